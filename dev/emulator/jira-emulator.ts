@@ -1,0 +1,480 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { KvsEmulator } from './kvs-emulator';
+import {
+  ALL_PROJECT_PERMISSIONS,
+  FORGE_FIELD_PREFIX,
+  MEMBER_PERMISSIONS,
+  type EmField,
+  type EmIssue,
+  type EmIssueType,
+  type EmProject,
+  type EmStatus,
+  type EmUser,
+  type ProjectPermission,
+} from './model';
+import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
+
+/**
+ * An in-memory Jira Cloud site behind the `global.__forge_fetch__` seam, so that the real
+ * @forge/api and @forge/kvs code runs against it. Every request is checked against Atlassian's
+ * OpenAPI contract (endpoint, method, query, body) and the manifest's scopes; every response is
+ * checked against the documented schema. Unknown endpoints fail loudly.
+ */
+
+export interface CallRecord {
+  remote: 'jira' | 'kvs';
+  provider: string;
+  accountId: string | undefined;
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  status: number;
+}
+
+export interface Fault {
+  /** Matches "METHOD /path" (path without query), e.g. /GET \/rest\/api\/3\/issue\//. */
+  match: RegExp;
+  status: number;
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  body?: unknown;
+  /** How many matching requests fail; default 1. */
+  times?: number;
+}
+
+interface EmRequest {
+  provider: 'user' | 'app' | 'none';
+  accountId: string | undefined;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  op: OperationMatch;
+}
+
+type Handler = (req: EmRequest) => { status: number; body?: unknown };
+
+type FetchMeta = {
+  type?: string;
+  provider?: string;
+  remote?: string;
+  accountId?: string;
+};
+
+type ForgeFetch = (meta: FetchMeta, path: string, init?: RequestInit) => Promise<Response>;
+
+function readManifestScopes(root: string): string[] {
+  const manifest: unknown = parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8'));
+  const scopes = (manifest as { permissions?: { scopes?: unknown } }).permissions?.scopes;
+  return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
+}
+
+const SYSTEM_FIELDS: EmField[] = [
+  { id: 'summary', key: 'summary', name: 'Summary', custom: false, schema: { type: 'string', system: 'summary' } },
+  { id: 'issuetype', key: 'issuetype', name: 'Issue Type', custom: false, schema: { type: 'issuetype', system: 'issuetype' } },
+  { id: 'project', key: 'project', name: 'Project', custom: false, schema: { type: 'project', system: 'project' } },
+  { id: 'status', key: 'status', name: 'Status', custom: false, schema: { type: 'status', system: 'status' } },
+  { id: 'created', key: 'created', name: 'Created', custom: false, schema: { type: 'datetime', system: 'created' } },
+  { id: 'updated', key: 'updated', name: 'Updated', custom: false, schema: { type: 'datetime', system: 'updated' } },
+];
+
+const STATUSES: EmStatus[] = [
+  { id: '10000', name: 'To Do', category: 'new' },
+  { id: '10001', name: 'Ready for sprint', category: 'new' },
+  { id: '3', name: 'In Progress', category: 'indeterminate' },
+  { id: '10002', name: 'Done', category: 'done' },
+];
+
+const STATUS_CATEGORY = {
+  new: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
+  indeterminate: { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
+  done: { id: 3, key: 'done', name: 'Done', colorName: 'green' },
+} as const;
+
+export class JiraEmulator {
+  readonly baseUrl = 'https://dual-track-demo.atlassian.net';
+  readonly kvs = new KvsEmulator();
+  readonly calls: CallRecord[] = [];
+  /** Requests the real Jira would not accept or the emulator cannot answer; tests assert none. */
+  readonly violations: string[] = [];
+  readonly users = new Map<string, EmUser>();
+  readonly projects = new Map<string, EmProject>();
+  readonly issueTypes = new Map<string, EmIssueType>();
+  readonly fields = new Map<string, EmField>();
+  readonly issues = new Map<string, EmIssue>();
+  /** Granted scopes: the manifest's, unless a test narrows them. */
+  scopes: string[];
+  private faults: Array<Fault & { left: number }> = [];
+  private readonly currentUser = new AsyncLocalStorage<string>();
+  private nextId = 10100;
+  private previousFetch: ForgeFetch | undefined;
+  private readonly routes: Record<string, Handler>;
+
+  constructor(options: { root?: string } = {}) {
+    this.scopes = readManifestScopes(options.root ?? join(__dirname, '..', '..'));
+    for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
+    this.routes = {
+      getIssue: (req) => this.getIssue(req),
+      getFields: (req) => this.getFields(req),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Installing at the seam
+
+  install(): this {
+    const g = globalThis as { __forge_fetch__?: ForgeFetch };
+    this.previousFetch = g.__forge_fetch__;
+    g.__forge_fetch__ = (meta, path, init) => this.fetch(meta, path, init);
+    return this;
+  }
+
+  uninstall(): void {
+    const g = globalThis as { __forge_fetch__?: ForgeFetch };
+    g.__forge_fetch__ = this.previousFetch;
+  }
+
+  /** Runs fn as if Forge invoked the app for this user: asUser() calls act as them. */
+  runAs<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
+    return this.currentUser.run(accountId, fn);
+  }
+
+  /** The next `times` requests matching the pattern fail with the given status. */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  resetCalls(): void {
+    this.calls.length = 0;
+    this.kvs.resetCounts();
+  }
+
+  jiraCalls(): CallRecord[] {
+    return this.calls.filter((c) => c.remote === 'jira');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Seeding
+
+  addUser(user: Partial<EmUser> & { accountId: string }): EmUser {
+    const full: EmUser = {
+      displayName: user.accountId,
+      active: true,
+      siteAdmin: false,
+      ...user,
+    };
+    this.users.set(full.accountId, full);
+    return full;
+  }
+
+  addProject(p: { key: string; name?: string; style?: EmProject['style']; id?: string }): EmProject {
+    const project: EmProject = {
+      id: p.id ?? String(this.nextId++),
+      key: p.key,
+      name: p.name ?? p.key,
+      style: p.style ?? 'classic',
+      permissions: new Map(),
+      appPermissions: new Set(ALL_PROJECT_PERMISSIONS),
+      issueCounter: 0,
+    };
+    this.projects.set(project.id, project);
+    return project;
+  }
+
+  grant(projectKey: string, accountId: string, permissions: readonly ProjectPermission[] = MEMBER_PERMISSIONS): void {
+    const project = this.projectByKey(projectKey);
+    const set = project.permissions.get(accountId) ?? new Set<ProjectPermission>();
+    for (const p of permissions) set.add(p);
+    project.permissions.set(accountId, set);
+  }
+
+  revoke(projectKey: string, accountId: string, permissions?: readonly ProjectPermission[]): void {
+    const project = this.projectByKey(projectKey);
+    if (!permissions) project.permissions.delete(accountId);
+    else for (const p of permissions) project.permissions.get(accountId)?.delete(p);
+  }
+
+  addIssueType(t: { name: string; id?: string; hierarchyLevel?: number; description?: string }): EmIssueType {
+    const type: EmIssueType = {
+      id: t.id ?? String(this.nextId++),
+      name: t.name,
+      description: t.description ?? '',
+      subtask: false,
+      hierarchyLevel: t.hierarchyLevel ?? 0,
+    };
+    this.issueTypes.set(type.id, type);
+    return type;
+  }
+
+  /** A custom field the app declares in its manifest, as Jira registers it on install. */
+  addAppField(moduleKey: string, name: string, type = 'object'): EmField {
+    const numeric = this.nextId++;
+    const field: EmField = {
+      id: `customfield_${numeric}`,
+      key: `customfield_${numeric}`,
+      name,
+      custom: true,
+      schema: { type, custom: `${FORGE_FIELD_PREFIX}${moduleKey}`, customId: numeric },
+    };
+    this.fields.set(field.id, field);
+    return field;
+  }
+
+  addIssue(i: {
+    projectKey: string;
+    type: string;
+    summary: string;
+    status?: string;
+    custom?: Record<string, unknown>;
+  }): EmIssue {
+    const project = this.projectByKey(i.projectKey);
+    const type = [...this.issueTypes.values()].find((t) => t.name === i.type) ?? this.addIssueType({ name: i.type });
+    const status = STATUSES.find((s) => s.name === (i.status ?? 'To Do'));
+    if (!status) throw new Error(`Emulator: unknown status "${i.status}"`);
+    project.issueCounter += 1;
+    const now = new Date('2026-11-01T09:00:00.000Z').toISOString();
+    const issue: EmIssue = {
+      id: String(this.nextId++),
+      key: `${project.key}-${project.issueCounter}`,
+      projectId: project.id,
+      issueTypeId: type.id,
+      statusId: status.id,
+      summary: i.summary,
+      custom: new Map(Object.entries(i.custom ?? {})),
+      created: now,
+      updated: now,
+    };
+    this.issues.set(issue.id, issue);
+    return issue;
+  }
+
+  deleteIssue(key: string): void {
+    const issue = this.findIssue(key);
+    if (issue) this.issues.delete(issue.id);
+  }
+
+  setCustom(key: string, fieldId: string, value: unknown): void {
+    const issue = this.findIssue(key);
+    if (!issue) throw new Error(`Emulator: no issue ${key}`);
+    if (value === null || value === undefined) issue.custom.delete(fieldId);
+    else issue.custom.set(fieldId, value);
+  }
+
+  projectByKey(key: string): EmProject {
+    const project = [...this.projects.values()].find((p) => p.key === key);
+    if (!project) throw new Error(`Emulator: no project ${key}`);
+    return project;
+  }
+
+  findIssue(idOrKey: string): EmIssue | undefined {
+    const byId = this.issues.get(idOrKey);
+    if (byId) return byId;
+    return [...this.issues.values()].find((i) => i.key === idOrKey);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The seam
+
+  private async fetch(meta: FetchMeta, path: string, init?: RequestInit): Promise<Response> {
+    await Promise.resolve();
+    if (meta.type === 'kvs' || meta.remote === 'kvs') {
+      const bodyText = typeof init?.body === 'string' ? init.body : '';
+      const result = this.kvs.handle(path, bodyText);
+      this.calls.push({
+        remote: 'kvs',
+        provider: 'app',
+        accountId: undefined,
+        method: init?.method ?? 'POST',
+        path,
+        operationId: undefined,
+        status: result.status,
+      });
+      return json(result.status, result.body);
+    }
+    if (meta.remote !== 'jira') {
+      throw new Error(`Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`);
+    }
+    return this.handleJira(meta, path, init);
+  }
+
+  private handleJira(meta: FetchMeta, fullPath: string, init?: RequestInit): Response {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const url = new URL(fullPath, this.baseUrl);
+    const provider = meta.provider === 'app' || meta.provider === 'user' ? meta.provider : 'none';
+    const accountId = provider === 'user' ? (meta.accountId ?? this.currentUser.getStore()) : undefined;
+    const record = (status: number, operationId?: string) =>
+      this.calls.push({ remote: 'jira', provider, accountId, method, path: url.pathname + url.search, operationId, status });
+
+    let body: unknown = undefined;
+    if (typeof init?.body === 'string' && init.body.length > 0) {
+      try {
+        body = JSON.parse(init.body);
+      } catch {
+        record(400);
+        return json(400, { errorMessages: ['The request body is not valid JSON.'] });
+      }
+    } else if (init?.body !== undefined && init.body !== null) {
+      throw new Error(`Emulator: ${method} ${url.pathname} sent a non-string body; the app must JSON.stringify bodies`);
+    }
+
+    const check = checkRequest({ method, path: url.pathname, query: url.searchParams, body });
+    if (!check.ok) {
+      record(check.status);
+      if (check.status === 404) {
+        this.violations.push(check.message);
+        throw new Error(`Emulator: ${check.message}`);
+      }
+      return json(check.status, { errorMessages: [check.message] });
+    }
+    const op = check.op;
+
+    const fault = this.faults.find((f) => f.left > 0 && f.match.test(`${method} ${url.pathname}`));
+    if (fault) {
+      fault.left -= 1;
+      record(fault.status, op.operationId);
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+      return json(fault.status, fault.body ?? { errorMessages: [`Injected fault ${fault.status}`] }, headers);
+    }
+
+    if (provider === 'none') {
+      record(401, op.operationId);
+      return json(401, { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'] });
+    }
+    if (provider === 'user') {
+      const user = accountId ? this.users.get(accountId) : undefined;
+      if (!user || !user.active) {
+        record(401, op.operationId);
+        return json(401, { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'] });
+      }
+    }
+    if (!hasScope(op, this.scopes)) {
+      record(401, op.operationId);
+      return json(401, { code: 401, message: 'Unauthorized; scope does not match' });
+    }
+
+    const handler = this.routes[op.operationId];
+    if (!handler) {
+      record(501, op.operationId);
+      const message = `${method} ${op.template} (${op.operationId}) is in the contract but not emulated yet`;
+      this.violations.push(message);
+      throw new Error(`Emulator: ${message}`);
+    }
+    const result = handler({ provider, accountId, method, path: url.pathname, query: url.searchParams, body, op });
+    const problems = checkResponse(op, result.status, result.body);
+    if (problems.length > 0) {
+      this.violations.push(`response to ${op.operationId}: ${problems.join('; ')}`);
+      throw new Error(`Emulator bug: response to ${op.operationId} breaks the contract: ${problems.join('; ')}`);
+    }
+    record(result.status, op.operationId);
+    return json(result.status, result.body);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Permissions
+
+  private can(req: EmRequest, projectId: string, permission: ProjectPermission): boolean {
+    const project = this.projects.get(projectId);
+    if (!project) return false;
+    if (req.provider === 'app') return project.appPermissions.has(permission);
+    if (!req.accountId) return false;
+    return project.permissions.get(req.accountId)?.has(permission) ?? false;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Endpoints
+
+  private getIssue(req: EmRequest): { status: number; body?: unknown } {
+    const idOrKey = req.op.pathParams['issueIdOrKey'] ?? '';
+    const issue = this.findIssue(idOrKey);
+    if (!issue || !this.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+      return { status: 404, body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} } };
+    }
+    const requested = req.query
+      .getAll('fields')
+      .flatMap((f) => f.split(','))
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0);
+    return { status: 200, body: this.issueBean(issue, requested.length > 0 ? requested : ['*all']) };
+  }
+
+  private getFields(_req: EmRequest): { status: number; body?: unknown } {
+    return {
+      status: 200,
+      body: [...this.fields.values()].map((f) => ({
+        id: f.id,
+        key: f.key,
+        name: f.name,
+        custom: f.custom,
+        orderable: true,
+        navigable: true,
+        searchable: true,
+        clauseNames: f.custom ? [`cf[${f.schema.customId ?? ''}]`, f.name] : [f.id],
+        schema: f.schema,
+      })),
+    };
+  }
+
+  issueBean(issue: EmIssue, requested: readonly string[]): Record<string, unknown> {
+    const all = requested.includes('*all') || requested.includes('*navigable');
+    const excluded = new Set(requested.filter((f) => f.startsWith('-')).map((f) => f.slice(1)));
+    const wants = (id: string) => !excluded.has(id) && (all || requested.includes(id));
+    const project = this.projects.get(issue.projectId);
+    const type = this.issueTypes.get(issue.issueTypeId);
+    const status = STATUSES.find((s) => s.id === issue.statusId);
+    const fields: Record<string, unknown> = {};
+    if (wants('summary')) fields['summary'] = issue.summary;
+    if (wants('issuetype') && type) {
+      fields['issuetype'] = {
+        self: `${this.baseUrl}/rest/api/3/issuetype/${type.id}`,
+        id: type.id,
+        name: type.name,
+        description: type.description,
+        subtask: type.subtask,
+        hierarchyLevel: type.hierarchyLevel,
+      };
+    }
+    if (wants('project') && project) {
+      fields['project'] = {
+        self: `${this.baseUrl}/rest/api/3/project/${project.id}`,
+        id: project.id,
+        key: project.key,
+        name: project.name,
+        projectTypeKey: 'software',
+        simplified: project.style === 'next-gen',
+      };
+    }
+    if (wants('status') && status) {
+      fields['status'] = {
+        self: `${this.baseUrl}/rest/api/3/status/${status.id}`,
+        id: status.id,
+        name: status.name,
+        statusCategory: STATUS_CATEGORY[status.category],
+      };
+    }
+    if (wants('created')) fields['created'] = issue.created.replace('Z', '+0000');
+    if (wants('updated')) fields['updated'] = issue.updated.replace('Z', '+0000');
+    for (const field of this.fields.values()) {
+      if (!field.custom || !wants(field.id)) continue;
+      fields[field.id] = issue.custom.get(field.id) ?? null;
+    }
+    return {
+      expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
+      id: issue.id,
+      self: `${this.baseUrl}/rest/api/3/issue/${issue.id}`,
+      key: issue.key,
+      fields,
+    };
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  return new Response(status === 204 ? null : text, {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}

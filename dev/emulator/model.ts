@@ -1,0 +1,94 @@
+/**
+ * The emulated Jira site's data. Plain objects, mutated only through JiraEmulator's methods so
+ * that tests and the local preview seed the same shapes Jira returns.
+ */
+
+export type ProjectPermission =
+  | 'BROWSE_PROJECTS'
+  | 'EDIT_ISSUES'
+  | 'CREATE_ISSUES'
+  | 'TRANSITION_ISSUES'
+  | 'ADD_COMMENTS'
+  | 'SCHEDULE_ISSUES'
+  | 'ADMINISTER_PROJECTS'
+  | 'LINK_ISSUES';
+
+export const ALL_PROJECT_PERMISSIONS: readonly ProjectPermission[] = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'CREATE_ISSUES',
+  'TRANSITION_ISSUES',
+  'ADD_COMMENTS',
+  'SCHEDULE_ISSUES',
+  'ADMINISTER_PROJECTS',
+  'LINK_ISSUES',
+];
+
+export const MEMBER_PERMISSIONS: readonly ProjectPermission[] = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'CREATE_ISSUES',
+  'TRANSITION_ISSUES',
+  'ADD_COMMENTS',
+  'SCHEDULE_ISSUES',
+  'LINK_ISSUES',
+];
+
+export interface EmUser {
+  accountId: string;
+  displayName: string;
+  active: boolean;
+  /** Holds the global ADMINISTER permission (Jira administrator). */
+  siteAdmin: boolean;
+}
+
+export interface EmProject {
+  id: string;
+  key: string;
+  name: string;
+  style: 'classic' | 'next-gen';
+  /** accountId → permissions on this project. */
+  permissions: Map<string, Set<ProjectPermission>>;
+  /** The app user's permissions on this project (asApp calls). */
+  appPermissions: Set<ProjectPermission>;
+  issueCounter: number;
+}
+
+export interface EmIssueType {
+  id: string;
+  name: string;
+  description: string;
+  subtask: boolean;
+  hierarchyLevel: number;
+}
+
+export interface EmField {
+  id: string;
+  key: string;
+  name: string;
+  custom: boolean;
+  schema: { type: string; system?: string; custom?: string; customId?: number; items?: string };
+}
+
+export interface EmStatus {
+  id: string;
+  name: string;
+  category: 'new' | 'indeterminate' | 'done';
+}
+
+export interface EmIssue {
+  id: string;
+  key: string;
+  projectId: string;
+  issueTypeId: string;
+  statusId: string;
+  summary: string;
+  /** Custom field values by field id. */
+  custom: Map<string, unknown>;
+  created: string;
+  updated: string;
+}
+
+/** The Forge app's own custom fields get this `schema.custom` prefix on a site. */
+export const FORGE_FIELD_PREFIX =
+  'ari:cloud:ecosystem::extension/5b0a7c1e-2d4f-4e8a-9c61-0d3e7f2a9b14/emulated-env/static/';

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+
+/**
+ * The practice's rules of thumb, as settings. Every number has the default the practice
+ * recommends and a range an admin may choose from. Global defaults and per-project overrides are
+ * both checked against this schema; an override is merged over the global value and the result is
+ * checked again (so cross-field rules hold for the effective configuration).
+ */
+
+const count = (max: number) => z.number().int().min(0).max(max);
+
+export const DEFAULT_PLACEHOLDERS = [
+  'tbd',
+  'tba',
+  'todo',
+  'to do',
+  'n/a',
+  'na',
+  'none',
+  'investigate',
+  'research',
+  'explore',
+  'spike',
+  'look into it',
+  'figure it out',
+  '?',
+  '-',
+  '...',
+] as const;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * One settings section: the full schema fills unset values from the defaults; the partial one
+ * (for project overrides) has no defaults, so an override holds only what the admin set.
+ */
+function section<T extends z.ZodRawShape>(fields: T, defaults: z.input<z.ZodObject<T>>) {
+  const strict = z.object(fields).strict();
+  return {
+    full: z.preprocess(
+      (v) => (v === undefined ? { ...defaults } : isRecord(v) ? { ...defaults, ...v } : v),
+      strict,
+    ),
+    partial: strict.partial(),
+  };
+}
+
+const runway = section(
+  {
+    /** Below this many sprints of validated, ready work: build-trap warning. */
+    targetMinSprints: z.number().min(0).max(10),
+    /** The upper end of the healthy runway. */
+    targetMaxSprints: z.number().min(0).max(10),
+    /** At or above this many sprints of runway discovery pauses (analysis paralysis). */
+    pauseAtSprints: z.number().min(1).max(12),
+  },
+  { targetMinSprints: 1, targetMaxSprints: 2, pauseAtSprints: 3 },
+);
+
+const validation = section(
+  {
+    /** Interviews confirming the problem before an idea counts as validated. */
+    minInterviews: count(20),
+    /** Usability tests passed without help before an idea counts as validated. */
+    minUsabilityTests: count(20),
+  },
+  { minInterviews: 3, minUsabilityTests: 1 },
+);
+
+const spike = section(
+  {
+    /** Timebox a spike gets when none is set. */
+    defaultTimeboxDays: z.number().int().min(1).max(10),
+    /** Longest timebox a spike may have. */
+    maxTimeboxDays: z.number().int().min(1).max(10),
+  },
+  { defaultTimeboxDays: 3, maxTimeboxDays: 3 },
+);
+
+const capacity = section(
+  {
+    /** Share of the team's sprint capacity protected for discovery, in percent. */
+    discoveryTargetPercent: z.number().min(0).max(100),
+  },
+  { discoveryTargetPercent: 20 },
+);
+
+const scopedOutcome = section(
+  {
+    minOutcomeLength: z.number().int().min(1).max(500),
+    placeholders: z.array(z.string().trim().min(1).max(60)).max(100),
+    requireSuccessMeasure: z.boolean(),
+    requireBound: z.boolean(),
+  },
+  {
+    minOutcomeLength: 20,
+    placeholders: [...DEFAULT_PLACEHOLDERS],
+    requireSuccessMeasure: true,
+    requireBound: true,
+  },
+);
+
+const gate = section(
+  {
+    /** Issue type names (case-insensitive) the enabler gate applies to; other types pass. */
+    issueTypes: z.array(z.string().trim().min(1).max(255)).min(1).max(50),
+  },
+  { issueTypes: ['Enabler', 'Spike'] },
+);
+
+export const ConfigSchema = z.preprocess(
+  (v) => (v === undefined ? {} : v),
+  z
+    .object({
+      runway: runway.full,
+      validation: validation.full,
+      spike: spike.full,
+      capacity: capacity.full,
+      scopedOutcome: scopedOutcome.full,
+      gate: gate.full,
+    })
+    .strict()
+    .superRefine((cfg, ctx) => {
+      if (cfg.runway.targetMinSprints > cfg.runway.targetMaxSprints) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runway', 'targetMinSprints'],
+          message: 'The lower runway target must not be above the upper runway target.',
+        });
+      }
+      if (cfg.runway.targetMaxSprints >= cfg.runway.pauseAtSprints) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runway', 'pauseAtSprints'],
+          message: 'The pause threshold must be above the upper runway target.',
+        });
+      }
+      if (cfg.spike.defaultTimeboxDays > cfg.spike.maxTimeboxDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['spike', 'defaultTimeboxDays'],
+          message: 'The default spike timebox must not exceed the longest allowed timebox.',
+        });
+      }
+    }),
+);
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** A per-project override: any subset of the settings, section by section. */
+export const ConfigOverrideSchema = z
+  .object({
+    runway: runway.partial.optional(),
+    validation: validation.partial.optional(),
+    spike: spike.partial.optional(),
+    capacity: capacity.partial.optional(),
+    scopedOutcome: scopedOutcome.partial.optional(),
+    gate: gate.partial.optional(),
+  })
+  .strict();
+
+export type ConfigOverride = z.infer<typeof ConfigOverrideSchema>;
+
+export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
+
+type Section = keyof Config;
+const SECTIONS: readonly Section[] = [
+  'runway',
+  'validation',
+  'spike',
+  'capacity',
+  'scopedOutcome',
+  'gate',
+];
+
+/** Merges a project override over the global configuration; the result is checked again. */
+export function effectiveConfig(global: Config, override: ConfigOverride | undefined): Config {
+  if (!override) return global;
+  const merged: Record<string, unknown> = {};
+  for (const section of SECTIONS) {
+    merged[section] = { ...global[section], ...(override[section] ?? {}) };
+  }
+  return ConfigSchema.parse(merged);
+}
+
+/** One human sentence per problem, naming the setting. */
+export function describeConfigIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'configuration';
+    return `${where}: ${issue.message}`;
+  });
+}

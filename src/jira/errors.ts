@@ -1,0 +1,62 @@
+/**
+ * Typed failures of a Jira call. The gateway never hands a raw response to the rest of the app:
+ * a caller gets parsed data or one of these.
+ */
+export type JiraFailureKind =
+  | 'not-found'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'rate-limited'
+  | 'bad-request'
+  | 'server-error'
+  | 'bad-response'
+  | 'network';
+
+export class JiraError extends Error {
+  readonly kind: JiraFailureKind;
+  readonly status: number | undefined;
+  /** For 'rate-limited': seconds Jira asked us to wait before the next try. */
+  readonly retryAfterSeconds: number | undefined;
+  /** What was asked, e.g. "GET /rest/api/3/issue/DT-1". */
+  readonly operation: string;
+
+  constructor(args: {
+    kind: JiraFailureKind;
+    operation: string;
+    message: string;
+    status?: number | undefined;
+    retryAfterSeconds?: number | undefined;
+  }) {
+    super(args.message);
+    this.name = 'JiraError';
+    this.kind = args.kind;
+    this.status = args.status;
+    this.retryAfterSeconds = args.retryAfterSeconds;
+    this.operation = args.operation;
+  }
+}
+
+export function isJiraError(error: unknown): error is JiraError {
+  return error instanceof JiraError;
+}
+
+/** A sentence for a person: what could not be done and why, without internals. */
+export function explainJiraFailure(error: JiraError): string {
+  switch (error.kind) {
+    case 'not-found':
+      return 'Jira says it does not exist, or it is not visible to the app';
+    case 'forbidden':
+    case 'unauthorized':
+      return 'Jira refused access: the app or the user lacks the permission to read it';
+    case 'rate-limited':
+      return `Jira is throttling requests right now (asked to retry after ${error.retryAfterSeconds ?? '?'} s)`;
+    case 'bad-request':
+      return `Jira rejected the request: ${error.message}`;
+    case 'server-error':
+      return `Jira had an internal error (HTTP ${error.status ?? '5xx'})`;
+    case 'bad-response':
+      return 'Jira answered with data the app does not understand';
+    case 'network':
+      return 'Jira could not be reached';
+  }
+}

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import {
+  ConfigOverrideSchema,
+  ConfigSchema,
+  DEFAULT_CONFIG,
+  effectiveConfig,
+  type Config,
+  type ConfigOverride,
+} from '../domain/config';
+import { KEYS, createOnce, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+
+/**
+ * Configuration storage: global defaults plus per-project overrides, each a versioned record.
+ *
+ * A save names the version it was based on. Each version is first written under its own
+ * revision key with FAIL_IF_EXISTS, which exactly one writer can win; only the winner then
+ * updates the current record. A writer based on an older version gets a conflict carrying the
+ * current values instead of overwriting them. Revision records double as the change history.
+ */
+
+const HISTORY_KEPT = 20;
+
+const Meta = {
+  version: z.number().int().min(1),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+};
+
+export const GlobalRecordSchema = z.object({ ...Meta, settings: ConfigSchema }).strict();
+export const ProjectRecordSchema = z
+  .object({ ...Meta, projectId: z.string(), override: ConfigOverrideSchema })
+  .strict();
+
+export type GlobalRecord = z.infer<typeof GlobalRecordSchema>;
+export type ProjectRecord = z.infer<typeof ProjectRecordSchema>;
+
+export const JiraFieldIdsSchema = z
+  .object({ scopedOutcome: z.string().regex(/^customfield_\d+$/).optional() })
+  .strict();
+export type JiraFieldIds = z.infer<typeof JiraFieldIdsSchema>;
+
+export type SaveResult<R> =
+  | { status: 'saved'; record: R }
+  | { status: 'conflict'; current: R | undefined; message: string };
+
+/** What a validator decision needs from storage, read with one storage request. */
+export interface DecisionContext {
+  config: Config;
+  fields: JiraFieldIds;
+  globalVersion: number;
+  projectVersion: number;
+}
+
+export async function loadDecisionContext(projectKey: string): Promise<DecisionContext> {
+  const projectKeyName = KEYS.projectConfig(projectKey);
+  const values = await readMany([KEYS.globalConfig, projectKeyName, KEYS.jiraFields]);
+  const global = parseStored(KEYS.globalConfig, GlobalRecordSchema, values.get(KEYS.globalConfig));
+  const project = parseStored(projectKeyName, ProjectRecordSchema, values.get(projectKeyName));
+  const fields =
+    parseStored(KEYS.jiraFields, JiraFieldIdsSchema, values.get(KEYS.jiraFields)) ?? {};
+  return {
+    config: effectiveConfig(global?.settings ?? DEFAULT_CONFIG, project?.override),
+    fields,
+    globalVersion: global?.version ?? 0,
+    projectVersion: project?.version ?? 0,
+  };
+}
+
+export async function readGlobalConfig(): Promise<GlobalRecord | undefined> {
+  return parseStored(KEYS.globalConfig, GlobalRecordSchema, await readOne(KEYS.globalConfig));
+}
+
+export async function readProjectConfig(projectKey: string): Promise<ProjectRecord | undefined> {
+  const key = KEYS.projectConfig(projectKey);
+  return parseStored(key, ProjectRecordSchema, await readOne(key));
+}
+
+export async function saveJiraFieldIds(fields: JiraFieldIds): Promise<void> {
+  await writeOne(KEYS.jiraFields, JiraFieldIdsSchema.parse(fields));
+}
+
+interface VersionedStore<R extends { version: number }> {
+  key: string;
+  schema: z.ZodType<R>;
+}
+
+async function saveVersioned<R extends { version: number }>(
+  store: VersionedStore<R>,
+  expectedVersion: number,
+  build: (version: number) => R,
+): Promise<SaveResult<R>> {
+  const current = parseStored(store.key, store.schema, await readOne(store.key));
+  const currentVersion = current?.version ?? 0;
+  if (currentVersion !== expectedVersion) {
+    return {
+      status: 'conflict',
+      current,
+      message: `The settings were changed by someone else (now version ${currentVersion}, your edit was based on version ${expectedVersion}). Review the current values and save again.`,
+    };
+  }
+  const next = build(expectedVersion + 1);
+  const won = await createOnce(KEYS.revision(store.key, next.version), next);
+  if (!won) {
+    const latest = await repairCurrent(store, expectedVersion + 1);
+    return {
+      status: 'conflict',
+      current: latest,
+      message: `Another save of version ${next.version} won the race. Review the current values and save again.`,
+    };
+  }
+  await writeOne(store.key, next);
+  if (next.version > HISTORY_KEPT) {
+    await removeOne(KEYS.revision(store.key, next.version - HISTORY_KEPT));
+  }
+  return { status: 'saved', record: next };
+}
+
+/**
+ * A revision exists that the current record does not show yet: its writer is still between the
+ * two writes, or stopped there. Find the newest revision and make it current, so a writer that
+ * stopped half-way never blocks later saves.
+ */
+async function repairCurrent<R extends { version: number }>(
+  store: VersionedStore<R>,
+  from: number,
+): Promise<R | undefined> {
+  let latest: R | undefined;
+  for (let v = from; v < from + 5; v++) {
+    const key = KEYS.revision(store.key, v);
+    const rev = parseStored(key, store.schema, await readOne(key));
+    if (!rev) break;
+    latest = rev;
+  }
+  if (latest) {
+    const current = parseStored(store.key, store.schema, await readOne(store.key));
+    if (!current || current.version < latest.version) await writeOne(store.key, latest);
+  }
+  return latest;
+}
+
+export async function saveGlobalConfig(args: {
+  settings: unknown;
+  expectedVersion: number;
+  accountId: string;
+  now: Date;
+}): Promise<SaveResult<GlobalRecord> | { status: 'invalid'; issues: z.core.$ZodIssue[] }> {
+  const parsed = ConfigSchema.safeParse(args.settings);
+  if (!parsed.success) return { status: 'invalid', issues: parsed.error.issues };
+  return saveVersioned(
+    { key: KEYS.globalConfig, schema: GlobalRecordSchema },
+    args.expectedVersion,
+    (version) => ({
+      version,
+      updatedAt: args.now.toISOString(),
+      updatedBy: args.accountId,
+      settings: parsed.data,
+    }),
+  );
+}
+
+export async function saveProjectConfig(args: {
+  projectKey: string;
+  projectId: string;
+  override: unknown;
+  expectedVersion: number;
+  accountId: string;
+  now: Date;
+}): Promise<SaveResult<ProjectRecord> | { status: 'invalid'; issues: z.core.$ZodIssue[] }> {
+  const parsed = ConfigOverrideSchema.safeParse(args.override);
+  if (!parsed.success) return { status: 'invalid', issues: parsed.error.issues };
+  const global = await readGlobalConfig();
+  const merged = safeEffective(global?.settings ?? DEFAULT_CONFIG, parsed.data);
+  if (!merged.ok) return { status: 'invalid', issues: merged.issues };
+  return saveVersioned(
+    { key: KEYS.projectConfig(args.projectKey), schema: ProjectRecordSchema },
+    args.expectedVersion,
+    (version) => ({
+      version,
+      updatedAt: args.now.toISOString(),
+      updatedBy: args.accountId,
+      projectId: args.projectId,
+      override: parsed.data,
+    }),
+  );
+}
+
+function safeEffective(
+  global: Config,
+  override: ConfigOverride,
+): { ok: true } | { ok: false; issues: z.core.$ZodIssue[] } {
+  try {
+    effectiveConfig(global, override);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof z.ZodError) return { ok: false, issues: error.issues };
+    throw error;
+  }
+}
+
+/** The change history of a record, newest first (at most the last 20 versions). */
+export async function configHistory(
+  scope: { kind: 'global' } | { kind: 'project'; projectKey: string },
+): Promise<Array<GlobalRecord | ProjectRecord>> {
+  const key = scope.kind === 'global' ? KEYS.globalConfig : KEYS.projectConfig(scope.projectKey);
+  const schema = scope.kind === 'global' ? GlobalRecordSchema : ProjectRecordSchema;
+  const current = parseStored(key, schema, await readOne(key));
+  if (!current) return [];
+  const from = Math.max(1, current.version - HISTORY_KEPT + 1);
+  const keys: string[] = [];
+  for (let v = current.version; v >= from; v--) keys.push(KEYS.revision(key, v));
+  const values = await readMany(keys);
+  const out: Array<GlobalRecord | ProjectRecord> = [];
+  for (const k of keys) {
+    const rec = parseStored(k, schema, values.get(k));
+    if (rec) out.push(rec);
+  }
+  return out;
+}

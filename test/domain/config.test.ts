@@ -1,0 +1,59 @@
+import {
+  ConfigOverrideSchema,
+  ConfigSchema,
+  DEFAULT_CONFIG,
+  describeConfigIssues,
+  effectiveConfig,
+} from '../../src/domain/config';
+
+describe('configuration schema', () => {
+  it('defaults follow the practice', () => {
+    expect(DEFAULT_CONFIG.runway).toEqual({ targetMinSprints: 1, targetMaxSprints: 2, pauseAtSprints: 3 });
+    expect(DEFAULT_CONFIG.validation).toEqual({ minInterviews: 3, minUsabilityTests: 1 });
+    expect(DEFAULT_CONFIG.spike.defaultTimeboxDays).toBe(3);
+    expect(DEFAULT_CONFIG.capacity.discoveryTargetPercent).toBe(20);
+    expect(DEFAULT_CONFIG.scopedOutcome.minOutcomeLength).toBe(20);
+    expect(DEFAULT_CONFIG.scopedOutcome.placeholders).toEqual(
+      expect.arrayContaining(['tbd', 'investigate', 'research', 'n/a']),
+    );
+    expect(DEFAULT_CONFIG.gate.issueTypes).toEqual(['Enabler', 'Spike']);
+  });
+
+  it.each([
+    [{ validation: { minInterviews: 21 } }, 'validation.minInterviews'],
+    [{ validation: { minInterviews: -1 } }, 'validation.minInterviews'],
+    [{ validation: { minUsabilityTests: 2.5 } }, 'validation.minUsabilityTests'],
+    [{ capacity: { discoveryTargetPercent: 101 } }, 'capacity.discoveryTargetPercent'],
+    [{ spike: { defaultTimeboxDays: 0 } }, 'spike.defaultTimeboxDays'],
+    [{ runway: { targetMaxSprints: 3, pauseAtSprints: 3 } }, 'runway.pauseAtSprints'],
+    [{ runway: { targetMinSprints: 2, targetMaxSprints: 1 } }, 'runway.targetMinSprints'],
+    [{ gate: { issueTypes: [] } }, 'gate.issueTypes'],
+    [{ surprise: true }, 'configuration'],
+    [{ validation: { minInterviews: '3' } }, 'validation.minInterviews'],
+  ])('rejects %j naming %s', (input, where) => {
+    const result = ConfigSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(describeConfigIssues(result.error).join('\n')).toContain(where);
+    }
+  });
+
+  it('accepts the whole allowed range of evidence counts (0-20)', () => {
+    expect(ConfigSchema.parse({ validation: { minInterviews: 0, minUsabilityTests: 20 } }).validation).toEqual({
+      minInterviews: 0,
+      minUsabilityTests: 20,
+    });
+  });
+
+  it('merges a project override over the global values, section by section', () => {
+    const global = ConfigSchema.parse({ validation: { minInterviews: 4 } });
+    const merged = effectiveConfig(global, ConfigOverrideSchema.parse({ validation: { minUsabilityTests: 2 } }));
+    expect(merged.validation).toEqual({ minInterviews: 4, minUsabilityTests: 2 });
+    expect(merged.runway).toEqual(global.runway);
+  });
+
+  it('checks cross-field rules on the merged result', () => {
+    const override = ConfigOverrideSchema.parse({ runway: { pauseAtSprints: 2 } });
+    expect(() => effectiveConfig(DEFAULT_CONFIG, override)).toThrow(/pause threshold/);
+  });
+});

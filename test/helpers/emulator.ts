@@ -1,0 +1,58 @@
+import { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import type { EmField } from '../../dev/emulator/model';
+
+/**
+ * One fresh emulated Jira site per test, installed at the Forge fetch seam. After each test it
+ * checks that the app made no request the real Jira would reject as unknown.
+ */
+export function useEmulator(): { readonly em: JiraEmulator } {
+  const holder: { em: JiraEmulator | undefined } = { em: undefined };
+  beforeEach(() => {
+    holder.em = new JiraEmulator().install();
+  });
+  afterEach(() => {
+    const em = holder.em;
+    em?.uninstall();
+    if (em && em.violations.length > 0) {
+      throw new Error(`Emulator contract violations:\n${em.violations.join('\n')}`);
+    }
+  });
+  return {
+    get em(): JiraEmulator {
+      if (!holder.em) throw new Error('useEmulator: no emulator outside a test');
+      return holder.em;
+    },
+  };
+}
+
+export interface DemoSite {
+  scopedOutcome: EmField;
+  projectKey: string;
+  member: string;
+  outsider: string;
+  admin: string;
+}
+
+/** A small company-managed project with the track types and the app's field. */
+export function seedSite(em: JiraEmulator): DemoSite {
+  em.addUser({ accountId: 'user-member', displayName: 'Mia Member' });
+  em.addUser({ accountId: 'user-outsider', displayName: 'Oscar Outsider' });
+  em.addUser({ accountId: 'user-admin', displayName: 'Ada Admin', siteAdmin: true });
+  em.addProject({ key: 'DT', name: 'Dual Track Demo' });
+  em.grant('DT', 'user-member');
+  for (const name of ['Story', 'Bug', 'Enabler', 'Spike', 'Discovery']) em.addIssueType({ name });
+  const scopedOutcome = em.addAppField('scoped-outcome', 'Scoped outcome');
+  return {
+    scopedOutcome,
+    projectKey: 'DT',
+    member: 'user-member',
+    outsider: 'user-outsider',
+    admin: 'user-admin',
+  };
+}
+
+export const COMPLETE_OUTCOME = {
+  outcome: 'Decide between Redis and Postgres for the session cache, with a benchmark report',
+  successMeasure: 'p95 session lookup under 20 ms at 2x current load',
+  timeboxDays: 3,
+};

@@ -84,7 +84,7 @@ export function isPlaceholder(text: string, placeholders: readonly string[]): bo
   const hadPlaceholder = rest.trim() !== norm.replace(/[?.]/g, ' ').replace(/\s+/g, ' ').trim();
   const substance = rest
     .split(/\s+/)
-    .filter((w) => w.length > 1 && !FILLER.has(w) && !/^[\-/]+$/.test(w));
+    .filter((w) => w.length > 1 && !FILLER.has(w) && !/^[-/]+$/.test(w));
   return hadPlaceholder && substance.length < 3;
 }
 

@@ -174,7 +174,7 @@ export class JiraGateway {
           }`,
         });
       }
-      return parsed.data as z.infer<S>;
+      return parsed.data;
     }
   }
 

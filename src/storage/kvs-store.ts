@@ -37,7 +37,7 @@ export function parseStored<S extends z.ZodType>(
       first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid',
     );
   }
-  return parsed.data as z.infer<S>;
+  return parsed.data;
 }
 
 /** Several keys in one storage request; missing keys come back undefined. */

@@ -52,7 +52,7 @@ export function parseRuleConfiguration(
   if (raw === undefined || raw === null || raw === '') return { ok: true, value: {} };
   let value: unknown = raw;
   if (typeof raw === 'object' && raw !== null && 'value' in raw && Object.keys(raw).length === 1) {
-    value = (raw as { value: unknown }).value;
+    value = (raw).value;
   }
   if (typeof value === 'string') {
     try {

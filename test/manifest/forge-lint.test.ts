@@ -1,0 +1,259 @@
+/**
+ * Runs `forge lint`'s client-side linters (@forge/lint) offline over src/ with the real manifest,
+ * and proves with temp-dir apps that a missing scope fails the lint.
+ *
+ * The linter's scope check only sees `requestJira(route`...`, { method })` written out in one
+ * call. The app sends its requests through a gateway, so the routes in src/ are also replayed to
+ * the linter in that shape (a generated probe file); that is what makes a missing scope, or a
+ * scope nothing uses, visible here.
+ */
+import fs from 'fs';
+import path from 'path';
+import { PermissionLinter } from '@forge/lint';
+import { validateTriggerScopes } from '@forge/manifest';
+import type { ManifestSchema } from '@forge/manifest';
+import {
+  LINT_ENVIRONMENT,
+  REPO_ROOT,
+  SUBSET_SPECS,
+  cloneManifest,
+  findJiraCalls,
+  formatLintProblems,
+  importsModule,
+  listSourceFiles,
+  makeTempDir,
+  manifestScopes,
+  readManifest,
+  removeTempDirs,
+  runForgeLint,
+  triggerEvents,
+  writeFiles,
+  writeJiraCallsProbe,
+} from './lint-harness';
+import type { JiraCall, LintProblem, LintRun } from './lint-harness';
+
+const manifest = readManifest();
+const sourceFiles = listSourceFiles();
+const jiraCalls = findJiraCalls(sourceFiles);
+let probeFile = '';
+
+const failing = (problems: readonly LintProblem[]) =>
+  problems.filter((p) => p.level === 'error' || p.level === 'approval');
+
+/** `forge lint` (client-side) over src/**\/*.ts plus the probe, with `m` as the manifest object. */
+function lintApp(m: ManifestSchema, onlyPermissions = false): Promise<LintRun> {
+  return runForgeLint({
+    appDir: REPO_ROOT,
+    files: [...sourceFiles, probeFile],
+    standaloneFiles: [probeFile],
+    manifest: m,
+    ...(onlyPermissions
+      ? { linters: (lm, logger) => [new PermissionLinter(LINT_ENVIRONMENT, lm, logger)] }
+      : {}),
+  });
+}
+
+let realRun: LintRun;
+
+beforeAll(async () => {
+  probeFile = writeJiraCallsProbe(jiraCalls, makeTempDir('jira-calls'));
+  // The first run builds @forge/manifest's validators (a few seconds); later runs reuse them.
+  realRun = await lintApp(manifest);
+}, 60_000);
+
+afterAll(removeTempDirs);
+
+describe('forge lint (client-side, offline) on the real app', () => {
+  it('uses the project’s own Jira spec subsets', () => {
+    expect(fs.existsSync(SUBSET_SPECS.platform)).toBe(true);
+    expect(fs.existsSync(SUBSET_SPECS.software)).toBe(true);
+  });
+
+  it('reports no errors', () => {
+    const problems = failing(realRun.problems).map((p) =>
+      p.file === probeFile ? { ...p, file: originOf(p.line) } : p,
+    );
+    if (problems.length > 0) {
+      throw new Error(`forge lint reported:\n${formatLintProblems(problems)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('parses every src/**/*.ts file (tsconfig include is a glob the linter understands)', () => {
+    expect(sourceFiles.length).toBeGreaterThan(0);
+    expect(sourceFiles.filter((f) => !realRun.filesSeen.has(f))).toEqual([]);
+  });
+
+  it('can check the scope of every Jira call in src/', () => {
+    const paths = [SUBSET_SPECS.platform, SUBSET_SPECS.software].flatMap((file) =>
+      Object.keys((JSON.parse(fs.readFileSync(file, 'utf8')) as { paths: object }).paths),
+    );
+    const templates = paths.map(
+      (p) => new RegExp(`^${p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]*\}/g, '[^/]+')}/?$`),
+    );
+    const unchecked = jiraCalls
+      .filter((c) => c.method === undefined || !templates.some((t) => t.test(c.path.replace(/\{\}/g, 'x'))))
+      .map(
+        (c) =>
+          `${c.file}:${c.line} ${c.method ?? '(method not a literal)'} ${c.path}` +
+          (c.method === undefined ? ': pass { method: "..." } next to the route' : ': not in dev/contracts'),
+      );
+    expect(unchecked).toEqual([]);
+  });
+});
+
+describe('least privilege: every scope in manifest.yml is needed', () => {
+  it('uses @forge/kvs only with storage:app', () => {
+    if (importsModule(sourceFiles, '@forge/kvs')) {
+      expect(manifestScopes(manifest)).toContain('storage:app');
+    }
+  });
+
+  it('dropping any one scope breaks a Jira call, a trigger or storage', async () => {
+    const scopes = manifestScopes(manifest);
+    const usesKvs = importsModule(sourceFiles, '@forge/kvs');
+    const unused: string[] = [];
+    for (const scope of scopes) {
+      const without = cloneManifest(manifest);
+      without.permissions = { ...without.permissions, scopes: scopes.filter((s) => s !== scope) };
+      const lint = await lintApp(without, true);
+      const byCalls = lint.problems.some((p) => p.missingPermission === scope);
+      const byTriggers = (
+        await Promise.all(
+          triggerEvents(manifest).map(({ event }) =>
+            validateTriggerScopes(event, without.permissions?.scopes ?? []),
+          ),
+        )
+      ).some((r) => r.missingScopes.includes(scope));
+      const byStorage = scope === 'storage:app' && usesKvs;
+      if (!byCalls && !byTriggers && !byStorage) unused.push(scope);
+    }
+    expect(unused).toEqual([]);
+  }, 30_000);
+});
+
+describe('forge lint bites: a temp app that lacks a scope', () => {
+  const commentCall = [
+    "import api, { route } from '@forge/api';",
+    '',
+    'export const addComment = async (key: string) => {',
+    '  const response = await api',
+    '    .asUser()',
+    '    .requestJira(route`/rest/api/3/issue/${key}/comment`, {',
+    "      method: 'POST',",
+    "      headers: { 'Content-Type': 'application/json' },",
+    "      body: JSON.stringify({ body: 'hello' }),",
+    '    });',
+    '  return response.status;',
+    '};',
+    '',
+  ].join('\n');
+
+  const tempManifest = (scopes: string[]) =>
+    [
+      'modules:',
+      '  trigger:',
+      '    - key: on-issue-updated',
+      '      function: add-comment',
+      '      events:',
+      '        - avi:jira:updated:issue',
+      '  function:',
+      '    - key: add-comment',
+      '      handler: index.addComment',
+      'app:',
+      `  id: ${manifest.app.id}`,
+      '  runtime:',
+      '    name: nodejs22.x',
+      'permissions:',
+      '  scopes:',
+      ...scopes.map((s) => `    - ${s}`),
+      '',
+    ].join('\n');
+
+  function tempApp(label: string, scopes: string[], include: string[] = ['src/**/*']): string {
+    return writeFiles(makeTempDir(label), {
+      'manifest.yml': tempManifest(scopes),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include }),
+      'src/index.ts': commentCall,
+    });
+  }
+
+  async function lintTempApp(appDir: string): Promise<LintRun> {
+    return runForgeLint({
+      appDir,
+      files: ['src/index.ts'],
+      manifest: readManifest(path.join(appDir, 'manifest.yml')),
+    });
+  }
+
+  it('POST .../comment with only read:jira-work is a missing-scope error naming write:jira-work', async () => {
+    const run = await lintTempApp(tempApp('lint-missing-scope', ['read:jira-work']));
+    expect(failing(run.problems)).toEqual([
+      {
+        file: 'src/index.ts',
+        line: 6,
+        column: 17,
+        level: 'error',
+        message:
+          'Jira endpoint: POST /rest/api/3/issue/{issueIdOrKey}/comment requires "write:jira-work" scope',
+        reference: 'permission-scope-required',
+        missingPermission: 'write:jira-work',
+      },
+    ]);
+  });
+
+  it('the same app with write:jira-work added lints clean', async () => {
+    const run = await lintTempApp(tempApp('lint-granted', ['read:jira-work', 'write:jira-work']));
+    expect(formatLintProblems(failing(run.problems))).toBe('');
+  });
+
+  it('a trigger without its scope is reported too', async () => {
+    const run = await lintTempApp(tempApp('lint-trigger-scope', ['write:jira-work']));
+    expect(failing(run.problems).map((p) => p.message)).toContain(
+      "Trigger event: 'avi:jira:updated:issue' requires 'read:jira-work' scope",
+    );
+  });
+
+  it('a tsconfig include that is not a glob hides the source from the linter', async () => {
+    const run = await lintTempApp(tempApp('lint-no-glob', ['read:jira-work'], ['src']));
+    expect(run.filesSeen.has('src/index.ts')).toBe(false);
+    expect(failing(run.problems)).toEqual([]);
+  });
+
+  it('a call through a gateway is invisible to the linter but caught by the route probe', async () => {
+    const gateway = [
+      "import { route } from '@forge/api';",
+      'declare const gateway: { request(path: unknown, init?: { method: string }): Promise<void> };',
+      'export const addComment = (key: string) =>',
+      "  gateway.request(route`/rest/api/3/issue/${key}/comment`, { method: 'POST' });",
+      '',
+    ].join('\n');
+    const appDir = tempApp('lint-gateway', ['read:jira-work']);
+    writeFiles(appDir, { 'src/index.ts': gateway });
+    const appManifest = readManifest(path.join(appDir, 'manifest.yml'));
+
+    const plain = await runForgeLint({ appDir, files: ['src/index.ts'], manifest: appManifest });
+    expect(failing(plain.problems)).toEqual([]);
+
+    const calls: JiraCall[] = findJiraCalls(['src/index.ts'], appDir);
+    expect(calls).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/rest/api/3/issue/{}/comment', line: 4 }),
+    ]);
+    const probe = writeJiraCallsProbe(calls, makeTempDir('gateway-probe'));
+    const probed = await runForgeLint({
+      appDir,
+      files: ['src/index.ts', probe],
+      standaloneFiles: [probe],
+      manifest: appManifest,
+    });
+    expect(failing(probed.problems).map((p) => [p.file, p.missingPermission])).toEqual([
+      [probe, 'write:jira-work'],
+    ]);
+  });
+});
+
+/** Where in src/ the probe line came from. */
+function originOf(probeLine: number): string {
+  const call = jiraCalls[probeLine - 1];
+  return call ? `${call.file}:${call.line} (via probe)` : probeFile;
+}

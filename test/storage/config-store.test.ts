@@ -1,0 +1,144 @@
+import { DEFAULT_CONFIG } from '../../src/domain/config';
+import {
+  configHistory,
+  loadDecisionContext,
+  readGlobalConfig,
+  saveGlobalConfig,
+  saveProjectConfig,
+} from '../../src/storage/config-store';
+import { KEYS } from '../../src/storage/kvs-store';
+import { useEmulator } from '../helpers/emulator';
+
+const ctx = useEmulator();
+const now = new Date('2026-11-20T10:00:00.000Z');
+
+function settingsWith(minInterviews: number) {
+  return { ...DEFAULT_CONFIG, validation: { ...DEFAULT_CONFIG.validation, minInterviews } };
+}
+
+describe('configuration storage', () => {
+  it('reads defaults when nothing is stored, in one storage request', async () => {
+    const context = await loadDecisionContext('DT');
+    expect(context.config).toEqual(DEFAULT_CONFIG);
+    expect(context.globalVersion).toBe(0);
+    expect(ctx.em.kvs.reads()).toBe(1);
+  });
+
+  it('saves a new version and reads it back parsed', async () => {
+    const saved = await saveGlobalConfig({ settings: settingsWith(5), expectedVersion: 0, accountId: 'admin', now });
+    expect(saved.status).toBe('saved');
+    const read = await readGlobalConfig();
+    expect(read).toMatchObject({ version: 1, updatedBy: 'admin', updatedAt: now.toISOString() });
+    expect(read?.settings.validation.minInterviews).toBe(5);
+  });
+
+  it('rejects invalid settings without writing anything', async () => {
+    const result = await saveGlobalConfig({
+      settings: { validation: { minInterviews: 99 } },
+      expectedVersion: 0,
+      accountId: 'admin',
+      now,
+    });
+    expect(result.status).toBe('invalid');
+    if (result.status === 'invalid') {
+      expect(result.issues[0]?.path).toEqual(['validation', 'minInterviews']);
+    }
+    expect(ctx.em.kvs.keys()).toEqual([]);
+  });
+
+  it('gives a second writer based on an old version a conflict with the current values', async () => {
+    await saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'first', now });
+    const second = await saveGlobalConfig({ settings: settingsWith(7), expectedVersion: 0, accountId: 'second', now });
+    expect(second.status).toBe('conflict');
+    if (second.status === 'conflict') {
+      expect(second.current?.settings.validation.minInterviews).toBe(4);
+      expect(second.message).toContain('changed by someone else');
+    }
+    expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(4);
+  });
+
+  it('lets exactly one of two concurrent writers win', async () => {
+    const [a, b] = await Promise.all([
+      saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'a', now }),
+      saveGlobalConfig({ settings: settingsWith(6), expectedVersion: 0, accountId: 'b', now }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual(['conflict', 'saved']);
+    const winner = a.status === 'saved' ? 4 : 6;
+    expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(winner);
+  });
+
+  it('recovers when a writer stopped between its two writes', async () => {
+    await saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'a', now });
+    // A writer claimed version 2 and died before updating the current record.
+    ctx.em.kvs.seed(KEYS.revision(KEYS.globalConfig, 2), {
+      version: 2,
+      updatedAt: now.toISOString(),
+      updatedBy: 'crashed',
+      settings: settingsWith(8),
+    });
+    const blocked = await saveGlobalConfig({ settings: settingsWith(5), expectedVersion: 1, accountId: 'b', now });
+    expect(blocked.status).toBe('conflict');
+    expect((await readGlobalConfig())?.version).toBe(2);
+    const retried = await saveGlobalConfig({ settings: settingsWith(5), expectedVersion: 2, accountId: 'b', now });
+    expect(retried.status).toBe('saved');
+    expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(5);
+  });
+
+  it('keeps a bounded history, newest first', async () => {
+    for (let v = 0; v < 23; v++) {
+      const r = await saveGlobalConfig({ settings: settingsWith(v % 20), expectedVersion: v, accountId: `u${v}`, now });
+      expect(r.status).toBe('saved');
+    }
+    const history = await configHistory({ kind: 'global' });
+    expect(history).toHaveLength(20);
+    expect(history[0]?.version).toBe(23);
+    expect(history[19]?.version).toBe(4);
+    expect(ctx.em.kvs.peek(KEYS.revision(KEYS.globalConfig, 3))).toBeUndefined();
+  });
+
+  it('merges a project override over the global configuration', async () => {
+    await saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'a', now });
+    const saved = await saveProjectConfig({
+      projectKey: 'DT',
+      projectId: '10000',
+      override: { validation: { minUsabilityTests: 2 } },
+      expectedVersion: 0,
+      accountId: 'p',
+      now,
+    });
+    expect(saved.status).toBe('saved');
+    const context = await loadDecisionContext('DT');
+    expect(context.config.validation).toEqual({ minInterviews: 4, minUsabilityTests: 2 });
+    expect((await loadDecisionContext('OTHER')).config.validation.minUsabilityTests).toBe(1);
+  });
+
+  it('refuses an override that breaks a cross-field rule against the global values', async () => {
+    const result = await saveProjectConfig({
+      projectKey: 'DT',
+      projectId: '10000',
+      override: { runway: { pauseAtSprints: 2 } },
+      expectedVersion: 0,
+      accountId: 'p',
+      now,
+    });
+    expect(result.status).toBe('invalid');
+    expect(ctx.em.kvs.peek(KEYS.projectConfig('DT'))).toBeUndefined();
+  });
+
+  it('names the key and the problem when a stored value is unreadable', async () => {
+    ctx.em.kvs.seed(KEYS.globalConfig, { version: 1, settings: { validation: { minInterviews: 'x' } } });
+    await expect(loadDecisionContext('DT')).rejects.toThrow(/config:global/);
+  });
+
+  it('a storage fault while saving leaves the previous value in place', async () => {
+    await saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'a', now });
+    ctx.em.kvs.failWrites(500);
+    await expect(
+      saveGlobalConfig({ settings: settingsWith(9), expectedVersion: 1, accountId: 'b', now }),
+    ).rejects.toThrow();
+    expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(4);
+    const retry = await saveGlobalConfig({ settings: settingsWith(9), expectedVersion: 1, accountId: 'b', now });
+    expect(retry.status).toBe('saved');
+  });
+});

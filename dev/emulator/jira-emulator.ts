@@ -73,12 +73,48 @@ function readManifestScopes(root: string): string[] {
 }
 
 const SYSTEM_FIELDS: EmField[] = [
-  { id: 'summary', key: 'summary', name: 'Summary', custom: false, schema: { type: 'string', system: 'summary' } },
-  { id: 'issuetype', key: 'issuetype', name: 'Issue Type', custom: false, schema: { type: 'issuetype', system: 'issuetype' } },
-  { id: 'project', key: 'project', name: 'Project', custom: false, schema: { type: 'project', system: 'project' } },
-  { id: 'status', key: 'status', name: 'Status', custom: false, schema: { type: 'status', system: 'status' } },
-  { id: 'created', key: 'created', name: 'Created', custom: false, schema: { type: 'datetime', system: 'created' } },
-  { id: 'updated', key: 'updated', name: 'Updated', custom: false, schema: { type: 'datetime', system: 'updated' } },
+  {
+    id: 'summary',
+    key: 'summary',
+    name: 'Summary',
+    custom: false,
+    schema: { type: 'string', system: 'summary' },
+  },
+  {
+    id: 'issuetype',
+    key: 'issuetype',
+    name: 'Issue Type',
+    custom: false,
+    schema: { type: 'issuetype', system: 'issuetype' },
+  },
+  {
+    id: 'project',
+    key: 'project',
+    name: 'Project',
+    custom: false,
+    schema: { type: 'project', system: 'project' },
+  },
+  {
+    id: 'status',
+    key: 'status',
+    name: 'Status',
+    custom: false,
+    schema: { type: 'status', system: 'status' },
+  },
+  {
+    id: 'created',
+    key: 'created',
+    name: 'Created',
+    custom: false,
+    schema: { type: 'datetime', system: 'created' },
+  },
+  {
+    id: 'updated',
+    key: 'updated',
+    name: 'Updated',
+    custom: false,
+    schema: { type: 'datetime', system: 'updated' },
+  },
 ];
 
 const STATUSES: EmStatus[] = [
@@ -170,7 +206,12 @@ export class JiraEmulator {
     return full;
   }
 
-  addProject(p: { key: string; name?: string; style?: EmProject['style']; id?: string }): EmProject {
+  addProject(p: {
+    key: string;
+    name?: string;
+    style?: EmProject['style'];
+    id?: string;
+  }): EmProject {
     const project: EmProject = {
       id: p.id ?? String(this.nextId++),
       key: p.key,
@@ -184,7 +225,11 @@ export class JiraEmulator {
     return project;
   }
 
-  grant(projectKey: string, accountId: string, permissions: readonly ProjectPermission[] = MEMBER_PERMISSIONS): void {
+  grant(
+    projectKey: string,
+    accountId: string,
+    permissions: readonly ProjectPermission[] = MEMBER_PERMISSIONS,
+  ): void {
     const project = this.projectByKey(projectKey);
     const set = project.permissions.get(accountId) ?? new Set<ProjectPermission>();
     for (const p of permissions) set.add(p);
@@ -197,7 +242,12 @@ export class JiraEmulator {
     else for (const p of permissions) project.permissions.get(accountId)?.delete(p);
   }
 
-  addIssueType(t: { name: string; id?: string; hierarchyLevel?: number; description?: string }): EmIssueType {
+  addIssueType(t: {
+    name: string;
+    id?: string;
+    hierarchyLevel?: number;
+    description?: string;
+  }): EmIssueType {
     const type: EmIssueType = {
       id: t.id ?? String(this.nextId++),
       name: t.name,
@@ -231,7 +281,9 @@ export class JiraEmulator {
     custom?: Record<string, unknown>;
   }): EmIssue {
     const project = this.projectByKey(i.projectKey);
-    const type = [...this.issueTypes.values()].find((t) => t.name === i.type) ?? this.addIssueType({ name: i.type });
+    const type =
+      [...this.issueTypes.values()].find((t) => t.name === i.type) ??
+      this.addIssueType({ name: i.type });
     const status = STATUSES.find((s) => s.name === (i.status ?? 'To Do'));
     if (!status) throw new Error(`Emulator: unknown status "${i.status}"`);
     project.issueCounter += 1;
@@ -295,7 +347,9 @@ export class JiraEmulator {
       return json(result.status, result.body);
     }
     if (meta.remote !== 'jira') {
-      throw new Error(`Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`);
+      throw new Error(
+        `Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`,
+      );
     }
     return this.handleJira(meta, path, init);
   }
@@ -304,9 +358,18 @@ export class JiraEmulator {
     const method = (init?.method ?? 'GET').toUpperCase();
     const url = new URL(fullPath, this.baseUrl);
     const provider = meta.provider === 'app' || meta.provider === 'user' ? meta.provider : 'none';
-    const accountId = provider === 'user' ? (meta.accountId ?? this.currentUser.getStore()) : undefined;
+    const accountId =
+      provider === 'user' ? (meta.accountId ?? this.currentUser.getStore()) : undefined;
     const record = (status: number, operationId?: string) =>
-      this.calls.push({ remote: 'jira', provider, accountId, method, path: url.pathname + url.search, operationId, status });
+      this.calls.push({
+        remote: 'jira',
+        provider,
+        accountId,
+        method,
+        path: url.pathname + url.search,
+        operationId,
+        status,
+      });
 
     let body: unknown = undefined;
     if (typeof init?.body === 'string' && init.body.length > 0) {
@@ -317,7 +380,9 @@ export class JiraEmulator {
         return json(400, { errorMessages: ['The request body is not valid JSON.'] });
       }
     } else if (init?.body !== undefined && init.body !== null) {
-      throw new Error(`Emulator: ${method} ${url.pathname} sent a non-string body; the app must JSON.stringify bodies`);
+      throw new Error(
+        `Emulator: ${method} ${url.pathname} sent a non-string body; the app must JSON.stringify bodies`,
+      );
     }
 
     const check = checkRequest({ method, path: url.pathname, query: url.searchParams, body });
@@ -337,18 +402,30 @@ export class JiraEmulator {
       record(fault.status, op.operationId);
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
-      return json(fault.status, fault.body ?? { errorMessages: [`Injected fault ${fault.status}`] }, headers);
+      return json(
+        fault.status,
+        fault.body ?? { errorMessages: [`Injected fault ${fault.status}`] },
+        headers,
+      );
     }
 
     if (provider === 'none') {
       record(401, op.operationId);
-      return json(401, { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'] });
+      return json(401, {
+        errorMessages: [
+          'You are not authenticated. Authentication required to perform this operation.',
+        ],
+      });
     }
     if (provider === 'user') {
       const user = accountId ? this.users.get(accountId) : undefined;
       if (!user || !user.active) {
         record(401, op.operationId);
-        return json(401, { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'] });
+        return json(401, {
+          errorMessages: [
+            'You are not authenticated. Authentication required to perform this operation.',
+          ],
+        });
       }
     }
     if (!hasScope(op, this.scopes)) {
@@ -363,11 +440,21 @@ export class JiraEmulator {
       this.violations.push(message);
       throw new Error(`Emulator: ${message}`);
     }
-    const result = handler({ provider, accountId, method, path: url.pathname, query: url.searchParams, body, op });
+    const result = handler({
+      provider,
+      accountId,
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      op,
+    });
     const problems = checkResponse(op, result.status, result.body);
     if (problems.length > 0) {
       this.violations.push(`response to ${op.operationId}: ${problems.join('; ')}`);
-      throw new Error(`Emulator bug: response to ${op.operationId} breaks the contract: ${problems.join('; ')}`);
+      throw new Error(
+        `Emulator bug: response to ${op.operationId} breaks the contract: ${problems.join('; ')}`,
+      );
     }
     record(result.status, op.operationId);
     return json(result.status, result.body);
@@ -391,14 +478,23 @@ export class JiraEmulator {
     const idOrKey = req.op.pathParams['issueIdOrKey'] ?? '';
     const issue = this.findIssue(idOrKey);
     if (!issue || !this.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
-      return { status: 404, body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} } };
+      return {
+        status: 404,
+        body: {
+          errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+          errors: {},
+        },
+      };
     }
     const requested = req.query
       .getAll('fields')
       .flatMap((f) => f.split(','))
       .map((f) => f.trim())
       .filter((f) => f.length > 0);
-    return { status: 200, body: this.issueBean(issue, requested.length > 0 ? requested : ['*all']) };
+    return {
+      status: 200,
+      body: this.issueBean(issue, requested.length > 0 ? requested : ['*all']),
+    };
   }
 
   private getFields(_req: EmRequest): { status: number; body?: unknown } {

@@ -47,7 +47,11 @@ export class KvsEmulator {
 
   /** Read requests (get, batch get, query) since the last reset. */
   reads(): number {
-    return (this.counts.get('get') ?? 0) + (this.counts.get('batch/get') ?? 0) + (this.counts.get('query') ?? 0);
+    return (
+      (this.counts.get('get') ?? 0) +
+      (this.counts.get('batch/get') ?? 0) +
+      (this.counts.get('query') ?? 0)
+    );
   }
 
   writes(): number {
@@ -65,7 +69,12 @@ export class KvsEmulator {
 
   seed(key: string, value: unknown): void {
     const t = this.now();
-    this.data.set(key, { value: structuredClone(value), createdAt: t, updatedAt: t, expiresAt: undefined });
+    this.data.set(key, {
+      value: structuredClone(value),
+      createdAt: t,
+      updatedAt: t,
+      expiresAt: undefined,
+    });
   }
 
   keys(): string[] {
@@ -107,9 +116,12 @@ export class KvsEmulator {
   }
 
   private checkKey(key: unknown): string | KvsResult {
-    if (typeof key !== 'string' || key.length === 0) return error(400, 'INVALID_KEY', 'Key must be a non-empty string');
-    if (key.length > MAX_KEY_LENGTH) return error(400, 'INVALID_KEY', `Key is longer than ${MAX_KEY_LENGTH} characters`);
-    if (!KEY_PATTERN.test(key)) return error(400, 'INVALID_KEY', `Key "${key}" has characters storage does not allow`);
+    if (typeof key !== 'string' || key.length === 0)
+      return error(400, 'INVALID_KEY', 'Key must be a non-empty string');
+    if (key.length > MAX_KEY_LENGTH)
+      return error(400, 'INVALID_KEY', `Key is longer than ${MAX_KEY_LENGTH} characters`);
+    if (!KEY_PATTERN.test(key))
+      return error(400, 'INVALID_KEY', `Key "${key}" has characters storage does not allow`);
     return key;
   }
 
@@ -119,17 +131,30 @@ export class KvsEmulator {
     if (typeof key !== 'string') return key;
     const entry = this.live(key);
     if (!entry) return error(404, 'KEY_NOT_FOUND', `Key ${key} not found`);
-    return { status: 200, body: { key, value: structuredClone(entry.value), createdAt: entry.createdAt, updatedAt: entry.updatedAt } };
+    return {
+      status: 200,
+      body: {
+        key,
+        value: structuredClone(entry.value),
+        createdAt: entry.createdAt,
+        updatedAt: entry.updatedAt,
+      },
+    };
   }
 
   private set(body: unknown): KvsResult {
     if (!isObject(body)) return error(400, 'INVALID_REQUEST', 'Body must be an object');
     const key = this.checkKey(body['key']);
     if (typeof key !== 'string') return key;
-    if (!('value' in body) || body['value'] === undefined) return error(400, 'INVALID_VALUE', 'Value is required');
+    if (!('value' in body) || body['value'] === undefined)
+      return error(400, 'INVALID_VALUE', 'Value is required');
     const size = Buffer.byteLength(JSON.stringify(body['value']), 'utf8');
     if (size > MAX_VALUE_BYTES) {
-      return error(413, 'VALUE_TOO_LARGE', `Value of ${size} bytes exceeds the ${MAX_VALUE_BYTES}-byte limit`);
+      return error(
+        413,
+        'VALUE_TOO_LARGE',
+        `Value of ${size} bytes exceeds the ${MAX_VALUE_BYTES}-byte limit`,
+      );
     }
     const fault = this.writeFaults.find((f) => f.left > 0);
     if (fault) {
@@ -146,7 +171,12 @@ export class KvsEmulator {
     if (isObject(ttl)) {
       const unit = ttl['unit'];
       const value = ttl['value'];
-      if (typeof value !== 'number' || value <= 0 || typeof unit !== 'string' || !(unit in TTL_UNIT_MS)) {
+      if (
+        typeof value !== 'number' ||
+        value <= 0 ||
+        typeof unit !== 'string' ||
+        !(unit in TTL_UNIT_MS)
+      ) {
         return error(400, 'INVALID_TTL', 'ttl needs a positive value and a unit');
       }
       expiresAt = this.now() + value * TTL_UNIT_MS[unit as keyof typeof TTL_UNIT_MS];
@@ -159,8 +189,10 @@ export class KvsEmulator {
       updatedAt: t,
       expiresAt,
     });
-    if (options['returnValue'] === 'PREVIOUS') return { status: 200, body: { key, value: previous } };
-    if (options['returnValue'] === 'LATEST') return { status: 200, body: { key, value: body['value'] } };
+    if (options['returnValue'] === 'PREVIOUS')
+      return { status: 200, body: { key, value: previous } };
+    if (options['returnValue'] === 'LATEST')
+      return { status: 200, body: { key, value: body['value'] } };
     return { status: 204 };
   }
 
@@ -181,7 +213,12 @@ export class KvsEmulator {
       if (typeof key !== 'string') return key;
       const entry = this.live(key);
       if (entry) {
-        successfulKeys.push({ key, value: structuredClone(entry.value), createdAt: entry.createdAt, updatedAt: entry.updatedAt });
+        successfulKeys.push({
+          key,
+          value: structuredClone(entry.value),
+          createdAt: entry.createdAt,
+          updatedAt: entry.updatedAt,
+        });
       } else {
         failedKeys.push({ key, error: { code: 'KEY_NOT_FOUND', message: `Key ${key} not found` } });
       }
@@ -202,7 +239,9 @@ export class KvsEmulator {
       }
     }
     const after = typeof body['after'] === 'string' ? body['after'] : undefined;
-    const keys = this.keys().filter((k) => k.startsWith(prefix) && (after === undefined || k > after));
+    const keys = this.keys().filter(
+      (k) => k.startsWith(prefix) && (after === undefined || k > after),
+    );
     const page = keys.slice(0, limit);
     const data = page.map((key) => ({ key, value: structuredClone(this.live(key)?.value) }));
     const cursor = keys.length > limit ? page[page.length - 1] : undefined;

@@ -552,7 +552,8 @@ function convertSchema(ctx: ConvertContext, schema: unknown): unknown {
     const rules = convertDiscriminator(ctx, discriminator, oneOf);
     if (rules.length > 0) {
       delete out['oneOf'];
-      out['allOf'] = [...(Array.isArray(out['allOf']) ? out['allOf'] : []), ...rules];
+      const allOf: unknown = out['allOf'];
+      out['allOf'] = [...(Array.isArray(allOf) ? (allOf as unknown[]) : []), ...rules];
     }
   }
 

@@ -130,7 +130,8 @@ export function checkScopedOutcome(
   if (rules.requireBound) {
     const days = scoped?.timeboxDays;
     const date = scoped?.targetDate?.trim();
-    const validDays = typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 365;
+    const validDays =
+      typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 365;
     const validDate = typeof date === 'string' && isIsoDate(date);
     if (!validDays && !validDate) {
       if (typeof days === 'number') {

@@ -184,10 +184,7 @@ export class JiraGateway {
   /** One issue with only the named fields. */
   async getIssue(issueIdOrKey: string, fields: readonly string[]): Promise<RawIssue> {
     const key = IssueIdOrKeySchema.parse(issueIdOrKey);
-    return this.request(
-      RawIssueSchema,
-      route`/rest/api/3/issue/${key}?fields=${fields.join(",")}`,
-    );
+    return this.request(RawIssueSchema, route`/rest/api/3/issue/${key}?fields=${fields.join(',')}`);
   }
 
   /** Every field of the site (system and custom); used to find the app's own field ids. */
@@ -211,10 +208,7 @@ export const FieldInfoSchema = z
     key: z.string().optional(),
     name: z.string(),
     custom: z.boolean().optional(),
-    schema: z
-      .object({ type: z.string(), custom: z.string().optional() })
-      .passthrough()
-      .optional(),
+    schema: z.object({ type: z.string(), custom: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 export type FieldInfo = z.infer<typeof FieldInfoSchema>;

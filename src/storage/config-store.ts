@@ -35,13 +35,17 @@ export type GlobalRecord = z.infer<typeof GlobalRecordSchema>;
 export type ProjectRecord = z.infer<typeof ProjectRecordSchema>;
 
 export const JiraFieldIdsSchema = z
-  .object({ scopedOutcome: z.string().regex(/^customfield_\d+$/).optional() })
+  .object({
+    scopedOutcome: z
+      .string()
+      .regex(/^customfield_\d+$/)
+      .optional(),
+  })
   .strict();
 export type JiraFieldIds = z.infer<typeof JiraFieldIdsSchema>;
 
 export type SaveResult<R> =
-  | { status: 'saved'; record: R }
-  | { status: 'conflict'; current: R | undefined; message: string };
+  { status: 'saved'; record: R } | { status: 'conflict'; current: R | undefined; message: string };
 
 /** What a validator decision needs from storage, read with one storage request. */
 export interface DecisionContext {

@@ -133,4 +133,3 @@ function reasonFor(error: unknown): string {
   console.error('enabler-gate: unexpected failure', message);
   return 'An unexpected error occurred in Dual Track; the details are in the app logs.';
 }
-

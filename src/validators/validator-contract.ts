@@ -21,8 +21,14 @@ export const ValidatorArgsSchema = z
     configuration: z.unknown().optional(),
     transition: z
       .object({
-        from: z.object({ id: z.union([z.string(), z.number()]) }).passthrough().optional(),
-        to: z.object({ id: z.union([z.string(), z.number()]) }).passthrough().optional(),
+        from: z
+          .object({ id: z.union([z.string(), z.number()]) })
+          .passthrough()
+          .optional(),
+        to: z
+          .object({ id: z.union([z.string(), z.number()]) })
+          .passthrough()
+          .optional(),
         modifiedFields: FieldValues.optional(),
       })
       .passthrough()
@@ -52,7 +58,7 @@ export function parseRuleConfiguration(
   if (raw === undefined || raw === null || raw === '') return { ok: true, value: {} };
   let value: unknown = raw;
   if (typeof raw === 'object' && raw !== null && 'value' in raw && Object.keys(raw).length === 1) {
-    value = (raw).value;
+    value = raw.value;
   }
   if (typeof value === 'string') {
     try {

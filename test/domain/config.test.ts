@@ -8,7 +8,11 @@ import {
 
 describe('configuration schema', () => {
   it('defaults follow the practice', () => {
-    expect(DEFAULT_CONFIG.runway).toEqual({ targetMinSprints: 1, targetMaxSprints: 2, pauseAtSprints: 3 });
+    expect(DEFAULT_CONFIG.runway).toEqual({
+      targetMinSprints: 1,
+      targetMaxSprints: 2,
+      pauseAtSprints: 3,
+    });
     expect(DEFAULT_CONFIG.validation).toEqual({ minInterviews: 3, minUsabilityTests: 1 });
     expect(DEFAULT_CONFIG.spike.defaultTimeboxDays).toBe(3);
     expect(DEFAULT_CONFIG.capacity.discoveryTargetPercent).toBe(20);
@@ -39,7 +43,9 @@ describe('configuration schema', () => {
   });
 
   it('accepts the whole allowed range of evidence counts (0-20)', () => {
-    expect(ConfigSchema.parse({ validation: { minInterviews: 0, minUsabilityTests: 20 } }).validation).toEqual({
+    expect(
+      ConfigSchema.parse({ validation: { minInterviews: 0, minUsabilityTests: 20 } }).validation,
+    ).toEqual({
       minInterviews: 0,
       minUsabilityTests: 20,
     });
@@ -47,7 +53,10 @@ describe('configuration schema', () => {
 
   it('merges a project override over the global values, section by section', () => {
     const global = ConfigSchema.parse({ validation: { minInterviews: 4 } });
-    const merged = effectiveConfig(global, ConfigOverrideSchema.parse({ validation: { minUsabilityTests: 2 } }));
+    const merged = effectiveConfig(
+      global,
+      ConfigOverrideSchema.parse({ validation: { minUsabilityTests: 2 } }),
+    );
     expect(merged.validation).toEqual({ minInterviews: 4, minUsabilityTests: 2 });
     expect(merged.runway).toEqual(global.runway);
   });

@@ -22,7 +22,10 @@ describe('scoped outcome rule', () => {
   });
 
   it('accepts a target date instead of a timebox', () => {
-    const check = checkScopedOutcome(makeOutcome({ timeboxDays: undefined, targetDate: '2026-12-15' }), rules);
+    const check = checkScopedOutcome(
+      makeOutcome({ timeboxDays: undefined, targetDate: '2026-12-15' }),
+      rules,
+    );
     expect(check.ready).toBe(true);
   });
 
@@ -59,7 +62,9 @@ describe('scoped outcome rule', () => {
 
   it('reports a short outcome with its length and the minimum', () => {
     const check = checkScopedOutcome(makeOutcome({ outcome: 'Faster search' }), rules);
-    expect(check.problems).toEqual([{ part: 'outcome', problem: 'too-short', length: 13, minLength: 20 }]);
+    expect(check.problems).toEqual([
+      { part: 'outcome', problem: 'too-short', length: 13, minLength: 20 },
+    ]);
     expect(describeOutcomeProblem(check.problems[0]!)).toBe(
       'make the outcome statement specific: at least 20 characters (it has 13)',
     );
@@ -67,7 +72,9 @@ describe('scoped outcome rule', () => {
 
   it('reports a placeholder success measure', () => {
     const check = checkScopedOutcome(makeOutcome({ successMeasure: 'tbd' }), rules);
-    expect(check.problems).toEqual([{ part: 'successMeasure', problem: 'placeholder', text: 'tbd' }]);
+    expect(check.problems).toEqual([
+      { part: 'successMeasure', problem: 'placeholder', text: 'tbd' },
+    ]);
   });
 
   it.each([
@@ -83,7 +90,10 @@ describe('scoped outcome rule', () => {
 
   it('honours switched-off requirements', () => {
     const relaxed = { ...rules, requireSuccessMeasure: false, requireBound: false };
-    const check = checkScopedOutcome(makeOutcome({ successMeasure: undefined, timeboxDays: undefined }), relaxed);
+    const check = checkScopedOutcome(
+      makeOutcome({ successMeasure: undefined, timeboxDays: undefined }),
+      relaxed,
+    );
     expect(check.ready).toBe(true);
   });
 
@@ -108,13 +118,20 @@ describe('validated rule', () => {
     const evidence = { ...emptyEvidence(), interview: 2 };
     const check = checkValidated(evidence, v);
     expect(check.state).toBe('unvalidated');
-    expect(check.shortfalls.map(describeShortfall)).toEqual(['2 of 3 interviews', '0 of 1 usability test']);
+    expect(check.shortfalls.map(describeShortfall)).toEqual([
+      '2 of 3 interviews',
+      '0 of 1 usability test',
+    ]);
   });
 
   it('follows configured thresholds', () => {
     const evidence = { ...emptyEvidence(), interview: 3, 'usability-test': 1 };
-    expect(checkValidated(evidence, { minInterviews: 5, minUsabilityTests: 1 }).state).toBe('unvalidated');
-    expect(checkValidated(emptyEvidence(), { minInterviews: 0, minUsabilityTests: 0 }).state).toBe('validated');
+    expect(checkValidated(evidence, { minInterviews: 5, minUsabilityTests: 1 }).state).toBe(
+      'unvalidated',
+    );
+    expect(checkValidated(emptyEvidence(), { minInterviews: 0, minUsabilityTests: 0 }).state).toBe(
+      'validated',
+    );
   });
 
   it('an invalidated decision wins over the counts', () => {

@@ -31,7 +31,9 @@ async function failure(promise: Promise<unknown>): Promise<JiraError> {
 describe('Jira gateway', () => {
   it('reads an issue as the user, with only the requested fields', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Hello' });
-    const read = await ctx.em.runAs('user-member', () => jiraAsUser().getIssue(issue.key, ['summary']));
+    const read = await ctx.em.runAs('user-member', () =>
+      jiraAsUser().getIssue(issue.key, ['summary']),
+    );
     expect(read.key).toBe(issue.key);
     expect(read.fields).toEqual({ summary: 'Hello' });
     expect(ctx.em.jiraCalls()[0]).toMatchObject({ provider: 'user', accountId: 'user-member' });
@@ -39,7 +41,9 @@ describe('Jira gateway', () => {
 
   it('a user without Browse permission gets not-found, as Jira answers', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Secret' });
-    const error = await failure(ctx.em.runAs('user-outsider', () => jiraAsUser().getIssue(issue.key, ['summary'])));
+    const error = await failure(
+      ctx.em.runAs('user-outsider', () => jiraAsUser().getIssue(issue.key, ['summary'])),
+    );
     expect(error.kind).toBe('not-found');
     expect(error.status).toBe(404);
     expect(error.message).toContain('does not exist or you do not have permission');
@@ -47,23 +51,31 @@ describe('Jira gateway', () => {
 
   it('the same read as the app succeeds: asApp is a different identity', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Secret' });
-    await expect(jiraAsApp().getIssue(issue.key, ['summary'])).resolves.toMatchObject({ key: issue.key });
+    await expect(jiraAsApp().getIssue(issue.key, ['summary'])).resolves.toMatchObject({
+      key: issue.key,
+    });
   });
 
   it('an unknown account is unauthorized', async () => {
-    const error = await failure(ctx.em.runAs('nobody', () => jiraAsUser().getIssue('DT-1', ['summary'])));
+    const error = await failure(
+      ctx.em.runAs('nobody', () => jiraAsUser().getIssue('DT-1', ['summary'])),
+    );
     expect(error.kind).toBe('unauthorized');
   });
 
   it('refuses a malformed issue key before calling Jira', async () => {
-    await expect(jiraAsApp().getIssue('DT-1/../../admin', ['summary'])).rejects.toThrow(/issue key/);
+    await expect(jiraAsApp().getIssue('DT-1/../../admin', ['summary'])).rejects.toThrow(
+      /issue key/,
+    );
     expect(ctx.em.jiraCalls()).toHaveLength(0);
   });
 
   it('honours Retry-After on 429 and then succeeds', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Busy' });
     ctx.em.injectFault({ match: /^GET /, status: 429, retryAfter: 2, times: 2 });
-    await expect(jiraAsApp(fastRetry).getIssue(issue.key, ['summary'])).resolves.toMatchObject({ key: issue.key });
+    await expect(jiraAsApp(fastRetry).getIssue(issue.key, ['summary'])).resolves.toMatchObject({
+      key: issue.key,
+    });
     expect(waits).toEqual([2000, 2000]);
     expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([429, 429, 200]);
   });
@@ -106,6 +118,8 @@ describe('Jira gateway', () => {
 
   it('lists fields with their schemas', async () => {
     const fields = await jiraAsApp().listFields();
-    expect(fields.find((f) => f.name === 'Scoped outcome')?.schema?.custom).toMatch(/\/static\/scoped-outcome$/);
+    expect(fields.find((f) => f.name === 'Scoped outcome')?.schema?.custom).toMatch(
+      /\/static\/scoped-outcome$/,
+    );
   });
 });

@@ -22,6 +22,7 @@ import {
   importsModule,
   listSourceFiles,
   makeTempDir,
+  memoizeSchemaCompilation,
   manifestScopes,
   readManifest,
   removeTempDirs,
@@ -54,14 +55,19 @@ function lintApp(m: ManifestSchema, onlyPermissions = false): Promise<LintRun> {
 }
 
 let realRun: LintRun;
+let undoMemoize: () => void = () => undefined;
 
 beforeAll(async () => {
+  undoMemoize = await memoizeSchemaCompilation();
   probeFile = writeJiraCallsProbe(jiraCalls, makeTempDir('jira-calls'));
   // The first run builds @forge/manifest's validators (a few seconds); later runs reuse them.
   realRun = await lintApp(manifest);
 }, 60_000);
 
-afterAll(removeTempDirs);
+afterAll(() => {
+  undoMemoize();
+  removeTempDirs();
+});
 
 describe('forge lint (client-side, offline) on the real app', () => {
   it('uses the project’s own Jira spec subsets', () => {

@@ -25,7 +25,12 @@ describe('configuration storage', () => {
   });
 
   it('saves a new version and reads it back parsed', async () => {
-    const saved = await saveGlobalConfig({ settings: settingsWith(5), expectedVersion: 0, accountId: 'admin', now });
+    const saved = await saveGlobalConfig({
+      settings: settingsWith(5),
+      expectedVersion: 0,
+      accountId: 'admin',
+      now,
+    });
     expect(saved.status).toBe('saved');
     const read = await readGlobalConfig();
     expect(read).toMatchObject({ version: 1, updatedBy: 'admin', updatedAt: now.toISOString() });
@@ -47,8 +52,18 @@ describe('configuration storage', () => {
   });
 
   it('gives a second writer based on an old version a conflict with the current values', async () => {
-    await saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'first', now });
-    const second = await saveGlobalConfig({ settings: settingsWith(7), expectedVersion: 0, accountId: 'second', now });
+    await saveGlobalConfig({
+      settings: settingsWith(4),
+      expectedVersion: 0,
+      accountId: 'first',
+      now,
+    });
+    const second = await saveGlobalConfig({
+      settings: settingsWith(7),
+      expectedVersion: 0,
+      accountId: 'second',
+      now,
+    });
     expect(second.status).toBe('conflict');
     if (second.status === 'conflict') {
       expect(second.current?.settings.validation.minInterviews).toBe(4);
@@ -77,17 +92,32 @@ describe('configuration storage', () => {
       updatedBy: 'crashed',
       settings: settingsWith(8),
     });
-    const blocked = await saveGlobalConfig({ settings: settingsWith(5), expectedVersion: 1, accountId: 'b', now });
+    const blocked = await saveGlobalConfig({
+      settings: settingsWith(5),
+      expectedVersion: 1,
+      accountId: 'b',
+      now,
+    });
     expect(blocked.status).toBe('conflict');
     expect((await readGlobalConfig())?.version).toBe(2);
-    const retried = await saveGlobalConfig({ settings: settingsWith(5), expectedVersion: 2, accountId: 'b', now });
+    const retried = await saveGlobalConfig({
+      settings: settingsWith(5),
+      expectedVersion: 2,
+      accountId: 'b',
+      now,
+    });
     expect(retried.status).toBe('saved');
     expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(5);
   });
 
   it('keeps a bounded history, newest first', async () => {
     for (let v = 0; v < 23; v++) {
-      const r = await saveGlobalConfig({ settings: settingsWith(v % 20), expectedVersion: v, accountId: `u${v}`, now });
+      const r = await saveGlobalConfig({
+        settings: settingsWith(v % 20),
+        expectedVersion: v,
+        accountId: `u${v}`,
+        now,
+      });
       expect(r.status).toBe('saved');
     }
     const history = await configHistory({ kind: 'global' });
@@ -127,7 +157,10 @@ describe('configuration storage', () => {
   });
 
   it('names the key and the problem when a stored value is unreadable', async () => {
-    ctx.em.kvs.seed(KEYS.globalConfig, { version: 1, settings: { validation: { minInterviews: 'x' } } });
+    ctx.em.kvs.seed(KEYS.globalConfig, {
+      version: 1,
+      settings: { validation: { minInterviews: 'x' } },
+    });
     await expect(loadDecisionContext('DT')).rejects.toThrow(/config:global/);
   });
 
@@ -138,7 +171,12 @@ describe('configuration storage', () => {
       saveGlobalConfig({ settings: settingsWith(9), expectedVersion: 1, accountId: 'b', now }),
     ).rejects.toThrow();
     expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(4);
-    const retry = await saveGlobalConfig({ settings: settingsWith(9), expectedVersion: 1, accountId: 'b', now });
+    const retry = await saveGlobalConfig({
+      settings: settingsWith(9),
+      expectedVersion: 1,
+      accountId: 'b',
+      now,
+    });
     expect(retry.status).toBe('saved');
   });
 });

@@ -46,7 +46,11 @@ describe('enabler gate validator', () => {
   });
 
   it('refuses an incomplete outcome naming only what is missing', async () => {
-    const issue = addEnabler({ outcome: 'TBD', successMeasure: 'p95 under 20 ms', targetDate: '2026-12-01' });
+    const issue = addEnabler({
+      outcome: 'TBD',
+      successMeasure: 'p95 under 20 ms',
+      targetDate: '2026-12-01',
+    });
     const answer = await enablerGate(transitionArgs(issue.key));
     expect(answer).toEqual({
       result: false,
@@ -113,7 +117,9 @@ describe('enabler gate validator', () => {
     expect(ctx.em.jiraCalls().map((c) => `${c.method} ${c.operationId} as ${c.provider}`)).toEqual([
       'GET getIssue as app',
     ]);
-    expect(ctx.em.jiraCalls()[0]?.path).toContain(`fields=issuetype%2Cproject%2C${site.scopedOutcome.id}`);
+    expect(ctx.em.jiraCalls()[0]?.path).toContain(
+      `fields=issuetype%2Cproject%2C${site.scopedOutcome.id}`,
+    );
     expect(ctx.em.kvs.reads()).toBe(1);
     expect(ctx.em.kvs.writes()).toBe(0);
   });
@@ -171,7 +177,9 @@ describe('enabler gate validator', () => {
       ctx.em.injectFault({ match: /^GET \/rest\/api\/3\/issue\//, status: 429, retryAfter: 60 });
       const answer = await enablerGate(transitionArgs(issue.key));
       expect(answer.result).toBe(false);
-      expect(answer.errorMessage).toContain('Jira is throttling requests right now (asked to retry after 60 s)');
+      expect(answer.errorMessage).toContain(
+        'Jira is throttling requests right now (asked to retry after 60 s)',
+      );
       expect(ctx.em.jiraCalls()).toHaveLength(1);
     });
 
@@ -230,7 +238,9 @@ describe('enabler gate validator', () => {
 
     it('a rule configuration with a wrong type', async () => {
       const issue = addEnabler(COMPLETE_OUTCOME);
-      const answer = await enablerGate(transitionArgs(issue.key, { configuration: { issueTypes: 'Enabler' } }));
+      const answer = await enablerGate(
+        transitionArgs(issue.key, { configuration: { issueTypes: 'Enabler' } }),
+      );
       expect(answer.result).toBe(false);
       expect(answer.errorMessage).toContain('configuration issueTypes');
     });

@@ -7,10 +7,13 @@ import {
   ALL_PROJECT_PERMISSIONS,
   FORGE_FIELD_PREFIX,
   MEMBER_PERMISSIONS,
+  SPRINT_FIELD_CUSTOM,
+  type EmBoard,
   type EmField,
   type EmIssue,
   type EmIssueType,
   type EmProject,
+  type EmSprint,
   type EmStatus,
   type EmUser,
   type ProjectPermission,
@@ -141,6 +144,10 @@ export class JiraEmulator {
   readonly issueTypes = new Map<string, EmIssueType>();
   readonly fields = new Map<string, EmField>();
   readonly issues = new Map<string, EmIssue>();
+  readonly boards = new Map<number, EmBoard>();
+  readonly sprints = new Map<number, EmSprint>();
+  /** Jira Software's Sprint field, as every site with Jira Software has it. */
+  readonly sprintField: EmField;
   /** Granted scopes: the manifest's, unless a test narrows them. */
   scopes: string[];
   private faults: Array<Fault & { left: number }> = [];
@@ -152,6 +159,14 @@ export class JiraEmulator {
   constructor(options: { root?: string } = {}) {
     this.scopes = readManifestScopes(options.root ?? join(__dirname, '..', '..'));
     for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
+    this.sprintField = {
+      id: 'customfield_10020',
+      key: 'customfield_10020',
+      name: 'Sprint',
+      custom: true,
+      schema: { type: 'array', items: 'json', custom: SPRINT_FIELD_CUSTOM, customId: 10020 },
+    };
+    this.fields.set(this.sprintField.id, this.sprintField);
     this.routes = {
       getIssue: (req) => this.getIssue(req),
       getFields: (req) => this.getFields(req),
@@ -301,6 +316,59 @@ export class JiraEmulator {
     };
     this.issues.set(issue.id, issue);
     return issue;
+  }
+
+  addBoard(b: { projectKey: string; name?: string; estimationFieldId?: string }): EmBoard {
+    const project = this.projectByKey(b.projectKey);
+    const board: EmBoard = {
+      id: this.boards.size + 1,
+      name: b.name ?? `${project.key} board`,
+      projectId: project.id,
+      type: 'scrum',
+      estimationFieldId: b.estimationFieldId,
+    };
+    this.boards.set(board.id, board);
+    return board;
+  }
+
+  addSprint(s: Partial<EmSprint> & { boardId: number; name: string }): EmSprint {
+    if (!this.boards.has(s.boardId)) throw new Error(`Emulator: no board ${s.boardId}`);
+    const sprint: EmSprint = {
+      id: this.sprints.size + 1,
+      state: 'future',
+      goal: '',
+      startDate: undefined,
+      endDate: undefined,
+      completeDate: undefined,
+      ...s,
+    };
+    this.sprints.set(sprint.id, sprint);
+    return sprint;
+  }
+
+  /** Puts an issue into a sprint (Jira keeps closed sprints in the field's history). */
+  setSprint(key: string, sprintId: number | undefined): void {
+    const issue = this.findIssue(key);
+    if (!issue) throw new Error(`Emulator: no issue ${key}`);
+    const current =
+      (issue.custom.get(this.sprintField.id) as Array<{ id: number }> | undefined) ?? [];
+    const kept = current.filter((s) => this.sprints.get(s.id)?.state === 'closed');
+    if (sprintId !== undefined) {
+      const sprint = this.sprints.get(sprintId);
+      if (!sprint) throw new Error(`Emulator: no sprint ${sprintId}`);
+      kept.push({
+        id: sprint.id,
+        name: sprint.name,
+        state: sprint.state,
+        boardId: sprint.boardId,
+        goal: sprint.goal,
+        ...(sprint.startDate ? { startDate: sprint.startDate } : {}),
+        ...(sprint.endDate ? { endDate: sprint.endDate } : {}),
+        ...(sprint.completeDate ? { completeDate: sprint.completeDate } : {}),
+      } as { id: number });
+    }
+    if (kept.length === 0) issue.custom.delete(this.sprintField.id);
+    else issue.custom.set(this.sprintField.id, kept);
   }
 
   deleteIssue(key: string): void {

@@ -92,3 +92,26 @@ export interface EmIssue {
 /** The Forge app's own custom fields get this `schema.custom` prefix on a site. */
 export const FORGE_FIELD_PREFIX =
   'ari:cloud:ecosystem::extension/5b0a7c1e-2d4f-4e8a-9c61-0d3e7f2a9b14/emulated-env/static/';
+
+export interface EmBoard {
+  id: number;
+  name: string;
+  projectId: string;
+  type: 'scrum' | 'kanban';
+  /** Field id of the board's estimation statistic (story points), if any. */
+  estimationFieldId: string | undefined;
+}
+
+export interface EmSprint {
+  id: number;
+  boardId: number;
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  goal: string;
+  startDate: string | undefined;
+  endDate: string | undefined;
+  completeDate: string | undefined;
+}
+
+/** `schema.custom` of Jira Software's Sprint field. */
+export const SPRINT_FIELD_CUSTOM = 'com.pyxis.greenhopper.jira:gh-sprint';

@@ -18,6 +18,7 @@ import {
   type EmUser,
   type ProjectPermission,
 } from './model';
+import { ROUTE_GROUPS } from './routes';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
 
 /**
@@ -48,7 +49,7 @@ export interface Fault {
   times?: number;
 }
 
-interface EmRequest {
+export interface EmRequest {
   provider: 'user' | 'app' | 'none';
   accountId: string | undefined;
   method: string;
@@ -58,7 +59,10 @@ interface EmRequest {
   op: OperationMatch;
 }
 
-type Handler = (req: EmRequest) => { status: number; body?: unknown };
+export type EmResponse = { status: number; body?: unknown };
+export type Handler = (req: EmRequest) => EmResponse;
+/** A group of endpoint handlers by the contract's operationId (see dev/emulator/routes/). */
+export type RouteGroup = (em: JiraEmulator) => Record<string, Handler>;
 
 type FetchMeta = {
   type?: string;
@@ -155,6 +159,9 @@ export class JiraEmulator {
   private nextId = 10100;
   private previousFetch: ForgeFetch | undefined;
   private readonly routes: Record<string, Handler>;
+  nextNumericId(): number {
+    return this.nextId++;
+  }
 
   constructor(options: { root?: string } = {}) {
     this.scopes = readManifestScopes(options.root ?? join(__dirname, '..', '..'));
@@ -168,6 +175,10 @@ export class JiraEmulator {
     };
     this.fields.set(this.sprintField.id, this.sprintField);
     this.routes = {
+      ...ROUTE_GROUPS.reduce<Record<string, Handler>>(
+        (all, group) => ({ ...all, ...group(this) }),
+        {},
+      ),
       getIssue: (req) => this.getIssue(req),
       getFields: (req) => this.getFields(req),
     };
@@ -531,7 +542,8 @@ export class JiraEmulator {
   // -------------------------------------------------------------------------------------------
   // Permissions
 
-  private can(req: EmRequest, projectId: string, permission: ProjectPermission): boolean {
+  /** Does the caller (user or app) hold this permission on the project? */
+  can(req: EmRequest, projectId: string, permission: ProjectPermission): boolean {
     const project = this.projects.get(projectId);
     if (!project) return false;
     if (req.provider === 'app') return project.appPermissions.has(permission);

@@ -96,14 +96,20 @@ describe('forge lint (client-side, offline) on the real app', () => {
       Object.keys((JSON.parse(fs.readFileSync(file, 'utf8')) as { paths: object }).paths),
     );
     const templates = paths.map(
-      (p) => new RegExp(`^${p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]*\}/g, '[^/]+')}/?$`),
+      (p) =>
+        new RegExp(`^${p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]*\}/g, '[^/]+')}/?$`),
     );
     const unchecked = jiraCalls
-      .filter((c) => c.method === undefined || !templates.some((t) => t.test(c.path.replace(/\{\}/g, 'x'))))
+      .filter(
+        (c) =>
+          c.method === undefined || !templates.some((t) => t.test(c.path.replace(/\{\}/g, 'x'))),
+      )
       .map(
         (c) =>
           `${c.file}:${c.line} ${c.method ?? '(method not a literal)'} ${c.path}` +
-          (c.method === undefined ? ': pass { method: "..." } next to the route' : ': not in dev/contracts'),
+          (c.method === undefined
+            ? ': pass { method: "..." } next to the route'
+            : ': not in dev/contracts'),
       );
     expect(unchecked).toEqual([]);
   });
@@ -121,15 +127,14 @@ describe('least privilege: every scope in manifest.yml is needed', () => {
     const usesKvs = importsModule(sourceFiles, '@forge/kvs');
     const unused: string[] = [];
     for (const scope of scopes) {
+      const rest = scopes.filter((s) => s !== scope);
       const without = cloneManifest(manifest);
-      without.permissions = { ...without.permissions, scopes: scopes.filter((s) => s !== scope) };
+      without.permissions = { ...without.permissions, scopes: rest };
       const lint = await lintApp(without, true);
       const byCalls = lint.problems.some((p) => p.missingPermission === scope);
       const byTriggers = (
         await Promise.all(
-          triggerEvents(manifest).map(({ event }) =>
-            validateTriggerScopes(event, without.permissions?.scopes ?? []),
-          ),
+          triggerEvents(manifest).map(({ event }) => validateTriggerScopes(event, rest)),
         )
       ).some((r) => r.missingScopes.includes(scope));
       const byStorage = scope === 'storage:app' && usesKvs;

@@ -175,11 +175,10 @@ export function referencedFunctionKeys(manifest: ManifestSchema): Set<string> {
 
 export function manifestScopes(manifest: ManifestSchema): string[] {
   const scopes: unknown = manifest.permissions?.scopes;
+  // Scopes are a list of names or a map from name to options (`allowImpersonation`).
+  if (isRecord(scopes)) return Object.keys(scopes);
   if (!Array.isArray(scopes)) return [];
-  // Scopes are plain strings or single-key maps (`- scope: { ... }`); the key is the scope.
-  return scopes.flatMap((s: unknown) =>
-    typeof s === 'string' ? [s] : isRecord(s) ? Object.keys(s) : [],
-  );
+  return scopes.filter((s): s is string => typeof s === 'string');
 }
 
 /** Events of every trigger module, with the module key. */
@@ -187,9 +186,37 @@ export function triggerEvents(manifest: ManifestSchema): { key: string; event: s
   return modulesOf(manifest, 'trigger').flatMap((m) => {
     const events = m['events'];
     return Array.isArray(events)
-      ? events.filter((e): e is string => typeof e === 'string').map((event) => ({ key: m.key, event }))
+      ? events
+          .filter((e): e is string => typeof e === 'string')
+          .map((event) => ({ key: m.key, event }))
       : [];
   });
+}
+
+/**
+ * Function modules whose `handler: <file>.<export>` is not an exported function of
+ * `<appDir>/src/<file>`; each entry says which and why. Loads the modules through jest.
+ */
+export async function missingHandlers(
+  manifest: ManifestSchema,
+  appDir: string = REPO_ROOT,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const fn of modulesOf(manifest, 'function')) {
+    const handler = fn['handler'];
+    const match = typeof handler === 'string' ? /^([\w/-]+)\.(\w+)$/.exec(handler) : null;
+    const [, file, exportName] = match ?? [];
+    if (file === undefined || exportName === undefined) {
+      missing.push(`${fn.key}: handler ${String(handler)} is not "<file>.<export>"`);
+      continue;
+    }
+    const mod: unknown = await import(path.join(appDir, 'src', file));
+    const value: unknown = isRecord(mod) ? mod[exportName] : undefined;
+    if (typeof value !== 'function') {
+      missing.push(`${fn.key}: src/${file} does not export a function named ${exportName}`);
+    }
+  }
+  return missing;
 }
 
 /**
@@ -225,7 +252,10 @@ export async function validateApp(appDir: string = REPO_ROOT): Promise<ManifestV
 
 export function formatValidationErrors(errors: readonly ValidationError[]): string {
   return errors
-    .map((e) => `  ${MANIFEST_FILE}:${e.line ?? 0}:${e.column ?? 0} ${e.level} ${e.message} [${e.reference}]`)
+    .map(
+      (e) =>
+        `  ${MANIFEST_FILE}:${e.line ?? 0}:${e.column ?? 0} ${e.level} ${e.message} [${e.reference}]`,
+    )
     .join('\n');
 }
 
@@ -291,7 +321,9 @@ type LintArgs = Parameters<typeof forgeLint>;
 type LintConfig = LintArgs[5];
 
 /** Only getDeprecatedRuntimes is used by the client-side linters. */
-const offlineStatsig = { getDeprecatedRuntimes: () => Promise.resolve([]) } as unknown as LintArgs[4];
+const offlineStatsig = {
+  getDeprecatedRuntimes: () => Promise.resolve([]),
+} as unknown as LintArgs[4];
 
 export interface LintOptions {
   /** App root: the cwd for the run; must hold manifest.yml and tsconfig.json. */
@@ -302,7 +334,10 @@ export interface LintOptions {
   /** Files to parse without a TypeScript project (generated files outside the tsconfig). */
   standaloneFiles?: string[];
   /** Run only these linters (e.g. a PermissionLinter for a quick scope probe). */
-  linters?: (manifest: ManifestSchema, logger: { info(message: string): void }) => LinterInterface[];
+  linters?: (
+    manifest: ManifestSchema,
+    logger: { info(message: string): void },
+  ) => LinterInterface[];
 }
 
 function problemsOf(results: LintResult[]): LintProblem[] {
@@ -338,7 +373,11 @@ export async function runForgeLint(options: LintOptions): Promise<LintRun> {
     // project is parsed on its own (syntax only), which is all the linters need.
     parseFunction: (filepath, parser, readFile) =>
       standalone.has(filepath)
-        ? parseSourceFile(filepath, (code, file) => parser(code, file, { project: undefined }), readFile)
+        ? parseSourceFile(
+            filepath,
+            (code, file) => parser(code, file, { project: undefined }),
+            readFile,
+          )
         : parseSourceFile(filepath, parser, readFile),
   };
   const scratch = makeTempDir('lint-env');
@@ -385,23 +424,37 @@ export interface JiraCall {
   line: number;
   /** The HTTP method, or undefined when it is not a string literal next to the route. */
   method: string | undefined;
-  /** The route's source text, `route\`...\``. */
-  routeText: string;
   /** The path with `{}` for interpolations and without the query string. */
   path: string;
 }
 
+/** `x as const`, `x satisfies T`, `(x)` and `x!` are all just x here. */
+function unwrap(expr: ts.Expression): ts.Expression {
+  return ts.isAsExpression(expr) ||
+    ts.isSatisfiesExpression(expr) ||
+    ts.isParenthesizedExpression(expr) ||
+    ts.isNonNullExpression(expr)
+    ? unwrap(expr.expression)
+    : expr;
+}
+
+/**
+ * What an argument after the route says about the HTTP method: the literal, `undefined` when it
+ * may set a method we cannot read (a variable, a spread, a computed value), `null` when it says
+ * nothing (an object literal without `method`).
+ */
 function literalMethod(arg: ts.Expression): string | undefined | null {
-  // null: this argument says nothing about the method
-  if (!ts.isObjectLiteralExpression(arg)) return undefined;
-  for (const prop of arg.properties) {
+  const expr = unwrap(arg);
+  if (!ts.isObjectLiteralExpression(expr)) return undefined;
+  for (const prop of expr.properties) {
     if (ts.isSpreadAssignment(prop)) return undefined;
-    const name = prop.name && ts.isIdentifier(prop.name) ? prop.name.text : undefined;
+    const name =
+      prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name))
+        ? prop.name.text
+        : undefined;
     if (name !== 'method') continue;
-    if (ts.isPropertyAssignment(prop) && ts.isStringLiteralLike(prop.initializer)) {
-      return prop.initializer.text.toUpperCase();
-    }
-    return undefined;
+    const value = ts.isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
+    return value && ts.isStringLiteralLike(value) ? value.text.toUpperCase() : undefined;
   }
   return null;
 }
@@ -435,7 +488,6 @@ export function findJiraCalls(files: readonly string[], appDir: string = REPO_RO
           file,
           line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1,
           method,
-          routeText: node.getText(source),
           path: raw.split('?')[0] ?? raw,
         });
       }
@@ -451,9 +503,10 @@ export function findJiraCalls(files: readonly string[], appDir: string = REPO_RO
  * calls[n]) and returns its absolute path.
  */
 export function writeJiraCallsProbe(calls: readonly JiraCall[], dir: string): string {
-  const lines = calls.map(
-    (c) => `api.asUser().requestJira(${c.routeText}, { method: '${c.method ?? 'GET'}' });`,
-  );
+  const lines = calls.map((c) => {
+    const route = c.path.replace(/\{\}/g, '${x}').replace(/`/g, '\\`');
+    return `api.asUser().requestJira(route\`${route}\`, { method: '${c.method ?? 'GET'}' });`;
+  });
   const file = path.join(dir, 'jira-calls.probe.js');
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;

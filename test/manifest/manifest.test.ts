@@ -3,15 +3,14 @@
  * that really are exported functions, no orphan functions, and negative cases that prove each
  * check fails when the manifest is broken.
  */
-import path from 'path';
 import { validateTriggerScopes } from '@forge/manifest';
 import type { ManifestSchema } from '@forge/manifest';
 import {
-  REPO_ROOT,
   appCopyWithManifest,
   cloneManifest,
   formatValidationErrors,
   manifestScopes,
+  missingHandlers,
   modulesOf,
   readManifest,
   referencedFunctionKeys,
@@ -41,7 +40,9 @@ describe('manifest.yml: full @forge/manifest validation', () => {
   it('passes with no errors or warnings', async () => {
     const { errors } = await validateApp();
     if (errors.length > 0) {
-      throw new Error(`validate(false, 'manifest.yml') reported:\n${formatValidationErrors(errors)}`);
+      throw new Error(
+        `validate(false, 'manifest.yml') reported:\n${formatValidationErrors(errors)}`,
+      );
     }
     expect(errors).toEqual([]);
   });
@@ -109,22 +110,39 @@ describe('manifest.yml: app settings', () => {
   });
 });
 
+/** One line per trigger event the manifest's scopes do not cover. */
+async function triggerScopeProblems(m: ManifestSchema): Promise<string[]> {
+  const scopes = manifestScopes(m);
+  const results = await Promise.all(
+    triggerEvents(m).map(async ({ key, event }) => ({
+      key,
+      ...(await validateTriggerScopes(event, scopes)),
+    })),
+  );
+  return results
+    .filter((r) => !r.valid)
+    .map((r) => `trigger ${r.key}: ${r.event} needs ${r.missingScopes.join(', ')}`);
+}
+
 describe('manifest.yml: trigger scopes', () => {
   it('every trigger event is covered by the manifest scopes', async () => {
-    const scopes = manifestScopes(manifest);
-    const results = await Promise.all(
-      triggerEvents(manifest).map(async ({ key, event }) => ({
-        key,
-        ...(await validateTriggerScopes(event, scopes)),
-      })),
-    );
-    const problems = results
-      .filter((r) => !r.valid)
-      .map((r) => `trigger ${r.key}: ${r.event} needs ${r.missingScopes.join(', ')}`);
-    expect(problems).toEqual([]);
+    expect(await triggerScopeProblems(manifest)).toEqual([]);
   });
 
-  it('validateTriggerScopes reports a trigger on avi:jira:updated:issue with only storage:app', async () => {
+  it('the check bites: a trigger on avi:jira:updated:issue with only storage:app', async () => {
+    const copy = cloneManifest(manifest);
+    const modules = (copy.modules ?? {}) as Record<string, unknown[]>;
+    modules['trigger'] = [
+      ...(modules['trigger'] ?? []),
+      { key: 'probe-trigger', function: firstFunctionKey(), events: ['avi:jira:updated:issue'] },
+    ];
+    copy.permissions = { scopes: ['storage:app'] };
+    expect(await triggerScopeProblems(copy)).toContain(
+      'trigger probe-trigger: avi:jira:updated:issue needs read:jira-work',
+    );
+  });
+
+  it('validateTriggerScopes returns the missing and required scopes', async () => {
     const result = await validateTriggerScopes('avi:jira:updated:issue', ['storage:app']);
     expect(result).toMatchObject({
       valid: false,
@@ -132,7 +150,6 @@ describe('manifest.yml: trigger scopes', () => {
       missingScopes: ['read:jira-work'],
       requiredScopes: { current: ['read:jira-work'] },
     });
-    // and accepts it once the scope is granted
     const fixed = await validateTriggerScopes('avi:jira:updated:issue', ['read:jira-work']);
     expect(fixed).toMatchObject({ valid: true, missingScopes: [] });
   });
@@ -146,23 +163,17 @@ describe('manifest.yml: functions', () => {
   });
 
   it('every handler is an exported function of its src/ file', async () => {
-    const missing: string[] = [];
-    for (const fn of functions) {
-      const handler = fn['handler'];
-      const match = typeof handler === 'string' ? /^([\w-]+)\.(\w+)$/.exec(handler) : null;
-      if (!match?.[1] || !match[2]) {
-        missing.push(`${fn.key}: handler ${String(handler)} is not "<file>.<export>"`);
-        continue;
-      }
-      const [, file, exportName] = match;
-      const mod: unknown = await import(path.join(REPO_ROOT, 'src', file));
-      const value: unknown =
-        typeof mod === 'object' && mod !== null ? (mod as Record<string, unknown>)[exportName] : undefined;
-      if (typeof value !== 'function') {
-        missing.push(`${fn.key}: src/${file}.ts does not export a function named ${exportName}`);
-      }
-    }
-    expect(missing).toEqual([]);
+    expect(await missingHandlers(manifest)).toEqual([]);
+  });
+
+  it('the handler check bites: a handler naming a missing export is reported', async () => {
+    const copy = cloneManifest(manifest);
+    const fn = copy.modules?.function?.[0];
+    if (!fn) throw new Error('no function modules');
+    fn.handler = 'index.noSuchExport';
+    expect(await missingHandlers(copy)).toEqual([
+      `${fn.key}: src/index does not export a function named noSuchExport`,
+    ]);
   });
 
   it('every function module is referenced by some module (no orphans)', () => {

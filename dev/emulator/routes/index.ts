@@ -1,0 +1,5 @@
+import type { RouteGroup } from '../jira-emulator';
+import { permissionRoutes } from './permissions';
+
+/** Every emulated endpoint group; each maps contract operationIds to handlers. */
+export const ROUTE_GROUPS: RouteGroup[] = [permissionRoutes];

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { jiraAsUser, type JiraGateway } from '../jira/jira-gateway';
+import { myPermissions, type PermissionContext, type PermissionKey } from '../jira/permissions';
+import {
+  RESOLVER_PAYLOADS,
+  type BridgeError,
+  type PayloadOf,
+  type ResolverKey,
+  type Result,
+} from '../shared/bridge-contract';
+
+/**
+ * How every resolver runs: take identity and project/issue from Forge's trusted context, parse
+ * the untrusted payload with the contract's schema, check the caller's Jira permissions, run,
+ * and answer with the result envelope. Nothing is thrown to the bridge.
+ */
+
+/** The part of Forge's resolver context we rely on. Never taken from the payload. */
+export const TrustedContextSchema = z
+  .object({
+    accountId: z.string().min(1).optional(),
+    extension: z
+      .object({
+        project: z
+          .object({ id: z.union([z.string(), z.number()]).transform(String), key: z.string() })
+          .passthrough()
+          .optional(),
+        issue: z
+          .object({
+            id: z.union([z.string(), z.number()]).transform(String),
+            key: z.string(),
+          })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+export type TrustedContext = z.infer<typeof TrustedContextSchema>;
+
+export class ResolverFailure extends Error {
+  constructor(readonly error: BridgeError) {
+    super(error.message);
+    this.name = 'ResolverFailure';
+  }
+}
+
+export const fail = (code: BridgeError['code'], message: string, details?: unknown): never => {
+  throw new ResolverFailure({ code, message, ...(details === undefined ? {} : { details }) });
+};
+
+export interface Caller {
+  accountId: string;
+  context: TrustedContext;
+  /** Jira as this user. */
+  jira: JiraGateway;
+  now: Date;
+}
+
+export interface Requirement {
+  context: (caller: Caller) => PermissionContext;
+  permissions: readonly PermissionKey[];
+  /** Said to the user when a permission is missing. */
+  because: string;
+}
+
+/** The project the module runs in, from Forge's context; refused when absent. */
+export function projectOf(caller: Caller): { id: string; key: string } {
+  const project = caller.context.extension?.project;
+  if (!project) return fail('invalid-input', 'This action needs a Jira project context.');
+  return project;
+}
+
+export function issueOf(caller: Caller): { id: string; key: string } {
+  const issue = caller.context.extension?.issue;
+  if (!issue) return fail('invalid-input', 'This action needs a Jira issue context.');
+  return issue;
+}
+
+export async function requirePermissions(caller: Caller, requirement: Requirement): Promise<void> {
+  const held = await myPermissions(
+    caller.jira,
+    requirement.context(caller),
+    requirement.permissions,
+  );
+  const missing = requirement.permissions.filter((p) => !held.has(p));
+  if (missing.length > 0) {
+    fail('forbidden', requirement.because, { missing });
+  }
+}
+
+export type ResolverRequest = { payload?: unknown; context?: unknown };
+
+export function resolver<K extends ResolverKey, T>(
+  key: K,
+  requirements: readonly Requirement[],
+  run: (caller: Caller, payload: PayloadOf<K>) => Promise<T>,
+): (request: ResolverRequest) => Promise<Result<T>> {
+  return async (request) => {
+    try {
+      const context = TrustedContextSchema.safeParse(request.context ?? {});
+      if (!context.success || !context.data.accountId) {
+        return failure('unauthenticated', 'Sign in to Jira to use Dual Track.');
+      }
+      const payload = RESOLVER_PAYLOADS[key].safeParse(request.payload ?? {});
+      if (!payload.success) {
+        return failure('invalid-input', describeIssues(payload.error), {
+          fields: payload.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
+      }
+      const caller: Caller = {
+        accountId: context.data.accountId,
+        context: context.data,
+        jira: jiraAsUser(context.data.accountId),
+        now: new Date(),
+      };
+      for (const requirement of requirements) await requirePermissions(caller, requirement);
+      return { ok: true, data: await run(caller, payload.data as PayloadOf<K>) };
+    } catch (error) {
+      return toFailure(error);
+    }
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'payload'}: ${i.message}`)
+    .join('; ');
+}
+
+function failure<T>(code: BridgeError['code'], message: string, details?: unknown): Result<T> {
+  return { ok: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+export function toFailure<T>(error: unknown): Result<T> {
+  if (error instanceof ResolverFailure) return { ok: false, error: error.error };
+  if (isJiraError(error)) {
+    const code =
+      error.kind === 'not-found'
+        ? 'not-found'
+        : error.kind === 'forbidden'
+          ? 'forbidden'
+          : error.kind === 'unauthorized'
+            ? 'unauthenticated'
+            : error.kind === 'rate-limited'
+              ? 'rate-limited'
+              : 'jira-error';
+    return failure(code, `${explainJiraFailure(error)}.`, {
+      operation: error.operation,
+      ...(error.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: error.retryAfterSeconds }),
+    });
+  }
+  if (error instanceof z.ZodError) return failure('invalid-input', describeIssues(error));
+  console.error('resolver: unexpected failure', error instanceof Error ? error.message : error);
+  return failure(
+    'internal',
+    'Something went wrong in Dual Track; the details are in the app logs.',
+  );
+}

@@ -32,7 +32,31 @@ const ProjectKey = z
 
 export const TrackSchema = z.enum(['discovery', 'delivery']);
 
-/** Resolver keys and payload schemas; a resolver added later must be listed here. */
+export const EVIDENCE_TYPE_VALUES = [
+  'interview',
+  'usability-test',
+  'prototype-review',
+  'concierge-test',
+  'experiment',
+] as const;
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-20');
+
+export const EvidenceInputSchema = z
+  .object({
+    type: z.enum(EVIDENCE_TYPE_VALUES),
+    date: IsoDate,
+    summary: z.string().trim().min(1).max(2000),
+    link: z.string().trim().url().max(2000).optional(),
+    /** For interviews: did it confirm the problem? For usability tests: passed without help? */
+    positive: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * Resolver keys and payload schemas; a resolver added later must be listed here. The project
+ * or issue a resolver acts on comes from Forge's context, never from these payloads.
+ */
 export const RESOLVER_PAYLOADS = {
   'setup/status': z.object({}).strict(),
   'setup/run': z
@@ -42,6 +66,34 @@ export const RESOLVER_PAYLOADS = {
         .array(z.object({ issueTypeId: z.string().regex(/^\d+$/), track: TrackSchema }).strict())
         .max(100)
         .optional(),
+    })
+    .strict(),
+  'evidence/list': z.object({}).strict(),
+  'evidence/add': z.object({ entry: EvidenceInputSchema }).strict(),
+  'evidence/update': z
+    .object({ id: z.string().min(1).max(64), entry: EvidenceInputSchema })
+    .strict(),
+  'evidence/remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Record the decision that an idea is invalidated (or take it back). */
+  'evidence/decide': z
+    .object({
+      invalidated: z.boolean(),
+      reason: z.string().trim().min(1).max(2000).optional(),
+    })
+    .strict(),
+  'promote/run': z
+    .object({
+      items: z
+        .array(
+          z
+            .object({
+              summary: z.string().trim().min(1).max(255),
+              issueTypeId: z.string().regex(/^\d+$/).optional(),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(20),
     })
     .strict(),
 } as const;

@@ -1,0 +1,26 @@
+import Resolver from '@forge/resolver';
+import type { ResolverKey, Result } from '../shared/bridge-contract';
+import type { ResolverRequest } from './resolver-kit';
+
+/**
+ * Every resolver the Custom UI can invoke, by contract key. Each group lives beside its
+ * capability; this file only collects them.
+ */
+export type ResolverGroup = Partial<
+  Record<ResolverKey, (request: ResolverRequest) => Promise<Result<unknown>>>
+>;
+
+export const RESOLVER_GROUPS: ResolverGroup[] = [];
+
+export function allResolvers(): ResolverGroup {
+  return RESOLVER_GROUPS.reduce<ResolverGroup>((all, group) => ({ ...all, ...group }), {});
+}
+
+export function buildResolverHandler() {
+  const resolver = new Resolver();
+  for (const [key, fn] of Object.entries(allResolvers())) {
+    if (fn)
+      resolver.define(key, (request) => fn({ payload: request.payload, context: request.context }));
+  }
+  return resolver.getDefinitions();
+}

@@ -422,7 +422,7 @@ export function listSourceFiles(appDir: string = REPO_ROOT, dir = 'src'): string
 export interface JiraCall {
   file: string;
   line: number;
-  /** The HTTP method, or undefined when it is not a string literal next to the route. */
+  /** The HTTP method, or undefined when the source does not make it clear (see methodOfRoute). */
   method: string | undefined;
   /** The path with `{}` for interpolations and without the query string. */
   path: string;
@@ -459,6 +459,54 @@ function literalMethod(arg: ts.Expression): string | undefined | null {
   return null;
 }
 
+/** The method of a call that passes `arg` (a route) to a request function. */
+function methodAfter(call: ts.CallExpression, arg: ts.Expression): string | undefined {
+  let method: string | undefined = 'GET';
+  for (const next of call.arguments.slice(call.arguments.indexOf(arg) + 1)) {
+    const m = literalMethod(next);
+    if (m !== null) method = m;
+  }
+  return method;
+}
+
+/**
+ * The HTTP method a route is sent with: read from the call it is passed to, either directly or
+ * through a `const` (possibly picked by `a ? route`...` : route`...``) passed to calls in the
+ * same function. Undefined when that is not clear from the source.
+ */
+function methodOfRoute(routeNode: ts.Expression): string | undefined {
+  let node: ts.Expression = routeNode;
+  while (
+    ts.isConditionalExpression(node.parent) ||
+    ts.isParenthesizedExpression(node.parent) ||
+    ts.isAsExpression(node.parent)
+  ) {
+    node = node.parent;
+  }
+  const parent = node.parent;
+  if (ts.isCallExpression(parent) && parent.arguments.some((a) => a === node)) {
+    return methodAfter(parent, node);
+  }
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) {
+    const name = parent.name;
+    if (!ts.isIdentifier(name)) return undefined;
+    let scope: ts.Node = parent;
+    while (!ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+    const methods = new Set<string | undefined>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n)) {
+        for (const a of n.arguments) {
+          if (ts.isIdentifier(a) && a.text === name.text) methods.add(methodAfter(n, a));
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(scope);
+    return methods.size === 1 ? [...methods][0] : undefined;
+  }
+  return undefined;
+}
+
 export function findJiraCalls(files: readonly string[], appDir: string = REPO_ROOT): JiraCall[] {
   const calls: JiraCall[] = [];
   for (const file of files) {
@@ -474,20 +522,10 @@ export function findJiraCalls(files: readonly string[], appDir: string = REPO_RO
         const raw = ts.isNoSubstitutionTemplateLiteral(tpl)
           ? tpl.text
           : tpl.head.text + tpl.templateSpans.map((s) => `{}${s.literal.text}`).join('');
-        let method: string | undefined;
-        const parent = node.parent;
-        if (ts.isCallExpression(parent) && parent.arguments.some((a) => a === node)) {
-          const after = parent.arguments.slice(parent.arguments.indexOf(node) + 1);
-          method = 'GET';
-          for (const arg of after) {
-            const m = literalMethod(arg);
-            if (m !== null) method = m;
-          }
-        }
         calls.push({
           file,
           line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1,
-          method,
+          method: methodOfRoute(node),
           path: raw.split('?')[0] ?? raw,
         });
       }

@@ -1,6 +1,10 @@
 /**
  * Table of contents: one export per `handler: index.<name>` in manifest.yml.
  */
+import { buildResolverHandler } from './resolvers';
+
+// Resolvers (every Custom UI resource's `invoke` calls; keys in src/shared/bridge-contract.ts)
+export const resolver = buildResolverHandler();
 
 // Workflow validators
 export { enablerGate } from './validators/enabler-gate';

@@ -85,6 +85,8 @@ export interface EmIssue {
   summary: string;
   /** Custom field values by field id. */
   custom: Map<string, unknown>;
+  /** Atlassian Document Format, as sent on create (issue-writes routes). */
+  description?: unknown;
   created: string;
   updated: string;
 }

@@ -1,6 +1,9 @@
 import Resolver from '@forge/resolver';
 import type { ResolverKey, Result } from '../shared/bridge-contract';
+import { evidenceResolvers } from './evidence-resolvers';
+import { promoteResolvers } from './promote-resolvers';
 import type { ResolverRequest } from './resolver-kit';
+import { setupResolvers } from './setup-resolvers';
 
 /**
  * Every resolver the Custom UI can invoke, by contract key. Each group lives beside its
@@ -10,7 +13,11 @@ export type ResolverGroup = Partial<
   Record<ResolverKey, (request: ResolverRequest) => Promise<Result<unknown>>>
 >;
 
-export const RESOLVER_GROUPS: ResolverGroup[] = [];
+export const RESOLVER_GROUPS: ResolverGroup[] = [
+  setupResolvers,
+  evidenceResolvers,
+  promoteResolvers,
+];
 
 export function allResolvers(): ResolverGroup {
   return RESOLVER_GROUPS.reduce<ResolverGroup>((all, group) => ({ ...all, ...group }), {});

@@ -46,7 +46,13 @@ export const EvidenceInputSchema = z
   .object({
     type: z.enum(EVIDENCE_TYPE_VALUES),
     date: IsoDate,
-    summary: z.string().trim().min(1).max(2000),
+    summary: z
+      .string({
+        error: (issue) => (issue.input === undefined ? 'is required' : 'must be text'),
+      })
+      .trim()
+      .min(1, 'is required')
+      .max(2000),
     link: z.string().trim().url().max(2000).optional(),
     /** For interviews: did it confirm the problem? For usability tests: passed without help? */
     positive: z.boolean().optional(),
@@ -64,7 +70,11 @@ export const RESOLVER_PAYLOADS = {
       /** For team-managed projects: existing issue type ids and the track each belongs to. */
       mapping: z
         .array(z.object({ issueTypeId: z.string().regex(/^\d+$/), track: TrackSchema }).strict())
+        .min(1)
         .max(100)
+        .refine((m) => new Set(m.map((e) => e.issueTypeId)).size === m.length, {
+          message: 'names an issue type more than once',
+        })
         .optional(),
     })
     .strict(),
@@ -80,7 +90,11 @@ export const RESOLVER_PAYLOADS = {
       invalidated: z.boolean(),
       reason: z.string().trim().min(1).max(2000).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((d) => !d.invalidated || d.reason !== undefined, {
+      path: ['reason'],
+      message: 'is required when the idea is invalidated',
+    }),
   'promote/run': z
     .object({
       items: z

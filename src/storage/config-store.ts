@@ -40,6 +40,10 @@ export const JiraFieldIdsSchema = z
       .string()
       .regex(/^customfield_\d+$/)
       .optional(),
+    discoveryEvidence: z
+      .string()
+      .regex(/^customfield_\d+$/)
+      .optional(),
   })
   .strict();
 export type JiraFieldIds = z.infer<typeof JiraFieldIdsSchema>;

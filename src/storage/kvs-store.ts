@@ -11,6 +11,8 @@ export const KEYS = {
   projectConfig: (projectKey: string) => `config:project:${projectKey}`,
   revision: (scope: string, version: number) => `${scope}:rev:${version}`,
   jiraFields: 'app:jira-fields',
+  trackMapping: (projectKey: string) => `track-mapping:${projectKey}`,
+  setupReport: (projectKey: string) => `setup-report:${projectKey}`,
 } as const;
 
 export class StoredValueError extends Error {

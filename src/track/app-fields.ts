@@ -1,6 +1,5 @@
 import type { JiraGateway } from '../jira/jira-gateway';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
-import { isScopedOutcomeField } from './scoped-outcome-field';
 
 export class AppFieldMissingError extends Error {
   constructor(readonly moduleKey: string) {
@@ -12,17 +11,53 @@ export class AppFieldMissingError extends Error {
 }
 
 /**
- * The site-specific id of the Scoped outcome field. Known ids come from storage (read together
+ * The app's own custom fields (manifest `jira:customField` modules), by the name their id is
+ * remembered under in storage. Jira gives each a site-specific id (customfield_NNNNN).
+ */
+export const APP_FIELDS = {
+  /** Must equal SCOPED_OUTCOME_MODULE_KEY (scoped-outcome-field.ts imports from this file). */
+  scopedOutcome: 'scoped-outcome',
+  discoveryEvidence: 'discovery-evidence',
+} as const satisfies Record<keyof JiraFieldIds, string>;
+
+export type AppFieldName = keyof typeof APP_FIELDS;
+
+/**
+ * Is this field (by its `schema.custom` in GET /rest/api/3/field) the Forge field declared by
+ * the given module key? Forge fields carry the extension id, which ends with
+ * `/static/<module-key>`.
+ */
+export function isAppField(schemaCustom: string | undefined, moduleKey: string): boolean {
+  return (
+    typeof schemaCustom === 'string' &&
+    schemaCustom.startsWith('ari:cloud:ecosystem::extension/') &&
+    schemaCustom.endsWith(`/static/${moduleKey}`)
+  );
+}
+
+/**
+ * The site-specific id of one of the app's fields. Known ids come from storage (read together
  * with the configuration); otherwise Jira's field list is read once and the id remembered.
  */
-export async function scopedOutcomeFieldId(
+export async function appFieldId(
+  name: AppFieldName,
   known: JiraFieldIds,
   jira: JiraGateway,
 ): Promise<{ id: string; looked_up: boolean }> {
-  if (known.scopedOutcome) return { id: known.scopedOutcome, looked_up: false };
+  const remembered = known[name];
+  if (remembered) return { id: remembered, looked_up: false };
+  const moduleKey = APP_FIELDS[name];
   const fields = await jira.listFields();
-  const field = fields.find((f) => isScopedOutcomeField(f.schema?.custom));
-  if (!field) throw new AppFieldMissingError('scoped-outcome');
-  await saveJiraFieldIds({ ...known, scopedOutcome: field.id });
+  const field = fields.find((f) => isAppField(f.schema?.custom, moduleKey));
+  if (!field) throw new AppFieldMissingError(moduleKey);
+  await saveJiraFieldIds({ ...known, [name]: field.id });
   return { id: field.id, looked_up: true };
+}
+
+/** The site-specific id of the Scoped outcome field. */
+export function scopedOutcomeFieldId(
+  known: JiraFieldIds,
+  jira: JiraGateway,
+): Promise<{ id: string; looked_up: boolean }> {
+  return appFieldId('scopedOutcome', known, jira);
 }

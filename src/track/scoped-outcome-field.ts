@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ScopedOutcome } from '../domain/track';
+import { isAppField } from './app-fields';
 
 /**
  * Where the scoped outcome lives: the app's `scoped-outcome` custom field (manifest module
@@ -12,11 +13,7 @@ export const SCOPED_OUTCOME_MODULE_KEY = 'scoped-outcome';
 
 /** Matches the Forge extension id of our field in GET /rest/api/3/field's `schema.custom`. */
 export function isScopedOutcomeField(schemaCustom: string | undefined): boolean {
-  return (
-    typeof schemaCustom === 'string' &&
-    schemaCustom.startsWith('ari:cloud:ecosystem::extension/') &&
-    schemaCustom.endsWith(`/static/${SCOPED_OUTCOME_MODULE_KEY}`)
-  );
+  return isAppField(schemaCustom, SCOPED_OUTCOME_MODULE_KEY);
 }
 
 const optionalText = z

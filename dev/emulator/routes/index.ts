@@ -1,5 +1,7 @@
 import type { RouteGroup } from '../jira-emulator';
+import { issueTypeRoutes } from './issue-types';
+import { issueWriteRoutes } from './issue-writes';
 import { permissionRoutes } from './permissions';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
-export const ROUTE_GROUPS: RouteGroup[] = [permissionRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [permissionRoutes, issueTypeRoutes, issueWriteRoutes];

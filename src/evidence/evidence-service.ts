@@ -1,0 +1,204 @@
+import type { Config } from '../domain/config';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { jiraAsApp } from '../jira/jira-gateway';
+import { loadDecisionContext } from '../storage/config-store';
+import {
+  changeEvidence,
+  clearSummaryStale,
+  markSummaryStale,
+  readEvidence,
+  type EvidenceLog,
+} from '../storage/evidence-store';
+import { AppFieldMissingError, appFieldId } from '../track/app-fields';
+import { writeEvidenceSummary } from './evidence-field';
+import {
+  applyChange,
+  countEvidence,
+  newestFirst,
+  summaryValue,
+  validationOf,
+  type Actor,
+  type ChangeRefusal,
+  type EvidenceChange,
+  type EvidenceContent,
+  type EvidenceCounts,
+  type EvidenceEntry,
+  type EvidenceSummaryValue,
+  type ValidationView,
+} from './evidence-log';
+
+/**
+ * The evidence log use cases: list it, change it. Every change is saved first and then shown
+ * in the app's read-only "Discovery evidence" field. If that field write fails, the saved
+ * change stands, a stale marker is stored and the answer says so; the next change rewrites it.
+ *
+ * Cost of one change: storage: 1 read (settings and known field ids), 1 read (log and stale
+ * marker), 1 revision create, 1 re-read, 1 write, 1 delete of the previous revision (the first
+ * change of a log has none); Jira: 1 PUT of the field value as the app (plus GET /field once
+ * per site to find the field). The permission check before it is the resolver's.
+ */
+
+export interface IssueRef {
+  id: string;
+  key: string;
+}
+
+export interface EvidenceView {
+  issue: IssueRef;
+  version: number;
+  /** Newest first. */
+  entries: EvidenceEntry[];
+  counts: EvidenceCounts;
+  validation: ValidationView;
+  rules: Config['validation'];
+  summaryField: { stale: boolean; reason?: string | undefined };
+}
+
+export type SummaryFieldWrite =
+  { status: 'written'; value: EvidenceSummaryValue } | { status: 'stale'; message: string };
+
+export type ChangeResult =
+  | {
+      ok: true;
+      entryId: string | undefined;
+      evidence: EvidenceView;
+      summaryField: SummaryFieldWrite;
+    }
+  | {
+      ok: false;
+      code: 'invalid-input' | 'not-found' | 'conflict';
+      message: string;
+      details?: unknown;
+    };
+
+function view(
+  issue: IssueRef,
+  version: number,
+  content: EvidenceContent,
+  rules: Config['validation'],
+  stale: { stale: boolean; reason?: string | undefined },
+): EvidenceView {
+  return {
+    issue,
+    version,
+    entries: newestFirst(content.entries),
+    counts: countEvidence(content.entries),
+    validation: validationOf(content, rules),
+    rules,
+    summaryField: stale,
+  };
+}
+
+/** The log, counts, validation state and shortfalls, with the project's effective settings. */
+export async function listEvidence(issue: IssueRef, projectKey: string): Promise<EvidenceView> {
+  const [context, stored] = await Promise.all([
+    loadDecisionContext(projectKey),
+    readEvidence(issue.id),
+  ]);
+  return view(
+    issue,
+    stored.version,
+    stored.content,
+    context.config.validation,
+    stored.summaryStale ? { stale: true, reason: stored.summaryStale.reason } : { stale: false },
+  );
+}
+
+export async function changeEvidenceLog(
+  actor: Actor,
+  issue: IssueRef,
+  projectKey: string,
+  change: EvidenceChange,
+): Promise<ChangeResult> {
+  const context = await loadDecisionContext(projectKey);
+  const rules = context.config.validation;
+  const saved = await changeEvidence<string | undefined, ChangeRefusal>({
+    issueId: issue.id,
+    accountId: actor.accountId,
+    now: actor.now,
+    change: (content) => {
+      const outcome = applyChange(content, change, actor);
+      return outcome.ok
+        ? { ok: true, content: outcome.content, detail: outcome.entryId }
+        : { ok: false, refusal: outcome.refusal };
+    },
+  });
+  switch (saved.status) {
+    case 'refused': {
+      const refusal = saved.refusal;
+      return refusal.code === 'invalid-input'
+        ? {
+            ok: false,
+            code: 'invalid-input',
+            message: refusal.message,
+            details: { fields: [{ path: refusal.field, message: refusal.message }] },
+          }
+        : { ok: false, code: 'not-found', message: refusal.message };
+    }
+    case 'full':
+    case 'busy':
+      return { ok: false, code: 'conflict', message: saved.message };
+    case 'saved':
+      break;
+  }
+  const log = saved.log;
+  const summaryField = await refreshSummaryField(
+    log,
+    rules,
+    context.fields,
+    actor.now,
+    saved.summaryStale?.version,
+  );
+  return {
+    ok: true,
+    entryId: saved.detail,
+    evidence: view(
+      issue,
+      log.version,
+      log,
+      rules,
+      summaryField.status === 'stale'
+        ? { stale: true, reason: summaryField.message }
+        : { stale: false },
+    ),
+    summaryField,
+  };
+}
+
+async function refreshSummaryField(
+  log: EvidenceLog,
+  rules: Config['validation'],
+  knownFields: Parameters<typeof appFieldId>[1],
+  now: Date,
+  staleVersion: number | undefined,
+): Promise<SummaryFieldWrite> {
+  const value = summaryValue(log, rules);
+  try {
+    const app = jiraAsApp();
+    const field = await appFieldId('discoveryEvidence', knownFields, app);
+    await writeEvidenceSummary(app, field.id, log.issueId, value);
+  } catch (error) {
+    const message = `The evidence was saved, but the Discovery evidence field could not be updated (${reasonFor(error)}); it will be rewritten with the next change.`;
+    await markSummaryStale(log.issueId, log.version, now, message).catch((e: unknown) => {
+      console.error('evidence: could not record the stale summary', errorText(e));
+    });
+    return { status: 'stale', message };
+  }
+  if (staleVersion !== undefined && staleVersion <= log.version) {
+    await clearSummaryStale(log.issueId).catch((e: unknown) => {
+      console.error('evidence: could not clear the stale-summary marker', errorText(e));
+    });
+  }
+  return { status: 'written', value };
+}
+
+function reasonFor(error: unknown): string {
+  if (isJiraError(error)) return explainJiraFailure(error);
+  if (error instanceof AppFieldMissingError) return error.message;
+  console.error('evidence: summary field write failed', errorText(error));
+  return 'an unexpected error; the details are in the app logs';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,290 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import { describeShortfalls, validationOf } from '../evidence/evidence-log';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import type { JiraGateway } from '../jira/jira-gateway';
+import { loadDecisionContext } from '../storage/config-store';
+import { readEvidence } from '../storage/evidence-store';
+import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
+import { readScopedOutcome } from '../track/scoped-outcome-field';
+import type { ScopedOutcome } from '../domain/track';
+import { deliveryDescription } from './delivery-description';
+import { chooseLinkType, type LinkTypeInfo } from './link-type';
+
+/**
+ * Promote a validated discovery item to delivery: create the delivery items in its project as
+ * the user, carry the scoped outcome into their descriptions, and link each back to the
+ * discovery item. Everything that can refuse the promotion (validation, issue types, link
+ * type) is checked before the first item is created.
+ *
+ * Cost: storage: 2 reads (settings with field ids; evidence log). Jira, as the user, after the
+ * resolver's permission check: GET issue (summary and scoped outcome), GET issue types of the
+ * project, GET link types, then per item POST issue and POST issueLink (plus GET /field once
+ * per site to find the scoped outcome field). A refusal for missing evidence costs no Jira call.
+ */
+
+export interface PromoteItem {
+  summary: string;
+  issueTypeId?: string | undefined;
+}
+
+export interface CreatedItem {
+  id: string;
+  key: string;
+  summary: string;
+  issueTypeId: string;
+  linked: boolean;
+  linkProblem?: string | undefined;
+}
+
+export interface PromoteResult {
+  outcome: 'complete' | 'partial';
+  linkType: { id: string; name: string };
+  created: CreatedItem[];
+  notCreated: Array<{ summary: string; reason: string }>;
+  message: string;
+}
+
+export type PromoteAnswer =
+  | { ok: true; result: PromoteResult }
+  | { ok: false; code: 'conflict' | 'invalid-input'; message: string; details?: unknown };
+
+const IssueTypesSchema = z.array(
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      subtask: z.boolean().optional(),
+      hierarchyLevel: z.number().optional(),
+    })
+    .passthrough(),
+);
+
+const LinkTypesSchema = z
+  .object({
+    issueLinkTypes: z.array(
+      z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          inward: z.string().optional(),
+          outward: z.string().optional(),
+        })
+        .passthrough(),
+    ),
+  })
+  .passthrough();
+
+const CreatedIssueSchema = z.object({ id: z.string(), key: z.string() }).passthrough();
+
+const DiscoveryFieldsSchema = z.object({ summary: z.string().optional() }).passthrough();
+
+export async function promoteToDelivery(args: {
+  jira: JiraGateway;
+  discovery: { id: string; key: string };
+  project: { id: string; key: string };
+  items: readonly PromoteItem[];
+}): Promise<PromoteAnswer> {
+  const { jira, discovery, project, items } = args;
+
+  const [context, stored] = await Promise.all([
+    loadDecisionContext(project.key),
+    readEvidence(discovery.id),
+  ]);
+  const validation = validationOf(stored.content, context.config.validation);
+  if (validation.state === 'invalidated') {
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `${discovery.key} was decided invalidated (${validation.invalidated?.reason ?? 'no reason given'}), so it cannot be promoted to delivery.`,
+      details: { state: validation.state },
+    };
+  }
+  if (validation.state !== 'validated') {
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `${discovery.key} is not validated yet, so it cannot be promoted to delivery. Evidence so far: ${describeShortfalls(validation.shortfalls)}.`,
+      details: { state: validation.state, shortfalls: validation.shortfalls },
+    };
+  }
+
+  const types = await jira.request(
+    IssueTypesSchema,
+    route`/rest/api/3/issuetype/project?projectId=${project.id}`,
+  );
+  const standard = types.filter((t) => t.subtask !== true);
+  const story = standard.find((t) => t.name.trim().toLowerCase() === 'story');
+  const typeProblems: Array<{ path: string; message: string }> = [];
+  const resolved = items.map((item, index) => {
+    if (item.issueTypeId === undefined) {
+      if (!story) {
+        typeProblems.push({
+          path: `items.${index}.issueTypeId`,
+          message: `is required: ${project.key} has no "Story" issue type to use by default`,
+        });
+      }
+      return { ...item, issueTypeId: story?.id ?? '' };
+    }
+    if (!standard.some((t) => t.id === item.issueTypeId)) {
+      typeProblems.push({
+        path: `items.${index}.issueTypeId`,
+        message: `issue type ${item.issueTypeId} is not a standard issue type of ${project.key}`,
+      });
+    }
+    return { ...item, issueTypeId: item.issueTypeId };
+  });
+  if (typeProblems.length > 0) {
+    return {
+      ok: false,
+      code: 'invalid-input',
+      message: typeProblems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      details: { fields: typeProblems },
+    };
+  }
+
+  const linkTypes = await jira.request(LinkTypesSchema, route`/rest/api/3/issueLinkType`);
+  const linkType = chooseLinkType(linkTypes.issueLinkTypes);
+  if (!linkType) {
+    return {
+      ok: false,
+      code: 'conflict',
+      message:
+        'This Jira site has neither an "Implements" nor a "Relates" issue link type, so the delivery items could not be linked back. Ask a Jira admin to add one; nothing was created.',
+    };
+  }
+
+  const source = await readDiscovery(jira, discovery.key, context.fields);
+  const description = deliveryDescription(
+    { key: discovery.key, summary: source.summary },
+    source.outcome,
+  );
+
+  const created: CreatedItem[] = [];
+  const notCreated: PromoteResult['notCreated'] = [];
+  for (const item of resolved) {
+    if (notCreated.length > 0) {
+      notCreated.push({ summary: item.summary, reason: 'not attempted after an earlier failure' });
+      continue;
+    }
+    let issue: { id: string; key: string };
+    try {
+      issue = await jira.request(CreatedIssueSchema, route`/rest/api/3/issue`, {
+        method: 'POST',
+        body: {
+          fields: {
+            project: { id: project.id },
+            issuetype: { id: item.issueTypeId },
+            summary: item.summary,
+            description,
+          },
+        },
+      });
+    } catch (error) {
+      // Nothing created yet: an ordinary failure, nothing partial to report.
+      if (created.length === 0) throw error;
+      notCreated.push({ summary: item.summary, reason: reasonFor(error) });
+      continue;
+    }
+    const entry: CreatedItem = {
+      id: issue.id,
+      key: issue.key,
+      summary: item.summary,
+      issueTypeId: item.issueTypeId,
+      linked: false,
+    };
+    created.push(entry);
+    try {
+      await link(jira, linkType, issue.id, discovery.id);
+      entry.linked = true;
+    } catch (error) {
+      entry.linkProblem = reasonFor(error);
+    }
+  }
+
+  const unlinked = created.filter((c) => !c.linked);
+  const complete = unlinked.length === 0 && notCreated.length === 0;
+  return {
+    ok: true,
+    result: {
+      outcome: complete ? 'complete' : 'partial',
+      linkType: { id: linkType.id, name: linkType.name },
+      created,
+      notCreated,
+      message: describeResult(discovery.key, linkType, created, unlinked, notCreated),
+    },
+  };
+}
+
+/**
+ * The delivery item implements the discovery item. POST /issueLink reads as "outwardIssue
+ * <outward description> inwardIssue" (the outward issue is the one the link is made from), so
+ * the new item is the outward issue: "DT-5 implements DT-1". Relates reads the same both ways.
+ */
+async function link(
+  jira: JiraGateway,
+  linkType: LinkTypeInfo,
+  deliveryId: string,
+  discoveryId: string,
+): Promise<void> {
+  await jira.request(z.unknown(), route`/rest/api/3/issueLink`, {
+    method: 'POST',
+    body: {
+      type: { id: linkType.id },
+      outwardIssue: { id: deliveryId },
+      inwardIssue: { id: discoveryId },
+    },
+  });
+}
+
+async function readDiscovery(
+  jira: JiraGateway,
+  key: string,
+  knownFields: Parameters<typeof scopedOutcomeFieldId>[0],
+): Promise<{ summary: string | undefined; outcome: ScopedOutcome | undefined }> {
+  let fieldId: string | undefined;
+  try {
+    fieldId = (await scopedOutcomeFieldId(knownFields, jira)).id;
+  } catch (error) {
+    // Without the app's field there is no outcome to carry over; the promotion still proceeds.
+    if (!(error instanceof AppFieldMissingError)) throw error;
+  }
+  const issue = await jira.getIssue(key, fieldId ? ['summary', fieldId] : ['summary']);
+  const summary = DiscoveryFieldsSchema.safeParse(issue.fields).data?.summary;
+  if (!fieldId) return { summary, outcome: undefined };
+  const reading = readScopedOutcome(issue.fields, fieldId);
+  return { summary, outcome: reading.kind === 'present' ? reading.value : undefined };
+}
+
+function reasonFor(error: unknown): string {
+  if (isJiraError(error)) return explainJiraFailure(error);
+  console.error('promote: unexpected failure', error instanceof Error ? error.message : error);
+  return 'an unexpected error; the details are in the app logs';
+}
+
+function list(keys: readonly string[]): string {
+  if (keys.length <= 1) return keys.join('');
+  return `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1] ?? ''}`;
+}
+
+function describeResult(
+  discoveryKey: string,
+  linkType: LinkTypeInfo,
+  created: readonly CreatedItem[],
+  unlinked: readonly CreatedItem[],
+  notCreated: PromoteResult['notCreated'],
+): string {
+  const how = linkType.outward ?? linkType.name;
+  const parts = [`Created ${list(created.map((c) => c.key))}.`];
+  const linked = created.filter((c) => c.linked);
+  if (linked.length > 0) {
+    parts.push(`Linked ${list(linked.map((c) => c.key))} to ${discoveryKey} (${how}).`);
+  }
+  for (const c of unlinked) {
+    parts.push(
+      `${c.key} is NOT linked to ${discoveryKey} (${c.linkProblem ?? 'unknown reason'}): link it by hand.`,
+    );
+  }
+  for (const n of notCreated) parts.push(`"${n.summary}" was NOT created (${n.reason}).`);
+  return parts.join(' ');
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { TrackSchema } from '../shared/bridge-contract';
+import { KEYS, parseStored, readMany, readOne, writeOne } from './kvs-store';
+
+/**
+ * Storage of the track model per project: which issue type is on which track, and the report of
+ * the last setup run. Both are keyed by project key and parsed on read.
+ */
+
+const ProjectStyleSchema = z.enum(['classic', 'next-gen']);
+
+export const MappedTypeSchema = z
+  .object({ issueTypeId: z.string().regex(/^\d+$/), name: z.string(), track: TrackSchema })
+  .strict();
+
+export const TrackMappingSchema = z
+  .object({
+    version: z.literal(1),
+    projectId: z.string(),
+    projectKey: z.string(),
+    style: ProjectStyleSchema,
+    types: z.array(MappedTypeSchema),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .strict();
+export type TrackMapping = z.infer<typeof TrackMappingSchema>;
+
+export const SETUP_STEPS = ['create-type', 'add-to-scheme', 'record-mapping'] as const;
+export const STEP_STATUSES = ['done', 'already-done', 'failed', 'skipped'] as const;
+
+export const SetupStepSchema = z
+  .object({
+    step: z.enum(SETUP_STEPS),
+    /** What the step acted on: an issue type name or the project key. */
+    target: z.string(),
+    status: z.enum(STEP_STATUSES),
+    detail: z.string().optional(),
+    /** When the step finished (ISO timestamp). */
+    at: z.string(),
+  })
+  .strict();
+export type SetupStep = z.infer<typeof SetupStepSchema>;
+
+export const SetupReportSchema = z
+  .object({
+    version: z.literal(1),
+    projectId: z.string(),
+    projectKey: z.string(),
+    style: ProjectStyleSchema,
+    outcome: z.enum(['complete', 'failed']),
+    runBy: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    steps: z.array(SetupStepSchema),
+  })
+  .strict();
+export type SetupReport = z.infer<typeof SetupReportSchema>;
+
+export async function readTrackMapping(projectKey: string): Promise<TrackMapping | undefined> {
+  const key = KEYS.trackMapping(projectKey);
+  return parseStored(key, TrackMappingSchema, await readOne(key));
+}
+
+export async function saveTrackMapping(mapping: TrackMapping): Promise<void> {
+  await writeOne(KEYS.trackMapping(mapping.projectKey), TrackMappingSchema.parse(mapping));
+}
+
+export async function saveSetupReport(report: SetupReport): Promise<void> {
+  await writeOne(KEYS.setupReport(report.projectKey), SetupReportSchema.parse(report));
+}
+
+/** The mapping and the last setup report together, in one storage request. */
+export async function readTrackModel(projectKey: string): Promise<{
+  mapping: TrackMapping | undefined;
+  report: SetupReport | undefined;
+}> {
+  const mappingKey = KEYS.trackMapping(projectKey);
+  const reportKey = KEYS.setupReport(projectKey);
+  const values = await readMany([mappingKey, reportKey]);
+  return {
+    mapping: parseStored(mappingKey, TrackMappingSchema, values.get(mappingKey)),
+    report: parseStored(reportKey, SetupReportSchema, values.get(reportKey)),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Builds the Custom UI: one Vite build per resource that manifest.yml declares with a path of
+ * the form static/<resource>/dist. Run from anywhere: `node static/build.mjs [resource...]`.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { parse } from 'yaml';
+
+const staticDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.dirname(staticDir);
+const configFile = path.join(staticDir, 'vite.config.mjs');
+
+const manifest = parse(await readFile(path.join(repoRoot, 'manifest.yml'), 'utf8'));
+const declared = (manifest.resources ?? []).map((r) => {
+  const match = /^static\/([a-z0-9-]+)\/dist$/.exec(r.path);
+  if (!match) throw new Error(`resource ${r.key}: path ${r.path} is not static/<resource>/dist`);
+  if (!existsSync(path.join(staticDir, match[1], 'index.html'))) {
+    throw new Error(`resource ${r.key}: static/${match[1]}/index.html does not exist`);
+  }
+  return match[1];
+});
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !declared.includes(name));
+if (unknown.length > 0) throw new Error(`not a resource in manifest.yml: ${unknown.join(', ')}`);
+const names = wanted.length > 0 ? wanted : declared;
+
+const started = performance.now();
+for (const name of names) {
+  const t = performance.now();
+  await build({ configFile, root: path.join(staticDir, name), mode: 'production' });
+  console.log(`built static/${name}/dist in ${Math.round(performance.now() - t)} ms`);
+}
+console.log(
+  `Custom UI: ${names.length} resource(s) in ${Math.round(performance.now() - started)} ms`,
+);

@@ -1,0 +1,252 @@
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import { Label } from '@atlaskit/form';
+import Heading from '@atlaskit/heading';
+import Lozenge, { type ThemeAppearance } from '@atlaskit/lozenge';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import Spinner from '@atlaskit/spinner';
+import type { BridgeError, PayloadOf, Result } from '@contract/bridge-contract';
+import type { Track } from '@domain/track';
+import { useEffect, useState } from 'react';
+import {
+  STATUS_LABELS,
+  STEP_LABELS,
+  mappingPayload,
+  parseSetupData,
+  reportFromError,
+  typesFromError,
+  type SetupReportView,
+  type SetupView,
+  type TypeChoice,
+} from './setup-view';
+
+/** How the panel talks to the backend: the contract's `setup/*` resolvers. */
+export interface SetupApi {
+  status: () => Promise<Result<unknown>>;
+  run: (payload: PayloadOf<'setup/run'>) => Promise<Result<unknown>>;
+}
+
+const STATUS_APPEARANCE: Readonly<Record<string, ThemeAppearance>> = {
+  done: 'success',
+  'already-done': 'default',
+  failed: 'removed',
+  skipped: 'moved',
+};
+
+const TRACK_OPTIONS: ReadonlyArray<{ label: string; value: Track }> = [
+  { label: 'Discovery', value: 'discovery' },
+  { label: 'Delivery', value: 'delivery' },
+];
+
+const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
+  forbidden: 'You do not have permission to set up this project',
+  unauthenticated: 'Log in again to set up this project',
+  conflict: 'Setup cannot continue with the issue types as they are',
+  'invalid-input': 'Setup did not accept the request',
+  'rate-limited': 'Jira is busy: try again in a minute',
+  unsupported: 'Choose the track of each issue type',
+};
+
+function StepReport({ report }: { report: SetupReportView }) {
+  return (
+    <DynamicTable
+      label="Setup steps"
+      head={{
+        cells: [
+          { key: 'step', content: 'Step' },
+          { key: 'target', content: 'Target' },
+          { key: 'status', content: 'Status' },
+          { key: 'detail', content: 'Detail' },
+        ],
+      }}
+      rows={report.steps.map((s, i) => ({
+        key: `${s.step}-${s.target}-${i}`,
+        cells: [
+          { key: 'step', content: STEP_LABELS[s.step] ?? s.step },
+          { key: 'target', content: s.target },
+          {
+            key: 'status',
+            content: (
+              <Lozenge appearance={STATUS_APPEARANCE[s.status] ?? 'default'}>
+                {STATUS_LABELS[s.status] ?? s.status}
+              </Lozenge>
+            ),
+          },
+          { key: 'detail', content: s.detail },
+        ],
+      }))}
+    />
+  );
+}
+
+function MappingForm(props: {
+  choices: TypeChoice[];
+  busy: boolean;
+  onChange: (choices: TypeChoice[]) => void;
+  onSubmit: () => void;
+}) {
+  const setTrack = (issueTypeId: string, track: Track) =>
+    props.onChange(props.choices.map((c) => (c.issueTypeId === issueTypeId ? { ...c, track } : c)));
+  return (
+    <form
+      aria-label="Issue type tracks"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      <Stack space="space.150">
+        {props.choices.map((choice) => {
+          const inputId = `track-of-${choice.issueTypeId}`;
+          return (
+            <Inline key={choice.issueTypeId} space="space.200" alignBlock="center">
+              <Label htmlFor={inputId}>{choice.name}</Label>
+              <Box>
+                <Select
+                  inputId={inputId}
+                  options={TRACK_OPTIONS}
+                  value={TRACK_OPTIONS.find((o) => o.value === choice.track) ?? null}
+                  onChange={(option) => option && setTrack(choice.issueTypeId, option.value)}
+                  isSearchable={false}
+                />
+              </Box>
+            </Inline>
+          );
+        })}
+        <Inline>
+          <Button type="submit" appearance="primary" isLoading={props.busy}>
+            Save the mapping and set up
+          </Button>
+        </Inline>
+      </Stack>
+    </form>
+  );
+}
+
+type Load = { state: 'loading' } | { state: 'ready'; view: SetupView | null };
+
+/**
+ * "Set up Dual Track" on the project settings page: shows the project's setup status, runs setup,
+ * and shows each step's outcome. Team-managed projects map their own issue types to tracks.
+ */
+export function SetupPanel({ api }: { api: SetupApi }) {
+  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BridgeError | null>(null);
+  const [failedReport, setFailedReport] = useState<SetupReportView | null>(null);
+  const [choices, setChoices] = useState<TypeChoice[] | null>(null);
+
+  const accept = (result: Result<unknown>) => {
+    if (result.ok) {
+      const view = parseSetupData(result.data);
+      setLoad({ state: 'ready', view });
+      setError(
+        view
+          ? null
+          : {
+              code: 'internal',
+              message: 'The setup status came back in a form this page does not know.',
+            },
+      );
+      setFailedReport(null);
+      if (view?.style === 'team-managed' && view.mapping && view.mapping.length > 0) {
+        setChoices(view.mapping);
+      }
+      return;
+    }
+    setLoad((l) => (l.state === 'loading' ? { state: 'ready', view: null } : l));
+    setError(result.error);
+    setFailedReport(reportFromError(result.error));
+    const types = typesFromError(result.error);
+    if (types) setChoices(types);
+  };
+
+  useEffect(() => {
+    let live = true;
+    void api.status().then((result) => {
+      if (live) accept(result);
+    });
+    return () => {
+      live = false;
+    };
+    // Loads once per mount: `api` is fixed for the page's lifetime.
+  }, []);
+
+  const run = async (payload: PayloadOf<'setup/run'>) => {
+    setBusy(true);
+    try {
+      accept(await api.run(payload));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (load.state === 'loading') {
+    return (
+      <Inline space="space.100" alignBlock="center">
+        <Spinner size="medium" label="Loading the setup status" />
+        <Text>Loading the setup status…</Text>
+      </Inline>
+    );
+  }
+
+  const view = load.view;
+  const teamManaged = view?.style === 'team-managed' || (error?.code === 'unsupported' && !view);
+  const report = failedReport ?? view?.report ?? null;
+  const complete = !failedReport && view?.report?.outcome === 'complete';
+
+  return (
+    <Stack space="space.200">
+      <Heading size="medium">Set up Dual Track</Heading>
+      {view && (
+        <Text as="p">
+          {teamManaged
+            ? `${view.projectName} is a team-managed project: choose which of its issue types are discovery work; the others are delivery.`
+            : `Setup adds the Discovery, Spike and Enabler issue types to ${view.projectName} and puts every other type on the delivery track. It can be run again safely.`}
+        </Text>
+      )}
+
+      {error && (
+        <SectionMessage
+          appearance={error.code === 'unsupported' ? 'information' : 'error'}
+          title={ERROR_TITLES[error.code] ?? 'Setup failed'}
+        >
+          <Text as="p">{error.message}</Text>
+        </SectionMessage>
+      )}
+
+      {complete && (
+        <SectionMessage appearance="success" title="Dual Track is set up for this project">
+          <Text as="p">
+            {view?.report?.finishedAt
+              ? `Last run finished ${new Date(view.report.finishedAt).toLocaleString()}.`
+              : 'The last run finished.'}
+          </Text>
+        </SectionMessage>
+      )}
+
+      {teamManaged && choices ? (
+        <MappingForm
+          choices={choices}
+          busy={busy}
+          onChange={setChoices}
+          onSubmit={() => void run(mappingPayload(choices))}
+        />
+      ) : (
+        <Inline>
+          <Button appearance="primary" isLoading={busy} onClick={() => void run({})}>
+            {teamManaged
+              ? 'Choose issue type tracks'
+              : complete
+                ? 'Run setup again'
+                : 'Set up Dual Track'}
+          </Button>
+        </Inline>
+      )}
+
+      {report && report.steps.length > 0 && <StepReport report={report} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,187 @@
+import Button from '@atlaskit/button/new';
+import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
+import { Box, Inline, Stack } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Textfield from '@atlaskit/textfield';
+import type { Config } from '@domain/config';
+import type { OutcomePart } from '@domain/readiness';
+import type { ScopedOutcome } from '@domain/track';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { checkForm, type BoundKind, type OutcomeForm } from './outcome-form';
+
+export interface ScopedOutcomeEditorProps {
+  initial: OutcomeForm;
+  rules: Config['scopedOutcome'];
+  /** Hands the value to Jira (`view.submit`); `null` clears the field. */
+  onSubmit: (value: ScopedOutcome | null) => Promise<void>;
+  /** Leaves the editor without saving; absent where Jira offers no cancel (issue create). */
+  onCancel?: (() => void) | undefined;
+}
+
+const FIELD_IDS: Record<OutcomePart, string> = {
+  outcome: 'scoped-outcome-statement',
+  successMeasure: 'scoped-outcome-measure',
+  bound: 'scoped-outcome-bound',
+};
+
+function FieldError({ part, message }: { part: OutcomePart; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <div id={`${FIELD_IDS[part]}-error`} role="alert">
+      <ErrorMessage>{message}</ErrorMessage>
+    </div>
+  );
+}
+
+function Field(props: { part: OutcomePart; label: string; help: ReactNode; children: ReactNode }) {
+  return (
+    <Box>
+      <Label htmlFor={FIELD_IDS[props.part]}>{props.label}</Label>
+      {props.children}
+      <HelperMessage>{props.help}</HelperMessage>
+    </Box>
+  );
+}
+
+/**
+ * The edit view of the Scoped outcome field: outcome statement, success measure, and a bound
+ * (timebox in days or a target date). Problems show under the input they concern, in the words
+ * the enabler gate uses, once the input was left or saving was tried.
+ */
+export function ScopedOutcomeEditor({
+  initial,
+  rules,
+  onSubmit,
+  onCancel,
+}: ScopedOutcomeEditorProps) {
+  const [form, setForm] = useState<OutcomeForm>(initial);
+  const [touched, setTouched] = useState<Partial<Record<OutcomePart, boolean>>>({});
+  const [tried, setTried] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+
+  const check = checkForm(form, rules);
+  const shown = (part: OutcomePart) => (tried || touched[part] ? check.errors[part] : undefined);
+  const touch = (part: OutcomePart) => () => setTouched((t) => ({ ...t, [part]: true }));
+  const set = (patch: Partial<OutcomeForm>) => setForm((f) => ({ ...f, ...patch }));
+  const describedBy = (part: OutcomePart) => (shown(part) ? `${FIELD_IDS[part]}-error` : undefined);
+
+  const chooseBound = (bound: BoundKind) => () => set({ bound });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!check.canSubmit) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      await onSubmit(check.value);
+    } catch (error) {
+      setSaveError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form noValidate onSubmit={(e) => void submit(e)} aria-label="Scoped outcome">
+      <Stack space="space.150">
+        <Field
+          part="outcome"
+          label="Outcome statement"
+          help={`What this work will produce, specifically (at least ${rules.minOutcomeLength} characters).`}
+        >
+          <Textfield
+            id={FIELD_IDS.outcome}
+            name="outcome"
+            value={form.outcome}
+            isInvalid={shown('outcome') !== undefined}
+            aria-describedby={describedBy('outcome')}
+            onChange={(e) => set({ outcome: e.currentTarget.value })}
+            onBlur={touch('outcome')}
+          />
+          <FieldError part="outcome" message={shown('outcome')} />
+        </Field>
+
+        <Field
+          part="successMeasure"
+          label="Success measure"
+          help="How we will know the outcome was reached."
+        >
+          <Textfield
+            id={FIELD_IDS.successMeasure}
+            name="successMeasure"
+            value={form.successMeasure}
+            isInvalid={shown('successMeasure') !== undefined}
+            aria-describedby={describedBy('successMeasure')}
+            onChange={(e) => set({ successMeasure: e.currentTarget.value })}
+            onBlur={touch('successMeasure')}
+          />
+          <FieldError part="successMeasure" message={shown('successMeasure')} />
+        </Field>
+
+        <Box>
+          <Inline space="space.100" alignBlock="center">
+            <Button isSelected={form.bound === 'timebox'} onClick={chooseBound('timebox')}>
+              Timebox in days
+            </Button>
+            <Button isSelected={form.bound === 'date'} onClick={chooseBound('date')}>
+              Target date
+            </Button>
+          </Inline>
+          {form.bound === 'timebox' ? (
+            <Field part="bound" label="Timebox (days)" help="1 to 365 whole days.">
+              <Textfield
+                id={FIELD_IDS.bound}
+                name="timeboxDays"
+                type="number"
+                min={1}
+                max={365}
+                step={1}
+                width="small"
+                value={form.timeboxDays}
+                isInvalid={shown('bound') !== undefined}
+                aria-describedby={describedBy('bound')}
+                onChange={(e) => set({ timeboxDays: e.currentTarget.value })}
+                onBlur={touch('bound')}
+              />
+              <FieldError part="bound" message={shown('bound')} />
+            </Field>
+          ) : (
+            <Field part="bound" label="Target date" help="The date this work must be done by.">
+              <Textfield
+                id={FIELD_IDS.bound}
+                name="targetDate"
+                type="date"
+                width="medium"
+                value={form.targetDate}
+                isInvalid={shown('bound') !== undefined}
+                aria-describedby={describedBy('bound')}
+                onChange={(e) => set({ targetDate: e.currentTarget.value })}
+                onBlur={touch('bound')}
+              />
+              <FieldError part="bound" message={shown('bound')} />
+            </Field>
+          )}
+        </Box>
+
+        {saveError && (
+          <SectionMessage appearance="error" title="The scoped outcome was not saved">
+            <p>{saveError}</p>
+          </SectionMessage>
+        )}
+
+        <Inline space="space.100" alignInline="end">
+          {onCancel && (
+            <Button appearance="subtle" onClick={onCancel} isDisabled={saving}>
+              Cancel
+            </Button>
+          )}
+          <Button type="submit" appearance="primary" isLoading={saving}>
+            Save
+          </Button>
+        </Inline>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,354 @@
+import type { EmField, EmIssue } from '../../dev/emulator/model';
+import { allResolvers } from '../../src/resolvers';
+import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
+import { KEYS } from '../../src/storage/kvs-store';
+import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
+
+/**
+ * Drives the evidence resolvers the way Forge invokes them (payload + trusted context) against
+ * the emulated site, and checks what lands in storage and in the app's Discovery evidence field.
+ */
+const ctx = useEmulator();
+let site: DemoSite;
+let field: EmField;
+let idea: EmIssue;
+const READER = 'user-reader';
+
+const daysFromNow = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+beforeEach(() => {
+  site = seedSite(ctx.em);
+  field = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+  ctx.em.addUser({ accountId: READER, displayName: 'Rita Reader' });
+  ctx.em.grant('DT', READER, ['BROWSE_PROJECTS']);
+  ctx.em.kvs.seed(KEYS.jiraFields, {
+    scopedOutcome: site.scopedOutcome.id,
+    discoveryEvidence: field.id,
+  });
+  idea = ctx.em.addIssue({ projectKey: 'DT', type: 'Discovery', summary: 'One-click reorder' });
+});
+
+interface View {
+  version: number;
+  entries: Array<{ id: string; type: string; summary: string; recordedBy: string }>;
+  counts: { recorded: Record<string, number>; counting: Record<string, number> };
+  validation: {
+    state: string;
+    shortfalls: Array<{ type: string; have: number; need: number; text: string }>;
+    invalidated: { reason: string; decidedBy: string } | null;
+  };
+  summaryField: { stale: boolean; reason?: string };
+}
+interface Change {
+  entryId?: string;
+  evidence: View;
+  summaryField: { status: 'written' | 'stale'; message?: string; value?: unknown };
+}
+
+async function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
+  const fn = allResolvers()[key];
+  if (!fn) throw new Error(`no resolver ${key}`);
+  const project = ctx.em.projectByKey('DT');
+  const answer = await ctx.em.runAs(accountId, () =>
+    fn({
+      payload,
+      context: {
+        accountId,
+        extension: {
+          project: { id: project.id, key: project.key },
+          issue: { id: idea.id, key: idea.key },
+        },
+      },
+    }),
+  );
+  return answer as Result<T>;
+}
+
+function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+const entry = (over: Record<string, unknown> = {}) => ({
+  type: 'interview',
+  date: daysFromNow(-3),
+  summary: 'Ops lead re-orders the same 40 items every week by hand',
+  positive: true,
+  ...over,
+});
+
+const add = (over: Record<string, unknown> = {}, who = site.member) =>
+  call<Change>('evidence/add', who, { entry: entry(over) });
+
+const fieldValue = () => ctx.em.findIssue(idea.key)?.custom.get(field.id);
+const evidenceKeys = () => ctx.em.kvs.keys().filter((k) => k.startsWith('evidence:'));
+
+describe('evidence log: who may see and change it', () => {
+  it('gives a user without Browse permission nothing, not even that the log exists', async () => {
+    ok(await add());
+    const list = await call<View>('evidence/list', site.outsider, {});
+    expect(list).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-found' }) });
+    expect(JSON.stringify(list)).not.toContain('Ops lead');
+    const write = await add({ summary: 'sneaky' }, site.outsider);
+    expect(write.ok).toBe(false);
+    expect(ok(await call<View>('evidence/list', site.member, {})).entries).toHaveLength(1);
+  });
+
+  it('lets a read-only user list the log but not change it', async () => {
+    ok(await add());
+    const before = ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id));
+    const valueBefore = fieldValue();
+    expect(ok(await call<View>('evidence/list', READER, {})).entries).toHaveLength(1);
+    for (const [key, payload] of [
+      ['evidence/add', { entry: entry() }],
+      ['evidence/update', { id: 'e1', entry: entry({ summary: 'changed' }) }],
+      ['evidence/remove', { id: 'e1' }],
+      ['evidence/decide', { invalidated: true, reason: 'nobody cares' }],
+    ] as const) {
+      const answer = await call(key, READER, payload);
+      expect(answer).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          code: 'forbidden',
+          details: { missing: ['EDIT_ISSUES'] },
+        }),
+      });
+    }
+    expect(ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id))).toEqual(before);
+    expect(fieldValue()).toEqual(valueBefore);
+  });
+});
+
+describe('evidence log: changes and the Discovery evidence field', () => {
+  it('rewrites the summary field as the app after every add, update and remove', async () => {
+    ctx.em.resetCalls();
+    const added = ok(await add());
+    expect(added.entryId).toBe('e1');
+    expect(added.summaryField.status).toBe('written');
+    expect(fieldValue()).toEqual({
+      interviews: 1,
+      usabilityTests: 0,
+      prototypeReviews: 0,
+      conciergeTests: 0,
+      experiments: 0,
+      latest: daysFromNow(-3),
+      state: 'unvalidated',
+    });
+
+    ok(await add({ type: 'experiment', date: daysFromNow(-1), positive: false }));
+    expect(fieldValue()).toMatchObject({ interviews: 1, experiments: 1, latest: daysFromNow(-1) });
+
+    ok(
+      await call<Change>('evidence/update', site.member, {
+        id: 'e1',
+        entry: entry({ positive: false }),
+      }),
+    );
+    expect(fieldValue()).toMatchObject({ interviews: 0, experiments: 1 });
+
+    ok(await call<Change>('evidence/remove', site.member, { id: 'e2' }));
+    expect(fieldValue()).toMatchObject({ interviews: 0, experiments: 0, latest: daysFromNow(-3) });
+
+    const writes = ctx.em.jiraCalls().filter((c) => c.operationId === 'updateCustomFieldValue');
+    expect(writes).toHaveLength(4);
+    expect(writes.every((c) => c.provider === 'app' && c.status === 204)).toBe(true);
+  });
+
+  it('counts only confirming interviews and passed usability tests toward validation', async () => {
+    ok(await add());
+    ok(await add());
+    ok(await add({ positive: false, summary: 'Did not recognise the problem' }));
+    const two = ok(await add({ type: 'usability-test', positive: true }));
+    expect(two.evidence.validation.state).toBe('unvalidated');
+    expect(two.evidence.validation.shortfalls.map((s) => s.text)).toEqual(['2 of 3 interviews']);
+    expect(two.evidence.counts.recorded.interview).toBe(3);
+    expect(two.evidence.counts.counting.interview).toBe(2);
+
+    const three = ok(await add());
+    expect(three.evidence.validation).toEqual({ state: 'validated', shortfalls: [], invalidated: null });
+    expect(fieldValue()).toMatchObject({ interviews: 3, usabilityTests: 1, state: 'validated' });
+
+    const list = ok(await call<View>('evidence/list', READER, {}));
+    expect(list.validation.state).toBe('validated');
+    expect(list.entries).toHaveLength(5);
+  });
+
+  it('describes shortfalls with the project override of the thresholds', async () => {
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: site.admin,
+      projectId: ctx.em.projectByKey('DT').id,
+      override: { validation: { minInterviews: 5, minUsabilityTests: 2 } },
+    });
+    ok(await add());
+    const list = ok(await call<View>('evidence/list', site.member, {}));
+    expect(list.validation.shortfalls.map((s) => s.text)).toEqual([
+      '1 of 5 interviews',
+      '0 of 2 usability tests',
+    ]);
+  });
+
+  it('records an invalidated decision with its reason, and takes it back', async () => {
+    for (let i = 0; i < 3; i++) ok(await add());
+    ok(await add({ type: 'usability-test' }));
+    const missing = await call('evidence/decide', site.member, { invalidated: true });
+    expect(missing).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'invalid-input', message: expect.stringContaining('reason') }),
+    });
+    const decided = ok(
+      await call<Change>('evidence/decide', site.member, {
+        invalidated: true,
+        reason: 'Customers already solve it with saved carts',
+      }),
+    );
+    expect(decided.evidence.validation.state).toBe('invalidated');
+    expect(decided.evidence.validation.invalidated).toMatchObject({
+      reason: 'Customers already solve it with saved carts',
+      decidedBy: site.member,
+    });
+    expect(fieldValue()).toMatchObject({ state: 'invalidated' });
+    ok(await call<Change>('evidence/decide', site.member, { invalidated: false }));
+    expect(fieldValue()).toMatchObject({ state: 'validated' });
+  });
+
+  it('records who recorded an entry from the trusted context, not the payload', async () => {
+    const answer = await call<Change>('evidence/add', site.member, {
+      entry: { ...entry(), recordedBy: 'someone-else' },
+    });
+    expect(answer.ok).toBe(false);
+    ok(await add());
+    const list = ok(await call<View>('evidence/list', site.member, {}));
+    expect(list.entries[0]?.recordedBy).toBe(site.member);
+  });
+});
+
+describe('evidence log: invalid input changes nothing', () => {
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['a future date', { date: daysFromNow(10) }, 'entry.date'],
+    ['an impossible date', { date: '2026-02-30' }, 'entry.date'],
+    ['an unknown type', { type: 'survey' }, 'entry.type'],
+    ['a missing summary', { summary: undefined }, 'entry.summary'],
+    ['a blank summary', { summary: '   ' }, 'entry.summary'],
+  ];
+  it.each(cases)('refuses %s naming the field', async (_name, over, path) => {
+    ok(await add());
+    const before = { log: ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)), keys: evidenceKeys() };
+    const valueBefore = fieldValue();
+    const answer = await add(over);
+    if (answer.ok) throw new Error('expected a refusal');
+    expect(answer.error.code).toBe('invalid-input');
+    expect(answer.error.message).toContain(path);
+    expect(answer.error.details).toEqual({
+      fields: [expect.objectContaining({ path })],
+    });
+    expect({ log: ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)), keys: evidenceKeys() }).toEqual(
+      before,
+    );
+    expect(fieldValue()).toEqual(valueBefore);
+  });
+
+  it('answers not-found for an entry that does not exist', async () => {
+    const answer = await call('evidence/remove', site.member, { id: 'e42' });
+    expect(answer).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-found' }) });
+    expect(evidenceKeys()).toEqual([]);
+  });
+});
+
+describe('evidence log: storage', () => {
+  it('keeps every entry when several people add at the same time', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => add({ summary: `Interview ${i + 1}` })),
+    );
+    expect(answers.filter((a) => !a.ok)).toEqual([]);
+    const list = ok(await call<View>('evidence/list', site.member, {}));
+    expect(list.entries.map((e) => e.summary).sort()).toEqual(
+      Array.from({ length: 6 }, (_, i) => `Interview ${i + 1}`).sort(),
+    );
+    expect(new Set(list.entries.map((e) => e.id)).size).toBe(6);
+    expect(list.version).toBe(6);
+    // Only the newest revision is kept beside the log.
+    expect(evidenceKeys()).toEqual([EVIDENCE_KEYS.log(idea.id), `${EVIDENCE_KEYS.log(idea.id)}:rev:6`]);
+  });
+
+  it('finishes the save of a writer that stopped between its two writes', async () => {
+    ok(await add({ summary: 'First' }));
+    const log = ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)) as Record<string, unknown>;
+    const stopped = {
+      ...log,
+      version: 2,
+      nextEntry: 3,
+      entries: [
+        ...(log['entries'] as unknown[]),
+        { ...(log['entries'] as Array<Record<string, unknown>>)[0], id: 'e2', summary: 'Second' },
+      ],
+    };
+    ctx.em.kvs.seed(`${EVIDENCE_KEYS.log(idea.id)}:rev:2`, stopped);
+    const third = ok(await add({ summary: 'Third' }));
+    expect(third.evidence.version).toBe(3);
+    expect(third.evidence.entries.map((e) => e.summary).sort()).toEqual(['First', 'Second', 'Third']);
+  });
+
+  it('keeps the log when the summary field write fails, says so, and repairs it next time', async () => {
+    ctx.em.injectFault({ match: /^PUT \/rest\/api\/3\/app\/field\//, status: 500 });
+    const answer = ok(await add());
+    expect(answer.summaryField.status).toBe('stale');
+    expect(answer.summaryField.message).toContain('evidence was saved');
+    expect(answer.evidence.entries).toHaveLength(1);
+    expect(fieldValue()).toBeUndefined();
+
+    const list = ok(await call<View>('evidence/list', READER, {}));
+    expect(list.entries).toHaveLength(1);
+    expect(list.summaryField.stale).toBe(true);
+
+    const next = ok(await add());
+    expect(next.summaryField.status).toBe('written');
+    expect(fieldValue()).toMatchObject({ interviews: 2 });
+    expect(ok(await call<View>('evidence/list', READER, {})).summaryField.stale).toBe(false);
+    expect(ctx.em.kvs.peek(EVIDENCE_KEYS.summaryStale(idea.id))).toBeUndefined();
+  });
+
+  it('refuses a change that would overflow one stored value, leaving the log as it was', async () => {
+    const long = 'x'.repeat(2000);
+    let refused: Result<Change> | undefined;
+    for (let i = 0; i < 200 && !refused; i++) {
+      const answer = await add({ summary: long, link: `https://example.com/${long.slice(0, 1900)}` });
+      if (!answer.ok) refused = answer;
+    }
+    if (!refused || refused.ok) throw new Error('expected the log to fill up');
+    expect(refused.error.code).toBe('conflict');
+    expect(refused.error.message).toContain('evidence log of this item is full');
+    const list = ok(await call<View>('evidence/list', site.member, {}));
+    expect(list.entries.length).toBeGreaterThan(40);
+  });
+
+  it('costs one Jira permission check, one app field write and six storage requests', async () => {
+    ok(await add());
+    ctx.em.resetCalls();
+    ok(await add());
+    expect(ctx.em.jiraCalls().map((c) => `${c.method} ${c.operationId} as ${c.provider}`)).toEqual([
+      'GET getMyPermissions as user',
+      'PUT updateCustomFieldValue as app',
+    ]);
+    expect(ctx.em.kvs.reads()).toBe(3);
+    expect(ctx.em.kvs.writes()).toBe(3);
+  });
+
+  it('finds the Discovery evidence field once and remembers it', async () => {
+    ctx.em.kvs.seed(KEYS.jiraFields, { scopedOutcome: site.scopedOutcome.id });
+    ctx.em.resetCalls();
+    ok(await add());
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual([
+      'getMyPermissions',
+      'getFields',
+      'updateCustomFieldValue',
+    ]);
+    expect(ctx.em.kvs.peek(KEYS.jiraFields)).toEqual({
+      scopedOutcome: site.scopedOutcome.id,
+      discoveryEvidence: field.id,
+    });
+  });
+});

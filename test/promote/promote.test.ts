@@ -1,0 +1,263 @@
+import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
+import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
+import type { EmIssue } from '../../dev/emulator/model';
+import { allResolvers } from '../../src/resolvers';
+import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import { KEYS } from '../../src/storage/kvs-store';
+import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
+
+/**
+ * Drives promote/run the way Forge invokes it, against the emulated site: refusal while the
+ * idea is not validated, creation and linking when it is, and honest reports of partial work.
+ */
+const ctx = useEmulator();
+let site: DemoSite;
+let idea: EmIssue;
+
+const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+beforeEach(() => {
+  site = seedSite(ctx.em);
+  const evidenceField = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+  ctx.em.kvs.seed(KEYS.jiraFields, {
+    scopedOutcome: site.scopedOutcome.id,
+    discoveryEvidence: evidenceField.id,
+  });
+  idea = ctx.em.addIssue({
+    projectKey: 'DT',
+    type: 'Discovery',
+    summary: 'One-click reorder',
+    custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+  });
+});
+
+interface Promoted {
+  outcome: 'complete' | 'partial';
+  linkType: { id: string; name: string };
+  created: Array<{ id: string; key: string; summary: string; linked: boolean; linkProblem?: string }>;
+  notCreated: Array<{ summary: string; reason: string }>;
+  message: string;
+}
+
+async function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
+  const fn = allResolvers()[key];
+  if (!fn) throw new Error(`no resolver ${key}`);
+  const project = ctx.em.projectByKey('DT');
+  const answer = await ctx.em.runAs(accountId, () =>
+    fn({
+      payload,
+      context: {
+        accountId,
+        extension: {
+          project: { id: project.id, key: project.key },
+          issue: { id: idea.id, key: idea.key },
+        },
+      },
+    }),
+  );
+  return answer as Result<T>;
+}
+
+function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+async function record(type: string, times: number) {
+  for (let i = 0; i < times; i++) {
+    ok(
+      await call('evidence/add', site.member, {
+        entry: { type, date: yesterday(), summary: `${type} ${i + 1}`, positive: true },
+      }),
+    );
+  }
+}
+
+async function validate() {
+  await record('interview', 3);
+  await record('usability-test', 1);
+}
+
+const promote = (items: unknown[], who = site.member) =>
+  call<Promoted>('promote/run', who, { items });
+
+const createdIssues = () =>
+  [...ctx.em.issues.values()].filter((i) => i.id !== idea.id && i.projectId === idea.projectId);
+
+describe('promote to delivery', () => {
+  it('refuses an idea that is not validated and names what is missing', async () => {
+    await record('interview', 2);
+    ctx.em.resetCalls();
+    const answer = await promote([{ summary: 'Reorder button on order history' }]);
+    if (answer.ok) throw new Error('expected a refusal');
+    expect(answer.error.code).toBe('conflict');
+    expect(answer.error.message).toBe(
+      `${idea.key} is not validated yet, so it cannot be promoted to delivery. Evidence so far: 2 of 3 interviews, 0 of 1 usability test.`,
+    );
+    expect(createdIssues()).toEqual([]);
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(['getMyPermissions']);
+  });
+
+  it('refuses an idea decided invalidated, giving the reason', async () => {
+    await validate();
+    ok(
+      await call('evidence/decide', site.member, {
+        invalidated: true,
+        reason: 'Saved carts already cover it',
+      }),
+    );
+    const answer = await promote([{ summary: 'Reorder button' }]);
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'conflict',
+        message: expect.stringContaining('Saved carts already cover it'),
+      }),
+    });
+    expect(createdIssues()).toEqual([]);
+  });
+
+  it('creates Stories carrying the scoped outcome and links them with Implements', async () => {
+    const implementsType = issueLinkSite(ctx.em).addType({
+      name: 'Implements',
+      inward: 'is implemented by',
+      outward: 'implements',
+    });
+    await validate();
+    ctx.em.resetCalls();
+    const result = ok(
+      await promote([
+        { summary: 'Reorder button on order history' },
+        { summary: 'Reorder API endpoint' },
+      ]),
+    );
+    expect(result.outcome).toBe('complete');
+    expect(result.linkType).toEqual({ id: implementsType.id, name: 'Implements' });
+    expect(result.created.map((c) => [c.summary, c.linked])).toEqual([
+      ['Reorder button on order history', true],
+      ['Reorder API endpoint', true],
+    ]);
+    const story = [...ctx.em.issueTypes.values()].find((t) => t.name === 'Story');
+    for (const created of result.created) {
+      const issue = ctx.em.findIssue(created.key);
+      expect(issue?.issueTypeId).toBe(story?.id);
+      const description = JSON.stringify(issue?.description);
+      expect(description).toContain(COMPLETE_OUTCOME.outcome);
+      expect(description).toContain(COMPLETE_OUTCOME.successMeasure);
+      expect(description).toContain('timebox of 3 days');
+      expect(description).toContain(idea.key);
+    }
+    expect(issueLinkSite(ctx.em).describe(ctx.em, idea.key)).toEqual(
+      result.created.map((c) => `${c.key} implements ${idea.key}`),
+    );
+    expect(result.message).toContain(`to ${idea.key} (implements)`);
+    expect(ctx.em.jiraCalls().map((c) => `${c.operationId} as ${c.provider}`)).toEqual([
+      'getMyPermissions as user',
+      'getIssueTypesForProject as user',
+      'getIssueLinkTypes as user',
+      'getIssue as user',
+      'createIssue as user',
+      'linkIssues as user',
+      'createIssue as user',
+      'linkIssues as user',
+    ]);
+    expect(ctx.em.kvs.reads()).toBe(2);
+    expect(ctx.em.kvs.writes()).toBe(0);
+  });
+
+  it('falls back to Relates when the site has no Implements link type', async () => {
+    await validate();
+    const result = ok(await promote([{ summary: 'Reorder button' }]));
+    expect(result.linkType.name).toBe('Relates');
+    const key = result.created[0]?.key ?? '';
+    expect(issueLinkSite(ctx.em).describe(ctx.em, idea.key)).toEqual([
+      `${key} relates to ${idea.key}`,
+    ]);
+  });
+
+  it('uses the issue type the user chose, and refuses one the project does not offer', async () => {
+    await validate();
+    const bug = [...ctx.em.issueTypes.values()].find((t) => t.name === 'Bug');
+    const result = ok(await promote([{ summary: 'Fix reorder totals', issueTypeId: bug?.id }]));
+    expect(ctx.em.findIssue(result.created[0]?.key ?? '')?.issueTypeId).toBe(bug?.id);
+
+    const before = createdIssues().length;
+    const answer = await promote([{ summary: 'x' }, { summary: 'y', issueTypeId: '999999' }]);
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'invalid-input',
+        message: expect.stringContaining('items.1.issueTypeId'),
+      }),
+    });
+    expect(createdIssues()).toHaveLength(before);
+  });
+
+  it('asks for an issue type when the project has no Story type', async () => {
+    await validate();
+    issueTypeSite(ctx.em).addScheme({
+      name: 'No stories',
+      typeNames: ['Bug', 'Discovery'],
+      projectKeys: ['DT'],
+    });
+    const answer = await promote([{ summary: 'Reorder button' }]);
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'invalid-input',
+        message: expect.stringContaining('no "Story" issue type'),
+      }),
+    });
+    expect(createdIssues()).toEqual([]);
+  });
+
+  it('reports created items whose link failed instead of hiding the partial result', async () => {
+    await validate();
+    ctx.em.injectFault({ match: /^POST \/rest\/api\/3\/issueLink$/, status: 500 });
+    const result = ok(await promote([{ summary: 'First' }, { summary: 'Second' }]));
+    expect(result.outcome).toBe('partial');
+    const [first, second] = result.created;
+    expect(first).toMatchObject({ summary: 'First', linked: false });
+    expect(first?.linkProblem).toContain('internal error');
+    expect(second).toMatchObject({ summary: 'Second', linked: true });
+    expect(result.message).toContain(`${first?.key ?? ''} is NOT linked to ${idea.key}`);
+    expect(createdIssues()).toHaveLength(2);
+  });
+
+  it('reports items not created after a creation failure part-way', async () => {
+    await validate();
+    // Only the second create request of the run fails.
+    const secondCreate = /^POST \/rest\/api\/3\/issue$/;
+    let creates = 0;
+    const matches = secondCreate.test.bind(secondCreate);
+    secondCreate.test = (request: string) => matches(request) && ++creates === 2;
+    ctx.em.injectFault({ match: secondCreate, status: 500 });
+    const result = ok(await promote([{ summary: 'A' }, { summary: 'B' }, { summary: 'C' }]));
+    expect(result.outcome).toBe('partial');
+    expect(result.created.map((c) => [c.summary, c.linked])).toEqual([['A', true]]);
+    expect(result.notCreated).toEqual([
+      { summary: 'B', reason: expect.stringContaining('internal error') },
+      { summary: 'C', reason: 'not attempted after an earlier failure' },
+    ]);
+    expect(result.message).toContain('"B" was NOT created');
+    expect(createdIssues()).toHaveLength(1);
+  });
+
+  it('needs Create and Link issues permissions', async () => {
+    await validate();
+    ctx.em.revoke('DT', site.member, ['LINK_ISSUES']);
+    const answer = await promote([{ summary: 'Reorder button' }]);
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'forbidden', details: { missing: ['LINK_ISSUES'] } }),
+    });
+    expect(createdIssues()).toEqual([]);
+  });
+
+  it('gives a user who cannot see the idea nothing', async () => {
+    await validate();
+    const answer = await promote([{ summary: 'Reorder button' }], site.outsider);
+    expect(answer).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-found' }) });
+    expect(createdIssues()).toEqual([]);
+  });
+});

@@ -110,6 +110,14 @@ const gate = section(
   { issueTypes: ['Enabler', 'Spike'] },
 );
 
+const staleness = section(
+  {
+    /** A discovery item untouched for this many days counts as open-ended discovery. */
+    discoveryIdleDays: z.number().int().min(1).max(365),
+  },
+  { discoveryIdleDays: 14 },
+);
+
 export const ConfigSchema = z.preprocess(
   (v) => (v === undefined ? {} : v),
   z
@@ -120,6 +128,7 @@ export const ConfigSchema = z.preprocess(
       capacity: capacity.full,
       scopedOutcome: scopedOutcome.full,
       gate: gate.full,
+      staleness: staleness.full,
     })
     .strict()
     .superRefine((cfg, ctx) => {
@@ -158,6 +167,7 @@ export const ConfigOverrideSchema = z
     capacity: capacity.partial.optional(),
     scopedOutcome: scopedOutcome.partial.optional(),
     gate: gate.partial.optional(),
+    staleness: staleness.partial.optional(),
   })
   .strict();
 
@@ -173,6 +183,7 @@ const SECTIONS: readonly Section[] = [
   'capacity',
   'scopedOutcome',
   'gate',
+  'staleness',
 ];
 
 /** Merges a project override over the global configuration; the result is checked again. */

@@ -1,0 +1,349 @@
+import { differenceInCalendarDays, parseISO } from 'date-fns';
+import type { Config } from './config';
+import { checkScopedOutcome, type OutcomeProblem, type ValidationState } from './readiness';
+import type { ItemKind, ScopedOutcome, Track } from './track';
+
+/**
+ * The project page's signals, computed from plain data: whether discovery and delivery are in
+ * balance. Pure: the caller passes the items, the sprints and `now`.
+ */
+
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+
+export interface ProjectItem {
+  key: string;
+  summary: string;
+  issueType: string;
+  kind: ItemKind;
+  track: Track;
+  status: string;
+  statusCategory: StatusCategory;
+  /** Story points (or the board's estimation field); undefined when not estimated. */
+  estimate: number | undefined;
+  scopedOutcome: ScopedOutcome | undefined;
+  /** Discovery ideas: the validation state from their evidence. */
+  validation: ValidationState | undefined;
+  evidenceCount: number;
+  /** The open sprint the item is in, if any. */
+  sprint: { id: number; state: 'active' | 'future' } | undefined;
+  created: string;
+  updated: string;
+  /** When the status category last changed (Jira's statuscategorychangedate). */
+  statusCategoryChanged: string | undefined;
+}
+
+export interface ClosedSprintResult {
+  id: number;
+  name: string;
+  completeDate: string;
+  /** Estimate (or item count) of the work completed in the sprint. */
+  completed: number;
+}
+
+export type EstimateUnit = 'points' | 'issues';
+
+export interface SignalInput {
+  items: readonly ProjectItem[];
+  /** Most recent first; only the last three count toward velocity. */
+  closedSprints: readonly ClosedSprintResult[];
+  activeSprint: { id: number; name: string } | undefined;
+  hasBoard: boolean;
+  unit: EstimateUnit;
+  config: Config;
+  now: Date;
+}
+
+export type Level = 'ok' | 'warning' | 'critical' | 'unknown';
+
+export interface RunwaySignal {
+  level: Level;
+  /** Sprints of ready delivery work; undefined when it cannot be computed. */
+  sprints: number | undefined;
+  readyWork: number;
+  velocity: number | undefined;
+  velocitySprints: number;
+  unit: EstimateUnit;
+  target: { min: number; max: number; pauseAt: number };
+  verdict: 'build-trap' | 'healthy' | 'ahead' | 'paralysis' | 'unknown';
+  reason: string;
+}
+
+export interface CapacitySignal {
+  level: Level;
+  discoveryPercent: number | undefined;
+  discovery: number;
+  delivery: number;
+  unit: EstimateUnit;
+  targetPercent: number;
+  reason: string;
+}
+
+export interface ItemRef {
+  key: string;
+  summary: string;
+}
+
+export interface OpenEndedSignal {
+  level: Level;
+  overrunSpikes: Array<ItemRef & { daysUsed: number; timeboxDays: number }>;
+  idleItems: Array<ItemRef & { idleDays: number }>;
+  idleDaysThreshold: number;
+  reason: string;
+}
+
+export interface UnscopedEnablersSignal {
+  level: Level;
+  items: Array<ItemRef & { inSprint: boolean; missing: OutcomePart[] }>;
+  inSprintCount: number;
+  reason: string;
+}
+
+type OutcomePart = OutcomeProblem['part'];
+
+export interface Signals {
+  runway: RunwaySignal;
+  capacity: CapacitySignal;
+  openEnded: OpenEndedSignal;
+  unscopedEnablers: UnscopedEnablersSignal;
+}
+
+const isOpen = (i: ProjectItem) => i.statusCategory !== 'done';
+const size = (i: ProjectItem, unit: EstimateUnit) => (unit === 'issues' ? 1 : (i.estimate ?? 0));
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Delivery work that is ready to be planned: open, not in the active sprint, not started. */
+export function isReadyDelivery(item: ProjectItem): boolean {
+  return (
+    item.track === 'delivery' && item.statusCategory === 'new' && item.sprint?.state !== 'active'
+  );
+}
+
+export function runwaySignal(input: SignalInput): RunwaySignal {
+  const { runway } = input.config;
+  const target = {
+    min: runway.targetMinSprints,
+    max: runway.targetMaxSprints,
+    pauseAt: runway.pauseAtSprints,
+  };
+  const ready = input.items.filter(isReadyDelivery);
+  const readyWork = ready.reduce((sum, i) => sum + size(i, input.unit), 0);
+  const recent = input.closedSprints.slice(0, 3);
+  const base = { readyWork, unit: input.unit, target, velocitySprints: recent.length };
+  if (!input.hasBoard) {
+    return {
+      ...base,
+      level: 'unknown',
+      sprints: undefined,
+      velocity: undefined,
+      verdict: 'unknown',
+      reason:
+        'No Scrum board shows this project, so there is no velocity to measure runway against.',
+    };
+  }
+  if (recent.length === 0) {
+    return {
+      ...base,
+      level: 'unknown',
+      sprints: undefined,
+      velocity: undefined,
+      verdict: 'unknown',
+      reason: 'No closed sprints yet: runway needs the velocity of at least one finished sprint.',
+    };
+  }
+  const velocity = recent.reduce((sum, s) => sum + s.completed, 0) / recent.length;
+  const unitWord = input.unit === 'points' ? 'points' : 'issues';
+  if (velocity === 0) {
+    return {
+      ...base,
+      level: 'unknown',
+      sprints: undefined,
+      velocity: 0,
+      verdict: 'unknown',
+      reason: `The last ${plural(recent.length, 'closed sprint')} completed no ${unitWord}, so runway cannot be measured.`,
+    };
+  }
+  const sprints = round1(readyWork / velocity);
+  const basis = `${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} per sprint (average of the last ${plural(recent.length, 'closed sprint')})`;
+  if (sprints < target.min) {
+    return {
+      ...base,
+      level: 'critical',
+      sprints,
+      velocity,
+      verdict: 'build-trap',
+      reason: `Build trap risk: ${sprints} sprints of validated work is below the ${target.min}-sprint target; delivery is outrunning discovery. ${basis}.`,
+    };
+  }
+  if (sprints >= target.pauseAt) {
+    return {
+      ...base,
+      level: 'warning',
+      sprints,
+      velocity,
+      verdict: 'paralysis',
+      reason: `Pause discovery: ${sprints} sprints of validated work is at or above the ${target.pauseAt}-sprint pause threshold; discovery is running too far ahead. ${basis}.`,
+    };
+  }
+  if (sprints > target.max) {
+    return {
+      ...base,
+      level: 'ok',
+      sprints,
+      velocity,
+      verdict: 'ahead',
+      reason: `Discovery is ahead of the ${target.min}-${target.max} sprint target but below the pause threshold of ${target.pauseAt}. ${basis}.`,
+    };
+  }
+  return {
+    ...base,
+    level: 'ok',
+    sprints,
+    velocity,
+    verdict: 'healthy',
+    reason: `Within the ${target.min}-${target.max} sprint target. ${basis}.`,
+  };
+}
+
+export function capacitySignal(input: SignalInput): CapacitySignal {
+  const targetPercent = input.config.capacity.discoveryTargetPercent;
+  const base = { unit: input.unit, targetPercent };
+  if (!input.activeSprint) {
+    return {
+      ...base,
+      level: 'unknown',
+      discoveryPercent: undefined,
+      discovery: 0,
+      delivery: 0,
+      reason: 'No active sprint: the capacity split is measured on the sprint in progress.',
+    };
+  }
+  const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
+  const discovery = inSprint
+    .filter((i) => i.track === 'discovery')
+    .reduce((s, i) => s + size(i, input.unit), 0);
+  const delivery = inSprint
+    .filter((i) => i.track === 'delivery')
+    .reduce((s, i) => s + size(i, input.unit), 0);
+  const total = discovery + delivery;
+  if (total === 0) {
+    return {
+      ...base,
+      level: 'unknown',
+      discoveryPercent: undefined,
+      discovery,
+      delivery,
+      reason:
+        input.unit === 'points'
+          ? `Nothing in ${input.activeSprint.name} is estimated, so the split cannot be measured.`
+          : `${input.activeSprint.name} is empty.`,
+    };
+  }
+  const discoveryPercent = Math.round((discovery / total) * 100);
+  const unitWord = input.unit === 'points' ? 'points' : 'issues';
+  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are discovery`;
+  const level: Level = discoveryPercent + 5 < targetPercent ? 'warning' : 'ok';
+  return {
+    ...base,
+    level,
+    discoveryPercent,
+    discovery,
+    delivery,
+    reason:
+      level === 'warning'
+        ? `Discovery gets ${discoveryPercent}% of the sprint, below the protected ${targetPercent}%: ${detail}.`
+        : `Discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
+  };
+}
+
+export function openEndedSignal(input: SignalInput): OpenEndedSignal {
+  const { now, config } = input;
+  const idleDaysThreshold = config.staleness.discoveryIdleDays;
+  const discovery = input.items.filter((i) => i.track === 'discovery' && isOpen(i));
+  const overrunSpikes: OpenEndedSignal['overrunSpikes'] = [];
+  for (const item of discovery) {
+    if (item.kind !== 'spike' || item.statusCategory !== 'indeterminate') continue;
+    const started = item.statusCategoryChanged;
+    if (!started) continue;
+    const timeboxDays = item.scopedOutcome?.timeboxDays ?? config.spike.defaultTimeboxDays;
+    const daysUsed = differenceInCalendarDays(now, parseISO(started));
+    if (daysUsed > timeboxDays) {
+      overrunSpikes.push({ key: item.key, summary: item.summary, daysUsed, timeboxDays });
+    }
+  }
+  const idleItems: OpenEndedSignal['idleItems'] = [];
+  for (const item of discovery) {
+    const idleDays = differenceInCalendarDays(now, parseISO(item.updated));
+    if (idleDays >= idleDaysThreshold) {
+      idleItems.push({ key: item.key, summary: item.summary, idleDays });
+    }
+  }
+  overrunSpikes.sort((a, b) => b.daysUsed - a.daysUsed);
+  idleItems.sort((a, b) => b.idleDays - a.idleDays);
+  const count = overrunSpikes.length + idleItems.length;
+  const parts: string[] = [];
+  if (overrunSpikes.length > 0)
+    parts.push(`${plural(overrunSpikes.length, 'spike')} past the timebox`);
+  if (idleItems.length > 0)
+    parts.push(
+      `${plural(idleItems.length, 'discovery item')} untouched for ${idleDaysThreshold}+ days`,
+    );
+  return {
+    level: count === 0 ? 'ok' : 'warning',
+    overrunSpikes,
+    idleItems,
+    idleDaysThreshold,
+    reason:
+      count === 0
+        ? `No spike is past its timebox and no discovery item has been idle for ${idleDaysThreshold} days.`
+        : `Open-ended discovery: ${parts.join('; ')}.`,
+  };
+}
+
+export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSignal {
+  const rules = input.config.scopedOutcome;
+  const items: UnscopedEnablersSignal['items'] = [];
+  for (const item of input.items) {
+    if (item.kind !== 'enabler' || !isOpen(item)) continue;
+    const check = checkScopedOutcome(item.scopedOutcome, rules);
+    if (check.ready) continue;
+    items.push({
+      key: item.key,
+      summary: item.summary,
+      inSprint: item.sprint !== undefined,
+      missing: [...new Set(check.problems.map((p) => p.part))],
+    });
+  }
+  items.sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
+  const inSprintCount = items.filter((i) => i.inSprint).length;
+  return {
+    level: inSprintCount > 0 ? 'critical' : items.length > 0 ? 'warning' : 'ok',
+    items,
+    inSprintCount,
+    reason:
+      items.length === 0
+        ? 'Every open enabler has a scoped outcome.'
+        : inSprintCount > 0
+          ? `${plural(inSprintCount, 'enabler')} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${items.length - inSprintCount} more in the backlog.`
+          : `${plural(items.length, 'enabler')} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`,
+  };
+}
+
+export function computeSignals(input: SignalInput): Signals {
+  return {
+    runway: runwaySignal(input),
+    capacity: capacitySignal(input),
+    openEnded: openEndedSignal(input),
+    unscopedEnablers: unscopedEnablersSignal(input),
+  };
+}
+
+/** Where a discovery idea stands, for the page's stage columns. */
+export type DiscoveryStage = 'new' | 'validating' | 'validated' | 'invalidated';
+
+export function discoveryStage(item: ProjectItem): DiscoveryStage {
+  if (item.validation === 'invalidated') return 'invalidated';
+  if (item.validation === 'validated') return 'validated';
+  if (item.evidenceCount > 0 || item.statusCategory !== 'new') return 'validating';
+  return 'new';
+}

@@ -1,0 +1,254 @@
+import { DEFAULT_CONFIG } from '../../src/domain/config';
+import {
+  capacitySignal,
+  computeSignals,
+  discoveryStage,
+  openEndedSignal,
+  runwaySignal,
+  unscopedEnablersSignal,
+  type ProjectItem,
+  type SignalInput,
+} from '../../src/domain/signals';
+
+const now = new Date('2026-11-20T12:00:00.000Z');
+let n = 0;
+const makeItem = (overrides: Partial<ProjectItem> = {}): ProjectItem => ({
+  key: `DT-${++n}`,
+  summary: 'An item',
+  issueType: 'Story',
+  kind: 'delivery',
+  track: 'delivery',
+  status: 'To Do',
+  statusCategory: 'new',
+  estimate: 5,
+  scopedOutcome: undefined,
+  validation: undefined,
+  evidenceCount: 0,
+  sprint: undefined,
+  created: '2026-11-01T09:00:00.000Z',
+  updated: '2026-11-18T09:00:00.000Z',
+  statusCategoryChanged: undefined,
+  ...overrides,
+});
+const sprints = (...completed: number[]) =>
+  completed.map((c, i) => ({
+    id: 100 - i,
+    name: `S${i}`,
+    completeDate: '2026-11-01',
+    completed: c,
+  }));
+const makeInput = (overrides: Partial<SignalInput> = {}): SignalInput => ({
+  items: [],
+  closedSprints: sprints(20, 20, 20),
+  activeSprint: { id: 101, name: 'Sprint 7' },
+  hasBoard: true,
+  unit: 'points',
+  config: DEFAULT_CONFIG,
+  now,
+  ...overrides,
+});
+const ready = (points: number) => makeItem({ estimate: points });
+
+describe('runway', () => {
+  it.each([
+    [[10], 0.5, 'build-trap', 'critical'],
+    [[20], 1, 'healthy', 'ok'],
+    [[20, 20], 2, 'healthy', 'ok'],
+    [[20, 20, 10], 2.5, 'ahead', 'ok'],
+    [[30, 30], 3, 'paralysis', 'warning'],
+  ] as const)(
+    'ready work %j at velocity 20 → %s sprints (%s)',
+    (work, expected, verdict, level) => {
+      const signal = runwaySignal(makeInput({ items: work.map(ready) }));
+      expect(signal.sprints).toBe(expected);
+      expect(signal.verdict).toBe(verdict);
+      expect(signal.level).toBe(level);
+    },
+  );
+
+  it('averages the last three closed sprints only', () => {
+    const signal = runwaySignal(
+      makeInput({ items: [ready(30)], closedSprints: sprints(10, 20, 30, 1000) }),
+    );
+    expect(signal.velocity).toBe(20);
+    expect(signal.sprints).toBe(1.5);
+    expect(signal.reason).toContain('average of the last 3 closed sprints');
+  });
+
+  it('counts only delivery work not started and not in the active sprint', () => {
+    const items = [
+      ready(8),
+      makeItem({ estimate: 13, sprint: { id: 101, state: 'active' } }),
+      makeItem({ estimate: 13, statusCategory: 'indeterminate' }),
+      makeItem({ estimate: 13, statusCategory: 'done' }),
+      makeItem({ estimate: 13, track: 'discovery', kind: 'idea' }),
+      makeItem({ estimate: 5, sprint: { id: 102, state: 'future' } }),
+    ];
+    expect(runwaySignal(makeInput({ items })).readyWork).toBe(13);
+  });
+
+  it('counts issues when the board has no estimation field', () => {
+    const signal = runwaySignal(
+      makeInput({
+        unit: 'issues',
+        items: [ready(0), ready(0), ready(0)],
+        closedSprints: sprints(3),
+      }),
+    );
+    expect(signal.sprints).toBe(1);
+    expect(signal.reason).toContain('3 issues of ready delivery work');
+  });
+
+  it('explains itself without a board, without closed sprints, and with zero velocity', () => {
+    expect(runwaySignal(makeInput({ hasBoard: false })).reason).toContain('No Scrum board');
+    expect(runwaySignal(makeInput({ closedSprints: [] })).reason).toContain(
+      'No closed sprints yet',
+    );
+    expect(runwaySignal(makeInput({ closedSprints: sprints(0, 0) })).reason).toContain(
+      'completed no points',
+    );
+    expect(runwaySignal(makeInput({ closedSprints: [] })).sprints).toBeUndefined();
+  });
+
+  it('follows the configured thresholds', () => {
+    const config = {
+      ...DEFAULT_CONFIG,
+      runway: { targetMinSprints: 2, targetMaxSprints: 3, pauseAtSprints: 5 },
+    };
+    expect(runwaySignal(makeInput({ config, items: [ready(30)] })).verdict).toBe('build-trap');
+  });
+});
+
+describe('capacity split', () => {
+  const inSprint = (track: 'discovery' | 'delivery', estimate: number | undefined) =>
+    makeItem({
+      track,
+      kind: track === 'discovery' ? 'spike' : 'delivery',
+      estimate,
+      sprint: { id: 101, state: 'active' },
+    });
+
+  it('measures the active sprint by estimate against the target', () => {
+    const signal = capacitySignal(
+      makeInput({ items: [inSprint('discovery', 2), inSprint('delivery', 8)] }),
+    );
+    expect(signal.discoveryPercent).toBe(20);
+    expect(signal.level).toBe('ok');
+    expect(signal.reason).toContain('2 of 10 points in Sprint 7 are discovery');
+  });
+
+  it('warns when discovery is starved', () => {
+    const signal = capacitySignal(
+      makeInput({ items: [inSprint('discovery', 1), inSprint('delivery', 19)] }),
+    );
+    expect(signal.discoveryPercent).toBe(5);
+    expect(signal.level).toBe('warning');
+  });
+
+  it('explains a missing active sprint and an unestimated sprint', () => {
+    expect(capacitySignal(makeInput({ activeSprint: undefined })).reason).toContain(
+      'No active sprint',
+    );
+    const unestimated = capacitySignal(makeInput({ items: [inSprint('delivery', undefined)] }));
+    expect(unestimated.discoveryPercent).toBeUndefined();
+    expect(unestimated.reason).toContain('Nothing in Sprint 7 is estimated');
+  });
+});
+
+describe('open-ended discovery', () => {
+  it('lists spikes past their timebox, using the spike own timebox when set', () => {
+    const overrun = makeItem({
+      kind: 'spike',
+      track: 'discovery',
+      statusCategory: 'indeterminate',
+      statusCategoryChanged: '2026-11-15T09:00:00.000Z',
+    });
+    const withinOwnBox = makeItem({
+      kind: 'spike',
+      track: 'discovery',
+      statusCategory: 'indeterminate',
+      statusCategoryChanged: '2026-11-15T09:00:00.000Z',
+      scopedOutcome: { timeboxDays: 10 },
+    });
+    const signal = openEndedSignal(makeInput({ items: [overrun, withinOwnBox] }));
+    expect(signal.overrunSpikes).toEqual([
+      { key: overrun.key, summary: 'An item', daysUsed: 5, timeboxDays: 3 },
+    ]);
+    expect(signal.reason).toContain('1 spike past the timebox');
+  });
+
+  it('lists discovery items idle for the configured days', () => {
+    const idle = makeItem({
+      kind: 'idea',
+      track: 'discovery',
+      updated: '2026-10-30T09:00:00.000Z',
+    });
+    const signal = openEndedSignal(
+      makeInput({ items: [idle, makeItem({ kind: 'idea', track: 'discovery' })] }),
+    );
+    expect(signal.idleItems.map((i) => i.key)).toEqual([idle.key]);
+    expect(signal.idleItems[0]?.idleDays).toBe(21);
+  });
+
+  it('is quiet when all discovery moves', () => {
+    expect(openEndedSignal(makeInput()).level).toBe('ok');
+  });
+});
+
+describe('enablers without a scoped outcome', () => {
+  it('is critical when one is in a sprint, listing what is missing', () => {
+    const inSprint = makeItem({
+      kind: 'enabler',
+      track: 'discovery',
+      issueType: 'Enabler',
+      sprint: { id: 101, state: 'active' },
+    });
+    const backlog = makeItem({
+      kind: 'enabler',
+      track: 'discovery',
+      issueType: 'Enabler',
+      scopedOutcome: { outcome: 'TBD' },
+    });
+    const scoped = makeItem({
+      kind: 'enabler',
+      track: 'discovery',
+      scopedOutcome: {
+        outcome: 'Replace the legacy auth module with OIDC',
+        successMeasure: 'zero legacy logins',
+        timeboxDays: 5,
+      },
+    });
+    const signal = unscopedEnablersSignal(makeInput({ items: [backlog, inSprint, scoped] }));
+    expect(signal.level).toBe('critical');
+    expect(signal.items.map((i) => i.key)).toEqual([inSprint.key, backlog.key]);
+    expect(signal.items[0]?.missing).toEqual(['outcome', 'successMeasure', 'bound']);
+    expect(signal.reason).toBe(
+      '1 enabler without a scoped outcome is in a sprint; 1 more in the backlog.',
+    );
+  });
+});
+
+describe('stage and the whole set', () => {
+  it('places discovery items by stage', () => {
+    expect(discoveryStage(makeItem({ track: 'discovery', kind: 'idea' }))).toBe('new');
+    expect(discoveryStage(makeItem({ track: 'discovery', kind: 'idea', evidenceCount: 1 }))).toBe(
+      'validating',
+    );
+    expect(
+      discoveryStage(makeItem({ track: 'discovery', kind: 'idea', validation: 'validated' })),
+    ).toBe('validated');
+    expect(
+      discoveryStage(makeItem({ track: 'discovery', kind: 'idea', validation: 'invalidated' })),
+    ).toBe('invalidated');
+  });
+
+  it('an empty project explains every signal instead of showing zeros', () => {
+    const signals = computeSignals(
+      makeInput({ hasBoard: false, closedSprints: [], activeSprint: undefined }),
+    );
+    expect(signals.runway.level).toBe('unknown');
+    expect(signals.capacity.level).toBe('unknown');
+    expect(signals.openEnded.level).toBe('ok');
+    expect(signals.unscopedEnablers.reason).toBe('Every open enabler has a scoped outcome.');
+  });
+});

@@ -64,6 +64,8 @@ export const EvidenceInputSchema = z
  * or issue a resolver acts on comes from Forge's context, never from these payloads.
  */
 export const RESOLVER_PAYLOADS = {
+  /** The project page: both tracks and the signals, for the context project. */
+  'project/overview': z.object({}).strict(),
   'setup/status': z.object({}).strict(),
   'setup/run': z
     .object({

@@ -1,0 +1,43 @@
+import type { DiscoveryStage, EstimateUnit, Signals, StatusCategory } from '../domain/signals';
+import type { ItemKind, Track } from '../domain/track';
+
+/**
+ * What the `project/overview` resolver answers and the project page renders. Shared by src/ and
+ * static/ (imported, never copied).
+ */
+
+export interface OverviewItem {
+  key: string;
+  summary: string;
+  issueType: string;
+  kind: ItemKind;
+  track: Track;
+  status: string;
+  statusCategory: StatusCategory;
+  estimate: number | null;
+  /** Discovery items only. */
+  stage: DiscoveryStage | null;
+  inActiveSprint: boolean;
+  badges: {
+    /** e.g. "2 interviews · 1 usability test"; null when there is no evidence yet. */
+    evidence: string | null;
+    noScopedOutcome: boolean;
+    spikeOverrun: { daysUsed: number; timeboxDays: number } | null;
+    ageDays: number;
+  };
+}
+
+export interface ProjectOverview {
+  project: { id: string; key: string; name: string };
+  generatedAt: string;
+  unit: EstimateUnit;
+  board: { id: number; name: string } | null;
+  activeSprint: { id: number; name: string } | null;
+  signals: Signals;
+  discovery: Record<DiscoveryStage, OverviewItem[]>;
+  delivery: { activeSprint: OverviewItem[]; ready: OverviewItem[]; inProgress: OverviewItem[] };
+  /** Open items counted, and how many of each list were left out to keep the answer small. */
+  totals: { openItems: number; discovery: number; delivery: number; omitted: number };
+  /** Plain-words notes about missing data ("not set up yet", "no board"). */
+  notes: string[];
+}

@@ -89,7 +89,10 @@ describe('evidence log: who may see and change it', () => {
   it('gives a user without Browse permission nothing, not even that the log exists', async () => {
     ok(await add());
     const list = await call<View>('evidence/list', site.outsider, {});
-    expect(list).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-found' }) });
+    expect(list).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-found' }) as unknown,
+    });
     expect(JSON.stringify(list)).not.toContain('Ops lead');
     const write = await add({ summary: 'sneaky' }, site.outsider);
     expect(write.ok).toBe(false);
@@ -113,7 +116,7 @@ describe('evidence log: who may see and change it', () => {
         error: expect.objectContaining({
           code: 'forbidden',
           details: { missing: ['EDIT_ISSUES'] },
-        }),
+        }) as unknown,
       });
     }
     expect(ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id))).toEqual(before);
@@ -167,7 +170,11 @@ describe('evidence log: changes and the Discovery evidence field', () => {
     expect(two.evidence.counts.counting.interview).toBe(2);
 
     const three = ok(await add());
-    expect(three.evidence.validation).toEqual({ state: 'validated', shortfalls: [], invalidated: null });
+    expect(three.evidence.validation).toEqual({
+      state: 'validated',
+      shortfalls: [],
+      invalidated: null,
+    });
     expect(fieldValue()).toMatchObject({ interviews: 3, usabilityTests: 1, state: 'validated' });
 
     const list = ok(await call<View>('evidence/list', READER, {}));
@@ -197,7 +204,10 @@ describe('evidence log: changes and the Discovery evidence field', () => {
     const missing = await call('evidence/decide', site.member, { invalidated: true });
     expect(missing).toEqual({
       ok: false,
-      error: expect.objectContaining({ code: 'invalid-input', message: expect.stringContaining('reason') }),
+      error: expect.objectContaining({
+        code: 'invalid-input',
+        message: expect.stringContaining('reason') as unknown,
+      }) as unknown,
     });
     const decided = ok(
       await call<Change>('evidence/decide', site.member, {
@@ -243,7 +253,7 @@ describe('evidence log: invalid input changes nothing', () => {
     expect(answer.error.code).toBe('invalid-input');
     expect(answer.error.message).toContain(path);
     expect(answer.error.details).toEqual({
-      fields: [expect.objectContaining({ path })],
+      fields: [expect.objectContaining({ path }) as unknown],
     });
     expect({ log: ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)), keys: evidenceKeys() }).toEqual(
       before,
@@ -253,7 +263,10 @@ describe('evidence log: invalid input changes nothing', () => {
 
   it('answers not-found for an entry that does not exist', async () => {
     const answer = await call('evidence/remove', site.member, { id: 'e42' });
-    expect(answer).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-found' }) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-found' }) as unknown,
+    });
     expect(evidenceKeys()).toEqual([]);
   });
 });
@@ -271,7 +284,10 @@ describe('evidence log: storage', () => {
     expect(new Set(list.entries.map((e) => e.id)).size).toBe(6);
     expect(list.version).toBe(6);
     // Only the newest revision is kept beside the log.
-    expect(evidenceKeys()).toEqual([EVIDENCE_KEYS.log(idea.id), `${EVIDENCE_KEYS.log(idea.id)}:rev:6`]);
+    expect(evidenceKeys()).toEqual([
+      EVIDENCE_KEYS.log(idea.id),
+      `${EVIDENCE_KEYS.log(idea.id)}:rev:6`,
+    ]);
   });
 
   it('finishes the save of a writer that stopped between its two writes', async () => {
@@ -289,7 +305,11 @@ describe('evidence log: storage', () => {
     ctx.em.kvs.seed(`${EVIDENCE_KEYS.log(idea.id)}:rev:2`, stopped);
     const third = ok(await add({ summary: 'Third' }));
     expect(third.evidence.version).toBe(3);
-    expect(third.evidence.entries.map((e) => e.summary).sort()).toEqual(['First', 'Second', 'Third']);
+    expect(third.evidence.entries.map((e) => e.summary).sort()).toEqual([
+      'First',
+      'Second',
+      'Third',
+    ]);
   });
 
   it('keeps the log when the summary field write fails, says so, and repairs it next time', async () => {
@@ -315,7 +335,10 @@ describe('evidence log: storage', () => {
     const long = 'x'.repeat(2000);
     let refused: Result<Change> | undefined;
     for (let i = 0; i < 200 && !refused; i++) {
-      const answer = await add({ summary: long, link: `https://example.com/${long.slice(0, 1900)}` });
+      const answer = await add({
+        summary: long,
+        link: `https://example.com/${long.slice(0, 1900)}`,
+      });
       if (!answer.ok) refused = answer;
     }
     if (!refused || refused.ok) throw new Error('expected the log to fill up');

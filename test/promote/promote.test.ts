@@ -1,3 +1,4 @@
+import api, { route } from '@forge/api';
 import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
@@ -34,7 +35,13 @@ beforeEach(() => {
 interface Promoted {
   outcome: 'complete' | 'partial';
   linkType: { id: string; name: string };
-  created: Array<{ id: string; key: string; summary: string; linked: boolean; linkProblem?: string }>;
+  created: Array<{
+    id: string;
+    key: string;
+    summary: string;
+    linked: boolean;
+    linkProblem?: string;
+  }>;
   notCreated: Array<{ summary: string; reason: string }>;
   message: string;
 }
@@ -111,8 +118,8 @@ describe('promote to delivery', () => {
       ok: false,
       error: expect.objectContaining({
         code: 'conflict',
-        message: expect.stringContaining('Saved carts already cover it'),
-      }),
+        message: expect.stringContaining('Saved carts already cover it') as unknown,
+      }) as unknown,
     });
     expect(createdIssues()).toEqual([]);
   });
@@ -187,8 +194,8 @@ describe('promote to delivery', () => {
       ok: false,
       error: expect.objectContaining({
         code: 'invalid-input',
-        message: expect.stringContaining('items.1.issueTypeId'),
-      }),
+        message: expect.stringContaining('items.1.issueTypeId') as unknown,
+      }) as unknown,
     });
     expect(createdIssues()).toHaveLength(before);
   });
@@ -205,8 +212,8 @@ describe('promote to delivery', () => {
       ok: false,
       error: expect.objectContaining({
         code: 'invalid-input',
-        message: expect.stringContaining('no "Story" issue type'),
-      }),
+        message: expect.stringContaining('no "Story" issue type') as unknown,
+      }) as unknown,
     });
     expect(createdIssues()).toEqual([]);
   });
@@ -236,7 +243,7 @@ describe('promote to delivery', () => {
     expect(result.outcome).toBe('partial');
     expect(result.created.map((c) => [c.summary, c.linked])).toEqual([['A', true]]);
     expect(result.notCreated).toEqual([
-      { summary: 'B', reason: expect.stringContaining('internal error') },
+      { summary: 'B', reason: expect.stringContaining('internal error') as unknown },
       { summary: 'C', reason: 'not attempted after an earlier failure' },
     ]);
     expect(result.message).toContain('"B" was NOT created');
@@ -249,7 +256,10 @@ describe('promote to delivery', () => {
     const answer = await promote([{ summary: 'Reorder button' }]);
     expect(answer).toEqual({
       ok: false,
-      error: expect.objectContaining({ code: 'forbidden', details: { missing: ['LINK_ISSUES'] } }),
+      error: expect.objectContaining({
+        code: 'forbidden',
+        details: { missing: ['LINK_ISSUES'] },
+      }) as unknown,
     });
     expect(createdIssues()).toEqual([]);
   });
@@ -257,7 +267,67 @@ describe('promote to delivery', () => {
   it('gives a user who cannot see the idea nothing', async () => {
     await validate();
     const answer = await promote([{ summary: 'Reorder button' }], site.outsider);
-    expect(answer).toEqual({ ok: false, error: expect.objectContaining({ code: 'not-found' }) });
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-found' }) as unknown,
+    });
     expect(createdIssues()).toEqual([]);
+  });
+});
+
+describe('emulated issue writes refuse what Jira refuses', () => {
+  const send = (
+    provider: 'user' | 'app',
+    path: ReturnType<typeof route>,
+    method: 'POST' | 'PUT',
+    body: unknown,
+  ) =>
+    ctx.em.runAs(site.member, () =>
+      (provider === 'app' ? api.asApp() : api.asUser()).requestJira(path, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+
+  it('createIssue needs a summary and a type the project offers', async () => {
+    const project = ctx.em.projectByKey('DT');
+    const res = await send('user', route`/rest/api/3/issue`, 'POST', {
+      fields: { project: { id: project.id }, issuetype: { id: '999' }, summary: ' ' },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      errorMessages: [],
+      errors: {
+        issuetype: 'Specify a valid issue type',
+        summary: 'You must specify a summary of the issue.',
+      },
+    });
+  });
+
+  it('only the app may write its field; unknown fields are 404', async () => {
+    const fieldId = site.scopedOutcome.id;
+    const body = { updates: [{ issueIds: [Number(idea.id)], value: { outcome: 'x' } }] };
+    const asUser = await send('user', route`/rest/api/3/app/field/${fieldId}/value`, 'PUT', body);
+    expect(asUser.status).toBe(403);
+    const unknown = await send(
+      'app',
+      route`/rest/api/3/app/field/customfield_1/value`,
+      'PUT',
+      body,
+    );
+    expect(unknown.status).toBe(404);
+    const asApp = await send('app', route`/rest/api/3/app/field/${fieldId}/value`, 'PUT', body);
+    expect(asApp.status).toBe(204);
+    expect(ctx.em.findIssue(idea.key)?.custom.get(fieldId)).toEqual({ outcome: 'x' });
+  });
+
+  it('linkIssues answers 404 for an unknown link type', async () => {
+    const res = await send('user', route`/rest/api/3/issueLink`, 'POST', {
+      type: { name: 'Implements' },
+      inwardIssue: { key: idea.key },
+      outwardIssue: { key: idea.key },
+    });
+    expect(res.status).toBe(404);
   });
 });

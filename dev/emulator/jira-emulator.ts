@@ -635,6 +635,7 @@ export class JiraEmulator {
     if (wants('updated')) fields['updated'] = issue.updated.replace('Z', '+0000');
     for (const field of this.fields.values()) {
       if (!field.custom || !wants(field.id)) continue;
+      if (field.projectIds && !field.projectIds.has(issue.projectId)) continue;
       fields[field.id] = issue.custom.get(field.id) ?? null;
     }
     return {
@@ -653,4 +654,9 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
   });
+}
+
+/** The emulated site's status by id (for route groups that filter by status category). */
+export function statusById(id: string): EmStatus | undefined {
+  return STATUSES.find((s) => s.id === id);
 }

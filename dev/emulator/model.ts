@@ -68,6 +68,8 @@ export interface EmField {
   name: string;
   custom: boolean;
   schema: { type: string; system?: string; custom?: string; customId?: number; items?: string };
+  /** Projects the field has a context in; undefined means global (every project). */
+  projectIds?: Set<string>;
 }
 
 export interface EmStatus {
@@ -89,6 +91,10 @@ export interface EmIssue {
   description?: unknown;
   created: string;
   updated: string;
+  /** Board order for `ORDER BY Rank` (lower first); the issue id when unset. */
+  rank?: number;
+  /** Jira's statuscategorychangedate (ISO); `created` when unset. */
+  statusCategoryChanged?: string;
 }
 
 /** The Forge app's own custom fields get this `schema.custom` prefix on a site. */

@@ -85,6 +85,12 @@ export async function checkEnablerGate(
     const typeName = fields.data.issuetype.name;
     if (!typeIsIn(typeName, gatedTypes)) return allow();
 
+    if (!(field.id in found.fields) && !(modifiedFields && field.id in modifiedFields)) {
+      // Jira leaves out a field that has no context for this project and issue type.
+      return refuse(
+        `${found.key} (${typeName}) must have a scoped outcome before it can enter a sprint, but the Scoped outcome field is not available on ${typeName} issues in this project (its field context or screens leave it out). A Jira admin should add the Scoped outcome field back to this project; until then the transition is refused.`,
+      );
+    }
     const reading = readScopedOutcome(found.fields, field.id, modifiedFields);
     if (reading.kind === 'unreadable') {
       return refuse(

@@ -199,6 +199,16 @@ describe('enabler gate validator', () => {
       expect(answer.errorMessage).toContain("Dual Track's settings could not be read");
     });
 
+    it('the field has no context in this project (removed by an admin)', async () => {
+      const issue = addEnabler(COMPLETE_OUTCOME);
+      site.scopedOutcome.projectIds = new Set(['99999']);
+      const answer = await enablerGate(transitionArgs(issue.key));
+      expect(answer.result).toBe(false);
+      expect(answer.errorMessage).toContain(
+        'the Scoped outcome field is not available on Enabler issues in this project',
+      );
+    });
+
     it("the app's field is not on the site", async () => {
       ctx.em.kvs.seed(KEYS.jiraFields, {});
       ctx.em.fields.delete(site.scopedOutcome.id);

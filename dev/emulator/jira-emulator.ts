@@ -655,8 +655,3 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
     headers: { 'Content-Type': 'application/json', ...headers },
   });
 }
-
-/** The emulated site's status by id (for route groups that filter by status category). */
-export function statusById(id: string): EmStatus | undefined {
-  return STATUSES.find((s) => s.id === id);
-}

@@ -1,6 +1,7 @@
 import Resolver from '@forge/resolver';
 import type { ResolverKey, Result } from '../shared/bridge-contract';
 import { evidenceResolvers } from './evidence-resolvers';
+import { projectResolvers } from './project-resolvers';
 import { promoteResolvers } from './promote-resolvers';
 import type { ResolverRequest } from './resolver-kit';
 import { setupResolvers } from './setup-resolvers';
@@ -17,6 +18,7 @@ export const RESOLVER_GROUPS: ResolverGroup[] = [
   setupResolvers,
   evidenceResolvers,
   promoteResolvers,
+  projectResolvers,
 ];
 
 export function allResolvers(): ResolverGroup {

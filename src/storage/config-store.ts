@@ -44,6 +44,15 @@ export const JiraFieldIdsSchema = z
       .string()
       .regex(/^customfield_\d+$/)
       .optional(),
+    track: z
+      .string()
+      .regex(/^customfield_\d+$/)
+      .optional(),
+    /** Jira Software's Sprint field (schema.custom com.pyxis.greenhopper.jira:gh-sprint). */
+    sprint: z
+      .string()
+      .regex(/^customfield_\d+$/)
+      .optional(),
   })
   .strict();
 export type JiraFieldIds = z.infer<typeof JiraFieldIdsSchema>;

@@ -13,6 +13,7 @@ export const KEYS = {
   jiraFields: 'app:jira-fields',
   trackMapping: (projectKey: string) => `track-mapping:${projectKey}`,
   setupReport: (projectKey: string) => `setup-report:${projectKey}`,
+  trackMarking: (projectKey: string) => `track-marking:${projectKey}`,
 } as const;
 
 export class StoredValueError extends Error {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TrackSchema } from '../shared/bridge-contract';
-import { KEYS, parseStored, readMany, readOne, writeOne } from './kvs-store';
+import { JiraFieldIdsSchema, type JiraFieldIds } from './config-store';
+import { KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
 
 /**
  * Storage of the track model per project: which issue type is on which track, and the report of
@@ -26,8 +27,14 @@ export const TrackMappingSchema = z
   .strict();
 export type TrackMapping = z.infer<typeof TrackMappingSchema>;
 
-export const SETUP_STEPS = ['create-type', 'add-to-scheme', 'record-mapping'] as const;
-export const STEP_STATUSES = ['done', 'already-done', 'failed', 'skipped'] as const;
+export const SETUP_STEPS = [
+  'create-type',
+  'add-to-scheme',
+  'record-mapping',
+  'mark-issues',
+] as const;
+/** `partial`: the step did what fits in one run; running setup again continues it. */
+export const STEP_STATUSES = ['done', 'already-done', 'failed', 'skipped', 'partial'] as const;
 
 export const SetupStepSchema = z
   .object({
@@ -81,5 +88,60 @@ export async function readTrackModel(projectKey: string): Promise<{
   return {
     mapping: parseStored(mappingKey, TrackMappingSchema, values.get(mappingKey)),
     report: parseStored(reportKey, SetupReportSchema, values.get(reportKey)),
+  };
+}
+
+/**
+ * Where the last setup run stopped marking a big project's issues with their track: the search
+ * it was paging through and the page token to continue from. Kept only while marking is
+ * unfinished.
+ */
+export const TrackMarkingCheckpointSchema = z
+  .object({
+    version: z.literal(1),
+    projectId: z.string(),
+    jql: z.string(),
+    nextPageToken: z.string().min(1),
+    /** Issues read by the runs so far. */
+    read: z.number().int().min(0),
+    savedAt: z.string(),
+  })
+  .strict();
+export type TrackMarkingCheckpoint = z.infer<typeof TrackMarkingCheckpointSchema>;
+
+/** What marking a project's issues needs from storage, in one storage request. */
+export async function readTrackMarking(projectKey: string): Promise<{
+  fields: JiraFieldIds;
+  checkpoint: TrackMarkingCheckpoint | undefined;
+}> {
+  const checkpointKey = KEYS.trackMarking(projectKey);
+  const values = await readMany([KEYS.jiraFields, checkpointKey]);
+  return {
+    fields: parseStored(KEYS.jiraFields, JiraFieldIdsSchema, values.get(KEYS.jiraFields)) ?? {},
+    checkpoint: parseStored(checkpointKey, TrackMarkingCheckpointSchema, values.get(checkpointKey)),
+  };
+}
+
+export async function saveTrackMarkingCheckpoint(
+  projectKey: string,
+  checkpoint: TrackMarkingCheckpoint,
+): Promise<void> {
+  await writeOne(KEYS.trackMarking(projectKey), TrackMarkingCheckpointSchema.parse(checkpoint));
+}
+
+export async function clearTrackMarkingCheckpoint(projectKey: string): Promise<void> {
+  await removeOne(KEYS.trackMarking(projectKey));
+}
+
+/** What the Track trigger needs: the project's mapping and the remembered field ids. */
+export async function readTrackMarkerContext(projectKey: string): Promise<{
+  mapping: TrackMapping | undefined;
+  fields: JiraFieldIds;
+}> {
+  const mappingKey = KEYS.trackMapping(projectKey);
+  const values = await readMany([mappingKey, KEYS.jiraFields]);
+  return {
+    mapping: parseStored(mappingKey, TrackMappingSchema, values.get(mappingKey)),
+    fields: parseStored(KEYS.jiraFields, JiraFieldIdsSchema, values.get(KEYS.jiraFields)) ?? {},
   };
 }

@@ -18,7 +18,8 @@ export const APP_FIELDS = {
   /** Must equal SCOPED_OUTCOME_MODULE_KEY (scoped-outcome-field.ts imports from this file). */
   scopedOutcome: 'scoped-outcome',
   discoveryEvidence: 'discovery-evidence',
-} as const satisfies Record<keyof JiraFieldIds, string>;
+  track: 'track',
+} as const satisfies Record<Exclude<keyof JiraFieldIds, 'sprint'>, string>;
 
 export type AppFieldName = keyof typeof APP_FIELDS;
 

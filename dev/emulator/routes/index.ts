@@ -2,6 +2,14 @@ import type { RouteGroup } from '../jira-emulator';
 import { issueTypeRoutes } from './issue-types';
 import { issueWriteRoutes } from './issue-writes';
 import { permissionRoutes } from './permissions';
+import { searchRoutes } from './search';
+import { agileRoutes } from './agile';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
-export const ROUTE_GROUPS: RouteGroup[] = [permissionRoutes, issueTypeRoutes, issueWriteRoutes];
+export const ROUTE_GROUPS: RouteGroup[] = [
+  permissionRoutes,
+  issueTypeRoutes,
+  issueWriteRoutes,
+  searchRoutes,
+  agileRoutes,
+];

@@ -101,6 +101,26 @@ export function issueLinkSite(em: JiraEmulator): IssueLinkSite {
   return site;
 }
 
+/** One accepted PUT /rest/api/3/app/field/{fieldIdOrKey}/value, for tests to inspect. */
+export interface EmAppFieldWrite {
+  fieldId: string;
+  /** The `generateChangelog` query parameter (Jira's default is true). */
+  generateChangelog: boolean;
+  updates: Array<{ value: unknown; issueIds: string[] }>;
+}
+
+const fieldWrites = new WeakMap<JiraEmulator, EmAppFieldWrite[]>();
+
+/** The app field value updates the emulated site accepted, oldest first. */
+export function appFieldWrites(em: JiraEmulator): EmAppFieldWrite[] {
+  let writes = fieldWrites.get(em);
+  if (!writes) {
+    writes = [];
+    fieldWrites.set(em, writes);
+  }
+  return writes;
+}
+
 function errors(status: number, messages: string[], fieldErrors: Record<string, string> = {}) {
   return { status, body: { errorMessages: messages, errors: fieldErrors } };
 }
@@ -238,6 +258,7 @@ function updateAppFieldValue(em: JiraEmulator, req: EmRequest): EmResponse {
   const updates =
     isRecord(req.body) && Array.isArray(req.body['updates']) ? req.body['updates'] : [];
   const planned: Array<{ issue: EmIssue; value: unknown }> = [];
+  const accepted: EmAppFieldWrite['updates'] = [];
   for (const update of updates) {
     if (!isRecord(update) || !Array.isArray(update['issueIds'])) continue;
     for (const id of update['issueIds']) {
@@ -245,7 +266,13 @@ function updateAppFieldValue(em: JiraEmulator, req: EmRequest): EmResponse {
       if (!issue) return errors(400, [`Issue ${String(id)} does not exist.`]);
       planned.push({ issue, value: update['value'] });
     }
+    accepted.push({ value: update['value'], issueIds: update['issueIds'].map(String) });
   }
+  appFieldWrites(em).push({
+    fieldId: field.id,
+    generateChangelog: req.query.get('generateChangelog') !== 'false',
+    updates: accepted,
+  });
   for (const { issue, value } of planned) {
     if (value === null) issue.custom.delete(field.id);
     else issue.custom.set(field.id, structuredClone(value));

@@ -1,0 +1,769 @@
+import type { JiraEmulator } from './jira-emulator';
+import type { EmField, EmIssue, EmSprint } from './model';
+import { ALL_PROJECT_PERMISSIONS } from './model';
+
+/**
+ * A realistic, deterministic dual-track project for the local preview, browser tests and the
+ * project page's tests: one Scrum board estimating in story points, six closed sprints with a
+ * velocity history, an active sprint, a planned future sprint, ideas at every validation stage,
+ * spikes (one past its timebox), enablers (one in the active sprint without a scoped outcome),
+ * stories and bugs, users with permissions, and storage as setup leaves it. Every date is fixed
+ * relative to `now`; nothing is random.
+ *
+ * The numbers the page should show (default settings):
+ *   velocity  = (24 + 22 + 20) / 3 = 22 points (sprints 6, 5, 4; sprint 6 includes an issue
+ *               carried over from sprint 5)
+ *   runway    = 33 points ready ÷ 22 = 1.5 sprints → healthy
+ *   capacity  = 5 of 23 points in the active sprint are discovery → 22 %
+ *   open-ended: 1 spike past its timebox (6 of 3 days), 2 ideas idle 21 and 30 days
+ *   unscoped  : 2 enablers, 1 of them in the active sprint
+ */
+
+const DAY = 86_400_000;
+const STORAGE_KEYS = {
+  jiraFields: 'app:jira-fields',
+  trackMapping: (key: string) => `track-mapping:${key}`,
+  setupReport: (key: string) => `setup-report:${key}`,
+};
+
+export const DEMO_USERS = {
+  member: 'user-member',
+  admin: 'user-admin',
+  outsider: 'user-outsider',
+} as const;
+
+export interface DemoProject {
+  projectKey: string;
+  projectId: string;
+  projectName: string;
+  boardId: number;
+  storyPoints: EmField;
+  scopedOutcome: EmField;
+  discoveryEvidence: EmField;
+  activeSprint: EmSprint;
+  futureSprint: EmSprint;
+  /** Oldest first. */
+  closedSprints: EmSprint[];
+  users: typeof DEMO_USERS;
+  /** Keys of the items the signals single out. */
+  keys: {
+    overrunSpike: string;
+    unscopedEnablerInSprint: string;
+    unscopedEnablerInBacklog: string;
+    idleIdeas: string[];
+    carriedOver: string;
+  };
+}
+
+type Status = 'To Do' | 'Ready for sprint' | 'In Progress' | 'Done';
+
+export interface Seed {
+  type: string;
+  summary: string;
+  status?: Status;
+  points?: number;
+  /** Days before now the item was created / last updated / changed status category. */
+  createdDaysAgo?: number;
+  updatedDaysAgo?: number;
+  categoryChangedDaysAgo?: number;
+  sprints?: EmSprint[];
+  custom?: Record<string, unknown>;
+}
+
+const COMPLETE_SPIKE_OUTCOME = (timeboxDays: number, outcome: string, measure: string) => ({
+  outcome,
+  successMeasure: measure,
+  timeboxDays,
+});
+
+function evidence(
+  counts: Partial<{
+    interviews: number;
+    usabilityTests: number;
+    prototypeReviews: number;
+    conciergeTests: number;
+    experiments: number;
+  }>,
+  state: 'unvalidated' | 'validated' | 'invalidated',
+  latest: string | null,
+) {
+  return {
+    interviews: counts.interviews ?? 0,
+    usabilityTests: counts.usabilityTests ?? 0,
+    prototypeReviews: counts.prototypeReviews ?? 0,
+    conciergeTests: counts.conciergeTests ?? 0,
+    experiments: counts.experiments ?? 0,
+    latest,
+    state,
+  };
+}
+
+/** The Sprint field's value for one sprint, as Jira returns it on an issue. */
+export function sprintFieldValue(sprint: EmSprint): Record<string, unknown> {
+  return {
+    id: sprint.id,
+    name: sprint.name,
+    state: sprint.state,
+    boardId: sprint.boardId,
+    goal: sprint.goal,
+    ...(sprint.startDate ? { startDate: sprint.startDate } : {}),
+    ...(sprint.endDate ? { endDate: sprint.endDate } : {}),
+    ...(sprint.completeDate ? { completeDate: sprint.completeDate } : {}),
+  };
+}
+
+/** A custom number field "Story Points", as a site with Jira Software has it. */
+function addStoryPointsField(em: JiraEmulator): EmField {
+  const existing = [...em.fields.values()].find((f) => f.name === 'Story Points');
+  if (existing) return existing;
+  const numeric = em.nextNumericId();
+  const field: EmField = {
+    id: `customfield_${numeric}`,
+    key: `customfield_${numeric}`,
+    name: 'Story Points',
+    custom: true,
+    schema: {
+      type: 'number',
+      custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float',
+      customId: numeric,
+    },
+  };
+  em.fields.set(field.id, field);
+  return field;
+}
+
+function appField(em: JiraEmulator, moduleKey: string, name: string): EmField {
+  const existing = [...em.fields.values()].find((f) =>
+    f.schema.custom?.endsWith(`/static/${moduleKey}`),
+  );
+  return existing ?? em.addAppField(moduleKey, name);
+}
+
+const TYPES = ['Story', 'Bug', 'Discovery', 'Spike', 'Enabler'] as const;
+const DISCOVERY_TYPES = new Set(['Discovery', 'Spike', 'Enabler']);
+
+interface SiteBase {
+  projectId: string;
+  storyPoints: EmField;
+  scopedOutcome: EmField;
+  discoveryEvidence: EmField;
+  boardId: number | undefined;
+}
+
+export interface ShellOptions {
+  key: string;
+  name?: string;
+  now: Date;
+  /** The project's Scrum board: estimating in story points (default), counting issues, or none. */
+  board?: 'story-points' | 'issue-count' | 'none';
+  /** Whether setup has recorded the track mapping (default true). */
+  setUp?: boolean;
+}
+
+/** Project, users, types, fields, board and storage "as setup leaves it". */
+function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
+  if (!em.users.has(DEMO_USERS.member)) {
+    em.addUser({ accountId: DEMO_USERS.member, displayName: 'Mia Member' });
+    em.addUser({ accountId: DEMO_USERS.admin, displayName: 'Ada Admin', siteAdmin: true });
+    em.addUser({ accountId: DEMO_USERS.outsider, displayName: 'Oscar Outsider' });
+  }
+  const project = em.addProject({ key: args.key, name: args.name ?? args.key });
+  em.grant(args.key, DEMO_USERS.member);
+  em.grant(args.key, DEMO_USERS.admin, ALL_PROJECT_PERMISSIONS);
+  for (const name of TYPES) {
+    if (![...em.issueTypes.values()].some((t) => t.name === name)) em.addIssueType({ name });
+  }
+  const storyPoints = addStoryPointsField(em);
+  const scopedOutcome = appField(em, 'scoped-outcome', 'Scoped outcome');
+  const discoveryEvidence = appField(em, 'discovery-evidence', 'Discovery evidence');
+  const boardKind = args.board ?? 'story-points';
+  const board =
+    boardKind === 'none'
+      ? undefined
+      : em.addBoard({
+          projectKey: args.key,
+          name: `${args.key} Scrum board`,
+          ...(boardKind === 'story-points' ? { estimationFieldId: storyPoints.id } : {}),
+        });
+  const at = args.now.toISOString();
+  em.kvs.seed(STORAGE_KEYS.jiraFields, {
+    scopedOutcome: scopedOutcome.id,
+    discoveryEvidence: discoveryEvidence.id,
+  });
+  const types = [...em.issueTypes.values()].filter((t) =>
+    (TYPES as readonly string[]).includes(t.name),
+  );
+  if (args.setUp === false) {
+    return {
+      projectId: project.id,
+      storyPoints,
+      scopedOutcome,
+      discoveryEvidence,
+      boardId: board?.id,
+    };
+  }
+  em.kvs.seed(STORAGE_KEYS.trackMapping(args.key), {
+    version: 1,
+    projectId: project.id,
+    projectKey: args.key,
+    style: 'classic',
+    types: types.map((t) => ({
+      issueTypeId: t.id,
+      name: t.name,
+      track: DISCOVERY_TYPES.has(t.name) ? 'discovery' : 'delivery',
+    })),
+    updatedAt: at,
+    updatedBy: DEMO_USERS.admin,
+  });
+  em.kvs.seed(STORAGE_KEYS.setupReport(args.key), {
+    version: 1,
+    projectId: project.id,
+    projectKey: args.key,
+    style: 'classic',
+    outcome: 'complete',
+    runBy: DEMO_USERS.admin,
+    startedAt: at,
+    finishedAt: at,
+    steps: [{ step: 'record-mapping', target: args.key, status: 'done', at }],
+  });
+  return {
+    projectId: project.id,
+    storyPoints,
+    scopedOutcome,
+    discoveryEvidence,
+    boardId: board?.id,
+  };
+}
+
+/** Six closed two-week sprints, the active one (started 4 days ago) and one planned. */
+function seedSprints(
+  em: JiraEmulator,
+  boardId: number,
+  key: string,
+  now: Date,
+): { closed: EmSprint[]; active: EmSprint; future: EmSprint } {
+  const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY).toISOString();
+  const closed: EmSprint[] = [];
+  for (let k = 1; k <= 6; k++) {
+    const startDaysAgo = 4 + (7 - k) * 14;
+    closed.push(
+      em.addSprint({
+        boardId,
+        name: `${key} Sprint ${k}`,
+        state: 'closed',
+        goal: `Sprint ${k} goal`,
+        startDate: iso(startDaysAgo),
+        endDate: iso(startDaysAgo - 14),
+        completeDate: iso(startDaysAgo - 14),
+      }),
+    );
+  }
+  const active = em.addSprint({
+    boardId,
+    name: `${key} Sprint 7`,
+    state: 'active',
+    goal: 'Faster checkout',
+    startDate: iso(4),
+    endDate: iso(-10),
+  });
+  const future = em.addSprint({ boardId, name: `${key} Sprint 8`, state: 'future' });
+  return { closed, active, future };
+}
+
+function addItem(
+  em: JiraEmulator,
+  key: string,
+  storyPoints: EmField,
+  now: Date,
+  seed: Seed,
+): EmIssue {
+  const iso = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY).toISOString();
+  const custom: Record<string, unknown> = { ...(seed.custom ?? {}) };
+  if (seed.points !== undefined) custom[storyPoints.id] = seed.points;
+  if (seed.sprints && seed.sprints.length > 0) {
+    custom[em.sprintField.id] = seed.sprints.map(sprintFieldValue);
+  }
+  const issue = em.addIssue({
+    projectKey: key,
+    type: seed.type,
+    summary: seed.summary,
+    status: seed.status ?? 'To Do',
+    custom,
+  });
+  const created = seed.createdDaysAgo ?? 30;
+  issue.created = iso(created);
+  issue.updated = iso(seed.updatedDaysAgo ?? Math.min(created, 2));
+  issue.statusCategoryChanged = iso(seed.categoryChangedDaysAgo ?? created);
+  return issue;
+}
+
+/**
+ * A project with users, types, fields and (optionally) a board and storage, but no sprints and
+ * no issues: for edge cases. Add sprints with `seedSprintHistory` and issues with `addDemoItem`.
+ */
+export function seedProjectShell(
+  em: JiraEmulator,
+  options: ShellOptions,
+): { projectId: string; boardId: number | undefined; storyPoints: EmField } {
+  const base = seedBase(em, options);
+  return { projectId: base.projectId, boardId: base.boardId, storyPoints: base.storyPoints };
+}
+
+/** Six closed sprints, an active and a future one on the board (see seedDemoProject). */
+export function seedSprintHistory(
+  em: JiraEmulator,
+  boardId: number,
+  key: string,
+  now: Date,
+): { closed: EmSprint[]; active: EmSprint; future: EmSprint } {
+  return seedSprints(em, boardId, key, now);
+}
+
+/** One issue with dates relative to `now` (see Seed). */
+export function addDemoItem(em: JiraEmulator, key: string, now: Date, seed: Seed): EmIssue {
+  return addItem(em, key, addStoryPointsField(em), now, seed);
+}
+
+/** Seeds the demo project DT; see the file comment for the numbers it produces. */
+export function seedDemoProject(
+  em: JiraEmulator,
+  options: {
+    now: Date;
+    key?: string;
+    name?: string;
+    board?: 'story-points' | 'issue-count';
+    setUp?: boolean;
+  },
+): DemoProject {
+  const key = options.key ?? 'DT';
+  const name = options.name ?? 'Dual Track Demo';
+  const { now } = options;
+  const base = seedBase(em, {
+    key,
+    name,
+    now,
+    board: options.board ?? 'story-points',
+    setUp: options.setUp ?? true,
+  });
+  const boardId = base.boardId ?? 0;
+  const { closed, active, future } = seedSprints(em, boardId, key, now);
+  const add = (seed: Seed) => addItem(em, key, base.storyPoints, now, seed);
+  const so = base.scopedOutcome.id;
+  const ev = base.discoveryEvidence.id;
+  const date = (daysAgo: number) =>
+    new Date(now.getTime() - daysAgo * DAY).toISOString().slice(0, 10);
+
+  // Work finished before the team used sprints.
+  for (const summary of [
+    'Product catalogue page',
+    'Basket',
+    'Card payments',
+    'Order confirmation email',
+    'Admin: product import',
+  ]) {
+    add({ type: 'Story', summary, status: 'Done', points: 5, createdDaysAgo: 120 });
+  }
+
+  // Velocity history: what each closed sprint completed (points).
+  const history: number[][] = [
+    [5, 5, 3, 3, 2],
+    [8, 5, 3, 3, 2],
+    [8, 5, 5, 3, 3],
+    [8, 5, 3, 2, 2],
+    [8, 5, 3, 3, 3],
+    [8, 5, 5, 3],
+  ];
+  history.forEach((points, i) => {
+    const sprint = closed[i];
+    if (!sprint) return;
+    points.forEach((p, j) =>
+      add({
+        type: j === points.length - 1 ? 'Bug' : 'Story',
+        summary: `${sprint.name}: ${j === points.length - 1 ? 'fix' : 'story'} ${j + 1}`,
+        status: 'Done',
+        points: p,
+        createdDaysAgo: 100 - i * 14,
+        updatedDaysAgo: 80 - i * 14,
+        sprints: [sprint],
+      }),
+    );
+  });
+  // Started in sprint 5, carried over and finished in sprint 6 (counts for sprint 6 only).
+  const sprint5 = closed[4];
+  const sprint6 = closed[5];
+  const carriedOver = add({
+    type: 'Story',
+    summary: 'Search suggestions',
+    status: 'Done',
+    points: 3,
+    createdDaysAgo: 40,
+    updatedDaysAgo: 5,
+    sprints: sprint5 && sprint6 ? [sprint5, sprint6] : [],
+  });
+
+  // Discovery work that ended outside sprints (decided ideas, finished spikes).
+  for (const summary of [
+    'Do customers want same-day delivery?',
+    'Is a mobile app worth it yet?',
+    'Spike: payment provider SDK comparison',
+    'Would a referral bonus pay off?',
+    'Marketplace for third-party sellers',
+    'Spike: search engine options',
+    'Printed catalogue',
+    'Enabler: structured logging',
+  ]) {
+    const type = summary.startsWith('Spike')
+      ? 'Spike'
+      : summary.startsWith('Enabler')
+        ? 'Enabler'
+        : 'Discovery';
+    add({ type, summary, status: 'Done', createdDaysAgo: 90, updatedDaysAgo: 60 });
+  }
+
+  // Active sprint: delivery (18 points).
+  add({
+    type: 'Story',
+    summary: 'Save card for later',
+    status: 'In Progress',
+    points: 5,
+    sprints: [active],
+    createdDaysAgo: 20,
+    categoryChangedDaysAgo: 3,
+  });
+  add({
+    type: 'Story',
+    summary: 'Order history filters',
+    status: 'In Progress',
+    points: 3,
+    sprints: [active],
+    createdDaysAgo: 18,
+    categoryChangedDaysAgo: 2,
+  });
+  add({
+    type: 'Story',
+    summary: 'Email receipt template',
+    status: 'To Do',
+    points: 3,
+    sprints: [active],
+    createdDaysAgo: 15,
+  });
+  add({
+    type: 'Bug',
+    summary: 'Coupon total rounds down',
+    status: 'In Progress',
+    points: 2,
+    sprints: [active],
+    createdDaysAgo: 6,
+    categoryChangedDaysAgo: 1,
+  });
+  add({
+    type: 'Story',
+    summary: 'Address autocomplete',
+    status: 'To Do',
+    points: 5,
+    sprints: [active],
+    createdDaysAgo: 25,
+  });
+
+  // Active sprint: discovery (5 points).
+  const overrunSpike = add({
+    type: 'Spike',
+    summary: 'Spike: Postgres logical replication for reporting',
+    status: 'In Progress',
+    points: 3,
+    sprints: [active],
+    createdDaysAgo: 12,
+    updatedDaysAgo: 1,
+    categoryChangedDaysAgo: 6,
+    custom: {
+      [so]: COMPLETE_SPIKE_OUTCOME(
+        3,
+        'A recommendation on logical replication for the reporting database, with a working prototype',
+        'Replication lag under 5 seconds at peak order volume in the prototype',
+      ),
+    },
+  });
+  const unscopedInSprint = add({
+    type: 'Enabler',
+    summary: 'Enabler: split the session service',
+    status: 'To Do',
+    points: 2,
+    sprints: [active],
+    createdDaysAgo: 9,
+    updatedDaysAgo: 4,
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Reorder from past orders',
+    status: 'In Progress',
+    sprints: [active],
+    createdDaysAgo: 16,
+    updatedDaysAgo: 1,
+    categoryChangedDaysAgo: 8,
+    custom: { [ev]: evidence({ interviews: 2 }, 'unvalidated', date(2)) },
+  });
+
+  // Planned for the next sprint (still ready work: not started, not in the active sprint).
+  add({
+    type: 'Story',
+    summary: 'Guest checkout',
+    status: 'Ready for sprint',
+    points: 8,
+    sprints: [future],
+    createdDaysAgo: 22,
+  });
+  add({
+    type: 'Story',
+    summary: 'Saved addresses',
+    status: 'Ready for sprint',
+    points: 5,
+    sprints: [future],
+    createdDaysAgo: 21,
+  });
+  // Backlog: ready delivery work (33 points with the two above).
+  add({ type: 'Story', summary: 'Gift messages', points: 5, createdDaysAgo: 19 });
+  add({ type: 'Story', summary: 'Order tracking page', points: 8, createdDaysAgo: 17 });
+  add({
+    type: 'Bug',
+    summary: 'Currency symbol missing on invoices',
+    points: 2,
+    createdDaysAgo: 5,
+  });
+  add({ type: 'Story', summary: 'Wishlist sharing', points: 3, createdDaysAgo: 14 });
+  add({ type: 'Story', summary: 'Returns portal', points: 2, createdDaysAgo: 13 });
+  add({ type: 'Story', summary: 'Loyalty points', createdDaysAgo: 3 });
+  // Delivery in progress outside the sprint.
+  add({
+    type: 'Bug',
+    summary: 'Hotfix: payment webhook retries',
+    status: 'In Progress',
+    points: 1,
+    createdDaysAgo: 2,
+    categoryChangedDaysAgo: 1,
+  });
+
+  // Spikes and enablers outside the sprint.
+  add({
+    type: 'Spike',
+    summary: 'Spike: benchmark the image CDN',
+    status: 'In Progress',
+    createdDaysAgo: 4,
+    updatedDaysAgo: 1,
+    categoryChangedDaysAgo: 1,
+    custom: {
+      [so]: COMPLETE_SPIKE_OUTCOME(
+        2,
+        'Benchmark numbers for two CDN configurations on the product image set',
+        'A chosen configuration with p95 image load under 300 ms on 4G',
+      ),
+    },
+  });
+  add({
+    type: 'Spike',
+    summary: 'Spike: OAuth provider options',
+    createdDaysAgo: 6,
+    updatedDaysAgo: 3,
+    custom: {
+      [so]: COMPLETE_SPIKE_OUTCOME(
+        3,
+        'A shortlist of two OAuth providers with pricing and migration effort for each',
+        'The team agrees on one provider in the sprint review',
+      ),
+    },
+  });
+  add({
+    type: 'Enabler',
+    summary: 'Enabler: upgrade to the Node 22 runtime',
+    createdDaysAgo: 10,
+    updatedDaysAgo: 2,
+    custom: {
+      [so]: {
+        outcome: 'Every service runs on Node 22 with the CI pipeline green and no deprecated APIs',
+        successMeasure: 'Zero Node 20 deployments and no new runtime errors for a week',
+        targetDate: date(-21),
+      },
+    },
+  });
+  const unscopedInBacklog = add({
+    type: 'Enabler',
+    summary: 'Enabler: feature-flag service',
+    createdDaysAgo: 11,
+    updatedDaysAgo: 3,
+    custom: {
+      [so]: {
+        outcome: 'A feature-flag service that every frontend can read flags from at start-up',
+        timeboxDays: 5,
+      },
+    },
+  });
+
+  // Ideas at every validation stage.
+  add({ type: 'Discovery', summary: 'Subscription boxes', createdDaysAgo: 5, updatedDaysAgo: 5 });
+  const idle1 = add({
+    type: 'Discovery',
+    summary: 'Voice ordering',
+    createdDaysAgo: 40,
+    updatedDaysAgo: 21,
+  });
+  const idle2 = add({
+    type: 'Discovery',
+    summary: 'Bulk-buy discounts',
+    createdDaysAgo: 45,
+    updatedDaysAgo: 30,
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Dark mode for the shop',
+    createdDaysAgo: 3,
+    updatedDaysAgo: 3,
+  });
+  add({ type: 'Discovery', summary: 'Chat with a florist', createdDaysAgo: 2, updatedDaysAgo: 2 });
+  add({
+    type: 'Discovery',
+    summary: 'Store pickup',
+    createdDaysAgo: 12,
+    updatedDaysAgo: 4,
+    custom: { [ev]: evidence({ interviews: 1, prototypeReviews: 1 }, 'unvalidated', date(4)) },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Price-drop alerts',
+    status: 'In Progress',
+    createdDaysAgo: 9,
+    updatedDaysAgo: 2,
+    categoryChangedDaysAgo: 2,
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Recipe bundles',
+    createdDaysAgo: 8,
+    updatedDaysAgo: 6,
+    custom: { [ev]: evidence({ interviews: 2, conciergeTests: 1 }, 'unvalidated', date(6)) },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'One-page checkout',
+    status: 'In Progress',
+    createdDaysAgo: 30,
+    updatedDaysAgo: 1,
+    categoryChangedDaysAgo: 20,
+    custom: { [ev]: evidence({ interviews: 3, usabilityTests: 1 }, 'validated', date(1)) },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Saved carts across devices',
+    createdDaysAgo: 26,
+    updatedDaysAgo: 3,
+    custom: {
+      [ev]: evidence({ interviews: 4, usabilityTests: 2, experiments: 1 }, 'validated', date(3)),
+    },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Pay with crypto',
+    createdDaysAgo: 35,
+    updatedDaysAgo: 6,
+    custom: { [ev]: evidence({ interviews: 2, conciergeTests: 1 }, 'invalidated', date(7)) },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Gift cards for teams',
+    createdDaysAgo: 7,
+    updatedDaysAgo: 2,
+    custom: { [ev]: evidence({ interviews: 1, usabilityTests: 1 }, 'unvalidated', date(2)) },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Printable invoices for businesses',
+    createdDaysAgo: 14,
+    updatedDaysAgo: 5,
+    custom: { [ev]: evidence({ interviews: 3 }, 'unvalidated', date(5)) },
+  });
+  add({
+    type: 'Discovery',
+    summary: 'Next-day delivery slots',
+    createdDaysAgo: 4,
+    updatedDaysAgo: 4,
+  });
+
+  return {
+    projectKey: key,
+    projectId: base.projectId,
+    projectName: name,
+    boardId,
+    storyPoints: base.storyPoints,
+    scopedOutcome: base.scopedOutcome,
+    discoveryEvidence: base.discoveryEvidence,
+    activeSprint: active,
+    futureSprint: future,
+    closedSprints: closed,
+    users: DEMO_USERS,
+    keys: {
+      overrunSpike: overrunSpike.key,
+      unscopedEnablerInSprint: unscopedInSprint.key,
+      unscopedEnablerInBacklog: unscopedInBacklog.key,
+      idleIdeas: [idle1.key, idle2.key],
+      carriedOver: carriedOver.key,
+    },
+  };
+}
+
+export interface SyntheticProject {
+  projectKey: string;
+  projectId: string;
+  boardId: number;
+  openItems: number;
+  /** Done issues in the last three closed sprints (the velocity search reads these). */
+  recentDoneItems: number;
+}
+
+/**
+ * A large project for scale tests, fast to build: `openItems` open items (one in ten
+ * discovery), 20 of them in the active sprint, and ten done stories in each of six closed
+ * sprints. Issues are added directly (no per-issue lookups), so 10,000 items take well under a
+ * second.
+ */
+export function seedSyntheticProject(
+  em: JiraEmulator,
+  options: { openItems: number; now: Date; key?: string },
+): SyntheticProject {
+  const key = options.key ?? 'BIG';
+  const { now } = options;
+  const base = seedBase(em, { key, name: 'Big Synthetic Project', now });
+  const boardId = base.boardId ?? 0;
+  const { closed, active } = seedSprints(em, boardId, key, now);
+  const add = (seed: Seed) => addItem(em, key, base.storyPoints, now, seed);
+  for (const sprint of closed) {
+    for (let j = 0; j < 10; j++) {
+      add({
+        type: 'Story',
+        summary: `${sprint.name} story ${j + 1}`,
+        status: 'Done',
+        points: 2,
+        createdDaysAgo: 120,
+        sprints: [sprint],
+      });
+    }
+  }
+  const kinds = ['Discovery', 'Spike', 'Enabler'] as const;
+  for (let i = 0; i < options.openItems; i++) {
+    const discovery = i % 10 === 0;
+    const type = discovery ? (kinds[(i / 10) % 3] ?? 'Discovery') : i % 7 === 0 ? 'Bug' : 'Story';
+    add({
+      type,
+      summary: `${type} ${i + 1}: synthetic work item with a realistic length of summary text`,
+      status: i % 5 === 0 ? 'In Progress' : 'To Do',
+      ...(discovery ? {} : { points: (i % 5) + 1 }),
+      createdDaysAgo: 1 + (i % 60),
+      updatedDaysAgo: i % 30,
+      ...(i < 20 ? { sprints: [active] } : {}),
+    });
+  }
+  return {
+    projectKey: key,
+    projectId: base.projectId,
+    boardId,
+    openItems: options.openItems,
+    recentDoneItems: 30,
+  };
+}

@@ -1,0 +1,393 @@
+import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
+import type { EmIssue } from '../model';
+
+/**
+ * POST /rest/api/3/search/jql (searchAndReconsileIssuesUsingJqlPost) over a small, strict JQL
+ * subset. Anything outside the subset is answered 400 the way Jira answers bad JQL, and is also
+ * recorded as an emulator violation so that a test using it fails loudly instead of passing on a
+ * guess.
+ *
+ * Supported:  project = K | project in (K, ...)      statusCategory = V | statusCategory != V
+ *             issuetype = T | issuetype in (T, ...)  sprint = N | sprint in (N, ...)
+ *             key = K | key in (K, ...)              joined with AND
+ *             ORDER BY Rank | created | key [ASC|DESC], ...
+ *
+ * Paging follows the enhanced search: `nextPageToken` in, `nextPageToken`/`isLast` out. The
+ * contract documents at most 5000 issues per page, and fewer "where a large number of fields are
+ * requested": the emulator returns at most 5000 for id/key-only requests and at most
+ * SEARCH_PAGE_WITH_FIELDS otherwise, whatever `maxResults` asks for.
+ */
+
+/** Largest page the contract documents (`maxResults`: "It returns max 5000 issues"). */
+export const SEARCH_PAGE_MAX = 5000;
+/** Page size the emulator grants when fields beyond id/key are requested (Jira returns fewer). */
+export const SEARCH_PAGE_WITH_FIELDS = 100;
+const DEFAULT_MAX_RESULTS = 50;
+
+type Clause =
+  | { field: 'project'; values: string[] }
+  | { field: 'statusCategory'; negate: boolean; value: string }
+  | { field: 'issuetype'; values: string[] }
+  | { field: 'sprint'; values: number[] }
+  | { field: 'key'; values: string[] };
+
+type OrderField = 'rank' | 'created' | 'key';
+interface Query {
+  clauses: Clause[];
+  order: Array<{ field: OrderField; desc: boolean }>;
+}
+
+export class JqlError extends Error {
+  constructor(
+    message: string,
+    /** Valid JQL the emulator does not implement (a test gap, not an app error). */
+    readonly unsupported = false,
+  ) {
+    super(message);
+    this.name = 'JqlError';
+  }
+}
+
+type Token = { kind: 'word' | 'string' | 'op' | 'punct'; text: string };
+
+function tokenize(jql: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < jql.length) {
+    const c = jql.charAt(i);
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === '"' || c === "'") {
+      const end = jql.indexOf(c, i + 1);
+      if (end < 0) throw new JqlError(`Error in the JQL Query: unterminated string at ${i}.`);
+      tokens.push({ kind: 'string', text: jql.slice(i + 1, end) });
+      i = end + 1;
+    } else if (c === '(' || c === ')' || c === ',') {
+      tokens.push({ kind: 'punct', text: c });
+      i++;
+    } else if (c === '!' && jql.charAt(i + 1) === '=') {
+      tokens.push({ kind: 'op', text: '!=' });
+      i += 2;
+    } else if (c === '=') {
+      tokens.push({ kind: 'op', text: '=' });
+      i++;
+    } else if (/[~<>!]/.test(c)) {
+      throw new JqlError(`The JQL operator "${c}" is not emulated.`, true);
+    } else {
+      const m = /^[A-Za-z0-9_.\-[\]]+/.exec(jql.slice(i));
+      if (!m)
+        throw new JqlError(`Error in the JQL Query: the character '${c}' is a reserved character.`);
+      tokens.push({ kind: 'word', text: m[0] });
+      i += m[0].length;
+    }
+  }
+  return tokens;
+}
+
+const FIELD_NAMES: Record<string, Clause['field']> = {
+  project: 'project',
+  statuscategory: 'statusCategory',
+  issuetype: 'issuetype',
+  type: 'issuetype',
+  sprint: 'sprint',
+  key: 'key',
+  issuekey: 'key',
+};
+
+export function parseJql(jql: string): Query {
+  const tokens = tokenize(jql);
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const next = (): Token => {
+    const t = tokens[pos++];
+    if (!t) throw new JqlError('Error in the JQL Query: the query ended unexpectedly.');
+    return t;
+  };
+  const isWord = (t: Token | undefined, w: string) =>
+    t !== undefined && t.kind === 'word' && t.text.toLowerCase() === w;
+  const value = (): string => {
+    const t = next();
+    if (t.kind !== 'word' && t.kind !== 'string') {
+      throw new JqlError(`Error in the JQL Query: expected a value but got '${t.text}'.`);
+    }
+    return t.text;
+  };
+  const list = (): string[] => {
+    const open = next();
+    if (open.text !== '(') throw new JqlError(`Error in the JQL Query: expected '(' after IN.`);
+    const values = [value()];
+    while (peek()?.text === ',') {
+      pos++;
+      values.push(value());
+    }
+    if (next().text !== ')') throw new JqlError(`Error in the JQL Query: expected ')'.`);
+    return values;
+  };
+
+  const clauses: Clause[] = [];
+  const order: Query['order'] = [];
+  while (pos < tokens.length && !isWord(peek(), 'order')) {
+    if (clauses.length > 0) {
+      const joiner = next();
+      if (!isWord(joiner, 'and')) {
+        throw new JqlError(`The JQL keyword "${joiner.text}" is not emulated (only AND).`, true);
+      }
+    }
+    const fieldToken = next();
+    const field = FIELD_NAMES[fieldToken.text.toLowerCase()];
+    if (!field) throw new JqlError(`The JQL field "${fieldToken.text}" is not emulated.`, true);
+    const op = next();
+    const isIn = isWord(op, 'in');
+    const isEq = op.kind === 'op' && op.text === '=';
+    const isNe = op.kind === 'op' && op.text === '!=';
+    if (!isIn && !isEq && !(isNe && field === 'statusCategory')) {
+      throw new JqlError(`The JQL operator "${op.text}" is not emulated for ${field}.`, true);
+    }
+    const values = isIn ? list() : [value()];
+    if (field === 'statusCategory') {
+      if (isIn) throw new JqlError('statusCategory IN is not emulated.', true);
+      clauses.push({ field, negate: isNe, value: values[0] ?? '' });
+    } else if (field === 'sprint') {
+      const ids = values.map(Number);
+      if (ids.some((n) => !Number.isInteger(n))) {
+        throw new JqlError('Sprint values other than sprint ids are not emulated.', true);
+      }
+      clauses.push({ field, values: ids });
+    } else {
+      clauses.push({ field, values });
+    }
+  }
+  if (isWord(peek(), 'order')) {
+    pos++;
+    if (!isWord(next(), 'by')) throw new JqlError("Error in the JQL Query: expected 'by'.");
+    for (;;) {
+      const f = next().text.toLowerCase();
+      if (f !== 'rank' && f !== 'created' && f !== 'key') {
+        throw new JqlError(`ORDER BY ${f} is not emulated.`, true);
+      }
+      let desc = false;
+      if (isWord(peek(), 'asc')) pos++;
+      else if (isWord(peek(), 'desc')) {
+        desc = true;
+        pos++;
+      }
+      order.push({ field: f, desc });
+      if (peek()?.text !== ',') break;
+      pos++;
+    }
+    if (order.length > 7) throw new JqlError('The orderBy clause can contain at most 7 fields.');
+  }
+  if (pos < tokens.length) {
+    throw new JqlError(`Error in the JQL Query: unexpected '${tokens[pos]?.text ?? ''}'.`);
+  }
+  return { clauses, order };
+}
+
+const CATEGORY_BY_NAME: Record<string, 'new' | 'indeterminate' | 'done'> = {
+  'to do': 'new',
+  new: 'new',
+  '2': 'new',
+  'in progress': 'indeterminate',
+  indeterminate: 'indeterminate',
+  '4': 'indeterminate',
+  done: 'done',
+  '3': 'done',
+};
+
+/** Status category key of an issue, read through the emulator's issue bean once per status. */
+function categoryReader(em: JiraEmulator): (issue: EmIssue) => string | undefined {
+  const byStatus = new Map<string, string | undefined>();
+  return (issue) => {
+    if (!byStatus.has(issue.statusId)) {
+      const fields = em.issueBean(issue, ['status'])['fields'] as {
+        status?: { statusCategory?: { key?: string } };
+      };
+      byStatus.set(issue.statusId, fields.status?.statusCategory?.key);
+    }
+    return byStatus.get(issue.statusId);
+  };
+}
+
+function matcher(em: JiraEmulator, req: EmRequest, query: Query): (issue: EmIssue) => boolean {
+  const categoryOf = categoryReader(em);
+  const projectIds = new Set<string>();
+  const tests: Array<(issue: EmIssue) => boolean> = [];
+  for (const clause of query.clauses) {
+    switch (clause.field) {
+      case 'project': {
+        const ids = clause.values.map((v) => {
+          const p = [...em.projects.values()].find((x) => x.key === v || x.id === v);
+          if (!p || !em.can(req, p.id, 'BROWSE_PROJECTS')) {
+            throw new JqlError(`The value '${v}' does not exist for the field 'project'.`);
+          }
+          return p.id;
+        });
+        for (const id of ids) projectIds.add(id);
+        const set = new Set(ids);
+        tests.push((i) => set.has(i.projectId));
+        break;
+      }
+      case 'statusCategory': {
+        const category = CATEGORY_BY_NAME[clause.value.toLowerCase()];
+        if (!category) {
+          throw new JqlError(
+            `The value '${clause.value}' does not exist for the field 'statusCategory'.`,
+          );
+        }
+        tests.push((i) => (categoryOf(i) === category) !== clause.negate);
+        break;
+      }
+      case 'issuetype': {
+        const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
+        const typeIds = new Set(
+          [...em.issueTypes.values()]
+            .filter((t) => wanted.has(t.name.toLowerCase()) || wanted.has(t.id))
+            .map((t) => t.id),
+        );
+        tests.push((i) => typeIds.has(i.issueTypeId));
+        break;
+      }
+      case 'sprint': {
+        const wanted = new Set(clause.values);
+        const field = em.sprintField.id;
+        tests.push((i) => {
+          const value = i.custom.get(field);
+          return (
+            Array.isArray(value) && value.some((s: { id?: unknown }) => wanted.has(Number(s.id)))
+          );
+        });
+        break;
+      }
+      case 'key': {
+        const wanted = new Set(clause.values.map((v) => v.toUpperCase()));
+        tests.push((i) => wanted.has(i.key) || wanted.has(i.id));
+        break;
+      }
+    }
+  }
+  if (projectIds.size === 0 && !query.clauses.some((c) => c.field === 'key')) {
+    throw new JqlError(
+      'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+    );
+  }
+  return (issue) =>
+    em.can(req, issue.projectId, 'BROWSE_PROJECTS') && tests.every((test) => test(issue));
+}
+
+function comparator(order: Query['order']): (a: EmIssue, b: EmIssue) => number {
+  const keyNumber = (i: EmIssue) => Number(i.key.slice(i.key.lastIndexOf('-') + 1));
+  const by = (field: OrderField, i: EmIssue): number | string => {
+    if (field === 'rank') return i.rank ?? Number(i.id);
+    if (field === 'created') return i.created;
+    return keyNumber(i);
+  };
+  const steps = order.length > 0 ? order : [{ field: 'key' as const, desc: true }];
+  return (a, b) => {
+    for (const step of steps) {
+      const x = by(step.field, a);
+      const y = by(step.field, b);
+      if (x !== y) return (x < y ? -1 : 1) * (step.desc ? -1 : 1);
+    }
+    return Number(a.id) - Number(b.id);
+  };
+}
+
+function badJql(em: JiraEmulator, error: JqlError, jql: string): EmResponse {
+  if (error.unsupported) em.violations.push(`search/jql: ${error.message} (JQL: ${jql})`);
+  return { status: 400, body: { errorMessages: [error.message], errors: {} } };
+}
+
+interface PageToken {
+  jql: string;
+  offset: number;
+}
+
+const encodeToken = (t: PageToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
+
+function decodeToken(token: string): PageToken | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as PageToken).jql === 'string' &&
+      Number.isInteger((value as PageToken).offset)
+    ) {
+      return value as PageToken;
+    }
+  } catch {
+    // not a token of ours
+  }
+  return undefined;
+}
+
+function requestedFields(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((f): f is string => typeof f === 'string')
+    .flatMap((f) => f.split(','))
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
+}
+
+export function searchJql(em: JiraEmulator, req: EmRequest): EmResponse {
+  const body = (req.body ?? {}) as {
+    jql?: string;
+    fields?: unknown;
+    maxResults?: number;
+    nextPageToken?: string;
+  };
+  const jql = body.jql ?? '';
+  let query: Query;
+  let matches: (issue: EmIssue) => boolean;
+  try {
+    query = parseJql(jql);
+    matches = matcher(em, req, query);
+  } catch (error) {
+    if (error instanceof JqlError) return badJql(em, error, jql);
+    throw error;
+  }
+  let offset = 0;
+  if (body.nextPageToken !== undefined) {
+    const token = decodeToken(body.nextPageToken);
+    if (!token || token.jql !== jql) {
+      return {
+        status: 400,
+        body: { errorMessages: ['The nextPageToken is invalid or expired.'], errors: {} },
+      };
+    }
+    offset = token.offset;
+  }
+  const fields = requestedFields(body.fields);
+  const idsOnly = fields.every((f) => f === 'id' || f === 'key');
+  const cap = idsOnly ? SEARCH_PAGE_MAX : SEARCH_PAGE_WITH_FIELDS;
+  const pageSize = Math.max(1, Math.min(body.maxResults ?? DEFAULT_MAX_RESULTS, cap));
+
+  const found = [...em.issues.values()].filter(matches).sort(comparator(query.order));
+  const page = found.slice(offset, offset + pageSize);
+  const isLast = offset + page.length >= found.length;
+  const wantsCategoryDate = fields.includes('statuscategorychangedate') || fields.includes('*all');
+  const issues = page.map((issue) => {
+    if (fields.length === 0 || (fields.length === 1 && fields[0] === 'id')) return { id: issue.id };
+    const bean = em.issueBean(issue, fields);
+    if (wantsCategoryDate) {
+      const beanFields = bean['fields'] as Record<string, unknown>;
+      beanFields['statuscategorychangedate'] = (
+        issue.statusCategoryChanged ?? issue.created
+      ).replace('Z', '+0000');
+    }
+    return bean;
+  });
+  return {
+    status: 200,
+    body: {
+      issues,
+      isLast,
+      ...(isLast ? {} : { nextPageToken: encodeToken({ jql, offset: offset + page.length }) }),
+    },
+  };
+}
+
+export const searchRoutes: RouteGroup = (em) => ({
+  searchAndReconsileIssuesUsingJqlPost: (req) => searchJql(em, req),
+});

@@ -1,0 +1,169 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { RawIssueSchema } from '../jira/jira-gateway';
+
+/**
+ * The Jira reads of the project page, each one request through the gateway (as whoever the
+ * gateway acts for: the page passes the user's). Paths are built with `route` and every answer
+ * is parsed here, at the boundary.
+ */
+
+/**
+ * `maxResults` asked of POST /rest/api/3/search/jql: the largest the contract documents ("It
+ * returns max 5000 issues"). Jira returns fewer per page when fields beyond id/key are requested,
+ * so the caller always follows `nextPageToken` until `isLast`.
+ */
+export const SEARCH_MAX_RESULTS = 5000;
+/** Largest page of the Agile API's offset-paged lists (boards, sprints). */
+export const AGILE_MAX_RESULTS = 50;
+
+const SearchPageSchema = z
+  .object({
+    issues: z.array(RawIssueSchema).optional(),
+    nextPageToken: z.string().nullish(),
+    isLast: z.boolean().optional(),
+  })
+  .passthrough();
+
+/**
+ * Runs a bounded JQL search page by page, handing each page's issues to `onPage` and keeping
+ * nothing itself, so memory stays one page deep whatever the project's size.
+ */
+export async function searchAll(
+  jira: JiraGateway,
+  jql: string,
+  fields: readonly string[],
+  onPage: (issues: readonly RawIssue[]) => void,
+): Promise<{ pages: number }> {
+  let nextPageToken: string | undefined;
+  let pages = 0;
+  for (;;) {
+    const page = await jira.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      body: {
+        jql,
+        fields: [...fields],
+        maxResults: SEARCH_MAX_RESULTS,
+        ...(nextPageToken === undefined ? {} : { nextPageToken }),
+      },
+    });
+    pages += 1;
+    onPage(page.issues ?? []);
+    const token = page.nextPageToken ?? undefined;
+    if (page.isLast === true || token === undefined || (page.issues ?? []).length === 0) {
+      return { pages };
+    }
+    nextPageToken = token;
+  }
+}
+
+const BoardSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    type: z.string().optional(),
+    location: z.object({ projectName: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+export type Board = z.infer<typeof BoardSchema>;
+
+const BoardPageSchema = z
+  .object({
+    values: z.array(BoardSchema),
+    isLast: z.boolean().optional(),
+    total: z.number().optional(),
+  })
+  .passthrough();
+
+/** The project's first Scrum board (and whether there are more), or undefined. */
+export async function firstScrumBoard(
+  jira: JiraGateway,
+  projectKey: string,
+): Promise<{ board: Board; more: boolean } | undefined> {
+  const page = await jira.request(
+    BoardPageSchema,
+    route`/rest/agile/1.0/board?projectKeyOrId=${projectKey}&type=scrum&maxResults=1`,
+    { method: 'GET' },
+  );
+  const board = page.values[0];
+  if (!board) return undefined;
+  return { board, more: page.isLast === false };
+}
+
+const BoardConfigurationSchema = z
+  .object({
+    estimation: z
+      .object({
+        type: z.string().optional(),
+        field: z
+          .object({ fieldId: z.string(), displayName: z.string().optional() })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+export interface Estimation {
+  fieldId: string;
+  displayName: string;
+}
+
+/** The board's estimation statistic field, or undefined when the board counts issues. */
+export async function boardEstimation(
+  jira: JiraGateway,
+  boardId: number,
+): Promise<Estimation | undefined> {
+  const config = await jira.request(
+    BoardConfigurationSchema,
+    route`/rest/agile/1.0/board/${boardId}/configuration`,
+    { method: 'GET' },
+  );
+  const field = config.estimation?.field;
+  if (!field) return undefined;
+  return { fieldId: field.fieldId, displayName: field.displayName ?? field.fieldId };
+}
+
+const SprintSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    state: z.string(),
+    completeDate: z.string().optional(),
+  })
+  .passthrough();
+export type Sprint = z.infer<typeof SprintSchema>;
+
+const SprintPageSchema = z
+  .object({ values: z.array(SprintSchema), isLast: z.boolean().optional() })
+  .passthrough();
+
+/** The board's active and closed sprints, every page (Jira lists closed ones first). */
+export async function activeAndClosedSprints(
+  jira: JiraGateway,
+  boardId: number,
+): Promise<Sprint[]> {
+  const sprints: Sprint[] = [];
+  for (let startAt = 0; ;) {
+    const page = await jira.request(
+      SprintPageSchema,
+      route`/rest/agile/1.0/board/${boardId}/sprint?state=active,closed&startAt=${startAt}&maxResults=${AGILE_MAX_RESULTS}`,
+      { method: 'GET' },
+    );
+    sprints.push(...page.values);
+    startAt += page.values.length;
+    if (page.isLast !== false || page.values.length === 0) return sprints;
+  }
+}
+
+const ProjectSchema = z.object({ id: z.string(), key: z.string(), name: z.string() }).passthrough();
+
+/** The project's name (used only when no board told us already). */
+export async function projectName(jira: JiraGateway, projectKey: string): Promise<string> {
+  const project = await jira.request(ProjectSchema, route`/rest/api/3/project/${projectKey}`, {
+    method: 'GET',
+  });
+  return project.name;
+}

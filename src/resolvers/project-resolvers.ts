@@ -1,0 +1,22 @@
+import { loadProjectOverview } from '../project-page/load-project';
+import type { ResolverGroup } from './index';
+import { projectOf, resolver, type Requirement } from './resolver-kit';
+
+/**
+ * `project/overview` for the project page: both tracks and the signals of the project the page
+ * runs in (Forge's context, never the payload). Needs Browse projects there; every Jira read
+ * is made as the user, so the page shows only what they may see.
+ */
+
+const CAN_BROWSE: Requirement = {
+  context: (caller) => ({ kind: 'project', projectKey: projectOf(caller).key }),
+  permissions: ['BROWSE_PROJECTS'],
+  because:
+    'You need the Browse projects permission on this project to see its dual-track overview.',
+};
+
+export const projectResolvers: ResolverGroup = {
+  'project/overview': resolver('project/overview', [CAN_BROWSE], (caller) =>
+    loadProjectOverview({ jira: caller.jira, project: projectOf(caller), now: caller.now }),
+  ),
+};

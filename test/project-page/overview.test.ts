@@ -1,0 +1,500 @@
+import {
+  addDemoItem,
+  DEMO_USERS,
+  seedDemoProject,
+  seedProjectShell,
+  seedSprintHistory,
+  seedSyntheticProject,
+  type DemoProject,
+} from '../../dev/emulator/demo-project';
+import { SEARCH_PAGE_WITH_FIELDS } from '../../dev/emulator/routes/search';
+import api, { route } from '@forge/api';
+import { allResolvers } from '../../src/resolvers';
+import type { Result } from '../../src/shared/bridge-contract';
+import type { OverviewItem, ProjectOverview } from '../../src/shared/project-overview';
+import { KEYS } from '../../src/storage/kvs-store';
+import { useEmulator } from '../helpers/emulator';
+
+/**
+ * Drives `project/overview` the way Forge invokes it, against the emulated site: the demo
+ * project's signals with their numbers and reasons, both tracks kept apart, the badges, every
+ * missing-data case explaining itself, the permission refusal, and the cost of one page load in
+ * Jira requests at scale.
+ */
+const ctx = useEmulator();
+const now = new Date();
+
+/**
+ * The Jira Software scopes the board, configuration and sprint reads need (contract subset:
+ * getConfiguration read:board-scope.admin:jira-software + read:project:jira, getAllSprints
+ * read:sprint:jira-software). manifest.yml does not grant them yet; until it does, this test
+ * grants them to the emulated site so that the page's behaviour can be checked.
+ */
+const JIRA_SOFTWARE_SCOPES = [
+  'read:board-scope.admin:jira-software',
+  'read:project:jira',
+  'read:sprint:jira-software',
+];
+beforeEach(() => {
+  for (const scope of JIRA_SOFTWARE_SCOPES) {
+    if (!ctx.em.scopes.includes(scope)) ctx.em.scopes.push(scope);
+  }
+});
+
+async function overview(
+  projectKey: string,
+  accountId: string = DEMO_USERS.member,
+): Promise<Result<ProjectOverview>> {
+  const fn = allResolvers()['project/overview'];
+  if (!fn) throw new Error('project/overview is not registered');
+  const project = ctx.em.projectByKey(projectKey);
+  return (await ctx.em.runAs(accountId, () =>
+    fn({
+      payload: {},
+      context: { accountId, extension: { project: { id: project.id, key: project.key } } },
+    }),
+  )) as Result<ProjectOverview>;
+}
+
+async function load(projectKey: string): Promise<ProjectOverview> {
+  const result = await overview(projectKey);
+  if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+const operations = () => ctx.em.jiraCalls().map((c) => c.operationId);
+const allItems = (o: ProjectOverview): OverviewItem[] => [
+  ...Object.values(o.discovery).flat(),
+  ...o.delivery.activeSprint,
+  ...o.delivery.ready,
+  ...o.delivery.inProgress,
+];
+const find = (o: ProjectOverview, summary: string): OverviewItem => {
+  const item = allItems(o).find((i) => i.summary === summary);
+  if (!item) throw new Error(`no item "${summary}"`);
+  return item;
+};
+
+describe('the demo project', () => {
+  let demo: DemoProject;
+  let page: ProjectOverview;
+
+  beforeEach(async () => {
+    demo = seedDemoProject(ctx.em, { now });
+    ctx.em.resetCalls();
+    page = await load(demo.projectKey);
+  });
+
+  it('answers for the context project with its board and sprint', () => {
+    expect(page.project).toEqual({
+      id: demo.projectId,
+      key: 'DT',
+      name: 'Dual Track Demo',
+    });
+    expect(page.unit).toBe('points');
+    expect(page.board).toEqual({ id: demo.boardId, name: 'DT Scrum board' });
+    expect(page.activeSprint).toEqual({ id: demo.activeSprint.id, name: 'DT Sprint 7' });
+    expect(page.notes).toEqual([]);
+    expect(page.totals).toEqual({ openItems: 35, discovery: 21, delivery: 14, omitted: 0 });
+  });
+
+  it('runway: 33 ready points at a velocity of 22 (last three closed sprints) is healthy', () => {
+    expect(page.signals.runway).toMatchObject({
+      level: 'ok',
+      verdict: 'healthy',
+      readyWork: 33,
+      velocity: 22,
+      velocitySprints: 3,
+      sprints: 1.5,
+      unit: 'points',
+    });
+    expect(page.signals.runway.reason).toBe(
+      'Within the 1-2 sprint target. 33 points of ready delivery work ÷ 22 points per sprint (average of the last 3 closed sprints).',
+    );
+  });
+
+  it('capacity: 5 of the 23 points in the active sprint are discovery', () => {
+    expect(page.signals.capacity).toMatchObject({
+      level: 'ok',
+      discovery: 5,
+      delivery: 18,
+      discoveryPercent: 22,
+    });
+    expect(page.signals.capacity.reason).toBe(
+      'Discovery gets 22% of the sprint against a 20% target: 5 of 23 points in DT Sprint 7 are discovery.',
+    );
+  });
+
+  it('open-ended discovery: the spike past its timebox and the two idle ideas', () => {
+    const openEnded = page.signals.openEnded;
+    expect(openEnded.level).toBe('warning');
+    expect(openEnded.overrunSpikes).toEqual([
+      {
+        key: demo.keys.overrunSpike,
+        summary: 'Spike: Postgres logical replication for reporting',
+        daysUsed: 6,
+        timeboxDays: 3,
+      },
+    ]);
+    expect(openEnded.idleItems.map((i) => [i.key, i.idleDays])).toEqual([
+      [demo.keys.idleIdeas[1], 30],
+      [demo.keys.idleIdeas[0], 21],
+    ]);
+    expect(openEnded.reason).toBe(
+      'Open-ended discovery: 1 spike past the timebox; 2 discovery items untouched for 14+ days.',
+    );
+  });
+
+  it('unscoped enablers: the one in the active sprint is critical', () => {
+    const unscoped = page.signals.unscopedEnablers;
+    expect(unscoped.level).toBe('critical');
+    expect(unscoped.inSprintCount).toBe(1);
+    expect(unscoped.items).toEqual([
+      {
+        key: demo.keys.unscopedEnablerInSprint,
+        summary: 'Enabler: split the session service',
+        inSprint: true,
+        missing: ['outcome', 'successMeasure', 'bound'],
+      },
+      {
+        key: demo.keys.unscopedEnablerInBacklog,
+        summary: 'Enabler: feature-flag service',
+        inSprint: false,
+        missing: ['successMeasure'],
+      },
+    ]);
+    expect(unscoped.reason).toBe(
+      '1 enabler without a scoped outcome is in a sprint; 1 more in the backlog.',
+    );
+  });
+
+  it('keeps the two tracks apart: discovery columns hold only discovery items, delivery only delivery', () => {
+    for (const [stage, items] of Object.entries(page.discovery)) {
+      for (const item of items) {
+        expect([item.key, item.track, item.stage]).toEqual([item.key, 'discovery', stage]);
+      }
+    }
+    const delivery = [
+      ...page.delivery.activeSprint,
+      ...page.delivery.ready,
+      ...page.delivery.inProgress,
+    ];
+    for (const item of delivery) {
+      expect([item.key, item.track, item.kind, item.stage]).toEqual([
+        item.key,
+        'delivery',
+        'delivery',
+        null,
+      ]);
+    }
+    const counts = Object.fromEntries(
+      Object.entries(page.discovery).map(([stage, items]) => [stage, items.length]),
+    );
+    expect(counts).toEqual({ new: 10, validating: 8, validated: 2, invalidated: 1 });
+    expect(page.discovery.validated.map((i) => i.summary)).toEqual([
+      'One-page checkout',
+      'Saved carts across devices',
+    ]);
+    expect(page.discovery.invalidated.map((i) => i.summary)).toEqual(['Pay with crypto']);
+    expect(page.delivery.activeSprint.map((i) => i.summary)).toEqual([
+      'Save card for later',
+      'Order history filters',
+      'Email receipt template',
+      'Coupon total rounds down',
+      'Address autocomplete',
+    ]);
+    expect(page.delivery.ready.map((i) => i.summary)).toEqual([
+      'Guest checkout',
+      'Saved addresses',
+      'Gift messages',
+      'Order tracking page',
+      'Currency symbol missing on invoices',
+      'Wishlist sharing',
+      'Returns portal',
+      'Loyalty points',
+    ]);
+    expect(page.delivery.inProgress.map((i) => i.summary)).toEqual([
+      'Hotfix: payment webhook retries',
+    ]);
+    // Done work never shows.
+    expect(allItems(page).some((i) => i.statusCategory === 'done')).toBe(false);
+  });
+
+  it('badges: evidence, missing scoped outcome, spike overrun, age', () => {
+    expect(find(page, 'One-page checkout').badges).toEqual({
+      evidence: '3 interviews · 1 usability test',
+      noScopedOutcome: false,
+      spikeOverrun: null,
+      ageDays: 30,
+    });
+    expect(find(page, 'Saved carts across devices').badges.evidence).toBe(
+      '4 interviews · 2 usability tests · 1 experiment',
+    );
+    expect(find(page, 'Subscription boxes').badges.evidence).toBeNull();
+    const spike = find(page, 'Spike: Postgres logical replication for reporting');
+    expect(spike).toMatchObject({ kind: 'spike', inActiveSprint: true, estimate: 3 });
+    expect(spike.badges).toMatchObject({
+      spikeOverrun: { daysUsed: 6, timeboxDays: 3 },
+      noScopedOutcome: false,
+    });
+    const enabler = find(page, 'Enabler: split the session service');
+    expect(enabler).toMatchObject({ kind: 'enabler', inActiveSprint: true, stage: 'new' });
+    expect(enabler.badges.noScopedOutcome).toBe(true);
+    expect(find(page, 'Enabler: upgrade to the Node 22 runtime').badges.noScopedOutcome).toBe(
+      false,
+    );
+    expect(find(page, 'Address autocomplete').badges).toEqual({
+      evidence: null,
+      noScopedOutcome: false,
+      spikeOverrun: null,
+      ageDays: 25,
+    });
+    expect(find(page, 'Loyalty points').estimate).toBeNull();
+  });
+
+  it('costs 7 Jira requests on the first load and 6 once the Sprint field id is remembered', async () => {
+    expect(operations()).toEqual([
+      'getMyPermissions',
+      'getFields',
+      'getAllBoards',
+      'getConfiguration',
+      'getAllSprints',
+      'searchAndReconsileIssuesUsingJqlPost',
+      'searchAndReconsileIssuesUsingJqlPost',
+    ]);
+    expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
+    expect(ctx.em.kvs.peek(KEYS.jiraFields)).toMatchObject({ sprint: ctx.em.sprintField.id });
+    ctx.em.resetCalls();
+    await load(demo.projectKey);
+    expect(ctx.em.jiraCalls()).toHaveLength(6);
+    expect(operations()).not.toContain('getFields');
+  });
+});
+
+describe('missing data explains itself', () => {
+  it('an empty project: no items, and no velocity from sprints that completed nothing', async () => {
+    const shell = seedProjectShell(ctx.em, { key: 'EMPTY', now });
+    seedSprintHistory(ctx.em, shell.boardId ?? 0, 'EMPTY', now);
+    const page = await load('EMPTY');
+    expect(page.totals).toEqual({ openItems: 0, discovery: 0, delivery: 0, omitted: 0 });
+    expect(allItems(page)).toEqual([]);
+    expect(page.notes).toEqual([
+      'EMPTY has no open items: nothing is waiting in discovery or delivery.',
+    ]);
+    expect(page.signals.runway).toMatchObject({ level: 'unknown', velocity: 0 });
+    expect(page.signals.runway.reason).toBe(
+      'The last 3 closed sprints completed no points, so runway cannot be measured.',
+    );
+    expect(page.signals.capacity.reason).toBe(
+      'Nothing in EMPTY Sprint 7 is estimated, so the split cannot be measured.',
+    );
+    expect(page.signals.unscopedEnablers.reason).toBe('Every open enabler has a scoped outcome.');
+  });
+
+  it('no board: counts issues, and runway and capacity say why they are unknown', async () => {
+    seedProjectShell(ctx.em, { key: 'NOB', name: 'No Board', now, board: 'none' });
+    addDemoItem(ctx.em, 'NOB', now, { type: 'Story', summary: 'A story', points: 3 });
+    addDemoItem(ctx.em, 'NOB', now, { type: 'Discovery', summary: 'An idea' });
+    ctx.em.resetCalls();
+    const page = await load('NOB');
+    expect(page.project.name).toBe('No Board');
+    expect(page).toMatchObject({ board: null, activeSprint: null, unit: 'issues' });
+    expect(page.signals.runway).toMatchObject({ level: 'unknown', readyWork: 1 });
+    expect(page.signals.runway.reason).toBe(
+      'No Scrum board shows this project, so there is no velocity to measure runway against.',
+    );
+    expect(page.signals.capacity.reason).toBe(
+      'No active sprint: the capacity split is measured on the sprint in progress.',
+    );
+    expect(page.notes).toEqual([
+      'No Scrum board shows NOB, so there is no velocity, no runway and no sprint to split: add the project to a Scrum board. Work is counted in issues.',
+    ]);
+    expect(page.totals).toMatchObject({ openItems: 2, discovery: 1, delivery: 1 });
+    expect(operations()).toEqual([
+      'getMyPermissions',
+      'getFields',
+      'getAllBoards',
+      'searchAndReconsileIssuesUsingJqlPost',
+      'getProject',
+    ]);
+  });
+
+  it('a board without estimation counts issues, velocity included', async () => {
+    seedDemoProject(ctx.em, { now, key: 'CNT', board: 'issue-count' });
+    const page = await load('CNT');
+    expect(page.unit).toBe('issues');
+    // Sprints 6, 5, 4 completed 5 issues each (sprint 6: 4 + the carried-over story).
+    expect(page.signals.runway).toMatchObject({ velocity: 5, readyWork: 8, sprints: 1.6 });
+    expect(page.signals.runway.reason).toContain(
+      '8 issues of ready delivery work ÷ 5 issues per sprint',
+    );
+    expect(page.signals.capacity).toMatchObject({
+      discovery: 3,
+      delivery: 5,
+      discoveryPercent: 38,
+    });
+    expect(page.notes).toEqual([
+      'The board "CNT Scrum board" has no estimation field, so work is counted in issues, not points.',
+    ]);
+  });
+
+  it('no closed sprints: runway waits for the first finished sprint', async () => {
+    seedProjectShell(ctx.em, { key: 'NEW', now });
+    addDemoItem(ctx.em, 'NEW', now, { type: 'Story', summary: 'First story', points: 5 });
+    const page = await load('NEW');
+    expect(page.signals.runway).toMatchObject({ level: 'unknown', velocitySprints: 0 });
+    expect(page.signals.runway.reason).toBe(
+      'No closed sprints yet: runway needs the velocity of at least one finished sprint.',
+    );
+    expect(page.notes).toEqual([
+      'The board "NEW Scrum board" has no closed sprints yet, so there is no velocity: runway appears once a sprint is completed.',
+      'No sprint is active on "NEW Scrum board": the capacity split is measured on the sprint in progress.',
+    ]);
+  });
+
+  it('no estimates on the open delivery work', async () => {
+    const shell = seedProjectShell(ctx.em, { key: 'EST', now });
+    seedSprintHistory(ctx.em, shell.boardId ?? 0, 'EST', now);
+    addDemoItem(ctx.em, 'EST', now, { type: 'Story', summary: 'Unestimated' });
+    const page = await load('EST');
+    expect(page.notes).toContain(
+      'No open delivery item has a Story Points value, so ready work counts as 0 points.',
+    );
+  });
+
+  it('a project that is not set up: tracks guessed from type names, with a note', async () => {
+    seedDemoProject(ctx.em, { now, key: 'RAW', setUp: false });
+    const page = await load('RAW');
+    expect(page.notes).toEqual([
+      'Dual Track is not set up for this project yet, so tracks are guessed from issue type names: Discovery, Spike and Enabler are discovery, every other type is delivery. A project admin can run setup in the project settings.',
+    ]);
+    expect(page.totals).toEqual({ openItems: 35, discovery: 21, delivery: 14, omitted: 0 });
+    expect(page.signals.runway.verdict).toBe('healthy');
+  });
+});
+
+describe('permissions', () => {
+  it('a user without Browse projects is refused and gets no project data', async () => {
+    seedDemoProject(ctx.em, { now });
+    ctx.em.resetCalls();
+    const result = await overview('DT', DEMO_USERS.outsider);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message:
+          'You need the Browse projects permission on this project to see its dual-track overview.',
+        details: { missing: ['BROWSE_PROJECTS'] },
+      },
+    });
+    expect(operations()).toEqual(['getMyPermissions']);
+  });
+
+  it('takes the project from Forge’s context only: a payload naming a project is refused', async () => {
+    seedDemoProject(ctx.em, { now });
+    const fn = allResolvers()['project/overview'];
+    const result = await ctx.em.runAs(DEMO_USERS.member, () =>
+      fn!({
+        payload: { projectKey: 'DT' },
+        context: { accountId: DEMO_USERS.member, extension: {} },
+      }),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+});
+
+describe('scale', () => {
+  /** Fixed requests of a first load: permissions, field list, board, configuration, sprints, velocity. */
+  const FIXED_CALLS = 6;
+
+  it('2,000 open items: exactly the pages the search needs plus the fixed requests', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now });
+    ctx.em.resetCalls();
+    const started = Date.now();
+    const page = await load(big.projectKey);
+    const elapsed = Date.now() - started;
+    const pages = Math.ceil(2000 / SEARCH_PAGE_WITH_FIELDS);
+    expect(ctx.em.jiraCalls()).toHaveLength(pages + FIXED_CALLS);
+    expect(operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toHaveLength(
+      pages + 1,
+    );
+    expect(page.totals.openItems).toBe(2000);
+    expect(page.totals.discovery + page.totals.delivery).toBe(2000);
+    const size = Buffer.byteLength(JSON.stringify(page));
+    expect(size).toBeLessThan(1_500_000);
+    expect(elapsed).toBeLessThan(10_000);
+  }, 30_000);
+
+  it('10,000 open items: every list is trimmed and the answer stays well under 1.5 MB', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    expect(ctx.em.jiraCalls()).toHaveLength(
+      Math.ceil(10_000 / SEARCH_PAGE_WITH_FIELDS) + FIXED_CALLS,
+    );
+    expect(page.totals.openItems).toBe(10_000);
+    const listed = allItems(page).length;
+    const signalLists =
+      page.signals.openEnded.idleItems.length + page.signals.openEnded.overrunSpikes.length;
+    expect(listed).toBeLessThanOrEqual(7 * 200);
+    expect(signalLists).toBeLessThanOrEqual(2 * 200);
+    expect(page.totals.omitted).toBeGreaterThan(0);
+    expect(page.notes.some((n) => n.includes('each list shows its first 200 items'))).toBe(true);
+    const size = Buffer.byteLength(JSON.stringify(page));
+    expect(size).toBeLessThan(1_000_000);
+  }, 60_000);
+});
+
+describe('the emulated search holds the app to Jira’s rules', () => {
+  const search = (body: unknown) =>
+    ctx.em.runAs(DEMO_USERS.member, async () => {
+      const response = await api.asUser().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    });
+
+  beforeEach(() => {
+    seedDemoProject(ctx.em, { now });
+  });
+
+  it('refuses unbounded JQL with 400, as the enhanced search does', async () => {
+    const answer = await search({ jql: 'statusCategory != Done ORDER BY Rank ASC' });
+    expect(answer.status).toBe(400);
+    expect(answer.body['errorMessages']).toEqual([
+      'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+    ]);
+  });
+
+  it('answers JQL outside the emulated subset with 400 and records a violation', async () => {
+    const answer = await search({ jql: 'project = DT OR assignee = currentUser()' });
+    expect(answer.status).toBe(400);
+    expect(ctx.em.violations).toEqual([
+      'search/jql: The JQL keyword "OR" is not emulated (only AND). (JQL: project = DT OR assignee = currentUser())',
+    ]);
+    ctx.em.violations.length = 0;
+  });
+
+  it('pages with nextPageToken and grants at most 100 issues when fields are requested', async () => {
+    seedSyntheticProject(ctx.em, { openItems: 90, now });
+    const jql = 'project = "BIG" ORDER BY key ASC';
+    const first = await search({ jql, fields: ['summary'], maxResults: 5000 });
+    expect(first.status).toBe(200);
+    expect(first.body['issues']).toHaveLength(SEARCH_PAGE_WITH_FIELDS);
+    expect(first.body['isLast']).toBe(false);
+    const second = await search({
+      jql,
+      fields: ['summary'],
+      maxResults: 5000,
+      nextPageToken: first.body['nextPageToken'],
+    });
+    // 90 open + 60 done issues.
+    expect(second.body).toMatchObject({ isLast: true });
+    expect(second.body['issues']).toHaveLength(150 - SEARCH_PAGE_WITH_FIELDS);
+    const idsOnly = await search({ jql, fields: ['key'], maxResults: 5000 });
+    expect(idsOnly.body['issues']).toHaveLength(150);
+    expect(idsOnly.body['isLast']).toBe(true);
+  });
+});

@@ -507,7 +507,7 @@ export class JiraEmulator {
         });
       }
     }
-    if (!hasScope(op, this.scopes)) {
+    if (!hasScope(op, this.scopes) || !meetsAssumedScope(op.operationId, this.scopes)) {
       record(401, op.operationId);
       return json(401, { code: 401, message: 'Unauthorized; scope does not match' });
     }
@@ -646,6 +646,20 @@ export class JiraEmulator {
       fields,
     };
   }
+}
+
+/**
+ * Operations whose contract names no scope at all. Rather than let them through with any grant,
+ * the emulator requires the scope Atlassian's current documentation associates with them
+ * (stricter, never more lenient than the contract).
+ */
+export const ASSUMED_SCOPES: Readonly<Record<string, string>> = {
+  getAllBoards: 'read:board-scope:jira-software',
+};
+
+function meetsAssumedScope(operationId: string, granted: readonly string[]): boolean {
+  const needed = ASSUMED_SCOPES[operationId];
+  return needed === undefined || granted.includes(needed);
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -36,6 +36,12 @@ describe('Jira emulator strictness', () => {
     expect(res.status).toBe(401);
   });
 
+  it('requires the documented scope where the contract names none (Get all boards)', async () => {
+    ctx.em.scopes = ctx.em.scopes.filter((s) => s !== 'read:board-scope:jira-software');
+    const res = await api.asApp().requestJira(route`/rest/agile/1.0/board?projectKeyOrId=DT`);
+    expect(res.status).toBe(401);
+  });
+
   it('the bare requestJira sends no credentials and gets 401', async () => {
     const res = await api.requestJira(route`/rest/api/3/field`);
     expect(res.status).toBe(401);

@@ -24,23 +24,6 @@ import { useEmulator } from '../helpers/emulator';
 const ctx = useEmulator();
 const now = new Date();
 
-/**
- * The Jira Software scopes the board, configuration and sprint reads need (contract subset:
- * getConfiguration read:board-scope.admin:jira-software + read:project:jira, getAllSprints
- * read:sprint:jira-software). manifest.yml does not grant them yet; until it does, this test
- * grants them to the emulated site so that the page's behaviour can be checked.
- */
-const JIRA_SOFTWARE_SCOPES = [
-  'read:board-scope.admin:jira-software',
-  'read:project:jira',
-  'read:sprint:jira-software',
-];
-beforeEach(() => {
-  for (const scope of JIRA_SOFTWARE_SCOPES) {
-    if (!ctx.em.scopes.includes(scope)) ctx.em.scopes.push(scope);
-  }
-});
-
 async function overview(
   projectKey: string,
   accountId: string = DEMO_USERS.member,

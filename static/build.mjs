@@ -1,6 +1,9 @@
 /**
  * Builds the Custom UI: one Vite build per resource that manifest.yml declares with a path of
  * the form static/<resource>/dist. Run from anywhere: `node static/build.mjs [resource...]`.
+ *
+ * `--preview` builds the local preview instead (dev/preview): the same app with @forge/bridge
+ * replaced by dev/preview/bridge-shim.ts, into static/<resource>/dist-preview (never uploaded).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -23,7 +26,9 @@ const declared = (manifest.resources ?? []).map((r) => {
   return match[1];
 });
 
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const preview = args.includes('--preview');
+const wanted = args.filter((a) => a !== '--preview');
 const unknown = wanted.filter((name) => !declared.includes(name));
 if (unknown.length > 0) throw new Error(`not a resource in manifest.yml: ${unknown.join(', ')}`);
 const names = wanted.length > 0 ? wanted : declared;
@@ -31,9 +36,14 @@ const names = wanted.length > 0 ? wanted : declared;
 const started = performance.now();
 for (const name of names) {
   const t = performance.now();
-  await build({ configFile, root: path.join(staticDir, name), mode: 'production' });
-  console.log(`built static/${name}/dist in ${Math.round(performance.now() - t)} ms`);
+  await build({
+    configFile,
+    root: path.join(staticDir, name),
+    mode: preview ? 'preview' : 'production',
+  });
+  const outDir = preview ? 'dist-preview' : 'dist';
+  console.log(`built static/${name}/${outDir} in ${Math.round(performance.now() - t)} ms`);
 }
 console.log(
-  `Custom UI: ${names.length} resource(s) in ${Math.round(performance.now() - started)} ms`,
+  `Custom UI${preview ? ' (preview)' : ''}: ${names.length} resource(s) in ${Math.round(performance.now() - started)} ms`,
 );

@@ -57,7 +57,11 @@ const resources = declaredResources();
 
 describe('Custom UI build', () => {
   it('manifest.yml declares the Custom UI resources', () => {
-    expect(resources.map((r) => r.key).sort()).toEqual(['project-settings', 'scoped-outcome-edit']);
+    expect(resources.map((r) => r.key).sort()).toEqual([
+      'project-page',
+      'project-settings',
+      'scoped-outcome-edit',
+    ]);
   });
 
   it('every app under static/ is a declared resource built into static/<app>/dist', () => {

@@ -1,0 +1,100 @@
+import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
+
+/**
+ * Stand-in for @forge/bridge in the local preview build only (static/vite.config.mjs aliases
+ * `@forge/bridge` here in `preview` mode; production bundles keep the real bridge). It talks to
+ * the preview server (dev/preview/server.ts), which runs the real resolvers against the Jira
+ * emulator with a context it builds itself. The browser only says which resource it is.
+ *
+ * `?theme=dark` on a page's URL shows it in the dark theme.
+ */
+
+/** The few browser globals the shim uses (the root tsconfig has no DOM library). */
+interface PreviewWindow {
+  location: { pathname: string; search: string };
+  document: {
+    createElement(tag: string): PreviewElement;
+    body: { appendChild(child: PreviewElement): unknown } | null;
+  };
+  __dualTrackPreview?: { navigations: string[]; submissions: unknown[]; closed: number };
+}
+
+interface PreviewElement {
+  textContent: string | null;
+  setAttribute(name: string, value: string): void;
+}
+
+const win = globalThis as unknown as PreviewWindow;
+
+/** What the page did that Jira would have handled: for people (a banner) and tests. */
+const record = (win.__dualTrackPreview ??= { navigations: [], submissions: [], closed: 0 });
+
+/** The resource this page is: the first path segment, as the preview server serves them. */
+function resource(): string {
+  return win.location.pathname.split('/').filter(Boolean)[0] ?? '';
+}
+
+function say(message: string): void {
+  const banner = win.document.createElement('div');
+  banner.setAttribute('role', 'status');
+  banner.setAttribute('data-testid', 'preview-banner');
+  banner.setAttribute(
+    'style',
+    'position:fixed;bottom:8px;right:8px;padding:8px 12px;border-radius:4px;' +
+      'background:#1d2125;color:#fff;font:14px sans-serif;z-index:1000',
+  );
+  banner.textContent = `Preview: ${message}`;
+  win.document.body?.appendChild(banner);
+}
+
+async function asJson(response: Response): Promise<unknown> {
+  if (!response.ok) {
+    throw new Error(`preview server answered ${response.status}: ${await response.text()}`);
+  }
+  return response.json();
+}
+
+export async function invoke<P, R>(functionKey: string, payload?: P): Promise<R> {
+  const response = await fetch('/api/invoke', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resource: resource(), functionKey, payload: payload ?? {} }),
+  });
+  return (await asJson(response)) as R;
+}
+
+function colorMode(): 'light' | 'dark' {
+  return new URLSearchParams(win.location.search).get('theme') === 'dark' ? 'dark' : 'light';
+}
+
+export const view = {
+  getContext: async (): Promise<Record<string, unknown> & { extension: Record<string, unknown> }> =>
+    (await asJson(
+      await fetch(`/api/context?resource=${encodeURIComponent(resource())}`),
+    )) as Record<string, unknown> & { extension: Record<string, unknown> },
+  theme: {
+    enable: async (): Promise<void> => {
+      await setGlobalTheme({ colorMode: colorMode(), light: 'light', dark: 'dark' });
+    },
+  },
+  submit: (payload?: unknown): Promise<void> => {
+    record.submissions.push(payload);
+    say(`Jira would save ${JSON.stringify(payload ?? null)}`);
+    return Promise.resolve();
+  },
+  close: (): Promise<void> => {
+    record.closed += 1;
+    say('Jira would close this view.');
+    return Promise.resolve();
+  },
+};
+
+export const router = {
+  open: (location: string | { target: string }): Promise<void> => {
+    const where = typeof location === 'string' ? location : location.target;
+    record.navigations.push(where);
+    say(`Jira would open ${where}`);
+    return Promise.resolve();
+  },
+  navigate: (location: string | { target: string }): Promise<void> => router.open(location),
+};

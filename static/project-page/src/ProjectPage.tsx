@@ -1,0 +1,120 @@
+import Heading from '@atlaskit/heading';
+import { Box, Stack, Text, xcss } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import type { BridgeError, Result } from '@contract/bridge-contract';
+import type { ProjectOverview } from '@contract/project-overview';
+import { useEffect, useState } from 'react';
+import { omittedText, parseOverview } from './overview-view';
+import { SignalCards } from './SignalCards';
+import { TrackBoard } from './TrackBoard';
+
+/** How the page talks to the outside: the `project/overview` resolver and Jira's router. */
+export interface ProjectPageApi {
+  overview: () => Promise<Result<unknown>>;
+  /** Opens an issue in Jira. */
+  open: (issueKey: string) => void;
+}
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'error'; error: BridgeError }
+  | { kind: 'ready'; overview: ProjectOverview };
+
+const pageStyles = xcss({ minHeight: '100vh' });
+
+const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
+  forbidden: 'You cannot see this project',
+  unauthenticated: 'Log in to Jira again',
+  'rate-limited': 'Jira is busy: try again in a minute',
+};
+
+function Overview({
+  overview,
+  onOpen,
+}: {
+  overview: ProjectOverview;
+  onOpen: (k: string) => void;
+}) {
+  const omitted = omittedText(overview.totals.omitted);
+  const context = [
+    overview.board ? `Board: ${overview.board.name}` : null,
+    overview.activeSprint ? `Active sprint: ${overview.activeSprint.name}` : null,
+    `Estimates in ${overview.unit === 'points' ? 'story points' : 'issue counts'}`,
+  ].filter((part): part is string => part !== null);
+  return (
+    <Stack space="space.300">
+      <Stack space="space.050">
+        <Heading size="large" as="h1">
+          Dual Track: {overview.project.name}
+        </Heading>
+        <Text color="color.text.subtle">{context.join(' · ')}</Text>
+      </Stack>
+      {overview.notes.length > 0 && (
+        <SectionMessage appearance="information" title="Some things could not be measured">
+          <Box as="ul" testId="notes">
+            {overview.notes.map((note) => (
+              <li key={note}>
+                <Text>{note}</Text>
+              </li>
+            ))}
+          </Box>
+        </SectionMessage>
+      )}
+      <SignalCards signals={overview.signals} />
+      <TrackBoard overview={overview} onOpen={onOpen} />
+      {omitted && (
+        <Text as="p" color="color.text.subtle" testId="omitted">
+          {omitted}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+export function ProjectPage({ api }: { api: ProjectPageApi }) {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+
+  useEffect(() => {
+    let live = true;
+    void api.overview().then((result) => {
+      if (!live) return;
+      if (!result.ok) return setState({ kind: 'error', error: result.error });
+      const overview = parseOverview(result.data);
+      setState(
+        overview
+          ? { kind: 'ready', overview }
+          : {
+              kind: 'error',
+              error: {
+                code: 'internal',
+                message: 'The app answered in a form this page does not know.',
+              },
+            },
+      );
+    });
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  return (
+    <Box as="main" padding="space.300" backgroundColor="elevation.surface" xcss={pageStyles}>
+      {state.kind === 'loading' && (
+        <Stack space="space.100" alignInline="center">
+          <Spinner label="Loading the project overview" />
+          <Text>Loading both tracks…</Text>
+        </Stack>
+      )}
+      {state.kind === 'error' && (
+        <SectionMessage
+          appearance="error"
+          title={ERROR_TITLES[state.error.code] ?? 'The project overview could not be loaded'}
+        >
+          <Text as="p">{state.error.message}</Text>
+        </SectionMessage>
+      )}
+      {state.kind === 'ready' && <Overview overview={state.overview} onOpen={api.open} />}
+    </Box>
+  );
+}

@@ -1,0 +1,177 @@
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primitives';
+import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
+import { DELIVERY_COLUMNS, STAGES, itemBadges } from './overview-view';
+
+/**
+ * The two tracks side by side, never mixed: discovery by stage, delivery by where the work is.
+ * Every item opens in Jira; the lists arrive trimmed by the resolver.
+ */
+
+const trackStyles = xcss({
+  borderColor: 'color.border',
+  borderStyle: 'solid',
+  borderWidth: 'border.width',
+  borderRadius: 'radius.large',
+  minWidth: '0',
+});
+
+const columnStyles = xcss({
+  backgroundColor: 'color.background.neutral.subtle.hovered',
+  borderRadius: 'radius.medium',
+  minWidth: '0',
+});
+
+const listStyles = xcss({ listStyle: 'none', margin: 'space.0', padding: 'space.0' });
+
+const cardStyles = xcss({
+  backgroundColor: 'elevation.surface.raised',
+  boxShadow: 'elevation.shadow.raised',
+  borderRadius: 'radius.medium',
+});
+
+const openStyles = xcss({
+  width: '100%',
+  textAlign: 'start',
+  backgroundColor: 'color.background.neutral.subtle',
+  borderRadius: 'radius.medium',
+  padding: 'space.0',
+  ':hover': { textDecoration: 'underline' },
+});
+
+type Open = (key: string) => void;
+
+function ItemCard({ item, onOpen }: { item: OverviewItem; onOpen: Open }) {
+  return (
+    <Box as="li" padding="space.100" xcss={cardStyles} testId={`item-${item.key}`}>
+      <Stack space="space.075">
+        <Pressable xcss={openStyles} onClick={() => onOpen(item.key)} title="Open in Jira">
+          <Stack space="space.050">
+            <Text weight="bold" color="color.link">
+              {item.key}
+            </Text>
+            <Text>{item.summary}</Text>
+          </Stack>
+        </Pressable>
+        <Text size="small" color="color.text.subtle">
+          {item.issueType} · {item.status}
+        </Text>
+        <Inline space="space.050" shouldWrap>
+          {itemBadges(item).map((badge) => (
+            <Lozenge key={badge.text} appearance={badge.appearance} maxWidth="100%">
+              {badge.text}
+            </Lozenge>
+          ))}
+        </Inline>
+      </Stack>
+    </Box>
+  );
+}
+
+function Column(props: {
+  id: string;
+  title: string;
+  items: readonly OverviewItem[];
+  empty: string;
+  onOpen: Open;
+}) {
+  const headingId = `column-${props.id}`;
+  return (
+    <Box
+      as="section"
+      padding="space.100"
+      xcss={columnStyles}
+      aria-labelledby={headingId}
+      testId={`column-${props.id}`}
+    >
+      <Stack space="space.100">
+        <Heading size="xxsmall" as="h3" id={headingId}>
+          {props.title} ({props.items.length})
+        </Heading>
+        {props.items.length === 0 ? (
+          <Text size="small" color="color.text.subtle">
+            {props.empty}
+          </Text>
+        ) : (
+          <Stack as="ul" space="space.100" xcss={listStyles}>
+            {props.items.map((item) => (
+              <ItemCard key={item.key} item={item} onOpen={props.onOpen} />
+            ))}
+          </Stack>
+        )}
+      </Stack>
+    </Box>
+  );
+}
+
+function Track(props: {
+  id: 'discovery' | 'delivery';
+  title: string;
+  subtitle: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <Box
+      as="section"
+      padding="space.150"
+      xcss={trackStyles}
+      aria-labelledby={`track-${props.id}`}
+      testId={`track-${props.id}`}
+    >
+      <Stack space="space.150">
+        <Stack space="space.050">
+          <Heading size="medium" as="h2" id={`track-${props.id}`}>
+            {props.title}
+          </Heading>
+          <Text size="small" color="color.text.subtle">
+            {props.subtitle}
+          </Text>
+        </Stack>
+        <Grid templateColumns="repeat(auto-fit, minmax(11rem, 1fr))" gap="space.100">
+          {props.children}
+        </Grid>
+      </Stack>
+    </Box>
+  );
+}
+
+export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; onOpen: Open }) {
+  const sprint = overview.activeSprint;
+  return (
+    <Grid templateColumns="repeat(auto-fit, minmax(24rem, 1fr))" gap="space.200" alignItems="start">
+      <Track
+        id="discovery"
+        title="Discovery track"
+        subtitle={`Should we build it? ${overview.totals.discovery} open items, by stage.`}
+      >
+        {STAGES.map((s) => (
+          <Column
+            key={s.stage}
+            id={`discovery-${s.stage}`}
+            title={s.title}
+            items={overview.discovery[s.stage]}
+            empty={s.empty}
+            onOpen={onOpen}
+          />
+        ))}
+      </Track>
+      <Track
+        id="delivery"
+        title="Delivery track"
+        subtitle={`Build, test and ship. ${overview.totals.delivery} open items.`}
+      >
+        {DELIVERY_COLUMNS.map((c) => (
+          <Column
+            key={c.list}
+            id={`delivery-${c.list}`}
+            title={c.list === 'activeSprint' && sprint ? sprint.name : c.title}
+            items={overview.delivery[c.list]}
+            empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
+            onOpen={onOpen}
+          />
+        ))}
+      </Track>
+    </Grid>
+  );
+}

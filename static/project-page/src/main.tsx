@@ -1,0 +1,19 @@
+import { router } from '@forge/bridge';
+import { callResolver } from '@ui/bridge-client';
+import { mount } from '@ui/mount';
+import { ProjectPage, type ProjectPageApi } from './ProjectPage';
+import './page.css';
+
+/** The project page (`jira:projectPage`): both tracks side by side and the balance signals. */
+const api: ProjectPageApi = {
+  overview: () => callResolver('project/overview', {}),
+  open: (issueKey) => {
+    router.open(`/browse/${encodeURIComponent(issueKey)}`).catch((error: unknown) => {
+      console.error('Dual Track: could not open the issue in Jira', error);
+    });
+  },
+};
+
+mount(<ProjectPage api={api} />).catch((error: unknown) =>
+  console.error('Dual Track: the project page failed to start', error),
+);

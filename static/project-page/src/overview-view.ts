@@ -1,0 +1,181 @@
+import type { ThemeAppearance } from '@atlaskit/lozenge';
+import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
+import type { DiscoveryStage, Level, Signals } from '@domain/signals';
+
+/**
+ * What the project page shows, worked out from the `project/overview` answer without React:
+ * the signal cards (number, threshold, reason, lozenge), the track columns and item badges.
+ */
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isList = (value: unknown): boolean => Array.isArray(value);
+
+/**
+ * Checks the outline of the resolver's answer (the contract's ProjectOverview) before the page
+ * trusts it; an answer of another shape becomes an error message instead of a broken page.
+ */
+export function parseOverview(data: unknown): ProjectOverview | undefined {
+  if (!isRecord(data)) return undefined;
+  const { project, signals, discovery, delivery, totals, notes } = data;
+  const ok =
+    isRecord(project) &&
+    typeof project['key'] === 'string' &&
+    isRecord(signals) &&
+    ['runway', 'capacity', 'openEnded', 'unscopedEnablers'].every((k) => isRecord(signals[k])) &&
+    isRecord(discovery) &&
+    STAGES.every((s) => isList(discovery[s.stage])) &&
+    isRecord(delivery) &&
+    DELIVERY_COLUMNS.every((c) => isList(delivery[c.list])) &&
+    isRecord(totals) &&
+    typeof totals['omitted'] === 'number' &&
+    Array.isArray(notes) &&
+    notes.every((n) => typeof n === 'string');
+  return ok ? (data as unknown as ProjectOverview) : undefined;
+}
+
+export const STAGES: ReadonlyArray<{ stage: DiscoveryStage; title: string; empty: string }> = [
+  { stage: 'new', title: 'New', empty: 'No new ideas.' },
+  { stage: 'validating', title: 'Validating', empty: 'Nothing is being validated.' },
+  { stage: 'validated', title: 'Validated', empty: 'No validated ideas yet.' },
+  { stage: 'invalidated', title: 'Invalidated', empty: 'No invalidated ideas.' },
+];
+
+type DeliveryList = keyof ProjectOverview['delivery'];
+
+export const DELIVERY_COLUMNS: ReadonlyArray<{ list: DeliveryList; title: string; empty: string }> =
+  [
+    { list: 'activeSprint', title: 'Active sprint', empty: 'No delivery work in the sprint.' },
+    { list: 'inProgress', title: 'In progress', empty: 'Nothing in progress.' },
+    { list: 'ready', title: 'Ready', empty: 'No delivery work is ready.' },
+  ];
+
+export interface SignalCardView {
+  id: keyof Signals;
+  title: string;
+  /** The measured value, or null when it could not be measured (the reason says why). */
+  value: string | null;
+  threshold: string;
+  reason: string;
+  lozenge: { text: string; appearance: ThemeAppearance };
+  /** Items the signal names, most urgent first. */
+  items: string[];
+}
+
+const LEVEL_APPEARANCE: Readonly<Record<Level, ThemeAppearance>> = {
+  ok: 'success',
+  warning: 'moved',
+  critical: 'removed',
+  unknown: 'default',
+};
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function signalCards(signals: Signals): SignalCardView[] {
+  const { runway, capacity, openEnded, unscopedEnablers } = signals;
+  const runwayText: Record<typeof runway.verdict, string> = {
+    'build-trap': 'Build trap',
+    paralysis: 'Pause discovery',
+    healthy: 'Healthy',
+    ahead: 'Discovery ahead',
+    unknown: 'Not measured',
+  };
+  const openEndedCount = openEnded.overrunSpikes.length + openEnded.idleItems.length;
+  return [
+    {
+      id: 'runway',
+      title: 'Runway',
+      value:
+        typeof runway.sprints === 'number' ? `${plural(round1(runway.sprints), 'sprint')}` : null,
+      threshold: `Target ${runway.target.min}–${runway.target.max} sprints; pause discovery at ${runway.target.pauseAt}`,
+      reason: runway.reason,
+      lozenge: { text: runwayText[runway.verdict], appearance: LEVEL_APPEARANCE[runway.level] },
+      items: [],
+    },
+    {
+      id: 'capacity',
+      title: 'Capacity split',
+      value:
+        typeof capacity.discoveryPercent === 'number'
+          ? `${capacity.discoveryPercent}% discovery`
+          : null,
+      threshold: `Target ${capacity.targetPercent}% of the sprint for discovery`,
+      reason: capacity.reason,
+      lozenge: {
+        text:
+          capacity.level === 'unknown'
+            ? 'Not measured'
+            : capacity.level === 'ok'
+              ? 'On target'
+              : 'Below target',
+        appearance: LEVEL_APPEARANCE[capacity.level],
+      },
+      items: [],
+    },
+    {
+      id: 'openEnded',
+      title: 'Open-ended discovery',
+      value: plural(openEndedCount, 'item'),
+      threshold: `Spikes within their timebox; no discovery item idle ${openEnded.idleDaysThreshold}+ days`,
+      reason: openEnded.reason,
+      lozenge: {
+        text: openEndedCount === 0 ? 'None' : 'Open-ended',
+        appearance: LEVEL_APPEARANCE[openEnded.level],
+      },
+      items: [
+        ...openEnded.overrunSpikes.map(
+          (s) => `${s.key}: day ${s.daysUsed} of a ${s.timeboxDays}-day timebox`,
+        ),
+        ...openEnded.idleItems.map((i) => `${i.key}: idle ${i.idleDays} days`),
+      ],
+    },
+    {
+      id: 'unscopedEnablers',
+      title: 'Enablers without a scoped outcome',
+      value: plural(unscopedEnablers.items.length, 'enabler'),
+      threshold: 'None in a sprint; every enabler scoped before it is planned',
+      reason: unscopedEnablers.reason,
+      lozenge: {
+        text:
+          unscopedEnablers.level === 'critical'
+            ? 'Unscoped in sprint'
+            : unscopedEnablers.level === 'warning'
+              ? 'Needs scoping'
+              : 'All scoped',
+        appearance: LEVEL_APPEARANCE[unscopedEnablers.level],
+      },
+      items: unscopedEnablers.items.map(
+        (i) => `${i.key}${i.inSprint ? ' (in sprint)' : ''}: missing ${i.missing.join(', ')}`,
+      ),
+    },
+  ];
+}
+
+export interface BadgeView {
+  text: string;
+  appearance: ThemeAppearance;
+}
+
+export function itemBadges(item: OverviewItem): BadgeView[] {
+  const badges: BadgeView[] = [];
+  if (item.badges.evidence) badges.push({ text: item.badges.evidence, appearance: 'inprogress' });
+  if (item.badges.noScopedOutcome) {
+    badges.push({ text: 'No scoped outcome', appearance: 'removed' });
+  }
+  if (item.badges.spikeOverrun) {
+    const { daysUsed, timeboxDays } = item.badges.spikeOverrun;
+    badges.push({
+      text: `Spike over timebox (${daysUsed}/${timeboxDays} days)`,
+      appearance: 'moved',
+    });
+  }
+  badges.push({ text: `${plural(item.badges.ageDays, 'day')} old`, appearance: 'default' });
+  return badges;
+}
+
+export function omittedText(omitted: number): string | null {
+  return omitted > 0 ? `+${omitted} more not shown (lists are trimmed to the most relevant)` : null;
+}

@@ -1,0 +1,193 @@
+/**
+ * The project page as a person sees it: the preview build of the Custom UI in Debian's Chromium,
+ * served by the local preview server (dev/preview) that runs the real resolvers against the Jira
+ * emulator seeded with the demo project. Also checks accessibility with axe-core and saves the
+ * README's screenshots (docs/screenshots/project-page-{light,dark}.png).
+ */
+import fs from 'fs';
+import path from 'path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildPreview, startPreviewServer, type PreviewServer } from '../../dev/preview/server';
+import type { ProjectOverview } from '../../src/shared/project-overview';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+jest.setTimeout(120_000);
+
+let server: PreviewServer | undefined;
+let browser: Browser | undefined;
+let overview: ProjectOverview;
+
+/** What the preview records instead of navigating Jira (dev/preview/bridge-shim.ts). */
+interface PreviewRecord {
+  __dualTrackPreview?: { navigations: string[] };
+}
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: Array<{ target: unknown }>;
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the browser tests need Debian's Chromium (apt-get install chromium). ` +
+        'Never download browsers with playwright.',
+    );
+  }
+  const buildMs = await buildPreview();
+  console.log(`preview build: ${buildMs} ms`);
+  server = await startPreviewServer({ port: 0 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const answer = await fetch(new URL('api/invoke', server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resource: 'project-page', functionKey: 'project/overview' }),
+  });
+  const result = (await answer.json()) as { ok: boolean; data: ProjectOverview };
+  if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result)}`);
+  overview = result.data;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openProjectPage(theme: 'light' | 'dark'): Promise<{ page: Page; ms: number }> {
+  if (!browser || !server) throw new Error('the preview did not start');
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const url = new URL(`project-page/${theme === 'dark' ? '?theme=dark' : ''}`, server.url);
+  await page.goto(url.href);
+  await page.getByTestId('signals').waitFor({ state: 'visible' });
+  // Milliseconds from the start of navigation to the signals on screen, by the browser's clock.
+  const ms = await page.evaluate(() => Math.round(performance.now()));
+  return { page, ms };
+}
+
+async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run: () => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    return (await axe.run()).violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const summary = (violations: AxeViolation[]) =>
+  violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes[0]?.target)}`,
+  );
+
+describe('project page in the local preview (Chromium)', () => {
+  it('shows both tracks, every signal with its number and reason, and the demo warnings', async () => {
+    const { page, ms } = await openProjectPage('light');
+    console.log(`project page: signals visible ${ms} ms after navigation start`);
+
+    await expect(
+      page.getByRole('heading', { name: 'Discovery track', level: 2 }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(
+      page.getByRole('heading', { name: 'Delivery track', level: 2 }).isVisible(),
+    ).resolves.toBe(true);
+
+    for (const id of ['runway', 'capacity', 'openEnded', 'unscopedEnablers'] as const) {
+      const card = page.getByTestId(`signal-${id}`);
+      await expect(card.getByTestId(`signal-${id}-reason`).textContent()).resolves.toBe(
+        overview.signals[id].reason,
+      );
+      await expect(card.getByTestId(`signal-${id}-value`).textContent()).resolves.toMatch(/\d/);
+    }
+    // The demo project: 1.5 sprints of runway (healthy) and an unscoped enabler in the sprint.
+    const runway = overview.signals.runway;
+    expect(runway.verdict).toBe('healthy');
+    await expect(page.getByTestId('signal-runway-value').textContent()).resolves.toBe(
+      `${runway.sprints} sprints`,
+    );
+    await expect(page.getByTestId('signal-runway').getByText('Healthy').isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(page.getByTestId('signal-capacity-value').textContent()).resolves.toBe(
+      `${overview.signals.capacity.discoveryPercent}% discovery`,
+    );
+    expect(overview.signals.unscopedEnablers.inSprintCount).toBeGreaterThan(0);
+    await expect(
+      page.getByTestId('signal-unscopedEnablers').getByText('Unscoped in sprint').isVisible(),
+    ).resolves.toBe(true);
+
+    await page.close();
+  });
+
+  it('puts each item in its own track and column, and opens it in Jira by mouse or keyboard', async () => {
+    const { page } = await openProjectPage('light');
+    const idea = [...overview.discovery.validated, ...overview.discovery.validating][0];
+    const delivery = [...overview.delivery.ready, ...overview.delivery.activeSprint][0];
+    if (!idea || !delivery) throw new Error('the demo project has no discovery or delivery items');
+    const ideaColumn = overview.discovery.validated.includes(idea) ? 'validated' : 'validating';
+    const deliveryColumn = overview.delivery.ready.includes(delivery) ? 'ready' : 'activeSprint';
+
+    const ideaCard = page
+      .getByTestId(`column-discovery-${ideaColumn}`)
+      .getByTestId(`item-${idea.key}`);
+    await expect(ideaCard.isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByTestId('track-delivery').getByTestId(`item-${idea.key}`).count(),
+    ).resolves.toBe(0);
+    await expect(
+      page
+        .getByTestId(`column-delivery-${deliveryColumn}`)
+        .getByTestId(`item-${delivery.key}`)
+        .isVisible(),
+    ).resolves.toBe(true);
+
+    await ideaCard.getByRole('button').click();
+    await page.getByTestId(`item-${delivery.key}`).getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    const navigations = await page.evaluate(
+      () => (globalThis as PreviewRecord).__dualTrackPreview?.navigations ?? [],
+    );
+    expect(navigations).toEqual([`/browse/${idea.key}`, `/browse/${delivery.key}`]);
+    await page.close();
+  });
+
+  it.each(['light', 'dark'] as const)(
+    'has no serious accessibility violations in the %s theme (and saves its screenshot)',
+    async (theme) => {
+      const { page } = await openProjectPage(theme);
+      const mode = await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            document: { documentElement: { getAttribute(n: string): string | null } };
+          }
+        ).document.documentElement.getAttribute('data-color-mode'),
+      );
+      expect(mode).toBe(theme);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `project-page-${theme}.png`),
+        fullPage: true,
+      });
+      expect(summary(await seriousAxeViolations(page))).toEqual([]);
+      await page.close();
+    },
+  );
+});

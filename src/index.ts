@@ -8,3 +8,6 @@ export const resolver = buildResolverHandler();
 
 // Workflow validators
 export { enablerGate } from './validators/enabler-gate';
+
+// Triggers
+export { trackMarker } from './triggers/track-marker';

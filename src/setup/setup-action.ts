@@ -1,18 +1,23 @@
 import { isJiraError } from '../jira/errors';
-import type { JiraGateway } from '../jira/jira-gateway';
+import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
 import { myPermissions } from '../jira/permissions';
 import { fail, toFailure } from '../resolvers/resolver-kit';
 import type { PayloadOf } from '../shared/bridge-contract';
 import { StoredValueError } from '../storage/kvs-store';
 import {
+  clearTrackMarkingCheckpoint,
   readTrackMapping,
+  readTrackMarking,
   readTrackModel,
   saveSetupReport,
   saveTrackMapping,
+  saveTrackMarkingCheckpoint,
   type SetupReport,
   type SetupStep,
   type TrackMapping,
 } from '../storage/track-mapping-store';
+import { AppFieldMissingError } from '../track/app-fields';
+import { markProjectIssues, trackFieldId } from '../track/track-marker';
 import {
   addTypesToScheme,
   createIssueType,
@@ -43,9 +48,13 @@ import {
  * which of the project's types is on which track. Team-managed: Jira cannot give these projects
  * global types, so the admin maps the project's own types to tracks.
  *
+ * Both: finally mark every issue of the project with its track (the app's read-only Track field),
+ * so that `Track = Discovery` works in JQL. A big project is marked over several runs.
+ *
  * Every step first reads what Jira already has, so a second run writes nothing to Jira, and a run
- * that stopped half-way is finished by running again. Nothing is ever deleted or renamed. All
- * calls act as the calling user: Jira then enforces the same permissions it shows in its UI.
+ * that stopped half-way is finished by running again. Nothing is ever deleted or renamed. The
+ * configuration calls act as the calling user: Jira then enforces the same permissions it shows
+ * in its UI. Marking issues acts as the app, the only writer Jira allows for the Track field.
  */
 
 export interface SetupInput {
@@ -57,6 +66,8 @@ export interface SetupInput {
   now: Date;
   /** Timestamps of single steps; defaults to the wall clock. */
   clock?: () => Date;
+  /** Jira as the app, for marking issues with their track; defaults to `jiraAsApp()`. */
+  jiraAsApp?: JiraGateway;
 }
 
 export interface SetupResult {
@@ -148,9 +159,10 @@ export async function runSetup(
       ...TRACK_TYPES.map((t) => ({ step: 'create-type' as const, target: t.name })),
       ...TRACK_TYPES.map((t) => ({ step: 'add-to-scheme' as const, target: t.name })),
       { step: 'record-mapping', target: project.key },
+      { step: 'mark-issues', target: project.key },
     ];
     const run: RunContext = { input, project, log: new StepLog(plan, clock) };
-    return finish(run, () => setUpCompanyManaged(run));
+    return finish(run, async () => markIssues(run, await setUpCompanyManaged(run)));
   }
 
   const projectTypes = await getProjectIssueTypes(input.jira, project.id);
@@ -181,13 +193,14 @@ export async function runSetup(
     { step: 'create-type', target: 'track issue types' },
     { step: 'add-to-scheme', target: 'track issue types' },
     { step: 'record-mapping', target: project.key },
+    { step: 'mark-issues', target: project.key },
   ];
   const run: RunContext = { input, project, log: new StepLog(plan, clock) };
   return finish(run, async () => {
     const why = 'Team-managed project: Jira cannot add global issue types to it.';
     run.log.record('create-type', 'track issue types', 'skipped', why);
     run.log.record('add-to-scheme', 'track issue types', 'skipped', why);
-    return recordMapping(run, mapping);
+    return markIssues(run, await recordMapping(run, mapping));
   });
 }
 
@@ -479,4 +492,73 @@ function mergeTypes(a: readonly TypeInfo[], b: readonly TypeInfo[]): TypeInfo[] 
   const byId = new Map<string, TypeInfo>();
   for (const t of [...a, ...b]) if (!byId.has(t.id)) byId.set(t.id, t);
   return [...byId.values()];
+}
+
+/**
+ * Sets the Track field of the project's issues where it is missing or wrong. Reads at most
+ * MARK_SCAN_LIMIT issues per run; when more remain, stores where it stopped, reports the step as
+ * partial, and the next run continues from there. New issues and issue type changes are kept
+ * right by the `track-marker` trigger.
+ */
+async function markIssues(run: RunContext, mapping: TrackMapping): Promise<TrackMapping> {
+  const { input, project, log } = run;
+  log.begin('mark-issues', [project.key]);
+  const app = input.jiraAsApp ?? jiraAsApp();
+  const { fields, checkpoint } = await readTrackMarking(project.key);
+  let fieldId: string;
+  try {
+    fieldId = await trackFieldId(fields, app);
+  } catch (error) {
+    if (error instanceof AppFieldMissingError) fail('jira-error', error.message);
+    throw error;
+  }
+  const resumeFrom = checkpoint && checkpoint.projectId === project.id ? checkpoint : undefined;
+  const result = await markProjectIssues({ jiraAsApp: app, mapping, fieldId, resumeFrom });
+  const readBefore = result.resumed && resumeFrom ? resumeFrom.read : 0;
+  const readSoFar = readBefore + result.read;
+  const total = result.written.discovery + result.written.delivery;
+  const what = `Set Track on ${total} issue${total === 1 ? '' : 's'} (${result.written.discovery} discovery, ${result.written.delivery} delivery)`;
+  const plural = (n: number) => `${n} issue${n === 1 ? '' : 's'}`;
+
+  if (result.nextPageToken !== undefined) {
+    await saveTrackMarkingCheckpoint(project.key, {
+      version: 1,
+      projectId: project.id,
+      jql: result.jql,
+      nextPageToken: result.nextPageToken,
+      read: readSoFar,
+      savedAt: input.now.toISOString(),
+    });
+    log.record(
+      'mark-issues',
+      project.key,
+      'partial',
+      `${what}; ${plural(readSoFar)} of ${project.key} checked so far, more remain. Run setup again to continue where this run stopped. New issues and issue type changes are marked as they happen.`,
+    );
+    return mapping;
+  }
+  if (checkpoint) await clearTrackMarkingCheckpoint(project.key);
+  if (readSoFar === 0) {
+    log.record(
+      'mark-issues',
+      project.key,
+      'already-done',
+      `${project.key} has no issues yet; new issues are marked as they are created.`,
+    );
+  } else if (total === 0) {
+    log.record(
+      'mark-issues',
+      project.key,
+      'already-done',
+      `All ${plural(readSoFar)} checked${result.resumed ? ' (continuing the last run)' : ''} already show their track.`,
+    );
+  } else {
+    log.record(
+      'mark-issues',
+      project.key,
+      'done',
+      `${what}; ${plural(readSoFar)} checked${result.resumed ? ' (continuing the last run)' : ''}.`,
+    );
+  }
+  return mapping;
 }

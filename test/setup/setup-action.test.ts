@@ -27,6 +27,8 @@ beforeEach(() => {
   em.addUser({ accountId: PROJECT_ADMIN, displayName: 'Pat Project-Admin' });
   em.addUser({ accountId: MEMBER, displayName: 'Mia Member' });
   site = issueTypeSite(em);
+  // Jira registers the app's fields on install; setup's last step writes Track.
+  em.addAppField('track', 'Track', 'string');
   for (const name of ['Story', 'Bug', 'Task']) em.addIssueType({ name });
   em.addIssueType({ name: 'Epic', hierarchyLevel: 1 });
   em.addIssueType({ name: 'Subtask', hierarchyLevel: -1 });
@@ -76,7 +78,17 @@ function failed(result: Result<unknown>) {
 const reportOf = (details: unknown) => (details as { report: SetupReport }).report;
 const statuses = (steps: readonly SetupStep[]) =>
   steps.map((s) => `${s.step} ${s.target}: ${s.status}`);
-const writes = () => ctx.em.jiraCalls().filter((c) => c.method !== 'GET');
+/** Calls that change Jira (the search is a POST that reads). */
+const writes = () =>
+  ctx.em
+    .jiraCalls()
+    .filter((c) => c.method !== 'GET' && c.operationId !== 'searchAndReconsileIssuesUsingJqlPost');
+/** Marking issues with their track reads and writes as the app; everything else as the user. */
+const MARKING_OPS = new Set([
+  'getFields',
+  'searchAndReconsileIssuesUsingJqlPost',
+  'updateCustomFieldValue',
+]);
 const ops = () => ctx.em.jiraCalls().map((c) => c.operationId);
 const typeNamed = (name: string) =>
   [...ctx.em.issueTypes.values()].filter((t) => t.name.toLowerCase() === name.toLowerCase());
@@ -108,6 +120,7 @@ describe('setup/run on a company-managed project', () => {
       'add-to-scheme Spike: done',
       'add-to-scheme Enabler: done',
       'record-mapping CM: done',
+      'mark-issues CM: already-done',
     ]);
     expect(result.report).toMatchObject({
       outcome: 'complete',
@@ -129,9 +142,15 @@ describe('setup/run on a company-managed project', () => {
       Enabler: 'discovery',
     });
 
-    // Everything as the user; the Jira calls of a first run.
+    // Configuration as the user, marking issues as the app; the Jira calls of a first run.
     expect(
-      ctx.em.jiraCalls().every((c) => c.provider === 'user' && c.accountId === JIRA_ADMIN),
+      ctx.em
+        .jiraCalls()
+        .every((c) =>
+          MARKING_OPS.has(c.operationId ?? '')
+            ? c.provider === 'app'
+            : c.provider === 'user' && c.accountId === JIRA_ADMIN,
+        ),
     ).toBe(true);
     expect(ops()).toEqual([
       'getMyPermissions',
@@ -145,6 +164,8 @@ describe('setup/run on a company-managed project', () => {
       'getIssueTypesForProject',
       'getIssueTypeSchemeForProjects',
       'addIssueTypesToIssueTypeScheme',
+      'getFields',
+      'searchAndReconsileIssuesUsingJqlPost',
     ]);
   });
 
@@ -156,8 +177,13 @@ describe('setup/run on a company-managed project', () => {
     const second = ok<SetupResult>(await run(JIRA_ADMIN));
 
     expect(writes()).toEqual([]);
-    expect(ops()).toEqual(['getMyPermissions', 'getProject', 'getIssueTypesForProject']);
-    expect(second.report.steps.map((s) => s.status)).toEqual(Array(7).fill('already-done'));
+    expect(ops()).toEqual([
+      'getMyPermissions',
+      'getProject',
+      'getIssueTypesForProject',
+      'searchAndReconsileIssuesUsingJqlPost',
+    ]);
+    expect(second.report.steps.map((s) => s.status)).toEqual(Array(8).fill('already-done'));
     expect(storedMapping()).toEqual(firstMapping);
     expect(ctx.em.kvs.writes()).toBe(1); // the report of this run
   });
@@ -233,6 +259,7 @@ describe('setup/run on a company-managed project', () => {
       'add-to-scheme Spike: skipped',
       'add-to-scheme Enabler: skipped',
       'record-mapping CM: skipped',
+      'mark-issues CM: skipped',
     ]);
   });
 
@@ -253,6 +280,7 @@ describe('setup/run on a company-managed project', () => {
       'add-to-scheme Spike: failed',
       'add-to-scheme Enabler: failed',
       'record-mapping CM: skipped',
+      'mark-issues CM: skipped',
     ]);
     expect(partial.outcome).toBe('failed');
     expect(ctx.em.kvs.peek(KEYS.setupReport('CM'))).toEqual(partial);
@@ -270,6 +298,7 @@ describe('setup/run on a company-managed project', () => {
       'add-to-scheme Spike: done',
       'add-to-scheme Enabler: done',
       'record-mapping CM: done',
+      'mark-issues CM: already-done',
     ]);
     expect(typeNamed('Spike')).toHaveLength(1);
     expect(cmTypeNames()).toEqual(expect.arrayContaining(['Discovery', 'Spike', 'Enabler']));
@@ -293,6 +322,7 @@ describe('setup/run on a company-managed project', () => {
       'failed',
       'failed',
       'failed',
+      'skipped',
       'skipped',
     ]);
 
@@ -399,6 +429,7 @@ describe('setup/run on a team-managed project', () => {
       'create-type track issue types: skipped',
       'add-to-scheme track issue types: skipped',
       'record-mapping TM: done',
+      'mark-issues TM: already-done',
     ]);
     expect(storedMapping('TM')?.types).toEqual(
       expect.arrayContaining([

@@ -32,6 +32,7 @@ const STATUS_APPEARANCE: Readonly<Record<string, ThemeAppearance>> = {
   done: 'success',
   'already-done': 'default',
   failed: 'removed',
+  partial: 'inprogress',
   skipped: 'moved',
 };
 

@@ -137,11 +137,13 @@ export const STEP_LABELS: Readonly<Record<string, string>> = {
   'create-type': 'Create issue type',
   'add-to-scheme': 'Add to the issue type scheme',
   'record-mapping': 'Record the track of each type',
+  'mark-issues': 'Set the Track field on existing issues',
 };
 
 export const STATUS_LABELS: Readonly<Record<string, string>> = {
   done: 'Done',
   'already-done': 'Already done',
   failed: 'Failed',
+  partial: 'Partly done',
   skipped: 'Skipped',
 };

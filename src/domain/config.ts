@@ -118,6 +118,25 @@ const staleness = section(
   { discoveryIdleDays: 14 },
 );
 
+const guard = section(
+  {
+    /** What the sprint guard does when an item that is not ready enters a sprint. */
+    policy: z.enum(['move-back', 'flag-only']),
+  },
+  { policy: 'move-back' },
+);
+
+const tracks = section(
+  {
+    /**
+     * Issue type names that are on the discovery track when a project has no recorded mapping
+     * (case-insensitive); every other type is delivery.
+     */
+    discoveryTypeNames: z.array(z.string().trim().min(1).max(255)).min(1).max(50),
+  },
+  { discoveryTypeNames: ['Discovery', 'Spike', 'Enabler'] },
+);
+
 export const ConfigSchema = z.preprocess(
   (v) => (v === undefined ? {} : v),
   z
@@ -129,6 +148,8 @@ export const ConfigSchema = z.preprocess(
       scopedOutcome: scopedOutcome.full,
       gate: gate.full,
       staleness: staleness.full,
+      guard: guard.full,
+      tracks: tracks.full,
     })
     .strict()
     .superRefine((cfg, ctx) => {
@@ -168,6 +189,8 @@ export const ConfigOverrideSchema = z
     scopedOutcome: scopedOutcome.partial.optional(),
     gate: gate.partial.optional(),
     staleness: staleness.partial.optional(),
+    guard: guard.partial.optional(),
+    tracks: tracks.partial.optional(),
   })
   .strict();
 
@@ -184,6 +207,8 @@ const SECTIONS: readonly Section[] = [
   'scopedOutcome',
   'gate',
   'staleness',
+  'guard',
+  'tracks',
 ];
 
 /** Merges a project override over the global configuration; the result is checked again. */

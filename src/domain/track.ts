@@ -69,3 +69,8 @@ export function typeIsIn(issueType: string, names: readonly string[]): boolean {
   const wanted = issueType.trim().toLowerCase();
   return names.some((n) => n.trim().toLowerCase() === wanted);
 }
+
+/** The track of an issue type decided by its name alone (projects without a recorded mapping). */
+export function trackOfTypeName(issueType: string, discoveryTypeNames: readonly string[]): Track {
+  return typeIsIn(issueType, discoveryTypeNames) ? 'discovery' : 'delivery';
+}

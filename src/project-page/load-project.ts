@@ -86,7 +86,7 @@ export async function loadProjectOverview(input: LoadInput): Promise<ProjectOver
     scopedOutcome: ids.scopedOutcome,
     discoveryEvidence: ids.discoveryEvidence,
   };
-  const tracks = trackResolver(mapping);
+  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ValidationState } from '../domain/readiness';
 import type { ProjectItem, StatusCategory } from '../domain/signals';
-import type { ItemKind, Track } from '../domain/track';
+import { trackOfTypeName, type ItemKind, type Track } from '../domain/track';
 import type { RawIssue } from '../jira/jira-gateway';
-import { TRACK_TYPES, sameName } from '../setup/setup-plan';
+import { sameName } from '../setup/setup-plan';
 import type { TrackMapping } from '../storage/track-mapping-store';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
 
@@ -44,9 +44,11 @@ export interface TrackResolver {
   guessed: boolean;
 }
 
-export function trackResolver(mapping: TrackMapping | undefined): TrackResolver {
-  const byName = (name: string): Track =>
-    TRACK_TYPES.some((t) => sameName(t.name, name)) ? 'discovery' : 'delivery';
+export function trackResolver(
+  mapping: TrackMapping | undefined,
+  discoveryTypeNames: readonly string[],
+): TrackResolver {
+  const byName = (name: string): Track => trackOfTypeName(name, discoveryTypeNames);
   if (!mapping) return { guessed: true, trackOf: (_id, name) => byName(name) };
   const byId = new Map(mapping.types.map((t) => [t.issueTypeId, t.track]));
   return { guessed: false, trackOf: (id, name) => byId.get(id) ?? byName(name) };

@@ -8,6 +8,9 @@ export const resolver = buildResolverHandler();
 
 // Workflow validators
 export { enablerGate } from './validators/enabler-gate';
+export { discoveryGate } from './validators/discovery-gate';
 
 // Triggers
 export { trackMarker } from './triggers/track-marker';
+export { sprintGuard } from './triggers/sprint-guard';
+export { sprintStartCheck } from './triggers/sprint-start';

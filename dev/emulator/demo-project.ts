@@ -1,6 +1,7 @@
 import type { JiraEmulator } from './jira-emulator';
 import type { EmField, EmIssue, EmSprint } from './model';
 import { ALL_PROJECT_PERMISSIONS } from './model';
+import { issueLinkSite } from './routes/issue-writes';
 
 /**
  * A realistic, deterministic dual-track project for the local preview, browser tests and the
@@ -52,7 +53,20 @@ export interface DemoProject {
     unscopedEnablerInBacklog: string;
     idleIdeas: string[];
     carriedOver: string;
+    /** Items the issue panel preview opens on (evidence logs seeded in storage to match). */
+    panel: DemoPanelKeys;
   };
+}
+
+export interface DemoPanelKeys {
+  /** 2 positive interviews and 1 usability test: a third interview validates it. */
+  validatingIdea: string;
+  validatedIdea: string;
+  invalidatedIdea: string;
+  /** A story linked ("implements") from the validated idea. */
+  deliveryFromValidated: string;
+  /** A finished spike without its "what we learned" note. */
+  doneSpike: string;
 }
 
 type Status = 'To Do' | 'Ready for sprint' | 'In Progress' | 'Done';
@@ -96,6 +110,58 @@ function evidence(
     latest,
     state,
   };
+}
+
+const LOG_SUMMARIES: Record<string, string> = {
+  interview: 'Customer interview: confirmed the problem',
+  'usability-test': 'Usability test: completed the task without help',
+  'prototype-review': 'Prototype review with the design team',
+  'concierge-test': 'Concierge test run by hand for a week',
+  experiment: 'Fake-door experiment on the product page',
+};
+
+/**
+ * The evidence log behind a seeded Discovery evidence value, in storage as the evidence
+ * resolvers keep it (`evidence:<issueId>`), so the issue panel and the field tell the same story.
+ */
+function seedEvidenceLog(
+  em: JiraEmulator,
+  issue: EmIssue,
+  value: ReturnType<typeof evidence>,
+  now: Date,
+  invalidatedReason?: string,
+): void {
+  const counts: Array<[string, number]> = [
+    ['interview', value.interviews],
+    ['usability-test', value.usabilityTests],
+    ['prototype-review', value.prototypeReviews],
+    ['concierge-test', value.conciergeTests],
+    ['experiment', value.experiments],
+  ];
+  const latest = value.latest ?? now.toISOString().slice(0, 10);
+  const entries = counts.flatMap(([type, n]) =>
+    Array.from({ length: n }, () => ({ type, summary: LOG_SUMMARIES[type] ?? type })),
+  );
+  const at = now.toISOString();
+  em.kvs.seed(`evidence:${issue.id}`, {
+    version: 1,
+    issueId: issue.id,
+    updatedAt: at,
+    updatedBy: DEMO_USERS.member,
+    nextEntry: entries.length + 1,
+    entries: entries.map((e, i) => ({
+      id: `e${i + 1}`,
+      type: e.type,
+      date: latest,
+      summary: `${e.summary} (${i + 1})`,
+      positive: true,
+      recordedBy: DEMO_USERS.member,
+      recordedAt: at,
+    })),
+    invalidated: invalidatedReason
+      ? { reason: invalidatedReason, decidedBy: DEMO_USERS.member, decidedAt: at }
+      : null,
+  });
 }
 
 /** The Sprint field's value for one sprint, as Jira returns it on an issue. */
@@ -402,6 +468,7 @@ export function seedDemoProject(
   });
 
   // Discovery work that ended outside sprints (decided ideas, finished spikes).
+  const doneDiscovery: EmIssue[] = [];
   for (const summary of [
     'Do customers want same-day delivery?',
     'Is a mobile app worth it yet?',
@@ -417,7 +484,9 @@ export function seedDemoProject(
       : summary.startsWith('Enabler')
         ? 'Enabler'
         : 'Discovery';
-    add({ type, summary, status: 'Done', createdDaysAgo: 90, updatedDaysAgo: 60 });
+    doneDiscovery.push(
+      add({ type, summary, status: 'Done', createdDaysAgo: 90, updatedDaysAgo: 60 }),
+    );
   }
 
   // Active sprint: delivery (18 points).
@@ -492,7 +561,7 @@ export function seedDemoProject(
     createdDaysAgo: 9,
     updatedDaysAgo: 4,
   });
-  add({
+  const validatingIdea = add({
     type: 'Discovery',
     summary: 'Reorder from past orders',
     status: 'In Progress',
@@ -500,11 +569,11 @@ export function seedDemoProject(
     createdDaysAgo: 16,
     updatedDaysAgo: 1,
     categoryChangedDaysAgo: 8,
-    custom: { [ev]: evidence({ interviews: 2 }, 'unvalidated', date(2)) },
+    custom: { [ev]: evidence({ interviews: 2, usabilityTests: 1 }, 'unvalidated', date(2)) },
   });
 
   // Planned for the next sprint (still ready work: not started, not in the active sprint).
-  add({
+  const guestCheckout = add({
     type: 'Story',
     summary: 'Guest checkout',
     status: 'Ready for sprint',
@@ -640,7 +709,7 @@ export function seedDemoProject(
     updatedDaysAgo: 6,
     custom: { [ev]: evidence({ interviews: 2, conciergeTests: 1 }, 'unvalidated', date(6)) },
   });
-  add({
+  const validatedIdea = add({
     type: 'Discovery',
     summary: 'One-page checkout',
     status: 'In Progress',
@@ -658,7 +727,7 @@ export function seedDemoProject(
       [ev]: evidence({ interviews: 4, usabilityTests: 2, experiments: 1 }, 'validated', date(3)),
     },
   });
-  add({
+  const invalidatedIdea = add({
     type: 'Discovery',
     summary: 'Pay with crypto',
     createdDaysAgo: 35,
@@ -686,6 +755,24 @@ export function seedDemoProject(
     updatedDaysAgo: 4,
   });
 
+  // The evidence logs behind the Discovery evidence values, and the link promote would have made
+  // from the validated idea to its delivery story.
+  for (const issue of em.issues.values()) {
+    const value = issue.custom.get(ev) as ReturnType<typeof evidence> | undefined;
+    if (issue.projectId !== base.projectId || !value) continue;
+    const reason =
+      issue.id === invalidatedIdea.id
+        ? 'Fewer than 1 in 50 customers would pay with crypto, and fees eat the margin'
+        : undefined;
+    seedEvidenceLog(em, issue, value, now, reason);
+  }
+  const links = issueLinkSite(em);
+  const implementsType =
+    [...links.types.values()].find((t) => t.name === 'Implements') ??
+    links.addType({ name: 'Implements', inward: 'is implemented by', outward: 'implements' });
+  links.addLink(implementsType.id, validatedIdea.id, guestCheckout.id);
+  const doneSpike = doneDiscovery.find((i) => i.summary.startsWith('Spike')) ?? overrunSpike;
+
   return {
     projectKey: key,
     projectId: base.projectId,
@@ -704,6 +791,13 @@ export function seedDemoProject(
       unscopedEnablerInBacklog: unscopedInBacklog.key,
       idleIdeas: [idle1.key, idle2.key],
       carriedOver: carriedOver.key,
+      panel: {
+        validatingIdea: validatingIdea.key,
+        validatedIdea: validatedIdea.key,
+        invalidatedIdea: invalidatedIdea.key,
+        deliveryFromValidated: guestCheckout.key,
+        doneSpike: doneSpike.key,
+      },
     },
   };
 }

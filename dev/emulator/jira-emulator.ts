@@ -19,6 +19,7 @@ import {
   type ProjectPermission,
 } from './model';
 import { ROUTE_GROUPS } from './routes';
+import { issueLinkSite } from './routes/issue-writes';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
 
 /**
@@ -633,6 +634,13 @@ export class JiraEmulator {
     }
     if (wants('created')) fields['created'] = issue.created.replace('Z', '+0000');
     if (wants('updated')) fields['updated'] = issue.updated.replace('Z', '+0000');
+    if (wants('statuscategorychangedate')) {
+      fields['statuscategorychangedate'] = (issue.statusCategoryChanged ?? issue.created).replace(
+        'Z',
+        '+0000',
+      );
+    }
+    if (wants('issuelinks')) fields['issuelinks'] = issueLinkSite(this).beanLinks(this, issue);
     for (const field of this.fields.values()) {
       if (!field.custom || !wants(field.id)) continue;
       if (field.projectIds && !field.projectIds.has(issue.projectId)) continue;

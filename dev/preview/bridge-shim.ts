@@ -34,6 +34,14 @@ function resource(): string {
   return win.location.pathname.split('/').filter(Boolean)[0] ?? '';
 }
 
+/**
+ * The issue an issue-view page is shown on (`?issue=DT-50`). Only a name: the server checks it
+ * against the demo project and builds the context itself.
+ */
+function issueParam(): string | undefined {
+  return new URLSearchParams(win.location.search).get('issue') ?? undefined;
+}
+
 function say(message: string): void {
   const banner = win.document.createElement('div');
   banner.setAttribute('role', 'status');
@@ -58,7 +66,12 @@ export async function invoke<P, R>(functionKey: string, payload?: P): Promise<R>
   const response = await fetch('/api/invoke', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ resource: resource(), functionKey, payload: payload ?? {} }),
+    body: JSON.stringify({
+      resource: resource(),
+      issue: issueParam(),
+      functionKey,
+      payload: payload ?? {},
+    }),
   });
   return (await asJson(response)) as R;
 }
@@ -70,7 +83,9 @@ function colorMode(): 'light' | 'dark' {
 export const view = {
   getContext: async (): Promise<Record<string, unknown> & { extension: Record<string, unknown> }> =>
     (await asJson(
-      await fetch(`/api/context?resource=${encodeURIComponent(resource())}`),
+      await fetch(
+        `/api/context?resource=${encodeURIComponent(resource())}&issue=${encodeURIComponent(issueParam() ?? '')}`,
+      ),
     )) as Record<string, unknown> & { extension: Record<string, unknown> },
   theme: {
     enable: async (): Promise<void> => {
@@ -85,6 +100,26 @@ export const view = {
   close: (): Promise<void> => {
     record.closed += 1;
     say('Jira would close this view.');
+    return Promise.resolve();
+  },
+};
+
+type Listener = (payload?: unknown) => unknown;
+const listeners = new Map<string, Set<Listener>>();
+
+/**
+ * Jira's front-end events (e.g. JIRA_ISSUE_CHANGED). In the preview nothing emits them except
+ * `events.emit` itself, which tests use to play "the issue changed elsewhere".
+ */
+export const events = {
+  on: (event: string, callback: Listener): Promise<{ unsubscribe: () => void }> => {
+    const set = listeners.get(event) ?? new Set<Listener>();
+    set.add(callback);
+    listeners.set(event, set);
+    return Promise.resolve({ unsubscribe: () => void set.delete(callback) });
+  },
+  emit: (event: string, payload?: unknown): Promise<void> => {
+    for (const callback of listeners.get(event) ?? []) callback(payload);
     return Promise.resolve();
   },
 };

@@ -36,6 +36,9 @@ const PAGE_TITLES: Readonly<Record<string, string>> = {
   'jira:projectPage': 'Project page',
   'jira:projectSettingsPage': 'Project settings',
   'jira:customField': 'Scoped outcome editor',
+  'jira:issuePanel': 'Issue panel',
+  'jira:issueContext': 'Issue context summary',
+  'jira:adminPage': 'Admin settings',
 };
 
 /** The Custom UI resources manifest.yml declares, with the module type that shows each. */
@@ -111,10 +114,15 @@ function demoContexts(
             fieldValue,
             renderContext: 'issue-view',
           }
-        : { type: r.module, project: projectRef };
-    // Jira shows the project settings page to project admins only; everything else to members.
+        : r.module === 'jira:adminPage'
+          ? { type: r.module }
+          : { type: r.module, project: projectRef };
+    // Jira shows the project settings page to project admins only and the admin page to Jira
+    // admins only (the demo admin is both); everything else to members.
     const accountId =
-      r.module === 'jira:projectSettingsPage' ? demo.users.admin : demo.users.member;
+      r.module === 'jira:projectSettingsPage' || r.module === 'jira:adminPage'
+        ? demo.users.admin
+        : demo.users.member;
     contexts[r.key] = { ...base, accountId, moduleKey: r.key, extension };
   }
   return contexts;
@@ -162,12 +170,28 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function indexPage(resources: readonly Resource[], projectKey: string): string {
+/** Issue-view modules: the preview opens them on a demo issue named by `?issue=`. */
+const ISSUE_MODULES: ReadonlySet<string> = new Set(['jira:issuePanel', 'jira:issueContext']);
+
+function indexPage(
+  resources: readonly Resource[],
+  projectKey: string,
+  demoIssues: ReadonlyArray<{ key: string; label: string }> = [],
+): string {
   const rows = resources
     .map((r) => {
       const built = existsSync(path.join(STATIC_DIR, r.dir, 'dist-preview', 'index.html'));
       const name = escapeHtml(`${r.title} (${r.module})`);
       const href = `/${encodeURIComponent(r.key)}/`;
+      if (built && ISSUE_MODULES.has(r.module)) {
+        const issues = demoIssues
+          .map((i) => {
+            const link = `${href}?issue=${encodeURIComponent(i.key)}`;
+            return `<li><a href="${link}">${escapeHtml(`${i.key}: ${i.label}`)}</a> · <a href="${link}&amp;theme=dark">dark</a></li>`;
+          })
+          .join('');
+        return `<li>${name}<ul>${issues}</ul></li>`;
+      }
       return built
         ? `<li><a href="${href}">${name}</a> · <a href="${href}?theme=dark">dark</a></li>`
         : `<li>${name}: not built (run <code>node static/build.mjs --preview</code>)</li>`;
@@ -199,18 +223,47 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   const demo = seedDemoProject(em, { now });
   const resources = previewResources();
   const contexts = demoContexts(em, resources, demo);
+  const demoIssues = [
+    { key: demo.keys.unscopedEnablerInSprint, label: 'enabler without a scoped outcome' },
+    { key: demo.keys.panel.validatingIdea, label: 'idea one interview short of validated' },
+    { key: demo.keys.panel.validatedIdea, label: 'validated idea, ready to promote' },
+    { key: demo.keys.overrunSpike, label: 'spike over its timebox' },
+    { key: demo.keys.panel.doneSpike, label: 'done spike without its learned note' },
+    { key: demo.keys.panel.deliveryFromValidated, label: 'story promoted from a validated idea' },
+    { key: demo.keys.panel.invalidatedIdea, label: 'invalidated idea' },
+  ];
+
+  /**
+   * The context of a resource. Issue-view resources get the demo issue the page names (or the
+   * first demo issue): only a key of an issue in the demo project is accepted, and everything
+   * else in the context is the server's own.
+   */
+  function contextFor(resourceKey: unknown, issueKey: unknown): DemoContext | undefined {
+    if (typeof resourceKey !== 'string') return undefined;
+    const base = contexts[resourceKey];
+    const resource = resources.find((r) => r.key === resourceKey);
+    if (!base || !resource || !ISSUE_MODULES.has(resource.module)) return base;
+    const key = typeof issueKey === 'string' && issueKey !== '' ? issueKey : demoIssues[0]?.key;
+    const issue = key === undefined ? undefined : em.findIssue(key);
+    if (!issue || issue.key !== key || issue.projectId !== demo.projectId) return undefined;
+    const type = em.issueTypes.get(issue.issueTypeId)?.name ?? '';
+    return {
+      ...base,
+      extension: { ...base.extension, issue: { id: issue.id, key: issue.key, type } },
+    };
+  }
   const resolvers = allResolvers();
 
   async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (body === undefined) return sendJson(res, 413, { message: 'request over 500 KB' });
-    let request: { resource?: unknown; functionKey?: unknown; payload?: unknown };
+    let request: { resource?: unknown; issue?: unknown; functionKey?: unknown; payload?: unknown };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
       return sendJson(res, 400, { message: 'body is not JSON' });
     }
-    const context = typeof request.resource === 'string' ? contexts[request.resource] : undefined;
+    const context = contextFor(request.resource, request.issue);
     if (!context) return sendJson(res, 404, { message: 'unknown resource' });
     const key = request.functionKey;
     const fn = isResolverKey(key) ? resolvers[key] : undefined;
@@ -241,12 +294,20 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     const pathname = decodeURIComponent(url.pathname);
     if (pathname === '/api/invoke' && req.method === 'POST') return invoke(req, res);
     if (pathname === '/api/context' && req.method === 'GET') {
-      const context = contexts[url.searchParams.get('resource') ?? ''];
+      const context = contextFor(
+        url.searchParams.get('resource') ?? '',
+        url.searchParams.get('issue'),
+      );
       return context ? sendJson(res, 200, context) : sendJson(res, 404, { message: 'unknown' });
     }
     if (req.method !== 'GET') return send(res, 405, 'method not allowed', 'text/plain');
     if (pathname === '/') {
-      return send(res, 200, indexPage(resources, demo.projectKey), 'text/html; charset=utf-8');
+      return send(
+        res,
+        200,
+        indexPage(resources, demo.projectKey, demoIssues),
+        'text/html; charset=utf-8',
+      );
     }
     const [first, ...rest] = pathname.split('/').filter(Boolean);
     if (first && rest.length === 0 && !pathname.endsWith('/')) {

@@ -7,7 +7,34 @@ import { z } from 'zod';
  * checked again (so cross-field rules hold for the effective configuration).
  */
 
-const count = (max: number) => z.number().int().min(0).max(max);
+/**
+ * A number in an allowed range. Every problem with it (not a number, a fraction where a whole
+ * number is needed, out of range) gets the same message naming the range, so a form can show it
+ * next to the field as it is.
+ */
+function inRange(min: number, max: number, kind: 'integer' | 'number' = 'integer') {
+  const message = `must be ${kind === 'integer' ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+  const base = z.number({ error: message });
+  return (kind === 'integer' ? base.int({ error: message }) : base)
+    .min(min, { error: message })
+    .max(max, { error: message });
+}
+
+const count = (max: number) => inRange(0, max);
+
+/** A list of names (issue types, placeholders): each trimmed, none empty. */
+function names(what: string, maxLength: number, maxItems: number, minItems = 0) {
+  const list = z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, { error: `must not contain an empty ${what}` })
+        .max(maxLength, { error: `each ${what} must be at most ${maxLength} characters` }),
+    )
+    .max(maxItems, { error: `must have at most ${maxItems} entries` });
+  return minItems > 0 ? list.min(minItems, { error: `must name at least one ${what}` }) : list;
+}
 
 export const DEFAULT_PLACEHOLDERS = [
   'tbd',
@@ -50,11 +77,11 @@ function section<T extends z.ZodRawShape>(fields: T, defaults: z.input<z.ZodObje
 const runway = section(
   {
     /** Below this many sprints of validated, ready work: build-trap warning. */
-    targetMinSprints: z.number().min(0).max(10),
+    targetMinSprints: inRange(0, 10, 'number'),
     /** The upper end of the healthy runway. */
-    targetMaxSprints: z.number().min(0).max(10),
+    targetMaxSprints: inRange(0, 10, 'number'),
     /** At or above this many sprints of runway discovery pauses (analysis paralysis). */
-    pauseAtSprints: z.number().min(1).max(12),
+    pauseAtSprints: inRange(1, 12, 'number'),
   },
   { targetMinSprints: 1, targetMaxSprints: 2, pauseAtSprints: 3 },
 );
@@ -72,9 +99,9 @@ const validation = section(
 const spike = section(
   {
     /** Timebox a spike gets when none is set. */
-    defaultTimeboxDays: z.number().int().min(1).max(10),
+    defaultTimeboxDays: inRange(1, 10),
     /** Longest timebox a spike may have. */
-    maxTimeboxDays: z.number().int().min(1).max(10),
+    maxTimeboxDays: inRange(1, 10),
   },
   { defaultTimeboxDays: 3, maxTimeboxDays: 3 },
 );
@@ -82,15 +109,15 @@ const spike = section(
 const capacity = section(
   {
     /** Share of the team's sprint capacity protected for discovery, in percent. */
-    discoveryTargetPercent: z.number().min(0).max(100),
+    discoveryTargetPercent: inRange(0, 100, 'number'),
   },
   { discoveryTargetPercent: 20 },
 );
 
 const scopedOutcome = section(
   {
-    minOutcomeLength: z.number().int().min(1).max(500),
-    placeholders: z.array(z.string().trim().min(1).max(60)).max(100),
+    minOutcomeLength: inRange(1, 500),
+    placeholders: names('placeholder', 60, 100),
     requireSuccessMeasure: z.boolean(),
     requireBound: z.boolean(),
   },
@@ -105,7 +132,7 @@ const scopedOutcome = section(
 const gate = section(
   {
     /** Issue type names (case-insensitive) the enabler gate applies to; other types pass. */
-    issueTypes: z.array(z.string().trim().min(1).max(255)).min(1).max(50),
+    issueTypes: names('issue type', 255, 50, 1),
   },
   { issueTypes: ['Enabler', 'Spike'] },
 );
@@ -113,7 +140,7 @@ const gate = section(
 const staleness = section(
   {
     /** A discovery item untouched for this many days counts as open-ended discovery. */
-    discoveryIdleDays: z.number().int().min(1).max(365),
+    discoveryIdleDays: inRange(1, 365),
   },
   { discoveryIdleDays: 14 },
 );
@@ -132,7 +159,7 @@ const tracks = section(
      * Issue type names that are on the discovery track when a project has no recorded mapping
      * (case-insensitive); every other type is delivery.
      */
-    discoveryTypeNames: z.array(z.string().trim().min(1).max(255)).min(1).max(50),
+    discoveryTypeNames: names('issue type', 255, 50, 1),
   },
   { discoveryTypeNames: ['Discovery', 'Spike', 'Enabler'] },
 );

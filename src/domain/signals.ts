@@ -1,5 +1,6 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
+import { spikeTimebox } from './item-checklist';
 import { checkScopedOutcome, type OutcomeProblem, type ValidationState } from './readiness';
 import type { ItemKind, ScopedOutcome, Track } from './track';
 
@@ -263,12 +264,20 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
   const overrunSpikes: OpenEndedSignal['overrunSpikes'] = [];
   for (const item of discovery) {
     if (item.kind !== 'spike' || item.statusCategory !== 'indeterminate') continue;
-    const started = item.statusCategoryChanged;
-    if (!started) continue;
-    const timeboxDays = item.scopedOutcome?.timeboxDays ?? config.spike.defaultTimeboxDays;
-    const daysUsed = differenceInCalendarDays(now, parseISO(started));
-    if (daysUsed > timeboxDays) {
-      overrunSpikes.push({ key: item.key, summary: item.summary, daysUsed, timeboxDays });
+    const timebox = spikeTimebox({
+      statusCategory: item.statusCategory,
+      statusCategoryChanged: item.statusCategoryChanged,
+      scopedOutcome: item.scopedOutcome,
+      rules: config.spike,
+      now,
+    });
+    if (timebox.overrun) {
+      overrunSpikes.push({
+        key: item.key,
+        summary: item.summary,
+        daysUsed: timebox.daysUsed,
+        timeboxDays: timebox.daysAllowed,
+      });
     }
   }
   const idleItems: OpenEndedSignal['idleItems'] = [];

@@ -1,10 +1,13 @@
 import Resolver from '@forge/resolver';
 import type { ResolverKey, Result } from '../shared/bridge-contract';
+import { enforcementResolvers } from './enforcement-resolvers';
 import { evidenceResolvers } from './evidence-resolvers';
+import { issuePanelResolvers } from './issue-panel-resolvers';
 import { projectResolvers } from './project-resolvers';
 import { promoteResolvers } from './promote-resolvers';
 import type { ResolverRequest } from './resolver-kit';
 import { setupResolvers } from './setup-resolvers';
+import { settingsResolvers } from './settings-resolvers';
 
 /**
  * Every resolver the Custom UI can invoke, by contract key. Each group lives beside its
@@ -17,8 +20,11 @@ export type ResolverGroup = Partial<
 export const RESOLVER_GROUPS: ResolverGroup[] = [
   setupResolvers,
   evidenceResolvers,
+  enforcementResolvers,
   promoteResolvers,
   projectResolvers,
+  issuePanelResolvers,
+  settingsResolvers,
 ];
 
 export function allResolvers(): ResolverGroup {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigOverrideSchema, ConfigSchema } from '../domain/config';
 
 /**
  * The contract between the Custom UI (static/) and the resolvers (src/resolvers/): resolver keys,
@@ -64,6 +65,23 @@ export const EvidenceInputSchema = z
  * or issue a resolver acts on comes from Forge's context, never from these payloads.
  */
 export const RESOLVER_PAYLOADS = {
+  /** Settings: global defaults (Jira admins) and the context project's overrides (its admins). */
+  'settings/global/get': z.object({}).strict(),
+  'settings/global/save': z
+    .object({
+      /** Every setting: a missing section takes the defaults, an unknown one is refused. */
+      settings: z
+        .looseObject({})
+        .transform((v): unknown => v)
+        .pipe(ConfigSchema),
+      /** The version the edit was based on (0 when nothing was saved yet). */
+      expectedVersion: z.number().int().min(0),
+    })
+    .strict(),
+  'settings/project/get': z.object({}).strict(),
+  'settings/project/save': z
+    .object({ override: ConfigOverrideSchema, expectedVersion: z.number().int().min(0) })
+    .strict(),
   /** The project page: both tracks and the signals, for the context project. */
   'project/overview': z.object({}).strict(),
   'setup/status': z.object({}).strict(),
@@ -97,6 +115,36 @@ export const RESOLVER_PAYLOADS = {
       path: ['reason'],
       message: 'is required when the idea is invalidated',
     }),
+  /** Enforcement (project admins): waivers for one item, and the audit log of the context project. */
+  'waiver/grant': z
+    .object({
+      issueKey: z
+        .string()
+        .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, 'must be an issue key like "DT-12"'),
+      reason: z.string().trim().min(1, 'is required').max(1000),
+      /** Last day the waiver holds (yyyy-mm-dd), at most 90 days ahead. */
+      expiresOn: IsoDate,
+    })
+    .strict(),
+  'waiver/revoke': z
+    .object({
+      issueKey: z
+        .string()
+        .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, 'must be an issue key like "DT-12"'),
+    })
+    .strict(),
+  'waiver/list': z.object({}).strict(),
+  'audit/list': z
+    .object({
+      cursor: z
+        .string()
+        .regex(/^\d{1,12}$/)
+        .optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+    })
+    .strict(),
+  /** What a validator configuration screen pre-fills: settings and the Scoped outcome field id. */
+  'validator/config-defaults': z.object({}).strict(),
   'promote/run': z
     .object({
       items: z
@@ -111,6 +159,20 @@ export const RESOLVER_PAYLOADS = {
         .min(1)
         .max(20),
     })
+    .strict(),
+  /** The issue panel: track, readiness checklist, evidence, timebox and feasibility of the issue. */
+  'issue/readiness': z.object({}).strict(),
+  /** Flag (or unflag) a discovery item as technically novel: it then needs engineering's sign-off. */
+  'issue/feasibility/flag': z.object({ novel: z.boolean() }).strict(),
+  'issue/feasibility/sign-off': z
+    .object({
+      verdict: z.enum(['feasible', 'not-feasible', 'needs-spike']),
+      note: z.string().trim().min(1, 'is required').max(2000),
+    })
+    .strict(),
+  /** The "what we learned / decision" note that closes a spike. */
+  'issue/spike/learned': z
+    .object({ note: z.string().trim().min(1, 'is required').max(4000) })
     .strict(),
 } as const;
 

@@ -4,7 +4,9 @@ import { checkScopedOutcome, describeOutcomeProblem } from '../domain/readiness'
 import { typeIsIn } from '../domain/track';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { ISSUE_KEY, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
-import { loadDecisionContext } from '../storage/config-store';
+import { readEnforcementContext } from '../storage/enforcement-store';
+import { assessReadiness } from '../domain/sprint-readiness';
+import { blockOrWaive, actorOf } from './validator-audit';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
@@ -40,14 +42,16 @@ function cannotCheck(key: string, why: string): ValidatorResult {
   );
 }
 
-/** The handler Forge invokes: `(payload, context)`; the context carries nothing we need. */
-export function enablerGate(args: unknown, _context?: unknown): Promise<ValidatorResult> {
-  return checkEnablerGate(args, VALIDATOR_RETRY);
+/** The handler Forge invokes: `(payload, context)`; the context may name the user. */
+export function enablerGate(args: unknown, context?: unknown): Promise<ValidatorResult> {
+  return checkEnablerGate(args, VALIDATOR_RETRY, actorOf(context));
 }
 
 export async function checkEnablerGate(
   args: unknown,
   retry: RetryPolicy,
+  actor?: string,
+  now: Date = new Date(),
 ): Promise<ValidatorResult> {
   const parsed = ValidatorArgsSchema.safeParse(args);
   if (!parsed.success) {
@@ -68,7 +72,7 @@ export async function checkEnablerGate(
   try {
     const projectKey = ISSUE_KEY.test(key) ? key.slice(0, key.lastIndexOf('-')) : undefined;
     if (!projectKey) return cannotCheck(key, 'The issue key has no project part.');
-    let context = await loadDecisionContext(projectKey);
+    let context = await readEnforcementContext(projectKey);
     const jira = jiraAsApp(retry);
     const field = await scopedOutcomeFieldId(context.fields, jira);
     const found = await jira.getIssue(key, ['issuetype', 'project', field.id]);
@@ -79,7 +83,7 @@ export async function checkEnablerGate(
     }
     if (fields.data.project.key !== projectKey) {
       // The issue moved or its project was re-keyed: use that project's settings.
-      context = await loadDecisionContext(fields.data.project.key);
+      context = await readEnforcementContext(fields.data.project.key);
     }
     const gatedTypes = rule.value.issueTypes ?? context.config.gate.issueTypes;
     const typeName = fields.data.issuetype.name;
@@ -98,14 +102,44 @@ export async function checkEnablerGate(
       );
     }
     const outcome = reading.kind === 'present' ? reading.value : undefined;
-    const check = checkScopedOutcome(outcome, context.config.scopedOutcome);
-    if (check.ready) return allow();
-    const fixes = check.problems.map(describeOutcomeProblem);
-    const lead =
-      reading.kind === 'empty'
-        ? `${found.key} (${typeName}) has no scoped outcome yet`
-        : `${found.key} (${typeName}) has an incomplete scoped outcome`;
-    return refuse(`${lead}, so it cannot enter a sprint. To fix: ${fixes.join('; ')}.`);
+    const checks = rule.value.checks ?? ['scoped-outcome'];
+    const block = {
+      context,
+      issue: { id: found.id, key: found.key },
+      actor,
+      now,
+      source: 'validator:enabler-gate',
+    };
+    if (checks.includes('scoped-outcome')) {
+      const check = checkScopedOutcome(outcome, context.config.scopedOutcome);
+      if (!check.ready) {
+        const fixes = check.problems.map(describeOutcomeProblem);
+        const lead =
+          reading.kind === 'empty'
+            ? `${found.key} (${typeName}) has no scoped outcome yet`
+            : `${found.key} (${typeName}) has an incomplete scoped outcome`;
+        return blockOrWaive(
+          { ...block, rule: 'scoped-outcome', missing: fixes },
+          refuse(`${lead}, so it cannot enter a sprint. To fix: ${fixes.join('; ')}.`),
+        );
+      }
+    }
+    if (checks.includes('spike-timebox')) {
+      const verdict = assessReadiness(
+        { typeName, track: 'discovery', scopedOutcome: outcome, evidence: undefined },
+        context.config,
+        { checks: ['spike-timebox'], issueTypes: gatedTypes },
+      );
+      if (!verdict.ready) {
+        return blockOrWaive(
+          { ...block, rule: verdict.rule, missing: verdict.missing },
+          refuse(
+            `${found.key} (${typeName}) cannot enter a sprint without a bounded timebox. To fix: ${verdict.missing.join('; ')}.`,
+          ),
+        );
+      }
+    }
+    return allow();
   } catch (error) {
     return cannotCheck(key, reasonFor(error));
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { READINESS_CHECKS } from '../domain/sprint-readiness';
 import { IssueIdOrKeySchema } from '../jira/jira-gateway';
 
 /**
@@ -47,6 +48,20 @@ export const ValidatorArgsSchema = z
 export const RuleConfigurationSchema = z
   .object({
     issueTypes: z.array(z.string().trim().min(1).max(255)).min(1).max(50).optional(),
+    /** Which checks apply (the configuration screen's tick boxes); each validator's own by default. */
+    checks: z.array(z.enum(READINESS_CHECKS)).min(1).max(3).optional(),
+    // The expression validator cannot call the app, so its screen saves what it needs here: the
+    // Scoped outcome field's id and the thresholds of the settings at the time. Function
+    // validators read the live settings and ignore these.
+    fieldId: z
+      .string()
+      .regex(/^customfield_\d+$/)
+      .optional(),
+    minOutcomeLength: z.number().int().min(1).max(500).optional(),
+    placeholders: z.array(z.string().max(60)).max(100).optional(),
+    requireSuccessMeasure: z.boolean().optional(),
+    requireBound: z.boolean().optional(),
+    maxTimeboxDays: z.number().int().min(1).max(365).optional(),
   })
   .strict();
 

@@ -7,8 +7,9 @@
 import fs from 'fs';
 import path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildPreview, startPreviewServer, type PreviewServer } from '../../dev/preview/server';
+import { startPreviewServer, type PreviewServer } from '../../dev/preview/server';
 import type { ProjectOverview } from '../../src/shared/project-overview';
+import { buildPreviewOnce } from './preview-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -50,7 +51,8 @@ beforeAll(async () => {
         'Never download browsers with playwright.',
     );
   }
-  const buildMs = await buildPreview();
+  // Once per jest run: another browser test file may be serving the build.
+  const buildMs = await buildPreviewOnce();
   console.log(`preview build: ${buildMs} ms`);
   server = await startPreviewServer({ port: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -51,6 +51,39 @@ describe('configuration schema', () => {
     });
   });
 
+  it.each([
+    [{ spike: { defaultTimeboxDays: 4, maxTimeboxDays: 3 } }, 'spike.defaultTimeboxDays'],
+    [{ spike: { maxTimeboxDays: 11 } }, 'spike.maxTimeboxDays'],
+    [{ runway: { targetMinSprints: 3, targetMaxSprints: 2 } }, 'runway.targetMinSprints'],
+    [{ runway: { targetMaxSprints: 3.5, pauseAtSprints: 3 } }, 'runway.pauseAtSprints'],
+  ])('enforces the cross-field and timebox rules: %j names %s', (input, where) => {
+    const result = ConfigSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.map((i) => i.path.join('.'))).toContain(where);
+  });
+
+  it('accepts a timebox of 1 to 10 days and a default equal to the longest', () => {
+    expect(
+      ConfigSchema.parse({ spike: { defaultTimeboxDays: 1, maxTimeboxDays: 1 } }).spike,
+    ).toEqual({ defaultTimeboxDays: 1, maxTimeboxDays: 1 });
+    expect(
+      ConfigSchema.parse({ spike: { defaultTimeboxDays: 10, maxTimeboxDays: 10 } }).spike,
+    ).toEqual({ defaultTimeboxDays: 10, maxTimeboxDays: 10 });
+  });
+
+  it.each([
+    [{ validation: { minInterviews: 25 } }, 'must be a whole number from 0 to 20'],
+    [{ validation: { minInterviews: 2.5 } }, 'must be a whole number from 0 to 20'],
+    [{ validation: { minInterviews: '3' } }, 'must be a whole number from 0 to 20'],
+    [{ runway: { pauseAtSprints: 13 } }, 'must be a number from 1 to 12'],
+    [{ staleness: { discoveryIdleDays: 0 } }, 'must be a whole number from 1 to 365'],
+    [{ tracks: { discoveryTypeNames: [] } }, 'must name at least one issue type'],
+  ])('says the allowed range in its message: %j', (input, message) => {
+    const result = ConfigSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.map((i) => i.message)).toEqual([message]);
+  });
+
   it('merges a project override over the global values, section by section', () => {
     const global = ConfigSchema.parse({ validation: { minInterviews: 4 } });
     const merged = effectiveConfig(

@@ -58,9 +58,13 @@ const resources = declaredResources();
 describe('Custom UI build', () => {
   it('manifest.yml declares the Custom UI resources', () => {
     expect(resources.map((r) => r.key).sort()).toEqual([
+      'admin-settings',
+      'issue-context',
+      'issue-panel',
       'project-page',
       'project-settings',
       'scoped-outcome-edit',
+      'validator-config',
     ]);
   });
 

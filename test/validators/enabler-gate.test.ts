@@ -110,7 +110,7 @@ describe('enabler gate validator', () => {
     await expect(enablerGate(transitionArgs(enabler.key))).resolves.toEqual({ result: true });
   });
 
-  it('makes one Jira call and one storage read per decision', async () => {
+  it('makes one Jira call and one storage read per decision (and records a refusal)', async () => {
     const issue = addEnabler();
     ctx.em.resetCalls();
     await enablerGate(transitionArgs(issue.key));
@@ -121,7 +121,8 @@ describe('enabler gate validator', () => {
       `fields=issuetype%2Cproject%2C${site.scopedOutcome.id}`,
     );
     expect(ctx.em.kvs.reads()).toBe(1);
-    expect(ctx.em.kvs.writes()).toBe(0);
+    // The refusal is recorded in the audit log: the entry's create and the log's head.
+    expect(ctx.em.kvs.writes()).toBe(2);
   });
 
   it('finds its field once when the id is not yet known, then remembers it', async () => {

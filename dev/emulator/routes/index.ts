@@ -4,6 +4,7 @@ import { issueWriteRoutes } from './issue-writes';
 import { permissionRoutes } from './permissions';
 import { searchRoutes } from './search';
 import { agileRoutes } from './agile';
+import { enforcementRoutes } from './enforcement';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
 export const ROUTE_GROUPS: RouteGroup[] = [
@@ -12,4 +13,5 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   issueWriteRoutes,
   searchRoutes,
   agileRoutes,
+  enforcementRoutes,
 ];

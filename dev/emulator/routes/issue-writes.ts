@@ -74,6 +74,32 @@ export class IssueLinkSite {
     return link;
   }
 
+  /**
+   * The `issuelinks` field of an issue as GET issue returns it: each link names the other
+   * issue, as `inwardIssue` when this issue is the outward one and `outwardIssue` otherwise.
+   */
+  beanLinks(em: JiraEmulator, issue: EmIssue): Array<Record<string, unknown>> {
+    const linked = (other: EmIssue) => {
+      const bean = em.issueBean(other, ['summary', 'status', 'issuetype']);
+      return { id: other.id, key: other.key, self: bean['self'], fields: bean['fields'] };
+    };
+    const out: Array<Record<string, unknown>> = [];
+    for (const l of this.links) {
+      const type = this.types.get(l.typeId);
+      if (!type || (l.inwardIssueId !== issue.id && l.outwardIssueId !== issue.id)) continue;
+      const isOutward = l.outwardIssueId === issue.id;
+      const other = em.issues.get(isOutward ? l.inwardIssueId : l.outwardIssueId);
+      if (!other) continue;
+      out.push({
+        id: l.id,
+        self: `${em.baseUrl}/rest/api/3/issueLink/${l.id}`,
+        type: { ...type, self: `${em.baseUrl}/rest/api/3/issueLinkType/${type.id}` },
+        [isOutward ? 'inwardIssue' : 'outwardIssue']: linked(other),
+      });
+    }
+    return out;
+  }
+
   /** Links touching an issue, as "<outward key> <outward description> <inward key>". */
   describe(em: JiraEmulator, issueIdOrKey: string): string[] {
     const issue = em.findIssue(issueIdOrKey);

@@ -1,13 +1,29 @@
+import { Box, Stack } from '@atlaskit/primitives';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
+import '@ui/page.css';
+import { ProjectOverrides, type ProjectOverridesApi } from './ProjectOverrides';
 import { SetupPanel, type SetupApi } from './SetupPanel';
 
-/** The project settings page (`jira:projectSettingsPage`): for now, setting up Dual Track. */
-const api: SetupApi = {
+/**
+ * The project settings page (`jira:projectSettingsPage`): setting up Dual Track, then this
+ * project's overrides of the global settings.
+ */
+const setupApi: SetupApi = {
   status: () => callResolver('setup/status', {}),
   run: (payload) => callResolver('setup/run', payload),
 };
 
-mount(<SetupPanel api={api} />).catch((error: unknown) =>
-  console.error('Dual Track: the settings page failed to start', error),
-);
+const overridesApi: ProjectOverridesApi = {
+  get: () => callResolver('settings/project/get', {}),
+  save: (payload) => callResolver('settings/project/save', payload),
+};
+
+mount(
+  <Box as="main" padding="space.300" backgroundColor="elevation.surface">
+    <Stack space="space.500">
+      <SetupPanel api={setupApi} />
+      <ProjectOverrides api={overridesApi} />
+    </Stack>
+  </Box>,
+).catch((error: unknown) => console.error('Dual Track: the settings page failed to start', error));

@@ -1,0 +1,239 @@
+import { differenceInCalendarDays, parseISO } from 'date-fns';
+import type { Config } from './config';
+import {
+  checkScopedOutcome,
+  describeOutcomeProblem,
+  describeShortfall,
+  type EvidenceShortfall,
+  type OutcomePart,
+  type ValidationState,
+} from './readiness';
+import type { StatusCategory } from './signals';
+import { typeIsIn, type ItemKind, type ScopedOutcome, type Track } from './track';
+
+/**
+ * The readiness checklist of one item: every rule that applies to it, each passed or failed with
+ * the fix in plain words. Pure: the caller passes what it read and `now`. The rules themselves are
+ * the ones in readiness.ts (the enabler gate's scoped outcome, the validation threshold); this
+ * file only says which apply to which item and adds the item-level ones (spike timebox and close
+ * note, feasibility sign-off, where a delivery item came from).
+ */
+
+export type CheckId =
+  | 'outcome'
+  | 'successMeasure'
+  | 'bound'
+  | 'validated'
+  | 'feasibility'
+  | 'timebox'
+  | 'learned'
+  | 'origin';
+
+export interface ChecklistItem {
+  id: CheckId;
+  label: string;
+  passed: boolean;
+  /** What to do to pass, in plain words; absent when passed. */
+  fix?: string | undefined;
+  /** False for advice that does not hold the item back (e.g. a delivery item's origin). */
+  required: boolean;
+}
+
+export type FeasibilityVerdict = 'feasible' | 'not-feasible' | 'needs-spike';
+
+export interface FeasibilityReview {
+  novel: boolean;
+  signOff?: { by: string; at: string; verdict: FeasibilityVerdict; note: string } | undefined;
+}
+
+export interface SpikeTimebox {
+  /** When the spike entered an in-progress status; undefined while it has not started. */
+  startedAt: string | undefined;
+  daysUsed: number;
+  daysAllowed: number;
+  /** Where the allowance comes from. */
+  source: 'scoped-outcome' | 'default';
+  overrun: boolean;
+}
+
+/**
+ * A spike's timebox: it starts when the spike enters an in-progress status (Jira's
+ * statuscategorychangedate while the category is "indeterminate") and allows the scoped
+ * outcome's timebox, or the configured default. Days are calendar days, as the project page
+ * counts them.
+ */
+export function spikeTimebox(args: {
+  statusCategory: StatusCategory;
+  statusCategoryChanged: string | undefined;
+  scopedOutcome: ScopedOutcome | undefined;
+  rules: Config['spike'];
+  now: Date;
+}): SpikeTimebox {
+  const own = args.scopedOutcome?.timeboxDays;
+  const daysAllowed = typeof own === 'number' ? own : args.rules.defaultTimeboxDays;
+  const source = typeof own === 'number' ? 'scoped-outcome' : 'default';
+  const started = args.statusCategory === 'indeterminate' ? args.statusCategoryChanged : undefined;
+  if (!started) return { startedAt: undefined, daysUsed: 0, daysAllowed, source, overrun: false };
+  const daysUsed = Math.max(0, differenceInCalendarDays(args.now, parseISO(started)));
+  return { startedAt: started, daysUsed, daysAllowed, source, overrun: daysUsed > daysAllowed };
+}
+
+export interface ChecklistInput {
+  kind: ItemKind;
+  track: Track;
+  issueType: string;
+  statusCategory: StatusCategory;
+  scopedOutcome: ScopedOutcome | undefined;
+  /** Ideas: the validation state and what is still missing. */
+  validation?:
+    | { state: ValidationState; shortfalls: readonly EvidenceShortfall[]; reason?: string }
+    | undefined;
+  feasibility: FeasibilityReview | undefined;
+  timebox: SpikeTimebox | undefined;
+  learnedNote: boolean;
+  /** Delivery items: the validated discovery items they are linked from. */
+  origin?: { validated: readonly string[]; linkedDiscovery: readonly string[] } | undefined;
+  config: Config;
+}
+
+export interface Checklist {
+  items: ChecklistItem[];
+  /** Every required check passed. */
+  ready: boolean;
+}
+
+const OUTCOME_LABELS: Record<OutcomePart, string> = {
+  outcome: 'Outcome statement',
+  successMeasure: 'Success measure',
+  bound: 'Timebox or target date',
+};
+
+const FIX_SUFFIX: Record<OutcomePart, string> = {
+  outcome: ' in the Scoped outcome field',
+  successMeasure: ' to the Scoped outcome field',
+  bound: ' in the Scoped outcome field',
+};
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const VERDICT_TEXT: Record<FeasibilityVerdict, string> = {
+  feasible: 'feasible',
+  'not-feasible': 'not feasible',
+  'needs-spike': 'needs a spike first',
+};
+
+/** Whether the enabler gate (and so this checklist) asks this item for a scoped outcome. */
+export function needsScopedOutcome(input: Pick<ChecklistInput, 'kind' | 'issueType' | 'config'>) {
+  return (
+    input.kind === 'enabler' ||
+    input.kind === 'spike' ||
+    typeIsIn(input.issueType, input.config.gate.issueTypes)
+  );
+}
+
+export function buildChecklist(input: ChecklistInput): Checklist {
+  const items: ChecklistItem[] = [];
+  const { config } = input;
+
+  if (needsScopedOutcome(input)) {
+    const check = checkScopedOutcome(input.scopedOutcome, config.scopedOutcome);
+    const parts: OutcomePart[] = ['outcome'];
+    if (config.scopedOutcome.requireSuccessMeasure) parts.push('successMeasure');
+    if (config.scopedOutcome.requireBound) parts.push('bound');
+    for (const part of parts) {
+      const problem = check.problems.find((p) => p.part === part);
+      items.push({
+        id: part,
+        label: OUTCOME_LABELS[part],
+        passed: problem === undefined,
+        fix: problem
+          ? capitalise(describeOutcomeProblem(problem)) +
+            (problem.problem === 'absent' ? FIX_SUFFIX[part] : '')
+          : undefined,
+        required: true,
+      });
+    }
+  }
+
+  if (input.kind === 'idea' && input.validation) {
+    const v = input.validation;
+    items.push({
+      id: 'validated',
+      label: 'Validated by evidence',
+      passed: v.state === 'validated',
+      fix:
+        v.state === 'validated'
+          ? undefined
+          : v.state === 'invalidated'
+            ? `Decided invalidated${v.reason ? ` (${v.reason})` : ''}: do not build it, or take the decision back`
+            : `Record more evidence: ${v.shortfalls.map(describeShortfall).join(', ')}`,
+      required: true,
+    });
+  }
+
+  if (input.track === 'discovery' && input.feasibility?.novel) {
+    const signOff = input.feasibility.signOff;
+    items.push({
+      id: 'feasibility',
+      label: 'Feasibility signed off by engineering',
+      passed: signOff?.verdict === 'feasible',
+      fix: !signOff
+        ? 'Ask the lead engineer to review feasibility and sign off (it is flagged technically novel)'
+        : signOff.verdict === 'feasible'
+          ? undefined
+          : `Engineering found it ${VERDICT_TEXT[signOff.verdict]}: ${
+              signOff.verdict === 'needs-spike'
+                ? 'run a spike, then ask for a new sign-off'
+                : 'rethink the approach, then ask for a new sign-off'
+            }`,
+      required: true,
+    });
+  }
+
+  if (input.kind === 'spike') {
+    const t = input.timebox;
+    if (t && t.startedAt !== undefined) {
+      items.push({
+        id: 'timebox',
+        label: `Within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,
+        passed: !t.overrun,
+        fix: t.overrun
+          ? `Over its timebox by ${t.daysUsed - t.daysAllowed} ${t.daysUsed - t.daysAllowed === 1 ? 'day' : 'days'}: wrap up, record what was learned and close it, or agree a new timebox`
+          : undefined,
+        required: true,
+      });
+    }
+    if (input.statusCategory === 'done') {
+      items.push({
+        id: 'learned',
+        label: 'What we learned / decision recorded',
+        passed: input.learnedNote,
+        fix: input.learnedNote
+          ? undefined
+          : 'Record what the spike learned and the decision it led to',
+        required: true,
+      });
+    }
+  }
+
+  if (input.track === 'delivery' && input.origin) {
+    const { validated, linkedDiscovery } = input.origin;
+    items.push({
+      id: 'origin',
+      label:
+        validated.length > 0
+          ? `Comes from validated discovery (${validated.join(', ')})`
+          : 'Comes from validated discovery',
+      passed: validated.length > 0,
+      fix:
+        validated.length > 0
+          ? undefined
+          : linkedDiscovery.length > 0
+            ? `Linked discovery (${linkedDiscovery.join(', ')}) is not validated yet`
+            : 'Not linked to a validated discovery item: promote the idea it implements, or link it',
+      required: false,
+    });
+  }
+
+  return { items, ready: items.every((i) => i.passed || !i.required) };
+}

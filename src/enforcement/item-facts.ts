@@ -1,0 +1,296 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import type { Config } from '../domain/config';
+import type { ItemFacts } from '../domain/sprint-readiness';
+import { trackOfTypeName, type Track } from '../domain/track';
+import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
+import {
+  saveEnforcementFields,
+  type EnforcementContext,
+  type EnforcementFields,
+} from '../storage/enforcement-store';
+import type { TrackMapping } from '../storage/track-mapping-store';
+import { APP_FIELDS, isAppField } from '../track/app-fields';
+import { trackOfType } from '../track/track-marker';
+import { readScopedOutcome } from '../track/scoped-outcome-field';
+
+/**
+ * Reading an item the way enforcement needs it, fresh from Jira, in one call: its type,
+ * project, sprints (with their states), scoped outcome, discovery evidence and track.
+ */
+
+/** `schema.custom` of Jira Software's Sprint field. */
+export const SPRINT_FIELD_CUSTOM = 'com.pyxis.greenhopper.jira:gh-sprint';
+/** Jira's "Flagged" field is a multi-checkbox custom field with the option "Impediment". */
+export const FLAGGED_FIELD_NAME = 'Flagged';
+const MULTI_CHECKBOX_CUSTOM = 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes';
+
+export class UnknownSprintFieldError extends Error {
+  constructor() {
+    super("This site has no Sprint field (Jira Software's gh-sprint custom field).");
+    this.name = 'UnknownSprintFieldError';
+  }
+}
+
+export interface EnforcementFieldIds {
+  sprint: string;
+  scopedOutcome: string | undefined;
+  discoveryEvidence: string | undefined;
+  track: string | undefined;
+  /** Jira's Flagged field; null when the site has none (the label is used instead). */
+  flagged: string | null;
+}
+
+/**
+ * The site's field ids. Remembered ids are used as they are; when the Sprint or Scoped outcome
+ * id is unknown, or the Flagged field was never looked for, Jira's field list is read once and
+ * what it names is remembered.
+ */
+export async function enforcementFieldIds(
+  context: Pick<EnforcementContext, 'fields' | 'enforcementFields'>,
+  jira: JiraGateway,
+): Promise<EnforcementFieldIds> {
+  const known = context.fields;
+  if (known.sprint && known.scopedOutcome && context.enforcementFields) {
+    return {
+      sprint: known.sprint,
+      scopedOutcome: known.scopedOutcome,
+      discoveryEvidence: known.discoveryEvidence,
+      track: known.track,
+      flagged: context.enforcementFields.flagged,
+    };
+  }
+  const fields = await jira.listFields();
+  const customId = (id: string | undefined) =>
+    id !== undefined && /^customfield_\d+$/.test(id) ? id : undefined;
+  const find = (test: (custom: string | undefined, name: string) => boolean) =>
+    customId(fields.find((f) => test(f.schema?.custom, f.name))?.id);
+  const found: JiraFieldIds = {
+    ...known,
+    sprint: known.sprint ?? find((c) => c === SPRINT_FIELD_CUSTOM),
+    scopedOutcome: known.scopedOutcome ?? find((c) => isAppField(c, APP_FIELDS.scopedOutcome)),
+    discoveryEvidence:
+      known.discoveryEvidence ?? find((c) => isAppField(c, APP_FIELDS.discoveryEvidence)),
+    track: known.track ?? find((c) => isAppField(c, APP_FIELDS.track)),
+  };
+  const flagged: EnforcementFields = {
+    flagged: find((c, name) => name === FLAGGED_FIELD_NAME && c === MULTI_CHECKBOX_CUSTOM) ?? null,
+  };
+  await saveJiraFieldIds(
+    Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined)),
+  );
+  await saveEnforcementFields(flagged);
+  if (!found.sprint) throw new UnknownSprintFieldError();
+  return {
+    sprint: found.sprint,
+    scopedOutcome: found.scopedOutcome,
+    discoveryEvidence: found.discoveryEvidence,
+    track: found.track,
+    flagged: flagged.flagged,
+  };
+}
+
+export function fieldList(ids: EnforcementFieldIds): string[] {
+  return [
+    'summary',
+    'issuetype',
+    'project',
+    ids.sprint,
+    ...[ids.scopedOutcome, ids.discoveryEvidence, ids.track].filter(
+      (f): f is string => f !== undefined,
+    ),
+  ];
+}
+
+const SprintValueSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string().optional(),
+    state: z.string().optional(),
+    boardId: z.number().int().optional(),
+  })
+  .passthrough();
+
+export interface SprintRef {
+  id: number;
+  name: string;
+  state: string;
+}
+
+const EvidenceValueSchema = z
+  .object({
+    interviews: z.number().optional(),
+    usabilityTests: z.number().optional(),
+    prototypeReviews: z.number().optional(),
+    conciergeTests: z.number().optional(),
+    experiments: z.number().optional(),
+    state: z.string().nullish(),
+  })
+  .passthrough();
+
+const IssueBasicsSchema = z
+  .object({
+    summary: z.string().nullish(),
+    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+    project: z.object({ id: z.string(), key: z.string() }).passthrough(),
+  })
+  .passthrough();
+
+export interface Item {
+  id: string;
+  key: string;
+  summary: string;
+  projectId: string;
+  projectKey: string;
+  typeId: string;
+  typeName: string;
+  /** Sprints that are not closed (active or future), as Jira's openSprints() counts them. */
+  openSprints: SprintRef[];
+  /** The Track field's value, when the field was read and is set. */
+  trackField: Track | undefined;
+  facts: Omit<ItemFacts, 'track'>;
+}
+
+export class ItemShapeError extends Error {
+  constructor(key: string, detail: string) {
+    super(`Jira returned ${key} without ${detail}`);
+    this.name = 'ItemShapeError';
+  }
+}
+
+/** Turns an issue as Jira returned it (GET issue, or a sprint's issue list) into an Item. */
+export function itemOf(issue: RawIssue, ids: EnforcementFieldIds): Item {
+  const basics = IssueBasicsSchema.safeParse(issue.fields);
+  if (!basics.success) throw new ItemShapeError(issue.key, 'its issue type and project');
+  const rawSprints = issue.fields[ids.sprint];
+  const sprints = z.array(SprintValueSchema).safeParse(rawSprints ?? []);
+  const openSprints = (sprints.success ? sprints.data : [])
+    .filter((s) => s.state !== 'closed')
+    .map((s) => ({ id: s.id, name: s.name ?? `Sprint ${s.id}`, state: s.state ?? 'active' }));
+
+  const reading = ids.scopedOutcome
+    ? readScopedOutcome(issue.fields, ids.scopedOutcome)
+    : undefined;
+  const scopedOutcome =
+    reading?.kind === 'present'
+      ? reading.value
+      : reading?.kind === 'unreadable'
+        ? ('unreadable' as const)
+        : undefined;
+
+  const evidenceRaw = ids.discoveryEvidence ? issue.fields[ids.discoveryEvidence] : undefined;
+  const evidenceParsed = EvidenceValueSchema.safeParse(
+    typeof evidenceRaw === 'string' ? safeJson(evidenceRaw) : evidenceRaw,
+  );
+  const evidence =
+    evidenceRaw !== undefined && evidenceRaw !== null && evidenceParsed.success
+      ? {
+          counts: {
+            interview: evidenceParsed.data.interviews ?? 0,
+            'usability-test': evidenceParsed.data.usabilityTests ?? 0,
+            'prototype-review': evidenceParsed.data.prototypeReviews ?? 0,
+            'concierge-test': evidenceParsed.data.conciergeTests ?? 0,
+            experiment: evidenceParsed.data.experiments ?? 0,
+          },
+          invalidated: evidenceParsed.data.state === 'invalidated',
+        }
+      : undefined;
+
+  const trackRaw = ids.track ? issue.fields[ids.track] : undefined;
+  return {
+    id: issue.id,
+    key: issue.key,
+    summary: basics.data.summary ?? '',
+    projectId: basics.data.project.id,
+    projectKey: basics.data.project.key,
+    typeId: basics.data.issuetype.id,
+    typeName: basics.data.issuetype.name,
+    openSprints,
+    trackField: trackRaw === 'discovery' || trackRaw === 'delivery' ? trackRaw : undefined,
+    facts: { typeName: basics.data.issuetype.name, scopedOutcome, evidence },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The item's track: the project's mapping, else the Track field, else the type's name. */
+export function trackOfItem(item: Item, mapping: TrackMapping | undefined, config: Config): Track {
+  if (mapping) return trackOfType(mapping, item.typeId);
+  return item.trackField ?? trackOfTypeName(item.typeName, config.tracks.discoveryTypeNames);
+}
+
+/** One issue, fresh, as the app (one Jira call). */
+export async function readItem(
+  jiraAsApp: JiraGateway,
+  issueIdOrKey: string,
+  ids: EnforcementFieldIds,
+): Promise<Item> {
+  return itemOf(await jiraAsApp.getIssue(issueIdOrKey, fieldList(ids)), ids);
+}
+
+const SprintPageSchema = z
+  .object({
+    issues: z
+      .array(
+        z
+          .object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()) })
+          .passthrough(),
+      )
+      .optional(),
+    startAt: z.number().optional(),
+    maxResults: z.number().optional(),
+    total: z.number().optional(),
+  })
+  .passthrough();
+
+/** Largest page the Agile API returns. */
+export const SPRINT_PAGE = 50;
+/** Items one sprint-start check reads at most (10 pages). */
+export const SPRINT_SCAN_LIMIT = 500;
+
+/** The sprint's issues with the fields enforcement reads, page by page. */
+export async function readSprintItems(
+  jiraAsApp: JiraGateway,
+  sprintId: number,
+  ids: EnforcementFieldIds,
+): Promise<{ items: Item[]; calls: number; skipped: string[] }> {
+  const items: Item[] = [];
+  const skipped: string[] = [];
+  let calls = 0;
+  for (let startAt = 0; startAt < SPRINT_SCAN_LIMIT; startAt += SPRINT_PAGE) {
+    const page = await jiraAsApp.request(
+      SprintPageSchema,
+      route`/rest/agile/1.0/sprint/${sprintId}/issue?startAt=${startAt}&maxResults=${SPRINT_PAGE}&fields=${fieldList(ids).join(',')}`,
+    );
+    calls += 1;
+    const issues = page.issues ?? [];
+    for (const issue of issues) {
+      try {
+        items.push(itemOf(issue, ids));
+      } catch (error) {
+        skipped.push(`${issue.key}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const total = page.total ?? startAt + issues.length;
+    if (issues.length === 0 || startAt + issues.length >= total) break;
+  }
+  return { items, calls, skipped };
+}
+
+const SprintSchema = z
+  .object({ id: z.number(), state: z.string(), name: z.string() })
+  .passthrough();
+
+export async function readSprint(
+  jiraAsApp: JiraGateway,
+  sprintId: number,
+): Promise<z.infer<typeof SprintSchema>> {
+  return jiraAsApp.request(SprintSchema, route`/rest/agile/1.0/sprint/${sprintId}`);
+}

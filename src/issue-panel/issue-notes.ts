@@ -1,0 +1,75 @@
+import type { FeasibilityVerdict } from '../domain/item-checklist';
+import {
+  readFeasibility,
+  saveFeasibility,
+  saveSpikeNote,
+  type FeasibilityRecord,
+  type SpikeNote,
+} from '../storage/issue-notes-store';
+
+/**
+ * The issue panel's own records: the feasibility review of a technically novel discovery item
+ * and the note that closes a spike. The resolvers check Edit issues before calling these.
+ */
+
+export interface Author {
+  accountId: string;
+  now: Date;
+}
+
+export type NoteAnswer<T> =
+  { ok: true; value: T } | { ok: false; code: 'conflict'; message: string };
+
+/** Flags (or unflags) an item as technically novel; an earlier sign-off is kept. */
+export async function flagNovel(
+  issueId: string,
+  novel: boolean,
+  author: Author,
+): Promise<FeasibilityRecord> {
+  const current = await readFeasibility(issueId);
+  const record: FeasibilityRecord = {
+    novel,
+    ...(current?.signOff ? { signOff: current.signOff } : {}),
+    updatedBy: author.accountId,
+    updatedAt: author.now.toISOString(),
+  };
+  await saveFeasibility(issueId, record);
+  return record;
+}
+
+/** Records engineering's verdict; only on an item flagged technically novel. */
+export async function signOffFeasibility(
+  issueId: string,
+  verdict: FeasibilityVerdict,
+  note: string,
+  author: Author,
+): Promise<NoteAnswer<FeasibilityRecord>> {
+  const current = await readFeasibility(issueId);
+  if (!current?.novel) {
+    return {
+      ok: false,
+      code: 'conflict',
+      message:
+        'This item is not flagged technically novel, so it needs no feasibility sign-off. Flag it first if engineering should review it.',
+    };
+  }
+  const at = author.now.toISOString();
+  const record: FeasibilityRecord = {
+    novel: true,
+    signOff: { by: author.accountId, at, verdict, note },
+    updatedBy: author.accountId,
+    updatedAt: at,
+  };
+  await saveFeasibility(issueId, record);
+  return { ok: true, value: record };
+}
+
+export async function recordSpikeNote(
+  issueId: string,
+  note: string,
+  author: Author,
+): Promise<SpikeNote> {
+  const value: SpikeNote = { note, by: author.accountId, at: author.now.toISOString() };
+  await saveSpikeNote(issueId, value);
+  return value;
+}

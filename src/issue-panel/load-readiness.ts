@@ -1,0 +1,359 @@
+import { z } from 'zod';
+import type { Config } from '../domain/config';
+import { buildChecklist, spikeTimebox, type ChecklistItem } from '../domain/item-checklist';
+import { describeShortfall } from '../domain/readiness';
+import type { StatusCategory } from '../domain/signals';
+import type { ItemKind, Track } from '../domain/track';
+import { countEvidence, newestFirst, validationOf } from '../evidence/evidence-log';
+import type { JiraGateway } from '../jira/jira-gateway';
+import { myPermissions, type PermissionKey } from '../jira/permissions';
+import { isoOf, kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
+import type { IssueEvidence, IssueReadiness, LinkedItem } from '../shared/issue-readiness';
+import { loadDecisionContext } from '../storage/config-store';
+import { readEvidence, type StoredEvidence } from '../storage/evidence-store';
+import { readIssueNotes } from '../storage/issue-notes-store';
+import { readTrackMapping } from '../storage/track-mapping-store';
+import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
+import { readScopedOutcome } from '../track/scoped-outcome-field';
+
+/**
+ * Everything the issue panel shows for one issue, as the calling user:
+ *
+ *   GET /rest/api/3/mypermissions?issueKey=...   Browse (else nothing), Edit, Create, Link
+ *   GET /rest/api/3/issue/{key}?fields=summary,issuetype,status,statuscategorychangedate,
+ *       issuelinks,<scoped outcome field>
+ *   (GET /rest/api/3/field once per site, while the Scoped outcome field id is not remembered)
+ *
+ * Storage: settings with field ids (read beside the permission check: no user data), then the
+ * track mapping, the evidence log and the issue's notes in parallel; for a delivery item, one
+ * evidence read per linked discovery item (at most MAX_LINKED).
+ */
+
+export const PANEL_PERMISSIONS: readonly PermissionKey[] = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'CREATE_ISSUES',
+  'LINK_ISSUES',
+];
+
+/** Linked discovery items whose validation a delivery item's panel looks up. */
+export const MAX_LINKED = 10;
+
+export class NoBrowseError extends Error {
+  constructor() {
+    super('You need the Browse projects permission on this issue to see it.');
+    this.name = 'NoBrowseError';
+  }
+}
+
+const LinkedIssueSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    fields: z
+      .object({
+        summary: z.string().optional(),
+        issuetype: z.object({ id: z.string(), name: z.string() }).passthrough().optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+const IssueLinkSchema = z
+  .object({
+    type: z
+      .object({
+        name: z.string().optional(),
+        inward: z.string().optional(),
+        outward: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
+    inwardIssue: LinkedIssueSchema.optional(),
+    outwardIssue: LinkedIssueSchema.optional(),
+  })
+  .passthrough();
+
+const PanelFieldsSchema = z
+  .object({
+    summary: z.string(),
+    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+    status: z
+      .object({
+        name: z.string(),
+        statusCategory: z
+          .object({ key: z.enum(['new', 'indeterminate', 'done', 'undefined']) })
+          .passthrough(),
+      })
+      .passthrough(),
+    statuscategorychangedate: z.string().nullish(),
+    issuelinks: z.array(IssueLinkSchema).nullish(),
+  })
+  .passthrough();
+
+type IssueLink = z.infer<typeof IssueLinkSchema>;
+type LinkedIssue = z.infer<typeof LinkedIssueSchema>;
+
+const norm = (text: string | undefined) => text?.trim().toLowerCase() ?? '';
+
+/**
+ * Promote links the new delivery item as the outward issue ("DT-5 implements DT-1"); a Relates
+ * link reads the same both ways. So a delivery item comes from the discovery items on the other
+ * end of an implements-style link it is the outward issue of, or of any Relates link.
+ */
+function originOf(link: IssueLink): LinkedIssue | undefined {
+  const relates = norm(link.type?.name) === 'relates';
+  if (link.inwardIssue) {
+    const implementsType =
+      norm(link.type?.name) === 'implements' || norm(link.type?.outward) === 'implements';
+    return implementsType || relates ? link.inwardIssue : undefined;
+  }
+  return relates ? link.outwardIssue : undefined;
+}
+
+/** The delivery items promoted from an idea: the mirror of originOf. */
+function promotedOf(link: IssueLink): LinkedIssue | undefined {
+  const relates = norm(link.type?.name) === 'relates';
+  if (link.outwardIssue) {
+    const implementsType =
+      norm(link.type?.name) === 'implements' || norm(link.type?.inward) === 'is implemented by';
+    return implementsType || relates ? link.outwardIssue : undefined;
+  }
+  return relates ? link.inwardIssue : undefined;
+}
+
+function trackOfLinked(linked: LinkedIssue, tracks: TrackResolver): Track | undefined {
+  const type = linked.fields?.issuetype;
+  return type ? tracks.trackOf(type.id, type.name) : undefined;
+}
+
+function evidenceView(stored: StoredEvidence, rules: Config['validation']): IssueEvidence {
+  const { counting } = countEvidence(stored.content.entries);
+  const validation = validationOf(stored.content, rules);
+  const progress = [
+    { type: 'interview' as const, have: counting.interview, need: rules.minInterviews },
+    {
+      type: 'usability-test' as const,
+      have: counting['usability-test'],
+      need: rules.minUsabilityTests,
+    },
+  ]
+    .filter((p) => p.need > 0)
+    .map((p) => ({ ...p, text: describeShortfall(p) }));
+  return {
+    state: validation.state,
+    progress,
+    summary: progress.map((p) => p.text).join(', '),
+    entries: newestFirst(stored.content.entries).map((e) => ({
+      id: e.id,
+      type: e.type,
+      date: e.date,
+      summary: e.summary,
+      ...(e.link === undefined ? {} : { link: e.link }),
+      positive: e.positive,
+      recordedBy: e.recordedBy,
+      recordedAt: e.recordedAt,
+    })),
+    invalidated: validation.invalidated,
+  };
+}
+
+function headlineOf(
+  kind: ItemKind,
+  statusCategory: StatusCategory,
+  checks: readonly ChecklistItem[],
+  evidence: IssueEvidence | null,
+): string {
+  const failing = checks.filter((c) => c.required && !c.passed);
+  const required = checks.filter((c) => c.required).length;
+  const failed = `${failing.length} of ${required} ${required === 1 ? 'check fails' : 'checks fail'}`;
+  switch (kind) {
+    case 'idea':
+      if (evidence?.state === 'invalidated') return 'Invalidated: this idea should not be built.';
+      if (failing.length === 0) return 'Validated: ready to promote to delivery.';
+      return evidence?.state === 'validated'
+        ? `Validated, but not ready to promote: ${failed}.`
+        : `Not validated yet: ${evidence?.summary ?? 'no evidence recorded'}.`;
+    case 'spike':
+      if (statusCategory === 'done') {
+        return failing.length === 0
+          ? 'Done, with what was learned recorded.'
+          : `Done, but not closed properly: ${failed}.`;
+      }
+      return failing.length === 0
+        ? 'Scoped and within its timebox.'
+        : `Needs attention: ${failed}.`;
+    case 'enabler':
+      return failing.length === 0
+        ? 'Ready for a sprint: the scoped outcome is complete.'
+        : `Not ready for a sprint: ${failed}.`;
+    case 'delivery': {
+      if (required === 0 && checks.length === 0) return 'Delivery item.';
+      if (failing.length > 0) return `Not ready for a sprint: ${failed}.`;
+      const origin = checks.find((c) => c.id === 'origin');
+      return origin?.passed
+        ? 'Delivery item built from validated discovery.'
+        : 'Delivery item with no validated discovery behind it.';
+    }
+  }
+}
+
+export interface LoadReadinessInput {
+  jira: JiraGateway;
+  issue: { id: string; key: string };
+  projectKey: string;
+  now: Date;
+}
+
+export async function loadIssueReadiness(input: LoadReadinessInput): Promise<IssueReadiness> {
+  const { jira, issue, projectKey, now } = input;
+  const [held, decision] = await Promise.all([
+    myPermissions(jira, { kind: 'issue', issueKey: issue.key }, PANEL_PERMISSIONS),
+    loadDecisionContext(projectKey),
+  ]);
+  if (!held.has('BROWSE_PROJECTS')) throw new NoBrowseError();
+  const config = decision.config;
+  const notes: string[] = [];
+
+  let outcomeFieldId: string | undefined;
+  try {
+    outcomeFieldId = (await scopedOutcomeFieldId(decision.fields, jira)).id;
+  } catch (error) {
+    if (!(error instanceof AppFieldMissingError)) throw error;
+    notes.push(
+      'The app’s Scoped outcome field is not on this Jira site, so no scoped outcome can be read. Reinstalling or upgrading Dual Track registers it.',
+    );
+  }
+  const fields = [
+    'summary',
+    'issuetype',
+    'status',
+    'statuscategorychangedate',
+    'issuelinks',
+    ...(outcomeFieldId ? [outcomeFieldId] : []),
+  ];
+  const [raw, mapping, stored, issueNotes] = await Promise.all([
+    jira.getIssue(issue.key, fields),
+    readTrackMapping(projectKey),
+    readEvidence(issue.id),
+    readIssueNotes(issue.id),
+  ]);
+  const core = PanelFieldsSchema.parse(raw.fields);
+  const tracks = trackResolver(mapping, config.tracks.discoveryTypeNames);
+  const track = tracks.trackOf(core.issuetype.id, core.issuetype.name);
+  const kind = kindOf(core.issuetype.name, track);
+  const category = core.status.statusCategory.key;
+  const statusCategory: StatusCategory = category === 'undefined' ? 'new' : category;
+  const reading = outcomeFieldId
+    ? readScopedOutcome(raw.fields, outcomeFieldId)
+    : { kind: 'empty' as const };
+  if (reading.kind === 'unreadable') {
+    notes.push(`The Scoped outcome field could not be read (${reading.detail}).`);
+  }
+  const scopedOutcome = reading.kind === 'present' ? reading.value : undefined;
+
+  const evidence = kind === 'idea' ? evidenceView(stored, config.validation) : null;
+  if (evidence && stored.summaryStale) notes.push(stored.summaryStale.reason);
+  const timebox =
+    kind === 'spike'
+      ? spikeTimebox({
+          statusCategory,
+          statusCategoryChanged: core.statuscategorychangedate
+            ? isoOf(core.statuscategorychangedate)
+            : undefined,
+          scopedOutcome,
+          rules: config.spike,
+          now,
+        })
+      : null;
+
+  const links = core.issuelinks ?? [];
+  let origin: LinkedItem[] | null = null;
+  let promotedTo: LinkedItem[] | null = null;
+  if (track === 'delivery') {
+    const discovery = links
+      .map(originOf)
+      .filter((l): l is LinkedIssue => l !== undefined && trackOfLinked(l, tracks) === 'discovery')
+      .slice(0, MAX_LINKED);
+    const logs = await Promise.all(discovery.map((l) => readEvidence(l.id)));
+    origin = discovery.map((l, i) => ({
+      key: l.key,
+      summary: l.fields?.summary ?? '',
+      validated:
+        logs[i] !== undefined &&
+        validationOf(logs[i].content, config.validation).state === 'validated',
+    }));
+  } else if (kind === 'idea') {
+    promotedTo = links
+      .map(promotedOf)
+      .filter((l): l is LinkedIssue => l !== undefined && trackOfLinked(l, tracks) === 'delivery')
+      .map((l) => ({ key: l.key, summary: l.fields?.summary ?? '', validated: false }));
+  }
+
+  const feasibility =
+    track === 'discovery'
+      ? {
+          novel: issueNotes.feasibility?.novel ?? false,
+          signOff: issueNotes.feasibility?.signOff ?? null,
+        }
+      : null;
+  const checklist = buildChecklist({
+    kind,
+    track,
+    issueType: core.issuetype.name,
+    statusCategory,
+    scopedOutcome,
+    validation: evidence
+      ? {
+          state: evidence.state,
+          shortfalls: evidence.progress.filter((p) => p.have < p.need),
+          ...(evidence.invalidated ? { reason: evidence.invalidated.reason } : {}),
+        }
+      : undefined,
+    feasibility: feasibility
+      ? { ...feasibility, signOff: feasibility.signOff ?? undefined }
+      : undefined,
+    timebox: timebox ?? undefined,
+    learnedNote: issueNotes.spikeNote !== undefined,
+    origin: origin
+      ? {
+          validated: origin.filter((o) => o.validated).map((o) => o.key),
+          linkedDiscovery: origin.map((o) => o.key),
+        }
+      : undefined,
+    config,
+  });
+  if (tracks.guessed) {
+    notes.push(
+      'Dual Track is not set up for this project yet, so the track is guessed from the issue type name. A project admin can run setup in the project settings.',
+    );
+  }
+
+  return {
+    issue: {
+      id: raw.id,
+      key: raw.key,
+      summary: core.summary,
+      issueType: core.issuetype.name,
+      status: core.status.name,
+    },
+    statusCategory,
+    track,
+    kind,
+    trackGuessed: tracks.guessed,
+    ready: checklist.ready,
+    headline: headlineOf(kind, statusCategory, checklist.items, evidence),
+    checks: checklist.items,
+    scopedOutcome: scopedOutcome ?? null,
+    evidence,
+    timebox,
+    feasibility,
+    learned: kind === 'spike' ? (issueNotes.spikeNote ?? null) : null,
+    origin,
+    promotedTo,
+    canEdit: held.has('EDIT_ISSUES'),
+    canPromote: held.has('CREATE_ISSUES') && held.has('LINK_ISSUES'),
+    notes,
+  };
+}

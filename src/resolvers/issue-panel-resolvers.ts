@@ -1,0 +1,56 @@
+import { flagNovel, recordSpikeNote, signOffFeasibility } from '../issue-panel/issue-notes';
+import { loadIssueReadiness, NoBrowseError } from '../issue-panel/load-readiness';
+import { projectKeyOf } from './evidence-resolvers';
+import type { ResolverGroup } from './index';
+import { fail, issueOf, resolver, type Caller, type Requirement } from './resolver-kit';
+
+/**
+ * The issue panel and the issue context summary, for the issue they run on (Forge's context,
+ * never the payload). Reading needs Browse projects (a user without it gets nothing: Jira answers
+ * 404, so `not-found`); the answer says whether the user may edit, computed from the same
+ * permission check, so the UI can hide what it would refuse. Writes need Edit issues.
+ */
+
+const canEdit: Requirement = {
+  context: (caller) => ({ kind: 'issue', issueKey: issueOf(caller).key }),
+  permissions: ['BROWSE_PROJECTS', 'EDIT_ISSUES'],
+  because: 'You need the Edit issues permission on this issue to change it.',
+};
+
+const author = (caller: Caller) => ({ accountId: caller.accountId, now: caller.now });
+
+export const issuePanelResolvers: ResolverGroup = {
+  'issue/readiness': resolver('issue/readiness', [], async (caller) => {
+    const issue = issueOf(caller);
+    try {
+      return await loadIssueReadiness({
+        jira: caller.jira,
+        issue,
+        projectKey: projectKeyOf(caller, issue),
+        now: caller.now,
+      });
+    } catch (error) {
+      if (error instanceof NoBrowseError) return fail('forbidden', error.message);
+      throw error;
+    }
+  }),
+  'issue/feasibility/flag': resolver('issue/feasibility/flag', [canEdit], (caller, payload) =>
+    flagNovel(issueOf(caller).id, payload.novel, author(caller)),
+  ),
+  'issue/feasibility/sign-off': resolver(
+    'issue/feasibility/sign-off',
+    [canEdit],
+    async (caller, payload) => {
+      const answer = await signOffFeasibility(
+        issueOf(caller).id,
+        payload.verdict,
+        payload.note,
+        author(caller),
+      );
+      return answer.ok ? answer.value : fail(answer.code, answer.message);
+    },
+  ),
+  'issue/spike/learned': resolver('issue/spike/learned', [canEdit], (caller, payload) =>
+    recordSpikeNote(issueOf(caller).id, payload.note, author(caller)),
+  ),
+};

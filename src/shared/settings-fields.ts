@@ -1,0 +1,258 @@
+import type { SettingValue } from '../domain/config-changes';
+
+/**
+ * Every setting the settings screens show: where it lives in the configuration (`section.key`),
+ * what a person calls it, and what it accepts. The ranges repeat those of the configuration
+ * schema (src/domain/config.ts) for the helper text; test/settings/settings-fields.test.ts keeps
+ * the two in step and checks that every setting of the schema is listed here.
+ */
+
+export type SettingSection =
+  | 'runway'
+  | 'validation'
+  | 'spike'
+  | 'capacity'
+  | 'scopedOutcome'
+  | 'gate'
+  | 'staleness'
+  | 'guard'
+  | 'tracks';
+
+interface FieldBase {
+  path: `${SettingSection}.${string}`;
+  label: string;
+  help: string;
+}
+
+export type SettingField = FieldBase &
+  (
+    | { kind: 'integer' | 'number'; min: number; max: number; unit: string; step?: number }
+    | { kind: 'boolean' }
+    | { kind: 'list'; item: string; minItems: number }
+    | { kind: 'choice'; options: ReadonlyArray<{ value: string; label: string }> }
+  );
+
+export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
+  runway: 'Runway',
+  validation: 'Evidence to call an idea validated',
+  spike: 'Spike timebox',
+  capacity: 'Discovery capacity',
+  scopedOutcome: 'Scoped outcome requirements',
+  gate: 'Enabler gate',
+  staleness: 'Staleness',
+  guard: 'Sprint guard',
+  tracks: 'Type-to-track mapping defaults',
+};
+
+export const SETTING_SECTIONS: readonly SettingSection[] = [
+  'runway',
+  'validation',
+  'spike',
+  'capacity',
+  'scopedOutcome',
+  'gate',
+  'staleness',
+  'guard',
+  'tracks',
+];
+
+export const SETTING_FIELDS: readonly SettingField[] = [
+  {
+    path: 'runway.targetMinSprints',
+    label: 'Runway target, lower end',
+    help: 'Less validated, ready work than this is a build-trap warning.',
+    kind: 'number',
+    min: 0,
+    max: 10,
+    step: 0.5,
+    unit: 'sprints',
+  },
+  {
+    path: 'runway.targetMaxSprints',
+    label: 'Runway target, upper end',
+    help: 'The upper end of a healthy runway.',
+    kind: 'number',
+    min: 0,
+    max: 10,
+    step: 0.5,
+    unit: 'sprints',
+  },
+  {
+    path: 'runway.pauseAtSprints',
+    label: 'Pause discovery at',
+    help: 'At or above this runway discovery is running too far ahead. Must be above the upper target.',
+    kind: 'number',
+    min: 1,
+    max: 12,
+    step: 0.5,
+    unit: 'sprints',
+  },
+  {
+    path: 'validation.minInterviews',
+    label: 'Interviews needed',
+    help: 'Interviews confirming the problem before an idea counts as validated.',
+    kind: 'integer',
+    min: 0,
+    max: 20,
+    unit: 'interviews',
+  },
+  {
+    path: 'validation.minUsabilityTests',
+    label: 'Usability tests needed',
+    help: 'Usability tests passed without help before an idea counts as validated.',
+    kind: 'integer',
+    min: 0,
+    max: 20,
+    unit: 'tests',
+  },
+  {
+    path: 'spike.defaultTimeboxDays',
+    label: 'Default spike timebox',
+    help: 'The timebox a spike gets when its scoped outcome sets none. At most the longest timebox.',
+    kind: 'integer',
+    min: 1,
+    max: 10,
+    unit: 'days',
+  },
+  {
+    path: 'spike.maxTimeboxDays',
+    label: 'Longest spike timebox',
+    help: 'The longest timebox a spike may have.',
+    kind: 'integer',
+    min: 1,
+    max: 10,
+    unit: 'days',
+  },
+  {
+    path: 'capacity.discoveryTargetPercent',
+    label: 'Discovery capacity target',
+    help: 'Share of the sprint protected for discovery work.',
+    kind: 'number',
+    min: 0,
+    max: 100,
+    unit: '%',
+  },
+  {
+    path: 'scopedOutcome.minOutcomeLength',
+    label: 'Shortest outcome statement',
+    help: 'An outcome statement shorter than this is not a scoped outcome.',
+    kind: 'integer',
+    min: 1,
+    max: 500,
+    unit: 'characters',
+  },
+  {
+    path: 'scopedOutcome.placeholders',
+    label: 'Placeholder words',
+    help: 'An outcome or success measure that is only one of these does not count.',
+    kind: 'list',
+    item: 'placeholder',
+    minItems: 0,
+  },
+  {
+    path: 'scopedOutcome.requireSuccessMeasure',
+    label: 'Require a success measure',
+    help: 'A scoped outcome must say how success is measured.',
+    kind: 'boolean',
+  },
+  {
+    path: 'scopedOutcome.requireBound',
+    label: 'Require a timebox or target date',
+    help: 'A scoped outcome must be bounded by a timebox in days or a target date.',
+    kind: 'boolean',
+  },
+  {
+    path: 'gate.issueTypes',
+    label: 'Issue types the gate checks',
+    help: 'Items of these types need a complete scoped outcome before they enter a sprint.',
+    kind: 'list',
+    item: 'issue type',
+    minItems: 1,
+  },
+  {
+    path: 'staleness.discoveryIdleDays',
+    label: 'Discovery item idle after',
+    help: 'A discovery item untouched this long counts as open-ended discovery.',
+    kind: 'integer',
+    min: 1,
+    max: 365,
+    unit: 'days',
+  },
+  {
+    path: 'guard.policy',
+    label: 'When an item that is not ready enters a sprint',
+    help: 'What the sprint guard does about it.',
+    kind: 'choice',
+    options: [
+      { value: 'move-back', label: 'Move it back to the backlog and say why' },
+      { value: 'flag-only', label: 'Leave it in the sprint and flag it' },
+    ],
+  },
+  {
+    path: 'tracks.discoveryTypeNames',
+    label: 'Discovery issue types',
+    help: 'Issue types on the discovery track in a project without a recorded mapping; every other type is delivery.',
+    kind: 'list',
+    item: 'issue type',
+    minItems: 1,
+  },
+];
+
+export function settingField(path: string): SettingField | undefined {
+  return SETTING_FIELDS.find((f) => f.path === path);
+}
+
+/** What the field accepts, for its helper text. */
+export function allowedText(field: SettingField): string {
+  switch (field.kind) {
+    case 'integer':
+      return `Allowed: whole numbers ${field.min}–${field.max}.`;
+    case 'number':
+      return `Allowed: ${field.min}–${field.max}.`;
+    case 'list':
+      return field.minItems > 0
+        ? `Separate with commas; at least one ${field.item}.`
+        : 'Separate with commas; may be empty.';
+    case 'boolean':
+    case 'choice':
+      return '';
+  }
+}
+
+/** A stored value as a person reads it: "3 sprints", "Yes", "Enabler, Spike". */
+export function formatSetting(field: SettingField | undefined, value: SettingValue | null): string {
+  if (value === null) return 'not set';
+  if (!field) return Array.isArray(value) ? value.join(', ') : String(value);
+  switch (field.kind) {
+    case 'integer':
+    case 'number':
+      if (field.unit === '%') return `${String(value)}%`;
+      return `${String(value)} ${value === 1 ? field.unit.replace(/s$/, '') : field.unit}`;
+    case 'boolean':
+      return value === true ? 'Yes' : 'No';
+    case 'list':
+      return Array.isArray(value)
+        ? value.length > 0
+          ? value.join(', ')
+          : '(none)'
+        : String(value);
+    case 'choice':
+      return field.options.find((o) => o.value === value)?.label ?? String(value);
+  }
+}
+
+/** The value at `section.key` in a configuration or an override; undefined when it is not set. */
+export function settingAt(settings: unknown, path: string): SettingValue | undefined {
+  const [section = '', key = ''] = path.split('.');
+  const container: unknown = isRecord(settings) ? settings[section] : undefined;
+  const value: unknown = isRecord(container) ? container[key] : undefined;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
+    return value;
+  }
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
+  return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ConfigOverrideSchema, ConfigSchema } from '../domain/config';
+
+/**
+ * What the `settings/*` resolvers answer, as schemas: the resolvers build these shapes, the
+ * settings screens parse them (the answer of a resolver is untyped on the way through the bridge).
+ * A `conflict` error carries the current view in `details.current`; an `invalid-input` error
+ * carries `details.fields: [{ path, message }]` with payload paths (`settings.runway.pauseAtSprints`).
+ */
+
+const SettingValueSchema = z.union([z.number(), z.boolean(), z.string(), z.array(z.string())]);
+
+export const SettingChangeSchema = z
+  .object({
+    path: z.string(),
+    from: SettingValueSchema.nullable(),
+    to: SettingValueSchema.nullable(),
+  })
+  .strict();
+
+export const SettingsRevisionSchema = z
+  .object({
+    version: z.number().int().min(1),
+    /** ISO timestamp of the save. */
+    at: z.string(),
+    /** Account id of the person who saved. */
+    by: z.string(),
+    byYou: z.boolean(),
+    /** Old → new per changed setting; a project override's `null` means "inherited". */
+    changes: z.array(SettingChangeSchema),
+  })
+  .strict();
+
+export const GlobalSettingsViewSchema = z
+  .object({
+    /** 0 while nothing was ever saved (the defaults apply). */
+    version: z.number().int().min(0),
+    settings: ConfigSchema,
+    defaults: ConfigSchema,
+    history: z.array(SettingsRevisionSchema),
+  })
+  .strict();
+
+export const ProjectSettingsViewSchema = z
+  .object({
+    project: z.object({ id: z.string(), key: z.string() }).strict(),
+    version: z.number().int().min(0),
+    /** Only what this project sets; everything else is inherited from `inherited`. */
+    override: ConfigOverrideSchema,
+    /** The global settings the project inherits. */
+    inherited: ConfigSchema,
+    history: z.array(SettingsRevisionSchema),
+  })
+  .strict();
+
+export type SettingsRevision = z.infer<typeof SettingsRevisionSchema>;
+export type GlobalSettingsView = z.infer<typeof GlobalSettingsViewSchema>;
+export type ProjectSettingsView = z.infer<typeof ProjectSettingsViewSchema>;
+
+export const FieldIssuesSchema = z
+  .object({ fields: z.array(z.object({ path: z.string(), message: z.string() })) })
+  .passthrough();
+
+export const ConflictDetailsSchema = z.object({ current: z.unknown() }).passthrough();

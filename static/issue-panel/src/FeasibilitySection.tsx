@@ -1,0 +1,144 @@
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import type { IssueReadiness } from '@contract/issue-readiness';
+import type { FeasibilityVerdict } from '@domain/item-checklist';
+import { useId, useState } from 'react';
+import { useAction } from './actions';
+
+/**
+ * Feasibility review: a discovery item flagged technically novel needs engineering's sign-off
+ * (who, when, verdict), so engineers are in discovery early.
+ */
+
+const VERDICTS: Record<
+  FeasibilityVerdict,
+  { label: string; appearance: 'success' | 'removed' | 'moved' }
+> = {
+  feasible: { label: 'Feasible', appearance: 'success' },
+  'not-feasible': { label: 'Not feasible', appearance: 'removed' },
+  'needs-spike': { label: 'Needs a spike first', appearance: 'moved' },
+};
+
+export function FeasibilitySection(props: {
+  readiness: IssueReadiness;
+  reload: () => Promise<void>;
+}) {
+  const feasibility = props.readiness.feasibility;
+  const canEdit = props.readiness.canEdit;
+  const action = useAction(props.reload);
+  const [verdict, setVerdict] = useState<FeasibilityVerdict>('feasible');
+  const [note, setNote] = useState('');
+  const [signing, setSigning] = useState(false);
+  const id = useId();
+  if (!feasibility) return null;
+  const signOff = feasibility.signOff;
+
+  return (
+    <Stack space="space.150" testId="feasibility">
+      <Heading size="small" as="h2">
+        Feasibility
+      </Heading>
+      <label>
+        <input
+          type="checkbox"
+          className="dt-check"
+          checked={feasibility.novel}
+          disabled={!canEdit || action.busy}
+          onChange={(e) => void action.run('issue/feasibility/flag', { novel: e.target.checked })}
+        />{' '}
+        Technically novel: engineering must sign off feasibility
+      </label>
+      {action.error && (
+        <SectionMessage appearance="error" title="That did not work">
+          <Text as="p">{action.error}</Text>
+        </SectionMessage>
+      )}
+      {feasibility.novel && signOff && (
+        <Stack space="space.050" testId="sign-off">
+          <Inline space="space.100" alignBlock="center">
+            <Lozenge appearance={VERDICTS[signOff.verdict].appearance} isBold>
+              {VERDICTS[signOff.verdict].label}
+            </Lozenge>
+            <Text color="color.text.subtle">
+              signed off {signOff.at.slice(0, 10)} by {signOff.by}
+            </Text>
+          </Inline>
+          <Text as="p">{signOff.note}</Text>
+        </Stack>
+      )}
+      {feasibility.novel && !signOff && (
+        <Text as="p" color="color.text.subtle">
+          Not signed off yet.
+        </Text>
+      )}
+      {feasibility.novel && canEdit && !signing && (
+        <Inline>
+          <Button onClick={() => setSigning(true)}>
+            {signOff ? 'Sign off again' : 'Sign off feasibility'}
+          </Button>
+        </Inline>
+      )}
+      {feasibility.novel && canEdit && signing && (
+        <form
+          aria-label="Feasibility sign-off"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action
+              .run('issue/feasibility/sign-off', { verdict, note: note.trim() })
+              .then((r) => {
+                if (r.ok) {
+                  setSigning(false);
+                  setNote('');
+                }
+              });
+          }}
+        >
+          <Stack space="space.100">
+            <div>
+              <label className="dt-label" htmlFor={`${id}-verdict`}>
+                Verdict
+              </label>
+              <select
+                id={`${id}-verdict`}
+                className="dt-input"
+                value={verdict}
+                onChange={(e) => setVerdict(e.target.value as FeasibilityVerdict)}
+              >
+                {(Object.keys(VERDICTS) as FeasibilityVerdict[]).map((v) => (
+                  <option key={v} value={v}>
+                    {VERDICTS[v].label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label className="dt-label" htmlFor={`${id}-note`}>
+                Note
+              </label>
+              <textarea
+                id={`${id}-note`}
+                className="dt-input"
+                rows={2}
+                required
+                maxLength={2000}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+              />
+            </div>
+            <Inline space="space.100">
+              <Button type="submit" appearance="primary" isDisabled={action.busy}>
+                Sign off
+              </Button>
+              <Button appearance="subtle" onClick={() => setSigning(false)}>
+                Cancel
+              </Button>
+            </Inline>
+          </Stack>
+        </form>
+      )}
+    </Stack>
+  );
+}

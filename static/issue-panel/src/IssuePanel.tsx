@@ -1,0 +1,273 @@
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import type { BridgeError } from '@contract/bridge-contract';
+import type { IssueReadiness, LinkedItem } from '@contract/issue-readiness';
+import { useIssueReadiness } from '@ui/issue-readiness-client';
+import { useState } from 'react';
+import { useAction } from './actions';
+import { Checklist } from './Checklist';
+import { EvidenceLog } from './EvidenceLog';
+import { FeasibilitySection } from './FeasibilitySection';
+import { SpikeSection } from './SpikeSection';
+
+/** How the panel reaches Jira beyond its resolvers: opening another issue. */
+export interface IssuePanelApi {
+  open: (issueKey: string) => void;
+}
+
+const KIND_LABELS = {
+  idea: 'Idea',
+  spike: 'Spike',
+  enabler: 'Enabler',
+  delivery: 'Delivery item',
+} as const;
+
+const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
+  forbidden: 'You cannot see this issue',
+  'not-found': 'You cannot see this issue',
+  unauthenticated: 'Log in to Jira again',
+  'rate-limited': 'Jira is busy: try again in a minute',
+};
+
+const sectionStyles = xcss({
+  borderColor: 'color.border',
+  borderStyle: 'solid',
+  borderWidth: 'border.width',
+  borderRadius: 'radius.large',
+  padding: 'space.200',
+});
+
+function Section(props: { children: React.ReactNode; testId: string }) {
+  return (
+    <Box as="section" xcss={sectionStyles} testId={props.testId}>
+      {props.children}
+    </Box>
+  );
+}
+
+function IssueLinks(props: {
+  items: readonly LinkedItem[];
+  onOpen: (key: string) => void;
+  showValidation: boolean;
+}) {
+  return (
+    <ul className="dt-list">
+      {props.items.map((item) => (
+        <li key={item.key}>
+          <Inline space="space.100" alignBlock="center" shouldWrap>
+            <Button appearance="subtle" spacing="compact" onClick={() => props.onOpen(item.key)}>
+              {item.key}
+            </Button>
+            <Text>{item.summary}</Text>
+            {props.showValidation && (
+              <Lozenge appearance={item.validated ? 'success' : 'default'}>
+                {item.validated ? 'Validated' : 'Not validated'}
+              </Lozenge>
+            )}
+          </Inline>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Promote(props: {
+  readiness: IssueReadiness;
+  reload: () => Promise<void>;
+  onOpen: (key: string) => void;
+}) {
+  const action = useAction(props.reload);
+  const [created, setCreated] = useState<{ keys: string[]; message: string } | null>(null);
+  const { readiness } = props;
+  const promote = async () => {
+    const result = await action.run('promote/run', {
+      items: [{ summary: readiness.issue.summary.slice(0, 255) }],
+    });
+    if (!result.ok) return;
+    const data = result.data as { created?: Array<{ key: string }>; message?: string };
+    setCreated({
+      keys: (data.created ?? []).map((c) => c.key),
+      message: data.message ?? '',
+    });
+  };
+  return (
+    <Stack space="space.100" testId="promote">
+      {readiness.canPromote ? (
+        <Inline>
+          <Button appearance="primary" isDisabled={action.busy} onClick={() => void promote()}>
+            Promote to delivery
+          </Button>
+        </Inline>
+      ) : (
+        <Text as="p" color="color.text.subtle">
+          Promoting needs the Create issues and Link issues permissions in this project.
+        </Text>
+      )}
+      {action.error && (
+        <SectionMessage appearance="error" title="Not promoted">
+          <Text as="p">{action.error}</Text>
+        </SectionMessage>
+      )}
+      {created && (
+        <SectionMessage appearance="success" title="Promoted to delivery">
+          <Stack space="space.050">
+            <Text as="p" testId="promote-result">
+              {created.message}
+            </Text>
+            <Inline space="space.100">
+              {created.keys.map((key) => (
+                <Button
+                  key={key}
+                  appearance="subtle"
+                  spacing="compact"
+                  onClick={() => props.onOpen(key)}
+                >
+                  Open {key}
+                </Button>
+              ))}
+            </Inline>
+          </Stack>
+        </SectionMessage>
+      )}
+    </Stack>
+  );
+}
+
+function Panel(props: {
+  readiness: IssueReadiness;
+  refreshing: boolean;
+  reload: () => Promise<void>;
+  onOpen: (key: string) => void;
+}) {
+  const { readiness: r, reload } = props;
+  const validatedIdea = r.kind === 'idea' && r.evidence?.state === 'validated';
+  return (
+    <Stack space="space.200">
+      <Stack space="space.100">
+        <Inline space="space.100" alignBlock="center" spread="space-between" shouldWrap>
+          <Inline space="space.100" alignBlock="center" shouldWrap>
+            <Heading size="medium" as="h1">
+              {r.issue.key}: {KIND_LABELS[r.kind]}
+            </Heading>
+            <Lozenge appearance={r.track === 'discovery' ? 'new' : 'inprogress'} isBold>
+              {r.track === 'discovery' ? 'Discovery track' : 'Delivery track'}
+            </Lozenge>
+          </Inline>
+          <Button
+            appearance="subtle"
+            isDisabled={props.refreshing}
+            onClick={() => void reload()}
+            testId="refresh"
+          >
+            {props.refreshing ? 'Refreshing…' : 'Refresh'}
+          </Button>
+        </Inline>
+        <Inline space="space.100" alignBlock="center" shouldWrap>
+          <span data-testid="ready-state">
+            <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
+              {r.ready ? 'Ready' : 'Not ready'}
+            </Lozenge>
+          </span>
+          <Text as="p" testId="headline">
+            {r.headline}
+          </Text>
+        </Inline>
+        {!r.canEdit && (
+          <Text as="p" color="color.text.subtle" testId="read-only">
+            You can see everything here; changing it needs the Edit issues permission.
+          </Text>
+        )}
+      </Stack>
+      {r.notes.length > 0 && (
+        <SectionMessage appearance="information" title="Good to know">
+          <ul data-testid="notes">
+            {r.notes.map((note) => (
+              <li key={note}>
+                <Text>{note}</Text>
+              </li>
+            ))}
+          </ul>
+        </SectionMessage>
+      )}
+      <Section testId="readiness">
+        <Stack space="space.150">
+          <Heading size="small" as="h2">
+            Readiness
+          </Heading>
+          <Checklist checks={r.checks} />
+          {validatedIdea && <Promote readiness={r} reload={reload} onOpen={props.onOpen} />}
+          {r.promotedTo && r.promotedTo.length > 0 && (
+            <Stack space="space.050" testId="promoted-to">
+              <Heading size="xsmall" as="h3">
+                Delivery items from this idea
+              </Heading>
+              <IssueLinks items={r.promotedTo} onOpen={props.onOpen} showValidation={false} />
+            </Stack>
+          )}
+          {r.origin && r.origin.length > 0 && (
+            <Stack space="space.050" testId="origin">
+              <Heading size="xsmall" as="h3">
+                Linked discovery
+              </Heading>
+              <IssueLinks items={r.origin} onOpen={props.onOpen} showValidation />
+            </Stack>
+          )}
+        </Stack>
+      </Section>
+      {r.evidence && (
+        <Section testId="evidence">
+          <EvidenceLog evidence={r.evidence} canEdit={r.canEdit} reload={reload} />
+        </Section>
+      )}
+      {r.kind === 'spike' && (
+        <Section testId="spike">
+          <SpikeSection readiness={r} reload={reload} />
+        </Section>
+      )}
+      {r.feasibility && (
+        <Section testId="feasibility-section">
+          <FeasibilitySection readiness={r} reload={reload} />
+        </Section>
+      )}
+    </Stack>
+  );
+}
+
+export function IssuePanel({ api }: { api: IssuePanelApi }) {
+  const { state, reload } = useIssueReadiness();
+  return (
+    <Box as="main" padding="space.200" backgroundColor="elevation.surface">
+      {state.kind === 'loading' && (
+        <Stack space="space.100" alignInline="center">
+          <Spinner label="Loading readiness" />
+          <Text>Loading readiness…</Text>
+        </Stack>
+      )}
+      {state.kind === 'error' && (
+        <SectionMessage
+          appearance="error"
+          title={ERROR_TITLES[state.error.code] ?? 'Dual Track could not load this issue'}
+        >
+          <Stack space="space.100">
+            <Text as="p">{state.error.message}</Text>
+            <Inline>
+              <Button onClick={() => void reload()}>Try again</Button>
+            </Inline>
+          </Stack>
+        </SectionMessage>
+      )}
+      {state.kind === 'ready' && (
+        <Panel
+          readiness={state.readiness}
+          refreshing={state.refreshing}
+          reload={reload}
+          onOpen={api.open}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,136 @@
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import type { IssueReadiness } from '@contract/issue-readiness';
+import { useId, useState } from 'react';
+import { useAction } from './actions';
+
+/** A spike's timebox (days used of days allowed, overrun flagged) and its closing note. */
+export function SpikeSection(props: { readiness: IssueReadiness; reload: () => Promise<void> }) {
+  const { readiness } = props;
+  const timebox = readiness.timebox;
+  const action = useAction(props.reload);
+  const [note, setNote] = useState(readiness.learned?.note ?? '');
+  const [editing, setEditing] = useState(false);
+  const noteId = useId();
+  const done = readiness.statusCategory === 'done';
+  const showForm = readiness.canEdit && (editing || (!readiness.learned && done));
+
+  return (
+    <Stack space="space.150">
+      <Heading size="small" as="h2">
+        Spike
+      </Heading>
+      {timebox && timebox.startedAt === undefined && !done && (
+        <Text as="p" testId="timebox">
+          Timebox: {timebox.daysAllowed} {timebox.daysAllowed === 1 ? 'day' : 'days'}; the clock
+          starts when the spike moves to an in-progress status.
+        </Text>
+      )}
+      {timebox && timebox.startedAt !== undefined && (
+        <Stack space="space.075" testId="timebox">
+          <Inline space="space.100" alignBlock="center" shouldWrap>
+            <Text weight="medium" testId="timebox-text">
+              {timebox.daysUsed} of {timebox.daysAllowed} days used
+            </Text>
+            {timebox.overrun ? (
+              <Lozenge appearance="removed" isBold testId="timebox-overrun">
+                Over timebox by {timebox.daysUsed - timebox.daysAllowed}{' '}
+                {timebox.daysUsed - timebox.daysAllowed === 1 ? 'day' : 'days'}
+              </Lozenge>
+            ) : (
+              <Lozenge appearance="success">Within timebox</Lozenge>
+            )}
+          </Inline>
+          <div className={`dt-bar${timebox.overrun ? ' dt-overrun' : ''}`} aria-hidden="true">
+            <span
+              style={{
+                width: `${Math.min(100, Math.round((timebox.daysUsed / Math.max(1, timebox.daysAllowed)) * 100))}%`,
+              }}
+            />
+          </div>
+          <Text as="p" color="color.text.subtle">
+            Started {timebox.startedAt.slice(0, 10)};{' '}
+            {timebox.source === 'scoped-outcome'
+              ? 'timebox from the scoped outcome'
+              : 'default timebox from the settings'}
+            .
+          </Text>
+        </Stack>
+      )}
+      <Stack space="space.100" testId="learned">
+        <Heading size="xsmall" as="h3">
+          What we learned / decision
+        </Heading>
+        {readiness.learned && !editing && (
+          <Stack space="space.050">
+            <Text as="p">{readiness.learned.note}</Text>
+            <Text as="p" color="color.text.subtle" size="small">
+              Recorded {readiness.learned.at.slice(0, 10)}
+            </Text>
+          </Stack>
+        )}
+        {!readiness.learned && !showForm && (
+          <Text as="p" color="color.text.subtle">
+            {done
+              ? 'Missing: this spike is done but nobody recorded what it learned.'
+              : 'Record it when the spike ends: it is required to close the spike.'}
+          </Text>
+        )}
+        {action.error && (
+          <SectionMessage appearance="error" title="The note was not saved">
+            <Text as="p">{action.error}</Text>
+          </SectionMessage>
+        )}
+        {showForm ? (
+          <form
+            aria-label="What we learned"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void action.run('issue/spike/learned', { note: note.trim() }).then((r) => {
+                if (r.ok) setEditing(false);
+              });
+            }}
+          >
+            <Stack space="space.100">
+              <div>
+                <label className="dt-label" htmlFor={noteId}>
+                  What did the spike learn, and what did we decide?
+                </label>
+                <textarea
+                  id={noteId}
+                  className="dt-input"
+                  rows={3}
+                  required
+                  maxLength={4000}
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                />
+              </div>
+              <Inline space="space.100">
+                <Button type="submit" appearance="primary" isDisabled={action.busy}>
+                  Save note
+                </Button>
+                {editing && (
+                  <Button appearance="subtle" onClick={() => setEditing(false)}>
+                    Cancel
+                  </Button>
+                )}
+              </Inline>
+            </Stack>
+          </form>
+        ) : (
+          readiness.canEdit && (
+            <Inline>
+              <Button appearance="subtle" onClick={() => setEditing(true)}>
+                {readiness.learned ? 'Edit note' : 'Write the note now'}
+              </Button>
+            </Inline>
+          )
+        )}
+      </Stack>
+    </Stack>
+  );
+}

@@ -1,0 +1,20 @@
+import { router } from '@forge/bridge';
+import { mount } from '@ui/mount';
+import { IssuePanel, type IssuePanelApi } from './IssuePanel';
+import './panel.css';
+
+/**
+ * The issue panel (`jira:issuePanel`): the item's track, its readiness checklist, evidence log,
+ * spike timebox, feasibility review and promote to delivery.
+ */
+const api: IssuePanelApi = {
+  open: (issueKey) => {
+    router.open(`/browse/${encodeURIComponent(issueKey)}`).catch((error: unknown) => {
+      console.error('Dual Track: could not open the issue in Jira', error);
+    });
+  },
+};
+
+mount(<IssuePanel api={api} />).catch((error: unknown) =>
+  console.error('Dual Track: the issue panel failed to start', error),
+);

@@ -1,0 +1,124 @@
+import Heading from '@atlaskit/heading';
+import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import type { PayloadOf, Result } from '@contract/bridge-contract';
+import { formatSetting, settingAt, settingField } from '@contract/settings-fields';
+import { ProjectSettingsViewSchema, type ProjectSettingsView } from '@contract/settings-view';
+import { checkOverride, draftOf, toDraftValue } from '@ui/settings-draft';
+import { useSettingsEditor } from '@ui/settings-editor';
+import {
+  ConflictMessage,
+  HistoryList,
+  SaveBanner,
+  SettingRow,
+  SettingSections,
+  SettingsFormShell,
+} from '@ui/SettingsForm';
+
+/** How the overrides talk to the backend: the contract's `settings/project/*` resolvers. */
+export interface ProjectOverridesApi {
+  get: () => Promise<Result<unknown>>;
+  save: (payload: PayloadOf<'settings/project/save'>) => Promise<Result<unknown>>;
+}
+
+const parse = (data: unknown): ProjectSettingsView | null => {
+  const parsed = ProjectSettingsViewSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
+};
+
+/**
+ * This project's settings: every setting shows the global value it inherits, or the project's
+ * own value (overridden), which "Reset to default" takes back to the inherited one.
+ */
+export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
+  const editor = useSettingsEditor<ProjectSettingsView>({
+    load: api.get,
+    parse,
+    draftOf: (view) => draftOf(view.override),
+    prepare: (draft, view) => {
+      const checked = checkOverride(draft, view.inherited);
+      return checked.ok
+        ? {
+            ok: true,
+            value: () => api.save({ override: checked.value, expectedVersion: view.version }),
+          }
+        : checked;
+    },
+    root: 'override',
+  });
+  const { view } = editor;
+
+  return (
+    <Box as="section" aria-labelledby="project-settings-heading" testId="project-overrides">
+      <Stack space="space.200">
+        <Heading size="medium" as="h2" id="project-settings-heading">
+          Settings for this project
+        </Heading>
+        <Text as="p">
+          Each setting follows the global value a Jira admin set, unless this project overrides it.
+        </Text>
+        {editor.loadError && (
+          <SectionMessage
+            appearance="error"
+            title={
+              editor.loadError.code === 'forbidden'
+                ? 'Only project admins can see these settings'
+                : 'The settings could not be loaded'
+            }
+          >
+            <Text as="p">{editor.loadError.message}</Text>
+          </SectionMessage>
+        )}
+        {!view && !editor.loadError && (
+          <Inline space="space.100" alignBlock="center">
+            <Spinner size="medium" label="Loading the project settings" />
+            <Text>Loading the project settings…</Text>
+          </Inline>
+        )}
+        {view && (
+          <>
+            <SaveBanner
+              banner={editor.banner}
+              savedText={(version) =>
+                `Version ${version} of ${view.project.key}'s overrides is in effect.`
+              }
+            />
+            {editor.conflict && (
+              <ConflictMessage
+                conflict={editor.conflict}
+                valueIn={(current, path) => {
+                  const own = settingAt(current.override, path);
+                  return own === undefined ? 'inherited' : formatSetting(settingField(path), own);
+                }}
+                onReapply={editor.reapplyMine}
+                onTakeCurrent={editor.takeCurrent}
+              />
+            )}
+            <SettingsFormShell label="Project settings" editor={editor}>
+              <SettingSections
+                row={(field) => {
+                  const inherited = settingAt(view.inherited, field.path);
+                  const own = editor.draft[field.path];
+                  return (
+                    <SettingRow
+                      field={field}
+                      value={own ?? toDraftValue(field, inherited)}
+                      error={editor.errors[field.path]}
+                      reference={`Global value: ${formatSetting(field, inherited ?? null)}`}
+                      status={own === undefined ? 'inherited' : 'overridden'}
+                      canReset={own !== undefined}
+                      onChange={(v) => editor.update(field.path, v)}
+                      onReset={() => editor.update(field.path, undefined)}
+                    />
+                  );
+                }}
+              />
+            </SettingsFormShell>
+            <HistoryList history={view.history} unset="inherited" />
+          </>
+        )}
+      </Stack>
+    </Box>
+  );
+}

@@ -1,0 +1,356 @@
+import Button from '@atlaskit/button/new';
+import { ErrorMessage, Fieldset, HelperMessage, Label } from '@atlaskit/form';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Select from '@atlaskit/select';
+import Textfield from '@atlaskit/textfield';
+import { token } from '@atlaskit/tokens';
+import {
+  SECTION_TITLES,
+  SETTING_FIELDS,
+  allowedText,
+  formatSetting,
+  settingField,
+  SETTING_SECTIONS,
+  type SettingField,
+} from '@contract/settings-fields';
+import type { SettingsRevision } from '@contract/settings-view';
+import type { SettingChange } from '@domain/config-changes';
+import type { ReactNode } from 'react';
+import type { DraftValue } from './settings-draft';
+import type { Banner, Conflict, SettingsEditor } from './settings-editor';
+
+/**
+ * The pieces both settings screens are made of: a row per setting (label, input, allowed range,
+ * the value it falls back to, inline error, reset), the save answers, and the change history.
+ */
+
+const rowStyles = xcss({
+  paddingBlock: 'space.150',
+  borderBlockEndColor: 'color.border',
+  borderBlockEndStyle: 'solid',
+  borderBlockEndWidth: 'border.width',
+});
+
+const inputBox = xcss({ width: '28rem', maxWidth: '100%' });
+const numberBox = xcss({ width: '8rem' });
+
+export const inputId = (path: string) => `setting-${path.replace('.', '-')}`;
+
+export interface SettingRowProps {
+  field: SettingField;
+  value: DraftValue;
+  error?: string;
+  /** What the setting falls back to: "Default: 3 interviews", "Global value: 3 interviews". */
+  reference: string;
+  /** Project page: whether the project overrides the setting. */
+  status?: 'overridden' | 'inherited';
+  canReset: boolean;
+  onChange: (value: DraftValue) => void;
+  onReset: () => void;
+}
+
+function SettingInput(props: SettingRowProps & { id: string; describedBy: string }) {
+  const { field, value, id } = props;
+  switch (field.kind) {
+    case 'boolean':
+      return (
+        <input
+          id={id}
+          type="checkbox"
+          checked={value === true}
+          aria-describedby={props.describedBy}
+          aria-invalid={props.error ? true : undefined}
+          style={{ width: '1.25rem', height: '1.25rem', accentColor: token('color.icon.brand') }}
+          onChange={(e) => props.onChange(e.currentTarget.checked)}
+        />
+      );
+    case 'choice':
+      return (
+        <Box xcss={inputBox}>
+          <Select
+            inputId={id}
+            options={field.options}
+            value={field.options.find((o) => o.value === value) ?? null}
+            onChange={(option) => option && props.onChange(option.value)}
+            isSearchable={false}
+            isInvalid={Boolean(props.error)}
+          />
+        </Box>
+      );
+    case 'list':
+      return (
+        <Box xcss={inputBox}>
+          <Textfield
+            id={id}
+            name={field.path}
+            value={String(value)}
+            isInvalid={Boolean(props.error)}
+            aria-describedby={props.describedBy}
+            onChange={(e) => props.onChange(e.currentTarget.value)}
+          />
+        </Box>
+      );
+    case 'integer':
+    case 'number':
+      return (
+        <Inline space="space.100" alignBlock="center">
+          <Box xcss={numberBox}>
+            <Textfield
+              id={id}
+              name={field.path}
+              value={String(value)}
+              type="number"
+              step={field.step ?? 1}
+              isInvalid={Boolean(props.error)}
+              aria-describedby={props.describedBy}
+              onChange={(e) => props.onChange(e.currentTarget.value)}
+            />
+          </Box>
+          <Text color="color.text.subtle">{field.unit}</Text>
+        </Inline>
+      );
+  }
+}
+
+export function SettingRow(props: SettingRowProps) {
+  const { field } = props;
+  const id = inputId(field.path);
+  const helpId = `${id}-help`;
+  const errorId = `${id}-error`;
+  const allowed = allowedText(field);
+  return (
+    <Box xcss={rowStyles} testId={`setting-${field.path}`}>
+      <Stack space="space.075">
+        <Inline space="space.100" alignBlock="center" shouldWrap>
+          <Label htmlFor={id}>{field.label}</Label>
+          {props.status && (
+            <Lozenge
+              appearance={props.status === 'overridden' ? 'inprogress' : 'default'}
+              testId={`setting-${field.path}-status`}
+            >
+              {props.status === 'overridden' ? 'Overridden' : 'Inherited'}
+            </Lozenge>
+          )}
+        </Inline>
+        <Inline space="space.200" alignBlock="center" shouldWrap>
+          <SettingInput
+            {...props}
+            id={id}
+            describedBy={props.error ? `${errorId} ${helpId}` : helpId}
+          />
+          <Button
+            appearance="subtle"
+            isDisabled={!props.canReset}
+            onClick={props.onReset}
+            testId={`setting-${field.path}-reset`}
+            aria-label={`Reset to default: ${field.label}`}
+          >
+            Reset to default
+          </Button>
+        </Inline>
+        {props.error && (
+          <div id={errorId} data-testid={`setting-${field.path}-error`}>
+            <ErrorMessage>{`${props.error} ${allowed}`.trim()}</ErrorMessage>
+          </div>
+        )}
+        <div id={helpId}>
+          <HelperMessage>
+            {`${field.help} ${allowed} ${props.reference}.`.replace(/\s+/g, ' ')}
+          </HelperMessage>
+        </div>
+      </Stack>
+    </Box>
+  );
+}
+
+/** Every setting, grouped by section, each row built by the page. */
+export function SettingSections(props: { row: (field: SettingField) => ReactNode }) {
+  return (
+    <Stack space="space.300">
+      {SETTING_SECTIONS.map((section) => (
+        <Fieldset
+          key={section}
+          legend={
+            <Heading size="small" as="span">
+              {SECTION_TITLES[section]}
+            </Heading>
+          }
+        >
+          {SETTING_FIELDS.filter((f) => f.path.startsWith(`${section}.`)).map((field) => (
+            <Box key={field.path}>{props.row(field)}</Box>
+          ))}
+        </Fieldset>
+      ))}
+    </Stack>
+  );
+}
+
+export function SaveBanner(props: {
+  banner: Banner | null;
+  savedText: (version: number) => string;
+}) {
+  const { banner } = props;
+  return (
+    <div role="status" aria-live="polite" data-testid="save-status">
+      {banner?.kind === 'saved' && (
+        <SectionMessage appearance="success" title="Settings saved">
+          <Text as="p">{props.savedText(banner.version)}</Text>
+        </SectionMessage>
+      )}
+      {banner?.kind === 'reapplied' && (
+        <SectionMessage appearance="information" title="Your changes are back in the form">
+          <Text as="p">
+            {`They are applied over version ${banner.version}, the one saved meanwhile. Review them and save.`}
+          </Text>
+        </SectionMessage>
+      )}
+      {banner?.kind === 'invalid' && (
+        <SectionMessage appearance="error" title="Some values are not allowed">
+          <Text as="p">Nothing was saved. Fix the fields marked below and save again.</Text>
+        </SectionMessage>
+      )}
+      {banner?.kind === 'error' && (
+        <SectionMessage
+          appearance="error"
+          title={
+            banner.error.code === 'forbidden'
+              ? 'You do not have permission to change these settings'
+              : 'The settings could not be saved'
+          }
+        >
+          <Text as="p">{banner.error.message}</Text>
+        </SectionMessage>
+      )}
+    </div>
+  );
+}
+
+export function ConflictMessage<V>(props: {
+  conflict: Conflict<V>;
+  /** The current value of a setting in the other save, as text. */
+  valueIn: (view: V, path: string) => string;
+  onReapply: () => void;
+  onTakeCurrent: () => void;
+}) {
+  const { conflict } = props;
+  return (
+    <SectionMessage
+      appearance="warning"
+      title="Someone else saved these settings while you were editing"
+      testId="settings-conflict"
+    >
+      <Stack space="space.100">
+        <Text as="p">{conflict.message}</Text>
+        {conflict.changed.length > 0 && (
+          <Box as="ul">
+            {conflict.changed.map((path) => (
+              <li key={path}>
+                <Text>
+                  {`${settingField(path)?.label ?? path}: now ${props.valueIn(conflict.current, path)}`}
+                </Text>
+              </li>
+            ))}
+          </Box>
+        )}
+        <Inline space="space.100">
+          <Button appearance="primary" onClick={props.onReapply}>
+            Re-apply my changes
+          </Button>
+          <Button onClick={props.onTakeCurrent}>Discard mine, show theirs</Button>
+        </Inline>
+      </Stack>
+    </SectionMessage>
+  );
+}
+
+/** The save and discard buttons of a form. */
+export function FormActions(props: { busy: boolean; dirty: boolean; onDiscard: () => void }) {
+  return (
+    <Inline space="space.100" alignBlock="center">
+      <Button type="submit" appearance="primary" isLoading={props.busy} testId="settings-save">
+        Save settings
+      </Button>
+      <Button appearance="subtle" isDisabled={!props.dirty} onClick={props.onDiscard}>
+        Discard changes
+      </Button>
+      {props.dirty && <Text color="color.text.subtle">Unsaved changes</Text>}
+    </Inline>
+  );
+}
+
+/** A form around the rows: submits with Enter or the save button, never natively validated. */
+export function SettingsFormShell<V extends { version: number }>(props: {
+  label: string;
+  editor: SettingsEditor<V>;
+  children: ReactNode;
+}) {
+  const { editor } = props;
+  return (
+    <form
+      aria-label={props.label}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void editor.save();
+      }}
+    >
+      <Stack space="space.200">
+        {props.children}
+        {editor.errors[''] && <ErrorMessage>{editor.errors['']}</ErrorMessage>}
+        <FormActions busy={editor.busy} dirty={editor.dirty} onDiscard={editor.discard} />
+      </Stack>
+    </form>
+  );
+}
+
+const changeText = (change: SettingChange, unset: string) => {
+  const field = settingField(change.path);
+  const show = (v: SettingChange['from']) => (v === null ? unset : formatSetting(field, v));
+  return `${field?.label ?? change.path}: ${show(change.from)} → ${show(change.to)}`;
+};
+
+/** The last changes, newest first: version, when, who, old → new per setting. */
+export function HistoryList(props: {
+  history: readonly SettingsRevision[];
+  /** How a value the record does not hold reads (a project's "inherited"). */
+  unset: string;
+}) {
+  return (
+    <Box as="section" aria-labelledby="settings-history-heading" testId="settings-history">
+      <Stack space="space.100">
+        <Heading size="small" as="h2" id="settings-history-heading">
+          Recent changes
+        </Heading>
+        {props.history.length === 0 ? (
+          <Text as="p">No changes saved yet.</Text>
+        ) : (
+          <Box as="ol">
+            {props.history.map((rev) => (
+              <li key={rev.version} data-testid={`history-${rev.version}`}>
+                <Text as="p" weight="medium">
+                  {`Version ${rev.version} · ${new Date(rev.at).toLocaleString()} · by ${rev.byYou ? 'you' : rev.by}`}
+                </Text>
+                <Box as="ul">
+                  {rev.changes.length === 0 ? (
+                    <li>
+                      <Text>Saved without changes</Text>
+                    </li>
+                  ) : (
+                    rev.changes.map((c) => (
+                      <li key={c.path}>
+                        <Text>{changeText(c, props.unset)}</Text>
+                      </li>
+                    ))
+                  )}
+                </Box>
+              </li>
+            ))}
+          </Box>
+        )}
+      </Stack>
+    </Box>
+  );
+}

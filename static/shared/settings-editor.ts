@@ -1,0 +1,186 @@
+import type { BridgeError, Result } from '@contract/bridge-contract';
+import { ConflictDetailsSchema, FieldIssuesSchema } from '@contract/settings-view';
+import { useEffect, useState } from 'react';
+import {
+  differingPaths,
+  errorsByField,
+  reapply,
+  type Checked,
+  type Draft,
+  type DraftValue,
+  type FieldErrors,
+} from './settings-draft';
+
+/**
+ * The state of a settings form (the admin page's global settings, a project's overrides): load,
+ * edit, check, save, and the answers a save can get: saved, invalid values by field, or a
+ * conflict with the current values, which the admin can take or re-apply their edits over.
+ */
+
+export interface SettingsEditorSpec<V extends { version: number }> {
+  load: () => Promise<Result<unknown>>;
+  /** The resolver's answer as a view; null when it is not one. */
+  parse: (data: unknown) => V | null;
+  draftOf: (view: V) => Draft;
+  /** Checks the draft against the view it was based on; the send names that version. */
+  prepare: (draft: Draft, view: V) => Checked<() => Promise<Result<unknown>>>;
+  /** The payload property the resolvers' field paths start with. */
+  root: 'settings' | 'override';
+}
+
+export type Banner =
+  | { kind: 'saved'; version: number }
+  | { kind: 'invalid' }
+  | { kind: 'reapplied'; version: number }
+  | { kind: 'error'; error: BridgeError };
+
+export interface Conflict<V> {
+  current: V;
+  message: string;
+  /** Settings the other save changed, compared with the version this form started from. */
+  changed: string[];
+}
+
+const UNKNOWN_ANSWER: BridgeError = {
+  code: 'internal',
+  message: 'The settings came back in a form this page does not know.',
+};
+
+export function useSettingsEditor<V extends { version: number }>(spec: SettingsEditorSpec<V>) {
+  const [view, setView] = useState<V | null>(null);
+  const [loadError, setLoadError] = useState<BridgeError | null>(null);
+  const [base, setBase] = useState<Draft>({});
+  const [draft, setDraft] = useState<Draft>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [banner, setBanner] = useState<Banner | null>(null);
+  const [conflict, setConflict] = useState<Conflict<V> | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const show = (next: V) => {
+    const d = spec.draftOf(next);
+    setView(next);
+    setBase(d);
+    setDraft(d);
+    setErrors({});
+    setConflict(null);
+  };
+
+  useEffect(() => {
+    let live = true;
+    void spec.load().then((result) => {
+      if (!live) return;
+      if (!result.ok) return setLoadError(result.error);
+      const next = spec.parse(result.data);
+      if (next) show(next);
+      else setLoadError(UNKNOWN_ANSWER);
+    });
+    return () => {
+      live = false;
+    };
+    // Loads once per mount: the spec is fixed for the page's lifetime.
+  }, []);
+
+  /** Sets a setting (undefined: removes it from the draft, i.e. inherits it). */
+  const update = (path: string, value: DraftValue | undefined) => {
+    setDraft((d) => {
+      const next: Record<string, DraftValue> = { ...d };
+      if (value === undefined) delete next[path];
+      else next[path] = value;
+      return next;
+    });
+    setErrors((e) => {
+      if (!(path in e)) return e;
+      const next: Record<string, string> = { ...e };
+      delete next[path];
+      return next;
+    });
+    setBanner((b) => (b?.kind === 'saved' ? null : b));
+  };
+
+  const answer = (result: Result<unknown>) => {
+    if (result.ok) {
+      const next = spec.parse(result.data);
+      if (!next) return setBanner({ kind: 'error', error: UNKNOWN_ANSWER });
+      show(next);
+      return setBanner({ kind: 'saved', version: next.version });
+    }
+    const error = result.error;
+    if (error.code === 'conflict') {
+      const details = ConflictDetailsSchema.safeParse(error.details);
+      const current = details.success ? spec.parse(details.data.current) : null;
+      if (current) {
+        setConflict({
+          current,
+          message: error.message,
+          changed: differingPaths(base, spec.draftOf(current)),
+        });
+        return setBanner(null);
+      }
+    }
+    if (error.code === 'invalid-input') {
+      const details = FieldIssuesSchema.safeParse(error.details);
+      if (details.success) {
+        setErrors(errorsByField(details.data.fields, spec.root));
+        return setBanner({ kind: 'invalid' });
+      }
+    }
+    return setBanner({ kind: 'error', error });
+  };
+
+  const save = async () => {
+    if (!view || busy) return;
+    const prepared = spec.prepare(draft, view);
+    if (!prepared.ok) {
+      setErrors(prepared.errors);
+      return setBanner({ kind: 'invalid' });
+    }
+    setBusy(true);
+    try {
+      answer(await prepared.value());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** After a conflict: my edits over the current version, to review and save again. */
+  const reapplyMine = () => {
+    if (!conflict) return;
+    const current = spec.draftOf(conflict.current);
+    setView(conflict.current);
+    setBase(current);
+    setDraft(reapply(base, draft, current));
+    setConflict(null);
+    setBanner({ kind: 'reapplied', version: conflict.current.version });
+  };
+
+  /** After a conflict: drop my edits and show the current version. */
+  const takeCurrent = () => {
+    if (!conflict) return;
+    show(conflict.current);
+    setBanner(null);
+  };
+
+  const discard = () => {
+    setDraft(base);
+    setErrors({});
+    setBanner(null);
+  };
+
+  return {
+    view,
+    loadError,
+    draft,
+    errors,
+    banner,
+    conflict,
+    busy,
+    dirty: differingPaths(base, draft).length > 0,
+    update,
+    save,
+    reapplyMine,
+    takeCurrent,
+    discard,
+  };
+}
+
+export type SettingsEditor<V extends { version: number }> = ReturnType<typeof useSettingsEditor<V>>;

@@ -1,0 +1,159 @@
+/**
+ * The issue panel as a person sees it: the preview build in Debian's Chromium, served by the
+ * local preview (real resolvers, Jira emulator with the demo project), opened on demo issues by
+ * `?issue=KEY`. Covers an enabler without a scoped outcome, an idea turning validated when its
+ * third interview is added, a spike over its timebox, promote to delivery, and a refresh after a
+ * change made elsewhere. Checks accessibility with axe-core in both themes and saves
+ * docs/screenshots/issue-panel.png.
+ */
+import type { Page } from 'playwright-core';
+import {
+  colorModeOf,
+  screenshot,
+  seriousAxeViolations,
+  startPreviewInChromium,
+  type Preview,
+} from './preview-harness';
+
+jest.setTimeout(120_000);
+
+let preview: Preview | undefined;
+
+beforeAll(async () => {
+  preview = await startPreviewInChromium();
+});
+
+afterAll(async () => {
+  await preview?.close();
+});
+
+function server() {
+  if (!preview) throw new Error('the preview did not start');
+  return preview.server;
+}
+
+/** The key of the demo issue with this summary. */
+function keyOf(summary: string): string {
+  const issue = [...server().em.issues.values()].find((i) => i.summary === summary);
+  if (!issue) throw new Error(`no demo issue "${summary}"`);
+  return issue.key;
+}
+
+async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
+  if (!preview) throw new Error('the preview did not start');
+  const page = await preview.browser.newPage({ viewport: { width: 900, height: 900 } });
+  const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
+  await page.goto(new URL(`issue-panel/${query}`, server().url).href);
+  await page.getByTestId('headline').waitFor({ state: 'visible' });
+  return page;
+}
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+
+describe('issue panel in the local preview (Chromium)', () => {
+  it.each(['light', 'dark'] as const)(
+    'has no serious accessibility violations in the %s theme',
+    async (theme) => {
+      const page = await openPanel(keyOf('Reorder from past orders'), theme);
+      await expect(colorModeOf(page)).resolves.toBe(theme);
+      if (theme === 'light') await screenshot(page, 'issue-panel.png');
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it('shows an enabler without a scoped outcome failing each check, with the fix', async () => {
+    const page = await openPanel(keyOf('Enabler: split the session service'));
+    await expect(text(page, 'ready-state')).resolves.toBe('Not ready');
+    await expect(text(page, 'headline')).resolves.toBe(
+      'Not ready for a sprint: 3 of 3 checks fail.',
+    );
+    await expect(text(page, 'check-successMeasure-fix')).resolves.toBe(
+      'Add a success measure (how we will know the outcome was reached) to the Scoped outcome field',
+    );
+    await expect(text(page, 'check-outcome-fix')).resolves.toMatch(/^Add an outcome statement/);
+    await expect(text(page, 'check-bound-fix')).resolves.toMatch(/^Add a bound/);
+    await page.close();
+  });
+
+  it('turns an idea validated when its third interview is added in the panel', async () => {
+    const page = await openPanel(keyOf('Reorder from past orders'));
+    await expect(text(page, 'evidence-summary')).resolves.toBe(
+      '2 of 3 interviews, 1 of 1 usability test',
+    );
+    await expect(text(page, 'evidence-state')).resolves.toBe('Not validated yet');
+    await page.getByRole('button', { name: 'Add evidence' }).click();
+    const form = page.getByTestId('evidence-form');
+    await form.getByLabel('Type').selectOption('interview');
+    await form.getByLabel('What we learned').fill('Café owner re-orders the same list every week');
+    await expect(form.getByLabel('Confirmed the problem').isChecked()).resolves.toBe(true);
+    await form.getByRole('button', { name: 'Save evidence' }).click();
+    await page
+      .getByTestId('evidence-state')
+      .getByText('Validated', { exact: true })
+      .waitFor({ state: 'visible' });
+    await expect(text(page, 'evidence-summary')).resolves.toBe(
+      '3 of 3 interviews, 1 of 1 usability test',
+    );
+    await expect(text(page, 'ready-state')).resolves.toBe('Ready');
+    await expect(
+      page.getByTestId('evidence-list').getByText('Café owner re-orders').isVisible(),
+    ).resolves.toBe(true);
+    await expect(
+      page.getByRole('button', { name: 'Promote to delivery' }).isVisible(),
+    ).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('shows a spike over its timebox as days used of days allowed, with the overrun', async () => {
+    const page = await openPanel(keyOf('Spike: Postgres logical replication for reporting'));
+    await expect(text(page, 'timebox-text')).resolves.toBe('6 of 3 days used');
+    await expect(text(page, 'timebox-overrun')).resolves.toBe('Over timebox by 3 days');
+    await expect(text(page, 'check-timebox-fix')).resolves.toMatch(/^Over its timebox by 3 days/);
+    await page.close();
+  });
+
+  it('promotes a validated idea to delivery and shows the new item’s key', async () => {
+    const page = await openPanel(keyOf('One-page checkout'));
+    await page.getByRole('button', { name: 'Promote to delivery' }).click();
+    const result = page.getByTestId('promote-result');
+    await result.waitFor({ state: 'visible' });
+    const message = (await result.textContent()) ?? '';
+    const key = /Created (DT-\d+)/.exec(message)?.[1];
+    expect(key).toBeDefined();
+    const created = server().em.findIssue(key ?? '');
+    expect(created?.summary).toBe('One-page checkout');
+    await page
+      .getByTestId('promoted-to')
+      .getByRole('button', { name: key ?? '' })
+      .waitFor({ state: 'visible' });
+    await page.close();
+  });
+
+  it('refreshes when the issue changed elsewhere and the panel regains focus', async () => {
+    const key = keyOf('Enabler: split the session service');
+    const page = await openPanel(key);
+    await expect(text(page, 'ready-state')).resolves.toBe('Not ready');
+    const fieldId = [...server().em.fields.values()].find((f) =>
+      f.schema.custom?.endsWith('/static/scoped-outcome'),
+    )?.id;
+    if (!fieldId) throw new Error('no Scoped outcome field');
+    server().em.setCustom(key, fieldId, {
+      outcome: 'Session service split into read and write paths behind one API',
+      successMeasure: 'p95 session read under 20 ms at peak',
+      timeboxDays: 5,
+    });
+    await page.evaluate(() => {
+      const win = globalThis as unknown as {
+        dispatchEvent(event: unknown): boolean;
+        Event: new (type: string) => unknown;
+      };
+      win.dispatchEvent(new win.Event('focus'));
+    });
+    await page.getByTestId('ready-state').getByText('Ready', { exact: true }).waitFor();
+    await expect(text(page, 'headline')).resolves.toBe(
+      'Ready for a sprint: the scoped outcome is complete.',
+    );
+    await page.close();
+  });
+});

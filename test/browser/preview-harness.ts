@@ -1,0 +1,131 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildPreview, startPreviewServer, type PreviewServer } from '../../dev/preview/server';
+
+/**
+ * What a browser test of the local preview needs: the preview built and served (real resolvers,
+ * Jira emulator with the demo project), Debian's Chromium, axe-core, and where the README's
+ * screenshots go.
+ */
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const SCREENSHOTS = path.join(path.resolve(__dirname, '..', '..'), 'docs', 'screenshots');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Builds the preview once per jest run. Browser test files run in parallel workers, and a build
+ * empties static/<resource>/dist-preview while another file's server may be serving it; so the
+ * first file to get here builds and the others wait for it. The lock is keyed by the jest run
+ * (the workers' parent process) and a lock older than 15 minutes counts as left over.
+ */
+export async function buildPreviewOnce(): Promise<number> {
+  const run = process.env['JEST_WORKER_ID'] ? process.ppid : process.pid;
+  const lock = path.join(os.tmpdir(), `dual-track-preview-build-${run}`);
+  const done = path.join(lock, 'done');
+  try {
+    if (Date.now() - fs.statSync(lock).mtimeMs > 15 * 60_000) {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  } catch {
+    // No lock yet.
+  }
+  try {
+    fs.mkdirSync(lock);
+  } catch {
+    const started = Date.now();
+    while (!fs.existsSync(done)) {
+      if (Date.now() - started > 110_000) throw new Error('waited too long for the preview build');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const outcome = fs.readFileSync(done, 'utf8');
+    if (outcome !== 'ok') throw new Error(`the preview build failed: ${outcome}`);
+    return 0;
+  }
+  try {
+    const ms = await buildPreview();
+    fs.writeFileSync(done, 'ok');
+    return ms;
+  } catch (error) {
+    fs.writeFileSync(done, error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+export interface Preview {
+  server: PreviewServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Builds the preview, starts it on a free port and launches Chromium (fails without it). */
+export async function startPreviewInChromium(): Promise<Preview> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the browser tests need Debian's Chromium (apt-get install chromium). ` +
+        'Never download browsers with playwright.',
+    );
+  }
+  const buildMs = await buildPreviewOnce();
+  console.log(buildMs > 0 ? `preview build: ${buildMs} ms` : 'preview: built by another test file');
+  const server = await startPreviewServer({ port: 0 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: Array<{ target: unknown }>;
+}
+
+/** axe-core's serious and critical findings on the page as it is now, one line each. */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run: () => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes[0]?.target)}`);
+}
+
+/** The colour mode the page's theme resolved to (`data-color-mode` on the root element). */
+export function colorModeOf(page: Page): Promise<string | null> {
+  return page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        document: { documentElement: { getAttribute(n: string): string | null } };
+      }
+    ).document.documentElement.getAttribute('data-color-mode'),
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+}

@@ -1,0 +1,342 @@
+import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
+import type { EmIssue } from '../../dev/emulator/model';
+import { allResolvers } from '../../src/resolvers';
+import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { IssueReadiness } from '../../src/shared/issue-readiness';
+import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
+import { useEmulator } from '../helpers/emulator';
+
+/**
+ * Drives the issue panel's resolvers the way Forge invokes them (payload + trusted context with
+ * the issue) against the emulated demo site: who sees what, the readiness checklist of each kind
+ * of item from the domain rules, the spike timebox, where a delivery item came from, the
+ * feasibility review and the spike's closing note.
+ */
+const ctx = useEmulator();
+const now = new Date();
+const READER = 'user-reader';
+let demo: DemoProject;
+
+beforeEach(() => {
+  demo = seedDemoProject(ctx.em, { now });
+  ctx.em.addUser({ accountId: READER, displayName: 'Rita Reader' });
+  ctx.em.grant(demo.projectKey, READER, ['BROWSE_PROJECTS']);
+  ctx.em.resetCalls();
+});
+
+function issue(key: string): EmIssue {
+  const found = ctx.em.findIssue(key);
+  if (!found) throw new Error(`no issue ${key}`);
+  return found;
+}
+
+async function call<T>(
+  key: ResolverKey,
+  issueKey: string,
+  payload: unknown = {},
+  accountId: string = DEMO_USERS.member,
+): Promise<Result<T>> {
+  const fn = allResolvers()[key];
+  if (!fn) throw new Error(`no resolver ${key}`);
+  const target = issue(issueKey);
+  const project = ctx.em.projectByKey(demo.projectKey);
+  return (await ctx.em.runAs(accountId, () =>
+    fn({
+      payload,
+      context: {
+        accountId,
+        extension: {
+          type: 'jira:issuePanel',
+          project: { id: project.id, key: project.key },
+          issue: { id: target.id, key: target.key },
+        },
+      },
+    }),
+  )) as Result<T>;
+}
+
+function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+const readiness = async (key: string, who: string = DEMO_USERS.member) =>
+  ok(await call<IssueReadiness>('issue/readiness', key, {}, who));
+
+const check = (r: IssueReadiness, id: string) => r.checks.find((c) => c.id === id);
+
+describe('issue panel: who sees and changes what', () => {
+  it('gives a user without Browse permission nothing', async () => {
+    const answer = await call(
+      'issue/readiness',
+      demo.keys.panel.validatedIdea,
+      {},
+      DEMO_USERS.outsider,
+    );
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'not-found' }) as unknown,
+    });
+    expect(JSON.stringify(answer)).not.toContain('checkout');
+    const write = await call(
+      'issue/spike/learned',
+      demo.keys.overrunSpike,
+      { note: 'sneaky' },
+      DEMO_USERS.outsider,
+    );
+    expect(write.ok).toBe(false);
+    expect(ctx.em.kvs.peek(ISSUE_NOTE_KEYS.spikeNote(issue(demo.keys.overrunSpike).id))).toBe(
+      undefined,
+    );
+  });
+
+  it('shows a read-only user everything but refuses their writes, and says they cannot edit', async () => {
+    const reader = await readiness(demo.keys.panel.validatedIdea, READER);
+    const member = await readiness(demo.keys.panel.validatedIdea);
+    expect(reader).toEqual({ ...member, canEdit: false, canPromote: false });
+    expect(member.canEdit).toBe(true);
+    expect(member.canPromote).toBe(true);
+    for (const [key, payload] of [
+      ['issue/feasibility/flag', { novel: true }],
+      ['issue/feasibility/sign-off', { verdict: 'feasible', note: 'fine' }],
+      ['issue/spike/learned', { note: 'We learned things' }],
+    ] as const) {
+      const answer = await call(key, demo.keys.panel.validatedIdea, payload, READER);
+      expect(answer).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          code: 'forbidden',
+          details: { missing: ['EDIT_ISSUES'] },
+        }) as unknown,
+      });
+    }
+    expect(ctx.em.kvs.keys().filter((k) => /^(feasibility|spike-note):/.test(k))).toEqual([]);
+  });
+
+  it('refuses a payload that names another issue', async () => {
+    const answer = await call('issue/readiness', demo.keys.overrunSpike, {
+      issueKey: demo.keys.panel.validatedIdea,
+    });
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) expect(answer.error.code).toBe('invalid-input');
+  });
+});
+
+describe('issue panel: the readiness checklist', () => {
+  it('lists what an enabler without a scoped outcome misses, with the fixes, and costs 2 Jira calls and 4 storage reads', async () => {
+    const r = await readiness(demo.keys.unscopedEnablerInSprint);
+    expect([r.track, r.kind, r.ready]).toEqual(['discovery', 'enabler', false]);
+    expect(r.checks.map((c) => [c.id, c.passed])).toEqual([
+      ['outcome', false],
+      ['successMeasure', false],
+      ['bound', false],
+    ]);
+    expect(check(r, 'successMeasure')?.fix).toBe(
+      'Add a success measure (how we will know the outcome was reached) to the Scoped outcome field',
+    );
+    expect(check(r, 'outcome')?.fix).toMatch(/^Add an outcome statement/);
+    expect(check(r, 'bound')?.fix).toMatch(/^Add a bound: a timebox in days or a target date/);
+    expect(r.headline).toBe('Not ready for a sprint: 3 of 3 checks fail.');
+    expect(r.evidence).toBeNull();
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(['getMyPermissions', 'getIssue']);
+    expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
+    expect(ctx.em.kvs.reads()).toBe(4);
+    expect(ctx.em.kvs.writes()).toBe(0);
+  });
+
+  it('names the one part an enabler still misses (the same rule as the enabler gate)', async () => {
+    const r = await readiness(demo.keys.unscopedEnablerInBacklog);
+    expect(r.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual(['successMeasure']);
+    expect(r.headline).toBe('Not ready for a sprint: 1 of 3 checks fail.');
+  });
+
+  it('shows a validated idea as ready to promote, with its evidence counts and promoted story', async () => {
+    const r = await readiness(demo.keys.panel.validatedIdea);
+    expect([r.kind, r.ready, r.evidence?.state]).toEqual(['idea', true, 'validated']);
+    expect(r.evidence?.summary).toBe('3 of 3 interviews, 1 of 1 usability test');
+    expect(r.evidence?.entries).toHaveLength(4);
+    expect(check(r, 'validated')).toMatchObject({ passed: true, required: true });
+    expect(r.headline).toBe('Validated: ready to promote to delivery.');
+    expect(r.promotedTo?.map((p) => p.key)).toEqual([demo.keys.panel.deliveryFromValidated]);
+    expect(r.feasibility).toEqual({ novel: false, signOff: null });
+  });
+
+  it('counts evidence toward the threshold and turns an idea validated on its third interview', async () => {
+    const key = demo.keys.panel.validatingIdea;
+    const before = await readiness(key);
+    expect(before.evidence?.summary).toBe('2 of 3 interviews, 1 of 1 usability test');
+    expect(check(before, 'validated')).toMatchObject({
+      passed: false,
+      fix: 'Record more evidence: 2 of 3 interviews',
+    });
+    ok(
+      await call('evidence/add', key, {
+        entry: {
+          type: 'interview',
+          date: now.toISOString().slice(0, 10),
+          summary: 'Café owner re-orders the same supplies every Monday',
+          positive: true,
+        },
+      }),
+    );
+    const after = await readiness(key);
+    expect(after.evidence?.state).toBe('validated');
+    expect(after.evidence?.summary).toBe('3 of 3 interviews, 1 of 1 usability test');
+    expect(after.ready).toBe(true);
+  });
+
+  it('explains an invalidated idea', async () => {
+    const r = await readiness(demo.keys.panel.invalidatedIdea);
+    expect(r.evidence?.state).toBe('invalidated');
+    expect(check(r, 'validated')?.fix).toMatch(/^Decided invalidated \(Fewer than 1 in 50/);
+    expect(r.headline).toBe('Invalidated: this idea should not be built.');
+  });
+
+  it('shows a spike over its timebox as days used of days allowed, flagged', async () => {
+    const r = await readiness(demo.keys.overrunSpike);
+    expect(r.kind).toBe('spike');
+    expect(r.timebox).toMatchObject({
+      daysUsed: 6,
+      daysAllowed: 3,
+      source: 'scoped-outcome',
+      overrun: true,
+    });
+    expect(check(r, 'timebox')).toMatchObject({
+      label: 'Within its timebox (6 of 3 days used)',
+      passed: false,
+    });
+    expect(check(r, 'timebox')?.fix).toMatch(/^Over its timebox by 3 days/);
+    expect(r.ready).toBe(false);
+  });
+
+  it('shows a delivery item linked from a validated idea as coming from validated discovery', async () => {
+    const r = await readiness(demo.keys.panel.deliveryFromValidated);
+    expect([r.track, r.kind]).toEqual(['delivery', 'delivery']);
+    expect(r.origin).toEqual([
+      { key: demo.keys.panel.validatedIdea, summary: 'One-page checkout', validated: true },
+    ]);
+    expect(check(r, 'origin')).toMatchObject({ passed: true, required: false });
+    expect(r.headline).toBe('Delivery item built from validated discovery.');
+  });
+
+  it('advises, without blocking, on a delivery item with no discovery behind it', async () => {
+    const story = [...ctx.em.issues.values()].find((i) => i.summary === 'Gift messages');
+    if (!story) throw new Error('no Gift messages story');
+    const r = await readiness(story.key);
+    expect(check(r, 'origin')).toMatchObject({ passed: false, required: false });
+    expect(r.ready).toBe(true);
+  });
+
+  it('links a promoted delivery item back to its validated idea', async () => {
+    const created = ok(
+      await call<{ created: Array<{ key: string }> }>(
+        'promote/run',
+        demo.keys.panel.validatedIdea,
+        {
+          items: [{ summary: 'One-page checkout: address step' }],
+        },
+      ),
+    );
+    const newKey = created.created[0]?.key ?? '';
+    const idea = await readiness(demo.keys.panel.validatedIdea);
+    expect(idea.promotedTo?.map((p) => p.key)).toContain(newKey);
+    const delivery = await readiness(newKey);
+    expect(delivery.origin?.map((o) => [o.key, o.validated])).toEqual([
+      [demo.keys.panel.validatedIdea, true],
+    ]);
+  });
+});
+
+describe('issue panel: feasibility review', () => {
+  it('makes the engineering sign-off part of readiness once an item is flagged technically novel', async () => {
+    const key = demo.keys.panel.validatedIdea;
+    const refused = await call('issue/feasibility/sign-off', key, {
+      verdict: 'feasible',
+      note: 'Nothing new here',
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('conflict');
+
+    ok(await call('issue/feasibility/flag', key, { novel: true }));
+    const flagged = await readiness(key);
+    expect(flagged.ready).toBe(false);
+    expect(check(flagged, 'feasibility')).toMatchObject({ passed: false, required: true });
+    expect(flagged.headline).toBe('Validated, but not ready to promote: 1 of 2 checks fail.');
+
+    ok(
+      await call('issue/feasibility/sign-off', key, {
+        verdict: 'needs-spike',
+        note: 'The payment provider has no one-page API we know of',
+      }),
+    );
+    const needsSpike = await readiness(key);
+    expect(check(needsSpike, 'feasibility')?.fix).toMatch(/needs a spike first: run a spike/);
+
+    ok(
+      await call('issue/feasibility/sign-off', key, {
+        verdict: 'feasible',
+        note: 'Provider confirmed the API',
+      }),
+    );
+    const signed = await readiness(key);
+    expect(signed.feasibility?.signOff).toMatchObject({
+      by: DEMO_USERS.member,
+      verdict: 'feasible',
+      note: 'Provider confirmed the API',
+    });
+    expect(check(signed, 'feasibility')?.passed).toBe(true);
+    expect(signed.ready).toBe(true);
+
+    ok(await call('issue/feasibility/flag', key, { novel: false }));
+    expect(check(await readiness(key), 'feasibility')).toBeUndefined();
+  });
+
+  it('refuses a sign-off without a note or with an unknown verdict', async () => {
+    for (const payload of [
+      { verdict: 'feasible', note: '   ' },
+      { verdict: 'probably', note: 'ok' },
+      { verdict: 'feasible' },
+    ]) {
+      const answer = await call(
+        'issue/feasibility/sign-off',
+        demo.keys.panel.validatedIdea,
+        payload,
+      );
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) expect(answer.error.code).toBe('invalid-input');
+    }
+  });
+});
+
+describe('issue panel: the spike close note', () => {
+  it('shows a done spike without its learned note as missing, until the note is recorded', async () => {
+    const key = demo.keys.panel.doneSpike;
+    const before = await readiness(key);
+    expect([before.kind, before.statusCategory]).toEqual(['spike', 'done']);
+    expect(check(before, 'learned')).toMatchObject({
+      passed: false,
+      fix: 'Record what the spike learned and the decision it led to',
+    });
+    expect(before.learned).toBeNull();
+
+    const empty = await call('issue/spike/learned', key, { note: '  ' });
+    expect(empty.ok).toBe(false);
+
+    ok(
+      await call('issue/spike/learned', key, {
+        note: 'Provider B has the SDK we need; decision: integrate B next sprint',
+      }),
+    );
+    const after = await readiness(key);
+    expect(check(after, 'learned')?.passed).toBe(true);
+    expect(after.learned).toMatchObject({
+      note: 'Provider B has the SDK we need; decision: integrate B next sprint',
+      by: DEMO_USERS.member,
+    });
+  });
+
+  it('does not ask an open spike for its note yet', async () => {
+    const r = await readiness(demo.keys.overrunSpike);
+    expect(check(r, 'learned')).toBeUndefined();
+  });
+});

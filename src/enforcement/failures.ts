@@ -1,6 +1,7 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
 import { isJiraError } from '../jira/errors';
+import { finishEvent, suspendEvent, type Step } from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError } from '../track/app-fields';
 import { ItemShapeError, UnknownSprintFieldError } from './item-facts';
@@ -70,4 +71,37 @@ export function isInvocationError(value: unknown): value is InvocationError {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Ends an event whose work failed part-way. When waiting can help, the steps done and the plan
+ * are recorded so that Forge's retry of the event finishes only what is left, and the retry is
+ * requested; otherwise the event is closed with the reason and reported as ignored.
+ */
+export async function endAfterFailure(args: {
+  error: unknown;
+  dedupeKey: string;
+  now: Date;
+  done: readonly Step[];
+  plan: unknown;
+  log: (message: string) => void;
+}): Promise<InvocationError | { status: 'ignored'; reason: string }> {
+  const { error, dedupeKey, now, done, plan, log } = args;
+  const verdict = classifyFailure(error);
+  if (verdict.kind === 'retry') {
+    try {
+      await suspendEvent(dedupeKey, now, done, plan);
+    } catch (storageError) {
+      log(`could not record progress for the retry: ${messageOf(storageError)}`);
+    }
+    log(`${messageOf(error)}; retry in ${verdict.retryAfter} s`);
+    return invocationErrorOf(verdict);
+  }
+  log(`nothing more done: ${messageOf(error)}`);
+  try {
+    await finishEvent(dedupeKey, now, done, `dropped: ${verdict.reason}`);
+  } catch {
+    // the claim stays; a repeat of this event is treated as a duplicate or resumed later
+  }
+  return { status: 'ignored', reason: verdict.reason };
 }

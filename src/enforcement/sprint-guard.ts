@@ -9,10 +9,9 @@ import {
   claimEvent,
   finishEvent,
   readEnforcementContext,
-  suspendEvent,
   type EnforcementContext,
 } from '../storage/enforcement-store';
-import { classifyFailure, invocationErrorOf, messageOf } from './failures';
+import { classifyFailure, endAfterFailure, invocationErrorOf, messageOf } from './failures';
 import { addComment, flagItem, guardComment, moveToBacklog } from './interventions';
 import { enforcementFieldIds, readItem, trackOfItem } from './item-facts';
 
@@ -221,23 +220,14 @@ export async function handleSprintGuardEvent(
       resumed,
     };
   } catch (error) {
-    const verdict = classifyFailure(error);
-    if (verdict.kind === 'retry') {
-      try {
-        await suspendEvent(dedupeKey, now, [...done], plan);
-      } catch (storageError) {
-        log(issue.key, `could not record progress for the retry: ${messageOf(storageError)}`);
-      }
-      log(issue.key, `${messageOf(error)}; retry in ${verdict.retryAfter} s`);
-      return invocationErrorOf(verdict);
-    }
-    log(issue.key, `nothing more done: ${messageOf(error)}`);
-    try {
-      await finishEvent(dedupeKey, now, [...done], `dropped: ${verdict.reason}`);
-    } catch {
-      // the claim stays; a repeat of this event is treated as a duplicate or resumed later
-    }
-    return { status: 'ignored', reason: verdict.reason };
+    return endAfterFailure({
+      error,
+      dedupeKey,
+      now,
+      done: [...done],
+      plan,
+      log: (message) => log(issue.key, message),
+    });
   }
 }
 

@@ -11,11 +11,10 @@ import {
   EnforcementFieldsSchema,
   finishEvent,
   readEnforcementContext,
-  suspendEvent,
   type EnforcementContext,
 } from '../storage/enforcement-store';
 import { KEYS, parseStored, readMany } from '../storage/kvs-store';
-import { classifyFailure, invocationErrorOf, messageOf } from './failures';
+import { classifyFailure, endAfterFailure, invocationErrorOf, messageOf } from './failures';
 import { addComment, flagItem, moveToBacklog, sprintStartSummary } from './interventions';
 import {
   enforcementFieldIds,
@@ -139,23 +138,14 @@ export async function handleSprintStarted(
       resumed,
     };
   } catch (error) {
-    const verdict = classifyFailure(error);
-    if (verdict.kind === 'retry') {
-      try {
-        await suspendEvent(dedupeKey, now, [...done], plan);
-      } catch (storageError) {
-        log(String(sprintId), `could not record progress: ${messageOf(storageError)}`);
-      }
-      log(String(sprintId), `${messageOf(error)}; retry in ${verdict.retryAfter} s`);
-      return invocationErrorOf(verdict);
-    }
-    log(String(sprintId), `stopped: ${messageOf(error)}`);
-    try {
-      await finishEvent(dedupeKey, now, [...done], `dropped: ${verdict.reason}`);
-    } catch {
-      // a repeat of the event is then resumed or treated as a duplicate
-    }
-    return { status: 'ignored', reason: verdict.reason };
+    return endAfterFailure({
+      error,
+      dedupeKey,
+      now,
+      done: [...done],
+      plan,
+      log: (message) => log(String(sprintId), message),
+    });
   }
 }
 

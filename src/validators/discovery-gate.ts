@@ -1,20 +1,19 @@
-import { z } from 'zod';
-import { describeConfigIssues } from '../domain/config';
 import { assessReadiness } from '../domain/sprint-readiness';
 import { typeIsIn } from '../domain/track';
 import { itemOf, trackOfItem, type EnforcementFieldIds } from '../enforcement/item-facts';
-import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { ISSUE_KEY, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
+import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
-import { StoredValueError } from '../storage/kvs-store';
-import { AppFieldMissingError, appFieldId } from '../track/app-fields';
-import { VALIDATOR_RETRY } from './enabler-gate';
+import { appFieldId } from '../track/app-fields';
 import { actorOf, blockOrWaive } from './validator-audit';
+import type { ValidatorResult } from './validator-contract';
 import {
-  parseRuleConfiguration,
-  ValidatorArgsSchema,
-  type ValidatorResult,
-} from './validator-contract';
+  allow,
+  cannotCheck,
+  openValidatorCall,
+  reasonFor,
+  refuse,
+  VALIDATOR_RETRY,
+} from './validator-kit';
 
 /**
  * "Discovery item validated before it moves to delivery": a workflow validator for transitions
@@ -30,12 +29,6 @@ import {
 
 const RULE_NAME = 'Dual Track: discovery validated before delivery';
 
-const refuse = (errorMessage: string): ValidatorResult => ({ result: false, errorMessage });
-const cannotCheck = (key: string, why: string) =>
-  refuse(
-    `${RULE_NAME}: the check for ${key} could not be completed, so the transition is refused. ${why}`,
-  );
-
 export function discoveryGate(args: unknown, context?: unknown): Promise<ValidatorResult> {
   return checkDiscoveryGate(args, VALIDATOR_RETRY, actorOf(context));
 }
@@ -46,25 +39,11 @@ export async function checkDiscoveryGate(
   actor?: string,
   now: Date = new Date(),
 ): Promise<ValidatorResult> {
-  const parsed = ValidatorArgsSchema.safeParse(args);
-  if (!parsed.success) {
-    return refuse(
-      `${RULE_NAME}: the validator was called without a usable issue (${describeConfigIssues(parsed.error).join('; ')}). The transition is refused; ask a Jira admin to check the workflow rule.`,
-    );
-  }
-  const key = parsed.data.issue.key;
-  const rule = parseRuleConfiguration(parsed.data.configuration);
-  if (!rule.ok) {
-    return refuse(
-      `${RULE_NAME} is misconfigured on this transition (${rule.message}). The transition is refused; ask a Jira admin to edit the rule.`,
-    );
-  }
-  if (rule.value.checks && !rule.value.checks.includes('discovery-validated')) {
-    return { result: true };
-  }
+  const opened = openValidatorCall(RULE_NAME, args);
+  if (!opened.ok) return opened.answer;
+  const { key, projectKey, rule } = opened.call;
+  if (rule.checks && !rule.checks.includes('discovery-validated')) return allow();
   try {
-    const projectKey = ISSUE_KEY.test(key) ? key.slice(0, key.lastIndexOf('-')) : undefined;
-    if (!projectKey) return cannotCheck(key, 'The issue key has no project part.');
     let context = await readEnforcementContext(projectKey);
     const jira = jiraAsApp(retry);
     const evidenceField = await appFieldId('discoveryEvidence', context.fields, jira);
@@ -79,7 +58,7 @@ export async function checkDiscoveryGate(
     const item = itemOf(await jira.getIssue(key, fields), ids);
     if (item.projectKey !== projectKey) context = await readEnforcementContext(item.projectKey);
 
-    const named = rule.value.issueTypes;
+    const named = rule.issueTypes;
     const track = named
       ? typeIsIn(item.typeName, named)
         ? 'discovery'
@@ -89,7 +68,7 @@ export async function checkDiscoveryGate(
       checks: ['discovery-validated'],
       issueTypes: named ? [] : context.config.gate.issueTypes,
     });
-    if (verdict.ready) return { result: true };
+    if (verdict.ready) return allow();
     return blockOrWaive(
       {
         context,
@@ -105,27 +84,6 @@ export async function checkDiscoveryGate(
       ),
     );
   } catch (error) {
-    return cannotCheck(key, reasonFor(error));
+    return cannotCheck(RULE_NAME, key, reasonFor('discovery-gate', error));
   }
-}
-
-function reasonFor(error: unknown): string {
-  if (isJiraError(error)) {
-    if (error.kind === 'not-found') {
-      return 'Jira says the issue does not exist or the app cannot see it.';
-    }
-    return `${explainJiraFailure(error)}.`;
-  }
-  if (error instanceof StoredValueError) {
-    return `Dual Track's settings could not be read (${error.message}).`;
-  }
-  if (error instanceof AppFieldMissingError) return error.message;
-  if (error instanceof z.ZodError) {
-    return `Dual Track's settings are not valid (${describeConfigIssues(error).join('; ')}).`;
-  }
-  console.error(
-    'discovery-gate: unexpected failure',
-    error instanceof Error ? error.message : error,
-  );
-  return 'An unexpected error occurred in Dual Track; the details are in the app logs.';
 }

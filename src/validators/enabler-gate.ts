@@ -1,20 +1,21 @@
 import { z } from 'zod';
-import { describeConfigIssues } from '../domain/config';
 import { checkScopedOutcome, describeOutcomeProblem } from '../domain/readiness';
-import { typeIsIn } from '../domain/track';
-import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { ISSUE_KEY, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
-import { readEnforcementContext } from '../storage/enforcement-store';
 import { assessReadiness } from '../domain/sprint-readiness';
-import { blockOrWaive, actorOf } from './validator-audit';
-import { StoredValueError } from '../storage/kvs-store';
-import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
+import { typeIsIn } from '../domain/track';
+import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
+import { readEnforcementContext } from '../storage/enforcement-store';
+import { scopedOutcomeFieldId } from '../track/app-fields';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { actorOf, blockOrWaive } from './validator-audit';
+import type { ValidatorResult } from './validator-contract';
 import {
-  parseRuleConfiguration,
-  ValidatorArgsSchema,
-  type ValidatorResult,
-} from './validator-contract';
+  allow,
+  cannotCheck,
+  openValidatorCall,
+  reasonFor,
+  refuse,
+  VALIDATOR_RETRY,
+} from './validator-kit';
 
 /**
  * The enabler gate: a workflow validator for transitions into sprint-ready statuses. Enablers
@@ -27,21 +28,6 @@ import {
 
 const RULE_NAME = 'Dual Track: scoped outcome before sprint';
 
-export const VALIDATOR_RETRY: RetryPolicy = {
-  maxRetries: 2,
-  maxWaitSeconds: 3,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-const allow = (): ValidatorResult => ({ result: true });
-const refuse = (errorMessage: string): ValidatorResult => ({ result: false, errorMessage });
-
-function cannotCheck(key: string, why: string): ValidatorResult {
-  return refuse(
-    `${RULE_NAME}: the check for ${key} could not be completed, so the transition is refused. ${why}`,
-  );
-}
-
 /** The handler Forge invokes: `(payload, context)`; the context may name the user. */
 export function enablerGate(args: unknown, context?: unknown): Promise<ValidatorResult> {
   return checkEnablerGate(args, VALIDATOR_RETRY, actorOf(context));
@@ -53,25 +39,11 @@ export async function checkEnablerGate(
   actor?: string,
   now: Date = new Date(),
 ): Promise<ValidatorResult> {
-  const parsed = ValidatorArgsSchema.safeParse(args);
-  if (!parsed.success) {
-    return refuse(
-      `${RULE_NAME}: the validator was called without a usable issue (${describeConfigIssues(parsed.error).join('; ')}). The transition is refused; ask a Jira admin to check the workflow rule.`,
-    );
-  }
-  const { issue, modifiedFields } = parsed.data;
-  const key = issue.key;
-
-  const rule = parseRuleConfiguration(parsed.data.configuration);
-  if (!rule.ok) {
-    return refuse(
-      `${RULE_NAME} is misconfigured on this transition (${rule.message}). The transition is refused; ask a Jira admin to edit the rule.`,
-    );
-  }
+  const opened = openValidatorCall(RULE_NAME, args);
+  if (!opened.ok) return opened.answer;
+  const { key, projectKey, modifiedFields, rule } = opened.call;
 
   try {
-    const projectKey = ISSUE_KEY.test(key) ? key.slice(0, key.lastIndexOf('-')) : undefined;
-    if (!projectKey) return cannotCheck(key, 'The issue key has no project part.');
     let context = await readEnforcementContext(projectKey);
     const jira = jiraAsApp(retry);
     const field = await scopedOutcomeFieldId(context.fields, jira);
@@ -79,13 +51,17 @@ export async function checkEnablerGate(
 
     const fields = IssueFieldsSchema.safeParse(found.fields);
     if (!fields.success) {
-      return cannotCheck(key, 'Jira did not return the issue type and project of the issue.');
+      return cannotCheck(
+        RULE_NAME,
+        key,
+        'Jira did not return the issue type and project of the issue.',
+      );
     }
     if (fields.data.project.key !== projectKey) {
       // The issue moved or its project was re-keyed: use that project's settings.
       context = await readEnforcementContext(fields.data.project.key);
     }
-    const gatedTypes = rule.value.issueTypes ?? context.config.gate.issueTypes;
+    const gatedTypes = rule.issueTypes ?? context.config.gate.issueTypes;
     const typeName = fields.data.issuetype.name;
     if (!typeIsIn(typeName, gatedTypes)) return allow();
 
@@ -102,7 +78,7 @@ export async function checkEnablerGate(
       );
     }
     const outcome = reading.kind === 'present' ? reading.value : undefined;
-    const checks = rule.value.checks ?? ['scoped-outcome'];
+    const checks = rule.checks ?? ['scoped-outcome'];
     const block = {
       context,
       issue: { id: found.id, key: found.key },
@@ -141,7 +117,7 @@ export async function checkEnablerGate(
     }
     return allow();
   } catch (error) {
-    return cannotCheck(key, reasonFor(error));
+    return cannotCheck(RULE_NAME, key, reasonFor('enabler-gate', error));
   }
 }
 
@@ -151,25 +127,3 @@ const IssueFieldsSchema = z
     project: z.object({ key: z.string() }).passthrough(),
   })
   .passthrough();
-
-function reasonFor(error: unknown): string {
-  if (isJiraError(error)) {
-    if (error.kind === 'not-found') {
-      return 'Jira says the issue does not exist or the app cannot see it (it may have been deleted, or the app lacks Browse permission on the project).';
-    }
-    if (error.kind === 'rate-limited') {
-      return `${explainJiraFailure(error)}. Try the transition again in a moment.`;
-    }
-    return `${explainJiraFailure(error)}.`;
-  }
-  if (error instanceof StoredValueError) {
-    return `Dual Track's settings could not be read (${error.message}). A Jira admin should open the Dual Track settings and save them again.`;
-  }
-  if (error instanceof AppFieldMissingError) return error.message;
-  if (error instanceof z.ZodError) {
-    return `Dual Track's settings are not valid (${describeConfigIssues(error).join('; ')}). A Jira admin should correct them in the Dual Track settings.`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  console.error('enabler-gate: unexpected failure', message);
-  return 'An unexpected error occurred in Dual Track; the details are in the app logs.';
-}

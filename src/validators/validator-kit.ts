@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { describeConfigIssues } from '../domain/config';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { ISSUE_KEY, type RetryPolicy } from '../jira/jira-gateway';
+import { StoredValueError } from '../storage/kvs-store';
+import { AppFieldMissingError } from '../track/app-fields';
+import {
+  parseRuleConfiguration,
+  ValidatorArgsSchema,
+  type RuleConfiguration,
+  type ValidatorResult,
+} from './validator-contract';
+
+/**
+ * What every Dual Track workflow validator does the same way: parse Jira's argument and the
+ * rule's configuration, refuse with a message naming the rule, and explain a failure to decide
+ * (fail closed, never throw).
+ */
+
+/** Bounded waiting on a 429: at most two retries, only for Retry-After of 3 s or less. */
+export const VALIDATOR_RETRY: RetryPolicy = {
+  maxRetries: 2,
+  maxWaitSeconds: 3,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export const allow = (): ValidatorResult => ({ result: true });
+export const refuse = (errorMessage: string): ValidatorResult => ({
+  result: false,
+  errorMessage,
+});
+
+export function cannotCheck(ruleName: string, key: string, why: string): ValidatorResult {
+  return refuse(
+    `${ruleName}: the check for ${key} could not be completed, so the transition is refused. ${why}`,
+  );
+}
+
+export interface ValidatorCall {
+  key: string;
+  projectKey: string;
+  modifiedFields: Record<string, unknown> | undefined;
+  rule: RuleConfiguration;
+}
+
+/** Parses the argument and the rule configuration; a refusal explains what is unusable. */
+export function openValidatorCall(
+  ruleName: string,
+  args: unknown,
+): { ok: true; call: ValidatorCall } | { ok: false; answer: ValidatorResult } {
+  const parsed = ValidatorArgsSchema.safeParse(args);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      answer: refuse(
+        `${ruleName}: the validator was called without a usable issue (${describeConfigIssues(parsed.error).join('; ')}). The transition is refused; ask a Jira admin to check the workflow rule.`,
+      ),
+    };
+  }
+  const key = parsed.data.issue.key;
+  const rule = parseRuleConfiguration(parsed.data.configuration);
+  if (!rule.ok) {
+    return {
+      ok: false,
+      answer: refuse(
+        `${ruleName} is misconfigured on this transition (${rule.message}). The transition is refused; ask a Jira admin to edit the rule.`,
+      ),
+    };
+  }
+  const projectKey = ISSUE_KEY.test(key) ? key.slice(0, key.lastIndexOf('-')) : undefined;
+  if (!projectKey) {
+    return { ok: false, answer: cannotCheck(ruleName, key, 'The issue key has no project part.') };
+  }
+  return {
+    ok: true,
+    call: { key, projectKey, modifiedFields: parsed.data.modifiedFields, rule: rule.value },
+  };
+}
+
+/** Why a validator could not decide, in words for the person making the transition. */
+export function reasonFor(ruleKey: string, error: unknown): string {
+  if (isJiraError(error)) {
+    if (error.kind === 'not-found') {
+      return 'Jira says the issue does not exist or the app cannot see it (it may have been deleted, or the app lacks Browse permission on the project).';
+    }
+    if (error.kind === 'rate-limited') {
+      return `${explainJiraFailure(error)}. Try the transition again in a moment.`;
+    }
+    return `${explainJiraFailure(error)}.`;
+  }
+  if (error instanceof StoredValueError) {
+    return `Dual Track's settings could not be read (${error.message}). A Jira admin should open the Dual Track settings and save them again.`;
+  }
+  if (error instanceof AppFieldMissingError) return error.message;
+  if (error instanceof z.ZodError) {
+    return `Dual Track's settings are not valid (${describeConfigIssues(error).join('; ')}). A Jira admin should correct them in the Dual Track settings.`;
+  }
+  console.error(`${ruleKey}: unexpected failure`, error instanceof Error ? error.message : error);
+  return 'An unexpected error occurred in Dual Track; the details are in the app logs.';
+}

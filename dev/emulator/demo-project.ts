@@ -2,6 +2,7 @@ import type { JiraEmulator } from './jira-emulator';
 import type { EmField, EmIssue, EmSprint } from './model';
 import { ALL_PROJECT_PERMISSIONS } from './model';
 import { issueLinkSite } from './routes/issue-writes';
+import { seedRetroHistory } from './retro-seed';
 
 /**
  * A realistic, deterministic dual-track project for the local preview, browser tests and the
@@ -772,6 +773,15 @@ export function seedDemoProject(
     links.addType({ name: 'Implements', inward: 'is implemented by', outward: 'implements' });
   links.addLink(implementsType.id, validatedIdea.id, guestCheckout.id);
   const doneSpike = doneDiscovery.find((i) => i.summary.startsWith('Spike')) ?? overrunSpike;
+  // The changelog, decided ideas and audit entries the retro sub-page reads (dev/emulator/retro-seed.ts).
+  seedRetroHistory(em, {
+    projectKey: key,
+    closed,
+    scopedOutcome: base.scopedOutcome,
+    carriedOverKey: carriedOver.key,
+    now,
+    member: DEMO_USERS.member,
+  });
 
   return {
     projectKey: key,
@@ -813,13 +823,21 @@ export interface SyntheticProject {
 
 /**
  * A large project for scale tests, fast to build: `openItems` open items (one in ten
- * discovery), 20 of them in the active sprint, and ten done stories in each of six closed
- * sprints. Issues are added directly (no per-issue lookups), so 10,000 items take well under a
+ * discovery), 20 of them in the active sprint, and ten (or `closedSprintItems`) done stories in
+ * each of six closed sprints; with `evidenceEvery`, ideas carry evidence. Issues are added directly (no per-issue lookups), so 10,000 items take well under a
  * second.
  */
 export function seedSyntheticProject(
   em: JiraEmulator,
-  options: { openItems: number; now: Date; key?: string },
+  options: {
+    openItems: number;
+    now: Date;
+    key?: string;
+    /** Done stories in each of the six closed sprints (default 10). */
+    closedSprintItems?: number;
+    /** Every n-th discovery item gets a Discovery evidence value (default: none). */
+    evidenceEvery?: number;
+  },
 ): SyntheticProject {
   const key = options.key ?? 'BIG';
   const { now } = options;
@@ -827,8 +845,9 @@ export function seedSyntheticProject(
   const boardId = base.boardId ?? 0;
   const { closed, active } = seedSprints(em, boardId, key, now);
   const add = (seed: Seed) => addItem(em, key, base.storyPoints, now, seed);
+  const perSprint = options.closedSprintItems ?? 10;
   for (const sprint of closed) {
-    for (let j = 0; j < 10; j++) {
+    for (let j = 0; j < perSprint; j++) {
       add({
         type: 'Story',
         summary: `${sprint.name} story ${j + 1}`,
@@ -840,8 +859,11 @@ export function seedSyntheticProject(
     }
   }
   const kinds = ['Discovery', 'Spike', 'Enabler'] as const;
+  const ev = base.discoveryEvidence.id;
+  const evidenceEvery = options.evidenceEvery ?? 0;
   for (let i = 0; i < options.openItems; i++) {
     const discovery = i % 10 === 0;
+    const withEvidence = discovery && evidenceEvery > 0 && (i / 10) % evidenceEvery === 0;
     const type = discovery ? (kinds[(i / 10) % 3] ?? 'Discovery') : i % 7 === 0 ? 'Bug' : 'Story';
     add({
       type,
@@ -851,6 +873,9 @@ export function seedSyntheticProject(
       createdDaysAgo: 1 + (i % 60),
       updatedDaysAgo: i % 30,
       ...(i < 20 ? { sprints: [active] } : {}),
+      ...(withEvidence
+        ? { custom: { [ev]: evidence({ interviews: 1 + (i % 3) }, 'unvalidated', null) } }
+        : {}),
     });
   }
   return {
@@ -858,6 +883,6 @@ export function seedSyntheticProject(
     projectId: base.projectId,
     boardId,
     openItems: options.openItems,
-    recentDoneItems: 30,
+    recentDoneItems: 3 * perSprint,
   };
 }

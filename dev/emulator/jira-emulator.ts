@@ -20,6 +20,7 @@ import {
 } from './model';
 import { ROUTE_GROUPS } from './routes';
 import { issueLinkSite } from './routes/issue-writes';
+import type { EmChange } from './routes/changelog';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
 
 /**
@@ -37,6 +38,8 @@ export interface CallRecord {
   path: string;
   operationId: string | undefined;
   status: number;
+  /** Issues in the answer's body (see returnedIssueCount); 0 for storage and failed requests. */
+  returnedIssues: number;
 }
 
 export interface Fault {
@@ -48,6 +51,8 @@ export interface Fault {
   body?: unknown;
   /** How many matching requests fail; default 1. */
   times?: number;
+  /** How many matching requests are answered normally before the fault starts; default 0. */
+  skip?: number;
 }
 
 export interface EmRequest {
@@ -151,10 +156,14 @@ export class JiraEmulator {
   readonly issues = new Map<string, EmIssue>();
   readonly boards = new Map<number, EmBoard>();
   readonly sprints = new Map<number, EmSprint>();
+  /** Recorded issue history by issue id, oldest first (see recordChange). */
+  readonly changelog = new Map<string, EmChange[]>();
   /** Jira Software's Sprint field, as every site with Jira Software has it. */
   readonly sprintField: EmField;
   /** Granted scopes: the manifest's, unless a test narrows them. */
   scopes: string[];
+  /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
+  latencyMs = 0;
   private faults: Array<Fault & { left: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
   private nextId = 10100;
@@ -207,7 +216,7 @@ export class JiraEmulator {
 
   /** The next `times` requests matching the pattern fail with the given status. */
   injectFault(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    this.faults.push({ ...fault, left: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
   resetCalls(): void {
@@ -383,6 +392,44 @@ export class JiraEmulator {
     else issue.custom.set(this.sprintField.id, kept);
   }
 
+  /**
+   * Records one changelog entry (history only: the issue's current value is not touched, so a
+   * seed sets the final state and records the history that led to it). Status values are
+   * status ids (their names become fromString/toString); Sprint values are comma-separated
+   * sprint ids; other fields' values are used as they are for both forms.
+   */
+  recordChange(
+    issueKey: string,
+    fieldId: string,
+    from: string | null,
+    to: string | null,
+    at: string,
+    authorAccountId?: string,
+  ): EmChange {
+    const issue = this.findIssue(issueKey);
+    if (!issue) throw new Error(`Emulator: no issue ${issueKey}`);
+    const field = this.fields.get(fieldId);
+    const display = (v: string | null) =>
+      v === null || fieldId !== 'status' ? v : (STATUSES.find((s) => s.id === v)?.name ?? v);
+    const change: EmChange = {
+      id: String(this.nextId++),
+      issueId: issue.id,
+      fieldId,
+      field: field?.name ?? fieldId,
+      from,
+      fromString: display(from),
+      to,
+      toString: display(to),
+      at: new Date(at).toISOString(),
+      authorAccountId,
+    };
+    const list = this.changelog.get(issue.id) ?? [];
+    list.push(change);
+    list.sort((a, b) => a.at.localeCompare(b.at));
+    this.changelog.set(issue.id, list);
+    return change;
+  }
+
   deleteIssue(key: string): void {
     const issue = this.findIssue(key);
     if (issue) this.issues.delete(issue.id);
@@ -423,6 +470,7 @@ export class JiraEmulator {
         path,
         operationId: undefined,
         status: result.status,
+        returnedIssues: 0,
       });
       return json(result.status, result.body);
     }
@@ -430,6 +478,9 @@ export class JiraEmulator {
       throw new Error(
         `Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`,
       );
+    }
+    if (this.latencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     }
     return this.handleJira(meta, path, init);
   }
@@ -440,7 +491,7 @@ export class JiraEmulator {
     const provider = meta.provider === 'app' || meta.provider === 'user' ? meta.provider : 'none';
     const accountId =
       provider === 'user' ? (meta.accountId ?? this.currentUser.getStore()) : undefined;
-    const record = (status: number, operationId?: string) =>
+    const record = (status: number, operationId?: string, returnedIssues = 0) =>
       this.calls.push({
         remote: 'jira',
         provider,
@@ -449,6 +500,7 @@ export class JiraEmulator {
         path: url.pathname + url.search,
         operationId,
         status,
+        returnedIssues,
       });
 
     let body: unknown = undefined;
@@ -476,7 +528,11 @@ export class JiraEmulator {
     }
     const op = check.op;
 
-    const fault = this.faults.find((f) => f.left > 0 && f.match.test(`${method} ${url.pathname}`));
+    let fault = this.faults.find((f) => f.left > 0 && f.match.test(`${method} ${url.pathname}`));
+    if (fault && (fault.skip ?? 0) > 0) {
+      fault.skip = (fault.skip ?? 0) - 1;
+      fault = undefined;
+    }
     if (fault) {
       fault.left -= 1;
       record(fault.status, op.operationId);
@@ -536,7 +592,7 @@ export class JiraEmulator {
         `Emulator bug: response to ${op.operationId} breaks the contract: ${problems.join('; ')}`,
       );
     }
-    record(result.status, op.operationId);
+    record(result.status, op.operationId, returnedIssueCount(op.operationId, result.body));
     return json(result.status, result.body);
   }
 
@@ -664,6 +720,18 @@ export class JiraEmulator {
 export const ASSUMED_SCOPES: Readonly<Record<string, string>> = {
   getAllBoards: 'read:board-scope:jira-software',
 };
+
+/**
+ * Issues an answer returns, as Jira's rate-limit points count them (1 point per request plus 1
+ * per returned issue): the length of an `issues` list (searches, bulk fetch, sprint issues), or
+ * 1 for a single issue read.
+ */
+export function returnedIssueCount(operationId: string, body: unknown): number {
+  if (typeof body !== 'object' || body === null) return 0;
+  const issues = (body as { issues?: unknown }).issues;
+  if (Array.isArray(issues)) return issues.length;
+  return operationId === 'getIssue' && 'key' in body ? 1 : 0;
+}
 
 function meetsAssumedScope(operationId: string, granted: readonly string[]): boolean {
   const needed = ASSUMED_SCOPES[operationId];

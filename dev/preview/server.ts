@@ -53,7 +53,8 @@ export function previewResources(): Resource[] {
       Object.entries(manifest.modules ?? {}).find(([, entries]) =>
         entries.some((e) => e.resource === r.key || e.edit?.resource === r.key),
       )?.[0] ?? 'unknown';
-    return { key: r.key, dir, module, title: PAGE_TITLES[module] ?? r.key };
+    const title = r.key === 'retro' ? 'Retro and trends' : (PAGE_TITLES[module] ?? r.key);
+    return { key: r.key, dir, module, title };
   });
 }
 

@@ -11,8 +11,10 @@ import {
   boardEstimation,
   firstScrumBoard,
   projectName,
-  searchAll,
+  readAllIssues,
+  readIssuesInPages,
   type Estimation,
+  type IssueReader,
   type Sprint,
 } from './project-jira';
 import {
@@ -32,8 +34,10 @@ import {
  *   GET  /rest/agile/1.0/board                   the project's first Scrum board
  *   GET  /rest/agile/1.0/board/{id}/configuration  its estimation field   } in parallel
  *   GET  /rest/agile/1.0/board/{id}/sprint       active + closed sprints  }
- *   POST /rest/api/3/search/jql                  open items, page by page } in parallel
- *   POST /rest/api/3/search/jql                  velocity of the last 3 closed sprints }
+ *   POST /rest/api/3/search/jql                  open items: the first page with fields;  }
+ *        beyond one page, their ids (5,000 a page) and                                    }
+ *   POST /rest/api/3/issue/bulkfetch             the rest, 100 a call, 8 at a time         } in
+ *   POST /rest/api/3/search/jql                  velocity of the last 3 closed sprints     } parallel
  *   GET  /rest/api/3/project/{key}               only without a board (for the name)
  *
  * Velocity: one search for done issues in the last three closed sprints, each attributed to
@@ -46,6 +50,8 @@ export interface LoadInput {
   jira: JiraGateway;
   project: { id: string; key: string };
   now: Date;
+  /** How issues are read (default readAllIssues; the bench's plain baseline passes its own). */
+  readIssues?: IssueReader;
 }
 
 const VELOCITY_SPRINTS = 3;
@@ -87,26 +93,32 @@ export async function loadProjectOverview(input: LoadInput): Promise<ProjectOver
     discoveryEvidence: ids.discoveryEvidence,
   };
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
-  const items: ProjectItem[] = [];
-  const evidenceText = new Map<string, string>();
+  const read = new Map<string, { item: ProjectItem; evidence: string | null }>();
 
-  const [, closedSprints, name] = await Promise.all([
-    searchAll(
+  const [{ order }, closedSprints, name] = await Promise.all([
+    (input.readIssues ?? readAllIssues)(
       jira,
       `project = "${key}" AND statusCategory != Done ORDER BY Rank ASC`,
       searchFields(fieldIds),
       (issues) => {
         for (const raw of issues) {
           const { item, evidence } = toProjectItem(raw, fieldIds, tracks);
-          items.push(item);
-          const text = describeEvidence(evidence);
-          if (text) evidenceText.set(item.key, text);
+          read.set(raw.id, { item, evidence: describeEvidence(evidence) });
         }
       },
     ),
-    velocity(jira, key, recent, ids.sprint, estimation),
+    velocity(input.readIssues ?? readIssuesInPages, jira, key, recent, ids.sprint, estimation),
     found?.board.location?.projectName ?? projectName(jira, key),
   ]);
+  // In the search's rank order; an item read after it was closed no longer counts as open.
+  const inOrder = order ? order.flatMap((id) => read.get(id) ?? []) : [...read.values()];
+  const items: ProjectItem[] = [];
+  const evidenceText = new Map<string, string>();
+  for (const { item, evidence } of inOrder) {
+    if (item.statusCategory === 'done') continue;
+    items.push(item);
+    if (evidence) evidenceText.set(item.key, evidence);
+  }
 
   if (tracks.guessed) {
     notes.push(
@@ -177,6 +189,7 @@ export async function loadProjectOverview(input: LoadInput): Promise<ProjectOver
 
 /** What each of the recent closed sprints completed (points, or issues without estimation). */
 async function velocity(
+  readIssues: IssueReader,
   jira: JiraGateway,
   key: string,
   recent: readonly Sprint[],
@@ -187,7 +200,7 @@ async function velocity(
   const completed = new Map<number, number>(recent.map((s) => [s.id, 0]));
   const completeDate = new Map(recent.map((s) => [s.id, s.completeDate ?? '']));
   const fields = [sprintFieldId, ...(estimation ? [estimation.fieldId] : [])];
-  await searchAll(
+  await readIssues(
     jira,
     `project = "${key}" AND sprint in (${recent.map((s) => s.id).join(', ')}) AND statusCategory = Done`,
     fields,

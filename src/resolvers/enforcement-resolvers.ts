@@ -24,6 +24,12 @@ const projectAdmin: Requirement = {
   because: 'Only project admins can see the waivers and the audit log of this project.',
 };
 
+const jiraAdmin: Requirement = {
+  context: () => ({ kind: 'global' }),
+  permissions: ['ADMINISTER'],
+  because: 'Only Jira admins can configure Dual Track workflow rules.',
+};
+
 const IssueSchema = z
   .object({
     id: z.string(),
@@ -129,7 +135,9 @@ export const enforcementResolvers: ResolverGroup = {
     return listAudit(project.key, payload.cursor, payload.limit ?? 25);
   }),
 
-  'validator/config-defaults': resolver('validator/config-defaults', [], async () => {
+  // The rule configuration screens run in the workflow editor of company-managed projects, which
+  // only Jira admins open; the field id is read as the app only after that check.
+  'validator/config-defaults': resolver('validator/config-defaults', [jiraAdmin], async () => {
     // Global settings: a workflow is not tied to one project.
     const config = (await readGlobalConfig())?.settings ?? DEFAULT_CONFIG;
     const known =

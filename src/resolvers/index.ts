@@ -6,8 +6,10 @@ import { issuePanelResolvers } from './issue-panel-resolvers';
 import { projectResolvers } from './project-resolvers';
 import { promoteResolvers } from './promote-resolvers';
 import type { ResolverRequest } from './resolver-kit';
+import { retroResolvers } from './retro-resolvers';
 import { setupResolvers } from './setup-resolvers';
 import { settingsResolvers } from './settings-resolvers';
+import { dataResolvers } from './data-resolvers';
 
 /**
  * Every resolver the Custom UI can invoke, by contract key. Each group lives beside its
@@ -25,6 +27,8 @@ export const RESOLVER_GROUPS: ResolverGroup[] = [
   projectResolvers,
   issuePanelResolvers,
   settingsResolvers,
+  dataResolvers,
+  retroResolvers,
 ];
 
 export function allResolvers(): ResolverGroup {

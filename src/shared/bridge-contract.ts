@@ -60,6 +60,36 @@ export const EvidenceInputSchema = z
   })
   .strict();
 
+/** Data export / import (Jira admins): what a document holds, section by section. */
+export const DATA_SECTIONS = ['config', 'waivers', 'audit', 'evidence'] as const;
+export type DataSection = (typeof DATA_SECTIONS)[number];
+export const DATA_FORMAT = 'dual-track-export';
+export const DATA_SCHEMA_VERSION = 1;
+
+/**
+ * One export document (or one part of it: an import request must stay under Forge's 500 KB
+ * invoke limit). Values are checked key by key against the storage schemas on import.
+ */
+export const DataDocumentSchema = z
+  .object({
+    format: z.literal(DATA_FORMAT),
+    schemaVersion: z.literal(DATA_SCHEMA_VERSION),
+    exportedAt: z.string().max(40),
+    sections: z
+      .array(z.enum(DATA_SECTIONS))
+      .min(1)
+      .max(DATA_SECTIONS.length)
+      .refine((s) => new Set(s).size === s.length, { message: 'names a section more than once' }),
+    records: z
+      .array(z.object({ key: z.string().min(1).max(500), value: z.unknown() }).strict())
+      .max(5000)
+      .refine((r) => new Set(r.map((e) => e.key)).size === r.length, {
+        message: 'holds a key more than once',
+      }),
+  })
+  .strict();
+export type DataDocument = z.infer<typeof DataDocumentSchema>;
+
 /**
  * Resolver keys and payload schemas; a resolver added later must be listed here. The project
  * or issue a resolver acts on comes from Forge's context, never from these payloads.
@@ -145,6 +175,25 @@ export const RESOLVER_PAYLOADS = {
     .strict(),
   /** What a validator configuration screen pre-fills: settings and the Scoped outcome field id. */
   'validator/config-defaults': z.object({}).strict(),
+  /** Export one page of the app's data (Jira admins); pass `nextCursor` back for the next. */
+  'data/export': z
+    .object({
+      cursor: z
+        .string()
+        .max(600)
+        .regex(/^(config|waivers|audit|evidence)(\|.+)?$/, 'must be a cursor from data/export')
+        .optional(),
+    })
+    .strict(),
+  /** Import a document (Jira admins): a dry run with the diff unless `dryRun` is false. */
+  'data/import': z
+    .object({
+      document: DataDocumentSchema,
+      dryRun: z.boolean().optional(),
+      /** Also remove stored keys of the document's sections that the document does not hold. */
+      replace: z.boolean().optional(),
+    })
+    .strict(),
   'promote/run': z
     .object({
       items: z
@@ -173,6 +222,18 @@ export const RESOLVER_PAYLOADS = {
   /** The "what we learned / decision" note that closes a spike. */
   'issue/spike/learned': z
     .object({ note: z.string().trim().min(1, 'is required').max(4000) })
+    .strict(),
+  /** The retro sub-page: the last `sprints` closed sprints (default 6) of the context project. */
+  'retro/report': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
+  /** After release: did the validated idea's expected outcome happen for this delivered item? */
+  'retro/outcome/record': z
+    .object({
+      issueKey: z
+        .string()
+        .regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/, 'must be an issue key like "DT-12"'),
+      result: z.enum(['hit', 'partly', 'missed', 'too-early']),
+      note: z.string().trim().max(2000),
+    })
     .strict(),
 } as const;
 

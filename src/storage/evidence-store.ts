@@ -50,7 +50,7 @@ export const EvidenceLogSchema = z
   .strict();
 export type EvidenceLog = z.infer<typeof EvidenceLogSchema>;
 
-const SummaryStaleSchema = z
+export const SummaryStaleSchema = z
   .object({ version: z.number().int().min(0), since: z.string(), reason: z.string() })
   .strict();
 export type SummaryStale = z.infer<typeof SummaryStaleSchema>;

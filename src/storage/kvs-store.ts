@@ -1,4 +1,4 @@
-import { kvs } from '@forge/kvs';
+import { kvs, WhereConditions } from '@forge/kvs';
 import type { z } from 'zod';
 
 /**
@@ -74,6 +74,21 @@ export async function createOnce(key: string, value: unknown): Promise<boolean> 
     if (isKeyConflict(error)) return false;
     throw error;
   }
+}
+
+/** One page of the keys (with values) that begin with `prefix`; pass `nextCursor` back. */
+export async function listByPrefix(
+  prefix: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<{ entries: Array<{ key: string; value: unknown }>; nextCursor: string | undefined }> {
+  let query = kvs.query().where('key', WhereConditions.beginsWith(prefix)).limit(limit);
+  if (cursor !== undefined) query = query.cursor(cursor);
+  const page = await query.getMany<unknown>();
+  return {
+    entries: page.results.map((r) => ({ key: r.key, value: r.value })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export async function removeOne(key: string): Promise<void> {

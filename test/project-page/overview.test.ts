@@ -7,7 +7,8 @@ import {
   seedSyntheticProject,
   type DemoProject,
 } from '../../dev/emulator/demo-project';
-import { SEARCH_PAGE_WITH_FIELDS } from '../../dev/emulator/routes/search';
+import { BULK_FETCH_MAX } from '../../dev/emulator/routes/issue-bulk';
+import { SEARCH_PAGE_MAX, SEARCH_PAGE_WITH_FIELDS } from '../../dev/emulator/routes/search';
 import api, { route } from '@forge/api';
 import { allResolvers } from '../../src/resolvers';
 import type { Result } from '../../src/shared/bridge-contract';
@@ -389,18 +390,26 @@ describe('permissions', () => {
 describe('scale', () => {
   /** Fixed requests of a first load: permissions, field list, board, configuration, sprints, velocity. */
   const FIXED_CALLS = 6;
+  /**
+   * Requests that read N open items (see readAllIssues): the first search page with fields
+   * (100 issues), then the ordered ids (id-only pages of 5,000), then bulk fetches of 100 for
+   * the other N - 100.
+   */
+  const itemCalls = (n: number) =>
+    1 + Math.ceil(n / SEARCH_PAGE_MAX) + Math.ceil((n - SEARCH_PAGE_WITH_FIELDS) / BULK_FETCH_MAX);
 
-  it('2,000 open items: exactly the pages the search needs plus the fixed requests', async () => {
+  it('2,000 open items: exactly the pages and bulk fetches the items need plus the fixed requests', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 2000, now });
     ctx.em.resetCalls();
     const started = Date.now();
     const page = await load(big.projectKey);
     const elapsed = Date.now() - started;
-    const pages = Math.ceil(2000 / SEARCH_PAGE_WITH_FIELDS);
-    expect(ctx.em.jiraCalls()).toHaveLength(pages + FIXED_CALLS);
+    // 1 + 1 + 19 = 21 item requests: 3 searches (first page, ids, velocity) and 19 bulk fetches.
+    expect(ctx.em.jiraCalls()).toHaveLength(itemCalls(2000) + FIXED_CALLS);
     expect(operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toHaveLength(
-      pages + 1,
+      3,
     );
+    expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(19);
     expect(page.totals.openItems).toBe(2000);
     expect(page.totals.discovery + page.totals.delivery).toBe(2000);
     const size = Buffer.byteLength(JSON.stringify(page));
@@ -408,13 +417,26 @@ describe('scale', () => {
     expect(elapsed).toBeLessThan(10_000);
   }, 30_000);
 
+  it('items read by bulk fetch (in id order) are shown in the search’s rank order', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 300, now });
+    // Rank the backlog newest first: bulk fetch answers in ascending id order, the page must not.
+    for (const issue of ctx.em.issues.values()) issue.rank = -Number(issue.id);
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    expect(operations()).toContain('bulkFetchIssues');
+    const number = (key: string) => Number(key.split('-')[1]);
+    const shown = page.delivery.ready.map((i) => number(i.key));
+    expect(shown.length).toBeGreaterThan(150);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+    expect(page.totals.openItems).toBe(300);
+  });
+
   it('10,000 open items: every list is trimmed and the answer stays well under 1.5 MB', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    expect(ctx.em.jiraCalls()).toHaveLength(
-      Math.ceil(10_000 / SEARCH_PAGE_WITH_FIELDS) + FIXED_CALLS,
-    );
+    // 1 + 2 + 99 = 102 item requests (the least possible is 100 pages of 100).
+    expect(ctx.em.jiraCalls()).toHaveLength(itemCalls(10_000) + FIXED_CALLS);
     expect(page.totals.openItems).toBe(10_000);
     const listed = allItems(page).length;
     const signalLists =

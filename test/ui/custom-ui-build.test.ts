@@ -63,6 +63,7 @@ describe('Custom UI build', () => {
       'issue-panel',
       'project-page',
       'project-settings',
+      'retro',
       'scoped-outcome-edit',
       'validator-config',
     ]);

@@ -5,6 +5,8 @@ import { permissionRoutes } from './permissions';
 import { searchRoutes } from './search';
 import { agileRoutes } from './agile';
 import { enforcementRoutes } from './enforcement';
+import { changelogRoutes } from './changelog';
+import { issueBulkRoutes } from './issue-bulk';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
 export const ROUTE_GROUPS: RouteGroup[] = [
@@ -14,4 +16,6 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   searchRoutes,
   agileRoutes,
   enforcementRoutes,
+  changelogRoutes,
+  issueBulkRoutes,
 ];

@@ -15,6 +15,7 @@ import {
   SettingSections,
   SettingsFormShell,
 } from '@ui/SettingsForm';
+import type { ReactNode } from 'react';
 
 /** How the page talks to the backend: the contract's `settings/global/*` resolvers. */
 export interface AdminSettingsApi {
@@ -33,7 +34,7 @@ const parse = (data: unknown): GlobalSettingsView | null => {
  * The admin page (`jira:adminPage`, the app's Configure page): the global settings every project
  * inherits, for Jira admins.
  */
-export function AdminSettings({ api }: { api: AdminSettingsApi }) {
+export function AdminSettings({ api, children }: { api: AdminSettingsApi; children?: ReactNode }) {
   const editor = useSettingsEditor<GlobalSettingsView>({
     load: api.get,
     parse,
@@ -127,6 +128,8 @@ export function AdminSettings({ api }: { api: AdminSettingsApi }) {
             <HistoryList history={view.history} unset="not set" />
           </>
         )}
+        {/* Further admin sections (export / import), unless the caller is not a Jira admin. */}
+        {editor.loadError?.code !== 'forbidden' && children}
       </Stack>
     </Box>
   );

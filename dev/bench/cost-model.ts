@@ -1,0 +1,109 @@
+/**
+ * The bench's arithmetic, kept pure so that jest can check it (test/bench/bench-smoke.test.ts):
+ * rate-limit points of a run of Jira calls, the least number of calls that can read a project
+ * page's data given each endpoint's largest page, and budget lines.
+ */
+
+/** What the points model needs of one recorded call (a subset of the emulator's CallRecord). */
+export interface CostedCall {
+  remote: 'jira' | 'kvs';
+  returnedIssues: number;
+}
+
+/**
+ * Jira's points-based quota as the issue states it: 1 point per request plus 1 per returned
+ * issue. Storage requests are not Jira requests and cost nothing here.
+ */
+export function pointsOf(calls: readonly CostedCall[]): number {
+  let points = 0;
+  for (const call of calls) if (call.remote === 'jira') points += 1 + call.returnedIssues;
+  return points;
+}
+
+export function jiraCallCount(calls: readonly CostedCall[]): number {
+  return calls.filter((c) => c.remote === 'jira').length;
+}
+
+/** Largest pages the endpoints grant, as the emulator enforces the contract. */
+export interface PageLimits {
+  /** POST /rest/api/3/search/jql when fields beyond id/key are requested. */
+  searchWithFields: number;
+  /** POST /rest/api/3/issue/bulkfetch: issues per call. */
+  bulkFetch: number;
+  /** GET /rest/agile/1.0/board/{id}/sprint: sprints per page. */
+  agile: number;
+}
+
+/** The data one project page load reads. */
+export interface PageData {
+  openItems: number;
+  /** Done issues of the last three closed sprints (velocity). */
+  velocityItems: number;
+  /** Active and closed sprints of the board. */
+  sprints: number;
+  /** Whether the field ids are still unknown (one field list read). */
+  fieldLookup: boolean;
+  hasBoard: boolean;
+}
+
+export interface LowerBound {
+  total: number;
+  parts: Record<string, number>;
+}
+
+const pages = (n: number, size: number): number => (n <= 0 ? 1 : Math.ceil(n / size));
+
+/**
+ * The fewest Jira requests that can return the page's data: issues with fields come at most
+ * max(search page with fields, bulk fetch) per request whichever endpoint is used; every other
+ * read is one request (or one per page). A read with no results still costs its request.
+ */
+export function projectPageLowerBound(data: PageData, limits: PageLimits): LowerBound {
+  const issuePage = Math.max(limits.searchWithFields, limits.bulkFetch);
+  const parts: Record<string, number> = {
+    permissions: 1,
+    fieldList: data.fieldLookup ? 1 : 0,
+    board: 1,
+    boardConfiguration: data.hasBoard ? 1 : 0,
+    sprints: data.hasBoard ? pages(data.sprints, limits.agile) : 0,
+    openItems: pages(data.openItems, issuePage),
+    velocity: data.hasBoard && data.velocityItems > 0 ? pages(data.velocityItems, issuePage) : 0,
+    projectName: data.hasBoard ? 0 : 1,
+  };
+  const total = Object.values(parts).reduce((a, b) => a + b, 0);
+  return { total, parts };
+}
+
+export interface BudgetLine {
+  name: string;
+  actual: number;
+  limit: number;
+  unit: string;
+  pass: boolean;
+  note?: string;
+}
+
+export function budget(
+  name: string,
+  actual: number,
+  limit: number,
+  unit: string,
+  note?: string,
+): BudgetLine {
+  return { name, actual, limit, unit, pass: actual <= limit, ...(note ? { note } : {}) };
+}
+
+const fmt = (n: number, unit: string): string =>
+  `${Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(unit === '×' ? 2 : 1)}${unit === '×' ? '×' : unit ? ` ${unit}` : ''}`;
+
+export function formatBudget(line: BudgetLine): string {
+  const verdict = line.pass ? 'PASS' : 'FAIL';
+  const text = `${verdict}  ${line.name}: ${fmt(line.actual, line.unit)} (budget ≤ ${fmt(line.limit, line.unit)})`;
+  return line.note ? `${text}\n        ${line.note}` : text;
+}
+
+/** Rows of label/value pairs as an aligned two-column table. */
+export function formatTable(title: string, rows: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [title, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)].join('\n');
+}

@@ -1,0 +1,301 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { z } from 'zod';
+import {
+  DATA_FORMAT,
+  DATA_SCHEMA_VERSION,
+  DATA_SECTIONS,
+  type DataDocument,
+  type DataSection,
+} from '../shared/bridge-contract';
+import { AuditEntrySchema, AuditHeadSchema } from '../storage/audit-store';
+import { GlobalRecordSchema, ProjectRecordSchema } from '../storage/config-store';
+import { EvidenceLogSchema, SummaryStaleSchema } from '../storage/evidence-store';
+import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
+import { WaiverBookSchema } from '../storage/waiver-store';
+
+/**
+ * Export and import of the app's data (configuration with its revisions, waivers, audit log,
+ * evidence) as one JSON document with a schema version, so that a Jira admin can back up and
+ * move it. Only keys of the four sections are ever read or written, each value is checked against
+ * the schema its store reads it with, and nothing is written unless the whole document passes.
+ */
+
+const PROJECT = '[A-Z][A-Z0-9_]{0,254}';
+const ISSUE_ID = '[0-9]{1,18}';
+const REV = ':rev:([1-9][0-9]{0,8})';
+
+type KeyRule = {
+  section: DataSection;
+  pattern: RegExp;
+  schema: z.ZodType;
+  /** Cross-checks between the key and the value (the version a revision key names, ...). */
+  check?: (match: RegExpExecArray, value: Record<string, unknown>) => string | undefined;
+};
+
+const versionIs = (group: number) => (m: RegExpExecArray, v: Record<string, unknown>) =>
+  v['version'] === Number(m[group]) ? undefined : `version must be ${m[group]}, as the key says`;
+
+const KEY_RULES: readonly KeyRule[] = [
+  { section: 'config', pattern: /^config:global$/, schema: GlobalRecordSchema },
+  {
+    section: 'config',
+    pattern: new RegExp(`^config:global${REV}$`),
+    schema: GlobalRecordSchema,
+    check: versionIs(1),
+  },
+  {
+    section: 'config',
+    pattern: new RegExp(`^config:project:(${PROJECT})$`),
+    schema: ProjectRecordSchema,
+    check: (m, v) =>
+      v['projectKey'] === undefined || v['projectKey'] === m[1]
+        ? undefined
+        : `projectKey must be ${m[1]}, as the key says`,
+  },
+  {
+    section: 'config',
+    pattern: new RegExp(`^config:project:(${PROJECT})${REV}$`),
+    schema: ProjectRecordSchema,
+    check: versionIs(2),
+  },
+  { section: 'waivers', pattern: new RegExp(`^waivers:(${PROJECT})$`), schema: WaiverBookSchema },
+  {
+    section: 'waivers',
+    pattern: new RegExp(`^waivers:(${PROJECT})${REV}$`),
+    schema: WaiverBookSchema,
+    check: versionIs(2),
+  },
+  { section: 'audit', pattern: new RegExp(`^audit:(${PROJECT}):head$`), schema: AuditHeadSchema },
+  {
+    section: 'audit',
+    pattern: new RegExp(`^audit:(${PROJECT}):(0|[1-9][0-9]{0,11})$`),
+    schema: AuditEntrySchema,
+    check: (m, v) =>
+      v['seq'] === Number(m[2]) ? undefined : `seq must be ${m[2]}, as the key says`,
+  },
+  {
+    section: 'evidence',
+    pattern: new RegExp(`^evidence:(${ISSUE_ID})$`),
+    schema: EvidenceLogSchema,
+    check: (m, v) =>
+      v['issueId'] === m[1] ? undefined : `issueId must be ${m[1]}, as the key says`,
+  },
+  {
+    section: 'evidence',
+    pattern: new RegExp(`^evidence:(${ISSUE_ID})${REV}$`),
+    schema: EvidenceLogSchema,
+    check: versionIs(2),
+  },
+  {
+    section: 'evidence',
+    pattern: new RegExp(`^evidence:(${ISSUE_ID}):summary-stale$`),
+    schema: SummaryStaleSchema,
+  },
+];
+
+const PREFIX: Record<DataSection, string> = {
+  config: 'config:',
+  waivers: 'waivers:',
+  audit: 'audit:',
+  evidence: 'evidence:',
+};
+
+/** Records per storage query while exporting: 10 full evidence logs stay far below 5 MB. */
+export const EXPORT_PAGE_SIZE = 10;
+/** Keys written (or removed) per batch while applying an import. */
+export const IMPORT_BATCH_SIZE = 10;
+const READ_BATCH_SIZE = 20;
+
+function ruleFor(key: string): { rule: KeyRule; match: RegExpExecArray } | undefined {
+  for (const rule of KEY_RULES) {
+    const match = rule.pattern.exec(key);
+    if (match) return { rule, match };
+  }
+  return undefined;
+}
+
+export interface ExportPage {
+  document: DataDocument;
+  /** Pass back to `data/export` for the next page; absent after the last one. */
+  nextCursor: string | undefined;
+}
+
+/** One page of the export: records of one section, in key order. */
+export async function exportPage(cursor: string | undefined, now: Date): Promise<ExportPage> {
+  const [rawSection, ...rest] = (cursor ?? DATA_SECTIONS[0]).split('|');
+  const section = DATA_SECTIONS.find((s) => s === rawSection) ?? DATA_SECTIONS[0];
+  const after = rest.length > 0 ? rest.join('|') : undefined;
+  const page = await listByPrefix(PREFIX[section], after, EXPORT_PAGE_SIZE);
+  // Only keys the app's stores own (and an import accepts) are exported.
+  const records = page.entries.filter((e) => ruleFor(e.key)?.rule.section === section);
+  const nextSection = DATA_SECTIONS[DATA_SECTIONS.indexOf(section) + 1];
+  const nextCursor = page.nextCursor !== undefined ? `${section}|${page.nextCursor}` : nextSection;
+  return {
+    document: {
+      format: DATA_FORMAT,
+      schemaVersion: DATA_SCHEMA_VERSION,
+      exportedAt: now.toISOString(),
+      sections: [section],
+      records,
+    },
+    nextCursor,
+  };
+}
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** Every problem of the document's records, by payload path; empty when it may be imported. */
+export function checkDocument(document: DataDocument): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  document.records.forEach((record, i) => {
+    const at = `document.records.${i}`;
+    const found = ruleFor(record.key);
+    if (!found) {
+      problems.push({ path: `${at}.key`, message: `"${record.key}" is not a Dual Track data key` });
+      return;
+    }
+    if (!document.sections.includes(found.rule.section)) {
+      problems.push({
+        path: `${at}.key`,
+        message: `belongs to section "${found.rule.section}", which the document does not declare`,
+      });
+      return;
+    }
+    const parsed = found.rule.schema.safeParse(record.value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 5)) {
+        problems.push({
+          path: [at, 'value', ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        });
+      }
+      return;
+    }
+    const mismatch = found.rule.check?.(found.match, record.value as Record<string, unknown>);
+    if (mismatch) problems.push({ path: `${at}.value`, message: mismatch });
+  });
+  return problems;
+}
+
+export interface ImportDiff {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  diff: ImportDiff;
+  /** What was written: keys set and removed, and in how many batches. */
+  applied?: { written: number; removed: number; batches: number };
+}
+
+async function storedKeys(section: DataSection): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listByPrefix(PREFIX[section], cursor, 100);
+    for (const e of page.entries) if (ruleFor(e.key)?.rule.section === section) keys.push(e.key);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return keys;
+}
+
+/**
+ * Keys that would contradict an imported record and must go with it: revisions newer than an
+ * imported versioned record (a later save would find its revision key taken) and audit entries
+ * at or past an imported head's next sequence number.
+ */
+function contradicted(documentKeys: Set<string>, stored: readonly string[], doc: DataDocument) {
+  const out: string[] = [];
+  for (const record of doc.records) {
+    const found = ruleFor(record.key);
+    if (!found) continue;
+    const value = record.value as Record<string, unknown>;
+    const isAuditHead = found.rule.section === 'audit' && record.key.endsWith(':head');
+    for (const key of stored) {
+      if (documentKeys.has(key)) continue;
+      if (isAuditHead) {
+        const prefix = record.key.slice(0, -'head'.length);
+        const seq = key.startsWith(prefix) ? Number(key.slice(prefix.length)) : NaN;
+        if (Number.isInteger(seq) && seq >= Number(value['next'])) out.push(key);
+      } else if (typeof value['version'] === 'number' && key.startsWith(`${record.key}:rev:`)) {
+        if (Number(key.slice(record.key.length + ':rev:'.length)) > value['version']) out.push(key);
+      }
+    }
+  }
+  return out;
+}
+
+/** Storage failed while applying: says how far the import got (it can be run again). */
+export class ImportInterruptedError extends Error {
+  constructor(
+    readonly written: number,
+    readonly removed: number,
+    cause: unknown,
+  ) {
+    super(
+      `Storage failed while importing after ${written} key(s) were written and ${removed} removed (${cause instanceof Error ? cause.message : 'unknown error'}). Nothing is lost: run the import again to finish it.`,
+    );
+    this.name = 'ImportInterruptedError';
+  }
+}
+
+/** The diff against storage and, unless a dry run, the writes. The document must be checked. */
+export async function importDocument(
+  document: DataDocument,
+  options: { dryRun: boolean; replace: boolean },
+): Promise<ImportReport> {
+  const stored = (await Promise.all(document.sections.map(storedKeys))).flat();
+  const documentKeys = new Set(document.records.map((r) => r.key));
+  const current = new Map<string, unknown>();
+  const keys = [...documentKeys];
+  for (let i = 0; i < keys.length; i += READ_BATCH_SIZE) {
+    for (const [k, v] of await readMany(keys.slice(i, i + READ_BATCH_SIZE))) current.set(k, v);
+  }
+  const diff: ImportDiff = { added: [], changed: [], removed: [], unchanged: 0 };
+  const writes: Array<{ key: string; value: unknown }> = [];
+  for (const record of document.records) {
+    const before = current.get(record.key);
+    if (before === undefined) diff.added.push(record.key);
+    else if (!isDeepStrictEqual(before, record.value)) diff.changed.push(record.key);
+    else {
+      diff.unchanged += 1;
+      continue;
+    }
+    writes.push(record);
+  }
+  const removed = new Set(contradicted(documentKeys, stored, document));
+  if (options.replace) for (const key of stored) if (!documentKeys.has(key)) removed.add(key);
+  diff.removed = [...removed].sort();
+  if (options.dryRun) return { dryRun: true, diff };
+
+  let batches = 0;
+  let written = 0;
+  let gone = 0;
+  try {
+    for (let i = 0; i < writes.length; i += IMPORT_BATCH_SIZE) {
+      const batch = writes.slice(i, i + IMPORT_BATCH_SIZE);
+      await Promise.all(batch.map((w) => writeOne(w.key, w.value)));
+      written += batch.length;
+      batches += 1;
+    }
+    for (let i = 0; i < diff.removed.length; i += IMPORT_BATCH_SIZE) {
+      const batch = diff.removed.slice(i, i + IMPORT_BATCH_SIZE);
+      await Promise.all(batch.map((k) => removeOne(k)));
+      gone += batch.length;
+      batches += 1;
+    }
+  } catch (error) {
+    throw new ImportInterruptedError(written, gone, error);
+  }
+  return {
+    dryRun: false,
+    diff,
+    applied: { written: writes.length, removed: diff.removed.length, batches },
+  };
+}

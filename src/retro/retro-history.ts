@@ -1,0 +1,126 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import type { HistoryChange, HistoryField } from '../domain/retro';
+import type { JiraGateway } from '../jira/jira-gateway';
+
+/**
+ * Issue history for the retro: POST /rest/api/3/changelog/bulkfetch, at most 1000 issues per
+ * request and only the fields the retro rebuilds (status, Sprint, Scoped outcome), following
+ * `nextPageToken` until the last page.
+ */
+
+export const CHANGELOG_ISSUES_PER_CALL = 1000;
+const PAGE_SIZE = 1000;
+
+/**
+ * A change item. Read as a record: its `toString` key would otherwise be found on
+ * Object.prototype when Jira leaves it out.
+ */
+const ChangeItemSchema = z.record(z.string(), z.unknown());
+
+/** An item's own string property; absent or null is null. */
+function own(item: Record<string, unknown>, key: string): string | null {
+  const value = Object.hasOwn(item, key) ? item[key] : undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+const BulkChangelogPageSchema = z
+  .object({
+    issueChangeLogs: z
+      .array(
+        z
+          .object({
+            issueId: z.string(),
+            changeHistories: z
+              .array(
+                z
+                  .object({
+                    created: z.union([z.string(), z.number()]),
+                    items: z.array(ChangeItemSchema).optional(),
+                  })
+                  .passthrough(),
+              )
+              .optional(),
+          })
+          .passthrough(),
+      )
+      .optional(),
+    nextPageToken: z.string().nullish(),
+  })
+  .passthrough();
+
+export interface HistoryFieldIds {
+  sprint: string;
+  scopedOutcome: string | undefined;
+}
+
+function isoOf(created: string | number): string {
+  if (typeof created === 'number') return new Date(created * 1000).toISOString();
+  const date = new Date(created.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(date.getTime()) ? created : date.toISOString();
+}
+
+/** The recorded changes of these issues' status, Sprint and Scoped outcome, by issue id. */
+export async function loadHistory(
+  jira: JiraGateway,
+  issueIds: readonly string[],
+  fields: HistoryFieldIds,
+): Promise<{
+  changes: Map<string, HistoryChange[]>;
+  statusNames: Map<string, string>;
+  requests: number;
+}> {
+  const byFieldId = new Map<string, HistoryField>([
+    ['status', 'status'],
+    [fields.sprint, 'sprint'],
+    ...(fields.scopedOutcome ? [[fields.scopedOutcome, 'scopedOutcome'] as const] : []),
+  ]);
+  const changes = new Map<string, HistoryChange[]>();
+  const statusNames = new Map<string, string>();
+  let requests = 0;
+  for (let i = 0; i < issueIds.length; i += CHANGELOG_ISSUES_PER_CALL) {
+    const batch = issueIds.slice(i, i + CHANGELOG_ISSUES_PER_CALL);
+    let nextPageToken: string | undefined;
+    for (;;) {
+      const page = await jira.request(
+        BulkChangelogPageSchema,
+        route`/rest/api/3/changelog/bulkfetch`,
+        {
+          method: 'POST',
+          body: {
+            issueIdsOrKeys: batch,
+            fieldIds: [...byFieldId.keys()],
+            maxResults: PAGE_SIZE,
+            ...(nextPageToken === undefined ? {} : { nextPageToken }),
+          },
+        },
+      );
+      requests += 1;
+      for (const log of page.issueChangeLogs ?? []) {
+        const list = changes.get(log.issueId) ?? [];
+        for (const history of log.changeHistories ?? []) {
+          const at = isoOf(history.created);
+          for (const item of history.items ?? []) {
+            const fieldId = own(item, 'fieldId');
+            const field = fieldId === null ? undefined : byFieldId.get(fieldId);
+            if (!field) continue;
+            // Scoped outcome: the value's text; status and Sprint: ids.
+            const text = field === 'scopedOutcome';
+            const [from, fromString] = [own(item, 'from'), own(item, 'fromString')];
+            const [to, toString] = [own(item, 'to'), own(item, 'toString')];
+            if (field === 'status') {
+              if (from && fromString) statusNames.set(from, fromString);
+              if (to && toString) statusNames.set(to, toString);
+            }
+            list.push({ field, at, from: text ? fromString : from, to: text ? toString : to });
+          }
+        }
+        changes.set(log.issueId, list);
+      }
+      const token = page.nextPageToken ?? undefined;
+      if (token === undefined) break;
+      nextPageToken = token;
+    }
+  }
+  return { changes, statusNames, requests };
+}

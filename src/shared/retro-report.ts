@@ -1,0 +1,98 @@
+import type { RetroReport, SprintReport } from '../domain/retro';
+
+/**
+ * What `retro/report` answers (the retro sub-page's data) and the CSV the page offers for
+ * download. Shared by the resolver and the Custom UI; the CSV is built in the browser.
+ */
+
+export interface RetroAnswer extends RetroReport {
+  project: { id: string; key: string; name: string };
+  board: { id: number; name: string } | null;
+  /** Sprints asked for and closed sprints the board has. */
+  requested: number;
+  available: number;
+  notes: string[];
+}
+
+export const RETRO_CSV_HEADER = [
+  'sprint',
+  'start',
+  'complete',
+  'unit',
+  'discovery_completed',
+  'delivery_completed',
+  'discovery_percent',
+  'discovery_target_percent',
+  'ideas_validated',
+  'ideas_invalidated',
+  'ideas_promoted',
+  'promoted_delivered',
+  'enablers_delivered',
+  'enablers_within_bound',
+  'spikes_finished',
+  'spikes_within_timebox',
+  'moved_back_by_guard',
+  'ready_work_at_start',
+  'velocity_before',
+  'runway_at_start',
+  'overrun_spikes_at_end',
+  'idle_discovery_at_end',
+  'enablers_without_outcome_at_end',
+  'outcome_hit',
+  'outcome_partly',
+  'outcome_missed',
+  'outcome_too_early',
+  'outcome_unrecorded',
+  'hit_rate_percent',
+] as const;
+
+/** One CSV field: quoted when it holds a comma, quote or line break; formula starts defused. */
+export function csvField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function row(s: SprintReport, unit: string, target: number): Array<string | number | undefined> {
+  return [
+    s.sprint.name,
+    s.sprint.startDate.slice(0, 10),
+    s.sprint.completeDate.slice(0, 10),
+    unit,
+    s.completed.discovery,
+    s.completed.delivery,
+    s.completed.discoveryPercent,
+    target,
+    s.ideas.validated.length,
+    s.ideas.invalidated.length,
+    s.ideas.promoted.length,
+    s.promotedDelivered.length,
+    s.enablers.delivered.length,
+    s.enablers.withinBound.length,
+    s.spikes.finished.length,
+    s.spikes.withinTimebox.length,
+    s.movedBack.length,
+    s.runwayAtStart.readyWork,
+    s.runwayAtStart.velocity,
+    s.runwayAtStart.sprints,
+    s.atEnd.overrunSpikes,
+    s.atEnd.idleDiscovery,
+    s.atEnd.unscopedEnablers,
+    s.outcomes.hit,
+    s.outcomes.partly,
+    s.outcomes.missed,
+    s.outcomes['too-early'],
+    s.outcomes.unrecorded,
+    s.outcomes.hitRate,
+  ];
+}
+
+/** The retro data as CSV (RFC 4180, CRLF line ends), one row per sprint, oldest first. */
+export function retroCsv(report: Pick<RetroAnswer, 'sprints' | 'unit' | 'targetPercent'>): string {
+  const lines = [
+    RETRO_CSV_HEADER.join(','),
+    ...report.sprints.map((s) => row(s, report.unit, report.targetPercent).map(csvField).join(',')),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { OUTCOME_RESULTS, type OutcomeRecord } from '../domain/retro';
+import { parseStored, readMany, writeOne } from './kvs-store';
+
+/**
+ * Outcome checks of delivered items (did the validated idea's expected outcome happen?), one
+ * record per delivery item under `retro-outcome:<issueId>`. Not an issue property: notes may
+ * name customers, and properties are readable by anyone who can see the issue. Recording again
+ * replaces the record (the latest judgement counts); `history` keeps the earlier ones, bounded.
+ */
+
+export const RETRO_OUTCOME_KEYS = {
+  outcome: (issueId: string) => `retro-outcome:${issueId}`,
+} as const;
+
+const HISTORY_MAX = 20;
+/** Keys per storage batch read. */
+const BATCH = 20;
+
+const JudgementSchema = z
+  .object({
+    result: z.enum(OUTCOME_RESULTS),
+    note: z.string().max(2000),
+    recordedAt: z.string(),
+    recordedBy: z.string().min(1),
+  })
+  .strict();
+
+export const OutcomeStoredSchema = z
+  .object({
+    version: z.literal(1),
+    issueId: z.string().min(1),
+    issueKey: z.string().min(1),
+    projectKey: z.string().min(1),
+    current: JudgementSchema,
+    history: z.array(JudgementSchema).max(HISTORY_MAX),
+  })
+  .strict();
+export type OutcomeStored = z.infer<typeof OutcomeStoredSchema>;
+
+/** The recorded outcomes of these delivery items (those without one are absent). */
+export async function readOutcomes(issueIds: readonly string[]): Promise<OutcomeRecord[]> {
+  const records: OutcomeRecord[] = [];
+  for (let i = 0; i < issueIds.length; i += BATCH) {
+    const keys = issueIds.slice(i, i + BATCH).map(RETRO_OUTCOME_KEYS.outcome);
+    const values = await readMany(keys);
+    for (const key of keys) {
+      const stored = parseStored(key, OutcomeStoredSchema, values.get(key));
+      if (stored) records.push({ issueId: stored.issueId, ...stored.current });
+    }
+  }
+  return records;
+}
+
+export async function recordOutcome(args: {
+  issue: { id: string; key: string };
+  projectKey: string;
+  result: OutcomeRecord['result'];
+  note: string;
+  accountId: string;
+  now: Date;
+}): Promise<OutcomeRecord> {
+  const key = RETRO_OUTCOME_KEYS.outcome(args.issue.id);
+  const previous = parseStored(key, OutcomeStoredSchema, (await readMany([key])).get(key));
+  const current = {
+    result: args.result,
+    note: args.note,
+    recordedAt: args.now.toISOString(),
+    recordedBy: args.accountId,
+  };
+  const value: OutcomeStored = {
+    version: 1,
+    issueId: args.issue.id,
+    issueKey: args.issue.key,
+    projectKey: args.projectKey,
+    current,
+    history: previous ? [previous.current, ...previous.history].slice(0, HISTORY_MAX) : [],
+  };
+  await writeOne(key, value);
+  return { issueId: args.issue.id, ...current };
+}

@@ -1,0 +1,346 @@
+import Heading from '@atlaskit/heading';
+import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import type { BridgeError } from '@contract/bridge-contract';
+import { retroCsv, type RetroAnswer } from '@contract/retro-report';
+import { OUTCOME_RESULTS, type OutcomeCandidate, type OutcomeResult } from '@domain/retro';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ShareChart, TrendChart } from './charts';
+import type { RetroApi } from './retro-api';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'error'; error: BridgeError }
+  | { kind: 'ready'; report: RetroAnswer };
+
+const pageStyles = xcss({ minHeight: '100vh' });
+const RESULT_LABEL: Record<OutcomeResult, string> = {
+  hit: 'Hit',
+  partly: 'Partly',
+  missed: 'Missed',
+  'too-early': 'Too early',
+};
+
+function isAnswer(value: unknown): value is RetroAnswer {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v['sprints']) && Array.isArray(v['trends']) && Array.isArray(v['notes']);
+}
+
+const pct = (n: number | undefined) => (n === undefined ? '–' : `${n}%`);
+const num = (n: number | undefined) => (n === undefined ? '–' : String(n));
+
+function SprintTable({ report }: { report: RetroAnswer }) {
+  const unit = report.unit === 'points' ? 'pts' : 'issues';
+  return (
+    <div className="retro-scroll">
+      <table className="retro-table" data-testid="sprint-table">
+        <caption className="retro-sr">Per closed sprint, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Sprint</th>
+            <th scope="col">Discovery ({unit})</th>
+            <th scope="col">Delivery ({unit})</th>
+            <th scope="col">Discovery share (target {report.targetPercent}%)</th>
+            <th scope="col">Ideas validated</th>
+            <th scope="col">Invalidated</th>
+            <th scope="col">Promoted</th>
+            <th scope="col">Promoted ideas delivered</th>
+            <th scope="col">Enablers within bound</th>
+            <th scope="col">Spikes within timebox</th>
+            <th scope="col">Moved back by guard</th>
+            <th scope="col">Runway at start (sprints)</th>
+            <th scope="col">Outcome hit rate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.sprints.map((s) => (
+            <tr key={s.sprint.id}>
+              <th scope="row">{s.sprint.name}</th>
+              <td>{s.completed.discovery}</td>
+              <td>{s.completed.delivery}</td>
+              <td>{pct(s.completed.discoveryPercent)}</td>
+              <td>{s.ideas.validated.length}</td>
+              <td>{s.ideas.invalidated.length}</td>
+              <td>{s.ideas.promoted.length}</td>
+              <td>{s.promotedDelivered.length}</td>
+              <td>
+                {s.enablers.withinBound.length} of {s.enablers.delivered.length}
+              </td>
+              <td>
+                {s.spikes.withinTimebox.length} of {s.spikes.finished.length}
+              </td>
+              <td>{s.movedBack.length}</td>
+              <td>{num(s.runwayAtStart.sprints)}</td>
+              <td>{pct(s.outcomes.hitRate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function OutcomeForm({
+  candidate,
+  onRecord,
+}: {
+  candidate: OutcomeCandidate;
+  onRecord: (key: string, result: OutcomeResult, note: string) => Promise<string | undefined>;
+}) {
+  const [result, setResult] = useState<OutcomeResult>(candidate.outcome?.result ?? 'hit');
+  const [note, setNote] = useState(candidate.outcome?.note ?? '');
+  const [message, setMessage] = useState<string | undefined>();
+  const id = `outcome-${candidate.key}`;
+  return (
+    <li>
+      <Stack space="space.050">
+        <Text>
+          <strong>{candidate.key}</strong> {candidate.summary} (from{' '}
+          {candidate.ideas.map((i) => `${i.key} ${i.summary}`).join(', ')}):{' '}
+          {candidate.outcome ? RESULT_LABEL[candidate.outcome.result] : 'not recorded yet'}
+        </Text>
+        <Inline space="space.100" alignBlock="center" shouldWrap>
+          <span className="retro-controls">
+            <label htmlFor={`${id}-result`}>Outcome </label>
+            <select
+              id={`${id}-result`}
+              value={result}
+              onChange={(e) => setResult(e.target.value as OutcomeResult)}
+            >
+              {OUTCOME_RESULTS.map((r) => (
+                <option key={r} value={r}>
+                  {RESULT_LABEL[r]}
+                </option>
+              ))}
+            </select>
+          </span>
+          <span className="retro-controls">
+            <label htmlFor={`${id}-note`}>Note </label>
+            <input
+              id={`${id}-note`}
+              value={note}
+              maxLength={2000}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </span>
+          <span className="retro-controls">
+            <button
+              type="button"
+              onClick={() => {
+                void onRecord(candidate.key, result, note).then(setMessage);
+              }}
+            >
+              Record
+            </button>
+          </span>
+          {message && <Text>{message}</Text>}
+        </Inline>
+      </Stack>
+    </li>
+  );
+}
+
+function Report({
+  report,
+  sprints,
+  onSprints,
+  onRecord,
+}: {
+  report: RetroAnswer;
+  sprints: number;
+  onSprints: (n: number) => void;
+  onRecord: (key: string, result: OutcomeResult, note: string) => Promise<string | undefined>;
+}) {
+  const csv = useMemo(() => retroCsv(report), [report]);
+  const [csvUrl, setCsvUrl] = useState<string | undefined>();
+  useEffect(() => {
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    setCsvUrl(url);
+    return () => URL.revokeObjectURL(url);
+  }, [csv]);
+  const names = report.sprints.map((s) => s.sprint.name.replace(/^.*?(\d+)$/, 'S$1'));
+  return (
+    <Stack space="space.300">
+      <Stack space="space.050">
+        <Heading size="large" as="h1">
+          Retro and trends: {report.project.name}
+        </Heading>
+        <Inline space="space.200" alignBlock="center" shouldWrap>
+          <span className="retro-controls">
+            <label htmlFor="sprint-count">Closed sprints shown </label>
+            <select
+              id="sprint-count"
+              value={sprints}
+              onChange={(e) => onSprints(Number(e.target.value))}
+            >
+              {[3, 6, 9, 12].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </span>
+          <a
+            className="retro-link"
+            href={csvUrl ?? '#'}
+            download={`retro-${report.project.key}.csv`}
+            data-testid="csv-link"
+          >
+            Download the retro data (CSV)
+          </a>
+          <Text color="color.text.subtle">
+            {report.board ? `Board: ${report.board.name} · ` : ''}
+            {report.sprints.length} of {report.available} closed sprints · estimates in{' '}
+            {report.unit === 'points' ? 'story points' : 'issue counts'}
+          </Text>
+        </Inline>
+      </Stack>
+      {report.notes.length > 0 && (
+        <SectionMessage appearance="information" title="Some things could not be measured">
+          <ul>
+            {report.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </SectionMessage>
+      )}
+      <Stack space="space.100" testId="trend-summary">
+        <Heading size="medium" as="h2">
+          Signals of success
+        </Heading>
+        <ul>
+          {report.summary.map((s) => (
+            <li key={s}>
+              <Text>{s}</Text>
+            </li>
+          ))}
+        </ul>
+        <Inline space="space.300" shouldWrap>
+          {report.trends.map((t) => (
+            <TrendChart key={t.metric} series={t} labels={names} />
+          ))}
+        </Inline>
+      </Stack>
+      <Stack space="space.100">
+        <Heading size="medium" as="h2">
+          Discovery share of completed work
+        </Heading>
+        <ShareChart report={report} labels={names} />
+      </Stack>
+      <Stack space="space.100">
+        <Heading size="medium" as="h2">
+          Sprint by sprint
+        </Heading>
+        <SprintTable report={report} />
+      </Stack>
+      <Stack space="space.100" testId="outcomes">
+        <Heading size="medium" as="h2">
+          Outcome check: did validated ideas deliver?
+        </Heading>
+        <Text>
+          Hit rate of validated ideas:{' '}
+          {report.hitRate.rate === undefined
+            ? 'nothing judged yet'
+            : `${report.hitRate.rate}% (${report.hitRate.hits} of ${report.hitRate.rated} judged)`}
+        </Text>
+        {report.misses.length > 0 && (
+          <Stack space="space.100" testId="misses">
+            <Heading size="small" as="h3">
+              Where our assumptions proved wrong
+            </Heading>
+            <ul>
+              {report.misses.map((m) => (
+                <li key={m.key}>
+                  <Text>
+                    <strong>{m.key}</strong> {m.summary}: {m.outcome?.note}
+                  </Text>
+                  <ul>
+                    {m.evidence.map((e) => (
+                      <li key={`${e.ideaKey}-${e.date}-${e.summary}`}>
+                        <Text color="color.text.subtle">
+                          {e.ideaKey} · {e.date} · {e.type}: {e.summary}
+                        </Text>
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          </Stack>
+        )}
+        <Heading size="small" as="h3">
+          Delivered from validated ideas
+        </Heading>
+        {report.candidates.length === 0 ? (
+          <Text>No item promoted from a validated idea was delivered in these sprints.</Text>
+        ) : (
+          <ul>
+            {report.candidates.map((c) => (
+              <OutcomeForm key={c.key} candidate={c} onRecord={onRecord} />
+            ))}
+          </ul>
+        )}
+      </Stack>
+    </Stack>
+  );
+}
+
+export function RetroPage({ api }: { api: RetroApi }) {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [sprints, setSprints] = useState(6);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setState({ kind: 'loading' });
+    void api.report(sprints).then((result) => {
+      if (!live) return;
+      if (!result.ok) return setState({ kind: 'error', error: result.error });
+      setState(
+        isAnswer(result.data)
+          ? { kind: 'ready', report: result.data }
+          : {
+              kind: 'error',
+              error: {
+                code: 'internal',
+                message: 'The app answered in a form this page does not know.',
+              },
+            },
+      );
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, sprints, reload]);
+
+  const record = useCallback(
+    async (key: string, result: OutcomeResult, note: string) => {
+      const answer = await api.record(key, result, note);
+      if (!answer.ok) return answer.error.message;
+      setReload((n) => n + 1);
+      return undefined;
+    },
+    [api],
+  );
+
+  return (
+    <Box as="main" padding="space.300" backgroundColor="elevation.surface" xcss={pageStyles}>
+      {state.kind === 'loading' && (
+        <Stack space="space.100" alignInline="center">
+          <Spinner label="Loading the retro" />
+          <Text>Reading sprint history…</Text>
+        </Stack>
+      )}
+      {state.kind === 'error' && (
+        <SectionMessage appearance="error" title="The retro could not be loaded">
+          <Text as="p">{state.error.message}</Text>
+        </SectionMessage>
+      )}
+      {state.kind === 'ready' && (
+        <Report report={state.report} sprints={sprints} onSprints={setSprints} onRecord={record} />
+      )}
+    </Box>
+  );
+}

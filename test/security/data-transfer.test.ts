@@ -1,0 +1,232 @@
+import { allResolvers } from '../../src/resolvers';
+import {
+  DATA_FORMAT,
+  type DataDocument,
+  type ResolverKey,
+  type Result,
+} from '../../src/shared/bridge-contract';
+import type { ImportReport } from '../../src/data-transfer/data-transfer';
+import { useEmulator } from '../helpers/emulator';
+import { extensionOf, seedSecuritySite, type World } from './security-site';
+
+/**
+ * `data/export` and `data/import` as a Jira admin calls them from the admin page: the export
+ * pages through all four sections into one document; an import is a dry run with the diff by
+ * default, is refused whole when any record is invalid, and applies in batches when asked.
+ */
+const ctx = useEmulator();
+let w: World;
+const ADMIN = 'user-site-admin';
+
+beforeEach(() => {
+  w = seedSecuritySite(ctx.em);
+});
+
+async function invoke(key: ResolverKey, payload: unknown): Promise<Result<unknown>> {
+  const fn = allResolvers()[key];
+  if (!fn) throw new Error(`no resolver ${key}`);
+  return ctx.em.runAs(ADMIN, () =>
+    fn({ payload, context: { accountId: ADMIN, extension: extensionOf(w, 'admin-page', false) } }),
+  );
+}
+
+function ok<T>(r: Result<unknown>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
+  return r.data as T;
+}
+
+async function exportAll(): Promise<{ document: DataDocument; pages: number }> {
+  const records: DataDocument['records'] = [];
+  const sections = new Set<DataDocument['sections'][number]>();
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = ok<{ document: DataDocument; nextCursor?: string }>(
+      await invoke('data/export', cursor === undefined ? {} : { cursor }),
+    );
+    expect(page.document).toMatchObject({ format: DATA_FORMAT, schemaVersion: 1 });
+    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(5 * 1024 * 1024);
+    records.push(...page.document.records);
+    for (const s of page.document.sections) sections.add(s);
+    cursor = page.nextCursor;
+    pages += 1;
+  } while (cursor !== undefined && pages < 100);
+  return {
+    document: {
+      format: DATA_FORMAT,
+      schemaVersion: 1,
+      exportedAt: new Date().toISOString(),
+      sections: [...sections],
+      records,
+    },
+    pages,
+  };
+}
+
+async function seedData(): Promise<void> {
+  const save = await invoke('settings/global/save', {
+    settings: { runway: { pauseAtSprints: 4 } },
+    expectedVersion: 0,
+  });
+  ok(save);
+  for (let i = 0; i < 12; i++) {
+    ctx.em.kvs.seed(`audit:DT:${i}`, {
+      version: 1,
+      seq: i,
+      at: '2026-10-01T10:00:00.000Z',
+      action: 'blocked',
+      source: 'enabler-gate',
+      rule: 'scoped-outcome',
+      issueId: w.enabler.id,
+      issueKey: w.enabler.key,
+      actor: 'user-member',
+      detail: `Blocked ${i}`,
+    });
+  }
+  ctx.em.kvs.seed('audit:DT:head', { version: 1, next: 12, oldest: 0, dropped: 0 });
+}
+
+describe('data export', () => {
+  it('pages through config, waivers, audit and evidence; nothing else leaves storage', async () => {
+    await seedData();
+    const { document, pages } = await exportAll();
+    expect(pages).toBeGreaterThan(1);
+    expect(document.sections).toEqual(['config', 'waivers', 'audit', 'evidence']);
+    const keys = document.records.map((r) => r.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'config:global',
+        'config:global:rev:1',
+        'waivers:DT',
+        'audit:DT:head',
+        'audit:DT:11',
+        `evidence:${w.idea.id}`,
+      ]),
+    );
+    expect(keys.filter((k) => /^(track-mapping|app:|guard:|feasibility:)/.test(k))).toEqual([]);
+  });
+});
+
+describe('data import', () => {
+  it('moves the data to an empty site: a dry run shows the diff and writes nothing; applying writes it all', async () => {
+    await seedData();
+    const { document } = await exportAll();
+    const source = new Map(document.records.map((r) => [r.key, r.value]));
+    // An empty site: drop every data key.
+    const emptied = ctx.em.kvs.keys().filter((k) => /^(config|waivers|audit|evidence):/.test(k));
+    for (const key of emptied) await deleteKey(key);
+    const before = JSON.stringify(ctx.em.kvs.keys());
+
+    const dry = ok<ImportReport>(await invoke('data/import', { document }));
+    expect(dry.dryRun).toBe(true);
+    expect(dry.diff.added.sort()).toEqual([...source.keys()].sort());
+    expect(dry.diff.changed).toEqual([]);
+    expect(JSON.stringify(ctx.em.kvs.keys())).toBe(before);
+
+    const applied = ok<ImportReport>(await invoke('data/import', { document, dryRun: false }));
+    expect(applied.applied?.written).toBe(source.size);
+    expect(applied.applied?.batches).toBe(Math.ceil(source.size / 10));
+    for (const [key, value] of source) expect(ctx.em.kvs.peek(key)).toEqual(value);
+
+    const again = ok<ImportReport>(await invoke('data/import', { document }));
+    expect(again.diff).toEqual({ added: [], changed: [], removed: [], unchanged: source.size });
+  });
+
+  it('reports changed and (with replace) removed keys per key', async () => {
+    await seedData();
+    const { document } = await exportAll();
+    const edited: DataDocument = {
+      ...document,
+      records: document.records
+        .filter((r) => r.key !== 'audit:DT:3')
+        .map((r) => (r.key === 'waivers:DT' ? { ...r, value: { version: 1, waivers: [] } } : r)),
+    };
+    const merge = ok<ImportReport>(await invoke('data/import', { document: edited }));
+    expect(merge.diff).toMatchObject({ added: [], changed: ['waivers:DT'], removed: [] });
+    const replace = ok<ImportReport>(
+      await invoke('data/import', { document: edited, replace: true }),
+    );
+    expect(replace.diff).toMatchObject({ changed: ['waivers:DT'], removed: ['audit:DT:3'] });
+    ok(await invoke('data/import', { document: edited, replace: true, dryRun: false }));
+    expect(ctx.em.kvs.peek('audit:DT:3')).toBeUndefined();
+    expect(ctx.em.kvs.peek('waivers:DT')).toEqual({ version: 1, waivers: [] });
+  });
+
+  it('removes revisions newer than an imported record, so later saves do not conflict', async () => {
+    await seedData();
+    const { document } = await exportAll();
+    ok(
+      await invoke('settings/global/save', {
+        settings: { runway: { pauseAtSprints: 5 } },
+        expectedVersion: 1,
+      }),
+    );
+    const report = ok<ImportReport>(await invoke('data/import', { document, dryRun: false }));
+    expect(report.diff.changed).toContain('config:global');
+    expect(report.diff.removed).toEqual(['config:global:rev:2']);
+    ok(
+      await invoke('settings/global/save', {
+        settings: { runway: { pauseAtSprints: 6 } },
+        expectedVersion: 1,
+      }),
+    );
+  });
+
+  it.each([
+    [
+      'an invalid value, named by its path',
+      { key: 'audit:DT:0', value: { version: 1, seq: 0 } },
+      'document.records.0.value.at',
+    ],
+    ['a key no store owns', { key: 'guard:event:x', value: {} }, 'document.records.0.key'],
+    [
+      'a key of a section the document does not declare',
+      { key: 'config:global', value: {} },
+      'document.records.0.key',
+    ],
+    [
+      'a value contradicting its key',
+      {
+        key: 'waivers:DT:rev:3',
+        value: { version: 2, waivers: [] },
+      },
+      'document.records.0.value',
+    ],
+  ])('refuses %s and writes nothing', async (_, record, path) => {
+    const before = JSON.stringify(ctx.em.kvs.keys().map((k) => [k, ctx.em.kvs.peek(k)]));
+    const valid = { key: 'waivers:OTHER', value: { version: 1, waivers: [] } };
+    const result = await invoke('data/import', {
+      document: {
+        format: DATA_FORMAT,
+        schemaVersion: 1,
+        exportedAt: '2026-11-01T00:00:00.000Z',
+        sections: record.key.startsWith('waivers') ? ['waivers'] : ['audit', 'waivers'],
+        records: [record, valid],
+      },
+      dryRun: false,
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!result.ok) expect(result.error.message).toContain(path);
+    expect(JSON.stringify(ctx.em.kvs.keys().map((k) => [k, ctx.em.kvs.peek(k)]))).toBe(before);
+  });
+
+  it('refuses a document of another schema version, naming the field', async () => {
+    const result = await invoke('data/import', {
+      document: {
+        format: DATA_FORMAT,
+        schemaVersion: 2,
+        exportedAt: 'x',
+        sections: ['config'],
+        records: [],
+      },
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!result.ok) expect(result.error.message).toContain('document.schemaVersion');
+  });
+});
+
+/** Removes a key the way the app would (through the storage API), for setting up a test. */
+async function deleteKey(key: string): Promise<void> {
+  const { kvs } = await import('@forge/kvs');
+  await kvs.delete(key);
+}

@@ -1,0 +1,315 @@
+import { sprintGuard, enablerGate, trackMarker } from '../../src/index';
+import { allResolvers } from '../../src/resolvers';
+import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import { EVIDENCE_KEYS, LOG_BYTE_LIMIT } from '../../src/storage/evidence-store';
+import { commentsOf } from '../../dev/emulator/routes/enforcement';
+import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
+import { DATA_FORMAT } from '../../src/shared/bridge-contract';
+import { useEmulator } from '../helpers/emulator';
+import { createdEvent, sprintChangeEvent } from '../enforcement/enforcement-site';
+import { extensionOf, seedSecuritySite, type Where, type World } from './security-site';
+
+/**
+ * Faults injected in the emulated Jira and storage, and what each feature must do about them:
+ * wait and retry (a short Retry-After), hand the wait to Forge (triggers), refuse clearly
+ * (resolvers, fail-closed validators), finish idempotently when run again, and never lose or
+ * truncate data. Every fault tried is counted; the summary says how many the app survived.
+ */
+const ctx = useEmulator();
+let w: World;
+let tried = 0;
+let survived = 0;
+
+beforeEach(() => {
+  w = seedSecuritySite(ctx.em);
+});
+
+afterAll(() => {
+  console.log(
+    `faults: ${survived} of ${tried} injected faults survived with the expected behaviour`,
+  );
+});
+
+/** Runs one fault scenario; it counts as survived when all its assertions hold. */
+function fault(name: string, scenario: () => Promise<void>, timeout?: number): void {
+  it(
+    name,
+    async () => {
+      tried += 1;
+      await scenario();
+      survived += 1;
+    },
+    timeout,
+  );
+}
+
+const ADMIN = 'user-site-admin';
+
+function invoke(
+  key: ResolverKey,
+  payload: unknown,
+  where: Where,
+  accountId = ADMIN,
+): Promise<Result<unknown>> {
+  const fn = allResolvers()[key];
+  if (!fn) throw new Error(`no resolver ${key}`);
+  return ctx.em.runAs(accountId, () =>
+    fn({ payload, context: { accountId, extension: extensionOf(w, where, false) } }),
+  );
+}
+
+const entry = { type: 'interview', date: '2026-10-02', summary: 'Talked to Bo', positive: true };
+const storedLog = () =>
+  ctx.em.kvs.peek(EVIDENCE_KEYS.log(w.idea.id)) as { version: number; entries: unknown[] };
+
+describe('Jira throttling and errors', () => {
+  fault(
+    '429 with a short Retry-After: the resolver waits and retries, the user sees data',
+    async () => {
+      ctx.em.injectFault({
+        match: /GET \/rest\/api\/3\/mypermissions/,
+        status: 429,
+        retryAfter: 1,
+      });
+      const result = await invoke('evidence/list', {}, 'idea');
+      expect(result.ok).toBe(true);
+      const statuses = ctx.em.jiraCalls().map((c) => c.status);
+      expect(statuses.slice(0, 2)).toEqual([429, 200]);
+    },
+  );
+
+  fault(
+    '429 with a long Retry-After: the resolver answers rate-limited with the wait',
+    async () => {
+      ctx.em.injectFault({
+        match: /GET \/rest\/api\/3\/mypermissions/,
+        status: 429,
+        retryAfter: 120,
+      });
+      const result = await invoke('project/overview', {}, 'project');
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'rate-limited', details: { retryAfterSeconds: 120 } },
+      });
+    },
+  );
+
+  fault(
+    '429 on the sprint guard: Forge retries after Retry-After; the retry completes once',
+    async () => {
+      const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+      if (!sprint) throw new Error('no active sprint');
+      ctx.em.setSprint(w.enabler.key, sprint.id);
+      // The enabler has a waiver in the security site: use a second, unwaived one.
+      const bare = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Queue choice' });
+      ctx.em.setSprint(bare.key, sprint.id);
+      const event = sprintChangeEvent(ctx.em, bare, { to: sprint, changelogId: '70001' });
+      ctx.em.injectFault({
+        match: /POST \/rest\/agile\/1.0\/backlog\/issue/,
+        status: 429,
+        retryAfter: 120,
+      });
+      const first = await sprintGuard(event);
+      expect(first).toMatchObject({ _retry: true, retryOptions: { retryAfter: 120 } });
+      await expect(sprintGuard(event)).resolves.toBeUndefined();
+      await expect(sprintGuard(event)).resolves.toBeUndefined();
+      expect(commentsOf(ctx.em, bare.key)).toHaveLength(1);
+    },
+  );
+
+  fault('500 on the validator read: the gate fails closed with a clear message', async () => {
+    ctx.em.injectFault({ match: /GET \/rest\/api\/3\/issue\//, status: 500, times: 5 });
+    const answer = await enablerGate({ issue: { key: w.enabler.key } });
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toMatch(/could not be completed, so the transition is refused/);
+  });
+
+  fault('503 on the track marker: an InvocationError asks Forge to retry later', async () => {
+    ctx.em.injectFault({ match: /GET \/rest\/api\/3\/issue\//, status: 503 });
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Spike', summary: 'New spike' });
+    const answer = await trackMarker(createdEvent(ctx.em, issue));
+    expect(answer).toMatchObject({ _retry: true });
+  });
+
+  fault('500 on a resolver read: a clear jira-error, no data, nothing written', async () => {
+    const before = ctx.em.kvs.keys().length;
+    ctx.em.injectFault({ match: /GET \/rest\/api\/3\/mypermissions/, status: 500 });
+    const result = await invoke('evidence/add', { entry }, 'idea');
+    expect(result).toMatchObject({ ok: false, error: { code: 'jira-error' } });
+    expect(ctx.em.kvs.keys().length).toBe(before);
+    expect(storedLog().entries).toHaveLength(5);
+  });
+
+  fault(
+    'slow Jira (every request delayed): the gate and the panel still decide correctly',
+    async () => {
+      ctx.em.latencyMs = 40;
+      const answer = await enablerGate({ issue: { key: w.enabler.key } });
+      expect(answer.result).toBe(true); // the enabler holds an active waiver
+      const list = await invoke('evidence/list', {}, 'idea');
+      expect(list.ok).toBe(true);
+      ctx.em.latencyMs = 0;
+    },
+    10_000,
+  );
+
+  fault(
+    'a search page whose nextPageToken leads to an error: setup stops, a re-run finishes',
+    async () => {
+      for (let i = 0; i < 1005; i++) {
+        ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `Story ${i}` });
+      }
+      ctx.em.injectFault({ match: /POST \/rest\/api\/3\/search\/jql/, status: 500, skip: 1 });
+      const first = await invoke('setup/run', {}, 'project');
+      const searches = ctx.em
+        .jiraCalls()
+        .filter((c) => c.path.startsWith('/rest/api/3/search/jql'));
+      expect(searches.map((c) => c.status)).toEqual([200, 500]);
+      const firstText = JSON.stringify(first);
+      expect(firstText).not.toMatch(/"outcome":"complete"/);
+      const second = await invoke('setup/run', {}, 'project');
+      expect(second.ok).toBe(true);
+      expect(JSON.stringify(second)).toMatch(/"outcome":"complete"/);
+    },
+  );
+});
+
+describe('storage', () => {
+  fault('two writers add evidence at once: both entries are kept', async () => {
+    const [a, b] = await Promise.all([
+      invoke('evidence/add', { entry: { ...entry, summary: 'Writer A' } }, 'idea'),
+      invoke(
+        'evidence/add',
+        { entry: { ...entry, summary: 'Writer B' } },
+        'idea',
+        'user-project-admin',
+      ),
+    ]);
+    expect(a.ok && b.ok).toBe(true);
+    const summaries = (storedLog().entries as Array<{ summary: string }>).map((e) => e.summary);
+    expect(summaries).toEqual(expect.arrayContaining(['Writer A', 'Writer B']));
+    expect(summaries).toHaveLength(7);
+  });
+
+  fault(
+    'a storage write failure: a clear error, the log is unchanged, a retry succeeds',
+    async () => {
+      const before = JSON.stringify(storedLog());
+      ctx.em.kvs.failWrites(500);
+      const failed = await invoke('evidence/add', { entry }, 'idea');
+      expect(failed.ok).toBe(false);
+      if (!failed.ok) expect(failed.error.message.length).toBeGreaterThan(10);
+      expect(JSON.stringify(storedLog())).toBe(before);
+      const retried = await invoke('evidence/add', { entry }, 'idea');
+      expect(retried.ok).toBe(true);
+      expect(storedLog().entries).toHaveLength(6);
+    },
+  );
+
+  fault(
+    'an evidence log near the 240 KiB value limit: refused clearly, never truncated',
+    async () => {
+      const log = storedLog();
+      const template = (log.entries as Array<Record<string, unknown>>)[0];
+      const entries = [];
+      let n = 0;
+      while (JSON.stringify({ ...log, entries }).length < LOG_BYTE_LIMIT - 1500) {
+        entries.push({
+          ...template,
+          id: `e${++n}`,
+          summary: `Interview ${n}: ${'n'.repeat(1900)}`,
+        });
+      }
+      const full = { ...log, nextEntry: n + 1, entries };
+      ctx.em.kvs.seed(EVIDENCE_KEYS.log(w.idea.id), full);
+      expect(JSON.stringify(full).length).toBeLessThan(MAX_VALUE_BYTES);
+      const result = await invoke(
+        'evidence/add',
+        { entry: { ...entry, summary: 's'.repeat(2000) } },
+        'idea',
+      );
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message).toMatch(/full|KiB/);
+      expect(storedLog()).toEqual(full);
+      expect(storedLog().entries).toHaveLength(n);
+    },
+  );
+
+  fault(
+    'an import interrupted by storage: it says how far it got; running it again finishes',
+    async () => {
+      const records = Array.from({ length: 25 }, (_, i) => ({
+        key: `audit:DT:${i}`,
+        value: {
+          version: 1,
+          seq: i,
+          at: '2026-10-01T10:00:00.000Z',
+          action: 'blocked',
+          source: 'enabler-gate',
+          rule: 'scoped-outcome',
+          issueId: w.enabler.id,
+          issueKey: w.enabler.key,
+          actor: null,
+          detail: `Entry ${i}`,
+        },
+      }));
+      records.push({
+        key: 'audit:DT:head',
+        value: { version: 1, next: 25, oldest: 0, dropped: 0 },
+      } as never);
+      const document = {
+        format: DATA_FORMAT,
+        schemaVersion: 1,
+        exportedAt: '2026-11-01T00:00:00.000Z',
+        sections: ['audit'],
+        records,
+      };
+      ctx.em.kvs.failWrites(500, 1);
+      const interrupted = await invoke('data/import', { document, dryRun: false }, 'admin-page');
+      expect(interrupted).toMatchObject({ ok: false, error: { code: 'internal' } });
+      if (!interrupted.ok) expect(interrupted.error.message).toMatch(/run the import again/);
+      const again = await invoke('data/import', { document, dryRun: false }, 'admin-page');
+      expect(again.ok).toBe(true);
+      for (const r of records) expect(ctx.em.kvs.peek(r.key)).toEqual(r.value);
+    },
+  );
+});
+
+describe('duplicate and out-of-order events', () => {
+  fault('the same Sprint event delivered three times: one move, one comment', async () => {
+    const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+    if (!sprint) throw new Error('no active sprint');
+    const bare = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Queue choice' });
+    ctx.em.setSprint(bare.key, sprint.id);
+    const event = sprintChangeEvent(ctx.em, bare, { to: sprint, changelogId: '70002' });
+    await Promise.all([sprintGuard(event), sprintGuard(event), sprintGuard(event)]);
+    expect(commentsOf(ctx.em, bare.key)).toHaveLength(1);
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'moveIssuesToBacklog')).toHaveLength(
+      1,
+    );
+  });
+
+  fault(
+    'an old "added to sprint" event arriving after the item left the sprint: nothing is done',
+    async () => {
+      const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+      if (!sprint) throw new Error('no active sprint');
+      const bare = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Queue choice' });
+      ctx.em.setSprint(bare.key, sprint.id);
+      const late = sprintChangeEvent(ctx.em, bare, { to: sprint, changelogId: '70003' });
+      ctx.em.setSprint(bare.key, undefined); // the user took it out again before the event came
+      await expect(sprintGuard(late)).resolves.toBeUndefined();
+      expect(commentsOf(ctx.em, bare.key)).toEqual([]);
+      expect(ctx.em.jiraCalls().some((c) => c.operationId === 'moveIssuesToBacklog')).toBe(false);
+    },
+  );
+
+  fault('a duplicated track-marker event writes the Track field once', async () => {
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Spike', summary: 'New spike' });
+    const event = createdEvent(ctx.em, issue);
+    await trackMarker(event);
+    await trackMarker(event);
+    const writes = ctx.em.jiraCalls().filter((c) => c.method === 'PUT' && c.status < 300);
+    expect(writes).toHaveLength(1);
+  });
+});

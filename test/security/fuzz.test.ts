@@ -1,0 +1,349 @@
+import fc from 'fast-check';
+import { ConfigOverrideSchema, ConfigSchema } from '../../src/domain/config';
+import {
+  discoveryGate,
+  enablerGate,
+  sprintGuard,
+  sprintStartCheck,
+  trackMarker,
+} from '../../src/index';
+import { IssueEventSchema } from '../../src/enforcement/sprint-guard';
+import { SprintStartedEventSchema } from '../../src/enforcement/sprint-start';
+import { allResolvers } from '../../src/resolvers';
+import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
+import { TrackEventSchema } from '../../src/triggers/track-marker';
+import { ValidatorArgsSchema } from '../../src/validators/validator-contract';
+import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import { useEmulator } from '../helpers/emulator';
+import {
+  createdEvent,
+  sprintChangeEvent,
+  sprintStartedEvent,
+} from '../enforcement/enforcement-site';
+import { extensionOf, ROWS, seedSecuritySite, type World } from './security-site';
+
+/**
+ * Hostile and malformed input for every entry point, with fast-check: each resolver key of the
+ * contract (as a Jira admin with every permission, so that only validation stands in the way),
+ * both function validators, the three trigger event shapes and the configuration schema.
+ *
+ * Properties: nothing escapes a handler; a refusal names the offending field; a refused write
+ * leaves storage exactly as it was; no payload pollutes Object.prototype.
+ */
+const ctx = useEmulator();
+const RUNS = 100;
+const ADMIN = 'user-site-admin';
+let casesRun = 0;
+let rejected = 0;
+
+afterAll(() => {
+  console.log(
+    `fuzz: ${casesRun} cases run (${rejected} rejected as invalid), no exception escaped, storage unchanged after every rejection, no prototype pollution`,
+  );
+});
+
+afterEach(() => {
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  expect(Object.keys(Object.prototype)).toEqual([]);
+});
+
+function snapshot(em: JiraEmulator): string {
+  return JSON.stringify(em.kvs.keys().map((k) => [k, em.kvs.peek(k)]));
+}
+
+/** Payloads as the bridge delivers them: parsed from JSON, so `__proto__` is an own key. */
+const hostileKey = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+);
+const weird = fc.oneof(
+  fc.constantFrom(
+    null,
+    true,
+    0,
+    -1,
+    1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    '',
+    ' ',
+    '\u0000',
+    '\u202e\u200b\ud83d\ude00',
+    'DT-1',
+    'OTHER-1',
+    '../../rest/api/3/myself',
+    "'; drop table --",
+  ),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.integer(),
+  fc.double(),
+  fc.array(fc.anything(), { maxLength: 3 }),
+  fc.constant('x'.repeat(100_000)),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 1 }), { maxKeys: 3 }),
+  fc.constant(JSON.parse('{"__proto__":{"polluted":"yes"}}') as unknown),
+);
+
+type Mutation =
+  | { kind: 'replace'; field: string; value: unknown }
+  | { kind: 'drop'; field: string }
+  | { kind: 'extra'; field: string; value: unknown }
+  | { kind: 'whole'; value: unknown };
+
+function mutations(fields: readonly string[]): fc.Arbitrary<Mutation> {
+  const field = fields.length > 0 ? fc.constantFrom(...fields) : fc.constant('x');
+  return fc.oneof(
+    fc.record({ kind: fc.constant('replace' as const), field, value: weird }),
+    fc.record({ kind: fc.constant('drop' as const), field }),
+    fc.record({
+      kind: fc.constant('extra' as const),
+      field: fc.oneof(hostileKey, fc.constantFrom('projectKey', 'issueId', 'accountId')),
+      value: weird,
+    }),
+    fc.record({ kind: fc.constant('whole' as const), value: fc.oneof(weird, fc.anything()) }),
+  );
+}
+
+function apply(valid: Record<string, unknown>, m: Mutation): unknown {
+  if (m.kind === 'whole') return m.value;
+  const copy: Record<string, unknown> = JSON.parse(JSON.stringify(valid)) as Record<
+    string,
+    unknown
+  >;
+  if (m.kind === 'drop') {
+    delete copy[m.field];
+    return copy;
+  }
+  // Define, not assign, so that "__proto__" becomes an own property as JSON.parse makes it.
+  Object.defineProperty(copy, m.field, {
+    value: m.value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return JSON.parse(JSON.stringify(copy)) as unknown;
+}
+
+interface Refusal {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** A refusal names the field: its message holds each problem's path (or says "payload"). */
+function namesField(error: Refusal, m: Mutation): void {
+  expect(error.message.length).toBeGreaterThan(0);
+  const fields = (error.details as { fields?: Array<{ path: string }> } | undefined)?.fields;
+  if (fields) {
+    for (const f of fields) {
+      expect(typeof f.path).toBe('string');
+      if (f.path !== '') expect(error.message).toContain(f.path);
+    }
+  }
+  if (m.kind === 'extra') expect(error.message).toContain(m.field);
+  else if (m.kind !== 'whole' && fields && fields.length > 0) {
+    const named = fields.some((f) => f.path === m.field || f.path.startsWith(`${m.field}.`));
+    const unrelated = fields.every((f) => f.path === '');
+    // Dropping or replacing a field may also make a refinement of the whole payload fail.
+    if (!unrelated) expect(named || fields.some((f) => f.path !== '')).toBe(true);
+  }
+}
+
+describe('every resolver key survives hostile payloads', () => {
+  const keys = Object.keys(RESOLVER_PAYLOADS) as ResolverKey[];
+
+  it.each(keys)('%s', async (key) => {
+    const w: World = seedSecuritySite(ctx.em);
+    const row = ROWS[key];
+    const valid = row?.payload(w) ?? {};
+    const where = row?.where ?? 'project';
+    const fn = allResolvers()[key];
+    if (!fn) throw new Error(`no resolver ${key}`);
+    await fc.assert(
+      fc.asyncProperty(mutations(Object.keys(valid)), async (m) => {
+        casesRun += 1;
+        const payload = apply(valid, m);
+        const before = snapshot(ctx.em);
+        let result: Result<unknown>;
+        try {
+          result = await ctx.em.runAs(ADMIN, () =>
+            fn({ payload, context: { accountId: ADMIN, extension: extensionOf(w, where, false) } }),
+          );
+        } catch (error) {
+          throw new Error(`${key} threw ${String(error)} for ${JSON.stringify(m).slice(0, 300)}`);
+        }
+        expect(typeof result.ok).toBe('boolean');
+        if (result.ok) return;
+        expect(result.error.code).not.toBe('internal');
+        if (result.error.code === 'invalid-input') {
+          rejected += 1;
+          namesField(result.error, m);
+          expect(snapshot(ctx.em)).toBe(before);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('the configuration schema', () => {
+  it('parses or refuses any value, naming the path of every problem, without pollution', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.record({
+            runway: fc.oneof(weird, fc.record({ pauseAtSprints: weird })),
+            validation: weird,
+            gate: fc.oneof(weird, fc.record({ issueTypes: weird })),
+          }),
+          fc.constant(
+            JSON.parse(
+              '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":1}}}',
+            ) as unknown,
+          ),
+        ),
+        (value) => {
+          casesRun += 2;
+          for (const schema of [ConfigSchema, ConfigOverrideSchema]) {
+            const parsed = schema.safeParse(value);
+            if (!parsed.success) {
+              rejected += 1;
+              for (const issue of parsed.error.issues) expect(Array.isArray(issue.path)).toBe(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('settings/global/save refuses a bad setting by its path and writes nothing', async () => {
+    const w = seedSecuritySite(ctx.em);
+    const fn = allResolvers()['settings/global/save'];
+    if (!fn) throw new Error('no settings/global/save');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('runway', 'validation', 'spike', 'gate', 'guard', 'scopedOutcome'),
+        weird,
+        async (section, value) => {
+          casesRun += 1;
+          const before = snapshot(ctx.em);
+          const result = await ctx.em.runAs(ADMIN, () =>
+            fn({
+              payload: { settings: { [section]: value }, expectedVersion: 0 },
+              context: { accountId: ADMIN, extension: extensionOf(w, 'admin-page', false) },
+            }),
+          );
+          // A valid section saves (and a later save based on version 0 then conflicts).
+          if (result.ok || result.error.code === 'conflict') return;
+          rejected += 1;
+          expect(result.error.code).toBe('invalid-input');
+          expect(result.error.message).toContain(`settings.${section}`);
+          expect(snapshot(ctx.em)).toBe(before);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('the function validators', () => {
+  const validArgs = (w: World) => ({
+    issue: { key: w.enabler.key },
+    configuration: '{"issueTypes":["Enabler"]}',
+    transition: { from: { id: '10000' }, to: { id: '10001' } },
+  });
+
+  it.each([
+    ['enabler gate', enablerGate],
+    ['discovery gate', discoveryGate],
+  ] as const)('%s answers every argument with pass/refuse and never throws', async (_, gate) => {
+    const w = seedSecuritySite(ctx.em);
+    await fc.assert(
+      fc.asyncProperty(
+        mutations(['issue', 'configuration', 'transition', 'modifiedFields']),
+        async (m) => {
+          casesRun += 1;
+          const args = apply(validArgs(w), m);
+          const before = snapshot(ctx.em);
+          const answer = await gate(args, { accountId: 'user-member' });
+          expect(typeof answer.result).toBe('boolean');
+          if (answer.result) return;
+          expect(answer.errorMessage?.length ?? 0).toBeGreaterThan(0);
+          const parsed = ValidatorArgsSchema.safeParse(args);
+          if (!parsed.success) {
+            rejected += 1;
+            const first = parsed.error.issues[0];
+            const where = first && first.path.length > 0 ? first.path.join('.') : 'configuration';
+            expect(answer.errorMessage).toContain(where);
+            expect(snapshot(ctx.em)).toBe(before);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('the triggers', () => {
+  type Trigger = (event: unknown) => Promise<unknown>;
+  const shapes: Array<
+    [
+      string,
+      Trigger,
+      (w: World) => Record<string, unknown>,
+      { safeParse: (v: unknown) => { success: boolean } },
+    ]
+  > = [
+    [
+      'track marker (issue created)',
+      trackMarker,
+      (w) => createdEvent(w.em, w.enabler),
+      TrackEventSchema,
+    ],
+    [
+      'sprint guard (Sprint changed)',
+      sprintGuard,
+      (w) => {
+        const sprint = [...w.em.sprints.values()][0];
+        if (!sprint) throw new Error('no sprint');
+        return sprintChangeEvent(w.em, w.enabler, { to: sprint });
+      },
+      IssueEventSchema,
+    ],
+    [
+      'sprint start',
+      sprintStartCheck,
+      (w) => {
+        const sprint = [...w.em.sprints.values()][0];
+        if (!sprint) throw new Error('no sprint');
+        return sprintStartedEvent(sprint);
+      },
+      SprintStartedEventSchema,
+    ],
+  ];
+
+  it.each(shapes)(
+    '%s: any event is handled or dropped, never thrown',
+    async (_, trigger, event, schema) => {
+      const w = seedSecuritySite(ctx.em);
+      const valid = event(w);
+      await fc.assert(
+        fc.asyncProperty(mutations(Object.keys(valid)), async (m) => {
+          casesRun += 1;
+          const raw = apply(valid, m);
+          const before = snapshot(ctx.em);
+          const answer = await trigger(raw);
+          expect(answer === undefined || typeof answer === 'object').toBe(true);
+          if (!schema.safeParse(raw).success) {
+            rejected += 1;
+            expect(snapshot(ctx.em)).toBe(before);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    },
+  );
+});

@@ -1,0 +1,275 @@
+import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import { DATA_FORMAT, type ErrorCode } from '../../src/shared/bridge-contract';
+import { ALL_PROJECT_PERMISSIONS, type EmIssue } from '../../dev/emulator/model';
+import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
+import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
+import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
+import { KEYS } from '../../src/storage/kvs-store';
+import { WAIVER_KEYS } from '../../src/storage/waiver-store';
+import { COMPLETE_OUTCOME } from '../helpers/emulator';
+import { seedEnforcementSite } from '../enforcement/enforcement-site';
+
+/**
+ * The site the security suites call every resolver against: project DT (set up, with a board and
+ * sprints) holding a validated idea with evidence, a spike, an enabler with an active waiver and
+ * a finished story linked to the idea; project OTHER that only the site admin can see; and one
+ * user per kind of caller.
+ */
+
+export interface World {
+  em: JiraEmulator;
+  dt: { id: string; key: string };
+  other: { id: string; key: string };
+  idea: EmIssue;
+  spike: EmIssue;
+  enabler: EmIssue;
+  otherIssue: EmIssue;
+  delivered: EmIssue;
+}
+
+export type Where = 'admin-page' | 'project' | 'idea' | 'spike';
+
+export const CALLERS = [
+  'site admin',
+  'project admin',
+  'user with Browse',
+  'user without Browse',
+  'anonymous',
+  'inactive user',
+  'forged payload',
+  'forged context',
+] as const;
+export type CallerKind = (typeof CALLERS)[number];
+export type Outcome =
+  'ok' | Extract<ErrorCode, 'forbidden' | 'not-found' | 'unauthenticated' | 'invalid-input'>;
+
+export type Need =
+  /** Administer Jira (global settings, data export/import, validator screens). */
+  | 'jira-admin'
+  /** Administer projects on the context project. */
+  | 'project-admin'
+  /** Administer projects on the project of the issue the payload names. */
+  | 'issue-project-admin'
+  /** Browse projects on the context project. */
+  | 'browse-project'
+  /** Browse projects on the context issue. */
+  | 'browse-issue'
+  /** Browse and Edit issues (or Create + Link issues) on the context issue. */
+  | 'edit-issue';
+
+export const today = () => new Date().toISOString().slice(0, 10);
+export const inDays = (n: number) =>
+  new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+export function seedSecuritySite(em: JiraEmulator): World {
+  const site = seedEnforcementSite(em);
+  em.addUser({ accountId: 'user-site-admin', displayName: 'Sam Site-Admin', siteAdmin: true });
+  em.addUser({ accountId: 'user-project-admin', displayName: 'Pat Project-Admin' });
+  em.addUser({ accountId: 'user-viewer', displayName: 'Vic Viewer' });
+  em.addUser({ accountId: 'user-left', displayName: 'Lee Left', active: false });
+  em.grant('DT', 'user-site-admin', ALL_PROJECT_PERMISSIONS);
+  em.grant('DT', 'user-project-admin', ALL_PROJECT_PERMISSIONS);
+  em.grant('DT', 'user-viewer', ['BROWSE_PROJECTS']);
+  em.grant('DT', 'user-left', ALL_PROJECT_PERMISSIONS);
+  const other = em.addProject({ key: 'OTHER', name: 'Other team' });
+  em.grant('OTHER', 'user-site-admin', ALL_PROJECT_PERMISSIONS);
+  const evidenceField = em.addAppField('discovery-evidence', 'Discovery evidence');
+  em.kvs.seed(KEYS.jiraFields, {
+    scopedOutcome: site.scopedOutcome.id,
+    discoveryEvidence: evidenceField.id,
+    sprint: em.sprintField.id,
+  });
+  const idea = em.addIssue({
+    projectKey: 'DT',
+    type: 'Discovery',
+    summary: 'One-click reorder',
+    custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+  });
+  const spike = em.addIssue({ projectKey: 'DT', type: 'Spike', summary: 'Cache choice' });
+  const enabler = em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Pick a cache' });
+  const otherIssue = em.addIssue({ projectKey: 'OTHER', type: 'Story', summary: 'Not yours' });
+  const delivered = em.addIssue({
+    projectKey: 'DT',
+    type: 'Story',
+    summary: 'Reorder button',
+    status: 'Done',
+  });
+  const links = issueLinkSite(em);
+  const relates = [...links.types.values()].find((t) => t.name === 'Relates');
+  if (relates) links.addLink(relates.id, delivered.id, idea.id);
+  em.addAppField('track', 'Track', 'string');
+  em.kvs.seed(ISSUE_NOTE_KEYS.feasibility(idea.id), {
+    novel: true,
+    updatedBy: 'user-member',
+    updatedAt: '2026-10-01T10:00:00.000Z',
+  });
+  const entry = (id: string, type: string) => ({
+    id,
+    type,
+    date: '2026-10-01',
+    summary: `Session ${id}`,
+    positive: true,
+    recordedBy: 'user-member',
+    recordedAt: '2026-10-01T10:00:00.000Z',
+  });
+  em.kvs.seed(EVIDENCE_KEYS.log(idea.id), {
+    version: 1,
+    issueId: idea.id,
+    updatedAt: '2026-10-01T10:00:00.000Z',
+    updatedBy: 'user-member',
+    nextEntry: 6,
+    entries: [
+      entry('e1', 'interview'),
+      entry('e2', 'interview'),
+      entry('e3', 'interview'),
+      entry('e4', 'interview'),
+      entry('e5', 'usability-test'),
+    ],
+    invalidated: null,
+  });
+  em.kvs.seed(WAIVER_KEYS.book('DT'), {
+    version: 1,
+    waivers: [
+      {
+        issueId: enabler.id,
+        issueKey: enabler.key,
+        reason: 'Hotfix week',
+        expiresOn: inDays(5),
+        grantedBy: 'user-padmin',
+        grantedAt: `${today()}T08:00:00.000Z`,
+      },
+    ],
+  });
+  return {
+    em,
+    dt: { id: site.projectId, key: 'DT' },
+    other: { id: other.id, key: 'OTHER' },
+    idea,
+    spike,
+    enabler,
+    otherIssue,
+    delivered,
+  };
+}
+
+export function extensionOf(w: World, where: Where, forged: boolean): Record<string, unknown> {
+  const project = forged ? w.other : w.dt;
+  if (where === 'admin-page') return { type: 'jira:adminPage' };
+  if (where === 'project') return { type: 'jira:projectPage', project };
+  const issue = forged ? w.otherIssue : where === 'idea' ? w.idea : w.spike;
+  return { type: 'jira:issuePanel', project, issue: { id: issue.id, key: issue.key } };
+}
+
+export interface Row {
+  need: Need;
+  where: Where;
+  payload: (w: World) => Record<string, unknown>;
+  /** For keys whose payload names an issue: the forged variant names one the caller can't see. */
+  forgedPayload?: (w: World) => Record<string, unknown>;
+  /** Where this key's documented outcome differs from its need's. */
+  except?: Partial<Record<CallerKind, Outcome>>;
+}
+
+const empty = () => ({});
+const evidence = {
+  type: 'interview',
+  date: '2026-10-01',
+  summary: 'Talked to Ana',
+  positive: true,
+};
+
+/** One row per resolver key of the contract. */
+export const ROWS: Record<string, Row> = {
+  'settings/global/get': { need: 'jira-admin', where: 'admin-page', payload: empty },
+  'settings/global/save': {
+    need: 'jira-admin',
+    where: 'admin-page',
+    payload: () => ({ settings: {}, expectedVersion: 0 }),
+  },
+  'settings/project/get': { need: 'project-admin', where: 'project', payload: empty },
+  'settings/project/save': {
+    need: 'project-admin',
+    where: 'project',
+    payload: () => ({ override: {}, expectedVersion: 0 }),
+  },
+  'project/overview': { need: 'browse-project', where: 'project', payload: empty },
+  'setup/status': { need: 'project-admin', where: 'project', payload: empty },
+  'setup/run': { need: 'project-admin', where: 'project', payload: empty },
+  'evidence/list': { need: 'browse-issue', where: 'idea', payload: empty },
+  'evidence/add': { need: 'edit-issue', where: 'idea', payload: () => ({ entry: evidence }) },
+  'evidence/update': {
+    need: 'edit-issue',
+    where: 'idea',
+    payload: () => ({ id: 'e1', entry: { ...evidence, summary: 'Talked to Ana again' } }),
+  },
+  'evidence/remove': { need: 'edit-issue', where: 'idea', payload: () => ({ id: 'e4' }) },
+  'evidence/decide': {
+    need: 'edit-issue',
+    where: 'idea',
+    payload: () => ({ invalidated: true, reason: 'Nobody needs it' }),
+  },
+  'waiver/grant': {
+    need: 'issue-project-admin',
+    where: 'project',
+    payload: (w) => ({ issueKey: w.enabler.key, reason: 'Hotfix week', expiresOn: inDays(7) }),
+    forgedPayload: (w) => ({
+      issueKey: w.otherIssue.key,
+      reason: 'Hotfix week',
+      expiresOn: inDays(7),
+    }),
+  },
+  'waiver/revoke': {
+    need: 'issue-project-admin',
+    where: 'project',
+    payload: (w) => ({ issueKey: w.enabler.key }),
+    forgedPayload: (w) => ({ issueKey: w.otherIssue.key }),
+  },
+  'waiver/list': { need: 'project-admin', where: 'project', payload: empty },
+  'audit/list': { need: 'project-admin', where: 'project', payload: empty },
+  'validator/config-defaults': { need: 'jira-admin', where: 'admin-page', payload: empty },
+  'data/export': { need: 'jira-admin', where: 'admin-page', payload: empty },
+  'data/import': {
+    need: 'jira-admin',
+    where: 'admin-page',
+    payload: () => ({
+      document: {
+        format: DATA_FORMAT,
+        schemaVersion: 1,
+        exportedAt: '2026-11-01T00:00:00.000Z',
+        sections: ['waivers'],
+        records: [],
+      },
+    }),
+  },
+  'promote/run': {
+    need: 'edit-issue',
+    where: 'idea',
+    payload: () => ({ items: [{ summary: 'Build one-click reorder' }] }),
+  },
+  'issue/readiness': { need: 'browse-issue', where: 'idea', payload: empty },
+  'issue/feasibility/flag': { need: 'edit-issue', where: 'idea', payload: () => ({ novel: true }) },
+  'issue/feasibility/sign-off': {
+    need: 'edit-issue',
+    where: 'idea',
+    payload: () => ({ verdict: 'feasible', note: 'Checked with the platform team' }),
+  },
+  'issue/spike/learned': {
+    need: 'edit-issue',
+    where: 'spike',
+    payload: () => ({ note: 'Redis wins on p95; Postgres is enough for now' }),
+  },
+  'retro/report': { need: 'browse-project', where: 'project', payload: empty },
+  'retro/outcome/record': {
+    need: 'edit-issue',
+    where: 'project',
+    payload: (w) => ({ issueKey: w.delivered.key, result: 'hit', note: 'Reorders up 12%' }),
+    forgedPayload: (w) => ({ issueKey: w.otherIssue.key, result: 'hit', note: '' }),
+    // Browse projects on the context project is checked first, then Edit on the named item,
+    // which must be an item of the context project.
+    except: {
+      'user without Browse': 'forbidden',
+      'forged payload': 'invalid-input',
+      'forged context': 'forbidden',
+    },
+  },
+};

@@ -11,11 +11,12 @@ import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
 
 /** The few browser globals the shim uses (the root tsconfig has no DOM library). */
 interface PreviewWindow {
-  location: { pathname: string; search: string };
+  location: { pathname: string; search: string; href: string };
   document: {
     createElement(tag: string): PreviewElement;
     body: { appendChild(child: PreviewElement): unknown } | null;
   };
+  history: { pushState(data: unknown, unused: string, url: URL): void };
   __dualTrackPreview?: { navigations: string[]; submissions: unknown[]; closed: number };
 }
 
@@ -80,6 +81,35 @@ function colorMode(): 'light' | 'dark' {
   return new URLSearchParams(win.location.search).get('theme') === 'dark' ? 'dark' : 'light';
 }
 
+interface PreviewHistory {
+  location: { pathname: string };
+  push: (path: string) => void;
+  listen: (listener: (location: { pathname: string }) => void) => () => void;
+}
+
+function previewHistory(): PreviewHistory {
+  const routeListeners = new Set<(location: { pathname: string }) => void>();
+  const location = (): { pathname: string } => ({
+    pathname: `/${new URLSearchParams(win.location.search).get('route') ?? ''}`,
+  });
+  const history: PreviewHistory = {
+    get location() {
+      return location();
+    },
+    push: (path) => {
+      const url = new URL(win.location.href);
+      url.searchParams.set('route', path.replace(/^\/+/, ''));
+      win.history.pushState(null, '', url);
+      for (const listener of routeListeners) listener(location());
+    },
+    listen: (listener) => {
+      routeListeners.add(listener);
+      return () => void routeListeners.delete(listener);
+    },
+  };
+  return history;
+}
+
 export const view = {
   getContext: async (): Promise<Record<string, unknown> & { extension: Record<string, unknown> }> =>
     (await asJson(
@@ -97,6 +127,11 @@ export const view = {
     say(`Jira would save ${JSON.stringify(payload ?? null)}`);
     return Promise.resolve();
   },
+  /**
+   * The page history Jira gives full-page modules. The preview keeps the sub-page route in the
+   * query (`?route=retro` is Jira's `.../apps/<app>/<env>/retro`); push() changes it in place.
+   */
+  createHistory: (): Promise<PreviewHistory> => Promise.resolve(previewHistory()),
   close: (): Promise<void> => {
     record.closed += 1;
     say('Jira would close this view.');

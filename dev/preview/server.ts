@@ -53,7 +53,7 @@ export function previewResources(): Resource[] {
       Object.entries(manifest.modules ?? {}).find(([, entries]) =>
         entries.some((e) => e.resource === r.key || e.edit?.resource === r.key),
       )?.[0] ?? 'unknown';
-    const title = r.key === 'retro' ? 'Retro and trends' : (PAGE_TITLES[module] ?? r.key);
+    const title = PAGE_TITLES[module] ?? r.key;
     return { key: r.key, dir, module, title };
   });
 }
@@ -192,6 +192,11 @@ function indexPage(
           })
           .join('');
         return `<li>${name}<ul>${issues}</ul></li>`;
+      }
+      if (built && r.module === 'jira:projectPage') {
+        // The project page's sub-pages (manifest `pages`), as Jira would route them.
+        const retro = `${href}?route=retro`;
+        return `<li><a href="${href}">${name}</a> · <a href="${href}?theme=dark">dark</a><ul><li><a href="${retro}">Retro and trends</a> · <a href="${retro}&amp;theme=dark">dark</a></li></ul></li>`;
       }
       return built
         ? `<li><a href="${href}">${name}</a> · <a href="${href}?theme=dark">dark</a></li>`

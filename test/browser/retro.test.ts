@@ -30,17 +30,20 @@ afterAll(async () => {
 async function openRetro(theme: 'light' | 'dark' = 'light'): Promise<Page> {
   if (!preview) throw new Error('the preview did not start');
   const page = await preview.browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const url = new URL(`retro/${theme === 'dark' ? '?theme=dark' : ''}`, preview.server.url);
+  const url = new URL(
+    `project-page/?route=retro${theme === 'dark' ? '&theme=dark' : ''}`,
+    preview.server.url,
+  );
   await page.goto(url.href);
   await page.getByTestId('sprint-table').waitFor({ state: 'visible' });
   return page;
 }
 
 describe('retro sub-page in the local preview (Chromium)', () => {
-  it('is listed on the preview index', async () => {
+  it('is listed on the preview index as a sub-page of the project page', async () => {
     if (!preview) throw new Error('the preview did not start');
     const html = await (await fetch(preview.server.url)).text();
-    expect(html).toContain('href="/retro/"');
+    expect(html).toContain('href="/project-page/?route=retro"');
     expect(html).toContain('Retro and trends');
   });
 

@@ -63,7 +63,6 @@ describe('Custom UI build', () => {
       'issue-panel',
       'project-page',
       'project-settings',
-      'retro',
       'scoped-outcome-edit',
       'validator-config',
     ]);

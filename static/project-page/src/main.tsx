@@ -2,9 +2,13 @@ import { router } from '@forge/bridge';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
 import { ProjectPage, type ProjectPageApi } from './ProjectPage';
+import { Routes } from './routes';
 import './page.css';
 
-/** The project page (`jira:projectPage`): both tracks side by side and the balance signals. */
+/**
+ * The project page (`jira:projectPage`): both tracks side by side and the balance signals, with
+ * the retro and trends sub-page on its own route.
+ */
 const api: ProjectPageApi = {
   overview: () => callResolver('project/overview', {}),
   open: (issueKey) => {
@@ -14,6 +18,6 @@ const api: ProjectPageApi = {
   },
 };
 
-mount(<ProjectPage api={api} />).catch((error: unknown) =>
+mount(<Routes overview={<ProjectPage api={api} />} />).catch((error: unknown) =>
   console.error('Dual Track: the project page failed to start', error),
 );

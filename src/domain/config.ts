@@ -164,6 +164,35 @@ const tracks = section(
   { discoveryTypeNames: ['Discovery', 'Spike', 'Enabler'] },
 );
 
+const levelThreshold = z.enum(['medium', 'high', 'off'], {
+  error: 'must be medium, high or off',
+});
+
+const entry = section(
+  {
+    /** Items with at least this uncertainty belong in discovery first (`off`: uncertainty alone never does). */
+    uncertaintyAtLeast: levelThreshold,
+    /** Items with at least this risk belong in discovery first. */
+    riskAtLeast: levelThreshold,
+    /** Labels (case-insensitive) that send an item to discovery first. */
+    labels: names('label', 255, 50),
+    /** Component names (case-insensitive) that send an item to discovery first. */
+    components: names('component', 255, 50),
+    /** The function validators refuse a delivery item that meets the criteria without discovery. */
+    refuseInValidators: z.boolean(),
+    /** The sprint guard moves such an item back out of the sprint (else it only flags it). */
+    guardMovesBack: z.boolean(),
+  },
+  {
+    uncertaintyAtLeast: 'high',
+    riskAtLeast: 'high',
+    labels: ['architecture'],
+    components: [],
+    refuseInValidators: false,
+    guardMovesBack: false,
+  },
+);
+
 export const ConfigSchema = z.preprocess(
   (v) => (v === undefined ? {} : v),
   z
@@ -177,6 +206,7 @@ export const ConfigSchema = z.preprocess(
       staleness: staleness.full,
       guard: guard.full,
       tracks: tracks.full,
+      entry: entry.full,
     })
     .strict()
     .superRefine((cfg, ctx) => {
@@ -218,6 +248,7 @@ export const ConfigOverrideSchema = z
     staleness: staleness.partial.optional(),
     guard: guard.partial.optional(),
     tracks: tracks.partial.optional(),
+    entry: entry.partial.optional(),
   })
   .strict();
 
@@ -236,6 +267,7 @@ const SECTIONS: readonly Section[] = [
   'staleness',
   'guard',
   'tracks',
+  'entry',
 ];
 
 /** Merges a project override over the global configuration; the result is checked again. */

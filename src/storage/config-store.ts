@@ -48,6 +48,10 @@ export const JiraFieldIdsSchema = z
       .string()
       .regex(/^customfield_\d+$/)
       .optional(),
+    entryTriage: z
+      .string()
+      .regex(/^customfield_\d+$/)
+      .optional(),
     /** Jira Software's Sprint field (schema.custom com.pyxis.greenhopper.jira:gh-sprint). */
     sprint: z
       .string()

@@ -19,6 +19,7 @@ export const APP_FIELDS = {
   scopedOutcome: 'scoped-outcome',
   discoveryEvidence: 'discovery-evidence',
   track: 'track',
+  entryTriage: 'entry-triage',
 } as const satisfies Record<Exclude<keyof JiraFieldIds, 'sprint'>, string>;
 
 export type AppFieldName = keyof typeof APP_FIELDS;

@@ -1,0 +1,162 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import type { Config } from '../domain/config';
+import {
+  checkEntry,
+  readTriage,
+  type EntryFacts,
+  type EntryVerdict,
+  type LinkedDiscovery,
+  type Triage,
+} from '../domain/entry-criteria';
+import type { ItemKind, Track } from '../domain/track';
+import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { RawIssueSchema } from '../jira/jira-gateway';
+import { evidenceOf, kindOf, type TrackResolver } from '../project-page/project-items';
+
+/**
+ * Reads what the discovery entry criteria need of one issue and decides its verdict:
+ *
+ *   the issue itself with labels, components, Entry triage and issue links (the caller's read,
+ *   usually the one it makes anyway: pass the fields of `entryIssueFields`), and only when the
+ *   item meets the criteria, has discovery items linked and none of them is a finished spike
+ *   or enabler (which its link already shows):
+ *   POST /rest/api/3/issue/bulkfetch   the linked discovery items' Discovery evidence
+ *
+ * So an item that meets no criteria costs no request beyond the caller's own read.
+ */
+
+export interface EntryFieldIds {
+  entryTriage: string | undefined;
+  discoveryEvidence: string | undefined;
+}
+
+/** The fields the issue read must include for `entryVerdictOf`. */
+export function entryIssueFields(ids: EntryFieldIds): string[] {
+  return ['issuetype', 'labels', 'components', 'issuelinks', ids.entryTriage].filter(
+    (f): f is string => f !== undefined,
+  );
+}
+
+const CategorySchema = z.enum(['new', 'indeterminate', 'done', 'undefined']);
+
+const LinkedIssueSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    fields: z
+      .object({
+        issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+        status: z
+          .object({ statusCategory: z.object({ key: CategorySchema }).passthrough() })
+          .passthrough(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+
+const EntryFieldsSchema = z
+  .object({
+    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+    labels: z.array(z.string()).nullish(),
+    components: z.array(z.object({ name: z.string() }).passthrough()).nullish(),
+    issuelinks: z
+      .array(
+        z
+          .object({
+            inwardIssue: LinkedIssueSchema.optional(),
+            outwardIssue: LinkedIssueSchema.optional(),
+          })
+          .passthrough(),
+      )
+      .nullish(),
+  })
+  .passthrough();
+
+export interface EntryReading {
+  track: Track;
+  kind: ItemKind;
+  triage: Triage | undefined;
+  facts: EntryFacts;
+  linked: LinkedDiscovery[];
+  verdict: EntryVerdict;
+  /** Jira requests this reading made beyond the caller's read of the issue (0 or 1). */
+  requests: number;
+}
+
+const category = (key: z.infer<typeof CategorySchema>): LinkedDiscovery['statusCategory'] =>
+  key === 'undefined' ? 'indeterminate' : key;
+
+/** Most issues one POST /rest/api/3/issue/bulkfetch may name. */
+const BULK_FETCH_MAX = 100;
+
+const BulkSchema = z.object({ issues: z.array(RawIssueSchema).optional() }).passthrough();
+
+/**
+ * The entry verdict of an issue the caller has read with `entryIssueFields`. `jira` is used only
+ * for the linked items' evidence, as whoever the caller acts for.
+ */
+export async function entryVerdictOf(args: {
+  issue: RawIssue;
+  ids: EntryFieldIds;
+  tracks: TrackResolver;
+  config: Config;
+  jira: JiraGateway;
+}): Promise<EntryReading> {
+  const { issue, ids, tracks, config } = args;
+  const parsed = EntryFieldsSchema.safeParse(issue.fields);
+  if (!parsed.success) {
+    throw new Error(
+      `Jira's answer for ${issue.key} lacks what the discovery entry criteria need (issue type, labels, components, links).`,
+    );
+  }
+  const f = parsed.data;
+  const track = tracks.trackOf(f.issuetype.id, f.issuetype.name);
+  const kind = kindOf(f.issuetype.name, track);
+  const triage = ids.entryTriage ? readTriage(issue.fields[ids.entryTriage]) : undefined;
+  const facts: EntryFacts = {
+    triage,
+    labels: f.labels ?? [],
+    components: (f.components ?? []).map((c) => c.name),
+  };
+  const seen = new Set<string>();
+  const linked: LinkedDiscovery[] = [];
+  for (const link of f.issuelinks ?? []) {
+    const other = link.inwardIssue ?? link.outwardIssue;
+    if (!other || seen.has(other.id)) continue;
+    seen.add(other.id);
+    const otherTrack = tracks.trackOf(other.fields.issuetype.id, other.fields.issuetype.name);
+    if (otherTrack !== 'discovery') continue;
+    linked.push({
+      key: other.key,
+      kind: kindOf(other.fields.issuetype.name, otherTrack),
+      track: otherTrack,
+      statusCategory: category(other.fields.status.statusCategory.key),
+      validation: undefined,
+    });
+  }
+
+  let verdict = checkEntry({ track, facts, linked, config });
+  let requests = 0;
+  const ideas = linked.filter((l) => l.kind === 'idea');
+  if (verdict.state !== 'not-applicable' && verdict.state !== 'covered' && ideas.length > 0) {
+    if (ids.discoveryEvidence) {
+      const evidenceField = ids.discoveryEvidence;
+      const answer = await args.jira.request(BulkSchema, route`/rest/api/3/issue/bulkfetch`, {
+        method: 'POST',
+        body: {
+          issueIdsOrKeys: ideas.slice(0, BULK_FETCH_MAX).map((l) => l.key),
+          fields: [evidenceField],
+        },
+      });
+      requests = 1;
+      const byKey = new Map((answer.issues ?? []).map((i) => [i.key, i]));
+      for (const idea of ideas) {
+        const raw = byKey.get(idea.key);
+        idea.validation = raw ? evidenceOf(raw.fields[evidenceField])?.state : undefined;
+      }
+      verdict = checkEntry({ track, facts, linked, config });
+    }
+  }
+  return { track, kind, triage, facts, linked, verdict, requests };
+}

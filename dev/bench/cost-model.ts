@@ -34,9 +34,16 @@ export interface PageLimits {
   agile: number;
 }
 
-/** The data one project page load reads. */
+/**
+ * The least data one project page load must read: the issues each targeted read has to return
+ * (dev/bench/bench.ts works them out from every open item, see `neededReads`), the lists it
+ * can only count, and the fixed reads.
+ */
 export interface PageData {
-  openItems: number;
+  /** Issues each targeted search must return, by read (a read that is not made is absent). */
+  reads: Record<string, number>;
+  /** Lists known only by their count (one approximate-count request each). */
+  counts: number;
   /** Done issues of the last three closed sprints (velocity). */
   velocityItems: number;
   /** Active and closed sprints of the board. */
@@ -44,6 +51,8 @@ export interface PageData {
   /** Whether the field ids are still unknown (one field list read). */
   fieldLookup: boolean;
   hasBoard: boolean;
+  /** Whether the project's issue types are read (to tell the tracks apart in JQL). */
+  issueTypes: boolean;
 }
 
 export interface LowerBound {
@@ -54,9 +63,10 @@ export interface LowerBound {
 const pages = (n: number, size: number): number => (n <= 0 ? 1 : Math.ceil(n / size));
 
 /**
- * The fewest Jira requests that can return the page's data: issues with fields come at most
- * max(search page with fields, bulk fetch) per request whichever endpoint is used; every other
- * read is one request (or one per page). A read with no results still costs its request.
+ * The fewest Jira requests that can return the page's data: each read's issues come at most
+ * max(search page with fields, bulk fetch) per request whichever endpoint is used; a count is
+ * one request; every other read is one request (or one per page). A read with no results
+ * still costs its request.
  */
 export function projectPageLowerBound(data: PageData, limits: PageLimits): LowerBound {
   const issuePage = Math.max(limits.searchWithFields, limits.bulkFetch);
@@ -64,12 +74,15 @@ export function projectPageLowerBound(data: PageData, limits: PageLimits): Lower
     permissions: 1,
     fieldList: data.fieldLookup ? 1 : 0,
     board: 1,
+    issueTypes: data.issueTypes ? 1 : 0,
     boardConfiguration: data.hasBoard ? 1 : 0,
     sprints: data.hasBoard ? pages(data.sprints, limits.agile) : 0,
-    openItems: pages(data.openItems, issuePage),
-    velocity: data.hasBoard && data.velocityItems > 0 ? pages(data.velocityItems, issuePage) : 0,
-    projectName: data.hasBoard ? 0 : 1,
   };
+  for (const [name, issues] of Object.entries(data.reads)) parts[name] = pages(issues, issuePage);
+  parts['counts'] = data.counts;
+  parts['velocity'] =
+    data.hasBoard && data.velocityItems > 0 ? pages(data.velocityItems, issuePage) : 0;
+  parts['projectName'] = data.hasBoard ? 0 : 1;
   const total = Object.values(parts).reduce((a, b) => a + b, 0);
   return { total, parts };
 }

@@ -43,8 +43,25 @@ export interface ClosedSprintResult {
 
 export type EstimateUnit = 'points' | 'issues';
 
+/**
+ * Ready delivery work as read: the sum over every ready item (`complete`), or over the first
+ * ones in rank order, read only until the sum passes `readyWorkSuffices` (then runway is a
+ * lower bound and its verdict is already decided).
+ */
+export interface ReadyWork {
+  work: number;
+  complete: boolean;
+}
+
 export interface SignalInput {
+  /**
+   * Open items: every one of the project's, or at least every open discovery item and every
+   * open item of the active sprint (all that capacity, open-ended discovery and unscoped
+   * enablers look at) when `ready` gives the ready delivery work.
+   */
   items: readonly ProjectItem[];
+  /** Ready delivery work; summed from `items` when absent. */
+  ready?: ReadyWork;
   /** Most recent first; only the last three count toward velocity. */
   closedSprints: readonly ClosedSprintResult[];
   activeSprint: { id: number; name: string } | undefined;
@@ -60,6 +77,11 @@ export interface RunwaySignal {
   level: Level;
   /** Sprints of ready delivery work; undefined when it cannot be computed. */
   sprints: number | undefined;
+  /**
+   * True when not all ready work was added up: `sprints` and `readyWork` are then lower bounds,
+   * already past the pause threshold (see readyWorkSuffices), so the verdict is exact.
+   */
+  atLeast: boolean;
   readyWork: number;
   velocity: number | undefined;
   velocitySprints: number;
@@ -88,6 +110,9 @@ export interface OpenEndedSignal {
   level: Level;
   overrunSpikes: Array<ItemRef & { daysUsed: number; timeboxDays: number }>;
   idleItems: Array<ItemRef & { idleDays: number }>;
+  /** How many of each there are (the lists may be cut short to keep the answer small). */
+  overrunCount: number;
+  idleCount: number;
   idleDaysThreshold: number;
   reason: string;
 }
@@ -95,6 +120,8 @@ export interface OpenEndedSignal {
 export interface UnscopedEnablersSignal {
   level: Level;
   items: Array<ItemRef & { inSprint: boolean; missing: OutcomePart[] }>;
+  /** How many there are (the list may be cut short to keep the answer small). */
+  count: number;
   inSprintCount: number;
   reason: string;
 }
@@ -109,7 +136,9 @@ export interface Signals {
 }
 
 const isOpen = (i: ProjectItem) => i.statusCategory !== 'done';
-const size = (i: ProjectItem, unit: EstimateUnit) => (unit === 'issues' ? 1 : (i.estimate ?? 0));
+/** An item's work: 1 issue, or its estimate (none, or a negative one, counts as 0). */
+export const sizeOf = (i: ProjectItem, unit: EstimateUnit): number =>
+  unit === 'issues' ? 1 : Math.max(0, i.estimate ?? 0);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -120,6 +149,36 @@ export function isReadyDelivery(item: ProjectItem): boolean {
   );
 }
 
+/** Closed sprints that count toward velocity (the most recent first). */
+export const VELOCITY_SPRINTS = 3;
+
+/** Average work completed in the last VELOCITY_SPRINTS closed sprints; undefined without any. */
+export function averageVelocity(closedSprints: readonly ClosedSprintResult[]): number | undefined {
+  const recent = closedSprints.slice(0, VELOCITY_SPRINTS);
+  if (recent.length === 0) return undefined;
+  return recent.reduce((sum, s) => sum + s.completed, 0) / recent.length;
+}
+
+/**
+ * Whether ready work already adds up to more than pauseAtSprints + 1 sprints at this velocity.
+ * Past that point more ready work cannot change runway's verdict (analysis paralysis): a reader
+ * going through the ready backlog in rank order may stop there and report "at least".
+ */
+export function readyWorkSuffices(
+  work: number,
+  velocity: number | undefined,
+  runway: Config['runway'],
+): boolean {
+  return velocity !== undefined && velocity > 0 && work > (runway.pauseAtSprints + 1) * velocity;
+}
+
+/** Ready delivery work summed over every open item. */
+export function readyWorkOf(items: readonly ProjectItem[], unit: EstimateUnit): ReadyWork {
+  let work = 0;
+  for (const item of items) if (isReadyDelivery(item)) work += sizeOf(item, unit);
+  return { work, complete: true };
+}
+
 export function runwaySignal(input: SignalInput): RunwaySignal {
   const { runway } = input.config;
   const target = {
@@ -127,10 +186,16 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
     max: runway.targetMaxSprints,
     pauseAt: runway.pauseAtSprints,
   };
-  const ready = input.items.filter(isReadyDelivery);
-  const readyWork = ready.reduce((sum, i) => sum + size(i, input.unit), 0);
-  const recent = input.closedSprints.slice(0, 3);
-  const base = { readyWork, unit: input.unit, target, velocitySprints: recent.length };
+  const ready = input.ready ?? readyWorkOf(input.items, input.unit);
+  const readyWork = ready.work;
+  const recent = input.closedSprints.slice(0, VELOCITY_SPRINTS);
+  const base = {
+    readyWork,
+    unit: input.unit,
+    target,
+    velocitySprints: recent.length,
+    atLeast: !ready.complete,
+  };
   if (!input.hasBoard) {
     return {
       ...base,
@@ -152,7 +217,7 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
       reason: 'No closed sprints yet: runway needs the velocity of at least one finished sprint.',
     };
   }
-  const velocity = recent.reduce((sum, s) => sum + s.completed, 0) / recent.length;
+  const velocity = averageVelocity(recent) ?? 0;
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
   if (velocity === 0) {
     return {
@@ -165,7 +230,10 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
     };
   }
   const sprints = round1(readyWork / velocity);
-  const basis = `${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} per sprint (average of the last ${plural(recent.length, 'closed sprint')})`;
+  // A partial sum is a lower bound, read only until it passed the pause threshold.
+  const atLeast = !ready.complete;
+  const least = atLeast ? 'at least ' : '';
+  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} per sprint (average of the last ${plural(recent.length, 'closed sprint')})${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
   if (sprints < target.min) {
     return {
       ...base,
@@ -183,7 +251,7 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
       sprints,
       velocity,
       verdict: 'paralysis',
-      reason: `Pause discovery: ${sprints} sprints of validated work is at or above the ${target.pauseAt}-sprint pause threshold; discovery is running too far ahead. ${basis}.`,
+      reason: `Pause discovery: ${least}${sprints} sprints of validated work is at or above the ${target.pauseAt}-sprint pause threshold; discovery is running too far ahead. ${basis}.`,
     };
   }
   if (sprints > target.max) {
@@ -222,10 +290,10 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
   const discovery = inSprint
     .filter((i) => i.track === 'discovery')
-    .reduce((s, i) => s + size(i, input.unit), 0);
+    .reduce((s, i) => s + sizeOf(i, input.unit), 0);
   const delivery = inSprint
     .filter((i) => i.track === 'delivery')
-    .reduce((s, i) => s + size(i, input.unit), 0);
+    .reduce((s, i) => s + sizeOf(i, input.unit), 0);
   const total = discovery + delivery;
   if (total === 0) {
     return {
@@ -301,6 +369,8 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
     level: count === 0 ? 'ok' : 'warning',
     overrunSpikes,
     idleItems,
+    overrunCount: overrunSpikes.length,
+    idleCount: idleItems.length,
     idleDaysThreshold,
     reason:
       count === 0
@@ -328,6 +398,7 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
   return {
     level: inSprintCount > 0 ? 'critical' : items.length > 0 ? 'warning' : 'ok',
     items,
+    count: items.length,
     inSprintCount,
     reason:
       items.length === 0

@@ -11,15 +11,16 @@ import {
   type Signals,
 } from '../domain/signals';
 import type { OverviewItem, ProjectOverview } from '../shared/project-overview';
+import { LIST_LIMIT, readyWorkOfReads, type ProjectReads } from './project-reads';
 
 /**
- * Builds the page's answer from the loaded data. Pure: the signals come from the domain, this
- * only sorts items into the page's columns, adds badges and trims every list so that the answer
- * stays small whatever the project's size (what is left out is counted in `totals.omitted`).
+ * Builds the page's answer from what was read. Pure: the signals come from the domain, this
+ * only sorts items into the page's columns, adds badges and trims every list to LIST_LIMIT so
+ * that the answer stays small whatever the project's size (each column's count says how many
+ * it holds; what is left out is counted in `totals.omitted`).
  */
 
-/** Items shown per column (and per signal list); the rest are counted, not sent. */
-export const LIST_LIMIT = 200;
+export { LIST_LIMIT };
 
 export interface OverviewInput {
   project: { id: string; key: string; name: string };
@@ -28,10 +29,7 @@ export interface OverviewInput {
   board: { id: number; name: string } | null;
   activeSprint: { id: number; name: string } | null;
   closedSprints: readonly ClosedSprintResult[];
-  /** Open items in rank order. */
-  items: readonly ProjectItem[];
-  /** Evidence badge text by issue key (discovery items with evidence only). */
-  evidenceText: ReadonlyMap<string, string>;
+  reads: ProjectReads;
   config: Config;
   notes: readonly string[];
 }
@@ -39,8 +37,12 @@ export interface OverviewInput {
 const STAGES: readonly DiscoveryStage[] = ['new', 'validating', 'validated', 'invalidated'];
 
 export function buildOverview(input: OverviewInput): ProjectOverview {
+  const { reads } = input;
   const signals = computeSignals({
-    items: input.items,
+    // Every item capacity, open-ended discovery and unscoped enablers look at: the discovery
+    // track and the active sprint's delivery work (discovery items in the sprint are in both).
+    items: [...reads.discovery, ...reads.activeSprint],
+    ready: readyWorkOfReads(reads, input.unit),
     closedSprints: input.closedSprints,
     activeSprint: input.activeSprint ?? undefined,
     hasBoard: input.board !== null,
@@ -49,37 +51,41 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     now: input.now,
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
-  let omitted = 0;
-  const columns = {
-    discovery: Object.fromEntries(STAGES.map((s) => [s, [] as OverviewItem[]])) as Record<
+  const list = (
+    items: readonly ProjectItem[],
+    stage: (item: ProjectItem) => DiscoveryStage | null,
+  ) => items.slice(0, LIST_LIMIT).map((item) => toOverviewItem(item, stage(item), input, overrun));
+
+  const byStage = Object.fromEntries(STAGES.map((s) => [s, [] as ProjectItem[]])) as Record<
+    DiscoveryStage,
+    ProjectItem[]
+  >;
+  for (const item of reads.discovery) byStage[discoveryStage(item)].push(item);
+  const discovery = Object.fromEntries(STAGES.map((s) => [s, list(byStage[s], () => s)])) as Record<
+    DiscoveryStage,
+    OverviewItem[]
+  >;
+  const delivery = {
+    activeSprint: list(reads.activeSprint, () => null),
+    ready: list(reads.ready.items, () => null),
+    inProgress: list(reads.inProgress.items, () => null),
+  };
+  const columnCounts = {
+    discovery: Object.fromEntries(STAGES.map((s) => [s, byStage[s].length])) as Record<
       DiscoveryStage,
-      OverviewItem[]
+      number
     >,
-    activeSprint: [] as OverviewItem[],
-    ready: [] as OverviewItem[],
-    inProgress: [] as OverviewItem[],
+    delivery: {
+      activeSprint: reads.activeSprint.length,
+      // A count may lag the lists it is taken with: never below what is listed.
+      ready: Math.max(reads.ready.count, delivery.ready.length),
+      inProgress: Math.max(reads.inProgress.count, delivery.inProgress.length),
+    },
   };
-  const push = (list: OverviewItem[], item: ProjectItem, stage: DiscoveryStage | null) => {
-    if (list.length >= LIST_LIMIT) omitted += 1;
-    else list.push(toOverviewItem(item, stage, input, overrun));
-  };
-  let discovery = 0;
-  let delivery = 0;
-  for (const item of input.items) {
-    if (item.track === 'discovery') {
-      discovery += 1;
-      const stage = discoveryStage(item);
-      push(columns.discovery[stage], item, stage);
-    } else {
-      delivery += 1;
-      const list =
-        item.sprint?.state === 'active'
-          ? columns.activeSprint
-          : item.statusCategory === 'new'
-            ? columns.ready
-            : columns.inProgress;
-      push(list, item, null);
-    }
+  let omitted = 0;
+  for (const s of STAGES) omitted += columnCounts.discovery[s] - discovery[s].length;
+  for (const c of ['activeSprint', 'ready', 'inProgress'] as const) {
+    omitted += columnCounts.delivery[c] - delivery[c].length;
   }
   const trimmed = trimSignals(signals);
   omitted += trimmed.omitted;
@@ -89,6 +95,10 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
       `This project is large: each list shows its first ${LIST_LIMIT} items; ${omitted} more are counted in the totals but not listed.`,
     );
   }
+  const deliveryTotal =
+    columnCounts.delivery.activeSprint +
+    columnCounts.delivery.ready +
+    columnCounts.delivery.inProgress;
   return {
     project: input.project,
     generatedAt: input.now.toISOString(),
@@ -96,13 +106,16 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     board: input.board,
     activeSprint: input.activeSprint,
     signals: trimmed.signals,
-    discovery: columns.discovery,
-    delivery: {
-      activeSprint: columns.activeSprint,
-      ready: columns.ready,
-      inProgress: columns.inProgress,
+    discovery,
+    delivery,
+    columnCounts,
+    listLimit: LIST_LIMIT,
+    totals: {
+      openItems: reads.discovery.length + deliveryTotal,
+      discovery: reads.discovery.length,
+      delivery: deliveryTotal,
+      omitted,
     },
-    totals: { openItems: input.items.length, discovery, delivery, omitted },
     notes,
   };
 }
@@ -127,7 +140,7 @@ function toOverviewItem(
     stage,
     inActiveSprint: item.sprint?.state === 'active',
     badges: {
-      evidence: input.evidenceText.get(item.key) ?? null,
+      evidence: input.reads.evidenceText.get(item.key) ?? null,
       noScopedOutcome:
         needsOutcome && !checkScopedOutcome(item.scopedOutcome, input.config.scopedOutcome).ready,
       spikeOverrun: spike ? { daysUsed: spike.daysUsed, timeboxDays: spike.timeboxDays } : null,

@@ -1,18 +1,29 @@
-import type { ClosedSprintResult, EstimateUnit, ProjectItem } from '../domain/signals';
-import type { JiraGateway } from '../jira/jira-gateway';
+import type { Config } from '../domain/config';
+import {
+  averageVelocity,
+  VELOCITY_SPRINTS,
+  type ClosedSprintResult,
+  type EstimateUnit,
+  type ProjectItem,
+} from '../domain/signals';
+import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { getProjectIssueTypes } from '../setup/issue-types-api';
 import { ProjectKeySchema } from '../shared/bridge-contract';
 import type { ProjectOverview } from '../shared/project-overview';
 import { loadDecisionContext } from '../storage/config-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { buildOverview } from './build-overview';
+import { buildOverview, type OverviewInput } from './build-overview';
 import { pageFieldIds } from './field-ids';
 import {
   activeAndClosedSprints,
+  approximateCount,
   boardEstimation,
   firstScrumBoard,
+  LIST_PAGE_SIZE,
   projectName,
-  readAllIssues,
   readIssuesInPages,
+  readUntil,
+  searchAll,
   type Estimation,
   type IssueReader,
   type Sprint,
@@ -24,20 +35,30 @@ import {
   toProjectItem,
   trackResolver,
   type ItemFieldIds,
+  type TrackResolver,
 } from './project-items';
+import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
 
 /**
- * Loads everything the project page shows for one project, as the calling user, with as few
- * Jira requests as the API allows:
+ * Loads what the project page shows for one project, as the calling user. It does not read
+ * every open item: each column and signal is one targeted JQL query that reads only what it
+ * needs, and long lists are counted instead of read. All calls are made as the user.
  *
- *   GET  /rest/api/3/field                       only while a field id is not yet remembered
- *   GET  /rest/agile/1.0/board                   the project's first Scrum board
+ *   GET  /rest/api/3/field                         only while a field id is not yet remembered
+ *   GET  /rest/agile/1.0/board                     the project's first Scrum board     } in
+ *   GET  /rest/api/3/issuetype/project             which types are on which track      } parallel
  *   GET  /rest/agile/1.0/board/{id}/configuration  its estimation field   } in parallel
- *   GET  /rest/agile/1.0/board/{id}/sprint       active + closed sprints  }
- *   POST /rest/api/3/search/jql                  open items: the first page with fields;  }
- *        beyond one page, their ids (5,000 a page) and                                    }
- *   POST /rest/api/3/issue/bulkfetch             the rest, 100 a call, 8 at a time         } in
- *   POST /rest/api/3/search/jql                  velocity of the last 3 closed sprints     } parallel
+ *   GET  /rest/agile/1.0/board/{id}/sprint         active + closed sprints }
+ *   then, in parallel (the queries of `pageQueries`):
+ *   POST /rest/api/3/search/jql   discovery: every open discovery item (stages, open-ended
+ *                                 discovery, unscoped enablers)
+ *   POST /rest/api/3/search/jql   active sprint: its open delivery items (capacity, its column)
+ *   POST /rest/api/3/search/jql   ready: the first ready items in rank order, enough for the
+ *                                 list and for runway (see readyReadSuffices)
+ *   POST /rest/api/3/search/jql   in progress: the first LIST_LIMIT items
+ *   POST /rest/api/3/search/approximate-count   ready / in progress: how many, when not all
+ *                                 were read
+ *   POST /rest/api/3/search/jql   velocity of the last 3 closed sprints
  *   GET  /rest/api/3/project/{key}               only without a board (for the name)
  *
  * Velocity: one search for done issues in the last three closed sprints, each attributed to
@@ -50,11 +71,12 @@ export interface LoadInput {
   jira: JiraGateway;
   project: { id: string; key: string };
   now: Date;
-  /** How issues are read (default readAllIssues; the bench's plain baseline passes its own). */
-  readIssues?: IssueReader;
+  /**
+   * Reads every open item with this reader instead of the targeted queries (the bench's plain
+   * baseline, and the reference the targeted reads are checked against); velocity too.
+   */
+  readEverything?: IssueReader;
 }
-
-const VELOCITY_SPRINTS = 3;
 
 /** Milliseconds of an ISO date; 0 when absent or unreadable (sorts last). */
 const timeOf = (iso: string | undefined): number => {
@@ -62,15 +84,70 @@ const timeOf = (iso: string | undefined): number => {
   return Number.isNaN(t) ? 0 : t;
 };
 
+/** The JQL of each targeted read: `where` for a count, `ordered` (by rank) for a search. */
+export interface PageQuery {
+  where: string;
+  ordered: string;
+}
+
+export interface PageQueries {
+  /** Every open discovery item; undefined when no type of the project is on that track. */
+  discovery: PageQuery | undefined;
+  /** Open delivery items in the active sprint(s); undefined without an active sprint. */
+  activeSprint: PageQuery | undefined;
+  /** Delivery items not started, outside the active sprint. */
+  ready: PageQuery;
+  /** Delivery items in progress, outside the active sprint. */
+  inProgress: PageQuery;
+}
+
+/**
+ * The targeted queries of one load. Tracks are told apart by issue type id: `discoveryTypeIds`
+ * are the project's types the track model puts on discovery; every other type is delivery.
+ * As in Jira, `sprint not in (…)` never matches an issue in no sprint, hence the EMPTY.
+ */
+export function pageQueries(
+  projectKey: string,
+  discoveryTypeIds: readonly string[],
+  activeSprintIds: readonly number[],
+): PageQueries {
+  const query = (...clauses: Array<string | undefined>): PageQuery => {
+    const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
+    return { where, ordered: `${where} ORDER BY Rank ASC` };
+  };
+  const project = `project = "${projectKey}"`;
+  const types = discoveryTypeIds.join(', ');
+  const sprints = activeSprintIds.join(', ');
+  const delivery = types ? `issuetype not in (${types})` : undefined;
+  const outsideSprint = sprints ? `(sprint is EMPTY OR sprint not in (${sprints}))` : undefined;
+  return {
+    discovery: types
+      ? query(project, 'statusCategory != Done', `issuetype in (${types})`)
+      : undefined,
+    activeSprint: sprints
+      ? query(project, 'statusCategory != Done', delivery, `sprint in (${sprints})`)
+      : undefined,
+    ready: query(project, 'statusCategory = "To Do"', delivery, outsideSprint),
+    inProgress: query(project, 'statusCategory = "In Progress"', delivery, outsideSprint),
+  };
+}
+
 export async function loadProjectOverview(input: LoadInput): Promise<ProjectOverview> {
+  return buildOverview(await loadProjectData(input));
+}
+
+/** Everything the page is built from (reads, sprints, settings, notes), read from Jira. */
+export async function loadProjectData(input: LoadInput): Promise<OverviewInput> {
   const { jira, now } = input;
   const key = ProjectKeySchema.parse(input.project.key);
   const notes: string[] = [];
 
   const [decision, mapping] = await Promise.all([loadDecisionContext(key), readTrackMapping(key)]);
-  const [ids, found] = await Promise.all([
+  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
+  const [ids, found, discoveryTypeIds] = await Promise.all([
     pageFieldIds(decision.fields, jira),
     firstScrumBoard(jira, key),
+    input.readEverything ? [] : discoveryTypesOf(jira, input.project.id, tracks),
   ]);
   const [estimation, sprints] = found
     ? await Promise.all([
@@ -84,7 +161,8 @@ export async function loadProjectOverview(input: LoadInput): Promise<ProjectOver
     .filter((s) => s.state === 'closed')
     .sort((a, b) => timeOf(b.completeDate) - timeOf(a.completeDate));
   const recent = closed.slice(0, VELOCITY_SPRINTS);
-  const active = sprints.find((s) => s.state === 'active');
+  const activeSprints = sprints.filter((s) => s.state === 'active');
+  const active = activeSprints[0];
 
   const fieldIds: ItemFieldIds = {
     sprint: ids.sprint,
@@ -92,33 +170,30 @@ export async function loadProjectOverview(input: LoadInput): Promise<ProjectOver
     scopedOutcome: ids.scopedOutcome,
     discoveryEvidence: ids.discoveryEvidence,
   };
-  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
-  const read = new Map<string, { item: ProjectItem; evidence: string | null }>();
-
-  const [{ order }, closedSprints, name] = await Promise.all([
-    (input.readIssues ?? readAllIssues)(
-      jira,
-      `project = "${key}" AND statusCategory != Done ORDER BY Rank ASC`,
-      searchFields(fieldIds),
-      (issues) => {
-        for (const raw of issues) {
-          const { item, evidence } = toProjectItem(raw, fieldIds, tracks);
-          read.set(raw.id, { item, evidence: describeEvidence(evidence) });
-        }
-      },
-    ),
-    velocity(input.readIssues ?? readIssuesInPages, jira, key, recent, ids.sprint, estimation),
+  const reader: ItemReader = { jira, fields: searchFields(fieldIds), fieldIds, tracks };
+  const closedSprints = velocity(
+    input.readEverything ?? readIssuesInPages,
+    jira,
+    key,
+    recent,
+    ids.sprint,
+    estimation,
+  );
+  const [reads, velocityResult, name] = await Promise.all([
+    input.readEverything
+      ? readEveryOpenItem(reader, input.readEverything, key)
+      : readTargeted(
+          reader,
+          pageQueries(
+            key,
+            discoveryTypeIds,
+            activeSprints.map((s) => s.id),
+          ),
+          { unit, config: decision.config, velocity: closedSprints.then(averageVelocity) },
+        ),
+    closedSprints,
     found?.board.location?.projectName ?? projectName(jira, key),
   ]);
-  // In the search's rank order; an item read after it was closed no longer counts as open.
-  const inOrder = order ? order.flatMap((id) => read.get(id) ?? []) : [...read.values()];
-  const items: ProjectItem[] = [];
-  const evidenceText = new Map<string, string>();
-  for (const { item, evidence } of inOrder) {
-    if (item.statusCategory === 'done') continue;
-    items.push(item);
-    if (evidence) evidenceText.set(item.key, evidence);
-  }
 
   if (tracks.guessed) {
     notes.push(
@@ -161,30 +236,145 @@ export async function loadProjectOverview(input: LoadInput): Promise<ProjectOver
       );
     }
   }
-  if (items.length === 0) {
+  const open =
+    reads.discovery.length + reads.activeSprint.length + reads.ready.count + reads.inProgress.count;
+  if (open === 0) {
     notes.push(`${key} has no open items: nothing is waiting in discovery or delivery.`);
   } else if (
     unit === 'points' &&
     estimation &&
-    !items.some((i) => i.track === 'delivery' && i.estimate !== undefined)
+    reads.ready.items.length > 0 &&
+    !reads.ready.items.some((i) => i.estimate !== undefined)
   ) {
     notes.push(
-      `No open delivery item has a ${estimation.displayName} value, so ready work counts as 0 ${unit}.`,
+      reads.ready.complete
+        ? `No ready delivery item has a ${estimation.displayName} value, so ready work counts as 0 ${unit}.`
+        : `None of the first ${reads.ready.items.length} ready delivery items has a ${estimation.displayName} value: they count as 0 ${unit}.`,
     );
   }
 
-  return buildOverview({
+  return {
     project: { id: input.project.id, key, name },
     now,
     unit,
     board: found ? { id: found.board.id, name: found.board.name } : null,
     activeSprint: active ? { id: active.id, name: active.name } : null,
-    closedSprints,
-    items,
-    evidenceText,
+    closedSprints: velocityResult,
+    reads,
     config: decision.config,
     notes,
-  });
+  };
+}
+
+/** The ids of the project's issue types that the track model puts on discovery. */
+async function discoveryTypesOf(
+  jira: JiraGateway,
+  projectId: string,
+  tracks: TrackResolver,
+): Promise<string[]> {
+  const types = await getProjectIssueTypes(jira, projectId);
+  return types.filter((t) => tracks.trackOf(t.id, t.name) === 'discovery').map((t) => t.id);
+}
+
+/** What turns search results into the page's items. */
+interface ItemReader {
+  jira: JiraGateway;
+  fields: string[];
+  fieldIds: ItemFieldIds;
+  tracks: TrackResolver;
+}
+
+/** A page handler that turns each issue into an item (and its evidence text) in `into`. */
+function collect(
+  reader: ItemReader,
+  into: ProjectItem[],
+  evidenceText: Map<string, string>,
+): (issues: readonly RawIssue[]) => void {
+  return (issues) => {
+    for (const raw of issues) {
+      const { item, evidence } = toProjectItem(raw, reader.fieldIds, reader.tracks);
+      // A search may see an item change under it; only open ones count.
+      if (item.statusCategory === 'done') continue;
+      into.push(item);
+      const text = describeEvidence(evidence);
+      if (text) evidenceText.set(item.key, text);
+    }
+  };
+}
+
+/** The plain way: every open item, then sorted into the page's reads. */
+async function readEveryOpenItem(
+  reader: ItemReader,
+  readIssues: IssueReader,
+  key: string,
+): Promise<ProjectReads> {
+  const items: ProjectItem[] = [];
+  const evidenceText = new Map<string, string>();
+  await readIssues(
+    reader.jira,
+    `project = "${key}" AND statusCategory != Done ORDER BY Rank ASC`,
+    reader.fields,
+    collect(reader, items, evidenceText),
+  );
+  return readsOfAllItems(items, evidenceText);
+}
+
+/**
+ * The targeted reads, independent of each other and run in parallel (one more list or signal
+ * is one more entry here). Only the ready read waits for velocity, to know when to stop.
+ */
+async function readTargeted(
+  reader: ItemReader,
+  queries: PageQueries,
+  runway: {
+    unit: EstimateUnit;
+    config: Config;
+    velocity: Promise<number | undefined>;
+  },
+): Promise<ProjectReads> {
+  const { jira, fields } = reader;
+  const evidenceText = new Map<string, string>();
+  const readAll = async (query: PageQuery | undefined): Promise<ProjectItem[]> => {
+    const items: ProjectItem[] = [];
+    if (query) await searchAll(jira, query.ordered, fields, collect(reader, items, evidenceText));
+    return items;
+  };
+  /** The first items of a list in rank order until `enough`, and how many the list holds. */
+  const readFirst = async (
+    query: PageQuery,
+    pageSize: number,
+    enough: (items: readonly ProjectItem[]) => boolean | Promise<boolean>,
+  ) => {
+    const items: ProjectItem[] = [];
+    const { complete } = await readUntil(
+      jira,
+      query.ordered,
+      fields,
+      pageSize,
+      collect(reader, items, evidenceText),
+      () => enough(items),
+    );
+    const count = complete ? items.length : await approximateCount(jira, query.where);
+    return { items, complete, count };
+  };
+
+  const [discovery, activeSprint, ready, inProgress] = await Promise.all([
+    readAll(queries.discovery),
+    readAll(queries.activeSprint),
+    readFirst(
+      queries.ready,
+      runway.unit === 'points' ? LIST_PAGE_SIZE : LIST_LIMIT,
+      async (items) => readyReadSuffices(items, runway.unit, await runway.velocity, runway.config),
+    ),
+    readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
+  ]);
+  return {
+    discovery,
+    activeSprint,
+    ready,
+    inProgress: { items: inProgress.items, count: inProgress.count },
+    evidenceText,
+  };
 }
 
 /** What each of the recent closed sprints completed (points, or issues without estimation). */

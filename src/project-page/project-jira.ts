@@ -58,122 +58,76 @@ export async function searchAll(
   }
 }
 
-/** Most issues one POST /rest/api/3/issue/bulkfetch may name (the contract: "up to 100"). */
-export const BULK_FETCH_MAX = 100;
-/**
- * Bulk fetches in flight at once: enough to hide the latency of 100 requests for 10,000 items
- * (13 rounds instead of 100), few enough to stay well inside Jira's per-second burst limits.
- */
-export const BULK_FETCH_CONCURRENCY = 8;
-
 /**
  * Reads every issue a JQL search matches, with the given fields, handing them to `onPage` in
- * batches. When the batches do not come in the search's order, the answer's `order` lists the
- * matching issue ids in that order (issues not in it no longer match and are to be dropped).
+ * batches in the search's order.
  */
 export type IssueReader = (
   jira: JiraGateway,
   jql: string,
   fields: readonly string[],
   onPage: (issues: readonly RawIssue[]) => void,
-) => Promise<{ order?: readonly string[] }>;
+) => Promise<unknown>;
 
-const IdPageSchema = z
-  .object({
-    issues: z.array(z.object({ id: z.string() }).passthrough()).optional(),
-    nextPageToken: z.string().nullish(),
-    isLast: z.boolean().optional(),
-  })
-  .passthrough();
+/** A plain IssueReader: the search's pages one after another (what `searchAll` does). */
+export const readIssuesInPages: IssueReader = (jira, jql, fields, onPage) =>
+  searchAll(jira, jql, fields, onPage);
 
-/** The ids of every issue the JQL matches, in its order (id-only pages hold up to 5,000). */
-export async function searchIds(jira: JiraGateway, jql: string): Promise<string[]> {
-  const ids: string[] = [];
+/**
+ * `maxResults` of one page of a list read only in part: the most Jira grants with fields, and
+ * few enough that a read that stops after the first page does not pay for thousands of issues.
+ */
+export const LIST_PAGE_SIZE = 100;
+
+/**
+ * Reads a JQL search in its order, page by page (of at most `pageSize`), handing each page to
+ * `onPage`, until `enough()` says so after a page or the search ends. `complete` tells whether
+ * every match was read.
+ */
+export async function readUntil(
+  jira: JiraGateway,
+  jql: string,
+  fields: readonly string[],
+  pageSize: number,
+  onPage: (issues: readonly RawIssue[]) => void,
+  enough: () => boolean | Promise<boolean>,
+): Promise<{ complete: boolean }> {
   let nextPageToken: string | undefined;
   for (;;) {
-    const page = await jira.request(IdPageSchema, route`/rest/api/3/search/jql`, {
+    const page = await jira.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
       method: 'POST',
       body: {
         jql,
-        fields: ['id'],
-        maxResults: SEARCH_MAX_RESULTS,
+        fields: [...fields],
+        maxResults: pageSize,
         ...(nextPageToken === undefined ? {} : { nextPageToken }),
       },
     });
     const issues = page.issues ?? [];
-    for (const issue of issues) ids.push(issue.id);
+    onPage(issues);
     const token = page.nextPageToken ?? undefined;
-    if (page.isLast === true || token === undefined || issues.length === 0) return ids;
+    if (page.isLast === true || token === undefined || issues.length === 0) {
+      return { complete: true };
+    }
+    if (await enough()) return { complete: false };
     nextPageToken = token;
   }
 }
 
-const BulkIssuesSchema = z.object({ issues: z.array(RawIssueSchema).optional() }).passthrough();
-
-/** Runs `task` over `items`, at most `limit` at a time; stops starting new ones after a failure. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await task(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+const CountSchema = z.object({ count: z.number().int().min(0) }).passthrough();
 
 /**
- * The default IssueReader, as fast as Jira's page caps allow. Search pages are chained by
- * `nextPageToken`, so a search with fields (about 100 issues a page) costs one round trip per
- * 100 issues, one after another. Instead:
- *   1. the first page with fields: a project of up to one page ends here, in one request;
- *   2. otherwise the ordered ids of every match (id-only pages of up to 5,000 issues);
- *   3. the fields of the ids not read yet through bulk fetches of 100, BULK_FETCH_CONCURRENCY
- *      at a time.
- * Requests for N matches and a first page of P: 1 when N <= P, else
- * 1 + ceil(N / 5000) + ceil((N - P) / 100) — within ceil(N / 5000) + 1 of the least any reader
- * with fields needs (ceil(N / 100)), in about (N / 100) / BULK_FETCH_CONCURRENCY round trips.
+ * How many issues a JQL search matches for the caller: POST /rest/api/3/search/approximate-count,
+ * one request whatever the number (Jira documents the count as an estimate: the latest edits may
+ * not show in it yet).
  */
-export const readAllIssues: IssueReader = async (jira, jql, fields, onPage) => {
-  const first = await jira.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
+export async function approximateCount(jira: JiraGateway, jql: string): Promise<number> {
+  const answer = await jira.request(CountSchema, route`/rest/api/3/search/approximate-count`, {
     method: 'POST',
-    body: { jql, fields: [...fields], maxResults: SEARCH_MAX_RESULTS },
+    body: { jql },
   });
-  const firstIssues = first.issues ?? [];
-  onPage(firstIssues);
-  if (first.isLast === true || !first.nextPageToken || firstIssues.length === 0) return {};
-  const order = await searchIds(jira, jql);
-  const read = new Set(firstIssues.map((i) => i.id));
-  const rest = order.filter((id) => !read.has(id));
-  const batches: string[][] = [];
-  for (let i = 0; i < rest.length; i += BULK_FETCH_MAX) {
-    batches.push(rest.slice(i, i + BULK_FETCH_MAX));
-  }
-  await forEachLimited(batches, BULK_FETCH_CONCURRENCY, async (issueIdsOrKeys) => {
-    const page = await jira.request(BulkIssuesSchema, route`/rest/api/3/issue/bulkfetch`, {
-      method: 'POST',
-      body: { issueIdsOrKeys, fields: [...fields] },
-    });
-    onPage(page.issues ?? []);
-  });
-  return { order };
-};
-
-/** A plain IssueReader: the search's pages one after another (what `searchAll` does). */
-export const readIssuesInPages: IssueReader = async (jira, jql, fields, onPage) => {
-  await searchAll(jira, jql, fields, onPage);
-  return {};
-};
+  return answer.count;
+}
 
 const BoardSchema = z
   .object({

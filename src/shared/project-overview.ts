@@ -36,6 +36,15 @@ export interface ProjectOverview {
   signals: Signals;
   discovery: Record<DiscoveryStage, OverviewItem[]>;
   delivery: { activeSprint: OverviewItem[]; ready: OverviewItem[]; inProgress: OverviewItem[] };
+  /**
+   * How many open items each column holds. A column lists at most `listLimit` of them, the first
+   * in rank order; long delivery columns are counted with Jira's approximate count.
+   */
+  columnCounts: {
+    discovery: Record<DiscoveryStage, number>;
+    delivery: { activeSprint: number; ready: number; inProgress: number };
+  };
+  listLimit: number;
   /** Open items counted, and how many of each list were left out to keep the answer small. */
   totals: { openItems: number; discovery: number; delivery: number; omitted: number };
   /** Plain-words notes about missing data ("not set up yet", "no board"). */

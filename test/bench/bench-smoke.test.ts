@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseBenchArgs } from '../../dev/bench/bench';
+import { differencesFromBaseline, parseBenchArgs } from '../../dev/bench/bench';
 import { budget, pointsOf, projectPageLowerBound, type PageData } from '../../dev/bench/cost-model';
 import { compileFilter, filterInvokes } from '../../dev/bench/filter-expression';
 import { returnedIssueCount } from '../../dev/emulator/jira-emulator';
+import { DEFAULT_CONFIG } from '../../src/domain/config';
+import type { ProjectItem } from '../../src/domain/signals';
+import { buildOverview } from '../../src/project-page/build-overview';
+import { readsOfAllItems } from '../../src/project-page/project-reads';
 
 /**
  * The bench's pure pieces on small inputs (no timing): the points model, the lower bound of
@@ -13,11 +17,13 @@ import { returnedIssueCount } from '../../dev/emulator/jira-emulator';
 
 const LIMITS = { searchWithFields: 100, bulkFetch: 100, agile: 50 };
 const page = (overrides: Partial<PageData> = {}): PageData => ({
-  openItems: 250,
+  reads: { discovery: 250, activeSprint: 20, ready: 92, inProgress: 50 },
+  counts: 2,
   velocityItems: 120,
   sprints: 7,
   fieldLookup: false,
   hasBoard: true,
+  issueTypes: true,
   ...overrides,
 });
 
@@ -43,32 +49,51 @@ describe('rate-limit points', () => {
 });
 
 describe('lower bound of calls for a project page', () => {
-  it('issues with fields come 100 a request whichever endpoint reads them', () => {
+  it('each read’s issues come 100 a request whichever endpoint reads them; a count is one request', () => {
     const bound = projectPageLowerBound(page(), LIMITS);
-    // permissions 1 + board 1 + configuration 1 + sprints 1 + items 3 + velocity 2
-    expect(bound.total).toBe(9);
-    expect(bound.parts).toMatchObject({ openItems: 3, velocity: 2, sprints: 1, fieldList: 0 });
+    // permissions 1 + board 1 + issue types 1 + configuration 1 + sprints 1
+    // + discovery 3 + active sprint 1 + ready 1 + in progress 1 + counts 2 + velocity 2
+    expect(bound.total).toBe(15);
+    expect(bound.parts).toMatchObject({
+      discovery: 3,
+      activeSprint: 1,
+      ready: 1,
+      inProgress: 1,
+      counts: 2,
+      velocity: 2,
+      sprints: 1,
+      fieldList: 0,
+    });
   });
 
   it('a larger page size lowers the bound; a field lookup and sprint pages add to it', () => {
-    expect(projectPageLowerBound(page(), { ...LIMITS, bulkFetch: 1000 }).parts['openItems']).toBe(
+    expect(projectPageLowerBound(page(), { ...LIMITS, bulkFetch: 1000 }).parts['discovery']).toBe(
       1,
     );
-    expect(projectPageLowerBound(page({ fieldLookup: true, sprints: 51 }), LIMITS).total).toBe(11);
+    expect(projectPageLowerBound(page({ fieldLookup: true, sprints: 51 }), LIMITS).total).toBe(17);
   });
 
   it('an empty project still costs its requests; without a board, the name is read instead', () => {
     const bound = projectPageLowerBound(
-      page({ openItems: 0, velocityItems: 0, hasBoard: false }),
+      page({
+        reads: { discovery: 0, ready: 0, inProgress: 0 },
+        counts: 0,
+        velocityItems: 0,
+        hasBoard: false,
+      }),
       LIMITS,
     );
     expect(bound.parts).toEqual({
       permissions: 1,
       fieldList: 0,
       board: 1,
+      issueTypes: 1,
       boardConfiguration: 0,
       sprints: 0,
-      openItems: 1,
+      discovery: 1,
+      ready: 1,
+      inProgress: 1,
+      counts: 0,
       velocity: 0,
       projectName: 1,
     });
@@ -121,5 +146,60 @@ describe('bench options', () => {
       latencyMs: 20,
     });
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown option');
+  });
+});
+
+describe('the bench’s check against the plain baseline', () => {
+  const overview = (items: ProjectItem[] = []) =>
+    buildOverview({
+      project: { id: '1', key: 'DT', name: 'Demo' },
+      now: new Date('2026-11-20T12:00:00Z'),
+      unit: 'points',
+      board: { id: 1, name: 'Board' },
+      activeSprint: null,
+      closedSprints: [{ id: 5, name: 'S5', completeDate: '2026-11-01', completed: 2 }],
+      reads: readsOfAllItems(items, new Map()),
+      config: DEFAULT_CONFIG,
+      notes: [],
+    });
+  const story = (key: string, estimate: number): ProjectItem => ({
+    key,
+    summary: key,
+    issueType: 'Story',
+    kind: 'delivery',
+    track: 'delivery',
+    status: 'To Do',
+    statusCategory: 'new',
+    estimate,
+    scopedOutcome: undefined,
+    validation: undefined,
+    evidenceCount: 0,
+    sprint: undefined,
+    created: '2026-11-01T09:00:00Z',
+    updated: '2026-11-01T09:00:00Z',
+    statusCategoryChanged: undefined,
+  });
+
+  it('finds no difference between equal pages, and names what differs', () => {
+    const base = overview([story('DT-1', 5), story('DT-2', 8)]);
+    expect(differencesFromBaseline(base, base)).toEqual([]);
+    const fewer = overview([story('DT-1', 5)]);
+    expect(differencesFromBaseline(fewer, base)).toEqual(
+      expect.arrayContaining(['totals', 'columnCounts', 'delivery', 'runway']),
+    );
+  });
+
+  it('accepts a runway that is a lower bound with the same verdict, not a higher one', () => {
+    const base = overview([story('DT-1', 5), story('DT-2', 8)]);
+    const atLeast = (sprints: number) => ({
+      ...base,
+      signals: {
+        ...base.signals,
+        runway: { ...base.signals.runway, atLeast: true, sprints, readyWork: sprints * 2 },
+      },
+    });
+    expect(base.signals.runway.sprints).toBe(6.5);
+    expect(differencesFromBaseline(atLeast(4.5), base)).toEqual([]);
+    expect(differencesFromBaseline(atLeast(7), base)).toEqual(['runway']);
   });
 });

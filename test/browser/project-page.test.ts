@@ -7,6 +7,7 @@
 import fs from 'fs';
 import path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { addDemoItem } from '../../dev/emulator/demo-project';
 import { startPreviewServer, type PreviewServer } from '../../dev/preview/server';
 import type { ProjectOverview } from '../../src/shared/project-overview';
 import { buildPreviewOnce } from './preview-harness';
@@ -56,6 +57,12 @@ beforeAll(async () => {
   console.log(`preview build: ${buildMs} ms`);
   server = await startPreviewServer({ port: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  overview = await fetchOverview();
+});
+
+/** The resolver's answer for the project page, as the preview serves it. */
+async function fetchOverview(): Promise<ProjectOverview> {
+  if (!server) throw new Error('the preview did not start');
   const answer = await fetch(new URL('api/invoke', server.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -63,8 +70,8 @@ beforeAll(async () => {
   });
   const result = (await answer.json()) as { ok: boolean; data: ProjectOverview };
   if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result)}`);
-  overview = result.data;
-});
+  return result.data;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -192,4 +199,40 @@ describe('project page in the local preview (Chromium)', () => {
       await page.close();
     },
   );
+
+  // Last: it grows the demo project's backlog for the rest of this server's life.
+  it('a backlog above the list limit: the column says how many it holds and runway says "at least"', async () => {
+    if (!server) throw new Error('the preview did not start');
+    for (let i = 1; i <= 120; i++) {
+      addDemoItem(server.em, 'DT', new Date(), {
+        type: 'Story',
+        summary: `Backlog story ${i}`,
+        status: 'To Do',
+        points: 3,
+      });
+    }
+    const big = await fetchOverview();
+    const ready = big.columnCounts.delivery.ready;
+    expect(ready).toBe(overview.columnCounts.delivery.ready + 120);
+    expect(big.delivery.ready).toHaveLength(big.listLimit);
+    expect(big.signals.runway).toMatchObject({ atLeast: true, verdict: 'paralysis' });
+
+    const { page } = await openProjectPage('light');
+    const column = page.getByTestId('column-delivery-ready');
+    await expect(column.getByRole('heading', { level: 3 }).textContent()).resolves.toBe(
+      `Ready (${ready})`,
+    );
+    await expect(column.getByRole('listitem').count()).resolves.toBe(big.listLimit);
+    await expect(page.getByTestId('column-delivery-ready-more').textContent()).resolves.toBe(
+      `First ${big.listLimit} shown; ${ready - big.listLimit} more counted.`,
+    );
+    await expect(page.getByTestId('signal-runway-value').textContent()).resolves.toBe(
+      `At least ${big.signals.runway.sprints} sprints`,
+    );
+    await expect(
+      page.getByTestId('signal-runway').getByText('Pause discovery', { exact: true }).isVisible(),
+    ).resolves.toBe(true);
+    expect(summary(await seriousAxeViolations(page))).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,10 +1,15 @@
+import fc from 'fast-check';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import {
+  averageVelocity,
   capacitySignal,
   computeSignals,
   discoveryStage,
+  isReadyDelivery,
   openEndedSignal,
+  readyWorkSuffices,
   runwaySignal,
+  sizeOf,
   unscopedEnablersSignal,
   type ProjectItem,
   type SignalInput,
@@ -250,5 +255,125 @@ describe('stage and the whole set', () => {
     expect(signals.capacity.level).toBe('unknown');
     expect(signals.openEnded.level).toBe('ok');
     expect(signals.unscopedEnablers.reason).toBe('Every open enabler has a scoped outcome.');
+  });
+});
+
+describe('signals from bounded reads (the project page does not read every open item)', () => {
+  const anyItem = fc
+    .record({
+      kind: fc.constantFrom('idea', 'spike', 'enabler', 'delivery', 'delivery', 'delivery'),
+      // Open items: the page never reads done ones.
+      statusCategory: fc.constantFrom('new', 'new', 'indeterminate'),
+      estimate: fc.option(fc.integer({ min: -2, max: 13 }), { nil: undefined }),
+      sprint: fc.constantFrom(
+        undefined,
+        undefined,
+        { id: 101, state: 'active' as const },
+        { id: 102, state: 'future' as const },
+      ),
+      updatedDaysAgo: fc.integer({ min: 0, max: 40 }),
+    })
+    .map(({ kind, updatedDaysAgo, ...rest }) =>
+      makeItem({
+        ...rest,
+        kind,
+        track: kind === 'delivery' ? 'delivery' : 'discovery',
+        updated: new Date(now.getTime() - updatedDaysAgo * 86_400_000).toISOString(),
+      }),
+    );
+  const anyRunway = fc
+    .record({
+      min: fc.integer({ min: 0, max: 4 }),
+      span: fc.integer({ min: 0, max: 3 }),
+      gap: fc.integer({ min: 1, max: 4 }),
+    })
+    .map(({ min, span, gap }) => ({
+      targetMinSprints: min,
+      targetMaxSprints: min + span,
+      pauseAtSprints: min + span + gap,
+    }));
+
+  it('reading ready work in rank order only until past pause + 1 sprints gives every verdict of the full computation', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anyItem, { maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 4 }),
+        anyRunway,
+        fc.constantFrom('points' as const, 'issues' as const),
+        (items, completed, runway, unit) => {
+          const config = { ...DEFAULT_CONFIG, runway };
+          const input = makeInput({ items, closedSprints: sprints(...completed), unit, config });
+          const full = computeSignals(input);
+
+          // What the page reads: the discovery track, the active sprint, and ready work in rank
+          // order until it suffices.
+          const velocity = averageVelocity(input.closedSprints);
+          const readyItems = items.filter(isReadyDelivery);
+          let work = 0;
+          let complete = true;
+          for (const [i, item] of readyItems.entries()) {
+            work += sizeOf(item, unit);
+            if (i < readyItems.length - 1 && readyWorkSuffices(work, velocity, runway)) {
+              complete = false;
+              break;
+            }
+          }
+          const read = items.filter((i) => i.track === 'discovery' || i.sprint?.state === 'active');
+          const bounded = computeSignals({ ...input, items: read, ready: { work, complete } });
+
+          expect(bounded.capacity).toEqual(full.capacity);
+          expect(bounded.openEnded).toEqual(full.openEnded);
+          expect(bounded.unscopedEnablers).toEqual(full.unscopedEnablers);
+          expect([bounded.runway.verdict, bounded.runway.level]).toEqual([
+            full.runway.verdict,
+            full.runway.level,
+          ]);
+          if (bounded.runway.atLeast) {
+            expect(bounded.runway.verdict).toBe('paralysis');
+            expect(bounded.runway.sprints).toBeGreaterThanOrEqual(runway.pauseAtSprints + 1);
+            expect(bounded.runway.sprints).toBeLessThanOrEqual(full.runway.sprints ?? -1);
+            expect(bounded.runway.readyWork).toBeLessThanOrEqual(full.runway.readyWork);
+          } else {
+            expect(bounded.runway).toEqual(full.runway);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a partial sum says "at least" in its number and its reason', () => {
+    const signal = runwaySignal(makeInput({ ready: { work: 95, complete: false } }));
+    expect(signal).toMatchObject({
+      atLeast: true,
+      sprints: 4.8,
+      readyWork: 95,
+      verdict: 'paralysis',
+      level: 'warning',
+    });
+    expect(signal.reason).toBe(
+      'Pause discovery: at least 4.8 sprints of validated work is at or above the 3-sprint pause threshold; discovery is running too far ahead. At least 95 points of ready delivery work ÷ 20 points per sprint (average of the last 3 closed sprints); the rest of the ready backlog was not added up, as it cannot change the verdict.',
+    );
+  });
+
+  it('ready work suffices only past pause + 1 sprints, and never without a velocity', () => {
+    const runway = DEFAULT_CONFIG.runway; // pause at 3
+    expect(readyWorkSuffices(80, 20, runway)).toBe(false);
+    expect(readyWorkSuffices(80.5, 20, runway)).toBe(true);
+    expect(readyWorkSuffices(1000, 0, runway)).toBe(false);
+    expect(readyWorkSuffices(1000, undefined, runway)).toBe(false);
+  });
+
+  it('a negative estimate counts as 0, so a running sum never shrinks', () => {
+    expect(sizeOf(makeItem({ estimate: -3 }), 'points')).toBe(0);
+    expect(runwaySignal(makeInput({ items: [ready(-5), ready(10)] })).readyWork).toBe(10);
+  });
+
+  it('the signal lists come with their counts', () => {
+    const idle = makeItem({ track: 'discovery', kind: 'idea', updated: '2026-10-01T09:00:00Z' });
+    const enabler = makeItem({ track: 'discovery', kind: 'enabler' });
+    const signals = computeSignals(makeInput({ items: [idle, enabler] }));
+    expect(signals.openEnded).toMatchObject({ idleCount: 1, overrunCount: 0 });
+    expect(signals.unscopedEnablers.count).toBe(1);
   });
 });

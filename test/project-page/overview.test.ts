@@ -7,9 +7,13 @@ import {
   seedSyntheticProject,
   type DemoProject,
 } from '../../dev/emulator/demo-project';
-import { BULK_FETCH_MAX } from '../../dev/emulator/routes/issue-bulk';
-import { SEARCH_PAGE_MAX, SEARCH_PAGE_WITH_FIELDS } from '../../dev/emulator/routes/search';
+import { SEARCH_PAGE_WITH_FIELDS } from '../../dev/emulator/routes/search';
 import api, { route } from '@forge/api';
+import { DEFAULT_CONFIG } from '../../src/domain/config';
+import { jiraAsUser } from '../../src/jira/jira-gateway';
+import { loadProjectOverview } from '../../src/project-page/load-project';
+import { readIssuesInPages } from '../../src/project-page/project-jira';
+import { LIST_LIMIT } from '../../src/project-page/project-reads';
 import { allResolvers } from '../../src/resolvers';
 import type { Result } from '../../src/shared/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/shared/project-overview';
@@ -236,22 +240,33 @@ describe('the demo project', () => {
     expect(find(page, 'Loyalty points').estimate).toBeNull();
   });
 
-  it('costs 7 Jira requests on the first load and 6 once the Sprint field id is remembered', async () => {
+  it('costs 11 Jira requests on the first load and 10 once the field ids are remembered, no count', async () => {
     expect(operations()).toEqual([
       'getMyPermissions',
       'getFields',
       'getAllBoards',
+      'getIssueTypesForProject',
       'getConfiguration',
       'getAllSprints',
-      'searchAndReconsileIssuesUsingJqlPost',
-      'searchAndReconsileIssuesUsingJqlPost',
+      // velocity, discovery, active sprint, ready, in progress: every list fits in its page
+      ...Array<string>(5).fill('searchAndReconsileIssuesUsingJqlPost'),
     ]);
     expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
     expect(ctx.em.kvs.peek(KEYS.jiraFields)).toMatchObject({ sprint: ctx.em.sprintField.id });
     ctx.em.resetCalls();
     await load(demo.projectKey);
-    expect(ctx.em.jiraCalls()).toHaveLength(6);
+    expect(ctx.em.jiraCalls()).toHaveLength(10);
     expect(operations()).not.toContain('getFields');
+    expect(operations()).not.toContain('countIssues');
+  });
+
+  it('lists every column whole, with its count, and says nothing is left out', () => {
+    expect(page.listLimit).toBe(LIST_LIMIT);
+    expect(page.columnCounts).toEqual({
+      discovery: { new: 10, validating: 8, validated: 2, invalidated: 1 },
+      delivery: { activeSprint: 5, ready: 8, inProgress: 1 },
+    });
+    expect(page.signals.runway.atLeast).toBe(false);
   });
 });
 
@@ -298,7 +313,9 @@ describe('missing data explains itself', () => {
       'getMyPermissions',
       'getFields',
       'getAllBoards',
-      'searchAndReconsileIssuesUsingJqlPost',
+      'getIssueTypesForProject',
+      // discovery, ready, in progress (no sprint to read, no velocity)
+      ...Array<string>(3).fill('searchAndReconsileIssuesUsingJqlPost'),
       'getProject',
     ]);
   });
@@ -342,7 +359,7 @@ describe('missing data explains itself', () => {
     addDemoItem(ctx.em, 'EST', now, { type: 'Story', summary: 'Unestimated' });
     const page = await load('EST');
     expect(page.notes).toContain(
-      'No open delivery item has a Story Points value, so ready work counts as 0 points.',
+      'No ready delivery item has a Story Points value, so ready work counts as 0 points.',
     );
   });
 
@@ -387,64 +404,131 @@ describe('permissions', () => {
   });
 });
 
-describe('scale', () => {
-  /** Fixed requests of a first load: permissions, field list, board, configuration, sprints, velocity. */
-  const FIXED_CALLS = 6;
-  /**
-   * Requests that read N open items (see readAllIssues): the first search page with fields
-   * (100 issues), then the ordered ids (id-only pages of 5,000), then bulk fetches of 100 for
-   * the other N - 100.
-   */
-  const itemCalls = (n: number) =>
-    1 + Math.ceil(n / SEARCH_PAGE_MAX) + Math.ceil((n - SEARCH_PAGE_WITH_FIELDS) / BULK_FETCH_MAX);
+describe('scale: the page reads what each list and signal needs, not every open item', () => {
+  const searches = () => operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
+  const returnedIssues = () => ctx.em.jiraCalls().reduce((n, c) => n + c.returnedIssues, 0);
 
-  it('2,000 open items: exactly the pages and bulk fetches the items need plus the fixed requests', async () => {
-    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now });
-    ctx.em.resetCalls();
-    const started = Date.now();
-    const page = await load(big.projectKey);
-    const elapsed = Date.now() - started;
-    // 1 + 1 + 19 = 21 item requests: 3 searches (first page, ids, velocity) and 19 bulk fetches.
-    expect(ctx.em.jiraCalls()).toHaveLength(itemCalls(2000) + FIXED_CALLS);
-    expect(operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toHaveLength(
-      3,
+  /** The same page from every open item, read the plain way (the reference). */
+  const reference = (projectKey: string): Promise<ProjectOverview> => {
+    const project = ctx.em.projectByKey(projectKey);
+    return ctx.em.runAs(DEMO_USERS.member, () =>
+      loadProjectOverview({
+        jira: jiraAsUser(DEMO_USERS.member),
+        project: { id: project.id, key: project.key },
+        now: new Date(),
+        readEverything: readIssuesInPages,
+      }),
     );
-    expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(19);
-    expect(page.totals.openItems).toBe(2000);
-    expect(page.totals.discovery + page.totals.delivery).toBe(2000);
+  };
+  /** Everything but runway's number, which may be a lower bound. */
+  const comparable = (o: ProjectOverview) => {
+    const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
+    const runway = { level, verdict, velocity, velocitySprints, unit, target };
+    return { ...o, generatedAt: '', signals: { ...o.signals, runway } };
+  };
+
+  it('2,000 open items: whole discovery track and sprint, the first items of each delivery list, two counts', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, evidenceEvery: 3 });
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    // permissions, field list, board, issue types, configuration, sprints; discovery 2 pages,
+    // active sprint 1, ready 1, in progress 1, velocity 1; the two long lists counted.
+    expect(ctx.em.jiraCalls()).toHaveLength(14);
+    expect(searches()).toHaveLength(6);
+    expect(operations().filter((o) => o === 'countIssues')).toHaveLength(2);
+    expect(operations()).not.toContain('bulkFetchIssues');
+    // 200 discovery + 18 delivery in the sprint + a page of 100 ready + 50 in progress + 30
+    // done (velocity): a fifth of the items, where reading every open item returns 2,030.
+    expect(returnedIssues()).toBe(200 + 18 + SEARCH_PAGE_WITH_FIELDS + LIST_LIMIT + 30);
+    expect(page.totals).toMatchObject({ openItems: 2000, discovery: 200, delivery: 1800 });
+    // Every 5th item is in progress, every 10th discovery; items 0-19 are in the sprint.
+    expect(page.columnCounts.delivery).toEqual({
+      activeSprint: 18,
+      ready: 1600 - 16,
+      inProgress: 200 - 2,
+    });
+    expect(page.delivery.ready).toHaveLength(LIST_LIMIT);
+    expect(page.delivery.inProgress).toHaveLength(LIST_LIMIT);
+    expect(page.signals.runway).toMatchObject({ verdict: 'paralysis', atLeast: true });
     const size = Buffer.byteLength(JSON.stringify(page));
     expect(size).toBeLessThan(1_500_000);
-    expect(elapsed).toBeLessThan(10_000);
   }, 30_000);
 
-  it('items read by bulk fetch (in id order) are shown in the search’s rank order', async () => {
-    const big = seedSyntheticProject(ctx.em, { openItems: 300, now });
-    // Rank the backlog newest first: bulk fetch answers in ascending id order, the page must not.
+  it('a project above the list limit: the same totals, lists and signals as reading every item, runway "at least"', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 600, now, evidenceEvery: 2 });
+    // Rank the backlog newest first: the lists must follow rank, not key or id.
     for (const issue of ctx.em.issues.values()) issue.rank = -Number(issue.id);
+    const full = await reference(big.projectKey);
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    expect(operations()).toContain('bulkFetchIssues');
+    expect(comparable(page)).toEqual(comparable(full));
+    expect(page.totals.openItems).toBe(600);
+    expect(page.totals.omitted).toBeGreaterThan(0);
+    expect(page.notes).toContain(
+      `This project is large: each list shows its first ${LIST_LIMIT} items; ${page.totals.omitted} more are counted in the totals but not listed.`,
+    );
     const number = (key: string) => Number(key.split('-')[1]);
     const shown = page.delivery.ready.map((i) => number(i.key));
-    expect(shown.length).toBeGreaterThan(150);
     expect(shown).toEqual([...shown].sort((a, b) => b - a));
-    expect(page.totals.openItems).toBe(300);
-  });
+
+    // Runway: the ready read stopped once past pause + 1 sprints; the verdict is the full one's.
+    const { runway } = page.signals;
+    const pauseAt = DEFAULT_CONFIG.runway.pauseAtSprints;
+    expect(full.signals.runway.atLeast).toBe(false);
+    expect(runway).toMatchObject({ atLeast: true, verdict: 'paralysis', level: 'warning' });
+    expect(runway.sprints).toBeGreaterThan(pauseAt + 1);
+    expect(runway.sprints).toBeLessThan(full.signals.runway.sprints ?? 0);
+    expect(runway.readyWork).toBeGreaterThan((pauseAt + 1) * (runway.velocity ?? Infinity));
+    expect(runway.reason).toMatch(
+      /^Pause discovery: at least [\d.]+ sprints of validated work .*\. At least [\d.]+ points of ready delivery work ÷ [\d.]+ points per sprint .*the rest of the ready backlog was not added up, as it cannot change the verdict\.$/,
+    );
+  }, 30_000);
+
+  it('reads the whole ready backlog when it cannot pass the pause threshold: runway is exact', async () => {
+    // 400 done points per closed sprint: 300 open items hold far less than 4 sprints of work.
+    const big = seedSyntheticProject(ctx.em, { openItems: 300, now, closedSprintItems: 200 });
+    const full = await reference(big.projectKey);
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    expect(page.signals.runway.atLeast).toBe(false);
+    expect(page.signals.runway).toEqual(full.signals.runway);
+    expect(page.signals.runway.verdict).toBe('healthy');
+    expect(comparable(page)).toEqual(comparable(full));
+    // Both delivery lists were read to their end (28 in progress): nothing to count.
+    expect(operations().filter((o) => o === 'countIssues')).toHaveLength(0);
+  }, 30_000);
+
+  it('counted in issues, runway takes the ready count, read or not', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 600, now });
+    const board = ctx.em.boards.get(big.boardId);
+    if (!board) throw new Error('no board');
+    board.estimationFieldId = undefined;
+    const full = await reference(big.projectKey);
+    const page = await load(big.projectKey);
+    expect(page.unit).toBe('issues');
+    expect(page.delivery.ready).toHaveLength(LIST_LIMIT);
+    expect(page.signals.runway).toEqual(full.signals.runway);
+    expect(page.signals.runway.readyWork).toBe(page.columnCounts.delivery.ready);
+    expect(comparable(page)).toEqual(comparable(full));
+  }, 30_000);
 
   it('10,000 open items: every list is trimmed and the answer stays well under 1.5 MB', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // 1 + 2 + 99 = 102 item requests (the least possible is 100 pages of 100).
-    expect(ctx.em.jiraCalls()).toHaveLength(itemCalls(10_000) + FIXED_CALLS);
+    // The fixed 6, discovery 10 pages, sprint 1, ready 1, in progress 1, 2 counts, velocity 1.
+    expect(ctx.em.jiraCalls()).toHaveLength(22);
+    expect(returnedIssues()).toBeLessThan(1_300);
     expect(page.totals.openItems).toBe(10_000);
     const listed = allItems(page).length;
     const signalLists =
       page.signals.openEnded.idleItems.length + page.signals.openEnded.overrunSpikes.length;
-    expect(listed).toBeLessThanOrEqual(7 * 200);
-    expect(signalLists).toBeLessThanOrEqual(2 * 200);
+    expect(listed).toBeLessThanOrEqual(7 * LIST_LIMIT);
+    expect(signalLists).toBeLessThanOrEqual(2 * LIST_LIMIT);
+    expect(page.signals.openEnded.overrunCount + page.signals.openEnded.idleCount).toBeGreaterThan(
+      signalLists,
+    );
     expect(page.totals.omitted).toBeGreaterThan(0);
-    expect(page.notes.some((n) => n.includes('each list shows its first 200 items'))).toBe(true);
     const size = Buffer.byteLength(JSON.stringify(page));
     expect(size).toBeLessThan(1_000_000);
   }, 60_000);
@@ -474,12 +558,85 @@ describe('the emulated search holds the app to Jira’s rules', () => {
   });
 
   it('answers JQL outside the emulated subset with 400 and records a violation', async () => {
-    const answer = await search({ jql: 'project = DT OR assignee = currentUser()' });
+    const answer = await search({ jql: 'project = DT AND assignee = currentUser()' });
     expect(answer.status).toBe(400);
     expect(ctx.em.violations).toEqual([
-      'search/jql: The JQL keyword "OR" is not emulated (only AND). (JQL: project = DT OR assignee = currentUser())',
+      'search/jql: The JQL field "assignee" is not emulated. (JQL: project = DT AND assignee = currentUser())',
     ]);
     ctx.em.violations.length = 0;
+  });
+
+  it('refuses an issue type that does not exist, as Jira does (no violation: it is bad JQL)', async () => {
+    const answer = await search({ jql: 'project = DT AND issuetype in (Story, Epicish)' });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { errorMessages: ["The value 'Epicish' does not exist for the field 'type'."] },
+    });
+  });
+
+  it('OR, NOT and parentheses; sprint not in never matches an item in no sprint', async () => {
+    const keys = async (jql: string): Promise<string[]> => {
+      const answer = await search({ jql, fields: ['key'], maxResults: 5000 });
+      expect(answer.status).toBe(200);
+      return (answer.body['issues'] as Array<{ key: string }>).map((i) => i.key).sort();
+    };
+    const open = await keys('project = DT AND statusCategory != Done');
+    const inSprint = await keys('project = DT AND statusCategory != Done AND sprint is not EMPTY');
+    const noSprint = await keys('project = DT AND statusCategory != Done AND sprint is EMPTY');
+    expect([...inSprint, ...noSprint].sort()).toEqual(open);
+    const sprintId = [...ctx.em.sprints.values()].find((x) => x.state === 'active')?.id;
+    const notActive = await keys(
+      `project = DT AND statusCategory != Done AND sprint not in (${sprintId})`,
+    );
+    expect(notActive.every((k) => inSprint.includes(k))).toBe(true);
+    const outside = await keys(
+      `project = DT AND statusCategory != Done AND (sprint is EMPTY OR sprint not in (${sprintId}))`,
+    );
+    const inActive = await keys(`project = DT AND statusCategory != Done AND sprint = ${sprintId}`);
+    expect([...outside, ...inActive].sort()).toEqual(open);
+    expect(
+      await keys(`project = DT AND NOT (sprint = ${sprintId}) AND statusCategory != Done`),
+    ).toEqual(outside);
+    const stories = await keys('project = DT AND statusCategory != Done AND issuetype = Story');
+    const others = await keys(
+      'project = DT AND statusCategory != Done AND issuetype not in (Story)',
+    );
+    expect([...stories, ...others].sort()).toEqual(open);
+    expect(stories.length).toBeGreaterThan(0);
+  });
+
+  it('counts what the same JQL searches, in one request that returns no issue', async () => {
+    const count = (jql: string) =>
+      ctx.em.runAs(DEMO_USERS.member, async () => {
+        const response = await api
+          .asUser()
+          .requestJira(route`/rest/api/3/search/approximate-count`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ jql }),
+          });
+        return { status: response.status, body: (await response.json()) as unknown };
+      });
+    const jql =
+      'project = DT AND statusCategory = "To Do" AND issuetype not in (Discovery, Spike, Enabler)';
+    const found = await search({ jql, fields: ['key'], maxResults: 5000 });
+    ctx.em.resetCalls();
+    expect(await count(jql)).toEqual({
+      status: 200,
+      body: { count: (found.body['issues'] as unknown[]).length },
+    });
+    expect(ctx.em.jiraCalls()).toMatchObject([{ operationId: 'countIssues', returnedIssues: 0 }]);
+    expect((await count('statusCategory = Done')).status).toBe(400);
+    // Another user sees only what they may browse.
+    const outsider = await ctx.em.runAs(DEMO_USERS.outsider, async () => {
+      const response = await api.asUser().requestJira(route`/rest/api/3/search/approximate-count`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql }),
+      });
+      return response.status;
+    });
+    expect(outsider).toBe(400);
   });
 
   it('pages with nextPageToken and grants at most 100 issues when fields are requested', async () => {

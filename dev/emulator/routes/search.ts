@@ -2,20 +2,28 @@ import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-em
 import type { EmIssue } from '../model';
 
 /**
- * POST /rest/api/3/search/jql (searchAndReconsileIssuesUsingJqlPost) over a small, strict JQL
- * subset. Anything outside the subset is answered 400 the way Jira answers bad JQL, and is also
- * recorded as an emulator violation so that a test using it fails loudly instead of passing on a
- * guess.
+ * POST /rest/api/3/search/jql (searchAndReconsileIssuesUsingJqlPost) and
+ * POST /rest/api/3/search/approximate-count (countIssues) over a small, strict JQL subset.
+ * Anything outside the subset is answered 400 the way Jira answers bad JQL, and is also recorded
+ * as an emulator violation so that a test using it fails loudly instead of passing on a guess.
  *
- * Supported:  project = K | project in (K, ...)      statusCategory = V | statusCategory != V
- *             issuetype = T | issuetype in (T, ...)  sprint = N | sprint in (N, ...)
- *             key = K | key in (K, ...)              joined with AND
+ * Supported:  project = K | project in (K, ...)
+ *             statusCategory = V | != V | in (V, ...) | not in (V, ...)
+ *             issuetype = T | != T | in (T, ...) | not in (T, ...)   (names or ids; unknown → 400)
+ *             sprint = N | != N | in (N, ...) | not in (N, ...) | is EMPTY | is not EMPTY
+ *             key = K | key in (K, ...)
+ *             AND, OR, NOT and parentheses
  *             ORDER BY Rank | created | key [ASC|DESC], ...
+ * As in Jira, `!=` and `not in` never match an empty field (an issue in no sprint is not
+ * matched by `sprint not in (7)`; write `sprint is EMPTY OR sprint not in (7)`).
  *
  * Paging follows the enhanced search: `nextPageToken` in, `nextPageToken`/`isLast` out. The
  * contract documents at most 5000 issues per page, and fewer "where a large number of fields are
  * requested": the emulator returns at most 5000 for id/key-only requests and at most
  * SEARCH_PAGE_WITH_FIELDS otherwise, whatever `maxResults` asks for.
+ *
+ * The count is the number of issues the same JQL matches for the caller (Jira documents it as an
+ * estimate that may lag recent edits; the emulator has no lag).
  */
 
 /** Largest page the contract documents (`maxResults`: "It returns max 5000 issues"). */
@@ -26,14 +34,20 @@ const DEFAULT_MAX_RESULTS = 50;
 
 type Clause =
   | { field: 'project'; values: string[] }
-  | { field: 'statusCategory'; negate: boolean; value: string }
-  | { field: 'issuetype'; values: string[] }
-  | { field: 'sprint'; values: number[] }
+  | { field: 'statusCategory'; negate: boolean; values: string[] }
+  | { field: 'issuetype'; negate: boolean; values: string[] }
+  | { field: 'sprint'; negate: boolean; values: number[] }
+  | { field: 'sprint'; empty: boolean }
   | { field: 'key'; values: string[] };
+
+type Node =
+  | { kind: 'clause'; clause: Clause }
+  | { kind: 'and' | 'or'; parts: Node[] }
+  | { kind: 'not'; part: Node };
 
 type OrderField = 'rank' | 'created' | 'key';
 interface Query {
-  clauses: Clause[];
+  where: Node | undefined;
   order: Array<{ field: OrderField; desc: boolean }>;
 }
 
@@ -94,6 +108,9 @@ const FIELD_NAMES: Record<string, Clause['field']> = {
   issuekey: 'key',
 };
 
+/** Fields that take `!=` and `not in` here. */
+const NEGATABLE = new Set<Clause['field']>(['statusCategory', 'issuetype', 'sprint']);
+
 export function parseJql(jql: string): Query {
   const tokens = tokenize(jql);
   let pos = 0;
@@ -124,39 +141,77 @@ export function parseJql(jql: string): Query {
     return values;
   };
 
-  const clauses: Clause[] = [];
-  const order: Query['order'] = [];
-  while (pos < tokens.length && !isWord(peek(), 'order')) {
-    if (clauses.length > 0) {
-      const joiner = next();
-      if (!isWord(joiner, 'and')) {
-        throw new JqlError(`The JQL keyword "${joiner.text}" is not emulated (only AND).`, true);
-      }
-    }
+  const clause = (): Node => {
     const fieldToken = next();
     const field = FIELD_NAMES[fieldToken.text.toLowerCase()];
     if (!field) throw new JqlError(`The JQL field "${fieldToken.text}" is not emulated.`, true);
     const op = next();
-    const isIn = isWord(op, 'in');
+    if (isWord(op, 'is')) {
+      const not = isWord(peek(), 'not');
+      if (not) pos++;
+      const what = next();
+      if (field !== 'sprint' || !(isWord(what, 'empty') || isWord(what, 'null'))) {
+        throw new JqlError(`The JQL operator "IS" is not emulated for ${field}.`, true);
+      }
+      return { kind: 'clause', clause: { field, empty: !not } };
+    }
+    const notIn = isWord(op, 'not');
+    if (notIn && !isWord(next(), 'in')) {
+      throw new JqlError("Error in the JQL Query: expected 'in' after NOT.");
+    }
+    const isIn = isWord(op, 'in') || notIn;
     const isEq = op.kind === 'op' && op.text === '=';
     const isNe = op.kind === 'op' && op.text === '!=';
-    if (!isIn && !isEq && !(isNe && field === 'statusCategory')) {
+    const negate = isNe || notIn;
+    if (!isIn && !isEq && !isNe) {
+      throw new JqlError(`The JQL operator "${op.text}" is not emulated for ${field}.`, true);
+    }
+    if (negate && !NEGATABLE.has(field)) {
       throw new JqlError(`The JQL operator "${op.text}" is not emulated for ${field}.`, true);
     }
     const values = isIn ? list() : [value()];
-    if (field === 'statusCategory') {
-      if (isIn) throw new JqlError('statusCategory IN is not emulated.', true);
-      clauses.push({ field, negate: isNe, value: values[0] ?? '' });
-    } else if (field === 'sprint') {
-      const ids = values.map(Number);
-      if (ids.some((n) => !Number.isInteger(n))) {
-        throw new JqlError('Sprint values other than sprint ids are not emulated.', true);
+    switch (field) {
+      case 'statusCategory':
+      case 'issuetype':
+        return { kind: 'clause', clause: { field, negate, values } };
+      case 'sprint': {
+        const ids = values.map(Number);
+        if (ids.some((n) => !Number.isInteger(n))) {
+          throw new JqlError('Sprint values other than sprint ids are not emulated.', true);
+        }
+        return { kind: 'clause', clause: { field, negate, values: ids } };
       }
-      clauses.push({ field, values: ids });
-    } else {
-      clauses.push({ field, values });
+      default:
+        return { kind: 'clause', clause: { field, values } };
     }
-  }
+  };
+  const atEnd = () => pos >= tokens.length || isWord(peek(), 'order');
+  const unary = (): Node => {
+    if (isWord(peek(), 'not')) {
+      pos++;
+      return { kind: 'not', part: unary() };
+    }
+    if (peek()?.text === '(') {
+      pos++;
+      const inner = or();
+      if (next().text !== ')') throw new JqlError(`Error in the JQL Query: expected ')'.`);
+      return inner;
+    }
+    return clause();
+  };
+  const joined = (kind: 'and' | 'or', part: () => Node): Node => {
+    const parts = [part()];
+    while (isWord(peek(), kind)) {
+      pos++;
+      parts.push(part());
+    }
+    return parts.length === 1 ? (parts[0] as Node) : { kind, parts };
+  };
+  const and = (): Node => joined('and', unary);
+  const or = (): Node => joined('or', and);
+
+  const where = atEnd() ? undefined : or();
+  const order: Query['order'] = [];
   if (isWord(peek(), 'order')) {
     pos++;
     if (!isWord(next(), 'by')) throw new JqlError("Error in the JQL Query: expected 'by'.");
@@ -180,7 +235,7 @@ export function parseJql(jql: string): Query {
   if (pos < tokens.length) {
     throw new JqlError(`Error in the JQL Query: unexpected '${tokens[pos]?.text ?? ''}'.`);
   }
-  return { clauses, order };
+  return { where, order };
 }
 
 const CATEGORY_BY_NAME: Record<string, 'new' | 'indeterminate' | 'done'> = {
@@ -208,70 +263,115 @@ function categoryReader(em: JiraEmulator): (issue: EmIssue) => string | undefine
   };
 }
 
-function matcher(em: JiraEmulator, req: EmRequest, query: Query): (issue: EmIssue) => boolean {
-  const categoryOf = categoryReader(em);
-  const projectIds = new Set<string>();
-  const tests: Array<(issue: EmIssue) => boolean> = [];
-  for (const clause of query.clauses) {
-    switch (clause.field) {
-      case 'project': {
-        const ids = clause.values.map((v) => {
+type Test = (issue: EmIssue) => boolean;
+
+/** A clause as a test of one issue; values that do not exist are refused as Jira refuses them. */
+function clauseTest(
+  em: JiraEmulator,
+  req: EmRequest,
+  clause: Clause,
+  categoryOf: (issue: EmIssue) => string | undefined,
+): Test {
+  switch (clause.field) {
+    case 'project': {
+      const ids = new Set(
+        clause.values.map((v) => {
           const p = [...em.projects.values()].find((x) => x.key === v || x.id === v);
           if (!p || !em.can(req, p.id, 'BROWSE_PROJECTS')) {
             throw new JqlError(`The value '${v}' does not exist for the field 'project'.`);
           }
           return p.id;
-        });
-        for (const id of ids) projectIds.add(id);
-        const set = new Set(ids);
-        tests.push((i) => set.has(i.projectId));
-        break;
-      }
-      case 'statusCategory': {
-        const category = CATEGORY_BY_NAME[clause.value.toLowerCase()];
-        if (!category) {
-          throw new JqlError(
-            `The value '${clause.value}' does not exist for the field 'statusCategory'.`,
+        }),
+      );
+      return (i) => ids.has(i.projectId);
+    }
+    case 'statusCategory': {
+      const categories = new Set(
+        clause.values.map((v) => {
+          const category = CATEGORY_BY_NAME[v.toLowerCase()];
+          if (!category) {
+            throw new JqlError(`The value '${v}' does not exist for the field 'statusCategory'.`);
+          }
+          return category;
+        }),
+      );
+      return (i) => categories.has(categoryOf(i) as 'new') !== clause.negate;
+    }
+    case 'issuetype': {
+      const typeIds = new Set(
+        clause.values.map((v) => {
+          const type = [...em.issueTypes.values()].find(
+            (t) => t.id === v || t.name.toLowerCase() === v.toLowerCase(),
           );
-        }
-        tests.push((i) => (categoryOf(i) === category) !== clause.negate);
-        break;
-      }
-      case 'issuetype': {
-        const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
-        const typeIds = new Set(
-          [...em.issueTypes.values()]
-            .filter((t) => wanted.has(t.name.toLowerCase()) || wanted.has(t.id))
-            .map((t) => t.id),
-        );
-        tests.push((i) => typeIds.has(i.issueTypeId));
-        break;
-      }
-      case 'sprint': {
-        const wanted = new Set(clause.values);
-        const field = em.sprintField.id;
-        tests.push((i) => {
-          const value = i.custom.get(field);
-          return (
-            Array.isArray(value) && value.some((s: { id?: unknown }) => wanted.has(Number(s.id)))
-          );
-        });
-        break;
-      }
-      case 'key': {
-        const wanted = new Set(clause.values.map((v) => v.toUpperCase()));
-        tests.push((i) => wanted.has(i.key) || wanted.has(i.id));
-        break;
-      }
+          if (!type) throw new JqlError(`The value '${v}' does not exist for the field 'type'.`);
+          return type.id;
+        }),
+      );
+      return (i) => typeIds.has(i.issueTypeId) !== clause.negate;
+    }
+    case 'sprint': {
+      const field = em.sprintField.id;
+      const sprintIds = (i: EmIssue): number[] => {
+        const value = i.custom.get(field);
+        return Array.isArray(value) ? value.map((s: { id?: unknown }) => Number(s.id)) : [];
+      };
+      if ('empty' in clause) return (i) => (sprintIds(i).length === 0) === clause.empty;
+      const wanted = new Set(clause.values);
+      return (i) => {
+        const ids = sprintIds(i);
+        // As in Jira, a negated clause never matches an issue in no sprint.
+        if (ids.length === 0) return false;
+        return ids.some((id) => wanted.has(id)) !== clause.negate;
+      };
+    }
+    case 'key': {
+      const wanted = new Set(clause.values.map((v) => v.toUpperCase()));
+      return (i) => wanted.has(i.key) || wanted.has(i.id);
     }
   }
-  if (projectIds.size === 0 && !query.clauses.some((c) => c.field === 'key')) {
+}
+
+/** Whether every issue the node matches is restricted by a project or key clause. */
+function bounded(node: Node): boolean {
+  switch (node.kind) {
+    case 'clause':
+      return node.clause.field === 'project' || node.clause.field === 'key';
+    case 'and':
+      return node.parts.some(bounded);
+    case 'or':
+      return node.parts.every(bounded);
+    case 'not':
+      return false;
+  }
+}
+
+function matcher(em: JiraEmulator, req: EmRequest, query: Query): Test {
+  const categoryOf = categoryReader(em);
+  const compile = (node: Node): Test => {
+    switch (node.kind) {
+      case 'clause':
+        return clauseTest(em, req, node.clause, categoryOf);
+      case 'and': {
+        const parts = node.parts.map(compile);
+        return (i) => parts.every((t) => t(i));
+      }
+      case 'or': {
+        const parts = node.parts.map(compile);
+        return (i) => parts.some((t) => t(i));
+      }
+      case 'not': {
+        const part = compile(node.part);
+        return (i) => !part(i);
+      }
+    }
+  };
+  if (!query.where || !bounded(query.where)) {
     throw new JqlError(
       'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
     );
   }
-  return (issue) =>
-    em.can(req, issue.projectId, 'BROWSE_PROJECTS') && tests.every((test) => test(issue));
+  const test = compile(query.where);
+  return (issue) => em.can(req, issue.projectId, 'BROWSE_PROJECTS') && test(issue);
 }
 
 function comparator(order: Query['order']): (a: EmIssue, b: EmIssue) => number {
@@ -388,6 +488,21 @@ export function searchJql(em: JiraEmulator, req: EmRequest): EmResponse {
   };
 }
 
+/** POST /rest/api/3/search/approximate-count: how many issues the JQL matches for the caller. */
+export function countJql(em: JiraEmulator, req: EmRequest): EmResponse {
+  const jql = ((req.body ?? {}) as { jql?: string }).jql ?? '';
+  try {
+    const matches = matcher(em, req, parseJql(jql));
+    let count = 0;
+    for (const issue of em.issues.values()) if (matches(issue)) count += 1;
+    return { status: 200, body: { count } };
+  } catch (error) {
+    if (error instanceof JqlError) return badJql(em, error, jql);
+    throw error;
+  }
+}
+
 export const searchRoutes: RouteGroup = (em) => ({
   searchAndReconsileIssuesUsingJqlPost: (req) => searchJql(em, req),
+  countIssues: (req) => countJql(em, req),
 });

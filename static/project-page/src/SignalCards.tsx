@@ -54,9 +54,9 @@ function SignalCard({ card }: { card: SignalCardView }) {
                 <Text size="small">{text}</Text>
               </li>
             ))}
-            {card.items.length > LISTED && (
+            {card.itemCount > LISTED && (
               <li>
-                <Text size="small">and {card.items.length - LISTED} more</Text>
+                <Text size="small">and {card.itemCount - LISTED} more</Text>
               </li>
             )}
           </Box>

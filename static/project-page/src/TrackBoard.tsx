@@ -2,7 +2,7 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primitives';
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
-import { DELIVERY_COLUMNS, STAGES, itemBadges } from './overview-view';
+import { DELIVERY_COLUMNS, STAGES, columnCountText, itemBadges } from './overview-view';
 
 /**
  * The two tracks side by side, never mixed: discovery by stage, delivery by where the work is.
@@ -73,10 +73,13 @@ function Column(props: {
   id: string;
   title: string;
   items: readonly OverviewItem[];
+  /** How many items the column holds (it lists the first ones). */
+  count: number;
   empty: string;
   onOpen: Open;
 }) {
   const headingId = `column-${props.id}`;
+  const count = columnCountText(props.items.length, props.count);
   return (
     <Box
       as="section"
@@ -87,7 +90,7 @@ function Column(props: {
     >
       <Stack space="space.100">
         <Heading size="xxsmall" as="h3" id={headingId}>
-          {props.title} ({props.items.length})
+          {props.title} ({count.heading})
         </Heading>
         {props.items.length === 0 ? (
           <Text size="small" color="color.text.subtle">
@@ -99,6 +102,11 @@ function Column(props: {
               <ItemCard key={item.key} item={item} onOpen={props.onOpen} />
             ))}
           </Stack>
+        )}
+        {count.more && (
+          <Text size="small" color="color.text.subtle" testId={`column-${props.id}-more`}>
+            {count.more}
+          </Text>
         )}
       </Stack>
     </Box>
@@ -143,7 +151,7 @@ export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; on
       <Track
         id="discovery"
         title="Discovery track"
-        subtitle={`Should we build it? ${overview.totals.discovery} open items, by stage.`}
+        subtitle={`Should we build it? ${overview.totals.discovery.toLocaleString('en-US')} open items, by stage.`}
       >
         {STAGES.map((s) => (
           <Column
@@ -151,6 +159,7 @@ export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; on
             id={`discovery-${s.stage}`}
             title={s.title}
             items={overview.discovery[s.stage]}
+            count={overview.columnCounts.discovery[s.stage]}
             empty={s.empty}
             onOpen={onOpen}
           />
@@ -159,7 +168,7 @@ export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; on
       <Track
         id="delivery"
         title="Delivery track"
-        subtitle={`Build, test and ship. ${overview.totals.delivery} open items.`}
+        subtitle={`Build, test and ship. ${overview.totals.delivery.toLocaleString('en-US')} open items.`}
       >
         {DELIVERY_COLUMNS.map((c) => (
           <Column
@@ -167,6 +176,7 @@ export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; on
             id={`delivery-${c.list}`}
             title={c.list === 'activeSprint' && sprint ? sprint.name : c.title}
             items={overview.delivery[c.list]}
+            count={overview.columnCounts.delivery[c.list]}
             empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
             onOpen={onOpen}
           />

@@ -19,7 +19,7 @@ const isList = (value: unknown): boolean => Array.isArray(value);
  */
 export function parseOverview(data: unknown): ProjectOverview | undefined {
   if (!isRecord(data)) return undefined;
-  const { project, signals, discovery, delivery, totals, notes } = data;
+  const { project, signals, discovery, delivery, columnCounts, totals, notes } = data;
   const ok =
     isRecord(project) &&
     typeof project['key'] === 'string' &&
@@ -29,6 +29,9 @@ export function parseOverview(data: unknown): ProjectOverview | undefined {
     STAGES.every((s) => isList(discovery[s.stage])) &&
     isRecord(delivery) &&
     DELIVERY_COLUMNS.every((c) => isList(delivery[c.list])) &&
+    isRecord(columnCounts) &&
+    isRecord(columnCounts['discovery']) &&
+    isRecord(columnCounts['delivery']) &&
     isRecord(totals) &&
     typeof totals['omitted'] === 'number' &&
     Array.isArray(notes) &&
@@ -60,8 +63,10 @@ export interface SignalCardView {
   threshold: string;
   reason: string;
   lozenge: { text: string; appearance: ThemeAppearance };
-  /** Items the signal names, most urgent first. */
+  /** Items the signal names, most urgent first (the answer may hold only the first ones). */
   items: string[];
+  /** How many items the signal counts (at least `items.length`). */
+  itemCount: number;
 }
 
 const LEVEL_APPEARANCE: Readonly<Record<Level, ThemeAppearance>> = {
@@ -83,17 +88,20 @@ export function signalCards(signals: Signals): SignalCardView[] {
     ahead: 'Discovery ahead',
     unknown: 'Not measured',
   };
-  const openEndedCount = openEnded.overrunSpikes.length + openEnded.idleItems.length;
+  const openEndedCount = openEnded.overrunCount + openEnded.idleCount;
   return [
     {
       id: 'runway',
       title: 'Runway',
       value:
-        typeof runway.sprints === 'number' ? `${plural(round1(runway.sprints), 'sprint')}` : null,
+        typeof runway.sprints === 'number'
+          ? `${runway.atLeast ? 'At least ' : ''}${plural(round1(runway.sprints), 'sprint')}`
+          : null,
       threshold: `Target ${runway.target.min}–${runway.target.max} sprints; pause discovery at ${runway.target.pauseAt}`,
       reason: runway.reason,
       lozenge: { text: runwayText[runway.verdict], appearance: LEVEL_APPEARANCE[runway.level] },
       items: [],
+      itemCount: 0,
     },
     {
       id: 'capacity',
@@ -114,6 +122,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
         appearance: LEVEL_APPEARANCE[capacity.level],
       },
       items: [],
+      itemCount: 0,
     },
     {
       id: 'openEnded',
@@ -131,11 +140,12 @@ export function signalCards(signals: Signals): SignalCardView[] {
         ),
         ...openEnded.idleItems.map((i) => `${i.key}: idle ${i.idleDays} days`),
       ],
+      itemCount: openEndedCount,
     },
     {
       id: 'unscopedEnablers',
       title: 'Enablers without a scoped outcome',
-      value: plural(unscopedEnablers.items.length, 'enabler'),
+      value: plural(unscopedEnablers.count, 'enabler'),
       threshold: 'None in a sprint; every enabler scoped before it is planned',
       reason: unscopedEnablers.reason,
       lozenge: {
@@ -150,6 +160,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
       items: unscopedEnablers.items.map(
         (i) => `${i.key}${i.inSprint ? ' (in sprint)' : ''}: missing ${i.missing.join(', ')}`,
       ),
+      itemCount: unscopedEnablers.count,
     },
   ];
 }
@@ -177,5 +188,22 @@ export function itemBadges(item: OverviewItem): BadgeView[] {
 }
 
 export function omittedText(omitted: number): string | null {
-  return omitted > 0 ? `+${omitted} more not shown (lists are trimmed to the most relevant)` : null;
+  return omitted > 0
+    ? `+${omitted.toLocaleString('en-US')} more not shown: each list shows its first items in rank order; the rest are counted.`
+    : null;
+}
+
+/** A column's heading count and, when it lists only its first items, what it leaves out. */
+export function columnCountText(
+  listed: number,
+  count: number,
+): { heading: string; more: string | null } {
+  const total = Math.max(count, listed);
+  return {
+    heading: total.toLocaleString('en-US'),
+    more:
+      total > listed
+        ? `First ${listed.toLocaleString('en-US')} shown; ${(total - listed).toLocaleString('en-US')} more counted.`
+        : null,
+  };
 }

@@ -1,0 +1,92 @@
+import type { Config } from '../domain/config';
+import {
+  isReadyDelivery,
+  readyWorkSuffices,
+  sizeOf,
+  type EstimateUnit,
+  type ProjectItem,
+  type ReadyWork,
+} from '../domain/signals';
+
+/**
+ * What the project page reads of a project's open items, instead of every one of them: whole
+ * sets where a signal needs every member (the discovery track, the active sprint), and only the
+ * first items in rank order of the long delivery lists, with their counts. Pure: the loader fills
+ * it with targeted Jira queries; `readsOfAllItems` fills it from every open item (the reference
+ * the bounded reads are checked against, and the bench's plain baseline).
+ */
+
+/** Items listed per column (and per signal list); the rest are counted, not sent. */
+export const LIST_LIMIT = 50;
+
+export interface ProjectReads {
+  /** Every open discovery item (ideas, spikes, enablers), in rank order. */
+  discovery: ProjectItem[];
+  /** Every open delivery item in the board's active sprint, in rank order. */
+  activeSprint: ProjectItem[];
+  /**
+   * Ready delivery items (not started, not in the active sprint) in rank order: every one
+   * (`complete`), or the first ones, at least LIST_LIMIT of them and, counted in points, enough
+   * that their estimate passes `readyWorkSuffices`. `count` is how many there are.
+   */
+  ready: { items: ProjectItem[]; complete: boolean; count: number };
+  /** Delivery items in progress outside the active sprint: the first ones and how many. */
+  inProgress: { items: ProjectItem[]; count: number };
+  /** Evidence badge text by issue key (discovery items with evidence only). */
+  evidenceText: Map<string, string>;
+}
+
+/**
+ * Whether a reader going through the ready backlog in rank order has read enough: the first
+ * LIST_LIMIT items for the list and, for runway in points, ready work past the point where it
+ * can no longer change the verdict. Counted in issues, runway uses the count instead; without a
+ * velocity there is no runway to measure.
+ */
+export function readyReadSuffices(
+  items: readonly ProjectItem[],
+  unit: EstimateUnit,
+  velocity: number | undefined,
+  config: Config,
+): boolean {
+  if (items.length < LIST_LIMIT) return false;
+  if (unit === 'issues' || velocity === undefined || velocity <= 0) return true;
+  return readyWorkSuffices(readyWorkSum(items, unit), velocity, config.runway);
+}
+
+function readyWorkSum(items: readonly ProjectItem[], unit: EstimateUnit): number {
+  return items.reduce((sum, item) => sum + sizeOf(item, unit), 0);
+}
+
+/**
+ * Ready work for runway: counted in issues it is the count; in points the sum of what was read,
+ * a lower bound when the read stopped early (then past the pause threshold, see
+ * readyReadSuffices).
+ */
+export function readyWorkOfReads(reads: ProjectReads, unit: EstimateUnit): ReadyWork {
+  if (unit === 'issues') return { work: reads.ready.count, complete: true };
+  return { work: readyWorkSum(reads.ready.items, unit), complete: reads.ready.complete };
+}
+
+/** The reads, made from every open item in rank order (nothing left out). */
+export function readsOfAllItems(
+  items: readonly ProjectItem[],
+  evidenceText: ReadonlyMap<string, string>,
+): ProjectReads {
+  const reads: ProjectReads = {
+    discovery: [],
+    activeSprint: [],
+    ready: { items: [], complete: true, count: 0 },
+    inProgress: { items: [], count: 0 },
+    evidenceText: new Map(evidenceText),
+  };
+  for (const item of items) {
+    if (item.statusCategory === 'done') continue;
+    if (item.track === 'discovery') reads.discovery.push(item);
+    else if (item.sprint?.state === 'active') reads.activeSprint.push(item);
+    else if (isReadyDelivery(item)) reads.ready.items.push(item);
+    else reads.inProgress.items.push(item);
+  }
+  reads.ready.count = reads.ready.items.length;
+  reads.inProgress.count = reads.inProgress.items.length;
+  return reads;
+}

@@ -188,16 +188,24 @@ function neededReads(data: OverviewInput): { reads: Record<string, number>; coun
     }
   }
   const inProgressNeeded = Math.min(LIST_LIMIT, reads.inProgress.count);
+  // Needs discovery first: every item meeting the criteria while the flagged ones fit the list;
+  // past that, at least the first LIST_LIMIT (all of them flagged) and a count.
+  const entry = reads.needsDiscovery;
+  const entryPast = entry.kind === 'read' && entry.flagged.length > LIST_LIMIT;
+  const entryNeeded =
+    entry.kind === 'read' ? (entryPast ? LIST_LIMIT : entry.meetingCriteria) : undefined;
   return {
     reads: {
       discovery: reads.discovery.length,
       ...(data.activeSprint ? { activeSprint: reads.activeSprint.length } : {}),
       ready: readyNeeded,
       inProgress: inProgressNeeded,
+      ...(entryNeeded === undefined ? {} : { needsDiscovery: entryNeeded }),
     },
     counts:
       (readyNeeded < reads.ready.count ? 1 : 0) +
-      (inProgressNeeded < reads.inProgress.count ? 1 : 0),
+      (inProgressNeeded < reads.inProgress.count ? 1 : 0) +
+      (entryPast ? 1 : 0),
   };
 }
 
@@ -210,15 +218,18 @@ export function differencesFromBaseline(
   ours: ProjectOverview,
   baseline: ProjectOverview,
 ): string[] {
+  // Past LIST_LIMIT flagged items, ours lists the first ones and says "at least".
+  const entryPartial = ours.signals.needsDiscovery.atLeast;
   const comparable = (o: ProjectOverview) => {
     const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
     const runway = { level, verdict, velocity, velocitySprints, unit, target };
+    const { needsDiscovery, ...others } = o.signals;
     return {
       totals: o.totals,
       columnCounts: o.columnCounts,
       discovery: o.discovery,
       delivery: o.delivery,
-      signals: { ...o.signals, runway },
+      signals: { ...others, runway, ...(entryPartial ? {} : { needsDiscovery }) },
       notes: o.notes,
     };
   };
@@ -233,6 +244,11 @@ export function differencesFromBaseline(
     ? r.sprints !== undefined && base.sprints !== undefined && r.sprints <= base.sprints
     : r.sprints === base.sprints && r.readyWork === base.readyWork && r.reason === base.reason;
   if (!runwayAgrees) differences.push('runway');
+  const entry = ours.signals.needsDiscovery;
+  const baseEntry = baseline.signals.needsDiscovery;
+  if (entryPartial && (entry.count > baseEntry.count || entry.level !== baseEntry.level)) {
+    differences.push('needsDiscovery');
+  }
   return differences;
 }
 
@@ -272,6 +288,7 @@ async function projectPageScenario(size: number, latencyMs: number): Promise<Sce
       (s) => s.boardId === seeded.boardId && (s.state === 'active' || s.state === 'closed'),
     ).length;
     em.latencyMs = 0;
+    em.resetCalls();
     const everything = await em.runAs(DEMO_USERS.member, () =>
       loadProjectData({
         jira: jiraAsUser(DEMO_USERS.member),
@@ -280,9 +297,14 @@ async function projectPageScenario(size: number, latencyMs: number): Promise<Sce
         readEverything: readIssuesInPages,
       }),
     );
+    // Reading every item, the page fetches exactly the linked ideas' evidence it needs.
+    const evidenceFetches = em
+      .jiraCalls()
+      .filter((c) => c.operationId === 'bulkFetchIssues').length;
     const bound = projectPageLowerBound(
       {
         ...neededReads(everything),
+        evidenceFetches,
         velocityItems: seeded.recentDoneItems,
         sprints,
         fieldLookup: false,

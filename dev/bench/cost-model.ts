@@ -53,6 +53,11 @@ export interface PageData {
   hasBoard: boolean;
   /** Whether the project's issue types are read (to tell the tracks apart in JQL). */
   issueTypes: boolean;
+  /**
+   * Bulk fetches of linked ideas' evidence the entry verdicts need (ideas not among the issues
+   * read; each fetch takes up to the bulk fetch page): 0 when none.
+   */
+  evidenceFetches?: number;
 }
 
 export interface LowerBound {
@@ -80,6 +85,7 @@ export function projectPageLowerBound(data: PageData, limits: PageLimits): Lower
   };
   for (const [name, issues] of Object.entries(data.reads)) parts[name] = pages(issues, issuePage);
   parts['counts'] = data.counts;
+  parts['entryEvidence'] = data.evidenceFetches ?? 0;
   parts['velocity'] =
     data.hasBoard && data.velocityItems > 0 ? pages(data.velocityItems, issuePage) : 0;
   parts['projectName'] = data.hasBoard ? 0 : 1;

@@ -1,6 +1,7 @@
 import type { JiraEmulator } from './jira-emulator';
 import type { EmField, EmIssue, EmSprint } from './model';
 import { ALL_PROJECT_PERMISSIONS } from './model';
+import { setLabels } from './routes/enforcement';
 import { issueLinkSite } from './routes/issue-writes';
 import { seedRetroHistory } from './retro-seed';
 
@@ -19,6 +20,8 @@ import { seedRetroHistory } from './retro-seed';
  *   capacity  = 5 of 23 points in the active sprint are discovery → 22 %
  *   open-ended: 1 spike past its timebox (6 of 3 days), 2 ideas idle 21 and 30 days
  *   unscoped  : 2 enablers, 1 of them in the active sprint
+ *   needs discovery first: 1 to explore first (label "architecture", nothing linked), 2 waiting
+ *               (on an idea being validated; on a spike in progress), 1 covered (not flagged)
  */
 
 const DAY = 86_400_000;
@@ -42,6 +45,7 @@ export interface DemoProject {
   storyPoints: EmField;
   scopedOutcome: EmField;
   discoveryEvidence: EmField;
+  entryTriage: EmField;
   activeSprint: EmSprint;
   futureSprint: EmSprint;
   /** Oldest first. */
@@ -54,6 +58,8 @@ export interface DemoProject {
     unscopedEnablerInBacklog: string;
     idleIdeas: string[];
     carriedOver: string;
+    /** Delivery items meeting the discovery entry criteria (see seedDemoEntryCandidates). */
+    entry: DemoEntryKeys;
     /** Items the issue panel preview opens on (evidence logs seeded in storage to match). */
     panel: DemoPanelKeys;
   };
@@ -68,6 +74,21 @@ export interface DemoPanelKeys {
   deliveryFromValidated: string;
   /** A finished spike without its "what we learned" note. */
   doneSpike: string;
+}
+
+export interface DemoEntryKeys {
+  /** Label "architecture", nothing linked: "Explore first". */
+  exploreFirst: string;
+  /** Label "architecture", linked to an idea being validated: "Waiting on …". */
+  waiting: string;
+  /** The idea it waits on. */
+  waitingOn: string;
+  /** Label "architecture", implemented from a validated idea: covered, not flagged. */
+  covered: string;
+  /** Uncertainty high, blocked by a spike in progress: "Waiting on …". */
+  waitingOnSpike: string;
+  /** The spike it waits on. */
+  spike: string;
 }
 
 type Status = 'To Do' | 'Ready for sprint' | 'In Progress' | 'Done';
@@ -214,6 +235,7 @@ interface SiteBase {
   storyPoints: EmField;
   scopedOutcome: EmField;
   discoveryEvidence: EmField;
+  entryTriage: EmField;
   boardId: number | undefined;
 }
 
@@ -243,6 +265,7 @@ function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
   const storyPoints = addStoryPointsField(em);
   const scopedOutcome = appField(em, 'scoped-outcome', 'Scoped outcome');
   const discoveryEvidence = appField(em, 'discovery-evidence', 'Discovery evidence');
+  const entryTriage = appField(em, 'entry-triage', 'Entry triage');
   const boardKind = args.board ?? 'story-points';
   const board =
     boardKind === 'none'
@@ -256,6 +279,7 @@ function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
   em.kvs.seed(STORAGE_KEYS.jiraFields, {
     scopedOutcome: scopedOutcome.id,
     discoveryEvidence: discoveryEvidence.id,
+    entryTriage: entryTriage.id,
   });
   const types = [...em.issueTypes.values()].filter((t) =>
     (TYPES as readonly string[]).includes(t.name),
@@ -266,6 +290,7 @@ function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
       storyPoints,
       scopedOutcome,
       discoveryEvidence,
+      entryTriage,
       boardId: board?.id,
     };
   }
@@ -298,6 +323,7 @@ function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
     storyPoints,
     scopedOutcome,
     discoveryEvidence,
+    entryTriage,
     boardId: board?.id,
   };
 }
@@ -773,11 +799,16 @@ export function seedDemoProject(
     links.addType({ name: 'Implements', inward: 'is implemented by', outward: 'implements' });
   links.addLink(implementsType.id, validatedIdea.id, guestCheckout.id);
   const doneSpike = doneDiscovery.find((i) => i.summary.startsWith('Spike')) ?? overrunSpike;
+  const entry = {
+    ...seedDemoEntryCandidates(em, key, implementsType.id),
+    ...seedDemoTriage(em, key, base.entryTriage),
+  };
   // The changelog, decided ideas and audit entries the retro sub-page reads (dev/emulator/retro-seed.ts).
   seedRetroHistory(em, {
     projectKey: key,
     closed,
     scopedOutcome: base.scopedOutcome,
+    entryTriage: base.entryTriage,
     carriedOverKey: carriedOver.key,
     now,
     member: DEMO_USERS.member,
@@ -791,6 +822,7 @@ export function seedDemoProject(
     storyPoints: base.storyPoints,
     scopedOutcome: base.scopedOutcome,
     discoveryEvidence: base.discoveryEvidence,
+    entryTriage: base.entryTriage,
     activeSprint: active,
     futureSprint: future,
     closedSprints: closed,
@@ -801,6 +833,7 @@ export function seedDemoProject(
       unscopedEnablerInBacklog: unscopedInBacklog.key,
       idleIdeas: [idle1.key, idle2.key],
       carriedOver: carriedOver.key,
+      entry,
       panel: {
         validatingIdea: validatingIdea.key,
         validatedIdea: validatedIdea.key,
@@ -861,11 +894,12 @@ export function seedSyntheticProject(
   const kinds = ['Discovery', 'Spike', 'Enabler'] as const;
   const ev = base.discoveryEvidence.id;
   const evidenceEvery = options.evidenceEvery ?? 0;
+  const opened: EmIssue[] = [];
   for (let i = 0; i < options.openItems; i++) {
     const discovery = i % 10 === 0;
     const withEvidence = discovery && evidenceEvery > 0 && (i / 10) % evidenceEvery === 0;
     const type = discovery ? (kinds[(i / 10) % 3] ?? 'Discovery') : i % 7 === 0 ? 'Bug' : 'Story';
-    add({
+    const issue = add({
       type,
       summary: `${type} ${i + 1}: synthetic work item with a realistic length of summary text`,
       status: i % 5 === 0 ? 'In Progress' : 'To Do',
@@ -877,7 +911,9 @@ export function seedSyntheticProject(
         ? { custom: { [ev]: evidence({ interviews: 1 + (i % 3) }, 'unvalidated', null) } }
         : {}),
     });
+    opened.push(issue);
   }
+  seedEntryCandidates(em, key, opened, now);
   return {
     projectKey: key,
     projectId: base.projectId,
@@ -885,4 +921,134 @@ export function seedSyntheticProject(
     openItems: options.openItems,
     recentDoneItems: 3 * perSprint,
   };
+}
+
+/**
+ * Delivery items of a synthetic project that meet the default discovery entry criteria (label
+ * "architecture"): every 250th open item from the 4th (the 4th is in the active sprint); the
+ * 254th waits on the open idea 1, and the 504th is covered by a finished spike.
+ */
+function seedEntryCandidates(em: JiraEmulator, key: string, opened: readonly EmIssue[], now: Date) {
+  const links = issueLinkSite(em);
+  const relates = [...links.types.values()].find((t) => t.name === 'Relates');
+  for (let i = 3; i < opened.length; i += 250) {
+    const issue = opened[i];
+    if (issue) setLabels(em, issue.key, ['architecture']);
+  }
+  const idea = opened[0];
+  const waiting = opened[253];
+  if (relates && idea && waiting) links.addLink(relates.id, waiting.id, idea.id);
+  const covered = opened[503];
+  if (relates && covered) {
+    const spike = addItem(em, key, addStoryPointsField(em), now, {
+      type: 'Spike',
+      summary: 'Spike: settle the storage layout',
+      status: 'Done',
+      createdDaysAgo: 40,
+    });
+    links.addLink(relates.id, covered.id, spike.id);
+  }
+}
+
+/**
+ * Demo delivery items that meet the default discovery entry criteria by their label
+ * "architecture" (no new items: the page's other numbers stay as they are): one with nothing
+ * linked (flagged "Explore first"), one waiting on an idea still being validated, and one covered
+ * by the validated idea it implements.
+ */
+function seedDemoEntryCandidates(em: JiraEmulator, key: string, implementsTypeId: string) {
+  const find = (summary: string): EmIssue => {
+    const issue = [...em.issues.values()].find(
+      (i) => i.summary === summary && em.projects.get(i.projectId)?.key === key,
+    );
+    if (!issue) throw new Error(`demo: no item "${summary}" in ${key}`);
+    return issue;
+  };
+  const exploreFirst = find('Order tracking page');
+  const waiting = find('Returns portal');
+  const waitingOn = find('Store pickup');
+  const covered = find('Guest checkout');
+  for (const issue of [exploreFirst, waiting, covered]) setLabels(em, issue.key, ['architecture']);
+  issueLinkSite(em).addLink(implementsTypeId, waitingOn.id, waiting.id);
+  return {
+    exploreFirst: exploreFirst.key,
+    waiting: waiting.key,
+    waitingOn: waitingOn.key,
+    covered: covered.key,
+  };
+}
+
+type Level = 'low' | 'medium' | 'high';
+
+/**
+ * Entry triage values (uncertainty, risk, a reason when high) on about half of the demo's open
+ * items, as a team fills them in: high levels on the spikes and enablers that exist to reduce
+ * them, low or medium on ordinary delivery work, nothing yet on the newest story. One more
+ * delivery item meets the criteria by its triage: "Wishlist sharing" (uncertainty high) waits on
+ * the image CDN spike in progress that blocks it. No item is added, so the page's other numbers
+ * stay as they are.
+ */
+function seedDemoTriage(
+  em: JiraEmulator,
+  key: string,
+  field: EmField,
+): { waitingOnSpike: string; spike: string } {
+  const find = (summary: string): EmIssue => {
+    const issue = [...em.issues.values()].find(
+      (i) => i.summary === summary && em.projects.get(i.projectId)?.key === key,
+    );
+    if (!issue) throw new Error(`demo: no item "${summary}" in ${key}`);
+    return issue;
+  };
+  const levels: Array<[string, Level, Level, string?]> = [
+    [
+      'Spike: Postgres logical replication for reporting',
+      'high',
+      'medium',
+      'Nobody on the team has run logical replication in production',
+    ],
+    ['Spike: benchmark the image CDN', 'high', 'low', 'No numbers yet for our image sizes on 4G'],
+    ['Spike: OAuth provider options', 'medium', 'high', 'A wrong choice locks every account in'],
+    [
+      'Enabler: split the session service',
+      'medium',
+      'high',
+      'Every request passes through the session service',
+    ],
+    ['Enabler: upgrade to the Node 22 runtime', 'low', 'medium'],
+    ['Reorder from past orders', 'medium', 'low'],
+    [
+      'One-page checkout',
+      'high',
+      'medium',
+      'Unclear whether customers trust one page with payment',
+    ],
+    ['Store pickup', 'medium', 'medium'],
+    ['Save card for later', 'low', 'medium'],
+    ['Order history filters', 'low', 'low'],
+    ['Address autocomplete', 'medium', 'low'],
+    ['Saved addresses', 'low', 'low'],
+    ['Gift messages', 'low', 'low'],
+    ['Currency symbol missing on invoices', 'low', 'low'],
+    ['Order tracking page', 'medium', 'low'],
+    ['Returns portal', 'medium', 'medium'],
+    ['Guest checkout', 'medium', 'high', 'Touches payment and fraud checks'],
+    [
+      'Wishlist sharing',
+      'high',
+      'low',
+      'Share previews depend on the image CDN we are still benchmarking',
+    ],
+  ];
+  for (const [summary, uncertainty, risk, reason] of levels) {
+    find(summary).custom.set(field.id, { uncertainty, risk, ...(reason ? { reason } : {}) });
+  }
+  const waiting = find('Wishlist sharing');
+  const spike = find('Spike: benchmark the image CDN');
+  const links = issueLinkSite(em);
+  const blocks = [...links.types.values()].find((t) => t.name === 'Blocks');
+  if (!blocks) throw new Error('demo: the site has no "Blocks" link type');
+  // "<spike> blocks <story>": the spike is the outward issue.
+  links.addLink(blocks.id, waiting.id, spike.id);
+  return { waitingOnSpike: waiting.key, spike: spike.key };
 }

@@ -19,6 +19,8 @@ import {
   type ProjectPermission,
 } from './model';
 import { ROUTE_GROUPS } from './routes';
+import { labelsOf } from './routes/enforcement';
+import { componentsBean } from './routes/issue-components';
 import { issueLinkSite } from './routes/issue-writes';
 import type { EmChange } from './routes/changelog';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
@@ -697,6 +699,8 @@ export class JiraEmulator {
       );
     }
     if (wants('issuelinks')) fields['issuelinks'] = issueLinkSite(this).beanLinks(this, issue);
+    if (wants('labels')) fields['labels'] = labelsOf(this, issue.id);
+    if (wants('components')) fields['components'] = componentsBean(this, issue.id);
     for (const field of this.fields.values()) {
       if (!field.custom || !wants(field.id)) continue;
       if (field.projectIds && !field.projectIds.has(issue.projectId)) continue;

@@ -19,6 +19,9 @@ import { issueLinkSite } from './routes/issue-writes';
  *   first story of the next sprint, two invalidated (sprints 3 and 5); outcomes recorded for the
  *   first four promoted stories (hit, missed, partly, too early).
  * - sprint guard move-backs in the audit log: 1 in sprint 2, 2 in sprint 4, 1 in sprint 6.
+ * - with the Entry triage field: finished stories with uncertainty high and no discovery linked,
+ *   3, 2, 2, 1, 1 and 0 in sprints 1-6 (technical risk decreases), and one in sprint 3 covered
+ *   by the sprint 1 spike it is linked to.
  */
 
 const DAY = 86_400_000;
@@ -29,6 +32,8 @@ export interface RetroSeedInput {
   projectKey: string;
   closed: readonly EmSprint[];
   scopedOutcome: EmField;
+  /** The Entry triage field: high-uncertainty stories in the closed sprints (see below). */
+  entryTriage?: EmField | undefined;
   carriedOverKey: string;
   now: Date;
   member: string;
@@ -334,6 +339,32 @@ export function seedRetroHistory(em: JiraEmulator, input: RetroSeedInput): void 
     oldest: 0,
     dropped: 0,
   });
+
+  // High-uncertainty stories that entered the closed sprints without discovery, fewer each sprint.
+  const triageField = input.entryTriage;
+  if (triageField) {
+    const high = (reason: string) => ({ uncertainty: 'high', risk: 'medium', reason });
+    const stories = (sprint: EmSprint) =>
+      sprintItems(sprint)
+        .slice(1)
+        .filter((i) => !converted.has(i.id))
+        .reverse();
+    const perSprint = [3, 2, 2, 1, 1, 0];
+    closed.forEach((sprint, si) => {
+      for (const story of stories(sprint).slice(0, perSprint[si] ?? 0)) {
+        story.custom.set(triageField.id, high('First time we build on this part of the stack'));
+      }
+    });
+    const covered = stories(s3)[2];
+    const spike1 = sprintItems(s1)[3];
+    if (covered && spike1) {
+      covered.custom.set(triageField.id, high('New search engine; the spike chose it'));
+      const relates =
+        [...links.types.values()].find((t) => t.name === 'Relates') ??
+        links.addType({ name: 'Relates', inward: 'relates to', outward: 'relates to' });
+      links.addLink(relates.id, covered.id, spike1.id);
+    }
+  }
 }
 
 function spike(timeboxDays: number) {

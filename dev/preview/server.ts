@@ -41,6 +41,11 @@ const PAGE_TITLES: Readonly<Record<string, string>> = {
   'jira:adminPage': 'Admin settings',
 };
 
+/** Resources that share a module type with another and need their own name. */
+const RESOURCE_TITLES: Readonly<Record<string, string>> = {
+  'entry-triage-edit': 'Entry triage editor',
+};
+
 /** The Custom UI resources manifest.yml declares, with the module type that shows each. */
 export function previewResources(): Resource[] {
   const manifest = parse(readFileSync(path.join(REPO_ROOT, 'manifest.yml'), 'utf8')) as {
@@ -53,7 +58,7 @@ export function previewResources(): Resource[] {
       Object.entries(manifest.modules ?? {}).find(([, entries]) =>
         entries.some((e) => e.resource === r.key || e.edit?.resource === r.key),
       )?.[0] ?? 'unknown';
-    const title = PAGE_TITLES[module] ?? r.key;
+    const title = RESOURCE_TITLES[r.key] ?? PAGE_TITLES[module] ?? r.key;
     return { key: r.key, dir, module, title };
   });
 }
@@ -96,9 +101,16 @@ function demoContexts(
   demo: DemoProject,
 ): Record<string, DemoContext> {
   const projectRef = { id: demo.projectId, key: demo.projectKey, type: 'software' };
-  // The scoped outcome editor opens on the enabler in the backlog that still needs one.
-  const issue = [...em.issues.values()].find((i) => i.key === demo.keys.unscopedEnablerInBacklog);
-  const fieldValue = issue?.custom.get(demo.scopedOutcome.id) ?? null;
+  // The scoped outcome editor opens on the enabler in the backlog that still needs one; the entry
+  // triage editor on the story waiting on a spike (uncertainty high, with its reason).
+  const fieldEditors: Record<string, { issueKey: string; fieldId: string }> = {
+    'entry-triage-edit': { issueKey: demo.keys.entry.waitingOnSpike, fieldId: demo.entryTriage.id },
+  };
+  const editorFor = (resourceKey: string) =>
+    fieldEditors[resourceKey] ?? {
+      issueKey: demo.keys.unscopedEnablerInBacklog,
+      fieldId: demo.scopedOutcome.id,
+    };
   const base = {
     cloudId: 'dual-track-demo',
     localId: 'preview',
@@ -106,13 +118,16 @@ function demoContexts(
   };
   const contexts: Record<string, DemoContext> = {};
   for (const r of resources) {
+    const editor = editorFor(r.key);
+    const issue = em.findIssue(editor.issueKey);
+    const issueType = issue ? (em.issueTypes.get(issue.issueTypeId)?.name ?? '') : '';
     const extension: Record<string, unknown> =
       r.module === 'jira:customField'
         ? {
             type: r.module,
             project: projectRef,
-            issue: issue ? { id: issue.id, key: issue.key, type: 'Enabler' } : undefined,
-            fieldValue,
+            issue: issue ? { id: issue.id, key: issue.key, type: issueType } : undefined,
+            fieldValue: issue?.custom.get(editor.fieldId) ?? null,
             renderContext: 'issue-view',
           }
         : r.module === 'jira:adminPage'
@@ -237,6 +252,8 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     { key: demo.keys.panel.doneSpike, label: 'done spike without its learned note' },
     { key: demo.keys.panel.deliveryFromValidated, label: 'story promoted from a validated idea' },
     { key: demo.keys.panel.invalidatedIdea, label: 'invalidated idea' },
+    { key: demo.keys.entry.exploreFirst, label: 'story that belongs in discovery first' },
+    { key: demo.keys.entry.waitingOnSpike, label: 'story waiting on a spike' },
   ];
 
   /**

@@ -11,12 +11,13 @@ import { AuditEntrySchema, AuditHeadSchema } from '../storage/audit-store';
 import { GlobalRecordSchema, ProjectRecordSchema } from '../storage/config-store';
 import { EvidenceLogSchema, SummaryStaleSchema } from '../storage/evidence-store';
 import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
+import { TemplatesRecordSchema } from '../storage/template-store';
 import { WaiverBookSchema } from '../storage/waiver-store';
 
 /**
- * Export and import of the app's data (configuration with its revisions, waivers, audit log,
- * evidence) as one JSON document with a schema version, so that a Jira admin can back up and
- * move it. Only keys of the four sections are ever read or written, each value is checked against
+ * Export and import of the app's data (configuration and discovery templates with their
+ * revisions, waivers, audit log, evidence) as one JSON document with a schema version, so that a
+ * Jira admin can back up and move it. Only keys of the four sections are ever read or written, each value is checked against
  * the schema its store reads it with, and nothing is written unless the whole document passes.
  */
 
@@ -57,6 +58,13 @@ const KEY_RULES: readonly KeyRule[] = [
     pattern: new RegExp(`^config:project:(${PROJECT})${REV}$`),
     schema: ProjectRecordSchema,
     check: versionIs(2),
+  },
+  { section: 'config', pattern: /^config:templates$/, schema: TemplatesRecordSchema },
+  {
+    section: 'config',
+    pattern: new RegExp(`^config:templates${REV}$`),
+    schema: TemplatesRecordSchema,
+    check: versionIs(1),
   },
   { section: 'waivers', pattern: new RegExp(`^waivers:(${PROJECT})$`), schema: WaiverBookSchema },
   {

@@ -55,7 +55,11 @@ export type TriageInput = z.infer<typeof TriageInputSchema>;
 export function readTriage(raw: unknown): Triage | undefined {
   if (raw === null || raw === undefined) return undefined;
   const parsed = TriageSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const t = parsed.data;
+    // An empty object (a cleared field) is no triage, as on the lenient path below.
+    return t.uncertainty || t.risk || t.reason ? t : undefined;
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const r = raw as Record<string, unknown>;
   const level = (v: unknown): TriageLevel | undefined =>
@@ -67,6 +71,19 @@ export function readTriage(raw: unknown): Triage | undefined {
   if (k) out.risk = k;
   if (typeof r.reason === 'string') out.reason = r.reason.slice(0, TRIAGE_REASON_MAX);
   return out.uncertainty || out.risk || out.reason ? out : undefined;
+}
+
+/**
+ * "Uncertainty high · Risk low — reason": the field's value as one line, the same text as the
+ * field's formatter expression in manifest.yml shows in Jira's lists.
+ */
+export function describeTriage(triage: Triage): string {
+  const levels = [
+    triage.uncertainty ? `Uncertainty ${triage.uncertainty}` : undefined,
+    triage.risk ? `Risk ${triage.risk}` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  const reason = triage.reason?.trim();
+  return `${levels.join(' · ')}${reason ? ` — ${reason}` : ''}`;
 }
 
 const RANK: Readonly<Record<TriageLevel, number>> = { low: 0, medium: 1, high: 2 };

@@ -27,7 +27,9 @@ export type CheckId =
   | 'feasibility'
   | 'timebox'
   | 'learned'
-  | 'origin';
+  | 'origin'
+  /** Delivery items meeting the discovery entry criteria (added by the issue panel's reader). */
+  | 'discoveryFirst';
 
 export interface ChecklistItem {
   id: CheckId;

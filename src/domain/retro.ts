@@ -1,5 +1,6 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
+import type { TriageLevel } from './entry-criteria';
 import { checkScopedOutcome } from './readiness';
 import type { EstimateUnit, StatusCategory } from './signals';
 import type { ItemKind, ScopedOutcome, Track } from './track';
@@ -45,6 +46,16 @@ export interface RetroIssue {
   activity: readonly string[];
   /** Delivery items: ids of the discovery items they were promoted from (promote's link). */
   promotedFrom: readonly string[];
+  /**
+   * The Entry triage uncertainty: its current value (the field's history is not read, so an
+   * item re-triaged since counts with its level of today). Undefined when not set or unknown.
+   */
+  uncertainty?: TriageLevel | undefined;
+  /**
+   * Is a validated idea or a finished spike or enabler linked to it (as the entry criteria's
+   * `covers` decides), by its links and their state today.
+   */
+  discoveryCovered?: boolean | undefined;
 }
 
 export interface RetroIdea {
@@ -113,6 +124,12 @@ export interface SprintReport {
   enablers: { delivered: string[]; withinBound: string[] };
   spikes: { finished: string[]; withinTimebox: string[] };
   movedBack: string[];
+  /**
+   * Delivery items with uncertainty high that entered the sprint (were in it at its start or
+   * were added while it ran) without covering discovery linked: "technical risk decreases" when
+   * this falls sprint by sprint.
+   */
+  uncertainWithoutDiscovery: string[];
   runwayAtStart: {
     sprints: number | undefined;
     readyWork: number;
@@ -138,7 +155,8 @@ export interface OutcomeMiss extends OutcomeCandidate {
 }
 
 export interface TrendSeries {
-  metric: 'openEnded' | 'unscopedEnablers' | 'overrunSpikes' | 'runway';
+  metric:
+    'openEnded' | 'unscopedEnablers' | 'overrunSpikes' | 'runway' | 'uncertainWithoutDiscovery';
   label: string;
   /** Oldest sprint first; undefined where it could not be measured. */
   values: Array<number | undefined>;
@@ -213,6 +231,43 @@ function parseOutcome(text: string | null): ScopedOutcome | undefined {
 export function outcomeAt(issue: RetroIssue, at: string): ScopedOutcome | undefined {
   const current = issue.scopedOutcome ? JSON.stringify(issue.scopedOutcome) : null;
   return parseOutcome(valueAt(current, issue.changes, 'scopedOutcome', at));
+}
+
+/**
+ * Did the item enter the sprint: in it at the sprint's start, or added to it (a Sprint change
+ * naming it) while it ran? An item created into a running sprint counts too.
+ */
+export function enteredSprint(issue: RetroIssue, sprint: RetroSprint): boolean {
+  if (sprintsAt(issue, sprint.startDate).includes(sprint.id)) return true;
+  const start = time(sprint.startDate);
+  const end = time(sprint.completeDate);
+  const added = issue.changes.some(
+    (c) =>
+      c.field === 'sprint' &&
+      time(c.at) >= start &&
+      time(c.at) <= end &&
+      sprintIdsOf(c.to).includes(sprint.id) &&
+      !sprintIdsOf(c.from).includes(sprint.id),
+  );
+  if (added) return true;
+  const created = time(issue.created);
+  return created >= start && created <= end && sprintsAt(issue, issue.created).includes(sprint.id);
+}
+
+/** High-uncertainty delivery items that entered the sprint without covering discovery. */
+export function uncertainWithoutDiscovery(
+  issues: readonly RetroIssue[],
+  sprint: RetroSprint,
+): string[] {
+  return issues
+    .filter(
+      (i) =>
+        i.track === 'delivery' &&
+        i.uncertainty === 'high' &&
+        i.discoveryCovered !== true &&
+        enteredSprint(i, sprint),
+    )
+    .map((i) => i.key);
 }
 
 /** Moments the status category changed into `to`, oldest first. */
@@ -458,6 +513,7 @@ export function computeRetro(input: RetroInput): RetroReport {
             .map((m) => m.issueKey),
         ),
       ],
+      uncertainWithoutDiscovery: uncertainWithoutDiscovery(input.issues, sprint),
       runwayAtStart: {
         sprints:
           velocity === undefined || velocity === 0 ? undefined : round1(readyWork / velocity),
@@ -546,7 +602,26 @@ function trendSeries(sprints: readonly SprintReport[]): TrendSeries[] {
       'sprints',
       false,
     ),
+    technicalRisk(sprints.map((s) => s.uncertainWithoutDiscovery.length)),
   ];
+}
+
+/**
+ * High-uncertainty items entering sprints without discovery: the practice's "technical risk
+ * decreases" signal, said so when the count falls.
+ */
+function technicalRisk(values: number[]): TrendSeries {
+  const label = 'High-uncertainty items entering without discovery';
+  const base = describeTrend(label, values, 'items', true);
+  const first = values[0];
+  const last = values.at(-1);
+  const falls = values.length > 1 && first !== undefined && last !== undefined && last < first;
+  return {
+    metric: 'uncertainWithoutDiscovery',
+    label,
+    values,
+    summary: falls ? `${base} Technical risk decreases.` : base,
+  };
 }
 
 const fmt = (n: number) => String(round1(n));

@@ -1,5 +1,6 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
+import type { LevelThreshold } from './entry-criteria';
 import { spikeTimebox } from './item-checklist';
 import { checkScopedOutcome, type OutcomeProblem, type ValidationState } from './readiness';
 import type { ItemKind, ScopedOutcome, Track } from './track';
@@ -69,7 +70,41 @@ export interface SignalInput {
   unit: EstimateUnit;
   config: Config;
   now: Date;
+  /** What was read of the delivery items meeting the discovery entry criteria. */
+  entry?: EntryFlagRead;
 }
+
+/** A delivery item that meets the discovery entry criteria without finished discovery. */
+export interface FlaggedItem extends ItemRef {
+  /** `needs-discovery`: nothing linked answers the question; `waiting`: linked discovery under way. */
+  state: 'needs-discovery' | 'waiting';
+  /** Why it meets the criteria, e.g. "uncertainty high", 'label "architecture"'. */
+  reasons: string[];
+  /** The discovery items it waits on (state `waiting`). */
+  waitingOn: string[];
+  /** In the active sprint. */
+  inSprint: boolean;
+}
+
+/**
+ * The read behind the "needs discovery first" signal: open delivery items meeting the criteria
+ * in rank order, their verdicts, and how many meet the criteria.
+ */
+export type EntryFlagRead =
+  /** No criterion is configured: nothing was read. */
+  | { kind: 'off' }
+  /** Jira refused the search (the reason says why, for a person). */
+  | { kind: 'failed'; reason: string }
+  | {
+      kind: 'read';
+      /** Flagged items in rank order: every one (`complete`), or the first ones. */
+      flagged: FlaggedItem[];
+      complete: boolean;
+      /** Open delivery items meeting the criteria (flagged or covered); approximate when not complete. */
+      meetingCriteria: number;
+      /** Whether the triage levels were searched (false without the Entry triage field). */
+      triage: boolean;
+    };
 
 export type Level = 'ok' | 'warning' | 'critical' | 'unknown';
 
@@ -128,11 +163,29 @@ export interface UnscopedEnablersSignal {
 
 type OutcomePart = OutcomeProblem['part'];
 
+export interface NeedsDiscoverySignal {
+  level: Level;
+  /** False when no criterion is configured (or nothing was read). */
+  measured: boolean;
+  /** Flagged items, most urgent first (in the active sprint, then rank order); may be cut short. */
+  items: FlaggedItem[];
+  /** Flagged items: exact, or at least this many when `atLeast`. */
+  count: number;
+  atLeast: boolean;
+  inSprintCount: number;
+  /** Open delivery items meeting the criteria, flagged or covered (approximate when `atLeast`). */
+  meetingCriteria: number;
+  /** The configured criteria in words ("uncertainty high, risk high or label "architecture""). */
+  criteria: string;
+  reason: string;
+}
+
 export interface Signals {
   runway: RunwaySignal;
   capacity: CapacitySignal;
   openEnded: OpenEndedSignal;
   unscopedEnablers: UnscopedEnablersSignal;
+  needsDiscovery: NeedsDiscoverySignal;
 }
 
 const isOpen = (i: ProjectItem) => i.statusCategory !== 'done';
@@ -409,12 +462,97 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
   };
 }
 
+const levelWords = (threshold: LevelThreshold): string =>
+  threshold === 'medium' ? 'medium or high' : threshold;
+
+/** The entry criteria in words, joined with "or"; '' when none is configured. */
+export function describeEntryCriteria(
+  entry: Config['entry'],
+  options: { triage: boolean } = { triage: true },
+): string {
+  const parts: string[] = [];
+  if (options.triage && entry.uncertaintyAtLeast !== 'off') {
+    parts.push(`uncertainty ${levelWords(entry.uncertaintyAtLeast)}`);
+  }
+  if (options.triage && entry.riskAtLeast !== 'off') {
+    parts.push(`risk ${levelWords(entry.riskAtLeast)}`);
+  }
+  for (const label of entry.labels) parts.push(`label "${label}"`);
+  for (const component of entry.components) parts.push(`component "${component}"`);
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1] ?? ''}`;
+}
+
+export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
+  const entry = input.entry;
+  const none = {
+    items: [],
+    count: 0,
+    atLeast: false,
+    inSprintCount: 0,
+    meetingCriteria: 0,
+  };
+  if (entry?.kind === 'failed') {
+    return { ...none, level: 'unknown', measured: false, criteria: '', reason: entry.reason };
+  }
+  if (!entry || entry.kind === 'off') {
+    return {
+      ...none,
+      level: 'unknown',
+      measured: false,
+      criteria: '',
+      reason: entry
+        ? 'No discovery entry criteria are set: both thresholds are off and no label or component is named.'
+        : 'The discovery entry criteria were not checked.',
+    };
+  }
+  const criteria = describeEntryCriteria(input.config.entry, { triage: entry.triage });
+  const items = [...entry.flagged].sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
+  const inSprintCount = items.filter((i) => i.inSprint).length;
+  const waiting = items.filter((i) => i.state === 'waiting').length;
+  const atLeast = !entry.complete;
+  const count = items.length;
+  const base = {
+    measured: true,
+    items,
+    count,
+    atLeast,
+    inSprintCount,
+    meetingCriteria: Math.max(entry.meetingCriteria, count),
+    criteria,
+  };
+  if (count === 0) {
+    return {
+      ...base,
+      level: 'ok',
+      reason:
+        entry.meetingCriteria === 0
+          ? 'No open delivery item meets the discovery entry criteria.'
+          : `Each of the ${plural(entry.meetingCriteria, 'open delivery item')} meeting the discovery entry criteria has a validated idea or a finished spike linked.`,
+    };
+  }
+  const least = atLeast ? 'At least ' : '';
+  const parts: string[] = [];
+  if (count - waiting > 0) parts.push(`${count - waiting} with no discovery linked`);
+  if (waiting > 0) parts.push(`${waiting} waiting on discovery under way`);
+  const sprint =
+    inSprintCount === 0
+      ? ''
+      : ` ${inSprintCount} of them ${inSprintCount === 1 ? 'is' : 'are'} in the active sprint.`;
+  return {
+    ...base,
+    level: inSprintCount > 0 ? 'critical' : 'warning',
+    reason: `${least}${plural(count, 'delivery item')} ${count === 1 ? 'meets' : 'meet'} the discovery entry criteria without a validated idea or finished spike: ${parts.join(', ')}.${sprint}`,
+  };
+}
+
 export function computeSignals(input: SignalInput): Signals {
   return {
     runway: runwaySignal(input),
     capacity: capacitySignal(input),
     openEnded: openEndedSignal(input),
     unscopedEnablers: unscopedEnablersSignal(input),
+    needsDiscovery: needsDiscoverySignal(input),
   };
 }
 

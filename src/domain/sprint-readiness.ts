@@ -17,6 +17,14 @@ import { typeIsIn, type EvidenceCounts, type ScopedOutcome, type Track } from '.
 export const READINESS_CHECKS = ['scoped-outcome', 'discovery-validated', 'spike-timebox'] as const;
 export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
 
+/**
+ * The rules enforcement acts on and records in the audit log: the readiness checks, and the
+ * discovery entry criteria (src/domain/entry-criteria.ts), which the settings switch on for the
+ * validators and the sprint guard rather than a workflow rule's tick boxes.
+ */
+export const ENFORCEMENT_RULES = [...READINESS_CHECKS, 'entry-criteria'] as const;
+export type EnforcementRule = (typeof ENFORCEMENT_RULES)[number];
+
 export interface ItemFacts {
   typeName: string;
   track: Track;

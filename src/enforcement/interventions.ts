@@ -1,6 +1,6 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
-import type { ReadinessCheck } from '../domain/sprint-readiness';
+import type { EnforcementRule } from '../domain/sprint-readiness';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
@@ -73,10 +73,11 @@ const bullets = (items: AdfInline[][]): AdfBlock => ({
   content: items.map((content) => ({ type: 'listItem', content: [paragraph(...content)] })),
 });
 
-const RULE_TEXT: Record<ReadinessCheck, string> = {
+const RULE_TEXT: Record<EnforcementRule, string> = {
   'scoped-outcome': 'a complete scoped outcome',
   'discovery-validated': 'validated discovery evidence',
   'spike-timebox': 'a timebox within the spike limit',
+  'entry-criteria': 'a validated discovery item or a finished spike linked to it',
 };
 
 export type Action = 'move-back' | 'flag';
@@ -84,7 +85,7 @@ export type Action = 'move-back' | 'flag';
 export interface ItemNotice {
   key: string;
   typeName: string;
-  rule: ReadinessCheck;
+  rule: EnforcementRule;
   missing: readonly string[];
 }
 

@@ -11,6 +11,8 @@ import {
   type EnforcementFields,
 } from '../storage/enforcement-store';
 import type { TrackMapping } from '../storage/track-mapping-store';
+import { entryIssueFields, entryVerdictOf, type EntryReading } from '../entry/entry-reader';
+import { trackResolver } from '../project-page/project-items';
 import { APP_FIELDS, isAppField } from '../track/app-fields';
 import { trackOfType } from '../track/track-marker';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
@@ -38,6 +40,12 @@ export interface EnforcementFieldIds {
   scopedOutcome: string | undefined;
   discoveryEvidence: string | undefined;
   track: string | undefined;
+  /**
+   * The Entry triage field, when its id is remembered (the project page, the issue panel and
+   * triage edits remember it, and so does this lookup whenever it reads the field list); until
+   * then the entry criteria see labels and components only.
+   */
+  entryTriage: string | undefined;
   /** Jira's Flagged field; null when the site has none (the label is used instead). */
   flagged: string | null;
 }
@@ -58,6 +66,7 @@ export async function enforcementFieldIds(
       scopedOutcome: known.scopedOutcome,
       discoveryEvidence: known.discoveryEvidence,
       track: known.track,
+      entryTriage: known.entryTriage,
       flagged: context.enforcementFields.flagged,
     };
   }
@@ -73,6 +82,7 @@ export async function enforcementFieldIds(
     discoveryEvidence:
       known.discoveryEvidence ?? find((c) => isAppField(c, APP_FIELDS.discoveryEvidence)),
     track: known.track ?? find((c) => isAppField(c, APP_FIELDS.track)),
+    entryTriage: known.entryTriage ?? find((c) => isAppField(c, APP_FIELDS.entryTriage)),
   };
   const flagged: EnforcementFields = {
     flagged: find((c, name) => name === FLAGGED_FIELD_NAME && c === MULTI_CHECKBOX_CUSTOM) ?? null,
@@ -87,19 +97,21 @@ export async function enforcementFieldIds(
     scopedOutcome: found.scopedOutcome,
     discoveryEvidence: found.discoveryEvidence,
     track: found.track,
+    entryTriage: found.entryTriage,
     flagged: flagged.flagged,
   };
 }
 
+/** The fields enforcement reads: readiness, sprints, and what the entry criteria look at. */
 export function fieldList(ids: EnforcementFieldIds): string[] {
   return [
     'summary',
-    'issuetype',
     'project',
     ids.sprint,
     ...[ids.scopedOutcome, ids.discoveryEvidence, ids.track].filter(
       (f): f is string => f !== undefined,
     ),
+    ...entryIssueFields(ids),
   ];
 }
 
@@ -150,6 +162,8 @@ export interface Item {
   /** The Track field's value, when the field was read and is set. */
   trackField: Track | undefined;
   facts: Omit<ItemFacts, 'track'>;
+  /** The issue as Jira returned it (for the entry criteria, read from the same answer). */
+  raw: RawIssue;
 }
 
 export class ItemShapeError extends Error {
@@ -209,6 +223,7 @@ export function itemOf(issue: RawIssue, ids: EnforcementFieldIds): Item {
     openSprints,
     trackField: trackRaw === 'discovery' || trackRaw === 'delivery' ? trackRaw : undefined,
     facts: { typeName: basics.data.issuetype.name, scopedOutcome, evidence },
+    raw: issue,
   };
 }
 
@@ -224,6 +239,27 @@ function safeJson(text: string): unknown {
 export function trackOfItem(item: Item, mapping: TrackMapping | undefined, config: Config): Track {
   if (mapping) return trackOfType(mapping, item.typeId);
   return item.trackField ?? trackOfTypeName(item.typeName, config.tracks.discoveryTypeNames);
+}
+
+/**
+ * The item's discovery entry verdict, from the issue as `readItem` / `readSprintItems` read it.
+ * No Jira request unless the item meets the criteria and has linked ideas whose evidence must be
+ * read (one bulkfetch, as the app).
+ */
+export async function entryOfItem(
+  item: Item,
+  ids: EnforcementFieldIds,
+  mapping: TrackMapping | undefined,
+  config: Config,
+  jiraAsApp: JiraGateway,
+): Promise<EntryReading> {
+  return entryVerdictOf({
+    issue: item.raw,
+    ids: { entryTriage: ids.entryTriage, discoveryEvidence: ids.discoveryEvidence },
+    tracks: trackResolver(mapping, config.tracks.discoveryTypeNames),
+    config,
+    jira: jiraAsApp,
+  });
 }
 
 /** One issue, fresh, as the app (one Jira call). */

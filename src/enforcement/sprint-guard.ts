@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
-import { activeWaiverFor, assessReadiness, READINESS_CHECKS } from '../domain/sprint-readiness';
+import { describeEntry, entryBlocks } from '../domain/entry-criteria';
+import {
+  activeWaiverFor,
+  assessReadiness,
+  ENFORCEMENT_RULES,
+  type EnforcementRule,
+} from '../domain/sprint-readiness';
 import { isJiraError } from '../jira/errors';
 import { ISSUE_ID, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { appendAudit, type NewAuditEntry } from '../storage/audit-store';
@@ -13,13 +19,20 @@ import {
 } from '../storage/enforcement-store';
 import { classifyFailure, endAfterFailure, invocationErrorOf, messageOf } from './failures';
 import { addComment, flagItem, guardComment, moveToBacklog } from './interventions';
-import { enforcementFieldIds, readItem, trackOfItem } from './item-facts';
+import { enforcementFieldIds, entryOfItem, readItem, trackOfItem } from './item-facts';
 
 /**
  * The sprint guard: reacts to `avi:jira:updated:issue` (a Sprint change) and
  * `avi:jira:created:issue`. When an item that is not ready enters an open sprint, it is moved
  * back to the backlog (or flagged, per the project's `guard.policy`), the item gets a comment
  * naming what is missing and who put it there, and the audit log records it.
+ *
+ * A delivery item that meets the discovery entry criteria (src/domain/entry-criteria.ts) without
+ * a validated discovery item or finished spike linked is treated the same way, under the rule
+ * `entry-criteria`: moved back when the project's `entry.guardMovesBack` is on, else flagged
+ * (this setting, not `guard.policy`, decides for such items). Its facts (labels, components,
+ * Entry triage, links) come from the same GET; only when it meets the criteria and has linked
+ * ideas is their evidence read (1 bulkfetch).
  *
  * Every decision is made on the issue as Jira has it now (one GET as the app), never on the
  * event: events come late, repeat and arrive out of order. The event's id (issue id plus
@@ -127,7 +140,7 @@ const GuardPlanSchema = z
     projectKey: z.string(),
     typeName: z.string(),
     action: z.enum(['move-back', 'flag']),
-    rule: z.enum(READINESS_CHECKS),
+    rule: z.enum(ENFORCEMENT_RULES),
     missing: z.array(z.string()),
     sprintId: z.number().int(),
     sprintName: z.string(),
@@ -147,6 +160,8 @@ export interface GuardOptions {
   now?: Date;
   retry?: RetryPolicy;
 }
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 const log = (key: string, message: string) => console.warn(`sprint-guard: ${key}: ${message}`);
 
@@ -267,8 +282,24 @@ async function decide(
   if (!sprint) return { status: 'ignored', reason: 'not-in-open-sprint' };
 
   const track = trackOfItem(item, context.mapping, context.config);
-  const verdict = assessReadiness({ ...item.facts, track }, context.config);
-  if (verdict.ready) return { status: 'ready', issueKey: item.key };
+  const readiness = assessReadiness({ ...item.facts, track }, context.config);
+  let verdict: { rule: EnforcementRule; missing: string[]; moveBack: boolean };
+  if (!readiness.ready) {
+    verdict = {
+      rule: readiness.rule,
+      missing: readiness.missing,
+      moveBack: context.config.guard.policy === 'move-back',
+    };
+  } else {
+    const entry = await entryOfItem(item, ids, context.mapping, context.config, jira);
+    if (!entryBlocks(entry.verdict)) return { status: 'ready', issueKey: item.key };
+    verdict = {
+      rule: 'entry-criteria',
+      // describeEntry's sentence, as one "to fix" line like the readiness checks' lines.
+      missing: [describeEntry(entry.verdict).replace(/\.$/, '')],
+      moveBack: context.config.entry.guardMovesBack,
+    };
+  }
 
   const waiver = activeWaiverFor(context.waivers, item.id, now);
   if (waiver) {
@@ -281,7 +312,10 @@ async function decide(
         issueId: item.id,
         issueKey: item.key,
         actor: actor ?? null,
-        detail: `Entered sprint "${sprint.name}" without ${verdict.missing.join('; ')}; allowed by a waiver.`,
+        detail:
+          verdict.rule === 'entry-criteria'
+            ? `Entered sprint "${sprint.name}" although it ${lowerFirst(verdict.missing.join('; '))}; allowed by a waiver.`
+            : `Entered sprint "${sprint.name}" without ${verdict.missing.join('; ')}; allowed by a waiver.`,
         waiver: { grantedBy: waiver.grantedBy, reason: waiver.reason, expiresOn: waiver.expiresOn },
         sprintId: sprint.id,
       },
@@ -293,7 +327,7 @@ async function decide(
     issueKey: item.key,
     projectKey: item.projectKey,
     typeName: item.typeName,
-    action: context.config.guard.policy === 'move-back' ? 'move-back' : 'flag',
+    action: verdict.moveBack ? 'move-back' : 'flag',
     rule: verdict.rule,
     missing: verdict.missing,
     sprintId: sprint.id,

@@ -1,6 +1,13 @@
 import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
-import { activeWaiverFor, assessReadiness, READINESS_CHECKS } from '../domain/sprint-readiness';
+import { describeEntry, entryBlocks, type EntryVerdict } from '../domain/entry-criteria';
+import {
+  activeWaiverFor,
+  assessReadiness,
+  ENFORCEMENT_RULES,
+  type EnforcementRule,
+} from '../domain/sprint-readiness';
+import { entryVerdictsOf } from '../entry/entry-reader';
 import { isJiraError } from '../jira/errors';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { appendAudit, readAuditHead, type NewAuditEntry } from '../storage/audit-store';
@@ -14,6 +21,7 @@ import {
   type EnforcementContext,
 } from '../storage/enforcement-store';
 import { KEYS, parseStored, readMany } from '../storage/kvs-store';
+import { trackResolver } from '../project-page/project-items';
 import { classifyFailure, endAfterFailure, invocationErrorOf, messageOf } from './failures';
 import { addComment, flagItem, moveToBacklog, sprintStartSummary } from './interventions';
 import {
@@ -31,6 +39,11 @@ import {
  * ready: moved back in batches of 50, or flagged one by one. Then ONE summary comment, on the
  * first affected item in sprint order (docs/decisions/0008-sprint-start-summary.md), and one
  * audit entry per item. Claimed per sprint, resumable like the guard.
+ *
+ * Delivery items that meet the discovery entry criteria without covering discovery count as not
+ * ready too (rule `entry-criteria`; moved back when `entry.guardMovesBack`, else flagged). Their
+ * facts come with the sprint's pages; the evidence of linked ideas that could decide a verdict
+ * is read in 1 bulkfetch per project and 100 ideas, only when there are such items.
  *
  * Cost: storage: 1 read (field ids) + 1 batch read per project in the sprint + claim; Jira:
  * 1 GET sprint, ceil(items/50) pages, ceil(moved/50) moves or 1 PUT per flagged item, 1 comment.
@@ -53,7 +66,7 @@ const PlannedItemSchema = z
     projectKey: z.string(),
     typeName: z.string(),
     action: z.enum(['move-back', 'flag']),
-    rule: z.enum(READINESS_CHECKS),
+    rule: z.enum(ENFORCEMENT_RULES),
     missing: z.array(z.string()),
   })
   .strict();
@@ -193,22 +206,40 @@ async function decide(
   for (const s of skipped) log(String(sprintId), `skipped ${s}`);
 
   const contexts = new Map<string, EnforcementContext>();
+  for (const item of items) {
+    if (!contexts.has(item.projectKey)) {
+      contexts.set(item.projectKey, await readEnforcementContext(item.projectKey));
+    }
+  }
+  const entries = await entryVerdictsByItem(items, contexts, ids, jira);
   const planned: PlannedItem[] = [];
   const waived: string[] = [];
   const waivedEntries = new Map<string, NewAuditEntry[]>();
   for (const item of items) {
-    let context = contexts.get(item.projectKey);
-    if (!context) {
-      context = await readEnforcementContext(item.projectKey);
-      contexts.set(item.projectKey, context);
-    }
-    const mapping = context.mapping;
-    if (!mapping || mapping.projectId !== item.projectId) continue;
-    const verdict = assessReadiness(
+    const context = contexts.get(item.projectKey);
+    const mapping = context?.mapping;
+    if (!context || !mapping || mapping.projectId !== item.projectId) continue;
+    const readiness = assessReadiness(
       { ...item.facts, track: trackOfItem(item, mapping, context.config) },
       context.config,
     );
-    if (verdict.ready) continue;
+    const entry = entries.get(item.id);
+    let verdict: { rule: EnforcementRule; missing: string[]; moveBack: boolean };
+    if (!readiness.ready) {
+      verdict = {
+        rule: readiness.rule,
+        missing: readiness.missing,
+        moveBack: context.config.guard.policy === 'move-back',
+      };
+    } else if (entry && entryBlocks(entry)) {
+      verdict = {
+        rule: 'entry-criteria',
+        missing: [describeEntry(entry).replace(/\.$/, '')],
+        moveBack: context.config.entry.guardMovesBack,
+      };
+    } else {
+      continue;
+    }
     const waiver = activeWaiverFor(context.waivers, item.id, now);
     if (waiver) {
       waived.push(item.key);
@@ -228,7 +259,7 @@ async function decide(
       key: item.key,
       projectKey: item.projectKey,
       typeName: item.typeName,
-      action: context.config.guard.policy === 'move-back' ? 'move-back' : 'flag',
+      action: verdict.moveBack ? 'move-back' : 'flag',
       rule: verdict.rule,
       missing: verdict.missing,
     });
@@ -247,6 +278,39 @@ async function decide(
     },
     waived,
   };
+}
+
+/**
+ * The entry verdicts of the sprint's items in Dual Track projects, by issue id: one
+ * `entryVerdictsOf` per project (its linked ideas' evidence in shared bulkfetches).
+ */
+async function entryVerdictsByItem(
+  items: readonly Item[],
+  contexts: ReadonlyMap<string, EnforcementContext>,
+  ids: Awaited<ReturnType<typeof enforcementFieldIds>>,
+  jira: ReturnType<typeof jiraAsApp>,
+): Promise<Map<string, EntryVerdict>> {
+  const out = new Map<string, EntryVerdict>();
+  for (const [projectKey, context] of contexts) {
+    const mapping = context.mapping;
+    if (!mapping) continue;
+    const own = items.filter(
+      (i) => i.projectKey === projectKey && i.projectId === mapping.projectId,
+    );
+    if (own.length === 0) continue;
+    const { readings } = await entryVerdictsOf({
+      issues: own.map((i) => i.raw),
+      ids: { entryTriage: ids.entryTriage, discoveryEvidence: ids.discoveryEvidence },
+      tracks: trackResolver(mapping, context.config.tracks.discoveryTypeNames),
+      config: context.config,
+      jira,
+    });
+    own.forEach((item, i) => {
+      const reading = readings[i];
+      if (reading) out.set(item.id, reading.verdict);
+    });
+  }
+  return out;
 }
 
 function auditBase(

@@ -1,6 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import type { Config } from '../domain/config';
+import type { ValidationState } from '../domain/readiness';
 import {
   checkEntry,
   readTriage,
@@ -24,6 +25,8 @@ import { evidenceOf, kindOf, type TrackResolver } from '../project-page/project-
  *   POST /rest/api/3/issue/bulkfetch   the linked discovery items' Discovery evidence
  *
  * So an item that meets no criteria costs no request beyond the caller's own read.
+ * `entryVerdictsOf` decides many issues at once (the project page): one bulkfetch per 100
+ * linked ideas of all of them together, none for ideas whose evidence the caller has read.
  */
 
 export interface EntryFieldIds {
@@ -92,18 +95,10 @@ const BULK_FETCH_MAX = 100;
 
 const BulkSchema = z.object({ issues: z.array(RawIssueSchema).optional() }).passthrough();
 
-/**
- * The entry verdict of an issue the caller has read with `entryIssueFields`. `jira` is used only
- * for the linked items' evidence, as whoever the caller acts for.
- */
-export async function entryVerdictOf(args: {
-  issue: RawIssue;
-  ids: EntryFieldIds;
-  tracks: TrackResolver;
-  config: Config;
-  jira: JiraGateway;
-}): Promise<EntryReading> {
-  const { issue, ids, tracks, config } = args;
+type EntryParts = Omit<EntryReading, 'verdict' | 'requests'>;
+
+/** What an issue read with `entryIssueFields` says, before any linked idea's evidence is read. */
+function entryPartsOf(issue: RawIssue, ids: EntryFieldIds, tracks: TrackResolver): EntryParts {
   const parsed = EntryFieldsSchema.safeParse(issue.fields);
   if (!parsed.success) {
     throw new Error(
@@ -135,6 +130,28 @@ export async function entryVerdictOf(args: {
       validation: undefined,
     });
   }
+  return { track, kind, triage, facts, linked };
+}
+
+/** Linked ideas whose evidence could change the verdict (it is neither decided nor covered). */
+function ideasToRead(parts: EntryParts, verdict: EntryVerdict): LinkedDiscovery[] {
+  if (verdict.state === 'not-applicable' || verdict.state === 'covered') return [];
+  return parts.linked.filter((l) => l.kind === 'idea');
+}
+
+/**
+ * The entry verdict of an issue the caller has read with `entryIssueFields`. `jira` is used only
+ * for the linked items' evidence, as whoever the caller acts for.
+ */
+export async function entryVerdictOf(args: {
+  issue: RawIssue;
+  ids: EntryFieldIds;
+  tracks: TrackResolver;
+  config: Config;
+  jira: JiraGateway;
+}): Promise<EntryReading> {
+  const { issue, ids, tracks, config } = args;
+  const { track, kind, triage, facts, linked } = entryPartsOf(issue, ids, tracks);
 
   let verdict = checkEntry({ track, facts, linked, config });
   let requests = 0;
@@ -159,4 +176,63 @@ export async function entryVerdictOf(args: {
     }
   }
   return { track, kind, triage, facts, linked, verdict, requests };
+}
+
+/**
+ * The entry verdicts of many issues read with `entryIssueFields`, in their order. The evidence of
+ * every linked idea that could change a verdict is read together, in bulkfetches of at most 100
+ * (in parallel), except for ideas in `known`: validation states the caller has already read, by
+ * issue key (null: read, no evidence). Each reading's `requests` is 0; `requests` is the total.
+ */
+export async function entryVerdictsOf(args: {
+  issues: readonly RawIssue[];
+  ids: EntryFieldIds;
+  tracks: TrackResolver;
+  config: Config;
+  jira: JiraGateway;
+  known?: ReadonlyMap<string, ValidationState | null>;
+}): Promise<{ readings: EntryReading[]; requests: number }> {
+  const { ids, tracks, config } = args;
+  const known = args.known ?? new Map<string, ValidationState | null>();
+  const drafts = args.issues.map((issue) => {
+    const parts = entryPartsOf(issue, ids, tracks);
+    return { parts, verdict: checkEntry({ ...parts, config }) };
+  });
+  const toFetch = new Set<string>();
+  for (const { parts, verdict } of drafts) {
+    for (const idea of ideasToRead(parts, verdict)) {
+      if (!known.has(idea.key) && ids.discoveryEvidence) toFetch.add(idea.key);
+    }
+  }
+  const fetched = new Map<string, ValidationState | null>();
+  const evidenceField = ids.discoveryEvidence;
+  const keys = [...toFetch];
+  const batches: string[][] = [];
+  for (let i = 0; i < keys.length; i += BULK_FETCH_MAX) {
+    batches.push(keys.slice(i, i + BULK_FETCH_MAX));
+  }
+  if (evidenceField) {
+    const answers = await Promise.all(
+      batches.map((batch) =>
+        args.jira.request(BulkSchema, route`/rest/api/3/issue/bulkfetch`, {
+          method: 'POST',
+          body: { issueIdsOrKeys: batch, fields: [evidenceField] },
+        }),
+      ),
+    );
+    for (const answer of answers) {
+      for (const raw of answer.issues ?? []) {
+        fetched.set(raw.key, evidenceOf(raw.fields[evidenceField])?.state ?? null);
+      }
+    }
+  }
+  const readings = drafts.map(({ parts, verdict }): EntryReading => {
+    const ideas = ideasToRead(parts, verdict);
+    if (ideas.length === 0 || !evidenceField) return { ...parts, verdict, requests: 0 };
+    for (const idea of ideas) {
+      idea.validation = known.get(idea.key) ?? fetched.get(idea.key) ?? undefined;
+    }
+    return { ...parts, verdict: checkEntry({ ...parts, config }), requests: 0 };
+  });
+  return { readings, requests: evidenceField ? batches.length : 0 };
 }

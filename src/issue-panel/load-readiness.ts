@@ -1,19 +1,33 @@
 import { z } from 'zod';
 import type { Config } from '../domain/config';
+import {
+  describeEntry,
+  describeTriage,
+  readTriage,
+  type EntryVerdict,
+} from '../domain/entry-criteria';
 import { buildChecklist, spikeTimebox, type ChecklistItem } from '../domain/item-checklist';
 import { describeShortfall } from '../domain/readiness';
 import type { StatusCategory } from '../domain/signals';
 import type { ItemKind, Track } from '../domain/track';
+import { entryIssueFields, entryVerdictsOf } from '../entry/entry-reader';
 import { countEvidence, newestFirst, validationOf } from '../evidence/evidence-log';
-import type { JiraGateway } from '../jira/jira-gateway';
+import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { myPermissions, type PermissionKey } from '../jira/permissions';
 import { isoOf, kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
-import type { IssueEvidence, IssueReadiness, LinkedItem } from '../shared/issue-readiness';
+import type {
+  EntryView,
+  IssueEvidence,
+  IssueReadiness,
+  IssueRef,
+  LinkedItem,
+  TriageView,
+} from '../shared/issue-readiness';
 import { loadDecisionContext } from '../storage/config-store';
 import { readEvidence, type StoredEvidence } from '../storage/evidence-store';
 import { readIssueNotes } from '../storage/issue-notes-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
+import { appFieldIds } from '../track/app-fields';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
 
 /**
@@ -21,12 +35,15 @@ import { readScopedOutcome } from '../track/scoped-outcome-field';
  *
  *   GET /rest/api/3/mypermissions?issueKey=...   Browse (else nothing), Edit, Create, Link
  *   GET /rest/api/3/issue/{key}?fields=summary,issuetype,status,statuscategorychangedate,
- *       issuelinks,<scoped outcome field>
- *   (GET /rest/api/3/field once per site, while the Scoped outcome field id is not remembered)
+ *       issuelinks,labels,components,<scoped outcome field>,<entry triage field>
+ *   (GET /rest/api/3/field once per site, while an app field id is not remembered)
  *
  * Storage: settings with field ids (read beside the permission check: no user data), then the
  * track mapping, the evidence log and the issue's notes in parallel; for a delivery item, one
- * evidence read per linked discovery item (at most MAX_LINKED).
+ * evidence read per linked discovery item (at most MAX_LINKED of each: the items it comes from,
+ * and the ideas whose validation decides its discovery entry verdict). So the entry verdict of
+ * a delivery item costs no Jira request beyond the issue read, unless it has more than
+ * MAX_LINKED linked ideas (then one POST /rest/api/3/issue/bulkfetch for the others).
  */
 
 export const PANEL_PERMISSIONS: readonly PermissionKey[] = [
@@ -159,12 +176,49 @@ function evidenceView(stored: StoredEvidence, rules: Config['validation']): Issu
   };
 }
 
+/** The readiness check a delivery item meeting the discovery entry criteria adds. */
+function discoveryFirstCheck(entry: EntryView): ChecklistItem {
+  const reasons = entry.reasons.join(', ');
+  switch (entry.state) {
+    case 'covered':
+      return {
+        id: 'discoveryFirst',
+        label: `Discovery before delivery (covered by ${entry.coveredBy?.key ?? 'linked discovery'})`,
+        passed: true,
+        required: true,
+      };
+    case 'waiting':
+      return {
+        id: 'discoveryFirst',
+        label: 'Discovery before delivery',
+        passed: false,
+        fix: `Waiting on discovery ${entry.waitingOn.map((w) => w.key).join(', ')} (it meets the entry criteria: ${reasons}): delivery starts once that is validated or finished`,
+        required: true,
+      };
+    case 'needs-discovery':
+      return {
+        id: 'discoveryFirst',
+        label: 'Discovery before delivery',
+        passed: false,
+        fix: `Meets the discovery entry criteria (${reasons}) with no validated idea or finished spike linked: explore it first, or link the discovery that answers it`,
+        required: true,
+      };
+  }
+}
+
 function headlineOf(
   kind: ItemKind,
   statusCategory: StatusCategory,
   checks: readonly ChecklistItem[],
   evidence: IssueEvidence | null,
+  entry: EntryView | null,
 ): string {
+  if (entry?.state === 'needs-discovery') {
+    return `Belongs in discovery first: ${entry.reasons.join(', ')}.`;
+  }
+  if (entry?.state === 'waiting') {
+    return `Waiting on discovery ${entry.waitingOn.map((w) => w.key).join(', ')} before delivery starts.`;
+  }
   const failing = checks.filter((c) => c.required && !c.passed);
   const required = checks.filter((c) => c.required).length;
   const failed = `${failing.length} of ${required} ${required === 1 ? 'check fails' : 'checks fail'}`;
@@ -216,22 +270,33 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const config = decision.config;
   const notes: string[] = [];
 
-  let outcomeFieldId: string | undefined;
-  try {
-    outcomeFieldId = (await scopedOutcomeFieldId(decision.fields, jira)).id;
-  } catch (error) {
-    if (!(error instanceof AppFieldMissingError)) throw error;
+  const { ids } = await appFieldIds(
+    ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
+    decision.fields,
+    jira,
+  );
+  const outcomeFieldId = ids.scopedOutcome;
+  if (!outcomeFieldId) {
     notes.push(
       'The app’s Scoped outcome field is not on this Jira site, so no scoped outcome can be read. Reinstalling or upgrading Dual Track registers it.',
     );
   }
+  if (!ids.entryTriage) {
+    notes.push(
+      'The app’s Entry triage field is not on this Jira site, so uncertainty and risk can be neither read nor set. Reinstalling or upgrading Dual Track registers it.',
+    );
+  }
+  const entryIds = { entryTriage: ids.entryTriage, discoveryEvidence: ids.discoveryEvidence };
   const fields = [
-    'summary',
-    'issuetype',
-    'status',
-    'statuscategorychangedate',
-    'issuelinks',
-    ...(outcomeFieldId ? [outcomeFieldId] : []),
+    ...new Set([
+      'summary',
+      'issuetype',
+      'status',
+      'statuscategorychangedate',
+      'issuelinks',
+      ...entryIssueFields(entryIds),
+      ...(outcomeFieldId ? [outcomeFieldId] : []),
+    ]),
   ];
   const [raw, mapping, stored, issueNotes] = await Promise.all([
     jira.getIssue(issue.key, fields),
@@ -271,19 +336,45 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const links = core.issuelinks ?? [];
   let origin: LinkedItem[] | null = null;
   let promotedTo: LinkedItem[] | null = null;
+  let entry: EntryView | null = null;
   if (track === 'delivery') {
     const discovery = links
       .map(originOf)
       .filter((l): l is LinkedIssue => l !== undefined && trackOfLinked(l, tracks) === 'discovery')
       .slice(0, MAX_LINKED);
-    const logs = await Promise.all(discovery.map((l) => readEvidence(l.id)));
-    origin = discovery.map((l, i) => ({
+    // Every linked idea, either direction and any link type: the entry verdict's evidence.
+    const ideas = links
+      .map((l) => l.inwardIssue ?? l.outwardIssue)
+      .filter((l): l is LinkedIssue => {
+        const type = l?.fields?.issuetype;
+        if (!l || !type) return false;
+        const linkedTrack = tracks.trackOf(type.id, type.name);
+        return linkedTrack === 'discovery' && kindOf(type.name, linkedTrack) === 'idea';
+      })
+      .slice(0, MAX_LINKED);
+    const toRead = [...new Map([...discovery, ...ideas].map((l) => [l.id, l])).values()];
+    const logs = await Promise.all(toRead.map((l) => readEvidence(l.id)));
+    const validation = new Map(
+      toRead.map((l, i) => {
+        const log = logs[i];
+        return [l.key, log ? validationOf(log.content, config.validation).state : null] as const;
+      }),
+    );
+    origin = discovery.map((l) => ({
       key: l.key,
       summary: l.fields?.summary ?? '',
-      validated:
-        logs[i] !== undefined &&
-        validationOf(logs[i].content, config.validation).state === 'validated',
+      validated: validation.get(l.key) === 'validated',
     }));
+    const { readings } = await entryVerdictsOf({
+      issues: [raw],
+      ids: entryIds,
+      tracks,
+      config,
+      jira,
+      known: validation,
+    });
+    const verdict = readings[0]?.verdict;
+    if (verdict) entry = entryView(verdict, links);
   } else if (kind === 'idea') {
     promotedTo = links
       .map(promotedOf)
@@ -324,6 +415,7 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
       : undefined,
     config,
   });
+  const checks = entry ? [...checklist.items, discoveryFirstCheck(entry)] : checklist.items;
   if (tracks.guessed) {
     notes.push(
       'Dual Track is not set up for this project yet, so the track is guessed from the issue type name. A project admin can run setup in the project settings.',
@@ -342,9 +434,9 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
     track,
     kind,
     trackGuessed: tracks.guessed,
-    ready: checklist.ready,
-    headline: headlineOf(kind, statusCategory, checklist.items, evidence),
-    checks: checklist.items,
+    ready: checks.every((c) => c.passed || !c.required),
+    headline: headlineOf(kind, statusCategory, checks, evidence, entry),
+    checks,
     scopedOutcome: scopedOutcome ?? null,
     evidence,
     timebox,
@@ -354,6 +446,35 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
     promotedTo,
     canEdit: held.has('EDIT_ISSUES'),
     canPromote: held.has('CREATE_ISSUES') && held.has('LINK_ISSUES'),
+    triage: triageView(raw, ids.entryTriage),
+    entry,
     notes,
+  };
+}
+
+function triageView(raw: RawIssue, fieldId: string | undefined): TriageView {
+  const value = fieldId ? readTriage(raw.fields[fieldId]) : undefined;
+  return {
+    available: fieldId !== undefined,
+    value: value ?? null,
+    text: value ? describeTriage(value) : null,
+  };
+}
+
+/** The panel's view of a delivery item's entry verdict; null when it meets no criterion. */
+function entryView(verdict: EntryVerdict, links: readonly IssueLink[]): EntryView | null {
+  if (verdict.state === 'not-applicable') return null;
+  const summaries = new Map<string, string>();
+  for (const link of links) {
+    const other = link.inwardIssue ?? link.outwardIssue;
+    if (other) summaries.set(other.key, other.fields?.summary ?? '');
+  }
+  const ref = (key: string): IssueRef => ({ key, summary: summaries.get(key) ?? '' });
+  return {
+    state: verdict.state,
+    reasons: verdict.reasons.map((r) => r.text),
+    text: describeEntry(verdict),
+    waitingOn: verdict.state === 'waiting' ? verdict.waitingOn.map(ref) : [],
+    coveredBy: verdict.state === 'covered' ? ref(verdict.coveredBy) : null,
   };
 }

@@ -7,6 +7,7 @@ import {
   type ClosedSprintResult,
   type DiscoveryStage,
   type EstimateUnit,
+  type FlaggedItem,
   type ProjectItem,
   type Signals,
 } from '../domain/signals';
@@ -49,12 +50,17 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     unit: input.unit,
     config: input.config,
     now: input.now,
+    entry: reads.needsDiscovery,
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
+  const flagged = new Map(signals.needsDiscovery.items.map((f) => [f.key, f]));
   const list = (
     items: readonly ProjectItem[],
     stage: (item: ProjectItem) => DiscoveryStage | null,
-  ) => items.slice(0, LIST_LIMIT).map((item) => toOverviewItem(item, stage(item), input, overrun));
+  ) =>
+    items
+      .slice(0, LIST_LIMIT)
+      .map((item) => toOverviewItem(item, stage(item), input, overrun, flagged));
 
   const byStage = Object.fromEntries(STAGES.map((s) => [s, [] as ProjectItem[]])) as Record<
     DiscoveryStage,
@@ -125,8 +131,10 @@ function toOverviewItem(
   stage: DiscoveryStage | null,
   input: OverviewInput,
   overrun: ReadonlyMap<string, { daysUsed: number; timeboxDays: number }>,
+  flagged: ReadonlyMap<string, FlaggedItem>,
 ): OverviewItem {
   const spike = overrun.get(item.key);
+  const flag = flagged.get(item.key);
   const needsOutcome = item.kind === 'enabler' || item.kind === 'spike';
   return {
     key: item.key,
@@ -145,8 +153,16 @@ function toOverviewItem(
         needsOutcome && !checkScopedOutcome(item.scopedOutcome, input.config.scopedOutcome).ready,
       spikeOverrun: spike ? { daysUsed: spike.daysUsed, timeboxDays: spike.timeboxDays } : null,
       ageDays: Math.max(0, differenceInCalendarDays(input.now, parseISO(item.created))),
+      entry: flag ? { state: flag.state, text: entryBadgeText(flag) } : null,
     },
   };
+}
+
+/** "Explore first: uncertainty high" or "Waiting on DT-12". */
+export function entryBadgeText(flag: FlaggedItem): string {
+  return flag.state === 'waiting'
+    ? `Waiting on ${flag.waitingOn.join(', ')}`
+    : `Explore first: ${flag.reasons.join(', ')}`;
 }
 
 /** The signals' own item lists, cut to LIST_LIMIT (their counts and reasons stay complete). */
@@ -155,7 +171,8 @@ function trimSignals(signals: Signals): { signals: Signals; omitted: number } {
   const omitted =
     Math.max(0, signals.openEnded.overrunSpikes.length - LIST_LIMIT) +
     Math.max(0, signals.openEnded.idleItems.length - LIST_LIMIT) +
-    Math.max(0, signals.unscopedEnablers.items.length - LIST_LIMIT);
+    Math.max(0, signals.unscopedEnablers.items.length - LIST_LIMIT) +
+    Math.max(0, signals.needsDiscovery.items.length - LIST_LIMIT);
   return {
     omitted,
     signals: {
@@ -169,6 +186,7 @@ function trimSignals(signals: Signals): { signals: Signals; omitted: number } {
         ...signals.unscopedEnablers,
         items: cut(signals.unscopedEnablers.items),
       },
+      needsDiscovery: { ...signals.needsDiscovery, items: cut(signals.needsDiscovery.items) },
     },
   };
 }

@@ -9,21 +9,24 @@ export interface PageFieldIds {
   sprint: string | undefined;
   scopedOutcome: string | undefined;
   discoveryEvidence: string | undefined;
+  /** The Entry triage field (the discovery entry criteria's uncertainty and risk). */
+  entryTriage: string | undefined;
   /** Whether Jira's field list was read for this answer (one call). */
   lookedUp: boolean;
 }
 
 /**
- * The site-specific ids of the fields the page reads: the Sprint field and the app's two fields.
+ * The site-specific ids of the fields the page reads: the Sprint field and the app's fields.
  * Ids remembered in storage are used as they are; when any is missing, Jira's field list is read
  * once and whatever it names is remembered for the next load.
  */
 export async function pageFieldIds(known: JiraFieldIds, jira: JiraGateway): Promise<PageFieldIds> {
-  if (known.sprint && known.scopedOutcome && known.discoveryEvidence) {
+  if (known.sprint && known.scopedOutcome && known.discoveryEvidence && known.entryTriage) {
     return {
       sprint: known.sprint,
       scopedOutcome: known.scopedOutcome,
       discoveryEvidence: known.discoveryEvidence,
+      entryTriage: known.entryTriage,
       lookedUp: false,
     };
   }
@@ -39,6 +42,7 @@ export async function pageFieldIds(known: JiraFieldIds, jira: JiraGateway): Prom
     scopedOutcome: known.scopedOutcome ?? find((c) => isAppField(c, APP_FIELDS.scopedOutcome)),
     discoveryEvidence:
       known.discoveryEvidence ?? find((c) => isAppField(c, APP_FIELDS.discoveryEvidence)),
+    entryTriage: known.entryTriage ?? find((c) => isAppField(c, APP_FIELDS.entryTriage)),
   };
   const changed = (Object.keys(found) as Array<keyof JiraFieldIds>).some(
     (k) => found[k] !== known[k],
@@ -52,6 +56,7 @@ export async function pageFieldIds(known: JiraFieldIds, jira: JiraGateway): Prom
     sprint: found.sprint,
     scopedOutcome: found.scopedOutcome,
     discoveryEvidence: found.discoveryEvidence,
+    entryTriage: found.entryTriage,
     lookedUp: true,
   };
 }

@@ -1,11 +1,18 @@
 import type { Config } from '../domain/config';
+import { entryBlocks, type EntryVerdict } from '../domain/entry-criteria';
+import type { ValidationState } from '../domain/readiness';
 import {
   averageVelocity,
   VELOCITY_SPRINTS,
   type ClosedSprintResult,
+  type EntryFlagRead,
   type EstimateUnit,
+  type FlaggedItem,
   type ProjectItem,
 } from '../domain/signals';
+import { entryCriteriaJql, hasEntryCriteria } from '../entry/entry-query';
+import { entryIssueFields, entryVerdictsOf, type EntryFieldIds } from '../entry/entry-reader';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { getProjectIssueTypes } from '../setup/issue-types-api';
 import { ProjectKeySchema } from '../shared/bridge-contract';
@@ -59,6 +66,13 @@ import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } fro
  *   POST /rest/api/3/search/approximate-count   ready / in progress: how many, when not all
  *                                 were read
  *   POST /rest/api/3/search/jql   velocity of the last 3 closed sprints
+ *   POST /rest/api/3/search/jql   needs discovery first: open delivery items meeting the
+ *                                 discovery entry criteria, in rank order, until LIST_LIMIT of
+ *                                 them are flagged (none when no criterion is configured)
+ *   POST /rest/api/3/issue/bulkfetch  the evidence of ideas linked to those items, per 100, only
+ *                                 for ideas not on the discovery track's open items just read
+ *   POST /rest/api/3/search/approximate-count   needs discovery first: how many meet the
+ *                                 criteria, when not all were read
  *   GET  /rest/api/3/project/{key}               only without a board (for the name)
  *
  * Velocity: one search for done issues in the last three closed sprints, each attributed to
@@ -99,6 +113,8 @@ export interface PageQueries {
   ready: PageQuery;
   /** Delivery items in progress, outside the active sprint. */
   inProgress: PageQuery;
+  /** Open delivery items meeting the entry criteria; undefined without a criterion. */
+  needsDiscovery: PageQuery | undefined;
 }
 
 /**
@@ -110,6 +126,8 @@ export function pageQueries(
   projectKey: string,
   discoveryTypeIds: readonly string[],
   activeSprintIds: readonly number[],
+  /** The entry criteria as one JQL condition (see entryCriteriaJql). */
+  entryCriteria?: string,
 ): PageQueries {
   const query = (...clauses: Array<string | undefined>): PageQuery => {
     const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
@@ -129,6 +147,9 @@ export function pageQueries(
       : undefined,
     ready: query(project, 'statusCategory = "To Do"', delivery, outsideSprint),
     inProgress: query(project, 'statusCategory = "In Progress"', delivery, outsideSprint),
+    needsDiscovery: entryCriteria
+      ? query(project, 'statusCategory != Done', delivery, entryCriteria)
+      : undefined,
   };
 }
 
@@ -171,6 +192,22 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     discoveryEvidence: ids.discoveryEvidence,
   };
   const reader: ItemReader = { jira, fields: searchFields(fieldIds), fieldIds, tracks };
+  const entry: EntryRead = {
+    ids: { entryTriage: ids.entryTriage, discoveryEvidence: ids.discoveryEvidence },
+    config: decision.config,
+    on: hasEntryCriteria(decision.config.entry),
+    query: (components) =>
+      pageQueries(
+        key,
+        discoveryTypeIds,
+        [],
+        entryCriteriaJql(decision.config.entry, {
+          triage: ids.entryTriage !== undefined,
+          components,
+        }),
+      ).needsDiscovery,
+    notes: [],
+  };
   const closedSprints = velocity(
     input.readEverything ?? readIssuesInPages,
     jira,
@@ -181,7 +218,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
   );
   const [reads, velocityResult, name] = await Promise.all([
     input.readEverything
-      ? readEveryOpenItem(reader, input.readEverything, key)
+      ? readEveryOpenItem(reader, input.readEverything, key, entry)
       : readTargeted(
           reader,
           pageQueries(
@@ -190,6 +227,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
             activeSprints.map((s) => s.id),
           ),
           { unit, config: decision.config, velocity: closedSprints.then(averageVelocity) },
+          entry,
         ),
     closedSprints,
     found?.board.location?.projectName ?? projectName(jira, key),
@@ -210,6 +248,16 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
       'The app’s Discovery evidence field is not on this Jira site, so ideas show no evidence. Reinstalling or upgrading Dual Track registers it.',
     );
   }
+  const { entry: criteria } = decision.config;
+  if (
+    !ids.entryTriage &&
+    (criteria.uncertaintyAtLeast !== 'off' || criteria.riskAtLeast !== 'off')
+  ) {
+    notes.push(
+      'The app’s Entry triage field is not on this Jira site, so the discovery entry criteria look at labels and components only, not at uncertainty or risk. Reinstalling or upgrading Dual Track registers it.',
+    );
+  }
+  notes.push(...entry.notes);
   if (!found) {
     notes.push(
       `No Scrum board shows ${key}, so there is no velocity, no runway and no sprint to split: add the project to a Scrum board. Work is counted in issues.`,
@@ -302,21 +350,187 @@ function collect(
   };
 }
 
+/** What the "needs discovery first" read needs, and the notes it leaves. */
+interface EntryRead {
+  ids: EntryFieldIds;
+  config: Config;
+  /** Whether any criterion is configured. */
+  on: boolean;
+  /** The query of open delivery items meeting the criteria, searching these components. */
+  query: (components?: readonly string[]) => PageQuery | undefined;
+  notes: string[];
+}
+
+/** Validation states of the open ideas read (null: no evidence), by key. */
+function validationsOf(discovery: readonly ProjectItem[]): Map<string, ValidationState | null> {
+  return new Map(
+    discovery.filter((i) => i.kind === 'idea').map((i) => [i.key, i.validation ?? null]),
+  );
+}
+
+function flaggedItem(item: ProjectItem, verdict: EntryVerdict): FlaggedItem | undefined {
+  if (!entryBlocks(verdict) || verdict.state === 'not-applicable') return undefined;
+  return {
+    key: item.key,
+    summary: item.summary,
+    state: verdict.state === 'waiting' ? 'waiting' : 'needs-discovery',
+    reasons: verdict.reasons.map((r) => r.text),
+    waitingOn: verdict.state === 'waiting' ? verdict.waitingOn : [],
+    inSprint: item.sprint?.state === 'active',
+  };
+}
+
+/**
+ * Decides the entry verdicts of open delivery issues (read with the entry fields) in their order:
+ * adds the flagged ones to `flagged` and returns how many meet the criteria.
+ */
+async function judge(
+  reader: ItemReader,
+  entry: EntryRead,
+  issues: readonly RawIssue[],
+  known: ReadonlyMap<string, ValidationState | null>,
+  flagged: FlaggedItem[],
+): Promise<number> {
+  const open: Array<{ raw: RawIssue; item: ProjectItem }> = [];
+  for (const raw of issues) {
+    const { item } = toProjectItem(raw, reader.fieldIds, reader.tracks);
+    if (item.statusCategory !== 'done' && item.track === 'delivery') open.push({ raw, item });
+  }
+  if (open.length === 0) return 0;
+  const { readings } = await entryVerdictsOf({
+    issues: open.map((o) => o.raw),
+    ids: entry.ids,
+    tracks: reader.tracks,
+    config: entry.config,
+    jira: reader.jira,
+    known,
+  });
+  let meeting = 0;
+  readings.forEach((reading, i) => {
+    const item = open[i]?.item;
+    if (!item || reading.verdict.state === 'not-applicable') return;
+    meeting += 1;
+    const flag = flaggedItem(item, reading.verdict);
+    if (flag) flagged.push(flag);
+  });
+  return meeting;
+}
+
 /** The plain way: every open item, then sorted into the page's reads. */
 async function readEveryOpenItem(
   reader: ItemReader,
   readIssues: IssueReader,
   key: string,
+  entry: EntryRead,
 ): Promise<ProjectReads> {
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
+  const delivery: RawIssue[] = [];
+  const toItems = collect(reader, items, evidenceText);
   await readIssues(
     reader.jira,
     `project = "${key}" AND statusCategory != Done ORDER BY Rank ASC`,
-    reader.fields,
-    collect(reader, items, evidenceText),
+    entry.on ? [...new Set([...reader.fields, ...entryIssueFields(entry.ids)])] : reader.fields,
+    (issues) => {
+      toItems(issues);
+      if (entry.on) delivery.push(...issues);
+    },
   );
-  return readsOfAllItems(items, evidenceText);
+  let needsDiscovery: EntryFlagRead = { kind: 'off' };
+  if (entry.on) {
+    const flagged: FlaggedItem[] = [];
+    const known = validationsOf(items.filter((i) => i.track === 'discovery'));
+    const meetingCriteria = await judge(reader, entry, delivery, known, flagged);
+    needsDiscovery = {
+      kind: 'read',
+      flagged,
+      complete: true,
+      meetingCriteria,
+      triage: entry.ids.entryTriage !== undefined,
+    };
+  }
+  return readsOfAllItems(items, evidenceText, needsDiscovery);
+}
+
+/** Components Jira names as unknown in a refused search ("The value 'X' does not exist …"). */
+function unknownComponents(error: unknown): string[] {
+  if (!isJiraError(error) || error.kind !== 'bad-request') return [];
+  return [
+    ...error.message.matchAll(/The value '([^']*)' does not exist for the field 'component'/g),
+  ]
+    .map((m) => m[1] ?? '')
+    .filter((c) => c.length > 0);
+}
+
+/**
+ * Open delivery items meeting the entry criteria, in rank order, until LIST_LIMIT of them are
+ * flagged; the evidence of their linked ideas is taken from the discovery read (`known`) where it
+ * has them. A component the criteria name that Jira does not know is left out, with a note.
+ */
+async function readNeedsDiscovery(
+  reader: ItemReader,
+  entry: EntryRead,
+  known: Promise<ReadonlyMap<string, ValidationState | null>>,
+): Promise<EntryFlagRead> {
+  if (!entry.on) return { kind: 'off' };
+  const triage = entry.ids.entryTriage !== undefined;
+  let components = entry.config.entry.components;
+  for (let attempt = 0; ; attempt++) {
+    const query = entry.query(components);
+    if (!query) return { kind: 'read', flagged: [], complete: true, meetingCriteria: 0, triage };
+    try {
+      return { kind: 'read', triage, ...(await readFlagged(reader, entry, query, known)) };
+    } catch (error) {
+      const unknown = attempt === 0 ? unknownComponents(error).map((c) => c.toLowerCase()) : [];
+      const dropped = components.filter((c) => unknown.includes(c.toLowerCase()));
+      if (dropped.length === 0) {
+        // One signal Jira cannot answer does not take the page down with it.
+        if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
+        return {
+          kind: 'failed',
+          reason: `The discovery entry criteria could not be checked: ${explainJiraFailure(error)}.`,
+        };
+      }
+      components = components.filter((c) => !unknown.includes(c.toLowerCase()));
+      const names = dropped.map((c) => `"${c}"`).join(', ');
+      entry.notes.push(
+        dropped.length === 1
+          ? `Jira knows no component ${names}, named in the discovery entry criteria, so the page does not look for it.`
+          : `Jira knows no components ${names}, named in the discovery entry criteria, so the page does not look for them.`,
+      );
+    }
+  }
+}
+
+async function readFlagged(
+  reader: ItemReader,
+  entry: EntryRead,
+  query: PageQuery,
+  known: Promise<ReadonlyMap<string, ValidationState | null>>,
+): Promise<{ flagged: FlaggedItem[]; complete: boolean; meetingCriteria: number }> {
+  const flagged: FlaggedItem[] = [];
+  let meeting = 0;
+  let pending: RawIssue[] = [];
+  const judgePending = async () => {
+    const batch = pending;
+    pending = [];
+    meeting += await judge(reader, entry, batch, await known, flagged);
+  };
+  const fields = [...new Set([...reader.fields, ...entryIssueFields(entry.ids)])];
+  const { complete } = await readUntil(
+    reader.jira,
+    query.ordered,
+    fields,
+    LIST_PAGE_SIZE,
+    (issues) => pending.push(...issues),
+    async () => {
+      await judgePending();
+      return flagged.length >= LIST_LIMIT;
+    },
+  );
+  await judgePending();
+  const meetingCriteria = complete ? meeting : await approximateCount(reader.jira, query.where);
+  return { flagged, complete, meetingCriteria };
 }
 
 /**
@@ -331,6 +545,7 @@ async function readTargeted(
     config: Config;
     velocity: Promise<number | undefined>;
   },
+  entry: EntryRead,
 ): Promise<ProjectReads> {
   const { jira, fields } = reader;
   const evidenceText = new Map<string, string>();
@@ -358,8 +573,9 @@ async function readTargeted(
     return { items, complete, count };
   };
 
-  const [discovery, activeSprint, ready, inProgress] = await Promise.all([
-    readAll(queries.discovery),
+  const discoveryRead = readAll(queries.discovery);
+  const [discovery, activeSprint, ready, inProgress, needsDiscovery] = await Promise.all([
+    discoveryRead,
     readAll(queries.activeSprint),
     readFirst(
       queries.ready,
@@ -367,6 +583,7 @@ async function readTargeted(
       async (items) => readyReadSuffices(items, runway.unit, await runway.velocity, runway.config),
     ),
     readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
+    readNeedsDiscovery(reader, entry, discoveryRead.then(validationsOf)),
   ]);
   return {
     discovery,
@@ -374,6 +591,7 @@ async function readTargeted(
     ready,
     inProgress: { items: inProgress.items, count: inProgress.count },
     evidenceText,
+    needsDiscovery,
   };
 }
 

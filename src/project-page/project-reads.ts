@@ -1,6 +1,7 @@
 import type { Config } from '../domain/config';
 import {
   isReadyDelivery,
+  type EntryFlagRead,
   readyWorkSuffices,
   sizeOf,
   type EstimateUnit,
@@ -34,6 +35,11 @@ export interface ProjectReads {
   inProgress: { items: ProjectItem[]; count: number };
   /** Evidence badge text by issue key (discovery items with evidence only). */
   evidenceText: Map<string, string>;
+  /**
+   * Open delivery items meeting the discovery entry criteria without finished discovery (the
+   * whole track and sprint included), in rank order: every one, or the first LIST_LIMIT.
+   */
+  needsDiscovery: EntryFlagRead;
 }
 
 /**
@@ -71,6 +77,7 @@ export function readyWorkOfReads(reads: ProjectReads, unit: EstimateUnit): Ready
 export function readsOfAllItems(
   items: readonly ProjectItem[],
   evidenceText: ReadonlyMap<string, string>,
+  needsDiscovery: EntryFlagRead = { kind: 'off' },
 ): ProjectReads {
   const reads: ProjectReads = {
     discovery: [],
@@ -78,6 +85,7 @@ export function readsOfAllItems(
     ready: { items: [], complete: true, count: 0 },
     inProgress: { items: [], count: 0 },
     evidenceText: new Map(evidenceText),
+    needsDiscovery,
   };
   for (const item of items) {
     if (item.statusCategory === 'done') continue;

@@ -9,6 +9,7 @@ import type { ResolverRequest } from './resolver-kit';
 import { retroResolvers } from './retro-resolvers';
 import { setupResolvers } from './setup-resolvers';
 import { settingsResolvers } from './settings-resolvers';
+import { templateResolvers } from './template-resolvers';
 import { dataResolvers } from './data-resolvers';
 
 /**
@@ -29,6 +30,7 @@ export const RESOLVER_GROUPS: ResolverGroup[] = [
   settingsResolvers,
   dataResolvers,
   retroResolvers,
+  templateResolvers,
 ];
 
 export function allResolvers(): ResolverGroup {

@@ -1,20 +1,30 @@
+import { exploreFirst } from '../entry/explore-first';
+import { saveTriage } from '../entry/triage-write';
 import { flagNovel, recordSpikeNote, signOffFeasibility } from '../issue-panel/issue-notes';
 import { loadIssueReadiness, NoBrowseError } from '../issue-panel/load-readiness';
 import { projectKeyOf } from './evidence-resolvers';
 import type { ResolverGroup } from './index';
-import { fail, issueOf, resolver, type Caller, type Requirement } from './resolver-kit';
+import { fail, issueOf, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 
 /**
  * The issue panel and the issue context summary, for the issue they run on (Forge's context,
  * never the payload). Reading needs Browse projects (a user without it gets nothing: Jira answers
  * 404, so `not-found`); the answer says whether the user may edit, computed from the same
- * permission check, so the UI can hide what it would refuse. Writes need Edit issues.
+ * permission check, so the UI can hide what it would refuse. Writes need Edit issues; "Explore
+ * first" creates and links an issue, so it needs Create issues and Link issues instead.
  */
 
 const canEdit: Requirement = {
   context: (caller) => ({ kind: 'issue', issueKey: issueOf(caller).key }),
   permissions: ['BROWSE_PROJECTS', 'EDIT_ISSUES'],
   because: 'You need the Edit issues permission on this issue to change it.',
+};
+
+const canExplore: Requirement = {
+  context: (caller) => ({ kind: 'issue', issueKey: issueOf(caller).key }),
+  permissions: ['BROWSE_PROJECTS', 'CREATE_ISSUES', 'LINK_ISSUES'],
+  because:
+    'You need the Browse projects, Create issues and Link issues permissions in this project to start discovery with Explore first.',
 };
 
 const author = (caller: Caller) => ({ accountId: caller.accountId, now: caller.now });
@@ -53,4 +63,26 @@ export const issuePanelResolvers: ResolverGroup = {
   'issue/spike/learned': resolver('issue/spike/learned', [canEdit], (caller, payload) =>
     recordSpikeNote(issueOf(caller).id, payload.note, author(caller)),
   ),
+  'issue/triage/save': resolver('issue/triage/save', [canEdit], async (caller, payload) => {
+    const issue = issueOf(caller);
+    const answer = await saveTriage({
+      jira: caller.jira,
+      issueKey: issue.key,
+      projectKey: projectKeyOf(caller, issue),
+      input: payload,
+    });
+    return answer.ok
+      ? { triage: answer.triage, text: answer.text }
+      : fail(answer.code, answer.message);
+  }),
+  'issue/explore-first': resolver('issue/explore-first', [canExplore], async (caller, payload) => {
+    const answer = await exploreFirst({
+      jira: caller.jira,
+      delivery: issueOf(caller),
+      project: projectOf(caller),
+      input: payload,
+      who: author(caller),
+    });
+    return answer.ok ? answer.result : fail(answer.code, answer.message, answer.details);
+  }),
 };

@@ -7,6 +7,8 @@ import {
   type RetroIssue,
   type RetroSprint,
 } from '../domain/retro';
+import { covers, readTriage } from '../domain/entry-criteria';
+import type { ValidationState } from '../domain/readiness';
 import type { EstimateUnit, StatusCategory } from '../domain/signals';
 import type { EvidenceEntry } from '../evidence/evidence-log';
 import { validationOf } from '../evidence/evidence-log';
@@ -44,6 +46,9 @@ import { loadHistory } from './retro-history';
  *                                                    items that matter for the window, ≤1000
  *                                                    issues per request, page by page
  *   GET  /rest/api/3/project/{key}                   only without a board (for the name)
+ *
+ * The Entry triage field is read with the items (no extra request): the count of high-uncertainty
+ * items entering sprints without discovery uses its current value and the current links.
  *
  * Storage: settings, track mapping, the ideas' evidence logs (20 keys per batch read), the audit
  * log (100 entries per page) and recorded outcomes. The window is the N closed sprints plus the
@@ -212,6 +217,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     sprintField,
     ...(estimation ? [estimation.fieldId] : []),
     ...(ids.scopedOutcome ? [ids.scopedOutcome] : []),
+    ...(ids.entryTriage ? [ids.entryTriage] : []),
   ];
   await searchAll(jira, `project = "${key}" ORDER BY created ASC`, fields, (issues) => {
     for (const issue of issues) {
@@ -294,6 +300,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
 
   // Ideas: validation and invalidation dates from their evidence logs.
   const ideaItems = issues.filter((i) => i.kind === 'idea');
+  const validationById = new Map<string, ValidationState>();
   const logs = await readInBatches(ideaItems.map((i) => EVIDENCE_KEYS.log(i.id)));
   const ideas: RetroIdea[] = ideaItems.map((item) => {
     const logKey = EVIDENCE_KEYS.log(item.id);
@@ -301,6 +308,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     const entries: EvidenceEntry[] = log?.entries ?? [];
     item.activity = entries.map((e) => e.recordedAt);
     const state = log ? validationOf(log, config.validation).state : 'unvalidated';
+    validationById.set(item.id, state);
     const validatedDay =
       state === 'validated' ? validatedOn(entries, config.validation) : undefined;
     const promotedAt = issues
@@ -320,6 +328,31 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
         .map((e) => ({ date: e.date, type: e.type, summary: e.summary })),
     };
   });
+
+  // High-uncertainty delivery items and whether discovery covers them: the Entry triage value
+  // and the links as they are now (their history is not read), linked items of this project.
+  if (ids.entryTriage) {
+    const triageField = ids.entryTriage;
+    for (const { issue, fields: f } of raw) {
+      const item = byId.get(issue.id);
+      if (!item || item.track !== 'delivery') continue;
+      item.uncertainty = readTriage(issue.fields[triageField])?.uncertainty;
+      if (item.uncertainty !== 'high') continue;
+      const linkedIds = (f.issuelinks ?? []).map((l) => l.inwardIssue?.id ?? l.outwardIssue?.id);
+      item.discoveryCovered = linkedIds.some((id) => {
+        const other = id === undefined ? undefined : byId.get(id);
+        if (!other) return false;
+        const category = categories.get(other.statusId) ?? 'indeterminate';
+        return covers({
+          key: other.key,
+          kind: other.kind,
+          track: other.track,
+          statusCategory: category,
+          validation: validationById.get(other.id),
+        });
+      });
+    }
+  }
 
   const [guardMoves, outcomes] = await Promise.all([
     guardMovesSince(key, windowStart),
@@ -344,6 +377,11 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   }
   if (!ids.discoveryEvidence) {
     notes.push('The Discovery evidence field is missing, so ideas show no validation history.');
+  }
+  if (!ids.entryTriage) {
+    notes.push(
+      'The Entry triage field is missing, so high-uncertainty items entering sprints are not counted.',
+    );
   }
   return {
     ...report,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ConfigOverrideSchema, ConfigSchema } from '../domain/config';
+import { TemplatesSchema } from '../domain/discovery-templates';
+import { TriageInputSchema } from '../domain/entry-criteria';
 
 /**
  * The contract between the Custom UI (static/) and the resolvers (src/resolvers/): resolver keys,
@@ -59,6 +61,51 @@ export const EvidenceInputSchema = z
     positive: z.boolean().optional(),
   })
   .strict();
+
+/** What "Explore first" creates: a spike or an idea, named by the question it answers. */
+export const EXPLORE_KINDS = ['spike', 'idea'] as const;
+export type ExploreKind = (typeof EXPLORE_KINDS)[number];
+
+export const ExploreFirstInputSchema = z
+  .object({
+    kind: z.enum(EXPLORE_KINDS, { error: 'must be "spike" or "idea"' }),
+    /** The question to answer; the new item's summary. */
+    question: z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, 'is required')
+      .max(255, 'must be at most 255 characters')
+      .refine((q) => !/[\r\n]/.test(q), { error: 'must be one line' }),
+    /** What we know so far, or what a good answer looks like (optional). */
+    details: z.string({ error: 'must be text' }).trim().max(2000).optional(),
+  })
+  .strict();
+export type ExploreFirstInput = z.infer<typeof ExploreFirstInputSchema>;
+
+/** What a person wrote in a template's sections, by section id (checked against the template). */
+const TemplateAnswersSchema = z
+  .record(
+    z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a section id like "target-users"'),
+    z.string({ error: 'must be text' }).max(4000, 'must be at most 4000 characters'),
+  )
+  .refine((answers) => Object.keys(answers).length <= 10, { error: 'has too many sections' });
+
+/** A new discovery item from a template, in the context project (never one named here). */
+export const TemplateCreateInputSchema = z
+  .object({
+    templateId: z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a template id like "idea"'),
+    summary: z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, 'is required')
+      .max(255, 'must be at most 255 characters')
+      .refine((q) => !/[\r\n]/.test(q), { error: 'must be one line' }),
+    answers: TemplateAnswersSchema,
+    /** Only with the idea template: the working-backwards press release and FAQ. */
+    pressRelease: TemplateAnswersSchema.optional(),
+  })
+  .strict();
+export type TemplateCreateInput = z.infer<typeof TemplateCreateInputSchema>;
 
 /** Data export / import (Jira admins): what a document holds, section by section. */
 export const DATA_SECTIONS = ['config', 'waivers', 'audit', 'evidence'] as const;
@@ -223,7 +270,23 @@ export const RESOLVER_PAYLOADS = {
   'issue/spike/learned': z
     .object({ note: z.string().trim().min(1, 'is required').max(4000) })
     .strict(),
+  /** Set the issue's Entry triage field (uncertainty, risk, a one-line reason when high). */
+  'issue/triage/save': TriageInputSchema,
+  /**
+   * "Explore first" on a delivery item that belongs in discovery first: create a linked Spike or
+   * Discovery item (idea) in its project with the question to answer; the item then waits on it.
+   */
+  'issue/explore-first': ExploreFirstInputSchema,
   /** The retro sub-page: the last `sprints` closed sprints (default 6) of the context project. */
+  /** Discovery item templates (Jira admins): read, save (versioned) and reset to the built-ins. */
+  'templates/get': z.object({}).strict(),
+  'templates/save': z
+    .object({ templates: TemplatesSchema, expectedVersion: z.number().int().min(0) })
+    .strict(),
+  'templates/reset': z.object({ expectedVersion: z.number().int().min(0) }).strict(),
+  /** The project page's "New discovery item": the templates and the issue type each creates. */
+  'templates/list': z.object({}).strict(),
+  'templates/create': TemplateCreateInputSchema,
   'retro/report': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
   /** After release: did the validated idea's expected outcome happen for this delivered item? */
   'retro/outcome/record': z

@@ -1,3 +1,4 @@
+import type { Triage } from '../domain/entry-criteria';
 import type { ChecklistItem, FeasibilityVerdict, SpikeTimebox } from '../domain/item-checklist';
 import type { ValidationState } from '../domain/readiness';
 import type { StatusCategory } from '../domain/signals';
@@ -45,6 +46,35 @@ export interface LinkedItem {
   validated: boolean;
 }
 
+/** A linked issue named by the panel: its key and summary. */
+export interface IssueRef {
+  key: string;
+  summary: string;
+}
+
+/** The item's Entry triage field. */
+export interface TriageView {
+  /** The app's field is on this Jira site (otherwise it can be neither read nor set). */
+  available: boolean;
+  value: Triage | null;
+  /** "Uncertainty high · Risk low — reason"; null when not set. */
+  text: string | null;
+}
+
+/** A delivery item that meets the discovery entry criteria, and where its discovery stands. */
+export interface EntryView {
+  /** `needs-discovery`: flagged, "belongs in discovery first"; nothing linked answers it. */
+  state: 'needs-discovery' | 'waiting' | 'covered';
+  /** Why it meets the criteria: "uncertainty high", "label "architecture"". */
+  reasons: string[];
+  /** One sentence: the verdict and what clears it. */
+  text: string;
+  /** The discovery items under way that it waits on. */
+  waitingOn: IssueRef[];
+  /** The validated idea or finished spike that covers it. */
+  coveredBy: IssueRef | null;
+}
+
 export interface IssueReadiness {
   issue: { id: string; key: string; summary: string; issueType: string; status: string };
   statusCategory: StatusCategory;
@@ -75,7 +105,11 @@ export interface IssueReadiness {
   promotedTo: LinkedItem[] | null;
   /** Computed from the user's Jira permissions on the issue; the UI hides writes without it. */
   canEdit: boolean;
-  /** Create and Link issues: may promote a validated idea. */
+  /** Create and Link issues: may promote a validated idea, or explore a flagged item first. */
   canPromote: boolean;
+  /** Every item: its uncertainty and risk. */
+  triage: TriageView;
+  /** Delivery items meeting the discovery entry criteria; null otherwise. */
+  entry: EntryView | null;
   notes: string[];
 }

@@ -24,6 +24,12 @@ export interface OverviewItem {
     noScopedOutcome: boolean;
     spikeOverrun: { daysUsed: number; timeboxDays: number } | null;
     ageDays: number;
+    /**
+     * Delivery items meeting the discovery entry criteria without finished discovery:
+     * "Explore first: uncertainty high" or "Waiting on DT-12"; null otherwise (or when the item
+     * is beyond the first flagged items read).
+     */
+    entry: { state: 'needs-discovery' | 'waiting'; text: string } | null;
   };
 }
 

@@ -16,7 +16,8 @@ export type SettingSection =
   | 'gate'
   | 'staleness'
   | 'guard'
-  | 'tracks';
+  | 'tracks'
+  | 'entry';
 
 interface FieldBase {
   path: `${SettingSection}.${string}`;
@@ -42,6 +43,7 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   staleness: 'Staleness',
   guard: 'Sprint guard',
   tracks: 'Type-to-track mapping defaults',
+  entry: 'Discovery entry criteria',
 };
 
 export const SETTING_SECTIONS: readonly SettingSection[] = [
@@ -54,6 +56,7 @@ export const SETTING_SECTIONS: readonly SettingSection[] = [
   'staleness',
   'guard',
   'tracks',
+  'entry',
 ];
 
 export const SETTING_FIELDS: readonly SettingField[] = [
@@ -181,7 +184,7 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   {
     path: 'guard.policy',
     label: 'When an item that is not ready enters a sprint',
-    help: 'What the sprint guard does about it.',
+    help: 'What the sprint guard does about it. Items that only miss covering discovery follow the discovery entry criteria setting instead.',
     kind: 'choice',
     options: [
       { value: 'move-back', label: 'Move it back to the backlog and say why' },
@@ -195,6 +198,56 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     kind: 'list',
     item: 'issue type',
     minItems: 1,
+  },
+  {
+    path: 'entry.uncertaintyAtLeast',
+    label: 'Uncertainty that sends an item to discovery first',
+    help: 'A delivery item with at least this uncertainty needs a validated idea or a finished spike linked before delivery.',
+    kind: 'choice',
+    options: [
+      { value: 'high', label: 'High' },
+      { value: 'medium', label: 'Medium or high' },
+      { value: 'off', label: 'Never (this level alone does not count)' },
+    ],
+  },
+  {
+    path: 'entry.riskAtLeast',
+    label: 'Risk that sends an item to discovery first',
+    help: 'A delivery item with at least this risk needs a validated idea or a finished spike linked before delivery.',
+    kind: 'choice',
+    options: [
+      { value: 'high', label: 'High' },
+      { value: 'medium', label: 'Medium or high' },
+      { value: 'off', label: 'Never (this level alone does not count)' },
+    ],
+  },
+  {
+    path: 'entry.labels',
+    label: 'Labels that send an item to discovery first',
+    help: 'A delivery item with any of these labels (case-insensitive) meets the entry criteria.',
+    kind: 'list',
+    item: 'label',
+    minItems: 0,
+  },
+  {
+    path: 'entry.components',
+    label: 'Components that send an item to discovery first',
+    help: 'A delivery item in any of these components (case-insensitive) meets the entry criteria.',
+    kind: 'list',
+    item: 'component',
+    minItems: 0,
+  },
+  {
+    path: 'entry.refuseInValidators',
+    label: 'Refuse such items on sprint-ready transitions',
+    help: 'The enabler gate (the function validator, not its expression variant) refuses a delivery item that meets the criteria without covering discovery (waivers apply).',
+    kind: 'boolean',
+  },
+  {
+    path: 'entry.guardMovesBack',
+    label: 'Sprint guard moves such items back',
+    help: 'When one enters an open sprint (or a sprint starts with it) the guard moves it back to the backlog; otherwise it only flags it.',
+    kind: 'boolean',
   },
 ];
 

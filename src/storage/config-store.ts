@@ -100,12 +100,15 @@ export async function saveJiraFieldIds(fields: JiraFieldIds): Promise<void> {
   await writeOne(KEYS.jiraFields, JiraFieldIdsSchema.parse(fields));
 }
 
-interface VersionedStore<R extends { version: number }> {
+export interface VersionedStore<R extends { version: number }> {
   key: string;
   schema: z.ZodType<R>;
+  /** What the record holds, for the conflict message ("The settings were changed ..."). */
+  noun?: string;
 }
 
-async function saveVersioned<R extends { version: number }>(
+/** Saves the next version of a versioned record (see the top of this file). */
+export async function saveVersioned<R extends { version: number }>(
   store: VersionedStore<R>,
   expectedVersion: number,
   build: (version: number) => R,
@@ -116,7 +119,7 @@ async function saveVersioned<R extends { version: number }>(
     return {
       status: 'conflict',
       current,
-      message: `The settings were changed by someone else (now version ${currentVersion}, your edit was based on version ${expectedVersion}). Review the current values and save again.`,
+      message: `The ${store.noun ?? 'settings'} were changed by someone else (now version ${currentVersion}, your edit was based on version ${expectedVersion}). Review the current values and save again.`,
     };
   }
   const next = build(expectedVersion + 1);

@@ -9,11 +9,18 @@ import type { z } from 'zod';
 export const KEYS = {
   globalConfig: 'config:global',
   projectConfig: (projectKey: string) => `config:project:${projectKey}`,
+  /** The discovery item templates as Jira admins edited them (global; absent: the built-ins). */
+  discoveryTemplates: 'config:templates',
   revision: (scope: string, version: number) => `${scope}:rev:${version}`,
   jiraFields: 'app:jira-fields',
   trackMapping: (projectKey: string) => `track-mapping:${projectKey}`,
   setupReport: (projectKey: string) => `setup-report:${projectKey}`,
   trackMarking: (projectKey: string) => `track-marking:${projectKey}`,
+  /** The discovery item "Explore first" created for a delivery item, by the item's id. */
+  exploreFirst: (issueId: string) => `explore-first:${issueId}`,
+  /** Who creates generation N of that record: claimed once, never reused. */
+  exploreFirstClaim: (issueId: string, generation: number) =>
+    `explore-first:${issueId}:claim:${generation}`,
 } as const;
 
 export class StoredValueError extends Error {

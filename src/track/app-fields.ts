@@ -56,6 +56,31 @@ export async function appFieldId(
   return { id: field.id, looked_up: true };
 }
 
+/**
+ * The site-specific ids of several app fields at once: remembered ids as they are, the others
+ * from one read of Jira's field list, remembered together (so two lookups never overwrite each
+ * other's answer). A field the site does not have is undefined, not an error.
+ */
+export async function appFieldIds<N extends AppFieldName>(
+  names: readonly N[],
+  known: JiraFieldIds,
+  jira: JiraGateway,
+): Promise<{ ids: Record<N, string | undefined>; looked_up: boolean }> {
+  const ids = {} as Record<N, string | undefined>;
+  for (const name of names) ids[name] = known[name];
+  const missing = names.filter((name) => !known[name]);
+  if (missing.length === 0) return { ids, looked_up: false };
+  const fields = await jira.listFields();
+  let found = false;
+  for (const name of missing) {
+    const field = fields.find((f) => isAppField(f.schema?.custom, APP_FIELDS[name]));
+    ids[name] = field?.id;
+    if (field) found = true;
+  }
+  if (found) await saveJiraFieldIds({ ...known, ...ids });
+  return { ids, looked_up: true };
+}
+
 /** The site-specific id of the Scoped outcome field. */
 export function scopedOutcomeFieldId(
   known: JiraFieldIds,

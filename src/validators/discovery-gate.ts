@@ -52,6 +52,7 @@ export async function checkDiscoveryGate(
       scopedOutcome: undefined,
       discoveryEvidence: evidenceField.id,
       track: context.fields.track,
+      entryTriage: undefined,
       flagged: null,
     };
     const fields = ['issuetype', 'project', evidenceField.id, ...(ids.track ? [ids.track] : [])];

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { checkScopedOutcome, describeOutcomeProblem } from '../domain/readiness';
 import { assessReadiness } from '../domain/sprint-readiness';
+import { describeEntry, entryBlocks } from '../domain/entry-criteria';
 import { typeIsIn } from '../domain/track';
+import { entryIssueFields, entryVerdictOf } from '../entry/entry-reader';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
-import { scopedOutcomeFieldId } from '../track/app-fields';
+import { trackResolver } from '../project-page/project-items';
+import {
+  APP_FIELDS,
+  AppFieldMissingError,
+  appFieldIds,
+  scopedOutcomeFieldId,
+} from '../track/app-fields';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
 import { actorOf, blockOrWaive } from './validator-audit';
 import type { ValidatorResult } from './validator-contract';
@@ -21,9 +29,15 @@ import {
  * The enabler gate: a workflow validator for transitions into sprint-ready statuses. Enablers
  * and spikes (configurable) pass only with a complete scoped outcome; other types pass untouched.
  *
+ * When the settings' `entry.refuseInValidators` is on, it also refuses a delivery item (any type
+ * it does not gate) that meets the discovery entry criteria without a validated discovery item or
+ * finished spike linked (src/domain/entry-criteria.ts), with the same waivers and audit.
+ *
  * Cost of one decision: one storage request (configuration, project override and known field
- * ids together) and one Jira call (the issue with three fields). It fails closed: when it cannot
- * decide, it refuses and says why. It never throws.
+ * ids together) and one Jira call (the issue with three fields; with the entry check on, also
+ * labels, components, links and Entry triage in the same call). Only an item that meets the
+ * criteria and has linked ideas costs one more call (POST /rest/api/3/issue/bulkfetch, their
+ * evidence). It fails closed: when it cannot decide, it refuses and says why. It never throws.
  */
 
 const RULE_NAME = 'Dual Track: scoped outcome before sprint';
@@ -46,8 +60,29 @@ export async function checkEnablerGate(
   try {
     let context = await readEnforcementContext(projectKey);
     const jira = jiraAsApp(retry);
-    const field = await scopedOutcomeFieldId(context.fields, jira);
-    const found = await jira.getIssue(key, ['issuetype', 'project', field.id]);
+    // With the entry check on, the three app fields are looked up (and remembered) together: two
+    // lookups from the same remembered ids would each overwrite the other's answer.
+    let field: { id: string };
+    let entryIds:
+      { entryTriage: string | undefined; discoveryEvidence: string | undefined } | undefined;
+    if (context.config.entry.refuseInValidators) {
+      const { ids } = await appFieldIds(
+        ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
+        context.fields,
+        jira,
+      );
+      if (!ids.scopedOutcome) throw new AppFieldMissingError(APP_FIELDS.scopedOutcome);
+      field = { id: ids.scopedOutcome };
+      entryIds = ids;
+    } else {
+      field = await scopedOutcomeFieldId(context.fields, jira);
+    }
+    const found = await jira.getIssue(key, [
+      'issuetype',
+      'project',
+      field.id,
+      ...(entryIds ? entryIssueFields(entryIds) : []),
+    ]);
 
     const fields = IssueFieldsSchema.safeParse(found.fields);
     if (!fields.success) {
@@ -63,7 +98,33 @@ export async function checkEnablerGate(
     }
     const gatedTypes = rule.issueTypes ?? context.config.gate.issueTypes;
     const typeName = fields.data.issuetype.name;
-    if (!typeIsIn(typeName, gatedTypes)) return allow();
+    const block = {
+      context,
+      issue: { id: found.id, key: found.key },
+      actor,
+      now,
+      source: 'validator:enabler-gate',
+    };
+    // Delivery items meeting the discovery entry criteria: refused when the settings say so.
+    const checkEntry = async (): Promise<ValidatorResult> => {
+      if (!entryIds || !context.config.entry.refuseInValidators) return allow();
+      const reading = await entryVerdictOf({
+        issue: found,
+        ids: entryIds,
+        tracks: trackResolver(context.mapping, context.config.tracks.discoveryTypeNames),
+        config: context.config,
+        jira,
+      });
+      if (!entryBlocks(reading.verdict)) return allow();
+      const why = describeEntry(reading.verdict);
+      return blockOrWaive(
+        { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
+        refuse(
+          `${found.key} (${typeName}) cannot enter a sprint yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
+        ),
+      );
+    };
+    if (!typeIsIn(typeName, gatedTypes)) return checkEntry();
 
     if (!(field.id in found.fields) && !(modifiedFields && field.id in modifiedFields)) {
       // Jira leaves out a field that has no context for this project and issue type.
@@ -79,13 +140,6 @@ export async function checkEnablerGate(
     }
     const outcome = reading.kind === 'present' ? reading.value : undefined;
     const checks = rule.checks ?? ['scoped-outcome'];
-    const block = {
-      context,
-      issue: { id: found.id, key: found.key },
-      actor,
-      now,
-      source: 'validator:enabler-gate',
-    };
     if (checks.includes('scoped-outcome')) {
       const check = checkScopedOutcome(outcome, context.config.scopedOutcome);
       if (!check.ready) {
@@ -115,7 +169,7 @@ export async function checkEnablerGate(
         );
       }
     }
-    return allow();
+    return checkEntry();
   } catch (error) {
     return cannotCheck(RULE_NAME, key, reasonFor('enabler-gate', error));
   }

@@ -16,8 +16,10 @@
  * only an exact (trimmed, lower-cased) match of a configured placeholder, not "few words of
  * substance around a placeholder"; a target date is checked for the yyyy-mm-dd shape, not for
  * being a real day; a timebox is checked for 1..365 but not for being whole; waivers are not
- * honoured (the expression cannot read app storage); and thresholds are those saved with the
- * rule, not the live settings.
+ * honoured (the expression cannot read app storage); thresholds are those saved with the
+ * rule, not the live settings; and the discovery entry criteria are not checked at all (an
+ * expression cannot follow the issue's links to see whether discovery covers it, nor read a
+ * linked idea's evidence): only the function validator refuses such items.
  */
 
 export type Expr =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { activeWaiverFor, type ReadinessCheck } from '../domain/sprint-readiness';
+import { activeWaiverFor, type EnforcementRule } from '../domain/sprint-readiness';
 import { appendAudit } from '../storage/audit-store';
 import type { EnforcementContext } from '../storage/enforcement-store';
 import type { ValidatorResult } from './validator-contract';
@@ -25,7 +25,7 @@ export async function blockOrWaive(
     actor: string | undefined;
     now: Date;
     source: string;
-    rule: ReadinessCheck;
+    rule: EnforcementRule;
     missing: readonly string[];
   },
   refusal: ValidatorResult,

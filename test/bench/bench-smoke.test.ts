@@ -94,9 +94,23 @@ describe('lower bound of calls for a project page', () => {
       ready: 1,
       inProgress: 1,
       counts: 0,
+      entryEvidence: 0,
       velocity: 0,
       projectName: 1,
     });
+  });
+
+  it('needs discovery first: its search and the bulk fetches of linked ideas add to the bound', () => {
+    const base = projectPageLowerBound(page(), LIMITS).total;
+    const bound = projectPageLowerBound(
+      page({
+        reads: { discovery: 250, activeSprint: 20, ready: 92, inProgress: 50, needsDiscovery: 8 },
+        evidenceFetches: 2,
+      }),
+      LIMITS,
+    );
+    expect(bound.parts).toMatchObject({ needsDiscovery: 1, entryEvidence: 2 });
+    expect(bound.total).toBe(base + 3);
   });
 
   it('budget lines pass at the limit and fail above it', () => {

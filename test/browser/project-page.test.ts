@@ -119,7 +119,13 @@ describe('project page in the local preview (Chromium)', () => {
       page.getByRole('heading', { name: 'Delivery track', level: 2 }).isVisible(),
     ).resolves.toBe(true);
 
-    for (const id of ['runway', 'capacity', 'openEnded', 'unscopedEnablers'] as const) {
+    for (const id of [
+      'runway',
+      'capacity',
+      'openEnded',
+      'unscopedEnablers',
+      'needsDiscovery',
+    ] as const) {
       const card = page.getByTestId(`signal-${id}`);
       await expect(card.getByTestId(`signal-${id}-reason`).textContent()).resolves.toBe(
         overview.signals[id].reason,
@@ -143,6 +149,47 @@ describe('project page in the local preview (Chromium)', () => {
       page.getByTestId('signal-unscopedEnablers').getByText('Unscoped in sprint').isVisible(),
     ).resolves.toBe(true);
 
+    await page.close();
+  });
+
+  it('flags delivery work that needs discovery first: the signal card and a badge on each flagged item', async () => {
+    const { page } = await openProjectPage('light');
+    const signal = overview.signals.needsDiscovery;
+    // The demo project: one item to explore first, one waiting on a spike, one waiting on an
+    // idea, one covered.
+    expect(signal.items.map((i) => i.state)).toEqual(['needs-discovery', 'waiting', 'waiting']);
+    const card = page.getByTestId('signal-needsDiscovery');
+    await expect(
+      card.getByRole('heading', { name: 'Needs discovery first' }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(card.getByTestId('signal-needsDiscovery-value').textContent()).resolves.toBe(
+      '3 items',
+    );
+    await expect(
+      card.getByText(`Explore first when: ${signal.criteria}`, { exact: true }).isVisible(),
+    ).resolves.toBe(true);
+    await expect(card.getByText('Explore first', { exact: true }).isVisible()).resolves.toBe(true);
+    const [explore, waiting] = signal.items;
+    if (!explore || !waiting) throw new Error('the demo project flags no items');
+    const listed = card.getByRole('list', { name: 'Needs discovery first: items' });
+    await expect(
+      listed.getByText(`${explore.key}: explore first (label "architecture")`).isVisible(),
+    ).resolves.toBe(true);
+    await expect(
+      listed.getByText(`${waiting.key}: waiting on ${waiting.waitingOn.join(', ')}`).isVisible(),
+    ).resolves.toBe(true);
+
+    const exploreItem = page.getByTestId('track-delivery').getByTestId(`item-${explore.key}`);
+    await expect(
+      exploreItem.getByText('Explore first: label "architecture"', { exact: true }).isVisible(),
+    ).resolves.toBe(true);
+    const waitingItem = page.getByTestId('track-delivery').getByTestId(`item-${waiting.key}`);
+    await expect(
+      waitingItem
+        .getByText(`Waiting on ${waiting.waitingOn.join(', ')}`, { exact: true })
+        .isVisible(),
+    ).resolves.toBe(true);
+    expect(summary(await seriousAxeViolations(page))).toEqual([]);
     await page.close();
   });
 

@@ -214,6 +214,7 @@ describe('the demo project', () => {
       noScopedOutcome: false,
       spikeOverrun: null,
       ageDays: 30,
+      entry: null,
     });
     expect(find(page, 'Saved carts across devices').badges.evidence).toBe(
       '4 interviews · 2 usability tests · 1 experiment',
@@ -236,11 +237,60 @@ describe('the demo project', () => {
       noScopedOutcome: false,
       spikeOverrun: null,
       ageDays: 25,
+      entry: null,
     });
     expect(find(page, 'Loyalty points').estimate).toBeNull();
   });
 
-  it('costs 11 Jira requests on the first load and 10 once the field ids are remembered, no count', async () => {
+  it('needs discovery first: the architecture story to explore first, the ones waiting on an idea and on a spike; the covered one is not flagged', () => {
+    const { entry } = demo.keys;
+    const signal = page.signals.needsDiscovery;
+    expect(signal).toMatchObject({
+      level: 'warning',
+      measured: true,
+      count: 3,
+      atLeast: false,
+      meetingCriteria: 4,
+      criteria: 'uncertainty high, risk high or label "architecture"',
+    });
+    expect(signal.items).toEqual([
+      {
+        key: entry.exploreFirst,
+        summary: 'Order tracking page',
+        state: 'needs-discovery',
+        reasons: ['label "architecture"'],
+        waitingOn: [],
+        inSprint: false,
+      },
+      {
+        key: entry.waitingOnSpike,
+        summary: 'Wishlist sharing',
+        state: 'waiting',
+        reasons: ['uncertainty high'],
+        waitingOn: [entry.spike],
+        inSprint: false,
+      },
+      {
+        key: entry.waiting,
+        summary: 'Returns portal',
+        state: 'waiting',
+        reasons: ['label "architecture"'],
+        waitingOn: [entry.waitingOn],
+        inSprint: false,
+      },
+    ]);
+    expect(find(page, 'Order tracking page').badges.entry).toEqual({
+      state: 'needs-discovery',
+      text: 'Explore first: label "architecture"',
+    });
+    expect(find(page, 'Returns portal').badges.entry).toEqual({
+      state: 'waiting',
+      text: `Waiting on ${entry.waitingOn}`,
+    });
+    expect(find(page, 'Guest checkout').badges.entry).toBeNull();
+  });
+
+  it('costs 12 Jira requests on the first load and 11 once the field ids are remembered, no count', async () => {
     expect(operations()).toEqual([
       'getMyPermissions',
       'getFields',
@@ -248,16 +298,18 @@ describe('the demo project', () => {
       'getIssueTypesForProject',
       'getConfiguration',
       'getAllSprints',
-      // velocity, discovery, active sprint, ready, in progress: every list fits in its page
-      ...Array<string>(5).fill('searchAndReconsileIssuesUsingJqlPost'),
+      // velocity, discovery, active sprint, ready, in progress, needs discovery first: every
+      // list fits in its page, and the ideas linked to flagged items are open (read already)
+      ...Array<string>(6).fill('searchAndReconsileIssuesUsingJqlPost'),
     ]);
     expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
     expect(ctx.em.kvs.peek(KEYS.jiraFields)).toMatchObject({ sprint: ctx.em.sprintField.id });
     ctx.em.resetCalls();
     await load(demo.projectKey);
-    expect(ctx.em.jiraCalls()).toHaveLength(10);
+    expect(ctx.em.jiraCalls()).toHaveLength(11);
     expect(operations()).not.toContain('getFields');
     expect(operations()).not.toContain('countIssues');
+    expect(operations()).not.toContain('bulkFetchIssues');
   });
 
   it('lists every column whole, with its count, and says nothing is left out', () => {
@@ -314,8 +366,8 @@ describe('missing data explains itself', () => {
       'getFields',
       'getAllBoards',
       'getIssueTypesForProject',
-      // discovery, ready, in progress (no sprint to read, no velocity)
-      ...Array<string>(3).fill('searchAndReconsileIssuesUsingJqlPost'),
+      // discovery, ready, in progress, needs discovery first (no sprint to read, no velocity)
+      ...Array<string>(4).fill('searchAndReconsileIssuesUsingJqlPost'),
       'getProject',
     ]);
   });
@@ -432,14 +484,24 @@ describe('scale: the page reads what each list and signal needs, not every open 
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
     // permissions, field list, board, issue types, configuration, sprints; discovery 2 pages,
-    // active sprint 1, ready 1, in progress 1, velocity 1; the two long lists counted.
-    expect(ctx.em.jiraCalls()).toHaveLength(14);
-    expect(searches()).toHaveLength(6);
+    // active sprint 1, ready 1, in progress 1, velocity 1, needs discovery first 1; the two
+    // long lists counted.
+    expect(ctx.em.jiraCalls()).toHaveLength(15);
+    expect(searches()).toHaveLength(7);
     expect(operations().filter((o) => o === 'countIssues')).toHaveLength(2);
     expect(operations()).not.toContain('bulkFetchIssues');
     // 200 discovery + 18 delivery in the sprint + a page of 100 ready + 50 in progress + 30
-    // done (velocity): a fifth of the items, where reading every open item returns 2,030.
-    expect(returnedIssues()).toBe(200 + 18 + SEARCH_PAGE_WITH_FIELDS + LIST_LIMIT + 30);
+    // done (velocity) + the 8 "architecture" items: a fifth of the items, where reading every
+    // open item returns 2,030.
+    expect(returnedIssues()).toBe(200 + 18 + SEARCH_PAGE_WITH_FIELDS + LIST_LIMIT + 30 + 8);
+    // Every 250th item from the 4th: the one in the sprint first; one waits, one is covered.
+    expect(page.signals.needsDiscovery).toMatchObject({
+      level: 'critical',
+      count: 7,
+      inSprintCount: 1,
+      meetingCriteria: 8,
+      atLeast: false,
+    });
     expect(page.totals).toMatchObject({ openItems: 2000, discovery: 200, delivery: 1800 });
     // Every 5th item is in progress, every 10th discovery; items 0-19 are in the sprint.
     expect(page.columnCounts.delivery).toEqual({
@@ -516,8 +578,9 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // The fixed 6, discovery 10 pages, sprint 1, ready 1, in progress 1, 2 counts, velocity 1.
-    expect(ctx.em.jiraCalls()).toHaveLength(22);
+    // The fixed 6, discovery 10 pages, sprint 1, ready 1, in progress 1, 2 counts, velocity 1,
+    // needs discovery first 1 (40 items meet the criteria).
+    expect(ctx.em.jiraCalls()).toHaveLength(23);
     expect(returnedIssues()).toBeLessThan(1_300);
     expect(page.totals.openItems).toBe(10_000);
     const listed = allItems(page).length;

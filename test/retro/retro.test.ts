@@ -135,7 +135,7 @@ describe('retro/report on the demo history', () => {
     ]);
     // The sprint 3 spike was 5 days into its 2-day timebox when sprint 2 closed.
     expect(data.sprints[1]?.atEnd.overrunSpikes).toBe(1);
-    expect(data.summary).toHaveLength(4);
+    expect(data.summary).toHaveLength(5);
   });
 
   it('outcomes: hit rate of validated ideas and the misses with their evidence', async () => {

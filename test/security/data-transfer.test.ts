@@ -1,3 +1,4 @@
+import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
 import { allResolvers } from '../../src/resolvers';
 import {
   DATA_FORMAT,
@@ -208,6 +209,101 @@ describe('data import', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     if (!result.ok) expect(result.error.message).toContain(path);
     expect(JSON.stringify(ctx.em.kvs.keys().map((k) => [k, ctx.em.kvs.peek(k)]))).toBe(before);
+  });
+
+  it('carries the discovery entry criteria settings and their audit entries; a bad entry value is refused by its path', async () => {
+    const projectRecord = {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: ADMIN,
+      projectId: w.dt.id,
+      override: {
+        entry: { riskAtLeast: 'medium', labels: ['Architecture'], guardMovesBack: true },
+      },
+    };
+    const auditEntry = {
+      version: 1,
+      seq: 0,
+      at: '2026-11-01T10:00:00.000Z',
+      action: 'blocked',
+      source: 'validator:enabler-gate',
+      rule: 'entry-criteria',
+      issueId: w.story.id,
+      issueKey: w.story.key,
+      actor: 'user-member',
+      detail: 'Meets the discovery entry criteria (risk high).',
+    };
+    const document = (override: unknown): DataDocument => ({
+      format: DATA_FORMAT,
+      schemaVersion: 1,
+      exportedAt: '2026-11-01T00:00:00.000Z',
+      sections: ['config', 'audit'],
+      records: [
+        { key: 'config:project:DT', value: { ...projectRecord, override } },
+        { key: 'audit:OTHER:0', value: auditEntry },
+      ],
+    });
+    const applied = ok<ImportReport>(
+      await invoke('data/import', { document: document(projectRecord.override), dryRun: false }),
+    );
+    expect(applied.applied?.written).toBe(2);
+    expect(ctx.em.kvs.peek('config:project:DT')).toEqual(projectRecord);
+    const exported = (await exportAll()).document.records.map((r) => r.key);
+    expect(exported).toEqual(expect.arrayContaining(['config:project:DT', 'audit:OTHER:0']));
+
+    const refused = await invoke('data/import', {
+      document: document({ entry: { riskAtLeast: 'low' } }),
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!refused.ok) {
+      expect(refused.error.message).toContain(
+        'document.records.0.value.override.entry.riskAtLeast',
+      );
+    }
+  });
+
+  it('carries the discovery templates with the configuration; an invalid template is refused by its path', async () => {
+    const templates = structuredClone([...BUILT_IN_TEMPLATES]);
+    templates[0]!.sections[0]!.heading = 'Customer problem';
+    ok(await invoke('templates/save', { templates, expectedVersion: 0 }));
+    const { document } = await exportAll();
+    const keys = document.records.map((r) => r.key);
+    expect(keys).toEqual(expect.arrayContaining(['config:templates', 'config:templates:rev:1']));
+
+    await deleteKey('config:templates');
+    await deleteKey('config:templates:rev:1');
+    ok(await invoke('data/import', { document, dryRun: false }));
+    const read = ok<{ version: number; templates: typeof templates }>(
+      await invoke('templates/get', {}),
+    );
+    expect(read.version).toBe(1);
+    expect(read.templates[0]?.sections[0]?.heading).toBe('Customer problem');
+
+    const bad = structuredClone(templates);
+    bad[1]!.sections[0]!.required = false;
+    const refused = await invoke('data/import', {
+      document: {
+        ...document,
+        sections: ['config'],
+        records: [
+          {
+            key: 'config:templates',
+            value: {
+              version: 2,
+              updatedAt: '2026-11-02T00:00:00.000Z',
+              updatedBy: ADMIN,
+              templates: bad,
+            },
+          },
+        ],
+      },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!refused.ok) {
+      expect(refused.error.message).toContain(
+        'document.records.0.value.templates.1.sections.0.required',
+      );
+    }
   });
 
   it('refuses a document of another schema version, naming the field', async () => {

@@ -30,6 +30,16 @@ const ctx = useEmulator();
  * "forged context" is a member whose context names a project (and issue) they cannot browse.
  */
 const NEED_OUTCOMES: Record<Need, Record<CallerKind, Outcome>> = {
+  'create-in-project': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'forbidden',
+    'user without Browse': 'forbidden',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'forbidden',
+  },
   'jira-admin': {
     'site admin': 'ok',
     'project admin': 'forbidden',

@@ -1,6 +1,8 @@
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
 import { DATA_FORMAT, type ErrorCode } from '../../src/shared/bridge-contract';
 import { ALL_PROJECT_PERMISSIONS, type EmIssue } from '../../dev/emulator/model';
+import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
@@ -25,9 +27,11 @@ export interface World {
   enabler: EmIssue;
   otherIssue: EmIssue;
   delivered: EmIssue;
+  /** A story that belongs in discovery first (label "architecture", nothing linked). */
+  story: EmIssue;
 }
 
-export type Where = 'admin-page' | 'project' | 'idea' | 'spike';
+export type Where = 'admin-page' | 'project' | 'idea' | 'spike' | 'delivery';
 
 export const CALLERS = [
   'site admin',
@@ -55,7 +59,9 @@ export type Need =
   /** Browse projects on the context issue. */
   | 'browse-issue'
   /** Browse and Edit issues (or Create + Link issues) on the context issue. */
-  | 'edit-issue';
+  | 'edit-issue'
+  /** Browse projects and Create issues on the context project. */
+  | 'create-in-project';
 
 export const today = () => new Date().toISOString().slice(0, 10);
 export const inDays = (n: number) =>
@@ -74,9 +80,11 @@ export function seedSecuritySite(em: JiraEmulator): World {
   const other = em.addProject({ key: 'OTHER', name: 'Other team' });
   em.grant('OTHER', 'user-site-admin', ALL_PROJECT_PERMISSIONS);
   const evidenceField = em.addAppField('discovery-evidence', 'Discovery evidence');
+  const triageField = em.addAppField('entry-triage', 'Entry triage');
   em.kvs.seed(KEYS.jiraFields, {
     scopedOutcome: site.scopedOutcome.id,
     discoveryEvidence: evidenceField.id,
+    entryTriage: triageField.id,
     sprint: em.sprintField.id,
   });
   const idea = em.addIssue({
@@ -94,6 +102,8 @@ export function seedSecuritySite(em: JiraEmulator): World {
     summary: 'Reorder button',
     status: 'Done',
   });
+  const story = em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Event-sourced orders' });
+  setLabels(em, story.key, ['architecture']);
   const links = issueLinkSite(em);
   const relates = [...links.types.values()].find((t) => t.name === 'Relates');
   if (relates) links.addLink(relates.id, delivered.id, idea.id);
@@ -149,6 +159,7 @@ export function seedSecuritySite(em: JiraEmulator): World {
     enabler,
     otherIssue,
     delivered,
+    story,
   };
 }
 
@@ -156,7 +167,13 @@ export function extensionOf(w: World, where: Where, forged: boolean): Record<str
   const project = forged ? w.other : w.dt;
   if (where === 'admin-page') return { type: 'jira:adminPage' };
   if (where === 'project') return { type: 'jira:projectPage', project };
-  const issue = forged ? w.otherIssue : where === 'idea' ? w.idea : w.spike;
+  const issue = forged
+    ? w.otherIssue
+    : where === 'idea'
+      ? w.idea
+      : where === 'delivery'
+        ? w.story
+        : w.spike;
   return { type: 'jira:issuePanel', project, issue: { id: issue.id, key: issue.key } };
 }
 
@@ -257,6 +274,42 @@ export const ROWS: Record<string, Row> = {
     need: 'edit-issue',
     where: 'spike',
     payload: () => ({ note: 'Redis wins on p95; Postgres is enough for now' }),
+  },
+  'issue/triage/save': {
+    need: 'edit-issue',
+    where: 'delivery',
+    payload: () => ({ uncertainty: 'high', risk: 'medium', reason: 'New event store for orders' }),
+  },
+  // Creates and links an issue: Create issues and Link issues instead of Edit issues.
+  'issue/explore-first': {
+    need: 'edit-issue',
+    where: 'delivery',
+    payload: () => ({ kind: 'spike', question: 'Can the event store keep order per customer?' }),
+  },
+  'templates/get': { need: 'jira-admin', where: 'admin-page', payload: empty },
+  'templates/save': {
+    need: 'jira-admin',
+    where: 'admin-page',
+    payload: () => ({ templates: structuredClone(BUILT_IN_TEMPLATES), expectedVersion: 0 }),
+  },
+  'templates/reset': {
+    need: 'jira-admin',
+    where: 'admin-page',
+    payload: () => ({ expectedVersion: 0 }),
+  },
+  'templates/list': { need: 'browse-project', where: 'project', payload: empty },
+  'templates/create': {
+    need: 'create-in-project',
+    where: 'project',
+    payload: () => ({
+      templateId: 'idea',
+      summary: 'Reorder from the order history',
+      answers: {
+        problem: 'Customers retype their usual order every week',
+        'target-users': 'Weekly grocery shoppers',
+        hypothesis: 'A reorder button halves the time to check out',
+      },
+    }),
   },
   'retro/report': { need: 'browse-project', where: 'project', payload: empty },
   'retro/outcome/record': {

@@ -1,7 +1,10 @@
 import { ConfigSchema, DEFAULT_CONFIG } from '../../src/domain/config';
 import { settingsChanges } from '../../src/domain/config-changes';
 import {
+  SECTION_TITLES,
   SETTING_FIELDS,
+  SETTING_SECTIONS,
+  allowedText,
   formatSetting,
   settingAt,
   settingField,
@@ -73,5 +76,75 @@ describe('settings catalog', () => {
       { path: 'guard.policy', from: null, to: 'flag-only' },
     ]);
     expect(settingsChanges(DEFAULT_CONFIG, DEFAULT_CONFIG)).toEqual([]);
+  });
+
+  it.each(SETTING_FIELDS.filter((f) => f.kind === 'choice'))(
+    '$path: offers exactly the values the schema accepts',
+    (field) => {
+      if (field.kind !== 'choice') return;
+      for (const option of field.options) expect(accepts(field.path, option.value)).toBe(true);
+      expect(accepts(field.path, 'something-else')).toBe(false);
+    },
+  );
+
+  it.each(SETTING_FIELDS.filter((f) => f.kind === 'list'))(
+    '$path: the least number of entries shown is the one the schema enforces',
+    (field) => {
+      if (field.kind !== 'list') return;
+      expect(
+        accepts(
+          field.path,
+          Array.from({ length: field.minItems }, (_, i) => `x${i}`),
+        ),
+      ).toBe(true);
+      if (field.minItems > 0) expect(accepts(field.path, [])).toBe(false);
+    },
+  );
+});
+
+describe('discovery entry criteria settings', () => {
+  it('form their own section, with every setting of the schema section', () => {
+    expect(SECTION_TITLES.entry).toBe('Discovery entry criteria');
+    expect(SETTING_SECTIONS).toContain('entry');
+    expect(
+      SETTING_FIELDS.filter((f) => f.path.startsWith('entry.'))
+        .map((f) => [f.path, f.kind])
+        .sort(),
+    ).toEqual(
+      [
+        ['entry.components', 'list'],
+        ['entry.guardMovesBack', 'boolean'],
+        ['entry.labels', 'list'],
+        ['entry.refuseInValidators', 'boolean'],
+        ['entry.riskAtLeast', 'choice'],
+        ['entry.uncertaintyAtLeast', 'choice'],
+      ].sort(),
+    );
+  });
+
+  it('read as a person reads them; labels and components may be empty', () => {
+    expect(formatSetting(settingField('entry.uncertaintyAtLeast'), 'medium')).toBe(
+      'Medium or high',
+    );
+    expect(formatSetting(settingField('entry.riskAtLeast'), 'off')).toMatch(/^Never/);
+    expect(formatSetting(settingField('entry.labels'), ['architecture'])).toBe('architecture');
+    expect(formatSetting(settingField('entry.components'), [])).toBe('(none)');
+    expect(formatSetting(settingField('entry.refuseInValidators'), true)).toBe('Yes');
+    const components = settingField('entry.components');
+    expect(components && allowedText(components)).toBe('Separate with commas; may be empty.');
+  });
+
+  it('diff like every other section, in a full configuration and in an override', () => {
+    const after = {
+      ...DEFAULT_CONFIG,
+      entry: { ...DEFAULT_CONFIG.entry, riskAtLeast: 'medium', labels: ['architecture', 'infra'] },
+    };
+    expect(settingsChanges(DEFAULT_CONFIG, after)).toEqual([
+      { path: 'entry.riskAtLeast', from: 'high', to: 'medium' },
+      { path: 'entry.labels', from: ['architecture'], to: ['architecture', 'infra'] },
+    ]);
+    expect(settingsChanges({}, { entry: { guardMovesBack: true } })).toEqual([
+      { path: 'entry.guardMovesBack', from: null, to: true },
+    ]);
   });
 });

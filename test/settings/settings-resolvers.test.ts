@@ -285,6 +285,61 @@ describe('validation', () => {
   });
 });
 
+describe('discovery entry criteria section', () => {
+  it('a project overrides it like any other section; a bad value is refused by its path', async () => {
+    ok(
+      await projectSave(
+        PROJECT_ADMIN,
+        { entry: { uncertaintyAtLeast: 'medium', components: ['Payments'], guardMovesBack: true } },
+        0,
+      ),
+    );
+    const view = ProjectSettingsViewSchema.parse(ok(await projectGet(PROJECT_ADMIN)));
+    expect(view.override.entry).toEqual({
+      uncertaintyAtLeast: 'medium',
+      components: ['Payments'],
+      guardMovesBack: true,
+    });
+    expect(view.inherited.entry).toEqual(DEFAULT_CONFIG.entry);
+    expect(view.history[0]?.changes).toEqual([
+      { path: 'entry.uncertaintyAtLeast', from: null, to: 'medium' },
+      { path: 'entry.components', from: null, to: ['Payments'] },
+      { path: 'entry.guardMovesBack', from: null, to: true },
+    ]);
+
+    const error = failed(
+      await projectSave(PROJECT_ADMIN, { entry: { riskAtLeast: 'low', labels: [''] } }, 1),
+    );
+    expect(fieldsOf(error.details).map((f) => f.path)).toEqual(
+      expect.arrayContaining(['override.entry.riskAtLeast', 'override.entry.labels.0']),
+    );
+  });
+
+  it('history: a revision saved before the section existed reads with its defaults, so only real changes are listed', async () => {
+    const before: Partial<Config> = structuredClone(DEFAULT_CONFIG);
+    delete before.entry;
+    const old = {
+      version: 1,
+      updatedAt: '2026-10-01T00:00:00.000Z',
+      updatedBy: SITE_ADMIN,
+      settings: before,
+    };
+    ctx.em.kvs.seed(KEYS.globalConfig, old);
+    ctx.em.kvs.seed(KEYS.revision(KEYS.globalConfig, 1), old);
+    ok(
+      await globalSave(
+        SITE_ADMIN,
+        withSetting((c) => (c.entry.refuseInValidators = true)),
+        1,
+      ),
+    );
+    const view = GlobalSettingsViewSchema.parse(ok(await globalGet(SITE_ADMIN)));
+    expect(view.history[0]?.changes).toEqual([
+      { path: 'entry.refuseInValidators', from: false, to: true },
+    ]);
+  });
+});
+
 describe('concurrent edits', () => {
   it('answers a save based on an old version with conflict and the current values', async () => {
     const first = withSetting((c) => (c.validation.minInterviews = 4));

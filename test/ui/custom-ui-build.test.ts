@@ -59,6 +59,7 @@ describe('Custom UI build', () => {
   it('manifest.yml declares the Custom UI resources', () => {
     expect(resources.map((r) => r.key).sort()).toEqual([
       'admin-settings',
+      'entry-triage-edit',
       'issue-context',
       'issue-panel',
       'project-page',

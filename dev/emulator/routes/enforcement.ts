@@ -1,4 +1,5 @@
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
+import { customFieldProblem, notOnScreen } from '../app-field-values';
 import type { EmField, EmIssue } from '../model';
 
 /**
@@ -12,7 +13,9 @@ import type { EmField, EmIssue } from '../model';
  * - POST /rest/api/3/issue/{issueIdOrKey}/comment (addComment): Browse + Add comments; the body
  *   must be an ADF document. 201 with the comment.
  * - PUT /rest/api/3/issue/{issueIdOrKey} (editIssue): Browse + Edit issues; `fields` sets custom
- *   field values (Flagged: a list of `{ value }` options), `update.labels[].add` adds labels. 204.
+ *   field values (Flagged: a list of `{ value }` options; app fields as dev/emulator/
+ *   app-field-values.ts checks them), `update.labels[].add` adds labels. 204; a refused field
+ *   answers 400 and nothing is changed.
  *
  * State not on EmIssue (comments, labels) lives here, per emulator.
  */
@@ -51,6 +54,13 @@ export function commentsOf(em: JiraEmulator, issueIdOrKey: string): EmComment[] 
 export function labelsOf(em: JiraEmulator, issueIdOrKey: string): string[] {
   const issue = em.findIssue(issueIdOrKey);
   return issue ? [...(stateOf(em).labels.get(issue.id) ?? [])] : [];
+}
+
+/** Sets an issue's labels (seeds; the app adds labels through PUT issue). */
+export function setLabels(em: JiraEmulator, issueIdOrKey: string, labels: readonly string[]): void {
+  const issue = em.findIssue(issueIdOrKey);
+  if (!issue) throw new Error(`Emulator: no issue ${issueIdOrKey}`);
+  stateOf(em).labels.set(issue.id, new Set(labels));
 }
 
 /** Jira's "Flagged" field as sites with Jira Software have it (a multi-checkbox custom field). */
@@ -213,30 +223,39 @@ function editIssue(em: JiraEmulator, req: EmRequest): EmResponse {
     update?: Record<string, Array<Record<string, unknown>>>;
   };
   const fieldErrors: Record<string, string> = {};
+  const planned: Array<[string, unknown]> = [];
+  const labelOps: Array<Record<string, unknown>> = [];
   for (const [id, value] of Object.entries(body.fields ?? {})) {
     const field = em.fields.get(id);
     if (!field || !field.custom) {
-      fieldErrors[id] =
-        `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+      fieldErrors[id] = notOnScreen(id);
       continue;
     }
-    if (value === null) issue.custom.delete(id);
-    else issue.custom.set(id, structuredClone(value));
+    const problem = customFieldProblem(em, field, value);
+    if (problem) fieldErrors[id] = problem;
+    else planned.push([id, value]);
   }
   for (const [id, ops] of Object.entries(body.update ?? {})) {
     if (id !== 'labels') {
       fieldErrors[id] = `Field '${id}' cannot be updated by the emulator.`;
       continue;
     }
+    labelOps.push(...ops);
+  }
+  if (Object.keys(fieldErrors).length > 0) {
+    return { status: 400, body: { errorMessages: [], errors: fieldErrors } };
+  }
+  if (labelOps.length > 0) {
     const labels = stateOf(em).labels.get(issue.id) ?? new Set<string>();
-    for (const op of ops) {
+    for (const op of labelOps) {
       if (typeof op['add'] === 'string') labels.add(op['add']);
       if (typeof op['remove'] === 'string') labels.delete(op['remove']);
     }
     stateOf(em).labels.set(issue.id, labels);
   }
-  if (Object.keys(fieldErrors).length > 0) {
-    return { status: 400, body: { errorMessages: [], errors: fieldErrors } };
+  for (const [id, value] of planned) {
+    if (value === null) issue.custom.delete(id);
+    else issue.custom.set(id, structuredClone(value));
   }
   issue.updated = new Date().toISOString();
   return { status: 204 };

@@ -1,12 +1,14 @@
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
+import { customFieldProblem, notOnScreen } from '../app-field-values';
 import { FORGE_FIELD_PREFIX, type EmIssue } from '../model';
 import { issueTypeSite } from './issue-types';
 
 /**
  * Writes to issues, as Jira Cloud documents them:
  * - POST /rest/api/3/issue: Browse projects and Create issues on the project; the issue type
- *   must be one the project offers; summary required; description must be an ADF document.
- *   Field problems answer 400 with Jira's `errors: { field: message }`.
+ *   must be one the project offers; summary required; description must be an ADF document;
+ *   custom fields as dev/emulator/app-field-values.ts checks them (app fields against their
+ *   manifest schema). Field problems answer 400 with Jira's `errors: { field: message }`.
  * - GET  /rest/api/3/issueLinkType: the site's link types (a new site has Blocks, Cloners,
  *   Duplicate and Relates; tests may add others such as Implements).
  * - POST /rest/api/3/issueLink: Browse on both issues' projects and Link issues on the project
@@ -202,11 +204,17 @@ function createIssue(em: JiraEmulator, req: EmRequest): EmResponse {
     fieldErrors['description'] =
       'Operation value must be an Atlassian Document (see the Atlassian Document Format).';
   }
-  for (const name of Object.keys(fields)) {
-    if (!SETTABLE.has(name)) {
-      fieldErrors[name] =
-        `Field '${name}' cannot be set. It is not on the appropriate screen, or unknown.`;
+  const custom = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(fields)) {
+    if (SETTABLE.has(name)) continue;
+    const field = em.fields.get(name);
+    if (!field || !field.custom) {
+      fieldErrors[name] = notOnScreen(name);
+      continue;
     }
+    const problem = customFieldProblem(em, field, value);
+    if (problem) fieldErrors[name] = problem;
+    else if (value !== null) custom.set(name, structuredClone(value));
   }
   if (Object.keys(fieldErrors).length > 0 || !type || typeof summary !== 'string') {
     return errors(400, [], fieldErrors);
@@ -220,7 +228,7 @@ function createIssue(em: JiraEmulator, req: EmRequest): EmResponse {
     issueTypeId: type.id,
     statusId: '10000',
     summary: summary.trim(),
-    custom: new Map(),
+    custom,
     ...(isRecord(description) ? { description: structuredClone(description) } : {}),
     created: now,
     updated: now,

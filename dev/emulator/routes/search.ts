@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
-import type { EmIssue } from '../model';
+import { FORGE_FIELD_PREFIX, type EmField, type EmIssue } from '../model';
+import { labelsOf } from './enforcement';
+import { componentsIn, componentsOf } from './issue-components';
 
 /**
  * POST /rest/api/3/search/jql (searchAndReconsileIssuesUsingJqlPost) and
@@ -12,7 +17,14 @@ import type { EmIssue } from '../model';
  *             issuetype = T | != T | in (T, ...) | not in (T, ...)   (names or ids; unknown → 400)
  *             sprint = N | != N | in (N, ...) | not in (N, ...) | is EMPTY | is not EMPTY
  *             key = K | key in (K, ...)
- *             AND, OR, NOT and parentheses
+ *             labels = L | labels in (L, ...)                (case-insensitive, as Jira matches labels)
+ *             component = C | component in (C, ...)          (names of the projects' components;
+ *                                                             a name no visible project has → 400)
+ *             "Field name".Alias = V | != V | in (V, ...) | not in (V, ...)
+ *                 a property of one of the app's object fields, by the `searchAlias` the manifest
+ *                 gives it (Forge: "you can search that field property using X.Y = value"); only
+ *                 `string` properties (JQL type string, exact comparison) are emulated
+ *             AND, OR, NOT and parentheses; strings in "…" or '…' with backslash escapes
  *             ORDER BY Rank | created | key [ASC|DESC], ...
  * As in Jira, `!=` and `not in` never match an empty field (an issue in no sprint is not
  * matched by `sprint not in (7)`; write `sprint is EMPTY OR sprint not in (7)`).
@@ -38,7 +50,10 @@ type Clause =
   | { field: 'issuetype'; negate: boolean; values: string[] }
   | { field: 'sprint'; negate: boolean; values: number[] }
   | { field: 'sprint'; empty: boolean }
-  | { field: 'key'; values: string[] };
+  | { field: 'key'; values: string[] }
+  | { field: 'labels'; values: string[] }
+  | { field: 'component'; values: string[] }
+  | { field: 'property'; fieldName: string; alias: string; negate: boolean; values: string[] };
 
 type Node =
   | { kind: 'clause'; clause: Clause }
@@ -72,9 +87,16 @@ function tokenize(jql: string): Token[] {
     if (/\s/.test(c)) {
       i++;
     } else if (c === '"' || c === "'") {
-      const end = jql.indexOf(c, i + 1);
-      if (end < 0) throw new JqlError(`Error in the JQL Query: unterminated string at ${i}.`);
-      tokens.push({ kind: 'string', text: jql.slice(i + 1, end) });
+      let text = '';
+      let end = i + 1;
+      for (; end < jql.length && jql.charAt(end) !== c; end++) {
+        if (jql.charAt(end) === '\\') end++;
+        text += jql.charAt(end);
+      }
+      if (end >= jql.length) {
+        throw new JqlError(`Error in the JQL Query: unterminated string at ${i}.`);
+      }
+      tokens.push({ kind: 'string', text });
       i = end + 1;
     } else if (c === '(' || c === ')' || c === ',') {
       tokens.push({ kind: 'punct', text: c });
@@ -106,10 +128,12 @@ const FIELD_NAMES: Record<string, Clause['field']> = {
   sprint: 'sprint',
   key: 'key',
   issuekey: 'key',
+  labels: 'labels',
+  component: 'component',
 };
 
 /** Fields that take `!=` and `not in` here. */
-const NEGATABLE = new Set<Clause['field']>(['statusCategory', 'issuetype', 'sprint']);
+const NEGATABLE = new Set<Clause['field']>(['statusCategory', 'issuetype', 'sprint', 'property']);
 
 export function parseJql(jql: string): Query {
   const tokens = tokenize(jql);
@@ -141,9 +165,26 @@ export function parseJql(jql: string): Query {
     return values;
   };
 
+  /** `"Field name".Alias` (or `Name.Alias`): a field property, else undefined. */
+  const property = (fieldToken: Token): { fieldName: string; alias: string } | undefined => {
+    const after = peek();
+    if (fieldToken.kind === 'string' && after?.kind === 'word' && after.text.startsWith('.')) {
+      pos++;
+      return { fieldName: fieldToken.text, alias: after.text.slice(1) };
+    }
+    const dot = fieldToken.kind === 'word' ? fieldToken.text.indexOf('.') : -1;
+    if (dot > 0) {
+      return { fieldName: fieldToken.text.slice(0, dot), alias: fieldToken.text.slice(dot + 1) };
+    }
+    return undefined;
+  };
+
   const clause = (): Node => {
     const fieldToken = next();
-    const field = FIELD_NAMES[fieldToken.text.toLowerCase()];
+    const prop = property(fieldToken);
+    const field: Clause['field'] | undefined = prop
+      ? 'property'
+      : FIELD_NAMES[fieldToken.text.toLowerCase()];
     if (!field) throw new JqlError(`The JQL field "${fieldToken.text}" is not emulated.`, true);
     const op = next();
     if (isWord(op, 'is')) {
@@ -181,7 +222,13 @@ export function parseJql(jql: string): Query {
         }
         return { kind: 'clause', clause: { field, negate, values: ids } };
       }
-      default:
+      case 'property':
+        if (!prop) throw new JqlError('Error in the JQL Query: expected a field property.');
+        return { kind: 'clause', clause: { field, ...prop, negate, values } };
+      case 'project':
+      case 'key':
+      case 'labels':
+      case 'component':
         return { kind: 'clause', clause: { field, values } };
     }
   };
@@ -328,7 +375,113 @@ function clauseTest(
       const wanted = new Set(clause.values.map((v) => v.toUpperCase()));
       return (i) => wanted.has(i.key) || wanted.has(i.id);
     }
+    case 'labels': {
+      const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
+      return (i) => labelsOf(em, i.id).some((l) => wanted.has(l.toLowerCase()));
+    }
+    case 'component': {
+      const visible = new Set(
+        [...em.projects.values()]
+          .filter((p) => em.can(req, p.id, 'BROWSE_PROJECTS'))
+          .map((p) => p.id),
+      );
+      const known = componentsIn(em, visible);
+      const wanted = new Set(
+        clause.values.map((v) => {
+          const matching = known.filter((c) => c.name.toLowerCase() === v.toLowerCase());
+          if (matching.length === 0) {
+            throw new JqlError(`The value '${v}' does not exist for the field 'component'.`);
+          }
+          return v.toLowerCase();
+        }),
+      );
+      return (i) => componentsOf(em, i.id).some((c) => wanted.has(c.name.toLowerCase()));
+    }
+    case 'property': {
+      const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias);
+      const wanted = new Set(clause.values);
+      return (i) => {
+        const value = i.custom.get(field.id);
+        const part =
+          typeof value === 'object' && value !== null
+            ? (value as Record<string, unknown>)[property]
+            : undefined;
+        // As in Jira, a negated clause never matches an empty value.
+        if (typeof part !== 'string' || part === '') return false;
+        return wanted.has(part) !== clause.negate;
+      };
+    }
   }
+}
+
+interface ManifestField {
+  key?: unknown;
+  schema?: {
+    properties?: Record<string, { type?: unknown; searchAlias?: unknown; searchType?: unknown }>;
+  };
+}
+
+let manifestFields: ManifestField[] | undefined;
+
+/** The manifest's `jira:customField` modules (read once). */
+function appFieldModules(): ManifestField[] {
+  if (!manifestFields) {
+    const manifest = parseYaml(
+      readFileSync(join(__dirname, '..', '..', '..', 'manifest.yml'), 'utf8'),
+    ) as { modules?: { 'jira:customField'?: ManifestField[] } };
+    manifestFields = manifest.modules?.['jira:customField'] ?? [];
+  }
+  return manifestFields;
+}
+
+/**
+ * The app field named `fieldName` and the schema property its manifest declares with
+ * `searchAlias: alias`. Jira refuses a field or property that does not exist; a property whose
+ * JQL type is not `string` is valid JQL the emulator does not implement.
+ */
+function appFieldProperty(
+  em: JiraEmulator,
+  fieldName: string,
+  alias: string,
+): { field: EmField; property: string } {
+  const missing = () =>
+    new JqlError(
+      `Field '${fieldName}.${alias}' does not exist or you do not have permission to view it.`,
+    );
+  const field = [...em.fields.values()].find(
+    (f) =>
+      f.custom &&
+      f.name.toLowerCase() === fieldName.toLowerCase() &&
+      f.schema.custom?.startsWith(FORGE_FIELD_PREFIX),
+  );
+  if (!field) {
+    if ([...em.fields.values()].some((f) => f.name.toLowerCase() === fieldName.toLowerCase())) {
+      throw new JqlError(`Properties of the field "${fieldName}" are not emulated.`, true);
+    }
+    throw missing();
+  }
+  const moduleKey = field.schema.custom?.slice(FORGE_FIELD_PREFIX.length);
+  const module = appFieldModules().find((m) => m.key === moduleKey);
+  const entry = Object.entries(module?.schema?.properties ?? {}).find(
+    ([, p]) =>
+      typeof p.searchAlias === 'string' && p.searchAlias.toLowerCase() === alias.toLowerCase(),
+  );
+  if (!entry) throw missing();
+  const [property, declared] = entry;
+  if (declared.searchType === 'text') {
+    // A `text` property is searched with `~` only (as Jira's text fields are); the emulated
+    // operators (=, !=, in, not in) are refused as Jira refuses them.
+    throw new JqlError(
+      `The operator '=' is not supported by the '${fieldName}.${alias}' field: it is searched with '~'.`,
+    );
+  }
+  if (declared.type !== 'string' || declared.searchType !== undefined) {
+    throw new JqlError(
+      `Searching the ${String(declared.searchType ?? declared.type)} property ${fieldName}.${alias} is not emulated.`,
+      true,
+    );
+  }
+  return { field, property };
 }
 
 /** Whether every issue the node matches is restricted by a project or key clause. */

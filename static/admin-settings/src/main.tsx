@@ -3,6 +3,7 @@ import { mount } from '@ui/mount';
 import '@ui/page.css';
 import { AdminSettings, type AdminSettingsApi } from './AdminSettings';
 import { DataTransfer, type DataTransferApi } from './DataTransfer';
+import { TemplatesEditor, type TemplatesApi } from './TemplatesEditor';
 
 /** The admin page (`jira:adminPage`, `useAsConfig`): Dual Track's global settings. */
 const api: AdminSettingsApi = {
@@ -15,8 +16,15 @@ const dataApi: DataTransferApi = {
   importDocument: (payload) => callResolver('data/import', payload),
 };
 
+const templatesApi: TemplatesApi = {
+  get: () => callResolver('templates/get', {}),
+  save: (payload) => callResolver('templates/save', payload),
+  reset: (payload) => callResolver('templates/reset', payload),
+};
+
 mount(
   <AdminSettings api={api}>
+    <TemplatesEditor api={templatesApi} />
     <DataTransfer api={dataApi} />
   </AdminSettings>,
 ).catch((error: unknown) => console.error('Dual Track: the settings page failed to start', error));

@@ -10,6 +10,7 @@ import { useIssueReadiness } from '@ui/issue-readiness-client';
 import { useState } from 'react';
 import { useAction } from './actions';
 import { Checklist } from './Checklist';
+import { EntrySection } from './EntrySection';
 import { EvidenceLog } from './EvidenceLog';
 import { FeasibilitySection } from './FeasibilitySection';
 import { SpikeSection } from './SpikeSection';
@@ -145,6 +146,13 @@ function Panel(props: {
 }) {
   const { readiness: r, reload } = props;
   const validatedIdea = r.kind === 'idea' && r.evidence?.state === 'validated';
+  // A delivery item that meets the discovery entry criteria shows where its discovery stands
+  // first; for every other item the triage follows the readiness checklist.
+  const entrySection = (
+    <Section testId="entry">
+      <EntrySection readiness={r} reload={reload} onOpen={props.onOpen} />
+    </Section>
+  );
   return (
     <Stack space="space.200">
       <Stack space="space.100">
@@ -193,6 +201,7 @@ function Panel(props: {
           </ul>
         </SectionMessage>
       )}
+      {r.entry && entrySection}
       <Section testId="readiness">
         <Stack space="space.150">
           <Heading size="small" as="h2">
@@ -218,6 +227,7 @@ function Panel(props: {
           )}
         </Stack>
       </Section>
+      {!r.entry && entrySection}
       {r.evidence && (
         <Section testId="evidence">
           <EvidenceLog evidence={r.evidence} canEdit={r.canEdit} reload={reload} />

@@ -5,7 +5,8 @@ import './panel.css';
 
 /**
  * The issue panel (`jira:issuePanel`): the item's track, its readiness checklist, evidence log,
- * spike timebox, feasibility review and promote to delivery.
+ * spike timebox, feasibility review, promote to delivery, and its discovery entry: the Entry
+ * triage and, for delivery work that belongs in discovery first, "Explore first".
  */
 const api: IssuePanelApi = {
   open: (issueKey) => {

@@ -5,6 +5,7 @@ import Spinner from '@atlaskit/spinner';
 import type { BridgeError, Result } from '@contract/bridge-contract';
 import type { ProjectOverview } from '@contract/project-overview';
 import { useEffect, useState } from 'react';
+import { NewDiscoveryItem, type DiscoveryItemApi } from './NewDiscoveryItem';
 import { omittedText, parseOverview } from './overview-view';
 import { SignalCards } from './SignalCards';
 import { TrackBoard } from './TrackBoard';
@@ -14,6 +15,8 @@ export interface ProjectPageApi {
   overview: () => Promise<Result<unknown>>;
   /** Opens an issue in Jira. */
   open: (issueKey: string) => void;
+  /** "New discovery item" from a template (`templates/list`, `templates/create`). */
+  templates?: DiscoveryItemApi;
 }
 
 type State =
@@ -32,9 +35,13 @@ const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
 function Overview({
   overview,
   onOpen,
+  templates,
+  onCreated,
 }: {
   overview: ProjectOverview;
   onOpen: (k: string) => void;
+  templates?: DiscoveryItemApi | undefined;
+  onCreated: () => void;
 }) {
   const omitted = omittedText(overview.totals.omitted);
   const context = [
@@ -50,6 +57,11 @@ function Overview({
         </Heading>
         <Text color="color.text.subtle">{context.join(' · ')}</Text>
       </Stack>
+      {templates && (
+        <div>
+          <NewDiscoveryItem api={templates} onCreated={onCreated} onOpen={onOpen} />
+        </div>
+      )}
       {overview.notes.length > 0 && (
         <SectionMessage appearance="information" title="Some things could not be measured">
           <Box as="ul" testId="notes">
@@ -74,6 +86,8 @@ function Overview({
 
 export function ProjectPage({ api }: { api: ProjectPageApi }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
+  // Bumped after a new discovery item is created: the overview is read again, the page kept.
+  const [refresh, setRefresh] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -96,7 +110,7 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, refresh]);
 
   return (
     <Box as="main" padding="space.300" backgroundColor="elevation.surface" xcss={pageStyles}>
@@ -114,7 +128,14 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
           <Text as="p">{state.error.message}</Text>
         </SectionMessage>
       )}
-      {state.kind === 'ready' && <Overview overview={state.overview} onOpen={api.open} />}
+      {state.kind === 'ready' && (
+        <Overview
+          overview={state.overview}
+          onOpen={api.open}
+          templates={api.templates}
+          onCreated={() => setRefresh((n) => n + 1)}
+        />
+      )}
     </Box>
   );
 }

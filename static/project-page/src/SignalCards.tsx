@@ -5,7 +5,7 @@ import type { Signals } from '@domain/signals';
 import type { SignalCardView } from './overview-view';
 import { signalCards } from './overview-view';
 
-/** The four signals, each with its number, the threshold it is judged against and why. */
+/** The signals, each with its number, the threshold it is judged against and why. */
 
 const cardStyles = xcss({
   borderColor: 'color.border',

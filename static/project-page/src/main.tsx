@@ -16,6 +16,10 @@ const api: ProjectPageApi = {
       console.error('Dual Track: could not open the issue in Jira', error);
     });
   },
+  templates: {
+    list: () => callResolver('templates/list', {}),
+    create: (payload) => callResolver('templates/create', payload),
+  },
 };
 
 mount(<Routes overview={<ProjectPage api={api} />} />).catch((error: unknown) =>

@@ -24,7 +24,9 @@ export function parseOverview(data: unknown): ProjectOverview | undefined {
     isRecord(project) &&
     typeof project['key'] === 'string' &&
     isRecord(signals) &&
-    ['runway', 'capacity', 'openEnded', 'unscopedEnablers'].every((k) => isRecord(signals[k])) &&
+    ['runway', 'capacity', 'openEnded', 'unscopedEnablers', 'needsDiscovery'].every((k) =>
+      isRecord(signals[k]),
+    ) &&
     isRecord(discovery) &&
     STAGES.every((s) => isList(discovery[s.stage])) &&
     isRecord(delivery) &&
@@ -80,7 +82,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function signalCards(signals: Signals): SignalCardView[] {
-  const { runway, capacity, openEnded, unscopedEnablers } = signals;
+  const { runway, capacity, openEnded, unscopedEnablers, needsDiscovery } = signals;
   const runwayText: Record<typeof runway.verdict, string> = {
     'build-trap': 'Build trap',
     paralysis: 'Pause discovery',
@@ -162,6 +164,36 @@ export function signalCards(signals: Signals): SignalCardView[] {
       ),
       itemCount: unscopedEnablers.count,
     },
+    {
+      id: 'needsDiscovery',
+      title: 'Needs discovery first',
+      value: needsDiscovery.measured
+        ? `${needsDiscovery.atLeast ? 'At least ' : ''}${plural(needsDiscovery.count, 'item')}`
+        : null,
+      threshold: needsDiscovery.measured
+        ? `Explore first when: ${needsDiscovery.criteria}`
+        : 'No discovery entry criteria are set',
+      reason: needsDiscovery.reason,
+      lozenge: {
+        text: !needsDiscovery.measured
+          ? 'Off'
+          : needsDiscovery.level === 'critical'
+            ? 'In sprint'
+            : needsDiscovery.level === 'warning'
+              ? 'Explore first'
+              : 'All covered',
+        appearance: LEVEL_APPEARANCE[needsDiscovery.level],
+      },
+      items: needsDiscovery.items.map(
+        (i) =>
+          `${i.key}${i.inSprint ? ' (in sprint)' : ''}: ${
+            i.state === 'waiting'
+              ? `waiting on ${i.waitingOn.join(', ')}`
+              : `explore first (${i.reasons.join(', ')})`
+          }`,
+      ),
+      itemCount: needsDiscovery.count,
+    },
   ];
 }
 
@@ -175,6 +207,12 @@ export function itemBadges(item: OverviewItem): BadgeView[] {
   if (item.badges.evidence) badges.push({ text: item.badges.evidence, appearance: 'inprogress' });
   if (item.badges.noScopedOutcome) {
     badges.push({ text: 'No scoped outcome', appearance: 'removed' });
+  }
+  if (item.badges.entry) {
+    badges.push({
+      text: item.badges.entry.text,
+      appearance: item.badges.entry.state === 'waiting' ? 'inprogress' : 'moved',
+    });
   }
   if (item.badges.spikeOverrun) {
     const { daysUsed, timeboxDays } = item.badges.spikeOverrun;

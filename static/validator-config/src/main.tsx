@@ -97,7 +97,15 @@ function Screen(props: { initial: RuleConfig; readOnly: boolean }) {
       {kind === 'enabler-expression' ? (
         <p>
           The expression uses the thresholds of the Dual Track settings as they are now; save the
-          rule again after changing them.
+          rule again after changing them. It cannot follow issue links, so it never checks the
+          discovery entry criteria: use the function validator for that.
+        </p>
+      ) : null}
+      {kind === 'enabler-function' ? (
+        <p>
+          Delivery items that meet the discovery entry criteria without a validated idea or a
+          finished spike linked are also refused here when the Dual Track settings say so (Discovery
+          entry criteria: refuse such items on sprint-ready transitions).
         </p>
       ) : null}
       {note ? <p role="alert">{note}</p> : null}

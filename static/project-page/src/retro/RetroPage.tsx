@@ -50,6 +50,7 @@ function SprintTable({ report }: { report: RetroAnswer }) {
             <th scope="col">Enablers within bound</th>
             <th scope="col">Spikes within timebox</th>
             <th scope="col">Moved back by guard</th>
+            <th scope="col">High uncertainty without discovery</th>
             <th scope="col">Runway at start (sprints)</th>
             <th scope="col">Outcome hit rate</th>
           </tr>
@@ -72,6 +73,7 @@ function SprintTable({ report }: { report: RetroAnswer }) {
                 {s.spikes.withinTimebox.length} of {s.spikes.finished.length}
               </td>
               <td>{s.movedBack.length}</td>
+              <td>{s.uncertainWithoutDiscovery.length}</td>
               <td>{num(s.runwayAtStart.sprints)}</td>
               <td>{pct(s.outcomes.hitRate)}</td>
             </tr>
@@ -234,6 +236,12 @@ function Report({
           Sprint by sprint
         </Heading>
         <SprintTable report={report} />
+        <Text as="p" color="color.text.subtle">
+          High uncertainty without discovery: delivery items with uncertainty high that entered the
+          sprint with no validated idea or finished spike linked, judged by their Entry triage and
+          links as they are now (their history is not read). When it falls, technical risk
+          decreases.
+        </Text>
       </Stack>
       <Stack space="space.100" testId="outcomes">
         <Heading size="medium" as="h2">

@@ -1,0 +1,505 @@
+import { z } from 'zod';
+import type { Config } from './config';
+import { checkScopedOutcome, describeOutcomeProblem, isIsoDate } from './readiness';
+import type { ScopedOutcome } from './track';
+
+/**
+ * Templates for new discovery items: what an idea, a spike and an enabler must say when they are
+ * created, and the optional "working backwards" press release and FAQ a larger idea can carry.
+ *
+ * The built-in templates fix the shape: which templates exist, what kind of item each creates,
+ * its sections, each section's input (text, a number of days, a date) and the part of the Scoped
+ * outcome it fills. Jira admins edit the words only (names, headings, hints) and whether a text
+ * section is required. Sections that fill the Scoped outcome of a spike or an enabler stay
+ * required: without them the item would be created already failing the enabler gate.
+ */
+
+export const TEMPLATE_KINDS = ['idea', 'spike', 'enabler'] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const TEMPLATE_IDS = ['idea', 'spike', 'enabler', 'press-release'] as const;
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+
+export type SectionInput = 'text' | 'days' | 'date';
+/** The Scoped outcome part a section fills (spikes and enablers only). */
+export type OutcomeRole = 'outcome' | 'successMeasure' | 'timeboxDays' | 'targetDate';
+
+/** What an admin can change in a section. */
+export interface TemplateSection {
+  id: string;
+  heading: string;
+  hint: string;
+  required: boolean;
+}
+
+/** What an admin can change in a template. */
+export interface DiscoveryTemplate {
+  id: TemplateId;
+  name: string;
+  description: string;
+  sections: TemplateSection[];
+}
+
+/** What only the app decides about a section. */
+interface SectionShape {
+  input: SectionInput;
+  role?: OutcomeRole;
+  /** Always required, whatever the admin says. */
+  locked?: boolean;
+}
+
+interface TemplateShape {
+  kind: TemplateKind;
+  /** A template that is not created on its own but added to an item of this template. */
+  attachesTo?: TemplateId;
+  sections: Record<string, SectionShape>;
+}
+
+export const TEMPLATE_SHAPES: Readonly<Record<TemplateId, TemplateShape>> = {
+  idea: {
+    kind: 'idea',
+    sections: {
+      problem: { input: 'text' },
+      'target-users': { input: 'text' },
+      hypothesis: { input: 'text' },
+      'evidence-plan': { input: 'text' },
+    },
+  },
+  spike: {
+    kind: 'spike',
+    sections: {
+      question: { input: 'text', role: 'outcome', locked: true },
+      timebox: { input: 'days', role: 'timeboxDays', locked: true },
+      decision: { input: 'text', role: 'successMeasure', locked: true },
+    },
+  },
+  enabler: {
+    kind: 'enabler',
+    sections: {
+      outcome: { input: 'text', role: 'outcome', locked: true },
+      'success-measure': { input: 'text', role: 'successMeasure', locked: true },
+      // The bound: one of the two (checked on the item, not per section).
+      'timebox-days': { input: 'days', role: 'timeboxDays' },
+      'target-date': { input: 'date', role: 'targetDate' },
+    },
+  },
+  'press-release': {
+    kind: 'idea',
+    attachesTo: 'idea',
+    sections: {
+      headline: { input: 'text' },
+      'press-release': { input: 'text' },
+      'customer-quote': { input: 'text' },
+      faq: { input: 'text' },
+    },
+  },
+};
+
+const section = (id: string, heading: string, hint: string, required: boolean) => ({
+  id,
+  heading,
+  hint,
+  required,
+});
+
+export const BUILT_IN_TEMPLATES: readonly DiscoveryTemplate[] = [
+  {
+    id: 'idea',
+    name: 'Idea',
+    description: 'An opportunity to validate with customers before anything is built.',
+    sections: [
+      section('problem', 'Problem', 'What problem do customers have, in their words?', true),
+      section('target-users', 'Target users', 'Who has this problem? Be specific.', true),
+      section(
+        'hypothesis',
+        'Hypothesis',
+        'We believe that … for … will result in … We will know we are right when …',
+        true,
+      ),
+      section(
+        'evidence-plan',
+        'Evidence plan',
+        'How will we learn whether it is true: interviews, usability tests, experiments?',
+        false,
+      ),
+    ],
+  },
+  {
+    id: 'spike',
+    name: 'Spike',
+    description: 'A timeboxed technical investigation that answers one question.',
+    sections: [
+      section('question', 'Question', 'The one question this spike answers.', true),
+      section(
+        'timebox',
+        'Timebox (days)',
+        'Whole working days, at most the allowed maximum.',
+        true,
+      ),
+      section(
+        'decision',
+        'Decision it informs',
+        'What will we decide with the answer, and who decides?',
+        true,
+      ),
+    ],
+  },
+  {
+    id: 'enabler',
+    name: 'Enabler',
+    description: 'Technical work that enables delivery, with a scoped outcome.',
+    sections: [
+      section('outcome', 'Outcome', 'What this work will produce, concretely.', true),
+      section(
+        'success-measure',
+        'Success measure',
+        'How we will know the outcome was reached.',
+        true,
+      ),
+      section('timebox-days', 'Timebox (days)', 'The bound: a timebox in days …', false),
+      section('target-date', 'Target date', '… or a target date.', false),
+    ],
+  },
+  {
+    id: 'press-release',
+    name: 'Working backwards: press release and FAQ',
+    description:
+      'For larger ideas: the announcement we would make at launch, written before building.',
+    sections: [
+      section('headline', 'Headline', 'The launch headline a customer would understand.', true),
+      section(
+        'press-release',
+        'Press release',
+        'One or two paragraphs: the customer, the problem, how it is solved, why it matters.',
+        true,
+      ),
+      section('customer-quote', 'Customer quote', 'What a happy customer would say.', false),
+      section('faq', 'FAQ', 'The hard questions customers and the team will ask, answered.', false),
+    ],
+  },
+];
+
+const oneLine = (max: number, what: string) =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .refine((v) => !/[\r\n]/.test(v), { error: `${what} must be one line` });
+
+const TemplateSectionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a section id like "target-users"'),
+    heading: oneLine(80, 'the heading'),
+    hint: z
+      .string({ error: 'must be text' })
+      .trim()
+      .max(300, 'the hint must be at most 300 characters'),
+    required: z.boolean({ error: 'must be true or false' }),
+  })
+  .strict();
+
+const TemplateSchema = z
+  .object({
+    id: z.enum(TEMPLATE_IDS, { error: `must be one of ${TEMPLATE_IDS.join(', ')}` }),
+    name: oneLine(60, 'the name'),
+    description: z
+      .string({ error: 'must be text' })
+      .trim()
+      .max(300, 'the description must be at most 300 characters'),
+    sections: z.array(TemplateSectionSchema).max(10),
+  })
+  .strict();
+
+/**
+ * The templates as admins save them: every built-in template once, in the built-in order, each
+ * with its built-in sections in their order. Problems name their path, for the form.
+ */
+export const TemplatesSchema = z
+  .array(TemplateSchema)
+  .max(TEMPLATE_IDS.length)
+  .superRefine((templates, ctx) => {
+    const ids = templates.map((t) => t.id);
+    if (ids.join() !== TEMPLATE_IDS.join()) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must hold the templates ${TEMPLATE_IDS.join(', ')}, once each and in that order (they are ${ids.join(', ') || 'none'})`,
+      });
+      return;
+    }
+    templates.forEach((template, t) => {
+      const shape = TEMPLATE_SHAPES[template.id];
+      const expected = Object.keys(shape.sections);
+      const got = template.sections.map((s) => s.id);
+      if (got.join() !== expected.join()) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [t, 'sections'],
+          message: `the ${template.id} template has the sections ${expected.join(', ')}; sections cannot be added, removed or reordered`,
+        });
+        return;
+      }
+      template.sections.forEach((s, i) => {
+        if (shape.sections[s.id]?.locked && !s.required) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [t, 'sections', i, 'required'],
+            message: `"${s.heading}" fills the ${template.id}'s Scoped outcome, so it is always required`,
+          });
+        }
+      });
+    });
+  });
+
+/** The template of an id; undefined for anything else (the payload is untrusted). */
+export function templateOf(
+  templates: readonly DiscoveryTemplate[],
+  id: string,
+): DiscoveryTemplate | undefined {
+  return templates.find((t) => t.id === id);
+}
+
+export function shapeOf(id: TemplateId): TemplateShape {
+  return TEMPLATE_SHAPES[id];
+}
+
+/** Templates a person picks from ("press-release" is added to an idea, not picked). */
+export function pickableTemplates(templates: readonly DiscoveryTemplate[]): DiscoveryTemplate[] {
+  return templates.filter((t) => !TEMPLATE_SHAPES[t.id].attachesTo);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filling a template in.
+
+export interface FillInput {
+  templateId: string;
+  summary: string;
+  /** Section id → what was written (days and dates as text, as typed). */
+  answers: Record<string, string>;
+  /** For an idea: the press release and FAQ sections, when added. */
+  pressRelease?: Record<string, string> | undefined;
+}
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type AdfText = { type: 'text'; text: string; marks?: Array<{ type: 'strong' }> };
+export type AdfBlock =
+  | { type: 'paragraph'; content: AdfText[] }
+  | { type: 'heading'; attrs: { level: number }; content: AdfText[] };
+export interface AdfDoc {
+  type: 'doc';
+  version: 1;
+  content: AdfBlock[];
+}
+
+export interface FilledItem {
+  template: DiscoveryTemplate;
+  kind: TemplateKind;
+  summary: string;
+  description: AdfDoc;
+  /** For spikes and enablers: the Scoped outcome the item is created with. */
+  scopedOutcome?: ScopedOutcome;
+  withPressRelease: boolean;
+}
+
+export type FillResult =
+  | { ok: true; item: FilledItem }
+  | { ok: false; code: 'not-found' | 'invalid-input'; message: string; problems: FieldProblem[] };
+
+const text = (value: string): AdfText => ({ type: 'text', text: value });
+const heading = (level: number, value: string): AdfBlock => ({
+  type: 'heading',
+  attrs: { level },
+  content: [text(value)],
+});
+const paragraphs = (value: string): AdfBlock[] =>
+  value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => ({ type: 'paragraph', content: [text(line)] }));
+
+const MAX_ANSWER = 4000;
+
+interface SectionAnswers {
+  blocks: AdfBlock[];
+  outcome: ScopedOutcome;
+}
+
+function readSections(
+  template: DiscoveryTemplate,
+  answers: Record<string, string>,
+  root: string,
+  config: Pick<Config, 'spike'>,
+  problems: FieldProblem[],
+): SectionAnswers {
+  const shape = TEMPLATE_SHAPES[template.id];
+  const known = new Set(template.sections.map((s) => s.id));
+  for (const id of Object.keys(answers)) {
+    if (!known.has(id)) {
+      problems.push({
+        path: `${root}.${id}`,
+        message: `the ${template.name} template has no section "${id}"`,
+      });
+    }
+  }
+  const blocks: AdfBlock[] = [];
+  const outcome: ScopedOutcome = {};
+  for (const s of template.sections) {
+    const own = shape.sections[s.id];
+    const raw = Object.prototype.hasOwnProperty.call(answers, s.id) ? answers[s.id] : undefined;
+    const value = (raw ?? '').trim();
+    const path = `${root}.${s.id}`;
+    const required = s.required || own?.locked === true;
+    if (value === '') {
+      if (required) problems.push({ path, message: `${s.heading} is required` });
+      continue;
+    }
+    if (value.length > MAX_ANSWER) {
+      problems.push({ path, message: `${s.heading} must be at most ${MAX_ANSWER} characters` });
+      continue;
+    }
+    let shown = value;
+    if (own?.input === 'days') {
+      const days = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+      const max = template.id === 'spike' ? config.spike.maxTimeboxDays : 365;
+      if (!Number.isInteger(days) || days < 1 || days > max) {
+        problems.push({
+          path,
+          message:
+            template.id === 'spike'
+              ? `${s.heading} must be a whole number of days from 1 to ${max} (the longest spike timebox allowed)`
+              : `${s.heading} must be a whole number of days from 1 to ${max}`,
+        });
+        continue;
+      }
+      shown = days === 1 ? '1 day' : `${days} days`;
+      outcome.timeboxDays = days;
+    } else if (own?.input === 'date') {
+      if (!isIsoDate(value)) {
+        problems.push({ path, message: `${s.heading} must be a date like 2026-11-20` });
+        continue;
+      }
+      outcome.targetDate = value;
+    } else if (own?.role === 'outcome') outcome.outcome = value;
+    else if (own?.role === 'successMeasure') outcome.successMeasure = value;
+    blocks.push(heading(3, s.heading), ...paragraphs(shown));
+  }
+  return { blocks, outcome };
+}
+
+/**
+ * Checks what a person filled in against the template and builds the new item: summary,
+ * description (Atlassian Document Format: each filled section under its heading) and, for a
+ * spike or an enabler, the Scoped outcome. Every problem is reported at once, by payload path.
+ */
+export function fillTemplate(
+  templates: readonly DiscoveryTemplate[],
+  input: FillInput,
+  config: Pick<Config, 'spike' | 'scopedOutcome'>,
+): FillResult {
+  const template = templateOf(templates, input.templateId);
+  const pickable = pickableTemplates(templates).map((t) => t.id);
+  if (!template || !pickable.includes(template.id)) {
+    const message = `There is no discovery template "${input.templateId}" to create an item from: the templates are ${pickable.join(', ')}.`;
+    return {
+      ok: false,
+      code: template ? 'invalid-input' : 'not-found',
+      message: template
+        ? `The ${template.name} template is added to an idea, not created on its own: pick the idea template and add it there.`
+        : message,
+      problems: [{ path: 'templateId', message: template ? 'is added to an idea' : message }],
+    };
+  }
+  const shape = TEMPLATE_SHAPES[template.id];
+  const problems: FieldProblem[] = [];
+  const summary = input.summary.trim();
+  if (summary === '') problems.push({ path: 'summary', message: 'the summary is required' });
+  else if (summary.length > 255)
+    problems.push({ path: 'summary', message: 'the summary must be at most 255 characters' });
+  else if (/[\r\n]/.test(summary))
+    problems.push({ path: 'summary', message: 'the summary must be one line' });
+
+  const main = readSections(template, input.answers, 'answers', config, problems);
+  const blocks = [...main.blocks];
+
+  let withPressRelease = false;
+  if (input.pressRelease !== undefined) {
+    const attachment = templates.find((t) => TEMPLATE_SHAPES[t.id].attachesTo === template.id);
+    if (!attachment) {
+      problems.push({
+        path: 'pressRelease',
+        message: `a press release and FAQ can be added to an idea only, not to a ${template.name.toLowerCase()}`,
+      });
+    } else {
+      const pr = readSections(attachment, input.pressRelease, 'pressRelease', config, problems);
+      blocks.push(heading(2, attachment.name), ...pr.blocks);
+      withPressRelease = true;
+    }
+  }
+
+  let scopedOutcome: ScopedOutcome | undefined;
+  if (shape.kind === 'spike' || shape.kind === 'enabler') {
+    const o = main.outcome;
+    const boundPaths = ['answers.timebox-days', 'answers.target-date'];
+    if (shape.kind === 'enabler' && !problems.some((p) => boundPaths.includes(p.path))) {
+      if (o.timeboxDays === undefined && o.targetDate === undefined) {
+        problems.push({
+          path: 'answers.timebox-days',
+          message: 'give the enabler a bound: a timebox in days or a target date',
+        });
+      } else if (o.timeboxDays !== undefined && o.targetDate !== undefined) {
+        problems.push({
+          path: 'answers.target-date',
+          message: 'give a timebox in days or a target date, not both',
+        });
+      }
+    }
+    scopedOutcome = {
+      outcome: o.outcome,
+      successMeasure:
+        shape.kind === 'spike' && o.successMeasure
+          ? `Decision it informs: ${o.successMeasure}`
+          : o.successMeasure,
+      ...(o.timeboxDays === undefined ? {} : { timeboxDays: o.timeboxDays }),
+      ...(o.targetDate === undefined ? {} : { targetDate: o.targetDate }),
+    };
+    if (problems.length === 0) {
+      // The item must be created ready for the enabler gate: the same rules, the same words.
+      for (const p of checkScopedOutcome(scopedOutcome, config.scopedOutcome).problems) {
+        const sectionId = Object.entries(shape.sections).find(([, s]) => s.role === p.part)?.[0];
+        problems.push({
+          path: `answers.${sectionId ?? (shape.kind === 'spike' ? 'timebox' : 'timebox-days')}`,
+          message: describeOutcomeProblem(p),
+        });
+      }
+    }
+  }
+
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      code: 'invalid-input',
+      message: problems.map((p) => `${p.path}: ${p.message}`).join('; '),
+      problems,
+    };
+  }
+  blocks.push({
+    type: 'paragraph',
+    content: [text(`Created from the Dual Track template "${template.name}".`)],
+  });
+  return {
+    ok: true,
+    item: {
+      template,
+      kind: shape.kind,
+      summary,
+      description: { type: 'doc', version: 1, content: blocks },
+      ...(scopedOutcome ? { scopedOutcome } : {}),
+      withPressRelease,
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import { describeTriage, type Triage, type TriageInput } from '../domain/entry-criteria';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import type { JiraGateway } from '../jira/jira-gateway';
+import { loadDecisionContext } from '../storage/config-store';
+import { appFieldIds } from '../track/app-fields';
+
+/**
+ * Sets an issue's Entry triage field as the user (the resolver has checked Edit issues; Jira
+ * checks it again, and that the field is on the issue's edit screen):
+ *
+ *   PUT /rest/api/3/issue/{key}   { fields: { <entry triage field>: { uncertainty, risk, reason } } }
+ *   (GET /rest/api/3/field once per site, while the field id is not remembered)
+ *
+ * Storage: 1 read (settings with the field ids).
+ */
+
+export type TriageAnswer =
+  | { ok: true; triage: Triage; text: string }
+  | { ok: false; code: 'unsupported' | 'jira-error'; message: string };
+
+/** The stored value of a checked input: the reason only when there is one. */
+export function triageValue(input: TriageInput): Triage {
+  const reason = input.reason?.trim();
+  return {
+    uncertainty: input.uncertainty,
+    risk: input.risk,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+export async function saveTriage(args: {
+  jira: JiraGateway;
+  issueKey: string;
+  projectKey: string;
+  input: TriageInput;
+}): Promise<TriageAnswer> {
+  const { jira, issueKey } = args;
+  const decision = await loadDecisionContext(args.projectKey);
+  const { ids } = await appFieldIds(['entryTriage'], decision.fields, jira);
+  const fieldId = ids.entryTriage;
+  if (!fieldId) {
+    return {
+      ok: false,
+      code: 'unsupported',
+      message:
+        'The app’s Entry triage field is not on this Jira site, so uncertainty and risk cannot be saved. Reinstalling or upgrading Dual Track registers it.',
+    };
+  }
+  const triage = triageValue(args.input);
+  try {
+    await jira.request(z.unknown(), route`/rest/api/3/issue/${issueKey}`, {
+      method: 'PUT',
+      body: { fields: { [fieldId]: triage } },
+    });
+  } catch (error) {
+    if (isJiraError(error) && error.kind === 'bad-request') {
+      return {
+        ok: false,
+        code: 'jira-error',
+        message: `Jira did not save the Entry triage of ${issueKey}: ${explainJiraFailure(error)}. If it says the field cannot be set, a Jira admin needs to add the Entry triage field to this issue type's edit screen.`,
+      };
+    }
+    throw error;
+  }
+  return { ok: true, triage, text: describeTriage(triage) };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { createOnce, KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+
+/**
+ * What "Explore first" remembers per delivery item: the discovery item it created (so that a
+ * second click, or a retry, answers that item instead of creating another), and who creates the
+ * next one. Each creation is one generation: its creator claims `explore-first:<id>:claim:<n>`
+ * with FAIL_IF_EXISTS, which exactly one caller wins; the record at `explore-first:<id>` then
+ * holds generation n. A claim whose creator died (older than CLAIM_STALE_MS with no record of
+ * its generation) is skipped by the next caller.
+ */
+
+export const CLAIM_STALE_MS = 2 * 60 * 1000;
+
+export const ExploreRecordSchema = z
+  .object({
+    version: z.literal(1),
+    generation: z.number().int().min(1),
+    deliveryKey: z.string().max(300),
+    created: z.object({ id: z.string().max(40), key: z.string().max(300) }).strict(),
+    kind: z.enum(['spike', 'idea']),
+    /** Whether the link to the delivery item was made. */
+    linked: z.boolean(),
+    by: z.string().max(128),
+    at: z.string().max(40),
+  })
+  .strict();
+export type ExploreRecord = z.infer<typeof ExploreRecordSchema>;
+
+const ClaimSchema = z.object({ by: z.string().max(128), at: z.string().max(40) }).strict();
+
+export async function readExploreRecord(issueId: string): Promise<ExploreRecord | undefined> {
+  const key = KEYS.exploreFirst(issueId);
+  return parseStored(key, ExploreRecordSchema, await readOne(key));
+}
+
+export type ClaimOutcome =
+  | { status: 'claimed'; generation: number }
+  /** Someone else is creating this generation right now. */
+  | { status: 'busy'; generation: number };
+
+/**
+ * Claims the right to create the next generation after `after` (0 when nothing was recorded).
+ * Stale claims of creators that never finished are skipped (at most a few in a row).
+ */
+export async function claimExplore(
+  issueId: string,
+  after: number,
+  who: { accountId: string; now: Date },
+): Promise<ClaimOutcome> {
+  const claim = { by: who.accountId, at: who.now.toISOString() };
+  for (let generation = after + 1; generation <= after + 5; generation++) {
+    const key = KEYS.exploreFirstClaim(issueId, generation);
+    if (await createOnce(key, claim)) return { status: 'claimed', generation };
+    const held = parseStored(key, ClaimSchema, await readOne(key));
+    const stale = held ? who.now.getTime() - Date.parse(held.at) > CLAIM_STALE_MS : false;
+    if (!stale) return { status: 'busy', generation };
+    const record = await readExploreRecord(issueId);
+    if (record && record.generation >= generation) return { status: 'busy', generation };
+  }
+  return { status: 'busy', generation: after + 5 };
+}
+
+/** Gives a claim back when nothing was created, so that the next click may try again. */
+export async function releaseExplore(issueId: string, generation: number): Promise<void> {
+  await removeOne(KEYS.exploreFirstClaim(issueId, generation));
+}
+
+export async function saveExploreRecord(issueId: string, record: ExploreRecord): Promise<void> {
+  await writeOne(KEYS.exploreFirst(issueId), ExploreRecordSchema.parse(record));
+}
+
+/** The record and whether the claim of `generation` still stands (one storage request). */
+export async function peekExplore(
+  issueId: string,
+  generation: number,
+): Promise<{ record: ExploreRecord | undefined; claimed: boolean }> {
+  const recordKey = KEYS.exploreFirst(issueId);
+  const claimKey = KEYS.exploreFirstClaim(issueId, generation);
+  const values = await readMany([recordKey, claimKey]);
+  return {
+    record: parseStored(recordKey, ExploreRecordSchema, values.get(recordKey)),
+    claimed: values.has(claimKey),
+  };
+}

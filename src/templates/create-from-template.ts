@@ -1,0 +1,210 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import {
+  fillTemplate,
+  pickableTemplates,
+  TEMPLATE_SHAPES,
+  type DiscoveryTemplate,
+  type FieldProblem,
+  type FillInput,
+  type TemplateKind,
+} from '../domain/discovery-templates';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import type { JiraGateway } from '../jira/jira-gateway';
+import { kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
+import { loadDecisionContext } from '../storage/config-store';
+import { readTemplates } from '../storage/template-store';
+import { readTrackMapping } from '../storage/track-mapping-store';
+import { appFieldIds } from '../track/app-fields';
+
+/**
+ * "New discovery item" on the project page: create an idea, a spike or an enabler in the context
+ * project, as the user, from a template (src/domain/discovery-templates.ts). The issue type is
+ * the project's discovery type of that kind: from the project's track mapping, else from the
+ * configured discovery type names. The description holds the template's headings with what was
+ * written under them; a spike or an enabler also gets its Scoped outcome.
+ *
+ * Nothing is half-written: everything is checked first (the answers, the issue type, the Scoped
+ * outcome field), and the item is one POST /rest/api/3/issue. When Jira refuses the Scoped
+ * outcome field (not on the create screen) nothing is created and the answer says why; an item
+ * without it would be created failing the enabler gate.
+ *
+ * Cost, as the user: GET issuetype/project, POST issue (plus GET /field once per site when the
+ * Scoped outcome field's id is not remembered yet). Storage: settings, track mapping, templates.
+ */
+
+const IssueTypesSchema = z.array(
+  z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).passthrough(),
+);
+type IssueTypes = z.infer<typeof IssueTypesSchema>;
+
+const CreatedSchema = z.object({ id: z.string(), key: z.string() }).passthrough();
+
+const KIND_NAMES: Record<TemplateKind, string> = {
+  idea: 'Discovery',
+  spike: 'Spike',
+  enabler: 'Enabler',
+};
+
+const norm = (value: string) => value.trim().toLowerCase();
+
+export class TemplateRefusal extends Error {
+  constructor(
+    readonly code: 'invalid-input' | 'not-found' | 'conflict',
+    message: string,
+    readonly problems?: FieldProblem[],
+  ) {
+    super(message);
+    this.name = 'TemplateRefusal';
+  }
+}
+
+/** The issue type for a kind: a standard discovery-track type of the project of that kind. */
+export function typeForKind(
+  types: IssueTypes,
+  kind: TemplateKind,
+  tracks: TrackResolver,
+): { id: string; name: string } | undefined {
+  const candidates = types.filter(
+    (t) =>
+      t.subtask !== true &&
+      tracks.trackOf(t.id, t.name) === 'discovery' &&
+      kindOf(t.name, 'discovery') === kind,
+  );
+  return candidates.find((t) => norm(t.name) === norm(KIND_NAMES[kind])) ?? candidates[0];
+}
+
+async function projectTypes(jira: JiraGateway, projectId: string): Promise<IssueTypes> {
+  return jira.request(
+    IssueTypesSchema,
+    route`/rest/api/3/issuetype/project?projectId=${projectId}`,
+  );
+}
+
+export interface TemplateChoice {
+  template: DiscoveryTemplate;
+  kind: TemplateKind;
+  /** The issue type it creates in this project; null when the project has none. */
+  issueType: { id: string; name: string } | null;
+}
+
+export interface TemplatesForProject {
+  choices: TemplateChoice[];
+  /** Added to an idea: the press release and FAQ. */
+  attachments: DiscoveryTemplate[];
+  maxSpikeTimeboxDays: number;
+  templatesVersion: number;
+}
+
+/** What the "New discovery item" dialog offers in this project. */
+export async function templatesForProject(
+  jira: JiraGateway,
+  project: { id: string; key: string },
+): Promise<TemplatesForProject> {
+  const [decision, mapping, stored, types] = await Promise.all([
+    loadDecisionContext(project.key),
+    readTrackMapping(project.key),
+    readTemplates(),
+    projectTypes(jira, project.id),
+  ]);
+  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
+  return {
+    choices: pickableTemplates(stored.templates).map((template) => {
+      const kind = TEMPLATE_SHAPES[template.id].kind;
+      return { template, kind, issueType: typeForKind(types, kind, tracks) ?? null };
+    }),
+    attachments: stored.templates.filter((t) => TEMPLATE_SHAPES[t.id].attachesTo !== undefined),
+    maxSpikeTimeboxDays: decision.config.spike.maxTimeboxDays,
+    templatesVersion: stored.version,
+  };
+}
+
+export interface CreatedFromTemplate {
+  id: string;
+  key: string;
+  kind: TemplateKind;
+  issueType: { id: string; name: string };
+  template: { id: string; name: string };
+  scopedOutcome: boolean;
+  withPressRelease: boolean;
+  message: string;
+}
+
+export async function createFromTemplate(args: {
+  jira: JiraGateway;
+  project: { id: string; key: string };
+  input: FillInput;
+}): Promise<CreatedFromTemplate> {
+  const { jira, project, input } = args;
+  const [decision, mapping, stored] = await Promise.all([
+    loadDecisionContext(project.key),
+    readTrackMapping(project.key),
+    readTemplates(),
+  ]);
+  const filled = fillTemplate(stored.templates, input, decision.config);
+  if (!filled.ok) throw new TemplateRefusal(filled.code, filled.message, filled.problems);
+  const item = filled.item;
+
+  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
+  const type = typeForKind(await projectTypes(jira, project.id), item.kind, tracks);
+  if (!type) {
+    throw new TemplateRefusal(
+      'conflict',
+      `${project.key} has no ${KIND_NAMES[item.kind]} issue type on the discovery track, so no ${item.kind} can be created here. Ask a project admin to run Dual Track setup (Project settings → Dual Track); nothing was created.`,
+    );
+  }
+
+  const fields: Record<string, unknown> = {
+    project: { id: project.id },
+    issuetype: { id: type.id },
+    summary: item.summary,
+    description: item.description,
+  };
+  let outcomeField: string | undefined;
+  if (item.scopedOutcome) {
+    outcomeField = (await appFieldIds(['scopedOutcome'], decision.fields, jira)).ids.scopedOutcome;
+    if (!outcomeField) {
+      throw new TemplateRefusal(
+        'conflict',
+        `The app's Scoped outcome field is not on this Jira site, so the ${item.kind} could not get its scoped outcome. Reinstall or upgrade Dual Track; nothing was created.`,
+      );
+    }
+    fields[outcomeField] = item.scopedOutcome;
+  }
+
+  let created: { id: string; key: string };
+  try {
+    created = await jira.request(CreatedSchema, route`/rest/api/3/issue`, {
+      method: 'POST',
+      body: { fields },
+    });
+  } catch (error) {
+    if (
+      outcomeField &&
+      isJiraError(error) &&
+      error.kind === 'bad-request' &&
+      error.message.includes(outcomeField)
+    ) {
+      throw new TemplateRefusal(
+        'conflict',
+        `Jira would not set the Scoped outcome on a new ${type.name} (${explainJiraFailure(error)}). A Jira admin can add the Scoped outcome field to the create screen of ${type.name}; nothing was created.`,
+      );
+    }
+    throw error;
+  }
+  const parts = [
+    `Created ${created.key} (${type.name}) from the ${item.template.name} template`,
+    item.scopedOutcome ? 'with its scoped outcome' : undefined,
+    item.withPressRelease ? 'with a press release and FAQ' : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return {
+    id: created.id,
+    key: created.key,
+    kind: item.kind,
+    issueType: type,
+    template: { id: item.template.id, name: item.template.name },
+    scopedOutcome: item.scopedOutcome !== undefined,
+    withPressRelease: item.withPressRelease,
+    message: `${parts.join(', ')}.`,
+  };
+}

@@ -1,0 +1,511 @@
+import Button from '@atlaskit/button/new';
+import Heading from '@atlaskit/heading';
+import { Inline, Stack, Text } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import type { PayloadOf, Result } from '@contract/bridge-contract';
+import {
+  TEMPLATE_SHAPES,
+  type DiscoveryTemplate,
+  type TemplateKind,
+  type TemplateSection,
+} from '@domain/discovery-templates';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import './new-discovery-item.css';
+
+/** How the dialog talks to the backend: the contract's `templates/list` and `templates/create`. */
+export interface DiscoveryItemApi {
+  list: () => Promise<Result<unknown>>;
+  create: (payload: PayloadOf<'templates/create'>) => Promise<Result<unknown>>;
+}
+
+interface Choice {
+  template: DiscoveryTemplate;
+  kind: TemplateKind;
+  issueType: { id: string; name: string } | null;
+}
+
+interface Offer {
+  choices: Choice[];
+  attachments: DiscoveryTemplate[];
+  maxSpikeTimeboxDays: number;
+}
+
+interface Created {
+  key: string;
+  message: string;
+}
+
+type Answers = Record<string, string>;
+type Errors = Record<string, string>;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseOffer(data: unknown): Offer | null {
+  if (!isRecord(data) || !Array.isArray(data['choices']) || !Array.isArray(data['attachments'])) {
+    return null;
+  }
+  if (typeof data['maxSpikeTimeboxDays'] !== 'number') return null;
+  return data as unknown as Offer;
+}
+
+function parseCreated(data: unknown): Created | null {
+  if (!isRecord(data) || typeof data['key'] !== 'string' || typeof data['message'] !== 'string') {
+    return null;
+  }
+  return { key: data['key'], message: data['message'] };
+}
+
+/** Field problems the resolver named (`answers.question`), by path. */
+function fieldErrors(details: unknown): Errors {
+  const out: Errors = {};
+  if (!isRecord(details) || !Array.isArray(details['fields'])) return out;
+  for (const f of details['fields']) {
+    if (isRecord(f) && typeof f['path'] === 'string' && typeof f['message'] === 'string') {
+      out[f['path']] = f['message'];
+    }
+  }
+  return out;
+}
+
+const isRequired = (template: DiscoveryTemplate, s: TemplateSection) =>
+  s.required || TEMPLATE_SHAPES[template.id].sections[s.id]?.locked === true;
+
+/** What the browser can tell before asking: required parts present, numbers in range. */
+function checkLocally(
+  choice: Choice,
+  summary: string,
+  answers: Answers,
+  attachment: DiscoveryTemplate | undefined,
+  pressRelease: Answers,
+  maxSpike: number,
+): Errors {
+  const errors: Errors = {};
+  if (summary.trim() === '') errors['summary'] = 'Write a one-line summary.';
+  const check = (template: DiscoveryTemplate, values: Answers, root: string) => {
+    for (const s of template.sections) {
+      const value = (values[s.id] ?? '').trim();
+      const path = `${root}.${s.id}`;
+      if (value === '') {
+        if (isRequired(template, s)) errors[path] = `${s.heading} is required.`;
+        continue;
+      }
+      if (TEMPLATE_SHAPES[template.id].sections[s.id]?.input === 'days') {
+        const max = template.id === 'spike' ? maxSpike : 365;
+        const days = Number(value);
+        if (!/^\d+$/.test(value) || days < 1 || days > max) {
+          errors[path] = `Whole days from 1 to ${max}.`;
+        }
+      }
+    }
+  };
+  check(choice.template, answers, 'answers');
+  if (attachment) check(attachment, pressRelease, 'pressRelease');
+  if (choice.kind === 'enabler') {
+    const days = (answers['timebox-days'] ?? '').trim();
+    const date = (answers['target-date'] ?? '').trim();
+    if (days === '' && date === '' && !errors['answers.timebox-days']) {
+      errors['answers.timebox-days'] = 'Give a timebox in days or a target date.';
+    } else if (days !== '' && date !== '') {
+      errors['answers.target-date'] = 'Give a timebox in days or a target date, not both.';
+    }
+  }
+  return errors;
+}
+
+function SectionField(props: {
+  template: DiscoveryTemplate;
+  section: TemplateSection;
+  root: string;
+  value: string;
+  error: string | undefined;
+  maxDays: number;
+  onChange: (value: string) => void;
+}) {
+  const { template, section: s } = props;
+  const id = useId();
+  const input = TEMPLATE_SHAPES[template.id].sections[s.id]?.input ?? 'text';
+  const required = isRequired(template, s);
+  const described = [s.hint ? `${id}-hint` : '', props.error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  const common = {
+    id,
+    name: `${props.root}.${s.id}`,
+    className: 'dt-ndi-input',
+    value: props.value,
+    'aria-required': required || undefined,
+    'aria-invalid': props.error ? true : undefined,
+    'aria-describedby': described || undefined,
+    'data-testid': `ndi-${props.root}.${s.id}`,
+  } as const;
+  return (
+    <div className="dt-ndi-field">
+      <label className="dt-ndi-label" htmlFor={id}>
+        {s.heading}
+        {required ? '' : ' (optional)'}
+      </label>
+      {s.hint && (
+        <span id={`${id}-hint`} className="dt-ndi-hint">
+          {s.hint}
+        </span>
+      )}
+      {input === 'text' && (
+        <textarea
+          {...common}
+          rows={2}
+          maxLength={4000}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+      {input === 'days' && (
+        <input
+          {...common}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={props.maxDays}
+          step={1}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+      {input === 'date' && (
+        <input {...common} type="date" onChange={(e) => props.onChange(e.target.value)} />
+      )}
+      {props.error && (
+        <span id={`${id}-error`} className="dt-ndi-error" role="alert">
+          {props.error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Sections(props: {
+  template: DiscoveryTemplate;
+  root: 'answers' | 'pressRelease';
+  values: Answers;
+  errors: Errors;
+  maxSpike: number;
+  onChange: (id: string, value: string) => void;
+}) {
+  return (
+    <>
+      {props.template.sections.map((s) => (
+        <SectionField
+          key={`${props.template.id}-${s.id}`}
+          template={props.template}
+          section={s}
+          root={props.root}
+          value={props.values[s.id] ?? ''}
+          error={props.errors[`${props.root}.${s.id}`]}
+          maxDays={props.template.id === 'spike' ? props.maxSpike : 365}
+          onChange={(v) => props.onChange(s.id, v)}
+        />
+      ))}
+    </>
+  );
+}
+
+function DialogBody(props: {
+  api: DiscoveryItemApi;
+  onClose: () => void;
+  onCreated: () => void;
+  onOpen: (issueKey: string) => void;
+}) {
+  const id = useId();
+  const [offer, setOffer] = useState<Offer | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [templateId, setTemplateId] = useState<string>('');
+  const [summary, setSummary] = useState('');
+  const [answers, setAnswers] = useState<Answers>({});
+  const [withPr, setWithPr] = useState(false);
+  const [pressRelease, setPressRelease] = useState<Answers>({});
+  const [errors, setErrors] = useState<Errors>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<Created | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void props.api.list().then((result) => {
+      if (!live) return;
+      if (!result.ok) return setLoadError(result.error.message);
+      const parsed = parseOffer(result.data);
+      if (!parsed) return setLoadError('The app answered in a form this page does not know.');
+      setOffer(parsed);
+      setTemplateId(parsed.choices.find((c) => c.issueType)?.template.id ?? '');
+    });
+    return () => {
+      live = false;
+    };
+  }, [props.api]);
+
+  if (loadError) {
+    return (
+      <SectionMessage appearance="error" title="The templates could not be loaded">
+        <Text as="p">{loadError}</Text>
+      </SectionMessage>
+    );
+  }
+  if (!offer) return <Spinner label="Loading the templates" />;
+
+  if (created) {
+    return (
+      <Stack space="space.150" testId="ndi-created">
+        <SectionMessage appearance="success" title={`${created.key} created`}>
+          <Text as="p" testId="ndi-created-message">
+            {created.message}
+          </Text>
+        </SectionMessage>
+        <Inline space="space.100">
+          <a
+            className="dt-ndi-link"
+            href={`/browse/${encodeURIComponent(created.key)}`}
+            data-testid="ndi-created-link"
+            onClick={(e) => {
+              e.preventDefault();
+              props.onOpen(created.key);
+            }}
+          >
+            Open {created.key}
+          </a>
+          <Button appearance="subtle" onClick={props.onClose}>
+            Close
+          </Button>
+        </Inline>
+      </Stack>
+    );
+  }
+
+  const choice = offer.choices.find((c) => c.template.id === templateId);
+  const attachment =
+    choice?.kind === 'idea' && withPr
+      ? offer.attachments.find((a) => TEMPLATE_SHAPES[a.id].attachesTo === choice.template.id)
+      : undefined;
+  const canAttach =
+    choice !== undefined &&
+    offer.attachments.some((a) => TEMPLATE_SHAPES[a.id].attachesTo === choice.template.id);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!choice) return;
+    setProblem(null);
+    const local = checkLocally(
+      choice,
+      summary,
+      answers,
+      attachment,
+      pressRelease,
+      offer.maxSpikeTimeboxDays,
+    );
+    setErrors(local);
+    if (Object.keys(local).length > 0) return;
+    const keep = (values: Answers, template: DiscoveryTemplate) =>
+      Object.fromEntries(
+        template.sections
+          .map((s) => [s.id, (values[s.id] ?? '').trim()] as const)
+          .filter(([, v]) => v !== ''),
+      );
+    setBusy(true);
+    const result = await props.api.create({
+      templateId: choice.template.id,
+      summary: summary.trim(),
+      answers: keep(answers, choice.template),
+      ...(attachment ? { pressRelease: keep(pressRelease, attachment) } : {}),
+    });
+    setBusy(false);
+    if (!result.ok) {
+      setErrors(fieldErrors(result.error.details));
+      setProblem(result.error.message);
+      return;
+    }
+    const made = parseCreated(result.data);
+    if (!made) {
+      setProblem(
+        'The item may have been created, but the app answered in a form this page does not know. Refresh the page to see it.',
+      );
+      return;
+    }
+    setCreated(made);
+    props.onCreated();
+  };
+
+  return (
+    <form noValidate aria-label="New discovery item" onSubmit={(e) => void submit(e)}>
+      <Stack space="space.150">
+        <fieldset className="dt-ndi-fieldset">
+          <legend className="dt-ndi-label">Template</legend>
+          <Stack space="space.075">
+            {offer.choices.map((c) => (
+              <label key={c.template.id} className="dt-ndi-choice">
+                <input
+                  type="radio"
+                  name={`${id}-template`}
+                  value={c.template.id}
+                  checked={templateId === c.template.id}
+                  disabled={!c.issueType}
+                  onChange={() => {
+                    setTemplateId(c.template.id);
+                    setErrors({});
+                    setProblem(null);
+                  }}
+                />
+                <span>
+                  <strong>{c.template.name}</strong>
+                  <span className="dt-ndi-hint">
+                    {' '}
+                    {c.issueType
+                      ? `${c.template.description} Creates a ${c.issueType.name}.`
+                      : `This project has no ${c.kind} issue type on the discovery track.`}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </Stack>
+        </fieldset>
+        {choice && (
+          <>
+            <div className="dt-ndi-field">
+              <label className="dt-ndi-label" htmlFor={`${id}-summary`}>
+                Summary
+              </label>
+              <input
+                id={`${id}-summary`}
+                className="dt-ndi-input"
+                type="text"
+                maxLength={255}
+                value={summary}
+                aria-required
+                aria-invalid={errors['summary'] ? true : undefined}
+                aria-describedby={errors['summary'] ? `${id}-summary-error` : undefined}
+                data-testid="ndi-summary"
+                onChange={(e) => setSummary(e.target.value)}
+              />
+              {errors['summary'] && (
+                <span id={`${id}-summary-error`} className="dt-ndi-error" role="alert">
+                  {errors['summary']}
+                </span>
+              )}
+            </div>
+            <Sections
+              template={choice.template}
+              root="answers"
+              values={answers}
+              errors={errors}
+              maxSpike={offer.maxSpikeTimeboxDays}
+              onChange={(sid, v) => setAnswers((a) => ({ ...a, [sid]: v }))}
+            />
+            {canAttach && (
+              <label className="dt-ndi-choice">
+                <input
+                  type="checkbox"
+                  checked={withPr}
+                  onChange={(e) => setWithPr(e.target.checked)}
+                />
+                <span>Add a working-backwards press release and FAQ (for larger ideas)</span>
+              </label>
+            )}
+            {attachment && (
+              <fieldset className="dt-ndi-fieldset" data-testid="ndi-press-release">
+                <legend className="dt-ndi-label">{attachment.name}</legend>
+                <Stack space="space.100">
+                  <Text as="p" color="color.text.subtle">
+                    {attachment.description}
+                  </Text>
+                  <Sections
+                    template={attachment}
+                    root="pressRelease"
+                    values={pressRelease}
+                    errors={errors}
+                    maxSpike={offer.maxSpikeTimeboxDays}
+                    onChange={(sid, v) => setPressRelease((a) => ({ ...a, [sid]: v }))}
+                  />
+                </Stack>
+              </fieldset>
+            )}
+          </>
+        )}
+        {problem && (
+          <div data-testid="ndi-problem">
+            <SectionMessage appearance="error" title="Nothing was created">
+              <Text as="p">{problem}</Text>
+            </SectionMessage>
+          </div>
+        )}
+        <Inline space="space.100">
+          <Button type="submit" appearance="primary" isDisabled={busy || !choice}>
+            {busy ? 'Creating…' : 'Create'}
+          </Button>
+          <Button appearance="subtle" onClick={props.onClose} isDisabled={busy}>
+            Cancel
+          </Button>
+        </Inline>
+      </Stack>
+    </form>
+  );
+}
+
+/**
+ * "New discovery item": a button that opens a modal dialog (the native `<dialog>`, so focus stays
+ * inside and Escape closes it) to create an idea, a spike or an enabler from a template. The
+ * templates are read each time it opens, so an admin's edit shows at once.
+ */
+export function NewDiscoveryItem(props: {
+  api: DiscoveryItemApi;
+  onCreated: () => void;
+  onOpen: (issueKey: string) => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const headingId = useId();
+  const [open, setOpen] = useState(false);
+  const [session, setSession] = useState(0);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <>
+      <Button
+        appearance="primary"
+        testId="new-discovery-item"
+        onClick={() => {
+          setSession((s) => s + 1);
+          setOpen(true);
+        }}
+      >
+        New discovery item
+      </Button>
+      <dialog
+        ref={ref}
+        className="dt-ndi-dialog"
+        aria-labelledby={headingId}
+        data-testid="ndi-dialog"
+        onClose={() => setOpen(false)}
+      >
+        {open && (
+          <Stack space="space.200">
+            <span id={headingId}>
+              <Heading size="medium" as="h2">
+                New discovery item
+              </Heading>
+            </span>
+            <DialogBody
+              key={session}
+              api={props.api}
+              onClose={() => setOpen(false)}
+              onCreated={props.onCreated}
+              onOpen={props.onOpen}
+            />
+          </Stack>
+        )}
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { useId } from 'react';
+import {
+  LEVEL_LABELS,
+  TRIAGE_LEVELS,
+  TRIAGE_REASON_MAX,
+  type TriageForm,
+  type TriagePart,
+} from './triage-form';
+import './triage.css';
+
+/**
+ * The Entry triage inputs: uncertainty and risk (low, medium, high) and the one-line reason,
+ * each with its problem under it once it was left or saving was tried. Used by the field's
+ * editor on the issue view and create screen, and by the issue panel.
+ */
+export function TriageFields(props: {
+  form: TriageForm;
+  onChange: (patch: Partial<TriageForm>) => void;
+  /** Problems to show now, per input. */
+  errors: Partial<Record<TriagePart, string>>;
+  onBlur?: (part: TriagePart) => void;
+}) {
+  const id = useId();
+  const { form, errors } = props;
+  const ids = (part: TriagePart) => ({
+    input: `${id}-${part}`,
+    error: `${id}-${part}-error`,
+    help: `${id}-${part}-help`,
+  });
+  const describedBy = (part: TriagePart, help = false) =>
+    [errors[part] ? ids(part).error : undefined, help ? ids(part).help : undefined]
+      .filter(Boolean)
+      .join(' ') || undefined;
+  const level = (part: 'uncertainty' | 'risk', label: string, help: string) => (
+    <div className="dt-triage-field">
+      <label className="dt-triage-label" htmlFor={ids(part).input}>
+        {label}
+      </label>
+      <select
+        id={ids(part).input}
+        name={part}
+        className="dt-triage-input"
+        value={form[part]}
+        aria-invalid={errors[part] ? true : undefined}
+        aria-describedby={describedBy(part, true)}
+        onChange={(e) => props.onChange({ [part]: e.target.value })}
+        onBlur={() => props.onBlur?.(part)}
+      >
+        <option value="">Choose…</option>
+        {TRIAGE_LEVELS.map((l) => (
+          <option key={l} value={l}>
+            {LEVEL_LABELS[l]}
+          </option>
+        ))}
+      </select>
+      <span className="dt-triage-help" id={ids(part).help}>
+        {help}
+      </span>
+      {errors[part] && (
+        <span className="dt-triage-error" id={ids(part).error} role="alert">
+          {errors[part]}
+        </span>
+      )}
+    </div>
+  );
+  return (
+    <div className="dt-triage-row">
+      {level('uncertainty', 'Uncertainty', 'How much is technically unknown.')}
+      {level('risk', 'Risk', 'How much could go wrong with the change.')}
+      <div className="dt-triage-field dt-triage-wide">
+        <label className="dt-triage-label" htmlFor={ids('reason').input}>
+          Reason
+        </label>
+        <input
+          id={ids('reason').input}
+          name="reason"
+          className="dt-triage-input"
+          type="text"
+          maxLength={TRIAGE_REASON_MAX}
+          value={form.reason}
+          aria-invalid={errors.reason ? true : undefined}
+          aria-describedby={describedBy('reason', true)}
+          onChange={(e) => props.onChange({ reason: e.target.value })}
+          onBlur={() => props.onBlur?.('reason')}
+        />
+        <span className="dt-triage-help" id={ids('reason').help}>
+          One line; required when uncertainty or risk is high.
+        </span>
+        {errors.reason && (
+          <span className="dt-triage-error" id={ids('reason').error} role="alert">
+            {errors.reason}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -270,14 +270,116 @@ const SECTIONS: readonly Section[] = [
   'entry',
 ];
 
-/** Merges a project override over the global configuration; the result is checked again. */
-export function effectiveConfig(global: Config, override: ConfigOverride | undefined): Config {
-  if (!override) return global;
+/**
+ * The settings each cross-field rule compares, by the path its problem is reported at (see the
+ * `superRefine` of `ConfigSchema`). A problem at a path not listed here involves its whole section.
+ */
+const RULE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  'runway.targetMinSprints': ['runway.targetMinSprints', 'runway.targetMaxSprints'],
+  'runway.pauseAtSprints': ['runway.targetMaxSprints', 'runway.pauseAtSprints'],
+  'spike.defaultTimeboxDays': ['spike.defaultTimeboxDays', 'spike.maxTimeboxDays'],
+};
+
+/** Part of a project override that is not in effect, and the rule it would break. */
+export interface OverrideNotInEffect {
+  /** The overridden settings (`section.key`) that follow the global values instead. */
+  paths: string[];
+  /** Every setting the broken rule compares (`paths` and the others it was checked against). */
+  compared: string[];
+  /** The rule the merged values break, as the schema words it. */
+  rule: string;
+}
+
+export interface EffectiveConfig {
+  config: Config;
+  /** Empty when the whole override is in effect. */
+  notInEffect: OverrideNotInEffect[];
+}
+
+function merge(global: Config, override: ConfigOverride): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
   for (const section of SECTIONS) {
     merged[section] = { ...global[section], ...(override[section] ?? {}) };
   }
-  return ConfigSchema.parse(merged);
+  return merged;
+}
+
+function overriddenPaths(override: ConfigOverride): string[] {
+  return SECTIONS.flatMap((section) =>
+    Object.keys(override[section] ?? {}).map((key) => `${section}.${key}`),
+  );
+}
+
+function withoutPaths(override: ConfigOverride, paths: ReadonlySet<string>): ConfigOverride {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const section of SECTIONS) {
+    const kept = Object.entries(override[section] ?? {}).filter(
+      ([key]) => !paths.has(`${section}.${key}`),
+    );
+    if (kept.length > 0) out[section] = Object.fromEntries(kept);
+  }
+  return ConfigOverrideSchema.parse(out);
+}
+
+/**
+ * The problems of a project override merged over the global configuration (empty when the merged
+ * result is valid): what a save of that override is refused with.
+ */
+export function mergedConfigIssues(global: Config, override: ConfigOverride): z.core.$ZodIssue[] {
+  const parsed = ConfigSchema.safeParse(merge(global, override));
+  return parsed.success ? [] : parsed.error.issues;
+}
+
+/**
+ * Merges a project override over the global configuration, and always answers a valid
+ * configuration: a global change can make a saved override break a cross-field rule, and then
+ * the overridden settings that rule compares follow the global values again (the whole section
+ * when the rule is not known by its settings), each such part named with the rule it broke.
+ */
+export function resolveEffectiveConfig(
+  global: Config,
+  override: ConfigOverride | undefined,
+): EffectiveConfig {
+  if (!override) return { config: global, notInEffect: [] };
+  const notInEffect: OverrideNotInEffect[] = [];
+  let current = override;
+  // Every round drops at least one overridden setting, so this ends (with the global values).
+  for (;;) {
+    const parsed = ConfigSchema.safeParse(merge(global, current));
+    if (parsed.success) return { config: parsed.data, notInEffect };
+    const overridden = new Set(overriddenPaths(current));
+    const dropped = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const at = issue.path.slice(0, 2).map(String).join('.');
+      const section = String(issue.path[0] ?? '');
+      const involved =
+        RULE_SETTINGS[at] ?? [...overridden].filter((p) => p.startsWith(`${section}.`));
+      let paths = involved.filter((p) => overridden.has(p) && !dropped.has(p));
+      // A rule the global values break on their own cannot be helped by the override: drop the
+      // section's override so the result is the global section.
+      if (paths.length === 0) {
+        paths = [...overridden].filter((p) => p.startsWith(`${section}.`) && !dropped.has(p));
+      }
+      if (paths.length === 0) continue;
+      for (const p of paths) dropped.add(p);
+      notInEffect.push({
+        paths,
+        compared: [...new Set([...involved, ...paths])],
+        rule: issue.message,
+      });
+    }
+    if (dropped.size === 0) {
+      // Nothing of the override is to blame: the global configuration itself is broken.
+      ConfigSchema.parse(global);
+      return { config: global, notInEffect };
+    }
+    current = withoutPaths(current, dropped);
+  }
+}
+
+/** The configuration a project works with (see `resolveEffectiveConfig`); always valid. */
+export function effectiveConfig(global: Config, override: ConfigOverride | undefined): Config {
+  return resolveEffectiveConfig(global, override).config;
 }
 
 /** One human sentence per problem, naming the setting. */

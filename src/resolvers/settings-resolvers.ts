@@ -1,13 +1,22 @@
 import type { z } from 'zod';
-import { DEFAULT_CONFIG } from '../domain/config';
+import {
+  DEFAULT_CONFIG,
+  resolveEffectiveConfig,
+  type Config,
+  type ConfigOverride,
+} from '../domain/config';
 import { settingsChanges } from '../domain/config-changes';
+import { displayNames } from '../jira/user-names';
+import { formatSetting, settingAt, settingField } from '../shared/settings-fields';
 import type {
   GlobalSettingsView,
+  OverrideNotInEffectView,
   ProjectSettingsView,
   SettingsRevision,
 } from '../shared/settings-view';
 import {
   configHistory,
+  listProjectOverrides,
   readGlobalConfig,
   readProjectConfig,
   saveGlobalConfig,
@@ -39,15 +48,16 @@ const PROJECT_ADMIN: Requirement = {
 
 /**
  * Old → new per changed setting, newest first. A revision is listed when the one before it is
- * still kept (or it is the first), so every entry is complete.
+ * still kept (or it is the first), so every entry is complete. Other people are named as Jira
+ * shows them to the caller (one bulk user lookup for the whole list), else by account id.
  */
-function historyOf<R extends GlobalRecord | ProjectRecord>(
+async function historyOf<R extends GlobalRecord | ProjectRecord>(
   revisions: readonly R[],
   valuesOf: (record: R) => unknown,
   initial: unknown,
   caller: Caller,
-): SettingsRevision[] {
-  const out: SettingsRevision[] = [];
+): Promise<SettingsRevision[]> {
+  const listed: Array<{ rev: R; before: unknown }> = [];
   revisions.forEach((rev, i) => {
     const previous = revisions[i + 1];
     const before =
@@ -56,31 +66,70 @@ function historyOf<R extends GlobalRecord | ProjectRecord>(
         : rev.version === 1
           ? initial
           : undefined;
-    if (before === undefined) return;
-    out.push({
-      version: rev.version,
-      at: rev.updatedAt,
-      by: rev.updatedBy,
-      byYou: rev.updatedBy === caller.accountId,
-      changes: settingsChanges(before, valuesOf(rev)),
-    });
+    if (before !== undefined) listed.push({ rev, before });
   });
-  return out;
+  const others = listed.map((l) => l.rev.updatedBy).filter((id) => id !== caller.accountId);
+  const names = await displayNames(caller.jira, others);
+  return listed.map(({ rev, before }) => ({
+    version: rev.version,
+    at: rev.updatedAt,
+    by: rev.updatedBy,
+    byName: names.get(rev.updatedBy) ?? rev.updatedBy,
+    byYou: rev.updatedBy === caller.accountId,
+    changes: settingsChanges(before, valuesOf(rev)),
+  }));
 }
 
 const isGlobal = (r: GlobalRecord | ProjectRecord): r is GlobalRecord => 'settings' in r;
 const isProject = (r: GlobalRecord | ProjectRecord): r is ProjectRecord => 'override' in r;
 
+const labelOf = (path: string) => settingField(path)?.label ?? path;
+const valueOf = (settings: unknown, path: string) =>
+  formatSetting(settingField(path), settingAt(settings, path) ?? null);
+const listed = (parts: readonly string[]) =>
+  parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+
+/**
+ * The parts of a project's override that the global settings leave out of effect, each with a
+ * sentence: "The override of Upper runway target (4 sprints) is not in effect with Pause
+ * discovery at (3 sprints): The pause threshold must be above the upper runway target. The
+ * global value (2 sprints) applies until the override is changed or reset."
+ */
+function notInEffectOf(global: Config, override: ConfigOverride): OverrideNotInEffectView[] {
+  const { config, notInEffect } = resolveEffectiveConfig(global, override);
+  return notInEffect.map((part) => {
+    const own = part.paths.map((p) => `${labelOf(p)} (${valueOf(override, p)})`);
+    const against = part.compared
+      .filter((p) => !part.paths.includes(p))
+      .map((p) => `${labelOf(p)} (${valueOf(config, p)})`);
+    const globals = part.paths.map((p) => valueOf(global, p)).join(', ');
+    const message =
+      `The override of ${listed(own)} is not in effect` +
+      (against.length > 0 ? ` with ${listed(against)}` : '') +
+      `: ${part.rule} The global ${part.paths.length === 1 ? 'value' : 'values'} (${globals}) ` +
+      `${part.paths.length === 1 ? 'applies' : 'apply'} until the override is changed or reset.`;
+    return { ...part, message };
+  });
+}
+
 async function globalView(caller: Caller): Promise<GlobalSettingsView> {
-  const [record, revisions] = await Promise.all([
+  const [record, revisions, overrides] = await Promise.all([
     readGlobalConfig(),
     configHistory({ kind: 'global' }),
+    listProjectOverrides(),
   ]);
+  const settings = record?.settings ?? DEFAULT_CONFIG;
   return {
     version: record?.version ?? 0,
-    settings: record?.settings ?? DEFAULT_CONFIG,
+    settings,
     defaults: DEFAULT_CONFIG,
-    history: historyOf(revisions.filter(isGlobal), (r) => r.settings, DEFAULT_CONFIG, caller),
+    history: await historyOf(revisions.filter(isGlobal), (r) => r.settings, DEFAULT_CONFIG, caller),
+    overridesNotInEffect: overrides
+      .map((o) => ({
+        projectKey: o.projectKey,
+        notInEffect: notInEffectOf(settings, o.record.override),
+      }))
+      .filter((o) => o.notInEffect.length > 0),
   };
 }
 
@@ -91,12 +140,15 @@ async function projectView(caller: Caller): Promise<ProjectSettingsView> {
     readGlobalConfig(),
     configHistory({ kind: 'project', projectKey: project.key }),
   ]);
+  const inherited = global?.settings ?? DEFAULT_CONFIG;
+  const override = record?.override ?? {};
   return {
     project: { id: project.id, key: project.key },
     version: record?.version ?? 0,
-    override: record?.override ?? {},
-    inherited: global?.settings ?? DEFAULT_CONFIG,
-    history: historyOf(revisions.filter(isProject), (r) => r.override, {}, caller),
+    override,
+    inherited,
+    notInEffect: notInEffectOf(inherited, override),
+    history: await historyOf(revisions.filter(isProject), (r) => r.override, {}, caller),
   };
 }
 

@@ -25,9 +25,26 @@ export const SettingsRevisionSchema = z
     at: z.string(),
     /** Account id of the person who saved. */
     by: z.string(),
+    /** Their display name as Jira shows it to the reader; the account id for the reader's own saves (shown as "you") and when Jira gave no name. */
+    byName: z.string(),
     byYou: z.boolean(),
     /** Old → new per changed setting; a project override's `null` means "inherited". */
     changes: z.array(SettingChangeSchema),
+  })
+  .strict();
+
+/**
+ * Part of a project override that is not in effect: with the current global settings it would
+ * break a cross-field rule, so the overridden settings in `paths` follow the global values.
+ */
+export const OverrideNotInEffectSchema = z
+  .object({
+    paths: z.array(z.string()),
+    /** Every setting the broken rule compares. */
+    compared: z.array(z.string()),
+    rule: z.string(),
+    /** One sentence for the admin: what is not in effect, why, and what applies instead. */
+    message: z.string(),
   })
   .strict();
 
@@ -38,6 +55,12 @@ export const GlobalSettingsViewSchema = z
     settings: ConfigSchema,
     defaults: ConfigSchema,
     history: z.array(SettingsRevisionSchema),
+    /** Projects whose saved overrides are, with these settings, partly not in effect. */
+    overridesNotInEffect: z.array(
+      z
+        .object({ projectKey: z.string(), notInEffect: z.array(OverrideNotInEffectSchema) })
+        .strict(),
+    ),
   })
   .strict();
 
@@ -49,11 +72,14 @@ export const ProjectSettingsViewSchema = z
     override: ConfigOverrideSchema,
     /** The global settings the project inherits. */
     inherited: ConfigSchema,
+    /** Parts of `override` that are not in effect (empty when all of it is). */
+    notInEffect: z.array(OverrideNotInEffectSchema),
     history: z.array(SettingsRevisionSchema),
   })
   .strict();
 
 export type SettingsRevision = z.infer<typeof SettingsRevisionSchema>;
+export type OverrideNotInEffectView = z.infer<typeof OverrideNotInEffectSchema>;
 export type GlobalSettingsView = z.infer<typeof GlobalSettingsViewSchema>;
 export type ProjectSettingsView = z.infer<typeof ProjectSettingsViewSchema>;
 

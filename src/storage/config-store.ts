@@ -4,10 +4,19 @@ import {
   ConfigSchema,
   DEFAULT_CONFIG,
   effectiveConfig,
+  mergedConfigIssues,
   type Config,
-  type ConfigOverride,
 } from '../domain/config';
-import { KEYS, createOnce, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import {
+  KEYS,
+  createOnce,
+  listByPrefix,
+  parseStored,
+  readMany,
+  readOne,
+  removeOne,
+  writeOne,
+} from './kvs-store';
 
 /**
  * Configuration storage: global defaults plus per-project overrides, each a versioned record.
@@ -193,8 +202,8 @@ export async function saveProjectConfig(args: {
   const parsed = ConfigOverrideSchema.safeParse(args.override);
   if (!parsed.success) return { status: 'invalid', issues: parsed.error.issues };
   const global = await readGlobalConfig();
-  const merged = safeEffective(global?.settings ?? DEFAULT_CONFIG, parsed.data);
-  if (!merged.ok) return { status: 'invalid', issues: merged.issues };
+  const issues = mergedConfigIssues(global?.settings ?? DEFAULT_CONFIG, parsed.data);
+  if (issues.length > 0) return { status: 'invalid', issues };
   return saveVersioned(
     { key: KEYS.projectConfig(args.projectKey), schema: ProjectRecordSchema },
     args.expectedVersion,
@@ -208,17 +217,29 @@ export async function saveProjectConfig(args: {
   );
 }
 
-function safeEffective(
-  global: Config,
-  override: ConfigOverride,
-): { ok: true } | { ok: false; issues: z.core.$ZodIssue[] } {
-  try {
-    effectiveConfig(global, override);
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof z.ZodError) return { ok: false, issues: error.issues };
-    throw error;
-  }
+const PROJECT_PREFIX = KEYS.projectConfig('');
+/** A current project record's key (`config:project:DT`), not one of its revisions. */
+const CURRENT_PROJECT_KEY = /^config:project:[^:]+$/;
+
+/**
+ * Every stored project override (the current records, not their revisions), in key order: one
+ * storage query per 100 keys under `config:project:`, revisions included in that count.
+ */
+export async function listProjectOverrides(): Promise<
+  Array<{ projectKey: string; record: ProjectRecord }>
+> {
+  const out: Array<{ projectKey: string; record: ProjectRecord }> = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listByPrefix(PROJECT_PREFIX, cursor, 100);
+    for (const entry of page.entries) {
+      if (!CURRENT_PROJECT_KEY.test(entry.key)) continue;
+      const record = parseStored(entry.key, ProjectRecordSchema, entry.value);
+      if (record) out.push({ projectKey: entry.key.slice(PROJECT_PREFIX.length), record });
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return out;
 }
 
 /** The change history of a record, newest first (at most the last 20 versions). */

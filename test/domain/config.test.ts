@@ -4,6 +4,8 @@ import {
   DEFAULT_CONFIG,
   describeConfigIssues,
   effectiveConfig,
+  mergedConfigIssues,
+  resolveEffectiveConfig,
 } from '../../src/domain/config';
 
 describe('configuration schema', () => {
@@ -94,8 +96,53 @@ describe('configuration schema', () => {
     expect(merged.runway).toEqual(global.runway);
   });
 
-  it('checks cross-field rules on the merged result', () => {
-    const override = ConfigOverrideSchema.parse({ runway: { pauseAtSprints: 2 } });
-    expect(() => effectiveConfig(DEFAULT_CONFIG, override)).toThrow(/pause threshold/);
+  it('checks cross-field rules on the merged result: a breaking override follows the global values', () => {
+    const override = ConfigOverrideSchema.parse({
+      runway: { pauseAtSprints: 2 },
+      validation: { minInterviews: 5 },
+    });
+    expect(mergedConfigIssues(DEFAULT_CONFIG, override).map((i) => i.message)).toEqual([
+      'The pause threshold must be above the upper runway target.',
+    ]);
+    const effective = resolveEffectiveConfig(DEFAULT_CONFIG, override);
+    expect(effective.config.runway).toEqual(DEFAULT_CONFIG.runway);
+    expect(effective.config.validation.minInterviews).toBe(5);
+    expect(effective.notInEffect).toEqual([
+      {
+        paths: ['runway.pauseAtSprints'],
+        compared: ['runway.targetMaxSprints', 'runway.pauseAtSprints'],
+        rule: 'The pause threshold must be above the upper runway target.',
+      },
+    ]);
+    expect(effectiveConfig(DEFAULT_CONFIG, override)).toEqual(effective.config);
+  });
+
+  it('falls back rule by rule until the merged result is valid', () => {
+    // Upper target 4 breaks the pause threshold 3; once it follows the global 2, the lower
+    // target 2.5 breaks "lower ≤ upper" and follows the global 1 as well.
+    const override = ConfigOverrideSchema.parse({
+      runway: { targetMinSprints: 2.5, targetMaxSprints: 4 },
+      spike: { maxTimeboxDays: 2 },
+    });
+    const effective = resolveEffectiveConfig(DEFAULT_CONFIG, override);
+    expect(effective.config.runway).toEqual(DEFAULT_CONFIG.runway);
+    expect(effective.config.spike).toEqual(DEFAULT_CONFIG.spike);
+    expect(effective.notInEffect).toEqual([
+      {
+        paths: ['runway.targetMaxSprints'],
+        compared: ['runway.targetMaxSprints', 'runway.pauseAtSprints'],
+        rule: 'The pause threshold must be above the upper runway target.',
+      },
+      {
+        paths: ['spike.maxTimeboxDays'],
+        compared: ['spike.defaultTimeboxDays', 'spike.maxTimeboxDays'],
+        rule: 'The default spike timebox must not exceed the longest allowed timebox.',
+      },
+      {
+        paths: ['runway.targetMinSprints'],
+        compared: ['runway.targetMinSprints', 'runway.targetMaxSprints'],
+        rule: 'The lower runway target must not be above the upper runway target.',
+      },
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type GlobalSettingsView,
   type ProjectSettingsView,
 } from '../../src/shared/settings-view';
+import { loadDecisionContext } from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 
@@ -405,6 +406,7 @@ describe('history', () => {
         version: 2,
         at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) as unknown,
         by: SITE_ADMIN,
+        byName: SITE_ADMIN,
         byYou: true,
         changes: [{ path: 'runway.pauseAtSprints', from: 3, to: 4 }],
       },
@@ -412,6 +414,7 @@ describe('history', () => {
         version: 1,
         at: expect.any(String) as unknown,
         by: SITE_ADMIN,
+        byName: SITE_ADMIN,
         byYou: true,
         changes: [{ path: 'validation.minInterviews', from: 3, to: 5 }],
       },
@@ -449,5 +452,204 @@ describe('history', () => {
     expect(ctx.em.kvs.keys().filter((k) => k.startsWith(`${KEYS.globalConfig}:rev:`))).toHaveLength(
       20,
     );
+  });
+});
+
+describe('a global change that breaks a saved project override', () => {
+  const overview = async (who: string) => {
+    const fn = allResolvers()['project/overview'];
+    if (!fn) throw new Error('no resolver project/overview');
+    return ctx.em.runAs(who, () =>
+      fn({ payload: {}, context: { accountId: who, extension: { project: dt } } }),
+    );
+  };
+  const upperTargetMessage =
+    'The override of Runway target, upper end (4 sprints) is not in effect with Pause discovery at (3 sprints): ' +
+    'The pause threshold must be above the upper runway target. ' +
+    'The global value (2 sprints) applies until the override is changed or reset.';
+
+  /** Global pause 5, DT's upper target 4, then the global settings back to the defaults. */
+  async function breakTheOverride(): Promise<GlobalSettingsView> {
+    ok(
+      await globalSave(
+        SITE_ADMIN,
+        withSetting((c) => (c.runway.pauseAtSprints = 5)),
+        0,
+      ),
+    );
+    ok(await projectSave(PROJECT_ADMIN, { runway: { targetMaxSprints: 4 } }, 0));
+    expect(
+      GlobalSettingsViewSchema.parse(ok(await globalGet(SITE_ADMIN))).overridesNotInEffect,
+    ).toEqual([]);
+    return GlobalSettingsViewSchema.parse(ok(await globalSave(SITE_ADMIN, DEFAULT_CONFIG, 1)));
+  }
+
+  it('keeps the project working on a valid configuration: the broken override follows the global value', async () => {
+    await breakTheOverride();
+    const { config } = await loadDecisionContext('DT');
+    expect(config.runway).toEqual(DEFAULT_CONFIG.runway);
+    const page = await overview(SITE_ADMIN);
+    if (!page.ok) throw new Error(`project/overview failed: ${JSON.stringify(page.error)}`);
+    expect(page.ok).toBe(true);
+  });
+
+  it('the global save answers which projects are affected, and the admin page keeps saying so', async () => {
+    const saved = await breakTheOverride();
+    const expected = [
+      {
+        projectKey: 'DT',
+        notInEffect: [
+          {
+            paths: ['runway.targetMaxSprints'],
+            compared: ['runway.targetMaxSprints', 'runway.pauseAtSprints'],
+            rule: 'The pause threshold must be above the upper runway target.',
+            message: upperTargetMessage,
+          },
+        ],
+      },
+    ];
+    expect(saved.version).toBe(2);
+    expect(saved.overridesNotInEffect).toEqual(expected);
+    expect(
+      GlobalSettingsViewSchema.parse(ok(await globalGet(SITE_ADMIN))).overridesNotInEffect,
+    ).toEqual(expected);
+  });
+
+  it('the project settings page explains the override that is not in effect until it is fixed', async () => {
+    await breakTheOverride();
+    const view = ProjectSettingsViewSchema.parse(ok(await projectGet(PROJECT_ADMIN)));
+    expect(view.override).toEqual({ runway: { targetMaxSprints: 4 } });
+    expect(view.notInEffect.map((p) => [p.paths, p.message])).toEqual([
+      [['runway.targetMaxSprints'], upperTargetMessage],
+    ]);
+
+    // Saving the broken override again is refused; a value that fits is taken and clears both warnings.
+    const refused = failed(await projectSave(PROJECT_ADMIN, view.override, 1));
+    expect(fieldsOf(refused.details).map((f) => f.path)).toEqual([
+      'override.runway.pauseAtSprints',
+    ]);
+    const fixed = ProjectSettingsViewSchema.parse(
+      ok(await projectSave(PROJECT_ADMIN, { runway: { targetMaxSprints: 2.5 } }, 1)),
+    );
+    expect(fixed.notInEffect).toEqual([]);
+    expect((await loadDecisionContext('DT')).config.runway.targetMaxSprints).toBe(2.5);
+    expect(
+      GlobalSettingsViewSchema.parse(ok(await globalGet(SITE_ADMIN))).overridesNotInEffect,
+    ).toEqual([]);
+  });
+
+  it('lists only current overrides (not their revisions) of every project, across storage pages', async () => {
+    ok(
+      await globalSave(
+        SITE_ADMIN,
+        withSetting((c) => (c.spike.maxTimeboxDays = 10)),
+        0,
+      ),
+    );
+    // 60 projects with 2 revisions each: 180 keys under config:project:, two storage pages.
+    for (let i = 0; i < 60; i++) {
+      const key = `P${String(i).padStart(2, '0')}`;
+      const record = (version: number) => ({
+        version,
+        updatedAt: '2026-10-01T00:00:00.000Z',
+        updatedBy: PROJECT_ADMIN,
+        projectId: String(20000 + i),
+        override: { spike: { defaultTimeboxDays: i % 2 === 0 ? 8 : 2 } },
+      });
+      ctx.em.kvs.seed(KEYS.projectConfig(key), record(2));
+      ctx.em.kvs.seed(KEYS.revision(KEYS.projectConfig(key), 1), record(1));
+      ctx.em.kvs.seed(KEYS.revision(KEYS.projectConfig(key), 2), record(2));
+    }
+    const saved = GlobalSettingsViewSchema.parse(
+      ok(await globalSave(SITE_ADMIN, DEFAULT_CONFIG, 1)),
+    );
+    expect(saved.overridesNotInEffect.map((o) => o.projectKey)).toEqual(
+      Array.from({ length: 30 }, (_, n) => `P${String(n * 2).padStart(2, '0')}`),
+    );
+    expect(saved.overridesNotInEffect[0]?.notInEffect[0]?.message).toBe(
+      'The override of Default spike timebox (8 days) is not in effect with Longest spike timebox (3 days): ' +
+        'The default spike timebox must not exceed the longest allowed timebox. ' +
+        'The global value (3 days) applies until the override is changed or reset.',
+    );
+  });
+});
+
+describe('history names other admins', () => {
+  const SECOND_ADMIN = 'user-second-admin';
+  const bulkUserCalls = () => ctx.em.jiraCalls().filter((c) => c.operationId === 'bulkGetUsers');
+
+  beforeEach(() => {
+    ctx.em.addUser({ accountId: SECOND_ADMIN, displayName: 'Sasha Second-Admin', siteAdmin: true });
+    ctx.em.grant('DT', SECOND_ADMIN, [...MEMBER_PERMISSIONS, 'ADMINISTER_PROJECTS']);
+  });
+
+  it('shows another admin by display name with one user lookup for the whole history', async () => {
+    ok(
+      await globalSave(
+        SITE_ADMIN,
+        withSetting((c) => (c.validation.minInterviews = 4)),
+        0,
+      ),
+    );
+    ok(
+      await globalSave(
+        SECOND_ADMIN,
+        withSetting((c) => (c.validation.minInterviews = 5)),
+        1,
+      ),
+    );
+    ok(
+      await globalSave(
+        SECOND_ADMIN,
+        withSetting((c) => (c.validation.minInterviews = 6)),
+        2,
+      ),
+    );
+    ctx.em.resetCalls();
+    const view = GlobalSettingsViewSchema.parse(ok(await globalGet(SITE_ADMIN)));
+    expect(view.history.map((h) => [h.version, h.by, h.byName, h.byYou])).toEqual([
+      [3, SECOND_ADMIN, 'Sasha Second-Admin', false],
+      [2, SECOND_ADMIN, 'Sasha Second-Admin', false],
+      [1, SITE_ADMIN, SITE_ADMIN, true],
+    ]);
+    expect(bulkUserCalls()).toHaveLength(1);
+    expect(bulkUserCalls()[0]).toMatchObject({
+      provider: 'user',
+      accountId: SITE_ADMIN,
+      status: 200,
+    });
+
+    // The other way round: the second admin sees the first by name.
+    const theirs = GlobalSettingsViewSchema.parse(ok(await globalGet(SECOND_ADMIN)));
+    expect(theirs.history.at(-1)).toMatchObject({ byName: 'Sam Site-Admin', byYou: false });
+  });
+
+  it('asks for no names when every change is the caller’s own', async () => {
+    ok(await projectSave(PROJECT_ADMIN, { staleness: { discoveryIdleDays: 21 } }, 0));
+    ctx.em.resetCalls();
+    ok(await projectGet(PROJECT_ADMIN));
+    expect(bulkUserCalls()).toHaveLength(0);
+  });
+
+  it('falls back to the account id for a user Jira does not know, or when the lookup fails', async () => {
+    ok(await projectSave(SECOND_ADMIN, { staleness: { discoveryIdleDays: 21 } }, 0));
+    const gone = {
+      version: 2,
+      updatedAt: '2026-10-02T00:00:00.000Z',
+      updatedBy: 'user-deleted-long-ago',
+      projectId: dt.id,
+      override: { staleness: { discoveryIdleDays: 30 } },
+    };
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), gone);
+    ctx.em.kvs.seed(KEYS.revision(KEYS.projectConfig('DT'), 2), gone);
+    const view = ProjectSettingsViewSchema.parse(ok(await projectGet(PROJECT_ADMIN)));
+    expect(view.history.map((h) => h.byName)).toEqual([
+      'user-deleted-long-ago',
+      'Sasha Second-Admin',
+    ]);
+
+    ctx.em.injectFault({ match: /\/rest\/api\/3\/user\/bulk/, status: 500, times: 1 });
+    const degraded = ProjectSettingsViewSchema.parse(ok(await projectGet(PROJECT_ADMIN)));
+    expect(degraded.history.map((h) => h.byName)).toEqual(['user-deleted-long-ago', SECOND_ADMIN]);
   });
 });

@@ -7,6 +7,8 @@ import { agileRoutes } from './agile';
 import { enforcementRoutes } from './enforcement';
 import { changelogRoutes } from './changelog';
 import { issueBulkRoutes } from './issue-bulk';
+import { userRoutes } from './users';
+import { projectStatusRoutes } from './project-statuses';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
 export const ROUTE_GROUPS: RouteGroup[] = [
@@ -18,4 +20,6 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   enforcementRoutes,
   changelogRoutes,
   issueBulkRoutes,
+  userRoutes,
+  projectStatusRoutes,
 ];

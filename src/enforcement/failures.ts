@@ -1,7 +1,12 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
 import { isJiraError } from '../jira/errors';
-import { finishEvent, suspendEvent, type Step } from '../storage/enforcement-store';
+import {
+  finishEvent,
+  suspendEvent,
+  type ClaimHandle,
+  type Step,
+} from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError } from '../track/app-fields';
 import { ItemShapeError, UnknownSprintFieldError } from './item-facts';
@@ -59,6 +64,35 @@ export function classifyFailure(error: unknown): FailureVerdict {
   };
 }
 
+/**
+ * Forge retries an Atlassian app event that returns an InvocationError at most this many times;
+ * the delivery whose `retryContext.retryCount` has reached it is the last one, and an
+ * InvocationError it returns is not retried.
+ */
+export const MAX_EVENT_RETRIES = 4;
+
+const RetryContextSchema = z
+  .object({
+    retryContext: z
+      .object({ retryCount: z.number().int().min(0) })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+/**
+ * How many times Forge has retried this event already: `event.retryContext.retryCount` (absent
+ * on the first delivery, so 0).
+ */
+export function retryCountOf(event: unknown): number {
+  const parsed = RetryContextSchema.safeParse(event);
+  return parsed.success ? (parsed.data.retryContext?.retryCount ?? 0) : 0;
+}
+
+export function isLastAttempt(retryCount: number): boolean {
+  return retryCount >= MAX_EVENT_RETRIES;
+}
+
 export function invocationErrorOf(
   verdict: Extract<FailureVerdict, { kind: 'retry' }>,
 ): InvocationError {
@@ -74,34 +108,50 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * Ends an event whose work failed part-way. When waiting can help, the steps done and the plan
- * are recorded so that Forge's retry of the event finishes only what is left, and the retry is
- * requested; otherwise the event is closed with the reason and reported as ignored.
+ * Ends an event whose work failed part-way. When waiting can help and Forge will still retry,
+ * the steps done and the plan are recorded so that the retry finishes only what is left, and the
+ * retry is requested. On the last attempt Forge allows (or when waiting cannot help) the event
+ * is closed with the reason instead of being left pending forever: `giveUp` records the failed
+ * intervention in the audit log, and the result is reported as ignored.
  */
 export async function endAfterFailure(args: {
   error: unknown;
-  dedupeKey: string;
+  handle: ClaimHandle;
   now: Date;
   done: readonly Step[];
   plan: unknown;
+  retryCount: number;
   log: (message: string) => void;
+  /** Writes the audit entries of an intervention that will not be finished. */
+  giveUp?: (reason: string) => Promise<void>;
 }): Promise<InvocationError | { status: 'ignored'; reason: string }> {
-  const { error, dedupeKey, now, done, plan, log } = args;
+  const { error, handle, now, done, plan, log } = args;
   const verdict = classifyFailure(error);
-  if (verdict.kind === 'retry') {
+  if (verdict.kind === 'retry' && !isLastAttempt(args.retryCount)) {
     try {
-      await suspendEvent(dedupeKey, now, done, plan);
+      await suspendEvent(handle, now, done, plan);
     } catch (storageError) {
       log(`could not record progress for the retry: ${messageOf(storageError)}`);
     }
     log(`${messageOf(error)}; retry in ${verdict.retryAfter} s`);
     return invocationErrorOf(verdict);
   }
-  log(`nothing more done: ${messageOf(error)}`);
+  const reason =
+    verdict.kind === 'retry'
+      ? `gave up after ${args.retryCount} retries: ${verdict.reason}`
+      : verdict.reason;
+  log(`nothing more done (${reason}): ${messageOf(error)}`);
+  if (verdict.kind === 'retry' && args.giveUp) {
+    try {
+      await args.giveUp(reason);
+    } catch (auditError) {
+      log(`could not record the failed intervention in the audit log: ${messageOf(auditError)}`);
+    }
+  }
   try {
-    await finishEvent(dedupeKey, now, done, `dropped: ${verdict.reason}`);
+    await finishEvent(handle, now, done, `dropped: ${reason}`);
   } catch {
     // the claim stays; a repeat of this event is treated as a duplicate or resumed later
   }
-  return { status: 'ignored', reason: verdict.reason };
+  return { status: 'ignored', reason: verdict.kind === 'retry' ? 'retries-exhausted' : reason };
 }

@@ -137,7 +137,10 @@ export function sprintStartSummary(args: {
   sprintName: string;
   items: ReadonlyArray<ItemNotice & { action: Action }>;
   actor: string | undefined;
+  /** Items of the sprint beyond the scan limit that were not checked (0 or absent: none). */
+  unread?: number;
 }): AdfDoc {
+  const unread = args.unread ?? 0;
   const done = (a: Action) =>
     a === 'move-back' ? 'moved back to the backlog' : 'flagged, stays in the sprint';
   return {
@@ -157,6 +160,16 @@ export function sprintStartSummary(args: {
           ),
         ]),
       ),
+      ...(unread > 0
+        ? [
+            paragraph(
+              strong('Not every item was checked: '),
+              text(
+                `the sprint holds ${unread} more item(s) than Dual Track reads at a sprint start; the sprint guard still checks each item that is added later.`,
+              ),
+            ),
+          ]
+        : []),
       paragraph(
         text(
           'This is the only comment for this sprint start; each item is also in the Dual Track audit log.',

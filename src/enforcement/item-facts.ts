@@ -70,6 +70,27 @@ export async function enforcementFieldIds(
       flagged: context.enforcementFields.flagged,
     };
   }
+  const { fields: found, enforcementFields: flagged } = await lookUpSiteFieldIds(known, jira);
+  if (!found.sprint) throw new UnknownSprintFieldError();
+  return {
+    sprint: found.sprint,
+    scopedOutcome: found.scopedOutcome,
+    discoveryEvidence: found.discoveryEvidence,
+    track: found.track,
+    entryTriage: found.entryTriage,
+    flagged: flagged.flagged,
+  };
+}
+
+/**
+ * Reads Jira's field list once and remembers what it names: the Sprint field, the app's fields
+ * (ids already remembered are kept) and Jira's Flagged field (null when the site has none).
+ * Setup calls this too, so that a set-up project's first guarded event reads no field list.
+ */
+export async function lookUpSiteFieldIds(
+  known: JiraFieldIds,
+  jira: JiraGateway,
+): Promise<{ fields: JiraFieldIds; enforcementFields: EnforcementFields }> {
   const fields = await jira.listFields();
   const customId = (id: string | undefined) =>
     id !== undefined && /^customfield_\d+$/.test(id) ? id : undefined;
@@ -87,19 +108,12 @@ export async function enforcementFieldIds(
   const flagged: EnforcementFields = {
     flagged: find((c, name) => name === FLAGGED_FIELD_NAME && c === MULTI_CHECKBOX_CUSTOM) ?? null,
   };
-  await saveJiraFieldIds(
-    Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined)),
+  const remembered: JiraFieldIds = Object.fromEntries(
+    Object.entries(found).filter(([, v]) => v !== undefined),
   );
+  await saveJiraFieldIds(remembered);
   await saveEnforcementFields(flagged);
-  if (!found.sprint) throw new UnknownSprintFieldError();
-  return {
-    sprint: found.sprint,
-    scopedOutcome: found.scopedOutcome,
-    discoveryEvidence: found.discoveryEvidence,
-    track: found.track,
-    entryTriage: found.entryTriage,
-    flagged: flagged.flagged,
-  };
+  return { fields: remembered, enforcementFields: flagged };
 }
 
 /** The fields enforcement reads: readiness, sprints, and what the entry criteria look at. */
@@ -291,15 +305,20 @@ export const SPRINT_PAGE = 50;
 /** Items one sprint-start check reads at most (10 pages). */
 export const SPRINT_SCAN_LIMIT = 500;
 
-/** The sprint's issues with the fields enforcement reads, page by page. */
+/**
+ * The sprint's issues with the fields enforcement reads, page by page, at most
+ * SPRINT_SCAN_LIMIT of them: `unread` says how many more the sprint holds (Jira's `total`), 0
+ * when every item was read.
+ */
 export async function readSprintItems(
   jiraAsApp: JiraGateway,
   sprintId: number,
   ids: EnforcementFieldIds,
-): Promise<{ items: Item[]; calls: number; skipped: string[] }> {
+): Promise<{ items: Item[]; calls: number; skipped: string[]; unread: number }> {
   const items: Item[] = [];
   const skipped: string[] = [];
   let calls = 0;
+  let unread = 0;
   for (let startAt = 0; startAt < SPRINT_SCAN_LIMIT; startAt += SPRINT_PAGE) {
     const page = await jiraAsApp.request(
       SprintPageSchema,
@@ -315,7 +334,56 @@ export async function readSprintItems(
       }
     }
     const total = page.total ?? startAt + issues.length;
-    if (issues.length === 0 || startAt + issues.length >= total) break;
+    if (issues.length === 0 || startAt + issues.length >= total) {
+      unread = 0;
+      break;
+    }
+    // More pages: if this was the last one allowed, the rest stays unread (at least one more).
+    unread = Math.max(1, total - (startAt + issues.length));
+  }
+  return { items, calls, skipped, unread };
+}
+
+const BulkIssuesSchema = z
+  .object({
+    issues: z
+      .array(
+        z
+          .object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()) })
+          .passthrough(),
+      )
+      .optional(),
+  })
+  .passthrough();
+
+/** Most issues one POST /rest/api/3/issue/bulkfetch may name. */
+export const BULK_FETCH_MAX = 100;
+
+/**
+ * Some items, fresh, as the app: one POST /rest/api/3/issue/bulkfetch per 100. Items Jira no
+ * longer returns (deleted, or out of the app's sight) are missing from the answer.
+ */
+export async function readItems(
+  jiraAsApp: JiraGateway,
+  issueIds: readonly string[],
+  ids: EnforcementFieldIds,
+): Promise<{ items: Item[]; calls: number; skipped: string[] }> {
+  const items: Item[] = [];
+  const skipped: string[] = [];
+  let calls = 0;
+  for (let i = 0; i < issueIds.length; i += BULK_FETCH_MAX) {
+    const answer = await jiraAsApp.request(BulkIssuesSchema, route`/rest/api/3/issue/bulkfetch`, {
+      method: 'POST',
+      body: { issueIdsOrKeys: issueIds.slice(i, i + BULK_FETCH_MAX), fields: fieldList(ids) },
+    });
+    calls += 1;
+    for (const issue of answer.issues ?? []) {
+      try {
+        items.push(itemOf(issue, ids));
+      } catch (error) {
+        skipped.push(`${issue.key}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
   return { items, calls, skipped };
 }

@@ -10,14 +10,20 @@ import {
 } from '../domain/sprint-readiness';
 import { isJiraError } from '../jira/errors';
 import { ISSUE_ID, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
-import { appendAudit, type NewAuditEntry } from '../storage/audit-store';
+import { appendAudit, readAuditHead, type NewAuditEntry } from '../storage/audit-store';
 import {
   claimEvent,
   finishEvent,
   readEnforcementContext,
   type EnforcementContext,
 } from '../storage/enforcement-store';
-import { classifyFailure, endAfterFailure, invocationErrorOf, messageOf } from './failures';
+import {
+  classifyFailure,
+  endAfterFailure,
+  invocationErrorOf,
+  messageOf,
+  retryCountOf,
+} from './failures';
 import { addComment, flagItem, guardComment, moveToBacklog } from './interventions';
 import { enforcementFieldIds, entryOfItem, readItem, trackOfItem } from './item-facts';
 
@@ -38,7 +44,9 @@ import { enforcementFieldIds, entryOfItem, readItem, trackOfItem } from './item-
  * event: events come late, repeat and arrive out of order. The event's id (issue id plus
  * changelog id) is claimed with FAIL_IF_EXISTS, so a repeated delivery does nothing; a failed
  * attempt either releases the claim (nothing done yet: the retry decides afresh) or keeps its
- * plan and the steps done (the retry finishes the rest, e.g. the comment after the move).
+ * plan and the steps done (the retry finishes the rest, e.g. the comment after the move). On
+ * the last attempt Forge allows (`retryContext.retryCount`), a failure closes the event and
+ * records the intervention that could not be finished in the audit log (action `failed`).
  *
  * Cost per guarded event: storage: 1 batch read (settings, field ids, mapping, waivers, audit
  * head) + the claim; Jira: 1 GET issue; when acting 2 more (move or flag, comment); once per
@@ -182,6 +190,7 @@ export async function handleSprintGuardEvent(
   if (!isSprintEntry(event)) return { status: 'ignored', reason: 'not-a-sprint-entry' };
   const { issue } = event;
   const dedupeKey = dedupeKeyOf(event);
+  const retryCount = retryCountOf(raw);
   const actor = event.atlassianId ?? event.user?.accountId;
 
   let context: EnforcementContext;
@@ -205,6 +214,7 @@ export async function handleSprintGuardEvent(
     log(issue.key, `event ${dedupeKey} already handled (${claimed.claim.state})`);
     return { status: 'ignored', reason: 'duplicate' };
   }
+  const handle = claimed.handle;
   const done = new Set<string>(claimed.resume?.done ?? []);
   const resumedPlan = GuardPlanSchema.safeParse(claimed.resume?.plan);
   const jira = jiraAsApp(options.retry);
@@ -217,7 +227,7 @@ export async function handleSprintGuardEvent(
       const decided = await decide(event, context, jira, actor, now);
       if ('status' in decided) {
         await finishEvent(
-          dedupeKey,
+          handle,
           now,
           [],
           decided.status === 'ignored' ? decided.reason : decided.status,
@@ -228,20 +238,41 @@ export async function handleSprintGuardEvent(
       done.clear();
     }
     await carryOut(plan, done, context, jira, now);
-    await finishEvent(dedupeKey, now, [...done], plan.action);
+    await finishEvent(handle, now, [...done], plan.action);
     return {
       status: plan.action === 'move-back' ? 'moved-back' : 'flagged',
       issueKey: plan.issueKey,
       resumed,
     };
   } catch (error) {
+    const decided = plan;
     return endAfterFailure({
       error,
-      dedupeKey,
+      handle,
       now,
       done: [...done],
       plan,
+      retryCount,
       log: (message) => log(issue.key, message),
+      giveUp: async (reason) => {
+        const projectKey = decided?.projectKey ?? issue.fields.project.key;
+        const steps = [...done].join(', ') || 'none';
+        await appendAudit(projectKey, await readAuditHead(projectKey), [
+          {
+            at: now.toISOString(),
+            action: 'failed',
+            source: 'sprint-guard',
+            rule: decided?.rule ?? 'sprint-guard',
+            issueId: decided?.issueId ?? issue.id,
+            issueKey: decided?.issueKey ?? issue.key,
+            actor: actor ?? null,
+            detail: decided
+              ? `Could not ${decided.action === 'move-back' ? 'move it back' : 'flag it'} after it entered sprint "${decided.sprintName}" (${reason}); steps done: ${steps}. Missing: ${decided.missing.join('; ')}.`
+              : `Could not check it after it entered a sprint (${reason}); nothing was changed.`,
+            ...(decided ? { sprintId: decided.sprintId } : {}),
+          },
+        ]);
+      },
     });
   }
 }

@@ -18,27 +18,44 @@ import {
   EnforcementFieldsSchema,
   finishEvent,
   readEnforcementContext,
+  type ClaimHandle,
   type EnforcementContext,
 } from '../storage/enforcement-store';
 import { KEYS, parseStored, readMany } from '../storage/kvs-store';
 import { trackResolver } from '../project-page/project-items';
-import { classifyFailure, endAfterFailure, invocationErrorOf, messageOf } from './failures';
+import {
+  classifyFailure,
+  endAfterFailure,
+  invocationErrorOf,
+  messageOf,
+  retryCountOf,
+} from './failures';
 import { addComment, flagItem, moveToBacklog, sprintStartSummary } from './interventions';
 import {
   enforcementFieldIds,
+  readItems,
   readSprint,
   readSprintItems,
+  SPRINT_SCAN_LIMIT,
   trackOfItem,
+  type EnforcementFieldIds,
   type Item,
 } from './item-facts';
 
 /**
  * The sprint-start check: on `avi:jira-software:started:sprint` (payload `{ sprint }`, no issue
  * list), reads the sprint's items (GET /rest/agile/1.0/sprint/{id}/issue with the fields the
- * decision needs, 50 per page) and applies each project's policy to the items that are not
- * ready: moved back in batches of 50, or flagged one by one. Then ONE summary comment, on the
- * first affected item in sprint order (docs/decisions/0008-sprint-start-summary.md), and one
- * audit entry per item. Claimed per sprint, resumable like the guard.
+ * decision needs, 50 per page, at most SPRINT_SCAN_LIMIT items: beyond that it logs and says so
+ * in the summary) and applies each project's policy to the items that are not ready: moved back
+ * in batches of 50, or flagged one by one. Then ONE summary comment, on the first affected item
+ * in sprint order (docs/decisions/0008-sprint-start-summary.md), and one audit entry per item
+ * (waived items included, written with the others, once). Claimed per sprint.
+ *
+ * Resumable: an attempt that stops part-way (a 429 on the second batch of moves) keeps what it
+ * did and its plan; the retry, up to 900 s later, first reads the items still to be moved or
+ * flagged again (one POST /rest/api/3/issue/bulkfetch per 100) and decides each afresh, so an
+ * item that became ready, got a waiver or left the sprint meanwhile is left alone. On the last
+ * attempt Forge allows, a failure closes the event and audits what could not be done.
  *
  * Delivery items that meet the discovery entry criteria without covering discovery count as not
  * ready too (rule `entry-criteria`; moved back when `entry.guardMovesBack`, else flagged). Their
@@ -46,7 +63,8 @@ import {
  * is read in 1 bulkfetch per project and 100 ideas, only when there are such items.
  *
  * Cost: storage: 1 read (field ids) + 1 batch read per project in the sprint + claim; Jira:
- * 1 GET sprint, ceil(items/50) pages, ceil(moved/50) moves or 1 PUT per flagged item, 1 comment.
+ * 1 GET sprint, ceil(items/50) pages, ceil(moved/50) moves or 1 PUT per flagged item, 1 comment;
+ * a resumed attempt adds ceil(remaining/100) bulkfetches.
  */
 
 /** The documented payload: `{ sprint: { id, self, state, name, startDate, endDate, originBoardId, goal } }`. */
@@ -72,6 +90,19 @@ const PlannedItemSchema = z
   .strict();
 type PlannedItem = z.infer<typeof PlannedItemSchema>;
 
+/** A not-ready item a waiver lets stay: audited with the others. */
+const WaivedItemSchema = z
+  .object({
+    issueId: z.string(),
+    key: z.string(),
+    projectKey: z.string(),
+    rule: z.enum(ENFORCEMENT_RULES),
+    missing: z.array(z.string()),
+    waiver: z.object({ grantedBy: z.string(), reason: z.string(), expiresOn: z.string() }).strict(),
+  })
+  .strict();
+type WaivedItem = z.infer<typeof WaivedItemSchema>;
+
 const StartPlanSchema = z
   .object({
     sprintId: z.number().int(),
@@ -79,6 +110,9 @@ const StartPlanSchema = z
     actor: z.string().optional(),
     flaggedFieldId: z.string().nullable(),
     items: z.array(PlannedItemSchema),
+    waived: z.array(WaivedItemSchema),
+    /** Items of the sprint beyond SPRINT_SCAN_LIMIT that were not read (0: all were). */
+    unread: z.number().int().min(0),
   })
   .strict();
 type StartPlan = z.infer<typeof StartPlanSchema>;
@@ -94,10 +128,16 @@ export type SprintStartResult =
       /** The item the summary comment was posted on; undefined when nothing was acted on. */
       summaryOn: string | undefined;
       resumed: boolean;
+      /** Items a resumed attempt found ready, waived or gone and left alone. */
+      spared: string[];
+      /** Items beyond the scan limit that were not checked. */
+      unread: number;
     };
 
 const log = (sprint: string, message: string) =>
   console.warn(`sprint-start: sprint ${sprint}: ${message}`);
+
+type Jira = ReturnType<typeof jiraAsApp>;
 
 export async function handleSprintStarted(
   raw: unknown,
@@ -112,6 +152,7 @@ export async function handleSprintStarted(
   const sprintId = parsed.data.sprint.id;
   const actor = parsed.data.atlassianId;
   const dedupeKey = `sprint-start:${sprintId}`;
+  const retryCount = retryCountOf(raw);
   const jira = jiraAsApp(options.retry);
 
   let claimed;
@@ -121,43 +162,53 @@ export async function handleSprintStarted(
     return endWith(String(sprintId), error);
   }
   if (claimed.status === 'duplicate') return { status: 'ignored', reason: 'duplicate' };
+  const handle: ClaimHandle = claimed.handle;
   const done = new Set<string>(claimed.resume?.done ?? []);
   const resumedPlan = StartPlanSchema.safeParse(claimed.resume?.plan);
   let plan: StartPlan | undefined =
     done.size > 0 && resumedPlan.success ? resumedPlan.data : undefined;
   const resumed = plan !== undefined;
-  let waived: string[] = [];
+  let spared: string[] = [];
 
   try {
-    if (!plan) {
+    if (plan) {
+      const refreshed = await redecideRemaining(plan, done, jira, now);
+      plan = refreshed.plan;
+      spared = refreshed.spared;
+    } else {
       const decided = await decide(sprintId, actor, jira, now);
       if ('status' in decided) {
-        await finishEvent(dedupeKey, now, [], decided.reason);
+        await finishEvent(handle, now, [], decided.reason);
         return decided;
       }
-      plan = decided.plan;
-      waived = decided.waived;
+      plan = decided;
       done.clear();
     }
     await carryOut(plan, done, jira, now);
-    await finishEvent(dedupeKey, now, [...done], `${plan.items.length} item(s) acted on`);
+    await finishEvent(handle, now, [...done], `${plan.items.length} item(s) acted on`);
     return {
       status: 'checked',
       sprintId,
       moved: plan.items.filter((i) => i.action === 'move-back').map((i) => i.key),
       flagged: plan.items.filter((i) => i.action === 'flag').map((i) => i.key),
-      waived,
+      waived: plan.waived.map((w) => w.key),
       summaryOn: plan.items[0]?.key,
       resumed,
+      spared,
+      unread: plan.unread,
     };
   } catch (error) {
+    const failedPlan = plan;
     return endAfterFailure({
       error,
-      dedupeKey,
+      handle,
       now,
       done: [...done],
       plan,
+      retryCount,
       log: (message) => log(String(sprintId), message),
+      // Without a plan the sprint's projects are unknown: the log is the only record then.
+      giveUp: failedPlan ? (reason) => auditGiveUp(failedPlan, done, reason, now) : undefined,
     });
   }
 }
@@ -170,12 +221,100 @@ function endWith(sprint: string, error: unknown): SprintStartResult | Invocation
     : { status: 'ignored', reason: verdict.reason };
 }
 
+/** The field ids enforcement reads with, from storage (and Jira's field list once per site). */
+async function fieldIds(jira: Jira): Promise<EnforcementFieldIds> {
+  const values = await readMany([KEYS.jiraFields, ENFORCEMENT_KEYS.fields]);
+  return enforcementFieldIds(
+    {
+      fields: parseStored(KEYS.jiraFields, JiraFieldIdsSchema, values.get(KEYS.jiraFields)) ?? {},
+      enforcementFields: parseStored(
+        ENFORCEMENT_KEYS.fields,
+        EnforcementFieldsSchema,
+        values.get(ENFORCEMENT_KEYS.fields),
+      ),
+    },
+    jira,
+  );
+}
+
+async function contextsOf(items: readonly Item[]): Promise<Map<string, EnforcementContext>> {
+  const contexts = new Map<string, EnforcementContext>();
+  for (const item of items) {
+    if (!contexts.has(item.projectKey)) {
+      contexts.set(item.projectKey, await readEnforcementContext(item.projectKey));
+    }
+  }
+  return contexts;
+}
+
+type Verdict =
+  | { kind: 'ready' }
+  | { kind: 'waived'; waived: WaivedItem }
+  | { kind: 'act'; planned: PlannedItem };
+
+/** What the policy says about one item, on its data as just read. */
+function verdictOf(
+  item: Item,
+  context: EnforcementContext | undefined,
+  entry: EntryVerdict | undefined,
+  now: Date,
+): Verdict {
+  const mapping = context?.mapping;
+  if (!context || !mapping || mapping.projectId !== item.projectId) return { kind: 'ready' };
+  const readiness = assessReadiness(
+    { ...item.facts, track: trackOfItem(item, mapping, context.config) },
+    context.config,
+  );
+  let verdict: { rule: EnforcementRule; missing: string[]; moveBack: boolean };
+  if (!readiness.ready) {
+    verdict = {
+      rule: readiness.rule,
+      missing: readiness.missing,
+      moveBack: context.config.guard.policy === 'move-back',
+    };
+  } else if (entry && entryBlocks(entry)) {
+    verdict = {
+      rule: 'entry-criteria',
+      missing: [describeEntry(entry).replace(/\.$/, '')],
+      moveBack: context.config.entry.guardMovesBack,
+    };
+  } else {
+    return { kind: 'ready' };
+  }
+  const waiver = activeWaiverFor(context.waivers, item.id, now);
+  if (waiver) {
+    return {
+      kind: 'waived',
+      waived: {
+        issueId: item.id,
+        key: item.key,
+        projectKey: item.projectKey,
+        rule: verdict.rule,
+        missing: verdict.missing,
+        waiver: { grantedBy: waiver.grantedBy, reason: waiver.reason, expiresOn: waiver.expiresOn },
+      },
+    };
+  }
+  return {
+    kind: 'act',
+    planned: {
+      issueId: item.id,
+      key: item.key,
+      projectKey: item.projectKey,
+      typeName: item.typeName,
+      action: verdict.moveBack ? 'move-back' : 'flag',
+      rule: verdict.rule,
+      missing: verdict.missing,
+    },
+  };
+}
+
 async function decide(
   sprintId: number,
   actor: string | undefined,
-  jira: ReturnType<typeof jiraAsApp>,
+  jira: Jira,
   now: Date,
-): Promise<{ plan: StartPlan; waived: string[] } | { status: 'ignored'; reason: string }> {
+): Promise<StartPlan | { status: 'ignored'; reason: string }> {
   let sprint;
   try {
     sprint = await readSprint(jira, sprintId);
@@ -190,94 +329,90 @@ async function decide(
     log(String(sprintId), `the sprint is ${sprint.state} now; nothing to check`);
     return { status: 'ignored', reason: 'sprint-not-active' };
   }
-  const values = await readMany([KEYS.jiraFields, ENFORCEMENT_KEYS.fields]);
-  const ids = await enforcementFieldIds(
-    {
-      fields: parseStored(KEYS.jiraFields, JiraFieldIdsSchema, values.get(KEYS.jiraFields)) ?? {},
-      enforcementFields: parseStored(
-        ENFORCEMENT_KEYS.fields,
-        EnforcementFieldsSchema,
-        values.get(ENFORCEMENT_KEYS.fields),
-      ),
-    },
-    jira,
-  );
-  const { items, skipped } = await readSprintItems(jira, sprintId, ids);
+  const ids = await fieldIds(jira);
+  const { items, skipped, unread } = await readSprintItems(jira, sprintId, ids);
   for (const s of skipped) log(String(sprintId), `skipped ${s}`);
-
-  const contexts = new Map<string, EnforcementContext>();
-  for (const item of items) {
-    if (!contexts.has(item.projectKey)) {
-      contexts.set(item.projectKey, await readEnforcementContext(item.projectKey));
-    }
+  if (unread > 0) {
+    log(
+      String(sprintId),
+      `checked the first ${SPRINT_SCAN_LIMIT} items only; ${unread} more were not read (the scan limit)`,
+    );
   }
+
+  const contexts = await contextsOf(items);
   const entries = await entryVerdictsByItem(items, contexts, ids, jira);
   const planned: PlannedItem[] = [];
-  const waived: string[] = [];
-  const waivedEntries = new Map<string, NewAuditEntry[]>();
+  const waived: WaivedItem[] = [];
   for (const item of items) {
-    const context = contexts.get(item.projectKey);
-    const mapping = context?.mapping;
-    if (!context || !mapping || mapping.projectId !== item.projectId) continue;
-    const readiness = assessReadiness(
-      { ...item.facts, track: trackOfItem(item, mapping, context.config) },
-      context.config,
-    );
-    const entry = entries.get(item.id);
-    let verdict: { rule: EnforcementRule; missing: string[]; moveBack: boolean };
-    if (!readiness.ready) {
-      verdict = {
-        rule: readiness.rule,
-        missing: readiness.missing,
-        moveBack: context.config.guard.policy === 'move-back',
-      };
-    } else if (entry && entryBlocks(entry)) {
-      verdict = {
-        rule: 'entry-criteria',
-        missing: [describeEntry(entry).replace(/\.$/, '')],
-        moveBack: context.config.entry.guardMovesBack,
-      };
-    } else {
-      continue;
-    }
-    const waiver = activeWaiverFor(context.waivers, item.id, now);
-    if (waiver) {
-      waived.push(item.key);
-      const list = waivedEntries.get(item.projectKey) ?? [];
-      list.push({
-        ...auditBase(item, sprintId, actor, now),
-        action: 'waived',
-        rule: verdict.rule,
-        detail: `In sprint "${sprint.name}" at its start without ${verdict.missing.join('; ')}; allowed by a waiver.`,
-        waiver: { grantedBy: waiver.grantedBy, reason: waiver.reason, expiresOn: waiver.expiresOn },
-      });
-      waivedEntries.set(item.projectKey, list);
-      continue;
-    }
-    planned.push({
-      issueId: item.id,
-      key: item.key,
-      projectKey: item.projectKey,
-      typeName: item.typeName,
-      action: verdict.moveBack ? 'move-back' : 'flag',
-      rule: verdict.rule,
-      missing: verdict.missing,
-    });
-  }
-  for (const [projectKey, entries] of waivedEntries) {
-    const context = contexts.get(projectKey);
-    if (context) await appendAudit(projectKey, context.auditHead, entries);
+    const verdict = verdictOf(item, contexts.get(item.projectKey), entries.get(item.id), now);
+    if (verdict.kind === 'waived') waived.push(verdict.waived);
+    if (verdict.kind === 'act') planned.push(verdict.planned);
   }
   return {
-    plan: {
-      sprintId,
-      sprintName: sprint.name,
-      ...(actor ? { actor } : {}),
-      flaggedFieldId: ids.flagged,
-      items: planned,
-    },
+    sprintId,
+    sprintName: sprint.name,
+    ...(actor ? { actor } : {}),
+    flaggedFieldId: ids.flagged,
+    items: planned,
     waived,
+    unread,
   };
+}
+
+const moveStep = (key: string) => `move:${key}`;
+const flagStep = (key: string) => `flag:${key}`;
+const isDone = (item: PlannedItem, done: ReadonlySet<string>) =>
+  done.has(item.action === 'move-back' ? moveStep(item.key) : flagStep(item.key));
+
+/**
+ * A resumed attempt: the items the earlier attempt did not get to are read again (one bulkfetch
+ * per 100) with the projects' current settings and waivers, and decided afresh. An item that is
+ * ready now, has a waiver now, is gone or is no longer in this sprint is dropped from the plan;
+ * the rest carry their fresh verdict. Items already acted on stay as they were.
+ */
+async function redecideRemaining(
+  plan: StartPlan,
+  done: ReadonlySet<string>,
+  jira: Jira,
+  now: Date,
+): Promise<{ plan: StartPlan; spared: string[] }> {
+  const remaining = plan.items.filter((i) => !isDone(i, done));
+  if (remaining.length === 0) return { plan, spared: [] };
+  const ids = await fieldIds(jira);
+  const { items, skipped } = await readItems(
+    jira,
+    remaining.map((i) => i.issueId),
+    ids,
+  );
+  for (const s of skipped) log(String(plan.sprintId), `skipped ${s}`);
+  const fresh = new Map(items.map((i) => [i.id, i]));
+  const contexts = await contextsOf(items);
+  const entries = await entryVerdictsByItem(items, contexts, ids, jira);
+  const spared: string[] = [];
+  const waived = [...plan.waived];
+  const redecided = new Map<string, PlannedItem>();
+  for (const old of remaining) {
+    const item = fresh.get(old.issueId);
+    if (!item || !item.openSprints.some((s) => s.id === plan.sprintId)) {
+      log(String(plan.sprintId), `${old.key} is gone or no longer in the sprint; left alone`);
+      spared.push(old.key);
+      continue;
+    }
+    const verdict = verdictOf(item, contexts.get(item.projectKey), entries.get(item.id), now);
+    if (verdict.kind === 'act') {
+      redecided.set(old.issueId, verdict.planned);
+      continue;
+    }
+    log(String(plan.sprintId), `${old.key} is ${verdict.kind} now; left alone`);
+    spared.push(old.key);
+    if (verdict.kind === 'waived') waived.push(verdict.waived);
+  }
+  const items2 = plan.items.flatMap((i) => {
+    if (isDone(i, done)) return [i];
+    const next = redecided.get(i.issueId);
+    return next ? [next] : [];
+  });
+  return { plan: { ...plan, items: items2, waived }, spared };
 }
 
 /**
@@ -287,8 +422,8 @@ async function decide(
 async function entryVerdictsByItem(
   items: readonly Item[],
   contexts: ReadonlyMap<string, EnforcementContext>,
-  ids: Awaited<ReturnType<typeof enforcementFieldIds>>,
-  jira: ReturnType<typeof jiraAsApp>,
+  ids: EnforcementFieldIds,
+  jira: Jira,
 ): Promise<Map<string, EntryVerdict>> {
   const out = new Map<string, EntryVerdict>();
   for (const [projectKey, context] of contexts) {
@@ -314,60 +449,97 @@ async function entryVerdictsByItem(
 }
 
 function auditBase(
-  item: Pick<Item, 'id' | 'key'>,
-  sprintId: number,
-  actor: string | undefined,
+  item: { issueId: string; key: string },
+  plan: Pick<StartPlan, 'sprintId' | 'actor'>,
   now: Date,
 ) {
   return {
     at: now.toISOString(),
     source: 'sprint-start',
-    issueId: item.id,
+    issueId: item.issueId,
     issueKey: item.key,
-    actor: actor ?? null,
-    sprintId,
+    actor: plan.actor ?? null,
+    sprintId: plan.sprintId,
   };
 }
 
-async function carryOut(
-  plan: StartPlan,
-  done: Set<string>,
-  jira: ReturnType<typeof jiraAsApp>,
-  now: Date,
-): Promise<void> {
-  if (plan.items.length === 0) return;
-  const toMove = plan.items.filter((i) => i.action === 'move-back' && !done.has(`move:${i.key}`));
+async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Date): Promise<void> {
+  const toMove = plan.items.filter((i) => i.action === 'move-back' && !isDone(i, done));
   for (let i = 0; i < toMove.length; i += 50) {
     const batch = toMove.slice(i, i + 50).map((x) => x.key);
     await moveToBacklog(jira, batch);
-    for (const key of batch) done.add(`move:${key}`);
+    for (const key of batch) done.add(moveStep(key));
   }
   for (const item of plan.items.filter((i) => i.action === 'flag')) {
-    if (done.has(`flag:${item.key}`)) continue;
+    if (isDone(item, done)) continue;
     await flagItem(jira, item.key, plan.flaggedFieldId);
-    done.add(`flag:${item.key}`);
+    done.add(flagStep(item.key));
   }
   const first = plan.items[0];
   if (first && !done.has('comment')) {
     await addComment(
       jira,
       first.key,
-      sprintStartSummary({ sprintName: plan.sprintName, items: plan.items, actor: plan.actor }),
+      sprintStartSummary({
+        sprintName: plan.sprintName,
+        items: plan.items,
+        actor: plan.actor,
+        unread: plan.unread,
+      }),
     );
     done.add('comment');
   }
+  const projects = [...new Set([...plan.items, ...plan.waived].map((i) => i.projectKey))];
+  for (const projectKey of projects) {
+    if (done.has(`audit:${projectKey}`)) continue;
+    const waivedEntries: NewAuditEntry[] = plan.waived
+      .filter((w) => w.projectKey === projectKey)
+      .map((w) => ({
+        ...auditBase(w, plan, now),
+        action: 'waived',
+        rule: w.rule,
+        detail: `In sprint "${plan.sprintName}" at its start without ${w.missing.join('; ')}; allowed by a waiver.`,
+        waiver: w.waiver,
+      }));
+    const actedEntries: NewAuditEntry[] = plan.items
+      .filter((i) => i.projectKey === projectKey)
+      .map((i) => ({
+        ...auditBase(i, plan, now),
+        action: i.action === 'move-back' ? 'moved-back' : 'flagged',
+        rule: i.rule,
+        detail: `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. Summary comment on ${first?.key ?? '-'}.`,
+      }));
+    await appendAudit(projectKey, await readAuditHead(projectKey), [
+      ...waivedEntries,
+      ...actedEntries,
+    ]);
+    done.add(`audit:${projectKey}`);
+  }
+}
+
+/** The last attempt failed: what was done is audited as done, the rest as failed. */
+async function auditGiveUp(
+  plan: StartPlan,
+  done: ReadonlySet<string>,
+  reason: string,
+  now: Date,
+): Promise<void> {
   const projects = [...new Set(plan.items.map((i) => i.projectKey))];
   for (const projectKey of projects) {
     if (done.has(`audit:${projectKey}`)) continue;
     const entries: NewAuditEntry[] = plan.items
       .filter((i) => i.projectKey === projectKey)
-      .map((i) => ({
-        ...auditBase({ id: i.issueId, key: i.key }, plan.sprintId, plan.actor, now),
-        action: i.action === 'move-back' ? 'moved-back' : 'flagged',
-        rule: i.rule,
-        detail: `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. Summary comment on ${first?.key ?? '-'}.`,
-      }));
+      .map((i) => {
+        const did = isDone(i, done);
+        return {
+          ...auditBase(i, plan, now),
+          action: did ? (i.action === 'move-back' ? 'moved-back' : 'flagged') : 'failed',
+          rule: i.rule,
+          detail: did
+            ? `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. The check stopped before it finished (${reason}).`
+            : `In sprint "${plan.sprintName}" at its start; could not ${i.action === 'move-back' ? 'move it back' : 'flag it'} (${reason}). Missing: ${i.missing.join('; ')}.`,
+        };
+      });
     await appendAudit(projectKey, await readAuditHead(projectKey), entries);
-    done.add(`audit:${projectKey}`);
   }
 }

@@ -3,7 +3,7 @@ import { createOnce, parseStored, readMany, removeOne, writeOne } from './kvs-st
 
 /**
  * The audit log of enforcement, per project: every block, move-back, flag and waiver with time,
- * item, rule and actor.
+ * item, rule and actor, and every intervention that could not be finished.
  *
  * Layout: one record per entry under `audit:<projectKey>:<seq>` and a head record
  * `audit:<projectKey>:head` with the next sequence number, the oldest kept one and how many were
@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'waived',
   'waiver-granted',
   'waiver-revoked',
+  /** An intervention the app decided on but could not carry out (Forge's retries ran out). */
+  'failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,7 +8,16 @@ import {
   ProjectRecordSchema,
   type JiraFieldIds,
 } from './config-store';
-import { KEYS, createOnce, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import {
+  KEYS,
+  createOnce,
+  listByPrefix,
+  parseStored,
+  readMany,
+  readOne,
+  removeOne,
+  writeOne,
+} from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
 import { WAIVER_KEYS, parseWaiverBook } from './waiver-store';
 
@@ -21,9 +30,17 @@ import { WAIVER_KEYS, parseWaiverBook } from './waiver-store';
 export const ENFORCEMENT_KEYS = {
   /** Site field ids only enforcement uses (Jira's "Flagged" field; null = the site has none). */
   fields: 'enforcement:jira-fields',
-  /** One per handled event: claimed, pending (a retry resumes it) or done. */
-  event: (dedupeKey: string) => `guard:event:${dedupeKey}`,
+  /**
+   * One per handled event: claimed, pending (a retry resumes it) or done; kept in the UTC day
+   * bucket it was claimed in (`guard:event:20261102:<dedupeKey>`), so that old records can be
+   * pruned by day (see sweepOldClaims).
+   */
+  event: (bucket: string, dedupeKey: string) => `${EVENT_PREFIX}${bucket}:${dedupeKey}`,
+  /** Created by the first claim of each hour; whoever creates it prunes the old buckets. */
+  sweep: (bucket: string, hour: string) => `${EVENT_PREFIX}${bucket}:_sweep-${hour}`,
 } as const;
+
+const EVENT_PREFIX = 'guard:event:';
 
 export const EnforcementFieldsSchema = z
   .object({
@@ -100,37 +117,113 @@ export type EventClaim = z.infer<typeof EventClaimSchema>;
 
 /** A claim older than this whose holder never finished is taken over (the handler died). */
 export const CLAIM_STALE_MS = 10 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Claims are kept for the day they were made and the next one: long enough for Forge's retries
+ * (at most 4, each at most 900 s later) and for late or repeated deliveries, which come within
+ * minutes. Older day buckets are deleted by the first claim of each hour, at most
+ * SWEEP_MAX_KEYS records at a time.
+ */
+export const CLAIM_KEEP_DAYS = 2;
+/** Most old claim records one sweep deletes (the rest go on the next hour's sweep). */
+export const SWEEP_MAX_KEYS = 200;
+
+/** The UTC day bucket of a moment, `yyyymmdd` (sorts like the days). */
+export function dayBucket(at: Date): string {
+  return at.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+/** Where a claim lives; pass it to finishEvent / suspendEvent. */
+export interface ClaimHandle {
+  key: string;
+}
 
 export type ClaimResult =
-  | { status: 'claimed'; resume: EventClaim | undefined }
+  | { status: 'claimed'; handle: ClaimHandle; resume: EventClaim | undefined }
   | { status: 'duplicate'; claim: EventClaim };
 
 /**
  * Claims an event with FAIL_IF_EXISTS. A second delivery of a finished or running event is a
  * duplicate; a delivery of an event whose earlier attempt stopped (pending, or claimed long ago)
- * takes it over and resumes it.
+ * takes it over and resumes it. The claim is looked for in today's bucket and yesterday's (one
+ * batch read), and created in today's. The first claim of each hour prunes the buckets older
+ * than CLAIM_KEEP_DAYS.
  */
 export async function claimEvent(dedupeKey: string, now: Date): Promise<ClaimResult> {
-  const key = ENFORCEMENT_KEYS.event(dedupeKey);
+  const today = dayBucket(now);
+  const yesterday = dayBucket(new Date(now.getTime() - DAY_MS));
+  const todayKey = ENFORCEMENT_KEYS.event(today, dedupeKey);
+  const yesterdayKey = ENFORCEMENT_KEYS.event(yesterday, dedupeKey);
+  const sweepKey = ENFORCEMENT_KEYS.sweep(today, now.toISOString().slice(11, 13));
+  const values = await readMany([todayKey, yesterdayKey, sweepKey]);
+  if (!values.has(sweepKey) && (await createOnce(sweepKey, { at: now.toISOString() }))) {
+    await sweepOldClaims(now).catch((error: unknown) =>
+      console.warn(
+        `enforcement: pruning old event claims failed (${error instanceof Error ? error.message : String(error)}); the next hour's first event tries again`,
+      ),
+    );
+  }
+  const earlier = [todayKey, yesterdayKey].find((k) => values.get(k) !== undefined);
+  if (earlier) return takeOverOrDuplicate(earlier, now);
+
   const fresh: EventClaim = { version: 1, state: 'claimed', at: now.toISOString(), done: [] };
-  if (await createOnce(key, fresh)) return { status: 'claimed', resume: undefined };
+  if (await createOnce(todayKey, fresh)) {
+    return { status: 'claimed', handle: { key: todayKey }, resume: undefined };
+  }
+  return takeOverOrDuplicate(todayKey, now);
+}
+
+async function takeOverOrDuplicate(key: string, now: Date): Promise<ClaimResult> {
+  const fresh: EventClaim = { version: 1, state: 'claimed', at: now.toISOString(), done: [] };
   const existing = parseStored(key, EventClaimSchema, await readOne(key));
   if (!existing) {
-    // Released between our create and read: claim it again.
+    // Released between the other writer's create and our read: claim it again.
     return (await createOnce(key, fresh))
-      ? { status: 'claimed', resume: undefined }
+      ? { status: 'claimed', handle: { key }, resume: undefined }
       : { status: 'duplicate', claim: fresh };
   }
   const stale = now.getTime() - Date.parse(existing.at) > CLAIM_STALE_MS;
   if (existing.state === 'pending' || (existing.state === 'claimed' && stale)) {
     await writeOne(key, { ...existing, state: 'claimed', at: now.toISOString() });
-    return { status: 'claimed', resume: existing };
+    return { status: 'claimed', handle: { key }, resume: existing };
   }
   return { status: 'duplicate', claim: existing };
 }
 
+/**
+ * Deletes the claim records (and sweep markers) of day buckets older than CLAIM_KEEP_DAYS. Keys
+ * come back in key order, which is day order, so the sweep stops at the first bucket it keeps.
+ * Returns how many records it deleted.
+ */
+export async function sweepOldClaims(now: Date): Promise<number> {
+  const oldestKept = dayBucket(new Date(now.getTime() - (CLAIM_KEEP_DAYS - 1) * DAY_MS));
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await listByPrefix(EVENT_PREFIX, cursor, 100);
+    for (const { key, value } of page.entries) {
+      if (deleted >= SWEEP_MAX_KEYS) return deleted;
+      const rest = key.slice(EVENT_PREFIX.length);
+      const bucket = /^(20\d{6}):/.exec(rest)?.[1];
+      if (bucket !== undefined && bucket >= oldestKept) return deleted;
+      // A record from before the day buckets (`guard:event:<issue id>:<changelog id>`) goes by
+      // the time it holds.
+      const held = (value as { at?: unknown } | null | undefined)?.at;
+      const at = typeof held === 'string' ? Date.parse(held) : Number.NaN;
+      const old =
+        bucket !== undefined ||
+        (!Number.isNaN(at) && now.getTime() - at > CLAIM_KEEP_DAYS * DAY_MS);
+      if (!old) continue;
+      await removeOne(key);
+      deleted += 1;
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return deleted;
+}
+
 export async function finishEvent(
-  dedupeKey: string,
+  handle: ClaimHandle,
   now: Date,
   done: readonly Step[],
   outcome: string,
@@ -142,7 +235,7 @@ export async function finishEvent(
     done: [...done],
     outcome,
   };
-  await writeOne(ENFORCEMENT_KEYS.event(dedupeKey), claim);
+  await writeOne(handle.key, claim);
 }
 
 /**
@@ -150,14 +243,13 @@ export async function finishEvent(
  * the retry starts over on fresh data; with steps done the plan is kept for the retry to finish.
  */
 export async function suspendEvent(
-  dedupeKey: string,
+  handle: ClaimHandle,
   now: Date,
   done: readonly Step[],
   plan: unknown,
 ): Promise<void> {
-  const key = ENFORCEMENT_KEYS.event(dedupeKey);
   if (done.length === 0) {
-    await removeOne(key);
+    await removeOne(handle.key);
     return;
   }
   const claim: EventClaim = {
@@ -167,5 +259,5 @@ export async function suspendEvent(
     done: [...done],
     plan,
   };
-  await writeOne(key, claim);
+  await writeOne(handle.key, claim);
 }

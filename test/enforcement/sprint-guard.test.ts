@@ -332,3 +332,76 @@ describe('sprint guard: faults and odd events', () => {
     expect(ctx.em.kvs.peek(AUDIT_KEYS.head('DT'))).toBeUndefined();
   });
 });
+
+describe('sprint guard: the last retry Forge allows (retryContext.retryCount)', () => {
+  const retried = (event: object, retryCount: number) => ({
+    ...event,
+    retryContext: { retryCount, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED', retryData: null },
+  });
+  const claimsOf = (issue: EmIssue) =>
+    ctx.em.kvs
+      .keys()
+      .filter((k) => k.startsWith('guard:event:') && k.endsWith(`:${issue.id}:50001`))
+      .map((k) => ctx.em.kvs.peek(k) as { state: string; outcome?: string });
+
+  it('retries are asked for until the 4th retry; a 429 then closes the event and audits the failed move', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    ctx.em.injectFault({ match: /backlog\/issue/, status: 429, retryAfter: 120, times: 5 });
+
+    expect(await sprintGuard(event)).toMatchObject({ _retry: true });
+    for (const n of [1, 2, 3]) {
+      expect(await sprintGuard(retried(event, n))).toMatchObject({ _retry: true });
+    }
+    expect((await auditOf()).entries).toEqual([]);
+
+    await expect(sprintGuard(retried(event, 4))).resolves.toBeUndefined();
+
+    expect(inSprint(issue)).toBe(true);
+    const [entry] = (await auditOf()).entries;
+    expect(entry).toMatchObject({
+      action: 'failed',
+      source: 'sprint-guard',
+      rule: 'scoped-outcome',
+      issueKey: issue.key,
+      actor: 'user-member',
+      sprintId: site.active.id,
+    });
+    expect(entry?.detail).toContain('Could not move it back');
+    expect(entry?.detail).toContain('gave up after 4 retries: rate-limited');
+    const claims = claimsOf(issue);
+    expect(claims.map((c) => c.state)).toEqual(['done']);
+    expect(claims[0]?.outcome).toContain('gave up after 4 retries');
+    // Delivered once more: a duplicate, nothing read or written.
+    ctx.em.resetCalls();
+    await sprintGuard(event);
+    expect(ops()).toEqual([]);
+  });
+
+  it('a failure after the move on the last attempt: the audit says what was done', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    ctx.em.injectFault({
+      match: /POST \/rest\/api\/3\/issue\/[^/]+\/comment/,
+      status: 503,
+      times: 2,
+    });
+    expect(await sprintGuard(event)).toMatchObject({ _retry: true });
+    expect(inSprint(issue)).toBe(false);
+
+    await expect(sprintGuard(retried(event, 4))).resolves.toBeUndefined();
+
+    const [entry] = (await auditOf()).entries;
+    expect(entry?.action).toBe('failed');
+    expect(entry?.detail).toContain('steps done: move-back');
+    expect(claimsOf(issue).map((c) => c.state)).toEqual(['done']);
+  });
+
+  it('an issue deleted before the last attempt: closed with its reason, no failed entry', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    ctx.em.deleteIssue(issue.key);
+    await expect(sprintGuard(retried(event, 4))).resolves.toBeUndefined();
+    expect((await auditOf()).entries).toEqual([]);
+  });
+});

@@ -1,8 +1,10 @@
-import { commentsOf } from '../../dev/emulator/routes/enforcement';
+import { commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
+import { SPRINT_SCAN_LIMIT } from '../../src/enforcement/item-facts';
 import { sprintStartCheck } from '../../src/index';
-import { AUDIT_KEYS } from '../../src/storage/audit-store';
+import { AUDIT_KEYS, listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
+import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import {
   commentText,
@@ -107,5 +109,224 @@ describe('sprint-start check', () => {
   it('a malformed event is dropped', async () => {
     await expect(sprintStartCheck({ sprint: { name: 'no id' } })).resolves.toBeUndefined();
     expect(ctx.em.jiraCalls()).toEqual([]);
+  });
+});
+
+/** Every audit entry of DT, oldest first. */
+async function auditEntries(): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listAudit('DT', cursor, 100);
+    out.push(...page.entries);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return out.reverse();
+}
+
+const retried = (event: object, retryCount: number) => ({
+  ...event,
+  retryContext: { retryCount, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED', retryData: null },
+});
+
+const projectOverride = (override: unknown) =>
+  ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+    version: 1,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: site.admin,
+    projectId: site.projectId,
+    override,
+  });
+
+const waiverFor = (issue: { id: string; key: string }, expiresOn: string) => ({
+  issueId: issue.id,
+  issueKey: issue.key,
+  reason: 'Agreed with the PO for the hotfix',
+  expiresOn,
+  grantedBy: 'user-padmin',
+  grantedAt: '2026-11-01T00:00:00.000Z',
+});
+
+describe('sprint-start check: resuming after a 429 decides again on fresh data', () => {
+  it('55 unready items, 429 on the second batch of moves, one of the rest made ready meanwhile: it is not moved', async () => {
+    const items = Array.from({ length: 55 }, () => add('Enabler'));
+    ctx.em.injectFault({ match: /backlog\/issue/, status: 429, retryAfter: 120, skip: 1 });
+    const event = sprintStartedEvent(site.active);
+
+    const first = await sprintStartCheck(event);
+    expect(first).toMatchObject({ _retry: true, retryOptions: { retryAfter: 120 } });
+    expect(items.filter((i) => !inSprint(i.key))).toHaveLength(50);
+
+    // Between the attempts someone completes the scoped outcome of one item still in the sprint.
+    const remaining = items.filter((i) => inSprint(i.key));
+    expect(remaining).toHaveLength(5);
+    const nowReady = remaining[2]!;
+    ctx.em.findIssue(nowReady.key)!.custom.set(site.scopedOutcome.id, COMPLETE_OUTCOME);
+    ctx.em.resetCalls();
+
+    await expect(sprintStartCheck(retried(event, 1))).resolves.toBeUndefined();
+
+    // One bounded read of the 5 remaining items, one move of the 4 still unready, one comment.
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual([
+      'bulkFetchIssues',
+      'moveIssuesToBacklog',
+      'addComment',
+    ]);
+    expect(ctx.em.jiraCalls()[0]?.returnedIssues).toBe(remaining.length);
+    expect(inSprint(nowReady.key)).toBe(true);
+    for (const i of items) if (i !== nowReady) expect(inSprint(i.key)).toBe(false);
+
+    const [summary] = commentText(ctx.em, items[0]!.key);
+    expect(summary).toContain('54 item(s) were not sprint-ready');
+    expect(summary).not.toContain(`${nowReady.key} (`);
+    const audit = await auditEntries();
+    expect(audit.filter((e) => e.action === 'moved-back')).toHaveLength(54);
+    expect(audit.some((e) => e.issueKey === nowReady.key)).toBe(false);
+  });
+
+  it('a waiver granted between the attempts is honoured by the retry (and audited once)', async () => {
+    const items = Array.from({ length: 52 }, () => add('Discovery'));
+    ctx.em.injectFault({ match: /backlog\/issue/, status: 429, retryAfter: 60, skip: 1 });
+    const event = sprintStartedEvent(site.active);
+    await sprintStartCheck(event);
+    const [a, b] = items.filter((i) => inSprint(i.key));
+    ctx.em.kvs.seed(WAIVER_KEYS.book('DT'), { version: 1, waivers: [waiverFor(a!, '2099-01-01')] });
+
+    await sprintStartCheck(retried(event, 1));
+
+    expect(inSprint(a!.key)).toBe(true);
+    expect(inSprint(b!.key)).toBe(false);
+    const audit = await auditEntries();
+    expect(audit.filter((e) => e.action === 'waived').map((e) => e.issueKey)).toEqual([a!.key]);
+    expect(audit.filter((e) => e.action === 'moved-back')).toHaveLength(51);
+  });
+});
+
+describe('sprint-start check: policies and waivers', () => {
+  it('flag-only: unready items are flagged (label), stay in the sprint, one summary says so', async () => {
+    projectOverride({ guard: { policy: 'flag-only' } });
+    const unready = [add('Enabler'), add('Discovery')];
+    ctx.em.resetCalls();
+
+    await sprintStartCheck(sprintStartedEvent(site.active));
+
+    for (const i of unready) {
+      expect(inSprint(i.key)).toBe(true);
+      expect(labelsOf(ctx.em, i.key)).toEqual(['dual-track-flagged']);
+    }
+    const ops = ctx.em.jiraCalls().map((c) => c.operationId);
+    expect(ops).not.toContain('moveIssuesToBacklog');
+    expect(ops.filter((o) => o === 'editIssue')).toHaveLength(2);
+    expect(unready.flatMap((i) => commentsOf(ctx.em, i.key))).toHaveLength(1);
+    expect(commentText(ctx.em, unready[0]!.key)[0]).toContain('flagged, stays in the sprint');
+    expect((await auditEntries()).map((e) => e.action)).toEqual(['flagged', 'flagged']);
+  });
+
+  it('an unexpired waiver keeps its item in the sprint, out of the summary, audited as waived; an expired one does not', async () => {
+    const waived = add('Enabler');
+    const expired = add('Enabler');
+    ctx.em.kvs.seed(WAIVER_KEYS.book('DT'), {
+      version: 1,
+      waivers: [waiverFor(waived, '2099-01-01'), waiverFor(expired, '2020-01-01')],
+    });
+
+    await sprintStartCheck(sprintStartedEvent(site.active));
+
+    expect(inSprint(waived.key)).toBe(true);
+    expect(inSprint(expired.key)).toBe(false);
+    const [summary] = commentText(ctx.em, expired.key);
+    expect(summary).toContain('1 item(s) were not sprint-ready');
+    expect(summary).not.toContain(waived.key);
+    const audit = await auditEntries();
+    expect(audit.find((e) => e.issueKey === waived.key)).toMatchObject({
+      action: 'waived',
+      waiver: { grantedBy: 'user-padmin', reason: 'Agreed with the PO for the hotfix' },
+    });
+    expect(audit.find((e) => e.issueKey === expired.key)?.action).toBe('moved-back');
+  });
+
+  it('a retry after a 429 before any step does not audit the waiver twice', async () => {
+    const waived = add('Enabler');
+    const unready = add('Enabler');
+    ctx.em.kvs.seed(WAIVER_KEYS.book('DT'), {
+      version: 1,
+      waivers: [waiverFor(waived, '2099-01-01')],
+    });
+    ctx.em.injectFault({ match: /backlog\/issue/, status: 429, retryAfter: 60 });
+    const event = sprintStartedEvent(site.active);
+
+    expect(await sprintStartCheck(event)).toMatchObject({ _retry: true });
+    expect(await auditEntries()).toEqual([]);
+    await sprintStartCheck(retried(event, 1));
+
+    expect(inSprint(unready.key)).toBe(false);
+    const audit = await auditEntries();
+    expect(audit.filter((e) => e.action === 'waived')).toHaveLength(1);
+    expect(audit.filter((e) => e.action === 'moved-back')).toHaveLength(1);
+  });
+});
+
+describe('sprint-start check: the last retry Forge allows', () => {
+  it('a 429 on the fifth delivery closes the event and audits the moves that failed', async () => {
+    const items = Array.from({ length: 53 }, () => add('Enabler'));
+    ctx.em.injectFault({
+      match: /backlog\/issue/,
+      status: 429,
+      retryAfter: 30,
+      skip: 1,
+      times: 10,
+    });
+    const event = sprintStartedEvent(site.active);
+    expect(await sprintStartCheck(event)).toMatchObject({ _retry: true });
+    for (const n of [1, 2, 3]) {
+      expect(await sprintStartCheck(retried(event, n))).toMatchObject({ _retry: true });
+    }
+
+    await expect(sprintStartCheck(retried(event, 4))).resolves.toBeUndefined();
+
+    const audit = await auditEntries();
+    expect(audit.filter((e) => e.action === 'moved-back')).toHaveLength(50);
+    const failed = audit.filter((e) => e.action === 'failed');
+    expect(failed.map((e) => e.issueKey).sort()).toEqual(
+      items
+        .filter((i) => inSprint(i.key))
+        .map((i) => i.key)
+        .sort(),
+    );
+    expect(failed[0]?.detail).toContain('gave up after 4 retries: rate-limited');
+    // The claim is closed: the event delivered again does nothing.
+    ctx.em.resetCalls();
+    await sprintStartCheck(event);
+    expect(ctx.em.jiraCalls()).toEqual([]);
+    const claims = ctx.em.kvs
+      .keys()
+      .filter((k) => k.endsWith(`:sprint-start:${site.active.id}`))
+      .map((k) => ctx.em.kvs.peek(k) as { state: string });
+    expect(claims.map((c) => c.state)).toEqual(['done']);
+  });
+});
+
+describe('sprint-start check: the scan limit', () => {
+  it(`a sprint of more than ${SPRINT_SCAN_LIMIT} items: the rest is logged and named in the summary`, async () => {
+    add('Enabler');
+    for (let i = 0; i < SPRINT_SCAN_LIMIT + 4; i++) add('Story');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+    await sprintStartCheck(sprintStartedEvent(site.active));
+
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'getIssuesForSprint')).toHaveLength(
+      SPRINT_SCAN_LIMIT / 50,
+    );
+    expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toContain(
+      `checked the first ${SPRINT_SCAN_LIMIT} items only; 5 more were not read`,
+    );
+    warn.mockRestore();
+    const summaryOn = ctx.em
+      .jiraCalls()
+      .find((c) => c.operationId === 'addComment')
+      ?.path.split('/')[5];
+    const [summary] = commentText(ctx.em, summaryOn ?? '');
+    expect(summary).toContain('Not every item was checked');
+    expect(summary).toContain('5 more item(s)');
   });
 });

@@ -30,6 +30,7 @@ import {
   projectPageLowerBound,
   type BudgetLine,
 } from './cost-model';
+import { firstRenderLine, measureFirstRender } from './first-render';
 import { filterInvokes } from './filter-expression';
 
 /**
@@ -770,6 +771,8 @@ export async function runBench(
   const page = ui.find((u) => u.resource === 'project-page');
   if (!page) throw new Error('bench: no static/project-page');
   budgets.push(budget('project page initial JS, gzipped', page.gzipBytes / 1024, 300, 'KB'));
+  print(formatTable('Time to first render', [firstRenderLine(await measureFirstRender())]));
+  print('');
 
   print('Budgets');
   for (const line of budgets) print(`  ${formatBudget(line)}`);

@@ -56,9 +56,9 @@ export interface ReadyWork {
 
 export interface SignalInput {
   /**
-   * Open items: every one of the project's, or at least every open discovery item and every
-   * open item of the active sprint (all that capacity, open-ended discovery and unscoped
-   * enablers look at) when `ready` gives the ready delivery work.
+   * Open items, every one of the project's or at least every open discovery item when `ready`
+   * gives the ready delivery work, and every item of the active sprint, done ones included:
+   * capacity counts all of the sprint's work, the other signals look at open items only.
    */
   items: readonly ProjectItem[];
   /** Ready delivery work; summed from `items` when absent. */
@@ -128,13 +128,22 @@ export interface RunwaySignal {
 
 export interface CapacitySignal {
   level: Level;
+  /** Discovery's share of all of the active sprint's work (done or not), by estimate. */
   discoveryPercent: number | undefined;
   discovery: number;
   delivery: number;
   unit: EstimateUnit;
   targetPercent: number;
+  /** Below this share the split is a warning: the target less CAPACITY_TOLERANCE_POINTS. */
+  warnBelowPercent: number;
   reason: string;
 }
+
+/**
+ * Percentage points a sprint's discovery share may fall short of the target before it warns:
+ * one story more or less in a sprint should not flip the signal.
+ */
+export const CAPACITY_TOLERANCE_POINTS = 5;
 
 export interface ItemRef {
   key: string;
@@ -329,7 +338,8 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
 
 export function capacitySignal(input: SignalInput): CapacitySignal {
   const targetPercent = input.config.capacity.discoveryTargetPercent;
-  const base = { unit: input.unit, targetPercent };
+  const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
+  const base = { unit: input.unit, targetPercent, warnBelowPercent };
   if (!input.activeSprint) {
     return {
       ...base,
@@ -340,6 +350,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
       reason: 'No active sprint: the capacity split is measured on the sprint in progress.',
     };
   }
+  // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
   const discovery = inSprint
     .filter((i) => i.track === 'discovery')
@@ -364,7 +375,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   const discoveryPercent = Math.round((discovery / total) * 100);
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
   const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are discovery`;
-  const level: Level = discoveryPercent + 5 < targetPercent ? 'warning' : 'ok';
+  const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
   return {
     ...base,
     level,
@@ -373,8 +384,10 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     delivery,
     reason:
       level === 'warning'
-        ? `Discovery gets ${discoveryPercent}% of the sprint, below the protected ${targetPercent}%: ${detail}.`
-        : `Discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
+        ? `Discovery gets ${discoveryPercent}% of the sprint, below the protected ${targetPercent}% (a warning under ${warnBelowPercent}%): ${detail}.`
+        : discoveryPercent < targetPercent
+          ? `Discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
+          : `Discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
   };
 }
 

@@ -33,7 +33,14 @@ export interface OverviewInput {
   reads: ProjectReads;
   config: Config;
   notes: readonly string[];
+  /** The JQL of each column, as the loader built it (see ProjectOverview.columnJql); none when absent. */
+  columnJql?: ProjectOverview['columnJql'];
 }
+
+const NO_COLUMN_JQL: ProjectOverview['columnJql'] = {
+  discovery: null,
+  delivery: { activeSprint: null, ready: null, inProgress: null },
+};
 
 const STAGES: readonly DiscoveryStage[] = ['new', 'validating', 'validated', 'invalidated'];
 
@@ -41,7 +48,8 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
   const { reads } = input;
   const signals = computeSignals({
     // Every item capacity, open-ended discovery and unscoped enablers look at: the discovery
-    // track and the active sprint's delivery work (discovery items in the sprint are in both).
+    // track and the rest of the active sprint, done work included (capacity counts all of the
+    // sprint's work; the other signals look at open items only).
     items: [...reads.discovery, ...reads.activeSprint],
     ready: readyWorkOfReads(reads, input.unit),
     closedSprints: input.closedSprints,
@@ -71,8 +79,11 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     DiscoveryStage,
     OverviewItem[]
   >;
+  // The sprint column shows the sprint's delivery work, done items too (as Jira's board does).
+  const sprintDelivery = reads.activeSprint.filter((i) => i.track === 'delivery');
+  const openInSprint = sprintDelivery.filter((i) => i.statusCategory !== 'done').length;
   const delivery = {
-    activeSprint: list(reads.activeSprint, () => null),
+    activeSprint: list(sprintDelivery, () => null),
     ready: list(reads.ready.items, () => null),
     inProgress: list(reads.inProgress.items, () => null),
   };
@@ -82,7 +93,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
       number
     >,
     delivery: {
-      activeSprint: reads.activeSprint.length,
+      activeSprint: sprintDelivery.length,
       // A count may lag the lists it is taken with: never below what is listed.
       ready: Math.max(reads.ready.count, delivery.ready.length),
       inProgress: Math.max(reads.inProgress.count, delivery.inProgress.length),
@@ -102,9 +113,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     );
   }
   const deliveryTotal =
-    columnCounts.delivery.activeSprint +
-    columnCounts.delivery.ready +
-    columnCounts.delivery.inProgress;
+    openInSprint + columnCounts.delivery.ready + columnCounts.delivery.inProgress;
   return {
     project: input.project,
     generatedAt: input.now.toISOString(),
@@ -115,6 +124,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     discovery,
     delivery,
     columnCounts,
+    columnJql: input.columnJql ?? NO_COLUMN_JQL,
     listLimit: LIST_LIMIT,
     totals: {
       openItems: reads.discovery.length + deliveryTotal,

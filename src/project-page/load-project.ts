@@ -59,7 +59,9 @@ import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } fro
  *   then, in parallel (the queries of `pageQueries`):
  *   POST /rest/api/3/search/jql   discovery: every open discovery item (stages, open-ended
  *                                 discovery, unscoped enablers)
- *   POST /rest/api/3/search/jql   active sprint: its open delivery items (capacity, its column)
+ *   POST /rest/api/3/search/jql   active sprint: its delivery items, done or not, and its
+ *                                 finished discovery items (with the open discovery items read
+ *                                 above: all of the sprint's work, for capacity and its column)
  *   POST /rest/api/3/search/jql   ready: the first ready items in rank order, enough for the
  *                                 list and for runway (see readyReadSuffices)
  *   POST /rest/api/3/search/jql   in progress: the first LIST_LIMIT items
@@ -107,8 +109,13 @@ export interface PageQuery {
 export interface PageQueries {
   /** Every open discovery item; undefined when no type of the project is on that track. */
   discovery: PageQuery | undefined;
-  /** Open delivery items in the active sprint(s); undefined without an active sprint. */
+  /**
+   * The active sprint(s)' items that the discovery read does not hold: delivery items, done or
+   * not, and finished discovery items. Undefined without an active sprint.
+   */
   activeSprint: PageQuery | undefined;
+  /** The sprint column: delivery items of the active sprint(s), done or not. */
+  sprintColumn: PageQuery | undefined;
   /** Delivery items not started, outside the active sprint. */
   ready: PageQuery;
   /** Delivery items in progress, outside the active sprint. */
@@ -142,9 +149,16 @@ export function pageQueries(
     discovery: types
       ? query(project, 'statusCategory != Done', `issuetype in (${types})`)
       : undefined,
+    // Finished work counts for the capacity split as much as open work: a sprint's share is
+    // planned on all of it (Jira's board shows done items in the sprint too).
     activeSprint: sprints
-      ? query(project, 'statusCategory != Done', delivery, `sprint in (${sprints})`)
+      ? query(
+          project,
+          `sprint in (${sprints})`,
+          delivery ? `(${delivery} OR statusCategory = Done)` : undefined,
+        )
       : undefined,
+    sprintColumn: sprints ? query(project, delivery, `sprint in (${sprints})`) : undefined,
     ready: query(project, 'statusCategory = "To Do"', delivery, outsideSprint),
     inProgress: query(project, 'statusCategory = "In Progress"', delivery, outsideSprint),
     needsDiscovery: entryCriteria
@@ -216,17 +230,23 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     ids.sprint,
     estimation,
   );
+  const activeSprintIds = activeSprints.map((s) => s.id);
+  const queries = input.readEverything
+    ? undefined
+    : pageQueries(key, discoveryTypeIds, activeSprintIds);
   const [reads, velocityResult, name] = await Promise.all([
-    input.readEverything
-      ? readEveryOpenItem(reader, input.readEverything, key, entry)
-      : readTargeted(
+    queries
+      ? readTargeted(
           reader,
-          pageQueries(
-            key,
-            discoveryTypeIds,
-            activeSprints.map((s) => s.id),
-          ),
+          queries,
           { unit, config: decision.config, velocity: closedSprints.then(averageVelocity) },
+          entry,
+        )
+      : readEveryOpenItem(
+          reader,
+          input.readEverything ?? readIssuesInPages,
+          key,
+          activeSprintIds,
           entry,
         ),
     closedSprints,
@@ -285,7 +305,10 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     }
   }
   const open =
-    reads.discovery.length + reads.activeSprint.length + reads.ready.count + reads.inProgress.count;
+    reads.discovery.length +
+    reads.activeSprint.filter((i) => i.track === 'delivery' && i.statusCategory !== 'done').length +
+    reads.ready.count +
+    reads.inProgress.count;
   if (open === 0) {
     notes.push(`${key} has no open items: nothing is waiting in discovery or delivery.`);
   } else if (
@@ -311,6 +334,14 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     reads,
     config: decision.config,
     notes,
+    columnJql: {
+      discovery: queries?.discovery?.ordered ?? null,
+      delivery: {
+        activeSprint: queries?.sprintColumn?.ordered ?? null,
+        ready: queries?.ready.ordered ?? null,
+        inProgress: queries?.inProgress.ordered ?? null,
+      },
+    },
   };
 }
 
@@ -332,23 +363,37 @@ interface ItemReader {
   tracks: TrackResolver;
 }
 
-/** A page handler that turns each issue into an item (and its evidence text) in `into`. */
+/**
+ * A page handler that turns each issue into an item (and its evidence text) in `into`. Done
+ * items are dropped unless `keep` says otherwise (the active sprint's finished work).
+ */
 function collect(
   reader: ItemReader,
   into: ProjectItem[],
   evidenceText: Map<string, string>,
+  keep: (item: ProjectItem) => boolean = (item) => item.statusCategory !== 'done',
 ): (issues: readonly RawIssue[]) => void {
   return (issues) => {
     for (const raw of issues) {
       const { item, evidence } = toProjectItem(raw, reader.fieldIds, reader.tracks);
-      // A search may see an item change under it; only open ones count.
-      if (item.statusCategory === 'done') continue;
+      // A search may see an item change under it; only what the read is for counts.
+      if (!keep(item)) continue;
       into.push(item);
       const text = describeEvidence(evidence);
       if (text) evidenceText.set(item.key, text);
     }
   };
 }
+
+/**
+ * What the active sprint read keeps: delivery items, done or not, and finished discovery items
+ * (its open discovery items come with the discovery read).
+ */
+const inSprintRead = (item: ProjectItem): boolean =>
+  item.track === 'delivery' || item.statusCategory === 'done';
+
+/** The plain read keeps what its JQL found: open items and the active sprint's done work. */
+const keptByPlainRead = (): boolean => true;
 
 /** What the "needs discovery first" read needs, and the notes it leaves. */
 interface EntryRead {
@@ -416,20 +461,26 @@ async function judge(
   return meeting;
 }
 
-/** The plain way: every open item, then sorted into the page's reads. */
+/**
+ * The plain way: every open item and the active sprint's finished work, then sorted into the
+ * page's reads.
+ */
 async function readEveryOpenItem(
   reader: ItemReader,
   readIssues: IssueReader,
   key: string,
+  activeSprintIds: readonly number[],
   entry: EntryRead,
 ): Promise<ProjectReads> {
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
   const delivery: RawIssue[] = [];
-  const toItems = collect(reader, items, evidenceText);
+  const toItems = collect(reader, items, evidenceText, keptByPlainRead);
+  const sprintWork =
+    activeSprintIds.length > 0 ? ` OR sprint in (${activeSprintIds.join(', ')})` : '';
   await readIssues(
     reader.jira,
-    `project = "${key}" AND statusCategory != Done ORDER BY Rank ASC`,
+    `project = "${key}" AND (statusCategory != Done${sprintWork}) ORDER BY Rank ASC`,
     entry.on ? [...new Set([...reader.fields, ...entryIssueFields(entry.ids)])] : reader.fields,
     (issues) => {
       toItems(issues);
@@ -439,7 +490,9 @@ async function readEveryOpenItem(
   let needsDiscovery: EntryFlagRead = { kind: 'off' };
   if (entry.on) {
     const flagged: FlaggedItem[] = [];
-    const known = validationsOf(items.filter((i) => i.track === 'discovery'));
+    const known = validationsOf(
+      items.filter((i) => i.track === 'discovery' && i.statusCategory !== 'done'),
+    );
     const meetingCriteria = await judge(reader, entry, delivery, known, flagged);
     needsDiscovery = {
       kind: 'read',
@@ -549,9 +602,14 @@ async function readTargeted(
 ): Promise<ProjectReads> {
   const { jira, fields } = reader;
   const evidenceText = new Map<string, string>();
-  const readAll = async (query: PageQuery | undefined): Promise<ProjectItem[]> => {
+  const readAll = async (
+    query: PageQuery | undefined,
+    keep?: (item: ProjectItem) => boolean,
+  ): Promise<ProjectItem[]> => {
     const items: ProjectItem[] = [];
-    if (query) await searchAll(jira, query.ordered, fields, collect(reader, items, evidenceText));
+    if (query) {
+      await searchAll(jira, query.ordered, fields, collect(reader, items, evidenceText, keep));
+    }
     return items;
   };
   /** The first items of a list in rank order until `enough`, and how many the list holds. */
@@ -576,7 +634,7 @@ async function readTargeted(
   const discoveryRead = readAll(queries.discovery);
   const [discovery, activeSprint, ready, inProgress, needsDiscovery] = await Promise.all([
     discoveryRead,
-    readAll(queries.activeSprint),
+    readAll(queries.activeSprint, inSprintRead),
     readFirst(
       queries.ready,
       runway.unit === 'points' ? LIST_PAGE_SIZE : LIST_LIMIT,

@@ -23,7 +23,11 @@ export const LIST_LIMIT = 50;
 export interface ProjectReads {
   /** Every open discovery item (ideas, spikes, enablers), in rank order. */
   discovery: ProjectItem[];
-  /** Every open delivery item in the board's active sprint, in rank order. */
+  /**
+   * The board's active sprint beyond its open discovery items (those are in `discovery`): every
+   * delivery item, done or not, and every finished discovery item, in rank order. With
+   * `discovery` it is all of the sprint's work, which the capacity split is measured on.
+   */
   activeSprint: ProjectItem[];
   /**
    * Ready delivery items (not started, not in the active sprint) in rank order: every one
@@ -73,7 +77,10 @@ export function readyWorkOfReads(reads: ProjectReads, unit: EstimateUnit): Ready
   return { work: readyWorkSum(reads.ready.items, unit), complete: reads.ready.complete };
 }
 
-/** The reads, made from every open item in rank order (nothing left out). */
+/**
+ * The reads, made from every open item and the active sprint's finished items in rank order
+ * (nothing left out; other done items are ignored).
+ */
 export function readsOfAllItems(
   items: readonly ProjectItem[],
   evidenceText: ReadonlyMap<string, string>,
@@ -88,9 +95,11 @@ export function readsOfAllItems(
     needsDiscovery,
   };
   for (const item of items) {
-    if (item.statusCategory === 'done') continue;
-    if (item.track === 'discovery') reads.discovery.push(item);
-    else if (item.sprint?.state === 'active') reads.activeSprint.push(item);
+    const inSprint = item.sprint?.state === 'active';
+    if (item.statusCategory === 'done') {
+      if (inSprint) reads.activeSprint.push(item);
+    } else if (item.track === 'discovery') reads.discovery.push(item);
+    else if (inSprint) reads.activeSprint.push(item);
     else if (isReadyDelivery(item)) reads.ready.items.push(item);
     else reads.inProgress.items.push(item);
   }

@@ -41,14 +41,26 @@ export interface ProjectOverview {
   activeSprint: { id: number; name: string } | null;
   signals: Signals;
   discovery: Record<DiscoveryStage, OverviewItem[]>;
+  /** Open delivery work; the sprint column also holds the sprint's done items. */
   delivery: { activeSprint: OverviewItem[]; ready: OverviewItem[]; inProgress: OverviewItem[] };
   /**
-   * How many open items each column holds. A column lists at most `listLimit` of them, the first
+   * How many items each column holds: open ones, and in the sprint column the sprint's done
+   * delivery work too. A column lists at most `listLimit` of them, the first
    * in rank order; long delivery columns are counted with Jira's approximate count.
    */
   columnCounts: {
     discovery: Record<DiscoveryStage, number>;
     delivery: { activeSprint: number; ready: number; inProgress: number };
+  };
+  /**
+   * The JQL of each column, built by the loader, for "Open all N in Jira" (Jira's issue search).
+   * The discovery stages share the discovery track's query: a stage is the app's reading of the
+   * evidence, not a Jira field. Null where the column has no query of its own (no active
+   * sprint, no type on the discovery track, or a load that read every item instead).
+   */
+  columnJql: {
+    discovery: string | null;
+    delivery: { activeSprint: string | null; ready: string | null; inProgress: string | null };
   };
   listLimit: number;
   /** Open items counted, and how many of each list were left out to keep the answer small. */

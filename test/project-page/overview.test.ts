@@ -204,7 +204,7 @@ describe('the demo project', () => {
     expect(page.delivery.inProgress.map((i) => i.summary)).toEqual([
       'Hotfix: payment webhook retries',
     ]);
-    // Done work never shows.
+    // Done work shows only in the sprint column (the demo sprint has none yet).
     expect(allItems(page).some((i) => i.statusCategory === 'done')).toBe(false);
   });
 
@@ -322,6 +322,142 @@ describe('the demo project', () => {
   });
 });
 
+/** Marks an issue Done (the emulator's Done status) as if the team had finished it. */
+function finish(summary: string): void {
+  const issue = [...ctx.em.issues.values()].find((i) => i.summary === summary);
+  if (!issue) throw new Error(`no issue "${summary}"`);
+  issue.statusId = '10002'; // Done
+}
+
+/** Keys Jira's search finds for a JQL query, in its order (ids only: one page holds them). */
+async function searchKeys(jql: string): Promise<string[]> {
+  return ctx.em.runAs(DEMO_USERS.member, async () => {
+    const response = await api.asUser().requestJira(route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jql, fields: ['key'], maxResults: 5000 }),
+    });
+    const body = (await response.json()) as { issues?: Array<{ key: string }>; isLast?: boolean };
+    if (response.status !== 200 || body.isLast !== true) {
+      throw new Error(`search ${jql} answered ${response.status}`);
+    }
+    return (body.issues ?? []).map((i) => i.key);
+  });
+}
+
+function overrideConfig(projectKey: string, override: Record<string, unknown>): void {
+  ctx.em.kvs.seed(KEYS.projectConfig(projectKey), {
+    version: 1,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: DEMO_USERS.admin,
+    projectId: ctx.em.projectByKey(projectKey).id,
+    override,
+  });
+}
+
+describe('signals through the resolver as the sprint and the backlog change', () => {
+  let demo: DemoProject;
+  beforeEach(() => {
+    demo = seedDemoProject(ctx.em, { now });
+  });
+
+  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 22%, in the same 11 calls', async () => {
+    await load(demo.projectKey); // remembers the field ids
+    finish('Save card for later'); // 5 points of delivery
+    finish('Spike: Postgres logical replication for reporting'); // 3 points of discovery
+    ctx.em.resetCalls();
+    const page = await load(demo.projectKey);
+    expect(page.signals.capacity).toMatchObject({
+      level: 'ok',
+      discovery: 5,
+      delivery: 18,
+      discoveryPercent: 22,
+    });
+    expect(page.signals.capacity.reason).toBe(
+      'Discovery gets 22% of the sprint against a 20% target: 5 of 23 points in DT Sprint 7 are discovery.',
+    );
+    // The sprint column shows the done story with its status, as Jira's board does; the done
+    // spike is off the discovery track's open columns and no longer past its timebox.
+    const story = page.delivery.activeSprint.find((i) => i.summary === 'Save card for later');
+    expect(story).toMatchObject({ status: 'Done', statusCategory: 'done', inActiveSprint: true });
+    expect(page.columnCounts.delivery.activeSprint).toBe(5);
+    expect(
+      Object.values(page.discovery)
+        .flat()
+        .some((i) => i.summary.startsWith('Spike: Postgres')),
+    ).toBe(false);
+    expect(page.signals.openEnded.overrunCount).toBe(0);
+    // Open items: the story is no longer one of them.
+    expect(page.totals).toMatchObject({ openItems: 33, discovery: 20, delivery: 13 });
+    expect(ctx.em.jiraCalls()).toHaveLength(11);
+    expect(operations()).not.toContain('countIssues');
+  });
+
+  it('capacity below a 40% target warns, naming the target and where the warning starts', async () => {
+    overrideConfig(demo.projectKey, { capacity: { discoveryTargetPercent: 40 } });
+    const { capacity } = (await load(demo.projectKey)).signals;
+    expect(capacity).toMatchObject({
+      level: 'warning',
+      discoveryPercent: 22,
+      targetPercent: 40,
+      warnBelowPercent: 35,
+    });
+    expect(capacity.reason).toBe(
+      'Discovery gets 22% of the sprint, below the protected 40% (a warning under 35%): 5 of 23 points in DT Sprint 7 are discovery.',
+    );
+  });
+
+  it('capacity just under the target, within its 5-point tolerance, is on target and says so', async () => {
+    overrideConfig(demo.projectKey, { capacity: { discoveryTargetPercent: 25 } });
+    const { capacity } = (await load(demo.projectKey)).signals;
+    expect(capacity).toMatchObject({ level: 'ok', discoveryPercent: 22, warnBelowPercent: 20 });
+    expect(capacity.reason).toBe(
+      'Discovery gets 22% of the sprint, under the 25% target but within 5 points of it: 5 of 23 points in DT Sprint 7 are discovery.',
+    );
+  });
+
+  it('a small ready backlog is the build trap: 7 ready points at a velocity of 22', async () => {
+    for (const summary of [
+      'Guest checkout',
+      'Saved addresses',
+      'Gift messages',
+      'Order tracking page',
+    ]) {
+      finish(summary);
+    }
+    const { runway } = (await load(demo.projectKey)).signals;
+    expect(runway).toMatchObject({
+      level: 'critical',
+      verdict: 'build-trap',
+      readyWork: 7,
+      velocity: 22,
+      sprints: 0.3,
+      atLeast: false,
+    });
+    expect(runway.reason).toBe(
+      'Build trap risk: 0.3 sprints of validated work is below the 1-sprint target; delivery is outrunning discovery. 7 points of ready delivery work ÷ 22 points per sprint (average of the last 3 closed sprints).',
+    );
+  });
+
+  it('each column carries the JQL the loader read it with: Jira’s search finds exactly its items, in its order', async () => {
+    const page = await load(demo.projectKey);
+    const { delivery, discovery } = page.columnJql;
+    for (const list of ['activeSprint', 'ready', 'inProgress'] as const) {
+      const jql = delivery[list];
+      if (!jql) throw new Error(`no JQL for ${list}`);
+      expect(jql).toMatch(/^project = "DT" AND .* ORDER BY Rank ASC$/);
+      expect(await searchKeys(jql)).toEqual(page.delivery[list].map((i) => i.key));
+    }
+    if (!discovery) throw new Error('no JQL for the discovery track');
+    expect((await searchKeys(discovery)).sort()).toEqual(
+      Object.values(page.discovery)
+        .flat()
+        .map((i) => i.key)
+        .sort(),
+    );
+  });
+});
+
 describe('missing data explains itself', () => {
   it('an empty project: no items, and no velocity from sprints that completed nothing', async () => {
     const shell = seedProjectShell(ctx.em, { key: 'EMPTY', now });
@@ -361,6 +497,7 @@ describe('missing data explains itself', () => {
       'No Scrum board shows NOB, so there is no velocity, no runway and no sprint to split: add the project to a Scrum board. Work is counted in issues.',
     ]);
     expect(page.totals).toMatchObject({ openItems: 2, discovery: 1, delivery: 1 });
+    expect(page.columnJql.delivery.activeSprint).toBeNull();
     expect(operations()).toEqual([
       'getMyPermissions',
       'getFields',
@@ -472,11 +609,14 @@ describe('scale: the page reads what each list and signal needs, not every open 
       }),
     );
   };
-  /** Everything but runway's number, which may be a lower bound. */
+  /**
+   * Everything but runway's number, which may be a lower bound, and the columns' JQL (the
+   * reference reads every item instead of running the column queries).
+   */
   const comparable = (o: ProjectOverview) => {
     const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
     const runway = { level, verdict, velocity, velocitySprints, unit, target };
-    return { ...o, generatedAt: '', signals: { ...o.signals, runway } };
+    return { ...o, columnJql: null, generatedAt: '', signals: { ...o.signals, runway } };
   };
 
   it('2,000 open items: whole discovery track and sprint, the first items of each delivery list, two counts', async () => {
@@ -511,6 +651,14 @@ describe('scale: the page reads what each list and signal needs, not every open 
     });
     expect(page.delivery.ready).toHaveLength(LIST_LIMIT);
     expect(page.delivery.inProgress).toHaveLength(LIST_LIMIT);
+    // "Open all N in Jira": each cut column's JQL finds all N, its first ones as listed.
+    for (const list of ['ready', 'inProgress'] as const) {
+      const jql = page.columnJql.delivery[list];
+      if (!jql) throw new Error(`no JQL for ${list}`);
+      const keys = await searchKeys(jql);
+      expect(keys).toHaveLength(page.columnCounts.delivery[list]);
+      expect(keys.slice(0, LIST_LIMIT)).toEqual(page.delivery[list].map((i) => i.key));
+    }
     expect(page.signals.runway).toMatchObject({ verdict: 'paralysis', atLeast: true });
     const size = Buffer.byteLength(JSON.stringify(page));
     expect(size).toBeLessThan(1_500_000);

@@ -1,20 +1,33 @@
 /**
  * The Custom UI build as Forge will upload it: every resource manifest.yml declares is a built
  * directory with an index.html whose scripts and styles exist beside it under relative paths, and
- * the production bundles talk to Jira through the real @forge/bridge (no preview stand-in).
+ * the production bundles talk to Jira through the real @forge/bridge (no preview stand-in), while
+ * the preview build does carry the stand-in (so the check would catch the alias leaking).
  *
- * Runs on the output of `npm run build:ui` (the first step of `npm test`).
+ * Runs on the output of `npm run build:ui` (the first step of `npm test`); builds the preview
+ * once per jest run, shared with the browser tests.
  */
 import fs from 'fs';
 import path from 'path';
 import { gzipSync } from 'zlib';
 import { parse } from 'yaml';
+import { buildPreviewOnce } from '../browser/preview-harness';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const STATIC_DIR = path.join(REPO_ROOT, 'static');
 
 /** The real bridge's message when Jira's host is absent: proof the real module is bundled. */
 const REAL_BRIDGE_MARKER = 'Unable to establish a connection with the Custom UI bridge';
+
+/**
+ * Strings only the preview's bridge shim (dev/preview/bridge-shim.ts) puts in a bundle: the
+ * global it records navigations in, its banner's test id, and the preview server's invoke
+ * endpoint (absent from resources that never invoke a resolver).
+ */
+const SHIM_MARKERS = ['__dualTrackPreview', 'preview-banner', '/api/invoke'] as const;
+/** The marker every preview bundle carries: the shim always sets up its record. */
+const SHIM_ALWAYS = '__dualTrackPreview';
+const SHIM_SOURCE = path.join(REPO_ROOT, 'dev', 'preview', 'bridge-shim.ts');
 
 /** Generous ceiling on each resource's initial JavaScript, gzipped; catches accidental bloat. */
 const INITIAL_JS_BUDGET_BYTES = 300 * 1024;
@@ -29,6 +42,15 @@ function declaredResources(): Resource[] {
     resources?: Resource[];
   };
   return manifest.resources ?? [];
+}
+
+/** Every JavaScript file a build emitted, joined. */
+function allJavaScript(dir: string): string {
+  return fs
+    .readdirSync(path.join(dir, 'assets'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => fs.readFileSync(path.join(dir, 'assets', f), 'utf8'))
+    .join('\n');
 }
 
 function builtDir(resource: Resource): string {
@@ -98,13 +120,8 @@ describe('Custom UI build', () => {
         .join('\n');
       // Booleans, not the bundles themselves, in the failure message.
       expect(initial.includes(REAL_BRIDGE_MARKER)).toBe(true);
-      // A preview shim installs the host's bridge itself; the real bundle only reads it.
-      const everything = fs
-        .readdirSync(path.join(dir, 'assets'))
-        .filter((f) => f.endsWith('.js'))
-        .map((f) => fs.readFileSync(path.join(dir, 'assets', f), 'utf8'))
-        .join('\n');
-      expect(/__bridge\s*=[^=]/.test(everything)).toBe(false);
+      const everything = allJavaScript(dir);
+      expect(SHIM_MARKERS.filter((m) => everything.includes(m))).toEqual([]);
     });
 
     it(`keeps its initial JavaScript under ${INITIAL_JS_BUDGET_BYTES / 1024} KiB gzipped`, () => {
@@ -116,4 +133,30 @@ describe('Custom UI build', () => {
       expect(gzipped).toBeLessThan(INITIAL_JS_BUDGET_BYTES);
     });
   });
+});
+
+describe('the preview build (the check above would see the stand-in)', () => {
+  beforeAll(async () => {
+    await buildPreviewOnce();
+  }, 180_000);
+
+  it('the markers are the shim’s own strings', () => {
+    const shim = fs.readFileSync(SHIM_SOURCE, 'utf8');
+    expect(SHIM_MARKERS.filter((m) => !shim.includes(m))).toEqual([]);
+  });
+
+  it('the project page’s preview bundle calls the preview server’s invoke endpoint', () => {
+    const everything = allJavaScript(path.join(STATIC_DIR, 'project-page', 'dist-preview'));
+    expect(SHIM_MARKERS.filter((m) => !everything.includes(m))).toEqual([]);
+  });
+
+  it.each(resources.map((r) => [r.key, r] as const))(
+    '%s: its dist-preview carries the shim instead of the real @forge/bridge',
+    (_key, resource) => {
+      const dir = path.join(REPO_ROOT, resource.path.replace(/\/dist$/, '/dist-preview'));
+      const everything = allJavaScript(dir);
+      expect(everything.includes(SHIM_ALWAYS)).toBe(true);
+      expect(everything.includes(REAL_BRIDGE_MARKER)).toBe(false);
+    },
+  );
 });

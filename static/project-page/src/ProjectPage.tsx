@@ -4,7 +4,7 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import type { BridgeError, Result } from '@contract/bridge-contract';
 import type { ProjectOverview } from '@contract/project-overview';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NewDiscoveryItem, type DiscoveryItemApi } from './NewDiscoveryItem';
 import { omittedText, parseOverview } from './overview-view';
 import { SignalCards } from './SignalCards';
@@ -15,6 +15,8 @@ export interface ProjectPageApi {
   overview: () => Promise<Result<unknown>>;
   /** Opens an issue in Jira. */
   open: (issueKey: string) => void;
+  /** Opens Jira's issue search for a column's JQL (from the resolver's answer). */
+  search: (jql: string) => void;
   /** "New discovery item" from a template (`templates/list`, `templates/create`). */
   templates?: DiscoveryItemApi;
 }
@@ -26,6 +28,9 @@ type State =
 
 const pageStyles = xcss({ minHeight: '100vh' });
 
+/** The User Timing mark set when the page first shows the overview (read by tests and the bench). */
+export const FIRST_RENDER_MARK = 'dt:first-render';
+
 const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
   forbidden: 'You cannot see this project',
   unauthenticated: 'Log in to Jira again',
@@ -35,11 +40,13 @@ const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
 function Overview({
   overview,
   onOpen,
+  onSearch,
   templates,
   onCreated,
 }: {
   overview: ProjectOverview;
   onOpen: (k: string) => void;
+  onSearch: (jql: string) => void;
   templates?: DiscoveryItemApi | undefined;
   onCreated: () => void;
 }) {
@@ -74,7 +81,7 @@ function Overview({
         </SectionMessage>
       )}
       <SignalCards signals={overview.signals} />
-      <TrackBoard overview={overview} onOpen={onOpen} />
+      <TrackBoard overview={overview} onOpen={onOpen} onSearch={onSearch} />
       {omitted && (
         <Text as="p" color="color.text.subtle" testId="omitted">
           {omitted}
@@ -88,6 +95,14 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   // Bumped after a new discovery item is created: the overview is read again, the page kept.
   const [refresh, setRefresh] = useState(0);
+  const rendered = useRef(false);
+
+  // Time to first render: marked once, after the first ready state reaches the screen.
+  useEffect(() => {
+    if (state.kind !== 'ready' || rendered.current) return;
+    rendered.current = true;
+    performance.mark(FIRST_RENDER_MARK);
+  }, [state.kind]);
 
   useEffect(() => {
     let live = true;
@@ -132,6 +147,7 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
         <Overview
           overview={state.overview}
           onOpen={api.open}
+          onSearch={api.search}
           templates={api.templates}
           onCreated={() => setRefresh((n) => n + 1)}
         />

@@ -2,11 +2,18 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primitives';
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
-import { DELIVERY_COLUMNS, STAGES, columnCountText, itemBadges } from './overview-view';
+import {
+  DELIVERY_COLUMNS,
+  STAGES,
+  columnCountText,
+  columnSearch,
+  itemBadges,
+} from './overview-view';
 
 /**
  * The two tracks side by side, never mixed: discovery by stage, delivery by where the work is.
- * Every item opens in Jira; the lists arrive trimmed by the resolver.
+ * Every item opens in Jira; the lists arrive trimmed by the resolver, and a trimmed column
+ * opens the rest in Jira's issue search with the JQL the resolver sent.
  */
 
 const trackStyles = xcss({
@@ -41,6 +48,8 @@ const openStyles = xcss({
 });
 
 type Open = (key: string) => void;
+/** Opens Jira's issue search for a JQL query from the resolver's answer. */
+type Search = (jql: string) => void;
 
 function ItemCard({ item, onOpen }: { item: OverviewItem; onOpen: Open }) {
   return (
@@ -77,8 +86,12 @@ function Column(props: {
   count: number;
   empty: string;
   onOpen: Open;
+  /** The rest of the column in Jira, when it lists only its first items. */
+  search: { jql: string; label: string } | null;
+  onSearch: Search;
 }) {
   const headingId = `column-${props.id}`;
+  const { search, onSearch } = props;
   const count = columnCountText(props.items.length, props.count);
   return (
     <Box
@@ -107,6 +120,17 @@ function Column(props: {
           <Text size="small" color="color.text.subtle" testId={`column-${props.id}-more`}>
             {count.more}
           </Text>
+        )}
+        {search && (
+          <Pressable
+            xcss={openStyles}
+            onClick={() => onSearch(search.jql)}
+            testId={`column-${props.id}-search`}
+          >
+            <Text size="small" color="color.link">
+              {search.label}
+            </Text>
+          </Pressable>
         )}
       </Stack>
     </Box>
@@ -144,7 +168,15 @@ function Track(props: {
   );
 }
 
-export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; onOpen: Open }) {
+export function TrackBoard({
+  overview,
+  onOpen,
+  onSearch,
+}: {
+  overview: ProjectOverview;
+  onOpen: Open;
+  onSearch: Search;
+}) {
   const sprint = overview.activeSprint;
   return (
     <Grid templateColumns="repeat(auto-fit, minmax(24rem, 1fr))" gap="space.200" alignItems="start">
@@ -162,6 +194,8 @@ export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; on
             count={overview.columnCounts.discovery[s.stage]}
             empty={s.empty}
             onOpen={onOpen}
+            search={columnSearch(overview, { track: 'discovery', stage: s.stage })}
+            onSearch={onSearch}
           />
         ))}
       </Track>
@@ -179,6 +213,8 @@ export function TrackBoard({ overview, onOpen }: { overview: ProjectOverview; on
             count={overview.columnCounts.delivery[c.list]}
             empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
             onOpen={onOpen}
+            search={columnSearch(overview, { track: 'delivery', list: c.list })}
+            onSearch={onSearch}
           />
         ))}
       </Track>

@@ -1,6 +1,7 @@
 import { router } from '@forge/bridge';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
+import { issueSearchPath } from './overview-view';
 import { ProjectPage, type ProjectPageApi } from './ProjectPage';
 import { Routes } from './routes';
 import './page.css';
@@ -14,6 +15,11 @@ const api: ProjectPageApi = {
   open: (issueKey) => {
     router.open(`/browse/${encodeURIComponent(issueKey)}`).catch((error: unknown) => {
       console.error('Dual Track: could not open the issue in Jira', error);
+    });
+  },
+  search: (jql) => {
+    router.open(issueSearchPath(jql)).catch((error: unknown) => {
+      console.error('Dual Track: could not open the search in Jira', error);
     });
   },
   templates: {

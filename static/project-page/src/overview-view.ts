@@ -34,6 +34,8 @@ export function parseOverview(data: unknown): ProjectOverview | undefined {
     isRecord(columnCounts) &&
     isRecord(columnCounts['discovery']) &&
     isRecord(columnCounts['delivery']) &&
+    isRecord(data['columnJql']) &&
+    isRecord(data['columnJql']['delivery']) &&
     isRecord(totals) &&
     typeof totals['omitted'] === 'number' &&
     Array.isArray(notes) &&
@@ -112,7 +114,10 @@ export function signalCards(signals: Signals): SignalCardView[] {
         typeof capacity.discoveryPercent === 'number'
           ? `${capacity.discoveryPercent}% discovery`
           : null,
-      threshold: `Target ${capacity.targetPercent}% of the sprint for discovery`,
+      threshold:
+        capacity.warnBelowPercent > 0
+          ? `Target ${capacity.targetPercent}% of the sprint for discovery; a warning below ${capacity.warnBelowPercent}%`
+          : `Target ${capacity.targetPercent}% of the sprint for discovery`,
       reason: capacity.reason,
       lozenge: {
         text:
@@ -244,4 +249,36 @@ export function columnCountText(
         ? `First ${listed.toLocaleString('en-US')} shown; ${(total - listed).toLocaleString('en-US')} more counted.`
         : null,
   };
+}
+
+/** Jira's issue search for a JQL query, as a path on the Jira site (for `router.open`). */
+export function issueSearchPath(jql: string): string {
+  return `/issues/?jql=${encodeURIComponent(jql)}`;
+}
+
+/**
+ * The "open the rest in Jira" link of a column that lists only its first items: the column's
+ * JQL from the resolver's answer (never built here) and what the link says. Null when the
+ * column lists everything or has no query of its own.
+ */
+export function columnSearch(
+  overview: ProjectOverview,
+  column: { track: 'discovery'; stage: DiscoveryStage } | { track: 'delivery'; list: DeliveryList },
+): { jql: string; label: string } | null {
+  const { columnJql } = overview;
+  if (column.track === 'discovery') {
+    const listed = overview.discovery[column.stage].length;
+    const jql = columnJql.discovery;
+    if (!jql || overview.columnCounts.discovery[column.stage] <= listed) return null;
+    // A stage is the app's reading of the evidence, not a Jira field: Jira gets the track.
+    return {
+      jql,
+      label: `Open all ${overview.totals.discovery.toLocaleString('en-US')} discovery items in Jira`,
+    };
+  }
+  const listed = overview.delivery[column.list].length;
+  const count = overview.columnCounts.delivery[column.list];
+  const jql = columnJql.delivery[column.list];
+  if (!jql || count <= listed) return null;
+  return { jql, label: `Open all ${count.toLocaleString('en-US')} in Jira` };
 }

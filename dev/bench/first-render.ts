@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildPreview, startPreviewServer } from '../preview/server';
+
+/**
+ * Time to first render of the project page in the local preview: the `dt:first-render` User
+ * Timing mark the page sets when it first shows the overview (static/project-page/src/
+ * ProjectPage.tsx), in Debian's Chromium, median of a few loads. The preview answers with the
+ * real resolvers against the emulated demo project, so the figure covers the resolver's reads
+ * at the emulator's speed, not Jira's network latency. Builds the preview only when it is
+ * missing; without Chromium it says so instead of measuring.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const MARK = 'dt:first-render';
+const PREVIEW_PAGE = join(__dirname, '..', '..', 'static', 'project-page', 'dist-preview');
+
+export type FirstRender =
+  { measured: true; medianMs: number; runs: number[] } | { measured: false; reason: string };
+
+export async function measureFirstRender(loads = 3): Promise<FirstRender> {
+  if (!existsSync(CHROMIUM)) {
+    return { measured: false, reason: `${CHROMIUM} is missing (apt-get install chromium)` };
+  }
+  if (!existsSync(join(PREVIEW_PAGE, 'index.html'))) await buildPreview();
+  const server = await startPreviewServer({ port: 0 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const runs: number[] = [];
+    for (let i = 0; i < loads; i++) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(new URL('project-page/', server.url).href);
+      const mark = await page.waitForFunction(
+        (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime,
+        MARK,
+        { timeout: 30_000 },
+      );
+      runs.push(Math.round(Number(await mark.jsonValue())));
+      await page.close();
+    }
+    const sorted = [...runs].sort((a, b) => a - b);
+    return { measured: true, medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, runs };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** One line for the bench's report. */
+export function firstRenderLine(result: FirstRender): [string, string] {
+  return [
+    `project page, preview, ${MARK}`,
+    result.measured
+      ? `${result.medianMs} ms (median of ${result.runs.length}: ${result.runs.join(', ')} ms)`
+      : `not measured: ${result.reason}`,
+  ];
+}

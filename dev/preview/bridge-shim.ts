@@ -17,18 +17,30 @@ interface PreviewWindow {
     body: { appendChild(child: PreviewElement): unknown } | null;
   };
   history: { pushState(data: unknown, unused: string, url: URL): void };
-  __dualTrackPreview?: { navigations: string[]; submissions: unknown[]; closed: number };
+  __dualTrackPreview?: PreviewRecord;
+  setTimeout(callback: () => void, ms: number): unknown;
+}
+
+interface PreviewRecord {
+  navigations: string[];
+  submissions: unknown[];
+  closed: number;
+  /** Every flag the page showed (showFlag), in order. */
+  flags?: FlagOptions[];
 }
 
 interface PreviewElement {
   textContent: string | null;
   setAttribute(name: string, value: string): void;
+  appendChild?(child: PreviewElement): unknown;
+  remove?(): void;
 }
 
 const win = globalThis as unknown as PreviewWindow;
 
 /** What the page did that Jira would have handled: for people (a banner) and tests. */
 const record = (win.__dualTrackPreview ??= { navigations: [], submissions: [], closed: 0 });
+const shownFlags = (record.flags ??= []);
 
 /** The resource this page is: the first path segment, as the preview server serves them. */
 function resource(): string {
@@ -167,4 +179,70 @@ export const router = {
     return Promise.resolve();
   },
   navigate: (location: string | { target: string }): Promise<void> => router.open(location),
+};
+
+/** The options of @forge/bridge's showFlag, as its typings describe them. */
+interface FlagOptions {
+  id: number | string;
+  title?: string;
+  description?: string;
+  type?: 'info' | 'success' | 'warning' | 'error';
+  appearance?: 'info' | 'success' | 'warning' | 'error';
+  actions?: Array<{ text: string; onClick: () => void }>;
+  isAutoDismiss?: boolean;
+}
+
+const FLAG_COLOURS: Record<NonNullable<FlagOptions['type']>, string> = {
+  info: '#0c66e4',
+  success: '#1f845a',
+  warning: '#e2b203',
+  error: '#c9372c',
+};
+
+/**
+ * Jira shows a flag in its own frame, outside the app's iframe; the preview shows it as a box at
+ * the top right of the page (`data-testid="preview-flag"`, `data-flag-type`), with its title,
+ * description and actions, closed by its close() or, when auto-dismissed, after 8 seconds.
+ */
+export const showFlag = (options: FlagOptions): { close: () => Promise<boolean> } => {
+  shownFlags.push(options);
+  const type = options.appearance ?? options.type ?? 'info';
+  const flag = win.document.createElement('div');
+  flag.setAttribute('role', type === 'error' || type === 'warning' ? 'alert' : 'status');
+  flag.setAttribute('data-testid', 'preview-flag');
+  flag.setAttribute('data-flag-type', type);
+  flag.setAttribute('data-flag-id', String(options.id));
+  flag.setAttribute(
+    'style',
+    `position:fixed;top:8px;right:8px;max-width:24rem;padding:12px 16px;border-radius:4px;` +
+      `border-left:6px solid ${FLAG_COLOURS[type]};background:#1d2125;color:#fff;` +
+      'font:14px sans-serif;z-index:1001;box-shadow:0 4px 8px rgba(0,0,0,.3)',
+  );
+  const title = win.document.createElement('strong');
+  title.textContent = options.title ?? '';
+  flag.appendChild?.(title);
+  if (options.description) {
+    const description = win.document.createElement('p');
+    description.setAttribute('style', 'margin:4px 0 0');
+    description.textContent = options.description;
+    flag.appendChild?.(description);
+  }
+  for (const action of options.actions ?? []) {
+    const button = win.document.createElement('button') as PreviewElement & {
+      onclick: (() => void) | null;
+    };
+    button.textContent = action.text;
+    button.onclick = action.onClick;
+    flag.appendChild?.(button);
+  }
+  win.document.body?.appendChild(flag);
+  let open = true;
+  const close = (): Promise<boolean> => {
+    if (open) flag.remove?.();
+    const was = open;
+    open = false;
+    return Promise.resolve(was);
+  };
+  if (options.isAutoDismiss) win.setTimeout(() => void close(), 8000);
+  return { close };
 };

@@ -48,6 +48,8 @@ export interface SettingRowProps {
   /** Project page: whether the project overrides the setting. */
   status?: 'overridden' | 'inherited';
   canReset: boolean;
+  /** Project page: why the project's value of this setting is not in effect. */
+  notInEffect?: string;
   onChange: (value: DraftValue) => void;
   onReset: () => void;
 }
@@ -134,6 +136,11 @@ export function SettingRow(props: SettingRowProps) {
               {props.status === 'overridden' ? 'Overridden' : 'Inherited'}
             </Lozenge>
           )}
+          {props.notInEffect && (
+            <Lozenge appearance="moved" testId={`setting-${field.path}-not-in-effect`}>
+              Not in effect
+            </Lozenge>
+          )}
         </Inline>
         <Inline space="space.200" alignBlock="center" shouldWrap>
           <SettingInput
@@ -155,6 +162,11 @@ export function SettingRow(props: SettingRowProps) {
           <div id={errorId} data-testid={`setting-${field.path}-error`}>
             <ErrorMessage>{`${props.error} ${allowed}`.trim()}</ErrorMessage>
           </div>
+        )}
+        {props.notInEffect && (
+          <Text as="p" color="color.text.warning">
+            {props.notInEffect}
+          </Text>
         )}
         <div id={helpId}>
           <HelperMessage>
@@ -331,7 +343,7 @@ export function HistoryList(props: {
             {props.history.map((rev) => (
               <li key={rev.version} data-testid={`history-${rev.version}`}>
                 <Text as="p" weight="medium">
-                  {`Version ${rev.version} · ${new Date(rev.at).toLocaleString()} · by ${rev.byYou ? 'you' : rev.by}`}
+                  {`Version ${rev.version} · ${new Date(rev.at).toLocaleString()} · by ${rev.byYou ? 'you' : rev.byName}`}
                 </Text>
                 <Box as="ul">
                   {rev.changes.length === 0 ? (
@@ -352,5 +364,31 @@ export function HistoryList(props: {
         )}
       </Stack>
     </Box>
+  );
+}
+
+/**
+ * Overrides the global settings leave out of effect: each with what is not in effect, why and
+ * what applies instead; on the admin page grouped by project.
+ */
+export function NotInEffectMessage(props: {
+  title: string;
+  intro: string;
+  items: ReadonlyArray<{ key: string; text: string }>;
+}) {
+  if (props.items.length === 0) return null;
+  return (
+    <SectionMessage appearance="warning" title={props.title} testId="settings-not-in-effect">
+      <Stack space="space.100">
+        <Text as="p">{props.intro}</Text>
+        <Box as="ul">
+          {props.items.map((item) => (
+            <li key={item.key}>
+              <Text>{item.text}</Text>
+            </li>
+          ))}
+        </Box>
+      </Stack>
+    </SectionMessage>
   );
 }

@@ -1,3 +1,4 @@
+import { showFlag } from '@forge/bridge';
 import type { BridgeError, Result } from '@contract/bridge-contract';
 import { ConflictDetailsSchema, FieldIssuesSchema } from '@contract/settings-view';
 import { useEffect, useState } from 'react';
@@ -26,6 +27,32 @@ export interface SettingsEditorSpec<V extends { version: number }> {
   prepare: (draft: Draft, view: V) => Checked<() => Promise<Result<unknown>>>;
   /** The payload property the resolvers' field paths start with. */
   root: 'settings' | 'override';
+  /** The flag a successful save shows (Jira's flag, outside the page). */
+  savedFlag: (view: V) => SaveFlag;
+}
+
+export interface SaveFlag {
+  type: 'success' | 'warning';
+  title: string;
+  description: string;
+}
+
+let flagCount = 0;
+
+/** Shows a Jira flag; a flag that cannot be shown never gets in the way of the save's answer. */
+function flag(type: 'success' | 'warning' | 'error', title: string, description: string) {
+  try {
+    flagCount += 1;
+    showFlag({
+      id: `dual-track-settings-${flagCount}`,
+      type,
+      title,
+      description,
+      isAutoDismiss: type === 'success',
+    });
+  } catch (error) {
+    console.error('Dual Track: the flag could not be shown', error);
+  }
 }
 
 export type Banner =
@@ -102,6 +129,8 @@ export function useSettingsEditor<V extends { version: number }>(spec: SettingsE
       const next = spec.parse(result.data);
       if (!next) return setBanner({ kind: 'error', error: UNKNOWN_ANSWER });
       show(next);
+      const saved = spec.savedFlag(next);
+      flag(saved.type, saved.title, saved.description);
       return setBanner({ kind: 'saved', version: next.version });
     }
     const error = result.error;
@@ -114,6 +143,7 @@ export function useSettingsEditor<V extends { version: number }>(spec: SettingsE
           message: error.message,
           changed: differingPaths(base, spec.draftOf(current)),
         });
+        flag('warning', 'Not saved: someone else saved these settings first', error.message);
         return setBanner(null);
       }
     }
@@ -124,6 +154,7 @@ export function useSettingsEditor<V extends { version: number }>(spec: SettingsE
         return setBanner({ kind: 'invalid' });
       }
     }
+    flag('error', 'The settings could not be saved', error.message);
     return setBanner({ kind: 'error', error });
   };
 

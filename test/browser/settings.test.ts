@@ -43,12 +43,42 @@ const saved = (page: Page) =>
   page.getByTestId('save-status').getByText('Settings saved').waitFor({ state: 'visible' });
 const stored = (key: string) => preview?.server.em.kvs.peek(key);
 
+/** A resolver call as the preview's page for `resource` makes it (another admin, a script). */
+async function invoke(resource: string, functionKey: string, payload: unknown): Promise<unknown> {
+  const response = await fetch(new URL('api/invoke', preview?.server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resource, functionKey, payload }),
+  });
+  return response.json();
+}
+
 /** The project page's threshold line of a signal card. */
 async function threshold(signal: string, text: RegExp): Promise<boolean> {
   const page = await open('project-page', 'signals');
   const visible = await page.getByTestId(`signal-${signal}`).getByText(text).isVisible();
   await page.close();
   return visible;
+}
+
+/** The project page's verdict on the capacity signal: its lozenge and its one-line reason. */
+async function verdict(signal: string): Promise<{ lozenge: string[]; reason: string | null }> {
+  const page = await open('project-page', 'signals');
+  const card = page.getByTestId(`signal-${signal}`);
+  const lozenge: string[] = [];
+  for (const text of ['On target', 'Below target', 'Not measured']) {
+    if (await card.getByText(text, { exact: true }).isVisible()) lozenge.push(text);
+  }
+  const reason = await card.getByTestId(`signal-${signal}-reason`).textContent();
+  await page.close();
+  return { lozenge, reason };
+}
+
+/** The flag Jira would show (the preview draws it in the page) with this title, once visible. */
+async function flag(page: Page, title: string): Promise<string | null> {
+  const shown = page.getByTestId('preview-flag').filter({ hasText: title }).last();
+  await shown.waitFor({ state: 'visible' });
+  return shown.getAttribute('data-flag-type');
 }
 
 describe('admin page: global settings (Chromium)', () => {
@@ -80,12 +110,26 @@ describe('admin page: global settings (Chromium)', () => {
   });
 
   it('saves with the keyboard, keeps the values over a reload and lists the change', async () => {
+    // With the default 20% target the demo sprint's 22% discovery is on target.
+    await expect(verdict('capacity')).resolves.toEqual({
+      lozenge: ['On target'],
+      reason: expect.stringMatching(
+        /^Discovery gets 22% of the sprint against a 20% target/,
+      ) as unknown,
+    });
     const page = await open('admin-settings', 'setting-validation.minInterviews');
     await input(page, 'validation.minInterviews').fill('5');
     await input(page, 'runway.pauseAtSprints').fill('4');
     await input(page, 'capacity.discoveryTargetPercent').fill('30');
     await input(page, 'capacity.discoveryTargetPercent').press('Enter');
     await saved(page);
+    await expect(flag(page, 'Settings saved')).resolves.toBe('success');
+    await expect(
+      page
+        .getByTestId('preview-flag')
+        .getByText('Version 1 is in effect for every project that does not override it.')
+        .isVisible(),
+    ).resolves.toBe(true);
 
     await page.reload();
     await row(page, 'validation.minInterviews').waitFor({ state: 'visible' });
@@ -105,9 +149,16 @@ describe('admin page: global settings (Chromium)', () => {
     await page.close();
   });
 
-  it('changes what the project page judges against', async () => {
+  it('changes what the project page judges against, and its verdict', async () => {
     await expect(threshold('runway', /pause discovery at 4/)).resolves.toBe(true);
     await expect(threshold('capacity', /Target 30% of the sprint/)).resolves.toBe(true);
+    // 22% is now under the 30% target's warning line (25%): the card says so.
+    await expect(verdict('capacity')).resolves.toEqual({
+      lozenge: ['Below target'],
+      reason: expect.stringMatching(
+        /^Discovery gets 22% of the sprint, below the protected 30% \(a warning under 25%\)/,
+      ) as unknown,
+    });
   });
 
   it('answers a save over someone else’s with their values and re-applies mine', async () => {
@@ -136,6 +187,9 @@ describe('admin page: global settings (Chromium)', () => {
     await page.getByTestId('settings-save').click();
     const conflict = page.getByTestId('settings-conflict');
     await conflict.waitFor({ state: 'visible' });
+    await expect(flag(page, 'Not saved: someone else saved these settings first')).resolves.toBe(
+      'warning',
+    );
     await expect(
       conflict.getByText('Discovery item idle after: now 21 days').isVisible(),
     ).resolves.toBe(true);
@@ -187,30 +241,38 @@ describe('project settings: overrides (Chromium)', () => {
     await expect(page.getByTestId(`setting-${capacity}-error`).textContent()).resolves.toMatch(
       /from 0 to 100/,
     );
-    await input(page, capacity).fill('40');
+    await input(page, capacity).fill('15');
     await expect(page.getByTestId(`setting-${capacity}-status`).textContent()).resolves.toBe(
       'Overridden',
     );
     await page.getByTestId('settings-save').click();
     await saved(page);
+    await expect(flag(page, 'Project settings saved')).resolves.toBe('success');
 
     await page.reload();
     await row(page, capacity).waitFor({ state: 'visible' });
     await expect(page.getByTestId(`setting-${capacity}-status`).textContent()).resolves.toBe(
       'Overridden',
     );
-    await expect(input(page, capacity).inputValue()).resolves.toBe('40');
+    await expect(input(page, capacity).inputValue()).resolves.toBe('15');
     await expect(
       page
         .getByTestId('history-1')
-        .getByText('Discovery capacity target: inherited → 40%')
+        .getByText('Discovery capacity target: inherited → 15%')
         .isVisible(),
     ).resolves.toBe(true);
     await screenshot(page, 'project-settings-overrides.png');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
 
-    await expect(threshold('capacity', /Target 40% of the sprint/)).resolves.toBe(true);
+    await expect(threshold('capacity', /Target 15% of the sprint/)).resolves.toBe(true);
+    // The global 30% made the demo sprint's 22% "below target"; this project's 15% does not.
+    await expect(verdict('capacity')).resolves.toEqual({
+      lozenge: ['On target'],
+      reason: expect.stringMatching(
+        /^Discovery gets 22% of the sprint against a 15% target/,
+      ) as unknown,
+    });
   });
 
   it('resets an override to the inherited value', async () => {
@@ -230,11 +292,54 @@ describe('project settings: overrides (Chromium)', () => {
     await expect(
       page
         .getByTestId('history-2')
-        .getByText('Discovery capacity target: 40% → inherited')
+        .getByText('Discovery capacity target: 15% → inherited')
         .isVisible(),
     ).resolves.toBe(true);
     await page.close();
     await expect(threshold('capacity', /Target 30% of the sprint/)).resolves.toBe(true);
+    await expect(verdict('capacity')).resolves.toMatchObject({ lozenge: ['Below target'] });
+  });
+
+  it('names an override a later global change took out of effect, on both settings pages', async () => {
+    const upper = 'runway.targetMaxSprints';
+    const page = await open('project-settings', `setting-${upper}`);
+    // Fine while the global pause threshold is 4.
+    await input(page, upper).fill('3.5');
+    await page.getByTestId('settings-save').click();
+    await saved(page);
+    await page.close();
+
+    // A Jira admin puts the pause threshold back to 3: the project's 3.5 now breaks the rule.
+    const current = (await invoke('admin-settings', 'settings/global/get', {})) as {
+      data: { version: number; settings: Record<string, Record<string, unknown>> };
+    };
+    const { settings, version } = current.data;
+    const answer = (await invoke('admin-settings', 'settings/global/save', {
+      settings: { ...settings, runway: { ...settings['runway'], pauseAtSprints: 3 } },
+      expectedVersion: version,
+    })) as { ok: boolean; data: { overridesNotInEffect: Array<{ projectKey: string }> } };
+    expect(answer.ok).toBe(true);
+    expect(answer.data.overridesNotInEffect.map((o) => o.projectKey)).toEqual(['DT']);
+
+    const admin = await open('admin-settings', 'settings-not-in-effect');
+    await expect(admin.getByTestId('settings-not-in-effect').textContent()).resolves.toMatch(
+      /DT: The override of Runway target, upper end \(3\.5 sprints\) is not in effect/,
+    );
+    await admin.close();
+
+    const project = await open('project-settings', `setting-${upper}-not-in-effect`);
+    await expect(
+      row(project, upper)
+        .getByText(/The global value \(2 sprints\) applies until the override is changed or reset/)
+        .isVisible(),
+    ).resolves.toBe(true);
+    await expect(project.getByTestId('settings-not-in-effect').isVisible()).resolves.toBe(true);
+    expect(await seriousAxeViolations(project)).toEqual([]);
+    await project.close();
+    // The project page keeps working, on the global upper target.
+    await expect(threshold('runway', /Target 1–2 sprints; pause discovery at 3/)).resolves.toBe(
+      true,
+    );
   });
 
   it('has no serious accessibility violations in the dark theme', async () => {

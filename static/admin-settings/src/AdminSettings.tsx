@@ -10,6 +10,7 @@ import { useSettingsEditor } from '@ui/settings-editor';
 import {
   ConflictMessage,
   HistoryList,
+  NotInEffectMessage,
   SaveBanner,
   SettingRow,
   SettingSections,
@@ -49,6 +50,20 @@ export function AdminSettings({ api, children }: { api: AdminSettingsApi; childr
         : checked;
     },
     root: 'settings',
+    savedFlag: (saved) => {
+      const projects = saved.overridesNotInEffect.map((o) => o.projectKey);
+      return projects.length === 0
+        ? {
+            type: 'success',
+            title: 'Settings saved',
+            description: `Version ${saved.version} is in effect for every project that does not override it.`,
+          }
+        : {
+            type: 'warning',
+            title: 'Settings saved; some project overrides are not in effect',
+            description: `Version ${saved.version} is saved. With it, part of the overrides of ${projects.join(', ')} breaks a rule and follows the global values instead; see the list on this page.`,
+          };
+    },
   });
   const { view } = editor;
 
@@ -100,6 +115,16 @@ export function AdminSettings({ api, children }: { api: AdminSettingsApi; childr
                 onTakeCurrent={editor.takeCurrent}
               />
             )}
+            <NotInEffectMessage
+              title="Some project overrides are not in effect"
+              intro="With the current global settings these projects' overrides break a rule, so those settings follow the global values until a project admin changes or resets them in Project settings → Dual Track:"
+              items={view.overridesNotInEffect.flatMap((project) =>
+                project.notInEffect.map((part) => ({
+                  key: `${project.projectKey} ${part.paths.join(' ')}`,
+                  text: `${project.projectKey}: ${part.message}`,
+                })),
+              )}
+            />
             <SettingsFormShell label="Global settings" editor={editor}>
               <Text as="p" color="color.text.subtle">
                 {view.version === 0

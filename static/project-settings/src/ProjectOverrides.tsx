@@ -10,6 +10,7 @@ import { useSettingsEditor } from '@ui/settings-editor';
 import {
   ConflictMessage,
   HistoryList,
+  NotInEffectMessage,
   SaveBanner,
   SettingRow,
   SettingSections,
@@ -46,6 +47,11 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
         : checked;
     },
     root: 'override',
+    savedFlag: (saved) => ({
+      type: 'success',
+      title: 'Project settings saved',
+      description: `Version ${saved.version} of ${saved.project.key}'s overrides is in effect.`,
+    }),
   });
   const { view } = editor;
 
@@ -95,11 +101,22 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
                 onTakeCurrent={editor.takeCurrent}
               />
             )}
+            <NotInEffectMessage
+              title="Part of this project's overrides is not in effect"
+              intro="The global settings changed since these overrides were saved, and together they break a rule. Until you change or reset the override, the project uses the global value:"
+              items={view.notInEffect.map((part) => ({
+                key: part.paths.join(' '),
+                text: part.message,
+              }))}
+            />
             <SettingsFormShell label="Project settings" editor={editor}>
               <SettingSections
                 row={(field) => {
                   const inherited = settingAt(view.inherited, field.path);
                   const own = editor.draft[field.path];
+                  const notInEffect = view.notInEffect.find((part) =>
+                    part.paths.includes(field.path),
+                  );
                   return (
                     <SettingRow
                       field={field}
@@ -108,6 +125,7 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
                       reference={`Global value: ${formatSetting(field, inherited ?? null)}`}
                       status={own === undefined ? 'inherited' : 'overridden'}
                       canReset={own !== undefined}
+                      {...(notInEffect ? { notInEffect: notInEffect.message } : {})}
                       onChange={(v) => editor.update(field.path, v)}
                       onReset={() => editor.update(field.path, undefined)}
                     />

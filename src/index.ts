@@ -9,6 +9,7 @@ export const resolver = buildResolverHandler();
 // Workflow validators
 export { enablerGate } from './validators/enabler-gate';
 export { discoveryGate } from './validators/discovery-gate';
+export { spikeCloseGate } from './validators/spike-close-gate';
 
 // Triggers
 export { trackMarker } from './triggers/track-marker';

@@ -132,14 +132,14 @@ const SYSTEM_FIELDS: EmField[] = [
   },
 ];
 
-const STATUSES: EmStatus[] = [
+export const STATUSES: readonly EmStatus[] = [
   { id: '10000', name: 'To Do', category: 'new' },
   { id: '10001', name: 'Ready for sprint', category: 'new' },
   { id: '3', name: 'In Progress', category: 'indeterminate' },
   { id: '10002', name: 'Done', category: 'done' },
 ];
 
-const STATUS_CATEGORY = {
+export const STATUS_CATEGORY = {
   new: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
   indeterminate: { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
   done: { id: 3, key: 'done', name: 'Done', colorName: 'green' },

@@ -48,9 +48,18 @@ export interface FeasibilityReview {
   signOff?: { by: string; at: string; verdict: FeasibilityVerdict; note: string } | undefined;
 }
 
+const VERDICT_TEXT: Record<FeasibilityVerdict, string> = {
+  feasible: 'feasible',
+  'not-feasible': 'not feasible',
+  'needs-spike': 'needs a spike first',
+};
+
 export interface SpikeTimebox {
-  /** When the spike entered an in-progress status; undefined while it has not started. */
+  /** When the spike (last) entered an in-progress status; undefined while it has not started. */
   startedAt: string | undefined;
+  /** When a done spike was closed (entered a done status); undefined while it is open. */
+  closedAt: string | undefined;
+  /** Calendar days from the start to now, or to the close once the spike is done (final). */
   daysUsed: number;
   daysAllowed: number;
   /** Where the allowance comes from. */
@@ -58,15 +67,28 @@ export interface SpikeTimebox {
   overrun: boolean;
 }
 
+/** A status change from the issue's history: status ids, and when. */
+export interface StatusChange {
+  at: string;
+  from: string | null;
+  to: string | null;
+}
+
 /**
  * A spike's timebox: it starts when the spike enters an in-progress status (Jira's
  * statuscategorychangedate while the category is "indeterminate") and allows the scoped
  * outcome's timebox, or the configured default. Days are calendar days, as the project page
- * counts them.
+ * counts them. Moving the spike back to a to-do status stops the clock, and the next move to
+ * in progress starts it again from zero (Jira keeps one category change date, and the app
+ * follows it). Once the spike is done, the figure is final: from its last start to its close,
+ * where the start comes from its status history (`startedBeforeClose`, see
+ * `lastStartBefore`); a spike closed without ever being in progress has no figure.
  */
 export function spikeTimebox(args: {
   statusCategory: StatusCategory;
   statusCategoryChanged: string | undefined;
+  /** Done spikes: when the spike last entered in progress before its close, from its history. */
+  startedBeforeClose?: string | undefined;
   scopedOutcome: ScopedOutcome | undefined;
   rules: Config['spike'];
   now: Date;
@@ -74,10 +96,99 @@ export function spikeTimebox(args: {
   const own = args.scopedOutcome?.timeboxDays;
   const daysAllowed = typeof own === 'number' ? own : args.rules.defaultTimeboxDays;
   const source = typeof own === 'number' ? 'scoped-outcome' : 'default';
-  const started = args.statusCategory === 'indeterminate' ? args.statusCategoryChanged : undefined;
-  if (!started) return { startedAt: undefined, daysUsed: 0, daysAllowed, source, overrun: false };
-  const daysUsed = Math.max(0, differenceInCalendarDays(args.now, parseISO(started)));
-  return { startedAt: started, daysUsed, daysAllowed, source, overrun: daysUsed > daysAllowed };
+  const done = args.statusCategory === 'done';
+  const closedAt = done ? args.statusCategoryChanged : undefined;
+  const started =
+    args.statusCategory === 'indeterminate'
+      ? args.statusCategoryChanged
+      : done
+        ? args.startedBeforeClose
+        : undefined;
+  if (!started) {
+    return { startedAt: undefined, closedAt, daysUsed: 0, daysAllowed, source, overrun: false };
+  }
+  const end = done && closedAt ? parseISO(closedAt) : args.now;
+  const daysUsed = Math.max(0, differenceInCalendarDays(end, parseISO(started)));
+  return {
+    startedAt: started,
+    closedAt,
+    daysUsed,
+    daysAllowed,
+    source,
+    overrun: daysUsed > daysAllowed,
+  };
+}
+
+/**
+ * When a spike last entered an in-progress status at or before `until` (its close), from its
+ * status changes and the categories of the statuses: the latest change from a status that is
+ * not in progress into one that is. Undefined when it never was in progress (or a status's
+ * category is unknown, so nothing can be claimed).
+ */
+export function lastStartBefore(
+  changes: readonly StatusChange[],
+  categories: ReadonlyMap<string, StatusCategory>,
+  until: string,
+): string | undefined {
+  const limit = parseISO(until).getTime();
+  let start: string | undefined;
+  for (const change of [...changes].sort((a, b) => a.at.localeCompare(b.at))) {
+    if (parseISO(change.at).getTime() > limit) break;
+    const to = change.to === null ? undefined : categories.get(change.to);
+    const from = change.from === null ? undefined : categories.get(change.from);
+    if (to === 'indeterminate' && from !== 'indeterminate') start = change.at;
+  }
+  return start;
+}
+
+/**
+ * What stands between a discovery item and promotion to delivery, in plain words (empty: it
+ * may be promoted). The promote action refuses on the same list and the issue panel shows it
+ * instead of the button: the item must be on the discovery track, validated by evidence (not
+ * invalidated), and, when flagged technically novel, signed off "feasible" by engineering.
+ */
+export type PromotionBlocker =
+  | { kind: 'not-discovery'; text: string }
+  | { kind: 'not-validated'; text: string }
+  | { kind: 'invalidated'; text: string }
+  | { kind: 'feasibility'; text: string };
+
+export function promotionBlockers(input: {
+  track: Track;
+  validation: { state: ValidationState; shortfalls: readonly EvidenceShortfall[]; reason?: string };
+  feasibility: FeasibilityReview | undefined;
+}): PromotionBlocker[] {
+  if (input.track !== 'discovery') {
+    return [
+      {
+        kind: 'not-discovery',
+        text: 'it is not on the discovery track: only discovery items are promoted to delivery',
+      },
+    ];
+  }
+  const blockers: PromotionBlocker[] = [];
+  const v = input.validation;
+  if (v.state === 'invalidated') {
+    blockers.push({
+      kind: 'invalidated',
+      text: `it was decided invalidated (${v.reason ?? 'no reason given'})`,
+    });
+  } else if (v.state !== 'validated') {
+    blockers.push({
+      kind: 'not-validated',
+      text: `it is not validated yet (evidence so far: ${v.shortfalls.map(describeShortfall).join(', ') || 'none'})`,
+    });
+  }
+  const f = input.feasibility;
+  if (f?.novel && f.signOff?.verdict !== 'feasible') {
+    blockers.push({
+      kind: 'feasibility',
+      text: f.signOff
+        ? `it is flagged technically novel and engineering's sign-off says ${VERDICT_TEXT[f.signOff.verdict]}: it needs a new "feasible" sign-off from the lead engineer`
+        : 'it is flagged technically novel and has no "feasible" sign-off from the lead engineer yet',
+    });
+  }
+  return blockers;
 }
 
 export interface ChecklistInput {
@@ -117,12 +228,6 @@ const FIX_SUFFIX: Record<OutcomePart, string> = {
 };
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-const VERDICT_TEXT: Record<FeasibilityVerdict, string> = {
-  feasible: 'feasible',
-  'not-feasible': 'not feasible',
-  'needs-spike': 'needs a spike first',
-};
 
 /** Whether the enabler gate (and so this checklist) asks this item for a scoped outcome. */
 export function needsScopedOutcome(input: Pick<ChecklistInput, 'kind' | 'issueType' | 'config'>) {
@@ -194,7 +299,19 @@ export function buildChecklist(input: ChecklistInput): Checklist {
 
   if (input.kind === 'spike') {
     const t = input.timebox;
-    if (t && t.startedAt !== undefined) {
+    if (t && t.startedAt !== undefined && t.closedAt !== undefined) {
+      // Done: the final figure, as advice for the next timebox (nothing left to fix on this one).
+      const over = t.daysUsed - t.daysAllowed;
+      items.push({
+        id: 'timebox',
+        label: `Finished within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,
+        passed: !t.overrun,
+        fix: t.overrun
+          ? `Ran over its timebox by ${over} ${over === 1 ? 'day' : 'days'}: take that into account when timeboxing the next spike`
+          : undefined,
+        required: false,
+      });
+    } else if (t && t.startedAt !== undefined) {
       items.push({
         id: 'timebox',
         label: `Within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,

@@ -20,16 +20,22 @@ export interface Author {
 export type NoteAnswer<T> =
   { ok: true; value: T } | { ok: false; code: 'conflict'; message: string };
 
-/** Flags (or unflags) an item as technically novel; an earlier sign-off is kept. */
+/**
+ * Flags (or unflags) an item as technically novel. Un-flagging removes the sign-off: it was
+ * given for the item as it was then, so flagging the item again asks engineering for a new one
+ * instead of silently reviving the old verdict. Flagging an item that is already flagged keeps
+ * its sign-off.
+ */
 export async function flagNovel(
   issueId: string,
   novel: boolean,
   author: Author,
 ): Promise<FeasibilityRecord> {
   const current = await readFeasibility(issueId);
+  const keep = novel && current?.novel === true ? current.signOff : undefined;
   const record: FeasibilityRecord = {
     novel,
-    ...(current?.signOff ? { signOff: current.signOff } : {}),
+    ...(keep ? { signOff: keep } : {}),
     updatedBy: author.accountId,
     updatedAt: author.now.toISOString(),
   };

@@ -6,7 +6,12 @@ import {
   readTriage,
   type EntryVerdict,
 } from '../domain/entry-criteria';
-import { buildChecklist, spikeTimebox, type ChecklistItem } from '../domain/item-checklist';
+import {
+  buildChecklist,
+  promotionBlockers,
+  spikeTimebox,
+  type ChecklistItem,
+} from '../domain/item-checklist';
 import { describeShortfall } from '../domain/readiness';
 import type { StatusCategory } from '../domain/signals';
 import type { ItemKind, Track } from '../domain/track';
@@ -14,6 +19,7 @@ import { entryIssueFields, entryVerdictsOf } from '../entry/entry-reader';
 import { countEvidence, newestFirst, validationOf } from '../evidence/evidence-log';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { myPermissions, type PermissionKey } from '../jira/permissions';
+import { displayNames } from '../jira/user-names';
 import { isoOf, kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
 import type {
   EntryView,
@@ -21,6 +27,7 @@ import type {
   IssueReadiness,
   IssueRef,
   LinkedItem,
+  PromotionView,
   TriageView,
 } from '../shared/issue-readiness';
 import { loadDecisionContext } from '../storage/config-store';
@@ -29,6 +36,7 @@ import { readIssueNotes } from '../storage/issue-notes-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { appFieldIds } from '../track/app-fields';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { spikeStartBeforeClose } from './spike-history';
 
 /**
  * Everything the issue panel shows for one issue, as the calling user:
@@ -37,6 +45,10 @@ import { readScopedOutcome } from '../track/scoped-outcome-field';
  *   GET /rest/api/3/issue/{key}?fields=summary,issuetype,status,statuscategorychangedate,
  *       issuelinks,labels,components,<scoped outcome field>,<entry triage field>
  *   (GET /rest/api/3/field once per site, while an app field id is not remembered)
+ *
+ * A done spike adds its status history and the project's status categories (two calls, see
+ * spike-history.ts) for the final timebox figure; a feasibility sign-off adds one
+ * GET /rest/api/3/user/bulk for the signer's display name. Both run in parallel.
  *
  * Storage: settings with field ids (read beside the permission check: no user data), then the
  * track mapping, the evidence log and the issue's notes in parallel; for a delivery item, one
@@ -320,13 +332,23 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
 
   const evidence = kind === 'idea' ? evidenceView(stored, config.validation) : null;
   if (evidence && stored.summaryStale) notes.push(stored.summaryStale.reason);
+  const categoryChanged = core.statuscategorychangedate
+    ? isoOf(core.statuscategorychangedate)
+    : undefined;
+  const storedFeasibility = track === 'discovery' ? issueNotes.feasibility : undefined;
+  const signer = storedFeasibility?.novel ? storedFeasibility.signOff?.by : undefined;
+  const [startedBeforeClose, names] = await Promise.all([
+    kind === 'spike' && statusCategory === 'done' && categoryChanged
+      ? spikeStartBeforeClose(jira, { id: raw.id, projectKey }, categoryChanged)
+      : undefined,
+    signer ? displayNames(jira, [signer]) : new Map<string, string>(),
+  ]);
   const timebox =
     kind === 'spike'
       ? spikeTimebox({
           statusCategory,
-          statusCategoryChanged: core.statuscategorychangedate
-            ? isoOf(core.statuscategorychangedate)
-            : undefined,
+          statusCategoryChanged: categoryChanged,
+          startedBeforeClose,
           scopedOutcome,
           rules: config.spike,
           now,
@@ -382,11 +404,13 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
       .map((l) => ({ key: l.key, summary: l.fields?.summary ?? '', validated: false }));
   }
 
+  // An item no longer flagged novel carries no sign-off (un-flagging removes it).
+  const signOff = storedFeasibility?.novel ? storedFeasibility.signOff : undefined;
   const feasibility =
     track === 'discovery'
       ? {
-          novel: issueNotes.feasibility?.novel ?? false,
-          signOff: issueNotes.feasibility?.signOff ?? null,
+          novel: storedFeasibility?.novel ?? false,
+          signOff: signOff ? { ...signOff, byName: names.get(signOff.by) ?? null } : null,
         }
       : null;
   const checklist = buildChecklist({
@@ -402,9 +426,7 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
           ...(evidence.invalidated ? { reason: evidence.invalidated.reason } : {}),
         }
       : undefined,
-    feasibility: feasibility
-      ? { ...feasibility, signOff: feasibility.signOff ?? undefined }
-      : undefined,
+    feasibility: feasibility ? { novel: feasibility.novel, signOff } : undefined,
     timebox: timebox ?? undefined,
     learnedNote: issueNotes.spikeNote !== undefined,
     origin: origin
@@ -416,6 +438,22 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
     config,
   });
   const checks = entry ? [...checklist.items, discoveryFirstCheck(entry)] : checklist.items;
+  const canPromote = held.has('CREATE_ISSUES') && held.has('LINK_ISSUES');
+  const promotion =
+    kind === 'idea' && evidence
+      ? promotionView(
+          promotionBlockers({
+            track,
+            validation: {
+              state: evidence.state,
+              shortfalls: evidence.progress.filter((p) => p.have < p.need),
+              ...(evidence.invalidated ? { reason: evidence.invalidated.reason } : {}),
+            },
+            feasibility: feasibility ? { novel: feasibility.novel, signOff } : undefined,
+          }).map((b) => b.text),
+          canPromote,
+        )
+      : null;
   if (tracks.guessed) {
     notes.push(
       'Dual Track is not set up for this project yet, so the track is guessed from the issue type name. A project admin can run setup in the project settings.',
@@ -445,11 +483,28 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
     origin,
     promotedTo,
     canEdit: held.has('EDIT_ISSUES'),
-    canPromote: held.has('CREATE_ISSUES') && held.has('LINK_ISSUES'),
+    canPromote,
+    promotion,
     triage: triageView(raw, ids.entryTriage),
     entry,
     notes,
   };
+}
+
+const PROMOTE_PERMISSIONS =
+  'Promoting needs the Create issues and Link issues permissions in this project.';
+
+/** Whether the panel offers Promote to delivery, and if not, why (the promote action's rules). */
+function promotionView(blockers: string[], canPromote: boolean): PromotionView {
+  if (blockers.length > 0) {
+    return {
+      allowed: false,
+      reasons: blockers.map((b) => `${b.charAt(0).toUpperCase()}${b.slice(1)}.`),
+    };
+  }
+  return canPromote
+    ? { allowed: true, reasons: [] }
+    : { allowed: false, reasons: [PROMOTE_PERMISSIONS] };
 }
 
 function triageView(raw: RawIssue, fieldId: string | undefined): TriageView {

@@ -1,10 +1,14 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
-import { describeShortfalls, validationOf } from '../evidence/evidence-log';
+import { promotionBlockers } from '../domain/item-checklist';
+import { validationOf } from '../evidence/evidence-log';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
 import { readEvidence } from '../storage/evidence-store';
+import { readFeasibility } from '../storage/issue-notes-store';
+import { readTrackMapping } from '../storage/track-mapping-store';
+import { trackResolver } from '../project-page/project-items';
 import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
 import type { ScopedOutcome } from '../domain/track';
@@ -14,13 +18,16 @@ import { chooseLinkType, type LinkTypeInfo } from './link-type';
 /**
  * Promote a validated discovery item to delivery: create the delivery items in its project as
  * the user, carry the scoped outcome into their descriptions, and link each back to the
- * discovery item. Everything that can refuse the promotion (validation, issue types, link
- * type) is checked before the first item is created.
+ * discovery item. Everything that can refuse the promotion (the item's track, validation, the
+ * feasibility sign-off, issue types, link type) is checked before the first item is created;
+ * the track, validation and sign-off rules are the domain's promotionBlockers, which the issue
+ * panel shows instead of the button.
  *
- * Cost: storage: 2 reads (settings with field ids; evidence log). Jira, as the user, after the
- * resolver's permission check: GET issue (summary and scoped outcome), GET issue types of the
- * project, GET link types, then per item POST issue and POST issueLink (plus GET /field once
- * per site to find the scoped outcome field). A refusal for missing evidence costs no Jira call.
+ * Cost: storage: 4 reads in parallel (settings with field ids; evidence log; track mapping;
+ * feasibility review). Jira, as the user, after the resolver's permission check: GET issue
+ * (summary, issue type and scoped outcome), GET issue types of the project, GET link types, then
+ * per item POST issue and POST issueLink (plus GET /field once per site to find the scoped
+ * outcome field). A refusal for the track, evidence or sign-off costs the GET issue only.
  */
 
 export interface PromoteItem {
@@ -77,7 +84,12 @@ const LinkTypesSchema = z
 
 const CreatedIssueSchema = z.object({ id: z.string(), key: z.string() }).passthrough();
 
-const DiscoveryFieldsSchema = z.object({ summary: z.string().optional() }).passthrough();
+const DiscoveryFieldsSchema = z
+  .object({
+    summary: z.string().optional(),
+    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+  })
+  .passthrough();
 
 export async function promoteToDelivery(args: {
   jira: JiraGateway;
@@ -87,25 +99,47 @@ export async function promoteToDelivery(args: {
 }): Promise<PromoteAnswer> {
   const { jira, discovery, project, items } = args;
 
-  const [context, stored] = await Promise.all([
+  const [context, stored, mapping, feasibility] = await Promise.all([
     loadDecisionContext(project.key),
     readEvidence(discovery.id),
+    readTrackMapping(project.key),
+    readFeasibility(discovery.id),
   ]);
-  const validation = validationOf(stored.content, context.config.validation);
-  if (validation.state === 'invalidated') {
+  const source = await readDiscovery(jira, discovery.key, context.fields);
+  // The same track resolution as the panel and the project page: the project's type-to-track
+  // mapping, else the configured discovery type names.
+  const track = trackResolver(mapping, context.config.tracks.discoveryTypeNames).trackOf(
+    source.type.id,
+    source.type.name,
+  );
+  if (track !== 'discovery') {
     return {
       ok: false,
-      code: 'conflict',
-      message: `${discovery.key} was decided invalidated (${validation.invalidated?.reason ?? 'no reason given'}), so it cannot be promoted to delivery.`,
-      details: { state: validation.state },
+      code: 'invalid-input',
+      message: `${discovery.key} is a ${source.type.name}, which is on the delivery track in ${project.key}: only discovery items are promoted to delivery.`,
+      details: { track, issueType: source.type.name },
     };
   }
-  if (validation.state !== 'validated') {
+  const validation = validationOf(stored.content, context.config.validation);
+  const blockers = promotionBlockers({
+    track,
+    validation: {
+      state: validation.state,
+      shortfalls: validation.shortfalls,
+      ...(validation.invalidated ? { reason: validation.invalidated.reason } : {}),
+    },
+    feasibility,
+  });
+  if (blockers.length > 0) {
     return {
       ok: false,
       code: 'conflict',
-      message: `${discovery.key} is not validated yet, so it cannot be promoted to delivery. Evidence so far: ${describeShortfalls(validation.shortfalls)}.`,
-      details: { state: validation.state, shortfalls: validation.shortfalls },
+      message: `${discovery.key} cannot be promoted to delivery: ${blockers.map((b) => b.text).join('; ')}.`,
+      details: {
+        state: validation.state,
+        shortfalls: validation.shortfalls,
+        blockedBy: blockers.map((b) => b.kind),
+      },
     };
   }
 
@@ -154,7 +188,6 @@ export async function promoteToDelivery(args: {
     };
   }
 
-  const source = await readDiscovery(jira, discovery.key, context.fields);
   const description = deliveryDescription(
     { key: discovery.key, summary: source.summary },
     source.outcome,
@@ -241,7 +274,11 @@ async function readDiscovery(
   jira: JiraGateway,
   key: string,
   knownFields: Parameters<typeof scopedOutcomeFieldId>[0],
-): Promise<{ summary: string | undefined; outcome: ScopedOutcome | undefined }> {
+): Promise<{
+  summary: string | undefined;
+  type: { id: string; name: string };
+  outcome: ScopedOutcome | undefined;
+}> {
   let fieldId: string | undefined;
   try {
     fieldId = (await scopedOutcomeFieldId(knownFields, jira)).id;
@@ -249,11 +286,15 @@ async function readDiscovery(
     // Without the app's field there is no outcome to carry over; the promotion still proceeds.
     if (!(error instanceof AppFieldMissingError)) throw error;
   }
-  const issue = await jira.getIssue(key, fieldId ? ['summary', fieldId] : ['summary']);
-  const summary = DiscoveryFieldsSchema.safeParse(issue.fields).data?.summary;
-  if (!fieldId) return { summary, outcome: undefined };
+  const issue = await jira.getIssue(
+    key,
+    fieldId ? ['summary', 'issuetype', fieldId] : ['summary', 'issuetype'],
+  );
+  const { summary, issuetype } = DiscoveryFieldsSchema.parse(issue.fields);
+  const type = { id: issuetype.id, name: issuetype.name };
+  if (!fieldId) return { summary, type, outcome: undefined };
   const reading = readScopedOutcome(issue.fields, fieldId);
-  return { summary, outcome: reading.kind === 'present' ? reading.value : undefined };
+  return { summary, type, outcome: reading.kind === 'present' ? reading.value : undefined };
 }
 
 function reasonFor(error: unknown): string {

@@ -75,6 +75,12 @@ export interface EntryView {
   coveredBy: IssueRef | null;
 }
 
+/** Promote to delivery for an idea: allowed, or the reasons it is not (each one sentence). */
+export interface PromotionView {
+  allowed: boolean;
+  reasons: string[];
+}
+
 export interface IssueReadiness {
   issue: { id: string; key: string; summary: string; issueType: string; status: string };
   statusCategory: StatusCategory;
@@ -92,10 +98,17 @@ export interface IssueReadiness {
   evidence: IssueEvidence | null;
   /** Spikes only. */
   timebox: SpikeTimebox | null;
-  /** Discovery items only. */
+  /** Discovery items only. The sign-off is shown only while the item is flagged novel. */
   feasibility: {
     novel: boolean;
-    signOff: { by: string; at: string; verdict: FeasibilityVerdict; note: string } | null;
+    signOff: {
+      by: string;
+      /** The signer's display name as Jira shows it to the caller; null when Jira did not say. */
+      byName: string | null;
+      at: string;
+      verdict: FeasibilityVerdict;
+      note: string;
+    } | null;
   } | null;
   /** Spikes only. */
   learned: { note: string; by: string; at: string } | null;
@@ -107,6 +120,8 @@ export interface IssueReadiness {
   canEdit: boolean;
   /** Create and Link issues: may promote a validated idea, or explore a flagged item first. */
   canPromote: boolean;
+  /** Ideas: whether Promote to delivery is offered (the promote action's own rules), else why. */
+  promotion: PromotionView | null;
   /** Every item: its uncertainty and risk. */
   triage: TriageView;
   /** Delivery items meeting the discovery entry criteria; null otherwise. */

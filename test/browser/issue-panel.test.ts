@@ -2,7 +2,8 @@
  * The issue panel as a person sees it: the preview build in Debian's Chromium, served by the
  * local preview (real resolvers, Jira emulator with the demo project), opened on demo issues by
  * `?issue=KEY`. Covers an enabler without a scoped outcome, an idea turning validated when its
- * third interview is added, a spike over its timebox, promote to delivery, and a refresh after a
+ * third interview is added, editing an evidence entry, Promote withheld from a novel idea until
+ * its feasibility sign-off, a spike over its timebox, promote to delivery, and a refresh after a
  * change made elsewhere. Checks accessibility with axe-core in both themes and saves
  * docs/screenshots/issue-panel.png.
  */
@@ -102,6 +103,47 @@ describe('issue panel in the local preview (Chromium)', () => {
     await expect(
       page.getByRole('button', { name: 'Promote to delivery' }).isVisible(),
     ).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('edits an evidence entry’s summary in place: the entry shows the new text, the count is unchanged', async () => {
+    const page = await openPanel(keyOf('One-page checkout'));
+    const summary = await text(page, 'evidence-summary');
+    const rows = page.getByTestId('evidence-list').getByRole('listitem');
+    const count = await rows.count();
+    expect(count).toBeGreaterThan(0);
+    await rows.first().getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Save changes' });
+    await form.getByLabel('What we learned').fill('Shoppers abandon at the address step (edited)');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page
+      .getByTestId('evidence-list')
+      .getByText('Shoppers abandon at the address step (edited)', { exact: true })
+      .waitFor({ state: 'visible' });
+    await expect(page.getByRole('form', { name: 'Save changes' }).count()).resolves.toBe(0);
+    await expect(rows.count()).resolves.toBe(count);
+    await expect(text(page, 'evidence-summary')).resolves.toBe(summary);
+    await page.close();
+  });
+
+  it('shows why Promote is not offered on an idea flagged technically novel without a sign-off', async () => {
+    const page = await openPanel(keyOf('One-page checkout'));
+    await page.getByLabel('Technically novel: engineering must sign off feasibility').check();
+    await page.getByTestId('promote-blocked').waitFor({ state: 'visible' });
+    await expect(text(page, 'promote-blocked')).resolves.toContain(
+      'It is flagged technically novel and has no "feasible" sign-off from the lead engineer yet.',
+    );
+    await expect(page.getByRole('button', { name: 'Promote to delivery' }).count()).resolves.toBe(
+      0,
+    );
+    await page.getByRole('button', { name: 'Sign off feasibility' }).click();
+    const form = page.getByRole('form', { name: 'Feasibility sign-off' });
+    await form.getByLabel('Note').fill('The payment provider supports it');
+    await form.getByRole('button', { name: 'Sign off' }).click();
+    await page.getByRole('button', { name: 'Promote to delivery' }).waitFor({ state: 'visible' });
+    await expect(text(page, 'sign-off')).resolves.toContain('by Mia Member');
+    await page.getByLabel('Technically novel: engineering must sign off feasibility').uncheck();
+    await page.getByTestId('sign-off').waitFor({ state: 'detached' });
     await page.close();
   });
 

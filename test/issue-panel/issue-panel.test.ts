@@ -93,7 +93,16 @@ describe('issue panel: who sees and changes what', () => {
   it('shows a read-only user everything but refuses their writes, and says they cannot edit', async () => {
     const reader = await readiness(demo.keys.panel.validatedIdea, READER);
     const member = await readiness(demo.keys.panel.validatedIdea);
-    expect(reader).toEqual({ ...member, canEdit: false, canPromote: false });
+    expect(reader).toEqual({
+      ...member,
+      canEdit: false,
+      canPromote: false,
+      promotion: {
+        allowed: false,
+        reasons: ['Promoting needs the Create issues and Link issues permissions in this project.'],
+      },
+    });
+    expect(member.promotion).toEqual({ allowed: true, reasons: [] });
     expect(member.canEdit).toBe(true);
     expect(member.canPromote).toBe(true);
     for (const [key, payload] of [
@@ -278,17 +287,61 @@ describe('issue panel: feasibility review', () => {
         note: 'Provider confirmed the API',
       }),
     );
+    ctx.em.resetCalls();
     const signed = await readiness(key);
     expect(signed.feasibility?.signOff).toMatchObject({
       by: DEMO_USERS.member,
+      byName: 'Mia Member',
       verdict: 'feasible',
       note: 'Provider confirmed the API',
     });
+    // The signer's name costs one user lookup, as the caller.
+    expect(ctx.em.jiraCalls().map((c) => `${c.operationId} as ${c.provider}`)).toEqual([
+      'getMyPermissions as user',
+      'getIssue as user',
+      'bulkGetUsers as user',
+    ]);
     expect(check(signed, 'feasibility')?.passed).toBe(true);
     expect(signed.ready).toBe(true);
+    expect(signed.promotion).toEqual({ allowed: true, reasons: [] });
 
     ok(await call('issue/feasibility/flag', key, { novel: false }));
     expect(check(await readiness(key), 'feasibility')).toBeUndefined();
+  });
+
+  it('does not offer Promote while a novel idea lacks a feasible sign-off, and says why', async () => {
+    const key = demo.keys.panel.validatedIdea;
+    ok(await call('issue/feasibility/flag', key, { novel: true }));
+    const flagged = await readiness(key);
+    expect(flagged.promotion).toEqual({
+      allowed: false,
+      reasons: [
+        'It is flagged technically novel and has no "feasible" sign-off from the lead engineer yet.',
+      ],
+    });
+    const unvalidated = await readiness(demo.keys.panel.validatingIdea);
+    expect(unvalidated.promotion).toEqual({
+      allowed: false,
+      reasons: ['It is not validated yet (evidence so far: 2 of 3 interviews).'],
+    });
+  });
+
+  it('asks for a new sign-off when an item is flagged novel again after un-flagging', async () => {
+    const key = demo.keys.panel.validatedIdea;
+    ok(await call('issue/feasibility/flag', key, { novel: true }));
+    ok(await call('issue/feasibility/sign-off', key, { verdict: 'feasible', note: 'Fine then' }));
+    // Flagging an item that is already flagged keeps its sign-off.
+    ok(await call('issue/feasibility/flag', key, { novel: true }));
+    expect((await readiness(key)).feasibility?.signOff?.verdict).toBe('feasible');
+
+    ok(await call('issue/feasibility/flag', key, { novel: false }));
+    ok(await call('issue/feasibility/flag', key, { novel: true }));
+    const again = await readiness(key);
+    expect(again.feasibility).toEqual({ novel: true, signOff: null });
+    expect(check(again, 'feasibility')).toMatchObject({ passed: false, required: true });
+    expect(again.promotion?.allowed).toBe(false);
+    const stored = ctx.em.kvs.peek(ISSUE_NOTE_KEYS.feasibility(issue(key).id));
+    expect(stored).not.toHaveProperty('signOff');
   });
 
   it('refuses a sign-off without a note or with an unknown verdict', async () => {
@@ -333,6 +386,43 @@ describe('issue panel: the spike close note', () => {
       note: 'Provider B has the SDK we need; decision: integrate B next sprint',
       by: DEMO_USERS.member,
     });
+  });
+
+  it('keeps showing a done spike’s days used of allowed: the final figure, from its last start to its close', async () => {
+    const key = demo.keys.panel.doneSpike;
+    const spike = issue(key);
+    const day = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString();
+    // Started 9 days ago, back to To Do (the clock stops), started again 6 days ago, closed 2 days ago.
+    ctx.em.recordChange(key, 'status', '10000', '3', day(9));
+    ctx.em.recordChange(key, 'status', '3', '10000', day(8));
+    ctx.em.recordChange(key, 'status', '10000', '3', day(6));
+    ctx.em.recordChange(key, 'status', '3', '10002', day(2));
+    spike.statusCategoryChanged = day(2);
+    ctx.em.resetCalls();
+    const r = await readiness(key);
+    expect(r.timebox).toMatchObject({
+      startedAt: day(6),
+      closedAt: day(2),
+      daysUsed: 4,
+      overrun: r.timebox ? r.timebox.daysAllowed < 4 : false,
+    });
+    const allowed = r.timebox?.daysAllowed ?? 0;
+    expect(check(r, 'timebox')).toMatchObject({
+      label: `Finished within its timebox (4 of ${allowed} days used)`,
+      required: false,
+    });
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual([
+      'getMyPermissions',
+      'getIssue',
+      'getBulkChangelogs',
+      'getAllStatuses',
+    ]);
+  });
+
+  it('shows no figure for a done spike whose history never shows it in progress', async () => {
+    const r = await readiness(demo.keys.panel.doneSpike);
+    expect(r.timebox).toMatchObject({ startedAt: undefined, daysUsed: 0 });
+    expect(check(r, 'timebox')).toBeUndefined();
   });
 
   it('does not ask an open spike for its note yet', async () => {

@@ -99,10 +99,10 @@ describe('promote to delivery', () => {
     if (answer.ok) throw new Error('expected a refusal');
     expect(answer.error.code).toBe('conflict');
     expect(answer.error.message).toBe(
-      `${idea.key} is not validated yet, so it cannot be promoted to delivery. Evidence so far: 2 of 3 interviews, 0 of 1 usability test.`,
+      `${idea.key} cannot be promoted to delivery: it is not validated yet (evidence so far: 2 of 3 interviews, 0 of 1 usability test).`,
     );
     expect(createdIssues()).toEqual([]);
-    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(['getMyPermissions']);
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(['getMyPermissions', 'getIssue']);
   });
 
   it('refuses an idea decided invalidated, giving the reason', async () => {
@@ -160,16 +160,84 @@ describe('promote to delivery', () => {
     expect(result.message).toContain(`to ${idea.key} (implements)`);
     expect(ctx.em.jiraCalls().map((c) => `${c.operationId} as ${c.provider}`)).toEqual([
       'getMyPermissions as user',
+      'getIssue as user',
       'getIssueTypesForProject as user',
       'getIssueLinkTypes as user',
-      'getIssue as user',
       'createIssue as user',
       'linkIssues as user',
       'createIssue as user',
       'linkIssues as user',
     ]);
-    expect(ctx.em.kvs.reads()).toBe(2);
+    expect(ctx.em.kvs.reads()).toBe(4);
     expect(ctx.em.kvs.writes()).toBe(0);
+  });
+
+  it('refuses a delivery item, even one with evidence that meets the threshold, as invalid input', async () => {
+    await validate();
+    // The same item, now a Story: evidence stays keyed by the issue, the track follows the type.
+    const story = [...ctx.em.issueTypes.values()].find((t) => t.name === 'Story');
+    if (!story) throw new Error('no Story type');
+    idea.issueTypeId = story.id;
+    const answer = await promote([{ summary: 'Reorder button' }]);
+    expect(answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'invalid-input',
+        message: `${idea.key} is a Story, which is on the delivery track in DT: only discovery items are promoted to delivery.`,
+      }) as unknown,
+    });
+    expect(createdIssues()).toEqual([]);
+  });
+
+  it('follows the project’s type-to-track mapping over the type names', async () => {
+    await validate();
+    ctx.em.kvs.seed(KEYS.trackMapping('DT'), {
+      version: 1,
+      projectId: ctx.em.projectByKey('DT').id,
+      projectKey: 'DT',
+      style: 'classic',
+      types: [{ issueTypeId: idea.issueTypeId, name: 'Discovery', track: 'delivery' }],
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: site.admin,
+    });
+    const answer = await promote([{ summary: 'Reorder button' }]);
+    if (answer.ok) throw new Error('expected a refusal');
+    expect(answer.error.code).toBe('invalid-input');
+    expect(answer.error.message).toContain('on the delivery track');
+  });
+
+  it('refuses a technically novel idea until engineering signs it off as feasible', async () => {
+    await validate();
+    ok(await call('issue/feasibility/flag', site.member, { novel: true }));
+    const unsigned = await promote([{ summary: 'Reorder button' }]);
+    expect(unsigned).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'conflict',
+        message: `${idea.key} cannot be promoted to delivery: it is flagged technically novel and has no "feasible" sign-off from the lead engineer yet.`,
+      }) as unknown,
+    });
+    ok(
+      await call('issue/feasibility/sign-off', site.member, {
+        verdict: 'needs-spike',
+        note: 'Unknown reorder API',
+      }),
+    );
+    const needsSpike = await promote([{ summary: 'Reorder button' }]);
+    if (needsSpike.ok) throw new Error('expected a refusal');
+    expect(needsSpike.error.message).toContain(
+      'engineering\'s sign-off says needs a spike first: it needs a new "feasible" sign-off',
+    );
+    expect(createdIssues()).toEqual([]);
+
+    ok(
+      await call('issue/feasibility/sign-off', site.member, {
+        verdict: 'feasible',
+        note: 'The order service has what we need',
+      }),
+    );
+    const result = ok(await promote([{ summary: 'Reorder button' }]));
+    expect(result.created).toHaveLength(1);
   });
 
   it('falls back to Relates when the site has no Implements link type', async () => {

@@ -3,6 +3,7 @@ import { ConfigOverrideSchema, ConfigSchema } from '../../src/domain/config';
 import {
   discoveryGate,
   enablerGate,
+  spikeCloseGate,
   sprintGuard,
   sprintStartCheck,
   trackMarker,
@@ -25,7 +26,7 @@ import { extensionOf, ROWS, seedSecuritySite, type World } from './security-site
 /**
  * Hostile and malformed input for every entry point, with fast-check: each resolver key of the
  * contract (as a Jira admin with every permission, so that only validation stands in the way),
- * both function validators, the three trigger event shapes and the configuration schema.
+ * the three function validators, the three trigger event shapes and the configuration schema.
  *
  * Properties: nothing escapes a handler; a refusal names the offending field; a refused write
  * leaves storage exactly as it was; no payload pollutes Object.prototype.
@@ -259,6 +260,7 @@ describe('the function validators', () => {
   it.each([
     ['enabler gate', enablerGate],
     ['discovery gate', discoveryGate],
+    ['spike close gate', spikeCloseGate],
   ] as const)('%s answers every argument with pass/refuse and never throws', async (_, gate) => {
     const w = seedSecuritySite(ctx.em);
     await fc.assert(

@@ -185,6 +185,7 @@ const AS_APP_ALLOWED: Record<string, string> = {
   'src/validators/enabler-gate.ts':
     'workflow validator: Jira invokes it on a transition; answers only pass/refuse with a message about the issue being transitioned',
   'src/validators/discovery-gate.ts': 'workflow validator, as above',
+  'src/validators/spike-close-gate.ts': 'workflow validator, as above',
   'src/triggers/track-marker.ts': 'trigger: writes the Track field; nothing reaches a user',
   'src/track/track-marker.ts':
     'app-field writer (Track is read-only, app-written) used by the trigger and by setup after its Administer projects check',

@@ -108,8 +108,16 @@ export function seedSecuritySite(em: JiraEmulator): World {
   const relates = [...links.types.values()].find((t) => t.name === 'Relates');
   if (relates) links.addLink(relates.id, delivered.id, idea.id);
   em.addAppField('track', 'Track', 'string');
+  // Flagged novel and signed off feasible: sign-off rows have a novel item to sign, and promote
+  // rows a validated idea that may be promoted.
   em.kvs.seed(ISSUE_NOTE_KEYS.feasibility(idea.id), {
     novel: true,
+    signOff: {
+      by: 'user-member',
+      at: '2026-10-01T10:00:00.000Z',
+      verdict: 'feasible',
+      note: 'Checked with the platform team',
+    },
     updatedBy: 'user-member',
     updatedAt: '2026-10-01T10:00:00.000Z',
   });

@@ -29,7 +29,7 @@ export function IssueSummary() {
     <Box as="main" padding="space.100" backgroundColor="elevation.surface">
       <Stack space="space.100">
         <Inline space="space.100" alignBlock="center" shouldWrap>
-          <Lozenge appearance={r.track === 'discovery' ? 'new' : 'inprogress'}>
+          <Lozenge appearance={r.track === 'discovery' ? 'new' : 'inprogress'} testId="track">
             {r.track === 'discovery' ? 'Discovery' : 'Delivery'}
           </Lozenge>
           <span data-testid="ready-state">

@@ -51,6 +51,10 @@ export function FeasibilitySection(props: {
         />{' '}
         Technically novel: engineering must sign off feasibility
       </label>
+      <Text as="p" color="color.text.subtle" size="small">
+        While it is flagged, it cannot be promoted to delivery without a “feasible” sign-off.
+        Unticking removes the sign-off; flagging it again asks for a new one.
+      </Text>
       {action.error && (
         <SectionMessage appearance="error" title="That did not work">
           <Text as="p">{action.error}</Text>
@@ -63,7 +67,7 @@ export function FeasibilitySection(props: {
               {VERDICTS[signOff.verdict].label}
             </Lozenge>
             <Text color="color.text.subtle">
-              signed off {signOff.at.slice(0, 10)} by {signOff.by}
+              signed off {signOff.at.slice(0, 10)} by {signOff.byName ?? signOff.by}
             </Text>
           </Inline>
           <Text as="p">{signOff.note}</Text>

@@ -95,18 +95,29 @@ function Promote(props: {
       message: data.message ?? '',
     });
   };
+  const promotion = readiness.promotion;
+  if (!promotion) return null;
   return (
     <Stack space="space.100" testId="promote">
-      {readiness.canPromote ? (
+      {promotion.allowed ? (
         <Inline>
           <Button appearance="primary" isDisabled={action.busy} onClick={() => void promote()}>
             Promote to delivery
           </Button>
         </Inline>
       ) : (
-        <Text as="p" color="color.text.subtle">
-          Promoting needs the Create issues and Link issues permissions in this project.
-        </Text>
+        <Stack space="space.050" testId="promote-blocked">
+          <Text as="p" color="color.text.subtle">
+            Promote to delivery is not available yet:
+          </Text>
+          <ul className="dt-list">
+            {promotion.reasons.map((reason) => (
+              <li key={reason}>
+                <Text color="color.text.subtle">{reason}</Text>
+              </li>
+            ))}
+          </ul>
+        </Stack>
       )}
       {action.error && (
         <SectionMessage appearance="error" title="Not promoted">
@@ -145,7 +156,6 @@ function Panel(props: {
   onOpen: (key: string) => void;
 }) {
   const { readiness: r, reload } = props;
-  const validatedIdea = r.kind === 'idea' && r.evidence?.state === 'validated';
   // A delivery item that meets the discovery entry criteria shows where its discovery stands
   // first; for every other item the triage follows the readiness checklist.
   const entrySection = (
@@ -208,7 +218,7 @@ function Panel(props: {
             Readiness
           </Heading>
           <Checklist checks={r.checks} />
-          {validatedIdea && <Promote readiness={r} reload={reload} onOpen={props.onOpen} />}
+          {r.promotion && <Promote readiness={r} reload={reload} onOpen={props.onOpen} />}
           {r.promotedTo && r.promotedTo.length > 0 && (
             <Stack space="space.050" testId="promoted-to">
               <Heading size="xsmall" as="h3">

@@ -34,14 +34,18 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
           <Inline space="space.100" alignBlock="center" shouldWrap>
             <Text weight="medium" testId="timebox-text">
               {timebox.daysUsed} of {timebox.daysAllowed} days used
+              {timebox.closedAt !== undefined && ' (final)'}
             </Text>
             {timebox.overrun ? (
               <Lozenge appearance="removed" isBold testId="timebox-overrun">
-                Over timebox by {timebox.daysUsed - timebox.daysAllowed}{' '}
+                {timebox.closedAt !== undefined ? 'Ran over by' : 'Over timebox by'}{' '}
+                {timebox.daysUsed - timebox.daysAllowed}{' '}
                 {timebox.daysUsed - timebox.daysAllowed === 1 ? 'day' : 'days'}
               </Lozenge>
             ) : (
-              <Lozenge appearance="success">Within timebox</Lozenge>
+              <Lozenge appearance="success">
+                {timebox.closedAt !== undefined ? 'Finished within timebox' : 'Within timebox'}
+              </Lozenge>
             )}
           </Inline>
           <div className={`dt-bar${timebox.overrun ? ' dt-overrun' : ''}`} aria-hidden="true">
@@ -52,7 +56,8 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
             />
           </div>
           <Text as="p" color="color.text.subtle">
-            Started {timebox.startedAt.slice(0, 10)};{' '}
+            Started {timebox.startedAt.slice(0, 10)}
+            {timebox.closedAt !== undefined && `, closed ${timebox.closedAt.slice(0, 10)}`};{' '}
             {timebox.source === 'scoped-outcome'
               ? 'timebox from the scoped outcome'
               : 'default timebox from the settings'}
@@ -60,6 +65,17 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
           </Text>
         </Stack>
       )}
+      {timebox && timebox.startedAt === undefined && done && (
+        <Text as="p" testId="timebox">
+          Timebox: {timebox.daysAllowed} {timebox.daysAllowed === 1 ? 'day' : 'days'}; its history
+          does not show it in progress before it was closed, so there are no days used to show.
+        </Text>
+      )}
+      <Text as="p" color="color.text.subtle" size="small" testId="timebox-help">
+        The clock runs while the spike is in an in-progress status. Moving it back to To Do stops
+        the clock, and the next start counts from zero again. Once it is done, the figure shown is
+        final: from its last start to its close.
+      </Text>
       <Stack space="space.100" testId="learned">
         <Heading size="xsmall" as="h3">
           What we learned / decision
@@ -76,7 +92,7 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
           <Text as="p" color="color.text.subtle">
             {done
               ? 'Missing: this spike is done but nobody recorded what it learned.'
-              : 'Record it when the spike ends: it is required to close the spike.'}
+              : 'Record it before you close the spike. Where a Jira admin has added the rule “Dual Track: spike closes with what we learned” to the transition into Done, Jira refuses to close the spike until this note is recorded; without that rule the spike closes, and this panel shows the note as missing.'}
           </Text>
         )}
         {action.error && (

@@ -27,6 +27,11 @@ interface PreviewRecord {
   closed: number;
   /** Every flag the page showed (showFlag), in order. */
   flags?: FlagOptions[];
+  /**
+   * A workflow rule screen's `workflowRules.onConfigure` callback (@forge/jira-bridge): Jira
+   * calls it when the admin saves the rule; tests call it the same way.
+   */
+  onConfigure?: () => Promise<string> | string;
 }
 
 interface PreviewElement {
@@ -41,6 +46,26 @@ const win = globalThis as unknown as PreviewWindow;
 /** What the page did that Jira would have handled: for people (a banner) and tests. */
 const record = (win.__dualTrackPreview ??= { navigations: [], submissions: [], closed: 0 });
 const shownFlags = (record.flags ??= []);
+
+/**
+ * @forge/jira-bridge reaches Jira through `globalThis.__bridge.callBridge`, read when it loads
+ * (after this module, which the page imports first as @forge/bridge). The preview answers the
+ * one call the app makes: the workflow rule screen handing over its onConfigure callback.
+ */
+(globalThis as unknown as { __bridge?: unknown }).__bridge = {
+  callBridge: (
+    method: string,
+    payload?: { data?: { onConfigure?: unknown } },
+  ): Promise<boolean> => {
+    if (method !== 'setWorkflowRuleConfigurationCallback') {
+      return Promise.reject(new Error(`the preview does not emulate Jira bridge call ${method}`));
+    }
+    const callback = payload?.data?.onConfigure;
+    if (typeof callback !== 'function') return Promise.resolve(false);
+    record.onConfigure = callback as () => Promise<string> | string;
+    return Promise.resolve(true);
+  },
+};
 
 /** The resource this page is: the first path segment, as the preview server serves them. */
 function resource(): string {

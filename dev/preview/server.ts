@@ -133,10 +133,13 @@ function demoContexts(
         : r.module === 'jira:adminPage'
           ? { type: r.module }
           : { type: r.module, project: projectRef };
-    // Jira shows the project settings page to project admins only and the admin page to Jira
-    // admins only (the demo admin is both); everything else to members.
+    // Jira shows the project settings page to project admins only, and the admin page and the
+    // workflow editor's rule screens to Jira admins only (the demo admin is both); everything
+    // else to members.
     const accountId =
-      r.module === 'jira:projectSettingsPage' || r.module === 'jira:adminPage'
+      r.module === 'jira:projectSettingsPage' ||
+      r.module === 'jira:adminPage' ||
+      r.module === 'jira:workflowValidator'
         ? demo.users.admin
         : demo.users.member;
     contexts[r.key] = { ...base, accountId, moduleKey: r.key, extension };

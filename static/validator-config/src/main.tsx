@@ -11,7 +11,10 @@ import {
   describeRule,
   kindOf,
   parseRuleConfig,
+  toSave,
+  type RuleChoice,
   type RuleConfig,
+  type RuleDefaults,
   type RuleKind,
 } from './rule-config';
 
@@ -22,60 +25,43 @@ import {
  * and the thresholds of the current settings, because a Jira expression cannot ask the app.
  */
 
-interface Defaults {
-  scopedOutcomeFieldId?: string;
-  gateIssueTypes: string[];
-  scopedOutcome: {
-    minOutcomeLength: number;
-    placeholders: string[];
-    requireSuccessMeasure: boolean;
-    requireBound: boolean;
-  };
-  maxTimeboxDays: number;
-}
-
-let current: RuleConfig = {};
-let defaults: Defaults | undefined;
 let kind: RuleKind = 'enabler-function';
+/** What the admin has chosen so far; read when Jira asks for the configuration to save. */
+let choice: RuleChoice = { issueTypes: '', checks: [] };
 
-function toSave(): string {
-  const cfg: RuleConfig = { ...current };
-  if (kind === 'enabler-expression' && defaults) {
-    cfg.issueTypes = cfg.issueTypes ?? defaults.gateIssueTypes;
-    if (defaults.scopedOutcomeFieldId) cfg.fieldId = defaults.scopedOutcomeFieldId;
-    cfg.minOutcomeLength = defaults.scopedOutcome.minOutcomeLength;
-    cfg.placeholders = defaults.scopedOutcome.placeholders.map((p) => p.trim().toLowerCase());
-    cfg.requireSuccessMeasure = defaults.scopedOutcome.requireSuccessMeasure;
-    cfg.requireBound = defaults.scopedOutcome.requireBound;
-  }
-  if (kind === 'enabler-expression') delete cfg.checks;
-  return JSON.stringify(cfg);
+/** The current settings for the expression rule (undefined: not needed, or not readable). */
+type DefaultsLoad = Promise<{ defaults: RuleDefaults } | { problem: string } | undefined>;
+
+function loadDefaults(): DefaultsLoad {
+  if (kind !== 'enabler-expression') return Promise.resolve(undefined);
+  return callResolver('validator/config-defaults', {}).then(
+    (r) => (r.ok ? { defaults: r.data as RuleDefaults } : { problem: r.error.message }),
+    (error: unknown) => ({ problem: error instanceof Error ? error.message : String(error) }),
+  );
 }
 
-function Screen(props: { initial: RuleConfig; readOnly: boolean }) {
+function Screen(props: { initial: RuleConfig; readOnly: boolean; defaults: DefaultsLoad }) {
   const [types, setTypes] = useState((props.initial.issueTypes ?? []).join(', '));
   const [checks, setChecks] = useState<ReadinessCheck[]>(props.initial.checks ?? CHECKS_OF[kind]);
   const [note, setNote] = useState<string | undefined>();
 
   useEffect(() => {
-    const names = types
-      .split(',')
-      .map((t) => t.trim())
-      .filter((t) => t.length > 0);
-    current = { ...(names.length > 0 ? { issueTypes: names } : {}), checks };
+    choice = { issueTypes: types, checks };
   }, [types, checks]);
 
   useEffect(() => {
-    if (kind !== 'enabler-expression') return;
-    void callResolver('validator/config-defaults', {}).then((r) => {
-      if (r.ok) defaults = r.data as Defaults;
-      else setNote(`The current settings could not be loaded: ${r.error.message}`);
+    void props.defaults.then((loaded) => {
+      if (loaded && 'problem' in loaded) {
+        setNote(
+          `The current Dual Track settings could not be loaded (${loaded.problem}); saving keeps the field and thresholds this rule was saved with.`,
+        );
+      }
     });
-  }, []);
+  }, [props.defaults]);
 
-  if (props.readOnly) return <p>{describeRule(props.initial, kind)}</p>;
+  if (props.readOnly) return <p data-testid="rule-summary">{describeRule(props.initial, kind)}</p>;
   return (
-    <form onSubmit={(e) => e.preventDefault()}>
+    <form data-testid="rule-config" onSubmit={(e) => e.preventDefault()}>
       <label htmlFor="types">Issue types (comma-separated; empty: the Dual Track settings)</label>
       <input id="types" value={types} onChange={(e) => setTypes(e.target.value)} />
       <fieldset>
@@ -118,10 +104,25 @@ async function start(): Promise<void> {
   const extension: Record<string, unknown> = context.extension;
   kind = kindOf(context.moduleKey);
   const initial = parseRuleConfig(extension['validatorConfig'] ?? extension['configuration']);
-  current = initial;
+  choice = {
+    issueTypes: (initial.issueTypes ?? []).join(', '),
+    checks: initial.checks ?? CHECKS_OF[kind],
+  };
   const readOnly = extension['entryPoint'] === 'view';
-  if (!readOnly) await workflowRules.onConfigure(() => toSave());
-  await mount(<Screen initial={initial} readOnly={readOnly} />);
+  const defaults = readOnly ? Promise.resolve(undefined) : loadDefaults();
+  if (!readOnly) {
+    // Jira may ask before the settings have arrived: the answer waits for them.
+    await workflowRules.onConfigure(async () => {
+      const loaded = await defaults;
+      return toSave(
+        kind,
+        choice,
+        initial,
+        loaded && 'defaults' in loaded ? loaded.defaults : undefined,
+      );
+    });
+  }
+  await mount(<Screen initial={initial} readOnly={readOnly} defaults={defaults} />);
 }
 
 start().catch((error: unknown) =>

@@ -38,28 +38,123 @@ export function kindOf(moduleKey: unknown): RuleKind {
   return 'enabler-function';
 }
 
-/** Reads a saved configuration (a JSON string, or already an object); unknown parts dropped. */
+/** The Scoped outcome field id the expression reads (RuleConfigurationSchema's rule). */
+const FIELD_ID = /^customfield_\d+$/;
+
+/**
+ * Reads a saved configuration (a JSON string, an object, or either wrapped as `{ value }`, the
+ * forms the validators accept). Parts of the wrong type are dropped; the expression rule's field
+ * id and thresholds are kept, so that saving the rule again never loses them.
+ */
 export function parseRuleConfig(raw: unknown): RuleConfig {
   let value: unknown = raw;
-  if (typeof raw === 'string') {
+  if (typeof value === 'object' && value !== null && 'value' in value) {
+    const keys = Object.keys(value);
+    if (keys.length === 1) value = value.value;
+  }
+  if (typeof value === 'string') {
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(value);
     } catch {
       return {};
     }
   }
-  if (typeof value !== 'object' || value === null) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   const v = value as Record<string, unknown>;
   const strings = (x: unknown) =>
     Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : undefined;
   const checks = strings(v['checks'])?.filter((c): c is ReadinessCheck =>
     (READINESS_CHECKS as readonly string[]).includes(c),
   );
+  const whole = (x: unknown, min: number, max: number) =>
+    typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max ? x : undefined;
   const out: RuleConfig = {};
-  const types = strings(v['issueTypes']);
+  const types = strings(v['issueTypes'])
+    ?.map((t) => t.trim())
+    .filter((t) => t.length > 0);
   if (types && types.length > 0) out.issueTypes = types;
   if (checks && checks.length > 0) out.checks = checks;
+  if (typeof v['fieldId'] === 'string' && FIELD_ID.test(v['fieldId'])) out.fieldId = v['fieldId'];
+  const minOutcomeLength = whole(v['minOutcomeLength'], 1, 500);
+  if (minOutcomeLength !== undefined) out.minOutcomeLength = minOutcomeLength;
+  const placeholders = strings(v['placeholders']);
+  if (placeholders) out.placeholders = placeholders;
+  if (typeof v['requireSuccessMeasure'] === 'boolean') {
+    out.requireSuccessMeasure = v['requireSuccessMeasure'];
+  }
+  if (typeof v['requireBound'] === 'boolean') out.requireBound = v['requireBound'];
+  const maxTimeboxDays = whole(v['maxTimeboxDays'], 1, 365);
+  if (maxTimeboxDays !== undefined) out.maxTimeboxDays = maxTimeboxDays;
   return out;
+}
+
+/** What `validator/config-defaults` answers: the settings an expression rule carries. */
+export interface RuleDefaults {
+  scopedOutcomeFieldId?: string;
+  gateIssueTypes: string[];
+  scopedOutcome: {
+    minOutcomeLength: number;
+    placeholders: string[];
+    requireSuccessMeasure: boolean;
+    requireBound: boolean;
+  };
+  maxTimeboxDays: number;
+}
+
+/** What the admin chose on the screen. */
+export interface RuleChoice {
+  /** The issue types field as typed (comma-separated; empty: the Dual Track settings). */
+  issueTypes: string;
+  checks: ReadinessCheck[];
+}
+
+export function typeNames(text: string): string[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
+
+/**
+ * The JSON `workflowRules.onConfigure` hands Jira. Function validators get the choice (issue
+ * types, checks). The expression rule gets the issue types (the settings' gate types when none
+ * are typed) and what its expression reads: the field id and thresholds of the current settings
+ * when they have loaded, else those it was saved with, so saving before the settings arrive (or
+ * when they cannot be read) keeps the rule as it was instead of dropping its field id.
+ */
+export function toSave(
+  kind: RuleKind,
+  choice: RuleChoice,
+  saved: RuleConfig,
+  defaults: RuleDefaults | undefined,
+): string {
+  const types = typeNames(choice.issueTypes);
+  const checks = CHECKS_OF[kind].filter((c) => choice.checks.includes(c));
+  if (kind !== 'enabler-expression') {
+    const cfg: RuleConfig = {
+      ...(types.length > 0 ? { issueTypes: types } : {}),
+      ...(checks.length > 0 ? { checks } : {}),
+    };
+    return JSON.stringify(cfg);
+  }
+  const issueTypes = types.length > 0 ? types : (defaults?.gateIssueTypes ?? saved.issueTypes);
+  const fieldId = defaults?.scopedOutcomeFieldId ?? saved.fieldId;
+  const rules = defaults?.scopedOutcome;
+  const cfg: RuleConfig = {
+    ...(issueTypes && issueTypes.length > 0 ? { issueTypes } : {}),
+    ...(fieldId ? { fieldId } : {}),
+  };
+  const minOutcomeLength = rules?.minOutcomeLength ?? saved.minOutcomeLength;
+  if (minOutcomeLength !== undefined) cfg.minOutcomeLength = minOutcomeLength;
+  const placeholders = rules
+    ? rules.placeholders.map((p) => p.trim().toLowerCase())
+    : saved.placeholders;
+  if (placeholders !== undefined) cfg.placeholders = placeholders;
+  const requireSuccessMeasure = rules?.requireSuccessMeasure ?? saved.requireSuccessMeasure;
+  if (requireSuccessMeasure !== undefined) cfg.requireSuccessMeasure = requireSuccessMeasure;
+  const requireBound = rules?.requireBound ?? saved.requireBound;
+  if (requireBound !== undefined) cfg.requireBound = requireBound;
+  return JSON.stringify(cfg);
 }
 
 export function describeRule(config: RuleConfig, kind: RuleKind): string {

@@ -6,6 +6,9 @@
 
 export const MAX_KEY_LENGTH = 500;
 export const MAX_VALUE_BYTES = 240 * 1024;
+export const MAX_TRANSACTION_OPS = 25;
+const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+const bodyBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 
 interface Entry {
@@ -31,7 +34,7 @@ export class KvsEmulator {
   private readonly data = new Map<string, Entry>();
   readonly counts = new Map<string, number>();
   /** When set, the next N writes fail with this status (fault injection). */
-  private writeFaults: Array<{ status: number; left: number }> = [];
+  private writeFaults: Array<{ status: number; left: number; skip: number; ops: string[] }> = [];
   now: () => number = () => Date.now();
 
   resetCounts(): void {
@@ -58,8 +61,38 @@ export class KvsEmulator {
     return this.total() - this.reads();
   }
 
-  failWrites(status: number, times = 1): void {
-    this.writeFaults.push({ status, left: times });
+  /**
+   * The next `times` writes fail with `status`. Writes are sets and transactions unless `ops`
+   * names others (e.g. ['delete']); `skip` lets that many matching writes through first, so a
+   * test can stop a save between two of its writes (a crash mid-write).
+   */
+  failWrites(
+    status: number,
+    times = 1,
+    options: { skip?: number; ops?: Array<'set' | 'delete' | 'transaction'> } = {},
+  ): void {
+    this.writeFaults.push({
+      status,
+      left: times,
+      skip: options.skip ?? 0,
+      ops: options.ops ?? ['set', 'transaction'],
+    });
+  }
+
+  /** Drops write faults that have not fired yet. */
+  clearWriteFaults(): void {
+    this.writeFaults = [];
+  }
+
+  private injectedWriteFault(op: string): KvsResult | undefined {
+    const fault = this.writeFaults.find((f) => f.left > 0 && f.ops.includes(op));
+    if (!fault) return undefined;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return undefined;
+    }
+    fault.left -= 1;
+    return error(fault.status, 'INJECTED_FAULT', `Injected storage fault ${fault.status}`);
   }
 
   /** Direct access for test setup and assertions; not counted. */
@@ -110,6 +143,8 @@ export class KvsEmulator {
         return this.batchGet(body);
       case 'query':
         return this.query(body);
+      case 'transaction':
+        return this.transaction(body);
       default:
         throw new Error(`KVS emulator: operation "${op}" is not emulated`);
     }
@@ -156,11 +191,8 @@ export class KvsEmulator {
         `Value of ${size} bytes exceeds the ${MAX_VALUE_BYTES}-byte limit`,
       );
     }
-    const fault = this.writeFaults.find((f) => f.left > 0);
-    if (fault) {
-      fault.left -= 1;
-      return error(fault.status, 'INJECTED_FAULT', `Injected storage fault ${fault.status}`);
-    }
+    const fault = this.injectedWriteFault('set');
+    if (fault) return fault;
     const options = isObject(body['options']) ? body['options'] : {};
     const existing = this.live(key);
     if (options['keyPolicy'] === 'FAIL_IF_EXISTS' && existing) {
@@ -200,7 +232,76 @@ export class KvsEmulator {
     if (!isObject(body)) return error(400, 'INVALID_REQUEST', 'Body must be an object');
     const key = this.checkKey(body['key']);
     if (typeof key !== 'string') return key;
+    const fault = this.injectedWriteFault('delete');
+    if (fault) return fault;
     this.data.delete(key);
+    return { status: 204 };
+  }
+
+  /**
+   * Sets and deletes that all happen or none (KVS transactions): at most 25 operations, each
+   * key once, values within the value limit, at most 4 MB in all. Conditions (`check`, and
+   * `conditions` on an operation) exist only for custom entities, which are not emulated.
+   */
+  private transaction(body: unknown): KvsResult {
+    if (!isObject(body)) return error(400, 'INVALID_REQUEST', 'Body must be an object');
+    const sets = Array.isArray(body['set']) ? (body['set'] as unknown[]) : [];
+    const deletes = Array.isArray(body['delete']) ? (body['delete'] as unknown[]) : [];
+    if (body['check'] !== undefined)
+      throw new Error('KVS emulator: transaction checks (custom entities) are not emulated');
+    const total = sets.length + deletes.length;
+    if (total === 0) return error(400, 'INVALID_REQUEST', 'A transaction needs an operation');
+    if (total > MAX_TRANSACTION_OPS) {
+      return error(
+        400,
+        'TOO_MANY_OPERATIONS',
+        `A transaction may hold at most ${MAX_TRANSACTION_OPS} operations, not ${total}`,
+      );
+    }
+    if (bodyBytes(body) > MAX_TRANSACTION_BYTES)
+      return error(413, 'PAYLOAD_TOO_LARGE', 'A transaction may carry at most 4 MB');
+    const seen = new Set<string>();
+    const plan: Array<{ key: string; value?: unknown }> = [];
+    for (const item of [...sets, ...deletes]) {
+      if (!isObject(item)) return error(400, 'INVALID_REQUEST', 'Operations must be objects');
+      if (item['entityName'] !== undefined || item['conditions'] !== undefined)
+        throw new Error('KVS emulator: custom entity transactions are not emulated');
+      const key = this.checkKey(item['key']);
+      if (typeof key !== 'string') return key;
+      if (seen.has(key))
+        return error(400, 'DUPLICATE_KEY', `Key ${key} appears twice in the transaction`);
+      seen.add(key);
+      if (sets.includes(item)) {
+        if (item['value'] === undefined) return error(400, 'INVALID_VALUE', 'Value is required');
+        const size = bodyBytes(item['value']);
+        if (size > MAX_VALUE_BYTES) {
+          return error(
+            413,
+            'VALUE_TOO_LARGE',
+            `Value of ${size} bytes exceeds the ${MAX_VALUE_BYTES}-byte limit`,
+          );
+        }
+        plan.push({ key, value: item['value'] });
+      } else {
+        plan.push({ key });
+      }
+    }
+    const fault = this.injectedWriteFault('transaction');
+    if (fault) return fault;
+    const t = this.now();
+    for (const step of plan) {
+      if (!('value' in step)) {
+        this.data.delete(step.key);
+        continue;
+      }
+      const existing = this.live(step.key);
+      this.data.set(step.key, {
+        value: structuredClone(step.value),
+        createdAt: existing?.createdAt ?? t,
+        updatedAt: t,
+        expiresAt: undefined,
+      });
+    }
     return { status: 204 };
   }
 

@@ -9,7 +9,14 @@ import {
 } from '../shared/bridge-contract';
 import { AuditEntrySchema, AuditHeadSchema } from '../storage/audit-store';
 import { GlobalRecordSchema, ProjectRecordSchema } from '../storage/config-store';
-import { EvidenceLogSchema, SummaryStaleSchema } from '../storage/evidence-store';
+import {
+  EVIDENCE_KEYS,
+  EvidenceHeadSchema,
+  EvidencePartSchema,
+  SummaryStaleSchema,
+  partKeysOf,
+  type EvidenceHead,
+} from '../storage/evidence-store';
 import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
 import { TemplatesRecordSchema } from '../storage/template-store';
 import { WaiverBookSchema } from '../storage/waiver-store';
@@ -24,6 +31,12 @@ import { WaiverBookSchema } from '../storage/waiver-store';
 const PROJECT = '[A-Z][A-Z0-9_]{0,254}';
 const ISSUE_ID = '[0-9]{1,18}';
 const REV = ':rev:([1-9][0-9]{0,8})';
+
+/** An evidence log's head, and one part of a log kept in parts (see evidence-store.ts). */
+const EVIDENCE_HEAD = new RegExp(`^evidence:(${ISSUE_ID})$`);
+const EVIDENCE_PART = new RegExp(
+  `^evidence:(${ISSUE_ID}):part:([1-9][0-9]{0,8}):([a-f0-9]{12}):([0-9]{1,2})$`,
+);
 
 type KeyRule = {
   section: DataSection;
@@ -83,16 +96,28 @@ const KEY_RULES: readonly KeyRule[] = [
   },
   {
     section: 'evidence',
-    pattern: new RegExp(`^evidence:(${ISSUE_ID})$`),
-    schema: EvidenceLogSchema,
+    pattern: EVIDENCE_HEAD,
+    schema: EvidenceHeadSchema,
     check: (m, v) =>
       v['issueId'] === m[1] ? undefined : `issueId must be ${m[1]}, as the key says`,
   },
   {
     section: 'evidence',
     pattern: new RegExp(`^evidence:(${ISSUE_ID})${REV}$`),
-    schema: EvidenceLogSchema,
+    schema: EvidenceHeadSchema,
     check: versionIs(2),
+  },
+  {
+    section: 'evidence',
+    pattern: EVIDENCE_PART,
+    schema: EvidencePartSchema,
+    check: (m, v) =>
+      v['issueId'] === m[1] &&
+      v['version'] === Number(m[2]) &&
+      v['writeId'] === m[3] &&
+      v['index'] === Number(m[4])
+        ? undefined
+        : `issueId, version, writeId and index must be ${m[1]}, ${m[2]}, ${m[3]} and ${m[4]}, as the key says`,
   },
   {
     section: 'evidence',
@@ -188,6 +213,35 @@ export function checkDocument(document: DataDocument): FieldProblem[] {
   return problems;
 }
 
+/**
+ * Evidence heads whose parts are neither in the document nor already stored: importing them
+ * would leave a log that cannot be read (an export taken while that log changed, or a document
+ * cut in the wrong place). Parts may come in an earlier document than their head.
+ */
+export async function checkEvidenceParts(document: DataDocument): Promise<FieldProblem[]> {
+  const inDocument = new Set(document.records.map((r) => r.key));
+  const wanted: Array<{ at: string; key: string }> = [];
+  document.records.forEach((record, i) => {
+    if (!EVIDENCE_HEAD.test(record.key)) return;
+    const head = EvidenceHeadSchema.safeParse(record.value);
+    if (!head.success) return;
+    for (const key of partKeysOf(head.data)) {
+      if (!inDocument.has(key)) wanted.push({ at: `document.records.${i}.value.parts`, key });
+    }
+  });
+  const stored = new Set<string>();
+  for (let i = 0; i < wanted.length; i += READ_BATCH_SIZE) {
+    const keys = wanted.slice(i, i + READ_BATCH_SIZE).map((w) => w.key);
+    for (const k of (await readMany(keys)).keys()) stored.add(k);
+  }
+  return wanted
+    .filter((w) => !stored.has(w.key))
+    .map((w) => ({
+      path: w.at,
+      message: `part "${w.key}" is neither in the document nor stored; export the log again`,
+    }));
+}
+
 export interface ImportDiff {
   added: string[];
   changed: string[];
@@ -225,9 +279,18 @@ function contradicted(documentKeys: Set<string>, stored: readonly string[], doc:
     if (!found) continue;
     const value = record.value as Record<string, unknown>;
     const isAuditHead = found.rule.section === 'audit' && record.key.endsWith(':head');
+    const evidenceHead = EVIDENCE_HEAD.exec(record.key);
+    const liveParts = evidenceHead ? new Set(partKeysOf(value as EvidenceHead)) : undefined;
     for (const key of stored) {
       if (documentKeys.has(key)) continue;
-      if (isAuditHead) {
+      if (
+        evidenceHead &&
+        liveParts &&
+        key.startsWith(EVIDENCE_KEYS.partPrefix(evidenceHead[1] ?? ''))
+      ) {
+        // Parts the imported head does not point at can never be read again.
+        if (!liveParts.has(key)) out.push(key);
+      } else if (isAuditHead) {
         const prefix = record.key.slice(0, -'head'.length);
         const seq = key.startsWith(prefix) ? Number(key.slice(prefix.length)) : NaN;
         if (Number.isInteger(seq) && seq >= Number(value['next'])) out.push(key);
@@ -285,12 +348,20 @@ export async function importDocument(
   let batches = 0;
   let written = 0;
   let gone = 0;
+  // Evidence heads go last, after every other record, so a head is never stored before the
+  // parts it points at.
+  const phases = [
+    writes.filter((w) => !EVIDENCE_HEAD.test(w.key)),
+    writes.filter((w) => EVIDENCE_HEAD.test(w.key)),
+  ];
   try {
-    for (let i = 0; i < writes.length; i += IMPORT_BATCH_SIZE) {
-      const batch = writes.slice(i, i + IMPORT_BATCH_SIZE);
-      await Promise.all(batch.map((w) => writeOne(w.key, w.value)));
-      written += batch.length;
-      batches += 1;
+    for (const phase of phases) {
+      for (let i = 0; i < phase.length; i += IMPORT_BATCH_SIZE) {
+        const batch = phase.slice(i, i + IMPORT_BATCH_SIZE);
+        await Promise.all(batch.map((w) => writeOne(w.key, w.value)));
+        written += batch.length;
+        batches += 1;
+      }
     }
     for (let i = 0; i < diff.removed.length; i += IMPORT_BATCH_SIZE) {
       const batch = diff.removed.slice(i, i + IMPORT_BATCH_SIZE);

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { Config } from '../domain/config';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { jiraAsApp } from '../jira/jira-gateway';
+import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
+import { trackResolver } from '../project-page/project-items';
 import { loadDecisionContext } from '../storage/config-store';
 import {
   changeEvidence,
@@ -9,6 +11,7 @@ import {
   readEvidence,
   type EvidenceLog,
 } from '../storage/evidence-store';
+import { readTrackMapping } from '../storage/track-mapping-store';
 import { AppFieldMissingError, appFieldId } from '../track/app-fields';
 import { writeEvidenceSummary } from './evidence-field';
 import {
@@ -32,10 +35,17 @@ import {
  * in the app's read-only "Discovery evidence" field. If that field write fails, the saved
  * change stands, a stale marker is stored and the answer says so; the next change rewrites it.
  *
- * Cost of one change: storage: 1 read (settings and known field ids), 1 read (log and stale
- * marker), 1 revision create, 1 re-read, 1 write, 1 delete of the previous revision (the first
- * change of a log has none); Jira: 1 PUT of the field value as the app (plus GET /field once
- * per site to find the field). The permission check before it is the resolver's.
+ * Evidence belongs to discovery items: a change on an item of the delivery track is refused
+ * (the track as everywhere else: the project's type-to-track mapping, else the configured
+ * discovery type names). Reading is not restricted, so evidence recorded before an item's type
+ * changed stays visible.
+ *
+ * Cost of one change (a log kept whole in one value): storage: 1 read (settings and known field
+ * ids), 1 read (the track mapping), 1 read (log and stale marker), 1 revision create, 1 re-read,
+ * 1 transaction (the head, minus the previous revision); Jira: 1 GET of the issue's type as the
+ * user, 1 PUT of the field value as the app (plus GET /field once per site to find the field).
+ * The permission check before it is the resolver's. A log kept in parts adds 1 read of its
+ * parts, 1 transaction writing the new parts and 1 query for parts left behind.
  */
 
 export interface IssueRef {
@@ -104,13 +114,40 @@ export async function listEvidence(issue: IssueRef, projectKey: string): Promise
   );
 }
 
+const IssueTypeSchema = z
+  .object({
+    fields: z
+      .object({ issuetype: z.object({ id: z.string(), name: z.string() }).passthrough() })
+      .passthrough(),
+  })
+  .passthrough();
+
 export async function changeEvidenceLog(
   actor: Actor,
   issue: IssueRef,
   projectKey: string,
   change: EvidenceChange,
+  jiraAsCaller: JiraGateway,
 ): Promise<ChangeResult> {
-  const context = await loadDecisionContext(projectKey);
+  const [context, mapping, raw] = await Promise.all([
+    loadDecisionContext(projectKey),
+    readTrackMapping(projectKey),
+    jiraAsCaller.getIssue(issue.key, ['issuetype']),
+  ]);
+  const type = IssueTypeSchema.parse(raw).fields.issuetype;
+  const track = trackResolver(mapping, context.config.tracks.discoveryTypeNames).trackOf(
+    type.id,
+    type.name,
+  );
+  if (track !== 'discovery') {
+    const message = `${issue.key} is a ${type.name}, an item of the delivery track: evidence is recorded on discovery items only.`;
+    return {
+      ok: false,
+      code: 'invalid-input',
+      message,
+      details: { fields: [{ path: 'issue', message }] },
+    };
+  }
   const rules = context.config.validation;
   const saved = await changeEvidence<string | undefined, ChangeRefusal>({
     issueId: issue.id,

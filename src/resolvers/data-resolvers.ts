@@ -1,5 +1,6 @@
 import {
   checkDocument,
+  checkEvidenceParts,
   exportPage,
   importDocument,
   ImportInterruptedError,
@@ -26,6 +27,7 @@ export const dataResolvers: ResolverGroup = {
   ),
   'data/import': resolver('data/import', [JIRA_ADMIN], async (_caller, payload) => {
     const problems = checkDocument(payload.document);
+    if (problems.length === 0) problems.push(...(await checkEvidenceParts(payload.document)));
     if (problems.length > 0) {
       const shown = problems.slice(0, 20);
       return fail(

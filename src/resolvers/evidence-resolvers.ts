@@ -43,6 +43,7 @@ async function change(caller: Caller, what: EvidenceChange) {
     issue,
     projectKeyOf(caller, issue),
     what,
+    caller.jira,
   );
   if (!result.ok) return fail(result.code, result.message, result.details);
   return {

@@ -27,8 +27,7 @@ import { ProjectKeySchema } from '../shared/bridge-contract';
 import type { RetroAnswer } from '../shared/retro-report';
 import { listAudit, AUDIT_PAGE_MAX } from '../storage/audit-store';
 import { loadDecisionContext } from '../storage/config-store';
-import { EVIDENCE_KEYS, EvidenceLogSchema } from '../storage/evidence-store';
-import { parseStored, readMany } from '../storage/kvs-store';
+import { readEvidenceLogs } from '../storage/evidence-store';
 import { readOutcomes } from '../storage/retro-outcome-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { readScopedOutcome } from '../track/scoped-outcome-field';
@@ -58,7 +57,6 @@ import { loadHistory } from './retro-history';
 export const DEFAULT_SPRINTS = 6;
 export const MAX_SPRINTS = 12;
 const VELOCITY_SPRINTS = 3;
-const STORAGE_BATCH = 20;
 
 const RetroFieldsSchema = z
   .object({
@@ -107,15 +105,6 @@ function guessCategory(name: string): StatusCategory {
   if (/^(done|closed|resolved|released|shipped)$/.test(n)) return 'done';
   if (/^(to do|todo|open|backlog|new|ready.*|selected.*)$/.test(n)) return 'new';
   return 'indeterminate';
-}
-
-async function readInBatches(keys: readonly string[]): Promise<Map<string, unknown>> {
-  const all = new Map<string, unknown>();
-  for (let i = 0; i < keys.length; i += STORAGE_BATCH) {
-    const values = await readMany(keys.slice(i, i + STORAGE_BATCH));
-    for (const [k, v] of values) all.set(k, v);
-  }
-  return all;
 }
 
 /** Every move-back the sprint guard logged since `since` (newest pages first). */
@@ -301,10 +290,9 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   // Ideas: validation and invalidation dates from their evidence logs.
   const ideaItems = issues.filter((i) => i.kind === 'idea');
   const validationById = new Map<string, ValidationState>();
-  const logs = await readInBatches(ideaItems.map((i) => EVIDENCE_KEYS.log(i.id)));
+  const logs = await readEvidenceLogs(ideaItems.map((i) => i.id));
   const ideas: RetroIdea[] = ideaItems.map((item) => {
-    const logKey = EVIDENCE_KEYS.log(item.id);
-    const log = parseStored(logKey, EvidenceLogSchema, logs.get(logKey));
+    const log = logs.get(item.id);
     const entries: EvidenceEntry[] = log?.entries ?? [];
     item.activity = entries.map((e) => e.recordedAt);
     const state = log ? validationOf(log, config.validation).state : 'unvalidated';

@@ -43,6 +43,17 @@ export const EVIDENCE_TYPE_VALUES = [
   'experiment',
 ] as const;
 
+/** An absolute http(s) URL with a host (what the evidence log links to). */
+export function isWebAddress(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-20');
 
 export const EvidenceInputSchema = z
@@ -55,8 +66,14 @@ export const EvidenceInputSchema = z
       })
       .trim()
       .min(1, 'is required')
-      .max(2000),
-    link: z.string().trim().url().max(2000).optional(),
+      .max(2000, 'must be at most 2000 characters'),
+    /** Shown as a link in the panel, so only web addresses: no `javascript:` or `data:` URLs. */
+    link: z
+      .string({ error: 'must be text' })
+      .trim()
+      .max(2000, 'must be at most 2000 characters')
+      .refine(isWebAddress, { error: 'must be an http:// or https:// web address' })
+      .optional(),
     /** For interviews: did it confirm the problem? For usability tests: passed without help? */
     positive: z.boolean().optional(),
   })

@@ -1,7 +1,7 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
-import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
+import { EVIDENCE_KEYS, MAX_ENTRIES } from '../../src/storage/evidence-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 
@@ -124,6 +124,81 @@ describe('evidence log: who may see and change it', () => {
   });
 });
 
+describe('evidence log: only discovery items, only web links', () => {
+  it('refuses evidence on a delivery item (a Story) but still lists what it has', async () => {
+    const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Reorder button' });
+    idea = story;
+    for (const [key, payload] of [
+      ['evidence/add', { entry: entry() }],
+      ['evidence/update', { id: 'e1', entry: entry() }],
+      ['evidence/remove', { id: 'e1' }],
+      ['evidence/decide', { invalidated: true, reason: 'nobody cares' }],
+    ] as const) {
+      const answer = await call(key, site.member, payload);
+      if (answer.ok) throw new Error(`${key} should be refused on a Story`);
+      expect(answer.error.code).toBe('invalid-input');
+      expect(answer.error.message).toMatch(/Story.*delivery track.*discovery items only/);
+      expect(answer.error.details).toEqual({
+        fields: [expect.objectContaining({ path: 'issue' })],
+      });
+    }
+    expect(evidenceKeys()).toEqual([]);
+    expect(fieldValue()).toBeUndefined();
+    expect(ok(await call<View>('evidence/list', site.member, {})).entries).toEqual([]);
+  });
+
+  it("follows the project's type-to-track mapping before the configured type names", async () => {
+    const research = ctx.em.addIssue({ projectKey: 'DT', type: 'Research', summary: 'Reorders' });
+    const project = ctx.em.projectByKey('DT');
+    const typeId = (name: string) =>
+      [...ctx.em.issueTypes.values()].find((t) => t.name === name)?.id ?? '';
+    ctx.em.kvs.seed(KEYS.trackMapping('DT'), {
+      version: 1,
+      projectId: project.id,
+      projectKey: 'DT',
+      style: 'next-gen',
+      types: [
+        { issueTypeId: typeId('Research'), name: 'Research', track: 'discovery' },
+        { issueTypeId: typeId('Discovery'), name: 'Discovery', track: 'delivery' },
+      ],
+      updatedAt: '2026-10-01T10:00:00.000Z',
+      updatedBy: 'user-site-admin',
+    });
+    const onDiscoveryType = await add();
+    expect(onDiscoveryType).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    idea = research;
+    expect(ok(await add()).evidence.entries).toHaveLength(1);
+  });
+
+  it.each([
+    ['javascript:alert(document.cookie)'],
+    ['JavaScript:alert(1)'],
+    ['data:text/html,<script>alert(1)</script>'],
+    ['vbscript:msgbox(1)'],
+    ['ftp://example.com/notes'],
+    ['//example.com/notes'],
+  ])('refuses the link %s naming entry.link, and stores nothing', async (link) => {
+    const answer = await add({ link });
+    if (answer.ok) throw new Error('expected a refusal');
+    expect(answer.error.code).toBe('invalid-input');
+    expect(answer.error.message).toContain('entry.link');
+    expect(answer.error.message).toContain('http:// or https://');
+    expect(evidenceKeys()).toEqual([]);
+  });
+
+  it('accepts http and https links', async () => {
+    ok(await add({ link: 'https://example.com/notes/1' }));
+    ok(await add({ link: 'http://intranet.example/notes?id=2' }));
+    const list = ok(
+      await call<{ entries: Array<{ link?: string }> }>('evidence/list', site.member, {}),
+    );
+    expect(list.entries.map((e) => e.link).sort()).toEqual([
+      'http://intranet.example/notes?id=2',
+      'https://example.com/notes/1',
+    ]);
+  });
+});
+
 describe('evidence log: changes and the Discovery evidence field', () => {
   it('rewrites the summary field as the app after every add, update and remove', async () => {
     ctx.em.resetCalls();
@@ -243,6 +318,7 @@ describe('evidence log: invalid input changes nothing', () => {
     ['an unknown type', { type: 'survey' }, 'entry.type'],
     ['a missing summary', { summary: undefined }, 'entry.summary'],
     ['a blank summary', { summary: '   ' }, 'entry.summary'],
+    ['a summary over 2000 characters', { summary: 'y'.repeat(2001) }, 'entry.summary'],
   ];
   it.each(cases)('refuses %s naming the field', async (_name, over, path) => {
     ok(await add());
@@ -302,7 +378,7 @@ describe('evidence log: storage', () => {
         { ...(log['entries'] as Array<Record<string, unknown>>)[0], id: 'e2', summary: 'Second' },
       ],
     };
-    ctx.em.kvs.seed(`${EVIDENCE_KEYS.log(idea.id)}:rev:2`, stopped);
+    ctx.em.kvs.seed(EVIDENCE_KEYS.revision(idea.id, 2), { ...stopped, writeId: '0123456789ab' });
     const third = ok(await add({ summary: 'Third' }));
     expect(third.evidence.version).toBe(3);
     expect(third.evidence.entries.map((e) => e.summary).sort()).toEqual([
@@ -331,33 +407,133 @@ describe('evidence log: storage', () => {
     expect(ctx.em.kvs.peek(EVIDENCE_KEYS.summaryStale(idea.id))).toBeUndefined();
   });
 
-  it('refuses a change that would overflow one stored value, leaving the log as it was', async () => {
-    const long = 'x'.repeat(2000);
-    let refused: Result<Change> | undefined;
-    for (let i = 0; i < 200 && !refused; i++) {
-      const answer = await add({
-        summary: long,
-        link: `https://example.com/${long.slice(0, 1900)}`,
-      });
-      if (!answer.ok) refused = answer;
+  it('keeps a log past the 240 KiB value limit in parts and reads back every entry', async () => {
+    const long = 'x'.repeat(1980);
+    const summaries: string[] = [];
+    for (let i = 0; i < 70; i++) {
+      summaries.push(`Interview ${i} ${long}`);
+      ok(await add({ summary: summaries[i], link: `https://example.com/${long.slice(0, 1900)}` }));
     }
-    if (!refused || refused.ok) throw new Error('expected the log to fill up');
-    expect(refused.error.code).toBe('conflict');
-    expect(refused.error.message).toContain('evidence log of this item is full');
+    const head = ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)) as Record<string, unknown>;
+    expect(head['entries']).toBeUndefined();
+    expect(head).toMatchObject({ version: 70, entryCount: 70 });
+    expect(head['parts']).toBeGreaterThanOrEqual(2);
+    const partKeys = evidenceKeys().filter((k) => k.includes(':part:'));
+    expect(partKeys).toHaveLength(head['parts'] as number);
+    for (const key of partKeys) expect(key).toContain(`:part:70:${String(head['writeId'])}:`);
     const list = ok(await call<View>('evidence/list', site.member, {}));
-    expect(list.entries.length).toBeGreaterThan(40);
+    expect(list.entries.map((e) => e.summary).sort()).toEqual([...summaries].sort());
+    expect(fieldValue()).toMatchObject({ interviews: 70 });
+    // Shrinking it back below one value keeps it whole again and leaves no parts behind.
+    for (let i = 1; i <= 60; i++) ok(await call('evidence/remove', site.member, { id: `e${i}` }));
+    expect(evidenceKeys().filter((k) => k.includes(':part:'))).toEqual([]);
+    const shrunk = ok(await call<View>('evidence/list', site.member, {}));
+    expect(shrunk.entries.map((e) => e.summary).sort()).toEqual(summaries.slice(60).sort());
   });
 
-  it('costs one Jira permission check, one app field write and six storage requests', async () => {
+  it(`refuses the entry past ${MAX_ENTRIES} with a clear message, leaving the log as it was`, async () => {
+    const writeId = 'abcdef012345';
+    const entries = Array.from({ length: MAX_ENTRIES }, (_, i) => ({
+      id: `e${i + 1}`,
+      type: 'experiment',
+      date: '2026-10-01',
+      summary: `Experiment ${i + 1}`,
+      positive: false,
+      recordedBy: site.member,
+      recordedAt: '2026-10-01T10:00:00.000Z',
+    }));
+    const perPart = 1000;
+    for (let p = 0; p * perPart < entries.length; p++) {
+      ctx.em.kvs.seed(EVIDENCE_KEYS.part(idea.id, 1, writeId, p), {
+        issueId: idea.id,
+        version: 1,
+        writeId,
+        index: p,
+        entries: entries.slice(p * perPart, (p + 1) * perPart),
+      });
+    }
+    ctx.em.kvs.seed(EVIDENCE_KEYS.log(idea.id), {
+      version: 1,
+      issueId: idea.id,
+      updatedAt: '2026-10-01T10:00:00.000Z',
+      updatedBy: site.member,
+      writeId,
+      nextEntry: MAX_ENTRIES + 1,
+      invalidated: null,
+      parts: 2,
+      entryCount: MAX_ENTRIES,
+    });
+    const before = evidenceKeys().map((k) => [k, ctx.em.kvs.peek(k)]);
+    const refused = await add();
+    if (refused.ok) throw new Error('expected a refusal');
+    expect(refused.error.code).toBe('conflict');
+    expect(refused.error.message).toContain('evidence log of this item is full');
+    expect(refused.error.message).toContain(String(MAX_ENTRIES));
+    expect(evidenceKeys().map((k) => [k, ctx.em.kvs.peek(k)])).toEqual(before);
+    expect(ok(await call<View>('evidence/list', site.member, {})).entries).toHaveLength(
+      MAX_ENTRIES,
+    );
+    // Removing one makes room again.
+    ok(await call('evidence/remove', site.member, { id: 'e1' }));
+    ok(await add());
+    expect(ok(await call<View>('evidence/list', site.member, {})).entries).toHaveLength(
+      MAX_ENTRIES,
+    );
+  });
+
+  it('reads a log stored whole in the old single-value shape and moves it to the new one on the next change', async () => {
+    const legacy = {
+      version: 3,
+      issueId: idea.id,
+      updatedAt: '2026-10-01T10:00:00.000Z',
+      updatedBy: site.member,
+      nextEntry: 3,
+      invalidated: null,
+      entries: [1, 2].map((n) => ({
+        id: `e${n}`,
+        type: 'interview',
+        date: '2026-09-30',
+        summary: `Old interview ${n}`,
+        positive: true,
+        recordedBy: site.member,
+        recordedAt: '2026-10-01T10:00:00.000Z',
+      })),
+    };
+    ctx.em.kvs.seed(EVIDENCE_KEYS.log(idea.id), legacy);
+    ctx.em.kvs.seed(EVIDENCE_KEYS.revision(idea.id, 3), legacy);
+    const list = ok(await call<View>('evidence/list', site.member, {}));
+    expect(list.version).toBe(3);
+    expect(list.entries.map((e) => e.summary).sort()).toEqual([
+      'Old interview 1',
+      'Old interview 2',
+    ]);
+    const added = ok(await add({ summary: 'New interview' }));
+    expect(added.evidence.version).toBe(4);
+    const head = ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)) as Record<string, unknown>;
+    expect(head['writeId']).toMatch(/^[a-f0-9]{12}$/);
+    expect((head['entries'] as unknown[]).length).toBe(3);
+    expect(evidenceKeys()).toEqual([
+      EVIDENCE_KEYS.log(idea.id),
+      EVIDENCE_KEYS.revision(idea.id, 4),
+    ]);
+  });
+
+  it('costs a permission check, a type read, one app field write and six storage requests', async () => {
     ok(await add());
     ctx.em.resetCalls();
     ok(await add());
     expect(ctx.em.jiraCalls().map((c) => `${c.method} ${c.operationId} as ${c.provider}`)).toEqual([
       'GET getMyPermissions as user',
+      'GET getIssue as user',
       'PUT updateCustomFieldValue as app',
     ]);
-    expect(ctx.em.kvs.reads()).toBe(3);
-    expect(ctx.em.kvs.writes()).toBe(3);
+    expect(ctx.em.kvs.reads()).toBe(4);
+    expect(ctx.em.kvs.writes()).toBe(2);
+    // The issue panel reads a log kept whole with one batch read.
+    ctx.em.resetCalls();
+    ok(await call<View>('evidence/list', site.member, {}));
+    expect(ctx.em.kvs.counts.get('batch/get')).toBe(2); // settings, and the log with its marker
+    expect(ctx.em.kvs.reads()).toBe(2);
   });
 
   it('finds the Discovery evidence field once and remembers it', async () => {
@@ -366,6 +542,7 @@ describe('evidence log: storage', () => {
     ok(await add());
     expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual([
       'getMyPermissions',
+      'getIssue',
       'getFields',
       'updateCustomFieldValue',
     ]);

@@ -7,6 +7,7 @@ import {
   type Result,
 } from '../../src/shared/bridge-contract';
 import type { ImportReport } from '../../src/data-transfer/data-transfer';
+import { EVIDENCE_KEYS, changeEvidence, readEvidence } from '../../src/storage/evidence-store';
 import { useEmulator } from '../helpers/emulator';
 import { extensionOf, seedSecuritySite, type World } from './security-site';
 
@@ -126,7 +127,12 @@ describe('data import', () => {
 
     const applied = ok<ImportReport>(await invoke('data/import', { document, dryRun: false }));
     expect(applied.applied?.written).toBe(source.size);
-    expect(applied.applied?.batches).toBe(Math.ceil(source.size / 10));
+    // Evidence heads are written in batches of their own, after the parts they point at.
+    const heads = [...source.keys()].filter((k) => /^evidence:\d+$/.test(k)).length;
+    expect(heads).toBeGreaterThan(0);
+    expect(applied.applied?.batches).toBe(
+      Math.ceil((source.size - heads) / 10) + Math.ceil(heads / 10),
+    );
     for (const [key, value] of source) expect(ctx.em.kvs.peek(key)).toEqual(value);
 
     const again = ok<ImportReport>(await invoke('data/import', { document }));
@@ -304,6 +310,56 @@ describe('data import', () => {
         'document.records.0.value.templates.1.sections.0.required',
       );
     }
+  });
+
+  it('carries an evidence log kept in parts with every entry; a head without its parts is refused', async () => {
+    const logKey = EVIDENCE_KEYS.log(w.idea.id);
+    const seeded = (await readEvidence(w.idea.id)).log;
+    const template = seeded?.entries[0];
+    if (!seeded || !template) throw new Error('the security site has an evidence log');
+    const entries = Array.from({ length: 110 }, (_, i) => ({
+      ...template,
+      id: `e${i + 1}`,
+      summary: `Interview ${i + 1}: ${'p'.repeat(1900)}`,
+    }));
+    ctx.em.kvs.seed(logKey, { ...seeded, entries, nextEntry: 111 });
+    const grown = await changeEvidence({
+      issueId: w.idea.id,
+      accountId: ADMIN,
+      now: new Date('2026-11-01T10:00:00.000Z'),
+      change: (c) => ({
+        ok: true as const,
+        content: {
+          ...c,
+          nextEntry: c.nextEntry + 1,
+          entries: [...c.entries, { ...template, id: 'e111' }],
+        },
+        detail: undefined,
+      }),
+    });
+    expect(grown.status).toBe('saved');
+    const before = (await readEvidence(w.idea.id)).content;
+    expect(before.entries).toHaveLength(111);
+    const parts = ctx.em.kvs
+      .keys()
+      .filter((k) => k.startsWith(EVIDENCE_KEYS.partPrefix(w.idea.id)));
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+
+    const { document } = await exportAll();
+    for (const key of [logKey, ...parts]) expect(document.records.map((r) => r.key)).toContain(key);
+    for (const key of ctx.em.kvs.keys().filter((k) => k.startsWith('evidence:')))
+      await deleteKey(key);
+
+    const torn = { ...document, records: document.records.filter((r) => !parts.includes(r.key)) };
+    const refused = await invoke('data/import', { document: torn, dryRun: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!refused.ok) {
+      expect(refused.error.message).toMatch(/value\.parts: part .* export the log again/);
+    }
+    expect(ctx.em.kvs.peek(logKey)).toBeUndefined();
+
+    ok(await invoke('data/import', { document, dryRun: false }));
+    expect((await readEvidence(w.idea.id)).content).toEqual(before);
   });
 
   it('refuses a document of another schema version, naming the field', async () => {

@@ -1,7 +1,7 @@
 import { sprintGuard, enablerGate, trackMarker } from '../../src/index';
 import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
-import { EVIDENCE_KEYS, LOG_BYTE_LIMIT } from '../../src/storage/evidence-store';
+import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
 import { DATA_FORMAT } from '../../src/shared/bridge-contract';
@@ -206,32 +206,159 @@ describe('storage', () => {
     },
   );
 
+  /** The seeded log grown to just under one value (the most the old single-value shape held). */
+  function seedNearlyFullLog(): { full: Record<string, unknown>; n: number } {
+    const log = storedLog() as unknown as Record<string, unknown>;
+    const template = (log['entries'] as Array<Record<string, unknown>>)[0];
+    const entries: unknown[] = [];
+    let n = 0;
+    while (JSON.stringify({ ...log, entries }).length < MAX_VALUE_BYTES - 12_000) {
+      entries.push({ ...template, id: `e${++n}`, summary: `Interview ${n}: ${'n'.repeat(1900)}` });
+    }
+    const full = { ...log, nextEntry: n + 1, entries };
+    ctx.em.kvs.seed(EVIDENCE_KEYS.log(w.idea.id), full);
+    expect(JSON.stringify(full).length).toBeLessThan(MAX_VALUE_BYTES);
+    return { full, n };
+  }
+  const partKeys = () =>
+    ctx.em.kvs.keys().filter((k) => k.startsWith(EVIDENCE_KEYS.partPrefix(w.idea.id)));
+  async function readBack(): Promise<string[]> {
+    const list = await invoke('evidence/list', {}, 'idea');
+    if (!list.ok) throw new Error(`list failed: ${list.error.message}`);
+    return (list.data as { entries: Array<{ summary: string }> }).entries
+      .map((e) => e.summary)
+      .sort();
+  }
+  const summariesOf = (entries: unknown) =>
+    (entries as Array<{ summary: string }>).map((e) => e.summary).sort();
+  /** Only the head's parts and the newest revision are left beside the head. */
+  function expectNoLeftovers(): void {
+    const head = storedLog() as unknown as { version: number; parts?: number; writeId?: string };
+    expect(partKeys().sort()).toEqual(
+      Array.from({ length: head.parts ?? 0 }, (_, i) =>
+        EVIDENCE_KEYS.part(w.idea.id, head.version, head.writeId ?? '', i),
+      ).sort(),
+    );
+    expect(
+      ctx.em.kvs.keys().filter((k) => k.includes(':rev:') && k.startsWith('evidence:')),
+    ).toEqual([EVIDENCE_KEYS.revision(w.idea.id, head.version)]);
+  }
+
   fault(
-    'an evidence log near the 240 KiB value limit: refused clearly, never truncated',
+    'an evidence log growing past the 240 KiB value limit: stored in parts, every entry reads back',
     async () => {
-      const log = storedLog();
-      const template = (log.entries as Array<Record<string, unknown>>)[0];
-      const entries = [];
-      let n = 0;
-      while (JSON.stringify({ ...log, entries }).length < LOG_BYTE_LIMIT - 1500) {
-        entries.push({
-          ...template,
-          id: `e${++n}`,
-          summary: `Interview ${n}: ${'n'.repeat(1900)}`,
-        });
-      }
-      const full = { ...log, nextEntry: n + 1, entries };
-      ctx.em.kvs.seed(EVIDENCE_KEYS.log(w.idea.id), full);
-      expect(JSON.stringify(full).length).toBeLessThan(MAX_VALUE_BYTES);
+      const { full } = seedNearlyFullLog();
+      const before = summariesOf(full['entries']);
       const result = await invoke(
         'evidence/add',
         { entry: { ...entry, summary: 's'.repeat(2000) } },
         'idea',
       );
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error.message).toMatch(/full|KiB/);
-      expect(storedLog()).toEqual(full);
-      expect(storedLog().entries).toHaveLength(n);
+      expect(result.ok).toBe(true);
+      const head = storedLog() as unknown as Record<string, unknown>;
+      expect(head['entries']).toBeUndefined();
+      expect(head['parts']).toBe(2);
+      for (const key of partKeys()) {
+        expect(JSON.stringify(ctx.em.kvs.peek(key)).length).toBeLessThan(PART_BYTE_LIMIT);
+      }
+      expect(await readBack()).toEqual([...before, 's'.repeat(2000)].sort());
+      expectNoLeftovers();
+    },
+  );
+
+  // A save to a log kept in parts writes three times: the new parts (one transaction), the
+  // version claim, the head swap (one transaction). A crash at any write (and at one past them)
+  // must leave a log that reads back whole: as before, or with the stopped save made current.
+  for (const [write, what] of [
+    [0, 'writing the new parts'],
+    [1, 'claiming the version (parts written)'],
+    [2, 'swapping the head (version claimed)'],
+    [3, 'the first write after the save'],
+  ] as const) {
+    fault(`a crash at ${what}: the log reads back whole, the next save cleans up`, async () => {
+      const { full } = seedNearlyFullLog();
+      const grown = await invoke('evidence/add', { entry: { ...entry, summary: 'Grown' } }, 'idea');
+      expect(grown.ok).toBe(true);
+      expect(partKeys()).toHaveLength(2);
+      const before = [...summariesOf(full['entries']), 'Grown'].sort();
+      const withCrashed = [...before, 'Crashed'].sort();
+      ctx.em.kvs.failWrites(500, 1, { skip: write });
+      const crashed = await invoke(
+        'evidence/add',
+        { entry: { ...entry, summary: 'Crashed' } },
+        'idea',
+      );
+      expect(crashed.ok).toBe(write === 3);
+      if (!crashed.ok) expect(crashed.error.message.length).toBeGreaterThan(10);
+      const afterCrash = await readBack();
+      expect([before, withCrashed]).toContainEqual(afterCrash);
+      ctx.em.kvs.clearWriteFaults();
+      const next = await invoke('evidence/add', { entry: { ...entry, summary: 'Next' } }, 'idea');
+      expect(next.ok).toBe(true);
+      const final = await readBack();
+      // A save stopped after its claim was complete (its parts came first): it is made current.
+      expect(final).toEqual([...(write >= 2 ? withCrashed : before), 'Next'].sort());
+      expectNoLeftovers();
+    });
+  }
+
+  fault(
+    'two writers add to a log kept in parts at once: one wins the version, the other retries; both kept',
+    async () => {
+      const { full } = seedNearlyFullLog();
+      const before = summariesOf(full['entries']);
+      const [a, b] = await Promise.all([
+        invoke('evidence/add', { entry: { ...entry, summary: 'Writer A' } }, 'idea'),
+        invoke(
+          'evidence/add',
+          { entry: { ...entry, summary: 'Writer B' } },
+          'idea',
+          'user-project-admin',
+        ),
+      ]);
+      expect(a.ok && b.ok).toBe(true);
+      // Both claimed version 2 at first; the loser's claim conflicted and it saved version 3.
+      expect((storedLog() as unknown as { version: number }).version).toBe(3);
+      expect(await readBack()).toEqual([...before, 'Writer A', 'Writer B'].sort());
+      expectNoLeftovers();
+    },
+  );
+
+  fault(
+    `an evidence log at its bound of ${MAX_ENTRIES} entries: the next add is refused clearly, nothing written`,
+    async () => {
+      const log = storedLog() as unknown as Record<string, unknown>;
+      const template = (log['entries'] as Array<Record<string, unknown>>)[0];
+      const writeId = '00aa11bb22cc';
+      const entries = Array.from({ length: MAX_ENTRIES }, (_, i) => ({
+        ...template,
+        id: `e${i + 1}`,
+      }));
+      for (let p = 0; p < 2; p++) {
+        ctx.em.kvs.seed(EVIDENCE_KEYS.part(w.idea.id, 1, writeId, p), {
+          issueId: w.idea.id,
+          version: 1,
+          writeId,
+          index: p,
+          entries: entries.slice(p * 1000, (p + 1) * 1000),
+        });
+      }
+      const head: Record<string, unknown> = { ...log };
+      delete head['entries'];
+      ctx.em.kvs.seed(EVIDENCE_KEYS.log(w.idea.id), {
+        ...head,
+        writeId,
+        nextEntry: MAX_ENTRIES + 1,
+        parts: 2,
+        entryCount: MAX_ENTRIES,
+      });
+      const keysBefore = ctx.em.kvs.keys();
+      const result = await invoke('evidence/add', { entry }, 'idea');
+      expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      if (!result.ok)
+        expect(result.error.message).toMatch(new RegExp(`full.*at most ${MAX_ENTRIES}`));
+      expect(ctx.em.kvs.keys()).toEqual(keysBefore);
+      expect(await readBack()).toHaveLength(MAX_ENTRIES);
     },
   );
 

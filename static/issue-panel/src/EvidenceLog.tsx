@@ -3,7 +3,7 @@ import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
-import { EVIDENCE_TYPE_VALUES, type PayloadOf } from '@contract/bridge-contract';
+import { EVIDENCE_TYPE_VALUES, isWebAddress, type PayloadOf } from '@contract/bridge-contract';
 import type { EvidenceEntryView, IssueEvidence } from '@contract/issue-readiness';
 import type { EvidenceType } from '@domain/track';
 import { useId, useState, type FormEvent } from 'react';
@@ -199,10 +199,12 @@ function EntryRow(props: {
             )}
           </Inline>
           <Text as="p">{entry.summary}</Text>
-          {entry.link && (
+          {entry.link && isWebAddress(entry.link) ? (
             <a className="dt-link" href={entry.link} target="_blank" rel="noreferrer noopener">
               {entry.link}
             </a>
+          ) : (
+            entry.link && <Text as="p">{entry.link}</Text>
           )}
           {props.canEdit && (
             <Inline space="space.100">

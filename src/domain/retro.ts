@@ -138,7 +138,17 @@ export interface SprintReport {
   };
   /** The project page's signals as they stood when the sprint closed. */
   atEnd: { overrunSpikes: number; idleDiscovery: number; unscopedEnablers: number };
-  outcomes: Record<OutcomeResult | 'unrecorded', number> & { hitRate: number | undefined };
+  /**
+   * Recorded outcomes of the items delivered in this sprint that came from a validated idea.
+   * `hitRate` is this sprint's hits of those judged (hit, partly, missed; too early is not
+   * judged); `hitRateToDate` counts every shown sprint up to this one, so the last sprint's value
+   * is the report's hit rate.
+   */
+  outcomes: Record<OutcomeResult | 'unrecorded', number> & {
+    judged: number;
+    hitRate: number | undefined;
+    hitRateToDate: number | undefined;
+  };
 }
 
 export interface OutcomeCandidate {
@@ -178,6 +188,8 @@ export interface RetroReport {
 
 const time = (iso: string) => Date.parse(iso);
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const percentOf = (part: number, whole: number) =>
+  whole === 0 ? undefined : Math.round((part / whole) * 100);
 
 /** The value a field had at `at`: the current value with every later change undone. */
 export function valueAt(
@@ -528,10 +540,19 @@ export function computeRetro(input: RetroInput): RetroReport {
         missed: count('missed'),
         'too-early': count('too-early'),
         unrecorded: rated.filter((c) => !c.outcome).length,
-        hitRate: judged === 0 ? undefined : Math.round((hits / judged) * 100),
+        judged,
+        hitRate: percentOf(hits, judged),
+        hitRateToDate: undefined,
       },
     };
   });
+  let hitsToDate = 0;
+  let judgedToDate = 0;
+  for (const s of sprints) {
+    hitsToDate += s.outcomes.hit;
+    judgedToDate += s.outcomes.judged;
+    s.outcomes.hitRateToDate = percentOf(hitsToDate, judgedToDate);
+  }
 
   const shownIds = new Set(shown.map((s) => s.id));
   const inView = candidates.filter((c) => shownIds.has(c.sprintId));
@@ -556,7 +577,7 @@ export function computeRetro(input: RetroInput): RetroReport {
     summary: trends.map((t) => t.summary),
     candidates: inView,
     misses,
-    hitRate: { hits, rated, rate: rated === 0 ? undefined : Math.round((hits / rated) * 100) },
+    hitRate: { hits, rated, rate: percentOf(hits, rated) },
   };
 }
 

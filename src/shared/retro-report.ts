@@ -45,6 +45,7 @@ export const RETRO_CSV_HEADER = [
   'outcome_too_early',
   'outcome_unrecorded',
   'hit_rate_percent',
+  'hit_rate_to_date_percent',
 ] as const;
 
 /** One CSV field: quoted when it holds a comma, quote or line break; formula starts defused. */
@@ -87,6 +88,7 @@ function row(s: SprintReport, unit: string, target: number): Array<string | numb
     s.outcomes['too-early'],
     s.outcomes.unrecorded,
     s.outcomes.hitRate,
+    s.outcomes.hitRateToDate,
   ];
 }
 

@@ -335,3 +335,100 @@ describe('computeRetro and its CSV', () => {
     expect(csvField(undefined)).toBe('');
   });
 });
+
+describe('hit rate of validated ideas over time', () => {
+  const S3: RetroSprint = {
+    id: 3,
+    name: 'S3',
+    startDate: '2026-02-02T10:00:00.000Z',
+    completeDate: '2026-02-16T09:00:00.000Z',
+  };
+  const doneIn = (sprint: RetroSprint) => ({
+    sprintIds: [sprint.id],
+    statusCategoryChanged: new Date(Date.parse(sprint.startDate) + 3 * 86_400_000).toISOString(),
+  });
+  const recorded = (issueId: string, result: 'hit' | 'partly' | 'missed' | 'too-early') => ({
+    issueId,
+    result,
+    note: '',
+    recordedAt: '2026-03-01T00:00:00.000Z',
+    recordedBy: 'u',
+  });
+  const run = (outcomes: ReturnType<typeof recorded>[]) =>
+    computeRetro({
+      sprints: [S1, S2, S3],
+      count: 3,
+      issues: [
+        makeIssue({ id: 'idea', key: 'DT-1', kind: 'idea', track: 'discovery', sprintIds: [] }),
+        ...['a', 'b', 'c', 'd', 'e'].map((id, i) =>
+          makeIssue({
+            id,
+            key: `DT-${i + 2}`,
+            promotedFrom: ['idea'],
+            ...doneIn([S1, S2, S2, S3, S3][i] ?? S1),
+          }),
+        ),
+      ],
+      ideas: [
+        {
+          id: 'idea',
+          key: 'DT-1',
+          summary: 'Idea',
+          validatedAt: '2026-01-02T12:00:00.000Z',
+          invalidatedAt: undefined,
+          promotedAt: undefined,
+          evidence: [],
+        },
+      ],
+      guardMoves: [],
+      outcomes,
+      statusCategories: CATS,
+      unit: 'points',
+      config: DEFAULT_CONFIG,
+    });
+
+  it.each([
+    {
+      name: 'hit, then missed and partly, then too early and unrecorded',
+      outcomes: [
+        recorded('a', 'hit'),
+        recorded('b', 'missed'),
+        recorded('c', 'partly'),
+        recorded('d', 'too-early'),
+      ],
+      judged: [1, 2, 0],
+      perSprint: [100, 0, undefined],
+      toDate: [100, 33, 33],
+      overall: { hits: 1, rated: 3, rate: 33 },
+    },
+    {
+      name: 'nothing judged until the last sprint',
+      outcomes: [recorded('a', 'too-early'), recorded('d', 'hit'), recorded('e', 'missed')],
+      judged: [0, 0, 2],
+      perSprint: [undefined, undefined, 50],
+      toDate: [undefined, undefined, 50],
+      overall: { hits: 1, rated: 2, rate: 50 },
+    },
+    {
+      name: 'no outcome recorded',
+      outcomes: [],
+      judged: [0, 0, 0],
+      perSprint: [undefined, undefined, undefined],
+      toDate: [undefined, undefined, undefined],
+      overall: { hits: 0, rated: 0, rate: undefined },
+    },
+  ])('$name', ({ outcomes, judged, perSprint, toDate, overall }) => {
+    const report = run(outcomes);
+    expect(report.sprints.map((s) => s.outcomes.judged)).toEqual(judged);
+    expect(report.sprints.map((s) => s.outcomes.hitRate)).toEqual(perSprint);
+    expect(report.sprints.map((s) => s.outcomes.hitRateToDate)).toEqual(toDate);
+    expect(report.hitRate).toEqual(overall);
+    // The last sprint's hit rate to date is the report's.
+    expect(report.sprints.at(-1)?.outcomes.hitRateToDate).toBe(overall.rate);
+    const csv = retroCsv(report).split('\r\n');
+    const column = RETRO_CSV_HEADER.indexOf('hit_rate_to_date_percent');
+    expect(csv.slice(1, 4).map((l) => l.split(',')[column])).toEqual(
+      toDate.map((v) => (v === undefined ? '' : String(v))),
+    );
+  });
+});

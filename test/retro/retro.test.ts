@@ -146,6 +146,23 @@ describe('retro/report on the demo history', () => {
     expect(data.misses[0]?.outcome?.note).toBe('Basket size unchanged after four weeks');
     expect(data.misses[0]?.evidence.map((e) => e.type)).toContain('usability-test');
     expect(data.sprints.map((s) => s.outcomes.unrecorded)).toEqual([0, 0, 0, 0, 0, 1]);
+    // Over time: sprint by sprint, and to date (the last is the report's hit rate).
+    expect(data.sprints.map((s) => s.outcomes.hitRate)).toEqual([
+      undefined,
+      100,
+      0,
+      0,
+      undefined,
+      undefined,
+    ]);
+    expect(data.sprints.map((s) => s.outcomes.hitRateToDate)).toEqual([
+      undefined,
+      100,
+      50,
+      33,
+      33,
+      33,
+    ]);
   });
 
   it('12 sprints asked, 6 closed: all shown, and the Jira requests it takes', async () => {

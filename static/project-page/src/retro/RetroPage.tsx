@@ -6,7 +6,15 @@ import type { BridgeError } from '@contract/bridge-contract';
 import { retroCsv, type RetroAnswer } from '@contract/retro-report';
 import { OUTCOME_RESULTS, type OutcomeCandidate, type OutcomeResult } from '@domain/retro';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ShareChart, TrendChart } from './charts';
+import {
+  ChartFigure,
+  HitRateChart,
+  ShareChart,
+  TrendChart,
+  hitRateNumbers,
+  shareNumbers,
+  trendNumbers,
+} from './charts';
 import type { RetroApi } from './retro-api';
 
 type State =
@@ -96,7 +104,7 @@ function OutcomeForm({
   const [message, setMessage] = useState<string | undefined>();
   const id = `outcome-${candidate.key}`;
   return (
-    <li>
+    <li data-testid={id}>
       <Stack space="space.050">
         <Text>
           <strong>{candidate.key}</strong> {candidate.summary} (from{' '}
@@ -130,6 +138,7 @@ function OutcomeForm({
           <span className="retro-controls">
             <button
               type="button"
+              aria-label={`Record the outcome of ${candidate.key}`}
               onClick={() => {
                 void onRecord(candidate.key, result, note).then(setMessage);
               }}
@@ -221,7 +230,14 @@ function Report({
         </ul>
         <Inline space="space.300" shouldWrap>
           {report.trends.map((t) => (
-            <TrendChart key={t.metric} series={t} labels={names} />
+            <ChartFigure
+              key={t.metric}
+              title={t.label}
+              numbers={trendNumbers(t, names)}
+              testId={`trend-${t.metric}`}
+            >
+              <TrendChart series={t} labels={names} />
+            </ChartFigure>
           ))}
         </Inline>
       </Stack>
@@ -229,7 +245,13 @@ function Report({
         <Heading size="medium" as="h2">
           Discovery share of completed work
         </Heading>
-        <ShareChart report={report} labels={names} />
+        <ChartFigure
+          title={`Per sprint, against the ${report.targetPercent}% target (dashed line)`}
+          numbers={shareNumbers(report, names)}
+          testId="share-figure"
+        >
+          <ShareChart report={report} labels={names} />
+        </ChartFigure>
       </Stack>
       <Stack space="space.100">
         <Heading size="medium" as="h2">
@@ -247,12 +269,21 @@ function Report({
         <Heading size="medium" as="h2">
           Outcome check: did validated ideas deliver?
         </Heading>
-        <Text>
+        <Text testId="hit-rate">
           Hit rate of validated ideas:{' '}
           {report.hitRate.rate === undefined
             ? 'nothing judged yet'
             : `${report.hitRate.rate}% (${report.hitRate.hits} of ${report.hitRate.rated} judged)`}
         </Text>
+        {report.hitRate.rated > 0 && (
+          <ChartFigure
+            title="Hit rate of validated ideas over time (too early is not judged)"
+            numbers={hitRateNumbers(report, names)}
+            testId="hit-rate-figure"
+          >
+            <HitRateChart report={report} labels={names} />
+          </ChartFigure>
+        )}
         {report.misses.length > 0 && (
           <Stack space="space.100" testId="misses">
             <Heading size="small" as="h3">

@@ -15,6 +15,7 @@ import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shar
 import { TrackEventSchema } from '../../src/triggers/track-marker';
 import { ValidatorArgsSchema } from '../../src/validators/validator-contract';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import type { EmSprint } from '../../dev/emulator/model';
 import { useEmulator } from '../helpers/emulator';
 import {
   createdEvent,
@@ -26,7 +27,9 @@ import { extensionOf, ROWS, seedSecuritySite, type World } from './security-site
 /**
  * Hostile and malformed input for every entry point, with fast-check: each resolver key of the
  * contract (as a Jira admin with every permission, so that only validation stands in the way),
- * the three function validators, the three trigger event shapes and the configuration schema.
+ * the three function validators, the five trigger event shapes (track marker: created, type
+ * changed; sprint guard: created, Sprint changed; sprint started), evidence links and the
+ * configuration schema.
  *
  * Properties: nothing escapes a handler; a refusal names the offending field; a refused write
  * leaves storage exactly as it was; no payload pollutes Object.prototype.
@@ -143,11 +146,18 @@ function namesField(error: Refusal, m: Mutation): void {
     }
   }
   if (m.kind === 'extra') expect(error.message).toContain(m.field);
-  else if (m.kind !== 'whole' && fields && fields.length > 0) {
-    const named = fields.some((f) => f.path === m.field || f.path.startsWith(`${m.field}.`));
-    const unrelated = fields.every((f) => f.path === '');
-    // Dropping or replacing a field may also make a refinement of the whole payload fail.
-    if (!unrelated) expect(named || fields.some((f) => f.path !== '')).toBe(true);
+  if (m.kind === 'replace' || m.kind === 'drop') {
+    // The mutated field itself (or something inside it) must be named; the payload root counts
+    // as its parent only when the message still says which field.
+    const paths = (fields ?? []).map((f) => f.path);
+    const named =
+      paths.some((p) => p === m.field || p.startsWith(`${m.field}.`)) ||
+      ((paths.length === 0 || paths.includes('')) && error.message.includes(m.field));
+    if (!named) {
+      throw new Error(
+        `a refusal after the ${m.kind} of "${m.field}" names [${paths.join(', ')}]: ${error.message}`,
+      );
+    }
   }
 }
 
@@ -184,6 +194,59 @@ describe('every resolver key survives hostile payloads', () => {
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+describe('evidence links', () => {
+  const link = fc.oneof(
+    fc.constantFrom(
+      'javascript:alert(1)',
+      'JAVASCRIPT:alert(1)',
+      ' javascript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+      '//evil.example/x',
+      'https://',
+      'https://example.com/notes',
+      'http://example.com/a?b=c#d',
+    ),
+    fc.webUrl(),
+    fc.string({ maxLength: 30 }).map((t) => `javascript:${t}`),
+    fc.string({ maxLength: 30 }).map((t) => `data:${t}`),
+    fc.string({ unit: 'grapheme', maxLength: 30 }),
+  );
+
+  it('evidence/add stores only http(s) links; any other is refused naming entry.link', async () => {
+    const w = seedSecuritySite(ctx.em);
+    const fn = allResolvers()['evidence/add'];
+    if (!fn) throw new Error('no evidence/add');
+    await fc.assert(
+      fc.asyncProperty(link, async (url) => {
+        casesRun += 1;
+        const before = snapshot(ctx.em);
+        const result = await ctx.em.runAs(ADMIN, () =>
+          fn({
+            payload: {
+              entry: { type: 'interview', date: '2026-10-02', summary: 'Talked to Bo', link: url },
+            },
+            context: { accountId: ADMIN, extension: extensionOf(w, 'idea', false) },
+          }),
+        );
+        if (result.ok) {
+          const stored = (result.data as { evidence: { entries: Array<{ link?: string }> } })
+            .evidence.entries;
+          for (const e of stored) if (e.link) expect(e.link).toMatch(/^https?:\/\/[^/]/i);
+          return;
+        }
+        rejected += 1;
+        expect(result.error.code).toBe('invalid-input');
+        expect(result.error.message).toContain('entry.link');
+        expect(snapshot(ctx.em)).toBe(before);
+      }),
+      { numRuns: 150 },
     );
   });
 });
@@ -304,6 +367,38 @@ describe('the triggers', () => {
       trackMarker,
       (w) => createdEvent(w.em, w.enabler),
       TrackEventSchema,
+    ],
+    [
+      'track marker (issue type changed)',
+      trackMarker,
+      (w) => {
+        const event = sprintChangeEvent(w.em, w.enabler, { to: { id: 0, name: '' } as EmSprint });
+        const story = [...w.em.issueTypes.values()].find((t) => t.name === 'Story');
+        return {
+          ...event,
+          changelog: {
+            id: '50002',
+            items: [
+              {
+                field: 'issuetype',
+                fieldtype: 'jira',
+                fieldId: 'issuetype',
+                from: story?.id ?? '',
+                fromString: 'Story',
+                to: w.enabler.issueTypeId,
+                toString: 'Enabler',
+              },
+            ],
+          },
+        };
+      },
+      TrackEventSchema,
+    ],
+    [
+      'sprint guard (issue created)',
+      sprintGuard,
+      (w) => createdEvent(w.em, w.enabler),
+      IssueEventSchema,
     ],
     [
       'sprint guard (Sprint changed)',

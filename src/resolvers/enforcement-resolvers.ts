@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_CONFIG } from '../domain/config';
 import { checkWaiverExpiry, isWaiverActive, type Waiver } from '../domain/sprint-readiness';
 import { myPermissions } from '../jira/permissions';
+import { displayNames } from '../jira/user-names';
 import { appendAudit, listAudit, readAuditHead } from '../storage/audit-store';
 import { JiraFieldIdsSchema, readGlobalConfig } from '../storage/config-store';
 import { KEYS, parseStored, readOne } from '../storage/kvs-store';
@@ -16,6 +17,8 @@ import { fail, projectOf, resolver, type Caller, type Requirement } from './reso
  * caller before anything is read or written). A waiver names one issue by key in the payload;
  * the caller must administer that issue's project, and on a project page it must belong to the
  * context project. The issue is read as the caller, so a waiver can only name an issue they see.
+ * The lists also name the people in them (`names`: account id to display name, one
+ * GET /rest/api/3/user/bulk as the caller; an id Jira does not name stays an id).
  */
 
 const projectAdmin: Requirement = {
@@ -127,12 +130,22 @@ export const enforcementResolvers: ResolverGroup = {
   'waiver/list': resolver('waiver/list', [projectAdmin], async (caller) => {
     const project = projectOf(caller);
     const all = await readWaivers(project.key);
-    return { waivers: all.filter((w) => isWaiverActive(w, caller.now)) };
+    const waivers = all.filter((w) => isWaiverActive(w, caller.now));
+    const names = await displayNames(
+      caller.jira,
+      waivers.map((w) => w.grantedBy),
+    );
+    return { waivers, names: Object.fromEntries(names) };
   }),
 
   'audit/list': resolver('audit/list', [projectAdmin], async (caller, payload) => {
     const project = projectOf(caller);
-    return listAudit(project.key, payload.cursor, payload.limit ?? 25);
+    const page = await listAudit(project.key, payload.cursor, payload.limit ?? 25);
+    const names = await displayNames(
+      caller.jira,
+      page.entries.flatMap((e) => (e.actor ? [e.actor] : [])),
+    );
+    return { ...page, names: Object.fromEntries(names) };
   }),
 
   // The rule configuration screens run in the workflow editor of company-managed projects, which

@@ -4,10 +4,11 @@ import { mount } from '@ui/mount';
 import '@ui/page.css';
 import { ProjectOverrides, type ProjectOverridesApi } from './ProjectOverrides';
 import { SetupPanel, type SetupApi } from './SetupPanel';
+import { WaiversAndAudit, type WaiversApi } from './WaiversAndAudit';
 
 /**
  * The project settings page (`jira:projectSettingsPage`): setting up Dual Track, then this
- * project's overrides of the global settings.
+ * project's overrides of the global settings, then its waivers and audit log.
  */
 const setupApi: SetupApi = {
   status: () => callResolver('setup/status', {}),
@@ -19,11 +20,19 @@ const overridesApi: ProjectOverridesApi = {
   save: (payload) => callResolver('settings/project/save', payload),
 };
 
+const waiversApi: WaiversApi = {
+  list: () => callResolver('waiver/list', {}),
+  grant: (payload) => callResolver('waiver/grant', payload),
+  revoke: (payload) => callResolver('waiver/revoke', payload),
+  audit: (payload) => callResolver('audit/list', payload),
+};
+
 mount(
   <Box as="main" padding="space.300" backgroundColor="elevation.surface">
     <Stack space="space.500">
       <SetupPanel api={setupApi} />
       <ProjectOverrides api={overridesApi} />
+      <WaiversAndAudit api={waiversApi} />
     </Stack>
   </Box>,
 ).catch((error: unknown) => console.error('Dual Track: the settings page failed to start', error));

@@ -1,0 +1,468 @@
+import Button from '@atlaskit/button/new';
+import DynamicTable from '@atlaskit/dynamic-table';
+import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
+import Heading from '@atlaskit/heading';
+import Lozenge from '@atlaskit/lozenge';
+import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
+import SectionMessage from '@atlaskit/section-message';
+import Spinner from '@atlaskit/spinner';
+import Textfield from '@atlaskit/textfield';
+import type { BridgeError, PayloadOf, Result } from '@contract/bridge-contract';
+import { MAX_WAIVER_DAYS } from '@domain/sprint-readiness';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import {
+  ACTION_LABELS,
+  AuditPageSchema,
+  checkGrant,
+  latestExpiry,
+  nameOf,
+  RULE_LABELS,
+  serverFieldErrors,
+  today,
+  WaiverListSchema,
+  type AuditPageView,
+  type AuditRow,
+  type GrantDraft,
+  type GrantErrors,
+  type GrantField,
+  type WaiverList,
+} from './waivers-view';
+
+/** How the section talks to the backend: the contract's `waiver/*` and `audit/list` resolvers. */
+export interface WaiversApi {
+  list: () => Promise<Result<unknown>>;
+  grant: (payload: PayloadOf<'waiver/grant'>) => Promise<Result<unknown>>;
+  revoke: (payload: PayloadOf<'waiver/revoke'>) => Promise<Result<unknown>>;
+  audit: (payload: PayloadOf<'audit/list'>) => Promise<Result<unknown>>;
+}
+
+const AUDIT_PAGE = 25;
+const SHAPE_ERROR: BridgeError = {
+  code: 'internal',
+  message: 'The app answered in a form this screen does not know.',
+};
+const EMPTY_DRAFT: GrantDraft = { issueKey: '', reason: '', expiresOn: '' };
+
+const formStyle = xcss({
+  borderColor: 'color.border',
+  borderStyle: 'solid',
+  borderWidth: 'border.width',
+  borderRadius: 'radius.medium',
+  padding: 'space.200',
+  maxWidth: '640px',
+});
+
+const ACTION_APPEARANCE: Readonly<
+  Record<string, 'default' | 'success' | 'removed' | 'inprogress' | 'new' | 'moved'>
+> = {
+  'moved-back': 'removed',
+  flagged: 'moved',
+  blocked: 'removed',
+  waived: 'inprogress',
+  'waiver-granted': 'success',
+  'waiver-revoked': 'default',
+  failed: 'removed',
+};
+
+function refusalTitle(error: BridgeError): string {
+  return error.code === 'forbidden'
+    ? 'Only project admins can see waivers and the audit log'
+    : 'Waivers and the audit log could not be loaded';
+}
+
+const formatTime = (iso: string) => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+};
+
+function WaiverTable(props: {
+  list: WaiverList;
+  busy: string | undefined;
+  onRevoke: (issueKey: string) => void;
+}) {
+  const { list } = props;
+  if (list.waivers.length === 0) {
+    return (
+      <Text as="p" testId="waivers-empty">
+        No active waivers: every item must meet the rules before it enters a sprint.
+      </Text>
+    );
+  }
+  return (
+    <DynamicTable
+      label="Active waivers"
+      testId="waivers-table"
+      head={{
+        cells: [
+          { key: 'item', content: 'Item' },
+          { key: 'reason', content: 'Reason' },
+          { key: 'expires', content: 'Expires after' },
+          { key: 'approved', content: 'Approved by' },
+          { key: 'actions', content: 'Revoke' },
+        ],
+      }}
+      rows={list.waivers.map((w) => ({
+        key: w.issueId,
+        testId: `waiver-${w.issueKey}`,
+        cells: [
+          { key: 'item', content: w.issueKey },
+          { key: 'reason', content: w.reason },
+          { key: 'expires', content: w.expiresOn },
+          {
+            key: 'approved',
+            content: `${nameOf(list.names, w.grantedBy)}, ${w.grantedAt.slice(0, 10)}`,
+          },
+          {
+            key: 'actions',
+            content: (
+              <Button
+                appearance="subtle"
+                isDisabled={props.busy !== undefined}
+                isLoading={props.busy === w.issueKey}
+                aria-label={`Revoke the waiver for ${w.issueKey}`}
+                onClick={() => props.onRevoke(w.issueKey)}
+              >
+                Revoke
+              </Button>
+            ),
+          },
+        ],
+      }))}
+    />
+  );
+}
+
+function GrantForm(props: {
+  now: Date;
+  busy: boolean;
+  errors: GrantErrors;
+  draft: GrantDraft;
+  onChange: (field: GrantField, value: string) => void;
+  onSubmit: () => void;
+}) {
+  const { draft, errors } = props;
+  const latest = latestExpiry(props.now);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    props.onSubmit();
+  };
+  const field = (name: GrantField, label: string, help: string, input: React.ReactNode) => (
+    <Stack space="space.050">
+      <Label htmlFor={`waiver-${name}`}>{label}</Label>
+      {input}
+      {errors[name] ? (
+        <ErrorMessage testId={`waiver-${name}-error`}>
+          <span id={`waiver-${name}-error`}>
+            {label} {errors[name]}
+          </span>
+        </ErrorMessage>
+      ) : (
+        <HelperMessage>
+          <span id={`waiver-${name}-help`}>{help}</span>
+        </HelperMessage>
+      )}
+    </Stack>
+  );
+  const describedBy = (name: GrantField) =>
+    errors[name] ? `waiver-${name}-error` : `waiver-${name}-help`;
+  return (
+    <Box xcss={formStyle}>
+      <form onSubmit={submit} aria-labelledby="waiver-grant-heading" noValidate>
+        <Stack space="space.150">
+          <Heading size="small" as="h4" id="waiver-grant-heading">
+            Grant a waiver
+          </Heading>
+          {field(
+            'issueKey',
+            'Item',
+            'The issue key, for example DT-12.',
+            <Textfield
+              id="waiver-issueKey"
+              name="issueKey"
+              value={draft.issueKey}
+              isInvalid={Boolean(errors.issueKey)}
+              aria-describedby={describedBy('issueKey')}
+              onChange={(e) => props.onChange('issueKey', e.currentTarget.value)}
+            />,
+          )}
+          {field(
+            'reason',
+            'Reason',
+            'Why this item may go ahead as it is; the audit log keeps it.',
+            <Textfield
+              id="waiver-reason"
+              name="reason"
+              value={draft.reason}
+              isInvalid={Boolean(errors.reason)}
+              aria-describedby={describedBy('reason')}
+              onChange={(e) => props.onChange('reason', e.currentTarget.value)}
+            />,
+          )}
+          {field(
+            'expiresOn',
+            'Expires after',
+            `The last day it holds: today (${today(props.now)}) at the earliest, at most ${MAX_WAIVER_DAYS} days ahead (${latest}).`,
+            <Textfield
+              id="waiver-expiresOn"
+              name="expiresOn"
+              type="date"
+              min={today(props.now)}
+              max={latest}
+              value={draft.expiresOn}
+              isInvalid={Boolean(errors.expiresOn)}
+              aria-describedby={describedBy('expiresOn')}
+              onChange={(e) => props.onChange('expiresOn', e.currentTarget.value)}
+            />,
+          )}
+          <Inline>
+            <Button type="submit" appearance="primary" isLoading={props.busy} testId="waiver-grant">
+              Grant waiver
+            </Button>
+          </Inline>
+        </Stack>
+      </form>
+    </Box>
+  );
+}
+
+function AuditTable(props: {
+  page: AuditPageView;
+  rows: AuditRow[];
+  names: Record<string, string>;
+}) {
+  if (props.rows.length === 0) {
+    return (
+      <Text as="p" testId="audit-empty">
+        Nothing recorded yet.
+      </Text>
+    );
+  }
+  return (
+    <DynamicTable
+      label="Audit log"
+      testId="audit-table"
+      head={{
+        cells: [
+          { key: 'time', content: 'Time' },
+          { key: 'item', content: 'Item' },
+          { key: 'rule', content: 'Rule' },
+          { key: 'action', content: 'Action' },
+          { key: 'actor', content: 'Actor' },
+          { key: 'detail', content: 'Detail' },
+        ],
+      }}
+      rows={props.rows.map((e) => ({
+        key: String(e.seq),
+        testId: `audit-${e.seq}`,
+        cells: [
+          { key: 'time', content: formatTime(e.at) },
+          { key: 'item', content: e.issueKey },
+          { key: 'rule', content: RULE_LABELS[e.rule] ?? e.rule },
+          {
+            key: 'action',
+            content: (
+              <Lozenge appearance={ACTION_APPEARANCE[e.action] ?? 'default'}>
+                {ACTION_LABELS[e.action] ?? e.action}
+              </Lozenge>
+            ),
+          },
+          { key: 'actor', content: nameOf(props.names, e.actor) },
+          {
+            key: 'detail',
+            content: e.waiver
+              ? `${e.detail} (approved by ${nameOf(props.names, e.waiver.grantedBy)})`
+              : e.detail,
+          },
+        ],
+      }))}
+    />
+  );
+}
+
+/**
+ * "Waivers and audit log" on the project settings page (project admins): the active waivers
+ * with who approved them, a form to grant one and a button to revoke each, and the audit log,
+ * newest first, a page at a time. Every call is checked by the resolvers; a refusal is shown as
+ * the server worded it.
+ */
+export function WaiversAndAudit({
+  api,
+  now = () => new Date(),
+}: {
+  api: WaiversApi;
+  now?: () => Date;
+}) {
+  const [waivers, setWaivers] = useState<WaiverList | undefined>();
+  const [loadError, setLoadError] = useState<BridgeError | undefined>();
+  const [draft, setDraft] = useState<GrantDraft>(EMPTY_DRAFT);
+  const [errors, setErrors] = useState<GrantErrors>({});
+  const [actionError, setActionError] = useState<BridgeError | undefined>();
+  const [status, setStatus] = useState('');
+  const [granting, setGranting] = useState(false);
+  const [revoking, setRevoking] = useState<string | undefined>();
+  const [audit, setAudit] = useState<{ page: AuditPageView; rows: AuditRow[] } | undefined>();
+  const [auditNames, setAuditNames] = useState<Record<string, string>>({});
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  const loadWaivers = useCallback(async () => {
+    const result = await api.list();
+    if (!result.ok) return setLoadError(result.error);
+    const parsed = WaiverListSchema.safeParse(result.data);
+    if (!parsed.success) return setLoadError(SHAPE_ERROR);
+    setLoadError(undefined);
+    setWaivers(parsed.data);
+  }, [api]);
+
+  const loadAudit = useCallback(
+    async (cursor?: string) => {
+      const result = await api.audit({ limit: AUDIT_PAGE, ...(cursor ? { cursor } : {}) });
+      if (!result.ok) return setLoadError(result.error);
+      const parsed = AuditPageSchema.safeParse(result.data);
+      if (!parsed.success) return setLoadError(SHAPE_ERROR);
+      const page = parsed.data;
+      setAuditNames((names) => (cursor ? { ...names, ...page.names } : page.names));
+      setAudit((before) => ({
+        page,
+        rows: cursor && before ? [...before.rows, ...page.entries] : page.entries,
+      }));
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    void loadWaivers();
+    void loadAudit();
+  }, [loadWaivers, loadAudit]);
+
+  const change = (field: GrantField, value: string) => {
+    setDraft((d) => ({ ...d, [field]: value }));
+    setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+
+  const grant = async () => {
+    setStatus('');
+    setActionError(undefined);
+    const checked = checkGrant(draft, now());
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setGranting(true);
+    const result = await api.grant(checked.payload);
+    setGranting(false);
+    if (!result.ok) {
+      const fields = serverFieldErrors(result.error);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setActionError(result.error);
+      return;
+    }
+    setDraft(EMPTY_DRAFT);
+    setErrors({});
+    setStatus(`Waiver granted for ${checked.payload.issueKey} until ${checked.payload.expiresOn}.`);
+    await Promise.all([loadWaivers(), loadAudit()]);
+  };
+
+  const revoke = async (issueKey: string) => {
+    setStatus('');
+    setActionError(undefined);
+    setRevoking(issueKey);
+    const result = await api.revoke({ issueKey });
+    setRevoking(undefined);
+    if (!result.ok) return setActionError(result.error);
+    setStatus(`Waiver for ${issueKey} revoked.`);
+    await Promise.all([loadWaivers(), loadAudit()]);
+  };
+
+  const more = async () => {
+    const cursor = audit?.page.nextCursor;
+    if (!cursor) return;
+    setLoadingMore(true);
+    await loadAudit(cursor);
+    setLoadingMore(false);
+  };
+
+  return (
+    <Box as="section" aria-labelledby="waivers-audit-heading" testId="waivers-audit">
+      <Stack space="space.200">
+        <Heading size="medium" as="h2" id="waivers-audit-heading">
+          Waivers and audit log
+        </Heading>
+        <Text as="p">
+          A waiver lets one item enter sprints and pass the Dual Track validators without meeting
+          the rules, until the day it expires. Every block, move back, flag and waiver is recorded
+          below.
+        </Text>
+        {loadError ? (
+          <SectionMessage
+            appearance="error"
+            title={refusalTitle(loadError)}
+            testId="waivers-refused"
+          >
+            <Text as="p">{loadError.message}</Text>
+          </SectionMessage>
+        ) : (
+          <>
+            <Heading size="small" as="h3">
+              Active waivers
+            </Heading>
+            {waivers ? (
+              <WaiverTable list={waivers} busy={revoking} onRevoke={(k) => void revoke(k)} />
+            ) : (
+              <Inline space="space.100" alignBlock="center">
+                <Spinner size="small" label="Loading waivers" />
+                <Text>Loading waivers…</Text>
+              </Inline>
+            )}
+            <GrantForm
+              now={now()}
+              busy={granting}
+              errors={errors}
+              draft={draft}
+              onChange={change}
+              onSubmit={() => void grant()}
+            />
+            {actionError && (
+              <SectionMessage
+                appearance="error"
+                title={
+                  actionError.code === 'forbidden'
+                    ? 'You cannot change waivers here'
+                    : 'The waiver was not changed'
+                }
+                testId="waiver-action-error"
+              >
+                <Text as="p">{actionError.message}</Text>
+              </SectionMessage>
+            )}
+            <Box role="status" testId="waiver-status">
+              {status && <Text as="p">{status}</Text>}
+            </Box>
+            <Heading size="small" as="h3">
+              Audit log
+            </Heading>
+            {audit ? (
+              <Stack space="space.100">
+                <Text as="p" testId="audit-counts">
+                  {`${audit.page.kept} entr${audit.page.kept === 1 ? 'y' : 'ies'} kept, newest first; ${audit.page.dropped} older entr${audit.page.dropped === 1 ? 'y' : 'ies'} dropped to keep the log within its size.`}
+                </Text>
+                <AuditTable page={audit.page} rows={audit.rows} names={auditNames} />
+                {audit.page.nextCursor && (
+                  <Inline>
+                    <Button onClick={() => void more()} isLoading={loadingMore} testId="audit-more">
+                      Load more
+                    </Button>
+                  </Inline>
+                )}
+              </Stack>
+            ) : (
+              <Inline space="space.100" alignBlock="center">
+                <Spinner size="small" label="Loading the audit log" />
+                <Text>Loading the audit log…</Text>
+              </Inline>
+            )}
+          </>
+        )}
+      </Stack>
+    </Box>
+  );
+}

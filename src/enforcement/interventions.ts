@@ -125,7 +125,7 @@ export function guardComment(args: {
       bullets(item.missing.map((m) => [text(m)])),
       paragraph(
         text(
-          'A project admin can grant a time-limited waiver in Dual Track if this item must go ahead as it is.',
+          'If this item must go ahead as it is, a project admin can grant a time-limited waiver under Project settings → Dual Track → Waivers and audit log.',
         ),
       ),
     ],

@@ -49,7 +49,8 @@ import { enforcementFieldIds, entryOfItem, readItem, trackOfItem } from './item-
  * records the intervention that could not be finished in the audit log (action `failed`).
  *
  * Cost per guarded event: storage: 1 batch read (settings, field ids, mapping, waivers, audit
- * head) + the claim; Jira: 1 GET issue; when acting 2 more (move or flag, comment); once per
+ * head) + the claim (1 batch read of today's and yesterday's record, 1 create; the first event
+ * of an hour also prunes records older than two days); Jira: 1 GET issue; when acting 2 more (move or flag, comment); once per
  * site 1 GET /field. Audit: 1 create + 1 head write.
  */
 

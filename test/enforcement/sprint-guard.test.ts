@@ -85,6 +85,8 @@ describe('sprint guard: move back (the default policy)', () => {
     expect(text).toContain('was added to sprint "Sprint 7" by @user-member');
     expect(text).toContain('add an outcome statement');
     expect(text).toContain('add a success measure');
+    // It says where a waiver is granted (the project settings section).
+    expect(text).toContain('Project settings → Dual Track → Waivers and audit log');
     const audit = await auditOf();
     expect(audit.entries).toHaveLength(1);
     expect(audit.entries[0]).toMatchObject({

@@ -44,6 +44,8 @@ export interface PageData {
   reads: Record<string, number>;
   /** Lists known only by their count (one approximate-count request each). */
   counts: number;
+  /** Every open item of the project (what a strategy that reads everything must return). */
+  openItems: number;
   /** Done issues of the last three closed sprints (velocity). */
   velocityItems: number;
   /** Active and closed sprints of the board. */
@@ -60,37 +62,90 @@ export interface PageData {
   evidenceFetches?: number;
 }
 
-export interface LowerBound {
+/** One way of reading the page's data, and its requests by part. */
+export interface Strategy {
+  name: string;
   total: number;
   parts: Record<string, number>;
 }
 
+export interface LowerBound {
+  /** The fewest requests of any strategy below. */
+  total: number;
+  /** The parts of the cheapest strategy. */
+  parts: Record<string, number>;
+  /** The name of the cheapest strategy. */
+  strategy: string;
+  /** Every strategy considered, in the order above. */
+  strategies: Strategy[];
+}
+
 const pages = (n: number, size: number): number => (n <= 0 ? 1 : Math.ceil(n / size));
+const sum = (parts: Record<string, number>): number =>
+  Object.values(parts).reduce((a, b) => a + b, 0);
 
 /**
- * The fewest Jira requests that can return the page's data: each read's issues come at most
- * max(search page with fields, bulk fetch) per request whichever endpoint is used; a count is
- * one request; every other read is one request (or one per page). A read with no results
- * still costs its request.
+ * The fewest Jira requests that can return the page's data, given each endpoint's largest page:
+ * the minimum over the strategies that produce the same page.
+ *
+ * - `targeted reads`: the app's plan (one query per read, a count for each list not read to
+ *   its end) where every query returns max(search page with fields, bulk fetch) issues a request.
+ * - `read everything`: the fixed reads, then every open item and the velocity sprints' done
+ *   items in one search (a JQL `OR` of both), ceil((open + velocity items) / page) requests; no
+ *   counts and no issue type read (each issue names its type), the same evidence fetches.
+ *
+ * Fixed reads in both: the permission check, the board, its configuration and its sprints (one
+ * request per agile page), the field list while ids are unknown, the project's name without a
+ * board. A read with no results still costs its request.
  */
 export function projectPageLowerBound(data: PageData, limits: PageLimits): LowerBound {
   const issuePage = Math.max(limits.searchWithFields, limits.bulkFetch);
-  const parts: Record<string, number> = {
+  const fixed = (issueTypes: boolean): Record<string, number> => ({
     permissions: 1,
     fieldList: data.fieldLookup ? 1 : 0,
     board: 1,
-    issueTypes: data.issueTypes ? 1 : 0,
+    issueTypes: issueTypes ? 1 : 0,
     boardConfiguration: data.hasBoard ? 1 : 0,
     sprints: data.hasBoard ? pages(data.sprints, limits.agile) : 0,
+  });
+  const velocityItems = data.hasBoard ? data.velocityItems : 0;
+
+  const targeted: Record<string, number> = fixed(data.issueTypes);
+  for (const [name, issues] of Object.entries(data.reads)) {
+    targeted[name] = pages(issues, issuePage);
+  }
+  targeted['counts'] = data.counts;
+  targeted['entryEvidence'] = data.evidenceFetches ?? 0;
+  targeted['velocity'] = velocityItems > 0 ? pages(velocityItems, issuePage) : 0;
+  targeted['projectName'] = data.hasBoard ? 0 : 1;
+
+  const everything: Record<string, number> = {
+    ...fixed(false),
+    openAndVelocityItems: pages(data.openItems + velocityItems, issuePage),
+    entryEvidence: data.evidenceFetches ?? 0,
+    projectName: data.hasBoard ? 0 : 1,
   };
-  for (const [name, issues] of Object.entries(data.reads)) parts[name] = pages(issues, issuePage);
-  parts['counts'] = data.counts;
-  parts['entryEvidence'] = data.evidenceFetches ?? 0;
-  parts['velocity'] =
-    data.hasBoard && data.velocityItems > 0 ? pages(data.velocityItems, issuePage) : 0;
-  parts['projectName'] = data.hasBoard ? 0 : 1;
-  const total = Object.values(parts).reduce((a, b) => a + b, 0);
-  return { total, parts };
+
+  const strategies: Strategy[] = [
+    { name: 'targeted reads', total: sum(targeted), parts: targeted },
+    { name: 'read everything', total: sum(everything), parts: everything },
+  ];
+  const cheapest = strategies.reduce((a, b) => (b.total < a.total ? b : a));
+  return {
+    total: cheapest.total,
+    parts: cheapest.parts,
+    strategy: cheapest.name,
+    strategies,
+  };
+}
+
+/** "4 (permissions 1 + board 1 + …)": a strategy's total and its non-zero parts. */
+export function describeStrategy(strategy: Strategy): string {
+  const parts = Object.entries(strategy.parts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(' + ');
+  return `${strategy.total} (${parts})`;
 }
 
 export interface BudgetLine {

@@ -39,6 +39,7 @@ import {
   type TrackTypeSpec,
   type TypeInfo,
 } from './setup-plan';
+import { rememberSiteFieldIds } from './site-field-ids';
 
 /**
  * The setup action: turns a Jira project into a dual-track project.
@@ -504,7 +505,10 @@ async function markIssues(run: RunContext, mapping: TrackMapping): Promise<Track
   const { input, project, log } = run;
   log.begin('mark-issues', [project.key]);
   const app = input.jiraAsApp ?? jiraAsApp();
-  const { fields, checkpoint } = await readTrackMarking(project.key);
+  const { fields: known, checkpoint } = await readTrackMarking(project.key);
+  // The one field-list read (while ids are unknown) also remembers the Sprint field and the
+  // app's other fields, for the guard, the validators and the project page.
+  const fields = await rememberSiteFieldIds(known, app);
   let fieldId: string;
   try {
     fieldId = await trackFieldId(fields, app);

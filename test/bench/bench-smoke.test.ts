@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { differencesFromBaseline, parseBenchArgs } from '../../dev/bench/bench';
-import { budget, pointsOf, projectPageLowerBound, type PageData } from '../../dev/bench/cost-model';
+import {
+  budget,
+  describeStrategy,
+  pointsOf,
+  projectPageLowerBound,
+  type PageData,
+} from '../../dev/bench/cost-model';
+import { EVENT_MIX, eventSample, replayFilter } from '../../dev/bench/event-sample';
 import { compileFilter, filterInvokes } from '../../dev/bench/filter-expression';
 import { returnedIssueCount } from '../../dev/emulator/jira-emulator';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
@@ -19,6 +26,7 @@ const LIMITS = { searchWithFields: 100, bulkFetch: 100, agile: 50 };
 const page = (overrides: Partial<PageData> = {}): PageData => ({
   reads: { discovery: 250, activeSprint: 20, ready: 92, inProgress: 50 },
   counts: 2,
+  openItems: 2000,
   velocityItems: 120,
   sprints: 7,
   fieldLookup: false,
@@ -54,6 +62,7 @@ describe('lower bound of calls for a project page', () => {
     // permissions 1 + board 1 + issue types 1 + configuration 1 + sprints 1
     // + discovery 3 + active sprint 1 + ready 1 + in progress 1 + counts 2 + velocity 2
     expect(bound.total).toBe(15);
+    expect(bound.strategy).toBe('targeted reads');
     expect(bound.parts).toMatchObject({
       discovery: 3,
       activeSprint: 1,
@@ -67,9 +76,8 @@ describe('lower bound of calls for a project page', () => {
   });
 
   it('a larger page size lowers the bound; a field lookup and sprint pages add to it', () => {
-    expect(projectPageLowerBound(page(), { ...LIMITS, bulkFetch: 1000 }).parts['discovery']).toBe(
-      1,
-    );
+    const bigBulk = projectPageLowerBound(page(), { ...LIMITS, bulkFetch: 1000 });
+    expect(bigBulk.strategies[0]?.parts['discovery']).toBe(1);
     expect(projectPageLowerBound(page({ fieldLookup: true, sprints: 51 }), LIMITS).total).toBe(17);
   });
 
@@ -78,12 +86,26 @@ describe('lower bound of calls for a project page', () => {
       page({
         reads: { discovery: 0, ready: 0, inProgress: 0 },
         counts: 0,
+        openItems: 0,
         velocityItems: 0,
         hasBoard: false,
       }),
       LIMITS,
     );
+    // Reading everything is then cheaper: one empty search instead of three.
+    expect(bound.strategy).toBe('read everything');
     expect(bound.parts).toEqual({
+      permissions: 1,
+      fieldList: 0,
+      board: 1,
+      issueTypes: 0,
+      boardConfiguration: 0,
+      sprints: 0,
+      openAndVelocityItems: 1,
+      entryEvidence: 0,
+      projectName: 1,
+    });
+    expect(bound.strategies[0]?.parts).toEqual({
       permissions: 1,
       fieldList: 0,
       board: 1,
@@ -111,6 +133,41 @@ describe('lower bound of calls for a project page', () => {
     );
     expect(bound.parts).toMatchObject({ needsDiscovery: 1, entryEvidence: 2 });
     expect(bound.total).toBe(base + 3);
+  });
+
+  it('is the fewest of the strategies that give the same page: at 500 items reading everything is', () => {
+    // The bench's 500-item project: 500 open items, 120 done in the velocity sprints.
+    const bound = projectPageLowerBound(
+      page({
+        reads: { discovery: 50, activeSprint: 20, ready: 30, inProgress: 50, needsDiscovery: 2 },
+        counts: 1,
+        openItems: 500,
+        sprints: 7,
+      }),
+      LIMITS,
+    );
+    const [targeted, everything] = bound.strategies;
+    expect(targeted?.total).toBe(13);
+    // permissions + board + configuration + sprints + ceil((500 + 120) / 100), no counts
+    expect(everything?.total).toBe(4 + 7);
+    expect(bound.total).toBe(11);
+    expect(describeStrategy(everything!)).toBe(
+      '11 (permissions 1 + board 1 + boardConfiguration 1 + sprints 1 + openAndVelocityItems 7)',
+    );
+    // Never above the plain baseline, which reads the same issues in separate searches:
+    // 4 fixed + ceil(500 / 100) + ceil(120 / 100).
+    expect(bound.total).toBeLessThanOrEqual(4 + 5 + 2);
+  });
+
+  it('at 2,000 items the targeted reads are the bound, and a bigger page lowers both', () => {
+    const bound = projectPageLowerBound(page(), LIMITS);
+    expect(bound.strategies.map((st) => [st.name, st.total])).toEqual([
+      ['targeted reads', 15],
+      ['read everything', 4 + 22],
+    ]);
+    const big = projectPageLowerBound(page(), { ...LIMITS, searchWithFields: 5000 });
+    expect(big.strategies.map((st) => st.total)).toEqual([12, 5]);
+    expect(big.total).toBe(5);
   });
 
   it('budget lines pass at the limit and fail above it', () => {
@@ -148,6 +205,66 @@ describe('the manifest filter evaluator', () => {
     );
     expect(() => compileFilter('a.map(x => x)')).toThrow('not in the subset');
     expect(filterInvokes({ expression: 'a.b.c', onError: 'RECEIVE_AND_LOG' }, {})).toBe(true);
+  });
+});
+
+describe('the mixed event sample through the manifest filter', () => {
+  const manifest = parseYaml(readFileSync(join(__dirname, '..', '..', 'manifest.yml'), 'utf8')) as {
+    modules: { trigger: Array<{ key: string; filter?: { expression: string; onError?: string } }> };
+  };
+  const filter = manifest.modules.trigger.find((t) => t.key === 'sprint-guard-trigger')?.filter;
+  const issues = [1, 2, 3].map((n) => ({
+    id: String(10_000 + n),
+    key: `DT-${n}`,
+    projectId: '10000',
+    projectKey: 'DT',
+    typeId: '10001',
+    typeName: 'Story',
+  }));
+  const ids = { sprint: 'customfield_10020', storyPoints: 'customfield_10016', rank: 'x' };
+  const sample = eventSample(1000, issues, ids, [7, 8]);
+
+  it('has every kind the mix names, in its proportion', () => {
+    expect(sample).toHaveLength(1000);
+    for (const m of EVENT_MIX) {
+      expect(sample.filter((e) => e.kind === m.kind)).toHaveLength(m.perThousand);
+    }
+  });
+
+  it('invokes the guard for creations and Sprint entries only', () => {
+    if (!filter) throw new Error('no sprint guard filter in manifest.yml');
+    const replay = replayFilter(filter, sample);
+    const invoked = Object.fromEntries(replay.byKind.map((k) => [k.kind, k.invoked]));
+    expect(invoked).toEqual({
+      created: 80,
+      summary: 0,
+      description: 0,
+      status: 0,
+      assignee: 0,
+      labels: 0,
+      'story points': 0,
+      'status and assignee': 0,
+      rank: 0,
+      'comment only': 0,
+      'sprint added': 60,
+      'sprint added with rank': 20,
+      'sprint moved': 40,
+      'sprint removed': 0,
+    });
+    expect(replay).toMatchObject({
+      events: 1000,
+      invoked: 200,
+      filteredOut: 800,
+      nonSprintInvocations: 0,
+      missed: 0,
+    });
+  });
+
+  it('counts what a filter that lets everything through, or nothing, would get wrong', () => {
+    const all = replayFilter({ expression: 'true' }, sample);
+    expect(all.nonSprintInvocations).toBe(770);
+    const none = replayFilter({ expression: 'false' }, sample);
+    expect(none.missed).toBe(200);
   });
 });
 

@@ -183,10 +183,9 @@ describe('forge lint (client-side, offline) on the real app', () => {
 });
 
 describe('least privilege: every scope in manifest.yml is needed', () => {
-  it('uses @forge/kvs only with storage:app', () => {
-    if (importsModule(sourceFiles, '@forge/kvs')) {
-      expect(manifestScopes(manifest)).toContain('storage:app');
-    }
+  it('uses @forge/kvs (src/storage) and so grants storage:app', () => {
+    expect(importsModule(sourceFiles, '@forge/kvs')).toBe(true);
+    expect(manifestScopes(manifest)).toContain('storage:app');
   });
 
   it('dropping any one scope breaks a Jira call, a trigger or storage', async () => {

@@ -210,6 +210,11 @@ export async function missingHandlers(
       missing.push(`${fn.key}: handler ${String(handler)} is not "<file>.<export>"`);
       continue;
     }
+    // src/index.ts is the table of contents: every handler is one of its exports.
+    if (file !== 'index') {
+      missing.push(`${fn.key}: handler ${String(handler)} must be index.<export of src/index.ts>`);
+      continue;
+    }
     const mod: unknown = await import(path.join(appDir, 'src', file));
     const value: unknown = isRecord(mod) ? mod[exportName] : undefined;
     if (typeof value !== 'function') {

@@ -162,8 +162,20 @@ describe('manifest.yml: functions', () => {
     expect(functions.length).toBeGreaterThan(0);
   });
 
-  it('every handler is an exported function of its src/ file', async () => {
+  it('every handler is index.<name>, an exported function of src/index.ts', async () => {
     expect(await missingHandlers(manifest)).toEqual([]);
+    for (const fn of functions) expect(String(fn['handler'])).toMatch(/^index\.\w+$/);
+  });
+
+  it('the handler check bites: a handler in another file is reported, even when it exists', async () => {
+    const copy = cloneManifest(manifest);
+    const fn = copy.modules?.function?.[0];
+    if (!fn) throw new Error('no function modules');
+    // A real export of a real file, but not through the table of contents.
+    fn.handler = 'triggers/sprint-guard.sprintGuard';
+    expect(await missingHandlers(copy)).toEqual([
+      `${fn.key}: handler triggers/sprint-guard.sprintGuard must be index.<export of src/index.ts>`,
+    ]);
   });
 
   it('the handler check bites: a handler naming a missing export is reported', async () => {

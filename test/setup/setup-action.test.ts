@@ -385,6 +385,9 @@ describe('setup/run permissions', () => {
   it('answers not-found for a project Jira does not know', async () => {
     const error = failed(await run(JIRA_ADMIN, { id: '99999', key: 'NOPE' }));
     expect(error.code).toBe('not-found');
+    // The permission check (as the user) is the first call, so Jira's 404 answers it.
+    expect(error.message).toBe('Jira says it does not exist, or it is not visible to the app.');
+    expect(error.details).toEqual({ operation: 'GET /rest/api/3/mypermissions' });
     expect(writes()).toEqual([]);
     expect(ctx.em.kvs.writes()).toBe(0);
   });

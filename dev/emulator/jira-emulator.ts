@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { rewriteResponse, type ResponseFault } from './faults';
 import { KvsEmulator } from './kvs-emulator';
 import {
   ALL_PROJECT_PERMISSIONS,
@@ -167,6 +168,7 @@ export class JiraEmulator {
   /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
   latencyMs = 0;
   private faults: Array<Fault & { left: number }> = [];
+  private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
   private nextId = 10100;
   private previousFetch: ForgeFetch | undefined;
@@ -214,6 +216,14 @@ export class JiraEmulator {
   /** Runs fn as if Forge invoked the app for this user: asUser() calls act as them. */
   runAs<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
     return this.currentUser.run(accountId, fn);
+  }
+
+  /**
+   * The next `times` requests matching the pattern are answered, then their answer is rewritten
+   * (pages that end early, see faults.ts); the rewritten answer must still meet the contract.
+   */
+  injectResponseFault(fault: ResponseFault): void {
+    this.responseFaults.push({ ...fault, left: fault.times ?? 1, skip: fault.skip ?? 0 });
   }
 
   /** The next `times` requests matching the pattern fail with the given status. */
@@ -578,7 +588,7 @@ export class JiraEmulator {
       this.violations.push(message);
       throw new Error(`Emulator: ${message}`);
     }
-    const result = handler({
+    const request: EmRequest = {
       provider,
       accountId,
       method,
@@ -586,7 +596,13 @@ export class JiraEmulator {
       query: url.searchParams,
       body,
       op,
-    });
+    };
+    const result = rewriteResponse(
+      this.responseFaults,
+      `${method} ${url.pathname}`,
+      request,
+      handler(request),
+    );
     const problems = checkResponse(op, result.status, result.body);
     if (problems.length > 0) {
       this.violations.push(`response to ${op.operationId}: ${problems.join('; ')}`);

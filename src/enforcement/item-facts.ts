@@ -319,7 +319,8 @@ export async function readSprintItems(
   const skipped: string[] = [];
   let calls = 0;
   let unread = 0;
-  for (let startAt = 0; startAt < SPRINT_SCAN_LIMIT; startAt += SPRINT_PAGE) {
+  // The next page starts after what this one returned: Jira may return fewer than maxResults.
+  for (let startAt = 0; startAt < SPRINT_SCAN_LIMIT;) {
     const page = await jiraAsApp.request(
       SprintPageSchema,
       route`/rest/agile/1.0/sprint/${sprintId}/issue?startAt=${startAt}&maxResults=${SPRINT_PAGE}&fields=${fieldList(ids).join(',')}`,
@@ -340,6 +341,7 @@ export async function readSprintItems(
     }
     // More pages: if this was the last one allowed, the rest stays unread (at least one more).
     unread = Math.max(1, total - (startAt + issues.length));
+    startAt += issues.length;
   }
   return { items, calls, skipped, unread };
 }

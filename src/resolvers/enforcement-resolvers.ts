@@ -57,7 +57,8 @@ async function adminIssue(caller: Caller, issueKey: string) {
   const issue = IssueSchema.parse(await caller.jira.getIssue(issueKey, ['project']));
   const contextProject = caller.context.extension?.project;
   if (contextProject && contextProject.key !== issue.fields.project.key) {
-    return fail('invalid-input', `${issue.key} is not in project ${contextProject.key}.`);
+    const message = `issueKey: ${issue.key} is not in project ${contextProject.key}.`;
+    return fail('invalid-input', message, { fields: [{ path: 'issueKey', message }] });
   }
   return { id: issue.id, key: issue.key, projectKey: issue.fields.project.key };
 }

@@ -4,6 +4,10 @@ import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
+import { shortAgilePage, shortSearchPage } from '../../dev/emulator/faults';
+import { DEMO_USERS, seedDemoProject } from '../../dev/emulator/demo-project';
+import { enforcementFieldIds, readSprintItems } from '../../src/enforcement/item-facts';
+import { jiraAsApp } from '../../src/jira/jira-gateway';
 import { DATA_FORMAT } from '../../src/shared/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
 import { createdEvent, sprintChangeEvent } from '../enforcement/enforcement-site';
@@ -398,6 +402,88 @@ describe('storage', () => {
       const again = await invoke('data/import', { document, dryRun: false }, 'admin-page');
       expect(again.ok).toBe(true);
       for (const r of records) expect(ctx.em.kvs.peek(r.key)).toEqual(r.value);
+    },
+  );
+});
+
+describe('pages that end early', () => {
+  const SEARCH = /^POST \/rest\/api\/3\/search\/jql$/;
+  /** What a page shows, without the moment it was made. */
+  const dataOf = (r: Result<unknown>) => {
+    if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+    return { ...(r.data as Record<string, unknown>), generatedAt: undefined };
+  };
+
+  fault(
+    'search pages far shorter than asked, each with a nextPageToken: the project page reads every item',
+    async () => {
+      for (let i = 0; i < 12; i++) {
+        ctx.em.addIssue({ projectKey: 'DT', type: 'Discovery', summary: `Idea ${i}` });
+      }
+      const plain = dataOf(await invoke('project/overview', {}, 'project'));
+      ctx.em.resetCalls();
+      ctx.em.injectResponseFault({ match: SEARCH, rewrite: shortSearchPage(2), times: 100 });
+      const faulted = dataOf(await invoke('project/overview', {}, 'project'));
+      const searches = ctx.em.jiraCalls().filter((c) => c.operationId?.startsWith('search'));
+      expect(searches.length).toBeGreaterThan(8); // the short pages were followed
+      expect(faulted).toEqual(plain);
+    },
+  );
+
+  fault(
+    'search pages far shorter than asked, each with a nextPageToken: the retro reads every item',
+    async () => {
+      // The demo project beside the security site: six closed sprints of history.
+      const demo = seedDemoProject(ctx.em, { now: new Date(), key: 'RET', name: 'Retro demo' });
+      const fn = allResolvers()['retro/report'];
+      if (!fn) throw new Error('no retro/report');
+      const retro = () =>
+        ctx.em.runAs(DEMO_USERS.member, () =>
+          fn({
+            payload: {},
+            context: {
+              accountId: DEMO_USERS.member,
+              extension: { project: { id: demo.projectId, key: demo.projectKey } },
+            },
+          }),
+        );
+      const plain = dataOf(await retro());
+      expect(JSON.stringify(plain)).toContain('"sprints"');
+      ctx.em.resetCalls();
+      ctx.em.injectResponseFault({ match: SEARCH, rewrite: shortSearchPage(7), times: 100 });
+      const faulted = dataOf(await retro());
+      const searches = ctx.em.jiraCalls().filter((c) => c.operationId?.startsWith('search'));
+      expect(searches.length).toBeGreaterThan(5); // pages of 7, every token followed
+      expect(faulted).toEqual(plain);
+    },
+  );
+
+  fault(
+    'a sprint-issue page with fewer than maxResults and more to come: the sprint-start scan reads every item',
+    async () => {
+      const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+      if (!sprint) throw new Error('no active sprint');
+      for (let i = 0; i < 60; i++) {
+        const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `Story ${i}` });
+        ctx.em.setSprint(story.key, sprint.id);
+      }
+      const expected = [...ctx.em.issues.values()].filter((i) => {
+        const value = i.custom.get(ctx.em.sprintField.id);
+        return Array.isArray(value) && value.some((s: { id?: unknown }) => s.id === sprint.id);
+      }).length;
+      ctx.em.injectResponseFault({
+        match: /^GET \/rest\/agile\/1\.0\/sprint\/\d+\/issue$/,
+        rewrite: shortAgilePage(10),
+        times: 2,
+      });
+      const ids = await enforcementFieldIds(
+        { fields: {}, enforcementFields: undefined },
+        jiraAsApp(),
+      );
+      const read = await readSprintItems(jiraAsApp(), sprint.id, ids);
+      expect(read.unread).toBe(0);
+      expect(read.items).toHaveLength(expected);
+      expect(new Set(read.items.map((i) => i.key)).size).toBe(expected);
     },
   );
 });

@@ -550,14 +550,14 @@ function badJql(em: JiraEmulator, error: JqlError, jql: string): EmResponse {
   return { status: 400, body: { errorMessages: [error.message], errors: {} } };
 }
 
-interface PageToken {
+export interface PageToken {
   jql: string;
   offset: number;
 }
 
-const encodeToken = (t: PageToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
+export const encodeToken = (t: PageToken) => Buffer.from(JSON.stringify(t)).toString('base64url');
 
-function decodeToken(token: string): PageToken | undefined {
+export function decodeToken(token: string): PageToken | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (

@@ -191,6 +191,8 @@ const AS_APP_ALLOWED: Record<string, string> = {
     'app-field writer (Track is read-only, app-written) used by the trigger and by setup after its Administer projects check',
   'src/setup/setup-action.ts':
     'setup/run marks issues with their track as the app, after the Administer projects check; reports counts only',
+  'src/setup/site-field-ids.ts':
+    'setup/run remembers field ids from the field list, after the Administer projects check; returns ids only',
   'src/evidence/evidence-service.ts':
     'writes the read-only Discovery evidence summary field after the Edit issues check',
   'src/evidence/evidence-field.ts': 'app-field writer for the evidence summary',

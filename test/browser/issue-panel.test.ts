@@ -128,8 +128,11 @@ describe('issue panel in the local preview (Chromium)', () => {
 
   it('shows why Promote is not offered on an idea flagged technically novel without a sign-off', async () => {
     const page = await openPanel(keyOf('One-page checkout'));
-    await page.getByLabel('Technically novel: engineering must sign off feasibility').check();
+    // The checkbox follows the saved flag, so it changes only once the server has answered.
+    const novel = page.getByLabel('Technically novel: engineering must sign off feasibility');
+    await novel.click();
     await page.getByTestId('promote-blocked').waitFor({ state: 'visible' });
+    await expect(novel.isChecked()).resolves.toBe(true);
     await expect(text(page, 'promote-blocked')).resolves.toContain(
       'It is flagged technically novel and has no "feasible" sign-off from the lead engineer yet.',
     );
@@ -142,8 +145,9 @@ describe('issue panel in the local preview (Chromium)', () => {
     await form.getByRole('button', { name: 'Sign off' }).click();
     await page.getByRole('button', { name: 'Promote to delivery' }).waitFor({ state: 'visible' });
     await expect(text(page, 'sign-off')).resolves.toContain('by Mia Member');
-    await page.getByLabel('Technically novel: engineering must sign off feasibility').uncheck();
+    await novel.click();
     await page.getByTestId('sign-off').waitFor({ state: 'detached' });
+    await expect(novel.isChecked()).resolves.toBe(false);
     await page.close();
   });
 

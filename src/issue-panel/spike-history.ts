@@ -2,6 +2,7 @@ import { route } from '@forge/api';
 import { z } from 'zod';
 import { lastStartBefore, type StatusChange } from '../domain/item-checklist';
 import type { StatusCategory } from '../domain/signals';
+import { BulkChangelogPageSchema } from '../jira/changelog-page';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
@@ -17,33 +18,6 @@ import type { JiraGateway } from '../jira/jira-gateway';
  */
 
 const MAX_PAGES = 5;
-
-const ChangeItemSchema = z.record(z.string(), z.unknown());
-
-const ChangelogPageSchema = z
-  .object({
-    issueChangeLogs: z
-      .array(
-        z
-          .object({
-            issueId: z.string(),
-            changeHistories: z
-              .array(
-                z
-                  .object({
-                    created: z.union([z.string(), z.number()]),
-                    items: z.array(ChangeItemSchema).optional(),
-                  })
-                  .passthrough(),
-              )
-              .optional(),
-          })
-          .passthrough(),
-      )
-      .optional(),
-    nextPageToken: z.string().nullish(),
-  })
-  .passthrough();
 
 const ProjectStatusesSchema = z.array(
   z
@@ -78,15 +52,19 @@ async function statusChanges(jira: JiraGateway, issueId: string): Promise<Status
   const changes: StatusChange[] = [];
   let nextPageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await jira.request(ChangelogPageSchema, route`/rest/api/3/changelog/bulkfetch`, {
-      method: 'POST',
-      body: {
-        issueIdsOrKeys: [issueId],
-        fieldIds: ['status'],
-        maxResults: 1000,
-        ...(nextPageToken === undefined ? {} : { nextPageToken }),
+    const answer = await jira.request(
+      BulkChangelogPageSchema,
+      route`/rest/api/3/changelog/bulkfetch`,
+      {
+        method: 'POST',
+        body: {
+          issueIdsOrKeys: [issueId],
+          fieldIds: ['status'],
+          maxResults: 1000,
+          ...(nextPageToken === undefined ? {} : { nextPageToken }),
+        },
       },
-    });
+    );
     for (const log of answer.issueChangeLogs ?? []) {
       if (log.issueId !== issueId) continue;
       for (const history of log.changeHistories ?? []) {

@@ -1,6 +1,6 @@
 import { route } from '@forge/api';
-import { z } from 'zod';
 import type { HistoryChange, HistoryField } from '../domain/retro';
+import { BulkChangelogPageSchema } from '../jira/changelog-page';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
@@ -16,38 +16,11 @@ const PAGE_SIZE = 1000;
  * A change item. Read as a record: its `toString` key would otherwise be found on
  * Object.prototype when Jira leaves it out.
  */
-const ChangeItemSchema = z.record(z.string(), z.unknown());
-
 /** An item's own string property; absent or null is null. */
 function own(item: Record<string, unknown>, key: string): string | null {
   const value = Object.hasOwn(item, key) ? item[key] : undefined;
   return typeof value === 'string' ? value : null;
 }
-
-const BulkChangelogPageSchema = z
-  .object({
-    issueChangeLogs: z
-      .array(
-        z
-          .object({
-            issueId: z.string(),
-            changeHistories: z
-              .array(
-                z
-                  .object({
-                    created: z.union([z.string(), z.number()]),
-                    items: z.array(ChangeItemSchema).optional(),
-                  })
-                  .passthrough(),
-              )
-              .optional(),
-          })
-          .passthrough(),
-      )
-      .optional(),
-    nextPageToken: z.string().nullish(),
-  })
-  .passthrough();
 
 export interface HistoryFieldIds {
   sprint: string;

@@ -9,28 +9,14 @@ import fs from 'fs';
 import type { Page } from 'playwright-core';
 import { DATA_SECTIONS, type DataDocument } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
-import { seriousAxeViolations, startPreviewInChromium, type Preview } from './preview-harness';
+import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-let preview: Preview | undefined;
-
-beforeAll(async () => {
-  preview = await startPreviewInChromium();
-});
-
-afterAll(async () => {
-  await preview?.close();
-});
-
-function server() {
-  if (!preview) throw new Error('the preview did not start');
-  return preview.server;
-}
+const { server, browser } = usePreviewInChromium();
 
 async function openAdmin(): Promise<Page> {
-  if (!preview) throw new Error('the preview did not start');
-  const page = await preview.browser.newPage({
+  const page = await browser().newPage({
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
   });

@@ -12,36 +12,15 @@ import {
   colorModeOf,
   screenshot,
   seriousAxeViolations,
-  startPreviewInChromium,
-  type Preview,
+  usePreviewInChromium,
 } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-let preview: Preview | undefined;
-
-beforeAll(async () => {
-  preview = await startPreviewInChromium();
-});
-
-afterAll(async () => {
-  await preview?.close();
-});
-
-function server() {
-  if (!preview) throw new Error('the preview did not start');
-  return preview.server;
-}
-
-function keyOf(summary: string): string {
-  const issue = [...server().em.issues.values()].find((i) => i.summary === summary);
-  if (!issue) throw new Error(`no demo issue "${summary}"`);
-  return issue.key;
-}
+const { server, browser, keyOf } = usePreviewInChromium();
 
 async function open(path: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  if (!preview) throw new Error('the preview did not start');
-  const page = await preview.browser.newPage({ viewport: { width: 900, height: 1000 } });
+  const page = await browser().newPage({ viewport: { width: 900, height: 1000 } });
   const url = new URL(path, server().url);
   if (theme === 'dark') url.searchParams.set('theme', 'dark');
   await page.goto(url.href);

@@ -6,39 +6,14 @@
  * with no serious accessibility violations in either theme.
  */
 import type { Page } from 'playwright-core';
-import {
-  colorModeOf,
-  seriousAxeViolations,
-  startPreviewInChromium,
-  type Preview,
-} from './preview-harness';
+import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-let preview: Preview | undefined;
-
-beforeAll(async () => {
-  preview = await startPreviewInChromium();
-});
-
-afterAll(async () => {
-  await preview?.close();
-});
-
-function server() {
-  if (!preview) throw new Error('the preview did not start');
-  return preview.server;
-}
-
-function keyOf(summary: string): string {
-  const issue = [...server().em.issues.values()].find((i) => i.summary === summary);
-  if (!issue) throw new Error(`no demo issue "${summary}"`);
-  return issue.key;
-}
+const { server, browser, keyOf } = usePreviewInChromium();
 
 async function openSummary(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  if (!preview) throw new Error('the preview did not start');
-  const page = await preview.browser.newPage({ viewport: { width: 360, height: 600 } });
+  const page = await browser().newPage({ viewport: { width: 360, height: 600 } });
   const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
   await page.goto(new URL(`issue-context/${query}`, server().url).href);
   await page.getByTestId('headline').waitFor({ state: 'visible' });

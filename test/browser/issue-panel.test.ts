@@ -12,37 +12,16 @@ import {
   colorModeOf,
   screenshot,
   seriousAxeViolations,
-  startPreviewInChromium,
-  type Preview,
+  usePreviewInChromium,
 } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-let preview: Preview | undefined;
-
-beforeAll(async () => {
-  preview = await startPreviewInChromium();
-});
-
-afterAll(async () => {
-  await preview?.close();
-});
-
-function server() {
-  if (!preview) throw new Error('the preview did not start');
-  return preview.server;
-}
+const { server, browser, keyOf } = usePreviewInChromium();
 
 /** The key of the demo issue with this summary. */
-function keyOf(summary: string): string {
-  const issue = [...server().em.issues.values()].find((i) => i.summary === summary);
-  if (!issue) throw new Error(`no demo issue "${summary}"`);
-  return issue.key;
-}
-
 async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  if (!preview) throw new Error('the preview did not start');
-  const page = await preview.browser.newPage({ viewport: { width: 900, height: 900 } });
+  const page = await browser().newPage({ viewport: { width: 900, height: 900 } });
   const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
   await page.goto(new URL(`issue-panel/${query}`, server().url).href);
   await page.getByTestId('headline').waitFor({ state: 'visible' });

@@ -91,6 +91,35 @@ export async function startPreviewInChromium(): Promise<Preview> {
   };
 }
 
+/**
+ * One preview and Chromium for a whole test file: started before its tests, closed after them.
+ * The accessors throw when the preview did not start, so a test fails with that reason.
+ */
+export function usePreviewInChromium() {
+  let preview: Preview | undefined;
+  beforeAll(async () => {
+    preview = await startPreviewInChromium();
+  });
+  afterAll(async () => {
+    await preview?.close();
+  });
+  const started = (): Preview => {
+    if (!preview) throw new Error('the preview did not start');
+    return preview;
+  };
+  const server = (): PreviewServer => started().server;
+  return {
+    server,
+    browser: (): Browser => started().browser,
+    /** The key of the demo issue with this summary. */
+    keyOf(summary: string): string {
+      const issue = [...server().em.issues.values()].find((i) => i.summary === summary);
+      if (!issue) throw new Error(`no demo issue "${summary}"`);
+      return issue.key;
+    },
+  };
+}
+
 export interface AxeViolation {
   id: string;
   impact?: string | null;

@@ -10,33 +10,14 @@
 import path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import type { EmIssue } from '../../dev/emulator/model';
-import {
-  SCREENSHOTS,
-  seriousAxeViolations,
-  startPreviewInChromium,
-  type Preview,
-} from './preview-harness';
+import { SCREENSHOTS, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-let preview: Preview | undefined;
-
-beforeAll(async () => {
-  preview = await startPreviewInChromium();
-});
-
-afterAll(async () => {
-  await preview?.close();
-});
-
-function server() {
-  if (!preview) throw new Error('the preview did not start');
-  return preview.server;
-}
+const { server, browser } = usePreviewInChromium();
 
 async function open(resource: string, ready: string): Promise<Page> {
-  if (!preview) throw new Error('the preview did not start');
-  const page = await preview.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(new URL(`${resource}/`, server().url).href);
   await page.getByTestId(ready).waitFor({ state: 'visible' });
   return page;

@@ -7,33 +7,14 @@
  */
 import type { Page } from 'playwright-core';
 import { AUDIT_KEYS, AuditHeadSchema } from '../../src/storage/audit-store';
-import {
-  colorModeOf,
-  seriousAxeViolations,
-  startPreviewInChromium,
-  type Preview,
-} from './preview-harness';
+import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-let preview: Preview | undefined;
-
-beforeAll(async () => {
-  preview = await startPreviewInChromium();
-});
-
-afterAll(async () => {
-  await preview?.close();
-});
-
-function server() {
-  if (!preview) throw new Error('the preview did not start');
-  return preview.server;
-}
+const { server, browser } = usePreviewInChromium();
 
 async function open(theme = 'light'): Promise<Page> {
-  if (!preview) throw new Error('the preview did not start');
-  const page = await preview.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 1000 } });
   const url = new URL(`project-settings/${theme === 'dark' ? '?theme=dark' : ''}`, server().url);
   await page.goto(url.href);
   await page.getByTestId('waivers-audit').waitFor({ state: 'visible' });

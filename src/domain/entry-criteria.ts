@@ -194,18 +194,40 @@ export function describeReasons(reasons: readonly EntryReason[]): string {
   return reasons.map((r) => r.text).join(', ');
 }
 
+/** The project key an issue key belongs to ("DT-12" → "DT"). */
+export function projectOfKey(key: string): string {
+  const dash = key.lastIndexOf('-');
+  return dash > 0 ? key.slice(0, dash) : key;
+}
+
+/**
+ * Names issue keys for readers of an item of `readerProject`: keys of that project by name, the
+ * rest only counted ("an item in another project"), because a text written as the app may reach
+ * people who cannot browse the other project. Without a reader project, every key is named.
+ */
+export function nameKeys(keys: readonly string[], readerProject?: string): string {
+  if (readerProject === undefined) return keys.join(', ');
+  const named = keys.filter((k) => projectOfKey(k) === readerProject);
+  const hidden = keys.length - named.length;
+  const parts = [...named];
+  if (hidden === 1) parts.push('an item in another project');
+  if (hidden > 1) parts.push(`${hidden} items in other projects`);
+  return parts.join(', ');
+}
+
 /**
  * One sentence for a person (comment, refusal, panel): why the item should go through discovery
- * first, and what would clear it.
+ * first, and what would clear it. Texts written as the app pass `readerProject` (the project of
+ * the item the text is shown on) so that linked items of other projects are not named.
  */
-export function describeEntry(verdict: EntryVerdict): string {
+export function describeEntry(verdict: EntryVerdict, readerProject?: string): string {
   switch (verdict.state) {
     case 'not-applicable':
       return 'This item meets none of the discovery entry criteria.';
     case 'covered':
-      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is covered by ${verdict.coveredBy}.`;
+      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is covered by ${nameKeys([verdict.coveredBy], readerProject)}.`;
     case 'waiting':
-      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is waiting on discovery ${verdict.waitingOn.join(', ')}: link a validated idea or a finished spike before delivery starts.`;
+      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is waiting on discovery ${nameKeys(verdict.waitingOn, readerProject)}: link a validated idea or a finished spike before delivery starts.`;
     case 'needs-discovery':
       return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) but no validated discovery item or finished spike is linked: explore it first.`;
   }

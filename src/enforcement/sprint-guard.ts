@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
-import { describeEntry, entryBlocks } from '../domain/entry-criteria';
+import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import {
   activeWaiverFor,
   assessReadiness,
@@ -328,7 +328,7 @@ async function decide(
     verdict = {
       rule: 'entry-criteria',
       // describeEntry's sentence, as one "to fix" line like the readiness checks' lines.
-      missing: [describeEntry(entry.verdict).replace(/\.$/, '')],
+      missing: [describeEntry(entry.verdict, projectOfKey(item.key)).replace(/\.$/, '')],
       moveBack: context.config.entry.guardMovesBack,
     };
   }

@@ -275,7 +275,7 @@ function verdictOf(
   } else if (entry && entryBlocks(entry)) {
     verdict = {
       rule: 'entry-criteria',
-      missing: [describeEntry(entry).replace(/\.$/, '')],
+      missing: [describeEntry(entry, item.projectKey).replace(/\.$/, '')],
       moveBack: context.config.entry.guardMovesBack,
     };
   } else {
@@ -475,19 +475,27 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
     await flagItem(jira, item.key, plan.flaggedFieldId);
     done.add(flagStep(item.key));
   }
-  const first = plan.items[0];
-  if (first && !done.has('comment')) {
+  // One summary per project, on that project's first item and naming only its items: a sprint of
+  // a board spanning projects must not tell one project's readers about another's items.
+  const itemProjects = [...new Set(plan.items.map((i) => i.projectKey))];
+  for (const projectKey of itemProjects) {
+    const step = `comment:${projectKey}`;
+    // 'comment' is the step name of the single summary written before summaries were per project.
+    if (done.has('comment') || done.has(step)) continue;
+    const items = plan.items.filter((i) => i.projectKey === projectKey);
+    const first = items[0];
+    if (!first) continue;
     await addComment(
       jira,
       first.key,
       sprintStartSummary({
         sprintName: plan.sprintName,
-        items: plan.items,
+        items,
         actor: plan.actor,
         unread: plan.unread,
       }),
     );
-    done.add('comment');
+    done.add(step);
   }
   const projects = [...new Set([...plan.items, ...plan.waived].map((i) => i.projectKey))];
   for (const projectKey of projects) {
@@ -501,14 +509,14 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
         detail: `In sprint "${plan.sprintName}" at its start without ${w.missing.join('; ')}; allowed by a waiver.`,
         waiver: w.waiver,
       }));
-    const actedEntries: NewAuditEntry[] = plan.items
-      .filter((i) => i.projectKey === projectKey)
-      .map((i) => ({
-        ...auditBase(i, plan, now),
-        action: i.action === 'move-back' ? 'moved-back' : 'flagged',
-        rule: i.rule,
-        detail: `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. Summary comment on ${first?.key ?? '-'}.`,
-      }));
+    const acted = plan.items.filter((i) => i.projectKey === projectKey);
+    const summaryOn = acted[0]?.key ?? '-';
+    const actedEntries: NewAuditEntry[] = acted.map((i) => ({
+      ...auditBase(i, plan, now),
+      action: i.action === 'move-back' ? 'moved-back' : 'flagged',
+      rule: i.rule,
+      detail: `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. Summary comment on ${summaryOn}.`,
+    }));
     await appendAudit(projectKey, await readAuditHead(projectKey), [
       ...waivedEntries,
       ...actedEntries,

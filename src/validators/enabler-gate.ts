@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkScopedOutcome, describeOutcomeProblem } from '../domain/readiness';
 import { assessReadiness } from '../domain/sprint-readiness';
-import { describeEntry, entryBlocks } from '../domain/entry-criteria';
+import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import { typeIsIn } from '../domain/track';
 import { entryIssueFields, entryVerdictOf } from '../entry/entry-reader';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
@@ -116,7 +116,7 @@ export async function checkEnablerGate(
         jira,
       });
       if (!entryBlocks(reading.verdict)) return allow();
-      const why = describeEntry(reading.verdict);
+      const why = describeEntry(reading.verdict, projectOfKey(found.key));
       return blockOrWaive(
         { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
         refuse(

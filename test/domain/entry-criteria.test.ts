@@ -7,6 +7,8 @@ import {
   describeTriage,
   entryBlocks,
   entryReasons,
+  nameKeys,
+  projectOfKey,
   inProgress,
   readTriage,
   TriageInputSchema,
@@ -279,5 +281,20 @@ describe('describeTriage', () => {
       'Uncertainty high · Risk low — New vendor',
     );
     expect(describeTriage({ risk: 'medium' })).toBe('Risk medium');
+  });
+});
+
+describe('nameKeys: naming linked items for readers of one project', () => {
+  it('names keys of the reader project and counts the others', () => {
+    expect(nameKeys(['DT-1', 'SEC-2'], 'DT')).toBe('DT-1, an item in another project');
+    expect(nameKeys(['SEC-2', 'OPS-3'], 'DT')).toBe('2 items in other projects');
+    expect(nameKeys(['DT-1', 'DT-22'], 'DT')).toBe('DT-1, DT-22');
+  });
+  it('names every key when no reader project is given (texts read as the user)', () => {
+    expect(nameKeys(['DT-1', 'SEC-2'])).toBe('DT-1, SEC-2');
+  });
+  it('takes the project from the key (letters, digits and underscores before the last dash)', () => {
+    expect(projectOfKey('MY_PROJ2-12')).toBe('MY_PROJ2');
+    expect(nameKeys(['MY_PROJ2-12'], 'MY_PROJ2')).toBe('MY_PROJ2-12');
   });
 });

@@ -1,0 +1,133 @@
+import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
+import type { EmField, EmIssue } from '../../dev/emulator/model';
+import { enablerGate, sprintGuard, sprintStartCheck } from '../../src/index';
+import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
+import { KEYS } from '../../src/storage/kvs-store';
+import { useEmulator } from '../helpers/emulator';
+import {
+  commentText,
+  seedEnforcementSite,
+  sprintChangeEvent,
+  sprintStartedEvent,
+  type EnforcementSite,
+} from '../enforcement/enforcement-site';
+
+/**
+ * Texts the app writes or returns as the app (validator refusals, guard comments, the sprint-start
+ * summary) reach every reader of the item they are on. They name items of that item's project
+ * only: an item of another project, which such a reader may not be allowed to browse, is counted
+ * but not named.
+ */
+const ctx = useEmulator();
+let site: EnforcementSite;
+let triage: EmField;
+
+beforeEach(() => {
+  site = seedEnforcementSite(ctx.em);
+  triage = ctx.em.addAppField('entry-triage', 'Entry triage');
+  const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+  ctx.em.kvs.seed(KEYS.jiraFields, {
+    scopedOutcome: site.scopedOutcome.id,
+    sprint: ctx.em.sprintField.id,
+    entryTriage: triage.id,
+    discoveryEvidence: evidence.id,
+  });
+  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  // A second project, set up too, that DT's member cannot browse.
+  const sec = ctx.em.addProject({ key: 'SEC', name: 'Security' });
+  ctx.em.grant('SEC', 'user-admin');
+  const typeId = (name: string) => [...ctx.em.issueTypes.values()].find((t) => t.name === name)!.id;
+  ctx.em.kvs.seed(KEYS.trackMapping('SEC'), {
+    version: 1,
+    projectId: sec.id,
+    projectKey: 'SEC',
+    style: 'classic',
+    types: ['Enabler', 'Spike', 'Discovery'].map((name) => ({
+      issueTypeId: typeId(name),
+      name,
+      track: 'discovery',
+    })),
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: site.admin,
+  });
+  ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+    version: 1,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: site.admin,
+    projectId: site.projectId,
+    override: { entry: { refuseInValidators: true, guardMovesBack: true } },
+  });
+});
+
+const HIGH = { uncertainty: 'high', risk: 'low', reason: 'A payment provider we never used' };
+
+function link(a: EmIssue, b: EmIssue): void {
+  const links = issueLinkSite(ctx.em);
+  const relates = [...links.types.values()].find((t) => t.name === 'Relates');
+  if (!relates) throw new Error('no Relates link type');
+  links.addLink(relates.id, a.id, b.id);
+}
+
+/** A DT story meeting the entry criteria, waiting on a DT idea and a SEC idea. */
+function storyWaitingOnBoth(): { story: EmIssue; own: EmIssue; foreign: EmIssue } {
+  const story = ctx.em.addIssue({
+    projectKey: 'DT',
+    type: 'Story',
+    summary: 'Pay by bank transfer',
+    custom: { [triage.id]: HIGH },
+  });
+  const own = ctx.em.addIssue({ projectKey: 'DT', type: 'Discovery', summary: 'Our idea' });
+  const foreign = ctx.em.addIssue({ projectKey: 'SEC', type: 'Discovery', summary: 'Secret idea' });
+  link(story, own);
+  link(story, foreign);
+  return { story, own, foreign };
+}
+
+describe('no item of another project is named in what the app writes as the app', () => {
+  it("the enabler gate's refusal names the project's own linked idea and only counts the other", async () => {
+    const { story, own, foreign } = storyWaitingOnBoth();
+
+    const answer = await enablerGate(
+      { issue: { key: story.key }, configuration: {} },
+      { accountId: 'user-member' },
+    );
+
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain(
+      `is waiting on discovery ${own.key}, an item in another project`,
+    );
+    expect(answer.errorMessage).not.toContain(foreign.key);
+  });
+
+  it("the sprint guard's comment on the item does not name the other project's idea", async () => {
+    const { story, own, foreign } = storyWaitingOnBoth();
+    ctx.em.setSprint(story.key, site.active.id);
+
+    await sprintGuard(sprintChangeEvent(ctx.em, story, { to: site.active, changelogId: '50001' }));
+
+    const text = commentText(ctx.em, story.key).join('\n');
+    expect(text).toContain('Dual Track moved this item back to the backlog.');
+    expect(text).toContain(own.key);
+    expect(text).not.toContain(foreign.key);
+  });
+
+  it('a sprint holding items of two set-up projects gets one summary per project, each naming only its own items', async () => {
+    const dtEnabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'DT enabler' });
+    const secEnabler = ctx.em.addIssue({
+      projectKey: 'SEC',
+      type: 'Enabler',
+      summary: 'Rotate the keys',
+    });
+    ctx.em.setSprint(dtEnabler.key, site.active.id);
+    ctx.em.setSprint(secEnabler.key, site.active.id);
+
+    await sprintStartCheck(sprintStartedEvent(site.active));
+
+    const dtSummary = commentText(ctx.em, dtEnabler.key).join('\n');
+    const secSummary = commentText(ctx.em, secEnabler.key).join('\n');
+    expect(dtSummary).toContain(`${dtEnabler.key} (Enabler, moved back to the backlog)`);
+    expect(dtSummary).not.toContain(secEnabler.key);
+    expect(secSummary).toContain(`${secEnabler.key} (Enabler, moved back to the backlog)`);
+    expect(secSummary).not.toContain(dtEnabler.key);
+  });
+});

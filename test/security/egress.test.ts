@@ -82,9 +82,10 @@ describe('built Custom UI', () => {
   );
 });
 
-describe('README', () => {
-  it('says why the app is eligible for Runs on Atlassian', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(readme).toMatch(/### Runs on Atlassian/);
+describe('docs', () => {
+  it('say why the app is eligible for Runs on Atlassian, linked from the README', () => {
+    const security = readFileSync(join(root, 'docs', 'security.md'), 'utf8');
+    expect(security).toMatch(/## Runs on Atlassian/);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('(docs/security.md)');
   });
 });

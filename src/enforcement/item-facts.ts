@@ -5,6 +5,8 @@ import type { ItemFacts } from '../domain/sprint-readiness';
 import { trackOfTypeName, type Track } from '../domain/track';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
+import { readEvidenceLogs } from '../storage/evidence-store';
+import { countEvidence } from '../evidence/evidence-log';
 import {
   saveEnforcementFields,
   type EnforcementContext,
@@ -178,6 +180,30 @@ export interface Item {
   facts: Omit<ItemFacts, 'track'>;
   /** The issue as Jira returned it (for the entry criteria, read from the same answer). */
   raw: RawIssue;
+}
+
+/**
+ * The evidence facts of discovery items from their evidence logs, the source of truth, in place
+ * of the Discovery evidence field read with the item: that field is a summary the app writes
+ * after each change, and it lags when that write failed. An item with no log keeps what the
+ * field says. One storage read per 20 items (none when no item is on the discovery track).
+ */
+export async function withLoggedEvidence<T extends Pick<Item, 'id' | 'facts'>>(
+  items: readonly T[],
+  isDiscovery: (item: T) => boolean,
+): Promise<T[]> {
+  const ideas = items.filter(isDiscovery);
+  if (ideas.length === 0) return [...items];
+  const logs = await readEvidenceLogs(ideas.map((i) => i.id));
+  return items.map((item) => {
+    const log = isDiscovery(item) ? logs.get(item.id) : undefined;
+    if (!log) return item;
+    const evidence = {
+      counts: countEvidence(log.entries).counting,
+      invalidated: log.invalidated !== null,
+    };
+    return { ...item, facts: { ...item.facts, evidence } };
+  });
 }
 
 export class ItemShapeError extends Error {

@@ -25,7 +25,13 @@ import {
   retryCountOf,
 } from './failures';
 import { addComment, flagItem, guardComment, moveToBacklog } from './interventions';
-import { enforcementFieldIds, entryOfItem, readItem, trackOfItem } from './item-facts';
+import {
+  enforcementFieldIds,
+  entryOfItem,
+  readItem,
+  trackOfItem,
+  withLoggedEvidence,
+} from './item-facts';
 
 /**
  * The sprint guard: reacts to `avi:jira:updated:issue` (a Sprint change) and
@@ -314,6 +320,7 @@ async function decide(
   if (!sprint) return { status: 'ignored', reason: 'not-in-open-sprint' };
 
   const track = trackOfItem(item, context.mapping, context.config);
+  if (track === 'discovery') item = (await withLoggedEvidence([item], () => true))[0] ?? item;
   const readiness = assessReadiness({ ...item.facts, track }, context.config);
   let verdict: { rule: EnforcementRule; missing: string[]; moveBack: boolean };
   if (!readiness.ready) {

@@ -34,6 +34,7 @@ import { addComment, flagItem, moveToBacklog, sprintStartSummary } from './inter
 import {
   enforcementFieldIds,
   readItems,
+  withLoggedEvidence,
   readSprint,
   readSprintItems,
   SPRINT_SCAN_LIMIT,
@@ -252,6 +253,18 @@ type Verdict =
   | { kind: 'waived'; waived: WaivedItem }
   | { kind: 'act'; planned: PlannedItem };
 
+/** Is the item on the discovery track of a Dual Track project (its evidence then matters)? */
+function onDiscoveryTrack(
+  contexts: ReadonlyMap<string, EnforcementContext>,
+): (item: Item) => boolean {
+  return (item) => {
+    const context = contexts.get(item.projectKey);
+    const mapping = context?.mapping;
+    if (!context || !mapping || mapping.projectId !== item.projectId) return false;
+    return trackOfItem(item, mapping, context.config) === 'discovery';
+  };
+}
+
 /** What the policy says about one item, on its data as just read. */
 function verdictOf(
   item: Item,
@@ -330,7 +343,7 @@ async function decide(
     return { status: 'ignored', reason: 'sprint-not-active' };
   }
   const ids = await fieldIds(jira);
-  const { items, skipped, unread } = await readSprintItems(jira, sprintId, ids);
+  const { items: read, skipped, unread } = await readSprintItems(jira, sprintId, ids);
   for (const s of skipped) log(String(sprintId), `skipped ${s}`);
   if (unread > 0) {
     log(
@@ -339,7 +352,8 @@ async function decide(
     );
   }
 
-  const contexts = await contextsOf(items);
+  const contexts = await contextsOf(read);
+  const items = await withLoggedEvidence(read, onDiscoveryTrack(contexts));
   const entries = await entryVerdictsByItem(items, contexts, ids, jira);
   const planned: PlannedItem[] = [];
   const waived: WaivedItem[] = [];
@@ -379,14 +393,15 @@ async function redecideRemaining(
   const remaining = plan.items.filter((i) => !isDone(i, done));
   if (remaining.length === 0) return { plan, spared: [] };
   const ids = await fieldIds(jira);
-  const { items, skipped } = await readItems(
+  const { items: read, skipped } = await readItems(
     jira,
     remaining.map((i) => i.issueId),
     ids,
   );
   for (const s of skipped) log(String(plan.sprintId), `skipped ${s}`);
+  const contexts = await contextsOf(read);
+  const items = await withLoggedEvidence(read, onDiscoveryTrack(contexts));
   const fresh = new Map(items.map((i) => [i.id, i]));
-  const contexts = await contextsOf(items);
   const entries = await entryVerdictsByItem(items, contexts, ids, jira);
   const spared: string[] = [];
   const waived = [...plan.waived];

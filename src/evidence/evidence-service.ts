@@ -10,6 +10,7 @@ import {
   markSummaryStale,
   readEvidence,
   type EvidenceLog,
+  type StoredEvidence,
 } from '../storage/evidence-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { AppFieldMissingError, appFieldId } from '../track/app-fields';
@@ -200,6 +201,21 @@ export async function changeEvidenceLog(
     ),
     summaryField,
   };
+}
+
+/**
+ * The repair path for a summary field left stale by a failed write: rewrites it from the log
+ * (as the app) and clears the marker. Called where the marker is seen (the issue panel); the gates
+ * never depend on it, since they read the log itself.
+ */
+export async function repairSummaryField(
+  stored: StoredEvidence,
+  rules: Config['validation'],
+  knownFields: Parameters<typeof appFieldId>[1],
+  now: Date,
+): Promise<SummaryFieldWrite | undefined> {
+  if (!stored.log || !stored.summaryStale) return undefined;
+  return refreshSummaryField(stored.log, rules, knownFields, now, stored.summaryStale.version);
 }
 
 async function refreshSummaryField(

@@ -30,6 +30,7 @@ import type {
   PromotionView,
   TriageView,
 } from '../shared/issue-readiness';
+import { repairSummaryField } from '../evidence/evidence-service';
 import { loadDecisionContext } from '../storage/config-store';
 import { readEvidence, type StoredEvidence } from '../storage/evidence-store';
 import { readIssueNotes } from '../storage/issue-notes-store';
@@ -331,7 +332,10 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const scopedOutcome = reading.kind === 'present' ? reading.value : undefined;
 
   const evidence = kind === 'idea' ? evidenceView(stored, config.validation) : null;
-  if (evidence && stored.summaryStale) notes.push(stored.summaryStale.reason);
+  if (evidence && stored.summaryStale) {
+    const repaired = await repairSummaryField(stored, config.validation, decision.fields, now);
+    if (repaired?.status !== 'written') notes.push(stored.summaryStale.reason);
+  }
   const categoryChanged = core.statuscategorychangedate
     ? isoOf(core.statuscategorychangedate)
     : undefined;

@@ -1,6 +1,11 @@
 import { assessReadiness } from '../domain/sprint-readiness';
 import { typeIsIn } from '../domain/track';
-import { itemOf, trackOfItem, type EnforcementFieldIds } from '../enforcement/item-facts';
+import {
+  itemOf,
+  trackOfItem,
+  withLoggedEvidence,
+  type EnforcementFieldIds,
+} from '../enforcement/item-facts';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
 import { appFieldId } from '../track/app-fields';
@@ -56,7 +61,7 @@ export async function checkDiscoveryGate(
       flagged: null,
     };
     const fields = ['issuetype', 'project', evidenceField.id, ...(ids.track ? [ids.track] : [])];
-    const item = itemOf(await jira.getIssue(key, fields), ids);
+    let item = itemOf(await jira.getIssue(key, fields), ids);
     if (item.projectKey !== projectKey) context = await readEnforcementContext(item.projectKey);
 
     const named = rule.issueTypes;
@@ -65,6 +70,7 @@ export async function checkDiscoveryGate(
         ? 'discovery'
         : 'delivery'
       : trackOfItem(item, context.mapping, context.config);
+    if (track === 'discovery') item = (await withLoggedEvidence([item], () => true))[0] ?? item;
     const verdict = assessReadiness({ ...item.facts, track }, context.config, {
       checks: ['discovery-validated'],
       issueTypes: named ? [] : context.config.gate.issueTypes,

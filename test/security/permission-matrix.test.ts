@@ -133,6 +133,18 @@ async function call(w: World, key: string, row: Row, caller: CallerKind): Promis
   return accountId === undefined ? run() : w.em.runAs(accountId, run);
 }
 
+/** Requests that read although they are POSTs (searches, bulk fetches, expression evaluation). */
+const READ_POSTS =
+  /^\/rest\/api\/3\/(search\/jql|search\/approximate-count|issue\/bulkfetch|changelog\/bulkfetch|expression\/evaluate|user\/bulk|permissions\/check)/;
+
+/** The Jira requests since the last reset that change something, as "METHOD path". */
+function jiraWrites(): string[] {
+  return ctx.em
+    .jiraCalls()
+    .filter((c) => c.method !== 'GET' && !(c.method === 'POST' && READ_POSTS.test(c.path)))
+    .map((c) => `${c.method} ${c.path}`);
+}
+
 const KEYS_OF_CONTRACT = Object.keys(RESOLVER_PAYLOADS);
 const CASES = KEYS_OF_CONTRACT.flatMap((key) => CALLERS.map((caller) => [key, caller] as const));
 
@@ -160,6 +172,7 @@ describe('permission matrix', () => {
     if (!row) throw new Error(`Resolver key "${key}" has no permission-matrix row`);
     const w = seedSecuritySite(ctx.em);
     const expected = row.except?.[caller] ?? NEED_OUTCOMES[row.need][caller];
+    ctx.em.resetCalls();
     const result = await call(w, key, row, caller);
     tried += 1;
     const got = result.ok ? 'ok' : result.error.code;
@@ -169,8 +182,12 @@ describe('permission matrix', () => {
       );
     }
     if (!result.ok && expected !== 'ok') {
-      // A refusal carries no data of the thing refused.
+      // A refusal carries no data of the thing refused, and changed nothing: no Jira write, no
+      // storage write. So a check removed from the app is seen even where Jira's own refusal
+      // would have produced the same error code.
       expect(Object.keys(result)).toEqual(['ok', 'error']);
+      expect(jiraWrites()).toEqual([]);
+      expect(ctx.em.kvs.writes()).toBe(0);
     }
   });
 });
@@ -194,7 +211,7 @@ const AS_APP_ALLOWED: Record<string, string> = {
   'src/setup/site-field-ids.ts':
     'setup/run remembers field ids from the field list, after the Administer projects check; returns ids only',
   'src/evidence/evidence-service.ts':
-    'writes the read-only Discovery evidence summary field after the Edit issues check',
+    'writes the read-only Discovery evidence summary field after the Edit issues check, and rewrites it from the log when the issue panel (after its Browse check) finds it stale',
   'src/evidence/evidence-field.ts': 'app-field writer for the evidence summary',
   'src/enforcement/sprint-guard.ts':
     'trigger: moves an item back / flags it and comments; nothing is returned to a user',

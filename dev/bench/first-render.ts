@@ -1,28 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { buildPreview, startPreviewServer } from '../preview/server';
+import { launchChromium } from '../tools/browser';
 
 /**
  * Time to first render of the project page in the local preview: the `dt:first-render` User
  * Timing mark the page sets when it first shows the overview (static/project-page/src/
- * ProjectPage.tsx), in Debian's Chromium, median of a few loads. The preview answers with the
+ * ProjectPage.tsx), in Chromium (dev/tools/browser.ts), median of a few loads. The preview answers with the
  * real resolvers against the emulated demo project, so the figure covers the resolver's reads
  * at the emulator's speed, not Jira's network latency. Builds the preview only when it is
  * missing; without Chromium it says so instead of measuring.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MARK = 'dt:first-render';
 const PREVIEW_PAGE = join(__dirname, '..', '..', 'static', 'project-page', 'dist-preview');
 
@@ -30,12 +19,15 @@ export type FirstRender =
   { measured: true; medianMs: number; runs: number[] } | { measured: false; reason: string };
 
 export async function measureFirstRender(loads = 3): Promise<FirstRender> {
-  if (!existsSync(CHROMIUM)) {
-    return { measured: false, reason: `${CHROMIUM} is missing (apt-get install chromium)` };
-  }
   if (!existsSync(join(PREVIEW_PAGE, 'index.html'))) await buildPreview();
   const server = await startPreviewServer({ port: 0 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  let browser;
+  try {
+    browser = (await launchChromium()).browser;
+  } catch (error) {
+    await server.close();
+    return { measured: false, reason: error instanceof Error ? error.message : String(error) };
+  }
   try {
     const runs: number[] = [];
     for (let i = 0; i < loads; i++) {

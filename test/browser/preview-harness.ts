@@ -1,27 +1,27 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildPreview, startPreviewServer, type PreviewServer } from '../../dev/preview/server';
+import { launchChromium } from '../../dev/tools/browser';
 
 /**
  * What a browser test of the local preview needs: the preview built and served (real resolvers,
- * Jira emulator with the demo project), Debian's Chromium, axe-core, and where the README's
+ * Jira emulator with the demo project), Chromium (dev/tools/browser.ts), axe-core, and where
  * screenshots go.
  */
 
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-export const SCREENSHOTS = path.join(path.resolve(__dirname, '..', '..'), 'docs', 'screenshots');
+/**
+ * Where the browser tests save their screenshots: an ignored folder, so that `npm test` leaves
+ * the tree clean. `npm run screenshots` runs them with DT_SCREENSHOTS=docs/screenshots to
+ * refresh the README's pictures.
+ */
+export const SCREENSHOTS = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  process.env['DT_SCREENSHOTS'] ?? path.join('tmp', 'screenshots'),
+);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
@@ -71,16 +71,14 @@ export interface Preview {
 
 /** Builds the preview, starts it on a free port and launches Chromium (fails without it). */
 export async function startPreviewInChromium(): Promise<Preview> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the browser tests need Debian's Chromium (apt-get install chromium). ` +
-        'Never download browsers with playwright.',
-    );
-  }
   const buildMs = await buildPreviewOnce();
   console.log(buildMs > 0 ? `preview build: ${buildMs} ms` : 'preview: built by another test file');
   const server = await startPreviewServer({ port: 0 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const { browser, source } = await launchChromium().catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
+  console.log(`browser: ${source}`);
   return {
     server,
     browser,

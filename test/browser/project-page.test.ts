@@ -2,29 +2,17 @@
  * The project page as a person sees it: the preview build of the Custom UI in Debian's Chromium,
  * served by the local preview server (dev/preview) that runs the real resolvers against the Jira
  * emulator seeded with the demo project. Also checks accessibility with axe-core and saves the
- * README's screenshots (docs/screenshots/project-page-{light,dark}.png).
+ * README's screenshots (project-page-{light,dark}.png, refreshed by `npm run screenshots`).
  */
 import fs from 'fs';
 import path from 'path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { addDemoItem } from '../../dev/emulator/demo-project';
 import { startPreviewServer, type PreviewServer } from '../../dev/preview/server';
 import type { ProjectOverview } from '../../src/shared/project-overview';
-import { buildPreviewOnce } from './preview-harness';
+import { launchChromium } from '../../dev/tools/browser';
+import { buildPreviewOnce, SCREENSHOTS } from './preview-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 jest.setTimeout(120_000);
@@ -46,17 +34,11 @@ interface AxeViolation {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the browser tests need Debian's Chromium (apt-get install chromium). ` +
-        'Never download browsers with playwright.',
-    );
-  }
   // Once per jest run: another browser test file may be serving the build.
   const buildMs = await buildPreviewOnce();
   console.log(`preview build: ${buildMs} ms`);
   server = await startPreviewServer({ port: 0 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = (await launchChromium()).browser;
   overview = await fetchOverview();
 });
 

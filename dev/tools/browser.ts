@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -33,11 +41,8 @@ export interface LaunchedBrowser {
   source: string;
 }
 
-/**
- * Unpacks the packed Chromium (an ES module, so in a child Node process: jest's module system
- * cannot load it) and answers its path; undefined when the package is not installed.
- */
-function packedChromium(): Promise<string | undefined> {
+/** Unpacks the packed Chromium in a child Node process (an ES module: jest cannot load it). */
+function unpack(): Promise<string | undefined> {
   const script =
     "import('@sparticuz/chromium').then((m) => m.default.executablePath()).then((p) => process.stdout.write(p))";
   return new Promise((resolve) => {
@@ -45,6 +50,46 @@ function packedChromium(): Promise<string | undefined> {
       resolve(error || !out ? undefined : out.trim()),
     );
   });
+}
+
+const READY = join(tmpdir(), 'dual-track-chromium-path');
+const LOCK = join(tmpdir(), 'dual-track-chromium-lock');
+
+function unpackedPath(): string | undefined {
+  if (!existsSync(READY)) return undefined;
+  const path = readFileSync(READY, 'utf8');
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * The packed Chromium's path, unpacked once per machine: test files run in parallel workers, so
+ * the first takes a lock and unpacks, the others wait for it. Undefined when not installed.
+ */
+async function packedChromium(): Promise<string | undefined> {
+  const started = Date.now();
+  while (Date.now() - started < 90_000) {
+    const ready = unpackedPath();
+    if (ready) return ready;
+    try {
+      mkdirSync(LOCK);
+    } catch {
+      // Another process is unpacking; a lock older than two minutes is left over.
+      const lock = statSync(LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > 120_000) {
+        rmSync(LOCK, { recursive: true, force: true });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    try {
+      const path = await unpack();
+      if (path) writeFileSync(READY, path);
+      return path;
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true });
+    }
+  }
+  return undefined;
 }
 
 /** The system's fonts when it has any; else the fonts the packed Chromium brings. */

@@ -221,7 +221,7 @@ export class JiraEmulator {
 
   /** Runs fn as if Forge invoked the app for this user: asUser() calls act as them. */
   runAs<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
-    this.settleSearch();
+    if (this.searchLag?.settleOnInvocation !== false) this.settleSearch();
     return this.currentUser.run(accountId, fn);
   }
 

@@ -15,6 +15,8 @@ import { issueLinkSite } from './routes/issue-writes';
 export interface SearchLag {
   /** How many searches (search/jql pages and counts) miss a write; 0 turns the lag off. */
   searches: number;
+  /** Whether a new invocation (runAs) starts with the index caught up; default true. */
+  settleOnInvocation?: boolean;
 }
 
 /** What search still sees of an issue written since the index last caught up. */

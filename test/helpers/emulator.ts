@@ -3,7 +3,7 @@ import type { EmField } from '../../dev/emulator/model';
 import type { SearchLag } from '../../dev/emulator/search-lag';
 
 /** How many searches miss a REST write by default in tests (dev/emulator/search-lag.ts). */
-export const DEFAULT_SEARCH_LAG: SearchLag = { searches: 1000 };
+export const DEFAULT_SEARCH_LAG: SearchLag = { searches: Number(process.env['LAG_N'] ?? 1000), settleOnInvocation: process.env['LAG_SETTLE'] !== '0' };
 
 export interface EmulatorOptions {
   /**

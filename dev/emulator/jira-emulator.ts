@@ -26,6 +26,7 @@ import { issueLinkSite } from './routes/issue-writes';
 import type { EmChange } from './routes/changelog';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
 import { searchIndex, type SearchLag } from './search-lag';
+import { responseShapeProblems } from './field-shapes';
 
 /**
  * An in-memory Jira Cloud site behind the `global.__forge_fetch__` seam, so that the real
@@ -615,7 +616,10 @@ export class JiraEmulator {
       request,
       handler(request),
     );
-    const problems = checkResponse(op, result.status, result.body);
+    const problems = [
+      ...checkResponse(op, result.status, result.body),
+      ...responseShapeProblems(this, op.operationId, result.status, result.body),
+    ];
     if (problems.length > 0) {
       this.violations.push(`response to ${op.operationId}: ${problems.join('; ')}`);
       throw new Error(

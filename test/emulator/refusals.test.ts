@@ -223,3 +223,49 @@ describe('search is eventually consistent', () => {
     expect(((await res.json()) as { count: number }).count).toBe(1);
   });
 });
+
+describe('IssueBean field shapes from Atlassian docs', () => {
+  async function getIssue(key: string, fields: string): Promise<Promise<Response>> {
+    return api.asApp().requestJira(route`/rest/api/3/issue/${key}?fields=${fields}`);
+  }
+
+  it('returns a well-formed Sprint value and refuses to return a malformed one', async () => {
+    const board = ctx.em.addBoard({ projectKey: 'DT' });
+    const sprint = ctx.em.addSprint({
+      boardId: board.id,
+      name: 'S1',
+      state: 'active',
+      startDate: '2026-11-02T09:00:00.000Z',
+    });
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'x' });
+    ctx.em.setSprint(issue.key, sprint.id);
+    const res = await getIssue(issue.key, ctx.em.sprintField.id);
+    expect(res.status).toBe(200);
+    // A Sprint value without boardId and with a state Jira does not have.
+    ctx.em.setCustom(issue.key, ctx.em.sprintField.id, [{ id: 1, name: 'S1', state: 'open' }]);
+    await expect(getIssue(issue.key, ctx.em.sprintField.id)).rejects.toThrow(
+      /customfield_10020 \(Sprint\): 0\.state .*; 0\.boardId/s,
+    );
+    expect(ctx.em.violations).toHaveLength(1);
+    ctx.em.violations.length = 0;
+  });
+
+  it("checks the app's object field values against the manifest schema", async () => {
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'x' });
+    ctx.em.setCustom(issue.key, site.scopedOutcome.id, { outcome: 7 });
+    await expect(getIssue(issue.key, site.scopedOutcome.id)).rejects.toThrow(/Scoped outcome/);
+    ctx.em.violations.length = 0;
+  });
+
+  it('checks Agile answers the contract gives only as examples (a sprint date Jira would not send)', async () => {
+    const board = ctx.em.addBoard({ projectKey: 'DT' });
+    const sprint = ctx.em.addSprint({ boardId: board.id, name: 'S1', state: 'active' });
+    const ok = await api.asApp().requestJira(route`/rest/agile/1.0/sprint/${sprint.id}`);
+    expect(ok.status).toBe(200);
+    sprint.startDate = 'yesterday';
+    await expect(
+      api.asApp().requestJira(route`/rest/agile/1.0/sprint/${sprint.id}`),
+    ).rejects.toThrow(/getSprint.*startDate/);
+    ctx.em.violations.length = 0;
+  });
+});

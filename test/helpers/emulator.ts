@@ -3,13 +3,13 @@ import type { EmField } from '../../dev/emulator/model';
 import type { SearchLag } from '../../dev/emulator/search-lag';
 
 /** How many searches miss a REST write by default in tests (dev/emulator/search-lag.ts). */
-export const DEFAULT_SEARCH_LAG: SearchLag = { searches: Number(process.env['LAG_N'] ?? 1000), settleOnInvocation: process.env['LAG_SETTLE'] !== '0' };
+export const DEFAULT_SEARCH_LAG: SearchLag = { searches: 20, settleOnInvocation: false };
 
 export interface EmulatorOptions {
   /**
-   * Search lags writes as Jira's does (on by default: within one invocation a search never sees
-   * that invocation's writes; each runAs starts with the index caught up). Turn it off only in a
-   * test about something else, and say why in `reason`.
+   * Search lags writes as Jira's does: on by default, the next 20 searches (across invocations)
+   * miss each REST write unless they name the issue in `reconcileIssues`. Turn it off only in a
+   * test about something else, and say why in `reason`; em.settleSearch() lets time pass.
    */
   searchLag?: SearchLag | { off: true; reason: string };
 }

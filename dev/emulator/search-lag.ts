@@ -93,7 +93,7 @@ export class SearchIndex {
       issue: { ...issue, custom: structuredClone(issue.custom) },
       labels: labelsOf(this.em, issue.id),
       components: componentsOf(this.em, issue.id).map((c) => ({ ...c })),
-      issuelinks: structuredClone(issueLinkSite(this.em).beanLinks(this.em, issue)) as unknown[],
+      issuelinks: structuredClone(issueLinkSite(this.em).beanLinks(this.em, issue)),
     };
   }
 }

@@ -225,9 +225,8 @@ describe('search is eventually consistent', () => {
 });
 
 describe('IssueBean field shapes from Atlassian docs', () => {
-  async function getIssue(key: string, fields: string): Promise<Promise<Response>> {
-    return api.asApp().requestJira(route`/rest/api/3/issue/${key}?fields=${fields}`);
-  }
+  const getIssue = (key: string, fields: string) =>
+    api.asApp().requestJira(route`/rest/api/3/issue/${key}?fields=${fields}`);
 
   it('returns a well-formed Sprint value and refuses to return a malformed one', async () => {
     const board = ctx.em.addBoard({ projectKey: 'DT' });

@@ -5,13 +5,11 @@ import { FORGE_FIELD_PREFIX, SPRINT_FIELD_CUSTOM, type EmField } from './model';
 
 /**
  * Shapes of IssueBean field values and of the three Agile answers the OpenAPI gives only as
- * examples, from Atlassian's schemas and examples (sources per shape below and in
+ * examples, from Atlassian's schemas and examples (PLATFORM = jira-platform.openapi.json,
+ * SOFTWARE = jira-software.openapi.json; sources per shape below and in
  * docs/emulator-refusals.md). The emulator checks every IssueBean it returns against them, so a
  * seed or route that drifts from Jira's shapes is a recorded violation, not a passing test.
  */
-
-const PLATFORM = 'jira-platform.openapi.json';
-const SOFTWARE = 'jira-software.openapi.json';
 
 /** Jira's datetime form in issue fields, e.g. "2021-01-17T12:34:00.000+0000" (OpenAPI examples). */
 const JiraDateTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4}$/);
@@ -192,8 +190,6 @@ export const SUPPLIED_RESPONSE_SHAPES: Readonly<Record<string, z.ZodTypeAny>> = 
   getSprint: AgileSprintShape,
   getIssuesForSprint: SprintIssuePageShape,
 };
-
-export const SOURCES = { PLATFORM, SOFTWARE };
 
 const FLAGGED_CUSTOM = 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes';
 const NUMBER_CUSTOM = 'com.atlassian.jira.plugin.system.customfieldtypes:float';

@@ -122,3 +122,23 @@ export function customFieldProblem(
   const problem = schemaProblem(module, value);
   return problem ? `The value does not match the field's schema: ${problem}.` : undefined;
 }
+
+/**
+ * Whether a stored value of one of the app's fields matches the `schema` its manifest declares
+ * (for answers; unlike customFieldProblem, read-only fields and screens do not matter).
+ */
+export function appFieldValueProblem(field: EmField, value: unknown): string | undefined {
+  const custom = field.schema.custom ?? '';
+  const module = appFieldModules().find((m) => m.key === custom.slice(FORGE_FIELD_PREFIX.length));
+  if (!module) return `no jira:customField module declares ${custom}`;
+  if (value === null) return undefined;
+  const type = typeof module.type === 'string' ? module.type : 'object';
+  if (type === 'object') return schemaProblem(module, value);
+  const ok =
+    type === 'number'
+      ? typeof value === 'number'
+      : ['string', 'date', 'datetime'].includes(type)
+        ? typeof value === 'string'
+        : true;
+  return ok ? undefined : `a ${type} field holds ${JSON.stringify(value)}`;
+}

@@ -25,6 +25,8 @@ import { componentsBean } from './routes/issue-components';
 import { issueLinkSite } from './routes/issue-writes';
 import type { EmChange } from './routes/changelog';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
+import { searchIndex, type SearchLag } from './search-lag';
+import { responseShapeProblems } from './field-shapes';
 
 /**
  * An in-memory Jira Cloud site behind the `global.__forge_fetch__` seam, so that the real
@@ -165,6 +167,11 @@ export class JiraEmulator {
   readonly sprintField: EmField;
   /** Granted scopes: the manifest's, unless a test narrows them. */
   scopes: string[];
+  /**
+   * Search lags REST writes by this many searches (see search-lag.ts); undefined: no lag. The
+   * index also catches up at the start of each invocation (runAs) and on settleSearch().
+   */
+  searchLag: SearchLag | undefined = undefined;
   /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
   latencyMs = 0;
   private faults: Array<Fault & { left: number }> = [];
@@ -215,7 +222,13 @@ export class JiraEmulator {
 
   /** Runs fn as if Forge invoked the app for this user: asUser() calls act as them. */
   runAs<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
+    if (this.searchLag?.settleOnInvocation !== false) this.settleSearch();
     return this.currentUser.run(accountId, fn);
+  }
+
+  /** Search catches up with every write made so far (time passed; see search-lag.ts). */
+  settleSearch(): void {
+    searchIndex(this).settle();
   }
 
   /**
@@ -603,7 +616,10 @@ export class JiraEmulator {
       request,
       handler(request),
     );
-    const problems = checkResponse(op, result.status, result.body);
+    const problems = [
+      ...checkResponse(op, result.status, result.body),
+      ...responseShapeProblems(this, op.operationId, result.status, result.body),
+    ];
     if (problems.length > 0) {
       this.violations.push(`response to ${op.operationId}: ${problems.join('; ')}`);
       throw new Error(

@@ -245,6 +245,8 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   const now = options.now ?? new Date();
   const em = new JiraEmulator().install();
   const demo = seedDemoProject(em, { now });
+  // Search lags writes as Jira's does (dev/emulator/search-lag.ts); each invoke starts caught up.
+  em.searchLag = { searches: 3 };
   const resources = previewResources();
   const contexts = demoContexts(em, resources, demo);
   const demoIssues = [

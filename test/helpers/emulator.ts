@@ -1,14 +1,29 @@
 import { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmField } from '../../dev/emulator/model';
+import type { SearchLag } from '../../dev/emulator/search-lag';
+
+/** How many searches miss a REST write by default in tests (dev/emulator/search-lag.ts). */
+export const DEFAULT_SEARCH_LAG: SearchLag = { searches: 20, settleOnInvocation: false };
+
+export interface EmulatorOptions {
+  /**
+   * Search lags writes as Jira's does: on by default, the next 20 searches (across invocations)
+   * miss each REST write unless they name the issue in `reconcileIssues`. Turn it off only in a
+   * test about something else, and say why in `reason`; em.settleSearch() lets time pass.
+   */
+  searchLag?: SearchLag | { off: true; reason: string };
+}
 
 /**
  * One fresh emulated Jira site per test, installed at the Forge fetch seam. After each test it
  * checks that the app made no request the real Jira would reject as unknown.
  */
-export function useEmulator(): { readonly em: JiraEmulator } {
+export function useEmulator(options: EmulatorOptions = {}): { readonly em: JiraEmulator } {
   const holder: { em: JiraEmulator | undefined } = { em: undefined };
+  const lag = options.searchLag ?? DEFAULT_SEARCH_LAG;
   beforeEach(() => {
     holder.em = new JiraEmulator().install();
+    holder.em.searchLag = 'off' in lag ? undefined : lag;
   });
   afterEach(() => {
     const em = holder.em;

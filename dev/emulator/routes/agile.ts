@@ -19,9 +19,16 @@ function errors(status: number, message: string): EmResponse {
 function paging(req: EmRequest): { startAt: number; maxResults: number } | EmResponse {
   const startAt = Number(req.query.get('startAt') ?? '0');
   const maxResults = Number(req.query.get('maxResults') ?? String(AGILE_PAGE_MAX));
-  if (!Number.isInteger(startAt) || startAt < 0 || !Number.isInteger(maxResults)) {
+  if (
+    !Number.isInteger(startAt) ||
+    startAt < 0 ||
+    !Number.isInteger(maxResults) ||
+    maxResults < 0
+  ) {
     return errors(400, 'startAt and maxResults must be non-negative integers.');
   }
+  // Above the page limit the Agile API clamps rather than refuses (JSWCLOUD-18382; KB "Changing
+  // maxResults parameter for Jira Cloud REST API"); a negative value is refused (strict reading).
   return { startAt, maxResults: Math.max(1, Math.min(maxResults, AGILE_PAGE_MAX)) };
 }
 

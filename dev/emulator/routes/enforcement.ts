@@ -1,6 +1,7 @@
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { customFieldProblem, notOnScreen } from '../app-field-values';
 import type { EmField, EmIssue } from '../model';
+import { searchIndex } from '../search-lag';
 
 /**
  * What the sprint guard and the sprint-start check use, as Jira documents it:
@@ -110,7 +111,10 @@ function moveIssuesToBacklog(em: JiraEmulator, req: EmRequest): EmResponse {
     }
     issues.push(issue);
   }
-  for (const issue of issues) em.setSprint(issue.key, undefined);
+  for (const issue of issues) {
+    searchIndex(em).beforeWrite(issue);
+    em.setSprint(issue.key, undefined);
+  }
   return { status: 204 };
 }
 
@@ -245,6 +249,7 @@ function editIssue(em: JiraEmulator, req: EmRequest): EmResponse {
   if (Object.keys(fieldErrors).length > 0) {
     return { status: 400, body: { errorMessages: [], errors: fieldErrors } };
   }
+  searchIndex(em).beforeWrite(issue);
   if (labelOps.length > 0) {
     const labels = stateOf(em).labels.get(issue.id) ?? new Set<string>();
     for (const op of labelOps) {

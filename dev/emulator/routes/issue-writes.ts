@@ -2,6 +2,7 @@ import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-em
 import { customFieldProblem, notOnScreen } from '../app-field-values';
 import { FORGE_FIELD_PREFIX, type EmIssue } from '../model';
 import { issueTypeSite } from './issue-types';
+import { searchIndex } from '../search-lag';
 
 /**
  * Writes to issues, as Jira Cloud documents them:
@@ -234,6 +235,7 @@ function createIssue(em: JiraEmulator, req: EmRequest): EmResponse {
     updated: now,
   };
   em.issues.set(issue.id, issue);
+  searchIndex(em).created(issue);
   return {
     status: 201,
     body: { id: issue.id, key: issue.key, self: `${em.baseUrl}/rest/api/3/issue/${issue.id}` },
@@ -278,6 +280,8 @@ function linkIssues(em: JiraEmulator, req: EmRequest): EmResponse {
   if (!em.can(req, outward.projectId, 'LINK_ISSUES')) {
     return errors(404, ['You do not have the permission to link issues.']);
   }
+  searchIndex(em).beforeWrite(inward);
+  searchIndex(em).beforeWrite(outward);
   site.addLink(type.id, inward.id, outward.id);
   return { status: 201 };
 }
@@ -308,6 +312,7 @@ function updateAppFieldValue(em: JiraEmulator, req: EmRequest): EmResponse {
     updates: accepted,
   });
   for (const { issue, value } of planned) {
+    searchIndex(em).beforeWrite(issue);
     if (value === null) issue.custom.delete(field.id);
     else issue.custom.set(field.id, structuredClone(value));
     issue.updated = new Date().toISOString();

@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { FORGE_FIELD_PREFIX, type EmField, type EmIssue } from '../model';
 import { labelsOf } from './enforcement';
-import { componentsIn, componentsOf } from './issue-components';
+import { componentsIn, componentsOf, type EmComponent } from './issue-components';
+import { searchIndex, type IndexedView } from '../search-lag';
 
 /**
  * POST /rest/api/3/search/jql (searchAndReconsileIssuesUsingJqlPost) and
@@ -16,6 +17,8 @@ import { componentsIn, componentsOf } from './issue-components';
  *             statusCategory = V | != V | in (V, ...) | not in (V, ...)
  *             issuetype = T | != T | in (T, ...) | not in (T, ...)   (names or ids; unknown → 400)
  *             sprint = N | != N | in (N, ...) | not in (N, ...) | is EMPTY | is not EMPTY
+ *             sprint in openSprints() | closedSprints() | futureSprints(); any other function
+ *                 Jira documents is a violation (not emulated), an unknown one a 400
  *             key = K | key in (K, ...)
  *             labels = L | labels in (L, ...)                (case-insensitive, as Jira matches labels)
  *             component = C | component in (C, ...)          (names of the projects' components;
@@ -29,13 +32,14 @@ import { componentsIn, componentsOf } from './issue-components';
  * As in Jira, `!=` and `not in` never match an empty field (an issue in no sprint is not
  * matched by `sprint not in (7)`; write `sprint is EMPTY OR sprint not in (7)`).
  *
- * Paging follows the enhanced search: `nextPageToken` in, `nextPageToken`/`isLast` out. The
- * contract documents at most 5000 issues per page, and fewer "where a large number of fields are
- * requested": the emulator returns at most 5000 for id/key-only requests and at most
- * SEARCH_PAGE_WITH_FIELDS otherwise, whatever `maxResults` asks for.
+ * Paging follows the enhanced search: `nextPageToken` in, `nextPageToken`/`isLast` out.
+ * `maxResults` outside 1-5000 is a 400 as in Jira; within it the emulator returns at most
+ * SEARCH_PAGE_WITH_FIELDS when fields beyond id/key are requested (the contract: "may return
+ * fewer items per page where a large number of fields are requested").
  *
- * The count is the number of issues the same JQL matches for the caller (Jira documents it as an
- * estimate that may lag recent edits; the emulator has no lag).
+ * Search and the count see issues as the lagging index has them (../search-lag.ts);
+ * `reconcileIssues` (≤ 50 ids) reads those issues in their latest state. Refusals and their
+ * sources: docs/emulator-refusals.md.
  */
 
 /** Largest page the contract documents (`maxResults`: "It returns max 5000 issues"). */
@@ -49,6 +53,7 @@ type Clause =
   | { field: 'statusCategory'; negate: boolean; values: string[] }
   | { field: 'issuetype'; negate: boolean; values: string[] }
   | { field: 'sprint'; negate: boolean; values: number[] }
+  | { field: 'sprint'; negate: boolean; states: Array<'active' | 'future' | 'closed'> }
   | { field: 'sprint'; empty: boolean }
   | { field: 'key'; values: string[] }
   | { field: 'labels'; values: string[] }
@@ -132,6 +137,75 @@ const FIELD_NAMES: Record<string, Clause['field']> = {
   component: 'component',
 };
 
+/**
+ * Jira Software's sprint functions: openSprints() (sprints not completed: active and future),
+ * closedSprints(), futureSprints() (https://support.atlassian.com/jira-software-cloud/docs/jql-functions/).
+ */
+const SPRINT_FUNCTIONS: Record<string, Array<'active' | 'future' | 'closed'>> = {
+  opensprints: ['active', 'future'],
+  closedsprints: ['closed'],
+  futuresprints: ['future'],
+};
+
+/**
+ * Other functions Jira's JQL documents (same page): valid JQL the emulator does not evaluate.
+ * A name outside this list is refused as Jira refuses an unknown function.
+ */
+const JQL_FUNCTIONS = new Set([
+  ...Object.keys(SPRINT_FUNCTIONS),
+  'approved',
+  'approver',
+  'breached',
+  'cascadeoption',
+  'choiceoption',
+  'completed',
+  'componentsleadbyuser',
+  'currentlogin',
+  'currentuser',
+  'earliestunreleasedversion',
+  'elapsed',
+  'endofday',
+  'endofmonth',
+  'endofweek',
+  'endofyear',
+  'everbreached',
+  'issuehistory',
+  'issuepickerhistory',
+  'issuesigned',
+  'lastlogin',
+  'latestreleasedversion',
+  'linkedissues',
+  'membersof',
+  'mydecisions',
+  'myapproval',
+  'mypending',
+  'now',
+  'paused',
+  'pending',
+  'pendingby',
+  'projectsleadbyuser',
+  'projectswhereuserhasrole',
+  'projectswhereuserhaspermission',
+  'releasedversions',
+  'remaining',
+  'running',
+  'standardissuetypes',
+  'startofday',
+  'startofmonth',
+  'startofweek',
+  'startofyear',
+  'subtaskissuetypes',
+  'unreleasedversions',
+  'updatedby',
+  'votedissues',
+  'watchedissues',
+  'withinCalendarHours'.toLowerCase(),
+]);
+
+function unknownFunction(name: string): JqlError {
+  return new JqlError(`Unable to find JQL function '${name}()'.`);
+}
+
 /** Fields that take `!=` and `not in` here. */
 const NEGATABLE = new Set<Clause['field']>(['statusCategory', 'issuetype', 'sprint', 'property']);
 
@@ -152,6 +226,20 @@ export function parseJql(jql: string): Query {
       throw new JqlError(`Error in the JQL Query: expected a value but got '${t.text}'.`);
     }
     return t.text;
+  };
+  /** `name()` after IN: a JQL function (only argument-less ones are emulated). */
+  const functionCall = (): string | undefined => {
+    const name = peek();
+    const open = tokens[pos + 1];
+    if (name?.kind !== 'word' || open?.text !== '(') return undefined;
+    pos += 2;
+    const close = next();
+    if (close.text !== ')') {
+      const known = JQL_FUNCTIONS.has(name.text.toLowerCase());
+      if (!known) throw unknownFunction(name.text);
+      throw new JqlError(`Arguments of the JQL function ${name.text}() are not emulated.`, true);
+    }
+    return name.text;
   };
   const list = (): string[] => {
     const open = next();
@@ -209,6 +297,15 @@ export function parseJql(jql: string): Query {
     }
     if (negate && !NEGATABLE.has(field)) {
       throw new JqlError(`The JQL operator "${op.text}" is not emulated for ${field}.`, true);
+    }
+    const fn = isIn ? functionCall() : undefined;
+    if (fn !== undefined) {
+      const states = SPRINT_FUNCTIONS[fn.toLowerCase()];
+      if (field === 'sprint' && states) {
+        return { kind: 'clause', clause: { field, negate, states } };
+      }
+      if (!JQL_FUNCTIONS.has(fn.toLowerCase())) throw unknownFunction(fn);
+      throw new JqlError(`The JQL function ${fn}() is not emulated for ${field}.`, true);
     }
     const values = isIn ? list() : [value()];
     switch (field) {
@@ -313,11 +410,18 @@ function categoryReader(em: JiraEmulator): (issue: EmIssue) => string | undefine
 type Test = (issue: EmIssue) => boolean;
 
 /** A clause as a test of one issue; values that do not exist are refused as Jira refuses them. */
+/** Labels and components as search sees them (the pre-write view while a write lags). */
+interface IndexedFacts {
+  labels(issue: EmIssue): string[];
+  components(issue: EmIssue): EmComponent[];
+}
+
 function clauseTest(
   em: JiraEmulator,
   req: EmRequest,
   clause: Clause,
   categoryOf: (issue: EmIssue) => string | undefined,
+  facts: IndexedFacts,
 ): Test {
   switch (clause.field) {
     case 'project': {
@@ -363,7 +467,13 @@ function clauseTest(
         return Array.isArray(value) ? value.map((s: { id?: unknown }) => Number(s.id)) : [];
       };
       if ('empty' in clause) return (i) => (sprintIds(i).length === 0) === clause.empty;
-      const wanted = new Set(clause.values);
+      const wanted = new Set(
+        'states' in clause
+          ? [...em.sprints.values()]
+              .filter((sp) => clause.states.includes(sp.state))
+              .map((sp) => sp.id)
+          : clause.values,
+      );
       return (i) => {
         const ids = sprintIds(i);
         // As in Jira, a negated clause never matches an issue in no sprint.
@@ -372,12 +482,21 @@ function clauseTest(
       };
     }
     case 'key': {
-      const wanted = new Set(clause.values.map((v) => v.toUpperCase()));
-      return (i) => wanted.has(i.key) || wanted.has(i.id);
+      // Jira refuses a key that names no issue the caller can see (see docs/emulator-refusals.md).
+      const wanted = new Set(
+        clause.values.map((v) => {
+          const issue = em.findIssue(v.toUpperCase()) ?? em.findIssue(v);
+          if (!issue || !em.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+            throw new JqlError(`An issue with key '${v}' does not exist for field 'key'.`);
+          }
+          return issue.id;
+        }),
+      );
+      return (i) => wanted.has(i.id);
     }
     case 'labels': {
       const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
-      return (i) => labelsOf(em, i.id).some((l) => wanted.has(l.toLowerCase()));
+      return (i) => facts.labels(i).some((l) => wanted.has(l.toLowerCase()));
     }
     case 'component': {
       const visible = new Set(
@@ -395,7 +514,7 @@ function clauseTest(
           return v.toLowerCase();
         }),
       );
-      return (i) => componentsOf(em, i.id).some((c) => wanted.has(c.name.toLowerCase()));
+      return (i) => facts.components(i).some((c) => wanted.has(c.name.toLowerCase()));
     }
     case 'property': {
       const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias);
@@ -498,12 +617,17 @@ function bounded(node: Node): boolean {
   }
 }
 
-function matcher(em: JiraEmulator, req: EmRequest, query: Query): Test {
+function matcher(
+  em: JiraEmulator,
+  req: EmRequest,
+  query: Query,
+  facts: IndexedFacts = liveFacts(em),
+): Test {
   const categoryOf = categoryReader(em);
   const compile = (node: Node): Test => {
     switch (node.kind) {
       case 'clause':
-        return clauseTest(em, req, node.clause, categoryOf);
+        return clauseTest(em, req, node.clause, categoryOf, facts);
       case 'and': {
         const parts = node.parts.map(compile);
         return (i) => parts.every((t) => t(i));
@@ -583,19 +707,87 @@ function requestedFields(raw: unknown): string[] {
     .filter((f) => f.length > 0);
 }
 
+function liveFacts(em: JiraEmulator): IndexedFacts {
+  return {
+    labels: (i) => labelsOf(em, i.id),
+    components: (i) => componentsOf(em, i.id),
+  };
+}
+
+/** Most ids `reconcileIssues` takes ("Accepts max 50 ids", SearchAndReconcileRequestBean). */
+export const RECONCILE_MAX = 50;
+
+/**
+ * The issues as search sees them: each in its indexed state (search-lag.ts), except those named
+ * in `reconcileIssues`, which are read in their latest state ("Strong consistency issue ids to be
+ * reconciled with search results", https://developer.atlassian.com/cloud/jira/platform/search-and-reconcile/).
+ */
+function searchedIssues(
+  em: JiraEmulator,
+  reconcile: ReadonlySet<string>,
+): { issues: EmIssue[]; views: Map<string, IndexedView>; facts: IndexedFacts } {
+  const index = searchIndex(em);
+  const views = new Map<string, IndexedView>();
+  const issues: EmIssue[] = [];
+  for (const issue of em.issues.values()) {
+    const view = reconcile.has(issue.id) ? 'current' : index.viewOf(issue);
+    if (view === undefined) continue;
+    if (view === 'current') {
+      issues.push(issue);
+    } else {
+      views.set(issue.id, view);
+      issues.push(view.issue);
+    }
+  }
+  const live = liveFacts(em);
+  return {
+    issues,
+    views,
+    facts: {
+      labels: (i) => views.get(i.id)?.labels ?? live.labels(i),
+      components: (i) => views.get(i.id)?.components ?? live.components(i),
+    },
+  };
+}
+
+function refused(message: string): EmResponse {
+  return { status: 400, body: { errorMessages: [message], errors: {} } };
+}
+
 export function searchJql(em: JiraEmulator, req: EmRequest): EmResponse {
+  try {
+    return searchPage(em, req);
+  } finally {
+    searchIndex(em).searched();
+  }
+}
+
+function searchPage(em: JiraEmulator, req: EmRequest): EmResponse {
   const body = (req.body ?? {}) as {
     jql?: string;
     fields?: unknown;
     maxResults?: number;
     nextPageToken?: string;
+    reconcileIssues?: number[];
   };
   const jql = body.jql ?? '';
+  // Jira answers 400 "The max results parameter has to be between 1 and 5,000." (contract: "It
+  // returns max 5000 issues"); within that range it may return fewer (see SEARCH_PAGE_WITH_FIELDS).
+  const maxResults = body.maxResults ?? DEFAULT_MAX_RESULTS;
+  if (maxResults < 1 || maxResults > SEARCH_PAGE_MAX) {
+    return refused('The max results parameter has to be between 1 and 5,000.');
+  }
+  const reconcileIds = body.reconcileIssues ?? [];
+  if (reconcileIds.length > RECONCILE_MAX) {
+    return refused(`reconcileIssues accepts at most ${RECONCILE_MAX} issue ids.`);
+  }
+  const reconcile = new Set(reconcileIds.map(String));
+  const { issues: population, views, facts } = searchedIssues(em, reconcile);
   let query: Query;
   let matches: (issue: EmIssue) => boolean;
   try {
     query = parseJql(jql);
-    matches = matcher(em, req, query);
+    matches = matcher(em, req, query, facts);
   } catch (error) {
     if (error instanceof JqlError) return badJql(em, error, jql);
     throw error;
@@ -604,27 +796,36 @@ export function searchJql(em: JiraEmulator, req: EmRequest): EmResponse {
   if (body.nextPageToken !== undefined) {
     const token = decodeToken(body.nextPageToken);
     if (!token || token.jql !== jql) {
-      return {
-        status: 400,
-        body: { errorMessages: ['The nextPageToken is invalid or expired.'], errors: {} },
-      };
+      return refused('The nextPageToken is invalid or expired.');
     }
     offset = token.offset;
   }
   const fields = requestedFields(body.fields);
   const idsOnly = fields.every((f) => f === 'id' || f === 'key');
   const cap = idsOnly ? SEARCH_PAGE_MAX : SEARCH_PAGE_WITH_FIELDS;
-  const pageSize = Math.max(1, Math.min(body.maxResults ?? DEFAULT_MAX_RESULTS, cap));
+  const pageSize = Math.min(maxResults, cap);
 
-  const found = [...em.issues.values()].filter(matches).sort(comparator(query.order));
+  const found = population.filter(matches).sort(comparator(query.order));
   const page = found.slice(offset, offset + pageSize);
   const isLast = offset + page.length >= found.length;
   const wantsCategoryDate = fields.includes('statuscategorychangedate') || fields.includes('*all');
   const issues = page.map((issue) => {
     if (fields.length === 0 || (fields.length === 1 && fields[0] === 'id')) return { id: issue.id };
     const bean = em.issueBean(issue, fields);
+    const beanFields = bean['fields'] as Record<string, unknown>;
+    const view = views.get(issue.id);
+    if (view) {
+      if ('labels' in beanFields) beanFields['labels'] = [...view.labels];
+      if ('issuelinks' in beanFields) beanFields['issuelinks'] = structuredClone(view.issuelinks);
+      if ('components' in beanFields) {
+        beanFields['components'] = view.components.map((c) => ({
+          self: `${em.baseUrl}/rest/api/3/component/${c.id}`,
+          id: c.id,
+          name: c.name,
+        }));
+      }
+    }
     if (wantsCategoryDate) {
-      const beanFields = bean['fields'] as Record<string, unknown>;
       beanFields['statuscategorychangedate'] = (
         issue.statusCategoryChanged ?? issue.created
       ).replace('Z', '+0000');
@@ -641,17 +842,22 @@ export function searchJql(em: JiraEmulator, req: EmRequest): EmResponse {
   };
 }
 
-/** POST /rest/api/3/search/approximate-count: how many issues the JQL matches for the caller. */
+/**
+ * POST /rest/api/3/search/approximate-count: how many issues the JQL matches for the caller, as
+ * the index sees them ("Recent updates might not be immediately visible"; it takes no
+ * reconcileIssues).
+ */
 export function countJql(em: JiraEmulator, req: EmRequest): EmResponse {
   const jql = ((req.body ?? {}) as { jql?: string }).jql ?? '';
   try {
-    const matches = matcher(em, req, parseJql(jql));
-    let count = 0;
-    for (const issue of em.issues.values()) if (matches(issue)) count += 1;
-    return { status: 200, body: { count } };
+    const { issues, facts } = searchedIssues(em, new Set());
+    const matches = matcher(em, req, parseJql(jql), facts);
+    return { status: 200, body: { count: issues.filter(matches).length } };
   } catch (error) {
     if (error instanceof JqlError) return badJql(em, error, jql);
     throw error;
+  } finally {
+    searchIndex(em).searched();
   }
 }
 

@@ -11,6 +11,8 @@ export default tseslint.config(
       'coverage/**',
       '**/*.js',
       '**/*.mjs',
+      '**/*.cjs',
+      'tmp/**',
     ],
   },
   js.configs.recommended,

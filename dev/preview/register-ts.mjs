@@ -1,19 +1,2 @@
-/**
- * Lets Node 20 `require()` the repository's TypeScript (dev/, src/) for the local preview:
- * each .ts file is compiled to CommonJS with @swc/core, the compiler the tests already use
- * (same settings as .swcrc). Type checking stays with `tsc --noEmit`.
- */
-import { readFileSync } from 'node:fs';
-import Module from 'node:module';
-import swc from '@swc/core';
-
-Module._extensions['.ts'] = function compileTypeScript(module, filename) {
-  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    swcrc: false,
-    sourceMaps: 'inline',
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
+/** The TypeScript loader of register-ts.cjs, for ES module entry points (start.mjs). */
+import './register-ts.cjs';

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { rewriteResponse, type ResponseFault } from './faults';
 import { KvsEmulator } from './kvs-emulator';
+import { InvocationClock } from './invocation';
+import { replaceWaiter } from '../../src/jira/wait';
 import {
   ALL_PROJECT_PERMISSIONS,
   FORGE_FIELD_PREFIX,
@@ -174,6 +176,8 @@ export class JiraEmulator {
   searchLag: SearchLag | undefined = undefined;
   /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
   latencyMs = 0;
+  /** Forge invocations on a virtual clock, with their time limits (dev/emulator/invocation.ts). */
+  readonly invocations = new InvocationClock();
   private faults: Array<Fault & { left: number }> = [];
   private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
@@ -212,12 +216,14 @@ export class JiraEmulator {
     const g = globalThis as { __forge_fetch__?: ForgeFetch };
     this.previousFetch = g.__forge_fetch__;
     g.__forge_fetch__ = (meta, path, init) => this.fetch(meta, path, init);
+    replaceWaiter(this.invocations.waiter);
     return this;
   }
 
   uninstall(): void {
     const g = globalThis as { __forge_fetch__?: ForgeFetch };
     g.__forge_fetch__ = this.previousFetch;
+    replaceWaiter(undefined);
   }
 
   /** Runs fn as if Forge invoked the app for this user: asUser() calls act as them. */
@@ -484,6 +490,12 @@ export class JiraEmulator {
 
   private async fetch(meta: FetchMeta, path: string, init?: RequestInit): Promise<Response> {
     await Promise.resolve();
+    const invocation = this.invocations.current();
+    if (!invocation && this.invocations.requireInvocation && !this.invocations.inSetup()) {
+      const message = `${meta.remote === 'jira' ? 'Jira' : 'storage'} request ${init?.method ?? ''} ${path} made outside any invocation: call the app through test/helpers/invoke.ts, or wrap test setup in em.invocations.setup()`;
+      this.violations.push(message);
+      throw new Error(`Emulator: ${message}`);
+    }
     if (meta.type === 'kvs' || meta.remote === 'kvs') {
       const bodyText = typeof init?.body === 'string' ? init.body : '';
       const result = this.kvs.handle(path, bodyText);
@@ -497,6 +509,10 @@ export class JiraEmulator {
         status: result.status,
         returnedIssues: 0,
       });
+      if (invocation) {
+        invocation.storageRequests += 1;
+        await invocation.wait(this.invocations.latency.storageRequestMs);
+      }
       return json(result.status, result.body);
     }
     if (meta.remote !== 'jira') {
@@ -507,7 +523,13 @@ export class JiraEmulator {
     if (this.latencyMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     }
-    return this.handleJira(meta, path, init);
+    if (!invocation) return this.handleJira(meta, path, init);
+    // Answered at once, delivered when the virtual clock reaches the request's latency.
+    const recorded = this.calls.length;
+    const response = this.handleJira(meta, path, init);
+    invocation.jiraRequests += 1;
+    await invocation.wait(this.invocations.jiraLatency(this.calls[recorded]?.returnedIssues ?? 0));
+    return response;
   }
 
   private handleJira(meta: FetchMeta, fullPath: string, init?: RequestInit): Response {

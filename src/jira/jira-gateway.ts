@@ -1,6 +1,7 @@
 import api, { route } from '@forge/api';
 import { z } from 'zod';
 import { JiraError } from './errors';
+import { sleep } from './wait';
 
 /**
  * The only code in the app that calls Jira. Every method says whether it acts as the user or as
@@ -21,8 +22,11 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = {
   maxRetries: 2,
   maxWaitSeconds: 5,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms) => sleep(ms),
 };
+
+/** Operations ("GET /rest/api/3/issue/DT-1") sent and not yet answered, for deadline messages. */
+export type InFlight = string[];
 
 type Route = ReturnType<typeof route>;
 
@@ -88,6 +92,7 @@ export class JiraGateway {
   constructor(
     readonly actor: Actor,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly inFlight: InFlight = [],
   ) {}
 
   private requester() {
@@ -102,6 +107,21 @@ export class JiraGateway {
   ): Promise<z.infer<S>> {
     const method = init.method ?? 'GET';
     const operation = `${method} ${path.value.split('?')[0] ?? ''}`;
+    this.inFlight.push(operation);
+    try {
+      return await this.send(schema, path, init, method, operation);
+    } finally {
+      this.inFlight.splice(this.inFlight.indexOf(operation), 1);
+    }
+  }
+
+  private async send<S extends z.ZodType>(
+    schema: S,
+    path: Route,
+    init: RequestInit,
+    method: NonNullable<RequestInit['method']>,
+    operation: string,
+  ): Promise<z.infer<S>> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -217,6 +237,6 @@ export function jiraAsUser(accountId?: string, retry?: RetryPolicy): JiraGateway
   return new JiraGateway({ kind: 'user', accountId }, retry);
 }
 
-export function jiraAsApp(retry?: RetryPolicy): JiraGateway {
-  return new JiraGateway({ kind: 'app' }, retry);
+export function jiraAsApp(retry?: RetryPolicy, inFlight?: InFlight): JiraGateway {
+  return new JiraGateway({ kind: 'app' }, retry, inFlight);
 }

@@ -14,6 +14,7 @@ import type { ValidatorResult } from './validator-contract';
 import {
   allow,
   cannotCheck,
+  decideInTime,
   openValidatorCall,
   reasonFor,
   refuse,
@@ -49,47 +50,49 @@ export async function checkDiscoveryGate(
   const { key, projectKey, rule } = opened.call;
   if (rule.checks && !rule.checks.includes('discovery-validated')) return allow();
   try {
-    let context = await readEnforcementContext(projectKey);
-    const jira = jiraAsApp(retry);
-    const evidenceField = await appFieldId('discoveryEvidence', context.fields, jira);
-    const ids: EnforcementFieldIds = {
-      sprint: 'none',
-      scopedOutcome: undefined,
-      discoveryEvidence: evidenceField.id,
-      track: context.fields.track,
-      entryTriage: undefined,
-      flagged: null,
-    };
-    const fields = ['issuetype', 'project', evidenceField.id, ...(ids.track ? [ids.track] : [])];
-    let item = itemOf(await jira.getIssue(key, fields), ids);
-    if (item.projectKey !== projectKey) context = await readEnforcementContext(item.projectKey);
+    return await decideInTime(async (inFlight) => {
+      let context = await readEnforcementContext(projectKey);
+      const jira = jiraAsApp(retry, inFlight);
+      const evidenceField = await appFieldId('discoveryEvidence', context.fields, jira);
+      const ids: EnforcementFieldIds = {
+        sprint: 'none',
+        scopedOutcome: undefined,
+        discoveryEvidence: evidenceField.id,
+        track: context.fields.track,
+        entryTriage: undefined,
+        flagged: null,
+      };
+      const fields = ['issuetype', 'project', evidenceField.id, ...(ids.track ? [ids.track] : [])];
+      let item = itemOf(await jira.getIssue(key, fields), ids);
+      if (item.projectKey !== projectKey) context = await readEnforcementContext(item.projectKey);
 
-    const named = rule.issueTypes;
-    const track = named
-      ? typeIsIn(item.typeName, named)
-        ? 'discovery'
-        : 'delivery'
-      : trackOfItem(item, context.mapping, context.config);
-    if (track === 'discovery') item = (await withLoggedEvidence([item], () => true))[0] ?? item;
-    const verdict = assessReadiness({ ...item.facts, track }, context.config, {
-      checks: ['discovery-validated'],
-      issueTypes: named ? [] : context.config.gate.issueTypes,
+      const named = rule.issueTypes;
+      const track = named
+        ? typeIsIn(item.typeName, named)
+          ? 'discovery'
+          : 'delivery'
+        : trackOfItem(item, context.mapping, context.config);
+      if (track === 'discovery') item = (await withLoggedEvidence([item], () => true))[0] ?? item;
+      const verdict = assessReadiness({ ...item.facts, track }, context.config, {
+        checks: ['discovery-validated'],
+        issueTypes: named ? [] : context.config.gate.issueTypes,
+      });
+      if (verdict.ready) return allow();
+      return blockOrWaive(
+        {
+          context,
+          issue: { id: item.id, key: item.key },
+          actor,
+          now,
+          source: 'validator:discovery-gate',
+          rule: verdict.rule,
+          missing: verdict.missing,
+        },
+        refuse(
+          `${item.key} (${item.typeName}) is a discovery item that is not validated, so it cannot move to delivery. To fix: ${verdict.missing.join('; ')}.`,
+        ),
+      );
     });
-    if (verdict.ready) return allow();
-    return blockOrWaive(
-      {
-        context,
-        issue: { id: item.id, key: item.key },
-        actor,
-        now,
-        source: 'validator:discovery-gate',
-        rule: verdict.rule,
-        missing: verdict.missing,
-      },
-      refuse(
-        `${item.key} (${item.typeName}) is a discovery item that is not validated, so it cannot move to delivery. To fix: ${verdict.missing.join('; ')}.`,
-      ),
-    );
   } catch (error) {
     return cannotCheck(RULE_NAME, key, reasonFor('discovery-gate', error));
   }

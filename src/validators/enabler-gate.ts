@@ -4,7 +4,7 @@ import { assessReadiness } from '../domain/sprint-readiness';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import { typeIsIn } from '../domain/track';
 import { entryIssueFields, entryVerdictOf } from '../entry/entry-reader';
-import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
+import { jiraAsApp, type JiraGateway, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
 import { trackResolver } from '../project-page/project-items';
 import {
@@ -19,10 +19,12 @@ import type { ValidatorResult } from './validator-contract';
 import {
   allow,
   cannotCheck,
+  decideInTime,
   openValidatorCall,
   reasonFor,
   refuse,
   VALIDATOR_RETRY,
+  type ValidatorCall,
 } from './validator-kit';
 
 /**
@@ -58,121 +60,134 @@ export async function checkEnablerGate(
   const { key, projectKey, modifiedFields, rule } = opened.call;
 
   try {
-    let context = await readEnforcementContext(projectKey);
-    const jira = jiraAsApp(retry);
-    // With the entry check on, the three app fields are looked up (and remembered) together: two
-    // lookups from the same remembered ids would each overwrite the other's answer.
-    let field: { id: string };
-    let entryIds:
-      { entryTriage: string | undefined; discoveryEvidence: string | undefined } | undefined;
-    if (context.config.entry.refuseInValidators) {
-      const { ids } = await appFieldIds(
-        ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
-        context.fields,
-        jira,
-      );
-      if (!ids.scopedOutcome) throw new AppFieldMissingError(APP_FIELDS.scopedOutcome);
-      field = { id: ids.scopedOutcome };
-      entryIds = ids;
-    } else {
-      field = await scopedOutcomeFieldId(context.fields, jira);
-    }
-    const found = await jira.getIssue(key, [
-      'issuetype',
-      'project',
-      field.id,
-      ...(entryIds ? entryIssueFields(entryIds) : []),
-    ]);
-
-    const fields = IssueFieldsSchema.safeParse(found.fields);
-    if (!fields.success) {
-      return cannotCheck(
-        RULE_NAME,
-        key,
-        'Jira did not return the issue type and project of the issue.',
-      );
-    }
-    if (fields.data.project.key !== projectKey) {
-      // The issue moved or its project was re-keyed: use that project's settings.
-      context = await readEnforcementContext(fields.data.project.key);
-    }
-    const gatedTypes = rule.issueTypes ?? context.config.gate.issueTypes;
-    const typeName = fields.data.issuetype.name;
-    const block = {
-      context,
-      issue: { id: found.id, key: found.key },
-      actor,
-      now,
-      source: 'validator:enabler-gate',
-    };
-    // Delivery items meeting the discovery entry criteria: refused when the settings say so.
-    const checkEntry = async (): Promise<ValidatorResult> => {
-      if (!entryIds || !context.config.entry.refuseInValidators) return allow();
-      const reading = await entryVerdictOf({
-        issue: found,
-        ids: entryIds,
-        tracks: trackResolver(context.mapping, context.config.tracks.discoveryTypeNames),
-        config: context.config,
-        jira,
-      });
-      if (!entryBlocks(reading.verdict)) return allow();
-      const why = describeEntry(reading.verdict, projectOfKey(found.key));
-      return blockOrWaive(
-        { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
-        refuse(
-          `${found.key} (${typeName}) cannot enter a sprint yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
-        ),
-      );
-    };
-    if (!typeIsIn(typeName, gatedTypes)) return checkEntry();
-
-    if (!(field.id in found.fields) && !(modifiedFields && field.id in modifiedFields)) {
-      // Jira leaves out a field that has no context for this project and issue type.
-      return refuse(
-        `${found.key} (${typeName}) must have a scoped outcome before it can enter a sprint, but the Scoped outcome field is not available on ${typeName} issues in this project (its field context or screens leave it out). A Jira admin should add the Scoped outcome field back to this project; until then the transition is refused.`,
-      );
-    }
-    const reading = readScopedOutcome(found.fields, field.id, modifiedFields);
-    if (reading.kind === 'unreadable') {
-      return refuse(
-        `${found.key} (${typeName}) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (${reading.detail}). Re-enter the scoped outcome and try again.`,
-      );
-    }
-    const outcome = reading.kind === 'present' ? reading.value : undefined;
-    const checks = rule.checks ?? ['scoped-outcome'];
-    if (checks.includes('scoped-outcome')) {
-      const check = checkScopedOutcome(outcome, context.config.scopedOutcome);
-      if (!check.ready) {
-        const fixes = check.problems.map(describeOutcomeProblem);
-        const lead =
-          reading.kind === 'empty'
-            ? `${found.key} (${typeName}) has no scoped outcome yet`
-            : `${found.key} (${typeName}) has an incomplete scoped outcome`;
-        return blockOrWaive(
-          { ...block, rule: 'scoped-outcome', missing: fixes },
-          refuse(`${lead}, so it cannot enter a sprint. To fix: ${fixes.join('; ')}.`),
-        );
-      }
-    }
-    if (checks.includes('spike-timebox')) {
-      const verdict = assessReadiness(
-        { typeName, track: 'discovery', scopedOutcome: outcome, evidence: undefined },
-        context.config,
-        { checks: ['spike-timebox'], issueTypes: gatedTypes },
-      );
-      if (!verdict.ready) {
-        return blockOrWaive(
-          { ...block, rule: verdict.rule, missing: verdict.missing },
-          refuse(
-            `${found.key} (${typeName}) cannot enter a sprint without a bounded timebox. To fix: ${verdict.missing.join('; ')}.`,
-          ),
-        );
-      }
-    }
-    return checkEntry();
+    return await decideInTime((inFlight) =>
+      decide(key, projectKey, modifiedFields, rule, jiraAsApp(retry, inFlight), actor, now),
+    );
   } catch (error) {
     return cannotCheck(RULE_NAME, key, reasonFor('enabler-gate', error));
   }
+}
+
+async function decide(
+  key: string,
+  projectKey: string,
+  modifiedFields: ValidatorCall['modifiedFields'],
+  rule: ValidatorCall['rule'],
+  jira: JiraGateway,
+  actor: string | undefined,
+  now: Date,
+): Promise<ValidatorResult> {
+  let context = await readEnforcementContext(projectKey);
+  // With the entry check on, the three app fields are looked up (and remembered) together: two
+  // lookups from the same remembered ids would each overwrite the other's answer.
+  let field: { id: string };
+  let entryIds:
+    { entryTriage: string | undefined; discoveryEvidence: string | undefined } | undefined;
+  if (context.config.entry.refuseInValidators) {
+    const { ids } = await appFieldIds(
+      ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
+      context.fields,
+      jira,
+    );
+    if (!ids.scopedOutcome) throw new AppFieldMissingError(APP_FIELDS.scopedOutcome);
+    field = { id: ids.scopedOutcome };
+    entryIds = ids;
+  } else {
+    field = await scopedOutcomeFieldId(context.fields, jira);
+  }
+  const found = await jira.getIssue(key, [
+    'issuetype',
+    'project',
+    field.id,
+    ...(entryIds ? entryIssueFields(entryIds) : []),
+  ]);
+
+  const fields = IssueFieldsSchema.safeParse(found.fields);
+  if (!fields.success) {
+    return cannotCheck(
+      RULE_NAME,
+      key,
+      'Jira did not return the issue type and project of the issue.',
+    );
+  }
+  if (fields.data.project.key !== projectKey) {
+    // The issue moved or its project was re-keyed: use that project's settings.
+    context = await readEnforcementContext(fields.data.project.key);
+  }
+  const gatedTypes = rule.issueTypes ?? context.config.gate.issueTypes;
+  const typeName = fields.data.issuetype.name;
+  const block = {
+    context,
+    issue: { id: found.id, key: found.key },
+    actor,
+    now,
+    source: 'validator:enabler-gate',
+  };
+  // Delivery items meeting the discovery entry criteria: refused when the settings say so.
+  const checkEntry = async (): Promise<ValidatorResult> => {
+    if (!entryIds || !context.config.entry.refuseInValidators) return allow();
+    const reading = await entryVerdictOf({
+      issue: found,
+      ids: entryIds,
+      tracks: trackResolver(context.mapping, context.config.tracks.discoveryTypeNames),
+      config: context.config,
+      jira,
+    });
+    if (!entryBlocks(reading.verdict)) return allow();
+    const why = describeEntry(reading.verdict, projectOfKey(found.key));
+    return blockOrWaive(
+      { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
+      refuse(
+        `${found.key} (${typeName}) cannot enter a sprint yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
+      ),
+    );
+  };
+  if (!typeIsIn(typeName, gatedTypes)) return checkEntry();
+
+  if (!(field.id in found.fields) && !(modifiedFields && field.id in modifiedFields)) {
+    // Jira leaves out a field that has no context for this project and issue type.
+    return refuse(
+      `${found.key} (${typeName}) must have a scoped outcome before it can enter a sprint, but the Scoped outcome field is not available on ${typeName} issues in this project (its field context or screens leave it out). A Jira admin should add the Scoped outcome field back to this project; until then the transition is refused.`,
+    );
+  }
+  const reading = readScopedOutcome(found.fields, field.id, modifiedFields);
+  if (reading.kind === 'unreadable') {
+    return refuse(
+      `${found.key} (${typeName}) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (${reading.detail}). Re-enter the scoped outcome and try again.`,
+    );
+  }
+  const outcome = reading.kind === 'present' ? reading.value : undefined;
+  const checks = rule.checks ?? ['scoped-outcome'];
+  if (checks.includes('scoped-outcome')) {
+    const check = checkScopedOutcome(outcome, context.config.scopedOutcome);
+    if (!check.ready) {
+      const fixes = check.problems.map(describeOutcomeProblem);
+      const lead =
+        reading.kind === 'empty'
+          ? `${found.key} (${typeName}) has no scoped outcome yet`
+          : `${found.key} (${typeName}) has an incomplete scoped outcome`;
+      return blockOrWaive(
+        { ...block, rule: 'scoped-outcome', missing: fixes },
+        refuse(`${lead}, so it cannot enter a sprint. To fix: ${fixes.join('; ')}.`),
+      );
+    }
+  }
+  if (checks.includes('spike-timebox')) {
+    const verdict = assessReadiness(
+      { typeName, track: 'discovery', scopedOutcome: outcome, evidence: undefined },
+      context.config,
+      { checks: ['spike-timebox'], issueTypes: gatedTypes },
+    );
+    if (!verdict.ready) {
+      return blockOrWaive(
+        { ...block, rule: verdict.rule, missing: verdict.missing },
+        refuse(
+          `${found.key} (${typeName}) cannot enter a sprint without a bounded timebox. To fix: ${verdict.missing.join('; ')}.`,
+        ),
+      );
+    }
+  }
+  return checkEntry();
 }
 
 const IssueFieldsSchema = z

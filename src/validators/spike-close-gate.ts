@@ -7,6 +7,7 @@ import type { ValidatorResult } from './validator-contract';
 import {
   allow,
   cannotCheck,
+  decideInTime,
   openValidatorCall,
   reasonFor,
   refuse,
@@ -52,32 +53,34 @@ export async function checkSpikeClose(args: unknown, retry: RetryPolicy): Promis
   if (!opened.ok) return opened.answer;
   const { key, rule } = opened.call;
   try {
-    const read = IssueSchema.safeParse(
-      await jiraAsApp(retry).getIssue(key, ['issuetype', 'project']),
-    );
-    if (!read.success) {
-      return cannotCheck(
-        SPIKE_CLOSE_RULE_NAME,
-        key,
-        'Jira answered without the issue’s type or project.',
+    return await decideInTime(async (inFlight) => {
+      const read = IssueSchema.safeParse(
+        await jiraAsApp(retry, inFlight).getIssue(key, ['issuetype', 'project']),
       );
-    }
-    const issue = read.data;
-    const type = issue.fields.issuetype;
-    const context = await readSpikeCloseContext(issue.fields.project.key, issue.id);
-    const applies = rule.issueTypes
-      ? typeIsIn(type.name, rule.issueTypes)
-      : kindOf(
-          type.name,
-          trackResolver(context.mapping, context.config.tracks.discoveryTypeNames).trackOf(
-            type.id,
+      if (!read.success) {
+        return cannotCheck(
+          SPIKE_CLOSE_RULE_NAME,
+          key,
+          'Jira answered without the issue’s type or project.',
+        );
+      }
+      const issue = read.data;
+      const type = issue.fields.issuetype;
+      const context = await readSpikeCloseContext(issue.fields.project.key, issue.id);
+      const applies = rule.issueTypes
+        ? typeIsIn(type.name, rule.issueTypes)
+        : kindOf(
             type.name,
-          ),
-        ) === 'spike';
-    if (!applies || context.note) return allow();
-    return refuse(
-      `${issue.key} (${type.name}) cannot be closed yet: its "What we learned / decision" note is missing. Write it in the Dual Track panel on the issue (what the spike found out and what was decided), then close the spike again.`,
-    );
+            trackResolver(context.mapping, context.config.tracks.discoveryTypeNames).trackOf(
+              type.id,
+              type.name,
+            ),
+          ) === 'spike';
+      if (!applies || context.note) return allow();
+      return refuse(
+        `${issue.key} (${type.name}) cannot be closed yet: its "What we learned / decision" note is missing. Write it in the Dual Track panel on the issue (what the spike found out and what was decided), then close the spike again.`,
+      );
+    });
   } catch (error) {
     return cannotCheck(SPIKE_CLOSE_RULE_NAME, key, reasonFor('spike-close-gate', error));
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describeConfigIssues } from '../domain/config';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { ISSUE_KEY, type RetryPolicy } from '../jira/jira-gateway';
+import { ISSUE_KEY, type InFlight, type RetryPolicy } from '../jira/jira-gateway';
+import { DeadlineExceededError, sleep, withDeadline } from '../jira/wait';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError } from '../track/app-fields';
 import {
@@ -21,8 +22,31 @@ import {
 export const VALIDATOR_RETRY: RetryPolicy = {
   maxRetries: 2,
   maxWaitSeconds: 3,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms) => sleep(ms),
 };
+
+/**
+ * A validator decides within 10 s of Forge's 25 s (https://developer.atlassian.com/platform/forge/limits-invocation/):
+ * a function stopped at the limit gives Jira no answer and the person no reason, so the rest is
+ * kept for the start-up of the function, the audit write after a refusal and the answer's way back.
+ * Two 429 waits of up to 3 s each (VALIDATOR_RETRY) still fit inside it.
+ */
+export const DECISION_DEADLINE_MS = 10_000;
+
+/**
+ * Runs a decision under DECISION_DEADLINE_MS on real timers (virtual ones under the emulator).
+ * The work gets the list its Jira gateway keeps of unanswered requests, which the refusal names.
+ */
+export function decideInTime(
+  work: (inFlight: InFlight) => Promise<ValidatorResult>,
+): Promise<ValidatorResult> {
+  const inFlight: InFlight = [];
+  return withDeadline(
+    DECISION_DEADLINE_MS,
+    () => work(inFlight),
+    () => [...inFlight],
+  );
+}
 
 export const allow = (): ValidatorResult => ({ result: true });
 export const refuse = (errorMessage: string): ValidatorResult => ({
@@ -79,6 +103,11 @@ export function openValidatorCall(
 
 /** Why a validator could not decide, in words for the person making the transition. */
 export function reasonFor(ruleKey: string, error: unknown): string {
+  if (error instanceof DeadlineExceededError) {
+    const slow = error.pending.length > 0 ? 'Jira' : 'Forge storage';
+    const what = error.pending.length > 0 ? ` (${error.pending.join(', ')})` : '';
+    return `Dual Track could not check this work item in time: ${slow} took longer than ${error.ms / 1000} s to answer${what}. Try again; if it persists, ask your Jira admin.`;
+  }
   if (isJiraError(error)) {
     if (error.kind === 'not-found') {
       return 'Jira says the issue does not exist or the app cannot see it (it may have been deleted, or the app lacks Browse permission on the project).';

@@ -1,3 +1,4 @@
+import { getThemeStyles } from '@atlaskit/tokens/get-theme-styles';
 import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
 
 /**
@@ -7,6 +8,9 @@ import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
  * emulator with a context it builds itself. The browser only says which resource it is.
  *
  * `?theme=dark` on a page's URL shows it in the dark theme.
+ *
+ * Pages are served under Forge's CSP (dev/preview/forge-csp.ts): the shim adds no `<style>`
+ * element or style attribute of its own, only CSSOM (`el.style`, constructed style sheets).
  */
 
 /** The few browser globals the shim uses (the root tsconfig has no DOM library). */
@@ -15,7 +19,9 @@ interface PreviewWindow {
   document: {
     createElement(tag: string): PreviewElement;
     body: { appendChild(child: PreviewElement): unknown } | null;
+    adoptedStyleSheets: unknown[];
   };
+  CSSStyleSheet: new () => { replaceSync(css: string): void };
   history: { pushState(data: unknown, unused: string, url: URL): void };
   __dualTrackPreview?: PreviewRecord;
   setTimeout(callback: () => void, ms: number): unknown;
@@ -37,6 +43,7 @@ interface PreviewRecord {
 interface PreviewElement {
   textContent: string | null;
   setAttribute(name: string, value: string): void;
+  style: { cssText: string };
   appendChild?(child: PreviewElement): unknown;
   remove?(): void;
 }
@@ -84,11 +91,9 @@ function say(message: string): void {
   const banner = win.document.createElement('div');
   banner.setAttribute('role', 'status');
   banner.setAttribute('data-testid', 'preview-banner');
-  banner.setAttribute(
-    'style',
+  banner.style.cssText =
     'position:fixed;bottom:8px;right:8px;padding:8px 12px;border-radius:4px;' +
-      'background:#1d2125;color:#fff;font:14px sans-serif;z-index:1000',
-  );
+    'background:#1d2125;color:#fff;font:14px sans-serif;z-index:1000';
   banner.textContent = `Preview: ${message}`;
   win.document.body?.appendChild(banner);
 }
@@ -155,8 +160,18 @@ export const view = {
       ),
     )) as Record<string, unknown> & { extension: Record<string, unknown> },
   theme: {
+    // Atlaskit's default loader adds a <style> per theme, which the CSP blocks; Jira's own
+    // theming does not run in the app's frame either. The same CSS goes in as constructed sheets.
     enable: async (): Promise<void> => {
-      await setGlobalTheme({ colorMode: colorMode(), light: 'light', dark: 'dark' });
+      const state = { colorMode: colorMode(), light: 'light', dark: 'dark' } as const;
+      const css = new Map((await getThemeStyles(state)).map((t) => [t.id, t.css]));
+      await setGlobalTheme(state, (id) => {
+        const text = css.get(id);
+        if (text === undefined) throw new Error(`preview: no CSS for theme ${id}`);
+        const sheet = new win.CSSStyleSheet();
+        sheet.replaceSync(text);
+        win.document.adoptedStyleSheets = [...win.document.adoptedStyleSheets, sheet];
+      });
     },
   },
   submit: (payload?: unknown): Promise<void> => {
@@ -237,18 +252,16 @@ export const showFlag = (options: FlagOptions): { close: () => Promise<boolean> 
   flag.setAttribute('data-testid', 'preview-flag');
   flag.setAttribute('data-flag-type', type);
   flag.setAttribute('data-flag-id', String(options.id));
-  flag.setAttribute(
-    'style',
+  flag.style.cssText =
     `position:fixed;top:8px;right:8px;max-width:24rem;padding:12px 16px;border-radius:4px;` +
-      `border-left:6px solid ${FLAG_COLOURS[type]};background:#1d2125;color:#fff;` +
-      'font:14px sans-serif;z-index:1001;box-shadow:0 4px 8px rgba(0,0,0,.3)',
-  );
+    `border-left:6px solid ${FLAG_COLOURS[type]};background:#1d2125;color:#fff;` +
+    'font:14px sans-serif;z-index:1001;box-shadow:0 4px 8px rgba(0,0,0,.3)';
   const title = win.document.createElement('strong');
   title.textContent = options.title ?? '';
   flag.appendChild?.(title);
   if (options.description) {
     const description = win.document.createElement('p');
-    description.setAttribute('style', 'margin:4px 0 0');
+    description.style.cssText = 'margin:4px 0 0';
     description.textContent = options.description;
     flag.appendChild?.(description);
   }

@@ -10,6 +10,12 @@ import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shar
 import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
+import {
+  CSP_REPORT_PATH,
+  assertValidContentPermissions,
+  forgeCsp,
+  manifestPermissions,
+} from './forge-csp';
 
 /**
  * The local preview: serves each Custom UI resource's preview build (static/<resource>/
@@ -158,8 +164,14 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 };
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
@@ -282,6 +294,9 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     };
   }
   const resolvers = allResolvers();
+  // Forge's CSP for Custom UI documents, widened only by manifest.yml (dev/preview/forge-csp.ts).
+  const permissions = manifestPermissions();
+  assertValidContentPermissions(permissions);
 
   async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
@@ -315,7 +330,10 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     if (!file.startsWith(root + path.sep)) return send(res, 404, 'not found', 'text/plain');
     try {
       const data = await readFile(file);
-      return send(res, 200, data, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream');
+      const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+      if (path.extname(file) !== '.html') return send(res, 200, data, type);
+      const csp = forgeCsp(data.toString('utf8'), permissions);
+      return send(res, 200, data, type, { 'content-security-policy': csp });
     } catch {
       return send(res, 404, 'not found', 'text/plain');
     }
@@ -325,6 +343,11 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     const url = new URL(req.url ?? '/', 'http://preview.invalid');
     const pathname = decodeURIComponent(url.pathname);
     if (pathname === '/api/invoke' && req.method === 'POST') return invoke(req, res);
+    if (pathname === CSP_REPORT_PATH && req.method === 'POST') {
+      await readBody(req);
+      res.writeHead(204).end();
+      return;
+    }
     if (pathname === '/api/context' && req.method === 'GET') {
       const context = contextFor(
         url.searchParams.get('resource') ?? '',

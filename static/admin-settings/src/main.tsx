@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
 import '@ui/page.css';

@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { view } from '@forge/bridge';
 import type { TriageInput } from '@domain/entry-criteria';
 import { mount } from '@ui/mount';

@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { mount } from '@ui/mount';
 import { IssueSummary } from './IssueSummary';
 import './context.css';

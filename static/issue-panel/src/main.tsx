@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { router } from '@forge/bridge';
 import { mount } from '@ui/mount';
 import { IssuePanel, type IssuePanelApi } from './IssuePanel';

@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { router } from '@forge/bridge';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';

@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { Box, Stack } from '@atlaskit/primitives';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';

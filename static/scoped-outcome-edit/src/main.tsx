@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { view } from '@forge/bridge';
 import { DEFAULT_CONFIG } from '@domain/config';
 import type { ScopedOutcome } from '@domain/track';

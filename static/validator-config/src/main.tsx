@@ -1,3 +1,4 @@
+import '@ui/zod-config';
 import { view } from '@forge/bridge';
 import { workflowRules } from '@forge/jira-bridge';
 import { useEffect, useState } from 'react';

@@ -1,0 +1,119 @@
+/**
+ * Every page the preview serves, in light and dark, loads without a Content-Security-Policy
+ * violation under the policy Forge applies to Custom UI (dev/preview/forge-csp.ts, built with
+ * @forge/csp and widened only by manifest.yml). A violation is what a customer's browser would
+ * block in Jira: a page that breaks here loses its styles or scripts there.
+ */
+import type { Page } from 'playwright-core';
+import { usePreviewInChromium } from './preview-harness';
+
+jest.setTimeout(600_000);
+
+const preview = usePreviewInChromium();
+
+interface Violation {
+  directive: string;
+  blocked: string;
+  sample: string;
+}
+
+/** Records every `securitypolicyviolation` the document reports, from before its first script. */
+function recordViolations(): void {
+  const w = globalThis as unknown as {
+    __cspViolations?: Violation[];
+    addEventListener(type: string, cb: (e: Record<string, string>) => void): void;
+  };
+  w.__cspViolations = [];
+  w.addEventListener('securitypolicyviolation', (e) => {
+    w.__cspViolations?.push({
+      directive: e['effectiveDirective'] ?? e['violatedDirective'] ?? '?',
+      blocked: e['blockedURI'] ?? '',
+      sample: (e['sample'] ?? '').slice(0, 60),
+    });
+  });
+}
+
+/** Every page the preview's index links to: each resource, issue views, sub-pages, dark too. */
+async function servedPages(page: Page, url: string): Promise<string[]> {
+  await page.goto(url);
+  const hrefs = await page.$$eval('a[href]', (links) =>
+    links.map((a) =>
+      (a as unknown as { getAttribute(n: string): string | null }).getAttribute('href'),
+    ),
+  );
+  return [...new Set(hrefs.filter((h): h is string => !!h))].map((h) => new URL(h, url).href);
+}
+
+/** Loads one page, waits until it has rendered and gone quiet, and returns its violations. */
+async function violationsOn(url: string): Promise<string[]> {
+  const page = await preview.browser().newPage({ viewport: { width: 1280, height: 900 } });
+  const logged: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) logged.push(m.text());
+  });
+  try {
+    await page.addInitScript(recordViolations);
+    await page.goto(url, { waitUntil: 'networkidle' });
+    await page.waitForFunction(
+      () =>
+        (
+          (
+            globalThis as unknown as { document: { getElementById(id: string): unknown } }
+          ).document.getElementById('root') as { childElementCount?: number } | null
+        )?.childElementCount,
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.waitForLoadState('networkidle');
+    const events = await page.evaluate(
+      () => (globalThis as unknown as { __cspViolations?: Violation[] }).__cspViolations ?? [],
+    );
+    const found = events.map((v) => `${v.directive}: blocked ${v.blocked || 'inline'} ${v.sample}`);
+    // Chromium logs each violation too; a console line with no event behind it (an element not
+    // in the document when its style was set) still counts.
+    const fromConsole = logged.map((text) => {
+      const directive = /directive:? "?'?([a-z-]+)/.exec(text)?.[1] ?? 'unknown directive';
+      return `${directive} (console): ${text.slice(0, 60)}`;
+    });
+    return fromConsole.length > found.length
+      ? [...found, ...fromConsole.slice(found.length)]
+      : found;
+  } finally {
+    await page.close();
+  }
+}
+
+test('the preview serves its resources with a CSP header built from the manifest', async () => {
+  const res = await fetch(new URL('project-page/', preview.server().url));
+  const csp = res.headers.get('content-security-policy') ?? '';
+  expect(csp).toMatch(/(^|; )default-src 'self'/);
+  expect(csp).toMatch(/(^|; )script-src 'self'/);
+  expect(csp).toMatch(/(^|; )style-src 'self'/);
+});
+
+test('every page loads in light and dark without a CSP violation', async () => {
+  const index = await preview.browser().newPage();
+  const pages = await servedPages(index, preview.server().url);
+  await index.close();
+  expect(pages.filter((p) => p.includes('route=retro')).length).toBe(2);
+  expect(pages.filter((p) => p.includes('issue=')).length).toBeGreaterThanOrEqual(4);
+  expect(pages.filter((p) => p.includes('theme=dark')).length).toBe(pages.length / 2);
+
+  const failures: string[] = [];
+  const counts: string[] = [];
+  // Two pages at a time: the machine is shared.
+  const queue = [...pages];
+  const worker = async (): Promise<void> => {
+    for (let url = queue.shift(); url; url = queue.shift()) {
+      const path = url.slice(preview.server().url.length - 1);
+      const found = await violationsOn(url);
+      counts.push(`${path}: ${found.length}`);
+      if (found.length > 0) {
+        failures.push(`${path}: ${found.length} violation(s)\n    ${found.join('\n    ')}`);
+      }
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  console.log(`CSP violations per page (${pages.length} pages):\n${counts.sort().join('\n')}`);
+  expect(failures).toEqual([]);
+});

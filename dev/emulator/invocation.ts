@@ -280,3 +280,19 @@ export function checkInvokeResponse(key: string, answer: unknown): void {
     );
   }
 }
+
+/**
+ * One resolver invocation as the platform runs it: the request payload checked, `fn` under the
+ * resolver time limit, the answer checked. Used by test/helpers/invoke.ts and the preview.
+ */
+export async function runResolverInvocation<T>(
+  em: { invocations: InvocationClock },
+  key: string,
+  payload: unknown,
+  fn: () => Promise<T>,
+): Promise<T> {
+  checkInvokeRequest(key, payload);
+  const answer = await em.invocations.run('resolver', key, fn);
+  checkInvokeResponse(key, answer);
+  return answer;
+}

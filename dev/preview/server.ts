@@ -9,6 +9,7 @@ import { allResolvers } from '../../src/resolvers';
 import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
 import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
 import { JiraEmulator } from '../emulator/jira-emulator';
+import { runResolverInvocation } from '../emulator/invocation';
 
 /**
  * The local preview: serves each Custom UI resource's preview build (static/<resource>/
@@ -294,8 +295,11 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     const key = request.functionKey;
     const fn = isResolverKey(key) ? resolvers[key] : undefined;
     if (!fn) return sendJson(res, 404, { message: `no resolver for ${String(key)}` });
-    const result: Result<unknown> = await em.runAs(context.accountId, () =>
-      fn({ payload: request.payload, context }),
+    const result: Result<unknown> = await runResolverInvocation(
+      em,
+      String(key),
+      request.payload,
+      () => em.runAs(context.accountId, () => fn({ payload: request.payload, context })),
     );
     return sendJson(res, 200, result);
   }

@@ -1,9 +1,5 @@
 import type { InvocationError } from '@forge/events';
-import {
-  checkInvokeRequest,
-  checkInvokeResponse,
-  type InvocationKind,
-} from '../../dev/emulator/invocation';
+import { runResolverInvocation, type InvocationKind } from '../../dev/emulator/invocation';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { resolver } from '../../src/index';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
@@ -32,17 +28,15 @@ export async function callResolver<T = unknown>(
   payload: unknown,
   context: Record<string, unknown> = {},
 ): Promise<Result<T>> {
-  checkInvokeRequest(key, payload);
   const handler = resolver as unknown as ResolverHandler;
   const call = () =>
     handler(
       { call: { functionKey: key, payload }, context },
       accountId === undefined ? {} : { principal: { accountId } },
     );
-  const answer = await em.invocations.run('resolver', key, () =>
+  const answer = await runResolverInvocation(em, key, payload, () =>
     accountId === undefined ? call() : em.runAs(accountId, call),
   );
-  checkInvokeResponse(key, answer);
   return answer as Result<T>;
 }
 

@@ -1,4 +1,3 @@
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import {
   AUDIT_MAX,
@@ -7,6 +6,7 @@ import {
   type AuditPage,
 } from '../../src/storage/audit-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 import { seedEnforcementSite, type EnforcementSite } from './enforcement-site';
 
 /** Waivers and the audit log through the real resolvers, as Forge invokes them. */
@@ -18,14 +18,9 @@ beforeEach(() => {
 });
 
 function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs(accountId, () =>
-    fn({
-      payload,
-      context: { accountId, extension: { project: { id: site.projectId, key: 'DT' } } },
-    }),
-  ) as Promise<Result<T>>;
+  return callResolver<T>(ctx.em, key, accountId, payload, {
+    extension: { project: { id: site.projectId, key: 'DT' } },
+  });
 }
 
 const inDays = (days: number) =>

@@ -1,12 +1,12 @@
 import api, { route } from '@forge/api';
 import { issueTypeSite, type IssueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
-import { allResolvers } from '../../src/resolvers';
 import type { SetupResult, SetupStatus } from '../../src/setup/setup-action';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupReport, SetupStep, TrackMapping } from '../../src/storage/track-mapping-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * Drives `setup/run` and `setup/status` the way Forge invokes resolvers (payload from the
@@ -57,9 +57,7 @@ function invoke(
   payload: unknown,
   extension: unknown,
 ): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs(accountId, () => fn({ payload, context: { accountId, extension } }));
+  return callResolver(ctx.em, key, accountId, payload, { extension });
 }
 
 const run = (accountId: string, project = cm, payload: unknown = {}) =>

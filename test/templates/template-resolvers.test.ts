@@ -1,11 +1,11 @@
 import { takeOffScreens } from '../../dev/emulator/app-field-values';
 import type { EmIssue } from '../../dev/emulator/model';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * The `templates/*` resolvers driven the way Forge invokes them (untrusted payload, trusted
@@ -37,9 +37,7 @@ function invoke(
   payload: unknown,
   extension: unknown = PROJECT_PAGE(),
 ): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs(accountId, () => fn({ payload, context: { accountId, extension } }));
+  return callResolver(ctx.em, key, accountId, payload, { extension });
 }
 
 function ok<T = Record<string, unknown>>(result: Result<unknown>): T {

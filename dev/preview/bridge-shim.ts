@@ -5,7 +5,7 @@ import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
  * Stand-in for @forge/bridge in the local preview build only (static/vite.config.mjs aliases
  * `@forge/bridge` here in `preview` mode; production bundles keep the real bridge). It talks to
  * the preview server (dev/preview/server.ts), which runs the real resolvers against the Jira
- * emulator with a context it builds itself. The browser only says which resource it is.
+ * emulator with a context it builds itself. The browser only says which page it is.
  *
  * `?theme=dark` on a page's URL shows it in the dark theme.
  *
@@ -80,11 +80,19 @@ function resource(): string {
 }
 
 /**
- * The issue an issue-view page is shown on (`?issue=DT-50`). Only a name: the server checks it
- * against the demo project and builds the context itself.
+ * Which page this is, as names only: the resource, the module and entry point it is rendered as
+ * (`?module=&entryPoint=`, for a resource several modules render) and, for issue views, the
+ * issue (`?issue=DT-50`). The server checks them against the manifest and the demo project and
+ * builds the context itself.
  */
-function issueParam(): string | undefined {
-  return new URLSearchParams(win.location.search).get('issue') ?? undefined;
+function pageRef(): Record<string, string> {
+  const query = new URLSearchParams(win.location.search);
+  const ref: Record<string, string> = { resource: resource() };
+  for (const name of ['module', 'entryPoint', 'issue']) {
+    const value = query.get(name);
+    if (value !== null && value !== '') ref[name] = value;
+  }
+  return ref;
 }
 
 function say(message: string): void {
@@ -98,9 +106,17 @@ function say(message: string): void {
   win.document.body?.appendChild(banner);
 }
 
+/** The server's answer, or an Error with its message (the way the real bridge rejects). */
 async function asJson(response: Response): Promise<unknown> {
   if (!response.ok) {
-    throw new Error(`preview server answered ${response.status}: ${await response.text()}`);
+    const text = await response.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // Not JSON: the text is the message.
+    }
+    throw new Error(message);
   }
   return response.json();
 }
@@ -109,12 +125,7 @@ export async function invoke<P, R>(functionKey: string, payload?: P): Promise<R>
   const response = await fetch('/api/invoke', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      resource: resource(),
-      issue: issueParam(),
-      functionKey,
-      payload: payload ?? {},
-    }),
+    body: JSON.stringify({ ...pageRef(), functionKey, payload: payload ?? {} }),
   });
   return (await asJson(response)) as R;
 }
@@ -155,9 +166,7 @@ function previewHistory(): PreviewHistory {
 export const view = {
   getContext: async (): Promise<Record<string, unknown> & { extension: Record<string, unknown> }> =>
     (await asJson(
-      await fetch(
-        `/api/context?resource=${encodeURIComponent(resource())}&issue=${encodeURIComponent(issueParam() ?? '')}`,
-      ),
+      await fetch(`/api/context?${new URLSearchParams(pageRef()).toString()}`),
     )) as Record<string, unknown> & { extension: Record<string, unknown> },
   theme: {
     // Atlaskit's default loader adds a <style> per theme, which the CSP blocks; Jira's own

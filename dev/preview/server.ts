@@ -5,8 +5,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { allResolvers } from '../../src/resolvers';
-import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
 import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
@@ -14,15 +12,16 @@ import {
   CSP_REPORT_PATH,
   assertValidContentPermissions,
   forgeCsp,
-  manifestPermissions,
 } from './forge-csp';
+import type { Permissions } from '@forge/manifest';
 
 /**
  * The local preview: serves each Custom UI resource's preview build (static/<resource>/
  * dist-preview, where @forge/bridge is dev/preview/bridge-shim.ts) and answers the shim's
- * `/api/invoke` by running the real resolvers in this process, as the demo user, against the Jira
- * emulator seeded with the demo project. The Forge context is built here from the demo data,
- * never taken from the browser: the browser only names the resource it is.
+ * `/api/invoke` by running, as Forge does, the `resolver.function` of the module that renders the
+ * page (manifest function → src/ export), as the demo user, against the Jira emulator. The page
+ * names only itself (resource, `?module=&entryPoint=`), checked against the manifest; the context
+ * is built here. Routing and contexts: docs/emulator-invoke.md.
  */
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -34,8 +33,48 @@ interface Resource {
   key: string;
   /** The app directory under static/. */
   dir: string;
-  /** The manifest module that shows it. */
+  /** The manifest module type that shows it (the first one, when several do). */
   module: string;
+  title: string;
+}
+
+/** The parts of manifest.yml the preview reads. */
+export interface PreviewManifest {
+  modules?: Record<string, ManifestModule[] | undefined>;
+  resources?: Array<{ key: string; path: string }>;
+}
+
+type ManifestModule = Record<string, unknown> & {
+  key: string;
+  handler?: string;
+  resource?: string;
+  resolver?: { function?: string; endpoint?: string };
+  name?: unknown;
+  title?: unknown;
+};
+
+/** The entry points that render a resource of their own, per module type. */
+const ENTRY_POINTS: Readonly<Record<string, readonly string[]>> = {
+  'jira:workflowValidator': ['create', 'edit', 'view'],
+  'jira:customField': ['edit'],
+};
+
+/**
+ * One way the manifest renders a resource: which module, as which entry point. A resource may be
+ * rendered by several (validator-config by three validators × create/edit/view), so a page names
+ * the one it is with `?module=&entryPoint=`; the server checks the pair against the manifest.
+ */
+export interface PreviewPage {
+  /** The resource key when only this page renders the resource, else `module:entryPoint`. */
+  id: string;
+  resource: string;
+  moduleKey: string;
+  moduleType: string;
+  entryPoint?: string;
+  /** The module's `resolver.function`: what an `invoke` from this page reaches. */
+  resolverFunction?: string;
+  /** The page's URL path and query on the preview server. */
+  path: string;
   title: string;
 }
 
@@ -46,6 +85,7 @@ const PAGE_TITLES: Readonly<Record<string, string>> = {
   'jira:issuePanel': 'Issue panel',
   'jira:issueContext': 'Issue context summary',
   'jira:adminPage': 'Admin settings',
+  'jira:workflowValidator': 'Validator configuration',
 };
 
 /** Resources that share a module type with another and need their own name. */
@@ -53,22 +93,122 @@ const RESOURCE_TITLES: Readonly<Record<string, string>> = {
   'entry-triage-edit': 'Entry triage editor',
 };
 
+export function readManifest(): PreviewManifest {
+  return parse(readFileSync(path.join(REPO_ROOT, 'manifest.yml'), 'utf8')) as PreviewManifest;
+}
+
+function uiModules(manifest: PreviewManifest): Array<[string, ManifestModule]> {
+  return Object.entries(manifest.modules ?? {})
+    .filter(([type]) => type !== 'function' && type !== 'trigger')
+    .flatMap(([type, list]) => (list ?? []).map((m): [string, ManifestModule] => [type, m]));
+}
+
+/** Every (module, entry point) that renders one of the manifest's resources. */
+export function previewPages(manifest: PreviewManifest = readManifest()): PreviewPage[] {
+  const found: Array<Omit<PreviewPage, 'id' | 'path' | 'title'>> = [];
+  for (const [moduleType, m] of uiModules(manifest)) {
+    const resolverFunction = m.resolver?.function;
+    const base = {
+      moduleKey: m.key,
+      moduleType,
+      ...(resolverFunction ? { resolverFunction } : {}),
+    };
+    if (typeof m.resource === 'string') found.push({ ...base, resource: m.resource });
+    for (const entryPoint of ENTRY_POINTS[moduleType] ?? []) {
+      const resource = (m[entryPoint] as { resource?: unknown } | undefined)?.resource;
+      if (typeof resource === 'string') found.push({ ...base, resource, entryPoint });
+    }
+  }
+  return found.map((p) => {
+    const shared = found.filter((q) => q.resource === p.resource).length > 1;
+    const query = new URLSearchParams({
+      module: p.moduleKey,
+      ...(p.entryPoint ? { entryPoint: p.entryPoint } : {}),
+    });
+    const module = uiModules(manifest).find(([, m]) => m.key === p.moduleKey)?.[1];
+    const name = typeof module?.name === 'string' ? module.name : p.moduleKey;
+    const title =
+      p.moduleType === 'jira:workflowValidator'
+        ? `${PAGE_TITLES[p.moduleType]}: ${name} (${p.entryPoint ?? ''})`
+        : (RESOURCE_TITLES[p.resource] ?? PAGE_TITLES[p.moduleType] ?? p.resource);
+    return {
+      ...p,
+      id: shared ? `${p.moduleKey}:${p.entryPoint ?? ''}` : p.resource,
+      path: `/${encodeURIComponent(p.resource)}/${shared ? `?${query.toString()}` : ''}`,
+      title,
+    };
+  });
+}
+
 /** The Custom UI resources manifest.yml declares, with the module type that shows each. */
-export function previewResources(): Resource[] {
-  const manifest = parse(readFileSync(path.join(REPO_ROOT, 'manifest.yml'), 'utf8')) as {
-    modules?: Record<string, Array<{ resource?: string; edit?: { resource?: string } }>>;
-    resources?: Array<{ key: string; path: string }>;
-  };
+export function previewResources(manifest: PreviewManifest = readManifest()): Resource[] {
+  const pages = previewPages(manifest);
   return (manifest.resources ?? []).map((r) => {
     const dir = /^static\/([a-z0-9-]+)\/dist$/.exec(r.path)?.[1] ?? r.key;
-    const module =
-      Object.entries(manifest.modules ?? {}).find(([, entries]) =>
-        entries.some((e) => e.resource === r.key || e.edit?.resource === r.key),
-      )?.[0] ?? 'unknown';
+    const module = pages.find((p) => p.resource === r.key)?.moduleType ?? 'unknown';
     const title = RESOURCE_TITLES[r.key] ?? PAGE_TITLES[module] ?? r.key;
     return { key: r.key, dir, module, title };
   });
 }
+
+/**
+ * Which page a request is: the resource, and the `module`/`entryPoint` it names, checked
+ * against the manifest. A resource rendered by one page needs no names.
+ */
+export function resolvePage(
+  pages: readonly PreviewPage[],
+  resource: unknown,
+  module?: unknown,
+  entryPoint?: unknown,
+): { page: PreviewPage } | { error: string } {
+  const named = (x: unknown) => (typeof x === 'string' && x !== '' ? x : undefined);
+  const candidates = pages.filter((p) => p.resource === resource);
+  if (candidates.length === 0) return { error: `unknown resource ${String(resource)}` };
+  const moduleKey = named(module);
+  const entry = named(entryPoint);
+  const matches = candidates.filter(
+    (p) =>
+      (moduleKey === undefined || p.moduleKey === moduleKey) &&
+      (entry === undefined || p.entryPoint === entry),
+  );
+  const choices = candidates.map((p) => `${p.moduleKey}${p.entryPoint ? `/${p.entryPoint}` : ''}`);
+  if (matches.length === 1 && matches[0]) return { page: matches[0] };
+  if (matches.length === 0) {
+    return {
+      error: `no module of manifest.yml renders ${String(resource)} as ${moduleKey ?? '(any module)'}/${entry ?? '(any entry point)'}; it is rendered by ${choices.join(', ')}`,
+    };
+  }
+  return {
+    error: `${String(resource)} is rendered by ${choices.join(', ')}: name one with ?module=&entryPoint=`,
+  };
+}
+
+/**
+ * The handler of a manifest function (`handler: index.resolver` is the `resolver` export of
+ * src/index.ts), loaded the way Forge runs it: from the app's own entry file.
+ */
+function functionHandler(manifest: PreviewManifest, functionKey: string): ResolverHandler {
+  const fn = manifest.modules?.['function']?.find((f) => f.key === functionKey);
+  const [file, exportName, ...rest] = String(fn?.handler ?? '').split('.');
+  if (!fn || !file || !exportName || rest.length > 0) {
+    throw new Error(`manifest.yml declares no function ${functionKey} with a file.export handler`);
+  }
+  // The handler file is named by the manifest at run time, so it is loaded at run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = (require(path.join(REPO_ROOT, 'src', file)) as Record<string, unknown>)[
+    exportName
+  ];
+  if (typeof loaded !== 'function') {
+    throw new Error(`src/${file}.ts exports no function ${exportName} (function ${functionKey})`);
+  }
+  return loaded as ResolverHandler;
+}
+
+/** A resolver function as @forge/resolver's getDefinitions() builds it. */
+type ResolverHandler = (
+  request: { call: { functionKey: string; payload: unknown }; context: Record<string, unknown> },
+  runtime: { principal: { accountId: string }; installContext: string },
+) => Promise<unknown>;
 
 /** Builds every resource in preview mode (a child process: Vite is ESM-only). */
 export function buildPreview(): Promise<number> {
@@ -90,21 +230,32 @@ export function buildPreview(): Promise<number> {
 export interface PreviewServer {
   url: string;
   em: JiraEmulator;
-  /** The Forge context the server gives each resource. */
+  /** Every page the manifest renders (module × entry point), as the index lists them. */
+  pages: PreviewPage[];
+  /** The Forge context the server gives each page, by page id (see PreviewPage.id). */
   contexts: Record<string, DemoContext>;
+  /**
+   * The workflow rules' saved configurations by validator module key, as Jira stores what the
+   * screen's onConfigure returned; the edit and view screens get it as `extension.validatorConfig`.
+   */
+  ruleConfigs: Map<string, string>;
   close(): Promise<void>;
 }
 
-/** The Forge context the server builds for a resource: who is using it, and where. */
+/** The Forge context the server builds for a page: who is using it, and where. */
 export type DemoContext = Record<string, unknown> & {
   accountId: string;
+  moduleKey: string;
   extension: Record<string, unknown>;
 };
 
-/** The demo site as Forge would present it to each resource. */
+/**
+ * The demo site as Forge would present it to each page. Extension data follows each module's
+ * documented "Extension data" / context (see docs/emulator-invoke.md for the sources).
+ */
 function demoContexts(
   em: JiraEmulator,
-  resources: readonly Resource[],
+  pages: readonly PreviewPage[],
   demo: DemoProject,
 ): Record<string, DemoContext> {
   const projectRef = { id: demo.projectId, key: demo.projectKey, type: 'software' };
@@ -124,32 +275,45 @@ function demoContexts(
     environmentType: 'DEVELOPMENT',
   };
   const contexts: Record<string, DemoContext> = {};
-  for (const r of resources) {
-    const editor = editorFor(r.key);
-    const issue = em.findIssue(editor.issueKey);
-    const issueType = issue ? (em.issueTypes.get(issue.issueTypeId)?.name ?? '') : '';
-    const extension: Record<string, unknown> =
-      r.module === 'jira:customField'
-        ? {
-            type: r.module,
-            project: projectRef,
-            issue: issue ? { id: issue.id, key: issue.key, type: issueType } : undefined,
-            fieldValue: issue?.custom.get(editor.fieldId) ?? null,
-            renderContext: 'issue-view',
-          }
-        : r.module === 'jira:adminPage'
-          ? { type: r.module }
-          : { type: r.module, project: projectRef };
+  for (const p of pages) {
+    const type = p.moduleType;
+    let extension: Record<string, unknown>;
+    if (type === 'jira:customField') {
+      const editor = editorFor(p.resource);
+      const issue = em.findIssue(editor.issueKey);
+      const issueType = issue ? em.issueTypes.get(issue.issueTypeId) : undefined;
+      extension = {
+        type,
+        entryPoint: p.entryPoint,
+        fieldId: editor.fieldId,
+        fieldType: `ari:cloud:ecosystem::extension/preview/static/${p.moduleKey}`,
+        project: projectRef,
+        issue: issue
+          ? { id: issue.id, key: issue.key, type: issueType?.name ?? '', typeId: issue.issueTypeId }
+          : undefined,
+        fieldValue: issue?.custom.get(editor.fieldId) ?? null,
+        renderContext: 'issue-view',
+        experience: 'issue-view',
+      };
+    } else if (type === 'jira:workflowValidator') {
+      // The new workflow editor (the only one where function validators have screens); a
+      // company-managed workflow, so no scopedProjectId. validatorConfig is added per request.
+      extension = { type, entryPoint: p.entryPoint, isNewEditor: true };
+    } else if (type === 'jira:adminPage') {
+      extension = { type };
+    } else {
+      extension = { type, project: projectRef };
+    }
     // Jira shows the project settings page to project admins only, and the admin page and the
     // workflow editor's rule screens to Jira admins only (the demo admin is both); everything
     // else to members.
     const accountId =
-      r.module === 'jira:projectSettingsPage' ||
-      r.module === 'jira:adminPage' ||
-      r.module === 'jira:workflowValidator'
+      type === 'jira:projectSettingsPage' ||
+      type === 'jira:adminPage' ||
+      type === 'jira:workflowValidator'
         ? demo.users.admin
         : demo.users.member;
-    contexts[r.key] = { ...base, accountId, moduleKey: r.key, extension };
+    contexts[p.id] = { ...base, accountId, moduleKey: p.moduleKey, extension };
   }
   return contexts;
 }
@@ -194,10 +358,6 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function isResolverKey(key: unknown): key is ResolverKey {
-  return typeof key === 'string' && Object.hasOwn(RESOLVER_PAYLOADS, key);
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -206,31 +366,34 @@ function escapeHtml(text: string): string {
 const ISSUE_MODULES: ReadonlySet<string> = new Set(['jira:issuePanel', 'jira:issueContext']);
 
 function indexPage(
+  pages: readonly PreviewPage[],
   resources: readonly Resource[],
   projectKey: string,
   demoIssues: ReadonlyArray<{ key: string; label: string }> = [],
 ): string {
-  const rows = resources
-    .map((r) => {
-      const built = existsSync(path.join(STATIC_DIR, r.dir, 'dist-preview', 'index.html'));
-      const name = escapeHtml(`${r.title} (${r.module})`);
-      const href = `/${encodeURIComponent(r.key)}/`;
-      if (built && ISSUE_MODULES.has(r.module)) {
+  const rows = pages
+    .map((p) => {
+      const dir = resources.find((r) => r.key === p.resource)?.dir ?? p.resource;
+      const built = existsSync(path.join(STATIC_DIR, dir, 'dist-preview', 'index.html'));
+      const name = escapeHtml(`${p.title} (${p.moduleType})`);
+      const href = escapeHtml(p.path);
+      const join = p.path.includes('?') ? '&amp;' : '?';
+      if (built && ISSUE_MODULES.has(p.moduleType)) {
         const issues = demoIssues
           .map((i) => {
-            const link = `${href}?issue=${encodeURIComponent(i.key)}`;
+            const link = `${href}${join}issue=${encodeURIComponent(i.key)}`;
             return `<li><a href="${link}">${escapeHtml(`${i.key}: ${i.label}`)}</a> · <a href="${link}&amp;theme=dark">dark</a></li>`;
           })
           .join('');
         return `<li>${name}<ul>${issues}</ul></li>`;
       }
-      if (built && r.module === 'jira:projectPage') {
+      if (built && p.moduleType === 'jira:projectPage') {
         // The project page's sub-pages (manifest `pages`), as Jira would route them.
-        const retro = `${href}?route=retro`;
-        return `<li><a href="${href}">${name}</a> · <a href="${href}?theme=dark">dark</a><ul><li><a href="${retro}">Retro and trends</a> · <a href="${retro}&amp;theme=dark">dark</a></li></ul></li>`;
+        const retro = `${href}${join}route=retro`;
+        return `<li><a href="${href}">${name}</a> · <a href="${href}${join}theme=dark">dark</a><ul><li><a href="${retro}">Retro and trends</a> · <a href="${retro}&amp;theme=dark">dark</a></li></ul></li>`;
       }
       return built
-        ? `<li><a href="${href}">${name}</a> · <a href="${href}?theme=dark">dark</a></li>`
+        ? `<li><a href="${href}">${name}</a> · <a href="${href}${join}theme=dark">dark</a></li>`
         : `<li>${name}: not built (run <code>node static/build.mjs --preview</code>)</li>`;
     })
     .join('\n');
@@ -252,16 +415,21 @@ export interface PreviewOptions {
   port?: number;
   host?: string;
   now?: Date;
+  /** A manifest to serve instead of manifest.yml (tests: a module without its resolver). */
+  manifest?: PreviewManifest;
 }
 
 export async function startPreviewServer(options: PreviewOptions = {}): Promise<PreviewServer> {
   const now = options.now ?? new Date();
+  const manifest = options.manifest ?? readManifest();
   const em = new JiraEmulator().install();
   const demo = seedDemoProject(em, { now });
   // Search lags writes as Jira's does (dev/emulator/search-lag.ts); each invoke starts caught up.
   em.searchLag = { searches: 3 };
-  const resources = previewResources();
-  const contexts = demoContexts(em, resources, demo);
+  const resources = previewResources(manifest);
+  const pages = previewPages(manifest);
+  const contexts = demoContexts(em, pages, demo);
+  const ruleConfigs = new Map<string, string>();
   const demoIssues = [
     { key: demo.keys.unscopedEnablerInSprint, label: 'enabler without a scoped outcome' },
     { key: demo.keys.panel.validatingIdea, label: 'idea one interview short of validated' },
@@ -274,57 +442,117 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     { key: demo.keys.entry.waitingOnSpike, label: 'story waiting on a spike' },
   ];
 
+  /** What a page names itself: its resource, module, entry point and (issue views) issue. */
+  interface PageRef {
+    resource?: unknown;
+    module?: unknown;
+    entryPoint?: unknown;
+    issue?: unknown;
+  }
+
   /**
-   * The context of a resource. Issue-view resources get the demo issue the page names (or the
-   * first demo issue): only a key of an issue in the demo project is accepted, and everything
-   * else in the context is the server's own.
+   * The page and context of a request. Issue-view pages get the demo issue the page names (or the
+   * first demo issue): only a key of an issue in the demo project is accepted; a validator's edit
+   * and view screens get the rule's saved configuration. Everything else is the server's own.
    */
-  function contextFor(resourceKey: unknown, issueKey: unknown): DemoContext | undefined {
-    if (typeof resourceKey !== 'string') return undefined;
-    const base = contexts[resourceKey];
-    const resource = resources.find((r) => r.key === resourceKey);
-    if (!base || !resource || !ISSUE_MODULES.has(resource.module)) return base;
-    const key = typeof issueKey === 'string' && issueKey !== '' ? issueKey : demoIssues[0]?.key;
+  function contextFor(
+    ref: PageRef,
+  ): { page: PreviewPage; context: DemoContext } | { error: string } {
+    const found = resolvePage(pages, ref.resource, ref.module, ref.entryPoint);
+    if ('error' in found) return found;
+    const { page } = found;
+    const base = contexts[page.id];
+    if (!base) return { error: `no context for ${page.id}` };
+    if (page.moduleType === 'jira:workflowValidator') {
+      const saved = ruleConfigs.get(page.moduleKey);
+      const extension =
+        saved !== undefined &&
+        page.entryPoint !== 'create' &&
+        !('validatorConfig' in base.extension)
+          ? { ...base.extension, validatorConfig: saved }
+          : base.extension;
+      return { page, context: { ...base, extension } };
+    }
+    if (!ISSUE_MODULES.has(page.moduleType)) return { page, context: base };
+    const key = typeof ref.issue === 'string' && ref.issue !== '' ? ref.issue : demoIssues[0]?.key;
     const issue = key === undefined ? undefined : em.findIssue(key);
-    if (!issue || issue.key !== key || issue.projectId !== demo.projectId) return undefined;
+    if (!issue || issue.key !== key || issue.projectId !== demo.projectId) {
+      return { error: `no demo issue ${String(key)}` };
+    }
     const type = em.issueTypes.get(issue.issueTypeId)?.name ?? '';
     return {
-      ...base,
-      extension: { ...base.extension, issue: { id: issue.id, key: issue.key, type } },
+      page,
+      context: {
+        ...base,
+        extension: { ...base.extension, issue: { id: issue.id, key: issue.key, type } },
+      },
     };
   }
-  const resolvers = allResolvers();
   // Forge's CSP for Custom UI documents, widened only by manifest.yml (dev/preview/forge-csp.ts).
-  const permissions = manifestPermissions();
+  const permissions = ((manifest as { permissions?: Permissions }).permissions ?? {});
   assertValidContentPermissions(permissions);
 
+  /**
+   * An `invoke` from a page reaches only the resolver of the module that renders it (its
+   * `resolver.function`, through the manifest's function list to the export of src/), called the
+   * way @forge/resolver's handler is: `{ call, context }` plus the runtime's principal.
+   */
   async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (body === undefined) return sendJson(res, 413, { message: 'request over 500 KB' });
-    let request: { resource?: unknown; issue?: unknown; functionKey?: unknown; payload?: unknown };
+    let request: PageRef & { functionKey?: unknown; payload?: unknown };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
       return sendJson(res, 400, { message: 'body is not JSON' });
     }
-    const context = contextFor(request.resource, request.issue);
-    if (!context) return sendJson(res, 404, { message: 'unknown resource' });
-    const key = request.functionKey;
-    const fn = isResolverKey(key) ? resolvers[key] : undefined;
-    if (!fn) return sendJson(res, 404, { message: `no resolver for ${String(key)}` });
-    const result: Result<unknown> = await runResolverInvocation(
-      em,
-      String(key),
-      request.payload,
-      () => em.runAs(context.accountId, () => fn({ payload: request.payload, context })),
-    );
-    return sendJson(res, 200, result);
+    const found = contextFor(request);
+    if ('error' in found) return sendJson(res, 404, { message: found.error });
+    const { page, context } = found;
+    if (!page.resolverFunction) {
+      return sendJson(res, 400, {
+        message: `module ${page.moduleKey} (${page.moduleType}) declares no resolver: invoke reaches only the resolver of the module that renders the page`,
+      });
+    }
+    if (typeof request.functionKey !== 'string') {
+      return sendJson(res, 400, { message: 'functionKey must be a string' });
+    }
+    const handler = functionHandler(manifest, page.resolverFunction);
+    const functionKey = request.functionKey;
+    try {
+      const result = await runResolverInvocation(em, functionKey, request.payload, () =>
+        em.runAs(context.accountId, () =>
+          handler(
+            { call: { functionKey, payload: request.payload }, context },
+            {
+              principal: { accountId: context.accountId },
+              installContext: `ari:cloud:jira::site/${String(context['cloudId'])}`,
+            },
+          ),
+        ),
+      );
+      return sendJson(res, 200, result ?? null);
+    } catch (error) {
+      return sendJson(res, 500, {
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
-  async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
+  async function serveFile(res: ServerResponse, url: URL, pathname: string): Promise<void> {
     const [first = '', ...rest] = pathname.split('/').filter(Boolean);
     const resource = resources.find((r) => r.key === first);
     if (!resource) return send(res, 404, 'not found', 'text/plain');
+    if (rest.length === 0) {
+      // The page itself: it must be one the manifest renders.
+      const found = resolvePage(
+        pages,
+        first,
+        url.searchParams.get('module'),
+        url.searchParams.get('entryPoint'),
+      );
+      if ('error' in found) return send(res, 404, found.error, 'text/plain; charset=utf-8');
+    }
     const root = path.join(STATIC_DIR, resource.dir, 'dist-preview');
     const file = path.resolve(root, rest.length === 0 ? 'index.html' : rest.join('/'));
     if (!file.startsWith(root + path.sep)) return send(res, 404, 'not found', 'text/plain');
@@ -349,18 +577,22 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
       return;
     }
     if (pathname === '/api/context' && req.method === 'GET') {
-      const context = contextFor(
-        url.searchParams.get('resource') ?? '',
-        url.searchParams.get('issue'),
-      );
-      return context ? sendJson(res, 200, context) : sendJson(res, 404, { message: 'unknown' });
+      const found = contextFor({
+        resource: url.searchParams.get('resource') ?? '',
+        module: url.searchParams.get('module'),
+        entryPoint: url.searchParams.get('entryPoint'),
+        issue: url.searchParams.get('issue'),
+      });
+      return 'error' in found
+        ? sendJson(res, 404, { message: found.error })
+        : sendJson(res, 200, found.context);
     }
     if (req.method !== 'GET') return send(res, 405, 'method not allowed', 'text/plain');
     if (pathname === '/') {
       return send(
         res,
         200,
-        indexPage(resources, demo.projectKey, demoIssues),
+        indexPage(pages, resources, demo.projectKey, demoIssues),
         'text/html; charset=utf-8',
       );
     }
@@ -370,7 +602,7 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
       res.end();
       return;
     }
-    return serveFile(res, pathname);
+    return serveFile(res, url, pathname);
   }
 
   const server = createServer((req, res) => {
@@ -389,7 +621,9 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   return {
     url: `http://${host}:${port}/`,
     em,
+    pages,
     contexts,
+    ruleConfigs,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

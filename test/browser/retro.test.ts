@@ -8,6 +8,7 @@
  * while it runs, an outcome recorded from the page: the hit rate, its chart and the misses follow,
  * also after a reload.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { RETRO_CSV_HEADER } from '../../src/shared/retro-report';
 import {
@@ -206,7 +207,11 @@ describe('retro sub-page in the local preview (Chromium)', () => {
     await expect(link.getAttribute('download')).resolves.toBe('retro-DT.csv');
     const href = (await link.getAttribute('href')) ?? '';
     expect(href.startsWith('blob:')).toBe(true);
-    const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+    // A click downloads it, the way a user gets it. (A fetch() of the blob: URL would be refused
+    // by the page's connect-src, as on a real site; a download is not a connection.)
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('retro-DT.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe(RETRO_CSV_HEADER.join(','));
     expect(lines).toHaveLength(7);

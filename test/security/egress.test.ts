@@ -20,9 +20,11 @@ const manifest = parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8')) as 
 };
 
 describe('manifest', () => {
-  it('declares no external permissions, remotes, Connect modules or auth providers', () => {
+  it('declares no external permissions, remotes, Connect modules or auth providers, and no content permission beyond inline styles', () => {
     expect(manifest.permissions?.['external']).toBeUndefined();
-    expect(manifest.permissions?.['content']).toBeUndefined();
+    // The one content permission: inline styles, which Atlaskit injects at run time (decision
+    // 0011). It widens the page's style-src only; no scripts, and it is not an egress control.
+    expect(manifest.permissions?.['content']).toEqual({ styles: ['unsafe-inline'] });
     expect(manifest.remotes).toBeUndefined();
     expect(manifest.connectModules).toBeUndefined();
     expect(manifest.providers).toBeUndefined();

@@ -3,8 +3,10 @@ import { parseRuleConfiguration } from '../../src/validators/validator-contract'
 import {
   describeRule,
   kindOf,
+  missingForExpression,
   parseRuleConfig,
-  toSave,
+  saveProblem,
+  toSave as toSaveOrRefuse,
   type RuleDefaults,
 } from '../../static/validator-config/src/rule-config';
 
@@ -34,6 +36,13 @@ const savedExpression = {
   placeholders: ['tbd'],
   requireSuccessMeasure: true,
   requireBound: true,
+};
+
+/** toSave where the test expects a configuration (undefined would mean: Jira saves nothing). */
+const toSave = (...args: Parameters<typeof toSaveOrRefuse>): string => {
+  const json = toSaveOrRefuse(...args);
+  if (json === undefined) throw new Error('toSave refused to save');
+  return json;
 };
 
 const parsedBack = (json: string) => {
@@ -165,6 +174,57 @@ describe('toSave: the expression validator', () => {
       fieldId: 'customfield_10100',
       issueTypes: DEFAULT_CONFIG.gate.issueTypes,
     });
+  });
+});
+
+describe('toSave: the expression validator never saves a rule that refuses every transition', () => {
+  const choice = { issueTypes: '', checks: [] };
+
+  it('the settings could not be loaded and the rule was never saved: nothing to save (undefined)', () => {
+    expect(toSaveOrRefuse('enabler-expression', choice, {}, undefined)).toBeUndefined();
+    expect(saveProblem('enabler-expression', choice, {}, undefined, 'no resolver')).toBe(
+      'This rule cannot be saved: the Dual Track settings could not be loaded (no resolver), and ' +
+        'without issueTypes, fieldId, minOutcomeLength, placeholders, requireSuccessMeasure, ' +
+        'requireBound its expression would refuse every transition.',
+    );
+  });
+
+  it('typed issue types alone are not enough: still no field id or thresholds', () => {
+    const typed = { issueTypes: 'Enabler', checks: [] };
+    expect(toSaveOrRefuse('enabler-expression', typed, {}, undefined)).toBeUndefined();
+    expect(saveProblem('enabler-expression', typed, {}, undefined, 'down')).toMatch(
+      /without fieldId, minOutcomeLength/,
+    );
+  });
+
+  it('the site has no Scoped outcome field: nothing to save, and the screen says why', () => {
+    const noField: RuleDefaults = { ...defaults, scopedOutcomeFieldId: undefined };
+    expect(toSaveOrRefuse('enabler-expression', choice, {}, noField)).toBeUndefined();
+    expect(saveProblem('enabler-expression', choice, {}, noField)).toBe(
+      'This rule cannot be saved: the Scoped outcome field was not found on this site, and ' +
+        'without fieldId its expression would refuse every transition.',
+    );
+  });
+
+  it('a rule saved earlier with everything keeps saving when the settings cannot be loaded', () => {
+    const saved = parseRuleConfig(JSON.stringify(savedExpression));
+    expect(saveProblem('enabler-expression', choice, saved, undefined, 'down')).toBeUndefined();
+    expect(JSON.parse(toSave('enabler-expression', choice, saved, undefined))).toEqual(
+      savedExpression,
+    );
+  });
+
+  it('a saved rule missing one threshold is not saved again as it is', () => {
+    const raw: Record<string, unknown> = { ...savedExpression };
+    delete raw['requireBound'];
+    const partial = parseRuleConfig(raw);
+    expect(missingForExpression(partial)).toEqual(['requireBound']);
+    expect(toSaveOrRefuse('enabler-expression', choice, partial, undefined)).toBeUndefined();
+  });
+
+  it('function validators always save (their checks read the settings at transition time)', () => {
+    expect(toSaveOrRefuse('enabler-function', choice, {}, undefined)).toBe('{}');
+    expect(saveProblem('discovery-function', choice, {}, undefined, 'down')).toBeUndefined();
   });
 });
 

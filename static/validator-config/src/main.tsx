@@ -12,6 +12,7 @@ import {
   describeRule,
   kindOf,
   parseRuleConfig,
+  saveProblem,
   toSave,
   type RuleChoice,
   type RuleConfig,
@@ -44,21 +45,32 @@ function loadDefaults(): DefaultsLoad {
 function Screen(props: { initial: RuleConfig; readOnly: boolean; defaults: DefaultsLoad }) {
   const [types, setTypes] = useState((props.initial.issueTypes ?? []).join(', '));
   const [checks, setChecks] = useState<ReadinessCheck[]>(props.initial.checks ?? CHECKS_OF[kind]);
-  const [note, setNote] = useState<string | undefined>();
+  /** undefined: still loading; null: nothing to load (function rules, view). */
+  const [loaded, setLoaded] = useState<Awaited<DefaultsLoad> | null | undefined>(undefined);
 
   useEffect(() => {
     choice = { issueTypes: types, checks };
   }, [types, checks]);
 
   useEffect(() => {
-    void props.defaults.then((loaded) => {
-      if (loaded && 'problem' in loaded) {
-        setNote(
-          `The current Dual Track settings could not be loaded (${loaded.problem}); saving keeps the field and thresholds this rule was saved with.`,
-        );
-      }
-    });
+    void props.defaults.then((loaded) => setLoaded(loaded ?? null));
   }, [props.defaults]);
+
+  const loadProblem = loaded && 'problem' in loaded ? loaded.problem : undefined;
+  const problem =
+    loaded === undefined
+      ? undefined
+      : saveProblem(
+          kind,
+          { issueTypes: types, checks },
+          props.initial,
+          loaded && 'defaults' in loaded ? loaded.defaults : undefined,
+          loadProblem,
+        );
+  const note =
+    loadProblem && !problem
+      ? `The current Dual Track settings could not be loaded (${loadProblem}); saving keeps the field and thresholds this rule was saved with.`
+      : undefined;
 
   if (props.readOnly) return <p data-testid="rule-summary">{describeRule(props.initial, kind)}</p>;
   return (
@@ -95,6 +107,11 @@ function Screen(props: { initial: RuleConfig; readOnly: boolean; defaults: Defau
           entry criteria: refuse such items on sprint-ready transitions).
         </p>
       ) : null}
+      {problem ? (
+        <p role="alert" data-testid="rule-save-problem">
+          {problem}
+        </p>
+      ) : null}
       {note ? <p role="alert">{note}</p> : null}
     </form>
   );
@@ -112,8 +129,10 @@ async function start(): Promise<void> {
   const readOnly = extension['entryPoint'] === 'view';
   const defaults = readOnly ? Promise.resolve(undefined) : loadDefaults();
   if (!readOnly) {
-    // Jira may ask before the settings have arrived: the answer waits for them.
-    await workflowRules.onConfigure(async () => {
+    // Jira may ask before the settings have arrived: the answer waits for them. An undefined
+    // answer makes Jira keep the form open and save nothing (workflowRules docs); the typings
+    // say string only.
+    const onConfigure = async (): Promise<string | undefined> => {
       const loaded = await defaults;
       return toSave(
         kind,
@@ -121,7 +140,8 @@ async function start(): Promise<void> {
         initial,
         loaded && 'defaults' in loaded ? loaded.defaults : undefined,
       );
-    });
+    };
+    await workflowRules.onConfigure(onConfigure as () => Promise<string>);
   }
   await mount(<Screen initial={initial} readOnly={readOnly} defaults={defaults} />);
 }

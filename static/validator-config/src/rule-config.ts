@@ -116,27 +116,33 @@ export function typeNames(text: string): string[] {
 }
 
 /**
- * The JSON `workflowRules.onConfigure` hands Jira. Function validators get the choice (issue
- * types, checks). The expression rule gets the issue types (the settings' gate types when none
- * are typed) and what its expression reads: the field id and thresholds of the current settings
- * when they have loaded, else those it was saved with, so saving before the settings arrive (or
- * when they cannot be read) keeps the rule as it was instead of dropping its field id.
+ * What the manifest's expression reads from `config`: a rule saved without any of them makes the
+ * expression false (or fail) for every issue, so it would refuse every transition.
  */
-export function toSave(
-  kind: RuleKind,
+export const EXPRESSION_NEEDS = [
+  'issueTypes',
+  'fieldId',
+  'minOutcomeLength',
+  'placeholders',
+  'requireSuccessMeasure',
+  'requireBound',
+] as const satisfies ReadonlyArray<keyof RuleConfig>;
+
+export function missingForExpression(cfg: RuleConfig): string[] {
+  return EXPRESSION_NEEDS.filter((k) => cfg[k] === undefined);
+}
+
+/**
+ * The expression rule's configuration: the issue types (the settings' gate types when none are
+ * typed) and the field id and thresholds of the current settings when they have loaded, else
+ * those it was saved with.
+ */
+function expressionConfig(
   choice: RuleChoice,
   saved: RuleConfig,
   defaults: RuleDefaults | undefined,
-): string {
+): RuleConfig {
   const types = typeNames(choice.issueTypes);
-  const checks = CHECKS_OF[kind].filter((c) => choice.checks.includes(c));
-  if (kind !== 'enabler-expression') {
-    const cfg: RuleConfig = {
-      ...(types.length > 0 ? { issueTypes: types } : {}),
-      ...(checks.length > 0 ? { checks } : {}),
-    };
-    return JSON.stringify(cfg);
-  }
   const issueTypes = types.length > 0 ? types : (defaults?.gateIssueTypes ?? saved.issueTypes);
   const fieldId = defaults?.scopedOutcomeFieldId ?? saved.fieldId;
   const rules = defaults?.scopedOutcome;
@@ -154,7 +160,54 @@ export function toSave(
   if (requireSuccessMeasure !== undefined) cfg.requireSuccessMeasure = requireSuccessMeasure;
   const requireBound = rules?.requireBound ?? saved.requireBound;
   if (requireBound !== undefined) cfg.requireBound = requireBound;
-  return JSON.stringify(cfg);
+  return cfg;
+}
+
+/**
+ * The JSON `workflowRules.onConfigure` hands Jira, or undefined: Jira then keeps the form open
+ * and saves nothing (https://developer.atlassian.com/platform/forge/custom-ui-jira-bridge/workflowRules/).
+ * Function validators get the choice (issue types, checks). The expression rule gets
+ * expressionConfig(), and only when it has everything its expression reads.
+ */
+export function toSave(
+  kind: RuleKind,
+  choice: RuleChoice,
+  saved: RuleConfig,
+  defaults: RuleDefaults | undefined,
+): string | undefined {
+  if (kind !== 'enabler-expression') {
+    const types = typeNames(choice.issueTypes);
+    const checks = CHECKS_OF[kind].filter((c) => choice.checks.includes(c));
+    const cfg: RuleConfig = {
+      ...(types.length > 0 ? { issueTypes: types } : {}),
+      ...(checks.length > 0 ? { checks } : {}),
+    };
+    return JSON.stringify(cfg);
+  }
+  const cfg = expressionConfig(choice, saved, defaults);
+  return missingForExpression(cfg).length === 0 ? JSON.stringify(cfg) : undefined;
+}
+
+/**
+ * Why the screen cannot save the rule (shown to the admin), or undefined when it can.
+ * `loadProblem` is why the current settings could not be read, when they could not.
+ */
+export function saveProblem(
+  kind: RuleKind,
+  choice: RuleChoice,
+  saved: RuleConfig,
+  defaults: RuleDefaults | undefined,
+  loadProblem?: string,
+): string | undefined {
+  if (kind !== 'enabler-expression') return undefined;
+  const missing = missingForExpression(expressionConfig(choice, saved, defaults));
+  if (missing.length === 0) return undefined;
+  const why = loadProblem
+    ? `the Dual Track settings could not be loaded (${loadProblem})`
+    : defaults && !defaults.scopedOutcomeFieldId && !saved.fieldId
+      ? 'the Scoped outcome field was not found on this site'
+      : 'the Dual Track settings have not loaded';
+  return `This rule cannot be saved: ${why}, and without ${missing.join(', ')} its expression would refuse every transition.`;
 }
 
 export function describeRule(config: RuleConfig, kind: RuleKind): string {

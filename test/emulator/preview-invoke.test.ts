@@ -1,0 +1,185 @@
+/**
+ * The preview server's invoke routing (dev/preview/server.ts) without a browser: every page the
+ * manifest renders, pages named by `?module=&entryPoint=` checked against the manifest, contexts
+ * shaped as Forge documents them, and an invoke reaching only the resolver of the module that
+ * renders the page (none: the invoke fails and nothing runs).
+ */
+import {
+  previewPages,
+  readManifest,
+  startPreviewServer,
+  type PreviewManifest,
+  type PreviewServer,
+} from '../../dev/preview/server';
+
+jest.setTimeout(60_000);
+
+const VALIDATORS = [
+  'enabler-gate-validator',
+  'enabler-gate-expression',
+  'discovery-gate-validator',
+];
+
+/** manifest.yml with `resolver` removed from one module. */
+function withoutResolver(moduleKey: string): PreviewManifest {
+  const manifest = structuredClone(readManifest());
+  for (const list of Object.values(manifest.modules ?? {})) {
+    for (const m of list ?? []) if (m.key === moduleKey) delete m.resolver;
+  }
+  return manifest;
+}
+
+async function post(server: PreviewServer, body: unknown) {
+  const response = await fetch(new URL('api/invoke', server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('pages the manifest renders', () => {
+  it('validator-config is rendered by each validator module × create/edit/view', () => {
+    const pages = previewPages().filter((p) => p.resource === 'validator-config');
+    expect(pages.map((p) => `${p.moduleKey}/${p.entryPoint ?? ''}`).sort()).toEqual(
+      VALIDATORS.flatMap((m) => ['create', 'edit', 'view'].map((e) => `${m}/${e}`)).sort(),
+    );
+    for (const p of pages) {
+      expect(p.path).toBe(`/validator-config/?module=${p.moduleKey}&entryPoint=${p.entryPoint}`);
+      expect(p.resolverFunction).toBe('resolver');
+    }
+  });
+
+  it('custom field editors are their module’s edit entry point', () => {
+    const editors = previewPages().filter((p) => p.moduleType === 'jira:customField');
+    expect(editors.map((p) => [p.moduleKey, p.entryPoint, p.resource])).toEqual([
+      ['scoped-outcome', 'edit', 'scoped-outcome-edit'],
+      ['entry-triage', 'edit', 'entry-triage-edit'],
+    ]);
+  });
+});
+
+describe('the preview server', () => {
+  let server: PreviewServer | undefined;
+  let broken: PreviewServer | undefined;
+  beforeAll(async () => {
+    server = await startPreviewServer({ port: 0 });
+    broken = await startPreviewServer({
+      port: 0,
+      manifest: withoutResolver('enabler-gate-expression'),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await broken?.close();
+  });
+  const started = (s: PreviewServer | undefined): PreviewServer => {
+    if (!s) throw new Error('the preview did not start');
+    return s;
+  };
+
+  it('gives a validator screen the context Forge documents: moduleKey, type, entryPoint, saved config', async () => {
+    const s = started(server);
+    s.ruleConfigs.set('enabler-gate-expression', '{"issueTypes":["Enabler"]}');
+    const get = async (query: string) => {
+      const r = await fetch(new URL(`api/context?resource=validator-config&${query}`, s.url));
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const edit = await get('module=enabler-gate-expression&entryPoint=edit');
+    expect(edit.status).toBe(200);
+    expect(edit.body).toMatchObject({
+      moduleKey: 'enabler-gate-expression',
+      extension: {
+        type: 'jira:workflowValidator',
+        entryPoint: 'edit',
+        isNewEditor: true,
+        validatorConfig: '{"issueTypes":["Enabler"]}',
+      },
+    });
+    const create = await get('module=enabler-gate-expression&entryPoint=create');
+    expect(create.body['extension']).not.toHaveProperty('validatorConfig');
+    const ambiguous = await get('');
+    expect(ambiguous.status).toBe(404);
+    expect(ambiguous.body['message']).toMatch(/name one with \?module=&entryPoint=/);
+    const wrong = await get('module=project-page&entryPoint=edit');
+    expect(wrong.status).toBe(404);
+    expect(wrong.body['message']).toMatch(/no module of manifest.yml renders validator-config/);
+  });
+
+  it('gives a custom field editor the documented extension data (fieldId, fieldValue, issue, entryPoint)', () => {
+    const s = started(server);
+    const context = s.contexts['scoped-outcome-edit'];
+    expect(context?.moduleKey).toBe('scoped-outcome');
+    expect(context?.extension).toMatchObject({
+      type: 'jira:customField',
+      entryPoint: 'edit',
+      fieldId: expect.stringMatching(/^customfield_\d+$/) as string,
+      renderContext: 'issue-view',
+      issue: { key: expect.any(String) as string, typeId: expect.any(String) as string },
+    });
+  });
+
+  it('an invoke from a validator screen reaches its module’s resolver', async () => {
+    const answer = await post(started(server), {
+      resource: 'validator-config',
+      module: 'enabler-gate-expression',
+      entryPoint: 'create',
+      functionKey: 'validator/config-defaults',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      ok: true,
+      data: { scopedOutcomeFieldId: expect.stringMatching(/^customfield_/) as string },
+    });
+  });
+
+  it('a page that does not name its module among several is refused, nothing runs', async () => {
+    const answer = await post(started(server), {
+      resource: 'validator-config',
+      functionKey: 'validator/config-defaults',
+    });
+    expect(answer.status).toBe(404);
+  });
+
+  it('an invoke from a module without a resolver fails with the reason', async () => {
+    const s = started(broken);
+    const answer = await post(s, {
+      resource: 'validator-config',
+      module: 'enabler-gate-expression',
+      entryPoint: 'edit',
+      functionKey: 'validator/config-defaults',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body['message']).toBe(
+      'module enabler-gate-expression (jira:workflowValidator) declares no resolver: invoke ' +
+        'reaches only the resolver of the module that renders the page',
+    );
+    // The other validators keep theirs.
+    const other = await post(s, {
+      resource: 'validator-config',
+      module: 'enabler-gate-validator',
+      entryPoint: 'edit',
+      functionKey: 'validator/config-defaults',
+    });
+    expect(other.body['ok']).toBe(true);
+  });
+
+  it('an unknown function key is an error of the resolver, not a result', async () => {
+    const answer = await post(started(server), {
+      resource: 'project-page',
+      functionKey: 'no/such-key',
+    });
+    expect(answer.status).toBe(500);
+    expect(answer.body['message']).toBe("Resolver has no definition for 'no/such-key'.");
+  });
+
+  it('the index page offers every validator configuration screen', async () => {
+    const html = await (await fetch(started(server).url)).text();
+    for (const page of started(server).pages.filter(
+      (p) => p.moduleType === 'jira:workflowValidator',
+    )) {
+      expect(html).toContain(page.title.replace(/'/g, '&#39;'));
+    }
+    expect(html.match(/Validator configuration: /g)).toHaveLength(9);
+  });
+});

@@ -8,11 +8,7 @@ import { parse } from 'yaml';
 import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
-import {
-  CSP_REPORT_PATH,
-  assertValidContentPermissions,
-  forgeCsp,
-} from './forge-csp';
+import { CSP_REPORT_PATH, assertValidContentPermissions, forgeCsp } from './forge-csp';
 import type { Permissions } from '@forge/manifest';
 
 /**
@@ -489,7 +485,7 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     };
   }
   // Forge's CSP for Custom UI documents, widened only by manifest.yml (dev/preview/forge-csp.ts).
-  const permissions = ((manifest as { permissions?: Permissions }).permissions ?? {});
+  const permissions = (manifest as { permissions?: Permissions }).permissions ?? {};
   assertValidContentPermissions(permissions);
 
   /**

@@ -7,6 +7,17 @@ import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
 import { readEvidence } from '../storage/evidence-store';
 import { readFeasibility } from '../storage/issue-notes-store';
+import {
+  CLAIM_STALE_MS,
+  claimPromotion,
+  removePromotionRecord,
+  readPromotion,
+  releasePromotion,
+  savePromotion,
+  type PromotionClaim,
+  type PromotionItem,
+  type PromotionRecord,
+} from '../storage/promotion-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { trackResolver } from '../project-page/project-items';
 import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
@@ -28,6 +39,14 @@ import { chooseLinkType, type LinkTypeInfo } from './link-type';
  * (summary, issue type and scoped outcome), GET issue types of the project, GET link types, then
  * per item POST issue and POST issueLink (plus GET /field once per site to find the scoped
  * outcome field). A refusal for the track, evidence or sign-off costs the GET issue only.
+ *
+ * Never twice (storage/promotion-store.ts): one invocation at a time holds the idea's claim; the
+ * promotion's record says, per item, whether it was sent to Jira and created, and is saved
+ * before and after each creation. A second click with the same request id gets the first
+ * click's answer; a retry after a partial failure resumes the recorded promotion, creating only
+ * what is missing and linking what is unlinked; an item whose creation was sent but never
+ * recorded (the invocation was stopped mid-call) is never sent again: the answer tells the user
+ * to look for it. Storage: one more read, the claim, two writes per item and one at the end.
  */
 
 export interface PromoteItem {
@@ -50,6 +69,8 @@ export interface PromoteResult {
   created: CreatedItem[];
   notCreated: Array<{ summary: string; reason: string }>;
   message: string;
+  /** Whether this answer finished a promotion an earlier request started. */
+  resumed: boolean;
 }
 
 export type PromoteAnswer =
@@ -96,15 +117,23 @@ export async function promoteToDelivery(args: {
   discovery: { id: string; key: string };
   project: { id: string; key: string };
   items: readonly PromoteItem[];
+  /** The panel's id for one click: the same id is answered once, whatever arrives twice. */
+  requestId?: string | undefined;
+  accountId: string;
+  now: Date;
 }): Promise<PromoteAnswer> {
   const { jira, discovery, project, items } = args;
 
-  const [context, stored, mapping, feasibility] = await Promise.all([
+  const [context, stored, mapping, feasibility, earlier] = await Promise.all([
     loadDecisionContext(project.key),
     readEvidence(discovery.id),
     readTrackMapping(project.key),
     readFeasibility(discovery.id),
+    readPromotion(discovery.id),
   ]);
+  const replay = answered(earlier.record, args.requestId, discovery.key);
+  if (replay) return replay;
+  if (earlier.claim && !isStale(earlier.claim, args.now)) return busy(discovery.key, earlier.claim);
   const source = await readDiscovery(jira, discovery.key, context.fields);
   // The same track resolution as the panel and the project page: the project's type-to-track
   // mapping, else the configured discovery type names.
@@ -193,59 +222,189 @@ export async function promoteToDelivery(args: {
     source.outcome,
   );
 
-  const created: CreatedItem[] = [];
-  const notCreated: PromoteResult['notCreated'] = [];
-  for (const item of resolved) {
-    if (notCreated.length > 0) {
-      notCreated.push({ summary: item.summary, reason: 'not attempted after an earlier failure' });
-      continue;
-    }
-    let issue: { id: string; key: string };
-    try {
-      issue = await jira.request(CreatedIssueSchema, route`/rest/api/3/issue`, {
-        method: 'POST',
-        body: {
-          fields: {
-            project: { id: project.id },
-            issuetype: { id: item.issueTypeId },
-            summary: item.summary,
-            description,
+  const claim: PromotionClaim = {
+    by: args.accountId,
+    at: args.now.toISOString(),
+    ...(args.requestId !== undefined ? { requestId: args.requestId } : {}),
+  };
+  const claimed = await claimPromotion(discovery.id, claim);
+  if (claimed.status === 'busy') return busy(discovery.key, claimed.claim);
+  try {
+    // Read again under the claim: a promotion may have ended since the first read.
+    const { record: latest } = await readPromotion(discovery.id);
+    const again = answered(latest, args.requestId, discovery.key);
+    if (again) return again;
+    const resumed = latest !== undefined && !latest.done;
+    const record: PromotionRecord = resumed
+      ? latest
+      : {
+          version: 1,
+          ...(args.requestId !== undefined ? { requestId: args.requestId } : {}),
+          by: args.accountId,
+          at: args.now.toISOString(),
+          linkType: {
+            id: linkType.id,
+            name: linkType.name,
+            ...(linkType.outward !== undefined ? { outward: linkType.outward } : {}),
           },
-        },
-      });
-    } catch (error) {
-      // Nothing created yet: an ordinary failure, nothing partial to report.
-      if (created.length === 0) throw error;
-      notCreated.push({ summary: item.summary, reason: reasonFor(error) });
-      continue;
-    }
-    const entry: CreatedItem = {
-      id: issue.id,
-      key: issue.key,
-      summary: item.summary,
-      issueTypeId: item.issueTypeId,
-      linked: false,
-    };
-    created.push(entry);
-    try {
-      await link(jira, linkType, issue.id, discovery.id);
-      entry.linked = true;
-    } catch (error) {
-      entry.linkProblem = reasonFor(error);
-    }
-  }
+          items: resolved.map((item) => ({
+            summary: item.summary,
+            issueTypeId: item.issueTypeId,
+            state: 'pending' as const,
+            linked: false,
+          })),
+          done: false,
+        };
+    if (args.requestId !== undefined) record.requestId = args.requestId;
+    const recordLinkType =
+      linkTypes.issueLinkTypes.find((t) => t.id === record.linkType.id) ?? linkType;
 
+    let failed = false;
+    for (const item of record.items) {
+      if (item.state === 'created') {
+        if (!item.linked && item.created) await tryLink(jira, recordLinkType, item, discovery.id);
+        continue;
+      }
+      if (item.state === 'sent' || failed) continue;
+      item.state = 'sent';
+      await savePromotion(discovery.id, record);
+      let issue: { id: string; key: string };
+      try {
+        issue = await jira.request(CreatedIssueSchema, route`/rest/api/3/issue`, {
+          method: 'POST',
+          body: {
+            fields: {
+              project: { id: project.id },
+              issuetype: { id: item.issueTypeId },
+              summary: item.summary,
+              description,
+            },
+          },
+        });
+      } catch (error) {
+        failed = true;
+        item.state = 'pending';
+        // Jira answered: nothing was created. With nothing created by this promotion at all,
+        // it is an ordinary failure with nothing partial to report or resume.
+        if (!record.items.some((i) => i.state !== 'pending')) {
+          await releaseNothingDone(discovery.id, latest);
+          throw error;
+        }
+        item.problem = reasonFor(error);
+        await savePromotion(discovery.id, record);
+        continue;
+      }
+      item.state = 'created';
+      item.created = { id: issue.id, key: issue.key };
+      delete item.problem;
+      await savePromotion(discovery.id, record);
+      await tryLink(jira, recordLinkType, item, discovery.id);
+    }
+    record.done = record.items.every(
+      (i) => i.state === 'sent' || (i.state === 'created' && i.linked),
+    );
+    await savePromotion(discovery.id, record);
+    return { ok: true, result: resultOf(record, discovery.key, project.key, resumed) };
+  } finally {
+    await releasePromotion(discovery.id);
+  }
+}
+
+/** The stored answer when this request was already answered in full. */
+function answered(
+  record: PromotionRecord | undefined,
+  requestId: string | undefined,
+  discoveryKey: string,
+): PromoteAnswer | undefined {
+  if (!record?.done || requestId === undefined || record.requestId !== requestId) return undefined;
+  return { ok: true, result: resultOf(record, discoveryKey, undefined, false) };
+}
+
+function isStale(claim: PromotionClaim, now: Date): boolean {
+  return now.getTime() - Date.parse(claim.at) > CLAIM_STALE_MS;
+}
+
+function busy(discoveryKey: string, claim: PromotionClaim): PromoteAnswer {
+  return {
+    ok: false,
+    code: 'conflict',
+    message: `${discoveryKey} is being promoted right now (a request started at ${claim.at}). Nothing more was created; reload the panel in a moment to see the items it creates.`,
+  };
+}
+
+/** A failure before anything was created: the record goes back to what it was before. */
+async function releaseNothingDone(
+  issueId: string,
+  before: PromotionRecord | undefined,
+): Promise<void> {
+  if (before) await savePromotion(issueId, before);
+  else await removePromotionRecord(issueId);
+}
+
+async function tryLink(
+  jira: JiraGateway,
+  linkType: LinkTypeInfo,
+  item: PromotionItem,
+  discoveryId: string,
+): Promise<void> {
+  if (!item.created) return;
+  try {
+    await link(jira, linkType, item.created.id, discoveryId);
+    item.linked = true;
+    delete item.problem;
+  } catch (error) {
+    item.problem = reasonFor(error);
+  }
+}
+
+function resultOf(
+  record: PromotionRecord,
+  discoveryKey: string,
+  projectKey: string | undefined,
+  resumed: boolean,
+): PromoteResult {
+  const created: CreatedItem[] = record.items.flatMap((i) =>
+    i.state === 'created' && i.created
+      ? [
+          {
+            id: i.created.id,
+            key: i.created.key,
+            summary: i.summary,
+            issueTypeId: i.issueTypeId,
+            linked: i.linked,
+            ...(i.linked ? {} : { linkProblem: i.problem ?? 'not linked yet' }),
+          },
+        ]
+      : [],
+  );
+  const where = projectKey ?? 'the project';
+  const notCreated = record.items.flatMap((i) => {
+    if (i.state === 'pending') {
+      return [
+        { summary: i.summary, reason: i.problem ?? 'not attempted after an earlier failure' },
+      ];
+    }
+    if (i.state === 'sent') {
+      return [
+        {
+          summary: i.summary,
+          reason: `the app was stopped while Jira was creating it, so it may exist: look for it in ${where} before promoting it again`,
+        },
+      ];
+    }
+    return [];
+  });
   const unlinked = created.filter((c) => !c.linked);
   const complete = unlinked.length === 0 && notCreated.length === 0;
+  const message = describeResult(discoveryKey, record.linkType, created, unlinked, notCreated);
+  const linkType = { id: record.linkType.id, name: record.linkType.name };
   return {
-    ok: true,
-    result: {
-      outcome: complete ? 'complete' : 'partial',
-      linkType: { id: linkType.id, name: linkType.name },
-      created,
-      notCreated,
-      message: describeResult(discovery.key, linkType, created, unlinked, notCreated),
-    },
+    outcome: complete ? 'complete' : 'partial',
+    linkType,
+    created,
+    notCreated,
+    message: resumed ? `Resumed the promotion started at ${record.at}. ${message}` : message,
+    resumed,
   };
 }
 
@@ -316,7 +475,7 @@ function describeResult(
   notCreated: PromoteResult['notCreated'],
 ): string {
   const how = linkType.outward ?? linkType.name;
-  const parts = [`Created ${list(created.map((c) => c.key))}.`];
+  const parts = created.length > 0 ? [`Created ${list(created.map((c) => c.key))}.`] : [];
   const linked = created.filter((c) => c.linked);
   if (linked.length > 0) {
     parts.push(`Linked ${list(linked.map((c) => c.key))} to ${discoveryKey} (${how}).`);

@@ -21,6 +21,9 @@ export const promoteResolvers: ResolverGroup = {
       discovery: issueOf(caller),
       project: projectOf(caller),
       items: payload.items,
+      requestId: payload.requestId,
+      accountId: caller.accountId,
+      now: caller.now,
     });
     if (!answer.ok) return fail(answer.code, answer.message, answer.details);
     return answer.result;

@@ -271,6 +271,11 @@ export const RESOLVER_PAYLOADS = {
         )
         .min(1)
         .max(20),
+      /** The panel's id for one click, so that a repeated request is answered, not redone. */
+      requestId: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{8,64}$/)
+        .optional(),
     })
     .strict(),
   /** The issue panel: track, readiness checklist, evidence, timebox and feasibility of the issue. */

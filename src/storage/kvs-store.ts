@@ -21,6 +21,10 @@ export const KEYS = {
   /** Who creates generation N of that record: claimed once, never reused. */
   exploreFirstClaim: (issueId: string, generation: number) =>
     `explore-first:${issueId}:claim:${generation}`,
+  /** The latest "Promote to delivery" of a discovery item, by the item's id. */
+  promotion: (issueId: string) => `promotion:${issueId}`,
+  /** Held by the one invocation creating delivery items for that item. */
+  promotionClaim: (issueId: string) => `promotion:${issueId}:claim`,
 } as const;
 
 export class StoredValueError extends Error {

@@ -168,8 +168,11 @@ describe('promote to delivery', () => {
       'createIssue as user',
       'linkIssues as user',
     ]);
-    expect(ctx.em.kvs.reads()).toBe(4);
-    expect(ctx.em.kvs.writes()).toBe(0);
+    // Reads: settings, evidence, mapping, feasibility and the promotion record with its claim
+    // (one batch), then the record again under the claim. Writes: the claim, the record before
+    // and after each creation, the finished record, and the claim's release.
+    expect(ctx.em.kvs.reads()).toBe(6);
+    expect(ctx.em.kvs.writes()).toBe(1 + 2 * 2 + 1 + 1);
   });
 
   it('refuses a delivery item, even one with evidence that meets the threshold, as invalid input', async () => {

@@ -7,7 +7,7 @@ import Spinner from '@atlaskit/spinner';
 import type { BridgeError } from '@contract/bridge-contract';
 import type { IssueReadiness, LinkedItem } from '@contract/issue-readiness';
 import { useIssueReadiness } from '@ui/issue-readiness-client';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useAction } from './actions';
 import { Checklist } from './Checklist';
 import { EntrySection } from './EntrySection';
@@ -83,13 +83,22 @@ function Promote(props: {
 }) {
   const action = useAction(props.reload);
   const [created, setCreated] = useState<{ keys: string[]; message: string } | null>(null);
+  // One id per click that the server has not answered in full: a repeated request (a double
+  // click, a retry) gets the first one's answer instead of new items.
+  const requestId = useRef(newRequestId());
   const { readiness } = props;
   const promote = async () => {
     const result = await action.run('promote/run', {
       items: [{ summary: readiness.issue.summary.slice(0, 255) }],
+      requestId: requestId.current,
     });
     if (!result.ok) return;
-    const data = result.data as { created?: Array<{ key: string }>; message?: string };
+    const data = result.data as {
+      created?: Array<{ key: string }>;
+      message?: string;
+      outcome?: string;
+    };
+    if (data.outcome === 'complete') requestId.current = newRequestId();
     setCreated({
       keys: (data.created ?? []).map((c) => c.key),
       message: data.message ?? '',
@@ -290,4 +299,8 @@ export function IssuePanel({ api }: { api: IssuePanelApi }) {
       )}
     </Box>
   );
+}
+
+function newRequestId(): string {
+  return globalThis.crypto.randomUUID();
 }

@@ -177,7 +177,10 @@ export class JiraEmulator {
   /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
   latencyMs = 0;
   /** Forge invocations on a virtual clock, with their time limits (dev/emulator/invocation.ts). */
-  readonly invocations = new InvocationClock();
+  readonly invocations = new InvocationClock((stop) => {
+    // Recorded as well as thrown, so a test that swallows the error still fails, naming it.
+    this.violations.push(stop.message);
+  });
   private faults: Array<Fault & { left: number }> = [];
   private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
@@ -492,7 +495,7 @@ export class JiraEmulator {
     await Promise.resolve();
     const invocation = this.invocations.current();
     if (!invocation && this.invocations.requireInvocation && !this.invocations.inSetup()) {
-      const message = `${meta.remote === 'jira' ? 'Jira' : 'storage'} request ${init?.method ?? ''} ${path} made outside any invocation: call the app through test/helpers/invoke.ts, or wrap test setup in em.invocations.setup()`;
+      const message = `${meta.remote === 'jira' ? 'Jira' : 'storage'} request ${init?.method ?? ''} ${path} made outside any invocation: call the app through test/helpers/invoke.ts (callResolver, runTrigger, runValidator, inInvocation), and wrap the test's own seeding and checks in em.invocations.setup()`;
       this.violations.push(message);
       throw new Error(`Emulator: ${message}`);
     }

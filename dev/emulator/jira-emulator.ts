@@ -174,7 +174,10 @@ export class JiraEmulator {
    * index also catches up at the start of each invocation (runAs) and on settleSearch().
    */
   searchLag: SearchLag | undefined = undefined;
-  /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
+  /**
+   * Milliseconds every Jira request waits before it is answered (the bench's network); storage is
+   * not delayed. Real time outside an invocation; inside one, added to the virtual latency.
+   */
   latencyMs = 0;
   /** Forge invocations on a virtual clock, with their time limits (dev/emulator/invocation.ts). */
   readonly invocations = new InvocationClock((stop) => {
@@ -523,15 +526,21 @@ export class JiraEmulator {
         `Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`,
       );
     }
-    if (this.latencyMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (!invocation) {
+      if (this.latencyMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      }
+      return this.handleJira(meta, path, init);
     }
-    if (!invocation) return this.handleJira(meta, path, init);
-    // Answered at once, delivered when the virtual clock reaches the request's latency.
+    // Answered at once, delivered when the virtual clock reaches the request's latency. Inside
+    // an invocation latencyMs is virtual too: a real wait is invisible to the clock, which would
+    // move on to the next virtual timer (a validator's deadline, say) while the request waits.
     const recorded = this.calls.length;
     const response = this.handleJira(meta, path, init);
     invocation.jiraRequests += 1;
-    await invocation.wait(this.invocations.jiraLatency(this.calls[recorded]?.returnedIssues ?? 0));
+    await invocation.wait(
+      this.invocations.jiraLatency(this.calls[recorded]?.returnedIssues ?? 0) + this.latencyMs,
+    );
     return response;
   }
 

@@ -3,7 +3,6 @@ import { addComponent, setComponents } from '../../dev/emulator/routes/issue-com
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
-import type { Result } from '../../src/shared/bridge-contract';
 import type { AuditPage } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';

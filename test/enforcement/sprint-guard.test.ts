@@ -1,7 +1,6 @@
 import { addFlaggedField, commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import type { EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
-import type { Result } from '../../src/shared/bridge-contract';
 import { AUDIT_KEYS, type AuditPage } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';

@@ -14,7 +14,6 @@ import {
   type RetroSprint,
 } from '../../src/domain/retro';
 import type { StatusCategory } from '../../src/domain/signals';
-import type { Result } from '../../src/shared/bridge-contract';
 import { retroCsv, RETRO_CSV_HEADER, type RetroAnswer } from '../../src/shared/retro-report';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';

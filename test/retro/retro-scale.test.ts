@@ -1,6 +1,5 @@
 import { DEMO_USERS } from '../../dev/emulator/demo-project';
 import { seedRetroScaleProject, type RetroScaleProject } from '../../dev/emulator/retro-scale-seed';
-import type { Result } from '../../src/shared/bridge-contract';
 import type { RetroAnswer } from '../../src/shared/retro-report';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';

@@ -12,13 +12,19 @@ const ctx = useEmulator();
 const now = new Date('2026-11-20T10:00:00.000Z');
 
 const loadDecisionContext = (projectKey: string) =>
-  inInvocation(ctx.em, 'resolver', 'project/overview: loadDecisionContext', () => store.loadDecisionContext(projectKey));
+  inInvocation(ctx.em, 'resolver', 'project/overview: loadDecisionContext', () =>
+    store.loadDecisionContext(projectKey),
+  );
 const readGlobalConfig = () =>
   inInvocation(ctx.em, 'resolver', 'settings/global/get: readGlobalConfig', store.readGlobalConfig);
 const configHistory = (of: Parameters<typeof store.configHistory>[0]) =>
-  inInvocation(ctx.em, 'resolver', 'settings/global/get: configHistory', () => store.configHistory(of));
+  inInvocation(ctx.em, 'resolver', 'settings/global/get: configHistory', () =>
+    store.configHistory(of),
+  );
 const saveGlobalConfig = (request: Parameters<typeof store.saveGlobalConfig>[0]) =>
-  inInvocation(ctx.em, 'resolver', 'settings/global/save: saveGlobalConfig', () => store.saveGlobalConfig(request));
+  inInvocation(ctx.em, 'resolver', 'settings/global/save: saveGlobalConfig', () =>
+    store.saveGlobalConfig(request),
+  );
 const saveProjectConfig = (request: Parameters<typeof store.saveProjectConfig>[0]) =>
   inInvocation(ctx.em, 'resolver', 'settings/project/save: saveProjectConfig', () =>
     store.saveProjectConfig(request),

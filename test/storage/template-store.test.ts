@@ -15,7 +15,8 @@ import { inInvocation } from '../helpers/invoke';
 const ctx = useEmulator();
 const now = new Date('2026-11-20T10:00:00.000Z');
 
-const readTemplates = () => inInvocation(ctx.em, 'resolver', 'templates/get: readTemplates', readStored);
+const readTemplates = () =>
+  inInvocation(ctx.em, 'resolver', 'templates/get: readTemplates', readStored);
 const saveTemplates = (request: Parameters<typeof saveStored>[0]) =>
   inInvocation(ctx.em, 'resolver', 'templates/save: saveTemplates', () => saveStored(request));
 const resetTemplates = (request: Parameters<typeof resetStored>[0]) =>

@@ -59,7 +59,7 @@ function entryPointName(handler: unknown): string {
 }
 
 /** Delivers one product event to a trigger handler, as the app (triggers have no user). */
-export function runTrigger(
+export async function runTrigger(
   em: JiraEmulator,
   handler: (event: unknown) => Promise<InvocationError | undefined>,
   event: unknown,
@@ -68,7 +68,7 @@ export function runTrigger(
 }
 
 /** Calls a workflow validator with Jira's argument and context (which may lack an accountId). */
-export function runValidator(
+export async function runValidator(
   em: JiraEmulator,
   handler: (args: unknown, context?: unknown) => Promise<ValidatorResult>,
   args: unknown,

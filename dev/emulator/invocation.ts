@@ -167,8 +167,9 @@ const SETUP = 'setup' as const;
 
 /**
  * The invocations of one emulated site. `run` is the only way into a time-limited context;
- * `setup` marks work a test does before or after the invocations it checks (seeding through the
- * app's own store functions, say), which is neither timed nor reported.
+ * `setup` marks a test's own requests before or after the invocations it checks (seeding through
+ * the app's own store functions, reading back what Jira holds, probing the emulator's REST
+ * contract), which are neither timed nor reported and are not the app's.
  */
 export class InvocationClock {
   latency: LatencyModel = { ...DEFAULT_LATENCY };
@@ -177,6 +178,9 @@ export class InvocationClock {
   /** Every finished invocation, in order. */
   readonly log: InvocationRecord[] = [];
   private readonly store = new AsyncLocalStorage<Invocation | typeof SETUP>();
+
+  /** `onStop` hears of each invocation stopped at its limit (the emulator records a violation). */
+  constructor(private readonly onStop: (error: InvocationLimitError) => void = () => undefined) {}
 
   current(): Invocation | undefined {
     const s = this.store.getStore();
@@ -211,7 +215,9 @@ export class InvocationClock {
       invocation.end();
       const record = invocation.record();
       this.log.push(record);
-      stop(new InvocationLimitError(record));
+      const error = new InvocationLimitError(record);
+      this.onStop(error);
+      stop(error);
     });
     try {
       const answer = await Promise.race([this.store.run(invocation, fn), stopped]);

@@ -174,10 +174,16 @@ export class JiraEmulator {
    * index also catches up at the start of each invocation (runAs) and on settleSearch().
    */
   searchLag: SearchLag | undefined = undefined;
-  /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
+  /**
+   * Milliseconds every Jira request waits before it is answered (the bench's network); storage is
+   * not delayed. Real time outside an invocation; inside one, added to the virtual latency.
+   */
   latencyMs = 0;
   /** Forge invocations on a virtual clock, with their time limits (dev/emulator/invocation.ts). */
-  readonly invocations = new InvocationClock();
+  readonly invocations = new InvocationClock((stop) => {
+    // Recorded as well as thrown, so a test that swallows the error still fails, naming it.
+    this.violations.push(stop.message);
+  });
   private faults: Array<Fault & { left: number }> = [];
   private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
@@ -492,7 +498,7 @@ export class JiraEmulator {
     await Promise.resolve();
     const invocation = this.invocations.current();
     if (!invocation && this.invocations.requireInvocation && !this.invocations.inSetup()) {
-      const message = `${meta.remote === 'jira' ? 'Jira' : 'storage'} request ${init?.method ?? ''} ${path} made outside any invocation: call the app through test/helpers/invoke.ts, or wrap test setup in em.invocations.setup()`;
+      const message = `${meta.remote === 'jira' ? 'Jira' : 'storage'} request ${init?.method ?? ''} ${path} made outside any invocation: call the app through test/helpers/invoke.ts (callResolver, runTrigger, runValidator, inInvocation), and wrap the test's own seeding and checks in em.invocations.setup()`;
       this.violations.push(message);
       throw new Error(`Emulator: ${message}`);
     }
@@ -520,15 +526,21 @@ export class JiraEmulator {
         `Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`,
       );
     }
-    if (this.latencyMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (!invocation) {
+      if (this.latencyMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      }
+      return this.handleJira(meta, path, init);
     }
-    if (!invocation) return this.handleJira(meta, path, init);
-    // Answered at once, delivered when the virtual clock reaches the request's latency.
+    // Answered at once, delivered when the virtual clock reaches the request's latency. Inside
+    // an invocation latencyMs is virtual too: a real wait is invisible to the clock, which would
+    // move on to the next virtual timer (a validator's deadline, say) while the request waits.
     const recorded = this.calls.length;
     const response = this.handleJira(meta, path, init);
     invocation.jiraRequests += 1;
-    await invocation.wait(this.invocations.jiraLatency(this.calls[recorded]?.returnedIssues ?? 0));
+    await invocation.wait(
+      this.invocations.jiraLatency(this.calls[recorded]?.returnedIssues ?? 0) + this.latencyMs,
+    );
     return response;
   }
 

@@ -422,6 +422,8 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   const demo = seedDemoProject(em, { now });
   // Search lags writes as Jira's does (dev/emulator/search-lag.ts); each invoke starts caught up.
   em.searchLag = { searches: 3 };
+  // The app reaches Jira and storage only inside an invoke, each one time-limited invocation.
+  em.invocations.requireInvocation = true;
   const resources = previewResources(manifest);
   const pages = previewPages(manifest);
   const contexts = demoContexts(em, pages, demo);

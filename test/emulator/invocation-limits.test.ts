@@ -83,10 +83,13 @@ describe('the virtual clock', () => {
       for (const issue of issues) await jira.getIssue(issue.key, ['summary']);
       return 'answer';
     });
-    await expect(run).rejects.toThrow(
-      'trigger too-slow exceeded the 25 s limit for product-event triggers: stopped at 30.0 s of virtual time after 3 Jira and 0 storage requests',
-    );
+    const stop =
+      'trigger too-slow exceeded the 25 s limit for product-event triggers: stopped at 30.0 s of virtual time after 3 Jira and 0 storage requests';
+    await expect(run).rejects.toThrow(stop);
     expect(lastRecord()).toMatchObject({ exceeded: true, jiraRequests: 3 });
+    // Recorded as well, so that the test fails even if the error were caught.
+    expect(ctx.em.violations).toEqual([stop]);
+    ctx.em.violations.length = 0;
   });
 
   it('lets only consumers raise their limit, up to 900 s', async () => {
@@ -104,7 +107,11 @@ describe('the virtual clock', () => {
       ctx.em.invocations.run('consumer', 'default', () =>
         jiraAsApp().getIssue('DT-1', ['summary']),
       ),
-    ).rejects.toThrow('exceeded the 55 s limit for queue consumers');
+    ).rejects.toThrow('consumer default exceeded the 55 s limit for queue consumers');
+    expect(ctx.em.violations).toEqual([
+      expect.stringMatching(/^consumer default exceeded the 55 s limit/),
+    ]);
+    ctx.em.violations.length = 0;
     await expect(
       ctx.em.invocations.run('resolver', 'r', () => Promise.resolve(), { timeoutSeconds: 60 }),
     ).rejects.toThrow('timeoutSeconds applies only to consumer');
@@ -113,13 +120,15 @@ describe('the virtual clock', () => {
     ).rejects.toThrow('from 1 to 900, not 901');
   });
 
-  it('reports a request made outside any invocation, unless marked as setup', async () => {
-    ctx.em.invocations.requireInvocation = true;
+  it('reports a request made outside any invocation, unless marked as setup (on in every test)', async () => {
+    expect(ctx.em.invocations.requireInvocation).toBe(true);
     await expect(jiraAsApp().getIssue(issues[0]!.key, ['summary'])).rejects.toThrow(
       'outside any invocation',
     );
     expect(ctx.em.violations).toEqual([
-      expect.stringContaining(`Jira request GET /rest/api/3/issue/${issues[0]!.key}`),
+      expect.stringContaining(
+        `Jira request GET /rest/api/3/issue/${issues[0]!.key}?fields=summary made outside any invocation: call the app through test/helpers/invoke.ts`,
+      ),
     ]);
     ctx.em.violations.length = 0;
     await expect(
@@ -229,7 +238,6 @@ describe('the demo project at the default latency', () => {
   let demo: DemoProject;
   beforeEach(() => {
     demo = seedDemoProject(ctx.em, { now });
-    ctx.em.invocations.requireInvocation = true;
   });
 
   it('keeps every invocation kind under its limit', async () => {
@@ -320,7 +328,49 @@ it('InvocationLimitError is what a resolver past the limit gives the caller', as
     },
   );
   await expect(call).rejects.toBeInstanceOf(InvocationLimitError);
-  await expect(call).rejects.toThrow(
-    /^resolver project\/overview exceeded the 25 s limit for UI resolvers: stopped at \d+\.\d s of virtual time after \d+ Jira and \d+ storage requests$/,
-  );
+  const stop =
+    /^resolver project\/overview exceeded the 25 s limit for UI resolvers: stopped at \d+\.\d s of virtual time after \d+ Jira and \d+ storage requests$/;
+  await expect(call).rejects.toThrow(stop);
+  expect(ctx.em.violations).toEqual([expect.stringMatching(stop)]);
+  ctx.em.violations.length = 0;
+});
+
+describe('an invocation past its limit is named by its kind and entry point', () => {
+  let site: EnforcementSite;
+  beforeEach(() => {
+    site = seedEnforcementSite(ctx.em);
+    ctx.em.kvs.seed(KEYS.jiraFields, { scopedOutcome: site.scopedOutcome.id });
+  });
+
+  it('a trigger: the export of src/index.ts that Forge runs', async () => {
+    const enabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Slow' });
+    ctx.em.setSprint(enabler.key, site.active.id);
+    ctx.em.invocations.latency.jiraRequestMs = 30_000;
+    const event = sprintChangeEvent(ctx.em, enabler, { to: site.active, actor: site.member });
+    const stop =
+      /^trigger sprintGuard exceeded the 25 s limit for product-event triggers: stopped at 30\.\d s of virtual time after 1 Jira and \d+ storage requests$/;
+    await expect(runTrigger(ctx.em, sprintGuard, event)).rejects.toThrow(stop);
+    expect(ctx.em.violations).toEqual([expect.stringMatching(stop)]);
+    ctx.em.violations.length = 0;
+  });
+
+  it('even when the test swallows the error, the recorded violation fails the test', async () => {
+    ctx.em.invocations.latency.jiraRequestMs = 30_000;
+    const event = sprintStartedEvent(site.active, site.member);
+    const swallowed = await runTrigger(ctx.em, sprintStartCheck, event).catch((e: Error) => e);
+    expect(swallowed).toBeInstanceOf(InvocationLimitError);
+    expect(ctx.em.violations).toEqual([
+      expect.stringMatching(
+        /^trigger sprintStartCheck exceeded the 25 s limit for product-event triggers: stopped at /,
+      ),
+    ]);
+    ctx.em.violations.length = 0;
+  });
+
+  it('refuses to time a stand-in for an entry point', async () => {
+    const standIn = (event: unknown) => sprintGuard(event);
+    await expect(runTrigger(ctx.em, standIn, {})).rejects.toThrow(
+      'the handler is not an export of src/index.ts',
+    );
+  });
 });

@@ -4,95 +4,116 @@ import { seedSite, useEmulator } from '../helpers/emulator';
 
 /** The emulator is only worth its green tests if it refuses what Jira refuses. */
 const ctx = useEmulator();
+/** The test's own requests: probes of the emulated site's contract, not calls of the app. */
+const probe = <T>(fn: () => Promise<T>): Promise<T> => ctx.em.invocations.setup(fn);
 
 beforeEach(() => {
   seedSite(ctx.em);
 });
 
 describe('Jira emulator strictness', () => {
-  it('rejects an endpoint that is not in the contract loudly and records it', async () => {
-    await expect(api.asApp().requestJira(route`/rest/api/3/search?jql=x`)).rejects.toThrow(
-      /No such Jira REST endpoint: GET \/rest\/api\/3\/search/,
-    );
-    expect(ctx.em.violations).toHaveLength(1);
-    ctx.em.violations.length = 0;
-  });
+  it('rejects an endpoint that is not in the contract loudly and records it', () =>
+    probe(async () => {
+      await expect(api.asApp().requestJira(route`/rest/api/3/search?jql=x`)).rejects.toThrow(
+        /No such Jira REST endpoint: GET \/rest\/api\/3\/search/,
+      );
+      expect(ctx.em.violations).toHaveLength(1);
+      ctx.em.violations.length = 0;
+    }));
 
-  it('answers 405 for a method the contract does not document', async () => {
-    const res = await api.asApp().requestJira(route`/rest/api/3/field`, { method: 'DELETE' });
-    expect(res.status).toBe(405);
-  });
+  it('answers 405 for a method the contract does not document', () =>
+    probe(async () => {
+      const res = await api.asApp().requestJira(route`/rest/api/3/field`, { method: 'DELETE' });
+      expect(res.status).toBe(405);
+    }));
 
-  it('answers 400 for an unknown query parameter', async () => {
-    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 's' });
-    const res = await api.asApp().requestJira(route`/rest/api/3/issue/${issue.key}?feilds=summary`);
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('feilds');
-  });
+  it('answers 400 for an unknown query parameter', () =>
+    probe(async () => {
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 's' });
+      const res = await api
+        .asApp()
+        .requestJira(route`/rest/api/3/issue/${issue.key}?feilds=summary`);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('feilds');
+    }));
 
-  it('answers 401 when the manifest lacks the scope the endpoint needs', async () => {
-    ctx.em.scopes = ['storage:app'];
-    const res = await api.asApp().requestJira(route`/rest/api/3/field`);
-    expect(res.status).toBe(401);
-  });
+  it('answers 401 when the manifest lacks the scope the endpoint needs', () =>
+    probe(async () => {
+      ctx.em.scopes = ['storage:app'];
+      const res = await api.asApp().requestJira(route`/rest/api/3/field`);
+      expect(res.status).toBe(401);
+    }));
 
-  it('requires the documented scope where the contract names none (Get all boards)', async () => {
-    ctx.em.scopes = ctx.em.scopes.filter((s) => s !== 'read:board-scope:jira-software');
-    const res = await api.asApp().requestJira(route`/rest/agile/1.0/board?projectKeyOrId=DT`);
-    expect(res.status).toBe(401);
-  });
+  it('requires the documented scope where the contract names none (Get all boards)', () =>
+    probe(async () => {
+      ctx.em.scopes = ctx.em.scopes.filter((s) => s !== 'read:board-scope:jira-software');
+      const res = await api.asApp().requestJira(route`/rest/agile/1.0/board?projectKeyOrId=DT`);
+      expect(res.status).toBe(401);
+    }));
 
-  it('the bare requestJira sends no credentials and gets 401', async () => {
-    const res = await api.requestJira(route`/rest/api/3/field`);
-    expect(res.status).toBe(401);
-  });
+  it('the bare requestJira sends no credentials and gets 401', () =>
+    probe(async () => {
+      const res = await api.requestJira(route`/rest/api/3/field`);
+      expect(res.status).toBe(401);
+    }));
 
-  it('asUser acts as the invoking user; an inactive user gets 401', async () => {
-    ctx.em.addUser({ accountId: 'gone', active: false });
-    const res = await ctx.em.runAs('gone', () =>
-      api.asUser().requestJira(route`/rest/api/3/field`),
-    );
-    expect(res.status).toBe(401);
-  });
+  it('asUser acts as the invoking user; an inactive user gets 401', () =>
+    probe(async () => {
+      ctx.em.addUser({ accountId: 'gone', active: false });
+      const res = await ctx.em.runAs('gone', () =>
+        api.asUser().requestJira(route`/rest/api/3/field`),
+      );
+      expect(res.status).toBe(401);
+    }));
 
-  it('shows the Sprint field with the sprints an issue is in', async () => {
-    const board = ctx.em.addBoard({ projectKey: 'DT' });
-    const sprint = ctx.em.addSprint({ boardId: board.id, name: 'Sprint 7', state: 'active' });
-    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 's' });
-    ctx.em.setSprint(issue.key, sprint.id);
-    const res = await api
-      .asApp()
-      .requestJira(route`/rest/api/3/issue/${issue.key}?fields=${ctx.em.sprintField.id}`);
-    const body = (await res.json()) as { fields: Record<string, unknown> };
-    expect(body.fields[ctx.em.sprintField.id]).toEqual([
-      expect.objectContaining({ id: sprint.id, name: 'Sprint 7', state: 'active' }),
-    ]);
-  });
+  it('shows the Sprint field with the sprints an issue is in', () =>
+    probe(async () => {
+      const board = ctx.em.addBoard({ projectKey: 'DT' });
+      const sprint = ctx.em.addSprint({ boardId: board.id, name: 'Sprint 7', state: 'active' });
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 's' });
+      ctx.em.setSprint(issue.key, sprint.id);
+      const res = await api
+        .asApp()
+        .requestJira(route`/rest/api/3/issue/${issue.key}?fields=${ctx.em.sprintField.id}`);
+      const body = (await res.json()) as { fields: Record<string, unknown> };
+      expect(body.fields[ctx.em.sprintField.id]).toEqual([
+        expect.objectContaining({ id: sprint.id, name: 'Sprint 7', state: 'active' }),
+      ]);
+    }));
 });
 
 describe('storage emulation', () => {
-  it('enforces FAIL_IF_EXISTS', async () => {
-    await kvs.set('lock:1', { by: 'a' }, { keyPolicy: 'FAIL_IF_EXISTS' });
-    await expect(kvs.set('lock:1', { by: 'b' }, { keyPolicy: 'FAIL_IF_EXISTS' })).rejects.toThrow();
-    expect(await kvs.get('lock:1')).toEqual({ by: 'a' });
-  });
+  it('enforces FAIL_IF_EXISTS', () =>
+    probe(async () => {
+      await kvs.set('lock:1', { by: 'a' }, { keyPolicy: 'FAIL_IF_EXISTS' });
+      await expect(
+        kvs.set('lock:1', { by: 'b' }, { keyPolicy: 'FAIL_IF_EXISTS' }),
+      ).rejects.toThrow();
+      expect(await kvs.get('lock:1')).toEqual({ by: 'a' });
+    }));
 
-  it('refuses a value over 240 KiB', async () => {
-    await expect(kvs.set('big', 'x'.repeat(241 * 1024))).rejects.toThrow(/exceeds/);
-    expect(await kvs.get('big')).toBeUndefined();
-  });
+  it('refuses a value over 240 KiB', () =>
+    probe(async () => {
+      await expect(kvs.set('big', 'x'.repeat(241 * 1024))).rejects.toThrow(/exceeds/);
+      expect(await kvs.get('big')).toBeUndefined();
+    }));
 
-  it('refuses keys storage does not allow', async () => {
-    await expect(kvs.set('a/b', 1)).rejects.toThrow(/characters/);
-    await expect(kvs.set('k'.repeat(501), 1)).rejects.toThrow(/longer than 500/);
-  });
+  it('refuses keys storage does not allow', () =>
+    probe(async () => {
+      await expect(kvs.set('a/b', 1)).rejects.toThrow(/characters/);
+      await expect(kvs.set('k'.repeat(501), 1)).rejects.toThrow(/longer than 500/);
+    }));
 
-  it('expires values with a TTL', async () => {
-    let now = 1_000_000;
-    ctx.em.kvs.now = () => now;
-    await kvs.set('lease', 1, { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 5, unit: 'SECONDS' } });
-    expect(await kvs.get('lease')).toBe(1);
-    now += 5_000;
-    expect(await kvs.get('lease')).toBeUndefined();
-  });
+  it('expires values with a TTL', () =>
+    probe(async () => {
+      let now = 1_000_000;
+      ctx.em.kvs.now = () => now;
+      await kvs.set('lease', 1, {
+        keyPolicy: 'FAIL_IF_EXISTS',
+        ttl: { value: 5, unit: 'SECONDS' },
+      });
+      expect(await kvs.get('lease')).toBe(1);
+      now += 5_000;
+      expect(await kvs.get('lease')).toBeUndefined();
+    }));
 });

@@ -61,17 +61,11 @@ describe('pages the manifest renders', () => {
 
 describe('the preview server', () => {
   let server: PreviewServer | undefined;
-  let broken: PreviewServer | undefined;
   beforeAll(async () => {
     server = await startPreviewServer({ port: 0 });
-    broken = await startPreviewServer({
-      port: 0,
-      manifest: withoutResolver('enabler-gate-expression'),
-    });
   });
   afterAll(async () => {
     await server?.close();
-    await broken?.close();
   });
   const started = (s: PreviewServer | undefined): PreviewServer => {
     if (!s) throw new Error('the preview did not start');
@@ -133,6 +127,30 @@ describe('the preview server', () => {
     });
   });
 
+  it('runs each invoke as one resolver invocation under its time limit, and nothing outside one', async () => {
+    const s = started(server);
+    expect(s.em.invocations.requireInvocation).toBe(true);
+    const before = s.em.invocations.log.length;
+    const answer = await post(s, { resource: 'project-page', functionKey: 'project/overview' });
+    expect(answer.body['ok']).toBe(true);
+    expect(s.em.invocations.log.slice(before)).toEqual([
+      expect.objectContaining({ kind: 'resolver', name: 'project/overview', exceeded: false }),
+    ]);
+    // Past the 25 s limit the page gets the stop, naming the resolver, and no answer.
+    const latency = { ...s.em.invocations.latency };
+    s.em.invocations.latency.jiraRequestMs = 30_000;
+    try {
+      const slow = await post(s, { resource: 'project-page', functionKey: 'project/overview' });
+      expect(slow.status).toBe(500);
+      expect(slow.body['message']).toMatch(
+        /^resolver project\/overview exceeded the 25 s limit for UI resolvers: stopped at 30\.\d s/,
+      );
+    } finally {
+      s.em.invocations.latency = latency;
+      s.em.violations.length = 0;
+    }
+  });
+
   it('a page that does not name its module among several is refused, nothing runs', async () => {
     const answer = await post(started(server), {
       resource: 'validator-config',
@@ -142,26 +160,35 @@ describe('the preview server', () => {
   });
 
   it('an invoke from a module without a resolver fails with the reason', async () => {
-    const s = started(broken);
-    const answer = await post(s, {
-      resource: 'validator-config',
-      module: 'enabler-gate-expression',
-      entryPoint: 'edit',
-      functionKey: 'validator/config-defaults',
+    // Its own server, for this test only: each server installs its emulator at the one global
+    // Forge fetch seam, so while this one runs the app's requests reach its emulator.
+    const s = await startPreviewServer({
+      port: 0,
+      manifest: withoutResolver('enabler-gate-expression'),
     });
-    expect(answer.status).toBe(400);
-    expect(answer.body['message']).toBe(
-      'module enabler-gate-expression (jira:workflowValidator) declares no resolver: invoke ' +
-        'reaches only the resolver of the module that renders the page',
-    );
-    // The other validators keep theirs.
-    const other = await post(s, {
-      resource: 'validator-config',
-      module: 'enabler-gate-validator',
-      entryPoint: 'edit',
-      functionKey: 'validator/config-defaults',
-    });
-    expect(other.body['ok']).toBe(true);
+    try {
+      const answer = await post(s, {
+        resource: 'validator-config',
+        module: 'enabler-gate-expression',
+        entryPoint: 'edit',
+        functionKey: 'validator/config-defaults',
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body['message']).toBe(
+        'module enabler-gate-expression (jira:workflowValidator) declares no resolver: invoke ' +
+          'reaches only the resolver of the module that renders the page',
+      );
+      // The other validators keep theirs.
+      const other = await post(s, {
+        resource: 'validator-config',
+        module: 'enabler-gate-validator',
+        entryPoint: 'edit',
+        functionKey: 'validator/config-defaults',
+      });
+      expect(other.body['ok']).toBe(true);
+    } finally {
+      await s.close();
+    }
   });
 
   it('an unknown function key is an error of the resolver, not a result', async () => {

@@ -2,14 +2,13 @@ import { labelsOf, setLabels } from '../../dev/emulator/routes/enforcement';
 import { addComponent, setComponents } from '../../dev/emulator/routes/issue-components';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
-import { enablerGate, sprintGuard, sprintStartCheck } from '../../src/index';
-import { allResolvers } from '../../src/resolvers';
-import type { Result } from '../../src/shared/bridge-contract';
+import * as handlers from '../../src/index';
 import type { AuditPage } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
 import {
   commentText,
   seedEnforcementSite,
@@ -26,6 +25,12 @@ import {
  * audit log work as for the other rules.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const enablerGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.enablerGate, args, context);
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
+const sprintStartCheck = (event: unknown) => runTrigger(ctx.em, handlers.sprintStartCheck, event);
 let site: EnforcementSite;
 let triage: EmField;
 let evidence: EmField;
@@ -108,17 +113,13 @@ const inSprint = (issue: EmIssue) =>
   ((ctx.em.issues.get(issue.id)?.custom.get(ctx.em.sprintField.id) as unknown[]) ?? []).length > 0;
 
 async function auditOf(): Promise<AuditPage> {
-  const fn = allResolvers()['audit/list'];
-  if (!fn) throw new Error('no audit/list');
-  const result = (await ctx.em.runAs(site.projectAdmin, () =>
-    fn({
-      payload: {},
-      context: {
-        accountId: site.projectAdmin,
-        extension: { project: { id: site.projectId, key: 'DT' } },
-      },
-    }),
-  )) as Result<AuditPage>;
+  const result = await callResolver<AuditPage>(
+    ctx.em,
+    'audit/list',
+    site.projectAdmin,
+    {},
+    { extension: { project: { id: site.projectId, key: 'DT' } } },
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.data;
 }

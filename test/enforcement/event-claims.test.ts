@@ -1,19 +1,28 @@
 import {
   CLAIM_KEEP_DAYS,
-  claimEvent,
   dayBucket,
   ENFORCEMENT_KEYS,
-  finishEvent,
   SWEEP_MAX_KEYS,
-  sweepOldClaims,
 } from '../../src/storage/enforcement-store';
+import * as store from '../../src/storage/enforcement-store';
 import { useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 
 /**
  * The dedupe records of enforcement events (`guard:event:*`): kept per UTC day, found again the
- * next day, and pruned once they are older than CLAIM_KEEP_DAYS.
+ * next day, and pruned once they are older than CLAIM_KEEP_DAYS. Each store call runs as one
+ * invocation of the sprint guard trigger, which makes them in production.
  */
 const ctx = useEmulator();
+
+const claimEvent = (dedupeKey: string, now: Date) =>
+  inInvocation(ctx.em, 'trigger', 'sprintGuard: claimEvent', () =>
+    store.claimEvent(dedupeKey, now),
+  );
+const finishEvent = (...args: Parameters<typeof store.finishEvent>) =>
+  inInvocation(ctx.em, 'trigger', 'sprintGuard: finishEvent', () => store.finishEvent(...args));
+const sweepOldClaims = (now: Date) =>
+  inInvocation(ctx.em, 'trigger', 'sprintGuard: sweepOldClaims', () => store.sweepOldClaims(now));
 
 const at = (iso: string) => new Date(iso);
 const claimKeys = () =>

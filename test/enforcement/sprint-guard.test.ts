@@ -1,13 +1,12 @@
 import { addFlaggedField, commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import type { EmIssue } from '../../dev/emulator/model';
-import { sprintGuard } from '../../src/index';
-import { allResolvers } from '../../src/resolvers';
-import type { Result } from '../../src/shared/bridge-contract';
+import * as handlers from '../../src/index';
 import { AUDIT_KEYS, type AuditPage } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
+import { callResolver, runTrigger } from '../helpers/invoke';
 import {
   commentText,
   createdEvent,
@@ -21,6 +20,9 @@ import {
  * `avi:jira:updated:issue` / `avi:jira:created:issue` payloads, against the emulated site.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
 let site: EnforcementSite;
 
 beforeEach(() => {
@@ -52,17 +54,13 @@ const inSprint = (issue: EmIssue) =>
 const ops = () => ctx.em.jiraCalls().map((c) => `${c.operationId}:${c.status}`);
 
 async function auditOf(projectKey = 'DT'): Promise<AuditPage> {
-  const fn = allResolvers()['audit/list'];
-  if (!fn) throw new Error('no audit/list');
-  const result = (await ctx.em.runAs(site.projectAdmin, () =>
-    fn({
-      payload: {},
-      context: {
-        accountId: site.projectAdmin,
-        extension: { project: { id: site.projectId, key: projectKey } },
-      },
-    }),
-  )) as Result<AuditPage>;
+  const result = await callResolver<AuditPage>(
+    ctx.em,
+    'audit/list',
+    site.projectAdmin,
+    {},
+    { extension: { project: { id: site.projectId, key: projectKey } } },
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.data;
 }

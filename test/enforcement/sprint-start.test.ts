@@ -1,11 +1,12 @@
 import { commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import { SPRINT_SCAN_LIMIT } from '../../src/enforcement/item-facts';
-import { sprintStartCheck } from '../../src/index';
+import * as handlers from '../../src/index';
 import { AUDIT_KEYS, listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
+import { inInvocation, runTrigger } from '../helpers/invoke';
 import {
   commentText,
   seedEnforcementSite,
@@ -18,6 +19,9 @@ import {
  * `avi:jira-software:started:sprint` payload (`{ sprint }`, no issue list).
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const sprintStartCheck = (event: unknown) => runTrigger(ctx.em, handlers.sprintStartCheck, event);
 let site: EnforcementSite;
 
 beforeEach(() => {
@@ -117,7 +121,9 @@ async function auditEntries(): Promise<AuditEntry[]> {
   const out: AuditEntry[] = [];
   let cursor: string | undefined;
   do {
-    const page = await listAudit('DT', cursor, 100);
+    const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
+      listAudit('DT', cursor, 100),
+    );
     out.push(...page.entries);
     cursor = page.nextCursor;
   } while (cursor !== undefined);

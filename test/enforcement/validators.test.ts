@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
-import { discoveryGate, enablerGate } from '../../src/index';
+import * as handlers from '../../src/index';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import {
@@ -11,6 +11,7 @@ import {
   validatorPasses,
 } from '../../src/validators/outcome-expression';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
+import { runValidator } from '../helpers/invoke';
 import { seedEnforcementSite, type EnforcementSite } from './enforcement-site';
 
 /**
@@ -21,6 +22,12 @@ import { seedEnforcementSite, type EnforcementSite } from './enforcement-site';
  */
 const ctx = useEmulator();
 let site: EnforcementSite;
+
+/** Each call is one validator invocation, as Jira makes it (test/helpers/invoke.ts). */
+const enablerGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.enablerGate, args, context);
+const discoveryGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.discoveryGate, args, context);
 
 beforeEach(() => {
   site = seedEnforcementSite(ctx.em);

@@ -6,13 +6,20 @@ import { entryIssueFields, entryVerdictsOf } from '../../src/entry/entry-reader'
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { trackResolver } from '../../src/project-page/project-items';
 import { seedSite, useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 
 /**
  * `entryVerdictsOf`, the batched entry verdicts the project page uses: the evidence of every
  * linked idea that could change a verdict is read together, 100 ideas a bulk fetch, and not at
- * all for ideas the caller has read already.
+ * all for ideas the caller has read already. The issues it is given are read beforehand as test
+ * setup; the call itself runs as one invocation of the project page's resolver.
  */
 const ctx = useEmulator();
+
+const asProjectPage = <T>(accountId: string, fn: () => Promise<T>): Promise<T> =>
+  inInvocation(ctx.em, 'resolver', 'project/overview: entryVerdictsOf', fn, { as: accountId });
+const prepared = <T>(accountId: string, fn: () => Promise<T>): Promise<T> =>
+  ctx.em.invocations.setup(() => ctx.em.runAs(accountId, fn));
 
 const evidence = (state: 'unvalidated' | 'validated') => ({
   interviews: 3,
@@ -49,7 +56,7 @@ describe('entry verdicts of many issues', () => {
     }
     const ids = { entryTriage: undefined, discoveryEvidence: ev.id };
     const jira = jiraAsUser(site.member);
-    const issues = await ctx.em.runAs(site.member, () =>
+    const issues = await prepared(site.member, () =>
       Promise.all(stories.map((s) => jira.getIssue(s.key, ['summary', ...entryIssueFields(ids)]))),
     );
     // The first ten ideas were read by the caller (and say the opposite of Jira, to tell).
@@ -57,7 +64,7 @@ describe('entry verdicts of many issues', () => {
       ideas.slice(0, 10).map((idea, i) => [idea.key, i % 2 === 0 ? 'unvalidated' : 'validated']),
     );
     ctx.em.resetCalls();
-    const { readings, requests } = await ctx.em.runAs(site.member, () =>
+    const { readings, requests } = await asProjectPage(site.member, () =>
       entryVerdictsOf({
         issues,
         ids,
@@ -87,11 +94,11 @@ describe('entry verdicts of many issues', () => {
     const plain = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'plain' });
     const ids = { entryTriage: undefined, discoveryEvidence: ev.id };
     const jira = jiraAsUser(site.member);
-    const issue = await ctx.em.runAs(site.member, () =>
+    const issue = await prepared(site.member, () =>
       jira.getIssue(plain.key, ['summary', ...entryIssueFields(ids)]),
     );
     ctx.em.resetCalls();
-    const { readings, requests } = await ctx.em.runAs(site.member, () =>
+    const { readings, requests } = await asProjectPage(site.member, () =>
       entryVerdictsOf({
         issues: [issue],
         ids,

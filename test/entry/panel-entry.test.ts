@@ -3,11 +3,11 @@ import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulato
 import type { EmIssue } from '../../dev/emulator/model';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { ExploreFirstResult } from '../../src/entry/explore-first';
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import type { IssueReadiness } from '../../src/shared/issue-readiness';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * The issue panel's discovery entry, driven the way Forge invokes the resolvers (payload +
@@ -47,23 +47,15 @@ async function call<T>(
   payload: unknown = {},
   accountId: string = DEMO_USERS.member,
 ): Promise<Result<T>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
   const target = issue(issueKey);
   const project = ctx.em.projectByKey(demo.projectKey);
-  return (await ctx.em.runAs(accountId, () =>
-    fn({
-      payload,
-      context: {
-        accountId,
-        extension: {
-          type: 'jira:issuePanel',
-          project: { id: project.id, key: project.key },
-          issue: { id: target.id, key: target.key },
-        },
-      },
-    }),
-  )) as Result<T>;
+  return callResolver<T>(ctx.em, key, accountId, payload, {
+    extension: {
+      type: 'jira:issuePanel',
+      project: { id: project.id, key: project.key },
+      issue: { id: target.id, key: target.key },
+    },
+  });
 }
 
 function ok<T>(result: Result<T>): T {

@@ -1,9 +1,9 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES } from '../../src/storage/evidence-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * Drives the evidence resolvers the way Forge invokes them (payload + trusted context) against
@@ -48,22 +48,13 @@ interface Change {
 }
 
 async function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
   const project = ctx.em.projectByKey('DT');
-  const answer = await ctx.em.runAs(accountId, () =>
-    fn({
-      payload,
-      context: {
-        accountId,
-        extension: {
-          project: { id: project.id, key: project.key },
-          issue: { id: idea.id, key: idea.key },
-        },
-      },
-    }),
-  );
-  return answer as Result<T>;
+  return callResolver<T>(ctx.em, key, accountId, payload, {
+    extension: {
+      project: { id: project.id, key: project.key },
+      issue: { id: idea.id, key: idea.key },
+    },
+  });
 }
 
 function ok<T>(result: Result<T>): T {

@@ -15,8 +15,12 @@ export interface EmulatorOptions {
 }
 
 /**
- * One fresh emulated Jira site per test, installed at the Forge fetch seam. After each test it
- * checks that the app made no request the real Jira would reject as unknown.
+ * One fresh emulated Jira site per test, installed at the Forge fetch seam, with the latency
+ * model of dev/emulator/invocation.ts on. A Jira or storage request outside an invocation fails:
+ * the test reaches the app through test/helpers/invoke.ts, each call one invocation under its
+ * kind's time limit, and marks its own seeding and checks with em.invocations.setup. After each
+ * test it checks that the app made no request the real Jira would reject as unknown, none
+ * outside an invocation, and that no invocation was stopped at its limit.
  */
 export function useEmulator(options: EmulatorOptions = {}): { readonly em: JiraEmulator } {
   const holder: { em: JiraEmulator | undefined } = { em: undefined };
@@ -24,6 +28,7 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly em: JiraE
   beforeEach(() => {
     holder.em = new JiraEmulator().install();
     holder.em.searchLag = 'off' in lag ? undefined : lag;
+    holder.em.invocations.requireInvocation = true; // docs/emulator-limits.md
   });
   afterEach(() => {
     const em = holder.em;

@@ -1,6 +1,7 @@
 import type { InvocationError } from '@forge/events';
 import { runResolverInvocation, type InvocationKind } from '../../dev/emulator/invocation';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import * as entryPoints from '../../src/index';
 import { resolver } from '../../src/index';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import type { ValidatorResult } from '../../src/validators/validator-contract';
@@ -9,7 +10,12 @@ import type { ValidatorResult } from '../../src/validators/validator-contract';
  * Calls the app the way Forge does, each call one invocation on the emulator's virtual clock
  * under its kind's time limit (dev/emulator/invocation.ts): a resolver through the real exported
  * `resolver` handler with the payload limits of `invoke`, a trigger with its event, a validator
- * with Jira's argument. Past the limit the call rejects with InvocationLimitError.
+ * with Jira's argument. Past the limit the call rejects with InvocationLimitError, which names
+ * the invocation ("trigger sprintGuard exceeded the 25 s limit ...").
+ *
+ * The shared test emulator (test/helpers/emulator.ts) refuses a Jira or storage request made
+ * outside an invocation, so a test reaches the app only through these functions; its own
+ * seeding and checks go through `em.invocations.setup`.
  */
 
 type ResolverHandler = (
@@ -40,32 +46,50 @@ export async function callResolver<T = unknown>(
   return answer as Result<T>;
 }
 
-type Handler<A extends unknown[], R> = (...args: A) => Promise<R>;
-
-async function run<A extends unknown[], R>(
-  em: JiraEmulator,
-  kind: InvocationKind,
-  handler: Handler<A, R>,
-  args: A,
-): Promise<R> {
-  return em.invocations.run(kind, handler.name || kind, () => handler(...args));
+/**
+ * The name Forge runs a handler by: its export from src/index.ts (`handler: index.<name>` in
+ * manifest.yml). Refuses anything else, so a test cannot time a stand-in for the entry point.
+ */
+function entryPointName(handler: unknown): string {
+  const found = Object.entries(entryPoints).find(([, value]) => value === handler);
+  if (!found) {
+    throw new Error('test/helpers/invoke.ts: the handler is not an export of src/index.ts');
+  }
+  return found[0];
 }
 
 /** Delivers one product event to a trigger handler, as the app (triggers have no user). */
-export function runTrigger(
+export async function runTrigger(
   em: JiraEmulator,
   handler: (event: unknown) => Promise<InvocationError | undefined>,
   event: unknown,
 ): Promise<InvocationError | undefined> {
-  return run(em, 'trigger', handler, [event]);
+  return em.invocations.run('trigger', entryPointName(handler), () => handler(event));
 }
 
 /** Calls a workflow validator with Jira's argument and context (which may lack an accountId). */
-export function runValidator(
+export async function runValidator(
   em: JiraEmulator,
   handler: (args: unknown, context?: unknown) => Promise<ValidatorResult>,
   args: unknown,
   context?: unknown,
 ): Promise<ValidatorResult> {
-  return run(em, 'validator', handler, [args, context]);
+  return em.invocations.run('validator', entryPointName(handler), () => handler(args, context));
+}
+
+/**
+ * Runs `fn`, a test's direct call of an inner function of the app, as one invocation of the kind
+ * that reaches that function in production, under that kind's limit: `name` says which entry
+ * point that is and what the test calls ("resolver project/overview: loadProjectOverview").
+ * `as` runs it for that user (asUser requests act as them), as a resolver invocation does.
+ */
+export function inInvocation<T>(
+  em: JiraEmulator,
+  kind: InvocationKind,
+  name: string,
+  fn: () => Promise<T>,
+  options: { as?: string } = {},
+): Promise<T> {
+  const as = options.as;
+  return em.invocations.run(kind, name, () => (as === undefined ? fn() : em.runAs(as, fn)));
 }

@@ -1,8 +1,12 @@
 import { JiraError } from '../../src/jira/errors';
 import { jiraAsApp, jiraAsUser, type RetryPolicy } from '../../src/jira/jira-gateway';
 import { seedSite, useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 
 const ctx = useEmulator();
+/** A gateway call as the app makes it: inside an invocation (a resolver's), as `as` if given. */
+const invoked = <T>(fn: () => Promise<T>, as?: string): Promise<T> =>
+  inInvocation(ctx.em, 'resolver', 'jira gateway test', fn, as === undefined ? {} : { as });
 const waits: number[] = [];
 const fastRetry: RetryPolicy = {
   maxRetries: 2,
@@ -31,9 +35,7 @@ async function failure(promise: Promise<unknown>): Promise<JiraError> {
 describe('Jira gateway', () => {
   it('reads an issue as the user, with only the requested fields', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Hello' });
-    const read = await ctx.em.runAs('user-member', () =>
-      jiraAsUser().getIssue(issue.key, ['summary']),
-    );
+    const read = await invoked(() => jiraAsUser().getIssue(issue.key, ['summary']), 'user-member');
     expect(read.key).toBe(issue.key);
     expect(read.fields).toEqual({ summary: 'Hello' });
     expect(ctx.em.jiraCalls()[0]).toMatchObject({ provider: 'user', accountId: 'user-member' });
@@ -42,7 +44,7 @@ describe('Jira gateway', () => {
   it('a user without Browse permission gets not-found, as Jira answers', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Secret' });
     const error = await failure(
-      ctx.em.runAs('user-outsider', () => jiraAsUser().getIssue(issue.key, ['summary'])),
+      invoked(() => jiraAsUser().getIssue(issue.key, ['summary']), 'user-outsider'),
     );
     expect(error.kind).toBe('not-found');
     expect(error.status).toBe(404);
@@ -51,29 +53,33 @@ describe('Jira gateway', () => {
 
   it('the same read as the app succeeds: asApp is a different identity', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Secret' });
-    await expect(jiraAsApp().getIssue(issue.key, ['summary'])).resolves.toMatchObject({
+    await expect(
+      invoked(() => jiraAsApp().getIssue(issue.key, ['summary'])),
+    ).resolves.toMatchObject({
       key: issue.key,
     });
   });
 
   it('an unknown account is unauthorized', async () => {
     const error = await failure(
-      ctx.em.runAs('nobody', () => jiraAsUser().getIssue('DT-1', ['summary'])),
+      invoked(() => jiraAsUser().getIssue('DT-1', ['summary']), 'nobody'),
     );
     expect(error.kind).toBe('unauthorized');
   });
 
   it('refuses a malformed issue key before calling Jira', async () => {
-    await expect(jiraAsApp().getIssue('DT-1/../../admin', ['summary'])).rejects.toThrow(
-      /issue key/,
-    );
+    await expect(
+      invoked(() => jiraAsApp().getIssue('DT-1/../../admin', ['summary'])),
+    ).rejects.toThrow(/issue key/);
     expect(ctx.em.jiraCalls()).toHaveLength(0);
   });
 
   it('honours Retry-After on 429 and then succeeds', async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Busy' });
     ctx.em.injectFault({ match: /^GET /, status: 429, retryAfter: 2, times: 2 });
-    await expect(jiraAsApp(fastRetry).getIssue(issue.key, ['summary'])).resolves.toMatchObject({
+    await expect(
+      invoked(() => jiraAsApp(fastRetry).getIssue(issue.key, ['summary'])),
+    ).resolves.toMatchObject({
       key: issue.key,
     });
     expect(waits).toEqual([2000, 2000]);
@@ -82,7 +88,7 @@ describe('Jira gateway', () => {
 
   it('gives up after the bounded number of retries with a typed error', async () => {
     ctx.em.injectFault({ match: /^GET /, status: 429, retryAfter: 1, times: 5 });
-    const error = await failure(jiraAsApp(fastRetry).getIssue('DT-1', ['summary']));
+    const error = await failure(invoked(() => jiraAsApp(fastRetry).getIssue('DT-1', ['summary'])));
     expect(error.kind).toBe('rate-limited');
     expect(error.retryAfterSeconds).toBe(1);
     expect(ctx.em.jiraCalls()).toHaveLength(3);
@@ -90,7 +96,7 @@ describe('Jira gateway', () => {
 
   it('does not wait longer than the policy allows; hands the delay to the caller', async () => {
     ctx.em.injectFault({ match: /^GET /, status: 429, retryAfter: 120 });
-    const error = await failure(jiraAsApp(fastRetry).getIssue('DT-1', ['summary']));
+    const error = await failure(invoked(() => jiraAsApp(fastRetry).getIssue('DT-1', ['summary'])));
     expect(error.kind).toBe('rate-limited');
     expect(error.retryAfterSeconds).toBe(120);
     expect(waits).toEqual([]);
@@ -103,7 +109,7 @@ describe('Jira gateway', () => {
     [400, 'bad-request'],
   ] as const)('maps HTTP %i to %s with Jira’s message', async (status, kind) => {
     ctx.em.injectFault({ match: /^GET /, status, body: { errorMessages: ['Something specific'] } });
-    const error = await failure(jiraAsApp(fastRetry).getIssue('DT-1', ['summary']));
+    const error = await failure(invoked(() => jiraAsApp(fastRetry).getIssue('DT-1', ['summary'])));
     expect(error.kind).toBe(kind);
     expect(error.message).toContain('Something specific');
     expect(error.operation).toBe('GET /rest/api/3/issue/DT-1');
@@ -111,13 +117,13 @@ describe('Jira gateway', () => {
 
   it('turns an answer of the wrong shape into a bad-response error', async () => {
     ctx.em.injectFault({ match: /^GET /, status: 200, body: { id: 1, key: 'DT-1' } });
-    const error = await failure(jiraAsApp(fastRetry).getIssue('DT-1', ['summary']));
+    const error = await failure(invoked(() => jiraAsApp(fastRetry).getIssue('DT-1', ['summary'])));
     expect(error.kind).toBe('bad-response');
     expect(error.message).toContain('unexpected shape');
   });
 
   it('lists fields with their schemas', async () => {
-    const fields = await jiraAsApp().listFields();
+    const fields = await invoked(() => jiraAsApp().listFields());
     expect(fields.find((f) => f.name === 'Scoped outcome')?.schema?.custom).toMatch(
       /\/static\/scoped-outcome$/,
     );

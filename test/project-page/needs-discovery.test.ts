@@ -11,11 +11,10 @@ import type { EmField, EmIssue } from '../../dev/emulator/model';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { loadProjectOverview } from '../../src/project-page/load-project';
 import { readIssuesInPages } from '../../src/project-page/project-jira';
-import { allResolvers } from '../../src/resolvers';
-import type { Result } from '../../src/shared/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/shared/project-overview';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, inInvocation } from '../helpers/invoke';
 
 /**
  * The project page's "Needs discovery first" signal, driven through `project/overview` against
@@ -28,32 +27,36 @@ const now = new Date();
 const KEY = 'ENT';
 
 async function load(): Promise<ProjectOverview> {
-  const fn = allResolvers()['project/overview'];
-  if (!fn) throw new Error('project/overview is not registered');
   const project = ctx.em.projectByKey(KEY);
-  const result = (await ctx.em.runAs(DEMO_USERS.member, () =>
-    fn({
-      payload: {},
-      context: {
-        accountId: DEMO_USERS.member,
-        extension: { project: { id: project.id, key: project.key } },
-      },
-    }),
-  )) as Result<ProjectOverview>;
+  const result = await callResolver<ProjectOverview>(
+    ctx.em,
+    'project/overview',
+    DEMO_USERS.member,
+    {},
+    { extension: { project: { id: project.id, key: project.key } } },
+  );
   if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result.error)}`);
   return result.data;
 }
 
-/** The same page from every open item (the reference the targeted read must agree with). */
+/**
+ * The same page from every open item (the reference the targeted read must agree with), as one
+ * invocation of the resolver that would run it.
+ */
 function reference(): Promise<ProjectOverview> {
   const project = ctx.em.projectByKey(KEY);
-  return ctx.em.runAs(DEMO_USERS.member, () =>
-    loadProjectOverview({
-      jira: jiraAsUser(DEMO_USERS.member),
-      project: { id: project.id, key: project.key },
-      now,
-      readEverything: readIssuesInPages,
-    }),
+  return inInvocation(
+    ctx.em,
+    'resolver',
+    'project/overview: loadProjectOverview reading every item',
+    () =>
+      loadProjectOverview({
+        jira: jiraAsUser(DEMO_USERS.member),
+        project: { id: project.id, key: project.key },
+        now,
+        readEverything: readIssuesInPages,
+      }),
+    { as: DEMO_USERS.member },
   );
 }
 
@@ -392,19 +395,26 @@ describe('needs discovery first', () => {
 });
 
 describe('the emulated search: entry criteria JQL', () => {
+  /** What the app's paged search finds, in one invocation of the resolver that searches. */
   const keys = async (jql: string): Promise<{ status: number; keys: string[] }> =>
-    ctx.em.runAs(DEMO_USERS.member, async () => {
-      const jira = jiraAsUser(DEMO_USERS.member);
-      try {
-        const found: string[] = [];
-        await readIssuesInPages(jira, jql, ['key'], (issues) =>
-          found.push(...issues.map((i) => i.key)),
-        );
-        return { status: 200, keys: found.sort() };
-      } catch (error) {
-        return { status: (error as { status?: number }).status ?? 0, keys: [] };
-      }
-    });
+    inInvocation(
+      ctx.em,
+      'resolver',
+      'project/overview: readIssuesInPages',
+      async () => {
+        const jira = jiraAsUser(DEMO_USERS.member);
+        try {
+          const found: string[] = [];
+          await readIssuesInPages(jira, jql, ['key'], (issues) =>
+            found.push(...issues.map((i) => i.key)),
+          );
+          return { status: 200, keys: found.sort() };
+        } catch (error) {
+          return { status: (error as { status?: number }).status ?? 0, keys: [] };
+        }
+      },
+      { as: DEMO_USERS.member },
+    );
 
   it('matches an object field property by its searchAlias, exactly; != and not in skip empty values', async () => {
     const site = seed({ triageField: true });

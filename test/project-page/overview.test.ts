@@ -14,11 +14,11 @@ import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { loadProjectOverview } from '../../src/project-page/load-project';
 import { readIssuesInPages } from '../../src/project-page/project-jira';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
-import { allResolvers } from '../../src/resolvers';
 import type { Result } from '../../src/shared/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/shared/project-overview';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, inInvocation } from '../helpers/invoke';
 
 /**
  * Drives `project/overview` the way Forge invokes it, against the emulated site: the demo
@@ -33,15 +33,16 @@ async function overview(
   projectKey: string,
   accountId: string = DEMO_USERS.member,
 ): Promise<Result<ProjectOverview>> {
-  const fn = allResolvers()['project/overview'];
-  if (!fn) throw new Error('project/overview is not registered');
   const project = ctx.em.projectByKey(projectKey);
-  return (await ctx.em.runAs(accountId, () =>
-    fn({
-      payload: {},
-      context: { accountId, extension: { project: { id: project.id, key: project.key } } },
-    }),
-  )) as Result<ProjectOverview>;
+  return callResolver<ProjectOverview>(
+    ctx.em,
+    'project/overview',
+    accountId,
+    {},
+    {
+      extension: { project: { id: project.id, key: project.key } },
+    },
+  );
 }
 
 async function load(projectKey: string): Promise<ProjectOverview> {
@@ -329,20 +330,25 @@ function finish(summary: string): void {
   issue.statusId = '10002'; // Done
 }
 
-/** Keys Jira's search finds for a JQL query, in its order (ids only: one page holds them). */
+/**
+ * Keys Jira's search finds for a JQL query, in its order (ids only: one page holds them): the
+ * test's own check of the site, not a call of the app.
+ */
 async function searchKeys(jql: string): Promise<string[]> {
-  return ctx.em.runAs(DEMO_USERS.member, async () => {
-    const response = await api.asUser().requestJira(route`/rest/api/3/search/jql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ jql, fields: ['key'], maxResults: 5000 }),
-    });
-    const body = (await response.json()) as { issues?: Array<{ key: string }>; isLast?: boolean };
-    if (response.status !== 200 || body.isLast !== true) {
-      throw new Error(`search ${jql} answered ${response.status}`);
-    }
-    return (body.issues ?? []).map((i) => i.key);
-  });
+  return ctx.em.invocations.setup(() =>
+    ctx.em.runAs(DEMO_USERS.member, async () => {
+      const response = await api.asUser().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql, fields: ['key'], maxResults: 5000 }),
+      });
+      const body = (await response.json()) as { issues?: Array<{ key: string }>; isLast?: boolean };
+      if (response.status !== 200 || body.isLast !== true) {
+        throw new Error(`search ${jql} answered ${response.status}`);
+      }
+      return (body.issues ?? []).map((i) => i.key);
+    }),
+  );
 }
 
 function overrideConfig(projectKey: string, override: Record<string, unknown>): void {
@@ -582,12 +588,12 @@ describe('permissions', () => {
 
   it('takes the project from Forge’s context only: a payload naming a project is refused', async () => {
     seedDemoProject(ctx.em, { now });
-    const fn = allResolvers()['project/overview'];
-    const result = await ctx.em.runAs(DEMO_USERS.member, () =>
-      fn!({
-        payload: { projectKey: 'DT' },
-        context: { accountId: DEMO_USERS.member, extension: {} },
-      }),
+    const result = await callResolver(
+      ctx.em,
+      'project/overview',
+      DEMO_USERS.member,
+      { projectKey: 'DT' },
+      { extension: {} },
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
@@ -597,16 +603,24 @@ describe('scale: the page reads what each list and signal needs, not every open 
   const searches = () => operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
   const returnedIssues = () => ctx.em.jiraCalls().reduce((n, c) => n + c.returnedIssues, 0);
 
-  /** The same page from every open item, read the plain way (the reference). */
+  /**
+   * The same page from every open item, read the plain way (the reference), as one invocation of
+   * the resolver that would run it.
+   */
   const reference = (projectKey: string): Promise<ProjectOverview> => {
     const project = ctx.em.projectByKey(projectKey);
-    return ctx.em.runAs(DEMO_USERS.member, () =>
-      loadProjectOverview({
-        jira: jiraAsUser(DEMO_USERS.member),
-        project: { id: project.id, key: project.key },
-        now: new Date(),
-        readEverything: readIssuesInPages,
-      }),
+    return inInvocation(
+      ctx.em,
+      'resolver',
+      'project/overview: loadProjectOverview reading every item',
+      () =>
+        loadProjectOverview({
+          jira: jiraAsUser(DEMO_USERS.member),
+          project: { id: project.id, key: project.key },
+          now: new Date(),
+          readEverything: readIssuesInPages,
+        }),
+      { as: DEMO_USERS.member },
     );
   };
   /**
@@ -746,8 +760,11 @@ describe('scale: the page reads what each list and signal needs, not every open 
 });
 
 describe('the emulated search holds the app to Jira’s rules', () => {
+  /** The test's own probes of the emulated search, not calls of the app. */
+  const probe = <T>(fn: () => Promise<T>): Promise<T> =>
+    ctx.em.invocations.setup(() => ctx.em.runAs(DEMO_USERS.member, fn));
   const search = (body: unknown) =>
-    ctx.em.runAs(DEMO_USERS.member, async () => {
+    probe(async () => {
       const response = await api.asUser().requestJira(route`/rest/api/3/search/jql`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -818,7 +835,7 @@ describe('the emulated search holds the app to Jira’s rules', () => {
 
   it('counts what the same JQL searches, in one request that returns no issue', async () => {
     const count = (jql: string) =>
-      ctx.em.runAs(DEMO_USERS.member, async () => {
+      probe(async () => {
         const response = await api
           .asUser()
           .requestJira(route`/rest/api/3/search/approximate-count`, {
@@ -839,14 +856,18 @@ describe('the emulated search holds the app to Jira’s rules', () => {
     expect(ctx.em.jiraCalls()).toMatchObject([{ operationId: 'countIssues', returnedIssues: 0 }]);
     expect((await count('statusCategory = Done')).status).toBe(400);
     // Another user sees only what they may browse.
-    const outsider = await ctx.em.runAs(DEMO_USERS.outsider, async () => {
-      const response = await api.asUser().requestJira(route`/rest/api/3/search/approximate-count`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ jql }),
-      });
-      return response.status;
-    });
+    const outsider = await ctx.em.invocations.setup(() =>
+      ctx.em.runAs(DEMO_USERS.outsider, async () => {
+        const response = await api
+          .asUser()
+          .requestJira(route`/rest/api/3/search/approximate-count`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ jql }),
+          });
+        return response.status;
+      }),
+    );
     expect(outsider).toBe(400);
   });
 

@@ -2,10 +2,10 @@ import api, { route } from '@forge/api';
 import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * Drives promote/run the way Forge invokes it, against the emulated site: refusal while the
@@ -47,22 +47,13 @@ interface Promoted {
 }
 
 async function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
   const project = ctx.em.projectByKey('DT');
-  const answer = await ctx.em.runAs(accountId, () =>
-    fn({
-      payload,
-      context: {
-        accountId,
-        extension: {
-          project: { id: project.id, key: project.key },
-          issue: { id: idea.id, key: idea.key },
-        },
-      },
-    }),
-  );
-  return answer as Result<T>;
+  return callResolver<T>(ctx.em, key, accountId, payload, {
+    extension: {
+      project: { id: project.id, key: project.key },
+      issue: { id: idea.id, key: idea.key },
+    },
+  });
 }
 
 function ok<T>(result: Result<T>): T {
@@ -347,18 +338,21 @@ describe('promote to delivery', () => {
 });
 
 describe('emulated issue writes refuse what Jira refuses', () => {
+  /** The test's own probe of the emulated REST contract, not a call of the app. */
   const send = (
     provider: 'user' | 'app',
     path: ReturnType<typeof route>,
     method: 'POST' | 'PUT',
     body: unknown,
   ) =>
-    ctx.em.runAs(site.member, () =>
-      (provider === 'app' ? api.asApp() : api.asUser()).requestJira(path, {
-        method,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
+    ctx.em.invocations.setup(() =>
+      ctx.em.runAs(site.member, () =>
+        (provider === 'app' ? api.asApp() : api.asUser()).requestJira(path, {
+          method,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      ),
     );
 
   it('createIssue needs a summary and a type the project offers', async () => {

@@ -14,10 +14,9 @@ import {
   type RetroSprint,
 } from '../../src/domain/retro';
 import type { StatusCategory } from '../../src/domain/signals';
-import { allResolvers } from '../../src/resolvers';
-import type { Result } from '../../src/shared/bridge-contract';
 import { retroCsv, RETRO_CSV_HEADER, type RetroAnswer } from '../../src/shared/retro-report';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * The retro's "technical risk decreases" signal: per sprint, the delivery items with uncertainty
@@ -155,17 +154,15 @@ describe('retro/report: the count from the site', () => {
   });
 
   async function report(): Promise<RetroAnswer> {
-    const fn = allResolvers()['retro/report'];
-    if (!fn) throw new Error('retro/report is not registered');
-    const result = (await ctx.em.runAs(DEMO_USERS.member, () =>
-      fn({
-        payload: {},
-        context: {
-          accountId: DEMO_USERS.member,
-          extension: { project: { id: demo.projectId, key: demo.projectKey } },
-        },
-      }),
-    )) as Result<RetroAnswer>;
+    const result = await callResolver<RetroAnswer>(
+      ctx.em,
+      'retro/report',
+      DEMO_USERS.member,
+      {},
+      {
+        extension: { project: { id: demo.projectId, key: demo.projectKey } },
+      },
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     return result.data;
   }

@@ -1,9 +1,8 @@
 import { DEMO_USERS } from '../../dev/emulator/demo-project';
 import { seedRetroScaleProject, type RetroScaleProject } from '../../dev/emulator/retro-scale-seed';
-import { allResolvers } from '../../src/resolvers';
-import type { Result } from '../../src/shared/bridge-contract';
 import type { RetroAnswer } from '../../src/shared/retro-report';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 
 /**
  * What `retro/report` costs at its largest, 12 sprints, on boards with a long history
@@ -16,18 +15,13 @@ const ctx = useEmulator();
 const now = new Date('2026-11-20T09:00:00.000Z');
 
 async function report(project: RetroScaleProject, sprints: number): Promise<RetroAnswer> {
-  const fn = allResolvers()['retro/report'];
-  if (!fn) throw new Error('retro/report is not registered');
-  const accountId = DEMO_USERS.member;
-  const result = (await ctx.em.runAs(accountId, () =>
-    fn({
-      payload: { sprints },
-      context: {
-        accountId,
-        extension: { project: { id: project.projectId, key: project.projectKey } },
-      },
-    }),
-  )) as Result<RetroAnswer>;
+  const result = await callResolver<RetroAnswer>(
+    ctx.em,
+    'retro/report',
+    DEMO_USERS.member,
+    { sprints },
+    { extension: { project: { id: project.projectId, key: project.projectKey } } },
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   return result.data;
 }

@@ -1,7 +1,7 @@
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 import { seedSecuritySite, type World } from './security-site';
 
 /**
@@ -21,11 +21,7 @@ async function call(
   payload: unknown,
   extension: Record<string, unknown>,
 ): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs<Result<unknown>>(accountId, () =>
-    fn({ payload, context: { accountId, extension } }),
-  );
+  return callResolver(ctx.em, key, accountId, payload, { extension });
 }
 
 const inDays = (days: number) =>

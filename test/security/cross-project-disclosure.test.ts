@@ -1,9 +1,10 @@
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
-import { enablerGate, sprintGuard, sprintStartCheck } from '../../src/index';
+import * as handlers from '../../src/index';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { runTrigger, runValidator } from '../helpers/invoke';
 import {
   commentText,
   seedEnforcementSite,
@@ -19,6 +20,12 @@ import {
  * but not named.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const enablerGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.enablerGate, args, context);
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
+const sprintStartCheck = (event: unknown) => runTrigger(ctx.em, handlers.sprintStartCheck, event);
 let site: EnforcementSite;
 let triage: EmField;
 

@@ -1,5 +1,4 @@
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
-import { allResolvers } from '../../src/resolvers';
 import {
   DATA_FORMAT,
   type DataDocument,
@@ -7,8 +6,10 @@ import {
   type Result,
 } from '../../src/shared/bridge-contract';
 import type { ImportReport } from '../../src/data-transfer/data-transfer';
-import { EVIDENCE_KEYS, changeEvidence, readEvidence } from '../../src/storage/evidence-store';
+import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
+import * as evidenceStore from '../../src/storage/evidence-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, inInvocation } from '../helpers/invoke';
 import { extensionOf, seedSecuritySite, type World } from './security-site';
 
 /**
@@ -25,11 +26,9 @@ beforeEach(() => {
 });
 
 async function invoke(key: ResolverKey, payload: unknown): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs(ADMIN, () =>
-    fn({ payload, context: { accountId: ADMIN, extension: extensionOf(w, 'admin-page', false) } }),
-  );
+  return callResolver(ctx.em, key, ADMIN, payload, {
+    extension: extensionOf(w, 'admin-page', false),
+  });
 }
 
 function ok<T>(r: Result<unknown>): T {
@@ -380,5 +379,17 @@ describe('data import', () => {
 /** Removes a key the way the app would (through the storage API), for setting up a test. */
 async function deleteKey(key: string): Promise<void> {
   const { kvs } = await import('@forge/kvs');
-  await kvs.delete(key);
+  await ctx.em.invocations.setup(() => kvs.delete(key));
 }
+
+/** An idea's evidence as the evidence resolvers read it, in one invocation. */
+const readEvidence = (issueId: string) =>
+  inInvocation(ctx.em, 'resolver', 'evidence/list: readEvidence', () =>
+    evidenceStore.readEvidence(issueId),
+  );
+
+/** A change of an idea's evidence as the evidence resolvers make it, in one invocation. */
+const changeEvidence = (...args: Parameters<typeof evidenceStore.changeEvidence>) =>
+  inInvocation(ctx.em, 'resolver', 'evidence/add: changeEvidence', () =>
+    evidenceStore.changeEvidence(...args),
+  );

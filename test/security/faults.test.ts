@@ -1,5 +1,4 @@
-import { sprintGuard, enablerGate, trackMarker } from '../../src/index';
-import { allResolvers } from '../../src/resolvers';
+import * as handlers from '../../src/index';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
@@ -10,6 +9,7 @@ import { enforcementFieldIds, readSprintItems } from '../../src/enforcement/item
 import { jiraAsApp } from '../../src/jira/jira-gateway';
 import { DATA_FORMAT } from '../../src/shared/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, inInvocation, runTrigger, runValidator } from '../helpers/invoke';
 import { createdEvent, sprintChangeEvent } from '../enforcement/enforcement-site';
 import { extensionOf, seedSecuritySite, type Where, type World } from './security-site';
 
@@ -20,6 +20,12 @@ import { extensionOf, seedSecuritySite, type Where, type World } from './securit
  * truncate data. Every fault tried is counted; the summary says how many the app survived.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
+const enablerGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.enablerGate, args, context);
+const trackMarker = (event: unknown) => runTrigger(ctx.em, handlers.trackMarker, event);
 let w: World;
 let tried = 0;
 let survived = 0;
@@ -55,11 +61,7 @@ function invoke(
   where: Where,
   accountId = ADMIN,
 ): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs(accountId, () =>
-    fn({ payload, context: { accountId, extension: extensionOf(w, where, false) } }),
-  );
+  return callResolver(ctx.em, key, accountId, payload, { extension: extensionOf(w, where, false) });
 }
 
 const entry = { type: 'interview', date: '2026-10-02', summary: 'Talked to Bo', positive: true };
@@ -435,17 +437,15 @@ describe('pages that end early', () => {
     async () => {
       // The demo project beside the security site: six closed sprints of history.
       const demo = seedDemoProject(ctx.em, { now: new Date(), key: 'RET', name: 'Retro demo' });
-      const fn = allResolvers()['retro/report'];
-      if (!fn) throw new Error('no retro/report');
       const retro = () =>
-        ctx.em.runAs(DEMO_USERS.member, () =>
-          fn({
-            payload: {},
-            context: {
-              accountId: DEMO_USERS.member,
-              extension: { project: { id: demo.projectId, key: demo.projectKey } },
-            },
-          }),
+        callResolver(
+          ctx.em,
+          'retro/report',
+          DEMO_USERS.member,
+          {},
+          {
+            extension: { project: { id: demo.projectId, key: demo.projectKey } },
+          },
         );
       const plain = dataOf(await retro());
       expect(JSON.stringify(plain)).toContain('"sprints"');
@@ -476,11 +476,19 @@ describe('pages that end early', () => {
         rewrite: shortAgilePage(10),
         times: 2,
       });
-      const ids = await enforcementFieldIds(
-        { fields: {}, enforcementFields: undefined },
-        jiraAsApp(),
+      // The scan as the sprint-start trigger runs it, in one invocation.
+      const read = await inInvocation(
+        ctx.em,
+        'trigger',
+        'sprintStartCheck: readSprintItems',
+        async () => {
+          const ids = await enforcementFieldIds(
+            { fields: {}, enforcementFields: undefined },
+            jiraAsApp(),
+          );
+          return readSprintItems(jiraAsApp(), sprint.id, ids);
+        },
       );
-      const read = await readSprintItems(jiraAsApp(), sprint.id, ids);
       expect(read.unread).toBe(0);
       expect(read.items).toHaveLength(expected);
       expect(new Set(read.items.map((i) => i.key)).size).toBe(expected);

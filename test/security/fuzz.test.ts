@@ -1,22 +1,15 @@
 import fc from 'fast-check';
 import { ConfigOverrideSchema, ConfigSchema } from '../../src/domain/config';
-import {
-  discoveryGate,
-  enablerGate,
-  spikeCloseGate,
-  sprintGuard,
-  sprintStartCheck,
-  trackMarker,
-} from '../../src/index';
+import * as handlers from '../../src/index';
 import { IssueEventSchema } from '../../src/enforcement/sprint-guard';
 import { SprintStartedEventSchema } from '../../src/enforcement/sprint-start';
-import { allResolvers } from '../../src/resolvers';
 import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
 import { TrackEventSchema } from '../../src/triggers/track-marker';
 import { ValidatorArgsSchema } from '../../src/validators/validator-contract';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmSprint } from '../../dev/emulator/model';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
 import {
   createdEvent,
   sprintChangeEvent,
@@ -35,6 +28,17 @@ import { extensionOf, ROWS, seedSecuritySite, type World } from './security-site
  * leaves storage exactly as it was; no payload pollutes Object.prototype.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const discoveryGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.discoveryGate, args, context);
+const enablerGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.enablerGate, args, context);
+const spikeCloseGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.spikeCloseGate, args, context);
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
+const sprintStartCheck = (event: unknown) => runTrigger(ctx.em, handlers.sprintStartCheck, event);
+const trackMarker = (event: unknown) => runTrigger(ctx.em, handlers.trackMarker, event);
 const RUNS = 100;
 const ADMIN = 'user-site-admin';
 let casesRun = 0;
@@ -169,8 +173,6 @@ describe('every resolver key survives hostile payloads', () => {
     const row = ROWS[key];
     const valid = row?.payload(w) ?? {};
     const where = row?.where ?? 'project';
-    const fn = allResolvers()[key];
-    if (!fn) throw new Error(`no resolver ${key}`);
     await fc.assert(
       fc.asyncProperty(mutations(Object.keys(valid)), async (m) => {
         casesRun += 1;
@@ -178,9 +180,9 @@ describe('every resolver key survives hostile payloads', () => {
         const before = snapshot(ctx.em);
         let result: Result<unknown>;
         try {
-          result = await ctx.em.runAs(ADMIN, () =>
-            fn({ payload, context: { accountId: ADMIN, extension: extensionOf(w, where, false) } }),
-          );
+          result = await callResolver(ctx.em, key, ADMIN, payload, {
+            extension: extensionOf(w, where, false),
+          });
         } catch (error) {
           throw new Error(`${key} threw ${String(error)} for ${JSON.stringify(m).slice(0, 300)}`);
         }
@@ -221,19 +223,16 @@ describe('evidence links', () => {
 
   it('evidence/add stores only http(s) links; any other is refused naming entry.link', async () => {
     const w = seedSecuritySite(ctx.em);
-    const fn = allResolvers()['evidence/add'];
-    if (!fn) throw new Error('no evidence/add');
     await fc.assert(
       fc.asyncProperty(link, async (url) => {
         casesRun += 1;
         const before = snapshot(ctx.em);
-        const result = await ctx.em.runAs(ADMIN, () =>
-          fn({
-            payload: {
-              entry: { type: 'interview', date: '2026-10-02', summary: 'Talked to Bo', link: url },
-            },
-            context: { accountId: ADMIN, extension: extensionOf(w, 'idea', false) },
-          }),
+        const result = await callResolver(
+          ctx.em,
+          'evidence/add',
+          ADMIN,
+          { entry: { type: 'interview', date: '2026-10-02', summary: 'Talked to Bo', link: url } },
+          { extension: extensionOf(w, 'idea', false) },
         );
         if (result.ok) {
           const stored = (result.data as { evidence: { entries: Array<{ link?: string }> } })
@@ -285,8 +284,6 @@ describe('the configuration schema', () => {
 
   it('settings/global/save refuses a bad setting by its path and writes nothing', async () => {
     const w = seedSecuritySite(ctx.em);
-    const fn = allResolvers()['settings/global/save'];
-    if (!fn) throw new Error('no settings/global/save');
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('runway', 'validation', 'spike', 'gate', 'guard', 'scopedOutcome'),
@@ -294,11 +291,12 @@ describe('the configuration schema', () => {
         async (section, value) => {
           casesRun += 1;
           const before = snapshot(ctx.em);
-          const result = await ctx.em.runAs(ADMIN, () =>
-            fn({
-              payload: { settings: { [section]: value }, expectedVersion: 0 },
-              context: { accountId: ADMIN, extension: extensionOf(w, 'admin-page', false) },
-            }),
+          const result = await callResolver(
+            ctx.em,
+            'settings/global/save',
+            ADMIN,
+            { settings: { [section]: value }, expectedVersion: 0 },
+            { extension: extensionOf(w, 'admin-page', false) },
           );
           // A valid section saves (and a later save based on version 0 then conflicts).
           if (result.ok || result.error.code === 'conflict') return;

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { allResolvers } from '../../src/resolvers';
 import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 import {
   CALLERS,
   extensionOf,
@@ -114,8 +115,9 @@ const ACCOUNTS: Record<CallerKind, string | undefined> = {
 };
 
 async function call(w: World, key: string, row: Row, caller: CallerKind): Promise<Result<unknown>> {
-  const fn = allResolvers()[key as ResolverKey];
-  if (!fn) throw new Error(`resolver ${key} is in the contract but not defined`);
+  if (!allResolvers()[key as ResolverKey]) {
+    throw new Error(`resolver ${key} is in the contract but not defined`);
+  }
   const accountId = ACCOUNTS[caller];
   const payload =
     caller !== 'forged payload'
@@ -125,12 +127,9 @@ async function call(w: World, key: string, row: Row, caller: CallerKind): Promis
           projectKey: w.other.key,
           issueKey: w.otherIssue.key,
         });
-  const context = {
-    ...(accountId === undefined ? {} : { accountId }),
+  return callResolver(w.em, key as ResolverKey, accountId, payload, {
     extension: extensionOf(w, row.where, caller === 'forged context'),
-  };
-  const run = () => fn({ payload, context });
-  return accountId === undefined ? run() : w.em.runAs(accountId, run);
+  });
 }
 
 /** Requests that read although they are POSTs (searches, bulk fetches, expression evaluation). */

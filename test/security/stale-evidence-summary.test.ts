@@ -1,10 +1,10 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
-import { discoveryGate, sprintGuard, sprintStartCheck } from '../../src/index';
-import { allResolvers } from '../../src/resolvers';
+import * as handlers from '../../src/index';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
 import {
   seedEnforcementSite,
   sprintChangeEvent,
@@ -19,6 +19,12 @@ import {
  * check must still see the idea as invalidated.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const discoveryGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.discoveryGate, args, context);
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
+const sprintStartCheck = (event: unknown) => runTrigger(ctx.em, handlers.sprintStartCheck, event);
 let site: EnforcementSite;
 let evidence: EmField;
 let idea: EmIssue;
@@ -36,20 +42,12 @@ beforeEach(() => {
 });
 
 async function call(key: ResolverKey, payload: unknown): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs<Result<unknown>>(site.member, () =>
-    fn({
-      payload,
-      context: {
-        accountId: site.member,
-        extension: {
-          project: { id: site.projectId, key: 'DT' },
-          issue: { id: idea.id, key: idea.key },
-        },
-      },
-    }),
-  );
+  return callResolver(ctx.em, key, site.member, payload, {
+    extension: {
+      project: { id: site.projectId, key: 'DT' },
+      issue: { id: idea.id, key: idea.key },
+    },
+  });
 }
 
 const date = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);

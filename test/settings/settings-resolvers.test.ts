@@ -1,6 +1,5 @@
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import { DEFAULT_CONFIG, type Config } from '../../src/domain/config';
-import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import {
   GlobalSettingsViewSchema,
@@ -8,9 +7,10 @@ import {
   type GlobalSettingsView,
   type ProjectSettingsView,
 } from '../../src/shared/settings-view';
-import { loadDecisionContext } from '../../src/storage/config-store';
+import * as configStore from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, inInvocation } from '../helpers/invoke';
 
 /**
  * Drives the `settings/*` resolvers the way Forge invokes them (untrusted payload, trusted
@@ -49,10 +49,14 @@ function invoke(
   payload: unknown,
   extension: unknown,
 ): Promise<Result<unknown>> {
-  const fn = allResolvers()[key];
-  if (!fn) throw new Error(`no resolver ${key}`);
-  return ctx.em.runAs(accountId, () => fn({ payload, context: { accountId, extension } }));
+  return callResolver(ctx.em, key, accountId, payload, { extension });
 }
+
+/** The configuration the project's decisions use, read as the project page reads it. */
+const loadDecisionContext = (projectKey: string) =>
+  inInvocation(ctx.em, 'resolver', 'project/overview: loadDecisionContext', () =>
+    configStore.loadDecisionContext(projectKey),
+  );
 
 const ADMIN_PAGE = { type: 'jira:adminPage' };
 const settingsPage = (project = dt) => ({ type: 'jira:projectSettingsPage', project });
@@ -188,11 +192,16 @@ describe('who may read and change the settings', () => {
   });
 
   it('refuses a call without a signed-in user', async () => {
-    const fn = allResolvers()['settings/global/get'];
-    if (!fn) throw new Error('no resolver');
-    expect(failed(await fn({ payload: {}, context: { extension: ADMIN_PAGE } })).code).toBe(
-      'unauthenticated',
+    const answer = await callResolver(
+      ctx.em,
+      'settings/global/get',
+      undefined,
+      {},
+      {
+        extension: ADMIN_PAGE,
+      },
     );
+    expect(failed(answer).code).toBe('unauthenticated');
   });
 });
 
@@ -456,13 +465,8 @@ describe('history', () => {
 });
 
 describe('a global change that breaks a saved project override', () => {
-  const overview = async (who: string) => {
-    const fn = allResolvers()['project/overview'];
-    if (!fn) throw new Error('no resolver project/overview');
-    return ctx.em.runAs(who, () =>
-      fn({ payload: {}, context: { accountId: who, extension: { project: dt } } }),
-    );
-  };
+  const overview = (who: string) =>
+    callResolver(ctx.em, 'project/overview', who, {}, { extension: { project: dt } });
   const upperTargetMessage =
     'The override of Runway target, upper end (4 sprints) is not in effect with Pause discovery at (3 sprints): ' +
     'The pause threshold must be above the upper runway target. ' +

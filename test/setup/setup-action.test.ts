@@ -502,48 +502,54 @@ describe('setup/status', () => {
 });
 
 describe('emulated issue type endpoints behave as Jira documents', () => {
-  it('refuses a duplicate name with 409 and creation without Administer Jira with 403', async () => {
-    const create = (name: string) =>
-      api.asUser().requestJira(route`/rest/api/3/issuetype`, {
+  /** The test's own probes of the emulated REST contract, not calls of the app. */
+  const probe = <T>(fn: () => Promise<T>): Promise<T> => ctx.em.invocations.setup(fn);
+
+  it('refuses a duplicate name with 409 and creation without Administer Jira with 403', () =>
+    probe(async () => {
+      const create = (name: string) =>
+        api.asUser().requestJira(route`/rest/api/3/issuetype`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name, hierarchyLevel: 0 }),
+        });
+      const duplicate = await ctx.em.runAs(JIRA_ADMIN, () => create('story'));
+      expect(duplicate.status).toBe(409);
+      expect(await duplicate.json()).toEqual({
+        errorMessages: [],
+        errors: { name: 'An issue type with this name already exists.' },
+      });
+      const denied = await ctx.em.runAs(PROJECT_ADMIN, () => create('Research'));
+      expect(denied.status).toBe(403);
+    }));
+
+  it('the app user creates types only when it is a Jira admin', () =>
+    probe(async () => {
+      site.appIsJiraAdmin = false;
+      const res = await api.asApp().requestJira(route`/rest/api/3/issuetype`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name, hierarchyLevel: 0 }),
+        body: JSON.stringify({ name: 'Research' }),
       });
-    const duplicate = await ctx.em.runAs(JIRA_ADMIN, () => create('story'));
-    expect(duplicate.status).toBe(409);
-    expect(await duplicate.json()).toEqual({
-      errorMessages: [],
-      errors: { name: 'An issue type with this name already exists.' },
-    });
-    const denied = await ctx.em.runAs(PROJECT_ADMIN, () => create('Research'));
-    expect(denied.status).toBe(403);
-  });
+      expect(res.status).toBe(403);
+    }));
 
-  it('the app user creates types only when it is a Jira admin', async () => {
-    site.appIsJiraAdmin = false;
-    const res = await api.asApp().requestJira(route`/rest/api/3/issuetype`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Research' }),
-    });
-    expect(res.status).toBe(403);
-  });
+  it('refuses to add a type already in a scheme, and answers no scheme for team-managed projects', () =>
+    probe(async () => {
+      const scheme = site.schemeOf(ctx.em.projectByKey('CM'));
+      const story = typeNamed('Story').find((t) => !site.scopedTypes.has(t.id));
+      const put = await ctx.em.runAs(JIRA_ADMIN, () =>
+        api.asUser().requestJira(route`/rest/api/3/issuetypescheme/${scheme?.id ?? ''}/issuetype`, {
+          method: 'PUT',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ issueTypeIds: [story?.id] }),
+        }),
+      );
+      expect(put.status).toBe(400);
 
-  it('refuses to add a type already in a scheme, and answers no scheme for team-managed projects', async () => {
-    const scheme = site.schemeOf(ctx.em.projectByKey('CM'));
-    const story = typeNamed('Story').find((t) => !site.scopedTypes.has(t.id));
-    const put = await ctx.em.runAs(JIRA_ADMIN, () =>
-      api.asUser().requestJira(route`/rest/api/3/issuetypescheme/${scheme?.id ?? ''}/issuetype`, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ issueTypeIds: [story?.id] }),
-      }),
-    );
-    expect(put.status).toBe(400);
-
-    const schemes = await ctx.em.runAs(JIRA_ADMIN, () =>
-      api.asUser().requestJira(route`/rest/api/3/issuetypescheme/project?projectId=${tm.id}`),
-    );
-    expect(((await schemes.json()) as { values: unknown[] }).values).toEqual([]);
-  });
+      const schemes = await ctx.em.runAs(JIRA_ADMIN, () =>
+        api.asUser().requestJira(route`/rest/api/3/issuetypescheme/project?projectId=${tm.id}`),
+      );
+      expect(((await schemes.json()) as { values: unknown[] }).values).toEqual([]);
+    }));
 });

@@ -1,12 +1,12 @@
 import type { EmIssue, EmSprint } from '../../dev/emulator/model';
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
-import { sprintGuard } from '../../src/index';
-import { allResolvers } from '../../src/resolvers';
+import * as handlers from '../../src/index';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { sprintChangeEvent } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, runTrigger } from '../helpers/invoke';
 
 /**
  * Setup remembers the site's field ids (Sprint, the app's fields, Flagged) with the one field
@@ -14,6 +14,9 @@ import { useEmulator } from '../helpers/emulator';
  * its budgeted 3 Jira calls instead of 4. Without remembered ids the guard still works.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard, event);
 const ADMIN = 'user-jira-admin';
 const MEMBER = 'user-member';
 let fields: { track: string; scopedOutcome: string; discoveryEvidence: string };
@@ -40,13 +43,9 @@ beforeEach(() => {
 });
 
 async function setUp(): Promise<void> {
-  const fn = allResolvers()['setup/run'];
-  if (!fn) throw new Error('no setup/run');
   const { id, key } = ctx.em.projectByKey('CM');
   const project = { id, key };
-  const result = await ctx.em.runAs(ADMIN, () =>
-    fn({ payload: {}, context: { accountId: ADMIN, extension: { project } } }),
-  );
+  const result = await callResolver(ctx.em, 'setup/run', ADMIN, {}, { extension: { project } });
   if (!result.ok) throw new Error(JSON.stringify(result.error));
 }
 

@@ -1,16 +1,34 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
-import {
-  configHistory,
-  loadDecisionContext,
-  readGlobalConfig,
-  saveGlobalConfig,
-  saveProjectConfig,
-} from '../../src/storage/config-store';
+import * as store from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 
+/**
+ * The configuration store. Each store call runs as one invocation of a resolver that makes it in
+ * production (the settings pages' get and save; the project page reads the decision context).
+ */
 const ctx = useEmulator();
 const now = new Date('2026-11-20T10:00:00.000Z');
+
+const loadDecisionContext = (projectKey: string) =>
+  inInvocation(ctx.em, 'resolver', 'project/overview: loadDecisionContext', () =>
+    store.loadDecisionContext(projectKey),
+  );
+const readGlobalConfig = () =>
+  inInvocation(ctx.em, 'resolver', 'settings/global/get: readGlobalConfig', store.readGlobalConfig);
+const configHistory = (of: Parameters<typeof store.configHistory>[0]) =>
+  inInvocation(ctx.em, 'resolver', 'settings/global/get: configHistory', () =>
+    store.configHistory(of),
+  );
+const saveGlobalConfig = (request: Parameters<typeof store.saveGlobalConfig>[0]) =>
+  inInvocation(ctx.em, 'resolver', 'settings/global/save: saveGlobalConfig', () =>
+    store.saveGlobalConfig(request),
+  );
+const saveProjectConfig = (request: Parameters<typeof store.saveProjectConfig>[0]) =>
+  inInvocation(ctx.em, 'resolver', 'settings/project/save: saveProjectConfig', () =>
+    store.saveProjectConfig(request),
+  );
 
 function settingsWith(minInterviews: number) {
   return { ...DEFAULT_CONFIG, validation: { ...DEFAULT_CONFIG.validation, minInterviews } };

@@ -1,11 +1,26 @@
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
 import { KEYS } from '../../src/storage/kvs-store';
-import { readTemplates, resetTemplates, saveTemplates } from '../../src/storage/template-store';
+import {
+  readTemplates as readStored,
+  resetTemplates as resetStored,
+  saveTemplates as saveStored,
+} from '../../src/storage/template-store';
 import { useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 
-/** Storage of the discovery templates: built-ins by default, versioned saves, reset. */
+/**
+ * Storage of the discovery templates: built-ins by default, versioned saves, reset. Each store
+ * call runs as one invocation of the resolver that makes it in production.
+ */
 const ctx = useEmulator();
 const now = new Date('2026-11-20T10:00:00.000Z');
+
+const readTemplates = () =>
+  inInvocation(ctx.em, 'resolver', 'templates/get: readTemplates', readStored);
+const saveTemplates = (request: Parameters<typeof saveStored>[0]) =>
+  inInvocation(ctx.em, 'resolver', 'templates/save: saveTemplates', () => saveStored(request));
+const resetTemplates = (request: Parameters<typeof resetStored>[0]) =>
+  inInvocation(ctx.em, 'resolver', 'templates/reset: resetTemplates', () => resetStored(request));
 
 function edited(heading: string) {
   const t = structuredClone([...BUILT_IN_TEMPLATES]);

@@ -4,14 +4,14 @@ import { parse as parseYaml } from 'yaml';
 import { MEMBER_PERMISSIONS, type EmField, type EmIssue } from '../../dev/emulator/model';
 import { issueTypeSite, type IssueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { appFieldWrites } from '../../dev/emulator/routes/issue-writes';
-import { trackMarker } from '../../src/index';
-import { allResolvers } from '../../src/resolvers';
+import * as handlers from '../../src/index';
 import type { SetupResult } from '../../src/setup/setup-action';
 import type { Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupStep } from '../../src/storage/track-mapping-store';
 import { MARK_SCAN_LIMIT, TRACK_WRITE_BATCH } from '../../src/track/track-marker';
 import { useEmulator } from '../helpers/emulator';
+import { callResolver, runTrigger } from '../helpers/invoke';
 
 /**
  * The Track field follows the type → track mapping: setup marks the issues a project already
@@ -20,6 +20,9 @@ import { useEmulator } from '../helpers/emulator';
  * against the emulated Jira site.
  */
 const ctx = useEmulator();
+
+/** Each call is one invocation of the real handler, as Forge makes it (test/helpers/invoke.ts). */
+const trackMarker = (event: unknown) => runTrigger(ctx.em, handlers.trackMarker, event);
 let site: IssueTypeSite;
 let track: EmField;
 let cm: { id: string; key: string };
@@ -50,11 +53,7 @@ beforeEach(() => {
 });
 
 function runSetup(project = cm, payload: unknown = {}): Promise<Result<SetupResult>> {
-  const fn = allResolvers()['setup/run'];
-  if (!fn) throw new Error('no setup/run resolver');
-  return ctx.em.runAs(ADMIN, () =>
-    fn({ payload, context: { accountId: ADMIN, extension: { project } } }),
-  ) as Promise<Result<SetupResult>>;
+  return callResolver<SetupResult>(ctx.em, 'setup/run', ADMIN, payload, { extension: { project } });
 }
 
 async function setup(project = cm, payload: unknown = {}): Promise<SetupResult> {

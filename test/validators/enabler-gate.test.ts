@@ -1,6 +1,7 @@
-import { enablerGate } from '../../src/index';
+import * as handlers from '../../src/index';
 import { KEYS } from '../../src/storage/kvs-store';
 import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
+import { runValidator } from '../helpers/invoke';
 
 /**
  * Drives the exported validator handler with the argument shape Jira documents for
@@ -8,6 +9,10 @@ import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpe
  */
 const ctx = useEmulator();
 let site: DemoSite;
+
+/** Each call is one validator invocation, as Jira makes it (test/helpers/invoke.ts). */
+const enablerGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.enablerGate, args, context);
 
 const transitionArgs = (key: string, extra: Record<string, unknown> = {}) => ({
   issue: { key },
@@ -167,9 +172,10 @@ describe('enabler gate validator', () => {
       const issue = addEnabler(COMPLETE_OUTCOME);
       ctx.em.injectFault({ match: /^GET \/rest\/api\/3\/issue\//, status: 429, retryAfter: 1 });
       ctx.em.resetCalls();
-      const started = Date.now();
       await expect(enablerGate(transitionArgs(issue.key))).resolves.toEqual({ result: true });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      // The second of Retry-After passes on the invocation's virtual clock, not in real time.
+      const record = ctx.em.invocations.log[ctx.em.invocations.log.length - 1];
+      expect(record?.virtualMs).toBeGreaterThanOrEqual(1000);
       expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([429, 200]);
     });
 

@@ -1,8 +1,9 @@
-import { spikeCloseGate } from '../../src/index';
+import * as handlers from '../../src/index';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { SPIKE_CLOSE_RULE_NAME } from '../../src/validators/spike-close-gate';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
+import { runValidator } from '../helpers/invoke';
 
 /**
  * Drives the exported spike-closing validator with the argument shape Jira documents for
@@ -11,6 +12,10 @@ import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
  */
 const ctx = useEmulator();
 let site: DemoSite;
+
+/** Each call is one validator invocation, as Jira makes it (test/helpers/invoke.ts). */
+const spikeCloseGate = (args: unknown, context?: unknown) =>
+  runValidator(ctx.em, handlers.spikeCloseGate, args, context);
 
 const closeArgs = (key: string, extra: Record<string, unknown> = {}) => ({
   issue: { key },

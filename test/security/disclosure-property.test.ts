@@ -138,6 +138,7 @@ describe('no text the app writes or returns as the app names an item its readers
         runs += 1;
         const em = new JiraEmulator().install();
         em.searchLag = DEFAULT_SEARCH_LAG;
+        em.invocations.requireInvocation = true; // as useEmulator: every call one invocation
         try {
           const { site, items } = build(em, layout);
           const leaks: string[] = [];

@@ -18,7 +18,7 @@ function errors(status: number, message: string): EmResponse {
   return { status, body: { errorMessages: [message], errors: {} } };
 }
 
-export function paging(
+function paging(
   em: JiraEmulator,
   req: EmRequest,
 ): { startAt: number; maxResults: number } | EmResponse {

@@ -3,7 +3,6 @@ import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-em
 import { customFieldProblem, notOnScreen } from '../app-field-values';
 import type { EmField, EmIssue } from '../model';
 import { searchIndex } from '../search-lag';
-import { paging } from './agile';
 
 /**
  * What the sprint guard and the sprint-start check use, as Jira documents it:
@@ -152,9 +151,10 @@ function getIssuesForSprint(em: JiraEmulator, req: EmRequest): EmResponse {
   if (!sprint) {
     return errors(404, 'The sprint does not exist or you do not have permission to see it.');
   }
-  const paged = paging(em, req);
-  if ('status' in paged) return paged;
-  const { startAt, maxResults } = paged;
+  // No 400 here: the contract documents none for this operation (200, 401, 403, 404).
+  const startAt = Number(req.query.get('startAt') ?? '0');
+  const asked = Number(req.query.get('maxResults') ?? String(em.agilePageMax));
+  const maxResults = Math.max(1, Math.min(asked, em.agilePageMax));
   const fields = (req.query.get('fields') ?? '')
     .split(',')
     .map((f) => f.trim())

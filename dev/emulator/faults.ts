@@ -9,8 +9,12 @@ import { decodeToken, encodeToken } from './routes/search';
  *
  * - `shortSearchPage`: POST /rest/api/3/search/jql returns fewer issues than it could, with a
  *   `nextPageToken` that continues right after them (documented: "fewer" issues per page).
- * - `shortAgilePage`: GET /rest/agile/1.0/sprint/{id}/issue returns fewer than `maxResults`
- *   although more follow (`total` says so).
+ * - `shortAgilePage`: an Agile offset page (sprint issues, a board's sprints) returns fewer than
+ *   `maxResults` although more follow (`total`, when given, says so; `isLast`, when given, is
+ *   false).
+ * - `shiftedAgileTotal`: an Agile page's `total` is off by some items, as when the list changes
+ *   while a client pages through it ("This number *may change* while the client requests the
+ *   next pages", Agile OpenAPI, Pagination).
  */
 
 export interface ResponseFault {
@@ -75,13 +79,37 @@ export function shortSearchPage(keep: number): ResponseFault['rewrite'] {
   };
 }
 
-/** A sprint-issue page cut to `keep` issues; `startAt`, `maxResults` and `total` unchanged. */
+/**
+ * An Agile offset page cut to `keep` items (`issues` or `values`); `startAt`, `maxResults` and
+ * `total` unchanged, `isLast` false when it was given and items were cut.
+ */
 export function shortAgilePage(keep: number): ResponseFault['rewrite'] {
   return (response) => {
-    const page = response.body as { issues?: unknown[]; [k: string]: unknown };
+    const page = response.body as {
+      issues?: unknown[];
+      values?: unknown[];
+      isLast?: boolean;
+      [k: string]: unknown;
+    };
+    const list = page.issues !== undefined ? 'issues' : 'values';
+    const items = page[list] ?? [];
+    if (items.length <= keep) return response;
     return {
       status: response.status,
-      body: { ...page, issues: (page.issues ?? []).slice(0, keep) },
+      body: {
+        ...page,
+        [list]: items.slice(0, keep),
+        ...(page.isLast === undefined ? {} : { isLast: false }),
+      },
     };
+  };
+}
+
+/** An Agile page whose `total` (when given) is `delta` off the list's size at that moment. */
+export function shiftedAgileTotal(delta: number): ResponseFault['rewrite'] {
+  return (response) => {
+    const page = response.body as { total?: number; [k: string]: unknown };
+    if (page.total === undefined) return response;
+    return { status: response.status, body: { ...page, total: Math.max(0, page.total + delta) } };
   };
 }

@@ -146,21 +146,27 @@ export const AgileSprintShape = z
   })
   .strict();
 
-/** GET /rest/agile/1.0/board/{boardId}/sprint (SOFTWARE example: offset page of sprints). */
+/**
+ * GET /rest/agile/1.0/board/{boardId}/sprint (SOFTWARE example: offset page of sprints). `total`
+ * and `isLast` are both optional: the Agile Pagination section calls `total` optional, and the
+ * platform's says `total` and `isLast` are "not returned for all operations" (see
+ * docs/emulator-paging.md).
+ */
 const SprintPageShape = z
   .object({
     maxResults: z.number().int(),
     startAt: z.number().int(),
     total: z.number().int().optional(),
-    isLast: z.boolean(),
+    isLast: z.boolean().optional(),
     values: z.array(AgileSprintShape),
   })
   .strict();
 
 /**
  * GET /rest/agile/1.0/sprint/{sprintId}/issue: a page of IssueBeans (the SOFTWARE example shows
- * one issue; the page follows the Agile pagination section: startAt, maxResults, total, or the
- * token form nextPageToken/isLast that RFC-127 moves Agile reads to).
+ * one issue; the page follows the Agile pagination section: startAt, maxResults, and `total` /
+ * `isLast` when Jira gives them; the token form nextPageToken/isLast that RFC-127 proposes for
+ * new Agile issue endpoints is accepted too).
  */
 const SprintIssuePageShape = z
   .object({

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { rewriteResponse, type ResponseFault } from './faults';
+import { AGILE_PAGE_MAX, type AgilePageStyle } from './agile-paging';
 import { KvsEmulator } from './kvs-emulator';
 import { InvocationClock } from './invocation';
 import { replaceWaiter } from '../../src/jira/wait';
@@ -174,6 +175,13 @@ export class JiraEmulator {
    * index also catches up at the start of each invocation (runAs) and on settleSearch().
    */
   searchLag: SearchLag | undefined = undefined;
+  /**
+   * How Agile offset pages (sprint issues, board sprints, boards) carry `total` and `isLast`
+   * (dev/emulator/agile-paging.ts, docs/emulator-paging.md); 'classic' is what they always did.
+   */
+  agilePageStyle: AgilePageStyle = 'classic';
+  /** The largest Agile page: Jira clamps `maxResults` to it ("limits may change without notice"). */
+  agilePageMax = AGILE_PAGE_MAX;
   /**
    * Milliseconds every Jira request waits before it is answered (the bench's network); storage is
    * not delayed. Real time outside an invocation; inside one, added to the virtual latency.

@@ -139,8 +139,11 @@ export function sprintStartSummary(args: {
   actor: string | undefined;
   /** Items of the sprint beyond the scan limit that were not checked (0 or absent: none). */
   unread?: number;
+  /** false: Jira gave no count, so `unread` only says there were more (absent: counted). */
+  unreadCounted?: boolean;
 }): AdfDoc {
   const unread = args.unread ?? 0;
+  const holds = args.unreadCounted === false ? 'more items' : `${unread} more item(s)`;
   const done = (a: Action) =>
     a === 'move-back' ? 'moved back to the backlog' : 'flagged, stays in the sprint';
   return {
@@ -165,7 +168,7 @@ export function sprintStartSummary(args: {
             paragraph(
               strong('Not every item was checked: '),
               text(
-                `the sprint holds ${unread} more item(s) than Dual Track reads at a sprint start; the sprint guard still checks each item that is added later.`,
+                `the sprint holds ${holds} than Dual Track reads at a sprint start; the sprint guard still checks each item that is added later.`,
               ),
             ),
           ]

@@ -4,6 +4,7 @@ import type { Config } from '../domain/config';
 import type { ItemFacts } from '../domain/sprint-readiness';
 import { trackOfTypeName, type Track } from '../domain/track';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { OFFSET_PAGE_FIELDS, readOffsetPages } from '../jira/offset-paging';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
 import { readEvidenceLogs } from '../storage/evidence-store';
 import { countEvidence } from '../evidence/evidence-log';
@@ -320,9 +321,7 @@ const SprintPageSchema = z
           .passthrough(),
       )
       .optional(),
-    startAt: z.number().optional(),
-    maxResults: z.number().optional(),
-    total: z.number().optional(),
+    ...OFFSET_PAGE_FIELDS,
   })
   .passthrough();
 
@@ -330,46 +329,73 @@ const SprintPageSchema = z
 export const SPRINT_PAGE = 50;
 /** Items one sprint-start check reads at most (10 pages). */
 export const SPRINT_SCAN_LIMIT = 500;
+/**
+ * Pages one sprint read makes at most, whatever their size: the guard against a list that never
+ * ends (twice the pages the scan limit needs at full size, so short pages still reach it).
+ */
+export const SPRINT_PAGE_LIMIT = (2 * SPRINT_SCAN_LIMIT) / SPRINT_PAGE;
+
+export interface SprintItemsRead {
+  items: Item[];
+  calls: number;
+  skipped: string[];
+  /**
+   * Items of the sprint not read: 0 when every item was; otherwise Jira's count when it gave a
+   * `total` (`unreadCounted`), or 1 meaning "at least one more" when it did not.
+   */
+  unread: number;
+  unreadCounted: boolean;
+  /** Why reading stopped: the sprint's end, the scan limit, or the page limit (a clear error). */
+  stop: 'end' | 'scan-limit' | 'page-limit';
+}
 
 /**
- * The sprint's issues with the fields enforcement reads, page by page, at most
- * SPRINT_SCAN_LIMIT of them: `unread` says how many more the sprint holds (Jira's `total`), 0
- * when every item was read.
+ * The sprint's issues with the fields enforcement reads, page by page, to the end as Jira
+ * signals it (src/jira/offset-paging.ts: an empty page, `isLast`, or a short page that reaches
+ * `total`; never `total` alone), at most SPRINT_SCAN_LIMIT items and SPRINT_PAGE_LIMIT pages.
+ * An item a later page repeats (offset pages over a list that changes) is kept once.
  */
 export async function readSprintItems(
   jiraAsApp: JiraGateway,
   sprintId: number,
   ids: EnforcementFieldIds,
-): Promise<{ items: Item[]; calls: number; skipped: string[]; unread: number }> {
+): Promise<SprintItemsRead> {
   const items: Item[] = [];
   const skipped: string[] = [];
-  let calls = 0;
-  let unread = 0;
-  // The next page starts after what this one returned: Jira may return fewer than maxResults.
-  for (let startAt = 0; startAt < SPRINT_SCAN_LIMIT;) {
-    const page = await jiraAsApp.request(
-      SprintPageSchema,
-      route`/rest/agile/1.0/sprint/${sprintId}/issue?startAt=${startAt}&maxResults=${SPRINT_PAGE}&fields=${fieldList(ids).join(',')}`,
-    );
-    calls += 1;
-    const issues = page.issues ?? [];
-    for (const issue of issues) {
-      try {
-        items.push(itemOf(issue, ids));
-      } catch (error) {
-        skipped.push(`${issue.key}: ${error instanceof Error ? error.message : String(error)}`);
+  const seen = new Set<string>();
+  const fields = fieldList(ids).join(',');
+  const read = await readOffsetPages({
+    pageSize: SPRINT_PAGE,
+    maxItems: SPRINT_SCAN_LIMIT,
+    maxPages: SPRINT_PAGE_LIMIT,
+    fetchPage: async (startAt, maxResults) => {
+      const page = await jiraAsApp.request(
+        SprintPageSchema,
+        route`/rest/agile/1.0/sprint/${sprintId}/issue?startAt=${startAt}&maxResults=${maxResults}&fields=${fields}`,
+      );
+      return { meta: page, values: page.issues ?? [] };
+    },
+    onPage: (issues) => {
+      for (const issue of issues) {
+        if (seen.has(issue.id)) continue;
+        seen.add(issue.id);
+        try {
+          items.push(itemOf(issue, ids));
+        } catch (error) {
+          skipped.push(`${issue.key}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
-    }
-    const total = page.total ?? startAt + issues.length;
-    if (issues.length === 0 || startAt + issues.length >= total) {
-      unread = 0;
-      break;
-    }
-    // More pages: if this was the last one allowed, the rest stays unread (at least one more).
-    unread = Math.max(1, total - (startAt + issues.length));
-    startAt += issues.length;
-  }
-  return { items, calls, skipped, unread };
+    },
+  });
+  const rest = read.rest;
+  return {
+    items,
+    calls: read.calls,
+    skipped,
+    unread: rest.kind === 'none' ? 0 : rest.kind === 'counted' ? rest.count : 1,
+    unreadCounted: rest.kind !== 'more',
+    stop: read.stop === 'item-limit' ? 'scan-limit' : read.stop,
+  };
 }
 
 const BulkIssuesSchema = z

@@ -37,6 +37,7 @@ import {
   withLoggedEvidence,
   readSprint,
   readSprintItems,
+  SPRINT_PAGE_LIMIT,
   SPRINT_SCAN_LIMIT,
   trackOfItem,
   type EnforcementFieldIds,
@@ -46,8 +47,9 @@ import {
 /**
  * The sprint-start check: on `avi:jira-software:started:sprint` (payload `{ sprint }`, no issue
  * list), reads the sprint's items (GET /rest/agile/1.0/sprint/{id}/issue with the fields the
- * decision needs, 50 per page, at most SPRINT_SCAN_LIMIT items: beyond that it logs and says so
- * in the summary) and applies each project's policy to the items that are not ready: moved back
+ * decision needs, 50 per page, to the end Jira signals without relying on `total`; at most
+ * SPRINT_SCAN_LIMIT items and SPRINT_PAGE_LIMIT pages: beyond that it logs and says so in the
+ * summary) and applies each project's policy to the items that are not ready: moved back
  * in batches of 50, or flagged one by one. Then ONE summary comment, on the first affected item
  * in sprint order (docs/decisions/0008-sprint-start-summary.md), and one audit entry per item
  * (waived items included, written with the others, once). Claimed per sprint.
@@ -114,6 +116,8 @@ const StartPlanSchema = z
     waived: z.array(WaivedItemSchema),
     /** Items of the sprint beyond SPRINT_SCAN_LIMIT that were not read (0: all were). */
     unread: z.number().int().min(0),
+    /** false: Jira gave no count, `unread` only says there were more (absent: counted). */
+    unreadCounted: z.boolean().optional(),
   })
   .strict();
 type StartPlan = z.infer<typeof StartPlanSchema>;
@@ -133,6 +137,8 @@ export type SprintStartResult =
       spared: string[];
       /** Items beyond the scan limit that were not checked. */
       unread: number;
+      /** false: Jira gave no count; `unread` is 1, meaning "at least one more". */
+      unreadCounted: boolean;
     };
 
 const log = (sprint: string, message: string) =>
@@ -197,6 +203,7 @@ export async function handleSprintStarted(
       resumed,
       spared,
       unread: plan.unread,
+      unreadCounted: plan.unreadCounted ?? true,
     };
   } catch (error) {
     const failedPlan = plan;
@@ -343,12 +350,18 @@ async function decide(
     return { status: 'ignored', reason: 'sprint-not-active' };
   }
   const ids = await fieldIds(jira);
-  const { items: read, skipped, unread } = await readSprintItems(jira, sprintId, ids);
+  const sprintRead = await readSprintItems(jira, sprintId, ids);
+  const { items: read, skipped, unread, unreadCounted } = sprintRead;
   for (const s of skipped) log(String(sprintId), `skipped ${s}`);
-  if (unread > 0) {
+  const more = unreadCounted ? `${unread} more were not read` : 'more were not read';
+  if (unread > 0 && sprintRead.stop === 'page-limit') {
+    console.error(
+      `sprint-start: sprint ${sprintId}: Jira's pages of sprint issues did not end after ${SPRINT_PAGE_LIMIT} pages (${read.length + skipped.length} items); stopped reading there, ${more} (the page limit)`,
+    );
+  } else if (unread > 0) {
     log(
       String(sprintId),
-      `checked the first ${SPRINT_SCAN_LIMIT} items only; ${unread} more were not read (the scan limit)`,
+      `checked the first ${SPRINT_SCAN_LIMIT} items only; ${more} (the scan limit)`,
     );
   }
 
@@ -370,6 +383,7 @@ async function decide(
     items: planned,
     waived,
     unread,
+    unreadCounted,
   };
 }
 
@@ -508,6 +522,7 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
         items,
         actor: plan.actor,
         unread: plan.unread,
+        unreadCounted: plan.unreadCounted ?? true,
       }),
     );
     done.add(step);

@@ -2,6 +2,8 @@ import { route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { RawIssueSchema } from '../jira/jira-gateway';
+import { JiraError } from '../jira/errors';
+import { OFFSET_PAGE_FIELDS, readOffsetPages } from '../jira/offset-paging';
 
 /**
  * The Jira reads of the project page, each one request through the gateway (as whoever the
@@ -140,26 +142,25 @@ const BoardSchema = z
 export type Board = z.infer<typeof BoardSchema>;
 
 const BoardPageSchema = z
-  .object({
-    values: z.array(BoardSchema),
-    isLast: z.boolean().optional(),
-    total: z.number().optional(),
-  })
+  .object({ values: z.array(BoardSchema), ...OFFSET_PAGE_FIELDS })
   .passthrough();
 
-/** The project's first Scrum board (and whether there are more), or undefined. */
+/**
+ * The project's first Scrum board (and whether there are more), or undefined. Asks for two so
+ * that "more" is seen in the answer itself, whether or not Jira sends `isLast` or `total`.
+ */
 export async function firstScrumBoard(
   jira: JiraGateway,
   projectKey: string,
 ): Promise<{ board: Board; more: boolean } | undefined> {
   const page = await jira.request(
     BoardPageSchema,
-    route`/rest/agile/1.0/board?projectKeyOrId=${projectKey}&type=scrum&maxResults=1`,
+    route`/rest/agile/1.0/board?projectKeyOrId=${projectKey}&type=scrum&maxResults=2`,
     { method: 'GET' },
   );
   const board = page.values[0];
   if (!board) return undefined;
-  return { board, more: page.isLast === false };
+  return { board, more: page.values.length > 1 || page.isLast === false };
 }
 
 const BoardConfigurationSchema = z
@@ -208,25 +209,47 @@ const SprintSchema = z
 export type Sprint = z.infer<typeof SprintSchema>;
 
 const SprintPageSchema = z
-  .object({ values: z.array(SprintSchema), isLast: z.boolean().optional() })
+  .object({ values: z.array(SprintSchema), ...OFFSET_PAGE_FIELDS })
   .passthrough();
 
-/** The board's active and closed sprints, every page (Jira lists closed ones first). */
+/**
+ * Pages of a board's sprint list read at most (2,000 sprints at full pages): the guard against a
+ * list that never ends.
+ */
+export const SPRINT_LIST_PAGE_LIMIT = 40;
+
+/**
+ * The board's active and closed sprints, every page, to the end Jira signals (an empty page, or
+ * `isLast`; src/jira/offset-paging.ts). Jira lists closed ones first, so the latest are on the
+ * last pages: a list that does not end within SPRINT_LIST_PAGE_LIMIT pages is an error, not a
+ * silently shorter list.
+ */
 export async function activeAndClosedSprints(
   jira: JiraGateway,
   boardId: number,
 ): Promise<Sprint[]> {
   const sprints: Sprint[] = [];
-  for (let startAt = 0; ;) {
-    const page = await jira.request(
-      SprintPageSchema,
-      route`/rest/agile/1.0/board/${boardId}/sprint?state=active,closed&startAt=${startAt}&maxResults=${AGILE_MAX_RESULTS}`,
-      { method: 'GET' },
-    );
-    sprints.push(...page.values);
-    startAt += page.values.length;
-    if (page.isLast !== false || page.values.length === 0) return sprints;
+  const read = await readOffsetPages({
+    pageSize: AGILE_MAX_RESULTS,
+    maxPages: SPRINT_LIST_PAGE_LIMIT,
+    fetchPage: async (startAt, maxResults) => {
+      const page = await jira.request(
+        SprintPageSchema,
+        route`/rest/agile/1.0/board/${boardId}/sprint?state=active,closed&startAt=${startAt}&maxResults=${maxResults}`,
+        { method: 'GET' },
+      );
+      return { meta: page, values: page.values };
+    },
+    onPage: (values) => sprints.push(...values),
+  });
+  if (read.rest.kind !== 'none') {
+    throw new JiraError({
+      kind: 'bad-response',
+      operation: `GET /rest/agile/1.0/board/${boardId}/sprint`,
+      message: `The sprint list of board ${boardId} did not end after ${SPRINT_LIST_PAGE_LIMIT} pages (${sprints.length} sprints read); stopped reading rather than use part of it.`,
+    });
   }
+  return sprints;
 }
 
 const ProjectSchema = z.object({ id: z.string(), key: z.string(), name: z.string() }).passthrough();

@@ -4,6 +4,7 @@ import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/e
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
 import { shortAgilePage, shortSearchPage } from '../../dev/emulator/faults';
+import { AGILE_PAGE_STYLES } from '../../dev/emulator/agile-paging';
 import { DEMO_USERS, seedDemoProject } from '../../dev/emulator/demo-project';
 import { enforcementFieldIds, readSprintItems } from '../../src/enforcement/item-facts';
 import { jiraAsApp } from '../../src/jira/jira-gateway';
@@ -494,6 +495,75 @@ describe('pages that end early', () => {
       expect(new Set(read.items.map((i) => i.key)).size).toBe(expected);
     },
   );
+
+  for (const style of AGILE_PAGE_STYLES) {
+    fault(
+      `Agile pages "${style}", short sprint-issue pages: the sprint-start scan reads every item`,
+      async () => {
+        ctx.em.agilePageStyle = style;
+        const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+        if (!sprint) throw new Error('no active sprint');
+        for (let i = 0; i < 75; i++) {
+          const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `S ${i}` });
+          ctx.em.setSprint(story.key, sprint.id);
+        }
+        const expected = [...ctx.em.issues.values()].filter((i) => {
+          const value = i.custom.get(ctx.em.sprintField.id);
+          return Array.isArray(value) && value.some((s: { id?: unknown }) => s.id === sprint.id);
+        }).length;
+        ctx.em.injectResponseFault({
+          match: /^GET \/rest\/agile\/1\.0\/sprint\/\d+\/issue$/,
+          rewrite: shortAgilePage(7),
+          times: 4,
+        });
+        const read = await inInvocation(
+          ctx.em,
+          'trigger',
+          'sprintStartCheck: readSprintItems',
+          async () => {
+            const ids = await enforcementFieldIds(
+              { fields: {}, enforcementFields: undefined },
+              jiraAsApp(),
+            );
+            return readSprintItems(jiraAsApp(), sprint.id, ids);
+          },
+        );
+        expect(read).toMatchObject({ unread: 0, stop: 'end' });
+        expect(new Set(read.items.map((i) => i.key)).size).toBe(expected);
+        expect(read.items).toHaveLength(expected);
+      },
+    );
+
+    fault(
+      `Agile pages "${style}", board sprints 2 a page and some pages shorter: the retro is the same`,
+      async () => {
+        const demo = seedDemoProject(ctx.em, { now: new Date(), key: 'RET', name: 'Retro demo' });
+        const retro = () =>
+          callResolver(
+            ctx.em,
+            'retro/report',
+            DEMO_USERS.member,
+            {},
+            {
+              extension: { project: { id: demo.projectId, key: demo.projectKey } },
+            },
+          );
+        const plain = dataOf(await retro());
+        ctx.em.agilePageStyle = style;
+        ctx.em.agilePageMax = 2;
+        ctx.em.injectResponseFault({
+          match: /^GET \/rest\/agile\/1\.0\/board\/\d+\/sprint$/,
+          rewrite: shortAgilePage(1),
+          times: 2,
+        });
+        ctx.em.resetCalls();
+        const paged = dataOf(await retro());
+        const sprintPages = ctx.em.jiraCalls().filter((c) => c.operationId === 'getAllSprints');
+        expect(sprintPages.length).toBeGreaterThan(3); // 7 sprints, at most 2 a page
+        expect(paged).toEqual(plain);
+      },
+    );
+  }
 });
 
 describe('duplicate and out-of-order events', () => {

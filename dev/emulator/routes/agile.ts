@@ -1,3 +1,4 @@
+import { AGILE_PAGE_MAX, offsetPageMeta } from '../agile-paging';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import type { EmBoard, EmSprint } from '../model';
 
@@ -6,19 +7,23 @@ import type { EmBoard, EmSprint } from '../model';
  * GET /rest/agile/1.0/board/{boardId}/configuration (getConfiguration) and
  * GET /rest/agile/1.0/board/{boardId}/sprint (getAllSprints). A board is visible to a caller who
  * can browse its project (Jira checks the board filter's share permissions; for a project's board
- * that comes to the same). Offset paging as the Agile API documents: startAt, maxResults, isLast;
- * the largest page is 50.
+ * that comes to the same). Offset paging as the Agile API documents: startAt, maxResults, and
+ * `total` / `isLast` as the emulator's page style says (dev/emulator/agile-paging.ts); the
+ * largest page is `em.agilePageMax` (50 unless a test lowers it).
  */
 
-export const AGILE_PAGE_MAX = 50;
+export { AGILE_PAGE_MAX };
 
 function errors(status: number, message: string): EmResponse {
   return { status, body: { errorMessages: [message], errors: {} } };
 }
 
-function paging(req: EmRequest): { startAt: number; maxResults: number } | EmResponse {
+function paging(
+  em: JiraEmulator,
+  req: EmRequest,
+): { startAt: number; maxResults: number } | EmResponse {
   const startAt = Number(req.query.get('startAt') ?? '0');
-  const maxResults = Number(req.query.get('maxResults') ?? String(AGILE_PAGE_MAX));
+  const maxResults = Number(req.query.get('maxResults') ?? String(em.agilePageMax));
   if (
     !Number.isInteger(startAt) ||
     startAt < 0 ||
@@ -29,7 +34,7 @@ function paging(req: EmRequest): { startAt: number; maxResults: number } | EmRes
   }
   // Above the page limit the Agile API clamps rather than refuses (JSWCLOUD-18382; KB "Changing
   // maxResults parameter for Jira Cloud REST API"); a negative value is refused (strict reading).
-  return { startAt, maxResults: Math.max(1, Math.min(maxResults, AGILE_PAGE_MAX)) };
+  return { startAt, maxResults: Math.max(1, Math.min(maxResults, em.agilePageMax)) };
 }
 
 const isResponse = (v: object): v is EmResponse => 'status' in v;
@@ -44,7 +49,7 @@ function visibleBoard(em: JiraEmulator, req: EmRequest): EmBoard | EmResponse {
 }
 
 function getAllBoards(em: JiraEmulator, req: EmRequest): EmResponse {
-  const page = paging(req);
+  const page = paging(em, req);
   if (isResponse(page)) return page;
   const projectKeyOrId = req.query.get('projectKeyOrId');
   const types = (req.query.get('type') ?? '')
@@ -86,10 +91,11 @@ function getAllBoards(em: JiraEmulator, req: EmRequest): EmResponse {
   return {
     status: 200,
     body: {
-      maxResults: page.maxResults,
-      startAt: page.startAt,
-      total: boards.length,
-      isLast: page.startAt + values.length >= boards.length,
+      ...offsetPageMeta(
+        em.agilePageStyle,
+        { total: true, isLast: true },
+        { ...page, returned: values.length, size: boards.length },
+      ),
       values,
     },
   };
@@ -157,7 +163,7 @@ function getAllSprints(em: JiraEmulator, req: EmRequest): EmResponse {
   const board = visibleBoard(em, req);
   if (isResponse(board)) return board;
   if (board.type !== 'scrum') return errors(400, 'The board does not support sprints');
-  const page = paging(req);
+  const page = paging(em, req);
   if (isResponse(page)) return page;
   const states = (req.query.get('state') ?? '')
     .split(',')
@@ -176,9 +182,12 @@ function getAllSprints(em: JiraEmulator, req: EmRequest): EmResponse {
   return {
     status: 200,
     body: {
-      maxResults: page.maxResults,
-      startAt: page.startAt,
-      isLast: page.startAt + values.length >= sprints.length,
+      // Classic: isLast without total, as Jira Cloud answers (JRACLOUD-90676).
+      ...offsetPageMeta(
+        em.agilePageStyle,
+        { total: false, isLast: true },
+        { ...page, returned: values.length, size: sprints.length },
+      ),
       values,
     },
   };

@@ -1,3 +1,4 @@
+import { offsetPageMeta } from '../agile-paging';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { customFieldProblem, notOnScreen } from '../app-field-values';
 import type { EmField, EmIssue } from '../model';
@@ -9,8 +10,9 @@ import { searchIndex } from '../search-lag';
  *   50; Schedule issues (and Browse) on every issue's project, else 403; an unknown issue 400.
  *   Takes the issues out of their open sprints (closed sprints stay in the field). 204.
  * - GET /rest/agile/1.0/sprint/{sprintId} (getSprint) and GET .../sprint/{sprintId}/issue
- *   (getIssuesForSprint, `fields`, offset paging up to 50): 404 for an unknown sprint or one on
- *   a board the caller cannot browse; only issues the caller can browse are listed.
+ *   (getIssuesForSprint, `fields`, offset paging up to `em.agilePageMax`, `total` / `isLast` as
+ *   `em.agilePageStyle` says): 404 for an unknown sprint or one on a board the caller cannot
+ *   browse; only issues the caller can browse are listed.
  * - POST /rest/api/3/issue/{issueIdOrKey}/comment (addComment): Browse + Add comments; the body
  *   must be an ADF document. 201 with the comment.
  * - PUT /rest/api/3/issue/{issueIdOrKey} (editIssue): Browse + Edit issues; `fields` sets custom
@@ -149,8 +151,10 @@ function getIssuesForSprint(em: JiraEmulator, req: EmRequest): EmResponse {
   if (!sprint) {
     return errors(404, 'The sprint does not exist or you do not have permission to see it.');
   }
+  // No 400 here: the contract documents none for this operation (200, 401, 403, 404).
   const startAt = Number(req.query.get('startAt') ?? '0');
-  const maxResults = Math.max(1, Math.min(Number(req.query.get('maxResults') ?? '50'), 50));
+  const asked = Number(req.query.get('maxResults') ?? String(em.agilePageMax));
+  const maxResults = Math.max(1, Math.min(asked, em.agilePageMax));
   const fields = (req.query.get('fields') ?? '')
     .split(',')
     .map((f) => f.trim())
@@ -167,9 +171,12 @@ function getIssuesForSprint(em: JiraEmulator, req: EmRequest): EmResponse {
     status: 200,
     body: {
       expand: 'schema,names',
-      startAt,
-      maxResults,
-      total: inSprint.length,
+      // Classic: startAt, maxResults, total, as the contract's Pagination section shows.
+      ...offsetPageMeta(
+        em.agilePageStyle,
+        { total: true, isLast: false },
+        { startAt, maxResults, returned: page.length, size: inSprint.length },
+      ),
       issues: page.map((i) => em.issueBean(i, fields.length > 0 ? fields : ['*navigable'])),
     },
   };

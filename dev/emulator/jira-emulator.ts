@@ -174,6 +174,13 @@ export class JiraEmulator {
    * index also catches up at the start of each invocation (runAs) and on settleSearch().
    */
   searchLag: SearchLag | undefined = undefined;
+  /**
+   * Whether the app user holds the Administer Jira global permission: Jira's docs leave open
+   * whether a Forge app acting as itself does (docs/emulator-edit-screens.md), so tests choose.
+   * It decides the app's `ADMINISTER` in GET mypermissions and whether an app call may use
+   * editIssue's screen overrides (dev/emulator/edit-screens.ts).
+   */
+  appHoldsAdminister = false;
   /** Milliseconds every Jira request waits before it is answered (the bench's network); storage is not delayed. */
   latencyMs = 0;
   /** Forge invocations on a virtual clock, with their time limits (dev/emulator/invocation.ts). */

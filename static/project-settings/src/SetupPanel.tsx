@@ -130,7 +130,11 @@ function MappingForm(props: {
 /** What the sprint guard found about flagging here: one line per issue type, with the fix. */
 function FlagNotes({ notes }: { notes: readonly FlagNoteView[] }) {
   return (
-    <SectionMessage appearance="warning" title="Jira's edit screen is in the way of flagging">
+    <SectionMessage
+      appearance="warning"
+      title="Jira's edit screen is in the way of flagging"
+      testId="flag-notes"
+    >
       <Stack space="space.100">
         {notes.map((n) => (
           <Text as="p" key={n.typeName}>

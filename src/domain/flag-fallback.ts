@@ -63,9 +63,14 @@ export function isPlainFlag(outcome: FlagOutcome): boolean {
   return outcome.via === (outcome.siteHasFlagged ? 'field' : 'label');
 }
 
-/** The name of what was set, for comments and the audit log. */
-export function flagWayText(way: FlagWay): string {
-  return way.startsWith('field') ? "Jira's Flagged field" : 'the label dual-track-flagged';
+/** The outcome of a flag set the ordinary way (the field, or the label on a site without it). */
+export function plainFlag(siteHasFlagged: boolean): FlagOutcome {
+  return {
+    via: siteHasFlagged ? 'field' : 'label',
+    refused: [],
+    overrideRefused: false,
+    siteHasFlagged,
+  };
 }
 
 /**

@@ -4,8 +4,10 @@ import { describeEntry, entryBlocks, type EntryVerdict } from '../domain/entry-c
 import {
   FlagOutcomeSchema,
   flagNote,
+  isPlainFlag,
   knowledgeFrom,
   nextFlagNotes,
+  plainFlag,
   type FlagKnowledge,
   type FlagOutcome,
 } from '../domain/flag-fallback';
@@ -132,7 +134,11 @@ const StartPlanSchema = z
     waived: z.array(WaivedItemSchema),
     /** Items of the sprint beyond SPRINT_SCAN_LIMIT that were not read (0: all were). */
     unread: z.number().int().min(0),
-    /** How each flag went, by issue key, once tried (kept so a retry words the rest right). */
+    /**
+     * How each flag that was not an ordinary one went, by issue key (kept so that a retry words
+     * the rest right); a flagged item not listed was flagged the ordinary way. Only these are
+     * kept, so that a big sprint's plan stays small.
+     */
     flagOutcomes: z.record(z.string(), FlagOutcomeSchema).optional(),
   })
   .strict();
@@ -513,12 +519,13 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
   const outcomes = (plan.flagOutcomes ??= {});
   for (const item of plan.items.filter((i) => i.action === 'flag')) {
     if (isDone(item, done)) continue;
-    outcomes[item.key] = await flagItem(
+    const outcome = await flagItem(
       jira,
       item.key,
       plan.flaggedFieldId,
       knowledgeFor(item, plan.items, outcomes),
     );
+    if (!isPlainFlag(outcome)) outcomes[item.key] = outcome;
     done.add(flagStep(item.key));
   }
   // One summary per project, on that project's first item and naming only its items: a sprint of
@@ -575,10 +582,12 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
   }
   for (const projectKey of itemProjects) {
     const step = `flag-note:${projectKey}`;
-    const seen = plan.items.flatMap((i) => {
-      const outcome = i.projectKey === projectKey ? outcomes[i.key] : undefined;
-      return outcome ? [{ typeName: i.typeName, outcome }] : [];
-    });
+    const seen = plan.items
+      .filter((i) => i.projectKey === projectKey && i.action === 'flag' && isDone(i, done))
+      .map((i) => ({
+        typeName: i.typeName,
+        outcome: outcomes[i.key] ?? plainFlag(plan.flaggedFieldId !== null),
+      }));
     if (done.has(step) || seen.length === 0) continue;
     const next = nextFlagNotes(await readFlagNotes(projectKey), seen, now);
     if (next.changed) await saveFlagNotes(projectKey, next.notes);

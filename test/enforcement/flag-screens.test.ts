@@ -264,6 +264,34 @@ describe('sprint-start check: Flagged is not on the edit screen of one issue typ
     expect(await settingsNotes()).toHaveLength(1);
   });
 
+  it('a retry after a failed summary does not flag again, and the summary and audit still say how', async () => {
+    takeOffEditScreen(ctx.em, 'DT', flagged.id);
+    const items = [unready(), unready()];
+    for (const i of items) ctx.em.setSprint(i.key, site.active.id);
+    const event = sprintStartedEvent(site.active);
+    ctx.em.injectFault({ match: /POST .*\/comment$/, status: 429, retryAfter: 30 });
+    expect(await sprintStartCheck(event)).toMatchObject({ _retry: true });
+    ctx.em.resetCalls();
+
+    await expect(
+      sprintStartCheck({
+        ...event,
+        retryContext: { retryCount: 1, retryReason: 'x', retryData: null },
+      }),
+    ).resolves.toBeUndefined();
+
+    expect(edits()).toEqual([]);
+    for (const i of items) expect(labelsOf(ctx.em, i.key)).toEqual(['dual-track-flagged']);
+    expect(commentText(ctx.em, items[0]!.key)[0]).toContain(
+      'flagged with the label dual-track-flagged, stays in the sprint',
+    );
+    const entries = await audit();
+    expect(entries.map((e) => e.action)).toEqual(['flagged', 'flagged']);
+    for (const e of entries)
+      expect(e.detail).toContain('added the label dual-track-flagged instead');
+    expect((await settingsNotes()).map((n) => n.typeName)).toEqual(['Enabler']);
+  });
+
   it('with the override allowed, every item of the type is flagged through it', async () => {
     ctx.em.appHoldsAdminister = true;
     takeOffEditScreen(ctx.em, 'DT', flagged.id);

@@ -8,8 +8,9 @@ import { FORGE_FIELD_PREFIX, type EmField } from './model';
  * What Jira checks when PUT /rest/api/3/issue/{key} (editIssue) or POST /rest/api/3/issue
  * (createIssue) sets a custom field, as far as the emulator models it:
  * - a field must be on the issue's screen: every custom field is, except those a test took off
- *   with `takeOffScreens` (Jira: "Field 'x' cannot be set. It is not on the appropriate screen,
- *   or unknown.");
+ *   every screen of the site with `takeOffScreens` (Jira: "Field 'x' cannot be set. It is not on
+ *   the appropriate screen, or unknown."), or, for edits, off one project's edit screen
+ *   (dev/emulator/edit-screens.ts); editIssue's `overrideScreenSecurity` skips this check;
  * - an app field declared `readOnly` in manifest.yml cannot be set by users at all (Forge: "They
  *   aren't editable by users, neither through the UI nor the Edit issue REST API");
  * - an app `object` field's value must match the `schema` the manifest declares: an object whose
@@ -110,8 +111,9 @@ export function customFieldProblem(
   em: JiraEmulator,
   field: EmField,
   value: unknown,
+  options: { overrideScreens?: boolean } = {},
 ): string | undefined {
-  if (offScreen.get(em)?.has(field.id)) return notOnScreen(field.id);
+  if (!options.overrideScreens && offScreen.get(em)?.has(field.id)) return notOnScreen(field.id);
   const custom = field.schema.custom ?? '';
   if (!custom.startsWith(FORGE_FIELD_PREFIX)) return undefined;
   const moduleKey = custom.slice(FORGE_FIELD_PREFIX.length);

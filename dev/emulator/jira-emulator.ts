@@ -176,6 +176,13 @@ export class JiraEmulator {
    */
   searchLag: SearchLag | undefined = undefined;
   /**
+   * Whether the app user holds the Administer Jira global permission: Jira's docs leave open
+   * whether a Forge app acting as itself does (docs/emulator-edit-screens.md), so tests choose.
+   * It decides the app's `ADMINISTER` in GET mypermissions and whether an app call may use
+   * editIssue's screen overrides (dev/emulator/edit-screens.ts).
+   */
+  appHoldsAdminister = false;
+  /**
    * How Agile offset pages (sprint issues, board sprints, boards) carry `total` and `isLast`
    * (dev/emulator/agile-paging.ts, docs/emulator-paging.md); 'classic' is what they always did.
    */

@@ -1,11 +1,20 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
+import {
+  FLAG_WAYS,
+  NOTHING_KNOWN,
+  type FlagKnowledge,
+  type FlagOutcome,
+  type FlagWay,
+} from '../domain/flag-fallback';
 import type { EnforcementRule } from '../domain/sprint-readiness';
+import { isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
  * What the app does to an item that is not ready, always as the app: move it to the backlog,
- * flag it, and say why in an ADF comment. Each is one Jira call.
+ * flag it, and say why in an ADF comment. Each is one Jira call, except a flag that Jira's edit
+ * screen is in the way of (up to four, see flagItem).
  */
 
 /** The label used as the flag on sites without Jira's Flagged field. */
@@ -30,16 +39,68 @@ export async function moveToBacklog(
   return calls;
 }
 
-/** Flags the item: Jira's Flagged field when the site has it, else the `dual-track-flagged` label. */
+/**
+ * Flags the item: Jira's Flagged field when the site has it, else the `dual-track-flagged` label;
+ * each way a PUT as the app. When Jira refuses the field because it is not on the item's edit
+ * screen (400 naming it), the same write is tried with `overrideScreenSecurity=true`, which Jira
+ * allows only to callers with Administer Jira (403 otherwise; the app may or may not hold it,
+ * docs/emulator-edit-screens.md); then the label, and the label with the override
+ * (src/domain/flag-fallback.ts). Ways `known` to be refused are skipped. Jira applies each PUT
+ * whole or not at all, so a refused way writes nothing and at most one way is ever set.
+ *
+ * Returns how it went, also when Jira refused every way (`via: null`): that is a fact to record
+ * and tell the admin, not a failure to retry. Other failures (throttling, 5xx, a missing Edit
+ * issues permission, a 400 that names something else) are thrown as before.
+ */
 export async function flagItem(
   jiraAsApp: JiraGateway,
   key: string,
   flaggedFieldId: string | null,
-): Promise<void> {
-  const body = flaggedFieldId
-    ? { fields: { [flaggedFieldId]: [{ value: FLAG_OPTION }] } }
-    : { update: { labels: [{ add: FLAG_LABEL }] } };
-  await jiraAsApp.request(z.unknown(), route`/rest/api/3/issue/${key}`, { method: 'PUT', body });
+  known: FlagKnowledge = NOTHING_KNOWN,
+): Promise<FlagOutcome> {
+  const siteHasFlagged = flaggedFieldId !== null;
+  const refused = new Set<FlagWay>(known.refused);
+  let overrideRefused = known.overrideRefused;
+  let jiraSaid: string | undefined;
+  const outcome = (via: FlagWay | null): FlagOutcome => ({
+    via,
+    refused: FLAG_WAYS.filter((w) => refused.has(w)),
+    overrideRefused,
+    siteHasFlagged,
+    ...(jiraSaid === undefined ? {} : { jiraSaid: jiraSaid.slice(0, 500) }),
+  });
+  for (const way of FLAG_WAYS) {
+    const onField = way === 'field' || way === 'field-override';
+    const override = way === 'field-override' || way === 'label-override';
+    if ((onField && !flaggedFieldId) || refused.has(way) || (override && overrideRefused)) continue;
+    const body =
+      onField && flaggedFieldId
+        ? { fields: { [flaggedFieldId]: [{ value: FLAG_OPTION }] } }
+        : { update: { labels: [{ add: FLAG_LABEL }] } };
+    const path = override
+      ? route`/rest/api/3/issue/${key}?overrideScreenSecurity=true`
+      : route`/rest/api/3/issue/${key}`;
+    try {
+      await jiraAsApp.request(z.unknown(), path, { method: 'PUT', body });
+      return outcome(way);
+    } catch (error) {
+      if (!isJiraError(error)) throw error;
+      // The plain write (of this item, or of one on the same screen) got past Jira's permission
+      // checks to the field check, so a 403 now is about the override.
+      if (override && error.status === 403) {
+        overrideRefused = true;
+        continue;
+      }
+      const said = error.fieldErrors[onField && flaggedFieldId ? flaggedFieldId : 'labels'];
+      if (error.status === 400 && said !== undefined) {
+        refused.add(way);
+        jiraSaid ??= said;
+        continue;
+      }
+      throw error;
+    }
+  }
+  return outcome(null);
 }
 
 export async function addComment(jiraAsApp: JiraGateway, key: string, body: AdfDoc): Promise<void> {
@@ -89,6 +150,15 @@ export interface ItemNotice {
   missing: readonly string[];
 }
 
+/** Was the item flagged (an outcome from before outcomes were recorded counts as flagged)? */
+const wasFlagged = (flag: FlagOutcome | undefined) => flag?.via !== null;
+
+/** The item was flagged with the label although the site has Jira's Flagged field. */
+const labelInstead = (flag: FlagOutcome | undefined) =>
+  flag !== undefined &&
+  flag.siteHasFlagged &&
+  (flag.via === 'label' || flag.via === 'label-override');
+
 /** The comment on one item the guard acted on: what is missing, who put it in the sprint. */
 export function guardComment(args: {
   item: ItemNotice;
@@ -96,10 +166,20 @@ export function guardComment(args: {
   sprintName: string;
   actor: string | undefined;
   created: boolean;
+  /** How the flag went (action `flag`); absent: flagged the ordinary way. */
+  flag?: FlagOutcome | undefined;
 }): AdfDoc {
-  const { item, action, sprintName, actor } = args;
+  const { item, action, sprintName, actor, flag } = args;
   const who: AdfInline[] = actor ? [mention(actor)] : [text('someone')];
   const how = args.created ? 'was created in' : 'was added to';
+  const flagLead = !wasFlagged(flag)
+    ? 'Dual Track could not flag this item. '
+    : labelInstead(flag)
+      ? 'Dual Track flagged this item with the label dual-track-flagged. '
+      : 'Dual Track flagged this item. ';
+  const flagTail = !wasFlagged(flag)
+    ? " It stays in the sprint; this project only flags such items, and Jira's edit screen for this item does not let the app set a flag (a project admin can see why under Project settings → Dual Track)."
+    : ' It stays in the sprint; this project only flags such items.';
   const lead =
     action === 'move-back'
       ? [
@@ -109,12 +189,10 @@ export function guardComment(args: {
           text(`, but it needs ${RULE_TEXT[item.rule]} before it can be planned into a sprint.`),
         ]
       : [
-          strong('Dual Track flagged this item. '),
+          strong(flagLead),
           text(`This ${item.typeName} ${how} sprint "${sprintName}" by `),
           ...who,
-          text(
-            `, but it needs ${RULE_TEXT[item.rule]} before it is sprint-ready. It stays in the sprint; this project only flags such items.`,
-          ),
+          text(`, but it needs ${RULE_TEXT[item.rule]} before it is sprint-ready.${flagTail}`),
         ];
   return {
     type: 'doc',
@@ -135,7 +213,7 @@ export function guardComment(args: {
 /** The one summary of a sprint-start check, listing every item it acted on. */
 export function sprintStartSummary(args: {
   sprintName: string;
-  items: ReadonlyArray<ItemNotice & { action: Action }>;
+  items: ReadonlyArray<ItemNotice & { action: Action; flag?: FlagOutcome | undefined }>;
   actor: string | undefined;
   /** Items of the sprint beyond the scan limit that were not checked (0 or absent: none). */
   unread?: number;
@@ -144,8 +222,15 @@ export function sprintStartSummary(args: {
 }): AdfDoc {
   const unread = args.unread ?? 0;
   const holds = args.unreadCounted === false ? 'more items' : `${unread} more item(s)`;
-  const done = (a: Action) =>
-    a === 'move-back' ? 'moved back to the backlog' : 'flagged, stays in the sprint';
+  const done = (a: Action, flag: FlagOutcome | undefined) =>
+    a === 'move-back'
+      ? 'moved back to the backlog'
+      : !wasFlagged(flag)
+        ? 'could not be flagged, stays in the sprint'
+        : labelInstead(flag)
+          ? 'flagged with the label dual-track-flagged, stays in the sprint'
+          : 'flagged, stays in the sprint';
+  const unflagged = args.items.filter((i) => i.action === 'flag' && !wasFlagged(i.flag)).length;
   return {
     type: 'doc',
     version: 1,
@@ -159,7 +244,7 @@ export function sprintStartSummary(args: {
         args.items.map((i) => [
           strong(i.key),
           text(
-            ` (${i.typeName}, ${done(i.action)}) needs ${RULE_TEXT[i.rule]}: ${i.missing.join('; ')}.`,
+            ` (${i.typeName}, ${done(i.action, i.flag)}) needs ${RULE_TEXT[i.rule]}: ${i.missing.join('; ')}.`,
           ),
         ]),
       ),
@@ -169,6 +254,16 @@ export function sprintStartSummary(args: {
               strong('Not every item was checked: '),
               text(
                 `the sprint holds ${holds} than Dual Track reads at a sprint start; the sprint guard still checks each item that is added later.`,
+              ),
+            ),
+          ]
+        : []),
+      ...(unflagged > 0
+        ? [
+            paragraph(
+              strong('Not every item could be flagged: '),
+              text(
+                `Jira's edit screen did not let Dual Track set a flag on ${unflagged} item(s); a project admin can see why under Project settings → Dual Track.`,
               ),
             ),
           ]

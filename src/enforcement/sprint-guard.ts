@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
+import { FlagOutcomeSchema, flagNote, nextFlagNotes } from '../domain/flag-fallback';
 import {
   activeWaiverFor,
   assessReadiness,
@@ -15,6 +16,7 @@ import {
   claimEvent,
   finishEvent,
   readEnforcementContext,
+  saveFlagNotes,
   type EnforcementContext,
 } from '../storage/enforcement-store';
 import {
@@ -54,10 +56,17 @@ import {
  * the last attempt Forge allows (`retryContext.retryCount`), a failure closes the event and
  * records the intervention that could not be finished in the audit log (action `failed`).
  *
+ * Flagging works around Jira's edit screens (src/enforcement/interventions.ts flagItem): when
+ * neither the Flagged field nor the label can be set, the item is still commented on, the audit
+ * entry (`failed`) says what the project admin must change, and the project's flag notes (shown
+ * on its Dual Track settings page) say it too; the event is finished, not retried.
+ *
  * Cost per guarded event: storage: 1 batch read (settings, field ids, mapping, waivers, audit
- * head) + the claim (1 batch read of today's and yesterday's record, 1 create; the first event
- * of an hour also prunes records older than two days); Jira: 1 GET issue; when acting 2 more (move or flag, comment); once per
- * site 1 GET /field. Audit: 1 create + 1 head write.
+ * head, flag notes) + the claim (1 batch read of today's and yesterday's record, 1 create; the
+ * first event of an hour also prunes records older than two days); Jira: 1 GET issue; when
+ * acting 2 more (move or flag, comment), a flag that the edit screen refuses up to 3 more; once
+ * per site 1 GET /field. Audit: 1 create + 1 head write; 1 write of the flag notes when what
+ * they say changes.
  */
 
 const CREATED = 'avi:jira:created:issue';
@@ -162,6 +171,8 @@ const GuardPlanSchema = z
     actor: z.string().optional(),
     created: z.boolean(),
     flaggedFieldId: z.string().nullable(),
+    /** How the flag went, once it was tried (kept with the plan so a retry words the rest right). */
+    flagOutcome: FlagOutcomeSchema.optional(),
   })
   .strict();
 type GuardPlan = z.infer<typeof GuardPlanSchema>;
@@ -169,7 +180,12 @@ type GuardPlan = z.infer<typeof GuardPlanSchema>;
 export type GuardResult =
   | { status: 'ignored'; reason: string }
   | { status: 'ready' | 'waived'; issueKey: string }
-  | { status: 'moved-back' | 'flagged'; issueKey: string; resumed: boolean };
+  | {
+      /** `not-flagged`: the project flags, and Jira's edit screen let no flag be set. */
+      status: 'moved-back' | 'flagged' | 'not-flagged';
+      issueKey: string;
+      resumed: boolean;
+    };
 
 export interface GuardOptions {
   now?: Date;
@@ -247,7 +263,12 @@ export async function handleSprintGuardEvent(
     await carryOut(plan, done, context, jira, now);
     await finishEvent(handle, now, [...done], plan.action);
     return {
-      status: plan.action === 'move-back' ? 'moved-back' : 'flagged',
+      status:
+        plan.action === 'move-back'
+          ? 'moved-back'
+          : plan.flagOutcome?.via === null
+            ? 'not-flagged'
+            : 'flagged',
       issueKey: plan.issueKey,
       resumed,
     };
@@ -386,9 +407,10 @@ async function carryOut(
 ): Promise<void> {
   if (!done.has(plan.action)) {
     if (plan.action === 'move-back') await moveToBacklog(jira, [plan.issueKey]);
-    else await flagItem(jira, plan.issueKey, plan.flaggedFieldId);
+    else plan.flagOutcome = await flagItem(jira, plan.issueKey, plan.flaggedFieldId);
     done.add(plan.action);
   }
+  const flag = plan.action === 'flag' ? plan.flagOutcome : undefined;
   if (!done.has('comment')) {
     await addComment(
       jira,
@@ -399,23 +421,36 @@ async function carryOut(
         sprintName: plan.sprintName,
         actor: plan.actor,
         created: plan.created,
+        flag,
       }),
     );
     done.add('comment');
   }
   if (!done.has('audit')) {
+    const note = flag ? flagNote(flag, plan.projectKey, plan.typeName) : undefined;
+    const entered = `${plan.created ? 'Created in' : 'Added to'} sprint "${plan.sprintName}"`;
     const entry: NewAuditEntry = {
       at: now.toISOString(),
-      action: plan.action === 'move-back' ? 'moved-back' : 'flagged',
+      action:
+        plan.action === 'move-back' ? 'moved-back' : flag?.via === null ? 'failed' : 'flagged',
       source: 'sprint-guard',
       rule: plan.rule,
       issueId: plan.issueId,
       issueKey: plan.issueKey,
       actor: plan.actor ?? null,
-      detail: `${plan.created ? 'Created in' : 'Added to'} sprint "${plan.sprintName}"; missing: ${plan.missing.join('; ')}.`,
+      detail: `${entered}${flag?.via === null ? '; not flagged' : ''}; missing: ${plan.missing.join('; ')}.${note ? ` ${note}` : ''}`,
       sprintId: plan.sprintId,
     };
     await appendAudit(plan.projectKey, context.auditHead, [entry]);
     done.add('audit');
+  }
+  if (flag && !done.has('flag-note')) {
+    const next = nextFlagNotes(
+      context.flagNotes,
+      [{ typeName: plan.typeName, outcome: flag }],
+      now,
+    );
+    if (next.changed) await saveFlagNotes(plan.projectKey, next.notes);
+    done.add('flag-note');
   }
 }

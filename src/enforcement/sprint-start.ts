@@ -2,6 +2,16 @@ import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
 import { describeEntry, entryBlocks, type EntryVerdict } from '../domain/entry-criteria';
 import {
+  FlagOutcomeSchema,
+  flagNote,
+  isPlainFlag,
+  knowledgeFrom,
+  nextFlagNotes,
+  plainFlag,
+  type FlagKnowledge,
+  type FlagOutcome,
+} from '../domain/flag-fallback';
+import {
   activeWaiverFor,
   assessReadiness,
   ENFORCEMENT_RULES,
@@ -18,6 +28,8 @@ import {
   EnforcementFieldsSchema,
   finishEvent,
   readEnforcementContext,
+  readFlagNotes,
+  saveFlagNotes,
   type ClaimHandle,
   type EnforcementContext,
 } from '../storage/enforcement-store';
@@ -65,9 +77,17 @@ import {
  * facts come with the sprint's pages; the evidence of linked ideas that could decide a verdict
  * is read in 1 bulkfetch per project and 100 ideas, only when there are such items.
  *
+ * Flags go around Jira's edit screens as flagItem does (src/enforcement/interventions.ts); what
+ * one item's flag learned (a field not on the screen of its project and type, the app refused the
+ * screen override) is not tried again for the next, and an item no way could flag is still in the
+ * summary and audited (`failed`, saying what the admin must change), and does not stop the check.
+ * The project's flag notes (its settings page) are updated once per project.
+ *
  * Cost: storage: 1 read (field ids) + 1 batch read per project in the sprint + claim; Jira:
- * 1 GET sprint, ceil(items/50) pages, ceil(moved/50) moves or 1 PUT per flagged item, 1 comment;
- * a resumed attempt adds ceil(remaining/100) bulkfetches.
+ * 1 GET sprint, ceil(items/50) pages, ceil(moved/50) moves or 1 PUT per flagged item (up to 3
+ * more for the first item of each project and type whose edit screen refuses the flag), 1
+ * comment; a resumed attempt adds ceil(remaining/100) bulkfetches. With flags: 1 read of each
+ * project's flag notes, and 1 write when what they say changes.
  */
 
 /** The documented payload: `{ sprint: { id, self, state, name, startDate, endDate, originBoardId, goal } }`. */
@@ -118,6 +138,12 @@ const StartPlanSchema = z
     unread: z.number().int().min(0),
     /** false: Jira gave no count, `unread` only says there were more (absent: counted). */
     unreadCounted: z.boolean().optional(),
+    /**
+     * How each flag that was not an ordinary one went, by issue key (kept so that a retry words
+     * the rest right); a flagged item not listed was flagged the ordinary way. Only these are
+     * kept, so that a big sprint's plan stays small.
+     */
+    flagOutcomes: z.record(z.string(), FlagOutcomeSchema).optional(),
   })
   .strict();
 type StartPlan = z.infer<typeof StartPlanSchema>;
@@ -129,6 +155,8 @@ export type SprintStartResult =
       sprintId: number;
       moved: string[];
       flagged: string[];
+      /** Items to flag that Jira's edit screen let no flag be set on (commented on and audited). */
+      notFlagged: string[];
       waived: string[];
       /** The item the summary comment was posted on; undefined when nothing was acted on. */
       summaryOn: string | undefined;
@@ -193,11 +221,14 @@ export async function handleSprintStarted(
     }
     await carryOut(plan, done, jira, now);
     await finishEvent(handle, now, [...done], `${plan.items.length} item(s) acted on`);
+    const toFlag = plan.items.filter((i) => i.action === 'flag');
+    const unflagged = (key: string) => plan?.flagOutcomes?.[key]?.via === null;
     return {
       status: 'checked',
       sprintId,
       moved: plan.items.filter((i) => i.action === 'move-back').map((i) => i.key),
-      flagged: plan.items.filter((i) => i.action === 'flag').map((i) => i.key),
+      flagged: toFlag.filter((i) => !unflagged(i.key)).map((i) => i.key),
+      notFlagged: toFlag.filter((i) => unflagged(i.key)).map((i) => i.key),
       waived: plan.waived.map((w) => w.key),
       summaryOn: plan.items[0]?.key,
       resumed,
@@ -499,9 +530,16 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
     await moveToBacklog(jira, batch);
     for (const key of batch) done.add(moveStep(key));
   }
+  const outcomes = (plan.flagOutcomes ??= {});
   for (const item of plan.items.filter((i) => i.action === 'flag')) {
     if (isDone(item, done)) continue;
-    await flagItem(jira, item.key, plan.flaggedFieldId);
+    const outcome = await flagItem(
+      jira,
+      item.key,
+      plan.flaggedFieldId,
+      knowledgeFor(item, plan.items, outcomes),
+    );
+    if (!isPlainFlag(outcome)) outcomes[item.key] = outcome;
     done.add(flagStep(item.key));
   }
   // One summary per project, on that project's first item and naming only its items: a sprint of
@@ -519,7 +557,7 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
       first.key,
       sprintStartSummary({
         sprintName: plan.sprintName,
-        items,
+        items: items.map((i) => ({ ...i, flag: outcomes[i.key] })),
         actor: plan.actor,
         unread: plan.unread,
         unreadCounted: plan.unreadCounted ?? true,
@@ -541,18 +579,62 @@ async function carryOut(plan: StartPlan, done: Set<string>, jira: Jira, now: Dat
       }));
     const acted = plan.items.filter((i) => i.projectKey === projectKey);
     const summaryOn = acted[0]?.key ?? '-';
-    const actedEntries: NewAuditEntry[] = acted.map((i) => ({
-      ...auditBase(i, plan, now),
-      action: i.action === 'move-back' ? 'moved-back' : 'flagged',
-      rule: i.rule,
-      detail: `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. Summary comment on ${summaryOn}.`,
-    }));
+    const actedEntries: NewAuditEntry[] = acted.map((i) => {
+      const flag = i.action === 'flag' ? outcomes[i.key] : undefined;
+      const note = flag ? flagNote(flag, i.projectKey, i.typeName) : undefined;
+      return {
+        ...auditBase(i, plan, now),
+        action: actionOf(i, flag),
+        rule: i.rule,
+        detail: `In sprint "${plan.sprintName}" at its start${flag?.via === null ? '; not flagged' : ''}; missing: ${i.missing.join('; ')}. Summary comment on ${summaryOn}.${note ? ` ${note}` : ''}`,
+      };
+    });
     await appendAudit(projectKey, await readAuditHead(projectKey), [
       ...waivedEntries,
       ...actedEntries,
     ]);
     done.add(`audit:${projectKey}`);
   }
+  for (const projectKey of itemProjects) {
+    const step = `flag-note:${projectKey}`;
+    const seen = plan.items
+      .filter((i) => i.projectKey === projectKey && i.action === 'flag' && isDone(i, done))
+      .map((i) => ({
+        typeName: i.typeName,
+        outcome: outcomes[i.key] ?? plainFlag(plan.flaggedFieldId !== null),
+      }));
+    if (done.has(step) || seen.length === 0) continue;
+    const next = nextFlagNotes(await readFlagNotes(projectKey), seen, now);
+    if (next.changed) await saveFlagNotes(projectKey, next.notes);
+    done.add(step);
+  }
+}
+
+/** The audit action of an item acted on: a flag Jira let no way set is `failed`. */
+function actionOf(item: PlannedItem, flag: FlagOutcome | undefined): NewAuditEntry['action'] {
+  if (item.action === 'move-back') return 'moved-back';
+  return flag?.via === null ? 'failed' : 'flagged';
+}
+
+/**
+ * What the flags already tried in this run tell about the next item's: refusals on the same edit
+ * screen (same project and issue type), and whether Jira refused the app the screen override.
+ */
+function knowledgeFor(
+  item: PlannedItem,
+  items: readonly PlannedItem[],
+  outcomes: Readonly<Record<string, FlagOutcome>>,
+): FlagKnowledge {
+  const tried = items.flatMap((i) => {
+    const outcome = outcomes[i.key];
+    return outcome ? [{ item: i, outcome }] : [];
+  });
+  return knowledgeFrom(
+    tried
+      .filter((t) => t.item.projectKey === item.projectKey && t.item.typeName === item.typeName)
+      .map((t) => t.outcome),
+    tried.map((t) => t.outcome),
+  );
 }
 
 /** The last attempt failed: what was done is audited as done, the rest as failed. */
@@ -569,12 +651,14 @@ async function auditGiveUp(
       .filter((i) => i.projectKey === projectKey)
       .map((i) => {
         const did = isDone(i, done);
+        const flag = i.action === 'flag' ? plan.flagOutcomes?.[i.key] : undefined;
+        const note = did && flag ? flagNote(flag, i.projectKey, i.typeName) : undefined;
         return {
           ...auditBase(i, plan, now),
-          action: did ? (i.action === 'move-back' ? 'moved-back' : 'flagged') : 'failed',
+          action: did ? actionOf(i, flag) : 'failed',
           rule: i.rule,
           detail: did
-            ? `In sprint "${plan.sprintName}" at its start; missing: ${i.missing.join('; ')}. The check stopped before it finished (${reason}).`
+            ? `In sprint "${plan.sprintName}" at its start${flag?.via === null ? '; not flagged' : ''}; missing: ${i.missing.join('; ')}. The check stopped before it finished (${reason}).${note ? ` ${note}` : ''}`
             : `In sprint "${plan.sprintName}" at its start; could not ${i.action === 'move-back' ? 'move it back' : 'flag it'} (${reason}). Missing: ${i.missing.join('; ')}.`,
         };
       });

@@ -19,6 +19,8 @@ export class JiraError extends Error {
   readonly retryAfterSeconds: number | undefined;
   /** What was asked, e.g. "GET /rest/api/3/issue/DT-1". */
   readonly operation: string;
+  /** Jira's per-field messages (`errors: { fieldId: message }` of a 400), empty when none. */
+  readonly fieldErrors: Readonly<Record<string, string>>;
 
   constructor(args: {
     kind: JiraFailureKind;
@@ -26,6 +28,7 @@ export class JiraError extends Error {
     message: string;
     status?: number | undefined;
     retryAfterSeconds?: number | undefined;
+    fieldErrors?: Readonly<Record<string, string>> | undefined;
   }) {
     super(args.message);
     this.name = 'JiraError';
@@ -33,6 +36,7 @@ export class JiraError extends Error {
     this.status = args.status;
     this.retryAfterSeconds = args.retryAfterSeconds;
     this.operation = args.operation;
+    this.fieldErrors = args.fieldErrors ?? {};
   }
 }
 

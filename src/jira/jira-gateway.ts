@@ -62,21 +62,24 @@ function parseRetryAfter(value: string | null, nowMs: number): number | undefine
   return undefined;
 }
 
-async function errorDetail(response: Response): Promise<string> {
+async function errorDetail(
+  response: Response,
+): Promise<{ text: string; fieldErrors: Record<string, string> }> {
   const text = await response.text().catch(() => '');
   try {
     const parsed = JiraErrorBodySchema.safeParse(JSON.parse(text));
     if (parsed.success) {
+      const fieldErrors = parsed.data.errors ?? {};
       const parts = [
         ...(parsed.data.errorMessages ?? []),
-        ...Object.entries(parsed.data.errors ?? {}).map(([k, v]) => `${k}: ${v}`),
+        ...Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`),
       ];
-      if (parts.length > 0) return parts.join('; ');
+      if (parts.length > 0) return { text: parts.join('; '), fieldErrors };
     }
   } catch {
     // not JSON: fall through to the status text
   }
-  return response.statusText || `HTTP ${response.status}`;
+  return { text: response.statusText || `HTTP ${response.status}`, fieldErrors: {} };
 }
 
 function kindOf(status: number): JiraError['kind'] {
@@ -164,7 +167,8 @@ export class JiraGateway {
           kind: kindOf(response.status),
           status: response.status,
           operation,
-          message: `${operation} answered ${response.status}: ${detail}`,
+          message: `${operation} answered ${response.status}: ${detail.text}`,
+          fieldErrors: detail.fieldErrors,
         });
       }
 

@@ -1,8 +1,10 @@
+import { flagNoteLines } from '../domain/flag-fallback';
 import { isJiraError } from '../jira/errors';
 import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
 import { myPermissions } from '../jira/permissions';
 import { fail, toFailure } from '../resolvers/resolver-kit';
 import type { PayloadOf } from '../shared/bridge-contract';
+import { readFlagNotes } from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
 import {
   clearTrackMarkingCheckpoint,
@@ -81,6 +83,12 @@ export interface SetupStatus {
   project: ProjectInfo;
   report: SetupReport | null;
   mapping: TrackMapping | null;
+  /**
+   * What the sprint guard found about flagging in this project: Jira's edit screen in the way of
+   * the Flagged field or the label, per issue type, with what the admin can change. Names the
+   * project and its issue types only, never an item.
+   */
+  flagNotes: Array<{ typeName: string; since: string; message: string }>;
 }
 
 type StepName = SetupStep['step'];
@@ -210,8 +218,16 @@ export async function setupStatus(input: SetupInput): Promise<SetupStatus> {
   if (project.key !== input.project.key) {
     fail('invalid-input', 'The project id and key in the invocation context do not match.');
   }
-  const { mapping, report } = await readTrackModel(project.key);
-  return { project, report: report ?? null, mapping: mapping ?? null };
+  const [{ mapping, report }, notes] = await Promise.all([
+    readTrackModel(project.key),
+    readFlagNotes(project.key),
+  ]);
+  return {
+    project,
+    report: report ?? null,
+    mapping: mapping ?? null,
+    flagNotes: flagNoteLines(notes, project.key),
+  };
 }
 
 /** Runs the steps; whatever happens, stores the report; on failure the error carries it. */

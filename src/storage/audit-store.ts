@@ -32,7 +32,10 @@ export const AUDIT_ACTIONS = [
   'waived',
   'waiver-granted',
   'waiver-revoked',
-  /** An intervention the app decided on but could not carry out (Forge's retries ran out). */
+  /**
+   * An intervention the app decided on but could not carry out: Forge's retries ran out, or
+   * Jira's edit screen let no flag be set (the detail says what the project admin can change).
+   */
   'failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

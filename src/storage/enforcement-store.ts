@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CONFIG, effectiveConfig, type Config } from '../domain/config';
+import { FlagNotesSchema, type FlagNotes } from '../domain/flag-fallback';
 import type { Waiver } from '../domain/sprint-readiness';
 import { AUDIT_KEYS, parseAuditHead, type AuditHead } from './audit-store';
 import {
@@ -24,7 +25,7 @@ import { WAIVER_KEYS, parseWaiverBook } from './waiver-store';
 /**
  * What enforcement needs from storage, read in ONE storage request: the effective settings, the
  * remembered Jira field ids (ours: the Flagged field), the project's track mapping, its
- * waivers and the head of its audit log. And the guard's dedupe records.
+ * waivers, the head of its audit log and its flag notes. And the guard's dedupe records.
  */
 
 export const ENFORCEMENT_KEYS = {
@@ -38,6 +39,11 @@ export const ENFORCEMENT_KEYS = {
   event: (bucket: string, dedupeKey: string) => `${EVENT_PREFIX}${bucket}:${dedupeKey}`,
   /** Created by the first claim of each hour; whoever creates it prunes the old buckets. */
   sweep: (bucket: string, hour: string) => `${EVENT_PREFIX}${bucket}:_sweep-${hour}`,
+  /**
+   * Per project: what the project admin is told about flagging there (Jira's edit screen in the
+   * way of the Flagged field or the label; src/domain/flag-fallback.ts). Absent: nothing to say.
+   */
+  flagNotes: (projectKey: string) => `enforcement:flag-notes:${projectKey}`,
 } as const;
 
 const EVENT_PREFIX = 'guard:event:';
@@ -59,6 +65,8 @@ export interface EnforcementContext {
   mapping: TrackMapping | undefined;
   waivers: Waiver[];
   auditHead: AuditHead;
+  /** What the project admin was last told about flagging (see readFlagNotes). */
+  flagNotes: FlagNotes | undefined;
 }
 
 export async function readEnforcementContext(projectKey: string): Promise<EnforcementContext> {
@@ -66,6 +74,7 @@ export async function readEnforcementContext(projectKey: string): Promise<Enforc
   const mappingKey = KEYS.trackMapping(projectKey);
   const waiverKey = WAIVER_KEYS.book(projectKey);
   const headKey = AUDIT_KEYS.head(projectKey);
+  const notesKey = ENFORCEMENT_KEYS.flagNotes(projectKey);
   const values = await readMany([
     KEYS.globalConfig,
     projectConfigKey,
@@ -74,6 +83,7 @@ export async function readEnforcementContext(projectKey: string): Promise<Enforc
     mappingKey,
     waiverKey,
     headKey,
+    notesKey,
   ]);
   const global = parseStored(KEYS.globalConfig, GlobalRecordSchema, values.get(KEYS.globalConfig));
   const project = parseStored(projectConfigKey, ProjectRecordSchema, values.get(projectConfigKey));
@@ -88,7 +98,31 @@ export async function readEnforcementContext(projectKey: string): Promise<Enforc
     mapping: parseStored(mappingKey, TrackMappingSchema, values.get(mappingKey)),
     waivers: parseWaiverBook(projectKey, values.get(waiverKey))?.waivers ?? [],
     auditHead: parseAuditHead(projectKey, values.get(headKey)),
+    flagNotes: parseFlagNotes(projectKey, values.get(notesKey)),
   };
+}
+
+/**
+ * The flag notes as stored. They only inform the admin: a record that does not parse is logged
+ * and read as absent (the next flag rewrites it), never allowed to stop enforcement.
+ */
+function parseFlagNotes(projectKey: string, raw: unknown): FlagNotes | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = FlagNotesSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  console.warn(`enforcement: the flag notes of ${projectKey} are not readable; ignored`);
+  return undefined;
+}
+
+export async function readFlagNotes(projectKey: string): Promise<FlagNotes | undefined> {
+  return parseFlagNotes(projectKey, await readOne(ENFORCEMENT_KEYS.flagNotes(projectKey)));
+}
+
+/** Stores the notes; notes about no issue type are removed instead. */
+export async function saveFlagNotes(projectKey: string, notes: FlagNotes): Promise<void> {
+  const key = ENFORCEMENT_KEYS.flagNotes(projectKey);
+  if (Object.keys(notes.types).length === 0) await removeOne(key);
+  else await writeOne(key, FlagNotesSchema.parse(notes));
 }
 
 export async function saveEnforcementFields(fields: EnforcementFields): Promise<void> {

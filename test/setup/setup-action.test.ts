@@ -492,7 +492,12 @@ describe('setup/status', () => {
 
     const first = ok<SetupResult>(await run(JIRA_ADMIN));
     const after = ok<SetupStatus>(await invoke('setup/status', PROJECT_ADMIN, {}, { project: cm }));
-    expect(after).toEqual({ project: first.project, report: first.report, mapping: first.mapping });
+    expect(after).toEqual({
+      project: first.project,
+      report: first.report,
+      mapping: first.mapping,
+      flagNotes: [],
+    });
   });
 
   it('is for project admins only', async () => {

@@ -1,6 +1,7 @@
 import { offsetPageMeta } from '../agile-paging';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { customFieldProblem, notOnScreen } from '../app-field-values';
+import { editScreens, mayOverrideScreens, requestedOverrides } from '../edit-screens';
 import type { EmField, EmIssue } from '../model';
 import { searchIndex } from '../search-lag';
 
@@ -17,8 +18,11 @@ import { searchIndex } from '../search-lag';
  *   must be an ADF document. 201 with the comment.
  * - PUT /rest/api/3/issue/{issueIdOrKey} (editIssue): Browse + Edit issues; `fields` sets custom
  *   field values (Flagged: a list of `{ value }` options; app fields as dev/emulator/
- *   app-field-values.ts checks them), `update.labels[].add` adds labels. 204; a refused field
- *   answers 400 and nothing is changed.
+ *   app-field-values.ts checks them), `update.labels[].add` adds labels. Every field set must be
+ *   on the issue's edit screen (dev/emulator/edit-screens.ts), unless `overrideScreenSecurity`
+ *   is used by a caller allowed to (Administer Jira; anyone else gets 403 before anything is
+ *   checked); a field with no context in the project cannot be set even then. 204; a refused
+ *   field answers 400 naming it, and nothing is changed.
  *
  * State not on EmIssue (comments, labels) lives here, per emulator.
  */
@@ -226,9 +230,19 @@ function addComment(em: JiraEmulator, req: EmRequest): EmResponse {
 function editIssue(em: JiraEmulator, req: EmRequest): EmResponse {
   const issue = visibleIssue(em, req);
   if (!issue) return errors(404, 'Issue does not exist or you do not have permission to see it.');
+  const overrides = requestedOverrides(req);
+  if (overrides.length > 0 && !mayOverrideScreens(em, req)) {
+    return errors(
+      403,
+      `${overrides.join(' and ')} can only be used by Jira administrators and apps acting as one.`,
+    );
+  }
+  const overrideScreens = overrides.includes('overrideScreenSecurity');
   if (!em.can(req, issue.projectId, 'EDIT_ISSUES')) {
     return errors(403, 'You do not have permission to edit issues in this project.');
   }
+  const screens = editScreens(em);
+  const onScreen = (id: string) => overrideScreens || screens.has(issue, id);
   const body = (req.body ?? {}) as {
     fields?: Record<string, unknown>;
     update?: Record<string, Array<Record<string, unknown>>>;
@@ -238,17 +252,22 @@ function editIssue(em: JiraEmulator, req: EmRequest): EmResponse {
   const labelOps: Array<Record<string, unknown>> = [];
   for (const [id, value] of Object.entries(body.fields ?? {})) {
     const field = em.fields.get(id);
-    if (!field || !field.custom) {
+    const outOfContext = field?.projectIds !== undefined && !field.projectIds.has(issue.projectId);
+    if (!field || !field.custom || outOfContext || !onScreen(id)) {
       fieldErrors[id] = notOnScreen(id);
       continue;
     }
-    const problem = customFieldProblem(em, field, value);
+    const problem = customFieldProblem(em, field, value, { overrideScreens });
     if (problem) fieldErrors[id] = problem;
     else planned.push([id, value]);
   }
   for (const [id, ops] of Object.entries(body.update ?? {})) {
     if (id !== 'labels') {
       fieldErrors[id] = `Field '${id}' cannot be updated by the emulator.`;
+      continue;
+    }
+    if (!onScreen(id)) {
+      fieldErrors[id] = notOnScreen(id);
       continue;
     }
     labelOps.push(...ops);

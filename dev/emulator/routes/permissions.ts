@@ -50,8 +50,9 @@ function myPermissions(em: JiraEmulator, req: EmRequest): EmResponse {
   const permissions: Record<string, unknown> = {};
   for (const key of keys) {
     let have: boolean;
-    if (key === 'ADMINISTER') have = req.provider === 'app' ? false : (user?.siteAdmin ?? false);
-    else if (projectId !== undefined) have = em.can(req, projectId, key as ProjectPermission);
+    if (key === 'ADMINISTER') {
+      have = req.provider === 'app' ? em.appHoldsAdminister : (user?.siteAdmin ?? false);
+    } else if (projectId !== undefined) have = em.can(req, projectId, key as ProjectPermission);
     else {
       // Without a project or issue, Jira answers whether the permission is held in any project.
       have = [...em.projects.values()].some((p) => em.can(req, p.id, key as ProjectPermission));

@@ -17,6 +17,7 @@ import {
   parseSetupData,
   reportFromError,
   typesFromError,
+  type FlagNoteView,
   type SetupReportView,
   type SetupView,
   type TypeChoice,
@@ -126,6 +127,25 @@ function MappingForm(props: {
   );
 }
 
+/** What the sprint guard found about flagging here: one line per issue type, with the fix. */
+function FlagNotes({ notes }: { notes: readonly FlagNoteView[] }) {
+  return (
+    <SectionMessage
+      appearance="warning"
+      title="Jira's edit screen is in the way of flagging"
+      testId="flag-notes"
+    >
+      <Stack space="space.100">
+        {notes.map((n) => (
+          <Text as="p" key={n.typeName}>
+            {n.message} (Since {new Date(n.since).toLocaleString()}.)
+          </Text>
+        ))}
+      </Stack>
+    </SectionMessage>
+  );
+}
+
 type Load = { state: 'loading' } | { state: 'ready'; view: SetupView | null };
 
 /**
@@ -142,7 +162,14 @@ export function SetupPanel({ api }: { api: SetupApi }) {
   const accept = (result: Result<unknown>) => {
     if (result.ok) {
       const view = parseSetupData(result.data);
-      setLoad({ state: 'ready', view });
+      // A setup run's answer carries no flag notes: keep those the status showed.
+      setLoad((l) => ({
+        state: 'ready',
+        view:
+          view && view.flagNotes === null && l.state === 'ready'
+            ? { ...view, flagNotes: l.view?.flagNotes ?? null }
+            : view,
+      }));
       setError(
         view
           ? null
@@ -248,6 +275,8 @@ export function SetupPanel({ api }: { api: SetupApi }) {
       )}
 
       {report && report.steps.length > 0 && <StepReport report={report} />}
+
+      {view?.flagNotes && view.flagNotes.length > 0 && <FlagNotes notes={view.flagNotes} />}
     </Stack>
   );
 }

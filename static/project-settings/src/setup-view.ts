@@ -29,6 +29,13 @@ export interface TypeChoice {
   track: Track;
 }
 
+/** A note about flagging in this project (Jira's edit screen in the way), for the admin. */
+export interface FlagNoteView {
+  typeName: string;
+  since: string;
+  message: string;
+}
+
 export interface SetupView {
   projectKey: string;
   projectName: string;
@@ -36,6 +43,8 @@ export interface SetupView {
   report: SetupReportView | null;
   /** The recorded type → track mapping, if setup ran. */
   mapping: TypeChoice[] | null;
+  /** Notes about flagging; null when the answer carried none (a setup run's answer). */
+  flagNotes: FlagNoteView[] | null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -85,6 +94,16 @@ function parseMapping(value: unknown): TypeChoice[] | null {
   });
 }
 
+function parseFlagNotes(value: unknown): FlagNoteView[] | null {
+  if (!Array.isArray(value)) return null;
+  return records(value).flatMap((n) => {
+    const typeName = str(n['typeName']);
+    const since = str(n['since']);
+    const message = str(n['message']);
+    return typeName && since && message ? [{ typeName, since, message }] : [];
+  });
+}
+
 /** The `data` of a successful `setup/status` or `setup/run`; `null` if it is not one. */
 export function parseSetupData(data: unknown): SetupView | null {
   if (!isRecord(data) || !isRecord(data['project'])) return null;
@@ -97,6 +116,7 @@ export function parseSetupData(data: unknown): SetupView | null {
     style: styleOf(project['style']),
     report: parseReport(data['report']),
     mapping: parseMapping(data['mapping']),
+    flagNotes: parseFlagNotes(data['flagNotes']),
   };
 }
 

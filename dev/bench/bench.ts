@@ -806,12 +806,19 @@ export async function runBench(
     ),
   );
   print('');
-  for (const [name, cost] of [
-    ['enabler gate', enforcement.enabler.steady],
-    ['discovery gate', enforcement.discovery.steady],
+  // Storage reads: the settings, and for the discovery gate the item's evidence log too. The gate
+  // decides on the log itself, not on the summary field Jira holds (a failed field write must not
+  // let an invalidated idea through: issue 19, defect 5). Jira's validator argument names the
+  // issue by key only, and the log is stored by issue id, so the log is read after the issue:
+  // a second storage request, not one batch with the settings.
+  for (const [name, cost, storageReads] of [
+    ['enabler gate', enforcement.enabler.steady, 1],
+    ['discovery gate', enforcement.discovery.steady, 2],
   ] as const) {
     budgets.push(budget(`${name}: Jira calls per decision`, cost.calls, 1, ''));
-    budgets.push(budget(`${name}: storage reads per decision`, cost.storageReads, 1, ''));
+    budgets.push(
+      budget(`${name}: storage reads per decision`, cost.storageReads, storageReads, ''),
+    );
   }
   budgets.push(
     budget(

@@ -101,16 +101,20 @@ describe('waivers and audit log (project settings)', () => {
     const adminName = server().em.users.get(admin)?.displayName ?? admin;
     expect(rowText).toContain(adminName);
 
-    const newest = auditRows(page).first();
-    await expect(newest.textContent()).resolves.toMatch(
-      new RegExp(`${item.key}.*Waiver.*Waiver granted.*${adminName}`),
-    );
+    // The audit list reloads after the grant; wait for that reload, then it is the newest row.
+    const granted = new RegExp(`${item.key}.*Waiver.*Waiver granted.*${adminName}`);
+    await auditRows(page).filter({ hasText: granted }).first().waitFor({ state: 'visible' });
+    await expect(auditRows(page).first().textContent()).resolves.toMatch(granted);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: `Revoke the waiver for ${item.key}` }).click();
     await page.getByTestId('waiver-status').getByText(`Waiver for ${item.key} revoked.`).waitFor();
     await expect(waiverRow(page, item.key).count()).resolves.toBe(0);
-    await expect(newest.textContent()).resolves.toContain('Waiver revoked');
+    await auditRows(page)
+      .filter({ hasText: 'Waiver revoked' })
+      .first()
+      .waitFor({ state: 'visible' });
+    await expect(auditRows(page).first().textContent()).resolves.toContain('Waiver revoked');
     await page.close();
   });
 

@@ -15,7 +15,15 @@ import {
   sprintChangeEvent,
   sprintStartedEvent,
 } from '../enforcement/enforcement-site';
-import { extensionOf, ROWS, seedSecuritySite, type World } from './security-site';
+import {
+  ACCOUNTS,
+  extensionOf,
+  NEED_OUTCOMES,
+  ROWS,
+  seedSecuritySite,
+  type CallerKind,
+  type World,
+} from './security-site';
 
 /**
  * Hostile and malformed input for every entry point, with fast-check: each resolver key of the
@@ -25,7 +33,10 @@ import { extensionOf, ROWS, seedSecuritySite, type World } from './security-site
  * configuration schema.
  *
  * Properties: nothing escapes a handler; a refusal names the offending field; a refused write
- * leaves storage exactly as it was; no payload pollutes Object.prototype.
+ * leaves storage exactly as it was; no payload pollutes Object.prototype. Then each key again as
+ * every caller the permission matrix refuses (project admin, users with and without Browse,
+ * anonymous, inactive), with the valid payload and mutated ones: never ok, no storage change, no
+ * Jira write. Removing a resolver's permission requirement fails it.
  */
 const ctx = useEmulator();
 
@@ -40,6 +51,8 @@ const sprintGuard = (event: unknown) => runTrigger(ctx.em, handlers.sprintGuard,
 const sprintStartCheck = (event: unknown) => runTrigger(ctx.em, handlers.sprintStartCheck, event);
 const trackMarker = (event: unknown) => runTrigger(ctx.em, handlers.trackMarker, event);
 const RUNS = 100;
+/** Mutated payloads per key and refused caller. */
+const CALLER_RUNS = 12;
 const ADMIN = 'user-site-admin';
 let casesRun = 0;
 let rejected = 0;
@@ -196,6 +209,66 @@ describe('every resolver key survives hostile payloads', () => {
         }
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+/** Requests that read although they are POSTs. */
+const READ_POSTS =
+  /^\/rest\/api\/3\/(search\/jql|search\/approximate-count|issue\/bulkfetch|changelog\/bulkfetch|user\/bulk|permissions\/check)/;
+
+/** Callers who may not use a key (by the permission matrix) never get past its checks. */
+describe('hostile payloads from callers who may not act', () => {
+  const keys = Object.keys(RESOLVER_PAYLOADS) as ResolverKey[];
+  const CALLERS_TRIED: CallerKind[] = [
+    'project admin',
+    'user with Browse',
+    'user without Browse',
+    'anonymous',
+    'inactive user',
+  ];
+  const cases = keys.flatMap((key) => {
+    const need = ROWS[key]?.need;
+    if (!need) return [];
+    return CALLERS_TRIED.filter((caller) => NEED_OUTCOMES[need][caller] !== 'ok').map(
+      (caller) => [key, caller] as const,
+    );
+  });
+
+  it('tries every key with at least one caller it refuses', () => {
+    expect(new Set(cases.map(([key]) => key)).size).toBe(keys.length);
+  });
+
+  it.each(cases)('%s as %s: never ok, nothing written', async (key, caller) => {
+    const w: World = seedSecuritySite(ctx.em);
+    const row = ROWS[key];
+    const valid = row?.payload(w) ?? {};
+    const where = row?.where ?? 'project';
+    await fc.assert(
+      // The valid payload itself too (m undefined): the caller's permission alone must stop it.
+      fc.asyncProperty(fc.option(mutations(Object.keys(valid)), { nil: undefined }), async (m) => {
+        casesRun += 1;
+        const payload = m === undefined ? valid : apply(valid, m);
+        const before = snapshot(ctx.em);
+        ctx.em.resetCalls();
+        let result: Result<unknown>;
+        try {
+          result = await callResolver(ctx.em, key, ACCOUNTS[caller], payload, {
+            extension: extensionOf(w, where, false),
+          });
+        } catch (error) {
+          throw new Error(`${key} threw ${String(error)} for ${JSON.stringify(m).slice(0, 300)}`);
+        }
+        const shown = m === undefined ? 'the valid payload' : JSON.stringify(m).slice(0, 200);
+        if (result.ok) throw new Error(`${key} answered ${caller} ok for ${shown}`);
+        expect(result.error.code).not.toBe('internal');
+        expect(snapshot(ctx.em)).toBe(before);
+        const writes = ctx.em
+          .jiraCalls()
+          .filter((c) => c.method !== 'GET' && !(c.method === 'POST' && READ_POSTS.test(c.path)));
+        expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
+      }),
+      { numRuns: CALLER_RUNS, examples: [[undefined]] },
     );
   });
 });

@@ -5,13 +5,13 @@ import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shar
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 import {
+  ACCOUNTS,
   CALLERS,
   extensionOf,
+  NEED_OUTCOMES,
   ROWS,
   seedSecuritySite,
   type CallerKind,
-  type Need,
-  type Outcome,
   type Row,
   type World,
 } from './security-site';
@@ -23,96 +23,6 @@ import {
  * without a row fails the suite, naming the key.
  */
 const ctx = useEmulator();
-
-/**
- * The documented outcome per need and caller. "forged payload" is a project admin adding a
- * project or issue of someone else's to the payload (refused by the strict schemas; where the
- * payload legitimately names an issue, it names one in a project the caller cannot see);
- * "forged context" is a member whose context names a project (and issue) they cannot browse.
- */
-const NEED_OUTCOMES: Record<Need, Record<CallerKind, Outcome>> = {
-  'create-in-project': {
-    'site admin': 'ok',
-    'project admin': 'ok',
-    'user with Browse': 'forbidden',
-    'user without Browse': 'forbidden',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'invalid-input',
-    'forged context': 'forbidden',
-  },
-  'jira-admin': {
-    'site admin': 'ok',
-    'project admin': 'forbidden',
-    'user with Browse': 'forbidden',
-    'user without Browse': 'forbidden',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'invalid-input',
-    'forged context': 'forbidden',
-  },
-  'project-admin': {
-    'site admin': 'ok',
-    'project admin': 'ok',
-    'user with Browse': 'forbidden',
-    'user without Browse': 'forbidden',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'invalid-input',
-    'forged context': 'forbidden',
-  },
-  'issue-project-admin': {
-    'site admin': 'ok',
-    'project admin': 'ok',
-    'user with Browse': 'forbidden',
-    'user without Browse': 'not-found',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'not-found',
-    'forged context': 'forbidden',
-  },
-  'browse-project': {
-    'site admin': 'ok',
-    'project admin': 'ok',
-    'user with Browse': 'ok',
-    'user without Browse': 'forbidden',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'invalid-input',
-    'forged context': 'forbidden',
-  },
-  'browse-issue': {
-    'site admin': 'ok',
-    'project admin': 'ok',
-    'user with Browse': 'ok',
-    'user without Browse': 'not-found',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'invalid-input',
-    'forged context': 'not-found',
-  },
-  'edit-issue': {
-    'site admin': 'ok',
-    'project admin': 'ok',
-    'user with Browse': 'forbidden',
-    'user without Browse': 'not-found',
-    anonymous: 'unauthenticated',
-    'inactive user': 'unauthenticated',
-    'forged payload': 'invalid-input',
-    'forged context': 'not-found',
-  },
-};
-
-const ACCOUNTS: Record<CallerKind, string | undefined> = {
-  'site admin': 'user-site-admin',
-  'project admin': 'user-project-admin',
-  'user with Browse': 'user-viewer',
-  'user without Browse': 'user-outsider',
-  anonymous: undefined,
-  'inactive user': 'user-left',
-  'forged payload': 'user-project-admin',
-  'forged context': 'user-member',
-};
 
 async function call(w: World, key: string, row: Row, caller: CallerKind): Promise<Result<unknown>> {
   if (!allResolvers()[key as ResolverKey]) {

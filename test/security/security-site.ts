@@ -63,6 +63,97 @@ export type Need =
   /** Browse projects and Create issues on the context project. */
   | 'create-in-project';
 
+/**
+ * The documented outcome per need and caller. "forged payload" is a project admin adding a
+ * project or issue of someone else's to the payload (refused by the strict schemas; where the
+ * payload legitimately names an issue, it names one in a project the caller cannot see);
+ * "forged context" is a member whose context names a project (and issue) they cannot browse.
+ */
+export const NEED_OUTCOMES: Record<Need, Record<CallerKind, Outcome>> = {
+  'create-in-project': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'forbidden',
+    'user without Browse': 'forbidden',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'forbidden',
+  },
+  'jira-admin': {
+    'site admin': 'ok',
+    'project admin': 'forbidden',
+    'user with Browse': 'forbidden',
+    'user without Browse': 'forbidden',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'forbidden',
+  },
+  'project-admin': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'forbidden',
+    'user without Browse': 'forbidden',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'forbidden',
+  },
+  'issue-project-admin': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'forbidden',
+    'user without Browse': 'not-found',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'not-found',
+    'forged context': 'forbidden',
+  },
+  'browse-project': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'ok',
+    'user without Browse': 'forbidden',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'forbidden',
+  },
+  'browse-issue': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'ok',
+    'user without Browse': 'not-found',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'not-found',
+  },
+  'edit-issue': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'forbidden',
+    'user without Browse': 'not-found',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'not-found',
+  },
+};
+
+/** The account each kind of caller calls as (anonymous: none). */
+export const ACCOUNTS: Record<CallerKind, string | undefined> = {
+  'site admin': 'user-site-admin',
+  'project admin': 'user-project-admin',
+  'user with Browse': 'user-viewer',
+  'user without Browse': 'user-outsider',
+  anonymous: undefined,
+  'inactive user': 'user-left',
+  'forged payload': 'user-project-admin',
+  'forged context': 'user-member',
+};
+
 export const today = () => new Date().toISOString().slice(0, 10);
 export const inDays = (n: number) =>
   new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);

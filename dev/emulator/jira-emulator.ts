@@ -498,6 +498,7 @@ export class JiraEmulator {
     }
     if (meta.type === 'kvs' || meta.remote === 'kvs') {
       const bodyText = typeof init?.body === 'string' ? init.body : '';
+      await this.kvs.inFlight(path, bodyText);
       const result = this.kvs.handle(path, bodyText);
       this.calls.push({
         remote: 'kvs',

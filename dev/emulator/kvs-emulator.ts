@@ -20,6 +20,28 @@ interface Entry {
 
 type KvsResult = { status: number; body?: unknown };
 
+/** One storage request as the emulator receives it: the operation and its parsed body. */
+export interface KvsRequest {
+  op: string;
+  body: unknown;
+}
+
+/**
+ * A request held in flight (a slow writer): it reaches storage only when the test releases it.
+ * `arrived` resolves when the matching request was sent and is being held.
+ */
+export interface KvsHold {
+  readonly arrived: Promise<void>;
+  release(): void;
+}
+
+interface PendingHold {
+  match: (request: KvsRequest) => boolean;
+  taken: boolean;
+  arrive: () => void;
+  released: Promise<void>;
+}
+
 const TTL_UNIT_MS = { SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
 
 function error(status: number, code: string, message: string): KvsResult {
@@ -30,12 +52,55 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function requestOf(path: string, bodyText: string): KvsRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    body = undefined;
+  }
+  return { op: path.replace(/^\/api\/v1\//, ''), body };
+}
+
 export class KvsEmulator {
   private readonly data = new Map<string, Entry>();
   readonly counts = new Map<string, number>();
   /** When set, the next N writes fail with this status (fault injection). */
   private writeFaults: Array<{ status: number; left: number; skip: number; ops: string[] }> = [];
   now: () => number = () => Date.now();
+  private holds: PendingHold[] = [];
+  /**
+   * Milliseconds (real time) each request spends in flight before it reaches storage: writers
+   * whose requests arrive late and interleave. Undefined: none.
+   */
+  delay: ((request: KvsRequest) => number) | undefined = undefined;
+
+  /**
+   * Holds the next request that matches in flight until `release()`: it reaches storage after
+   * whatever other requests arrive meanwhile (a writer stopped between its read and its write).
+   */
+  hold(match: (request: KvsRequest) => boolean): KvsHold {
+    let arrive = () => {};
+    let release = () => {};
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ match, taken: false, arrive, released });
+    return { arrived, release };
+  }
+
+  /** Waits while the request is held or delayed in flight; called before `handle`. */
+  async inFlight(path: string, bodyText: string): Promise<void> {
+    const request = requestOf(path, bodyText);
+    const hold = this.holds.find((h) => !h.taken && h.match(request));
+    if (hold) {
+      hold.taken = true;
+      this.holds = this.holds.filter((h) => h !== hold);
+      hold.arrive();
+      await hold.released;
+    }
+    const ms = this.delay?.(request) ?? 0;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
 
   resetCounts(): void {
     this.counts.clear();

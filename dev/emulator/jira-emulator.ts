@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { rewriteResponse, type ResponseFault } from './faults';
-import { KvsEmulator } from './kvs-emulator';
+import { KvsEmulator, entitiesOfManifest } from './kvs-emulator';
 import { InvocationClock } from './invocation';
 import { replaceWaiter } from '../../src/jira/wait';
 import {
@@ -86,8 +86,11 @@ type FetchMeta = {
 
 type ForgeFetch = (meta: FetchMeta, path: string, init?: RequestInit) => Promise<Response>;
 
-function readManifestScopes(root: string): string[] {
-  const manifest: unknown = parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8'));
+function readManifest(root: string): unknown {
+  return parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8'));
+}
+
+function manifestScopes(manifest: unknown): string[] {
   const scopes = (manifest as { permissions?: { scopes?: unknown } }).permissions?.scopes;
   return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
 }
@@ -152,7 +155,8 @@ export const STATUS_CATEGORY = {
 
 export class JiraEmulator {
   readonly baseUrl = 'https://dual-track-demo.atlassian.net';
-  readonly kvs = new KvsEmulator();
+  /** Forge storage, with the custom entities manifest.yml declares. */
+  readonly kvs: KvsEmulator;
   readonly calls: CallRecord[] = [];
   /** Requests the real Jira would not accept or the emulator cannot answer; tests assert none. */
   readonly violations: string[] = [];
@@ -189,7 +193,9 @@ export class JiraEmulator {
   }
 
   constructor(options: { root?: string } = {}) {
-    this.scopes = readManifestScopes(options.root ?? join(__dirname, '..', '..'));
+    const manifest = readManifest(options.root ?? join(__dirname, '..', '..'));
+    this.scopes = manifestScopes(manifest);
+    this.kvs = new KvsEmulator(entitiesOfManifest(manifest));
     for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
     this.sprintField = {
       id: 'customfield_10020',

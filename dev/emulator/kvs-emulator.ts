@@ -74,6 +74,15 @@ export function entitiesOfManifest(manifest: unknown): EntityDefinitions {
   return out;
 }
 
+/** The kind of write an operation is, for injected faults. */
+const WRITE_KINDS: Readonly<Record<string, 'set' | 'delete' | 'transaction'>> = {
+  set: 'set',
+  'entity/set': 'set',
+  delete: 'delete',
+  'entity/delete': 'delete',
+  transaction: 'transaction',
+};
+
 /** The code a transaction whose condition failed answers with (chosen; see above). */
 export const CONDITIONS_NOT_MET = 'TRANSACTION_CONDITIONS_NOT_MET';
 const INT32 = { min: -2_147_483_648, max: 2_147_483_647 };
@@ -210,7 +219,13 @@ export class KvsEmulator {
   private readonly entityData = new Map<string, Map<string, Entry>>();
   readonly counts = new Map<string, number>();
   /** When set, the next N writes fail with this status (fault injection). */
-  private writeFaults: Array<{ status: number; left: number; skip: number; ops: string[] }> = [];
+  private writeFaults: Array<{
+    status: number;
+    left: number;
+    skip: number;
+    ops: string[];
+    afterApply: boolean;
+  }> = [];
   now: () => number = () => Date.now();
   private holds: PendingHold[] = [];
   /**
@@ -278,18 +293,24 @@ export class KvsEmulator {
    * The next `times` writes fail with `status`. Writes are sets (of keys and of entities) and
    * transactions unless `ops` names others (e.g. ['delete'], which covers entity deletes too);
    * `skip` lets that many matching writes through first, so a test can stop a save between two
-   * of its writes (a crash mid-write).
+   * of its writes (a crash mid-write). With `afterApply` the write reaches storage and only its
+   * answer is the error (the connection broke on the way back).
    */
   failWrites(
     status: number,
     times = 1,
-    options: { skip?: number; ops?: Array<'set' | 'delete' | 'transaction'> } = {},
+    options: {
+      skip?: number;
+      ops?: Array<'set' | 'delete' | 'transaction'>;
+      afterApply?: boolean;
+    } = {},
   ): void {
     this.writeFaults.push({
       status,
       left: times,
       skip: options.skip ?? 0,
       ops: options.ops ?? ['set', 'transaction'],
+      afterApply: options.afterApply ?? false,
     });
   }
 
@@ -298,8 +319,10 @@ export class KvsEmulator {
     this.writeFaults = [];
   }
 
-  private injectedWriteFault(op: string): KvsResult | undefined {
-    const fault = this.writeFaults.find((f) => f.left > 0 && f.ops.includes(op));
+  private injectedWriteFault(op: string, afterApply = false): KvsResult | undefined {
+    const fault = this.writeFaults.find(
+      (f) => f.left > 0 && f.ops.includes(op) && f.afterApply === afterApply,
+    );
     if (!fault) return undefined;
     if (fault.skip > 0) {
       fault.skip -= 1;
@@ -346,6 +369,11 @@ export class KvsEmulator {
     });
   }
 
+  /** Removes an entity value for test setup (a record as a scheme without entities left it). */
+  clearEntity(entityName: string, key: string): void {
+    this.entityData.get(entityName)?.delete(key);
+  }
+
   /** Keys of one entity's stored values, sorted. */
   entityKeys(entityName: string): string[] {
     return [...(this.entityData.get(entityName)?.keys() ?? [])].sort();
@@ -378,6 +406,13 @@ export class KvsEmulator {
     } catch {
       return error(400, 'INVALID_REQUEST', 'Request body is not JSON');
     }
+    const write = WRITE_KINDS[op];
+    const late = write ? this.injectedWriteFault(write, true) : undefined;
+    const result = this.dispatch(op, body);
+    return late && result.status < 300 ? late : result;
+  }
+
+  private dispatch(op: string, body: unknown): KvsResult {
     switch (op) {
       case 'get':
         return this.get(body);

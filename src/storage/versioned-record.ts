@@ -112,6 +112,27 @@ export async function readVersioned(
   }
 }
 
+/** The version entities of several records (missing ones are absent), in one batch read. */
+export async function readVersions(keys: readonly string[]): Promise<Map<string, RecordVersion>> {
+  const out = new Map<string, RecordVersion>();
+  if (keys.length === 0) return out;
+  const byEntityKey = new Map(keys.map((k) => [versionKey(k), k]));
+  const { successfulKeys, failedKeys } = await kvs.batchGet<unknown>(
+    [...byEntityKey.keys()].map((key) => ({ key, entityName: RECORD_VERSION_ENTITY })),
+  );
+  const failures = failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
+  if (failures.length > 0) {
+    const detail = failures.map((f) => `${f.key}: ${f.error.code} ${f.error.message}`).join('; ');
+    throw new Error(`Storage could not read ${failures.length} version(s): ${detail}`);
+  }
+  for (const item of successfulKeys) {
+    const key = byEntityKey.get(item.key);
+    const version = parseStored(item.key, RecordVersionSchema, item.value);
+    if (key !== undefined && version) out.set(key, version);
+  }
+  return out;
+}
+
 async function readEntity(key: string): Promise<RecordVersion | undefined> {
   const raw = await kvs.entity<unknown>(RECORD_VERSION_ENTITY).get(versionKey(key));
   return parseStored(versionKey(key), RecordVersionSchema, raw);

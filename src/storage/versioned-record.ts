@@ -219,6 +219,16 @@ export async function removeVersioned(key: string): Promise<void> {
     .execute();
 }
 
+/** One record, parsed, with the version read. */
+async function readRecord<R>(
+  key: string,
+  schema: z.ZodType<R>,
+  versionOf: (raw: unknown) => number | undefined,
+): Promise<{ current: R | undefined; read: ReadVersion }> {
+  const { values, read } = await readVersioned(key, versionOf);
+  return { current: parseStored(key, schema, values.get(key)), read };
+}
+
 /** A save that lost the race to other writers too many times in a row. */
 export class RecordConflictError extends Error {
   constructor(
@@ -256,6 +266,12 @@ export interface RecordSpec<R> {
   attempts?: number;
 }
 
+/** A record as a writer already read it (with readVersioned), to base a first attempt on. */
+export interface RecordBasis<R> {
+  value: R | undefined;
+  read: ReadVersion;
+}
+
 export type RecordChanged<R, D> =
   | { saved: true; value: R; version: number; detail: D }
   | { saved: false; value: R | undefined; version: number; detail: D };
@@ -268,17 +284,22 @@ export const backoff = (attempt: number): Promise<void> => sleep(Math.random() *
  * another write lands first, reads again and applies `change` to that (so `change` may run more
  * than once, always on the newest record). `change` gets the current version and must stamp the
  * value it writes with version + 1. Cost: one batch read and one transaction, plus one entity
- * read and a new round per lost race.
+ * read and a new round per lost race. With `basis` (the record as the caller read it earlier,
+ * with its version) the first attempt skips the read: if the record changed since, the write
+ * fails its condition and the next attempt reads it.
  */
 export async function changeRecord<R, D>(
   spec: RecordSpec<R>,
   change: (current: R | undefined, version: number) => RecordChange<R, D>,
+  basis?: RecordBasis<R>,
 ): Promise<RecordChanged<R, D>> {
   const versionOf = numericField(spec.versionField ?? 'version');
   const attempts = spec.attempts ?? 6;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    const { values, read } = await readVersioned(spec.key, versionOf);
-    const current = parseStored(spec.key, spec.schema, values.get(spec.key));
+    const { current, read } =
+      attempt === 1 && basis
+        ? { current: basis.value, read: basis.read }
+        : await readRecord(spec.key, spec.schema, versionOf);
     const outcome = change(current, read.version);
     if ('keep' in outcome) {
       return { saved: false, value: current, version: read.version, detail: outcome.keep };

@@ -5,8 +5,9 @@ import { validationOf } from '../evidence/evidence-log';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
-import { readEvidence } from '../storage/evidence-store';
-import { readFeasibility } from '../storage/issue-notes-store';
+import { EVIDENCE_KEYS, readEvidenceState } from '../storage/evidence-store';
+import { ISSUE_NOTE_KEYS, readFeasibilityState } from '../storage/issue-notes-store';
+import { confirmUnchanged } from '../storage/versioned-record';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { trackResolver } from '../project-page/project-items';
 import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
@@ -23,11 +24,18 @@ import { chooseLinkType, type LinkTypeInfo } from './link-type';
  * the track, validation and sign-off rules are the domain's promotionBlockers, which the issue
  * panel shows instead of the button.
  *
- * Cost: storage: 4 reads in parallel (settings with field ids; evidence log; track mapping;
- * feasibility review). Jira, as the user, after the resolver's permission check: GET issue
- * (summary, issue type and scoped outcome), GET issue types of the project, GET link types, then
- * per item POST issue and POST issueLink (plus GET /field once per site to find the scoped
- * outcome field). A refusal for the track, evidence or sign-off costs the GET issue only.
+ * The evidence and the sign-off the decision rests on are pinned down before the first item is
+ * created: one storage transaction that lands only if neither changed since it was read
+ * (versioned-record.ts confirmUnchanged). An idea invalidated, or a sign-off withdrawn, while the
+ * promotion was being prepared answers a conflict and creates nothing; one that lands after the
+ * pin is ordered after the promotion.
+ *
+ * Cost: storage: 4 reads in parallel (settings with field ids; evidence log and feasibility
+ * review, each with its version; track mapping), and 1 transaction (the pin). Jira, as the
+ * user, after the resolver's permission check: GET issue (summary, issue type and scoped
+ * outcome), GET issue types of the project, GET link types, then per item POST issue and POST
+ * issueLink (plus GET /field once per site to find the scoped outcome field). A refusal for the
+ * track, evidence or sign-off costs the GET issue only.
  */
 
 export interface PromoteItem {
@@ -99,12 +107,14 @@ export async function promoteToDelivery(args: {
 }): Promise<PromoteAnswer> {
   const { jira, discovery, project, items } = args;
 
-  const [context, stored, mapping, feasibility] = await Promise.all([
+  const [context, evidence, mapping, review] = await Promise.all([
     loadDecisionContext(project.key),
-    readEvidence(discovery.id),
+    readEvidenceState(discovery.id),
     readTrackMapping(project.key),
-    readFeasibility(discovery.id),
+    readFeasibilityState(discovery.id),
   ]);
+  const stored = evidence.stored;
+  const feasibility = review.record;
   const source = await readDiscovery(jira, discovery.key, context.fields);
   // The same track resolution as the panel and the project page: the project's type-to-track
   // mapping, else the configured discovery type names.
@@ -192,6 +202,18 @@ export async function promoteToDelivery(args: {
     { key: discovery.key, summary: source.summary },
     source.outcome,
   );
+
+  const unchanged = await confirmUnchanged([
+    { key: EVIDENCE_KEYS.log(discovery.id), read: evidence.read },
+    { key: ISSUE_NOTE_KEYS.feasibility(discovery.id), read: review.read },
+  ]);
+  if (!unchanged) {
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `The evidence or the feasibility review of ${discovery.key} changed while it was being promoted, so nothing was created. Look at it again and promote it if it is still ready.`,
+    };
+  }
 
   const created: CreatedItem[] = [];
   const notCreated: PromoteResult['notCreated'] = [];

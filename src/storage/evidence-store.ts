@@ -22,6 +22,7 @@ import {
   newWriteId,
   numericField,
   readVersioned,
+  type ReadVersion,
 } from './versioned-record';
 
 /**
@@ -241,6 +242,24 @@ export async function readEvidence(issueId: string): Promise<StoredEvidence> {
     ...storedFrom(log),
     summaryStale: parseStored(staleKey, SummaryStaleSchema, values.get(staleKey)),
   };
+}
+
+/**
+ * The log with the version it was read at (its version entity comes in the same batch read), for
+ * a decision that must be pinned down before it is acted on (confirmUnchanged).
+ */
+export async function readEvidenceState(
+  issueId: string,
+): Promise<{ stored: StoredEvidence; read: ReadVersion }> {
+  const logKey = EVIDENCE_KEYS.log(issueId);
+  for (let attempt = 1; ; attempt++) {
+    const { values, read } = await readVersioned(logKey, numericField('version'));
+    const head = parseStored(logKey, EvidenceHeadSchema, values.get(logKey));
+    const { log } = await withEntries(issueId, head, false);
+    if (head && !log && attempt < READ_ATTEMPTS) continue;
+    if (head && !log) throw new StoredValueError(logKey, 'its parts kept changing while reading');
+    return { stored: storedFrom(log), read };
+  }
 }
 
 /** Several items' logs (missing ones are absent from the map), in batches of batch reads. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseStored, readMany, readOne, writeOne } from './kvs-store';
-import { changeRecord } from './versioned-record';
+import { changeRecord, numericField, readVersioned, type ReadVersion } from './versioned-record';
 
 /**
  * What the issue panel records per issue in Forge storage (not in issue properties, which any
@@ -64,6 +64,15 @@ export async function readIssueNotes(issueId: string): Promise<IssueNotes> {
 export async function readFeasibility(issueId: string): Promise<FeasibilityRecord | undefined> {
   const key = ISSUE_NOTE_KEYS.feasibility(issueId);
   return parseStored(key, FeasibilityRecordSchema, await readOne(key));
+}
+
+/** The review with the version it was read at (one batch read with its version entity). */
+export async function readFeasibilityState(
+  issueId: string,
+): Promise<{ record: FeasibilityRecord | undefined; read: ReadVersion }> {
+  const key = ISSUE_NOTE_KEYS.feasibility(issueId);
+  const { values, read } = await readVersioned(key, numericField('version'));
+  return { record: parseStored(key, FeasibilityRecordSchema, values.get(key)), read };
 }
 
 /** What a change does with the current review: write the next one, or refuse with `refusal`. */

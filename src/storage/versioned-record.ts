@@ -51,8 +51,12 @@ export const versionKey = (key: string): string => `${key}#version`;
 
 const WRITE_ID = /^[a-f0-9]{12}$/;
 
+/**
+ * Version 0: the record did not exist, or carried no version, when a reader pinned it down
+ * (confirmUnchanged); its first save is version 1.
+ */
 export const RecordVersionSchema = z
-  .object({ version: z.number().int().min(1), writeId: z.string().regex(WRITE_ID) })
+  .object({ version: z.number().int().min(0), writeId: z.string().regex(WRITE_ID) })
   .strict();
 export type RecordVersion = z.infer<typeof RecordVersionSchema>;
 
@@ -106,9 +110,9 @@ export async function readVersioned(
       else values.set(item.key, item.value);
     }
     const entity = parseStored(versionKey(key), RecordVersionSchema, rawEntity);
-    const carried = versionOf(values.get(key));
+    const carried = versionOf(values.get(key)) ?? 0;
     if (entity && carried !== entity.version && attempt < READ_ATTEMPTS) continue;
-    return { values, read: { entity, version: entity?.version ?? carried ?? 0 } };
+    return { values, read: { entity, version: entity?.version ?? carried } };
   }
 }
 
@@ -227,6 +231,45 @@ async function readRecord<R>(
 ): Promise<{ current: R | undefined; read: ReadVersion }> {
   const { values, read } = await readVersioned(key, versionOf);
   return { current: parseStored(key, schema, values.get(key)), read };
+}
+
+/**
+ * Pins down records a decision was based on, in one transaction: it lands only if none of them
+ * changed since it was read. A record with a version entity is checked against it; one without
+ * (a record of the scheme before, or none yet) gets its entity now, at the version read, under
+ * the condition that it still has none. True when nothing changed; false when one of them did.
+ */
+export async function confirmUnchanged(
+  records: ReadonlyArray<{ key: string; read: ReadVersion }>,
+): Promise<boolean> {
+  const tx = kvs.transact();
+  const adopted = new Map<string, string>();
+  for (const { key, read } of records) {
+    if (read.entity) {
+      tx.check(versionKey(key), {
+        entityName: RECORD_VERSION_ENTITY,
+        conditions: unchangedSince(read),
+      });
+    } else {
+      const writeId = newWriteId();
+      adopted.set(key, writeId);
+      tx.set(
+        versionKey(key),
+        { version: read.version, writeId },
+        { entityName: RECORD_VERSION_ENTITY, conditions: unchangedSince(read) },
+      );
+    }
+  }
+  try {
+    await tx.execute();
+    return true;
+  } catch (error) {
+    const now = await readVersions(records.map((r) => r.key));
+    const [first] = adopted;
+    if (first && now.get(first[0])?.writeId === first[1]) return true;
+    if (records.some(({ key, read }) => !sameVersion(now.get(key), read.entity))) return false;
+    throw error;
+  }
 }
 
 /** A save that lost the race to other writers too many times in a row. */

@@ -169,7 +169,8 @@ describe('promote to delivery', () => {
       'linkIssues as user',
     ]);
     expect(ctx.em.kvs.reads()).toBe(4);
-    expect(ctx.em.kvs.writes()).toBe(0);
+    // One transaction pins the evidence and the sign-off read before the first item is created.
+    expect(ctx.em.kvs.writes()).toBe(1);
   });
 
   it('refuses a delivery item, even one with evidence that meets the threshold, as invalid input', async () => {
@@ -238,6 +239,41 @@ describe('promote to delivery', () => {
     );
     const result = ok(await promote([{ summary: 'Reorder button' }]));
     expect(result.created).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'its feasibility sign-off is withdrawn',
+      () =>
+        call('issue/feasibility/sign-off', site.member, {
+          verdict: 'not-feasible',
+          note: 'The order service cannot reorder',
+        }),
+    ],
+    [
+      'it is invalidated',
+      () => call('evidence/decide', site.member, { invalidated: true, reason: 'Nobody reorders' }),
+    ],
+  ])('creates nothing when %s while the promotion is being prepared', async (_, change) => {
+    await validate();
+    ok(await call('issue/feasibility/flag', site.member, { novel: true }));
+    ok(await call('issue/feasibility/sign-off', site.member, { verdict: 'feasible', note: 'ok' }));
+    // The promotion has read the idea and is about to pin what it read down.
+    const pin = ctx.em.kvs.hold(
+      ({ op, body }) =>
+        op === 'transaction' && JSON.stringify(body).includes(`evidence:${idea.id}#version`),
+    );
+    const promoting = promote([{ summary: 'Reorder button' }]);
+    await pin.arrived;
+    ok(await change());
+    pin.release();
+    expect(await promoting).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(createdIssues()).toEqual([]);
+    // Judged again on the state as it is now: refused for what changed.
+    const again = await promote([{ summary: 'Reorder button' }]);
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    if (!again.ok) expect(again.error.message).toContain('cannot be promoted');
+    expect(createdIssues()).toEqual([]);
   });
 
   it('falls back to Relates when the site has no Implements link type', async () => {

@@ -41,10 +41,15 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Every storage request waits 0-7 ms in flight: requests of different writers interleave. */
+/**
+ * Every storage request waits in flight: most 0-3 ms, one in five 30-80 ms (a slow writer, whose
+ * write arrives after others read, wrote and were acknowledged), so requests of different writers
+ * interleave in every order.
+ */
 function delayEveryRequest(seed: number): void {
   const random = seeded(seed);
-  ctx.em.kvs.delay = () => Math.floor(random() * 8);
+  ctx.em.kvs.delay = () =>
+    random() < 0.2 ? 30 + Math.floor(random() * 50) : Math.floor(random() * 4);
 }
 
 afterEach(() => {

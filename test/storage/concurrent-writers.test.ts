@@ -16,6 +16,8 @@ import {
 } from '../../src/storage/explore-store';
 import { readFeasibility, type FeasibilityRecord } from '../../src/storage/issue-notes-store';
 import { readTemplates, saveTemplates } from '../../src/storage/template-store';
+import { RETRO_OUTCOME_KEYS, recordOutcome } from '../../src/storage/retro-outcome-store';
+import { readMany } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { changeWaivers, readWaivers } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
@@ -389,5 +391,37 @@ describe('Explore first records', () => {
       else expect(op.generation).toBe(generation);
       generation = op.generation;
     }
+  });
+});
+
+describe('retro outcome checks', () => {
+  it('keeps every recording of people recording at once: the last as current, the rest in history', async () => {
+    const issue = { id: '60001', key: 'DT-60' };
+    delayEveryRequest(31);
+    const notes = ['one', 'two', 'three', 'four', 'five', 'six'];
+    type Stored = { current: { note: string }; history: Array<{ note: string }> };
+    const notesOf = (s: Stored | undefined) =>
+      s ? [s.current.note, ...s.history.map((h) => h.note)] : [];
+    const read = async () =>
+      (await readMany([RETRO_OUTCOME_KEYS.outcome(issue.id)])).get(
+        RETRO_OUTCOME_KEYS.outcome(issue.id),
+      ) as Stored | undefined;
+    const acked = await race<string, Stored | undefined>({
+      writers: notes.map((note) => async (ack) => {
+        await recordOutcome({
+          issue,
+          projectKey: 'DT',
+          result: 'hit',
+          note,
+          accountId: 'user-member',
+          now,
+        });
+        ack(note);
+      }),
+      read,
+      check: (stored, before) => expect(notesOf(stored)).toEqual(expect.arrayContaining(before)),
+    });
+    expect(lostRaces()).toBeGreaterThan(0);
+    expect(notesOf(await read()).sort()).toEqual([...acked].sort());
   });
 });

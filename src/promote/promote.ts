@@ -204,7 +204,14 @@ export async function promoteToDelivery(args: {
   );
 
   const unchanged = await confirmUnchanged([
-    { key: EVIDENCE_KEYS.log(discovery.id), read: evidence.read },
+    {
+      key: EVIDENCE_KEYS.log(discovery.id),
+      read: evidence.read,
+      legacyKeys: [
+        EVIDENCE_KEYS.legacyRevision(discovery.id, evidence.read.version),
+        EVIDENCE_KEYS.legacyRevision(discovery.id, evidence.read.version + 1),
+      ],
+    },
     { key: ISSUE_NOTE_KEYS.feasibility(discovery.id), read: review.read },
   ]);
   if (!unchanged) {

@@ -237,14 +237,15 @@ async function readRecord<R>(
  * Pins down records a decision was based on, in one transaction: it lands only if none of them
  * changed since it was read. A record with a version entity is checked against it; one without
  * (a record of the scheme before, or none yet) gets its entity now, at the version read, under
- * the condition that it still has none. True when nothing changed; false when one of them did.
+ * the condition that it still has none, and the keys `legacyKeys` names (what the scheme before
+ * left beside it) go. True when nothing changed; false when one of them did.
  */
 export async function confirmUnchanged(
-  records: ReadonlyArray<{ key: string; read: ReadVersion }>,
+  records: ReadonlyArray<{ key: string; read: ReadVersion; legacyKeys?: readonly string[] }>,
 ): Promise<boolean> {
   const tx = kvs.transact();
   const adopted = new Map<string, string>();
-  for (const { key, read } of records) {
+  for (const { key, read, legacyKeys } of records) {
     if (read.entity) {
       tx.check(versionKey(key), {
         entityName: RECORD_VERSION_ENTITY,
@@ -253,6 +254,7 @@ export async function confirmUnchanged(
     } else {
       const writeId = newWriteId();
       adopted.set(key, writeId);
+      for (const legacy of legacyKeys ?? []) tx.delete(legacy);
       tx.set(
         versionKey(key),
         { version: read.version, writeId },

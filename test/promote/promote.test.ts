@@ -5,6 +5,7 @@ import type { EmIssue } from '../../dev/emulator/model';
 import { allResolvers } from '../../src/resolvers';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 
 /**
@@ -274,6 +275,20 @@ describe('promote to delivery', () => {
     expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
     if (!again.ok) expect(again.error.message).toContain('cannot be promoted');
     expect(createdIssues()).toEqual([]);
+  });
+
+  it('pins down an evidence log of the scheme before at its version, removing the claim it left', async () => {
+    await validate();
+    const logKey = `evidence:${idea.id}`;
+    const log = ctx.em.kvs.peek(logKey) as { version: number };
+    // As the scheme before left it: no version entity, its version claimed beside it.
+    ctx.em.kvs.clearEntity(RECORD_VERSION_ENTITY, versionKey(logKey));
+    ctx.em.kvs.seed(`${logKey}:rev:${log.version}`, log);
+    ok(await promote([{ summary: 'Reorder button' }]));
+    expect(ctx.em.kvs.keys().filter((k) => k.startsWith(`${logKey}:`))).toEqual([]);
+    expect(ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(logKey))).toMatchObject({
+      version: log.version,
+    });
   });
 
   it('falls back to Relates when the site has no Implements link type', async () => {

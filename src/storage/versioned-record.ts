@@ -6,7 +6,7 @@ import { parseStored } from './kvs-store';
 
 /**
  * Conditional writes for records that are read, changed and written back (settings, templates,
- * waivers, evidence, feasibility reviews, Explore first): a write succeeds only against the
+ * waivers, evidence, feasibility reviews, Explore first, retro outcome checks): a write succeeds only against the
  * version it read; a writer that lost the race reads again and re-applies its change, or gets a
  * conflict. Decision record: docs/decisions/0012-conditional-writes.md.
  *

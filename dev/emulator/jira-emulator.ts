@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { rewriteResponse, type ResponseFault } from './faults';
 import { AGILE_PAGE_MAX, type AgilePageStyle } from './agile-paging';
-import { KvsEmulator } from './kvs-emulator';
+import { KvsEmulator, entitiesOfManifest } from './kvs-emulator';
 import { InvocationClock } from './invocation';
 import { replaceWaiter } from '../../src/jira/wait';
 import {
@@ -87,8 +87,11 @@ type FetchMeta = {
 
 type ForgeFetch = (meta: FetchMeta, path: string, init?: RequestInit) => Promise<Response>;
 
-function readManifestScopes(root: string): string[] {
-  const manifest: unknown = parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8'));
+function readManifest(root: string): unknown {
+  return parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8'));
+}
+
+function manifestScopes(manifest: unknown): string[] {
   const scopes = (manifest as { permissions?: { scopes?: unknown } }).permissions?.scopes;
   return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
 }
@@ -153,7 +156,8 @@ export const STATUS_CATEGORY = {
 
 export class JiraEmulator {
   readonly baseUrl = 'https://dual-track-demo.atlassian.net';
-  readonly kvs = new KvsEmulator();
+  /** Forge storage, with the custom entities manifest.yml declares. */
+  readonly kvs: KvsEmulator;
   readonly calls: CallRecord[] = [];
   /** Requests the real Jira would not accept or the emulator cannot answer; tests assert none. */
   readonly violations: string[] = [];
@@ -210,7 +214,9 @@ export class JiraEmulator {
   }
 
   constructor(options: { root?: string } = {}) {
-    this.scopes = readManifestScopes(options.root ?? join(__dirname, '..', '..'));
+    const manifest = readManifest(options.root ?? join(__dirname, '..', '..'));
+    this.scopes = manifestScopes(manifest);
+    this.kvs = new KvsEmulator(entitiesOfManifest(manifest));
     for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
     this.sprintField = {
       id: 'customfield_10020',
@@ -519,6 +525,7 @@ export class JiraEmulator {
     }
     if (meta.type === 'kvs' || meta.remote === 'kvs') {
       const bodyText = typeof init?.body === 'string' ? init.body : '';
+      await this.kvs.inFlight(path, bodyText);
       const result = this.kvs.handle(path, bodyText);
       this.calls.push({
         remote: 'kvs',

@@ -18,14 +18,18 @@ import {
   type EvidenceHead,
 } from '../storage/evidence-store';
 import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
+import { readVersions, removeVersioned, restoreVersioned } from '../storage/versioned-record';
 import { TemplatesRecordSchema } from '../storage/template-store';
 import { WaiverBookSchema } from '../storage/waiver-store';
 
 /**
  * Export and import of the app's data (configuration and discovery templates with their
  * revisions, waivers, audit log, evidence) as one JSON document with a schema version, so that a
- * Jira admin can back up and move it. Only keys of the four sections are ever read or written, each value is checked against
- * the schema its store reads it with, and nothing is written unless the whole document passes.
+ * Jira admin can back up and move it. Only keys of the four sections are ever read or written,
+ * each value is checked against the schema its store reads it with, and nothing is written
+ * unless the whole document passes. The version entities beside versioned records
+ * (versioned-record.ts) are not exported: they follow from the version each value carries, and
+ * an import sets them from it, in the same transaction as the value.
  */
 
 const PROJECT = '[A-Z][A-Z0-9_]{0,254}';
@@ -44,13 +48,24 @@ type KeyRule = {
   schema: z.ZodType;
   /** Cross-checks between the key and the value (the version a revision key names, ...). */
   check?: (match: RegExpExecArray, value: Record<string, unknown>) => string | undefined;
+  /**
+   * A record whose version lives in a version entity beside it (versioned-record.ts): an
+   * import writes the two together, with the version the value carries, and removes them
+   * together.
+   */
+  versioned?: true;
+  /**
+   * A key only the scheme before wrote (the version claims of waivers and evidence): never
+   * exported; accepted in an older document, checked, and not written (reported as ignored).
+   */
+  legacy?: true;
 };
 
 const versionIs = (group: number) => (m: RegExpExecArray, v: Record<string, unknown>) =>
   v['version'] === Number(m[group]) ? undefined : `version must be ${m[group]}, as the key says`;
 
 const KEY_RULES: readonly KeyRule[] = [
-  { section: 'config', pattern: /^config:global$/, schema: GlobalRecordSchema },
+  { section: 'config', pattern: /^config:global$/, schema: GlobalRecordSchema, versioned: true },
   {
     section: 'config',
     pattern: new RegExp(`^config:global${REV}$`),
@@ -61,6 +76,7 @@ const KEY_RULES: readonly KeyRule[] = [
     section: 'config',
     pattern: new RegExp(`^config:project:(${PROJECT})$`),
     schema: ProjectRecordSchema,
+    versioned: true,
     check: (m, v) =>
       v['projectKey'] === undefined || v['projectKey'] === m[1]
         ? undefined
@@ -72,19 +88,30 @@ const KEY_RULES: readonly KeyRule[] = [
     schema: ProjectRecordSchema,
     check: versionIs(2),
   },
-  { section: 'config', pattern: /^config:templates$/, schema: TemplatesRecordSchema },
+  {
+    section: 'config',
+    pattern: /^config:templates$/,
+    schema: TemplatesRecordSchema,
+    versioned: true,
+  },
   {
     section: 'config',
     pattern: new RegExp(`^config:templates${REV}$`),
     schema: TemplatesRecordSchema,
     check: versionIs(1),
   },
-  { section: 'waivers', pattern: new RegExp(`^waivers:(${PROJECT})$`), schema: WaiverBookSchema },
+  {
+    section: 'waivers',
+    pattern: new RegExp(`^waivers:(${PROJECT})$`),
+    schema: WaiverBookSchema,
+    versioned: true,
+  },
   {
     section: 'waivers',
     pattern: new RegExp(`^waivers:(${PROJECT})${REV}$`),
     schema: WaiverBookSchema,
     check: versionIs(2),
+    legacy: true,
   },
   { section: 'audit', pattern: new RegExp(`^audit:(${PROJECT}):head$`), schema: AuditHeadSchema },
   {
@@ -98,6 +125,7 @@ const KEY_RULES: readonly KeyRule[] = [
     section: 'evidence',
     pattern: EVIDENCE_HEAD,
     schema: EvidenceHeadSchema,
+    versioned: true,
     check: (m, v) =>
       v['issueId'] === m[1] ? undefined : `issueId must be ${m[1]}, as the key says`,
   },
@@ -106,6 +134,7 @@ const KEY_RULES: readonly KeyRule[] = [
     pattern: new RegExp(`^evidence:(${ISSUE_ID})${REV}$`),
     schema: EvidenceHeadSchema,
     check: versionIs(2),
+    legacy: true,
   },
   {
     section: 'evidence',
@@ -159,8 +188,12 @@ export async function exportPage(cursor: string | undefined, now: Date): Promise
   const section = DATA_SECTIONS.find((s) => s === rawSection) ?? DATA_SECTIONS[0];
   const after = rest.length > 0 ? rest.join('|') : undefined;
   const page = await listByPrefix(PREFIX[section], after, EXPORT_PAGE_SIZE);
-  // Only keys the app's stores own (and an import accepts) are exported.
-  const records = page.entries.filter((e) => ruleFor(e.key)?.rule.section === section);
+  // Only keys the app's stores own (and an import accepts) are exported, the claims the scheme
+  // before left beside waivers and evidence excepted.
+  const records = page.entries.filter((e) => {
+    const rule = ruleFor(e.key)?.rule;
+    return rule?.section === section && rule.legacy !== true;
+  });
   const nextSection = DATA_SECTIONS[DATA_SECTIONS.indexOf(section) + 1];
   const nextCursor = page.nextCursor !== undefined ? `${section}|${page.nextCursor}` : nextSection;
   return {
@@ -247,6 +280,8 @@ export interface ImportDiff {
   changed: string[];
   removed: string[];
   unchanged: number;
+  /** Keys of the document only the scheme before wrote (see KeyRule.legacy): not written. */
+  ignored?: string[];
 }
 
 export interface ImportReport {
@@ -302,6 +337,13 @@ function contradicted(documentKeys: Set<string>, stored: readonly string[], doc:
   return out;
 }
 
+/** Writes one imported record: a versioned one together with its version entity. */
+async function write(key: string, value: unknown): Promise<void> {
+  if (!ruleFor(key)?.rule.versioned) return writeOne(key, value);
+  const version = (value as { version: number }).version;
+  await restoreVersioned(key, value, version);
+}
+
 /** Storage failed while applying: says how far the import got (it can be run again). */
 export class ImportInterruptedError extends Error {
   constructor(
@@ -328,18 +370,34 @@ export async function importDocument(
   for (let i = 0; i < keys.length; i += READ_BATCH_SIZE) {
     for (const [k, v] of await readMany(keys.slice(i, i + READ_BATCH_SIZE))) current.set(k, v);
   }
+  const versionedKeys = keys.filter((k) => ruleFor(k)?.rule.versioned === true);
+  const versions = new Map<string, number>();
+  for (let i = 0; i < versionedKeys.length; i += READ_BATCH_SIZE) {
+    const batch = versionedKeys.slice(i, i + READ_BATCH_SIZE);
+    for (const [k, v] of await readVersions(batch)) versions.set(k, v.version);
+  }
   const diff: ImportDiff = { added: [], changed: [], removed: [], unchanged: 0 };
+  const ignored: string[] = [];
   const writes: Array<{ key: string; value: unknown }> = [];
   for (const record of document.records) {
+    if (ruleFor(record.key)?.rule.legacy) {
+      ignored.push(record.key);
+      continue;
+    }
     const before = current.get(record.key);
+    // A versioned record whose version entity names another version is rewritten with it.
+    const version = versions.get(record.key);
+    const carried = (record.value as { version?: unknown }).version;
     if (before === undefined) diff.added.push(record.key);
     else if (!isDeepStrictEqual(before, record.value)) diff.changed.push(record.key);
+    else if (version !== undefined && version !== carried) diff.changed.push(record.key);
     else {
       diff.unchanged += 1;
       continue;
     }
     writes.push(record);
   }
+  if (ignored.length > 0) diff.ignored = ignored.sort();
   const removed = new Set(contradicted(documentKeys, stored, document));
   if (options.replace) for (const key of stored) if (!documentKeys.has(key)) removed.add(key);
   diff.removed = [...removed].sort();
@@ -358,14 +416,16 @@ export async function importDocument(
     for (const phase of phases) {
       for (let i = 0; i < phase.length; i += IMPORT_BATCH_SIZE) {
         const batch = phase.slice(i, i + IMPORT_BATCH_SIZE);
-        await Promise.all(batch.map((w) => writeOne(w.key, w.value)));
+        await Promise.all(batch.map((w) => write(w.key, w.value)));
         written += batch.length;
         batches += 1;
       }
     }
     for (let i = 0; i < diff.removed.length; i += IMPORT_BATCH_SIZE) {
       const batch = diff.removed.slice(i, i + IMPORT_BATCH_SIZE);
-      await Promise.all(batch.map((k) => removeOne(k)));
+      await Promise.all(
+        batch.map((k) => (ruleFor(k)?.rule.versioned ? removeVersioned(k) : removeOne(k))),
+      );
       gone += batch.length;
       batches += 1;
     }

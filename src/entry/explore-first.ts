@@ -14,11 +14,13 @@ import type { ExploreFirstInput, ExploreKind } from '../shared/bridge-contract';
 import { loadDecisionContext } from '../storage/config-store';
 import {
   claimExplore,
+  markExploreLinked,
   peekExplore,
-  readExploreRecord,
+  readExploreState,
+  recordExplore,
   releaseExplore,
-  saveExploreRecord,
   type ExploreRecord,
+  type ExploreState,
 } from '../storage/explore-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { appFieldIds } from '../track/app-fields';
@@ -42,7 +44,9 @@ import { entryIssueFields, entryVerdictOf } from './entry-reader';
  * Cost, as the user: GET issue (the delivery item: summary, status, type, labels, components,
  * links, triage), plus POST issue/bulkfetch when linked ideas decide the verdict; to create:
  * GET issuetype/project, GET issueLinkType, POST issue, POST issueLink. Storage: settings,
- * track mapping and the record (3 reads), a claim and the record (2 writes).
+ * track mapping and the record with its version (3 reads), a claim and the record (2 writes: the
+ * record's is conditioned on the version read at the start; a record changed meanwhile costs a
+ * read and a retry, see versioned-record.ts).
  */
 
 export interface ExploreFirstResult {
@@ -137,10 +141,10 @@ export async function exploreFirst(args: {
   wait?: ExploreWait;
 }): Promise<ExploreAnswer> {
   const { jira, delivery, project, input, who } = args;
-  const [decision, mapping, record] = await Promise.all([
+  const [decision, mapping, state] = await Promise.all([
     loadDecisionContext(project.key),
     readTrackMapping(project.key),
-    readExploreRecord(delivery.id),
+    readExploreState(delivery.id),
   ]);
   const config = decision.config;
   const { ids } = await appFieldIds(['entryTriage', 'discoveryEvidence'], decision.fields, jira);
@@ -162,11 +166,12 @@ export async function exploreFirst(args: {
   }
 
   // What an earlier Explore first created for this item.
+  const record = state.value;
   if (record) {
     const linked = reading.linked.find((l) => l.key === record.created.key);
     if (linked && linked.statusCategory !== 'done') return { ok: true, result: existing(record) };
     if (!linked && !record.linked) {
-      const relinked = await relink(jira, delivery, record, tracks, who);
+      const relinked = await relink(jira, delivery, { record, state }, tracks, who);
       if (relinked) return relinked;
     }
   }
@@ -252,13 +257,19 @@ export async function exploreFirst(args: {
     by: who.accountId,
     at: who.now.toISOString(),
   };
-  await saveExploreRecord(delivery.id, saved);
+  const recorded = await recordExplore(delivery.id, saved, state);
+  // This call's claim was judged stale and another Explore first recorded its item meanwhile.
+  const superseded =
+    recorded.status === 'superseded' && recorded.current
+      ? ` Meanwhile another Explore first for ${delivery.key} recorded ${recorded.current.created.key}: that is the item ${delivery.key} waits on, and ${created.key} can be closed.`
+      : '';
 
   const how = linkType.outward ?? linkType.name;
   const message =
-    linkProblem === undefined
+    (linkProblem === undefined
       ? `Created ${created.key} (${type.name}) and linked it: ${created.key} ${how} ${delivery.key}. ${delivery.key} now waits on it.${triageNote}`
-      : `Created ${created.key} (${type.name}) but could NOT link it to ${delivery.key} (${linkProblem}). Link it by hand (${created.key} ${how} ${delivery.key}), or press Explore first again to retry the link: no second item is created.${triageNote}`;
+      : `Created ${created.key} (${type.name}) but could NOT link it to ${delivery.key} (${linkProblem}). Link it by hand (${created.key} ${how} ${delivery.key}), or press Explore first again to retry the link: no second item is created.${triageNote}`) +
+    superseded;
   return {
     ok: true,
     result: {
@@ -367,7 +378,7 @@ async function link(
 async function relink(
   jira: JiraGateway,
   delivery: { id: string; key: string },
-  record: ExploreRecord,
+  { record, state }: { record: ExploreRecord; state: ExploreState },
   tracks: TrackResolver,
   who: { accountId: string; now: Date },
 ): Promise<ExploreAnswer | undefined> {
@@ -396,7 +407,11 @@ async function relink(
       `${record.created.key} (created with Explore first) is still not linked to ${delivery.key}: ${reasonFor(error)}. Link it by hand; no second item was created.`,
     );
   }
-  await saveExploreRecord(delivery.id, { ...record, linked: true, at: who.now.toISOString() });
+  const marked = await markExploreLinked(delivery.id, record.generation, who.now, state);
+  // Another Explore first recorded a newer item meanwhile: that is the one to answer with.
+  if (marked.status === 'superseded' && marked.current) {
+    return { ok: true, result: existing(marked.current) };
+  }
   const how = linkType.outward ?? linkType.name;
   return {
     ok: true,

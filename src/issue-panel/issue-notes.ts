@@ -1,7 +1,6 @@
 import type { FeasibilityVerdict } from '../domain/item-checklist';
 import {
-  readFeasibility,
-  saveFeasibility,
+  changeFeasibility,
   saveSpikeNote,
   type FeasibilityRecord,
   type SpikeNote,
@@ -24,50 +23,61 @@ export type NoteAnswer<T> =
  * Flags (or unflags) an item as technically novel. Un-flagging removes the sign-off: it was
  * given for the item as it was then, so flagging the item again asks engineering for a new one
  * instead of silently reviving the old verdict. Flagging an item that is already flagged keeps
- * its sign-off.
+ * its sign-off. Saved only against the review it read (a racing sign-off is re-read, not lost).
  */
 export async function flagNovel(
   issueId: string,
   novel: boolean,
   author: Author,
 ): Promise<FeasibilityRecord> {
-  const current = await readFeasibility(issueId);
-  const keep = novel && current?.novel === true ? current.signOff : undefined;
-  const record: FeasibilityRecord = {
-    novel,
-    ...(keep ? { signOff: keep } : {}),
-    updatedBy: author.accountId,
-    updatedAt: author.now.toISOString(),
-  };
-  await saveFeasibility(issueId, record);
-  return record;
+  const saved = await changeFeasibility<never>(issueId, (current) => {
+    const keep = novel && current?.novel === true ? current.signOff : undefined;
+    return {
+      ok: true,
+      record: {
+        novel,
+        ...(keep ? { signOff: keep } : {}),
+        updatedBy: author.accountId,
+        updatedAt: author.now.toISOString(),
+      },
+    };
+  });
+  if (!saved.ok) throw new Error('flagNovel never refuses');
+  return saved.record;
 }
 
-/** Records engineering's verdict; only on an item flagged technically novel. */
+/**
+ * Records engineering's verdict; only on an item flagged technically novel, judged on the review
+ * as it is when the verdict is saved (an un-flag that lands first turns the sign-off down).
+ */
 export async function signOffFeasibility(
   issueId: string,
   verdict: FeasibilityVerdict,
   note: string,
   author: Author,
 ): Promise<NoteAnswer<FeasibilityRecord>> {
-  const current = await readFeasibility(issueId);
-  if (!current?.novel) {
-    return {
-      ok: false,
-      code: 'conflict',
-      message:
-        'This item is not flagged technically novel, so it needs no feasibility sign-off. Flag it first if engineering should review it.',
-    };
-  }
   const at = author.now.toISOString();
-  const record: FeasibilityRecord = {
-    novel: true,
-    signOff: { by: author.accountId, at, verdict, note },
-    updatedBy: author.accountId,
-    updatedAt: at,
-  };
-  await saveFeasibility(issueId, record);
-  return { ok: true, value: record };
+  const saved = await changeFeasibility<string>(issueId, (current) => {
+    if (!current?.novel) {
+      return {
+        ok: false,
+        refusal:
+          'This item is not flagged technically novel, so it needs no feasibility sign-off. Flag it first if engineering should review it.',
+      };
+    }
+    return {
+      ok: true,
+      record: {
+        novel: true,
+        signOff: { by: author.accountId, at, verdict, note },
+        updatedBy: author.accountId,
+        updatedAt: at,
+      },
+    };
+  });
+  return saved.ok
+    ? { ok: true, value: saved.record }
+    : { ok: false, code: 'conflict', message: saved.refusal };
 }
 
 export async function recordSpikeNote(

@@ -5,8 +5,9 @@ import { validationOf } from '../evidence/evidence-log';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
-import { readEvidence } from '../storage/evidence-store';
-import { readFeasibility } from '../storage/issue-notes-store';
+import { EVIDENCE_KEYS, readEvidenceState } from '../storage/evidence-store';
+import { ISSUE_NOTE_KEYS, readFeasibilityState } from '../storage/issue-notes-store';
+import { confirmUnchanged } from '../storage/versioned-record';
 import {
   CLAIM_STALE_MS,
   claimPromotion,
@@ -34,8 +35,15 @@ import { chooseLinkType, type LinkTypeInfo } from './link-type';
  * the track, validation and sign-off rules are the domain's promotionBlockers, which the issue
  * panel shows instead of the button.
  *
- * Cost: storage: 4 reads in parallel (settings with field ids; evidence log; track mapping;
- * feasibility review). Jira, as the user, after the resolver's permission check: GET issue
+ * The evidence and the sign-off the decision rests on are pinned down before the first item is
+ * created: one storage transaction that lands only if neither changed since it was read
+ * (versioned-record.ts confirmUnchanged). An idea invalidated, or a sign-off withdrawn, while the
+ * promotion was being prepared answers a conflict and creates nothing; one that lands after the
+ * pin is ordered after the promotion.
+ *
+ * Cost: storage: 5 reads in parallel (settings with field ids; evidence log and feasibility
+ * review, each with its version; track mapping; the promotion record and its claim), and 1
+ * transaction (the pin). Jira, as the user, after the resolver's permission check: GET issue
  * (summary, issue type and scoped outcome), GET issue types of the project, GET link types, then
  * per item POST issue and POST issueLink (plus GET /field once per site to find the scoped
  * outcome field). A refusal for the track, evidence or sign-off costs the GET issue only.
@@ -124,13 +132,15 @@ export async function promoteToDelivery(args: {
 }): Promise<PromoteAnswer> {
   const { jira, discovery, project, items } = args;
 
-  const [context, stored, mapping, feasibility, earlier] = await Promise.all([
+  const [context, evidence, mapping, review, earlier] = await Promise.all([
     loadDecisionContext(project.key),
-    readEvidence(discovery.id),
+    readEvidenceState(discovery.id),
     readTrackMapping(project.key),
-    readFeasibility(discovery.id),
+    readFeasibilityState(discovery.id),
     readPromotion(discovery.id),
   ]);
+  const stored = evidence.stored;
+  const feasibility = review.record;
   const replay = answered(earlier.record, args.requestId, discovery.key);
   if (replay) return replay;
   if (earlier.claim && !isStale(earlier.claim, args.now)) return busy(discovery.key, earlier.claim);
@@ -234,6 +244,26 @@ export async function promoteToDelivery(args: {
     const { record: latest } = await readPromotion(discovery.id);
     const again = answered(latest, args.requestId, discovery.key);
     if (again) return again;
+    // Under the claim, so that a second click is told a promotion is running, not that the
+    // evidence changed.
+    const unchanged = await confirmUnchanged([
+      {
+        key: EVIDENCE_KEYS.log(discovery.id),
+        read: evidence.read,
+        legacyKeys: [
+          EVIDENCE_KEYS.legacyRevision(discovery.id, evidence.read.version),
+          EVIDENCE_KEYS.legacyRevision(discovery.id, evidence.read.version + 1),
+        ],
+      },
+      { key: ISSUE_NOTE_KEYS.feasibility(discovery.id), read: review.read },
+    ]);
+    if (!unchanged) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `The evidence or the feasibility review of ${discovery.key} changed while it was being promoted, so nothing was created. Look at it again and promote it if it is still ready.`,
+      };
+    }
     const resumed = latest !== undefined && !latest.done;
     const record: PromotionRecord = resumed
       ? latest

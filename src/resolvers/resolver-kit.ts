@@ -9,6 +9,7 @@ import {
   type ResolverKey,
   type Result,
 } from '../shared/bridge-contract';
+import { RecordConflictError } from '../storage/versioned-record';
 
 /**
  * How every resolver runs: take identity and project/issue from Forge's trusted context, parse
@@ -156,6 +157,7 @@ export function toFailure<T>(error: unknown): Result<T> {
     });
   }
   if (error instanceof z.ZodError) return failure('invalid-input', describeIssues(error));
+  if (error instanceof RecordConflictError) return failure('conflict', error.message);
   console.error('resolver: unexpected failure', error instanceof Error ? error.message : error);
   return failure(
     'internal',

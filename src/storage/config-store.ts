@@ -7,24 +7,17 @@ import {
   mergedConfigIssues,
   type Config,
 } from '../domain/config';
-import {
-  KEYS,
-  createOnce,
-  listByPrefix,
-  parseStored,
-  readMany,
-  readOne,
-  removeOne,
-  writeOne,
-} from './kvs-store';
+import { KEYS, listByPrefix, parseStored, readMany, readOne, writeOne } from './kvs-store';
+import { changeRecord } from './versioned-record';
 
 /**
  * Configuration storage: global defaults plus per-project overrides, each a versioned record.
  *
- * A save names the version it was based on. Each version is first written under its own
- * revision key with FAIL_IF_EXISTS, which exactly one writer can win; only the winner then
- * updates the current record. A writer based on an older version gets a conflict carrying the
- * current values instead of overwriting them. Revision records double as the change history.
+ * A save names the version it was based on, and lands only while that version is current: one
+ * transaction writes the record, its revision key (the change history, the last 20 versions)
+ * and its version entity, conditioned on the version read (versioned-record.ts). A writer based
+ * on an older version, or one that lost the race to another save, gets a conflict carrying the
+ * current values instead of overwriting them.
  */
 
 const HISTORY_KEPT = 20;
@@ -122,53 +115,35 @@ export async function saveVersioned<R extends { version: number }>(
   expectedVersion: number,
   build: (version: number) => R,
 ): Promise<SaveResult<R>> {
-  const current = parseStored(store.key, store.schema, await readOne(store.key));
-  const currentVersion = current?.version ?? 0;
-  if (currentVersion !== expectedVersion) {
-    return {
-      status: 'conflict',
-      current,
-      message: `The ${store.noun ?? 'settings'} were changed by someone else (now version ${currentVersion}, your edit was based on version ${expectedVersion}). Review the current values and save again.`,
-    };
-  }
-  const next = build(expectedVersion + 1);
-  const won = await createOnce(KEYS.revision(store.key, next.version), next);
-  if (!won) {
-    const latest = await repairCurrent(store, expectedVersion + 1);
-    return {
-      status: 'conflict',
-      current: latest,
-      message: `Another save of version ${next.version} won the race. Review the current values and save again.`,
-    };
-  }
-  await writeOne(store.key, next);
-  if (next.version > HISTORY_KEPT) {
-    await removeOne(KEYS.revision(store.key, next.version - HISTORY_KEPT));
-  }
-  return { status: 'saved', record: next };
-}
-
-/**
- * A revision exists that the current record does not show yet: its writer is still between the
- * two writes, or stopped there. Find the newest revision and make it current, so a writer that
- * stopped half-way never blocks later saves.
- */
-async function repairCurrent<R extends { version: number }>(
-  store: VersionedStore<R>,
-  from: number,
-): Promise<R | undefined> {
-  let latest: R | undefined;
-  for (let v = from; v < from + 5; v++) {
-    const key = KEYS.revision(store.key, v);
-    const rev = parseStored(key, store.schema, await readOne(key));
-    if (!rev) break;
-    latest = rev;
-  }
-  if (latest) {
-    const current = parseStored(store.key, store.schema, await readOne(store.key));
-    if (!current || current.version < latest.version) await writeOne(store.key, latest);
-  }
-  return latest;
+  const noun = store.noun ?? 'settings';
+  const result = await changeRecord<R, SaveResult<R> | undefined>(
+    { key: store.key, schema: store.schema, noun },
+    (current, version) => {
+      if (version !== expectedVersion) {
+        return {
+          keep: {
+            status: 'conflict',
+            current,
+            message: `The ${noun} were changed by someone else (now version ${version}, your edit was based on version ${expectedVersion}). Review the current values and save again.`,
+          },
+        };
+      }
+      const next = build(version + 1);
+      return {
+        write: next,
+        detail: undefined,
+        // The history: this version under its revision key, in the same transaction.
+        sets: [{ key: KEYS.revision(store.key, next.version), value: next }],
+        deletes:
+          next.version > HISTORY_KEPT
+            ? [KEYS.revision(store.key, next.version - HISTORY_KEPT)]
+            : [],
+      };
+    },
+  );
+  if (result.saved) return { status: 'saved', record: result.value };
+  if (result.detail) return result.detail;
+  throw new Error(`${store.key}: a save that kept the record must say why`);
 }
 
 export async function saveGlobalConfig(args: {

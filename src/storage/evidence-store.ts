@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import {
@@ -11,13 +10,20 @@ import {
 import {
   KEYS,
   StoredValueError,
-  createOnce,
   listByPrefix,
   parseStored,
   readMany,
   removeOne,
   writeOne,
 } from './kvs-store';
+import {
+  backoff,
+  commitVersion,
+  newWriteId,
+  numericField,
+  readVersioned,
+  type ReadVersion,
+} from './versioned-record';
 
 /**
  * Evidence logs in Forge storage, one head record per discovery item under `evidence:<issueId>`.
@@ -31,22 +37,23 @@ import {
  * parts under new keys. Logs stored before parts existed (one value, no `writeId`) read as they
  * are and take the new shape with their next change.
  *
- * Saving version N+1:
- *   1. write the new parts, if any, in one transaction (new keys, so nobody reads them yet);
- *   2. claim the revision key `evidence:<issueId>:rev:<N+1>` with FAIL_IF_EXISTS, holding the new
- *      head. This is the version check: exactly one writer wins it. KVS transactions take
- *      conditions only for custom entities, so the check cannot sit inside the transaction;
- *   3. swap the head in one transaction that also deletes the previous revision and the parts
- *      the previous head pointed at (and parts left by writers that lost or stopped).
- * A loser deletes its own parts, re-reads and re-applies its change to the newest version
- * (retry on conflict), so concurrent additions are all kept. A writer that stopped after step 2
- * leaves a complete revision (its parts were written first); the next writer makes it current
- * before going on. A stop anywhere else leaves the previous head and its parts untouched, so a
- * log never reads back half-written: at worst unreferenced parts remain until the next save of a
- * parted log removes them.
+ * Saving version N+1 (versioned-record.ts):
+ *   1. read the head, its version entity and the stale-summary marker (one batch read), and the
+ *      head's parts if it has any;
+ *   2. write the new parts, if any, in one transaction (new keys, so nobody reads them yet);
+ *   3. one transaction sets the new head, sets the head's version entity to N+1 under the
+ *      condition that it still holds the version read, and deletes the parts of the head it
+ *      replaces (and parts left by writers that lost or stopped). A writer whose condition
+ *      failed deletes its own parts, re-reads and re-applies its change to the newest version,
+ *      so concurrent additions are all kept.
+ * A stop anywhere leaves the previous head and its parts untouched, so a log never reads back
+ * half-written: at worst unreferenced parts remain until the next save of a parted log removes
+ * them. The scheme before this one claimed each version under `evidence:<issueId>:rev:<N>`;
+ * the first save of such a log removes the claims it left.
  *
  * Bounds: at most MAX_ENTRIES entries and MAX_PARTS parts (about 2.4 MB) per item; a change past
- * either is refused with a clear message, and nothing is written.
+ * either is refused with a clear message, and nothing is written. A save's transaction holds the
+ * head, its entity and at most MAX_PARTS + 2 deletes, within the 25 operations Forge allows.
  *
  * A failed write of the app's summary field is recorded under `evidence:<issueId>:summary-stale`
  * until a later change rewrites the field.
@@ -54,7 +61,9 @@ import {
 
 export const EVIDENCE_KEYS = {
   log: (issueId: string) => `evidence:${issueId}`,
-  revision: (issueId: string, version: number) => KEYS.revision(`evidence:${issueId}`, version),
+  /** Where the scheme before claimed version N; only removed now, never written. */
+  legacyRevision: (issueId: string, version: number) =>
+    KEYS.revision(`evidence:${issueId}`, version),
   partPrefix: (issueId: string) => `evidence:${issueId}:part:`,
   part: (issueId: string, version: number, writeId: string, index: number) =>
     `evidence:${issueId}:part:${version}:${writeId}:${index}`,
@@ -73,10 +82,6 @@ const MAX_ATTEMPTS = 8;
 const TRANSACTION_OPS = 25;
 /** Re-reads when a head's parts vanished because a newer version replaced them meanwhile. */
 const READ_ATTEMPTS = 4;
-
-/** A short random pause after a lost race, so racing writers spread out. */
-const backoff = (attempt: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 25 * attempt));
 
 const WRITE_ID = /^[a-f0-9]{12}$/;
 
@@ -239,6 +244,24 @@ export async function readEvidence(issueId: string): Promise<StoredEvidence> {
   };
 }
 
+/**
+ * The log with the version it was read at (its version entity comes in the same batch read), for
+ * a decision that must be pinned down before it is acted on (confirmUnchanged).
+ */
+export async function readEvidenceState(
+  issueId: string,
+): Promise<{ stored: StoredEvidence; read: ReadVersion }> {
+  const logKey = EVIDENCE_KEYS.log(issueId);
+  for (let attempt = 1; ; attempt++) {
+    const { values, read } = await readVersioned(logKey, numericField('version'));
+    const head = parseStored(logKey, EvidenceHeadSchema, values.get(logKey));
+    const { log } = await withEntries(issueId, head, false);
+    if (head && !log && attempt < READ_ATTEMPTS) continue;
+    if (head && !log) throw new StoredValueError(logKey, 'its parts kept changing while reading');
+    return { stored: storedFrom(log), read };
+  }
+}
+
 /** Several items' logs (missing ones are absent from the map), in batches of batch reads. */
 export async function readEvidenceLogs(
   issueIds: readonly string[],
@@ -359,24 +382,36 @@ async function deadParts(issueId: string, head: EvidenceHead, room: number): Pro
 }
 
 /**
- * Makes `head` current: one transaction sets it and deletes the previous revision and the
- * parts of the head it replaces (and, when parts are involved, parts nobody points at).
+ * What the transaction that makes `head` current deletes: the parts of the head it replaces,
+ * the claims of the scheme before (first save of such a log), and, when parts are involved,
+ * parts nobody points at, as many as fit the transaction.
  */
-async function swapHead(head: EvidenceHead, previous: EvidenceHead | undefined): Promise<void> {
+async function deletesFor(
+  head: EvidenceHead,
+  previous: EvidenceHead | undefined,
+  firstVersioned: boolean,
+): Promise<string[]> {
   const deletes = previous ? partKeysOf(previous) : [];
-  if (head.version > 1) deletes.push(EVIDENCE_KEYS.revision(head.issueId, head.version - 1));
+  if (previous && firstVersioned) {
+    deletes.push(
+      EVIDENCE_KEYS.legacyRevision(head.issueId, previous.version),
+      EVIDENCE_KEYS.legacyRevision(head.issueId, previous.version + 1),
+    );
+  }
   if (head.parts !== undefined || previous?.parts !== undefined) {
-    const room = TRANSACTION_OPS - 1 - deletes.length;
+    // The head and its version entity take two of the transaction's operations.
+    const room = TRANSACTION_OPS - 2 - deletes.length;
     for (const key of await deadParts(head.issueId, head, room)) {
       if (!deletes.includes(key)) deletes.push(key);
     }
   }
-  await transact([{ key: EVIDENCE_KEYS.log(head.issueId), value: head }], deletes);
+  return deletes;
 }
 
 /**
- * Applies `change` to the newest version of the log and saves it as the next version. `change`
- * may run more than once (once per attempt), always on the newest content.
+ * Applies `change` to the newest version of the log and saves it as the next version, only
+ * against the version it read. `change` may run more than once (once per attempt), always on the
+ * newest content.
  */
 export async function changeEvidence<D, F>(args: {
   issueId: string;
@@ -387,9 +422,26 @@ export async function changeEvidence<D, F>(args: {
   ) => { ok: true; content: EvidenceContent; detail: D } | { ok: false; refusal: F };
 }): Promise<EvidenceSaveResult<D, F>> {
   const logKey = EVIDENCE_KEYS.log(args.issueId);
-  let current = await readEvidence(args.issueId);
-  const summaryStale = current.summaryStale;
+  const staleKey = EVIDENCE_KEYS.summaryStale(args.issueId);
+  let summaryStale: SummaryStale | undefined;
+  let partsMissingOf: string | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { values, read } = await readVersioned(logKey, numericField('version'), [staleKey]);
+    if (attempt === 1) {
+      summaryStale = parseStored(staleKey, SummaryStaleSchema, values.get(staleKey));
+    }
+    const previous = parseStored(logKey, EvidenceHeadSchema, values.get(logKey));
+    const { log } = await withEntries(args.issueId, previous, false);
+    if (previous && !log) {
+      // Its parts are gone: a newer version replaced them since the head was read.
+      const seen = `${previous.version}:${previous.writeId ?? ''}`;
+      if (partsMissingOf === seen) {
+        throw new StoredValueError(logKey, 'the parts its head points at are missing');
+      }
+      partsMissingOf = seen;
+      continue;
+    }
+    const current = storedFrom(log);
     const outcome = args.change(current.content);
     if (!outcome.ok) return { status: 'refused', refusal: outcome.refusal };
     const entries = outcome.content.entries.length;
@@ -399,8 +451,8 @@ export async function changeEvidence<D, F>(args: {
         message: `The evidence log of this item is full: it holds ${current.content.entries.length} entries and one item may have at most ${MAX_ENTRIES}. Remove older entries and try again.`,
       };
     }
-    const version = current.version + 1;
-    const writeId = randomBytes(6).toString('hex');
+    const version = read.version + 1;
+    const writeId = newWriteId();
     const layout = layOut(
       {
         version,
@@ -414,64 +466,29 @@ export async function changeEvidence<D, F>(args: {
     if ('full' in layout) return { status: 'full', message: layout.full };
     const ownParts = layout.parts.map((p) => p.key);
     await transact(layout.parts, []);
-    const revisionKey = EVIDENCE_KEYS.revision(args.issueId, version);
-    if (!(await createOnce(revisionKey, layout.head))) {
-      await transact([], ownParts);
-      await backoff(attempt);
-      current = await repairAndReload(args.issueId, version);
-      continue;
+    const landed = await commitVersion({
+      key: logKey,
+      value: layout.head,
+      version,
+      read,
+      writeId,
+      deletes: await deletesFor(layout.head, previous, read.entity === undefined),
+    });
+    if (landed) {
+      return {
+        status: 'saved',
+        log: logOf(layout.head, outcome.content.entries),
+        detail: outcome.detail,
+        summaryStale,
+      };
     }
-    const values = await readMany([logKey, revisionKey]);
-    const latest = parseStored(logKey, EvidenceHeadSchema, values.get(logKey));
-    const log = logOf(layout.head, outcome.content.entries);
-    const saved = (l: EvidenceLog) =>
-      ({ status: 'saved', log: l, detail: outcome.detail, summaryStale }) as const;
-    const latestVersion = latest?.version ?? 0;
-    if (latestVersion < version) {
-      await swapHead(layout.head, latest);
-      return saved(log);
-    }
-    if (latestVersion === version && latest?.writeId === writeId) return saved(log); // made current by another writer
-    if (latestVersion > version) {
-      const revision = parseStored(revisionKey, EvidenceHeadSchema, values.get(revisionKey));
-      if (revision?.writeId !== writeId) {
-        // Another writer made this version current and has saved on top of it since.
-        const newest = await readEvidence(args.issueId);
-        return saved(newest.log ?? log);
-      }
-    }
-    // Revisions below the current version are deleted, so a writer that was overtaken by two
-    // or more saves can win a deleted revision key: that claim is void.
-    await transact([], [revisionKey, ...ownParts]);
-    current = await readEvidence(args.issueId);
+    await transact([], ownParts);
+    await backoff(attempt);
   }
   return {
     status: 'busy',
     message: `The evidence log was changed by others ${MAX_ATTEMPTS} times while saving; try again.`,
   };
-}
-
-/**
- * Someone else won the revision key: they may still be between their writes (or have stopped
- * there). Make their revision current if it is not yet, and continue from it.
- */
-async function repairAndReload(issueId: string, wonVersion: number): Promise<StoredEvidence> {
-  const logKey = EVIDENCE_KEYS.log(issueId);
-  const revisionKey = EVIDENCE_KEYS.revision(issueId, wonVersion);
-  const values = await readMany([logKey, revisionKey]);
-  const current = parseStored(logKey, EvidenceHeadSchema, values.get(logKey));
-  const revision = parseStored(revisionKey, EvidenceHeadSchema, values.get(revisionKey));
-  if (revision && (!current || current.version < revision.version)) {
-    const { log } = await withEntries(issueId, revision, false);
-    if (log) {
-      await swapHead(revision, current);
-      return storedFrom(log);
-    }
-    // A revision whose parts are gone can never become current: clear it so saves go on.
-    await removeOne(revisionKey);
-  }
-  const fresh = await readEvidence(issueId);
-  return { ...fresh, summaryStale: undefined };
 }
 
 function storedFrom(log: EvidenceLog | undefined): StoredEvidence {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createOnce, KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import { createOnce, KEYS, parseStored, readMany, readOne, removeOne } from './kvs-store';
+import { changeRecord, numericField, readVersioned, type RecordBasis } from './versioned-record';
 
 /**
  * What "Explore first" remembers per delivery item: the discovery item it created (so that a
@@ -8,6 +9,10 @@ import { createOnce, KEYS, parseStored, readMany, readOne, removeOne, writeOne }
  * with FAIL_IF_EXISTS, which exactly one caller wins; the record at `explore-first:<id>` then
  * holds generation n. A claim whose creator died (older than CLAIM_STALE_MS with no record of
  * its generation) is skipped by the next caller.
+ *
+ * The record is written only against the version read (versioned-record.ts): a creator whose
+ * claim was judged stale never overwrites a newer generation recorded meanwhile, and marking an
+ * item linked never overwrites a generation recorded after the one it read.
  */
 
 export const CLAIM_STALE_MS = 2 * 60 * 1000;
@@ -15,6 +20,8 @@ export const CLAIM_STALE_MS = 2 * 60 * 1000;
 export const ExploreRecordSchema = z
   .object({
     version: z.literal(1),
+    /** Counts the record's saves (versioned-record.ts); absent in records saved before. */
+    revision: z.number().int().min(1).optional(),
     generation: z.number().int().min(1),
     deliveryKey: z.string().max(300),
     created: z.object({ id: z.string().max(40), key: z.string().max(300) }).strict(),
@@ -33,6 +40,14 @@ export async function readExploreRecord(issueId: string): Promise<ExploreRecord 
   const key = KEYS.exploreFirst(issueId);
   return parseStored(key, ExploreRecordSchema, await readOne(key));
 }
+
+/** The record with the version it was read at (one batch read), for the saves below. */
+export async function readExploreState(issueId: string): Promise<ExploreState> {
+  const key = KEYS.exploreFirst(issueId);
+  const { values, read } = await readVersioned(key, numericField('revision'));
+  return { value: parseStored(key, ExploreRecordSchema, values.get(key)), read };
+}
+export type ExploreState = RecordBasis<ExploreRecord>;
 
 export type ClaimOutcome =
   | { status: 'claimed'; generation: number }
@@ -66,8 +81,61 @@ export async function releaseExplore(issueId: string, generation: number): Promi
   await removeOne(KEYS.exploreFirstClaim(issueId, generation));
 }
 
-export async function saveExploreRecord(issueId: string, record: ExploreRecord): Promise<void> {
-  await writeOne(KEYS.exploreFirst(issueId), ExploreRecordSchema.parse(record));
+export type ExploreSave =
+  | { status: 'saved'; record: ExploreRecord }
+  /** Another generation (or none) is recorded now: nothing was written. */
+  | { status: 'superseded'; current: ExploreRecord | undefined };
+
+async function saveRecord(
+  issueId: string,
+  basis: ExploreState | undefined,
+  change: (current: ExploreRecord | undefined) => ExploreRecord | undefined,
+): Promise<ExploreSave> {
+  const result = await changeRecord<ExploreRecord, undefined>(
+    {
+      key: KEYS.exploreFirst(issueId),
+      schema: ExploreRecordSchema,
+      noun: 'Explore first record',
+      versionField: 'revision',
+    },
+    (current, version) => {
+      const next = change(current);
+      if (!next) return { keep: undefined };
+      return { write: { ...next, revision: version + 1 }, detail: undefined };
+    },
+    basis,
+  );
+  return result.saved
+    ? { status: 'saved', record: result.value }
+    : { status: 'superseded', current: result.value };
+}
+
+/**
+ * Records the item of `record.generation`, unless that or a newer generation is recorded.
+ * `basis`: the record as read at the start (saves a read when nothing changed since).
+ */
+export function recordExplore(
+  issueId: string,
+  record: ExploreRecord,
+  basis?: ExploreState,
+): Promise<ExploreSave> {
+  return saveRecord(issueId, basis, (current) =>
+    current && current.generation >= record.generation ? undefined : record,
+  );
+}
+
+/** Marks the recorded item linked, unless another generation was recorded since it was read. */
+export function markExploreLinked(
+  issueId: string,
+  generation: number,
+  at: Date,
+  basis?: ExploreState,
+): Promise<ExploreSave> {
+  return saveRecord(issueId, basis, (current) =>
+    current?.generation === generation
+      ? { ...current, linked: true, at: at.toISOString() }
+      : undefined,
+  );
 }
 
 /** The record and whether the claim of `generation` still stands (one storage request). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseStored, readMany, readOne, writeOne } from './kvs-store';
+import { changeRecord, numericField, readVersioned, type ReadVersion } from './versioned-record';
 
 /**
  * What the issue panel records per issue in Forge storage (not in issue properties, which any
@@ -7,8 +8,10 @@ import { parseStored, readMany, readOne, writeOne } from './kvs-store';
  * flagged technically novel, and the "what we learned / decision" note that closes a spike.
  * Keyed by issue id, so they survive a re-keyed project; both read in one storage request.
  *
- * Writes are last-writer-wins: a review and a note each have one author at a time, and each
- * record holds the person and time of its last change.
+ * A feasibility review is read, changed and written back (flag, un-flag, sign-off), so its
+ * writes are conditioned on the version read (versioned-record.ts): an un-flag racing a sign-off
+ * is never overwritten by it. The spike note is written whole, never read back first: the last
+ * note written wins. Each record holds the person and time of its last change.
  */
 
 export const ISSUE_NOTE_KEYS = {
@@ -20,6 +23,8 @@ export const FEASIBILITY_VERDICTS = ['feasible', 'not-feasible', 'needs-spike'] 
 
 export const FeasibilityRecordSchema = z
   .object({
+    /** Absent in reviews stored before writes were conditional. */
+    version: z.number().int().min(1).optional(),
     novel: z.boolean(),
     signOff: z
       .object({
@@ -61,8 +66,42 @@ export async function readFeasibility(issueId: string): Promise<FeasibilityRecor
   return parseStored(key, FeasibilityRecordSchema, await readOne(key));
 }
 
-export async function saveFeasibility(issueId: string, record: FeasibilityRecord): Promise<void> {
-  await writeOne(ISSUE_NOTE_KEYS.feasibility(issueId), FeasibilityRecordSchema.parse(record));
+/** The review with the version it was read at (one batch read with its version entity). */
+export async function readFeasibilityState(
+  issueId: string,
+): Promise<{ record: FeasibilityRecord | undefined; read: ReadVersion }> {
+  const key = ISSUE_NOTE_KEYS.feasibility(issueId);
+  const { values, read } = await readVersioned(key, numericField('version'));
+  return { record: parseStored(key, FeasibilityRecordSchema, values.get(key)), read };
+}
+
+/** What a change does with the current review: write the next one, or refuse with `refusal`. */
+export type FeasibilityChange<F> =
+  { ok: true; record: Omit<FeasibilityRecord, 'version'> } | { ok: false; refusal: F };
+
+/**
+ * Applies `change` to the current review and saves the result as the next version, only against
+ * the version it read; after a lost race `change` runs again on the newest review.
+ */
+export async function changeFeasibility<F>(
+  issueId: string,
+  change: (current: FeasibilityRecord | undefined) => FeasibilityChange<F>,
+): Promise<{ ok: true; record: FeasibilityRecord } | { ok: false; refusal: F }> {
+  const result = await changeRecord<FeasibilityRecord, { refusal: F } | undefined>(
+    {
+      key: ISSUE_NOTE_KEYS.feasibility(issueId),
+      schema: FeasibilityRecordSchema,
+      noun: 'feasibility review',
+    },
+    (current, version) => {
+      const outcome = change(current);
+      if (!outcome.ok) return { keep: { refusal: outcome.refusal } };
+      return { write: { ...outcome.record, version: version + 1 }, detail: undefined };
+    },
+  );
+  if (result.saved) return { ok: true, record: result.value };
+  if (result.detail) return { ok: false, refusal: result.detail.refusal };
+  throw new Error(`feasibility of ${issueId}: a change that kept the review must say why`);
 }
 
 export async function saveSpikeNote(issueId: string, note: SpikeNote): Promise<void> {

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { OUTCOME_RESULTS, type OutcomeRecord } from '../domain/retro';
-import { parseStored, readMany, writeOne } from './kvs-store';
+import { parseStored, readMany } from './kvs-store';
+import { changeRecord } from './versioned-record';
 
 /**
  * Outcome checks of delivered items (did the validated idea's expected outcome happen?), one
  * record per delivery item under `retro-outcome:<issueId>`. Not an issue property: notes may
  * name customers, and properties are readable by anyone who can see the issue. Recording again
  * replaces the record (the latest judgement counts); `history` keeps the earlier ones, bounded.
+ * A recording is saved only against the record it read (versioned-record.ts), so two people
+ * recording at once both end up in it: the later as current, the other in its history.
  */
 
 export const RETRO_OUTCOME_KEYS = {
@@ -29,6 +32,8 @@ const JudgementSchema = z
 export const OutcomeStoredSchema = z
   .object({
     version: z.literal(1),
+    /** Counts the record's saves (versioned-record.ts); absent in records saved before. */
+    revision: z.number().int().min(1).optional(),
     issueId: z.string().min(1),
     issueKey: z.string().min(1),
     projectKey: z.string().min(1),
@@ -60,22 +65,31 @@ export async function recordOutcome(args: {
   accountId: string;
   now: Date;
 }): Promise<OutcomeRecord> {
-  const key = RETRO_OUTCOME_KEYS.outcome(args.issue.id);
-  const previous = parseStored(key, OutcomeStoredSchema, (await readMany([key])).get(key));
   const current = {
     result: args.result,
     note: args.note,
     recordedAt: args.now.toISOString(),
     recordedBy: args.accountId,
   };
-  const value: OutcomeStored = {
-    version: 1,
-    issueId: args.issue.id,
-    issueKey: args.issue.key,
-    projectKey: args.projectKey,
-    current,
-    history: previous ? [previous.current, ...previous.history].slice(0, HISTORY_MAX) : [],
-  };
-  await writeOne(key, value);
+  await changeRecord<OutcomeStored, undefined>(
+    {
+      key: RETRO_OUTCOME_KEYS.outcome(args.issue.id),
+      schema: OutcomeStoredSchema,
+      noun: `outcome check of ${args.issue.key}`,
+      versionField: 'revision',
+    },
+    (previous, revision) => ({
+      write: {
+        version: 1,
+        revision: revision + 1,
+        issueId: args.issue.id,
+        issueKey: args.issue.key,
+        projectKey: args.projectKey,
+        current,
+        history: previous ? [previous.current, ...previous.history].slice(0, HISTORY_MAX) : [],
+      },
+      detail: undefined,
+    }),
+  );
   return { issueId: args.issue.id, ...current };
 }

@@ -2,6 +2,7 @@ import type { EmField, EmIssue } from '../../dev/emulator/model';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES } from '../../src/storage/evidence-store';
 import { KEYS } from '../../src/storage/kvs-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 
@@ -75,6 +76,9 @@ const add = (over: Record<string, unknown> = {}, who = site.member) =>
 
 const fieldValue = () => ctx.em.findIssue(idea.key)?.custom.get(field.id);
 const evidenceKeys = () => ctx.em.kvs.keys().filter((k) => k.startsWith('evidence:'));
+/** The version entity beside the log (src/storage/versioned-record.ts). */
+const logVersion = () =>
+  ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(EVIDENCE_KEYS.log(idea.id)));
 
 describe('evidence log: who may see and change it', () => {
   it('gives a user without Browse permission nothing, not even that the log exists', async () => {
@@ -350,33 +354,33 @@ describe('evidence log: storage', () => {
     );
     expect(new Set(list.entries.map((e) => e.id)).size).toBe(6);
     expect(list.version).toBe(6);
-    // Only the newest revision is kept beside the log.
-    expect(evidenceKeys()).toEqual([
-      EVIDENCE_KEYS.log(idea.id),
-      `${EVIDENCE_KEYS.log(idea.id)}:rev:6`,
-    ]);
+    // Nothing but the log is kept; its version entity says 6.
+    expect(evidenceKeys()).toEqual([EVIDENCE_KEYS.log(idea.id)]);
+    expect(logVersion()).toMatchObject({ version: 6 });
   });
 
-  it('finishes the save of a writer that stopped between its two writes', async () => {
+  it('saves over a claim the scheme before left (its writer stopped before answering) and removes it', async () => {
     ok(await add({ summary: 'First' }));
     const log = ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)) as Record<string, unknown>;
-    const stopped = {
+    // The log as the scheme before stored it (no version entity), with version 2 claimed under
+    // its revision key by a writer that stopped before making it current or answering anyone.
+    ctx.em.kvs.clearEntity(RECORD_VERSION_ENTITY, versionKey(EVIDENCE_KEYS.log(idea.id)));
+    ctx.em.kvs.seed(EVIDENCE_KEYS.legacyRevision(idea.id, 1), log);
+    ctx.em.kvs.seed(EVIDENCE_KEYS.legacyRevision(idea.id, 2), {
       ...log,
       version: 2,
       nextEntry: 3,
+      writeId: '0123456789ab',
       entries: [
         ...(log['entries'] as unknown[]),
-        { ...(log['entries'] as Array<Record<string, unknown>>)[0], id: 'e2', summary: 'Second' },
+        { ...(log['entries'] as Array<Record<string, unknown>>)[0], id: 'e2', summary: 'Stopped' },
       ],
-    };
-    ctx.em.kvs.seed(EVIDENCE_KEYS.revision(idea.id, 2), { ...stopped, writeId: '0123456789ab' });
-    const third = ok(await add({ summary: 'Third' }));
-    expect(third.evidence.version).toBe(3);
-    expect(third.evidence.entries.map((e) => e.summary).sort()).toEqual([
-      'First',
-      'Second',
-      'Third',
-    ]);
+    });
+    const second = ok(await add({ summary: 'Second' }));
+    expect(second.evidence.version).toBe(2);
+    expect(second.evidence.entries.map((e) => e.summary).sort()).toEqual(['First', 'Second']);
+    expect(evidenceKeys()).toEqual([EVIDENCE_KEYS.log(idea.id)]);
+    expect(logVersion()).toMatchObject({ version: 2 });
   });
 
   it('keeps the log when the summary field write fails, says so, and repairs it next time', async () => {
@@ -491,7 +495,7 @@ describe('evidence log: storage', () => {
       })),
     };
     ctx.em.kvs.seed(EVIDENCE_KEYS.log(idea.id), legacy);
-    ctx.em.kvs.seed(EVIDENCE_KEYS.revision(idea.id, 3), legacy);
+    ctx.em.kvs.seed(EVIDENCE_KEYS.legacyRevision(idea.id, 3), legacy);
     const list = ok(await call<View>('evidence/list', site.member, {}));
     expect(list.version).toBe(3);
     expect(list.entries.map((e) => e.summary).sort()).toEqual([
@@ -503,13 +507,12 @@ describe('evidence log: storage', () => {
     const head = ctx.em.kvs.peek(EVIDENCE_KEYS.log(idea.id)) as Record<string, unknown>;
     expect(head['writeId']).toMatch(/^[a-f0-9]{12}$/);
     expect((head['entries'] as unknown[]).length).toBe(3);
-    expect(evidenceKeys()).toEqual([
-      EVIDENCE_KEYS.log(idea.id),
-      EVIDENCE_KEYS.revision(idea.id, 4),
-    ]);
+    // The claim the scheme before kept beside the log is gone; the version entity says 4.
+    expect(evidenceKeys()).toEqual([EVIDENCE_KEYS.log(idea.id)]);
+    expect(logVersion()).toEqual({ version: 4, writeId: head['writeId'] });
   });
 
-  it('costs a permission check, a type read, one app field write and six storage requests', async () => {
+  it('costs a permission check, a type read, one app field write and four storage requests', async () => {
     ok(await add());
     ctx.em.resetCalls();
     ok(await add());
@@ -518,8 +521,10 @@ describe('evidence log: storage', () => {
       'GET getIssue as user',
       'PUT updateCustomFieldValue as app',
     ]);
-    expect(ctx.em.kvs.reads()).toBe(4);
-    expect(ctx.em.kvs.writes()).toBe(2);
+    // Reads: settings, track mapping, the log with its version entity and marker. Writes: one
+    // transaction (the log and its version, conditioned on the version read).
+    expect(ctx.em.kvs.reads()).toBe(3);
+    expect(ctx.em.kvs.writes()).toBe(1);
     // The issue panel reads a log kept whole with one batch read.
     ctx.em.resetCalls();
     ok(await call<View>('evidence/list', site.member, {}));

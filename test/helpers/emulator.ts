@@ -12,6 +12,12 @@ export interface EmulatorOptions {
    * test about something else, and say why in `reason`; em.settleSearch() lets time pass.
    */
   searchLag?: SearchLag | { off: true; reason: string };
+  /**
+   * Every Jira and storage request must come from an invocation (or setup): on by default. Only a
+   * test of the storage layer or the emulator itself, which calls no resolver, trigger or
+   * validator, may turn it off, saying why in `reason`.
+   */
+  requireInvocation?: { off: true; reason: string };
 }
 
 /**
@@ -28,7 +34,7 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly em: JiraE
   beforeEach(() => {
     holder.em = new JiraEmulator().install();
     holder.em.searchLag = 'off' in lag ? undefined : lag;
-    holder.em.invocations.requireInvocation = true; // docs/emulator-limits.md
+    holder.em.invocations.requireInvocation = options.requireInvocation === undefined; // docs/emulator-limits.md
   });
   afterEach(() => {
     const em = holder.em;

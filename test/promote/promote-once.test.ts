@@ -172,9 +172,10 @@ describe('promote creates each delivery item once', () => {
   });
 
   it('an item Jira created but the app never recorded is not created again; the user is told to look for it', async () => {
-    // The record's save after the first creation fails: the invocation ends with the item
-    // created in Jira and recorded only as "sent".
-    ctx.em.kvs.failWrites(503, 1, { skip: 2 });
+    // The record's save after the first creation fails (writes before it: the claim, the pin of
+    // the evidence read, the record as "sent"): the invocation ends with the item created in
+    // Jira and recorded only as "sent".
+    ctx.em.kvs.failWrites(503, 1, { skip: 3 });
     const stopped = await promote([{ summary: 'A' }, { summary: 'B' }], 'click-0006');
     expect(stopped.ok).toBe(false);
     expect(createdIssues().map((i) => i.summary)).toEqual(['A']);

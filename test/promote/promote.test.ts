@@ -4,6 +4,7 @@ import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 
@@ -160,10 +161,11 @@ describe('promote to delivery', () => {
       'linkIssues as user',
     ]);
     // Reads: settings, evidence, mapping, feasibility and the promotion record with its claim
-    // (one batch), then the record again under the claim. Writes: the claim, the record before
-    // and after each creation, the finished record, and the claim's release.
+    // (one batch each, in parallel), then the record again under the claim. Writes: the pin of
+    // the evidence and sign-off read (one transaction), the claim, the record before and after
+    // each creation, the finished record, and the claim's release.
     expect(ctx.em.kvs.reads()).toBe(6);
-    expect(ctx.em.kvs.writes()).toBe(1 + 2 * 2 + 1 + 1);
+    expect(ctx.em.kvs.writes()).toBe(1 + 1 + 2 * 2 + 1 + 1);
   });
 
   it('refuses a delivery item, even one with evidence that meets the threshold, as invalid input', async () => {
@@ -232,6 +234,55 @@ describe('promote to delivery', () => {
     );
     const result = ok(await promote([{ summary: 'Reorder button' }]));
     expect(result.created).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'its feasibility sign-off is withdrawn',
+      () =>
+        call('issue/feasibility/sign-off', site.member, {
+          verdict: 'not-feasible',
+          note: 'The order service cannot reorder',
+        }),
+    ],
+    [
+      'it is invalidated',
+      () => call('evidence/decide', site.member, { invalidated: true, reason: 'Nobody reorders' }),
+    ],
+  ])('creates nothing when %s while the promotion is being prepared', async (_, change) => {
+    await validate();
+    ok(await call('issue/feasibility/flag', site.member, { novel: true }));
+    ok(await call('issue/feasibility/sign-off', site.member, { verdict: 'feasible', note: 'ok' }));
+    // The promotion has read the idea and is about to pin what it read down.
+    const pin = ctx.em.kvs.hold(
+      ({ op, body }) =>
+        op === 'transaction' && JSON.stringify(body).includes(`evidence:${idea.id}#version`),
+    );
+    const promoting = promote([{ summary: 'Reorder button' }]);
+    await pin.arrived;
+    ok(await change());
+    pin.release();
+    expect(await promoting).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(createdIssues()).toEqual([]);
+    // Judged again on the state as it is now: refused for what changed.
+    const again = await promote([{ summary: 'Reorder button' }]);
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    if (!again.ok) expect(again.error.message).toContain('cannot be promoted');
+    expect(createdIssues()).toEqual([]);
+  });
+
+  it('pins down an evidence log of the scheme before at its version, removing the claim it left', async () => {
+    await validate();
+    const logKey = `evidence:${idea.id}`;
+    const log = ctx.em.kvs.peek(logKey) as { version: number };
+    // As the scheme before left it: no version entity, its version claimed beside it.
+    ctx.em.kvs.clearEntity(RECORD_VERSION_ENTITY, versionKey(logKey));
+    ctx.em.kvs.seed(`${logKey}:rev:${log.version}`, log);
+    ok(await promote([{ summary: 'Reorder button' }]));
+    expect(ctx.em.kvs.keys().filter((k) => k.startsWith(`${logKey}:`))).toEqual([]);
+    expect(ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(logKey))).toMatchObject({
+      version: log.version,
+    });
   });
 
   it('falls back to Relates when the site has no Implements link type', async () => {

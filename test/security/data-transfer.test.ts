@@ -8,6 +8,7 @@ import {
 import type { ImportReport } from '../../src/data-transfer/data-transfer';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import * as evidenceStore from '../../src/storage/evidence-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
 import { extensionOf, seedSecuritySite, type World } from './security-site';
@@ -113,9 +114,12 @@ describe('data import', () => {
     await seedData();
     const { document } = await exportAll();
     const source = new Map(document.records.map((r) => [r.key, r.value]));
-    // An empty site: drop every data key.
+    // An empty site: drop every data key and every version entity.
     const emptied = ctx.em.kvs.keys().filter((k) => /^(config|waivers|audit|evidence):/.test(k));
     for (const key of emptied) await deleteKey(key);
+    for (const key of ctx.em.kvs.entityKeys(RECORD_VERSION_ENTITY)) {
+      ctx.em.kvs.clearEntity(RECORD_VERSION_ENTITY, key);
+    }
     const before = JSON.stringify(ctx.em.kvs.keys());
 
     const dry = ok<ImportReport>(await invoke('data/import', { document }));
@@ -133,9 +137,67 @@ describe('data import', () => {
       Math.ceil((source.size - heads) / 10) + Math.ceil(heads / 10),
     );
     for (const [key, value] of source) expect(ctx.em.kvs.peek(key)).toEqual(value);
-
+    // Each versioned record got its version entity, with the version its value carries.
+    const versioned = [...source.keys()].filter((k) =>
+      /^(config:global|config:project:[A-Z0-9_]+|config:templates|waivers:[A-Z0-9_]+|evidence:\d+)$/.test(
+        k,
+      ),
+    );
+    expect(versioned).toEqual(expect.arrayContaining(['config:global', 'waivers:DT']));
+    for (const key of versioned) {
+      expect(ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(key))).toMatchObject({
+        version: (source.get(key) as { version: number }).version,
+      });
+    }
     const again = ok<ImportReport>(await invoke('data/import', { document }));
     expect(again.diff).toEqual({ added: [], changed: [], removed: [], unchanged: source.size });
+    // ... so the next save based on the imported version lands.
+    ok(
+      await invoke('settings/global/save', {
+        settings: { runway: { pauseAtSprints: 5 } },
+        expectedVersion: (source.get('config:global') as { version: number }).version,
+      }),
+    );
+  });
+
+  it('accepts the version claims an older export holds beside waivers and evidence, and writes none of them', async () => {
+    await seedData();
+    const { document } = await exportAll();
+    expect(document.records.map((r) => r.key).filter((k) => /:rev:/.test(k))).toEqual([
+      'config:global:rev:1',
+    ]);
+    const book = document.records.find((r) => r.key === 'waivers:DT');
+    if (!book) throw new Error('the security site has waivers');
+    const claim = `waivers:DT:rev:${(book.value as { version: number }).version}`;
+    const older = {
+      ...document,
+      records: [...document.records, { key: claim, value: book.value }],
+    };
+    const report = ok<ImportReport>(
+      await invoke('data/import', { document: older, dryRun: false }),
+    );
+    expect(report.diff.ignored).toEqual([claim]);
+    expect(ctx.em.kvs.peek(claim)).toBeUndefined();
+  });
+
+  it('removes a versioned record with its version entity when a replacing import leaves it out', async () => {
+    await seedData();
+    const { document } = await exportAll();
+    ok(
+      await invoke('waiver/grant', {
+        issueKey: w.story.key,
+        reason: 'Hotfix',
+        expiresOn: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+      }),
+    );
+    expect(ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey('waivers:DT'))).toBeDefined();
+    const withoutWaivers = {
+      ...document,
+      records: document.records.filter((r) => !r.key.startsWith('waivers:')),
+    };
+    ok(await invoke('data/import', { document: withoutWaivers, replace: true, dryRun: false }));
+    expect(ctx.em.kvs.peek('waivers:DT')).toBeUndefined();
+    expect(ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey('waivers:DT'))).toBeUndefined();
   });
 
   it('reports changed and (with replace) removed keys per key', async () => {
@@ -170,6 +232,7 @@ describe('data import', () => {
     const report = ok<ImportReport>(await invoke('data/import', { document, dryRun: false }));
     expect(report.diff.changed).toContain('config:global');
     expect(report.diff.removed).toEqual(['config:global:rev:2']);
+    // The version entity went back with the record: a save based on version 1 lands.
     ok(
       await invoke('settings/global/save', {
         settings: { runway: { pauseAtSprints: 6 } },

@@ -1,6 +1,7 @@
 import * as handlers from '../../src/index';
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
 import { shortAgilePage, shortSearchPage } from '../../dev/emulator/faults';
@@ -238,7 +239,10 @@ describe('storage', () => {
   }
   const summariesOf = (entries: unknown) =>
     (entries as Array<{ summary: string }>).map((e) => e.summary).sort();
-  /** Only the head's parts and the newest revision are left beside the head. */
+  /**
+   * Only the head's parts are left beside the head (no claims of the scheme before), and the
+   * head's version entity names the head's version and write.
+   */
   function expectNoLeftovers(): void {
     const head = storedLog() as unknown as { version: number; parts?: number; writeId?: string };
     expect(partKeys().sort()).toEqual(
@@ -248,7 +252,10 @@ describe('storage', () => {
     );
     expect(
       ctx.em.kvs.keys().filter((k) => k.includes(':rev:') && k.startsWith('evidence:')),
-    ).toEqual([EVIDENCE_KEYS.revision(w.idea.id, head.version)]);
+    ).toEqual([]);
+    expect(
+      ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(EVIDENCE_KEYS.log(w.idea.id))),
+    ).toEqual({ version: head.version, writeId: head.writeId });
   }
 
   fault(
@@ -273,14 +280,16 @@ describe('storage', () => {
     },
   );
 
-  // A save to a log kept in parts writes three times: the new parts (one transaction), the
-  // version claim, the head swap (one transaction). A crash at any write (and at one past them)
-  // must leave a log that reads back whole: as before, or with the stopped save made current.
-  for (const [write, what] of [
-    [0, 'writing the new parts'],
-    [1, 'claiming the version (parts written)'],
-    [2, 'swapping the head (version claimed)'],
-    [3, 'the first write after the save'],
+  // A save to a log kept in parts writes twice: the new parts (one transaction), then the head
+  // with its version entity, conditioned on the version read (one transaction). A crash at either
+  // write, one past them, or on the way back from the commit (it reached storage, its answer did
+  // not) must leave a log that reads back whole: as before, or with the save that reached
+  // storage; the writer is told it saved exactly when it did.
+  for (const [what, injected, saves] of [
+    ['writing the new parts', { skip: 0 }, false],
+    ['committing the head and its version (parts written)', { skip: 1 }, false],
+    ['the answer to the commit (it reached storage)', { skip: 1, afterApply: true }, true],
+    ['the first write after the save', { skip: 2 }, true],
   ] as const) {
     fault(`a crash at ${what}: the log reads back whole, the next save cleans up`, async () => {
       const { full } = seedNearlyFullLog();
@@ -289,22 +298,19 @@ describe('storage', () => {
       expect(partKeys()).toHaveLength(2);
       const before = [...summariesOf(full['entries']), 'Grown'].sort();
       const withCrashed = [...before, 'Crashed'].sort();
-      ctx.em.kvs.failWrites(500, 1, { skip: write });
+      ctx.em.kvs.failWrites(500, 1, injected);
       const crashed = await invoke(
         'evidence/add',
         { entry: { ...entry, summary: 'Crashed' } },
         'idea',
       );
-      expect(crashed.ok).toBe(write === 3);
+      expect(crashed.ok).toBe(saves);
       if (!crashed.ok) expect(crashed.error.message.length).toBeGreaterThan(10);
-      const afterCrash = await readBack();
-      expect([before, withCrashed]).toContainEqual(afterCrash);
+      expect(await readBack()).toEqual(saves ? withCrashed : before);
       ctx.em.kvs.clearWriteFaults();
       const next = await invoke('evidence/add', { entry: { ...entry, summary: 'Next' } }, 'idea');
       expect(next.ok).toBe(true);
-      const final = await readBack();
-      // A save stopped after its claim was complete (its parts came first): it is made current.
-      expect(final).toEqual([...(write >= 2 ? withCrashed : before), 'Next'].sort());
+      expect(await readBack()).toEqual([...(saves ? withCrashed : before), 'Next'].sort());
       expectNoLeftovers();
     });
   }
@@ -324,7 +330,7 @@ describe('storage', () => {
         ),
       ]);
       expect(a.ok && b.ok).toBe(true);
-      // Both claimed version 2 at first; the loser's claim conflicted and it saved version 3.
+      // Both read version 1; the loser's conditional commit failed and it saved version 3.
       expect((storedLog() as unknown as { version: number }).version).toBe(3);
       expect(await readBack()).toEqual([...before, 'Writer A', 'Writer B'].sort());
       expectNoLeftovers();

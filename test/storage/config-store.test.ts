@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import * as store from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
@@ -101,31 +102,42 @@ describe('configuration storage', () => {
     expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(winner);
   });
 
-  it('recovers when a writer stopped between its two writes', async () => {
-    await saveGlobalConfig({ settings: settingsWith(4), expectedVersion: 0, accountId: 'a', now });
-    // A writer claimed version 2 and died before updating the current record.
-    ctx.em.kvs.seed(KEYS.revision(KEYS.globalConfig, 2), {
-      version: 2,
+  it('saves over a record of the scheme before, whose last writer stopped between its two writes', async () => {
+    // The scheme before claimed version N+1 under its revision key, then wrote the record: a
+    // writer that stopped between the two left a claim nobody was told had been saved.
+    const stored = {
+      version: 1,
       updatedAt: now.toISOString(),
+      updatedBy: 'a',
+      settings: settingsWith(4),
+    };
+    ctx.em.kvs.seed(KEYS.globalConfig, stored);
+    ctx.em.kvs.seed(KEYS.revision(KEYS.globalConfig, 1), stored);
+    ctx.em.kvs.seed(KEYS.revision(KEYS.globalConfig, 2), {
+      ...stored,
+      version: 2,
       updatedBy: 'crashed',
       settings: settingsWith(8),
     });
-    const blocked = await saveGlobalConfig({
+    const saved = await saveGlobalConfig({
       settings: settingsWith(5),
       expectedVersion: 1,
       accountId: 'b',
       now,
     });
-    expect(blocked.status).toBe('conflict');
-    expect((await readGlobalConfig())?.version).toBe(2);
-    const retried = await saveGlobalConfig({
-      settings: settingsWith(5),
-      expectedVersion: 2,
-      accountId: 'b',
+    expect(saved.status).toBe('saved');
+    expect(await readGlobalConfig()).toMatchObject({ version: 2, updatedBy: 'b' });
+    expect((await configHistory({ kind: 'global' })).map((r) => r.updatedBy)).toEqual(['b', 'a']);
+    expect(
+      ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(KEYS.globalConfig)),
+    ).toMatchObject({ version: 2 });
+    const late = await saveGlobalConfig({
+      settings: settingsWith(6),
+      expectedVersion: 1,
+      accountId: 'c',
       now,
     });
-    expect(retried.status).toBe('saved');
-    expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(5);
+    expect(late.status).toBe('conflict');
   });
 
   it('keeps a bounded history, newest first', async () => {
@@ -143,6 +155,7 @@ describe('configuration storage', () => {
     expect(history[0]?.version).toBe(23);
     expect(history[19]?.version).toBe(4);
     expect(ctx.em.kvs.peek(KEYS.revision(KEYS.globalConfig, 3))).toBeUndefined();
+    expect(ctx.em.kvs.peek(KEYS.revision(KEYS.globalConfig, 4))).toMatchObject({ version: 4 });
   });
 
   it('merges a project override over the global configuration', async () => {

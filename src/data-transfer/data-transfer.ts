@@ -18,14 +18,34 @@ import {
   type EvidenceHead,
 } from '../storage/evidence-store';
 import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
-import { readVersions, removeVersioned, restoreVersioned } from '../storage/versioned-record';
+import {
+  numericField,
+  readVersions,
+  removeVersioned,
+  restoreVersioned,
+} from '../storage/versioned-record';
 import { TemplatesRecordSchema } from '../storage/template-store';
+import { FlagNotesSchema } from '../domain/flag-fallback';
+import { ExploreRecordSchema } from '../storage/explore-store';
+import { FeasibilityRecordSchema, SpikeNoteSchema } from '../storage/issue-notes-store';
+import { PromotionRecordSchema } from '../storage/promotion-store';
+import { OutcomeStoredSchema } from '../storage/retro-outcome-store';
+import {
+  SetupReportSchema,
+  TrackMappingSchema,
+  TrackMarkingCheckpointSchema,
+} from '../storage/track-mapping-store';
 import { WaiverBookSchema } from '../storage/waiver-store';
 
 /**
  * Export and import of the app's data (configuration and discovery templates with their
- * revisions, waivers, audit log, evidence) as one JSON document with a schema version, so that a
- * Jira admin can back up and move it. Only keys of the four sections are ever read or written,
+ * revisions, waivers, audit log, evidence, and per item and project everything else the app keeps:
+ * feasibility reviews, spike notes, retro outcome checks, Explore first and promotion records,
+ * track mappings, setup reports, the track marker's checkpoint, flag notes) as one JSON document
+ * with a schema version, so that a Jira admin can back up and move it. What is left out is
+ * transient or belongs to the site, listed with the reason in test/security/backup-restore.test.ts
+ * (event claims, in-flight creation claims, the site's field ids, which setup finds again).
+ * Only keys of the sections are ever read or written,
  * each value is checked against the schema its store reads it with, and nothing is written
  * unless the whole document passes. The version entities beside versioned records
  * (versioned-record.ts) are not exported: they follow from the version each value carries, and
@@ -54,6 +74,8 @@ type KeyRule = {
    * together.
    */
   versioned?: true;
+  /** The value's field that carries its version, when not `version` (absent in a value: 0). */
+  versionField?: string;
   /**
    * A key only the scheme before wrote (the version claims of waivers and evidence): never
    * exported; accepted in an older document, checked, and not written (reported as ignored).
@@ -153,14 +175,71 @@ const KEY_RULES: readonly KeyRule[] = [
     pattern: new RegExp(`^evidence:(${ISSUE_ID}):summary-stale$`),
     schema: SummaryStaleSchema,
   },
+  // Per item: feasibility reviews, spike notes, retro outcome checks, what Explore first created
+  // and the promotions made (their claims are transient and never exported).
+  {
+    section: 'feasibility',
+    pattern: new RegExp(`^feasibility:(${ISSUE_ID})$`),
+    schema: FeasibilityRecordSchema,
+    versioned: true,
+  },
+  {
+    section: 'spike-note',
+    pattern: new RegExp(`^spike-note:(${ISSUE_ID})$`),
+    schema: SpikeNoteSchema,
+  },
+  {
+    section: 'retro-outcome',
+    pattern: new RegExp(`^retro-outcome:(${ISSUE_ID})$`),
+    schema: OutcomeStoredSchema,
+    versioned: true,
+    versionField: 'revision',
+  },
+  {
+    section: 'explore-first',
+    pattern: new RegExp(`^explore-first:(${ISSUE_ID})$`),
+    schema: ExploreRecordSchema,
+    versioned: true,
+    versionField: 'revision',
+  },
+  {
+    section: 'promotion',
+    pattern: new RegExp(`^promotion:(${ISSUE_ID})$`),
+    schema: PromotionRecordSchema,
+  },
+  // Per project: the type-to-track mapping (without it the guard takes the project as not set
+  // up), the last setup report, the track marker's checkpoint and the flag notes.
+  {
+    section: 'track-mapping',
+    pattern: new RegExp(`^track-mapping:(${PROJECT})$`),
+    schema: TrackMappingSchema,
+    check: (m, v) =>
+      v['projectKey'] === m[1] ? undefined : `projectKey must be ${m[1]}, as the key says`,
+  },
+  {
+    section: 'setup-report',
+    pattern: new RegExp(`^setup-report:(${PROJECT})$`),
+    schema: SetupReportSchema,
+    check: (m, v) =>
+      v['projectKey'] === m[1] ? undefined : `projectKey must be ${m[1]}, as the key says`,
+  },
+  {
+    section: 'track-marking',
+    pattern: new RegExp(`^track-marking:(${PROJECT})$`),
+    schema: TrackMarkingCheckpointSchema,
+  },
+  {
+    section: 'enforcement',
+    pattern: new RegExp(`^enforcement:flag-notes:(${PROJECT})$`),
+    schema: FlagNotesSchema,
+  },
 ];
 
-const PREFIX: Record<DataSection, string> = {
-  config: 'config:',
-  waivers: 'waivers:',
-  audit: 'audit:',
-  evidence: 'evidence:',
-};
+/** Each section's keys begin with its name. */
+const PREFIX = Object.fromEntries(DATA_SECTIONS.map((s) => [s, `${s}:`])) as Record<
+  DataSection,
+  string
+>;
 
 /** Records per storage query while exporting: 10 full evidence logs stay far below 5 MB. */
 export const EXPORT_PAGE_SIZE = 10;
@@ -174,6 +253,17 @@ function ruleFor(key: string): { rule: KeyRule; match: RegExpExecArray } | undef
     if (match) return { rule, match };
   }
   return undefined;
+}
+
+/** The version a versioned record's value carries (0 for one saved before versions). */
+function carriedVersion(key: string, value: unknown): number {
+  return numericField(ruleFor(key)?.rule.versionField ?? 'version')(value) ?? 0;
+}
+
+/** The section a stored key is exported in, or undefined when exports leave it out. */
+export function exportedSectionOf(key: string): DataSection | undefined {
+  const rule = ruleFor(key)?.rule;
+  return rule && rule.legacy !== true ? rule.section : undefined;
 }
 
 export interface ExportPage {
@@ -340,8 +430,7 @@ function contradicted(documentKeys: Set<string>, stored: readonly string[], doc:
 /** Writes one imported record: a versioned one together with its version entity. */
 async function write(key: string, value: unknown): Promise<void> {
   if (!ruleFor(key)?.rule.versioned) return writeOne(key, value);
-  const version = (value as { version: number }).version;
-  await restoreVersioned(key, value, version);
+  await restoreVersioned(key, value, carriedVersion(key, value));
 }
 
 /** Storage failed while applying: says how far the import got (it can be run again). */
@@ -387,7 +476,7 @@ export async function importDocument(
     const before = current.get(record.key);
     // A versioned record whose version entity names another version is rewritten with it.
     const version = versions.get(record.key);
-    const carried = (record.value as { version?: unknown }).version;
+    const carried = carriedVersion(record.key, record.value);
     if (before === undefined) diff.added.push(record.key);
     else if (!isDeepStrictEqual(before, record.value)) diff.changed.push(record.key);
     else if (version !== undefined && version !== carried) diff.changed.push(record.key);

@@ -125,10 +125,31 @@ export const TemplateCreateInputSchema = z
 export type TemplateCreateInput = z.infer<typeof TemplateCreateInputSchema>;
 
 /** Data export / import (Jira admins): what a document holds, section by section. */
-export const DATA_SECTIONS = ['config', 'waivers', 'audit', 'evidence'] as const;
+/**
+ * Each section is named after the key prefix of what it holds (the admin page counts records by
+ * it). Version 2 added every key family after `evidence`; a version 1 document (the first four
+ * sections) still imports.
+ */
+export const DATA_SECTIONS = [
+  'config',
+  'waivers',
+  'audit',
+  'evidence',
+  'feasibility',
+  'spike-note',
+  'retro-outcome',
+  'explore-first',
+  'promotion',
+  'track-mapping',
+  'setup-report',
+  'track-marking',
+  'enforcement',
+] as const;
 export type DataSection = (typeof DATA_SECTIONS)[number];
 export const DATA_FORMAT = 'dual-track-export';
-export const DATA_SCHEMA_VERSION = 1;
+export const DATA_SCHEMA_VERSION = 2;
+/** Document versions an import accepts. */
+export const DATA_SCHEMA_VERSIONS_READ = [1, 2] as const;
 
 /**
  * One export document (or one part of it: an import request must stay under Forge's 500 KB
@@ -137,7 +158,7 @@ export const DATA_SCHEMA_VERSION = 1;
 export const DataDocumentSchema = z
   .object({
     format: z.literal(DATA_FORMAT),
-    schemaVersion: z.literal(DATA_SCHEMA_VERSION),
+    schemaVersion: z.union(DATA_SCHEMA_VERSIONS_READ.map((v) => z.literal(v))),
     exportedAt: z.string().max(40),
     sections: z
       .array(z.enum(DATA_SECTIONS))
@@ -245,7 +266,10 @@ export const RESOLVER_PAYLOADS = {
       cursor: z
         .string()
         .max(600)
-        .regex(/^(config|waivers|audit|evidence)(\|.+)?$/, 'must be a cursor from data/export')
+        .regex(
+          new RegExp(`^(${DATA_SECTIONS.join('|')})(\\|.+)?$`),
+          'must be a cursor from data/export',
+        )
         .optional(),
     })
     .strict(),

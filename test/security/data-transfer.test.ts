@@ -1,11 +1,13 @@
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
 import {
   DATA_FORMAT,
+  DATA_SCHEMA_VERSION,
+  DATA_SECTIONS,
   type DataDocument,
   type ResolverKey,
   type Result,
 } from '../../src/shared/bridge-contract';
-import type { ImportReport } from '../../src/data-transfer/data-transfer';
+import { exportedSectionOf, type ImportReport } from '../../src/data-transfer/data-transfer';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import * as evidenceStore from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
@@ -15,7 +17,7 @@ import { extensionOf, seedSecuritySite, type World } from './security-site';
 
 /**
  * `data/export` and `data/import` as a Jira admin calls them from the admin page: the export
- * pages through all four sections into one document; an import is a dry run with the diff by
+ * pages through every section into one document; an import is a dry run with the diff by
  * default, is refused whole when any record is invalid, and applies in batches when asked.
  */
 const ctx = useEmulator();
@@ -46,7 +48,10 @@ async function exportAll(): Promise<{ document: DataDocument; pages: number }> {
     const page = ok<{ document: DataDocument; nextCursor?: string }>(
       await invoke('data/export', cursor === undefined ? {} : { cursor }),
     );
-    expect(page.document).toMatchObject({ format: DATA_FORMAT, schemaVersion: 1 });
+    expect(page.document).toMatchObject({
+      format: DATA_FORMAT,
+      schemaVersion: DATA_SCHEMA_VERSION,
+    });
     expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(5 * 1024 * 1024);
     records.push(...page.document.records);
     for (const s of page.document.sections) sections.add(s);
@@ -56,7 +61,7 @@ async function exportAll(): Promise<{ document: DataDocument; pages: number }> {
   return {
     document: {
       format: DATA_FORMAT,
-      schemaVersion: 1,
+      schemaVersion: DATA_SCHEMA_VERSION,
       exportedAt: new Date().toISOString(),
       sections: [...sections],
       records,
@@ -89,11 +94,11 @@ async function seedData(): Promise<void> {
 }
 
 describe('data export', () => {
-  it('pages through config, waivers, audit and evidence; nothing else leaves storage', async () => {
+  it('pages through every section; what is transient or the site’s own stays behind', async () => {
     await seedData();
     const { document, pages } = await exportAll();
     expect(pages).toBeGreaterThan(1);
-    expect(document.sections).toEqual(['config', 'waivers', 'audit', 'evidence']);
+    expect(document.sections).toEqual([...DATA_SECTIONS]);
     const keys = document.records.map((r) => r.key);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -105,7 +110,8 @@ describe('data export', () => {
         `evidence:${w.idea.id}`,
       ]),
     );
-    expect(keys.filter((k) => /^(track-mapping|app:|guard:|feasibility:)/.test(k))).toEqual([]);
+    expect(keys).toContain('track-mapping:DT');
+    expect(keys.filter((k) => /^(app:|guard:|enforcement:jira-fields)/.test(k))).toEqual([]);
   });
 });
 
@@ -115,7 +121,7 @@ describe('data import', () => {
     const { document } = await exportAll();
     const source = new Map(document.records.map((r) => [r.key, r.value]));
     // An empty site: drop every data key and every version entity.
-    const emptied = ctx.em.kvs.keys().filter((k) => /^(config|waivers|audit|evidence):/.test(k));
+    const emptied = ctx.em.kvs.keys().filter((k) => exportedSectionOf(k) !== undefined);
     for (const key of emptied) await deleteKey(key);
     for (const key of ctx.em.kvs.entityKeys(RECORD_VERSION_ENTITY)) {
       ctx.em.kvs.clearEntity(RECORD_VERSION_ENTITY, key);
@@ -139,14 +145,17 @@ describe('data import', () => {
     for (const [key, value] of source) expect(ctx.em.kvs.peek(key)).toEqual(value);
     // Each versioned record got its version entity, with the version its value carries.
     const versioned = [...source.keys()].filter((k) =>
-      /^(config:global|config:project:[A-Z0-9_]+|config:templates|waivers:[A-Z0-9_]+|evidence:\d+)$/.test(
+      /^(config:global|config:project:[A-Z0-9_]+|config:templates|waivers:[A-Z0-9_]+|evidence:\d+|feasibility:\d+|retro-outcome:\d+|explore-first:\d+)$/.test(
         k,
       ),
     );
     expect(versioned).toEqual(expect.arrayContaining(['config:global', 'waivers:DT']));
     for (const key of versioned) {
+      // Explore first and retro outcomes count saves in `revision`; absent (saved before
+      // versions) is version 0.
+      const field = /^(explore-first|retro-outcome):/.test(key) ? 'revision' : 'version';
       expect(ctx.em.kvs.peekEntity(RECORD_VERSION_ENTITY, versionKey(key))).toMatchObject({
-        version: (source.get(key) as { version: number }).version,
+        version: (source.get(key) as Record<string, number | undefined>)[field] ?? 0,
       });
     }
     const again = ok<ImportReport>(await invoke('data/import', { document }));
@@ -428,7 +437,7 @@ describe('data import', () => {
     const result = await invoke('data/import', {
       document: {
         format: DATA_FORMAT,
-        schemaVersion: 2,
+        schemaVersion: 3,
         exportedAt: 'x',
         sections: ['config'],
         records: [],

@@ -7,6 +7,7 @@ import { token } from '@atlaskit/tokens';
 import {
   DATA_FORMAT,
   DATA_SCHEMA_VERSION,
+  DATA_SCHEMA_VERSIONS_READ,
   DATA_SECTIONS,
   DataDocumentSchema,
   type BridgeError,
@@ -88,10 +89,11 @@ export function readDocument(
       message: `The file is not a Dual Track export: its "format" is not "${DATA_FORMAT}".`,
     };
   }
-  if (head.data.schemaVersion !== DATA_SCHEMA_VERSION) {
+  const readable: readonly unknown[] = DATA_SCHEMA_VERSIONS_READ;
+  if (!readable.includes(head.data.schemaVersion)) {
     return {
       ok: false,
-      message: `The file uses schema version ${JSON.stringify(head.data.schemaVersion)}; this app imports version ${DATA_SCHEMA_VERSION}.`,
+      message: `The file uses schema version ${JSON.stringify(head.data.schemaVersion)}; this app imports versions ${DATA_SCHEMA_VERSIONS_READ.join(' and ')}.`,
     };
   }
   const parsed = FileDocumentSchema.safeParse(json);

@@ -424,7 +424,9 @@ describe('evidence log: storage', () => {
     expect(evidenceKeys().filter((k) => k.includes(':part:'))).toEqual([]);
     const shrunk = ok(await call<View>('evidence/list', site.member, {}));
     expect(shrunk.entries.map((e) => e.summary).sort()).toEqual(summaries.slice(60).sort());
-  });
+    // 130 invocations moving about 280 KB each way: a volume test, given more than the default
+    // 20 s so that a loaded machine does not fail it (alone it takes about 2 s).
+  }, 90_000);
 
   it(`refuses the entry past ${MAX_ENTRIES} with a clear message, leaving the log as it was`, async () => {
     const writeId = 'abcdef012345';

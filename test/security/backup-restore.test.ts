@@ -44,6 +44,11 @@ const LEFT_OUT: Array<{ pattern: RegExp; reason: string }> = [
     reason: 'a claim of an invocation creating items right now: transient, taken over when stale',
   },
   {
+    pattern: /^template-requests:[\w:-]+$/,
+    reason:
+      "a person's recent New discovery item requests, kept to answer a repeated one: transient",
+  },
+  {
     pattern: /^evidence:\d+:rev:\d+$/,
     reason: 'version claims of the scheme before conditional writes (decision 12): obsolete',
   },
@@ -62,6 +67,7 @@ const SAMPLES: Record<string, string | number> = {
   hour: '09',
   dedupeKey: 'sprint-change:10001:50001',
   scope: 'config:global',
+  accountId: '5b10a2844c20165700ede21g',
 };
 
 function parameterNames(fn: (...args: never[]) => unknown): string[] {

@@ -77,10 +77,15 @@ export const templateResolvers: ResolverGroup = {
   ),
   'templates/create': resolver('templates/create', [CREATE_IN_PROJECT], async (caller, payload) => {
     try {
+      const { requestId, ...input } = payload;
       return await createFromTemplate({
         jira: caller.jira,
         project: projectOf(caller),
-        input: payload,
+        input,
+        request:
+          requestId === undefined
+            ? undefined
+            : { accountId: caller.accountId, requestId, now: caller.now },
       });
     } catch (error) {
       if (error instanceof TemplateRefusal) {

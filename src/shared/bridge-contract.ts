@@ -120,6 +120,11 @@ export const TemplateCreateInputSchema = z
     answers: TemplateAnswersSchema,
     /** Only with the idea template: the working-backwards press release and FAQ. */
     pressRelease: TemplateAnswersSchema.optional(),
+    /** The dialog's id for one submission, so that a repeated request is answered, not redone. */
+    requestId: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{8,64}$/)
+      .optional(),
   })
   .strict();
 export type TemplateCreateInput = z.infer<typeof TemplateCreateInputSchema>;

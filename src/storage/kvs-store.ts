@@ -25,6 +25,8 @@ export const KEYS = {
   promotion: (issueId: string) => `promotion:${issueId}`,
   /** Held by the one invocation creating delivery items for that item. */
   promotionClaim: (issueId: string) => `promotion:${issueId}:claim`,
+  /** A person's recent "New discovery item" requests, so that one is never created twice. */
+  templateRequests: (accountId: string) => `template-requests:${accountId}`,
 } as const;
 
 export class StoredValueError extends Error {

@@ -13,6 +13,13 @@ import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
 import { loadDecisionContext } from '../storage/config-store';
+import {
+  claimTemplateRequest,
+  recordTemplateRequest,
+  releaseTemplateRequest,
+  REQUEST_STALE_MS,
+  type TemplateRequest,
+} from '../storage/template-request-store';
 import { readTemplates } from '../storage/template-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { appFieldIds } from '../track/app-fields';
@@ -134,8 +141,10 @@ export async function createFromTemplate(args: {
   jira: JiraGateway;
   project: { id: string; key: string };
   input: FillInput;
+  /** The dialog's id for this submission, with who sent it: the same request creates once. */
+  request?: { accountId: string; requestId: string; now: Date } | undefined;
 }): Promise<CreatedFromTemplate> {
-  const { jira, project, input } = args;
+  const { jira, project, input, request } = args;
   const [decision, mapping, stored] = await Promise.all([
     loadDecisionContext(project.key),
     readTrackMapping(project.key),
@@ -172,6 +181,10 @@ export async function createFromTemplate(args: {
     fields[outcomeField] = item.scopedOutcome;
   }
 
+  if (request) {
+    const claim = await claimTemplateRequest(request.accountId, request.requestId, request.now);
+    if (claim.status === 'seen') return answerSeen(claim.request, request.now, project.key);
+  }
   let created: { id: string; key: string };
   try {
     created = await jira.request(CreatedSchema, route`/rest/api/3/issue`, {
@@ -179,6 +192,10 @@ export async function createFromTemplate(args: {
       body: { fields },
     });
   } catch (error) {
+    // Jira answered with a refusal: nothing was created, so the same request may try again.
+    if (request && isJiraError(error)) {
+      await releaseTemplateRequest(request.accountId, request.requestId);
+    }
     if (
       outcomeField &&
       isJiraError(error) &&
@@ -197,14 +214,28 @@ export async function createFromTemplate(args: {
     item.scopedOutcome ? 'with its scoped outcome' : undefined,
     item.withPressRelease ? 'with a press release and FAQ' : undefined,
   ].filter((p): p is string => p !== undefined);
-  return {
+  const answer: CreatedFromTemplate = {
     id: created.id,
     key: created.key,
     kind: item.kind,
-    issueType: type,
+    issueType: { id: type.id, name: type.name },
     template: { id: item.template.id, name: item.template.name },
     scopedOutcome: item.scopedOutcome !== undefined,
     withPressRelease: item.withPressRelease,
     message: `${parts.join(', ')}.`,
   };
+  if (request) await recordTemplateRequest(request.accountId, request.requestId, answer);
+  return answer;
+}
+
+/** The answer to a request seen before: what it created, or why nothing more is created now. */
+function answerSeen(seen: TemplateRequest, now: Date, projectKey: string): CreatedFromTemplate {
+  if (seen.created) return seen.created;
+  const stale = now.getTime() - Date.parse(seen.at) > REQUEST_STALE_MS;
+  throw new TemplateRefusal(
+    'conflict',
+    stale
+      ? `This item may have been created already: the app was stopped while Jira was creating it (${seen.at}). Look for it in ${projectKey} before creating it again; nothing more was created.`
+      : 'This item is being created right now (the same request arrived twice); nothing more was created. It appears on the page in a moment.',
+  );
 }

@@ -216,6 +216,7 @@ function DialogBody(props: {
   onOpen: (issueKey: string) => void;
 }) {
   const id = useId();
+  const requestId = useRef(newRequestId());
   const [offer, setOffer] = useState<Offer | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [templateId, setTemplateId] = useState<string>('');
@@ -315,8 +316,12 @@ function DialogBody(props: {
       summary: summary.trim(),
       answers: keep(answers, choice.template),
       ...(attachment ? { pressRelease: keep(pressRelease, attachment) } : {}),
+      requestId: requestId.current,
     });
     setBusy(false);
+    // A request Jira answered is done: the next submission is a new one. A lost answer (the
+    // bridge failed) keeps the id, so that trying again cannot create the item twice.
+    if (result.ok || result.error.code !== 'internal') requestId.current = newRequestId();
     if (!result.ok) {
       setErrors(fieldErrors(result.error.details));
       setProblem(result.error.message);
@@ -508,4 +513,9 @@ export function NewDiscoveryItem(props: {
       </dialog>
     </>
   );
+}
+
+/** One id per submission (the server answers a repeated one instead of creating again). */
+function newRequestId(): string {
+  return globalThis.crypto.randomUUID();
 }

@@ -10,5 +10,9 @@ module.exports = {
     '^@contract/(.*)$': '<rootDir>/src/shared/$1',
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
-  testTimeout: 20000,
+  // Generous for a 2-CPU CI machine running Chromium beside the suites; a hang still fails.
+  testTimeout: 60000,
+  // CI has 2 cores; jest's default (cores - 1) would run one file at a time while most files
+  // wait on Chromium, a child process or the virtual clock.
+  maxWorkers: 2,
 };

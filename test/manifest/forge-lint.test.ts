@@ -216,7 +216,8 @@ describe('least privilege: every scope in manifest.yml is needed', () => {
       );
     }
     expect(unused).toEqual([]);
-  }, 30_000);
+    // One lint of the whole app per scope, a few seconds each on a 2-CPU machine.
+  }, 300_000);
 });
 
 describe('forge lint bites: a temp app that lacks a scope', () => {

@@ -180,7 +180,8 @@ describe('no text the app writes or returns as the app names an item its readers
       { numRuns: 40, seed: 20261203 },
     );
     expect(runs).toBe(40);
-  });
+    // 40 sites, each set up and checked through every gate and trigger: more than the default.
+  }, 180_000);
 
   it('the check finds a named item of another project (it is not vacuous)', () => {
     const em = new JiraEmulator();

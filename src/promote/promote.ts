@@ -7,9 +7,9 @@ import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
 import { EVIDENCE_KEYS, readEvidenceState } from '../storage/evidence-store';
 import { ISSUE_NOTE_KEYS, readFeasibilityState } from '../storage/issue-notes-store';
+import { claimOutlived } from '../storage/kvs-store';
 import { confirmUnchanged } from '../storage/versioned-record';
 import {
-  CLAIM_STALE_MS,
   claimPromotion,
   removePromotionRecord,
   readPromotion,
@@ -143,7 +143,9 @@ export async function promoteToDelivery(args: {
   const feasibility = review.record;
   const replay = answered(earlier.record, args.requestId, discovery.key);
   if (replay) return replay;
-  if (earlier.claim && !isStale(earlier.claim, args.now)) return busy(discovery.key, earlier.claim);
+  if (earlier.claim && !claimOutlived(earlier.claim.at, args.now)) {
+    return busy(discovery.key, earlier.claim);
+  }
   const source = await readDiscovery(jira, discovery.key, context.fields);
   // The same track resolution as the panel and the project page: the project's type-to-track
   // mapping, else the configured discovery type names.
@@ -348,10 +350,6 @@ function answered(
 ): PromoteAnswer | undefined {
   if (!record?.done || requestId === undefined || record.requestId !== requestId) return undefined;
   return { ok: true, result: resultOf(record, discoveryKey, undefined, false) };
-}
-
-function isStale(claim: PromotionClaim, now: Date): boolean {
-  return now.getTime() - Date.parse(claim.at) > CLAIM_STALE_MS;
 }
 
 function busy(discoveryKey: string, claim: PromotionClaim): PromoteAnswer {

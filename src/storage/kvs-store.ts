@@ -29,6 +29,18 @@ export const KEYS = {
   templateRequests: (accountId: string) => `template-requests:${accountId}`,
 } as const;
 
+/**
+ * A claim on work in flight (a promotion, a template request) made longer ago than this belongs
+ * to an invocation Forge has stopped: no resolver runs past 25 s
+ * (https://developer.atlassian.com/platform/forge/limits-invocation/).
+ */
+export const STOPPED_CLAIM_MS = 60 * 1000;
+
+/** Whether a claim made at `at` has outlived any invocation that could still hold it. */
+export function claimOutlived(at: string, now: Date): boolean {
+  return now.getTime() - Date.parse(at) > STOPPED_CLAIM_MS;
+}
+
 export class StoredValueError extends Error {
   constructor(
     readonly key: string,

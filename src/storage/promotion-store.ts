@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { createOnce, KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import {
+  claimOutlived,
+  createOnce,
+  KEYS,
+  parseStored,
+  readMany,
+  readOne,
+  removeOne,
+  writeOne,
+} from './kvs-store';
 
 /**
  * What "Promote to delivery" remembers per discovery item, so that a double click, a retry or
@@ -10,13 +19,10 @@ import { createOnce, KEYS, parseStored, readMany, readOne, removeOne, writeOne }
  *   was never recorded; `created`, with its key and whether it is linked).
  * - `promotion:<issueId>:claim` is held, with FAIL_IF_EXISTS, by the one invocation that is
  *   creating items for the idea. Exactly one concurrent caller wins it; the others are told a
- *   promotion is running. The winner removes it when it ends. A claim older than
- *   CLAIM_STALE_MS belongs to an invocation that Forge has stopped (no resolver runs longer than
- *   25 s: https://developer.atlassian.com/platform/forge/limits-invocation/), so the next caller
+ *   promotion is running. The winner removes it when it ends. A claim that has outlived any
+ *   invocation (kvs-store.ts claimOutlived) belongs to one Forge has stopped, so the next caller
  *   may take it over.
  */
-
-export const CLAIM_STALE_MS = 60 * 1000;
 
 const ItemSchema = z
   .object({
@@ -86,8 +92,7 @@ export async function claimPromotion(issueId: string, claim: PromotionClaim): Pr
     if (await createOnce(key, ClaimSchema.parse(claim))) return { status: 'claimed' };
     const held = parseStored(key, ClaimSchema, await readOne(key));
     if (!held) continue; // Released between our two requests: try once more.
-    const age = Date.parse(claim.at) - Date.parse(held.at);
-    if (!(age > CLAIM_STALE_MS)) return { status: 'busy', claim: held };
+    if (!claimOutlived(held.at, new Date(claim.at))) return { status: 'busy', claim: held };
     await removeOne(key);
   }
   return { status: 'busy', claim };

@@ -12,8 +12,6 @@ import { changeRecord } from './versioned-record';
  */
 
 export const MAX_REQUESTS = 20;
-/** A claim older than this belongs to an invocation Forge has stopped (resolvers live 25 s). */
-export const REQUEST_STALE_MS = 60 * 1000;
 
 const CreatedSchema = z
   .object({

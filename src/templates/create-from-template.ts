@@ -17,9 +17,9 @@ import {
   claimTemplateRequest,
   recordTemplateRequest,
   releaseTemplateRequest,
-  REQUEST_STALE_MS,
   type TemplateRequest,
 } from '../storage/template-request-store';
+import { claimOutlived } from '../storage/kvs-store';
 import { readTemplates } from '../storage/template-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { appFieldIds } from '../track/app-fields';
@@ -231,7 +231,7 @@ export async function createFromTemplate(args: {
 /** The answer to a request seen before: what it created, or why nothing more is created now. */
 function answerSeen(seen: TemplateRequest, now: Date, projectKey: string): CreatedFromTemplate {
   if (seen.created) return seen.created;
-  const stale = now.getTime() - Date.parse(seen.at) > REQUEST_STALE_MS;
+  const stale = claimOutlived(seen.at, now);
   throw new TemplateRefusal(
     'conflict',
     stale

@@ -1,6 +1,5 @@
 import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
-import { KEYS } from '../../src/storage/kvs-store';
-import { REQUEST_STALE_MS } from '../../src/storage/template-request-store';
+import { KEYS, STOPPED_CLAIM_MS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
@@ -85,7 +84,7 @@ describe('templates/create creates once per request', () => {
     expect(soon).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(creates()).toBe(0);
     // ...and once no invocation can still be running, told it may exist.
-    const later = new Date(Date.now() + REQUEST_STALE_MS + 1000);
+    const later = new Date(Date.now() + STOPPED_CLAIM_MS + 1000);
     jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'setImmediate', 'setTimeout'] });
     try {
       const answer = await create('submit-0006');

@@ -2,19 +2,19 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as handlers from '../../src/index';
 import { exportedSectionOf } from '../../src/data-transfer/data-transfer';
-import {
-  DATA_FORMAT,
-  DATA_SCHEMA_VERSION,
-  type DataDocument,
-  type ResolverKey,
-  type Result,
-} from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { RECORD_VERSION_ENTITY } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
 import { sprintChangeEvent } from '../enforcement/enforcement-site';
-import { extensionOf, seedSecuritySite, type Where, type World } from './security-site';
+import {
+  exportAllData,
+  extensionOf,
+  seedSecuritySite,
+  type Where,
+  type World,
+} from './security-site';
 
 /**
  * A backup restores everything (issue 19, defect 7): every key family the storage layer can
@@ -130,27 +130,6 @@ function ok<T>(r: Result<unknown>): T {
   return r.data as T;
 }
 
-async function exportAll(): Promise<DataDocument> {
-  const records: DataDocument['records'] = [];
-  const sections = new Set<DataDocument['sections'][number]>();
-  let cursor: string | undefined;
-  do {
-    const page = ok<{ document: DataDocument; nextCursor?: string }>(
-      await call('data/export', 'user-site-admin', 'admin-page', cursor ? { cursor } : {}),
-    );
-    records.push(...page.document.records);
-    for (const s of page.document.sections) sections.add(s);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return {
-    format: DATA_FORMAT,
-    schemaVersion: DATA_SCHEMA_VERSION,
-    exportedAt: new Date().toISOString(),
-    sections: [...sections],
-    records,
-  };
-}
-
 /** A new installation: the app's storage and its version entities are empty. */
 async function wipeStorage(): Promise<void> {
   const { kvs } = await import('@forge/kvs');
@@ -221,7 +200,7 @@ describe('backup, wipe, restore: the project behaves as before', () => {
       });
     const shownBefore = await pages();
 
-    const document = await exportAll();
+    const { document } = await exportAllData(w);
     const keys = document.records.map((r) => r.key);
     expect(keys).toEqual(
       expect.arrayContaining([

@@ -1,7 +1,6 @@
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
 import {
   DATA_FORMAT,
-  DATA_SCHEMA_VERSION,
   DATA_SECTIONS,
   type DataDocument,
   type ResolverKey,
@@ -13,7 +12,7 @@ import * as evidenceStore from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
-import { extensionOf, seedSecuritySite, type World } from './security-site';
+import { exportAllData, extensionOf, seedSecuritySite, type World } from './security-site';
 
 /**
  * `data/export` and `data/import` as a Jira admin calls them from the admin page: the export
@@ -39,36 +38,7 @@ function ok<T>(r: Result<unknown>): T {
   return r.data as T;
 }
 
-async function exportAll(): Promise<{ document: DataDocument; pages: number }> {
-  const records: DataDocument['records'] = [];
-  const sections = new Set<DataDocument['sections'][number]>();
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = ok<{ document: DataDocument; nextCursor?: string }>(
-      await invoke('data/export', cursor === undefined ? {} : { cursor }),
-    );
-    expect(page.document).toMatchObject({
-      format: DATA_FORMAT,
-      schemaVersion: DATA_SCHEMA_VERSION,
-    });
-    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(5 * 1024 * 1024);
-    records.push(...page.document.records);
-    for (const s of page.document.sections) sections.add(s);
-    cursor = page.nextCursor;
-    pages += 1;
-  } while (cursor !== undefined && pages < 100);
-  return {
-    document: {
-      format: DATA_FORMAT,
-      schemaVersion: DATA_SCHEMA_VERSION,
-      exportedAt: new Date().toISOString(),
-      sections: [...sections],
-      records,
-    },
-    pages,
-  };
-}
+const exportAll = () => exportAllData(w);
 
 async function seedData(): Promise<void> {
   const save = await invoke('settings/global/save', {

@@ -1,6 +1,11 @@
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
-import { DATA_FORMAT, type ErrorCode } from '../../src/shared/bridge-contract';
+import {
+  DATA_FORMAT,
+  DATA_SCHEMA_VERSION,
+  type DataDocument,
+  type ErrorCode,
+} from '../../src/shared/bridge-contract';
 import { ALL_PROJECT_PERMISSIONS, type EmIssue } from '../../dev/emulator/model';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
@@ -9,6 +14,7 @@ import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { COMPLETE_OUTCOME } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
 import { seedEnforcementSite } from '../enforcement/enforcement-site';
 
 /**
@@ -425,3 +431,44 @@ export const ROWS: Record<string, Row> = {
     },
   },
 };
+
+/**
+ * Everything `data/export` gives, page by page, as the admin page collects it (a Jira admin on
+ * the admin page), in one document; each page is checked for its format and its size.
+ */
+export async function exportAllData(w: World): Promise<{ document: DataDocument; pages: number }> {
+  const records: DataDocument['records'] = [];
+  const sections = new Set<DataDocument['sections'][number]>();
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const answer = await callResolver(
+      w.em,
+      'data/export',
+      'user-site-admin',
+      cursor === undefined ? {} : { cursor },
+      { extension: extensionOf(w, 'admin-page', false) },
+    );
+    if (!answer.ok) throw new Error(`data/export: ${JSON.stringify(answer.error)}`);
+    const page = answer.data as { document: DataDocument; nextCursor?: string };
+    expect(page.document).toMatchObject({
+      format: DATA_FORMAT,
+      schemaVersion: DATA_SCHEMA_VERSION,
+    });
+    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(5 * 1024 * 1024);
+    records.push(...page.document.records);
+    for (const s of page.document.sections) sections.add(s);
+    cursor = page.nextCursor;
+    pages += 1;
+  } while (cursor !== undefined && pages < 100);
+  return {
+    document: {
+      format: DATA_FORMAT,
+      schemaVersion: DATA_SCHEMA_VERSION,
+      exportedAt: new Date().toISOString(),
+      sections: [...sections],
+      records,
+    },
+    pages,
+  };
+}

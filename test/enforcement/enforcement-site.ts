@@ -20,15 +20,29 @@ export interface EnforcementSite extends DemoSite {
 export function seedEnforcementSite(em: JiraEmulator): EnforcementSite {
   const site = seedSite(em);
   const project = em.projectByKey('DT');
+  seedTrackMapping(em, 'DT', site.admin);
+  em.addUser({ accountId: 'user-padmin', displayName: 'Pia Project-Admin' });
+  em.grant('DT', 'user-padmin', [...MEMBER_PERMISSIONS, 'ADMINISTER_PROJECTS']);
+  const board = em.addBoard({ projectKey: 'DT' });
+  const active = em.addSprint({ boardId: board.id, name: 'Sprint 7', state: 'active' });
+  const future = em.addSprint({ boardId: board.id, name: 'Sprint 8', state: 'future' });
+  return { ...site, projectId: project.id, active, future, projectAdmin: 'user-padmin' };
+}
+
+/**
+ * The project set up as setup leaves a company-managed project: Enabler, Spike and Discovery on
+ * the discovery track (the site's issue types of those names).
+ */
+export function seedTrackMapping(em: JiraEmulator, projectKey: string, updatedBy: string): void {
   const type = (name: string) => {
     const found = [...em.issueTypes.values()].find((t) => t.name === name);
     if (!found) throw new Error(`no type ${name}`);
     return found;
   };
-  em.kvs.seed(KEYS.trackMapping('DT'), {
+  em.kvs.seed(KEYS.trackMapping(projectKey), {
     version: 1,
-    projectId: project.id,
-    projectKey: 'DT',
+    projectId: em.projectByKey(projectKey).id,
+    projectKey,
     style: 'classic',
     types: ['Enabler', 'Spike', 'Discovery'].map((name) => ({
       issueTypeId: type(name).id,
@@ -36,14 +50,8 @@ export function seedEnforcementSite(em: JiraEmulator): EnforcementSite {
       track: 'discovery',
     })),
     updatedAt: '2026-11-01T00:00:00.000Z',
-    updatedBy: site.admin,
+    updatedBy,
   });
-  em.addUser({ accountId: 'user-padmin', displayName: 'Pia Project-Admin' });
-  em.grant('DT', 'user-padmin', [...MEMBER_PERMISSIONS, 'ADMINISTER_PROJECTS']);
-  const board = em.addBoard({ projectKey: 'DT' });
-  const active = em.addSprint({ boardId: board.id, name: 'Sprint 7', state: 'active' });
-  const future = em.addSprint({ boardId: board.id, name: 'Sprint 8', state: 'future' });
-  return { ...site, projectId: project.id, active, future, projectAdmin: 'user-padmin' };
 }
 
 /** `avi:jira:updated:issue` for a drag into a sprint: the changelog's Sprint item. */

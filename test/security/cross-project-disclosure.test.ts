@@ -8,6 +8,7 @@ import { runTrigger, runValidator } from '../helpers/invoke';
 import {
   commentText,
   seedEnforcementSite,
+  seedTrackMapping,
   sprintChangeEvent,
   sprintStartedEvent,
   type EnforcementSite,
@@ -41,22 +42,9 @@ beforeEach(() => {
   });
   ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
   // A second project, set up too, that DT's member cannot browse.
-  const sec = ctx.em.addProject({ key: 'SEC', name: 'Security' });
+  ctx.em.addProject({ key: 'SEC', name: 'Security' });
   ctx.em.grant('SEC', 'user-admin');
-  const typeId = (name: string) => [...ctx.em.issueTypes.values()].find((t) => t.name === name)!.id;
-  ctx.em.kvs.seed(KEYS.trackMapping('SEC'), {
-    version: 1,
-    projectId: sec.id,
-    projectKey: 'SEC',
-    style: 'classic',
-    types: ['Enabler', 'Spike', 'Discovery'].map((name) => ({
-      issueTypeId: typeId(name),
-      name,
-      track: 'discovery',
-    })),
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    updatedBy: site.admin,
-  });
+  seedTrackMapping(ctx.em, 'SEC', site.admin);
   ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
     version: 1,
     updatedAt: '2026-11-01T00:00:00.000Z',

@@ -10,6 +10,7 @@ import { runTrigger, runValidator } from '../helpers/invoke';
 import {
   commentText,
   seedEnforcementSite,
+  seedTrackMapping,
   sprintChangeEvent,
   sprintStartedEvent,
 } from '../enforcement/enforcement-site';
@@ -74,24 +75,11 @@ function build(em: JiraEmulator, layout: Layout) {
     discoveryEvidence: evidence.id,
   });
   em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
-  const typeId = (name: string) => [...em.issueTypes.values()].find((t) => t.name === name)!.id;
   for (const key of ['SEC', 'OPS'] as const) {
-    const project = em.addProject({ key, name: key });
+    em.addProject({ key, name: key });
     em.grant(key, site.admin);
     if (layout.memberBrowses.includes(key)) em.grant(key, site.member);
-    em.kvs.seed(KEYS.trackMapping(key), {
-      version: 1,
-      projectId: project.id,
-      projectKey: key,
-      style: 'classic',
-      types: ['Enabler', 'Spike', 'Discovery'].map((name) => ({
-        issueTypeId: typeId(name),
-        name,
-        track: 'discovery',
-      })),
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: site.admin,
-    });
+    seedTrackMapping(em, key, site.admin);
   }
   for (const key of PROJECTS) {
     em.kvs.seed(KEYS.projectConfig(key), {

@@ -465,37 +465,41 @@ describe('pages that end early', () => {
     },
   );
 
+  /** Adds `stories` stories to the active sprint; answers it and how many items it now holds. */
+  const fillActiveSprint = (stories: number) => {
+    const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+    if (!sprint) throw new Error('no active sprint');
+    for (let i = 0; i < stories; i++) {
+      const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `Story ${i}` });
+      ctx.em.setSprint(story.key, sprint.id);
+    }
+    const expected = [...ctx.em.issues.values()].filter((i) => {
+      const value = i.custom.get(ctx.em.sprintField.id);
+      return Array.isArray(value) && value.some((s: { id?: unknown }) => s.id === sprint.id);
+    }).length;
+    return { sprint, expected };
+  };
+
+  /** The sprint-start check's scan of a sprint, as its trigger runs it: one invocation. */
+  const scanSprint = (sprintId: number) =>
+    inInvocation(ctx.em, 'trigger', 'sprintStartCheck: readSprintItems', async () => {
+      const ids = await enforcementFieldIds(
+        { fields: {}, enforcementFields: undefined },
+        jiraAsApp(),
+      );
+      return readSprintItems(jiraAsApp(), sprintId, ids);
+    });
+
   fault(
     'a sprint-issue page with fewer than maxResults and more to come: the sprint-start scan reads every item',
     async () => {
-      const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
-      if (!sprint) throw new Error('no active sprint');
-      for (let i = 0; i < 60; i++) {
-        const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `Story ${i}` });
-        ctx.em.setSprint(story.key, sprint.id);
-      }
-      const expected = [...ctx.em.issues.values()].filter((i) => {
-        const value = i.custom.get(ctx.em.sprintField.id);
-        return Array.isArray(value) && value.some((s: { id?: unknown }) => s.id === sprint.id);
-      }).length;
+      const { sprint, expected } = fillActiveSprint(60);
       ctx.em.injectResponseFault({
         match: /^GET \/rest\/agile\/1\.0\/sprint\/\d+\/issue$/,
         rewrite: shortAgilePage(10),
         times: 2,
       });
-      // The scan as the sprint-start trigger runs it, in one invocation.
-      const read = await inInvocation(
-        ctx.em,
-        'trigger',
-        'sprintStartCheck: readSprintItems',
-        async () => {
-          const ids = await enforcementFieldIds(
-            { fields: {}, enforcementFields: undefined },
-            jiraAsApp(),
-          );
-          return readSprintItems(jiraAsApp(), sprint.id, ids);
-        },
-      );
+      const read = await scanSprint(sprint.id);
       expect(read.unread).toBe(0);
       expect(read.items).toHaveLength(expected);
       expect(new Set(read.items.map((i) => i.key)).size).toBe(expected);
@@ -507,33 +511,13 @@ describe('pages that end early', () => {
       `Agile pages "${style}", short sprint-issue pages: the sprint-start scan reads every item`,
       async () => {
         ctx.em.agilePageStyle = style;
-        const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
-        if (!sprint) throw new Error('no active sprint');
-        for (let i = 0; i < 75; i++) {
-          const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `S ${i}` });
-          ctx.em.setSprint(story.key, sprint.id);
-        }
-        const expected = [...ctx.em.issues.values()].filter((i) => {
-          const value = i.custom.get(ctx.em.sprintField.id);
-          return Array.isArray(value) && value.some((s: { id?: unknown }) => s.id === sprint.id);
-        }).length;
+        const { sprint, expected } = fillActiveSprint(75);
         ctx.em.injectResponseFault({
           match: /^GET \/rest\/agile\/1\.0\/sprint\/\d+\/issue$/,
           rewrite: shortAgilePage(7),
           times: 4,
         });
-        const read = await inInvocation(
-          ctx.em,
-          'trigger',
-          'sprintStartCheck: readSprintItems',
-          async () => {
-            const ids = await enforcementFieldIds(
-              { fields: {}, enforcementFields: undefined },
-              jiraAsApp(),
-            );
-            return readSprintItems(jiraAsApp(), sprint.id, ids);
-          },
-        );
+        const read = await scanSprint(sprint.id);
         expect(read).toMatchObject({ unread: 0, stop: 'end' });
         expect(new Set(read.items.map((i) => i.key)).size).toBe(expected);
         expect(read.items).toHaveLength(expected);

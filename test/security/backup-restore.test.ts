@@ -139,6 +139,20 @@ async function wipeStorage(): Promise<void> {
   }
 }
 
+/** A new enabler with no scoped outcome dragged into DT's active sprint, with the guard's event. */
+async function dragUnscopedEnablerIntoSprint(summary: string, changelogId: string) {
+  const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
+  if (!sprint) throw new Error('no active sprint');
+  const enabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary });
+  ctx.em.setSprint(enabler.key, sprint.id);
+  await runTrigger(
+    ctx.em,
+    handlers.sprintGuard,
+    sprintChangeEvent(ctx.em, enabler, { to: sprint, changelogId }),
+  );
+  return enabler;
+}
+
 describe('backups cover every key family', () => {
   it('every family the storage layer writes is exported, or left out for a stated reason', () => {
     const families = storedFamilies();
@@ -213,15 +227,7 @@ describe('backup, wipe, restore: the project behaves as before', () => {
     expect(ctx.em.kvs.keys()).toEqual([]);
     // With storage empty, the spike's note is gone: the gate refuses (so the test can fail).
     await expect(spikeClose()).resolves.toMatchObject({ result: false });
-    const sprint = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
-    if (!sprint) throw new Error('no active sprint');
-    const early = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Too early' });
-    ctx.em.setSprint(early.key, sprint.id);
-    await runTrigger(
-      ctx.em,
-      handlers.sprintGuard,
-      sprintChangeEvent(ctx.em, early, { to: sprint, changelogId: '70000' }),
-    );
+    const early = await dragUnscopedEnablerIntoSprint('Too early', '70000');
     // ...and the guard, not knowing DT is set up, leaves the item alone.
     expect(commentsOf(ctx.em, early.key)).toEqual([]);
     ctx.em.deleteIssue(early.key); // back to the project as it was backed up
@@ -234,15 +240,7 @@ describe('backup, wipe, restore: the project behaves as before', () => {
     expect(refusedAfter).toEqual(refusedBefore);
     await expect(spikeClose()).resolves.toMatchObject({ result: true });
     // The guard still takes DT as set up: an unscoped enabler dragged into the sprint goes back.
-    const active = [...ctx.em.sprints.values()].find((s) => s.state === 'active');
-    if (!active) throw new Error('no active sprint');
-    const unscoped = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Unscoped' });
-    ctx.em.setSprint(unscoped.key, active.id);
-    await runTrigger(
-      ctx.em,
-      handlers.sprintGuard,
-      sprintChangeEvent(ctx.em, unscoped, { to: active, changelogId: '70001' }),
-    );
+    const unscoped = await dragUnscopedEnablerIntoSprint('Unscoped', '70001');
     expect(commentsOf(ctx.em, unscoped.key).length).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import { claimOutlived } from '../storage/kvs-store';
 import { confirmUnchanged } from '../storage/versioned-record';
 import {
   claimPromotion,
+  promotionDone,
   removePromotionRecord,
   readPromotion,
   releasePromotion,
@@ -266,7 +267,7 @@ export async function promoteToDelivery(args: {
         message: `The evidence or the feasibility review of ${discovery.key} changed while it was being promoted, so nothing was created. Look at it again and promote it if it is still ready.`,
       };
     }
-    const resumed = latest !== undefined && !latest.done;
+    const resumed = latest !== undefined && !promotionDone(latest);
     const record: PromotionRecord = resumed
       ? latest
       : {
@@ -285,7 +286,6 @@ export async function promoteToDelivery(args: {
             state: 'pending' as const,
             linked: false,
           })),
-          done: false,
         };
     if (args.requestId !== undefined) record.requestId = args.requestId;
     const recordLinkType =
@@ -332,9 +332,7 @@ export async function promoteToDelivery(args: {
       await savePromotion(discovery.id, record);
       await tryLink(jira, recordLinkType, item, discovery.id);
     }
-    record.done = record.items.every(
-      (i) => i.state === 'sent' || (i.state === 'created' && i.linked),
-    );
+    // The last item's link, and what is left, for the next request.
     await savePromotion(discovery.id, record);
     return { ok: true, result: resultOf(record, discovery.key, project.key, resumed) };
   } finally {
@@ -348,7 +346,8 @@ function answered(
   requestId: string | undefined,
   discoveryKey: string,
 ): PromoteAnswer | undefined {
-  if (!record?.done || requestId === undefined || record.requestId !== requestId) return undefined;
+  if (!record || !promotionDone(record) || requestId === undefined) return undefined;
+  if (record.requestId !== requestId) return undefined;
   return { ok: true, result: resultOf(record, discoveryKey, undefined, false) };
 }
 

@@ -55,11 +55,17 @@ export const PromotionRecordSchema = z
       })
       .strict(),
     items: z.array(ItemSchema).min(1).max(20),
-    /** True once nothing is left to do: every item created and linked, or left to the user. */
-    done: z.boolean(),
   })
   .strict();
 export type PromotionRecord = z.infer<typeof PromotionRecordSchema>;
+
+/**
+ * Whether nothing is left to do: every item created and linked, or sent without an answer (left
+ * to the user, never sent again).
+ */
+export function promotionDone(record: PromotionRecord): boolean {
+  return record.items.every((i) => i.state === 'sent' || (i.state === 'created' && i.linked));
+}
 
 const ClaimSchema = z
   .object({

@@ -1,9 +1,8 @@
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
-import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { useEmulator, type DemoSite } from '../helpers/emulator';
+import { ok, seedPromoteSite, type PromoteSite } from './promote-site';
 
 /**
  * Promote never creates a delivery item twice: not for a double click, not for two people
@@ -13,6 +12,7 @@ import { callResolver } from '../helpers/invoke';
 const ctx = useEmulator();
 let site: DemoSite;
 let idea: EmIssue;
+let call: PromoteSite['call'];
 
 interface Promoted {
   outcome: 'complete' | 'partial';
@@ -23,22 +23,11 @@ interface Promoted {
 }
 
 beforeEach(async () => {
-  site = seedSite(ctx.em);
+  ({ site, idea, call } = seedPromoteSite(ctx.em));
   issueLinkSite(ctx.em).addType({
     name: 'Implements',
     inward: 'is implemented by',
     outward: 'implements',
-  });
-  const evidenceField = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    discoveryEvidence: evidenceField.id,
-  });
-  idea = ctx.em.addIssue({
-    projectKey: 'DT',
-    type: 'Discovery',
-    summary: 'One-click reorder',
-    custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
   });
   const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   for (const [type, times] of [
@@ -54,21 +43,6 @@ beforeEach(async () => {
     }
   }
 });
-
-function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
-  const project = ctx.em.projectByKey('DT');
-  return callResolver<T>(ctx.em, key, accountId, payload, {
-    extension: {
-      project: { id: project.id, key: project.key },
-      issue: { id: idea.id, key: idea.key },
-    },
-  });
-}
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
 
 const promote = (items: unknown[], requestId?: string, who = site.member) =>
   call<Promoted>('promote/run', who, { items, ...(requestId ? { requestId } : {}) });

@@ -2,11 +2,10 @@ import api, { route } from '@forge/api';
 import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
-import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { COMPLETE_OUTCOME, useEmulator, type DemoSite } from '../helpers/emulator';
+import { ok, seedPromoteSite, type PromoteSite } from './promote-site';
 
 /**
  * Drives promote/run the way Forge invokes it, against the emulated site: refusal while the
@@ -18,19 +17,10 @@ let idea: EmIssue;
 
 const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
+let call: PromoteSite['call'];
+
 beforeEach(() => {
-  site = seedSite(ctx.em);
-  const evidenceField = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    discoveryEvidence: evidenceField.id,
-  });
-  idea = ctx.em.addIssue({
-    projectKey: 'DT',
-    type: 'Discovery',
-    summary: 'One-click reorder',
-    custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
-  });
+  ({ site, idea, call } = seedPromoteSite(ctx.em));
 });
 
 interface Promoted {
@@ -45,21 +35,6 @@ interface Promoted {
   }>;
   notCreated: Array<{ summary: string; reason: string }>;
   message: string;
-}
-
-async function call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>> {
-  const project = ctx.em.projectByKey('DT');
-  return callResolver<T>(ctx.em, key, accountId, payload, {
-    extension: {
-      project: { id: project.id, key: project.key },
-      issue: { id: idea.id, key: idea.key },
-    },
-  });
-}
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
 }
 
 async function record(type: string, times: number) {

@@ -1,0 +1,50 @@
+import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import type { EmIssue } from '../../dev/emulator/model';
+import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import { KEYS } from '../../src/storage/kvs-store';
+import { COMPLETE_OUTCOME, seedSite, type DemoSite } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
+
+/**
+ * The promote suites' site: project DT with the app's fields and one idea with a complete scoped
+ * outcome ("One-click reorder"), and resolver calls made on that idea's issue panel.
+ */
+export interface PromoteSite {
+  site: DemoSite;
+  idea: EmIssue;
+  /** A resolver call from the idea's issue panel, as `accountId`. */
+  call<T>(key: ResolverKey, accountId: string, payload: unknown): Promise<Result<T>>;
+}
+
+export function seedPromoteSite(em: JiraEmulator): PromoteSite {
+  const site = seedSite(em);
+  const evidenceField = em.addAppField('discovery-evidence', 'Discovery evidence');
+  em.kvs.seed(KEYS.jiraFields, {
+    scopedOutcome: site.scopedOutcome.id,
+    discoveryEvidence: evidenceField.id,
+  });
+  const idea = em.addIssue({
+    projectKey: 'DT',
+    type: 'Discovery',
+    summary: 'One-click reorder',
+    custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+  });
+  const project = em.projectByKey('DT');
+  return {
+    site,
+    idea,
+    call: <T>(key: ResolverKey, accountId: string, payload: unknown) =>
+      callResolver<T>(em, key, accountId, payload, {
+        extension: {
+          project: { id: project.id, key: project.key },
+          issue: { id: idea.id, key: idea.key },
+        },
+      }),
+  };
+}
+
+/** The answer's data, or a failure naming the error code and message. */
+export function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data;
+}

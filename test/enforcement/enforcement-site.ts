@@ -2,6 +2,7 @@ import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { MEMBER_PERMISSIONS, type EmIssue, type EmSprint } from '../../dev/emulator/model';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { KEYS } from '../../src/storage/kvs-store';
+import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { seedSite, type DemoSite } from '../helpers/emulator';
 
 /**
@@ -27,6 +28,24 @@ export function seedEnforcementSite(em: JiraEmulator): EnforcementSite {
   const active = em.addSprint({ boardId: board.id, name: 'Sprint 7', state: 'active' });
   const future = em.addSprint({ boardId: board.id, name: 'Sprint 8', state: 'future' });
   return { ...site, projectId: project.id, active, future, projectAdmin: 'user-padmin' };
+}
+
+/**
+ * The field ids setup remembers (the scoped outcome and Sprint fields, plus `more`) and the
+ * Flagged field enforcement found (`null`: the site has none).
+ */
+export function rememberFieldIds(
+  em: JiraEmulator,
+  site: DemoSite,
+  more: Record<string, string> = {},
+  flagged: string | null = null,
+): void {
+  em.kvs.seed(KEYS.jiraFields, {
+    scopedOutcome: site.scopedOutcome.id,
+    sprint: em.sprintField.id,
+    ...more,
+  });
+  em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged });
 }
 
 /**

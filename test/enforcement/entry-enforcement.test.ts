@@ -4,7 +4,6 @@ import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
 import type { AuditPage } from '../../src/storage/audit-store';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
@@ -15,6 +14,7 @@ import {
   sprintChangeEvent,
   sprintStartedEvent,
   type EnforcementSite,
+  rememberFieldIds,
 } from './enforcement-site';
 
 /**
@@ -39,13 +39,7 @@ beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
   triage = ctx.em.addAppField('entry-triage', 'Entry triage');
   evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: ctx.em.sprintField.id,
-    entryTriage: triage.id,
-    discoveryEvidence: evidence.id,
-  });
-  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  rememberFieldIds(ctx.em, site, { entryTriage: triage.id, discoveryEvidence: evidence.id });
 });
 
 function entrySettings(entry: Record<string, unknown>, guard?: Record<string, unknown>): void {

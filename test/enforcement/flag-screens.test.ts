@@ -14,6 +14,7 @@ import {
   sprintChangeEvent,
   sprintStartedEvent,
   type EnforcementSite,
+  rememberFieldIds,
 } from './enforcement-site';
 
 /**
@@ -36,11 +37,7 @@ let flagged: EmField;
 beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
   flagged = addFlaggedField(ctx.em);
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: ctx.em.sprintField.id,
-  });
-  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: flagged.id });
+  rememberFieldIds(ctx.em, site, {}, flagged.id);
   ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
     version: 1,
     updatedAt: '2026-11-01T00:00:00.000Z',

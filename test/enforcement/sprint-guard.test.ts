@@ -13,6 +13,7 @@ import {
   seedEnforcementSite,
   sprintChangeEvent,
   type EnforcementSite,
+  rememberFieldIds,
 } from './enforcement-site';
 
 /**
@@ -27,11 +28,7 @@ let site: EnforcementSite;
 
 beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: ctx.em.sprintField.id,
-  });
-  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  rememberFieldIds(ctx.em, site);
 });
 
 function enabler(custom?: unknown, type = 'Enabler'): EmIssue {

@@ -5,14 +5,13 @@ import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { SPRINT_PAGE_LIMIT, SPRINT_SCAN_LIMIT } from '../../src/enforcement/item-facts';
 import { sprintStartCheck } from '../../src/index';
 import { runTrigger } from '../helpers/invoke';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import {
   commentText,
   seedEnforcementSite,
   sprintStartedEvent,
   type EnforcementSite,
+  rememberFieldIds,
 } from './enforcement-site';
 
 /**
@@ -27,11 +26,7 @@ let site: EnforcementSite;
 
 beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: ctx.em.sprintField.id,
-  });
-  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  rememberFieldIds(ctx.em, site);
 });
 
 const SPRINT_ISSUES = /^GET \/rest\/agile\/1\.0\/sprint\/\d+\/issue$/;

@@ -2,7 +2,6 @@ import { commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import { SPRINT_SCAN_LIMIT } from '../../src/enforcement/item-facts';
 import * as handlers from '../../src/index';
 import { AUDIT_KEYS, listAudit, type AuditEntry } from '../../src/storage/audit-store';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
@@ -12,6 +11,7 @@ import {
   seedEnforcementSite,
   sprintStartedEvent,
   type EnforcementSite,
+  rememberFieldIds,
 } from './enforcement-site';
 
 /**
@@ -26,11 +26,7 @@ let site: EnforcementSite;
 
 beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: ctx.em.sprintField.id,
-  });
-  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  rememberFieldIds(ctx.em, site);
 });
 
 function add(type: string, custom: Record<string, unknown> = {}) {

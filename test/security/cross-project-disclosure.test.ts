@@ -1,7 +1,6 @@
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { runTrigger, runValidator } from '../helpers/invoke';
@@ -12,6 +11,7 @@ import {
   sprintChangeEvent,
   sprintStartedEvent,
   type EnforcementSite,
+  rememberFieldIds,
 } from '../enforcement/enforcement-site';
 
 /**
@@ -34,13 +34,7 @@ beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
   triage = ctx.em.addAppField('entry-triage', 'Entry triage');
   const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-  ctx.em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: ctx.em.sprintField.id,
-    entryTriage: triage.id,
-    discoveryEvidence: evidence.id,
-  });
-  ctx.em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  rememberFieldIds(ctx.em, site, { entryTriage: triage.id, discoveryEvidence: evidence.id });
   // A second project, set up too, that DT's member cannot browse.
   ctx.em.addProject({ key: 'SEC', name: 'Security' });
   ctx.em.grant('SEC', 'user-admin');

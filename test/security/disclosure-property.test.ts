@@ -3,7 +3,6 @@ import { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
 import { enablerGate, sprintGuard, sprintStartCheck } from '../../src/index';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { DEFAULT_SEARCH_LAG } from '../helpers/emulator';
 import { runTrigger, runValidator } from '../helpers/invoke';
@@ -13,6 +12,7 @@ import {
   seedTrackMapping,
   sprintChangeEvent,
   sprintStartedEvent,
+  rememberFieldIds,
 } from '../enforcement/enforcement-site';
 
 /**
@@ -68,13 +68,7 @@ function build(em: JiraEmulator, layout: Layout) {
   const site = seedEnforcementSite(em);
   const triage = em.addAppField('entry-triage', 'Entry triage');
   const evidence = em.addAppField('discovery-evidence', 'Discovery evidence');
-  em.kvs.seed(KEYS.jiraFields, {
-    scopedOutcome: site.scopedOutcome.id,
-    sprint: em.sprintField.id,
-    entryTriage: triage.id,
-    discoveryEvidence: evidence.id,
-  });
-  em.kvs.seed(ENFORCEMENT_KEYS.fields, { flagged: null });
+  rememberFieldIds(em, site, { entryTriage: triage.id, discoveryEvidence: evidence.id });
   for (const key of ['SEC', 'OPS'] as const) {
     em.addProject({ key, name: key });
     em.grant(key, site.admin);

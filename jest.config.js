@@ -7,7 +7,7 @@ module.exports = {
   // The Custom UI's aliases (static/vite.config.mjs), for unit tests of its pure modules.
   moduleNameMapper: {
     '^@domain/(.*)$': '<rootDir>/src/domain/$1',
-    '^@contract/(.*)$': '<rootDir>/src/shared/$1',
+    '^@contract/(.*)$': '<rootDir>/src/contract/$1',
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   // Generous for a 2-CPU CI machine running Chromium beside the suites; a hang still fails.

@@ -1,9 +1,9 @@
 /**
  * Table of contents: one export per `handler: index.<name>` in manifest.yml.
  */
-import { buildResolverHandler } from './resolvers';
+import { buildResolverHandler } from './resolvers/all-resolvers';
 
-// Resolvers (every Custom UI resource's `invoke` calls; keys in src/shared/bridge-contract.ts)
+// Resolvers (every Custom UI resource's `invoke` calls; keys in src/contract/bridge-contract.ts)
 export const resolver = buildResolverHandler();
 
 // Workflow validators
@@ -12,6 +12,6 @@ export { discoveryGate } from './validators/discovery-gate';
 export { spikeCloseGate } from './validators/spike-close-gate';
 
 // Triggers
-export { trackMarker } from './triggers/track-marker';
-export { sprintGuard } from './triggers/sprint-guard';
-export { sprintStartCheck } from './triggers/sprint-start';
+export { trackMarker } from './triggers/track-marker-trigger';
+export { sprintGuard } from './triggers/sprint-guard-trigger';
+export { sprintStartCheck } from './triggers/sprint-start-trigger';

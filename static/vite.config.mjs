@@ -21,7 +21,7 @@ export default defineConfig(({ mode }) => ({
   logLevel: 'warn',
   resolve: {
     alias: {
-      '@contract': here('../src/shared'),
+      '@contract': here('../src/contract'),
       '@domain': here('../src/domain'),
       '@ui': here('./shared'),
       // Preview mode only (`node static/build.mjs --preview`): the bridge talks to the local

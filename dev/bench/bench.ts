@@ -14,12 +14,12 @@ import { discoveryGate, enablerGate, sprintGuard } from '../../src/index';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import type { OverviewInput } from '../../src/project-page/build-overview';
 import { loadProjectData, loadProjectOverview } from '../../src/project-page/load-project';
-import { AGILE_MAX_RESULTS, readIssuesInPages } from '../../src/project-page/project-jira';
+import { AGILE_MAX_RESULTS, readIssuesInPages } from '../../src/items/project-jira';
 import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
-import { allResolvers } from '../../src/resolvers';
+import { allResolvers } from '../../src/resolvers/all-resolvers';
 import { projectOf, resolver, type Requirement } from '../../src/resolvers/resolver-kit';
-import type { Result } from '../../src/shared/bridge-contract';
-import type { ProjectOverview } from '../../src/shared/project-overview';
+import type { Result } from '../../src/contract/bridge-contract';
+import type { ProjectOverview } from '../../src/contract/project-overview';
 import {
   budget,
   describeStrategy,

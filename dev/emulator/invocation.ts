@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { REAL_WAITER, type Waiter } from '../../src/jira/wait';
+import { REAL_WAITER, type Waiter } from '../../src/runtime/wait';
 
 /**
  * Forge invocations on a virtual clock: each resolver, trigger and validator call runs in its own

@@ -6,7 +6,7 @@ import { rewriteResponse, type ResponseFault } from './faults';
 import { AGILE_PAGE_MAX, type AgilePageStyle } from './agile-paging';
 import { KvsEmulator, entitiesOfManifest } from './kvs-emulator';
 import { InvocationClock } from './invocation';
-import { replaceWaiter } from '../../src/jira/wait';
+import { replaceWaiter } from '../../src/runtime/wait';
 import {
   ALL_PROJECT_PERMISSIONS,
   FORGE_FIELD_PREFIX,

@@ -6,7 +6,7 @@ import {
   DATA_SECTIONS,
   type DataDocument,
   type DataSection,
-} from '../shared/bridge-contract';
+} from '../contract/bridge-contract';
 import { AuditEntrySchema, AuditHeadSchema } from '../storage/audit-store';
 import { GlobalRecordSchema, ProjectRecordSchema } from '../storage/config-store';
 import {

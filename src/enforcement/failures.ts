@@ -8,8 +8,8 @@ import {
   type Step,
 } from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
-import { AppFieldMissingError } from '../track/app-fields';
-import { ItemShapeError, UnknownSprintFieldError } from './item-facts';
+import { AppFieldMissingError } from '../items/app-fields';
+import { ItemShapeError, UnknownSprintFieldError } from '../items/item-facts';
 
 /**
  * How a failure inside an enforcement trigger ends: retried by Forge (InvocationError with a

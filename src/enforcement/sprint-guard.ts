@@ -33,7 +33,7 @@ import {
   readItem,
   trackOfItem,
   withLoggedEvidence,
-} from './item-facts';
+} from '../items/item-facts';
 
 /**
  * The sprint guard: reacts to `avi:jira:updated:issue` (a Sprint change) and

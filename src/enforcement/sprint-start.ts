@@ -17,7 +17,7 @@ import {
   ENFORCEMENT_RULES,
   type EnforcementRule,
 } from '../domain/sprint-readiness';
-import { entryVerdictsOf } from '../entry/entry-reader';
+import { entryVerdictsOf } from '../items/entry-reader';
 import { isJiraError } from '../jira/errors';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { appendAudit, readAuditHead, type NewAuditEntry } from '../storage/audit-store';
@@ -34,7 +34,7 @@ import {
   type EnforcementContext,
 } from '../storage/enforcement-store';
 import { KEYS, parseStored, readMany } from '../storage/kvs-store';
-import { trackResolver } from '../project-page/project-items';
+import { trackResolver } from '../items/project-items';
 import {
   classifyFailure,
   endAfterFailure,
@@ -54,7 +54,7 @@ import {
   trackOfItem,
   type EnforcementFieldIds,
   type Item,
-} from './item-facts';
+} from '../items/item-facts';
 
 /**
  * The sprint-start check: on `avi:jira-software:started:sprint` (payload `{ sprint }`, no issue

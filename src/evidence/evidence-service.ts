@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../domain/config';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
-import { trackResolver } from '../project-page/project-items';
+import { trackResolver } from '../items/project-items';
 import { loadDecisionContext } from '../storage/config-store';
 import {
   changeEvidence,
@@ -13,8 +13,8 @@ import {
   type StoredEvidence,
 } from '../storage/evidence-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { AppFieldMissingError, appFieldId } from '../track/app-fields';
-import { writeEvidenceSummary } from './evidence-field';
+import { AppFieldMissingError, appFieldId } from '../items/app-fields';
+import { writeEvidenceSummary } from '../items/evidence-field';
 import {
   applyChange,
   countEvidence,
@@ -29,7 +29,7 @@ import {
   type EvidenceEntry,
   type EvidenceSummaryValue,
   type ValidationView,
-} from './evidence-log';
+} from '../domain/evidence-log';
 
 /**
  * The evidence log use cases: list it, change it. Every change is saved first and then shown

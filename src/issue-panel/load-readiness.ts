@@ -15,12 +15,12 @@ import {
 import { describeShortfall } from '../domain/readiness';
 import type { StatusCategory } from '../domain/signals';
 import type { ItemKind, Track } from '../domain/track';
-import { entryIssueFields, entryVerdictsOf } from '../entry/entry-reader';
-import { countEvidence, newestFirst, validationOf } from '../evidence/evidence-log';
+import { entryIssueFields, entryVerdictsOf } from '../items/entry-reader';
+import { countEvidence, newestFirst, validationOf } from '../domain/evidence-log';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { myPermissions, type PermissionKey } from '../jira/permissions';
 import { displayNames } from '../jira/user-names';
-import { isoOf, kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
+import { isoOf, kindOf, trackResolver, type TrackResolver } from '../items/project-items';
 import type {
   EntryView,
   IssueEvidence,
@@ -29,14 +29,14 @@ import type {
   LinkedItem,
   PromotionView,
   TriageView,
-} from '../shared/issue-readiness';
+} from '../contract/issue-readiness';
 import { repairSummaryField } from '../evidence/evidence-service';
 import { loadDecisionContext } from '../storage/config-store';
 import { readEvidence, type StoredEvidence } from '../storage/evidence-store';
 import { readIssueNotes } from '../storage/issue-notes-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { appFieldIds } from '../track/app-fields';
-import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { appFieldIds } from '../items/app-fields';
+import { readScopedOutcome } from '../items/scoped-outcome-field';
 import { spikeStartBeforeClose } from './spike-history';
 
 /**

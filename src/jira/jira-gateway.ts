@@ -1,7 +1,7 @@
 import api, { route } from '@forge/api';
 import { z } from 'zod';
 import { JiraError } from './errors';
-import { sleep } from './wait';
+import { sleep } from '../runtime/wait';
 
 /**
  * The only code in the app that calls Jira. Every method says whether it acts as the user or as

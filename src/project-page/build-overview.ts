@@ -11,7 +11,7 @@ import {
   type ProjectItem,
   type Signals,
 } from '../domain/signals';
-import type { OverviewItem, ProjectOverview } from '../shared/project-overview';
+import type { OverviewItem, ProjectOverview } from '../contract/project-overview';
 import { LIST_LIMIT, readyWorkOfReads, type ProjectReads } from './project-reads';
 
 /**

@@ -10,17 +10,17 @@ import {
   type FlaggedItem,
   type ProjectItem,
 } from '../domain/signals';
-import { entryCriteriaJql, hasEntryCriteria } from '../entry/entry-query';
-import { entryIssueFields, entryVerdictsOf, type EntryFieldIds } from '../entry/entry-reader';
+import { entryCriteriaJql, hasEntryCriteria } from '../domain/entry-query';
+import { entryIssueFields, entryVerdictsOf, type EntryFieldIds } from '../items/entry-reader';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
-import { getProjectIssueTypes } from '../setup/issue-types-api';
-import { ProjectKeySchema } from '../shared/bridge-contract';
-import type { ProjectOverview } from '../shared/project-overview';
+import { getProjectIssueTypes } from '../jira/issue-types';
+import { ProjectKeySchema } from '../contract/bridge-contract';
+import type { ProjectOverview } from '../contract/project-overview';
 import { loadDecisionContext } from '../storage/config-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { buildOverview, type OverviewInput } from './build-overview';
-import { pageFieldIds } from './field-ids';
+import { pageFieldIds } from '../items/field-ids';
 import {
   activeAndClosedSprints,
   approximateCount,
@@ -34,7 +34,7 @@ import {
   type Estimation,
   type IssueReader,
   type Sprint,
-} from './project-jira';
+} from '../items/project-jira';
 import {
   describeEvidence,
   searchFields,
@@ -43,7 +43,7 @@ import {
   trackResolver,
   type ItemFieldIds,
   type TrackResolver,
-} from './project-items';
+} from '../items/project-items';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
 
 /**

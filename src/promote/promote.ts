@@ -1,7 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import { promotionBlockers } from '../domain/item-checklist';
-import { validationOf } from '../evidence/evidence-log';
+import { validationOf } from '../domain/evidence-log';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
@@ -21,12 +21,12 @@ import {
   type PromotionRecord,
 } from '../storage/promotion-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { trackResolver } from '../project-page/project-items';
-import { AppFieldMissingError, scopedOutcomeFieldId } from '../track/app-fields';
-import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { trackResolver } from '../items/project-items';
+import { AppFieldMissingError, scopedOutcomeFieldId } from '../items/app-fields';
+import { readScopedOutcome } from '../items/scoped-outcome-field';
 import type { ScopedOutcome } from '../domain/track';
 import { deliveryDescription } from './delivery-description';
-import { chooseLinkType, type LinkTypeInfo } from './link-type';
+import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
 
 /**
  * Promote a validated discovery item to delivery: create the delivery items in its project as

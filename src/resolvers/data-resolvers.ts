@@ -5,7 +5,7 @@ import {
   importDocument,
   ImportInterruptedError,
 } from '../data-transfer/data-transfer';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, resolver, type Requirement } from './resolver-kit';
 
 /**

@@ -7,9 +7,9 @@ import { appendAudit, listAudit, readAuditHead } from '../storage/audit-store';
 import { JiraFieldIdsSchema, readGlobalConfig } from '../storage/config-store';
 import { KEYS, parseStored, readOne } from '../storage/kvs-store';
 import { changeWaivers, readWaivers } from '../storage/waiver-store';
-import { appFieldId } from '../track/app-fields';
+import { appFieldId } from '../items/app-fields';
 import { jiraAsApp } from '../jira/jira-gateway';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 
 /**

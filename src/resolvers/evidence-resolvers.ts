@@ -5,8 +5,8 @@ import {
   type ChangeResult,
   type IssueRef,
 } from '../evidence/evidence-service';
-import type { EvidenceChange } from '../evidence/evidence-log';
-import type { ResolverGroup } from './index';
+import type { EvidenceChange } from '../domain/evidence-log';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, issueOf, resolver, type Caller, type Requirement } from './resolver-kit';
 
 /**

@@ -1,9 +1,9 @@
-import { exploreFirst } from '../entry/explore-first';
-import { saveTriage } from '../entry/triage-write';
+import { exploreFirst } from '../entry-criteria/explore-first';
+import { saveTriage } from '../entry-criteria/triage-write';
 import { flagNovel, recordSpikeNote, signOffFeasibility } from '../issue-panel/issue-notes';
 import { loadIssueReadiness, NoBrowseError } from '../issue-panel/load-readiness';
 import { projectKeyOf } from './evidence-resolvers';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, issueOf, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 
 /**

@@ -1,5 +1,5 @@
 import { loadProjectOverview } from '../project-page/load-project';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { projectOf, resolver, type Requirement } from './resolver-kit';
 
 /**

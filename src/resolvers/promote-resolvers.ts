@@ -1,5 +1,5 @@
 import { promoteToDelivery } from '../promote/promote';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, issueOf, projectOf, resolver, type Requirement } from './resolver-kit';
 
 /**

@@ -8,7 +8,7 @@ import {
   type PayloadOf,
   type ResolverKey,
   type Result,
-} from '../shared/bridge-contract';
+} from '../contract/bridge-contract';
 import { RecordConflictError } from '../storage/versioned-record';
 
 /**

@@ -5,8 +5,8 @@ import { DEFAULT_SPRINTS, loadRetro } from '../retro/load-retro';
 import { recordOutcome } from '../storage/retro-outcome-store';
 import { readEvidence } from '../storage/evidence-store';
 import { loadDecisionContext } from '../storage/config-store';
-import { validationOf } from '../evidence/evidence-log';
-import type { ResolverGroup } from './index';
+import { validationOf } from '../domain/evidence-log';
+import type { ResolverGroup } from './all-resolvers';
 import {
   fail,
   projectOf,

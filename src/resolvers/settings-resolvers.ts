@@ -7,13 +7,13 @@ import {
 } from '../domain/config';
 import { settingsChanges } from '../domain/config-changes';
 import { displayNames } from '../jira/user-names';
-import { formatSetting, settingAt, settingField } from '../shared/settings-fields';
+import { formatSetting, settingAt, settingField } from '../contract/settings-fields';
 import type {
   GlobalSettingsView,
   OverrideNotInEffectView,
   ProjectSettingsView,
   SettingsRevision,
-} from '../shared/settings-view';
+} from '../contract/settings-view';
 import {
   configHistory,
   listProjectOverrides,
@@ -24,7 +24,7 @@ import {
   type GlobalRecord,
   type ProjectRecord,
 } from '../storage/config-store';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 
 /**

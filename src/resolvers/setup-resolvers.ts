@@ -1,5 +1,5 @@
 import { runSetup, setupStatus, type SetupInput } from '../setup/setup-action';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 
 /**

@@ -5,7 +5,7 @@ import {
   TemplateRefusal,
   templatesForProject,
 } from '../templates/create-from-template';
-import type { ResolverGroup } from './index';
+import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Requirement } from './resolver-kit';
 
 /**

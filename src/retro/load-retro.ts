@@ -10,27 +10,27 @@ import {
 import { covers, readTriage } from '../domain/entry-criteria';
 import type { ValidationState } from '../domain/readiness';
 import type { EstimateUnit, StatusCategory } from '../domain/signals';
-import type { EvidenceEntry } from '../evidence/evidence-log';
-import { validationOf } from '../evidence/evidence-log';
+import type { EvidenceEntry } from '../domain/evidence-log';
+import { validationOf } from '../domain/evidence-log';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
-import { pageFieldIds } from '../project-page/field-ids';
-import { isoOf, kindOf, sprintsOf, trackResolver } from '../project-page/project-items';
+import { pageFieldIds } from '../items/field-ids';
+import { isoOf, kindOf, sprintsOf, trackResolver } from '../items/project-items';
 import {
   activeAndClosedSprints,
   boardEstimation,
   firstScrumBoard,
   projectName,
   searchAll,
-} from '../project-page/project-jira';
-import { chooseLinkType } from '../promote/link-type';
-import { ProjectKeySchema } from '../shared/bridge-contract';
-import type { RetroAnswer } from '../shared/retro-report';
+} from '../items/project-jira';
+import { chooseLinkType } from '../domain/link-type';
+import { ProjectKeySchema } from '../contract/bridge-contract';
+import type { RetroAnswer } from '../contract/retro-report';
 import { listAudit, AUDIT_PAGE_MAX } from '../storage/audit-store';
 import { loadDecisionContext } from '../storage/config-store';
 import { readEvidenceLogs } from '../storage/evidence-store';
 import { readOutcomes } from '../storage/retro-outcome-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { readScopedOutcome } from '../items/scoped-outcome-field';
 import { loadHistory } from './retro-history';
 
 /**

@@ -3,7 +3,7 @@ import { isJiraError } from '../jira/errors';
 import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
 import { myPermissions } from '../jira/permissions';
 import { fail, toFailure } from '../resolvers/resolver-kit';
-import type { PayloadOf } from '../shared/bridge-contract';
+import type { PayloadOf } from '../contract/bridge-contract';
 import { readFlagNotes } from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
 import {
@@ -18,8 +18,8 @@ import {
   type SetupStep,
   type TrackMapping,
 } from '../storage/track-mapping-store';
-import { AppFieldMissingError } from '../track/app-fields';
-import { markProjectIssues, trackFieldId } from '../track/track-marker';
+import { AppFieldMissingError } from '../items/app-fields';
+import { markProjectIssues, trackFieldId } from '../items/track-marker';
 import {
   addTypesToScheme,
   createIssueType,
@@ -28,7 +28,7 @@ import {
   getProjectIssueTypes,
   getProjectScheme,
   type ProjectInfo,
-} from './issue-types-api';
+} from '../jira/issue-types';
 import {
   TRACK_TYPES,
   classicMapping,
@@ -40,8 +40,8 @@ import {
   type MappedType,
   type TrackTypeSpec,
   type TypeInfo,
-} from './setup-plan';
-import { rememberSiteFieldIds } from './site-field-ids';
+} from '../domain/setup-plan';
+import { rememberSiteFieldIds } from '../items/site-field-ids';
 
 /**
  * The setup action: turns a Jira project into a dual-track project.

@@ -6,7 +6,7 @@ import {
   InvalidationSchema,
   type EvidenceContent,
   type EvidenceEntry,
-} from '../evidence/evidence-log';
+} from '../domain/evidence-log';
 import {
   KEYS,
   StoredValueError,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrackSchema } from '../shared/bridge-contract';
+import { TrackSchema } from '../contract/bridge-contract';
 import { JiraFieldIdsSchema, type JiraFieldIds } from './config-store';
 import { KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
 

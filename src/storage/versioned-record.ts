@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
 import { z } from 'zod';
-import { sleep } from '../jira/wait';
+import { sleep } from '../runtime/wait';
 import { parseStored } from './kvs-store';
 
 /**

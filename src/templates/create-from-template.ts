@@ -11,7 +11,7 @@ import {
 } from '../domain/discovery-templates';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
+import { kindOf, trackResolver, type TrackResolver } from '../items/project-items';
 import { loadDecisionContext } from '../storage/config-store';
 import {
   claimTemplateRequest,
@@ -22,7 +22,7 @@ import {
 import { claimOutlived } from '../storage/kvs-store';
 import { readTemplates } from '../storage/template-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { appFieldIds } from '../track/app-fields';
+import { appFieldIds } from '../items/app-fields';
 
 /**
  * "New discovery item" on the project page: create an idea, a spike or an enabler in the context

@@ -5,10 +5,10 @@ import {
   trackOfItem,
   withLoggedEvidence,
   type EnforcementFieldIds,
-} from '../enforcement/item-facts';
+} from '../items/item-facts';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
-import { appFieldId } from '../track/app-fields';
+import { appFieldId } from '../items/app-fields';
 import { actorOf, blockOrWaive } from './validator-audit';
 import type { ValidatorResult } from './validator-contract';
 import {

@@ -3,17 +3,17 @@ import { checkScopedOutcome, describeOutcomeProblem } from '../domain/readiness'
 import { assessReadiness } from '../domain/sprint-readiness';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import { typeIsIn } from '../domain/track';
-import { entryIssueFields, entryVerdictOf } from '../entry/entry-reader';
+import { entryIssueFields, entryVerdictOf } from '../items/entry-reader';
 import { jiraAsApp, type JiraGateway, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
-import { trackResolver } from '../project-page/project-items';
+import { trackResolver } from '../items/project-items';
 import {
   APP_FIELDS,
   AppFieldMissingError,
   appFieldIds,
   scopedOutcomeFieldId,
-} from '../track/app-fields';
-import { readScopedOutcome } from '../track/scoped-outcome-field';
+} from '../items/app-fields';
+import { readScopedOutcome } from '../items/scoped-outcome-field';
 import { actorOf, blockOrWaive } from './validator-audit';
 import type { ValidatorResult } from './validator-contract';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { typeIsIn } from '../domain/track';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
-import { kindOf, trackResolver } from '../project-page/project-items';
+import { kindOf, trackResolver } from '../items/project-items';
 import { readSpikeCloseContext } from '../storage/spike-close-store';
 import type { ValidatorResult } from './validator-contract';
 import {

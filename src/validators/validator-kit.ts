@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { describeConfigIssues } from '../domain/config';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { ISSUE_KEY, type InFlight, type RetryPolicy } from '../jira/jira-gateway';
-import { DeadlineExceededError, sleep, withDeadline } from '../jira/wait';
+import { DeadlineExceededError, sleep, withDeadline } from '../runtime/wait';
 import { StoredValueError } from '../storage/kvs-store';
-import { AppFieldMissingError } from '../track/app-fields';
+import { AppFieldMissingError } from '../items/app-fields';
 import {
   parseRuleConfiguration,
   ValidatorArgsSchema,

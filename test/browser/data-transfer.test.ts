@@ -11,7 +11,7 @@ import {
   DATA_SCHEMA_VERSION,
   DATA_SECTIONS,
   type DataDocument,
-} from '../../src/shared/bridge-contract';
+} from '../../src/contract/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 

@@ -9,7 +9,7 @@ import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { addDemoItem } from '../../dev/emulator/demo-project';
 import { startPreviewServer, type PreviewServer } from '../../dev/preview/server';
-import type { ProjectOverview } from '../../src/shared/project-overview';
+import type { ProjectOverview } from '../../src/contract/project-overview';
 import { launchChromium } from '../../dev/tools/browser';
 import { buildPreviewOnce, SCREENSHOTS } from './preview-harness';
 

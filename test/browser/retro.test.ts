@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { RETRO_CSV_HEADER } from '../../src/shared/retro-report';
+import { RETRO_CSV_HEADER } from '../../src/contract/retro-report';
 import {
   colorModeOf,
   screenshot,

@@ -13,7 +13,7 @@ import {
   type RetroSprint,
 } from '../../src/domain/retro';
 import type { StatusCategory } from '../../src/domain/signals';
-import { csvField, retroCsv, RETRO_CSV_HEADER } from '../../src/shared/retro-report';
+import { csvField, retroCsv, RETRO_CSV_HEADER } from '../../src/contract/retro-report';
 
 const CATS = new Map<string, StatusCategory>([
   ['1', 'new'],

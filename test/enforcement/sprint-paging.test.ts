@@ -2,7 +2,7 @@ import { AGILE_PAGE_STYLES, type AgilePageStyle } from '../../dev/emulator/agile
 import { shiftedAgileTotal, shortAgilePage } from '../../dev/emulator/faults';
 import type { EmIssue } from '../../dev/emulator/model';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
-import { SPRINT_PAGE_LIMIT, SPRINT_SCAN_LIMIT } from '../../src/enforcement/item-facts';
+import { SPRINT_PAGE_LIMIT, SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
 import { sprintStartCheck } from '../../src/index';
 import { runTrigger } from '../helpers/invoke';
 import { useEmulator } from '../helpers/emulator';

@@ -1,5 +1,5 @@
 import { commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
-import { SPRINT_SCAN_LIMIT } from '../../src/enforcement/item-facts';
+import { SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
 import * as handlers from '../../src/index';
 import { AUDIT_KEYS, listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { KEYS } from '../../src/storage/kvs-store';

@@ -1,4 +1,4 @@
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import {
   AUDIT_MAX,
   appendAudit,

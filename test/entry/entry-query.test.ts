@@ -14,7 +14,7 @@ import {
   hasEntryCriteria,
   jqlString,
   levelsAtLeast,
-} from '../../src/entry/entry-query';
+} from '../../src/domain/entry-query';
 
 /**
  * The discovery entry criteria as JQL and in words, and the "needs discovery first" signal's

@@ -2,9 +2,9 @@ import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
-import { entryIssueFields, entryVerdictsOf } from '../../src/entry/entry-reader';
+import { entryIssueFields, entryVerdictsOf } from '../../src/items/entry-reader';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { trackResolver } from '../../src/project-page/project-items';
+import { trackResolver } from '../../src/items/project-items';
 import { seedSite, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 

@@ -1,5 +1,5 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES } from '../../src/storage/evidence-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';

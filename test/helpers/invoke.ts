@@ -3,7 +3,7 @@ import { runResolverInvocation, type InvocationKind } from '../../dev/emulator/i
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import * as entryPoints from '../../src/index';
 import { resolver } from '../../src/index';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { ValidatorResult } from '../../src/validators/validator-contract';
 
 /**

@@ -1,7 +1,7 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { EmIssue } from '../../dev/emulator/model';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
-import type { IssueReadiness } from '../../src/shared/issue-readiness';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
+import type { IssueReadiness } from '../../src/contract/issue-readiness';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';

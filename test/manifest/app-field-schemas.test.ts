@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import { EVIDENCE_TYPES, type ScopedOutcome } from '../../src/domain/track';
-import { summaryValue, type EvidenceEntry } from '../../src/evidence/evidence-log';
-import { ScopedOutcomeValueSchema } from '../../src/track/scoped-outcome-field';
+import { summaryValue, type EvidenceEntry } from '../../src/domain/evidence-log';
+import { ScopedOutcomeValueSchema } from '../../src/items/scoped-outcome-field';
 import { modulesOf, readManifest } from './lint-harness';
 
 /**

@@ -5,7 +5,7 @@ import {
   activeAndClosedSprints as readSprints,
   firstScrumBoard as readFirstScrumBoard,
   SPRINT_LIST_PAGE_LIMIT,
-} from '../../src/project-page/project-jira';
+} from '../../src/items/project-jira';
 import { seedSite, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 

@@ -14,7 +14,7 @@ import {
   type RetroSprint,
 } from '../../src/domain/retro';
 import type { StatusCategory } from '../../src/domain/signals';
-import { retroCsv, RETRO_CSV_HEADER, type RetroAnswer } from '../../src/shared/retro-report';
+import { retroCsv, RETRO_CSV_HEADER, type RetroAnswer } from '../../src/contract/retro-report';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 

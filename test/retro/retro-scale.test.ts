@@ -1,6 +1,6 @@
 import { DEMO_USERS } from '../../dev/emulator/demo-project';
 import { seedRetroScaleProject, type RetroScaleProject } from '../../dev/emulator/retro-scale-seed';
-import type { RetroAnswer } from '../../src/shared/retro-report';
+import type { RetroAnswer } from '../../src/contract/retro-report';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 

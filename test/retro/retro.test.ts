@@ -1,5 +1,5 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
-import type { RetroAnswer } from '../../src/shared/retro-report';
+import type { RetroAnswer } from '../../src/contract/retro-report';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 

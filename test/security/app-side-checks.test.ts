@@ -1,4 +1,4 @@
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as handlers from '../../src/index';
 import { exportedSectionOf } from '../../src/data-transfer/data-transfer';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { RECORD_VERSION_ENTITY } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { useEmulator } from '../helpers/emulator';

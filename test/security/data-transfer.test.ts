@@ -5,7 +5,7 @@ import {
   type DataDocument,
   type ResolverKey,
   type Result,
-} from '../../src/shared/bridge-contract';
+} from '../../src/contract/bridge-contract';
 import { exportedSectionOf, type ImportReport } from '../../src/data-transfer/data-transfer';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import * as evidenceStore from '../../src/storage/evidence-store';

@@ -1,5 +1,5 @@
 import * as handlers from '../../src/index';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
@@ -7,9 +7,9 @@ import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
 import { shortAgilePage, shortSearchPage } from '../../dev/emulator/faults';
 import { AGILE_PAGE_STYLES } from '../../dev/emulator/agile-paging';
 import { DEMO_USERS, seedDemoProject } from '../../dev/emulator/demo-project';
-import { enforcementFieldIds, readSprintItems } from '../../src/enforcement/item-facts';
+import { enforcementFieldIds, readSprintItems } from '../../src/items/item-facts';
 import { jiraAsApp } from '../../src/jira/jira-gateway';
-import { DATA_FORMAT } from '../../src/shared/bridge-contract';
+import { DATA_FORMAT } from '../../src/contract/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation, runTrigger, runValidator } from '../helpers/invoke';
 import { createdEvent, sprintChangeEvent } from '../enforcement/enforcement-site';

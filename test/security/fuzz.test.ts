@@ -3,8 +3,12 @@ import { ConfigOverrideSchema, ConfigSchema } from '../../src/domain/config';
 import * as handlers from '../../src/index';
 import { IssueEventSchema } from '../../src/enforcement/sprint-guard';
 import { SprintStartedEventSchema } from '../../src/enforcement/sprint-start';
-import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
-import { TrackEventSchema } from '../../src/triggers/track-marker';
+import {
+  RESOLVER_PAYLOADS,
+  type ResolverKey,
+  type Result,
+} from '../../src/contract/bridge-contract';
+import { TrackEventSchema } from '../../src/triggers/track-marker-trigger';
 import { ValidatorArgsSchema } from '../../src/validators/validator-contract';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmSprint } from '../../dev/emulator/model';

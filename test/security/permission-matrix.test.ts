@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { allResolvers } from '../../src/resolvers';
-import { RESOLVER_PAYLOADS, type ResolverKey, type Result } from '../../src/shared/bridge-contract';
+import { allResolvers } from '../../src/resolvers/all-resolvers';
+import {
+  RESOLVER_PAYLOADS,
+  type ResolverKey,
+  type Result,
+} from '../../src/contract/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 import {
@@ -112,20 +116,20 @@ const AS_APP_ALLOWED: Record<string, string> = {
     'workflow validator: Jira invokes it on a transition; answers only pass/refuse with a message about the issue being transitioned',
   'src/validators/discovery-gate.ts': 'workflow validator, as above',
   'src/validators/spike-close-gate.ts': 'workflow validator, as above',
-  'src/triggers/track-marker.ts': 'trigger: writes the Track field; nothing reaches a user',
-  'src/track/track-marker.ts':
+  'src/triggers/track-marker-trigger.ts': 'trigger: writes the Track field; nothing reaches a user',
+  'src/items/track-marker.ts':
     'app-field writer (Track is read-only, app-written) used by the trigger and by setup after its Administer projects check',
   'src/setup/setup-action.ts':
     'setup/run marks issues with their track as the app, after the Administer projects check; reports counts only',
-  'src/setup/site-field-ids.ts':
+  'src/items/site-field-ids.ts':
     'setup/run remembers field ids from the field list, after the Administer projects check; returns ids only',
   'src/evidence/evidence-service.ts':
     'writes the read-only Discovery evidence summary field after the Edit issues check, and rewrites it from the log when the issue panel (after its Browse check) finds it stale',
-  'src/evidence/evidence-field.ts': 'app-field writer for the evidence summary',
+  'src/items/evidence-field.ts': 'app-field writer for the evidence summary',
   'src/enforcement/sprint-guard.ts':
     'trigger: moves an item back / flags it and comments; nothing is returned to a user',
   'src/enforcement/sprint-start.ts': 'trigger: sprint-start check, comments only',
-  'src/enforcement/item-facts.ts': 'reads for the triggers and validators above',
+  'src/items/item-facts.ts': 'reads for the triggers and validators above',
   'src/enforcement/interventions.ts': 'writes for the triggers above (backlog move, flag, comment)',
   'src/resolvers/enforcement-resolvers.ts':
     'validator/config-defaults reads the app field id as the app only after the Administer Jira check',

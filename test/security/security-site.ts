@@ -5,7 +5,7 @@ import {
   DATA_SCHEMA_VERSION,
   type DataDocument,
   type ErrorCode,
-} from '../../src/shared/bridge-contract';
+} from '../../src/contract/bridge-contract';
 import { ALL_PROJECT_PERMISSIONS, type EmIssue } from '../../dev/emulator/model';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';

@@ -1,6 +1,6 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';

@@ -8,7 +8,7 @@ import {
   formatSetting,
   settingAt,
   settingField,
-} from '../../src/shared/settings-fields';
+} from '../../src/contract/settings-fields';
 
 /**
  * The settings screens list every setting of the configuration schema, with the ranges the

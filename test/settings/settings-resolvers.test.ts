@@ -1,12 +1,12 @@
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import { DEFAULT_CONFIG, type Config } from '../../src/domain/config';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import {
   GlobalSettingsViewSchema,
   ProjectSettingsViewSchema,
   type GlobalSettingsView,
   type ProjectSettingsView,
-} from '../../src/shared/settings-view';
+} from '../../src/contract/settings-view';
 import * as configStore from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';

@@ -2,7 +2,7 @@ import api, { route } from '@forge/api';
 import { issueTypeSite, type IssueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import type { SetupResult, SetupStatus } from '../../src/setup/setup-action';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupReport, SetupStep, TrackMapping } from '../../src/storage/track-mapping-store';
 import { useEmulator } from '../helpers/emulator';

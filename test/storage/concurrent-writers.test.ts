@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import type { Waiver } from '../../src/domain/sprint-readiness';
-import { applyChange } from '../../src/evidence/evidence-log';
+import { applyChange } from '../../src/domain/evidence-log';
 import { flagNovel, signOffFeasibility } from '../../src/issue-panel/issue-notes';
 import {
   loadDecisionContext,

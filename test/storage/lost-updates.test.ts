@@ -1,6 +1,6 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { KvsRequest } from '../../dev/emulator/kvs-emulator';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { useEmulator } from '../helpers/emulator';

@@ -1,4 +1,4 @@
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { KEYS, STOPPED_CLAIM_MS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';

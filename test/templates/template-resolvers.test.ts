@@ -1,7 +1,7 @@
 import { takeOffScreens } from '../../dev/emulator/app-field-values';
 import type { EmIssue } from '../../dev/emulator/model';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
-import type { ResolverKey, Result } from '../../src/shared/bridge-contract';
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';

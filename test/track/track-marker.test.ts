@@ -6,10 +6,10 @@ import { issueTypeSite, type IssueTypeSite } from '../../dev/emulator/routes/iss
 import { appFieldWrites } from '../../dev/emulator/routes/issue-writes';
 import * as handlers from '../../src/index';
 import type { SetupResult } from '../../src/setup/setup-action';
-import type { Result } from '../../src/shared/bridge-contract';
+import type { Result } from '../../src/contract/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupStep } from '../../src/storage/track-mapping-store';
-import { MARK_SCAN_LIMIT, TRACK_WRITE_BATCH } from '../../src/track/track-marker';
+import { MARK_SCAN_LIMIT, TRACK_WRITE_BATCH } from '../../src/items/track-marker';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
 

@@ -7,18 +7,18 @@ import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { OFFSET_PAGE_FIELDS, readOffsetPages } from '../jira/offset-paging';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
 import { readEvidenceLogs } from '../storage/evidence-store';
-import { countEvidence } from '../evidence/evidence-log';
+import { countEvidence } from '../domain/evidence-log';
 import {
   saveEnforcementFields,
   type EnforcementContext,
   type EnforcementFields,
 } from '../storage/enforcement-store';
 import type { TrackMapping } from '../storage/track-mapping-store';
-import { entryIssueFields, entryVerdictOf, type EntryReading } from '../entry/entry-reader';
-import { trackResolver } from '../project-page/project-items';
-import { APP_FIELDS, isAppField } from '../track/app-fields';
-import { trackOfType } from '../track/track-marker';
-import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { entryIssueFields, entryVerdictOf, type EntryReading } from './entry-reader';
+import { trackResolver } from './project-items';
+import { APP_FIELDS, isAppField } from './app-fields';
+import { trackOfType } from './track-marker';
+import { readScopedOutcome } from './scoped-outcome-field';
 
 /**
  * Reading an item the way enforcement needs it, fresh from Jira, in one call: its type,

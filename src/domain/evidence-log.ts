@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { Config } from '../domain/config';
+import type { Config } from './config';
 import {
   checkValidated,
   describeShortfall,
   isIsoDate,
   type EvidenceShortfall,
   type ValidationState,
-} from '../domain/readiness';
-import { EVIDENCE_TYPES, emptyEvidence, type EvidenceType } from '../domain/track';
-import type { EvidenceInputSchema } from '../shared/bridge-contract';
+} from './readiness';
+import { EVIDENCE_TYPES, emptyEvidence, type EvidenceType } from './track';
+import type { EvidenceInputSchema } from '../contract/bridge-contract';
 
 /**
  * The evidence log of a discovery item: dated, typed entries (interviews, usability tests, ...)

@@ -1,4 +1,4 @@
-import { lookUpSiteFieldIds } from '../enforcement/item-facts';
+import { lookUpSiteFieldIds } from './item-facts';
 import type { JiraGateway } from '../jira/jira-gateway';
 import type { JiraFieldIds } from '../storage/config-store';
 import {

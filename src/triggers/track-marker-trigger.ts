@@ -4,8 +4,8 @@ import { isJiraError } from '../jira/errors';
 import { ISSUE_ID, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { StoredValueError } from '../storage/kvs-store';
 import { readTrackMarkerContext } from '../storage/track-mapping-store';
-import { AppFieldMissingError } from '../track/app-fields';
-import { markIssue, trackFieldId } from '../track/track-marker';
+import { AppFieldMissingError } from '../items/app-fields';
+import { markIssue, trackFieldId } from '../items/track-marker';
 
 /**
  * Trigger on `avi:jira:created:issue` and `avi:jira:updated:issue` (manifest `track-marker`):

@@ -4,7 +4,7 @@ import { describeTriage, type Triage, type TriageInput } from '../domain/entry-c
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
-import { appFieldIds } from '../track/app-fields';
+import { appFieldIds } from '../items/app-fields';
 
 /**
  * Sets an issue's Entry triage field as the user (the resolver has checked Edit issues; Jira

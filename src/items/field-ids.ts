@@ -1,6 +1,6 @@
 import type { JiraGateway } from '../jira/jira-gateway';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
-import { APP_FIELDS, isAppField } from '../track/app-fields';
+import { APP_FIELDS, isAppField } from './app-fields';
 
 /** `schema.custom` of Jira Software's Sprint field. */
 export const SPRINT_FIELD_CUSTOM = 'com.pyxis.greenhopper.jira:gh-sprint';

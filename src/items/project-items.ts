@@ -3,9 +3,9 @@ import type { ValidationState } from '../domain/readiness';
 import type { ProjectItem, StatusCategory } from '../domain/signals';
 import { trackOfTypeName, type ItemKind, type Track } from '../domain/track';
 import type { RawIssue } from '../jira/jira-gateway';
-import { sameName } from '../setup/setup-plan';
+import { sameName } from '../domain/setup-plan';
 import type { TrackMapping } from '../storage/track-mapping-store';
-import { readScopedOutcome } from '../track/scoped-outcome-field';
+import { readScopedOutcome } from './scoped-outcome-field';
 
 /**
  * Turns one issue of the search answer into the domain's ProjectItem: its track (from the

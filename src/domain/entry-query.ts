@@ -1,5 +1,5 @@
-import type { Config } from '../domain/config';
-import { TRIAGE_LEVELS, type LevelThreshold, type TriageLevel } from '../domain/entry-criteria';
+import type { Config } from './config';
+import { TRIAGE_LEVELS, type LevelThreshold, type TriageLevel } from './entry-criteria';
 
 /**
  * The discovery entry criteria as one JQL condition, so that a search returns only the items

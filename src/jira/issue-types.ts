@@ -1,7 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
-import type { JiraGateway } from '../jira/jira-gateway';
-import type { TypeInfo } from './setup-plan';
+import type { JiraGateway } from './jira-gateway';
+import type { TypeInfo } from '../domain/setup-plan';
 
 /**
  * The Jira calls setup makes: project, issue types and issue type schemes. All go through the

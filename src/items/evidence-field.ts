@@ -1,7 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraGateway } from '../jira/jira-gateway';
-import type { EvidenceSummaryValue } from './evidence-log';
+import type { EvidenceSummaryValue } from '../domain/evidence-log';
 
 /**
  * Writes the "Discovery evidence" summary (manifest module `discovery-evidence`, a read-only

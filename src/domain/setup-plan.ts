@@ -1,4 +1,4 @@
-import type { Track } from '../domain/track';
+import type { Track } from './track';
 
 /**
  * The pure part of setup: which issue types the track model needs, how a project's types map to

@@ -9,8 +9,8 @@ import {
 import type { Track } from '../domain/track';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { kindOf, trackResolver, type TrackResolver } from '../project-page/project-items';
-import type { ExploreFirstInput, ExploreKind } from '../shared/bridge-contract';
+import { kindOf, trackResolver, type TrackResolver } from '../items/project-items';
+import type { ExploreFirstInput, ExploreKind } from '../contract/bridge-contract';
 import { loadDecisionContext } from '../storage/config-store';
 import {
   claimExplore,
@@ -23,8 +23,8 @@ import {
   type ExploreState,
 } from '../storage/explore-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { appFieldIds } from '../track/app-fields';
-import { entryIssueFields, entryVerdictOf } from './entry-reader';
+import { appFieldIds } from '../items/app-fields';
+import { entryIssueFields, entryVerdictOf } from '../items/entry-reader';
 
 /**
  * "Explore first": from a delivery item that meets the discovery entry criteria with nothing

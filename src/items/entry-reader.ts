@@ -13,7 +13,7 @@ import {
 import type { ItemKind, Track } from '../domain/track';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { RawIssueSchema } from '../jira/jira-gateway';
-import { evidenceOf, kindOf, type TrackResolver } from '../project-page/project-items';
+import { evidenceOf, kindOf, type TrackResolver } from './project-items';
 
 /**
  * Reads what the discovery entry criteria need of one issue and decides its verdict:

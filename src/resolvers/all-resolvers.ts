@@ -1,5 +1,5 @@
 import Resolver from '@forge/resolver';
-import type { ResolverKey, Result } from '../shared/bridge-contract';
+import type { ResolverKey, Result } from '../contract/bridge-contract';
 import { enforcementResolvers } from './enforcement-resolvers';
 import { evidenceResolvers } from './evidence-resolvers';
 import { issuePanelResolvers } from './issue-panel-resolvers';

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { ConfigOverrideSchema, ConfigSchema } from '../domain/config';
 import { TemplatesSchema } from '../domain/discovery-templates';
+import { TrackSchema } from '../domain/track';
 import { TriageInputSchema } from '../domain/entry-criteria';
+import {
+  EVIDENCE_TYPE_VALUES,
+  EvidenceInputSchema,
+  IsoDate,
+  isWebAddress,
+} from '../domain/evidence-input';
+import type { Failure } from '../domain/failure';
+
+export { EVIDENCE_TYPE_VALUES, EvidenceInputSchema, isWebAddress };
 
 /**
  * The contract between the Custom UI (static/) and the resolvers (src/resolvers/): resolver keys,
@@ -10,22 +20,8 @@ import { TriageInputSchema } from '../domain/entry-criteria';
  * project/issue context only from Forge's invocation context.
  */
 
-export type ErrorCode =
-  | 'invalid-input'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'unsupported'
-  | 'rate-limited'
-  | 'jira-error'
-  | 'internal';
-
-export interface BridgeError {
-  code: ErrorCode;
-  message: string;
-  details?: unknown;
-}
+export type { ErrorCode } from '../domain/failure';
+export type BridgeError = Failure;
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: BridgeError };
 
@@ -33,51 +29,7 @@ const ProjectKey = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'must be a Jira project key like "DT"');
 
-export const TrackSchema = z.enum(['discovery', 'delivery']);
-
-export const EVIDENCE_TYPE_VALUES = [
-  'interview',
-  'usability-test',
-  'prototype-review',
-  'concierge-test',
-  'experiment',
-] as const;
-
-/** An absolute http(s) URL with a host (what the evidence log links to). */
-export function isWebAddress(value: string): boolean {
-  if (!/^https?:\/\//i.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-20');
-
-export const EvidenceInputSchema = z
-  .object({
-    type: z.enum(EVIDENCE_TYPE_VALUES),
-    date: IsoDate,
-    summary: z
-      .string({
-        error: (issue) => (issue.input === undefined ? 'is required' : 'must be text'),
-      })
-      .trim()
-      .min(1, 'is required')
-      .max(2000, 'must be at most 2000 characters'),
-    /** Shown as a link in the panel, so only web addresses: no `javascript:` or `data:` URLs. */
-    link: z
-      .string({ error: 'must be text' })
-      .trim()
-      .max(2000, 'must be at most 2000 characters')
-      .refine(isWebAddress, { error: 'must be an http:// or https:// web address' })
-      .optional(),
-    /** For interviews: did it confirm the problem? For usability tests: passed without help? */
-    positive: z.boolean().optional(),
-  })
-  .strict();
+export { TrackSchema };
 
 /** What "Explore first" creates: a spike or an idea, named by the question it answers. */
 export const EXPLORE_KINDS = ['spike', 'idea'] as const;

@@ -8,7 +8,7 @@ import {
   type ValidationState,
 } from './readiness';
 import { EVIDENCE_TYPES, emptyEvidence, type EvidenceType } from './track';
-import type { EvidenceInputSchema } from '../contract/bridge-contract';
+import type { EvidenceInputSchema } from './evidence-input';
 
 /**
  * The evidence log of a discovery item: dated, typed entries (interviews, usability tests, ...)

@@ -1,9 +1,11 @@
+import { z } from 'zod';
 /**
  * The track model: every Jira issue the app looks at is on one of two tracks.
  * Discovery asks "should we build this?"; delivery builds what discovery validated.
  */
 
-export type Track = 'discovery' | 'delivery';
+export const TrackSchema = z.enum(['discovery', 'delivery']);
+export type Track = z.infer<typeof TrackSchema>;
 
 /** What an item is, within its track. */
 export type ItemKind =

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { Refusal, type ErrorCode, type Failure } from '../domain/failure';
 /**
  * Typed failures of a Jira call. The gateway never hands a raw response to the rest of the app:
  * a caller gets parsed data or one of these.
@@ -63,4 +65,47 @@ export function explainJiraFailure(error: JiraError): string {
     case 'network':
       return 'Jira could not be reached';
   }
+}
+
+/** Says which fields of a payload or answer failed their schema, and how. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'payload'}: ${i.message}`)
+    .join('; ');
+}
+
+/**
+ * What any error means to the caller: a feature's refusal as it was raised, a Jira failure by
+ * its kind, a schema failure as invalid input; anything else is internal and logged.
+ */
+export function failureOf(error: unknown): Failure {
+  if (error instanceof Refusal) return error.failure;
+  if (isJiraError(error)) {
+    const code: ErrorCode =
+      error.kind === 'not-found'
+        ? 'not-found'
+        : error.kind === 'forbidden'
+          ? 'forbidden'
+          : error.kind === 'unauthorized'
+            ? 'unauthenticated'
+            : error.kind === 'rate-limited'
+              ? 'rate-limited'
+              : 'jira-error';
+    return {
+      code,
+      message: `${explainJiraFailure(error)}.`,
+      details: {
+        operation: error.operation,
+        ...(error.retryAfterSeconds === undefined
+          ? {}
+          : { retryAfterSeconds: error.retryAfterSeconds }),
+      },
+    };
+  }
+  if (error instanceof z.ZodError) return { code: 'invalid-input', message: describeIssues(error) };
+  console.error('unexpected failure', error instanceof Error ? error.message : error);
+  return {
+    code: 'internal',
+    message: 'Something went wrong in Dual Track; the details are in the app logs.',
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { refuse } from '../domain/failure';
+import { describeIssues, failureOf } from '../jira/errors';
 import { jiraAsUser, type JiraGateway } from '../jira/jira-gateway';
 import { myPermissions, type PermissionContext, type PermissionKey } from '../jira/permissions';
 import {
@@ -9,7 +10,6 @@ import {
   type ResolverKey,
   type Result,
 } from '../contract/bridge-contract';
-import { RecordConflictError } from '../storage/versioned-record';
 
 /**
  * How every resolver runs: take identity and project/issue from Forge's trusted context, parse
@@ -42,16 +42,8 @@ export const TrustedContextSchema = z
 
 export type TrustedContext = z.infer<typeof TrustedContextSchema>;
 
-export class ResolverFailure extends Error {
-  constructor(readonly error: BridgeError) {
-    super(error.message);
-    this.name = 'ResolverFailure';
-  }
-}
-
-export const fail = (code: BridgeError['code'], message: string, details?: unknown): never => {
-  throw new ResolverFailure({ code, message, ...(details === undefined ? {} : { details }) });
-};
+/** Stops the resolver with a refusal the caller reads (the envelope's `error`). */
+export const fail = refuse;
 
 export interface Caller {
   accountId: string;
@@ -126,41 +118,10 @@ export function resolver<K extends ResolverKey, T>(
   };
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'payload'}: ${i.message}`)
-    .join('; ');
-}
-
 function failure<T>(code: BridgeError['code'], message: string, details?: unknown): Result<T> {
   return { ok: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
 export function toFailure<T>(error: unknown): Result<T> {
-  if (error instanceof ResolverFailure) return { ok: false, error: error.error };
-  if (isJiraError(error)) {
-    const code =
-      error.kind === 'not-found'
-        ? 'not-found'
-        : error.kind === 'forbidden'
-          ? 'forbidden'
-          : error.kind === 'unauthorized'
-            ? 'unauthenticated'
-            : error.kind === 'rate-limited'
-              ? 'rate-limited'
-              : 'jira-error';
-    return failure(code, `${explainJiraFailure(error)}.`, {
-      operation: error.operation,
-      ...(error.retryAfterSeconds === undefined
-        ? {}
-        : { retryAfterSeconds: error.retryAfterSeconds }),
-    });
-  }
-  if (error instanceof z.ZodError) return failure('invalid-input', describeIssues(error));
-  if (error instanceof RecordConflictError) return failure('conflict', error.message);
-  console.error('resolver: unexpected failure', error instanceof Error ? error.message : error);
-  return failure(
-    'internal',
-    'Something went wrong in Dual Track; the details are in the app logs.',
-  );
+  return { ok: false, error: failureOf(error) };
 }

@@ -2,7 +2,8 @@ import { flagNoteLines } from '../domain/flag-fallback';
 import { isJiraError } from '../jira/errors';
 import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
 import { myPermissions } from '../jira/permissions';
-import { fail, toFailure } from '../resolvers/resolver-kit';
+import { refuse as fail } from '../domain/failure';
+import { failureOf } from '../jira/errors';
 import type { PayloadOf } from '../contract/bridge-contract';
 import { readFlagNotes } from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
@@ -248,8 +249,8 @@ async function finish(run: RunContext, steps: () => Promise<TrackMapping>): Prom
   try {
     mapping = await steps();
   } catch (error) {
-    const failure = toFailure(error);
-    const message = failure.ok ? 'Setup failed.' : failure.error.message;
+    const failure = failureOf(error);
+    const message = failure.message;
     log.failCurrent(message);
     const failed = report('failed');
     let saved = true;
@@ -258,8 +259,8 @@ async function finish(run: RunContext, steps: () => Promise<TrackMapping>): Prom
     } catch {
       saved = false;
     }
-    const code = failure.ok ? 'internal' : failure.error.code;
-    const earlier = failure.ok ? undefined : failure.error.details;
+    const code = failure.code;
+    const earlier = failure.details;
     const resumable = failed.steps.some((s) => s.status === 'done' || s.status === 'already-done');
     return fail(
       code,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TrackSchema } from '../contract/bridge-contract';
+import { TrackSchema } from '../domain/track';
 import { JiraFieldIdsSchema, type JiraFieldIds } from './config-store';
 import { KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
 import { z } from 'zod';
+import { Refusal } from '../domain/failure';
 import { sleep } from '../runtime/wait';
 import { parseStored } from './kvs-store';
 
@@ -275,15 +276,16 @@ export async function confirmUnchanged(
 }
 
 /** A save that lost the race to other writers too many times in a row. */
-export class RecordConflictError extends Error {
+export class RecordConflictError extends Refusal {
   constructor(
     readonly key: string,
     noun: string,
     attempts: number,
   ) {
-    super(
-      `The ${noun} (${key}) changed ${attempts} times while this change was being saved; nothing of this change was saved. Try again.`,
-    );
+    super({
+      code: 'conflict',
+      message: `The ${noun} (${key}) changed ${attempts} times while this change was being saved; nothing of this change was saved. Try again.`,
+    });
     this.name = 'RecordConflictError';
   }
 }

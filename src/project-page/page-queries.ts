@@ -1,0 +1,66 @@
+/** The JQL of each targeted read: `where` for a count, `ordered` (by rank) for a search. */
+export interface PageQuery {
+  where: string;
+  ordered: string;
+}
+
+export interface PageQueries {
+  /** Every open discovery item; undefined when no type of the project is on that track. */
+  discovery: PageQuery | undefined;
+  /**
+   * The active sprint(s)' items that the discovery read does not hold: delivery items, done or
+   * not, and finished discovery items. Undefined without an active sprint.
+   */
+  activeSprint: PageQuery | undefined;
+  /** The sprint column: delivery items of the active sprint(s), done or not. */
+  sprintColumn: PageQuery | undefined;
+  /** Delivery items not started, outside the active sprint. */
+  ready: PageQuery;
+  /** Delivery items in progress, outside the active sprint. */
+  inProgress: PageQuery;
+  /** Open delivery items meeting the entry criteria; undefined without a criterion. */
+  needsDiscovery: PageQuery | undefined;
+}
+
+/**
+ * The targeted queries of one load. Tracks are told apart by issue type id: `discoveryTypeIds`
+ * are the project's types the track model puts on discovery; every other type is delivery.
+ * As in Jira, `sprint not in (…)` never matches an issue in no sprint, hence the EMPTY.
+ */
+export function pageQueries(
+  projectKey: string,
+  discoveryTypeIds: readonly string[],
+  activeSprintIds: readonly number[],
+  /** The entry criteria as one JQL condition (see entryCriteriaJql). */
+  entryCriteria?: string,
+): PageQueries {
+  const query = (...clauses: Array<string | undefined>): PageQuery => {
+    const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
+    return { where, ordered: `${where} ORDER BY Rank ASC` };
+  };
+  const project = `project = "${projectKey}"`;
+  const types = discoveryTypeIds.join(', ');
+  const sprints = activeSprintIds.join(', ');
+  const delivery = types ? `issuetype not in (${types})` : undefined;
+  const outsideSprint = sprints ? `(sprint is EMPTY OR sprint not in (${sprints}))` : undefined;
+  return {
+    discovery: types
+      ? query(project, 'statusCategory != Done', `issuetype in (${types})`)
+      : undefined,
+    // Finished work counts for the capacity split as much as open work: a sprint's share is
+    // planned on all of it (Jira's board shows done items in the sprint too).
+    activeSprint: sprints
+      ? query(
+          project,
+          `sprint in (${sprints})`,
+          delivery ? `(${delivery} OR statusCategory = Done)` : undefined,
+        )
+      : undefined,
+    sprintColumn: sprints ? query(project, delivery, `sprint in (${sprints})`) : undefined,
+    ready: query(project, 'statusCategory = "To Do"', delivery, outsideSprint),
+    inProgress: query(project, 'statusCategory = "In Progress"', delivery, outsideSprint),
+    needsDiscovery: entryCriteria
+      ? query(project, 'statusCategory != Done', delivery, entryCriteria)
+      : undefined,
+  };
+}

@@ -62,48 +62,13 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
   const flagged = new Map(signals.needsDiscovery.items.map((f) => [f.key, f]));
-  const list = (
-    items: readonly ProjectItem[],
-    stage: (item: ProjectItem) => DiscoveryStage | null,
-  ) =>
+  const list: Lister = (items, stage) =>
     items
       .slice(0, LIST_LIMIT)
       .map((item) => toOverviewItem(item, stage(item), input, overrun, flagged));
 
-  const byStage = Object.fromEntries(STAGES.map((s) => [s, [] as ProjectItem[]])) as Record<
-    DiscoveryStage,
-    ProjectItem[]
-  >;
-  for (const item of reads.discovery) byStage[discoveryStage(item)].push(item);
-  const discovery = Object.fromEntries(STAGES.map((s) => [s, list(byStage[s], () => s)])) as Record<
-    DiscoveryStage,
-    OverviewItem[]
-  >;
-  // The sprint column shows the sprint's delivery work, done items too (as Jira's board does).
-  const sprintDelivery = reads.activeSprint.filter((i) => i.track === 'delivery');
-  const openInSprint = sprintDelivery.filter((i) => i.statusCategory !== 'done').length;
-  const delivery = {
-    activeSprint: list(sprintDelivery, () => null),
-    ready: list(reads.ready.items, () => null),
-    inProgress: list(reads.inProgress.items, () => null),
-  };
-  const columnCounts = {
-    discovery: Object.fromEntries(STAGES.map((s) => [s, byStage[s].length])) as Record<
-      DiscoveryStage,
-      number
-    >,
-    delivery: {
-      activeSprint: sprintDelivery.length,
-      // A count may lag the lists it is taken with: never below what is listed.
-      ready: Math.max(reads.ready.count, delivery.ready.length),
-      inProgress: Math.max(reads.inProgress.count, delivery.inProgress.length),
-    },
-  };
-  let omitted = 0;
-  for (const s of STAGES) omitted += columnCounts.discovery[s] - discovery[s].length;
-  for (const c of ['activeSprint', 'ready', 'inProgress'] as const) {
-    omitted += columnCounts.delivery[c] - delivery[c].length;
-  }
+  const { discovery, delivery, columnCounts, openInSprint } = columnsOf(reads, list);
+  let omitted = omittedFromColumns(discovery, delivery, columnCounts);
   const trimmed = trimSignals(signals);
   omitted += trimmed.omitted;
   const notes = [...input.notes];
@@ -134,6 +99,59 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     },
     notes,
   };
+}
+
+type Lister = (
+  items: readonly ProjectItem[],
+  stage: (item: ProjectItem) => DiscoveryStage | null,
+) => OverviewItem[];
+
+/** The page's columns: discovery by stage, delivery by where the work stands, and their counts. */
+function columnsOf(reads: ProjectReads, list: Lister) {
+  const byStage = Object.fromEntries(STAGES.map((s) => [s, [] as ProjectItem[]])) as Record<
+    DiscoveryStage,
+    ProjectItem[]
+  >;
+  for (const item of reads.discovery) byStage[discoveryStage(item)].push(item);
+  const discovery = Object.fromEntries(STAGES.map((s) => [s, list(byStage[s], () => s)])) as Record<
+    DiscoveryStage,
+    OverviewItem[]
+  >;
+  // The sprint column shows the sprint's delivery work, done items too (as Jira's board does).
+  const sprintDelivery = reads.activeSprint.filter((i) => i.track === 'delivery');
+  const openInSprint = sprintDelivery.filter((i) => i.statusCategory !== 'done').length;
+  const delivery = {
+    activeSprint: list(sprintDelivery, () => null),
+    ready: list(reads.ready.items, () => null),
+    inProgress: list(reads.inProgress.items, () => null),
+  };
+  const columnCounts = {
+    discovery: Object.fromEntries(STAGES.map((s) => [s, byStage[s].length])) as Record<
+      DiscoveryStage,
+      number
+    >,
+    delivery: {
+      activeSprint: sprintDelivery.length,
+      // A count may lag the lists it is taken with: never below what is listed.
+      ready: Math.max(reads.ready.count, delivery.ready.length),
+      inProgress: Math.max(reads.inProgress.count, delivery.inProgress.length),
+    },
+  };
+  return { discovery, delivery, columnCounts, openInSprint };
+}
+
+/** How many items the columns count but do not list. */
+function omittedFromColumns(
+  discovery: ProjectOverview['discovery'],
+  delivery: ProjectOverview['delivery'],
+  columnCounts: ProjectOverview['columnCounts'],
+): number {
+  let omitted = 0;
+  for (const s of STAGES) omitted += columnCounts.discovery[s] - discovery[s].length;
+  for (const c of ['activeSprint', 'ready', 'inProgress'] as const) {
+    omitted += columnCounts.delivery[c] - delivery[c].length;
+  }
+  return omitted;
 }
 
 function toOverviewItem(

@@ -193,28 +193,24 @@ export function entryBadgeText(flag: FlaggedItem): string {
     : `Explore first: ${flag.reasons.join(', ')}`;
 }
 
-/** The signals' own item lists, cut to LIST_LIMIT (their counts and reasons stay complete). */
+/**
+ * The signals' own item lists, cut to LIST_LIMIT (their counts and reasons stay complete). Every
+ * array a signal holds at its top level is one of its item lists, so a new signal needs nothing
+ * here.
+ */
 function trimSignals(signals: Signals): { signals: Signals; omitted: number } {
-  const cut = <T>(list: T[]): T[] => list.slice(0, LIST_LIMIT);
-  const omitted =
-    Math.max(0, signals.openEnded.overrunSpikes.length - LIST_LIMIT) +
-    Math.max(0, signals.openEnded.idleItems.length - LIST_LIMIT) +
-    Math.max(0, signals.unscopedEnablers.items.length - LIST_LIMIT) +
-    Math.max(0, signals.needsDiscovery.items.length - LIST_LIMIT);
-  return {
-    omitted,
-    signals: {
-      ...signals,
-      openEnded: {
-        ...signals.openEnded,
-        overrunSpikes: cut(signals.openEnded.overrunSpikes),
-        idleItems: cut(signals.openEnded.idleItems),
-      },
-      unscopedEnablers: {
-        ...signals.unscopedEnablers,
-        items: cut(signals.unscopedEnablers.items),
-      },
-      needsDiscovery: { ...signals.needsDiscovery, items: cut(signals.needsDiscovery.items) },
-    },
-  };
+  let omitted = 0;
+  const trimmed = Object.fromEntries(
+    Object.entries(signals).map(([name, signal]: [string, object]) => [
+      name,
+      Object.fromEntries(
+        Object.entries(signal).map(([field, value]: [string, unknown]) => {
+          if (!Array.isArray(value)) return [field, value];
+          omitted += Math.max(0, value.length - LIST_LIMIT);
+          return [field, value.slice(0, LIST_LIMIT)];
+        }),
+      ),
+    ]),
+  ) as unknown as Signals;
+  return { signals: trimmed, omitted };
 }

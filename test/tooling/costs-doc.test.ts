@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
+import type { ResolverKey } from '../../src/contract/bridge-contract';
+import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
+
+/**
+ * docs/costs.md's table says what an action costs in Jira calls; this measures the rows a person
+ * meets every day on the demo project and fails when the table and the app disagree.
+ */
+
+const COSTS = readFileSync(join(__dirname, '..', '..', 'docs', 'costs.md'), 'utf8');
+
+/** The leading numbers of the "Jira calls" cell of a row of the table, e.g. [11, 12]. */
+function documentedCalls(action: string): number[] {
+  const row = COSTS.split('\n').find((line) => line.startsWith(`| ${action} `));
+  if (!row) throw new Error(`docs/costs.md has no row "${action}"`);
+  const cell = row.split('|')[2] ?? '';
+  return [...cell.matchAll(/(\d+)/g)].map((m) => Number(m[1]));
+}
+
+const ctx = useEmulator();
+let demo: DemoProject;
+
+beforeEach(() => {
+  demo = seedDemoProject(ctx.em, { now: new Date() });
+  ctx.em.resetCalls();
+});
+
+async function run(key: ResolverKey, issueKey?: string): Promise<number> {
+  const project = ctx.em.projectByKey(demo.projectKey);
+  const issue = issueKey === undefined ? undefined : ctx.em.findIssue(issueKey);
+  ctx.em.resetCalls();
+  const answer = await callResolver(
+    ctx.em,
+    key,
+    DEMO_USERS.member,
+    {},
+    {
+      extension: {
+        project: { id: project.id, key: project.key },
+        ...(issue ? { issue: { id: issue.id, key: issue.key } } : {}),
+      },
+    },
+  );
+  if (!answer.ok) throw new Error(`${key} failed: ${answer.error.message}`);
+  return ctx.em.jiraCalls().length;
+}
+
+describe('docs/costs.md says what the app measures', () => {
+  it('project page on the demo project: calls after the field ids are remembered, then on the first load', async () => {
+    const first = await run('project/overview');
+    const later = await run('project/overview');
+    expect(documentedCalls('project page, demo project')).toEqual([later, first]);
+  });
+
+  it('issue panel load: the calls for an item with nothing more to look up', async () => {
+    await run('project/overview');
+    const calls = await run('issue/readiness', demo.keys.unscopedEnablerInBacklog);
+    expect(documentedCalls('issue panel load')).toEqual([calls]);
+  });
+});

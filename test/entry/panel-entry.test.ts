@@ -7,7 +7,7 @@ import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callOnIssue, ok } from '../helpers/invoke';
 
 /**
  * The issue panel's discovery entry, driven the way Forge invokes the resolvers (payload +
@@ -41,27 +41,12 @@ function bySummary(summary: string): EmIssue {
   return found;
 }
 
-async function call<T>(
+const call = <T>(
   key: ResolverKey,
   issueKey: string,
   payload: unknown = {},
   accountId: string = DEMO_USERS.member,
-): Promise<Result<T>> {
-  const target = issue(issueKey);
-  const project = ctx.em.projectByKey(demo.projectKey);
-  return callResolver<T>(ctx.em, key, accountId, payload, {
-    extension: {
-      type: 'jira:issuePanel',
-      project: { id: project.id, key: project.key },
-      issue: { id: target.id, key: target.key },
-    },
-  });
-}
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
+): Promise<Result<T>> => callOnIssue<T>(ctx.em, key, accountId, issueKey, payload);
 
 function refusal(result: Result<unknown>): { code: string; message: string; details?: unknown } {
   if (result.ok) throw new Error('expected a refusal');

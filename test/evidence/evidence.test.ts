@@ -4,7 +4,7 @@ import { EVIDENCE_KEYS, MAX_ENTRIES } from '../../src/storage/evidence-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callResolver, ok } from '../helpers/invoke';
 
 /**
  * Drives the evidence resolvers the way Forge invokes them (payload + trusted context) against
@@ -56,11 +56,6 @@ async function call<T>(key: ResolverKey, accountId: string, payload: unknown): P
       issue: { id: idea.id, key: idea.key },
     },
   });
-}
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
 }
 
 const entry = (over: Record<string, unknown> = {}) => ({

@@ -3,7 +3,7 @@ import { runResolverInvocation, type InvocationKind } from '../../dev/emulator/i
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import * as entryPoints from '../../src/index';
 import { resolver } from '../../src/index';
-import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
+import type { BridgeError, ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { ValidatorResult } from '../../src/validators/validator-contract';
 
 /**
@@ -92,4 +92,42 @@ export function inInvocation<T>(
 ): Promise<T> {
   const as = options.as;
   return em.invocations.run(kind, name, () => (as === undefined ? fn() : em.runAs(as, fn)));
+}
+
+/** The data of an answer a test expects to be ok; otherwise fails naming the refusal. */
+export function ok<T>(result: Result<T>): T;
+export function ok<T>(result: Result<unknown>): T;
+export function ok<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.data as T;
+}
+
+/** The refusal of an answer a test expects to fail; otherwise fails showing the data. */
+export function failed(result: Result<unknown>): BridgeError {
+  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+  return result.error;
+}
+
+/**
+ * Invokes a resolver as `accountId` from an issue's panel: Forge's context names the issue and
+ * its project, taken from the emulator by key.
+ */
+export function callOnIssue<T = unknown>(
+  em: JiraEmulator,
+  key: ResolverKey,
+  accountId: string | undefined,
+  issueKey: string,
+  payload: unknown = {},
+  type = 'jira:issuePanel',
+): Promise<Result<T>> {
+  const issue = em.findIssue(issueKey);
+  if (!issue) throw new Error(`test/helpers/invoke.ts: the emulator has no issue ${issueKey}`);
+  const project = em.projectByKey(issueKey.replace(/-\d+$/, ''));
+  return callResolver<T>(em, key, accountId, payload, {
+    extension: {
+      type,
+      project: { id: project.id, key: project.key },
+      issue: { id: issue.id, key: issue.key },
+    },
+  });
 }

@@ -4,7 +4,7 @@ import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callOnIssue, ok } from '../helpers/invoke';
 
 /**
  * Drives the issue panel's resolvers the way Forge invokes them (payload + trusted context with
@@ -30,27 +30,12 @@ function issue(key: string): EmIssue {
   return found;
 }
 
-async function call<T>(
+const call = <T>(
   key: ResolverKey,
   issueKey: string,
   payload: unknown = {},
   accountId: string = DEMO_USERS.member,
-): Promise<Result<T>> {
-  const target = issue(issueKey);
-  const project = ctx.em.projectByKey(demo.projectKey);
-  return callResolver<T>(ctx.em, key, accountId, payload, {
-    extension: {
-      type: 'jira:issuePanel',
-      project: { id: project.id, key: project.key },
-      issue: { id: target.id, key: target.key },
-    },
-  });
-}
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
+): Promise<Result<T>> => callOnIssue<T>(ctx.em, key, accountId, issueKey, payload);
 
 const readiness = async (key: string, who: string = DEMO_USERS.member) =>
   ok(await call<IssueReadiness>('issue/readiness', key, {}, who));

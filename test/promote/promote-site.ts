@@ -5,6 +5,8 @@ import { KEYS } from '../../src/storage/kvs-store';
 import { COMPLETE_OUTCOME, seedSite, type DemoSite } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 
+export { ok } from '../helpers/invoke';
+
 /**
  * The promote suites' site: project DT with the app's fields and one idea with a complete scoped
  * outcome ("One-click reorder"), and resolver calls made on that idea's issue panel.
@@ -44,7 +46,3 @@ export function seedPromoteSite(em: JiraEmulator): PromoteSite {
 }
 
 /** The answer's data, or a failure naming the error code and message. */
-export function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}

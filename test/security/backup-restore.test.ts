@@ -6,7 +6,7 @@ import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { RECORD_VERSION_ENTITY } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
+import { callResolver, ok, runTrigger, runValidator } from '../helpers/invoke';
 import { sprintChangeEvent } from '../enforcement/enforcement-site';
 import {
   exportAllData,
@@ -123,11 +123,6 @@ function withoutClock(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value), (k, v: unknown) =>
     k === 'generatedAt' ? undefined : v,
   );
-}
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
-  return r.data as T;
 }
 
 /** A new installation: the app's storage and its version entities are empty. */

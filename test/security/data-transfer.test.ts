@@ -11,7 +11,7 @@ import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import * as evidenceStore from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, inInvocation } from '../helpers/invoke';
+import { callResolver, inInvocation, ok } from '../helpers/invoke';
 import { exportAllData, extensionOf, seedSecuritySite, type World } from './security-site';
 
 /**
@@ -31,11 +31,6 @@ async function invoke(key: ResolverKey, payload: unknown): Promise<Result<unknow
   return callResolver(ctx.em, key, ADMIN, payload, {
     extension: extensionOf(w, 'admin-page', false),
   });
-}
-
-function ok<T>(r: Result<unknown>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);
-  return r.data as T;
 }
 
 const exportAll = () => exportAllData(w);

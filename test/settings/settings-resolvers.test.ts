@@ -10,7 +10,7 @@ import {
 import * as configStore from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, inInvocation } from '../helpers/invoke';
+import { callResolver, failed, inInvocation, ok } from '../helpers/invoke';
 
 /**
  * Drives the `settings/*` resolvers the way Forge invokes them (untrusted payload, trusted
@@ -68,16 +68,6 @@ const projectGet = (who: string, project = dt) =>
   invoke('settings/project/get', who, {}, settingsPage(project));
 const projectSave = (who: string, override: unknown, expectedVersion: number, project = dt) =>
   invoke('settings/project/save', who, { override, expectedVersion }, settingsPage(project));
-
-function ok<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.data as T;
-}
-
-function failed(result: Result<unknown>) {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-  return result.error;
-}
 
 const fieldsOf = (details: unknown) =>
   (details as { fields: Array<{ path: string; message: string }> }).fields;

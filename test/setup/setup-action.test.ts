@@ -6,7 +6,7 @@ import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupReport, SetupStep, TrackMapping } from '../../src/storage/track-mapping-store';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callResolver, failed, ok } from '../helpers/invoke';
 
 /**
  * Drives `setup/run` and `setup/status` the way Forge invokes resolvers (payload from the
@@ -62,16 +62,6 @@ function invoke(
 
 const run = (accountId: string, project = cm, payload: unknown = {}) =>
   invoke('setup/run', accountId, payload, { project });
-
-function ok<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.data as T;
-}
-
-function failed(result: Result<unknown>) {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-  return result.error;
-}
 
 const reportOf = (details: unknown) => (details as { report: SetupReport }).report;
 const statuses = (steps: readonly SetupStep[]) =>

@@ -1,10 +1,10 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { KvsRequest } from '../../dev/emulator/kvs-emulator';
-import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
+import type { ResolverKey } from '../../src/contract/bridge-contract';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callOnIssue, callResolver, ok } from '../helpers/invoke';
 import { seedEnforcementSite } from '../enforcement/enforcement-site';
 
 /**
@@ -25,11 +25,6 @@ const writes =
     const sets = (body as { set?: Array<{ key?: unknown; entityName?: unknown }> }).set ?? [];
     return sets.some((s) => s.key === key && s.entityName === undefined);
   };
-
-function ok<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.data;
-}
 
 const inDays = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -70,18 +65,8 @@ describe('issue panel writers', () => {
   beforeEach(() => {
     demo = seedDemoProject(ctx.em, { now: new Date() });
   });
-  function panel<T>(key: ResolverKey, issueKey: string, payload: unknown, who: string) {
-    const target = ctx.em.findIssue(issueKey);
-    if (!target) throw new Error(`no issue ${issueKey}`);
-    const project = ctx.em.projectByKey(demo.projectKey);
-    return callResolver<T>(ctx.em, key, who, payload, {
-      extension: {
-        type: 'jira:issuePanel',
-        project: { id: project.id, key: project.key },
-        issue: { id: target.id, key: target.key },
-      },
-    });
-  }
+  const panel = <T>(key: ResolverKey, issueKey: string, payload: unknown, who: string) =>
+    callOnIssue<T>(ctx.em, key, who, issueKey, payload);
 
   describe('defect 4: two writers adding evidence at once', () => {
     it('keeps both entries when the first writer’s head write arrives after the second saved', async () => {

@@ -5,7 +5,7 @@ import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { KEYS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callResolver, failed, ok } from '../helpers/invoke';
 
 /**
  * The `templates/*` resolvers driven the way Forge invokes them (untrusted payload, trusted
@@ -36,18 +36,8 @@ function invoke(
   accountId: string,
   payload: unknown,
   extension: unknown = PROJECT_PAGE(),
-): Promise<Result<unknown>> {
+): Promise<Result<Record<string, unknown>>> {
   return callResolver(ctx.em, key, accountId, payload, { extension });
-}
-
-function ok<T = Record<string, unknown>>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
-  return result.data as T;
-}
-
-function failed(result: Result<unknown>) {
-  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-  return result.error;
 }
 
 const created = (key: string): EmIssue => {

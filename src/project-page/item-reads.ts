@@ -7,7 +7,7 @@ import {
   readUntil,
   searchAll,
   type IssueReader,
-} from '../items/project-jira';
+} from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
 import { collect, inSprintRead, keptByPlainRead, type ItemReader } from './item-reader';
 import { judge, readNeedsDiscovery, validationsOf, type EntryRead } from './needs-discovery-read';

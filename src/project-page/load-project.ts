@@ -4,22 +4,21 @@ import { averageVelocity, VELOCITY_SPRINTS, type EstimateUnit } from '../domain/
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/field-ids';
+import { readIssuesInPages, type IssueReader } from '../jira/search';
 import {
   activeAndClosedSprints,
   boardEstimation,
   firstScrumBoard,
-  projectName,
-  readIssuesInPages,
-  type IssueReader,
   type Sprint,
-} from '../items/project-jira';
+} from '../jira/boards';
+import { projectName } from '../jira/projects';
 import {
   searchFields,
   trackResolver,
   type ItemFieldIds,
   type TrackResolver,
 } from '../items/project-items';
-import { getProjectIssueTypes } from '../jira/issue-types';
+import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
 import { readTrackMapping } from '../storage/track-mapping-store';

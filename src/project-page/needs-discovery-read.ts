@@ -3,7 +3,7 @@ import { entryBlocks, type EntryVerdict } from '../domain/entry-criteria';
 import type { ValidationState } from '../domain/readiness';
 import type { EntryFlagRead, FlaggedItem, ProjectItem } from '../domain/signals';
 import { entryIssueFields, entryVerdictsOf, type EntryFieldIds } from '../items/entry-reader';
-import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../items/project-jira';
+import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../jira/search';
 import { toProjectItem } from '../items/project-items';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import type { RawIssue } from '../jira/jira-gateway';

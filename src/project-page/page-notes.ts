@@ -1,6 +1,6 @@
 import type { Config } from '../domain/config';
 import type { EstimateUnit } from '../domain/signals';
-import type { Estimation, Sprint } from '../items/project-jira';
+import type { Estimation, Sprint } from '../jira/boards';
 import type { ProjectReads } from './project-reads';
 
 /** What the page's notes are drawn from: what the load found missing or unusual. */

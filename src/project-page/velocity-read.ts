@@ -1,6 +1,7 @@
 import type { ClosedSprintResult } from '../domain/signals';
 import { sprintsOf } from '../items/project-items';
-import type { Estimation, IssueReader, Sprint } from '../items/project-jira';
+import type { Estimation, Sprint } from '../jira/boards';
+import type { IssueReader } from '../jira/search';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /** Milliseconds of an ISO date; 0 when absent or unreadable (sorts last). */

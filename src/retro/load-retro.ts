@@ -9,9 +9,9 @@ import {
   activeAndClosedSprints,
   boardEstimation,
   firstScrumBoard,
-  projectName,
   type Sprint,
-} from '../items/project-jira';
+} from '../jira/boards';
+import { projectName } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
 import { readOutcomes } from '../storage/retro-outcome-store';

@@ -29,7 +29,7 @@ import {
   getProjectIssueTypes,
   getProjectScheme,
   type ProjectInfo,
-} from '../jira/issue-types';
+} from '../jira/projects';
 import {
   TRACK_TYPES,
   classicMapping,

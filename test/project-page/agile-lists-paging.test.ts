@@ -5,7 +5,7 @@ import {
   activeAndClosedSprints as readSprints,
   firstScrumBoard as readFirstScrumBoard,
   SPRINT_LIST_PAGE_LIMIT,
-} from '../../src/items/project-jira';
+} from '../../src/jira/boards';
 import { seedSite, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 

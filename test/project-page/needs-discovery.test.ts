@@ -10,7 +10,7 @@ import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { loadProjectOverview } from '../../src/project-page/load-project';
-import { readIssuesInPages } from '../../src/items/project-jira';
+import { readIssuesInPages } from '../../src/jira/search';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';

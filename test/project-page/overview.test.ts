@@ -12,7 +12,7 @@ import api, { route } from '@forge/api';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { loadProjectOverview } from '../../src/project-page/load-project';
-import { readIssuesInPages } from '../../src/items/project-jira';
+import { readIssuesInPages } from '../../src/jira/search';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
 import type { Result } from '../../src/contract/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';

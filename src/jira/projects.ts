@@ -144,3 +144,8 @@ export async function addTypesToScheme(
     body: { issueTypeIds: [...issueTypeIds] },
   });
 }
+
+/** The project's name (used only when no board told us already): GET /rest/api/3/project/{key}. */
+export async function projectName(jira: JiraGateway, projectKey: string): Promise<string> {
+  return (await getProject(jira, projectKey)).name;
+}

@@ -1,0 +1,131 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import { JiraError } from './errors';
+import type { JiraGateway } from './jira-gateway';
+import { OFFSET_PAGE_FIELDS, readOffsetPages } from './offset-paging';
+
+/** The Agile API's boards and their sprints (GET /rest/agile/1.0/board/...). */
+
+/** Largest page of the Agile API's offset-paged lists (boards, sprints). */
+export const AGILE_MAX_RESULTS = 50;
+
+const BoardSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    type: z.string().optional(),
+    location: z.object({ projectName: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+export type Board = z.infer<typeof BoardSchema>;
+
+const BoardPageSchema = z
+  .object({ values: z.array(BoardSchema), ...OFFSET_PAGE_FIELDS })
+  .passthrough();
+
+/**
+ * The project's first Scrum board (and whether there are more), or undefined. Asks for two so
+ * that "more" is seen in the answer itself, whether or not Jira sends `isLast` or `total`.
+ */
+export async function firstScrumBoard(
+  jira: JiraGateway,
+  projectKey: string,
+): Promise<{ board: Board; more: boolean } | undefined> {
+  const page = await jira.request(
+    BoardPageSchema,
+    route`/rest/agile/1.0/board?projectKeyOrId=${projectKey}&type=scrum&maxResults=2`,
+    { method: 'GET' },
+  );
+  const board = page.values[0];
+  if (!board) return undefined;
+  return { board, more: page.values.length > 1 || page.isLast === false };
+}
+
+const BoardConfigurationSchema = z
+  .object({
+    estimation: z
+      .object({
+        type: z.string().optional(),
+        field: z
+          .object({ fieldId: z.string(), displayName: z.string().optional() })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+export interface Estimation {
+  fieldId: string;
+  displayName: string;
+}
+
+/** The board's estimation statistic field, or undefined when the board counts issues. */
+export async function boardEstimation(
+  jira: JiraGateway,
+  boardId: number,
+): Promise<Estimation | undefined> {
+  const config = await jira.request(
+    BoardConfigurationSchema,
+    route`/rest/agile/1.0/board/${boardId}/configuration`,
+    { method: 'GET' },
+  );
+  const field = config.estimation?.field;
+  if (!field) return undefined;
+  return { fieldId: field.fieldId, displayName: field.displayName ?? field.fieldId };
+}
+
+const SprintSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    state: z.string(),
+    completeDate: z.string().optional(),
+  })
+  .passthrough();
+export type Sprint = z.infer<typeof SprintSchema>;
+
+const SprintPageSchema = z
+  .object({ values: z.array(SprintSchema), ...OFFSET_PAGE_FIELDS })
+  .passthrough();
+
+/**
+ * Pages of a board's sprint list read at most (2,000 sprints at full pages): the guard against a
+ * list that never ends.
+ */
+export const SPRINT_LIST_PAGE_LIMIT = 40;
+
+/**
+ * The board's active and closed sprints, every page, to the end Jira signals (an empty page, or
+ * `isLast`; src/jira/offset-paging.ts). Jira lists closed ones first, so the latest are on the
+ * last pages: a list that does not end within SPRINT_LIST_PAGE_LIMIT pages is an error, not a
+ * silently shorter list.
+ */
+export async function activeAndClosedSprints(
+  jira: JiraGateway,
+  boardId: number,
+): Promise<Sprint[]> {
+  const sprints: Sprint[] = [];
+  const read = await readOffsetPages({
+    pageSize: AGILE_MAX_RESULTS,
+    maxPages: SPRINT_LIST_PAGE_LIMIT,
+    fetchPage: async (startAt, maxResults) => {
+      const page = await jira.request(
+        SprintPageSchema,
+        route`/rest/agile/1.0/board/${boardId}/sprint?state=active,closed&startAt=${startAt}&maxResults=${maxResults}`,
+        { method: 'GET' },
+      );
+      return { meta: page, values: page.values };
+    },
+    onPage: (values) => sprints.push(...values),
+  });
+  if (read.rest.kind !== 'none') {
+    throw new JiraError({
+      kind: 'bad-response',
+      operation: `GET /rest/agile/1.0/board/${boardId}/sprint`,
+      message: `The sprint list of board ${boardId} did not end after ${SPRINT_LIST_PAGE_LIMIT} pages (${sprints.length} sprints read); stopped reading rather than use part of it.`,
+    });
+  }
+  return sprints;
+}

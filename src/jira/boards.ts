@@ -129,3 +129,51 @@ export async function activeAndClosedSprints(
   }
   return sprints;
 }
+
+const IssueWithFieldsSchema = z
+  .object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()) })
+  .passthrough();
+
+const SprintIssuePageSchema = z
+  .object({ issues: z.array(IssueWithFieldsSchema).optional(), ...OFFSET_PAGE_FIELDS })
+  .passthrough();
+
+/** One page of a sprint's issues with the named fields: GET /rest/agile/1.0/sprint/{id}/issue. */
+export async function sprintIssuesPage(
+  jira: JiraGateway,
+  sprintId: number,
+  page: { startAt: number; maxResults: number; fields: string },
+) {
+  return jira.request(
+    SprintIssuePageSchema,
+    route`/rest/agile/1.0/sprint/${sprintId}/issue?startAt=${page.startAt}&maxResults=${page.maxResults}&fields=${page.fields}`,
+  );
+}
+
+const SprintStateSchema = z
+  .object({ id: z.number(), state: z.string(), name: z.string() })
+  .passthrough();
+
+/** One sprint: GET /rest/agile/1.0/sprint/{id}. */
+export async function getSprint(
+  jira: JiraGateway,
+  sprintId: number,
+): Promise<z.infer<typeof SprintStateSchema>> {
+  return jira.request(SprintStateSchema, route`/rest/agile/1.0/sprint/${sprintId}`);
+}
+
+/** The Agile API moves at most 50 issues per request. */
+export const BACKLOG_BATCH = 50;
+
+/** Moves issues to the backlog, out of any sprint: POST /rest/agile/1.0/backlog/issue per 50. */
+export async function moveToBacklog(jira: JiraGateway, keys: readonly string[]): Promise<number> {
+  let calls = 0;
+  for (let i = 0; i < keys.length; i += BACKLOG_BATCH) {
+    await jira.request(z.unknown(), route`/rest/agile/1.0/backlog/issue`, {
+      method: 'POST',
+      body: { issues: keys.slice(i, i + BACKLOG_BATCH) },
+    });
+    calls += 1;
+  }
+  return calls;
+}

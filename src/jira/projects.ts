@@ -42,7 +42,6 @@ const IssueTypeSchema = z
       .optional(),
   })
   .passthrough();
-type RawIssueType = z.infer<typeof IssueTypeSchema>;
 
 const SchemeProjectsPageSchema = z
   .object({
@@ -65,7 +64,7 @@ export interface SchemeInfo {
   isDefault: boolean;
 }
 
-function toTypeInfo(t: RawIssueType): TypeInfo {
+function toTypeInfo(t: z.infer<typeof IssueTypeSchema>): TypeInfo {
   return {
     id: t.id,
     name: t.name,
@@ -82,19 +81,29 @@ export async function getProject(jira: JiraGateway, projectIdOrKey: string): Pro
   return { id: p.id, key: p.key, name: p.name ?? p.key, style };
 }
 
+export type ProjectIssueType = z.infer<typeof IssueTypeSchema>;
+
 /**
- * The project's issue types. For a company-managed project these are exactly the types of its
- * issue type scheme; for a team-managed project, its own types.
+ * The project's issue types as Jira describes them: GET /rest/api/3/issuetype/project. For a
+ * company-managed project these are exactly the types of its issue type scheme; for a
+ * team-managed project, its own types.
  */
+export async function projectIssueTypes(
+  jira: JiraGateway,
+  projectId: string,
+): Promise<ProjectIssueType[]> {
+  return jira.request(
+    z.array(IssueTypeSchema),
+    route`/rest/api/3/issuetype/project?projectId=${projectId}`,
+  );
+}
+
+/** The project's issue types with their hierarchy level and scope (setup's view). */
 export async function getProjectIssueTypes(
   jira: JiraGateway,
   projectId: string,
 ): Promise<TypeInfo[]> {
-  const types = await jira.request(
-    z.array(IssueTypeSchema),
-    route`/rest/api/3/issuetype/project?projectId=${projectId}`,
-  );
-  return types.map(toTypeInfo);
+  return (await projectIssueTypes(jira, projectId)).map(toTypeInfo);
 }
 
 /** Every issue type the caller can see (all of them for a Jira admin). */

@@ -1,0 +1,120 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import type { JiraGateway } from './jira-gateway';
+
+/** Issues: bulk read, edit, create, comment and link (POST/PUT /rest/api/3/issue...). */
+
+const IssueWithFieldsSchema = z
+  .object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()) })
+  .passthrough();
+export type IssueWithFields = z.infer<typeof IssueWithFieldsSchema>;
+
+const BulkIssuesSchema = z
+  .object({ issues: z.array(IssueWithFieldsSchema).optional() })
+  .passthrough();
+
+/** Most issues one POST /rest/api/3/issue/bulkfetch may name. */
+export const BULK_FETCH_MAX = 100;
+
+/**
+ * Up to BULK_FETCH_MAX issues with the named fields: POST /rest/api/3/issue/bulkfetch. Issues
+ * the caller cannot see, or that no longer exist, are missing from the answer.
+ */
+export async function bulkFetchIssues(
+  jira: JiraGateway,
+  issueIdsOrKeys: readonly string[],
+  fields: readonly string[],
+): Promise<IssueWithFields[]> {
+  const answer = await jira.request(BulkIssuesSchema, route`/rest/api/3/issue/bulkfetch`, {
+    method: 'POST',
+    body: { issueIdsOrKeys: [...issueIdsOrKeys], fields: [...fields] },
+  });
+  return answer.issues ?? [];
+}
+
+/**
+ * Edits an issue: PUT /rest/api/3/issue/{key} with `fields` and/or `update`. With
+ * `overrideScreenSecurity`, Jira lets a caller holding Administer Jira set fields the edit screen
+ * leaves out.
+ */
+export async function editIssue(
+  jira: JiraGateway,
+  key: string,
+  body: { fields?: Record<string, unknown>; update?: Record<string, unknown> },
+  options: { overrideScreenSecurity?: boolean } = {},
+): Promise<void> {
+  const path = options.overrideScreenSecurity
+    ? route`/rest/api/3/issue/${key}?overrideScreenSecurity=true`
+    : route`/rest/api/3/issue/${key}`;
+  await jira.request(z.unknown(), path, { method: 'PUT', body });
+}
+
+/** Adds a comment (Atlassian Document Format): POST /rest/api/3/issue/{key}/comment. */
+export async function addComment(jira: JiraGateway, key: string, body: unknown): Promise<void> {
+  await jira.request(z.unknown(), route`/rest/api/3/issue/${key}/comment`, {
+    method: 'POST',
+    body: { body },
+  });
+}
+
+const CreatedIssueSchema = z
+  .object({ id: z.string(), key: z.string(), self: z.string().optional() })
+  .passthrough();
+export type CreatedIssue = z.infer<typeof CreatedIssueSchema>;
+
+/** Creates an issue: POST /rest/api/3/issue with `fields` (and `update`). */
+export async function createIssue(
+  jira: JiraGateway,
+  body: { fields: Record<string, unknown>; update?: Record<string, unknown> },
+): Promise<CreatedIssue> {
+  return jira.request(CreatedIssueSchema, route`/rest/api/3/issue`, { method: 'POST', body });
+}
+
+const LinkTypeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    inward: z.string().optional(),
+    outward: z.string().optional(),
+  })
+  .passthrough();
+export type LinkType = z.infer<typeof LinkTypeSchema>;
+
+/** The site's issue link types: GET /rest/api/3/issueLinkType. */
+export async function issueLinkTypes(jira: JiraGateway): Promise<LinkType[]> {
+  const answer = await jira.request(
+    z.object({ issueLinkTypes: z.array(LinkTypeSchema) }).passthrough(),
+    route`/rest/api/3/issueLinkType`,
+  );
+  return answer.issueLinkTypes;
+}
+
+type IssueRef = { id: string } | { key: string };
+
+/**
+ * Links two issues: POST /rest/api/3/issueLink. Jira reads it as "outward `type.outward`
+ * inward" (e.g. "DT-5 implements DT-1").
+ */
+export async function linkIssues(
+  jira: JiraGateway,
+  link: { type: { id: string } | { name: string }; outwardIssue: IssueRef; inwardIssue: IssueRef },
+): Promise<void> {
+  await jira.request(z.unknown(), route`/rest/api/3/issueLink`, { method: 'POST', body: link });
+}
+
+/**
+ * Sets the values of one of the app's own fields on issues: PUT
+ * /rest/api/3/app/field/{fieldId}/value, without a changelog entry. Only the app that declares the
+ * field may call it, so this goes as the app.
+ */
+export async function setAppFieldValues(
+  jiraAsApp: JiraGateway,
+  fieldId: string,
+  updates: ReadonlyArray<{ issueIds: number[]; value: unknown }>,
+): Promise<void> {
+  await jiraAsApp.request(
+    z.unknown(),
+    route`/rest/api/3/app/field/${fieldId}/value?generateChangelog=false`,
+    { method: 'PUT', body: { updates: [...updates] } },
+  );
+}

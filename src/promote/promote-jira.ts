@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import type { ScopedOutcome } from '../domain/track';
+import type { LinkTypeInfo } from '../domain/link-type';
+import { AppFieldMissingError, scopedOutcomeFieldId } from '../items/app-fields';
+import { readScopedOutcome } from '../items/scoped-outcome-field';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { linkIssues } from '../jira/issues';
+import type { JiraGateway } from '../jira/jira-gateway';
+import type { PromotionItem } from '../storage/promotion-store';
+import { logger } from '../runtime/log';
+
+/** Promote's own Jira reads and writes: the discovery item, and linking what was created. */
+
+const log = logger('promote');
+
+const DiscoveryFieldsSchema = z
+  .object({
+    summary: z.string().optional(),
+    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+  })
+  .passthrough();
+
+export async function readDiscovery(
+  jira: JiraGateway,
+  key: string,
+  knownFields: Parameters<typeof scopedOutcomeFieldId>[0],
+): Promise<{
+  summary: string | undefined;
+  type: { id: string; name: string };
+  outcome: ScopedOutcome | undefined;
+}> {
+  let fieldId: string | undefined;
+  try {
+    fieldId = (await scopedOutcomeFieldId(knownFields, jira)).id;
+  } catch (error) {
+    // Without the app's field there is no outcome to carry over; the promotion still proceeds.
+    if (!(error instanceof AppFieldMissingError)) throw error;
+  }
+  const issue = await jira.getIssue(
+    key,
+    fieldId ? ['summary', 'issuetype', fieldId] : ['summary', 'issuetype'],
+  );
+  const { summary, issuetype } = DiscoveryFieldsSchema.parse(issue.fields);
+  const type = { id: issuetype.id, name: issuetype.name };
+  if (!fieldId) return { summary, type, outcome: undefined };
+  const reading = readScopedOutcome(issue.fields, fieldId);
+  return { summary, type, outcome: reading.kind === 'present' ? reading.value : undefined };
+}
+
+/**
+ * Links a created item back (the delivery item implements the discovery item). POST /issueLink
+ * reads as "outwardIssue <outward description> inwardIssue", so the new item is the outward
+ * issue: "DT-5 implements DT-1"; Relates reads the same both ways. A failure is recorded on the
+ * item, not thrown.
+ */
+export async function tryLink(
+  jira: JiraGateway,
+  linkType: LinkTypeInfo,
+  item: PromotionItem,
+  discoveryId: string,
+): Promise<void> {
+  if (!item.created) return;
+  try {
+    await linkIssues(jira, {
+      type: { id: linkType.id },
+      outwardIssue: { id: item.created.id },
+      inwardIssue: { id: discoveryId },
+    });
+    item.linked = true;
+    delete item.problem;
+  } catch (error) {
+    item.problem = reasonFor(error);
+  }
+}
+
+export function reasonFor(error: unknown): string {
+  if (isJiraError(error)) return explainJiraFailure(error);
+  log.error('unexpected failure', {
+    error: error instanceof Error ? error.message : String(error),
+  });
+  return 'an unexpected error; the details are in the app logs';
+}

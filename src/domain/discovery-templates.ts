@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  heading,
+  paragraph,
+  text,
+  type AdfTextBlock as AdfBlock,
+  type AdfTextDoc as AdfDoc,
+} from './adf';
 import type { Config } from './config';
 import { checkScopedOutcome, describeOutcomeProblem, isIsoDate } from './readiness';
 import type { ScopedOutcome } from './track';
@@ -285,15 +292,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export type AdfText = { type: 'text'; text: string; marks?: Array<{ type: 'strong' }> };
-export type AdfBlock =
-  | { type: 'paragraph'; content: AdfText[] }
-  | { type: 'heading'; attrs: { level: number }; content: AdfText[] };
-export interface AdfDoc {
-  type: 'doc';
-  version: 1;
-  content: AdfBlock[];
-}
+export type { AdfDoc };
 
 export interface FilledItem {
   template: DiscoveryTemplate;
@@ -309,18 +308,12 @@ export type FillResult =
   | { ok: true; item: FilledItem }
   | { ok: false; code: 'not-found' | 'invalid-input'; message: string; problems: FieldProblem[] };
 
-const text = (value: string): AdfText => ({ type: 'text', text: value });
-const heading = (level: number, value: string): AdfBlock => ({
-  type: 'heading',
-  attrs: { level },
-  content: [text(value)],
-});
 const paragraphs = (value: string): AdfBlock[] =>
   value
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')
-    .map((line) => ({ type: 'paragraph', content: [text(line)] }));
+    .map((line) => paragraph(text(line)));
 
 const MAX_ANSWER = 4000;
 

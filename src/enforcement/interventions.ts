@@ -1,3 +1,12 @@
+import {
+  bullets,
+  mention,
+  paragraph,
+  strong,
+  text,
+  type AdfDoc,
+  type AdfInline,
+} from '../domain/adf';
 import { route } from '@forge/api';
 import { z } from 'zod';
 import {
@@ -109,30 +118,6 @@ export async function addComment(jiraAsApp: JiraGateway, key: string, body: AdfD
     body: { body },
   });
 }
-
-// ---------------------------------------------------------------------------------------------
-// Atlassian Document Format
-
-type AdfInline =
-  | { type: 'text'; text: string; marks?: Array<{ type: 'strong' }> }
-  | { type: 'mention'; attrs: { id: string } };
-type AdfBlock =
-  | { type: 'paragraph'; content: AdfInline[] }
-  | { type: 'bulletList'; content: Array<{ type: 'listItem'; content: AdfBlock[] }> };
-export interface AdfDoc {
-  type: 'doc';
-  version: 1;
-  content: AdfBlock[];
-}
-
-const text = (t: string): AdfInline => ({ type: 'text', text: t });
-const strong = (t: string): AdfInline => ({ type: 'text', text: t, marks: [{ type: 'strong' }] });
-const mention = (accountId: string): AdfInline => ({ type: 'mention', attrs: { id: accountId } });
-const paragraph = (...content: AdfInline[]): AdfBlock => ({ type: 'paragraph', content });
-const bullets = (items: AdfInline[][]): AdfBlock => ({
-  type: 'bulletList',
-  content: items.map((content) => ({ type: 'listItem', content: [paragraph(...content)] })),
-});
 
 const RULE_TEXT: Record<EnforcementRule, string> = {
   'scoped-outcome': 'a complete scoped outcome',

@@ -1,30 +1,18 @@
+import {
+  doc,
+  heading,
+  labelled,
+  paragraph,
+  text,
+  type AdfTextBlock,
+  type AdfTextDoc,
+} from '../domain/adf';
 import type { ScopedOutcome } from '../domain/track';
 
 /**
  * The description of a delivery item promoted from a discovery item, in Atlassian Document
  * Format (Jira Cloud's v3 API takes descriptions only as ADF). Text nodes are never empty.
  */
-
-type AdfText = { type: 'text'; text: string; marks?: Array<{ type: 'strong' }> };
-type AdfBlock =
-  | { type: 'paragraph'; content: AdfText[] }
-  | { type: 'heading'; attrs: { level: number }; content: AdfText[] };
-export interface AdfDoc {
-  type: 'doc';
-  version: 1;
-  content: AdfBlock[];
-}
-
-const text = (value: string): AdfText => ({ type: 'text', text: value });
-const strong = (value: string): AdfText => ({
-  type: 'text',
-  text: value,
-  marks: [{ type: 'strong' }],
-});
-const labelled = (label: string, value: string): AdfBlock => ({
-  type: 'paragraph',
-  content: [strong(`${label}: `), text(value)],
-});
 
 function boundText(outcome: ScopedOutcome): string | undefined {
   const parts: string[] = [];
@@ -39,14 +27,11 @@ function boundText(outcome: ScopedOutcome): string | undefined {
 export function deliveryDescription(
   discovery: { key: string; summary: string | undefined },
   outcome: ScopedOutcome | undefined,
-): AdfDoc {
+): AdfTextDoc {
   const origin = discovery.summary?.trim()
     ? `Promoted from the validated discovery item ${discovery.key}: ${discovery.summary.trim()}`
     : `Promoted from the validated discovery item ${discovery.key}.`;
-  const content: AdfBlock[] = [
-    { type: 'paragraph', content: [text(origin)] },
-    { type: 'heading', attrs: { level: 3 }, content: [text('Scoped outcome')] },
-  ];
+  const content: AdfTextBlock[] = [paragraph(text(origin)), heading(3, 'Scoped outcome')];
   const statement = outcome?.outcome?.trim();
   const measure = outcome?.successMeasure?.trim();
   const bound = outcome ? boundText(outcome) : undefined;
@@ -54,10 +39,7 @@ export function deliveryDescription(
   if (measure) content.push(labelled('Success measure', measure));
   if (bound) content.push(labelled('Bound', bound));
   if (!statement && !measure && !bound) {
-    content.push({
-      type: 'paragraph',
-      content: [text(`${discovery.key} has no scoped outcome recorded.`)],
-    });
+    content.push(paragraph(text(`${discovery.key} has no scoped outcome recorded.`)));
   }
-  return { type: 'doc', version: 1, content };
+  return doc(content);
 }

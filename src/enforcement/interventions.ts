@@ -7,8 +7,6 @@ import {
   type AdfDoc,
   type AdfInline,
 } from '../domain/adf';
-import { route } from '@forge/api';
-import { z } from 'zod';
 import {
   FLAG_WAYS,
   NOTHING_KNOWN,
@@ -18,6 +16,7 @@ import {
 } from '../domain/flag-fallback';
 import type { EnforcementRule } from '../domain/sprint-readiness';
 import { isJiraError } from '../jira/errors';
+import { editIssue } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
@@ -30,24 +29,6 @@ import type { JiraGateway } from '../jira/jira-gateway';
 export const FLAG_LABEL = 'dual-track-flagged';
 /** The option of Jira's Flagged field. */
 export const FLAG_OPTION = 'Impediment';
-/** The Agile API moves at most 50 issues per request. */
-export const BACKLOG_BATCH = 50;
-
-export async function moveToBacklog(
-  jiraAsApp: JiraGateway,
-  keys: readonly string[],
-): Promise<number> {
-  let calls = 0;
-  for (let i = 0; i < keys.length; i += BACKLOG_BATCH) {
-    await jiraAsApp.request(z.unknown(), route`/rest/agile/1.0/backlog/issue`, {
-      method: 'POST',
-      body: { issues: keys.slice(i, i + BACKLOG_BATCH) },
-    });
-    calls += 1;
-  }
-  return calls;
-}
-
 /**
  * Flags the item: Jira's Flagged field when the site has it, else the `dual-track-flagged` label;
  * each way a PUT as the app. When Jira refuses the field because it is not on the item's edit
@@ -86,11 +67,8 @@ export async function flagItem(
       onField && flaggedFieldId
         ? { fields: { [flaggedFieldId]: [{ value: FLAG_OPTION }] } }
         : { update: { labels: [{ add: FLAG_LABEL }] } };
-    const path = override
-      ? route`/rest/api/3/issue/${key}?overrideScreenSecurity=true`
-      : route`/rest/api/3/issue/${key}`;
     try {
-      await jiraAsApp.request(z.unknown(), path, { method: 'PUT', body });
+      await editIssue(jiraAsApp, key, body, { overrideScreenSecurity: override });
       return outcome(way);
     } catch (error) {
       if (!isJiraError(error)) throw error;
@@ -110,13 +88,6 @@ export async function flagItem(
     }
   }
   return outcome(null);
-}
-
-export async function addComment(jiraAsApp: JiraGateway, key: string, body: AdfDoc): Promise<void> {
-  await jiraAsApp.request(z.unknown(), route`/rest/api/3/issue/${key}/comment`, {
-    method: 'POST',
-    body: { body },
-  });
 }
 
 const RULE_TEXT: Record<EnforcementRule, string> = {

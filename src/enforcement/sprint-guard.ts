@@ -26,7 +26,9 @@ import {
   messageOf,
   retryCountOf,
 } from './failures';
-import { addComment, flagItem, guardComment, moveToBacklog } from './interventions';
+import { moveToBacklog } from '../jira/boards';
+import { addComment } from '../jira/issues';
+import { flagItem, guardComment } from './interventions';
 import {
   enforcementFieldIds,
   entryOfItem,

@@ -42,7 +42,9 @@ import {
   messageOf,
   retryCountOf,
 } from './failures';
-import { addComment, flagItem, moveToBacklog, sprintStartSummary } from './interventions';
+import { moveToBacklog } from '../jira/boards';
+import { addComment } from '../jira/issues';
+import { flagItem, sprintStartSummary } from './interventions';
 import {
   enforcementFieldIds,
   readItems,

@@ -1,4 +1,3 @@
-import { route } from '@forge/api';
 import { z } from 'zod';
 import type { Config } from '../domain/config';
 import type { ValidationState } from '../domain/readiness';
@@ -11,8 +10,8 @@ import {
   type Triage,
 } from '../domain/entry-criteria';
 import type { ItemKind, Track } from '../domain/track';
+import { BULK_FETCH_MAX, bulkFetchIssues } from '../jira/issues';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
-import { RawIssueSchema } from '../jira/jira-gateway';
 import { evidenceOf, kindOf, type TrackResolver } from './project-items';
 
 /**
@@ -90,11 +89,6 @@ export interface EntryReading {
 const category = (key: z.infer<typeof CategorySchema>): LinkedDiscovery['statusCategory'] =>
   key === 'undefined' ? 'indeterminate' : key;
 
-/** Most issues one POST /rest/api/3/issue/bulkfetch may name. */
-const BULK_FETCH_MAX = 100;
-
-const BulkSchema = z.object({ issues: z.array(RawIssueSchema).optional() }).passthrough();
-
 type EntryParts = Omit<EntryReading, 'verdict' | 'requests'>;
 
 /** What an issue read with `entryIssueFields` says, before any linked idea's evidence is read. */
@@ -159,15 +153,13 @@ export async function entryVerdictOf(args: {
   if (verdict.state !== 'not-applicable' && verdict.state !== 'covered' && ideas.length > 0) {
     if (ids.discoveryEvidence) {
       const evidenceField = ids.discoveryEvidence;
-      const answer = await args.jira.request(BulkSchema, route`/rest/api/3/issue/bulkfetch`, {
-        method: 'POST',
-        body: {
-          issueIdsOrKeys: ideas.slice(0, BULK_FETCH_MAX).map((l) => l.key),
-          fields: [evidenceField],
-        },
-      });
+      const issues = await bulkFetchIssues(
+        args.jira,
+        ideas.slice(0, BULK_FETCH_MAX).map((l) => l.key),
+        [evidenceField],
+      );
       requests = 1;
-      const byKey = new Map((answer.issues ?? []).map((i) => [i.key, i]));
+      const byKey = new Map(issues.map((i) => [i.key, i]));
       for (const idea of ideas) {
         const raw = byKey.get(idea.key);
         idea.validation = raw ? evidenceOf(raw.fields[evidenceField])?.state : undefined;
@@ -213,15 +205,10 @@ export async function entryVerdictsOf(args: {
   }
   if (evidenceField) {
     const answers = await Promise.all(
-      batches.map((batch) =>
-        args.jira.request(BulkSchema, route`/rest/api/3/issue/bulkfetch`, {
-          method: 'POST',
-          body: { issueIdsOrKeys: batch, fields: [evidenceField] },
-        }),
-      ),
+      batches.map((batch) => bulkFetchIssues(args.jira, batch, [evidenceField])),
     );
     for (const answer of answers) {
-      for (const raw of answer.issues ?? []) {
+      for (const raw of answer) {
         fetched.set(raw.key, evidenceOf(raw.fields[evidenceField])?.state ?? null);
       }
     }

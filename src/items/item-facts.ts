@@ -1,10 +1,11 @@
-import { route } from '@forge/api';
 import { z } from 'zod';
 import type { Config } from '../domain/config';
 import type { ItemFacts } from '../domain/sprint-readiness';
 import { trackOfTypeName, type Track } from '../domain/track';
+import { getSprint, sprintIssuesPage } from '../jira/boards';
+import { BULK_FETCH_MAX, bulkFetchIssues } from '../jira/issues';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
-import { OFFSET_PAGE_FIELDS, readOffsetPages } from '../jira/offset-paging';
+import { readOffsetPages } from '../jira/offset-paging';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
 import { readEvidenceLogs } from '../storage/evidence-store';
 import { countEvidence } from '../domain/evidence-log';
@@ -312,19 +313,6 @@ export async function readItem(
   return itemOf(await jiraAsApp.getIssue(issueIdOrKey, fieldList(ids)), ids);
 }
 
-const SprintPageSchema = z
-  .object({
-    issues: z
-      .array(
-        z
-          .object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()) })
-          .passthrough(),
-      )
-      .optional(),
-    ...OFFSET_PAGE_FIELDS,
-  })
-  .passthrough();
-
 /** Largest page the Agile API returns. */
 export const SPRINT_PAGE = 50;
 /** Items one sprint-start check reads at most (10 pages). */
@@ -369,10 +357,7 @@ export async function readSprintItems(
     maxItems: SPRINT_SCAN_LIMIT,
     maxPages: SPRINT_PAGE_LIMIT,
     fetchPage: async (startAt, maxResults) => {
-      const page = await jiraAsApp.request(
-        SprintPageSchema,
-        route`/rest/agile/1.0/sprint/${sprintId}/issue?startAt=${startAt}&maxResults=${maxResults}&fields=${fields}`,
-      );
+      const page = await sprintIssuesPage(jiraAsApp, sprintId, { startAt, maxResults, fields });
       return { meta: page, values: page.issues ?? [] };
     },
     onPage: (issues) => {
@@ -398,20 +383,7 @@ export async function readSprintItems(
   };
 }
 
-const BulkIssuesSchema = z
-  .object({
-    issues: z
-      .array(
-        z
-          .object({ id: z.string(), key: z.string(), fields: z.record(z.string(), z.unknown()) })
-          .passthrough(),
-      )
-      .optional(),
-  })
-  .passthrough();
-
-/** Most issues one POST /rest/api/3/issue/bulkfetch may name. */
-export const BULK_FETCH_MAX = 100;
+export { BULK_FETCH_MAX };
 
 /**
  * Some items, fresh, as the app: one POST /rest/api/3/issue/bulkfetch per 100. Items Jira no
@@ -426,12 +398,13 @@ export async function readItems(
   const skipped: string[] = [];
   let calls = 0;
   for (let i = 0; i < issueIds.length; i += BULK_FETCH_MAX) {
-    const answer = await jiraAsApp.request(BulkIssuesSchema, route`/rest/api/3/issue/bulkfetch`, {
-      method: 'POST',
-      body: { issueIdsOrKeys: issueIds.slice(i, i + BULK_FETCH_MAX), fields: fieldList(ids) },
-    });
+    const issues = await bulkFetchIssues(
+      jiraAsApp,
+      issueIds.slice(i, i + BULK_FETCH_MAX),
+      fieldList(ids),
+    );
     calls += 1;
-    for (const issue of answer.issues ?? []) {
+    for (const issue of issues) {
       try {
         items.push(itemOf(issue, ids));
       } catch (error) {
@@ -442,13 +415,6 @@ export async function readItems(
   return { items, calls, skipped };
 }
 
-const SprintSchema = z
-  .object({ id: z.number(), state: z.string(), name: z.string() })
-  .passthrough();
-
-export async function readSprint(
-  jiraAsApp: JiraGateway,
-  sprintId: number,
-): Promise<z.infer<typeof SprintSchema>> {
-  return jiraAsApp.request(SprintSchema, route`/rest/agile/1.0/sprint/${sprintId}`);
+export async function readSprint(jiraAsApp: JiraGateway, sprintId: number) {
+  return getSprint(jiraAsApp, sprintId);
 }

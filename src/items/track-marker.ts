@@ -1,6 +1,7 @@
-import { route } from '@forge/api';
 import { z } from 'zod';
 import { isJiraError } from '../jira/errors';
+import { setAppFieldValues } from '../jira/issues';
+import { searchPage, type SearchPage } from '../jira/search';
 import type { JiraGateway } from '../jira/jira-gateway';
 import type { Track } from '../domain/track';
 import type { JiraFieldIds } from '../storage/config-store';
@@ -64,30 +65,11 @@ export async function writeTrack(
   let requests = 0;
   for (let i = 0; i < issueIds.length; i += TRACK_WRITE_BATCH) {
     const batch = issueIds.slice(i, i + TRACK_WRITE_BATCH).map(Number);
-    await jiraAsApp.request(
-      z.unknown(),
-      route`/rest/api/3/app/field/${fieldId}/value?generateChangelog=false`,
-      { method: 'PUT', body: { updates: [{ issueIds: batch, value }] } },
-    );
+    await setAppFieldValues(jiraAsApp, fieldId, [{ issueIds: batch, value }]);
     requests += 1;
   }
   return requests;
 }
-
-const SearchIssueSchema = z
-  .object({
-    id: z.string(),
-    fields: z.record(z.string(), z.unknown()).optional(),
-  })
-  .passthrough();
-
-const SearchPageSchema = z
-  .object({
-    issues: z.array(SearchIssueSchema).optional(),
-    nextPageToken: z.string().nullish(),
-    isLast: z.boolean().optional(),
-  })
-  .passthrough();
 
 const IssueTypeRefSchema = z.object({ id: z.string() }).passthrough();
 
@@ -151,16 +133,13 @@ export async function markProjectIssues(input: MarkProjectInput): Promise<MarkPr
   let resumed = token !== undefined;
   let read = 0;
   for (;;) {
-    let page: z.infer<typeof SearchPageSchema>;
+    let page: SearchPage;
     try {
-      page = await jiraAsApp.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
-        method: 'POST',
-        body: {
-          jql,
-          fields: ['issuetype', fieldId],
-          maxResults: SEARCH_PAGE,
-          ...(token === undefined ? {} : { nextPageToken: token }),
-        },
+      page = await searchPage(jiraAsApp, {
+        jql,
+        fields: ['issuetype', fieldId],
+        maxResults: SEARCH_PAGE,
+        ...(token === undefined ? {} : { nextPageToken: token }),
       });
     } catch (error) {
       // A page token from an earlier run may have expired: start again from the first page.

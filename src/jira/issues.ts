@@ -105,7 +105,8 @@ export async function linkIssues(
 /**
  * Sets the values of one of the app's own fields on issues: PUT
  * /rest/api/3/app/field/{fieldId}/value, without a changelog entry. Only the app that declares the
- * field may call it, so this goes as the app.
+ * field may call it (as the user: 403). Newer docs also describe `generateAppEvents`; the
+ * contract the app is checked against does not list it, so it is not sent.
  */
 export async function setAppFieldValues(
   jiraAsApp: JiraGateway,

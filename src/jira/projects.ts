@@ -158,3 +158,26 @@ export async function addTypesToScheme(
 export async function projectName(jira: JiraGateway, projectKey: string): Promise<string> {
   return (await getProject(jira, projectKey)).name;
 }
+
+const ProjectStatusesSchema = z.array(
+  z
+    .object({
+      statuses: z.array(
+        z
+          .object({
+            id: z.string(),
+            statusCategory: z.object({ key: z.string() }).passthrough().optional(),
+          })
+          .passthrough(),
+      ),
+    })
+    .passthrough(),
+);
+
+/** The statuses of the project's issue types: GET /rest/api/3/project/{key}/statuses. */
+export async function projectStatuses(
+  jira: JiraGateway,
+  projectKey: string,
+): Promise<z.infer<typeof ProjectStatusesSchema>> {
+  return jira.request(ProjectStatusesSchema, route`/rest/api/3/project/${projectKey}/statuses`);
+}

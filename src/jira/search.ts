@@ -15,13 +15,31 @@ import { RawIssueSchema } from './jira-gateway';
  */
 export const SEARCH_MAX_RESULTS = 5000;
 
-export const SearchPageSchema = z
+const SearchPageSchema = z
   .object({
     issues: z.array(RawIssueSchema).optional(),
     nextPageToken: z.string().nullish(),
     isLast: z.boolean().optional(),
   })
   .passthrough();
+
+export type SearchPage = z.infer<typeof SearchPageSchema>;
+
+/** One page of a JQL search: POST /rest/api/3/search/jql (`nextPageToken` for the next one). */
+export async function searchPage(
+  jira: JiraGateway,
+  query: { jql: string; fields: readonly string[]; maxResults: number; nextPageToken?: string },
+): Promise<SearchPage> {
+  return jira.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
+    method: 'POST',
+    body: {
+      jql: query.jql,
+      fields: [...query.fields],
+      maxResults: query.maxResults,
+      ...(query.nextPageToken === undefined ? {} : { nextPageToken: query.nextPageToken }),
+    },
+  });
+}
 
 /**
  * Runs a bounded JQL search page by page, handing each page's issues to `onPage` and keeping
@@ -36,14 +54,11 @@ export async function searchAll(
   let nextPageToken: string | undefined;
   let pages = 0;
   for (;;) {
-    const page = await jira.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
-      method: 'POST',
-      body: {
-        jql,
-        fields: [...fields],
-        maxResults: SEARCH_MAX_RESULTS,
-        ...(nextPageToken === undefined ? {} : { nextPageToken }),
-      },
+    const page = await searchPage(jira, {
+      jql,
+      fields,
+      maxResults: SEARCH_MAX_RESULTS,
+      ...(nextPageToken === undefined ? {} : { nextPageToken }),
     });
     pages += 1;
     onPage(page.issues ?? []);
@@ -91,14 +106,11 @@ export async function readUntil(
 ): Promise<{ complete: boolean }> {
   let nextPageToken: string | undefined;
   for (;;) {
-    const page = await jira.request(SearchPageSchema, route`/rest/api/3/search/jql`, {
-      method: 'POST',
-      body: {
-        jql,
-        fields: [...fields],
-        maxResults: pageSize,
-        ...(nextPageToken === undefined ? {} : { nextPageToken }),
-      },
+    const page = await searchPage(jira, {
+      jql,
+      fields,
+      maxResults: pageSize,
+      ...(nextPageToken === undefined ? {} : { nextPageToken }),
     });
     const issues = page.issues ?? [];
     onPage(issues);

@@ -1,6 +1,5 @@
-import { route } from '@forge/api';
 import type { HistoryChange, HistoryField } from '../domain/retro';
-import { BulkChangelogPageSchema } from '../jira/changelog-page';
+import { changeTime, changelogPage, own } from '../jira/changelog';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
@@ -12,25 +11,9 @@ import type { JiraGateway } from '../jira/jira-gateway';
 export const CHANGELOG_ISSUES_PER_CALL = 1000;
 const PAGE_SIZE = 1000;
 
-/**
- * A change item. Read as a record: its `toString` key would otherwise be found on
- * Object.prototype when Jira leaves it out.
- */
-/** An item's own string property; absent or null is null. */
-function own(item: Record<string, unknown>, key: string): string | null {
-  const value = Object.hasOwn(item, key) ? item[key] : undefined;
-  return typeof value === 'string' ? value : null;
-}
-
 export interface HistoryFieldIds {
   sprint: string;
   scopedOutcome: string | undefined;
-}
-
-function isoOf(created: string | number): string {
-  if (typeof created === 'number') return new Date(created * 1000).toISOString();
-  const date = new Date(created.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(date.getTime()) ? created : date.toISOString();
 }
 
 /** The recorded changes of these issues' status, Sprint and Scoped outcome, by issue id. */
@@ -55,24 +38,17 @@ export async function loadHistory(
     const batch = issueIds.slice(i, i + CHANGELOG_ISSUES_PER_CALL);
     let nextPageToken: string | undefined;
     for (;;) {
-      const page = await jira.request(
-        BulkChangelogPageSchema,
-        route`/rest/api/3/changelog/bulkfetch`,
-        {
-          method: 'POST',
-          body: {
-            issueIdsOrKeys: batch,
-            fieldIds: [...byFieldId.keys()],
-            maxResults: PAGE_SIZE,
-            ...(nextPageToken === undefined ? {} : { nextPageToken }),
-          },
-        },
-      );
+      const page = await changelogPage(jira, {
+        issueIdsOrKeys: batch,
+        fieldIds: [...byFieldId.keys()],
+        maxResults: PAGE_SIZE,
+        nextPageToken,
+      });
       requests += 1;
       for (const log of page.issueChangeLogs ?? []) {
         const list = changes.get(log.issueId) ?? [];
         for (const history of log.changeHistories ?? []) {
-          const at = isoOf(history.created);
+          const at = changeTime(history.created);
           for (const item of history.items ?? []) {
             const fieldId = own(item, 'fieldId');
             const field = fieldId === null ? undefined : byFieldId.get(fieldId);

@@ -6,18 +6,17 @@
 
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
 
-type Level = 'info' | 'warn' | 'error';
+type Level = 'warn' | 'error';
 
 function write(level: Level, scope: string, message: string, fields?: LogFields): void {
   const line = `${scope}: ${message}`;
   const facts = Object.fromEntries(Object.entries(fields ?? {}).filter(([, v]) => v !== undefined));
-  const sink = level === 'info' ? console.info : level === 'warn' ? console.warn : console.error;
+  const sink = level === 'warn' ? console.warn : console.error;
   if (Object.keys(facts).length === 0) sink(line);
   else sink(line, facts);
 }
 
 export interface Logger {
-  info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
@@ -25,7 +24,6 @@ export interface Logger {
 /** A logger for one part of the app: `logger('sprint-guard').warn('...', { issue: 'DT-1' })`. */
 export function logger(scope: string): Logger {
   return {
-    info: (message, fields) => write('info', scope, message, fields),
     warn: (message, fields) => write('warn', scope, message, fields),
     error: (message, fields) => write('error', scope, message, fields),
   };

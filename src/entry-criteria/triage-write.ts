@@ -1,7 +1,6 @@
-import { route } from '@forge/api';
-import { z } from 'zod';
 import { describeTriage, type Triage, type TriageInput } from '../domain/entry-criteria';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { editIssue } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { loadDecisionContext } from '../storage/config-store';
 import { appFieldIds } from '../items/app-fields';
@@ -50,10 +49,7 @@ export async function saveTriage(args: {
   }
   const triage = triageValue(args.input);
   try {
-    await jira.request(z.unknown(), route`/rest/api/3/issue/${issueKey}`, {
-      method: 'PUT',
-      body: { fields: { [fieldId]: triage } },
-    });
+    await editIssue(jira, issueKey, { fields: { [fieldId]: triage } });
   } catch (error) {
     if (isJiraError(error) && error.kind === 'bad-request') {
       return {

@@ -1,25 +1,15 @@
 import { z } from 'zod';
 import type { Config } from '../domain/config';
-import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
+import type { JiraGateway } from '../jira/jira-gateway';
 import { trackResolver } from '../items/project-items';
 import { loadDecisionContext } from '../storage/config-store';
-import {
-  changeEvidence,
-  clearSummaryStale,
-  markSummaryStale,
-  readEvidence,
-  type EvidenceLog,
-  type StoredEvidence,
-} from '../storage/evidence-store';
+import { changeEvidence, readEvidence } from '../storage/evidence-store';
 import { readTrackMapping } from '../storage/track-mapping-store';
-import { AppFieldMissingError, appFieldId } from '../items/app-fields';
-import { writeEvidenceSummary } from '../items/evidence-field';
+import { refreshSummaryField, type SummaryFieldWrite } from '../items/evidence-field';
 import {
   applyChange,
   countEvidence,
   newestFirst,
-  summaryValue,
   validationOf,
   type Actor,
   type ChangeRefusal,
@@ -27,7 +17,6 @@ import {
   type EvidenceContent,
   type EvidenceCounts,
   type EvidenceEntry,
-  type EvidenceSummaryValue,
   type ValidationView,
 } from '../domain/evidence-log';
 
@@ -65,8 +54,7 @@ export interface EvidenceView {
   summaryField: { stale: boolean; reason?: string | undefined };
 }
 
-export type SummaryFieldWrite =
-  { status: 'written'; value: EvidenceSummaryValue } | { status: 'stale'; message: string };
+export type { SummaryFieldWrite };
 
 export type ChangeResult =
   | {
@@ -201,57 +189,4 @@ export async function changeEvidenceLog(
     ),
     summaryField,
   };
-}
-
-/**
- * The repair path for a summary field left stale by a failed write: rewrites it from the log
- * (as the app) and clears the marker. Called where the marker is seen (the issue panel); the gates
- * never depend on it, since they read the log itself.
- */
-export async function repairSummaryField(
-  stored: StoredEvidence,
-  rules: Config['validation'],
-  knownFields: Parameters<typeof appFieldId>[1],
-  now: Date,
-): Promise<SummaryFieldWrite | undefined> {
-  if (!stored.log || !stored.summaryStale) return undefined;
-  return refreshSummaryField(stored.log, rules, knownFields, now, stored.summaryStale.version);
-}
-
-async function refreshSummaryField(
-  log: EvidenceLog,
-  rules: Config['validation'],
-  knownFields: Parameters<typeof appFieldId>[1],
-  now: Date,
-  staleVersion: number | undefined,
-): Promise<SummaryFieldWrite> {
-  const value = summaryValue(log, rules);
-  try {
-    const app = jiraAsApp();
-    const field = await appFieldId('discoveryEvidence', knownFields, app);
-    await writeEvidenceSummary(app, field.id, log.issueId, value);
-  } catch (error) {
-    const message = `The evidence was saved, but the Discovery evidence field could not be updated (${reasonFor(error)}); it will be rewritten with the next change.`;
-    await markSummaryStale(log.issueId, log.version, now, message).catch((e: unknown) => {
-      console.error('evidence: could not record the stale summary', errorText(e));
-    });
-    return { status: 'stale', message };
-  }
-  if (staleVersion !== undefined && staleVersion <= log.version) {
-    await clearSummaryStale(log.issueId).catch((e: unknown) => {
-      console.error('evidence: could not clear the stale-summary marker', errorText(e));
-    });
-  }
-  return { status: 'written', value };
-}
-
-function reasonFor(error: unknown): string {
-  if (isJiraError(error)) return explainJiraFailure(error);
-  if (error instanceof AppFieldMissingError) return error.message;
-  console.error('evidence: summary field write failed', errorText(error));
-  return 'an unexpected error; the details are in the app logs';
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -14,8 +14,8 @@ import type {
   IssueReadiness,
   LinkedItem,
 } from '../contract/issue-readiness';
-import { repairSummaryField } from '../evidence/evidence-service';
 import { appFieldIds } from '../items/app-fields';
+import { repairSummaryField } from '../items/evidence-field';
 import { entryIssueFields } from '../items/entry-reader';
 import { isoOf, kindOf, trackResolver } from '../items/project-items';
 import { readScopedOutcome } from '../items/scoped-outcome-field';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { OUTCOME_RESULTS } from '../domain/retro';
-import { route } from '@forge/api';
 import { DEFAULT_SPRINTS, loadRetro } from '../retro/load-retro';
 import { recordOutcome } from '../storage/retro-outcome-store';
 import { readEvidence } from '../storage/evidence-store';
@@ -78,9 +77,8 @@ async function record(
     permissions: ['BROWSE_PROJECTS', 'EDIT_ISSUES'],
     because: 'You need the Edit issues permission on this item to record its outcome.',
   });
-  const issue = await caller.jira.request(
-    OutcomeIssueSchema,
-    route`/rest/api/3/issue/${payload.issueKey}?fields=status,issuelinks`,
+  const issue = OutcomeIssueSchema.parse(
+    await caller.jira.getIssue(payload.issueKey, ['status', 'issuelinks']),
   );
   if (issue.fields.status.statusCategory.key !== 'done') {
     return fail('conflict', `${issue.key} is not finished yet: record its outcome after release.`);

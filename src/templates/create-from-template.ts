@@ -1,5 +1,3 @@
-import { route } from '@forge/api';
-import { z } from 'zod';
 import {
   fillTemplate,
   pickableTemplates,
@@ -10,6 +8,8 @@ import {
   type TemplateKind,
 } from '../domain/discovery-templates';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { createIssue } from '../jira/issues';
+import { projectIssueTypes, type ProjectIssueType } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { kindOf, trackResolver, type TrackResolver } from '../items/project-items';
 import { loadDecisionContext } from '../storage/config-store';
@@ -40,12 +40,7 @@ import { appFieldIds } from '../items/app-fields';
  * Scoped outcome field's id is not remembered yet). Storage: settings, track mapping, templates.
  */
 
-const IssueTypesSchema = z.array(
-  z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() }).passthrough(),
-);
-type IssueTypes = z.infer<typeof IssueTypesSchema>;
-
-const CreatedSchema = z.object({ id: z.string(), key: z.string() }).passthrough();
+type IssueTypes = ProjectIssueType[];
 
 const KIND_NAMES: Record<TemplateKind, string> = {
   idea: 'Discovery',
@@ -82,10 +77,7 @@ export function typeForKind(
 }
 
 async function projectTypes(jira: JiraGateway, projectId: string): Promise<IssueTypes> {
-  return jira.request(
-    IssueTypesSchema,
-    route`/rest/api/3/issuetype/project?projectId=${projectId}`,
-  );
+  return projectIssueTypes(jira, projectId);
 }
 
 export interface TemplateChoice {
@@ -187,10 +179,7 @@ export async function createFromTemplate(args: {
   }
   let created: { id: string; key: string };
   try {
-    created = await jira.request(CreatedSchema, route`/rest/api/3/issue`, {
-      method: 'POST',
-      body: { fields },
-    });
+    created = await createIssue(jira, { fields });
   } catch (error) {
     // Jira answered with a refusal: nothing was created, so the same request may try again.
     if (request && isJiraError(error)) {

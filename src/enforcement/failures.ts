@@ -1,4 +1,3 @@
-import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
 import { isJiraError } from '../jira/errors';
 import {
@@ -12,9 +11,20 @@ import { AppFieldMissingError } from '../items/app-fields';
 import { ItemShapeError, UnknownSprintFieldError } from '../items/item-facts';
 
 /**
- * How a failure inside an enforcement trigger ends: retried by Forge (InvocationError with a
- * delay of at most 900 s) when waiting can help, dropped with a logged reason when it cannot.
+ * How a failure inside an enforcement trigger ends: a retry request (the trigger turns it into
+ * Forge's InvocationError, a delay of at most 900 s) when waiting can help, dropped with a
+ * logged reason when it cannot.
  */
+
+/** Why Forge should retry: Jira throttled us, or a failure that may pass. */
+export type RetryReason = 'upstream-rate-limited' | 'retry-request';
+
+/** Ask Forge to deliver the event again after `retryAfter` seconds. */
+export interface RetryRequest {
+  kind: 'retry-later';
+  retryAfter: number;
+  reason: RetryReason;
+}
 
 /** Forge accepts retryAfter up to 900 s. */
 export const MAX_RETRY_AFTER = 900;
@@ -22,7 +32,7 @@ export const MAX_RETRY_AFTER = 900;
 export const SERVER_ERROR_RETRY_AFTER = 60;
 
 export type FailureVerdict =
-  | { kind: 'retry'; retryAfter: number; code: InvocationErrorCode; reason: string }
+  | { kind: 'retry'; retryAfter: number; code: RetryReason; reason: string }
   | { kind: 'drop'; reason: string };
 
 export function classifyFailure(error: unknown): FailureVerdict {
@@ -31,7 +41,7 @@ export function classifyFailure(error: unknown): FailureVerdict {
       return {
         kind: 'retry',
         retryAfter: Math.min(MAX_RETRY_AFTER, Math.max(1, error.retryAfterSeconds ?? 1)),
-        code: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+        code: 'upstream-rate-limited',
         reason: 'rate-limited',
       };
     }
@@ -39,7 +49,7 @@ export function classifyFailure(error: unknown): FailureVerdict {
       return {
         kind: 'retry',
         retryAfter: SERVER_ERROR_RETRY_AFTER,
-        code: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+        code: 'retry-request',
         reason: error.kind,
       };
     }
@@ -59,7 +69,7 @@ export function classifyFailure(error: unknown): FailureVerdict {
   return {
     kind: 'retry',
     retryAfter: SERVER_ERROR_RETRY_AFTER,
-    code: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+    code: 'retry-request',
     reason: 'unexpected',
   };
 }
@@ -93,14 +103,16 @@ export function isLastAttempt(retryCount: number): boolean {
   return retryCount >= MAX_EVENT_RETRIES;
 }
 
-export function invocationErrorOf(
-  verdict: Extract<FailureVerdict, { kind: 'retry' }>,
-): InvocationError {
-  return new InvocationError({ retryAfter: verdict.retryAfter, retryReason: verdict.code });
+export function retryRequestOf(verdict: Extract<FailureVerdict, { kind: 'retry' }>): RetryRequest {
+  return { kind: 'retry-later', retryAfter: verdict.retryAfter, reason: verdict.code };
 }
 
-export function isInvocationError(value: unknown): value is InvocationError {
-  return typeof value === 'object' && value !== null && '_retry' in value;
+export function isRetryRequest(value: unknown): value is RetryRequest {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'retry-later'
+  );
 }
 
 export function messageOf(error: unknown): string {
@@ -124,7 +136,7 @@ export async function endAfterFailure(args: {
   log: (message: string) => void;
   /** Writes the audit entries of an intervention that will not be finished. */
   giveUp?: (reason: string) => Promise<void>;
-}): Promise<InvocationError | { status: 'ignored'; reason: string }> {
+}): Promise<RetryRequest | { status: 'ignored'; reason: string }> {
   const { error, handle, now, done, plan, log } = args;
   const verdict = classifyFailure(error);
   if (verdict.kind === 'retry' && !isLastAttempt(args.retryCount)) {
@@ -134,7 +146,7 @@ export async function endAfterFailure(args: {
       log(`could not record progress for the retry: ${messageOf(storageError)}`);
     }
     log(`${messageOf(error)}; retry in ${verdict.retryAfter} s`);
-    return invocationErrorOf(verdict);
+    return retryRequestOf(verdict);
   }
   const reason =
     verdict.kind === 'retry'

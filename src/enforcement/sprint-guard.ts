@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import { FlagOutcomeSchema, flagNote, nextFlagNotes } from '../domain/flag-fallback';
@@ -22,7 +21,8 @@ import {
 import {
   classifyFailure,
   endAfterFailure,
-  invocationErrorOf,
+  retryRequestOf,
+  type RetryRequest,
   messageOf,
   retryCountOf,
 } from './failures';
@@ -201,7 +201,7 @@ const log = (key: string, message: string) => console.warn(`sprint-guard: ${key}
 export async function handleSprintGuardEvent(
   raw: unknown,
   options: GuardOptions = {},
-): Promise<GuardResult | InvocationError> {
+): Promise<GuardResult | RetryRequest> {
   const now = options.now ?? new Date();
   const parsed = IssueEventSchema.safeParse(raw);
   if (!parsed.success) {
@@ -307,11 +307,11 @@ export async function handleSprintGuardEvent(
   }
 }
 
-function dropOrRetry(key: string, error: unknown): GuardResult | InvocationError {
+function dropOrRetry(key: string, error: unknown): GuardResult | RetryRequest {
   const verdict = classifyFailure(error);
   log(key, messageOf(error));
   return verdict.kind === 'retry'
-    ? invocationErrorOf(verdict)
+    ? retryRequestOf(verdict)
     : { status: 'ignored', reason: verdict.reason };
 }
 

@@ -1,4 +1,3 @@
-import type { InvocationError } from '@forge/events';
 import { z } from 'zod';
 import { describeEntry, entryBlocks, type EntryVerdict } from '../domain/entry-criteria';
 import {
@@ -38,7 +37,8 @@ import { trackResolver } from '../items/project-items';
 import {
   classifyFailure,
   endAfterFailure,
-  invocationErrorOf,
+  retryRequestOf,
+  type RetryRequest,
   messageOf,
   retryCountOf,
 } from './failures';
@@ -179,7 +179,7 @@ type Jira = ReturnType<typeof jiraAsApp>;
 export async function handleSprintStarted(
   raw: unknown,
   options: { now?: Date; retry?: RetryPolicy } = {},
-): Promise<SprintStartResult | InvocationError> {
+): Promise<SprintStartResult | RetryRequest> {
   const now = options.now ?? new Date();
   const parsed = SprintStartedEventSchema.safeParse(raw);
   if (!parsed.success) {
@@ -254,11 +254,11 @@ export async function handleSprintStarted(
   }
 }
 
-function endWith(sprint: string, error: unknown): SprintStartResult | InvocationError {
+function endWith(sprint: string, error: unknown): SprintStartResult | RetryRequest {
   const verdict = classifyFailure(error);
   log(sprint, messageOf(error));
   return verdict.kind === 'retry'
-    ? invocationErrorOf(verdict)
+    ? retryRequestOf(verdict)
     : { status: 'ignored', reason: verdict.reason };
 }
 

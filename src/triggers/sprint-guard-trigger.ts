@@ -1,5 +1,5 @@
 import type { InvocationError } from '@forge/events';
-import { isInvocationError } from '../enforcement/failures';
+import { forgeAnswerOf } from './retry';
 import { handleSprintGuardEvent } from '../enforcement/sprint-guard';
 
 /**
@@ -9,6 +9,5 @@ import { handleSprintGuardEvent } from '../enforcement/sprint-guard';
  * still delivers the event. Returns an InvocationError only when Forge should retry.
  */
 export async function sprintGuard(event: unknown): Promise<InvocationError | undefined> {
-  const result = await handleSprintGuardEvent(event);
-  return isInvocationError(result) ? result : undefined;
+  return forgeAnswerOf(await handleSprintGuardEvent(event));
 }

@@ -1,4 +1,5 @@
-import { InvocationError, InvocationErrorCode } from '@forge/events';
+import type { InvocationError } from '@forge/events';
+import { invocationErrorOf, isInvocationError } from './retry';
 import { z } from 'zod';
 import { isJiraError } from '../jira/errors';
 import { ISSUE_ID, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
@@ -108,18 +109,20 @@ function failureOf(error: unknown, issueKey: string): TrackMarkerResult | Invoca
     if (error.kind === 'rate-limited') {
       const after = Math.min(MAX_RETRY_AFTER, Math.max(1, error.retryAfterSeconds ?? 1));
       console.warn(`track-marker: ${issueKey}: Jira is throttling; retry in ${after} s`);
-      return new InvocationError({
+      return invocationErrorOf({
+        kind: 'retry-later',
         retryAfter: after,
-        retryReason: InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED,
+        reason: 'upstream-rate-limited',
       });
     }
     if (error.kind === 'server-error' || error.kind === 'network') {
       console.warn(
         `track-marker: ${issueKey}: ${error.message}; retry in ${SERVER_ERROR_RETRY_AFTER} s`,
       );
-      return new InvocationError({
+      return invocationErrorOf({
+        kind: 'retry-later',
         retryAfter: SERVER_ERROR_RETRY_AFTER,
-        retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+        reason: 'retry-request',
       });
     }
     // Deleted issue, no access, a refused request: retrying cannot help.
@@ -137,8 +140,4 @@ function failureOf(error: unknown, issueKey: string): TrackMarkerResult | Invoca
 export async function trackMarker(event: unknown): Promise<InvocationError | undefined> {
   const result = await handleTrackEvent(event);
   return isInvocationError(result) ? result : undefined;
-}
-
-function isInvocationError(value: unknown): value is InvocationError {
-  return typeof value === 'object' && value !== null && '_retry' in value;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
-import { FlagOutcomeSchema, flagNote, nextFlagNotes } from '../domain/flag-fallback';
+import { FlagOutcomeSchema } from '../domain/flag-fallback';
 import {
   activeWaiverFor,
   assessReadiness,
@@ -15,7 +15,6 @@ import {
   claimEvent,
   finishEvent,
   readEnforcementContext,
-  saveFlagNotes,
   type EnforcementContext,
 } from '../storage/enforcement-store';
 import {
@@ -28,6 +27,7 @@ import {
 } from './failures';
 import { moveToBacklog } from '../jira/boards';
 import { addComment } from '../jira/issues';
+import { auditActionOf, interventionDetail, rememberFlagOutcomes } from './intervention-audit';
 import { flagItem, guardComment } from './interventions';
 import {
   enforcementFieldIds,
@@ -429,30 +429,28 @@ async function carryOut(
     done.add('comment');
   }
   if (!done.has('audit')) {
-    const note = flag ? flagNote(flag, plan.projectKey, plan.typeName) : undefined;
     const entered = `${plan.created ? 'Created in' : 'Added to'} sprint "${plan.sprintName}"`;
     const entry: NewAuditEntry = {
       at: now.toISOString(),
-      action:
-        plan.action === 'move-back' ? 'moved-back' : flag?.via === null ? 'failed' : 'flagged',
+      action: auditActionOf(plan.action, flag),
       source: 'sprint-guard',
       rule: plan.rule,
       issueId: plan.issueId,
       issueKey: plan.issueKey,
       actor: plan.actor ?? null,
-      detail: `${entered}${flag?.via === null ? '; not flagged' : ''}; missing: ${plan.missing.join('; ')}.${note ? ` ${note}` : ''}`,
+      detail: interventionDetail({ ...plan, lead: entered, flag, missing: plan.missing }),
       sprintId: plan.sprintId,
     };
     await appendAudit(plan.projectKey, context.auditHead, [entry]);
     done.add('audit');
   }
   if (flag && !done.has('flag-note')) {
-    const next = nextFlagNotes(
+    await rememberFlagOutcomes(
+      plan.projectKey,
       context.flagNotes,
       [{ typeName: plan.typeName, outcome: flag }],
       now,
     );
-    if (next.changed) await saveFlagNotes(plan.projectKey, next.notes);
     done.add('flag-note');
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import { FlagOutcomeSchema } from '../domain/flag-fallback';
@@ -9,7 +8,7 @@ import {
   type EnforcementRule,
 } from '../domain/sprint-readiness';
 import { isJiraError } from '../jira/errors';
-import { ISSUE_ID, jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
+import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { appendAudit, readAuditHead, type NewAuditEntry } from '../storage/audit-store';
 import {
   claimEvent,
@@ -30,6 +29,14 @@ import { addComment } from '../jira/issues';
 import { auditActionOf, interventionDetail, rememberFlagOutcomes } from './intervention-audit';
 import { flagItem, guardComment } from './interventions';
 import {
+  CREATED,
+  dedupeKeyOf,
+  enteredSprints,
+  isSprintEntry,
+  type IssueEvent,
+} from './sprint-guard-event';
+import { IssueEventSchema } from './sprint-guard-event';
+import {
   enforcementFieldIds,
   entryOfItem,
   readItem,
@@ -37,127 +44,16 @@ import {
   withLoggedEvidence,
 } from '../items/item-facts';
 
-/**
- * The sprint guard: reacts to `avi:jira:updated:issue` (a Sprint change) and
- * `avi:jira:created:issue`. When an item that is not ready enters an open sprint, it is moved
- * back to the backlog (or flagged, per the project's `guard.policy`), the item gets a comment
- * naming what is missing and who put it there, and the audit log records it.
- *
- * A delivery item that meets the discovery entry criteria (src/domain/entry-criteria.ts) without
- * a validated discovery item or finished spike linked is treated the same way, under the rule
- * `entry-criteria`: moved back when the project's `entry.guardMovesBack` is on, else flagged
- * (this setting, not `guard.policy`, decides for such items). Its facts (labels, components,
- * Entry triage, links) come from the same GET; only when it meets the criteria and has linked
- * ideas is their evidence read (1 bulkfetch).
- *
- * Every decision is made on the issue as Jira has it now (one GET as the app), never on the
- * event: events come late, repeat and arrive out of order. The event's id (issue id plus
- * changelog id) is claimed with FAIL_IF_EXISTS, so a repeated delivery does nothing; a failed
- * attempt either releases the claim (nothing done yet: the retry decides afresh) or keeps its
- * plan and the steps done (the retry finishes the rest, e.g. the comment after the move). On
- * the last attempt Forge allows (`retryContext.retryCount`), a failure closes the event and
- * records the intervention that could not be finished in the audit log (action `failed`).
- *
- * Flagging works around Jira's edit screens (src/enforcement/interventions.ts flagItem): when
- * neither the Flagged field nor the label can be set, the item is still commented on, the audit
- * entry (`failed`) says what the project admin must change, and the project's flag notes (shown
- * on its Dual Track settings page) say it too; the event is finished, not retried.
- *
- * Cost per guarded event: storage: 1 batch read (settings, field ids, mapping, waivers, audit
- * head, flag notes) + the claim (1 batch read of today's and yesterday's record, 1 create; the
- * first event of an hour also prunes records older than two days); Jira: 1 GET issue; when
- * acting 2 more (move or flag, comment), a flag that the edit screen refuses up to 3 more; once
- * per site 1 GET /field. Audit: 1 create + 1 head write; 1 write of the flag notes when what
- * they say changes.
- */
-
-const CREATED = 'avi:jira:created:issue';
-const UPDATED = 'avi:jira:updated:issue';
-export const SPRINT_FIELD_NAME = 'Sprint';
-
-const IdSchema = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .pipe(z.string().regex(ISSUE_ID));
-
-const ChangeItemSchema = z
-  .object({
-    field: z.string().nullish(),
-    fieldId: z.string().nullish(),
-    from: z.string().nullish(),
-    to: z.string().nullish(),
-  })
-  .passthrough();
+export { IssueEventSchema } from './sprint-guard-event';
 
 /**
- * The documented payload of Jira issue events for Forge (only what the guard uses):
- * `{ eventType, atlassianId, issue: { id, key, fields: { project: { id, key }, ... } },
- *    changelog: { id, items: [{ field: "Sprint", fieldId: "customfield_10020", from: "3",
- *    to: "3, 7", fromString, toString }] } }`. The Sprint item's `from`/`to` are
- * comma-separated sprint ids.
+ * The sprint guard: when an item that is not ready (or that meets the discovery entry criteria
+ * with no discovery behind it) enters an open sprint, move it back to the backlog or flag it (per
+ * the project's policy), comment what is missing and who put it there, and audit it. Decisions
+ * are made on the issue as Jira has it now, never on the event; each event is claimed once and a
+ * failed attempt resumes from its recorded steps (docs/decisions/0008-sprint-start-summary.md,
+ * docs/costs.md).
  */
-export const IssueEventSchema = z
-  .object({
-    eventType: z.string().optional(),
-    atlassianId: z.string().optional(),
-    user: z.object({ accountId: z.string() }).passthrough().optional(),
-    timestamp: z.number().optional(),
-    issue: z
-      .object({
-        id: IdSchema,
-        key: z.string().min(1),
-        fields: z
-          .object({ project: z.object({ id: IdSchema, key: z.string().min(1) }).passthrough() })
-          .passthrough(),
-      })
-      .passthrough(),
-    changelog: z
-      .object({
-        id: z.union([z.string(), z.number()]).transform(String).optional(),
-        items: z.array(ChangeItemSchema).optional(),
-      })
-      .passthrough()
-      .nullish(),
-  })
-  .passthrough();
-export type IssueEvent = z.infer<typeof IssueEventSchema>;
-
-function sprintIds(value: string | null | undefined): number[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((n) => Number.isInteger(n) && n > 0);
-}
-
-/** Sprint ids the event says the issue entered (`to` minus `from` of the Sprint item). */
-export function enteredSprints(event: IssueEvent): number[] {
-  const items = event.changelog?.items ?? [];
-  const entered = new Set<number>();
-  for (const item of items) {
-    if (item.field !== SPRINT_FIELD_NAME) continue;
-    const before = new Set(sprintIds(item.from));
-    for (const id of sprintIds(item.to)) if (!before.has(id)) entered.add(id);
-  }
-  return [...entered];
-}
-
-/** Could this event have put the issue into a sprint? Created issues: maybe; updates: say so. */
-export function isSprintEntry(event: IssueEvent): boolean {
-  if (event.eventType === CREATED) return true;
-  if (event.eventType !== undefined && event.eventType !== UPDATED) return false;
-  return enteredSprints(event).length > 0;
-}
-
-/** One key per event: the issue and its changelog entry (or creation); else a hash of it. */
-export function dedupeKeyOf(event: IssueEvent): string {
-  if (event.eventType === CREATED) return `${event.issue.id}:created`;
-  if (event.changelog?.id) return `${event.issue.id}:${event.changelog.id}`;
-  const digest = createHash('sha256')
-    .update(JSON.stringify([event.issue.id, event.timestamp ?? null, event.changelog ?? null]))
-    .digest('hex')
-    .slice(0, 32);
-  return `${event.issue.id}:h${digest}`;
-}
 
 const GuardPlanSchema = z
   .object({
@@ -218,16 +114,8 @@ export async function handleSprintGuardEvent(
   const retryCount = retryCountOf(raw);
   const actor = event.atlassianId ?? event.user?.accountId;
 
-  let context: EnforcementContext;
-  try {
-    context = await readEnforcementContext(issue.fields.project.key);
-  } catch (error) {
-    return dropOrRetry(issue.key, error);
-  }
-  const mapping = context.mapping;
-  if (!mapping || mapping.projectId !== issue.fields.project.id) {
-    return { status: 'ignored', reason: 'not-dual-track' };
-  }
+  const context = await guardedProject(event);
+  if (!('config' in context)) return context;
 
   let claimed;
   try {
@@ -264,18 +152,8 @@ export async function handleSprintGuardEvent(
     }
     await carryOut(plan, done, context, jira, now);
     await finishEvent(handle, now, [...done], plan.action);
-    return {
-      status:
-        plan.action === 'move-back'
-          ? 'moved-back'
-          : plan.flagOutcome?.via === null
-            ? 'not-flagged'
-            : 'flagged',
-      issueKey: plan.issueKey,
-      resumed,
-    };
+    return { status: statusOf(plan), issueKey: plan.issueKey, resumed };
   } catch (error) {
-    const decided = plan;
     return endAfterFailure({
       error,
       handle,
@@ -284,27 +162,94 @@ export async function handleSprintGuardEvent(
       plan,
       retryCount,
       log: (message) => log(issue.key, message),
-      giveUp: async (reason) => {
-        const projectKey = decided?.projectKey ?? issue.fields.project.key;
-        const steps = [...done].join(', ') || 'none';
-        await appendAudit(projectKey, await readAuditHead(projectKey), [
-          {
-            at: now.toISOString(),
-            action: 'failed',
-            source: 'sprint-guard',
-            rule: decided?.rule ?? 'sprint-guard',
-            issueId: decided?.issueId ?? issue.id,
-            issueKey: decided?.issueKey ?? issue.key,
-            actor: actor ?? null,
-            detail: decided
-              ? `Could not ${decided.action === 'move-back' ? 'move it back' : 'flag it'} after it entered sprint "${decided.sprintName}" (${reason}); steps done: ${steps}. Missing: ${decided.missing.join('; ')}.`
-              : `Could not check it after it entered a sprint (${reason}); nothing was changed.`,
-            ...(decided ? { sprintId: decided.sprintId } : {}),
-          },
-        ]);
-      },
+      giveUp: (reason) => auditGuardGiveUp({ plan, done, reason, now, event, actor }),
     });
   }
+}
+
+/** The project's enforcement context, when the project is set up with Dual Track. */
+async function guardedProject(
+  event: IssueEvent,
+): Promise<EnforcementContext | GuardResult | RetryRequest> {
+  const { issue } = event;
+  let context: EnforcementContext;
+  try {
+    context = await readEnforcementContext(issue.fields.project.key);
+  } catch (error) {
+    return dropOrRetry(issue.key, error);
+  }
+  const mapping = context.mapping;
+  if (!mapping || mapping.projectId !== issue.fields.project.id) {
+    return { status: 'ignored', reason: 'not-dual-track' };
+  }
+  return context;
+}
+
+function statusOf(plan: GuardPlan): 'moved-back' | 'flagged' | 'not-flagged' {
+  if (plan.action === 'move-back') return 'moved-back';
+  return plan.flagOutcome?.via === null ? 'not-flagged' : 'flagged';
+}
+
+/** The last attempt failed: the intervention that could not be finished is audited as failed. */
+async function auditGuardGiveUp(args: {
+  plan: GuardPlan | undefined;
+  done: ReadonlySet<string>;
+  reason: string;
+  now: Date;
+  event: IssueEvent;
+  actor: string | undefined;
+}): Promise<void> {
+  const { plan: decided, reason, event } = args;
+  const issue = event.issue;
+  const projectKey = decided?.projectKey ?? issue.fields.project.key;
+  const steps = [...args.done].join(', ') || 'none';
+  await appendAudit(projectKey, await readAuditHead(projectKey), [
+    {
+      at: args.now.toISOString(),
+      action: 'failed',
+      source: 'sprint-guard',
+      rule: decided?.rule ?? 'sprint-guard',
+      issueId: decided?.issueId ?? issue.id,
+      issueKey: decided?.issueKey ?? issue.key,
+      actor: args.actor ?? null,
+      detail: decided
+        ? `Could not ${decided.action === 'move-back' ? 'move it back' : 'flag it'} after it entered sprint "${decided.sprintName}" (${reason}); steps done: ${steps}. Missing: ${decided.missing.join('; ')}.`
+        : `Could not check it after it entered a sprint (${reason}); nothing was changed.`,
+      ...(decided ? { sprintId: decided.sprintId } : {}),
+    },
+  ]);
+}
+
+/** An item let through by a waiver: the audit log says what it lacked and whose waiver it was. */
+async function auditWaiver(
+  context: EnforcementContext,
+  args: {
+    item: { id: string; key: string; projectKey: string };
+    sprint: { id: number; name: string };
+    verdict: { rule: EnforcementRule; missing: string[] };
+    waiver: NonNullable<ReturnType<typeof activeWaiverFor>>;
+    actor: string | undefined;
+    now: Date;
+  },
+): Promise<void> {
+  const { item, sprint, verdict, waiver, actor, now } = args;
+  await appendAudit(item.projectKey, context.auditHead, [
+    {
+      at: now.toISOString(),
+      action: 'waived',
+      source: 'sprint-guard',
+      rule: verdict.rule,
+      issueId: item.id,
+      issueKey: item.key,
+      actor: actor ?? null,
+      detail:
+        verdict.rule === 'entry-criteria'
+          ? `Entered sprint "${sprint.name}" although it ${lowerFirst(verdict.missing.join('; '))}; allowed by a waiver.`
+          : `Entered sprint "${sprint.name}" without ${verdict.missing.join('; ')}; allowed by a waiver.`,
+      waiver: { grantedBy: waiver.grantedBy, reason: waiver.reason, expiresOn: waiver.expiresOn },
+      sprintId: sprint.id,
+    },
+  ]);
 }
 
 function dropOrRetry(key: string, error: unknown): GuardResult | RetryRequest {
@@ -365,23 +310,7 @@ async function decide(
 
   const waiver = activeWaiverFor(context.waivers, item.id, now);
   if (waiver) {
-    await appendAudit(item.projectKey, context.auditHead, [
-      {
-        at: now.toISOString(),
-        action: 'waived',
-        source: 'sprint-guard',
-        rule: verdict.rule,
-        issueId: item.id,
-        issueKey: item.key,
-        actor: actor ?? null,
-        detail:
-          verdict.rule === 'entry-criteria'
-            ? `Entered sprint "${sprint.name}" although it ${lowerFirst(verdict.missing.join('; '))}; allowed by a waiver.`
-            : `Entered sprint "${sprint.name}" without ${verdict.missing.join('; ')}; allowed by a waiver.`,
-        waiver: { grantedBy: waiver.grantedBy, reason: waiver.reason, expiresOn: waiver.expiresOn },
-        sprintId: sprint.id,
-      },
-    ]);
+    await auditWaiver(context, { item, sprint, verdict, waiver, actor, now });
     return { status: 'waived', issueKey: item.key };
   }
   return {

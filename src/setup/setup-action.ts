@@ -1,7 +1,5 @@
 import { flagNoteLines } from '../domain/flag-fallback';
-import { isJiraError } from '../jira/errors';
-import { jiraAsApp, type JiraGateway } from '../jira/jira-gateway';
-import { myPermissions } from '../jira/permissions';
+import { jiraAsApp } from '../jira/jira-gateway';
 import { refuse as fail } from '../domain/failure';
 import { failureOf } from '../jira/errors';
 import type { PayloadOf } from '../contract/bridge-contract';
@@ -16,34 +14,16 @@ import {
   saveTrackMapping,
   saveTrackMarkingCheckpoint,
   type SetupReport,
-  type SetupStep,
   type TrackMapping,
 } from '../storage/track-mapping-store';
 import { AppFieldMissingError } from '../items/app-fields';
 import { markProjectIssues, trackFieldId } from '../items/track-marker';
-import {
-  addTypesToScheme,
-  createIssueType,
-  getAllIssueTypes,
-  getProject,
-  getProjectIssueTypes,
-  getProjectScheme,
-  type ProjectInfo,
-} from '../jira/projects';
-import {
-  TRACK_TYPES,
-  classicMapping,
-  describeConflicts,
-  findGlobalType,
-  hierarchyConflicts,
-  sameMapping,
-  teamMapping,
-  type MappedType,
-  type TrackTypeSpec,
-  type TypeInfo,
-} from '../domain/setup-plan';
+import { getProject, getProjectIssueTypes, type ProjectInfo } from '../jira/projects';
+import { TRACK_TYPES, sameMapping, teamMapping, type MappedType } from '../domain/setup-plan';
 import { rememberSiteFieldIds } from '../items/site-field-ids';
 
+import { setUpCompanyManaged } from './company-managed';
+import { StepLog, type PlannedStep, type RunContext, type SetupInput } from './setup-run';
 /**
  * The setup action: turns a Jira project into a dual-track project.
  *
@@ -61,18 +41,7 @@ import { rememberSiteFieldIds } from '../items/site-field-ids';
  * in its UI. Marking issues acts as the app, the only writer Jira allows for the Track field.
  */
 
-export interface SetupInput {
-  /** Jira as the calling user. */
-  jira: JiraGateway;
-  accountId: string;
-  /** The project from Forge's context. */
-  project: { id: string; key: string };
-  now: Date;
-  /** Timestamps of single steps; defaults to the wall clock. */
-  clock?: () => Date;
-  /** Jira as the app, for marking issues with their track; defaults to `jiraAsApp()`. */
-  jiraAsApp?: JiraGateway;
-}
+export type { SetupInput };
 
 export interface SetupResult {
   project: ProjectInfo;
@@ -90,62 +59,6 @@ export interface SetupStatus {
    * project and its issue types only, never an item.
    */
   flagNotes: Array<{ typeName: string; since: string; message: string }>;
-}
-
-type StepName = SetupStep['step'];
-type StepStatus = SetupStep['status'];
-type PlannedStep = { step: StepName; target: string };
-
-/** Collects step outcomes in plan order and knows which step is in flight. */
-class StepLog {
-  private readonly recorded: SetupStep[] = [];
-  private current: PlannedStep[] = [];
-
-  constructor(
-    private readonly plan: readonly PlannedStep[],
-    private readonly clock: () => Date,
-  ) {}
-
-  record(step: StepName, target: string, status: StepStatus, detail?: string): void {
-    this.recorded.push({
-      step,
-      target,
-      status,
-      ...(detail === undefined ? {} : { detail }),
-      at: this.clock().toISOString(),
-    });
-    this.current = this.current.filter((c) => !(c.step === step && c.target === target));
-  }
-
-  /** The steps about to call Jira; marked failed if the call throws. */
-  begin(step: StepName, targets: readonly string[]): void {
-    this.current = targets.map((target) => ({ step, target }));
-  }
-
-  failCurrent(detail: string): void {
-    for (const c of this.current) this.record(c.step, c.target, 'failed', detail);
-    this.current = [];
-  }
-
-  /** Every step in plan order; steps never reached are reported as skipped. */
-  steps(): SetupStep[] {
-    return this.plan.map(
-      (p) =>
-        this.recorded.find((r) => r.step === p.step && r.target === p.target) ?? {
-          step: p.step,
-          target: p.target,
-          status: 'skipped',
-          detail: 'Not attempted because an earlier step failed.',
-          at: this.clock().toISOString(),
-        },
-    );
-  }
-}
-
-interface RunContext {
-  input: SetupInput;
-  project: ProjectInfo;
-  log: StepLog;
 }
 
 export async function runSetup(
@@ -172,7 +85,9 @@ export async function runSetup(
       { step: 'mark-issues', target: project.key },
     ];
     const run: RunContext = { input, project, log: new StepLog(plan, clock) };
-    return finish(run, async () => markIssues(run, await setUpCompanyManaged(run)));
+    return finish(run, async () =>
+      markIssues(run, await recordMapping(run, await setUpCompanyManaged(run))),
+    );
   }
 
   const projectTypes = await getProjectIssueTypes(input.jira, project.id);
@@ -277,194 +192,6 @@ async function finish(run: RunContext, steps: () => Promise<TrackMapping>): Prom
   return { project, report: complete, mapping };
 }
 
-async function setUpCompanyManaged(run: RunContext): Promise<TrackMapping> {
-  const { input, project, log } = run;
-  const jira = input.jira;
-
-  // Read what Jira has; nothing is written until every check passed.
-  const projectTypes = await getProjectIssueTypes(jira, project.id);
-  const inProject = new Map<string, TypeInfo>();
-  for (const spec of TRACK_TYPES) {
-    const found = findGlobalType(projectTypes, spec.name);
-    if (found) inProject.set(spec.name, found);
-  }
-  const missing = TRACK_TYPES.filter((spec) => !inProject.has(spec.name));
-  const known = missing.length > 0 ? mergeTypes(projectTypes, await getAllIssueTypes(jira)) : [];
-  const conflicts = hierarchyConflicts(missing.length > 0 ? known : projectTypes);
-  if (conflicts.length > 0) {
-    for (const c of conflicts) {
-      const spec = TRACK_TYPES.find((t) => findGlobalType([c], t.name));
-      if (spec) log.begin('create-type', [spec.name]);
-      log.failCurrent(`"${c.name}" exists at hierarchy level ${c.hierarchyLevel}.`);
-    }
-    fail('conflict', describeConflicts(conflicts), {
-      conflicts: conflicts.map((c) => ({
-        id: c.id,
-        name: c.name,
-        hierarchyLevel: c.hierarchyLevel,
-      })),
-    });
-  }
-  if (missing.length > 0) await requireJiraAdmin(run, missing, known);
-
-  // 1. The types exist (created or reused).
-  const trackTypes = new Map<string, TypeInfo>();
-  const created = new Set<string>();
-  for (const spec of TRACK_TYPES) {
-    const present = inProject.get(spec.name);
-    if (present) {
-      trackTypes.set(spec.name, present);
-      log.record(
-        'create-type',
-        spec.name,
-        'already-done',
-        `Issue type ${present.id} "${present.name}" is already in the project.`,
-      );
-      continue;
-    }
-    const existing = findGlobalType(known, spec.name);
-    if (existing) {
-      trackTypes.set(spec.name, existing);
-      log.record(
-        'create-type',
-        spec.name,
-        'already-done',
-        `Reusing the existing issue type ${existing.id} "${existing.name}".`,
-      );
-      continue;
-    }
-    log.begin('create-type', [spec.name]);
-    const made = await createOrReuse(jira, spec);
-    trackTypes.set(spec.name, made.type);
-    if (made.createdHere) created.add(spec.name);
-    log.record(
-      'create-type',
-      spec.name,
-      made.createdHere ? 'done' : 'already-done',
-      made.createdHere
-        ? `Created issue type ${made.type.id} "${made.type.name}".`
-        : `Issue type ${made.type.id} "${made.type.name}" was created meanwhile by someone else; reusing it.`,
-    );
-  }
-
-  // 2. The types are in the project's scheme. Jira adds new types to the default scheme itself,
-  // so the project's types are read again after a creation.
-  let members = created.size > 0 ? await getProjectIssueTypes(jira, project.id) : projectTypes;
-  const typeOf = (spec: TrackTypeSpec): TypeInfo => {
-    const t = trackTypes.get(spec.name);
-    if (!t) throw new Error(`setup: no issue type for ${spec.name}`);
-    return t;
-  };
-  const isMember = (spec: TrackTypeSpec) => members.some((m) => m.id === typeOf(spec).id);
-  for (const spec of TRACK_TYPES.filter(isMember)) {
-    const viaDefault = created.has(spec.name);
-    log.record(
-      'add-to-scheme',
-      spec.name,
-      viaDefault ? 'done' : 'already-done',
-      viaDefault
-        ? 'Jira added the new type to the default issue type scheme, which this project uses.'
-        : "Already in the project's issue type scheme.",
-    );
-  }
-  const toAdd = TRACK_TYPES.filter((spec) => !isMember(spec));
-  if (toAdd.length > 0) {
-    log.begin(
-      'add-to-scheme',
-      toAdd.map((s) => s.name),
-    );
-    const scheme = await getProjectScheme(jira, project.id);
-    if (!scheme) {
-      fail('jira-error', `Jira did not name the issue type scheme of ${project.key}.`);
-    }
-    const schemeId = scheme?.id ?? '';
-    const schemeLabel = `"${scheme?.name ?? ''}" (${schemeId})`;
-    let addedBySomeoneElse = false;
-    try {
-      await addTypesToScheme(
-        jira,
-        schemeId,
-        toAdd.map((s) => typeOf(s).id),
-      );
-    } catch (error) {
-      // Jira refuses the whole call when any type is already in the scheme: another run may
-      // have added them since we looked. Look again before calling it a failure.
-      if (!(isJiraError(error) && error.status === 400)) throw error;
-      members = await getProjectIssueTypes(jira, project.id);
-      if (!toAdd.every(isMember)) throw error;
-      addedBySomeoneElse = true;
-    }
-    for (const spec of toAdd) {
-      log.record(
-        'add-to-scheme',
-        spec.name,
-        addedBySomeoneElse ? 'already-done' : 'done',
-        addedBySomeoneElse
-          ? `Added to the issue type scheme ${schemeLabel} meanwhile by someone else.`
-          : `Added to the issue type scheme ${schemeLabel}.`,
-      );
-    }
-    if (!addedBySomeoneElse) members = mergeTypes(members, toAdd.map(typeOf));
-  }
-
-  // 3. The mapping type -> track.
-  return recordMapping(run, classicMapping(members));
-}
-
-async function requireJiraAdmin(
-  run: RunContext,
-  missing: readonly TrackTypeSpec[],
-  known: readonly TypeInfo[],
-): Promise<void> {
-  const held = await myPermissions(run.input.jira, { kind: 'global' }, ['ADMINISTER']);
-  if (held.has('ADMINISTER')) return;
-  const { log, project } = run;
-  const exist = missing.filter((s) => findGlobalType(known, s.name));
-  const absent = missing.filter((s) => !findGlobalType(known, s.name));
-  const list = (specs: readonly TrackTypeSpec[]) => specs.map((s) => s.name).join(', ');
-  const parts: string[] = [];
-  if (absent.length > 0) {
-    parts.push(
-      `the issue type${absent.length > 1 ? 's' : ''} ${list(absent)} must be created, which needs the Administer Jira global permission`,
-    );
-  }
-  if (exist.length > 0) {
-    parts.push(
-      `${list(exist)} already exist${exist.length > 1 ? '' : 's'} but must be added to the project's issue type scheme, which also needs the Administer Jira global permission`,
-    );
-  }
-  const why = 'Needs the Administer Jira global permission.';
-  for (const s of absent) {
-    log.begin('create-type', [s.name]);
-    log.failCurrent(why);
-  }
-  for (const s of exist) {
-    log.begin('add-to-scheme', [s.name]);
-    log.failCurrent(why);
-  }
-  fail(
-    'forbidden',
-    `A Jira admin must run setup for ${project.key}: ${parts.join('; and ')}. Once a Jira admin has run it, project admins can run it again at any time.`,
-    { missing: ['ADMINISTER'] },
-  );
-}
-
-/** Creates the type; if Jira says the name is taken (a concurrent run), reuses that type. */
-async function createOrReuse(
-  jira: JiraGateway,
-  spec: TrackTypeSpec,
-): Promise<{ type: TypeInfo; createdHere: boolean }> {
-  try {
-    return { type: await createIssueType(jira, spec), createdHere: true };
-  } catch (error) {
-    if (!(isJiraError(error) && error.status === 409)) throw error;
-    const now = findGlobalType(await getAllIssueTypes(jira), spec.name);
-    if (!now) throw error;
-    if (hierarchyConflicts([now]).length > 0) fail('conflict', describeConflicts([now]));
-    return { type: now, createdHere: false };
-  }
-}
-
 async function recordMapping(run: RunContext, types: MappedType[]): Promise<TrackMapping> {
   const { input, project, log } = run;
   log.begin('record-mapping', [project.key]);
@@ -504,12 +231,6 @@ async function recordMapping(run: RunContext, types: MappedType[]): Promise<Trac
     `${stored ? 'Mapping updated' : unreadable ? 'Replaced an unreadable mapping' : 'Mapping recorded'}: ${summary}`,
   );
   return mapping;
-}
-
-function mergeTypes(a: readonly TypeInfo[], b: readonly TypeInfo[]): TypeInfo[] {
-  const byId = new Map<string, TypeInfo>();
-  for (const t of [...a, ...b]) if (!byId.has(t.id)) byId.set(t.id, t);
-  return [...byId.values()];
 }
 
 /**

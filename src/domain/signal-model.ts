@@ -1,0 +1,236 @@
+import type { Config } from './config';
+import { type OutcomeProblem, type ValidationState } from './readiness';
+import type { ItemKind, ScopedOutcome, Track } from './track';
+
+/** What the project page's signals are computed from and what they say (see signals.ts). */
+
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+
+export interface ProjectItem {
+  key: string;
+  summary: string;
+  issueType: string;
+  kind: ItemKind;
+  track: Track;
+  status: string;
+  statusCategory: StatusCategory;
+  /** Story points (or the board's estimation field); undefined when not estimated. */
+  estimate: number | undefined;
+  scopedOutcome: ScopedOutcome | undefined;
+  /** Discovery ideas: the validation state from their evidence. */
+  validation: ValidationState | undefined;
+  evidenceCount: number;
+  /** The open sprint the item is in, if any. */
+  sprint: { id: number; state: 'active' | 'future' } | undefined;
+  created: string;
+  updated: string;
+  /** When the status category last changed (Jira's statuscategorychangedate). */
+  statusCategoryChanged: string | undefined;
+}
+
+export interface ClosedSprintResult {
+  id: number;
+  name: string;
+  completeDate: string;
+  /** Estimate (or item count) of the work completed in the sprint. */
+  completed: number;
+}
+
+export type EstimateUnit = 'points' | 'issues';
+
+/**
+ * Ready delivery work as read: the sum over every ready item (`complete`), or over the first
+ * ones in rank order, read only until the sum passes `readyWorkSuffices` (then runway is a
+ * lower bound and its verdict is already decided).
+ */
+export interface ReadyWork {
+  work: number;
+  complete: boolean;
+}
+
+export interface SignalInput {
+  /**
+   * Open items, every one of the project's or at least every open discovery item when `ready`
+   * gives the ready delivery work, and every item of the active sprint, done ones included:
+   * capacity counts all of the sprint's work, the other signals look at open items only.
+   */
+  items: readonly ProjectItem[];
+  /** Ready delivery work; summed from `items` when absent. */
+  ready?: ReadyWork;
+  /** Most recent first; only the last three count toward velocity. */
+  closedSprints: readonly ClosedSprintResult[];
+  activeSprint: { id: number; name: string } | undefined;
+  hasBoard: boolean;
+  unit: EstimateUnit;
+  config: Config;
+  now: Date;
+  /** What was read of the delivery items meeting the discovery entry criteria. */
+  entry?: EntryFlagRead;
+}
+
+/** A delivery item that meets the discovery entry criteria without finished discovery. */
+export interface FlaggedItem extends ItemRef {
+  /** `needs-discovery`: nothing linked answers the question; `waiting`: linked discovery under way. */
+  state: 'needs-discovery' | 'waiting';
+  /** Why it meets the criteria, e.g. "uncertainty high", 'label "architecture"'. */
+  reasons: string[];
+  /** The discovery items it waits on (state `waiting`). */
+  waitingOn: string[];
+  /** In the active sprint. */
+  inSprint: boolean;
+}
+
+/**
+ * The read behind the "needs discovery first" signal: open delivery items meeting the criteria
+ * in rank order, their verdicts, and how many meet the criteria.
+ */
+export type EntryFlagRead =
+  /** No criterion is configured: nothing was read. */
+  | { kind: 'off' }
+  /** Jira refused the search (the reason says why, for a person). */
+  | { kind: 'failed'; reason: string }
+  | {
+      kind: 'read';
+      /** Flagged items in rank order: every one (`complete`), or the first ones. */
+      flagged: FlaggedItem[];
+      complete: boolean;
+      /** Open delivery items meeting the criteria (flagged or covered); approximate when not complete. */
+      meetingCriteria: number;
+      /** Whether the triage levels were searched (false without the Entry triage field). */
+      triage: boolean;
+    };
+
+export type Level = 'ok' | 'warning' | 'critical' | 'unknown';
+
+export interface RunwaySignal {
+  level: Level;
+  /** Sprints of ready delivery work; undefined when it cannot be computed. */
+  sprints: number | undefined;
+  /**
+   * True when not all ready work was added up: `sprints` and `readyWork` are then lower bounds,
+   * already past the pause threshold (see readyWorkSuffices), so the verdict is exact.
+   */
+  atLeast: boolean;
+  readyWork: number;
+  velocity: number | undefined;
+  velocitySprints: number;
+  unit: EstimateUnit;
+  target: { min: number; max: number; pauseAt: number };
+  verdict: 'build-trap' | 'healthy' | 'ahead' | 'paralysis' | 'unknown';
+  reason: string;
+}
+
+export interface CapacitySignal {
+  level: Level;
+  /** Discovery's share of all of the active sprint's work (done or not), by estimate. */
+  discoveryPercent: number | undefined;
+  discovery: number;
+  delivery: number;
+  unit: EstimateUnit;
+  targetPercent: number;
+  /** Below this share the split is a warning: the target less CAPACITY_TOLERANCE_POINTS. */
+  warnBelowPercent: number;
+  reason: string;
+}
+
+/**
+ * Percentage points a sprint's discovery share may fall short of the target before it warns:
+ * one story more or less in a sprint should not flip the signal.
+ */
+export const CAPACITY_TOLERANCE_POINTS = 5;
+
+export interface ItemRef {
+  key: string;
+  summary: string;
+}
+
+export interface OpenEndedSignal {
+  level: Level;
+  overrunSpikes: Array<ItemRef & { daysUsed: number; timeboxDays: number }>;
+  idleItems: Array<ItemRef & { idleDays: number }>;
+  /** How many of each there are (the lists may be cut short to keep the answer small). */
+  overrunCount: number;
+  idleCount: number;
+  idleDaysThreshold: number;
+  reason: string;
+}
+
+export interface UnscopedEnablersSignal {
+  level: Level;
+  items: Array<ItemRef & { inSprint: boolean; missing: OutcomePart[] }>;
+  /** How many there are (the list may be cut short to keep the answer small). */
+  count: number;
+  inSprintCount: number;
+  reason: string;
+}
+
+export type OutcomePart = OutcomeProblem['part'];
+
+export interface NeedsDiscoverySignal {
+  level: Level;
+  /** False when no criterion is configured (or nothing was read). */
+  measured: boolean;
+  /** Flagged items, most urgent first (in the active sprint, then rank order); may be cut short. */
+  items: FlaggedItem[];
+  /** Flagged items: exact, or at least this many when `atLeast`. */
+  count: number;
+  atLeast: boolean;
+  inSprintCount: number;
+  /** Open delivery items meeting the criteria, flagged or covered (approximate when `atLeast`). */
+  meetingCriteria: number;
+  /** The configured criteria in words ("uncertainty high, risk high or label "architecture""). */
+  criteria: string;
+  reason: string;
+}
+
+export interface Signals {
+  runway: RunwaySignal;
+  capacity: CapacitySignal;
+  openEnded: OpenEndedSignal;
+  unscopedEnablers: UnscopedEnablersSignal;
+  needsDiscovery: NeedsDiscoverySignal;
+}
+
+export const isOpen = (i: ProjectItem) => i.statusCategory !== 'done';
+/** An item's work: 1 issue, or its estimate (none, or a negative one, counts as 0). */
+export const sizeOf = (i: ProjectItem, unit: EstimateUnit): number =>
+  unit === 'issues' ? 1 : Math.max(0, i.estimate ?? 0);
+export const round1 = (n: number) => Math.round(n * 10) / 10;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Delivery work that is ready to be planned: open, not in the active sprint, not started. */
+export function isReadyDelivery(item: ProjectItem): boolean {
+  return (
+    item.track === 'delivery' && item.statusCategory === 'new' && item.sprint?.state !== 'active'
+  );
+}
+
+/** Closed sprints that count toward velocity (the most recent first). */
+export const VELOCITY_SPRINTS = 3;
+
+/** Average work completed in the last VELOCITY_SPRINTS closed sprints; undefined without any. */
+export function averageVelocity(closedSprints: readonly ClosedSprintResult[]): number | undefined {
+  const recent = closedSprints.slice(0, VELOCITY_SPRINTS);
+  if (recent.length === 0) return undefined;
+  return recent.reduce((sum, s) => sum + s.completed, 0) / recent.length;
+}
+
+/**
+ * Whether ready work already adds up to more than pauseAtSprints + 1 sprints at this velocity.
+ * Past that point more ready work cannot change runway's verdict (analysis paralysis): a reader
+ * going through the ready backlog in rank order may stop there and report "at least".
+ */
+export function readyWorkSuffices(
+  work: number,
+  velocity: number | undefined,
+  runway: Config['runway'],
+): boolean {
+  return velocity !== undefined && velocity > 0 && work > (runway.pauseAtSprints + 1) * velocity;
+}
+
+/** Ready delivery work summed over every open item. */
+export function readyWorkOf(items: readonly ProjectItem[], unit: EstimateUnit): ReadyWork {
+  let work = 0;
+  for (const item of items) if (isReadyDelivery(item)) work += sizeOf(item, unit);
+  return { work, complete: true };
+}

@@ -1,0 +1,183 @@
+import { differenceInCalendarDays, parseISO } from 'date-fns';
+import type { Config } from './config';
+import type { LevelThreshold } from './entry-criteria';
+import { spikeTimebox } from './item-checklist';
+import { checkScopedOutcome } from './readiness';
+import {
+  type SignalInput,
+  type OpenEndedSignal,
+  type UnscopedEnablersSignal,
+  type NeedsDiscoverySignal,
+  isOpen,
+  plural,
+} from './signal-model';
+
+/** Discovery signals: open-ended discovery, unscoped enablers, delivery that needs discovery first. */
+
+export function openEndedSignal(input: SignalInput): OpenEndedSignal {
+  const { now, config } = input;
+  const idleDaysThreshold = config.staleness.discoveryIdleDays;
+  const discovery = input.items.filter((i) => i.track === 'discovery' && isOpen(i));
+  const overrunSpikes: OpenEndedSignal['overrunSpikes'] = [];
+  for (const item of discovery) {
+    if (item.kind !== 'spike' || item.statusCategory !== 'indeterminate') continue;
+    const timebox = spikeTimebox({
+      statusCategory: item.statusCategory,
+      statusCategoryChanged: item.statusCategoryChanged,
+      scopedOutcome: item.scopedOutcome,
+      rules: config.spike,
+      now,
+    });
+    if (timebox.overrun) {
+      overrunSpikes.push({
+        key: item.key,
+        summary: item.summary,
+        daysUsed: timebox.daysUsed,
+        timeboxDays: timebox.daysAllowed,
+      });
+    }
+  }
+  const idleItems: OpenEndedSignal['idleItems'] = [];
+  for (const item of discovery) {
+    const idleDays = differenceInCalendarDays(now, parseISO(item.updated));
+    if (idleDays >= idleDaysThreshold) {
+      idleItems.push({ key: item.key, summary: item.summary, idleDays });
+    }
+  }
+  overrunSpikes.sort((a, b) => b.daysUsed - a.daysUsed);
+  idleItems.sort((a, b) => b.idleDays - a.idleDays);
+  const count = overrunSpikes.length + idleItems.length;
+  const parts: string[] = [];
+  if (overrunSpikes.length > 0)
+    parts.push(`${plural(overrunSpikes.length, 'spike')} past the timebox`);
+  if (idleItems.length > 0)
+    parts.push(
+      `${plural(idleItems.length, 'discovery item')} untouched for ${idleDaysThreshold}+ days`,
+    );
+  return {
+    level: count === 0 ? 'ok' : 'warning',
+    overrunSpikes,
+    idleItems,
+    overrunCount: overrunSpikes.length,
+    idleCount: idleItems.length,
+    idleDaysThreshold,
+    reason:
+      count === 0
+        ? `No spike is past its timebox and no discovery item has been idle for ${idleDaysThreshold} days.`
+        : `Open-ended discovery: ${parts.join('; ')}.`,
+  };
+}
+
+export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSignal {
+  const rules = input.config.scopedOutcome;
+  const items: UnscopedEnablersSignal['items'] = [];
+  for (const item of input.items) {
+    if (item.kind !== 'enabler' || !isOpen(item)) continue;
+    const check = checkScopedOutcome(item.scopedOutcome, rules);
+    if (check.ready) continue;
+    items.push({
+      key: item.key,
+      summary: item.summary,
+      inSprint: item.sprint !== undefined,
+      missing: [...new Set(check.problems.map((p) => p.part))],
+    });
+  }
+  items.sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
+  const inSprintCount = items.filter((i) => i.inSprint).length;
+  return {
+    level: inSprintCount > 0 ? 'critical' : items.length > 0 ? 'warning' : 'ok',
+    items,
+    count: items.length,
+    inSprintCount,
+    reason:
+      items.length === 0
+        ? 'Every open enabler has a scoped outcome.'
+        : inSprintCount > 0
+          ? `${plural(inSprintCount, 'enabler')} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${items.length - inSprintCount} more in the backlog.`
+          : `${plural(items.length, 'enabler')} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`,
+  };
+}
+
+const levelWords = (threshold: LevelThreshold): string =>
+  threshold === 'medium' ? 'medium or high' : threshold;
+
+/** The entry criteria in words, joined with "or"; '' when none is configured. */
+export function describeEntryCriteria(
+  entry: Config['entry'],
+  options: { triage: boolean } = { triage: true },
+): string {
+  const parts: string[] = [];
+  if (options.triage && entry.uncertaintyAtLeast !== 'off') {
+    parts.push(`uncertainty ${levelWords(entry.uncertaintyAtLeast)}`);
+  }
+  if (options.triage && entry.riskAtLeast !== 'off') {
+    parts.push(`risk ${levelWords(entry.riskAtLeast)}`);
+  }
+  for (const label of entry.labels) parts.push(`label "${label}"`);
+  for (const component of entry.components) parts.push(`component "${component}"`);
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1] ?? ''}`;
+}
+
+export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
+  const entry = input.entry;
+  const none = {
+    items: [],
+    count: 0,
+    atLeast: false,
+    inSprintCount: 0,
+    meetingCriteria: 0,
+  };
+  if (entry?.kind === 'failed') {
+    return { ...none, level: 'unknown', measured: false, criteria: '', reason: entry.reason };
+  }
+  if (!entry || entry.kind === 'off') {
+    return {
+      ...none,
+      level: 'unknown',
+      measured: false,
+      criteria: '',
+      reason: entry
+        ? 'No discovery entry criteria are set: both thresholds are off and no label or component is named.'
+        : 'The discovery entry criteria were not checked.',
+    };
+  }
+  const criteria = describeEntryCriteria(input.config.entry, { triage: entry.triage });
+  const items = [...entry.flagged].sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
+  const inSprintCount = items.filter((i) => i.inSprint).length;
+  const waiting = items.filter((i) => i.state === 'waiting').length;
+  const atLeast = !entry.complete;
+  const count = items.length;
+  const base = {
+    measured: true,
+    items,
+    count,
+    atLeast,
+    inSprintCount,
+    meetingCriteria: Math.max(entry.meetingCriteria, count),
+    criteria,
+  };
+  if (count === 0) {
+    return {
+      ...base,
+      level: 'ok',
+      reason:
+        entry.meetingCriteria === 0
+          ? 'No open delivery item meets the discovery entry criteria.'
+          : `Each of the ${plural(entry.meetingCriteria, 'open delivery item')} meeting the discovery entry criteria has a validated idea or a finished spike linked.`,
+    };
+  }
+  const least = atLeast ? 'At least ' : '';
+  const parts: string[] = [];
+  if (count - waiting > 0) parts.push(`${count - waiting} with no discovery linked`);
+  if (waiting > 0) parts.push(`${waiting} waiting on discovery under way`);
+  const sprint =
+    inSprintCount === 0
+      ? ''
+      : ` ${inSprintCount} of them ${inSprintCount === 1 ? 'is' : 'are'} in the active sprint.`;
+  return {
+    ...base,
+    level: inSprintCount > 0 ? 'critical' : 'warning',
+    reason: `${least}${plural(count, 'delivery item')} ${count === 1 ? 'meets' : 'meet'} the discovery entry criteria without a validated idea or finished spike: ${parts.join(', ')}.${sprint}`,
+  };
+}

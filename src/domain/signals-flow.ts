@@ -1,0 +1,148 @@
+import {
+  type SignalInput,
+  type Level,
+  type RunwaySignal,
+  type CapacitySignal,
+  CAPACITY_TOLERANCE_POINTS,
+  sizeOf,
+  round1,
+  plural,
+  VELOCITY_SPRINTS,
+  averageVelocity,
+  readyWorkOf,
+} from './signal-model';
+
+/** Flow signals: runway of ready delivery work, and the discovery share of the sprint. */
+
+export function runwaySignal(input: SignalInput): RunwaySignal {
+  const { runway } = input.config;
+  const target = {
+    min: runway.targetMinSprints,
+    max: runway.targetMaxSprints,
+    pauseAt: runway.pauseAtSprints,
+  };
+  const ready = input.ready ?? readyWorkOf(input.items, input.unit);
+  const readyWork = ready.work;
+  const recent = input.closedSprints.slice(0, VELOCITY_SPRINTS);
+  const base = {
+    readyWork,
+    unit: input.unit,
+    target,
+    velocitySprints: recent.length,
+    atLeast: !ready.complete,
+  };
+  const unitWord = input.unit === 'points' ? 'points' : 'issues';
+  const velocity = recent.length === 0 ? undefined : (averageVelocity(recent) ?? 0);
+  const unmeasured = !input.hasBoard
+    ? 'No Scrum board shows this project, so there is no velocity to measure runway against.'
+    : velocity === undefined
+      ? 'No closed sprints yet: runway needs the velocity of at least one finished sprint.'
+      : velocity === 0
+        ? `The last ${plural(recent.length, 'closed sprint')} completed no ${unitWord}, so runway cannot be measured.`
+        : undefined;
+  if (unmeasured !== undefined || velocity === undefined) {
+    return {
+      ...base,
+      level: 'unknown',
+      sprints: undefined,
+      velocity: input.hasBoard ? velocity : undefined,
+      verdict: 'unknown',
+      reason: unmeasured ?? '',
+    };
+  }
+  const sprints = round1(readyWork / velocity);
+  // A partial sum is a lower bound, read only until it passed the pause threshold.
+  const atLeast = !ready.complete;
+  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} per sprint (average of the last ${plural(recent.length, 'closed sprint')})${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
+  return { ...base, sprints, velocity, ...runwayVerdict(sprints, target, atLeast, basis) };
+}
+
+/** The verdict on a measured runway against the target and the pause threshold. */
+function runwayVerdict(
+  sprints: number,
+  target: { min: number; max: number; pauseAt: number },
+  atLeast: boolean,
+  basis: string,
+): Pick<RunwaySignal, 'level' | 'verdict' | 'reason'> {
+  if (sprints < target.min) {
+    return {
+      level: 'critical',
+      verdict: 'build-trap',
+      reason: `Build trap risk: ${sprints} sprints of validated work is below the ${target.min}-sprint target; delivery is outrunning discovery. ${basis}.`,
+    };
+  }
+  if (sprints >= target.pauseAt) {
+    return {
+      level: 'warning',
+      verdict: 'paralysis',
+      reason: `Pause discovery: ${atLeast ? 'at least ' : ''}${sprints} sprints of validated work is at or above the ${target.pauseAt}-sprint pause threshold; discovery is running too far ahead. ${basis}.`,
+    };
+  }
+  if (sprints > target.max) {
+    return {
+      level: 'ok',
+      verdict: 'ahead',
+      reason: `Discovery is ahead of the ${target.min}-${target.max} sprint target but below the pause threshold of ${target.pauseAt}. ${basis}.`,
+    };
+  }
+  return {
+    level: 'ok',
+    verdict: 'healthy',
+    reason: `Within the ${target.min}-${target.max} sprint target. ${basis}.`,
+  };
+}
+
+export function capacitySignal(input: SignalInput): CapacitySignal {
+  const targetPercent = input.config.capacity.discoveryTargetPercent;
+  const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
+  const base = { unit: input.unit, targetPercent, warnBelowPercent };
+  if (!input.activeSprint) {
+    return {
+      ...base,
+      level: 'unknown',
+      discoveryPercent: undefined,
+      discovery: 0,
+      delivery: 0,
+      reason: 'No active sprint: the capacity split is measured on the sprint in progress.',
+    };
+  }
+  // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
+  const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
+  const discovery = inSprint
+    .filter((i) => i.track === 'discovery')
+    .reduce((s, i) => s + sizeOf(i, input.unit), 0);
+  const delivery = inSprint
+    .filter((i) => i.track === 'delivery')
+    .reduce((s, i) => s + sizeOf(i, input.unit), 0);
+  const total = discovery + delivery;
+  if (total === 0) {
+    return {
+      ...base,
+      level: 'unknown',
+      discoveryPercent: undefined,
+      discovery,
+      delivery,
+      reason:
+        input.unit === 'points'
+          ? `Nothing in ${input.activeSprint.name} is estimated, so the split cannot be measured.`
+          : `${input.activeSprint.name} is empty.`,
+    };
+  }
+  const discoveryPercent = Math.round((discovery / total) * 100);
+  const unitWord = input.unit === 'points' ? 'points' : 'issues';
+  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are discovery`;
+  const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
+  return {
+    ...base,
+    level,
+    discoveryPercent,
+    discovery,
+    delivery,
+    reason:
+      level === 'warning'
+        ? `Discovery gets ${discoveryPercent}% of the sprint, below the protected ${targetPercent}% (a warning under ${warnBelowPercent}%): ${detail}.`
+        : discoveryPercent < targetPercent
+          ? `Discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
+          : `Discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
+  };
+}

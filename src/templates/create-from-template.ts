@@ -1,12 +1,10 @@
 import {
-  fillTemplate,
   pickableTemplates,
   TEMPLATE_SHAPES,
   type DiscoveryTemplate,
-  type FieldProblem,
-  type FillInput,
   type TemplateKind,
 } from '../domain/discovery-templates';
+import { fillTemplate, type FieldProblem, type FillInput } from '../domain/template-fill';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { createIssue } from '../jira/issues';
 import { projectIssueTypes, type ProjectIssueType } from '../jira/projects';

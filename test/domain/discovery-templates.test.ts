@@ -1,11 +1,10 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import {
   BUILT_IN_TEMPLATES,
-  fillTemplate,
   TemplatesSchema,
   type DiscoveryTemplate,
-  type FillInput,
 } from '../../src/domain/discovery-templates';
+import { fillTemplate, type FillInput } from '../../src/domain/template-fill';
 
 /** Domain rules of the discovery item templates: what admins may save, and filling one in. */
 

@@ -68,6 +68,15 @@ export async function checkEnablerGate(
   }
 }
 
+type Context = Awaited<ReturnType<typeof readEnforcementContext>>;
+type EntryIds = { entryTriage: string | undefined; discoveryEvidence: string | undefined };
+interface Gated {
+  context: Context;
+  found: Awaited<ReturnType<JiraGateway['getIssue']>>;
+  typeName: string;
+  block: Omit<Parameters<typeof blockOrWaive>[0], 'rule' | 'missing'>;
+}
+
 async function decide(
   key: string,
   projectKey: string,
@@ -78,30 +87,13 @@ async function decide(
   now: Date,
 ): Promise<ValidatorResult> {
   let context = await readEnforcementContext(projectKey);
-  // With the entry check on, the three app fields are looked up (and remembered) together: two
-  // lookups from the same remembered ids would each overwrite the other's answer.
-  let field: { id: string };
-  let entryIds:
-    { entryTriage: string | undefined; discoveryEvidence: string | undefined } | undefined;
-  if (context.config.entry.refuseInValidators) {
-    const { ids } = await appFieldIds(
-      ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
-      context.fields,
-      jira,
-    );
-    if (!ids.scopedOutcome) throw new AppFieldMissingError(APP_FIELDS.scopedOutcome);
-    field = { id: ids.scopedOutcome };
-    entryIds = ids;
-  } else {
-    field = await scopedOutcomeFieldId(context.fields, jira);
-  }
+  const { field, entryIds } = await gateFields(context, jira);
   const found = await jira.getIssue(key, [
     'issuetype',
     'project',
     field.id,
     ...(entryIds ? entryIssueFields(entryIds) : []),
   ]);
-
   const fields = IssueFieldsSchema.safeParse(found.fields);
   if (!fields.success) {
     return cannotCheck(
@@ -116,34 +108,19 @@ async function decide(
   }
   const gatedTypes = rule.issueTypes ?? context.config.gate.issueTypes;
   const typeName = fields.data.issuetype.name;
-  const block = {
+  const gated: Gated = {
     context,
-    issue: { id: found.id, key: found.key },
-    actor,
-    now,
-    source: 'validator:enabler-gate',
+    found,
+    typeName,
+    block: {
+      context,
+      issue: { id: found.id, key: found.key },
+      actor,
+      now,
+      source: 'validator:enabler-gate',
+    },
   };
-  // Delivery items meeting the discovery entry criteria: refused when the settings say so.
-  const checkEntry = async (): Promise<ValidatorResult> => {
-    if (!entryIds || !context.config.entry.refuseInValidators) return allow();
-    const reading = await entryVerdictOf({
-      issue: found,
-      ids: entryIds,
-      tracks: trackResolver(context.mapping, context.config.tracks.discoveryTypeNames),
-      config: context.config,
-      jira,
-    });
-    if (!entryBlocks(reading.verdict)) return allow();
-    const why = describeEntry(reading.verdict, projectOfKey(found.key));
-    return blockOrWaive(
-      { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
-      refuse(
-        `${found.key} (${typeName}) cannot enter a sprint yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
-      ),
-    );
-  };
-  if (!typeIsIn(typeName, gatedTypes)) return checkEntry();
-
+  if (!typeIsIn(typeName, gatedTypes)) return checkEntry(gated, entryIds, jira);
   if (!(field.id in found.fields) && !(modifiedFields && field.id in modifiedFields)) {
     // Jira leaves out a field that has no context for this project and issue type.
     return refuse(
@@ -156,8 +133,39 @@ async function decide(
       `${found.key} (${typeName}) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (${reading.detail}). Re-enter the scoped outcome and try again.`,
     );
   }
+  const refused = await checkOutcome(gated, reading, rule.checks ?? ['scoped-outcome'], gatedTypes);
+  return refused ?? checkEntry(gated, entryIds, jira);
+}
+
+/**
+ * The Scoped outcome field's id, and with the entry check on the three app fields looked up (and
+ * remembered) together: two lookups from the same remembered ids would each overwrite the other's
+ * answer.
+ */
+async function gateFields(
+  context: Context,
+  jira: JiraGateway,
+): Promise<{ field: { id: string }; entryIds: EntryIds | undefined }> {
+  if (!context.config.entry.refuseInValidators) {
+    return { field: await scopedOutcomeFieldId(context.fields, jira), entryIds: undefined };
+  }
+  const { ids } = await appFieldIds(
+    ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
+    context.fields,
+    jira,
+  );
+  if (!ids.scopedOutcome) throw new AppFieldMissingError(APP_FIELDS.scopedOutcome);
+  return { field: { id: ids.scopedOutcome }, entryIds: ids };
+}
+
+/** The rule's checks on the scoped outcome; the refusal (or waiver) of the first that fails. */
+async function checkOutcome(
+  { context, found, typeName, block }: Gated,
+  reading: ReturnType<typeof readScopedOutcome>,
+  checks: NonNullable<ValidatorCall['rule']['checks']>,
+  gatedTypes: readonly string[],
+): Promise<ValidatorResult | undefined> {
   const outcome = reading.kind === 'present' ? reading.value : undefined;
-  const checks = rule.checks ?? ['scoped-outcome'];
   if (checks.includes('scoped-outcome')) {
     const check = checkScopedOutcome(outcome, context.config.scopedOutcome);
     if (!check.ready) {
@@ -187,7 +195,31 @@ async function decide(
       );
     }
   }
-  return checkEntry();
+  return undefined;
+}
+
+/** Delivery items meeting the discovery entry criteria: refused when the settings say so. */
+async function checkEntry(
+  { context, found, typeName, block }: Gated,
+  entryIds: EntryIds | undefined,
+  jira: JiraGateway,
+): Promise<ValidatorResult> {
+  if (!entryIds || !context.config.entry.refuseInValidators) return allow();
+  const reading = await entryVerdictOf({
+    issue: found,
+    ids: entryIds,
+    tracks: trackResolver(context.mapping, context.config.tracks.discoveryTypeNames),
+    config: context.config,
+    jira,
+  });
+  if (!entryBlocks(reading.verdict)) return allow();
+  const why = describeEntry(reading.verdict, projectOfKey(found.key));
+  return blockOrWaive(
+    { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
+    refuse(
+      `${found.key} (${typeName}) cannot enter a sprint yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
+    ),
+  );
 }
 
 const IssueFieldsSchema = z

@@ -267,4 +267,3 @@ export function pickableTemplates(templates: readonly DiscoveryTemplate[]): Disc
 
 // ---------------------------------------------------------------------------------------------
 // Filling a template in.
-

@@ -238,33 +238,52 @@ export function needsScopedOutcome(input: Pick<ChecklistInput, 'kind' | 'issueTy
   );
 }
 
+/**
+ * The panel's readiness checks, in the order they are shown. Each check is one function of what
+ * was read about the item; a new readiness rule is one more function here (and its test).
+ */
+const CHECKS: ReadonlyArray<(input: ChecklistInput) => ChecklistItem[]> = [
+  outcomeChecks,
+  validatedCheck,
+  feasibilityCheck,
+  spikeChecks,
+  originCheck,
+];
+
 export function buildChecklist(input: ChecklistInput): Checklist {
-  const items: ChecklistItem[] = [];
+  const items = CHECKS.flatMap((check) => check(input));
+  return { items, ready: items.every((i) => i.passed || !i.required) };
+}
+
+/** Enablers and spikes: each required part of the scoped outcome. */
+function outcomeChecks(input: ChecklistInput): ChecklistItem[] {
+  if (!needsScopedOutcome(input)) return [];
   const { config } = input;
+  const check = checkScopedOutcome(input.scopedOutcome, config.scopedOutcome);
+  const parts: OutcomePart[] = ['outcome'];
+  if (config.scopedOutcome.requireSuccessMeasure) parts.push('successMeasure');
+  if (config.scopedOutcome.requireBound) parts.push('bound');
+  return parts.map((part) => {
+    const problem = check.problems.find((p) => p.part === part);
+    return {
+      id: part,
+      label: OUTCOME_LABELS[part],
+      passed: problem === undefined,
+      fix: problem
+        ? capitalise(describeOutcomeProblem(problem)) +
+          (problem.problem === 'absent' ? FIX_SUFFIX[part] : '')
+        : undefined,
+      required: true,
+    };
+  });
+}
 
-  if (needsScopedOutcome(input)) {
-    const check = checkScopedOutcome(input.scopedOutcome, config.scopedOutcome);
-    const parts: OutcomePart[] = ['outcome'];
-    if (config.scopedOutcome.requireSuccessMeasure) parts.push('successMeasure');
-    if (config.scopedOutcome.requireBound) parts.push('bound');
-    for (const part of parts) {
-      const problem = check.problems.find((p) => p.part === part);
-      items.push({
-        id: part,
-        label: OUTCOME_LABELS[part],
-        passed: problem === undefined,
-        fix: problem
-          ? capitalise(describeOutcomeProblem(problem)) +
-            (problem.problem === 'absent' ? FIX_SUFFIX[part] : '')
-          : undefined,
-        required: true,
-      });
-    }
-  }
-
-  if (input.kind === 'idea' && input.validation) {
-    const v = input.validation;
-    items.push({
+/** Ideas: validated by evidence (or decided invalidated). */
+function validatedCheck(input: ChecklistInput): ChecklistItem[] {
+  if (input.kind !== 'idea' || !input.validation) return [];
+  const v = input.validation;
+  return [
+    {
       id: 'validated',
       label: 'Validated by evidence',
       passed: v.state === 'validated',
@@ -275,12 +294,16 @@ export function buildChecklist(input: ChecklistInput): Checklist {
             ? `Decided invalidated${v.reason ? ` (${v.reason})` : ''}: do not build it, or take the decision back`
             : `Record more evidence: ${v.shortfalls.map(describeShortfall).join(', ')}`,
       required: true,
-    });
-  }
+    },
+  ];
+}
 
-  if (input.track === 'discovery' && input.feasibility?.novel) {
-    const signOff = input.feasibility.signOff;
-    items.push({
+/** Discovery items flagged technically novel: engineering's feasibility sign-off. */
+function feasibilityCheck(input: ChecklistInput): ChecklistItem[] {
+  if (input.track !== 'discovery' || !input.feasibility?.novel) return [];
+  const signOff = input.feasibility.signOff;
+  return [
+    {
       id: 'feasibility',
       label: 'Feasibility signed off by engineering',
       passed: signOff?.verdict === 'feasible',
@@ -294,50 +317,58 @@ export function buildChecklist(input: ChecklistInput): Checklist {
                 : 'rethink the approach, then ask for a new sign-off'
             }`,
       required: true,
+    },
+  ];
+}
+
+/** Spikes: within the timebox while running (its final figure once done), and what was learned. */
+function spikeChecks(input: ChecklistInput): ChecklistItem[] {
+  if (input.kind !== 'spike') return [];
+  const items: ChecklistItem[] = [];
+  const t = input.timebox;
+  const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
+  if (t && t.startedAt !== undefined && t.closedAt !== undefined) {
+    // Done: the final figure, as advice for the next timebox (nothing left to fix on this one).
+    items.push({
+      id: 'timebox',
+      label: `Finished within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,
+      passed: !t.overrun,
+      fix: t.overrun
+        ? `Ran over its timebox by ${days(t.daysUsed - t.daysAllowed)}: take that into account when timeboxing the next spike`
+        : undefined,
+      required: false,
+    });
+  } else if (t && t.startedAt !== undefined) {
+    items.push({
+      id: 'timebox',
+      label: `Within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,
+      passed: !t.overrun,
+      fix: t.overrun
+        ? `Over its timebox by ${days(t.daysUsed - t.daysAllowed)}: wrap up, record what was learned and close it, or agree a new timebox`
+        : undefined,
+      required: true,
     });
   }
-
-  if (input.kind === 'spike') {
-    const t = input.timebox;
-    if (t && t.startedAt !== undefined && t.closedAt !== undefined) {
-      // Done: the final figure, as advice for the next timebox (nothing left to fix on this one).
-      const over = t.daysUsed - t.daysAllowed;
-      items.push({
-        id: 'timebox',
-        label: `Finished within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,
-        passed: !t.overrun,
-        fix: t.overrun
-          ? `Ran over its timebox by ${over} ${over === 1 ? 'day' : 'days'}: take that into account when timeboxing the next spike`
-          : undefined,
-        required: false,
-      });
-    } else if (t && t.startedAt !== undefined) {
-      items.push({
-        id: 'timebox',
-        label: `Within its timebox (${t.daysUsed} of ${t.daysAllowed} days used)`,
-        passed: !t.overrun,
-        fix: t.overrun
-          ? `Over its timebox by ${t.daysUsed - t.daysAllowed} ${t.daysUsed - t.daysAllowed === 1 ? 'day' : 'days'}: wrap up, record what was learned and close it, or agree a new timebox`
-          : undefined,
-        required: true,
-      });
-    }
-    if (input.statusCategory === 'done') {
-      items.push({
-        id: 'learned',
-        label: 'What we learned / decision recorded',
-        passed: input.learnedNote,
-        fix: input.learnedNote
-          ? undefined
-          : 'Record what the spike learned and the decision it led to',
-        required: true,
-      });
-    }
-  }
-
-  if (input.track === 'delivery' && input.origin) {
-    const { validated, linkedDiscovery } = input.origin;
+  if (input.statusCategory === 'done') {
     items.push({
+      id: 'learned',
+      label: 'What we learned / decision recorded',
+      passed: input.learnedNote,
+      fix: input.learnedNote
+        ? undefined
+        : 'Record what the spike learned and the decision it led to',
+      required: true,
+    });
+  }
+  return items;
+}
+
+/** Delivery items: advice on whether they come from validated discovery. */
+function originCheck(input: ChecklistInput): ChecklistItem[] {
+  if (input.track !== 'delivery' || !input.origin) return [];
+  const { validated, linkedDiscovery } = input.origin;
+  return [
+    {
       id: 'origin',
       label:
         validated.length > 0
@@ -351,8 +382,6 @@ export function buildChecklist(input: ChecklistInput): Checklist {
             ? `Linked discovery (${linkedDiscovery.join(', ')}) is not validated yet`
             : 'Not linked to a validated discovery item: promote the idea it implements, or link it',
       required: false,
-    });
-  }
-
-  return { items, ready: items.every((i) => i.passed || !i.required) };
+    },
+  ];
 }

@@ -25,6 +25,35 @@ export type ReadinessCheck = (typeof READINESS_CHECKS)[number];
 export const ENFORCEMENT_RULES = [...READINESS_CHECKS, 'entry-criteria'] as const;
 export type EnforcementRule = (typeof ENFORCEMENT_RULES)[number];
 
+/**
+ * How each rule is worded wherever it appears: its name (audit log, waivers), the tick box of a
+ * workflow rule's configuration screen, and what an item "needs" in the guard's comment.
+ */
+export const RULE_WORDING: Readonly<
+  Record<EnforcementRule, { name: string; tickBox: string; needs: string }>
+> = {
+  'scoped-outcome': {
+    name: 'Scoped outcome',
+    tickBox: 'Scoped outcome is complete',
+    needs: 'a complete scoped outcome',
+  },
+  'discovery-validated': {
+    name: 'Discovery validated',
+    tickBox: 'Discovery item is validated',
+    needs: 'validated discovery evidence',
+  },
+  'spike-timebox': {
+    name: 'Spike timebox',
+    tickBox: 'Spike timebox is set',
+    needs: 'a timebox within the spike limit',
+  },
+  'entry-criteria': {
+    name: 'Discovery entry criteria',
+    tickBox: 'Meets no discovery entry criterion, or discovery covers it',
+    needs: 'a validated discovery item or a finished spike linked to it',
+  },
+};
+
 export interface ItemFacts {
   typeName: string;
   track: Track;

@@ -14,7 +14,7 @@ import {
   type FlagOutcome,
   type FlagWay,
 } from '../domain/flag-fallback';
-import type { EnforcementRule } from '../domain/sprint-readiness';
+import { RULE_WORDING, type EnforcementRule } from '../domain/sprint-readiness';
 import { isJiraError } from '../jira/errors';
 import { editIssue } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
@@ -90,13 +90,6 @@ export async function flagItem(
   return outcome(null);
 }
 
-const RULE_TEXT: Record<EnforcementRule, string> = {
-  'scoped-outcome': 'a complete scoped outcome',
-  'discovery-validated': 'validated discovery evidence',
-  'spike-timebox': 'a timebox within the spike limit',
-  'entry-criteria': 'a validated discovery item or a finished spike linked to it',
-};
-
 export type Action = 'move-back' | 'flag';
 
 export interface ItemNotice {
@@ -142,13 +135,17 @@ export function guardComment(args: {
           strong('Dual Track moved this item back to the backlog. '),
           text(`This ${item.typeName} ${how} sprint "${sprintName}" by `),
           ...who,
-          text(`, but it needs ${RULE_TEXT[item.rule]} before it can be planned into a sprint.`),
+          text(
+            `, but it needs ${RULE_WORDING[item.rule].needs} before it can be planned into a sprint.`,
+          ),
         ]
       : [
           strong(flagLead),
           text(`This ${item.typeName} ${how} sprint "${sprintName}" by `),
           ...who,
-          text(`, but it needs ${RULE_TEXT[item.rule]} before it is sprint-ready.${flagTail}`),
+          text(
+            `, but it needs ${RULE_WORDING[item.rule].needs} before it is sprint-ready.${flagTail}`,
+          ),
         ];
   return {
     type: 'doc',
@@ -200,7 +197,7 @@ export function sprintStartSummary(args: {
         args.items.map((i) => [
           strong(i.key),
           text(
-            ` (${i.typeName}, ${done(i.action, i.flag)}) needs ${RULE_TEXT[i.rule]}: ${i.missing.join('; ')}.`,
+            ` (${i.typeName}, ${done(i.action, i.flag)}) needs ${RULE_WORDING[i.rule].needs}: ${i.missing.join('; ')}.`,
           ),
         ]),
       ),

@@ -49,7 +49,7 @@ export const RuleConfigurationSchema = z
   .object({
     issueTypes: z.array(z.string().trim().min(1).max(255)).min(1).max(50).optional(),
     /** Which checks apply (the configuration screen's tick boxes); each validator's own by default. */
-    checks: z.array(z.enum(READINESS_CHECKS)).min(1).max(3).optional(),
+    checks: z.array(z.enum(READINESS_CHECKS)).min(1).max(READINESS_CHECKS.length).optional(),
     // The expression validator cannot call the app, so its screen saves what it needs here: the
     // Scoped outcome field's id and the thresholds of the settings at the time. Function
     // validators read the live settings and ignore these.

@@ -1,3 +1,4 @@
+import { ENFORCEMENT_RULES, RULE_WORDING } from '@domain/sprint-readiness';
 import { z } from 'zod';
 import { RESOLVER_PAYLOADS, type BridgeError, type PayloadOf } from '@contract/bridge-contract';
 import { checkWaiverExpiry, MAX_WAIVER_DAYS } from '@domain/sprint-readiness';
@@ -128,10 +129,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
 };
 
 export const RULE_LABELS: Readonly<Record<string, string>> = {
-  'scoped-outcome': 'Scoped outcome',
-  'discovery-validated': 'Discovery validated',
-  'spike-timebox': 'Spike timebox',
-  'entry-criteria': 'Discovery entry criteria',
+  ...Object.fromEntries(ENFORCEMENT_RULES.map((rule) => [rule, RULE_WORDING[rule].name])),
   waiver: 'Waiver',
 };
 

@@ -1,4 +1,4 @@
-import { READINESS_CHECKS, type ReadinessCheck } from '@domain/sprint-readiness';
+import { READINESS_CHECKS, RULE_WORDING, type ReadinessCheck } from '@domain/sprint-readiness';
 
 /**
  * The rule configuration this screen saves with `workflowRules.onConfigure` (the backend reads
@@ -16,11 +16,9 @@ export interface RuleConfig {
   maxTimeboxDays?: number;
 }
 
-export const CHECK_LABELS: Record<ReadinessCheck, string> = {
-  'scoped-outcome': 'Scoped outcome is complete',
-  'discovery-validated': 'Discovery item is validated',
-  'spike-timebox': 'Spike timebox is set',
-};
+export const CHECK_LABELS: Record<ReadinessCheck, string> = Object.fromEntries(
+  READINESS_CHECKS.map((check) => [check, RULE_WORDING[check].tickBox]),
+) as Record<ReadinessCheck, string>;
 
 export type RuleKind = 'enabler-function' | 'enabler-expression' | 'discovery-function';
 

@@ -4,7 +4,12 @@ import {
   type DiscoveryTemplate,
   type TemplateKind,
 } from '../domain/discovery-templates';
-import { fillTemplate, type FieldProblem, type FillInput } from '../domain/template-fill';
+import {
+  fillTemplate,
+  type FieldProblem,
+  type FilledItem,
+  type FillInput,
+} from '../domain/template-fill';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { createIssue } from '../jira/issues';
 import { projectIssueTypes, type ProjectIssueType } from '../jira/projects';
@@ -127,6 +132,54 @@ export interface CreatedFromTemplate {
   message: string;
 }
 
+/** The new item's fields: its type, summary, description and, for spikes and enablers, outcome. */
+async function newItemFields(
+  jira: JiraGateway,
+  project: { id: string },
+  type: { id: string },
+  item: FilledItem,
+  knownFields: Parameters<typeof appFieldIds>[1],
+): Promise<{ fields: Record<string, unknown>; outcomeField: string | undefined }> {
+  const fields: Record<string, unknown> = {
+    project: { id: project.id },
+    issuetype: { id: type.id },
+    summary: item.summary,
+    description: item.description,
+  };
+  if (!item.scopedOutcome) return { fields, outcomeField: undefined };
+  const outcomeField = (await appFieldIds(['scopedOutcome'], knownFields, jira)).ids.scopedOutcome;
+  if (!outcomeField) {
+    throw new TemplateRefusal(
+      'conflict',
+      `The app's Scoped outcome field is not on this Jira site, so the ${item.kind} could not get its scoped outcome. Reinstall or upgrade Dual Track; nothing was created.`,
+    );
+  }
+  fields[outcomeField] = item.scopedOutcome;
+  return { fields, outcomeField };
+}
+
+function answerOf(
+  created: { id: string; key: string },
+  type: { id: string; name: string },
+  item: FilledItem,
+): CreatedFromTemplate {
+  const parts = [
+    `Created ${created.key} (${type.name}) from the ${item.template.name} template`,
+    item.scopedOutcome ? 'with its scoped outcome' : undefined,
+    item.withPressRelease ? 'with a press release and FAQ' : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return {
+    id: created.id,
+    key: created.key,
+    kind: item.kind,
+    issueType: { id: type.id, name: type.name },
+    template: { id: item.template.id, name: item.template.name },
+    scopedOutcome: item.scopedOutcome !== undefined,
+    withPressRelease: item.withPressRelease,
+    message: `${parts.join(', ')}.`,
+  };
+}
+
 export async function createFromTemplate(args: {
   jira: JiraGateway;
   project: { id: string; key: string };
@@ -153,23 +206,7 @@ export async function createFromTemplate(args: {
     );
   }
 
-  const fields: Record<string, unknown> = {
-    project: { id: project.id },
-    issuetype: { id: type.id },
-    summary: item.summary,
-    description: item.description,
-  };
-  let outcomeField: string | undefined;
-  if (item.scopedOutcome) {
-    outcomeField = (await appFieldIds(['scopedOutcome'], decision.fields, jira)).ids.scopedOutcome;
-    if (!outcomeField) {
-      throw new TemplateRefusal(
-        'conflict',
-        `The app's Scoped outcome field is not on this Jira site, so the ${item.kind} could not get its scoped outcome. Reinstall or upgrade Dual Track; nothing was created.`,
-      );
-    }
-    fields[outcomeField] = item.scopedOutcome;
-  }
+  const { fields, outcomeField } = await newItemFields(jira, project, type, item, decision.fields);
 
   if (request) {
     const claim = await claimTemplateRequest(request.accountId, request.requestId, request.now);
@@ -196,21 +233,7 @@ export async function createFromTemplate(args: {
     }
     throw error;
   }
-  const parts = [
-    `Created ${created.key} (${type.name}) from the ${item.template.name} template`,
-    item.scopedOutcome ? 'with its scoped outcome' : undefined,
-    item.withPressRelease ? 'with a press release and FAQ' : undefined,
-  ].filter((p): p is string => p !== undefined);
-  const answer: CreatedFromTemplate = {
-    id: created.id,
-    key: created.key,
-    kind: item.kind,
-    issueType: { id: type.id, name: type.name },
-    template: { id: item.template.id, name: item.template.name },
-    scopedOutcome: item.scopedOutcome !== undefined,
-    withPressRelease: item.withPressRelease,
-    message: `${parts.join(', ')}.`,
-  };
+  const answer = answerOf(created, type, item);
   if (request) await recordTemplateRequest(request.accountId, request.requestId, answer);
   return answer;
 }

@@ -119,6 +119,33 @@ function entryFields(input: EvidenceInput) {
 }
 
 /** Applies one change to the log's content; refuses invalid input and unknown entries. */
+function decide(
+  content: EvidenceContent,
+  change: Extract<EvidenceChange, { kind: 'decide' }>,
+  accountId: string,
+  at: string,
+): ChangeOutcome {
+  if (!change.invalidated) {
+    return { ok: true, entryId: undefined, content: { ...content, invalidated: null } };
+  }
+  const reason = change.reason?.trim() ?? '';
+  if (reason.length === 0) {
+    return {
+      ok: false,
+      refusal: {
+        code: 'invalid-input',
+        field: 'reason',
+        message: 'reason: say why the idea is invalidated',
+      },
+    };
+  }
+  return {
+    ok: true,
+    entryId: undefined,
+    content: { ...content, invalidated: { reason, decidedBy: accountId, decidedAt: at } },
+  };
+}
+
 export function applyChange(
   content: EvidenceContent,
   change: EvidenceChange,
@@ -178,29 +205,8 @@ export function applyChange(
         content: { ...content, entries: content.entries.filter((e) => e.id !== change.id) },
       };
     }
-    case 'decide': {
-      if (!change.invalidated)
-        return { ok: true, entryId: undefined, content: { ...content, invalidated: null } };
-      const reason = change.reason?.trim() ?? '';
-      if (reason.length === 0) {
-        return {
-          ok: false,
-          refusal: {
-            code: 'invalid-input',
-            field: 'reason',
-            message: 'reason: say why the idea is invalidated',
-          },
-        };
-      }
-      return {
-        ok: true,
-        entryId: undefined,
-        content: {
-          ...content,
-          invalidated: { reason, decidedBy: actor.accountId, decidedAt: at },
-        },
-      };
-    }
+    case 'decide':
+      return decide(content, change, actor.accountId, at);
   }
 }
 

@@ -172,33 +172,7 @@ export class JiraGateway {
         });
       }
 
-      const text = await response.text();
-      let json: unknown = undefined;
-      if (text.length > 0) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          throw new JiraError({
-            kind: 'bad-response',
-            status: response.status,
-            operation,
-            message: `${operation} answered with a body that is not JSON`,
-          });
-        }
-      }
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        throw new JiraError({
-          kind: 'bad-response',
-          status: response.status,
-          operation,
-          message: `${operation} answered with an unexpected shape${
-            first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''
-          }`,
-        });
-      }
-      return parsed.data;
+      return parseAnswer(schema, response, operation);
     }
   }
 
@@ -243,4 +217,39 @@ export function jiraAsUser(accountId?: string, retry?: RetryPolicy): JiraGateway
 
 export function jiraAsApp(retry?: RetryPolicy, inFlight?: InFlight): JiraGateway {
   return new JiraGateway({ kind: 'app' }, retry, inFlight);
+}
+
+/** The answer's body as JSON, checked against the endpoint's schema. */
+async function parseAnswer<S extends z.ZodType>(
+  schema: S,
+  response: Response,
+  operation: string,
+): Promise<z.infer<S>> {
+  const text = await response.text();
+  let json: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new JiraError({
+        kind: 'bad-response',
+        status: response.status,
+        operation,
+        message: `${operation} answered with a body that is not JSON`,
+      });
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new JiraError({
+      kind: 'bad-response',
+      status: response.status,
+      operation,
+      message: `${operation} answered with an unexpected shape${
+        first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''
+      }`,
+    });
+  }
+  return parsed.data;
 }

@@ -8,7 +8,8 @@ import {
 } from '../storage/enforcement-store';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError } from '../items/app-fields';
-import { ItemShapeError, UnknownSprintFieldError } from '../items/item-facts';
+import { ItemShapeError } from '../items/item-facts';
+import { UnknownSprintFieldError } from '../items/site-fields';
 
 /**
  * How a failure inside an enforcement trigger ends: a retry request (the trigger turns it into

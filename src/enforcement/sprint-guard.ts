@@ -36,13 +36,8 @@ import {
   type IssueEvent,
 } from './sprint-guard-event';
 import { IssueEventSchema } from './sprint-guard-event';
-import {
-  enforcementFieldIds,
-  entryOfItem,
-  readItem,
-  trackOfItem,
-  withLoggedEvidence,
-} from '../items/item-facts';
+import { entryOfItem, readItem, trackOfItem, withLoggedEvidence } from '../items/item-facts';
+import { enforcementFieldIds } from '../items/site-fields';
 
 export { IssueEventSchema } from './sprint-guard-event';
 

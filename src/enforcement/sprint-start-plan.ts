@@ -21,7 +21,6 @@ import {
 import { KEYS, parseStored, readMany } from '../storage/kvs-store';
 import { trackResolver } from '../items/project-items';
 import {
-  enforcementFieldIds,
   readItems,
   withLoggedEvidence,
   readSprint,
@@ -29,9 +28,9 @@ import {
   SPRINT_PAGE_LIMIT,
   SPRINT_SCAN_LIMIT,
   trackOfItem,
-  type EnforcementFieldIds,
   type Item,
 } from '../items/item-facts';
+import { enforcementFieldIds, type EnforcementFieldIds } from '../items/site-fields';
 
 /** The sprint-start check's plan: what to do with each item of the sprint, decided afresh. */
 

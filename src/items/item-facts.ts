@@ -6,18 +6,12 @@ import { getSprint, sprintIssuesPage } from '../jira/boards';
 import { BULK_FETCH_MAX, bulkFetchIssues } from '../jira/issues';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { readOffsetPages } from '../jira/offset-paging';
-import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
 import { readEvidenceLogs } from '../storage/evidence-store';
 import { countEvidence } from '../domain/evidence-log';
-import {
-  saveEnforcementFields,
-  type EnforcementContext,
-  type EnforcementFields,
-} from '../storage/enforcement-store';
 import type { TrackMapping } from '../storage/track-mapping-store';
+import type { EnforcementFieldIds } from './site-fields';
 import { entryIssueFields, entryVerdictOf, type EntryReading } from './entry-reader';
 import { trackResolver } from './project-items';
-import { APP_FIELDS, isAppField } from './app-fields';
 import { trackOfType } from './track-marker';
 import { readScopedOutcome } from './scoped-outcome-field';
 
@@ -25,100 +19,6 @@ import { readScopedOutcome } from './scoped-outcome-field';
  * Reading an item the way enforcement needs it, fresh from Jira, in one call: its type,
  * project, sprints (with their states), scoped outcome, discovery evidence and track.
  */
-
-/** `schema.custom` of Jira Software's Sprint field. */
-export const SPRINT_FIELD_CUSTOM = 'com.pyxis.greenhopper.jira:gh-sprint';
-/** Jira's "Flagged" field is a multi-checkbox custom field with the option "Impediment". */
-export const FLAGGED_FIELD_NAME = 'Flagged';
-const MULTI_CHECKBOX_CUSTOM = 'com.atlassian.jira.plugin.system.customfieldtypes:multicheckboxes';
-
-export class UnknownSprintFieldError extends Error {
-  constructor() {
-    super("This site has no Sprint field (Jira Software's gh-sprint custom field).");
-    this.name = 'UnknownSprintFieldError';
-  }
-}
-
-export interface EnforcementFieldIds {
-  sprint: string;
-  scopedOutcome: string | undefined;
-  discoveryEvidence: string | undefined;
-  track: string | undefined;
-  /**
-   * The Entry triage field, when its id is remembered (the project page, the issue panel and
-   * triage edits remember it, and so does this lookup whenever it reads the field list); until
-   * then the entry criteria see labels and components only.
-   */
-  entryTriage: string | undefined;
-  /** Jira's Flagged field; null when the site has none (the label is used instead). */
-  flagged: string | null;
-}
-
-/**
- * The site's field ids. Remembered ids are used as they are; when the Sprint or Scoped outcome
- * id is unknown, or the Flagged field was never looked for, Jira's field list is read once and
- * what it names is remembered.
- */
-export async function enforcementFieldIds(
-  context: Pick<EnforcementContext, 'fields' | 'enforcementFields'>,
-  jira: JiraGateway,
-): Promise<EnforcementFieldIds> {
-  const known = context.fields;
-  if (known.sprint && known.scopedOutcome && context.enforcementFields) {
-    return {
-      sprint: known.sprint,
-      scopedOutcome: known.scopedOutcome,
-      discoveryEvidence: known.discoveryEvidence,
-      track: known.track,
-      entryTriage: known.entryTriage,
-      flagged: context.enforcementFields.flagged,
-    };
-  }
-  const { fields: found, enforcementFields: flagged } = await lookUpSiteFieldIds(known, jira);
-  if (!found.sprint) throw new UnknownSprintFieldError();
-  return {
-    sprint: found.sprint,
-    scopedOutcome: found.scopedOutcome,
-    discoveryEvidence: found.discoveryEvidence,
-    track: found.track,
-    entryTriage: found.entryTriage,
-    flagged: flagged.flagged,
-  };
-}
-
-/**
- * Reads Jira's field list once and remembers what it names: the Sprint field, the app's fields
- * (ids already remembered are kept) and Jira's Flagged field (null when the site has none).
- * Setup calls this too, so that a set-up project's first guarded event reads no field list.
- */
-export async function lookUpSiteFieldIds(
-  known: JiraFieldIds,
-  jira: JiraGateway,
-): Promise<{ fields: JiraFieldIds; enforcementFields: EnforcementFields }> {
-  const fields = await jira.listFields();
-  const customId = (id: string | undefined) =>
-    id !== undefined && /^customfield_\d+$/.test(id) ? id : undefined;
-  const find = (test: (custom: string | undefined, name: string) => boolean) =>
-    customId(fields.find((f) => test(f.schema?.custom, f.name))?.id);
-  const found: JiraFieldIds = {
-    ...known,
-    sprint: known.sprint ?? find((c) => c === SPRINT_FIELD_CUSTOM),
-    scopedOutcome: known.scopedOutcome ?? find((c) => isAppField(c, APP_FIELDS.scopedOutcome)),
-    discoveryEvidence:
-      known.discoveryEvidence ?? find((c) => isAppField(c, APP_FIELDS.discoveryEvidence)),
-    track: known.track ?? find((c) => isAppField(c, APP_FIELDS.track)),
-    entryTriage: known.entryTriage ?? find((c) => isAppField(c, APP_FIELDS.entryTriage)),
-  };
-  const flagged: EnforcementFields = {
-    flagged: find((c, name) => name === FLAGGED_FIELD_NAME && c === MULTI_CHECKBOX_CUSTOM) ?? null,
-  };
-  const remembered: JiraFieldIds = Object.fromEntries(
-    Object.entries(found).filter(([, v]) => v !== undefined),
-  );
-  await saveJiraFieldIds(remembered);
-  await saveEnforcementFields(flagged);
-  return { fields: remembered, enforcementFields: flagged };
-}
 
 /** The fields enforcement reads: readiness, sprints, and what the entry criteria look at. */
 export function fieldList(ids: EnforcementFieldIds): string[] {

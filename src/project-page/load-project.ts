@@ -3,7 +3,7 @@ import { entryCriteriaJql, hasEntryCriteria } from '../domain/entry-query';
 import { averageVelocity, VELOCITY_SPRINTS, type EstimateUnit } from '../domain/signals';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
-import { pageFieldIds } from '../items/field-ids';
+import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
 import {
   activeAndClosedSprints,

@@ -3,7 +3,7 @@ import type { Config } from '../domain/config';
 import type { EstimateUnit } from '../domain/signals';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { RetroAnswer } from '../contract/retro-report';
-import { pageFieldIds } from '../items/field-ids';
+import { pageFieldIds } from '../items/site-fields';
 import { trackResolver } from '../items/project-items';
 import {
   activeAndClosedSprints,

@@ -20,7 +20,7 @@ import { AppFieldMissingError } from '../items/app-fields';
 import { markProjectIssues, trackFieldId } from '../items/track-marker';
 import { getProject, getProjectIssueTypes, type ProjectInfo } from '../jira/projects';
 import { TRACK_TYPES, sameMapping, teamMapping, type MappedType } from '../domain/setup-plan';
-import { rememberSiteFieldIds } from '../items/site-field-ids';
+import { rememberSiteFieldIds } from '../items/site-fields';
 
 import { setUpCompanyManaged } from './company-managed';
 import { StepLog, type PlannedStep, type RunContext, type SetupInput } from './setup-run';

@@ -1,11 +1,7 @@
 import { assessReadiness } from '../domain/sprint-readiness';
 import { typeIsIn } from '../domain/track';
-import {
-  itemOf,
-  trackOfItem,
-  withLoggedEvidence,
-  type EnforcementFieldIds,
-} from '../items/item-facts';
+import { itemOf, trackOfItem, withLoggedEvidence } from '../items/item-facts';
+import { type EnforcementFieldIds } from '../items/site-fields';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { readEnforcementContext } from '../storage/enforcement-store';
 import { appFieldId } from '../items/app-fields';

@@ -3,7 +3,8 @@ import type { Config } from '../domain/config';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { trackResolver } from '../items/project-items';
 import { loadDecisionContext } from '../storage/config-store';
-import { changeEvidence, readEvidence } from '../storage/evidence-store';
+import { readEvidence } from '../storage/evidence-store';
+import { changeEvidence } from '../storage/evidence-write';
 import { readTrackMapping } from '../storage/track-mapping-store';
 import { refreshSummaryField, type SummaryFieldWrite } from '../items/evidence-field';
 import {

@@ -9,6 +9,7 @@ import {
 import { exportedSectionOf, type ImportReport } from '../../src/data-transfer/data-transfer';
 import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import * as evidenceStore from '../../src/storage/evidence-store';
+import * as evidenceWrite from '../../src/storage/evidence-write';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation, ok } from '../helpers/invoke';
@@ -426,7 +427,7 @@ const readEvidence = (issueId: string) =>
   );
 
 /** A change of an idea's evidence as the evidence resolvers make it, in one invocation. */
-const changeEvidence = (...args: Parameters<typeof evidenceStore.changeEvidence>) =>
+const changeEvidence = (...args: Parameters<typeof evidenceWrite.changeEvidence>) =>
   inInvocation(ctx.em, 'resolver', 'evidence/add: changeEvidence', () =>
-    evidenceStore.changeEvidence(...args),
+    evidenceWrite.changeEvidence(...args),
   );

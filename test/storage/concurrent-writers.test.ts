@@ -7,7 +7,8 @@ import {
   readGlobalConfig,
   saveGlobalConfig,
 } from '../../src/storage/config-store';
-import { EVIDENCE_KEYS, changeEvidence, readEvidence } from '../../src/storage/evidence-store';
+import { EVIDENCE_KEYS, readEvidence } from '../../src/storage/evidence-store';
+import { changeEvidence } from '../../src/storage/evidence-write';
 import {
   markExploreLinked,
   readExploreRecord,

@@ -1,4 +1,5 @@
 import type { SettingValue } from '../domain/config-changes';
+import { SECTIONS } from '../domain/config';
 
 /**
  * Every setting the settings screens show: where it lives in the configuration (`section.key`),
@@ -46,18 +47,22 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   entry: 'Discovery entry criteria',
 };
 
-export const SETTING_SECTIONS: readonly SettingSection[] = [
-  'runway',
-  'validation',
-  'spike',
-  'capacity',
-  'scopedOutcome',
-  'gate',
-  'staleness',
-  'guard',
-  'tracks',
-  'entry',
-];
+export const SETTING_SECTIONS: readonly SettingSection[] = SECTIONS;
+
+/** A triage level that sends a delivery item to discovery first (uncertainty or risk). */
+function levelSetting(path: `entry.${string}`, name: string, what: string): SettingField {
+  return {
+    path,
+    label: `${name} that sends an item to discovery first`,
+    help: `A delivery item with at least this ${what} needs a validated idea or a finished spike linked before delivery.`,
+    kind: 'choice',
+    options: [
+      { value: 'high', label: 'High' },
+      { value: 'medium', label: 'Medium or high' },
+      { value: 'off', label: 'Never (this level alone does not count)' },
+    ],
+  };
+}
 
 export const SETTING_FIELDS: readonly SettingField[] = [
   {
@@ -199,28 +204,8 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     item: 'issue type',
     minItems: 1,
   },
-  {
-    path: 'entry.uncertaintyAtLeast',
-    label: 'Uncertainty that sends an item to discovery first',
-    help: 'A delivery item with at least this uncertainty needs a validated idea or a finished spike linked before delivery.',
-    kind: 'choice',
-    options: [
-      { value: 'high', label: 'High' },
-      { value: 'medium', label: 'Medium or high' },
-      { value: 'off', label: 'Never (this level alone does not count)' },
-    ],
-  },
-  {
-    path: 'entry.riskAtLeast',
-    label: 'Risk that sends an item to discovery first',
-    help: 'A delivery item with at least this risk needs a validated idea or a finished spike linked before delivery.',
-    kind: 'choice',
-    options: [
-      { value: 'high', label: 'High' },
-      { value: 'medium', label: 'Medium or high' },
-      { value: 'off', label: 'Never (this level alone does not count)' },
-    ],
-  },
+  levelSetting('entry.uncertaintyAtLeast', 'Uncertainty', 'uncertainty'),
+  levelSetting('entry.riskAtLeast', 'Risk', 'risk'),
   {
     path: 'entry.labels',
     label: 'Labels that send an item to discovery first',

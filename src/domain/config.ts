@@ -257,7 +257,8 @@ export type ConfigOverride = z.infer<typeof ConfigOverrideSchema>;
 export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
 
 type Section = keyof Config;
-const SECTIONS: readonly Section[] = [
+/** The configuration's sections, in the order settings pages show them. */
+export const SECTIONS: readonly Section[] = [
   'runway',
   'validation',
   'spike',

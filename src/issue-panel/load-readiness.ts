@@ -17,7 +17,13 @@ import type {
 import { appFieldIds } from '../items/app-fields';
 import { repairSummaryField } from '../items/evidence-field';
 import { entryIssueFields } from '../items/entry-reader';
-import { isoOf, kindOf, trackResolver } from '../items/project-items';
+import {
+  IssueStatusSchema,
+  IssueTypeRefSchema,
+  isoOf,
+  kindOf,
+  trackResolver,
+} from '../items/project-items';
 import { readScopedOutcome } from '../items/scoped-outcome-field';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { myPermissions, type PermissionKey } from '../jira/permissions';
@@ -63,15 +69,8 @@ export class NoBrowseError extends Refusal {
 const PanelFieldsSchema = z
   .object({
     summary: z.string(),
-    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
-    status: z
-      .object({
-        name: z.string(),
-        statusCategory: z
-          .object({ key: z.enum(['new', 'indeterminate', 'done', 'undefined']) })
-          .passthrough(),
-      })
-      .passthrough(),
+    issuetype: IssueTypeRefSchema,
+    status: IssueStatusSchema,
     statuscategorychangedate: z.string().nullish(),
     issuelinks: z.array(IssueLinkSchema).nullish(),
   })

@@ -61,18 +61,22 @@ export function kindOf(issueTypeName: string, track: Track): ItemKind {
   return 'idea';
 }
 
+/** An issue's type and status as Jira answers them (the fields every item read asks for). */
+export const IssueTypeRefSchema = z.object({ id: z.string(), name: z.string() }).passthrough();
+export const IssueStatusSchema = z
+  .object({
+    name: z.string(),
+    statusCategory: z
+      .object({ key: z.enum(['new', 'indeterminate', 'done', 'undefined']) })
+      .passthrough(),
+  })
+  .passthrough();
+
 const CoreFieldsSchema = z
   .object({
     summary: z.string(),
-    issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
-    status: z
-      .object({
-        name: z.string(),
-        statusCategory: z
-          .object({ key: z.enum(['new', 'indeterminate', 'done', 'undefined']) })
-          .passthrough(),
-      })
-      .passthrough(),
+    issuetype: IssueTypeRefSchema,
+    status: IssueStatusSchema,
     created: z.string(),
     updated: z.string(),
     statuscategorychangedate: z.string().nullish(),

@@ -26,14 +26,8 @@ import { EVIDENCE_HEAD, KEY_RULES, type KeyRule } from './key-rules';
  * revisions, waivers, audit log, evidence, and per item and project everything else the app keeps:
  * feasibility reviews, spike notes, retro outcome checks, Explore first and promotion records,
  * track mappings, setup reports, the track marker's checkpoint, flag notes) as one JSON document
- * with a schema version, so that a Jira admin can back up and move it. What is left out is
- * transient or belongs to the site, listed with the reason in test/security/backup-restore.test.ts
- * (event claims, in-flight creation claims, the site's field ids, which setup finds again).
- * Only keys of the sections are ever read or written,
- * each value is checked against the schema its store reads it with, and nothing is written
- * unless the whole document passes. The version entities beside versioned records
- * (versioned-record.ts) are not exported: they follow from the version each value carries, and
- * an import sets them from it, in the same transaction as the value.
+ * with a schema version, so that a Jira admin can back up and move it.
+ * More: docs/internals.md#data-transfer-data-transfer-ts.
  */
 
 const PREFIX = Object.fromEntries(DATA_SECTIONS.map((s) => [s, `${s}:`])) as Record<

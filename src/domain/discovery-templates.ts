@@ -3,12 +3,7 @@ import { z } from 'zod';
 /**
  * Templates for new discovery items: what an idea, a spike and an enabler must say when they are
  * created, and the optional "working backwards" press release and FAQ a larger idea can carry.
- *
- * The built-in templates fix the shape: which templates exist, what kind of item each creates,
- * its sections, each section's input (text, a number of days, a date) and the part of the Scoped
- * outcome it fills. Jira admins edit the words only (names, headings, hints) and whether a text
- * section is required. Sections that fill the Scoped outcome of a spike or an enabler stay
- * required: without them the item would be created already failing the enabler gate.
+ * More: docs/internals.md#domain-discovery-templates-ts.
  */
 
 export const TEMPLATE_KINDS = ['idea', 'spike', 'enabler'] as const;

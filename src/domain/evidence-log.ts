@@ -13,11 +13,7 @@ import type { EvidenceInputSchema } from './evidence-input';
 /**
  * The evidence log of a discovery item: dated, typed entries (interviews, usability tests, ...)
  * and an optional "invalidated" decision. Pure: no I/O, no clock read (`now` is passed in).
- *
- * Counting rule: an interview counts toward validation only when it confirmed the problem, a
- * usability test only when it was passed without help (`positive: true`). The practice has no
- * pass/fail rule for prototype reviews, concierge tests and experiments, so every recorded one
- * counts; none of them is needed for validation.
+ * More: docs/internals.md#domain-evidence-log-ts.
  */
 
 export type EvidenceInput = z.infer<typeof EvidenceInputSchema>;

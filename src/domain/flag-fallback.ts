@@ -3,16 +3,7 @@ import { z } from 'zod';
 /**
  * How an item not ready for its sprint gets flagged when Jira's edit screens are in the way, and
  * what the project admin is told about it.
- *
- * Jira refuses to set a field that is not on the issue's edit screen (400 naming the field). The
- * app tries, in order and stopping at the first that works:
- * 1. `field`: Jira's Flagged field (only on sites that have it);
- * 2. `field-override`: the same with `overrideScreenSecurity=true`, which Jira allows only to
- *    callers with the Administer Jira global permission (else 403);
- * 3. `label`: the `dual-track-flagged` label (Labels must be on the edit screen too);
- * 4. `label-override`: the label with the override.
- * A refused override (403) is not tried again for the label; each write is one PUT that Jira
- * applies whole or not at all, so a refused way leaves nothing behind.
+ * More: docs/internals.md#domain-flag-fallback-ts.
  */
 
 export const FLAG_WAYS = ['field', 'field-override', 'label', 'label-override'] as const;

@@ -20,37 +20,10 @@ import {
 import { logger } from '../runtime/log';
 
 /**
- * The sprint-start check: on `avi:jira-software:started:sprint` (payload `{ sprint }`, no issue
- * list), reads the sprint's items (GET /rest/agile/1.0/sprint/{id}/issue with the fields the
- * decision needs, 50 per page, to the end Jira signals without relying on `total`; at most
- * SPRINT_SCAN_LIMIT items and SPRINT_PAGE_LIMIT pages: beyond that it logs and says so in the
- * summary) and applies each project's policy to the items that are not ready: moved back
- * in batches of 50, or flagged one by one. Then ONE summary comment, on the first affected item
- * in sprint order (docs/decisions/0008-sprint-start-summary.md), and one audit entry per item
- * (waived items included, written with the others, once). Claimed per sprint.
- *
- * Resumable: an attempt that stops part-way (a 429 on the second batch of moves) keeps what it
- * did and its plan; the retry, up to 900 s later, first reads the items still to be moved or
- * flagged again (one POST /rest/api/3/issue/bulkfetch per 100) and decides each afresh, so an
- * item that became ready, got a waiver or left the sprint meanwhile is left alone. On the last
- * attempt Forge allows, a failure closes the event and audits what could not be done.
- *
- * Delivery items that meet the discovery entry criteria without covering discovery count as not
- * ready too (rule `entry-criteria`; moved back when `entry.guardMovesBack`, else flagged). Their
- * facts come with the sprint's pages; the evidence of linked ideas that could decide a verdict
- * is read in 1 bulkfetch per project and 100 ideas, only when there are such items.
- *
- * Flags go around Jira's edit screens as flagItem does (src/enforcement/interventions.ts); what
- * one item's flag learned (a field not on the screen of its project and type, the app refused the
- * screen override) is not tried again for the next, and an item no way could flag is still in the
- * summary and audited (`failed`, saying what the admin must change), and does not stop the check.
- * The project's flag notes (its settings page) are updated once per project.
- *
- * Cost: storage: 1 read (field ids) + 1 batch read per project in the sprint + claim; Jira:
- * 1 GET sprint, ceil(items/50) pages, ceil(moved/50) moves or 1 PUT per flagged item (up to 3
- * more for the first item of each project and type whose edit screen refuses the flag), 1
- * comment; a resumed attempt adds ceil(remaining/100) bulkfetches. With flags: 1 read of each
- * project's flag notes, and 1 write when what they say changes.
+ * The sprint-start check: on `avi:jira-software:started:sprint`, reads the sprint's items (at
+ * most SPRINT_SCAN_LIMIT) and applies each project's policy to those that are not ready: moved
+ * back in batches of 50, or flagged; then one summary comment per project and the audit entries.
+ * More: docs/internals.md#enforcement-sprint-start-ts.
  */
 
 /** The documented payload: `{ sprint: { id, self, state, name, startDate, endDate, originBoardId, goal } }`. */

@@ -8,11 +8,7 @@ import { appFieldIds } from '../items/app-fields';
 /**
  * Sets an issue's Entry triage field as the user (the resolver has checked Edit issues; Jira
  * checks it again, and that the field is on the issue's edit screen):
- *
- *   PUT /rest/api/3/issue/{key}   { fields: { <entry triage field>: { uncertainty, risk, reason } } }
- *   (GET /rest/api/3/field once per site, while the field id is not remembered)
- *
- * Storage: 1 read (settings with the field ids).
+ * More: docs/internals.md#entry-criteria-triage-write-ts.
  */
 
 export type TriageAnswer =

@@ -25,18 +25,7 @@ import {
  * The evidence log use cases: list it, change it. Every change is saved first and then shown
  * in the app's read-only "Discovery evidence" field. If that field write fails, the saved
  * change stands, a stale marker is stored and the answer says so; the next change rewrites it.
- *
- * Evidence belongs to discovery items: a change on an item of the delivery track is refused
- * (the track as everywhere else: the project's type-to-track mapping, else the configured
- * discovery type names). Reading is not restricted, so evidence recorded before an item's type
- * changed stays visible.
- *
- * Cost of one change (a log kept whole in one value): storage: 1 read (settings and known field
- * ids), 1 read (the track mapping), 1 read (log and stale marker), 1 revision create, 1 re-read,
- * 1 transaction (the head, minus the previous revision); Jira: 1 GET of the issue's type as the
- * user, 1 PUT of the field value as the app (plus GET /field once per site to find the field).
- * The permission check before it is the resolver's. A log kept in parts adds 1 read of its
- * parts, 1 transaction writing the new parts and 1 query for parts left behind.
+ * More: docs/internals.md#evidence-evidence-service-ts.
  */
 
 export interface IssueRef {

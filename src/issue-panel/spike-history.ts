@@ -8,12 +8,7 @@ import type { JiraGateway } from '../jira/jira-gateway';
  * When a done spike last started, for its final timebox figure. Jira keeps only the date of the
  * latest status category change (the close, for a done spike), so the start comes from its
  * history: as the calling user,
- *
- *   POST /rest/api/3/changelog/bulkfetch   the spike's status changes (one page of 1,000 holds
- *                                          any real spike's; further pages are followed, at most 5)
- *   GET /rest/api/3/project/{key}/statuses the categories of the project's statuses
- *
- * in parallel. Only a done spike's panel asks.
+ * More: docs/internals.md#issue-panel-spike-history-ts.
  */
 
 const MAX_PAGES = 5;

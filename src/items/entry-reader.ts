@@ -16,16 +16,7 @@ import { evidenceOf, kindOf, type TrackResolver } from './project-items';
 
 /**
  * Reads what the discovery entry criteria need of one issue and decides its verdict:
- *
- *   the issue itself with labels, components, Entry triage and issue links (the caller's read,
- *   usually the one it makes anyway: pass the fields of `entryIssueFields`), and only when the
- *   item meets the criteria, has discovery items linked and none of them is a finished spike
- *   or enabler (which its link already shows):
- *   POST /rest/api/3/issue/bulkfetch   the linked discovery items' Discovery evidence
- *
- * So an item that meets no criteria costs no request beyond the caller's own read.
- * `entryVerdictsOf` decides many issues at once (the project page): one bulkfetch per 100
- * linked ideas of all of them together, none for ideas whose evidence the caller has read.
+ * More: docs/internals.md#items-entry-reader-ts.
  */
 
 export interface EntryFieldIds {

@@ -12,13 +12,7 @@ import { appFieldId } from './app-fields';
  * The Track marker: keeps the app's read-only "Track" field (manifest module `track`, values
  * `discovery` / `delivery`) equal to what the project's type → track mapping says for each
  * issue, so that `Track = Discovery` works in JQL on company- and team-managed projects alike.
- *
- * Only the app can write the field (PUT /rest/api/3/app/field/{id}/value as the app), so every
- * call here goes through a gateway acting as the app. Writes send `generateChangelog=false`:
- * the value follows from the issue type, whose own change is already in the history.
- *
- * Two entry points: `markProjectIssues` for setup (every issue of the project, in bounded runs)
- * and `markIssue` for one issue after a creation or an issue type change (the trigger).
+ * More: docs/internals.md#items-track-marker-ts.
  */
 
 /**

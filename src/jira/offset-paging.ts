@@ -3,18 +3,7 @@ import { z } from 'zod';
 /**
  * Reading one of Jira's offset-paged lists (`startAt` / `maxResults`, the Agile API's boards,
  * sprints and sprint issues) to its end by what Jira documents, without relying on `total`:
- *
- * - `total` "may change as the client requests subsequent pages, therefore the client should
- *   always assume that the requested page can be empty", and it is "not returned for all
- *   operations" (platform OpenAPI, Pagination); the Agile API adds "REST API consumers should
- *   also consider the field to be optional. This value may not be included in the response, if
- *   it is too expensive to calculate".
- * - `isLast` "indicates whether the page returned is the last one" and is likewise "not returned
- *   for all operations".
- * - Jira may return fewer items than `maxResults` with more to come, so a short page alone is not
- *   the end; the next page starts after what this one returned.
- *
- * The rule (isFinalPage) and the sources are in docs/emulator-paging.md.
+ * More: docs/internals.md#jira-offset-paging-ts.
  */
 
 /** The paging fields of an offset page, each optional (zod shape to spread into a page schema). */

@@ -26,19 +26,7 @@ import { setUpCompanyManaged } from './company-managed';
 import { StepLog, type PlannedStep, type RunContext, type SetupInput } from './setup-run';
 /**
  * The setup action: turns a Jira project into a dual-track project.
- *
- * Company-managed: make sure the global types Discovery, Spike and Enabler exist (reusing a
- * base-level type of the same name), that they are in the project's issue type scheme, and record
- * which of the project's types is on which track. Team-managed: Jira cannot give these projects
- * global types, so the admin maps the project's own types to tracks.
- *
- * Both: finally mark every issue of the project with its track (the app's read-only Track field),
- * so that `Track = Discovery` works in JQL. A big project is marked over several runs.
- *
- * Every step first reads what Jira already has, so a second run writes nothing to Jira, and a run
- * that stopped half-way is finished by running again. Nothing is ever deleted or renamed. The
- * configuration calls act as the calling user: Jira then enforces the same permissions it shows
- * in its UI. Marking issues acts as the app, the only writer Jira allows for the Track field.
+ * More: docs/internals.md#setup-setup-action-ts.
  */
 
 export type { SetupInput };

@@ -4,17 +4,7 @@ import { createOnce, parseStored, readMany, removeOne, writeOne } from './kvs-st
 /**
  * The audit log of enforcement, per project: every block, move-back, flag and waiver with time,
  * item, rule and actor, and every intervention that could not be finished.
- *
- * Layout: one record per entry under `audit:<projectKey>:<seq>` and a head record
- * `audit:<projectKey>:head` with the next sequence number, the oldest kept one and how many were
- * dropped. An entry claims its sequence number with FAIL_IF_EXISTS, so concurrent writers never
- * overwrite each other (a loser takes the next number). The log keeps the newest AUDIT_MAX
- * entries: each append past the bound deletes the oldest entry and counts it as dropped.
- *
- * The head is read together with the caller's other storage reads (it is one of the keys of
- * their batch read), so appending costs one create, one head write and, once full, one delete.
- * Under concurrent appends the head can lag a little; the next append repairs it (its create
- * fails and it moves on), and `dropped` may undercount by the number of racing writers.
+ * More: docs/internals.md#storage-audit-store-ts.
  */
 
 export const AUDIT_MAX = 500;

@@ -12,12 +12,7 @@ import { changeRecord } from './versioned-record';
 
 /**
  * Configuration storage: global defaults plus per-project overrides, each a versioned record.
- *
- * A save names the version it was based on, and lands only while that version is current: one
- * transaction writes the record, its revision key (the change history, the last 20 versions)
- * and its version entity, conditioned on the version read (versioned-record.ts). A writer based
- * on an older version, or one that lost the race to another save, gets a conflict carrying the
- * current values instead of overwriting them.
+ * More: docs/internals.md#storage-config-store-ts.
  */
 
 const HISTORY_KEPT = 20;

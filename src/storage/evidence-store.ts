@@ -13,34 +13,7 @@ import { numericField, readVersioned, type ReadVersion } from './versioned-recor
  * Evidence logs in Forge storage, one head record per discovery item under `evidence:<issueId>`.
  * Not in issue or entity properties: entries are notes about real people, and properties are
  * readable by anyone who can see the issue through the REST API.
- *
- * Shape: a log that fits in one value (the usual case) is kept whole in its head, so the issue
- * panel reads it with one batch read. A bigger log keeps its entries in parts
- * (`evidence:<issueId>:part:<version>:<writeId>:<n>`, each at most PART_BYTE_LIMIT), and its head
- * says how many parts and entries it has. Parts are never rewritten: every version writes its own
- * parts under new keys. Logs stored before parts existed (one value, no `writeId`) read as they
- * are and take the new shape with their next change.
- *
- * Saving version N+1 (versioned-record.ts):
- *   1. read the head, its version entity and the stale-summary marker (one batch read), and the
- *      head's parts if it has any;
- *   2. write the new parts, if any, in one transaction (new keys, so nobody reads them yet);
- *   3. one transaction sets the new head, sets the head's version entity to N+1 under the
- *      condition that it still holds the version read, and deletes the parts of the head it
- *      replaces (and parts left by writers that lost or stopped). A writer whose condition
- *      failed deletes its own parts, re-reads and re-applies its change to the newest version,
- *      so concurrent additions are all kept.
- * A stop anywhere leaves the previous head and its parts untouched, so a log never reads back
- * half-written: at worst unreferenced parts remain until the next save of a parted log removes
- * them. The scheme before this one claimed each version under `evidence:<issueId>:rev:<N>`;
- * the first save of such a log removes the claims it left.
- *
- * Bounds: at most MAX_ENTRIES entries and MAX_PARTS parts (about 2.4 MB) per item; a change past
- * either is refused with a clear message, and nothing is written. A save's transaction holds the
- * head, its entity and at most MAX_PARTS + 2 deletes, within the 25 operations Forge allows.
- *
- * A failed write of the app's summary field is recorded under `evidence:<issueId>:summary-stale`
- * until a later change rewrites the field.
+ * More: docs/internals.md#storage-evidence-store-ts.
  */
 
 export const EVIDENCE_KEYS = {

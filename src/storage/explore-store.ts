@@ -5,14 +5,8 @@ import { changeRecord, numericField, readVersioned, type RecordBasis } from './v
 /**
  * What "Explore first" remembers per delivery item: the discovery item it created (so that a
  * second click, or a retry, answers that item instead of creating another), and who creates the
- * next one. Each creation is one generation: its creator claims `explore-first:<id>:claim:<n>`
- * with FAIL_IF_EXISTS, which exactly one caller wins; the record at `explore-first:<id>` then
- * holds generation n. A claim whose creator died (older than CLAIM_STALE_MS with no record of
- * its generation) is skipped by the next caller.
- *
- * The record is written only against the version read (versioned-record.ts): a creator whose
- * claim was judged stale never overwrites a newer generation recorded meanwhile, and marking an
- * item linked never overwrites a generation recorded after the one it read.
+ * next one: each creation is one generation, claimed by exactly one caller.
+ * More: docs/internals.md#storage-explore-store-ts.
  */
 
 export const CLAIM_STALE_MS = 2 * 60 * 1000;

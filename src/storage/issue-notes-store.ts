@@ -7,11 +7,7 @@ import { changeRecord, numericField, readVersioned, type ReadVersion } from './v
  * user who can see the issue can read through REST): the feasibility review of a discovery item
  * flagged technically novel, and the "what we learned / decision" note that closes a spike.
  * Keyed by issue id, so they survive a re-keyed project; both read in one storage request.
- *
- * A feasibility review is read, changed and written back (flag, un-flag, sign-off), so its
- * writes are conditioned on the version read (versioned-record.ts): an un-flag racing a sign-off
- * is never overwritten by it. The spike note is written whole, never read back first: the last
- * note written wins. Each record holds the person and time of its last change.
+ * More: docs/internals.md#storage-issue-notes-store-ts.
  */
 
 export const ISSUE_NOTE_KEYS = {

@@ -13,15 +13,7 @@ import {
 /**
  * What "Promote to delivery" remembers per discovery item, so that a double click, a retry or
  * a resume after a partial failure never creates an item twice:
- *
- * - `promotion:<issueId>` holds the latest promotion: the request it answered and, per delivery
- *   item, how far it got (`pending`: not sent; `sent`: Jira was asked to create it and the answer
- *   was never recorded; `created`, with its key and whether it is linked).
- * - `promotion:<issueId>:claim` is held, with FAIL_IF_EXISTS, by the one invocation that is
- *   creating items for the idea. Exactly one concurrent caller wins it; the others are told a
- *   promotion is running. The winner removes it when it ends. A claim that has outlived any
- *   invocation (kvs-store.ts claimOutlived) belongs to one Forge has stopped, so the next caller
- *   may take it over.
+ * More: docs/internals.md#storage-promotion-store-ts.
  */
 
 const ItemSchema = z

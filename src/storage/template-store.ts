@@ -13,10 +13,7 @@ import { KEYS, parseStored, readOne } from './kvs-store';
  * on; an older one gets a conflict with the current templates, never an overwrite). Nothing
  * stored means the built-ins. Kept under the `config:` prefix, so the settings export and import
  * carry it.
- *
- * There are no project overrides: a template is the practice's shared language for what an idea,
- * a spike or an enabler must say, and the gates and signals that read those items are global
- * too; a project that needs other words asks its Jira admin, and every project sees the change.
+ * More: docs/internals.md#storage-template-store-ts.
  */
 
 export const TemplatesRecordSchema = z

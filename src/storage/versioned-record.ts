@@ -10,39 +10,7 @@ import { parseStored } from './kvs-store';
  * waivers, evidence, feasibility reviews, Explore first, retro outcome checks): a write succeeds only against the
  * version it read; a writer that lost the race reads again and re-applies its change, or gets a
  * conflict. Decision record: docs/decisions/0012-conditional-writes.md.
- *
- * A record's value stays under its plain key (readers read it as before, in the same batch read
- * as their other keys). Beside it, one tiny custom entity `record-version` under
- * `<key>#version` holds the record's current version and the id of the write that made it:
- * `{ version, writeId }`. A save is one transaction: set the value (and whatever goes with it),
- * and set the entity to the next version under the condition that it still holds what the
- * writer read: the same version and write id, or no entity at all. Forge storage takes
- * conditions only on custom entity attributes, and fails the whole transaction when one does not
- * hold ("committed if all conditions are met or rolled back together"):
- * https://developer.atlassian.com/platform/forge/storage-reference/transactions-entities/
- * Entities are declared in manifest.yml (app.storage.entities):
- * https://developer.atlassian.com/platform/forge/runtime-reference/custom-entities/
- * Limits that bound a save: 25 operations and 4 MB per transaction, 240 KiB per value
- * (https://developer.atlassian.com/platform/forge/storage-reference/transactions/,
- * https://developer.atlassian.com/platform/forge/limits-kvs-ce/).
- *
- * The write id makes the condition exact even when a version number comes back (an import
- * restoring an older version sets a new write id, so a writer that read before it cannot
- * commit over it), and tells a writer whose answer was lost whether its write landed. The entity
- * key differs from the record key (`#version`), so the two never count as one key in a
- * transaction ("each key can only be used once").
- *
- * Records stored before this scheme have no entity: their version is the one their value
- * carries (0 for none), and the first save creates the entity under the condition that there is
- * still none, so two first saves cannot both win. The value of every saved record carries its
- * version too: a writer that reads a value and an entity that disagree (a batch read is not
- * promised to be one snapshot) reads again before it writes.
- *
- * Which error Forge answers for a failed condition is not documented (and @forge/kvs 1.6.5 names
- * none), so a failed transaction is not judged by its code: the writer reads the entity again.
- * It holds the writer's own write id: the write landed. It holds something other than what the
- * writer read: another write came first, the writer lost the race. Otherwise the failure was
- * not a race and is thrown.
+ * More: docs/internals.md#storage-versioned-record-ts.
  */
 
 export const RECORD_VERSION_ENTITY = 'record-version';

@@ -33,14 +33,7 @@ import { appFieldIds } from '../items/app-fields';
  * the project's discovery type of that kind: from the project's track mapping, else from the
  * configured discovery type names. The description holds the template's headings with what was
  * written under them; a spike or an enabler also gets its Scoped outcome.
- *
- * Nothing is half-written: everything is checked first (the answers, the issue type, the Scoped
- * outcome field), and the item is one POST /rest/api/3/issue. When Jira refuses the Scoped
- * outcome field (not on the create screen) nothing is created and the answer says why; an item
- * without it would be created failing the enabler gate.
- *
- * Cost, as the user: GET issuetype/project, POST issue (plus GET /field once per site when the
- * Scoped outcome field's id is not remembered yet). Storage: settings, track mapping, templates.
+ * More: docs/internals.md#templates-create-from-template-ts.
  */
 
 type IssueTypes = ProjectIssueType[];

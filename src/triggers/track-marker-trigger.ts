@@ -14,10 +14,7 @@ import { markIssue, trackFieldId } from '../items/track-marker';
  * filter (`ignoreSelf`, and an expression that lets only creations and issue type changes
  * through) keeps other events away; the same checks are repeated here because a filter that
  * fails to evaluate still delivers the event.
- *
- * Outcomes: Jira throttling or a Jira/network failure returns an `InvocationError` so that Forge
- * retries (at most 900 s later, at most four times); anything retrying cannot fix (a malformed
- * event, a project without a mapping, a deleted issue, a missing field) is logged and dropped.
+ * More: docs/internals.md#triggers-track-marker-trigger-ts.
  */
 
 const CREATED = 'avi:jira:created:issue';

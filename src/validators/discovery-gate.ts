@@ -19,14 +19,9 @@ import {
 
 /**
  * "Discovery item validated before it moves to delivery": a workflow validator for transitions
- * into delivery statuses. A discovery item (by the project's track mapping, else its Track
- * field, else the configured discovery type names; enablers and spikes are left to the enabler
- * gate) passes only when its Discovery evidence meets the configured thresholds (interviews,
- * usability tests) and it was not invalidated. The rule configuration may name the issue types
- * it applies to instead.
- *
- * Cost: one storage request (settings, field ids, mapping, waivers, audit head) and one Jira
- * call (the issue with its type, project, evidence and track). Fails closed, never throws.
+ * into delivery statuses. A discovery item passes only when its evidence meets the configured
+ * thresholds and it was not invalidated.
+ * More: docs/internals.md#validators-discovery-gate-ts.
  */
 
 const RULE_NAME = 'Dual Track: discovery validated before delivery';

@@ -30,16 +30,7 @@ import {
 /**
  * The enabler gate: a workflow validator for transitions into sprint-ready statuses. Enablers
  * and spikes (configurable) pass only with a complete scoped outcome; other types pass untouched.
- *
- * When the settings' `entry.refuseInValidators` is on, it also refuses a delivery item (any type
- * it does not gate) that meets the discovery entry criteria without a validated discovery item or
- * finished spike linked (src/domain/entry-criteria.ts), with the same waivers and audit.
- *
- * Cost of one decision: one storage request (configuration, project override and known field
- * ids together) and one Jira call (the issue with three fields; with the entry check on, also
- * labels, components, links and Entry triage in the same call). Only an item that meets the
- * criteria and has linked ideas costs one more call (POST /rest/api/3/issue/bulkfetch, their
- * evidence). It fails closed: when it cannot decide, it refuses and says why. It never throws.
+ * More: docs/internals.md#validators-enabler-gate-ts.
  */
 
 const RULE_NAME = 'Dual Track: scoped outcome before sprint';

@@ -1,25 +1,8 @@
 /**
  * The enabler gate as a Jira expression (manifest `enabler-gate-expression`), for sites that
  * want no function invocation per transition. An expression cannot call the app, so the rule
- * configuration (saved by the validator-config screen) carries the Scoped outcome field id,
- * the gated issue types and the thresholds: `config.fieldId`, `config.issueTypes`,
- * `config.minOutcomeLength`, `config.placeholders` (lower case), `config.requireSuccessMeasure`,
- * `config.requireBound`.
- *
- * The expression is built from a small syntax tree with two readings of the same tree:
- * `renderExpression` prints the Jira expression (the manifest holds exactly that text, a test
- * checks it) and `evaluateExpression` runs it with Jira expression semantics for the subset
- * used (a member of null is an error, and an error makes the validator refuse), so tests can
- * compare it with the function validator's rule (checkScopedOutcome) on the same cases.
- *
- * Where it is weaker than the function validator (documented by the tests): a placeholder is
- * only an exact (trimmed, lower-cased) match of a configured placeholder, not "few words of
- * substance around a placeholder"; a target date is checked for the yyyy-mm-dd shape, not for
- * being a real day; a timebox is checked for 1..365 but not for being whole; waivers are not
- * honoured (the expression cannot read app storage); thresholds are those saved with the
- * rule, not the live settings; and the discovery entry criteria are not checked at all (an
- * expression cannot follow the issue's links to see whether discovery covers it, nor read a
- * linked idea's evidence): only the function validator refuses such items.
+ * configuration carries the Scoped outcome field id, the gated issue types and the thresholds.
+ * More: docs/internals.md#validators-outcome-expression-ts.
  */
 
 export type Expr =

@@ -20,13 +20,7 @@ import {
  * configured discovery type names; or, when the rule's configuration names issue types, those)
  * passes only when its "what we learned / decision" note is recorded in the Dual Track issue
  * panel. Other items pass untouched. The rule needs no configuration.
- *
- * It does not honour waivers and writes nothing to the audit log: waivers are for readiness
- * rules that hold work out of a sprint, and this refusal is cleared by writing one sentence.
- *
- * Cost: one Jira call, as the app (the issue's id, type and project: the note is kept by issue
- * id) and one storage request (the note, the settings and the track mapping). Fails closed,
- * never throws.
+ * More: docs/internals.md#validators-spike-close-gate-ts.
  */
 
 export const SPIKE_CLOSE_RULE_NAME = 'Dual Track: spike closes with what we learned';

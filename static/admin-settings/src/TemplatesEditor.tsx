@@ -6,6 +6,7 @@ import Spinner from '@atlaskit/spinner';
 import type { PayloadOf, Result } from '@contract/bridge-contract';
 import { TEMPLATE_IDS, TEMPLATE_SHAPES, type DiscoveryTemplate } from '@domain/discovery-templates';
 import { useCallback, useEffect, useId, useState } from 'react';
+import '@ui/form-controls.css';
 import './templates-editor.css';
 
 /** How the section talks to the backend: the contract's `templates/*` admin resolvers. */
@@ -78,7 +79,7 @@ function TextInput(props: {
       </label>
       <input
         id={id}
-        className="dt-tpl-input"
+        className="dt-input"
         type="text"
         maxLength={props.maxLength}
         value={props.value}

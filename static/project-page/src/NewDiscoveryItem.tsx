@@ -11,6 +11,7 @@ import {
   type TemplateSection,
 } from '@domain/discovery-templates';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import '@ui/form-controls.css';
 import './new-discovery-item.css';
 
 /** How the dialog talks to the backend: the contract's `templates/list` and `templates/create`. */
@@ -134,7 +135,7 @@ function SectionField(props: {
   const common = {
     id,
     name: `${props.root}.${s.id}`,
-    className: 'dt-ndi-input',
+    className: 'dt-input',
     value: props.value,
     'aria-required': required || undefined,
     'aria-invalid': props.error ? true : undefined,
@@ -379,7 +380,7 @@ function DialogBody(props: {
               </label>
               <input
                 id={`${id}-summary`}
-                className="dt-ndi-input"
+                className="dt-input"
                 type="text"
                 maxLength={255}
                 value={summary}

@@ -165,6 +165,17 @@ function GrantForm(props: {
   );
   const describedBy = (name: GrantField) =>
     errors[name] ? `waiver-${name}-error` : `waiver-${name}-help`;
+  /** The props every input of the form shares: its id and name, value, error state, change. */
+  const input = (name: 'issueKey' | 'reason' | 'expiresOn') => ({
+    id: `waiver-${name}`,
+    name,
+    value: draft[name],
+    isInvalid: Boolean(errors[name]),
+    'aria-describedby': describedBy(name),
+    onChange: (e: { currentTarget: { value: string } }) =>
+      props.onChange(name, e.currentTarget.value),
+  });
+
   return (
     <Box xcss={formStyle}>
       <form onSubmit={submit} aria-labelledby="waiver-grant-heading" noValidate>
@@ -176,43 +187,19 @@ function GrantForm(props: {
             'issueKey',
             'Item',
             'The issue key, for example DT-12.',
-            <Textfield
-              id="waiver-issueKey"
-              name="issueKey"
-              value={draft.issueKey}
-              isInvalid={Boolean(errors.issueKey)}
-              aria-describedby={describedBy('issueKey')}
-              onChange={(e) => props.onChange('issueKey', e.currentTarget.value)}
-            />,
+            <Textfield {...input('issueKey')} />,
           )}
           {field(
             'reason',
             'Reason',
             'Why this item may go ahead as it is; the audit log keeps it.',
-            <Textfield
-              id="waiver-reason"
-              name="reason"
-              value={draft.reason}
-              isInvalid={Boolean(errors.reason)}
-              aria-describedby={describedBy('reason')}
-              onChange={(e) => props.onChange('reason', e.currentTarget.value)}
-            />,
+            <Textfield {...input('reason')} />,
           )}
           {field(
             'expiresOn',
             'Expires after',
             `The last day it holds: today (${today(props.now)}) at the earliest, at most ${MAX_WAIVER_DAYS} days ahead (${latest}).`,
-            <Textfield
-              id="waiver-expiresOn"
-              name="expiresOn"
-              type="date"
-              min={today(props.now)}
-              max={latest}
-              value={draft.expiresOn}
-              isInvalid={Boolean(errors.expiresOn)}
-              aria-describedby={describedBy('expiresOn')}
-              onChange={(e) => props.onChange('expiresOn', e.currentTarget.value)}
-            />,
+            <Textfield {...input('expiresOn')} type="date" min={today(props.now)} max={latest} />,
           )}
           <Inline>
             <Button type="submit" appearance="primary" isLoading={props.busy} testId="waiver-grant">

@@ -10,6 +10,10 @@ import {
   isWebAddress,
 } from '../domain/evidence-input';
 import type { Failure } from '../domain/failure';
+import { IssueReadinessSchema } from './issue-readiness';
+import { ProjectOverviewSchema } from './project-overview';
+import { RetroAnswerSchema } from './retro-report';
+import { GlobalSettingsViewSchema, ProjectSettingsViewSchema } from './settings-view';
 
 export { EVIDENCE_TYPE_VALUES, EvidenceInputSchema, isWebAddress };
 
@@ -305,5 +309,49 @@ export const RESOLVER_PAYLOADS = {
 
 export type ResolverKey = keyof typeof RESOLVER_PAYLOADS;
 export type PayloadOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_PAYLOADS)[K]>;
+
+/**
+ * The answer data of every resolver key (the `data` of an ok envelope). The UI parses each answer
+ * with its key's schema; the resolver tests check every ok answer against it. `Undescribed` marks
+ * answers not yet given a schema (their screens still read them field by field).
+ */
+const Undescribed = z.unknown();
+export const RESOLVER_RESULTS = {
+  'settings/global/get': GlobalSettingsViewSchema,
+  'settings/global/save': Undescribed,
+  'settings/project/get': ProjectSettingsViewSchema,
+  'settings/project/save': Undescribed,
+  'project/overview': ProjectOverviewSchema,
+  'setup/status': Undescribed,
+  'setup/run': Undescribed,
+  'evidence/list': Undescribed,
+  'evidence/add': Undescribed,
+  'evidence/update': Undescribed,
+  'evidence/remove': Undescribed,
+  'evidence/decide': Undescribed,
+  'waiver/grant': Undescribed,
+  'waiver/revoke': Undescribed,
+  'waiver/list': Undescribed,
+  'audit/list': Undescribed,
+  'validator/config-defaults': Undescribed,
+  'data/export': Undescribed,
+  'data/import': Undescribed,
+  'promote/run': Undescribed,
+  'issue/readiness': IssueReadinessSchema,
+  'issue/feasibility/flag': Undescribed,
+  'issue/feasibility/sign-off': Undescribed,
+  'issue/spike/learned': Undescribed,
+  'issue/triage/save': Undescribed,
+  'issue/explore-first': Undescribed,
+  'templates/get': Undescribed,
+  'templates/save': Undescribed,
+  'templates/reset': Undescribed,
+  'templates/list': Undescribed,
+  'templates/create': Undescribed,
+  'retro/report': RetroAnswerSchema,
+  'retro/outcome/record': Undescribed,
+} as const satisfies Record<ResolverKey, z.ZodType>;
+
+export type ResultOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_RESULTS)[K]>;
 
 export { ProjectKey as ProjectKeySchema };

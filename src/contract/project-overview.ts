@@ -155,5 +155,6 @@ export const ProjectOverviewSchema = z.object({
   notes: z.array(z.string()),
 });
 
+export type SignalsView = z.infer<typeof SignalsSchema>;
 export type OverviewItem = z.infer<typeof OverviewItemSchema>;
 export type ProjectOverview = z.infer<typeof ProjectOverviewSchema>;

@@ -84,8 +84,14 @@ export const RetroAnswerSchema = z.object({
         'uncertainWithoutDiscovery',
       ]),
       label: z.string(),
-      /** Oldest sprint first; null (undefined before JSON) where it could not be measured. */
-      values: z.array(z.number().nullable().optional()),
+      /** Oldest sprint first; undefined where it could not be measured (null after JSON). */
+      values: z.array(
+        z
+          .number()
+          .nullable()
+          .optional()
+          .transform((v) => v ?? undefined),
+      ),
       summary: z.string(),
     }),
   ),
@@ -109,6 +115,8 @@ export const RetroAnswerSchema = z.object({
 });
 
 export type RetroAnswer = z.infer<typeof RetroAnswerSchema>;
+export type OutcomeCandidateView = RetroAnswer['candidates'][number];
+export type TrendSeriesView = RetroAnswer['trends'][number];
 
 export const RETRO_CSV_HEADER = [
   'sprint',

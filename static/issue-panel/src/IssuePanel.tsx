@@ -291,7 +291,7 @@ export function IssuePanel({ api }: { api: IssuePanelApi }) {
       )}
       {state.kind === 'ready' && (
         <Panel
-          readiness={state.readiness}
+          readiness={state.data}
           refreshing={state.refreshing}
           reload={reload}
           onOpen={api.open}

@@ -136,6 +136,24 @@ export const DataDocumentSchema = z
   .strict();
 export type DataDocument = z.infer<typeof DataDocumentSchema>;
 
+/** One page of an export (`data/export`); pass `nextCursor` back for the next. */
+export const DataExportPageSchema = z.object({
+  document: DataDocumentSchema,
+  nextCursor: z.string().optional(),
+});
+
+/** What an import (`data/import`) did or, in a dry run, would do. */
+export const DataImportReportSchema = z.object({
+  dryRun: z.boolean(),
+  diff: z.object({
+    added: z.array(z.string()),
+    changed: z.array(z.string()),
+    removed: z.array(z.string()),
+    unchanged: z.number(),
+  }),
+  applied: z.object({ written: z.number(), removed: z.number(), batches: z.number() }).optional(),
+});
+
 /**
  * Resolver keys and payload schemas; a resolver added later must be listed here. The project
  * or issue a resolver acts on comes from Forge's context, never from these payloads.
@@ -334,8 +352,8 @@ export const RESOLVER_RESULTS = {
   'waiver/list': Undescribed,
   'audit/list': Undescribed,
   'validator/config-defaults': Undescribed,
-  'data/export': Undescribed,
-  'data/import': Undescribed,
+  'data/export': DataExportPageSchema,
+  'data/import': DataImportReportSchema,
   'promote/run': Undescribed,
   'issue/readiness': IssueReadinessSchema,
   'issue/feasibility/flag': Undescribed,

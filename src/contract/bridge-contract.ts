@@ -13,6 +13,11 @@ import type { Failure } from '../domain/failure';
 import { IssueReadinessSchema } from './issue-readiness';
 import { ProjectOverviewSchema } from './project-overview';
 import { RetroAnswerSchema } from './retro-report';
+import {
+  CreatedFromTemplateSchema,
+  TemplatesOfferSchema,
+  TemplatesStateSchema,
+} from './templates-view';
 import { GlobalSettingsViewSchema, ProjectSettingsViewSchema } from './settings-view';
 
 export { EVIDENCE_TYPE_VALUES, EvidenceInputSchema, isWebAddress };
@@ -361,11 +366,11 @@ export const RESOLVER_RESULTS = {
   'issue/spike/learned': Undescribed,
   'issue/triage/save': Undescribed,
   'issue/explore-first': Undescribed,
-  'templates/get': Undescribed,
-  'templates/save': Undescribed,
-  'templates/reset': Undescribed,
-  'templates/list': Undescribed,
-  'templates/create': Undescribed,
+  'templates/get': TemplatesStateSchema,
+  'templates/save': TemplatesStateSchema,
+  'templates/reset': TemplatesStateSchema,
+  'templates/list': TemplatesOfferSchema,
+  'templates/create': CreatedFromTemplateSchema,
   'retro/report': RetroAnswerSchema,
   'retro/outcome/record': Undescribed,
 } as const satisfies Record<ResolverKey, z.ZodType>;

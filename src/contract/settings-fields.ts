@@ -1,3 +1,4 @@
+import { CONFIG_SECTIONS, type Config } from '../domain/config';
 import type { SettingValue } from '../domain/config-changes';
 
 /**
@@ -7,17 +8,7 @@ import type { SettingValue } from '../domain/config-changes';
  * the two in step and checks that every setting of the schema is listed here.
  */
 
-export type SettingSection =
-  | 'runway'
-  | 'validation'
-  | 'spike'
-  | 'capacity'
-  | 'scopedOutcome'
-  | 'gate'
-  | 'staleness'
-  | 'guard'
-  | 'tracks'
-  | 'entry';
+export type SettingSection = keyof Config;
 
 interface FieldBase {
   path: `${SettingSection}.${string}`;
@@ -46,18 +37,23 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   entry: 'Discovery entry criteria',
 };
 
-export const SETTING_SECTIONS: readonly SettingSection[] = [
-  'runway',
-  'validation',
-  'spike',
-  'capacity',
-  'scopedOutcome',
-  'gate',
-  'staleness',
-  'guard',
-  'tracks',
-  'entry',
-];
+export const SETTING_SECTIONS: readonly SettingSection[] = CONFIG_SECTIONS;
+
+/** The entry criteria's level for uncertainty or risk: the same choice for both. */
+function entryLevelField(part: 'uncertainty' | 'risk'): SettingField {
+  const Part = part === 'risk' ? 'Risk' : 'Uncertainty';
+  return {
+    path: `entry.${part}AtLeast`,
+    label: `${Part} that sends an item to discovery first`,
+    help: `A delivery item with at least this ${part} needs a validated idea or a finished spike linked before delivery.`,
+    kind: 'choice',
+    options: [
+      { value: 'high', label: 'High' },
+      { value: 'medium', label: 'Medium or high' },
+      { value: 'off', label: 'Never (this level alone does not count)' },
+    ],
+  };
+}
 
 export const SETTING_FIELDS: readonly SettingField[] = [
   {
@@ -199,28 +195,8 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     item: 'issue type',
     minItems: 1,
   },
-  {
-    path: 'entry.uncertaintyAtLeast',
-    label: 'Uncertainty that sends an item to discovery first',
-    help: 'A delivery item with at least this uncertainty needs a validated idea or a finished spike linked before delivery.',
-    kind: 'choice',
-    options: [
-      { value: 'high', label: 'High' },
-      { value: 'medium', label: 'Medium or high' },
-      { value: 'off', label: 'Never (this level alone does not count)' },
-    ],
-  },
-  {
-    path: 'entry.riskAtLeast',
-    label: 'Risk that sends an item to discovery first',
-    help: 'A delivery item with at least this risk needs a validated idea or a finished spike linked before delivery.',
-    kind: 'choice',
-    options: [
-      { value: 'high', label: 'High' },
-      { value: 'medium', label: 'Medium or high' },
-      { value: 'off', label: 'Never (this level alone does not count)' },
-    ],
-  },
+  entryLevelField('uncertainty'),
+  entryLevelField('risk'),
   {
     path: 'entry.labels',
     label: 'Labels that send an item to discovery first',

@@ -6,6 +6,7 @@ import {
   type TriageForm,
   type TriagePart,
 } from './triage-form';
+import './form-controls.css';
 import './triage.css';
 
 /**
@@ -39,7 +40,7 @@ export function TriageFields(props: {
       <select
         id={ids(part).input}
         name={part}
-        className="dt-triage-input"
+        className="dt-input"
         value={form[part]}
         aria-invalid={errors[part] ? true : undefined}
         aria-describedby={describedBy(part, true)}
@@ -57,7 +58,7 @@ export function TriageFields(props: {
         {help}
       </span>
       {errors[part] && (
-        <span className="dt-triage-error" id={ids(part).error} role="alert">
+        <span className="dt-field-error" id={ids(part).error} role="alert">
           {errors[part]}
         </span>
       )}
@@ -74,7 +75,7 @@ export function TriageFields(props: {
         <input
           id={ids('reason').input}
           name="reason"
-          className="dt-triage-input"
+          className="dt-input"
           type="text"
           maxLength={TRIAGE_REASON_MAX}
           value={form.reason}
@@ -87,7 +88,7 @@ export function TriageFields(props: {
           One line; required when uncertainty or risk is high.
         </span>
         {errors.reason && (
-          <span className="dt-triage-error" id={ids('reason').error} role="alert">
+          <span className="dt-field-error" id={ids('reason').error} role="alert">
             {errors.reason}
           </span>
         )}

@@ -8,6 +8,7 @@ import { TemplatesStateSchema, type TemplatesStateView as View } from '@contract
 import { useResolver } from '@ui/use-resolver';
 import { TEMPLATE_SHAPES, type DiscoveryTemplate } from '@domain/discovery-templates';
 import { useCallback, useEffect, useId, useState } from 'react';
+import '@ui/form-controls.css';
 import './templates-editor.css';
 
 /** How the section talks to the backend: the contract's `templates/*` admin resolvers. */
@@ -67,7 +68,7 @@ function TextInput(props: {
       </label>
       <input
         id={id}
-        className="dt-tpl-input"
+        className="dt-input"
         type="text"
         maxLength={props.maxLength}
         value={props.value}
@@ -77,7 +78,7 @@ function TextInput(props: {
         onChange={(e) => props.onChange(e.target.value)}
       />
       {props.error && (
-        <span id={`${id}-error`} className="dt-tpl-error" role="alert">
+        <span id={`${id}-error`} className="dt-field-error" role="alert">
           {props.error}
         </span>
       )}
@@ -165,7 +166,7 @@ function TemplateBox(props: {
                     : ''}
                 </label>
                 {props.errors[`${path}.required`] && (
-                  <span className="dt-tpl-error" role="alert">
+                  <span className="dt-field-error" role="alert">
                     {props.errors[`${path}.required`]}
                   </span>
                 )}

@@ -12,6 +12,7 @@ import {
   type TemplateSection,
 } from '@domain/discovery-templates';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import '@ui/form-controls.css';
 import './new-discovery-item.css';
 
 /** How the dialog talks to the backend: the contract's `templates/list` and `templates/create`. */
@@ -110,7 +111,7 @@ function SectionField(props: {
   const common = {
     id,
     name: `${props.root}.${s.id}`,
-    className: 'dt-ndi-input',
+    className: 'dt-input',
     value: props.value,
     'aria-required': required || undefined,
     'aria-invalid': props.error ? true : undefined,
@@ -151,7 +152,7 @@ function SectionField(props: {
         <input {...common} type="date" onChange={(e) => props.onChange(e.target.value)} />
       )}
       {props.error && (
-        <span id={`${id}-error`} className="dt-ndi-error" role="alert">
+        <span id={`${id}-error`} className="dt-field-error" role="alert">
           {props.error}
         </span>
       )}
@@ -335,7 +336,7 @@ function DialogBody(props: {
               </label>
               <input
                 id={`${id}-summary`}
-                className="dt-ndi-input"
+                className="dt-input"
                 type="text"
                 maxLength={255}
                 value={summary}
@@ -346,7 +347,7 @@ function DialogBody(props: {
                 onChange={(e) => setSummary(e.target.value)}
               />
               {errors['summary'] && (
-                <span id={`${id}-summary-error`} className="dt-ndi-error" role="alert">
+                <span id={`${id}-summary-error`} className="dt-field-error" role="alert">
                   {errors['summary']}
                 </span>
               )}

@@ -1,10 +1,9 @@
-import Button from '@atlaskit/button/new';
-import { Inline, Stack } from '@atlaskit/primitives';
-import SectionMessage from '@atlaskit/section-message';
+import { Stack } from '@atlaskit/primitives';
+import { FieldEditorFooter, useFieldSubmit } from '@ui/field-editor';
 import type { TriageInput } from '@domain/entry-criteria';
 import { TriageFields } from '@ui/TriageFields';
 import { checkTriageForm, type TriageForm, type TriagePart } from '@ui/triage-form';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 
 export interface TriageEditorProps {
   initial: TriageForm;
@@ -22,30 +21,13 @@ export interface TriageEditorProps {
 export function TriageEditor({ initial, onSubmit, onCancel }: TriageEditorProps) {
   const [form, setForm] = useState<TriageForm>(initial);
   const [touched, setTouched] = useState<Partial<Record<TriagePart, boolean>>>({});
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
 
   const check = checkTriageForm(form, { allowEmpty: true });
+  const { tried, saving, saveError, submit } = useFieldSubmit(check, onSubmit);
   const shown: Partial<Record<TriagePart, string>> = {};
   for (const part of ['uncertainty', 'risk', 'reason'] as const) {
     if (tried || touched[part]) shown[part] = check.errors[part];
   }
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setTried(true);
-    if (!check.canSubmit) return;
-    setSaving(true);
-    setSaveError(null);
-    try {
-      await onSubmit(check.value);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} aria-label="Entry triage">
@@ -56,21 +38,12 @@ export function TriageEditor({ initial, onSubmit, onCancel }: TriageEditorProps)
           onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
           onBlur={(part) => setTouched((t) => ({ ...t, [part]: true }))}
         />
-        {saveError && (
-          <SectionMessage appearance="error" title="The entry triage was not saved">
-            <p>{saveError}</p>
-          </SectionMessage>
-        )}
-        <Inline space="space.100" alignInline="end">
-          {onCancel && (
-            <Button appearance="subtle" onClick={onCancel} isDisabled={saving}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" appearance="primary" isLoading={saving}>
-            Save
-          </Button>
-        </Inline>
+        <FieldEditorFooter
+          errorTitle="The entry triage was not saved"
+          saveError={saveError}
+          saving={saving}
+          onCancel={onCancel}
+        />
       </Stack>
     </form>
   );

@@ -1,12 +1,12 @@
 import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import { Box, Inline, Stack } from '@atlaskit/primitives';
-import SectionMessage from '@atlaskit/section-message';
+import { FieldEditorFooter, useFieldSubmit } from '@ui/field-editor';
 import Textfield from '@atlaskit/textfield';
 import type { Config } from '@domain/config';
 import type { OutcomePart } from '@domain/readiness';
 import type { ScopedOutcome } from '@domain/track';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { checkForm, type BoundKind, type OutcomeForm } from './outcome-form';
 
 export interface ScopedOutcomeEditorProps {
@@ -56,32 +56,15 @@ export function ScopedOutcomeEditor({
 }: ScopedOutcomeEditorProps) {
   const [form, setForm] = useState<OutcomeForm>(initial);
   const [touched, setTouched] = useState<Partial<Record<OutcomePart, boolean>>>({});
-  const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
 
   const check = checkForm(form, rules);
+  const { tried, saving, saveError, submit } = useFieldSubmit(check, onSubmit);
   const shown = (part: OutcomePart) => (tried || touched[part] ? check.errors[part] : undefined);
   const touch = (part: OutcomePart) => () => setTouched((t) => ({ ...t, [part]: true }));
   const set = (patch: Partial<OutcomeForm>) => setForm((f) => ({ ...f, ...patch }));
   const describedBy = (part: OutcomePart) => (shown(part) ? `${FIELD_IDS[part]}-error` : undefined);
 
   const chooseBound = (bound: BoundKind) => () => set({ bound });
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setTried(true);
-    if (!check.canSubmit) return;
-    setSaving(true);
-    setSaveError(null);
-    try {
-      await onSubmit(check.value);
-    } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} aria-label="Scoped outcome">
@@ -165,22 +148,12 @@ export function ScopedOutcomeEditor({
           )}
         </Box>
 
-        {saveError && (
-          <SectionMessage appearance="error" title="The scoped outcome was not saved">
-            <p>{saveError}</p>
-          </SectionMessage>
-        )}
-
-        <Inline space="space.100" alignInline="end">
-          {onCancel && (
-            <Button appearance="subtle" onClick={onCancel} isDisabled={saving}>
-              Cancel
-            </Button>
-          )}
-          <Button type="submit" appearance="primary" isLoading={saving}>
-            Save
-          </Button>
-        </Inline>
+        <FieldEditorFooter
+          errorTitle="The scoped outcome was not saved"
+          saveError={saveError}
+          saving={saving}
+          onCancel={onCancel}
+        />
       </Stack>
     </form>
   );

@@ -146,10 +146,26 @@ function GrantForm(props: {
     e.preventDefault();
     props.onSubmit();
   };
-  const field = (name: GrantField, label: string, help: string, input: React.ReactNode) => (
+  const describedBy = (name: GrantField) =>
+    errors[name] ? `waiver-${name}-error` : `waiver-${name}-help`;
+  /** One input of the form with its label, and its problem or else its help. */
+  const field = (
+    name: GrantField,
+    label: string,
+    help: string,
+    date?: { min: string; max: string },
+  ) => (
     <Stack space="space.050">
       <Label htmlFor={`waiver-${name}`}>{label}</Label>
-      {input}
+      <Textfield
+        id={`waiver-${name}`}
+        name={name}
+        {...(date ? { type: 'date', min: date.min, max: date.max } : {})}
+        value={draft[name]}
+        isInvalid={Boolean(errors[name])}
+        aria-describedby={describedBy(name)}
+        onChange={(e) => props.onChange(name, e.currentTarget.value)}
+      />
       {errors[name] ? (
         <ErrorMessage testId={`waiver-${name}-error`}>
           <span id={`waiver-${name}-error`}>
@@ -163,8 +179,6 @@ function GrantForm(props: {
       )}
     </Stack>
   );
-  const describedBy = (name: GrantField) =>
-    errors[name] ? `waiver-${name}-error` : `waiver-${name}-help`;
   return (
     <Box xcss={formStyle}>
       <form onSubmit={submit} aria-labelledby="waiver-grant-heading" noValidate>
@@ -172,47 +186,17 @@ function GrantForm(props: {
           <Heading size="small" as="h4" id="waiver-grant-heading">
             Grant a waiver
           </Heading>
-          {field(
-            'issueKey',
-            'Item',
-            'The issue key, for example DT-12.',
-            <Textfield
-              id="waiver-issueKey"
-              name="issueKey"
-              value={draft.issueKey}
-              isInvalid={Boolean(errors.issueKey)}
-              aria-describedby={describedBy('issueKey')}
-              onChange={(e) => props.onChange('issueKey', e.currentTarget.value)}
-            />,
-          )}
+          {field('issueKey', 'Item', 'The issue key, for example DT-12.')}
           {field(
             'reason',
             'Reason',
             'Why this item may go ahead as it is; the audit log keeps it.',
-            <Textfield
-              id="waiver-reason"
-              name="reason"
-              value={draft.reason}
-              isInvalid={Boolean(errors.reason)}
-              aria-describedby={describedBy('reason')}
-              onChange={(e) => props.onChange('reason', e.currentTarget.value)}
-            />,
           )}
           {field(
             'expiresOn',
             'Expires after',
             `The last day it holds: today (${today(props.now)}) at the earliest, at most ${MAX_WAIVER_DAYS} days ahead (${latest}).`,
-            <Textfield
-              id="waiver-expiresOn"
-              name="expiresOn"
-              type="date"
-              min={today(props.now)}
-              max={latest}
-              value={draft.expiresOn}
-              isInvalid={Boolean(errors.expiresOn)}
-              aria-describedby={describedBy('expiresOn')}
-              onChange={(e) => props.onChange('expiresOn', e.currentTarget.value)}
-            />,
+            { min: today(props.now), max: latest },
           )}
           <Inline>
             <Button type="submit" appearance="primary" isLoading={props.busy} testId="waiver-grant">

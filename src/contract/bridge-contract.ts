@@ -18,7 +18,11 @@ import {
   TemplatesOfferSchema,
   TemplatesStateSchema,
 } from './templates-view';
-import { GlobalSettingsViewSchema, ProjectSettingsViewSchema } from './settings-view';
+import {
+  GlobalSettingsViewSchema,
+  ProjectSettingsViewSchema,
+  ValidatorDefaultsSchema,
+} from './settings-view';
 
 export { EVIDENCE_TYPE_VALUES, EvidenceInputSchema, isWebAddress };
 
@@ -356,7 +360,7 @@ export const RESOLVER_RESULTS = {
   'waiver/revoke': Undescribed,
   'waiver/list': Undescribed,
   'audit/list': Undescribed,
-  'validator/config-defaults': Undescribed,
+  'validator/config-defaults': ValidatorDefaultsSchema,
   'data/export': DataExportPageSchema,
   'data/import': DataImportReportSchema,
   'promote/run': Undescribed,

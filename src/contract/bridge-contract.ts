@@ -10,6 +10,7 @@ import {
   isWebAddress,
 } from '../domain/evidence-input';
 import type { Failure } from '../domain/failure';
+import { AuditPageSchema, WaiverListSchema } from './enforcement-view';
 import { IssueReadinessSchema } from './issue-readiness';
 import { ProjectOverviewSchema } from './project-overview';
 import { RetroAnswerSchema } from './retro-report';
@@ -358,8 +359,8 @@ export const RESOLVER_RESULTS = {
   'evidence/decide': Undescribed,
   'waiver/grant': Undescribed,
   'waiver/revoke': Undescribed,
-  'waiver/list': Undescribed,
-  'audit/list': Undescribed,
+  'waiver/list': WaiverListSchema,
+  'audit/list': AuditPageSchema,
   'validator/config-defaults': ValidatorDefaultsSchema,
   'data/export': DataExportPageSchema,
   'data/import': DataImportReportSchema,

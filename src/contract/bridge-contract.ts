@@ -346,9 +346,9 @@ export type PayloadOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_PAYLOADS
 const Undescribed = z.unknown();
 export const RESOLVER_RESULTS = {
   'settings/global/get': GlobalSettingsViewSchema,
-  'settings/global/save': Undescribed,
+  'settings/global/save': GlobalSettingsViewSchema,
   'settings/project/get': ProjectSettingsViewSchema,
-  'settings/project/save': Undescribed,
+  'settings/project/save': ProjectSettingsViewSchema,
   'project/overview': ProjectOverviewSchema,
   'setup/status': Undescribed,
   'setup/run': Undescribed,

@@ -11,6 +11,7 @@ import {
 } from '../domain/evidence-input';
 import type { Failure } from '../domain/failure';
 import { AuditPageSchema, WaiverListSchema } from './enforcement-view';
+import { ExploreFirstResultSchema, PromoteResultSchema } from './issue-actions';
 import { IssueReadinessSchema } from './issue-readiness';
 import { ProjectOverviewSchema } from './project-overview';
 import { RetroAnswerSchema } from './retro-report';
@@ -364,13 +365,13 @@ export const RESOLVER_RESULTS = {
   'validator/config-defaults': ValidatorDefaultsSchema,
   'data/export': DataExportPageSchema,
   'data/import': DataImportReportSchema,
-  'promote/run': Undescribed,
+  'promote/run': PromoteResultSchema,
   'issue/readiness': IssueReadinessSchema,
   'issue/feasibility/flag': Undescribed,
   'issue/feasibility/sign-off': Undescribed,
   'issue/spike/learned': Undescribed,
   'issue/triage/save': Undescribed,
-  'issue/explore-first': Undescribed,
+  'issue/explore-first': ExploreFirstResultSchema,
   'templates/get': TemplatesStateSchema,
   'templates/save': TemplatesStateSchema,
   'templates/reset': TemplatesStateSchema,

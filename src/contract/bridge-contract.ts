@@ -10,6 +10,21 @@ import {
   isWebAddress,
 } from '../domain/evidence-input';
 import type { Failure } from '../domain/failure';
+import { AuditPageSchema, WaiverListSchema } from './enforcement-view';
+import { ExploreFirstResultSchema, PromoteResultSchema } from './issue-actions';
+import { IssueReadinessSchema } from './issue-readiness';
+import { ProjectOverviewSchema } from './project-overview';
+import { RetroAnswerSchema } from './retro-report';
+import {
+  CreatedFromTemplateSchema,
+  TemplatesOfferSchema,
+  TemplatesStateSchema,
+} from './templates-view';
+import {
+  GlobalSettingsViewSchema,
+  ProjectSettingsViewSchema,
+  ValidatorDefaultsSchema,
+} from './settings-view';
 
 export { EVIDENCE_TYPE_VALUES, EvidenceInputSchema, isWebAddress };
 
@@ -131,6 +146,24 @@ export const DataDocumentSchema = z
   })
   .strict();
 export type DataDocument = z.infer<typeof DataDocumentSchema>;
+
+/** One page of an export (`data/export`); pass `nextCursor` back for the next. */
+export const DataExportPageSchema = z.object({
+  document: DataDocumentSchema,
+  nextCursor: z.string().optional(),
+});
+
+/** What an import (`data/import`) did or, in a dry run, would do. */
+export const DataImportReportSchema = z.object({
+  dryRun: z.boolean(),
+  diff: z.object({
+    added: z.array(z.string()),
+    changed: z.array(z.string()),
+    removed: z.array(z.string()),
+    unchanged: z.number(),
+  }),
+  applied: z.object({ written: z.number(), removed: z.number(), batches: z.number() }).optional(),
+});
 
 /**
  * Resolver keys and payload schemas; a resolver added later must be listed here. The project
@@ -305,5 +338,49 @@ export const RESOLVER_PAYLOADS = {
 
 export type ResolverKey = keyof typeof RESOLVER_PAYLOADS;
 export type PayloadOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_PAYLOADS)[K]>;
+
+/**
+ * The answer data of every resolver key (the `data` of an ok envelope). The UI parses each answer
+ * with its key's schema; the resolver tests check every ok answer against it. `Undescribed` marks
+ * answers not yet given a schema (their screens still read them field by field).
+ */
+const Undescribed = z.unknown();
+export const RESOLVER_RESULTS = {
+  'settings/global/get': GlobalSettingsViewSchema,
+  'settings/global/save': GlobalSettingsViewSchema,
+  'settings/project/get': ProjectSettingsViewSchema,
+  'settings/project/save': ProjectSettingsViewSchema,
+  'project/overview': ProjectOverviewSchema,
+  'setup/status': Undescribed,
+  'setup/run': Undescribed,
+  'evidence/list': Undescribed,
+  'evidence/add': Undescribed,
+  'evidence/update': Undescribed,
+  'evidence/remove': Undescribed,
+  'evidence/decide': Undescribed,
+  'waiver/grant': Undescribed,
+  'waiver/revoke': Undescribed,
+  'waiver/list': WaiverListSchema,
+  'audit/list': AuditPageSchema,
+  'validator/config-defaults': ValidatorDefaultsSchema,
+  'data/export': DataExportPageSchema,
+  'data/import': DataImportReportSchema,
+  'promote/run': PromoteResultSchema,
+  'issue/readiness': IssueReadinessSchema,
+  'issue/feasibility/flag': Undescribed,
+  'issue/feasibility/sign-off': Undescribed,
+  'issue/spike/learned': Undescribed,
+  'issue/triage/save': Undescribed,
+  'issue/explore-first': ExploreFirstResultSchema,
+  'templates/get': TemplatesStateSchema,
+  'templates/save': TemplatesStateSchema,
+  'templates/reset': TemplatesStateSchema,
+  'templates/list': TemplatesOfferSchema,
+  'templates/create': CreatedFromTemplateSchema,
+  'retro/report': RetroAnswerSchema,
+  'retro/outcome/record': Undescribed,
+} as const satisfies Record<ResolverKey, z.ZodType>;
+
+export type ResultOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_RESULTS)[K]>;
 
 export { ProjectKey as ProjectKeySchema };

@@ -1,130 +1,176 @@
-import type { Triage } from '../domain/entry-criteria';
-import type { ChecklistItem, FeasibilityVerdict, SpikeTimebox } from '../domain/item-checklist';
-import type { ValidationState } from '../domain/readiness';
-import type { StatusCategory } from '../domain/signals';
-import type { EvidenceType, ItemKind, ScopedOutcome, Track } from '../domain/track';
+import { z } from 'zod';
+import { EVIDENCE_TYPES } from '../domain/track';
+import { TriageSchema } from '../domain/entry-criteria';
+import { ItemKindSchema, ItemRefSchema, StatusCategorySchema, TrackSchema } from './result-atoms';
 
 /**
  * What the `issue/readiness` resolver answers and the issue panel (and the compact issue context)
- * renders. Shared by src/ and static/ (imported, never copied).
+ * renders, as a schema. Shared by src/ and static/ (imported, never copied).
  */
 
-export interface EvidenceEntryView {
-  id: string;
-  type: EvidenceType;
-  date: string;
-  summary: string;
-  link?: string | undefined;
-  positive: boolean;
-  recordedBy: string;
-  recordedAt: string;
-}
+const EvidenceTypeSchema = z.enum(EVIDENCE_TYPES);
+const FeasibilityVerdictSchema = z.enum(['feasible', 'not-feasible', 'needs-spike']);
 
-export interface EvidenceProgress {
-  type: EvidenceType;
-  have: number;
-  need: number;
+export const EvidenceEntryViewSchema = z.object({
+  id: z.string(),
+  type: EvidenceTypeSchema,
+  date: z.string(),
+  summary: z.string(),
+  link: z.string().optional(),
+  positive: z.boolean(),
+  recordedBy: z.string(),
+  recordedAt: z.string(),
+});
+
+export const EvidenceProgressSchema = z.object({
+  type: EvidenceTypeSchema,
+  have: z.number(),
+  need: z.number(),
   /** "2 of 3 interviews" */
-  text: string;
-}
+  text: z.string(),
+});
 
-export interface IssueEvidence {
-  state: ValidationState;
+export const IssueEvidenceSchema = z.object({
+  state: z.enum(['unvalidated', 'validated', 'invalidated']),
   /** Progress toward each evidence type the threshold needs. */
-  progress: EvidenceProgress[];
+  progress: z.array(EvidenceProgressSchema),
   /** "2 of 3 interviews, 1 of 1 usability test" */
-  summary: string;
+  summary: z.string(),
   /** Newest first. */
-  entries: EvidenceEntryView[];
-  invalidated: { reason: string; decidedBy: string; decidedAt: string } | null;
-}
+  entries: z.array(EvidenceEntryViewSchema),
+  invalidated: z
+    .object({ reason: z.string(), decidedBy: z.string(), decidedAt: z.string() })
+    .nullable(),
+});
 
-export interface LinkedItem {
-  key: string;
-  summary: string;
-  /** For discovery items linked to a delivery item: whether they are validated. */
-  validated: boolean;
-}
-
-/** A linked issue named by the panel: its key and summary. */
-export interface IssueRef {
-  key: string;
-  summary: string;
-}
+/** For discovery items linked to a delivery item: whether they are validated. */
+const LinkedItemSchema = ItemRefSchema.extend({ validated: z.boolean() });
 
 /** The item's Entry triage field. */
-export interface TriageView {
+const TriageViewSchema = z.object({
   /** The app's field is on this Jira site (otherwise it can be neither read nor set). */
-  available: boolean;
-  value: Triage | null;
+  available: z.boolean(),
+  value: TriageSchema.nullable(),
   /** "Uncertainty high · Risk low — reason"; null when not set. */
-  text: string | null;
-}
+  text: z.string().nullable(),
+});
 
 /** A delivery item that meets the discovery entry criteria, and where its discovery stands. */
-export interface EntryView {
+const EntryViewSchema = z.object({
   /** `needs-discovery`: flagged, "belongs in discovery first"; nothing linked answers it. */
-  state: 'needs-discovery' | 'waiting' | 'covered';
+  state: z.enum(['needs-discovery', 'waiting', 'covered']),
   /** Why it meets the criteria: "uncertainty high", "label "architecture"". */
-  reasons: string[];
+  reasons: z.array(z.string()),
   /** One sentence: the verdict and what clears it. */
-  text: string;
+  text: z.string(),
   /** The discovery items under way that it waits on. */
-  waitingOn: IssueRef[];
+  waitingOn: z.array(ItemRefSchema),
   /** The validated idea or finished spike that covers it. */
-  coveredBy: IssueRef | null;
-}
+  coveredBy: ItemRefSchema.nullable(),
+});
 
-/** Promote to delivery for an idea: allowed, or the reasons it is not (each one sentence). */
-export interface PromotionView {
-  allowed: boolean;
-  reasons: string[];
-}
+const ChecklistItemSchema = z.object({
+  id: z.enum([
+    'outcome',
+    'successMeasure',
+    'bound',
+    'validated',
+    'feasibility',
+    'timebox',
+    'learned',
+    'origin',
+    'discoveryFirst',
+  ]),
+  label: z.string(),
+  passed: z.boolean(),
+  /** What to do to pass, in plain words; absent when passed. */
+  fix: z.string().optional(),
+  /** False for advice that does not hold the item back (e.g. a delivery item's origin). */
+  required: z.boolean(),
+});
 
-export interface IssueReadiness {
-  issue: { id: string; key: string; summary: string; issueType: string; status: string };
-  statusCategory: StatusCategory;
-  track: Track;
-  kind: ItemKind;
+const ScopedOutcomeSchema = z.object({
+  outcome: z.string().optional(),
+  successMeasure: z.string().optional(),
+  timeboxDays: z.number().optional(),
+  targetDate: z.string().optional(),
+});
+
+const SpikeTimeboxSchema = z.object({
+  startedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  daysUsed: z.number(),
+  daysAllowed: z.number(),
+  source: z.enum(['scoped-outcome', 'default']),
+  overrun: z.boolean(),
+});
+
+export const IssueReadinessSchema = z.object({
+  issue: z.object({
+    id: z.string(),
+    key: z.string(),
+    summary: z.string(),
+    issueType: z.string(),
+    status: z.string(),
+  }),
+  statusCategory: StatusCategorySchema,
+  track: TrackSchema,
+  kind: ItemKindSchema,
   /** True when the track was guessed from the type name (project not set up). */
-  trackGuessed: boolean;
+  trackGuessed: z.boolean(),
   /** Every required check passed. */
-  ready: boolean;
+  ready: z.boolean(),
   /** One sentence: where the item stands and what to do next. */
-  headline: string;
-  checks: ChecklistItem[];
-  scopedOutcome: ScopedOutcome | null;
+  headline: z.string(),
+  checks: z.array(ChecklistItemSchema),
+  scopedOutcome: ScopedOutcomeSchema.nullable(),
   /** Ideas only. */
-  evidence: IssueEvidence | null;
+  evidence: IssueEvidenceSchema.nullable(),
   /** Spikes only. */
-  timebox: SpikeTimebox | null;
+  timebox: SpikeTimeboxSchema.nullable(),
   /** Discovery items only. The sign-off is shown only while the item is flagged novel. */
-  feasibility: {
-    novel: boolean;
-    signOff: {
-      by: string;
-      /** The signer's display name as Jira shows it to the caller; null when Jira did not say. */
-      byName: string | null;
-      at: string;
-      verdict: FeasibilityVerdict;
-      note: string;
-    } | null;
-  } | null;
+  feasibility: z
+    .object({
+      novel: z.boolean(),
+      signOff: z
+        .object({
+          by: z.string(),
+          /** The signer's display name as Jira shows it to the caller; null when Jira did not say. */
+          byName: z.string().nullable(),
+          at: z.string(),
+          verdict: FeasibilityVerdictSchema,
+          note: z.string(),
+        })
+        .nullable(),
+    })
+    .nullable(),
   /** Spikes only. */
-  learned: { note: string; by: string; at: string } | null;
+  learned: z.object({ note: z.string(), by: z.string(), at: z.string() }).nullable(),
   /** Delivery items: the discovery items they are linked from. */
-  origin: LinkedItem[] | null;
+  origin: z.array(LinkedItemSchema).nullable(),
   /** Discovery ideas: the delivery items already promoted from them. */
-  promotedTo: LinkedItem[] | null;
+  promotedTo: z.array(LinkedItemSchema).nullable(),
   /** Computed from the user's Jira permissions on the issue; the UI hides writes without it. */
-  canEdit: boolean;
+  canEdit: z.boolean(),
   /** Create and Link issues: may promote a validated idea, or explore a flagged item first. */
-  canPromote: boolean;
+  canPromote: z.boolean(),
   /** Ideas: whether Promote to delivery is offered (the promote action's own rules), else why. */
-  promotion: PromotionView | null;
+  promotion: z.object({ allowed: z.boolean(), reasons: z.array(z.string()) }).nullable(),
   /** Every item: its uncertainty and risk. */
-  triage: TriageView;
+  triage: TriageViewSchema,
   /** Delivery items meeting the discovery entry criteria; null otherwise. */
-  entry: EntryView | null;
-  notes: string[];
-}
+  entry: EntryViewSchema.nullable(),
+  notes: z.array(z.string()),
+});
+
+export type EvidenceEntryView = z.infer<typeof EvidenceEntryViewSchema>;
+export type EvidenceProgress = z.infer<typeof EvidenceProgressSchema>;
+export type IssueEvidence = z.infer<typeof IssueEvidenceSchema>;
+export type LinkedItem = z.infer<typeof LinkedItemSchema>;
+/** A linked issue named by the panel: its key and summary. */
+export type IssueRef = z.infer<typeof ItemRefSchema>;
+export type TriageView = z.infer<typeof TriageViewSchema>;
+export type EntryView = z.infer<typeof EntryViewSchema>;
+/** Promote to delivery for an idea: allowed, or the reasons it is not (each one sentence). */
+export type PromotionView = NonNullable<IssueReadiness['promotion']>;
+export type IssueReadiness = z.infer<typeof IssueReadinessSchema>;

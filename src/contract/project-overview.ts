@@ -1,70 +1,160 @@
-import type { DiscoveryStage, EstimateUnit, Signals, StatusCategory } from '../domain/signals';
-import type { ItemKind, Track } from '../domain/track';
+import { z } from 'zod';
+import {
+  BoardRefSchema,
+  DiscoveryStageSchema,
+  EstimateUnitSchema,
+  ItemKindSchema,
+  ItemRefSchema,
+  LevelSchema,
+  MaybeNumber,
+  ProjectRefSchema,
+  StatusCategorySchema,
+  TrackSchema,
+} from './result-atoms';
 
 /**
- * What the `project/overview` resolver answers and the project page renders. Shared by src/ and
- * static/ (imported, never copied).
+ * What the `project/overview` resolver answers and the project page renders, as a schema (the
+ * signals mirror domain/signals.ts). Shared by src/ and static/ (imported, never copied).
  */
 
-export interface OverviewItem {
-  key: string;
-  summary: string;
-  issueType: string;
-  kind: ItemKind;
-  track: Track;
-  status: string;
-  statusCategory: StatusCategory;
-  estimate: number | null;
+const FlaggedItemSchema = ItemRefSchema.extend({
+  /** `needs-discovery`: nothing linked answers the question; `waiting`: linked discovery under way. */
+  state: z.enum(['needs-discovery', 'waiting']),
+  reasons: z.array(z.string()),
+  waitingOn: z.array(z.string()),
+  inSprint: z.boolean(),
+});
+
+export const SignalsSchema = z.object({
+  runway: z.object({
+    level: LevelSchema,
+    sprints: MaybeNumber,
+    atLeast: z.boolean(),
+    readyWork: z.number(),
+    velocity: MaybeNumber,
+    velocitySprints: z.number(),
+    unit: EstimateUnitSchema,
+    target: z.object({ min: z.number(), max: z.number(), pauseAt: z.number() }),
+    verdict: z.enum(['build-trap', 'healthy', 'ahead', 'paralysis', 'unknown']),
+    reason: z.string(),
+  }),
+  capacity: z.object({
+    level: LevelSchema,
+    discoveryPercent: MaybeNumber,
+    discovery: z.number(),
+    delivery: z.number(),
+    unit: EstimateUnitSchema,
+    targetPercent: z.number(),
+    warnBelowPercent: z.number(),
+    reason: z.string(),
+  }),
+  openEnded: z.object({
+    level: LevelSchema,
+    overrunSpikes: z.array(ItemRefSchema.extend({ daysUsed: z.number(), timeboxDays: z.number() })),
+    idleItems: z.array(ItemRefSchema.extend({ idleDays: z.number() })),
+    overrunCount: z.number(),
+    idleCount: z.number(),
+    idleDaysThreshold: z.number(),
+    reason: z.string(),
+  }),
+  unscopedEnablers: z.object({
+    level: LevelSchema,
+    items: z.array(
+      ItemRefSchema.extend({
+        inSprint: z.boolean(),
+        missing: z.array(z.enum(['outcome', 'successMeasure', 'bound'])),
+      }),
+    ),
+    count: z.number(),
+    inSprintCount: z.number(),
+    reason: z.string(),
+  }),
+  needsDiscovery: z.object({
+    level: LevelSchema,
+    measured: z.boolean(),
+    items: z.array(FlaggedItemSchema),
+    count: z.number(),
+    atLeast: z.boolean(),
+    inSprintCount: z.number(),
+    meetingCriteria: z.number(),
+    criteria: z.string(),
+    reason: z.string(),
+  }),
+});
+
+export const OverviewItemSchema = z.object({
+  key: z.string(),
+  summary: z.string(),
+  issueType: z.string(),
+  kind: ItemKindSchema,
+  track: TrackSchema,
+  status: z.string(),
+  statusCategory: StatusCategorySchema,
+  estimate: z.number().nullable(),
   /** Discovery items only. */
-  stage: DiscoveryStage | null;
-  inActiveSprint: boolean;
-  badges: {
+  stage: DiscoveryStageSchema.nullable(),
+  inActiveSprint: z.boolean(),
+  badges: z.object({
     /** e.g. "2 interviews · 1 usability test"; null when there is no evidence yet. */
-    evidence: string | null;
-    noScopedOutcome: boolean;
-    spikeOverrun: { daysUsed: number; timeboxDays: number } | null;
-    ageDays: number;
+    evidence: z.string().nullable(),
+    noScopedOutcome: z.boolean(),
+    spikeOverrun: z.object({ daysUsed: z.number(), timeboxDays: z.number() }).nullable(),
+    ageDays: z.number(),
     /**
      * Delivery items meeting the discovery entry criteria without finished discovery:
      * "Explore first: uncertainty high" or "Waiting on DT-12"; null otherwise (or when the item
      * is beyond the first flagged items read).
      */
-    entry: { state: 'needs-discovery' | 'waiting'; text: string } | null;
-  };
-}
+    entry: z.object({ state: z.enum(['needs-discovery', 'waiting']), text: z.string() }).nullable(),
+  }),
+});
 
-export interface ProjectOverview {
-  project: { id: string; key: string; name: string };
-  generatedAt: string;
-  unit: EstimateUnit;
-  board: { id: number; name: string } | null;
-  activeSprint: { id: number; name: string } | null;
-  signals: Signals;
-  discovery: Record<DiscoveryStage, OverviewItem[]>;
+const byStage = <T extends z.ZodType>(value: T) =>
+  z.object({ new: value, validating: value, validated: value, invalidated: value });
+const byDeliveryColumn = <T extends z.ZodType>(value: T) =>
+  z.object({ activeSprint: value, ready: value, inProgress: value });
+
+export const ProjectOverviewSchema = z.object({
+  project: ProjectRefSchema,
+  generatedAt: z.string(),
+  unit: EstimateUnitSchema,
+  board: BoardRefSchema.nullable(),
+  activeSprint: BoardRefSchema.nullable(),
+  signals: SignalsSchema,
+  discovery: byStage(z.array(OverviewItemSchema)),
   /** Open delivery work; the sprint column also holds the sprint's done items. */
-  delivery: { activeSprint: OverviewItem[]; ready: OverviewItem[]; inProgress: OverviewItem[] };
+  delivery: byDeliveryColumn(z.array(OverviewItemSchema)),
   /**
    * How many items each column holds: open ones, and in the sprint column the sprint's done
    * delivery work too. A column lists at most `listLimit` of them, the first
    * in rank order; long delivery columns are counted with Jira's approximate count.
    */
-  columnCounts: {
-    discovery: Record<DiscoveryStage, number>;
-    delivery: { activeSprint: number; ready: number; inProgress: number };
-  };
+  columnCounts: z.object({
+    discovery: byStage(z.number()),
+    delivery: byDeliveryColumn(z.number()),
+  }),
   /**
    * The JQL of each column, built by the loader, for "Open all N in Jira" (Jira's issue search).
    * The discovery stages share the discovery track's query: a stage is the app's reading of the
    * evidence, not a Jira field. Null where the column has no query of its own (no active
    * sprint, no type on the discovery track, or a load that read every item instead).
    */
-  columnJql: {
-    discovery: string | null;
-    delivery: { activeSprint: string | null; ready: string | null; inProgress: string | null };
-  };
-  listLimit: number;
+  columnJql: z.object({
+    discovery: z.string().nullable(),
+    delivery: byDeliveryColumn(z.string().nullable()),
+  }),
+  listLimit: z.number(),
   /** Open items counted, and how many of each list were left out to keep the answer small. */
-  totals: { openItems: number; discovery: number; delivery: number; omitted: number };
+  totals: z.object({
+    openItems: z.number(),
+    discovery: z.number(),
+    delivery: z.number(),
+    omitted: z.number(),
+  }),
   /** Plain-words notes about missing data ("not set up yet", "no board"). */
-  notes: string[];
-}
+  notes: z.array(z.string()),
+});
+
+export type SignalsView = z.infer<typeof SignalsSchema>;
+export type OverviewItem = z.infer<typeof OverviewItemSchema>;
+export type ProjectOverview = z.infer<typeof ProjectOverviewSchema>;

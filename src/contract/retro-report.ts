@@ -1,18 +1,122 @@
-import type { RetroReport, SprintReport } from '../domain/retro';
+import { z } from 'zod';
+import type { SprintReport } from '../domain/retro';
+import { BoardRefSchema, EstimateUnitSchema, MaybeNumber, ProjectRefSchema } from './result-atoms';
 
 /**
- * What `retro/report` answers (the retro sub-page's data) and the CSV the page offers for
- * download. Shared by the resolver and the Custom UI; the CSV is built in the browser.
+ * What `retro/report` answers (the retro sub-page's data, a schema mirroring domain/retro.ts)
+ * and the CSV the page offers for download. Shared by the resolver and the Custom UI; the CSV is
+ * built in the browser.
  */
 
-export interface RetroAnswer extends RetroReport {
-  project: { id: string; key: string; name: string };
-  board: { id: number; name: string } | null;
+const Keys = z.array(z.string());
+const OutcomeResultSchema = z.enum(['hit', 'partly', 'missed', 'too-early']);
+const CandidateSchema = z.object({
+  issueId: z.string(),
+  key: z.string(),
+  summary: z.string(),
+  sprintId: z.number(),
+  ideas: z.array(z.object({ key: z.string(), summary: z.string() })),
+  outcome: z
+    .object({
+      issueId: z.string(),
+      result: OutcomeResultSchema,
+      note: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    })
+    .optional(),
+});
+
+const SprintReportSchema = z.object({
+  sprint: z.object({
+    id: z.number(),
+    name: z.string(),
+    startDate: z.string(),
+    completeDate: z.string(),
+  }),
+  completed: z.object({
+    discovery: z.number(),
+    delivery: z.number(),
+    total: z.number(),
+    discoveryPercent: MaybeNumber,
+  }),
+  ideas: z.object({ validated: Keys, invalidated: Keys, promoted: Keys }),
+  promotedDelivered: Keys,
+  enablers: z.object({ delivered: Keys, withinBound: Keys }),
+  spikes: z.object({ finished: Keys, withinTimebox: Keys }),
+  movedBack: Keys,
+  uncertainWithoutDiscovery: Keys,
+  runwayAtStart: z.object({
+    sprints: MaybeNumber,
+    readyWork: z.number(),
+    velocity: MaybeNumber,
+    velocitySprints: z.number(),
+  }),
+  atEnd: z.object({
+    overrunSpikes: z.number(),
+    idleDiscovery: z.number(),
+    unscopedEnablers: z.number(),
+  }),
+  outcomes: z.object({
+    hit: z.number(),
+    partly: z.number(),
+    missed: z.number(),
+    'too-early': z.number(),
+    unrecorded: z.number(),
+    judged: z.number(),
+    hitRate: MaybeNumber,
+    hitRateToDate: MaybeNumber,
+  }),
+});
+
+export const RetroAnswerSchema = z.object({
+  unit: EstimateUnitSchema,
+  targetPercent: z.number(),
+  /** Oldest first. */
+  sprints: z.array(SprintReportSchema),
+  trends: z.array(
+    z.object({
+      metric: z.enum([
+        'openEnded',
+        'unscopedEnablers',
+        'overrunSpikes',
+        'runway',
+        'uncertainWithoutDiscovery',
+      ]),
+      label: z.string(),
+      /** Oldest sprint first; undefined where it could not be measured (null after JSON). */
+      values: z.array(
+        z
+          .number()
+          .nullable()
+          .optional()
+          .transform((v) => v ?? undefined),
+      ),
+      summary: z.string(),
+    }),
+  ),
+  /** One sentence per trend, plain words. */
+  summary: z.array(z.string()),
+  candidates: z.array(CandidateSchema),
+  misses: z.array(
+    CandidateSchema.extend({
+      evidence: z.array(
+        z.object({ ideaKey: z.string(), date: z.string(), type: z.string(), summary: z.string() }),
+      ),
+    }),
+  ),
+  hitRate: z.object({ hits: z.number(), rated: z.number(), rate: MaybeNumber }),
+  project: ProjectRefSchema,
+  board: BoardRefSchema.nullable(),
   /** Sprints asked for and closed sprints the board has. */
-  requested: number;
-  available: number;
-  notes: string[];
-}
+  requested: z.number(),
+  available: z.number(),
+  notes: z.array(z.string()),
+});
+
+export type RetroAnswer = z.infer<typeof RetroAnswerSchema>;
+export type OutcomeCandidateView = RetroAnswer['candidates'][number];
+export type TrendSeriesView = RetroAnswer['trends'][number];
 
 export const RETRO_CSV_HEADER = [
   'sprint',
@@ -56,7 +160,11 @@ export function csvField(value: string | number | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(s: SprintReport, unit: string, target: number): Array<string | number | undefined> {
+function row(
+  s: SprintReport | RetroAnswer['sprints'][number],
+  unit: string,
+  target: number,
+): Array<string | number | undefined> {
   return [
     s.sprint.name,
     s.sprint.startDate.slice(0, 10),

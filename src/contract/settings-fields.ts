@@ -1,5 +1,5 @@
+import { CONFIG_SECTIONS, type Config } from '../domain/config';
 import type { SettingValue } from '../domain/config-changes';
-import { SECTIONS } from '../domain/config';
 
 /**
  * Every setting the settings screens show: where it lives in the configuration (`section.key`),
@@ -8,17 +8,7 @@ import { SECTIONS } from '../domain/config';
  * the two in step and checks that every setting of the schema is listed here.
  */
 
-export type SettingSection =
-  | 'runway'
-  | 'validation'
-  | 'spike'
-  | 'capacity'
-  | 'scopedOutcome'
-  | 'gate'
-  | 'staleness'
-  | 'guard'
-  | 'tracks'
-  | 'entry';
+export type SettingSection = keyof Config;
 
 interface FieldBase {
   path: `${SettingSection}.${string}`;
@@ -47,14 +37,15 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   entry: 'Discovery entry criteria',
 };
 
-export const SETTING_SECTIONS: readonly SettingSection[] = SECTIONS;
+export const SETTING_SECTIONS: readonly SettingSection[] = CONFIG_SECTIONS;
 
-/** A triage level that sends a delivery item to discovery first (uncertainty or risk). */
-function levelSetting(path: `entry.${string}`, name: string, what: string): SettingField {
+/** The entry criteria's level for uncertainty or risk: the same choice for both. */
+function entryLevelField(part: 'uncertainty' | 'risk'): SettingField {
+  const Part = part === 'risk' ? 'Risk' : 'Uncertainty';
   return {
-    path,
-    label: `${name} that sends an item to discovery first`,
-    help: `A delivery item with at least this ${what} needs a validated idea or a finished spike linked before delivery.`,
+    path: `entry.${part}AtLeast`,
+    label: `${Part} that sends an item to discovery first`,
+    help: `A delivery item with at least this ${part} needs a validated idea or a finished spike linked before delivery.`,
     kind: 'choice',
     options: [
       { value: 'high', label: 'High' },
@@ -204,8 +195,8 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     item: 'issue type',
     minItems: 1,
   },
-  levelSetting('entry.uncertaintyAtLeast', 'Uncertainty', 'uncertainty'),
-  levelSetting('entry.riskAtLeast', 'Risk', 'risk'),
+  entryLevelField('uncertainty'),
+  entryLevelField('risk'),
   {
     path: 'entry.labels',
     label: 'Labels that send an item to discovery first',

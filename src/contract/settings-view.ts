@@ -88,3 +88,18 @@ export const FieldIssuesSchema = z
   .passthrough();
 
 export const ConflictDetailsSchema = z.object({ current: z.unknown() }).passthrough();
+
+/** `validator/config-defaults`: what a validator configuration screen pre-fills. */
+export const ValidatorDefaultsSchema = z.object({
+  /** The Scoped outcome field on this site; absent when it could not be found. */
+  scopedOutcomeFieldId: z.string().optional(),
+  gateIssueTypes: z.array(z.string()),
+  scopedOutcome: z.object({
+    minOutcomeLength: z.number(),
+    placeholders: z.array(z.string()),
+    requireSuccessMeasure: z.boolean(),
+    requireBound: z.boolean(),
+  }),
+  maxTimeboxDays: z.number(),
+  validation: z.object({ minInterviews: z.number(), minUsabilityTests: z.number() }),
+});

@@ -257,8 +257,8 @@ export type ConfigOverride = z.infer<typeof ConfigOverrideSchema>;
 export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
 
 type Section = keyof Config;
-/** The configuration's sections, in the order settings pages show them. */
-export const SECTIONS: readonly Section[] = [
+/** The configuration's sections, in the order the settings screens show them. */
+export const CONFIG_SECTIONS: readonly Section[] = [
   'runway',
   'validation',
   'spike',
@@ -299,21 +299,21 @@ export interface EffectiveConfig {
 
 function merge(global: Config, override: ConfigOverride): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
-  for (const section of SECTIONS) {
+  for (const section of CONFIG_SECTIONS) {
     merged[section] = { ...global[section], ...(override[section] ?? {}) };
   }
   return merged;
 }
 
 function overriddenPaths(override: ConfigOverride): string[] {
-  return SECTIONS.flatMap((section) =>
+  return CONFIG_SECTIONS.flatMap((section) =>
     Object.keys(override[section] ?? {}).map((key) => `${section}.${key}`),
   );
 }
 
 function withoutPaths(override: ConfigOverride, paths: ReadonlySet<string>): ConfigOverride {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const section of SECTIONS) {
+  for (const section of CONFIG_SECTIONS) {
     const kept = Object.entries(override[section] ?? {}).filter(
       ([key]) => !paths.has(`${section}.${key}`),
     );

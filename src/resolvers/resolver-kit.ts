@@ -9,6 +9,7 @@ import {
   type PayloadOf,
   type ResolverKey,
   type Result,
+  type ResultOf,
 } from '../contract/bridge-contract';
 
 /**
@@ -87,11 +88,12 @@ export async function requirePermissions(caller: Caller, requirement: Requiremen
 
 export type ResolverRequest = { payload?: unknown; context?: unknown };
 
-export function resolver<K extends ResolverKey, T>(
+/** A resolver for `key`: its answer is typed by the contract's result schema (`ResultOf<K>`). */
+export function resolver<K extends ResolverKey>(
   key: K,
   requirements: readonly Requirement[],
-  run: (caller: Caller, payload: PayloadOf<K>) => Promise<T>,
-): (request: ResolverRequest) => Promise<Result<T>> {
+  run: (caller: Caller, payload: PayloadOf<K>) => Promise<ResultOf<K>>,
+): (request: ResolverRequest) => Promise<Result<ResultOf<K>>> {
   return async (request) => {
     try {
       const context = TrustedContextSchema.safeParse(request.context ?? {});

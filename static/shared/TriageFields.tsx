@@ -58,7 +58,7 @@ export function TriageFields(props: {
         {help}
       </span>
       {errors[part] && (
-        <span className="dt-triage-error" id={ids(part).error} role="alert">
+        <span className="dt-field-error" id={ids(part).error} role="alert">
           {errors[part]}
         </span>
       )}
@@ -88,7 +88,7 @@ export function TriageFields(props: {
           One line; required when uncertainty or risk is high.
         </span>
         {errors.reason && (
-          <span className="dt-triage-error" id={ids('reason').error} role="alert">
+          <span className="dt-field-error" id={ids('reason').error} role="alert">
             {errors.reason}
           </span>
         )}

@@ -1,10 +1,18 @@
 import { invoke } from '@forge/bridge';
-import type { BridgeError, PayloadOf, ResolverKey, Result } from '@contract/bridge-contract';
+import {
+  RESOLVER_RESULTS,
+  type BridgeError,
+  type PayloadOf,
+  type ResolverKey,
+  type Result,
+  type ResultOf,
+} from '@contract/bridge-contract';
 
 /**
- * The UI's one way to call a resolver: contract keys and payload types only, and every answer
- * checked to be the contract's result envelope. A failed call (network, bridge, a resolver that
- * threw) becomes an `internal` error result, so screens handle exactly one shape.
+ * The UI's one way to call a resolver: contract keys and payload types only, every answer
+ * checked to be the contract's result envelope and its data parsed with the key's result schema
+ * (RESOLVER_RESULTS). A failed call (network, bridge, a resolver that threw) becomes an
+ * `internal` error result, so screens handle exactly one shape.
  */
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -17,26 +25,31 @@ function isBridgeError(value: unknown): value is BridgeError {
   );
 }
 
-/** Narrows an untyped resolver answer to the result envelope. */
-export function asResult(answer: unknown): Result<unknown> {
+const FOREIGN: Result<never> = {
+  ok: false,
+  error: { code: 'internal', message: 'The app answered in a form this screen does not know.' },
+};
+
+/** Narrows an untyped resolver answer of `key` to the result envelope with checked data. */
+export function asResult<K extends ResolverKey>(key: K, answer: unknown): Result<ResultOf<K>> {
   if (isRecord(answer)) {
-    if (answer['ok'] === true && 'data' in answer) return { ok: true, data: answer['data'] };
+    if (answer['ok'] === true && 'data' in answer) {
+      const data = RESOLVER_RESULTS[key].safeParse(answer['data']);
+      return data.success ? { ok: true, data: data.data as ResultOf<K> } : FOREIGN;
+    }
     if (answer['ok'] === false && isBridgeError(answer['error'])) {
       return { ok: false, error: answer['error'] };
     }
   }
-  return {
-    ok: false,
-    error: { code: 'internal', message: 'The app answered in a form this screen does not know.' },
-  };
+  return FOREIGN;
 }
 
 export async function callResolver<K extends ResolverKey>(
   key: K,
   payload: PayloadOf<K>,
-): Promise<Result<unknown>> {
+): Promise<Result<ResultOf<K>>> {
   try {
-    return asResult(await invoke<PayloadOf<K>, unknown>(key, payload));
+    return asResult(key, await invoke<PayloadOf<K>, unknown>(key, payload));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return {

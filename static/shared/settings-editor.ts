@@ -2,6 +2,7 @@ import { showFlag } from '@forge/bridge';
 import type { BridgeError, Result } from '@contract/bridge-contract';
 import { ConflictDetailsSchema, FieldIssuesSchema } from '@contract/settings-view';
 import { useEffect, useState } from 'react';
+import { useResolver } from './use-resolver';
 import {
   differingPaths,
   errorsByField,
@@ -92,20 +93,15 @@ export function useSettingsEditor<V extends { version: number }>(spec: SettingsE
     setConflict(null);
   };
 
+  // Loads once per mount: the spec is fixed for the page's lifetime.
+  const loaded = useResolver(spec.load, []).state;
   useEffect(() => {
-    let live = true;
-    void spec.load().then((result) => {
-      if (!live) return;
-      if (!result.ok) return setLoadError(result.error);
-      const next = spec.parse(result.data);
-      if (next) show(next);
-      else setLoadError(UNKNOWN_ANSWER);
-    });
-    return () => {
-      live = false;
-    };
-    // Loads once per mount: the spec is fixed for the page's lifetime.
-  }, []);
+    if (loaded.kind === 'error') return setLoadError(loaded.error);
+    if (loaded.kind !== 'ready') return;
+    const next = spec.parse(loaded.data);
+    if (next) show(next);
+    else setLoadError(UNKNOWN_ANSWER);
+  }, [loaded]);
 
   /** Sets a setting (undefined: removes it from the draft, i.e. inherits it). */
   const update = (path: string, value: DraftValue | undefined) => {

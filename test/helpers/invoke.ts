@@ -3,7 +3,12 @@ import { runResolverInvocation, type InvocationKind } from '../../dev/emulator/i
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import * as entryPoints from '../../src/index';
 import { resolver } from '../../src/index';
-import type { BridgeError, ResolverKey, Result } from '../../src/contract/bridge-contract';
+import {
+  RESOLVER_RESULTS,
+  type BridgeError,
+  type ResolverKey,
+  type Result,
+} from '../../src/contract/bridge-contract';
 import type { ValidatorResult } from '../../src/validators/validator-contract';
 
 /**
@@ -43,7 +48,19 @@ export async function callResolver<T = unknown>(
   const answer = await runResolverInvocation(em, key, payload, () =>
     accountId === undefined ? call() : em.runAs(accountId, call),
   );
+  checkAnswer(key, answer);
   return answer as Result<T>;
+}
+
+/** Every ok answer must match its key's result schema in the contract (what the UI parses). */
+function checkAnswer(key: ResolverKey, answer: unknown): void {
+  const envelope = answer as { ok?: unknown; data?: unknown };
+  if (envelope.ok !== true) return;
+  const parsed = RESOLVER_RESULTS[key].safeParse(envelope.data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`${key} answered data its contract schema refuses: ${issues.join('; ')}`);
+  }
 }
 
 /**

@@ -11,23 +11,31 @@ import {
   type BridgeError,
   type DataDocument,
   type DataSection,
+  type PayloadOf,
+  type Result,
+  type ResultOf,
 } from '@contract/bridge-contract';
-import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import {
-  type DataTransferApi,
   LONG_LIST,
-  ExportPageSchema,
-  ImportReportSchema,
-  type ImportReport,
+  MAX_FILE_BYTES,
+  mergeReports,
+  plural,
   readDocument,
   splitForImport,
-  mergeReports,
-  UNKNOWN_ANSWER,
-  MAX_FILE_BYTES,
+  type ImportReport,
 } from './data-transfer-view';
-export type { DataTransferApi } from './data-transfer-view';
+import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** How the section talks to the backend: the contract's `data/*` resolvers (Jira admins). */
+export interface DataTransferApi {
+  exportPage: (payload: PayloadOf<'data/export'>) => Promise<Result<ResultOf<'data/export'>>>;
+  importDocument: (payload: PayloadOf<'data/import'>) => Promise<Result<ResultOf<'data/import'>>>;
+}
+
+const UNKNOWN_ANSWER: BridgeError = {
+  code: 'internal',
+  message: 'The app answered in a form this page does not know.',
+};
 
 const panelStyles = xcss({
   borderColor: 'color.border',
@@ -98,15 +106,15 @@ export function DataTransfer({ api }: { api: DataTransferApi }) {
     for (let pages = 0; ; pages += 1) {
       const result = await api.exportPage(cursor === undefined ? {} : { cursor });
       if (!result.ok) return setExporting({ busy: false, error: result.error, done: null });
-      const page = ExportPageSchema.safeParse(result.data);
-      if (!page.success || pages > 100_000 || page.data.nextCursor === cursor) {
+      const page = result.data;
+      if (pages > 100_000 || page.nextCursor === cursor) {
         return setExporting({ busy: false, error: UNKNOWN_ANSWER, done: null });
       }
-      exportedAt ??= page.data.document.exportedAt;
-      const [section] = page.data.document.sections;
-      records.push(...page.data.document.records);
-      if (section) counts[section] += page.data.document.records.length;
-      cursor = page.data.nextCursor;
+      exportedAt ??= page.document.exportedAt;
+      const [section] = page.document.sections;
+      records.push(...page.document.records);
+      if (section) counts[section] += page.document.records.length;
+      cursor = page.nextCursor;
       if (cursor === undefined) break;
     }
     const document: DataDocument = {
@@ -146,9 +154,8 @@ export function DataTransfer({ api }: { api: DataTransferApi }) {
     const reports: ImportReport[] = [];
     for (const [i, document] of split.parts.entries()) {
       const result = await api.importDocument({ document, dryRun, replace: withReplace });
-      const report = result.ok ? ImportReportSchema.safeParse(result.data) : undefined;
-      if (!report?.success) {
-        const error = result.ok ? UNKNOWN_ANSWER : result.error;
+      if (!result.ok) {
+        const error = result.error;
         const note =
           !dryRun && i > 0
             ? `Parts 1 to ${i} of ${split.parts.length} were written. Importing the file again finishes it.`
@@ -161,7 +168,7 @@ export function DataTransfer({ api }: { api: DataTransferApi }) {
         }));
         return;
       }
-      reports.push(report.data);
+      reports.push(result.data);
     }
     const report = mergeReports(reports, dryRun);
     setImporting((s) =>

@@ -3,23 +3,19 @@ import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import type { PayloadOf, Result } from '@contract/bridge-contract';
-import { TEMPLATE_IDS, TEMPLATE_SHAPES, type DiscoveryTemplate } from '@domain/discovery-templates';
+import type { PayloadOf, Result, ResultOf } from '@contract/bridge-contract';
+import { TemplatesStateSchema, type TemplatesStateView as View } from '@contract/templates-view';
+import { useResolver } from '@ui/use-resolver';
+import { TEMPLATE_SHAPES, type DiscoveryTemplate } from '@domain/discovery-templates';
 import { useCallback, useEffect, useId, useState } from 'react';
 import '@ui/form-controls.css';
 import './templates-editor.css';
 
 /** How the section talks to the backend: the contract's `templates/*` admin resolvers. */
 export interface TemplatesApi {
-  get: () => Promise<Result<unknown>>;
-  save: (payload: PayloadOf<'templates/save'>) => Promise<Result<unknown>>;
-  reset: (payload: PayloadOf<'templates/reset'>) => Promise<Result<unknown>>;
-}
-
-interface View {
-  version: number;
-  edited: boolean;
-  templates: DiscoveryTemplate[];
+  get: () => Promise<Result<View>>;
+  save: (payload: PayloadOf<'templates/save'>) => Promise<Result<ResultOf<'templates/save'>>>;
+  reset: (payload: PayloadOf<'templates/reset'>) => Promise<Result<ResultOf<'templates/reset'>>>;
 }
 
 type Banner =
@@ -39,17 +35,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseView(data: unknown): View | null {
-  if (!isRecord(data) || typeof data['version'] !== 'number' || !Array.isArray(data['templates'])) {
-    return null;
-  }
-  const ids = (data['templates'] as unknown[]).map((t) => (isRecord(t) ? t['id'] : undefined));
-  if (ids.join() !== TEMPLATE_IDS.join()) return null;
-  return {
-    version: data['version'],
-    edited: data['edited'] === true,
-    templates: data['templates'] as DiscoveryTemplate[],
-  };
+/** The current templates a conflict answer carries, if it carries them. */
+function currentView(data: unknown): View | null {
+  const parsed = TemplatesStateSchema.safeParse(data);
+  return parsed.success ? parsed.data : null;
 }
 
 function pathErrors(details: unknown): Record<string, string> {
@@ -89,7 +78,7 @@ function TextInput(props: {
         onChange={(e) => props.onChange(e.target.value)}
       />
       {props.error && (
-        <span id={`${id}-error`} className="dt-tpl-error" role="alert">
+        <span id={`${id}-error`} className="dt-field-error" role="alert">
           {props.error}
         </span>
       )}
@@ -177,7 +166,7 @@ function TemplateBox(props: {
                     : ''}
                 </label>
                 {props.errors[`${path}.required`] && (
-                  <span className="dt-tpl-error" role="alert">
+                  <span className="dt-field-error" role="alert">
                     {props.errors[`${path}.required`]}
                   </span>
                 )}
@@ -199,7 +188,6 @@ function TemplateBox(props: {
 export function TemplatesEditor({ api }: { api: TemplatesApi }) {
   const [view, setView] = useState<View | null>(null);
   const [draft, setDraft] = useState<DiscoveryTemplate[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [banner, setBanner] = useState<Banner | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
@@ -210,25 +198,16 @@ export function TemplatesEditor({ api }: { api: TemplatesApi }) {
     setErrors({});
   }, []);
 
+  const loaded = useResolver(() => api.get(), [api]);
+  const loadError = loaded.state.kind === 'error' ? loaded.state.error.message : null;
   useEffect(() => {
-    let live = true;
-    void api.get().then((result) => {
-      if (!live) return;
-      if (!result.ok) return setLoadError(result.error.message);
-      const parsed = parseView(result.data);
-      if (!parsed) return setLoadError('The app answered in a form this page does not know.');
-      take(parsed);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, take]);
+    if (loaded.state.kind === 'ready') take(loaded.state.data);
+  }, [loaded.state, take]);
 
-  const answer = (result: Result<unknown>, savedText: string) => {
+  const answer = (result: Result<View>, savedText: string) => {
     if (result.ok) {
-      const next = parseView(result.data);
-      if (next) take(next);
-      setBanner({ kind: 'saved', text: `${savedText} Version ${next?.version ?? '?'}.` });
+      take(result.data);
+      setBanner({ kind: 'saved', text: `${savedText} Version ${result.data.version}.` });
       return;
     }
     if (result.error.code === 'conflict') {
@@ -236,7 +215,7 @@ export function TemplatesEditor({ api }: { api: TemplatesApi }) {
       setBanner({
         kind: 'conflict',
         text: result.error.message,
-        current: parseView(details['current']),
+        current: currentView(details['current']),
       });
       return;
     }

@@ -3,25 +3,16 @@ import {
   DATA_SCHEMA_VERSIONS_READ,
   DATA_SECTIONS,
   DataDocumentSchema,
-  type BridgeError,
   type DataDocument,
   type DataSection,
-  type PayloadOf,
-  type Result,
+  type ResultOf,
 } from '@contract/bridge-contract';
 import { z } from 'zod';
 
 /**
- * Export and import without the page: reading a backup file, splitting it into requests that fit
- * the bridge's payload limit, and merging the reports of a many-part import. Pure; the
- * component (DataTransfer.tsx) shows them.
+ * The export / import section's pure part: reading a chosen file, splitting a document into
+ * requests under Forge's invoke limit, and merging the parts' import reports.
  */
-
-/** How the section talks to the backend: the contract's `data/*` resolvers (Jira admins). */
-export interface DataTransferApi {
-  exportPage: (payload: PayloadOf<'data/export'>) => Promise<Result<unknown>>;
-  importDocument: (payload: PayloadOf<'data/import'>) => Promise<Result<unknown>>;
-}
 
 /**
  * Forge refuses an `invoke` request over 500 KB; a request also carries the context, so a
@@ -35,22 +26,7 @@ export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 /** Lists of keys longer than this are collapsed. */
 export const LONG_LIST = 10;
 
-export const ExportPageSchema = z.object({
-  document: DataDocumentSchema,
-  nextCursor: z.string().optional(),
-});
-
-export const ImportReportSchema = z.object({
-  dryRun: z.boolean(),
-  diff: z.object({
-    added: z.array(z.string()),
-    changed: z.array(z.string()),
-    removed: z.array(z.string()),
-    unchanged: z.number(),
-  }),
-  applied: z.object({ written: z.number(), removed: z.number(), batches: z.number() }).optional(),
-});
-export type ImportReport = z.infer<typeof ImportReportSchema>;
+export type ImportReport = ResultOf<'data/import'>;
 
 /**
  * A whole export file: the contract's document, except that a file may hold more records than
@@ -65,9 +41,9 @@ const FileDocumentSchema = DataDocumentSchema.extend({
 });
 
 const encoder = new TextEncoder();
-export const bytesOf = (value: unknown) => encoder.encode(JSON.stringify(value)).length;
+const bytesOf = (value: unknown) => encoder.encode(JSON.stringify(value)).length;
 
-export const sectionOf = (key: string) => DATA_SECTIONS.find((s) => key.startsWith(`${s}:`));
+const sectionOf = (key: string) => DATA_SECTIONS.find((s) => key.startsWith(`${s}:`));
 
 /** Problems of a file's text, worded for the person who chose it; or the document. */
 export function readDocument(
@@ -197,7 +173,4 @@ export function mergeReports(reports: readonly ImportReport[], dryRun: boolean):
   return applied ? { ...merged, applied } : merged;
 }
 
-export const UNKNOWN_ANSWER: BridgeError = {
-  code: 'internal',
-  message: 'The app answered in a form this page does not know.',
-};
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

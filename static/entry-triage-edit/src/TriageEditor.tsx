@@ -1,9 +1,8 @@
 import { Stack } from '@atlaskit/primitives';
+import { FieldEditorFooter, useFieldSubmit } from '@ui/field-editor';
 import type { TriageInput } from '@domain/entry-criteria';
 import { TriageFields } from '@ui/TriageFields';
 import { checkTriageForm, type TriageForm, type TriagePart } from '@ui/triage-form';
-import { SaveBar } from '@ui/SaveBar';
-import { useFormSubmit } from '@ui/use-form-submit';
 import { useState } from 'react';
 
 export interface TriageEditorProps {
@@ -24,7 +23,7 @@ export function TriageEditor({ initial, onSubmit, onCancel }: TriageEditorProps)
   const [touched, setTouched] = useState<Partial<Record<TriagePart, boolean>>>({});
 
   const check = checkTriageForm(form, { allowEmpty: true });
-  const { tried, saving, saveError, submit } = useFormSubmit(check, onSubmit);
+  const { tried, saving, saveError, submit } = useFieldSubmit(check, onSubmit);
   const shown: Partial<Record<TriagePart, string>> = {};
   for (const part of ['uncertainty', 'risk', 'reason'] as const) {
     if (tried || touched[part]) shown[part] = check.errors[part];
@@ -39,9 +38,9 @@ export function TriageEditor({ initial, onSubmit, onCancel }: TriageEditorProps)
           onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
           onBlur={(part) => setTouched((t) => ({ ...t, [part]: true }))}
         />
-        <SaveBar
+        <FieldEditorFooter
+          errorTitle="The entry triage was not saved"
           saveError={saveError}
-          failedTitle="The entry triage was not saved"
           saving={saving}
           onCancel={onCancel}
         />

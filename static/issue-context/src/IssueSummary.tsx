@@ -23,7 +23,7 @@ export function IssueSummary() {
       </Stack>
     );
   }
-  const r = state.readiness;
+  const r = state.data;
   const failing = r.checks.filter((c) => !c.passed && c.required);
   return (
     <Box as="main" padding="space.100" backgroundColor="elevation.surface">

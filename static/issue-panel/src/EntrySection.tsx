@@ -186,13 +186,9 @@ function ExploreFirst(props: {
       ...(trimmed ? { details: trimmed } : {}),
     });
     if (!result.ok) return;
-    const data = result.data as { item?: { key?: string }; message?: string; linked?: boolean };
+    const data = result.data;
     setOpen(false);
-    props.onDone({
-      key: data.item?.key ?? '',
-      message: data.message ?? '',
-      ok: data.linked !== false,
-    });
+    props.onDone({ key: data.item.key, message: data.message, ok: data.linked });
   };
   return (
     <Stack space="space.100" testId="explore-first">

@@ -8,6 +8,7 @@ import type { EvidenceEntryView, IssueEvidence } from '@contract/issue-readiness
 import type { EvidenceType } from '@domain/track';
 import { useId, useState, type FormEvent } from 'react';
 import { today, useAction } from './actions';
+import { NoteField } from './NoteField';
 
 /**
  * The evidence log of a discovery idea: the count toward the validation threshold, the entries
@@ -321,20 +322,14 @@ export function EvidenceLog(props: {
           }}
         >
           <Stack space="space.100">
-            <div>
-              <label className="dt-label" htmlFor={reasonId}>
-                Why is this idea invalidated?
-              </label>
-              <textarea
-                id={reasonId}
-                className="dt-input"
-                rows={2}
-                required
-                maxLength={2000}
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-              />
-            </div>
+            <NoteField
+              id={reasonId}
+              label="Why is this idea invalidated?"
+              rows={2}
+              maxLength={2000}
+              value={reason}
+              onChange={setReason}
+            />
             <Inline space="space.100">
               <Button type="submit" appearance="warning" isDisabled={action.busy}>
                 Record as invalidated

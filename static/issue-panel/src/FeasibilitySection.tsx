@@ -7,6 +7,7 @@ import type { IssueReadiness } from '@contract/issue-readiness';
 import type { FeasibilityVerdict } from '@domain/item-checklist';
 import { useId, useState } from 'react';
 import { useAction } from './actions';
+import { NoteField } from './NoteField';
 
 /**
  * Feasibility review: a discovery item flagged technically novel needs engineering's sign-off
@@ -118,20 +119,14 @@ export function FeasibilitySection(props: {
                 ))}
               </select>
             </div>
-            <div>
-              <label className="dt-label" htmlFor={`${id}-note`}>
-                Note
-              </label>
-              <textarea
-                id={`${id}-note`}
-                className="dt-input"
-                rows={2}
-                required
-                maxLength={2000}
-                value={note}
-                onChange={(e) => setNote(e.target.value)}
-              />
-            </div>
+            <NoteField
+              id={`${id}-note`}
+              label="Note"
+              rows={2}
+              maxLength={2000}
+              value={note}
+              onChange={setNote}
+            />
             <Inline space="space.100">
               <Button type="submit" appearance="primary" isDisabled={action.busy}>
                 Sign off

@@ -93,16 +93,9 @@ function Promote(props: {
       requestId: requestId.current,
     });
     if (!result.ok) return;
-    const data = result.data as {
-      created?: Array<{ key: string }>;
-      message?: string;
-      outcome?: string;
-    };
+    const data = result.data;
     if (data.outcome === 'complete') requestId.current = newRequestId();
-    setCreated({
-      keys: (data.created ?? []).map((c) => c.key),
-      message: data.message ?? '',
-    });
+    setCreated({ keys: data.created.map((c) => c.key), message: data.message });
   };
   const promotion = readiness.promotion;
   if (!promotion) return null;
@@ -291,7 +284,7 @@ export function IssuePanel({ api }: { api: IssuePanelApi }) {
       )}
       {state.kind === 'ready' && (
         <Panel
-          readiness={state.readiness}
+          readiness={state.data}
           refreshing={state.refreshing}
           reload={reload}
           onOpen={api.open}

@@ -6,6 +6,7 @@ import SectionMessage from '@atlaskit/section-message';
 import type { IssueReadiness } from '@contract/issue-readiness';
 import { useId, useState } from 'react';
 import { useAction } from './actions';
+import { NoteField } from './NoteField';
 
 /** A spike's timebox (days used of days allowed, overrun flagged) and its closing note. */
 export function SpikeSection(props: { readiness: IssueReadiness; reload: () => Promise<void> }) {
@@ -111,20 +112,14 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
             }}
           >
             <Stack space="space.100">
-              <div>
-                <label className="dt-label" htmlFor={noteId}>
-                  What did the spike learn, and what did we decide?
-                </label>
-                <textarea
-                  id={noteId}
-                  className="dt-input"
-                  rows={3}
-                  required
-                  maxLength={4000}
-                  value={note}
-                  onChange={(e) => setNote(e.target.value)}
-                />
-              </div>
+              <NoteField
+                id={noteId}
+                label="What did the spike learn, and what did we decide?"
+                rows={3}
+                maxLength={4000}
+                value={note}
+                onChange={setNote}
+              />
               <Inline space="space.100">
                 <Button type="submit" appearance="primary" isDisabled={action.busy}>
                   Save note

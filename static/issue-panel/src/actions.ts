@@ -1,4 +1,4 @@
-import type { PayloadOf, ResolverKey } from '@contract/bridge-contract';
+import type { PayloadOf, ResolverKey, ResultOf } from '@contract/bridge-contract';
 import { callResolver } from '@ui/bridge-client';
 import { useState } from 'react';
 
@@ -13,7 +13,7 @@ export function useAction(reload: () => Promise<void>) {
   async function run<K extends ResolverKey>(
     key: K,
     payload: PayloadOf<K>,
-  ): Promise<{ ok: true; data: unknown } | { ok: false }> {
+  ): Promise<{ ok: true; data: ResultOf<K> } | { ok: false }> {
     setBusy(true);
     setError(null);
     try {

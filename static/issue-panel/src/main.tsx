@@ -2,6 +2,7 @@ import '@ui/zod-config';
 import { router } from '@forge/bridge';
 import { mount } from '@ui/mount';
 import { IssuePanel, type IssuePanelApi } from './IssuePanel';
+import '@ui/form-controls.css';
 import './panel.css';
 
 /**

@@ -3,11 +3,12 @@ import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import type { PayloadOf, Result } from '@contract/bridge-contract';
+import type { PayloadOf, Result, ResultOf } from '@contract/bridge-contract';
+import type { TemplatesOffer as Offer } from '@contract/templates-view';
+import { useResolver } from '@ui/use-resolver';
 import {
   TEMPLATE_SHAPES,
   type DiscoveryTemplate,
-  type TemplateKind,
   type TemplateSection,
 } from '@domain/discovery-templates';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
@@ -16,21 +17,11 @@ import './new-discovery-item.css';
 
 /** How the dialog talks to the backend: the contract's `templates/list` and `templates/create`. */
 export interface DiscoveryItemApi {
-  list: () => Promise<Result<unknown>>;
-  create: (payload: PayloadOf<'templates/create'>) => Promise<Result<unknown>>;
+  list: () => Promise<Result<Offer>>;
+  create: (payload: PayloadOf<'templates/create'>) => Promise<Result<ResultOf<'templates/create'>>>;
 }
 
-interface Choice {
-  template: DiscoveryTemplate;
-  kind: TemplateKind;
-  issueType: { id: string; name: string } | null;
-}
-
-interface Offer {
-  choices: Choice[];
-  attachments: DiscoveryTemplate[];
-  maxSpikeTimeboxDays: number;
-}
+type Choice = Offer['choices'][number];
 
 interface Created {
   key: string;
@@ -42,21 +33,6 @@ type Errors = Record<string, string>;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseOffer(data: unknown): Offer | null {
-  if (!isRecord(data) || !Array.isArray(data['choices']) || !Array.isArray(data['attachments'])) {
-    return null;
-  }
-  if (typeof data['maxSpikeTimeboxDays'] !== 'number') return null;
-  return data as unknown as Offer;
-}
-
-function parseCreated(data: unknown): Created | null {
-  if (!isRecord(data) || typeof data['key'] !== 'string' || typeof data['message'] !== 'string') {
-    return null;
-  }
-  return { key: data['key'], message: data['message'] };
 }
 
 /** Field problems the resolver named (`answers.question`), by path. */
@@ -176,7 +152,7 @@ function SectionField(props: {
         <input {...common} type="date" onChange={(e) => props.onChange(e.target.value)} />
       )}
       {props.error && (
-        <span id={`${id}-error`} className="dt-ndi-error" role="alert">
+        <span id={`${id}-error`} className="dt-field-error" role="alert">
           {props.error}
         </span>
       )}
@@ -218,9 +194,11 @@ function DialogBody(props: {
 }) {
   const id = useId();
   const requestId = useRef(newRequestId());
-  const [offer, setOffer] = useState<Offer | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [templateId, setTemplateId] = useState<string>('');
+  const loaded = useResolver(() => props.api.list(), [props.api]);
+  const offer = loaded.state.kind === 'ready' ? loaded.state.data : null;
+  const loadError = loaded.state.kind === 'error' ? loaded.state.error.message : null;
+  const [picked, setTemplateId] = useState<string | null>(null);
+  const templateId = picked ?? offer?.choices.find((c) => c.issueType)?.template.id ?? '';
   const [summary, setSummary] = useState('');
   const [answers, setAnswers] = useState<Answers>({});
   const [withPr, setWithPr] = useState(false);
@@ -229,21 +207,6 @@ function DialogBody(props: {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void props.api.list().then((result) => {
-      if (!live) return;
-      if (!result.ok) return setLoadError(result.error.message);
-      const parsed = parseOffer(result.data);
-      if (!parsed) return setLoadError('The app answered in a form this page does not know.');
-      setOffer(parsed);
-      setTemplateId(parsed.choices.find((c) => c.issueType)?.template.id ?? '');
-    });
-    return () => {
-      live = false;
-    };
-  }, [props.api]);
 
   if (loadError) {
     return (
@@ -328,14 +291,7 @@ function DialogBody(props: {
       setProblem(result.error.message);
       return;
     }
-    const made = parseCreated(result.data);
-    if (!made) {
-      setProblem(
-        'The item may have been created, but the app answered in a form this page does not know. Refresh the page to see it.',
-      );
-      return;
-    }
-    setCreated(made);
+    setCreated({ key: result.data.key, message: result.data.message });
     props.onCreated();
   };
 
@@ -391,7 +347,7 @@ function DialogBody(props: {
                 onChange={(e) => setSummary(e.target.value)}
               />
               {errors['summary'] && (
-                <span id={`${id}-summary-error`} className="dt-ndi-error" role="alert">
+                <span id={`${id}-summary-error`} className="dt-field-error" role="alert">
                   {errors['summary']}
                 </span>
               )}

@@ -4,15 +4,16 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import type { BridgeError, Result } from '@contract/bridge-contract';
 import type { ProjectOverview } from '@contract/project-overview';
-import { useEffect, useRef, useState } from 'react';
+import { useResolver } from '@ui/use-resolver';
+import { useEffect, useRef } from 'react';
 import { NewDiscoveryItem, type DiscoveryItemApi } from './NewDiscoveryItem';
-import { omittedText, parseOverview } from './overview-view';
+import { omittedText } from './overview-view';
 import { SignalCards } from './SignalCards';
 import { TrackBoard } from './TrackBoard';
 
 /** How the page talks to the outside: the `project/overview` resolver and Jira's router. */
 export interface ProjectPageApi {
-  overview: () => Promise<Result<unknown>>;
+  overview: () => Promise<Result<ProjectOverview>>;
   /** Opens an issue in Jira. */
   open: (issueKey: string) => void;
   /** Opens Jira's issue search for a column's JQL (from the resolver's answer). */
@@ -20,11 +21,6 @@ export interface ProjectPageApi {
   /** "New discovery item" from a template (`templates/list`, `templates/create`). */
   templates?: DiscoveryItemApi;
 }
-
-type State =
-  | { kind: 'loading' }
-  | { kind: 'error'; error: BridgeError }
-  | { kind: 'ready'; overview: ProjectOverview };
 
 const pageStyles = xcss({ minHeight: '100vh' });
 
@@ -92,9 +88,8 @@ function Overview({
 }
 
 export function ProjectPage({ api }: { api: ProjectPageApi }) {
-  const [state, setState] = useState<State>({ kind: 'loading' });
-  // Bumped after a new discovery item is created: the overview is read again, the page kept.
-  const [refresh, setRefresh] = useState(0);
+  // Read again after a new discovery item is created: the page is kept meanwhile.
+  const { state, reload } = useResolver(() => api.overview(), [api], { keepData: true });
   const rendered = useRef(false);
 
   // Time to first render: marked once, after the first ready state reaches the screen.
@@ -103,29 +98,6 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
     rendered.current = true;
     performance.mark(FIRST_RENDER_MARK);
   }, [state.kind]);
-
-  useEffect(() => {
-    let live = true;
-    void api.overview().then((result) => {
-      if (!live) return;
-      if (!result.ok) return setState({ kind: 'error', error: result.error });
-      const overview = parseOverview(result.data);
-      setState(
-        overview
-          ? { kind: 'ready', overview }
-          : {
-              kind: 'error',
-              error: {
-                code: 'internal',
-                message: 'The app answered in a form this page does not know.',
-              },
-            },
-      );
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, refresh]);
 
   return (
     <Box as="main" padding="space.300" backgroundColor="elevation.surface" xcss={pageStyles}>
@@ -145,11 +117,11 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
       )}
       {state.kind === 'ready' && (
         <Overview
-          overview={state.overview}
+          overview={state.data}
           onOpen={api.open}
           onSearch={api.search}
           templates={api.templates}
-          onCreated={() => setRefresh((n) => n + 1)}
+          onCreated={() => void reload()}
         />
       )}
     </Box>

@@ -1,7 +1,7 @@
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
-import type { Signals } from '@domain/signals';
+import type { SignalsView as Signals } from '@contract/project-overview';
 import type { SignalCardView } from './overview-view';
 import { signalCards } from './overview-view';
 

@@ -1,47 +1,12 @@
 import type { ThemeAppearance } from '@atlaskit/lozenge';
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
-import type { DiscoveryStage, Level, Signals } from '@domain/signals';
+import type { SignalsView as Signals } from '@contract/project-overview';
+import type { DiscoveryStage, Level } from '@domain/signals';
 
 /**
  * What the project page shows, worked out from the `project/overview` answer without React:
  * the signal cards (number, threshold, reason, lozenge), the track columns and item badges.
  */
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const isList = (value: unknown): boolean => Array.isArray(value);
-
-/**
- * Checks the outline of the resolver's answer (the contract's ProjectOverview) before the page
- * trusts it; an answer of another shape becomes an error message instead of a broken page.
- */
-export function parseOverview(data: unknown): ProjectOverview | undefined {
-  if (!isRecord(data)) return undefined;
-  const { project, signals, discovery, delivery, columnCounts, totals, notes } = data;
-  const ok =
-    isRecord(project) &&
-    typeof project['key'] === 'string' &&
-    isRecord(signals) &&
-    ['runway', 'capacity', 'openEnded', 'unscopedEnablers', 'needsDiscovery'].every((k) =>
-      isRecord(signals[k]),
-    ) &&
-    isRecord(discovery) &&
-    STAGES.every((s) => isList(discovery[s.stage])) &&
-    isRecord(delivery) &&
-    DELIVERY_COLUMNS.every((c) => isList(delivery[c.list])) &&
-    isRecord(columnCounts) &&
-    isRecord(columnCounts['discovery']) &&
-    isRecord(columnCounts['delivery']) &&
-    isRecord(data['columnJql']) &&
-    isRecord(data['columnJql']['delivery']) &&
-    isRecord(totals) &&
-    typeof totals['omitted'] === 'number' &&
-    Array.isArray(notes) &&
-    notes.every((n) => typeof n === 'string');
-  return ok ? (data as unknown as ProjectOverview) : undefined;
-}
 
 export const STAGES: ReadonlyArray<{ stage: DiscoveryStage; title: string; empty: string }> = [
   { stage: 'new', title: 'New', empty: 'No new ideas.' },

@@ -1,55 +1,22 @@
+import {
+  RESOLVER_PAYLOADS,
+  type BridgeError,
+  type PayloadOf,
+  type ResultOf,
+} from '@contract/bridge-contract';
 import { ENFORCEMENT_RULES, RULE_WORDING } from '@domain/sprint-readiness';
-import { z } from 'zod';
-import { RESOLVER_PAYLOADS, type BridgeError, type PayloadOf } from '@contract/bridge-contract';
 import { checkWaiverExpiry, MAX_WAIVER_DAYS } from '@domain/sprint-readiness';
 
 /**
  * What the waivers and audit log section reads (the answers of `waiver/list` and `audit/list`,
- * checked before they are shown) and the checks of the grant form, the same ones the resolver
+ * checked by the bridge client with the contract's schemas) and the checks of the grant form, the same ones the resolver
  * applies (the contract's payload schema and the domain's expiry rule), so a person sees the
  * problem next to the field before anything is sent. The server checks again.
  */
 
-const Names = z.record(z.string(), z.string()).default({});
-
-export const WaiverListSchema = z.object({
-  waivers: z.array(
-    z.object({
-      issueId: z.string(),
-      issueKey: z.string(),
-      reason: z.string(),
-      expiresOn: z.string(),
-      grantedBy: z.string(),
-      grantedAt: z.string(),
-    }),
-  ),
-  names: Names,
-});
-export type WaiverList = z.infer<typeof WaiverListSchema>;
+export type WaiverList = ResultOf<'waiver/list'>;
 export type WaiverRow = WaiverList['waivers'][number];
-
-export const AuditPageSchema = z.object({
-  entries: z.array(
-    z.object({
-      seq: z.number(),
-      at: z.string(),
-      action: z.string(),
-      source: z.string(),
-      rule: z.string(),
-      issueKey: z.string(),
-      actor: z.string().nullable(),
-      detail: z.string(),
-      waiver: z
-        .object({ grantedBy: z.string(), reason: z.string(), expiresOn: z.string() })
-        .optional(),
-    }),
-  ),
-  nextCursor: z.string().optional(),
-  kept: z.number(),
-  dropped: z.number(),
-  names: Names,
-});
-export type AuditPageView = z.infer<typeof AuditPageSchema>;
+export type AuditPageView = ResultOf<'audit/list'>;
 export type AuditRow = AuditPageView['entries'][number];
 
 export interface GrantDraft {

@@ -1,12 +1,11 @@
 import Button from '@atlaskit/button/new';
 import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import { Box, Inline, Stack } from '@atlaskit/primitives';
+import { FieldEditorFooter, useFieldSubmit } from '@ui/field-editor';
 import Textfield from '@atlaskit/textfield';
 import type { Config } from '@domain/config';
 import type { OutcomePart } from '@domain/readiness';
 import type { ScopedOutcome } from '@domain/track';
-import { SaveBar } from '@ui/SaveBar';
-import { useFormSubmit } from '@ui/use-form-submit';
 import { useState, type ReactNode } from 'react';
 import { checkForm, type BoundKind, type OutcomeForm } from './outcome-form';
 
@@ -59,7 +58,7 @@ export function ScopedOutcomeEditor({
   const [touched, setTouched] = useState<Partial<Record<OutcomePart, boolean>>>({});
 
   const check = checkForm(form, rules);
-  const { tried, saving, saveError, submit } = useFormSubmit(check, onSubmit);
+  const { tried, saving, saveError, submit } = useFieldSubmit(check, onSubmit);
   const shown = (part: OutcomePart) => (tried || touched[part] ? check.errors[part] : undefined);
   const touch = (part: OutcomePart) => () => setTouched((t) => ({ ...t, [part]: true }));
   const set = (patch: Partial<OutcomeForm>) => setForm((f) => ({ ...f, ...patch }));
@@ -149,9 +148,9 @@ export function ScopedOutcomeEditor({
           )}
         </Box>
 
-        <SaveBar
+        <FieldEditorFooter
+          errorTitle="The scoped outcome was not saved"
           saveError={saveError}
-          failedTitle="The scoped outcome was not saved"
           saving={saving}
           onCancel={onCancel}
         />

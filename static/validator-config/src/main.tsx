@@ -37,7 +37,7 @@ type DefaultsLoad = Promise<{ defaults: RuleDefaults } | { problem: string } | u
 function loadDefaults(): DefaultsLoad {
   if (kind !== 'enabler-expression') return Promise.resolve(undefined);
   return callResolver('validator/config-defaults', {}).then(
-    (r) => (r.ok ? { defaults: r.data as RuleDefaults } : { problem: r.error.message }),
+    (r) => (r.ok ? { defaults: r.data } : { problem: r.error.message }),
     (error: unknown) => ({ problem: error instanceof Error ? error.message : String(error) }),
   );
 }

@@ -2,9 +2,10 @@ import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
-import type { BridgeError } from '@contract/bridge-contract';
 import { retroCsv, type RetroAnswer } from '@contract/retro-report';
-import { OUTCOME_RESULTS, type OutcomeCandidate, type OutcomeResult } from '@domain/retro';
+import { OUTCOME_RESULTS, type OutcomeResult } from '@domain/retro';
+import type { OutcomeCandidateView as OutcomeCandidate } from '@contract/retro-report';
+import { useResolver } from '@ui/use-resolver';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   ChartFigure,
@@ -17,11 +18,6 @@ import {
 } from './charts';
 import type { RetroApi } from './retro-api';
 
-type State =
-  | { kind: 'loading' }
-  | { kind: 'error'; error: BridgeError }
-  | { kind: 'ready'; report: RetroAnswer };
-
 const pageStyles = xcss({ minHeight: '100vh' });
 const RESULT_LABEL: Record<OutcomeResult, string> = {
   hit: 'Hit',
@@ -29,12 +25,6 @@ const RESULT_LABEL: Record<OutcomeResult, string> = {
   missed: 'Missed',
   'too-early': 'Too early',
 };
-
-function isAnswer(value: unknown): value is RetroAnswer {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return Array.isArray(v['sprints']) && Array.isArray(v['trends']) && Array.isArray(v['notes']);
-}
 
 const pct = (n: number | undefined) => (n === undefined ? '–' : `${n}%`);
 const num = (n: number | undefined) => (n === undefined ? '–' : String(n));
@@ -327,41 +317,17 @@ function Report({
 }
 
 export function RetroPage({ api }: { api: RetroApi }) {
-  const [state, setState] = useState<State>({ kind: 'loading' });
   const [sprints, setSprints] = useState(6);
-  const [reload, setReload] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    setState({ kind: 'loading' });
-    void api.report(sprints).then((result) => {
-      if (!live) return;
-      if (!result.ok) return setState({ kind: 'error', error: result.error });
-      setState(
-        isAnswer(result.data)
-          ? { kind: 'ready', report: result.data }
-          : {
-              kind: 'error',
-              error: {
-                code: 'internal',
-                message: 'The app answered in a form this page does not know.',
-              },
-            },
-      );
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, sprints, reload]);
+  const { state, reload } = useResolver(() => api.report(sprints), [api, sprints]);
 
   const record = useCallback(
     async (key: string, result: OutcomeResult, note: string) => {
       const answer = await api.record(key, result, note);
       if (!answer.ok) return answer.error.message;
-      setReload((n) => n + 1);
+      void reload();
       return undefined;
     },
-    [api],
+    [api, reload],
   );
 
   return (
@@ -378,7 +344,7 @@ export function RetroPage({ api }: { api: RetroApi }) {
         </SectionMessage>
       )}
       {state.kind === 'ready' && (
-        <Report report={state.report} sprints={sprints} onSprints={setSprints} onRecord={record} />
+        <Report report={state.data} sprints={sprints} onSprints={setSprints} onRecord={record} />
       )}
     </Box>
   );

@@ -1,5 +1,5 @@
 import type { RetroAnswer } from '@contract/retro-report';
-import type { TrendSeries } from '@domain/retro';
+import type { TrendSeriesView as TrendSeries } from '@contract/retro-report';
 import { useId, useState, type ReactNode } from 'react';
 
 /**

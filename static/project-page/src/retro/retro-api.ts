@@ -1,10 +1,10 @@
-import type { Result } from '@contract/bridge-contract';
+import type { Result, ResultOf } from '@contract/bridge-contract';
 import type { OutcomeResult } from '@domain/retro';
 import { callResolver } from '@ui/bridge-client';
 
 /** How the retro page talks to the outside: its two resolvers. */
 export interface RetroApi {
-  report: (sprints: number) => Promise<Result<unknown>>;
+  report: (sprints: number) => Promise<Result<ResultOf<'retro/report'>>>;
   record: (issueKey: string, result: OutcomeResult, note: string) => Promise<Result<unknown>>;
 }
 

@@ -121,14 +121,20 @@ const AS_APP_ALLOWED: Record<string, string> = {
     'app-field writer (Track is read-only, app-written) used by the trigger and by setup after its Administer projects check',
   'src/setup/setup-action.ts':
     'setup/run marks issues with their track as the app, after the Administer projects check; reports counts only',
-  'src/items/site-field-ids.ts':
+  'src/items/site-fields.ts':
     'setup/run remembers field ids from the field list, after the Administer projects check; returns ids only',
-  'src/evidence/evidence-service.ts':
+  'src/setup/setup-run.ts':
+    'names the app gateway setup/run marks issues with (see setup-action.ts)',
+  'src/jira/issues.ts':
+    'the app-field value write (Track, Discovery evidence) takes the app gateway; its callers are listed here',
+  'src/items/evidence-field.ts':
     'writes the read-only Discovery evidence summary field after the Edit issues check, and rewrites it from the log when the issue panel (after its Browse check) finds it stale',
-  'src/items/evidence-field.ts': 'app-field writer for the evidence summary',
   'src/enforcement/sprint-guard.ts':
     'trigger: moves an item back / flags it and comments; nothing is returned to a user',
   'src/enforcement/sprint-start.ts': 'trigger: sprint-start check, comments only',
+  'src/enforcement/sprint-start-plan.ts': "the sprint-start check's reads and decisions, as above",
+  'src/enforcement/sprint-start-actions.ts':
+    "the sprint-start check's moves, flags, comments and audit entries, as above",
   'src/items/item-facts.ts': 'reads for the triggers and validators above',
   'src/enforcement/interventions.ts': 'writes for the triggers above (backlog move, flag, comment)',
   'src/resolvers/enforcement-resolvers.ts':

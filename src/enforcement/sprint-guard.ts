@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logger } from '../runtime/log';
 import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
 import { FlagOutcomeSchema } from '../domain/flag-fallback';
 import {
@@ -87,7 +88,8 @@ export interface GuardOptions {
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
-const log = (key: string, message: string) => console.warn(`sprint-guard: ${key}: ${message}`);
+const logged = logger('sprint-guard');
+const log = (key: string, message: string) => logged.warn(`${key}: ${message}`);
 
 export async function handleSprintGuardEvent(
   raw: unknown,
@@ -97,8 +99,8 @@ export async function handleSprintGuardEvent(
   const parsed = IssueEventSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    console.warn(
-      `sprint-guard: ignored an event that is not an issue event (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})`,
+    logged.warn(
+      `ignored an event that is not an issue event (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})`,
     );
     return { status: 'ignored', reason: 'malformed-event' };
   }

@@ -214,8 +214,8 @@ export async function decide(
   for (const s of skipped) log(String(sprintId), `skipped ${s}`);
   const more = unreadCounted ? `${unread} more were not read` : 'more were not read';
   if (unread > 0 && sprintRead.stop === 'page-limit') {
-    console.error(
-      `sprint-start: sprint ${sprintId}: Jira's pages of sprint issues did not end after ${SPRINT_PAGE_LIMIT} pages (${read.length + skipped.length} items); stopped reading there, ${more} (the page limit)`,
+    logged.error(
+      `sprint ${sprintId}: Jira's pages of sprint issues did not end after ${SPRINT_PAGE_LIMIT} pages (${read.length + skipped.length} items); stopped reading there, ${more} (the page limit)`,
     );
   } else if (unread > 0) {
     log(

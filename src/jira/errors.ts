@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorText, logger } from '../runtime/log';
 import { Refusal, type ErrorCode, type Failure } from '../domain/failure';
 /**
  * Typed failures of a Jira call. The gateway never hands a raw response to the rest of the app:
@@ -103,7 +104,7 @@ export function failureOf(error: unknown): Failure {
     };
   }
   if (error instanceof z.ZodError) return { code: 'invalid-input', message: describeIssues(error) };
-  console.error('unexpected failure', error instanceof Error ? error.message : error);
+  logger('dual-track').error('unexpected failure', { error: errorText(error) });
   return {
     code: 'internal',
     message: 'Something went wrong in Dual Track; the details are in the app logs.',

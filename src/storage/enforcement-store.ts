@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logger } from '../runtime/log';
 import { DEFAULT_CONFIG, effectiveConfig, type Config } from '../domain/config';
 import { FlagNotesSchema, type FlagNotes } from '../domain/flag-fallback';
 import type { Waiver } from '../domain/sprint-readiness';
@@ -21,6 +22,8 @@ import {
 } from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
 import { WAIVER_KEYS, parseWaiverBook } from './waiver-store';
+
+const logged = logger('enforcement');
 
 /**
  * What enforcement needs from storage, read in ONE storage request: the effective settings, the
@@ -110,7 +113,7 @@ function parseFlagNotes(projectKey: string, raw: unknown): FlagNotes | undefined
   if (raw === undefined || raw === null) return undefined;
   const parsed = FlagNotesSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  console.warn(`enforcement: the flag notes of ${projectKey} are not readable; ignored`);
+  logged.warn(`the flag notes of ${projectKey} are not readable; ignored`);
   return undefined;
 }
 
@@ -192,8 +195,8 @@ export async function claimEvent(dedupeKey: string, now: Date): Promise<ClaimRes
   const values = await readMany([todayKey, yesterdayKey, sweepKey]);
   if (!values.has(sweepKey) && (await createOnce(sweepKey, { at: now.toISOString() }))) {
     await sweepOldClaims(now).catch((error: unknown) =>
-      console.warn(
-        `enforcement: pruning old event claims failed (${error instanceof Error ? error.message : String(error)}); the next hour's first event tries again`,
+      logged.warn(
+        `pruning old event claims failed (${error instanceof Error ? error.message : String(error)}); the next hour's first event tries again`,
       ),
     );
   }

@@ -1,4 +1,5 @@
 import type { InvocationError } from '@forge/events';
+import { logger } from '../runtime/log';
 import { invocationErrorOf, isInvocationError } from './retry';
 import { z } from 'zod';
 import { isJiraError } from '../jira/errors';
@@ -7,6 +8,8 @@ import { StoredValueError } from '../storage/kvs-store';
 import { readTrackMarkerContext } from '../storage/track-mapping-store';
 import { AppFieldMissingError } from '../items/app-fields';
 import { markIssue, trackFieldId } from '../items/track-marker';
+
+const logged = logger('track-marker');
 
 /**
  * Trigger on `avi:jira:created:issue` and `avi:jira:updated:issue` (manifest `track-marker`):
@@ -77,8 +80,8 @@ export async function handleTrackEvent(
   const parsed = TrackEventSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    console.warn(
-      `track-marker: ignored an event that is not an issue event (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})`,
+    logged.warn(
+      `ignored an event that is not an issue event (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})`,
     );
     return { status: 'ignored', reason: 'malformed-event' };
   }
@@ -105,7 +108,7 @@ function failureOf(error: unknown, issueKey: string): TrackMarkerResult | Invoca
   if (isJiraError(error)) {
     if (error.kind === 'rate-limited') {
       const after = Math.min(MAX_RETRY_AFTER, Math.max(1, error.retryAfterSeconds ?? 1));
-      console.warn(`track-marker: ${issueKey}: Jira is throttling; retry in ${after} s`);
+      logged.warn(`${issueKey}: Jira is throttling; retry in ${after} s`);
       return invocationErrorOf({
         kind: 'retry-later',
         retryAfter: after,
@@ -113,9 +116,7 @@ function failureOf(error: unknown, issueKey: string): TrackMarkerResult | Invoca
       });
     }
     if (error.kind === 'server-error' || error.kind === 'network') {
-      console.warn(
-        `track-marker: ${issueKey}: ${error.message}; retry in ${SERVER_ERROR_RETRY_AFTER} s`,
-      );
+      logged.warn(`${issueKey}: ${error.message}; retry in ${SERVER_ERROR_RETRY_AFTER} s`);
       return invocationErrorOf({
         kind: 'retry-later',
         retryAfter: SERVER_ERROR_RETRY_AFTER,
@@ -123,11 +124,11 @@ function failureOf(error: unknown, issueKey: string): TrackMarkerResult | Invoca
       });
     }
     // Deleted issue, no access, a refused request: retrying cannot help.
-    console.warn(`track-marker: ${issueKey}: not marked: ${error.message}`);
+    logged.warn(`${issueKey}: not marked: ${error.message}`);
     return { status: 'ignored', reason: error.kind };
   }
   if (error instanceof AppFieldMissingError || error instanceof StoredValueError) {
-    console.error(`track-marker: ${issueKey}: not marked: ${error.message}`);
+    logged.error(`${issueKey}: not marked: ${error.message}`);
     return { status: 'ignored', reason: error.name };
   }
   throw error;

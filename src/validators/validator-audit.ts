@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorText, logger } from '../runtime/log';
 import { activeWaiverFor, type EnforcementRule } from '../domain/sprint-readiness';
 import { appendAudit } from '../storage/audit-store';
 import type { EnforcementContext } from '../storage/enforcement-store';
@@ -58,9 +59,7 @@ export async function blockOrWaive(
       },
     ]);
   } catch (error) {
-    console.warn(
-      `${args.source}: ${issue.key}: audit entry not written: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    logger(args.source).warn(`${issue.key}: audit entry not written: ${errorText(error)}`);
   }
   return waiver ? { result: true } : refusal;
 }

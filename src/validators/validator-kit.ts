@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorText, logger } from '../runtime/log';
 import { describeConfigIssues } from '../domain/config';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { ISSUE_KEY, type InFlight, type RetryPolicy } from '../jira/jira-gateway';
@@ -124,6 +125,6 @@ export function reasonFor(ruleKey: string, error: unknown): string {
   if (error instanceof z.ZodError) {
     return `Dual Track's settings are not valid (${describeConfigIssues(error).join('; ')}). A Jira admin should correct them in the Dual Track settings.`;
   }
-  console.error(`${ruleKey}: unexpected failure`, error instanceof Error ? error.message : error);
+  logger(ruleKey).error('unexpected failure', { error: errorText(error) });
   return 'An unexpected error occurred in Dual Track; the details are in the app logs.';
 }

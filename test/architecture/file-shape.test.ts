@@ -46,6 +46,15 @@ describe('the shape of src/', () => {
     expect(shapeBreaches(readTree(SRC))).toEqual([]);
   });
 
+  it('logs only through the one logger (src/runtime/log.ts)', () => {
+    const consoleCalls = readTree(SRC)
+      .filter(
+        (f) => f.path !== 'runtime/log.ts' && /\bconsole\.(log|info|warn|error)\(/.test(f.text),
+      )
+      .map((f) => f.path);
+    expect(consoleCalls).toEqual([]);
+  });
+
   it('names a long function, a long file and a long opening comment', () => {
     const body = Array.from({ length: 81 }, (_, i) => `  const v${i} = ${i};`).join('\n');
     const comment = ['/**', ...Array.from({ length: 8 }, () => ' * words'), ' */'].join('\n');

@@ -1,4 +1,16 @@
 import { z } from 'zod';
+import {
+  EvidenceChangeSchema,
+  EvidenceViewSchema,
+  FeasibilityViewSchema,
+  OutcomeRecordedSchema,
+  SetupRunSchema,
+  SetupStatusSchema,
+  SpikeNoteViewSchema,
+  TriageSavedSchema,
+  WaiverGrantedSchema,
+  WaiverRevokedSchema,
+} from './write-answers';
 import { ConfigOverrideSchema, ConfigSchema } from '../domain/config';
 import { TemplatesSchema } from '../domain/discovery-templates';
 import { TrackSchema } from '../domain/track';
@@ -341,25 +353,23 @@ export type PayloadOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_PAYLOADS
 
 /**
  * The answer data of every resolver key (the `data` of an ok envelope). The UI parses each answer
- * with its key's schema; the resolver tests check every ok answer against it. `Undescribed` marks
- * answers not yet given a schema (their screens still read them field by field).
+ * with its key's schema; the resolver tests check every ok answer against it.
  */
-const Undescribed = z.unknown();
 export const RESOLVER_RESULTS = {
   'settings/global/get': GlobalSettingsViewSchema,
   'settings/global/save': GlobalSettingsViewSchema,
   'settings/project/get': ProjectSettingsViewSchema,
   'settings/project/save': ProjectSettingsViewSchema,
   'project/overview': ProjectOverviewSchema,
-  'setup/status': Undescribed,
-  'setup/run': Undescribed,
-  'evidence/list': Undescribed,
-  'evidence/add': Undescribed,
-  'evidence/update': Undescribed,
-  'evidence/remove': Undescribed,
-  'evidence/decide': Undescribed,
-  'waiver/grant': Undescribed,
-  'waiver/revoke': Undescribed,
+  'setup/status': SetupStatusSchema,
+  'setup/run': SetupRunSchema,
+  'evidence/list': EvidenceViewSchema,
+  'evidence/add': EvidenceChangeSchema,
+  'evidence/update': EvidenceChangeSchema,
+  'evidence/remove': EvidenceChangeSchema,
+  'evidence/decide': EvidenceChangeSchema,
+  'waiver/grant': WaiverGrantedSchema,
+  'waiver/revoke': WaiverRevokedSchema,
   'waiver/list': WaiverListSchema,
   'audit/list': AuditPageSchema,
   'validator/config-defaults': ValidatorDefaultsSchema,
@@ -367,10 +377,10 @@ export const RESOLVER_RESULTS = {
   'data/import': DataImportReportSchema,
   'promote/run': PromoteResultSchema,
   'issue/readiness': IssueReadinessSchema,
-  'issue/feasibility/flag': Undescribed,
-  'issue/feasibility/sign-off': Undescribed,
-  'issue/spike/learned': Undescribed,
-  'issue/triage/save': Undescribed,
+  'issue/feasibility/flag': FeasibilityViewSchema,
+  'issue/feasibility/sign-off': FeasibilityViewSchema,
+  'issue/spike/learned': SpikeNoteViewSchema,
+  'issue/triage/save': TriageSavedSchema,
   'issue/explore-first': ExploreFirstResultSchema,
   'templates/get': TemplatesStateSchema,
   'templates/save': TemplatesStateSchema,
@@ -378,7 +388,7 @@ export const RESOLVER_RESULTS = {
   'templates/list': TemplatesOfferSchema,
   'templates/create': CreatedFromTemplateSchema,
   'retro/report': RetroAnswerSchema,
-  'retro/outcome/record': Undescribed,
+  'retro/outcome/record': OutcomeRecordedSchema,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type ResultOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_RESULTS)[K]>;

@@ -1,0 +1,305 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { EmRequest, JiraEmulator } from './jira-emulator';
+import { FORGE_FIELD_PREFIX, type EmField, type EmIssue } from './model';
+import { labelsOf } from './routes/enforcement';
+import { componentsIn, componentsOf, type EmComponent } from './routes/issue-components';
+
+import { type Clause, type Node, type OrderField, type Query, JqlError } from './jql-parse';
+
+/** The emulator's JQL: which issues a parsed query matches, and in which order. */
+
+export const CATEGORY_BY_NAME: Record<string, 'new' | 'indeterminate' | 'done'> = {
+  'to do': 'new',
+  new: 'new',
+  '2': 'new',
+  'in progress': 'indeterminate',
+  indeterminate: 'indeterminate',
+  '4': 'indeterminate',
+  done: 'done',
+  '3': 'done',
+};
+
+/** Status category key of an issue, read through the emulator's issue bean once per status. */
+export function categoryReader(em: JiraEmulator): (issue: EmIssue) => string | undefined {
+  const byStatus = new Map<string, string | undefined>();
+  return (issue) => {
+    if (!byStatus.has(issue.statusId)) {
+      const fields = em.issueBean(issue, ['status'])['fields'] as {
+        status?: { statusCategory?: { key?: string } };
+      };
+      byStatus.set(issue.statusId, fields.status?.statusCategory?.key);
+    }
+    return byStatus.get(issue.statusId);
+  };
+}
+
+export type Test = (issue: EmIssue) => boolean;
+
+/** A clause as a test of one issue; values that do not exist are refused as Jira refuses them. */
+/** Labels and components as search sees them (the pre-write view while a write lags). */
+export interface IndexedFacts {
+  labels(issue: EmIssue): string[];
+  components(issue: EmIssue): EmComponent[];
+}
+
+export function clauseTest(
+  em: JiraEmulator,
+  req: EmRequest,
+  clause: Clause,
+  categoryOf: (issue: EmIssue) => string | undefined,
+  facts: IndexedFacts,
+): Test {
+  switch (clause.field) {
+    case 'project': {
+      const ids = new Set(
+        clause.values.map((v) => {
+          const p = [...em.projects.values()].find((x) => x.key === v || x.id === v);
+          if (!p || !em.can(req, p.id, 'BROWSE_PROJECTS')) {
+            throw new JqlError(`The value '${v}' does not exist for the field 'project'.`);
+          }
+          return p.id;
+        }),
+      );
+      return (i) => ids.has(i.projectId);
+    }
+    case 'statusCategory': {
+      const categories = new Set(
+        clause.values.map((v) => {
+          const category = CATEGORY_BY_NAME[v.toLowerCase()];
+          if (!category) {
+            throw new JqlError(`The value '${v}' does not exist for the field 'statusCategory'.`);
+          }
+          return category;
+        }),
+      );
+      return (i) => categories.has(categoryOf(i) as 'new') !== clause.negate;
+    }
+    case 'issuetype': {
+      const typeIds = new Set(
+        clause.values.map((v) => {
+          const type = [...em.issueTypes.values()].find(
+            (t) => t.id === v || t.name.toLowerCase() === v.toLowerCase(),
+          );
+          if (!type) throw new JqlError(`The value '${v}' does not exist for the field 'type'.`);
+          return type.id;
+        }),
+      );
+      return (i) => typeIds.has(i.issueTypeId) !== clause.negate;
+    }
+    case 'sprint': {
+      const field = em.sprintField.id;
+      const sprintIds = (i: EmIssue): number[] => {
+        const value = i.custom.get(field);
+        return Array.isArray(value) ? value.map((s: { id?: unknown }) => Number(s.id)) : [];
+      };
+      if ('empty' in clause) return (i) => (sprintIds(i).length === 0) === clause.empty;
+      const wanted = new Set(
+        'states' in clause
+          ? [...em.sprints.values()]
+              .filter((sp) => clause.states.includes(sp.state))
+              .map((sp) => sp.id)
+          : clause.values,
+      );
+      return (i) => {
+        const ids = sprintIds(i);
+        // As in Jira, a negated clause never matches an issue in no sprint.
+        if (ids.length === 0) return false;
+        return ids.some((id) => wanted.has(id)) !== clause.negate;
+      };
+    }
+    case 'key': {
+      // Jira refuses a key that names no issue the caller can see (see docs/emulator-refusals.md).
+      const wanted = new Set(
+        clause.values.map((v) => {
+          const issue = em.findIssue(v.toUpperCase()) ?? em.findIssue(v);
+          if (!issue || !em.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+            throw new JqlError(`An issue with key '${v}' does not exist for field 'key'.`);
+          }
+          return issue.id;
+        }),
+      );
+      return (i) => wanted.has(i.id);
+    }
+    case 'labels': {
+      const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
+      return (i) => facts.labels(i).some((l) => wanted.has(l.toLowerCase()));
+    }
+    case 'component': {
+      const visible = new Set(
+        [...em.projects.values()]
+          .filter((p) => em.can(req, p.id, 'BROWSE_PROJECTS'))
+          .map((p) => p.id),
+      );
+      const known = componentsIn(em, visible);
+      const wanted = new Set(
+        clause.values.map((v) => {
+          const matching = known.filter((c) => c.name.toLowerCase() === v.toLowerCase());
+          if (matching.length === 0) {
+            throw new JqlError(`The value '${v}' does not exist for the field 'component'.`);
+          }
+          return v.toLowerCase();
+        }),
+      );
+      return (i) => facts.components(i).some((c) => wanted.has(c.name.toLowerCase()));
+    }
+    case 'property': {
+      const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias);
+      const wanted = new Set(clause.values);
+      return (i) => {
+        const value = i.custom.get(field.id);
+        const part =
+          typeof value === 'object' && value !== null
+            ? (value as Record<string, unknown>)[property]
+            : undefined;
+        // As in Jira, a negated clause never matches an empty value.
+        if (typeof part !== 'string' || part === '') return false;
+        return wanted.has(part) !== clause.negate;
+      };
+    }
+  }
+}
+
+export interface ManifestField {
+  key?: unknown;
+  schema?: {
+    properties?: Record<string, { type?: unknown; searchAlias?: unknown; searchType?: unknown }>;
+  };
+}
+
+let manifestFields: ManifestField[] | undefined;
+
+/** The manifest's `jira:customField` modules (read once). */
+export function appFieldModules(): ManifestField[] {
+  if (!manifestFields) {
+    const manifest = parseYaml(
+      readFileSync(join(__dirname, '..', '..', 'manifest.yml'), 'utf8'),
+    ) as { modules?: { 'jira:customField'?: ManifestField[] } };
+    manifestFields = manifest.modules?.['jira:customField'] ?? [];
+  }
+  return manifestFields;
+}
+
+/**
+ * The app field named `fieldName` and the schema property its manifest declares with
+ * `searchAlias: alias`. Jira refuses a field or property that does not exist; a property whose
+ * JQL type is not `string` is valid JQL the emulator does not implement.
+ */
+export function appFieldProperty(
+  em: JiraEmulator,
+  fieldName: string,
+  alias: string,
+): { field: EmField; property: string } {
+  const missing = () =>
+    new JqlError(
+      `Field '${fieldName}.${alias}' does not exist or you do not have permission to view it.`,
+    );
+  const field = [...em.fields.values()].find(
+    (f) =>
+      f.custom &&
+      f.name.toLowerCase() === fieldName.toLowerCase() &&
+      f.schema.custom?.startsWith(FORGE_FIELD_PREFIX),
+  );
+  if (!field) {
+    if ([...em.fields.values()].some((f) => f.name.toLowerCase() === fieldName.toLowerCase())) {
+      throw new JqlError(`Properties of the field "${fieldName}" are not emulated.`, true);
+    }
+    throw missing();
+  }
+  const moduleKey = field.schema.custom?.slice(FORGE_FIELD_PREFIX.length);
+  const module = appFieldModules().find((m) => m.key === moduleKey);
+  const entry = Object.entries(module?.schema?.properties ?? {}).find(
+    ([, p]) =>
+      typeof p.searchAlias === 'string' && p.searchAlias.toLowerCase() === alias.toLowerCase(),
+  );
+  if (!entry) throw missing();
+  const [property, declared] = entry;
+  if (declared.searchType === 'text') {
+    // A `text` property is searched with `~` only (as Jira's text fields are); the emulated
+    // operators (=, !=, in, not in) are refused as Jira refuses them.
+    throw new JqlError(
+      `The operator '=' is not supported by the '${fieldName}.${alias}' field: it is searched with '~'.`,
+    );
+  }
+  if (declared.type !== 'string' || declared.searchType !== undefined) {
+    throw new JqlError(
+      `Searching the ${String(declared.searchType ?? declared.type)} property ${fieldName}.${alias} is not emulated.`,
+      true,
+    );
+  }
+  return { field, property };
+}
+
+/** Whether every issue the node matches is restricted by a project or key clause. */
+export function bounded(node: Node): boolean {
+  switch (node.kind) {
+    case 'clause':
+      return node.clause.field === 'project' || node.clause.field === 'key';
+    case 'and':
+      return node.parts.some(bounded);
+    case 'or':
+      return node.parts.every(bounded);
+    case 'not':
+      return false;
+  }
+}
+
+export function matcher(
+  em: JiraEmulator,
+  req: EmRequest,
+  query: Query,
+  facts: IndexedFacts = liveFacts(em),
+): Test {
+  const categoryOf = categoryReader(em);
+  const compile = (node: Node): Test => {
+    switch (node.kind) {
+      case 'clause':
+        return clauseTest(em, req, node.clause, categoryOf, facts);
+      case 'and': {
+        const parts = node.parts.map(compile);
+        return (i) => parts.every((t) => t(i));
+      }
+      case 'or': {
+        const parts = node.parts.map(compile);
+        return (i) => parts.some((t) => t(i));
+      }
+      case 'not': {
+        const part = compile(node.part);
+        return (i) => !part(i);
+      }
+    }
+  };
+  if (!query.where || !bounded(query.where)) {
+    throw new JqlError(
+      'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+    );
+  }
+  const test = compile(query.where);
+  return (issue) => em.can(req, issue.projectId, 'BROWSE_PROJECTS') && test(issue);
+}
+
+export function comparator(order: Query['order']): (a: EmIssue, b: EmIssue) => number {
+  const keyNumber = (i: EmIssue) => Number(i.key.slice(i.key.lastIndexOf('-') + 1));
+  const by = (field: OrderField, i: EmIssue): number | string => {
+    if (field === 'rank') return i.rank ?? Number(i.id);
+    if (field === 'created') return i.created;
+    return keyNumber(i);
+  };
+  const steps = order.length > 0 ? order : [{ field: 'key' as const, desc: true }];
+  return (a, b) => {
+    for (const step of steps) {
+      const x = by(step.field, a);
+      const y = by(step.field, b);
+      if (x !== y) return (x < y ? -1 : 1) * (step.desc ? -1 : 1);
+    }
+    return Number(a.id) - Number(b.id);
+  };
+}
+
+export function liveFacts(em: JiraEmulator): IndexedFacts {
+  return {
+    labels: (i) => labelsOf(em, i.id),
+    components: (i) => componentsOf(em, i.id),
+  };
+}

@@ -5,7 +5,7 @@ import { trackResolver, type TrackResolver } from '../items/project-items';
 import { issueLinkTypes, type LinkType } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectIssueTypes } from '../jira/projects';
-import { loadDecisionContext } from '../storage/config-store';
+import { readProjectContext } from '../storage/project-context';
 import {
   claimExplore,
   readExploreState,
@@ -14,7 +14,6 @@ import {
   type ExploreRecord,
   type ExploreState,
 } from '../storage/explore-store';
-import { readTrackMapping } from '../storage/track-mapping-store';
 import {
   conflict,
   DEFAULT_WAIT,
@@ -117,15 +116,14 @@ export async function exploreFirst(args: ExploreFirstArgs): Promise<ExploreAnswe
 /** Settings, track mapping, the record of an earlier Explore first, and the item's verdict. */
 async function readContext(args: ExploreFirstArgs): Promise<Context> {
   const { jira, delivery, project } = args;
-  const [decision, mapping, state] = await Promise.all([
-    loadDecisionContext(project.key),
-    readTrackMapping(project.key),
+  const [decision, state] = await Promise.all([
+    readProjectContext(project.key),
     readExploreState(delivery.id),
   ]);
   const { config } = decision;
   const { ids } = await appFieldIds(['entryTriage', 'discoveryEvidence'], decision.fields, jira);
   const raw = await jira.getIssue(delivery.key, ['summary', 'status', ...entryIssueFields(ids)]);
-  const tracks = trackResolver(mapping, config.tracks.discoveryTypeNames);
+  const tracks = trackResolver(decision.mapping, config.tracks.discoveryTypeNames);
   const reading = await entryVerdictOf({ issue: raw, ids, tracks, config, jira });
   const summary = ItemFieldsSchema.parse(raw.fields).summary ?? '';
   return { reading, summary, tracks, state, entryTriage: ids.entryTriage };

@@ -2,7 +2,7 @@ import { describeTriage, type Triage, type TriageInput } from '../domain/entry-c
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { editIssue } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { loadDecisionContext } from '../storage/config-store';
+import { readProjectContext } from '../storage/project-context';
 import { appFieldIds } from '../items/app-fields';
 
 /**
@@ -32,7 +32,7 @@ export async function saveTriage(args: {
   input: TriageInput;
 }): Promise<TriageAnswer> {
   const { jira, issueKey } = args;
-  const decision = await loadDecisionContext(args.projectKey);
+  const decision = await readProjectContext(args.projectKey);
   const { ids } = await appFieldIds(['entryTriage'], decision.fields, jira);
   const fieldId = ids.entryTriage;
   if (!fieldId) {

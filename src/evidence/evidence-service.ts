@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { Config } from '../domain/config';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { trackResolver } from '../items/project-items';
-import { loadDecisionContext } from '../storage/config-store';
+import { readProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
 import { changeEvidence } from '../storage/evidence-write';
-import { readTrackMapping } from '../storage/track-mapping-store';
 import { refreshSummaryField, type SummaryFieldWrite } from '../items/evidence-field';
 import {
   applyChange,
@@ -81,7 +80,7 @@ function view(
 /** The log, counts, validation state and shortfalls, with the project's effective settings. */
 export async function listEvidence(issue: IssueRef, projectKey: string): Promise<EvidenceView> {
   const [context, stored] = await Promise.all([
-    loadDecisionContext(projectKey),
+    readProjectContext(projectKey),
     readEvidence(issue.id),
   ]);
   return view(
@@ -108,13 +107,12 @@ export async function changeEvidenceLog(
   change: EvidenceChange,
   jiraAsCaller: JiraGateway,
 ): Promise<ChangeResult> {
-  const [context, mapping, raw] = await Promise.all([
-    loadDecisionContext(projectKey),
-    readTrackMapping(projectKey),
+  const [context, raw] = await Promise.all([
+    readProjectContext(projectKey),
     jiraAsCaller.getIssue(issue.key, ['issuetype']),
   ]);
   const type = IssueTypeSchema.parse(raw).fields.issuetype;
-  const track = trackResolver(mapping, context.config.tracks.discoveryTypeNames).trackOf(
+  const track = trackResolver(context.mapping, context.config.tracks.discoveryTypeNames).trackOf(
     type.id,
     type.name,
   );

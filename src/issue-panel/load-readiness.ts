@@ -28,10 +28,9 @@ import { readScopedOutcome } from '../items/scoped-outcome-field';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { myPermissions, type PermissionKey } from '../jira/permissions';
 import { displayNames } from '../jira/user-names';
-import { loadDecisionContext, type DecisionContext } from '../storage/config-store';
+import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
 import { readIssueNotes } from '../storage/issue-notes-store';
-import { readTrackMapping } from '../storage/track-mapping-store';
 import { deliveryLinks, IssueLinkSchema, promotedToOf } from './panel-links';
 import {
   discoveryFirstCheck,
@@ -89,7 +88,7 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const { jira, issue, projectKey } = input;
   const [held, decision] = await Promise.all([
     myPermissions(jira, { kind: 'issue', issueKey: issue.key }, PANEL_PERMISSIONS),
-    loadDecisionContext(projectKey),
+    readProjectContext(projectKey),
   ]);
   if (!held.has('BROWSE_PROJECTS')) throw new NoBrowseError();
   const { config } = decision;
@@ -153,10 +152,10 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
 /** The issue with the fields the panel needs, its track and kind, its notes and evidence. */
 async function readPanelIssue(
   input: LoadReadinessInput,
-  decision: DecisionContext,
+  decision: ProjectContext,
   notes: string[],
 ) {
-  const { jira, issue, projectKey } = input;
+  const { jira, issue } = input;
   const { ids } = await appFieldIds(
     ['scopedOutcome', 'entryTriage', 'discoveryEvidence'],
     decision.fields,
@@ -185,14 +184,13 @@ async function readPanelIssue(
       ...(outcomeFieldId ? [outcomeFieldId] : []),
     ]),
   ];
-  const [raw, mapping, stored, issueNotes] = await Promise.all([
+  const [raw, stored, issueNotes] = await Promise.all([
     jira.getIssue(issue.key, fields),
-    readTrackMapping(projectKey),
     readEvidence(issue.id),
     readIssueNotes(issue.id),
   ]);
   const core = PanelFieldsSchema.parse(raw.fields);
-  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
+  const tracks = trackResolver(decision.mapping, decision.config.tracks.discoveryTypeNames);
   const track = tracks.trackOf(core.issuetype.id, core.issuetype.name);
   const category = core.status.statusCategory.key;
   const statusCategory: StatusCategory = category === 'undefined' ? 'new' : category;
@@ -219,7 +217,7 @@ async function readPanelIssue(
 /** An idea's evidence, repairing its summary field first when a write left it stale. */
 async function evidenceOf(
   read: PanelRead,
-  decision: DecisionContext,
+  decision: ProjectContext,
   now: Date,
   notes: string[],
 ): Promise<IssueEvidence | null> {

@@ -20,8 +20,7 @@ import {
 } from '../items/project-items';
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { loadDecisionContext } from '../storage/config-store';
-import { readTrackMapping } from '../storage/track-mapping-store';
+import { readProjectContext } from '../storage/project-context';
 import { buildOverview, type OverviewInput } from './build-overview';
 import type { ItemReader } from './item-reader';
 import { readEveryOpenItem, readTargeted } from './item-reads';
@@ -117,7 +116,8 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
 /** Settings, track mapping, field ids, the board with its estimation and sprints. */
 async function readSite(input: LoadInput, key: string) {
   const { jira } = input;
-  const [decision, mapping] = await Promise.all([loadDecisionContext(key), readTrackMapping(key)]);
+  const decision = await readProjectContext(key);
+  const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const [ids, found, discoveryTypeIds] = await Promise.all([
     pageFieldIds(decision.fields, jira),

@@ -5,7 +5,7 @@ import { trackResolver } from '../items/project-items';
 import { createIssue, issueLinkTypes } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectIssueTypes } from '../jira/projects';
-import { loadDecisionContext, type DecisionContext } from '../storage/config-store';
+import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { EVIDENCE_KEYS, readEvidenceState } from '../storage/evidence-store';
 import { ISSUE_NOTE_KEYS, readFeasibilityState } from '../storage/issue-notes-store';
 import { claimOutlived } from '../storage/kvs-store';
@@ -19,7 +19,6 @@ import {
   type PromotionClaim,
   type PromotionRecord,
 } from '../storage/promotion-store';
-import { readTrackMapping } from '../storage/track-mapping-store';
 import { confirmUnchanged } from '../storage/versioned-record';
 import { deliveryDescription } from './delivery-description';
 import { readDiscovery, reasonFor, tryLink } from './promote-jira';
@@ -87,14 +86,13 @@ export async function promoteToDelivery(args: PromoteArgs): Promise<PromoteAnswe
 
 /** Settings, evidence and sign-off with their versions, the track mapping, an earlier promotion. */
 async function readStoredState(args: PromoteArgs) {
-  const [context, evidence, mapping, review, earlier] = await Promise.all([
-    loadDecisionContext(args.project.key),
+  const [context, evidence, review, earlier] = await Promise.all([
+    readProjectContext(args.project.key),
     readEvidenceState(args.discovery.id),
-    readTrackMapping(args.project.key),
     readFeasibilityState(args.discovery.id),
     readPromotion(args.discovery.id),
   ]);
-  return { context, evidence, mapping, review, earlier };
+  return { context, evidence, mapping: context.mapping, review, earlier };
 }
 
 /**
@@ -106,7 +104,7 @@ function sourceRefusal(
   { context, evidence, mapping, review }: StoredState,
   type: { id: string; name: string },
 ): Refused | undefined {
-  const config: DecisionContext['config'] = context.config;
+  const config: ProjectContext['config'] = context.config;
   // The same track resolution as the panel and the project page.
   const track = trackResolver(mapping, config.tracks.discoveryTypeNames).trackOf(
     type.id,

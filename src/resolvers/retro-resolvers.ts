@@ -3,7 +3,7 @@ import type { OUTCOME_RESULTS } from '../domain/retro';
 import { DEFAULT_SPRINTS, loadRetro } from '../retro/load-retro';
 import { recordOutcome } from '../storage/retro-outcome-store';
 import { readEvidence } from '../storage/evidence-store';
-import { loadDecisionContext } from '../storage/config-store';
+import { readProjectContext } from '../storage/project-context';
 import { validationOf } from '../domain/evidence-log';
 import type { ResolverGroup } from './all-resolvers';
 import {
@@ -53,7 +53,7 @@ const OutcomeIssueSchema = z
 
 /** Ideas linked to the item whose evidence is validated now (at most 10 are looked at). */
 async function validatedOrigins(linkedIds: readonly string[], projectKey: string) {
-  const { config } = await loadDecisionContext(projectKey);
+  const { config } = await readProjectContext(projectKey);
   const found: string[] = [];
   for (const id of linkedIds.slice(0, 10)) {
     const stored = await readEvidence(id);

@@ -13,9 +13,8 @@ import {
 } from '../jira/boards';
 import { projectName } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { loadDecisionContext } from '../storage/config-store';
+import { readProjectContext } from '../storage/project-context';
 import { readOutcomes } from '../storage/retro-outcome-store';
-import { readTrackMapping } from '../storage/track-mapping-store';
 import { guardMovesSince, markUncertainty, readIdeas } from './retro-ideas';
 import { attachHistory, linkPromotions, readRetroItems, timeOf } from './retro-items';
 
@@ -49,7 +48,8 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const { jira } = input;
   const key = ProjectKeySchema.parse(input.project.key);
   const count = Math.max(1, Math.min(MAX_SPRINTS, input.sprints));
-  const [decision, mapping] = await Promise.all([loadDecisionContext(key), readTrackMapping(key)]);
+  const decision = await readProjectContext(key);
+  const { mapping } = decision;
   const { config } = decision;
   const [ids, found] = await Promise.all([
     pageFieldIds(decision.fields, jira),

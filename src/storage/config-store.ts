@@ -3,9 +3,7 @@ import {
   ConfigOverrideSchema,
   ConfigSchema,
   DEFAULT_CONFIG,
-  effectiveConfig,
   mergedConfigIssues,
-  type Config,
 } from '../domain/config';
 import { KEYS, listByPrefix, parseStored, readMany, readOne, writeOne } from './kvs-store';
 import { changeRecord } from './versioned-record';
@@ -60,29 +58,6 @@ export type JiraFieldIds = z.infer<typeof JiraFieldIdsSchema>;
 
 export type SaveResult<R> =
   { status: 'saved'; record: R } | { status: 'conflict'; current: R | undefined; message: string };
-
-/** What a validator decision needs from storage, read with one storage request. */
-export interface DecisionContext {
-  config: Config;
-  fields: JiraFieldIds;
-  globalVersion: number;
-  projectVersion: number;
-}
-
-export async function loadDecisionContext(projectKey: string): Promise<DecisionContext> {
-  const projectKeyName = KEYS.projectConfig(projectKey);
-  const values = await readMany([KEYS.globalConfig, projectKeyName, KEYS.jiraFields]);
-  const global = parseStored(KEYS.globalConfig, GlobalRecordSchema, values.get(KEYS.globalConfig));
-  const project = parseStored(projectKeyName, ProjectRecordSchema, values.get(projectKeyName));
-  const fields =
-    parseStored(KEYS.jiraFields, JiraFieldIdsSchema, values.get(KEYS.jiraFields)) ?? {};
-  return {
-    config: effectiveConfig(global?.settings ?? DEFAULT_CONFIG, project?.override),
-    fields,
-    globalVersion: global?.version ?? 0,
-    projectVersion: project?.version ?? 0,
-  };
-}
 
 export async function readGlobalConfig(): Promise<GlobalRecord | undefined> {
   return parseStored(KEYS.globalConfig, GlobalRecordSchema, await readOne(KEYS.globalConfig));

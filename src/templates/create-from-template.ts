@@ -15,7 +15,7 @@ import { createIssue } from '../jira/issues';
 import { projectIssueTypes, type ProjectIssueType } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { kindOf, trackResolver, type TrackResolver } from '../items/project-items';
-import { loadDecisionContext } from '../storage/config-store';
+import { readProjectContext } from '../storage/project-context';
 import {
   claimTemplateRequest,
   recordTemplateRequest,
@@ -24,7 +24,6 @@ import {
 } from '../storage/template-request-store';
 import { claimOutlived } from '../storage/kvs-store';
 import { readTemplates } from '../storage/template-store';
-import { readTrackMapping } from '../storage/track-mapping-store';
 import { appFieldIds } from '../items/app-fields';
 
 /**
@@ -96,13 +95,12 @@ export async function templatesForProject(
   jira: JiraGateway,
   project: { id: string; key: string },
 ): Promise<TemplatesForProject> {
-  const [decision, mapping, stored, types] = await Promise.all([
-    loadDecisionContext(project.key),
-    readTrackMapping(project.key),
+  const [decision, stored, types] = await Promise.all([
+    readProjectContext(project.key),
     readTemplates(),
     projectTypes(jira, project.id),
   ]);
-  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
+  const tracks = trackResolver(decision.mapping, decision.config.tracks.discoveryTypeNames);
   return {
     choices: pickableTemplates(stored.templates).map((template) => {
       const kind = TEMPLATE_SHAPES[template.id].kind;
@@ -181,16 +179,12 @@ export async function createFromTemplate(args: {
   request?: { accountId: string; requestId: string; now: Date } | undefined;
 }): Promise<CreatedFromTemplate> {
   const { jira, project, input, request } = args;
-  const [decision, mapping, stored] = await Promise.all([
-    loadDecisionContext(project.key),
-    readTrackMapping(project.key),
-    readTemplates(),
-  ]);
+  const [decision, stored] = await Promise.all([readProjectContext(project.key), readTemplates()]);
   const filled = fillTemplate(stored.templates, input, decision.config);
   if (!filled.ok) throw new TemplateRefusal(filled.code, filled.message, filled.problems);
   const item = filled.item;
 
-  const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
+  const tracks = trackResolver(decision.mapping, decision.config.tracks.discoveryTypeNames);
   const type = typeForKind(await projectTypes(jira, project.id), item.kind, tracks);
   if (!type) {
     throw new TemplateRefusal(

@@ -297,8 +297,8 @@ describe('issue/explore-first', () => {
       'linkIssues',
     ]);
     expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
-    // Settings, track mapping, the record; the claim and the record.
-    expect([ctx.em.kvs.reads(), ctx.em.kvs.writes()]).toEqual([3, 2]);
+    // The project context (settings, field ids, track mapping), the record; the claim and the record.
+    expect([ctx.em.kvs.reads(), ctx.em.kvs.writes()]).toEqual([2, 2]);
 
     const after = await readiness(target);
     expect(after.entry).toMatchObject({

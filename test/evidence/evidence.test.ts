@@ -518,9 +518,10 @@ describe('evidence log: storage', () => {
       'GET getIssue as user',
       'PUT updateCustomFieldValue as app',
     ]);
-    // Reads: settings, track mapping, the log with its version entity and marker. Writes: one
-    // transaction (the log and its version, conditioned on the version read).
-    expect(ctx.em.kvs.reads()).toBe(3);
+    // Reads: the project context (settings, field ids, track mapping), the log with its version
+    // entity and marker. Writes: one transaction (the log and its version, conditioned on the
+    // version read).
+    expect(ctx.em.kvs.reads()).toBe(2);
     expect(ctx.em.kvs.writes()).toBe(1);
     // The issue panel reads a log kept whole with one batch read.
     ctx.em.resetCalls();

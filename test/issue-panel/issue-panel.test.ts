@@ -109,7 +109,7 @@ describe('issue panel: who sees and changes what', () => {
 });
 
 describe('issue panel: the readiness checklist', () => {
-  it('lists what an enabler without a scoped outcome misses, with the fixes, and costs 2 Jira calls and 4 storage reads', async () => {
+  it('lists what an enabler without a scoped outcome misses, with the fixes, and costs 2 Jira calls and 3 storage reads', async () => {
     const r = await readiness(demo.keys.unscopedEnablerInSprint);
     expect([r.track, r.kind, r.ready]).toEqual(['discovery', 'enabler', false]);
     expect(r.checks.map((c) => [c.id, c.passed])).toEqual([
@@ -126,7 +126,7 @@ describe('issue panel: the readiness checklist', () => {
     expect(r.evidence).toBeNull();
     expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(['getMyPermissions', 'getIssue']);
     expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
-    expect(ctx.em.kvs.reads()).toBe(4);
+    expect(ctx.em.kvs.reads()).toBe(3);
     expect(ctx.em.kvs.writes()).toBe(0);
   });
 

@@ -135,11 +135,11 @@ describe('promote to delivery', () => {
       'createIssue as user',
       'linkIssues as user',
     ]);
-    // Reads: settings, evidence, mapping, feasibility and the promotion record with its claim
+    // Reads: the project context, evidence, feasibility and the promotion record with its claim
     // (one batch each, in parallel), then the record again under the claim. Writes: the pin of
     // the evidence and sign-off read (one transaction), the claim, the record before and after
     // each creation, the finished record, and the claim's release.
-    expect(ctx.em.kvs.reads()).toBe(6);
+    expect(ctx.em.kvs.reads()).toBe(5);
     expect(ctx.em.kvs.writes()).toBe(1 + 1 + 2 * 2 + 1 + 1);
   });
 

@@ -1,4 +1,5 @@
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
+import * as contextStore from '../../src/storage/project-context';
 import { DEFAULT_CONFIG, type Config } from '../../src/domain/config';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import {
@@ -7,7 +8,6 @@ import {
   type GlobalSettingsView,
   type ProjectSettingsView,
 } from '../../src/contract/settings-view';
-import * as configStore from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, failed, inInvocation, ok } from '../helpers/invoke';
@@ -53,9 +53,9 @@ function invoke(
 }
 
 /** The configuration the project's decisions use, read as the project page reads it. */
-const loadDecisionContext = (projectKey: string) =>
-  inInvocation(ctx.em, 'resolver', 'project/overview: loadDecisionContext', () =>
-    configStore.loadDecisionContext(projectKey),
+const readProjectContext = (projectKey: string) =>
+  inInvocation(ctx.em, 'resolver', 'project/overview: readProjectContext', () =>
+    contextStore.readProjectContext(projectKey),
   );
 
 const ADMIN_PAGE = { type: 'jira:adminPage' };
@@ -480,7 +480,7 @@ describe('a global change that breaks a saved project override', () => {
 
   it('keeps the project working on a valid configuration: the broken override follows the global value', async () => {
     await breakTheOverride();
-    const { config } = await loadDecisionContext('DT');
+    const { config } = await readProjectContext('DT');
     expect(config.runway).toEqual(DEFAULT_CONFIG.runway);
     const page = await overview(SITE_ADMIN);
     if (!page.ok) throw new Error(`project/overview failed: ${JSON.stringify(page.error)}`);
@@ -526,7 +526,7 @@ describe('a global change that breaks a saved project override', () => {
       ok(await projectSave(PROJECT_ADMIN, { runway: { targetMaxSprints: 2.5 } }, 1)),
     );
     expect(fixed.notInEffect).toEqual([]);
-    expect((await loadDecisionContext('DT')).config.runway.targetMaxSprints).toBe(2.5);
+    expect((await readProjectContext('DT')).config.runway.targetMaxSprints).toBe(2.5);
     expect(
       GlobalSettingsViewSchema.parse(ok(await globalGet(SITE_ADMIN))).overridesNotInEffect,
     ).toEqual([]);

@@ -2,11 +2,8 @@ import { DEFAULT_CONFIG } from '../../src/domain/config';
 import type { Waiver } from '../../src/domain/sprint-readiness';
 import { applyChange } from '../../src/domain/evidence-log';
 import { flagNovel, signOffFeasibility } from '../../src/issue-panel/issue-notes';
-import {
-  loadDecisionContext,
-  readGlobalConfig,
-  saveGlobalConfig,
-} from '../../src/storage/config-store';
+import { readGlobalConfig, saveGlobalConfig } from '../../src/storage/config-store';
+import { readProjectContext } from '../../src/storage/project-context';
 import { EVIDENCE_KEYS, readEvidence } from '../../src/storage/evidence-store';
 import { changeEvidence } from '../../src/storage/evidence-write';
 import {
@@ -296,7 +293,7 @@ describe('settings and templates', () => {
           expect(saved.status).toBe('conflict');
         }
       }),
-      read: async () => (await loadDecisionContext('DT')).globalVersion,
+      read: async () => (await readProjectContext('DT')).globalVersion,
       check: (version, before) =>
         expect(version).toBeGreaterThanOrEqual(Math.max(0, ...before.map((a) => a.version))),
     });

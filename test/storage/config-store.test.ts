@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
+import * as contextStore from '../../src/storage/project-context';
 import * as store from '../../src/storage/config-store';
 import { KEYS } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
@@ -12,9 +13,9 @@ import { inInvocation } from '../helpers/invoke';
 const ctx = useEmulator();
 const now = new Date('2026-11-20T10:00:00.000Z');
 
-const loadDecisionContext = (projectKey: string) =>
-  inInvocation(ctx.em, 'resolver', 'project/overview: loadDecisionContext', () =>
-    store.loadDecisionContext(projectKey),
+const readProjectContext = (projectKey: string) =>
+  inInvocation(ctx.em, 'resolver', 'project/overview: readProjectContext', () =>
+    contextStore.readProjectContext(projectKey),
   );
 const readGlobalConfig = () =>
   inInvocation(ctx.em, 'resolver', 'settings/global/get: readGlobalConfig', store.readGlobalConfig);
@@ -37,7 +38,7 @@ function settingsWith(minInterviews: number) {
 
 describe('configuration storage', () => {
   it('reads defaults when nothing is stored, in one storage request', async () => {
-    const context = await loadDecisionContext('DT');
+    const context = await readProjectContext('DT');
     expect(context.config).toEqual(DEFAULT_CONFIG);
     expect(context.globalVersion).toBe(0);
     expect(ctx.em.kvs.reads()).toBe(1);
@@ -169,9 +170,9 @@ describe('configuration storage', () => {
       now,
     });
     expect(saved.status).toBe('saved');
-    const context = await loadDecisionContext('DT');
+    const context = await readProjectContext('DT');
     expect(context.config.validation).toEqual({ minInterviews: 4, minUsabilityTests: 2 });
-    expect((await loadDecisionContext('OTHER')).config.validation.minUsabilityTests).toBe(1);
+    expect((await readProjectContext('OTHER')).config.validation.minUsabilityTests).toBe(1);
   });
 
   it('refuses an override that breaks a cross-field rule against the global values', async () => {
@@ -192,7 +193,7 @@ describe('configuration storage', () => {
       version: 1,
       settings: { validation: { minInterviews: 'x' } },
     });
-    await expect(loadDecisionContext('DT')).rejects.toThrow(/config:global/);
+    await expect(readProjectContext('DT')).rejects.toThrow(/config:global/);
   });
 
   it('a storage fault while saving leaves the previous value in place', async () => {

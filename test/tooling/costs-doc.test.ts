@@ -6,19 +6,22 @@ import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 
 /**
- * docs/costs.md's table says what an action costs in Jira calls; this measures the rows a person
+ * docs/costs.md's table says what an action costs in Jira calls and storage reads; this measures the rows a person
  * meets every day on the demo project and fails when the table and the app disagree.
  */
 
 const COSTS = readFileSync(join(__dirname, '..', '..', 'docs', 'costs.md'), 'utf8');
 
-/** The leading numbers of the "Jira calls" cell of a row of the table, e.g. [11, 12]. */
-function documentedCalls(action: string): number[] {
+/** The numbers of a cell of a row of the table (column 2: Jira calls, 3: storage requests). */
+function documented(action: string, column: 2 | 3): number[] {
   const row = COSTS.split('\n').find((line) => line.startsWith(`| ${action} `));
   if (!row) throw new Error(`docs/costs.md has no row "${action}"`);
-  const cell = row.split('|')[2] ?? '';
+  const cell = row.split('|')[column] ?? '';
   return [...cell.matchAll(/(\d+)/g)].map((m) => Number(m[1]));
 }
+const documentedCalls = (action: string) => documented(action, 2);
+/** The storage reads a row names (its first number, e.g. "3 reads (...)"). */
+const documentedReads = (action: string) => documented(action, 3).slice(0, 1);
 
 const ctx = useEmulator();
 let demo: DemoProject;
@@ -28,7 +31,12 @@ beforeEach(() => {
   ctx.em.resetCalls();
 });
 
-async function run(key: ResolverKey, issueKey?: string): Promise<number> {
+interface Cost {
+  calls: number;
+  reads: number;
+}
+
+async function run(key: ResolverKey, issueKey?: string): Promise<Cost> {
   const project = ctx.em.projectByKey(demo.projectKey);
   const issue = issueKey === undefined ? undefined : ctx.em.findIssue(issueKey);
   ctx.em.resetCalls();
@@ -45,19 +53,21 @@ async function run(key: ResolverKey, issueKey?: string): Promise<number> {
     },
   );
   if (!answer.ok) throw new Error(`${key} failed: ${answer.error.message}`);
-  return ctx.em.jiraCalls().length;
+  return { calls: ctx.em.jiraCalls().length, reads: ctx.em.kvs.reads() };
 }
 
 describe('docs/costs.md says what the app measures', () => {
   it('project page on the demo project: calls after the field ids are remembered, then on the first load', async () => {
     const first = await run('project/overview');
     const later = await run('project/overview');
-    expect(documentedCalls('project page, demo project')).toEqual([later, first]);
+    expect(documentedCalls('project page, demo project')).toEqual([later.calls, first.calls]);
+    expect(documentedReads('project page, demo project')).toEqual([later.reads]);
   });
 
   it('issue panel load: the calls for an item with nothing more to look up', async () => {
     await run('project/overview');
-    const calls = await run('issue/readiness', demo.keys.unscopedEnablerInBacklog);
-    expect(documentedCalls('issue panel load')).toEqual([calls]);
+    const cost = await run('issue/readiness', demo.keys.unscopedEnablerInBacklog);
+    expect(documentedCalls('issue panel load')).toEqual([cost.calls]);
+    expect(documentedReads('issue panel load')).toEqual([cost.reads]);
   });
 });

@@ -6,12 +6,7 @@ import {
   type DataDocument,
   type DataSection,
 } from '../contract/bridge-contract';
-import {
-  EVIDENCE_KEYS,
-  EvidenceHeadSchema,
-  partKeysOf,
-  type EvidenceHead,
-} from '../storage/evidence-store';
+import { EvidenceHeadSchema, partKeysOf, type EvidenceHead } from '../storage/evidence-store';
 import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
 import {
   numericField,
@@ -20,6 +15,7 @@ import {
   restoreVersioned,
 } from '../storage/versioned-record';
 import { EVIDENCE_HEAD, KEY_RULES, type KeyRule } from './key-rules';
+import { EVIDENCE_KEYS } from '../storage/key-families';
 
 /**
  * Export and import of the app's data (configuration and discovery templates with their

@@ -19,23 +19,20 @@ import {
   TrackMarkingCheckpointSchema,
 } from '../storage/track-mapping-store';
 import { WaiverBookSchema } from '../storage/waiver-store';
+import { KEY_FAMILIES, type FamilyName, type KeyFamily } from '../storage/key-families';
 
 /**
  * Every key family a backup carries: its section, the pattern of its keys, the schema of its
  * values and the cross-checks between key and value. A key no rule names is refused on import.
  */
 
-const PROJECT = '[A-Z][A-Z0-9_]{0,254}';
-const ISSUE_ID = '[0-9]{1,18}';
-const REV = ':rev:([1-9][0-9]{0,8})';
-
 /** An evidence log's head, and one part of a log kept in parts (see evidence-store.ts). */
-export const EVIDENCE_HEAD = new RegExp(`^evidence:(${ISSUE_ID})$`);
-export const EVIDENCE_PART = new RegExp(
-  `^evidence:(${ISSUE_ID}):part:([1-9][0-9]{0,8}):([a-f0-9]{12}):([0-9]{1,2})$`,
-);
+export const EVIDENCE_HEAD = KEY_FAMILIES.evidenceLog.pattern;
+export const EVIDENCE_PART = KEY_FAMILIES.evidencePart.pattern;
 
 export type KeyRule = {
+  /** The registry's family (src/storage/key-families.ts) the rule reads and writes. */
+  family: FamilyName;
   section: DataSection;
   pattern: RegExp;
   schema: z.ZodType;
@@ -59,81 +56,52 @@ export type KeyRule = {
 const versionIs = (group: number) => (m: RegExpExecArray, v: Record<string, unknown>) =>
   v['version'] === Number(m[group]) ? undefined : `version must be ${m[group]}, as the key says`;
 
+type RuleDetail = Omit<KeyRule, 'family' | 'section' | 'pattern' | 'legacy'>;
+
+/** A family's rule: section, pattern and legacy mark from the registry, the rest given here. */
+function ruleOf(family: FamilyName, detail: RuleDetail): KeyRule {
+  const { pattern, backup }: KeyFamily = KEY_FAMILIES[family];
+  if (!('section' in backup))
+    throw new Error(`${family} is left out of backups: ${backup.leftOut}`);
+  return {
+    family,
+    section: backup.section,
+    pattern,
+    ...('legacy' in backup ? { legacy: true } : {}),
+    ...detail,
+  };
+}
+
 export const KEY_RULES: readonly KeyRule[] = [
-  { section: 'config', pattern: /^config:global$/, schema: GlobalRecordSchema, versioned: true },
-  {
-    section: 'config',
-    pattern: new RegExp(`^config:global${REV}$`),
-    schema: GlobalRecordSchema,
-    check: versionIs(1),
-  },
-  {
-    section: 'config',
-    pattern: new RegExp(`^config:project:(${PROJECT})$`),
+  ruleOf('globalConfig', { schema: GlobalRecordSchema, versioned: true }),
+  ruleOf('globalConfigRevision', { schema: GlobalRecordSchema, check: versionIs(1) }),
+  ruleOf('projectConfig', {
     schema: ProjectRecordSchema,
     versioned: true,
     check: (m, v) =>
       v['projectKey'] === undefined || v['projectKey'] === m[1]
         ? undefined
         : `projectKey must be ${m[1]}, as the key says`,
-  },
-  {
-    section: 'config',
-    pattern: new RegExp(`^config:project:(${PROJECT})${REV}$`),
-    schema: ProjectRecordSchema,
-    check: versionIs(2),
-  },
-  {
-    section: 'config',
-    pattern: /^config:templates$/,
-    schema: TemplatesRecordSchema,
-    versioned: true,
-  },
-  {
-    section: 'config',
-    pattern: new RegExp(`^config:templates${REV}$`),
-    schema: TemplatesRecordSchema,
-    check: versionIs(1),
-  },
-  {
-    section: 'waivers',
-    pattern: new RegExp(`^waivers:(${PROJECT})$`),
-    schema: WaiverBookSchema,
-    versioned: true,
-  },
-  {
-    section: 'waivers',
-    pattern: new RegExp(`^waivers:(${PROJECT})${REV}$`),
-    schema: WaiverBookSchema,
-    check: versionIs(2),
-    legacy: true,
-  },
-  { section: 'audit', pattern: new RegExp(`^audit:(${PROJECT}):head$`), schema: AuditHeadSchema },
-  {
-    section: 'audit',
-    pattern: new RegExp(`^audit:(${PROJECT}):(0|[1-9][0-9]{0,11})$`),
+  }),
+  ruleOf('projectConfigRevision', { schema: ProjectRecordSchema, check: versionIs(2) }),
+  ruleOf('templates', { schema: TemplatesRecordSchema, versioned: true }),
+  ruleOf('templatesRevision', { schema: TemplatesRecordSchema, check: versionIs(1) }),
+  ruleOf('waiverBook', { schema: WaiverBookSchema, versioned: true }),
+  ruleOf('waiverRevision', { schema: WaiverBookSchema, check: versionIs(2) }),
+  ruleOf('auditHead', { schema: AuditHeadSchema }),
+  ruleOf('auditEntry', {
     schema: AuditEntrySchema,
     check: (m, v) =>
       v['seq'] === Number(m[2]) ? undefined : `seq must be ${m[2]}, as the key says`,
-  },
-  {
-    section: 'evidence',
-    pattern: EVIDENCE_HEAD,
+  }),
+  ruleOf('evidenceLog', {
     schema: EvidenceHeadSchema,
     versioned: true,
     check: (m, v) =>
       v['issueId'] === m[1] ? undefined : `issueId must be ${m[1]}, as the key says`,
-  },
-  {
-    section: 'evidence',
-    pattern: new RegExp(`^evidence:(${ISSUE_ID})${REV}$`),
-    schema: EvidenceHeadSchema,
-    check: versionIs(2),
-    legacy: true,
-  },
-  {
-    section: 'evidence',
-    pattern: EVIDENCE_PART,
+  }),
+  ruleOf('evidenceRevision', { schema: EvidenceHeadSchema, check: versionIs(2) }),
+  ruleOf('evidencePart', {
     schema: EvidencePartSchema,
     check: (m, v) =>
       v['issueId'] === m[1] &&
@@ -142,70 +110,37 @@ export const KEY_RULES: readonly KeyRule[] = [
       v['index'] === Number(m[4])
         ? undefined
         : `issueId, version, writeId and index must be ${m[1]}, ${m[2]}, ${m[3]} and ${m[4]}, as the key says`,
-  },
-  {
-    section: 'evidence',
-    pattern: new RegExp(`^evidence:(${ISSUE_ID}):summary-stale$`),
-    schema: SummaryStaleSchema,
-  },
+  }),
+  ruleOf('evidenceSummaryStale', { schema: SummaryStaleSchema }),
   // Per item: feasibility reviews, spike notes, retro outcome checks, what Explore first created
   // and the promotions made (their claims are transient and never exported).
-  {
-    section: 'feasibility',
-    pattern: new RegExp(`^feasibility:(${ISSUE_ID})$`),
-    schema: FeasibilityRecordSchema,
-    versioned: true,
-  },
-  {
-    section: 'spike-note',
-    pattern: new RegExp(`^spike-note:(${ISSUE_ID})$`),
-    schema: SpikeNoteSchema,
-  },
-  {
-    section: 'retro-outcome',
-    pattern: new RegExp(`^retro-outcome:(${ISSUE_ID})$`),
+  ruleOf('feasibility', { schema: FeasibilityRecordSchema, versioned: true }),
+  ruleOf('spikeNote', { schema: SpikeNoteSchema }),
+  ruleOf('retroOutcome', {
     schema: OutcomeStoredSchema,
     versioned: true,
     versionField: 'revision',
-  },
-  {
-    section: 'explore-first',
-    pattern: new RegExp(`^explore-first:(${ISSUE_ID})$`),
+  }),
+  ruleOf('exploreFirst', {
     schema: ExploreRecordSchema,
     versioned: true,
     versionField: 'revision',
-  },
-  {
-    section: 'promotion',
-    pattern: new RegExp(`^promotion:(${ISSUE_ID})$`),
-    schema: PromotionRecordSchema,
-  },
+  }),
+  ruleOf('promotion', { schema: PromotionRecordSchema }),
   // Per project: the type-to-track mapping (without it the guard takes the project as not set
   // up), the last setup report, the track marker's checkpoint and the flag notes.
-  {
-    section: 'track-mapping',
-    pattern: new RegExp(`^track-mapping:(${PROJECT})$`),
+  ruleOf('trackMapping', {
     schema: TrackMappingSchema,
     check: (m, v) =>
       v['projectKey'] === m[1] ? undefined : `projectKey must be ${m[1]}, as the key says`,
-  },
-  {
-    section: 'setup-report',
-    pattern: new RegExp(`^setup-report:(${PROJECT})$`),
+  }),
+  ruleOf('setupReport', {
     schema: SetupReportSchema,
     check: (m, v) =>
       v['projectKey'] === m[1] ? undefined : `projectKey must be ${m[1]}, as the key says`,
-  },
-  {
-    section: 'track-marking',
-    pattern: new RegExp(`^track-marking:(${PROJECT})$`),
-    schema: TrackMarkingCheckpointSchema,
-  },
-  {
-    section: 'enforcement',
-    pattern: new RegExp(`^enforcement:flag-notes:(${PROJECT})$`),
-    schema: FlagNotesSchema,
-  },
+  }),
+  ruleOf('trackMarking', { schema: TrackMarkingCheckpointSchema }),
+  ruleOf('flagNotes', { schema: FlagNotesSchema }),
 ];
 
 /** Each section's keys begin with its name. */

@@ -13,12 +13,11 @@ import { isJiraError } from '../jira/errors';
 import type { jiraAsApp } from '../jira/jira-gateway';
 import { JiraFieldIdsSchema } from '../storage/config-store';
 import {
-  ENFORCEMENT_KEYS,
   EnforcementFieldsSchema,
   readEnforcementContext,
   type EnforcementContext,
 } from '../storage/enforcement-store';
-import { KEYS, parseStored, readMany } from '../storage/kvs-store';
+import { parseStored, readMany } from '../storage/kvs-store';
 import { trackResolver } from '../items/project-items';
 import {
   readItems,
@@ -31,6 +30,7 @@ import {
   type Item,
 } from '../items/item-facts';
 import { enforcementFieldIds, type EnforcementFieldIds } from '../items/site-fields';
+import { ENFORCEMENT_KEYS, KEYS } from '../storage/key-families';
 
 /** The sprint-start check's plan: what to do with each item of the sprint, decided afresh. */
 

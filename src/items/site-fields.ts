@@ -1,7 +1,6 @@
 import type { FieldInfo, JiraGateway } from '../jira/jira-gateway';
 import { saveJiraFieldIds, type JiraFieldIds } from '../storage/config-store';
 import {
-  ENFORCEMENT_KEYS,
   EnforcementFieldsSchema,
   saveEnforcementFields,
   type EnforcementContext,
@@ -9,6 +8,7 @@ import {
 } from '../storage/enforcement-store';
 import { parseStored, readOne, StoredValueError } from '../storage/kvs-store';
 import { APP_FIELDS, isAppField, type AppFieldName } from './app-fields';
+import { ENFORCEMENT_KEYS } from '../storage/key-families';
 
 /**
  * The site's field ids: Jira Software's Sprint field, the app's own fields and Jira's Flagged

@@ -6,8 +6,8 @@ import { createIssue, issueLinkTypes } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectIssueTypes } from '../jira/projects';
 import { readProjectContext, type ProjectContext } from '../storage/project-context';
-import { EVIDENCE_KEYS, readEvidenceState } from '../storage/evidence-store';
-import { ISSUE_NOTE_KEYS, readFeasibilityState } from '../storage/issue-notes-store';
+import { readEvidenceState } from '../storage/evidence-store';
+import { readFeasibilityState } from '../storage/issue-notes-store';
 import { claimOutlived } from '../storage/kvs-store';
 import {
   claimPromotion,
@@ -24,6 +24,7 @@ import { deliveryDescription } from './delivery-description';
 import { readDiscovery, reasonFor, tryLink } from './promote-jira';
 import { answered, busy, resultOf } from './promote-result';
 import type { PromoteAnswer, PromoteItem } from './promote-types';
+import { EVIDENCE_KEYS, ISSUE_NOTE_KEYS } from '../storage/key-families';
 
 export type { CreatedItem, PromoteAnswer, PromoteItem, PromoteResult } from './promote-types';
 

@@ -5,12 +5,13 @@ import { myPermissions } from '../jira/permissions';
 import { displayNames } from '../jira/user-names';
 import { appendAudit, listAudit, readAuditHead } from '../storage/audit-store';
 import { JiraFieldIdsSchema, readGlobalConfig } from '../storage/config-store';
-import { KEYS, parseStored, readOne } from '../storage/kvs-store';
+import { parseStored, readOne } from '../storage/kvs-store';
 import { changeWaivers, readWaivers } from '../storage/waiver-store';
 import { appFieldId } from '../items/app-fields';
 import { jiraAsApp } from '../jira/jira-gateway';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
+import { KEYS } from '../storage/key-families';
 
 /**
  * Waivers and the audit log, for project admins (Administer projects, checked with Jira as the

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createOnce, parseStored, readMany, removeOne, writeOne } from './kvs-store';
+import { AUDIT_KEYS } from './key-families';
 
 /**
  * The audit log of enforcement, per project: every block, move-back, flag and waiver with time,
@@ -9,11 +10,6 @@ import { createOnce, parseStored, readMany, removeOne, writeOne } from './kvs-st
 
 export const AUDIT_MAX = 500;
 export const AUDIT_PAGE_MAX = 100;
-
-export const AUDIT_KEYS = {
-  head: (projectKey: string) => `audit:${projectKey}:head`,
-  entry: (projectKey: string, seq: number) => `audit:${projectKey}:${seq}`,
-} as const;
 
 export const AUDIT_ACTIONS = [
   'moved-back',

@@ -5,8 +5,9 @@ import {
   DEFAULT_CONFIG,
   mergedConfigIssues,
 } from '../domain/config';
-import { KEYS, listByPrefix, parseStored, readMany, readOne, writeOne } from './kvs-store';
+import { listByPrefix, parseStored, readMany, readOne, writeOne } from './kvs-store';
 import { changeRecord } from './versioned-record';
+import { KEYS } from './key-families';
 
 /**
  * Configuration storage: global defaults plus per-project overrides, each a versioned record.

@@ -3,7 +3,7 @@ import { logger } from '../runtime/log';
 import { DEFAULT_CONFIG, effectiveConfig, type Config } from '../domain/config';
 import { FlagNotesSchema, type FlagNotes } from '../domain/flag-fallback';
 import type { Waiver } from '../domain/sprint-readiness';
-import { AUDIT_KEYS, parseAuditHead, type AuditHead } from './audit-store';
+import { parseAuditHead, type AuditHead } from './audit-store';
 import {
   GlobalRecordSchema,
   JiraFieldIdsSchema,
@@ -11,7 +11,6 @@ import {
   type JiraFieldIds,
 } from './config-store';
 import {
-  KEYS,
   createOnce,
   listByPrefix,
   parseStored,
@@ -21,7 +20,8 @@ import {
   writeOne,
 } from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
-import { WAIVER_KEYS, parseWaiverBook } from './waiver-store';
+import { parseWaiverBook } from './waiver-store';
+import { AUDIT_KEYS, ENFORCEMENT_KEYS, EVENT_PREFIX, KEYS, WAIVER_KEYS } from './key-families';
 
 const logged = logger('enforcement');
 
@@ -30,26 +30,6 @@ const logged = logger('enforcement');
  * remembered Jira field ids (ours: the Flagged field), the project's track mapping, its
  * waivers, the head of its audit log and its flag notes. And the guard's dedupe records.
  */
-
-export const ENFORCEMENT_KEYS = {
-  /** Site field ids only enforcement uses (Jira's "Flagged" field; null = the site has none). */
-  fields: 'enforcement:jira-fields',
-  /**
-   * One per handled event: claimed, pending (a retry resumes it) or done; kept in the UTC day
-   * bucket it was claimed in (`guard:event:20261102:<dedupeKey>`), so that old records can be
-   * pruned by day (see sweepOldClaims).
-   */
-  event: (bucket: string, dedupeKey: string) => `${EVENT_PREFIX}${bucket}:${dedupeKey}`,
-  /** Created by the first claim of each hour; whoever creates it prunes the old buckets. */
-  sweep: (bucket: string, hour: string) => `${EVENT_PREFIX}${bucket}:_sweep-${hour}`,
-  /**
-   * Per project: what the project admin is told about flagging there (Jira's edit screen in the
-   * way of the Flagged field or the label; src/domain/flag-fallback.ts). Absent: nothing to say.
-   */
-  flagNotes: (projectKey: string) => `enforcement:flag-notes:${projectKey}`,
-} as const;
-
-const EVENT_PREFIX = 'guard:event:';
 
 export const EnforcementFieldsSchema = z
   .object({

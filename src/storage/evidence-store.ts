@@ -6,8 +6,9 @@ import {
   type EvidenceContent,
   type EvidenceEntry,
 } from '../domain/evidence-log';
-import { KEYS, StoredValueError, parseStored, readMany, removeOne, writeOne } from './kvs-store';
+import { StoredValueError, parseStored, readMany, removeOne, writeOne } from './kvs-store';
 import { numericField, readVersioned, type ReadVersion } from './versioned-record';
+import { EVIDENCE_KEYS } from './key-families';
 
 /**
  * Evidence logs in Forge storage, one head record per discovery item under `evidence:<issueId>`.
@@ -15,17 +16,6 @@ import { numericField, readVersioned, type ReadVersion } from './versioned-recor
  * readable by anyone who can see the issue through the REST API.
  * More: docs/internals.md#storage-evidence-store-ts.
  */
-
-export const EVIDENCE_KEYS = {
-  log: (issueId: string) => `evidence:${issueId}`,
-  /** Where the scheme before claimed version N; only removed now, never written. */
-  legacyRevision: (issueId: string, version: number) =>
-    KEYS.revision(`evidence:${issueId}`, version),
-  partPrefix: (issueId: string) => `evidence:${issueId}:part:`,
-  part: (issueId: string, version: number, writeId: string, index: number) =>
-    `evidence:${issueId}:part:${version}:${writeId}:${index}`,
-  summaryStale: (issueId: string) => `evidence:${issueId}:summary-stale`,
-} as const;
 
 /** Largest head or part value: room under the 240 KiB KVS value limit for encoding slack. */
 export const PART_BYTE_LIMIT = 200 * 1024;

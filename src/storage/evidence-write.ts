@@ -9,7 +9,6 @@ import {
   readVersioned,
 } from './versioned-record';
 import {
-  EVIDENCE_KEYS,
   type EvidenceHead,
   EvidenceHeadSchema,
   type EvidenceLog,
@@ -26,6 +25,7 @@ import {
   withEntries,
   storedFrom,
 } from './evidence-store';
+import { EVIDENCE_KEYS } from './key-families';
 
 /**
  * Changing an evidence log: the new head and parts written in one conditional transaction on the

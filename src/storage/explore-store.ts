@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { createOnce, KEYS, parseStored, readMany, readOne, removeOne } from './kvs-store';
+import { createOnce, parseStored, readMany, readOne, removeOne } from './kvs-store';
 import { changeRecord, numericField, readVersioned, type RecordBasis } from './versioned-record';
+import { KEYS } from './key-families';
 
 /**
  * What "Explore first" remembers per delivery item: the discovery item it created (so that a

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseStored, readMany, readOne, writeOne } from './kvs-store';
 import { changeRecord, numericField, readVersioned, type ReadVersion } from './versioned-record';
+import { ISSUE_NOTE_KEYS } from './key-families';
 
 /**
  * What the issue panel records per issue in Forge storage (not in issue properties, which any
@@ -9,11 +10,6 @@ import { changeRecord, numericField, readVersioned, type ReadVersion } from './v
  * Keyed by issue id, so they survive a re-keyed project; both read in one storage request.
  * More: docs/internals.md#storage-issue-notes-store-ts.
  */
-
-export const ISSUE_NOTE_KEYS = {
-  feasibility: (issueId: string) => `feasibility:${issueId}`,
-  spikeNote: (issueId: string) => `spike-note:${issueId}`,
-} as const;
 
 export const FEASIBILITY_VERDICTS = ['feasible', 'not-feasible', 'needs-spike'] as const;
 

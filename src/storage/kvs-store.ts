@@ -6,29 +6,6 @@ import type { z } from 'zod';
  * whatever is stored is checked against its schema before the app uses it.
  */
 
-export const KEYS = {
-  globalConfig: 'config:global',
-  projectConfig: (projectKey: string) => `config:project:${projectKey}`,
-  /** The discovery item templates as Jira admins edited them (global; absent: the built-ins). */
-  discoveryTemplates: 'config:templates',
-  revision: (scope: string, version: number) => `${scope}:rev:${version}`,
-  jiraFields: 'app:jira-fields',
-  trackMapping: (projectKey: string) => `track-mapping:${projectKey}`,
-  setupReport: (projectKey: string) => `setup-report:${projectKey}`,
-  trackMarking: (projectKey: string) => `track-marking:${projectKey}`,
-  /** The discovery item "Explore first" created for a delivery item, by the item's id. */
-  exploreFirst: (issueId: string) => `explore-first:${issueId}`,
-  /** Who creates generation N of that record: claimed once, never reused. */
-  exploreFirstClaim: (issueId: string, generation: number) =>
-    `explore-first:${issueId}:claim:${generation}`,
-  /** The latest "Promote to delivery" of a discovery item, by the item's id. */
-  promotion: (issueId: string) => `promotion:${issueId}`,
-  /** Held by the one invocation creating delivery items for that item. */
-  promotionClaim: (issueId: string) => `promotion:${issueId}:claim`,
-  /** A person's recent "New discovery item" requests, so that one is never created twice. */
-  templateRequests: (accountId: string) => `template-requests:${accountId}`,
-} as const;
-
 /**
  * A claim on work in flight (a promotion, a template request) made longer ago than this belongs
  * to an invocation Forge has stopped: no resolver runs past 25 s

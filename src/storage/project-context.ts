@@ -6,8 +6,9 @@ import {
   ProjectRecordSchema,
   type JiraFieldIds,
 } from './config-store';
-import { KEYS, parseStored, readMany } from './kvs-store';
+import { parseStored, readMany } from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
+import { KEYS } from './key-families';
 
 /**
  * Everything a feature needs to know about a project from storage, in one storage request: the

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import {
   claimOutlived,
   createOnce,
-  KEYS,
   parseStored,
   readMany,
   readOne,
   removeOne,
   writeOne,
 } from './kvs-store';
+import { KEYS } from './key-families';
 
 /**
  * What "Promote to delivery" remembers per discovery item, so that a double click, a retry or

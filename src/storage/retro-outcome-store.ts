@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OUTCOME_RESULTS, type OutcomeRecord } from '../domain/retro';
 import { parseStored, readMany } from './kvs-store';
 import { changeRecord } from './versioned-record';
+import { RETRO_OUTCOME_KEYS } from './key-families';
 
 /**
  * Outcome checks of delivered items (did the validated idea's expected outcome happen?), one
@@ -11,10 +12,6 @@ import { changeRecord } from './versioned-record';
  * A recording is saved only against the record it read (versioned-record.ts), so two people
  * recording at once both end up in it: the later as current, the other in its history.
  */
-
-export const RETRO_OUTCOME_KEYS = {
-  outcome: (issueId: string) => `retro-outcome:${issueId}`,
-} as const;
 
 const HISTORY_MAX = 20;
 /** Keys per storage batch read. */

@@ -1,8 +1,9 @@
 import { DEFAULT_CONFIG, effectiveConfig, type Config } from '../domain/config';
 import { GlobalRecordSchema, ProjectRecordSchema } from './config-store';
-import { ISSUE_NOTE_KEYS, SpikeNoteSchema, type SpikeNote } from './issue-notes-store';
-import { KEYS, parseStored, readMany } from './kvs-store';
+import { SpikeNoteSchema, type SpikeNote } from './issue-notes-store';
+import { parseStored, readMany } from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
+import { ISSUE_NOTE_KEYS, KEYS } from './key-families';
 
 /**
  * What the spike-closing validator needs from storage, in ONE storage request: the spike's

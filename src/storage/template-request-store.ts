@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TEMPLATE_KINDS } from '../domain/discovery-templates';
-import { KEYS } from './kvs-store';
 import { changeRecord } from './versioned-record';
+import { KEYS } from './key-families';
 
 /**
  * "New discovery item" creates one Jira issue per click, never two: each person's recent requests

@@ -5,7 +5,8 @@ import {
   type DiscoveryTemplate,
 } from '../domain/discovery-templates';
 import { saveVersioned, type SaveResult } from './config-store';
-import { KEYS, parseStored, readOne } from './kvs-store';
+import { parseStored, readOne } from './kvs-store';
+import { KEYS } from './key-families';
 
 /**
  * The discovery item templates (src/domain/discovery-templates.ts) as Jira admins edited them:

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TrackSchema } from '../domain/track';
 import { JiraFieldIdsSchema, type JiraFieldIds } from './config-store';
-import { KEYS, parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import { parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import { KEYS } from './key-families';
 
 /**
  * Storage of the track model per project: which issue type is on which track, and the report of

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isWaiverActive, type Waiver } from '../domain/sprint-readiness';
-import { KEYS, parseStored, readOne } from './kvs-store';
+import { parseStored, readOne } from './kvs-store';
 import { changeRecord } from './versioned-record';
+import { KEYS, WAIVER_KEYS } from './key-families';
 
 /**
  * Waivers per project, one versioned record under `waivers:<projectKey>` holding every unexpired
@@ -13,10 +14,6 @@ import { changeRecord } from './versioned-record';
  */
 
 export const MAX_WAIVERS_PER_PROJECT = 200;
-
-export const WAIVER_KEYS = {
-  book: (projectKey: string) => `waivers:${projectKey}`,
-} as const;
 
 export const WaiverSchema = z
   .object({

@@ -12,8 +12,8 @@ import {
   DATA_SECTIONS,
   type DataDocument,
 } from '../../src/contract/bridge-contract';
-import { KEYS } from '../../src/storage/kvs-store';
 import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import { KEYS } from '../../src/storage/key-families';
 
 jest.setTimeout(120_000);
 

@@ -3,8 +3,8 @@
  * sprint guard from setting Jira's Flagged field (issue 15, D), in the preview build in Chromium
  * (real `setup/status` resolver, Jira emulator with the demo project), with axe-core.
  */
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import { ENFORCEMENT_KEYS } from '../../src/storage/key-families';
 
 jest.setTimeout(120_000);
 

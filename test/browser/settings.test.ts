@@ -7,7 +7,6 @@
  * docs/screenshots/project-settings-overrides.png.
  */
 import type { Page } from 'playwright-core';
-import { KEYS } from '../../src/storage/kvs-store';
 import {
   colorModeOf,
   screenshot,
@@ -15,6 +14,7 @@ import {
   startPreviewInChromium,
   type Preview,
 } from './preview-harness';
+import { KEYS } from '../../src/storage/key-families';
 
 jest.setTimeout(120_000);
 

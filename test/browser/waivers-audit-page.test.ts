@@ -6,8 +6,9 @@
  * with "Load more", a member getting the server's refusal, and axe-core in light and dark.
  */
 import type { Page } from 'playwright-core';
-import { AUDIT_KEYS, AuditHeadSchema } from '../../src/storage/audit-store';
+import { AuditHeadSchema } from '../../src/storage/audit-store';
 import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import { AUDIT_KEYS } from '../../src/storage/key-families';
 
 jest.setTimeout(120_000);
 

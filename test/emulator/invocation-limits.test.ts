@@ -17,7 +17,6 @@ import {
   trackMarker,
 } from '../../src/index';
 import type { AuditPage } from '../../src/storage/audit-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { DECISION_DEADLINE_MS } from '../../src/validators/validator-kit';
 import { nameOf } from '../../static/project-settings/src/waivers-view';
 import {
@@ -29,6 +28,7 @@ import {
 } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Forge's invocation limits as the emulator holds them (dev/emulator/invocation.ts): a virtual

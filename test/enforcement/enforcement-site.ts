@@ -1,9 +1,8 @@
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { MEMBER_PERMISSIONS, type EmIssue, type EmSprint } from '../../dev/emulator/model';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
-import { KEYS } from '../../src/storage/kvs-store';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
 import { seedSite, type DemoSite } from '../helpers/emulator';
+import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
 
 /**
  * A dual-track project DT (mapping recorded by setup) with a Scrum board, an active and a future

@@ -4,8 +4,6 @@ import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
 import type { AuditPage } from '../../src/storage/audit-store';
-import { KEYS } from '../../src/storage/kvs-store';
-import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
 import {
@@ -16,6 +14,7 @@ import {
   type EnforcementSite,
   rememberFieldIds,
 } from './enforcement-site';
+import { KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * The discovery entry criteria in enforcement, driven through the exported handlers against the

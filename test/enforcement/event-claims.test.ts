@@ -1,12 +1,8 @@
-import {
-  CLAIM_KEEP_DAYS,
-  dayBucket,
-  ENFORCEMENT_KEYS,
-  SWEEP_MAX_KEYS,
-} from '../../src/storage/enforcement-store';
+import { CLAIM_KEEP_DAYS, dayBucket, SWEEP_MAX_KEYS } from '../../src/storage/enforcement-store';
 import * as store from '../../src/storage/enforcement-store';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
+import { ENFORCEMENT_KEYS } from '../../src/storage/key-families';
 
 /**
  * The dedupe records of enforcement events (`guard:event:*`): kept per UTC day, found again the

@@ -4,8 +4,6 @@ import { addFlaggedField, commentsOf, labelsOf } from '../../dev/emulator/routes
 import * as handlers from '../../src/index';
 import type { SetupStatus } from '../../src/setup/setup-action';
 import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
 import {
@@ -16,6 +14,7 @@ import {
   type EnforcementSite,
   rememberFieldIds,
 } from './enforcement-site';
+import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
 
 /**
  * Flagging when Jira's edit screen is in the way (issue 15, D): the Flagged field (or Labels) is

@@ -1,10 +1,7 @@
 import { addFlaggedField, commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import type { EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
-import { AUDIT_KEYS, type AuditPage } from '../../src/storage/audit-store';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
-import { KEYS } from '../../src/storage/kvs-store';
-import { WAIVER_KEYS } from '../../src/storage/waiver-store';
+import { type AuditPage } from '../../src/storage/audit-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
 import {
@@ -15,6 +12,7 @@ import {
   type EnforcementSite,
   rememberFieldIds,
 } from './enforcement-site';
+import { AUDIT_KEYS, ENFORCEMENT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * The sprint guard, driven through the exported trigger handler with the documented

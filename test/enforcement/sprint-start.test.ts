@@ -1,9 +1,7 @@
 import { commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import { SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
 import * as handlers from '../../src/index';
-import { AUDIT_KEYS, listAudit, type AuditEntry } from '../../src/storage/audit-store';
-import { KEYS } from '../../src/storage/kvs-store';
-import { WAIVER_KEYS } from '../../src/storage/waiver-store';
+import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { inInvocation, runTrigger } from '../helpers/invoke';
 import {
@@ -13,6 +11,7 @@ import {
   type EnforcementSite,
   rememberFieldIds,
 } from './enforcement-site';
+import { AUDIT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * The sprint-start check, driven through the exported trigger handler with the documented

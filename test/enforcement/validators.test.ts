@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import * as handlers from '../../src/index';
-import { WAIVER_KEYS } from '../../src/storage/waiver-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import {
   ENABLER_GATE_EXPRESSION,
   renderExpression,
@@ -13,6 +11,7 @@ import {
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { runValidator } from '../helpers/invoke';
 import { seedEnforcementSite, type EnforcementSite } from './enforcement-site';
+import { KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * The expression variant of the enabler gate against the function variant, on one table of

@@ -5,9 +5,9 @@ import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { ExploreFirstResult } from '../../src/entry-criteria/explore-first';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callOnIssue, ok } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * The issue panel's discovery entry, driven the way Forge invokes the resolvers (payload +

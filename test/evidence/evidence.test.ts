@@ -1,10 +1,10 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { EVIDENCE_KEYS, MAX_ENTRIES } from '../../src/storage/evidence-store';
-import { KEYS } from '../../src/storage/kvs-store';
+import { MAX_ENTRIES } from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 import { callResolver, ok } from '../helpers/invoke';
+import { EVIDENCE_KEYS, KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives the evidence resolvers the way Forge invokes them (payload + trusted context) against

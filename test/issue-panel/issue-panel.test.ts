@@ -2,9 +2,9 @@ import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulato
 import type { EmIssue } from '../../dev/emulator/model';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
-import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { useEmulator } from '../helpers/emulator';
 import { callOnIssue, ok } from '../helpers/invoke';
+import { ISSUE_NOTE_KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives the issue panel's resolvers the way Forge invokes them (payload + trusted context with

@@ -7,11 +7,11 @@ import { appFieldWrites } from '../../dev/emulator/routes/issue-writes';
 import * as handlers from '../../src/index';
 import type { SetupResult } from '../../src/setup/setup-action';
 import type { Result } from '../../src/contract/bridge-contract';
-import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupStep } from '../../src/storage/track-mapping-store';
 import { MARK_SCAN_LIMIT, TRACK_WRITE_BATCH } from '../../src/items/track-marker';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * The Track field follows the type → track mapping: setup marks the issues a project already

@@ -12,9 +12,9 @@ import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { loadProjectOverview } from '../../src/project-page/load-project';
 import { readIssuesInPages } from '../../src/jira/search';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * The project page's "Needs discovery first" signal, driven through `project/overview` against

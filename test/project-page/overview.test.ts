@@ -16,9 +16,9 @@ import { readIssuesInPages } from '../../src/jira/search';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
 import type { Result } from '../../src/contract/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives `project/overview` the way Forge invokes it, against the emulated site: the demo

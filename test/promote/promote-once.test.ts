@@ -1,8 +1,8 @@
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator, type DemoSite } from '../helpers/emulator';
 import { ok, seedPromoteSite, type PromoteSite } from './promote-site';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Promote never creates a delivery item twice: not for a double click, not for two people

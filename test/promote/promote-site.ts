@@ -1,9 +1,9 @@
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmIssue } from '../../dev/emulator/model';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { KEYS } from '../../src/storage/kvs-store';
 import { COMPLETE_OUTCOME, seedSite, type DemoSite } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 export { ok } from '../helpers/invoke';
 

@@ -2,10 +2,10 @@ import api, { route } from '@forge/api';
 import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
-import { KEYS } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { COMPLETE_OUTCOME, useEmulator, type DemoSite } from '../helpers/emulator';
 import { ok, seedPromoteSite, type PromoteSite } from './promote-site';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives promote/run the way Forge invokes it, against the emulated site: refusal while the

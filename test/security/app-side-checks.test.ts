@@ -1,8 +1,8 @@
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 import { seedSecuritySite, type World } from './security-site';
+import { WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * Checks the app makes itself, which Jira's own answers would hide if they were removed: each

@@ -1,7 +1,13 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as handlers from '../../src/index';
 import { exportedSectionOf } from '../../src/data-transfer/data-transfer';
+import { KEY_RULES } from '../../src/data-transfer/key-rules';
+import * as registry from '../../src/storage/key-families';
+import {
+  KEY_FAMILIES,
+  familyOf,
+  type FamilyName,
+  type KeyFamily,
+} from '../../src/storage/key-families';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { RECORD_VERSION_ENTITY } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
@@ -17,8 +23,8 @@ import {
 } from './security-site';
 
 /**
- * A backup restores everything (issue 19, defect 7): every key family the storage layer can
- * write is either exported or left out for a stated reason, and a project restored on an empty
+ * A backup restores everything (issue 19, defect 7): every key family of the storage registry
+ * (src/storage/key-families.ts) is either exported or left out for a stated reason, and a project restored on an empty
  * site from its export behaves as before: its pages (project page, issue panels, waivers, audit,
  * settings, retro) answer the same, a sign-off still stops a promotion, a spike's recorded note
  * still lets it close, and the sprint guard still knows the project is set up.
@@ -29,31 +35,6 @@ let w: World;
 beforeEach(() => {
   w = seedSecuritySite(ctx.em);
 });
-
-/** Families exports leave out, and why. A new family must be exported or added here. */
-const LEFT_OUT: Array<{ pattern: RegExp; reason: string }> = [
-  {
-    pattern: /^(app|enforcement):jira-fields$/,
-    reason: "the site's field ids: another site has other ids, and setup finds them again",
-  },
-  {
-    pattern: /^guard:event:/,
-    reason: 'which Jira events were handled: transient de-duplication, pruned by day',
-  },
-  {
-    pattern: /^(explore-first:\d+:claim:\d+|promotion:\d+:claim)$/,
-    reason: 'a claim of an invocation creating items right now: transient, taken over when stale',
-  },
-  {
-    pattern: /^template-requests:[\w:-]+$/,
-    reason:
-      "a person's recent New discovery item requests, kept to answer a repeated one: transient",
-  },
-  {
-    pattern: /^evidence:\d+:rev:\d+$/,
-    reason: 'version claims of the scheme before conditional writes (decision 12): obsolete',
-  },
-];
 
 /** Sample arguments for key builders, by parameter name. */
 const SAMPLES: Record<string, string | number> = {
@@ -80,30 +61,25 @@ function parameterNames(fn: (...args: never[]) => unknown): string[] {
     .filter(Boolean);
 }
 
-/** One sample key of every family the storage layer's key builders (`*KEYS` exports) make. */
-function storedFamilies(): Array<{ family: string; key: string }> {
-  const dir = join(__dirname, '..', '..', 'src', 'storage');
-  const out: Array<{ family: string; key: string }> = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(join(dir, file)) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(mod)) {
-      if (!/KEYS$/.test(name) || typeof value !== 'object' || value === null) continue;
-      for (const [prop, builder] of Object.entries(value)) {
-        if (prop.endsWith('Prefix')) continue; // a prefix to list by, not a key
-        const family = `${file}: ${name}.${prop}`;
-        if (typeof builder === 'string') {
-          out.push({ family, key: builder });
-          continue;
-        }
-        if (typeof builder !== 'function') continue;
-        const fn = builder as (...args: unknown[]) => unknown;
-        const args = parameterNames(fn).map((p) => {
-          if (!(p in SAMPLES)) throw new Error(`${family}: add a sample for parameter "${p}"`);
-          return SAMPLES[p];
-        });
-        out.push({ family, key: String(fn(...args)) });
+/** One sample key from every builder of the registry (its `*KEYS` exports). */
+function builtKeys(): Array<{ builder: string; key: string }> {
+  const out: Array<{ builder: string; key: string }> = [];
+  for (const [name, value] of Object.entries(registry)) {
+    if (!/KEYS$/.test(name) || typeof value !== 'object' || value === null) continue;
+    for (const [prop, builder] of Object.entries(value)) {
+      if (prop.endsWith('Prefix')) continue; // a prefix to list by, not a key
+      const label = `${name}.${prop}`;
+      if (typeof builder === 'string') {
+        out.push({ builder: label, key: builder });
+        continue;
       }
+      if (typeof builder !== 'function') continue;
+      const fn = builder as (...args: unknown[]) => unknown;
+      const args = parameterNames(fn).map((p) => {
+        if (!(p in SAMPLES)) throw new Error(`${label}: add a sample for parameter "${p}"`);
+        return SAMPLES[p];
+      });
+      out.push({ builder: label, key: String(fn(...args)) });
     }
   }
   return out;
@@ -149,25 +125,45 @@ async function dragUnscopedEnablerIntoSprint(summary: string, changelogId: strin
 }
 
 describe('backups cover every key family', () => {
-  it('every family the storage layer writes is exported, or left out for a stated reason', () => {
-    const families = storedFamilies();
-    expect(families.length).toBeGreaterThan(15);
-    const neither = families.filter(
-      ({ key }) =>
-        exportedSectionOf(key) === undefined && !LEFT_OUT.some((l) => l.pattern.test(key)),
-    );
-    expect(neither).toEqual([]);
-    // Nothing is both exported and left out.
-    const both = families.filter(
-      ({ key }) =>
-        exportedSectionOf(key) !== undefined && LEFT_OUT.some((l) => l.pattern.test(key)),
-    );
-    expect(both).toEqual([]);
+  const families = Object.entries(KEY_FAMILIES) as Array<[FamilyName, KeyFamily]>;
+
+  it('every key a builder makes belongs to exactly one family of the registry, the one naming it', () => {
+    const built = builtKeys();
+    expect(built.length).toBeGreaterThan(20);
+    for (const { builder, key } of built) {
+      const owners = families.filter(([, f]) => f.pattern.test(key)).map(([n]) => n);
+      expect({ builder, key, owners }).toEqual({ builder, key, owners: [familyOf(key)?.name] });
+      expect(KEY_FAMILIES[owners[0] as FamilyName].builder).toBe(builder);
+    }
+    // Every family names a builder that exists.
+    const builders = new Set(built.map((b) => b.builder));
+    expect(families.filter(([, f]) => !builders.has(f.builder))).toEqual([]);
   });
 
-  it('the check catches a family that is neither (it is not vacuous)', () => {
+  it('every family is exported by exactly one import/export rule, or left out for a stated reason', () => {
+    for (const [name, family] of families) {
+      const rules = KEY_RULES.filter((r) => r.family === name);
+      if ('leftOut' in family.backup) {
+        expect({ name, rules: rules.length }).toEqual({ name, rules: 0 });
+        expect(family.backup.leftOut.length).toBeGreaterThan(20);
+      } else {
+        expect({ name, rules: rules.length }).toEqual({ name, rules: 1 });
+      }
+    }
+  });
+
+  it('a sample key of each family is exported in its section, or not at all', () => {
+    for (const { key } of builtKeys()) {
+      const backup = familyOf(key)?.family.backup;
+      const section =
+        backup && 'section' in backup && !('legacy' in backup) ? backup.section : undefined;
+      expect({ key, section: exportedSectionOf(key) }).toEqual({ key, section });
+    }
+  });
+
+  it('the check catches a key no family names (it is not vacuous)', () => {
+    expect(familyOf('someday:DT')).toBeUndefined();
     expect(exportedSectionOf('someday:DT')).toBeUndefined();
-    expect(LEFT_OUT.some((l) => l.pattern.test('someday:DT'))).toBe(false);
   });
 });
 
@@ -218,6 +214,9 @@ describe('backup, wipe, restore: the project behaves as before', () => {
         'track-mapping:DT',
       ]),
     );
+    // Every key the app wrote so far (settings, waivers, audit, evidence, notes, setup, the
+    // guard's event records...) is of a family the registry names.
+    expect(ctx.em.kvs.keys().filter((key) => familyOf(key) === undefined)).toEqual([]);
     await wipeStorage();
     expect(ctx.em.kvs.keys()).toEqual([]);
     // With storage empty, the spike's note is gone: the gate refuses (so the test can fail).

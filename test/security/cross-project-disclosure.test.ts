@@ -1,7 +1,6 @@
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { runTrigger, runValidator } from '../helpers/invoke';
 import {
@@ -13,6 +12,7 @@ import {
   type EnforcementSite,
   rememberFieldIds,
 } from '../enforcement/enforcement-site';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Texts the app writes or returns as the app (validator refusals, guard comments, the sprint-start

@@ -7,13 +7,13 @@ import {
   type Result,
 } from '../../src/contract/bridge-contract';
 import { exportedSectionOf, type ImportReport } from '../../src/data-transfer/data-transfer';
-import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
 import * as evidenceStore from '../../src/storage/evidence-store';
 import * as evidenceWrite from '../../src/storage/evidence-write';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation, ok } from '../helpers/invoke';
 import { exportAllData, extensionOf, seedSecuritySite, type World } from './security-site';
+import { EVIDENCE_KEYS } from '../../src/storage/key-families';
 
 /**
  * `data/export` and `data/import` as a Jira admin calls them from the admin page: the export

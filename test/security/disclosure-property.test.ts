@@ -3,7 +3,6 @@ import { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
 import { enablerGate, sprintGuard, sprintStartCheck } from '../../src/index';
-import { KEYS } from '../../src/storage/kvs-store';
 import { DEFAULT_SEARCH_LAG } from '../helpers/emulator';
 import { runTrigger, runValidator } from '../helpers/invoke';
 import {
@@ -14,6 +13,7 @@ import {
   sprintStartedEvent,
   rememberFieldIds,
 } from '../enforcement/enforcement-site';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * A property over random permission layouts (issue 19, item 1): whatever projects a sprint and

@@ -1,6 +1,6 @@
 import * as handlers from '../../src/index';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { EVIDENCE_KEYS, MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
+import { MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { MAX_VALUE_BYTES } from '../../dev/emulator/kvs-emulator';
@@ -15,6 +15,7 @@ import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation, runTrigger, runValidator } from '../helpers/invoke';
 import { createdEvent, sprintChangeEvent } from '../enforcement/enforcement-site';
 import { extensionOf, seedSecuritySite, type Where, type World } from './security-site';
+import { EVIDENCE_KEYS } from '../../src/storage/key-families';
 
 /**
  * Faults injected in the emulated Jira and storage, and what each feature must do about them:

@@ -9,13 +9,10 @@ import {
 import { ALL_PROJECT_PERMISSIONS, type EmIssue } from '../../dev/emulator/model';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
-import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
-import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
-import { KEYS } from '../../src/storage/kvs-store';
-import { WAIVER_KEYS } from '../../src/storage/waiver-store';
 import { COMPLETE_OUTCOME } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 import { seedEnforcementSite } from '../enforcement/enforcement-site';
+import { EVIDENCE_KEYS, ISSUE_NOTE_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * The site the security suites call every resolver against: project DT (set up, with a board and

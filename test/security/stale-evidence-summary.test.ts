@@ -1,8 +1,6 @@
 import type { EmField, EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger, runValidator } from '../helpers/invoke';
 import {
@@ -11,6 +9,7 @@ import {
   sprintStartedEvent,
   type EnforcementSite,
 } from '../enforcement/enforcement-site';
+import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
 
 /**
  * The gates decide on the evidence log, not on the Discovery evidence field that summarises it:

@@ -8,9 +8,9 @@ import {
   type GlobalSettingsView,
   type ProjectSettingsView,
 } from '../../src/contract/settings-view';
-import { KEYS } from '../../src/storage/kvs-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, failed, inInvocation, ok } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives the `settings/*` resolvers the way Forge invokes them (untrusted payload, trusted

@@ -3,10 +3,10 @@ import { issueTypeSite, type IssueTypeSite } from '../../dev/emulator/routes/iss
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import type { SetupResult, SetupStatus } from '../../src/setup/setup-action';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { KEYS } from '../../src/storage/kvs-store';
 import type { SetupReport, SetupStep, TrackMapping } from '../../src/storage/track-mapping-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, failed, ok } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives `setup/run` and `setup/status` the way Forge invokes resolvers (payload from the

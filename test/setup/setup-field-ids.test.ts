@@ -2,11 +2,10 @@ import type { EmIssue, EmSprint } from '../../dev/emulator/model';
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
 import * as handlers from '../../src/index';
-import { ENFORCEMENT_KEYS } from '../../src/storage/enforcement-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { sprintChangeEvent } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
+import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
 
 /**
  * Setup remembers the site's field ids (Sprint, the app's fields, Flagged) with the one field

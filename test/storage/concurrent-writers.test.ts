@@ -4,7 +4,7 @@ import { applyChange } from '../../src/domain/evidence-log';
 import { flagNovel, signOffFeasibility } from '../../src/issue-panel/issue-notes';
 import { readGlobalConfig, saveGlobalConfig } from '../../src/storage/config-store';
 import { readProjectContext } from '../../src/storage/project-context';
-import { EVIDENCE_KEYS, readEvidence } from '../../src/storage/evidence-store';
+import { readEvidence } from '../../src/storage/evidence-store';
 import { changeEvidence } from '../../src/storage/evidence-write';
 import {
   markExploreLinked,
@@ -14,11 +14,12 @@ import {
 } from '../../src/storage/explore-store';
 import { readFeasibility, type FeasibilityRecord } from '../../src/storage/issue-notes-store';
 import { readTemplates, saveTemplates } from '../../src/storage/template-store';
-import { RETRO_OUTCOME_KEYS, recordOutcome } from '../../src/storage/retro-outcome-store';
+import { recordOutcome } from '../../src/storage/retro-outcome-store';
 import { readMany } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { changeWaivers, readWaivers } from '../../src/storage/waiver-store';
 import { useEmulator } from '../helpers/emulator';
+import { EVIDENCE_KEYS, RETRO_OUTCOME_KEYS } from '../../src/storage/key-families';
 
 /**
  * Every store that reads, changes and writes back a record, under writers that run at once

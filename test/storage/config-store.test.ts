@@ -1,10 +1,10 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import * as contextStore from '../../src/storage/project-context';
 import * as store from '../../src/storage/config-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * The configuration store. Each store call runs as one invocation of a resolver that makes it in

@@ -1,11 +1,10 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { KvsRequest } from '../../dev/emulator/kvs-emulator';
 import type { ResolverKey } from '../../src/contract/bridge-contract';
-import { EVIDENCE_KEYS } from '../../src/storage/evidence-store';
-import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
 import { useEmulator } from '../helpers/emulator';
 import { callOnIssue, callResolver, ok } from '../helpers/invoke';
 import { seedEnforcementSite } from '../enforcement/enforcement-site';
+import { EVIDENCE_KEYS, ISSUE_NOTE_KEYS } from '../../src/storage/key-families';
 
 /**
  * The lost updates of issue 19 (defects 3, 4 and 8), each replayed through the real resolvers

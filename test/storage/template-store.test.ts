@@ -1,5 +1,4 @@
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
-import { KEYS } from '../../src/storage/kvs-store';
 import {
   readTemplates as readStored,
   resetTemplates as resetStored,
@@ -7,6 +6,7 @@ import {
 } from '../../src/storage/template-store';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Storage of the discovery templates: built-ins by default, versioned saves, reset. Each store

@@ -1,8 +1,9 @@
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { KEYS, STOPPED_CLAIM_MS } from '../../src/storage/kvs-store';
+import { STOPPED_CLAIM_MS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * "New discovery item" creates one issue per submission (issue 19, item 4): the dialog sends one

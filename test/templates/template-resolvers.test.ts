@@ -2,10 +2,10 @@ import { takeOffScreens } from '../../dev/emulator/app-field-values';
 import type { EmIssue } from '../../dev/emulator/model';
 import { BUILT_IN_TEMPLATES } from '../../src/domain/discovery-templates';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
-import { KEYS } from '../../src/storage/kvs-store';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, failed, ok } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * The `templates/*` resolvers driven the way Forge invokes them (untrusted payload, trusted

@@ -1,7 +1,7 @@
 import * as handlers from '../../src/index';
-import { KEYS } from '../../src/storage/kvs-store';
 import { COMPLETE_OUTCOME, seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 import { runValidator } from '../helpers/invoke';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives the exported validator handler with the argument shape Jira documents for

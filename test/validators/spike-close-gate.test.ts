@@ -1,9 +1,8 @@
 import * as handlers from '../../src/index';
-import { ISSUE_NOTE_KEYS } from '../../src/storage/issue-notes-store';
-import { KEYS } from '../../src/storage/kvs-store';
 import { SPIKE_CLOSE_RULE_NAME } from '../../src/validators/spike-close-gate';
 import { seedSite, useEmulator, type DemoSite } from '../helpers/emulator';
 import { runValidator } from '../helpers/invoke';
+import { ISSUE_NOTE_KEYS, KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives the exported spike-closing validator with the argument shape Jira documents for

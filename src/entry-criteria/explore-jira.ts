@@ -4,7 +4,8 @@ import type { Triage } from '../domain/entry-criteria';
 import type { ExploreKind } from '../contract/bridge-contract';
 import { kindOf, type TrackResolver } from '../items/project-items';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { createIssue, issueLinkTypes, linkIssues, type LinkType } from '../jira/issues';
+import { issueLinkTypes, type LinkType } from '../jira/issues';
+import { createWithOptionalField, linkItems } from '../items/create-and-link';
 import type { JiraGateway } from '../jira/jira-gateway';
 import type { ProjectIssueType } from '../jira/projects';
 import { logger } from '../runtime/log';
@@ -69,48 +70,39 @@ export async function createItem(
     triage: Triage | undefined;
   },
 ): Promise<{ issue: { id: string; key: string }; triageCopied: boolean; triageNote: string }> {
-  const fields: Record<string, unknown> = {
-    project: { id: args.project.id },
-    issuetype: { id: args.typeId },
+  const item = {
+    project: args.project,
+    typeId: args.typeId,
     summary: args.question,
     description: args.description,
   };
-  const post = (body: Record<string, unknown>) => createIssue(jira, { fields: body });
-  if (!args.triageField || !args.triage) {
-    return { issue: await post(fields), triageCopied: false, triageNote: '' };
-  }
-  try {
-    const issue = await post({ ...fields, [args.triageField]: args.triage });
-    return { issue, triageCopied: true, triageNote: ' The Entry triage was copied to it.' };
-  } catch (error) {
-    // Jira refuses a field that is not on the create screen: create without it and say so.
-    if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
-    if (!error.message.includes(args.triageField)) throw error;
-    const issue = await post(fields);
+  const optional =
+    args.triageField && args.triage ? { fieldId: args.triageField, value: args.triage } : undefined;
+  const made = await createWithOptionalField(jira, item, optional);
+  if (made.fieldSet) {
     return {
-      issue,
-      triageCopied: false,
-      triageNote: ` The Entry triage was not copied (${explainJiraFailure(error)}): a Jira admin can add the Entry triage field to its create screen.`,
+      issue: made.issue,
+      triageCopied: true,
+      triageNote: ' The Entry triage was copied to it.',
     };
   }
+  return {
+    issue: made.issue,
+    triageCopied: false,
+    triageNote: made.refusal
+      ? ` The Entry triage was not copied (${explainJiraFailure(made.refusal)}): a Jira admin can add the Entry triage field to its create screen.`
+      : '',
+  };
 }
 
-/**
- * The new item blocks the delivery item. POST /issueLink reads "outwardIssue <outward
- * description> inwardIssue" (as in src/promote/promote-jira.ts), so the new item is the outward
- * issue: "DT-90 blocks DT-5"; Relates reads the same both ways.
- */
+/** The new item blocks the delivery item: "DT-90 blocks DT-5". */
 export async function blockWith(
   jira: JiraGateway,
   linkType: LinkType,
   discoveryId: string,
   deliveryId: string,
 ): Promise<void> {
-  await linkIssues(jira, {
-    type: { id: linkType.id },
-    outwardIssue: { id: discoveryId },
-    inwardIssue: { id: deliveryId },
-  });
+  await linkItems(jira, linkType.id, { id: discoveryId }, { id: deliveryId });
 }
 
 /**

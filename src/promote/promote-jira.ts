@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { ScopedOutcome } from '../domain/track';
 import type { LinkTypeInfo } from '../domain/link-type';
 import { AppFieldMissingError, scopedOutcomeFieldId } from '../items/app-fields';
+import { linkItems } from '../items/create-and-link';
 import { readScopedOutcome } from '../items/scoped-outcome-field';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { linkIssues } from '../jira/issues';
 import type { JiraGateway } from '../jira/jira-gateway';
 import type { PromotionItem } from '../storage/promotion-store';
 import { logger } from '../runtime/log';
@@ -48,10 +48,8 @@ export async function readDiscovery(
 }
 
 /**
- * Links a created item back (the delivery item implements the discovery item). POST /issueLink
- * reads as "outwardIssue <outward description> inwardIssue", so the new item is the outward
- * issue: "DT-5 implements DT-1"; Relates reads the same both ways. A failure is recorded on the
- * item, not thrown.
+ * Links a created item back: the delivery item implements the discovery item ("DT-5 implements
+ * DT-1"). A failure is recorded on the item, not thrown.
  */
 export async function tryLink(
   jira: JiraGateway,
@@ -61,11 +59,7 @@ export async function tryLink(
 ): Promise<void> {
   if (!item.created) return;
   try {
-    await linkIssues(jira, {
-      type: { id: linkType.id },
-      outwardIssue: { id: item.created.id },
-      inwardIssue: { id: discoveryId },
-    });
+    await linkItems(jira, linkType.id, item.created, { id: discoveryId });
     item.linked = true;
     delete item.problem;
   } catch (error) {

@@ -2,7 +2,8 @@ import { promotionBlockers } from '../domain/item-checklist';
 import { validationOf } from '../domain/evidence-log';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
 import { trackResolver } from '../items/project-items';
-import { createIssue, issueLinkTypes } from '../jira/issues';
+import { issueLinkTypes } from '../jira/issues';
+import { createItem } from '../items/create-and-link';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectIssueTypes } from '../jira/projects';
 import { readProjectContext, type ProjectContext } from '../storage/project-context';
@@ -283,13 +284,11 @@ async function createItems(
     await savePromotion(discovery.id, record);
     let issue: { id: string; key: string };
     try {
-      issue = await createIssue(jira, {
-        fields: {
-          project: { id: project.id },
-          issuetype: { id: item.issueTypeId },
-          summary: item.summary,
-          description: how.description,
-        },
+      issue = await createItem(jira, {
+        project,
+        typeId: item.issueTypeId,
+        summary: item.summary,
+        description: how.description,
       });
     } catch (error) {
       failed = true;

@@ -11,7 +11,7 @@ import {
   type FillInput,
 } from '../domain/template-fill';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { createIssue } from '../jira/issues';
+import { createItem, refusedField, type NewItem } from '../items/create-and-link';
 import { projectIssueTypes, type ProjectIssueType } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { kindOf, trackResolver, type TrackResolver } from '../items/project-items';
@@ -130,14 +130,14 @@ async function newItemFields(
   type: { id: string },
   item: FilledItem,
   knownFields: Parameters<typeof appFieldIds>[1],
-): Promise<{ fields: Record<string, unknown>; outcomeField: string | undefined }> {
-  const fields: Record<string, unknown> = {
-    project: { id: project.id },
-    issuetype: { id: type.id },
+): Promise<{ newItem: NewItem; outcomeField: string | undefined }> {
+  const newItem: NewItem = {
+    project,
+    typeId: type.id,
     summary: item.summary,
     description: item.description,
   };
-  if (!item.scopedOutcome) return { fields, outcomeField: undefined };
+  if (!item.scopedOutcome) return { newItem, outcomeField: undefined };
   const outcomeField = (await appFieldIds(['scopedOutcome'], knownFields, jira)).ids.scopedOutcome;
   if (!outcomeField) {
     throw new TemplateRefusal(
@@ -145,8 +145,7 @@ async function newItemFields(
       `The app's Scoped outcome field is not on this Jira site, so the ${item.kind} could not get its scoped outcome. Reinstall or upgrade Dual Track; nothing was created.`,
     );
   }
-  fields[outcomeField] = item.scopedOutcome;
-  return { fields, outcomeField };
+  return { newItem: { ...newItem, extra: { [outcomeField]: item.scopedOutcome } }, outcomeField };
 }
 
 function answerOf(
@@ -193,7 +192,7 @@ export async function createFromTemplate(args: {
     );
   }
 
-  const { fields, outcomeField } = await newItemFields(jira, project, type, item, decision.fields);
+  const { newItem, outcomeField } = await newItemFields(jira, project, type, item, decision.fields);
 
   if (request) {
     const claim = await claimTemplateRequest(request.accountId, request.requestId, request.now);
@@ -201,18 +200,13 @@ export async function createFromTemplate(args: {
   }
   let created: { id: string; key: string };
   try {
-    created = await createIssue(jira, { fields });
+    created = await createItem(jira, newItem);
   } catch (error) {
     // Jira answered with a refusal: nothing was created, so the same request may try again.
     if (request && isJiraError(error)) {
       await releaseTemplateRequest(request.accountId, request.requestId);
     }
-    if (
-      outcomeField &&
-      isJiraError(error) &&
-      error.kind === 'bad-request' &&
-      error.message.includes(outcomeField)
-    ) {
+    if (outcomeField && refusedField(error, outcomeField)) {
       throw new TemplateRefusal(
         'conflict',
         `Jira would not set the Scoped outcome on a new ${type.name} (${explainJiraFailure(error)}). A Jira admin can add the Scoped outcome field to the create screen of ${type.name}; nothing was created.`,

@@ -88,7 +88,7 @@ export const KEY_RULES: readonly KeyRule[] = [
   ruleOf('templatesRevision', { schema: TemplatesRecordSchema, check: versionIs(1) }),
   ruleOf('waiverBook', { schema: WaiverBookSchema, versioned: true }),
   ruleOf('waiverRevision', { schema: WaiverBookSchema, check: versionIs(2) }),
-  ruleOf('auditHead', { schema: AuditHeadSchema }),
+  ruleOf('auditHead', { schema: AuditHeadSchema, versioned: true, versionField: 'revision' }),
   ruleOf('auditEntry', {
     schema: AuditEntrySchema,
     check: (m, v) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createOnce, parseStored, readMany, removeOne, writeOne } from './kvs-store';
+import { createOnce, parseStored, readMany, removeOne } from './kvs-store';
+import { changeRecord, numericField, readVersioned, type ReadVersion } from './versioned-record';
 import { AUDIT_KEYS } from './key-families';
 
 /**
@@ -54,6 +55,8 @@ export type NewAuditEntry = Omit<AuditEntry, 'version' | 'seq'>;
 export const AuditHeadSchema = z
   .object({
     version: z.literal(1),
+    /** The head's save count, for its conditional writes (absent in a head saved before: 0). */
+    revision: z.number().int().min(0).optional(),
     next: z.number().int().min(0),
     oldest: z.number().int().min(0),
     dropped: z.number().int().min(0),
@@ -63,22 +66,39 @@ export type AuditHead = z.infer<typeof AuditHeadSchema>;
 
 const EMPTY_HEAD: AuditHead = { version: 1, next: 0, oldest: 0, dropped: 0 };
 
-export function parseAuditHead(projectKey: string, raw: unknown): AuditHead {
-  return parseStored(AUDIT_KEYS.head(projectKey), AuditHeadSchema, raw) ?? EMPTY_HEAD;
+/** The head as a writer read it: its value (absent: none yet) and the version to write after. */
+export interface AuditHeadRead {
+  head: AuditHead;
+  stored: AuditHead | undefined;
+  read: ReadVersion;
 }
 
-export async function readAuditHead(projectKey: string): Promise<AuditHead> {
+/** Reads the head's version beside its value; pass the result to auditHeadOf. */
+export const auditHeadVersion = numericField('revision');
+
+export function auditHeadOf(projectKey: string, raw: unknown, read: ReadVersion): AuditHeadRead {
+  const stored = parseStored(AUDIT_KEYS.head(projectKey), AuditHeadSchema, raw);
+  return { head: stored ?? EMPTY_HEAD, stored, read };
+}
+
+export async function readAuditHead(projectKey: string): Promise<AuditHeadRead> {
   const key = AUDIT_KEYS.head(projectKey);
-  return parseAuditHead(projectKey, (await readMany([key])).get(key));
+  const { values, read } = await readVersioned(key, auditHeadVersion);
+  return auditHeadOf(projectKey, values.get(key), read);
 }
 
-/** Appends entries after `head` (read by the caller); returns the head as written. */
+/**
+ * Appends entries after `head` (read by the caller, perhaps long ago); returns the head as
+ * written. Each entry takes the first free sequence number (created only if new, so no entry
+ * overwrites another); then the head moves forward with a conditional write, never back, so
+ * concurrent appenders cannot hide each other's entries. Entries past the bound are dropped.
+ */
 export async function appendAudit(
   projectKey: string,
-  head: AuditHead,
+  basis: AuditHeadRead,
   entries: readonly NewAuditEntry[],
 ): Promise<AuditHead> {
-  let { next, oldest, dropped } = head;
+  let next = basis.head.next;
   for (const entry of entries) {
     for (let tries = 0; ; tries++) {
       const seq = next;
@@ -89,15 +109,38 @@ export async function appendAudit(
       }
       if (tries > 50) throw new Error(`audit log of ${projectKey}: no free sequence number`);
     }
-    while (next - oldest > AUDIT_MAX) {
-      await removeOne(AUDIT_KEYS.entry(projectKey, oldest));
-      oldest += 1;
-      dropped += 1;
-    }
   }
-  const written: AuditHead = { version: 1, next, oldest, dropped };
-  await writeOne(AUDIT_KEYS.head(projectKey), written);
-  return written;
+  const moved = await changeRecord<AuditHead, { head: AuditHead; from: number }>(
+    {
+      key: AUDIT_KEYS.head(projectKey),
+      schema: AuditHeadSchema,
+      noun: `audit log of ${projectKey}`,
+      versionField: 'revision',
+      attempts: 10,
+    },
+    (current, revision) => {
+      const now = current ?? EMPTY_HEAD;
+      const upTo = Math.max(now.next, next);
+      const oldest = Math.max(now.oldest, upTo - AUDIT_MAX);
+      if (current && upTo === now.next && oldest === now.oldest) {
+        return { keep: { head: now, from: now.oldest } };
+      }
+      const written: AuditHead = {
+        version: 1,
+        revision: revision + 1,
+        next: upTo,
+        oldest,
+        dropped: now.dropped + (oldest - now.oldest),
+      };
+      return { write: written, detail: { head: written, from: now.oldest } };
+    },
+    { value: basis.stored, read: basis.read },
+  );
+  // Entries below the head's oldest are never read again; removing them twice is harmless.
+  for (let seq = moved.detail.from; seq < moved.detail.head.oldest; seq++) {
+    await removeOne(AUDIT_KEYS.entry(projectKey, seq));
+  }
+  return moved.detail.head;
 }
 
 export interface AuditPage {
@@ -117,7 +160,7 @@ export async function listAudit(
   cursor: string | undefined,
   limit: number,
 ): Promise<AuditPage> {
-  const head = await readAuditHead(projectKey);
+  const { head } = await readAuditHead(projectKey);
   const size = Math.max(1, Math.min(limit, AUDIT_PAGE_MAX));
   const start = cursor === undefined ? head.next - 1 : Math.min(Number(cursor), head.next - 1);
   const keys: string[] = [];

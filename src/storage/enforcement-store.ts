@@ -3,7 +3,7 @@ import { logger } from '../runtime/log';
 import { DEFAULT_CONFIG, effectiveConfig, type Config } from '../domain/config';
 import { FlagNotesSchema, type FlagNotes } from '../domain/flag-fallback';
 import type { Waiver } from '../domain/sprint-readiness';
-import { parseAuditHead, type AuditHead } from './audit-store';
+import { auditHeadOf, auditHeadVersion, type AuditHeadRead } from './audit-store';
 import {
   GlobalRecordSchema,
   JiraFieldIdsSchema,
@@ -21,6 +21,7 @@ import {
 } from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
 import { parseWaiverBook } from './waiver-store';
+import { readVersioned } from './versioned-record';
 import { AUDIT_KEYS, ENFORCEMENT_KEYS, EVENT_PREFIX, KEYS, WAIVER_KEYS } from './key-families';
 
 const logged = logger('enforcement');
@@ -47,7 +48,7 @@ export interface EnforcementContext {
   enforcementFields: EnforcementFields | undefined;
   mapping: TrackMapping | undefined;
   waivers: Waiver[];
-  auditHead: AuditHead;
+  auditHead: AuditHeadRead;
   /** What the project admin was last told about flagging (see readFlagNotes). */
   flagNotes: FlagNotes | undefined;
 }
@@ -58,14 +59,14 @@ export async function readEnforcementContext(projectKey: string): Promise<Enforc
   const waiverKey = WAIVER_KEYS.book(projectKey);
   const headKey = AUDIT_KEYS.head(projectKey);
   const notesKey = ENFORCEMENT_KEYS.flagNotes(projectKey);
-  const values = await readMany([
+  // One batch read: the seven records, and the audit head with its version entity.
+  const { values, read } = await readVersioned(headKey, auditHeadVersion, [
     KEYS.globalConfig,
     projectConfigKey,
     KEYS.jiraFields,
     ENFORCEMENT_KEYS.fields,
     mappingKey,
     waiverKey,
-    headKey,
     notesKey,
   ]);
   const global = parseStored(KEYS.globalConfig, GlobalRecordSchema, values.get(KEYS.globalConfig));
@@ -80,7 +81,7 @@ export async function readEnforcementContext(projectKey: string): Promise<Enforc
     ),
     mapping: parseStored(mappingKey, TrackMappingSchema, values.get(mappingKey)),
     waivers: parseWaiverBook(projectKey, values.get(waiverKey))?.waivers ?? [],
-    auditHead: parseAuditHead(projectKey, values.get(headKey)),
+    auditHead: auditHeadOf(projectKey, values.get(headKey), read),
     flagNotes: parseFlagNotes(projectKey, values.get(notesKey)),
   };
 }

@@ -129,3 +129,30 @@ describe('issue panel writers', () => {
     });
   });
 });
+
+describe('the audit log: two appenders racing in one project', () => {
+  it('shows both entries when the first appender’s head write arrives after the second saved', async () => {
+    const site = seedEnforcementSite(ctx.em);
+    const call = <T>(key: ResolverKey, payload: unknown) =>
+      callResolver<T>(ctx.em, key, site.projectAdmin, payload, {
+        extension: { project: { id: site.projectId, key: 'DT' } },
+      });
+    const a = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'First' });
+    const b = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Second' });
+    const grant = (issueKey: string) =>
+      call('waiver/grant', { issueKey, reason: 'Known outcome', expiresOn: inDays(7) });
+
+    const held = ctx.em.kvs.hold(writes('audit:DT:head'));
+    const first = grant(a.key);
+    await held.arrived;
+    ok(await grant(b.key));
+    held.release();
+    ok(await first);
+
+    const audit = ok(
+      await call<{ entries: Array<{ issueKey: string }>; kept: number }>('audit/list', {}),
+    );
+    expect(audit.entries.map((e) => e.issueKey).sort()).toEqual([a.key, b.key].sort());
+    expect(audit.kept).toBe(2);
+  });
+});

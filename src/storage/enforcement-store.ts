@@ -202,6 +202,13 @@ async function takeOverOrDuplicate(key: string, now: Date): Promise<ClaimResult>
   }
   const stale = now.getTime() - Date.parse(existing.at) > CLAIM_STALE_MS;
   if (existing.state === 'pending' || (existing.state === 'claimed' && stale)) {
+    // Two deliveries may find the same stopped attempt (the same claim time): only the one that
+    // creates its takeover record resumes it; for the other it is a duplicate. The resumed claim
+    // gets a new time, so a later stop is taken over under another record.
+    const takeoverKey = ENFORCEMENT_KEYS.takeover(key, Date.parse(existing.at) || 0);
+    if (!(await createOnce(takeoverKey, { at: now.toISOString() }))) {
+      return { status: 'duplicate', claim: existing };
+    }
     await writeOne(key, { ...existing, state: 'claimed', at: now.toISOString() });
     return { status: 'claimed', handle: { key }, resume: existing };
   }

@@ -46,6 +46,11 @@ export const ENFORCEMENT_KEYS = {
    * pruned by day (see sweepOldClaims).
    */
   event: (bucket: string, dedupeKey: string) => `${EVENT_PREFIX}${bucket}:${dedupeKey}`,
+  /**
+   * Taking over a stopped attempt of an event (claimed at `claimedAt`, in ms): created only if
+   * new, so of two deliveries that find the same stopped attempt, one resumes it.
+   */
+  takeover: (eventKey: string, claimedAt: number) => `${eventKey}:takeover:${claimedAt}`,
   /** Created by the first claim of each hour; whoever creates it prunes the old buckets. */
   sweep: (bucket: string, hour: string) => `${EVENT_PREFIX}${bucket}:_sweep-${hour}`,
   /**
@@ -201,8 +206,13 @@ export const KEY_FAMILIES = {
   },
   guardEvent: {
     builder: 'ENFORCEMENT_KEYS.event',
-    pattern: /^guard:event:[0-9]{8}:(?!_sweep-).+$/,
+    pattern: /^guard:event:[0-9]{8}:(?!_sweep-)(?!.*:takeover:[0-9]+$).+$/,
     backup: { leftOut: 'which Jira events were handled: transient de-duplication, pruned by day' },
+  },
+  guardTakeover: {
+    builder: 'ENFORCEMENT_KEYS.takeover',
+    pattern: /^guard:event:[0-9]{8}:.+:takeover:[0-9]+$/,
+    backup: { leftOut: 'which delivery resumed a stopped event: transient, pruned by day' },
   },
   guardSweep: {
     builder: 'ENFORCEMENT_KEYS.sweep',

@@ -61,6 +61,40 @@ describe('event claims', () => {
     });
   });
 
+  it('two deliveries of a stopped event at once: one resumes it, the other is a duplicate', async () => {
+    const key = ENFORCEMENT_KEYS.event('20261103', 'sprint-start:8');
+    ctx.em.kvs.seed(key, {
+      version: 1,
+      state: 'pending',
+      at: '2026-11-03T09:00:00.000Z',
+      done: ['move:DT-1'],
+      plan: { any: 'plan' },
+    });
+    const now = at('2026-11-03T09:05:00.000Z');
+    // The first delivery's write of the claim is held in flight until the second has decided.
+    const held = ctx.em.kvs.hold(
+      ({ op, body }) => op === 'set' && (body as { key?: unknown } | undefined)?.key === key,
+    );
+    const first = claimEvent('sprint-start:8', now);
+    await held.arrived;
+    const second = await claimEvent('sprint-start:8', now);
+    held.release();
+    const statuses = [(await first).status, second.status];
+    expect(statuses).toEqual(['claimed', 'duplicate']);
+
+    // Stopped again, the resumed attempt is taken over once more (under its new claim time).
+    const firstClaim = await first;
+    if (firstClaim.status !== 'claimed') throw new Error('not claimed');
+    await inInvocation(ctx.em, 'trigger', 'sprintGuard: suspendEvent', () =>
+      store.suspendEvent(firstClaim.handle, now, ['move:DT-1', 'move:DT-2'], { any: 'plan' }),
+    );
+    const later = await claimEvent('sprint-start:8', at('2026-11-03T09:10:00.000Z'));
+    expect(later).toMatchObject({
+      status: 'claimed',
+      resume: { done: ['move:DT-1', 'move:DT-2'] },
+    });
+  });
+
   it(`the first claim of an hour deletes the claims older than ${CLAIM_KEEP_DAYS} days, and only those`, async () => {
     const old = ['20261028', '20261030', '20261031'].flatMap((day) =>
       ['10001:1', '10002:2'].map((d) => ENFORCEMENT_KEYS.event(day, d)),

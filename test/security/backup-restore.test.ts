@@ -50,6 +50,8 @@ const SAMPLES: Record<string, string | number> = {
   dedupeKey: 'sprint-change:10001:50001',
   scope: 'config:global',
   accountId: '5b10a2844c20165700ede21g',
+  eventKey: 'guard:event:20261203:sprint-change:10001:50001',
+  claimedAt: 1796290000000,
 };
 
 function parameterNames(fn: (...args: never[]) => unknown): string[] {

@@ -7,13 +7,9 @@ import {
   type DataSection,
 } from '../contract/bridge-contract';
 import { EvidenceHeadSchema, partKeysOf, type EvidenceHead } from '../storage/evidence-store';
-import { listByPrefix, readMany, removeOne, writeOne } from '../storage/kvs-store';
-import {
-  numericField,
-  readVersions,
-  removeVersioned,
-  restoreVersioned,
-} from '../storage/versioned-record';
+import { listByPrefix, readMany } from '../storage/kvs-store';
+import { numericField, readVersions, type KeyState } from '../storage/versioned-record';
+import { applyBySection, type KeyChange } from './import-apply';
 import { EVIDENCE_HEAD, KEY_RULES, type KeyRule } from './key-rules';
 import { EVIDENCE_KEYS } from '../storage/key-families';
 
@@ -33,8 +29,6 @@ const PREFIX = Object.fromEntries(DATA_SECTIONS.map((s) => [s, `${s}:`])) as Rec
 
 /** Records per storage query while exporting: 10 full evidence logs stay far below 5 MB. */
 export const EXPORT_PAGE_SIZE = 10;
-/** Keys written (or removed) per batch while applying an import. */
-export const IMPORT_BATCH_SIZE = 10;
 const READ_BATCH_SIZE = 20;
 
 function ruleFor(key: string): { rule: KeyRule; match: RegExpExecArray } | undefined {
@@ -167,7 +161,7 @@ export interface ImportDiff {
 export interface ImportReport {
   dryRun: boolean;
   diff: ImportDiff;
-  /** What was written: keys set and removed, and in how many batches. */
+  /** What was written: keys set and removed, and in how many storage requests. */
   applied?: { written: number; removed: number; batches: number };
 }
 
@@ -217,26 +211,6 @@ function contradicted(documentKeys: Set<string>, stored: readonly string[], doc:
   return out;
 }
 
-/** Writes one imported record: a versioned one together with its version entity. */
-async function write(key: string, value: unknown): Promise<void> {
-  if (!ruleFor(key)?.rule.versioned) return writeOne(key, value);
-  await restoreVersioned(key, value, carriedVersion(key, value));
-}
-
-/** Storage failed while applying: says how far the import got (it can be run again). */
-export class ImportInterruptedError extends Error {
-  constructor(
-    readonly written: number,
-    readonly removed: number,
-    cause: unknown,
-  ) {
-    super(
-      `Storage failed while importing after ${written} key(s) were written and ${removed} removed (${cause instanceof Error ? cause.message : 'unknown error'}). Nothing is lost: run the import again to finish it.`,
-    );
-    this.name = 'ImportInterruptedError';
-  }
-}
-
 /** The diff against storage and, unless a dry run, the writes. The document must be checked. */
 export async function importDocument(
   document: DataDocument,
@@ -282,38 +256,58 @@ export async function importDocument(
   diff.removed = [...removed].sort();
   if (options.dryRun) return { dryRun: true, diff };
 
-  let batches = 0;
-  let written = 0;
-  let gone = 0;
-  // Evidence heads go last, after every other record, so a head is never stored before the
-  // parts it points at.
-  const phases = [
-    writes.filter((w) => !EVIDENCE_HEAD.test(w.key)),
-    writes.filter((w) => EVIDENCE_HEAD.test(w.key)),
-  ];
-  try {
-    for (const phase of phases) {
-      for (let i = 0; i < phase.length; i += IMPORT_BATCH_SIZE) {
-        const batch = phase.slice(i, i + IMPORT_BATCH_SIZE);
-        await Promise.all(batch.map((w) => write(w.key, w.value)));
-        written += batch.length;
-        batches += 1;
-      }
-    }
-    for (let i = 0; i < diff.removed.length; i += IMPORT_BATCH_SIZE) {
-      const batch = diff.removed.slice(i, i + IMPORT_BATCH_SIZE);
-      await Promise.all(
-        batch.map((k) => (ruleFor(k)?.rule.versioned ? removeVersioned(k) : removeOne(k))),
-      );
-      gone += batch.length;
-      batches += 1;
-    }
-  } catch (error) {
-    throw new ImportInterruptedError(written, gone, error);
-  }
+  const changes = await changesOf(writes, diff.removed, current, versions);
+  const requests = await applyBySection(changes, DATA_SECTIONS);
   return {
     dryRun: false,
     diff,
-    applied: { written: writes.length, removed: diff.removed.length, batches },
+    applied: { written: writes.length, removed: diff.removed.length, batches: requests },
   };
+}
+
+/** The state of a key as the import leaves it, from a value (undefined: removed). */
+function stateOf(key: string, value: unknown, version?: number): KeyState {
+  const versioned = ruleFor(key)?.rule.versioned === true;
+  return { key, value, versioned, version: version ?? carriedVersion(key, value) };
+}
+
+/**
+ * Every key the import sets or removes, with its state before (read now for removed keys), in
+ * the order they are applied: in the evidence section, heads after the parts they point at.
+ */
+async function changesOf(
+  writes: ReadonlyArray<{ key: string; value: unknown }>,
+  removed: readonly string[],
+  current: ReadonlyMap<string, unknown>,
+  versions: ReadonlyMap<string, number>,
+): Promise<KeyChange[]> {
+  const removedBefore = new Map<string, unknown>();
+  const removedVersions = new Map<string, number>();
+  for (let i = 0; i < removed.length; i += READ_BATCH_SIZE) {
+    const batch = removed.slice(i, i + READ_BATCH_SIZE);
+    for (const [k, v] of await readMany(batch)) removedBefore.set(k, v);
+    const versioned = batch.filter((k) => ruleFor(k)?.rule.versioned === true);
+    for (const [k, v] of await readVersions(versioned)) removedVersions.set(k, v.version);
+  }
+  const sectionOf = (key: string): DataSection => {
+    const section = ruleFor(key)?.rule.section;
+    if (!section) throw new Error(`${key}: no import rule`);
+    return section;
+  };
+  const ordered = [
+    ...writes.filter((w) => !EVIDENCE_HEAD.test(w.key)),
+    ...writes.filter((w) => EVIDENCE_HEAD.test(w.key)),
+  ];
+  return [
+    ...ordered.map((w) => ({
+      section: sectionOf(w.key),
+      before: stateOf(w.key, current.get(w.key), versions.get(w.key)),
+      after: stateOf(w.key, w.value),
+    })),
+    ...removed.map((key) => ({
+      section: sectionOf(key),
+      before: stateOf(key, removedBefore.get(key), removedVersions.get(key)),
+      after: stateOf(key, undefined, 0),
+    })),
+  ];
 }

@@ -3,8 +3,8 @@ import {
   checkEvidenceParts,
   exportPage,
   importDocument,
-  ImportInterruptedError,
 } from '../data-transfer/data-transfer';
+import { ImportInterruptedError } from '../data-transfer/import-apply';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, resolver, type Requirement } from './resolver-kit';
 
@@ -44,8 +44,10 @@ export const dataResolvers: ResolverGroup = {
     } catch (error) {
       if (error instanceof ImportInterruptedError) {
         return fail('internal', error.message, {
-          written: error.written,
-          removed: error.removed,
+          imported: error.imported,
+          failed: error.failed,
+          putBack: error.putBack,
+          notStarted: error.notStarted,
         });
       }
       throw error;

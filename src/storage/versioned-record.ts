@@ -339,3 +339,52 @@ export async function changeRecord<R, D>(
   }
   throw new RecordConflictError(spec.key, spec.noun, attempts);
 }
+
+/** A transaction's most operations (https://developer.atlassian.com/platform/forge/storage-reference/transactions/). */
+export const TRANSACTION_MAX_OPS = 25;
+/** A transaction's largest payload is 4 MB (same page); kept well below for encoding slack. */
+export const TRANSACTION_MAX_BYTES = 3 * 1024 * 1024;
+
+/**
+ * How an import leaves one key: `value` set (a versioned record with its version entity at
+ * `version`), or the key removed when `value` is undefined.
+ */
+export interface KeyState {
+  key: string;
+  value: unknown;
+  versioned: boolean;
+  version: number;
+}
+
+/** The operations a key state takes in a transaction: two for a versioned record. */
+export const operationsOf = (state: KeyState): number => (state.versioned ? 2 : 1);
+
+/** Sets several keys as given, in one transaction: all of them land, or none. */
+export async function restoreTogether(states: readonly KeyState[]): Promise<void> {
+  const tx = kvs.transact();
+  const entity = { entityName: RECORD_VERSION_ENTITY };
+  for (const s of states) {
+    if (s.value === undefined) {
+      tx.delete(s.key);
+      if (s.versioned) tx.delete(versionKey(s.key), entity);
+    } else {
+      tx.set(s.key, s.value);
+      if (s.versioned) {
+        tx.set(versionKey(s.key), { version: s.version, writeId: newWriteId() }, entity);
+      }
+    }
+  }
+  await tx.execute();
+}
+
+/** Sets one key as given (with its version entity, in one transaction, for a versioned record). */
+export async function restoreOne(state: KeyState): Promise<void> {
+  if (state.versioned) {
+    if (state.value === undefined) await removeVersioned(state.key);
+    else await restoreVersioned(state.key, state.value, state.version);
+  } else if (state.value === undefined) {
+    await kvs.delete(state.key);
+  } else {
+    await kvs.set(state.key, state.value);
+  }
+}

@@ -377,42 +377,107 @@ describe('storage', () => {
     },
   );
 
+  /** An audit entry of project DT as a backup holds it. */
+  const auditRecord = (seq: number, detail: string) => ({
+    key: `audit:DT:${seq}`,
+    value: {
+      version: 1,
+      seq,
+      at: '2026-10-01T10:00:00.000Z',
+      action: 'blocked',
+      source: 'enabler-gate',
+      rule: 'scoped-outcome',
+      issueId: w.enabler.id,
+      issueKey: w.enabler.key,
+      actor: null,
+      detail,
+    },
+  });
+  const documentOf = (sections: string[], records: Array<{ key: string; value: unknown }>) => ({
+    format: DATA_FORMAT,
+    schemaVersion: 1,
+    exportedAt: '2026-11-01T00:00:00.000Z',
+    sections,
+    records,
+  });
+
   fault(
-    'an import interrupted by storage: it says how far it got; running it again finishes',
+    'an import interrupted by storage in a section of one transaction: none of it is written; running it again finishes',
     async () => {
-      const records = Array.from({ length: 25 }, (_, i) => ({
-        key: `audit:DT:${i}`,
-        value: {
-          version: 1,
-          seq: i,
-          at: '2026-10-01T10:00:00.000Z',
-          action: 'blocked',
-          source: 'enabler-gate',
-          rule: 'scoped-outcome',
-          issueId: w.enabler.id,
-          issueKey: w.enabler.key,
-          actor: null,
-          detail: `Entry ${i}`,
-        },
-      }));
+      const records = Array.from({ length: 10 }, (_, i) => auditRecord(i, `Entry ${i}`));
       records.push({
         key: 'audit:DT:head',
-        value: { version: 1, next: 25, oldest: 0, dropped: 0 },
+        value: { version: 1, next: 10, oldest: 0, dropped: 0 },
       } as never);
-      const document = {
-        format: DATA_FORMAT,
-        schemaVersion: 1,
-        exportedAt: '2026-11-01T00:00:00.000Z',
-        sections: ['audit'],
-        records,
-      };
+      const document = documentOf(['audit'], records);
+      const before = ctx.em.kvs.keys();
       ctx.em.kvs.failWrites(500, 1);
       const interrupted = await invoke('data/import', { document, dryRun: false }, 'admin-page');
       expect(interrupted).toMatchObject({ ok: false, error: { code: 'internal' } });
-      if (!interrupted.ok) expect(interrupted.error.message).toMatch(/run the import again/);
+      if (!interrupted.ok) {
+        expect(interrupted.error.message).toMatch(/importing the audit section/);
+        expect(interrupted.error.message).toMatch(/run the import again/);
+      }
+      expect(ctx.em.kvs.keys()).toEqual(before);
       const again = await invoke('data/import', { document, dryRun: false }, 'admin-page');
       expect(again.ok).toBe(true);
       for (const r of records) expect(ctx.em.kvs.peek(r.key)).toEqual(r.value);
+    },
+  );
+
+  fault(
+    'an import interrupted midway through a section too large for one transaction: that section is put back as it was, the sections before stay imported',
+    async () => {
+      // Stored before the import: five entries and a head the document will replace.
+      const stored = Array.from({ length: 5 }, (_, i) => auditRecord(i, `Stored ${i}`));
+      for (const r of stored) ctx.em.kvs.seed(r.key, r.value);
+      ctx.em.kvs.seed('audit:DT:head', { version: 1, next: 5, oldest: 0, dropped: 0 });
+      const storedKeys = ctx.em.kvs.keys().filter((k) => k.startsWith('audit:'));
+      const records = Array.from({ length: 30 }, (_, i) => auditRecord(i, `Imported ${i}`));
+      records.push({
+        key: 'audit:DT:head',
+        value: { version: 1, next: 30, oldest: 0, dropped: 0 },
+      } as never);
+      const flagNotes = {
+        key: 'enforcement:flag-notes:DT',
+        value: { version: 1, types: {} },
+      };
+      const waivers = { key: 'waivers:DT', value: { version: 3, waivers: [] } };
+      const document = documentOf(
+        ['waivers', 'audit', 'enforcement'],
+        [waivers, ...records, flagNotes],
+      );
+      const dry = await invoke('data/import', { document }, 'admin-page');
+      if (!dry.ok) throw new Error(`the document is refused: ${dry.error.message}`);
+
+      // Sections go in their fixed order (waivers, audit, enforcement): the waivers section is
+      // one transaction; then the audit section's second batch of writes fails.
+      ctx.em.kvs.failWrites(500, 1, { skip: 1 + 12 });
+      const interrupted = await invoke('data/import', { document, dryRun: false }, 'admin-page');
+      expect(interrupted).toMatchObject({
+        ok: false,
+        error: {
+          code: 'internal',
+          details: { failed: 'audit', putBack: true, imported: ['waivers'] },
+        },
+      });
+      if (!interrupted.ok) expect(interrupted.error.message).toMatch(/as it was before the import/);
+      // Every audit key holds what it held before: the stored entries, nothing imported.
+      expect(ctx.em.kvs.keys().filter((k) => k.startsWith('audit:'))).toEqual(storedKeys);
+      for (const r of stored) expect(ctx.em.kvs.peek(r.key)).toEqual(r.value);
+      expect(ctx.em.kvs.peek('audit:DT:head')).toEqual({
+        version: 1,
+        next: 5,
+        oldest: 0,
+        dropped: 0,
+      });
+      expect(ctx.em.kvs.peek(flagNotes.key)).toBeUndefined(); // not started
+      expect(ctx.em.kvs.peek(waivers.key)).toEqual(waivers.value); // imported before
+
+      const again = await invoke('data/import', { document, dryRun: false }, 'admin-page');
+      expect(again.ok).toBe(true);
+      for (const r of [waivers, ...records, flagNotes])
+        expect(ctx.em.kvs.peek(r.key)).toEqual(r.value);
     },
   );
 });

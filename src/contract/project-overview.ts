@@ -11,11 +11,14 @@ import {
   StatusCategorySchema,
   TrackSchema,
 } from './result-atoms';
+import { NOT_READY_REASONS } from '../domain/ready-work';
 
 /**
  * What the `project/overview` resolver answers and the project page renders, as a schema (the
  * signals mirror domain/signals.ts). Shared by src/ and static/ (imported, never copied).
  */
+
+const NotReadyReasonSchema = z.enum(NOT_READY_REASONS);
 
 const FlaggedItemSchema = ItemRefSchema.extend({
   /** `needs-discovery`: nothing linked answers the question; `waiting`: linked discovery under way. */
@@ -37,6 +40,13 @@ export const SignalsSchema = z.object({
     target: z.object({ min: z.number(), max: z.number(), pauseAt: z.number() }),
     verdict: z.enum(['build-trap', 'healthy', 'ahead', 'paralysis', 'unknown']),
     reason: z.string(),
+    /** Not-started delivery items left out of the ready work, by reason, and the first ones. */
+    excluded: z.object({
+      counts: z.record(NotReadyReasonSchema, z.number()),
+      items: z.array(
+        ItemRefSchema.extend({ reason: NotReadyReasonSchema, keys: z.array(z.string()) }),
+      ),
+    }),
   }),
   capacity: z.object({
     level: LevelSchema,
@@ -106,6 +116,11 @@ export const OverviewItemSchema = z.object({
      * is beyond the first flagged items read).
      */
     entry: z.object({ state: z.enum(['needs-discovery', 'waiting']), text: z.string() }).nullable(),
+    /**
+     * Ready column: why a not-started item is left out of runway ("Not ready: waiting on DT-61");
+     * null when it is ready (or not judged).
+     */
+    notReady: z.object({ reason: NotReadyReasonSchema, text: z.string() }).nullable(),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import { type OutcomeProblem, type ValidationState } from './readiness';
 import type { ItemKind, ScopedOutcome, Track } from './track';
+import { noneExcluded, type ExcludedWork, type NotReady } from './ready-work';
 
 /** What the project page's signals are computed from and what they say (see signals.ts). */
 
@@ -26,6 +27,11 @@ export interface ProjectItem {
   updated: string;
   /** When the status category last changed (Jira's statuscategorychangedate). */
   statusCategoryChanged: string | undefined;
+  /**
+   * Not-started delivery items outside the sprint: why the item is not ready to plan (read with
+   * its links and entry facts; see ready-work.ts). Absent: ready, or not judged.
+   */
+  notReady?: NotReady;
 }
 
 export interface ClosedSprintResult {
@@ -46,6 +52,8 @@ export type EstimateUnit = 'points' | 'issues';
 export interface ReadyWork {
   work: number;
   complete: boolean;
+  /** Ready-looking items (not started, outside the sprint) left out, by reason. */
+  excluded: ExcludedWork;
 }
 
 export interface SignalInput {
@@ -118,6 +126,8 @@ export interface RunwaySignal {
   target: { min: number; max: number; pauseAt: number };
   verdict: 'build-trap' | 'healthy' | 'ahead' | 'paralysis' | 'unknown';
   reason: string;
+  /** Not-started delivery items left out of the ready work, by reason (at least, when `atLeast`). */
+  excluded: ExcludedWork;
 }
 
 export interface CapacitySignal {
@@ -228,9 +238,27 @@ export function readyWorkSuffices(
   return velocity !== undefined && velocity > 0 && work > (runway.pauseAtSprints + 1) * velocity;
 }
 
-/** Ready delivery work summed over every open item. */
-export function readyWorkOf(items: readonly ProjectItem[], unit: EstimateUnit): ReadyWork {
+/** Items a signal lists at most (the page's list limit); the rest are counted. */
+export const SIGNAL_LIST_MAX = 50;
+
+/** Truly ready delivery work summed over `items`, and what was left out and why. */
+export function readyWorkOf(
+  items: readonly ProjectItem[],
+  unit: EstimateUnit,
+  complete = true,
+): ReadyWork {
   let work = 0;
-  for (const item of items) if (isReadyDelivery(item)) work += sizeOf(item, unit);
-  return { work, complete: true };
+  const excluded = noneExcluded();
+  for (const item of items) {
+    if (!isReadyDelivery(item)) continue;
+    if (!item.notReady) {
+      work += sizeOf(item, unit);
+      continue;
+    }
+    excluded.counts[item.notReady.reason] += 1;
+    if (excluded.items.length < SIGNAL_LIST_MAX) {
+      excluded.items.push({ key: item.key, summary: item.summary, ...item.notReady });
+    }
+  }
+  return { work, complete, excluded };
 }

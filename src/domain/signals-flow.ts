@@ -11,6 +11,7 @@ import {
   averageVelocity,
   readyWorkOf,
 } from './signal-model';
+import { describeExcluded } from './ready-work';
 
 /** Flow signals: runway of ready delivery work, and the discovery share of the sprint. */
 
@@ -30,6 +31,7 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
     target,
     velocitySprints: recent.length,
     atLeast: !ready.complete,
+    excluded: ready.excluded,
   };
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
   const velocity = recent.length === 0 ? undefined : (averageVelocity(recent) ?? 0);
@@ -53,7 +55,8 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
   const sprints = round1(readyWork / velocity);
   // A partial sum is a lower bound, read only until it passed the pause threshold.
   const atLeast = !ready.complete;
-  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} per sprint (average of the last ${plural(recent.length, 'closed sprint')})${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
+  const left = describeExcluded(ready.excluded);
+  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} of delivery per sprint (average of the last ${plural(recent.length, 'closed sprint')})${left ? `; left out as not ready: ${left}` : ''}${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
   return { ...base, sprints, velocity, ...runwayVerdict(sprints, target, atLeast, basis) };
 }
 
@@ -68,14 +71,14 @@ function runwayVerdict(
     return {
       level: 'critical',
       verdict: 'build-trap',
-      reason: `Build trap risk: ${sprints} sprints of validated work is below the ${target.min}-sprint target; delivery is outrunning discovery. ${basis}.`,
+      reason: `Build trap risk: ${sprints} sprints of ready delivery work is below the ${target.min}-sprint target; delivery is outrunning discovery. ${basis}.`,
     };
   }
   if (sprints >= target.pauseAt) {
     return {
       level: 'warning',
       verdict: 'paralysis',
-      reason: `Pause discovery: ${atLeast ? 'at least ' : ''}${sprints} sprints of validated work is at or above the ${target.pauseAt}-sprint pause threshold; discovery is running too far ahead. ${basis}.`,
+      reason: `Pause discovery: ${atLeast ? 'at least ' : ''}${sprints} sprints of ready delivery work is at or above the ${target.pauseAt}-sprint pause threshold; discovery is running too far ahead. ${basis}.`,
     };
   }
   if (sprints > target.max) {

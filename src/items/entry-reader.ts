@@ -118,9 +118,12 @@ function entryPartsOf(issue: RawIssue, ids: EntryFieldIds, tracks: TrackResolver
   return { track, kind, triage, facts, linked };
 }
 
-/** Linked ideas whose evidence could change the verdict (it is neither decided nor covered). */
-function ideasToRead(parts: EntryParts, verdict: EntryVerdict): LinkedDiscovery[] {
-  if (verdict.state === 'not-applicable' || verdict.state === 'covered') return [];
+/**
+ * Linked ideas whose evidence is read: those that could change the verdict (it is neither
+ * decided nor covered), or every linked idea when the caller needs them all (runway).
+ */
+function ideasToRead(parts: EntryParts, verdict: EntryVerdict, all = false): LinkedDiscovery[] {
+  if (!all && (verdict.state === 'not-applicable' || verdict.state === 'covered')) return [];
   return parts.linked.filter((l) => l.kind === 'idea');
 }
 
@@ -174,6 +177,13 @@ export async function entryVerdictsOf(args: {
   config: Config;
   jira: JiraGateway;
   known?: ReadonlyMap<string, ValidationState | null>;
+  /** Read the evidence of every linked idea, whatever the verdict. */
+  allLinkedIdeas?: boolean;
+  /**
+   * Evidence reads shared by the callers of one load, by idea key: an idea another read is
+   * fetching (or has fetched) is not fetched again.
+   */
+  shared?: Map<string, Promise<ValidationState | null>>;
 }): Promise<{ readings: EntryReading[]; requests: number }> {
   const { ids, tracks, config } = args;
   const known = args.known ?? new Map<string, ValidationState | null>();
@@ -183,29 +193,39 @@ export async function entryVerdictsOf(args: {
   });
   const toFetch = new Set<string>();
   for (const { parts, verdict } of drafts) {
-    for (const idea of ideasToRead(parts, verdict)) {
+    for (const idea of ideasToRead(parts, verdict, args.allLinkedIdeas)) {
       if (!known.has(idea.key) && ids.discoveryEvidence) toFetch.add(idea.key);
     }
   }
-  const fetched = new Map<string, ValidationState | null>();
   const evidenceField = ids.discoveryEvidence;
-  const keys = [...toFetch];
+  const shared = args.shared ?? new Map<string, Promise<ValidationState | null>>();
+  const keys = [...toFetch].filter((k) => !shared.has(k));
   const batches: string[][] = [];
   for (let i = 0; i < keys.length; i += BULK_FETCH_MAX) {
     batches.push(keys.slice(i, i + BULK_FETCH_MAX));
   }
   if (evidenceField) {
-    const answers = await Promise.all(
-      batches.map((batch) => bulkFetchIssues(args.jira, batch, [evidenceField])),
-    );
-    for (const answer of answers) {
-      for (const raw of answer) {
-        fetched.set(raw.key, evidenceOf(raw.fields[evidenceField])?.state ?? null);
-      }
+    for (const batch of batches) {
+      const answer = bulkFetchIssues(args.jira, batch, [evidenceField]).then(
+        (issues) =>
+          new Map(issues.map((raw) => [raw.key, evidenceOf(raw.fields[evidenceField])?.state])),
+      );
+      for (const key of batch)
+        shared.set(
+          key,
+          answer.then((states) => states.get(key) ?? null),
+        );
     }
   }
+  const fetched = new Map<string, ValidationState | null>();
+  await Promise.all(
+    [...toFetch].map(async (key) => {
+      const state = shared.get(key);
+      if (state) fetched.set(key, await state);
+    }),
+  );
   const readings = drafts.map(({ parts, verdict }): EntryReading => {
-    const ideas = ideasToRead(parts, verdict);
+    const ideas = ideasToRead(parts, verdict, args.allLinkedIdeas);
     if (ideas.length === 0 || !evidenceField) return { ...parts, verdict, requests: 0 };
     for (const idea of ideas) {
       idea.validation = known.get(idea.key) ?? fetched.get(idea.key) ?? undefined;

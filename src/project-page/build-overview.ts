@@ -1,6 +1,7 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
 import { checkScopedOutcome } from '../domain/readiness';
+import { notReadyText } from '../domain/ready-work';
 import {
   computeSignals,
   discoveryStage,
@@ -182,6 +183,9 @@ function toOverviewItem(
       spikeOverrun: spike ? { daysUsed: spike.daysUsed, timeboxDays: spike.timeboxDays } : null,
       ageDays: Math.max(0, differenceInCalendarDays(input.now, parseISO(item.created))),
       entry: flag ? { state: flag.state, text: entryBadgeText(flag) } : null,
+      notReady: item.notReady
+        ? { reason: item.notReady.reason, text: notReadyText(item.notReady) }
+        : null,
     },
   };
 }

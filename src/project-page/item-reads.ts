@@ -1,15 +1,15 @@
 import type { Config } from '../domain/config';
-import type { EntryFlagRead, EstimateUnit, FlaggedItem, ProjectItem } from '../domain/signals';
-import { entryIssueFields } from '../items/entry-reader';
 import {
-  approximateCount,
-  LIST_PAGE_SIZE,
-  readUntil,
-  searchAll,
-  type IssueReader,
-} from '../jira/search';
+  isReadyDelivery,
+  type EntryFlagRead,
+  type EstimateUnit,
+  type FlaggedItem,
+  type ProjectItem,
+} from '../domain/signals';
+import { approximateCount, readUntil, searchAll, type IssueReader } from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
 import { collect, inSprintRead, keptByPlainRead, type ItemReader } from './item-reader';
+import { judgeReady, readReady, readyFields } from './ready-read';
 import { judge, readNeedsDiscovery, validationsOf, type EntryRead } from './needs-discovery-read';
 import type { PageQueries, PageQuery } from './page-queries';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
@@ -24,29 +24,37 @@ export async function readEveryOpenItem(
   key: string,
   activeSprintIds: readonly number[],
   entry: EntryRead,
+  unit: EstimateUnit,
 ): Promise<ProjectReads> {
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
   const delivery: RawIssue[] = [];
+  const readyRead: Array<{ raw: RawIssue; item: ProjectItem }> = [];
   const toItems = collect(reader, items, evidenceText, keptByPlainRead);
   const sprintWork =
     activeSprintIds.length > 0 ? ` OR sprint in (${activeSprintIds.join(', ')})` : '';
   await readIssues(
     reader.jira,
     `project = "${key}" AND (statusCategory != Done${sprintWork}) ORDER BY Rank ASC`,
-    entry.on ? [...new Set([...reader.fields, ...entryIssueFields(entry.ids)])] : reader.fields,
+    readyFields(reader, entry),
     (issues) => {
+      const from = items.length;
       toItems(issues);
+      issues.forEach((raw, i) => {
+        const item = items[from + i];
+        if (item && isReadyDelivery(item)) readyRead.push({ raw, item });
+      });
       if (entry.on) delivery.push(...issues);
     },
   );
+  const openIdeas = validationsOf(
+    items.filter((i) => i.track === 'discovery' && i.statusCategory !== 'done'),
+  );
+  await judgeReady(reader, entry, readyRead, openIdeas, unit);
   let needsDiscovery: EntryFlagRead = { kind: 'off' };
   if (entry.on) {
     const flagged: FlaggedItem[] = [];
-    const known = validationsOf(
-      items.filter((i) => i.track === 'discovery' && i.statusCategory !== 'done'),
-    );
-    const meetingCriteria = await judge(reader, entry, delivery, known, flagged);
+    const meetingCriteria = await judge(reader, entry, delivery, openIdeas, flagged);
     needsDiscovery = {
       kind: 'read',
       flagged,
@@ -104,16 +112,15 @@ export async function readTargeted(
   };
 
   const discoveryRead = readAll(queries.discovery);
+  const known = discoveryRead.then(validationsOf);
   const [discovery, activeSprint, ready, inProgress, needsDiscovery] = await Promise.all([
     discoveryRead,
     readAll(queries.activeSprint, inSprintRead),
-    readFirst(
-      queries.ready,
-      runway.unit === 'points' ? LIST_PAGE_SIZE : LIST_LIMIT,
-      async (items) => readyReadSuffices(items, runway.unit, await runway.velocity, runway.config),
+    readReady(reader, entry, queries.ready, known, runway.unit, evidenceText, async (items) =>
+      readyReadSuffices(items, runway.unit, await runway.velocity, runway.config),
     ),
     readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
-    readNeedsDiscovery(reader, entry, discoveryRead.then(validationsOf)),
+    readNeedsDiscovery(reader, entry, known),
   ]);
   return {
     discovery,

@@ -73,7 +73,13 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
   };
   const entry = entryReadOf(key, decision.config, ids, site.discoveryTypeIds);
   const readIssues = input.readEverything ?? readIssuesInPages;
-  const closedSprints = velocity(readIssues, jira, key, recent, ids.sprint, estimation);
+  const closedSprints = velocity(readIssues, jira, {
+    key,
+    recent,
+    sprintFieldId: ids.sprint,
+    estimation,
+    tracks: site.tracks,
+  });
   const activeSprintIds = activeSprints.map((s) => s.id);
   const queries = input.readEverything
     ? undefined
@@ -82,7 +88,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
   const [reads, velocityResult, name] = await Promise.all([
     queries
       ? readTargeted(reader, queries, runway, entry)
-      : readEveryOpenItem(reader, readIssues, key, activeSprintIds, entry),
+      : readEveryOpenItem(reader, readIssues, key, activeSprintIds, entry, unit),
     closedSprints,
     found?.board.location?.projectName ?? projectName(jira, key),
   ]);
@@ -166,6 +172,7 @@ function entryReadOf(
         entryCriteriaJql(config.entry, { triage: ids.entryTriage !== undefined, components }),
       ).needsDiscovery,
     notes: [],
+    shared: new Map(),
   };
 }
 

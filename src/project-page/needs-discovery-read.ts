@@ -20,6 +20,8 @@ export interface EntryRead {
   /** The query of open delivery items meeting the criteria, searching these components. */
   query: (components?: readonly string[]) => PageQuery | undefined;
   notes: string[];
+  /** Linked ideas' evidence read once per load, whichever read needs it first. */
+  shared: Map<string, Promise<ValidationState | null>>;
 }
 
 /** Validation states of the open ideas read (null: no evidence), by key. */
@@ -67,6 +69,7 @@ export async function judge(
     config: entry.config,
     jira: reader.jira,
     known,
+    shared: entry.shared,
   });
   let meeting = 0;
   readings.forEach((reading, i) => {

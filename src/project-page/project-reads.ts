@@ -2,8 +2,8 @@ import type { Config } from '../domain/config';
 import {
   isReadyDelivery,
   type EntryFlagRead,
+  readyWorkOf,
   readyWorkSuffices,
-  sizeOf,
   type EstimateUnit,
   type ProjectItem,
   type ReadyWork,
@@ -47,10 +47,10 @@ export interface ProjectReads {
 }
 
 /**
- * Whether a reader going through the ready backlog in rank order has read enough: the first
- * LIST_LIMIT items for the list and, for runway in points, ready work past the point where it
- * can no longer change the verdict. Counted in issues, runway uses the count instead; without a
- * velocity there is no runway to measure.
+ * Whether a reader going through the ready backlog in rank order (each item judged, see
+ * ready-work.ts) has read enough: the first LIST_LIMIT items for the list, and truly ready work
+ * past the point where it can no longer change runway's verdict. Without a velocity there is no
+ * runway to measure.
  */
 export function readyReadSuffices(
   items: readonly ProjectItem[],
@@ -59,22 +59,16 @@ export function readyReadSuffices(
   config: Config,
 ): boolean {
   if (items.length < LIST_LIMIT) return false;
-  if (unit === 'issues' || velocity === undefined || velocity <= 0) return true;
-  return readyWorkSuffices(readyWorkSum(items, unit), velocity, config.runway);
-}
-
-function readyWorkSum(items: readonly ProjectItem[], unit: EstimateUnit): number {
-  return items.reduce((sum, item) => sum + sizeOf(item, unit), 0);
+  if (velocity === undefined || velocity <= 0) return true;
+  return readyWorkSuffices(readyWorkOf(items, unit).work, velocity, config.runway);
 }
 
 /**
- * Ready work for runway: counted in issues it is the count; in points the sum of what was read,
- * a lower bound when the read stopped early (then past the pause threshold, see
- * readyReadSuffices).
+ * Ready work for runway: the truly ready work of what was read, a lower bound when the read
+ * stopped early (then past the pause threshold, see readyReadSuffices).
  */
 export function readyWorkOfReads(reads: ProjectReads, unit: EstimateUnit): ReadyWork {
-  if (unit === 'issues') return { work: reads.ready.count, complete: true };
-  return { work: readyWorkSum(reads.ready.items, unit), complete: reads.ready.complete };
+  return readyWorkOf(reads.ready.items, unit, reads.ready.complete);
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { ClosedSprintResult } from '../domain/signals';
-import { sprintsOf } from '../items/project-items';
+import { z } from 'zod';
+import { sprintsOf, type TrackResolver } from '../items/project-items';
 import type { Estimation, Sprint } from '../jira/boards';
 import type { IssueReader } from '../jira/search';
 import type { JiraGateway } from '../jira/jira-gateway';
+
+const TypeSchema = z.object({ id: z.string(), name: z.string() }).passthrough();
 
 /** Milliseconds of an ISO date; 0 when absent or unreadable (sorts last). */
 export const timeOf = (iso: string | undefined): number => {
@@ -10,25 +13,34 @@ export const timeOf = (iso: string | undefined): number => {
   return Number.isNaN(t) ? 0 : t;
 };
 
-/** What each of the recent closed sprints completed (points, or issues without estimation). */
+/**
+ * What each of the recent closed sprints completed of delivery work (points, or issues without
+ * estimation): runway divides ready delivery work by it, so finished discovery does not count.
+ */
 export async function velocity(
   readIssues: IssueReader,
   jira: JiraGateway,
-  key: string,
-  recent: readonly Sprint[],
-  sprintFieldId: string | undefined,
-  estimation: Estimation | undefined,
+  sprints: {
+    key: string;
+    recent: readonly Sprint[];
+    sprintFieldId: string | undefined;
+    estimation: Estimation | undefined;
+    tracks: TrackResolver;
+  },
 ): Promise<ClosedSprintResult[]> {
+  const { key, recent, sprintFieldId, estimation, tracks } = sprints;
   if (recent.length === 0 || !sprintFieldId) return [];
   const completed = new Map<number, number>(recent.map((s) => [s.id, 0]));
   const completeDate = new Map(recent.map((s) => [s.id, s.completeDate ?? '']));
-  const fields = [sprintFieldId, ...(estimation ? [estimation.fieldId] : [])];
+  const fields = ['issuetype', sprintFieldId, ...(estimation ? [estimation.fieldId] : [])];
   await readIssues(
     jira,
     `project = "${key}" AND sprint in (${recent.map((s) => s.id).join(', ')}) AND statusCategory = Done`,
     fields,
     (issues) => {
       for (const issue of issues) {
+        const type = TypeSchema.safeParse(issue.fields['issuetype']);
+        if (type.success && tracks.trackOf(type.data.id, type.data.name) !== 'delivery') continue;
         const sprintId = completedIn(sprintsOf(issue.fields[sprintFieldId]), completeDate);
         if (sprintId === undefined) continue;
         const raw = estimation ? issue.fields[estimation.fieldId] : 1;

@@ -7,6 +7,7 @@ import {
   discoveryStage,
   isReadyDelivery,
   openEndedSignal,
+  readyWorkOf,
   readyWorkSuffices,
   runwaySignal,
   sizeOf,
@@ -14,6 +15,7 @@ import {
   type ProjectItem,
   type SignalInput,
 } from '../../src/domain/signals';
+import { noneExcluded } from '../../src/domain/ready-work';
 
 const now = new Date('2026-11-20T12:00:00.000Z');
 let n = 0;
@@ -309,17 +311,16 @@ describe('signals from bounded reads (the project page does not read every open 
           // order until it suffices.
           const velocity = averageVelocity(input.closedSprints);
           const readyItems = items.filter(isReadyDelivery);
-          let work = 0;
-          let complete = true;
-          for (const [i, item] of readyItems.entries()) {
-            work += sizeOf(item, unit);
-            if (i < readyItems.length - 1 && readyWorkSuffices(work, velocity, runway)) {
-              complete = false;
+          let ready = readyWorkOf(readyItems, unit);
+          for (const i of readyItems.keys()) {
+            const part = readyWorkOf(readyItems.slice(0, i + 1), unit, false);
+            if (i < readyItems.length - 1 && readyWorkSuffices(part.work, velocity, runway)) {
+              ready = part;
               break;
             }
           }
           const read = items.filter((i) => i.track === 'discovery' || i.sprint?.state === 'active');
-          const bounded = computeSignals({ ...input, items: read, ready: { work, complete } });
+          const bounded = computeSignals({ ...input, items: read, ready });
 
           expect(bounded.capacity).toEqual(full.capacity);
           expect(bounded.openEnded).toEqual(full.openEnded);
@@ -343,7 +344,9 @@ describe('signals from bounded reads (the project page does not read every open 
   });
 
   it('a partial sum says "at least" in its number and its reason', () => {
-    const signal = runwaySignal(makeInput({ ready: { work: 95, complete: false } }));
+    const signal = runwaySignal(
+      makeInput({ ready: { work: 95, complete: false, excluded: noneExcluded() } }),
+    );
     expect(signal).toMatchObject({
       atLeast: true,
       sprints: 4.8,
@@ -352,7 +355,7 @@ describe('signals from bounded reads (the project page does not read every open 
       level: 'warning',
     });
     expect(signal.reason).toBe(
-      'Pause discovery: at least 4.8 sprints of validated work is at or above the 3-sprint pause threshold; discovery is running too far ahead. At least 95 points of ready delivery work ÷ 20 points per sprint (average of the last 3 closed sprints); the rest of the ready backlog was not added up, as it cannot change the verdict.',
+      'Pause discovery: at least 4.8 sprints of ready delivery work is at or above the 3-sprint pause threshold; discovery is running too far ahead. At least 95 points of ready delivery work ÷ 20 points of delivery per sprint (average of the last 3 closed sprints); the rest of the ready backlog was not added up, as it cannot change the verdict.',
     );
   });
 

@@ -87,18 +87,30 @@ describe('the demo project', () => {
     expect(page.totals).toEqual({ openItems: 35, discovery: 21, delivery: 14, omitted: 0 });
   });
 
-  it('runway: 33 ready points at a velocity of 22 (last three closed sprints) is healthy', () => {
+  it('runway: 20 truly ready points at a delivery velocity of 18.7 is healthy; the 4 items not ready are left out, each with its reason', () => {
     expect(page.signals.runway).toMatchObject({
       level: 'ok',
       verdict: 'healthy',
-      readyWork: 33,
-      velocity: 22,
+      readyWork: 20,
+      velocity: 56 / 3,
       velocitySprints: 3,
-      sprints: 1.5,
+      sprints: 1.1,
       unit: 'points',
     });
+    // Not started and outside the sprint, but not ready: the page flags them too.
+    expect(page.signals.runway.excluded.items).toEqual([
+      { key: 'DT-55', summary: 'Order tracking page', reason: 'needs-discovery', keys: [] },
+      {
+        key: 'DT-57',
+        summary: 'Wishlist sharing',
+        reason: 'waiting-on-discovery',
+        keys: ['DT-61'],
+      },
+      { key: 'DT-58', summary: 'Returns portal', reason: 'waiting-on-discovery', keys: ['DT-70'] },
+      { key: 'DT-59', summary: 'Loyalty points', reason: 'unestimated', keys: [] },
+    ]);
     expect(page.signals.runway.reason).toBe(
-      'Within the 1-2 sprint target. 33 points of ready delivery work ÷ 22 points per sprint (average of the last 3 closed sprints).',
+      'Within the 1-2 sprint target. 20 points of ready delivery work ÷ 18.7 points of delivery per sprint (average of the last 3 closed sprints); left out as not ready: 1 needing discovery first (entry criteria), 2 waiting on discovery, 1 not estimated.',
     );
   });
 
@@ -216,7 +228,18 @@ describe('the demo project', () => {
       spikeOverrun: null,
       ageDays: 30,
       entry: null,
+      notReady: null,
     });
+    // The ready column says why an item is left out of runway.
+    expect(find(page, 'Wishlist sharing').badges.notReady).toEqual({
+      reason: 'waiting-on-discovery',
+      text: 'Not ready: waiting on DT-61',
+    });
+    expect(find(page, 'Loyalty points').badges.notReady).toEqual({
+      reason: 'unestimated',
+      text: 'Not ready: not estimated',
+    });
+    expect(find(page, 'Guest checkout').badges.notReady).toBeNull();
     expect(find(page, 'Saved carts across devices').badges.evidence).toBe(
       '4 interviews · 2 usability tests · 1 experiment',
     );
@@ -239,6 +262,7 @@ describe('the demo project', () => {
       spikeOverrun: null,
       ageDays: 25,
       entry: null,
+      notReady: null,
     });
     expect(find(page, 'Loyalty points').estimate).toBeNull();
   });
@@ -422,7 +446,7 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     );
   });
 
-  it('a small ready backlog is the build trap: 7 ready points at a velocity of 22', async () => {
+  it('a small ready backlog is the build trap: 2 ready points at a delivery velocity of 18.7', async () => {
     for (const summary of [
       'Guest checkout',
       'Saved addresses',
@@ -435,13 +459,13 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     expect(runway).toMatchObject({
       level: 'critical',
       verdict: 'build-trap',
-      readyWork: 7,
-      velocity: 22,
-      sprints: 0.3,
+      readyWork: 2,
+      velocity: 56 / 3,
+      sprints: 0.1,
       atLeast: false,
     });
     expect(runway.reason).toBe(
-      'Build trap risk: 0.3 sprints of validated work is below the 1-sprint target; delivery is outrunning discovery. 7 points of ready delivery work ÷ 22 points per sprint (average of the last 3 closed sprints).',
+      'Build trap risk: 0.1 sprints of ready delivery work is below the 1-sprint target; delivery is outrunning discovery. 2 points of ready delivery work ÷ 18.7 points of delivery per sprint (average of the last 3 closed sprints); left out as not ready: 2 waiting on discovery, 1 not estimated.',
     );
   });
 
@@ -519,10 +543,11 @@ describe('missing data explains itself', () => {
     seedDemoProject(ctx.em, { now, key: 'CNT', board: 'issue-count' });
     const page = await load('CNT');
     expect(page.unit).toBe('issues');
-    // Sprints 6, 5, 4 completed 5 issues each (sprint 6: 4 + the carried-over story).
-    expect(page.signals.runway).toMatchObject({ velocity: 5, readyWork: 8, sprints: 1.6 });
+    // Sprints 6, 5, 4 completed 4 delivery issues each (their discovery items do not count);
+    // 3 of the 8 not-started delivery issues are not ready (entry criteria).
+    expect(page.signals.runway).toMatchObject({ velocity: 4, readyWork: 5, sprints: 1.3 });
     expect(page.signals.runway.reason).toContain(
-      '8 issues of ready delivery work ÷ 5 issues per sprint',
+      '5 issues of ready delivery work ÷ 4 issues of delivery per sprint',
     );
     expect(page.signals.capacity).toMatchObject({
       discovery: 3,
@@ -704,7 +729,7 @@ describe('scale: the page reads what each list and signal needs, not every open 
     expect(runway.sprints).toBeLessThan(full.signals.runway.sprints ?? 0);
     expect(runway.readyWork).toBeGreaterThan((pauseAt + 1) * (runway.velocity ?? Infinity));
     expect(runway.reason).toMatch(
-      /^Pause discovery: at least [\d.]+ sprints of validated work .*\. At least [\d.]+ points of ready delivery work ÷ [\d.]+ points per sprint .*the rest of the ready backlog was not added up, as it cannot change the verdict\.$/,
+      /^Pause discovery: at least [\d.]+ sprints of ready delivery work .*\. At least [\d.]+ points of ready delivery work ÷ [\d.]+ points of delivery per sprint .*the rest of the ready backlog was not added up, as it cannot change the verdict\.$/,
     );
   }, 30_000);
 
@@ -722,7 +747,7 @@ describe('scale: the page reads what each list and signal needs, not every open 
     expect(operations().filter((o) => o === 'countIssues')).toHaveLength(0);
   }, 30_000);
 
-  it('counted in issues, runway takes the ready count, read or not', async () => {
+  it('counted in issues, runway counts the truly ready issues in rank order until its verdict is decided', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 600, now });
     const board = ctx.em.boards.get(big.boardId);
     if (!board) throw new Error('no board');
@@ -731,8 +756,16 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const page = await load(big.projectKey);
     expect(page.unit).toBe('issues');
     expect(page.delivery.ready).toHaveLength(LIST_LIMIT);
-    expect(page.signals.runway).toEqual(full.signals.runway);
-    expect(page.signals.runway.readyWork).toBe(page.columnCounts.delivery.ready);
+    const { runway } = page.signals;
+    const pauseAt = DEFAULT_CONFIG.runway.pauseAtSprints;
+    expect(full.signals.runway.atLeast).toBe(false);
+    expect(runway).toMatchObject({
+      atLeast: true,
+      verdict: full.signals.runway.verdict,
+      level: full.signals.runway.level,
+    });
+    expect(runway.readyWork).toBeGreaterThan((pauseAt + 1) * (runway.velocity ?? Infinity));
+    expect(runway.readyWork).toBeLessThan(full.signals.runway.readyWork);
     expect(comparable(page)).toEqual(comparable(full));
   }, 30_000);
 

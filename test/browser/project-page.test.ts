@@ -140,7 +140,7 @@ describe('project page in the local preview (Chromium)', () => {
       );
       await expect(card.getByTestId(`signal-${id}-value`).textContent()).resolves.toMatch(/\d/);
     }
-    // The demo project: 1.5 sprints of runway (healthy) and an unscoped enabler in the sprint.
+    // The demo project: 1.1 sprints of runway (healthy) and an unscoped enabler in the sprint.
     const runway = overview.signals.runway;
     expect(runway.verdict).toBe('healthy');
     await expect(page.getByTestId('signal-runway-value').textContent()).resolves.toBe(
@@ -149,6 +149,27 @@ describe('project page in the local preview (Chromium)', () => {
     await expect(page.getByTestId('signal-runway').getByText('Healthy').isVisible()).resolves.toBe(
       true,
     );
+    // The card lists the ready-looking items it left out, each with why; a key opens the item.
+    const left = page.getByRole('list', { name: 'Runway: items' });
+    const [first] = runway.excluded.items;
+    if (!first) throw new Error('the demo project leaves nothing out of runway');
+    await expect(left.getByRole('listitem').nth(0).textContent()).resolves.toBe(
+      `${first.key}: explore first (entry criteria)`,
+    );
+    await expect(
+      page.getByTestId('signal-runway').getByText('and 1 more').isVisible(),
+    ).resolves.toBe(true);
+    await left.getByRole('button', { name: first.key }).click();
+    await expect(
+      page.evaluate(() => (globalThis as PreviewRecord).__dualTrackPreview?.navigations ?? []),
+    ).resolves.toEqual([`/browse/${first.key}`]);
+    // The ready column badges an item left out of runway.
+    await expect(
+      page
+        .getByTestId('column-delivery-ready')
+        .getByText('Not ready: not estimated', { exact: true })
+        .isVisible(),
+    ).resolves.toBe(true);
     await expect(page.getByTestId('signal-capacity-value').textContent()).resolves.toBe(
       `${overview.signals.capacity.discoveryPercent}% discovery`,
     );
@@ -193,12 +214,12 @@ describe('project page in the local preview (Chromium)', () => {
     const [explore, waiting] = signal.items;
     if (!explore || !waiting) throw new Error('the demo project flags no items');
     const listed = card.getByRole('list', { name: 'Needs discovery first: items' });
-    await expect(
-      listed.getByText(`${explore.key}: explore first (label "architecture")`).isVisible(),
-    ).resolves.toBe(true);
-    await expect(
-      listed.getByText(`${waiting.key}: waiting on ${waiting.waitingOn.join(', ')}`).isVisible(),
-    ).resolves.toBe(true);
+    await expect(listed.getByRole('listitem').nth(0).textContent()).resolves.toBe(
+      `${explore.key}: explore first (label "architecture")`,
+    );
+    await expect(listed.getByRole('listitem').nth(1).textContent()).resolves.toBe(
+      `${waiting.key}: waiting on ${waiting.waitingOn.join(', ')}`,
+    );
 
     const exploreItem = page.getByTestId('track-delivery').getByTestId(`item-${explore.key}`);
     await expect(

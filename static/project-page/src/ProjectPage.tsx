@@ -76,7 +76,7 @@ function Overview({
           </Box>
         </SectionMessage>
       )}
-      <SignalCards signals={overview.signals} />
+      <SignalCards signals={overview.signals} onOpen={onOpen} />
       <TrackBoard overview={overview} onOpen={onOpen} onSearch={onSearch} />
       {omitted && (
         <Text as="p" color="color.text.subtle" testId="omitted">

@@ -1,6 +1,6 @@
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
-import { Box, Grid, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
+import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primitives';
 import type { SignalsView as Signals } from '@contract/project-overview';
 import type { SignalCardView } from './overview-view';
 import { signalCards } from './overview-view';
@@ -19,7 +19,14 @@ const cardStyles = xcss({
 /** Names listed on a card before "and N more". */
 const LISTED = 3;
 
-function SignalCard({ card }: { card: SignalCardView }) {
+const keyStyles = xcss({
+  backgroundColor: 'color.background.neutral.subtle',
+  padding: 'space.0',
+  color: 'color.link',
+  ':hover': { textDecoration: 'underline' },
+});
+
+function SignalCard({ card, onOpen }: { card: SignalCardView; onOpen: (key: string) => void }) {
   const headingId = `signal-${card.id}`;
   return (
     <Box
@@ -49,9 +56,14 @@ function SignalCard({ card }: { card: SignalCardView }) {
         </Text>
         {card.items.length > 0 && (
           <Box as="ul" aria-label={`${card.title}: items`}>
-            {card.items.slice(0, LISTED).map((text) => (
-              <li key={text}>
-                <Text size="small">{text}</Text>
+            {card.items.slice(0, LISTED).map(({ key, detail }) => (
+              <li key={`${key}${detail}`}>
+                <Pressable xcss={keyStyles} onClick={() => onOpen(key)} title="Open in Jira">
+                  <Text size="small" color="color.link">
+                    {key}
+                  </Text>
+                </Pressable>
+                <Text size="small">{detail}</Text>
               </li>
             ))}
             {card.itemCount > LISTED && (
@@ -66,7 +78,13 @@ function SignalCard({ card }: { card: SignalCardView }) {
   );
 }
 
-export function SignalCards({ signals }: { signals: Signals }) {
+export function SignalCards({
+  signals,
+  onOpen,
+}: {
+  signals: Signals;
+  onOpen: (key: string) => void;
+}) {
   return (
     <Box as="section" aria-labelledby="signals-heading" testId="signals">
       <Stack space="space.150">
@@ -75,7 +93,7 @@ export function SignalCards({ signals }: { signals: Signals }) {
         </Heading>
         <Grid templateColumns="repeat(auto-fit, minmax(15rem, 1fr))" gap="space.200">
           {signalCards(signals).map((card) => (
-            <SignalCard key={card.id} card={card} />
+            <SignalCard key={card.id} card={card} onOpen={onOpen} />
           ))}
         </Grid>
       </Stack>

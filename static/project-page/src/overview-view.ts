@@ -2,6 +2,7 @@ import type { ThemeAppearance } from '@atlaskit/lozenge';
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
 import type { SignalsView as Signals } from '@contract/project-overview';
 import type { DiscoveryStage, Level } from '@domain/signals';
+import type { NotReadyReason } from '@domain/ready-work';
 
 /**
  * What the project page shows, worked out from the `project/overview` answer without React:
@@ -32,8 +33,11 @@ export interface SignalCardView {
   threshold: string;
   reason: string;
   lozenge: { text: string; appearance: ThemeAppearance };
-  /** Items the signal names, most urgent first (the answer may hold only the first ones). */
-  items: string[];
+  /**
+   * Items the signal names, most urgent first (the answer may hold only the first ones): the
+   * key, opened in Jira, and what the signal says of it (" (in sprint): missing outcome").
+   */
+  items: Array<{ key: string; detail: string }>;
   /** How many items the signal counts (at least `items.length`). */
   itemCount: number;
 }
@@ -69,8 +73,9 @@ export function signalCards(signals: Signals): SignalCardView[] {
       threshold: `Target ${runway.target.min}–${runway.target.max} sprints; pause discovery at ${runway.target.pauseAt}`,
       reason: runway.reason,
       lozenge: { text: runwayText[runway.verdict], appearance: LEVEL_APPEARANCE[runway.level] },
-      items: [],
-      itemCount: 0,
+      // The ready-looking items left out of runway, each with why.
+      items: runway.excluded.items.map((i) => ({ key: i.key, detail: `: ${notReadyDetail(i)}` })),
+      itemCount: Object.values(runway.excluded.counts).reduce((n, c) => n + c, 0),
     },
     {
       id: 'capacity',
@@ -107,10 +112,11 @@ export function signalCards(signals: Signals): SignalCardView[] {
         appearance: LEVEL_APPEARANCE[openEnded.level],
       },
       items: [
-        ...openEnded.overrunSpikes.map(
-          (s) => `${s.key}: day ${s.daysUsed} of a ${s.timeboxDays}-day timebox`,
-        ),
-        ...openEnded.idleItems.map((i) => `${i.key}: idle ${i.idleDays} days`),
+        ...openEnded.overrunSpikes.map((s) => ({
+          key: s.key,
+          detail: `: day ${s.daysUsed} of a ${s.timeboxDays}-day timebox`,
+        })),
+        ...openEnded.idleItems.map((i) => ({ key: i.key, detail: `: idle ${i.idleDays} days` })),
       ],
       itemCount: openEndedCount,
     },
@@ -129,9 +135,10 @@ export function signalCards(signals: Signals): SignalCardView[] {
               : 'All scoped',
         appearance: LEVEL_APPEARANCE[unscopedEnablers.level],
       },
-      items: unscopedEnablers.items.map(
-        (i) => `${i.key}${i.inSprint ? ' (in sprint)' : ''}: missing ${i.missing.join(', ')}`,
-      ),
+      items: unscopedEnablers.items.map((i) => ({
+        key: i.key,
+        detail: `${i.inSprint ? ' (in sprint)' : ''}: missing ${i.missing.join(', ')}`,
+      })),
       itemCount: unscopedEnablers.count,
     },
     {
@@ -154,17 +161,32 @@ export function signalCards(signals: Signals): SignalCardView[] {
               : 'All covered',
         appearance: LEVEL_APPEARANCE[needsDiscovery.level],
       },
-      items: needsDiscovery.items.map(
-        (i) =>
-          `${i.key}${i.inSprint ? ' (in sprint)' : ''}: ${
-            i.state === 'waiting'
-              ? `waiting on ${i.waitingOn.join(', ')}`
-              : `explore first (${i.reasons.join(', ')})`
-          }`,
-      ),
+      items: needsDiscovery.items.map((i) => ({
+        key: i.key,
+        detail: `${i.inSprint ? ' (in sprint)' : ''}: ${
+          i.state === 'waiting'
+            ? `waiting on ${i.waitingOn.join(', ')}`
+            : `explore first (${i.reasons.join(', ')})`
+        }`,
+      })),
       itemCount: needsDiscovery.count,
     },
   ];
+}
+
+/** "waiting on DT-61", "not estimated": why an item is left out of runway. */
+function notReadyDetail(item: { reason: NotReadyReason; keys: string[] }): string {
+  const keys = item.keys.join(', ');
+  switch (item.reason) {
+    case 'needs-discovery':
+      return 'explore first (entry criteria)';
+    case 'waiting-on-discovery':
+      return `waiting on ${keys}`;
+    case 'idea-not-validated':
+      return `${keys} not validated`;
+    case 'unestimated':
+      return 'not estimated';
+  }
 }
 
 export interface BadgeView {
@@ -183,6 +205,10 @@ export function itemBadges(item: OverviewItem): BadgeView[] {
       text: item.badges.entry.text,
       appearance: item.badges.entry.state === 'waiting' ? 'inprogress' : 'moved',
     });
+  }
+  // The entry badge already says why an item flagged there is not ready.
+  if (item.badges.notReady && !item.badges.entry) {
+    badges.push({ text: item.badges.notReady.text, appearance: 'moved' });
   }
   if (item.badges.spikeOverrun) {
     const { daysUsed, timeboxDays } = item.badges.spikeOverrun;

@@ -26,6 +26,7 @@ const FlaggedItemSchema = ItemRefSchema.extend({
   reasons: z.array(z.string()),
   waitingOn: z.array(z.string()),
   inSprint: z.boolean(),
+  started: z.boolean(),
 });
 
 export const SignalsSchema = z.object({
@@ -47,6 +48,28 @@ export const SignalsSchema = z.object({
         ItemRefSchema.extend({ reason: NotReadyReasonSchema, keys: z.array(z.string()) }),
       ),
     }),
+  }),
+  buildTrap: z.object({
+    level: LevelSchema,
+    runwaySprints: MaybeNumber,
+    floor: z.number(),
+    belowFloor: z.boolean(),
+    started: z.array(ItemRefSchema.extend({ detail: z.string() })),
+    startedCount: z.number(),
+    reason: z.string(),
+  }),
+  paralysis: z.object({
+    level: LevelSchema,
+    runwaySprints: MaybeNumber,
+    pauseAt: z.number(),
+    atPause: z.boolean(),
+    unpromoted: z.array(ItemRefSchema.extend({ days: z.number() })),
+    unpromotedCount: z.number(),
+    promoteWithinDays: z.number(),
+    staleEvidence: z.array(ItemRefSchema.extend({ days: z.number() })),
+    staleCount: z.number(),
+    evidenceFreshDays: z.number(),
+    reason: z.string(),
   }),
   capacity: z.object({
     level: LevelSchema,

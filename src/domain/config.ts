@@ -59,10 +59,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/**
- * One settings section: the full schema fills unset values from the defaults; the partial one
- * (for project overrides) has no defaults, so an override holds only what the admin set.
- */
+/** A settings section: `full` fills unset values from the defaults; `partial` (overrides) does not. */
 function section<T extends z.ZodRawShape>(fields: T, defaults: z.input<z.ZodObject<T>>) {
   const strict = z.object(fields).strict();
   return {
@@ -82,8 +79,18 @@ const runway = section(
     targetMaxSprints: inRange(0, 10, 'number'),
     /** At or above this many sprints of runway discovery pauses (analysis paralysis). */
     pauseAtSprints: inRange(1, 12, 'number'),
+    /** Days a validated idea may wait for delivery: 3 two-week sprints, the pause threshold. */
+    promoteWithinDays: inRange(1, 365),
+    /** Days evidence stays fresh in validation: 2 two-week sprints, the most to run ahead. */
+    evidenceFreshDays: inRange(1, 365),
   },
-  { targetMinSprints: 1, targetMaxSprints: 2, pauseAtSprints: 3 },
+  {
+    targetMinSprints: 1,
+    targetMaxSprints: 2,
+    pauseAtSprints: 3,
+    promoteWithinDays: 42,
+    evidenceFreshDays: 28,
+  },
 );
 
 const validation = section(

@@ -32,6 +32,10 @@ export interface ProjectItem {
    * its links and entry facts; see ready-work.ts). Absent: ready, or not judged.
    */
   notReady?: NotReady;
+  /** Discovery items: the date of the latest evidence entry (YYYY-MM-DD), if any. */
+  latestEvidence?: string;
+  /** How many delivery items are linked to it (read with its links; absent: not read). */
+  deliveryLinks?: number;
 }
 
 export interface ClosedSprintResult {
@@ -86,6 +90,8 @@ export interface FlaggedItem extends ItemRef {
   waitingOn: string[];
   /** In the active sprint. */
   inSprint: boolean;
+  /** Work on it has started (status in progress). */
+  started: boolean;
 }
 
 /**
@@ -193,8 +199,40 @@ export interface NeedsDiscoverySignal {
   reason: string;
 }
 
+/** The build trap (delivery outruns discovery), named with what points to it. */
+export interface BuildTrapSignal {
+  level: Level;
+  /** Runway in sprints (undefined: not measured) against the lower target. */
+  runwaySprints: number | undefined;
+  floor: number;
+  belowFloor: boolean;
+  /** Delivery items started (in progress or in the sprint) with the entry criteria unmet. */
+  started: Array<ItemRef & { detail: string }>;
+  startedCount: number;
+  reason: string;
+}
+
+/** Analysis paralysis (discovery runs far ahead; nothing ships), named with what points to it. */
+export interface ParalysisSignal {
+  level: Level;
+  runwaySprints: number | undefined;
+  pauseAt: number;
+  atPause: boolean;
+  /** Validated ideas with no delivery item linked for longer than `promoteWithinDays`. */
+  unpromoted: Array<ItemRef & { days: number }>;
+  unpromotedCount: number;
+  promoteWithinDays: number;
+  /** Ideas still in validation whose latest evidence is older than `evidenceFreshDays`. */
+  staleEvidence: Array<ItemRef & { days: number }>;
+  staleCount: number;
+  evidenceFreshDays: number;
+  reason: string;
+}
+
 export interface Signals {
   runway: RunwaySignal;
+  buildTrap: BuildTrapSignal;
+  paralysis: ParalysisSignal;
   capacity: CapacitySignal;
   openEnded: OpenEndedSignal;
   unscopedEnablers: UnscopedEnablersSignal;

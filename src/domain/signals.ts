@@ -1,6 +1,7 @@
 import type { ProjectItem, SignalInput, Signals } from './signal-model';
 import { needsDiscoverySignal, openEndedSignal, unscopedEnablersSignal } from './signals-discovery';
 import { capacitySignal, runwaySignal } from './signals-flow';
+import { buildTrapSignal, paralysisSignal } from './signals-failure';
 
 /**
  * The project page's signals, computed from plain data: whether discovery and delivery are in
@@ -11,10 +12,14 @@ import { capacitySignal, runwaySignal } from './signals-flow';
 export * from './signal-model';
 export * from './signals-discovery';
 export * from './signals-flow';
+export * from './signals-failure';
 
 export function computeSignals(input: SignalInput): Signals {
+  const runway = runwaySignal(input);
   return {
-    runway: runwaySignal(input),
+    runway,
+    buildTrap: buildTrapSignal(input, runway),
+    paralysis: paralysisSignal(input, runway),
     capacity: capacitySignal(input),
     openEnded: openEndedSignal(input),
     unscopedEnablers: unscopedEnablersSignal(input),

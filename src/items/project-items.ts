@@ -29,6 +29,7 @@ export function searchFields(ids: ItemFieldIds): string[] {
     'created',
     'updated',
     'statuscategorychangedate',
+    'issuelinks',
     ids.sprint,
     ids.estimate,
     ids.scopedOutcome,
@@ -149,6 +150,18 @@ export function describeEvidence(e: EvidenceSummary | undefined): string | null 
 
 const NUMBER = z.number().finite();
 
+/** Links as a search answers them: the other issue's type is enough to know its track. */
+const LinkedSchema = z
+  .object({ fields: z.object({ issuetype: IssueTypeRefSchema }).passthrough() })
+  .passthrough();
+const LinksSchema = z
+  .array(
+    z
+      .object({ inwardIssue: LinkedSchema.optional(), outwardIssue: LinkedSchema.optional() })
+      .passthrough(),
+  )
+  .nullish();
+
 export interface ParsedItem {
   item: ProjectItem;
   evidence: EvidenceSummary | undefined;
@@ -173,6 +186,15 @@ export function toProjectItem(raw: RawIssue, ids: ItemFieldIds, tracks: TrackRes
       ? evidenceOf(raw.fields[ids.discoveryEvidence])
       : undefined;
   const validation: ValidationState | undefined = evidence?.state;
+  const links = LinksSchema.safeParse(raw.fields['issuelinks']);
+  const deliveryLinks = links.success
+    ? (links.data ?? []).filter((link) => {
+        const other = link.inwardIssue ?? link.outwardIssue;
+        return other
+          ? tracks.trackOf(other.fields.issuetype.id, other.fields.issuetype.name) === 'delivery'
+          : false;
+      }).length
+    : undefined;
   return {
     evidence,
     item: {
@@ -195,6 +217,8 @@ export function toProjectItem(raw: RawIssue, ids: ItemFieldIds, tracks: TrackRes
       statusCategoryChanged: core.statuscategorychangedate
         ? isoOf(core.statuscategorychangedate)
         : undefined,
+      ...(evidence?.latest ? { latestEvidence: evidence.latest } : {}),
+      ...(deliveryLinks === undefined ? {} : { deliveryLinks }),
     },
   };
 }

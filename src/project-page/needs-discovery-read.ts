@@ -42,6 +42,7 @@ function flaggedItem(item: ProjectItem, verdict: EntryVerdict): FlaggedItem | un
     reasons: verdict.reasons.map((r) => r.text),
     waitingOn: verdict.state === 'waiting' ? verdict.waitingOn : [],
     inSprint: item.sprint?.state === 'active',
+    started: item.statusCategory === 'indeterminate',
   };
 }
 

@@ -14,6 +14,8 @@ describe('configuration schema', () => {
       targetMinSprints: 1,
       targetMaxSprints: 2,
       pauseAtSprints: 3,
+      promoteWithinDays: 42,
+      evidenceFreshDays: 28,
     });
     expect(DEFAULT_CONFIG.validation).toEqual({ minInterviews: 3, minUsabilityTests: 1 });
     expect(DEFAULT_CONFIG.spike.defaultTimeboxDays).toBe(3);

@@ -120,7 +120,12 @@ describe('runway', () => {
   it('follows the configured thresholds', () => {
     const config = {
       ...DEFAULT_CONFIG,
-      runway: { targetMinSprints: 2, targetMaxSprints: 3, pauseAtSprints: 5 },
+      runway: {
+        ...DEFAULT_CONFIG.runway,
+        targetMinSprints: 2,
+        targetMaxSprints: 3,
+        pauseAtSprints: 5,
+      },
     };
     expect(runwaySignal(makeInput({ config, items: [ready(30)] })).verdict).toBe('build-trap');
   });
@@ -290,6 +295,7 @@ describe('signals from bounded reads (the project page does not read every open 
       gap: fc.integer({ min: 1, max: 4 }),
     })
     .map(({ min, span, gap }) => ({
+      ...DEFAULT_CONFIG.runway,
       targetMinSprints: min,
       targetMaxSprints: min + span,
       pauseAtSprints: min + span + gap,
@@ -378,5 +384,91 @@ describe('signals from bounded reads (the project page does not read every open 
     const signals = computeSignals(makeInput({ items: [idle, enabler] }));
     expect(signals.openEnded).toMatchObject({ idleCount: 1, overrunCount: 0 });
     expect(signals.unscopedEnablers.count).toBe(1);
+  });
+});
+
+describe('the two failure modes, named', () => {
+  const idea = (overrides: Partial<ProjectItem>) =>
+    makeItem({ kind: 'idea', track: 'discovery', issueType: 'Discovery', ...overrides });
+  const flagged = (key: string, over: { started?: boolean; inSprint?: boolean }) => ({
+    key,
+    summary: key,
+    state: 'waiting' as const,
+    reasons: ['uncertainty high'],
+    waitingOn: ['DT-9'],
+    inSprint: over.inSprint ?? false,
+    started: over.started ?? false,
+  });
+  const entry = (flags: ReturnType<typeof flagged>[]) => ({
+    kind: 'read' as const,
+    flagged: flags,
+    complete: true,
+    meetingCriteria: flags.length,
+    triage: true,
+  });
+
+  it.each([
+    ['healthy runway, nothing started early', [20], [], 'ok'],
+    ['runway below the floor', [10], [], 'critical'],
+    ['an item started while waiting on discovery', [20], [{ started: true }], 'warning'],
+    ['an item in the sprint while waiting on discovery', [20], [{ inSprint: true }], 'warning'],
+    ['a waiting item not started does not count', [20], [{}], 'ok'],
+    ['both', [10], [{ started: true }], 'critical'],
+  ] as const)('build trap: %s → %s', (_name, work, flags, level) => {
+    const input = makeInput({
+      items: work.map(ready),
+      entry: entry(flags.map((f, i) => flagged(`DT-${900 + i}`, f))),
+    });
+    expect(computeSignals(input).buildTrap.level).toBe(level);
+  });
+
+  it.each([
+    [
+      'validated 43 days ago, nothing linked',
+      { validation: 'validated', deliveryLinks: 0, latestEvidence: '2026-10-08' },
+      1,
+      0,
+    ],
+    [
+      'validated 42 days ago: still within',
+      { validation: 'validated', deliveryLinks: 0, latestEvidence: '2026-10-09' },
+      0,
+      0,
+    ],
+    [
+      'validated long ago, a delivery item linked',
+      { validation: 'validated', deliveryLinks: 1, latestEvidence: '2026-01-01' },
+      0,
+      0,
+    ],
+    [
+      'validated long ago, links not read',
+      { validation: 'validated', latestEvidence: '2026-01-01' },
+      0,
+      0,
+    ],
+    [
+      'in validation, evidence 29 days old',
+      { validation: 'unvalidated', latestEvidence: '2026-10-22' },
+      0,
+      1,
+    ],
+    [
+      'in validation, evidence 28 days old',
+      { validation: 'unvalidated', latestEvidence: '2026-10-23' },
+      0,
+      0,
+    ],
+    ['invalidated long ago', { validation: 'invalidated', latestEvidence: '2026-01-01' }, 0, 0],
+  ] as const)('paralysis: %s', (_name, over, unpromoted, stale) => {
+    const input = makeInput({ items: [ready(20), idea(over)] });
+    const { paralysis } = computeSignals(input);
+    expect([paralysis.unpromotedCount, paralysis.staleCount]).toEqual([unpromoted, stale]);
+    expect(paralysis.level).toBe(unpromoted + stale > 0 ? 'warning' : 'ok');
+  });
+
+  it('paralysis: runway at the pause threshold alone is a risk', () => {
+    const { paralysis } = computeSignals(makeInput({ items: [ready(60)] }));
+    expect(paralysis).toMatchObject({ level: 'warning', atPause: true, runwaySprints: 3 });
   });
 });

@@ -113,6 +113,7 @@ describe('the "needs discovery first" signal', () => {
     reasons: ['uncertainty high'],
     waitingOn: [],
     inSprint: false,
+    started: false,
     ...overrides,
   });
   const signal = (read: EntryFlagRead | undefined) =>

@@ -222,6 +222,7 @@ describe('needs discovery first', () => {
         reasons: ['label "architecture"'],
         waitingOn: [],
         inSprint: true,
+        started: false,
       },
       {
         key: site.explore.key,
@@ -230,6 +231,7 @@ describe('needs discovery first', () => {
         reasons: ['uncertainty high'],
         waitingOn: [],
         inSprint: false,
+        started: false,
       },
       {
         key: site.waiting.key,
@@ -238,6 +240,7 @@ describe('needs discovery first', () => {
         reasons: ['label "architecture"'],
         waitingOn: [site.openIdea.key],
         inSprint: false,
+        started: false,
       },
     ]);
     expect(signal.reason).toBe(

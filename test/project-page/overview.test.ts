@@ -286,6 +286,7 @@ describe('the demo project', () => {
         reasons: ['label "architecture"'],
         waitingOn: [],
         inSprint: false,
+        started: false,
       },
       {
         key: entry.waitingOnSpike,
@@ -294,6 +295,7 @@ describe('the demo project', () => {
         reasons: ['uncertainty high'],
         waitingOn: [entry.spike],
         inSprint: false,
+        started: false,
       },
       {
         key: entry.waiting,
@@ -302,6 +304,7 @@ describe('the demo project', () => {
         reasons: ['label "architecture"'],
         waitingOn: [entry.waitingOn],
         inSprint: false,
+        started: false,
       },
     ]);
     expect(find(page, 'Order tracking page').badges.entry).toEqual({
@@ -421,6 +424,66 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     expect(page.totals).toMatchObject({ openItems: 33, discovery: 20, delivery: 13 });
     expect(ctx.em.jiraCalls()).toHaveLength(11);
     expect(operations()).not.toContain('countIssues');
+  });
+
+  it('build trap risk: below the runway floor, and delivery started while waiting on discovery, each named', async () => {
+    // "Wishlist sharing" waits on DT-61; starting it is delivery outrunning discovery.
+    const started = [...ctx.em.issues.values()].find((i) => i.summary === 'Wishlist sharing');
+    if (!started) throw new Error('no "Wishlist sharing"');
+    started.statusId = '3'; // In Progress
+    for (const summary of ['Guest checkout', 'Saved addresses', 'Gift messages']) finish(summary);
+    const { buildTrap } = (await load(demo.projectKey)).signals;
+    expect(buildTrap).toMatchObject({
+      level: 'critical',
+      belowFloor: true,
+      floor: 1,
+      startedCount: 1,
+      started: [
+        { key: started.key, summary: 'Wishlist sharing', detail: 'in progress, waiting on DT-61' },
+      ],
+    });
+    expect(buildTrap.reason).toBe(
+      `Build trap risk: runway is ${buildTrap.runwaySprints} sprints, below the 1-sprint target; 1 delivery item started while meeting the discovery entry criteria without finished discovery. Delivery is outrunning discovery.`,
+    );
+  });
+
+  it('analysis paralysis risk: a validated idea left unpromoted 50 days and evidence gone stale, each named', async () => {
+    const ev = demo.discoveryEvidence.id;
+    const daysAgo = (n: number) =>
+      new Date(now.getTime() - n * 86_400_000).toISOString().slice(0, 10);
+    const idea = (summary: string) => {
+      const found = [...ctx.em.issues.values()].find((i) => i.summary === summary);
+      if (!found) throw new Error(`no "${summary}"`);
+      return found;
+    };
+    // Validated 50 days ago, no delivery item linked (the default allows 42 days).
+    const unpromoted = idea('Saved carts across devices');
+    unpromoted.custom.set(ev, { ...(unpromoted.custom.get(ev) as object), latest: daysAgo(50) });
+    // Still in validation, its latest evidence 40 days old (fresh for 28 days by default).
+    const validating = [...ctx.em.issues.values()].find(
+      (i) => (i.custom.get(ev) as { state?: string } | undefined)?.state === 'unvalidated',
+    );
+    if (!validating) throw new Error('no idea in validation');
+    validating.custom.set(ev, { ...(validating.custom.get(ev) as object), latest: daysAgo(40) });
+
+    const { paralysis } = (await load(demo.projectKey)).signals;
+    expect(paralysis).toMatchObject({
+      level: 'warning',
+      atPause: false,
+      unpromoted: [{ key: unpromoted.key, summary: 'Saved carts across devices', days: 50 }],
+      unpromotedCount: 1,
+      staleEvidence: [{ key: validating.key, summary: validating.summary, days: 40 }],
+      staleCount: 1,
+    });
+    expect(paralysis.reason).toBe(
+      'Analysis paralysis risk: 1 validated idea not promoted to delivery for more than 42 days; 1 idea in validation with evidence older than 28 days. Discovery is running ahead of what ships.',
+    );
+    // A validated idea a delivery item implements is promoted, however old its evidence.
+    const promoted = ctx.em.findIssue(demo.keys.panel.validatedIdea);
+    if (!promoted) throw new Error('no validated idea');
+    promoted.custom.set(ev, { ...(promoted.custom.get(ev) as object), latest: daysAgo(90) });
+    const again = (await load(demo.projectKey)).signals.paralysis;
+    expect(again.unpromoted.map((i) => i.key)).toEqual([unpromoted.key]);
   });
 
   it('capacity below a 40% target warns, naming the target and where the warning starts', async () => {
@@ -649,13 +712,22 @@ describe('scale: the page reads what each list and signal needs, not every open 
     );
   };
   /**
-   * Everything but runway's number, which may be a lower bound, and the columns' JQL (the
+   * Everything but runway's number, which may be a lower bound (and the failure modes quoting
+   * it), and the columns' JQL (the
    * reference reads every item instead of running the column queries).
    */
   const comparable = (o: ProjectOverview) => {
     const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
     const runway = { level, verdict, velocity, velocitySprints, unit, target };
-    return { ...o, columnJql: null, generatedAt: '', signals: { ...o.signals, runway } };
+    // The failure modes quote runway's number too.
+    const paralysis = { ...o.signals.paralysis, runwaySprints: null, reason: '' };
+    const buildTrap = { ...o.signals.buildTrap, runwaySprints: null, reason: '' };
+    return {
+      ...o,
+      columnJql: null,
+      generatedAt: '',
+      signals: { ...o.signals, runway, paralysis, buildTrap },
+    };
   };
 
   it('2,000 open items: whole discovery track and sprint, the first items of each delivery list, two counts', async () => {

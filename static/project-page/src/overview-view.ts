@@ -77,6 +77,8 @@ export function signalCards(signals: Signals): SignalCardView[] {
       items: runway.excluded.items.map((i) => ({ key: i.key, detail: `: ${notReadyDetail(i)}` })),
       itemCount: Object.values(runway.excluded.counts).reduce((n, c) => n + c, 0),
     },
+    buildTrapCard(signals.buildTrap),
+    paralysisCard(signals.paralysis),
     {
       id: 'capacity',
       title: 'Capacity split',
@@ -187,6 +189,57 @@ function notReadyDetail(item: { reason: NotReadyReason; keys: string[] }): strin
     case 'unestimated':
       return 'not estimated';
   }
+}
+
+const RISK_TEXT: Readonly<Record<Level, string>> = {
+  ok: 'No risk',
+  warning: 'At risk',
+  critical: 'Build trap',
+  unknown: 'Not measured',
+};
+
+function buildTrapCard(trap: Signals['buildTrap']): SignalCardView {
+  const signs = [
+    trap.belowFloor ? `Runway ${trap.runwaySprints} sprints` : '',
+    trap.startedCount > 0 ? `${plural(trap.startedCount, 'item')} started early` : '',
+  ].filter(Boolean);
+  return {
+    id: 'buildTrap',
+    title: 'Build trap risk',
+    value: trap.level === 'unknown' ? null : signs.length > 0 ? signs.join(' · ') : 'None',
+    threshold: `Runway below ${plural(trap.floor, 'sprint')}, or delivery started before its discovery`,
+    reason: trap.reason,
+    lozenge: { text: RISK_TEXT[trap.level], appearance: LEVEL_APPEARANCE[trap.level] },
+    items: trap.started.map((i) => ({ key: i.key, detail: `: ${i.detail}` })),
+    itemCount: trap.startedCount,
+  };
+}
+
+function paralysisCard(p: Signals['paralysis']): SignalCardView {
+  const signs = [
+    p.atPause ? `Runway ${p.runwaySprints} sprints` : '',
+    p.unpromotedCount > 0 ? `${p.unpromotedCount} not promoted` : '',
+    p.staleCount > 0 ? `${p.staleCount} stale` : '',
+  ].filter(Boolean);
+  return {
+    id: 'paralysis',
+    title: 'Analysis paralysis risk',
+    value: signs.length > 0 ? signs.join(' · ') : 'None',
+    threshold: `Pause at ${p.pauseAt} sprints; promote validated ideas within ${p.promoteWithinDays} days; evidence fresh for ${p.evidenceFreshDays} days`,
+    reason: p.reason,
+    lozenge: { text: RISK_TEXT[p.level], appearance: LEVEL_APPEARANCE[p.level] },
+    items: [
+      ...p.unpromoted.map((i) => ({
+        key: i.key,
+        detail: `: validated, not promoted for ${i.days} days`,
+      })),
+      ...p.staleEvidence.map((i) => ({
+        key: i.key,
+        detail: `: latest evidence ${i.days} days old`,
+      })),
+    ],
+    itemCount: p.unpromotedCount + p.staleCount,
+  };
 }
 
 export interface BadgeView {

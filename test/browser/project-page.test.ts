@@ -129,6 +129,8 @@ describe('project page in the local preview (Chromium)', () => {
 
     for (const id of [
       'runway',
+      'buildTrap',
+      'paralysis',
       'capacity',
       'openEnded',
       'unscopedEnablers',
@@ -138,8 +140,25 @@ describe('project page in the local preview (Chromium)', () => {
       await expect(card.getByTestId(`signal-${id}-reason`).textContent()).resolves.toBe(
         overview.signals[id].reason,
       );
-      await expect(card.getByTestId(`signal-${id}-value`).textContent()).resolves.toMatch(/\d/);
+      await expect(card.getByTestId(`signal-${id}-value`).textContent()).resolves.toMatch(
+        id === 'buildTrap' || id === 'paralysis' ? /^None$/ : /\d/,
+      );
     }
+    // The demo is in balance: both failure modes are named, with their thresholds, and clear.
+    await expect(
+      page
+        .getByTestId('signal-paralysis')
+        .getByText(
+          'Pause at 3 sprints; promote validated ideas within 42 days; evidence fresh for 28 days',
+          {
+            exact: true,
+          },
+        )
+        .isVisible(),
+    ).resolves.toBe(true);
+    await expect(
+      page.getByTestId('signal-buildTrap').getByText('No risk').isVisible(),
+    ).resolves.toBe(true);
     // The demo project: 1.1 sprints of runway (healthy) and an unscoped enabler in the sprint.
     const runway = overview.signals.runway;
     expect(runway.verdict).toBe('healthy');

@@ -220,13 +220,6 @@ function addStoryPointsField(em: JiraEmulator): EmField {
   return field;
 }
 
-function appField(em: JiraEmulator, moduleKey: string, name: string): EmField {
-  const existing = [...em.fields.values()].find((f) =>
-    f.schema.custom?.endsWith(`/static/${moduleKey}`),
-  );
-  return existing ?? em.addAppField(moduleKey, name);
-}
-
 const TYPES = ['Story', 'Bug', 'Discovery', 'Spike', 'Enabler'] as const;
 const DISCOVERY_TYPES = new Set(['Discovery', 'Spike', 'Enabler']);
 
@@ -263,9 +256,16 @@ function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
     if (![...em.issueTypes.values()].some((t) => t.name === name)) em.addIssueType({ name });
   }
   const storyPoints = addStoryPointsField(em);
-  const scopedOutcome = appField(em, 'scoped-outcome', 'Scoped outcome');
-  const discoveryEvidence = appField(em, 'discovery-evidence', 'Discovery evidence');
-  const entryTriage = appField(em, 'entry-triage', 'Entry triage');
+  // Installing the app registers all its fields (manifest.yml's jira:customField modules).
+  const installed = em.installAppFields();
+  const appField = (moduleKey: string): EmField => {
+    const field = installed[moduleKey];
+    if (!field) throw new Error(`manifest.yml declares no jira:customField ${moduleKey}`);
+    return field;
+  };
+  const scopedOutcome = appField('scoped-outcome');
+  const discoveryEvidence = appField('discovery-evidence');
+  const entryTriage = appField('entry-triage');
   const boardKind = args.board ?? 'story-points';
   const board =
     boardKind === 'none'

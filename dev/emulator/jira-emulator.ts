@@ -91,6 +91,17 @@ function readManifest(root: string): unknown {
   return parseYaml(readFileSync(join(root, 'manifest.yml'), 'utf8'));
 }
 
+function customFieldsOfManifest(manifest: unknown): { key: string; name: string; type: string }[] {
+  const modules = (manifest as { modules?: Record<string, unknown> }).modules?.['jira:customField'];
+  if (!Array.isArray(modules)) return [];
+  return modules.map((m: { key?: unknown; name?: unknown; type?: unknown }) => {
+    if (typeof m.key !== 'string' || typeof m.name !== 'string' || typeof m.type !== 'string') {
+      throw new Error('manifest.yml: a jira:customField module without key, name or type');
+    }
+    return { key: m.key, name: m.name, type: m.type };
+  });
+}
+
 function manifestScopes(manifest: unknown): string[] {
   const scopes = (manifest as { permissions?: { scopes?: unknown } }).permissions?.scopes;
   return Array.isArray(scopes) ? scopes.filter((s): s is string => typeof s === 'string') : [];
@@ -217,6 +228,7 @@ export class JiraEmulator {
     const manifest = readManifest(options.root ?? join(__dirname, '..', '..'));
     this.scopes = manifestScopes(manifest);
     this.kvs = new KvsEmulator(entitiesOfManifest(manifest));
+    this.manifestFields = customFieldsOfManifest(manifest);
     for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
     this.sprintField = {
       id: 'customfield_10020',
@@ -351,6 +363,24 @@ export class JiraEmulator {
     };
     this.issueTypes.set(type.id, type);
     return type;
+  }
+
+  /** The `jira:customField` modules of manifest.yml: what an install registers. */
+  private readonly manifestFields: readonly { key: string; name: string; type: string }[];
+
+  /**
+   * Installs the app on the site as far as fields go: registers every `jira:customField` module
+   * the manifest declares (once; fields already registered are kept), by module key.
+   */
+  installAppFields(): Record<string, EmField> {
+    const fields: Record<string, EmField> = {};
+    for (const m of this.manifestFields) {
+      const existing = [...this.fields.values()].find(
+        (f) => f.schema.custom === `${FORGE_FIELD_PREFIX}${m.key}`,
+      );
+      fields[m.key] = existing ?? this.addAppField(m.key, m.name, m.type);
+    }
+    return fields;
   }
 
   /** A custom field the app declares in its manifest, as Jira registers it on install. */

@@ -92,9 +92,23 @@ const ProjectInfoSchema = z.object({
   name: z.string(),
   style: z.string(),
 });
-const SetupReportViewSchema = z.object({
-  outcome: z.string(),
-  steps: z.array(z.object({ step: z.string(), target: z.string(), status: z.string() })),
+export const SetupReportViewSchema = z.object({
+  outcome: z.enum(['complete', 'failed']),
+  finishedAt: z.string(),
+  steps: z.array(
+    z.object({
+      step: z.string(),
+      target: z.string(),
+      status: z.string(),
+      detail: z.string().optional(),
+    }),
+  ),
+});
+/** What a failed `setup/run` carries in its error details (each part only where it applies). */
+export const SetupFailureDetailsSchema = z.object({
+  report: SetupReportViewSchema.optional(),
+  /** A team-managed project without a mapping: its issue types, to map to tracks. */
+  issueTypes: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
 });
 const TrackMappingViewSchema = z.object({
   projectId: z.string(),

@@ -8,7 +8,7 @@ import type { EvidenceEntryView, IssueEvidence } from '@contract/issue-readiness
 import type { EvidenceType } from '@domain/track';
 import { useId, useState, type FormEvent } from 'react';
 import { today, useAction } from './actions';
-import { NoteField } from './NoteField';
+import { NoteForm } from './NoteField';
 
 /**
  * The evidence log of a discovery idea: the count toward the validation threshold, the entries
@@ -310,36 +310,26 @@ export function EvidenceLog(props: {
         />
       )}
       {mode.kind === 'invalidate' && (
-        <form
-          aria-label="Record as invalidated"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <NoteForm
+          label="Record as invalidated"
+          note={{
+            id: reasonId,
+            label: 'Why is this idea invalidated?',
+            rows: 2,
+            maxLength: 2000,
+            value: reason,
+            onChange: setReason,
+          }}
+          submit={{ label: 'Record as invalidated', appearance: 'warning', busy: action.busy }}
+          onSubmit={() =>
             void action
               .run('evidence/decide', { invalidated: true, reason: reason.trim() })
               .then((r) => {
                 if (r.ok) setMode({ kind: 'list' });
-              });
-          }}
-        >
-          <Stack space="space.100">
-            <NoteField
-              id={reasonId}
-              label="Why is this idea invalidated?"
-              rows={2}
-              maxLength={2000}
-              value={reason}
-              onChange={setReason}
-            />
-            <Inline space="space.100">
-              <Button type="submit" appearance="warning" isDisabled={action.busy}>
-                Record as invalidated
-              </Button>
-              <Button appearance="subtle" onClick={() => setMode({ kind: 'list' })}>
-                Cancel
-              </Button>
-            </Inline>
-          </Stack>
-        </form>
+              })
+          }
+          onCancel={() => setMode({ kind: 'list' })}
+        />
       )}
       {evidence.entries.length === 0 ? (
         <Text as="p" color="color.text.subtle">

@@ -7,7 +7,7 @@ import type { IssueReadiness } from '@contract/issue-readiness';
 import type { FeasibilityVerdict } from '@domain/item-checklist';
 import { useId, useState } from 'react';
 import { useAction } from './actions';
-import { NoteField } from './NoteField';
+import { NoteForm } from './NoteField';
 
 /**
  * Feasibility review: a discovery item flagged technically novel needs engineering's sign-off
@@ -87,10 +87,18 @@ export function FeasibilitySection(props: {
         </Inline>
       )}
       {feasibility.novel && canEdit && signing && (
-        <form
-          aria-label="Feasibility sign-off"
-          onSubmit={(e) => {
-            e.preventDefault();
+        <NoteForm
+          label="Feasibility sign-off"
+          note={{
+            id: `${id}-note`,
+            label: 'Note',
+            rows: 2,
+            maxLength: 2000,
+            value: note,
+            onChange: setNote,
+          }}
+          submit={{ label: 'Sign off', appearance: 'primary', busy: action.busy }}
+          onSubmit={() =>
             void action
               .run('issue/feasibility/sign-off', { verdict, note: note.trim() })
               .then((r) => {
@@ -98,45 +106,28 @@ export function FeasibilitySection(props: {
                   setSigning(false);
                   setNote('');
                 }
-              });
-          }}
+              })
+          }
+          onCancel={() => setSigning(false)}
         >
-          <Stack space="space.100">
-            <div>
-              <label className="dt-label" htmlFor={`${id}-verdict`}>
-                Verdict
-              </label>
-              <select
-                id={`${id}-verdict`}
-                className="dt-input"
-                value={verdict}
-                onChange={(e) => setVerdict(e.target.value as FeasibilityVerdict)}
-              >
-                {(Object.keys(VERDICTS) as FeasibilityVerdict[]).map((v) => (
-                  <option key={v} value={v}>
-                    {VERDICTS[v].label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <NoteField
-              id={`${id}-note`}
-              label="Note"
-              rows={2}
-              maxLength={2000}
-              value={note}
-              onChange={setNote}
-            />
-            <Inline space="space.100">
-              <Button type="submit" appearance="primary" isDisabled={action.busy}>
-                Sign off
-              </Button>
-              <Button appearance="subtle" onClick={() => setSigning(false)}>
-                Cancel
-              </Button>
-            </Inline>
-          </Stack>
-        </form>
+          <div>
+            <label className="dt-label" htmlFor={`${id}-verdict`}>
+              Verdict
+            </label>
+            <select
+              id={`${id}-verdict`}
+              className="dt-input"
+              value={verdict}
+              onChange={(e) => setVerdict(e.target.value as FeasibilityVerdict)}
+            >
+              {(Object.keys(VERDICTS) as FeasibilityVerdict[]).map((v) => (
+                <option key={v} value={v}>
+                  {VERDICTS[v].label}
+                </option>
+              ))}
+            </select>
+          </div>
+        </NoteForm>
       )}
     </Stack>
   );

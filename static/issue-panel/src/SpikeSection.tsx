@@ -6,7 +6,7 @@ import SectionMessage from '@atlaskit/section-message';
 import type { IssueReadiness } from '@contract/issue-readiness';
 import { useId, useState } from 'react';
 import { useAction } from './actions';
-import { NoteField } from './NoteField';
+import { NoteForm } from './NoteField';
 
 /** A spike's timebox (days used of days allowed, overrun flagged) and its closing note. */
 export function SpikeSection(props: { readiness: IssueReadiness; reload: () => Promise<void> }) {
@@ -102,36 +102,24 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
           </SectionMessage>
         )}
         {showForm ? (
-          <form
-            aria-label="What we learned"
-            onSubmit={(e) => {
-              e.preventDefault();
+          <NoteForm
+            label="What we learned"
+            note={{
+              id: noteId,
+              label: 'What did the spike learn, and what did we decide?',
+              rows: 3,
+              maxLength: 4000,
+              value: note,
+              onChange: setNote,
+            }}
+            submit={{ label: 'Save note', appearance: 'primary', busy: action.busy }}
+            onSubmit={() =>
               void action.run('issue/spike/learned', { note: note.trim() }).then((r) => {
                 if (r.ok) setEditing(false);
-              });
-            }}
-          >
-            <Stack space="space.100">
-              <NoteField
-                id={noteId}
-                label="What did the spike learn, and what did we decide?"
-                rows={3}
-                maxLength={4000}
-                value={note}
-                onChange={setNote}
-              />
-              <Inline space="space.100">
-                <Button type="submit" appearance="primary" isDisabled={action.busy}>
-                  Save note
-                </Button>
-                {editing && (
-                  <Button appearance="subtle" onClick={() => setEditing(false)}>
-                    Cancel
-                  </Button>
-                )}
-              </Inline>
-            </Stack>
-          </form>
+              })
+            }
+            {...(editing ? { onCancel: () => setEditing(false) } : {})}
+          />
         ) : (
           readiness.canEdit && (
             <Inline>

@@ -9,24 +9,28 @@ import Select from '@atlaskit/select';
 import Spinner from '@atlaskit/spinner';
 import type { BridgeError, PayloadOf, Result } from '@contract/bridge-contract';
 import type { Track } from '@domain/track';
+import { tableHead, tableRow } from '@ui/table';
+import { useResolver } from '@ui/use-resolver';
 import { useEffect, useState } from 'react';
 import {
   STATUS_LABELS,
   STEP_LABELS,
   mappingPayload,
-  parseSetupData,
   reportFromError,
+  setupViewOf,
   typesFromError,
   type FlagNoteView,
   type SetupReportView,
+  type SetupRunData,
+  type SetupStatusData,
   type SetupView,
   type TypeChoice,
 } from './setup-view';
 
 /** How the panel talks to the backend: the contract's `setup/*` resolvers. */
 export interface SetupApi {
-  status: () => Promise<Result<unknown>>;
-  run: (payload: PayloadOf<'setup/run'>) => Promise<Result<unknown>>;
+  status: () => Promise<Result<SetupStatusData>>;
+  run: (payload: PayloadOf<'setup/run'>) => Promise<Result<SetupRunData>>;
 }
 
 const STATUS_APPEARANCE: Readonly<Record<string, ThemeAppearance>> = {
@@ -51,34 +55,33 @@ const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
   unsupported: 'Choose the track of each issue type',
 };
 
+const STEP_COLUMNS = [
+  { key: 'step', label: 'Step' },
+  { key: 'target', label: 'Target' },
+  { key: 'status', label: 'Status' },
+  { key: 'detail', label: 'Detail' },
+] as const;
+
 function StepReport({ report }: { report: SetupReportView }) {
   return (
     <DynamicTable
       label="Setup steps"
-      head={{
-        cells: [
-          { key: 'step', content: 'Step' },
-          { key: 'target', content: 'Target' },
-          { key: 'status', content: 'Status' },
-          { key: 'detail', content: 'Detail' },
-        ],
-      }}
-      rows={report.steps.map((s, i) => ({
-        key: `${s.step}-${s.target}-${i}`,
-        cells: [
-          { key: 'step', content: STEP_LABELS[s.step] ?? s.step },
-          { key: 'target', content: s.target },
-          {
-            key: 'status',
-            content: (
+      head={tableHead(STEP_COLUMNS)}
+      rows={report.steps.map((s, i) =>
+        tableRow(STEP_COLUMNS, {
+          key: `${s.step}-${s.target}-${i}`,
+          cells: {
+            step: STEP_LABELS[s.step] ?? s.step,
+            target: s.target,
+            status: (
               <Lozenge appearance={STATUS_APPEARANCE[s.status] ?? 'default'}>
                 {STATUS_LABELS[s.status] ?? s.status}
               </Lozenge>
             ),
+            detail: s.detail ?? '',
           },
-          { key: 'detail', content: s.detail },
-        ],
-      }))}
+        }),
+      )}
     />
   );
 }
@@ -146,72 +149,74 @@ function FlagNotes({ notes }: { notes: readonly FlagNoteView[] }) {
   );
 }
 
-type Load = { state: 'loading' } | { state: 'ready'; view: SetupView | null };
+/**
+ * What the panel shows: the last setup run's answer if there was one (keeping the flag notes the
+ * status showed, which a run's answer does not carry), else the status read on mount.
+ */
+function shown(
+  status: Result<SetupStatusData> | null,
+  ran: Result<SetupRunData> | null,
+): { view: SetupView | null; error: BridgeError | null; failedReport: SetupReportView | null } {
+  const statusView = status?.ok ? setupViewOf(status.data) : null;
+  if (ran?.ok) {
+    const view = setupViewOf(ran.data);
+    return {
+      view: { ...view, flagNotes: statusView?.flagNotes ?? null },
+      error: null,
+      failedReport: null,
+    };
+  }
+  const failure = ran ?? status;
+  if (failure && !failure.ok) {
+    return { view: statusView, error: failure.error, failedReport: reportFromError(failure.error) };
+  }
+  return { view: statusView, error: null, failedReport: null };
+}
 
 /**
  * "Set up Dual Track" on the project settings page: shows the project's setup status, runs setup,
  * and shows each step's outcome. Team-managed projects map their own issue types to tracks.
  */
 export function SetupPanel({ api }: { api: SetupApi }) {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  // `api` is fixed for the page's lifetime: the status loads once per mount.
+  const { state } = useResolver(() => api.status(), []);
+  const [ran, setRan] = useState<Result<SetupRunData> | null>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeError | null>(null);
-  const [failedReport, setFailedReport] = useState<SetupReportView | null>(null);
   const [choices, setChoices] = useState<TypeChoice[] | null>(null);
 
-  const accept = (result: Result<unknown>) => {
-    if (result.ok) {
-      const view = parseSetupData(result.data);
-      // A setup run's answer carries no flag notes: keep those the status showed.
-      setLoad((l) => ({
-        state: 'ready',
-        view:
-          view && view.flagNotes === null && l.state === 'ready'
-            ? { ...view, flagNotes: l.view?.flagNotes ?? null }
-            : view,
-      }));
-      setError(
-        view
-          ? null
-          : {
-              code: 'internal',
-              message: 'The setup status came back in a form this page does not know.',
-            },
-      );
-      setFailedReport(null);
-      if (view?.style === 'team-managed' && view.mapping && view.mapping.length > 0) {
-        setChoices(view.mapping);
+  const status: Result<SetupStatusData> | null =
+    state.kind === 'ready'
+      ? { ok: true, data: state.data }
+      : state.kind === 'error'
+        ? { ok: false, error: state.error }
+        : null;
+  const { view, error, failedReport } = shown(status, ran);
+
+  // The mapping form starts from the recorded mapping, or from the types a refusal listed.
+  useEffect(() => {
+    const latest = ran ?? status;
+    if (!latest) return;
+    if (latest.ok) {
+      const mapped = setupViewOf(latest.data);
+      if (mapped.style === 'team-managed' && mapped.mapping && mapped.mapping.length > 0) {
+        setChoices(mapped.mapping);
       }
       return;
     }
-    setLoad((l) => (l.state === 'loading' ? { state: 'ready', view: null } : l));
-    setError(result.error);
-    setFailedReport(reportFromError(result.error));
-    const types = typesFromError(result.error);
+    const types = typesFromError(latest.error);
     if (types) setChoices(types);
-  };
-
-  useEffect(() => {
-    let live = true;
-    void api.status().then((result) => {
-      if (live) accept(result);
-    });
-    return () => {
-      live = false;
-    };
-    // Loads once per mount: `api` is fixed for the page's lifetime.
-  }, []);
+  }, [ran, state]);
 
   const run = async (payload: PayloadOf<'setup/run'>) => {
     setBusy(true);
     try {
-      accept(await api.run(payload));
+      setRan(await api.run(payload));
     } finally {
       setBusy(false);
     }
   };
 
-  if (load.state === 'loading') {
+  if (state.kind === 'loading') {
     return (
       <Inline space="space.100" alignBlock="center">
         <Spinner size="medium" label="Loading the setup status" />
@@ -220,7 +225,6 @@ export function SetupPanel({ api }: { api: SetupApi }) {
     );
   }
 
-  const view = load.view;
   const teamManaged = view?.style === 'team-managed' || (error?.code === 'unsupported' && !view);
   const report = failedReport ?? view?.report ?? null;
   const complete = !failedReport && view?.report?.outcome === 'complete';

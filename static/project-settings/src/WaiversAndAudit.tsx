@@ -9,7 +9,9 @@ import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import type { BridgeError, PayloadOf, Result, ResultOf } from '@contract/bridge-contract';
 import { MAX_WAIVER_DAYS } from '@domain/sprint-readiness';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { tableHead, tableRow } from '@ui/table';
+import { useResolver, type ResolverState } from '@ui/use-resolver';
+import { useState, type FormEvent } from 'react';
 import {
   ACTION_LABELS,
   checkGrant,
@@ -35,6 +37,23 @@ export interface WaiversApi {
 }
 
 const AUDIT_PAGE = 25;
+
+const WAIVER_COLUMNS = [
+  { key: 'item', label: 'Item' },
+  { key: 'reason', label: 'Reason' },
+  { key: 'expires', label: 'Expires after' },
+  { key: 'approved', label: 'Approved by' },
+  { key: 'actions', label: 'Revoke' },
+] as const;
+
+const AUDIT_COLUMNS = [
+  { key: 'time', label: 'Time' },
+  { key: 'item', label: 'Item' },
+  { key: 'rule', label: 'Rule' },
+  { key: 'action', label: 'Action' },
+  { key: 'actor', label: 'Actor' },
+  { key: 'detail', label: 'Detail' },
+] as const;
 const EMPTY_DRAFT: GrantDraft = { issueKey: '', reason: '', expiresOn: '' };
 
 const formStyle = xcss({
@@ -86,29 +105,17 @@ function WaiverTable(props: {
     <DynamicTable
       label="Active waivers"
       testId="waivers-table"
-      head={{
-        cells: [
-          { key: 'item', content: 'Item' },
-          { key: 'reason', content: 'Reason' },
-          { key: 'expires', content: 'Expires after' },
-          { key: 'approved', content: 'Approved by' },
-          { key: 'actions', content: 'Revoke' },
-        ],
-      }}
-      rows={list.waivers.map((w) => ({
-        key: w.issueId,
-        testId: `waiver-${w.issueKey}`,
-        cells: [
-          { key: 'item', content: w.issueKey },
-          { key: 'reason', content: w.reason },
-          { key: 'expires', content: w.expiresOn },
-          {
-            key: 'approved',
-            content: `${nameOf(list.names, w.grantedBy)}, ${w.grantedAt.slice(0, 10)}`,
-          },
-          {
-            key: 'actions',
-            content: (
+      head={tableHead(WAIVER_COLUMNS)}
+      rows={list.waivers.map((w) =>
+        tableRow(WAIVER_COLUMNS, {
+          key: w.issueId,
+          testId: `waiver-${w.issueKey}`,
+          cells: {
+            item: w.issueKey,
+            reason: w.reason,
+            expires: w.expiresOn,
+            approved: `${nameOf(list.names, w.grantedBy)}, ${w.grantedAt.slice(0, 10)}`,
+            actions: (
               <Button
                 appearance="subtle"
                 isDisabled={props.busy !== undefined}
@@ -120,8 +127,8 @@ function WaiverTable(props: {
               </Button>
             ),
           },
-        ],
-      }))}
+        }),
+      )}
     />
   );
 }
@@ -219,42 +226,43 @@ function AuditTable(props: {
     <DynamicTable
       label="Audit log"
       testId="audit-table"
-      head={{
-        cells: [
-          { key: 'time', content: 'Time' },
-          { key: 'item', content: 'Item' },
-          { key: 'rule', content: 'Rule' },
-          { key: 'action', content: 'Action' },
-          { key: 'actor', content: 'Actor' },
-          { key: 'detail', content: 'Detail' },
-        ],
-      }}
-      rows={props.rows.map((e) => ({
-        key: String(e.seq),
-        testId: `audit-${e.seq}`,
-        cells: [
-          { key: 'time', content: formatTime(e.at) },
-          { key: 'item', content: e.issueKey },
-          { key: 'rule', content: RULE_LABELS[e.rule] ?? e.rule },
-          {
-            key: 'action',
-            content: (
+      head={tableHead(AUDIT_COLUMNS)}
+      rows={props.rows.map((e) =>
+        tableRow(AUDIT_COLUMNS, {
+          key: String(e.seq),
+          testId: `audit-${e.seq}`,
+          cells: {
+            time: formatTime(e.at),
+            item: e.issueKey,
+            rule: RULE_LABELS[e.rule] ?? e.rule,
+            action: (
               <Lozenge appearance={ACTION_APPEARANCE[e.action] ?? 'default'}>
                 {ACTION_LABELS[e.action] ?? e.action}
               </Lozenge>
             ),
-          },
-          { key: 'actor', content: nameOf(props.names, e.actor) },
-          {
-            key: 'detail',
-            content: e.waiver
+            actor: nameOf(props.names, e.actor),
+            detail: e.waiver
               ? `${e.detail} (approved by ${nameOf(props.names, e.waiver.grantedBy)})`
               : e.detail,
           },
-        ],
-      }))}
+        }),
+      )}
     />
   );
+}
+
+/** The audit log as read so far: the first page (kept on screen while it reloads) and older ones. */
+function auditOf(
+  first: ResolverState<AuditPageView>,
+  older: readonly AuditPageView[],
+): { page: AuditPageView; rows: AuditRow[]; names: Record<string, string> } | undefined {
+  if (first.kind !== 'ready') return undefined;
+  const pages = [first.data, ...older];
+  return {
+    page: pages[pages.length - 1] ?? first.data,
+    rows: pages.flatMap((p) => p.entries),
+    names: Object.assign({}, ...pages.map((p) => p.names)) as Record<string, string>,
+  };
 }
 
 /**
@@ -270,43 +278,33 @@ export function WaiversAndAudit({
   api: WaiversApi;
   now?: () => Date;
 }) {
-  const [waivers, setWaivers] = useState<WaiverList | undefined>();
-  const [loadError, setLoadError] = useState<BridgeError | undefined>();
+  const waiverList = useResolver(() => api.list(), [api], { keepData: true });
+  const firstAudit = useResolver(() => api.audit({ limit: AUDIT_PAGE }), [api], {
+    keepData: true,
+  });
+  // The audit pages read with "Load more", after the first; a reload of the first clears them.
+  const [older, setOlder] = useState<AuditPageView[]>([]);
+  const [moreError, setMoreError] = useState<BridgeError | undefined>();
   const [draft, setDraft] = useState<GrantDraft>(EMPTY_DRAFT);
   const [errors, setErrors] = useState<GrantErrors>({});
   const [actionError, setActionError] = useState<BridgeError | undefined>();
   const [status, setStatus] = useState('');
   const [granting, setGranting] = useState(false);
   const [revoking, setRevoking] = useState<string | undefined>();
-  const [audit, setAudit] = useState<{ page: AuditPageView; rows: AuditRow[] } | undefined>();
-  const [auditNames, setAuditNames] = useState<Record<string, string>>({});
   const [loadingMore, setLoadingMore] = useState(false);
 
-  const loadWaivers = useCallback(async () => {
-    const result = await api.list();
-    if (!result.ok) return setLoadError(result.error);
-    setLoadError(undefined);
-    setWaivers(result.data);
-  }, [api]);
+  const waivers: WaiverList | undefined =
+    waiverList.state.kind === 'ready' ? waiverList.state.data : undefined;
+  const audit = auditOf(firstAudit.state, older);
+  const loadError =
+    (waiverList.state.kind === 'error' ? waiverList.state.error : undefined) ??
+    (firstAudit.state.kind === 'error' ? firstAudit.state.error : undefined) ??
+    moreError;
 
-  const loadAudit = useCallback(
-    async (cursor?: string) => {
-      const result = await api.audit({ limit: AUDIT_PAGE, ...(cursor ? { cursor } : {}) });
-      if (!result.ok) return setLoadError(result.error);
-      const page = result.data;
-      setAuditNames((names) => (cursor ? { ...names, ...page.names } : page.names));
-      setAudit((before) => ({
-        page,
-        rows: cursor && before ? [...before.rows, ...page.entries] : page.entries,
-      }));
-    },
-    [api],
-  );
-
-  useEffect(() => {
-    void loadWaivers();
-    void loadAudit();
-  }, [loadWaivers, loadAudit]);
+  const reloadAll = async () => {
+    setOlder([]);
+    await Promise.all([waiverList.reload(), firstAudit.reload()]);
+  };
 
   const change = (field: GrantField, value: string) => {
     setDraft((d) => ({ ...d, [field]: value }));
@@ -332,8 +330,9 @@ export function WaiversAndAudit({
     }
     setDraft(EMPTY_DRAFT);
     setErrors({});
+    // The lists reload before the status is announced, so what it says is already on screen.
+    await reloadAll();
     setStatus(`Waiver granted for ${checked.payload.issueKey} until ${checked.payload.expiresOn}.`);
-    await Promise.all([loadWaivers(), loadAudit()]);
   };
 
   const revoke = async (issueKey: string) => {
@@ -343,16 +342,19 @@ export function WaiversAndAudit({
     const result = await api.revoke({ issueKey });
     setRevoking(undefined);
     if (!result.ok) return setActionError(result.error);
+    await reloadAll();
     setStatus(`Waiver for ${issueKey} revoked.`);
-    await Promise.all([loadWaivers(), loadAudit()]);
   };
 
   const more = async () => {
     const cursor = audit?.page.nextCursor;
     if (!cursor) return;
     setLoadingMore(true);
-    await loadAudit(cursor);
+    const result = await api.audit({ limit: AUDIT_PAGE, cursor });
     setLoadingMore(false);
+    if (!result.ok) return setMoreError(result.error);
+    setMoreError(undefined);
+    setOlder((pages) => [...pages, result.data]);
   };
 
   return (
@@ -419,7 +421,7 @@ export function WaiversAndAudit({
                 <Text as="p" testId="audit-counts">
                   {`${audit.page.kept} entr${audit.page.kept === 1 ? 'y' : 'ies'} kept, newest first; ${audit.page.dropped} older entr${audit.page.dropped === 1 ? 'y' : 'ies'} dropped to keep the log within its size.`}
                 </Text>
-                <AuditTable page={audit.page} rows={audit.rows} names={auditNames} />
+                <AuditTable page={audit.page} rows={audit.rows} names={audit.names} />
                 {audit.page.nextCursor && (
                   <Inline>
                     <Button onClick={() => void more()} isLoading={loadingMore} testId="audit-more">

@@ -20,8 +20,8 @@ const manifest = parse(await readFile(path.join(repoRoot, 'manifest.yml'), 'utf8
 const declared = (manifest.resources ?? []).map((r) => {
   const match = /^static\/([a-z0-9-]+)\/dist$/.exec(r.path);
   if (!match) throw new Error(`resource ${r.key}: path ${r.path} is not static/<resource>/dist`);
-  if (!existsSync(path.join(staticDir, match[1], 'index.html'))) {
-    throw new Error(`resource ${r.key}: static/${match[1]}/index.html does not exist`);
+  if (!existsSync(path.join(staticDir, match[1], 'src', 'main.tsx'))) {
+    throw new Error(`resource ${r.key}: static/${match[1]}/src/main.tsx does not exist`);
   }
   return match[1];
 });

@@ -1,11 +1,48 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The page title of each resource's index.html; the rest are "Dual Track". */
+const TITLES = {
+  'admin-settings': 'Dual Track global settings',
+  'entry-triage-edit': 'Entry triage',
+  'project-settings': 'Dual Track settings',
+  'scoped-outcome-edit': 'Scoped outcome',
+  'validator-config': 'Dual Track validator',
+};
+
+/**
+ * Every resource's index.html is the one page in static/entry.html (a root element and the
+ * resource's src/main.tsx), served to the build under the resource's own index.html path with
+ * the resource's title, so that no resource keeps a copy of it.
+ */
+function resourceEntry() {
+  let entry = '';
+  let html = '';
+  return {
+    name: 'dual-track-resource-entry',
+    enforce: 'pre',
+    config: (config) => ({
+      build: {
+        rollupOptions: { input: path.resolve(config.root ?? process.cwd(), 'index.html') },
+      },
+    }),
+    configResolved(config) {
+      entry = path.join(config.root, 'index.html');
+      const title = TITLES[path.basename(config.root)] ?? 'Dual Track';
+      html = readFileSync(here('./entry.html'), 'utf8').replace('%TITLE%', title);
+    },
+    resolveId: (id) => (id === entry ? entry : undefined),
+    load: (id) => (id === entry ? html : undefined),
+  };
+}
 
 /**
  * The Vite configuration of every Custom UI resource. Each resource is its own app in
- * static/<resource>/ (index.html, src/) and builds into static/<resource>/dist, the directory
+ * static/<resource>/ (src/main.tsx and the rest of src/) and builds into static/<resource>/dist, the directory
  * manifest.yml's `resources` points at: Forge serves each resource on its own, relative to
  * index.html, so nothing may be shared between their outputs. `root` is the resource directory
  * (set by build.mjs, or `vite build static/<resource> --config static/vite.config.mjs`).
@@ -13,12 +50,15 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
  * Mode `preview` (dev/preview, `npm start`) builds into static/<resource>/dist-preview with
  * @forge/bridge aliased to the preview shim; every other mode is the production build.
  *
+ * index.html: one page for all of them, static/entry.html (see resourceEntry).
+ *
  * Aliases: `@contract` is the bridge contract shared with the resolvers, `@domain` the pure
  * domain core (no @forge imports, no I/O), `@ui` the helpers shared by the resources.
  */
 export default defineConfig(({ mode }) => ({
   base: './',
   logLevel: 'warn',
+  plugins: [resourceEntry()],
   resolve: {
     alias: {
       '@contract': here('../src/contract'),

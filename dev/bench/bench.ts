@@ -716,7 +716,7 @@ interface UiSize {
 function customUiSizes(): UiSize[] {
   const staticDir = join(ROOT, 'static');
   const resources = readdirSync(staticDir).filter((name) =>
-    existsSync(join(staticDir, name, 'index.html')),
+    existsSync(join(staticDir, name, 'src', 'main.tsx')),
   );
   if (resources.some((name) => !existsSync(join(staticDir, name, 'dist', 'index.html')))) {
     const built = spawnSync(process.execPath, [join(staticDir, 'build.mjs')], {

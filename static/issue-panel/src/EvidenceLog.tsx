@@ -315,19 +315,13 @@ export function EvidenceLog(props: {
           note={{
             id: reasonId,
             label: 'Why is this idea invalidated?',
-            rows: 2,
-            maxLength: 2000,
             value: reason,
             onChange: setReason,
           }}
-          submit={{ label: 'Record as invalidated', appearance: 'warning', busy: action.busy }}
-          onSubmit={() =>
-            void action
-              .run('evidence/decide', { invalidated: true, reason: reason.trim() })
-              .then((r) => {
-                if (r.ok) setMode({ kind: 'list' });
-              })
-          }
+          submit={{ label: 'Record as invalidated', appearance: 'warning' }}
+          busy={action.busy}
+          save={() => action.run('evidence/decide', { invalidated: true, reason: reason.trim() })}
+          onSaved={() => setMode({ kind: 'list' })}
           onCancel={() => setMode({ kind: 'list' })}
         />
       )}

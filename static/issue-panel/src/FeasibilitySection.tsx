@@ -89,25 +89,14 @@ export function FeasibilitySection(props: {
       {feasibility.novel && canEdit && signing && (
         <NoteForm
           label="Feasibility sign-off"
-          note={{
-            id: `${id}-note`,
-            label: 'Note',
-            rows: 2,
-            maxLength: 2000,
-            value: note,
-            onChange: setNote,
+          note={{ id: `${id}-note`, label: 'Note', value: note, onChange: setNote }}
+          submit={{ label: 'Sign off', appearance: 'primary' }}
+          busy={action.busy}
+          save={() => action.run('issue/feasibility/sign-off', { verdict, note: note.trim() })}
+          onSaved={() => {
+            setSigning(false);
+            setNote('');
           }}
-          submit={{ label: 'Sign off', appearance: 'primary', busy: action.busy }}
-          onSubmit={() =>
-            void action
-              .run('issue/feasibility/sign-off', { verdict, note: note.trim() })
-              .then((r) => {
-                if (r.ok) {
-                  setSigning(false);
-                  setNote('');
-                }
-              })
-          }
           onCancel={() => setSigning(false)}
         >
           <div>

@@ -2,15 +2,23 @@ import Button from '@atlaskit/button/new';
 import { Inline, Stack } from '@atlaskit/primitives';
 import type { ReactNode } from 'react';
 
-/** A labelled, required multi-line note (a decision's reason, a sign-off, what a spike learned). */
-export function NoteField(props: {
+/** How long a note may be: a reason or sign-off (short), or what a spike learned (long). */
+const SIZES = {
+  short: { rows: 2, maxLength: 2000 },
+  long: { rows: 3, maxLength: 4000 },
+} as const;
+
+export interface NoteProps {
   id: string;
   label: string;
-  rows: number;
-  maxLength: number;
   value: string;
   onChange: (value: string) => void;
-}) {
+  size?: keyof typeof SIZES;
+}
+
+/** A labelled, required multi-line note (a decision's reason, a sign-off, what a spike learned). */
+export function NoteField(props: NoteProps) {
+  const size = SIZES[props.size ?? 'short'];
   return (
     <div>
       <label className="dt-label" htmlFor={props.id}>
@@ -19,9 +27,9 @@ export function NoteField(props: {
       <textarea
         id={props.id}
         className="dt-input"
-        rows={props.rows}
+        rows={size.rows}
         required
-        maxLength={props.maxLength}
+        maxLength={size.maxLength}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
       />
@@ -31,14 +39,16 @@ export function NoteField(props: {
 
 /**
  * A form around one note: its fields (`children`, before the note), the note, the submit button
- * and, where the form can be closed, Cancel. Submitting calls `onSubmit`; the caller runs the
- * action and closes the form when it succeeds.
+ * and, where the form can be closed, Cancel. Submitting runs `save`; when it succeeds,
+ * `onSaved` (a failure is shown by the caller's action, and the form stays open).
  */
 export function NoteForm(props: {
   label: string;
-  note: Parameters<typeof NoteField>[0];
-  submit: { label: string; appearance: 'primary' | 'warning'; busy: boolean };
-  onSubmit: () => void;
+  note: NoteProps;
+  submit: { label: string; appearance: 'primary' | 'warning' };
+  busy: boolean;
+  save: () => Promise<{ ok: boolean }>;
+  onSaved: () => void;
   onCancel?: () => void;
   children?: ReactNode;
 }) {
@@ -47,14 +57,16 @@ export function NoteForm(props: {
       aria-label={props.label}
       onSubmit={(e) => {
         e.preventDefault();
-        props.onSubmit();
+        void props.save().then((r) => {
+          if (r.ok) props.onSaved();
+        });
       }}
     >
       <Stack space="space.100">
         {props.children}
         <NoteField {...props.note} />
         <Inline space="space.100">
-          <Button type="submit" appearance={props.submit.appearance} isDisabled={props.submit.busy}>
+          <Button type="submit" appearance={props.submit.appearance} isDisabled={props.busy}>
             {props.submit.label}
           </Button>
           {props.onCancel && (

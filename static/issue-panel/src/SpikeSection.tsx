@@ -107,17 +107,14 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
             note={{
               id: noteId,
               label: 'What did the spike learn, and what did we decide?',
-              rows: 3,
-              maxLength: 4000,
               value: note,
               onChange: setNote,
+              size: 'long',
             }}
-            submit={{ label: 'Save note', appearance: 'primary', busy: action.busy }}
-            onSubmit={() =>
-              void action.run('issue/spike/learned', { note: note.trim() }).then((r) => {
-                if (r.ok) setEditing(false);
-              })
-            }
+            submit={{ label: 'Save note', appearance: 'primary' }}
+            busy={action.busy}
+            save={() => action.run('issue/spike/learned', { note: note.trim() })}
+            onSaved={() => setEditing(false)}
             {...(editing ? { onCancel: () => setEditing(false) } : {})}
           />
         ) : (

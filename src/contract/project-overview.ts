@@ -12,6 +12,7 @@ import {
   TrackSchema,
 } from './result-atoms';
 import { NOT_READY_REASONS } from '../domain/ready-work';
+import { ENGINEERING_LANES } from '../domain/discovery-lanes';
 
 /**
  * What the `project/overview` resolver answers and the project page renders, as a schema (the
@@ -94,6 +95,7 @@ export const SignalsSchema = z.object({
     level: LevelSchema,
     items: z.array(
       ItemRefSchema.extend({
+        kind: z.enum(['enabler', 'spike']),
         inSprint: z.boolean(),
         missing: z.array(z.enum(['outcome', 'successMeasure', 'bound'])),
       }),
@@ -124,8 +126,10 @@ export const OverviewItemSchema = z.object({
   status: z.string(),
   statusCategory: StatusCategorySchema,
   estimate: z.number().nullable(),
-  /** Discovery items only. */
+  /** Ideas on the discovery track: their validation stage. */
   stage: DiscoveryStageSchema.nullable(),
+  /** Spikes and enablers on the discovery track: their engineering discovery lane. */
+  lane: z.enum(ENGINEERING_LANES).nullable(),
   inActiveSprint: z.boolean(),
   badges: z.object({
     /** e.g. "2 interviews · 1 usability test"; null when there is no evidence yet. */
@@ -149,6 +153,13 @@ export const OverviewItemSchema = z.object({
 
 const byStage = <T extends z.ZodType>(value: T) =>
   z.object({ new: value, validating: value, validated: value, invalidated: value });
+const byLane = <T extends z.ZodType>(value: T) =>
+  z.object(
+    Object.fromEntries(ENGINEERING_LANES.map((lane) => [lane, value])) as Record<
+      (typeof ENGINEERING_LANES)[number],
+      T
+    >,
+  );
 const byDeliveryColumn = <T extends z.ZodType>(value: T) =>
   z.object({ activeSprint: value, ready: value, inProgress: value });
 
@@ -159,7 +170,13 @@ export const ProjectOverviewSchema = z.object({
   board: BoardRefSchema.nullable(),
   activeSprint: BoardRefSchema.nullable(),
   signals: SignalsSchema,
+  /** Ideas by validation stage. */
   discovery: byStage(z.array(OverviewItemSchema)),
+  /**
+   * Engineering discovery (spikes and enablers) by lane: the open ones, and in `done` those
+   * finished in the active sprint.
+   */
+  engineering: byLane(z.array(OverviewItemSchema)),
   /** Open delivery work; the sprint column also holds the sprint's done items. */
   delivery: byDeliveryColumn(z.array(OverviewItemSchema)),
   /**
@@ -169,6 +186,7 @@ export const ProjectOverviewSchema = z.object({
    */
   columnCounts: z.object({
     discovery: byStage(z.number()),
+    engineering: byLane(z.number()),
     delivery: byDeliveryColumn(z.number()),
   }),
   /**

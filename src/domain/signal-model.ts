@@ -173,7 +173,8 @@ export interface OpenEndedSignal {
 
 export interface UnscopedEnablersSignal {
   level: Level;
-  items: Array<ItemRef & { inSprint: boolean; missing: OutcomePart[] }>;
+  /** Enablers and spikes (the name is the signal's id, kept from when it held enablers only). */
+  items: Array<ItemRef & { kind: 'enabler' | 'spike'; inSprint: boolean; missing: OutcomePart[] }>;
   /** How many there are (the list may be cut short to keep the answer small). */
   count: number;
   inSprintCount: number;

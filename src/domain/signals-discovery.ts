@@ -68,16 +68,30 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
   };
 }
 
+/** "2 enablers and 1 spike", "1 spike". */
+function kinds(items: ReadonlyArray<{ kind: 'enabler' | 'spike' }>): string {
+  const enablers = items.filter((i) => i.kind === 'enabler').length;
+  const spikes = items.length - enablers;
+  return [
+    enablers > 0 ? plural(enablers, 'enabler') : '',
+    spikes > 0 ? plural(spikes, 'spike') : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
+
+/** Open enablers and spikes without a complete scoped outcome (outcome, measure and bound). */
 export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSignal {
   const rules = input.config.scopedOutcome;
   const items: UnscopedEnablersSignal['items'] = [];
   for (const item of input.items) {
-    if (item.kind !== 'enabler' || !isOpen(item)) continue;
+    if ((item.kind !== 'enabler' && item.kind !== 'spike') || !isOpen(item)) continue;
     const check = checkScopedOutcome(item.scopedOutcome, rules);
     if (check.ready) continue;
     items.push({
       key: item.key,
       summary: item.summary,
+      kind: item.kind,
       inSprint: item.sprint !== undefined,
       missing: [...new Set(check.problems.map((p) => p.part))],
     });
@@ -91,10 +105,10 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
     inSprintCount,
     reason:
       items.length === 0
-        ? 'Every open enabler has a scoped outcome.'
+        ? 'Every open enabler and spike has a scoped outcome.'
         : inSprintCount > 0
-          ? `${plural(inSprintCount, 'enabler')} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${items.length - inSprintCount} more in the backlog.`
-          : `${plural(items.length, 'enabler')} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`,
+          ? `${kinds(items.filter((i) => i.inSprint))} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${items.length - inSprintCount} more in the backlog.`
+          : `${kinds(items)} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`,
   };
 }
 

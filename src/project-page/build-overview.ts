@@ -3,6 +3,12 @@ import type { Config } from '../domain/config';
 import { checkScopedOutcome } from '../domain/readiness';
 import { notReadyText } from '../domain/ready-work';
 import {
+  ENGINEERING_LANES,
+  engineeringLane,
+  isEngineeringDiscovery,
+  type EngineeringLane,
+} from '../domain/discovery-lanes';
+import {
   computeSignals,
   discoveryStage,
   type ClosedSprintResult,
@@ -63,13 +69,19 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
   const flagged = new Map(signals.needsDiscovery.items.map((f) => [f.key, f]));
-  const list: Lister = (items, stage) =>
+  const list: Lister = (items, place) =>
     items
       .slice(0, LIST_LIMIT)
-      .map((item) => toOverviewItem(item, stage(item), input, overrun, flagged));
+      .map((item) => toOverviewItem(item, place(item), input, overrun, flagged));
+  const laneOf = (item: ProjectItem) =>
+    engineeringLane(item, input.config.scopedOutcome, new Set(overrun.keys()));
 
-  const { discovery, delivery, columnCounts, openInSprint } = columnsOf(reads, list);
-  let omitted = omittedFromColumns(discovery, delivery, columnCounts);
+  const { discovery, engineering, delivery, columnCounts, openInSprint } = columnsOf(
+    reads,
+    list,
+    laneOf,
+  );
+  let omitted = omittedFromColumns({ discovery, engineering, delivery }, columnCounts);
   const trimmed = trimSignals(signals);
   omitted += trimmed.omitted;
   const notes = [...input.notes];
@@ -88,6 +100,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     activeSprint: input.activeSprint,
     signals: trimmed.signals,
     discovery,
+    engineering,
     delivery,
     columnCounts,
     columnJql: input.columnJql ?? NO_COLUMN_JQL,
@@ -102,35 +115,73 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
   };
 }
 
+/** Where an item is shown on the discovery track: ideas by stage, spikes and enablers by lane. */
+interface Place {
+  stage: DiscoveryStage | null;
+  lane: EngineeringLane | null;
+}
+const DELIVERY: Place = { stage: null, lane: null };
+
 type Lister = (
   items: readonly ProjectItem[],
-  stage: (item: ProjectItem) => DiscoveryStage | null,
+  place: (item: ProjectItem) => Place,
 ) => OverviewItem[];
 
-/** The page's columns: discovery by stage, delivery by where the work stands, and their counts. */
-function columnsOf(reads: ProjectReads, list: Lister) {
-  const byStage = Object.fromEntries(STAGES.map((s) => [s, [] as ProjectItem[]])) as Record<
-    DiscoveryStage,
+function groupBy<K extends string>(
+  keys: readonly K[],
+  items: readonly ProjectItem[],
+  keyOf: (item: ProjectItem) => K,
+): Record<K, ProjectItem[]> {
+  const groups = Object.fromEntries(keys.map((k) => [k, [] as ProjectItem[]])) as Record<
+    K,
     ProjectItem[]
   >;
-  for (const item of reads.discovery) byStage[discoveryStage(item)].push(item);
-  const discovery = Object.fromEntries(STAGES.map((s) => [s, list(byStage[s], () => s)])) as Record<
-    DiscoveryStage,
-    OverviewItem[]
-  >;
+  for (const item of items) groups[keyOf(item)].push(item);
+  return groups;
+}
+
+function mapValues<K extends string, A, B>(record: Record<K, A>, f: (a: A, k: K) => B) {
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [k, f(v as A, k as K)]),
+  ) as Record<K, B>;
+}
+
+/**
+ * The page's columns: ideas by stage, engineering discovery by lane (open ones, and those the
+ * active sprint finished), delivery by where the work stands; and their counts.
+ */
+function columnsOf(
+  reads: ProjectReads,
+  list: Lister,
+  laneOf: (item: ProjectItem) => EngineeringLane,
+) {
+  const ideas = reads.discovery.filter((i) => !isEngineeringDiscovery(i));
+  const finishedInSprint = reads.activeSprint.filter(
+    (i) => isEngineeringDiscovery(i) && i.statusCategory === 'done',
+  );
+  const engineeringItems = [
+    ...reads.discovery.filter((i) => isEngineeringDiscovery(i)),
+    ...finishedInSprint,
+  ];
+  const byStage = groupBy(STAGES, ideas, discoveryStage);
+  const byLane = groupBy(ENGINEERING_LANES, engineeringItems, laneOf);
+  const discovery = mapValues(byStage, (items, stage) =>
+    list(items, () => ({ stage, lane: null })),
+  );
+  const engineering = mapValues(byLane, (items, lane) =>
+    list(items, () => ({ stage: null, lane })),
+  );
   // The sprint column shows the sprint's delivery work, done items too (as Jira's board does).
   const sprintDelivery = reads.activeSprint.filter((i) => i.track === 'delivery');
   const openInSprint = sprintDelivery.filter((i) => i.statusCategory !== 'done').length;
   const delivery = {
-    activeSprint: list(sprintDelivery, () => null),
-    ready: list(reads.ready.items, () => null),
-    inProgress: list(reads.inProgress.items, () => null),
+    activeSprint: list(sprintDelivery, () => DELIVERY),
+    ready: list(reads.ready.items, () => DELIVERY),
+    inProgress: list(reads.inProgress.items, () => DELIVERY),
   };
   const columnCounts = {
-    discovery: Object.fromEntries(STAGES.map((s) => [s, byStage[s].length])) as Record<
-      DiscoveryStage,
-      number
-    >,
+    discovery: mapValues(byStage, (items) => items.length),
+    engineering: mapValues(byLane, (items) => items.length),
     delivery: {
       activeSprint: sprintDelivery.length,
       // A count may lag the lists it is taken with: never below what is listed.
@@ -138,26 +189,26 @@ function columnsOf(reads: ProjectReads, list: Lister) {
       inProgress: Math.max(reads.inProgress.count, delivery.inProgress.length),
     },
   };
-  return { discovery, delivery, columnCounts, openInSprint };
+  return { discovery, engineering, delivery, columnCounts, openInSprint };
 }
 
 /** How many items the columns count but do not list. */
 function omittedFromColumns(
-  discovery: ProjectOverview['discovery'],
-  delivery: ProjectOverview['delivery'],
-  columnCounts: ProjectOverview['columnCounts'],
+  lists: Pick<ProjectOverview, 'discovery' | 'engineering' | 'delivery'>,
+  counts: ProjectOverview['columnCounts'],
 ): number {
   let omitted = 0;
-  for (const s of STAGES) omitted += columnCounts.discovery[s] - discovery[s].length;
+  for (const s of STAGES) omitted += counts.discovery[s] - lists.discovery[s].length;
+  for (const l of ENGINEERING_LANES) omitted += counts.engineering[l] - lists.engineering[l].length;
   for (const c of ['activeSprint', 'ready', 'inProgress'] as const) {
-    omitted += columnCounts.delivery[c] - delivery[c].length;
+    omitted += counts.delivery[c] - lists.delivery[c].length;
   }
   return omitted;
 }
 
 function toOverviewItem(
   item: ProjectItem,
-  stage: DiscoveryStage | null,
+  place: Place,
   input: OverviewInput,
   overrun: ReadonlyMap<string, { daysUsed: number; timeboxDays: number }>,
   flagged: ReadonlyMap<string, FlaggedItem>,
@@ -174,7 +225,8 @@ function toOverviewItem(
     status: item.status,
     statusCategory: item.statusCategory,
     estimate: item.estimate ?? null,
-    stage,
+    stage: place.stage,
+    lane: place.lane,
     inActiveSprint: item.sprint?.state === 'active',
     badges: {
       evidence: input.reads.evidenceText.get(item.key) ?? null,

@@ -287,6 +287,44 @@ describe('project page in the local preview (Chromium)', () => {
   });
 
   it.each(['light', 'dark'] as const)(
+    'the discovery track in two lanes, ideas by stage and spikes and enablers by readiness (%s theme, axe, screenshot)',
+    async (theme) => {
+      const { page } = await openProjectPage(theme);
+      const track = page.getByTestId('track-discovery');
+      await expect(
+        track.getByRole('heading', { name: 'Ideas', level: 3 }).isVisible(),
+      ).resolves.toBe(true);
+      const lane = page.getByTestId('lane-engineering');
+      await expect(
+        lane.getByRole('heading', { name: 'Engineering discovery', level: 3 }).isVisible(),
+      ).resolves.toBe(true);
+      for (const [id, items] of Object.entries(overview.engineering)) {
+        const column = lane.getByTestId(`column-engineering-${id}`);
+        await expect(column.isVisible()).resolves.toBe(true);
+        for (const item of items) {
+          await expect(column.getByTestId(`item-${item.key}`).isVisible()).resolves.toBe(true);
+          // Never also among the ideas.
+          await expect(
+            page.getByTestId('lane-ideas').getByTestId(`item-${item.key}`).count(),
+          ).resolves.toBe(0);
+        }
+      }
+      const [overrun] = overview.engineering['over-timebox'];
+      if (!overrun) throw new Error('the demo has no spike past its timebox');
+      await expect(
+        lane.getByTestId('column-engineering-over-timebox').textContent(),
+      ).resolves.toContain(overrun.summary);
+      await expect(lane.getByTestId('column-engineering-done').textContent()).resolves.toContain(
+        'Nothing finished this sprint.',
+      );
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await lane.screenshot({ path: path.join(SCREENSHOTS, `project-page-lanes-${theme}.png`) });
+      expect(summary(await seriousAxeViolations(page))).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it.each(['light', 'dark'] as const)(
     'has no serious accessibility violations in the %s theme (and saves its screenshot)',
     async (theme) => {
       const { page } = await openProjectPage(theme);
@@ -327,7 +365,7 @@ describe('project page in the local preview (Chromium)', () => {
 
     const { page } = await openProjectPage('light');
     const column = page.getByTestId('column-delivery-ready');
-    await expect(column.getByRole('heading', { level: 3 }).textContent()).resolves.toBe(
+    await expect(column.getByRole('heading', { level: 4 }).textContent()).resolves.toBe(
       `Ready (${ready})`,
     );
     await expect(column.getByRole('listitem').count()).resolves.toBe(big.listLimit);

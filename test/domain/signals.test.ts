@@ -261,7 +261,9 @@ describe('stage and the whole set', () => {
     expect(signals.runway.level).toBe('unknown');
     expect(signals.capacity.level).toBe('unknown');
     expect(signals.openEnded.level).toBe('ok');
-    expect(signals.unscopedEnablers.reason).toBe('Every open enabler has a scoped outcome.');
+    expect(signals.unscopedEnablers.reason).toBe(
+      'Every open enabler and spike has a scoped outcome.',
+    );
   });
 });
 

@@ -54,6 +54,7 @@ async function load(projectKey: string): Promise<ProjectOverview> {
 const operations = () => ctx.em.jiraCalls().map((c) => c.operationId);
 const allItems = (o: ProjectOverview): OverviewItem[] => [
   ...Object.values(o.discovery).flat(),
+  ...Object.values(o.engineering).flat(),
   ...o.delivery.activeSprint,
   ...o.delivery.ready,
   ...o.delivery.inProgress,
@@ -154,12 +155,14 @@ describe('the demo project', () => {
       {
         key: demo.keys.unscopedEnablerInSprint,
         summary: 'Enabler: split the session service',
+        kind: 'enabler',
         inSprint: true,
         missing: ['outcome', 'successMeasure', 'bound'],
       },
       {
         key: demo.keys.unscopedEnablerInBacklog,
         summary: 'Enabler: feature-flag service',
+        kind: 'enabler',
         inSprint: false,
         missing: ['successMeasure'],
       },
@@ -169,10 +172,47 @@ describe('the demo project', () => {
     );
   });
 
+  it('engineering discovery has its own lane: spikes and enablers by readiness, never among the ideas', () => {
+    const lanes = Object.fromEntries(
+      Object.entries(page.engineering).map(([lane, items]) => [lane, items.map((i) => i.summary)]),
+    );
+    expect(lanes).toEqual({
+      unscoped: ['Enabler: split the session service', 'Enabler: feature-flag service'],
+      scoped: ['Spike: OAuth provider options', 'Enabler: upgrade to the Node 22 runtime'],
+      'in-progress': ['Spike: benchmark the image CDN'],
+      'over-timebox': ['Spike: Postgres logical replication for reporting'],
+      done: [],
+    });
+    expect(page.columnCounts.engineering).toEqual({
+      unscoped: 2,
+      scoped: 2,
+      'in-progress': 1,
+      'over-timebox': 1,
+      done: 0,
+    });
+  });
+
   it('keeps the two tracks apart: discovery columns hold only discovery items, delivery only delivery', () => {
     for (const [stage, items] of Object.entries(page.discovery)) {
       for (const item of items) {
-        expect([item.key, item.track, item.stage]).toEqual([item.key, 'discovery', stage]);
+        expect([item.key, item.track, item.kind, item.stage, item.lane]).toEqual([
+          item.key,
+          'discovery',
+          'idea',
+          stage,
+          null,
+        ]);
+      }
+    }
+    for (const [lane, items] of Object.entries(page.engineering)) {
+      for (const item of items) {
+        expect([item.key, item.track, item.stage, item.lane]).toEqual([
+          item.key,
+          'discovery',
+          null,
+          lane,
+        ]);
+        expect(['spike', 'enabler']).toContain(item.kind);
       }
     }
     const delivery = [
@@ -191,7 +231,7 @@ describe('the demo project', () => {
     const counts = Object.fromEntries(
       Object.entries(page.discovery).map(([stage, items]) => [stage, items.length]),
     );
-    expect(counts).toEqual({ new: 10, validating: 8, validated: 2, invalidated: 1 });
+    expect(counts).toEqual({ new: 6, validating: 6, validated: 2, invalidated: 1 });
     expect(page.discovery.validated.map((i) => i.summary)).toEqual([
       'One-page checkout',
       'Saved carts across devices',
@@ -245,13 +285,24 @@ describe('the demo project', () => {
     );
     expect(find(page, 'Subscription boxes').badges.evidence).toBeNull();
     const spike = find(page, 'Spike: Postgres logical replication for reporting');
-    expect(spike).toMatchObject({ kind: 'spike', inActiveSprint: true, estimate: 3 });
+    expect(spike).toMatchObject({
+      kind: 'spike',
+      inActiveSprint: true,
+      estimate: 3,
+      stage: null,
+      lane: 'over-timebox',
+    });
     expect(spike.badges).toMatchObject({
       spikeOverrun: { daysUsed: 6, timeboxDays: 3 },
       noScopedOutcome: false,
     });
     const enabler = find(page, 'Enabler: split the session service');
-    expect(enabler).toMatchObject({ kind: 'enabler', inActiveSprint: true, stage: 'new' });
+    expect(enabler).toMatchObject({
+      kind: 'enabler',
+      inActiveSprint: true,
+      stage: null,
+      lane: 'unscoped',
+    });
     expect(enabler.badges.noScopedOutcome).toBe(true);
     expect(find(page, 'Enabler: upgrade to the Node 22 runtime').badges.noScopedOutcome).toBe(
       false,
@@ -343,7 +394,8 @@ describe('the demo project', () => {
   it('lists every column whole, with its count, and says nothing is left out', () => {
     expect(page.listLimit).toBe(LIST_LIMIT);
     expect(page.columnCounts).toEqual({
-      discovery: { new: 10, validating: 8, validated: 2, invalidated: 1 },
+      discovery: { new: 6, validating: 6, validated: 2, invalidated: 1 },
+      engineering: { unscoped: 2, scoped: 2, 'in-progress': 1, 'over-timebox': 1, done: 0 },
       delivery: { activeSprint: 5, ready: 8, inProgress: 1 },
     });
     expect(page.signals.runway.atLeast).toBe(false);
@@ -419,11 +471,37 @@ describe('signals through the resolver as the sprint and the backlog change', ()
         .flat()
         .some((i) => i.summary.startsWith('Spike: Postgres')),
     ).toBe(false);
+    expect(page.engineering['over-timebox']).toEqual([]);
+    expect(page.engineering.done.map((i) => [i.summary, i.lane, i.status])).toEqual([
+      ['Spike: Postgres logical replication for reporting', 'done', 'Done'],
+    ]);
     expect(page.signals.openEnded.overrunCount).toBe(0);
     // Open items: the story is no longer one of them.
     expect(page.totals).toMatchObject({ openItems: 33, discovery: 20, delivery: 13 });
     expect(ctx.em.jiraCalls()).toHaveLength(11);
     expect(operations()).not.toContain('countIssues');
+  });
+
+  it('a spike without a scoped outcome is on the unscoped card and in the unscoped lane, as an enabler is', async () => {
+    const spike = [...ctx.em.issues.values()].find(
+      (i) => i.summary === 'Spike: OAuth provider options',
+    );
+    if (!spike) throw new Error('no "Spike: OAuth provider options"');
+    spike.custom.delete(demo.scopedOutcome.id);
+    const page = await load(demo.projectKey);
+    const unscoped = page.signals.unscopedEnablers;
+    expect(unscoped.items.find((i) => i.key === spike.key)).toEqual({
+      key: spike.key,
+      summary: 'Spike: OAuth provider options',
+      kind: 'spike',
+      inSprint: false,
+      missing: ['outcome', 'successMeasure', 'bound'],
+    });
+    expect(unscoped.reason).toBe(
+      '1 enabler without a scoped outcome is in a sprint; 2 more in the backlog.',
+    );
+    expect(page.engineering.unscoped.map((i) => i.key)).toContain(spike.key);
+    expect(page.engineering.scoped.map((i) => i.key)).not.toContain(spike.key);
   });
 
   it('build trap risk: below the runway floor, and delivery started while waiting on discovery, each named', async () => {
@@ -542,9 +620,11 @@ describe('signals through the resolver as the sprint and the backlog change', ()
       expect(await searchKeys(jql)).toEqual(page.delivery[list].map((i) => i.key));
     }
     if (!discovery) throw new Error('no JQL for the discovery track');
+    // Ideas and the open spikes and enablers: the lane of work finished this sprint is not in it.
+    const { done, ...open } = page.engineering;
+    expect(done).toEqual([]);
     expect((await searchKeys(discovery)).sort()).toEqual(
-      Object.values(page.discovery)
-        .flat()
+      [...Object.values(page.discovery).flat(), ...Object.values(open).flat()]
         .map((i) => i.key)
         .sort(),
     );
@@ -568,7 +648,9 @@ describe('missing data explains itself', () => {
     expect(page.signals.capacity.reason).toBe(
       'Nothing in EMPTY Sprint 7 is estimated, so the split cannot be measured.',
     );
-    expect(page.signals.unscopedEnablers.reason).toBe('Every open enabler has a scoped outcome.');
+    expect(page.signals.unscopedEnablers.reason).toBe(
+      'Every open enabler and spike has a scoped outcome.',
+    );
   });
 
   it('no board: counts issues, and runway and capacity say why they are unknown', async () => {

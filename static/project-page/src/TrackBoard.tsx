@@ -4,6 +4,7 @@ import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primi
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
 import {
   DELIVERY_COLUMNS,
+  LANES,
   STAGES,
   columnCountText,
   columnSearch,
@@ -11,7 +12,8 @@ import {
 } from './overview-view';
 
 /**
- * The two tracks side by side, never mixed: discovery by stage, delivery by where the work is.
+ * The two tracks side by side, never mixed: discovery in two lanes (ideas by stage, spikes and
+ * enablers by readiness), delivery by where the work is.
  * Every item opens in Jira; the lists arrive trimmed by the resolver, and a trimmed column
  * opens the rest in Jira's issue search with the JQL the resolver sent.
  */
@@ -102,7 +104,7 @@ function Column(props: {
       testId={`column-${props.id}`}
     >
       <Stack space="space.100">
-        <Heading size="xxsmall" as="h3" id={headingId}>
+        <Heading size="xxsmall" as="h4" id={headingId}>
           {props.title} ({count.heading})
         </Heading>
         {props.items.length === 0 ? (
@@ -160,6 +162,25 @@ function Track(props: {
             {props.subtitle}
           </Text>
         </Stack>
+        {props.children}
+      </Stack>
+    </Box>
+  );
+}
+
+/** One row of a track's columns, under its own heading. */
+function Lane(props: { id: string; title: string; note: string; children: React.ReactNode }) {
+  return (
+    <Box as="section" aria-labelledby={`lane-${props.id}`} testId={`lane-${props.id}`}>
+      <Stack space="space.100">
+        <Stack space="space.025">
+          <Heading size="xsmall" as="h3" id={`lane-${props.id}`}>
+            {props.title}
+          </Heading>
+          <Text size="small" color="color.text.subtle">
+            {props.note}
+          </Text>
+        </Stack>
         <Grid templateColumns="repeat(auto-fit, minmax(11rem, 1fr))" gap="space.100">
           {props.children}
         </Grid>
@@ -183,40 +204,63 @@ export function TrackBoard({
       <Track
         id="discovery"
         title="Discovery track"
-        subtitle={`Should we build it? ${overview.totals.discovery.toLocaleString('en-US')} open items, by stage.`}
+        subtitle={`Should we build it? ${overview.totals.discovery.toLocaleString('en-US')} open items.`}
       >
-        {STAGES.map((s) => (
-          <Column
-            key={s.stage}
-            id={`discovery-${s.stage}`}
-            title={s.title}
-            items={overview.discovery[s.stage]}
-            count={overview.columnCounts.discovery[s.stage]}
-            empty={s.empty}
-            onOpen={onOpen}
-            search={columnSearch(overview, { track: 'discovery', stage: s.stage })}
-            onSearch={onSearch}
-          />
-        ))}
+        <Lane id="ideas" title="Ideas" note="By validation stage: evidence decides.">
+          {STAGES.map((s) => (
+            <Column
+              key={s.stage}
+              id={`discovery-${s.stage}`}
+              title={s.title}
+              items={overview.discovery[s.stage]}
+              count={overview.columnCounts.discovery[s.stage]}
+              empty={s.empty}
+              onOpen={onOpen}
+              search={columnSearch(overview, { track: 'discovery', stage: s.stage })}
+              onSearch={onSearch}
+            />
+          ))}
+        </Lane>
+        <Lane
+          id="engineering"
+          title="Engineering discovery"
+          note="Spikes and enablers by readiness: scoped outcome, timebox, done."
+        >
+          {LANES.map((l) => (
+            <Column
+              key={l.lane}
+              id={`engineering-${l.lane}`}
+              title={l.title}
+              items={overview.engineering[l.lane]}
+              count={overview.columnCounts.engineering[l.lane]}
+              empty={l.empty}
+              onOpen={onOpen}
+              search={columnSearch(overview, { track: 'engineering', lane: l.lane })}
+              onSearch={onSearch}
+            />
+          ))}
+        </Lane>
       </Track>
       <Track
         id="delivery"
         title="Delivery track"
         subtitle={`Build, test and ship. ${overview.totals.delivery.toLocaleString('en-US')} open items.`}
       >
-        {DELIVERY_COLUMNS.map((c) => (
-          <Column
-            key={c.list}
-            id={`delivery-${c.list}`}
-            title={c.list === 'activeSprint' && sprint ? sprint.name : c.title}
-            items={overview.delivery[c.list]}
-            count={overview.columnCounts.delivery[c.list]}
-            empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
-            onOpen={onOpen}
-            search={columnSearch(overview, { track: 'delivery', list: c.list })}
-            onSearch={onSearch}
-          />
-        ))}
+        <Lane id="delivery" title="Delivery" note="Where the work stands in the sprint and after.">
+          {DELIVERY_COLUMNS.map((c) => (
+            <Column
+              key={c.list}
+              id={`delivery-${c.list}`}
+              title={c.list === 'activeSprint' && sprint ? sprint.name : c.title}
+              items={overview.delivery[c.list]}
+              count={overview.columnCounts.delivery[c.list]}
+              empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
+              onOpen={onOpen}
+              search={columnSearch(overview, { track: 'delivery', list: c.list })}
+              onSearch={onSearch}
+            />
+          ))}
+        </Lane>
       </Track>
     </Grid>
   );

@@ -3,6 +3,7 @@ import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
 import type { SignalsView as Signals } from '@contract/project-overview';
 import type { DiscoveryStage, Level } from '@domain/signals';
 import type { NotReadyReason } from '@domain/ready-work';
+import type { EngineeringLane } from '@domain/discovery-lanes';
 
 /**
  * What the project page shows, worked out from the `project/overview` answer without React:
@@ -15,6 +16,22 @@ export const STAGES: ReadonlyArray<{ stage: DiscoveryStage; title: string; empty
   { stage: 'validated', title: 'Validated', empty: 'No validated ideas yet.' },
   { stage: 'invalidated', title: 'Invalidated', empty: 'No invalidated ideas.' },
 ];
+
+/** The engineering discovery lane of the discovery track: spikes and enablers by readiness. */
+export const LANES: ReadonlyArray<{ lane: EngineeringLane; title: string; empty: string }> = [
+  { lane: 'unscoped', title: 'Unscoped', empty: 'Every spike and enabler is scoped.' },
+  { lane: 'scoped', title: 'Scoped', empty: 'Nothing scoped and waiting.' },
+  { lane: 'in-progress', title: 'In progress', empty: 'Nothing in progress.' },
+  { lane: 'over-timebox', title: 'Over timebox', empty: 'No spike is past its timebox.' },
+  { lane: 'done', title: 'Done this sprint', empty: 'Nothing finished this sprint.' },
+];
+
+/** The parts of a scoped outcome, in words. */
+const OUTCOME_PART_WORDS: Readonly<Record<'outcome' | 'successMeasure' | 'bound', string>> = {
+  outcome: 'outcome',
+  successMeasure: 'success measure',
+  bound: 'timebox or target date',
+};
 
 type DeliveryList = keyof ProjectOverview['delivery'];
 
@@ -124,9 +141,9 @@ export function signalCards(signals: Signals): SignalCardView[] {
     },
     {
       id: 'unscopedEnablers',
-      title: 'Enablers without a scoped outcome',
-      value: plural(unscopedEnablers.count, 'enabler'),
-      threshold: 'None in a sprint; every enabler scoped before it is planned',
+      title: 'Enablers and spikes without a scoped outcome',
+      value: plural(unscopedEnablers.count, 'item'),
+      threshold: 'None in a sprint; every enabler and spike scoped before it is planned',
       reason: unscopedEnablers.reason,
       lozenge: {
         text:
@@ -139,7 +156,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
       },
       items: unscopedEnablers.items.map((i) => ({
         key: i.key,
-        detail: `${i.inSprint ? ' (in sprint)' : ''}: missing ${i.missing.join(', ')}`,
+        detail: ` (${i.kind}${i.inSprint ? ', in sprint' : ''}): missing ${i.missing.map((m) => OUTCOME_PART_WORDS[m]).join(', ')}`,
       })),
       itemCount: unscopedEnablers.count,
     },
@@ -307,13 +324,25 @@ export function issueSearchPath(jql: string): string {
  */
 export function columnSearch(
   overview: ProjectOverview,
-  column: { track: 'discovery'; stage: DiscoveryStage } | { track: 'delivery'; list: DeliveryList },
+  column:
+    | { track: 'discovery'; stage: DiscoveryStage }
+    | { track: 'engineering'; lane: EngineeringLane }
+    | { track: 'delivery'; list: DeliveryList },
 ): { jql: string; label: string } | null {
   const { columnJql } = overview;
-  if (column.track === 'discovery') {
-    const listed = overview.discovery[column.stage].length;
+  if (column.track !== 'delivery') {
+    const [listed, count] =
+      column.track === 'discovery'
+        ? [overview.discovery[column.stage].length, overview.columnCounts.discovery[column.stage]]
+        : [
+            overview.engineering[column.lane].length,
+            overview.columnCounts.engineering[column.lane],
+          ];
     const jql = columnJql.discovery;
-    if (!jql || overview.columnCounts.discovery[column.stage] <= listed) return null;
+    // The track's query holds open items: the lane of work finished this sprint has none.
+    if (!jql || count <= listed || (column.track === 'engineering' && column.lane === 'done')) {
+      return null;
+    }
     // A stage is the app's reading of the evidence, not a Jira field: Jira gets the track.
     return {
       jql,

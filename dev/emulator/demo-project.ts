@@ -592,7 +592,7 @@ export function seedDemoProject(
     type: 'Discovery',
     summary: 'Reorder from past orders',
     status: 'In Progress',
-    sprints: [active],
+    // Not in the sprint: the sprint guard keeps ideas that are not validated out of sprints.
     createdDaysAgo: 16,
     updatedDaysAgo: 1,
     categoryChangedDaysAgo: 8,

@@ -13,6 +13,7 @@ import {
 } from './result-atoms';
 import { NOT_READY_REASONS } from '../domain/ready-work';
 import { ENGINEERING_LANES } from '../domain/discovery-lanes';
+import { EVIDENCE_TYPES } from '../domain/track';
 
 /**
  * What the `project/overview` resolver answers and the project page renders, as a schema (the
@@ -80,6 +81,16 @@ export const SignalsSchema = z.object({
     unit: EstimateUnitSchema,
     targetPercent: z.number(),
     warnBelowPercent: z.number(),
+    leftOut: z.array(ItemRefSchema.extend({ why: z.enum(['idea', 'unscoped']) })),
+    reason: z.string(),
+  }),
+  cadence: z.object({
+    level: LevelSchema,
+    count: z.number(),
+    byType: z.record(z.enum(EVIDENCE_TYPES), z.number()),
+    target: z.number(),
+    expectedByNow: z.number(),
+    days: z.object({ elapsed: z.number(), length: z.number() }).nullable(),
     reason: z.string(),
   }),
   openEnded: z.object({

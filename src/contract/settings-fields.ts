@@ -142,12 +142,21 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   },
   {
     path: 'capacity.discoveryTargetPercent',
-    label: 'Discovery capacity target',
-    help: 'Share of the sprint protected for discovery work.',
+    label: 'Engineering discovery capacity target',
+    help: 'Share of the sprint, by estimate, for spikes and scoped enablers.',
     kind: 'number',
     min: 0,
     max: 100,
     unit: '%',
+  },
+  {
+    path: 'capacity.touchpointsPerSprint',
+    label: 'Product discovery touchpoints per sprint',
+    help: 'Interviews, usability tests, prototype reviews, concierge tests and experiments dated within each sprint.',
+    kind: 'integer',
+    min: 0,
+    max: 50,
+    unit: 'activities',
   },
   {
     path: 'scopedOutcome.minOutcomeLength',

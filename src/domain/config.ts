@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PLACEHOLDERS } from './placeholders';
 
 /**
  * The practice's rules of thumb, as settings. Every number has the default the practice
@@ -35,25 +36,6 @@ function names(what: string, maxLength: number, maxItems: number, minItems = 0) 
     .max(maxItems, { error: `must have at most ${maxItems} entries` });
   return minItems > 0 ? list.min(minItems, { error: `must name at least one ${what}` }) : list;
 }
-
-export const DEFAULT_PLACEHOLDERS = [
-  'tbd',
-  'tba',
-  'todo',
-  'to do',
-  'n/a',
-  'na',
-  'none',
-  'investigate',
-  'research',
-  'explore',
-  'spike',
-  'look into it',
-  'figure it out',
-  '?',
-  '-',
-  '...',
-] as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -115,10 +97,15 @@ const spike = section(
 
 const capacity = section(
   {
-    /** Share of the team's sprint capacity protected for discovery, in percent. */
+    /** Share of the sprint (by estimate) for engineering discovery: spikes and enablers. */
     discoveryTargetPercent: inRange(0, 100, 'number'),
+    /**
+     * Product discovery activities (interviews, usability tests, prototype reviews, concierge
+     * tests, experiments) dated within each sprint: the practice's "each sprint" list of three.
+     */
+    touchpointsPerSprint: count(50),
   },
-  { discoveryTargetPercent: 20 },
+  { discoveryTargetPercent: 20, touchpointsPerSprint: 3 },
 );
 
 const scopedOutcome = section(

@@ -1,3 +1,4 @@
+import type { CadenceSignal, Touchpoint } from './discovery-cadence';
 import type { Config } from './config';
 import { type OutcomeProblem, type ValidationState } from './readiness';
 import type { ItemKind, ScopedOutcome, Track } from './track';
@@ -9,6 +10,8 @@ export type StatusCategory = 'new' | 'indeterminate' | 'done';
 
 export interface ProjectItem {
   key: string;
+  /** Jira's issue id, where read (the evidence log of an idea is stored by it). */
+  id?: string;
   summary: string;
   issueType: string;
   kind: ItemKind;
@@ -71,7 +74,15 @@ export interface SignalInput {
   ready?: ReadyWork;
   /** Most recent first; only the last three count toward velocity. */
   closedSprints: readonly ClosedSprintResult[];
-  activeSprint: { id: number; name: string } | undefined;
+  /** The sprint in progress; its dates (ISO, as Jira gives them) where Jira has them. */
+  activeSprint:
+    | { id: number; name: string; startDate?: string | undefined; endDate?: string | undefined }
+    | undefined;
+  /**
+   * Product discovery activities recorded on the project's ideas (their evidence entries by
+   * date), at least every one dated within the active sprint; undefined when not read.
+   */
+  touchpoints?: readonly Touchpoint[];
   hasBoard: boolean;
   unit: EstimateUnit;
   config: Config;
@@ -138,10 +149,18 @@ export interface RunwaySignal {
 
 export interface CapacitySignal {
   level: Level;
-  /** Discovery's share of all of the active sprint's work (done or not), by estimate. */
+  /**
+   * Engineering discovery's share of the active sprint's work (done or not), by estimate:
+   * spikes and enablers with a complete scoped outcome, against delivery work.
+   */
   discoveryPercent: number | undefined;
   discovery: number;
   delivery: number;
+  /**
+   * Discovery items in the sprint the share leaves out: ideas and unscoped spikes or enablers,
+   * which the sprint guard takes out of sprints.
+   */
+  leftOut: Array<ItemRef & { why: 'idea' | 'unscoped' }>;
   unit: EstimateUnit;
   targetPercent: number;
   /** Below this share the split is a warning: the target less CAPACITY_TOLERANCE_POINTS. */
@@ -238,6 +257,7 @@ export interface Signals {
   openEnded: OpenEndedSignal;
   unscopedEnablers: UnscopedEnablersSignal;
   needsDiscovery: NeedsDiscoverySignal;
+  cadence: CadenceSignal;
 }
 
 export const isOpen = (i: ProjectItem) => i.statusCategory !== 'done';

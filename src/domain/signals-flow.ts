@@ -12,8 +12,14 @@ import {
   readyWorkOf,
 } from './signal-model';
 import { describeExcluded } from './ready-work';
+import { isEngineeringDiscovery } from './discovery-lanes';
+import { checkScopedOutcome } from './readiness';
+import { cadenceOf, cadenceUnmeasured, type CadenceSignal } from './discovery-cadence';
 
-/** Flow signals: runway of ready delivery work, and the discovery share of the sprint. */
+/**
+ * Flow signals: runway of ready delivery work, the engineering discovery share of the sprint and
+ * the product discovery cadence.
+ */
 
 export function runwaySignal(input: SignalInput): RunwaySignal {
   const { runway } = input.config;
@@ -95,10 +101,15 @@ function runwayVerdict(
   };
 }
 
+/**
+ * Engineering discovery's share of the active sprint: spikes and enablers with a complete scoped
+ * outcome (what the sprint guard lets in), by estimate, against delivery work. Ideas and unscoped
+ * spikes or enablers in the sprint are left out and named: the guard takes them out.
+ */
 export function capacitySignal(input: SignalInput): CapacitySignal {
   const targetPercent = input.config.capacity.discoveryTargetPercent;
   const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
-  const base = { unit: input.unit, targetPercent, warnBelowPercent };
+  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [] };
   if (!input.activeSprint) {
     return {
       ...base,
@@ -111,9 +122,17 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   }
   // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
-  const discovery = inSprint
-    .filter((i) => i.track === 'discovery')
-    .reduce((s, i) => s + sizeOf(i, input.unit), 0);
+  const leftOut: CapacitySignal['leftOut'] = [];
+  let discovery = 0;
+  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
+    const why = !isEngineeringDiscovery(item)
+      ? 'idea'
+      : checkScopedOutcome(item.scopedOutcome, input.config.scopedOutcome).ready
+        ? undefined
+        : 'unscoped';
+    if (why) leftOut.push({ key: item.key, summary: item.summary, why });
+    else discovery += sizeOf(item, input.unit);
+  }
   const delivery = inSprint
     .filter((i) => i.track === 'delivery')
     .reduce((s, i) => s + sizeOf(i, input.unit), 0);
@@ -121,6 +140,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   if (total === 0) {
     return {
       ...base,
+      leftOut,
       level: 'unknown',
       discoveryPercent: undefined,
       discovery,
@@ -133,19 +153,55 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   }
   const discoveryPercent = Math.round((discovery / total) * 100);
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
-  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are discovery`;
+  const unscoped = leftOut.filter((i) => i.why === 'unscoped').length;
+  const ideas = leftOut.length - unscoped;
+  const skippedParts = [
+    unscoped > 0
+      ? `${plural(unscoped, 'unscoped spike or enabler', 'unscoped spikes or enablers')}`
+      : '',
+    ideas > 0 ? plural(ideas, 'idea') : '',
+  ].filter(Boolean);
+  const skipped =
+    skippedParts.length > 0
+      ? `; not counted: ${skippedParts.join(' and ')} in the sprint, which the sprint guard takes out`
+      : '';
+  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${skipped}`;
   const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
   return {
     ...base,
+    leftOut,
     level,
     discoveryPercent,
     discovery,
     delivery,
     reason:
       level === 'warning'
-        ? `Discovery gets ${discoveryPercent}% of the sprint, below the protected ${targetPercent}% (a warning under ${warnBelowPercent}%): ${detail}.`
+        ? `Engineering discovery gets ${discoveryPercent}% of the sprint, below the protected ${targetPercent}% (a warning under ${warnBelowPercent}%): ${detail}.`
         : discoveryPercent < targetPercent
-          ? `Discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
-          : `Discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
+          ? `Engineering discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
+          : `Engineering discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
   };
+}
+
+/** Product discovery activities dated within the active sprint, against the per-sprint target. */
+export function cadenceSignal(input: SignalInput): CadenceSignal {
+  const target = input.config.capacity.touchpointsPerSprint;
+  const sprint = input.activeSprint;
+  if (!sprint) {
+    return cadenceUnmeasured(
+      target,
+      'No active sprint: the discovery cadence is measured on the sprint in progress.',
+    );
+  }
+  if (!sprint.startDate || !sprint.endDate) {
+    return cadenceUnmeasured(
+      target,
+      `${sprint.name} has no start or end date in Jira, so its discovery activities cannot be counted.`,
+    );
+  }
+  if (!input.touchpoints) {
+    return cadenceUnmeasured(target, 'The evidence of the project’s ideas was not read.');
+  }
+  const window = { name: sprint.name, startDate: sprint.startDate, endDate: sprint.endDate };
+  return cadenceOf(input.touchpoints, window, target, input.now);
 }

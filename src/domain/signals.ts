@@ -1,6 +1,6 @@
 import type { ProjectItem, SignalInput, Signals } from './signal-model';
 import { needsDiscoverySignal, openEndedSignal, unscopedEnablersSignal } from './signals-discovery';
-import { capacitySignal, runwaySignal } from './signals-flow';
+import { cadenceSignal, capacitySignal, runwaySignal } from './signals-flow';
 import { buildTrapSignal, paralysisSignal } from './signals-failure';
 
 /**
@@ -24,6 +24,7 @@ export function computeSignals(input: SignalInput): Signals {
     openEnded: openEndedSignal(input),
     unscopedEnablers: unscopedEnablersSignal(input),
     needsDiscovery: needsDiscoverySignal(input),
+    cadence: cadenceSignal(input),
   };
 }
 

@@ -199,6 +199,7 @@ export function toProjectItem(raw: RawIssue, ids: ItemFieldIds, tracks: TrackRes
     evidence,
     item: {
       key: raw.key,
+      id: raw.id,
       summary: core.summary,
       issueType: core.issuetype.name,
       kind,

@@ -81,6 +81,8 @@ const SprintSchema = z
     id: z.number().int(),
     name: z.string(),
     state: z.string(),
+    startDate: z.string().optional(),
+    endDate: z.string().optional(),
     completeDate: z.string().optional(),
   })
   .passthrough();

@@ -19,6 +19,7 @@ import {
   type Signals,
 } from '../domain/signals';
 import type { OverviewItem, ProjectOverview } from '../contract/project-overview';
+import type { Touchpoint } from '../domain/discovery-cadence';
 import { LIST_LIMIT, readyWorkOfReads, type ProjectReads } from './project-reads';
 
 /**
@@ -35,7 +36,9 @@ export interface OverviewInput {
   now: Date;
   unit: EstimateUnit;
   board: { id: number; name: string } | null;
-  activeSprint: { id: number; name: string } | null;
+  activeSprint: { id: number; name: string; startDate?: string; endDate?: string } | null;
+  /** Product discovery activities dated within the active sprint (undefined: not read). */
+  touchpoints?: readonly Touchpoint[];
   closedSprints: readonly ClosedSprintResult[];
   reads: ProjectReads;
   config: Config;
@@ -66,6 +69,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     config: input.config,
     now: input.now,
     entry: reads.needsDiscovery,
+    ...(input.touchpoints ? { touchpoints: input.touchpoints } : {}),
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
   const flagged = new Map(signals.needsDiscovery.items.map((f) => [f.key, f]));
@@ -97,7 +101,9 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     generatedAt: input.now.toISOString(),
     unit: input.unit,
     board: input.board,
-    activeSprint: input.activeSprint,
+    activeSprint: input.activeSprint
+      ? { id: input.activeSprint.id, name: input.activeSprint.name }
+      : null,
     signals: trimmed.signals,
     discovery,
     engineering,

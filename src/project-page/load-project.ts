@@ -21,6 +21,7 @@ import {
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { readProjectContext } from '../storage/project-context';
+import { readSprintTouchpoints } from './touchpoints-read';
 import { buildOverview, type OverviewInput } from './build-overview';
 import type { ItemReader } from './item-reader';
 import { readEveryOpenItem, readTargeted } from './item-reads';
@@ -92,6 +93,9 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     closedSprints,
     found?.board.location?.projectName ?? projectName(jira, key),
   ]);
+  const touchpoints = active?.startDate
+    ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
+    : undefined;
   const notes = pageNotes({
     key,
     config: decision.config,
@@ -110,7 +114,10 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     now,
     unit,
     board: found ? { id: found.board.id, name: found.board.name } : null,
-    activeSprint: active ? { id: active.id, name: active.name } : null,
+    activeSprint: active
+      ? { id: active.id, name: active.name, startDate: active.startDate, endDate: active.endDate }
+      : null,
+    ...(touchpoints ? { touchpoints } : {}),
     closedSprints: velocityResult,
     reads,
     config: decision.config,

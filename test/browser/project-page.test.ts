@@ -135,6 +135,7 @@ describe('project page in the local preview (Chromium)', () => {
       'openEnded',
       'unscopedEnablers',
       'needsDiscovery',
+      'cadence',
     ] as const) {
       const card = page.getByTestId(`signal-${id}`);
       await expect(card.getByTestId(`signal-${id}-reason`).textContent()).resolves.toBe(
@@ -190,17 +191,36 @@ describe('project page in the local preview (Chromium)', () => {
         .isVisible(),
     ).resolves.toBe(true);
     await expect(page.getByTestId('signal-capacity-value').textContent()).resolves.toBe(
-      `${overview.signals.capacity.discoveryPercent}% discovery`,
+      `${overview.signals.capacity.discoveryPercent}% of the sprint`,
     );
     // The card says where "On target" ends: the target less its tolerance.
-    const { targetPercent, warnBelowPercent } = overview.signals.capacity;
+    const { targetPercent, warnBelowPercent, leftOut } = overview.signals.capacity;
+    const capacityCard = page.getByTestId('signal-capacity');
     await expect(
-      page
-        .getByTestId('signal-capacity')
+      capacityCard
         .getByText(
-          `Target ${targetPercent}% of the sprint for discovery; a warning below ${warnBelowPercent}%`,
+          `Target ${targetPercent}% for spikes and scoped enablers; a warning below ${warnBelowPercent}%`,
           { exact: true },
         )
+        .isVisible(),
+    ).resolves.toBe(true);
+    // The unscoped enabler in the sprint is named as left out of the share.
+    const [notCounted] = leftOut;
+    if (!notCounted) throw new Error('the demo sprint leaves nothing out of the share');
+    await expect(
+      capacityCard.getByRole('listitem').filter({ hasText: notCounted.key }).textContent(),
+    ).resolves.toBe(`${notCounted.key}: no scoped outcome`);
+    // The product discovery cadence: the sprint's activities against the target.
+    const { cadence } = overview.signals;
+    await expect(page.getByTestId('signal-cadence-value').textContent()).resolves.toBe(
+      `${cadence.count} activities by day ${cadence.days?.elapsed} of ${cadence.days?.length}`,
+    );
+    await expect(
+      page
+        .getByTestId('signal-cadence')
+        .getByText(`At least ${cadence.target} interviews, tests or reviews each sprint`, {
+          exact: true,
+        })
         .isVisible(),
     ).resolves.toBe(true);
     // Every column lists all it holds: no "Open all in Jira" link anywhere.

@@ -131,25 +131,59 @@ describe('runway', () => {
   });
 });
 
-describe('capacity split', () => {
-  const inSprint = (track: 'discovery' | 'delivery', estimate: number | undefined) =>
+describe('capacity split: engineering discovery share of the sprint', () => {
+  const SCOPED = {
+    outcome: 'Decide whether logical replication can feed reporting',
+    successMeasure: 'Replication lag under 5 seconds at peak',
+    timeboxDays: 2,
+  };
+  const inSprint = (
+    track: 'discovery' | 'delivery',
+    estimate: number | undefined,
+    overrides: Partial<ProjectItem> = {},
+  ) =>
     makeItem({
       track,
       kind: track === 'discovery' ? 'spike' : 'delivery',
       estimate,
+      scopedOutcome: track === 'discovery' ? SCOPED : undefined,
       sprint: { id: 101, state: 'active' },
+      ...overrides,
     });
 
-  it('measures the active sprint by estimate against the target', () => {
+  it('measures spikes and scoped enablers by estimate against the target', () => {
     const signal = capacitySignal(
-      makeInput({ items: [inSprint('discovery', 2), inSprint('delivery', 8)] }),
+      makeInput({
+        items: [
+          inSprint('discovery', 1),
+          inSprint('discovery', 1, { kind: 'enabler' }),
+          inSprint('delivery', 8),
+        ],
+      }),
     );
     expect(signal.discoveryPercent).toBe(20);
     expect(signal.level).toBe('ok');
-    expect(signal.reason).toContain('2 of 10 points in Sprint 7 are discovery');
+    expect(signal.leftOut).toEqual([]);
+    expect(signal.reason).toContain('2 of 10 points in Sprint 7 are spikes and scoped enablers.');
   });
 
-  it('warns when discovery is starved', () => {
+  it('leaves out ideas and unscoped work, which the sprint guard takes out of sprints, and names them', () => {
+    const idea = inSprint('discovery', 5, { kind: 'idea', summary: 'An idea' });
+    const unscoped = inSprint('discovery', 3, { kind: 'enabler', scopedOutcome: undefined });
+    const signal = capacitySignal(
+      makeInput({ items: [idea, unscoped, inSprint('discovery', 2), inSprint('delivery', 8)] }),
+    );
+    expect(signal).toMatchObject({ discovery: 2, delivery: 8, discoveryPercent: 20 });
+    expect(signal.leftOut).toEqual([
+      { key: idea.key, summary: 'An idea', why: 'idea' },
+      { key: unscoped.key, summary: unscoped.summary, why: 'unscoped' },
+    ]);
+    expect(signal.reason).toContain(
+      '; not counted: 1 unscoped spike or enabler and 1 idea in the sprint, which the sprint guard takes out.',
+    );
+  });
+
+  it('warns when engineering discovery is starved', () => {
     const signal = capacitySignal(
       makeInput({ items: [inSprint('discovery', 1), inSprint('delivery', 19)] }),
     );

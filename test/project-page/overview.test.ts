@@ -115,16 +115,42 @@ describe('the demo project', () => {
     );
   });
 
-  it('capacity: 5 of the 23 points in the active sprint are discovery', () => {
+  it('capacity: the spike is 3 of the 21 points; the unscoped enabler the guard takes out is not counted', () => {
     expect(page.signals.capacity).toMatchObject({
-      level: 'ok',
-      discovery: 5,
+      level: 'warning',
+      discovery: 3,
       delivery: 18,
-      discoveryPercent: 22,
+      discoveryPercent: 14,
+      leftOut: [
+        {
+          key: demo.keys.unscopedEnablerInSprint,
+          summary: 'Enabler: split the session service',
+          why: 'unscoped',
+        },
+      ],
     });
     expect(page.signals.capacity.reason).toBe(
-      'Discovery gets 22% of the sprint against a 20% target: 5 of 23 points in DT Sprint 7 are discovery.',
+      'Engineering discovery gets 14% of the sprint, below the protected 20% (a warning under 15%): 3 of 21 points in DT Sprint 7 are spikes and scoped enablers; not counted: 1 unscoped spike or enabler in the sprint, which the sprint guard takes out.',
     );
+  });
+
+  it('product discovery cadence: the evidence dated since the sprint began, against 3 per sprint', () => {
+    expect(page.signals.cadence).toEqual({
+      level: 'ok',
+      count: 18,
+      byType: {
+        interview: 11,
+        'usability-test': 5,
+        'prototype-review': 1,
+        'concierge-test': 0,
+        experiment: 1,
+      },
+      target: 3,
+      expectedByNow: 1,
+      days: { elapsed: 5, length: 14 },
+      reason:
+        '18 product discovery activities dated in DT Sprint 7 (11 interviews, 5 usability tests, 1 prototype review, 1 experiment), meeting the target of 3 per sprint.',
+    });
   });
 
   it('open-ended discovery: the spike past its timebox and the two idle ideas', () => {
@@ -446,21 +472,18 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     demo = seedDemoProject(ctx.em, { now });
   });
 
-  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 22%, in the same 11 calls', async () => {
+  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 11 calls', async () => {
     await load(demo.projectKey); // remembers the field ids
     finish('Save card for later'); // 5 points of delivery
     finish('Spike: Postgres logical replication for reporting'); // 3 points of discovery
     ctx.em.resetCalls();
     const page = await load(demo.projectKey);
     expect(page.signals.capacity).toMatchObject({
-      level: 'ok',
-      discovery: 5,
+      level: 'warning',
+      discovery: 3,
       delivery: 18,
-      discoveryPercent: 22,
+      discoveryPercent: 14,
     });
-    expect(page.signals.capacity.reason).toBe(
-      'Discovery gets 22% of the sprint against a 20% target: 5 of 23 points in DT Sprint 7 are discovery.',
-    );
     // The sprint column shows the done story with its status, as Jira's board does; the done
     // spike is off the discovery track's open columns and no longer past its timebox.
     const story = page.delivery.activeSprint.find((i) => i.summary === 'Save card for later');
@@ -569,21 +592,21 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     const { capacity } = (await load(demo.projectKey)).signals;
     expect(capacity).toMatchObject({
       level: 'warning',
-      discoveryPercent: 22,
+      discoveryPercent: 14,
       targetPercent: 40,
       warnBelowPercent: 35,
     });
     expect(capacity.reason).toBe(
-      'Discovery gets 22% of the sprint, below the protected 40% (a warning under 35%): 5 of 23 points in DT Sprint 7 are discovery.',
+      'Engineering discovery gets 14% of the sprint, below the protected 40% (a warning under 35%): 3 of 21 points in DT Sprint 7 are spikes and scoped enablers; not counted: 1 unscoped spike or enabler in the sprint, which the sprint guard takes out.',
     );
   });
 
   it('capacity just under the target, within its 5-point tolerance, is on target and says so', async () => {
-    overrideConfig(demo.projectKey, { capacity: { discoveryTargetPercent: 25 } });
+    overrideConfig(demo.projectKey, { capacity: { discoveryTargetPercent: 18 } });
     const { capacity } = (await load(demo.projectKey)).signals;
-    expect(capacity).toMatchObject({ level: 'ok', discoveryPercent: 22, warnBelowPercent: 20 });
+    expect(capacity).toMatchObject({ level: 'ok', discoveryPercent: 14, warnBelowPercent: 13 });
     expect(capacity.reason).toBe(
-      'Discovery gets 22% of the sprint, under the 25% target but within 5 points of it: 5 of 23 points in DT Sprint 7 are discovery.',
+      'Engineering discovery gets 14% of the sprint, under the 18% target but within 5 points of it: 3 of 21 points in DT Sprint 7 are spikes and scoped enablers; not counted: 1 unscoped spike or enabler in the sprint, which the sprint guard takes out.',
     );
   });
 
@@ -695,9 +718,9 @@ describe('missing data explains itself', () => {
       '5 issues of ready delivery work ÷ 4 issues of delivery per sprint',
     );
     expect(page.signals.capacity).toMatchObject({
-      discovery: 3,
+      discovery: 1,
       delivery: 5,
-      discoveryPercent: 38,
+      discoveryPercent: 17,
     });
     expect(page.notes).toEqual([
       'The board "CNT Scrum board" has no estimation field, so work is counted in issues, not points.',

@@ -94,7 +94,9 @@ describe('Custom UI build', () => {
   it('every app under static/ is a declared resource built into static/<app>/dist', () => {
     const apps = fs
       .readdirSync(STATIC_DIR, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && fs.existsSync(path.join(STATIC_DIR, e.name, 'src', 'main.tsx')))
+      .filter(
+        (e) => e.isDirectory() && fs.existsSync(path.join(STATIC_DIR, e.name, 'src', 'main.tsx')),
+      )
       .map((e) => `static/${e.name}/dist`)
       .sort();
     expect(resources.map((r) => r.path).sort()).toEqual(apps);

@@ -96,30 +96,8 @@ export function signalCards(signals: Signals): SignalCardView[] {
     },
     buildTrapCard(signals.buildTrap),
     paralysisCard(signals.paralysis),
-    {
-      id: 'capacity',
-      title: 'Capacity split',
-      value:
-        typeof capacity.discoveryPercent === 'number'
-          ? `${capacity.discoveryPercent}% discovery`
-          : null,
-      threshold:
-        capacity.warnBelowPercent > 0
-          ? `Target ${capacity.targetPercent}% of the sprint for discovery; a warning below ${capacity.warnBelowPercent}%`
-          : `Target ${capacity.targetPercent}% of the sprint for discovery`,
-      reason: capacity.reason,
-      lozenge: {
-        text:
-          capacity.level === 'unknown'
-            ? 'Not measured'
-            : capacity.level === 'ok'
-              ? 'On target'
-              : 'Below target',
-        appearance: LEVEL_APPEARANCE[capacity.level],
-      },
-      items: [],
-      itemCount: 0,
-    },
+    capacityCard(capacity),
+    cadenceCard(signals.cadence),
     {
       id: 'openEnded',
       title: 'Open-ended discovery',
@@ -354,4 +332,58 @@ export function columnSearch(
   const jql = columnJql.delivery[column.list];
   if (!jql || count <= listed) return null;
   return { jql, label: `Open all ${count.toLocaleString('en-US')} in Jira` };
+}
+
+const MEASURED_TEXT = (level: Signals['capacity']['level'], ok: string, below: string) =>
+  level === 'unknown' ? 'Not measured' : level === 'ok' ? ok : below;
+
+/** Engineering discovery's share of the sprint (spikes and scoped enablers, by estimate). */
+function capacityCard(capacity: Signals['capacity']): SignalCardView {
+  return {
+    id: 'capacity',
+    title: 'Engineering discovery share',
+    value:
+      typeof capacity.discoveryPercent === 'number'
+        ? `${capacity.discoveryPercent}% of the sprint`
+        : null,
+    threshold:
+      capacity.warnBelowPercent > 0
+        ? `Target ${capacity.targetPercent}% for spikes and scoped enablers; a warning below ${capacity.warnBelowPercent}%`
+        : `Target ${capacity.targetPercent}% for spikes and scoped enablers`,
+    reason: capacity.reason,
+    lozenge: {
+      text: MEASURED_TEXT(capacity.level, 'On target', 'Below target'),
+      appearance: LEVEL_APPEARANCE[capacity.level],
+    },
+    // The discovery items in the sprint the share leaves out, each with why.
+    items: capacity.leftOut.map((i) => ({
+      key: i.key,
+      detail: i.why === 'idea' ? ': an idea (not sprint work)' : ': no scoped outcome',
+    })),
+    itemCount: capacity.leftOut.length,
+  };
+}
+
+/** Product discovery activities recorded in the sprint against the per-sprint target. */
+function cadenceCard(cadence: Signals['cadence']): SignalCardView {
+  return {
+    id: 'cadence',
+    title: 'Product discovery cadence',
+    value:
+      cadence.level === 'unknown'
+        ? null
+        : `${plural(cadence.count, 'activity', 'activities')}${cadence.days && cadence.days.elapsed < cadence.days.length ? ` by day ${cadence.days.elapsed} of ${cadence.days.length}` : ''}`,
+    threshold: `At least ${plural(cadence.target, 'interview, test or review', 'interviews, tests or reviews')} each sprint`,
+    reason: cadence.reason,
+    lozenge: {
+      text: MEASURED_TEXT(
+        cadence.level,
+        cadence.count >= cadence.target ? 'Met' : 'On pace',
+        'Behind',
+      ),
+      appearance: LEVEL_APPEARANCE[cadence.level],
+    },
+    items: [],
+    itemCount: 0,
+  };
 }

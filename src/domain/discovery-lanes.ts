@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { checkScopedOutcome } from './readiness';
+import { checkWorkOutcome } from './readiness';
 import type { ProjectItem } from './signal-model';
 
 /**
@@ -29,11 +29,11 @@ export function isEngineeringDiscovery(item: Pick<ProjectItem, 'kind' | 'track'>
  */
 export function engineeringLane(
   item: ProjectItem,
-  rules: Config['scopedOutcome'],
+  rules: Pick<Config, 'scopedOutcome' | 'spike'>,
   overTimebox: ReadonlySet<string>,
 ): EngineeringLane {
   if (item.statusCategory === 'done') return 'done';
   if (overTimebox.has(item.key)) return 'over-timebox';
-  if (!checkScopedOutcome(item.scopedOutcome, rules).ready) return 'unscoped';
+  if (!checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, rules).ready) return 'unscoped';
   return item.statusCategory === 'indeterminate' ? 'in-progress' : 'scoped';
 }

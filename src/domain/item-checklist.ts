@@ -1,7 +1,7 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
 import {
-  checkScopedOutcome,
+  checkWorkOutcome,
   describeOutcomeProblem,
   describeShortfall,
   type EvidenceShortfall,
@@ -259,15 +259,20 @@ export function buildChecklist(input: ChecklistInput): Checklist {
 function outcomeChecks(input: ChecklistInput): ChecklistItem[] {
   if (!needsScopedOutcome(input)) return [];
   const { config } = input;
-  const check = checkScopedOutcome(input.scopedOutcome, config.scopedOutcome);
+  const spike = input.kind === 'spike';
+  const check = checkWorkOutcome(spike, input.scopedOutcome, config);
   const parts: OutcomePart[] = ['outcome'];
   if (config.scopedOutcome.requireSuccessMeasure) parts.push('successMeasure');
-  if (config.scopedOutcome.requireBound) parts.push('bound');
+  // A spike is always bounded by its timebox (the spike rule), whatever the setting says.
+  if (config.scopedOutcome.requireBound || spike) parts.push('bound');
   return parts.map((part) => {
     const problem = check.problems.find((p) => p.part === part);
     return {
       id: part,
-      label: OUTCOME_LABELS[part],
+      label:
+        part === 'bound' && spike
+          ? `Timebox of 1 to ${config.spike.maxTimeboxDays} days`
+          : OUTCOME_LABELS[part],
       passed: problem === undefined,
       fix: problem
         ? capitalise(describeOutcomeProblem(problem)) +

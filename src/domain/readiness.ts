@@ -1,4 +1,10 @@
 import type { Config } from './config';
+import {
+  describeSpikeTimeboxProblem,
+  MAX_TIMEBOX_DAYS,
+  spikeTimeboxProblem,
+  type SpikeTimeboxProblem,
+} from './spike-timebox';
 import type { EvidenceCounts, EvidenceType, ScopedOutcome } from './track';
 
 /**
@@ -17,7 +23,9 @@ export type OutcomeProblem =
   | { part: 'successMeasure'; problem: 'placeholder'; text: string }
   | { part: 'bound'; problem: 'absent' }
   | { part: 'bound'; problem: 'invalid-timebox'; value: number }
-  | { part: 'bound'; problem: 'invalid-date'; value: string };
+  | { part: 'bound'; problem: 'invalid-date'; value: string }
+  /** A spike: its timebox against the spike rule (spike-timebox.ts). */
+  | { part: 'bound'; problem: 'spike-timebox'; timebox: SpikeTimeboxProblem; maxDays: number };
 
 export interface OutcomeCheck {
   ready: boolean;
@@ -131,7 +139,7 @@ export function checkScopedOutcome(
     const days = scoped?.timeboxDays;
     const date = scoped?.targetDate?.trim();
     const validDays =
-      typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= 365;
+      typeof days === 'number' && Number.isInteger(days) && days >= 1 && days <= MAX_TIMEBOX_DAYS;
     const validDate = typeof date === 'string' && isIsoDate(date);
     if (!validDays && !validDate) {
       if (typeof days === 'number') {
@@ -166,10 +174,34 @@ export function describeOutcomeProblem(p: OutcomeProblem): string {
         ? `replace the placeholder outcome ${quote(p.text)} with the concrete result this work will produce`
         : `replace the placeholder success measure ${quote(p.text)} with how success will be measured`;
     case 'invalid-timebox':
-      return `set a timebox of 1 to 365 whole days (it is ${p.value})`;
+      return `set a timebox of 1 to ${MAX_TIMEBOX_DAYS} whole days (it is ${p.value})`;
     case 'invalid-date':
       return `set the target date as a real date, yyyy-mm-dd (it is ${quote(p.value)})`;
+    case 'spike-timebox':
+      return describeSpikeTimeboxProblem(p.timebox, p.maxDays);
   }
+}
+
+/**
+ * The scoped outcome of a spike or an enabler as every surface judges it: its parts (above),
+ * and for a spike its bound is the spike timebox rule instead (whole days up to the limit).
+ */
+export function checkWorkOutcome(
+  isSpike: boolean,
+  scoped: ScopedOutcome | undefined,
+  config: Pick<Config, 'scopedOutcome' | 'spike'>,
+): OutcomeCheck {
+  const check = checkScopedOutcome(scoped, config.scopedOutcome);
+  if (!isSpike) return check;
+  const maxDays = config.spike.maxTimeboxDays;
+  const timebox = spikeTimeboxProblem(scoped?.timeboxDays, maxDays);
+  const problems: OutcomeProblem[] = [
+    ...check.problems.filter((p) => p.part !== 'bound'),
+    ...(timebox
+      ? [{ part: 'bound' as const, problem: 'spike-timebox' as const, timebox, maxDays }]
+      : []),
+  ];
+  return { ready: problems.length === 0, problems };
 }
 
 // ---------------------------------------------------------------------------------------------

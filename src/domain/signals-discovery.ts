@@ -2,7 +2,7 @@ import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
 import type { LevelThreshold } from './entry-criteria';
 import { spikeTimebox } from './item-checklist';
-import { checkScopedOutcome } from './readiness';
+import { checkWorkOutcome } from './readiness';
 import {
   type SignalInput,
   type OpenEndedSignal,
@@ -82,11 +82,10 @@ function kinds(items: ReadonlyArray<{ kind: 'enabler' | 'spike' }>): string {
 
 /** Open enablers and spikes without a complete scoped outcome (outcome, measure and bound). */
 export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSignal {
-  const rules = input.config.scopedOutcome;
   const items: UnscopedEnablersSignal['items'] = [];
   for (const item of input.items) {
     if ((item.kind !== 'enabler' && item.kind !== 'spike') || !isOpen(item)) continue;
-    const check = checkScopedOutcome(item.scopedOutcome, rules);
+    const check = checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, input.config);
     if (check.ready) continue;
     items.push({
       key: item.key,

@@ -1,3 +1,4 @@
+import { describeSpikeTimeboxProblem, spikeTimeboxProblem } from './spike-timebox';
 import type { Config } from './config';
 import {
   checkScopedOutcome,
@@ -122,20 +123,13 @@ export function assessReadiness(
       }
     }
     if (checks.has('spike-timebox') && isSpikeType(facts.typeName)) {
-      const days = facts.scopedOutcome?.timeboxDays;
       const max = config.spike.maxTimeboxDays;
-      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) {
+      const problem = spikeTimeboxProblem(facts.scopedOutcome?.timeboxDays, max);
+      if (problem) {
         return {
           ready: false,
           rule: 'spike-timebox',
-          missing: [`set the spike's timebox in days (at most ${max})`],
-        };
-      }
-      if (days > max) {
-        return {
-          ready: false,
-          rule: 'spike-timebox',
-          missing: [`shorten the spike's timebox to at most ${max} days (it is ${days})`],
+          missing: [describeSpikeTimeboxProblem(problem, max)],
         };
       }
     }

@@ -6,7 +6,8 @@ import {
   type AdfTextDoc as AdfDoc,
 } from './adf';
 import type { Config } from './config';
-import { checkScopedOutcome, describeOutcomeProblem, isIsoDate } from './readiness';
+import { checkWorkOutcome, describeOutcomeProblem, isIsoDate } from './readiness';
+import { timeboxRange } from './spike-timebox';
 import type { ScopedOutcome } from './track';
 import {
   pickableTemplates,
@@ -99,8 +100,8 @@ function readSections(
     let shown = value;
     if (own?.input === 'days') {
       const days = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-      const max = template.id === 'spike' ? config.spike.maxTimeboxDays : 365;
-      if (!Number.isInteger(days) || days < 1 || days > max) {
+      const { min, max } = timeboxRange(template.id === 'spike', config.spike.maxTimeboxDays);
+      if (!Number.isInteger(days) || days < min || days > max) {
         problems.push({
           path,
           message:
@@ -209,7 +210,7 @@ function summaryProblems(summary: string): FieldProblem[] {
 function outcomeOf(
   shape: TemplateShape,
   o: SectionAnswers['outcome'],
-  config: Pick<Config, 'scopedOutcome'>,
+  config: Pick<Config, 'scopedOutcome' | 'spike'>,
   problems: FieldProblem[],
 ): ScopedOutcome {
   const boundPaths = ['answers.timebox-days', 'answers.target-date'];
@@ -236,7 +237,7 @@ function outcomeOf(
     ...(o.targetDate === undefined ? {} : { targetDate: o.targetDate }),
   };
   if (problems.length === 0) {
-    for (const p of checkScopedOutcome(scopedOutcome, config.scopedOutcome).problems) {
+    for (const p of checkWorkOutcome(shape.kind === 'spike', scopedOutcome, config).problems) {
       const sectionId = Object.entries(shape.sections).find(([, s]) => s.role === p.part)?.[0];
       problems.push({
         path: `answers.${sectionId ?? (shape.kind === 'spike' ? 'timebox' : 'timebox-days')}`,

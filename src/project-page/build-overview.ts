@@ -1,6 +1,6 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
-import { checkScopedOutcome } from '../domain/readiness';
+import { checkWorkOutcome } from '../domain/readiness';
 import { notReadyText } from '../domain/ready-work';
 import {
   ENGINEERING_LANES,
@@ -78,7 +78,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
       .slice(0, LIST_LIMIT)
       .map((item) => toOverviewItem(item, place(item), input, overrun, flagged));
   const laneOf = (item: ProjectItem) =>
-    engineeringLane(item, input.config.scopedOutcome, new Set(overrun.keys()));
+    engineeringLane(item, input.config, new Set(overrun.keys()));
 
   const { discovery, engineering, delivery, columnCounts, openInSprint } = columnsOf(
     reads,
@@ -237,7 +237,8 @@ function toOverviewItem(
     badges: {
       evidence: input.reads.evidenceText.get(item.key) ?? null,
       noScopedOutcome:
-        needsOutcome && !checkScopedOutcome(item.scopedOutcome, input.config.scopedOutcome).ready,
+        needsOutcome &&
+        !checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, input.config).ready,
       spikeOverrun: spike ? { daysUsed: spike.daysUsed, timeboxDays: spike.timeboxDays } : null,
       ageDays: Math.max(0, differenceInCalendarDays(input.now, parseISO(item.created))),
       entry: flag ? { state: flag.state, text: entryBadgeText(flag) } : null,

@@ -124,7 +124,12 @@ async function decide(
       `${found.key} (${typeName}) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (${reading.detail}). Re-enter the scoped outcome and try again.`,
     );
   }
-  const refused = await checkOutcome(gated, reading, rule.checks ?? ['scoped-outcome'], gatedTypes);
+  const refused = await checkOutcome(
+    gated,
+    reading,
+    rule.checks ?? ENABLER_GATE_CHECKS,
+    gatedTypes,
+  );
   return refused ?? checkEntry(gated, entryIds, jira);
 }
 
@@ -148,6 +153,15 @@ async function gateFields(
   if (!ids.scopedOutcome) throw new AppFieldMissingError(APP_FIELDS.scopedOutcome);
   return { field: { id: ids.scopedOutcome }, entryIds: ids };
 }
+
+/**
+ * The checks of a rule saved without any (before the screen had tick boxes): the scoped outcome
+ * and, for spikes, the spike timebox rule, as the sprint guard applies them.
+ */
+const ENABLER_GATE_CHECKS: NonNullable<ValidatorCall['rule']['checks']> = [
+  'scoped-outcome',
+  'spike-timebox',
+];
 
 /** The rule's checks on the scoped outcome; the refusal (or waiver) of the first that fails. */
 async function checkOutcome(

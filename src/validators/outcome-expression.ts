@@ -1,3 +1,5 @@
+import { MAX_TIMEBOX_DAYS, SPIKE_MIN_TIMEBOX_DAYS } from '../domain/spike-timebox';
+
 /**
  * The enabler gate as a Jira expression (manifest `enabler-gate-expression`), for sites that
  * want no function invocation per transition. An expression cannot call the app, so the rule
@@ -47,6 +49,19 @@ const filledText = (e: Expr) => and(notNull(e), bin('>=', get(call(e, 'trim'), '
 const notPlaceholder = (e: Expr) =>
   not(call(get(config, 'placeholders'), 'includes', normalised(e)));
 
+const issueTypeName = call(get(get(v('issue'), 'issueType'), 'name'), 'toLowerCase');
+
+/** The spike timebox rule (domain/spike-timebox.ts): whole days up to the configured maximum. */
+const spikeTimebox = or(
+  bin('!=', issueTypeName, lit('spike')),
+  and(
+    notNull(get(config, 'maxTimeboxDays')),
+    notNull(part('timeboxDays')),
+    bin('>=', part('timeboxDays'), lit(SPIKE_MIN_TIMEBOX_DAYS)),
+    bin('<=', part('timeboxDays'), get(config, 'maxTimeboxDays')),
+  ),
+);
+
 /** The whole rule: true lets the transition through. */
 export const ENABLER_GATE_EXPRESSION: Expr = and(
   notNull(config),
@@ -60,7 +75,7 @@ export const ENABLER_GATE_EXPRESSION: Expr = and(
           body: call(v('t'), 'toLowerCase'),
         }),
         'includes',
-        call(get(get(v('issue'), 'issueType'), 'name'), 'toLowerCase'),
+        issueTypeName,
       ),
     ),
     and(
@@ -77,13 +92,14 @@ export const ENABLER_GATE_EXPRESSION: Expr = and(
         and(
           notNull(part('timeboxDays')),
           bin('>=', part('timeboxDays'), lit(1)),
-          bin('<=', part('timeboxDays'), lit(365)),
+          bin('<=', part('timeboxDays'), lit(MAX_TIMEBOX_DAYS)),
         ),
         and(
           notNull(part('targetDate')),
           bin('==', get(call(part('targetDate'), 'trim'), 'length'), lit(10)),
         ),
       ),
+      spikeTimebox,
     ),
   ),
 );

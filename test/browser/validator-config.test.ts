@@ -92,6 +92,22 @@ describe('validator configuration screens, each module × create/edit/view', () 
     });
   });
 
+  it('enabler-gate-validator: a check cleared on the screen is left out of the saved rule', async () => {
+    const server = preview.server();
+    server.ruleConfigs.delete('enabler-gate-validator');
+    const page = await open(server, 'enabler-gate-validator', 'create');
+    await page.getByTestId('rule-config').waitFor({ state: 'visible' });
+    const timebox = page.getByRole('checkbox', { name: 'Spike timebox is set' });
+    await expect(timebox.isChecked()).resolves.toBe(true);
+    await timebox.uncheck();
+    await typesField(page).fill('Spike');
+    const saved = await onConfigure(page);
+    if (saved === undefined) throw new Error('the screen saved nothing');
+    expect(JSON.parse(saved)).toEqual({ issueTypes: ['Spike'], checks: ['scoped-outcome'] });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('discovery-gate-validator: saves the typed types and its one check', async () => {
     const saved = JSON.parse(
       await createEditView('discovery-gate-validator', 'Discovery'),

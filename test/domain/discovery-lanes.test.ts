@@ -33,7 +33,7 @@ const item = (overrides: Partial<ProjectItem> = {}): ProjectItem => ({
   ...overrides,
 });
 
-const rules = DEFAULT_CONFIG.scopedOutcome;
+const rules = DEFAULT_CONFIG;
 
 describe('engineering discovery lane', () => {
   it.each<[string, Partial<ProjectItem>, string[], EngineeringLane]>([

@@ -45,6 +45,7 @@ const ruleConfig = (fieldId: string) => ({
   placeholders: DEFAULT_CONFIG.scopedOutcome.placeholders.map((p) => p.toLowerCase()),
   requireSuccessMeasure: true,
   requireBound: true,
+  maxTimeboxDays: DEFAULT_CONFIG.spike.maxTimeboxDays,
 });
 
 const measure = COMPLETE_OUTCOME.successMeasure;
@@ -61,10 +62,32 @@ const CASES: Array<[string, string, unknown, boolean, boolean]> = [
   ['complete, timebox', 'Enabler', COMPLETE_OUTCOME, PASS, PASS],
   [
     'complete, target date',
-    'Spike',
+    'Enabler',
     { outcome, successMeasure: measure, targetDate: '2026-12-01' },
     PASS,
     PASS,
+  ],
+  // The spike rule: a timebox of whole days within the spike limit; a date alone does not do.
+  [
+    'spike, 3-day timebox',
+    'Spike',
+    { outcome, successMeasure: measure, timeboxDays: 3 },
+    PASS,
+    PASS,
+  ],
+  [
+    'spike, target date only',
+    'Spike',
+    { outcome, successMeasure: measure, targetDate: '2026-12-01' },
+    REFUSE,
+    REFUSE,
+  ],
+  [
+    'spike, 10-day timebox',
+    'Spike',
+    { outcome, successMeasure: measure, timeboxDays: 10 },
+    REFUSE,
+    REFUSE,
   ],
   ['empty field', 'Enabler', undefined, REFUSE, REFUSE],
   ['outcome only', 'Enabler', { outcome }, REFUSE, REFUSE],

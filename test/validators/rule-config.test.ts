@@ -132,6 +132,8 @@ describe('toSave: the expression validator', () => {
       placeholders: ['tbd', 'look into it'],
       requireSuccessMeasure: true,
       requireBound: false,
+      // The spike rule's limit: the expression holds spikes to it.
+      maxTimeboxDays: 10,
     });
     expect(parsedBack(json)).toEqual(JSON.parse(json));
   });

@@ -5,13 +5,16 @@ import { FieldEditorFooter, useFieldSubmit } from '@ui/field-editor';
 import Textfield from '@atlaskit/textfield';
 import type { Config } from '@domain/config';
 import type { OutcomePart } from '@domain/readiness';
+import { timeboxRange } from '@domain/spike-timebox';
 import type { ScopedOutcome } from '@domain/track';
 import { useState, type ReactNode } from 'react';
 import { checkForm, type BoundKind, type OutcomeForm } from './outcome-form';
 
 export interface ScopedOutcomeEditorProps {
   initial: OutcomeForm;
-  rules: Config['scopedOutcome'];
+  rules: Pick<Config, 'scopedOutcome' | 'spike'>;
+  /** The item is a spike: its bound is a timebox within the spike limit, never a date alone. */
+  spike?: boolean;
   /** Hands the value to Jira (`view.submit`); `null` clears the field. */
   onSubmit: (value: ScopedOutcome | null) => Promise<void>;
   /** Leaves the editor without saving; absent where Jira offers no cancel (issue create). */
@@ -51,13 +54,15 @@ function Field(props: { part: OutcomePart; label: string; help: ReactNode; child
 export function ScopedOutcomeEditor({
   initial,
   rules,
+  spike = false,
   onSubmit,
   onCancel,
 }: ScopedOutcomeEditorProps) {
-  const [form, setForm] = useState<OutcomeForm>(initial);
+  const [form, setForm] = useState<OutcomeForm>(spike ? { ...initial, bound: 'timebox' } : initial);
+  const range = timeboxRange(spike, rules.spike.maxTimeboxDays);
   const [touched, setTouched] = useState<Partial<Record<OutcomePart, boolean>>>({});
 
-  const check = checkForm(form, rules);
+  const check = checkForm(form, rules, spike);
   const { tried, saving, saveError, submit } = useFieldSubmit(check, onSubmit);
   const shown = (part: OutcomePart) => (tried || touched[part] ? check.errors[part] : undefined);
   const touch = (part: OutcomePart) => () => setTouched((t) => ({ ...t, [part]: true }));
@@ -72,7 +77,7 @@ export function ScopedOutcomeEditor({
         <Field
           part="outcome"
           label="Outcome statement"
-          help={`What this work will produce, specifically (at least ${rules.minOutcomeLength} characters).`}
+          help={`What this work will produce, specifically (at least ${rules.scopedOutcome.minOutcomeLength} characters).`}
         >
           <Textfield
             id={FIELD_IDS.outcome}
@@ -104,22 +109,32 @@ export function ScopedOutcomeEditor({
         </Field>
 
         <Box>
-          <Inline space="space.100" alignBlock="center">
-            <Button isSelected={form.bound === 'timebox'} onClick={chooseBound('timebox')}>
-              Timebox in days
-            </Button>
-            <Button isSelected={form.bound === 'date'} onClick={chooseBound('date')}>
-              Target date
-            </Button>
-          </Inline>
+          {!spike && (
+            <Inline space="space.100" alignBlock="center">
+              <Button isSelected={form.bound === 'timebox'} onClick={chooseBound('timebox')}>
+                Timebox in days
+              </Button>
+              <Button isSelected={form.bound === 'date'} onClick={chooseBound('date')}>
+                Target date
+              </Button>
+            </Inline>
+          )}
           {form.bound === 'timebox' ? (
-            <Field part="bound" label="Timebox (days)" help="1 to 365 whole days.">
+            <Field
+              part="bound"
+              label="Timebox (days)"
+              help={
+                spike
+                  ? `A spike is time-boxed: ${range.min} to ${range.max} whole days.`
+                  : `${range.min} to ${range.max} whole days.`
+              }
+            >
               <Textfield
                 id={FIELD_IDS.bound}
                 name="timeboxDays"
                 type="number"
-                min={1}
-                max={365}
+                min={range.min}
+                max={range.max}
                 step={1}
                 width="small"
                 value={form.timeboxDays}

@@ -14,10 +14,14 @@ async function start(): Promise<void> {
   const context = await view.getContext();
   const extension: Record<string, unknown> = context.extension;
   const onIssueView = extension['renderContext'] !== 'issue-create';
+  // The issue's type, where Jira gives it (issue view): a spike is held to the spike rule.
+  const issue = extension['issue'] as { type?: unknown } | undefined;
+  const spike = typeof issue?.type === 'string' && issue.type.trim().toLowerCase() === 'spike';
   await mount(
     <ScopedOutcomeEditor
       initial={formFromValue(extension['fieldValue'])}
-      rules={DEFAULT_CONFIG.scopedOutcome}
+      rules={DEFAULT_CONFIG}
+      spike={spike}
       onSubmit={(value: ScopedOutcome | null) => view.submit(value)}
       onCancel={onIssueView ? () => void view.close() : undefined}
     />,

@@ -1,5 +1,5 @@
 import type { Config } from '@domain/config';
-import { checkScopedOutcome, describeOutcomeProblem, type OutcomePart } from '@domain/readiness';
+import { checkWorkOutcome, describeOutcomeProblem, type OutcomePart } from '@domain/readiness';
 import type { ScopedOutcome } from '@domain/track';
 
 /**
@@ -97,11 +97,16 @@ function sentence(instruction: string): string {
  * Checks the form with the domain's scoped-outcome rules. An empty form is fine (it clears the
  * field); anything else must be a complete scoped outcome before it can be saved.
  */
-export function checkForm(form: OutcomeForm, rules: Config['scopedOutcome']): FormCheck {
+export function checkForm(
+  form: OutcomeForm,
+  rules: Pick<Config, 'scopedOutcome' | 'spike'>,
+  spike = false,
+): FormCheck {
   const value = valueFromForm(form);
   if (value === null) return { value, errors: {}, canSubmit: true };
   const errors: FormErrors = {};
-  for (const problem of checkScopedOutcome(value, rules).problems) {
+  // A spike's bound is the spike timebox rule (domain/spike-timebox.ts), as the gates judge it.
+  for (const problem of checkWorkOutcome(spike, value, rules).problems) {
     errors[problem.part] ??= sentence(describeOutcomeProblem(problem));
   }
   return { value, errors, canSubmit: Object.keys(errors).length === 0 };

@@ -158,6 +158,10 @@ function expressionConfig(
   if (requireSuccessMeasure !== undefined) cfg.requireSuccessMeasure = requireSuccessMeasure;
   const requireBound = rules?.requireBound ?? saved.requireBound;
   if (requireBound !== undefined) cfg.requireBound = requireBound;
+  // The spike rule's limit (domain/spike-timebox.ts): the expression holds spikes to it, and
+  // refuses every spike (only spikes) while a rule saved before it carries none.
+  const maxTimeboxDays = defaults?.maxTimeboxDays ?? saved.maxTimeboxDays;
+  if (maxTimeboxDays !== undefined) cfg.maxTimeboxDays = maxTimeboxDays;
   return cfg;
 }
 

@@ -52,6 +52,20 @@ const SprintReportSchema = z.object({
     velocity: MaybeNumber,
     velocitySprints: z.number(),
   }),
+  flow: z.object({
+    cycleTimeDays: z.object({ median: MaybeNumber, p85: MaybeNumber, measured: z.number() }),
+    carryOver: Keys,
+    committed: z.number(),
+    completedOfCommitted: z.number(),
+    predictability: MaybeNumber,
+  }),
+  thresholds: z.object({
+    targetPercent: z.number(),
+    runwayMin: z.number(),
+    runwayMax: z.number(),
+    touchpointsPerSprint: z.number(),
+  }),
+  cadence: z.object({ count: z.number(), target: z.number(), met: z.boolean() }).optional(),
   atEnd: z.object({
     overrunSpikes: z.number(),
     idleDiscovery: z.number(),
@@ -82,6 +96,10 @@ export const RetroAnswerSchema = z.object({
         'overrunSpikes',
         'runway',
         'uncertainWithoutDiscovery',
+        'cycleTime',
+        'carryOver',
+        'predictability',
+        'cadence',
       ]),
       label: z.string(),
       /** Oldest sprint first; undefined where it could not be measured (null after JSON). */
@@ -150,6 +168,14 @@ export const RETRO_CSV_HEADER = [
   'outcome_unrecorded',
   'hit_rate_percent',
   'hit_rate_to_date_percent',
+  'cycle_time_median_days',
+  'cycle_time_p85_days',
+  'carry_over',
+  'committed_at_start',
+  'completed_of_committed',
+  'predictability_percent',
+  'discovery_activities',
+  'discovery_activities_target',
 ] as const;
 
 /** One CSV field: quoted when it holds a comma, quote or line break; formula starts defused. */
@@ -163,8 +189,9 @@ export function csvField(value: string | number | undefined): string {
 function row(
   s: SprintReport | RetroAnswer['sprints'][number],
   unit: string,
-  target: number,
 ): Array<string | number | undefined> {
+  // Each sprint is judged by the target in force when it ended.
+  const target = s.thresholds.targetPercent;
   return [
     s.sprint.name,
     s.sprint.startDate.slice(0, 10),
@@ -197,14 +224,22 @@ function row(
     s.outcomes.unrecorded,
     s.outcomes.hitRate,
     s.outcomes.hitRateToDate,
+    s.flow.cycleTimeDays.median,
+    s.flow.cycleTimeDays.p85,
+    s.flow.carryOver.length,
+    s.flow.committed,
+    s.flow.completedOfCommitted,
+    s.flow.predictability,
+    s.cadence?.count,
+    s.thresholds.touchpointsPerSprint,
   ];
 }
 
 /** The retro data as CSV (RFC 4180, CRLF line ends), one row per sprint, oldest first. */
-export function retroCsv(report: Pick<RetroAnswer, 'sprints' | 'unit' | 'targetPercent'>): string {
+export function retroCsv(report: Pick<RetroAnswer, 'sprints' | 'unit'>): string {
   const lines = [
     RETRO_CSV_HEADER.join(','),
-    ...report.sprints.map((s) => row(s, report.unit, report.targetPercent).map(csvField).join(',')),
+    ...report.sprints.map((s) => row(s, report.unit).map(csvField).join(',')),
   ];
   return `${lines.join('\r\n')}\r\n`;
 }

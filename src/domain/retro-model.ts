@@ -2,6 +2,8 @@ import type { Config } from './config';
 import type { TriageLevel } from './entry-criteria';
 import type { EstimateUnit, StatusCategory } from './signals';
 import type { ItemKind, ScopedOutcome, Track } from './track';
+import type { Touchpoint } from './discovery-cadence';
+import type { SettingsEra } from './retro-flow';
 
 /** What the retro is computed from and what it reports (see retro.ts). */
 
@@ -95,11 +97,20 @@ export interface RetroInput {
   /** Category of each status id (statuses no issue has now are guessed from their name). */
   statusCategories: ReadonlyMap<string, StatusCategory>;
   unit: EstimateUnit;
+  /** The settings in force now. */
   config: Config;
+  /** The settings history: each sprint is judged by those in force at its end (else `config`). */
+  settings?: readonly SettingsEra[];
+  /** Every evidence entry of the project's ideas by date (product discovery activities). */
+  touchpoints?: readonly Touchpoint[];
 }
 
 export interface SprintReport {
   sprint: RetroSprint;
+  /**
+   * Completed work by estimate: engineering discovery (spikes and enablers) and delivery; ideas
+   * are not sprint work and are left out.
+   */
   completed: {
     discovery: number;
     delivery: number;
@@ -125,6 +136,26 @@ export interface SprintReport {
     velocity: number | undefined;
     velocitySprints: number;
   };
+  /** Delivery flow: the practice's signal of success (retro-flow.ts). */
+  flow: {
+    /** Days from first start to done of the delivery items finished in the sprint. */
+    cycleTimeDays: { median: number | undefined; p85: number | undefined; measured: number };
+    /** Delivery items in the sprint that were started and not done when it closed. */
+    carryOver: string[];
+    /** Delivery estimate in the sprint at its start, and how much of it the sprint finished. */
+    committed: number;
+    completedOfCommitted: number;
+    predictability: number | undefined;
+  };
+  /** The thresholds in force when the sprint ended. */
+  thresholds: {
+    targetPercent: number;
+    runwayMin: number;
+    runwayMax: number;
+    touchpointsPerSprint: number;
+  };
+  /** Product discovery activities dated in the sprint; undefined when evidence was not read. */
+  cadence: { count: number; target: number; met: boolean } | undefined;
   /** The project page's signals as they stood when the sprint closed. */
   atEnd: { overrunSpikes: number; idleDiscovery: number; unscopedEnablers: number };
   /**
@@ -155,7 +186,15 @@ export interface OutcomeMiss extends OutcomeCandidate {
 
 export interface TrendSeries {
   metric:
-    'openEnded' | 'unscopedEnablers' | 'overrunSpikes' | 'runway' | 'uncertainWithoutDiscovery';
+    | 'openEnded'
+    | 'unscopedEnablers'
+    | 'overrunSpikes'
+    | 'runway'
+    | 'uncertainWithoutDiscovery'
+    | 'cycleTime'
+    | 'carryOver'
+    | 'predictability'
+    | 'cadence';
   label: string;
   /** Oldest sprint first; undefined where it could not be measured. */
   values: Array<number | undefined>;

@@ -47,6 +47,34 @@ export function trendSeries(sprints: readonly SprintReport[]): TrendSeries[] {
       false,
     ),
     technicalRisk(sprints.map((s) => s.uncertainWithoutDiscovery.length)),
+    series(
+      'cycleTime',
+      'Delivery cycle time (median)',
+      sprints.map((s) => s.flow.cycleTimeDays.median),
+      'days',
+      true,
+    ),
+    series(
+      'carryOver',
+      'Delivery carry-over',
+      sprints.map((s) => s.flow.carryOver.length),
+      'items',
+      true,
+    ),
+    series(
+      'predictability',
+      'Predictability',
+      sprints.map((s) => s.flow.predictability),
+      '%',
+      false,
+    ),
+    series(
+      'cadence',
+      'Product discovery activities',
+      sprints.map((s) => s.cadence?.count),
+      'activities',
+      false,
+    ),
   ];
 }
 
@@ -71,6 +99,11 @@ function technicalRisk(values: number[]): TrendSeries {
 const fmt = (n: number) => String(round1(n));
 const unitFor = (n: number, unit: string) =>
   n === 1 && unit.endsWith('s') ? unit.slice(0, -1) : unit;
+/** "3 days", "1 item", "86%". */
+const amount = (n: number, unit: string) =>
+  unit === '%' ? `${fmt(n)}%` : `${fmt(n)} ${unitFor(n, unit)}`;
+const range = (min: number, max: number, unit: string) =>
+  unit === '%' ? `${fmt(min)}-${fmt(max)}%` : `${fmt(min)}-${fmt(max)} ${unit}`;
 
 /**
  * One plain sentence for a series: steady when the values stay within a narrow band (shown as
@@ -91,19 +124,20 @@ export function describeTrend(
   const max = Math.max(...known);
   const band = unit === 'sprints' ? 0.5 : 0;
   const name = label.charAt(0).toUpperCase() + label.slice(1).toLowerCase();
-  if (known.length === 1)
-    return `${name} at ${fmt(first)} ${unitFor(first, unit)} (one sprint measured).`;
+  if (known.length === 1) return `${name} at ${amount(first, unit)} (one sprint measured).`;
   if (max - min <= band) {
     return min === max
-      ? `${name} steady at ${fmt(min)} ${unitFor(min, unit)}.`
-      : `${name} steady at ${fmt(min)}-${fmt(max)} ${unit}.`;
+      ? `${name} steady at ${amount(min, unit)}.`
+      : `${name} steady at ${range(min, max, unit)}.`;
   }
   if (Math.abs(last - first) <= band) {
-    return `${name} back to ${fmt(last)} ${unitFor(last, unit)} after ranging ${fmt(min)}-${fmt(max)}.`;
+    const ranged = unit === '%' ? range(min, max, unit) : `${fmt(min)}-${fmt(max)}`;
+    return `${name} back to ${amount(last, unit)} after ranging ${ranged}.`;
   }
   const up = last > first;
   const better = up !== lowerIsBetter;
-  return `${name} ${up ? 'up' : 'down'} from ${fmt(first)} to ${fmt(last)} ${unit} (${better ? 'better' : 'worse'}).`;
+  const to = unit === '%' ? `${fmt(last)}%` : `${fmt(last)} ${unit}`;
+  return `${name} ${up ? 'up' : 'down'} from ${fmt(first)} to ${to} (${better ? 'better' : 'worse'}).`;
 }
 
 /**

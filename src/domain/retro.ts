@@ -22,6 +22,8 @@ import {
   withinTimebox,
 } from './retro-replay';
 import { trendSeries } from './retro-trends';
+import { configAt, flowVerdict, sprintFlow, sprintThresholds } from './retro-flow';
+import { isEngineeringDiscovery } from './discovery-lanes';
 
 /**
  * The retro view: per closed sprint, what each track finished, what discovery decided and
@@ -74,7 +76,7 @@ export function computeRetro(input: RetroInput): RetroReport {
     targetPercent: config.capacity.discoveryTargetPercent,
     sprints,
     trends,
-    summary: trends.map((t) => t.summary),
+    summary: [...trends.map((t) => t.summary), flowVerdict(trends)],
     candidates: inView,
     misses,
     hitRate: { hits, rated, rate: percentOf(hits, rated) },
@@ -136,10 +138,10 @@ function sprintReport(
 ): SprintReport {
   const { statusCategories: cats, config, unit } = input;
   const done = ctx.completedBy.get(sprint.id) ?? [];
-  const sum = (track: string) =>
-    done.filter((i) => i.track === track).reduce((s, i) => s + size(i, unit), 0);
-  const discovery = sum('discovery');
-  const delivery = sum('delivery');
+  const sum = (items: readonly RetroIssue[]) => items.reduce((s, i) => s + size(i, unit), 0);
+  const discovery = sum(done.filter((i) => isEngineeringDiscovery(i)));
+  const delivery = sum(done.filter((i) => i.track === 'delivery'));
+  const then = configAt(input.settings ?? [], sprint.completeDate, config);
   const total = discovery + delivery;
   const enablers = done.filter((i) => i.kind === 'enabler');
   const spikes = done.filter((i) => i.kind === 'spike');
@@ -167,12 +169,14 @@ function sprintReport(
     },
     spikes: {
       finished: spikes.map((i) => i.key),
-      withinTimebox: spikes.filter((i) => withinTimebox(i, cats, config.spike)).map((i) => i.key),
+      withinTimebox: spikes.filter((i) => withinTimebox(i, cats, then.spike)).map((i) => i.key),
     },
     movedBack: movedBackIn(input, sprint, ctx.all),
     uncertainWithoutDiscovery: uncertainWithoutDiscovery(input.issues, sprint),
     runwayAtStart: runwayAtStart(input, sprint, ctx),
-    atEnd: signalsAt(input.issues, sprint.completeDate, cats, config),
+    flow: sprintFlow(input.issues, sprint, ctx.all, cats, unit),
+    ...sprintThresholds(sprint, then, input.touchpoints),
+    atEnd: signalsAt(input.issues, sprint.completeDate, cats, then),
     outcomes: outcomesIn(ctx.candidates.filter((c) => c.sprintId === sprint.id)),
   };
 }

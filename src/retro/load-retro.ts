@@ -16,6 +16,7 @@ import type { JiraGateway } from '../jira/jira-gateway';
 import { readProjectContext } from '../storage/project-context';
 import { readOutcomes } from '../storage/retro-outcome-store';
 import { guardMovesSince, markUncertainty, readIdeas } from './retro-ideas';
+import { settingsEras } from './retro-settings';
 import { attachHistory, linkPromotions, readRetroItems, timeOf } from './retro-items';
 
 /**
@@ -87,13 +88,14 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const { raw, issues, categories } = await readRetroItems(jira, key, fieldIds, estimation, tracks);
   await attachHistory(jira, issues, categories, span, fieldIds);
   linkPromotions(raw, issues);
-  const { ideas, validationById } = await readIdeas(issues, config);
+  const { ideas, validationById, touchpoints } = await readIdeas(issues, config);
   if (ids.entryTriage) {
     markUncertainty(raw, issues, ids.entryTriage, categories, validationById);
   }
-  const [guardMoves, outcomes] = await Promise.all([
+  const [guardMoves, outcomes, settings] = await Promise.all([
     guardMovesSince(key, span.start),
     readOutcomes(issues.filter((i) => i.promotedFrom.length > 0).map((i) => i.id)),
+    settingsEras(key),
   ]);
   const report = computeRetro({
     sprints: window,
@@ -105,6 +107,8 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     statusCategories: categories,
     unit,
     config,
+    settings,
+    touchpoints,
   });
   frame.notes.push(...missingNotes(tracks.guessed, ids));
   return { ...report, ...frameOf(frame, name), available: closed.length };

@@ -2,6 +2,7 @@ import type { Config } from '../domain/config';
 import { covers, readTriage } from '../domain/entry-criteria';
 import { validationOf, type EvidenceEntry } from '../domain/evidence-log';
 import type { ValidationState } from '../domain/readiness';
+import type { Touchpoint } from '../domain/discovery-cadence';
 import { validatedOn, type GuardMove, type RetroIdea, type RetroIssue } from '../domain/retro';
 import type { StatusCategory } from '../domain/signals';
 import { AUDIT_PAGE_MAX, listAudit } from '../storage/audit-store';
@@ -40,7 +41,15 @@ export async function readIdeas(issues: readonly RetroIssue[], config: Config) {
         .map((e) => ({ date: e.date, type: e.type, summary: e.summary })),
     };
   });
-  return { ideas, validationById };
+  // Every evidence entry, by the day it happened: the product discovery activities per sprint.
+  const touchpoints: Touchpoint[] = ideaItems.flatMap((item) =>
+    (logs.get(item.id)?.entries ?? []).map((e) => ({
+      issueKey: item.key,
+      date: e.date,
+      type: e.type,
+    })),
+  );
+  return { ideas, validationById, touchpoints };
 }
 
 /**

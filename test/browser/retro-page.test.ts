@@ -167,7 +167,7 @@ describe('retro sub-page in the local preview (Chromium)', () => {
     const page = await openRetro();
     const figures = page.locator('figure.retro-figure');
     // Five trends, the discovery share and the hit rate.
-    await expect(figures.count()).resolves.toBe(7);
+    await expect(figures.count()).resolves.toBe(11);
     for (const figure of await figures.all()) {
       const table = figure.locator('table');
       await expect(table.isVisible()).resolves.toBe(false);
@@ -183,9 +183,15 @@ describe('retro sub-page in the local preview (Chromium)', () => {
     const sprints = page.getByTestId('sprint-table');
     const share = page.getByTestId('share-figure').locator('table');
     const hitRate = page.getByTestId('hit-rate-figure').locator('table');
-    // Discovery share: the sprint table's 4th column; the sprint's hit rate: its last (14th).
+    // Discovery share and its target then: the sprint table's 4th and 5th columns; the sprint's
+    // hit rate: its 15th.
     await expect(column(share, 4)).resolves.toEqual(await column(sprints, 4));
-    await expect(column(hitRate, 6)).resolves.toEqual(await column(sprints, 14));
+    await expect(column(share, 5)).resolves.toEqual(await column(sprints, 5));
+    await expect(column(hitRate, 6)).resolves.toEqual(await column(sprints, 15));
+    // Each sprint's share is drawn against the target in force when it ended: a mark per sprint.
+    await expect(page.getByTestId('share-chart').getByTestId('target-mark').count()).resolves.toBe(
+      6,
+    );
     // The seeded outcomes: hit (sprint 2), missed (3), partly (4), too early (5).
     await expect(column(hitRate, 7)).resolves.toEqual(['–', '100%', '50%', '33%', '33%', '33%']);
     await page.close();

@@ -220,7 +220,7 @@ describe('retro/report: the count from the site', () => {
     expect(counts(after)).toEqual(expected);
     expect(after.sprints[5]?.uncertainWithoutDiscovery).toContain(story.key);
     expect(after.sprints[4]?.uncertainWithoutDiscovery).not.toContain(covered.key);
-    expect(after.summary).toHaveLength(5);
+    expect(after.summary).toHaveLength(10);
 
     const csv = retroCsv(after).split('\r\n');
     const column = RETRO_CSV_HEADER.indexOf('high_uncertainty_without_discovery');

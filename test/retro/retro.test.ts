@@ -2,6 +2,8 @@ import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulato
 import type { RetroAnswer } from '../../src/contract/retro-report';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
+import { DEFAULT_CONFIG } from '../../src/domain/config';
+import { KEYS } from '../../src/storage/key-families';
 
 /**
  * `retro/report` and `retro/outcome/record` driven the way Forge invokes them, against the
@@ -128,7 +130,51 @@ describe('retro/report on the demo history', () => {
     ]);
     // The sprint 3 spike was 5 days into its 2-day timebox when sprint 2 closed.
     expect(data.sprints[1]?.atEnd.overrunSpikes).toBe(1);
-    expect(data.summary).toHaveLength(5);
+    expect(data.summary).toHaveLength(10);
+  });
+
+  it('delivery flow per sprint, with its trends and one sentence on whether it improved as risk fell', async () => {
+    const data = await report();
+    for (const s of data.sprints) {
+      const { median, p85, measured } = s.flow.cycleTimeDays;
+      if (measured > 0) expect(median).toBeLessThanOrEqual(p85 ?? Infinity);
+      expect(s.flow.completedOfCommitted).toBeLessThanOrEqual(s.flow.committed);
+    }
+    const metrics = data.trends.map((t) => t.metric);
+    expect(metrics).toEqual(
+      expect.arrayContaining(['cycleTime', 'carryOver', 'predictability', 'cadence']),
+    );
+    const cycle = data.trends.find((t) => t.metric === 'cycleTime');
+    expect(cycle?.values).toEqual(data.sprints.map((s) => s.flow.cycleTimeDays.median));
+    expect(data.summary.at(-1)).toMatch(
+      /^Delivery flow (improved|worsened|held steady) \(cycle time, carry-over and predictability\) while technical risk (fell|rose|held steady)\.$/,
+    );
+  });
+
+  it('judges each sprint by the thresholds in force when it ended (settings history)', async () => {
+    const closed = [...demo.closedSprints].sort((a, b) =>
+      (a.completeDate ?? '').localeCompare(b.completeDate ?? ''),
+    );
+    const changedAt = new Date(Date.parse(closed[2]?.completeDate ?? '') + 3_600_000).toISOString();
+    const record = {
+      version: 1,
+      updatedAt: changedAt,
+      updatedBy: DEMO_USERS.admin,
+      settings: {
+        ...DEFAULT_CONFIG,
+        capacity: { ...DEFAULT_CONFIG.capacity, discoveryTargetPercent: 30 },
+      },
+    };
+    ctx.em.kvs.seed(KEYS.globalConfig, record);
+    ctx.em.kvs.seed(KEYS.revision(KEYS.globalConfig, 1), record);
+    const data = await report();
+    expect(data.targetPercent).toBe(30);
+    expect(data.sprints.map((s) => s.thresholds.targetPercent)).toEqual([20, 20, 20, 30, 30, 30]);
+    // Each sprint's product discovery cadence is counted against the target of its time.
+    for (const s of data.sprints) {
+      expect(s.cadence?.target).toBe(s.thresholds.touchpointsPerSprint);
+      expect(s.cadence?.met).toBe((s.cadence?.count ?? 0) >= (s.cadence?.target ?? 0));
+    }
   });
 
   it('outcomes: hit rate of validated ideas and the misses with their evidence', async () => {

@@ -32,15 +32,17 @@ const num = (n: number | undefined) => (n === undefined ? '–' : String(n));
 function SprintTable({ report }: { report: RetroAnswer }) {
   const unit = report.unit === 'points' ? 'pts' : 'issues';
   return (
-    <div className="retro-scroll">
+    // Wider than the page: the region scrolls, and takes focus so a keyboard can scroll it.
+    <div className="retro-scroll" tabIndex={0} role="region" aria-label="Sprint by sprint table">
       <table className="retro-table" data-testid="sprint-table">
         <caption className="retro-sr">Per closed sprint, oldest first</caption>
         <thead>
           <tr>
             <th scope="col">Sprint</th>
-            <th scope="col">Discovery ({unit})</th>
+            <th scope="col">Spikes and enablers ({unit})</th>
             <th scope="col">Delivery ({unit})</th>
-            <th scope="col">Discovery share (target {report.targetPercent}%)</th>
+            <th scope="col">Engineering discovery share</th>
+            <th scope="col">Target then</th>
             <th scope="col">Ideas validated</th>
             <th scope="col">Invalidated</th>
             <th scope="col">Promoted</th>
@@ -51,6 +53,10 @@ function SprintTable({ report }: { report: RetroAnswer }) {
             <th scope="col">High uncertainty without discovery</th>
             <th scope="col">Runway at start (sprints)</th>
             <th scope="col">Outcome hit rate</th>
+            <th scope="col">Cycle time, days (median / 85th)</th>
+            <th scope="col">Carry-over</th>
+            <th scope="col">Predictability</th>
+            <th scope="col">Discovery activities (target then)</th>
           </tr>
         </thead>
         <tbody>
@@ -60,6 +66,7 @@ function SprintTable({ report }: { report: RetroAnswer }) {
               <td>{s.completed.discovery}</td>
               <td>{s.completed.delivery}</td>
               <td>{pct(s.completed.discoveryPercent)}</td>
+              <td>{s.thresholds.targetPercent}%</td>
               <td>{s.ideas.validated.length}</td>
               <td>{s.ideas.invalidated.length}</td>
               <td>{s.ideas.promoted.length}</td>
@@ -74,6 +81,12 @@ function SprintTable({ report }: { report: RetroAnswer }) {
               <td>{s.uncertainWithoutDiscovery.length}</td>
               <td>{num(s.runwayAtStart.sprints)}</td>
               <td>{pct(s.outcomes.hitRate)}</td>
+              <td>
+                {num(s.flow.cycleTimeDays.median)} / {num(s.flow.cycleTimeDays.p85)}
+              </td>
+              <td>{s.flow.carryOver.length}</td>
+              <td>{pct(s.flow.predictability)}</td>
+              <td>{s.cadence ? `${s.cadence.count} (${s.cadence.target})` : '–'}</td>
             </tr>
           ))}
         </tbody>
@@ -233,10 +246,10 @@ function Report({
       </Stack>
       <Stack space="space.100">
         <Heading size="medium" as="h2">
-          Discovery share of completed work
+          Engineering discovery share of completed work
         </Heading>
         <ChartFigure
-          title={`Per sprint, against the ${report.targetPercent}% target (dashed line)`}
+          title="Per sprint: spikes and enablers against the target in force when it ended (dashed marks)"
           numbers={shareNumbers(report, names)}
           testId="share-figure"
         >

@@ -1,6 +1,7 @@
 import type { RetroAnswer } from '@contract/retro-report';
 import type { TrendSeriesView as TrendSeries } from '@contract/retro-report';
 import { useId, useState, type ReactNode } from 'react';
+import { lineRuns } from './line-runs';
 
 /**
  * The retro's charts, drawn as SVG with the design tokens (no chart library; see
@@ -146,14 +147,17 @@ export function ShareChart({ report, labels }: { report: RetroAnswer; labels: st
   const right = W - GUTTER;
   const step = (right - PAD) / n;
   const top = scaleTop([
-    report.targetPercent,
+    ...report.sprints.map((s) => s.thresholds.targetPercent),
     ...report.sprints.map((s) => s.completed.discoveryPercent ?? 0),
   ]);
   const y = (p: number) => H - PAD - ((H - PAD * 2) * Math.min(top, p)) / top;
-  const targetY = y(report.targetPercent);
   const description = report.sprints
-    .map((s, i) => `${labels[i] ?? s.sprint.name}: ${pct(s.completed.discoveryPercent)}`)
+    .map(
+      (s, i) =>
+        `${labels[i] ?? s.sprint.name}: ${s.completed.discoveryPercent === undefined ? 'not measured' : `${s.completed.discoveryPercent}%`} (target ${s.thresholds.targetPercent}%)`,
+    )
     .join(', ');
+  const last = report.sprints.at(-1);
   return (
     <svg
       className="retro-chart"
@@ -161,42 +165,58 @@ export function ShareChart({ report, labels }: { report: RetroAnswer; labels: st
       height={H}
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={`Discovery share of completed work, target ${report.targetPercent}%: ${description}`}
+      aria-label={`Engineering discovery share of completed work, each sprint against the target in force when it ended: ${description}`}
       data-testid="share-chart"
     >
       <line x1={PAD} x2={right} y1={H - PAD} y2={H - PAD} stroke="var(--ds-border, #091e4224)" />
       {report.sprints.map((s, i) => {
-        const p = s.completed.discoveryPercent ?? 0;
+        const p = s.completed.discoveryPercent;
         const x = PAD + i * step + step * 0.2;
+        const targetY = y(s.thresholds.targetPercent);
         return (
           <g key={s.sprint.id}>
-            <rect
-              x={x}
-              y={y(p)}
-              width={step * 0.6}
-              height={H - PAD - y(p)}
-              fill="var(--ds-background-discovery-bold, #6e5dc6)"
-            />
-            <text x={x + step * 0.3} y={barLabelY(y(p), targetY)} textAnchor="middle">
-              {pct(s.completed.discoveryPercent)}
+            {/* Not measured: no bar at all, rather than one at zero. */}
+            {p !== undefined && (
+              <rect
+                x={x}
+                y={y(p)}
+                width={step * 0.6}
+                height={H - PAD - y(p)}
+                fill="var(--ds-background-discovery-bold, #6e5dc6)"
+              />
+            )}
+            <text
+              x={x + step * 0.3}
+              y={barLabelY(p === undefined ? H - PAD : y(p), targetY)}
+              textAnchor="middle"
+            >
+              {pct(p)}
             </text>
+            <line
+              x1={x - step * 0.1}
+              x2={x + step * 0.7}
+              y1={targetY}
+              y2={targetY}
+              stroke="var(--ds-border-danger, #e2483d)"
+              strokeDasharray="4 3"
+              data-testid="target-mark"
+            />
             <text x={x + step * 0.3} y={H - PAD + 14} textAnchor="middle">
               {labels[i]}
             </text>
           </g>
         );
       })}
-      <line
-        x1={PAD}
-        x2={right}
-        y1={targetY}
-        y2={targetY}
-        stroke="var(--ds-border-danger, #e2483d)"
-        strokeDasharray="4 3"
-      />
-      <text x={right + 6} y={targetY} dominantBaseline="middle" data-testid="target-label">
-        target {report.targetPercent}%
-      </text>
+      {last && (
+        <text
+          x={right + 6}
+          y={y(last.thresholds.targetPercent)}
+          dominantBaseline="middle"
+          data-testid="target-label"
+        >
+          target {last.thresholds.targetPercent}%
+        </text>
+      )}
     </svg>
   );
 }
@@ -204,15 +224,21 @@ export function ShareChart({ report, labels }: { report: RetroAnswer; labels: st
 export function shareNumbers(report: RetroAnswer, labels: string[]): ChartNumbers {
   const unit = report.unit === 'points' ? 'pts' : 'issues';
   return {
-    caption: 'Discovery share of completed work per sprint',
-    columns: ['Sprint', `Discovery (${unit})`, `Delivery (${unit})`, 'Discovery share', 'Target'],
+    caption: 'Engineering discovery share of completed work per sprint',
+    columns: [
+      'Sprint',
+      `Spikes and enablers (${unit})`,
+      `Delivery (${unit})`,
+      'Engineering discovery share',
+      'Target then',
+    ],
     rows: report.sprints.map((s, i) => ({
       label: labels[i] ?? s.sprint.name,
       cells: [
         s.completed.discovery,
         s.completed.delivery,
         pct(s.completed.discoveryPercent),
-        `${report.targetPercent}%`,
+        `${s.thresholds.targetPercent}%`,
       ],
     })),
   };
@@ -345,10 +371,7 @@ export function TrendChart({ series, labels }: { series: TrendSeries; labels: st
   const y = (v: number) => TH - 22 - ((TH - 40) * v) / max;
   const xs = series.values.map((_, i) => x(i));
   const ys = series.values.map((v) => (v === undefined ? undefined : y(v)));
-  const points = series.values
-    .map((v, i) => (v === undefined ? undefined : `${x(i)},${y(v)}`))
-    .filter((p): p is string => p !== undefined)
-    .join(' ');
+  const runs = lineRuns(series.values).filter((run) => run.length > 1);
   return (
     <svg
       className="retro-chart"
@@ -360,12 +383,16 @@ export function TrendChart({ series, labels }: { series: TrendSeries; labels: st
         .map((v, i) => `${labels[i] ?? i + 1} ${v ?? 'not measured'}`)
         .join(', ')}`}
     >
-      <polyline
-        points={points}
-        fill="none"
-        stroke="var(--ds-border-brand, #0c66e4)"
-        strokeWidth={2}
-      />
+      {runs.map((run) => (
+        <polyline
+          key={run[0]}
+          data-testid="trend-line"
+          points={run.map((i) => `${x(i)},${y(series.values[i] ?? 0)}`).join(' ')}
+          fill="none"
+          stroke="var(--ds-border-brand, #0c66e4)"
+          strokeWidth={2}
+        />
+      ))}
       {series.values.map((v, i) => {
         if (v === undefined) return null;
         const spot = pointLabel(xs, ys, i, TH - 1);

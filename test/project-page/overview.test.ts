@@ -527,6 +527,28 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     expect(page.engineering.scoped.map((i) => i.key)).not.toContain(spike.key);
   });
 
+  it('a 10-day spike and a date-only spike are unscoped on the page, as the gates judge them', async () => {
+    const spikes = [...ctx.em.issues.values()].filter((i) =>
+      ['Spike: OAuth provider options', 'Spike: benchmark the image CDN'].includes(i.summary),
+    );
+    const [tenDays, dateOnly] = spikes;
+    if (!tenDays || !dateOnly) throw new Error('the demo has no such spikes');
+    const outcome = tenDays.custom.get(demo.scopedOutcome.id) as Record<string, unknown>;
+    tenDays.custom.set(demo.scopedOutcome.id, { ...outcome, timeboxDays: 10 });
+    const rest = { ...(dateOnly.custom.get(demo.scopedOutcome.id) as Record<string, unknown>) };
+    delete rest['timeboxDays'];
+    dateOnly.custom.set(demo.scopedOutcome.id, { ...rest, targetDate: '2026-12-20' });
+    const page = await load(demo.projectKey);
+    const unscoped = page.signals.unscopedEnablers.items;
+    for (const spike of [tenDays, dateOnly]) {
+      expect(unscoped.find((i) => i.key === spike.key)).toMatchObject({
+        kind: 'spike',
+        missing: ['bound'],
+      });
+      expect(page.engineering.unscoped.map((i) => i.key)).toContain(spike.key);
+    }
+  });
+
   it('build trap risk: below the runway floor, and delivery started while waiting on discovery, each named', async () => {
     // "Wishlist sharing" waits on DT-61; starting it is delivery outrunning discovery.
     const started = [...ctx.em.issues.values()].find((i) => i.summary === 'Wishlist sharing');

@@ -347,6 +347,11 @@ export class KvsEmulator {
     });
   }
 
+  /** Takes a seeded (or stored) key away, as if it had never been written. */
+  unseed(key: string): void {
+    this.data.delete(key);
+  }
+
   keys(): string[] {
     return [...this.data.keys()].filter((k) => this.live(k) !== undefined).sort();
   }

@@ -35,6 +35,7 @@ import {
 import {
   GlobalSettingsViewSchema,
   ProjectSettingsViewSchema,
+  OutcomeRulesSchema,
   ValidatorDefaultsSchema,
 } from './settings-view';
 
@@ -262,6 +263,8 @@ export const RESOLVER_PAYLOADS = {
     .strict(),
   /** What a validator configuration screen pre-fills: settings and the Scoped outcome field id. */
   'validator/config-defaults': z.object({}).strict(),
+  /** The scoped outcome and spike rules in force in the context project (the field's editor). */
+  'outcome/rules': z.object({}).strict(),
   /** Export one page of the app's data (Jira admins); pass `nextCursor` back for the next. */
   'data/export': z
     .object({
@@ -373,6 +376,7 @@ export const RESOLVER_RESULTS = {
   'waiver/list': WaiverListSchema,
   'audit/list': AuditPageSchema,
   'validator/config-defaults': ValidatorDefaultsSchema,
+  'outcome/rules': OutcomeRulesSchema,
   'data/export': DataExportPageSchema,
   'data/import': DataImportReportSchema,
   'promote/run': PromoteResultSchema,

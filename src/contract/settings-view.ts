@@ -89,6 +89,17 @@ export const FieldIssuesSchema = z
 
 export const ConflictDetailsSchema = z.object({ current: z.unknown() }).passthrough();
 
+/** `outcome/rules`: the rules the Scoped outcome field's editor checks, as the gates do. */
+export const OutcomeRulesSchema = z.object({
+  scopedOutcome: z.object({
+    minOutcomeLength: z.number(),
+    placeholders: z.array(z.string()),
+    requireSuccessMeasure: z.boolean(),
+    requireBound: z.boolean(),
+  }),
+  spike: z.object({ defaultTimeboxDays: z.number(), maxTimeboxDays: z.number() }),
+});
+
 /** `validator/config-defaults`: what a validator configuration screen pre-fills. */
 export const ValidatorDefaultsSchema = z.object({
   /** The Scoped outcome field on this site; absent when it could not be found. */

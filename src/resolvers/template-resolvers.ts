@@ -5,6 +5,7 @@ import {
   TemplateRefusal,
   templatesForProject,
 } from '../templates/create-from-template';
+import { readProjectContext } from '../storage/project-context';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Requirement } from './resolver-kit';
 
@@ -75,6 +76,11 @@ export const templateResolvers: ResolverGroup = {
   'templates/list': resolver('templates/list', [BROWSE_PROJECT], (caller) =>
     templatesForProject(caller.jira, projectOf(caller)),
   ),
+  // The Scoped outcome field's editor: the rules in force in its project (the gates' rules).
+  'outcome/rules': resolver('outcome/rules', [BROWSE_PROJECT], async (caller) => {
+    const { config } = await readProjectContext(projectOf(caller).key);
+    return { scopedOutcome: config.scopedOutcome, spike: config.spike };
+  }),
   'templates/create': resolver('templates/create', [CREATE_IN_PROJECT], async (caller, payload) => {
     try {
       const { requestId, ...input } = payload;

@@ -4,6 +4,7 @@
  * the gates' words, and offers no target date; on an enabler it offers both bounds. With axe-core.
  */
 import type { Page } from 'playwright-core';
+import { KEYS } from '../../src/storage/key-families';
 import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(120_000);
@@ -44,4 +45,29 @@ it('on an enabler: a timebox of up to 365 days or a target date', async () => {
   await expect(page.getByRole('button', { name: 'Target date' }).isVisible()).resolves.toBe(true);
   await expect(page.getByLabel('Timebox (days)').getAttribute('max')).resolves.toBe('365');
   await page.close();
+});
+
+it('follows the project’s settings: a spike limit of 5 days lets a 5-day spike through', async () => {
+  const { em, contexts } = server();
+  const project = contexts['scoped-outcome-edit']?.extension['project'] as
+    { id: string; key: string } | undefined;
+  if (!project) throw new Error('the editor has no project context');
+  const record = {
+    version: 1,
+    updatedAt: new Date().toISOString(),
+    updatedBy: 'user-admin',
+    projectId: project.id,
+    override: { spike: { maxTimeboxDays: 5 } },
+  };
+  em.kvs.seed(KEYS.projectConfig(project.key), record);
+  try {
+    const page = await openEditorOn('Spike');
+    await expect(page.getByLabel('Timebox (days)').getAttribute('max')).resolves.toBe('5');
+    await expect(
+      page.getByText('A spike is time-boxed: 1 to 5 whole days.').isVisible(),
+    ).resolves.toBe(true);
+    await page.close();
+  } finally {
+    em.kvs.unseed(KEYS.projectConfig(project.key));
+  }
 });

@@ -400,6 +400,7 @@ export const ROWS: Record<string, Row> = {
     payload: () => ({ expectedVersion: 0 }),
   },
   'templates/list': { need: 'browse-project', where: 'project', payload: empty },
+  'outcome/rules': { need: 'browse-project', where: 'project', payload: empty },
   'templates/create': {
     need: 'create-in-project',
     where: 'project',

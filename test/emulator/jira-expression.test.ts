@@ -156,10 +156,35 @@ describe("the manifest's enabler-gate-expression", () => {
       false,
     ],
     [
-      'a spike with no bound when bounds are not required',
+      // The spike rule (domain/spike-timebox.ts): a spike is always bounded by its timebox.
+      'a spike with no timebox, even when bounds are not required',
       issue('Spike', { outcome: complete.outcome, successMeasure: 'x' }),
       { ...config, requireBound: false },
+      false,
+    ],
+    [
+      'an enabler with no bound when bounds are not required',
+      issue('Enabler', { outcome: complete.outcome, successMeasure: 'x' }),
+      { ...config, requireBound: false },
       true,
+    ],
+    [
+      'a spike with a 3-day timebox, within the limit the rule carries',
+      issue('Spike', { ...complete, timeboxDays: 3 }),
+      { ...config, maxTimeboxDays: 3 },
+      true,
+    ],
+    [
+      'a spike with a 5-day timebox, past the limit',
+      issue('Spike', { ...complete, timeboxDays: 5 }),
+      { ...config, maxTimeboxDays: 3 },
+      false,
+    ],
+    [
+      'a spike under a rule saved before the limit was carried (save the rule again)',
+      issue('Spike', { ...complete, timeboxDays: 3 }),
+      config,
+      false,
     ],
     ['a story (not a gated type)', issue('Story'), config, true],
     [

@@ -14,3 +14,13 @@ export const ProjectRefSchema = z.object({ id: z.string(), key: z.string(), name
 export const BoardRefSchema = z.object({ id: z.number(), name: z.string() });
 /** A number the domain leaves undefined when it cannot be computed (absent after JSON). */
 export const MaybeNumber = z.number().optional();
+
+/**
+ * The details of an `invalid-input` refusal: each problem with the payload path it concerns
+ * (`answers.question`, `settings.runway.pauseAtSprints`), as the resolver kit and the features
+ * that check fields send them.
+ */
+export const FieldProblemsSchema = z.object({
+  fields: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type FieldProblem = z.infer<typeof FieldProblemsSchema>['fields'][number];

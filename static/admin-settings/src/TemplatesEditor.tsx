@@ -1,3 +1,4 @@
+import { fieldErrorsByPath } from '@ui/bridge-client';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
@@ -39,17 +40,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function currentView(data: unknown): View | null {
   const parsed = TemplatesStateSchema.safeParse(data);
   return parsed.success ? parsed.data : null;
-}
-
-function pathErrors(details: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isRecord(details) || !Array.isArray(details['fields'])) return out;
-  for (const f of details['fields']) {
-    if (isRecord(f) && typeof f['path'] === 'string' && typeof f['message'] === 'string') {
-      out[f['path']] = f['message'];
-    }
-  }
-  return out;
 }
 
 function TextInput(props: {
@@ -219,7 +209,7 @@ export function TemplatesEditor({ api }: { api: TemplatesApi }) {
       });
       return;
     }
-    setErrors(pathErrors(result.error.details));
+    setErrors(fieldErrorsByPath(result.error));
     setBanner({
       kind: 'error',
       title:

@@ -1,3 +1,4 @@
+import { fieldErrorsByPath } from '@ui/bridge-client';
 import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
@@ -30,22 +31,6 @@ interface Created {
 
 type Answers = Record<string, string>;
 type Errors = Record<string, string>;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Field problems the resolver named (`answers.question`), by path. */
-function fieldErrors(details: unknown): Errors {
-  const out: Errors = {};
-  if (!isRecord(details) || !Array.isArray(details['fields'])) return out;
-  for (const f of details['fields']) {
-    if (isRecord(f) && typeof f['path'] === 'string' && typeof f['message'] === 'string') {
-      out[f['path']] = f['message'];
-    }
-  }
-  return out;
-}
 
 const isRequired = (template: DiscoveryTemplate, s: TemplateSection) =>
   s.required || TEMPLATE_SHAPES[template.id].sections[s.id]?.locked === true;
@@ -287,7 +272,7 @@ function DialogBody(props: {
     // bridge failed) keeps the id, so that trying again cannot create the item twice.
     if (result.ok || result.error.code !== 'internal') requestId.current = newRequestId();
     if (!result.ok) {
-      setErrors(fieldErrors(result.error.details));
+      setErrors(fieldErrorsByPath(result.error));
       setProblem(result.error.message);
       return;
     }

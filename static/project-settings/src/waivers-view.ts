@@ -1,3 +1,4 @@
+import { FieldProblemsSchema } from '@contract/result-atoms';
 import {
   RESOLVER_PAYLOADS,
   type BridgeError,
@@ -71,16 +72,11 @@ export function checkGrant(
 
 /** The server's field errors (`details.fields`), by field of the form. */
 export function serverFieldErrors(error: BridgeError): GrantErrors {
-  const details = error.details as { fields?: Array<{ path?: unknown; message?: unknown }> };
   const out: GrantErrors = {};
-  for (const f of Array.isArray(details?.fields) ? details.fields : []) {
-    const path = typeof f.path === 'string' ? f.path.split('.')[0] : undefined;
-    if (
-      (path === 'issueKey' || path === 'reason' || path === 'expiresOn') &&
-      typeof f.message === 'string'
-    ) {
-      out[path] = f.message;
-    }
+  const details = FieldProblemsSchema.safeParse(error.details);
+  for (const f of details.success ? details.data.fields : []) {
+    const path = f.path.split('.')[0];
+    if (path === 'issueKey' || path === 'reason' || path === 'expiresOn') out[path] = f.message;
   }
   return out;
 }

@@ -252,7 +252,11 @@ const EVIDENCE_LABEL: Record<EvidenceType, [string, string]> = {
   experiment: ['experiment', 'experiments'],
 };
 
+/** "2 of 3 interviews"; past the need, "4 interviews (3 needed)", never "4 of 3". */
 export function describeShortfall(s: EvidenceShortfall): string {
   const [one, many] = EVIDENCE_LABEL[s.type];
+  if (s.have > s.need) {
+    return `${s.have} ${s.have === 1 ? one : many} (${s.need} needed)`;
+  }
   return `${s.have} of ${s.need} ${s.need === 1 ? one : many}`;
 }

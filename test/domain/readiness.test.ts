@@ -139,3 +139,14 @@ describe('validated rule', () => {
     expect(checkValidated(evidence, v, true).state).toBe('invalidated');
   });
 });
+
+describe('evidence progress in words', () => {
+  it.each([
+    [{ type: 'interview' as const, have: 2, need: 3 }, '2 of 3 interviews'],
+    [{ type: 'interview' as const, have: 3, need: 3 }, '3 of 3 interviews'],
+    [{ type: 'interview' as const, have: 4, need: 2 }, '4 interviews (2 needed)'],
+    [{ type: 'usability-test' as const, have: 1, need: 0 }, '1 usability test (0 needed)'],
+  ])('%o: %s', (shortfall, text) => {
+    expect(describeShortfall(shortfall)).toBe(text);
+  });
+});

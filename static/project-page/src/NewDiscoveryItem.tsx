@@ -305,7 +305,7 @@ function DialogBody(props: {
                   <span className="dt-ndi-hint">
                     {' '}
                     {c.issueType
-                      ? `${c.template.description} Creates a ${c.issueType.name}.`
+                      ? `${c.template.description} Creates ${/^[aeiou]/i.test(c.issueType.name) ? 'an' : 'a'} ${c.issueType.name}.`
                       : `This project has no ${c.kind} issue type on the discovery track.`}
                   </span>
                 </span>

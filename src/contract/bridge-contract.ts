@@ -261,9 +261,8 @@ export const RESOLVER_PAYLOADS = {
       limit: z.number().int().min(1).max(100).optional(),
     })
     .strict(),
-  /** What a validator configuration screen pre-fills: settings and the Scoped outcome field id. */
+  /** A validator screen's pre-fill; the Scoped outcome editor's rules (context project). */
   'validator/config-defaults': z.object({}).strict(),
-  /** The scoped outcome and spike rules in force in the context project (the field's editor). */
   'outcome/rules': z.object({}).strict(),
   /** Export one page of the app's data (Jira admins); pass `nextCursor` back for the next. */
   'data/export': z

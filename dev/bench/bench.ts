@@ -223,10 +223,27 @@ export function differencesFromBaseline(
 ): string[] {
   // Past LIST_LIMIT flagged items, ours lists the first ones and says "at least".
   const entryPartial = ours.signals.needsDiscovery.atLeast;
+  // Runway read as a lower bound ("at least") gives the failure modes that bound too: their
+  // verdicts and items must agree, their runway figure (and the reason quoting it) may differ.
+  const runwayPartial = ours.signals.runway.atLeast;
+  const withoutFigure = <T extends { runwaySprints?: number | undefined; reason: string }>(
+    signal: T,
+  ): Partial<T> => {
+    if (!runwayPartial) return signal;
+    const copy: Partial<T> = { ...signal };
+    delete copy.runwaySprints;
+    delete copy.reason;
+    return copy;
+  };
   const comparable = (o: ProjectOverview) => {
     const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
     const runway = { level, verdict, velocity, velocitySprints, unit, target };
-    const { needsDiscovery, ...others } = o.signals;
+    const { needsDiscovery, buildTrap, paralysis, ...rest } = o.signals;
+    const others = {
+      ...rest,
+      buildTrap: withoutFigure(buildTrap),
+      paralysis: withoutFigure(paralysis),
+    };
     return {
       totals: o.totals,
       columnCounts: o.columnCounts,
@@ -239,8 +256,14 @@ export function differencesFromBaseline(
   const a = comparable(ours);
   const b = comparable(baseline);
   const differences = (Object.keys(a) as Array<keyof typeof a>)
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .filter((k) => k !== 'signals' && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .map((k) => String(k));
+  // Signals by name, so that a difference says which one.
+  for (const name of Object.keys(a.signals) as Array<keyof typeof a.signals>) {
+    if (JSON.stringify(a.signals[name]) !== JSON.stringify(b.signals[name])) {
+      differences.push(`signals.${String(name)}`);
+    }
+  }
   const r = ours.signals.runway;
   const base = baseline.signals.runway;
   const runwayAgrees = r.atLeast

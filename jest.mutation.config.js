@@ -1,0 +1,18 @@
+/**
+ * The jest configuration Stryker runs for each mutant (`npm run mutation`): every suite that
+ * exercises the back end, without the ones that test something else at length (the browser, the
+ * Forge CLI's manifest linter and bundler, the bench), which no back-end mutant can change.
+ */
+const base = require('./jest.config.js');
+
+module.exports = {
+  ...base,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/browser/',
+    '<rootDir>/test/manifest/',
+    '<rootDir>/test/bench/',
+    '<rootDir>/test/tooling/deploy.test.ts',
+    '<rootDir>/test/ui/custom-ui-build.test.ts',
+  ],
+};

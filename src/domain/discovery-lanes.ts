@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { checkWorkOutcome } from './readiness';
+import { workOutcomeOf } from './readiness';
 import type { ProjectItem } from './signal-model';
 
 /**
@@ -34,6 +34,6 @@ export function engineeringLane(
 ): EngineeringLane {
   if (item.statusCategory === 'done') return 'done';
   if (overTimebox.has(item.key)) return 'over-timebox';
-  if (!checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, rules).ready) return 'unscoped';
+  if (!workOutcomeOf(item, rules).ready) return 'unscoped';
   return item.statusCategory === 'indeterminate' ? 'in-progress' : 'scoped';
 }

@@ -5,7 +5,7 @@ import {
   spikeTimeboxProblem,
   type SpikeTimeboxProblem,
 } from './spike-timebox';
-import type { EvidenceCounts, EvidenceType, ScopedOutcome } from './track';
+import type { EvidenceCounts, EvidenceType, ItemKind, ScopedOutcome } from './track';
 
 /**
  * Readiness rules. Each rule says which parts are missing, not only whether the item passes, so
@@ -152,6 +152,14 @@ export function checkScopedOutcome(
     }
   }
   return { ready: problems.length === 0, problems };
+}
+
+/** checkWorkOutcome of an item read from Jira: a spike by its kind. */
+export function workOutcomeOf(
+  item: { kind: ItemKind; scopedOutcome: ScopedOutcome | undefined },
+  config: Pick<Config, 'scopedOutcome' | 'spike'>,
+): OutcomeCheck {
+  return checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, config);
 }
 
 function quote(text: string): string {

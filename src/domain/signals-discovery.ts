@@ -2,7 +2,7 @@ import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
 import type { LevelThreshold } from './entry-criteria';
 import { spikeTimebox } from './item-checklist';
-import { checkWorkOutcome } from './readiness';
+import { workOutcomeOf } from './readiness';
 import {
   type SignalInput,
   type OpenEndedSignal,
@@ -85,7 +85,7 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
   const items: UnscopedEnablersSignal['items'] = [];
   for (const item of input.items) {
     if ((item.kind !== 'enabler' && item.kind !== 'spike') || !isOpen(item)) continue;
-    const check = checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, input.config);
+    const check = workOutcomeOf(item, input.config);
     if (check.ready) continue;
     items.push({
       key: item.key,

@@ -13,7 +13,7 @@ import {
 } from './signal-model';
 import { describeExcluded } from './ready-work';
 import { isEngineeringDiscovery } from './discovery-lanes';
-import { checkWorkOutcome } from './readiness';
+import { workOutcomeOf } from './readiness';
 import { cadenceOf, cadenceUnmeasured, type CadenceSignal } from './discovery-cadence';
 
 /**
@@ -127,7 +127,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   for (const item of inSprint.filter((i) => i.track === 'discovery')) {
     const why = !isEngineeringDiscovery(item)
       ? 'idea'
-      : checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, input.config).ready
+      : workOutcomeOf(item, input.config).ready
         ? undefined
         : 'unscoped';
     if (why) leftOut.push({ key: item.key, summary: item.summary, why });

@@ -1,6 +1,6 @@
 import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
-import { checkWorkOutcome } from '../domain/readiness';
+import { workOutcomeOf } from '../domain/readiness';
 import { notReadyText } from '../domain/ready-work';
 import {
   ENGINEERING_LANES,
@@ -77,8 +77,8 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     items
       .slice(0, LIST_LIMIT)
       .map((item) => toOverviewItem(item, place(item), input, overrun, flagged));
-  const laneOf = (item: ProjectItem) =>
-    engineeringLane(item, input.config, new Set(overrun.keys()));
+  const overTimebox = new Set(overrun.keys());
+  const laneOf = (item: ProjectItem) => engineeringLane(item, input.config, overTimebox);
 
   const { discovery, engineering, delivery, columnCounts, openInSprint } = columnsOf(
     reads,
@@ -236,9 +236,7 @@ function toOverviewItem(
     inActiveSprint: item.sprint?.state === 'active',
     badges: {
       evidence: input.reads.evidenceText.get(item.key) ?? null,
-      noScopedOutcome:
-        needsOutcome &&
-        !checkWorkOutcome(item.kind === 'spike', item.scopedOutcome, input.config).ready,
+      noScopedOutcome: needsOutcome && !workOutcomeOf(item, input.config).ready,
       spikeOverrun: spike ? { daysUsed: spike.daysUsed, timeboxDays: spike.timeboxDays } : null,
       ageDays: Math.max(0, differenceInCalendarDays(input.now, parseISO(item.created))),
       entry: flag ? { state: flag.state, text: entryBadgeText(flag) } : null,

@@ -3,6 +3,7 @@ import { Stack, Text } from '@atlaskit/primitives';
 import Spinner from '@atlaskit/spinner';
 import { view } from '@forge/bridge';
 import { DEFAULT_CONFIG } from '@domain/config';
+import { isSpikeType } from '@domain/sprint-readiness';
 import type { ScopedOutcome } from '@domain/track';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
@@ -48,7 +49,7 @@ async function start(): Promise<void> {
   const onIssueView = extension['renderContext'] !== 'issue-create';
   // The issue's type, where Jira gives it (issue view): a spike is held to the spike rule.
   const issue = extension['issue'] as { type?: unknown } | undefined;
-  const spike = typeof issue?.type === 'string' && issue.type.trim().toLowerCase() === 'spike';
+  const spike = typeof issue?.type === 'string' && isSpikeType(issue.type);
   await mount(
     <Editor
       initial={formFromValue(extension['fieldValue'])}

@@ -24,3 +24,9 @@ export const FieldProblemsSchema = z.object({
   fields: z.array(z.object({ path: z.string(), message: z.string() })),
 });
 export type FieldProblem = z.infer<typeof FieldProblemsSchema>['fields'][number];
+
+/** The field problems a refusal's details name (none when they name none). */
+export function fieldProblemsOf(details: unknown): FieldProblem[] {
+  const parsed = FieldProblemsSchema.safeParse(details);
+  return parsed.success ? parsed.data.fields : [];
+}

@@ -17,6 +17,14 @@ export interface Touchpoint {
   type: EvidenceType;
 }
 
+/** An idea's evidence entries as the activities they record. */
+export function touchpointsOf(
+  issueKey: string,
+  entries: ReadonlyArray<{ date: string; type: EvidenceType }>,
+): Touchpoint[] {
+  return entries.map((e) => ({ issueKey, date: e.date, type: e.type }));
+}
+
 export interface SprintWindow {
   name: string;
   /** ISO timestamps, as Jira gives them. */

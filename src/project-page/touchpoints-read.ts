@@ -1,4 +1,4 @@
-import type { Touchpoint } from '../domain/discovery-cadence';
+import { touchpointsOf, type Touchpoint } from '../domain/discovery-cadence';
 import type { ProjectItem } from '../domain/signals';
 import { readEvidenceLogs } from '../storage/evidence-store';
 
@@ -21,12 +21,7 @@ export async function readSprintTouchpoints(
   }
   if (recent.size === 0) return [];
   const logs = await readEvidenceLogs([...recent.keys()]);
-  const touchpoints: Touchpoint[] = [];
-  for (const [id, log] of logs) {
-    const issueKey = recent.get(id) ?? id;
-    for (const e of log.entries) {
-      if (e.date >= from) touchpoints.push({ issueKey, date: e.date, type: e.type });
-    }
-  }
-  return touchpoints;
+  return [...logs].flatMap(([id, log]) =>
+    touchpointsOf(recent.get(id) ?? id, log.entries).filter((t) => t.date >= from),
+  );
 }

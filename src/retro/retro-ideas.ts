@@ -2,7 +2,7 @@ import type { Config } from '../domain/config';
 import { covers, readTriage } from '../domain/entry-criteria';
 import { validationOf, type EvidenceEntry } from '../domain/evidence-log';
 import type { ValidationState } from '../domain/readiness';
-import type { Touchpoint } from '../domain/discovery-cadence';
+import { touchpointsOf } from '../domain/discovery-cadence';
 import { validatedOn, type GuardMove, type RetroIdea, type RetroIssue } from '../domain/retro';
 import type { StatusCategory } from '../domain/signals';
 import { AUDIT_PAGE_MAX, listAudit } from '../storage/audit-store';
@@ -42,12 +42,8 @@ export async function readIdeas(issues: readonly RetroIssue[], config: Config) {
     };
   });
   // Every evidence entry, by the day it happened: the product discovery activities per sprint.
-  const touchpoints: Touchpoint[] = ideaItems.flatMap((item) =>
-    (logs.get(item.id)?.entries ?? []).map((e) => ({
-      issueKey: item.key,
-      date: e.date,
-      type: e.type,
-    })),
+  const touchpoints = ideaItems.flatMap((item) =>
+    touchpointsOf(item.key, logs.get(item.id)?.entries ?? []),
   );
   return { ideas, validationById, touchpoints };
 }

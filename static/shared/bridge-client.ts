@@ -7,7 +7,7 @@ import {
   type Result,
   type ResultOf,
 } from '@contract/bridge-contract';
-import { FieldProblemsSchema, type FieldProblem } from '@contract/result-atoms';
+import { fieldProblemsOf } from '@contract/result-atoms';
 
 /**
  * The UI's one way to call a resolver: contract keys and payload types only, every answer
@@ -45,16 +45,10 @@ export function asResult<K extends ResolverKey>(key: K, answer: unknown): Result
   return FOREIGN;
 }
 
-/** The field problems a refusal names in its details (none when it names none). */
-export function fieldProblemsOf(error: BridgeError): FieldProblem[] {
-  const parsed = FieldProblemsSchema.safeParse(error.details);
-  return parsed.success ? parsed.data.fields : [];
-}
-
-/** The same problems by path (the last message for a path repeated). */
+/** The field problems a refusal names, by path (the last message for a path repeated). */
 export function fieldErrorsByPath(error: BridgeError): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of fieldProblemsOf(error)) out[f.path] = f.message;
+  for (const f of fieldProblemsOf(error.details)) out[f.path] = f.message;
   return out;
 }
 

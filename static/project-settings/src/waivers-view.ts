@@ -1,4 +1,4 @@
-import { FieldProblemsSchema } from '@contract/result-atoms';
+import { fieldProblemsOf } from '@contract/result-atoms';
 import {
   RESOLVER_PAYLOADS,
   type BridgeError,
@@ -73,8 +73,7 @@ export function checkGrant(
 /** The server's field errors (`details.fields`), by field of the form. */
 export function serverFieldErrors(error: BridgeError): GrantErrors {
   const out: GrantErrors = {};
-  const details = FieldProblemsSchema.safeParse(error.details);
-  for (const f of details.success ? details.data.fields : []) {
+  for (const f of fieldProblemsOf(error.details)) {
     const path = f.path.split('.')[0];
     if (path === 'issueKey' || path === 'reason' || path === 'expiresOn') out[path] = f.message;
   }

@@ -5,6 +5,7 @@ import {
   type EngineeringLane,
 } from '../../src/domain/discovery-lanes';
 import type { ProjectItem } from '../../src/domain/signals';
+import { makeSpike } from '../helpers/factories';
 
 /** The engineering discovery lane of the discovery track (issue 17, item 4). */
 
@@ -14,24 +15,8 @@ const SCOPED = {
   timeboxDays: 2,
 };
 
-const item = (overrides: Partial<ProjectItem> = {}): ProjectItem => ({
-  key: 'DT-1',
-  summary: 'A spike',
-  issueType: 'Spike',
-  kind: 'spike',
-  track: 'discovery',
-  status: 'To Do',
-  statusCategory: 'new',
-  estimate: 2,
-  scopedOutcome: SCOPED,
-  validation: undefined,
-  evidenceCount: 0,
-  sprint: undefined,
-  created: '2026-11-01T09:00:00.000Z',
-  updated: '2026-11-18T09:00:00.000Z',
-  statusCategoryChanged: undefined,
-  ...overrides,
-});
+const item = (overrides: Partial<ProjectItem> = {}): ProjectItem =>
+  makeSpike({ key: 'DT-1', scopedOutcome: SCOPED, ...overrides });
 
 const rules = DEFAULT_CONFIG;
 

@@ -6,22 +6,13 @@ import {
   sprintFlow,
   sprintThresholds,
 } from '../../src/domain/retro-flow';
-import type { HistoryChange, RetroIssue, RetroSprint, TrendSeries } from '../../src/domain/retro';
-import type { StatusCategory } from '../../src/domain/signals';
+import type { HistoryChange, RetroIssue, TrendSeries } from '../../src/domain/retro';
+import { RETRO_CATEGORIES, SPRINT_1 } from '../helpers/factories';
 
 /** Delivery flow per sprint and the thresholds in force at its end (issue 17, items 6 and 7). */
 
-const CATS = new Map<string, StatusCategory>([
-  ['1', 'new'],
-  ['3', 'indeterminate'],
-  ['9', 'done'],
-]);
-const S1: RetroSprint = {
-  id: 1,
-  name: 'S1',
-  startDate: '2026-01-05T09:00:00.000Z',
-  completeDate: '2026-01-19T09:00:00.000Z',
-};
+const CATS = RETRO_CATEGORIES;
+const S1 = SPRINT_1;
 let n = 0;
 const change = (
   field: HistoryChange['field'],

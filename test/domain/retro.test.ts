@@ -12,26 +12,12 @@ import {
   type RetroIssue,
   type RetroSprint,
 } from '../../src/domain/retro';
-import type { StatusCategory } from '../../src/domain/signals';
 import { csvField, retroCsv, RETRO_CSV_HEADER } from '../../src/contract/retro-report';
+import { RETRO_CATEGORIES, SPRINT_1, SPRINT_2 } from '../helpers/factories';
 
-const CATS = new Map<string, StatusCategory>([
-  ['1', 'new'],
-  ['3', 'indeterminate'],
-  ['9', 'done'],
-]);
-const S1: RetroSprint = {
-  id: 1,
-  name: 'S1',
-  startDate: '2026-01-05T09:00:00.000Z',
-  completeDate: '2026-01-19T09:00:00.000Z',
-};
-const S2: RetroSprint = {
-  id: 2,
-  name: 'S2',
-  startDate: '2026-01-19T10:00:00.000Z',
-  completeDate: '2026-02-02T09:00:00.000Z',
-};
+const CATS = RETRO_CATEGORIES;
+const S1 = SPRINT_1;
+const S2 = SPRINT_2;
 
 function makeIssue(overrides: Partial<RetroIssue> = {}): RetroIssue {
   return {

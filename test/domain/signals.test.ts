@@ -16,27 +16,10 @@ import {
   type SignalInput,
 } from '../../src/domain/signals';
 import { noneExcluded } from '../../src/domain/ready-work';
+import { makeProjectItem } from '../helpers/factories';
 
 const now = new Date('2026-11-20T12:00:00.000Z');
-let n = 0;
-const makeItem = (overrides: Partial<ProjectItem> = {}): ProjectItem => ({
-  key: `DT-${++n}`,
-  summary: 'An item',
-  issueType: 'Story',
-  kind: 'delivery',
-  track: 'delivery',
-  status: 'To Do',
-  statusCategory: 'new',
-  estimate: 5,
-  scopedOutcome: undefined,
-  validation: undefined,
-  evidenceCount: 0,
-  sprint: undefined,
-  created: '2026-11-01T09:00:00.000Z',
-  updated: '2026-11-18T09:00:00.000Z',
-  statusCategoryChanged: undefined,
-  ...overrides,
-});
+const makeItem = makeProjectItem;
 const sprints = (...completed: number[]) =>
   completed.map((c, i) => ({
     id: 100 - i,

@@ -17,6 +17,7 @@ import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { runValidator } from '../helpers/invoke';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 import { KEYS } from '../../src/storage/key-families';
+import { makeSpike } from '../helpers/factories';
 
 /**
  * One spike timebox rule (issue 17, item 3): the same spikes, fed to every consumer (the domain
@@ -57,27 +58,11 @@ const spikeOutcome = (b: { timeboxDays?: number; targetDate?: string }): ScopedO
   ...b,
 });
 
-const projectItem = (scopedOutcome: ScopedOutcome): ProjectItem => ({
-  key: 'DT-1',
-  summary: 'A spike',
-  issueType: 'Spike',
-  kind: 'spike',
-  track: 'discovery',
-  status: 'To Do',
-  statusCategory: 'new',
-  estimate: 2,
-  scopedOutcome,
-  validation: undefined,
-  evidenceCount: 0,
-  sprint: undefined,
-  created: '2026-11-01T09:00:00.000Z',
-  updated: '2026-11-18T09:00:00.000Z',
-  statusCategoryChanged: undefined,
-});
+const projectItem = (scopedOutcome: ScopedOutcome): ProjectItem => makeSpike({ scopedOutcome });
 
-/** Every synchronous consumer's verdict: true when the spike may go ahead. */
-function verdicts(value: ScopedOutcome): Record<string, boolean> {
-  const checklist = buildChecklist({
+/** The issue panel's checklist of a spike not started. */
+const spikeChecklist = (value: ScopedOutcome) =>
+  buildChecklist({
     kind: 'spike',
     track: 'discovery',
     issueType: 'Spike',
@@ -88,6 +73,10 @@ function verdicts(value: ScopedOutcome): Record<string, boolean> {
     learnedNote: false,
     config,
   });
+
+/** Every synchronous consumer's verdict: true when the spike may go ahead. */
+function verdicts(value: ScopedOutcome): Record<string, boolean> {
+  const checklist = spikeChecklist(value);
   const ruleConfig = {
     fieldId: 'customfield_1',
     issueTypes: config.gate.issueTypes,
@@ -171,17 +160,7 @@ describe('one spike timebox rule', () => {
         config,
       );
       if (guard.ready) throw new Error('the guard let the spike through');
-      const panel = buildChecklist({
-        kind: 'spike',
-        track: 'discovery',
-        issueType: 'Spike',
-        statusCategory: 'new',
-        scopedOutcome: value,
-        feasibility: undefined,
-        timebox: undefined,
-        learnedNote: false,
-        config,
-      }).items.find((i) => i.id === 'bound');
+      const panel = spikeChecklist(value).items.find((i) => i.id === 'bound');
       expect(panel?.passed).toBe(false);
       expect(panel?.fix?.toLowerCase()).toContain(guard.missing[0]?.split(' (')[0] ?? '-');
       expect(checkForm(formFromValue(value), config, true).errors.bound).toBeDefined();

@@ -8,7 +8,7 @@ import { engineeringLane } from '../../src/domain/discovery-lanes';
 import { buildChecklist } from '../../src/domain/item-checklist';
 import { checkWorkOutcome } from '../../src/domain/readiness';
 import type { ProjectItem } from '../../src/domain/signals';
-import { spikeTimeboxProblem, timeboxRange } from '../../src/domain/spike-timebox';
+import { spikeAllowance, spikeTimeboxProblem, timeboxRange } from '../../src/domain/spike-timebox';
 import { assessReadiness } from '../../src/domain/sprint-readiness';
 import type { ScopedOutcome } from '../../src/domain/track';
 import * as handlers from '../../src/index';
@@ -124,6 +124,16 @@ describe('one spike timebox rule', () => {
     expect(spikeTimeboxProblem(2.5, 3)).toEqual({ problem: 'not-whole', days: 2.5 });
     expect(timeboxRange(true, 3)).toEqual({ min: 1, max: 3 });
     expect(timeboxRange(false, 3)).toEqual({ min: 1, max: 365 });
+  });
+
+  it('a running spike is allowed its own days within the limit, the limit past it, else the default', () => {
+    const rules = { defaultTimeboxDays: 2, maxTimeboxDays: 3 };
+    expect(spikeAllowance(3, rules)).toEqual({ days: 3, source: 'scoped-outcome' });
+    expect(spikeAllowance(1, rules)).toEqual({ days: 1, source: 'scoped-outcome' });
+    expect(spikeAllowance(10, rules)).toEqual({ days: 3, source: 'limit' });
+    expect(spikeAllowance(undefined, rules)).toEqual({ days: 2, source: 'default' });
+    expect(spikeAllowance(0, rules)).toEqual({ days: 2, source: 'default' });
+    expect(spikeAllowance(2.5, rules)).toEqual({ days: 2, source: 'default' });
   });
 
   it('every consumer reaches the same verdict on the same spike (property)', () => {

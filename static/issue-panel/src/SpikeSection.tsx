@@ -63,7 +63,7 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
               }}
             />
           </div>
-          <Text as="p" color="color.text.subtle">
+          <Text as="p" color="color.text.subtle" testId="timebox-source">
             Started {timebox.startedAt.slice(0, 10)}
             {timebox.closedAt !== undefined && `, closed ${timebox.closedAt.slice(0, 10)}`};{' '}
             {TIMEBOX_SOURCE[timebox.source]}.

@@ -101,7 +101,7 @@ const SpikeTimeboxSchema = z.object({
   closedAt: z.string().optional(),
   daysUsed: z.number(),
   daysAllowed: z.number(),
-  source: z.enum(['scoped-outcome', 'default']),
+  source: z.enum(['scoped-outcome', 'limit', 'default']),
   overrun: z.boolean(),
 });
 

@@ -9,6 +9,7 @@ import {
   type ValidationState,
 } from './readiness';
 import type { StatusCategory } from './signals';
+import { spikeAllowance, type SpikeAllowance } from './spike-timebox';
 import { typeIsIn, type ItemKind, type ScopedOutcome, type Track } from './track';
 
 /**
@@ -61,9 +62,10 @@ export interface SpikeTimebox {
   closedAt: string | undefined;
   /** Calendar days from the start to now, or to the close once the spike is done (final). */
   daysUsed: number;
+  /** The spike rule's allowance (spike-timebox.ts, spikeAllowance). */
   daysAllowed: number;
   /** Where the allowance comes from. */
-  source: 'scoped-outcome' | 'default';
+  source: SpikeAllowance['source'];
   overrun: boolean;
 }
 
@@ -76,8 +78,9 @@ export interface StatusChange {
 
 /**
  * A spike's timebox: it starts when the spike enters an in-progress status (Jira's
- * statuscategorychangedate while the category is "indeterminate") and allows the scoped
- * outcome's timebox, or the configured default. Days are calendar days, as the project page
+ * statuscategorychangedate while the category is "indeterminate") and allows what the spike
+ * rule allows (spikeAllowance: its own timebox up to the limit, else the default; a target date
+ * is not converted into days). Days are calendar days, as the project page
  * counts them. Moving the spike back to a to-do status stops the clock, and the next move to
  * in progress starts it again from zero (Jira keeps one category change date, and the app
  * follows it). Once the spike is done, the figure is final: from its last start to its close,
@@ -93,9 +96,7 @@ export function spikeTimebox(args: {
   rules: Config['spike'];
   now: Date;
 }): SpikeTimebox {
-  const own = args.scopedOutcome?.timeboxDays;
-  const daysAllowed = typeof own === 'number' ? own : args.rules.defaultTimeboxDays;
-  const source = typeof own === 'number' ? 'scoped-outcome' : 'default';
+  const { days: daysAllowed, source } = spikeAllowance(args.scopedOutcome?.timeboxDays, args.rules);
   const done = args.statusCategory === 'done';
   const closedAt = done ? args.statusCategoryChanged : undefined;
   const started =

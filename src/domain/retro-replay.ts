@@ -2,6 +2,7 @@ import { differenceInCalendarDays, parseISO } from 'date-fns';
 import type { Config } from './config';
 import { checkScopedOutcome } from './readiness';
 import type { EstimateUnit, StatusCategory } from './signals';
+import { spikeAllowance } from './spike-timebox';
 import type { ScopedOutcome } from './track';
 import type {
   HistoryChange,
@@ -188,7 +189,7 @@ export function withinBound(
   return false;
 }
 
-/** Did a finished spike stay within its timebox (its own, else the default)? */
+/** Did a finished spike stay within its timebox (the spike rule's allowance, spikeAllowance)? */
 export function withinTimebox(
   issue: RetroIssue,
   categories: ReadonlyMap<string, StatusCategory>,
@@ -196,7 +197,7 @@ export function withinTimebox(
 ): boolean {
   const done = doneAt(issue, categories);
   if (!done) return false;
-  const allowed = outcomeAt(issue, done)?.timeboxDays ?? rules.defaultTimeboxDays;
+  const allowed = spikeAllowance(outcomeAt(issue, done)?.timeboxDays, rules).days;
   const started = startedAt(issue, categories) ?? issue.created;
   return differenceInCalendarDays(parseISO(done), parseISO(started)) <= allowed;
 }
@@ -221,7 +222,7 @@ export function signalsAt(
         (s) => time(s) <= t,
       );
       const started = starts.at(-1);
-      const allowed = outcomeAt(issue, at)?.timeboxDays ?? config.spike.defaultTimeboxDays;
+      const allowed = spikeAllowance(outcomeAt(issue, at)?.timeboxDays, config.spike).days;
       if (started && differenceInCalendarDays(parseISO(at), parseISO(started)) > allowed) {
         overrunSpikes += 1;
       }

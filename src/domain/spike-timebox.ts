@@ -1,9 +1,9 @@
 /**
  * The one spike timebox rule. The practice: technical spikes are short investigations of one to
  * three days. A spike is bounded by a timebox of whole days, from 1 to the configured maximum
- * (`spike.maxTimeboxDays`, 3 by default). A target date alone does not bound a spike: it says
- * when, not how long. The gates, the sprint guard, the issue panel, the project page, the scoped
- * outcome editor and the expression validator's configuration all judge spikes by this rule.
+ * (`spike.maxTimeboxDays`, 3 by default). A target date is never converted into days and alone
+ * does not bound a spike (it says when, not how long). Every surface judges spikes by this rule,
+ * and a running spike's clock (calendar days from its last start) runs against spikeAllowance.
  */
 
 export const SPIKE_MIN_TIMEBOX_DAYS = 1;
@@ -43,4 +43,28 @@ export function describeSpikeTimeboxProblem(p: SpikeTimeboxProblem, maxDays: num
     case 'too-long':
       return `shorten the spike's timebox to at most ${maxDays} days (it is ${p.days})`;
   }
+}
+
+/** How many days a running spike is allowed, and where that figure comes from. */
+export interface SpikeAllowance {
+  days: number;
+  /** Its own timebox; the limit (its own is longer); the default (it has no whole-day timebox). */
+  source: 'scoped-outcome' | 'limit' | 'default';
+}
+
+/**
+ * The days a spike's clock runs against, by the same rule: its own timebox when it keeps the
+ * rule, the limit when it is longer (a 10-day spike still gets at most the limit), and the
+ * default timebox when it has none in whole days (a date-only spike gets the default).
+ */
+export function spikeAllowance(
+  timeboxDays: number | undefined,
+  rules: { defaultTimeboxDays: number; maxTimeboxDays: number },
+): SpikeAllowance {
+  const problem = spikeTimeboxProblem(timeboxDays, rules.maxTimeboxDays);
+  if (problem === undefined && typeof timeboxDays === 'number') {
+    return { days: timeboxDays, source: 'scoped-outcome' };
+  }
+  if (problem?.problem === 'too-long') return { days: rules.maxTimeboxDays, source: 'limit' };
+  return { days: Math.min(rules.defaultTimeboxDays, rules.maxTimeboxDays), source: 'default' };
 }

@@ -139,6 +139,29 @@ describe('issue panel in the local preview (Chromium)', () => {
     await page.close();
   });
 
+  it('holds a spike asking for 10 days to the 3-day limit: its clock, its source and its fix', async () => {
+    const key = keyOf('Spike: Postgres logical replication for reporting');
+    const fieldId = [...server().em.fields.values()].find((f) =>
+      f.schema.custom?.endsWith('/static/scoped-outcome'),
+    )?.id;
+    if (!fieldId) throw new Error('no Scoped outcome field');
+    const outcome = server().em.findIssue(key)?.custom.get(fieldId) as Record<string, unknown>;
+    server().em.setCustom(key, fieldId, { ...outcome, timeboxDays: 10 });
+    try {
+      const page = await openPanel(key);
+      await expect(text(page, 'timebox-text')).resolves.toBe('6 of 3 days used');
+      await expect(text(page, 'timebox-source')).resolves.toContain(
+        'the longest spike timebox from the settings (the scoped outcome asks for more)',
+      );
+      await expect(text(page, 'check-bound-fix')).resolves.toBe(
+        "Shorten the spike's timebox to at most 3 days (it is 10)",
+      );
+      await page.close();
+    } finally {
+      server().em.setCustom(key, fieldId, outcome);
+    }
+  });
+
   it('promotes a validated idea to delivery and shows the new item’s key', async () => {
     const page = await openPanel(keyOf('One-page checkout'));
     await page.getByRole('button', { name: 'Promote to delivery' }).click();

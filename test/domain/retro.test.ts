@@ -122,6 +122,18 @@ describe('bounds of finished spikes and enablers', () => {
       false,
     ],
     ['spike with the default timebox (3)', { kind: 'spike', changes: worked(6, 10) }, false],
+    [
+      // The spike rule: a 10-day timebox is past the limit (3), so 4 days is an overrun.
+      'spike with a 10-day timebox, judged against the limit',
+      { kind: 'spike', scopedOutcome: { timeboxDays: 10 }, changes: worked(6, 10) },
+      false,
+    ],
+    [
+      // A target date is not converted into days: the default timebox (3) applies.
+      'spike with a target date only, judged against the default',
+      { kind: 'spike', scopedOutcome: { targetDate: '2026-01-31' }, changes: worked(6, 10) },
+      false,
+    ],
   ])('%s', (_name, overrides, expected) => {
     expect(withinTimebox(makeIssue(overrides), CATS, DEFAULT_CONFIG.spike)).toBe(expected);
   });

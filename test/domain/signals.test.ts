@@ -185,25 +185,37 @@ describe('capacity split: engineering discovery share of the sprint', () => {
 });
 
 describe('open-ended discovery', () => {
-  it('lists spikes past their timebox, using the spike own timebox when set', () => {
-    const overrun = makeItem({
+  it('lists spikes past their timebox by the spike rule: own days up to the limit, else the default', () => {
+    const started = {
       kind: 'spike',
       track: 'discovery',
       statusCategory: 'indeterminate',
       statusCategoryChanged: '2026-11-15T09:00:00.000Z',
-    });
-    const withinOwnBox = makeItem({
-      kind: 'spike',
-      track: 'discovery',
-      statusCategory: 'indeterminate',
-      statusCategoryChanged: '2026-11-15T09:00:00.000Z',
-      scopedOutcome: { timeboxDays: 10 },
-    });
-    const signal = openEndedSignal(makeInput({ items: [overrun, withinOwnBox] }));
-    expect(signal.overrunSpikes).toEqual([
-      { key: overrun.key, summary: 'An item', daysUsed: 5, timeboxDays: 3 },
+    } as const;
+    const noTimebox = makeItem(started);
+    // A 10-day spike breaks the rule (limit 3): its clock runs against the limit, not its 10 days.
+    const tenDays = makeItem({ ...started, scopedOutcome: { timeboxDays: 10 } });
+    // A target date is not converted into days: a date-only spike runs against the default.
+    const dateOnly = makeItem({ ...started, scopedOutcome: { targetDate: '2026-12-31' } });
+    const withinOwnBox = makeItem({ ...started, scopedOutcome: { timeboxDays: 6 } });
+    const items = [noTimebox, tenDays, dateOnly, withinOwnBox];
+    const signal = openEndedSignal(makeInput({ items }));
+    expect(signal.overrunSpikes).toEqual(
+      [noTimebox, tenDays, dateOnly, withinOwnBox].map((i) => ({
+        key: i.key,
+        summary: 'An item',
+        daysUsed: 5,
+        timeboxDays: 3,
+      })),
+    );
+    expect(signal.reason).toContain('4 spikes past the timebox');
+    // With a longer limit, a spike's own timebox within it is what the clock runs against.
+    const config = { ...DEFAULT_CONFIG, spike: { defaultTimeboxDays: 3, maxTimeboxDays: 10 } };
+    const longer = openEndedSignal(makeInput({ items, config }));
+    expect(longer.overrunSpikes.map((s) => [s.key, s.timeboxDays])).toEqual([
+      [noTimebox.key, 3],
+      [dateOnly.key, 3],
     ]);
-    expect(signal.reason).toContain('1 spike past the timebox');
   });
 
   it('lists discovery items idle for the configured days', () => {

@@ -8,6 +8,13 @@ import { useId, useState } from 'react';
 import { useAction } from './actions';
 import { NoteForm } from './NoteField';
 
+/** Where the days allowed come from (the spike rule, src/domain/spike-timebox.ts). */
+const TIMEBOX_SOURCE: Record<NonNullable<IssueReadiness['timebox']>['source'], string> = {
+  'scoped-outcome': 'timebox from the scoped outcome',
+  limit: 'the longest spike timebox from the settings (the scoped outcome asks for more)',
+  default: 'default timebox from the settings',
+};
+
 /** A spike's timebox (days used of days allowed, overrun flagged) and its closing note. */
 export function SpikeSection(props: { readiness: IssueReadiness; reload: () => Promise<void> }) {
   const { readiness } = props;
@@ -56,13 +63,10 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
               }}
             />
           </div>
-          <Text as="p" color="color.text.subtle">
+          <Text as="p" color="color.text.subtle" testId="timebox-source">
             Started {timebox.startedAt.slice(0, 10)}
             {timebox.closedAt !== undefined && `, closed ${timebox.closedAt.slice(0, 10)}`};{' '}
-            {timebox.source === 'scoped-outcome'
-              ? 'timebox from the scoped outcome'
-              : 'default timebox from the settings'}
-            .
+            {TIMEBOX_SOURCE[timebox.source]}.
           </Text>
         </Stack>
       )}

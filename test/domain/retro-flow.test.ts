@@ -210,6 +210,30 @@ describe('runway and cadence judged by the targets in force when each sprint end
   });
 });
 
+describe('technical risk without the Entry triage field', () => {
+  const run = (triageRead: boolean | undefined) =>
+    computeRetro({
+      sprints: [S1],
+      count: 1,
+      issues: [item('2026-01-06T09:00:00.000Z', undefined)],
+      ideas: [],
+      guardMoves: [],
+      outcomes: [],
+      statusCategories: CATS,
+      unit: 'points',
+      config: DEFAULT_CONFIG,
+      ...(triageRead === undefined ? {} : { triageRead }),
+    }).trends.find((t) => t.metric === 'uncertainWithoutDiscovery');
+  it('is not measured (a gap), not zero, when the field was not read', () => {
+    expect(run(false)?.values).toEqual([undefined]);
+    expect(run(false)?.summary).toBe(
+      'High-uncertainty items entering without discovery: not measurable in these sprints.',
+    );
+    expect(run(undefined)?.values).toEqual([0]);
+    expect(run(true)?.values).toEqual([0]);
+  });
+});
+
 describe('carry-over: in the sprint when it closed, started and not done', () => {
   const sprintChange = (at: string, from: string, to: string) => change('sprint', at, from, to);
   it.each<[string, () => RetroIssue, boolean]>([

@@ -9,18 +9,6 @@ import type { Judgement, SprintReport, TrendSeries, TrendTarget } from './retro-
  * measured in any sprint, rather than zero in each.
  */
 export function trendSeries(sprints: readonly SprintReport[], riskMeasured = true): TrendSeries[] {
-  const series = (
-    metric: TrendSeries['metric'],
-    label: string,
-    values: Array<number | undefined>,
-    unit: string,
-    lowerIsBetter: boolean,
-  ): TrendSeries => ({
-    metric,
-    label,
-    values,
-    summary: describeTrend(label, values, unit, lowerIsBetter),
-  });
   return [
     series(
       'openEnded',
@@ -88,6 +76,16 @@ export function trendSeries(sprints: readonly SprintReport[], riskMeasured = tru
       sprints.map((s) => ({ min: s.thresholds.touchpointsPerSprint })),
     ),
   ];
+}
+
+function series(
+  metric: TrendSeries['metric'],
+  label: string,
+  values: Array<number | undefined>,
+  unit: string,
+  lowerIsBetter: boolean,
+): TrendSeries {
+  return { metric, label, values, summary: describeTrend(label, values, unit, lowerIsBetter) };
 }
 
 /** A value against its target: below the minimum, above the maximum, else within. */

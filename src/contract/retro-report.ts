@@ -110,6 +110,25 @@ export const RetroAnswerSchema = z.object({
           .optional()
           .transform((v) => v ?? undefined),
       ),
+      /** Runway and cadence: each sprint's target when it ended, and the value judged by it. */
+      targets: z
+        .array(
+          z
+            .object({ min: z.number(), max: z.number().optional() })
+            .nullable()
+            .optional()
+            .transform((v) => v ?? undefined),
+        )
+        .optional(),
+      judged: z
+        .array(
+          z
+            .enum(['below', 'within', 'above'])
+            .nullable()
+            .optional()
+            .transform((v) => v ?? undefined),
+        )
+        .optional(),
       summary: z.string(),
     }),
   ),
@@ -176,6 +195,8 @@ export const RETRO_CSV_HEADER = [
   'predictability_percent',
   'discovery_activities',
   'discovery_activities_target',
+  'runway_target_min',
+  'runway_target_max',
 ] as const;
 
 /** One CSV field: quoted when it holds a comma, quote or line break; formula starts defused. */
@@ -232,6 +253,8 @@ function row(
     s.flow.predictability,
     s.cadence?.count,
     s.thresholds.touchpointsPerSprint,
+    s.thresholds.runwayMin,
+    s.thresholds.runwayMax,
   ];
 }
 

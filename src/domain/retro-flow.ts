@@ -5,7 +5,6 @@ import {
   categoryAt,
   completedSprint,
   doneAt,
-  enteredSprint,
   percentOf,
   round1,
   size,
@@ -19,7 +18,8 @@ import type { EstimateUnit, StatusCategory } from './signals';
  * Delivery flow per closed sprint, the practice's signal of success for engineering discovery
  * ("delivery flow improves", "enablers delivered predictably"): cycle time of the delivery items
  * finished in the sprint, carry-over (started and not finished when it closed) and
- * predictability (of the delivery work in the sprint at its start, how much it finished). Also
+ * predictability (of the delivery work in the sprint at its start, how much it finished), and
+ * whether flow improved as risk fell (first half of the sprints against the second). Also
  * the settings in force when a sprint ended, so each sprint is judged by the thresholds of then.
  */
 
@@ -49,13 +49,7 @@ export function sprintFlow(
     })
     .filter((d): d is number => d !== undefined)
     .sort((a, b) => a - b);
-  const carryOver = delivery
-    .filter(
-      (i) =>
-        enteredSprint(i, sprint) &&
-        categoryAt(i, sprint.completeDate, categories) === 'indeterminate',
-    )
-    .map((i) => i.key);
+  const carryOver = delivery.filter((i) => carriedOver(i, sprint, categories)).map((i) => i.key);
   const committedItems = delivery.filter((i) => sprintsAt(i, sprint.startDate).includes(sprint.id));
   const committed = committedItems.reduce((s, i) => s + size(i, unit), 0);
   const completed = committedItems
@@ -72,6 +66,23 @@ export function sprintFlow(
     completedOfCommitted: completed,
     predictability: percentOf(completed, committed),
   };
+}
+
+/**
+ * Carried over: in the sprint when it closed (an item taken out of the sprint while it ran is
+ * not), started by then (in progress, or started and moved back to a to-do status) and not done.
+ */
+export function carriedOver(
+  issue: RetroIssue,
+  sprint: RetroSprint,
+  categories: ReadonlyMap<string, StatusCategory>,
+): boolean {
+  const end = sprint.completeDate;
+  if (!sprintsAt(issue, end).includes(sprint.id)) return false;
+  const category = categoryAt(issue, end, categories);
+  if (category === 'indeterminate') return true;
+  const started = startedAt(issue, categories);
+  return category === 'new' && started !== undefined && time(started) <= time(end);
 }
 
 /** One era of settings: the configuration in force from `from` (ISO) on. */
@@ -113,40 +124,69 @@ export function sprintThresholds(
   };
 }
 
-/** Did delivery flow improve as risk fell? One sentence, from the trends of the sprints shown. */
+/**
+ * The mean of the measured values in the first half of the sprints and in the second half (the
+ * middle sprint of an odd count is in neither); undefined unless both halves have a value.
+ */
+export function halves(
+  values: ReadonlyArray<number | undefined>,
+): { before: number; after: number } | undefined {
+  const mean = (part: ReadonlyArray<number | undefined>) => {
+    const known = part.filter((v): v is number => v !== undefined);
+    return known.length === 0 ? undefined : round1(known.reduce((a, b) => a + b, 0) / known.length);
+  };
+  const before = mean(values.slice(0, Math.floor(values.length / 2)));
+  const after = mean(values.slice(Math.ceil(values.length / 2)));
+  return before === undefined || after === undefined ? undefined : { before, after };
+}
+
+const FLOW_MEASURES = [
+  { metric: 'cycleTime', name: 'median cycle time', unit: ' days', lowerIsBetter: true },
+  { metric: 'carryOver', name: 'carry-over', unit: ' items', lowerIsBetter: true },
+  { metric: 'predictability', name: 'predictability', unit: '%', lowerIsBetter: false },
+] as const;
+
+/**
+ * Did delivery flow improve as technical risk fell? One plain sentence comparing the first half
+ * of the sprints shown with the second half (means of cycle time, carry-over, predictability).
+ */
 export function flowVerdict(trends: readonly TrendSeries[]): string {
   const series = (m: TrendSeries['metric']) => trends.find((t) => t.metric === m)?.values ?? [];
-  const change = (values: ReadonlyArray<number | undefined>) => {
-    const known = values.filter((v): v is number => v !== undefined);
-    const first = known[0];
-    const last = known.at(-1);
-    return known.length < 2 || first === undefined || last === undefined ? undefined : last - first;
-  };
-  const risk = change(series('uncertainWithoutDiscovery'));
-  const cycle = change(series('cycleTime'));
-  const predictable = change(series('predictability'));
-  const carry = change(series('carryOver'));
-  if (cycle === undefined && predictable === undefined && carry === undefined) {
-    return 'Delivery flow: not enough sprints with finished delivery work to see a trend.';
+  const shown = Math.max(0, ...trends.map((t) => t.values.length));
+  if (shown < 2) return 'Delivery flow: not enough sprints to see a trend (at least 2 are needed).';
+  const measured = FLOW_MEASURES.flatMap((m) => {
+    const h = halves(series(m.metric));
+    return h ? [{ ...m, ...h }] : [];
+  });
+  if (measured.length === 0) {
+    return 'Delivery flow: not enough sprints with finished delivery work to compare the first half with the second.';
   }
-  const better = [
-    cycle !== undefined && cycle < 0,
-    predictable !== undefined && predictable > 0,
-    carry !== undefined && carry < 0,
-  ].filter(Boolean).length;
-  const worse = [
-    cycle !== undefined && cycle > 0,
-    predictable !== undefined && predictable < 0,
-    carry !== undefined && carry > 0,
-  ].filter(Boolean).length;
-  const flow = better > worse ? 'improved' : worse > better ? 'worsened' : 'held steady';
+  const sign = (m: (typeof measured)[number]) =>
+    Math.sign(m.after - m.before) * (m.lowerIsBetter ? -1 : 1);
+  const better = measured.filter((m) => sign(m) > 0).length;
+  const worse = measured.filter((m) => sign(m) < 0).length;
+  const flow =
+    better > 0 && worse === 0
+      ? 'improved'
+      : worse > 0 && better === 0
+        ? 'worsened'
+        : better === 0
+          ? 'held steady'
+          : 'was mixed';
+  const risk = halves(series('uncertainWithoutDiscovery'));
   const riskWords =
     risk === undefined
-      ? 'technical risk could not be measured'
-      : risk < 0
+      ? 'technical risk was not measured'
+      : risk.after < risk.before
         ? 'technical risk fell'
-        : risk > 0
+        : risk.after > risk.before
           ? 'technical risk rose'
           : 'technical risk held steady';
-  return `Delivery flow ${flow} (cycle time, carry-over and predictability) while ${riskWords}.`;
+  const k = Math.floor(shown / 2);
+  const span =
+    k === 1 ? 'first sprint against the last' : `first ${k} sprints against the last ${k}`;
+  const details = measured
+    .map((m) => `${m.name} from ${m.before}${m.unit === '%' ? '%' : ''} to ${m.after}${m.unit}`)
+    .join(', ');
+  return `Delivery flow ${flow} while ${riskWords} (${span}: ${details}).`;
 }

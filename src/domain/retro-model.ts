@@ -103,6 +103,8 @@ export interface RetroInput {
   settings?: readonly SettingsEra[];
   /** Every evidence entry of the project's ideas by date (product discovery activities). */
   touchpoints?: readonly Touchpoint[];
+  /** False when the Entry triage field was not read: technical risk is then not measured. */
+  triageRead?: boolean;
 }
 
 export interface SprintReport {
@@ -184,6 +186,14 @@ export interface OutcomeMiss extends OutcomeCandidate {
   evidence: Array<{ ideaKey: string; date: string; type: string; summary: string }>;
 }
 
+/** A target in force when a sprint ended: at least `min`, and at most `max` when it has one. */
+export interface TrendTarget {
+  min: number;
+  max?: number | undefined;
+}
+
+export type Judgement = 'below' | 'within' | 'above';
+
 export interface TrendSeries {
   metric:
     | 'openEnded'
@@ -198,6 +208,10 @@ export interface TrendSeries {
   label: string;
   /** Oldest sprint first; undefined where it could not be measured. */
   values: Array<number | undefined>;
+  /** Runway and cadence: each sprint's target as it stood when the sprint ended. */
+  targets?: Array<TrendTarget | undefined>;
+  /** Each measured value against its sprint's target (undefined where either is missing). */
+  judged?: Array<Judgement | undefined>;
   summary: string;
 }
 

@@ -1,22 +1,14 @@
 import type { Config } from './config';
 import { round1 } from './retro-replay';
-import type { SprintReport, TrendSeries } from './retro-model';
+import type { Judgement, SprintReport, TrendSeries, TrendTarget } from './retro-model';
 
 /** The retro's trends across the sprints shown, and how each is said in words. */
 
-export function trendSeries(sprints: readonly SprintReport[]): TrendSeries[] {
-  const series = (
-    metric: TrendSeries['metric'],
-    label: string,
-    values: Array<number | undefined>,
-    unit: string,
-    lowerIsBetter: boolean,
-  ): TrendSeries => ({
-    metric,
-    label,
-    values,
-    summary: describeTrend(label, values, unit, lowerIsBetter),
-  });
+/**
+ * `riskMeasured` false (the Entry triage field was not read): the technical risk series is not
+ * measured in any sprint, rather than zero in each.
+ */
+export function trendSeries(sprints: readonly SprintReport[], riskMeasured = true): TrendSeries[] {
   return [
     series(
       'openEnded',
@@ -39,14 +31,19 @@ export function trendSeries(sprints: readonly SprintReport[]): TrendSeries[] {
       'spikes',
       true,
     ),
-    series(
-      'runway',
-      'Runway',
-      sprints.map((s) => s.runwayAtStart.sprints),
-      'sprints',
-      false,
+    judgedSeries(
+      series(
+        'runway',
+        'Runway',
+        sprints.map((s) => s.runwayAtStart.sprints),
+        'sprints',
+        false,
+      ),
+      sprints.map((s) => ({ min: s.thresholds.runwayMin, max: s.thresholds.runwayMax })),
     ),
-    technicalRisk(sprints.map((s) => s.uncertainWithoutDiscovery.length)),
+    technicalRisk(
+      sprints.map((s) => (riskMeasured ? s.uncertainWithoutDiscovery.length : undefined)),
+    ),
     series(
       'cycleTime',
       'Delivery cycle time (median)',
@@ -68,21 +65,67 @@ export function trendSeries(sprints: readonly SprintReport[]): TrendSeries[] {
       '%',
       false,
     ),
-    series(
-      'cadence',
-      'Product discovery activities',
-      sprints.map((s) => s.cadence?.count),
-      'activities',
-      false,
+    judgedSeries(
+      series(
+        'cadence',
+        'Product discovery activities',
+        sprints.map((s) => s.cadence?.count),
+        'activities',
+        false,
+      ),
+      sprints.map((s) => ({ min: s.thresholds.touchpointsPerSprint })),
     ),
   ];
+}
+
+function series(
+  metric: TrendSeries['metric'],
+  label: string,
+  values: Array<number | undefined>,
+  unit: string,
+  lowerIsBetter: boolean,
+): TrendSeries {
+  return { metric, label, values, summary: describeTrend(label, values, unit, lowerIsBetter) };
+}
+
+/** A value against its target: below the minimum, above the maximum, else within. */
+export function judge(
+  value: number | undefined,
+  target: TrendTarget | undefined,
+): Judgement | undefined {
+  if (value === undefined || target === undefined) return undefined;
+  if (value < target.min) return 'below';
+  if (target.max !== undefined && value > target.max) return 'above';
+  return 'within';
+}
+
+/**
+ * A series with each sprint's target of then, each value judged against it, and one more
+ * sentence: in how many measured sprints it met the target in force when the sprint ended.
+ */
+function judgedSeries(base: TrendSeries, targets: TrendTarget[]): TrendSeries {
+  const judged = base.values.map((v, i) => judge(v, targets[i]));
+  const count = (j: Judgement) => judged.filter((x) => x === j).length;
+  const measured = judged.filter((j) => j !== undefined).length;
+  if (measured === 0) return { ...base, targets, judged };
+  const ranged = targets.some((t) => t.max !== undefined);
+  const misses = [
+    count('below') > 0 ? `below it in ${count('below')}` : '',
+    count('above') > 0 ? `above it in ${count('above')}` : '',
+  ].filter(Boolean);
+  const met = ranged ? 'within' : 'met';
+  const sentence =
+    `Against the target in force when each sprint ended: ${met} in ${count('within')} of ` +
+    `${measured} measured ${measured === 1 ? 'sprint' : 'sprints'}` +
+    `${ranged && misses.length > 0 ? `, ${misses.join(', ')}` : ''}.`;
+  return { ...base, targets, judged, summary: `${base.summary} ${sentence}` };
 }
 
 /**
  * High-uncertainty items entering sprints without discovery: the practice's "technical risk
  * decreases" signal, said so when the count falls.
  */
-function technicalRisk(values: number[]): TrendSeries {
+function technicalRisk(values: Array<number | undefined>): TrendSeries {
   const label = 'High-uncertainty items entering without discovery';
   const base = describeTrend(label, values, 'items', true);
   const first = values[0];

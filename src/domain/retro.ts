@@ -70,7 +70,7 @@ export function computeRetro(input: RetroInput): RetroReport {
     });
   const hits = inView.filter((c) => c.outcome?.result === 'hit').length;
   const rated = inView.filter((c) => c.outcome && c.outcome.result !== 'too-early').length;
-  const trends = trendSeries(sprints);
+  const trends = trendSeries(sprints, input.triageRead !== false);
   return {
     unit,
     targetPercent: config.capacity.discoveryTargetPercent,

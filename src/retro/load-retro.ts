@@ -109,6 +109,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     config,
     settings,
     touchpoints,
+    triageRead: ids.entryTriage !== undefined,
   });
   frame.notes.push(...missingNotes(tracks.guessed, ids));
   return { ...report, ...frameOf(frame, name), available: closed.length };

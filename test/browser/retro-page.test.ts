@@ -92,10 +92,13 @@ async function overlappingLabels(page: Page, selector: string): Promise<string[]
           segments.push([x1, y1, x2, y2]);
         }
       }
-      const shapes = Array.from(svg.querySelectorAll('rect, circle')).map((el) => ({
-        what: el.tagName,
-        box: el.getBBox(),
-      }));
+      // A target band (.retro-band) is a backdrop: labels sit on it, as on the page.
+      const shapes = Array.from(svg.querySelectorAll('rect:not(.retro-band), circle')).map(
+        (el) => ({
+          what: el.tagName,
+          box: el.getBBox(),
+        }),
+      );
       labels.forEach((a, i) => {
         for (const b of labels.slice(i + 1)) {
           if (meet(a.box, b.box)) found.push(`"${a.text}" overlaps "${b.text}"`);
@@ -145,6 +148,27 @@ describe('retro sub-page in the local preview (Chromium)', () => {
       'Basket size unchanged after four weeks',
     );
     await expect(page.getByTestId('hit-rate-chart').isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('runway: the sprint without a value is a gap, each sprint shaded by the target of its end', async () => {
+    const page = await openRetro();
+    const chart = page.getByTestId('trend-runway').locator('svg');
+    // Demo: sprint 1 has no velocity before it, so no runway; sprints 4 and 5 fell below 1-2.
+    await expect(chart.getByTestId('trend-target').count()).resolves.toBe(6);
+    const points = chart.getByTestId('trend-point');
+    await expect(points.count()).resolves.toBe(5);
+    const judged = await Promise.all(
+      (await points.all()).map((p) => p.getAttribute('data-judged')),
+    );
+    expect(judged).toEqual(['within', 'within', 'below', 'below', 'within']);
+    // The line starts at sprint 2: nothing is drawn at sprint 1's place, least of all at the bottom.
+    const first = await chart.getByTestId('trend-target').first().boundingBox();
+    const leftmost = await points.first().boundingBox();
+    expect((leftmost?.x ?? 0) > (first?.x ?? 0) + (first?.width ?? 0)).toBe(true);
+    await expect(chart.getAttribute('aria-label')).resolves.toContain(
+      'S1 not measured (target then 1-2)',
+    );
     await page.close();
   });
 

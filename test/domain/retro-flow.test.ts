@@ -1,13 +1,22 @@
 import { DEFAULT_CONFIG, type Config } from '../../src/domain/config';
 import {
+  carriedOver,
   configAt,
   flowVerdict,
+  halves,
   percentile,
   sprintFlow,
   sprintThresholds,
 } from '../../src/domain/retro-flow';
-import type { HistoryChange, RetroIssue, TrendSeries } from '../../src/domain/retro';
-import { RETRO_CATEGORIES, SPRINT_1 } from '../helpers/factories';
+import {
+  computeRetro,
+  type HistoryChange,
+  type RetroIssue,
+  type RetroSprint,
+  type TrendSeries,
+} from '../../src/domain/retro';
+import { judge } from '../../src/domain/retro-trends';
+import { RETRO_CATEGORIES, SPRINT_1, SPRINT_2 } from '../helpers/factories';
 
 /** Delivery flow per sprint and the thresholds in force at its end (issue 17, items 6 and 7). */
 
@@ -117,6 +126,185 @@ describe('the thresholds in force when a sprint ended', () => {
   });
 });
 
+describe('runway and cadence judged by the targets in force when each sprint ended', () => {
+  const S0: RetroSprint = {
+    id: 10,
+    name: 'S0',
+    startDate: '2025-12-22T09:00:00.000Z',
+    completeDate: '2026-01-05T08:00:00.000Z',
+  };
+  const S2 = SPRINT_2;
+  const withRunway = (min: number, max: number, touchpoints = 3): Config => ({
+    ...DEFAULT_CONFIG,
+    runway: { ...DEFAULT_CONFIG.runway, targetMinSprints: min, targetMaxSprints: max },
+    capacity: { ...DEFAULT_CONFIG.capacity, touchpointsPerSprint: touchpoints },
+  });
+  // S0 finished 6 points; 12 points of ready work wait outside the sprints.
+  const doneInS0 = () => ({
+    ...item('2025-12-23T09:00:00.000Z', '2025-12-26T09:00:00.000Z'),
+    sprintIds: [10],
+    created: '2025-12-01T00:00:00.000Z',
+  });
+  const ready = () => ({ ...item(undefined, undefined), sprintIds: [] });
+  const run = (settings: Array<{ from: string; config: Config }>) =>
+    computeRetro({
+      sprints: [S0, S1, S2],
+      count: 2,
+      issues: [doneInS0(), doneInS0(), ready(), ready(), ready(), ready()],
+      ideas: [],
+      guardMoves: [],
+      outcomes: [],
+      statusCategories: CATS,
+      unit: 'points',
+      config: withRunway(1, 5),
+      settings,
+      touchpoints: [{ issueKey: 'DT-1', date: '2026-01-06', type: 'interview' }],
+    });
+
+  it('each sprint against the target of its end, not today’s', () => {
+    // S1 ran under 1-2 sprints until the 10th, then 3-4 (in force at its end); S2 ended under
+    // 0.5-1.5 (from the 25th). Today's target, 1-5, would find both within.
+    const report = run([
+      { from: '1970-01-01T00:00:00.000Z', config: withRunway(1, 2) },
+      { from: '2026-01-10T00:00:00.000Z', config: withRunway(3, 4, 1) },
+      { from: '2026-01-25T00:00:00.000Z', config: withRunway(0.5, 1.5, 2) },
+    ]);
+    const runway = report.trends.find((t) => t.metric === 'runway');
+    expect(runway?.values).toEqual([2, 4]);
+    expect(runway?.targets).toEqual([
+      { min: 3, max: 4 },
+      { min: 0.5, max: 1.5 },
+    ]);
+    expect(runway?.judged).toEqual(['below', 'above']);
+    expect(runway?.summary).toBe(
+      'Runway up from 2 to 4 sprints (better). Against the target in force when each sprint ended: within in 0 of 2 measured sprints, below it in 1, above it in 1.',
+    );
+    const cadence = report.trends.find((t) => t.metric === 'cadence');
+    expect(cadence?.values).toEqual([1, 0]);
+    expect(cadence?.targets).toEqual([{ min: 1 }, { min: 2 }]);
+    expect(cadence?.judged).toEqual(['within', 'below']);
+    expect(cadence?.summary).toMatch(/: met in 1 of 2 measured sprints\.$/);
+  });
+
+  it('without settings history, today’s target', () => {
+    const runway = run([]).trends.find((t) => t.metric === 'runway');
+    expect(runway?.targets).toEqual([
+      { min: 1, max: 5 },
+      { min: 1, max: 5 },
+    ]);
+    expect(runway?.judged).toEqual(['within', 'within']);
+  });
+});
+
+describe('technical risk without the Entry triage field', () => {
+  const run = (triageRead: boolean | undefined) =>
+    computeRetro({
+      sprints: [S1],
+      count: 1,
+      issues: [item('2026-01-06T09:00:00.000Z', undefined)],
+      ideas: [],
+      guardMoves: [],
+      outcomes: [],
+      statusCategories: CATS,
+      unit: 'points',
+      config: DEFAULT_CONFIG,
+      ...(triageRead === undefined ? {} : { triageRead }),
+    }).trends.find((t) => t.metric === 'uncertainWithoutDiscovery');
+  it('is not measured (a gap), not zero, when the field was not read', () => {
+    expect(run(false)?.values).toEqual([undefined]);
+    expect(run(false)?.summary).toBe(
+      'High-uncertainty items entering without discovery: not measurable in these sprints.',
+    );
+    expect(run(undefined)?.values).toEqual([0]);
+    expect(run(true)?.values).toEqual([0]);
+  });
+});
+
+describe('carry-over: in the sprint when it closed, started and not done', () => {
+  const sprintChange = (at: string, from: string, to: string) => change('sprint', at, from, to);
+  it.each<[string, () => RetroIssue, boolean]>([
+    ['in progress at the close', () => item('2026-01-10T09:00:00.000Z', undefined), true],
+    ['never started', () => item(undefined, undefined), false],
+    [
+      'finished in the sprint',
+      () => item('2026-01-06T09:00:00.000Z', '2026-01-08T09:00:00.000Z'),
+      false,
+    ],
+    [
+      'started, then moved back to a to-do status',
+      () => {
+        const i = item('2026-01-06T09:00:00.000Z', undefined);
+        return {
+          ...i,
+          statusId: '1',
+          changes: [...i.changes, change('status', '2026-01-12T09:00:00.000Z', '3', '1')],
+        };
+      },
+      true,
+    ],
+    [
+      'taken out of the sprint while it ran (in progress)',
+      () => {
+        const i = item('2026-01-06T09:00:00.000Z', undefined);
+        return {
+          ...i,
+          sprintIds: [],
+          changes: [...i.changes, sprintChange('2026-01-12T09:00:00.000Z', '1', '')],
+        };
+      },
+      false,
+    ],
+    [
+      'added while it ran and in progress at the close',
+      () => {
+        const i = item('2026-01-08T09:00:00.000Z', undefined);
+        return {
+          ...i,
+          changes: [...i.changes, sprintChange('2026-01-07T09:00:00.000Z', '', '1')],
+        };
+      },
+      true,
+    ],
+    [
+      'started only after the sprint closed',
+      () => item('2026-01-20T09:00:00.000Z', undefined),
+      false,
+    ],
+  ])('%s: %s', (_name, make, expected) => {
+    expect(carriedOver(make(), S1, CATS)).toBe(expected);
+  });
+});
+
+describe('a value against the target in force', () => {
+  it.each<[number | undefined, { min: number; max?: number } | undefined, string | undefined]>([
+    [0.5, { min: 1, max: 2 }, 'below'],
+    [1, { min: 1, max: 2 }, 'within'],
+    [2, { min: 1, max: 2 }, 'within'],
+    [2.5, { min: 1, max: 2 }, 'above'],
+    [4, { min: 3 }, 'within'],
+    [2, { min: 3 }, 'below'],
+    [undefined, { min: 1, max: 2 }, undefined],
+    [1, undefined, undefined],
+  ])('%s against %j: %s', (value, target, expected) => {
+    expect(judge(value, target)).toBe(expected);
+  });
+});
+
+describe('halves of the sprints shown', () => {
+  it.each<[Array<number | undefined>, { before: number; after: number } | undefined]>([
+    [[6, 3], { before: 6, after: 3 }],
+    [[6, 4, 2, 2], { before: 5, after: 2 }],
+    // The middle sprint of an odd count is in neither half.
+    [[6, 100, 2], { before: 6, after: 2 }],
+    [[undefined, 4, 2, 1], { before: 4, after: 1.5 }],
+    [[undefined, undefined, 2, 1], undefined],
+    [[3], undefined],
+    [[], undefined],
+  ])('%j', (values, expected) => {
+    expect(halves(values)).toEqual(expected);
+  });
+});
+
 describe('did delivery flow improve as risk fell', () => {
   const trend = (
     metric: TrendSeries['metric'],
@@ -131,12 +319,17 @@ describe('did delivery flow improve as risk fell', () => {
     [
       'improved while risk fell',
       [
-        trend('uncertainWithoutDiscovery', [3, 1]),
-        trend('cycleTime', [6, 3]),
-        trend('predictability', [70, 90]),
-        trend('carryOver', [2, 2]),
+        trend('uncertainWithoutDiscovery', [3, 2, 1, 0]),
+        trend('cycleTime', [6, 4, 3, 3]),
+        trend('predictability', [70, 80, 90, 90]),
+        trend('carryOver', [2, 2, 1, 0]),
       ],
-      'Delivery flow improved (cycle time, carry-over and predictability) while technical risk fell.',
+      'Delivery flow improved while technical risk fell (first 2 sprints against the last 2: median cycle time from 5 to 3 days, carry-over from 2 to 0.5 items, predictability from 75% to 90%).',
+    ],
+    [
+      'a late bad sprint outweighed by the halves, not by the last value alone',
+      [trend('uncertainWithoutDiscovery', [2, 2, 1, 1]), trend('cycleTime', [8, 8, 2, 9])],
+      'Delivery flow improved while technical risk fell (first 2 sprints against the last 2: median cycle time from 8 to 5.5 days).',
     ],
     [
       'worsened while risk rose',
@@ -145,12 +338,31 @@ describe('did delivery flow improve as risk fell', () => {
         trend('cycleTime', [3, 5]),
         trend('carryOver', [0, 1]),
       ],
-      'Delivery flow worsened (cycle time, carry-over and predictability) while technical risk rose.',
+      'Delivery flow worsened while technical risk rose (first sprint against the last: median cycle time from 3 to 5 days, carry-over from 0 to 1 items).',
     ],
     [
-      'one sprint is not a trend',
-      [trend('cycleTime', [3]), trend('predictability', [undefined, 80])],
-      'Delivery flow: not enough sprints with finished delivery work to see a trend.',
+      'mixed: one measure better, one worse',
+      [
+        trend('uncertainWithoutDiscovery', [1, 1]),
+        trend('cycleTime', [3, 2]),
+        trend('predictability', [90, 60]),
+      ],
+      'Delivery flow was mixed while technical risk held steady (first sprint against the last: median cycle time from 3 to 2 days, predictability from 90% to 60%).',
+    ],
+    [
+      'risk not measured (no Entry triage field)',
+      [trend('uncertainWithoutDiscovery', [undefined, undefined]), trend('carryOver', [1, 1])],
+      'Delivery flow held steady while technical risk was not measured (first sprint against the last: carry-over from 1 to 1 items).',
+    ],
+    [
+      'fewer than 2 sprints',
+      [trend('cycleTime', [3]), trend('predictability', [80])],
+      'Delivery flow: not enough sprints to see a trend (at least 2 are needed).',
+    ],
+    [
+      'no half with finished delivery work',
+      [trend('cycleTime', [undefined, 3, undefined]), trend('predictability', [undefined, 80])],
+      'Delivery flow: not enough sprints with finished delivery work to compare the first half with the second.',
     ],
   ])('%s', (_name, trends, sentence) => {
     expect(flowVerdict(trends)).toBe(sentence);

@@ -7,15 +7,8 @@ import { OUTCOME_RESULTS, type OutcomeResult } from '@domain/retro';
 import type { OutcomeCandidateView as OutcomeCandidate } from '@contract/retro-report';
 import { useResolver } from '@ui/use-resolver';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import {
-  ChartFigure,
-  HitRateChart,
-  ShareChart,
-  TrendChart,
-  hitRateNumbers,
-  shareNumbers,
-  trendNumbers,
-} from './charts';
+import { ChartFigure, HitRateChart, ShareChart, hitRateNumbers, shareNumbers } from './charts';
+import { TargetLegend, TrendChart, trendNumbers } from './trend-chart';
 import type { RetroApi } from './retro-api';
 
 const pageStyles = xcss({ minHeight: '100vh' });
@@ -240,6 +233,7 @@ function Report({
               testId={`trend-${t.metric}`}
             >
               <TrendChart series={t} labels={names} />
+              <TargetLegend series={t} />
             </ChartFigure>
           ))}
         </Inline>

@@ -1,14 +1,13 @@
 import type { RetroAnswer } from '@contract/retro-report';
-import type { TrendSeriesView as TrendSeries } from '@contract/retro-report';
 import { useId, useState, type ReactNode } from 'react';
 import { lineRuns } from './line-runs';
 
 /**
  * The retro's charts, drawn as SVG with the design tokens (no chart library; see
  * docs/decisions/0010-retro-charts.md): the discovery share of completed work against the
- * capacity target, the hit rate of validated ideas over time, and one line per trend. Every chart
- * has a text alternative and sits in a ChartFigure whose "Show the numbers" button reveals the
- * chart's data as a table.
+ * capacity target and the hit rate of validated ideas over time (the trend lines are in
+ * trend-chart.tsx). Every chart has a text alternative and sits in a ChartFigure whose "Show the
+ * numbers" button reveals the chart's data as a table.
  *
  * Labels stay clear of each other and of the lines: the target line's label sits in a gutter
  * right of the bars, a bar's value that the target line would cross moves above the line, and a
@@ -257,10 +256,8 @@ export function HitRateChart({ report, labels }: { report: RetroAnswer; labels: 
   const toDate = report.sprints.map((s) => s.outcomes.hitRateToDate);
   const xs = report.sprints.map((_, i) => cx(i));
   const ys = toDate.map((v) => (v === undefined ? undefined : y(v)));
-  const points = toDate
-    .map((v, i) => (v === undefined ? undefined : `${cx(i)},${y(v)}`))
-    .filter((p): p is string => p !== undefined)
-    .join(' ');
+  // A sprint with nothing judged yet is a gap in the line, never a point.
+  const runs = lineRuns(toDate).filter((run) => run.length > 1);
   const description = report.sprints
     .map(
       (s, i) =>
@@ -306,12 +303,16 @@ export function HitRateChart({ report, labels }: { report: RetroAnswer; labels: 
             />
           );
         })}
-        <polyline
-          points={points}
-          fill="none"
-          stroke="var(--ds-border-brand, #0c66e4)"
-          strokeWidth={2}
-        />
+        {runs.map((run) => (
+          <polyline
+            key={run[0]}
+            data-testid="hit-rate-line"
+            points={run.map((i) => `${cx(i)},${y(toDate[i] ?? 0)}`).join(' ')}
+            fill="none"
+            stroke="var(--ds-border-brand, #0c66e4)"
+            strokeWidth={2}
+          />
+        ))}
         {report.sprints.map((s, i) => {
           const v = s.outcomes.hitRateToDate;
           const bar = s.outcomes.hitRate;
@@ -356,69 +357,5 @@ export function hitRateNumbers(report: RetroAnswer, labels: string[]): ChartNumb
         pct(s.outcomes.hitRateToDate),
       ],
     })),
-  };
-}
-
-const TH = 90;
-
-export function TrendChart({ series, labels }: { series: TrendSeries; labels: string[] }) {
-  const known = series.values.filter((v): v is number => v !== undefined);
-  const max = Math.max(1, ...known);
-  const n = Math.max(2, series.values.length);
-  // Wide enough that neighbouring value labels keep apart at 12 sprints.
-  const tw = Math.max(240, 24 + n * 32);
-  const x = (i: number) => 12 + ((tw - 24) * i) / (n - 1);
-  const y = (v: number) => TH - 22 - ((TH - 40) * v) / max;
-  const xs = series.values.map((_, i) => x(i));
-  const ys = series.values.map((v) => (v === undefined ? undefined : y(v)));
-  const runs = lineRuns(series.values).filter((run) => run.length > 1);
-  return (
-    <svg
-      className="retro-chart"
-      width={tw}
-      height={TH}
-      viewBox={`0 0 ${tw} ${TH}`}
-      role="img"
-      aria-label={`${series.label} per sprint: ${series.values
-        .map((v, i) => `${labels[i] ?? i + 1} ${v ?? 'not measured'}`)
-        .join(', ')}`}
-    >
-      {runs.map((run) => (
-        <polyline
-          key={run[0]}
-          data-testid="trend-line"
-          points={run.map((i) => `${x(i)},${y(series.values[i] ?? 0)}`).join(' ')}
-          fill="none"
-          stroke="var(--ds-border-brand, #0c66e4)"
-          strokeWidth={2}
-        />
-      ))}
-      {series.values.map((v, i) => {
-        if (v === undefined) return null;
-        const spot = pointLabel(xs, ys, i, TH - 1);
-        return (
-          <g key={labels[i] ?? i}>
-            <circle cx={x(i)} cy={y(v)} r={3} fill="var(--ds-border-brand, #0c66e4)" />
-            <text x={spot.x} y={spot.y} textAnchor={spot.anchor}>
-              {v}
-            </text>
-          </g>
-        );
-      })}
-      <text x={12} y={TH - 4}>
-        {labels[0]}
-      </text>
-      <text x={tw - 12} y={TH - 4} textAnchor="end">
-        {labels.at(-1)}
-      </text>
-    </svg>
-  );
-}
-
-export function trendNumbers(series: TrendSeries, labels: string[]): ChartNumbers {
-  return {
-    caption: `${series.label} per sprint`,
-    columns: ['Sprint', series.label],
-    rows: series.values.map((v, i) => ({ label: labels[i] ?? String(i + 1), cells: [v ?? '–'] })),
   };
 }

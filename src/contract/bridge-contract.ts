@@ -24,6 +24,13 @@ import {
 import type { Failure } from '../domain/failure';
 import { AuditPageSchema, WaiverListSchema } from './enforcement-view';
 import { ExploreFirstResultSchema, PromoteResultSchema } from './issue-actions';
+import { ExploreFirstInputSchema, TemplateCreateInputSchema } from './create-inputs';
+import {
+  DataDocumentSchema,
+  DataExportPageSchema,
+  DataImportReportSchema,
+  DATA_SECTIONS,
+} from './data-transfer-view';
 import { IssueReadinessSchema } from './issue-readiness';
 import { ProjectOverviewSchema } from './project-overview';
 import { RetroAnswerSchema } from './retro-report';
@@ -59,124 +66,8 @@ const ProjectKey = z
 
 export { TrackSchema };
 
-/** What "Explore first" creates: a spike or an idea, named by the question it answers. */
-export const EXPLORE_KINDS = ['spike', 'idea'] as const;
-export type ExploreKind = (typeof EXPLORE_KINDS)[number];
-
-export const ExploreFirstInputSchema = z
-  .object({
-    kind: z.enum(EXPLORE_KINDS, { error: 'must be "spike" or "idea"' }),
-    /** The question to answer; the new item's summary. */
-    question: z
-      .string({ error: 'must be text' })
-      .trim()
-      .min(1, 'is required')
-      .max(255, 'must be at most 255 characters')
-      .refine((q) => !/[\r\n]/.test(q), { error: 'must be one line' }),
-    /** What we know so far, or what a good answer looks like (optional). */
-    details: z.string({ error: 'must be text' }).trim().max(2000).optional(),
-  })
-  .strict();
-export type ExploreFirstInput = z.infer<typeof ExploreFirstInputSchema>;
-
-/** What a person wrote in a template's sections, by section id (checked against the template). */
-const TemplateAnswersSchema = z
-  .record(
-    z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a section id like "target-users"'),
-    z.string({ error: 'must be text' }).max(4000, 'must be at most 4000 characters'),
-  )
-  .refine((answers) => Object.keys(answers).length <= 10, { error: 'has too many sections' });
-
-/** A new discovery item from a template, in the context project (never one named here). */
-export const TemplateCreateInputSchema = z
-  .object({
-    templateId: z.string().regex(/^[a-z][a-z-]{0,39}$/, 'must be a template id like "idea"'),
-    summary: z
-      .string({ error: 'must be text' })
-      .trim()
-      .min(1, 'is required')
-      .max(255, 'must be at most 255 characters')
-      .refine((q) => !/[\r\n]/.test(q), { error: 'must be one line' }),
-    answers: TemplateAnswersSchema,
-    /** Only with the idea template: the working-backwards press release and FAQ. */
-    pressRelease: TemplateAnswersSchema.optional(),
-    /** The dialog's id for one submission, so that a repeated request is answered, not redone. */
-    requestId: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{8,64}$/)
-      .optional(),
-  })
-  .strict();
-export type TemplateCreateInput = z.infer<typeof TemplateCreateInputSchema>;
-
-/** Data export / import (Jira admins): what a document holds, section by section. */
-/**
- * Each section is named after the key prefix of what it holds (the admin page counts records by
- * it). Version 2 added every key family after `evidence`; a version 1 document (the first four
- * sections) still imports.
- */
-export const DATA_SECTIONS = [
-  'config',
-  'waivers',
-  'audit',
-  'evidence',
-  'feasibility',
-  'spike-note',
-  'retro-outcome',
-  'explore-first',
-  'promotion',
-  'track-mapping',
-  'setup-report',
-  'track-marking',
-  'enforcement',
-] as const;
-export type DataSection = (typeof DATA_SECTIONS)[number];
-export const DATA_FORMAT = 'dual-track-export';
-export const DATA_SCHEMA_VERSION = 2;
-/** Document versions an import accepts. */
-export const DATA_SCHEMA_VERSIONS_READ = [1, 2] as const;
-
-/**
- * One export document (or one part of it: an import request must stay under Forge's 500 KB
- * invoke limit). Values are checked key by key against the storage schemas on import.
- */
-export const DataDocumentSchema = z
-  .object({
-    format: z.literal(DATA_FORMAT),
-    schemaVersion: z.union(DATA_SCHEMA_VERSIONS_READ.map((v) => z.literal(v))),
-    exportedAt: z.string().max(40),
-    sections: z
-      .array(z.enum(DATA_SECTIONS))
-      .min(1)
-      .max(DATA_SECTIONS.length)
-      .refine((s) => new Set(s).size === s.length, { message: 'names a section more than once' }),
-    records: z
-      .array(z.object({ key: z.string().min(1).max(500), value: z.unknown() }).strict())
-      .max(5000)
-      .refine((r) => new Set(r.map((e) => e.key)).size === r.length, {
-        message: 'holds a key more than once',
-      }),
-  })
-  .strict();
-export type DataDocument = z.infer<typeof DataDocumentSchema>;
-
-/** One page of an export (`data/export`); pass `nextCursor` back for the next. */
-export const DataExportPageSchema = z.object({
-  document: DataDocumentSchema,
-  nextCursor: z.string().optional(),
-});
-
-/** What an import (`data/import`) did or, in a dry run, would do. */
-export const DataImportReportSchema = z.object({
-  dryRun: z.boolean(),
-  diff: z.object({
-    added: z.array(z.string()),
-    changed: z.array(z.string()),
-    removed: z.array(z.string()),
-    unchanged: z.number(),
-  }),
-  applied: z.object({ written: z.number(), removed: z.number(), batches: z.number() }).optional(),
-});
+export * from './create-inputs';
+export * from './data-transfer-view';
 
 /**
  * Resolver keys and payload schemas; a resolver added later must be listed here. The project

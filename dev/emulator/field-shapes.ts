@@ -130,6 +130,11 @@ const ComponentShape = z
   .object({ self: z.string().url(), id: z.string(), name: z.string() })
   .strict();
 
+/** SecurityLevel (PLATFORM components/schemas/SecurityLevel) as `fields.security` holds it. */
+const SecurityLevelShape = z
+  .object({ self: z.string().url(), id: z.string(), name: z.string(), description: z.string() })
+  .strict();
+
 /** Agile sprint (SOFTWARE example of GET /rest/agile/1.0/sprint/{sprintId}). */
 export const AgileSprintShape = z
   .object({
@@ -216,6 +221,8 @@ function systemShape(id: string): z.ZodTypeAny | undefined {
       return z.array(z.string());
     case 'components':
       return z.array(ComponentShape);
+    case 'security':
+      return SecurityLevelShape.nullable();
     case 'created':
     case 'updated':
     case 'statuscategorychangedate':

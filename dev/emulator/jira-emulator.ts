@@ -17,6 +17,7 @@ import {
   type EmIssue,
   type EmIssueType,
   type EmProject,
+  type EmSecurityLevel,
   type EmSprint,
   type EmStatus,
   type EmUser,
@@ -179,6 +180,7 @@ export class JiraEmulator {
   readonly issues = new Map<string, EmIssue>();
   readonly boards = new Map<number, EmBoard>();
   readonly sprints = new Map<number, EmSprint>();
+  readonly securityLevels = new Map<string, EmSecurityLevel>();
   /** Recorded issue history by issue id, oldest first (see recordChange). */
   readonly changelog = new Map<string, EmChange[]>();
   /** Jira Software's Sprint field, as every site with Jira Software has it. */
@@ -425,6 +427,33 @@ export class JiraEmulator {
     };
     this.issues.set(issue.id, issue);
     return issue;
+  }
+
+  /** An issue security level granting `members` (and the app user when `app`). */
+  addSecurityLevel(l: {
+    name: string;
+    members?: readonly string[];
+    app?: boolean;
+  }): EmSecurityLevel {
+    const level: EmSecurityLevel = {
+      id: String(this.nextId++),
+      name: l.name,
+      description: `Only ${l.name} may see issues at this level.`,
+      members: new Set(l.members ?? []),
+      app: l.app ?? false,
+    };
+    this.securityLevels.set(level.id, level);
+    return level;
+  }
+
+  /** Puts an issue at a security level (undefined: none). */
+  setSecurityLevel(key: string, levelId: string | undefined): void {
+    const issue = this.findIssue(key);
+    if (!issue) throw new Error(`Emulator: no issue ${key}`);
+    if (levelId !== undefined && !this.securityLevels.has(levelId)) {
+      throw new Error(`Emulator: no security level ${levelId}`);
+    }
+    issue.securityLevelId = levelId;
   }
 
   addBoard(b: { projectKey: string; name?: string; estimationFieldId?: string }): EmBoard {
@@ -719,6 +748,19 @@ export class JiraEmulator {
   // -------------------------------------------------------------------------------------------
   // Permissions
 
+  /**
+   * May the caller see this issue: Browse projects on its project and, when it has a security
+   * level, a grant of that level (app calls: the level's `app` switch).
+   */
+  canSeeIssue(req: EmRequest, issue: EmIssue): boolean {
+    if (!this.can(req, issue.projectId, 'BROWSE_PROJECTS')) return false;
+    if (issue.securityLevelId === undefined) return true;
+    const level = this.securityLevels.get(issue.securityLevelId);
+    if (!level) return false;
+    if (req.provider === 'app') return level.app;
+    return req.accountId !== undefined && level.members.has(req.accountId);
+  }
+
   /** Does the caller (user or app) hold this permission on the project? */
   can(req: EmRequest, projectId: string, permission: ProjectPermission): boolean {
     const project = this.projects.get(projectId);
@@ -734,7 +776,7 @@ export class JiraEmulator {
   private getIssue(req: EmRequest): { status: number; body?: unknown } {
     const idOrKey = req.op.pathParams['issueIdOrKey'] ?? '';
     const issue = this.findIssue(idOrKey);
-    if (!issue || !this.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+    if (!issue || !this.canSeeIssue(req, issue)) {
       return {
         status: 404,
         body: {
@@ -750,7 +792,7 @@ export class JiraEmulator {
       .filter((f) => f.length > 0);
     return {
       status: 200,
-      body: this.issueBean(issue, requested.length > 0 ? requested : ['*all']),
+      body: this.issueBean(issue, requested.length > 0 ? requested : ['*all'], req),
     };
   }
 
@@ -771,7 +813,30 @@ export class JiraEmulator {
     };
   }
 
-  issueBean(issue: EmIssue, requested: readonly string[]): Record<string, unknown> {
+  /** The `security` field: the issue's level as SecurityLevel (PLATFORM schema), else null. */
+  private securityBean(issue: EmIssue): Record<string, unknown> | null {
+    const level =
+      issue.securityLevelId === undefined
+        ? undefined
+        : this.securityLevels.get(issue.securityLevelId);
+    if (!level) return null;
+    return {
+      self: `${this.baseUrl}/rest/api/3/securitylevel/${level.id}`,
+      id: level.id,
+      name: level.name,
+      description: level.description,
+    };
+  }
+
+  /**
+   * One IssueBean with the requested fields. `viewer`: links to issues the viewer may not see are
+   * left out of `issuelinks`, as Jira shows a person only the links they may follow.
+   */
+  issueBean(
+    issue: EmIssue,
+    requested: readonly string[],
+    viewer?: EmRequest,
+  ): Record<string, unknown> {
     const all = requested.includes('*all') || requested.includes('*navigable');
     const excluded = new Set(requested.filter((f) => f.startsWith('-')).map((f) => f.slice(1)));
     const wants = (id: string) => !excluded.has(id) && (all || requested.includes(id));
@@ -816,8 +881,10 @@ export class JiraEmulator {
         '+0000',
       );
     }
-    if (wants('issuelinks')) fields['issuelinks'] = issueLinkSite(this).beanLinks(this, issue);
+    if (wants('issuelinks'))
+      fields['issuelinks'] = issueLinkSite(this).beanLinks(this, issue, viewer);
     if (wants('labels')) fields['labels'] = labelsOf(this, issue.id);
+    if (wants('security')) fields['security'] = this.securityBean(issue);
     if (wants('components')) fields['components'] = componentsBean(this, issue.id);
     for (const field of this.fields.values()) {
       if (!field.custom || !wants(field.id)) continue;

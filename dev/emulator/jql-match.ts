@@ -114,7 +114,7 @@ export function clauseTest(
       const wanted = new Set(
         clause.values.map((v) => {
           const issue = em.findIssue(v.toUpperCase()) ?? em.findIssue(v);
-          if (!issue || !em.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+          if (!issue || !em.canSeeIssue(req, issue)) {
             throw new JqlError(`An issue with key '${v}' does not exist for field 'key'.`);
           }
           return issue.id;
@@ -276,7 +276,7 @@ export function matcher(
     );
   }
   const test = compile(query.where);
-  return (issue) => em.can(req, issue.projectId, 'BROWSE_PROJECTS') && test(issue);
+  return (issue) => em.canSeeIssue(req, issue) && test(issue);
 }
 
 export function comparator(order: Query['order']): (a: EmIssue, b: EmIssue) => number {

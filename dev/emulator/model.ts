@@ -95,6 +95,24 @@ export interface EmIssue {
   rank?: number;
   /** Jira's statuscategorychangedate (ISO); `created` when unset. */
   statusCategoryChanged?: string;
+  /** The issue's security level (an `EmSecurityLevel` id); none when unset. */
+  securityLevelId?: string;
+}
+
+/**
+ * An issue security level: who may see an issue that has it, beyond Browse projects (Jira lets
+ * a user see such an issue only when they may browse its project AND the level grants them).
+ * Whether the app user is granted a level is not documented for Forge apps, so it is a switch
+ * (`app`); tests run both (docs/emulator.md, "Issue security levels").
+ */
+export interface EmSecurityLevel {
+  id: string;
+  name: string;
+  description: string;
+  /** Account ids the level grants. */
+  members: Set<string>;
+  /** Whether the level grants the app user (asApp calls). */
+  app: boolean;
 }
 
 /** The Forge app's own custom fields get this `schema.custom` prefix on a site. */

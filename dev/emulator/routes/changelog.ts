@@ -74,7 +74,7 @@ function getBulkChangelogs(em: JiraEmulator, req: EmRequest): EmResponse {
   const issueIds = new Set<string>();
   for (const idOrKey of ids as string[]) {
     const issue = em.findIssue(idOrKey);
-    if (issue && em.can(req, issue.projectId, 'BROWSE_PROJECTS')) issueIds.add(issue.id);
+    if (issue && em.canSeeIssue(req, issue)) issueIds.add(issue.id);
   }
   const changes = [...issueIds]
     .flatMap((id) => em.changelog.get(id) ?? [])

@@ -94,7 +94,7 @@ function errors(status: number, message: string): EmResponse {
 
 function visibleIssue(em: JiraEmulator, req: EmRequest): EmIssue | undefined {
   const issue = em.findIssue(req.op.pathParams['issueIdOrKey'] ?? '');
-  return issue && em.can(req, issue.projectId, 'BROWSE_PROJECTS') ? issue : undefined;
+  return issue && em.canSeeIssue(req, issue) ? issue : undefined;
 }
 
 function moveIssuesToBacklog(em: JiraEmulator, req: EmRequest): EmResponse {
@@ -106,7 +106,7 @@ function moveIssuesToBacklog(em: JiraEmulator, req: EmRequest): EmResponse {
   const issues: EmIssue[] = [];
   for (const ref of refs) {
     const issue = typeof ref === 'string' ? em.findIssue(ref) : undefined;
-    if (!issue || !em.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+    if (!issue || !em.canSeeIssue(req, issue)) {
       return errors(
         400,
         `Issue ${String(ref)} does not exist or you do not have permission to see it.`,
@@ -164,7 +164,7 @@ function getIssuesForSprint(em: JiraEmulator, req: EmRequest): EmResponse {
     .map((f) => f.trim())
     .filter((f) => f.length > 0);
   const inSprint = [...em.issues.values()]
-    .filter((i) => em.can(req, i.projectId, 'BROWSE_PROJECTS'))
+    .filter((i) => em.canSeeIssue(req, i))
     .filter((i) => {
       const value = i.custom.get(em.sprintField.id);
       return Array.isArray(value) && value.some((s: { id?: unknown }) => s.id === sprint.id);
@@ -181,7 +181,7 @@ function getIssuesForSprint(em: JiraEmulator, req: EmRequest): EmResponse {
         { total: true, isLast: false },
         { startAt, maxResults, returned: page.length, size: inSprint.length },
       ),
-      issues: page.map((i) => em.issueBean(i, fields.length > 0 ? fields : ['*navigable'])),
+      issues: page.map((i) => em.issueBean(i, fields.length > 0 ? fields : ['*navigable'], req)),
     },
   };
 }

@@ -38,11 +38,11 @@ export function bulkFetchIssues(em: JiraEmulator, req: EmRequest): EmResponse {
   const found = new Map<string, EmIssue>();
   for (const idOrKey of wanted) {
     const issue = em.findIssue(idOrKey.trim().toUpperCase()) ?? em.findIssue(idOrKey.trim());
-    if (issue && em.can(req, issue.projectId, 'BROWSE_PROJECTS')) found.set(issue.id, issue);
+    if (issue && em.canSeeIssue(req, issue)) found.set(issue.id, issue);
   }
   const issues = [...found.values()]
     .sort((a, b) => Number(a.id) - Number(b.id))
-    .map((issue) => em.issueBean(issue, fields.length > 0 ? fields : ['*navigable']));
+    .map((issue) => em.issueBean(issue, fields.length > 0 ? fields : ['*navigable'], req));
   return { status: 200, body: { issues, issueErrors: [] } };
 }
 

@@ -81,7 +81,7 @@ export class IssueLinkSite {
    * The `issuelinks` field of an issue as GET issue returns it: each link names the other
    * issue, as `inwardIssue` when this issue is the outward one and `outwardIssue` otherwise.
    */
-  beanLinks(em: JiraEmulator, issue: EmIssue): Array<Record<string, unknown>> {
+  beanLinks(em: JiraEmulator, issue: EmIssue, viewer?: EmRequest): Array<Record<string, unknown>> {
     const linked = (other: EmIssue) => {
       const bean = em.issueBean(other, ['summary', 'status', 'issuetype']);
       return { id: other.id, key: other.key, self: bean['self'], fields: bean['fields'] };
@@ -92,7 +92,7 @@ export class IssueLinkSite {
       if (!type || (l.inwardIssueId !== issue.id && l.outwardIssueId !== issue.id)) continue;
       const isOutward = l.outwardIssueId === issue.id;
       const other = em.issues.get(isOutward ? l.inwardIssueId : l.outwardIssueId);
-      if (!other) continue;
+      if (!other || (viewer && !em.canSeeIssue(viewer, other))) continue;
       out.push({
         id: l.id,
         self: `${em.baseUrl}/rest/api/3/issueLink/${l.id}`,
@@ -116,6 +116,14 @@ export class IssueLinkSite {
         return `${outward} ${type?.outward ?? '?'} ${inward}`;
       });
   }
+}
+
+/** Whether the viewer may see the issue a link of `issuelinks` names (the other end). */
+export function linkVisible(em: JiraEmulator, viewer: EmRequest, link: unknown): boolean {
+  const ends = link as { inwardIssue?: { id?: string }; outwardIssue?: { id?: string } };
+  const id = ends.inwardIssue?.id ?? ends.outwardIssue?.id;
+  const other = id === undefined ? undefined : em.issues.get(id);
+  return other !== undefined && em.canSeeIssue(viewer, other);
 }
 
 const sites = new WeakMap<JiraEmulator, IssueLinkSite>();
@@ -270,7 +278,7 @@ function linkIssues(em: JiraEmulator, req: EmRequest): EmResponse {
   const find = (v: unknown) => {
     const ref = refOf(v);
     const issue = em.findIssue(ref.id ?? ref.key ?? '');
-    return issue && em.can(req, issue.projectId, 'BROWSE_PROJECTS') ? issue : undefined;
+    return issue && em.canSeeIssue(req, issue) ? issue : undefined;
   };
   const inward = find(body['inwardIssue']);
   const outward = find(body['outwardIssue']);

@@ -41,7 +41,7 @@ function myPermissions(em: JiraEmulator, req: EmRequest): EmResponse {
     projectId = project.id;
   } else if (issueKey) {
     const issue = em.findIssue(issueKey);
-    if (!issue || !em.can(req, issue.projectId, 'BROWSE_PROJECTS')) {
+    if (!issue || !em.canSeeIssue(req, issue)) {
       return errors(404, 'Issue does not exist or you do not have permission to see it.');
     }
     projectId = issue.projectId;

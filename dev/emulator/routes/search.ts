@@ -1,6 +1,7 @@
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { type EmIssue } from '../model';
 import { searchIndex, type IndexedView } from '../search-lag';
+import { linkVisible } from './issue-writes';
 
 import { type Query, JqlError, parseJql } from '../jql-parse';
 import { type IndexedFacts, matcher, comparator, liveFacts } from '../jql-match';
@@ -181,12 +182,16 @@ function searchPage(em: JiraEmulator, req: EmRequest): EmResponse {
   const wantsCategoryDate = fields.includes('statuscategorychangedate') || fields.includes('*all');
   const issues = page.map((issue) => {
     if (fields.length === 0 || (fields.length === 1 && fields[0] === 'id')) return { id: issue.id };
-    const bean = em.issueBean(issue, fields);
+    const bean = em.issueBean(issue, fields, req);
     const beanFields = bean['fields'] as Record<string, unknown>;
     const view = views.get(issue.id);
     if (view) {
       if ('labels' in beanFields) beanFields['labels'] = [...view.labels];
-      if ('issuelinks' in beanFields) beanFields['issuelinks'] = structuredClone(view.issuelinks);
+      if ('issuelinks' in beanFields) {
+        beanFields['issuelinks'] = structuredClone(view.issuelinks).filter((link) =>
+          linkVisible(em, req, link),
+        );
+      }
       if ('components' in beanFields) {
         beanFields['components'] = view.components.map((c) => ({
           self: `${em.baseUrl}/rest/api/3/component/${c.id}`,

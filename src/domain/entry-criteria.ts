@@ -201,33 +201,51 @@ export function projectOfKey(key: string): string {
 }
 
 /**
- * Names issue keys for readers of an item of `readerProject`: keys of that project by name, the
- * rest only counted ("an item in another project"), because a text written as the app may reach
- * people who cannot browse the other project. Without a reader project, every key is named.
+ * Who reads a text written as the app about an item: anyone who may see that item. They may
+ * browse its `project`, so they see the items of that project without an issue security level;
+ * `unrestricted` holds the keys the app read and found without one.
  */
-export function nameKeys(keys: readonly string[], readerProject?: string): string {
-  if (readerProject === undefined) return keys.join(', ');
-  const named = keys.filter((k) => projectOfKey(k) === readerProject);
+export interface TextReaders {
+  project: string;
+  unrestricted: ReadonlySet<string>;
+}
+
+/** The readers of a text about the item `key`, from what the app read of its linked items. */
+export function readersOf(key: string, read: { unrestricted: ReadonlySet<string> }): TextReaders {
+  return { project: projectOfKey(key), unrestricted: read.unrestricted };
+}
+
+/**
+ * Names issue keys for `readers`: a key of their project read without an issue security level
+ * by name, every other one only counted ("an item you may not have access to"), because a text
+ * written as the app reaches people who may not see it. Without readers (a text shown to the
+ * person whose own read found the keys), every key is named.
+ */
+export function nameKeys(keys: readonly string[], readers?: TextReaders): string {
+  if (readers === undefined) return keys.join(', ');
+  const named = keys.filter(
+    (k) => projectOfKey(k) === readers.project && readers.unrestricted.has(k),
+  );
   const hidden = keys.length - named.length;
   const parts = [...named];
-  if (hidden === 1) parts.push('an item in another project');
-  if (hidden > 1) parts.push(`${hidden} items in other projects`);
+  if (hidden === 1) parts.push('an item you may not have access to');
+  if (hidden > 1) parts.push(`${hidden} items you may not have access to`);
   return parts.join(', ');
 }
 
 /**
  * One sentence for a person (comment, refusal, panel): why the item should go through discovery
- * first, and what would clear it. Texts written as the app pass `readerProject` (the project of
- * the item the text is shown on) so that linked items of other projects are not named.
+ * first, and what would clear it. Texts written as the app pass the item's `readers` so that only
+ * linked items every one of them may see are named.
  */
-export function describeEntry(verdict: EntryVerdict, readerProject?: string): string {
+export function describeEntry(verdict: EntryVerdict, readers?: TextReaders): string {
   switch (verdict.state) {
     case 'not-applicable':
       return 'This item meets none of the discovery entry criteria.';
     case 'covered':
-      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is covered by ${nameKeys([verdict.coveredBy], readerProject)}.`;
+      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is covered by ${nameKeys([verdict.coveredBy], readers)}.`;
     case 'waiting':
-      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is waiting on discovery ${nameKeys(verdict.waitingOn, readerProject)}: link a validated idea or a finished spike before delivery starts.`;
+      return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) and is waiting on discovery ${nameKeys(verdict.waitingOn, readers)}: link a validated idea or a finished spike before delivery starts.`;
     case 'needs-discovery':
       return `Meets the discovery entry criteria (${describeReasons(verdict.reasons)}) but no validated discovery item or finished spike is linked: explore it first.`;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logger } from '../runtime/log';
-import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
+import { describeEntry, entryBlocks, readersOf } from '../domain/entry-criteria';
 import { FlagOutcomeSchema } from '../domain/flag-fallback';
 import {
   activeWaiverFor,
@@ -300,7 +300,7 @@ async function decide(
     verdict = {
       rule: 'entry-criteria',
       // describeEntry's sentence, as one "to fix" line like the readiness checks' lines.
-      missing: [describeEntry(entry.verdict, projectOfKey(item.key)).replace(/\.$/, '')],
+      missing: [describeEntry(entry.verdict, readersOf(item.key, entry)).replace(/\.$/, '')],
       moveBack: context.config.entry.guardMovesBack,
     };
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logger } from '../runtime/log';
-import { describeEntry, entryBlocks, type EntryVerdict } from '../domain/entry-criteria';
+import { describeEntry, entryBlocks, readersOf } from '../domain/entry-criteria';
 import { FlagOutcomeSchema } from '../domain/flag-fallback';
 import {
   activeWaiverFor,
@@ -8,7 +8,7 @@ import {
   ENFORCEMENT_RULES,
   type EnforcementRule,
 } from '../domain/sprint-readiness';
-import { entryVerdictsOf } from '../items/entry-reader';
+import { entryVerdictsOf, type EntryReading } from '../items/entry-reader';
 import { isJiraError } from '../jira/errors';
 import type { jiraAsApp } from '../jira/jira-gateway';
 import { JiraFieldIdsSchema } from '../storage/config-store';
@@ -135,7 +135,7 @@ function onDiscoveryTrack(
 function verdictOf(
   item: Item,
   context: EnforcementContext | undefined,
-  entry: EntryVerdict | undefined,
+  entry: Pick<EntryReading, 'verdict' | 'unrestricted'> | undefined,
   now: Date,
 ): Verdict {
   const mapping = context?.mapping;
@@ -151,10 +151,10 @@ function verdictOf(
       missing: readiness.missing,
       moveBack: context.config.guard.policy === 'move-back',
     };
-  } else if (entry && entryBlocks(entry)) {
+  } else if (entry && entryBlocks(entry.verdict)) {
     verdict = {
       rule: 'entry-criteria',
-      missing: [describeEntry(entry, item.projectKey).replace(/\.$/, '')],
+      missing: [describeEntry(entry.verdict, readersOf(item.key, entry)).replace(/\.$/, '')],
       moveBack: context.config.entry.guardMovesBack,
     };
   } else {
@@ -312,8 +312,8 @@ async function entryVerdictsByItem(
   contexts: ReadonlyMap<string, EnforcementContext>,
   ids: EnforcementFieldIds,
   jira: Jira,
-): Promise<Map<string, EntryVerdict>> {
-  const out = new Map<string, EntryVerdict>();
+): Promise<Map<string, EntryReading>> {
+  const out = new Map<string, EntryReading>();
   for (const [projectKey, context] of contexts) {
     const mapping = context.mapping;
     if (!mapping) continue;
@@ -327,10 +327,11 @@ async function entryVerdictsByItem(
       tracks: trackResolver(mapping, context.config.tracks.discoveryTypeNames),
       config: context.config,
       jira,
+      forText: true,
     });
     own.forEach((item, i) => {
       const reading = readings[i];
-      if (reading) out.set(item.id, reading.verdict);
+      if (reading) out.set(item.id, reading);
     });
   }
   return out;

@@ -73,14 +73,23 @@ export interface EntryReading {
   facts: EntryFacts;
   linked: LinkedDiscovery[];
   verdict: EntryVerdict;
+  /**
+   * Linked discovery items this reading read and found without an issue security level: the
+   * only ones a text written as the app may name (with `forText`; otherwise empty).
+   */
+  unrestricted: ReadonlySet<string>;
   /** Jira requests this reading made beyond the caller's read of the issue (0 or 1). */
   requests: number;
 }
 
+/** `security` of a bulkfetched issue: null or absent when it has no issue security level. */
+const isUnrestricted = (raw: RawIssue): boolean =>
+  raw.fields['security'] === null || raw.fields['security'] === undefined;
+
 const category = (key: z.infer<typeof CategorySchema>): LinkedDiscovery['statusCategory'] =>
   key === 'undefined' ? 'indeterminate' : key;
 
-type EntryParts = Omit<EntryReading, 'verdict' | 'requests'>;
+type EntryParts = Omit<EntryReading, 'verdict' | 'requests' | 'unrestricted'>;
 
 /** What an issue read with `entryIssueFields` says, before any linked idea's evidence is read. */
 function entryPartsOf(issue: RawIssue, ids: EntryFieldIds, tracks: TrackResolver): EntryParts {
@@ -119,17 +128,32 @@ function entryPartsOf(issue: RawIssue, ids: EntryFieldIds, tracks: TrackResolver
 }
 
 /**
- * Linked ideas whose evidence is read: those that could change the verdict (it is neither
- * decided nor covered), or every linked idea when the caller needs them all (runway).
+ * Linked items to read: the ideas whose evidence could change the verdict (it is neither
+ * decided nor covered), or every linked idea when the caller needs them all (runway); with
+ * `forText`, every linked discovery item of such a verdict, for its issue security level.
  */
-function ideasToRead(parts: EntryParts, verdict: EntryVerdict, all = false): LinkedDiscovery[] {
-  if (!all && (verdict.state === 'not-applicable' || verdict.state === 'covered')) return [];
+function linkedToRead(
+  parts: EntryParts,
+  verdict: EntryVerdict,
+  opts: { all?: boolean | undefined; forText?: boolean | undefined },
+): LinkedDiscovery[] {
+  const open = verdict.state !== 'not-applicable' && verdict.state !== 'covered';
+  if (!open && !opts.all) return [];
+  if (open && opts.forText) return parts.linked;
   return parts.linked.filter((l) => l.kind === 'idea');
+}
+
+/** The fields a read of linked items asks for: their evidence, and their level for texts. */
+function linkedFields(ids: EntryFieldIds, forText: boolean | undefined): string[] {
+  return [ids.discoveryEvidence, forText ? 'security' : undefined].filter(
+    (f): f is string => f !== undefined,
+  );
 }
 
 /**
  * The entry verdict of an issue the caller has read with `entryIssueFields`. `jira` is used only
- * for the linked items' evidence, as whoever the caller acts for.
+ * for the linked items (their evidence; with `forText`, their issue security level too), as
+ * whoever the caller acts for: one bulkfetch at most.
  */
 export async function entryVerdictOf(args: {
   issue: RawIssue;
@@ -137,31 +161,32 @@ export async function entryVerdictOf(args: {
   tracks: TrackResolver;
   config: Config;
   jira: JiraGateway;
+  /** The verdict will be told as the app (refusal, comment): read what it may name. */
+  forText?: boolean;
 }): Promise<EntryReading> {
   const { issue, ids, tracks, config } = args;
-  const { track, kind, triage, facts, linked } = entryPartsOf(issue, ids, tracks);
-
-  let verdict = checkEntry({ track, facts, linked, config });
-  let requests = 0;
-  const ideas = linked.filter((l) => l.kind === 'idea');
-  if (verdict.state !== 'not-applicable' && verdict.state !== 'covered' && ideas.length > 0) {
-    if (ids.discoveryEvidence) {
-      const evidenceField = ids.discoveryEvidence;
-      const issues = await bulkFetchIssues(
-        args.jira,
-        ideas.slice(0, BULK_FETCH_MAX).map((l) => l.key),
-        [evidenceField],
-      );
-      requests = 1;
-      const byKey = new Map(issues.map((i) => [i.key, i]));
-      for (const idea of ideas) {
-        const raw = byKey.get(idea.key);
-        idea.validation = raw ? evidenceOf(raw.fields[evidenceField])?.state : undefined;
-      }
-      verdict = checkEntry({ track, facts, linked, config });
+  const parts = entryPartsOf(issue, ids, tracks);
+  const first = checkEntry({ ...parts, config });
+  const toRead = linkedToRead(parts, first, { forText: args.forText });
+  const fields = linkedFields(ids, args.forText);
+  if (toRead.length === 0 || fields.length === 0) {
+    return { ...parts, verdict: first, unrestricted: new Set(), requests: 0 };
+  }
+  const issues = await bulkFetchIssues(
+    args.jira,
+    toRead.slice(0, BULK_FETCH_MAX).map((l) => l.key),
+    fields,
+  );
+  const byKey = new Map(issues.map((i) => [i.key, i]));
+  const evidenceField = ids.discoveryEvidence;
+  if (evidenceField) {
+    for (const idea of toRead.filter((l) => l.kind === 'idea')) {
+      const raw = byKey.get(idea.key);
+      idea.validation = raw ? evidenceOf(raw.fields[evidenceField])?.state : undefined;
     }
   }
-  return { track, kind, triage, facts, linked, verdict, requests };
+  const unrestricted = new Set(args.forText ? issues.filter(isUnrestricted).map((i) => i.key) : []);
+  return { ...parts, verdict: checkEntry({ ...parts, config }), unrestricted, requests: 1 };
 }
 
 /**
@@ -184,38 +209,49 @@ export async function entryVerdictsOf(args: {
    * fetching (or has fetched) is not fetched again.
    */
   shared?: Map<string, Promise<ValidationState | null>>;
+  /** The verdicts will be told as the app: read the linked items' issue security levels too. */
+  forText?: boolean;
 }): Promise<{ readings: EntryReading[]; requests: number }> {
   const { ids, tracks, config } = args;
   const known = args.known ?? new Map<string, ValidationState | null>();
+  const opts = { all: args.allLinkedIdeas, forText: args.forText };
   const drafts = args.issues.map((issue) => {
     const parts = entryPartsOf(issue, ids, tracks);
     return { parts, verdict: checkEntry({ ...parts, config }) };
   });
+  const fields = linkedFields(ids, args.forText);
   const toFetch = new Set<string>();
   for (const { parts, verdict } of drafts) {
-    for (const idea of ideasToRead(parts, verdict, args.allLinkedIdeas)) {
-      if (!known.has(idea.key) && ids.discoveryEvidence) toFetch.add(idea.key);
+    for (const l of linkedToRead(parts, verdict, opts)) {
+      if (fields.length > 0 && (args.forText || !known.has(l.key))) toFetch.add(l.key);
     }
   }
   const evidenceField = ids.discoveryEvidence;
-  const shared = args.shared ?? new Map<string, Promise<ValidationState | null>>();
+  // A read for texts needs each item's level, so it shares no other caller's reads.
+  const shared = args.forText
+    ? new Map<string, Promise<ValidationState | null>>()
+    : (args.shared ?? new Map<string, Promise<ValidationState | null>>());
   const keys = [...toFetch].filter((k) => !shared.has(k));
   const batches: string[][] = [];
   for (let i = 0; i < keys.length; i += BULK_FETCH_MAX) {
     batches.push(keys.slice(i, i + BULK_FETCH_MAX));
   }
-  if (evidenceField) {
-    for (const batch of batches) {
-      const answer = bulkFetchIssues(args.jira, batch, [evidenceField]).then(
-        (issues) =>
-          new Map(issues.map((raw) => [raw.key, evidenceOf(raw.fields[evidenceField])?.state])),
+  const unrestricted = new Set<string>();
+  for (const batch of batches) {
+    const answer = bulkFetchIssues(args.jira, batch, fields).then((issues) => {
+      if (args.forText) for (const raw of issues.filter(isUnrestricted)) unrestricted.add(raw.key);
+      return new Map(
+        issues.map((raw) => [
+          raw.key,
+          evidenceField ? evidenceOf(raw.fields[evidenceField])?.state : undefined,
+        ]),
       );
-      for (const key of batch)
-        shared.set(
-          key,
-          answer.then((states) => states.get(key) ?? null),
-        );
-    }
+    });
+    for (const key of batch)
+      shared.set(
+        key,
+        answer.then((states) => states.get(key) ?? null),
+      );
   }
   const fetched = new Map<string, ValidationState | null>();
   await Promise.all(
@@ -225,12 +261,22 @@ export async function entryVerdictsOf(args: {
     }),
   );
   const readings = drafts.map(({ parts, verdict }): EntryReading => {
-    const ideas = ideasToRead(parts, verdict, args.allLinkedIdeas);
-    if (ideas.length === 0 || !evidenceField) return { ...parts, verdict, requests: 0 };
-    for (const idea of ideas) {
-      idea.validation = known.get(idea.key) ?? fetched.get(idea.key) ?? undefined;
+    const read = linkedToRead(parts, verdict, opts);
+    const named = new Set(read.map((l) => l.key).filter((k) => unrestricted.has(k)));
+    if (read.length === 0 || fields.length === 0) {
+      return { ...parts, verdict, unrestricted: named, requests: 0 };
     }
-    return { ...parts, verdict: checkEntry({ ...parts, config }), requests: 0 };
+    if (evidenceField) {
+      for (const idea of read.filter((l) => l.kind === 'idea')) {
+        idea.validation = known.get(idea.key) ?? fetched.get(idea.key) ?? undefined;
+      }
+    }
+    return {
+      ...parts,
+      verdict: checkEntry({ ...parts, config }),
+      unrestricted: named,
+      requests: 0,
+    };
   });
-  return { readings, requests: evidenceField ? batches.length : 0 };
+  return { readings, requests: batches.length };
 }

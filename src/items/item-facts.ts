@@ -201,6 +201,7 @@ export async function entryOfItem(
     tracks: trackResolver(mapping, config.tracks.discoveryTypeNames),
     config,
     jira: jiraAsApp,
+    forText: true,
   });
 }
 

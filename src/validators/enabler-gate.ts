@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkScopedOutcome, describeOutcomeProblem } from '../domain/readiness';
 import { assessReadiness } from '../domain/sprint-readiness';
-import { describeEntry, entryBlocks, projectOfKey } from '../domain/entry-criteria';
+import { describeEntry, entryBlocks, readersOf } from '../domain/entry-criteria';
 import { typeIsIn } from '../domain/track';
 import { entryIssueFields, entryVerdictOf } from '../items/entry-reader';
 import { jiraAsApp, type JiraGateway, type RetryPolicy } from '../jira/jira-gateway';
@@ -216,9 +216,10 @@ async function checkEntry(
     tracks: trackResolver(context.mapping, context.config.tracks.discoveryTypeNames),
     config: context.config,
     jira,
+    forText: true,
   });
   if (!entryBlocks(reading.verdict)) return allow();
-  const why = describeEntry(reading.verdict, projectOfKey(found.key));
+  const why = describeEntry(reading.verdict, readersOf(found.key, reading));
   return blockOrWaive(
     { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
     refuse(

@@ -9,6 +9,7 @@ import {
   entryReasons,
   nameKeys,
   projectOfKey,
+  readersOf,
   inProgress,
   readTriage,
   TriageInputSchema,
@@ -284,17 +285,34 @@ describe('describeTriage', () => {
   });
 });
 
-describe('nameKeys: naming linked items for readers of one project', () => {
-  it('names keys of the reader project and counts the others', () => {
-    expect(nameKeys(['DT-1', 'SEC-2'], 'DT')).toBe('DT-1, an item in another project');
-    expect(nameKeys(['SEC-2', 'OPS-3'], 'DT')).toBe('2 items in other projects');
-    expect(nameKeys(['DT-1', 'DT-22'], 'DT')).toBe('DT-1, DT-22');
+describe('nameKeys: naming linked items for the readers of an item', () => {
+  const readers = (project: string, ...unrestricted: string[]) => ({
+    project,
+    unrestricted: new Set(unrestricted),
   });
-  it('names every key when no reader project is given (texts read as the user)', () => {
+  it("names keys of the readers' project read without a security level, counts the others", () => {
+    expect(nameKeys(['DT-1', 'SEC-2'], readers('DT', 'DT-1', 'SEC-2'))).toBe(
+      'DT-1, an item you may not have access to',
+    );
+    expect(nameKeys(['SEC-2', 'OPS-3'], readers('DT', 'SEC-2', 'OPS-3'))).toBe(
+      '2 items you may not have access to',
+    );
+    expect(nameKeys(['DT-1', 'DT-22'], readers('DT', 'DT-1', 'DT-22'))).toBe('DT-1, DT-22');
+  });
+  it('counts a key of the same project that has a security level or was not read', () => {
+    expect(nameKeys(['DT-1', 'DT-2'], readers('DT', 'DT-1'))).toBe(
+      'DT-1, an item you may not have access to',
+    );
+    expect(nameKeys(['DT-1'], readers('DT'))).toBe('an item you may not have access to');
+  });
+  it('names every key when no readers are given (texts read as the user)', () => {
     expect(nameKeys(['DT-1', 'SEC-2'])).toBe('DT-1, SEC-2');
   });
   it('takes the project from the key (letters, digits and underscores before the last dash)', () => {
     expect(projectOfKey('MY_PROJ2-12')).toBe('MY_PROJ2');
-    expect(nameKeys(['MY_PROJ2-12'], 'MY_PROJ2')).toBe('MY_PROJ2-12');
+    expect(nameKeys(['MY_PROJ2-12'], readers('MY_PROJ2', 'MY_PROJ2-12'))).toBe('MY_PROJ2-12');
+    expect(readersOf('MY_PROJ2-3', { unrestricted: new Set(['MY_PROJ2-12']) })).toEqual(
+      readers('MY_PROJ2', 'MY_PROJ2-12'),
+    );
   });
 });

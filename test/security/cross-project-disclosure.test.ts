@@ -83,7 +83,7 @@ describe('no item of another project is named in what the app writes as the app'
 
     expect(answer.result).toBe(false);
     expect(answer.errorMessage).toContain(
-      `is waiting on discovery ${own.key}, an item in another project`,
+      `is waiting on discovery ${own.key}, an item you may not have access to`,
     );
     expect(answer.errorMessage).not.toContain(foreign.key);
   });

@@ -78,34 +78,50 @@ async function moveAndFlag(plan: StartPlan, done: Set<string>, jira: Jira): Prom
 }
 
 /**
- * One summary per project, on that project's first item and naming only its items: a sprint of
- * a board spanning projects must not tell one project's readers about another's items.
+ * The summary comments of one project: one on its first item without an issue security level,
+ * naming only such items of the project (a sprint of a board spanning projects must not tell one
+ * project's readers about another's items), and one on each item with a level, naming only it
+ * (its readers are fewer than the project's). Each with the step that records it.
  */
+export function summaryGroups(
+  plan: Pick<StartPlan, 'items'>,
+  projectKey: string,
+): Array<{ on: string; step: string; items: PlannedItem[] }> {
+  const items = plan.items.filter((i) => i.projectKey === projectKey);
+  const open = items.filter((i) => i.restricted !== true);
+  const first = open[0];
+  return [
+    ...(first ? [{ on: first.key, step: `comment:${projectKey}`, items: open }] : []),
+    ...items
+      .filter((i) => i.restricted === true)
+      .map((i) => ({ on: i.key, step: `comment:${projectKey}:${i.key}`, items: [i] })),
+  ];
+}
+
 async function summarise(
   plan: StartPlan,
   projectKey: string,
   done: Set<string>,
   jira: Jira,
 ): Promise<void> {
-  const step = `comment:${projectKey}`;
   // 'comment' is the step name of the single summary written before summaries were per project.
-  if (done.has('comment') || done.has(step)) return;
-  const items = plan.items.filter((i) => i.projectKey === projectKey);
-  const first = items[0];
-  if (!first) return;
+  if (done.has('comment')) return;
   const outcomes = plan.flagOutcomes ?? {};
-  await addComment(
-    jira,
-    first.key,
-    sprintStartSummary({
-      sprintName: plan.sprintName,
-      items: items.map((i) => ({ ...i, flag: outcomes[i.key] })),
-      actor: plan.actor,
-      unread: plan.unread,
-      unreadCounted: plan.unreadCounted ?? true,
-    }),
-  );
-  done.add(step);
+  for (const group of summaryGroups(plan, projectKey)) {
+    if (done.has(group.step)) continue;
+    await addComment(
+      jira,
+      group.on,
+      sprintStartSummary({
+        sprintName: plan.sprintName,
+        items: group.items.map((i) => ({ ...i, flag: outcomes[i.key] })),
+        actor: plan.actor,
+        unread: plan.unread,
+        unreadCounted: plan.unreadCounted ?? true,
+      }),
+    );
+    done.add(group.step);
+  }
 }
 
 function auditBase(
@@ -136,7 +152,8 @@ function auditEntries(plan: StartPlan, projectKey: string, now: Date): NewAuditE
       waiver: w.waiver,
     }));
   const acted = plan.items.filter((i) => i.projectKey === projectKey);
-  const summaryOn = acted[0]?.key ?? '-';
+  const groups = summaryGroups(plan, projectKey);
+  const summaryOn = (key: string) => groups.find((g) => g.items.some((i) => i.key === key))?.on;
   const actedEntries: NewAuditEntry[] = acted.map((i) => {
     const flag = i.action === 'flag' ? outcomes[i.key] : undefined;
     return {
@@ -147,7 +164,7 @@ function auditEntries(plan: StartPlan, projectKey: string, now: Date): NewAuditE
         ...i,
         lead: `In sprint "${plan.sprintName}" at its start`,
         flag,
-        after: `Summary comment on ${summaryOn}.`,
+        after: `Summary comment on ${summaryOn(i.key) ?? '-'}.`,
       }),
     };
   });

@@ -43,6 +43,8 @@ export const PlannedItemSchema = z
     action: z.enum(['move-back', 'flag']),
     rule: z.enum(ENFORCEMENT_RULES),
     missing: z.array(z.string()),
+    /** The item has an issue security level: only its own comment may name it (absent: none). */
+    restricted: z.boolean().optional(),
   })
   .strict();
 export type PlannedItem = z.infer<typeof PlannedItemSchema>;
@@ -184,6 +186,7 @@ function verdictOf(
       action: verdict.moveBack ? 'move-back' : 'flag',
       rule: verdict.rule,
       missing: verdict.missing,
+      ...(item.restricted ? { restricted: true } : {}),
     },
   };
 }

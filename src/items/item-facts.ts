@@ -25,6 +25,7 @@ export function fieldList(ids: EnforcementFieldIds): string[] {
   return [
     'summary',
     'project',
+    'security',
     ids.sprint,
     ...[ids.scopedOutcome, ids.discoveryEvidence, ids.track].filter(
       (f): f is string => f !== undefined,
@@ -80,6 +81,8 @@ export interface Item {
   /** The Track field's value, when the field was read and is set. */
   trackField: Track | undefined;
   facts: Omit<ItemFacts, 'track'>;
+  /** The issue has an issue security level: fewer people may see it than may browse its project. */
+  restricted: boolean;
   /** The issue as Jira returned it (for the entry criteria, read from the same answer). */
   raw: RawIssue;
 }
@@ -165,6 +168,8 @@ export function itemOf(issue: RawIssue, ids: EnforcementFieldIds): Item {
     openSprints,
     trackField: trackRaw === 'discovery' || trackRaw === 'delivery' ? trackRaw : undefined,
     facts: { typeName: basics.data.issuetype.name, scopedOutcome, evidence },
+    // Read with `security`: null or absent means no level; anything else, one.
+    restricted: issue.fields['security'] !== null && issue.fields['security'] !== undefined,
     raw: issue,
   };
 }

@@ -120,3 +120,77 @@ describe('no item of another project is named in what the app writes as the app'
     expect(secSummary).not.toContain(dtEnabler.key);
   });
 });
+
+/**
+ * Issue security levels (issue 19, item 7): an item with a level is seen by fewer people than may
+ * browse its project, so a text about another item never names it; it is named only in a text on
+ * itself. Whether a level grants the app user is not documented, so both answers are tried.
+ */
+describe('no item with an issue security level is named in a text about another item', () => {
+  function secured(app: boolean): { story: EmIssue; own: EmIssue; secret: EmIssue } {
+    const story = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Story',
+      summary: 'Pay by bank transfer',
+      custom: { [triage.id]: HIGH },
+    });
+    const own = ctx.em.addIssue({ projectKey: 'DT', type: 'Discovery', summary: 'Our idea' });
+    const secret = ctx.em.addIssue({ projectKey: 'DT', type: 'Spike', summary: 'Pen test' });
+    const level = ctx.em.addSecurityLevel({ name: 'Security team', members: [site.admin], app });
+    ctx.em.setSecurityLevel(secret.key, level.id);
+    link(story, own);
+    link(story, secret);
+    return { story, own, secret };
+  }
+
+  it.each([true, false])(
+    "the enabler gate's refusal names the open idea and not the secured spike (level grants the app: %s)",
+    async (app) => {
+      const { story, own, secret } = secured(app);
+      const answer = await enablerGate(
+        { issue: { key: story.key }, configuration: {} },
+        { accountId: 'user-member' },
+      );
+      expect(answer.result).toBe(false);
+      expect(answer.errorMessage).toContain(
+        app
+          ? `is waiting on discovery ${own.key}, an item you may not have access to`
+          : `is waiting on discovery ${own.key}:`,
+      );
+      expect(answer.errorMessage).not.toContain(secret.key);
+    },
+  );
+
+  it("the sprint guard's comment does not name the secured spike", async () => {
+    const { story, own, secret } = secured(true);
+    ctx.em.setSprint(story.key, site.active.id);
+    await sprintGuard(sprintChangeEvent(ctx.em, story, { to: site.active, changelogId: '50002' }));
+    const text = commentText(ctx.em, story.key).join('\n');
+    expect(text).toContain(own.key);
+    expect(text).toContain('an item you may not have access to');
+    expect(text).not.toContain(secret.key);
+  });
+
+  it('the sprint-start summary leaves a secured item out and tells it on its own comment', async () => {
+    const open = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Open enabler' });
+    const hidden = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Key rotation' });
+    const level = ctx.em.addSecurityLevel({ name: 'Security team', app: true });
+    ctx.em.setSecurityLevel(hidden.key, level.id);
+    ctx.em.setSprint(hidden.key, site.active.id);
+    ctx.em.setSprint(open.key, site.active.id);
+
+    await sprintStartCheck(sprintStartedEvent(site.active));
+
+    const onOpen = commentText(ctx.em, open.key).join('\n');
+    const onHidden = commentText(ctx.em, hidden.key).join('\n');
+    expect(onOpen).toContain(`${open.key} (Enabler, moved back to the backlog)`);
+    expect(onOpen).toContain('1 item(s) were not sprint-ready');
+    expect(onOpen).not.toContain(hidden.key);
+    expect(onHidden).toContain(`${hidden.key} (Enabler, moved back to the backlog)`);
+    expect(onHidden).not.toContain(open.key);
+    // Re-running the event adds no comment.
+    await sprintStartCheck(sprintStartedEvent(site.active));
+    expect(commentText(ctx.em, hidden.key)).toHaveLength(1);
+    expect(commentText(ctx.em, open.key)).toHaveLength(1);
+  });
+});

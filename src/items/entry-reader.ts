@@ -190,6 +190,41 @@ export async function entryVerdictOf(args: {
 }
 
 /**
+ * Starts the bulkfetches (at most 100 keys each) of linked items, recording each key's evidence
+ * read in `shared`; `unrestricted` fills, as they answer, with the keys found without a level.
+ */
+function startLinkedReads(
+  jira: JiraGateway,
+  keys: readonly string[],
+  fields: readonly string[],
+  opts: {
+    evidenceField: string | undefined;
+    forText: boolean | undefined;
+    shared: Map<string, Promise<ValidationState | null>>;
+  },
+): { batches: number; unrestricted: Set<string> } {
+  const unrestricted = new Set<string>();
+  let batches = 0;
+  for (let i = 0; i < keys.length; i += BULK_FETCH_MAX) {
+    const batch = keys.slice(i, i + BULK_FETCH_MAX);
+    batches += 1;
+    const answer = bulkFetchIssues(jira, batch, fields).then((issues) => {
+      if (opts.forText) for (const raw of issues.filter(isUnrestricted)) unrestricted.add(raw.key);
+      const field = opts.evidenceField;
+      return new Map(
+        issues.map((raw) => [raw.key, field ? evidenceOf(raw.fields[field])?.state : undefined]),
+      );
+    });
+    for (const key of batch)
+      opts.shared.set(
+        key,
+        answer.then((s) => s.get(key) ?? null),
+      );
+  }
+  return { batches, unrestricted };
+}
+
+/**
  * The entry verdicts of many issues read with `entryIssueFields`, in their order. The evidence of
  * every linked idea that could change a verdict is read together, in bulkfetches of at most 100
  * (in parallel), except for ideas in `known`: validation states the caller has already read, by
@@ -232,27 +267,11 @@ export async function entryVerdictsOf(args: {
     ? new Map<string, Promise<ValidationState | null>>()
     : (args.shared ?? new Map<string, Promise<ValidationState | null>>());
   const keys = [...toFetch].filter((k) => !shared.has(k));
-  const batches: string[][] = [];
-  for (let i = 0; i < keys.length; i += BULK_FETCH_MAX) {
-    batches.push(keys.slice(i, i + BULK_FETCH_MAX));
-  }
-  const unrestricted = new Set<string>();
-  for (const batch of batches) {
-    const answer = bulkFetchIssues(args.jira, batch, fields).then((issues) => {
-      if (args.forText) for (const raw of issues.filter(isUnrestricted)) unrestricted.add(raw.key);
-      return new Map(
-        issues.map((raw) => [
-          raw.key,
-          evidenceField ? evidenceOf(raw.fields[evidenceField])?.state : undefined,
-        ]),
-      );
-    });
-    for (const key of batch)
-      shared.set(
-        key,
-        answer.then((states) => states.get(key) ?? null),
-      );
-  }
+  const { batches, unrestricted } = startLinkedReads(args.jira, keys, fields, {
+    evidenceField,
+    forText: args.forText,
+    shared,
+  });
   const fetched = new Map<string, ValidationState | null>();
   await Promise.all(
     [...toFetch].map(async (key) => {
@@ -278,5 +297,5 @@ export async function entryVerdictsOf(args: {
       requests: 0,
     };
   });
-  return { readings, requests: batches.length };
+  return { readings, requests: batches };
 }

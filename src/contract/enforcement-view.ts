@@ -17,6 +17,8 @@ export const WaiverListSchema = z.object({
       expiresOn: z.string(),
       grantedBy: z.string(),
       grantedAt: z.string(),
+      /** The caller may not see the item: its key and reason are left out (empty). */
+      hidden: z.boolean().optional(),
     }),
   ),
   names: Names,
@@ -37,6 +39,8 @@ export const AuditPageSchema = z.object({
       waiver: z
         .object({ grantedBy: z.string(), reason: z.string(), expiresOn: z.string() })
         .optional(),
+      /** The caller may not see the item: its key, detail and waiver reason are left out. */
+      hidden: z.boolean().optional(),
     }),
   ),
   nextCursor: z.string().optional(),

@@ -33,6 +33,23 @@ export async function bulkFetchIssues(
 }
 
 /**
+ * Which of these issue ids the caller may see (issue security levels included): one bulkfetch
+ * per 100 ids, asking for the summary alone. An empty list costs nothing.
+ */
+export async function visibleIssueIds(
+  jira: JiraGateway,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const unique = [...new Set(ids)];
+  const seen = new Set<string>();
+  for (let i = 0; i < unique.length; i += BULK_FETCH_MAX) {
+    const found = await bulkFetchIssues(jira, unique.slice(i, i + BULK_FETCH_MAX), ['summary']);
+    for (const issue of found) seen.add(issue.id);
+  }
+  return seen;
+}
+
+/**
  * Edits an issue: PUT /rest/api/3/issue/{key} with `fields` and/or `update`. With
  * `overrideScreenSecurity`, Jira lets a caller holding Administer Jira set fields the edit screen
  * leaves out.

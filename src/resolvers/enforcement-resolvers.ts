@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { DEFAULT_CONFIG } from '../domain/config';
 import { checkWaiverExpiry, isWaiverActive, type Waiver } from '../domain/sprint-readiness';
 import { myPermissions } from '../jira/permissions';
+import { visibleIssueIds } from '../jira/issues';
 import { displayNames } from '../jira/user-names';
-import { appendAudit, listAudit, readAuditHead } from '../storage/audit-store';
+import { appendAudit, listAudit, readAuditHead, type AuditEntry } from '../storage/audit-store';
 import { JiraFieldIdsSchema, readGlobalConfig } from '../storage/config-store';
 import { parseStored, readOne } from '../storage/kvs-store';
 import { changeWaivers, readWaivers } from '../storage/waiver-store';
@@ -62,6 +63,17 @@ async function adminIssue(caller: Caller, issueKey: string) {
     return fail('invalid-input', message, { fields: [{ path: 'issueKey', message }] });
   }
   return { id: issue.id, key: issue.key, projectKey: issue.fields.project.key };
+}
+
+/** An audit entry about an item the reader may not see: when, what and who, not which or why. */
+function hiddenEntry(e: AuditEntry): AuditEntry & { hidden: true } {
+  return {
+    ...e,
+    issueKey: '',
+    detail: 'About an item you may not have access to (or one that no longer exists).',
+    ...(e.waiver ? { waiver: { ...e.waiver, reason: '' } } : {}),
+    hidden: true,
+  };
 }
 
 export const enforcementResolvers: ResolverGroup = {
@@ -132,7 +144,15 @@ export const enforcementResolvers: ResolverGroup = {
   'waiver/list': resolver('waiver/list', [projectAdmin], async (caller) => {
     const project = projectOf(caller);
     const all = await readWaivers(project.key);
-    const waivers = all.filter((w) => isWaiverActive(w, caller.now));
+    const active = all.filter((w) => isWaiverActive(w, caller.now));
+    // A project admin may not hold an item's issue security level: such an item is not named.
+    const seen = await visibleIssueIds(
+      caller.jira,
+      active.map((w) => w.issueId),
+    );
+    const waivers = active.map((w) =>
+      seen.has(w.issueId) ? w : { ...w, issueKey: '', reason: '', hidden: true },
+    );
     const names = await displayNames(
       caller.jira,
       waivers.map((w) => w.grantedBy),
@@ -143,11 +163,16 @@ export const enforcementResolvers: ResolverGroup = {
   'audit/list': resolver('audit/list', [projectAdmin], async (caller, payload) => {
     const project = projectOf(caller);
     const page = await listAudit(project.key, payload.cursor, payload.limit ?? 25);
+    const seen = await visibleIssueIds(
+      caller.jira,
+      page.entries.map((e) => e.issueId),
+    );
+    const entries = page.entries.map((e) => (seen.has(e.issueId) ? e : hiddenEntry(e)));
     const names = await displayNames(
       caller.jira,
-      page.entries.flatMap((e) => (e.actor ? [e.actor] : [])),
+      entries.flatMap((e) => (e.actor ? [e.actor] : [])),
     );
-    return { ...page, names: Object.fromEntries(names) };
+    return { ...page, entries, names: Object.fromEntries(names) };
   }),
 
   // The rule configuration screens run in the workflow editor of company-managed projects, which

@@ -78,17 +78,21 @@ describe('waivers', () => {
 
 describe('audit log', () => {
   it('is paged newest first with a cursor and keeps at most AUDIT_MAX entries, counting the dropped', async () => {
+    const total = AUDIT_MAX + 20;
+    // Entries about issues the admin can see (others are listed without their detail).
+    const issues = Array.from({ length: total }, (_, n) =>
+      ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: `item ${n}` }),
+    );
     const entry = (n: number) => ({
       at: new Date(Date.UTC(2026, 10, 1, 0, n)).toISOString(),
       action: 'blocked' as const,
       source: 'test',
       rule: 'scoped-outcome',
-      issueId: String(10000 + n),
-      issueKey: `DT-${n + 1}`,
+      issueId: issues[n]!.id,
+      issueKey: issues[n]!.key,
       actor: null,
       detail: `entry ${n}`,
     });
-    const total = AUDIT_MAX + 20;
     const batch = Array.from({ length: total }, (_, n) => entry(n));
     // Seeded through the app's own store, as setup (no invocation writes this many at once).
     await ctx.em.invocations.setup(async () => appendAudit('DT', await readAuditHead('DT'), batch));
@@ -112,5 +116,52 @@ describe('audit log', () => {
     }
     expect(seen).toBe(AUDIT_MAX);
     expect(last).toBe('entry 20');
+  });
+});
+
+/**
+ * Issue security levels (issue 19, item 7): a project admin may not hold an item's level. The
+ * waiver list and the audit log, read from storage as the app, then leave out which item it is
+ * and why; an admin holding the level sees them in full.
+ */
+describe('waivers and audit entries of an item the reader may not see', () => {
+  it('are listed without the item, its detail or reason for an admin outside its level', async () => {
+    ctx.em.addUser({ accountId: 'user-other-admin', displayName: 'Otto Admin' });
+    ctx.em.grant('DT', 'user-other-admin', ['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS']);
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'Key rotation' });
+    const granted = await call('waiver/grant', site.projectAdmin, {
+      issueKey: issue.key,
+      reason: 'Incident follow-up for the payments breach',
+      expiresOn: inDays(14),
+    });
+    expect(granted.ok).toBe(true);
+    const level = ctx.em.addSecurityLevel({ name: 'Security', members: [site.projectAdmin] });
+    ctx.em.setSecurityLevel(issue.key, level.id);
+
+    type Listed = { waivers: Array<Record<string, unknown>> };
+    const outside = await call<Listed>('waiver/list', 'user-other-admin', {});
+    expect(outside.ok && outside.data.waivers).toEqual([
+      expect.objectContaining({ issueKey: '', reason: '', hidden: true }),
+    ]);
+    const audit = await call<AuditPage>('audit/list', 'user-other-admin', {});
+    const text = JSON.stringify(audit);
+    expect(text).not.toContain(issue.key);
+    expect(text).not.toContain('payments breach');
+    expect(audit.ok && audit.data.entries[0]).toMatchObject({
+      action: 'waiver-granted',
+      detail: 'About an item you may not have access to (or one that no longer exists).',
+      hidden: true,
+    });
+
+    const inside = await call<Listed>('waiver/list', site.projectAdmin, {});
+    expect(inside.ok && inside.data.waivers).toEqual([
+      expect.objectContaining({
+        issueKey: issue.key,
+        reason: 'Incident follow-up for the payments breach',
+      }),
+    ]);
+    const full = await call<AuditPage>('audit/list', site.projectAdmin, {});
+    expect(full.ok && full.data.entries[0]).toMatchObject({ issueKey: issue.key });
+    expect(full.ok && 'hidden' in (full.data.entries[0] ?? {})).toBe(false);
   });
 });

@@ -54,6 +54,9 @@ const AUDIT_COLUMNS = [
   { key: 'actor', label: 'Actor' },
   { key: 'detail', label: 'Detail' },
 ] as const;
+/** An item the admin may not see (an issue security level): the server leaves its key out. */
+const HIDDEN_ITEM = 'An item you may not have access to';
+
 const EMPTY_DRAFT: GrantDraft = { issueKey: '', reason: '', expiresOn: '' };
 
 const formStyle = xcss({
@@ -109,13 +112,15 @@ function WaiverTable(props: {
       rows={list.waivers.map((w) =>
         tableRow(WAIVER_COLUMNS, {
           key: w.issueId,
-          testId: `waiver-${w.issueKey}`,
+          testId: w.hidden ? `waiver-hidden-${w.issueId}` : `waiver-${w.issueKey}`,
           cells: {
-            item: w.issueKey,
+            item: w.hidden ? HIDDEN_ITEM : w.issueKey,
             reason: w.reason,
             expires: w.expiresOn,
             approved: `${nameOf(list.names, w.grantedBy)}, ${w.grantedAt.slice(0, 10)}`,
-            actions: (
+            actions: w.hidden ? (
+              ''
+            ) : (
               <Button
                 appearance="subtle"
                 isDisabled={props.busy !== undefined}
@@ -233,7 +238,7 @@ function AuditTable(props: {
           testId: `audit-${e.seq}`,
           cells: {
             time: formatTime(e.at),
-            item: e.issueKey,
+            item: e.hidden ? HIDDEN_ITEM : e.issueKey,
             rule: RULE_LABELS[e.rule] ?? e.rule,
             action: (
               <Lozenge appearance={ACTION_APPEARANCE[e.action] ?? 'default'}>

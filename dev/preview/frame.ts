@@ -312,7 +312,10 @@ function ruleView(
     (p) => p.moduleKey === moduleKey && p.entryPoint === entryPoint,
   );
   if (!page) return undefined;
-  const name = ruleName(site, moduleKey);
+  const module = site.manifest.modules?.['jira:workflowValidator']?.find(
+    (m) => m.key === moduleKey,
+  );
+  const name = typeof module?.name === 'string' ? module.name : moduleKey;
   const label = ENTRY_LABELS[entryPoint] ?? entryPoint;
   return {
     title: `Workflow rule: ${name}`,

@@ -15,7 +15,6 @@ import { setGlobalTheme } from '@atlaskit/tokens/set-global-theme';
 
 /** The few browser globals the shim uses (the root tsconfig has no DOM library). */
 interface PreviewWindow {
-  location: { pathname: string; search: string; href: string };
   document: {
     createElement(tag: string): PreviewElement;
     body: { appendChild(child: PreviewElement): unknown } | null;
@@ -23,6 +22,9 @@ interface PreviewWindow {
   };
   CSSStyleSheet: new () => { replaceSync(css: string): void };
   history: { pushState(data: unknown, unused: string, url: URL): void };
+  /** The Jira frame around the page (dev/preview/frame.ts), or the page itself when opened alone. */
+  parent: { postMessage(message: unknown, targetOrigin: string): void };
+  location: { pathname: string; search: string; href: string; origin: string };
   __dualTrackPreview?: PreviewRecord;
   setTimeout(callback: () => void, ms: number): unknown;
 }
@@ -220,11 +222,26 @@ export const events = {
   },
 };
 
+/** An issue's page in Jira, which the preview's frame shows as its issue view. */
+const ISSUE_PATH = /^\/browse\/[A-Z][A-Z0-9_]*-[0-9]+$/;
+
 export const router = {
+  /**
+   * In the preview's Jira frame, an issue opens in the frame's issue view (frame/frame.js follows
+   * the message); anything else, or a page opened on its own, gets a banner saying where Jira
+   * would go.
+   */
   open: (location: string | { target: string }): Promise<void> => {
     const where = typeof location === 'string' ? location : location.target;
     record.navigations.push(where);
-    say(`Jira would open ${where}`);
+    if (win.parent !== (win as unknown) && ISSUE_PATH.test(where)) {
+      win.parent.postMessage(
+        { type: 'dual-track-preview:open', target: where },
+        win.location.origin,
+      );
+    } else {
+      say(`Jira would open ${where}`);
+    }
     return Promise.resolve();
   },
   navigate: (location: string | { target: string }): Promise<void> => router.open(location),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
 import { CSP_REPORT_PATH, assertValidContentPermissions, forgeCsp } from './forge-csp';
+import { FRAME_SEGMENTS, frameResponse, type FrameSite } from './frame';
 import type { Permissions } from '@forge/manifest';
 
 /**
@@ -354,57 +355,11 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Issue-view modules: the preview opens them on a demo issue named by `?issue=`. */
+/**
+ * Issue-view modules: the preview opens them on a demo issue named by `?issue=` (the first demo
+ * issue when none is named). Field editors take `?issue=` too; without it, their own demo issue.
+ */
 const ISSUE_MODULES: ReadonlySet<string> = new Set(['jira:issuePanel', 'jira:issueContext']);
-
-function indexPage(
-  pages: readonly PreviewPage[],
-  resources: readonly Resource[],
-  projectKey: string,
-  demoIssues: ReadonlyArray<{ key: string; label: string }> = [],
-): string {
-  const rows = pages
-    .map((p) => {
-      const dir = resources.find((r) => r.key === p.resource)?.dir ?? p.resource;
-      const built = existsSync(path.join(STATIC_DIR, dir, 'dist-preview', 'index.html'));
-      const name = escapeHtml(`${p.title} (${p.moduleType})`);
-      const href = escapeHtml(p.path);
-      const join = p.path.includes('?') ? '&amp;' : '?';
-      if (built && ISSUE_MODULES.has(p.moduleType)) {
-        const issues = demoIssues
-          .map((i) => {
-            const link = `${href}${join}issue=${encodeURIComponent(i.key)}`;
-            return `<li><a href="${link}">${escapeHtml(`${i.key}: ${i.label}`)}</a> · <a href="${link}&amp;theme=dark">dark</a></li>`;
-          })
-          .join('');
-        return `<li>${name}<ul>${issues}</ul></li>`;
-      }
-      if (built && p.moduleType === 'jira:projectPage') {
-        // The project page's sub-pages (manifest `pages`), as Jira would route them.
-        const retro = `${href}${join}route=retro`;
-        return `<li><a href="${href}">${name}</a> · <a href="${href}${join}theme=dark">dark</a><ul><li><a href="${retro}">Retro and trends</a> · <a href="${retro}&amp;theme=dark">dark</a></li></ul></li>`;
-      }
-      return built
-        ? `<li><a href="${href}">${name}</a> · <a href="${href}${join}theme=dark">dark</a></li>`
-        : `<li>${name}: not built (run <code>node static/build.mjs --preview</code>)</li>`;
-    })
-    .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Dual Track preview</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem}</style>
-</head><body>
-<h1>Dual Track preview</h1>
-<p>The app's pages, running the real resolvers against an emulated Jira site with the demo
-project ${escapeHtml(projectKey)}. Data lives in memory and resets when the server restarts.</p>
-<ul>
-${rows}
-</ul>
-</body></html>`;
-}
 
 export interface PreviewOptions {
   /** 0 picks a free port. */
@@ -425,6 +380,8 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   // The app reaches Jira and storage only inside an invoke, each one time-limited invocation.
   em.invocations.requireInvocation = true;
   const resources = previewResources(manifest);
+  const clash = resources.find((r) => FRAME_SEGMENTS.includes(r.key));
+  if (clash) throw new Error(`resource ${clash.key}: the preview's Jira frame uses /${clash.key}/`);
   const pages = previewPages(manifest);
   const contexts = demoContexts(em, pages, demo);
   const ruleConfigs = new Map<string, string>();
@@ -471,13 +428,25 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
           : base.extension;
       return { page, context: { ...base, extension } };
     }
-    if (!ISSUE_MODULES.has(page.moduleType)) return { page, context: base };
-    const key = typeof ref.issue === 'string' && ref.issue !== '' ? ref.issue : demoIssues[0]?.key;
+    const named = typeof ref.issue === 'string' && ref.issue !== '' ? ref.issue : undefined;
+    const editor = page.moduleType === 'jira:customField';
+    if (!ISSUE_MODULES.has(page.moduleType) && !(editor && named)) return { page, context: base };
+    const key = named ?? demoIssues[0]?.key;
     const issue = key === undefined ? undefined : em.findIssue(key);
     if (!issue || issue.key !== key || issue.projectId !== demo.projectId) {
       return { error: `no demo issue ${String(key)}` };
     }
     const type = em.issueTypes.get(issue.issueTypeId)?.name ?? '';
+    if (editor) {
+      // A field editor opened from an issue view (`?issue=`): that issue and its current value.
+      const fieldId = String(base.extension['fieldId']);
+      const extension = {
+        ...base.extension,
+        issue: { id: issue.id, key: issue.key, type, typeId: issue.issueTypeId },
+        fieldValue: issue.custom.get(fieldId) ?? null,
+      };
+      return { page, context: { ...base, extension } };
+    }
     return {
       page,
       context: {
@@ -486,6 +455,21 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
       },
     };
   }
+
+  const site: FrameSite = {
+    manifest,
+    pages,
+    em,
+    projectKey: demo.projectKey,
+    projectName: demo.projectName,
+    projectId: demo.projectId,
+    demoIssues,
+    editorIssue: (moduleKey) => {
+      const editor = pages.find((p) => p.moduleKey === moduleKey);
+      const issue = editor ? contexts[editor.id]?.extension['issue'] : undefined;
+      return (issue as { key?: string } | undefined)?.key ?? demoIssues[0]?.key ?? '';
+    },
+  };
   // Forge's CSP for Custom UI documents, widened only by manifest.yml (dev/preview/forge-csp.ts).
   const permissions = (manifest as { permissions?: Permissions }).permissions ?? {};
   assertValidContentPermissions(permissions);
@@ -586,13 +570,13 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
         : sendJson(res, 200, found.context);
     }
     if (req.method !== 'GET') return send(res, 405, 'method not allowed', 'text/plain');
-    if (pathname === '/') {
-      return send(
-        res,
-        200,
-        indexPage(pages, resources, demo.projectKey, demoIssues),
-        'text/html; charset=utf-8',
-      );
+    const framed = frameResponse(site, pathname, url.searchParams);
+    if (framed) {
+      // The frame is served under Forge's base policy, not widened by the manifest: no inline styles.
+      const headers = framed.html
+        ? { 'content-security-policy': forgeCsp(String(framed.body), {}) }
+        : undefined;
+      return send(res, framed.status, framed.body, framed.type, headers);
     }
     const [first, ...rest] = pathname.split('/').filter(Boolean);
     if (first && rest.length === 0 && !pathname.endsWith('/')) {

@@ -18,7 +18,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const buildMs = await buildPreview();
 const server = await startPreviewServer({ port });
 console.log(`Preview built in ${buildMs} ms.`);
-console.log(`Dual Track preview: ${server.url}`);
+console.log(
+  `Dual Track preview: open ${server.url} in a browser (a Jira-like frame around the app).`,
+);
+console.log('Stop it with Ctrl+C. Its data lives in memory and resets on restart.');
 
 const stop = () => {
   server.close().then(

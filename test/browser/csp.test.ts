@@ -33,19 +33,40 @@ function recordViolations(): void {
   });
 }
 
-/** Every page the preview's index links to: each resource, issue views, sub-pages, dark too. */
+/**
+ * Every page of the preview's Jira frame, light and dark: the sidebar's links from the frame's
+ * home. Each shows the app's pages in iframes (project page and retro, settings, admin, every
+ * validator screen, field editors, issue views with the panel and context).
+ */
 async function servedPages(page: Page, url: string): Promise<string[]> {
   await page.goto(url);
-  const hrefs = await page.$$eval('a[href]', (links) =>
+  const hrefs = await page.$$eval('nav a[href]', (links) =>
     links.map((a) =>
       (a as unknown as { getAttribute(n: string): string | null }).getAttribute('href'),
     ),
   );
-  return [...new Set(hrefs.filter((h): h is string => !!h))].map((h) => new URL(h, url).href);
+  const light = [...new Set(hrefs.filter((h): h is string => !!h))].map((h) => new URL(h, url));
+  const dark = light.map((u) => {
+    const d = new URL(u);
+    d.searchParams.set('theme', 'dark');
+    return d;
+  });
+  return [...light, ...dark].map((u) => u.href);
 }
 
-/** Loads one page, waits until it has rendered and gone quiet, and returns its violations. */
-async function violationsOn(url: string): Promise<string[]> {
+/** Whether a document has rendered: an app page its React root, the frame its sidebar. */
+function rendered(): unknown {
+  const d = (globalThis as unknown as { document: { getElementById(id: string): unknown } })
+    .document;
+  const root = d.getElementById('root') as { childElementCount?: number } | null;
+  return root ? root.childElementCount : d.getElementById('main');
+}
+
+/**
+ * Loads one frame page, waits until it and every app page in it have rendered and gone quiet,
+ * and returns the violations of all of them, plus the app pages it showed.
+ */
+async function violationsOn(url: string): Promise<{ found: string[]; apps: string[] }> {
   const page = await preview.browser().newPage({ viewport: { width: 1280, height: 900 } });
   const logged: string[] = [];
   page.on('console', (m) => {
@@ -54,20 +75,18 @@ async function violationsOn(url: string): Promise<string[]> {
   try {
     await page.addInitScript(recordViolations);
     await page.goto(url, { waitUntil: 'networkidle' });
-    await page.waitForFunction(
-      () =>
-        (
-          (
-            globalThis as unknown as { document: { getElementById(id: string): unknown } }
-          ).document.getElementById('root') as { childElementCount?: number } | null
-        )?.childElementCount,
-      undefined,
-      { timeout: 30_000 },
-    );
+    for (const frame of page.frames()) {
+      await frame.waitForFunction(rendered, undefined, { timeout: 30_000 });
+    }
     await page.waitForLoadState('networkidle');
-    const events = await page.evaluate(
-      () => (globalThis as unknown as { __cspViolations?: Violation[] }).__cspViolations ?? [],
-    );
+    const events: Violation[] = [];
+    for (const frame of page.frames()) {
+      events.push(
+        ...(await frame.evaluate(
+          () => (globalThis as unknown as { __cspViolations?: Violation[] }).__cspViolations ?? [],
+        )),
+      );
+    }
     const found = events.map((v) => `${v.directive}: blocked ${v.blocked || 'inline'} ${v.sample}`);
     // Chromium logs each violation too; a console line with no event behind it (an element not
     // in the document when its style was set) still counts.
@@ -75,9 +94,15 @@ async function violationsOn(url: string): Promise<string[]> {
       const directive = /directive:? "?'?([a-z-]+)/.exec(text)?.[1] ?? 'unknown directive';
       return `${directive} (console): ${text.slice(0, 60)}`;
     });
-    return fromConsole.length > found.length
-      ? [...found, ...fromConsole.slice(found.length)]
-      : found;
+    const apps = page
+      .frames()
+      .filter((f) => f !== page.mainFrame())
+      .map((f) => f.url());
+    return {
+      found:
+        fromConsole.length > found.length ? [...found, ...fromConsole.slice(found.length)] : found,
+      apps,
+    };
   } finally {
     await page.close();
   }
@@ -91,22 +116,29 @@ test('the preview serves its resources with a CSP header built from the manifest
   expect(csp).toMatch(/(^|; )style-src 'self'/);
 });
 
+test('the frame is served under the base policy, not widened by the manifest', async () => {
+  const res = await fetch(new URL('/', preview.server().url));
+  const csp = res.headers.get('content-security-policy') ?? '';
+  expect(csp).toMatch(/(^|; )style-src 'self'/);
+  expect(csp).not.toContain('unsafe-inline');
+});
+
 test('every page loads in light and dark without a CSP violation', async () => {
   const index = await preview.browser().newPage();
   const pages = await servedPages(index, preview.server().url);
   await index.close();
-  expect(pages.filter((p) => p.includes('route=retro')).length).toBe(2);
-  expect(pages.filter((p) => p.includes('issue=')).length).toBeGreaterThanOrEqual(4);
   expect(pages.filter((p) => p.includes('theme=dark')).length).toBe(pages.length / 2);
 
   const failures: string[] = [];
   const counts: string[] = [];
+  const apps = new Set<string>();
   // Four pages at a time: each mostly waits for its page to go quiet.
   const queue = [...pages];
   const worker = async (): Promise<void> => {
     for (let url = queue.shift(); url; url = queue.shift()) {
       const path = url.slice(preview.server().url.length - 1);
-      const found = await violationsOn(url);
+      const { found, apps: shown } = await violationsOn(url);
+      for (const app of shown) apps.add(app.slice(preview.server().url.length - 1));
       counts.push(`${path}: ${found.length}`);
       if (found.length > 0) {
         failures.push(`${path}: ${found.length} violation(s)\n    ${found.join('\n    ')}`);
@@ -115,5 +147,15 @@ test('every page loads in light and dark without a CSP violation', async () => {
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   console.log(`CSP violations per page (${pages.length} pages):\n${counts.sort().join('\n')}`);
+  // Every resource was shown, the retro sub-page and issue views among them, in both themes.
+  const resources = new Set([...apps].map((a) => a.split('/')[1]));
+  expect(resources.size).toBe(
+    preview
+      .server()
+      .pages.map((p) => p.resource)
+      .filter((r, i, all) => all.indexOf(r) === i).length,
+  );
+  expect([...apps].filter((a) => a.includes('route=retro')).length).toBe(2);
+  expect([...apps].filter((a) => a.includes('issue=')).length).toBeGreaterThanOrEqual(8);
   expect(failures).toEqual([]);
 });

@@ -200,13 +200,41 @@ describe('the preview server', () => {
     expect(answer.body['message']).toBe("Resolver has no definition for 'no/such-key'.");
   });
 
-  it('the index page offers every validator configuration screen', async () => {
-    const html = await (await fetch(started(server).url)).text();
-    for (const page of started(server).pages.filter(
-      (p) => p.moduleType === 'jira:workflowValidator',
-    )) {
-      expect(html).toContain(page.title.replace(/'/g, '&#39;'));
-    }
-    expect(html.match(/Validator configuration: /g)).toHaveLength(9);
+  it('the frame’s sidebar offers every validator configuration screen and field editor', async () => {
+    const s = started(server);
+    const res = await fetch(s.url);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await res.text();
+    const links = [...html.matchAll(/href="(\/admin\/rules\/[^"]+)"/g)].map((m) => m[1]);
+    expect([...new Set(links)].sort()).toEqual(
+      VALIDATORS.flatMap((m) =>
+        ['create', 'edit', 'view'].map((e) => `/admin/rules/${m}/${e}`),
+      ).sort(),
+    );
+    expect(html).toMatch(/href="\/browse\/DT-\d+\/field\/scoped-outcome"/);
+    expect(html).toMatch(/href="\/browse\/DT-\d+\/field\/entry-triage"/);
+    expect(html).toContain('Ctrl+C');
+  });
+
+  it('opens a field editor on the issue its page names, with that issue’s value', async () => {
+    const s = started(server);
+    const issue = [...s.em.issues.values()].find(
+      (i) => i.summary === 'Spike: Postgres logical replication for reporting',
+    );
+    if (!issue) throw new Error('no demo spike');
+    const r = await fetch(
+      new URL(`api/context?resource=scoped-outcome-edit&issue=${issue.key}`, s.url),
+    );
+    const context = (await r.json()) as { extension: Record<string, unknown> };
+    expect((context.extension['issue'] as { key: string }).key).toBe(issue.key);
+    expect(context.extension['fieldValue']).toMatchObject({ timeboxDays: 3 });
+    expect(context.extension['fieldValue']).toEqual(
+      issue.custom.get(String(context.extension['fieldId'])),
+    );
+    const elsewhere = await fetch(
+      new URL('api/context?resource=scoped-outcome-edit&issue=NOPE-1', s.url),
+    );
+    expect(elsewhere.status).toBe(404);
+    await expect(elsewhere.json()).resolves.toEqual({ message: 'no demo issue NOPE-1' });
   });
 });

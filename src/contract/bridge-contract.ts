@@ -23,7 +23,7 @@ import {
 } from '../domain/evidence-input';
 import type { Failure } from '../domain/failure';
 import { AuditPageSchema, WaiverListSchema } from './enforcement-view';
-import { ExploreFirstResultSchema, PromoteResultSchema } from './issue-actions';
+import { ExploreFirstResultSchema, PromoteDraftSchema, PromoteResultSchema } from './issue-actions';
 import { ExploreFirstInputSchema, TemplateCreateInputSchema } from './create-inputs';
 import {
   DataDocumentSchema,
@@ -177,6 +177,8 @@ export const RESOLVER_PAYLOADS = {
       replace: z.boolean().optional(),
     })
     .strict(),
+  /** The promote form's starting point: delivery types, a drafted item, the evidence in brief. */
+  'promote/draft': z.object({}).strict(),
   'promote/run': z
     .object({
       items: z
@@ -292,6 +294,7 @@ export const RESOLVER_RESULTS = {
   'outcome/rules': OutcomeRulesSchema,
   'data/export': DataExportPageSchema,
   'data/import': DataImportReportSchema,
+  'promote/draft': PromoteDraftSchema,
   'promote/run': PromoteResultSchema,
   'issue/readiness': IssueReadinessSchema,
   'issue/feasibility/flag': FeasibilityViewSchema,

@@ -44,7 +44,9 @@ describe('promote to delivery: the form and its confirmation (Chromium)', () => 
       await expect(form.getByLabel('Summary').inputValue()).resolves.toBe('One-page checkout');
       await expect(
         form.getByLabel('Acceptance criteria (one per line)').inputValue(),
-      ).resolves.toMatch(/^Delivers the validated outcome of DT-\d+: /);
+      ).resolves.toMatch(
+        /^Delivers what DT-\d+ validated: One-page checkout\nWorks as in the usability tested design \(1 passed test\), without help\nSolves the problem 3 interviewed customers confirmed$/,
+      );
       await expect(form.getByText('Story', { exact: true }).isVisible()).resolves.toBe(true);
       expect(await seriousAxeViolations(page)).toEqual([]);
 
@@ -84,7 +86,8 @@ describe('promote to delivery: the form and its confirmation (Chromium)', () => 
     await form.getByRole('button', { name: 'Add another item' }).click();
     const second = page.getByTestId('promote-item-1');
     await second.getByLabel('Summary').fill('Checkout keeps the basket when payment fails');
-    await second.getByLabel('Issue type').click();
+    await second.getByLabel('Issue type').focus();
+    await page.keyboard.press('ArrowDown');
     await page.getByRole('option', { name: 'Bug' }).click();
     await second.getByLabel('Acceptance criteria (one per line)').fill('The basket is kept');
     await form.getByRole('button', { name: 'Review' }).click();
@@ -118,7 +121,7 @@ describe('explore first: reviewing the spike’s scoped outcome (Chromium)', () 
     async (theme) => {
       const page = await openPanel(keyOf('Order tracking page'), theme);
       await page.getByRole('button', { name: 'Explore first', exact: true }).click();
-      const fields = page.getByTestId('spike-outcome');
+      const fields = page.getByTestId('spike-outcome-review');
       await fields.waitFor({ state: 'visible' });
       await expect(fields.getByLabel('Outcome').inputValue()).resolves.toMatch(
         /^Know whether DT-\d+ \(Order tracking page\) can be built as planned/,
@@ -127,7 +130,7 @@ describe('explore first: reviewing the spike’s scoped outcome (Chromium)', () 
       expect(await seriousAxeViolations(page)).toEqual([]);
       // An idea has no scoped outcome to review.
       await page.getByRole('radio', { name: /Discovery item/ }).check();
-      await expect(page.getByTestId('spike-outcome').count()).resolves.toBe(0);
+      await expect(page.getByTestId('spike-outcome-review').count()).resolves.toBe(0);
       await page.close();
     },
   );
@@ -136,7 +139,7 @@ describe('explore first: reviewing the spike’s scoped outcome (Chromium)', () 
     const before = issueCount();
     const page = await openPanel(keyOf('Order tracking page'));
     await page.getByRole('button', { name: 'Explore first', exact: true }).click();
-    const fields = page.getByTestId('spike-outcome');
+    const fields = page.getByTestId('spike-outcome-review');
     await fields.getByLabel('Timebox (days)').fill('5');
     await page.getByRole('button', { name: 'Create and link' }).click();
     await expect(fields.getByText('Enter whole days from 1 to 3.').isVisible()).resolves.toBe(true);

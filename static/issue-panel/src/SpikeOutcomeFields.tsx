@@ -61,7 +61,7 @@ export function SpikeOutcomeFields(props: {
     );
   };
   return (
-    <Stack space="space.100" testId="spike-outcome">
+    <Stack space="space.100" testId="spike-outcome-review">
       <Heading size="xxsmall" as="h3">
         The spike’s scoped outcome
       </Heading>

@@ -59,7 +59,16 @@ const createdIssues = () =>
 
 describe('promote/draft: what the form starts from', () => {
   it('offers the delivery types only, Story first, one item named after the idea with drafted criteria', async () => {
+    ctx.em.resetCalls();
     const draft = ok(await call<PromoteDraft>('promote/draft', site.member, {}));
+    // As docs/costs.md says: permissions, the idea, the project's types; context and evidence.
+    expect(
+      ctx.em
+        .jiraCalls()
+        .map((c) => c.operationId)
+        .sort(),
+    ).toEqual(['getIssue', 'getIssueTypesForProject', 'getMyPermissions']);
+    expect(ctx.em.kvs.reads()).toBe(2);
     const names = draft.deliveryTypes.map((t) => t.name);
     expect(names).toContain('Story');
     expect(names).not.toContain('Discovery');

@@ -1,3 +1,4 @@
+import { takeOffScreens } from '../../dev/emulator/app-field-values';
 import { seedDemoProject, DEMO_USERS, type DemoProject } from '../../dev/emulator/demo-project';
 import type { ExploreFirstResult } from '../../src/entry-criteria/explore-first';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
@@ -71,6 +72,15 @@ describe('Explore first: a spike that passes the enabler gate', () => {
       timeboxDays: 3,
     });
     await expect(gate(created.item.key)).resolves.toEqual({ result: true });
+  });
+
+  it('still creates the spike when the Scoped outcome field is not on its create screen, and says so', async () => {
+    takeOffScreens(ctx.em, demo.scopedOutcome.id);
+    const created = ok(await explore({ kind: 'spike', question }));
+    expect(outcomeOf(created.item.key)).toBeUndefined();
+    expect(created.message).toContain('Its scoped outcome was NOT set (Jira rejected the request');
+    expect(created.message).toContain('enter it on the spike before planning it into a sprint.');
+    expect(created.triageCopied).toBe(true);
   });
 
   it('refuses an outcome the gate would refuse, naming each field; nothing is created', async () => {

@@ -23,7 +23,7 @@ import {
 } from '../domain/evidence-input';
 import type { Failure } from '../domain/failure';
 import { AuditPageSchema, WaiverListSchema } from './enforcement-view';
-import { ExploreFirstResultSchema, PromoteResultSchema } from './issue-actions';
+import { ExploreFirstResultSchema, PromoteDraftSchema, PromoteResultSchema } from './issue-actions';
 import { ExploreFirstInputSchema, TemplateCreateInputSchema } from './create-inputs';
 import {
   DataDocumentSchema,
@@ -177,19 +177,44 @@ export const RESOLVER_PAYLOADS = {
       replace: z.boolean().optional(),
     })
     .strict(),
+  /** The promote form's starting point: delivery types, a drafted item, the evidence in brief. */
+  'promote/draft': z.object({}).strict(),
   'promote/run': z
     .object({
       items: z
         .array(
           z
             .object({
-              summary: z.string().trim().min(1).max(255),
-              issueTypeId: z.string().regex(/^\d+$/).optional(),
+              summary: z
+                .string({ error: 'must be text' })
+                .trim()
+                .min(1, 'is required')
+                .max(255, 'must be at most 255 characters'),
+              issueTypeId: z
+                .string()
+                .regex(/^\d+$/, 'must be an issue type id like "10001"')
+                .optional(),
+              /** In the project's estimation unit (story points). */
+              estimate: z
+                .number({ error: 'must be a number' })
+                .min(0, 'must not be negative')
+                .max(1000, 'must be at most 1000')
+                .optional(),
+              acceptanceCriteria: z
+                .array(
+                  z
+                    .string({ error: 'must be text' })
+                    .trim()
+                    .min(1, 'must not be empty')
+                    .max(300, 'must be at most 300 characters'),
+                )
+                .max(8, 'must be at most 8 criteria')
+                .optional(),
             })
             .strict(),
         )
-        .min(1)
-        .max(20),
+        .min(1, 'must hold at least one item')
+        .max(20, 'must hold at most 20 items'),
       /** The panel's id for one click, so that a repeated request is answered, not redone. */
       requestId: z
         .string()
@@ -269,6 +294,7 @@ export const RESOLVER_RESULTS = {
   'outcome/rules': OutcomeRulesSchema,
   'data/export': DataExportPageSchema,
   'data/import': DataImportReportSchema,
+  'promote/draft': PromoteDraftSchema,
   'promote/run': PromoteResultSchema,
   'issue/readiness': IssueReadinessSchema,
   'issue/feasibility/flag': FeasibilityViewSchema,

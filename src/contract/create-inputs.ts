@@ -18,8 +18,36 @@ export const ExploreFirstInputSchema = z
       .refine((q) => !/[\r\n]/.test(q), { error: 'must be one line' }),
     /** What we know so far, or what a good answer looks like (optional). */
     details: z.string({ error: 'must be text' }).trim().max(2000).optional(),
+    /**
+     * The spike's scoped outcome as the person reviewed it (spikes only); without it the server
+     * drafts one (domain/spike-draft.ts). The timebox is checked against the spike maximum.
+     */
+    scopedOutcome: z
+      .object({
+        outcome: z
+          .string({ error: 'must be text' })
+          .trim()
+          .min(1, 'is required')
+          .max(2000, 'must be at most 2000 characters'),
+        successMeasure: z
+          .string({ error: 'must be text' })
+          .trim()
+          .min(1, 'is required')
+          .max(2000, 'must be at most 2000 characters'),
+        timeboxDays: z
+          .number({ error: 'must be a number of days' })
+          .int('must be whole days')
+          .min(1, 'must be at least 1 day')
+          .max(10, 'must be at most 10 days'),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((input) => input.kind === 'spike' || input.scopedOutcome === undefined, {
+    error: 'is only for a spike',
+    path: ['scopedOutcome'],
+  });
 export type ExploreFirstInput = z.infer<typeof ExploreFirstInputSchema>;
 
 /** What a person wrote in a template's sections, by section id (checked against the template). */

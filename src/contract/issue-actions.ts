@@ -26,6 +26,14 @@ export const PromoteResultSchema = z.object({
   resumed: z.boolean(),
 });
 
+export const PromoteDraftSchema = z.object({
+  deliveryTypes: z.array(z.object({ id: z.string(), name: z.string() })),
+  defaultTypeId: z.string().nullable(),
+  items: z.array(z.object({ summary: z.string(), acceptanceCriteria: z.array(z.string()) })),
+  /** "3 interviews, latest 2026-11-30", one line per evidence type recorded. */
+  evidence: z.array(z.string()),
+});
+
 export const ExploreFirstResultSchema = z.object({
   /** `created` now, or `existing`: an item Explore first created before. */
   outcome: z.enum(['created', 'existing']),

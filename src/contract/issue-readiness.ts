@@ -67,6 +67,15 @@ const EntryViewSchema = z.object({
   waitingOn: z.array(ItemRefSchema),
   /** The validated idea or finished spike that covers it. */
   coveredBy: ItemRefSchema.nullable(),
+  /** Flagged items: the scoped outcome Explore first drafts for a spike, to review and edit. */
+  spikeDraft: z
+    .object({
+      outcome: z.string(),
+      successMeasure: z.string(),
+      timeboxDays: z.number(),
+      maxTimeboxDays: z.number(),
+    })
+    .nullable(),
 });
 
 const ChecklistItemSchema = z.object({

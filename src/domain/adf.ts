@@ -3,7 +3,8 @@
  * The few nodes the app writes, and builders that never make an empty text node.
  */
 
-export type AdfText = { type: 'text'; text: string; marks?: Array<{ type: 'strong' }> };
+export type AdfMark = { type: 'strong' } | { type: 'link'; attrs: { href: string } };
+export type AdfText = { type: 'text'; text: string; marks?: AdfMark[] };
 export type AdfInline = AdfText | { type: 'mention'; attrs: { id: string } };
 /** A paragraph or heading of text only: what descriptions are made of. */
 export type AdfTextBlock =
@@ -29,6 +30,11 @@ export const strong = (value: string): AdfText => ({
   type: 'text',
   text: value,
   marks: [{ type: 'strong' }],
+});
+export const link = (value: string, href: string): AdfText => ({
+  type: 'text',
+  text: value,
+  marks: [{ type: 'link', attrs: { href } }],
 });
 export const mention = (accountId: string): AdfInline => ({
   type: 'mention',

@@ -17,7 +17,7 @@ export interface ExploreFirstResult {
 
 export type ExploreAnswer =
   | { ok: true; result: ExploreFirstResult }
-  | { ok: false; code: 'conflict'; message: string; details?: unknown };
+  | { ok: false; code: 'conflict' | 'invalid-input'; message: string; details?: unknown };
 
 export interface ExploreWait {
   sleep: (ms: number) => Promise<void>;

@@ -1,4 +1,7 @@
 import type { ExploreFirstInput } from '../contract/bridge-contract';
+import { checkWorkOutcome, describeOutcomeProblem } from '../domain/readiness';
+import { draftSpikeOutcome } from '../domain/spike-draft';
+import type { ScopedOutcome } from '../domain/track';
 import { appFieldIds } from '../items/app-fields';
 import { entryIssueFields, entryVerdictOf } from '../items/entry-reader';
 import { trackResolver, type TrackResolver } from '../items/project-items';
@@ -62,6 +65,8 @@ interface Context {
   tracks: TrackResolver;
   state: ExploreState;
   entryTriage: string | undefined;
+  scopedOutcomeField: string | undefined;
+  config: Awaited<ReturnType<typeof readProjectContext>>['config'];
 }
 
 export async function exploreFirst(args: ExploreFirstArgs): Promise<ExploreAnswer> {
@@ -77,6 +82,8 @@ export async function exploreFirst(args: ExploreFirstArgs): Promise<ExploreAnswe
       `${project.key} has no ${KIND_NAMES[input.kind]} issue type on the discovery track, so Explore first cannot create one. Choose the other kind, or ask a project admin to run Dual Track setup.`,
     );
   }
+  const outcome = spikeOutcome(args, context);
+  if (outcome && 'ok' in outcome) return outcome;
   const linkType = chooseBlockingLinkType(await issueLinkTypes(jira));
   if (!linkType) {
     return conflict(
@@ -104,6 +111,10 @@ export async function exploreFirst(args: ExploreFirstArgs): Promise<ExploreAnswe
       }),
       triageField: reading.triage ? context.entryTriage : undefined,
       triage: reading.triage,
+      outcome:
+        outcome && context.scopedOutcomeField
+          ? { fieldId: context.scopedOutcomeField, value: outcome.value }
+          : undefined,
     });
   } catch (error) {
     // Nothing was created: give the claim back so that the next click may try again.
@@ -113,6 +124,47 @@ export async function exploreFirst(args: ExploreFirstArgs): Promise<ExploreAnswe
   return linkAndRecord(args, { made, type, linkType, generation: claim.generation, state });
 }
 
+/**
+ * A spike's scoped outcome: the one the person reviewed, else the draft; refused (nothing is
+ * created) when it would not pass the enabler gate, naming the payload path of each problem.
+ */
+function spikeOutcome(
+  { delivery, input }: ExploreFirstArgs,
+  { reading, summary, config }: Context,
+): { value: ScopedOutcome } | ExploreAnswer | undefined {
+  if (input.kind !== 'spike') return undefined;
+  const value: ScopedOutcome =
+    input.scopedOutcome ??
+    draftSpikeOutcome(
+      { key: delivery.key, summary },
+      { reasons: reading.verdict.reasons, triage: reading.triage },
+      config.spike,
+    );
+  const scoped = {
+    outcome: value.outcome,
+    successMeasure: value.successMeasure,
+    timeboxDays: value.timeboxDays,
+  };
+  const check = checkWorkOutcome(true, scoped, config);
+  if (check.ready) return { value: scoped };
+  const fields = check.problems.map((p) => ({
+    path: `scopedOutcome.${OUTCOME_PATHS[p.part]}`,
+    message: describeOutcomeProblem(p),
+  }));
+  return {
+    ok: false,
+    code: 'invalid-input',
+    message: `The spike's scoped outcome would not pass the enabler gate, so nothing was created: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}.`,
+    details: { fields },
+  };
+}
+
+const OUTCOME_PATHS = {
+  outcome: 'outcome',
+  successMeasure: 'successMeasure',
+  bound: 'timeboxDays',
+};
+
 /** Settings, track mapping, the record of an earlier Explore first, and the item's verdict. */
 async function readContext(args: ExploreFirstArgs): Promise<Context> {
   const { jira, delivery, project } = args;
@@ -121,12 +173,24 @@ async function readContext(args: ExploreFirstArgs): Promise<Context> {
     readExploreState(delivery.id),
   ]);
   const { config } = decision;
-  const { ids } = await appFieldIds(['entryTriage', 'discoveryEvidence'], decision.fields, jira);
+  const { ids } = await appFieldIds(
+    ['entryTriage', 'discoveryEvidence', 'scopedOutcome'],
+    decision.fields,
+    jira,
+  );
   const raw = await jira.getIssue(delivery.key, ['summary', 'status', ...entryIssueFields(ids)]);
   const tracks = trackResolver(decision.mapping, config.tracks.discoveryTypeNames);
   const reading = await entryVerdictOf({ issue: raw, ids, tracks, config, jira });
   const summary = ItemFieldsSchema.parse(raw.fields).summary ?? '';
-  return { reading, summary, tracks, state, entryTriage: ids.entryTriage };
+  return {
+    reading,
+    summary,
+    tracks,
+    state,
+    entryTriage: ids.entryTriage,
+    scopedOutcomeField: ids.scopedOutcome,
+    config,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ExploreKind } from '../contract/bridge-contract';
 import { kindOf, type TrackResolver } from '../items/project-items';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
 import { issueLinkTypes, type LinkType } from '../jira/issues';
-import { createWithOptionalField, linkItems } from '../items/create-and-link';
+import { createWithOptionalField, linkItems, refusedField } from '../items/create-and-link';
 import type { JiraGateway } from '../jira/jira-gateway';
 import type { ProjectIssueType } from '../jira/projects';
 import { logger } from '../runtime/log';
@@ -68,6 +68,8 @@ export async function createItem(
     description: unknown;
     triageField: string | undefined;
     triage: Triage | undefined;
+    /** A spike's scoped outcome, in the app's Scoped outcome field. */
+    outcome?: { fieldId: string; value: unknown } | undefined;
   },
 ): Promise<{ issue: { id: string; key: string }; triageCopied: boolean; triageNote: string }> {
   const item = {
@@ -78,7 +80,31 @@ export async function createItem(
   };
   const optional =
     args.triageField && args.triage ? { fieldId: args.triageField, value: args.triage } : undefined;
-  const made = await createWithOptionalField(jira, item, optional);
+  const outcome = args.outcome;
+  if (!outcome) return describeCreated(await createWithOptionalField(jira, item, optional));
+  try {
+    const made = await createWithOptionalField(
+      jira,
+      { ...item, extra: { [outcome.fieldId]: outcome.value } },
+      optional,
+    );
+    return describeCreated(made);
+  } catch (error) {
+    // The Scoped outcome field is not on the create screen: the spike matters more; say so.
+    if (!refusedField(error, outcome.fieldId)) throw error;
+    const made = describeCreated(await createWithOptionalField(jira, item, optional));
+    return {
+      ...made,
+      triageNote: `${made.triageNote} Its scoped outcome was NOT set (${explainJiraFailure(error)}): enter it on the spike before planning it into a sprint.`,
+    };
+  }
+}
+
+function describeCreated(made: Awaited<ReturnType<typeof createWithOptionalField>>): {
+  issue: { id: string; key: string };
+  triageCopied: boolean;
+  triageNote: string;
+} {
   if (made.fieldSet) {
     return {
       issue: made.issue,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Config } from '../domain/config';
+import { readTriage } from '../domain/entry-criteria';
 import { validationOf } from '../domain/evidence-log';
+import { draftSpikeOutcome } from '../domain/spike-draft';
 import type { Track } from '../domain/track';
 import { entryVerdictsOf, type EntryFieldIds } from '../items/entry-reader';
 import { kindOf, type TrackResolver } from '../items/project-items';
@@ -128,7 +130,17 @@ export async function deliveryLinks(args: {
     known: validation,
   });
   const verdict = readings[0]?.verdict;
-  return { origin, entry: verdict ? entryView(verdict, links) : null };
+  if (!verdict) return { origin, entry: null };
+  const summary = typeof args.raw.fields.summary === 'string' ? args.raw.fields.summary : '';
+  const triage = args.entryIds.entryTriage
+    ? readTriage(args.raw.fields[args.entryIds.entryTriage])
+    : undefined;
+  const draft = draftSpikeOutcome(
+    { key: args.raw.key, summary },
+    { reasons: verdict.reasons, triage },
+    config.spike,
+  );
+  return { origin, entry: entryView(verdict, links, draft) };
 }
 
 /** The delivery items an idea was promoted to. */

@@ -9,6 +9,7 @@ import { countEvidence, newestFirst, validationOf } from '../domain/evidence-log
 import type { ChecklistItem } from '../domain/item-checklist';
 import { describeShortfall } from '../domain/readiness';
 import type { StatusCategory } from '../domain/signals';
+import type { SpikeOutcomeDraft } from '../domain/spike-draft';
 import type { ItemKind } from '../domain/track';
 import type { RawIssue } from '../jira/jira-gateway';
 import type {
@@ -157,7 +158,11 @@ export function triageView(raw: RawIssue, fieldId: string | undefined): TriageVi
 }
 
 /** The panel's view of a delivery item's entry verdict; null when it meets no criterion. */
-export function entryView(verdict: EntryVerdict, links: readonly IssueLink[]): EntryView | null {
+export function entryView(
+  verdict: EntryVerdict,
+  links: readonly IssueLink[],
+  spikeDraft: SpikeOutcomeDraft | null = null,
+): EntryView | null {
   if (verdict.state === 'not-applicable') return null;
   const summaries = new Map<string, string>();
   for (const link of links) {
@@ -171,5 +176,6 @@ export function entryView(verdict: EntryVerdict, links: readonly IssueLink[]): E
     text: describeEntry(verdict),
     waitingOn: verdict.state === 'waiting' ? verdict.waitingOn.map(ref) : [],
     coveredBy: verdict.state === 'covered' ? ref(verdict.coveredBy) : null,
+    spikeDraft: verdict.state === 'needs-discovery' ? spikeDraft : null,
   };
 }

@@ -3,6 +3,10 @@
 export interface PromoteItem {
   summary: string;
   issueTypeId?: string | undefined;
+  /** In the project's estimation unit (story points); written into the description. */
+  estimate?: number | undefined;
+  /** As the person edited them; drafted from the idea when absent. */
+  acceptanceCriteria?: string[] | undefined;
 }
 
 export interface CreatedItem {

@@ -18,8 +18,10 @@ import {
   removePromotionRecord,
   savePromotion,
   type PromotionClaim,
+  type PromotionItem,
   type PromotionRecord,
 } from '../storage/promotion-store';
+import { draftAcceptanceCriteria, evidenceLines } from '../domain/promotion-draft';
 import { confirmUnchanged } from '../storage/versioned-record';
 import { deliveryDescription } from './delivery-description';
 import { readDiscovery, reasonFor, tryLink } from './promote-jira';
@@ -64,14 +66,29 @@ export async function promoteToDelivery(args: PromoteArgs): Promise<PromoteAnswe
   const source = await readDiscovery(jira, discovery.key, state.context.fields);
   const refusal = sourceRefusal(args, state, source.type);
   if (refusal) return refusal;
-  const types = await resolveTypes(jira, project, args.items);
-  if ('ok' in types) return types;
+  const config = state.context.config;
+  const tracks = trackResolver(state.mapping, config.tracks.discoveryTypeNames);
+  const resolving = await resolveTypes(jira, project, args.items, tracks);
+  if ('ok' in resolving) return resolving;
+  const resolved = resolving.resolved;
   const links = await chooseLink(jira);
   if ('ok' in links) return links;
-  const description = deliveryDescription(
-    { key: discovery.key, summary: source.summary },
-    source.outcome,
-  );
+  const entries = state.evidence.stored.content.entries;
+  const evidence = evidenceLines(entries);
+  const idea = { key: discovery.key, summary: source.summary ?? '' };
+  const drafted = draftAcceptanceCriteria(idea, source.outcome, entries);
+  const describe = (item: PromotionItem) =>
+    deliveryDescription({
+      discovery: { key: discovery.key, summary: source.summary },
+      outcome: source.outcome,
+      evidence,
+      acceptanceCriteria: item.acceptanceCriteria ?? drafted,
+      estimate: item.estimate,
+    });
+  const types = resolved.map((item) => ({
+    ...item,
+    acceptanceCriteria: item.acceptanceCriteria ?? drafted,
+  }));
   const claim: PromotionClaim = {
     by: args.accountId,
     at: args.now.toISOString(),
@@ -80,7 +97,7 @@ export async function promoteToDelivery(args: PromoteArgs): Promise<PromoteAnswe
   const claimed = await claimPromotion(discovery.id, claim);
   if (claimed.status === 'busy') return busy(discovery.key, claimed.claim);
   try {
-    return await promoteUnderClaim(args, state, { types: types.resolved, links, description });
+    return await promoteUnderClaim(args, state, { types, links, describe });
   } finally {
     await releasePromotion(discovery.id);
   }
@@ -143,14 +160,20 @@ function sourceRefusal(
   };
 }
 
-/** Each item's issue type: the one asked for if it is a standard type, else the project's Story. */
+/**
+ * Each item's issue type: the one asked for if it is a standard type on the delivery track, else
+ * the project's Story.
+ */
 async function resolveTypes(
   jira: JiraGateway,
   project: { id: string; key: string },
   items: readonly PromoteItem[],
+  tracks: ReturnType<typeof trackResolver>,
 ): Promise<{ resolved: Resolved[] } | Refused> {
   const types = await projectIssueTypes(jira, project.id);
-  const standard = types.filter((t) => t.subtask !== true);
+  const standard = types.filter(
+    (t) => t.subtask !== true && tracks.trackOf(t.id, t.name) === 'delivery',
+  );
   const story = standard.find((t) => t.name.trim().toLowerCase() === 'story');
   const typeProblems: Array<{ path: string; message: string }> = [];
   const resolved = items.map((item, index) => {
@@ -166,7 +189,7 @@ async function resolveTypes(
     if (!standard.some((t) => t.id === item.issueTypeId)) {
       typeProblems.push({
         path: `items.${index}.issueTypeId`,
-        message: `issue type ${item.issueTypeId} is not a standard issue type of ${project.key}`,
+        message: `issue type ${item.issueTypeId} is not a delivery issue type of ${project.key}`,
       });
     }
     return { ...item, issueTypeId: item.issueTypeId };
@@ -205,7 +228,7 @@ async function promoteUnderClaim(
   plan: {
     types: Resolved[];
     links: { linkType: LinkTypeInfo; all: LinkTypeInfo[] };
-    description: unknown;
+    describe: (item: PromotionItem) => unknown;
   },
 ): Promise<PromoteAnswer> {
   const { discovery, project } = args;
@@ -237,7 +260,7 @@ async function promoteUnderClaim(
   const record = resumed ? latest : newRecord(args, plan.types, plan.links.linkType);
   if (args.requestId !== undefined) record.requestId = args.requestId;
   const linkType = plan.links.all.find((t) => t.id === record.linkType.id) ?? plan.links.linkType;
-  await createItems(args, record, { linkType, description: plan.description, before: latest });
+  await createItems(args, record, { linkType, describe: plan.describe, before: latest });
   // The last item's link, and what is left, for the next request.
   await savePromotion(discovery.id, record);
   return { ok: true, result: resultOf(record, discovery.key, project.key, resumed) };
@@ -257,6 +280,8 @@ function newRecord(args: PromoteArgs, types: Resolved[], linkType: LinkTypeInfo)
     items: types.map((item) => ({
       summary: item.summary,
       issueTypeId: item.issueTypeId,
+      ...(item.estimate !== undefined ? { estimate: item.estimate } : {}),
+      ...(item.acceptanceCriteria ? { acceptanceCriteria: item.acceptanceCriteria } : {}),
       state: 'pending' as const,
       linked: false,
     })),
@@ -271,7 +296,11 @@ function newRecord(args: PromoteArgs, types: Resolved[], linkType: LinkTypeInfo)
 async function createItems(
   { jira, discovery, project }: PromoteArgs,
   record: PromotionRecord,
-  how: { linkType: LinkTypeInfo; description: unknown; before: PromotionRecord | undefined },
+  how: {
+    linkType: LinkTypeInfo;
+    describe: (item: PromotionItem) => unknown;
+    before: PromotionRecord | undefined;
+  },
 ): Promise<void> {
   let failed = false;
   for (const item of record.items) {
@@ -288,7 +317,7 @@ async function createItems(
         project,
         typeId: item.issueTypeId,
         summary: item.summary,
-        description: how.description,
+        description: how.describe(item),
       });
     } catch (error) {
       failed = true;

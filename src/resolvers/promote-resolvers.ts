@@ -1,4 +1,5 @@
 import { promoteToDelivery } from '../promote/promote';
+import { promoteDraft } from '../promote/promote-draft';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, issueOf, projectOf, resolver, type Requirement } from './resolver-kit';
 
@@ -15,6 +16,10 @@ const canPromote: Requirement = {
 };
 
 export const promoteResolvers: ResolverGroup = {
+  /** The form's starting point; the same permissions as promoting, as nothing else uses it. */
+  'promote/draft': resolver('promote/draft', [canPromote], (caller) =>
+    promoteDraft({ jira: caller.jira, discovery: issueOf(caller), project: projectOf(caller) }),
+  ),
   'promote/run': resolver('promote/run', [canPromote], async (caller, payload) => {
     const answer = await promoteToDelivery({
       jira: caller.jira,

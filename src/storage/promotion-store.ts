@@ -20,6 +20,9 @@ const ItemSchema = z
   .object({
     summary: z.string().min(1).max(255),
     issueTypeId: z.string().max(40),
+    estimate: z.number().min(0).max(1000).optional(),
+    /** Carried into the item's description; absent in records from before they existed. */
+    acceptanceCriteria: z.array(z.string().max(300)).max(8).optional(),
     state: z.enum(['pending', 'sent', 'created']),
     created: z
       .object({ id: z.string().max(40), key: z.string().max(300) })

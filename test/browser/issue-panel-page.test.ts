@@ -165,6 +165,8 @@ describe('issue panel in the local preview (Chromium)', () => {
   it('promotes a validated idea to delivery and shows the new item’s key', async () => {
     const page = await openPanel(keyOf('One-page checkout'));
     await page.getByRole('button', { name: 'Promote to delivery' }).click();
+    await page.getByTestId('promote-form').getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create 1 item' }).click();
     const result = page.getByTestId('promote-result');
     await result.waitFor({ state: 'visible' });
     const message = (await result.textContent()) ?? '';

@@ -69,6 +69,13 @@ describe('issue panel: the discovery entry verdict', () => {
       text: 'Meets the discovery entry criteria (label "architecture") but no validated discovery item or finished spike is linked: explore it first.',
       waitingOn: [],
       coveredBy: null,
+      // Drafted from the entry criterion that fired, with the default spike timebox (3 days).
+      spikeDraft: {
+        outcome: `Know whether ${demo.keys.entry.exploreFirst} (Order tracking page) can be built as planned, given what made it meet the discovery entry criteria: label "architecture".`,
+        successMeasure: `A written decision for ${demo.keys.entry.exploreFirst} (build as planned, change its scope, or drop it), backed by what the spike found.`,
+        timeboxDays: 3,
+        maxTimeboxDays: 3,
+      },
     });
     expect(r.triage).toEqual({
       available: true,

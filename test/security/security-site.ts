@@ -360,6 +360,7 @@ export const ROWS: Record<string, Row> = {
       },
     }),
   },
+  'promote/draft': { need: 'edit-issue', where: 'idea', payload: empty },
   'promote/run': {
     need: 'edit-issue',
     where: 'idea',

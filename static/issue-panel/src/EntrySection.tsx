@@ -14,6 +14,7 @@ import {
 } from '@ui/triage-form';
 import { useId, useState, type FormEvent } from 'react';
 import { useAction } from './actions';
+import { checkSpikeOutcome, SpikeOutcomeFields, type SpikeOutcomeForm } from './SpikeOutcomeFields';
 
 /**
  * Discovery entry: the item's Entry triage (uncertainty, risk, reason), editable in place by
@@ -166,7 +167,17 @@ function ExploreFirst(props: {
   const [question, setQuestion] = useState(defaultQuestion(r.issue.summary));
   const [details, setDetails] = useState('');
   const [tried, setTried] = useState(false);
+  const draft = r.entry?.spikeDraft ?? null;
+  const [outcome, setOutcome] = useState<SpikeOutcomeForm>({
+    outcome: draft?.outcome ?? '',
+    successMeasure: draft?.successMeasure ?? '',
+    timeboxDays: draft ? String(draft.timeboxDays) : '',
+  });
   const questionProblem = question.trim() === '' ? 'Write the question to answer.' : undefined;
+  // A spike is created with its reviewed scoped outcome; an idea has none.
+  const withOutcome = kind === 'spike' && draft !== null;
+  const outcomeErrors = withOutcome ? checkSpikeOutcome(outcome, draft.maxTimeboxDays) : {};
+  const outcomeProblem = Object.keys(outcomeErrors).length > 0;
 
   if (!r.canPromote) {
     return (
@@ -178,12 +189,21 @@ function ExploreFirst(props: {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (questionProblem) return;
+    if (questionProblem || outcomeProblem) return;
     const trimmed = details.trim();
     const result = await action.run('issue/explore-first', {
       kind,
       question: question.trim(),
       ...(trimmed ? { details: trimmed } : {}),
+      ...(withOutcome
+        ? {
+            scopedOutcome: {
+              outcome: outcome.outcome.trim(),
+              successMeasure: outcome.successMeasure.trim(),
+              timeboxDays: Number(outcome.timeboxDays),
+            },
+          }
+        : {}),
     });
     if (!result.ok) return;
     const data = result.data;
@@ -256,6 +276,15 @@ function ExploreFirst(props: {
                 onChange={(e) => setDetails(e.target.value)}
               />
             </div>
+            {withOutcome && (
+              <SpikeOutcomeFields
+                idPrefix={id}
+                form={outcome}
+                errors={tried ? outcomeErrors : {}}
+                maxDays={draft.maxTimeboxDays}
+                onChange={(patch) => setOutcome((o) => ({ ...o, ...patch }))}
+              />
+            )}
             <Text as="p" color="color.text.subtle">
               The new item goes into this project with the question as its summary, gets this item’s
               entry triage, and blocks {r.issue.key} until it is done.

@@ -8,7 +8,17 @@ import type { BridgeError } from '@contract/bridge-contract';
 import type { IssueReadiness, LinkedItem } from '@contract/issue-readiness';
 import { useIssueReadiness } from '@ui/issue-readiness-client';
 import { useRef, useState } from 'react';
+import { callResolver } from '@ui/bridge-client';
 import { useAction } from './actions';
+import {
+  checkItem,
+  criteriaOf,
+  itemsFromDraft,
+  PromoteConfirmation,
+  PromoteItemsForm,
+  type ItemForm,
+  type PromoteDraft,
+} from './PromoteForm';
 import { Checklist } from './Checklist';
 import { EntrySection } from './EntrySection';
 import { EvidenceLog } from './EvidenceLog';
@@ -76,6 +86,18 @@ function IssueLinks(props: {
   );
 }
 
+type Stage = 'closed' | 'loading' | 'editing' | 'confirming';
+
+function payloadOf(item: ItemForm) {
+  const estimate = item.estimate.trim();
+  return {
+    summary: item.summary.trim(),
+    ...(item.typeId ? { issueTypeId: item.typeId } : {}),
+    ...(estimate !== '' ? { estimate: Number(estimate) } : {}),
+    acceptanceCriteria: criteriaOf(item),
+  };
+}
+
 function Promote(props: {
   readiness: IssueReadiness;
   reload: () => Promise<void>;
@@ -83,30 +105,84 @@ function Promote(props: {
 }) {
   const action = useAction(props.reload);
   const [created, setCreated] = useState<{ keys: string[]; message: string } | null>(null);
-  // One id per click that the server has not answered in full: a repeated request (a double
-  // click, a retry) gets the first one's answer instead of new items.
+  const [stage, setStage] = useState<Stage>('closed');
+  const [draft, setDraft] = useState<PromoteDraft | null>(null);
+  const [items, setItems] = useState<ItemForm[]>([]);
+  const [tried, setTried] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  // One id per reviewed submission that the server has not answered in full: a repeated request
+  // (a double click, a retry) gets the first one's answer instead of new items.
   const requestId = useRef(newRequestId());
   const { readiness } = props;
-  const promote = async () => {
+  const errors = items.map(checkItem);
+  const open = async () => {
+    setStage('loading');
+    setLoadError(null);
+    action.clearError();
+    const result = await callResolver('promote/draft', {});
+    if (!result.ok) {
+      setLoadError(result.error.message);
+      setStage('closed');
+      return;
+    }
+    setDraft(result.data);
+    setItems(itemsFromDraft(result.data));
+    setTried(false);
+    setStage('editing');
+  };
+  const review = () => {
+    setTried(true);
+    if (errors.some((e) => Object.keys(e).length > 0)) return;
+    setStage('confirming');
+  };
+  const confirm = async () => {
     const result = await action.run('promote/run', {
-      items: [{ summary: readiness.issue.summary.slice(0, 255) }],
+      items: items.map(payloadOf),
       requestId: requestId.current,
     });
     if (!result.ok) return;
     const data = result.data;
     if (data.outcome === 'complete') requestId.current = newRequestId();
     setCreated({ keys: data.created.map((c) => c.key), message: data.message });
+    setStage('closed');
   };
   const promotion = readiness.promotion;
   if (!promotion) return null;
   return (
     <Stack space="space.100" testId="promote">
       {promotion.allowed ? (
-        <Inline>
-          <Button appearance="primary" isDisabled={action.busy} onClick={() => void promote()}>
-            Promote to delivery
-          </Button>
-        </Inline>
+        <>
+          {(stage === 'closed' || stage === 'loading') && (
+            <Inline>
+              <Button
+                appearance="primary"
+                isDisabled={stage === 'loading'}
+                onClick={() => void open()}
+              >
+                {stage === 'loading' ? 'Preparing…' : 'Promote to delivery'}
+              </Button>
+            </Inline>
+          )}
+          {stage === 'editing' && draft && (
+            <PromoteItemsForm
+              draft={draft}
+              items={items}
+              errors={tried ? errors : []}
+              onChange={setItems}
+              onReview={review}
+              onCancel={() => setStage('closed')}
+            />
+          )}
+          {stage === 'confirming' && draft && (
+            <PromoteConfirmation
+              draft={draft}
+              items={items}
+              busy={action.busy}
+              onConfirm={() => void confirm()}
+              onBack={() => setStage('editing')}
+            />
+          )}
+        </>
       ) : (
         <Stack space="space.050" testId="promote-blocked">
           <Text as="p" color="color.text.subtle">
@@ -121,9 +197,11 @@ function Promote(props: {
           </ul>
         </Stack>
       )}
-      {action.error && (
+      {(action.error ?? loadError) && (
         <SectionMessage appearance="error" title="Not promoted">
-          <Text as="p">{action.error}</Text>
+          <Text as="p" testId="promote-error">
+            {action.error ?? loadError}
+          </Text>
         </SectionMessage>
       )}
       {created && (

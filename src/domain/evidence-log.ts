@@ -168,7 +168,11 @@ function stillRestorable(content: EvidenceContent, now: Date): RemovedEntry[] {
 
 /** The content with the removed entries that may still be restored (the field left out if none). */
 function withRemoved(content: EvidenceContent, removed: RemovedEntry[]): EvidenceContent {
-  const { removed: _old, ...rest } = content;
+  const rest: EvidenceContent = {
+    nextEntry: content.nextEntry,
+    entries: content.entries,
+    invalidated: content.invalidated,
+  };
   const kept = removed.slice(-MAX_REMOVED);
   return kept.length > 0 ? { ...rest, removed: kept } : rest;
 }

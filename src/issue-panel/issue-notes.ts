@@ -116,13 +116,17 @@ export async function markLeadsAsked(issueId: string, author: Author): Promise<b
 
 /** Takes the mark back (the comment could not be posted), so that a later call tries again. */
 export async function unmarkLeadsAsked(issueId: string): Promise<void> {
-  await changeFeasibility<never>(issueId, (current) => {
-    const { leadsAskedAt: _drop, version: _v, ...rest } = current ?? {
-      novel: false,
-      updatedBy: 'app',
-      updatedAt: new Date(0).toISOString(),
+  await changeFeasibility<'gone'>(issueId, (current) => {
+    if (!current) return { ok: false, refusal: 'gone' };
+    return {
+      ok: true,
+      record: {
+        novel: current.novel,
+        ...(current.signOff ? { signOff: current.signOff } : {}),
+        updatedBy: current.updatedBy,
+        updatedAt: current.updatedAt,
+      },
     };
-    return { ok: true, record: rest };
   });
 }
 

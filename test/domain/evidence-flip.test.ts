@@ -1,4 +1,4 @@
-import { validationFlip } from '../../src/domain/evidence-log';
+import { validationFlip } from '../../src/domain/validation-flip';
 import { noveltyOf, maySignOff } from '../../src/domain/feasibility';
 
 /** The sentence a confirmation shows when a change flips an idea's validation state. */

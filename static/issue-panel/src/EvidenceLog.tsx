@@ -5,7 +5,7 @@ import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import { EVIDENCE_TYPE_VALUES, isWebAddress, type PayloadOf } from '@contract/bridge-contract';
 import type { EvidenceEntryView, IssueEvidence } from '@contract/issue-readiness';
-import { validationFlip } from '@domain/evidence-log';
+import { validationFlip } from '@domain/validation-flip';
 import type { EvidenceType } from '@domain/track';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { today, useAction } from './actions';

@@ -548,8 +548,7 @@ describe('evidence log: storage', () => {
 });
 
 describe('undoing a removal (evidence/restore)', () => {
-  const restore = (id: string, who = site.member) =>
-    call<Change>('evidence/restore', who, { id });
+  const restore = (id: string, who = site.member) => call<Change>('evidence/restore', who, { id });
 
   it('puts back the very same entry, turning the idea validated again, and a repeat changes nothing', async () => {
     for (let i = 0; i < 3; i++) ok(await add());

@@ -360,4 +360,3 @@ export function newestFirst(entries: readonly EvidenceEntry[]): EvidenceEntry[] 
 export function describeShortfalls(shortfalls: readonly EvidenceShortfall[]): string {
   return shortfalls.map(describeShortfall).join(', ');
 }
-

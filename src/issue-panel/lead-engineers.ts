@@ -39,13 +39,12 @@ interface ItemState {
   byTriage: Novelty;
 }
 
-/** The project's settings, and the item's track and Entry triage, read as the caller. */
+/** The item's track and Entry triage (read as the caller) under the project's settings. */
 async function readItemState(
   jira: JiraGateway,
   issue: ItemRef,
-  projectKey: string,
+  context: ProjectContext,
 ): Promise<ItemState> {
-  const context = await readProjectContext(projectKey);
   const { ids } = await appFieldIds(['entryTriage'], context.fields, jira);
   const triageId = ids.entryTriage;
   const raw = await jira.getIssue(issue.key, triageId ? ['issuetype', triageId] : ['issuetype']);
@@ -67,7 +66,11 @@ export async function signOffAsLead(args: {
   note: string;
   author: Author;
 }): Promise<NoteAnswer<FeasibilityRecord> | { ok: false; code: 'forbidden'; message: string }> {
-  const state = await readItemState(args.jira, args.issue, args.projectKey);
+  const state = await readItemState(
+    args.jira,
+    args.issue,
+    await readProjectContext(args.projectKey),
+  );
   const may = maySignOff(args.author.accountId, state.context.config.feasibility);
   if (!may.allowed) return { ok: false, code: 'forbidden', message: may.why };
   const byTriage = state.track === 'discovery' && state.byTriage.novel;
@@ -82,7 +85,11 @@ export async function flagAndAsk(args: {
   novel: boolean;
   author: Author;
 }) {
-  const state = await readItemState(args.jira, args.issue, args.projectKey);
+  const state = await readItemState(
+    args.jira,
+    args.issue,
+    await readProjectContext(args.projectKey),
+  );
   const byTriage = state.track === 'discovery' && state.byTriage.novel;
   const record = await flagNovel(args.issue.id, args.novel, args.author, byTriage);
   if (args.novel || byTriage) {
@@ -91,14 +98,19 @@ export async function flagAndAsk(args: {
   return record;
 }
 
-/** After an Entry triage change: asks the leads in if the item is now novel by it. */
+/**
+ * After an Entry triage change: asks the leads in if the item is now novel by it. Reads the item
+ * only when the project names lead engineers (otherwise there is nobody to ask).
+ */
 export async function askLeadsIfNovel(args: {
   jira: JiraGateway;
   issue: ItemRef;
   projectKey: string;
   author: Author;
 }): Promise<void> {
-  const state = await readItemState(args.jira, args.issue, args.projectKey);
+  const context = await readProjectContext(args.projectKey);
+  if (context.config.feasibility.leadAccountIds.length === 0) return;
+  const state = await readItemState(args.jira, args.issue, context);
   if (state.track !== 'discovery' || !state.byTriage.novel) return;
   await askLeadsOnce(args.issue, state, args.author, undefined);
 }

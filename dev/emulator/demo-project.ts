@@ -1043,6 +1043,21 @@ function seedDemoTriage(
   for (const [summary, uncertainty, risk, reason] of levels) {
     find(summary).custom.set(field.id, { uncertainty, risk, ...(reason ? { reason } : {}) });
   }
+  // High uncertainty makes the validated idea technically novel: engineering signed it off.
+  const checkout = find('One-page checkout');
+  const at = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  em.kvs.seed(`feasibility:${checkout.id}`, {
+    version: 1,
+    novel: false,
+    signOff: {
+      by: DEMO_USERS.member,
+      at,
+      verdict: 'feasible',
+      note: 'One page is fine: the payment form stays in the provider iframe',
+    },
+    updatedBy: DEMO_USERS.member,
+    updatedAt: at,
+  });
   const waiting = find('Wishlist sharing');
   const spike = find('Spike: benchmark the image CDN');
   const links = issueLinkSite(em);

@@ -113,6 +113,8 @@ export const RESOLVER_PAYLOADS = {
     .object({ id: z.string().min(1).max(64), entry: EvidenceInputSchema })
     .strict(),
   'evidence/remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Undo a removal: the same entry comes back, within the restore window after its removal. */
+  'evidence/restore': z.object({ id: z.string().min(1).max(64) }).strict(),
   /** Record the decision that an idea is invalidated (or take it back). */
   'evidence/decide': z
     .object({
@@ -285,6 +287,7 @@ export const RESOLVER_RESULTS = {
   'evidence/add': EvidenceChangeSchema,
   'evidence/update': EvidenceChangeSchema,
   'evidence/remove': EvidenceChangeSchema,
+  'evidence/restore': EvidenceChangeSchema,
   'evidence/decide': EvidenceChangeSchema,
   'waiver/grant': WaiverGrantedSchema,
   'waiver/revoke': WaiverRevokedSchema,

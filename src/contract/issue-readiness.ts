@@ -41,6 +41,8 @@ export const IssueEvidenceSchema = z.object({
   invalidated: z
     .object({ reason: z.string(), decidedBy: z.string(), decidedAt: z.string() })
     .nullable(),
+  /** The project's validation threshold, so the panel can say before a change what it flips. */
+  rules: z.object({ minInterviews: z.number(), minUsabilityTests: z.number() }),
 });
 
 /** For discovery items linked to a delivery item: whether they are validated. */
@@ -140,7 +142,16 @@ export const IssueReadinessSchema = z.object({
   /** Discovery items only. The sign-off is shown only while the item is flagged novel. */
   feasibility: z
     .object({
+      /** Technically novel: flagged, or by its Entry triage uncertainty (see `because`). */
       novel: z.boolean(),
+      /** Someone ticked "technically novel". */
+      flagged: z.boolean(),
+      /** Why it is novel ("it has high Entry triage uncertainty"); null when it is not. */
+      because: z.string().nullable(),
+      /** The project's lead engineers (empty: anyone who may edit signs off), with names. */
+      leads: z.array(z.object({ accountId: z.string(), name: z.string().nullable() })),
+      /** Whether the caller may sign off (a lead engineer, or anyone when none is named). */
+      maySignOff: z.boolean(),
       signOff: z
         .object({
           by: z.string(),

@@ -35,6 +35,7 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   guard: 'Sprint guard',
   tracks: 'Type-to-track mapping defaults',
   entry: 'Discovery entry criteria',
+  feasibility: 'Engineers in early (feasibility)',
 };
 
 export const SETTING_SECTIONS: readonly SettingSection[] = CONFIG_SECTIONS;
@@ -251,6 +252,25 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     label: 'Sprint guard moves such items back',
     help: 'When one enters an open sprint (or a sprint starts with it) the guard moves it back to the backlog; otherwise it only flags it.',
     kind: 'boolean',
+  },
+  {
+    path: 'feasibility.novelUncertaintyAtLeast',
+    label: 'Uncertainty that makes an idea technically novel',
+    help: 'An idea with at least this Entry triage uncertainty needs a "feasible" sign-off from a lead engineer before it is promoted, as if it were flagged technically novel.',
+    kind: 'choice',
+    options: [
+      { value: 'high', label: 'High' },
+      { value: 'medium', label: 'Medium or high' },
+      { value: 'off', label: 'Never (only the manual flag counts)' },
+    ],
+  },
+  {
+    path: 'feasibility.leadAccountIds',
+    label: 'Lead engineers (Jira account ids)',
+    help: 'Only these people may sign off feasibility, and they are mentioned once on an idea that needs them. With no lead engineers named, anyone who may edit the idea may sign off and nobody is mentioned. Each id is checked against Jira on save.',
+    kind: 'list',
+    item: 'account id',
+    minItems: 0,
   },
 ];
 

@@ -187,6 +187,15 @@ const entry = section(
   },
 );
 
+/** Engineers in early: when an idea is novel by its triage; who signs off (none: any editor). */
+const feasibility = section(
+  {
+    novelUncertaintyAtLeast: levelThreshold,
+    leadAccountIds: names('account id', 128, 20),
+  },
+  { novelUncertaintyAtLeast: 'high', leadAccountIds: [] },
+);
+
 export const ConfigSchema = z.preprocess(
   (v) => (v === undefined ? {} : v),
   z
@@ -201,6 +210,7 @@ export const ConfigSchema = z.preprocess(
       guard: guard.full,
       tracks: tracks.full,
       entry: entry.full,
+      feasibility: feasibility.full,
     })
     .strict()
     .superRefine((cfg, ctx) => {
@@ -243,6 +253,7 @@ export const ConfigOverrideSchema = z
     guard: guard.partial.optional(),
     tracks: tracks.partial.optional(),
     entry: entry.partial.optional(),
+    feasibility: feasibility.partial.optional(),
   })
   .strict();
 
@@ -263,6 +274,7 @@ export const CONFIG_SECTIONS: readonly Section[] = [
   'guard',
   'tracks',
   'entry',
+  'feasibility',
 ];
 
 /**

@@ -43,6 +43,20 @@ export const InvalidationSchema = z
   .strict();
 export type Invalidation = z.infer<typeof InvalidationSchema>;
 
+/**
+ * How long a removed entry can be put back ("Undo"), in seconds. The panel offers Undo for 30 s;
+ * the server keeps the entry a little longer so a slow click still lands.
+ */
+export const RESTORE_WINDOW_SECONDS = 120;
+/** Most removed entries kept for Undo at once (older ones are dropped first). */
+const MAX_REMOVED = 10;
+
+/** An entry removed a moment ago, kept so that Undo restores the very same entry. */
+export const RemovedEntrySchema = z
+  .object({ entry: EvidenceEntrySchema, removedBy: z.string().min(1), removedAt: z.string() })
+  .strict();
+export type RemovedEntry = z.infer<typeof RemovedEntrySchema>;
+
 /** What the log holds, apart from the storage metadata (version, who changed it last). */
 export const EvidenceContentSchema = z
   .object({
@@ -50,6 +64,8 @@ export const EvidenceContentSchema = z
     nextEntry: z.number().int().min(1),
     entries: z.array(EvidenceEntrySchema),
     invalidated: InvalidationSchema.nullable(),
+    /** Entries removed within the restore window (absent when none). */
+    removed: z.array(RemovedEntrySchema).max(MAX_REMOVED).optional(),
   })
   .strict();
 export type EvidenceContent = z.infer<typeof EvidenceContentSchema>;
@@ -60,6 +76,8 @@ export type EvidenceChange =
   | { kind: 'add'; entry: EvidenceInput }
   | { kind: 'update'; id: string; entry: EvidenceInput }
   | { kind: 'remove'; id: string }
+  /** Undo a removal: put the removed entry back, unchanged, while the restore window is open. */
+  | { kind: 'restore'; id: string }
   | { kind: 'decide'; invalidated: boolean; reason?: string | undefined };
 
 export type ChangeRefusal =
@@ -142,6 +160,56 @@ function decide(
   };
 }
 
+/** The removed entries still inside the restore window at `now`. */
+function stillRestorable(content: EvidenceContent, now: Date): RemovedEntry[] {
+  const since = now.getTime() - RESTORE_WINDOW_SECONDS * 1000;
+  return (content.removed ?? []).filter((r) => Date.parse(r.removedAt) >= since);
+}
+
+/** The content with the removed entries that may still be restored (the field left out if none). */
+function withRemoved(content: EvidenceContent, removed: RemovedEntry[]): EvidenceContent {
+  const rest: EvidenceContent = {
+    nextEntry: content.nextEntry,
+    entries: content.entries,
+    invalidated: content.invalidated,
+  };
+  const kept = removed.slice(-MAX_REMOVED);
+  return kept.length > 0 ? { ...rest, removed: kept } : rest;
+}
+
+function remove(content: EvidenceContent, id: string, actor: Actor): ChangeOutcome {
+  const entry = content.entries.find((e) => e.id === id);
+  if (!entry) return { ok: false, refusal: noEntry(id) };
+  const removed = [
+    ...stillRestorable(content, actor.now),
+    { entry, removedBy: actor.accountId, removedAt: actor.now.toISOString() },
+  ];
+  const entries = content.entries.filter((e) => e.id !== id);
+  return { ok: true, entryId: id, content: withRemoved({ ...content, entries }, removed) };
+}
+
+/** Undo: the entry comes back exactly as it was (same id, author and dates). */
+function restore(content: EvidenceContent, id: string, actor: Actor): ChangeOutcome {
+  const restorable = stillRestorable(content, actor.now);
+  if (content.entries.some((e) => e.id === id)) {
+    // Already back (a repeated Undo): nothing to do, the answer is the same.
+    return { ok: true, entryId: id, content: withRemoved(content, restorable) };
+  }
+  const found = restorable.find((r) => r.entry.id === id);
+  if (!found) {
+    return {
+      ok: false,
+      refusal: {
+        code: 'not-found',
+        message: `Evidence entry "${id}" can no longer be restored: Undo is possible for ${RESTORE_WINDOW_SECONDS / 60} minutes after a removal. Record it again if it is still needed.`,
+      },
+    };
+  }
+  const entries = [...content.entries, found.entry];
+  const left = restorable.filter((r) => r.entry.id !== id);
+  return { ok: true, entryId: id, content: withRemoved({ ...content, entries }, left) };
+}
+
 export function applyChange(
   content: EvidenceContent,
   change: EvidenceChange,
@@ -191,16 +259,10 @@ export function applyChange(
         },
       };
     }
-    case 'remove': {
-      if (!content.entries.some((e) => e.id === change.id)) {
-        return { ok: false, refusal: noEntry(change.id) };
-      }
-      return {
-        ok: true,
-        entryId: change.id,
-        content: { ...content, entries: content.entries.filter((e) => e.id !== change.id) },
-      };
-    }
+    case 'remove':
+      return remove(content, change.id, actor);
+    case 'restore':
+      return restore(content, change.id, actor);
     case 'decide':
       return decide(content, change, actor.accountId, at);
   }
@@ -222,7 +284,9 @@ export interface EvidenceCounts {
 
 const NEEDS_POSITIVE: ReadonlySet<EvidenceType> = new Set(['interview', 'usability-test']);
 
-export function countEvidence(entries: readonly EvidenceEntry[]): EvidenceCounts {
+export function countEvidence(
+  entries: ReadonlyArray<Pick<EvidenceEntry, 'type' | 'positive'>>,
+): EvidenceCounts {
   const recorded = emptyEvidence();
   const counting = emptyEvidence();
   for (const entry of entries) {

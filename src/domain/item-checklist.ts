@@ -45,9 +45,14 @@ export interface ChecklistItem {
 export type FeasibilityVerdict = 'feasible' | 'not-feasible' | 'needs-spike';
 
 export interface FeasibilityReview {
+  /** Technically novel (flagged, or by its triage: domain/feasibility.ts). */
   novel: boolean;
+  /** Why it is novel, for the texts ("it has high Entry triage uncertainty"); default: flagged. */
+  because?: string | undefined;
   signOff?: { by: string; at: string; verdict: FeasibilityVerdict; note: string } | undefined;
 }
+
+const FLAGGED = 'it is flagged technically novel';
 
 const VERDICT_TEXT: Record<FeasibilityVerdict, string> = {
   feasible: 'feasible',
@@ -185,8 +190,8 @@ export function promotionBlockers(input: {
     blockers.push({
       kind: 'feasibility',
       text: f.signOff
-        ? `it is flagged technically novel and engineering's sign-off says ${VERDICT_TEXT[f.signOff.verdict]}: it needs a new "feasible" sign-off from the lead engineer`
-        : 'it is flagged technically novel and has no "feasible" sign-off from the lead engineer yet',
+        ? `${f.because ?? FLAGGED} and engineering's sign-off says ${VERDICT_TEXT[f.signOff.verdict]}: it needs a new "feasible" sign-off from the lead engineer`
+        : `${f.because ?? FLAGGED} and has no "feasible" sign-off from the lead engineer yet`,
     });
   }
   return blockers;
@@ -314,7 +319,7 @@ function feasibilityCheck(input: ChecklistInput): ChecklistItem[] {
       label: 'Feasibility signed off by engineering',
       passed: signOff?.verdict === 'feasible',
       fix: !signOff
-        ? 'Ask the lead engineer to review feasibility and sign off (it is flagged technically novel)'
+        ? `Ask the lead engineer to review feasibility and sign off (${input.feasibility.because ?? FLAGGED})`
         : signOff.verdict === 'feasible'
           ? undefined
           : `Engineering found it ${VERDICT_TEXT[signOff.verdict]}: ${

@@ -8,6 +8,8 @@ import {
   type FeasibilityReview,
 } from '../domain/item-checklist';
 import type { StatusCategory } from '../domain/signals';
+import { readTriage } from '../domain/entry-criteria';
+import { maySignOff, noveltyOf } from '../domain/feasibility';
 import type {
   EntryView,
   IssueEvidence,
@@ -79,6 +81,8 @@ export interface LoadReadinessInput {
   jira: JiraGateway;
   issue: { id: string; key: string };
   projectKey: string;
+  /** The caller: whether they may sign off feasibility. */
+  accountId: string;
   now: Date;
 }
 
@@ -97,6 +101,7 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const { raw, core, tracks, track, kind, statusCategory, issueNotes } = read;
   const evidence = await evidenceOf(read, decision, input.now, notes);
   const { timebox, feasibility, signOff } = await spikeAndFeasibility(read, input, config);
+  if (feasibility && !held.has('EDIT_ISSUES')) feasibility.maySignOff = false;
   const links = core.issuelinks ?? [];
   const { origin, entry } =
     track === 'delivery'
@@ -243,7 +248,7 @@ function checksOf(
   found: {
     evidence: IssueEvidence | null;
     timebox: ReturnType<typeof spikeTimebox> | null;
-    feasibility: { novel: boolean } | null;
+    feasibility: { novel: boolean; because: string | null } | null;
     signOff: FeasibilityReview['signOff'];
     origin: LinkedItem[] | null;
     entry: EntryView | null;
@@ -252,7 +257,9 @@ function checksOf(
 ) {
   const { evidence, feasibility, signOff, origin, entry } = found;
   const validation = evidence ? validationInput(evidence) : undefined;
-  const signedOff = feasibility ? { novel: feasibility.novel, signOff } : undefined;
+  const signedOff = feasibility
+    ? { novel: feasibility.novel, because: feasibility.because ?? undefined, signOff }
+    : undefined;
   const checklist = buildChecklist({
     kind: read.kind,
     track: read.track,
@@ -302,8 +309,14 @@ async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, c
     ? isoOf(core.statuscategorychangedate)
     : undefined;
   const storedFeasibility = track === 'discovery' ? issueNotes.feasibility : undefined;
-  // An item no longer flagged novel carries no sign-off (un-flagging removes it).
-  const signOff = storedFeasibility?.novel ? storedFeasibility.signOff : undefined;
+  const novelty = noveltyOf(
+    storedFeasibility?.novel === true,
+    read.entryIds.entryTriage ? readTriage(raw.fields[read.entryIds.entryTriage]) : undefined,
+    config.feasibility,
+  );
+  // An item no longer novel carries no sign-off (un-flagging removes it).
+  const signOff = novelty.novel ? storedFeasibility?.signOff : undefined;
+  const leads = track === 'discovery' ? config.feasibility.leadAccountIds : [];
   const [startedBeforeClose, names] = await Promise.all([
     kind === 'spike' && statusCategory === 'done' && categoryChanged
       ? spikeStartBeforeClose(
@@ -312,7 +325,9 @@ async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, c
           categoryChanged,
         )
       : undefined,
-    signOff ? displayNames(input.jira, [signOff.by]) : new Map<string, string>(),
+    signOff || leads.length > 0
+      ? displayNames(input.jira, [...(signOff ? [signOff.by] : []), ...leads])
+      : new Map<string, string>(),
   ]);
   const timebox =
     kind === 'spike'
@@ -328,7 +343,11 @@ async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, c
   const feasibility =
     track === 'discovery'
       ? {
-          novel: storedFeasibility?.novel ?? false,
+          novel: novelty.novel,
+          flagged: novelty.flagged,
+          because: novelty.because,
+          leads: leads.map((accountId) => ({ accountId, name: names.get(accountId) ?? null })),
+          maySignOff: maySignOff(input.accountId, config.feasibility).allowed,
           signOff: signOff ? { ...signOff, byName: names.get(signOff.by) ?? null } : null,
         }
       : null;

@@ -52,6 +52,7 @@ export function evidenceView(stored: StoredEvidence, rules: Config['validation']
       recordedAt: e.recordedAt,
     })),
     invalidated: validation.invalidated,
+    rules: { minInterviews: rules.minInterviews, minUsabilityTests: rules.minUsabilityTests },
   };
 }
 

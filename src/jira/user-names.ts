@@ -43,3 +43,27 @@ export async function displayNames(
   }
   return names;
 }
+
+/**
+ * Which of `accountIds` are users of this site, and whether each is active, as Jira shows them
+ * to the caller: one `GET /rest/api/3/user/bulk`. An id Jira does not answer for is not in the
+ * map. Unlike `displayNames` a failure is thrown: a check must not pass because Jira was down.
+ */
+export async function lookUpAccounts(
+  jira: JiraGateway,
+  accountIds: readonly string[],
+): Promise<Map<string, { active: boolean; name: string | undefined }>> {
+  const ids = [...new Set(accountIds)].slice(0, USER_NAMES_MAX);
+  const found = new Map<string, { active: boolean; name: string | undefined }>();
+  if (ids.length === 0) return found;
+  const query = new URLSearchParams();
+  for (const id of ids) query.append('accountId', id);
+  query.set('maxResults', String(ids.length));
+  const page = await jira.request(BulkUsersSchema, route`/rest/api/3/user/bulk?${query}`);
+  for (const user of page.values ?? []) {
+    if (!ids.includes(user.accountId)) continue;
+    const active = (user as { active?: unknown }).active !== false;
+    found.set(user.accountId, { active, name: user.displayName });
+  }
+  return found;
+}

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ScopedOutcome } from '../domain/track';
 import type { LinkTypeInfo } from '../domain/link-type';
-import { AppFieldMissingError, scopedOutcomeFieldId } from '../items/app-fields';
+import { readTriage, type Triage } from '../domain/entry-criteria';
+import { appFieldIds } from '../items/app-fields';
 import { linkItems } from '../items/create-and-link';
 import { readScopedOutcome } from '../items/scoped-outcome-field';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
@@ -23,28 +24,29 @@ const DiscoveryFieldsSchema = z
 export async function readDiscovery(
   jira: JiraGateway,
   key: string,
-  knownFields: Parameters<typeof scopedOutcomeFieldId>[0],
+  knownFields: Parameters<typeof appFieldIds>[1],
 ): Promise<{
   summary: string | undefined;
   type: { id: string; name: string };
   outcome: ScopedOutcome | undefined;
+  /** Its Entry triage: high uncertainty makes it technically novel (domain/feasibility.ts). */
+  triage: Triage | undefined;
 }> {
-  let fieldId: string | undefined;
-  try {
-    fieldId = (await scopedOutcomeFieldId(knownFields, jira)).id;
-  } catch (error) {
-    // Without the app's field there is no outcome to carry over; the promotion still proceeds.
-    if (!(error instanceof AppFieldMissingError)) throw error;
-  }
-  const issue = await jira.getIssue(
-    key,
-    fieldId ? ['summary', 'issuetype', fieldId] : ['summary', 'issuetype'],
-  );
+  // Without the app's fields there is no outcome to carry over and no triage; promotion proceeds.
+  const { ids } = await appFieldIds(['scopedOutcome', 'entryTriage'], knownFields, jira);
+  const extra = [ids.scopedOutcome, ids.entryTriage].filter((id): id is string => !!id);
+  const issue = await jira.getIssue(key, ['summary', 'issuetype', ...extra]);
   const { summary, issuetype } = DiscoveryFieldsSchema.parse(issue.fields);
   const type = { id: issuetype.id, name: issuetype.name };
-  if (!fieldId) return { summary, type, outcome: undefined };
-  const reading = readScopedOutcome(issue.fields, fieldId);
-  return { summary, type, outcome: reading.kind === 'present' ? reading.value : undefined };
+  const triage = ids.entryTriage ? readTriage(issue.fields[ids.entryTriage]) : undefined;
+  if (!ids.scopedOutcome) return { summary, type, outcome: undefined, triage };
+  const reading = readScopedOutcome(issue.fields, ids.scopedOutcome);
+  return {
+    summary,
+    type,
+    outcome: reading.kind === 'present' ? reading.value : undefined,
+    triage,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { noveltyOf } from '../domain/feasibility';
 import { promotionBlockers } from '../domain/item-checklist';
 import { validationOf } from '../domain/evidence-log';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
@@ -64,7 +65,7 @@ export async function promoteToDelivery(args: PromoteArgs): Promise<PromoteAnswe
     return busy(discovery.key, state.earlier.claim);
   }
   const source = await readDiscovery(jira, discovery.key, state.context.fields);
-  const refusal = sourceRefusal(args, state, source.type);
+  const refusal = sourceRefusal(args, state, source);
   if (refusal) return refusal;
   const config = state.context.config;
   const tracks = trackResolver(state.mapping, config.tracks.discoveryTypeNames);
@@ -121,9 +122,10 @@ async function readStoredState(args: PromoteArgs) {
 function sourceRefusal(
   { discovery, project }: PromoteArgs,
   { context, evidence, mapping, review }: StoredState,
-  type: { id: string; name: string },
+  { type, triage }: Awaited<ReturnType<typeof readDiscovery>>,
 ): Refused | undefined {
   const config: ProjectContext['config'] = context.config;
+  const novelty = noveltyOf(review.record?.novel === true, triage, config.feasibility);
   // The same track resolution as the panel and the project page.
   const track = trackResolver(mapping, config.tracks.discoveryTypeNames).trackOf(
     type.id,
@@ -145,7 +147,11 @@ function sourceRefusal(
       shortfalls: validation.shortfalls,
       ...(validation.invalidated ? { reason: validation.invalidated.reason } : {}),
     },
-    feasibility: review.record,
+    feasibility: {
+      novel: novelty.novel,
+      because: novelty.because ?? undefined,
+      signOff: novelty.novel ? review.record?.signOff : undefined,
+    },
   });
   if (blockers.length === 0) return undefined;
   return {

@@ -67,6 +67,9 @@ export const evidenceResolvers: ResolverGroup = {
   'evidence/remove': resolver('evidence/remove', [canEdit], (caller, payload) =>
     change(caller, { kind: 'remove', id: payload.id }),
   ),
+  'evidence/restore': resolver('evidence/restore', [canEdit], (caller, payload) =>
+    change(caller, { kind: 'restore', id: payload.id }),
+  ),
   'evidence/decide': resolver('evidence/decide', [canEdit], (caller, payload) =>
     change(caller, { kind: 'decide', invalidated: payload.invalidated, reason: payload.reason }),
   ),

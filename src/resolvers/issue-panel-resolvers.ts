@@ -1,6 +1,7 @@
 import { exploreFirst } from '../entry-criteria/explore-first';
 import { saveTriage } from '../entry-criteria/triage-write';
-import { flagNovel, recordSpikeNote, signOffFeasibility } from '../issue-panel/issue-notes';
+import { recordSpikeNote } from '../issue-panel/issue-notes';
+import { askLeadsIfNovel, flagAndAsk, signOffAsLead } from '../issue-panel/lead-engineers';
 import { loadIssueReadiness, NoBrowseError } from '../issue-panel/load-readiness';
 import { projectKeyOf } from './evidence-resolvers';
 import type { ResolverGroup } from './all-resolvers';
@@ -37,6 +38,7 @@ export const issuePanelResolvers: ResolverGroup = {
         jira: caller.jira,
         issue,
         projectKey: projectKeyOf(caller, issue),
+        accountId: caller.accountId,
         now: caller.now,
       });
     } catch (error) {
@@ -44,19 +46,30 @@ export const issuePanelResolvers: ResolverGroup = {
       throw error;
     }
   }),
-  'issue/feasibility/flag': resolver('issue/feasibility/flag', [canEdit], (caller, payload) =>
-    flagNovel(issueOf(caller).id, payload.novel, author(caller)),
-  ),
+  'issue/feasibility/flag': resolver('issue/feasibility/flag', [canEdit], (caller, payload) => {
+    const issue = issueOf(caller);
+    return flagAndAsk({
+      jira: caller.jira,
+      issue,
+      projectKey: projectKeyOf(caller, issue),
+      novel: payload.novel,
+      author: author(caller),
+    });
+  }),
+  /** Edit issues, and (when the project names lead engineers) being one of them. */
   'issue/feasibility/sign-off': resolver(
     'issue/feasibility/sign-off',
     [canEdit],
     async (caller, payload) => {
-      const answer = await signOffFeasibility(
-        issueOf(caller).id,
-        payload.verdict,
-        payload.note,
-        author(caller),
-      );
+      const issue = issueOf(caller);
+      const answer = await signOffAsLead({
+        jira: caller.jira,
+        issue,
+        projectKey: projectKeyOf(caller, issue),
+        verdict: payload.verdict,
+        note: payload.note,
+        author: author(caller),
+      });
       return answer.ok ? answer.value : fail(answer.code, answer.message);
     },
   ),
@@ -71,9 +84,14 @@ export const issuePanelResolvers: ResolverGroup = {
       projectKey: projectKeyOf(caller, issue),
       input: payload,
     });
-    return answer.ok
-      ? { triage: answer.triage, text: answer.text }
-      : fail(answer.code, answer.message);
+    if (!answer.ok) return fail(answer.code, answer.message);
+    await askLeadsIfNovel({
+      jira: caller.jira,
+      issue,
+      projectKey: projectKeyOf(caller, issue),
+      author: author(caller),
+    });
+    return { triage: answer.triage, text: answer.text };
   }),
   'issue/explore-first': resolver('issue/explore-first', [canExplore], async (caller, payload) => {
     const answer = await exploreFirst({

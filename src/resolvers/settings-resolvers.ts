@@ -6,7 +6,7 @@ import {
   type ConfigOverride,
 } from '../domain/config';
 import { settingsChanges } from '../domain/config-changes';
-import { displayNames } from '../jira/user-names';
+import { displayNames, lookUpAccounts } from '../jira/user-names';
 import { formatSetting, settingAt, settingField } from '../contract/settings-fields';
 import type {
   GlobalSettingsView,
@@ -165,6 +165,28 @@ function refuseInvalid(root: 'settings' | 'override', issues: readonly z.core.$Z
   );
 }
 
+/**
+ * Lead engineers must be users of this site (one user lookup as the caller); an unknown or
+ * deactivated account id is refused at its place in the form.
+ */
+async function checkLeads(
+  caller: Caller,
+  root: 'settings' | 'override',
+  leads: readonly string[] | undefined,
+): Promise<void> {
+  if (!leads || leads.length === 0) return;
+  const found = await lookUpAccounts(caller.jira, leads);
+  const issues = leads.flatMap((id, i): z.core.$ZodIssue[] => {
+    const user = found.get(id);
+    if (user?.active) return [];
+    const message = user
+      ? `${user.name ?? id} (${id}) is deactivated in Jira and cannot sign off`
+      : `no Jira user has the account id "${id}"`;
+    return [{ code: 'custom', path: ['feasibility', 'leadAccountIds', i], message, input: id }];
+  });
+  if (issues.length > 0) refuseInvalid(root, issues);
+}
+
 export const settingsResolvers: ResolverGroup = {
   'settings/global/get': resolver('settings/global/get', [JIRA_ADMIN], (caller) =>
     globalView(caller),
@@ -173,6 +195,7 @@ export const settingsResolvers: ResolverGroup = {
     'settings/global/save',
     [JIRA_ADMIN],
     async (caller, payload) => {
+      await checkLeads(caller, 'settings', payload.settings.feasibility.leadAccountIds);
       const result = await saveGlobalConfig({
         settings: payload.settings,
         expectedVersion: payload.expectedVersion,
@@ -194,6 +217,7 @@ export const settingsResolvers: ResolverGroup = {
     [PROJECT_ADMIN],
     async (caller, payload) => {
       const project = projectOf(caller);
+      await checkLeads(caller, 'override', payload.override.feasibility?.leadAccountIds);
       const result = await saveProjectConfig({
         projectKey: project.key,
         projectId: project.id,

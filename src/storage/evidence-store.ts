@@ -3,6 +3,7 @@ import {
   EMPTY_CONTENT,
   EvidenceEntrySchema,
   InvalidationSchema,
+  RemovedEntrySchema,
   type EvidenceContent,
   type EvidenceEntry,
 } from '../domain/evidence-log';
@@ -42,6 +43,8 @@ export const EvidenceHeadSchema = z
     writeId: z.string().regex(WRITE_ID).optional(),
     nextEntry: z.number().int().min(1),
     invalidated: InvalidationSchema.nullable(),
+    /** Entries removed a moment ago, kept for Undo (absent when none). */
+    removed: z.array(RemovedEntrySchema).max(10).optional(),
     /** The whole log, when it fits in the head. */
     entries: z.array(EvidenceEntrySchema).optional(),
     /** Otherwise: how many parts hold the entries, and how many entries they hold together. */
@@ -116,6 +119,7 @@ export function logOf(head: EvidenceHead, entries: EvidenceEntry[]): EvidenceLog
     nextEntry: head.nextEntry,
     entries,
     invalidated: head.invalidated,
+    ...(head.removed ? { removed: head.removed } : {}),
   };
 }
 
@@ -248,7 +252,12 @@ export function storedFrom(log: EvidenceLog | undefined): StoredEvidence {
   return {
     log,
     content: log
-      ? { nextEntry: log.nextEntry, entries: log.entries, invalidated: log.invalidated }
+      ? {
+          nextEntry: log.nextEntry,
+          entries: log.entries,
+          invalidated: log.invalidated,
+          ...(log.removed ? { removed: log.removed } : {}),
+        }
       : EMPTY_CONTENT,
     version: log?.version ?? 0,
     summaryStale: undefined,

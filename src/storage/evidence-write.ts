@@ -92,6 +92,7 @@ function layOut(
     writeId,
     nextEntry: content.nextEntry,
     invalidated: content.invalidated,
+    ...(content.removed ? { removed: content.removed } : {}),
     parts: parts.length,
     entryCount: content.entries.length,
   };

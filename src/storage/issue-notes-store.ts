@@ -29,6 +29,8 @@ export const FeasibilityRecordSchema = z
       .optional(),
     updatedBy: z.string().min(1),
     updatedAt: z.string(),
+    /** When the app mentioned the lead engineers on the item (once per item). */
+    leadsAskedAt: z.string().optional(),
   })
   .strict();
 export type FeasibilityRecord = z.infer<typeof FeasibilityRecordSchema>;

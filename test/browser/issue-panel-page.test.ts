@@ -68,6 +68,12 @@ describe('issue panel in the local preview (Chromium)', () => {
     await form.getByLabel('What we learned').fill('Café owner re-orders the same list every week');
     await expect(form.getByLabel('Confirmed the problem').isChecked()).resolves.toBe(true);
     await form.getByRole('button', { name: 'Save evidence' }).click();
+    // The third interview validates the idea: the panel says so before it saves.
+    const dialog = page.getByRole('dialog', { name: 'Save this evidence?' });
+    await expect(dialog.textContent()).resolves.toContain(
+      'The idea will change from not validated yet to validated.',
+    );
+    await dialog.getByRole('button', { name: 'Save anyway' }).click();
     await page
       .getByTestId('evidence-state')
       .getByText('Validated', { exact: true })
@@ -107,7 +113,7 @@ describe('issue panel in the local preview (Chromium)', () => {
   });
 
   it('shows why Promote is not offered on an idea flagged technically novel without a sign-off', async () => {
-    const page = await openPanel(keyOf('One-page checkout'));
+    const page = await openPanel(keyOf('Saved carts across devices'));
     // The checkbox follows the saved flag, so it changes only once the server has answered.
     const novel = page.getByLabel('Technically novel: engineering must sign off feasibility');
     await novel.click();

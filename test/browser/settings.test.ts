@@ -349,6 +349,27 @@ describe('project settings: overrides (Chromium)', () => {
     );
   });
 
+  it('names lead engineers by account id, checked against Jira, and says the rule without them', async () => {
+    const leads = 'feasibility.leadAccountIds';
+    const page = await open('project-settings', `setting-${leads}`);
+    await expect(row(page, leads).textContent()).resolves.toContain(
+      'With no lead engineers named, anyone who may edit the idea may sign off',
+    );
+    await input(page, leads).fill('user-member, user-nobody');
+    await page.getByTestId('settings-save').click();
+    await expect(page.getByTestId(`setting-${leads}-error`).textContent()).resolves.toMatch(
+      /^No Jira user has the account id "user-nobody"\./,
+    );
+    await input(page, leads).fill('user-member');
+    await page.getByTestId('settings-save').click();
+    await saved(page);
+    await page.reload();
+    await row(page, leads).waitFor({ state: 'visible' });
+    await expect(input(page, leads).inputValue()).resolves.toBe('user-member');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('has no serious accessibility violations in the dark theme', async () => {
     const page = await open('project-settings', `setting-${capacity}`, 'dark');
     await expect(colorModeOf(page)).resolves.toBe('dark');

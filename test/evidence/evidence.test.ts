@@ -546,3 +546,55 @@ describe('evidence log: storage', () => {
     });
   });
 });
+
+describe('undoing a removal (evidence/restore)', () => {
+  const restore = (id: string, who = site.member) => call<Change>('evidence/restore', who, { id });
+
+  it('puts back the very same entry, turning the idea validated again, and a repeat changes nothing', async () => {
+    for (let i = 0; i < 3; i++) ok(await add());
+    ok(await add({ type: 'usability-test' }));
+    const before = ok(await call<View>('evidence/list', site.member, {}));
+    expect(before.validation.state).toBe('validated');
+    const removed = ok(await call<Change>('evidence/remove', site.member, { id: 'e2' }));
+    expect(removed.evidence.validation.state).toBe('unvalidated');
+
+    const back = ok(await restore('e2'));
+    expect(back.entryId).toBe('e2');
+    expect(back.evidence.validation.state).toBe('validated');
+    expect(back.evidence.entries.find((e) => e.id === 'e2')).toEqual(
+      before.entries.find((e) => e.id === 'e2'),
+    );
+    expect(fieldValue()).toMatchObject({ interviews: 3, state: 'validated' });
+    const again = ok(await restore('e2'));
+    expect(again.evidence.entries.filter((e) => e.id === 'e2')).toHaveLength(1);
+    // The next entry gets a new id: ids are never reused.
+    expect(ok(await add()).entryId).toBe('e5');
+  });
+
+  it('refuses once the restore window has passed, and for an entry that was never removed', async () => {
+    ok(await add());
+    ok(await call<Change>('evidence/remove', site.member, { id: 'e1' }));
+    const key = EVIDENCE_KEYS.log(idea.id);
+    const head = ctx.em.kvs.peek(key) as { removed: Array<{ removedAt: string }> };
+    const old = new Date(Date.now() - 3 * 60_000).toISOString();
+    ctx.em.kvs.seed(key, { ...head, removed: head.removed.map((r) => ({ ...r, removedAt: old })) });
+    for (const id of ['e1', 'e9']) {
+      const answer = await restore(id);
+      expect(answer).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          code: 'not-found',
+          message: `Evidence entry "${id}" can no longer be restored: Undo is possible for 2 minutes after a removal. Record it again if it is still needed.`,
+        }) as unknown,
+      });
+    }
+  });
+
+  it('needs Edit issues, like removing', async () => {
+    ok(await add());
+    ok(await call<Change>('evidence/remove', site.member, { id: 'e1' }));
+    const answer = await restore('e1', READER);
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) expect(answer.error.code).toBe('forbidden');
+  });
+});

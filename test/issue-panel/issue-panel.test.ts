@@ -72,6 +72,8 @@ describe('issue panel: who sees and changes what', () => {
     const member = await readiness(demo.keys.panel.validatedIdea);
     expect(reader).toEqual({
       ...member,
+      // Nobody without Edit issues signs off feasibility.
+      feasibility: member.feasibility && { ...member.feasibility, maySignOff: false },
       canEdit: false,
       canPromote: false,
       promotion: {
@@ -79,6 +81,12 @@ describe('issue panel: who sees and changes what', () => {
         reasons: ['Promoting needs the Create issues and Link issues permissions in this project.'],
       },
     });
+    const notes = () =>
+      ctx.em.kvs
+        .keys()
+        .filter((k) => /^(feasibility|spike-note):/.test(k))
+        .map((k) => [k, ctx.em.kvs.peek(k)]);
+    const before = notes();
     expect(member.promotion).toEqual({ allowed: true, reasons: [] });
     expect(member.canEdit).toBe(true);
     expect(member.canPromote).toBe(true);
@@ -96,7 +104,7 @@ describe('issue panel: who sees and changes what', () => {
         }) as unknown,
       });
     }
-    expect(ctx.em.kvs.keys().filter((k) => /^(feasibility|spike-note):/.test(k))).toEqual([]);
+    expect(notes()).toEqual(before);
   });
 
   it('refuses a payload that names another issue', async () => {
@@ -144,7 +152,14 @@ describe('issue panel: the readiness checklist', () => {
     expect(check(r, 'validated')).toMatchObject({ passed: true, required: true });
     expect(r.headline).toBe('Validated: ready to promote to delivery.');
     expect(r.promotedTo?.map((p) => p.key)).toEqual([demo.keys.panel.deliveryFromValidated]);
-    expect(r.feasibility).toEqual({ novel: false, signOff: null });
+    // Its high Entry triage uncertainty makes it technically novel; the demo's engineer signed it off.
+    expect(r.feasibility).toMatchObject({
+      novel: true,
+      flagged: false,
+      because: 'it has high Entry triage uncertainty',
+      signOff: { verdict: 'feasible' },
+    });
+    expect(check(r, 'feasibility')).toMatchObject({ passed: true, required: true });
   });
 
   it('counts evidence toward the threshold and turns an idea validated on its third interview', async () => {
@@ -233,7 +248,15 @@ describe('issue panel: the readiness checklist', () => {
   });
 });
 
+/** The validated idea as an idea of low uncertainty with no review: novel only by the flag. */
+function lowUncertainty(key: string) {
+  issue(key).custom.set(demo.entryTriage.id, { uncertainty: 'low', risk: 'low' });
+  ctx.em.kvs.unseed(ISSUE_NOTE_KEYS.feasibility(issue(key).id));
+}
+
 describe('issue panel: feasibility review', () => {
+  beforeEach(() => lowUncertainty(demo.keys.panel.validatedIdea));
+
   it('makes the engineering sign-off part of readiness once an item is flagged technically novel', async () => {
     const key = demo.keys.panel.validatedIdea;
     const refused = await call('issue/feasibility/sign-off', key, {
@@ -314,7 +337,7 @@ describe('issue panel: feasibility review', () => {
     ok(await call('issue/feasibility/flag', key, { novel: false }));
     ok(await call('issue/feasibility/flag', key, { novel: true }));
     const again = await readiness(key);
-    expect(again.feasibility).toEqual({ novel: true, signOff: null });
+    expect(again.feasibility).toMatchObject({ novel: true, flagged: true, signOff: null });
     expect(check(again, 'feasibility')).toMatchObject({ passed: false, required: true });
     expect(again.promotion?.allowed).toBe(false);
     const stored = ctx.em.kvs.peek(ISSUE_NOTE_KEYS.feasibility(issue(key).id));

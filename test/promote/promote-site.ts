@@ -21,9 +21,11 @@ export interface PromoteSite {
 export function seedPromoteSite(em: JiraEmulator): PromoteSite {
   const site = seedSite(em);
   const evidenceField = em.addAppField('discovery-evidence', 'Discovery evidence');
+  const triageField = em.addAppField('entry-triage', 'Entry triage');
   em.kvs.seed(KEYS.jiraFields, {
     scopedOutcome: site.scopedOutcome.id,
     discoveryEvidence: evidenceField.id,
+    entryTriage: triageField.id,
   });
   const idea = em.addIssue({
     projectKey: 'DT',

@@ -137,6 +137,8 @@ const AS_APP_ALLOWED: Record<string, string> = {
     "the sprint-start check's moves, flags, comments and audit entries, as above",
   'src/items/item-facts.ts': 'reads for the triggers and validators above',
   'src/enforcement/interventions.ts': 'writes for the triggers above (backlog move, flag, comment)',
+  'src/issue-panel/lead-engineers.ts':
+    'after the Edit issues check on the idea, one comment as the app mentioning the lead engineers (it names no other issue); nothing read as the app reaches the user',
   'src/resolvers/enforcement-resolvers.ts':
     'validator/config-defaults reads the app field id as the app only after the Administer Jira check',
 };

@@ -322,6 +322,8 @@ export const ROWS: Record<string, Row> = {
     payload: () => ({ id: 'e1', entry: { ...evidence, summary: 'Talked to Ana again' } }),
   },
   'evidence/remove': { need: 'edit-issue', where: 'idea', payload: () => ({ id: 'e4' }) },
+  // e4 is on the log, so the allowed caller's Undo is a repeat that finds it already back.
+  'evidence/restore': { need: 'edit-issue', where: 'idea', payload: () => ({ id: 'e4' }) },
   'evidence/decide': {
     need: 'edit-issue',
     where: 'idea',

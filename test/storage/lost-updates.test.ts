@@ -105,6 +105,9 @@ describe('issue panel writers', () => {
       const key = demo.keys.panel.validatedIdea;
       const idea = ctx.em.findIssue(key);
       if (!idea) throw new Error('no idea');
+      // Novel by the flag alone (its demo triage of high uncertainty would keep it novel).
+      idea.custom.set(demo.entryTriage.id, { uncertainty: 'low', risk: 'low' });
+      ctx.em.kvs.unseed(ISSUE_NOTE_KEYS.feasibility(idea.id));
       ok(await panel('issue/feasibility/flag', key, { novel: true }, DEMO_USERS.member));
 
       const held = ctx.em.kvs.hold(writes(ISSUE_NOTE_KEYS.feasibility(idea.id)));

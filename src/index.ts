@@ -15,3 +15,4 @@ export { spikeCloseGate } from './validators/spike-close-gate';
 export { trackMarker } from './triggers/track-marker-trigger';
 export { sprintGuard } from './triggers/sprint-guard-trigger';
 export { sprintStartCheck } from './triggers/sprint-start-trigger';
+export { spikeDecision } from './triggers/spike-decision-trigger';

@@ -57,6 +57,28 @@ const TriageViewSchema = z.object({
   text: z.string().nullable(),
 });
 
+/**
+ * A discovery item a delivery item waits on or is covered by, as the caller may see it: its
+ * status and, once the spike's "what we learned / decision" note is written, that decision.
+ */
+const DiscoveryRefSchema = ItemRefSchema.extend({
+  /** The status name as Jira shows it ("In Progress"); empty when Jira did not say. */
+  status: z.string(),
+  statusCategory: StatusCategorySchema,
+  decision: z.object({ note: z.string(), at: z.string() }).nullable(),
+});
+
+/** An active waiver on the item: it may enter a sprint although checks fail, until expiresOn. */
+const WaiverViewSchema = z.object({
+  grantedBy: z.string(),
+  /** The granter's display name as Jira shows it to the caller; null when Jira did not say. */
+  grantedByName: z.string().nullable(),
+  reason: z.string(),
+  /** The last day it applies (yyyy-mm-dd). */
+  expiresOn: z.string(),
+  grantedAt: z.string(),
+});
+
 /** A delivery item that meets the discovery entry criteria, and where its discovery stands. */
 const EntryViewSchema = z.object({
   /** `needs-discovery`: flagged, "belongs in discovery first"; nothing linked answers it. */
@@ -66,9 +88,9 @@ const EntryViewSchema = z.object({
   /** One sentence: the verdict and what clears it. */
   text: z.string(),
   /** The discovery items under way that it waits on. */
-  waitingOn: z.array(ItemRefSchema),
+  waitingOn: z.array(DiscoveryRefSchema),
   /** The validated idea or finished spike that covers it. */
-  coveredBy: ItemRefSchema.nullable(),
+  coveredBy: DiscoveryRefSchema.nullable(),
   /** Flagged items: the scoped outcome Explore first drafts for a spike, to review and edit. */
   spikeDraft: z
     .object({
@@ -131,6 +153,8 @@ export const IssueReadinessSchema = z.object({
   trackGuessed: z.boolean(),
   /** Every required check passed. */
   ready: z.boolean(),
+  /** An active waiver lets it into a sprint although required checks fail; null without one. */
+  waiver: WaiverViewSchema.nullable(),
   /** One sentence: where the item stands and what to do next. */
   headline: z.string(),
   checks: z.array(ChecklistItemSchema),
@@ -191,6 +215,8 @@ export type LinkedItem = z.infer<typeof LinkedItemSchema>;
 export type IssueRef = z.infer<typeof ItemRefSchema>;
 export type TriageView = z.infer<typeof TriageViewSchema>;
 export type EntryView = z.infer<typeof EntryViewSchema>;
+export type DiscoveryRef = z.infer<typeof DiscoveryRefSchema>;
+export type WaiverView = z.infer<typeof WaiverViewSchema>;
 /** Promote to delivery for an idea: allowed, or the reasons it is not (each one sentence). */
 export type PromotionView = NonNullable<IssueReadiness['promotion']>;
 export type IssueReadiness = z.infer<typeof IssueReadinessSchema>;

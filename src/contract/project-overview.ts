@@ -113,6 +113,10 @@ export const SignalsSchema = z.object({
     ),
     count: z.number(),
     inSprintCount: z.number(),
+    /** Unscoped items an active waiver lets into a sprint; not in `count`. */
+    waived: z.array(
+      ItemRefSchema.extend({ kind: z.enum(['enabler', 'spike']), expiresOn: z.string() }),
+    ),
     reason: z.string(),
   }),
   needsDiscovery: z.object({
@@ -159,6 +163,8 @@ export const OverviewItemSchema = z.object({
      * null when it is ready (or not judged).
      */
     notReady: z.object({ reason: NotReadyReasonSchema, text: z.string() }).nullable(),
+    /** The last day of the item's active waiver (yyyy-mm-dd); null without one. */
+    waivedUntil: z.string().nullable(),
   }),
 });
 

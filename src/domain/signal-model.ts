@@ -3,6 +3,7 @@ import type { Config } from './config';
 import { type OutcomeProblem, type ValidationState } from './readiness';
 import type { ItemKind, ScopedOutcome, Track } from './track';
 import { noneExcluded, type ExcludedWork, type NotReady } from './ready-work';
+import type { Waiver } from './sprint-readiness';
 
 /** What the project page's signals are computed from and what they say (see signals.ts). */
 
@@ -89,6 +90,8 @@ export interface SignalInput {
   now: Date;
   /** What was read of the delivery items meeting the discovery entry criteria. */
   entry?: EntryFlagRead;
+  /** The project's waivers; an active one counts its item as waived, not failing. */
+  waivers?: readonly Waiver[];
 }
 
 /** A delivery item that meets the discovery entry criteria without finished discovery. */
@@ -197,6 +200,8 @@ export interface UnscopedEnablersSignal {
   /** How many there are (the list may be cut short to keep the answer small). */
   count: number;
   inSprintCount: number;
+  /** Unscoped items an active waiver lets into a sprint: not counted above. */
+  waived: Array<ItemRef & { kind: 'enabler' | 'spike'; expiresOn: string }>;
   reason: string;
 }
 

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { LevelThreshold } from './entry-criteria';
 import { spikeTimebox } from './item-checklist';
 import { workOutcomeOf } from './readiness';
+import { isWaiverActive, type Waiver } from './sprint-readiness';
 import {
   type SignalInput,
   type OpenEndedSignal,
@@ -83,10 +84,21 @@ function kinds(items: ReadonlyArray<{ kind: 'enabler' | 'spike' }>): string {
 /** Open enablers and spikes without a complete scoped outcome (outcome, measure and bound). */
 export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSignal {
   const items: UnscopedEnablersSignal['items'] = [];
+  const waived: UnscopedEnablersSignal['waived'] = [];
   for (const item of input.items) {
     if ((item.kind !== 'enabler' && item.kind !== 'spike') || !isOpen(item)) continue;
     const check = workOutcomeOf(item, input.config);
     if (check.ready) continue;
+    const waiver = waiverOfItem(input, item);
+    if (waiver) {
+      waived.push({
+        key: item.key,
+        summary: item.summary,
+        kind: item.kind,
+        expiresOn: waiver.expiresOn,
+      });
+      continue;
+    }
     items.push({
       key: item.key,
       summary: item.summary,
@@ -97,18 +109,37 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
   }
   items.sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
   const inSprintCount = items.filter((i) => i.inSprint).length;
+  const waivedText =
+    waived.length > 0
+      ? ` ${kinds(waived)} without one ${waived.length === 1 ? 'is' : 'are'} waived.`
+      : '';
   return {
     level: inSprintCount > 0 ? 'critical' : items.length > 0 ? 'warning' : 'ok',
     items,
     count: items.length,
     inSprintCount,
+    waived,
     reason:
-      items.length === 0
-        ? 'Every open enabler and spike has a scoped outcome.'
+      (items.length === 0
+        ? waived.length === 0
+          ? 'Every open enabler and spike has a scoped outcome.'
+          : 'Every open enabler and spike has a scoped outcome or a waiver.'
         : inSprintCount > 0
           ? `${kinds(items.filter((i) => i.inSprint))} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${items.length - inSprintCount} more in the backlog.`
-          : `${kinds(items)} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`,
+          : `${kinds(items)} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`) +
+      waivedText,
   };
+}
+
+/** The item's active waiver (by issue id where read, else by key); expired ones do not count. */
+export function waiverOfItem(
+  input: Pick<SignalInput, 'waivers' | 'now'>,
+  item: { key: string; id?: string | undefined },
+): Waiver | undefined {
+  return (input.waivers ?? []).find(
+    (w) =>
+      (item.id ? w.issueId === item.id : w.issueKey === item.key) && isWaiverActive(w, input.now),
+  );
 }
 
 const levelWords = (threshold: LevelThreshold): string =>

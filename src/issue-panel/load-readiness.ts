@@ -15,6 +15,7 @@ import type {
   IssueEvidence,
   IssueReadiness,
   LinkedItem,
+  WaiverView,
 } from '../contract/issue-readiness';
 import { appFieldIds } from '../items/app-fields';
 import { repairSummaryField } from '../items/evidence-field';
@@ -32,7 +33,8 @@ import { myPermissions, type PermissionKey } from '../jira/permissions';
 import { displayNames } from '../jira/user-names';
 import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
-import { readIssueNotes } from '../storage/issue-notes-store';
+import { readIssueNotesAndWaivers } from '../storage/issue-notes-store';
+import { activeWaiverFor } from '../domain/sprint-readiness';
 import { deliveryLinks, IssueLinkSchema, promotedToOf } from './panel-links';
 import {
   discoveryFirstCheck,
@@ -100,7 +102,10 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const read = await readPanelIssue(input, decision, notes);
   const { raw, core, tracks, track, kind, statusCategory, issueNotes } = read;
   const evidence = await evidenceOf(read, decision, input.now, notes);
-  const { timebox, feasibility, signOff } = await spikeAndFeasibility(read, input, config);
+  const [{ timebox, feasibility, signOff }, waiver] = await Promise.all([
+    spikeAndFeasibility(read, input, config),
+    waiverOf(read, input),
+  ]);
   if (feasibility && !held.has('EDIT_ISSUES')) feasibility.maySignOff = false;
   const links = core.issuelinks ?? [];
   const { origin, entry } =
@@ -136,7 +141,8 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
     kind,
     trackGuessed: tracks.guessed,
     ready: checks.every((c) => c.passed || !c.required),
-    headline: headlineOf(kind, statusCategory, checks, evidence, entry),
+    waiver,
+    headline: headlineOf(kind, statusCategory, checks, evidence, entry, waiver),
     checks,
     scopedOutcome: read.scopedOutcome ?? null,
     evidence,
@@ -192,7 +198,7 @@ async function readPanelIssue(
   const [raw, stored, issueNotes] = await Promise.all([
     jira.getIssue(issue.key, fields),
     readEvidence(issue.id),
-    readIssueNotes(issue.id),
+    readIssueNotesAndWaivers(issue.id, input.projectKey),
   ]);
   const core = PanelFieldsSchema.parse(raw.fields);
   const tracks = trackResolver(decision.mapping, decision.config.tracks.discoveryTypeNames);
@@ -216,6 +222,20 @@ async function readPanelIssue(
     entryIds,
     stored,
     issueNotes,
+  };
+}
+
+/** The item's active waiver (an expired one no longer counts), with its granter's name. */
+async function waiverOf(read: PanelRead, input: LoadReadinessInput): Promise<WaiverView | null> {
+  const waiver = activeWaiverFor(read.issueNotes.waivers, read.raw.id, input.now);
+  if (!waiver) return null;
+  const names = await displayNames(input.jira, [waiver.grantedBy]);
+  return {
+    grantedBy: waiver.grantedBy,
+    grantedByName: names.get(waiver.grantedBy) ?? null,
+    reason: waiver.reason,
+    expiresOn: waiver.expiresOn,
+    grantedAt: waiver.grantedAt,
   };
 }
 

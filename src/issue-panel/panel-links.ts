@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../domain/config';
-import { readTriage } from '../domain/entry-criteria';
+import { readTriage, type EntryVerdict } from '../domain/entry-criteria';
 import { validationOf } from '../domain/evidence-log';
 import { draftSpikeOutcome } from '../domain/spike-draft';
 import type { Track } from '../domain/track';
@@ -9,6 +9,7 @@ import { kindOf, type TrackResolver } from '../items/project-items';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import type { EntryView, LinkedItem } from '../contract/issue-readiness';
 import { readEvidence } from '../storage/evidence-store';
+import { readSpikeNotes } from '../storage/issue-notes-store';
 import { entryView } from './panel-views';
 
 /** An item's links as the panel reads them: where a delivery item comes from, what an idea became. */
@@ -24,6 +25,13 @@ const LinkedIssueSchema = z
       .object({
         summary: z.string().optional(),
         issuetype: z.object({ id: z.string(), name: z.string() }).passthrough().optional(),
+        status: z
+          .object({
+            name: z.string().optional(),
+            statusCategory: z.object({ key: z.string() }).passthrough().optional(),
+          })
+          .passthrough()
+          .optional(),
       })
       .passthrough()
       .optional(),
@@ -140,7 +148,30 @@ export async function deliveryLinks(args: {
     { reasons: verdict.reasons, triage },
     config.spike,
   );
-  return { origin, entry: entryView(verdict, links, draft) };
+  return {
+    origin,
+    entry: entryView(verdict, links, await decisionsOf(verdict, links), draft),
+  };
+}
+
+/**
+ * The decisions recorded on the items the verdict names, by issue id: one storage read. Only
+ * items on the caller's own read of the links are looked up, and Jira leaves out of that read
+ * any linked issue the caller may not see.
+ */
+async function decisionsOf(verdict: EntryVerdict, links: readonly IssueLink[]) {
+  const named = new Set(
+    verdict.state === 'waiting'
+      ? verdict.waitingOn
+      : verdict.state === 'covered'
+        ? [verdict.coveredBy]
+        : [],
+  );
+  const ids = links
+    .map((l) => l.inwardIssue ?? l.outwardIssue)
+    .filter((l): l is LinkedIssue => l !== undefined && named.has(l.key))
+    .map((l) => l.id);
+  return readSpikeNotes(ids);
 }
 
 /** The delivery items an idea was promoted to. */

@@ -13,12 +13,14 @@ import type { SpikeOutcomeDraft } from '../domain/spike-draft';
 import type { ItemKind } from '../domain/track';
 import type { RawIssue } from '../jira/jira-gateway';
 import type {
+  DiscoveryRef,
   EntryView,
   IssueEvidence,
-  IssueRef,
   PromotionView,
   TriageView,
+  WaiverView,
 } from '../contract/issue-readiness';
+import type { SpikeNote } from '../storage/issue-notes-store';
 import type { StoredEvidence } from '../storage/evidence-store';
 import type { IssueLink } from './panel-links';
 
@@ -86,7 +88,30 @@ export function discoveryFirstCheck(entry: EntryView): ChecklistItem {
   }
 }
 
+/** Required checks that fail: "3 of 3 checks fail". */
+function failedText(checks: readonly ChecklistItem[]): string {
+  const failing = checks.filter((c) => c.required && !c.passed).length;
+  const required = checks.filter((c) => c.required).length;
+  return `${failing} of ${required} ${required === 1 ? 'check fails' : 'checks fail'}`;
+}
+
 export function headlineOf(
+  kind: ItemKind,
+  statusCategory: StatusCategory,
+  checks: readonly ChecklistItem[],
+  evidence: IssueEvidence | null,
+  entry: EntryView | null,
+  waiver: WaiverView | null = null,
+): string {
+  const failing = checks.some((c) => c.required && !c.passed);
+  if (waiver && failing) {
+    const by = waiver.grantedByName ?? waiver.grantedBy;
+    return `Waived until ${waiver.expiresOn} by ${by}: it may enter a sprint although ${failedText(checks)}.`;
+  }
+  return plainHeadlineOf(kind, statusCategory, checks, evidence, entry);
+}
+
+function plainHeadlineOf(
   kind: ItemKind,
   statusCategory: StatusCategory,
   checks: readonly ChecklistItem[],
@@ -101,7 +126,7 @@ export function headlineOf(
   }
   const failing = checks.filter((c) => c.required && !c.passed);
   const required = checks.filter((c) => c.required).length;
-  const failed = `${failing.length} of ${required} ${required === 1 ? 'check fails' : 'checks fail'}`;
+  const failed = failedText(checks);
   switch (kind) {
     case 'idea':
       if (evidence?.state === 'invalidated') return 'Invalidated: this idea should not be built.';
@@ -158,19 +183,36 @@ export function triageView(raw: RawIssue, fieldId: string | undefined): TriageVi
   };
 }
 
-/** The panel's view of a delivery item's entry verdict; null when it meets no criterion. */
+/**
+ * The panel's view of a delivery item's entry verdict; null when it meets no criterion. Each
+ * linked discovery item it names carries its status from the caller's read of the links and the
+ * decision in `notes` (spike notes by issue id).
+ */
 export function entryView(
   verdict: EntryVerdict,
   links: readonly IssueLink[],
+  notes: ReadonlyMap<string, SpikeNote> = new Map(),
   spikeDraft: SpikeOutcomeDraft | null = null,
 ): EntryView | null {
   if (verdict.state === 'not-applicable') return null;
-  const summaries = new Map<string, string>();
+  const linked = new Map<string, NonNullable<IssueLink['inwardIssue']>>();
   for (const link of links) {
     const other = link.inwardIssue ?? link.outwardIssue;
-    if (other) summaries.set(other.key, other.fields?.summary ?? '');
+    if (other) linked.set(other.key, other);
   }
-  const ref = (key: string): IssueRef => ({ key, summary: summaries.get(key) ?? '' });
+  const ref = (key: string): DiscoveryRef => {
+    const other = linked.get(key);
+    const status = other?.fields?.status;
+    const category = status?.statusCategory?.key;
+    const note = other ? notes.get(other.id) : undefined;
+    return {
+      key,
+      summary: other?.fields?.summary ?? '',
+      status: status?.name ?? '',
+      statusCategory: category === 'done' || category === 'new' ? category : 'indeterminate',
+      decision: note ? { note: note.note, at: note.at } : null,
+    };
+  };
   return {
     state: verdict.state,
     reasons: verdict.reasons.map((r) => r.text),

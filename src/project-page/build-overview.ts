@@ -20,6 +20,8 @@ import {
 } from '../domain/signals';
 import type { OverviewItem, ProjectOverview } from '../contract/project-overview';
 import type { Touchpoint } from '../domain/discovery-cadence';
+import { waiverOfItem } from '../domain/signals-discovery';
+import type { Waiver } from '../domain/sprint-readiness';
 import { LIST_LIMIT, readyWorkOfReads, type ProjectReads } from './project-reads';
 
 /**
@@ -43,6 +45,8 @@ export interface OverviewInput {
   reads: ProjectReads;
   config: Config;
   notes: readonly string[];
+  /** The project's waivers (an active one shows its item as waived). */
+  waivers?: readonly Waiver[];
   /** The JQL of each column, as the loader built it (see ProjectOverview.columnJql); none when absent. */
   columnJql?: ProjectOverview['columnJql'];
 }
@@ -69,6 +73,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     config: input.config,
     now: input.now,
     entry: reads.needsDiscovery,
+    waivers: input.waivers ?? [],
     ...(input.touchpoints ? { touchpoints: input.touchpoints } : {}),
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
@@ -243,6 +248,7 @@ function toOverviewItem(
       notReady: item.notReady
         ? { reason: item.notReady.reason, text: notReadyText(item.notReady) }
         : null,
+      waivedUntil: waiverOfItem(input, item)?.expiresOn ?? null,
     },
   };
 }

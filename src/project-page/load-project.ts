@@ -20,7 +20,7 @@ import {
 } from '../items/project-items';
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { readProjectContext } from '../storage/project-context';
+import { readProjectContextWithWaivers } from '../storage/project-context';
 import { readSprintTouchpoints } from './touchpoints-read';
 import { buildOverview, type OverviewInput } from './build-overview';
 import type { ItemReader } from './item-reader';
@@ -121,6 +121,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     closedSprints: velocityResult,
     reads,
     config: decision.config,
+    waivers: decision.waivers,
     notes,
     columnJql: columnJqlOf(queries),
   };
@@ -129,7 +130,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
 /** Settings, track mapping, field ids, the board with its estimation and sprints. */
 async function readSite(input: LoadInput, key: string) {
   const { jira } = input;
-  const decision = await readProjectContext(key);
+  const decision = await readProjectContextWithWaivers(key);
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const [ids, found, discoveryTypeIds] = await Promise.all([

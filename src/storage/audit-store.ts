@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'waived',
   'waiver-granted',
   'waiver-revoked',
+  /** A closed spike's decision was posted as a comment on an item that waited on it. */
+  'decision-shared',
   /**
    * An intervention the app decided on but could not carry out: Forge's retries ran out, or
    * Jira's edit screen let no flag be set (the detail says what the project admin can change).

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { parseStored, readMany, readOne, writeOne } from './kvs-store';
 import { changeRecord, numericField, readVersioned, type ReadVersion } from './versioned-record';
-import { ISSUE_NOTE_KEYS } from './key-families';
+import { ISSUE_NOTE_KEYS, WAIVER_KEYS } from './key-families';
+import { parseWaiverBook } from './waiver-store';
+import type { Waiver } from '../domain/sprint-readiness';
 
 /**
  * What the issue panel records per issue in Forge storage (not in issue properties, which any
@@ -53,6 +55,45 @@ export async function readIssueNotes(issueId: string): Promise<IssueNotes> {
     feasibility: parseStored(fKey, FeasibilityRecordSchema, values.get(fKey)),
     spikeNote: parseStored(nKey, SpikeNoteSchema, values.get(nKey)),
   };
+}
+
+/**
+ * The panel's read of its own notes and the project's waivers, in the same single storage
+ * request (the waivers say whether the item is let into a sprint although checks fail).
+ */
+export async function readIssueNotesAndWaivers(
+  issueId: string,
+  projectKey: string,
+): Promise<IssueNotes & { waivers: Waiver[] }> {
+  const fKey = ISSUE_NOTE_KEYS.feasibility(issueId);
+  const nKey = ISSUE_NOTE_KEYS.spikeNote(issueId);
+  const wKey = WAIVER_KEYS.book(projectKey);
+  const values = await readMany([fKey, nKey, wKey]);
+  return {
+    feasibility: parseStored(fKey, FeasibilityRecordSchema, values.get(fKey)),
+    spikeNote: parseStored(nKey, SpikeNoteSchema, values.get(nKey)),
+    waivers: parseWaiverBook(projectKey, values.get(wKey))?.waivers ?? [],
+  };
+}
+
+/** Most notes one batch read returns (Forge's batch get limit). */
+export const SPIKE_NOTES_MAX = 20;
+
+/**
+ * The "what we learned / decision" notes of spikes by issue id, in one request (the first
+ * SPIKE_NOTES_MAX ids).
+ */
+export async function readSpikeNotes(issueIds: readonly string[]): Promise<Map<string, SpikeNote>> {
+  const notes = new Map<string, SpikeNote>();
+  const ids = [...new Set(issueIds)].slice(0, SPIKE_NOTES_MAX);
+  if (ids.length === 0) return notes;
+  const values = await readMany(ids.map((id) => ISSUE_NOTE_KEYS.spikeNote(id)));
+  for (const id of ids) {
+    const key = ISSUE_NOTE_KEYS.spikeNote(id);
+    const note = parseStored(key, SpikeNoteSchema, values.get(key));
+    if (note) notes.set(id, note);
+  }
+  return notes;
 }
 
 export async function readFeasibility(issueId: string): Promise<FeasibilityRecord | undefined> {

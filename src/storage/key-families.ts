@@ -76,6 +76,11 @@ export const ISSUE_NOTE_KEYS = {
   spikeNote: (issueId: string) => `spike-note:${issueId}`,
 } as const;
 
+/** Which waiting items were told a closed spike's decision: the spike's id, the item's id. */
+export const SPIKE_DECISION_KEYS = {
+  told: (issueId: string, waitingId: string) => `spike-decision:${issueId}:${waitingId}`,
+} as const;
+
 export const RETRO_OUTCOME_KEYS = {
   outcome: (issueId: string) => `retro-outcome:${issueId}`,
 } as const;
@@ -258,6 +263,14 @@ export const KEY_FAMILIES = {
     builder: 'RETRO_OUTCOME_KEYS.outcome',
     pattern: re(`retro-outcome:(${ISSUE_ID})`),
     backup: { section: 'retro-outcome' },
+  },
+  spikeDecisionTold: {
+    builder: 'SPIKE_DECISION_KEYS.told',
+    pattern: re(`spike-decision:(${ISSUE_ID}):(${ISSUE_ID})`),
+    backup: {
+      leftOut:
+        'which waiting items were told a closed spike’s decision: a restored site may tell them once more',
+    },
   },
   waiverBook: {
     builder: 'WAIVER_KEYS.book',

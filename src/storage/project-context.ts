@@ -8,7 +8,9 @@ import {
 } from './config-store';
 import { parseStored, readMany } from './kvs-store';
 import { TrackMappingSchema, type TrackMapping } from './track-mapping-store';
-import { KEYS } from './key-families';
+import { KEYS, WAIVER_KEYS } from './key-families';
+import { parseWaiverBook } from './waiver-store';
+import type { Waiver } from '../domain/sprint-readiness';
 
 /**
  * Everything a feature needs to know about a project from storage, in one storage request: the
@@ -24,9 +26,31 @@ export interface ProjectContext {
 }
 
 export async function readProjectContext(projectKey: string): Promise<ProjectContext> {
+  return contextOf(projectKey, await readMany(contextKeys(projectKey)));
+}
+
+/** The project context and the project's waivers (expired ones included), in the same request. */
+export async function readProjectContextWithWaivers(
+  projectKey: string,
+): Promise<ProjectContext & { waivers: Waiver[] }> {
+  const waiverKey = WAIVER_KEYS.book(projectKey);
+  const values = await readMany([...contextKeys(projectKey), waiverKey]);
+  const waivers = parseWaiverBook(projectKey, values.get(waiverKey))?.waivers ?? [];
+  return { ...contextOf(projectKey, values), waivers };
+}
+
+function contextKeys(projectKey: string): string[] {
+  return [
+    KEYS.globalConfig,
+    KEYS.projectConfig(projectKey),
+    KEYS.jiraFields,
+    KEYS.trackMapping(projectKey),
+  ];
+}
+
+function contextOf(projectKey: string, values: Map<string, unknown>): ProjectContext {
   const projectKeyName = KEYS.projectConfig(projectKey);
   const mappingKey = KEYS.trackMapping(projectKey);
-  const values = await readMany([KEYS.globalConfig, projectKeyName, KEYS.jiraFields, mappingKey]);
   const global = parseStored(KEYS.globalConfig, GlobalRecordSchema, values.get(KEYS.globalConfig));
   const project = parseStored(projectKeyName, ProjectRecordSchema, values.get(projectKeyName));
   return {

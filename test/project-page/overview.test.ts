@@ -295,6 +295,7 @@ describe('the demo project', () => {
       ageDays: 30,
       entry: null,
       notReady: null,
+      waivedUntil: null,
     });
     // The ready column says why an item is left out of runway.
     expect(find(page, 'Wishlist sharing').badges.notReady).toEqual({
@@ -340,6 +341,7 @@ describe('the demo project', () => {
       ageDays: 25,
       entry: null,
       notReady: null,
+      waivedUntil: null,
     });
     expect(find(page, 'Loyalty points').estimate).toBeNull();
   });

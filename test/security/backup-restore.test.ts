@@ -40,6 +40,7 @@ beforeEach(() => {
 const SAMPLES: Record<string, string | number> = {
   projectKey: 'DT',
   issueId: '10001',
+  waitingId: '10002',
   version: 3,
   generation: 2,
   seq: 7,

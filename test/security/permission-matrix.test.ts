@@ -129,6 +129,8 @@ const AS_APP_ALLOWED: Record<string, string> = {
     'the app-field value write (Track, Discovery evidence) takes the app gateway; its callers are listed here',
   'src/items/evidence-field.ts':
     'writes the read-only Discovery evidence summary field after the Edit issues check, and rewrites it from the log when the issue panel (after its Browse check) finds it stale',
+  'src/enforcement/spike-decision.ts':
+    'trigger on a spike closing: posts its decision as a comment only on waiting items in the spike’s project without an issue security level, and never for a spike with one (nameKeys)',
   'src/enforcement/sprint-guard.ts':
     'trigger: moves an item back / flags it and comments; nothing is returned to a user',
   'src/enforcement/sprint-start.ts': 'trigger: sprint-start check, comments only',

@@ -33,9 +33,15 @@ export function IssueSummary() {
             {r.track === 'discovery' ? 'Discovery' : 'Delivery'}
           </Lozenge>
           <span data-testid="ready-state">
-            <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
-              {r.ready ? 'Ready' : 'Not ready'}
-            </Lozenge>
+            {!r.ready && r.waiver ? (
+              <Lozenge appearance="moved" isBold>
+                Waived until {r.waiver.expiresOn}
+              </Lozenge>
+            ) : (
+              <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
+                {r.ready ? 'Ready' : 'Not ready'}
+              </Lozenge>
+            )}
           </span>
         </Inline>
         <Text as="p" testId="headline">

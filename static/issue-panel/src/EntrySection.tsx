@@ -4,7 +4,7 @@ import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import type { ExploreKind } from '@contract/bridge-contract';
-import type { EntryView, IssueReadiness, IssueRef } from '@contract/issue-readiness';
+import type { DiscoveryRef, EntryView, IssueReadiness } from '@contract/issue-readiness';
 import { TriageFields } from '@ui/TriageFields';
 import {
   checkTriageForm,
@@ -69,17 +69,34 @@ export function EntrySection(props: {
   );
 }
 
-function Refs(props: { refs: readonly IssueRef[]; onOpen: (key: string) => void }) {
+const CATEGORY_LOZENGE = { new: 'default', indeterminate: 'inprogress', done: 'success' } as const;
+
+/** Each linked discovery item with its status and, once recorded, its decision. */
+function Refs(props: { refs: readonly DiscoveryRef[]; onOpen: (key: string) => void }) {
   return (
     <ul className="dt-list">
       {props.refs.map((ref) => (
-        <li key={ref.key}>
-          <Inline space="space.100" alignBlock="center" shouldWrap>
-            <Button appearance="subtle" spacing="compact" onClick={() => props.onOpen(ref.key)}>
-              {ref.key}
-            </Button>
-            <Text>{ref.summary}</Text>
-          </Inline>
+        <li key={ref.key} data-testid={`discovery-${ref.key}`}>
+          <Stack space="space.050">
+            <Inline space="space.100" alignBlock="center" shouldWrap>
+              <Button appearance="subtle" spacing="compact" onClick={() => props.onOpen(ref.key)}>
+                {ref.key}
+              </Button>
+              <Text>{ref.summary}</Text>
+              {ref.status && (
+                <Lozenge appearance={CATEGORY_LOZENGE[ref.statusCategory]}>{ref.status}</Lozenge>
+              )}
+            </Inline>
+            {ref.decision ? (
+              <Text as="p" testId={`decision-${ref.key}`}>
+                Decision ({ref.decision.at.slice(0, 10)}): {ref.decision.note}
+              </Text>
+            ) : (
+              <Text as="p" color="color.text.subtle" testId={`decision-${ref.key}`}>
+                No decision recorded yet.
+              </Text>
+            )}
+          </Stack>
         </li>
       ))}
     </ul>

@@ -266,9 +266,15 @@ function Panel(props: {
         </Inline>
         <Inline space="space.100" alignBlock="center" shouldWrap>
           <span data-testid="ready-state">
-            <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
-              {r.ready ? 'Ready' : 'Not ready'}
-            </Lozenge>
+            {!r.ready && r.waiver ? (
+              <Lozenge appearance="moved" isBold>
+                Waived until {r.waiver.expiresOn}
+              </Lozenge>
+            ) : (
+              <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
+                {r.ready ? 'Ready' : 'Not ready'}
+              </Lozenge>
+            )}
           </span>
           <Text as="p" testId="headline">
             {r.headline}
@@ -289,6 +295,20 @@ function Panel(props: {
               </li>
             ))}
           </ul>
+        </SectionMessage>
+      )}
+      {r.waiver && (
+        <SectionMessage appearance="information" title={`Waived until ${r.waiver.expiresOn}`}>
+          <Stack space="space.050" testId="waiver">
+            <Text as="p" testId="waiver-by">
+              Granted by {r.waiver.grantedByName ?? r.waiver.grantedBy} on{' '}
+              {r.waiver.grantedAt.slice(0, 10)}: it may enter a sprint although checks fail, until
+              the end of {r.waiver.expiresOn}.
+            </Text>
+            <Text as="p" testId="waiver-reason">
+              Why: {r.waiver.reason}
+            </Text>
+          </Stack>
         </SectionMessage>
       )}
       {r.entry && entrySection}

@@ -129,14 +129,22 @@ export function signalCards(signals: Signals): SignalCardView[] {
             ? 'Unscoped in sprint'
             : unscopedEnablers.level === 'warning'
               ? 'Needs scoping'
-              : 'All scoped',
+              : unscopedEnablers.waived.length > 0
+                ? 'Scoped or waived'
+                : 'All scoped',
         appearance: LEVEL_APPEARANCE[unscopedEnablers.level],
       },
-      items: unscopedEnablers.items.map((i) => ({
-        key: i.key,
-        detail: ` (${i.kind}${i.inSprint ? ', in sprint' : ''}): missing ${i.missing.map((m) => OUTCOME_PART_WORDS[m]).join(', ')}`,
-      })),
-      itemCount: unscopedEnablers.count,
+      items: [
+        ...unscopedEnablers.items.map((i) => ({
+          key: i.key,
+          detail: ` (${i.kind}${i.inSprint ? ', in sprint' : ''}): missing ${i.missing.map((m) => OUTCOME_PART_WORDS[m]).join(', ')}`,
+        })),
+        ...unscopedEnablers.waived.map((i) => ({
+          key: i.key,
+          detail: ` (${i.kind}): waived until ${i.expiresOn}`,
+        })),
+      ],
+      itemCount: unscopedEnablers.count + unscopedEnablers.waived.length,
     },
     {
       id: 'needsDiscovery',
@@ -245,8 +253,14 @@ export interface BadgeView {
 export function itemBadges(item: OverviewItem): BadgeView[] {
   const badges: BadgeView[] = [];
   if (item.badges.evidence) badges.push({ text: item.badges.evidence, appearance: 'inprogress' });
+  if (item.badges.waivedUntil) {
+    badges.push({ text: `Waived until ${item.badges.waivedUntil}`, appearance: 'moved' });
+  }
   if (item.badges.noScopedOutcome) {
-    badges.push({ text: 'No scoped outcome', appearance: 'removed' });
+    badges.push({
+      text: 'No scoped outcome',
+      appearance: item.badges.waivedUntil ? 'default' : 'removed',
+    });
   }
   if (item.badges.entry) {
     badges.push({

@@ -77,6 +77,7 @@ const ACTION_APPEARANCE: Readonly<
   waived: 'inprogress',
   'waiver-granted': 'success',
   'waiver-revoked': 'default',
+  'decision-shared': 'new',
   failed: 'removed',
 };
 

@@ -87,12 +87,14 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   waived: 'Waived',
   'waiver-granted': 'Waiver granted',
   'waiver-revoked': 'Waiver revoked',
+  'decision-shared': 'Decision shared',
   failed: 'Failed',
 };
 
 export const RULE_LABELS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(ENFORCEMENT_RULES.map((rule) => [rule, RULE_WORDING[rule].name])),
   waiver: 'Waiver',
+  'spike-decision': 'Spike decision',
 };
 
 /** A name for an account id: the display name Jira gave, else the id. */

@@ -1,0 +1,116 @@
+/**
+ * Decisions and waivers where people look, in the preview build in Chromium (real resolvers,
+ * Jira emulator with the demo project): the issue panel of a story waiting on a spike shows the
+ * spike's status and decision; a waived enabler's panel shows who waived it, why and until when,
+ * and reads "Waived until …"; the project page shows it waived on the board and the unscoped
+ * card. axe-core in light and dark on both.
+ */
+import type { Page } from 'playwright-core';
+import { ISSUE_NOTE_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+
+jest.setTimeout(120_000);
+
+const { server, browser, keyOf } = usePreviewInChromium();
+
+const DECISION = 'Build share previews on the CDN: 80 ms on 4G.';
+const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+
+/** The spike's decision note and a waiver on the enabler in the sprint, seeded in storage. */
+beforeAll(() => {
+  const { em } = server();
+  const spike = em.findIssue(keyOf('Spike: benchmark the image CDN'));
+  const enabler = em.findIssue(keyOf('Enabler: split the session service'));
+  if (!spike || !enabler) throw new Error('demo items missing');
+  em.kvs.seed(ISSUE_NOTE_KEYS.spikeNote(spike.id), {
+    note: DECISION,
+    by: 'user-member',
+    at: new Date().toISOString(),
+  });
+  const projectKey = enabler.key.replace(/-\d+$/, '');
+  em.kvs.seed(WAIVER_KEYS.book(projectKey), {
+    version: 1,
+    waivers: [
+      {
+        issueId: enabler.id,
+        issueKey: enabler.key,
+        reason: 'Session split ships with the release',
+        expiresOn: EXPIRES,
+        grantedBy: 'user-admin',
+        grantedAt: new Date().toISOString(),
+      },
+    ],
+  });
+});
+
+async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await browser().newPage({ viewport: { width: 900, height: 900 } });
+  const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
+  await page.goto(new URL(`issue-panel/${query}`, server().url).href);
+  await page.getByTestId('headline').waitFor({ state: 'visible' });
+  return page;
+}
+
+async function openProjectPage(theme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await browser().newPage({ viewport: { width: 1440, height: 900 } });
+  const url = new URL(`project-page/${theme === 'dark' ? '?theme=dark' : ''}`, server().url);
+  await page.goto(url.href);
+  await page.getByTestId('signals').waitFor({ state: 'visible' });
+  return page;
+}
+
+const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+
+describe('decisions flow to waiting work (issue panel)', () => {
+  it.each(['light', 'dark'] as const)(
+    'shows the spike a story waits on with its status and decision (%s, axe)',
+    async (theme) => {
+      const spike = keyOf('Spike: benchmark the image CDN');
+      const page = await openPanel(keyOf('Wishlist sharing'), theme);
+      await expect(colorModeOf(page)).resolves.toBe(theme);
+      const row = page.getByTestId(`discovery-${spike}`);
+      await expect(row.getByText('In Progress', { exact: true }).isVisible()).resolves.toBe(true);
+      await expect(text(page, `decision-${spike}`)).resolves.toMatch(
+        new RegExp(`^Decision \\(\\d{4}-\\d{2}-\\d{2}\\): ${DECISION.replace(/[.:]/g, '\\$&')}$`),
+      );
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.close();
+    },
+  );
+});
+
+describe('waivers visible where people look', () => {
+  it.each(['light', 'dark'] as const)(
+    'the panel of a waived enabler says who waived it, why and until when (%s, axe)',
+    async (theme) => {
+      const page = await openPanel(keyOf('Enabler: split the session service'), theme);
+      await expect(text(page, 'ready-state')).resolves.toBe(`Waived until ${EXPIRES}`);
+      await expect(text(page, 'headline')).resolves.toBe(
+        `Waived until ${EXPIRES} by Ada Admin: it may enter a sprint although 3 of 3 checks fail.`,
+      );
+      await expect(text(page, 'waiver-by')).resolves.toMatch(/^Granted by Ada Admin on /);
+      await expect(text(page, 'waiver-reason')).resolves.toBe(
+        'Why: Session split ships with the release',
+      );
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.close();
+    },
+  );
+
+  it.each(['light', 'dark'] as const)(
+    'the project page shows it waived on the board and leaves it off the unscoped count (%s, axe)',
+    async (theme) => {
+      const page = await openProjectPage(theme);
+      const key = keyOf('Enabler: split the session service');
+      const card = page.getByTestId('signal-unscopedEnablers');
+      await expect(card.getByText('Unscoped in sprint').count()).resolves.toBe(0);
+      await expect(card.getByText(`waived until ${EXPIRES}`).isVisible()).resolves.toBe(true);
+      const item = page.getByTestId(`item-${key}`).first();
+      await expect(
+        item.getByText(`Waived until ${EXPIRES}`, { exact: true }).isVisible(),
+      ).resolves.toBe(true);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.close();
+    },
+  );
+});

@@ -13,9 +13,9 @@ import {
   NotInEffectMessage,
   SaveBanner,
   SettingRow,
-  SettingSections,
   SettingsFormShell,
 } from '@ui/SettingsForm';
+import { SettingSections } from '@ui/SettingSections';
 import type { ReactNode } from 'react';
 
 /** How the page talks to the backend: the contract's `settings/global/*` resolvers. */
@@ -132,6 +132,7 @@ export function AdminSettings({ api, children }: { api: AdminSettingsApi; childr
                   : `Version ${view.version}.`}
               </Text>
               <SettingSections
+                errors={editor.errors}
                 row={(field) => {
                   const fallback = settingAt(view.defaults, field.path);
                   const defaultValue = toDraftValue(field, fallback);

@@ -16,5 +16,5 @@ export function withoutInherited(inherited: Config, override: ConfigOverride): C
     const kept = Object.entries(own).filter(([key, value]) => !same(value, base[key]));
     if (kept.length > 0) out[section] = Object.fromEntries(kept);
   }
-  return out as ConfigOverride;
+  return out;
 }

@@ -12,6 +12,7 @@ import {
   type SettingSection,
 } from '@contract/settings-fields';
 import { useState, type ReactNode } from 'react';
+import type { PagePart } from './PageSection';
 import type { FieldErrors } from './settings-draft';
 
 /**
@@ -42,6 +43,7 @@ function SectionNote(props: { errors: number; note?: string | undefined }) {
 
 function Contents(props: {
   errors: FieldErrors;
+  more: readonly PagePart[];
   note?: (section: SettingSection) => string | undefined;
   onJump: (section: SettingSection) => void;
 }) {
@@ -49,7 +51,7 @@ function Contents(props: {
     <Box as="nav" aria-label="Settings sections" testId="settings-contents">
       <Stack space="space.050">
         <Heading size="xsmall" as="h2">
-          Sections
+          On this page
         </Heading>
         <Box as="ol">
           {SETTING_SECTIONS.map((section) => (
@@ -65,6 +67,11 @@ function Contents(props: {
               </Inline>
             </li>
           ))}
+          {props.more.map((part) => (
+            <li key={part.id}>
+              <Link href={`#${part.id}`}>{part.title}</Link>
+            </li>
+          ))}
         </Box>
       </Stack>
     </Box>
@@ -77,6 +84,8 @@ export function SettingSections(props: {
   errors: FieldErrors;
   /** A short note per section next to its title: "2 overridden". */
   note?: (section: SettingSection) => string | undefined;
+  /** The page's other parts, listed after the settings in the contents. */
+  more?: readonly PagePart[];
 }) {
   const [open, setOpen] = useState<ReadonlySet<SettingSection>>(new Set());
   const isOpen = (s: SettingSection) => open.has(s) || errorCount(s, props.errors) > 0;
@@ -90,7 +99,12 @@ export function SettingSections(props: {
   const allOpen = SETTING_SECTIONS.every(isOpen);
   return (
     <Stack space="space.200">
-      <Contents errors={props.errors} note={props.note} onJump={(s) => toggle(s, true)} />
+      <Contents
+        errors={props.errors}
+        note={props.note}
+        more={props.more ?? []}
+        onJump={(s) => toggle(s, true)}
+      />
       <Inline>
         <Button
           appearance="subtle"

@@ -339,7 +339,12 @@ export function HistoryList(props: {
   unset: string;
 }) {
   return (
-    <Box as="section" aria-labelledby="settings-history-heading" testId="settings-history">
+    <Box
+      as="section"
+      id="settings-history"
+      aria-labelledby="settings-history-heading"
+      testId="settings-history"
+    >
       <Stack space="space.100">
         <Heading size="small" as="h2" id="settings-history-heading">
           Recent changes

@@ -24,6 +24,12 @@ export interface AdminSettingsApi {
   save: (payload: PayloadOf<'settings/global/save'>) => Promise<Result<unknown>>;
 }
 
+/** The admin page's parts after the settings (main.tsx wraps each in a PageSection). */
+export const ADMIN_PARTS = [
+  { id: 'admin-templates', title: 'Discovery templates' },
+  { id: 'admin-data-transfer', title: 'Export / import' },
+] as const;
+
 const pageStyles = xcss({ maxWidth: '56rem', minHeight: '100vh' });
 
 const parse = (data: unknown): GlobalSettingsView | null => {
@@ -133,6 +139,7 @@ export function AdminSettings({ api, children }: { api: AdminSettingsApi; childr
               </Text>
               <SettingSections
                 errors={editor.errors}
+                more={[{ id: 'settings-history', title: 'Recent changes' }, ...ADMIN_PARTS]}
                 row={(field) => {
                   const fallback = settingAt(view.defaults, field.path);
                   const defaultValue = toDraftValue(field, fallback);

@@ -119,6 +119,10 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
             <SettingsFormShell label="Project settings" editor={editor}>
               <SettingSections
                 errors={editor.errors}
+                more={[
+                  { id: 'settings-history', title: 'Recent changes' },
+                  { id: 'waivers-audit', title: 'Waivers and audit log' },
+                ]}
                 note={(section) => {
                   const n = SETTING_FIELDS.filter(
                     (f) => f.path.startsWith(`${section}.`) && overrides(f.path),

@@ -358,7 +358,12 @@ export function WaiversAndAudit({
   };
 
   return (
-    <Box as="section" aria-labelledby="waivers-audit-heading" testId="waivers-audit">
+    <Box
+      as="section"
+      id="waivers-audit"
+      aria-labelledby="waivers-audit-heading"
+      testId="waivers-audit"
+    >
       <Stack space="space.200">
         <Heading size="medium" as="h2" id="waivers-audit-heading">
           Waivers and audit log

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { RETRO_CSV_HEADER } from '../../src/contract/retro-report';
 import {
+  choose,
   colorModeOf,
   screenshot,
   seriousAxeViolations,
@@ -272,7 +273,7 @@ describe('retro sub-page in the local preview (Chromium)', () => {
       /^(\S+) .*\(from (\S+) /.exec((await open.textContent()) ?? '') ?? [];
     expect(key).toMatch(/^DT-\d+$/);
     const note = 'Nobody subscribed in the first month';
-    await open.getByLabel('Outcome', { exact: true }).selectOption('missed');
+    await choose(open, 'Outcome', 'Missed');
     await open.getByLabel('Note', { exact: true }).fill(note);
     await open.getByRole('button', { name: `Record the outcome of ${key}` }).click();
     await hitRate.filter({ hasText: '25%' }).waitFor();

@@ -1,10 +1,13 @@
+import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
+import Textfield from '@atlaskit/textfield';
 import { retroCsv, type RetroAnswer } from '@contract/retro-report';
 import { OUTCOME_RESULTS, type OutcomeResult } from '@domain/retro';
 import type { OutcomeCandidateView as OutcomeCandidate } from '@contract/retro-report';
+import { ChoiceSelect } from '@ui/ChoiceSelect';
 import { useResolver } from '@ui/use-resolver';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ChartFigure, HitRateChart, ShareChart, hitRateNumbers, shareNumbers } from './charts';
@@ -18,6 +21,8 @@ const RESULT_LABEL: Record<OutcomeResult, string> = {
   missed: 'Missed',
   'too-early': 'Too early',
 };
+const RESULT_OPTIONS = OUTCOME_RESULTS.map((r) => ({ value: r, label: RESULT_LABEL[r] }));
+const SPRINT_COUNTS = ['3', '6', '9', '12'].map((n) => ({ value: n, label: n }));
 
 const pct = (n: number | undefined) => (n === undefined ? '–' : `${n}%`);
 const num = (n: number | undefined) => (n === undefined ? '–' : String(n));
@@ -109,39 +114,35 @@ function OutcomeForm({
         </Text>
         <Inline space="space.100" alignBlock="center" shouldWrap>
           <span className="retro-controls">
-            <label htmlFor={`${id}-result`}>Outcome </label>
-            <select
-              id={`${id}-result`}
+            <label htmlFor={`${id}-result`}>Outcome</label>
+            <ChoiceSelect
+              inputId={`${id}-result`}
               value={result}
-              onChange={(e) => setResult(e.target.value as OutcomeResult)}
-            >
-              {OUTCOME_RESULTS.map((r) => (
-                <option key={r} value={r}>
-                  {RESULT_LABEL[r]}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="retro-controls">
-            <label htmlFor={`${id}-note`}>Note </label>
-            <input
-              id={`${id}-note`}
-              value={note}
-              maxLength={2000}
-              onChange={(e) => setNote(e.target.value)}
+              options={RESULT_OPTIONS}
+              isCompact
+              onChange={setResult}
             />
           </span>
           <span className="retro-controls">
-            <button
-              type="button"
-              aria-label={`Record the outcome of ${candidate.key}`}
-              onClick={() => {
-                void onRecord(candidate.key, result, note).then(setMessage);
-              }}
-            >
-              Record
-            </button>
+            <label htmlFor={`${id}-note`}>Note</label>
+            <Textfield
+              id={`${id}-note`}
+              value={note}
+              maxLength={2000}
+              isCompact
+              onChange={(e) => setNote(e.currentTarget.value)}
+            />
           </span>
+          <Button
+            appearance="primary"
+            spacing="compact"
+            aria-label={`Record the outcome of ${candidate.key}`}
+            onClick={() => {
+              void onRecord(candidate.key, result, note).then(setMessage);
+            }}
+          >
+            Record
+          </Button>
           {message && <Text>{message}</Text>}
         </Inline>
       </Stack>
@@ -176,18 +177,14 @@ function Report({
         </Heading>
         <Inline space="space.200" alignBlock="center" shouldWrap>
           <span className="retro-controls">
-            <label htmlFor="sprint-count">Closed sprints shown </label>
-            <select
-              id="sprint-count"
-              value={sprints}
-              onChange={(e) => onSprints(Number(e.target.value))}
-            >
-              {[3, 6, 9, 12].map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
+            <label htmlFor="sprint-count">Closed sprints shown</label>
+            <ChoiceSelect
+              inputId="sprint-count"
+              value={String(sprints)}
+              options={SPRINT_COUNTS}
+              isCompact
+              onChange={(n) => onSprints(Number(n))}
+            />
           </span>
           <a
             className="retro-link"

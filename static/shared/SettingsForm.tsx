@@ -19,6 +19,7 @@ import type { SettingChange } from '@domain/config-changes';
 import type { ReactNode } from 'react';
 import type { DraftValue, FieldErrors } from './settings-draft';
 import type { Banner, Conflict, SettingsEditor } from './settings-editor';
+import { formatDateTime } from './dates';
 
 /**
  * The pieces both settings screens are made of: a row per setting (label, input, allowed range,
@@ -356,7 +357,7 @@ export function HistoryList(props: {
             {props.history.map((rev) => (
               <li key={rev.version} data-testid={`history-${rev.version}`}>
                 <Text as="p" weight="medium">
-                  {`Version ${rev.version} · ${new Date(rev.at).toLocaleString()} · by ${rev.byYou ? 'you' : rev.byName}`}
+                  {`Version ${rev.version} · ${formatDateTime(rev.at)} · by ${rev.byYou ? 'you' : rev.byName}`}
                 </Text>
                 <Box as="ul">
                   {rev.changes.length === 0 ? (

@@ -9,6 +9,7 @@ import { timeboxRange } from '@domain/spike-timebox';
 import type { ScopedOutcome } from '@domain/track';
 import { useState, type ReactNode } from 'react';
 import { checkForm, type BoundKind, type OutcomeForm } from './outcome-form';
+import { DateField } from '@ui/DateField';
 
 export interface ScopedOutcomeEditorProps {
   initial: OutcomeForm;
@@ -147,15 +148,13 @@ export function ScopedOutcomeEditor({
             </Field>
           ) : (
             <Field part="bound" label="Target date" help="The date this work must be done by.">
-              <Textfield
+              <DateField
                 id={FIELD_IDS.bound}
                 name="targetDate"
-                type="date"
-                width="medium"
                 value={form.targetDate}
                 isInvalid={shown('bound') !== undefined}
-                aria-describedby={describedBy('bound')}
-                onChange={(e) => set({ targetDate: e.currentTarget.value })}
+                describedBy={describedBy('bound')}
+                onChange={(targetDate) => set({ targetDate })}
                 onBlur={touch('bound')}
               />
               <FieldError part="bound" message={shown('bound')} />

@@ -13,6 +13,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ChartFigure, HitRateChart, ShareChart, hitRateNumbers, shareNumbers } from './charts';
 import { TargetLegend, TrendChart, trendNumbers } from './trend-chart';
 import type { RetroApi } from './retro-api';
+import { formatDate } from '@ui/dates';
 
 const pageStyles = xcss({ minHeight: '100vh' });
 const RESULT_LABEL: Record<OutcomeResult, string> = {
@@ -293,7 +294,7 @@ function Report({
                     {m.evidence.map((e) => (
                       <li key={`${e.ideaKey}-${e.date}-${e.summary}`}>
                         <Text color="color.text.subtle">
-                          {e.ideaKey} · {e.date} · {e.type}: {e.summary}
+                          {e.ideaKey} · {formatDate(e.date)} · {e.type}: {e.summary}
                         </Text>
                       </li>
                     ))}

@@ -99,9 +99,7 @@ describe('waivers and audit log (project settings)', () => {
     const rowText = await row.textContent();
     expect(rowText).toContain('Needed for the payment hotfix; outcome follows');
     // Shown in the reader's locale, by the screens' one date formatter.
-    const locale = await page.evaluate(
-      () => (globalThis as unknown as { navigator: { language: string } }).navigator.language,
-    );
+    const locale = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().locale);
     expect(rowText).toContain(formatDate(expiresOn, locale));
     const admin = server().contexts['project-settings']?.accountId ?? '';
     const adminName = server().em.users.get(admin)?.displayName ?? admin;

@@ -97,6 +97,14 @@ interface Screen {
   then?: (page: Page) => Promise<void>;
 }
 
+/** Clicks every button of these names the page shows (forms that open in place). */
+async function openForms(page: Page, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    const button = page.getByRole('button', { name, exact: true });
+    if ((await button.count()) > 0) await button.first().click();
+  }
+}
+
 async function clickAll(page: Page, selector: string): Promise<void> {
   for (const toggle of await page.locator(selector).all()) {
     if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
@@ -116,7 +124,12 @@ function screens(): Screen[] {
     const join = p.path.includes('?') ? '&' : '?';
     if (p.moduleType === 'jira:issuePanel' || p.moduleType === 'jira:issueContext') {
       for (const key of byType.values()) {
-        out.push({ name: `${p.title} on ${key}`, path: `${p.path}${join}issue=${key}` });
+        out.push({
+          name: `${p.title} on ${key}`,
+          path: `${p.path}${join}issue=${key}`,
+          // The forms that open in the panel: evidence (type, date), feasibility, triage.
+          then: (page) => openForms(page, ['Add evidence', 'Sign off feasibility', 'Set triage']),
+        });
       }
     } else if (p.moduleType === 'jira:projectPage') {
       out.push({ name: p.title, path: p.path });
@@ -125,7 +138,10 @@ function screens(): Screen[] {
         path: p.path,
         then: async (page) => {
           await page.getByTestId('new-discovery-item').click();
-          await page.getByRole('dialog').waitFor({ state: 'visible' });
+          const dialog = page.getByRole('dialog');
+          await dialog.waitFor({ state: 'visible' });
+          // The enabler's template asks for a target date.
+          await dialog.getByRole('radio', { name: /Enabler/ }).check();
         },
       });
       out.push({ name: `${p.title}: retro`, path: `${p.path}${join}route=retro` });
@@ -140,7 +156,15 @@ function screens(): Screen[] {
         },
       });
     } else {
-      out.push({ name: `${p.title} (${p.moduleKey} ${p.entryPoint ?? ''})`, path: p.path });
+      const name = `${p.title} (${p.moduleKey} ${p.entryPoint ?? ''})`;
+      out.push({ name, path: p.path });
+      if (p.resource === 'scoped-outcome-edit') {
+        out.push({
+          name: `${name}: bounded by a target date`,
+          path: p.path,
+          then: (page) => openForms(page, ['Target date']),
+        });
+      }
     }
   }
   return out;

@@ -112,10 +112,18 @@ export function ScopedOutcomeEditor({
         <Box>
           {!spike && (
             <Inline space="space.100" alignBlock="center">
-              <Button isSelected={form.bound === 'timebox'} onClick={chooseBound('timebox')}>
+              <Button
+                appearance={form.bound === 'timebox' ? 'primary' : 'default'}
+                aria-pressed={form.bound === 'timebox'}
+                onClick={chooseBound('timebox')}
+              >
                 Timebox in days
               </Button>
-              <Button isSelected={form.bound === 'date'} onClick={chooseBound('date')}>
+              <Button
+                appearance={form.bound === 'date' ? 'primary' : 'default'}
+                aria-pressed={form.bound === 'date'}
+                onClick={chooseBound('date')}
+              >
                 Target date
               </Button>
             </Inline>

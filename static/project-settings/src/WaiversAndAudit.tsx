@@ -29,6 +29,7 @@ import {
 } from './waivers-view';
 import { formatDate, formatDateTime } from '@ui/dates';
 import { DateField } from '@ui/DateField';
+import { IssueKeyLink } from '@ui/IssueKeyLink';
 
 /** How the section talks to the backend: the contract's `waiver/*` and `audit/list` resolvers. */
 export interface WaiversApi {
@@ -108,7 +109,7 @@ function WaiverTable(props: {
           key: w.issueId,
           testId: `waiver-${w.issueKey}`,
           cells: {
-            item: w.issueKey,
+            item: <IssueKeyLink issueKey={w.issueKey} />,
             reason: w.reason,
             expires: formatDate(w.expiresOn),
             approved: `${nameOf(list.names, w.grantedBy)}, ${formatDate(w.grantedAt)}`,

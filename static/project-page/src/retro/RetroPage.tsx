@@ -14,6 +14,7 @@ import { ChartFigure, HitRateChart, ShareChart, hitRateNumbers, shareNumbers } f
 import { TargetLegend, TrendChart, trendNumbers } from './trend-chart';
 import type { RetroApi } from './retro-api';
 import { formatDate } from '@ui/dates';
+import { IssueKeyLink } from '@ui/IssueKeyLink';
 
 const pageStyles = xcss({ minHeight: '100vh' });
 const RESULT_LABEL: Record<OutcomeResult, string> = {
@@ -109,9 +110,17 @@ function OutcomeForm({
     <li data-testid={id}>
       <Stack space="space.050">
         <Text>
-          <strong>{candidate.key}</strong> {candidate.summary} (from{' '}
-          {candidate.ideas.map((i) => `${i.key} ${i.summary}`).join(', ')}):{' '}
-          {candidate.outcome ? RESULT_LABEL[candidate.outcome.result] : 'not recorded yet'}
+          <strong>
+            <IssueKeyLink issueKey={candidate.key} />
+          </strong>{' '}
+          {candidate.summary} (from{' '}
+          {candidate.ideas.map((i, n) => (
+            <span key={i.key}>
+              {n > 0 && ', '}
+              <IssueKeyLink issueKey={i.key} /> {i.summary}
+            </span>
+          ))}
+          ): {candidate.outcome ? RESULT_LABEL[candidate.outcome.result] : 'not recorded yet'}
         </Text>
         <Inline space="space.100" alignBlock="center" shouldWrap>
           <span className="retro-controls">
@@ -288,13 +297,17 @@ function Report({
               {report.misses.map((m) => (
                 <li key={m.key}>
                   <Text>
-                    <strong>{m.key}</strong> {m.summary}: {m.outcome?.note}
+                    <strong>
+                      <IssueKeyLink issueKey={m.key} />
+                    </strong>{' '}
+                    {m.summary}: {m.outcome?.note}
                   </Text>
                   <ul>
                     {m.evidence.map((e) => (
                       <li key={`${e.ideaKey}-${e.date}-${e.summary}`}>
                         <Text color="color.text.subtle">
-                          {e.ideaKey} · {formatDate(e.date)} · {e.type}: {e.summary}
+                          <IssueKeyLink issueKey={e.ideaKey} /> · {formatDate(e.date)} · {e.type}:{' '}
+                          {e.summary}
                         </Text>
                       </li>
                     ))}

@@ -287,6 +287,11 @@ const RULE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'spike.defaultTimeboxDays': ['spike.defaultTimeboxDays', 'spike.maxTimeboxDays'],
 };
 
+/** The settings the rule reported at `path` compares (just `path` for a single-setting rule). */
+export function settingsComparedAt(path: string): readonly string[] {
+  return RULE_SETTINGS[path] ?? [path];
+}
+
 /** Part of a project override that is not in effect, and the rule it would break. */
 export interface OverrideNotInEffect {
   /** The overridden settings (`section.key`) that follow the global values instead. */

@@ -5,6 +5,7 @@ import {
   DEFAULT_CONFIG,
   mergedConfigIssues,
 } from '../domain/config';
+import { withoutInherited } from '../domain/config-inherit';
 import { listByPrefix, parseStored, readMany, readOne, writeOne } from './kvs-store';
 import { changeRecord } from './versioned-record';
 import { KEYS } from './key-families';
@@ -148,8 +149,11 @@ export async function saveProjectConfig(args: {
   const parsed = ConfigOverrideSchema.safeParse(args.override);
   if (!parsed.success) return { status: 'invalid', issues: parsed.error.issues };
   const global = await readGlobalConfig();
-  const issues = mergedConfigIssues(global?.settings ?? DEFAULT_CONFIG, parsed.data);
+  const inherited = global?.settings ?? DEFAULT_CONFIG;
+  const issues = mergedConfigIssues(inherited, parsed.data);
   if (issues.length > 0) return { status: 'invalid', issues };
+  // A value equal to the inherited one is no override: the project keeps following the global.
+  const override = withoutInherited(inherited, parsed.data);
   return saveVersioned(
     { key: KEYS.projectConfig(args.projectKey), schema: ProjectRecordSchema },
     args.expectedVersion,
@@ -158,7 +162,7 @@ export async function saveProjectConfig(args: {
       updatedAt: args.now.toISOString(),
       updatedBy: args.accountId,
       projectId: args.projectId,
-      override: parsed.data,
+      override,
     }),
   );
 }

@@ -1,26 +1,25 @@
 import Button from '@atlaskit/button/new';
-import { ErrorMessage, Fieldset, HelperMessage, Label } from '@atlaskit/form';
+import Checkbox from '@atlaskit/checkbox';
+import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
+import Link from '@atlaskit/link';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
-import { token } from '@atlaskit/tokens';
 import {
-  SECTION_TITLES,
-  SETTING_FIELDS,
   allowedText,
   formatSetting,
   settingField,
-  SETTING_SECTIONS,
   type SettingField,
 } from '@contract/settings-fields';
 import type { SettingsRevision } from '@contract/settings-view';
 import type { SettingChange } from '@domain/config-changes';
 import type { ReactNode } from 'react';
-import type { DraftValue } from './settings-draft';
+import type { DraftValue, FieldErrors } from './settings-draft';
 import type { Banner, Conflict, SettingsEditor } from './settings-editor';
+import { formatDateTime } from './dates';
 
 /**
  * The pieces both settings screens are made of: a row per setting (label, input, allowed range,
@@ -48,6 +47,8 @@ export interface SettingRowProps {
   /** Project page: whether the project overrides the setting. */
   status?: 'overridden' | 'inherited';
   canReset: boolean;
+  /** The reset button's text: "Reset to default" (admin page), "Reset to inherited" (project). */
+  resetLabel?: string;
   /** Project page: why the project's value of this setting is not in effect. */
   notInEffect?: string;
   onChange: (value: DraftValue) => void;
@@ -59,13 +60,11 @@ function SettingInput(props: SettingRowProps & { id: string; describedBy: string
   switch (field.kind) {
     case 'boolean':
       return (
-        <input
+        <Checkbox
           id={id}
-          type="checkbox"
-          checked={value === true}
+          isChecked={value === true}
           aria-describedby={props.describedBy}
-          aria-invalid={props.error ? true : undefined}
-          style={{ width: '1.25rem', height: '1.25rem', accentColor: token('color.icon.brand') }}
+          isInvalid={Boolean(props.error)}
           onChange={(e) => props.onChange(e.currentTarget.checked)}
         />
       );
@@ -153,9 +152,9 @@ export function SettingRow(props: SettingRowProps) {
             isDisabled={!props.canReset}
             onClick={props.onReset}
             testId={`setting-${field.path}-reset`}
-            aria-label={`Reset to default: ${field.label}`}
+            aria-label={`${props.resetLabel ?? 'Reset to default'}: ${field.label}`}
           >
-            Reset to default
+            {props.resetLabel ?? 'Reset to default'}
           </Button>
         </Inline>
         {props.error && (
@@ -178,28 +177,6 @@ export function SettingRow(props: SettingRowProps) {
   );
 }
 
-/** Every setting, grouped by section, each row built by the page. */
-export function SettingSections(props: { row: (field: SettingField) => ReactNode }) {
-  return (
-    <Stack space="space.300">
-      {SETTING_SECTIONS.map((section) => (
-        <Fieldset
-          key={section}
-          legend={
-            <Heading size="small" as="span">
-              {SECTION_TITLES[section]}
-            </Heading>
-          }
-        >
-          {SETTING_FIELDS.filter((f) => f.path.startsWith(`${section}.`)).map((field) => (
-            <Box key={field.path}>{props.row(field)}</Box>
-          ))}
-        </Fieldset>
-      ))}
-    </Stack>
-  );
-}
-
 export function SaveBanner(props: {
   banner: Banner | null;
   savedText: (version: number) => string;
@@ -217,11 +194,6 @@ export function SaveBanner(props: {
           <Text as="p">
             {`They are applied over version ${banner.version}, the one saved meanwhile. Review them and save.`}
           </Text>
-        </SectionMessage>
-      )}
-      {banner?.kind === 'invalid' && (
-        <SectionMessage appearance="error" title="Some values are not allowed">
-          <Text as="p">Nothing was saved. Fix the fields marked below and save again.</Text>
         </SectionMessage>
       )}
       {banner?.kind === 'error' && (
@@ -293,6 +265,41 @@ export function FormActions(props: { busy: boolean; dirty: boolean; onDiscard: (
   );
 }
 
+/**
+ * The problems the form has now, next to the save button: how many settings need a fix, each a
+ * link to its field. After a refused save it says that nothing was saved.
+ */
+export function ErrorSummary(props: { errors: FieldErrors; afterSave: boolean }) {
+  const paths = Object.keys(props.errors).filter((p) => p !== '');
+  const general = props.errors[''];
+  if (paths.length === 0 && !general) return null;
+  const count = paths.length === 1 ? '1 setting needs' : `${paths.length} settings need`;
+  return (
+    <SectionMessage
+      appearance="error"
+      title={props.afterSave ? 'Some values are not allowed' : `${count} a fix before saving`}
+      testId="settings-error-summary"
+    >
+      <Stack space="space.100">
+        {props.afterSave && (
+          <Text as="p">Nothing was saved. Fix these settings and save again.</Text>
+        )}
+        {general && <Text as="p">{general}</Text>}
+        {paths.length > 0 && (
+          <Box as="ul">
+            {paths.map((path) => (
+              <li key={path}>
+                <Link href={`#${inputId(path)}`}>{settingField(path)?.label ?? path}</Link>
+                <Text>{`: ${props.errors[path] ?? ''}`}</Text>
+              </li>
+            ))}
+          </Box>
+        )}
+      </Stack>
+    </SectionMessage>
+  );
+}
+
 /** A form around the rows: submits with Enter or the save button, never natively validated. */
 export function SettingsFormShell<V extends { version: number }>(props: {
   label: string;
@@ -311,7 +318,9 @@ export function SettingsFormShell<V extends { version: number }>(props: {
     >
       <Stack space="space.200">
         {props.children}
-        {editor.errors[''] && <ErrorMessage>{editor.errors['']}</ErrorMessage>}
+        <div role="alert" data-testid="settings-save-problems">
+          <ErrorSummary errors={editor.errors} afterSave={editor.banner?.kind === 'invalid'} />
+        </div>
         <FormActions busy={editor.busy} dirty={editor.dirty} onDiscard={editor.discard} />
       </Stack>
     </form>
@@ -331,7 +340,12 @@ export function HistoryList(props: {
   unset: string;
 }) {
   return (
-    <Box as="section" aria-labelledby="settings-history-heading" testId="settings-history">
+    <Box
+      as="section"
+      id="settings-history"
+      aria-labelledby="settings-history-heading"
+      testId="settings-history"
+    >
       <Stack space="space.100">
         <Heading size="small" as="h2" id="settings-history-heading">
           Recent changes
@@ -343,7 +357,7 @@ export function HistoryList(props: {
             {props.history.map((rev) => (
               <li key={rev.version} data-testid={`history-${rev.version}`}>
                 <Text as="p" weight="medium">
-                  {`Version ${rev.version} · ${new Date(rev.at).toLocaleString()} · by ${rev.byYou ? 'you' : rev.byName}`}
+                  {`Version ${rev.version} · ${formatDateTime(rev.at)} · by ${rev.byYou ? 'you' : rev.byName}`}
                 </Text>
                 <Box as="ul">
                   {rev.changes.length === 0 ? (

@@ -6,6 +6,7 @@ import {
   type TriageForm,
   type TriagePart,
 } from './triage-form';
+import { ChoiceSelect } from './ChoiceSelect';
 import './form-controls.css';
 import './triage.css';
 
@@ -14,6 +15,8 @@ import './triage.css';
  * each with its problem under it once it was left or saving was tried. Used by the field's
  * editor on the issue view and create screen, and by the issue panel.
  */
+const LEVEL_OPTIONS = TRIAGE_LEVELS.map((l) => ({ value: l, label: LEVEL_LABELS[l] }));
+
 export function TriageFields(props: {
   form: TriageForm;
   onChange: (patch: Partial<TriageForm>) => void;
@@ -37,23 +40,16 @@ export function TriageFields(props: {
       <label className="dt-triage-label" htmlFor={ids(part).input}>
         {label}
       </label>
-      <select
-        id={ids(part).input}
-        name={part}
-        className="dt-input"
+      <ChoiceSelect
+        inputId={ids(part).input}
+        testId={`triage-${part}`}
         value={form[part]}
-        aria-invalid={errors[part] ? true : undefined}
-        aria-describedby={describedBy(part, true)}
-        onChange={(e) => props.onChange({ [part]: e.target.value })}
+        options={LEVEL_OPTIONS}
+        isInvalid={Boolean(errors[part])}
+        describedBy={describedBy(part, true)}
+        onChange={(value) => props.onChange({ [part]: value })}
         onBlur={() => props.onBlur?.(part)}
-      >
-        <option value="">Choose…</option>
-        {TRIAGE_LEVELS.map((l) => (
-          <option key={l} value={l}>
-            {LEVEL_LABELS[l]}
-          </option>
-        ))}
-      </select>
+      />
       <span className="dt-triage-help" id={ids(part).help}>
         {help}
       </span>

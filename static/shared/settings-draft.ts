@@ -1,19 +1,21 @@
 import type { SettingValue } from '@domain/config-changes';
-import { ZodError } from 'zod';
 import {
   ConfigOverrideSchema,
   ConfigSchema,
-  effectiveConfig,
+  mergedConfigIssues,
+  settingsComparedAt,
   type Config,
   type ConfigOverride,
 } from '@domain/config';
+import { withoutInherited } from '@domain/config-inherit';
 import { SETTING_FIELDS, settingAt, type SettingField } from '@contract/settings-fields';
 
 /**
  * The settings form's working copy: one entry per setting path, as the input holds it (text for
  * numbers, lists and choices; a boolean for checkboxes). The admin page's draft holds every
- * setting; a project's draft holds only what the project overrides. Checked with the same
- * schemas as the resolvers before anything is sent (the resolvers check again).
+ * setting; a project's draft holds only what the project overrides. Checked as it is typed with
+ * the same schemas as the resolvers (the resolvers check again); a cross-field rule's problem
+ * shows at every setting it compares.
  */
 
 export type DraftValue = string | boolean;
@@ -83,8 +85,9 @@ export function sentence(message: string): string {
 }
 
 /**
- * Problems by setting: `runway.pauseAtSprints` (a list entry's problem goes to its list). `root`
- * strips the payload's prefix from a resolver's `details.fields` paths.
+ * Problems by setting: `runway.pauseAtSprints` (a list entry's problem goes to its list; a
+ * cross-field rule's problem to every setting it compares). `root` strips the payload's prefix
+ * from a resolver's `details.fields` paths.
  */
 export function errorsByField(
   issues: ReadonlyArray<{ path: string | ReadonlyArray<PropertyKey>; message: string }>,
@@ -95,8 +98,10 @@ export function errorsByField(
     let parts = (typeof issue.path === 'string' ? issue.path.split('.') : issue.path).map(String);
     if (root && parts[0] === root) parts = parts.slice(1);
     const path = parts.slice(0, 2).join('.');
-    const key = SETTING_FIELDS.some((f) => f.path === path) ? path : '';
-    out[key] ??= sentence(issue.message);
+    const known = SETTING_FIELDS.some((f) => f.path === path);
+    for (const key of known ? settingsComparedAt(path) : ['']) {
+      out[key] ??= sentence(issue.message);
+    }
   }
   return out;
 }
@@ -111,17 +116,26 @@ export function checkSettings(draft: Draft): Checked<Config> {
     : { ok: false, errors: errorsByField(parsed.error.issues) };
 }
 
-/** A project's draft as an override, checked merged over the global settings it inherits. */
+/**
+ * A project's draft as an override, checked merged over the global settings it inherits; a value
+ * equal to the inherited one is left out (it is no override).
+ */
 export function checkOverride(draft: Draft, inherited: Config): Checked<ConfigOverride> {
   const parsed = ConfigOverrideSchema.safeParse(nest(draft));
   if (!parsed.success) return { ok: false, errors: errorsByField(parsed.error.issues) };
-  try {
-    effectiveConfig(inherited, parsed.data);
-    return { ok: true, value: parsed.data };
-  } catch (error) {
-    if (error instanceof ZodError) return { ok: false, errors: errorsByField(error.issues) };
-    throw error;
-  }
+  const issues = mergedConfigIssues(inherited, parsed.data);
+  if (issues.length > 0) return { ok: false, errors: errorsByField(issues) };
+  return { ok: true, value: withoutInherited(inherited, parsed.data) };
+}
+
+/** Whether a project's draft value is the inherited one (saving it keeps the setting inherited). */
+export function isInheritedValue(
+  field: SettingField,
+  value: DraftValue,
+  inherited: Config,
+): boolean {
+  const own = fromDraftValue(field, value);
+  return JSON.stringify(own) === JSON.stringify(settingAt(inherited, field.path));
 }
 
 /** Paths whose value differs between two drafts (set in one only counts as different). */

@@ -15,7 +15,7 @@ import {
 
 /**
  * The state of a settings form (the admin page's global settings, a project's overrides): load,
- * edit, check, save, and the answers a save can get: saved, invalid values by field, or a
+ * edit, check as typed, save, and the answers a save can get: saved, invalid values by field, or a
  * conflict with the current values, which the admin can take or re-apply their edits over.
  */
 
@@ -103,21 +103,23 @@ export function useSettingsEditor<V extends { version: number }>(spec: SettingsE
     else setLoadError(UNKNOWN_ANSWER);
   }, [loaded]);
 
-  /** Sets a setting (undefined: removes it from the draft, i.e. inherits it). */
+  /**
+   * Sets a setting (undefined: removes it from the draft, i.e. inherits it) and checks the draft
+   * as it now is, so a problem shows at its fields while the person types.
+   */
   const update = (path: string, value: DraftValue | undefined) => {
-    setDraft((d) => {
-      const next: Record<string, DraftValue> = { ...d };
-      if (value === undefined) delete next[path];
-      else next[path] = value;
-      return next;
-    });
-    setErrors((e) => {
-      if (!(path in e)) return e;
-      const next: Record<string, string> = { ...e };
-      delete next[path];
-      return next;
-    });
-    setBanner((b) => (b?.kind === 'saved' ? null : b));
+    const next: Record<string, DraftValue> = { ...draft };
+    if (value === undefined) delete next[path];
+    else next[path] = value;
+    setDraft(next);
+    const checked = view ? spec.prepare(next, view) : null;
+    const nextErrors = checked && !checked.ok ? checked.errors : {};
+    setErrors(nextErrors);
+    setBanner((b) =>
+      b?.kind === 'saved' || (b?.kind === 'invalid' && Object.keys(nextErrors).length === 0)
+        ? null
+        : b,
+    );
   };
 
   const answer = (result: Result<unknown>) => {

@@ -25,9 +25,16 @@ async function openAdmin(): Promise<Page> {
     acceptDownloads: true,
   });
   await page.goto(new URL('admin-settings/', server().url).href);
-  await page.getByTestId('setting-validation.minInterviews').waitFor({ state: 'visible' });
+  await openParts(page);
   await page.getByTestId('data-transfer').waitFor({ state: 'visible' });
   return page;
+}
+
+/** Opens the settings' validation section and the export / import part (both start closed). */
+async function openParts(page: Page): Promise<void> {
+  await page.getByTestId('settings-section-validation-toggle').click();
+  await page.getByTestId('setting-validation.minInterviews').waitFor({ state: 'visible' });
+  await page.getByTestId('admin-data-transfer-toggle').click();
 }
 
 const minInterviews = (page: Page) => page.locator('#setting-validation-minInterviews');
@@ -167,7 +174,7 @@ describe('admin page: export / import (Chromium)', () => {
     });
 
     await page.reload();
-    await page.getByTestId('setting-validation.minInterviews').waitFor({ state: 'visible' });
+    await openParts(page);
     await expect(minInterviews(page).inputValue()).resolves.toBe('6');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();

@@ -9,6 +9,7 @@
 import type { Page } from 'playwright-core';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import {
+  choose,
   colorModeOf,
   screenshot,
   seriousAxeViolations,
@@ -109,8 +110,8 @@ describe('discovery entry in the issue panel (Chromium)', () => {
     await expect(page.getByTestId('entry-flag').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Set triage' }).click();
     const form = page.getByTestId('triage-form');
-    await form.getByLabel('Uncertainty').selectOption('high');
-    await form.getByLabel('Risk').selectOption('low');
+    await choose(form, 'Uncertainty', 'High');
+    await choose(form, 'Risk', 'Low');
     await form.getByRole('button', { name: 'Save triage' }).click();
     await expect(form.getByRole('alert').textContent()).resolves.toBe(
       'A one-line reason is required when uncertainty or risk is high.',
@@ -172,8 +173,8 @@ describe('the Entry triage field editor (Chromium)', () => {
       const page = await open('entry-triage-edit/', theme);
       const form = page.getByRole('form', { name: 'Entry triage' });
       await form.waitFor({ state: 'visible' });
-      await expect(form.getByLabel('Uncertainty').inputValue()).resolves.toBe('high');
-      await expect(form.getByLabel('Risk').inputValue()).resolves.toBe('low');
+      await expect(form.getByTestId('triage-uncertainty').textContent()).resolves.toBe('High');
+      await expect(form.getByTestId('triage-risk').textContent()).resolves.toBe('Low');
       await expect(form.getByLabel('Reason').inputValue()).resolves.toBe(
         'Share previews depend on the image CDN we are still benchmarking',
       );
@@ -183,7 +184,7 @@ describe('the Entry triage field editor (Chromium)', () => {
       await expect(form.getByRole('alert').textContent()).resolves.toBe(
         'A one-line reason is required when uncertainty or risk is high.',
       );
-      await form.getByLabel('Uncertainty').selectOption('medium');
+      await choose(form, 'Uncertainty', 'Medium');
       await form.getByRole('button', { name: 'Save' }).click();
       await page.getByTestId('preview-banner').waitFor({ state: 'visible' });
       const submitted = await page.evaluate(

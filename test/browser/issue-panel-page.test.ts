@@ -9,6 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import {
+  choose,
   colorModeOf,
   screenshot,
   seriousAxeViolations,
@@ -64,7 +65,7 @@ describe('issue panel in the local preview (Chromium)', () => {
     await expect(text(page, 'evidence-state')).resolves.toBe('Not validated yet');
     await page.getByRole('button', { name: 'Add evidence' }).click();
     const form = page.getByTestId('evidence-form');
-    await form.getByLabel('Type').selectOption('interview');
+    await choose(form, 'Type', 'Interview');
     await form.getByLabel('What we learned').fill('Café owner re-orders the same list every week');
     await expect(form.getByLabel('Confirmed the problem').isChecked()).resolves.toBe(true);
     await form.getByRole('button', { name: 'Save evidence' }).click();

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildPreview, startPreviewServer, type PreviewServer } from '../../dev/preview/server';
 import { launchChromium } from '../../dev/tools/browser';
 
@@ -156,4 +156,16 @@ export function colorModeOf(page: Page): Promise<string | null> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+}
+
+/**
+ * Picks an option of a design-system Select (static/shared/ChoiceSelect.tsx) by its label's and
+ * the option's text, with the keyboard to open it as a person may.
+ */
+export async function choose(scope: Locator | Page, label: string, option: string): Promise<void> {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.focus();
+  await input.press('ArrowDown');
+  const page = 'page' in scope ? scope.page() : scope;
+  await page.getByRole('option', { name: option, exact: true }).click();
 }

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { RETRO_CSV_HEADER } from '../../src/contract/retro-report';
 import {
+  choose,
   colorModeOf,
   screenshot,
   seriousAxeViolations,
@@ -272,7 +273,7 @@ describe('retro sub-page in the local preview (Chromium)', () => {
       /^(\S+) .*\(from (\S+) /.exec((await open.textContent()) ?? '') ?? [];
     expect(key).toMatch(/^DT-\d+$/);
     const note = 'Nobody subscribed in the first month';
-    await open.getByLabel('Outcome', { exact: true }).selectOption('missed');
+    await choose(open, 'Outcome', 'Missed');
     await open.getByLabel('Note', { exact: true }).fill(note);
     await open.getByRole('button', { name: `Record the outcome of ${key}` }).click();
     await hitRate.filter({ hasText: '25%' }).waitFor();
@@ -288,10 +289,15 @@ describe('retro sub-page in the local preview (Chromium)', () => {
       await expect(misses.count()).resolves.toBe(2);
       const miss = misses.filter({ hasText: note });
       await expect(miss.locator('strong').textContent()).resolves.toBe(key);
-      // With the idea's original evidence.
+      // With the idea's original evidence, its key a link and its date in the reader's locale.
       await expect(miss.locator('li').allTextContents()).resolves.toContainEqual(
-        expect.stringMatching(new RegExp(`^${ideaKey} · \\d{4}-\\d{2}-\\d{2} · interview: `)),
+        expect.stringMatching(
+          new RegExp(`^${ideaKey} · [A-Z][a-z]{2} \\d{1,2}, \\d{4} · interview: `),
+        ),
       );
+      await expect(
+        miss.locator('li').first().getByRole('link', { name: ideaKey }).count(),
+      ).resolves.toBe(1);
       // The chart: sprint 6 judged once, no hit; the hit rate to date falls to 25%.
       await expect(
         page.getByTestId('hit-rate-chart').getAttribute('aria-label'),

@@ -28,13 +28,28 @@ afterAll(async () => {
   await preview?.close();
 });
 
+/** Opens every settings section (they start closed) with the form's own button. */
+async function expandAll(page: Page): Promise<void> {
+  const toggle = page.getByTestId('settings-toggle-all');
+  await toggle.waitFor({ state: 'visible' });
+  if ((await toggle.textContent()) === 'Expand all sections') await toggle.click();
+}
+
+/** Opens a page; waiting for a setting's row (`setting-…`) opens every section first. */
 async function open(resource: string, ready: string, theme = 'light'): Promise<Page> {
   if (!preview) throw new Error('the preview did not start');
   const page = await preview.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const url = new URL(`${resource}/${theme === 'dark' ? '?theme=dark' : ''}`, preview.server.url);
   await page.goto(url.href);
+  if (ready.startsWith('setting-')) await expandAll(page);
   await page.getByTestId(ready).waitFor({ state: 'visible' });
   return page;
+}
+
+/** Reloads a settings page and opens its sections again. */
+async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await expandAll(page);
 }
 
 const input = (page: Page, path: string) => page.locator(`#setting-${path.replace('.', '-')}`);
@@ -131,7 +146,7 @@ describe('admin page: global settings (Chromium)', () => {
         .isVisible(),
     ).resolves.toBe(true);
 
-    await page.reload();
+    await reload(page);
     await row(page, 'validation.minInterviews').waitFor({ state: 'visible' });
     await expect(input(page, 'validation.minInterviews').inputValue()).resolves.toBe('5');
     await expect(input(page, 'runway.pauseAtSprints').inputValue()).resolves.toBe('4');
@@ -251,7 +266,7 @@ describe('project settings: overrides (Chromium)', () => {
     await saved(page);
     await expect(flag(page, 'Project settings saved')).resolves.toBe('success');
 
-    await page.reload();
+    await reload(page);
     await row(page, capacity).waitFor({ state: 'visible' });
     await expect(page.getByTestId(`setting-${capacity}-status`).textContent()).resolves.toBe(
       'Overridden',
@@ -289,7 +304,7 @@ describe('project settings: overrides (Chromium)', () => {
     await expect(input(page, capacity).inputValue()).resolves.toBe('30');
     await page.getByTestId('settings-save').click();
     await saved(page);
-    await page.reload();
+    await reload(page);
     await row(page, capacity).waitFor({ state: 'visible' });
     await expect(page.getByTestId(`setting-${capacity}-status`).textContent()).resolves.toBe(
       'Inherited',

@@ -19,6 +19,8 @@ const { server, browser } = usePreviewInChromium();
 async function open(resource: string, ready: string): Promise<Page> {
   const page = await browser().newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(new URL(`${resource}/`, server().url).href);
+  // On the admin page the templates start closed, behind their contents entry.
+  if (ready === 'templates-editor') await page.getByTestId('admin-templates-toggle').click();
   await page.getByTestId(ready).waitFor({ state: 'visible' });
   return page;
 }

@@ -6,6 +6,7 @@
  * with "Load more", a member getting the server's refusal, and axe-core in light and dark.
  */
 import type { Page } from 'playwright-core';
+import { formatDate } from '../../static/shared/dates';
 import { AuditHeadSchema } from '../../src/storage/audit-store';
 import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 import { AUDIT_KEYS } from '../../src/storage/key-families';
@@ -97,7 +98,9 @@ describe('waivers and audit log (project settings)', () => {
     await row.waitFor({ state: 'visible' });
     const rowText = await row.textContent();
     expect(rowText).toContain('Needed for the payment hotfix; outcome follows');
-    expect(rowText).toContain(expiresOn);
+    // Shown in the reader's locale, by the screens' one date formatter.
+    const locale = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().locale);
+    expect(rowText).toContain(formatDate(expiresOn, locale));
     const admin = server().contexts['project-settings']?.accountId ?? '';
     const adminName = server().em.users.get(admin)?.displayName ?? admin;
     expect(rowText).toContain(adminName);

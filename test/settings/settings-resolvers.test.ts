@@ -431,6 +431,28 @@ describe('history', () => {
     ]);
   });
 
+  it('does not pin a value equal to the inherited one: the project keeps following the global', async () => {
+    ok(
+      await projectSave(
+        PROJECT_ADMIN,
+        { validation: { minInterviews: 3, minUsabilityTests: 2 }, spike: { maxTimeboxDays: 3 } },
+        0,
+      ),
+    );
+    const view = ProjectSettingsViewSchema.parse(ok(await projectGet(PROJECT_ADMIN)));
+    expect(view.override).toEqual({ validation: { minUsabilityTests: 2 } });
+    // A later global change reaches the setting the project typed equal to the global value.
+    ok(
+      await globalSave(
+        SITE_ADMIN,
+        withSetting((c) => (c.validation.minInterviews = 6)),
+        0,
+      ),
+    );
+    const config = await readProjectContext('DT');
+    expect(config.config.validation).toEqual({ minInterviews: 6, minUsabilityTests: 2 });
+  });
+
   it('stays bounded: only the last 20 revisions are kept', async () => {
     for (let v = 0; v < 23; v++) {
       ok(

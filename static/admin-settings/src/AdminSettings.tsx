@@ -13,9 +13,9 @@ import {
   NotInEffectMessage,
   SaveBanner,
   SettingRow,
-  SettingSections,
   SettingsFormShell,
 } from '@ui/SettingsForm';
+import { SettingSections } from '@ui/SettingSections';
 import type { ReactNode } from 'react';
 
 /** How the page talks to the backend: the contract's `settings/global/*` resolvers. */
@@ -23,6 +23,12 @@ export interface AdminSettingsApi {
   get: () => Promise<Result<unknown>>;
   save: (payload: PayloadOf<'settings/global/save'>) => Promise<Result<unknown>>;
 }
+
+/** The admin page's parts after the settings (main.tsx wraps each in a PageSection). */
+export const ADMIN_PARTS = [
+  { id: 'admin-templates', title: 'Discovery templates' },
+  { id: 'admin-data-transfer', title: 'Export / import' },
+] as const;
 
 const pageStyles = xcss({ maxWidth: '56rem', minHeight: '100vh' });
 
@@ -132,6 +138,8 @@ export function AdminSettings({ api, children }: { api: AdminSettingsApi; childr
                   : `Version ${view.version}.`}
               </Text>
               <SettingSections
+                errors={editor.errors}
+                more={[{ id: 'settings-history', title: 'Recent changes' }, ...ADMIN_PARTS]}
                 row={(field) => {
                   const fallback = settingAt(view.defaults, field.path);
                   const defaultValue = toDraftValue(field, fallback);

@@ -2,7 +2,8 @@ import '@ui/zod-config';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
 import '@ui/page.css';
-import { AdminSettings, type AdminSettingsApi } from './AdminSettings';
+import { PageSection } from '@ui/PageSection';
+import { ADMIN_PARTS, AdminSettings, type AdminSettingsApi } from './AdminSettings';
 import { DataTransfer, type DataTransferApi } from './DataTransfer';
 import { TemplatesEditor, type TemplatesApi } from './TemplatesEditor';
 
@@ -25,7 +26,11 @@ const templatesApi: TemplatesApi = {
 
 mount(
   <AdminSettings api={api}>
-    <TemplatesEditor api={templatesApi} />
-    <DataTransfer api={dataApi} />
+    <PageSection {...ADMIN_PARTS[0]}>
+      <TemplatesEditor api={templatesApi} />
+    </PageSection>
+    <PageSection {...ADMIN_PARTS[1]}>
+      <DataTransfer api={dataApi} />
+    </PageSection>
   </AdminSettings>,
 ).catch((error: unknown) => console.error('Dual Track: the settings page failed to start', error));

@@ -11,6 +11,9 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { today, useAction } from './actions';
 import { ConfirmDialog } from './ConfirmDialog';
 import { NoteForm } from './NoteField';
+import { formatDate } from '@ui/dates';
+import { DateField } from '@ui/DateField';
+import { ChoiceSelect } from '@ui/ChoiceSelect';
 
 /**
  * The evidence log of a discovery idea: the count toward the validation threshold, the entries
@@ -156,32 +159,19 @@ function EntryForm(props: {
             <label className="dt-label" htmlFor={`${id}-type`}>
               Type
             </label>
-            <select
-              id={`${id}-type`}
-              className="dt-input"
+            <ChoiceSelect
+              inputId={`${id}-type`}
+              testId="evidence-type"
               value={form.type}
-              onChange={(e) => set({ type: e.target.value as EvidenceType })}
-            >
-              {EVIDENCE_TYPE_VALUES.map((t) => (
-                <option key={t} value={t}>
-                  {TYPE_LABELS[t]}
-                </option>
-              ))}
-            </select>
+              options={EVIDENCE_TYPE_VALUES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
+              onChange={(type) => set({ type })}
+            />
           </div>
           <div>
             <label className="dt-label" htmlFor={`${id}-date`}>
               Date
             </label>
-            <input
-              id={`${id}-date`}
-              className="dt-input"
-              type="date"
-              required
-              max={today()}
-              value={form.date}
-              onChange={(e) => set({ date: e.target.value })}
-            />
+            <DateField id={`${id}-date`} value={form.date} onChange={(date) => set({ date })} />
           </div>
         </Inline>
         <div>
@@ -247,7 +237,7 @@ function EntryRow(props: {
         <Stack space="space.050">
           <Inline space="space.100" alignBlock="center" shouldWrap>
             <Text weight="bold">{TYPE_LABELS[entry.type]}</Text>
-            <Text color="color.text.subtle">{entry.date}</Text>
+            <Text color="color.text.subtle">{formatDate(entry.date)}</Text>
             {(entry.type === 'interview' || entry.type === 'usability-test') && (
               <Lozenge appearance={entry.positive ? 'success' : 'default'}>
                 {entry.positive ? POSITIVE_LABELS[entry.type] : 'Does not count'}

@@ -8,6 +8,7 @@ import type { FeasibilityVerdict } from '@domain/item-checklist';
 import { useId, useState } from 'react';
 import { useAction } from './actions';
 import { NoteForm } from './NoteField';
+import { ChoiceSelect } from '@ui/ChoiceSelect';
 
 /**
  * Feasibility review: a technically novel discovery item (flagged, or by its Entry triage
@@ -134,18 +135,16 @@ export function FeasibilitySection(props: {
             <label className="dt-label" htmlFor={`${id}-verdict`}>
               Verdict
             </label>
-            <select
-              id={`${id}-verdict`}
-              className="dt-input"
+            <ChoiceSelect
+              inputId={`${id}-verdict`}
+              testId="feasibility-verdict"
               value={verdict}
-              onChange={(e) => setVerdict(e.target.value as FeasibilityVerdict)}
-            >
-              {(Object.keys(VERDICTS) as FeasibilityVerdict[]).map((v) => (
-                <option key={v} value={v}>
-                  {VERDICTS[v].label}
-                </option>
-              ))}
-            </select>
+              options={(Object.keys(VERDICTS) as FeasibilityVerdict[]).map((v) => ({
+                value: v,
+                label: VERDICTS[v].label,
+              }))}
+              onChange={setVerdict}
+            />
           </div>
         </NoteForm>
       )}

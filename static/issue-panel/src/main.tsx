@@ -3,6 +3,7 @@ import { router } from '@forge/bridge';
 import { mount } from '@ui/mount';
 import { IssuePanel, type IssuePanelApi } from './IssuePanel';
 import '@ui/form-controls.css';
+import '@ui/page.css';
 import './panel.css';
 
 /**

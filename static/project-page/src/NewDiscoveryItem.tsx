@@ -15,6 +15,7 @@ import {
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import '@ui/form-controls.css';
 import './new-discovery-item.css';
+import { DateField } from '@ui/DateField';
 
 /** How the dialog talks to the backend: the contract's `templates/list` and `templates/create`. */
 export interface DiscoveryItemApi {
@@ -134,7 +135,15 @@ function SectionField(props: {
         />
       )}
       {input === 'date' && (
-        <input {...common} type="date" onChange={(e) => props.onChange(e.target.value)} />
+        <DateField
+          id={id}
+          name={common.name}
+          value={props.value}
+          isInvalid={Boolean(props.error)}
+          describedBy={described || undefined}
+          testId={common['data-testid']}
+          onChange={props.onChange}
+        />
       )}
       {props.error && (
         <span id={`${id}-error`} className="dt-field-error" role="alert">

@@ -5,6 +5,7 @@ import { mount } from '@ui/mount';
 import { issueSearchPath } from './overview-view';
 import { ProjectPage, type ProjectPageApi } from './ProjectPage';
 import { Routes } from './routes';
+import '@ui/page.css';
 import './page.css';
 
 /**

@@ -3,9 +3,9 @@ import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import type { PayloadOf, Result } from '@contract/bridge-contract';
-import { formatSetting, settingAt, settingField } from '@contract/settings-fields';
+import { SETTING_FIELDS, formatSetting, settingAt, settingField } from '@contract/settings-fields';
 import { ProjectSettingsViewSchema, type ProjectSettingsView } from '@contract/settings-view';
-import { checkOverride, draftOf, toDraftValue } from '@ui/settings-draft';
+import { checkOverride, draftOf, isInheritedValue, toDraftValue } from '@ui/settings-draft';
 import { useSettingsEditor } from '@ui/settings-editor';
 import {
   ConflictMessage,
@@ -13,9 +13,9 @@ import {
   NotInEffectMessage,
   SaveBanner,
   SettingRow,
-  SettingSections,
   SettingsFormShell,
 } from '@ui/SettingsForm';
+import { SettingSections } from '@ui/SettingSections';
 
 /** How the overrides talk to the backend: the contract's `settings/project/*` resolvers. */
 export interface ProjectOverridesApi {
@@ -30,7 +30,8 @@ const parse = (data: unknown): ProjectSettingsView | null => {
 
 /**
  * This project's settings: every setting shows the global value it inherits, or the project's
- * own value (overridden), which "Reset to default" takes back to the inherited one.
+ * own value (overridden), which "Reset to inherited" takes back to the inherited one. A value
+ * typed equal to the inherited one shows (and saves) as inherited.
  */
 export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
   const editor = useSettingsEditor<ProjectSettingsView>({
@@ -54,6 +55,12 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
     }),
   });
   const { view } = editor;
+  /** Whether the draft overrides a setting: it holds a value other than the inherited one. */
+  const overrides = (path: string): boolean => {
+    const own = editor.draft[path];
+    const field = settingField(path);
+    return own !== undefined && !!field && !!view && !isInheritedValue(field, own, view.inherited);
+  };
 
   return (
     <Box as="section" aria-labelledby="project-settings-heading" testId="project-overrides">
@@ -111,9 +118,21 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
             />
             <SettingsFormShell label="Project settings" editor={editor}>
               <SettingSections
+                errors={editor.errors}
+                more={[
+                  { id: 'settings-history', title: 'Recent changes' },
+                  { id: 'waivers-audit', title: 'Waivers and audit log' },
+                ]}
+                note={(section) => {
+                  const n = SETTING_FIELDS.filter(
+                    (f) => f.path.startsWith(`${section}.`) && overrides(f.path),
+                  ).length;
+                  return n > 0 ? `${n} overridden` : undefined;
+                }}
                 row={(field) => {
                   const inherited = settingAt(view.inherited, field.path);
                   const own = editor.draft[field.path];
+                  const overridden = overrides(field.path);
                   const notInEffect = view.notInEffect.find((part) =>
                     part.paths.includes(field.path),
                   );
@@ -123,8 +142,9 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
                       value={own ?? toDraftValue(field, inherited)}
                       error={editor.errors[field.path]}
                       reference={`Global value: ${formatSetting(field, inherited ?? null)}`}
-                      status={own === undefined ? 'inherited' : 'overridden'}
+                      status={overridden ? 'overridden' : 'inherited'}
                       canReset={own !== undefined}
+                      resetLabel="Reset to inherited"
                       {...(notInEffect ? { notInEffect: notInEffect.message } : {})}
                       onChange={(v) => editor.update(field.path, v)}
                       onReset={() => editor.update(field.path, undefined)}

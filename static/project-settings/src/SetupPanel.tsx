@@ -26,6 +26,7 @@ import {
   type SetupView,
   type TypeChoice,
 } from './setup-view';
+import { formatDateTime } from '@ui/dates';
 
 /** How the panel talks to the backend: the contract's `setup/*` resolvers. */
 export interface SetupApi {
@@ -141,7 +142,7 @@ function FlagNotes({ notes }: { notes: readonly FlagNoteView[] }) {
       <Stack space="space.100">
         {notes.map((n) => (
           <Text as="p" key={n.typeName}>
-            {n.message} (Since {new Date(n.since).toLocaleString()}.)
+            {n.message} (Since {formatDateTime(n.since)}.)
           </Text>
         ))}
       </Stack>
@@ -253,7 +254,7 @@ export function SetupPanel({ api }: { api: SetupApi }) {
         <SectionMessage appearance="success" title="Dual Track is set up for this project">
           <Text as="p">
             {view?.report?.finishedAt
-              ? `Last run finished ${new Date(view.report.finishedAt).toLocaleString()}.`
+              ? `Last run finished ${formatDateTime(view.report.finishedAt)}.`
               : 'The last run finished.'}
           </Text>
         </SectionMessage>

@@ -27,6 +27,9 @@ import {
   type GrantField,
   type WaiverList,
 } from './waivers-view';
+import { formatDate, formatDateTime } from '@ui/dates';
+import { DateField } from '@ui/DateField';
+import { IssueKeyLink } from '@ui/IssueKeyLink';
 
 /** How the section talks to the backend: the contract's `waiver/*` and `audit/list` resolvers. */
 export interface WaiversApi {
@@ -87,11 +90,6 @@ function refusalTitle(error: BridgeError): string {
     : 'Waivers and the audit log could not be loaded';
 }
 
-const formatTime = (iso: string) => {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-};
-
 function WaiverTable(props: {
   list: WaiverList;
   busy: string | undefined;
@@ -115,10 +113,10 @@ function WaiverTable(props: {
           key: w.issueId,
           testId: w.hidden ? `waiver-hidden-${w.issueId}` : `waiver-${w.issueKey}`,
           cells: {
-            item: w.hidden ? HIDDEN_ITEM : w.issueKey,
+            item: w.hidden ? HIDDEN_ITEM : <IssueKeyLink issueKey={w.issueKey} />,
             reason: w.reason,
-            expires: w.expiresOn,
-            approved: `${nameOf(list.names, w.grantedBy)}, ${w.grantedAt.slice(0, 10)}`,
+            expires: formatDate(w.expiresOn),
+            approved: `${nameOf(list.names, w.grantedBy)}, ${formatDate(w.grantedAt)}`,
             actions: w.hidden ? (
               ''
             ) : (
@@ -156,23 +154,28 @@ function GrantForm(props: {
   const describedBy = (name: GrantField) =>
     errors[name] ? `waiver-${name}-error` : `waiver-${name}-help`;
   /** One input of the form with its label, and its problem or else its help. */
-  const field = (
-    name: GrantField,
-    label: string,
-    help: string,
-    date?: { min: string; max: string },
-  ) => (
+  const field = (name: GrantField, label: string, help: string, date?: boolean) => (
     <Stack space="space.050">
       <Label htmlFor={`waiver-${name}`}>{label}</Label>
-      <Textfield
-        id={`waiver-${name}`}
-        name={name}
-        {...(date ? { type: 'date', min: date.min, max: date.max } : {})}
-        value={draft[name]}
-        isInvalid={Boolean(errors[name])}
-        aria-describedby={describedBy(name)}
-        onChange={(e) => props.onChange(name, e.currentTarget.value)}
-      />
+      {date ? (
+        <DateField
+          id={`waiver-${name}`}
+          name={name}
+          value={draft[name]}
+          isInvalid={Boolean(errors[name])}
+          describedBy={describedBy(name)}
+          onChange={(value) => props.onChange(name, value)}
+        />
+      ) : (
+        <Textfield
+          id={`waiver-${name}`}
+          name={name}
+          value={draft[name]}
+          isInvalid={Boolean(errors[name])}
+          aria-describedby={describedBy(name)}
+          onChange={(e) => props.onChange(name, e.currentTarget.value)}
+        />
+      )}
       {errors[name] ? (
         <ErrorMessage testId={`waiver-${name}-error`}>
           <span id={`waiver-${name}-error`}>
@@ -202,8 +205,8 @@ function GrantForm(props: {
           {field(
             'expiresOn',
             'Expires after',
-            `The last day it holds: today (${today(props.now)}) at the earliest, at most ${MAX_WAIVER_DAYS} days ahead (${latest}).`,
-            { min: today(props.now), max: latest },
+            `The last day it holds, as YYYY-MM-DD: today (${formatDate(today(props.now))}) at the earliest, at most ${MAX_WAIVER_DAYS} days ahead (${formatDate(latest)}).`,
+            true,
           )}
           <Inline>
             <Button type="submit" appearance="primary" isLoading={props.busy} testId="waiver-grant">
@@ -238,8 +241,8 @@ function AuditTable(props: {
           key: String(e.seq),
           testId: `audit-${e.seq}`,
           cells: {
-            time: formatTime(e.at),
-            item: e.hidden ? HIDDEN_ITEM : e.issueKey,
+            time: formatDateTime(e.at),
+            item: e.hidden ? HIDDEN_ITEM : <IssueKeyLink issueKey={e.issueKey} />,
             rule: RULE_LABELS[e.rule] ?? e.rule,
             action: (
               <Lozenge appearance={ACTION_APPEARANCE[e.action] ?? 'default'}>
@@ -364,7 +367,12 @@ export function WaiversAndAudit({
   };
 
   return (
-    <Box as="section" aria-labelledby="waivers-audit-heading" testId="waivers-audit">
+    <Box
+      as="section"
+      id="waivers-audit"
+      aria-labelledby="waivers-audit-heading"
+      testId="waivers-audit"
+    >
       <Stack space="space.200">
         <Heading size="medium" as="h2" id="waivers-audit-heading">
           Waivers and audit log

@@ -9,6 +9,7 @@ import { timeboxRange } from '@domain/spike-timebox';
 import type { ScopedOutcome } from '@domain/track';
 import { useState, type ReactNode } from 'react';
 import { checkForm, type BoundKind, type OutcomeForm } from './outcome-form';
+import { DateField } from '@ui/DateField';
 
 export interface ScopedOutcomeEditorProps {
   initial: OutcomeForm;
@@ -111,10 +112,18 @@ export function ScopedOutcomeEditor({
         <Box>
           {!spike && (
             <Inline space="space.100" alignBlock="center">
-              <Button isSelected={form.bound === 'timebox'} onClick={chooseBound('timebox')}>
+              <Button
+                appearance={form.bound === 'timebox' ? 'primary' : 'default'}
+                aria-pressed={form.bound === 'timebox'}
+                onClick={chooseBound('timebox')}
+              >
                 Timebox in days
               </Button>
-              <Button isSelected={form.bound === 'date'} onClick={chooseBound('date')}>
+              <Button
+                appearance={form.bound === 'date' ? 'primary' : 'default'}
+                aria-pressed={form.bound === 'date'}
+                onClick={chooseBound('date')}
+              >
                 Target date
               </Button>
             </Inline>
@@ -147,15 +156,13 @@ export function ScopedOutcomeEditor({
             </Field>
           ) : (
             <Field part="bound" label="Target date" help="The date this work must be done by.">
-              <Textfield
+              <DateField
                 id={FIELD_IDS.bound}
                 name="targetDate"
-                type="date"
-                width="medium"
                 value={form.targetDate}
                 isInvalid={shown('bound') !== undefined}
-                aria-describedby={describedBy('bound')}
-                onChange={(e) => set({ targetDate: e.currentTarget.value })}
+                describedBy={describedBy('bound')}
+                onChange={(targetDate) => set({ targetDate })}
                 onBlur={touch('bound')}
               />
               <FieldError part="bound" message={shown('bound')} />

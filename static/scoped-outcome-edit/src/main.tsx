@@ -10,6 +10,7 @@ import { mount } from '@ui/mount';
 import { useResolver } from '@ui/use-resolver';
 import { formFromValue, type OutcomeForm } from './outcome-form';
 import { ScopedOutcomeEditor } from './ScopedOutcomeEditor';
+import '@ui/page.css';
 
 /**
  * Edit view of the `scoped-outcome` custom field (issue view and issue create). Jira hands the

@@ -1,15 +1,20 @@
+import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
+import Textfield from '@atlaskit/textfield';
 import { retroCsv, type RetroAnswer } from '@contract/retro-report';
 import { OUTCOME_RESULTS, type OutcomeResult } from '@domain/retro';
 import type { OutcomeCandidateView as OutcomeCandidate } from '@contract/retro-report';
+import { ChoiceSelect } from '@ui/ChoiceSelect';
 import { useResolver } from '@ui/use-resolver';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ChartFigure, HitRateChart, ShareChart, hitRateNumbers, shareNumbers } from './charts';
 import { TargetLegend, TrendChart, trendNumbers } from './trend-chart';
 import type { RetroApi } from './retro-api';
+import { formatDate } from '@ui/dates';
+import { IssueKeyLink } from '@ui/IssueKeyLink';
 
 const pageStyles = xcss({ minHeight: '100vh' });
 const RESULT_LABEL: Record<OutcomeResult, string> = {
@@ -18,6 +23,8 @@ const RESULT_LABEL: Record<OutcomeResult, string> = {
   missed: 'Missed',
   'too-early': 'Too early',
 };
+const RESULT_OPTIONS = OUTCOME_RESULTS.map((r) => ({ value: r, label: RESULT_LABEL[r] }));
+const SPRINT_COUNTS = ['3', '6', '9', '12'].map((n) => ({ value: n, label: n }));
 
 const pct = (n: number | undefined) => (n === undefined ? '–' : `${n}%`);
 const num = (n: number | undefined) => (n === undefined ? '–' : String(n));
@@ -103,45 +110,49 @@ function OutcomeForm({
     <li data-testid={id}>
       <Stack space="space.050">
         <Text>
-          <strong>{candidate.key}</strong> {candidate.summary} (from{' '}
-          {candidate.ideas.map((i) => `${i.key} ${i.summary}`).join(', ')}):{' '}
-          {candidate.outcome ? RESULT_LABEL[candidate.outcome.result] : 'not recorded yet'}
+          <strong>
+            <IssueKeyLink issueKey={candidate.key} />
+          </strong>{' '}
+          {candidate.summary} (from{' '}
+          {candidate.ideas.map((i, n) => (
+            <span key={i.key}>
+              {n > 0 && ', '}
+              <IssueKeyLink issueKey={i.key} /> {i.summary}
+            </span>
+          ))}
+          ): {candidate.outcome ? RESULT_LABEL[candidate.outcome.result] : 'not recorded yet'}
         </Text>
         <Inline space="space.100" alignBlock="center" shouldWrap>
           <span className="retro-controls">
-            <label htmlFor={`${id}-result`}>Outcome </label>
-            <select
-              id={`${id}-result`}
+            <label htmlFor={`${id}-result`}>Outcome</label>
+            <ChoiceSelect
+              inputId={`${id}-result`}
               value={result}
-              onChange={(e) => setResult(e.target.value as OutcomeResult)}
-            >
-              {OUTCOME_RESULTS.map((r) => (
-                <option key={r} value={r}>
-                  {RESULT_LABEL[r]}
-                </option>
-              ))}
-            </select>
-          </span>
-          <span className="retro-controls">
-            <label htmlFor={`${id}-note`}>Note </label>
-            <input
-              id={`${id}-note`}
-              value={note}
-              maxLength={2000}
-              onChange={(e) => setNote(e.target.value)}
+              options={RESULT_OPTIONS}
+              isCompact
+              onChange={setResult}
             />
           </span>
           <span className="retro-controls">
-            <button
-              type="button"
-              aria-label={`Record the outcome of ${candidate.key}`}
-              onClick={() => {
-                void onRecord(candidate.key, result, note).then(setMessage);
-              }}
-            >
-              Record
-            </button>
+            <label htmlFor={`${id}-note`}>Note</label>
+            <Textfield
+              id={`${id}-note`}
+              value={note}
+              maxLength={2000}
+              isCompact
+              onChange={(e) => setNote(e.currentTarget.value)}
+            />
           </span>
+          <Button
+            appearance="primary"
+            spacing="compact"
+            aria-label={`Record the outcome of ${candidate.key}`}
+            onClick={() => {
+              void onRecord(candidate.key, result, note).then(setMessage);
+            }}
+          >
+            Record
+          </Button>
           {message && <Text>{message}</Text>}
         </Inline>
       </Stack>
@@ -176,18 +187,14 @@ function Report({
         </Heading>
         <Inline space="space.200" alignBlock="center" shouldWrap>
           <span className="retro-controls">
-            <label htmlFor="sprint-count">Closed sprints shown </label>
-            <select
-              id="sprint-count"
-              value={sprints}
-              onChange={(e) => onSprints(Number(e.target.value))}
-            >
-              {[3, 6, 9, 12].map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
+            <label htmlFor="sprint-count">Closed sprints shown</label>
+            <ChoiceSelect
+              inputId="sprint-count"
+              value={String(sprints)}
+              options={SPRINT_COUNTS}
+              isCompact
+              onChange={(n) => onSprints(Number(n))}
+            />
           </span>
           <a
             className="retro-link"
@@ -290,13 +297,17 @@ function Report({
               {report.misses.map((m) => (
                 <li key={m.key}>
                   <Text>
-                    <strong>{m.key}</strong> {m.summary}: {m.outcome?.note}
+                    <strong>
+                      <IssueKeyLink issueKey={m.key} />
+                    </strong>{' '}
+                    {m.summary}: {m.outcome?.note}
                   </Text>
                   <ul>
                     {m.evidence.map((e) => (
                       <li key={`${e.ideaKey}-${e.date}-${e.summary}`}>
                         <Text color="color.text.subtle">
-                          {e.ideaKey} · {e.date} · {e.type}: {e.summary}
+                          <IssueKeyLink issueKey={e.ideaKey} /> · {formatDate(e.date)} · {e.type}:{' '}
+                          {e.summary}
                         </Text>
                       </li>
                     ))}

@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import type { RetroAnswer } from '@contract/retro-report';
 import { useId, useState, type ReactNode } from 'react';
 import { lineRuns } from './line-runs';
@@ -41,15 +42,15 @@ export function ChartFigure({
       {children}
       <figcaption>
         <strong>{title}</strong>{' '}
-        <button
-          type="button"
-          className="retro-toggle"
+        <Button
+          appearance="subtle"
+          spacing="compact"
           aria-expanded={open}
           aria-controls={id}
           onClick={() => setOpen((o) => !o)}
         >
           {open ? 'Hide the numbers' : 'Show the numbers'}
-        </button>
+        </Button>
       </figcaption>
       <div id={id} hidden={!open}>
         <table className="retro-table retro-numbers">

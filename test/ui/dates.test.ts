@@ -1,0 +1,25 @@
+import { formatDate, formatDateTime } from '../../static/shared/dates';
+
+/** The screens' one date formatter: the reader's locale, a calendar date stays its day. */
+describe('formatDate and formatDateTime', () => {
+  it.each([
+    ['2026-12-04', 'en-GB', '4 Dec 2026'],
+    ['2026-12-04', 'en-US', 'Dec 4, 2026'],
+    ['2026-01-31', 'de-DE', '31.01.2026'],
+    ['not a date', 'en-GB', 'not a date'],
+  ])('formatDate(%j) in %s reads %j', (value, locale, expected) => {
+    expect(formatDate(value, locale)).toBe(expected);
+  });
+
+  it('keeps a calendar date on its day whatever the time zone', () => {
+    // Parsed as local midnight, never as UTC midnight (which is the day before west of UTC).
+    expect(formatDate('2026-03-01', 'en-GB')).toBe('1 Mar 2026');
+  });
+
+  it('shows a timestamp with its time, and a calendar date without one', () => {
+    expect(formatDateTime('2026-12-04T09:30:00.000Z', 'en-GB')).toMatch(
+      /^4 Dec 2026, \d{2}:\d{2}$/,
+    );
+    expect(formatDateTime('2026-12-04', 'en-GB')).toBe('4 Dec 2026');
+  });
+});

@@ -8,6 +8,8 @@ module.exports = {
   moduleNameMapper: {
     '^@domain/(.*)$': '<rootDir>/src/domain/$1',
     '^@contract/(.*)$': '<rootDir>/src/contract/$1',
+    // Atlaskit components import their compiled CSS; unit tests render markup only.
+    '\\.css$': '<rootDir>/test/helpers/style-stub.ts',
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   // Generous for a 2-CPU CI machine running Chromium beside the suites; a hang still fails.

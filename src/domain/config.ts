@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_PLACEHOLDERS } from './placeholders';
+import { RULE_SETTINGS } from './config-rules';
+
+export { settingsComparedAt } from './config-rules';
 
 /**
  * The practice's rules of thumb, as settings. Every number has the default the practice
@@ -276,21 +279,6 @@ export const CONFIG_SECTIONS: readonly Section[] = [
   'entry',
   'feasibility',
 ];
-
-/**
- * The settings each cross-field rule compares, by the path its problem is reported at (see the
- * `superRefine` of `ConfigSchema`). A problem at a path not listed here involves its whole section.
- */
-const RULE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
-  'runway.targetMinSprints': ['runway.targetMinSprints', 'runway.targetMaxSprints'],
-  'runway.pauseAtSprints': ['runway.targetMaxSprints', 'runway.pauseAtSprints'],
-  'spike.defaultTimeboxDays': ['spike.defaultTimeboxDays', 'spike.maxTimeboxDays'],
-};
-
-/** The settings the rule reported at `path` compares (just `path` for a single-setting rule). */
-export function settingsComparedAt(path: string): readonly string[] {
-  return RULE_SETTINGS[path] ?? [path];
-}
 
 /** Part of a project override that is not in effect, and the rule it would break. */
 export interface OverrideNotInEffect {

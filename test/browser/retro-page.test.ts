@@ -129,11 +129,12 @@ async function column(table: ReturnType<Page['locator']>, n: number): Promise<st
 }
 
 describe('retro sub-page in the local preview (Chromium)', () => {
-  it('is listed on the preview index as a sub-page of the project page', async () => {
+  it("is listed in the preview frame's sidebar as a sub-page of the project page", async () => {
     if (!preview) throw new Error('the preview did not start');
     const html = await (await fetch(preview.server.url)).text();
-    expect(html).toContain('href="/project-page/?route=retro"');
-    expect(html).toContain('Retro and trends');
+    expect(html).toContain(
+      '<a href="/project/retro" data-testid="nav-project:retro">Retro and trends</a>',
+    );
   });
 
   it('shows the per-sprint table, the charts and the trend summary', async () => {

@@ -372,13 +372,17 @@ describe('project settings: overrides (Chromium)', () => {
     );
     await input(page, leads).fill('user-member, user-nobody');
     await page.getByTestId('settings-save').click();
-    await expect(page.getByTestId(`setting-${leads}-error`).textContent()).resolves.toMatch(
+    const error = page.getByTestId(`setting-${leads}-error`);
+    await error.getByText(/No Jira user has the account id "user-nobody"\./).waitFor();
+    await expect(error.textContent()).resolves.toMatch(
       /^No Jira user has the account id "user-nobody"\./,
     );
     await input(page, leads).fill('user-member');
     await page.getByTestId('settings-save').click();
     await saved(page);
     await page.reload();
+    await page.getByTestId('settings-save').waitFor({ state: 'visible' });
+    await expandAll(page);
     await row(page, leads).waitFor({ state: 'visible' });
     await expect(input(page, leads).inputValue()).resolves.toBe('user-member');
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -125,6 +125,9 @@ describe('waivers and audit log (project settings)', () => {
   it('the audit log is paged: "Load more" adds the older entries; the counts name what was dropped', async () => {
     const { em } = server();
     const head = AuditHeadSchema.parse(em.kvs.peek(AUDIT_KEYS.head('DT')));
+    // About a demo item the admin can see (others are listed without their detail).
+    const about = em.findIssue('DT-50');
+    if (!about) throw new Error('the demo has no DT-50');
     for (let i = 0; i < 30; i++) {
       const seq = head.next + i;
       em.kvs.seed(AUDIT_KEYS.entry('DT', seq), {
@@ -134,8 +137,8 @@ describe('waivers and audit log (project settings)', () => {
         action: 'moved-back',
         source: 'sprint-guard',
         rule: 'scoped-outcome',
-        issueId: '10001',
-        issueKey: 'DT-1',
+        issueId: about.id,
+        issueKey: about.key,
         actor: null,
         detail: `Seeded entry ${seq}.`,
       });

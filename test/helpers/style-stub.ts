@@ -1,0 +1,2 @@
+/** What a stylesheet import is in unit tests: the Custom UI build bundles CSS; jest needs none. */
+export default {};

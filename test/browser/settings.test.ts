@@ -367,6 +367,9 @@ describe('project settings: overrides (Chromium)', () => {
   it('names lead engineers by account id, checked against Jira, and says the rule without them', async () => {
     const leads = 'feasibility.leadAccountIds';
     const page = await open('project-settings', `setting-${leads}`);
+    // The test before leaves an override out of effect, which keeps Save from sending: reset it.
+    const reset = page.getByTestId('setting-runway.targetMaxSprints-reset');
+    if (await reset.isEnabled()) await reset.click();
     await expect(row(page, leads).textContent()).resolves.toContain(
       'With no lead engineers named, anyone who may edit the idea may sign off',
     );

@@ -7,7 +7,12 @@
  * the spike. Checks accessibility with axe-core in the light and dark themes.
  */
 import type { Page } from 'playwright-core';
-import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import {
+  colorModeOf,
+  screenshot,
+  seriousAxeViolations,
+  usePreviewInChromium,
+} from './preview-harness';
 
 jest.setTimeout(120_000);
 
@@ -53,6 +58,7 @@ describe('promote to delivery: the form and its confirmation (Chromium)', () => 
       await form.getByRole('button', { name: 'Review' }).click();
       const confirm = page.getByTestId('promote-confirm');
       await confirm.waitFor({ state: 'visible' });
+      if (theme === 'light') await screenshot(page, 'promote-review.png');
       await expect(page.getByTestId('promote-confirm-list').textContent()).resolves.toMatch(
         /^One-page checkout \(Story, \d+ acceptance criteria\)$/,
       );

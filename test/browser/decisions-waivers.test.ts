@@ -7,11 +7,16 @@
  */
 import type { Page } from 'playwright-core';
 import { ISSUE_NOTE_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
-import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import {
+  colorModeOf,
+  seriousAxeViolations,
+  textOf as text,
+  usePreviewInChromium,
+} from './preview-harness';
 
 jest.setTimeout(120_000);
 
-const { server, browser, keyOf } = usePreviewInChromium();
+const { server, browser, keyOf, openPanel } = usePreviewInChromium();
 
 const DECISION = 'Build share previews on the CDN: 80 ms on 4G.';
 const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
@@ -43,14 +48,6 @@ beforeAll(() => {
   });
 });
 
-async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const page = await browser().newPage({ viewport: { width: 900, height: 900 } });
-  const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
-  await page.goto(new URL(`issue-panel/${query}`, server().url).href);
-  await page.getByTestId('headline').waitFor({ state: 'visible' });
-  return page;
-}
-
 async function openProjectPage(theme: 'light' | 'dark' = 'light'): Promise<Page> {
   const page = await browser().newPage({ viewport: { width: 1440, height: 900 } });
   const url = new URL(`project-page/${theme === 'dark' ? '?theme=dark' : ''}`, server().url);
@@ -58,8 +55,6 @@ async function openProjectPage(theme: 'light' | 'dark' = 'light'): Promise<Page>
   await page.getByTestId('signals').waitFor({ state: 'visible' });
   return page;
 }
-
-const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
 
 describe('decisions flow to waiting work (issue panel)', () => {
   it.each(['light', 'dark'] as const)(

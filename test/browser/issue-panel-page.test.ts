@@ -7,29 +7,18 @@
  * change made elsewhere. Checks accessibility with axe-core in both themes and saves
  * docs/screenshots/issue-panel.png.
  */
-import type { Page } from 'playwright-core';
 import {
   choose,
   colorModeOf,
   screenshot,
   seriousAxeViolations,
+  textOf as text,
   usePreviewInChromium,
 } from './preview-harness';
 
 jest.setTimeout(120_000);
 
-const { server, browser, keyOf } = usePreviewInChromium();
-
-/** The key of the demo issue with this summary. */
-async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const page = await browser().newPage({ viewport: { width: 900, height: 900 } });
-  const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
-  await page.goto(new URL(`issue-panel/${query}`, server().url).href);
-  await page.getByTestId('headline').waitFor({ state: 'visible' });
-  return page;
-}
-
-const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+const { server, keyOf, openPanel } = usePreviewInChromium();
 
 describe('issue panel in the local preview (Chromium)', () => {
   it.each(['light', 'dark'] as const)(

@@ -115,8 +115,21 @@ export function usePreviewInChromium() {
       if (!issue) throw new Error(`no demo issue "${summary}"`);
       return issue.key;
     },
+    /** A new page on the issue panel of `issueKey`, once its headline shows. */
+    async openPanel(issueKey: string, theme: 'light' | 'dark' = 'light', height = 900) {
+      const page = await started().browser.newPage({ viewport: { width: 900, height } });
+      const url = new URL(`issue-panel/?issue=${encodeURIComponent(issueKey)}`, server().url);
+      if (theme === 'dark') url.searchParams.set('theme', 'dark');
+      await page.goto(url.href);
+      await page.getByTestId('headline').waitFor({ state: 'visible' });
+      return page;
+    },
   };
 }
+
+/** The text of the first element with this test id. */
+export const textOf = (page: Page, testId: string) =>
+  page.getByTestId(testId).first().textContent();
 
 export interface AxeViolation {
   id: string;

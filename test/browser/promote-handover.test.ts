@@ -6,7 +6,6 @@
  * created before anything is sent, and Explore first's drafted scoped outcome, edited and set on
  * the spike. Checks accessibility with axe-core in the light and dark themes.
  */
-import type { Page } from 'playwright-core';
 import {
   colorModeOf,
   screenshot,
@@ -16,16 +15,10 @@ import {
 
 jest.setTimeout(120_000);
 
-const { server, browser, keyOf } = usePreviewInChromium();
-
-async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const page = await browser().newPage({ viewport: { width: 900, height: 1000 } });
-  const url = new URL(`issue-panel/?issue=${encodeURIComponent(issueKey)}`, server().url);
-  if (theme === 'dark') url.searchParams.set('theme', 'dark');
-  await page.goto(url.href);
-  await page.getByTestId('headline').waitFor({ state: 'visible' });
-  return page;
-}
+const preview = usePreviewInChromium();
+const { server, keyOf } = preview;
+const openPanel = (key: string, theme: 'light' | 'dark' = 'light') =>
+  preview.openPanel(key, theme, 1000);
 
 const issueCount = () => server().em.issues.size;
 const scopedOutcomeField = () => {

@@ -5,22 +5,16 @@
  * removing evidence asks in a modal dialog that names the validation change, and Undo puts the
  * entry back; the project settings page shows the lead engineer setting. Axe in both themes.
  */
-import type { Page } from 'playwright-core';
-import { colorModeOf, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import {
+  colorModeOf,
+  seriousAxeViolations,
+  textOf as text,
+  usePreviewInChromium,
+} from './preview-harness';
 
 jest.setTimeout(120_000);
 
-const { server, browser, keyOf } = usePreviewInChromium();
-
-async function openPanel(issueKey: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const page = await browser().newPage({ viewport: { width: 900, height: 900 } });
-  const query = `?issue=${encodeURIComponent(issueKey)}${theme === 'dark' ? '&theme=dark' : ''}`;
-  await page.goto(new URL(`issue-panel/${query}`, server().url).href);
-  await page.getByTestId('headline').waitFor({ state: 'visible' });
-  return page;
-}
-
-const text = (page: Page, testId: string) => page.getByTestId(testId).first().textContent();
+const { keyOf, openPanel } = usePreviewInChromium();
 
 describe('engineers in early (issue panel)', () => {
   it('shows an idea of high uncertainty as technically novel, why, and who may sign off', async () => {

@@ -6,7 +6,8 @@
  * card. axe-core in light and dark on both.
  */
 import type { Page } from 'playwright-core';
-import { ISSUE_NOTE_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { ISSUE_NOTE_KEYS } from '../../src/storage/key-families';
+import { seedWaiver } from '../helpers/emulator';
 import {
   colorModeOf,
   seriousAxeViolations,
@@ -32,19 +33,11 @@ beforeAll(() => {
     by: 'user-member',
     at: new Date().toISOString(),
   });
-  const projectKey = enabler.key.replace(/-\d+$/, '');
-  em.kvs.seed(WAIVER_KEYS.book(projectKey), {
-    version: 1,
-    waivers: [
-      {
-        issueId: enabler.id,
-        issueKey: enabler.key,
-        reason: 'Session split ships with the release',
-        expiresOn: EXPIRES,
-        grantedBy: 'user-admin',
-        grantedAt: new Date().toISOString(),
-      },
-    ],
+  seedWaiver(em, enabler, {
+    reason: 'Session split ships with the release',
+    expiresOn: EXPIRES,
+    grantedBy: 'user-admin',
+    grantedAt: new Date().toISOString(),
   });
 });
 

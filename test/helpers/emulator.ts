@@ -1,5 +1,6 @@
 import { JiraEmulator } from '../../dev/emulator/jira-emulator';
-import type { EmField } from '../../dev/emulator/model';
+import type { EmField, EmIssue } from '../../dev/emulator/model';
+import { WAIVER_KEYS } from '../../src/storage/key-families';
 import type { SearchLag } from '../../dev/emulator/search-lag';
 
 /** How many searches miss a REST write by default in tests (dev/emulator/search-lag.ts). */
@@ -82,3 +83,16 @@ export const COMPLETE_OUTCOME = {
   successMeasure: 'p95 session lookup under 20 ms at 2x current load',
   timeboxDays: 3,
 };
+
+/** Seeds the project's waiver book with one waiver on `issue`, as `waiver/grant` stores it. */
+export function seedWaiver(
+  em: JiraEmulator,
+  issue: EmIssue,
+  w: { reason: string; expiresOn: string; grantedBy: string; grantedAt: string },
+): void {
+  const projectKey = issue.key.slice(0, issue.key.lastIndexOf('-'));
+  em.kvs.seed(WAIVER_KEYS.book(projectKey), {
+    version: 1,
+    waivers: [{ issueId: issue.id, issueKey: issue.key, ...w }],
+  });
+}

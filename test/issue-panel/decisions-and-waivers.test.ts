@@ -1,8 +1,7 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { ResolverKey } from '../../src/contract/bridge-contract';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
-import { WAIVER_KEYS } from '../../src/storage/key-families';
-import { useEmulator } from '../helpers/emulator';
+import { seedWaiver, useEmulator } from '../helpers/emulator';
 import { callOnIssue, ok } from '../helpers/invoke';
 
 /**
@@ -102,18 +101,11 @@ describe('issue panel: waivers', () => {
     const key = demo.keys.unscopedEnablerInSprint;
     const issue = ctx.em.findIssue(key);
     if (!issue) throw new Error('no issue');
-    ctx.em.kvs.seed(WAIVER_KEYS.book(demo.projectKey), {
-      version: 1,
-      waivers: [
-        {
-          issueId: issue.id,
-          issueKey: key,
-          reason: 'Old',
-          expiresOn: inDays(-1),
-          grantedBy: DEMO_USERS.admin,
-          grantedAt: new Date(now.getTime() - 5 * 86_400_000).toISOString(),
-        },
-      ],
+    seedWaiver(ctx.em, issue, {
+      reason: 'Old',
+      expiresOn: inDays(-1),
+      grantedBy: DEMO_USERS.admin,
+      grantedAt: new Date(now.getTime() - 5 * 86_400_000).toISOString(),
     });
     const r = await readiness(key);
     expect(r.waiver).toBeNull();

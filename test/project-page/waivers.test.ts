@@ -1,7 +1,6 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { ProjectOverview } from '../../src/contract/project-overview';
-import { WAIVER_KEYS } from '../../src/storage/key-families';
-import { useEmulator } from '../helpers/emulator';
+import { seedWaiver, useEmulator } from '../helpers/emulator';
 import { callResolver, ok } from '../helpers/invoke';
 
 /**
@@ -76,18 +75,11 @@ describe('project page: waived items', () => {
     const key = demo.keys.unscopedEnablerInSprint;
     const issue = ctx.em.findIssue(key);
     if (!issue) throw new Error('no issue');
-    ctx.em.kvs.seed(WAIVER_KEYS.book(demo.projectKey), {
-      version: 1,
-      waivers: [
-        {
-          issueId: issue.id,
-          issueKey: key,
-          reason: 'Expired',
-          expiresOn: inDays(-1),
-          grantedBy: DEMO_USERS.admin,
-          grantedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString(),
-        },
-      ],
+    seedWaiver(ctx.em, issue, {
+      reason: 'Expired',
+      expiresOn: inDays(-1),
+      grantedBy: DEMO_USERS.admin,
+      grantedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString(),
     });
     const page = await load();
     expect(page.signals.unscopedEnablers).toMatchObject({

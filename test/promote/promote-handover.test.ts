@@ -1,10 +1,9 @@
-import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
 import type { PromoteDraft } from '../../src/promote/promote-draft';
 import { COMPLETE_OUTCOME, useEmulator, type DemoSite } from '../helpers/emulator';
 import { failed } from '../helpers/invoke';
-import { ok, seedPromoteSite, type PromoteSite } from './promote-site';
+import { ok, seedValidatedIdea, type PromoteSite } from './promote-site';
 
 /**
  * Promote as a reviewed handover: the form's draft (delivery types, an item named after the
@@ -26,24 +25,7 @@ interface Promoted {
 }
 
 beforeEach(async () => {
-  ({ site, idea, call } = seedPromoteSite(ctx.em));
-  issueLinkSite(ctx.em).addType({
-    name: 'Implements',
-    inward: 'is implemented by',
-    outward: 'implements',
-  });
-  for (const [type, times] of [
-    ['interview', 3],
-    ['usability-test', 1],
-  ] as const) {
-    for (let i = 0; i < times; i++) {
-      ok(
-        await call('evidence/add', site.member, {
-          entry: { type, date: DAY, summary: `${type} ${i + 1}`, positive: true },
-        }),
-      );
-    }
-  }
+  ({ site, idea, call } = await seedValidatedIdea(ctx.em));
 });
 
 const typeId = (name: string) => {

@@ -1,7 +1,7 @@
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmIssue } from '../../dev/emulator/model';
 import { useEmulator, type DemoSite } from '../helpers/emulator';
-import { ok, seedPromoteSite, type PromoteSite } from './promote-site';
+import { ok, seedValidatedIdea, type PromoteSite } from './promote-site';
 import { KEYS } from '../../src/storage/key-families';
 
 /**
@@ -23,25 +23,7 @@ interface Promoted {
 }
 
 beforeEach(async () => {
-  ({ site, idea, call } = seedPromoteSite(ctx.em));
-  issueLinkSite(ctx.em).addType({
-    name: 'Implements',
-    inward: 'is implemented by',
-    outward: 'implements',
-  });
-  const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  for (const [type, times] of [
-    ['interview', 3],
-    ['usability-test', 1],
-  ] as const) {
-    for (let i = 0; i < times; i++) {
-      ok(
-        await call('evidence/add', site.member, {
-          entry: { type, date, summary: `${type} ${i + 1}`, positive: true },
-        }),
-      );
-    }
-  }
+  ({ site, idea, call } = await seedValidatedIdea(ctx.em));
 });
 
 const promote = (items: unknown[], requestId?: string, who = site.member) =>

@@ -2,7 +2,8 @@ import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmIssue } from '../../dev/emulator/model';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import { COMPLETE_OUTCOME, seedSite, type DemoSite } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callResolver, ok } from '../helpers/invoke';
+import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import { KEYS } from '../../src/storage/key-families';
 
 export { ok } from '../helpers/invoke';
@@ -45,6 +46,33 @@ export function seedPromoteSite(em: JiraEmulator): PromoteSite {
         },
       }),
   };
+}
+
+/**
+ * The promote site with an Implements link type and the idea validated through `evidence/add`
+ * (3 confirming interviews and a passed usability test, dated yesterday).
+ */
+export async function seedValidatedIdea(em: JiraEmulator): Promise<PromoteSite> {
+  const promoteSite = seedPromoteSite(em);
+  issueLinkSite(em).addType({
+    name: 'Implements',
+    inward: 'is implemented by',
+    outward: 'implements',
+  });
+  const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  for (const [type, times] of [
+    ['interview', 3],
+    ['usability-test', 1],
+  ] as const) {
+    for (let i = 0; i < times; i++) {
+      ok(
+        await promoteSite.call('evidence/add', promoteSite.site.member, {
+          entry: { type, date, summary: `${type} ${i + 1}`, positive: true },
+        }),
+      );
+    }
+  }
+  return promoteSite;
 }
 
 /** The answer's data, or a failure naming the error code and message. */

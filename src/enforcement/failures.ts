@@ -108,6 +108,21 @@ export function retryRequestOf(verdict: Extract<FailureVerdict, { kind: 'retry' 
   return { kind: 'retry-later', retryAfter: verdict.retryAfter, reason: verdict.code };
 }
 
+/**
+ * What an event handler answers when a step failed: a retry request when Jira or storage may
+ * answer later, else the event ignored with the reason. The failure is logged first.
+ */
+export function dropOrRetry(
+  error: unknown,
+  log: (message: string) => void,
+): { status: 'ignored'; reason: string } | RetryRequest {
+  const verdict = classifyFailure(error);
+  log(messageOf(error));
+  return verdict.kind === 'retry'
+    ? retryRequestOf(verdict)
+    : { status: 'ignored', reason: verdict.reason };
+}
+
 export function isRetryRequest(value: unknown): value is RetryRequest {
   return (
     typeof value === 'object' &&

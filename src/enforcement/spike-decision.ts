@@ -13,7 +13,7 @@ import { claimEvent, finishEvent, suspendEvent } from '../storage/enforcement-st
 import { readSpikeNotes, type SpikeNote } from '../storage/issue-notes-store';
 import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { claimTelling, moveTelling, releaseTelling } from '../storage/spike-decision-store';
-import { classifyFailure, messageOf, retryRequestOf, type RetryRequest } from './failures';
+import { dropOrRetry, type RetryRequest } from './failures';
 import { dedupeKeyOf, IssueEventSchema, UPDATED, type IssueEvent } from './sprint-guard-event';
 
 /**
@@ -88,7 +88,7 @@ export async function handleSpikeClosed(
     }
     claimed = await claimEvent(`spike-decision:${dedupeKeyOf(event)}`, now);
   } catch (error) {
-    return dropOrRetry(issue.key, error);
+    return dropOrRetry(error, (message) => logged.warn(`${issue.key}: ${message}`));
   }
   if (claimed.status === 'duplicate') return { status: 'ignored', reason: 'duplicate' };
   try {
@@ -103,16 +103,8 @@ export async function handleSpikeClosed(
   } catch (error) {
     // Released, so that Forge's retry starts over; the pairs already told stay told.
     await suspendEvent(claimed.handle, now, [], undefined).catch(() => undefined);
-    return dropOrRetry(issue.key, error);
+    return dropOrRetry(error, (message) => logged.warn(`${issue.key}: ${message}`));
   }
-}
-
-function dropOrRetry(key: string, error: unknown): SpikeDecisionResult | RetryRequest {
-  const verdict = classifyFailure(error);
-  logged.warn(`${key}: ${messageOf(error)}`);
-  return verdict.kind === 'retry'
-    ? retryRequestOf(verdict)
-    : { status: 'ignored', reason: verdict.reason };
 }
 
 /** Reads the spike fresh; when it is a closed spike with a decision, tells the waiting items. */

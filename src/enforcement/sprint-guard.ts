@@ -17,14 +17,7 @@ import {
   readEnforcementContext,
   type EnforcementContext,
 } from '../storage/enforcement-store';
-import {
-  classifyFailure,
-  endAfterFailure,
-  retryRequestOf,
-  type RetryRequest,
-  messageOf,
-  retryCountOf,
-} from './failures';
+import { dropOrRetry, endAfterFailure, type RetryRequest, retryCountOf } from './failures';
 import { moveToBacklog } from '../jira/boards';
 import { addComment } from '../jira/issues';
 import { auditActionOf, interventionDetail, rememberFlagOutcomes } from './intervention-audit';
@@ -118,7 +111,7 @@ export async function handleSprintGuardEvent(
   try {
     claimed = await claimEvent(dedupeKey, now);
   } catch (error) {
-    return dropOrRetry(issue.key, error);
+    return dropOrRetry(error, (message) => log(issue.key, message));
   }
   if (claimed.status === 'duplicate') {
     log(issue.key, `event ${dedupeKey} already handled (${claimed.claim.state})`);
@@ -173,7 +166,7 @@ async function guardedProject(
   try {
     context = await readEnforcementContext(issue.fields.project.key);
   } catch (error) {
-    return dropOrRetry(issue.key, error);
+    return dropOrRetry(error, (message) => log(issue.key, message));
   }
   const mapping = context.mapping;
   if (!mapping || mapping.projectId !== issue.fields.project.id) {
@@ -247,14 +240,6 @@ async function auditWaiver(
       sprintId: sprint.id,
     },
   ]);
-}
-
-function dropOrRetry(key: string, error: unknown): GuardResult | RetryRequest {
-  const verdict = classifyFailure(error);
-  log(key, messageOf(error));
-  return verdict.kind === 'retry'
-    ? retryRequestOf(verdict)
-    : { status: 'ignored', reason: verdict.reason };
 }
 
 /** Reads the issue fresh and decides; a plan when the guard must act. */

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { claimEvent, finishEvent, type ClaimHandle } from '../storage/enforcement-store';
-import {
-  classifyFailure,
-  endAfterFailure,
-  retryRequestOf,
-  type RetryRequest,
-  messageOf,
-  retryCountOf,
-} from './failures';
+import { dropOrRetry, endAfterFailure, type RetryRequest, retryCountOf } from './failures';
 import { auditGiveUp, carryOut } from './sprint-start-actions';
 import {
   decide,
@@ -77,7 +70,7 @@ export async function handleSprintStarted(
   try {
     claimed = await claimEvent(dedupeKey, now);
   } catch (error) {
-    return endWith(String(sprintId), error);
+    return dropOrRetry(error, (message) => log(String(sprintId), message));
   }
   if (claimed.status === 'duplicate') return { status: 'ignored', reason: 'duplicate' };
   const handle: ClaimHandle = claimed.handle;
@@ -133,12 +126,4 @@ export async function handleSprintStarted(
       giveUp: failedPlan ? (reason) => auditGiveUp(failedPlan, done, reason, now) : undefined,
     });
   }
-}
-
-function endWith(sprint: string, error: unknown): SprintStartResult | RetryRequest {
-  const verdict = classifyFailure(error);
-  log(sprint, messageOf(error));
-  return verdict.kind === 'retry'
-    ? retryRequestOf(verdict)
-    : { status: 'ignored', reason: verdict.reason };
 }

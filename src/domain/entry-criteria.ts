@@ -215,6 +215,11 @@ export function readersOf(key: string, read: { unrestricted: ReadonlySet<string>
   return { project: projectOfKey(key), unrestricted: read.unrestricted };
 }
 
+/** Whether a text written as the app for `readers` may name the item `key`. */
+export function mayName(key: string, readers: TextReaders): boolean {
+  return projectOfKey(key) === readers.project && readers.unrestricted.has(key);
+}
+
 /**
  * Names issue keys for `readers`: a key of their project read without an issue security level
  * by name, every other one only counted ("an item you may not have access to"), because a text
@@ -223,9 +228,7 @@ export function readersOf(key: string, read: { unrestricted: ReadonlySet<string>
  */
 export function nameKeys(keys: readonly string[], readers?: TextReaders): string {
   if (readers === undefined) return keys.join(', ');
-  const named = keys.filter(
-    (k) => projectOfKey(k) === readers.project && readers.unrestricted.has(k),
-  );
+  const named = keys.filter((k) => mayName(k, readers));
   const hidden = keys.length - named.length;
   const parts = [...named];
   if (hidden === 1) parts.push('an item you may not have access to');

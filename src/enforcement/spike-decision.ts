@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { doc, paragraph, strong, text } from '../domain/adf';
-import { describeReasons, nameKeys, readersOf } from '../domain/entry-criteria';
+import { describeReasons, mayName, nameKeys, readersOf } from '../domain/entry-criteria';
 import { isJiraError } from '../jira/errors';
-import { addComment, BULK_FETCH_MAX, bulkFetchIssues } from '../jira/issues';
+import { addComment, BULK_FETCH_MAX, bulkFetchIssues, hasSecurityLevel } from '../jira/issues';
 import { jiraAsApp, type JiraGateway, type RetryPolicy } from '../jira/jira-gateway';
 import { appFieldIds } from '../items/app-fields';
 import { entryIssueFields, entryVerdictsOf, type EntryReading } from '../items/entry-reader';
@@ -133,7 +133,7 @@ async function shareDecision(
   if (kindOf(f.issuetype.name, track) !== 'spike')
     return { status: 'ignored', reason: 'not-a-spike' };
   if (f.status.statusCategory.key !== 'done') return { status: 'ignored', reason: 'not-closed' };
-  if (f.security !== null && f.security !== undefined) {
+  if (hasSecurityLevel(f)) {
     // Its decision would reach people who may not see it: nothing is written as the app.
     logged.warn(`${spike.key}: has an issue security level; its decision is not shared`);
     return { status: 'ignored', reason: 'restricted-spike' };
@@ -196,11 +196,11 @@ async function waitingItems(
     if (!reading || reading.track !== 'delivery' || reading.verdict.state === 'not-applicable') {
       return;
     }
-    const project = (raw.fields['project'] as { key?: unknown } | undefined)?.key;
-    const security = raw.fields['security'];
-    const mayName =
-      project === spike.fields.project.key && (security === null || security === undefined);
-    if (mayName) targets.push({ id: raw.id, key: raw.key, reading });
+    const readers = {
+      project: spike.fields.project.key,
+      unrestricted: new Set(hasSecurityLevel(raw.fields) ? [] : [raw.key]),
+    };
+    if (mayName(raw.key, readers)) targets.push({ id: raw.id, key: raw.key, reading });
     else skipped.push(raw.key);
   });
   return { targets, skipped };

@@ -10,7 +10,7 @@ import {
   type Triage,
 } from '../domain/entry-criteria';
 import type { ItemKind, Track } from '../domain/track';
-import { BULK_FETCH_MAX, bulkFetchIssues } from '../jira/issues';
+import { BULK_FETCH_MAX, bulkFetchIssues, hasSecurityLevel } from '../jira/issues';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { evidenceOf, kindOf, type TrackResolver } from './project-items';
 
@@ -82,9 +82,7 @@ export interface EntryReading {
   requests: number;
 }
 
-/** `security` of a bulkfetched issue: null or absent when it has no issue security level. */
-const isUnrestricted = (raw: RawIssue): boolean =>
-  raw.fields['security'] === null || raw.fields['security'] === undefined;
+const isUnrestricted = (raw: RawIssue): boolean => !hasSecurityLevel(raw.fields);
 
 const category = (key: z.infer<typeof CategorySchema>): LinkedDiscovery['statusCategory'] =>
   key === 'undefined' ? 'indeterminate' : key;

@@ -3,7 +3,7 @@ import type { Config } from '../domain/config';
 import type { ItemFacts } from '../domain/sprint-readiness';
 import { trackOfTypeName, type Track } from '../domain/track';
 import { getSprint, sprintIssuesPage } from '../jira/boards';
-import { BULK_FETCH_MAX, bulkFetchIssues } from '../jira/issues';
+import { BULK_FETCH_MAX, bulkFetchIssues, hasSecurityLevel } from '../jira/issues';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { readOffsetPages } from '../jira/offset-paging';
 import { readEvidenceLogs } from '../storage/evidence-store';
@@ -168,8 +168,7 @@ export function itemOf(issue: RawIssue, ids: EnforcementFieldIds): Item {
     openSprints,
     trackField: trackRaw === 'discovery' || trackRaw === 'delivery' ? trackRaw : undefined,
     facts: { typeName: basics.data.issuetype.name, scopedOutcome, evidence },
-    // Read with `security`: null or absent means no level; anything else, one.
-    restricted: issue.fields['security'] !== null && issue.fields['security'] !== undefined,
+    restricted: hasSecurityLevel(issue.fields),
     raw: issue,
   };
 }

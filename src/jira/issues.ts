@@ -33,6 +33,14 @@ export async function bulkFetchIssues(
 }
 
 /**
+ * Whether an issue read with the `security` field has an issue security level: Jira gives the
+ * level, or null (or leaves the field out) when there is none.
+ */
+export function hasSecurityLevel(fields: Readonly<Record<string, unknown>>): boolean {
+  return fields['security'] !== null && fields['security'] !== undefined;
+}
+
+/**
  * Which of these issue ids the caller may see (issue security levels included): one bulkfetch
  * per 100 ids, asking for the summary alone. An empty list costs nothing.
  */

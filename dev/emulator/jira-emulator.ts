@@ -31,6 +31,7 @@ import type { EmChange } from './routes/changelog';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
 import { searchIndex, type SearchLag } from './search-lag';
 import { responseShapeProblems } from './field-shapes';
+import { RateLimitLedger, pointsOf, type RateLimitConfig } from './rate-limits';
 
 /**
  * An in-memory Jira Cloud site behind the `global.__forge_fetch__` seam, so that the real
@@ -49,6 +50,8 @@ export interface CallRecord {
   status: number;
   /** Issues in the answer's body (see returnedIssueCount); 0 for storage and failed requests. */
   returnedIssues: number;
+  /** Rate-limit points the request cost (dev/emulator/rate-limits.ts); 0 for storage and 429s. */
+  points: number;
 }
 
 export interface Fault {
@@ -216,6 +219,11 @@ export class JiraEmulator {
     // Recorded as well as thrown, so a test that swallows the error still fails, naming it.
     this.violations.push(stop.message);
   });
+  /**
+   * Jira's rate limits (points per hour, requests per second, writes per issue), when a test
+   * turns them on with useRateLimits; undefined: no limits (dev/emulator/rate-limits.ts).
+   */
+  rateLimits: RateLimitLedger | undefined = undefined;
   private faults: Array<Fault & { left: number }> = [];
   private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
@@ -284,6 +292,20 @@ export class JiraEmulator {
    */
   injectResponseFault(fault: ResponseFault): void {
     this.responseFaults.push({ ...fault, left: fault.times ?? 1, skip: fault.skip ?? 0 });
+  }
+
+  /**
+   * Turns Jira's rate limits on: a ledger on the site clock (its start, plus the virtual time of
+   * the invocations run since, plus what a test advances) that answers 429 past a limit.
+   */
+  useRateLimits(config: Partial<RateLimitConfig> = {}): RateLimitLedger {
+    const ledger = new RateLimitLedger(config).attach(
+      () =>
+        this.invocations.log.reduce((ms, r) => ms + r.virtualMs, 0) +
+        (this.invocations.current()?.now ?? 0),
+    );
+    this.rateLimits = ledger;
+    return ledger;
   }
 
   /** The next `times` requests matching the pattern fail with the given status. */
@@ -595,6 +617,7 @@ export class JiraEmulator {
         operationId: undefined,
         status: result.status,
         returnedIssues: 0,
+        points: 0,
       });
       if (invocation) {
         invocation.storageRequests += 1;
@@ -631,7 +654,7 @@ export class JiraEmulator {
     const provider = meta.provider === 'app' || meta.provider === 'user' ? meta.provider : 'none';
     const accountId =
       provider === 'user' ? (meta.accountId ?? this.currentUser.getStore()) : undefined;
-    const record = (status: number, operationId?: string, returnedIssues = 0) =>
+    const record = (status: number, operationId?: string, returnedIssues = 0, points = 0) =>
       this.calls.push({
         remote: 'jira',
         provider,
@@ -641,6 +664,7 @@ export class JiraEmulator {
         operationId,
         status,
         returnedIssues,
+        points,
       });
 
     let body: unknown = undefined;
@@ -709,6 +733,17 @@ export class JiraEmulator {
       return json(401, { code: 401, message: 'Unauthorized; scope does not match' });
     }
 
+    const admission = this.rateLimits?.admit({
+      method,
+      template: op.template,
+      operationId: op.operationId,
+      issue: op.pathParams['issueIdOrKey'],
+    });
+    if (admission && !admission.ok) {
+      record(429, op.operationId);
+      return json(429, { errorMessages: ['Rate limit exceeded.'] }, admission.headers);
+    }
+
     const handler = this.routes[op.operationId];
     if (!handler) {
       record(501, op.operationId);
@@ -741,8 +776,10 @@ export class JiraEmulator {
         `Emulator bug: response to ${op.operationId} breaks the contract: ${problems.join('; ')}`,
       );
     }
-    record(result.status, op.operationId, returnedIssueCount(op.operationId, result.body));
-    return json(result.status, result.body);
+    const points = pointsOf(op.operationId, method, result.status, result.body);
+    const headers = this.rateLimits?.charge(points) ?? {};
+    record(result.status, op.operationId, returnedIssueCount(op.operationId, result.body), points);
+    return json(result.status, result.body, headers);
   }
 
   // -------------------------------------------------------------------------------------------

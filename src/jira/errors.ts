@@ -20,6 +20,11 @@ export class JiraError extends Error {
   readonly status: number | undefined;
   /** For 'rate-limited': seconds Jira asked us to wait before the next try. */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * For 'rate-limited': the limit Jira names in `RateLimit-Reason` (`jira-quota-global-based`,
+   * `jira-quota-tenant-based`, `jira-burst-based`, `jira-per-issue-on-write`), when it does.
+   */
+  readonly rateLimitReason: string | undefined;
   /** What was asked, e.g. "GET /rest/api/3/issue/DT-1". */
   readonly operation: string;
   /** Jira's per-field messages (`errors: { fieldId: message }` of a 400), empty when none. */
@@ -31,6 +36,7 @@ export class JiraError extends Error {
     message: string;
     status?: number | undefined;
     retryAfterSeconds?: number | undefined;
+    rateLimitReason?: string | undefined;
     fieldErrors?: Readonly<Record<string, string>> | undefined;
   }) {
     super(args.message);
@@ -38,6 +44,7 @@ export class JiraError extends Error {
     this.kind = args.kind;
     this.status = args.status;
     this.retryAfterSeconds = args.retryAfterSeconds;
+    this.rateLimitReason = args.rateLimitReason;
     this.operation = args.operation;
     this.fieldErrors = args.fieldErrors ?? {};
   }
@@ -56,7 +63,7 @@ export function explainJiraFailure(error: JiraError): string {
     case 'unauthorized':
       return 'Jira refused access: the app or the user lacks the permission to read it';
     case 'rate-limited':
-      return `Jira is throttling requests right now (asked to retry after ${error.retryAfterSeconds ?? '?'} s)`;
+      return busyText(error.retryAfterSeconds);
     case 'bad-request':
       return `Jira rejected the request: ${error.message}`;
     case 'server-error':
@@ -66,6 +73,16 @@ export function explainJiraFailure(error: JiraError): string {
     case 'network':
       return 'Jira could not be reached';
   }
+}
+
+/**
+ * "Jira is busy, try again in N s" (with minutes beside a long wait, as a quota that ran out
+ * resets only at the top of the hour).
+ */
+export function busyText(retryAfterSeconds: number | undefined): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds ?? 1));
+  const minutes = seconds >= 120 ? ` (about ${Math.ceil(seconds / 60)} min)` : '';
+  return `Jira is busy, try again in ${seconds} s${minutes}`;
 }
 
 /** Says which fields of a payload or answer failed their schema, and how. */
@@ -100,6 +117,7 @@ export function failureOf(error: unknown): Failure {
         ...(error.retryAfterSeconds === undefined
           ? {}
           : { retryAfterSeconds: error.retryAfterSeconds }),
+        ...(error.rateLimitReason === undefined ? {} : { rateLimitReason: error.rateLimitReason }),
       },
     };
   }

@@ -62,6 +62,20 @@ function parseRetryAfter(value: string | null, nowMs: number): number | undefine
   return undefined;
 }
 
+/**
+ * How long a 429 asks us to wait, and why: `Retry-After` (seconds, or an HTTP date), else the
+ * `X-RateLimit-Reset` timestamp (ISO 8601, `yyyy-MM-ddTHH:mmZ`), else 1 s; `RateLimit-Reason`
+ * names the limit (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+ */
+function throttleOf(headers: Headers): { wait: number; reason: string | undefined } {
+  const now = Date.now();
+  const wait =
+    parseRetryAfter(headers.get('Retry-After'), now) ??
+    parseRetryAfter(headers.get('X-RateLimit-Reset'), now) ??
+    1;
+  return { wait: Math.max(1, wait), reason: headers.get('RateLimit-Reason') ?? undefined };
+}
+
 async function errorDetail(
   response: Response,
 ): Promise<{ text: string; fieldErrors: Record<string, string> }> {
@@ -145,19 +159,21 @@ export class JiraGateway {
       }
 
       if (response.status === 429) {
-        const retryAfter = parseRetryAfter(response.headers.get('Retry-After'), Date.now());
-        const wait = retryAfter ?? 1;
+        const { wait, reason } = throttleOf(response.headers);
         await response.text().catch(() => '');
         if (attempt < this.retry.maxRetries && wait <= this.retry.maxWaitSeconds) {
           await this.retry.sleep(wait * 1000);
           continue;
         }
+        // Longer than this invocation should wait: the caller decides (a trigger reschedules,
+        // a resolver says when to try again, a validator refuses with the reason).
         throw new JiraError({
           kind: 'rate-limited',
           status: 429,
           operation,
           retryAfterSeconds: wait,
-          message: `${operation} was throttled by Jira (Retry-After ${wait} s) after ${attempt + 1} tries`,
+          rateLimitReason: reason,
+          message: `${operation} was throttled by Jira (${reason ?? 'no reason given'}, Retry-After ${wait} s) after ${attempt + 1} tries`,
         });
       }
 

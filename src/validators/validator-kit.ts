@@ -114,7 +114,8 @@ export function reasonFor(ruleKey: string, error: unknown): string {
       return 'Jira says the issue does not exist or the app cannot see it (it may have been deleted, or the app lacks Browse permission on the project).';
     }
     if (error.kind === 'rate-limited') {
-      return `${explainJiraFailure(error)}. Try the transition again in a moment.`;
+      // Fail closed with the wait: "Jira is busy, try again in N s".
+      return `${explainJiraFailure(error)}: Jira's rate limit for apps was reached.`;
     }
     return `${explainJiraFailure(error)}.`;
   }

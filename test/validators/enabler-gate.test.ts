@@ -179,13 +179,13 @@ describe('enabler gate validator', () => {
       expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([429, 200]);
     });
 
-    it('429 that keeps coming: refuses, saying Jira is throttling', async () => {
+    it('429 that keeps coming: refuses, saying Jira is busy and when to try again', async () => {
       const issue = addEnabler(COMPLETE_OUTCOME);
       ctx.em.injectFault({ match: /^GET \/rest\/api\/3\/issue\//, status: 429, retryAfter: 60 });
       const answer = await enablerGate(transitionArgs(issue.key));
       expect(answer.result).toBe(false);
       expect(answer.errorMessage).toContain(
-        'Jira is throttling requests right now (asked to retry after 60 s)',
+        'Jira is busy, try again in 60 s: Jira\'s rate limit for apps was reached.',
       );
       expect(ctx.em.jiraCalls()).toHaveLength(1);
     });

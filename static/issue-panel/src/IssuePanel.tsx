@@ -41,7 +41,7 @@ const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
   forbidden: 'You cannot see this issue',
   'not-found': 'You cannot see this issue',
   unauthenticated: 'Log in to Jira again',
-  'rate-limited': 'Jira is busy: try again in a minute',
+  'rate-limited': 'Jira is busy',
 };
 
 const sectionStyles = xcss({

@@ -30,7 +30,7 @@ export const FIRST_RENDER_MARK = 'dt:first-render';
 const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
   forbidden: 'You cannot see this project',
   unauthenticated: 'Log in to Jira again',
-  'rate-limited': 'Jira is busy: try again in a minute',
+  'rate-limited': 'Jira is busy',
 };
 
 function Overview({

@@ -52,7 +52,7 @@ const ERROR_TITLES: Readonly<Partial<Record<BridgeError['code'], string>>> = {
   unauthenticated: 'Log in again to set up this project',
   conflict: 'Setup cannot continue with the issue types as they are',
   'invalid-input': 'Setup did not accept the request',
-  'rate-limited': 'Jira is busy: try again in a minute',
+  'rate-limited': 'Jira is busy',
   unsupported: 'Choose the track of each issue type',
 };
 

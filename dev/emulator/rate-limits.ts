@@ -130,6 +130,7 @@ export class RateLimitLedger {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly writes = new Map<string, number[]>();
   private elapsed: () => number = () => 0;
+  private exhaustion: { operationId: string; skip: number } | undefined = undefined;
   /** Every point charged, by hour start (ISO), for budgets and tests. */
   readonly spentByHour = new Map<string, number>();
 
@@ -167,9 +168,26 @@ export class RateLimitLedger {
     this.spentByHour.set(key, (this.spentByHour.get(key) ?? 0) + points);
   }
 
+  /**
+   * The quota runs out just as the app sends its (`skip` + 1)th `operationId` request from now:
+   * the rest of the hour's points are spent first (by other work of the app), so that request
+   * and every one after it until the top of the hour get the quota's 429. For tests that stop
+   * an operation part-way on a real quota.
+   */
+  exhaustOn(operationId: string, options: { skip?: number } = {}): void {
+    this.exhaustion = { operationId, skip: options.skip ?? 0 };
+  }
+
   /** Whether the request may be served now; a refusal carries the 429's headers. */
   admit(request: RateLimitRequest): Admission {
     this.roll();
+    if (this.exhaustion?.operationId === request.operationId) {
+      if (this.exhaustion.skip > 0) this.exhaustion.skip -= 1;
+      else {
+        this.exhaustion = undefined;
+        this.spend(this.remaining());
+      }
+    }
     const now = this.now();
     if (this.spentThisHour >= this.config.hourlyQuota) {
       const reset = (this.hour + 1) * HOUR_MS;

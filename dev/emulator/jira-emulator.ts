@@ -60,6 +60,8 @@ export interface Fault {
   status: number;
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
+  /** Further response headers (e.g. `X-RateLimit-Reset`, `RateLimit-Reason`). */
+  headers?: Record<string, string>;
   body?: unknown;
   /** How many matching requests fail; default 1. */
   times?: number;
@@ -700,7 +702,7 @@ export class JiraEmulator {
     if (fault) {
       fault.left -= 1;
       record(fault.status, op.operationId);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...fault.headers };
       if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
       return json(
         fault.status,

@@ -102,6 +102,42 @@ describe('Jira gateway', () => {
     expect(waits).toEqual([]);
   });
 
+  it('on the quota 429 it hands back the wait and the reason Jira names, without waiting', async () => {
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Busy' });
+    ctx.em.useRateLimits({ startAt: '2026-11-02T10:30:00.000Z' }).exhaustOn('getIssue');
+    const error = await failure(
+      invoked(() => jiraAsApp(fastRetry).getIssue(issue.key, ['summary'])),
+    );
+    expect(error).toMatchObject({
+      kind: 'rate-limited',
+      retryAfterSeconds: 1800,
+      rateLimitReason: 'jira-quota-global-based',
+    });
+    expect(waits).toEqual([]);
+  });
+
+  it('a 429 without Retry-After: the wait is read from X-RateLimit-Reset', async () => {
+    const reset = new Date(Date.now() + 90_000).toISOString().slice(0, 16) + 'Z';
+    ctx.em.injectFault({
+      match: /^GET /,
+      status: 429,
+      headers: { 'X-RateLimit-Reset': reset, 'RateLimit-Reason': 'jira-quota-tenant-based' },
+    });
+    const error = await failure(invoked(() => jiraAsApp(fastRetry).getIssue('DT-1', ['summary'])));
+    expect(error.rateLimitReason).toBe('jira-quota-tenant-based');
+    expect(error.retryAfterSeconds).toBeGreaterThan(30);
+    expect(error.retryAfterSeconds).toBeLessThanOrEqual(90);
+  });
+
+  it("waits out the per-second limit's short Retry-After and gets the answer", async () => {
+    const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Busy' });
+    ctx.em.useRateLimits({ burstOverrides: { getIssue: 1 } });
+    const read = () => invoked(() => jiraAsApp().getIssue(issue.key, ['summary']));
+    await read();
+    await expect(read()).resolves.toMatchObject({ key: issue.key });
+    expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([200, 429, 200]);
+  });
+
   it.each([
     [403, 'forbidden'],
     [500, 'server-error'],

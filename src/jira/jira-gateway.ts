@@ -62,18 +62,24 @@ function parseRetryAfter(value: string | null, nowMs: number): number | undefine
   return undefined;
 }
 
+const HOUR_MS = 3_600_000;
+
 /**
  * How long a 429 asks us to wait, and why: `Retry-After` (seconds, or an HTTP date), else the
- * `X-RateLimit-Reset` timestamp (ISO 8601, `yyyy-MM-ddTHH:mmZ`), else 1 s; `RateLimit-Reason`
- * names the limit (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+ * `X-RateLimit-Reset` timestamp (ISO 8601, `yyyy-MM-ddTHH:mmZ`); `RateLimit-Reason` names the
+ * limit (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/). With neither
+ * header, an hourly quota (`jira-quota-…`) waits for the top of the UTC hour, when it resets;
+ * anything else 1 s.
  */
 function throttleOf(headers: Headers): { wait: number; reason: string | undefined } {
   const now = Date.now();
+  const reason = headers.get('RateLimit-Reason') ?? undefined;
+  const untilNextHour = Math.ceil((HOUR_MS - (now % HOUR_MS)) / 1000);
   const wait =
     parseRetryAfter(headers.get('Retry-After'), now) ??
     parseRetryAfter(headers.get('X-RateLimit-Reset'), now) ??
-    1;
-  return { wait: Math.max(1, wait), reason: headers.get('RateLimit-Reason') ?? undefined };
+    (reason?.startsWith('jira-quota-') ? untilNextHour : 1);
+  return { wait: Math.max(1, wait), reason };
 }
 
 async function errorDetail(

@@ -129,6 +129,20 @@ describe('Jira gateway', () => {
     expect(error.retryAfterSeconds).toBeLessThanOrEqual(90);
   });
 
+  it('a quota 429 with no wait in its headers: the wait is until the top of the UTC hour', async () => {
+    ctx.em.injectFault({
+      match: /^GET /,
+      status: 429,
+      headers: { 'RateLimit-Reason': 'jira-quota-global-based' },
+    });
+    const untilHour = () => Math.ceil((3_600_000 - (Date.now() % 3_600_000)) / 1000);
+    const before = untilHour();
+    const error = await failure(invoked(() => jiraAsApp(fastRetry).getIssue('DT-1', ['summary'])));
+    const after = untilHour();
+    expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(Math.min(before, after) - 1);
+    expect(error.retryAfterSeconds).toBeLessThanOrEqual(Math.max(before, after));
+  });
+
   it("waits out the per-second limit's short Retry-After and gets the answer", async () => {
     const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Busy' });
     ctx.em.useRateLimits({ burstOverrides: { getIssue: 1 } });

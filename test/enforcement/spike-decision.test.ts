@@ -121,6 +121,26 @@ describe('a closed spike’s decision reaches the items waiting on it', () => {
     expect(decisionComments(waitingOnSpike)).toHaveLength(1);
   });
 
+  it('the hourly quota runs out at the comment: Forge is asked to retry after the reset (900 s a time), and the comment is posted once', async () => {
+    const { spike, waitingOnSpike } = demo.keys.entry;
+    await writeDecision(spike);
+    close(spike);
+    const ledger = ctx.em.useRateLimits({ startAt: '2026-11-02T10:45:00.000Z' });
+    ledger.exhaustOn('addComment');
+    const first = await spikeDecision(statusEvent(spike));
+    expect(first).toMatchObject({
+      _retry: true,
+      retryOptions: { retryAfter: 900, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED' },
+    });
+    expect(decisionComments(waitingOnSpike)).toHaveLength(0);
+    ledger.advance(900);
+    await expect(
+      spikeDecision({ ...statusEvent(spike), retryContext: { retryCount: 1 } }),
+    ).resolves.toBeUndefined();
+    expect(decisionComments(waitingOnSpike)).toHaveLength(1);
+    expect((await audit()).entries.filter((e) => e.action === 'decision-shared')).toHaveLength(1);
+  });
+
   it('says nothing while the spike is open or has no decision', async () => {
     const { spike, waitingOnSpike } = demo.keys.entry;
     await writeDecision(spike);

@@ -340,7 +340,9 @@ async function projectPageScenario(size: number, latencyMs: number): Promise<Sce
         sprints,
         fieldLookup: false,
         hasBoard: true,
-        issueTypes: true,
+        // Remembered by the first load, as the field ids are (src/storage/page-cache-store.ts).
+        issueTypes: false,
+        boardConfiguration: false,
       },
       {
         searchWithFields: SEARCH_PAGE_WITH_FIELDS,

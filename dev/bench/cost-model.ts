@@ -55,6 +55,8 @@ export interface PageData {
   hasBoard: boolean;
   /** Whether the project's issue types are read (to tell the tracks apart in JQL). */
   issueTypes: boolean;
+  /** Whether the board's configuration is read (false: remembered from an earlier load). */
+  boardConfiguration?: boolean;
   /**
    * Bulk fetches of linked ideas' evidence the entry verdicts need (ideas not among the issues
    * read; each fetch takes up to the bulk fetch page): 0 when none.
@@ -80,6 +82,9 @@ export interface LowerBound {
   strategies: Strategy[];
 }
 
+/** The reads the app makes in one search (src/project-page/whole-sets-read.ts), with velocity. */
+const WHOLE_SETS = ['discovery', 'activeSprint'];
+
 const pages = (n: number, size: number): number => (n <= 0 ? 1 : Math.ceil(n / size));
 const sum = (parts: Record<string, number>): number =>
   Object.values(parts).reduce((a, b) => a + b, 0);
@@ -88,8 +93,9 @@ const sum = (parts: Record<string, number>): number =>
  * The fewest Jira requests that can return the page's data, given each endpoint's largest page:
  * the minimum over the strategies that produce the same page.
  *
- * - `targeted reads`: the app's plan (one query per read, a count for each list not read to
- *   its end) where every query returns max(search page with fields, bulk fetch) issues a request.
+ * - `targeted reads`: the app's plan (the sets read whole, discovery, active sprint and velocity,
+ *   in one query; one query per other read; a count for each list not read to its end) where
+ *   every query returns max(search page with fields, bulk fetch) issues a request.
  * - `read everything`: the fixed reads, then every open item and the velocity sprints' done
  *   items in one search (a JQL `OR` of both), ceil((open + velocity items) / page) requests; no
  *   counts and no issue type read (each issue names its type), the same evidence fetches.
@@ -105,18 +111,20 @@ export function projectPageLowerBound(data: PageData, limits: PageLimits): Lower
     fieldList: data.fieldLookup ? 1 : 0,
     board: 1,
     issueTypes: issueTypes ? 1 : 0,
-    boardConfiguration: data.hasBoard ? 1 : 0,
+    boardConfiguration: data.hasBoard && data.boardConfiguration !== false ? 1 : 0,
     sprints: data.hasBoard ? pages(data.sprints, limits.agile) : 0,
   });
   const velocityItems = data.hasBoard ? data.velocityItems : 0;
 
   const targeted: Record<string, number> = fixed(data.issueTypes);
+  let whole = velocityItems;
   for (const [name, issues] of Object.entries(data.reads)) {
-    targeted[name] = pages(issues, issuePage);
+    if (WHOLE_SETS.includes(name)) whole += issues;
+    else targeted[name] = pages(issues, issuePage);
   }
   targeted['counts'] = data.counts;
   targeted['entryEvidence'] = data.evidenceFetches ?? 0;
-  targeted['velocity'] = velocityItems > 0 ? pages(velocityItems, issuePage) : 0;
+  targeted['wholeSets'] = pages(whole, issuePage);
   targeted['projectName'] = data.hasBoard ? 0 : 1;
 
   const everything: Record<string, number> = {

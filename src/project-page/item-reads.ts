@@ -1,18 +1,21 @@
 import type { Config } from '../domain/config';
 import {
+  averageVelocity,
   isReadyDelivery,
+  type ClosedSprintResult,
   type EntryFlagRead,
   type EstimateUnit,
   type FlaggedItem,
   type ProjectItem,
 } from '../domain/signals';
-import { approximateCount, readUntil, searchAll, type IssueReader } from '../jira/search';
+import { approximateCount, readUntil, type IssueReader } from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
-import { collect, inSprintRead, keptByPlainRead, type ItemReader } from './item-reader';
+import { collect, keptByPlainRead, type ItemReader } from './item-reader';
 import { judgeReady, readReady, readyFields } from './ready-read';
 import { judge, readNeedsDiscovery, validationsOf, type EntryRead } from './needs-discovery-read';
 import type { PageQueries, PageQuery } from './page-queries';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
+import { readWholeSets, type WholeSetsPlan } from './whole-sets-read';
 
 /**
  * The plain way: every open item and the active sprint's finished work, then sorted into the
@@ -67,31 +70,24 @@ export async function readEveryOpenItem(
 }
 
 /**
- * The targeted reads, independent of each other and run in parallel (one more list or signal
- * is one more entry here). Only the ready read waits for velocity, to know when to stop.
+ * The targeted reads, run in parallel: the sets read whole in one search (whole-sets-read.ts),
+ * and the long lists read only as far as they must be (one more list or signal is one more
+ * entry here). The ready read waits for velocity, which the whole-sets search brings, to know
+ * when to stop.
  */
 export async function readTargeted(
   reader: ItemReader,
   queries: PageQueries,
-  runway: {
-    unit: EstimateUnit;
-    config: Config;
-    velocity: Promise<number | undefined>;
-  },
+  plan: Omit<WholeSetsPlan, 'query'>,
+  runway: { unit: EstimateUnit; config: Config },
   entry: EntryRead,
-): Promise<ProjectReads> {
+): Promise<{
+  reads: ProjectReads;
+  closedSprints: ClosedSprintResult[];
+  unknownTypes: Set<string>;
+}> {
   const { jira, fields } = reader;
   const evidenceText = new Map<string, string>();
-  const readAll = async (
-    query: PageQuery | undefined,
-    keep?: (item: ProjectItem) => boolean,
-  ): Promise<ProjectItem[]> => {
-    const items: ProjectItem[] = [];
-    if (query) {
-      await searchAll(jira, query.ordered, fields, collect(reader, items, evidenceText, keep));
-    }
-    return items;
-  };
   /** The first items of a list in rank order until `enough`, and how many the list holds. */
   const readFirst = async (
     query: PageQuery,
@@ -111,23 +107,27 @@ export async function readTargeted(
     return { items, complete, count };
   };
 
-  const discoveryRead = readAll(queries.discovery);
-  const known = discoveryRead.then(validationsOf);
-  const [discovery, activeSprint, ready, inProgress, needsDiscovery] = await Promise.all([
-    discoveryRead,
-    readAll(queries.activeSprint, inSprintRead),
+  const setsRead = readWholeSets(reader, { ...plan, query: queries.wholeSets }, evidenceText);
+  const known = setsRead.then((sets) => validationsOf(sets.discovery));
+  const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
+  const [sets, ready, inProgress, needsDiscovery] = await Promise.all([
+    setsRead,
     readReady(reader, entry, queries.ready, known, runway.unit, evidenceText, async (items) =>
-      readyReadSuffices(items, runway.unit, await runway.velocity, runway.config),
+      readyReadSuffices(items, runway.unit, await velocity, runway.config),
     ),
     readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
     readNeedsDiscovery(reader, entry, known),
   ]);
   return {
-    discovery,
-    activeSprint,
-    ready,
-    inProgress: { items: inProgress.items, count: inProgress.count },
-    evidenceText,
-    needsDiscovery,
+    reads: {
+      discovery: sets.discovery,
+      activeSprint: sets.activeSprint,
+      ready,
+      inProgress: { items: inProgress.items, count: inProgress.count },
+      evidenceText,
+      needsDiscovery,
+    },
+    closedSprints: sets.closedSprints,
+    unknownTypes: sets.unknownTypes,
   };
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../domain/config';
 import { entryCriteriaJql, hasEntryCriteria } from '../domain/entry-query';
-import { averageVelocity, VELOCITY_SPRINTS, type EstimateUnit } from '../domain/signals';
+import { VELOCITY_SPRINTS, type ClosedSprintResult, type EstimateUnit } from '../domain/signals';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
@@ -12,14 +12,17 @@ import {
   type Sprint,
 } from '../jira/boards';
 import { projectName } from '../jira/projects';
-import {
-  searchFields,
-  trackResolver,
-  type ItemFieldIds,
-  type TrackResolver,
-} from '../items/project-items';
+import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
+import { PAGE_CACHE_KEYS } from '../storage/key-families';
+import {
+  forgetPageSite,
+  pageSiteOf,
+  rememberedEstimation,
+  rememberedTypes,
+  savePageSite,
+} from '../storage/page-cache-store';
 import { readProjectContextWithWaivers } from '../storage/project-context';
 import { readSprintTouchpoints } from './touchpoints-read';
 import { buildOverview, type OverviewInput } from './build-overview';
@@ -28,13 +31,14 @@ import { readEveryOpenItem, readTargeted } from './item-reads';
 import type { EntryRead } from './needs-discovery-read';
 import { pageNotes } from './page-notes';
 import { pageQueries, type PageQueries } from './page-queries';
-import { timeOf, velocity } from './velocity-read';
+import type { ProjectReads } from './project-reads';
+import { timeOf, velocity, type VelocitySprints } from './velocity-read';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
- * open item: each column and signal is one targeted JQL query (page-queries.ts) that reads only
- * what it needs, run in parallel, and long lists are counted instead of read. The calls each
- * load makes are listed in docs/costs.md.
+ * open item: the sets read whole come in one JQL search, each long list in one targeted query
+ * that stops when it has enough (page-queries.ts), in parallel, and the rest is counted. The
+ * calls each load makes are listed in docs/costs.md.
  */
 
 export interface LoadInput {
@@ -73,42 +77,46 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     tracks: site.tracks,
   };
   const entry = entryReadOf(key, decision.config, ids, site.discoveryTypeIds);
-  const readIssues = input.readEverything ?? readIssuesInPages;
-  const closedSprints = velocity(readIssues, jira, {
+  const velocitySprints = {
     key,
     recent,
     sprintFieldId: ids.sprint,
     estimation,
     tracks: site.tracks,
-  });
+  };
   const activeSprintIds = activeSprints.map((s) => s.id);
   const queries = input.readEverything
     ? undefined
-    : pageQueries(key, site.discoveryTypeIds, activeSprintIds);
-  const runway = { unit, config: decision.config, velocity: closedSprints.then(averageVelocity) };
-  const [reads, velocityResult, name] = await Promise.all([
+    : pageQueries(
+        key,
+        site.discoveryTypeIds,
+        activeSprintIds,
+        undefined,
+        recent.map((s) => s.id),
+      );
+  const [{ reads, closedSprints }, name] = await Promise.all([
     queries
-      ? readTargeted(reader, queries, runway, entry)
-      : readEveryOpenItem(reader, readIssues, key, activeSprintIds, entry, unit),
-    closedSprints,
+      ? readTargetedSets(reader, queries, {
+          key,
+          site,
+          entry,
+          unit,
+          plan: { activeSprintIds, velocity: velocitySprints },
+        })
+      : readPlain(
+          input.readEverything ?? readIssuesInPages,
+          reader,
+          entry,
+          activeSprintIds,
+          unit,
+          velocitySprints,
+        ),
     found?.board.location?.projectName ?? projectName(jira, key),
   ]);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
     : undefined;
-  const notes = pageNotes({
-    key,
-    config: decision.config,
-    tracksGuessed: site.tracks.guessed,
-    fields: ids,
-    board: found ? { name: found.board.name, more: found.more } : undefined,
-    estimation,
-    closed,
-    active,
-    unit,
-    reads,
-    readNotes: entry.notes,
-  });
+  const notes = notesOf(key, site, { closed, active, unit, reads, readNotes: entry.notes });
   return {
     project: { id: input.project.id, key, name },
     now,
@@ -118,7 +126,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
       ? { id: active.id, name: active.name, startDate: active.startDate, endDate: active.endDate }
       : null,
     ...(touchpoints ? { touchpoints } : {}),
-    closedSprints: velocityResult,
+    closedSprints,
     reads,
     config: decision.config,
     waivers: decision.waivers,
@@ -127,24 +135,118 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
   };
 }
 
-/** Settings, track mapping, field ids, the board with its estimation and sprints. */
+/**
+ * The targeted load; a read that met an issue type the remembered list lacks makes the next
+ * load read the project's types again.
+ */
+async function readTargetedSets(
+  reader: ItemReader,
+  queries: PageQueries,
+  load: {
+    key: string;
+    site: Awaited<ReturnType<typeof readSite>>;
+    entry: EntryRead;
+    unit: EstimateUnit;
+    plan: { activeSprintIds: readonly number[]; velocity: VelocitySprints };
+  },
+): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
+  const { site } = load;
+  const read = await readTargeted(
+    reader,
+    queries,
+    { ...load.plan, discoveryTypeIds: site.discoveryTypeIds, knownTypeIds: site.knownTypeIds },
+    { unit: load.unit, config: site.decision.config },
+    load.entry,
+  );
+  if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
+  return read;
+}
+
+/** The plain load: every open item, and velocity with its own search. */
+async function readPlain(
+  readIssues: IssueReader,
+  reader: ItemReader,
+  entry: EntryRead,
+  activeSprintIds: readonly number[],
+  unit: EstimateUnit,
+  sprints: VelocitySprints,
+): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
+  const key = sprints.key;
+  const [reads, closedSprints] = await Promise.all([
+    readEveryOpenItem(reader, readIssues, key, activeSprintIds, entry, unit),
+    velocity(readIssues, reader.jira, sprints),
+  ]);
+  return { reads, closedSprints };
+}
+
+/**
+ * Settings, track mapping, field ids, the board with its estimation and sprints. The project's
+ * issue types and the board's estimation come from storage while remembered (page-cache-store).
+ */
 async function readSite(input: LoadInput, key: string) {
-  const { jira } = input;
-  const decision = await readProjectContextWithWaivers(key);
+  const { jira, now } = input;
+  const siteKey = PAGE_CACHE_KEYS.site(key);
+  const decision = await readProjectContextWithWaivers(key, [siteKey]);
+  const remembered = pageSiteOf(key, decision.extra.get(siteKey));
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
-  const [ids, found, discoveryTypeIds] = await Promise.all([
+  const cachedTypes = rememberedTypes(remembered, input.project.id, now);
+  const [ids, found, types] = await Promise.all([
     pageFieldIds(decision.fields, jira),
     firstScrumBoard(jira, key),
-    input.readEverything ? [] : discoveryTypesOf(jira, input.project.id, tracks),
+    input.readEverything
+      ? []
+      : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
+  const cachedEstimation = found
+    ? rememberedEstimation(remembered, found.board.id, now)
+    : undefined;
   const [estimation, sprints] = found
     ? await Promise.all([
-        boardEstimation(jira, found.board.id),
+        cachedEstimation === undefined
+          ? boardEstimation(jira, found.board.id)
+          : (cachedEstimation ?? undefined),
         activeAndClosedSprints(jira, found.board.id),
       ])
     : [undefined, [] as Sprint[]];
-  return { decision, tracks, ids, found, discoveryTypeIds, estimation, sprints };
+  if (!input.readEverything && (!cachedTypes || (found && cachedEstimation === undefined))) {
+    await savePageSite(key, {
+      ...remembered,
+      issueTypes: { projectId: input.project.id, savedAt: now.toISOString(), types },
+      boards: {
+        ...remembered.boards,
+        ...(found
+          ? { [found.board.id]: { savedAt: now.toISOString(), estimation: estimation ?? null } }
+          : {}),
+      },
+    });
+  }
+  const discoveryTypeIds = types
+    .filter((t) => tracks.trackOf(t.id, t.name) === 'discovery')
+    .map((t) => t.id);
+  const knownTypeIds = new Set(types.map((t) => t.id));
+  return { decision, tracks, ids, found, discoveryTypeIds, knownTypeIds, estimation, sprints };
+}
+
+const namesOf = (types: ReadonlyArray<{ id: string; name: string }>) =>
+  types.map((t) => ({ id: t.id, name: t.name }));
+
+/** The page's notes on what it could not read or had to guess. */
+function notesOf(
+  key: string,
+  site: Awaited<ReturnType<typeof readSite>>,
+  read: Pick<Parameters<typeof pageNotes>[0], 'closed' | 'active' | 'unit' | 'reads' | 'readNotes'>,
+) {
+  const { decision, found, ids, estimation } = site;
+  return pageNotes({
+    key,
+    config: decision.config,
+    tracksGuessed: site.tracks.guessed,
+    fields: ids,
+    board: found ? { name: found.board.name, more: found.more } : undefined,
+    estimation,
+    ...read,
+  });
 }
 
 /** Closed sprints newest first, the recent ones velocity is measured on, the active ones. */
@@ -193,14 +295,4 @@ function columnJqlOf(queries: PageQueries | undefined): OverviewInput['columnJql
       inProgress: queries?.inProgress.ordered ?? null,
     },
   };
-}
-
-/** The ids of the project's issue types that the track model puts on discovery. */
-async function discoveryTypesOf(
-  jira: JiraGateway,
-  projectId: string,
-  tracks: TrackResolver,
-): Promise<string[]> {
-  const types = await getProjectIssueTypes(jira, projectId);
-  return types.filter((t) => tracks.trackOf(t.id, t.name) === 'discovery').map((t) => t.id);
 }

@@ -20,6 +20,11 @@ export interface PageQueries {
   inProgress: PageQuery;
   /** Open delivery items meeting the entry criteria; undefined without a criterion. */
   needsDiscovery: PageQuery | undefined;
+  /**
+   * The sets read whole, in one search (wholeSetsQuery): `discovery`, `activeSprint` and the
+   * done items of the recent closed sprints (velocity); undefined when there is none of them.
+   */
+  wholeSets: PageQuery | undefined;
 }
 
 /**
@@ -33,6 +38,8 @@ export function pageQueries(
   activeSprintIds: readonly number[],
   /** The entry criteria as one JQL condition (see entryCriteriaJql). */
   entryCriteria?: string,
+  /** The recent closed sprints velocity is measured on. */
+  recentSprintIds: readonly number[] = [],
 ): PageQueries {
   const query = (...clauses: Array<string | undefined>): PageQuery => {
     const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
@@ -62,5 +69,28 @@ export function pageQueries(
     needsDiscovery: entryCriteria
       ? query(project, 'statusCategory != Done', delivery, entryCriteria)
       : undefined,
+    wholeSets: wholeSetsQuery(project, types, sprints, recentSprintIds.join(', ')),
   };
+}
+
+/**
+ * One search for every set the page reads whole: open discovery items, everything in the active
+ * sprint(s), and the done items of the recent closed sprints. Each item is sorted into its set
+ * by the loader (src/project-page/whole-sets-read.ts), so the sets cost the pages of their sum
+ * instead of at least one request each.
+ */
+function wholeSetsQuery(
+  project: string,
+  types: string,
+  activeSprints: string,
+  recentSprints: string,
+): PageQuery | undefined {
+  const sets = [
+    types ? `(statusCategory != Done AND issuetype in (${types}))` : undefined,
+    activeSprints ? `sprint in (${activeSprints})` : undefined,
+    recentSprints ? `(sprint in (${recentSprints}) AND statusCategory = Done)` : undefined,
+  ].filter((c): c is string => c !== undefined);
+  if (sets.length === 0) return undefined;
+  const where = `${project} AND (${sets.join(' OR ')})`;
+  return { where, ordered: `${where} ORDER BY Rank ASC` };
 }

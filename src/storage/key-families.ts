@@ -89,6 +89,19 @@ export const WAIVER_KEYS = {
   book: (projectKey: string) => `waivers:${projectKey}`,
 } as const;
 
+/** What the project page keeps to read Jira less (src/storage/page-cache-store.ts). */
+export const PAGE_CACHE_KEYS = {
+  /** The project's issue types and its boards' estimation fields, as last read from Jira. */
+  site: (projectKey: string) => `page-site:${projectKey}`,
+  /** When the app last wrote to the project (any write through the app moves it). */
+  written: (projectKey: string) => `page-written:${projectKey}`,
+  /** The shared overviews of the project: which exist, for whom, until when. */
+  head: (projectKey: string) => `page-shared:${projectKey}`,
+  /** One part of a shared overview (a value holds at most 240 KiB). */
+  part: (projectKey: string, writeId: string, index: number) =>
+    `page-shared:${projectKey}:${writeId}:${index}`,
+} as const;
+
 const PROJECT = '[A-Z][A-Z0-9_]{0,254}';
 const ISSUE_ID = '[0-9]{1,18}';
 const REV = ':rev:([1-9][0-9]{0,8})';
@@ -271,6 +284,26 @@ export const KEY_FAMILIES = {
       leftOut:
         'which waiting items were told a closed spike’s decision: a restored site may tell them once more',
     },
+  },
+  pageSite: {
+    builder: 'PAGE_CACHE_KEYS.site',
+    pattern: re(`page-site:(${PROJECT})`),
+    backup: { leftOut: "the site's issue types and board estimation, read again from Jira" },
+  },
+  pageWritten: {
+    builder: 'PAGE_CACHE_KEYS.written',
+    pattern: re(`page-written:(${PROJECT})`),
+    backup: { leftOut: 'when the app last wrote to a project: only dates shared overviews' },
+  },
+  pageSharedHead: {
+    builder: 'PAGE_CACHE_KEYS.head',
+    pattern: re(`page-shared:(${PROJECT})`),
+    backup: { leftOut: 'shared project overviews: read again from Jira within a minute' },
+  },
+  pageSharedPart: {
+    builder: 'PAGE_CACHE_KEYS.part',
+    pattern: re(`page-shared:(${PROJECT}):[a-f0-9]{12}:[0-9]{1,2}`),
+    backup: { leftOut: 'shared project overviews: read again from Jira within a minute' },
   },
   waiverBook: {
     builder: 'WAIVER_KEYS.book',

@@ -29,14 +29,19 @@ export async function readProjectContext(projectKey: string): Promise<ProjectCon
   return contextOf(projectKey, await readMany(contextKeys(projectKey)));
 }
 
-/** The project context and the project's waivers (expired ones included), in the same request. */
+/**
+ * The project context and the project's waivers (expired ones included), in the same request;
+ * `extraKeys` are read with them and handed back raw (`extra`), for the caller to parse.
+ */
 export async function readProjectContextWithWaivers(
   projectKey: string,
-): Promise<ProjectContext & { waivers: Waiver[] }> {
+  extraKeys: readonly string[] = [],
+): Promise<ProjectContext & { waivers: Waiver[]; extra: Map<string, unknown> }> {
   const waiverKey = WAIVER_KEYS.book(projectKey);
-  const values = await readMany([...contextKeys(projectKey), waiverKey]);
+  const values = await readMany([...contextKeys(projectKey), waiverKey, ...extraKeys]);
   const waivers = parseWaiverBook(projectKey, values.get(waiverKey))?.waivers ?? [];
-  return { ...contextOf(projectKey, values), waivers };
+  const extra = new Map(extraKeys.map((k) => [k, values.get(k)]));
+  return { ...contextOf(projectKey, values), waivers, extra };
 }
 
 function contextKeys(projectKey: string): string[] {

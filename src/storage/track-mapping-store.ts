@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TrackSchema } from '../domain/track';
 import { JiraFieldIdsSchema, type JiraFieldIds } from './config-store';
 import { parseStored, readMany, readOne, removeOne, writeOne } from './kvs-store';
+import { forgetPageSite } from './page-cache-store';
 import { KEYS } from './key-families';
 
 /**
@@ -74,8 +75,14 @@ export async function saveTrackMapping(mapping: TrackMapping): Promise<void> {
   await writeOne(KEYS.trackMapping(mapping.projectKey), TrackMappingSchema.parse(mapping));
 }
 
+/**
+ * Saves the report a setup run ends with; unless the run found everything done already, the
+ * project page then reads the project's issue types from Jira again (setup may add some).
+ */
 export async function saveSetupReport(report: SetupReport): Promise<void> {
   await writeOne(KEYS.setupReport(report.projectKey), SetupReportSchema.parse(report));
+  if (report.steps.some((s) => s.status !== 'already-done'))
+    await forgetPageSite(report.projectKey);
 }
 
 /** The mapping and the last setup report together, in one storage request. */

@@ -59,26 +59,35 @@ describe('rate-limit points', () => {
 describe('lower bound of calls for a project page', () => {
   it('each read’s issues come 100 a request whichever endpoint reads them; a count is one request', () => {
     const bound = projectPageLowerBound(page(), LIMITS);
-    // permissions 1 + board 1 + issue types 1 + configuration 1 + sprints 1
-    // + discovery 3 + active sprint 1 + ready 1 + in progress 1 + counts 2 + velocity 2
-    expect(bound.total).toBe(15);
+    // permissions 1 + board 1 + issue types 1 + configuration 1 + sprints 1 + the sets read
+    // whole 4 (250 discovery + 20 in the sprint + 120 velocity in one search) + ready 1 + in
+    // progress 1 + counts 2
+    expect(bound.total).toBe(13);
     expect(bound.strategy).toBe('targeted reads');
     expect(bound.parts).toMatchObject({
-      discovery: 3,
-      activeSprint: 1,
+      wholeSets: 4,
       ready: 1,
       inProgress: 1,
       counts: 2,
-      velocity: 2,
       sprints: 1,
       fieldList: 0,
     });
+    expect(bound.parts).not.toHaveProperty('discovery');
   });
 
   it('a larger page size lowers the bound; a field lookup and sprint pages add to it', () => {
     const bigBulk = projectPageLowerBound(page(), { ...LIMITS, bulkFetch: 1000 });
-    expect(bigBulk.strategies[0]?.parts['discovery']).toBe(1);
-    expect(projectPageLowerBound(page({ fieldLookup: true, sprints: 51 }), LIMITS).total).toBe(17);
+    expect(bigBulk.strategies[0]?.parts['wholeSets']).toBe(1);
+    expect(projectPageLowerBound(page({ fieldLookup: true, sprints: 51 }), LIMITS).total).toBe(15);
+  });
+
+  it('issue types and a board configuration remembered from an earlier load cost nothing', () => {
+    const bound = projectPageLowerBound(
+      page({ issueTypes: false, boardConfiguration: false }),
+      LIMITS,
+    );
+    expect(bound.total).toBe(11);
+    expect(bound.parts).toMatchObject({ issueTypes: 0, boardConfiguration: 0 });
   });
 
   it('an empty project still costs its requests; without a board, the name is read instead', () => {
@@ -112,12 +121,11 @@ describe('lower bound of calls for a project page', () => {
       issueTypes: 1,
       boardConfiguration: 0,
       sprints: 0,
-      discovery: 1,
       ready: 1,
       inProgress: 1,
       counts: 0,
       entryEvidence: 0,
-      velocity: 0,
+      wholeSets: 1,
       projectName: 1,
     });
   });
@@ -147,7 +155,9 @@ describe('lower bound of calls for a project page', () => {
       LIMITS,
     );
     const [targeted, everything] = bound.strategies;
-    expect(targeted?.total).toBe(13);
+    // 5 fixed + the sets read whole 2 (50 + 20 + 120) + ready, in progress, needs discovery
+    // first and one count
+    expect(targeted?.total).toBe(11);
     // permissions + board + configuration + sprints + ceil((500 + 120) / 100), no counts
     expect(everything?.total).toBe(4 + 7);
     expect(bound.total).toBe(11);
@@ -162,11 +172,11 @@ describe('lower bound of calls for a project page', () => {
   it('at 2,000 items the targeted reads are the bound, and a bigger page lowers both', () => {
     const bound = projectPageLowerBound(page(), LIMITS);
     expect(bound.strategies.map((st) => [st.name, st.total])).toEqual([
-      ['targeted reads', 15],
+      ['targeted reads', 13],
       ['read everything', 4 + 22],
     ]);
     const big = projectPageLowerBound(page(), { ...LIMITS, searchWithFields: 5000 });
-    expect(big.strategies.map((st) => st.total)).toEqual([12, 5]);
+    expect(big.strategies.map((st) => st.total)).toEqual([10, 5]);
     expect(big.total).toBe(5);
   });
 

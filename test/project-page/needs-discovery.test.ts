@@ -283,10 +283,11 @@ describe('needs discovery first', () => {
     expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(1);
     expect(operations()).not.toContain('countIssues');
     const searches = operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
-    // velocity, discovery, active sprint, ready, in progress, needs discovery first
-    expect(searches).toHaveLength(6);
-    expect(ctx.em.jiraCalls()).toHaveLength(12);
-    expect(searchedJql()).toHaveLength(6);
+    // the sets read whole (discovery, active sprint, velocity), ready, in progress, needs
+    // discovery first; the issue types and the board's configuration are remembered
+    expect(searches).toHaveLength(4);
+    expect(ctx.em.jiraCalls()).toHaveLength(8);
+    expect(searchedJql()).toHaveLength(4);
   });
 
   it('asks Jira with the documented JQL for the triage field, labels and components', async () => {
@@ -351,11 +352,11 @@ describe('needs discovery first', () => {
     expect(page.signals.needsDiscovery.reason).toBe(
       'No discovery entry criteria are set: both thresholds are off and no label or component is named.',
     );
-    // velocity, discovery, active sprint, ready, in progress: no sixth search; one bulk fetch
+    // the sets read whole, ready, in progress: no fourth search; one bulk fetch
     // still reads the closed idea a ready item is linked to (runway counts only items linked to
     // validated ideas).
     expect(operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toHaveLength(
-      5,
+      3,
     );
     expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(1);
     expect(allItems(page).every((i) => i.badges.entry === null)).toBe(true);

@@ -1,0 +1,77 @@
+import type { ClosedSprintResult, ProjectItem } from '../domain/signals';
+import { sprintsOf } from '../items/project-items';
+import type { RawIssue } from '../jira/jira-gateway';
+import { searchAll } from '../jira/search';
+import { collect, inSprintRead, type ItemReader } from './item-reader';
+import type { PageQuery } from './page-queries';
+import { velocityTally, type VelocitySprints } from './velocity-read';
+
+/**
+ * The sets the page reads whole, from one search (page-queries.ts, `wholeSets`), sorted into
+ * them the way their own queries would have chosen: open items of the discovery types; the
+ * active sprint's delivery items and its finished discovery items; the recent closed sprints'
+ * done items, which only velocity counts.
+ */
+
+export interface WholeSets {
+  discovery: ProjectItem[];
+  activeSprint: ProjectItem[];
+  closedSprints: ClosedSprintResult[];
+  /** Issue type ids the read met that the project's remembered types do not name. */
+  unknownTypes: Set<string>;
+}
+
+export interface WholeSetsPlan {
+  query: PageQuery | undefined;
+  discoveryTypeIds: readonly string[];
+  /** Every issue type id of the project the page knows of (to notice a stale list). */
+  knownTypeIds: ReadonlySet<string>;
+  activeSprintIds: readonly number[];
+  velocity: VelocitySprints;
+}
+
+const typeIdOf = (raw: RawIssue): string | undefined => {
+  const type = raw.fields['issuetype'];
+  return typeof type === 'object' && type !== null && 'id' in type ? String(type.id) : undefined;
+};
+
+const isDone = (raw: RawIssue): boolean => {
+  const status = raw.fields['status'] as { statusCategory?: { key?: unknown } } | undefined;
+  return status?.statusCategory?.key === 'done';
+};
+
+/** Reads the whole sets in one search and sorts each issue into the sets it belongs to. */
+export async function readWholeSets(
+  reader: ItemReader,
+  plan: WholeSetsPlan,
+  evidenceText: Map<string, string>,
+): Promise<WholeSets> {
+  const sets: WholeSets = {
+    discovery: [],
+    activeSprint: [],
+    closedSprints: [],
+    unknownTypes: new Set(),
+  };
+  const tally = velocityTally(plan.velocity);
+  if (!plan.query) return { ...sets, closedSprints: tally.result() };
+  const discoveryTypes = new Set(plan.discoveryTypeIds);
+  const active = new Set(plan.activeSprintIds);
+  const sprintField = reader.fieldIds.sprint;
+  const toDiscovery = collect(reader, sets.discovery, evidenceText);
+  const toSprint = collect(reader, sets.activeSprint, evidenceText, inSprintRead);
+  const fields = [...new Set([...reader.fields, ...tally.fields])];
+  await searchAll(reader.jira, plan.query.ordered, fields, (issues) => {
+    for (const raw of issues) {
+      const typeId = typeIdOf(raw);
+      if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
+      const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
+      const inActive =
+        sprintField !== undefined &&
+        sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
+      if (discoveryType && !isDone(raw)) toDiscovery([raw]);
+      else if (inActive) toSprint([raw]);
+    }
+    tally.take(issues);
+  });
+  return { ...sets, closedSprints: tally.result() };
+}

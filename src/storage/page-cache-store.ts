@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { PAGE_CACHE_KEYS } from './key-families';
+import { parseStored, removeOne, StoredValueError, writeOne } from './kvs-store';
+
+/**
+ * What the project page remembers of Jira's configuration, as the field ids are remembered: the
+ * project's issue types and each board's estimation field. They change only when an admin edits
+ * the issue type scheme or the board, which Jira sends no event for, so they are read again
+ * after SITE_MAX_AGE_MS, after setup runs, and when a load meets an issue type the list lacks.
+ */
+
+/** How long remembered issue types and board configurations are used before Jira is asked. */
+export const SITE_MAX_AGE_MS = 60 * 60 * 1000;
+
+const TypeSchema = z.object({ id: z.string(), name: z.string() }).strict();
+const EstimationSchema = z.object({ fieldId: z.string(), displayName: z.string() }).strict();
+
+export const PageSiteSchema = z
+  .object({
+    version: z.literal(1),
+    issueTypes: z
+      .object({ projectId: z.string(), savedAt: z.string(), types: z.array(TypeSchema) })
+      .strict()
+      .optional(),
+    /** By board id; `estimation` null: the board counts issues. */
+    boards: z.record(
+      z.string(),
+      z.object({ savedAt: z.string(), estimation: EstimationSchema.nullable() }).strict(),
+    ),
+  })
+  .strict();
+export type PageSite = z.infer<typeof PageSiteSchema>;
+
+export const EMPTY_PAGE_SITE: PageSite = { version: 1, boards: {} };
+
+/** The remembered site shape of a project from its stored value; unreadable: nothing. */
+export function pageSiteOf(projectKey: string, raw: unknown): PageSite {
+  try {
+    return parseStored(PAGE_CACHE_KEYS.site(projectKey), PageSiteSchema, raw) ?? EMPTY_PAGE_SITE;
+  } catch (error) {
+    if (error instanceof StoredValueError) return EMPTY_PAGE_SITE;
+    throw error;
+  }
+}
+
+const fresh = (savedAt: string, now: Date): boolean => {
+  const age = now.getTime() - Date.parse(savedAt);
+  return age >= 0 && age < SITE_MAX_AGE_MS;
+};
+
+/** The project's issue types when remembered recently enough, else undefined. */
+export function rememberedTypes(
+  site: PageSite,
+  projectId: string,
+  now: Date,
+): Array<{ id: string; name: string }> | undefined {
+  const t = site.issueTypes;
+  return t && t.projectId === projectId && fresh(t.savedAt, now) ? t.types : undefined;
+}
+
+/** The board's estimation (null: counts issues) when remembered recently enough. */
+export function rememberedEstimation(
+  site: PageSite,
+  boardId: number,
+  now: Date,
+): { fieldId: string; displayName: string } | null | undefined {
+  const board = site.boards[String(boardId)];
+  return board && fresh(board.savedAt, now) ? board.estimation : undefined;
+}
+
+export async function savePageSite(projectKey: string, site: PageSite): Promise<void> {
+  await writeOne(PAGE_CACHE_KEYS.site(projectKey), PageSiteSchema.parse(site));
+}
+
+/** Forgets the project's remembered issue types and boards: the next load asks Jira. */
+export async function forgetPageSite(projectKey: string): Promise<void> {
+  await removeOne(PAGE_CACHE_KEYS.site(projectKey));
+}

@@ -109,6 +109,12 @@ export function clauseTest(
         return ids.some((id) => wanted.has(id)) !== clause.negate;
       };
     }
+    case 'level':
+      // JQL's Security level field (`level`, with IS EMPTY / IS NOT EMPTY;
+      // https://support.atlassian.com/jira-software-cloud/docs/jql-fields/): an issue at a level
+      // the caller is not a member of appears in no search or statistic, so the search leaves it
+      // out already (canSeeIssue) and this tests only whether a level is set.
+      return (i) => (i.securityLevelId === undefined) === clause.empty;
     case 'key': {
       // Jira refuses a key that names no issue the caller can see (see docs/emulator-refusals.md).
       const wanted = new Set(

@@ -7,6 +7,8 @@ export type Clause =
   | { field: 'sprint'; negate: boolean; values: number[] }
   | { field: 'sprint'; negate: boolean; states: Array<'active' | 'future' | 'closed'> }
   | { field: 'sprint'; empty: boolean }
+  /** The issue's security level: only `level IS [NOT] EMPTY` is emulated. */
+  | { field: 'level'; empty: boolean }
   | { field: 'key'; values: string[] }
   | { field: 'labels'; values: string[] }
   | { field: 'component'; values: string[] }
@@ -87,6 +89,7 @@ export const FIELD_NAMES: Record<string, Clause['field']> = {
   issuekey: 'key',
   labels: 'labels',
   component: 'component',
+  level: 'level',
 };
 
 /**
@@ -236,10 +239,13 @@ export function parseJql(jql: string): Query {
       const not = isWord(peek(), 'not');
       if (not) pos++;
       const what = next();
-      if (field !== 'sprint' || !(isWord(what, 'empty') || isWord(what, 'null'))) {
+      const emptyField = field === 'sprint' || field === 'level' ? field : undefined;
+      if (!emptyField || !(isWord(what, 'empty') || isWord(what, 'null'))) {
         throw new JqlError(`The JQL operator "IS" is not emulated for ${field}.`, true);
       }
-      return { kind: 'clause', clause: { field, empty: !not } };
+      const clause: Clause =
+        emptyField === 'level' ? { field: 'level', empty: !not } : { field: 'sprint', empty: !not };
+      return { kind: 'clause', clause };
     }
     const notIn = isWord(op, 'not');
     if (notIn && !isWord(next(), 'in')) {
@@ -284,6 +290,8 @@ export function parseJql(jql: string): Query {
       case 'labels':
       case 'component':
         return { kind: 'clause', clause: { field, values } };
+      case 'level':
+        throw new JqlError('Security level values are not emulated, only IS [NOT] EMPTY.', true);
     }
   };
   const atEnd = () => pos >= tokens.length || isWord(peek(), 'order');

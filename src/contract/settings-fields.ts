@@ -36,6 +36,7 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   tracks: 'Type-to-track mapping defaults',
   entry: 'Discovery entry criteria',
   feasibility: 'Engineers in early (feasibility)',
+  page: 'Project page',
 };
 
 export const SETTING_SECTIONS: readonly SettingSection[] = CONFIG_SECTIONS;
@@ -204,6 +205,15 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     min: 1,
     max: 365,
     unit: 'days',
+  },
+  {
+    path: 'page.sharedSeconds',
+    label: 'Share a project page load for',
+    help: 'Viewers of a project who may see the same items get the page one of them loaded, for this long: Jira is asked once instead of once per viewer. Writes through the app refresh it. 0: every viewer loads from Jira.',
+    kind: 'integer',
+    min: 0,
+    max: 600,
+    unit: 'seconds',
   },
   {
     path: 'guard.policy',

@@ -142,6 +142,9 @@ const staleness = section(
   { discoveryIdleDays: 14 },
 );
 
+/** Seconds one load of the project page is shared with the project's other viewers (0: never). */
+const page = section({ sharedSeconds: inRange(0, 600) }, { sharedSeconds: 60 });
+
 const guard = section(
   {
     /** What the sprint guard does when an item that is not ready enters a sprint. */
@@ -214,6 +217,7 @@ export const ConfigSchema = z.preprocess(
       tracks: tracks.full,
       entry: entry.full,
       feasibility: feasibility.full,
+      page: page.full,
     })
     .strict()
     .superRefine((cfg, ctx) => {
@@ -257,6 +261,7 @@ export const ConfigOverrideSchema = z
     tracks: tracks.partial.optional(),
     entry: entry.partial.optional(),
     feasibility: feasibility.partial.optional(),
+    page: page.partial.optional(),
   })
   .strict();
 
@@ -278,6 +283,7 @@ export const CONFIG_SECTIONS: readonly Section[] = [
   'tracks',
   'entry',
   'feasibility',
+  'page',
 ];
 
 /** Part of a project override that is not in effect, and the rule it would break. */

@@ -137,3 +137,36 @@ export async function approximateCount(jira: JiraGateway, jql: string): Promise<
   });
   return answer.count;
 }
+
+const IdPageSchema = z
+  .object({
+    issues: z.array(z.object({ id: z.string() }).passthrough()).optional(),
+    nextPageToken: z.string().nullish(),
+    isLast: z.boolean().optional(),
+  })
+  .passthrough();
+
+/**
+ * The ids of every issue a JQL search matches for the caller, 5,000 a request (Jira returns
+ * "ids only unless fields is given", and grants its largest page then).
+ */
+export async function searchIssueIds(jira: JiraGateway, jql: string): Promise<string[]> {
+  const ids: string[] = [];
+  let nextPageToken: string | undefined;
+  for (;;) {
+    const page = await jira.request(IdPageSchema, route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      body: {
+        jql,
+        fields: ['id'],
+        maxResults: SEARCH_MAX_RESULTS,
+        ...(nextPageToken === undefined ? {} : { nextPageToken }),
+      },
+    });
+    const issues = page.issues ?? [];
+    ids.push(...issues.map((i) => i.id));
+    const token = page.nextPageToken ?? undefined;
+    if (page.isLast === true || token === undefined || issues.length === 0) return ids;
+    nextPageToken = token;
+  }
+}

@@ -50,7 +50,15 @@ export interface LoadInput {
    * baseline, and the reference the targeted reads are checked against); velocity too.
    */
   readEverything?: IssueReader;
+  /** The project context as the caller read it already, with the remembered site shape. */
+  context?: PageContext;
 }
+
+/** What a load reads from storage first: settings, waivers, and what the page remembers. */
+export type PageContext = Awaited<ReturnType<typeof readProjectContextWithWaivers>>;
+
+/** The storage keys a page load reads with the project context. */
+export const pageContextKeys = (projectKey: string): string[] => [PAGE_CACHE_KEYS.site(projectKey)];
 
 export async function loadProjectOverview(input: LoadInput): Promise<ProjectOverview> {
   return buildOverview(await loadProjectData(input));
@@ -186,7 +194,7 @@ async function readPlain(
 async function readSite(input: LoadInput, key: string) {
   const { jira, now } = input;
   const siteKey = PAGE_CACHE_KEYS.site(key);
-  const decision = await readProjectContextWithWaivers(key, [siteKey]);
+  const decision = input.context ?? (await readProjectContextWithWaivers(key, [siteKey]));
   const remembered = pageSiteOf(key, decision.extra.get(siteKey));
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);

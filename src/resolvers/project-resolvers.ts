@@ -1,11 +1,12 @@
-import { loadProjectOverview } from '../project-page/load-project';
+import { sharedProjectOverview } from '../project-page/shared-overview';
 import type { ResolverGroup } from './all-resolvers';
 import { projectOf, resolver, type Requirement } from './resolver-kit';
 
 /**
  * `project/overview` for the project page: both tracks and the signals of the project the page
  * runs in (Forge's context, never the payload). Needs Browse projects there; every Jira read
- * is made as the user, so the page shows only what they may see.
+ * is made as the user, so the page shows only what they may see (a page shared between viewers
+ * only with those who see the same items: src/project-page/shared-overview.ts).
  */
 
 const CAN_BROWSE: Requirement = {
@@ -17,6 +18,6 @@ const CAN_BROWSE: Requirement = {
 
 export const projectResolvers: ResolverGroup = {
   'project/overview': resolver('project/overview', [CAN_BROWSE], (caller) =>
-    loadProjectOverview({ jira: caller.jira, project: projectOf(caller), now: caller.now }),
+    sharedProjectOverview({ jira: caller.jira, project: projectOf(caller), now: caller.now }),
   ),
 };

@@ -3,7 +3,10 @@ import { refuse } from '../domain/failure';
 import { describeIssues, failureOf } from '../jira/errors';
 import { jiraAsUser, type JiraGateway } from '../jira/jira-gateway';
 import { myPermissions, type PermissionContext, type PermissionKey } from '../jira/permissions';
+import { errorText, logger } from '../runtime/log';
+import { markProjectWritten } from '../storage/shared-overview-store';
 import {
+  ProjectKeySchema,
   RESOLVER_PAYLOADS,
   type BridgeError,
   type PayloadOf,
@@ -88,6 +91,47 @@ export async function requirePermissions(caller: Caller, requirement: Requiremen
 
 export type ResolverRequest = { payload?: unknown; context?: unknown };
 
+/**
+ * Resolvers that change what the project page shows (in Jira or in the app's storage): after
+ * one succeeds, the project's shared overview is no longer served (src/project-page/
+ * shared-overview.ts), so the next viewer sees the change.
+ */
+export const PROJECT_WRITES: ReadonlySet<ResolverKey> = new Set<ResolverKey>([
+  'settings/project/save',
+  'setup/run',
+  'evidence/add',
+  'evidence/update',
+  'evidence/remove',
+  'evidence/restore',
+  'evidence/decide',
+  'waiver/grant',
+  'waiver/revoke',
+  'issue/feasibility/flag',
+  'issue/spike/learned',
+  'issue/triage/save',
+  'issue/explore-first',
+  'promote/run',
+  'retro/outcome/record',
+  'templates/create',
+  'data/import',
+]);
+
+/** The project the write was made in: Forge's project context, else the issue key's prefix. */
+async function refreshSharedOverview(caller: Caller): Promise<void> {
+  const { project, issue } = caller.context.extension ?? {};
+  const key = ProjectKeySchema.safeParse(project?.key ?? issue?.key.split('-')[0]);
+  if (!key.success) return;
+  try {
+    await markProjectWritten(key.data, caller.now);
+  } catch (error) {
+    // The write is done; a page shared before it then lasts its few seconds more.
+    logger('resolver').warn('could not mark the project changed for its page', {
+      project: key.data,
+      error: errorText(error),
+    });
+  }
+}
+
 /** A resolver for `key`: its answer is typed by the contract's result schema (`ResultOf<K>`). */
 export function resolver<K extends ResolverKey>(
   key: K,
@@ -113,7 +157,9 @@ export function resolver<K extends ResolverKey>(
         now: new Date(),
       };
       for (const requirement of requirements) await requirePermissions(caller, requirement);
-      return { ok: true, data: await run(caller, payload.data as PayloadOf<K>) };
+      const data = await run(caller, payload.data as PayloadOf<K>);
+      if (PROJECT_WRITES.has(key)) await refreshSharedOverview(caller);
+      return { ok: true, data };
     } catch (error) {
       return toFailure(error);
     }

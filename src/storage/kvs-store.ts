@@ -67,6 +67,14 @@ export async function writeOne(key: string, value: unknown): Promise<void> {
   await kvs.set(key, value);
 }
 
+/**
+ * Writes a value that Forge removes after `seconds` (`ttl` of @forge/kvs's SetOptions): for
+ * what is worth keeping only a short while, so that nothing has to clean it up.
+ */
+export async function writeExpiring(key: string, value: unknown, seconds: number): Promise<void> {
+  await kvs.set(key, value, { ttl: { value: Math.max(1, Math.ceil(seconds)), unit: 'SECONDS' } });
+}
+
 /** Writes only when the key is new; false when someone else wrote it first. */
 export async function createOnce(key: string, value: unknown): Promise<boolean> {
   try {

@@ -14,6 +14,7 @@ import { readIssuesInPages } from '../../src/jira/search';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
+import { sharedPagesExpire } from '../helpers/shared-page';
 import { KEYS } from '../../src/storage/key-families';
 
 /**
@@ -278,16 +279,18 @@ describe('needs discovery first', () => {
   it('costs one targeted search and one bulk fetch (the closed validated idea): the open idea comes from the discovery read', async () => {
     seed({ triageField: true });
     await load(); // remembers the field ids
+    sharedPagesExpire(ctx.em, KEY);
     ctx.em.resetCalls();
     await load();
     expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(1);
     expect(operations()).not.toContain('countIssues');
     const searches = operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
-    // the sets read whole (discovery, active sprint, velocity), ready, in progress, needs
-    // discovery first; the issue types and the board's configuration are remembered
-    expect(searches).toHaveLength(4);
-    expect(ctx.em.jiraCalls()).toHaveLength(8);
-    expect(searchedJql()).toHaveLength(4);
+    // the viewer's secured items, the sets read whole (discovery, active sprint, velocity),
+    // ready, in progress, needs discovery first; the issue types and the board's configuration
+    // are remembered
+    expect(searches).toHaveLength(5);
+    expect(ctx.em.jiraCalls()).toHaveLength(9);
+    expect(searchedJql()).toHaveLength(5);
   });
 
   it('asks Jira with the documented JQL for the triage field, labels and components', async () => {
@@ -341,6 +344,7 @@ describe('needs discovery first', () => {
     seed({ triageField: true });
     override({ uncertaintyAtLeast: 'off', riskAtLeast: 'off', labels: [], components: [] });
     await load();
+    sharedPagesExpire(ctx.em, KEY);
     ctx.em.resetCalls();
     const page = await load();
     expect(page.signals.needsDiscovery).toMatchObject({
@@ -352,11 +356,12 @@ describe('needs discovery first', () => {
     expect(page.signals.needsDiscovery.reason).toBe(
       'No discovery entry criteria are set: both thresholds are off and no label or component is named.',
     );
-    // the sets read whole, ready, in progress: no fourth search; one bulk fetch
+    // the viewer's secured items, the sets read whole, ready, in progress: no fifth search; one
+    // bulk fetch
     // still reads the closed idea a ready item is linked to (runway counts only items linked to
     // validated ideas).
     expect(operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toHaveLength(
-      3,
+      4,
     );
     expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(1);
     expect(allItems(page).every((i) => i.badges.entry === null)).toBe(true);

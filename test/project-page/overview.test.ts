@@ -18,6 +18,7 @@ import type { Result } from '../../src/contract/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
+import { sharedPagesExpire } from '../helpers/shared-page';
 import { KEYS } from '../../src/storage/key-families';
 
 /**
@@ -397,9 +398,11 @@ describe('the demo project', () => {
     expect(find(page, 'Guest checkout').badges.entry).toBeNull();
   });
 
-  it('costs 10 Jira requests on the first load and 7 once field ids, issue types and the board configuration are remembered, no count', async () => {
+  it('costs 11 Jira requests on the first load and 8 once field ids, issue types and the board configuration are remembered, no count; 2 while the page is shared', async () => {
     expect(operations()).toEqual([
       'getMyPermissions',
+      // the secured items the viewer sees (the audience a shared page is kept for)
+      'searchAndReconsileIssuesUsingJqlPost',
       'getFields',
       'getAllBoards',
       'getIssueTypesForProject',
@@ -414,7 +417,11 @@ describe('the demo project', () => {
     expect(ctx.em.kvs.peek(KEYS.jiraFields)).toMatchObject({ sprint: ctx.em.sprintField.id });
     ctx.em.resetCalls();
     await load(demo.projectKey);
-    expect(ctx.em.jiraCalls()).toHaveLength(7);
+    expect(operations()).toEqual(['getMyPermissions', 'searchAndReconsileIssuesUsingJqlPost']);
+    sharedPagesExpire(ctx.em, demo.projectKey);
+    ctx.em.resetCalls();
+    await load(demo.projectKey);
+    expect(ctx.em.jiraCalls()).toHaveLength(8);
     expect(operations()).not.toContain('getFields');
     expect(operations()).not.toContain('getIssueTypesForProject');
     expect(operations()).not.toContain('getConfiguration');
@@ -477,10 +484,11 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     demo = seedDemoProject(ctx.em, { now });
   });
 
-  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 7 calls', async () => {
+  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 8 calls', async () => {
     await load(demo.projectKey); // remembers the field ids
     finish('Save card for later'); // 5 points of delivery
     finish('Spike: Postgres logical replication for reporting'); // 3 points of discovery
+    sharedPagesExpire(ctx.em, demo.projectKey);
     ctx.em.resetCalls();
     const page = await load(demo.projectKey);
     expect(page.signals.capacity).toMatchObject({
@@ -506,7 +514,7 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     expect(page.signals.openEnded.overrunCount).toBe(0);
     // Open items: the story is no longer one of them.
     expect(page.totals).toMatchObject({ openItems: 33, discovery: 20, delivery: 13 });
-    expect(ctx.em.jiraCalls()).toHaveLength(7);
+    expect(ctx.em.jiraCalls()).toHaveLength(8);
     expect(operations()).not.toContain('countIssues');
   });
 
@@ -725,6 +733,7 @@ describe('missing data explains itself', () => {
     expect(page.columnJql.delivery.activeSprint).toBeNull();
     expect(operations()).toEqual([
       'getMyPermissions',
+      'searchAndReconsileIssuesUsingJqlPost', // the secured items the viewer sees
       'getFields',
       'getAllBoards',
       'getIssueTypesForProject',
@@ -866,11 +875,12 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, evidenceEvery: 3 });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // permissions, field list, board, issue types, configuration, sprints (a first load); the
-    // sets read whole in 3 pages (200 discovery + 18 in the sprint + 30 done for velocity),
-    // ready 1, in progress 1, needs discovery first 1; the two long lists counted.
-    expect(ctx.em.jiraCalls()).toHaveLength(14);
-    expect(searches()).toHaveLength(6);
+    // permissions, the viewer's secured items, field list, board, issue types, configuration,
+    // sprints (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint
+    // + 30 done for velocity), ready 1, in progress 1, needs discovery first 1; the two long
+    // lists counted.
+    expect(ctx.em.jiraCalls()).toHaveLength(15);
+    expect(searches()).toHaveLength(7);
     expect(operations().filter((o) => o === 'countIssues')).toHaveLength(2);
     expect(operations()).not.toContain('bulkFetchIssues');
     // 200 discovery + 18 delivery in the sprint + a page of 100 ready + 50 in progress + 30
@@ -977,10 +987,10 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // The fixed 6 of a first load, the sets read whole 11 pages (1,000 discovery, the sprint,
+    // The fixed 7 of a first load (the viewer's secured items among them), the sets read whole 11 pages (1,000 discovery, the sprint,
     // velocity), ready 1, in progress 1, 2 counts, needs discovery first 1 (40 items meet the
     // criteria).
-    expect(ctx.em.jiraCalls()).toHaveLength(22);
+    expect(ctx.em.jiraCalls()).toHaveLength(23);
     expect(returnedIssues()).toBeLessThan(1_300);
     expect(page.totals.openItems).toBe(10_000);
     const listed = allItems(page).length;

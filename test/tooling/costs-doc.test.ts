@@ -4,6 +4,7 @@ import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulato
 import type { ResolverKey } from '../../src/contract/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
+import { sharedPagesExpire } from '../helpers/shared-page';
 
 /**
  * docs/costs.md's table says what an action costs in Jira calls and storage reads; this measures the rows a person
@@ -59,9 +60,17 @@ async function run(key: ResolverKey, issueKey?: string): Promise<Cost> {
 describe('docs/costs.md says what the app measures', () => {
   it('project page on the demo project: calls after the field ids are remembered, then on the first load', async () => {
     const first = await run('project/overview');
+    sharedPagesExpire(ctx.em, demo.projectKey);
     const later = await run('project/overview');
     expect(documentedCalls('project page, demo project')).toEqual([later.calls, first.calls]);
     expect(documentedReads('project page, demo project')).toEqual([later.reads]);
+  });
+
+  it('project page shared: a second viewer within the minute', async () => {
+    await run('project/overview');
+    const shared = await run('project/overview');
+    expect(documentedCalls('project page, shared')).toEqual([shared.calls]);
+    expect(documentedReads('project page, shared')).toEqual([shared.reads]);
   });
 
   it('issue panel load: the calls for an item with nothing more to look up', async () => {

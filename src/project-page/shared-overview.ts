@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { ProjectKeySchema } from '../contract/bridge-contract';
+import { ProjectOverviewSchema, type ProjectOverview } from '../contract/project-overview';
+import type { JiraGateway } from '../jira/jira-gateway';
+import { searchIssueIds } from '../jira/search';
+import { PAGE_CACHE_KEYS } from '../storage/key-families';
+import { readProjectContextWithWaivers } from '../storage/project-context';
+import {
+  readFillText,
+  sharedHeadOf,
+  storeFill,
+  type SharedHead,
+} from '../storage/shared-overview-store';
+import { errorText, logger } from '../runtime/log';
+import { loadProjectOverview, pageContextKeys, type LoadInput } from './load-project';
+
+const log = logger('shared-overview');
+
+/**
+ * One load of the project page shared between the project's viewers for a short while
+ * (`page.sharedSeconds`; 0: never), so that twenty people opening the page in a minute cost
+ * Jira one load, not twenty. A viewer gets a stored page only if it was loaded for the same
+ * audience (the same items visible: see audienceOf) and the same state of the app's storage
+ * (settings, waivers, track mapping, the app's last write to the project); otherwise the page is
+ * loaded as the viewer, from Jira, and stored for the next. Why this is safe: docs/security.md.
+ */
+
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/**
+ * What the viewer may see of the project, as a fingerprint. Everyone the resolver lets in holds
+ * Browse projects there, and Browse shows every issue without a security level; beyond that a
+ * viewer sees the issues at the levels they are a member of. So two viewers see the same items
+ * exactly when the same secured issues come back to their search: one ids-only request, 1 point
+ * plus 1 per secured issue they see.
+ */
+export async function audienceOf(jira: JiraGateway, projectKey: string): Promise<string> {
+  const ids = await searchIssueIds(jira, `project = "${projectKey}" AND level is not EMPTY`);
+  return hash(`secured:${[...new Set(ids)].sort().join(',')}`);
+}
+
+/** The project page as the viewer may see it, shared with their audience for a short while. */
+export async function sharedProjectOverview(input: LoadInput): Promise<ProjectOverview> {
+  const key = ProjectKeySchema.parse(input.project.key);
+  const headKey = PAGE_CACHE_KEYS.head(key);
+  const writtenKey = PAGE_CACHE_KEYS.written(key);
+  const context = await readProjectContextWithWaivers(key, [
+    headKey,
+    writtenKey,
+    ...pageContextKeys(key),
+  ]);
+  const seconds = context.config.page.sharedSeconds;
+  if (seconds === 0) return loadProjectOverview({ ...input, context });
+  const stamp = hash(
+    JSON.stringify([
+      context.config,
+      context.globalVersion,
+      context.projectVersion,
+      context.mapping ?? null,
+      context.waivers,
+      context.extra.get(writtenKey) ?? null,
+    ]),
+  );
+  const audience = await audienceOf(input.jira, key);
+  const head = sharedHeadOf(key, context.extra.get(headKey));
+  const stored = await storedPage(key, head, { audience, stamp }, input.now);
+  if (stored) return stored;
+  const overview = await loadProjectOverview({ ...input, context });
+  const now = input.now;
+  try {
+    await storeFill(
+      key,
+      head,
+      {
+        audience,
+        stamp,
+        filledAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
+      },
+      JSON.stringify(overview),
+      now,
+    );
+  } catch (error) {
+    // The page is loaded; not sharing it only costs the next viewer a load of their own.
+    log.warn('could not store the page for sharing', { project: key, error: errorText(error) });
+  }
+  return overview;
+}
+
+/** The stored page for this audience and storage state, while it lasts; else undefined. */
+async function storedPage(
+  key: string,
+  head: SharedHead,
+  match: { audience: string; stamp: string },
+  now: Date,
+): Promise<ProjectOverview | undefined> {
+  const fill = head.fills.find(
+    (f) =>
+      f.audience === match.audience &&
+      f.stamp === match.stamp &&
+      Date.parse(f.filledAt) <= now.getTime() &&
+      Date.parse(f.expiresAt) > now.getTime(),
+  );
+  if (!fill) return undefined;
+  const text = await readFillText(key, fill);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = ProjectOverviewSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import { ProjectOverviewSchema, type ProjectOverview } from '../contract/project-overview';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { searchIssueIds } from '../jira/search';
+import { isJiraError } from '../jira/errors';
+import { approximateCount, searchIssueIds } from '../jira/search';
 import { PAGE_CACHE_KEYS } from '../storage/key-families';
 import { readProjectContextWithWaivers } from '../storage/project-context';
 import {
@@ -30,17 +31,40 @@ const hash = (text: string): string => createHash('sha256').update(text).digest(
 /**
  * What the viewer may see of the project, as a fingerprint. Everyone the resolver lets in holds
  * Browse projects there, and Browse shows every issue without a security level; beyond that a
- * viewer sees the issues at the levels they are a member of. So two viewers see the same items
- * exactly when the same secured issues come back to their search: one ids-only request, 1 point
- * plus 1 per secured issue they see.
+ * viewer sees the issues at the levels they are a member of. Two requests, in parallel: the ids
+ * of the secured issues the viewer sees (1 point plus 1 per such issue), and how many issues of
+ * the project they see (1 point). The count changes when an issue the page was loaded with is
+ * put at a level this viewer lacks (it leaves their count, not their secured list), and when
+ * issues are created or deleted.
  */
 export async function audienceOf(jira: JiraGateway, projectKey: string): Promise<string> {
-  const ids = await searchIssueIds(jira, `project = "${projectKey}" AND level is not EMPTY`);
-  return hash(`secured:${[...new Set(ids)].sort().join(',')}`);
+  const project = `project = "${projectKey}"`;
+  const [ids, visible] = await Promise.all([
+    searchIssueIds(jira, `${project} AND level is not EMPTY`),
+    approximateCount(jira, project),
+  ]);
+  return hash(`visible:${visible};secured:${[...new Set(ids)].sort().join(',')}`);
 }
 
-/** The project page as the viewer may see it, shared with their audience for a short while. */
-export async function sharedProjectOverview(input: LoadInput): Promise<ProjectOverview> {
+/**
+ * Jira's answer to a search of a project the caller may not browse: it names the project as
+ * unknown (as it does for one that does not exist), so the audience search checks Browse too.
+ */
+const projectRefused = (error: unknown): boolean =>
+  isJiraError(error) &&
+  error.kind === 'bad-request' &&
+  /does not exist for the field 'project'/.test(error.message);
+
+/**
+ * The project page as the viewer may see it, shared with their audience for a short while.
+ * `checkBrowse` refuses a caller without Browse projects: called before a load that is not
+ * shared, and when Jira refuses the audience search (which, made as the viewer, is itself the
+ * check otherwise: one request fewer per viewer).
+ */
+export async function sharedProjectOverview(
+  input: LoadInput,
+  checkBrowse: () => Promise<void>,
+): Promise<ProjectOverview> {
   const key = ProjectKeySchema.parse(input.project.key);
   const headKey = PAGE_CACHE_KEYS.head(key);
   const writtenKey = PAGE_CACHE_KEYS.written(key);
@@ -50,7 +74,10 @@ export async function sharedProjectOverview(input: LoadInput): Promise<ProjectOv
     ...pageContextKeys(key),
   ]);
   const seconds = context.config.page.sharedSeconds;
-  if (seconds === 0) return loadProjectOverview({ ...input, context });
+  if (seconds === 0) {
+    await checkBrowse();
+    return loadProjectOverview({ ...input, context });
+  }
   const stamp = hash(
     JSON.stringify([
       context.config,
@@ -61,7 +88,10 @@ export async function sharedProjectOverview(input: LoadInput): Promise<ProjectOv
       context.extra.get(writtenKey) ?? null,
     ]),
   );
-  const audience = await audienceOf(input.jira, key);
+  const audience = await audienceOf(input.jira, key).catch(async (error: unknown) => {
+    if (projectRefused(error)) await checkBrowse();
+    throw error;
+  });
   const head = sharedHeadOf(key, context.extra.get(headKey));
   const stored = await storedPage(key, head, { audience, stamp }, input.now);
   if (stored) return stored;

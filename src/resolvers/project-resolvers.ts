@@ -1,6 +1,6 @@
 import { sharedProjectOverview } from '../project-page/shared-overview';
 import type { ResolverGroup } from './all-resolvers';
-import { projectOf, resolver, type Requirement } from './resolver-kit';
+import { projectOf, requirePermissions, resolver, type Requirement } from './resolver-kit';
 
 /**
  * `project/overview` for the project page: both tracks and the signals of the project the page
@@ -17,7 +17,11 @@ const CAN_BROWSE: Requirement = {
 };
 
 export const projectResolvers: ResolverGroup = {
-  'project/overview': resolver('project/overview', [CAN_BROWSE], (caller) =>
-    sharedProjectOverview({ jira: caller.jira, project: projectOf(caller), now: caller.now }),
+  // Browse is checked by sharedProjectOverview: by Jira's answer to the viewer's first search,
+  // or with CAN_BROWSE before a load that is not shared.
+  'project/overview': resolver('project/overview', [], (caller) =>
+    sharedProjectOverview({ jira: caller.jira, project: projectOf(caller), now: caller.now }, () =>
+      requirePermissions(caller, CAN_BROWSE),
+    ),
   ),
 };

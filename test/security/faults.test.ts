@@ -1,5 +1,6 @@
 import * as handlers from '../../src/index';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
+import { sharedPagesExpire } from '../helpers/shared-page';
 import { MAX_ENTRIES, PART_BYTE_LIMIT } from '../../src/storage/evidence-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
@@ -92,7 +93,7 @@ describe('Jira throttling and errors', () => {
     '429 with a long Retry-After: the resolver answers rate-limited with the wait',
     async () => {
       ctx.em.injectFault({
-        match: /GET \/rest\/api\/3\/mypermissions/,
+        match: /POST \/rest\/api\/3\/search\/jql/,
         status: 429,
         retryAfter: 120,
       });
@@ -497,6 +498,7 @@ describe('pages that end early', () => {
         ctx.em.addIssue({ projectKey: 'DT', type: 'Discovery', summary: `Idea ${i}` });
       }
       const plain = dataOf(await invoke('project/overview', {}, 'project'));
+      sharedPagesExpire(ctx.em, 'DT'); // a later viewer: the page is read again
       ctx.em.resetCalls();
       ctx.em.injectResponseFault({ match: SEARCH, rewrite: shortSearchPage(2), times: 100 });
       const faulted = dataOf(await invoke('project/overview', {}, 'project'));

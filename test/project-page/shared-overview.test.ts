@@ -1,0 +1,194 @@
+import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
+import type { CallRecord } from '../../dev/emulator/jira-emulator';
+import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
+import type { ResolverKey } from '../../src/contract/bridge-contract';
+import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
+import {
+  cutIntoParts,
+  PART_MAX_BYTES,
+  readFillText,
+  sharedHeadOf,
+  storeFill,
+} from '../../src/storage/shared-overview-store';
+import { useEmulator } from '../helpers/emulator';
+import { callResolver, inInvocation, ok } from '../helpers/invoke';
+
+/**
+ * The project page shared between viewers (src/project-page/shared-overview.ts): twenty viewers
+ * in a minute cost Jira at most two full loads of rate-limit points; a viewer never gets a page
+ * loaded by someone who sees items they may not; a write through the app and the end of the
+ * shared time make the next viewer load from Jira; a page larger than a storage value is cut
+ * into parts.
+ */
+
+const ctx = useEmulator();
+let demo: DemoProject;
+
+beforeEach(() => {
+  demo = seedDemoProject(ctx.em, { now: new Date() });
+});
+
+function call<T>(key: ResolverKey, who: string, payload: unknown = {}, issueKey?: string) {
+  const project = ctx.em.projectByKey(demo.projectKey);
+  const issue = issueKey === undefined ? undefined : ctx.em.findIssue(issueKey);
+  return callResolver<T>(ctx.em, key, who, payload, {
+    extension: {
+      project: { id: project.id, key: project.key },
+      ...(issue ? { issue: { id: issue.id, key: issue.key } } : {}),
+    },
+  });
+}
+
+/** One viewer's load: the page, and the Jira calls and points it cost. */
+async function view(who: string) {
+  ctx.em.resetCalls();
+  const page = ok<ProjectOverview>(await call<ProjectOverview>('project/overview', who));
+  const calls: CallRecord[] = ctx.em.jiraCalls();
+  return { page, calls: calls.length, points: calls.reduce((sum, c) => sum + c.points, 0) };
+}
+
+const allItems = (o: ProjectOverview): OverviewItem[] => [
+  ...Object.values(o.discovery).flat(),
+  ...Object.values(o.engineering).flat(),
+  ...Object.values(o.delivery).flat(),
+];
+const keysOf = (o: ProjectOverview): string[] => allItems(o).map((i) => i.key);
+
+function setSharedSeconds(seconds: number): void {
+  ctx.em.kvs.seed(KEYS.projectConfig(demo.projectKey), {
+    version: 1,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: DEMO_USERS.admin,
+    projectId: ctx.em.projectByKey(demo.projectKey).id,
+    override: { page: { sharedSeconds: seconds } },
+  });
+}
+
+describe('the project page shared between viewers', () => {
+  it('twenty viewers within a minute cost at most two full loads of rate-limit points', async () => {
+    const viewers = Array.from({ length: 20 }, (_, i) => `viewer-${i + 1}`);
+    for (const accountId of viewers) {
+      ctx.em.addUser({ accountId, displayName: accountId });
+      ctx.em.grant(demo.projectKey, accountId);
+    }
+    const loads = [];
+    for (const accountId of viewers) loads.push(await view(accountId));
+    const [first, ...rest] = loads;
+    if (!first) throw new Error('no load');
+    // The first viewer loads from Jira; every later one gets that page for two requests: the
+    // secured items they see and how many items they see (which Jira answers only to those who
+    // may browse the project).
+    expect(rest.map((l) => l.calls)).toEqual(Array<number>(19).fill(2));
+    for (const l of rest) expect(l.page).toEqual(first.page);
+    const total = loads.reduce((sum, l) => sum + l.points, 0);
+    expect(total).toBeLessThanOrEqual(2 * first.points);
+  });
+
+  it('a viewer without a security level never gets the page of one who has it, either way round', async () => {
+    const secret = demo.keys.panel.validatingIdea;
+    const level = ctx.em.addSecurityLevel({ name: 'Leadership', members: [DEMO_USERS.admin] });
+    ctx.em.setSecurityLevel(secret, level.id);
+
+    const insider = await view(DEMO_USERS.admin);
+    expect(keysOf(insider.page)).toContain(secret);
+    const outsider = await view(DEMO_USERS.member);
+    expect(keysOf(outsider.page)).not.toContain(secret);
+    // Loaded from Jira as the member, not served the admin's page.
+    expect(outsider.calls).toBeGreaterThan(2);
+    expect(outsider.page.totals.openItems).toBe(insider.page.totals.openItems - 1);
+
+    // Each audience then has its own shared page.
+    expect(keysOf((await view(DEMO_USERS.member)).page)).not.toContain(secret);
+    const again = await view(DEMO_USERS.admin);
+    expect(again.calls).toBe(2);
+    expect(keysOf(again.page)).toContain(secret);
+  });
+
+  it('an item put at a level after the page was shared is not served to those who lost it', async () => {
+    const secret = demo.keys.panel.validatingIdea;
+    const level = ctx.em.addSecurityLevel({ name: 'Leadership', members: [DEMO_USERS.admin] });
+    const member = await view(DEMO_USERS.member); // shared while the item has no level
+    expect(keysOf(member.page)).toContain(secret);
+    ctx.em.setSecurityLevel(secret, level.id);
+    // The member's secured items are still none, but they see one item fewer: their own load.
+    const after = await view(DEMO_USERS.member);
+    expect(after.calls).toBeGreaterThan(2);
+    expect(keysOf(after.page)).not.toContain(secret);
+    // The admin sees it among their secured items: their own load too, with it.
+    const admin = await view(DEMO_USERS.admin);
+    expect(admin.calls).toBeGreaterThan(2);
+    expect(keysOf(admin.page)).toContain(secret);
+  });
+
+  it('a write through the app refreshes the page: the next viewer sees the new evidence', async () => {
+    const idea = demo.keys.panel.validatingIdea;
+    const before = await view(DEMO_USERS.member);
+    const evidenceBefore = allItems(before.page).find((i) => i.key === idea)?.badges.evidence;
+    expect(evidenceBefore).toBe('2 interviews · 1 usability test');
+    ok(
+      await call(
+        'evidence/add',
+        DEMO_USERS.member,
+        {
+          entry: {
+            type: 'interview',
+            date: new Date().toISOString().slice(0, 10),
+            summary: 'Confirms the problem',
+            positive: true,
+          },
+        },
+        idea,
+      ),
+    );
+    ctx.em.settleSearch(); // Jira's search shows the field write (it lags a moment)
+    const after = await view(DEMO_USERS.admin);
+    expect(after.calls).toBeGreaterThan(2);
+    const evidenceAfter = allItems(after.page).find((i) => i.key === idea)?.badges.evidence;
+    expect(evidenceAfter).toBe('3 interviews · 1 usability test');
+  });
+
+  it('ends after the shared time, and 0 turns sharing off', async () => {
+    setSharedSeconds(1);
+    await view(DEMO_USERS.member);
+    expect((await view(DEMO_USERS.admin)).calls).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const expired = await view(DEMO_USERS.admin);
+    expect(expired.calls).toBeGreaterThan(2);
+
+    setSharedSeconds(0);
+    const a = await view(DEMO_USERS.member);
+    const b = await view(DEMO_USERS.member);
+    // Each a full load: the permission check instead of the secured items' search and the count.
+    expect(b.calls).toBe(a.calls);
+    expect(b.calls).toBe(expired.calls - 1);
+    expect(ctx.em.kvs.peek(PAGE_CACHE_KEYS.head(demo.projectKey))).toBeDefined(); // from before
+  });
+
+  it('a page larger than one storage value is stored in parts and read back whole', async () => {
+    const text = JSON.stringify({ items: 'é€'.repeat(200_000), tail: '😀'.repeat(50_000) });
+    const parts = cutIntoParts(text);
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.every((p) => Buffer.byteLength(JSON.stringify(p)) <= PART_MAX_BYTES)).toBe(true);
+    expect(parts.join('')).toBe(text);
+    const now = new Date();
+    const fill = {
+      audience: 'a'.repeat(16),
+      stamp: 'b'.repeat(16),
+      filledAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 60_000).toISOString(),
+    };
+    const back = await inInvocation(ctx.em, 'resolver', 'shared-overview-parts', async () => {
+      const head = sharedHeadOf(demo.projectKey, undefined);
+      expect(await storeFill(demo.projectKey, head, fill, text, now)).toBe(true);
+      const stored = sharedHeadOf(
+        demo.projectKey,
+        ctx.em.kvs.peek(PAGE_CACHE_KEYS.head(demo.projectKey)),
+      );
+      const [only] = stored.fills;
+      if (!only) throw new Error('no fill stored');
+      expect(only.parts).toBe(parts.length);
+      return readFillText(demo.projectKey, only);
+    });
+    expect(back).toBe(text);
+  });
+});

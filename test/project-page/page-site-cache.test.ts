@@ -1,0 +1,102 @@
+import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
+import type { ProjectOverview } from '../../src/contract/project-overview';
+import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
+import { pageSiteOf, SITE_MAX_AGE_MS } from '../../src/storage/page-cache-store';
+import { useEmulator } from '../helpers/emulator';
+import { callResolver, ok } from '../helpers/invoke';
+import { sharedPagesExpire } from '../helpers/shared-page';
+
+/**
+ * The project's issue types and the board's estimation field, remembered between page loads
+ * (src/storage/page-cache-store.ts): a later load does not ask Jira for them, and asks again
+ * once they are an hour old, after a load met an issue type the list lacks, and after setup.
+ */
+
+const ctx = useEmulator();
+let demo: DemoProject;
+
+beforeEach(() => {
+  demo = seedDemoProject(ctx.em, { now: new Date() });
+});
+
+async function load(): Promise<string[]> {
+  sharedPagesExpire(ctx.em, demo.projectKey); // each load here is read from Jira
+  ctx.em.resetCalls();
+  const project = ctx.em.projectByKey(demo.projectKey);
+  ok<ProjectOverview>(
+    await callResolver<ProjectOverview>(
+      ctx.em,
+      'project/overview',
+      DEMO_USERS.member,
+      {},
+      {
+        extension: { project: { id: project.id, key: project.key } },
+      },
+    ),
+  );
+  return ctx.em.jiraCalls().map((c) => c.operationId ?? '');
+}
+
+const SHAPE = ['getIssueTypesForProject', 'getConfiguration'];
+const asksForShape = (ops: string[]) => SHAPE.filter((op) => ops.includes(op));
+
+describe('issue types and board configuration remembered for the project page', () => {
+  it('are read on the first load and remembered for the next', async () => {
+    expect(asksForShape(await load())).toEqual(SHAPE);
+    const stored = pageSiteOf(
+      demo.projectKey,
+      ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(demo.projectKey)),
+    );
+    expect(stored.issueTypes?.types.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['Discovery', 'Story']),
+    );
+    expect(stored.boards[String(demo.boardId)]?.estimation).toMatchObject({
+      fieldId: demo.storyPoints.id,
+    });
+    expect(asksForShape(await load())).toEqual([]);
+  });
+
+  it('are read again once an hour old', async () => {
+    await load();
+    const key = PAGE_CACHE_KEYS.site(demo.projectKey);
+    const stored = pageSiteOf(demo.projectKey, ctx.em.kvs.peek(key));
+    const old = new Date(Date.now() - SITE_MAX_AGE_MS - 1000).toISOString();
+    ctx.em.kvs.seed(key, {
+      ...stored,
+      issueTypes: stored.issueTypes && { ...stored.issueTypes, savedAt: old },
+      boards: Object.fromEntries(
+        Object.entries(stored.boards).map(([id, b]) => [id, { ...b, savedAt: old }]),
+      ),
+    });
+    expect(asksForShape(await load())).toEqual(SHAPE);
+  });
+
+  it('a load that meets an issue type the list lacks makes the next one read the types', async () => {
+    await load();
+    const added = ctx.em.addIssue({
+      projectKey: demo.projectKey,
+      type: 'Research',
+      summary: 'A type added after the types were remembered',
+    });
+    ctx.em.setSprint(added.key, demo.activeSprint.id);
+    expect(asksForShape(await load())).toEqual([]); // this load still used the list it had
+    expect(ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(demo.projectKey))).toBeUndefined();
+    expect(asksForShape(await load())).toEqual(SHAPE);
+  });
+
+  it('setup that changes the project makes the next load read them again', async () => {
+    await load();
+    const project = ctx.em.projectByKey(demo.projectKey);
+    const run = await callResolver<{ report: { steps: Array<{ status: string }> } }>(
+      ctx.em,
+      'setup/run',
+      DEMO_USERS.admin,
+      {},
+      { extension: { project: { id: project.id, key: project.key } } },
+    );
+    // The demo project was never set up: setup changes it (its last step is done now).
+    expect(ok(run).report.steps.some((step) => step.status !== 'already-done')).toBe(true);
+    expect(ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(demo.projectKey))).toBeUndefined();
+    expect(asksForShape(await load())).toEqual(SHAPE);
+  });
+});

@@ -304,8 +304,9 @@ describe('issue/explore-first', () => {
       'linkIssues',
     ]);
     expect(ctx.em.jiraCalls().every((c) => c.provider === 'user')).toBe(true);
-    // The project context (settings, field ids, track mapping), the record; the claim and the record.
-    expect([ctx.em.kvs.reads(), ctx.em.kvs.writes()]).toEqual([2, 2]);
+    // The project context (settings, field ids, track mapping), the record; the claim, the record
+    // and the mark that the project changed (its shared page is read again).
+    expect([ctx.em.kvs.reads(), ctx.em.kvs.writes()]).toEqual([2, 3]);
 
     const after = await readiness(target);
     expect(after.entry).toMatchObject({

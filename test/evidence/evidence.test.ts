@@ -520,9 +520,9 @@ describe('evidence log: storage', () => {
     ]);
     // Reads: the project context (settings, field ids, track mapping), the log with its version
     // entity and marker. Writes: one transaction (the log and its version, conditioned on the
-    // version read).
+    // version read), and the mark that the project changed (its shared page is read again).
     expect(ctx.em.kvs.reads()).toBe(2);
-    expect(ctx.em.kvs.writes()).toBe(1);
+    expect(ctx.em.kvs.writes()).toBe(2);
     // The issue panel reads a log kept whole with one batch read.
     ctx.em.resetCalls();
     ok(await call<View>('evidence/list', site.member, {}));

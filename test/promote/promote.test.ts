@@ -138,9 +138,10 @@ describe('promote to delivery', () => {
     // Reads: the project context, evidence, feasibility and the promotion record with its claim
     // (one batch each, in parallel), then the record again under the claim. Writes: the pin of
     // the evidence and sign-off read (one transaction), the claim, the record before and after
-    // each creation, the finished record, and the claim's release.
+    // each creation, the finished record, and the claim's release; then the mark that the project
+    // changed (its shared page is read again).
     expect(ctx.em.kvs.reads()).toBe(5);
-    expect(ctx.em.kvs.writes()).toBe(1 + 1 + 2 * 2 + 1 + 1);
+    expect(ctx.em.kvs.writes()).toBe(1 + 1 + 2 * 2 + 1 + 1 + 1);
   });
 
   it('refuses a delivery item, even one with evidence that meets the threshold, as invalid input', async () => {

@@ -29,9 +29,10 @@ const log = logger('shared-overview');
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /**
- * What the viewer may see of the project, as a fingerprint. Everyone the resolver lets in holds
- * Browse projects there, and Browse shows every issue without a security level; beyond that a
- * viewer sees the issues at the levels they are a member of. Two requests, in parallel: the ids
+ * What the viewer may see of the project, as a fingerprint. Jira answers these searches only to
+ * those who may browse the project, and Browse shows every issue without a security level;
+ * beyond that a viewer sees the issues at the levels they are a member of. Two requests, in
+ * parallel, as the viewer: the ids
  * of the secured issues the viewer sees (1 point plus 1 per such issue), and how many issues of
  * the project they see (1 point). The count changes when an issue the page was loaded with is
  * put at a level this viewer lacks (it leaves their count, not their secured list), and when
@@ -128,7 +129,6 @@ async function storedPage(
     (f) =>
       f.audience === match.audience &&
       f.stamp === match.stamp &&
-      Date.parse(f.filledAt) <= now.getTime() &&
       Date.parse(f.expiresAt) > now.getTime(),
   );
   if (!fill) return undefined;

@@ -29,21 +29,34 @@ const log = logger('shared-overview');
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /**
- * What the viewer may see of the project, as a fingerprint. Jira answers these searches only to
- * those who may browse the project, and Browse shows every issue without a security level;
- * beyond that a viewer sees the issues at the levels they are a member of. Two requests, in
- * parallel, as the viewer: the ids
- * of the secured issues the viewer sees (1 point plus 1 per such issue), and how many issues of
- * the project they see (1 point). The count changes when an issue the page was loaded with is
- * put at a level this viewer lacks (it leaves their count, not their secured list), and when
- * issues are created or deleted.
+ * Secured issues a viewer may see at most for their page to be shared: past this, telling what
+ * they see (one point per secured issue) costs about what a load does, so they load their own.
  */
-export async function audienceOf(jira: JiraGateway, projectKey: string): Promise<string> {
+export const SHARED_SECURED_LIMIT = 100;
+
+/**
+ * What the viewer may see of the project, as a fingerprint; undefined when it is not worth
+ * sharing (more than SHARED_SECURED_LIMIT secured issues). Jira answers these requests only to
+ * those who may browse the project, and Browse shows every issue without a security level;
+ * beyond that a viewer sees the issues at the levels they are a member of. As the viewer, in
+ * parallel: how many issues of the project they see and how many of them have a level (1 point
+ * each); then, only when some do, the ids of those (1 point plus 1 per issue). The first count
+ * changes when an issue the page was loaded with is put at a level this viewer lacks (it leaves
+ * their count, not their secured list), and when issues are created or deleted.
+ */
+export async function audienceOf(
+  jira: JiraGateway,
+  projectKey: string,
+): Promise<string | undefined> {
   const project = `project = "${projectKey}"`;
-  const [ids, visible] = await Promise.all([
-    searchIssueIds(jira, `${project} AND level is not EMPTY`),
+  const securedJql = `${project} AND level is not EMPTY`;
+  const [visible, secured] = await Promise.all([
     approximateCount(jira, project),
+    approximateCount(jira, securedJql),
   ]);
+  if (secured > SHARED_SECURED_LIMIT) return undefined;
+  const ids = secured === 0 ? [] : await searchIssueIds(jira, securedJql);
+  if (ids.length > SHARED_SECURED_LIMIT) return undefined;
   return hash(`visible:${visible};secured:${[...new Set(ids)].sort().join(',')}`);
 }
 
@@ -93,6 +106,8 @@ export async function sharedProjectOverview(
     if (projectRefused(error)) await checkBrowse();
     throw error;
   });
+  // Browse is established by Jira's answers above; this viewer's page is simply not shared.
+  if (audience === undefined) return loadProjectOverview({ ...input, context });
   const head = sharedHeadOf(key, context.extra.get(headKey));
   const stored = await storedPage(key, head, { audience, stamp }, input.now);
   if (stored) return stored;

@@ -283,15 +283,15 @@ describe('needs discovery first', () => {
     ctx.em.resetCalls();
     await load();
     expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(1);
-    // one count: how many items the viewer sees (the audience of a shared page); no list counted
-    expect(operations().filter((o) => o === 'countIssues')).toHaveLength(1);
+    // two counts: what the viewer sees (the audience of a shared page); no list counted
+    expect(operations().filter((o) => o === 'countIssues')).toHaveLength(2);
     const searches = operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
-    // the viewer's secured items, the sets read whole (discovery, active sprint, velocity),
-    // ready, in progress, needs discovery first; the issue types and the board's configuration
-    // are remembered
-    expect(searches).toHaveLength(5);
+    // the sets read whole (discovery, active sprint, velocity), ready, in progress, needs
+    // discovery first; the issue types and the board's configuration are remembered; what the
+    // viewer sees is 2 counts
+    expect(searches).toHaveLength(4);
     expect(ctx.em.jiraCalls()).toHaveLength(9);
-    expect(searchedJql()).toHaveLength(5);
+    expect(searchedJql()).toHaveLength(4);
   });
 
   it('asks Jira with the documented JQL for the triage field, labels and components', async () => {
@@ -357,12 +357,11 @@ describe('needs discovery first', () => {
     expect(page.signals.needsDiscovery.reason).toBe(
       'No discovery entry criteria are set: both thresholds are off and no label or component is named.',
     );
-    // the viewer's secured items, the sets read whole, ready, in progress: no fifth search; one
-    // bulk fetch
+    // the sets read whole, ready, in progress: no fourth search; one bulk fetch
     // still reads the closed idea a ready item is linked to (runway counts only items linked to
     // validated ideas).
     expect(operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toHaveLength(
-      4,
+      3,
     );
     expect(operations().filter((o) => o === 'bulkFetchIssues')).toHaveLength(1);
     expect(allItems(page).every((i) => i.badges.entry === null)).toBe(true);

@@ -409,8 +409,8 @@ describe('the demo project', () => {
   it('costs 11 Jira requests on the first load and 8 once field ids, issue types and the board configuration are remembered, no count; 2 while the page is shared', async () => {
     expect(operations()).toEqual([
       // what the viewer sees (the audience a shared page is kept for; Jira answers only those
-      // who may browse the project): the secured items, and how many items
-      'searchAndReconsileIssuesUsingJqlPost',
+      // who may browse the project): how many items, and how many of them have a security level
+      'countIssues',
       'countIssues',
       'getFields',
       'getAllBoards',
@@ -426,7 +426,7 @@ describe('the demo project', () => {
     expect(ctx.em.kvs.peek(KEYS.jiraFields)).toMatchObject({ sprint: ctx.em.sprintField.id });
     ctx.em.resetCalls();
     await load(demo.projectKey);
-    expect(operations()).toEqual(['searchAndReconsileIssuesUsingJqlPost', 'countIssues']);
+    expect(operations()).toEqual(['countIssues', 'countIssues']);
     sharedPagesExpire(ctx.em, demo.projectKey);
     ctx.em.resetCalls();
     await load(demo.projectKey);
@@ -741,8 +741,8 @@ describe('missing data explains itself', () => {
     expect(page.totals).toMatchObject({ openItems: 2, discovery: 1, delivery: 1 });
     expect(page.columnJql.delivery.activeSprint).toBeNull();
     expect(operations()).toEqual([
-      'searchAndReconsileIssuesUsingJqlPost', // the secured items the viewer sees
-      'countIssues', // how many items they see
+      'countIssues', // how many items the viewer sees
+      'countIssues', // how many of them have a security level
       'getFields',
       'getAllBoards',
       'getIssueTypesForProject',
@@ -821,13 +821,9 @@ describe('permissions', () => {
         details: { missing: ['BROWSE_PROJECTS'] },
       },
     });
-    // Jira refuses the viewer's first search of the project (it names the project as unknown),
-    // then the permission check says why; nothing of the project is read.
-    expect(operations()).toEqual([
-      'searchAndReconsileIssuesUsingJqlPost',
-      'countIssues',
-      'getMyPermissions',
-    ]);
+    // Jira refuses the viewer's first requests about the project (it names the project as
+    // unknown), then the permission check says why; nothing of the project is read.
+    expect(operations()).toEqual(['countIssues', 'countIssues', 'getMyPermissions']);
     expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([400, 400, 200]);
   });
 
@@ -891,12 +887,12 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, evidenceEvery: 3 });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // permissions, the viewer's secured items, field list, board, issue types, configuration,
-    // sprints (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint
-    // + 30 done for velocity), ready 1, in progress 1, needs discovery first 1; the two long
-    // lists counted.
+    // what the viewer sees (2 counts), field list, board, issue types, configuration, sprints
+    // (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint + 30 done
+    // for velocity), ready 1, in progress 1, needs discovery first 1; the two long lists
+    // counted.
     expect(ctx.em.jiraCalls()).toHaveLength(15);
-    expect(searches()).toHaveLength(7);
+    expect(searches()).toHaveLength(6);
     expect(listCounts()).toHaveLength(2);
     expect(operations()).not.toContain('bulkFetchIssues');
     // 200 discovery + 18 delivery in the sprint + a page of 100 ready + 50 in progress + 30
@@ -1003,7 +999,7 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // The fixed 7 of a first load (the viewer's secured items among them), the sets read whole 11 pages (1,000 discovery, the sprint,
+    // The fixed 7 of a first load (the 2 counts of what the viewer sees among them), the sets read whole 11 pages (1,000 discovery, the sprint,
     // velocity), ready 1, in progress 1, 2 counts, needs discovery first 1 (40 items meet the
     // criteria).
     expect(ctx.em.jiraCalls()).toHaveLength(23);

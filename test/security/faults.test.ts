@@ -93,7 +93,7 @@ describe('Jira throttling and errors', () => {
     '429 with a long Retry-After: the resolver answers rate-limited with the wait',
     async () => {
       ctx.em.injectFault({
-        match: /POST \/rest\/api\/3\/search\/jql/,
+        match: /POST \/rest\/api\/3\/search\/approximate-count/,
         status: 429,
         retryAfter: 120,
       });

@@ -159,7 +159,7 @@ describe('admin page: export / import (Chromium)', () => {
     );
     // A dry run writes nothing.
     expect(server().em.kvs.peek(KEYS.globalConfig)).toMatchObject({ version: 2 });
-    expect(await page.getByTestId('import-replace').isChecked()).toBe(false);
+    expect(await page.getByTestId('import-replace--hidden-checkbox').isChecked()).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // Apply with the keyboard.

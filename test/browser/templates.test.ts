@@ -160,7 +160,7 @@ describe('New discovery item on the project page (Chromium)', () => {
     await heading.waitFor({ state: 'visible' });
     await expect(heading.inputValue()).resolves.toBe('Problem');
     await heading.fill('Customer problem');
-    await admin.getByTestId('tpl-templates.0.sections.3.required').check();
+    await admin.getByTestId('tpl-templates.0.sections.3.required--hidden-checkbox').check();
     await admin.getByTestId('templates-save').click();
     await admin
       .getByTestId('templates-status')

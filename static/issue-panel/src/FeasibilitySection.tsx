@@ -1,4 +1,6 @@
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import { Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
@@ -62,16 +64,12 @@ export function FeasibilitySection(props: {
       <Heading size="small" as="h2">
         Feasibility
       </Heading>
-      <label>
-        <input
-          type="checkbox"
-          className="dt-check"
-          checked={feasibility.flagged}
-          disabled={!canEdit || action.busy}
-          onChange={(e) => void action.run('issue/feasibility/flag', { novel: e.target.checked })}
-        />{' '}
-        Technically novel: engineering must sign off feasibility
-      </label>
+      <Checkbox
+        label="Technically novel: engineering must sign off feasibility"
+        isChecked={feasibility.flagged}
+        isDisabled={!canEdit || action.busy}
+        onChange={(e) => void action.run('issue/feasibility/flag', { novel: e.target.checked })}
+      />
       {feasibility.novel && feasibility.because && (
         <span data-testid="feasibility-because">
           <Lozenge appearance="new">Technically novel: {feasibility.because}</Lozenge>
@@ -132,9 +130,7 @@ export function FeasibilitySection(props: {
           onCancel={() => setSigning(false)}
         >
           <div>
-            <label className="dt-label" htmlFor={`${id}-verdict`}>
-              Verdict
-            </label>
+            <Label htmlFor={`${id}-verdict`}>Verdict</Label>
             <ChoiceSelect
               inputId={`${id}-verdict`}
               testId="feasibility-verdict"

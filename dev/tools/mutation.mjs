@@ -51,7 +51,7 @@ async function run(group) {
     coverageAnalysis: 'perTest',
     mutate: GROUPS[group].mutate,
     concurrency: 2,
-    timeoutMS: 60_000,
+    timeoutMS: 20_000,
     dryRunTimeoutMinutes: 40,
     // Mutants of module-level constants would each run every suite; they are left out (Stryker's
     // "Ignored"): the score counts the mutants inside functions.

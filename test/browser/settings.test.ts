@@ -3,8 +3,8 @@
  * settings page (overrides), the preview builds in Debian's Chromium against the local preview
  * server (real resolvers, Jira emulator with the demo project). The steps build on each other:
  * a global change shows on the project page, then a project override does. Also checks
- * accessibility with axe-core and saves docs/screenshots/admin-settings.png and
- * docs/screenshots/project-settings-overrides.png.
+ * accessibility with axe-core and saves the admin-settings, project-settings and
+ * project-settings-overrides screenshots (`npm run screenshots` writes them to docs/screenshots).
  */
 import type { Page } from 'playwright-core';
 import {
@@ -248,6 +248,7 @@ describe('project settings: overrides (Chromium)', () => {
         .isVisible(),
     ).resolves.toBe(true);
     await expect(page.getByTestId(`setting-${capacity}-reset`).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'project-settings.png');
     await page.close();
   });
 

@@ -15,6 +15,7 @@ import { describeExcluded } from './ready-work';
 import { isEngineeringDiscovery } from './discovery-lanes';
 import { workOutcomeOf } from './readiness';
 import { cadenceOf, cadenceUnmeasured, type CadenceSignal } from './discovery-cadence';
+import { waiverFactsOf } from './signals-discovery';
 
 /**
  * Flow signals: runway of ready delivery work, the engineering discovery share of the sprint and
@@ -109,7 +110,7 @@ function runwayVerdict(
 export function capacitySignal(input: SignalInput): CapacitySignal {
   const targetPercent = input.config.capacity.discoveryTargetPercent;
   const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
-  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [] };
+  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [], waived: [] };
   if (!input.activeSprint) {
     return {
       ...base,
@@ -123,6 +124,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
   const leftOut: CapacitySignal['leftOut'] = [];
+  const waived: CapacitySignal['waived'] = [];
   let discovery = 0;
   for (const item of inSprint.filter((i) => i.track === 'discovery')) {
     const why = !isEngineeringDiscovery(item)
@@ -130,7 +132,10 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
       : workOutcomeOf(item, input.config).ready
         ? undefined
         : 'unscoped';
-    if (why) leftOut.push({ key: item.key, summary: item.summary, why });
+    // An unscoped one with an active waiver is sprint work the guard lets in: counted, and named.
+    const waiver = why === 'unscoped' ? waiverFactsOf(input, item) : undefined;
+    if (waiver) waived.push({ key: item.key, summary: item.summary, ...waiver });
+    if (why && !waiver) leftOut.push({ key: item.key, summary: item.summary, why });
     else discovery += sizeOf(item, input.unit);
   }
   const delivery = inSprint
@@ -141,6 +146,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     return {
       ...base,
       leftOut,
+      waived,
       level: 'unknown',
       discoveryPercent: undefined,
       discovery,
@@ -165,11 +171,16 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     skippedParts.length > 0
       ? `; not counted: ${skippedParts.join(' and ')} in the sprint, which the sprint guard takes out`
       : '';
-  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${skipped}`;
+  const withWaived =
+    waived.length > 0
+      ? ` (with ${plural(waived.length, 'waived unscoped spike or enabler', 'waived unscoped spikes or enablers')})`
+      : '';
+  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${withWaived}${skipped}`;
   const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
   return {
     ...base,
     leftOut,
+    waived,
     level,
     discoveryPercent,
     discovery,

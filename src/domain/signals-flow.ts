@@ -3,6 +3,7 @@ import {
   type Level,
   type RunwaySignal,
   type CapacitySignal,
+  type ProjectItem,
   CAPACITY_TOLERANCE_POINTS,
   sizeOf,
   round1,
@@ -123,21 +124,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   }
   // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
-  const leftOut: CapacitySignal['leftOut'] = [];
-  const waived: CapacitySignal['waived'] = [];
-  let discovery = 0;
-  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
-    const why = !isEngineeringDiscovery(item)
-      ? 'idea'
-      : workOutcomeOf(item, input.config).ready
-        ? undefined
-        : 'unscoped';
-    // An unscoped one with an active waiver is sprint work the guard lets in: counted, and named.
-    const waiver = why === 'unscoped' ? waiverFactsOf(input, item) : undefined;
-    if (waiver) waived.push({ key: item.key, summary: item.summary, ...waiver });
-    if (why && !waiver) leftOut.push({ key: item.key, summary: item.summary, why });
-    else discovery += sizeOf(item, input.unit);
-  }
+  const { discovery, leftOut, waived } = sprintDiscovery(input, inSprint);
   const delivery = inSprint
     .filter((i) => i.track === 'delivery')
     .reduce((s, i) => s + sizeOf(i, input.unit), 0);
@@ -192,6 +179,29 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
           ? `Engineering discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
           : `Engineering discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
   };
+}
+
+/**
+ * The sprint's engineering discovery work, and the discovery items the share leaves out (ideas,
+ * unscoped spikes or enablers). An unscoped one with an active waiver is sprint work the guard
+ * lets in: counted, and named apart.
+ */
+function sprintDiscovery(input: SignalInput, inSprint: readonly ProjectItem[]) {
+  const leftOut: CapacitySignal['leftOut'] = [];
+  const waived: CapacitySignal['waived'] = [];
+  let discovery = 0;
+  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
+    const why = !isEngineeringDiscovery(item)
+      ? 'idea'
+      : workOutcomeOf(item, input.config).ready
+        ? undefined
+        : 'unscoped';
+    const waiver = why === 'unscoped' ? waiverFactsOf(input, item) : undefined;
+    if (waiver) waived.push({ key: item.key, summary: item.summary, ...waiver });
+    if (why && !waiver) leftOut.push({ key: item.key, summary: item.summary, why });
+    else discovery += sizeOf(item, input.unit);
+  }
+  return { discovery, leftOut, waived };
 }
 
 /** Product discovery activities dated within the active sprint, against the per-sprint target. */

@@ -21,6 +21,7 @@ import {
   type EmSprint,
   type EmStatus,
   type EmUser,
+  type EmGroup,
   type ProjectPermission,
 } from './model';
 import { ROUTE_GROUPS } from './routes';
@@ -179,6 +180,8 @@ export class JiraEmulator {
   /** Requests the real Jira would not accept or the emulator cannot answer; tests assert none. */
   readonly violations: string[] = [];
   readonly users = new Map<string, EmUser>();
+  /** Jira groups by group id (dev/emulator/routes/groups.ts). */
+  readonly groups = new Map<string, EmGroup>();
   readonly projects = new Map<string, EmProject>();
   readonly issueTypes = new Map<string, EmIssueType>();
   readonly fields = new Map<string, EmField>();
@@ -332,9 +335,21 @@ export class JiraEmulator {
       displayName: user.accountId,
       active: true,
       siteAdmin: false,
+      browseUsers: true,
       ...user,
     };
     this.users.set(full.accountId, full);
+    return full;
+  }
+
+  addGroup(group: { name: string; members?: string[]; groupId?: string }): EmGroup {
+    const n = this.nextId++;
+    const full: EmGroup = {
+      groupId: group.groupId ?? `0000${n}-5b5b-4d04-bb32-44d383afc4b2`.slice(-36),
+      name: group.name,
+      members: [...(group.members ?? [])],
+    };
+    this.groups.set(full.groupId, full);
     return full;
   }
 

@@ -40,6 +40,7 @@ import {
   TemplatesStateSchema,
 } from './templates-view';
 import {
+  PeopleFoundSchema,
   GlobalSettingsViewSchema,
   ProjectSettingsViewSchema,
   OutcomeRulesSchema,
@@ -66,6 +67,13 @@ const ProjectKey = z
 
 export { TrackSchema };
 
+/** A name (or its start) to look up people and groups by. */
+const PeopleQuerySchema = z
+  .object({
+    query: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  })
+  .strict();
+
 export * from './create-inputs';
 export * from './data-transfer-view';
 
@@ -91,6 +99,9 @@ export const RESOLVER_PAYLOADS = {
   'settings/project/save': z
     .object({ override: ConfigOverrideSchema, expectedVersion: z.number().int().min(0) })
     .strict(),
+  /** The lead engineer pickers: users and groups whose names match, on each settings page. */
+  'settings/global/people': PeopleQuerySchema,
+  'settings/project/people': PeopleQuerySchema,
   /** The project page: both tracks and the signals, for the context project. */
   'project/overview': z.object({}).strict(),
   'setup/status': z.object({}).strict(),
@@ -280,6 +291,8 @@ export const RESOLVER_RESULTS = {
   'settings/global/save': GlobalSettingsViewSchema,
   'settings/project/get': ProjectSettingsViewSchema,
   'settings/project/save': ProjectSettingsViewSchema,
+  'settings/global/people': PeopleFoundSchema,
+  'settings/project/people': PeopleFoundSchema,
   'project/overview': ProjectOverviewSchema,
   'setup/status': SetupStatusSchema,
   'setup/run': SetupRunSchema,

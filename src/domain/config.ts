@@ -27,6 +27,9 @@ function inRange(min: number, max: number, kind: 'integer' | 'number' = 'integer
 const count = (max: number) => inRange(0, max);
 
 /** A list of names (issue types, placeholders): each trimmed, none empty. */
+/** Lead engineer groups a project may name (each is read from Jira at sign-off). */
+export const LEAD_GROUPS_MAX = 5;
+
 function names(what: string, maxLength: number, maxItems: number, minItems = 0) {
   const list = z
     .array(
@@ -195,8 +198,10 @@ const feasibility = section(
   {
     novelUncertaintyAtLeast: levelThreshold,
     leadAccountIds: names('account id', 128, 20),
+    /** Jira groups (by group id) whose members are lead engineers too. */
+    leadGroupIds: names('group id', 128, LEAD_GROUPS_MAX),
   },
-  { novelUncertaintyAtLeast: 'high', leadAccountIds: [] },
+  { novelUncertaintyAtLeast: 'high', leadAccountIds: [], leadGroupIds: [] },
 );
 
 export const ConfigSchema = z.preprocess(

@@ -3,6 +3,7 @@ import {
   type Level,
   type RunwaySignal,
   type CapacitySignal,
+  type ProjectItem,
   CAPACITY_TOLERANCE_POINTS,
   sizeOf,
   round1,
@@ -15,6 +16,7 @@ import { describeExcluded } from './ready-work';
 import { isEngineeringDiscovery } from './discovery-lanes';
 import { workOutcomeOf } from './readiness';
 import { cadenceOf, cadenceUnmeasured, type CadenceSignal } from './discovery-cadence';
+import { waiverFactsOf } from './signals-discovery';
 
 /**
  * Flow signals: runway of ready delivery work, the engineering discovery share of the sprint and
@@ -109,7 +111,7 @@ function runwayVerdict(
 export function capacitySignal(input: SignalInput): CapacitySignal {
   const targetPercent = input.config.capacity.discoveryTargetPercent;
   const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
-  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [] };
+  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [], waived: [] };
   if (!input.activeSprint) {
     return {
       ...base,
@@ -122,17 +124,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   }
   // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
-  const leftOut: CapacitySignal['leftOut'] = [];
-  let discovery = 0;
-  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
-    const why = !isEngineeringDiscovery(item)
-      ? 'idea'
-      : workOutcomeOf(item, input.config).ready
-        ? undefined
-        : 'unscoped';
-    if (why) leftOut.push({ key: item.key, summary: item.summary, why });
-    else discovery += sizeOf(item, input.unit);
-  }
+  const { discovery, leftOut, waived } = sprintDiscovery(input, inSprint);
   const delivery = inSprint
     .filter((i) => i.track === 'delivery')
     .reduce((s, i) => s + sizeOf(i, input.unit), 0);
@@ -141,6 +133,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     return {
       ...base,
       leftOut,
+      waived,
       level: 'unknown',
       discoveryPercent: undefined,
       discovery,
@@ -165,11 +158,16 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     skippedParts.length > 0
       ? `; not counted: ${skippedParts.join(' and ')} in the sprint, which the sprint guard takes out`
       : '';
-  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${skipped}`;
+  const withWaived =
+    waived.length > 0
+      ? ` (with ${plural(waived.length, 'waived unscoped spike or enabler', 'waived unscoped spikes or enablers')})`
+      : '';
+  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${withWaived}${skipped}`;
   const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
   return {
     ...base,
     leftOut,
+    waived,
     level,
     discoveryPercent,
     discovery,
@@ -181,6 +179,29 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
           ? `Engineering discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
           : `Engineering discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
   };
+}
+
+/**
+ * The sprint's engineering discovery work, and the discovery items the share leaves out (ideas,
+ * unscoped spikes or enablers). An unscoped one with an active waiver is sprint work the guard
+ * lets in: counted, and named apart.
+ */
+function sprintDiscovery(input: SignalInput, inSprint: readonly ProjectItem[]) {
+  const leftOut: CapacitySignal['leftOut'] = [];
+  const waived: CapacitySignal['waived'] = [];
+  let discovery = 0;
+  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
+    const why = !isEngineeringDiscovery(item)
+      ? 'idea'
+      : workOutcomeOf(item, input.config).ready
+        ? undefined
+        : 'unscoped';
+    const waiver = why === 'unscoped' ? waiverFactsOf(input, item) : undefined;
+    if (waiver) waived.push({ key: item.key, summary: item.summary, ...waiver });
+    if (why && !waiver) leftOut.push({ key: item.key, summary: item.summary, why });
+    else discovery += sizeOf(item, input.unit);
+  }
+  return { discovery, leftOut, waived };
 }
 
 /** Product discovery activities dated within the active sprint, against the per-sprint target. */

@@ -21,6 +21,8 @@ import {
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { readProjectContextWithWaivers } from '../storage/project-context';
+import { isWaiverActive, type Waiver } from '../domain/sprint-readiness';
+import { displayNames } from '../jira/user-names';
 import { readSprintTouchpoints } from './touchpoints-read';
 import { buildOverview, type OverviewInput } from './build-overview';
 import type { ItemReader } from './item-reader';
@@ -86,12 +88,13 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     ? undefined
     : pageQueries(key, site.discoveryTypeIds, activeSprintIds);
   const runway = { unit, config: decision.config, velocity: closedSprints.then(averageVelocity) };
-  const [reads, velocityResult, name] = await Promise.all([
+  const [reads, velocityResult, name, waiverNames] = await Promise.all([
     queries
       ? readTargeted(reader, queries, runway, entry)
       : readEveryOpenItem(reader, readIssues, key, activeSprintIds, entry, unit),
     closedSprints,
     found?.board.location?.projectName ?? projectName(jira, key),
+    grantorNames(jira, decision.waivers, now),
   ]);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
@@ -122,9 +125,26 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     reads,
     config: decision.config,
     waivers: decision.waivers,
+    waiverNames,
     notes,
     columnJql: columnJqlOf(queries),
   };
+}
+
+/**
+ * Who granted the project's active waivers, by name (the signals list waived items with it): one
+ * user lookup, only when a waiver is active.
+ */
+function grantorNames(
+  jira: JiraGateway,
+  waivers: readonly Waiver[],
+  now: Date,
+): Promise<Map<string, string>> {
+  const active = waivers.filter((w) => isWaiverActive(w, now));
+  return displayNames(
+    jira,
+    active.map((w) => w.grantedBy),
+  );
 }
 
 /** Settings, track mapping, field ids, the board with its estimation and sprints. */

@@ -18,8 +18,11 @@ import { ChoiceSelect } from '@ui/ChoiceSelect';
  * engineers are in discovery early. Names the project's lead engineers when it has any.
  */
 
-function LeadsLine(props: { leads: ReadonlyArray<{ accountId: string; name: string | null }> }) {
-  if (props.leads.length === 0) {
+function LeadsLine(props: {
+  leads: ReadonlyArray<{ accountId: string; name: string | null }>;
+  groups: ReadonlyArray<{ groupId: string; name: string | null }>;
+}) {
+  if (props.leads.length === 0 && props.groups.length === 0) {
     return (
       <Text as="p" color="color.text.subtle" size="small" testId="feasibility-leads">
         No lead engineers are named in the project settings, so anyone who may edit this item may
@@ -27,7 +30,10 @@ function LeadsLine(props: { leads: ReadonlyArray<{ accountId: string; name: stri
       </Text>
     );
   }
-  const names = props.leads.map((l) => l.name ?? l.accountId).join(', ');
+  const names = [
+    ...props.leads.map((l) => l.name ?? l.accountId),
+    ...props.groups.map((g) => `members of ${g.name ?? g.groupId}`),
+  ].join(', ');
   return (
     <Text as="p" color="color.text.subtle" size="small" testId="feasibility-leads">
       Lead engineers who may sign off: {names}.
@@ -80,7 +86,7 @@ export function FeasibilitySection(props: {
         sign-off. Unticking removes the sign-off unless its triage keeps it novel; flagging it again
         asks for a new one.
       </Text>
-      {feasibility.novel && <LeadsLine leads={feasibility.leads} />}
+      {feasibility.novel && <LeadsLine leads={feasibility.leads} groups={feasibility.leadGroups} />}
       {action.error && (
         <SectionMessage appearance="error" title="That did not work">
           <Text as="p">{action.error}</Text>

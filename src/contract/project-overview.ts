@@ -59,6 +59,8 @@ export const SignalsSchema = z.object({
         ItemRefSchema.extend({ reason: NotReadyReasonSchema, keys: z.array(z.string()) }),
       ),
     }),
+    /** Listed not-ready items an active waiver lets into a sprint; not in `excluded`. */
+    waived: z.array(WaivedRefSchema),
   }),
   buildTrap: z.object({
     level: LevelSchema,

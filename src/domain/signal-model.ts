@@ -161,6 +161,11 @@ export interface RunwaySignal {
   reason: string;
   /** Not-started delivery items left out of the ready work, by reason (at least, when `atLeast`). */
   excluded: ExcludedWork;
+  /**
+   * Listed items an active waiver lets into a sprint: named apart, not in `excluded`, and still
+   * not ready work (a waiver lets an item in; it does not validate it).
+   */
+  waived: Array<ItemRef & WaiverFacts>;
 }
 
 export interface CapacitySignal {

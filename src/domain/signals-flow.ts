@@ -12,7 +12,7 @@ import {
   averageVelocity,
   readyWorkOf,
 } from './signal-model';
-import { describeExcluded } from './ready-work';
+import { describeExcluded, type ExcludedWork } from './ready-work';
 import { isEngineeringDiscovery } from './discovery-lanes';
 import { workOutcomeOf } from './readiness';
 import { cadenceOf, cadenceUnmeasured, type CadenceSignal } from './discovery-cadence';
@@ -33,13 +33,15 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
   const ready = input.ready ?? readyWorkOf(input.items, input.unit);
   const readyWork = ready.work;
   const recent = input.closedSprints.slice(0, VELOCITY_SPRINTS);
+  const { excluded, waived } = splitWaived(input, ready.excluded);
   const base = {
     readyWork,
     unit: input.unit,
     target,
     velocitySprints: recent.length,
     atLeast: !ready.complete,
-    excluded: ready.excluded,
+    excluded,
+    waived,
   };
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
   const velocity = recent.length === 0 ? undefined : (averageVelocity(recent) ?? 0);
@@ -63,9 +65,32 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
   const sprints = round1(readyWork / velocity);
   // A partial sum is a lower bound, read only until it passed the pause threshold.
   const atLeast = !ready.complete;
-  const left = describeExcluded(ready.excluded);
-  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} of delivery per sprint (average of the last ${plural(recent.length, 'closed sprint')})${left ? `; left out as not ready: ${left}` : ''}${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
+  const left = describeExcluded(excluded);
+  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} of delivery per sprint (average of the last ${plural(recent.length, 'closed sprint')})${left ? `; left out as not ready: ${left}` : ''}${waived.length > 0 ? `; waived, so let into a sprint but not counted until validated: ${waived.map((w) => w.key).join(', ')}` : ''}${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
   return { ...base, sprints, velocity, ...runwayVerdict(sprints, target, atLeast, basis) };
+}
+
+/**
+ * The listed not-ready items an active waiver covers, taken out of the not-ready list and its
+ * counts: they are waived, not failing, though still not ready work.
+ */
+function splitWaived(
+  input: SignalInput,
+  all: ExcludedWork,
+): { excluded: ExcludedWork; waived: RunwaySignal['waived'] } {
+  const counts = { ...all.counts };
+  const items: ExcludedWork['items'] = [];
+  const waived: RunwaySignal['waived'] = [];
+  for (const item of all.items) {
+    const facts = waiverFactsOf(input, item);
+    if (facts === undefined) {
+      items.push(item);
+      continue;
+    }
+    counts[item.reason] = Math.max(0, counts[item.reason] - 1);
+    waived.push({ key: item.key, summary: item.summary, ...facts });
+  }
+  return { excluded: { counts, items }, waived };
 }
 
 /** The verdict on a measured runway against the target and the pause threshold. */

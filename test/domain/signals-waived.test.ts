@@ -217,3 +217,39 @@ describe('enablers and spikes without a scoped outcome', () => {
     });
   });
 });
+
+describe('runway: ready-looking items left out as not ready', () => {
+  const notReady = (key: string) =>
+    makeProjectItem({
+      key,
+      summary: `${key} summary`,
+      notReady: { reason: 'idea-not-validated', keys: ['DT-90'] },
+    });
+
+  it('names a waived item apart, out of the not-ready list, and still not as ready work', () => {
+    const waivedItem = notReady('DT-20');
+    const signals = computeSignals(
+      inputOf({
+        items: [makeProjectItem({ estimate: 20 }), waivedItem, notReady('DT-21')],
+        waivers: [waiverOf(waivedItem, ACTIVE)],
+      }),
+    );
+    expect(signals.runway.readyWork).toBe(20);
+    expect(signals.runway.excluded.counts['idea-not-validated']).toBe(1);
+    expect(signals.runway.excluded.items.map((i) => i.key)).toEqual(['DT-21']);
+    expect(signals.runway.waived).toEqual([
+      { key: 'DT-20', summary: 'DT-20 summary', ...WAIVED_FACTS },
+    ]);
+    expect(signals.runway.reason).toContain('not counted until validated: DT-20');
+  });
+
+  it('lists it as not ready again once its waiver expired', () => {
+    const waivedItem = notReady('DT-20');
+    const signals = computeSignals(
+      inputOf({ items: [waivedItem], waivers: [waiverOf(waivedItem, EXPIRED)] }),
+    );
+    expect(signals.runway.waived).toEqual([]);
+    expect(signals.runway.excluded.counts['idea-not-validated']).toBe(1);
+    expect(signals.runway.excluded.items.map((i) => i.key)).toEqual(['DT-20']);
+  });
+});

@@ -118,7 +118,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
       // The ready-looking items left out of runway, each with why.
       items: runway.excluded.items.map((i) => ({ key: i.key, detail: `: ${notReadyDetail(i)}` })),
       itemCount: Object.values(runway.excluded.counts).reduce((n, c) => n + c, 0),
-      waived: [],
+      waived: runway.waived.map((i) => waivedDetail(i)),
     },
     buildTrapCard(signals.buildTrap),
     paralysisCard(signals.paralysis),

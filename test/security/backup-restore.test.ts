@@ -43,6 +43,8 @@ const SAMPLES: Record<string, string | number> = {
   waitingId: '10002',
   version: 3,
   generation: 2,
+  jobKind: 'retro',
+  part: 0,
   seq: 7,
   index: 0,
   writeId: 'a1b2c3d4e5f6',

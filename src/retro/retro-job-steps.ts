@@ -171,10 +171,8 @@ async function readStep(jira: JiraGateway, job: JobRecord, step: ReadStep): Prom
   }
   const parts = step.parts + Math.ceil(items.length / PART_ITEMS);
   const base = { ...step, parts, itemsRead: step.itemsRead + items.length, readUpTo };
-  if (ended) {
-    const { cursor: _done, ...rest } = base;
-    return { ...rest, phase: 'compute', readUpTo: end };
-  }
+  delete base.cursor;
+  if (ended) return { ...base, phase: 'compute', readUpTo: end };
   return { ...base, ...(cursor === undefined ? {} : { cursor }) };
 }
 
@@ -278,7 +276,7 @@ async function computeStep(job: JobRecord, step: ReadStep): Promise<void> {
     const candidates = report.candidates
       .filter((c) => c.sprintId === s.sprint.id)
       .map(({ outcome: _o, ...c }) => ({ ...c, evidence: evidenceOf(c.issueId) }));
-    figures.sprints[String(s.sprint.id)] = { report: s as never, candidates };
+    figures.sprints[String(s.sprint.id)] = { report: s, candidates };
   }
   await saveFigures(job.scope, figures);
 }

@@ -53,6 +53,8 @@ export interface CallRecord {
   returnedIssues: number;
   /** Rate-limit points the request cost (dev/emulator/rate-limits.ts); 0 for storage and 429s. */
   points: number;
+  /** The JSON body the app sent (Jira requests with one), for tests that check what was asked. */
+  body?: unknown;
 }
 
 export interface Fault {
@@ -685,6 +687,7 @@ export class JiraEmulator {
         status,
         returnedIssues,
         points,
+        ...(body === undefined ? {} : { body }),
       });
 
     let body: unknown = undefined;

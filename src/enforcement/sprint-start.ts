@@ -11,6 +11,7 @@ import {
   type StartPlan,
 } from './sprint-start-plan';
 import { logger } from '../runtime/log';
+import { queueSprintCheck } from './sprint-start-job';
 
 /**
  * The sprint-start check: on `avi:jira-software:started:sprint`, reads the sprint's items (at
@@ -31,6 +32,8 @@ export const SprintStartedEventSchema = z
 
 export type SprintStartResult =
   | { status: 'ignored'; reason: string }
+  /** Too many items for one invocation: the queue checks it in steps (sprint-start-job.ts). */
+  | { status: 'queued'; sprintId: number; joined: boolean }
   | {
       status: 'checked';
       sprintId: number;
@@ -88,6 +91,16 @@ export async function handleSprintStarted(
       spared = refreshed.spared;
     } else {
       const decided = await decide(sprintId, actor, jira, now);
+      if ('status' in decided && decided.status === 'large') {
+        const queued = await queueSprintCheck({
+          sprintId,
+          sprintName: decided.sprintName,
+          actor,
+          now,
+        });
+        await finishEvent(handle, now, [], 'checked in steps through the queue');
+        return { status: 'queued', sprintId, joined: queued.joined };
+      }
       if ('status' in decided) {
         await finishEvent(handle, now, [], decided.reason);
         return decided;

@@ -13,8 +13,9 @@ export const LONG_WORK_QUEUE = 'long-work';
 
 export const StepEventSchema = z
   .object({
-    kind: z.literal('retro'),
-    projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/),
+    kind: z.enum(['retro', 'sprint-start']),
+    /** The job's scope: a project key (retro) or `sprint-<id>` (sprint-start check). */
+    scope: z.string().regex(/^(?:[A-Z][A-Z0-9_]{0,254}|sprint-[0-9]{1,18})$/),
     generation: z.number().int().min(1),
     /** The job's step count when this event was pushed: a repeat delivery finds it moved on. */
     step: z.number().int().min(0),

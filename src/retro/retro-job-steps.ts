@@ -56,7 +56,7 @@ type StoredItem = z.infer<typeof StoredItemSchema>;
 export type StepOutcome = 'stale' | 'next' | 'done';
 
 export async function runRetroStep(event: StepEvent): Promise<StepOutcome> {
-  const job = await jobForStep('retro', event.projectKey, event.generation);
+  const job = await jobForStep('retro', event.scope, event.generation);
   if (!job || job.steps !== event.step) return 'stale';
   const jira = jiraAsApp();
   const frame = FrameStepSchema.safeParse(job.step);
@@ -81,7 +81,7 @@ export async function runRetroStep(event: StepEvent): Promise<StepOutcome> {
 async function queueNext(job: JobRecord): Promise<StepOutcome> {
   await pushStep({
     kind: 'retro',
-    projectKey: job.scope,
+    scope: job.scope,
     generation: job.generation,
     step: job.steps,
   });

@@ -137,7 +137,7 @@ export async function startRetro(args: {
     initial: { step: { phase: 'frame', count }, progress: { done: 0, total: count } },
   });
   if (answer.started) {
-    await pushStep({ kind: 'retro', projectKey: key, generation: answer.job.generation, step: 0 });
+    await pushStep({ kind: 'retro', scope: key, generation: answer.job.generation, step: 0 });
   }
   return answerOf(answer.job, !answer.started);
 }

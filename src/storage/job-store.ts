@@ -9,7 +9,7 @@ import { createOnce, parseStored, readOne, removeOne, writeOne } from './kvs-sto
  * starts, the other reads its job (docs/architecture.md#long-work-in-queues).
  */
 
-export const JOB_KINDS = ['retro'] as const;
+export const JOB_KINDS = ['retro', 'sprint-start'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

@@ -100,6 +100,12 @@ export const RETRO_FIGURE_KEYS = {
     `retro-scratch:${projectKey}:${generation}:${part}`,
 } as const;
 
+/** A running sprint-start job's lists between steps: the sprint's items, each part's plan. */
+export const SPRINT_JOB_KEYS = {
+  part: (sprintId: number, generation: number, list: 'items' | 'plan', part: number) =>
+    `sprint-job:${sprintId}:${generation}:${list}:${part}`,
+} as const;
+
 export const WAIVER_KEYS = {
   book: (projectKey: string) => `waivers:${projectKey}`,
 } as const;
@@ -289,12 +295,12 @@ export const KEY_FAMILIES = {
   },
   job: {
     builder: 'JOB_KEYS.job',
-    pattern: re(`job:[a-z-]+:(${PROJECT})`),
+    pattern: re(`job:(?:retro:(${PROJECT})|sprint-start:sprint-[0-9]{1,18})`),
     backup: { leftOut: 'a job in flight and its progress: transient, started again on demand' },
   },
   jobClaim: {
     builder: 'JOB_KEYS.claim',
-    pattern: re(`job:[a-z-]+:${PROJECT}:claim:[0-9]{1,9}`),
+    pattern: re(`job:(?:retro:${PROJECT}|sprint-start:sprint-[0-9]{1,18}):claim:[0-9]{1,9}`),
     backup: { leftOut: 'who started a job: transient' },
   },
   retroFigures: {
@@ -306,6 +312,11 @@ export const KEY_FAMILIES = {
     builder: 'RETRO_FIGURE_KEYS.scratch',
     pattern: re(`retro-scratch:(${PROJECT}):[0-9]{1,9}:[0-9]{1,6}`),
     backup: { leftOut: 'items a running retro job has read so far: transient' },
+  },
+  sprintJobPart: {
+    builder: 'SPRINT_JOB_KEYS.part',
+    pattern: /^sprint-job:[0-9]{1,18}:[0-9]{1,9}:(?:items|plan):[0-9]{1,6}$/,
+    backup: { leftOut: "a running sprint-start check's item lists and plans: transient" },
   },
   waiverBook: {
     builder: 'WAIVER_KEYS.book',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { classifyFailure, retryRequestOf } from '../enforcement/failures';
 import { StepEventSchema } from '../queue/job-queue';
 import { runRetroStep } from '../retro/retro-job-steps';
+import { runSprintStartStep } from '../enforcement/sprint-start-job';
 import { failJob } from '../storage/job-store';
 import { errorText, logger } from '../runtime/log';
 import { invocationErrorOf } from './retry';
@@ -24,18 +25,15 @@ export async function longWork(event: unknown): Promise<InvocationError | undefi
     return undefined;
   }
   try {
-    await runRetroStep(parsed.data);
+    if (parsed.data.kind === 'retro') await runRetroStep(parsed.data);
+    else await runSprintStartStep(parsed.data);
     return undefined;
   } catch (error) {
     const verdict = classifyFailure(error);
-    log.warn(`retro ${parsed.data.projectKey} step ${parsed.data.step}: ${errorText(error)}`);
+    const { kind, scope, step, generation } = parsed.data;
+    log.warn(`${kind} ${scope} step ${step}: ${errorText(error)}`);
     if (verdict.kind === 'retry') return invocationErrorOf(retryRequestOf(verdict));
-    await failJob(
-      'retro',
-      parsed.data.projectKey,
-      parsed.data.generation,
-      `The retro could not be computed (${verdict.reason}).`,
-    );
+    await failJob(kind, scope, generation, `The job could not finish (${verdict.reason}).`);
     return undefined;
   }
 }

@@ -145,4 +145,22 @@ describe('the retro as a queued job', () => {
     const done = await status(project);
     expect(figures(done.report as RetroAnswer)).toEqual(expected);
   });
+
+  it('a shared report leaves out items with an issue security level, even ones the starter may see', async () => {
+    const project = seed();
+    const spike = (await direct(project)).sprints.at(-1)?.spikes.finished[0] as string;
+    const level = ctx.em.addSecurityLevel({
+      name: 'Leads',
+      members: [DEMO_USERS.member],
+      app: true,
+    });
+    ctx.em.setSecurityLevel(spike, level.id);
+    expect(JSON.stringify(await direct(project))).toContain(`"${spike}"`);
+
+    await start(project);
+    await deliverQueue(ctx.em);
+    const shared = (await status(project)).report as RetroAnswer;
+    expect(shared.sprints).toHaveLength(12);
+    expect(JSON.stringify(shared)).not.toContain(`"${spike}"`);
+  });
 });

@@ -45,6 +45,8 @@ const SAMPLES: Record<string, string | number> = {
   generation: 2,
   jobKind: 'retro',
   part: 0,
+  sprintId: 42,
+  list: 'plan',
   seq: 7,
   index: 0,
   writeId: 'a1b2c3d4e5f6',

@@ -100,6 +100,8 @@ export class ForgeQueueEmulator {
   waitedMs = 0;
   private handlers: Readonly<Record<string, unknown>> = {};
   private draining: Promise<void> | undefined;
+  /** Real milliseconds between two deliveries (the preview, so that progress can be seen). */
+  private pauseMs = 0;
 
   constructor(
     readonly consumers: readonly ConsumerDefinition[],
@@ -152,7 +154,8 @@ export class ForgeQueueEmulator {
    * Delivers pending events, earliest due first, until none is left or `maxDeliveries` were made
    * (a guard against a consumer that pushes forever). Concurrent calls share one run.
    */
-  drain(options: { maxDeliveries?: number } = {}): Promise<void> {
+  drain(options: { maxDeliveries?: number; pauseMs?: number } = {}): Promise<void> {
+    this.pauseMs = options.pauseMs ?? 0;
     this.draining ??= this.deliverAll(
       options.maxDeliveries ?? 500,
       options.maxDeliveries === undefined,
@@ -164,6 +167,9 @@ export class ForgeQueueEmulator {
 
   private async deliverAll(max: number, mustEmpty: boolean): Promise<void> {
     for (let n = 0; n < max; n += 1) {
+      if (n > 0 && this.pauseMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
+      }
       const next = this.takeNext();
       if (!next) return;
       await this.deliver(next);

@@ -134,7 +134,7 @@ export async function startRetro(args: {
     scope: key,
     accountId: args.accountId,
     now: args.now,
-    initial: { step: { phase: 'frame', count }, progress: { done: 0, total: count } },
+    initial: { step: { phase: 'frame', count }, progress: { done: 0, total: 0 } },
   });
   if (answer.started) {
     await pushStep({ kind: 'retro', scope: key, generation: answer.job.generation, step: 0 });

@@ -163,4 +163,18 @@ describe('the retro as a queued job', () => {
     expect(shared.sprints).toHaveLength(12);
     expect(JSON.stringify(shared)).not.toContain(`"${spike}"`);
   });
+
+  it('a step delivered twice (queues deliver at least once) runs once', async () => {
+    const project = seed();
+    await start(project);
+    const first = ctx.em.queue.pending[0];
+    if (!first) throw new Error('no step queued');
+    ctx.em.queue.pending.push({ ...first, eventId: 'the same step again' });
+    ctx.em.resetCalls();
+    const deliveries = await deliverQueue(ctx.em);
+    expect(deliveries.every((d) => d.outcome === 'ok')).toBe(true);
+    const boards = ctx.em.jiraCalls().filter((c) => c.operationId === 'getAllBoards');
+    expect(boards).toHaveLength(1);
+    expect((await status(project)).state).toBe('done');
+  });
 });

@@ -177,4 +177,13 @@ describe('the retro as a queued job', () => {
     expect(boards).toHaveLength(1);
     expect((await status(project)).state).toBe('done');
   });
+
+  it('two viewers opening the retro at the same moment start one job', async () => {
+    const project = seed();
+    const answers = await Promise.all([start(project), start(project, OTHER)]);
+    expect(answers.map((a) => a.joined).sort()).toEqual([false, true]);
+    expect(ctx.em.queue.pending).toHaveLength(1);
+    await deliverQueue(ctx.em);
+    expect((await status(project)).state).toBe('done');
+  });
 });

@@ -186,4 +186,24 @@ describe('the retro as a queued job', () => {
     await deliverQueue(ctx.em);
     expect((await status(project)).state).toBe('done');
   });
+
+  it('a sprint that closed since: the next load runs a job that computes it and keeps the others', async () => {
+    const project = seed();
+    await start(project);
+    await deliverQueue(ctx.em);
+    const before = (await status(project)).report as RetroAnswer;
+    project.active.state = 'closed';
+    project.active.completeDate = now.toISOString();
+
+    const next = await start(project);
+    expect(next.state).toBe('running');
+    await deliverQueue(ctx.em);
+    const after = (await status(project)).report as RetroAnswer;
+    expect(after.sprints.at(-1)?.sprint.id).toBe(project.active.id);
+    // The sprints kept from the first job are the same figures, one place earlier.
+    expect(after.sprints.slice(0, 11).map((s) => s.sprint.id)).toEqual(
+      before.sprints.slice(1).map((s) => s.sprint.id),
+    );
+    expect(figures(after)).toEqual(figures(await direct(project)));
+  });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProjectKeySchema } from '../contract/bridge-contract';
-import type { RetroAnswer } from '../contract/retro-report';
+import type { RetroAnswer, RetroJobAnswer } from '../contract/retro-report';
 import { assembleRetro } from '../domain/retro-assemble';
 import { pageFieldIds } from '../items/site-fields';
 import { activeAndClosedSprints, boardEstimation, firstScrumBoard } from '../jira/boards';
@@ -58,14 +58,6 @@ export const ReadStepSchema = z
 export type ReadStep = z.infer<typeof ReadStepSchema>;
 
 export const FrameStepSchema = z.object({ phase: z.literal('frame'), count: z.number() }).strict();
-
-export interface RetroJobAnswer {
-  state: 'running' | 'done' | 'failed';
-  joined: boolean;
-  progress: { done: number; total: number };
-  failure?: string;
-  report?: RetroAnswer;
-}
 
 /** The report from stored figures: the last `count` closed sprints they hold. */
 export async function reportFromFigures(
@@ -165,13 +157,16 @@ export async function retroStatus(args: {
       ? { ...answerOf(job, false), state: 'failed', failure: 'The retro stopped; open it again.' }
       : answerOf(job, false);
   }
-  if (!figures)
+  if (!figures) {
+    // A job that found nothing to read (no Scrum board, no closed sprint) says why.
+    const note = z.object({ note: z.string() }).safeParse(job?.step).data?.note;
     return {
       state: 'failed',
       joined: false,
       progress: { done: 0, total: 0 },
-      failure: 'No retro has been computed yet.',
+      failure: note ?? 'No retro has been computed yet.',
     };
+  }
   const report = await reportFromFigures(args.project, figures, count);
   const total = report.sprints.length;
   return { state: 'done', joined: false, progress: { done: total, total }, report };

@@ -206,4 +206,18 @@ describe('the retro as a queued job', () => {
     );
     expect(figures(after)).toEqual(figures(await direct(project)));
   });
+
+  it('a project without a Scrum board: the job ends at once and says why', async () => {
+    const project = seed();
+    ctx.em.addProject({ key: 'NOB', name: 'No board' });
+    ctx.em.grant('NOB', DEMO_USERS.member);
+    const other = { ...project, projectKey: 'NOB', projectId: ctx.em.projectByKey('NOB').id };
+    await start(other);
+    await deliverQueue(ctx.em);
+    const answer = await status(other);
+    expect(answer.state).toBe('failed');
+    expect(answer.failure).toBe(
+      'No Scrum board shows NOB, so there are no sprints to look back on.',
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { rewriteResponse, type ResponseFault } from './faults';
 import { AGILE_PAGE_MAX, type AgilePageStyle } from './agile-paging';
 import { KvsEmulator, entitiesOfManifest } from './kvs-emulator';
+import { ForgeQueueEmulator, consumersOfManifest } from './forge-queue';
 import { InvocationClock } from './invocation';
 import { replaceWaiter } from '../../src/runtime/wait';
 import {
@@ -53,6 +54,8 @@ export interface CallRecord {
   returnedIssues: number;
   /** Rate-limit points the request cost (dev/emulator/rate-limits.ts); 0 for storage and 429s. */
   points: number;
+  /** The JSON body the app sent (Jira requests with one), for tests that check what was asked. */
+  body?: unknown;
 }
 
 export interface Fault {
@@ -229,6 +232,8 @@ export class JiraEmulator {
    * turns them on with useRateLimits; undefined: no limits (dev/emulator/rate-limits.ts).
    */
   rateLimits: RateLimitLedger | undefined = undefined;
+  /** Forge's async events queues and their consumers (dev/emulator/forge-queue.ts). */
+  readonly queue: ForgeQueueEmulator;
   private faults: Array<Fault & { left: number }> = [];
   private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
@@ -243,6 +248,16 @@ export class JiraEmulator {
     const manifest = readManifest(options.root ?? join(__dirname, '..', '..'));
     this.scopes = manifestScopes(manifest);
     this.kvs = new KvsEmulator(entitiesOfManifest(manifest));
+    this.queue = new ForgeQueueEmulator(
+      consumersOfManifest(manifest),
+      this.invocations,
+      {
+        now: () =>
+          this.invocations.log.reduce((ms, r) => ms + r.virtualMs, 0) + this.queue.waitedMs,
+        advance: (ms) => this.rateLimits?.advance(ms / 1000),
+      },
+      (message) => this.violations.push(message),
+    );
     this.manifestFields = customFieldsOfManifest(manifest);
     for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
     this.sprintField = {
@@ -642,6 +657,11 @@ export class JiraEmulator {
       }
       return json(result.status, result.body);
     }
+    if (meta.remote === 'stargate' && path.startsWith('/webhook/queue/')) {
+      const answer = this.queue.handle(path, init);
+      if (invocation) await invocation.wait(this.invocations.latency.storageRequestMs);
+      return json(answer.status, answer.body);
+    }
     if (meta.remote !== 'jira') {
       throw new Error(
         `Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`,
@@ -682,6 +702,7 @@ export class JiraEmulator {
         status,
         returnedIssues,
         points,
+        ...(body === undefined ? {} : { body }),
       });
 
     let body: unknown = undefined;

@@ -33,7 +33,7 @@ import {
 } from './data-transfer-view';
 import { IssueReadinessSchema } from './issue-readiness';
 import { ProjectOverviewSchema } from './project-overview';
-import { RetroAnswerSchema } from './retro-report';
+import { RetroAnswerSchema, RetroJobAnswerSchema } from './retro-report';
 import {
   CreatedFromTemplateSchema,
   TemplatesOfferSchema,
@@ -267,6 +267,12 @@ export const RESOLVER_PAYLOADS = {
   'templates/list': z.object({}).strict(),
   'templates/create': TemplateCreateInputSchema,
   'retro/report': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
+  /**
+   * The retro through the queue: the report from stored figures, else the project's job (a
+   * second viewer joins the one running); `status` follows it and gives the report when done.
+   */
+  'retro/job/start': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
+  'retro/job/status': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
   /** After release: did the validated idea's expected outcome happen for this delivered item? */
   'retro/outcome/record': z
     .object({
@@ -324,6 +330,8 @@ export const RESOLVER_RESULTS = {
   'templates/list': TemplatesOfferSchema,
   'templates/create': CreatedFromTemplateSchema,
   'retro/report': RetroAnswerSchema,
+  'retro/job/start': RetroJobAnswerSchema,
+  'retro/job/status': RetroJobAnswerSchema,
   'retro/outcome/record': OutcomeRecordedSchema,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 

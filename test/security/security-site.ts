@@ -428,6 +428,8 @@ export const ROWS: Record<string, Row> = {
     }),
   },
   'retro/report': { need: 'browse-project', where: 'project', payload: empty },
+  'retro/job/start': { need: 'browse-project', where: 'project', payload: empty },
+  'retro/job/status': { need: 'browse-project', where: 'project', payload: empty },
   'retro/outcome/record': {
     need: 'edit-issue',
     where: 'project',

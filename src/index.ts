@@ -16,3 +16,6 @@ export { trackMarker } from './triggers/track-marker-trigger';
 export { sprintGuard } from './triggers/sprint-guard-trigger';
 export { sprintStartCheck } from './triggers/sprint-start-trigger';
 export { spikeDecision } from './triggers/spike-decision-trigger';
+
+// Queue consumers (manifest `consumer` modules)
+export { longWork } from './triggers/long-work-consumer';

@@ -37,6 +37,12 @@ export const DEMO_USERS = {
   outsider: 'user-outsider',
 } as const;
 
+/** A Jira group of the demo site, for naming lead engineers by group. */
+export const DEMO_LEAD_GROUP = {
+  groupId: '5f0c6a4e-2d7b-4c1e-9a53-1e2d3c4b5a60',
+  name: 'engineering-leads',
+} as const;
+
 export interface DemoProject {
   projectKey: string;
   projectId: string;
@@ -248,6 +254,11 @@ function seedBase(em: JiraEmulator, args: ShellOptions): SiteBase {
     em.addUser({ accountId: DEMO_USERS.member, displayName: 'Mia Member' });
     em.addUser({ accountId: DEMO_USERS.admin, displayName: 'Ada Admin', siteAdmin: true });
     em.addUser({ accountId: DEMO_USERS.outsider, displayName: 'Oscar Outsider' });
+    em.addGroup({
+      groupId: DEMO_LEAD_GROUP.groupId,
+      name: DEMO_LEAD_GROUP.name,
+      members: [DEMO_USERS.admin],
+    });
   }
   const project = em.addProject({ key: args.key, name: args.name ?? args.key });
   em.grant(args.key, DEMO_USERS.member);

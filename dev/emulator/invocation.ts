@@ -197,14 +197,15 @@ export class InvocationClock {
 
   /**
    * Runs one invocation under its kind's time limit (`timeoutSeconds` only for consumers, up to
-   * 900). Resolves with fn's answer, or rejects with InvocationLimitError once virtual time passes
-   * the limit; fn's own failure passes through.
+   * 900; `retriedByPlatform`: a stop at the limit is the queue's to retry, not a violation).
+   * Resolves with fn's answer, or rejects with InvocationLimitError once virtual time passes the
+   * limit; fn's own failure passes through.
    */
   async run<T>(
     kind: InvocationKind,
     name: string,
     fn: () => Promise<T>,
-    options: { timeoutSeconds?: number } = {},
+    options: { timeoutSeconds?: number; retriedByPlatform?: boolean } = {},
   ): Promise<T> {
     const limitS = this.limitSeconds(kind, options.timeoutSeconds);
     let stop: (error: Error) => void = () => undefined;
@@ -216,7 +217,9 @@ export class InvocationClock {
       const record = invocation.record();
       this.log.push(record);
       const error = new InvocationLimitError(record);
-      this.onStop(error);
+      // A queue consumer stopped at its limit is retried by Forge (dev/emulator/forge-queue.ts):
+      // an app-level error the queue records, not a breach of the emulator's contract.
+      if (options.retriedByPlatform !== true) this.onStop(error);
       stop(error);
     });
     try {

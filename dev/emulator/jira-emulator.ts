@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { rewriteResponse, type ResponseFault } from './faults';
 import { AGILE_PAGE_MAX, type AgilePageStyle } from './agile-paging';
 import { KvsEmulator, entitiesOfManifest } from './kvs-emulator';
+import { ForgeQueueEmulator, consumersOfManifest } from './forge-queue';
 import { InvocationClock } from './invocation';
 import { replaceWaiter } from '../../src/runtime/wait';
 import {
@@ -21,6 +22,7 @@ import {
   type EmSprint,
   type EmStatus,
   type EmUser,
+  type EmGroup,
   type ProjectPermission,
 } from './model';
 import { ROUTE_GROUPS } from './routes';
@@ -52,6 +54,8 @@ export interface CallRecord {
   returnedIssues: number;
   /** Rate-limit points the request cost (dev/emulator/rate-limits.ts); 0 for storage and 429s. */
   points: number;
+  /** The JSON body the app sent (Jira requests with one), for tests that check what was asked. */
+  body?: unknown;
 }
 
 export interface Fault {
@@ -179,6 +183,8 @@ export class JiraEmulator {
   /** Requests the real Jira would not accept or the emulator cannot answer; tests assert none. */
   readonly violations: string[] = [];
   readonly users = new Map<string, EmUser>();
+  /** Jira groups by group id (dev/emulator/routes/groups.ts). */
+  readonly groups = new Map<string, EmGroup>();
   readonly projects = new Map<string, EmProject>();
   readonly issueTypes = new Map<string, EmIssueType>();
   readonly fields = new Map<string, EmField>();
@@ -226,6 +232,8 @@ export class JiraEmulator {
    * turns them on with useRateLimits; undefined: no limits (dev/emulator/rate-limits.ts).
    */
   rateLimits: RateLimitLedger | undefined = undefined;
+  /** Forge's async events queues and their consumers (dev/emulator/forge-queue.ts). */
+  readonly queue: ForgeQueueEmulator;
   private faults: Array<Fault & { left: number }> = [];
   private readonly responseFaults: Array<ResponseFault & { left: number; skip: number }> = [];
   private readonly currentUser = new AsyncLocalStorage<string>();
@@ -240,6 +248,16 @@ export class JiraEmulator {
     const manifest = readManifest(options.root ?? join(__dirname, '..', '..'));
     this.scopes = manifestScopes(manifest);
     this.kvs = new KvsEmulator(entitiesOfManifest(manifest));
+    this.queue = new ForgeQueueEmulator(
+      consumersOfManifest(manifest),
+      this.invocations,
+      {
+        now: () =>
+          this.invocations.log.reduce((ms, r) => ms + r.virtualMs, 0) + this.queue.waitedMs,
+        advance: (ms) => this.rateLimits?.advance(ms / 1000),
+      },
+      (message) => this.violations.push(message),
+    );
     this.manifestFields = customFieldsOfManifest(manifest);
     for (const f of SYSTEM_FIELDS) this.fields.set(f.id, f);
     this.sprintField = {
@@ -332,9 +350,21 @@ export class JiraEmulator {
       displayName: user.accountId,
       active: true,
       siteAdmin: false,
+      browseUsers: true,
       ...user,
     };
     this.users.set(full.accountId, full);
+    return full;
+  }
+
+  addGroup(group: { name: string; members?: string[]; groupId?: string }): EmGroup {
+    const n = this.nextId++;
+    const full: EmGroup = {
+      groupId: group.groupId ?? `0000${n}-5b5b-4d04-bb32-44d383afc4b2`.slice(-36),
+      name: group.name,
+      members: [...(group.members ?? [])],
+    };
+    this.groups.set(full.groupId, full);
     return full;
   }
 
@@ -627,6 +657,11 @@ export class JiraEmulator {
       }
       return json(result.status, result.body);
     }
+    if (meta.remote === 'stargate' && path.startsWith('/webhook/queue/')) {
+      const answer = this.queue.handle(path, init);
+      if (invocation) await invocation.wait(this.invocations.latency.storageRequestMs);
+      return json(answer.status, answer.body);
+    }
     if (meta.remote !== 'jira') {
       throw new Error(
         `Emulator: no remote "${String(meta.remote)}" (meta ${JSON.stringify(meta)})`,
@@ -667,6 +702,7 @@ export class JiraEmulator {
         status,
         returnedIssues,
         points,
+        ...(body === undefined ? {} : { body }),
       });
 
     let body: unknown = undefined;

@@ -40,6 +40,18 @@ export interface EmUser {
   active: boolean;
   /** Holds the global ADMINISTER permission (Jira administrator). */
   siteAdmin: boolean;
+  /**
+   * Holds the global "Browse users and groups" permission, which Jira grants to every product
+   * user by default; user search, group search and group members depend on it.
+   */
+  browseUsers: boolean;
+}
+
+/** A Jira group: its id (Jira's group ids are UUIDs), name and members by account id. */
+export interface EmGroup {
+  groupId: string;
+  name: string;
+  members: string[];
 }
 
 export interface EmProject {

@@ -236,6 +236,8 @@ export interface PreviewServer {
    * screen's onConfigure returned; the edit and view screens get it as `extension.validatorConfig`.
    */
   ruleConfigs: Map<string, string>;
+  /** Delivers queued events now (at most `maxDeliveries`), as Forge's queue would. */
+  deliverQueue(maxDeliveries?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -368,6 +370,13 @@ export interface PreviewOptions {
   now?: Date;
   /** A manifest to serve instead of manifest.yml (tests: a module without its resolver). */
   manifest?: PreviewManifest;
+  /**
+   * Forge's queue (dev/emulator/forge-queue.ts): 'deliver' (default) runs the consumers in the
+   * background after each invoke, `queueStepMs` apart so that a person sees a job's progress;
+   * 'hold' leaves events queued until a test calls `deliverQueue`.
+   */
+  queue?: 'deliver' | 'hold';
+  queueStepMs?: number;
 }
 
 export async function startPreviewServer(options: PreviewOptions = {}): Promise<PreviewServer> {
@@ -379,6 +388,15 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   em.searchLag = { searches: 3 };
   // The app reaches Jira and storage only inside an invoke, each one time-limited invocation.
   em.invocations.requireInvocation = true;
+  // Queue consumers are exports of src/index.ts, as `handler: index.<name>` names them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  em.queue.useEntryPoints(require(path.join(REPO_ROOT, 'src', 'index')) as Record<string, unknown>);
+  const queueMode = options.queue ?? 'deliver';
+  const deliverInBackground = (): void => {
+    if (queueMode === 'deliver') {
+      void em.queue.drain({ pauseMs: options.queueStepMs ?? 400 }).catch(() => undefined);
+    }
+  };
   const resources = previewResources(manifest);
   const clash = resources.find((r) => FRAME_SEGMENTS.includes(r.key));
   if (clash) throw new Error(`resource ${clash.key}: the preview's Jira frame uses /${clash.key}/`);
@@ -513,6 +531,7 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
           ),
         ),
       );
+      deliverInBackground();
       return sendJson(res, 200, result ?? null);
     } catch (error) {
       return sendJson(res, 500, {
@@ -606,6 +625,8 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     pages,
     contexts,
     ruleConfigs,
+    deliverQueue: (maxDeliveries) =>
+      em.queue.drain(maxDeliveries === undefined ? {} : { maxDeliveries }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

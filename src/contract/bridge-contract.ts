@@ -33,13 +33,14 @@ import {
 } from './data-transfer-view';
 import { IssueReadinessSchema } from './issue-readiness';
 import { ProjectOverviewSchema } from './project-overview';
-import { RetroAnswerSchema } from './retro-report';
+import { RetroAnswerSchema, RetroJobAnswerSchema } from './retro-report';
 import {
   CreatedFromTemplateSchema,
   TemplatesOfferSchema,
   TemplatesStateSchema,
 } from './templates-view';
 import {
+  PeopleFoundSchema,
   GlobalSettingsViewSchema,
   ProjectSettingsViewSchema,
   OutcomeRulesSchema,
@@ -66,6 +67,13 @@ const ProjectKey = z
 
 export { TrackSchema };
 
+/** A name (or its start) to look up people and groups by. */
+const PeopleQuerySchema = z
+  .object({
+    query: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  })
+  .strict();
+
 export * from './create-inputs';
 export * from './data-transfer-view';
 
@@ -91,6 +99,9 @@ export const RESOLVER_PAYLOADS = {
   'settings/project/save': z
     .object({ override: ConfigOverrideSchema, expectedVersion: z.number().int().min(0) })
     .strict(),
+  /** The lead engineer pickers: users and groups whose names match, on each settings page. */
+  'settings/global/people': PeopleQuerySchema,
+  'settings/project/people': PeopleQuerySchema,
   /** The project page: both tracks and the signals, for the context project. */
   'project/overview': z.object({}).strict(),
   'setup/status': z.object({}).strict(),
@@ -256,6 +267,12 @@ export const RESOLVER_PAYLOADS = {
   'templates/list': z.object({}).strict(),
   'templates/create': TemplateCreateInputSchema,
   'retro/report': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
+  /**
+   * The retro through the queue: the report from stored figures, else the project's job (a
+   * second viewer joins the one running); `status` follows it and gives the report when done.
+   */
+  'retro/job/start': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
+  'retro/job/status': z.object({ sprints: z.number().int().min(1).max(12).optional() }).strict(),
   /** After release: did the validated idea's expected outcome happen for this delivered item? */
   'retro/outcome/record': z
     .object({
@@ -280,6 +297,8 @@ export const RESOLVER_RESULTS = {
   'settings/global/save': GlobalSettingsViewSchema,
   'settings/project/get': ProjectSettingsViewSchema,
   'settings/project/save': ProjectSettingsViewSchema,
+  'settings/global/people': PeopleFoundSchema,
+  'settings/project/people': PeopleFoundSchema,
   'project/overview': ProjectOverviewSchema,
   'setup/status': SetupStatusSchema,
   'setup/run': SetupRunSchema,
@@ -311,6 +330,8 @@ export const RESOLVER_RESULTS = {
   'templates/list': TemplatesOfferSchema,
   'templates/create': CreatedFromTemplateSchema,
   'retro/report': RetroAnswerSchema,
+  'retro/job/start': RetroJobAnswerSchema,
+  'retro/job/status': RetroJobAnswerSchema,
   'retro/outcome/record': OutcomeRecordedSchema,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 

@@ -174,7 +174,12 @@ export const IssueReadinessSchema = z.object({
       because: z.string().nullable(),
       /** The project's lead engineers (empty: anyone who may edit signs off), with names. */
       leads: z.array(z.object({ accountId: z.string(), name: z.string().nullable() })),
-      /** Whether the caller may sign off (a lead engineer, or anyone when none is named). */
+      /** The project's lead engineer groups, with names where Jira gave them. */
+      leadGroups: z.array(z.object({ groupId: z.string(), name: z.string().nullable() })),
+      /**
+       * Whether the caller may sign off (a named lead engineer or a member of a lead group, or
+       * anyone when none is named).
+       */
       maySignOff: z.boolean(),
       signOff: z
         .object({

@@ -31,6 +31,15 @@ const FlaggedItemSchema = ItemRefSchema.extend({
   started: z.boolean(),
 });
 
+/** Who waived an item a signal would count as failing, why and until when (see WaiverFacts). */
+const WaiverFactsSchema = z.object({
+  grantedBy: z.string(),
+  grantedByName: z.string().nullable(),
+  reason: z.string(),
+  expiresOn: z.string(),
+});
+const WaivedRefSchema = ItemRefSchema.extend(WaiverFactsSchema.shape);
+
 export const SignalsSchema = z.object({
   runway: z.object({
     level: LevelSchema,
@@ -50,6 +59,8 @@ export const SignalsSchema = z.object({
         ItemRefSchema.extend({ reason: NotReadyReasonSchema, keys: z.array(z.string()) }),
       ),
     }),
+    /** Listed not-ready items an active waiver lets into a sprint; not in `excluded`. */
+    waived: z.array(WaivedRefSchema),
   }),
   buildTrap: z.object({
     level: LevelSchema,
@@ -58,6 +69,8 @@ export const SignalsSchema = z.object({
     belowFloor: z.boolean(),
     started: z.array(ItemRefSchema.extend({ detail: z.string() })),
     startedCount: z.number(),
+    /** Started items an active waiver lets through; not in `startedCount`. */
+    waived: z.array(WaivedRefSchema),
     reason: z.string(),
   }),
   paralysis: z.object({
@@ -82,6 +95,8 @@ export const SignalsSchema = z.object({
     targetPercent: z.number(),
     warnBelowPercent: z.number(),
     leftOut: z.array(ItemRefSchema.extend({ why: z.enum(['idea', 'unscoped']) })),
+    /** Unscoped spikes or enablers an active waiver lets into the sprint (counted in the share). */
+    waived: z.array(WaivedRefSchema),
     reason: z.string(),
   }),
   cadence: z.object({
@@ -114,15 +129,15 @@ export const SignalsSchema = z.object({
     count: z.number(),
     inSprintCount: z.number(),
     /** Unscoped items an active waiver lets into a sprint; not in `count`. */
-    waived: z.array(
-      ItemRefSchema.extend({ kind: z.enum(['enabler', 'spike']), expiresOn: z.string() }),
-    ),
+    waived: z.array(WaivedRefSchema.extend({ kind: z.enum(['enabler', 'spike']) })),
     reason: z.string(),
   }),
   needsDiscovery: z.object({
     level: LevelSchema,
     measured: z.boolean(),
     items: z.array(FlaggedItemSchema),
+    /** Flagged items an active waiver lets through; not in `count` or `inSprintCount`. */
+    waived: z.array(FlaggedItemSchema.extend(WaiverFactsSchema.shape)),
     count: z.number(),
     atLeast: z.boolean(),
     inSprintCount: z.number(),

@@ -10,7 +10,7 @@ import { BoardRefSchema, EstimateUnitSchema, MaybeNumber, ProjectRefSchema } fro
 
 const Keys = z.array(z.string());
 const OutcomeResultSchema = z.enum(['hit', 'partly', 'missed', 'too-early']);
-const CandidateSchema = z.object({
+export const CandidateSchema = z.object({
   issueId: z.string(),
   key: z.string(),
   summary: z.string(),
@@ -27,7 +27,7 @@ const CandidateSchema = z.object({
     .optional(),
 });
 
-const SprintReportSchema = z.object({
+export const SprintReportSchema = z.object({
   sprint: z.object({
     id: z.number(),
     name: z.string(),
@@ -152,6 +152,17 @@ export const RetroAnswerSchema = z.object({
 });
 
 export type RetroAnswer = z.infer<typeof RetroAnswerSchema>;
+
+/** A retro job as a viewer follows it: "N of M sprints read", and the report once done. */
+export const RetroJobAnswerSchema = z.object({
+  state: z.enum(['running', 'done', 'failed']),
+  /** This viewer joined the job another started. */
+  joined: z.boolean(),
+  progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }),
+  failure: z.string().optional(),
+  report: RetroAnswerSchema.optional(),
+});
+export type RetroJobAnswer = z.infer<typeof RetroJobAnswerSchema>;
 export type OutcomeCandidateView = RetroAnswer['candidates'][number];
 export type TrendSeriesView = RetroAnswer['trends'][number];
 

@@ -20,7 +20,13 @@ export type SettingField = FieldBase &
   (
     | { kind: 'integer' | 'number'; min: number; max: number; unit: string; step?: number }
     | { kind: 'boolean' }
-    | { kind: 'list'; item: string; minItems: number }
+    | {
+        kind: 'list';
+        item: string;
+        minItems: number;
+        /** Picked by name from Jira (users or groups) instead of typed; the ids are stored. */
+        picker?: 'user' | 'group';
+      }
     | { kind: 'choice'; options: ReadonlyArray<{ value: string; label: string }> }
   );
 
@@ -276,11 +282,21 @@ export const SETTING_FIELDS: readonly SettingField[] = [
   },
   {
     path: 'feasibility.leadAccountIds',
-    label: 'Lead engineers (Jira account ids)',
-    help: 'Only these people may sign off feasibility, and they are mentioned once on an idea that needs them. With no lead engineers named, anyone who may edit the idea may sign off and nobody is mentioned. Each id is checked against Jira on save.',
+    label: 'Lead engineers',
+    help: 'Only these people (and the members of the lead engineer groups) may sign off feasibility, and they are mentioned once on an idea that needs them. With no lead engineers or groups named, anyone who may edit the idea may sign off and nobody is mentioned. Each person is checked against Jira on save.',
     kind: 'list',
-    item: 'account id',
+    item: 'person',
     minItems: 0,
+    picker: 'user',
+  },
+  {
+    path: 'feasibility.leadGroupIds',
+    label: 'Lead engineer groups',
+    help: 'Members of these Jira groups are lead engineers too: Jira is asked at sign-off whether the person signing off is a member. The first members of each group are mentioned with the named lead engineers (at most 10 people in all). Each group is checked against Jira on save.',
+    kind: 'list',
+    item: 'group',
+    minItems: 0,
+    picker: 'group',
   },
 ];
 

@@ -48,6 +48,27 @@ export const OverrideNotInEffectSchema = z
   })
   .strict();
 
+/**
+ * Names of the people and groups the settings name (lead engineers), by account id and group id,
+ * as Jira shows them to the caller; an id Jira did not name is left out (the form shows the id).
+ */
+export const PeopleNamesSchema = z
+  .object({
+    users: z.record(z.string(), z.string()),
+    groups: z.record(z.string(), z.string()),
+  })
+  .strict();
+
+/** What a search of users and groups by name found, for the lead engineer pickers. */
+export const PeopleFoundSchema = z
+  .object({
+    users: z.array(z.object({ accountId: z.string(), name: z.string() }).strict()),
+    groups: z.array(z.object({ groupId: z.string(), name: z.string() }).strict()),
+  })
+  .strict();
+export type PeopleNames = z.infer<typeof PeopleNamesSchema>;
+export type PeopleFound = z.infer<typeof PeopleFoundSchema>;
+
 export const GlobalSettingsViewSchema = z
   .object({
     /** 0 while nothing was ever saved (the defaults apply). */
@@ -61,6 +82,7 @@ export const GlobalSettingsViewSchema = z
         .object({ projectKey: z.string(), notInEffect: z.array(OverrideNotInEffectSchema) })
         .strict(),
     ),
+    people: PeopleNamesSchema,
   })
   .strict();
 
@@ -75,6 +97,7 @@ export const ProjectSettingsViewSchema = z
     /** Parts of `override` that are not in effect (empty when all of it is). */
     notInEffect: z.array(OverrideNotInEffectSchema),
     history: z.array(SettingsRevisionSchema),
+    people: PeopleNamesSchema,
   })
   .strict();
 

@@ -27,6 +27,9 @@ function inRange(min: number, max: number, kind: 'integer' | 'number' = 'integer
 const count = (max: number) => inRange(0, max);
 
 /** A list of names (issue types, placeholders): each trimmed, none empty. */
+/** Lead engineer groups a project may name (each is read from Jira at sign-off). */
+export const LEAD_GROUPS_MAX = 5;
+
 function names(what: string, maxLength: number, maxItems: number, minItems = 0) {
   const list = z
     .array(
@@ -198,8 +201,10 @@ const feasibility = section(
   {
     novelUncertaintyAtLeast: levelThreshold,
     leadAccountIds: names('account id', 128, 20),
+    /** Jira groups (by group id) whose members are lead engineers too. */
+    leadGroupIds: names('group id', 128, LEAD_GROUPS_MAX),
   },
-  { novelUncertaintyAtLeast: 'high', leadAccountIds: [] },
+  { novelUncertaintyAtLeast: 'high', leadAccountIds: [], leadGroupIds: [] },
 );
 
 export const ConfigSchema = z.preprocess(
@@ -270,21 +275,8 @@ export type ConfigOverride = z.infer<typeof ConfigOverrideSchema>;
 export const DEFAULT_CONFIG: Config = ConfigSchema.parse({});
 
 type Section = keyof Config;
-/** The configuration's sections, in the order the settings screens show them. */
-export const CONFIG_SECTIONS: readonly Section[] = [
-  'runway',
-  'validation',
-  'spike',
-  'capacity',
-  'scopedOutcome',
-  'gate',
-  'staleness',
-  'guard',
-  'tracks',
-  'entry',
-  'feasibility',
-  'page',
-];
+/** The configuration's sections, in the order the settings screens show them (as declared). */
+export const CONFIG_SECTIONS = Object.keys(ConfigOverrideSchema.shape) as readonly Section[];
 
 /** Part of a project override that is not in effect, and the rule it would break. */
 export interface OverrideNotInEffect {

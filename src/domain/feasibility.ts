@@ -29,18 +29,36 @@ export function noveltyOf(
   return { novel: false, flagged, because: null };
 }
 
-/** Whether `accountId` may sign off feasibility: a named lead, or anyone when none is named. */
+/**
+ * Whether `accountId` may sign off feasibility: a named lead, a member of a named lead group
+ * (`memberOf`: the named groups Jira says they are in), or anyone when no lead or group is named.
+ */
 export function maySignOff(
   accountId: string,
   rules: Config['feasibility'],
+  memberOf: ReadonlySet<string> = new Set(),
 ): { allowed: true } | { allowed: false; why: string } {
-  if (rules.leadAccountIds.length === 0 || rules.leadAccountIds.includes(accountId)) {
-    return { allowed: true };
-  }
+  const { leadAccountIds: people, leadGroupIds: groups } = rules;
+  if (people.length === 0 && groups.length === 0) return { allowed: true };
+  if (people.includes(accountId) || groups.some((g) => memberOf.has(g))) return { allowed: true };
+  const named = [
+    people.length > 0 ? (people.length === 1 ? 'one person' : `${people.length} people`) : '',
+    groups.length > 0 ? (groups.length === 1 ? 'one group' : `${groups.length} groups`) : '',
+  ].filter(Boolean);
   return {
     allowed: false,
-    why: `Only this project's lead engineers may sign off feasibility (${rules.leadAccountIds.length === 1 ? 'one is' : `${rules.leadAccountIds.length} are`} named in the project settings under "Engineers in early"), and you are not one of them. Ask a lead engineer to review it.`,
+    why: `Only this project's lead engineers may sign off feasibility (${named.join(' and ')} named in the project settings under "Engineers in early"), and you are not one of them. Ask a lead engineer to review it.`,
   };
+}
+
+/** Whether deciding `maySignOff` needs Jira's word on group membership (not a named lead). */
+export function needsGroupCheck(accountId: string, rules: Config['feasibility']): boolean {
+  return rules.leadGroupIds.length > 0 && !rules.leadAccountIds.includes(accountId);
+}
+
+/** Whether the project names any lead engineer, by person or group. */
+export function hasLeads(rules: Config['feasibility']): boolean {
+  return rules.leadAccountIds.length > 0 || rules.leadGroupIds.length > 0;
 }
 
 /**

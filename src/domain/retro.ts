@@ -216,7 +216,7 @@ function runwayAtStart(
   };
 }
 
-function outcomesIn(rated: readonly OutcomeCandidate[]): SprintReport['outcomes'] {
+export function outcomesIn(rated: readonly OutcomeCandidate[]): SprintReport['outcomes'] {
   const count = (r: OutcomeResult) => rated.filter((c) => c.outcome?.result === r).length;
   const hits = count('hit');
   const judged = hits + count('partly') + count('missed');

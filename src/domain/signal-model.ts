@@ -92,6 +92,19 @@ export interface SignalInput {
   entry?: EntryFlagRead;
   /** The project's waivers; an active one counts its item as waived, not failing. */
   waivers?: readonly Waiver[];
+  /** Display names by account id (who granted the waivers), where Jira gave them. */
+  names?: ReadonlyMap<string, string>;
+}
+
+/**
+ * An item a signal would count as failing but an active waiver lets through: who granted it
+ * (their name where Jira gave it), why, and its last day. An expired waiver is not one.
+ */
+export interface WaiverFacts {
+  grantedBy: string;
+  grantedByName: string | null;
+  reason: string;
+  expiresOn: string;
 }
 
 /** A delivery item that meets the discovery entry criteria without finished discovery. */
@@ -148,6 +161,11 @@ export interface RunwaySignal {
   reason: string;
   /** Not-started delivery items left out of the ready work, by reason (at least, when `atLeast`). */
   excluded: ExcludedWork;
+  /**
+   * Listed items an active waiver lets into a sprint: named apart, not in `excluded`, and still
+   * not ready work (a waiver lets an item in; it does not validate it).
+   */
+  waived: Array<ItemRef & WaiverFacts>;
 }
 
 export interface CapacitySignal {
@@ -164,6 +182,8 @@ export interface CapacitySignal {
    * which the sprint guard takes out of sprints.
    */
   leftOut: Array<ItemRef & { why: 'idea' | 'unscoped' }>;
+  /** Unscoped spikes or enablers an active waiver lets into the sprint: counted in the share. */
+  waived: Array<ItemRef & WaiverFacts>;
   unit: EstimateUnit;
   targetPercent: number;
   /** Below this share the split is a warning: the target less CAPACITY_TOLERANCE_POINTS. */
@@ -201,7 +221,7 @@ export interface UnscopedEnablersSignal {
   count: number;
   inSprintCount: number;
   /** Unscoped items an active waiver lets into a sprint: not counted above. */
-  waived: Array<ItemRef & { kind: 'enabler' | 'spike'; expiresOn: string }>;
+  waived: Array<ItemRef & WaiverFacts & { kind: 'enabler' | 'spike' }>;
   reason: string;
 }
 
@@ -217,6 +237,8 @@ export interface NeedsDiscoverySignal {
   count: number;
   atLeast: boolean;
   inSprintCount: number;
+  /** Flagged items an active waiver lets through: not in `items`, `count` or `inSprintCount`. */
+  waived: Array<FlaggedItem & WaiverFacts>;
   /** Open delivery items meeting the criteria, flagged or covered (approximate when `atLeast`). */
   meetingCriteria: number;
   /** The configured criteria in words ("uncertainty high, risk high or label "architecture""). */
@@ -234,6 +256,8 @@ export interface BuildTrapSignal {
   /** Delivery items started (in progress or in the sprint) with the entry criteria unmet. */
   started: Array<ItemRef & { detail: string }>;
   startedCount: number;
+  /** Such items an active waiver lets through: not counted in `startedCount`. */
+  waived: Array<ItemRef & WaiverFacts>;
   reason: string;
 }
 

@@ -9,6 +9,8 @@ import {
   type OpenEndedSignal,
   type UnscopedEnablersSignal,
   type NeedsDiscoverySignal,
+  type WaiverFacts,
+  type FlaggedItem,
   isOpen,
   plural,
 } from './signal-model';
@@ -89,14 +91,9 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
     if ((item.kind !== 'enabler' && item.kind !== 'spike') || !isOpen(item)) continue;
     const check = workOutcomeOf(item, input.config);
     if (check.ready) continue;
-    const waiver = waiverOfItem(input, item);
+    const waiver = waiverFactsOf(input, item);
     if (waiver) {
-      waived.push({
-        key: item.key,
-        summary: item.summary,
-        kind: item.kind,
-        expiresOn: waiver.expiresOn,
-      });
+      waived.push({ key: item.key, summary: item.summary, kind: item.kind, ...waiver });
       continue;
     }
     items.push({
@@ -142,6 +139,42 @@ export function waiverOfItem(
   );
 }
 
+/** The item's active waiver as a signal lists it: who (and their name), why, until when. */
+export function waiverFactsOf(
+  input: Pick<SignalInput, 'waivers' | 'now' | 'names'>,
+  item: { key: string; id?: string | undefined },
+): WaiverFacts | undefined {
+  const waiver = waiverOfItem(input, item);
+  if (!waiver) return undefined;
+  return {
+    grantedBy: waiver.grantedBy,
+    grantedByName: input.names?.get(waiver.grantedBy) ?? null,
+    reason: waiver.reason,
+    expiresOn: waiver.expiresOn,
+  };
+}
+
+/** " 2 more are waived." / " 1 more is waived.": what a reason adds for waived items. */
+export function waivedSentence(count: number, what: string): string {
+  if (count === 0) return '';
+  return ` ${plural(count, what)} ${count === 1 ? 'is' : 'are'} waived.`;
+}
+
+/** Flagged items split by whether an active waiver lets them through. */
+export function splitWaived(
+  input: Pick<SignalInput, 'waivers' | 'now' | 'names'>,
+  flagged: readonly FlaggedItem[],
+): { failing: FlaggedItem[]; waived: Array<FlaggedItem & WaiverFacts> } {
+  const failing: FlaggedItem[] = [];
+  const waived: Array<FlaggedItem & WaiverFacts> = [];
+  for (const item of flagged) {
+    const waiver = waiverFactsOf(input, item);
+    if (waiver) waived.push({ ...item, ...waiver });
+    else failing.push(item);
+  }
+  return { failing, waived };
+}
+
 const levelWords = (threshold: LevelThreshold): string =>
   threshold === 'medium' ? 'medium or high' : threshold;
 
@@ -167,6 +200,7 @@ export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
   const entry = input.entry;
   const none = {
     items: [],
+    waived: [],
     count: 0,
     atLeast: false,
     inSprintCount: 0,
@@ -187,7 +221,10 @@ export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
     };
   }
   const criteria = describeEntryCriteria(input.config.entry, { triage: entry.triage });
-  const items = [...entry.flagged].sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
+  const split = splitWaived(input, entry.flagged);
+  const items = split.failing.sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
+  const waived = split.waived;
+  const waivedText = waivedSentence(waived.length, 'delivery item meeting them');
   const inSprintCount = items.filter((i) => i.inSprint).length;
   const waiting = items.filter((i) => i.state === 'waiting').length;
   const atLeast = !entry.complete;
@@ -195,10 +232,11 @@ export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
   const base = {
     measured: true,
     items,
+    waived,
     count,
     atLeast,
     inSprintCount,
-    meetingCriteria: Math.max(entry.meetingCriteria, count),
+    meetingCriteria: Math.max(entry.meetingCriteria, count + waived.length),
     criteria,
   };
   if (count === 0) {
@@ -208,7 +246,9 @@ export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
       reason:
         entry.meetingCriteria === 0
           ? 'No open delivery item meets the discovery entry criteria.'
-          : `Each of the ${plural(entry.meetingCriteria, 'open delivery item')} meeting the discovery entry criteria has a validated idea or a finished spike linked.`,
+          : waived.length === 0
+            ? `Each of the ${plural(entry.meetingCriteria, 'open delivery item')} meeting the discovery entry criteria has a validated idea or a finished spike linked.`
+            : `Each of the ${plural(Math.max(entry.meetingCriteria, waived.length), 'open delivery item')} meeting the discovery entry criteria has a validated idea or a finished spike linked, or a waiver.${waivedText}`,
     };
   }
   const least = atLeast ? 'At least ' : '';
@@ -222,6 +262,6 @@ export function needsDiscoverySignal(input: SignalInput): NeedsDiscoverySignal {
   return {
     ...base,
     level: inSprintCount > 0 ? 'critical' : 'warning',
-    reason: `${least}${plural(count, 'delivery item')} ${count === 1 ? 'meets' : 'meet'} the discovery entry criteria without a validated idea or finished spike: ${parts.join(', ')}.${sprint}`,
+    reason: `${least}${plural(count, 'delivery item')} ${count === 1 ? 'meets' : 'meet'} the discovery entry criteria without a validated idea or finished spike: ${parts.join(', ')}.${sprint}${waivedText}`,
   };
 }

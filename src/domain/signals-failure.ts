@@ -9,6 +9,7 @@ import {
   type RunwaySignal,
   type SignalInput,
 } from './signal-model';
+import { splitWaived, waivedSentence } from './signals-discovery';
 
 /**
  * The practice's two failure modes, each named with what points to it: the build trap
@@ -20,8 +21,24 @@ export function buildTrapSignal(input: SignalInput, runway: RunwaySignal): Build
   const floor = runway.target.min;
   const belowFloor = runway.verdict === 'build-trap';
   const entry = input.entry?.kind === 'read' ? input.entry : undefined;
-  const started = (entry?.flagged ?? []).filter((f) => f.started || f.inSprint);
+  const split = splitWaived(
+    input,
+    (entry?.flagged ?? []).filter((f) => f.started || f.inSprint),
+  );
+  const started = split.failing;
   const startedCount = started.length;
+  const waived = split.waived.map(
+    ({ key, summary, grantedBy, grantedByName, reason, expiresOn }) => ({
+      key,
+      summary,
+      grantedBy,
+      grantedByName,
+      reason,
+      expiresOn,
+    }),
+  );
+  const waivedText = waivedSentence(waived.length, 'started item');
+  const without = waived.length > 0 ? 'without discovery or a waiver' : 'without discovery';
   const items = started.slice(0, SIGNAL_LIST_MAX).map((f) => ({
     key: f.key,
     summary: f.summary,
@@ -29,7 +46,14 @@ export function buildTrapSignal(input: SignalInput, runway: RunwaySignal): Build
       f.state === 'waiting' ? `waiting on ${f.waitingOn.join(', ')}` : 'no discovery linked'
     }`,
   }));
-  const base = { runwaySprints: runway.sprints, floor, belowFloor, started: items, startedCount };
+  const base = {
+    runwaySprints: runway.sprints,
+    floor,
+    belowFloor,
+    started: items,
+    startedCount,
+    waived,
+  };
   const signs = [
     belowFloor ? `runway is ${runway.sprints} sprints, below the ${floor}-sprint target` : '',
     startedCount > 0
@@ -40,7 +64,7 @@ export function buildTrapSignal(input: SignalInput, runway: RunwaySignal): Build
     return {
       ...base,
       level: belowFloor ? 'critical' : 'warning',
-      reason: `Build trap risk: ${signs.join('; ')}. Delivery is outrunning discovery.`,
+      reason: `Build trap risk: ${signs.join('; ')}. Delivery is outrunning discovery.${waivedText}`,
     };
   }
   if (runway.verdict === 'unknown' && !entry) {
@@ -55,8 +79,8 @@ export function buildTrapSignal(input: SignalInput, runway: RunwaySignal): Build
     level: 'ok',
     reason:
       runway.verdict === 'unknown'
-        ? 'No delivery work started without discovery; runway is not measured.'
-        : `Runway is ${runway.sprints} sprints (target from ${floor}) and no delivery work started without discovery.`,
+        ? `No delivery work started ${without}; runway is not measured.${waivedText}`
+        : `Runway is ${runway.sprints} sprints (target from ${floor}) and no delivery work started ${without}.${waivedText}`,
   };
 }
 

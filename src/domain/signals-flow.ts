@@ -3,6 +3,7 @@ import {
   type Level,
   type RunwaySignal,
   type CapacitySignal,
+  type ProjectItem,
   CAPACITY_TOLERANCE_POINTS,
   sizeOf,
   round1,
@@ -11,10 +12,11 @@ import {
   averageVelocity,
   readyWorkOf,
 } from './signal-model';
-import { describeExcluded } from './ready-work';
+import { describeExcluded, type ExcludedWork } from './ready-work';
 import { isEngineeringDiscovery } from './discovery-lanes';
 import { workOutcomeOf } from './readiness';
 import { cadenceOf, cadenceUnmeasured, type CadenceSignal } from './discovery-cadence';
+import { waiverFactsOf } from './signals-discovery';
 
 /**
  * Flow signals: runway of ready delivery work, the engineering discovery share of the sprint and
@@ -31,13 +33,15 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
   const ready = input.ready ?? readyWorkOf(input.items, input.unit);
   const readyWork = ready.work;
   const recent = input.closedSprints.slice(0, VELOCITY_SPRINTS);
+  const { excluded, waived } = splitWaived(input, ready.excluded);
   const base = {
     readyWork,
     unit: input.unit,
     target,
     velocitySprints: recent.length,
     atLeast: !ready.complete,
-    excluded: ready.excluded,
+    excluded,
+    waived,
   };
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
   const velocity = recent.length === 0 ? undefined : (averageVelocity(recent) ?? 0);
@@ -61,9 +65,32 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
   const sprints = round1(readyWork / velocity);
   // A partial sum is a lower bound, read only until it passed the pause threshold.
   const atLeast = !ready.complete;
-  const left = describeExcluded(ready.excluded);
-  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} of delivery per sprint (average of the last ${plural(recent.length, 'closed sprint')})${left ? `; left out as not ready: ${left}` : ''}${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
+  const left = describeExcluded(excluded);
+  const basis = `${atLeast ? 'At least ' : ''}${round1(readyWork)} ${unitWord} of ready delivery work ÷ ${round1(velocity)} ${unitWord} of delivery per sprint (average of the last ${plural(recent.length, 'closed sprint')})${left ? `; left out as not ready: ${left}` : ''}${waived.length > 0 ? `; waived, so let into a sprint but not counted until validated: ${waived.map((w) => w.key).join(', ')}` : ''}${atLeast ? '; the rest of the ready backlog was not added up, as it cannot change the verdict' : ''}`;
   return { ...base, sprints, velocity, ...runwayVerdict(sprints, target, atLeast, basis) };
+}
+
+/**
+ * The listed not-ready items an active waiver covers, taken out of the not-ready list and its
+ * counts: they are waived, not failing, though still not ready work.
+ */
+function splitWaived(
+  input: SignalInput,
+  all: ExcludedWork,
+): { excluded: ExcludedWork; waived: RunwaySignal['waived'] } {
+  const counts = { ...all.counts };
+  const items: ExcludedWork['items'] = [];
+  const waived: RunwaySignal['waived'] = [];
+  for (const item of all.items) {
+    const facts = waiverFactsOf(input, item);
+    if (facts === undefined) {
+      items.push(item);
+      continue;
+    }
+    counts[item.reason] = Math.max(0, counts[item.reason] - 1);
+    waived.push({ key: item.key, summary: item.summary, ...facts });
+  }
+  return { excluded: { counts, items }, waived };
 }
 
 /** The verdict on a measured runway against the target and the pause threshold. */
@@ -109,7 +136,7 @@ function runwayVerdict(
 export function capacitySignal(input: SignalInput): CapacitySignal {
   const targetPercent = input.config.capacity.discoveryTargetPercent;
   const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
-  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [] };
+  const base = { unit: input.unit, targetPercent, warnBelowPercent, leftOut: [], waived: [] };
   if (!input.activeSprint) {
     return {
       ...base,
@@ -122,17 +149,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
   }
   // All of the sprint's work, finished or not: the split is of what the sprint was planned with.
   const inSprint = input.items.filter((i) => i.sprint?.state === 'active');
-  const leftOut: CapacitySignal['leftOut'] = [];
-  let discovery = 0;
-  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
-    const why = !isEngineeringDiscovery(item)
-      ? 'idea'
-      : workOutcomeOf(item, input.config).ready
-        ? undefined
-        : 'unscoped';
-    if (why) leftOut.push({ key: item.key, summary: item.summary, why });
-    else discovery += sizeOf(item, input.unit);
-  }
+  const { discovery, leftOut, waived } = sprintDiscovery(input, inSprint);
   const delivery = inSprint
     .filter((i) => i.track === 'delivery')
     .reduce((s, i) => s + sizeOf(i, input.unit), 0);
@@ -141,6 +158,7 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     return {
       ...base,
       leftOut,
+      waived,
       level: 'unknown',
       discoveryPercent: undefined,
       discovery,
@@ -165,11 +183,16 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
     skippedParts.length > 0
       ? `; not counted: ${skippedParts.join(' and ')} in the sprint, which the sprint guard takes out`
       : '';
-  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${skipped}`;
+  const withWaived =
+    waived.length > 0
+      ? ` (with ${plural(waived.length, 'waived unscoped spike or enabler', 'waived unscoped spikes or enablers')})`
+      : '';
+  const detail = `${round1(discovery)} of ${round1(total)} ${unitWord} in ${input.activeSprint.name} are spikes and scoped enablers${withWaived}${skipped}`;
   const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
   return {
     ...base,
     leftOut,
+    waived,
     level,
     discoveryPercent,
     discovery,
@@ -181,6 +204,29 @@ export function capacitySignal(input: SignalInput): CapacitySignal {
           ? `Engineering discovery gets ${discoveryPercent}% of the sprint, under the ${targetPercent}% target but within ${CAPACITY_TOLERANCE_POINTS} points of it: ${detail}.`
           : `Engineering discovery gets ${discoveryPercent}% of the sprint against a ${targetPercent}% target: ${detail}.`,
   };
+}
+
+/**
+ * The sprint's engineering discovery work, and the discovery items the share leaves out (ideas,
+ * unscoped spikes or enablers). An unscoped one with an active waiver is sprint work the guard
+ * lets in: counted, and named apart.
+ */
+function sprintDiscovery(input: SignalInput, inSprint: readonly ProjectItem[]) {
+  const leftOut: CapacitySignal['leftOut'] = [];
+  const waived: CapacitySignal['waived'] = [];
+  let discovery = 0;
+  for (const item of inSprint.filter((i) => i.track === 'discovery')) {
+    const why = !isEngineeringDiscovery(item)
+      ? 'idea'
+      : workOutcomeOf(item, input.config).ready
+        ? undefined
+        : 'unscoped';
+    const waiver = why === 'unscoped' ? waiverFactsOf(input, item) : undefined;
+    if (waiver) waived.push({ key: item.key, summary: item.summary, ...waiver });
+    if (why && !waiver) leftOut.push({ key: item.key, summary: item.summary, why });
+    else discovery += sizeOf(item, input.unit);
+  }
+  return { discovery, leftOut, waived };
 }
 
 /** Product discovery activities dated within the active sprint, against the per-sprint target. */

@@ -56,7 +56,7 @@ export async function carryOut(
   }
 }
 
-async function moveAndFlag(plan: StartPlan, done: Set<string>, jira: Jira): Promise<void> {
+export async function moveAndFlag(plan: StartPlan, done: Set<string>, jira: Jira): Promise<void> {
   const toMove = plan.items.filter((i) => i.action === 'move-back' && !isDone(i, done));
   for (let i = 0; i < toMove.length; i += 50) {
     const batch = toMove.slice(i, i + 50).map((x) => x.key);

@@ -196,7 +196,9 @@ export async function decide(
   actor: string | undefined,
   jira: Jira,
   now: Date,
-): Promise<StartPlan | { status: 'ignored'; reason: string }> {
+): Promise<
+  StartPlan | { status: 'ignored'; reason: string } | { status: 'large'; sprintName: string }
+> {
   let sprint;
   try {
     sprint = await readSprint(jira, sprintId);
@@ -214,6 +216,9 @@ export async function decide(
   const ids = await fieldIds(jira);
   const sprintRead = await readSprintItems(jira, sprintId, ids);
   const { items: read, skipped, unread, unreadCounted } = sprintRead;
+  // More items than one invocation decides: the queue checks the sprint in steps.
+  if (unread > 0 && sprintRead.stop === 'scan-limit')
+    return { status: 'large', sprintName: sprint.name };
   for (const s of skipped) log(String(sprintId), `skipped ${s}`);
   const more = unreadCounted ? `${unread} more were not read` : 'more were not read';
   if (unread > 0 && sprintRead.stop === 'page-limit') {
@@ -304,6 +309,34 @@ export async function redecideRemaining(
     return next ? [next] : [];
   });
   return { plan: { ...plan, items: items2, waived }, spared };
+}
+
+/**
+ * A part of a large sprint, decided once: these items read fresh (one bulkfetch per 100) and
+ * judged by their projects' settings and waivers. Items gone or no longer in the sprint are left
+ * out; the rest are ready, waived or to act on.
+ */
+export async function decideItems(
+  sprintId: number,
+  issueIds: readonly string[],
+  jira: Jira,
+  now: Date,
+): Promise<{ items: PlannedItem[]; waived: WaivedItem[]; flaggedFieldId: string | null }> {
+  const ids = await fieldIds(jira);
+  const { items: read, skipped } = await readItems(jira, issueIds, ids);
+  for (const s of skipped) log(String(sprintId), `skipped ${s}`);
+  const inSprint = read.filter((i) => i.openSprints.some((s) => s.id === sprintId));
+  const contexts = await contextsOf(inSprint);
+  const items = await withLoggedEvidence(inSprint, onDiscoveryTrack(contexts));
+  const entries = await entryVerdictsByItem(items, contexts, ids, jira);
+  const planned: PlannedItem[] = [];
+  const waived: WaivedItem[] = [];
+  for (const item of items) {
+    const verdict = verdictOf(item, contexts.get(item.projectKey), entries.get(item.id), now);
+    if (verdict.kind === 'waived') waived.push(verdict.waived);
+    if (verdict.kind === 'act') planned.push(verdict.planned);
+  }
+  return { items: planned, waived, flaggedFieldId: ids.flagged };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type StartPlan,
 } from './sprint-start-plan';
 import { logger } from '../runtime/log';
+import { queueSprintCheck } from './sprint-start-job';
 
 /**
  * The sprint-start check: on `avi:jira-software:started:sprint`, reads the sprint's items (at
@@ -31,6 +32,8 @@ export const SprintStartedEventSchema = z
 
 export type SprintStartResult =
   | { status: 'ignored'; reason: string }
+  /** Too many items for one invocation: the queue checks it in steps (sprint-start-job.ts). */
+  | { status: 'queued'; sprintId: number; joined: boolean }
   | {
       status: 'checked';
       sprintId: number;
@@ -87,11 +90,8 @@ export async function handleSprintStarted(
       plan = refreshed.plan;
       spared = refreshed.spared;
     } else {
-      const decided = await decide(sprintId, actor, jira, now);
-      if ('status' in decided) {
-        await finishEvent(handle, now, [], decided.reason);
-        return decided;
-      }
+      const decided = await decideOrQueue({ sprintId, actor, jira, now, handle });
+      if ('status' in decided) return decided;
       plan = decided;
       done.clear();
     }
@@ -126,4 +126,27 @@ export async function handleSprintStarted(
       giveUp: failedPlan ? (reason) => auditGiveUp(failedPlan, done, reason, now) : undefined,
     });
   }
+}
+
+/**
+ * A fresh decision, or none: a sprint past the scan limit is handed to the queue (checked there
+ * in steps); a sprint gone or no longer active is ignored. Either closes the event's claim.
+ */
+async function decideOrQueue(args: {
+  sprintId: number;
+  actor: string | undefined;
+  jira: ReturnType<typeof jiraAsApp>;
+  now: Date;
+  handle: ClaimHandle;
+}): Promise<StartPlan | SprintStartResult> {
+  const { sprintId, actor, now, handle } = args;
+  const decided = await decide(sprintId, actor, args.jira, now);
+  if (!('status' in decided)) return decided;
+  if (decided.status === 'large') {
+    const queued = await queueSprintCheck({ sprintId, sprintName: decided.sprintName, actor, now });
+    await finishEvent(handle, now, [], 'checked in steps through the queue');
+    return { status: 'queued', sprintId, joined: queued.joined };
+  }
+  await finishEvent(handle, now, [], decided.reason);
+  return decided;
 }

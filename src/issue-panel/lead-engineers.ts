@@ -1,6 +1,16 @@
 import { doc, mention, paragraph, text } from '../domain/adf';
 import { readTriage } from '../domain/entry-criteria';
-import { leadRequestText, maySignOff, noveltyOf, type Novelty } from '../domain/feasibility';
+import {
+  hasLeads,
+  leadRequestText,
+  maySignOff,
+  needsGroupCheck,
+  noveltyOf,
+  type Novelty,
+} from '../domain/feasibility';
+import type { Config } from '../domain/config';
+import { explainJiraFailure, isJiraError } from '../jira/errors';
+import { readGroupMembers } from '../jira/people';
 import type { FeasibilityVerdict } from '../domain/item-checklist';
 import { appFieldIds } from '../items/app-fields';
 import { IssueTypeRefSchema, trackResolver } from '../items/project-items';
@@ -21,8 +31,9 @@ import {
 /**
  * Engineers in early: the feasibility writes that depend on the item's Entry triage and the
  * project's lead engineers. An idea is technically novel by its flag or its uncertainty
- * (domain/feasibility.ts); only a named lead engineer signs off when leads are named; the leads
- * are mentioned once, in one comment the app writes, when an item comes to need them.
+ * (domain/feasibility.ts); only a named lead engineer, or a member of a named lead group (Jira
+ * asked as the signer), signs off when leads are named; the leads are mentioned once, in one
+ * comment the app writes, when an item comes to need them.
  */
 
 const log = logger('lead-engineers');
@@ -71,7 +82,7 @@ export async function signOffAsLead(args: {
     args.issue,
     await readProjectContext(args.projectKey),
   );
-  const may = maySignOff(args.author.accountId, state.context.config.feasibility);
+  const may = await leadVerdict(args.jira, args.author.accountId, state.context.config.feasibility);
   if (!may.allowed) return { ok: false, code: 'forbidden', message: may.why };
   const byTriage = state.track === 'discovery' && state.byTriage.novel;
   return signOffFeasibility(args.issue.id, args.verdict, args.note, args.author, byTriage);
@@ -93,7 +104,13 @@ export async function flagAndAsk(args: {
   const byTriage = state.track === 'discovery' && state.byTriage.novel;
   const record = await flagNovel(args.issue.id, args.novel, args.author, byTriage);
   if (args.novel || byTriage) {
-    await askLeadsOnce(args.issue, state, args.author, 'it is flagged technically novel');
+    await askLeadsOnce(
+      args.jira,
+      args.issue,
+      state,
+      args.author,
+      'it is flagged technically novel',
+    );
   }
   return record;
 }
@@ -109,28 +126,95 @@ export async function askLeadsIfNovel(args: {
   author: Author;
 }): Promise<void> {
   const context = await readProjectContext(args.projectKey);
-  if (context.config.feasibility.leadAccountIds.length === 0) return;
+  if (!hasLeads(context.config.feasibility)) return;
   const state = await readItemState(args.jira, args.issue, context);
   if (state.track !== 'discovery' || !state.byTriage.novel) return;
-  await askLeadsOnce(args.issue, state, args.author, undefined);
+  await askLeadsOnce(args.jira, args.issue, state, args.author, undefined);
 }
 
 /**
- * One comment as the app mentioning every lead engineer, at most once per item (a mark in its
- * feasibility review, set before the comment and taken back if Jira refuses it). Nothing when
- * no lead is named, the item is not on the discovery track, or it is already signed off feasible.
+ * Whether `accountId` may sign off: a named lead, or (asked of Jira as the caller, one group at a
+ * time, a page of 50 members at a time) a member of a named lead group. A group Jira no longer
+ * has names nobody; a group Jira will not show the caller, or one too large to read through,
+ * refuses with why; a throttled or failing Jira is thrown to the resolver's failure answer.
+ */
+export async function leadVerdict(
+  jira: JiraGateway,
+  accountId: string,
+  rules: Config['feasibility'],
+): Promise<{ allowed: true } | { allowed: false; why: string }> {
+  if (!needsGroupCheck(accountId, rules)) return maySignOff(accountId, rules);
+  const memberOf = new Set<string>();
+  const unchecked: string[] = [];
+  for (const groupId of rules.leadGroupIds) {
+    try {
+      const read = await readGroupMembers(jira, groupId, (m) => m.includes(accountId));
+      if (read.members.includes(accountId)) {
+        memberOf.add(groupId);
+        break;
+      }
+      if (!read.complete) unchecked.push('a group has more members than the app reads through');
+    } catch (error) {
+      if (!isJiraError(error) || !['forbidden', 'unauthorized', 'not-found'].includes(error.kind)) {
+        throw error;
+      }
+      if (error.kind !== 'not-found') unchecked.push(explainJiraFailure(error));
+    }
+  }
+  const verdict = maySignOff(accountId, rules, memberOf);
+  if (verdict.allowed || unchecked.length === 0) return verdict;
+  return {
+    allowed: false,
+    why: `Jira could not confirm that you are in one of this project's lead engineer groups (${[...new Set(unchecked)].join('; ')}), so nothing was signed off. Ask a Jira admin for the "Browse users and groups" permission, or ask a lead engineer to review it.`,
+  };
+}
+
+/** People mentioned at most when the leads are asked in: the named ones, then group members. */
+export const MENTIONS_MAX = 10;
+
+/**
+ * Who the comment mentions: the named lead engineers, then the first active members of each lead
+ * group (one `GET group/member` per group, as the caller), at most MENTIONS_MAX in all. A group
+ * Jira will not read is left out (logged): the named people are still asked.
+ */
+export async function leadsToMention(
+  jira: JiraGateway,
+  rules: Config['feasibility'],
+): Promise<string[]> {
+  const people = new Set(rules.leadAccountIds.slice(0, MENTIONS_MAX));
+  for (const groupId of rules.leadGroupIds) {
+    if (people.size >= MENTIONS_MAX) break;
+    try {
+      const { members } = await readGroupMembers(jira, groupId, () => true, MENTIONS_MAX);
+      for (const id of members) if (people.size < MENTIONS_MAX) people.add(id);
+    } catch (error) {
+      if (!isJiraError(error)) throw error;
+      log.warn('could not read a lead engineer group', { groupId, error: error.message });
+    }
+  }
+  return [...people];
+}
+
+/**
+ * One comment as the app mentioning the lead engineers (leadsToMention), at most once per item
+ * (a mark in its feasibility review, set before the comment and taken back if Jira refuses it).
+ * Nothing when no lead is named or found, the item is not on the discovery track, or it is
+ * already signed off feasible.
  */
 async function askLeadsOnce(
+  jira: JiraGateway,
   issue: ItemRef,
   state: ItemState,
   author: Author,
   /** Why it needs them when its triage does not say (the flag). */
   otherwise: string | undefined,
 ): Promise<void> {
-  const leads = state.context.config.feasibility.leadAccountIds;
-  if (leads.length === 0 || state.track !== 'discovery') return;
+  const rules = state.context.config.feasibility;
+  if (!hasLeads(rules) || state.track !== 'discovery') return;
   const stored = await readFeasibility(issue.id);
   if (stored?.leadsAskedAt || stored?.signOff?.verdict === 'feasible') return;
+  const leads = await leadsToMention(jira, rules);
+  if (leads.length === 0) return;
   if (!(await markLeadsAsked(issue.id, author))) return;
   const because = state.byTriage.because ?? otherwise ?? 'it is technically novel';
   const body = doc([

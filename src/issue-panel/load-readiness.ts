@@ -9,7 +9,7 @@ import {
 } from '../domain/item-checklist';
 import type { StatusCategory } from '../domain/signals';
 import { readTriage } from '../domain/entry-criteria';
-import { maySignOff, noveltyOf } from '../domain/feasibility';
+import { noveltyOf } from '../domain/feasibility';
 import type {
   EntryView,
   IssueEvidence,
@@ -31,6 +31,8 @@ import { readScopedOutcome } from '../items/scoped-outcome-field';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { myPermissions, type PermissionKey } from '../jira/permissions';
 import { displayNames } from '../jira/user-names';
+import { groupNames } from '../jira/people';
+import { isJiraError } from '../jira/errors';
 import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
 import { readIssueNotesAndWaivers } from '../storage/issue-notes-store';
@@ -44,6 +46,7 @@ import {
   triageView,
 } from './panel-views';
 import { spikeStartBeforeClose } from './spike-history';
+import { leadVerdict } from './lead-engineers';
 
 /**
  * Everything the issue panel shows for one issue, as the calling user: its readiness checks,
@@ -323,6 +326,16 @@ function validationInput(evidence: IssueEvidence) {
  * A spike's timebox (a done spike's from its status history) and a discovery item's feasibility
  * sign-off with the signer's name; the two Jira reads run in parallel.
  */
+/** Whether the caller may sign off; false when Jira cannot say whether they are in a lead group. */
+async function mayLeadOf(input: LoadReadinessInput, config: Config): Promise<boolean> {
+  try {
+    return (await leadVerdict(input.jira, input.accountId, config.feasibility)).allowed;
+  } catch (error) {
+    if (!isJiraError(error)) throw error;
+    return false;
+  }
+}
+
 async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, config: Config) {
   const { raw, core, kind, track, statusCategory, issueNotes } = read;
   const categoryChanged = core.statuscategorychangedate
@@ -337,7 +350,8 @@ async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, c
   // An item no longer novel carries no sign-off (un-flagging removes it).
   const signOff = novelty.novel ? storedFeasibility?.signOff : undefined;
   const leads = track === 'discovery' ? config.feasibility.leadAccountIds : [];
-  const [startedBeforeClose, names] = await Promise.all([
+  const groups = track === 'discovery' ? config.feasibility.leadGroupIds : [];
+  const [startedBeforeClose, names, groupNamesById, mayLead] = await Promise.all([
     kind === 'spike' && statusCategory === 'done' && categoryChanged
       ? spikeStartBeforeClose(
           input.jira,
@@ -348,6 +362,9 @@ async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, c
     signOff || leads.length > 0
       ? displayNames(input.jira, [...(signOff ? [signOff.by] : []), ...leads])
       : new Map<string, string>(),
+    groupNames(input.jira, groups),
+    // Asked of Jira only for a novel idea and a caller not named (group membership).
+    novelty.novel || groups.length === 0 ? mayLeadOf(input, config) : false,
   ]);
   const timebox =
     kind === 'spike'
@@ -367,7 +384,11 @@ async function spikeAndFeasibility(read: PanelRead, input: LoadReadinessInput, c
           flagged: novelty.flagged,
           because: novelty.because,
           leads: leads.map((accountId) => ({ accountId, name: names.get(accountId) ?? null })),
-          maySignOff: maySignOff(input.accountId, config.feasibility).allowed,
+          leadGroups: groups.map((groupId) => ({
+            groupId,
+            name: groupNamesById.get(groupId) ?? null,
+          })),
+          maySignOff: mayLead,
           signOff: signOff ? { ...signOff, byName: names.get(signOff.by) ?? null } : null,
         }
       : null;

@@ -288,6 +288,43 @@ export async function readSprintItems(
   };
 }
 
+/** Items a queued sprint-start check lists at most (400 pages of 50). */
+export const SPRINT_JOB_MAX_ITEMS = 20_000;
+
+/**
+ * Every item of the sprint, id and key only (the decisions read each item fresh later), for a
+ * sprint too large for one invocation; at most SPRINT_JOB_MAX_ITEMS, each once.
+ */
+export async function readSprintIds(
+  jiraAsApp: JiraGateway,
+  sprintId: number,
+): Promise<{ items: Array<{ id: string; key: string }>; unread: number }> {
+  const items: Array<{ id: string; key: string }> = [];
+  const seen = new Set<string>();
+  const read = await readOffsetPages({
+    pageSize: SPRINT_PAGE,
+    maxItems: SPRINT_JOB_MAX_ITEMS,
+    maxPages: (2 * SPRINT_JOB_MAX_ITEMS) / SPRINT_PAGE,
+    fetchPage: async (startAt, maxResults) => {
+      const page = await sprintIssuesPage(jiraAsApp, sprintId, {
+        startAt,
+        maxResults,
+        fields: 'issuetype',
+      });
+      return { meta: page, values: page.issues ?? [] };
+    },
+    onPage: (issues) => {
+      for (const issue of issues) {
+        if (seen.has(issue.id)) continue;
+        seen.add(issue.id);
+        items.push({ id: issue.id, key: issue.key });
+      }
+    },
+  });
+  const rest = read.rest;
+  return { items, unread: rest.kind === 'none' ? 0 : rest.kind === 'counted' ? rest.count : 1 };
+}
+
 export { BULK_FETCH_MAX };
 
 /**

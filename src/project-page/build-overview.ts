@@ -47,6 +47,8 @@ export interface OverviewInput {
   notes: readonly string[];
   /** The project's waivers (an active one shows its item as waived). */
   waivers?: readonly Waiver[];
+  /** Names of the people who granted the active waivers, by account id, where Jira gave them. */
+  waiverNames?: ReadonlyMap<string, string>;
   /** The JQL of each column, as the loader built it (see ProjectOverview.columnJql); none when absent. */
   columnJql?: ProjectOverview['columnJql'];
 }
@@ -74,10 +76,14 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     now: input.now,
     entry: reads.needsDiscovery,
     waivers: input.waivers ?? [],
+    ...(input.waiverNames ? { names: input.waiverNames } : {}),
     ...(input.touchpoints ? { touchpoints: input.touchpoints } : {}),
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
-  const flagged = new Map(signals.needsDiscovery.items.map((f) => [f.key, f]));
+  // A waived item keeps its entry badge beside its "Waived until" one.
+  const flagged = new Map(
+    [...signals.needsDiscovery.items, ...signals.needsDiscovery.waived].map((f) => [f.key, f]),
+  );
   const list: Lister = (items, place) =>
     items
       .slice(0, LIST_LIMIT)

@@ -24,6 +24,8 @@ import {
   savePageSite,
 } from '../storage/page-cache-store';
 import { readProjectContextWithWaivers } from '../storage/project-context';
+import { isWaiverActive, type Waiver } from '../domain/sprint-readiness';
+import { displayNames } from '../jira/user-names';
 import { readSprintTouchpoints } from './touchpoints-read';
 import { buildOverview, type OverviewInput } from './build-overview';
 import type { ItemReader } from './item-reader';
@@ -102,7 +104,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         undefined,
         recent.map((s) => s.id),
       );
-  const [{ reads, closedSprints }, name] = await Promise.all([
+  const [{ reads, closedSprints }, name, waiverNames] = await Promise.all([
     queries
       ? readTargetedSets(reader, queries, {
           key,
@@ -120,6 +122,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
           velocitySprints,
         ),
     found?.board.location?.projectName ?? projectName(jira, key),
+    grantorNames(jira, decision.waivers, now),
   ]);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
@@ -138,6 +141,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     reads,
     config: decision.config,
     waivers: decision.waivers,
+    waiverNames,
     notes,
     columnJql: columnJqlOf(queries),
   };
@@ -185,6 +189,22 @@ async function readPlain(
     velocity(readIssues, reader.jira, sprints),
   ]);
   return { reads, closedSprints };
+}
+
+/**
+ * Who granted the project's active waivers, by name (the signals list waived items with it): one
+ * user lookup, only when a waiver is active.
+ */
+function grantorNames(
+  jira: JiraGateway,
+  waivers: readonly Waiver[],
+  now: Date,
+): Promise<Map<string, string>> {
+  const active = waivers.filter((w) => isWaiverActive(w, now));
+  return displayNames(
+    jira,
+    active.map((w) => w.grantedBy),
+  );
 }
 
 /**

@@ -167,7 +167,8 @@ export function resolver<K extends ResolverKey>(
 }
 
 function failure<T>(code: BridgeError['code'], message: string, details?: unknown): Result<T> {
-  return { ok: false, error: { code, message, ...(details === undefined ? {} : { details }) } };
+  // An undefined `details` is dropped when Forge sends the answer as JSON.
+  return { ok: false, error: { code, message, details } };
 }
 
 export function toFailure<T>(error: unknown): Result<T> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OUTCOME_RESULTS } from '../domain/retro';
 import { DEFAULT_SPRINTS, loadRetro } from '../retro/load-retro';
+import { retroStatus, startRetro } from '../retro/retro-job';
 import { recordOutcome } from '../storage/retro-outcome-store';
 import { readEvidence } from '../storage/evidence-store';
 import { readProjectContext } from '../storage/project-context';
@@ -18,7 +19,8 @@ import {
 /**
  * The retro sub-page: `retro/report` (Browse projects on the context project; every Jira read
  * is the user's) and `retro/outcome/record` (Edit issues on the delivered item, which must be
- * in the context project, finished, and promoted from an idea that is validated).
+ * in the context project, finished, and promoted from an idea that is validated); `retro/job/*`
+ * the same report through the queue (src/retro/retro-job.ts).
  */
 
 const CAN_BROWSE: Requirement = {
@@ -108,6 +110,22 @@ export const retroResolvers: ResolverGroup = {
       jira: caller.jira,
       project: projectOf(caller),
       sprints: payload.sprints ?? DEFAULT_SPRINTS,
+    }),
+  ),
+  'retro/job/start': resolver('retro/job/start', [CAN_BROWSE], (caller, payload) =>
+    startRetro({
+      jira: caller.jira,
+      project: projectOf(caller),
+      sprints: payload.sprints ?? DEFAULT_SPRINTS,
+      accountId: caller.accountId,
+      now: caller.now,
+    }),
+  ),
+  'retro/job/status': resolver('retro/job/status', [CAN_BROWSE], (caller, payload) =>
+    retroStatus({
+      project: projectOf(caller),
+      sprints: payload.sprints ?? DEFAULT_SPRINTS,
+      now: caller.now,
     }),
   ),
   'retro/outcome/record': resolver('retro/outcome/record', [CAN_BROWSE], record),

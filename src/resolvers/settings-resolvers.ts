@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   DEFAULT_CONFIG,
   resolveEffectiveConfig,
@@ -6,7 +5,7 @@ import {
   type ConfigOverride,
 } from '../domain/config';
 import { settingsChanges } from '../domain/config-changes';
-import { displayNames, lookUpAccounts } from '../jira/user-names';
+import { displayNames } from '../jira/user-names';
 import { formatSetting, settingAt, settingField } from '../contract/settings-fields';
 import type {
   GlobalSettingsView,
@@ -26,6 +25,7 @@ import {
 } from '../storage/config-store';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
+import { checkLeads, findPeople, peopleNamesOf, refuseInvalid } from './settings-people';
 
 /**
  * `settings/global/*` for the admin page (Jira admins only) and `settings/project/*` for the
@@ -130,6 +130,7 @@ async function globalView(caller: Caller): Promise<GlobalSettingsView> {
         notInEffect: notInEffectOf(settings, o.record.override),
       }))
       .filter((o) => o.notInEffect.length > 0),
+    people: await peopleNamesOf(caller, [settings.feasibility]),
   };
 }
 
@@ -149,42 +150,8 @@ async function projectView(caller: Caller): Promise<ProjectSettingsView> {
     inherited,
     notInEffect: notInEffectOf(inherited, override),
     history: await historyOf(revisions.filter(isProject), (r) => r.override, {}, caller),
+    people: await peopleNamesOf(caller, [inherited.feasibility, override.feasibility ?? {}]),
   };
-}
-
-/** Refuses with the problems by payload path (`settings.runway.pauseAtSprints`), for the form. */
-function refuseInvalid(root: 'settings' | 'override', issues: readonly z.core.$ZodIssue[]): never {
-  const fields = issues.map((i) => ({
-    path: [root, ...i.path.map(String)].join('.'),
-    message: i.message,
-  }));
-  return fail(
-    'invalid-input',
-    fields.map((f) => `${f.path}: ${f.message}`).join('; ') || 'The settings are not valid.',
-    { fields },
-  );
-}
-
-/**
- * Lead engineers must be users of this site (one user lookup as the caller); an unknown or
- * deactivated account id is refused at its place in the form.
- */
-async function checkLeads(
-  caller: Caller,
-  root: 'settings' | 'override',
-  leads: readonly string[] | undefined,
-): Promise<void> {
-  if (!leads || leads.length === 0) return;
-  const found = await lookUpAccounts(caller.jira, leads);
-  const issues = leads.flatMap((id, i): z.core.$ZodIssue[] => {
-    const user = found.get(id);
-    if (user?.active) return [];
-    const message = user
-      ? `${user.name ?? id} (${id}) is deactivated in Jira and cannot sign off`
-      : `no Jira user has the account id "${id}"`;
-    return [{ code: 'custom', path: ['feasibility', 'leadAccountIds', i], message, input: id }];
-  });
-  if (issues.length > 0) refuseInvalid(root, issues);
 }
 
 export const settingsResolvers: ResolverGroup = {
@@ -195,7 +162,7 @@ export const settingsResolvers: ResolverGroup = {
     'settings/global/save',
     [JIRA_ADMIN],
     async (caller, payload) => {
-      await checkLeads(caller, 'settings', payload.settings.feasibility.leadAccountIds);
+      await checkLeads(caller, 'settings', payload.settings.feasibility);
       const result = await saveGlobalConfig({
         settings: payload.settings,
         expectedVersion: payload.expectedVersion,
@@ -212,12 +179,20 @@ export const settingsResolvers: ResolverGroup = {
   'settings/project/get': resolver('settings/project/get', [PROJECT_ADMIN], (caller) =>
     projectView(caller),
   ),
+  'settings/global/people': resolver('settings/global/people', [JIRA_ADMIN], (caller, payload) =>
+    findPeople(caller, payload.query),
+  ),
+  'settings/project/people': resolver(
+    'settings/project/people',
+    [PROJECT_ADMIN],
+    (caller, payload) => findPeople(caller, payload.query),
+  ),
   'settings/project/save': resolver(
     'settings/project/save',
     [PROJECT_ADMIN],
     async (caller, payload) => {
       const project = projectOf(caller);
-      await checkLeads(caller, 'override', payload.override.feasibility?.leadAccountIds);
+      await checkLeads(caller, 'override', payload.override.feasibility ?? {});
       const result = await saveProjectConfig({
         projectKey: project.key,
         projectId: project.id,

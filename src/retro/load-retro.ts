@@ -116,7 +116,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
 }
 
 /** The board's closed sprints, oldest first. */
-function closedSprintsOf(sprints: readonly Sprint[]): RetroSprint[] {
+export function closedSprintsOf(sprints: readonly Sprint[]): RetroSprint[] {
   return sprints
     .filter((s) => s.state === 'closed' && s.completeDate)
     .map((s) => {
@@ -155,7 +155,7 @@ function emptyRetro(frame: RetroFrame, name: string, unit: EstimateUnit): RetroA
   };
 }
 
-function missingNotes(
+export function missingNotes(
   tracksGuessed: boolean,
   ids: { discoveryEvidence?: string | undefined; entryTriage?: string | undefined },
 ): string[] {

@@ -102,7 +102,7 @@ export async function readRetroItems(
   return { raw, issues, categories };
 }
 
-function retroIssueOf(
+export function retroIssueOf(
   { issue, fields: f }: RetroRaw,
   ids: RetroFieldIds,
   estimation: Estimation | undefined,

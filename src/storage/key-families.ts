@@ -85,6 +85,27 @@ export const RETRO_OUTCOME_KEYS = {
   outcome: (issueId: string) => `retro-outcome:${issueId}`,
 } as const;
 
+/** Long work run through the queue (src/storage/job-store.ts), per kind and scope. */
+export const JOB_KEYS = {
+  job: (jobKind: string, projectKey: string) => `job:${jobKind}:${projectKey}`,
+  /** Who starts generation N of that job: created once, so two requests start one job. */
+  claim: (jobKind: string, projectKey: string, generation: number) =>
+    `job:${jobKind}:${projectKey}:claim:${generation}`,
+} as const;
+
+/** The retro's stored figures per closed sprint, and a running job's items between steps. */
+export const RETRO_FIGURE_KEYS = {
+  figures: (projectKey: string) => `retro-figures:${projectKey}`,
+  scratch: (projectKey: string, generation: number, part: number) =>
+    `retro-scratch:${projectKey}:${generation}:${part}`,
+} as const;
+
+/** A running sprint-start job's lists between steps: the sprint's items, each part's plan. */
+export const SPRINT_JOB_KEYS = {
+  part: (sprintId: number, generation: number, list: 'items' | 'plan', part: number) =>
+    `sprint-job:${sprintId}:${generation}:${list}:${part}`,
+} as const;
+
 export const WAIVER_KEYS = {
   book: (projectKey: string) => `waivers:${projectKey}`,
 } as const;
@@ -304,6 +325,31 @@ export const KEY_FAMILIES = {
     builder: 'PAGE_CACHE_KEYS.part',
     pattern: re(`page-shared:(${PROJECT}):[a-f0-9]{12}:[0-9]{1,2}`),
     backup: { leftOut: 'shared project overviews: read again from Jira within a minute' },
+  },
+  job: {
+    builder: 'JOB_KEYS.job',
+    pattern: re(`job:(?:retro:(${PROJECT})|sprint-start:sprint-[0-9]{1,18})`),
+    backup: { leftOut: 'a job in flight and its progress: transient, started again on demand' },
+  },
+  jobClaim: {
+    builder: 'JOB_KEYS.claim',
+    pattern: re(`job:(?:retro:${PROJECT}|sprint-start:sprint-[0-9]{1,18}):claim:[0-9]{1,9}`),
+    backup: { leftOut: 'who started a job: transient' },
+  },
+  retroFigures: {
+    builder: 'RETRO_FIGURE_KEYS.figures',
+    pattern: re(`retro-figures:(${PROJECT})`),
+    backup: { leftOut: "closed sprints' retro figures: computed again from Jira on the next load" },
+  },
+  retroScratch: {
+    builder: 'RETRO_FIGURE_KEYS.scratch',
+    pattern: re(`retro-scratch:(${PROJECT}):[0-9]{1,9}:[0-9]{1,6}`),
+    backup: { leftOut: 'items a running retro job has read so far: transient' },
+  },
+  sprintJobPart: {
+    builder: 'SPRINT_JOB_KEYS.part',
+    pattern: /^sprint-job:[0-9]{1,18}:[0-9]{1,9}:(?:items|plan):[0-9]{1,6}$/,
+    backup: { leftOut: "a running sprint-start check's item lists and plans: transient" },
   },
   waiverBook: {
     builder: 'WAIVER_KEYS.book',

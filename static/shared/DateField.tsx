@@ -1,15 +1,17 @@
-import { Box, Inline, Text, xcss } from '@atlaskit/primitives';
-import Textfield from '@atlaskit/textfield';
-import { formatDate } from './dates';
+import { DatePicker } from '@atlaskit/datetime-picker';
+import { Box, xcss } from '@atlaskit/primitives';
+import type { InputActionMeta } from '@atlaskit/select';
+import { useRef } from 'react';
+import { formatDate, isoDay, parseTypedDate, readerLocale } from './dates';
 
 /**
- * A calendar date typed as YYYY-MM-DD in the design system's text field (never the browser's
- * native date input, which looks different in every browser), with the date it reads as in the
- * reader's locale beside it, so a typo shows before saving.
+ * A calendar date in the design system's date picker (never the browser's native date input):
+ * the value is YYYY-MM-DD, shown in the reader's locale by the screens' one date formatter. A date
+ * may be picked on the calendar or typed (YYYY-MM-DD or the locale's numeric form); a typed date
+ * counts on Enter and also when the person leaves the field.
  */
 
-const box = xcss({ width: '10rem' });
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const box = xcss({ width: '12rem' });
 
 export function DateField(props: {
   id: string;
@@ -21,29 +23,42 @@ export function DateField(props: {
   describedBy?: string | undefined;
   testId?: string;
 }) {
-  const reads = DAY.test(props.value) ? formatDate(props.value) : '';
+  const locale = readerLocale();
+  /** What is typed and not yet taken (the picker keeps it only until Enter). */
+  const typed = useRef('');
+  const change = (value: string) => {
+    typed.current = '';
+    props.onChange(value);
+  };
+  const leave = () => {
+    const parsed = typed.current === '' ? null : parseTypedDate(typed.current, locale);
+    if (parsed && !Number.isNaN(parsed.getTime()) && isoDay(parsed) !== props.value) {
+      change(isoDay(parsed));
+    }
+    typed.current = '';
+    props.onBlur?.();
+  };
   return (
-    <Inline space="space.100" alignBlock="center">
-      <Box xcss={box}>
-        <Textfield
-          id={props.id}
-          name={props.name ?? props.id}
-          value={props.value}
-          placeholder="YYYY-MM-DD"
-          maxLength={10}
-          autoComplete="off"
-          isInvalid={Boolean(props.isInvalid)}
-          aria-describedby={props.describedBy}
-          {...(props.testId ? { testId: props.testId } : {})}
-          onChange={(e) => props.onChange(e.currentTarget.value)}
-          {...(props.onBlur ? { onBlur: props.onBlur } : {})}
-        />
-      </Box>
-      {reads !== '' && reads !== props.value && (
-        <Text color="color.text.subtle" size="small">
-          {reads}
-        </Text>
-      )}
-    </Inline>
+    <Box xcss={box}>
+      <DatePicker
+        id={props.id}
+        name={props.name ?? props.id}
+        value={props.value}
+        locale={locale}
+        placeholder={new Intl.DateTimeFormat(locale).format(new Date(2026, 11, 31))}
+        formatDisplayLabel={(value) => formatDate(value)}
+        parseInputValue={(text) => parseTypedDate(text, locale)}
+        isInvalid={Boolean(props.isInvalid)}
+        {...(props.describedBy ? { 'aria-describedby': props.describedBy } : {})}
+        {...(props.testId ? { testId: props.testId } : {})}
+        selectProps={{
+          onInputChange: (text: string, meta: InputActionMeta) => {
+            if (meta.action === 'input-change') typed.current = text;
+          },
+        }}
+        onChange={change}
+        onBlur={leave}
+      />
+    </Box>
   );
 }

@@ -20,6 +20,7 @@ import type { ReactNode } from 'react';
 import type { DraftValue, FieldErrors } from './settings-draft';
 import type { Banner, Conflict, SettingsEditor } from './settings-editor';
 import { formatDateTime } from './dates';
+import { PeoplePicker } from './PeoplePicker';
 
 /**
  * The pieces both settings screens are made of: a row per setting (label, input, allowed range,
@@ -82,6 +83,20 @@ function SettingInput(props: SettingRowProps & { id: string; describedBy: string
         </Box>
       );
     case 'list':
+      if (field.picker) {
+        return (
+          <Box xcss={inputBox}>
+            <PeoplePicker
+              inputId={id}
+              kind={field.picker}
+              value={String(value)}
+              onChange={props.onChange}
+              isInvalid={Boolean(props.error)}
+              describedBy={props.describedBy}
+            />
+          </Box>
+        );
+      }
       return (
         <Box xcss={inputBox}>
           <Textfield

@@ -1,3 +1,4 @@
+import Textfield from '@atlaskit/textfield';
 import { useId } from 'react';
 import {
   LEVEL_LABELS,
@@ -68,16 +69,14 @@ export function TriageFields(props: {
         <label className="dt-triage-label" htmlFor={ids('reason').input}>
           Reason
         </label>
-        <input
+        <Textfield
           id={ids('reason').input}
           name="reason"
-          className="dt-input"
-          type="text"
           maxLength={TRIAGE_REASON_MAX}
           value={form.reason}
-          aria-invalid={errors.reason ? true : undefined}
+          isInvalid={Boolean(errors.reason)}
           aria-describedby={describedBy('reason', true)}
-          onChange={(e) => props.onChange({ reason: e.target.value })}
+          onChange={(e) => props.onChange({ reason: e.currentTarget.value })}
           onBlur={() => props.onBlur?.('reason')}
         />
         <span className="dt-triage-help" id={ids('reason').help}>

@@ -16,6 +16,7 @@ export const LAYER_OF: Readonly<Record<string, Layer>> = {
   contract: 'domain',
   jira: 'adapters',
   storage: 'adapters',
+  queue: 'adapters',
   items: 'items',
   'project-page': 'features',
   enforcement: 'features',
@@ -58,7 +59,7 @@ export const PLATFORM_HOMES: Readonly<Record<string, readonly string[]>> = {
   '@forge/api': ['jira'],
   '@forge/kvs': ['storage'],
   '@forge/resolver': ['resolvers'],
-  '@forge/events': ['triggers'],
+  '@forge/events': ['triggers', 'queue'],
   '@forge/bridge': [],
   '@forge/ui': [],
 };

@@ -143,13 +143,19 @@ describe('admin page: export / import (Chromium)', () => {
     await saveMinInterviews(page, '7');
     expect(server().em.kvs.peek(KEYS.globalConfig)).toMatchObject({ version: 2 });
 
-    await page.getByTestId('import-file').setInputFiles({
+    // The design system's button opens the browser's file chooser.
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Choose an export file (.json)' }).click(),
+    ]);
+    await chooser.setFiles({
       name: exported.name,
       mimeType: 'application/json',
       buffer: Buffer.from(exported.text),
     });
     const diff = page.getByTestId('import-diff');
     await diff.waitFor({ state: 'visible' });
+    await expect(page.getByTestId('import-file-name').textContent()).resolves.toBe(exported.name);
     await expect(page.getByTestId('import-changed').textContent()).resolves.toMatch(
       /Changed: \d+ keys?.*config:global(?!:)/,
     );
@@ -159,7 +165,7 @@ describe('admin page: export / import (Chromium)', () => {
     );
     // A dry run writes nothing.
     expect(server().em.kvs.peek(KEYS.globalConfig)).toMatchObject({ version: 2 });
-    expect(await page.getByTestId('import-replace').isChecked()).toBe(false);
+    expect(await page.getByTestId('import-replace--hidden-checkbox').isChecked()).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // Apply with the keyboard.

@@ -70,10 +70,12 @@ export interface Preview {
 }
 
 /** Builds the preview, starts it on a free port and launches Chromium (fails without it). */
-export async function startPreviewInChromium(): Promise<Preview> {
+export async function startPreviewInChromium(
+  options: { queue?: 'deliver' | 'hold' } = {},
+): Promise<Preview> {
   const buildMs = await buildPreviewOnce();
   console.log(buildMs > 0 ? `preview build: ${buildMs} ms` : 'preview: built by another test file');
-  const server = await startPreviewServer({ port: 0 });
+  const server = await startPreviewServer({ port: 0, ...options });
   const { browser, source } = await launchChromium().catch(async (error: unknown) => {
     await server.close();
     throw error;

@@ -2,8 +2,8 @@
  * Engineers in early and safe evidence edits in the issue panel, as a person sees them in the
  * preview (Chromium, real resolvers, emulated demo site): an idea of high Entry triage
  * uncertainty is technically novel without the flag and the panel says why and who may sign off;
- * removing evidence asks in a modal dialog that names the validation change, and Undo puts the
- * entry back; the project settings page shows the lead engineer setting. Axe in both themes.
+ * removing evidence asks in a modal dialog that names the validation change (Cancel or Escape
+ * keep the entry), and Undo puts the entry back; the project settings page shows the lead engineer setting. Axe in both themes.
  */
 import {
   colorModeOf,
@@ -55,6 +55,16 @@ describe('safe evidence edits (issue panel)', () => {
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });
       await expect(rows.count()).resolves.toBe(count);
+      // Escape cancels too, and focus goes back to the button that asked.
+      const remove = usability.first().getByRole('button', { name: 'Remove' });
+      await remove.click();
+      await dialog.waitFor({ state: 'visible' });
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await expect(rows.count()).resolves.toBe(count);
+      const focused = (el: unknown) =>
+        (el as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el;
+      await expect(remove.evaluate(focused)).resolves.toBe(true);
 
       await usability.first().getByRole('button', { name: 'Remove' }).click();
       await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();

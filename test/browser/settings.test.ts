@@ -3,8 +3,8 @@
  * settings page (overrides), the preview builds in Debian's Chromium against the local preview
  * server (real resolvers, Jira emulator with the demo project). The steps build on each other:
  * a global change shows on the project page, then a project override does. Also checks
- * accessibility with axe-core and saves docs/screenshots/admin-settings.png and
- * docs/screenshots/project-settings-overrides.png.
+ * accessibility with axe-core and saves the admin-settings, project-settings and
+ * project-settings-overrides screenshots (`npm run screenshots` writes them to docs/screenshots).
  */
 import type { Page } from 'playwright-core';
 import {
@@ -248,6 +248,7 @@ describe('project settings: overrides (Chromium)', () => {
         .isVisible(),
     ).resolves.toBe(true);
     await expect(page.getByTestId(`setting-${capacity}-reset`).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'project-settings.png');
     await page.close();
   });
 
@@ -362,34 +363,6 @@ describe('project settings: overrides (Chromium)', () => {
     await expect(threshold('runway', /Target 1–2 sprints; pause discovery at 3/)).resolves.toBe(
       true,
     );
-  });
-
-  it('names lead engineers by account id, checked against Jira, and says the rule without them', async () => {
-    const leads = 'feasibility.leadAccountIds';
-    const page = await open('project-settings', `setting-${leads}`);
-    // The test before leaves an override out of effect, which keeps Save from sending: reset it.
-    const reset = page.getByTestId('setting-runway.targetMaxSprints-reset');
-    if (await reset.isEnabled()) await reset.click();
-    await expect(row(page, leads).textContent()).resolves.toContain(
-      'With no lead engineers named, anyone who may edit the idea may sign off',
-    );
-    await input(page, leads).fill('user-member, user-nobody');
-    await page.getByTestId('settings-save').click();
-    const error = page.getByTestId(`setting-${leads}-error`);
-    await error.getByText(/No Jira user has the account id "user-nobody"\./).waitFor();
-    await expect(error.textContent()).resolves.toMatch(
-      /^No Jira user has the account id "user-nobody"\./,
-    );
-    await input(page, leads).fill('user-member');
-    await page.getByTestId('settings-save').click();
-    await saved(page);
-    await page.reload();
-    await page.getByTestId('settings-save').waitFor({ state: 'visible' });
-    await expandAll(page);
-    await row(page, leads).waitFor({ state: 'visible' });
-    await expect(input(page, leads).inputValue()).resolves.toBe('user-member');
-    expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.close();
   });
 
   it('has no serious accessibility violations in the dark theme', async () => {

@@ -4,12 +4,13 @@
  * preview (real resolvers, Jira emulator with the demo project). Creates an item from each of the
  * four templates (the press release and FAQ as part of an idea), checks what Jira got (issue
  * type, description headings, Scoped outcome), that the page shows the new item, accessibility
- * with axe-core, and that an admin's edit shows in the dialog. Saves
+ * with axe-core, that Escape closes the dialog, and that an admin's edit shows in the dialog. Saves
  * docs/screenshots/new-discovery-item.png.
  */
 import path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import type { EmIssue } from '../../dev/emulator/model';
+import { formatDate } from '../../static/shared/dates';
 import { SCREENSHOTS, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(120_000);
@@ -141,7 +142,13 @@ describe('New discovery item on the project page (Chromium)', () => {
     await field(dialog, 'Summary').fill(summary);
     await field(dialog, 'Outcome').fill('Orders go to an event store that replays per customer');
     await field(dialog, 'Success measure').fill('Replay of 1M events under 5 minutes');
+    // Typed as YYYY-MM-DD; once the field is left, it reads in the reader's locale.
     await field(dialog, 'Target date (optional)').fill('2026-12-18');
+    await field(dialog, 'Summary').focus();
+    const locale = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().locale);
+    await expect(
+      dialog.getByTestId('ndi-answers.target-date--container').textContent(),
+    ).resolves.toContain(formatDate('2026-12-18', locale));
     const issue = await create(dialog, summary);
     expect(typeOf(issue)).toBe('Enabler');
     expect(headings(issue)).toEqual(['Outcome', 'Success measure', 'Target date']);
@@ -154,13 +161,32 @@ describe('New discovery item on the project page (Chromium)', () => {
     await page.close();
   });
 
+  it('closes on Escape without creating anything, focus back on its button', async () => {
+    const { page, dialog } = await dialogOn(/^Idea/);
+    const before = server().em.issues.size;
+    await field(dialog, 'Summary').fill('Not this one');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(server().em.issues.size).toBe(before);
+    await expect(
+      page
+        .getByTestId('new-discovery-item')
+        .evaluate(
+          (el) =>
+            (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument
+              .activeElement === el,
+        ),
+    ).resolves.toBe(true);
+    await page.close();
+  });
+
   it("shows an admin's template edit in the dialog", async () => {
     const admin = await open('admin-settings', 'templates-editor');
     const heading = admin.getByTestId('tpl-templates.0.sections.0.heading');
     await heading.waitFor({ state: 'visible' });
     await expect(heading.inputValue()).resolves.toBe('Problem');
     await heading.fill('Customer problem');
-    await admin.getByTestId('tpl-templates.0.sections.3.required').check();
+    await admin.getByTestId('tpl-templates.0.sections.3.required--hidden-checkbox').check();
     await admin.getByTestId('templates-save').click();
     await admin
       .getByTestId('templates-status')

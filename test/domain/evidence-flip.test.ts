@@ -1,5 +1,5 @@
 import { validationFlip } from '../../src/domain/validation-flip';
-import { noveltyOf, maySignOff } from '../../src/domain/feasibility';
+import { noveltyOf, maySignOff, needsGroupCheck } from '../../src/domain/feasibility';
 
 /** The sentence a confirmation shows when a change flips an idea's validation state. */
 const rules = { minInterviews: 2, minUsabilityTests: 1 };
@@ -42,7 +42,11 @@ describe('validationFlip', () => {
 });
 
 describe('noveltyOf and maySignOff', () => {
-  const feasibility = { novelUncertaintyAtLeast: 'high' as const, leadAccountIds: [] };
+  const feasibility = {
+    novelUncertaintyAtLeast: 'high' as const,
+    leadAccountIds: [] as string[],
+    leadGroupIds: [] as string[],
+  };
   it.each([
     [false, 'high', true, 'it has high Entry triage uncertainty'],
     [false, 'medium', false, null],
@@ -58,5 +62,21 @@ describe('noveltyOf and maySignOff', () => {
     const led = { ...feasibility, leadAccountIds: ['lead'] };
     expect(maySignOff('lead', led)).toEqual({ allowed: true });
     expect(maySignOff('a', led)).toMatchObject({ allowed: false });
+  });
+
+  it('lets a member of a named lead group sign off, and nobody else', () => {
+    const grouped = { ...feasibility, leadGroupIds: ['g-leads'] };
+    expect(needsGroupCheck('a', grouped)).toBe(true);
+    expect(maySignOff('a', grouped, new Set(['g-leads']))).toEqual({ allowed: true });
+    expect(maySignOff('a', grouped, new Set(['g-other']))).toMatchObject({
+      allowed: false,
+      why: expect.stringContaining('(one group named in the project settings') as unknown,
+    });
+    const both = { ...grouped, leadAccountIds: ['lead'] };
+    expect(needsGroupCheck('lead', both)).toBe(false);
+    expect(maySignOff('lead', both)).toEqual({ allowed: true });
+    expect(maySignOff('a', both)).toMatchObject({
+      why: expect.stringContaining('(one person and one group named') as unknown,
+    });
   });
 });

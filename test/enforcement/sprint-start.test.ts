@@ -3,7 +3,7 @@ import { SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
 import * as handlers from '../../src/index';
 import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
-import { inInvocation, runTrigger } from '../helpers/invoke';
+import { deliverQueue, inInvocation, runTrigger } from '../helpers/invoke';
 import {
   commentText,
   seedEnforcementSite,
@@ -308,26 +308,25 @@ describe('sprint-start check: the last retry Forge allows', () => {
 });
 
 describe('sprint-start check: the scan limit', () => {
-  it(`a sprint of more than ${SPRINT_SCAN_LIMIT} items: the rest is logged and named in the summary`, async () => {
-    add('Enabler');
+  it(`a sprint of more than ${SPRINT_SCAN_LIMIT} items goes to the queue: every item decided, nothing left unread`, async () => {
+    const enabler = add('Enabler');
     for (let i = 0; i < SPRINT_SCAN_LIMIT + 4; i++) add('Story');
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
 
     await sprintStartCheck(sprintStartedEvent(site.active));
-
+    // The trigger stops at the scan limit and hands the sprint over: nothing acted on yet.
     expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'getIssuesForSprint')).toHaveLength(
       SPRINT_SCAN_LIMIT / 50,
     );
-    expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toContain(
-      `checked the first ${SPRINT_SCAN_LIMIT} items only; 5 more were not read`,
-    );
-    warn.mockRestore();
-    const summaryOn = ctx.em
-      .jiraCalls()
-      .find((c) => c.operationId === 'addComment')
-      ?.path.split('/')[5];
-    const [summary] = commentText(ctx.em, summaryOn ?? '');
-    expect(summary).toContain('Not every item was checked');
-    expect(summary).toContain('5 more item(s)');
+    const operations = ctx.em.jiraCalls().map((c) => c.operationId);
+    expect(operations).not.toContain('moveIssuesToBacklog');
+    expect(operations).not.toContain('addComment');
+    expect(ctx.em.queue.pending).toHaveLength(1);
+
+    const deliveries = await deliverQueue(ctx.em);
+    expect(deliveries.every((d) => d.outcome === 'ok')).toBe(true);
+    expect(inSprint(enabler.key)).toBe(false);
+    const [summary] = commentText(ctx.em, enabler.key);
+    expect(summary).toContain('1 item(s) were not sprint-ready');
+    expect(summary).not.toContain('Not every item was checked');
   });
 });

@@ -9,7 +9,8 @@ import {
   validatorPasses,
 } from '../../src/validators/outcome-expression';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
-import { runValidator } from '../helpers/invoke';
+import { inInvocation, runValidator } from '../helpers/invoke';
+import { listAudit } from '../../src/storage/audit-store';
 import { seedEnforcementSite, type EnforcementSite } from './enforcement-site';
 import { KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
@@ -274,6 +275,73 @@ describe('discovery validated before delivery (function validator)', () => {
     const enabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'e' });
     await expect(discoveryGate({ issue: { key: story.key } })).resolves.toEqual({ result: true });
     await expect(discoveryGate({ issue: { key: enabler.key } })).resolves.toEqual({ result: true });
+  });
+
+  it('lets the transition through with no Jira call when the rule leaves its check out', async () => {
+    const issue = idea({ interviews: 0, usabilityTests: 0, state: 'unvalidated' });
+    ctx.em.resetCalls();
+    const answer = await discoveryGate({
+      issue: { key: issue.key },
+      configuration: JSON.stringify({ checks: ['scoped-outcome'] }),
+    });
+    expect(answer).toEqual({ result: true });
+    expect(ctx.em.jiraCalls()).toEqual([]);
+  });
+
+  it("takes the rule's issue types as the discovery types: a named type is judged, another passes", async () => {
+    const issue = idea({ interviews: 0, usabilityTests: 0, state: 'unvalidated' });
+    const named = await discoveryGate({
+      issue: { key: issue.key },
+      configuration: JSON.stringify({ issueTypes: ['Discovery'] }),
+    });
+    expect(named.result).toBe(false);
+    expect(named.errorMessage).toContain('is a discovery item that is not validated');
+    const other = await discoveryGate({
+      issue: { key: issue.key },
+      configuration: JSON.stringify({ issueTypes: ['Experiment'] }),
+    });
+    expect(other).toEqual({ result: true });
+    // A type the settings gate by scoped outcome (an enabler) is judged by evidence when the rule
+    // names it as a discovery type.
+    const enabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'e' });
+    const asDiscovery = await discoveryGate({
+      issue: { key: enabler.key },
+      configuration: JSON.stringify({ issueTypes: ['Enabler'] }),
+    });
+    expect(asDiscovery.result).toBe(false);
+  });
+
+  it('reads only the fields it judges by, and the evidence log only for discovery items', async () => {
+    const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 's' });
+    await discoveryGate({ issue: { key: story.key } });
+    ctx.em.resetCalls();
+    await expect(discoveryGate({ issue: { key: story.key } })).resolves.toEqual({ result: true });
+    const read = ctx.em.jiraCalls().find((c) => c.operationId === 'getIssue');
+    const fields = new URL(`http://jira${read?.path ?? ''}`).searchParams.get('fields');
+    expect(fields?.split(',')).toEqual(['issuetype', 'project', evidenceId]);
+    // The settings context alone: a delivery item has no evidence log to read.
+    expect(ctx.em.kvs.reads()).toBe(1);
+  });
+
+  it("records the refusal in the audit log as the discovery gate's", async () => {
+    const issue = idea({ interviews: 1, usabilityTests: 0, state: 'unvalidated' });
+    await discoveryGate({ issue: { key: issue.key } }, { accountId: 'user-member' });
+    const audit = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
+      listAudit('DT', undefined, 100),
+    );
+    expect(audit.entries).toEqual([
+      expect.objectContaining({ issueKey: issue.key, source: 'validator:discovery-gate' }),
+    ]);
+  });
+
+  it('fails closed naming the item when Jira cannot be read', async () => {
+    const issue = idea({ interviews: 5, usabilityTests: 2, state: 'validated' });
+    ctx.em.injectFault({ match: /GET \/rest\/api\/3\/issue\//, status: 500, times: 5 });
+    const answer = await discoveryGate({ issue: { key: issue.key } });
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain(
+      `Dual Track: discovery validated before delivery: the check for ${issue.key} could not be completed, so the transition is refused.`,
+    );
   });
 
   it('refuses on a malformed rule configuration', async () => {

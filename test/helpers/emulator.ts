@@ -91,8 +91,12 @@ export function seedWaiver(
   w: { reason: string; expiresOn: string; grantedBy: string; grantedAt: string },
 ): void {
   const projectKey = issue.key.slice(0, issue.key.lastIndexOf('-'));
+  // Added to the project's waivers already seeded (another item's), replacing this item's.
+  const book = em.kvs.peek(WAIVER_KEYS.book(projectKey)) as
+    { version: number; waivers: Array<{ issueId: string }> } | undefined;
+  const others = (book?.waivers ?? []).filter((o) => o.issueId !== issue.id);
   em.kvs.seed(WAIVER_KEYS.book(projectKey), {
-    version: 1,
-    waivers: [{ issueId: issue.id, issueKey: issue.key, ...w }],
+    version: (book?.version ?? 0) + 1,
+    waivers: [...others, { issueId: issue.id, issueKey: issue.key, ...w }],
   });
 }

@@ -148,3 +148,17 @@ export function callOnIssue<T = unknown>(
     },
   });
 }
+
+/**
+ * Lets Forge's queue deliver what the app pushed (dev/emulator/forge-queue.ts): each event one
+ * consumer invocation under its function's `timeoutSeconds`, retried as Forge documents, until
+ * none is left (or `maxDeliveries` were made). Returns the deliveries made by this call.
+ */
+export async function deliverQueue(
+  em: JiraEmulator,
+  options: { maxDeliveries?: number } = {},
+): Promise<JiraEmulator['queue']['deliveries']> {
+  const before = em.queue.deliveries.length;
+  await em.queue.useEntryPoints(entryPoints).drain(options);
+  return em.queue.deliveries.slice(before);
+}

@@ -116,7 +116,7 @@ describe('lead engineers', () => {
       error: expect.objectContaining({
         code: 'forbidden',
         message: expect.stringMatching(
-          /^Only this project's lead engineers may sign off feasibility \(one is named in the project settings/,
+          /^Only this project's lead engineers may sign off feasibility \(one person named in the project settings/,
         ) as unknown,
       }) as unknown,
     });

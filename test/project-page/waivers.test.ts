@@ -62,8 +62,20 @@ describe('project page: waived items', () => {
     expect(card.count).toBe(before.signals.unscopedEnablers.count - 1);
     expect(card.level).not.toBe('critical');
     expect(card.waived).toEqual([
-      { key, summary: 'Enabler: split the session service', kind: 'enabler', expiresOn },
+      {
+        key,
+        summary: 'Enabler: split the session service',
+        kind: 'enabler',
+        grantedBy: DEMO_USERS.admin,
+        grantedByName: 'Ada Admin',
+        reason: 'Session split must ship with the release',
+        expiresOn,
+      },
     ]);
+    // The capacity share counts it as sprint work the guard lets in, named apart.
+    expect(after.signals.capacity.leftOut.map((i) => i.key)).not.toContain(key);
+    expect(after.signals.capacity.waived.map((i) => i.key)).toEqual([key]);
+    expect(before.signals.capacity.leftOut.map((i) => i.key)).toContain(key);
     expect(card.reason).toContain('1 enabler without one is waived.');
     const item = boardItem(after, key);
     expect(item.badges.waivedUntil).toBe(expiresOn);
@@ -87,6 +99,49 @@ describe('project page: waived items', () => {
       inSprintCount: 1,
       waived: [],
     });
+    expect(page.signals.capacity.waived).toEqual([]);
     expect(boardItem(page, key).badges.waivedUntil).toBeNull();
+  });
+
+  it('a delivery item that needs discovery first, once waived, leaves the count and is listed with who and why', async () => {
+    const key = demo.keys.entry.exploreFirst;
+    const before = await load();
+    expect(before.signals.needsDiscovery.items.map((i) => i.key)).toContain(key);
+    const issue = ctx.em.findIssue(key);
+    if (!issue) throw new Error('no issue');
+    const expiresOn = inDays(5);
+    seedWaiver(ctx.em, issue, {
+      reason: 'Agreed with the architects',
+      expiresOn,
+      grantedBy: DEMO_USERS.admin,
+      grantedAt: now.toISOString(),
+    });
+    ctx.em.resetCalls();
+    const after = await load();
+    const signal = after.signals.needsDiscovery;
+    expect(signal.items.map((i) => i.key)).not.toContain(key);
+    expect(signal.count).toBe(before.signals.needsDiscovery.count - 1);
+    expect(signal.waived).toEqual([
+      expect.objectContaining({
+        key,
+        state: 'needs-discovery',
+        grantedBy: DEMO_USERS.admin,
+        grantedByName: 'Ada Admin',
+        reason: 'Agreed with the architects',
+        expiresOn,
+      }),
+    ]);
+    // Still badged on the board, beside its waiver.
+    const item = boardItem(after, key);
+    expect(item.badges.entry?.state).toBe('needs-discovery');
+    expect(item.badges.waivedUntil).toBe(expiresOn);
+    // Who granted it is named with one user lookup, only because a waiver is active.
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'bulkGetUsers')).toHaveLength(1);
+  });
+
+  it('names nobody (and looks nobody up) without an active waiver', async () => {
+    ctx.em.resetCalls();
+    await load();
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'bulkGetUsers')).toHaveLength(0);
   });
 });

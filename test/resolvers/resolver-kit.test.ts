@@ -25,7 +25,7 @@ describe('the resolver kit', () => {
         extension: { project: project() },
       },
     );
-    expect(answer).toEqual({
+    expect(answer).toStrictEqual({
       ok: false,
       error: { code: 'unauthenticated', message: 'Sign in to Jira to use Dual Track.' },
     });
@@ -77,7 +77,16 @@ describe('the resolver kit', () => {
         extension: { project: project() },
       },
     );
-    expect(answer).toEqual({
+    // Strict: a refusal without details carries no `details` key at all.
+    expect(answer).toStrictEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'This action needs a Jira issue context.' },
+    });
+  });
+
+  it('an issue action called with no extension at all is refused the same way', async () => {
+    const answer = await callResolver(ctx.em, 'evidence/list', demo.users.member, {}, {});
+    expect(answer).toStrictEqual({
       ok: false,
       error: { code: 'invalid-input', message: 'This action needs a Jira issue context.' },
     });

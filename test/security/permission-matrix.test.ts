@@ -141,6 +141,10 @@ const AS_APP_ALLOWED: Record<string, string> = {
   'src/enforcement/interventions.ts': 'writes for the triggers above (backlog move, flag, comment)',
   'src/issue-panel/lead-engineers.ts':
     'after the Edit issues check on the idea, one comment as the app mentioning the lead engineers (it names no other issue); nothing read as the app reaches the user',
+  'src/retro/retro-job-steps.ts':
+    "queue consumer: reads the project's items for the shared retro job, leaving out every item with an issue security level (the report names only what everyone with Browse projects sees); retro/job/start and retro/job/status show it only after the Browse projects check",
+  'src/enforcement/sprint-start-job.ts':
+    'queue consumer: the sprint-start check of a large sprint in steps (moves, flags, comments, audit); nothing is returned to a user',
   'src/resolvers/enforcement-resolvers.ts':
     'validator/config-defaults reads the app field id as the app only after the Administer Jira check',
 };

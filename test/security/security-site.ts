@@ -311,6 +311,16 @@ export const ROWS: Record<string, Row> = {
     where: 'project',
     payload: () => ({ override: {}, expectedVersion: 0 }),
   },
+  'settings/global/people': {
+    need: 'jira-admin',
+    where: 'admin-page',
+    payload: () => ({ query: 'Pat' }),
+  },
+  'settings/project/people': {
+    need: 'project-admin',
+    where: 'project',
+    payload: () => ({ query: 'Pat' }),
+  },
   'project/overview': { need: 'browse-project', where: 'project', payload: empty },
   'setup/status': { need: 'project-admin', where: 'project', payload: empty },
   'setup/run': { need: 'project-admin', where: 'project', payload: empty },
@@ -418,6 +428,8 @@ export const ROWS: Record<string, Row> = {
     }),
   },
   'retro/report': { need: 'browse-project', where: 'project', payload: empty },
+  'retro/job/start': { need: 'browse-project', where: 'project', payload: empty },
+  'retro/job/status': { need: 'browse-project', where: 'project', payload: empty },
   'retro/outcome/record': {
     need: 'edit-issue',
     where: 'project',

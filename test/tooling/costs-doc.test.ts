@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { ResolverKey } from '../../src/contract/bridge-contract';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
+import { callResolver, deliverQueue } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
 
 /**
@@ -78,5 +78,13 @@ describe('docs/costs.md says what the app measures', () => {
     const cost = await run('issue/readiness', demo.keys.unscopedEnablerInBacklog);
     expect(documentedCalls('issue panel load')).toEqual([cost.calls]);
     expect(documentedReads('issue panel load')).toEqual([cost.reads]);
+  });
+
+  it('retro, repeat load: nothing closed since the job stored the figures', async () => {
+    await run('retro/job/start');
+    await deliverQueue(ctx.em);
+    const repeat = await run('retro/job/start');
+    expect(documentedCalls('retro, repeat load')).toEqual([repeat.calls]);
+    expect(documentedReads('retro, repeat load')).toEqual([repeat.reads]);
   });
 });

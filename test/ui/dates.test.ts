@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from '../../static/shared/dates';
+import { formatDate, formatDateTime, isoDay, parseTypedDate } from '../../static/shared/dates';
 
 /** The screens' one date formatter: the reader's locale, a calendar date stays its day. */
 describe('formatDate and formatDateTime', () => {
@@ -21,5 +21,28 @@ describe('formatDate and formatDateTime', () => {
       /^4 Dec 2026, \d{2}:\d{2}$/,
     );
     expect(formatDateTime('2026-12-04', 'en-GB')).toBe('4 Dec 2026');
+  });
+});
+
+/** What a person may type into a date field: ISO, or the numeric date of their locale. */
+describe('parseTypedDate', () => {
+  it.each([
+    ['2026-12-18', 'en-US', '2026-12-18'],
+    ['2026-12-18', 'en-GB', '2026-12-18'],
+    ['12/18/2026', 'en-US', '2026-12-18'],
+    ['18/12/2026', 'en-GB', '2026-12-18'],
+    ['18.12.2026', 'de-DE', '2026-12-18'],
+    ['18/12/26', 'en-GB', '2026-12-18'],
+  ])('reads %j in %s as %s', (text, locale, expected) => {
+    expect(isoDay(parseTypedDate(text, locale))).toBe(expected);
+  });
+
+  it.each([
+    ['2026-02-30', 'en-GB'],
+    ['18/12/2026', 'en-US'],
+    ['next week', 'en-GB'],
+    ['', 'en-GB'],
+  ])('refuses %j in %s', (text, locale) => {
+    expect(Number.isNaN(parseTypedDate(text, locale).getTime())).toBe(true);
   });
 });

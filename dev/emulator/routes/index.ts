@@ -8,6 +8,7 @@ import { enforcementRoutes } from './enforcement';
 import { changelogRoutes } from './changelog';
 import { issueBulkRoutes } from './issue-bulk';
 import { userRoutes } from './users';
+import { groupRoutes } from './groups';
 import { projectStatusRoutes } from './project-statuses';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
@@ -21,5 +22,6 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   changelogRoutes,
   issueBulkRoutes,
   userRoutes,
+  groupRoutes,
   projectStatusRoutes,
 ];

@@ -17,11 +17,14 @@ import {
 } from '@ui/SettingsForm';
 import { SettingSections } from '@ui/SettingSections';
 import type { ReactNode } from 'react';
+import { formatPeople, PeopleContext, type PeopleApi } from '@ui/PeoplePicker';
 
 /** How the page talks to the backend: the contract's `settings/global/*` resolvers. */
 export interface AdminSettingsApi {
   get: () => Promise<Result<unknown>>;
   save: (payload: PayloadOf<'settings/global/save'>) => Promise<Result<unknown>>;
+  /** Users and groups by name, for the lead engineer pickers. */
+  people: PeopleApi['search'];
 }
 
 /** The admin page's parts after the settings (main.tsx wraps each in a PageSection). */
@@ -131,33 +134,35 @@ export function AdminSettings({ api, children }: { api: AdminSettingsApi; childr
                 })),
               )}
             />
-            <SettingsFormShell label="Global settings" editor={editor}>
-              <Text as="p" color="color.text.subtle">
-                {view.version === 0
-                  ? 'Nothing saved yet: these are the practice’s defaults.'
-                  : `Version ${view.version}.`}
-              </Text>
-              <SettingSections
-                errors={editor.errors}
-                more={[{ id: 'settings-history', title: 'Recent changes' }, ...ADMIN_PARTS]}
-                row={(field) => {
-                  const fallback = settingAt(view.defaults, field.path);
-                  const defaultValue = toDraftValue(field, fallback);
-                  const value = editor.draft[field.path] ?? defaultValue;
-                  return (
-                    <SettingRow
-                      field={field}
-                      value={value}
-                      error={editor.errors[field.path]}
-                      reference={`Default: ${formatSetting(field, fallback ?? null)}`}
-                      canReset={value !== defaultValue}
-                      onChange={(v) => editor.update(field.path, v)}
-                      onReset={() => editor.update(field.path, defaultValue)}
-                    />
-                  );
-                }}
-              />
-            </SettingsFormShell>
+            <PeopleContext.Provider value={{ search: api.people, names: view.people }}>
+              <SettingsFormShell label="Global settings" editor={editor}>
+                <Text as="p" color="color.text.subtle">
+                  {view.version === 0
+                    ? 'Nothing saved yet: these are the practice’s defaults.'
+                    : `Version ${view.version}.`}
+                </Text>
+                <SettingSections
+                  errors={editor.errors}
+                  more={[{ id: 'settings-history', title: 'Recent changes' }, ...ADMIN_PARTS]}
+                  row={(field) => {
+                    const fallback = settingAt(view.defaults, field.path);
+                    const defaultValue = toDraftValue(field, fallback);
+                    const value = editor.draft[field.path] ?? defaultValue;
+                    return (
+                      <SettingRow
+                        field={field}
+                        value={value}
+                        error={editor.errors[field.path]}
+                        reference={`Default: ${formatPeople(field, fallback ?? null, view.people)}`}
+                        canReset={value !== defaultValue}
+                        onChange={(v) => editor.update(field.path, v)}
+                        onReset={() => editor.update(field.path, defaultValue)}
+                      />
+                    );
+                  }}
+                />
+              </SettingsFormShell>
+            </PeopleContext.Provider>
             <HistoryList history={view.history} unset="not set" />
           </>
         )}

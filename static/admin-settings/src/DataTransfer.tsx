@@ -1,9 +1,9 @@
 import Button from '@atlaskit/button/new';
-import { HelperMessage, Label } from '@atlaskit/form';
+import Checkbox from '@atlaskit/checkbox';
+import { HelperMessage } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
-import { token } from '@atlaskit/tokens';
 import {
   DATA_FORMAT,
   DATA_SCHEMA_VERSION,
@@ -86,6 +86,7 @@ export function DataTransfer({ api }: { api: DataTransferApi }) {
   const [importing, setImporting] = useState<ImportState>(IMPORT_IDLE);
   const [replace, setReplace] = useState(false);
   const objectUrl = useRef<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(
     () => () => {
@@ -285,16 +286,30 @@ export function DataTransfer({ api }: { api: DataTransferApi }) {
             Import
           </Heading>
           <Stack space="space.050">
-            <Label htmlFor="data-import-file">Export file (.json)</Label>
+            <Inline space="space.100" alignBlock="center" shouldWrap>
+              <Button
+                aria-describedby="data-import-file-help"
+                isDisabled={importing.busy !== null}
+                onClick={() => fileInput.current?.click()}
+                testId="import-choose"
+              >
+                Choose an export file (.json)
+              </Button>
+              <Text color="color.text.subtle" testId="import-file-name">
+                {importing.file?.name ?? 'No file chosen'}
+              </Text>
+            </Inline>
+            {/* The browser's file chooser (the design system has none), opened by the button. */}
             <input
+              ref={fileInput}
               id="data-import-file"
               type="file"
               accept=".json,application/json"
-              aria-describedby="data-import-file-help"
+              hidden
+              tabIndex={-1}
               disabled={importing.busy !== null}
               onChange={(e) => void chooseFile(e)}
               data-testid="import-file"
-              style={{ color: token('color.text') }}
             />
             <HelperMessage>
               <span id="data-import-file-help">
@@ -303,19 +318,14 @@ export function DataTransfer({ api }: { api: DataTransferApi }) {
             </HelperMessage>
           </Stack>
           <Stack space="space.050">
-            <Inline space="space.100" alignBlock="center">
-              <input
-                id="data-import-replace"
-                type="checkbox"
-                checked={replace}
-                disabled={importing.busy !== null}
-                onChange={(e) => void toggleReplace(e.target.checked)}
-                data-testid="import-replace"
-              />
-              <Label htmlFor="data-import-replace">
-                Replace: remove keys the file doesn&apos;t have
-              </Label>
-            </Inline>
+            <Checkbox
+              id="data-import-replace"
+              label="Replace: remove keys the file doesn't have"
+              isChecked={replace}
+              isDisabled={importing.busy !== null}
+              onChange={(e) => void toggleReplace(e.target.checked)}
+              testId="import-replace"
+            />
             {replace && (
               <SectionMessage appearance="warning" title="Keys missing from the file are removed">
                 <Text as="p">

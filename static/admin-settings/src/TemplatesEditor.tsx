@@ -1,9 +1,12 @@
 import { fieldErrorsByPath } from '@ui/bridge-client';
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import { Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
+import Textfield from '@atlaskit/textfield';
 import type { PayloadOf, Result, ResultOf } from '@contract/bridge-contract';
 import { TemplatesStateSchema, type TemplatesStateView as View } from '@contract/templates-view';
 import { useResolver } from '@ui/use-resolver';
@@ -53,19 +56,15 @@ function TextInput(props: {
   const id = useId();
   return (
     <div className="dt-tpl-field">
-      <label className="dt-tpl-label" htmlFor={id}>
-        {props.label}
-      </label>
-      <input
+      <Label htmlFor={id}>{props.label}</Label>
+      <Textfield
         id={id}
-        className="dt-input"
-        type="text"
         maxLength={props.maxLength}
         value={props.value}
-        data-testid={`tpl-${props.path}`}
-        aria-invalid={props.error ? true : undefined}
+        testId={`tpl-${props.path}`}
+        isInvalid={Boolean(props.error)}
         aria-describedby={props.error ? `${id}-error` : undefined}
-        onChange={(e) => props.onChange(e.target.value)}
+        onChange={(e) => props.onChange(e.currentTarget.value)}
       />
       {props.error && (
         <span id={`${id}-error`} className="dt-field-error" role="alert">
@@ -141,20 +140,17 @@ function TemplateBox(props: {
                   maxLength={300}
                   onChange={(hint) => setSection(i, { hint })}
                 />
-                <label className="dt-tpl-check">
-                  <input
-                    type="checkbox"
-                    checked={s.required || own?.locked === true}
-                    disabled={own?.locked === true}
-                    data-testid={`tpl-${path}.required`}
-                    onChange={(e) => setSection(i, { required: e.target.checked })}
-                  />{' '}
-                  Required
-                  {own?.locked ? ' (always: it fills the scoped outcome)' : ''}
-                  {own?.role === 'timeboxDays' || own?.role === 'targetDate'
-                    ? ' (the bound: one of timebox or target date is always required)'
-                    : ''}
-                </label>
+                <Checkbox
+                  label={`Required${own?.locked ? ' (always: it fills the scoped outcome)' : ''}${
+                    own?.role === 'timeboxDays' || own?.role === 'targetDate'
+                      ? ' (the bound: one of timebox or target date is always required)'
+                      : ''
+                  }`}
+                  isChecked={s.required || own?.locked === true}
+                  isDisabled={own?.locked === true}
+                  testId={`tpl-${path}.required`}
+                  onChange={(e) => setSection(i, { required: e.target.checked })}
+                />
                 {props.errors[`${path}.required`] && (
                   <span className="dt-field-error" role="alert">
                     {props.errors[`${path}.required`]}

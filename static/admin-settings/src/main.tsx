@@ -11,6 +11,7 @@ import { TemplatesEditor, type TemplatesApi } from './TemplatesEditor';
 const api: AdminSettingsApi = {
   get: () => callResolver('settings/global/get', {}),
   save: (payload) => callResolver('settings/global/save', payload),
+  people: (query) => callResolver('settings/global/people', { query }),
 };
 
 const dataApi: DataTransferApi = {

@@ -1,11 +1,11 @@
 import Button from '@atlaskit/button/new';
-import Heading from '@atlaskit/heading';
-import { Inline, Stack, Text } from '@atlaskit/primitives';
-import { useEffect, useId, useRef } from 'react';
+import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaskit/modal-dialog';
+import { Text } from '@atlaskit/primitives';
 
 /**
- * A modal confirmation (the browser's own `<dialog>`: focus stays inside, Escape cancels, the
- * page behind is inert) with a title, what will happen, and confirm / cancel buttons.
+ * A modal confirmation (the design system's modal dialog: focus stays inside, Escape cancels, the
+ * page behind is covered) with a title, what will happen, and confirm / cancel buttons. Render it
+ * inside a `ModalTransition` so that it fades in and out.
  */
 export function ConfirmDialog(props: {
   title: string;
@@ -16,38 +16,29 @@ export function ConfirmDialog(props: {
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
-    <dialog
-      ref={ref}
-      className="dt-dialog"
-      aria-labelledby={titleId}
-      data-testid="confirm-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onCancel();
-      }}
+    <Modal
+      testId="confirm-dialog"
+      width="small"
+      shouldCloseOnOverlayClick={!props.busy}
+      onClose={props.onCancel}
     >
-      <Stack space="space.200">
-        <Heading size="medium" as="h2" id={titleId}>
+      <ModalHeader>
+        <ModalTitle {...(props.appearance === 'primary' ? {} : { appearance: props.appearance })}>
           {props.title}
-        </Heading>
+        </ModalTitle>
+      </ModalHeader>
+      <ModalBody>
         <Text as="p">{props.children}</Text>
-        <Inline space="space.100" alignInline="end">
-          <Button appearance="subtle" onClick={props.onCancel}>
-            Cancel
-          </Button>
-          <Button appearance={props.appearance} isDisabled={props.busy} onClick={props.onConfirm}>
-            {props.confirmLabel}
-          </Button>
-        </Inline>
-      </Stack>
-    </dialog>
+      </ModalBody>
+      <ModalFooter>
+        <Button appearance="subtle" onClick={props.onCancel}>
+          Cancel
+        </Button>
+        <Button appearance={props.appearance} isDisabled={props.busy} onClick={props.onConfirm}>
+          {props.confirmLabel}
+        </Button>
+      </ModalFooter>
+    </Modal>
   );
 }

@@ -1,8 +1,12 @@
 import Button from '@atlaskit/button/new';
+import { Fieldset, Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
+import { RadioGroup } from '@atlaskit/radio';
 import SectionMessage from '@atlaskit/section-message';
+import TextArea from '@atlaskit/textarea';
+import Textfield from '@atlaskit/textfield';
 import type { ExploreKind } from '@contract/bridge-contract';
 import type { DiscoveryRef, EntryView, IssueReadiness } from '@contract/issue-readiness';
 import { TriageFields } from '@ui/TriageFields';
@@ -243,36 +247,27 @@ function ExploreFirst(props: {
           onSubmit={(e) => void submit(e)}
         >
           <Stack space="space.100">
-            <fieldset className="dt-fieldset">
-              <legend className="dt-label">Create</legend>
-              <Stack space="space.050">
-                {(['spike', 'idea'] as const).map((k) => (
-                  <label key={k} className="dt-radio">
-                    <input
-                      type="radio"
-                      name={`${id}-kind`}
-                      value={k}
-                      checked={kind === k}
-                      onChange={() => setKind(k)}
-                    />{' '}
-                    {KIND_LABELS[k]}
-                  </label>
-                ))}
-              </Stack>
-            </fieldset>
+            <Fieldset legend="Create">
+              <RadioGroup
+                name={`${id}-kind`}
+                value={kind}
+                options={(['spike', 'idea'] as const).map((k) => ({
+                  name: `${id}-kind`,
+                  value: k,
+                  label: KIND_LABELS[k],
+                }))}
+                onChange={(e) => setKind(e.currentTarget.value === 'idea' ? 'idea' : 'spike')}
+              />
+            </Fieldset>
             <div>
-              <label className="dt-label" htmlFor={`${id}-question`}>
-                Question to answer
-              </label>
-              <input
+              <Label htmlFor={`${id}-question`}>Question to answer</Label>
+              <Textfield
                 id={`${id}-question`}
-                className="dt-input"
-                type="text"
                 maxLength={255}
                 value={question}
-                aria-invalid={tried && questionProblem ? true : undefined}
+                isInvalid={tried && questionProblem !== undefined}
                 aria-describedby={tried && questionProblem ? `${id}-question-error` : undefined}
-                onChange={(e) => setQuestion(e.target.value)}
+                onChange={(e) => setQuestion(e.currentTarget.value)}
               />
               {tried && questionProblem && (
                 <Text as="p" color="color.text.danger" testId="explore-question-error">
@@ -281,13 +276,10 @@ function ExploreFirst(props: {
               )}
             </div>
             <div>
-              <label className="dt-label" htmlFor={`${id}-details`}>
-                What we know so far (optional)
-              </label>
-              <textarea
+              <Label htmlFor={`${id}-details`}>What we know so far (optional)</Label>
+              <TextArea
                 id={`${id}-details`}
-                className="dt-input"
-                rows={2}
+                minimumRows={2}
                 maxLength={2000}
                 value={details}
                 onChange={(e) => setDetails(e.target.value)}

@@ -1,8 +1,13 @@
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import { Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
+import { ModalTransition } from '@atlaskit/modal-dialog';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
+import TextArea from '@atlaskit/textarea';
+import Textfield from '@atlaskit/textfield';
 import { EVIDENCE_TYPE_VALUES, isWebAddress, type PayloadOf } from '@contract/bridge-contract';
 import type { EvidenceEntryView, IssueEvidence } from '@contract/issue-readiness';
 import { validationFlip } from '@domain/validation-flip';
@@ -156,9 +161,7 @@ function EntryForm(props: {
       <Stack space="space.100">
         <Inline space="space.100" shouldWrap>
           <div>
-            <label className="dt-label" htmlFor={`${id}-type`}>
-              Type
-            </label>
+            <Label htmlFor={`${id}-type`}>Type</Label>
             <ChoiceSelect
               inputId={`${id}-type`}
               testId="evidence-type"
@@ -168,48 +171,36 @@ function EntryForm(props: {
             />
           </div>
           <div>
-            <label className="dt-label" htmlFor={`${id}-date`}>
-              Date
-            </label>
+            <Label htmlFor={`${id}-date`}>Date</Label>
             <DateField id={`${id}-date`} value={form.date} onChange={(date) => set({ date })} />
           </div>
         </Inline>
         <div>
-          <label className="dt-label" htmlFor={`${id}-summary`}>
-            What we learned
-          </label>
-          <textarea
+          <Label htmlFor={`${id}-summary`}>What we learned</Label>
+          <TextArea
             id={`${id}-summary`}
-            className="dt-input"
-            rows={2}
-            required
+            minimumRows={2}
+            isRequired
             maxLength={2000}
             value={form.summary}
             onChange={(e) => set({ summary: e.target.value })}
           />
         </div>
         <div>
-          <label className="dt-label" htmlFor={`${id}-link`}>
-            Link (optional)
-          </label>
-          <input
+          <Label htmlFor={`${id}-link`}>Link (optional)</Label>
+          <Textfield
             id={`${id}-link`}
-            className="dt-input"
             type="url"
             placeholder="https://"
             value={form.link}
-            onChange={(e) => set({ link: e.target.value })}
+            onChange={(e) => set({ link: e.currentTarget.value })}
           />
         </div>
-        <label>
-          <input
-            type="checkbox"
-            className="dt-check"
-            checked={form.positive}
-            onChange={(e) => set({ positive: e.target.checked })}
-          />{' '}
-          {POSITIVE_LABELS[form.type]}
-        </label>
+        <Checkbox
+          label={POSITIVE_LABELS[form.type]}
+          isChecked={form.positive}
+          onChange={(e) => set({ positive: e.target.checked })}
+        />
         <Inline space="space.100">
           <Button type="submit" appearance="primary" isDisabled={props.busy}>
             {props.submitLabel}
@@ -373,14 +364,16 @@ export function EvidenceLog(props: {
           <Text as="p">{action.error}</Text>
         </SectionMessage>
       )}
-      {pending && (
-        <PendingDialog
-          pending={pending}
-          busy={action.busy}
-          onConfirm={() => void confirm()}
-          onCancel={() => setPending(null)}
-        />
-      )}
+      <ModalTransition>
+        {pending && (
+          <PendingDialog
+            pending={pending}
+            busy={action.busy}
+            onConfirm={() => void confirm()}
+            onCancel={() => setPending(null)}
+          />
+        )}
+      </ModalTransition>
       {undo && (
         <SectionMessage appearance="information" testId="evidence-undo">
           <Inline space="space.100" alignBlock="center" shouldWrap>

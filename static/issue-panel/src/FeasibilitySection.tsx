@@ -1,4 +1,6 @@
 import Button from '@atlaskit/button/new';
+import Checkbox from '@atlaskit/checkbox';
+import { Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Inline, Stack, Text } from '@atlaskit/primitives';
@@ -16,8 +18,11 @@ import { ChoiceSelect } from '@ui/ChoiceSelect';
  * engineers are in discovery early. Names the project's lead engineers when it has any.
  */
 
-function LeadsLine(props: { leads: ReadonlyArray<{ accountId: string; name: string | null }> }) {
-  if (props.leads.length === 0) {
+function LeadsLine(props: {
+  leads: ReadonlyArray<{ accountId: string; name: string | null }>;
+  groups: ReadonlyArray<{ groupId: string; name: string | null }>;
+}) {
+  if (props.leads.length === 0 && props.groups.length === 0) {
     return (
       <Text as="p" color="color.text.subtle" size="small" testId="feasibility-leads">
         No lead engineers are named in the project settings, so anyone who may edit this item may
@@ -25,7 +30,10 @@ function LeadsLine(props: { leads: ReadonlyArray<{ accountId: string; name: stri
       </Text>
     );
   }
-  const names = props.leads.map((l) => l.name ?? l.accountId).join(', ');
+  const names = [
+    ...props.leads.map((l) => l.name ?? l.accountId),
+    ...props.groups.map((g) => `members of ${g.name ?? g.groupId}`),
+  ].join(', ');
   return (
     <Text as="p" color="color.text.subtle" size="small" testId="feasibility-leads">
       Lead engineers who may sign off: {names}.
@@ -62,16 +70,12 @@ export function FeasibilitySection(props: {
       <Heading size="small" as="h2">
         Feasibility
       </Heading>
-      <label>
-        <input
-          type="checkbox"
-          className="dt-check"
-          checked={feasibility.flagged}
-          disabled={!canEdit || action.busy}
-          onChange={(e) => void action.run('issue/feasibility/flag', { novel: e.target.checked })}
-        />{' '}
-        Technically novel: engineering must sign off feasibility
-      </label>
+      <Checkbox
+        label="Technically novel: engineering must sign off feasibility"
+        isChecked={feasibility.flagged}
+        isDisabled={!canEdit || action.busy}
+        onChange={(e) => void action.run('issue/feasibility/flag', { novel: e.target.checked })}
+      />
       {feasibility.novel && feasibility.because && (
         <span data-testid="feasibility-because">
           <Lozenge appearance="new">Technically novel: {feasibility.because}</Lozenge>
@@ -82,7 +86,7 @@ export function FeasibilitySection(props: {
         sign-off. Unticking removes the sign-off unless its triage keeps it novel; flagging it again
         asks for a new one.
       </Text>
-      {feasibility.novel && <LeadsLine leads={feasibility.leads} />}
+      {feasibility.novel && <LeadsLine leads={feasibility.leads} groups={feasibility.leadGroups} />}
       {action.error && (
         <SectionMessage appearance="error" title="That did not work">
           <Text as="p">{action.error}</Text>
@@ -132,9 +136,7 @@ export function FeasibilitySection(props: {
           onCancel={() => setSigning(false)}
         >
           <div>
-            <label className="dt-label" htmlFor={`${id}-verdict`}>
-              Verdict
-            </label>
+            <Label htmlFor={`${id}-verdict`}>Verdict</Label>
             <ChoiceSelect
               inputId={`${id}-verdict`}
               testId="feasibility-verdict"

@@ -1,5 +1,7 @@
 import Button from '@atlaskit/button/new';
+import { Label } from '@atlaskit/form';
 import { Inline, Stack } from '@atlaskit/primitives';
+import TextArea from '@atlaskit/textarea';
 import type { ReactNode } from 'react';
 
 /** How long a note may be: a reason or sign-off (short), or what a spike learned (long). */
@@ -21,14 +23,11 @@ export function NoteField(props: NoteProps) {
   const size = SIZES[props.size ?? 'short'];
   return (
     <div>
-      <label className="dt-label" htmlFor={props.id}>
-        {props.label}
-      </label>
-      <textarea
+      <Label htmlFor={props.id}>{props.label}</Label>
+      <TextArea
         id={props.id}
-        className="dt-input"
-        rows={size.rows}
-        required
+        minimumRows={size.rows}
+        isRequired
         maxLength={size.maxLength}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}

@@ -3,6 +3,7 @@ import { ErrorMessage, HelperMessage, Label } from '@atlaskit/form';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import Select from '@atlaskit/select';
+import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { ResultOf } from '@contract/bridge-contract';
 import { useId, type FormEvent } from 'react';
@@ -141,13 +142,12 @@ function ItemFields(props: {
         </div>
         <div>
           <Label htmlFor={`${id}-criteria`}>Acceptance criteria (one per line)</Label>
-          <textarea
+          <TextArea
             id={`${id}-criteria`}
-            data-testid={`promote-criteria-${props.index}`}
-            className="dt-input"
-            rows={4}
+            testId={`promote-criteria-${props.index}`}
+            minimumRows={4}
             value={form.criteria}
-            aria-invalid={errors.criteria ? true : undefined}
+            isInvalid={errors.criteria !== undefined}
             aria-describedby={`${id}-criteria-message`}
             onChange={(e) => props.onChange({ criteria: e.target.value })}
           />

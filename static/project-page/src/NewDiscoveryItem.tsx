@@ -1,9 +1,20 @@
 import { fieldErrorsByPath } from '@ui/bridge-client';
 import Button from '@atlaskit/button/new';
-import Heading from '@atlaskit/heading';
-import { Inline, Stack, Text } from '@atlaskit/primitives';
+import Checkbox from '@atlaskit/checkbox';
+import { Fieldset, Label } from '@atlaskit/form';
+import Modal, {
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  ModalTitle,
+  ModalTransition,
+} from '@atlaskit/modal-dialog';
+import { Stack, Text } from '@atlaskit/primitives';
+import { RadioGroup } from '@atlaskit/radio';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
+import TextArea from '@atlaskit/textarea';
+import Textfield from '@atlaskit/textfield';
 import type { PayloadOf, Result, ResultOf } from '@contract/bridge-contract';
 import type { TemplatesOffer as Offer } from '@contract/templates-view';
 import { useResolver } from '@ui/use-resolver';
@@ -12,7 +23,7 @@ import {
   type DiscoveryTemplate,
   type TemplateSection,
 } from '@domain/discovery-templates';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import '@ui/form-controls.css';
 import './new-discovery-item.css';
 import { DateField } from '@ui/DateField';
@@ -97,41 +108,37 @@ function SectionField(props: {
   const common = {
     id,
     name: `${props.root}.${s.id}`,
-    className: 'dt-input',
     value: props.value,
     'aria-required': required || undefined,
-    'aria-invalid': props.error ? true : undefined,
+    isInvalid: Boolean(props.error),
     'aria-describedby': described || undefined,
-    'data-testid': `ndi-${props.root}.${s.id}`,
+    testId: `ndi-${props.root}.${s.id}`,
   } as const;
   return (
     <div className="dt-ndi-field">
-      <label className="dt-ndi-label" htmlFor={id}>
-        {s.heading}
-        {required ? '' : ' (optional)'}
-      </label>
+      <Label htmlFor={id}>{`${s.heading}${required ? '' : ' (optional)'}`}</Label>
       {s.hint && (
         <span id={`${id}-hint`} className="dt-ndi-hint">
           {s.hint}
         </span>
       )}
       {input === 'text' && (
-        <textarea
+        <TextArea
           {...common}
-          rows={2}
+          minimumRows={2}
           maxLength={4000}
           onChange={(e) => props.onChange(e.target.value)}
         />
       )}
       {input === 'days' && (
-        <input
+        <Textfield
           {...common}
           type="number"
           inputMode="numeric"
           min={1}
           max={props.maxDays}
           step={1}
-          onChange={(e) => props.onChange(e.target.value)}
+          onChange={(e) => props.onChange(e.currentTarget.value)}
         />
       )}
       {input === 'date' && (
@@ -141,7 +148,7 @@ function SectionField(props: {
           value={props.value}
           isInvalid={Boolean(props.error)}
           describedBy={described || undefined}
-          testId={common['data-testid']}
+          testId={common.testId}
           onChange={props.onChange}
         />
       )}
@@ -202,24 +209,37 @@ function DialogBody(props: {
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
 
+  const close = (label: string) => (
+    <Button appearance="subtle" onClick={props.onClose}>
+      {label}
+    </Button>
+  );
   if (loadError) {
     return (
-      <SectionMessage appearance="error" title="The templates could not be loaded">
-        <Text as="p">{loadError}</Text>
-      </SectionMessage>
+      <Frame footer={close('Close')}>
+        <SectionMessage appearance="error" title="The templates could not be loaded">
+          <Text as="p">{loadError}</Text>
+        </SectionMessage>
+      </Frame>
     );
   }
-  if (!offer) return <Spinner label="Loading the templates" />;
+  if (!offer) {
+    return (
+      <Frame footer={close('Cancel')}>
+        <Spinner label="Loading the templates" />
+      </Frame>
+    );
+  }
 
   if (created) {
     return (
-      <Stack space="space.150" testId="ndi-created">
-        <SectionMessage appearance="success" title={`${created.key} created`}>
-          <Text as="p" testId="ndi-created-message">
-            {created.message}
-          </Text>
-        </SectionMessage>
-        <Inline space="space.100">
+      <Frame footer={close('Close')}>
+        <Stack space="space.150" testId="ndi-created">
+          <SectionMessage appearance="success" title={`${created.key} created`}>
+            <Text as="p" testId="ndi-created-message">
+              {created.message}
+            </Text>
+          </SectionMessage>
           <a
             className="dt-ndi-link"
             href={`/browse/${encodeURIComponent(created.key)}`}
@@ -231,11 +251,8 @@ function DialogBody(props: {
           >
             Open {created.key}
           </a>
-          <Button appearance="subtle" onClick={props.onClose}>
-            Close
-          </Button>
-        </Inline>
-      </Stack>
+        </Stack>
+      </Frame>
     );
   }
 
@@ -291,141 +308,146 @@ function DialogBody(props: {
 
   return (
     <form noValidate aria-label="New discovery item" onSubmit={(e) => void submit(e)}>
-      <Stack space="space.150">
-        <fieldset className="dt-ndi-fieldset">
-          <legend className="dt-ndi-label">Template</legend>
-          <Stack space="space.075">
-            {offer.choices.map((c) => (
-              <label key={c.template.id} className="dt-ndi-choice">
-                <input
-                  type="radio"
-                  name={`${id}-template`}
-                  value={c.template.id}
-                  checked={templateId === c.template.id}
-                  disabled={!c.issueType}
-                  onChange={() => {
-                    setTemplateId(c.template.id);
-                    setErrors({});
-                    setProblem(null);
-                  }}
-                />
-                <span>
-                  <strong>{c.template.name}</strong>
-                  <span className="dt-ndi-hint">
-                    {' '}
-                    {c.issueType
-                      ? `${c.template.description} Creates ${/^[aeiou]/i.test(c.issueType.name) ? 'an' : 'a'} ${c.issueType.name}.`
-                      : `This project has no ${c.kind} issue type on the discovery track.`}
-                  </span>
-                </span>
-              </label>
-            ))}
-          </Stack>
-        </fieldset>
-        {choice && (
+      <Frame
+        footer={
           <>
-            <div className="dt-ndi-field">
-              <label className="dt-ndi-label" htmlFor={`${id}-summary`}>
-                Summary
-              </label>
-              <input
-                id={`${id}-summary`}
-                className="dt-input"
-                type="text"
-                maxLength={255}
-                value={summary}
-                aria-required
-                aria-invalid={errors['summary'] ? true : undefined}
-                aria-describedby={errors['summary'] ? `${id}-summary-error` : undefined}
-                data-testid="ndi-summary"
-                onChange={(e) => setSummary(e.target.value)}
-              />
-              {errors['summary'] && (
-                <span id={`${id}-summary-error`} className="dt-field-error" role="alert">
-                  {errors['summary']}
-                </span>
-              )}
-            </div>
-            <Sections
-              template={choice.template}
-              root="answers"
-              values={answers}
-              errors={errors}
-              maxSpike={offer.maxSpikeTimeboxDays}
-              onChange={(sid, v) => setAnswers((a) => ({ ...a, [sid]: v }))}
+            <Button appearance="subtle" onClick={props.onClose} isDisabled={busy}>
+              Cancel
+            </Button>
+            <Button type="submit" appearance="primary" isDisabled={busy || !choice}>
+              {busy ? 'Creating…' : 'Create'}
+            </Button>
+          </>
+        }
+      >
+        <Stack space="space.150">
+          <Fieldset legend="Template">
+            <RadioGroup
+              name={`${id}-template`}
+              value={templateId}
+              options={offer.choices.map((c) => ({
+                name: `${id}-template`,
+                value: c.template.id,
+                isDisabled: !c.issueType,
+                label: <ChoiceLabel choice={c} />,
+              }))}
+              onChange={(e) => {
+                setTemplateId(e.currentTarget.value);
+                setErrors({});
+                setProblem(null);
+              }}
             />
-            {canAttach && (
-              <label className="dt-ndi-choice">
-                <input
-                  type="checkbox"
-                  checked={withPr}
+          </Fieldset>
+          {choice && (
+            <>
+              <div className="dt-ndi-field">
+                <Label htmlFor={`${id}-summary`}>Summary</Label>
+                <Textfield
+                  id={`${id}-summary`}
+                  maxLength={255}
+                  value={summary}
+                  aria-required
+                  isInvalid={Boolean(errors['summary'])}
+                  aria-describedby={errors['summary'] ? `${id}-summary-error` : undefined}
+                  testId="ndi-summary"
+                  onChange={(e) => setSummary(e.currentTarget.value)}
+                />
+                {errors['summary'] && (
+                  <span id={`${id}-summary-error`} className="dt-field-error" role="alert">
+                    {errors['summary']}
+                  </span>
+                )}
+              </div>
+              <Sections
+                template={choice.template}
+                root="answers"
+                values={answers}
+                errors={errors}
+                maxSpike={offer.maxSpikeTimeboxDays}
+                onChange={(sid, v) => setAnswers((a) => ({ ...a, [sid]: v }))}
+              />
+              {canAttach && (
+                <Checkbox
+                  label="Add a working-backwards press release and FAQ (for larger ideas)"
+                  isChecked={withPr}
                   onChange={(e) => setWithPr(e.target.checked)}
                 />
-                <span>Add a working-backwards press release and FAQ (for larger ideas)</span>
-              </label>
-            )}
-            {attachment && (
-              <fieldset className="dt-ndi-fieldset" data-testid="ndi-press-release">
-                <legend className="dt-ndi-label">{attachment.name}</legend>
-                <Stack space="space.100">
-                  <Text as="p" color="color.text.subtle">
-                    {attachment.description}
-                  </Text>
-                  <Sections
-                    template={attachment}
-                    root="pressRelease"
-                    values={pressRelease}
-                    errors={errors}
-                    maxSpike={offer.maxSpikeTimeboxDays}
-                    onChange={(sid, v) => setPressRelease((a) => ({ ...a, [sid]: v }))}
-                  />
-                </Stack>
-              </fieldset>
-            )}
-          </>
-        )}
-        {problem && (
-          <div data-testid="ndi-problem">
-            <SectionMessage appearance="error" title="Nothing was created">
-              <Text as="p">{problem}</Text>
-            </SectionMessage>
-          </div>
-        )}
-        <Inline space="space.100">
-          <Button type="submit" appearance="primary" isDisabled={busy || !choice}>
-            {busy ? 'Creating…' : 'Create'}
-          </Button>
-          <Button appearance="subtle" onClick={props.onClose} isDisabled={busy}>
-            Cancel
-          </Button>
-        </Inline>
-      </Stack>
+              )}
+              {attachment && (
+                <div data-testid="ndi-press-release">
+                  <Fieldset legend={attachment.name}>
+                    <Stack space="space.100">
+                      <Text as="p" color="color.text.subtle">
+                        {attachment.description}
+                      </Text>
+                      <Sections
+                        template={attachment}
+                        root="pressRelease"
+                        values={pressRelease}
+                        errors={errors}
+                        maxSpike={offer.maxSpikeTimeboxDays}
+                        onChange={(sid, v) => setPressRelease((a) => ({ ...a, [sid]: v }))}
+                      />
+                    </Stack>
+                  </Fieldset>
+                </div>
+              )}
+            </>
+          )}
+          {problem && (
+            <div data-testid="ndi-problem">
+              <SectionMessage appearance="error" title="Nothing was created">
+                <Text as="p">{problem}</Text>
+              </SectionMessage>
+            </div>
+          )}
+        </Stack>
+      </Frame>
     </form>
   );
 }
 
+/** A template to choose: its name, what it is for and the issue type it creates. */
+function ChoiceLabel(props: { choice: Choice }) {
+  const c = props.choice;
+  return (
+    <span>
+      <strong>{c.template.name}</strong>
+      <span className="dt-ndi-hint">
+        {' '}
+        {c.issueType
+          ? `${c.template.description} Creates ${/^[aeiou]/i.test(c.issueType.name) ? 'an' : 'a'} ${c.issueType.name}.`
+          : `This project has no ${c.kind} issue type on the discovery track.`}
+      </span>
+    </span>
+  );
+}
+
+/** The dialog's title, its content and the buttons at its foot. */
+function Frame(props: { children: React.ReactNode; footer: React.ReactNode }) {
+  return (
+    <>
+      <ModalHeader>
+        <ModalTitle>New discovery item</ModalTitle>
+      </ModalHeader>
+      <ModalBody>{props.children}</ModalBody>
+      <ModalFooter>{props.footer}</ModalFooter>
+    </>
+  );
+}
+
 /**
- * "New discovery item": a button that opens a modal dialog (the native `<dialog>`, so focus stays
- * inside and Escape closes it) to create an idea, a spike or an enabler from a template. The
- * templates are read each time it opens, so an admin's edit shows at once.
+ * "New discovery item": a button that opens the design system's modal dialog (focus stays inside,
+ * Escape closes it) to create an idea, a spike or an enabler from a template. The templates are
+ * read each time it opens, so an admin's edit shows at once.
  */
 export function NewDiscoveryItem(props: {
   api: DiscoveryItemApi;
   onCreated: () => void;
   onOpen: (issueKey: string) => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const headingId = useId();
   const [open, setOpen] = useState(false);
   const [session, setSession] = useState(0);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
   return (
     <>
       <Button
@@ -438,20 +460,9 @@ export function NewDiscoveryItem(props: {
       >
         New discovery item
       </Button>
-      <dialog
-        ref={ref}
-        className="dt-ndi-dialog"
-        aria-labelledby={headingId}
-        data-testid="ndi-dialog"
-        onClose={() => setOpen(false)}
-      >
+      <ModalTransition>
         {open && (
-          <Stack space="space.200">
-            <span id={headingId}>
-              <Heading size="medium" as="h2">
-                New discovery item
-              </Heading>
-            </span>
+          <Modal testId="ndi-dialog" width="medium" onClose={() => setOpen(false)}>
             <DialogBody
               key={session}
               api={props.api}
@@ -459,9 +470,9 @@ export function NewDiscoveryItem(props: {
               onCreated={props.onCreated}
               onOpen={props.onOpen}
             />
-          </Stack>
+          </Modal>
         )}
-      </dialog>
+      </ModalTransition>
     </>
   );
 }

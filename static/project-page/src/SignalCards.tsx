@@ -26,6 +26,35 @@ const keyStyles = xcss({
   ':hover': { textDecoration: 'underline' },
 });
 
+/** The first LISTED items, each a link opening it in Jira, and "and N more". */
+function ItemList(props: {
+  label: string;
+  items: ReadonlyArray<{ key: string; detail: string }>;
+  count: number;
+  onOpen: (key: string) => void;
+}) {
+  if (props.items.length === 0) return null;
+  return (
+    <Box as="ul" aria-label={props.label}>
+      {props.items.slice(0, LISTED).map(({ key, detail }) => (
+        <li key={`${key}${detail}`}>
+          <Pressable xcss={keyStyles} onClick={() => props.onOpen(key)} title="Open in Jira">
+            <Text size="small" color="color.link">
+              {key}
+            </Text>
+          </Pressable>
+          <Text size="small">{detail}</Text>
+        </li>
+      ))}
+      {props.count > LISTED && (
+        <li>
+          <Text size="small">and {props.count - LISTED} more</Text>
+        </li>
+      )}
+    </Box>
+  );
+}
+
 function SignalCard({ card, onOpen }: { card: SignalCardView; onOpen: (key: string) => void }) {
   const headingId = `signal-${card.id}`;
   return (
@@ -54,24 +83,24 @@ function SignalCard({ card, onOpen }: { card: SignalCardView; onOpen: (key: stri
         <Text as="p" testId={`signal-${card.id}-reason`}>
           {card.reason}
         </Text>
-        {card.items.length > 0 && (
-          <Box as="ul" aria-label={`${card.title}: items`}>
-            {card.items.slice(0, LISTED).map(({ key, detail }) => (
-              <li key={`${key}${detail}`}>
-                <Pressable xcss={keyStyles} onClick={() => onOpen(key)} title="Open in Jira">
-                  <Text size="small" color="color.link">
-                    {key}
-                  </Text>
-                </Pressable>
-                <Text size="small">{detail}</Text>
-              </li>
-            ))}
-            {card.itemCount > LISTED && (
-              <li>
-                <Text size="small">and {card.itemCount - LISTED} more</Text>
-              </li>
-            )}
-          </Box>
+        <ItemList
+          label={`${card.title}: items`}
+          items={card.items}
+          count={card.itemCount}
+          onOpen={onOpen}
+        />
+        {card.waived.length > 0 && (
+          <Stack space="space.050" testId={`signal-${card.id}-waived`}>
+            <Text as="p" size="small" weight="medium" id={`${headingId}-waived`}>
+              {`Waived (${card.waived.length})`}
+            </Text>
+            <ItemList
+              label={`${card.title}: waived items`}
+              items={card.waived}
+              count={card.waived.length}
+              onOpen={onOpen}
+            />
+          </Stack>
         )}
       </Stack>
     </Box>

@@ -4,6 +4,7 @@ import type { SignalsView as Signals } from '@contract/project-overview';
 import type { DiscoveryStage, Level } from '@domain/signals';
 import type { NotReadyReason } from '@domain/ready-work';
 import type { EngineeringLane } from '@domain/discovery-lanes';
+import { formatDate } from '@ui/dates';
 
 /**
  * What the project page shows, worked out from the `project/overview` answer without React:
@@ -57,6 +58,30 @@ export interface SignalCardView {
   items: Array<{ key: string; detail: string }>;
   /** How many items the signal counts (at least `items.length`). */
   itemCount: number;
+  /**
+   * Items the signal would count but an active waiver lets through, listed apart ("Waived (2)")
+   * with who waived each, until when and why; not in `itemCount`.
+   */
+  waived: Array<{ key: string; detail: string }>;
+}
+
+/** Who, why and until when, as a card lists a waived item. */
+interface WaivedRef {
+  key: string;
+  grantedBy: string;
+  grantedByName: string | null;
+  reason: string;
+  expiresOn: string;
+}
+
+/** ": waived by Ada Admin until 11 Dec 2026 (Ships with the release)". */
+export function waivedDetail(item: WaivedRef, prefix = ''): { key: string; detail: string } {
+  const by = item.grantedByName ?? item.grantedBy;
+  const why = item.reason.trim() ? ` (${item.reason.trim()})` : '';
+  return {
+    key: item.key,
+    detail: `${prefix}: waived by ${by} until ${formatDate(item.expiresOn)}${why}`,
+  };
 }
 
 const LEVEL_APPEARANCE: Readonly<Record<Level, ThemeAppearance>> = {
@@ -93,6 +118,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
       // The ready-looking items left out of runway, each with why.
       items: runway.excluded.items.map((i) => ({ key: i.key, detail: `: ${notReadyDetail(i)}` })),
       itemCount: Object.values(runway.excluded.counts).reduce((n, c) => n + c, 0),
+      waived: runway.waived.map((i) => waivedDetail(i)),
     },
     buildTrapCard(signals.buildTrap),
     paralysisCard(signals.paralysis),
@@ -116,6 +142,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
         ...openEnded.idleItems.map((i) => ({ key: i.key, detail: `: idle ${i.idleDays} days` })),
       ],
       itemCount: openEndedCount,
+      waived: [],
     },
     {
       id: 'unscopedEnablers',
@@ -134,17 +161,12 @@ export function signalCards(signals: Signals): SignalCardView[] {
                 : 'All scoped',
         appearance: LEVEL_APPEARANCE[unscopedEnablers.level],
       },
-      items: [
-        ...unscopedEnablers.items.map((i) => ({
-          key: i.key,
-          detail: ` (${i.kind}${i.inSprint ? ', in sprint' : ''}): missing ${i.missing.map((m) => OUTCOME_PART_WORDS[m]).join(', ')}`,
-        })),
-        ...unscopedEnablers.waived.map((i) => ({
-          key: i.key,
-          detail: ` (${i.kind}): waived until ${i.expiresOn}`,
-        })),
-      ],
-      itemCount: unscopedEnablers.count + unscopedEnablers.waived.length,
+      items: unscopedEnablers.items.map((i) => ({
+        key: i.key,
+        detail: ` (${i.kind}${i.inSprint ? ', in sprint' : ''}): missing ${i.missing.map((m) => OUTCOME_PART_WORDS[m]).join(', ')}`,
+      })),
+      itemCount: unscopedEnablers.count,
+      waived: unscopedEnablers.waived.map((i) => waivedDetail(i, ` (${i.kind})`)),
     },
     {
       id: 'needsDiscovery',
@@ -163,7 +185,9 @@ export function signalCards(signals: Signals): SignalCardView[] {
             ? 'In sprint'
             : needsDiscovery.level === 'warning'
               ? 'Explore first'
-              : 'All covered',
+              : needsDiscovery.waived.length > 0
+                ? 'Covered or waived'
+                : 'All covered',
         appearance: LEVEL_APPEARANCE[needsDiscovery.level],
       },
       items: needsDiscovery.items.map((i) => ({
@@ -175,6 +199,7 @@ export function signalCards(signals: Signals): SignalCardView[] {
         }`,
       })),
       itemCount: needsDiscovery.count,
+      waived: needsDiscovery.waived.map((i) => waivedDetail(i, i.inSprint ? ' (in sprint)' : '')),
     },
   ];
 }
@@ -215,6 +240,7 @@ function buildTrapCard(trap: Signals['buildTrap']): SignalCardView {
     lozenge: { text: RISK_TEXT[trap.level], appearance: LEVEL_APPEARANCE[trap.level] },
     items: trap.started.map((i) => ({ key: i.key, detail: `: ${i.detail}` })),
     itemCount: trap.startedCount,
+    waived: trap.waived.map((i) => waivedDetail(i)),
   };
 }
 
@@ -242,6 +268,7 @@ function paralysisCard(p: Signals['paralysis']): SignalCardView {
       })),
     ],
     itemCount: p.unpromotedCount + p.staleCount,
+    waived: [],
   };
 }
 
@@ -375,6 +402,7 @@ function capacityCard(capacity: Signals['capacity']): SignalCardView {
       detail: i.why === 'idea' ? ': an idea (not sprint work)' : ': no scoped outcome',
     })),
     itemCount: capacity.leftOut.length,
+    waived: capacity.waived.map((i) => waivedDetail(i)),
   };
 }
 
@@ -399,5 +427,6 @@ function cadenceCard(cadence: Signals['cadence']): SignalCardView {
     },
     items: [],
     itemCount: 0,
+    waived: [],
   };
 }

@@ -16,11 +16,14 @@ import {
   SettingsFormShell,
 } from '@ui/SettingsForm';
 import { SettingSections } from '@ui/SettingSections';
+import { formatPeople, PeopleContext, type PeopleApi } from '@ui/PeoplePicker';
 
 /** How the overrides talk to the backend: the contract's `settings/project/*` resolvers. */
 export interface ProjectOverridesApi {
   get: () => Promise<Result<unknown>>;
   save: (payload: PayloadOf<'settings/project/save'>) => Promise<Result<unknown>>;
+  /** Users and groups by name, for the lead engineer pickers. */
+  people: PeopleApi['search'];
 }
 
 const parse = (data: unknown): ProjectSettingsView | null => {
@@ -116,43 +119,45 @@ export function ProjectOverrides({ api }: { api: ProjectOverridesApi }) {
                 text: part.message,
               }))}
             />
-            <SettingsFormShell label="Project settings" editor={editor}>
-              <SettingSections
-                errors={editor.errors}
-                more={[
-                  { id: 'settings-history', title: 'Recent changes' },
-                  { id: 'waivers-audit', title: 'Waivers and audit log' },
-                ]}
-                note={(section) => {
-                  const n = SETTING_FIELDS.filter(
-                    (f) => f.path.startsWith(`${section}.`) && overrides(f.path),
-                  ).length;
-                  return n > 0 ? `${n} overridden` : undefined;
-                }}
-                row={(field) => {
-                  const inherited = settingAt(view.inherited, field.path);
-                  const own = editor.draft[field.path];
-                  const overridden = overrides(field.path);
-                  const notInEffect = view.notInEffect.find((part) =>
-                    part.paths.includes(field.path),
-                  );
-                  return (
-                    <SettingRow
-                      field={field}
-                      value={own ?? toDraftValue(field, inherited)}
-                      error={editor.errors[field.path]}
-                      reference={`Global value: ${formatSetting(field, inherited ?? null)}`}
-                      status={overridden ? 'overridden' : 'inherited'}
-                      canReset={own !== undefined}
-                      resetLabel="Reset to inherited"
-                      {...(notInEffect ? { notInEffect: notInEffect.message } : {})}
-                      onChange={(v) => editor.update(field.path, v)}
-                      onReset={() => editor.update(field.path, undefined)}
-                    />
-                  );
-                }}
-              />
-            </SettingsFormShell>
+            <PeopleContext.Provider value={{ search: api.people, names: view.people }}>
+              <SettingsFormShell label="Project settings" editor={editor}>
+                <SettingSections
+                  errors={editor.errors}
+                  more={[
+                    { id: 'settings-history', title: 'Recent changes' },
+                    { id: 'waivers-audit', title: 'Waivers and audit log' },
+                  ]}
+                  note={(section) => {
+                    const n = SETTING_FIELDS.filter(
+                      (f) => f.path.startsWith(`${section}.`) && overrides(f.path),
+                    ).length;
+                    return n > 0 ? `${n} overridden` : undefined;
+                  }}
+                  row={(field) => {
+                    const inherited = settingAt(view.inherited, field.path);
+                    const own = editor.draft[field.path];
+                    const overridden = overrides(field.path);
+                    const notInEffect = view.notInEffect.find((part) =>
+                      part.paths.includes(field.path),
+                    );
+                    return (
+                      <SettingRow
+                        field={field}
+                        value={own ?? toDraftValue(field, inherited)}
+                        error={editor.errors[field.path]}
+                        reference={`Global value: ${formatPeople(field, inherited ?? null, view.people)}`}
+                        status={overridden ? 'overridden' : 'inherited'}
+                        canReset={own !== undefined}
+                        resetLabel="Reset to inherited"
+                        {...(notInEffect ? { notInEffect: notInEffect.message } : {})}
+                        onChange={(v) => editor.update(field.path, v)}
+                        onReset={() => editor.update(field.path, undefined)}
+                      />
+                    );
+                  }}
+                />
+              </SettingsFormShell>
+            </PeopleContext.Provider>
             <HistoryList history={view.history} unset="inherited" />
           </>
         )}

@@ -19,6 +19,7 @@ const setupApi: SetupApi = {
 const overridesApi: ProjectOverridesApi = {
   get: () => callResolver('settings/project/get', {}),
   save: (payload) => callResolver('settings/project/save', payload),
+  people: (query) => callResolver('settings/project/people', { query }),
 };
 
 const waiversApi: WaiversApi = {

@@ -2,17 +2,21 @@ import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import { Box, Inline, Stack, Text, xcss } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
-import Spinner from '@atlaskit/spinner';
 import Textfield from '@atlaskit/textfield';
 import { retroCsv, type RetroAnswer } from '@contract/retro-report';
 import { OUTCOME_RESULTS, type OutcomeResult } from '@domain/retro';
 import type { OutcomeCandidateView as OutcomeCandidate } from '@contract/retro-report';
 import { ChoiceSelect } from '@ui/ChoiceSelect';
 import { useResolver } from '@ui/use-resolver';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChartFigure, HitRateChart, ShareChart, hitRateNumbers, shareNumbers } from './charts';
 import { TargetLegend, TrendChart, trendNumbers } from './trend-chart';
-import type { RetroApi } from './retro-api';
+import {
+  loadRetroReport,
+  type RetroApi,
+  type RetroProgress as RetroProgressView,
+} from './retro-api';
+import { RetroProgress } from './RetroProgress';
 import { formatDate } from '@ui/dates';
 import { IssueKeyLink } from '@ui/IssueKeyLink';
 
@@ -336,7 +340,13 @@ function Report({
 
 export function RetroPage({ api }: { api: RetroApi }) {
   const [sprints, setSprints] = useState(6);
-  const { state, reload } = useResolver(() => api.report(sprints), [api, sprints]);
+  const [progress, setProgress] = useState<RetroProgressView | undefined>();
+  const asked = useRef(0);
+  const { state, reload } = useResolver(() => {
+    const mine = ++asked.current;
+    setProgress(undefined);
+    return loadRetroReport(api, sprints, setProgress, () => asked.current === mine);
+  }, [api, sprints]);
 
   const record = useCallback(
     async (key: string, result: OutcomeResult, note: string) => {
@@ -350,12 +360,7 @@ export function RetroPage({ api }: { api: RetroApi }) {
 
   return (
     <Box as="main" padding="space.300" backgroundColor="elevation.surface" xcss={pageStyles}>
-      {state.kind === 'loading' && (
-        <Stack space="space.100" alignInline="center">
-          <Spinner label="Loading the retro" />
-          <Text>Reading sprint history…</Text>
-        </Stack>
-      )}
+      {state.kind === 'loading' && <RetroProgress progress={progress} />}
       {state.kind === 'error' && (
         <SectionMessage appearance="error" title="The retro could not be loaded">
           <Text as="p">{state.error.message}</Text>

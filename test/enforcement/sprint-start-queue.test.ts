@@ -1,0 +1,123 @@
+import type { EmIssue } from '../../dev/emulator/model';
+import { commentsOf } from '../../dev/emulator/routes/enforcement';
+import { sprintStartCheck } from '../../src/index';
+import { PART_ITEMS } from '../../src/enforcement/sprint-start-job';
+import { deliverQueue, runTrigger } from '../helpers/invoke';
+import { useEmulator } from '../helpers/emulator';
+import {
+  commentText,
+  rememberFieldIds,
+  seedEnforcementSite,
+  sprintStartedEvent,
+  type EnforcementSite,
+} from './enforcement-site';
+
+/**
+ * The sprint-start check of a sprint of 2,000 items (src/enforcement/sprint-start-job.ts): the
+ * trigger hands it to the queue; the steps list the items, decide them part by part and act,
+ * each step one consumer invocation under its limit; every item is decided once and acted on
+ * once, also when Jira's quota runs out in the middle.
+ */
+const ctx = useEmulator();
+let site: EnforcementSite;
+const SIZE = 2000;
+
+beforeEach(() => {
+  site = seedEnforcementSite(ctx.em);
+  rememberFieldIds(ctx.em, site);
+});
+
+function add(type: string): EmIssue {
+  const issue = ctx.em.addIssue({ projectKey: 'DT', type, summary: `${type} item` });
+  ctx.em.setSprint(issue.key, site.active.id);
+  return issue;
+}
+
+/** 2,000 items: every 10th an Enabler without a scoped outcome (200 unready), the rest Stories. */
+function bigSprint(): EmIssue[] {
+  const unready: EmIssue[] = [];
+  for (let i = 0; i < SIZE; i++) {
+    if (i % 10 === 0) unready.push(add('Enabler'));
+    else add('Story');
+  }
+  return unready;
+}
+
+const inSprint = (key: string) =>
+  ((ctx.em.findIssue(key)?.custom.get(ctx.em.sprintField.id) as unknown[]) ?? []).length > 0;
+
+/** How often each issue id was read for a decision (bulkfetch bodies). */
+function decisionsPerItem(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const call of ctx.em.jiraCalls()) {
+    if (call.operationId !== 'bulkFetchIssues' || call.status !== 200) continue;
+    const ids = (call.body as { issueIdsOrKeys?: string[] }).issueIdsOrKeys ?? [];
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Keys moved to the backlog, with how many times each. */
+function movedCount(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const call of ctx.em.jiraCalls()) {
+    if (call.operationId !== 'moveIssuesToBacklog' || call.status >= 300) continue;
+    const keys = (call.body as { issues?: string[] }).issues ?? [];
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function startSprint() {
+  ctx.em.resetCalls();
+  await expect(
+    runTrigger(ctx.em, sprintStartCheck, sprintStartedEvent(site.active)),
+  ).resolves.toBeUndefined();
+}
+
+describe('sprint-start check of 2,000 items through the queue', () => {
+  it('completes in steps, none over its limit; each item decided once, each unready one moved once', async () => {
+    const unready = bigSprint();
+    await startSprint();
+    const deliveries = await deliverQueue(ctx.em);
+    // One listing step, 10 parts of 200, the summaries and audit.
+    expect(deliveries).toHaveLength(1 + SIZE / PART_ITEMS + 1);
+    expect(deliveries.every((d) => d.outcome === 'ok' && d.virtualMs < d.limitMs)).toBe(true);
+
+    expect(unready.every((i) => !inSprint(i.key))).toBe(true);
+    const moved = movedCount();
+    expect(moved.size).toBe(unready.length);
+    expect([...moved.values()].every((n) => n === 1)).toBe(true);
+    const decided = decisionsPerItem();
+    expect(decided.size).toBe(SIZE);
+    expect([...decided.values()].every((n) => n === 1)).toBe(true);
+    const first = unready[0] as EmIssue;
+    expect(commentsOf(ctx.em, first.key)).toHaveLength(1);
+    expect(commentText(ctx.em, first.key)[0]).toContain(
+      `${unready.length} item(s) were not sprint-ready`,
+    );
+  });
+
+  it('the quota runs out mid-way: the step asks to be retried, resumes, and moves nothing twice', async () => {
+    const unready = bigSprint();
+    const ledger = ctx.em.useRateLimits({ startAt: '2026-11-02T09:50:00.000Z' });
+    await startSprint();
+    ledger.exhaustOn('moveIssuesToBacklog', { skip: 2 });
+    const deliveries = await deliverQueue(ctx.em);
+    expect(deliveries.some((d) => d.outcome === 'retry-requested')).toBe(true);
+    expect(deliveries.at(-1)?.outcome).toBe('ok');
+    expect(unready.every((i) => !inSprint(i.key))).toBe(true);
+    const moved = movedCount();
+    expect(moved.size).toBe(unready.length);
+    expect([...moved.values()].every((n) => n === 1)).toBe(true);
+    expect([...decisionsPerItem().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('the event delivered twice: the second joins the job, nothing is queued twice', async () => {
+    bigSprint();
+    await startSprint();
+    await runTrigger(ctx.em, sprintStartCheck, sprintStartedEvent(site.active));
+    expect(ctx.em.queue.pending).toHaveLength(1);
+    await deliverQueue(ctx.em);
+  });
+});

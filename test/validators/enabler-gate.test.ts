@@ -185,7 +185,7 @@ describe('enabler gate validator', () => {
       const answer = await enablerGate(transitionArgs(issue.key));
       expect(answer.result).toBe(false);
       expect(answer.errorMessage).toContain(
-        'Jira is busy, try again in 60 s: Jira\'s rate limit for apps was reached.',
+        "Jira is busy, try again in 60 s: Jira's rate limit for apps was reached.",
       );
       expect(ctx.em.jiraCalls()).toHaveLength(1);
     });

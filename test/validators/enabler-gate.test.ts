@@ -75,6 +75,40 @@ describe('enabler gate validator', () => {
     expect(answer.errorMessage).toContain('(Spike) has no scoped outcome');
   });
 
+  it('refuses a spike whose timebox is past the limit, saying how to bound it', async () => {
+    const issue = addEnabler({ ...COMPLETE_OUTCOME, timeboxDays: 5 }, 'Spike');
+    const answer = await enablerGate(transitionArgs(issue.key));
+    expect(answer).toEqual({
+      result: false,
+      errorMessage: `${issue.key} (Spike) cannot enter a sprint without a bounded timebox. To fix: shorten the spike's timebox to at most 3 days (it is 5).`,
+    });
+  });
+
+  it("runs only the rule's chosen checks", async () => {
+    const bare = addEnabler();
+    const longSpike = addEnabler({ ...COMPLETE_OUTCOME, timeboxDays: 5 }, 'Spike');
+    const only = (checks: string[]) => ({ configuration: JSON.stringify({ checks }) });
+    // The timebox check alone says nothing of an enabler's missing outcome...
+    await expect(enablerGate(transitionArgs(bare.key, only(['spike-timebox'])))).resolves.toEqual({
+      result: true,
+    });
+    // ...and the outcome check alone lets a complete spike through whatever its timebox.
+    await expect(
+      enablerGate(transitionArgs(longSpike.key, only(['scoped-outcome']))),
+    ).resolves.toEqual({ result: true });
+  });
+
+  it('refuses an outcome it cannot read, naming why', async () => {
+    const issue = addEnabler();
+    const answer = await enablerGate(
+      transitionArgs(issue.key, { modifiedFields: { [site.scopedOutcome.id]: 'not a value' } }),
+    );
+    expect(answer).toEqual({
+      result: false,
+      errorMessage: `${issue.key} (Enabler) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (the stored value is text, not a scoped outcome). Re-enter the scoped outcome and try again.`,
+    });
+  });
+
   it('lets a story through untouched', async () => {
     const story = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'Checkout button' });
     await expect(enablerGate(transitionArgs(story.key))).resolves.toEqual({ result: true });

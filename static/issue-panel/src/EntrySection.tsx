@@ -19,6 +19,7 @@ import {
 import { useId, useState, type FormEvent } from 'react';
 import { useAction } from './actions';
 import { checkSpikeOutcome, SpikeOutcomeFields, type SpikeOutcomeForm } from './SpikeOutcomeFields';
+import { formatDate } from '@ui/dates';
 
 /**
  * Discovery entry: the item's Entry triage (uncertainty, risk, reason), editable in place by
@@ -93,7 +94,7 @@ function Refs(props: { refs: readonly DiscoveryRef[]; onOpen: (key: string) => v
             </Inline>
             {ref.decision ? (
               <Text as="p" testId={`decision-${ref.key}`}>
-                Decision ({ref.decision.at.slice(0, 10)}): {ref.decision.note}
+                Decision ({formatDate(ref.decision.at)}): {ref.decision.note}
               </Text>
             ) : (
               <Text as="p" color="color.text.subtle" testId={`decision-${ref.key}`}>

@@ -11,6 +11,7 @@ import { useId, useState } from 'react';
 import { useAction } from './actions';
 import { NoteForm } from './NoteField';
 import { ChoiceSelect } from '@ui/ChoiceSelect';
+import { formatDate } from '@ui/dates';
 
 /**
  * Feasibility review: a technically novel discovery item (flagged, or by its Entry triage
@@ -99,7 +100,7 @@ export function FeasibilitySection(props: {
               {VERDICTS[signOff.verdict].label}
             </Lozenge>
             <Text color="color.text.subtle">
-              signed off {signOff.at.slice(0, 10)} by {signOff.byName ?? signOff.by}
+              signed off {formatDate(signOff.at)} by {signOff.byName ?? signOff.by}
             </Text>
           </Inline>
           <Text as="p">{signOff.note}</Text>

@@ -24,6 +24,7 @@ import { EntrySection } from './EntrySection';
 import { EvidenceLog } from './EvidenceLog';
 import { FeasibilitySection } from './FeasibilitySection';
 import { SpikeSection } from './SpikeSection';
+import { formatDate } from '@ui/dates';
 
 /** How the panel reaches Jira beyond its resolvers: opening another issue. */
 export interface IssuePanelApi {
@@ -298,12 +299,15 @@ function Panel(props: {
         </SectionMessage>
       )}
       {r.waiver && (
-        <SectionMessage appearance="information" title={`Waived until ${r.waiver.expiresOn}`}>
+        <SectionMessage
+          appearance="information"
+          title={`Waived until ${formatDate(r.waiver.expiresOn)}`}
+        >
           <Stack space="space.050" testId="waiver">
             <Text as="p" testId="waiver-by">
               Granted by {r.waiver.grantedByName ?? r.waiver.grantedBy} on{' '}
-              {r.waiver.grantedAt.slice(0, 10)}: it may enter a sprint although checks fail, until
-              the end of {r.waiver.expiresOn}.
+              {formatDate(r.waiver.grantedAt)}: it may enter a sprint although checks fail, until
+              the end of {formatDate(r.waiver.expiresOn)}.
             </Text>
             <Text as="p" testId="waiver-reason">
               Why: {r.waiver.reason}

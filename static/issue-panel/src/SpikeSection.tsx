@@ -7,6 +7,7 @@ import type { IssueReadiness } from '@contract/issue-readiness';
 import { useId, useState } from 'react';
 import { useAction } from './actions';
 import { NoteForm } from './NoteField';
+import { formatDate } from '@ui/dates';
 
 /** Where the days allowed come from (the spike rule, src/domain/spike-timebox.ts). */
 const TIMEBOX_SOURCE: Record<NonNullable<IssueReadiness['timebox']>['source'], string> = {
@@ -64,8 +65,8 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
             />
           </div>
           <Text as="p" color="color.text.subtle" testId="timebox-source">
-            Started {timebox.startedAt.slice(0, 10)}
-            {timebox.closedAt !== undefined && `, closed ${timebox.closedAt.slice(0, 10)}`};{' '}
+            Started {formatDate(timebox.startedAt)}
+            {timebox.closedAt !== undefined && `, closed ${formatDate(timebox.closedAt)}`};{' '}
             {TIMEBOX_SOURCE[timebox.source]}.
           </Text>
         </Stack>
@@ -89,7 +90,7 @@ export function SpikeSection(props: { readiness: IssueReadiness; reload: () => P
           <Stack space="space.050">
             <Text as="p">{readiness.learned.note}</Text>
             <Text as="p" color="color.text.subtle" size="small">
-              Recorded {readiness.learned.at.slice(0, 10)}
+              Recorded {formatDate(readiness.learned.at)}
             </Text>
           </Stack>
         )}

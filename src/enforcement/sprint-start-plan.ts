@@ -235,13 +235,7 @@ export async function decide(
   const contexts = await contextsOf(read);
   const items = await withLoggedEvidence(read, onDiscoveryTrack(contexts));
   const entries = await entryVerdictsByItem(items, contexts, ids, jira);
-  const planned: PlannedItem[] = [];
-  const waived: WaivedItem[] = [];
-  for (const item of items) {
-    const verdict = verdictOf(item, contexts.get(item.projectKey), entries.get(item.id), now);
-    if (verdict.kind === 'waived') waived.push(verdict.waived);
-    if (verdict.kind === 'act') planned.push(verdict.planned);
-  }
+  const { planned, waived } = sortVerdicts(items, contexts, entries, now);
   return {
     sprintId,
     sprintName: sprint.name,
@@ -329,13 +323,7 @@ export async function decideItems(
   const contexts = await contextsOf(inSprint);
   const items = await withLoggedEvidence(inSprint, onDiscoveryTrack(contexts));
   const entries = await entryVerdictsByItem(items, contexts, ids, jira);
-  const planned: PlannedItem[] = [];
-  const waived: WaivedItem[] = [];
-  for (const item of items) {
-    const verdict = verdictOf(item, contexts.get(item.projectKey), entries.get(item.id), now);
-    if (verdict.kind === 'waived') waived.push(verdict.waived);
-    if (verdict.kind === 'act') planned.push(verdict.planned);
-  }
+  const { planned, waived } = sortVerdicts(items, contexts, entries, now);
   return { items: planned, waived, flaggedFieldId: ids.flagged };
 }
 
@@ -371,4 +359,21 @@ async function entryVerdictsByItem(
     });
   }
   return out;
+}
+
+/** Each item's verdict, sorted into what the check acts on and what a waiver lets stay. */
+function sortVerdicts(
+  items: readonly Item[],
+  contexts: ReadonlyMap<string, EnforcementContext>,
+  entries: ReadonlyMap<string, Pick<EntryReading, 'verdict' | 'unrestricted'>>,
+  now: Date,
+): { planned: PlannedItem[]; waived: WaivedItem[] } {
+  const planned: PlannedItem[] = [];
+  const waived: WaivedItem[] = [];
+  for (const item of items) {
+    const verdict = verdictOf(item, contexts.get(item.projectKey), entries.get(item.id), now);
+    if (verdict.kind === 'waived') waived.push(verdict.waived);
+    if (verdict.kind === 'act') planned.push(verdict.planned);
+  }
+  return { planned, waived };
 }

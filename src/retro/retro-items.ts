@@ -68,6 +68,22 @@ export interface RetroFieldIds {
   entryTriage?: string | undefined;
 }
 
+/** The fields the retro reads of each item (the estimate's field when the board has one). */
+export function retroItemFields(ids: RetroFieldIds, estimationFieldId?: string | null): string[] {
+  return [
+    'summary',
+    'issuetype',
+    'status',
+    'created',
+    'statuscategorychangedate',
+    'issuelinks',
+    ids.sprint,
+    ...(estimationFieldId ? [estimationFieldId] : []),
+    ...(ids.scopedOutcome ? [ids.scopedOutcome] : []),
+    ...(ids.entryTriage ? [ids.entryTriage] : []),
+  ];
+}
+
 /** Every item of the project, oldest first, with the status category of each status seen. */
 export async function readRetroItems(
   jira: JiraGateway,
@@ -78,18 +94,7 @@ export async function readRetroItems(
 ) {
   const categories = new Map<string, StatusCategory>();
   const raw: RetroRaw[] = [];
-  const fields = [
-    'summary',
-    'issuetype',
-    'status',
-    'created',
-    'statuscategorychangedate',
-    'issuelinks',
-    ids.sprint,
-    ...(estimation ? [estimation.fieldId] : []),
-    ...(ids.scopedOutcome ? [ids.scopedOutcome] : []),
-    ...(ids.entryTriage ? [ids.entryTriage] : []),
-  ];
+  const fields = retroItemFields(ids, estimation?.fieldId);
   await searchAll(jira, `project = "${key}" ORDER BY created ASC`, fields, (issues) => {
     for (const issue of issues) {
       const parsed = RetroFieldsSchema.parse(issue.fields);

@@ -25,6 +25,7 @@ import {
   linkPromotions,
   RetroFieldsSchema,
   retroIssueOf,
+  retroItemFields,
   timeOf,
   type RetroRaw,
 } from './retro-items';
@@ -115,19 +116,8 @@ async function readStep(jira: JiraGateway, job: JobRecord, step: ReadStep): Prom
   const estimation = step.estimationFieldId
     ? { fieldId: step.estimationFieldId, displayName: '' }
     : undefined;
-  const fields = [
-    'summary',
-    'issuetype',
-    'status',
-    'created',
-    'statuscategorychangedate',
-    'issuelinks',
-    'security',
-    step.fields.sprint,
-    ...(step.estimationFieldId ? [step.estimationFieldId] : []),
-    ...(step.fields.scopedOutcome ? [step.fields.scopedOutcome] : []),
-    ...(step.fields.entryTriage ? [step.fields.entryTriage] : []),
-  ];
+  // The retro's fields, and the security level: the job leaves secured items out of the report.
+  const fields = [...retroItemFields(step.fields, step.estimationFieldId), 'security'];
   const items: StoredItem[] = [];
   let cursor = step.cursor;
   let ended = false;

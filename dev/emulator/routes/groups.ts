@@ -1,5 +1,6 @@
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import type { EmGroup, EmUser } from '../model';
+import { userDetails } from './users';
 
 /**
  * Users and groups, as the contract (dev/contracts/jira-platform.subset.json) describes them and
@@ -41,15 +42,6 @@ function count(req: EmRequest, name: string, fallback: number): number | undefin
   const n = Number(raw);
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
-
-const userDetails = (em: JiraEmulator, user: EmUser) => ({
-  self: `${em.baseUrl}/rest/api/3/user?accountId=${user.accountId}`,
-  accountId: user.accountId,
-  accountType: 'atlassian',
-  displayName: user.displayName,
-  active: user.active,
-  timeZone: 'UTC',
-});
 
 function findUsers(em: JiraEmulator, req: EmRequest): EmResponse {
   const query = req.query.get('query');

@@ -1,6 +1,7 @@
 import type { EmRequest, EmResponse, RouteGroup } from '../jira-emulator';
 import type { JiraEmulator } from '../jira-emulator';
 import type { ProjectPermission } from '../model';
+import { userDetails } from './users';
 
 /** GET /rest/api/3/mypermissions, GET /rest/api/3/myself, GET /rest/api/3/project/{key}. */
 
@@ -74,14 +75,7 @@ function myself(em: JiraEmulator, req: EmRequest): EmResponse {
   if (!user) return errors(401, 'You are not authenticated.');
   return {
     status: 200,
-    body: {
-      self: `${em.baseUrl}/rest/api/3/user?accountId=${user.accountId}`,
-      accountId: user.accountId,
-      accountType: 'atlassian',
-      displayName: user.displayName,
-      active: user.active,
-      timeZone: 'UTC',
-    },
+    body: userDetails(em, user),
   };
 }
 

@@ -1,4 +1,15 @@
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
+import type { EmUser } from '../model';
+
+/** A user as Jira's user endpoints return one (the contract's User, the fields the app reads). */
+export const userDetails = (em: JiraEmulator, user: EmUser) => ({
+  self: `${em.baseUrl}/rest/api/3/user?accountId=${user.accountId}`,
+  accountId: user.accountId,
+  accountType: 'atlassian',
+  displayName: user.displayName,
+  active: user.active,
+  timeZone: 'UTC',
+});
 
 /**
  * GET /rest/api/3/user/bulk (bulkGetUsers): the users named by one or more `accountId`
@@ -37,14 +48,7 @@ function bulkGetUsers(em: JiraEmulator, req: EmRequest): EmResponse {
     const user = em.users.get(id);
     return user ? [user] : [];
   });
-  const values = found.slice(startAt, startAt + maxResults).map((user) => ({
-    self: `${em.baseUrl}/rest/api/3/user?accountId=${user.accountId}`,
-    accountId: user.accountId,
-    accountType: 'atlassian',
-    displayName: user.displayName,
-    active: user.active,
-    timeZone: 'UTC',
-  }));
+  const values = found.slice(startAt, startAt + maxResults).map((user) => userDetails(em, user));
   const isLast = startAt + values.length >= found.length;
   const page = new URLSearchParams();
   for (const id of ids) page.append('accountId', id);

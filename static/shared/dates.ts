@@ -10,7 +10,7 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** "4 Dec 2026" (en-GB), "Dec 4, 2026" (en-US): a calendar date or the day of a timestamp. */
 export function formatDate(value: string, locale?: string): string {
   const day = DAY.exec(value);
-  const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(value);
+  const date = day ? calendarDay(Number(day[1]), Number(day[2]), Number(day[3])) : new Date(value);
   if (Number.isNaN(date.getTime())) return value;
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(date);
 }
@@ -31,7 +31,7 @@ const TYPED_ISO = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/;
 const TYPED_NUMERIC = /^\s*(\d{1,4})\D+(\d{1,2})\D+(\d{1,4})\D*$/;
 
 /** The calendar day of year, month (1-12) and day, or an invalid Date when there is none. */
-function day(year: number, month: number, date: number): Date {
+function calendarDay(year: number, month: number, date: number): Date {
   const at = new Date(year, month - 1, date);
   const real = at.getFullYear() === year && at.getMonth() === month - 1 && at.getDate() === date;
   return real ? at : new Date(NaN);
@@ -48,18 +48,32 @@ function numericOrder(locale: string | undefined): Array<'year' | 'month' | 'day
 /** A typed date: "2026-12-31", or the locale's numeric form; an invalid Date otherwise. */
 export function parseTypedDate(text: string, locale?: string): Date {
   const iso = TYPED_ISO.exec(text);
-  if (iso) return day(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  if (iso) return calendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   const numeric = TYPED_NUMERIC.exec(text);
   const order = numericOrder(locale);
   if (!numeric || order.length !== 3) return new Date(NaN);
   const parts: Record<string, number> = {};
   order.forEach((type, i) => (parts[type] = Number(numeric[i + 1])));
   const year = parts['year'] ?? NaN;
-  return day(year < 100 ? 2000 + year : year, parts['month'] ?? NaN, parts['day'] ?? NaN);
+  return calendarDay(year < 100 ? 2000 + year : year, parts['month'] ?? NaN, parts['day'] ?? NaN);
 }
 
 /** The ISO calendar date (YYYY-MM-DD) of a local Date. */
 export function isoDay(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+const ISO_IN_TEXT =
+  /\b(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?\b/g;
+
+/**
+ * A sentence the back end wrote (a headline, a reason, an audit detail, a message) with every ISO
+ * date or timestamp in it shown as formatDate / formatDateTime would: stored and shared texts keep
+ * ISO dates, which read one way in every locale, and each reader sees them in their own.
+ */
+export function localizeDates(text: string, locale?: string): string {
+  return text.replace(ISO_IN_TEXT, (whole: string, _day: string, time: string | undefined) =>
+    time ? formatDateTime(whole, locale) : formatDate(whole, locale),
+  );
 }

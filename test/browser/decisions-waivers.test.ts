@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { ISSUE_NOTE_KEYS } from '../../src/storage/key-families';
+import { formatDate } from '../../static/shared/dates';
 import { seedWaiver } from '../helpers/emulator';
 import {
   colorModeOf,
@@ -20,6 +21,9 @@ jest.setTimeout(120_000);
 const { server, browser, keyOf, openPanel } = usePreviewInChromium();
 
 const DECISION = 'Build share previews on the CDN: 80 ms on 4G.';
+/** The browser's locale, which the screens format dates in. */
+const localeOf = (page: Page) =>
+  page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().locale);
 const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
 
 /** The spike's decision note and a waiver on the enabler in the sprint, seeded in storage. */
@@ -79,10 +83,13 @@ describe('waivers visible where people look', () => {
     'the panel of a waived enabler says who waived it, why and until when (%s, axe)',
     async (theme) => {
       const page = await openPanel(keyOf('Enabler: split the session service'), theme);
-      await expect(text(page, 'ready-state')).resolves.toBe(`Waived until ${EXPIRES}`);
+      // The back end sends ISO days; the reader sees them in their own locale, never as ISO.
+      const until = formatDate(EXPIRES, await localeOf(page));
+      await expect(text(page, 'ready-state')).resolves.toBe(`Waived until ${until}`);
       await expect(text(page, 'headline')).resolves.toBe(
-        `Waived until ${EXPIRES} by Ada Admin: it may enter a sprint although 3 of 3 checks fail.`,
+        `Waived until ${until} by Ada Admin: it may enter a sprint although 3 of 3 checks fail.`,
       );
+      await expect(page.locator('body').innerText()).resolves.not.toContain(EXPIRES);
       await expect(text(page, 'waiver-by')).resolves.toMatch(/^Granted by Ada Admin on /);
       await expect(text(page, 'waiver-reason')).resolves.toBe(
         'Why: Session split ships with the release',
@@ -129,7 +136,9 @@ describe('waivers visible where people look', () => {
       ).resolves.toBe(0);
       const item = page.getByTestId(`item-${key}`).first();
       await expect(
-        item.getByText(`Waived until ${EXPIRES}`, { exact: true }).isVisible(),
+        item
+          .getByText(`Waived until ${formatDate(EXPIRES, await localeOf(page))}`, { exact: true })
+          .isVisible(),
       ).resolves.toBe(true);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await page.close();

@@ -3,8 +3,8 @@
  * manifest, the retro route, the issue views on one demo issue of each type, the new-item dialog,
  * the settings pages with every part open), in light and dark, has no native select or date
  * input, no native text field, text area, radio, checkbox or dialog that the design system did
- * not render, no button without its styling, and no text outside Atlassian's font stack (a serif
- * or the browser's form-control font); axe finds no serious violation.
+ * not render, no button without its styling, no text outside Atlassian's font stack (a serif
+ * or the browser's form-control font) and no date shown as ISO text; axe finds no serious violation.
  */
 import type { Page } from 'playwright-core';
 import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
@@ -114,6 +114,12 @@ function offenders(page: Page): Promise<string[]> {
     }
     for (const el of readable) {
       if (!shown(el)) continue;
+      // Dates reach the reader through the one formatter, in their locale, never as ISO text.
+      const ownText = Array.from(el.childNodes)
+        .filter((n) => n.nodeType === 3)
+        .map((n) => n.textContent ?? '')
+        .join('');
+      if (/(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)/.test(ownText)) found.add(`ISO date: ${name(el)}`);
       const family = styleOf(el).fontFamily;
       const first = (family.split(',')[0] ?? '').trim().replace(/^["']|["']$/g, '');
       if (!fonts.includes(first)) found.add(`font ${family}: ${name(el)}`);
@@ -229,7 +235,7 @@ async function visit(screen: Screen, theme: 'light' | 'dark'): Promise<string[]>
 }
 
 describe.each(['light', 'dark'] as const)('every screen uses the design system (%s)', (theme) => {
-  it('has no native select, date input or hand-made native control, unstyled button or foreign font', async () => {
+  it('has no native select, date input or hand-made native control, unstyled button, foreign font or ISO date', async () => {
     const list = screens();
     expect(list.length).toBeGreaterThan(8);
     const problems: string[] = [];

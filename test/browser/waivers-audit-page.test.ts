@@ -88,18 +88,18 @@ describe('waivers and audit log (project settings)', () => {
     await page.locator('#waiver-expiresOn').fill(expiresOn);
     await page.locator('#waiver-reason').press('Enter');
 
+    // Shown in the reader's locale, by the screens' one date formatter.
+    const locale = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().locale);
     await expect(
       page
         .getByTestId('waiver-status')
-        .getByText(`Waiver granted for ${item.key} until ${expiresOn}.`)
+        .getByText(`Waiver granted for ${item.key} until ${formatDate(expiresOn, locale)}.`)
         .waitFor({ state: 'visible' }),
     ).resolves.toBeUndefined();
     const row = waiverRow(page, item.key);
     await row.waitFor({ state: 'visible' });
     const rowText = await row.textContent();
     expect(rowText).toContain('Needed for the payment hotfix; outcome follows');
-    // Shown in the reader's locale, by the screens' one date formatter.
-    const locale = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().locale);
     expect(rowText).toContain(formatDate(expiresOn, locale));
     const admin = server().contexts['project-settings']?.accountId ?? '';
     const adminName = server().em.users.get(admin)?.displayName ?? admin;
@@ -109,6 +109,10 @@ describe('waivers and audit log (project settings)', () => {
     const granted = new RegExp(`${item.key}.*Waiver.*Waiver granted.*${adminName}`);
     await auditRows(page).filter({ hasText: granted }).first().waitFor({ state: 'visible' });
     await expect(auditRows(page).first().textContent()).resolves.toMatch(granted);
+    // The stored audit detail keeps its ISO day; the row shows it in the reader's locale.
+    const auditText = await auditRows(page).first().textContent();
+    expect(auditText).toContain(`Waiver until ${formatDate(expiresOn, locale)}`);
+    expect(auditText).not.toContain(expiresOn);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: `Revoke the waiver for ${item.key}` }).click();

@@ -1,4 +1,10 @@
-import { formatDate, formatDateTime, isoDay, parseTypedDate } from '../../static/shared/dates';
+import {
+  formatDate,
+  localizeDates,
+  formatDateTime,
+  isoDay,
+  parseTypedDate,
+} from '../../static/shared/dates';
 
 /** The screens' one date formatter: the reader's locale, a calendar date stays its day. */
 describe('formatDate and formatDateTime', () => {
@@ -44,5 +50,31 @@ describe('parseTypedDate', () => {
     ['', 'en-GB'],
   ])('refuses %j in %s', (text, locale) => {
     expect(Number.isNaN(parseTypedDate(text, locale).getTime())).toBe(true);
+  });
+});
+
+/** Sentences the back end wrote keep ISO dates; each reader sees them in their own locale. */
+describe('localizeDates', () => {
+  it('shows every ISO date in a sentence in the reader locale', () => {
+    const text =
+      'Waived until 2026-12-11 by Dana: it may enter a sprint although 2026-12-04 passed.';
+    expect(localizeDates(text, 'en-GB')).toBe(
+      'Waived until 11 Dec 2026 by Dana: it may enter a sprint although 4 Dec 2026 passed.',
+    );
+    expect(localizeDates(text, 'en-US')).toBe(
+      'Waived until Dec 11, 2026 by Dana: it may enter a sprint although Dec 4, 2026 passed.',
+    );
+  });
+
+  it('shows a timestamp with its time and leaves keys, numbers and non-dates alone', () => {
+    expect(localizeDates('Recorded 2026-12-04T09:30:00.000Z on DT-12', 'en-GB')).toMatch(
+      /^Recorded 4 Dec 2026, \d{2}:\d{2} on DT-12$/,
+    );
+    const plain = 'DT-2026 is 12-11 sprints ahead; 2026-13-45 is not a date';
+    expect(localizeDates(plain, 'en-GB')).toBe(plain);
+  });
+
+  it('never rolls an impossible calendar date over to another day', () => {
+    expect(formatDate('2026-02-30', 'en-GB')).toBe('2026-02-30');
   });
 });

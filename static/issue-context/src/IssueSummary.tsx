@@ -2,6 +2,7 @@ import Button from '@atlaskit/button/new';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
 import Spinner from '@atlaskit/spinner';
+import { formatDate, localizeDates } from '@ui/dates';
 import { useIssueReadiness } from '@ui/issue-readiness-client';
 
 /**
@@ -35,7 +36,7 @@ export function IssueSummary() {
           <span data-testid="ready-state">
             {!r.ready && r.waiver ? (
               <Lozenge appearance="moved" isBold>
-                Waived until {r.waiver.expiresOn}
+                Waived until {formatDate(r.waiver.expiresOn)}
               </Lozenge>
             ) : (
               <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
@@ -45,7 +46,7 @@ export function IssueSummary() {
           </span>
         </Inline>
         <Text as="p" testId="headline">
-          {r.headline}
+          {localizeDates(r.headline)}
         </Text>
         {failing.length > 0 && (
           <ul className="dt-list" aria-label="What is missing">

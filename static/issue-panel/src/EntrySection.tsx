@@ -19,7 +19,7 @@ import {
 import { useId, useState, type FormEvent } from 'react';
 import { useAction } from './actions';
 import { checkSpikeOutcome, SpikeOutcomeFields, type SpikeOutcomeForm } from './SpikeOutcomeFields';
-import { formatDate } from '@ui/dates';
+import { formatDate, localizeDates } from '@ui/dates';
 
 /**
  * Discovery entry: the item's Entry triage (uncertainty, risk, reason), editable in place by
@@ -55,7 +55,7 @@ export function EntrySection(props: {
         >
           <Stack space="space.050">
             <Text as="p" testId="explore-result">
-              {explored.message}
+              {localizeDates(explored.message)}
             </Text>
             <Inline>
               <Button

@@ -68,7 +68,7 @@ type Pending =
   | { kind: 'save'; entry: Entry; id: string | undefined; flip: string };
 
 const describeEntry = (e: { type: EvidenceType; date: string }) =>
-  `the ${TYPE_LABELS[e.type].toLowerCase()} of ${e.date}`;
+  `the ${TYPE_LABELS[e.type].toLowerCase()} of ${formatDate(e.date)}`;
 
 /** The sentence saying how the change flips the idea's validation state, if it does. */
 function flipOf(evidence: IssueEvidence, after: ReadonlyArray<Pick<Entry, 'type' | 'positive'>>) {

@@ -24,7 +24,7 @@ import { EntrySection } from './EntrySection';
 import { EvidenceLog } from './EvidenceLog';
 import { FeasibilitySection } from './FeasibilitySection';
 import { SpikeSection } from './SpikeSection';
-import { formatDate } from '@ui/dates';
+import { formatDate, localizeDates } from '@ui/dates';
 
 /** How the panel reaches Jira beyond its resolvers: opening another issue. */
 export interface IssuePanelApi {
@@ -209,7 +209,7 @@ function Promote(props: {
         <SectionMessage appearance="success" title="Promoted to delivery">
           <Stack space="space.050">
             <Text as="p" testId="promote-result">
-              {created.message}
+              {localizeDates(created.message)}
             </Text>
             <Inline space="space.100">
               {created.keys.map((key) => (
@@ -269,7 +269,7 @@ function Panel(props: {
           <span data-testid="ready-state">
             {!r.ready && r.waiver ? (
               <Lozenge appearance="moved" isBold>
-                Waived until {r.waiver.expiresOn}
+                Waived until {formatDate(r.waiver.expiresOn)}
               </Lozenge>
             ) : (
               <Lozenge appearance={r.ready ? 'success' : 'removed'} isBold>
@@ -278,7 +278,7 @@ function Panel(props: {
             )}
           </span>
           <Text as="p" testId="headline">
-            {r.headline}
+            {localizeDates(r.headline)}
           </Text>
         </Inline>
         {!r.canEdit && (

@@ -17,6 +17,7 @@ import TextArea from '@atlaskit/textarea';
 import Textfield from '@atlaskit/textfield';
 import type { PayloadOf, Result, ResultOf } from '@contract/bridge-contract';
 import type { TemplatesOffer as Offer } from '@contract/templates-view';
+import { localizeDates } from '@ui/dates';
 import { useResolver } from '@ui/use-resolver';
 import {
   TEMPLATE_SHAPES,
@@ -237,7 +238,7 @@ function DialogBody(props: {
         <Stack space="space.150" testId="ndi-created">
           <SectionMessage appearance="success" title={`${created.key} created`}>
             <Text as="p" testId="ndi-created-message">
-              {created.message}
+              {localizeDates(created.message)}
             </Text>
           </SectionMessage>
           <a

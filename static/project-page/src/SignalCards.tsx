@@ -4,6 +4,7 @@ import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primi
 import type { SignalsView as Signals } from '@contract/project-overview';
 import type { SignalCardView } from './overview-view';
 import { signalCards } from './overview-view';
+import { localizeDates } from '@ui/dates';
 
 /** The signals, each with its number, the threshold it is judged against and why. */
 
@@ -81,7 +82,7 @@ function SignalCard({ card, onOpen }: { card: SignalCardView; onOpen: (key: stri
           {card.threshold}
         </Text>
         <Text as="p" testId={`signal-${card.id}-reason`}>
-          {card.reason}
+          {localizeDates(card.reason)}
         </Text>
         <ItemList
           label={`${card.title}: items`}

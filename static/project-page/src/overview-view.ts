@@ -281,7 +281,10 @@ export function itemBadges(item: OverviewItem): BadgeView[] {
   const badges: BadgeView[] = [];
   if (item.badges.evidence) badges.push({ text: item.badges.evidence, appearance: 'inprogress' });
   if (item.badges.waivedUntil) {
-    badges.push({ text: `Waived until ${item.badges.waivedUntil}`, appearance: 'moved' });
+    badges.push({
+      text: `Waived until ${formatDate(item.badges.waivedUntil)}`,
+      appearance: 'moved',
+    });
   }
   if (item.badges.noScopedOutcome) {
     badges.push({

@@ -26,7 +26,7 @@ import {
   type SetupView,
   type TypeChoice,
 } from './setup-view';
-import { formatDateTime } from '@ui/dates';
+import { formatDateTime, localizeDates } from '@ui/dates';
 
 /** How the panel talks to the backend: the contract's `setup/*` resolvers. */
 export interface SetupApi {
@@ -142,7 +142,7 @@ function FlagNotes({ notes }: { notes: readonly FlagNoteView[] }) {
       <Stack space="space.100">
         {notes.map((n) => (
           <Text as="p" key={n.typeName}>
-            {n.message} (Since {formatDateTime(n.since)}.)
+            {localizeDates(n.message)} (Since {formatDateTime(n.since)}.)
           </Text>
         ))}
       </Stack>

@@ -27,7 +27,7 @@ import {
   type GrantField,
   type WaiverList,
 } from './waivers-view';
-import { formatDate, formatDateTime } from '@ui/dates';
+import { formatDate, formatDateTime, localizeDates } from '@ui/dates';
 import { DateField } from '@ui/DateField';
 import { IssueKeyLink } from '@ui/IssueKeyLink';
 
@@ -251,8 +251,8 @@ function AuditTable(props: {
             ),
             actor: nameOf(props.names, e.actor),
             detail: e.waiver
-              ? `${e.detail} (approved by ${nameOf(props.names, e.waiver.grantedBy)})`
-              : e.detail,
+              ? `${localizeDates(e.detail)} (approved by ${nameOf(props.names, e.waiver.grantedBy)})`
+              : localizeDates(e.detail),
           },
         }),
       )}
@@ -341,7 +341,9 @@ export function WaiversAndAudit({
     setErrors({});
     // The lists reload before the status is announced, so what it says is already on screen.
     await reloadAll();
-    setStatus(`Waiver granted for ${checked.payload.issueKey} until ${checked.payload.expiresOn}.`);
+    setStatus(
+      `Waiver granted for ${checked.payload.issueKey} until ${formatDate(checked.payload.expiresOn)}.`,
+    );
   };
 
   const revoke = async (issueKey: string) => {

@@ -4,7 +4,7 @@ import { readSprintIds } from '../items/item-facts';
 import { pushStep } from '../queue/job-queue';
 import { jobForStep, saveJob, startOrJoin, type JobRecord } from '../storage/job-store';
 import { readSprintPart, removeSprintParts, writeSprintPart } from '../storage/sprint-job-store';
-import { carryOut, moveAndFlag } from './sprint-start-actions';
+import { auditGiveUp, carryOut, moveAndFlag } from './sprint-start-actions';
 import {
   decideItems,
   flagStep,
@@ -196,10 +196,11 @@ async function partStep(job: JobRecord, step: Extract<Step, { phase: 'part' }>, 
   return advance(job, finish, decidedSoFar, step.total);
 }
 
-/** Every part's plan as one, for the summaries and the audit. */
+/** The plans of the first `parts` parts as one, for the summaries and the audit. */
 async function mergedPlan(
-  step: Extract<Step, { phase: 'finish' }>,
+  step: Extract<Step, { phase: 'part' | 'finish' }>,
   at: { sprintId: number; generation: number },
+  parts: number = step.parts,
 ): Promise<StartPlan> {
   const merged: StartPlan = {
     sprintId: step.sprintId,
@@ -211,12 +212,38 @@ async function mergedPlan(
     unread: 0,
     flagOutcomes: {},
   };
-  for (let i = 0; i < step.parts; i += 1) {
-    const part = PlanPartSchema.parse(await readSprintPart(at, 'plan', i));
+  for (let i = 0; i < parts; i += 1) {
+    const part = PlanPartSchema.optional().parse(
+      (await readSprintPart(at, 'plan', i)) ?? undefined,
+    );
+    if (!part) continue;
     merged.flaggedFieldId = part.flaggedFieldId;
     merged.items.push(...part.items);
     merged.waived.push(...part.waived);
     Object.assign(merged.flagOutcomes ?? {}, part.flagOutcomes ?? {});
   }
   return merged;
+}
+
+/**
+ * A job that stopped for good (a failure waiting cannot mend): what its steps did so far is
+ * audited as done and what was decided but not done as failed, so no move or flag goes
+ * unrecorded. Items of parts not yet decided were not touched.
+ */
+export async function auditStoppedSprintCheck(
+  event: { scope: string; generation: number },
+  reason: string,
+  now: Date = new Date(),
+): Promise<void> {
+  const job = await jobForStep('sprint-start', event.scope, event.generation);
+  if (!job || job.state !== 'running') return;
+  const step = StepSchema.parse(job.step);
+  if (step.phase === 'list') return;
+  const at = { sprintId: step.sprintId, generation: job.generation };
+  const decidedParts = step.phase === 'part' ? step.index + 1 : step.parts;
+  const plan = await mergedPlan(step, at, decidedParts);
+  // Parts before the current one finished all their moves and flags.
+  const earlier = step.phase === 'part' ? await mergedPlan(step, at, step.index) : plan;
+  const done = new Set([...step.done, ...earlier.items.map(actionStep)]);
+  await auditGiveUp(plan, done, reason, now);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { classifyFailure, retryRequestOf } from '../enforcement/failures';
 import { StepEventSchema } from '../queue/job-queue';
 import { runRetroStep } from '../retro/retro-job-steps';
-import { runSprintStartStep } from '../enforcement/sprint-start-job';
+import { auditStoppedSprintCheck, runSprintStartStep } from '../enforcement/sprint-start-job';
 import { failJob } from '../storage/job-store';
 import { errorText, logger } from '../runtime/log';
 import { invocationErrorOf } from './retry';
@@ -12,7 +12,8 @@ import { invocationErrorOf } from './retry';
  * Consumer `long-work-consumer` of the `long-work` queue (function `long-work`, timeoutSeconds
  * in manifest.yml): runs one step of a job. Jira's 429, a 5xx or a storage hiccup ask Forge to
  * deliver the same event again (InvocationError, `retryAfter` ≤ 900 s); the step recorded
- * nothing, so the retry starts where it stopped. A failure waiting cannot mend ends the job.
+ * nothing, so the retry starts where it stopped. A failure waiting cannot mend ends the job
+ * (a sprint-start check's moves and flags so far audited first).
  */
 
 const AsyncEventSchema = z.object({ body: z.unknown() }).passthrough();
@@ -33,6 +34,12 @@ export async function longWork(event: unknown): Promise<InvocationError | undefi
     const { kind, scope, step, generation } = parsed.data;
     log.warn(`${kind} ${scope} step ${step}: ${errorText(error)}`);
     if (verdict.kind === 'retry') return invocationErrorOf(retryRequestOf(verdict));
+    if (kind === 'sprint-start') {
+      // What the stopped check did is audited before the job is closed.
+      await auditStoppedSprintCheck(parsed.data, verdict.reason).catch((auditError: unknown) =>
+        log.warn(`${scope}: could not audit the stopped check: ${errorText(auditError)}`),
+      );
+    }
     await failJob(kind, scope, generation, `The job could not finish (${verdict.reason}).`);
     return undefined;
   }

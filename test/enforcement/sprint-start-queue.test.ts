@@ -2,7 +2,9 @@ import type { EmIssue } from '../../dev/emulator/model';
 import { commentsOf } from '../../dev/emulator/routes/enforcement';
 import { sprintStartCheck } from '../../src/index';
 import { PART_ITEMS } from '../../src/enforcement/sprint-start-job';
-import { deliverQueue, runTrigger } from '../helpers/invoke';
+import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
+import { readJob } from '../../src/storage/job-store';
+import { deliverQueue, inInvocation, runTrigger } from '../helpers/invoke';
 import { useEmulator } from '../helpers/emulator';
 import {
   commentText,
@@ -113,6 +115,44 @@ describe('sprint-start check of 2,000 items through the queue', () => {
     expect([...decisionsPerItem().values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('a failure waiting cannot mend stops the job: what was moved is audited as moved, the rest of that part as failed', async () => {
+    const unready = bigSprint();
+    await startSprint();
+    // Parts 1-3 move their 20 unready items; the move of part 4 is refused (not retried).
+    ctx.em.injectFault({
+      match: /^POST \/rest\/agile\/1\.0\/backlog\/issue$/,
+      status: 400,
+      body: { errorMessages: ['The issues could not be moved.'], errors: {} },
+      skip: 3,
+    });
+    const deliveries = await deliverQueue(ctx.em);
+    expect(deliveries.every((d) => d.outcome === 'ok')).toBe(true);
+    const job = await inInvocation(ctx.em, 'resolver', 'job', () =>
+      readJob('sprint-start', `sprint-${site.active.id}`),
+    );
+    expect(job?.state).toBe('failed');
+    expect(job?.failure).toContain('could not finish');
+
+    const perPart = PART_ITEMS / 10;
+    const moved = unready.filter((i) => !inSprint(i.key)).map((i) => i.key);
+    expect(moved).toEqual(unready.slice(0, 3 * perPart).map((i) => i.key));
+    const audit = await auditOf('DT');
+    const keysOf = (action: string) =>
+      audit
+        .filter((e) => e.action === action)
+        .map((e) => e.issueKey)
+        .sort();
+    expect(keysOf('moved-back')).toEqual([...moved].sort());
+    const refused = unready.slice(3 * perPart, 4 * perPart).map((i) => i.key);
+    expect(keysOf('failed')).toEqual([...refused].sort());
+    // Items of the parts never decided were not touched and are not in the audit.
+    const untouched = unready.slice(4 * perPart).map((i) => i.key);
+    expect(audit.some((e) => untouched.includes(e.issueKey))).toBe(false);
+    expect(audit.find((e) => e.action === 'moved-back')?.detail).toContain(
+      'The check stopped before it finished',
+    );
+  });
+
   it('the event delivered twice: the second joins the job, nothing is queued twice', async () => {
     bigSprint();
     await startSprint();
@@ -121,3 +161,17 @@ describe('sprint-start check of 2,000 items through the queue', () => {
     await deliverQueue(ctx.em);
   });
 });
+
+/** Every audit entry of a project. */
+async function auditOf(projectKey: string): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
+      listAudit(projectKey, cursor, 100),
+    );
+    out.push(...page.entries);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return out;
+}

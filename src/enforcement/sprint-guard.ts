@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logger } from '../runtime/log';
+import { errorText, logger } from '../runtime/log';
 import { describeEntry, entryBlocks, readersOf } from '../domain/entry-criteria';
 import { FlagOutcomeSchema } from '../domain/flag-fallback';
 import {
@@ -11,6 +11,7 @@ import {
 import { isJiraError } from '../jira/errors';
 import { jiraAsApp, type RetryPolicy } from '../jira/jira-gateway';
 import { appendAudit, readAuditHead, type NewAuditEntry } from '../storage/audit-store';
+import { markProjectsWritten } from '../storage/shared-overview-store';
 import {
   claimEvent,
   finishEvent,
@@ -322,6 +323,10 @@ async function carryOut(
     if (plan.action === 'move-back') await moveToBacklog(jira, [plan.issueKey]);
     else plan.flagOutcome = await flagItem(jira, plan.issueKey, plan.flaggedFieldId);
     done.add(plan.action);
+    // Pages shared before the move or flag no longer match the project.
+    for (const error of await markProjectsWritten([plan.projectKey], now)) {
+      log(plan.issueKey, `could not mark ${plan.projectKey} changed: ${errorText(error)}`);
+    }
   }
   const flag = plan.action === 'flag' ? plan.flagOutcome : undefined;
   if (!done.has('comment')) {

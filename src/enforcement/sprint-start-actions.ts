@@ -10,6 +10,8 @@ import { addComment } from '../jira/issues';
 import type { jiraAsApp } from '../jira/jira-gateway';
 import { appendAudit, readAuditHead, type NewAuditEntry } from '../storage/audit-store';
 import { readFlagNotes } from '../storage/enforcement-store';
+import { markProjectsWritten } from '../storage/shared-overview-store';
+import { errorText, logger } from '../runtime/log';
 import { auditActionOf, interventionDetail, rememberFlagOutcomes } from './intervention-audit';
 import { flagItem, sprintStartSummary } from './interventions';
 import { flagStep, isDone, moveStep, type PlannedItem, type StartPlan } from './sprint-start-plan';
@@ -57,6 +59,19 @@ export async function carryOut(
 }
 
 export async function moveAndFlag(plan: StartPlan, done: Set<string>, jira: Jira): Promise<void> {
+  const acted = plan.items.filter((i) => !isDone(i, done));
+  try {
+    await moveAndFlagItems(plan, done, jira);
+  } finally {
+    // Pages shared before the moves and flags no longer match their projects.
+    const touched = acted.filter((i) => isDone(i, done)).map((i) => i.projectKey);
+    for (const error of await markProjectsWritten(touched, new Date())) {
+      logger('sprint-start').warn(`could not mark a project changed: ${errorText(error)}`);
+    }
+  }
+}
+
+async function moveAndFlagItems(plan: StartPlan, done: Set<string>, jira: Jira): Promise<void> {
   const toMove = plan.items.filter((i) => i.action === 'move-back' && !isDone(i, done));
   for (let i = 0; i < toMove.length; i += 50) {
     const batch = toMove.slice(i, i + 50).map((x) => x.key);

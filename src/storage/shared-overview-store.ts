@@ -126,3 +126,19 @@ export async function markProjectWritten(projectKey: string, now: Date): Promise
     writeId: randomBytes(6).toString('hex'),
   });
 }
+
+/**
+ * The same for writes the app made outside a resolver (the sprint guard and the sprint-start
+ * check moving or flagging items): the write is done, so a failure here only lets a page shared
+ * before it last its few seconds more; it is returned for the caller to log, not thrown.
+ */
+export async function markProjectsWritten(
+  projectKeys: Iterable<string>,
+  now: Date,
+): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  for (const key of new Set(projectKeys)) {
+    await markProjectWritten(key, now).catch((error: unknown) => errors.push(error));
+  }
+  return errors;
+}

@@ -12,14 +12,16 @@ import {
 } from '../../src/storage/shared-overview-store';
 import { SHARED_SECURED_LIMIT } from '../../src/project-page/shared-overview';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, inInvocation, ok } from '../helpers/invoke';
+import { callResolver, inInvocation, ok, runTrigger } from '../helpers/invoke';
+import { sprintChangeEvent, sprintStartedEvent } from '../enforcement/enforcement-site';
+import { sprintGuard, sprintStartCheck } from '../../src/index';
 
 /**
  * The project page shared between viewers (src/project-page/shared-overview.ts): twenty viewers
  * in a minute cost Jira at most two full loads of rate-limit points; a viewer never gets a page
- * loaded by someone who sees items they may not; a write through the app and the end of the
- * shared time make the next viewer load from Jira; a page larger than a storage value is cut
- * into parts.
+ * loaded by someone who sees items they may not; a write through the app (a resolver, the sprint
+ * guard, the sprint-start check) and the end of the shared time make the next viewer load from
+ * Jira; a page larger than a storage value is cut into parts.
  */
 
 const ctx = useEmulator();
@@ -167,6 +169,41 @@ describe('the project page shared between viewers', () => {
     expect(after.calls).toBeGreaterThan(2);
     const evidenceAfter = allItems(after.page).find((i) => i.key === idea)?.badges.evidence;
     expect(evidenceAfter).toBe('3 interviews · 1 usability test');
+  });
+
+  it('the sprint guard moving an item back refreshes the page: the next viewer does not see it in the sprint', async () => {
+    const key = demo.keys.unscopedEnablerInBacklog;
+    const issue = ctx.em.findIssue(key);
+    if (!issue) throw new Error(`${key} is not seeded`);
+    ctx.em.setSprint(key, demo.activeSprint.id); // dragged into the sprint
+    ctx.em.settleSearch();
+    const inSprint = (o: ProjectOverview) =>
+      o.signals.unscopedEnablers.items.find((i) => i.key === key)?.inSprint;
+    const before = await view(DEMO_USERS.member);
+    expect(inSprint(before.page)).toBe(true);
+    // The guard's event arrives and moves it back to the backlog, as the app.
+    await runTrigger(
+      ctx.em,
+      sprintGuard,
+      sprintChangeEvent(ctx.em, issue, { to: demo.activeSprint }),
+    );
+    expect(ctx.em.findIssue(key)?.custom.get(ctx.em.sprintField.id) ?? []).toEqual([]);
+    ctx.em.settleSearch();
+    const after = await view(DEMO_USERS.admin);
+    expect(after.calls).toBeGreaterThan(2);
+    expect(inSprint(after.page)).toBe(false);
+  });
+
+  it('the sprint-start check moving items back refreshes the page as well', async () => {
+    const key = demo.keys.unscopedEnablerInSprint;
+    const inSprint = (o: ProjectOverview) =>
+      o.signals.unscopedEnablers.items.find((i) => i.key === key)?.inSprint;
+    expect(inSprint((await view(DEMO_USERS.member)).page)).toBe(true);
+    await runTrigger(ctx.em, sprintStartCheck, sprintStartedEvent(demo.activeSprint));
+    ctx.em.settleSearch();
+    const after = await view(DEMO_USERS.admin);
+    expect(after.calls).toBeGreaterThan(2);
+    expect(inSprint(after.page)).toBe(false);
   });
 
   it('ends after the shared time, and 0 turns sharing off', async () => {

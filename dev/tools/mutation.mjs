@@ -5,8 +5,9 @@
 // test/mutation/GROUP/FILE.json and reused while code and tests are unchanged. Then it prints each
 // module's score and the total against the budget, from every file's kept results.
 // `npm run mutation` runs all; `-- validators` a group; `-- validators/enabler-gate` one file;
-// `-- --report` only prints. It takes hours on 2 cores: it is not part of `npm test`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// `-- --report` only prints; `-- --retry-timeouts` tests again the mutants a run counted as timed
+// out (on a busy machine a slow run, not a mutant, can time out). Hours on 2 cores: not in CI.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 
@@ -43,8 +44,9 @@ const resultsOf = (group, file) => `test/mutation/${group}/${basename(file, '.ts
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report');
+const retryTimeouts = args.includes('--retry-timeouts');
 // A group name runs its files; `group/file` (e.g. validators/enabler-gate) runs one file.
-const wanted = args.filter((a) => a !== '--report');
+const wanted = args.filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => {
   const [g, f] = w.split('/');
   return !(g in GROUPS) || (f !== undefined && !filesOf(g).some((p) => basename(p, '.ts') === f));
@@ -54,7 +56,23 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+/** Drops the kept results of timed-out mutants, so that the next run tests them again. */
+function forgetTimeouts(group, file) {
+  const path = resultsOf(group, file);
+  if (!existsSync(path)) return 0;
+  const data = JSON.parse(readFileSync(path, 'utf8'));
+  let dropped = 0;
+  for (const f of Object.values(data.files)) {
+    const kept = f.mutants.filter((m) => m.status !== 'Timeout');
+    dropped += f.mutants.length - kept.length;
+    f.mutants = kept;
+  }
+  writeFileSync(path, JSON.stringify(data));
+  return dropped;
+}
+
 async function run(group, file) {
+  if (retryTimeouts && forgetTimeouts(group, file) === 0) return;
   // jest.mutation.config.js reads the suites to run from the environment (Stryker's jest
   // processes inherit it).
   process.env.MUTATION_SUITES = GROUPS[group].suites.join(',');
@@ -66,7 +84,8 @@ async function run(group, file) {
     coverageAnalysis: 'perTest',
     mutate: [file],
     concurrency: 2,
-    timeoutMS: 20_000,
+    // A mutant whose run takes this much longer than the unmutated run counts as timed out.
+    timeoutMS: Number(process.env.MUTATION_TIMEOUT_MS ?? 20_000),
     dryRunTimeoutMinutes: 40,
     // Mutants of module-level constants would each run every suite; they are left out (Stryker's
     // "Ignored"): the score counts the mutants inside functions.
@@ -119,6 +138,7 @@ for (const group of Object.keys(GROUPS)) {
         score: mutants.length === 0 ? 100 : (100 * d) / mutants.length,
         d,
         n: mutants.length,
+        timeouts: mutants.filter((m) => m.status === 'Timeout').length,
       });
     }
   }
@@ -127,7 +147,7 @@ for (const group of Object.keys(GROUPS)) {
   console.log(`${group}: ${gn === 0 ? '-' : `${((100 * gd) / gn).toFixed(1)}%`} (${gd} of ${gn})`);
   for (const r of rows.sort((a, b) => a.score - b.score)) {
     console.log(
-      `  ${r.score.toFixed(1).padStart(6)}%  ${String(r.d).padStart(4)}/${String(r.n).padEnd(4)} ${r.name}`,
+      `  ${r.score.toFixed(1).padStart(6)}%  ${String(r.d).padStart(4)}/${String(r.n).padEnd(4)} ${r.name}${r.timeouts > 0 ? ` (${r.timeouts} of them timed out)` : ''}`,
     );
   }
 }

@@ -50,7 +50,11 @@ describe('safe evidence edits (issue panel)', () => {
       await dialog.waitFor({ state: 'visible' });
       expect(await seriousAxeViolations(page)).toEqual([]);
       const says = await dialog.textContent();
-      expect(says).toMatch(/^Remove this evidence\?Remove the usability test of \d{4}-\d\d-\d\d\?/);
+      // The evidence's date in the reader's locale ("Dec 1, 2026"), not ISO.
+      expect(says).toMatch(
+        /^Remove this evidence\?Remove the usability test of [A-Z0-9][^?]*\d{4}\?/,
+      );
+      expect(says).not.toMatch(/\d{4}-\d\d-\d\d/);
       expect(says).toContain('The idea’s validation state stays as it is.');
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });

@@ -406,7 +406,8 @@ function automationActions(
     (manifest.modules?.['action'] ?? []).flatMap((a) => {
       const fn = functions.find((f) => f.key === a['function']);
       const handlerName = String(fn?.handler ?? '').split('.')[1];
-      return handlerName ? [[a.key, { name: String(a.name ?? a.key), handlerName }]] : [];
+      const name = typeof a.name === 'string' ? a.name : a.key;
+      return handlerName ? [[a.key, { name, handlerName }]] : [];
     }),
   );
 }

@@ -49,11 +49,23 @@ function frame(page: PreviewPage, theme: Theme, kind: string, title: string): st
 const pageOf = (site: SurfaceSite, type: string, entryPoint?: string) =>
   site.pages.find((p) => p.moduleType === type && p.entryPoint === entryPoint);
 
-/** The sidebar links of these views. */
-export function surfaceLinks(site: SurfaceSite): Array<{ id: string; label: string; to: string }> {
+export interface SurfaceLink {
+  id: string;
+  label: string;
+  to: string;
+  children?: SurfaceLink[];
+}
+
+/** The sidebar links of these views: each shows an app, but the Automation pages (no UI). */
+export function surfaceLinks(site: SurfaceSite): SurfaceLink[] {
   return [
-    { id: 'dashboard', label: 'Dashboard with the Dual Track gadget', to: '/dashboard' },
-    { id: 'board', label: 'Board with its Dual Track action', to: '/board' },
+    {
+      id: 'dashboard',
+      label: 'Dashboard with the Dual Track gadget',
+      to: '/dashboard',
+      children: [{ id: 'dashboard:edit', label: 'Edit the gadget', to: '/dashboard/edit' }],
+    },
+    { id: 'board', label: 'Board: more actions, Dual Track', to: '/board/action' },
     ...Object.entries(site.automationActions).map(([key, a]) => ({
       id: `automation:${key}`,
       label: `Automation: ${a.name.replace(/^Dual Track: /, '')}`,
@@ -70,7 +82,7 @@ function dashboardView(site: SurfaceSite, edit: boolean, theme: Theme): SurfaceV
     : `<a href="${themed('/dashboard/edit', theme)}" data-testid="gadget-edit">Edit the gadget</a>`;
   return {
     title: edit ? 'Dashboard: edit the Dual Track gadget' : 'Dashboard',
-    current: 'dashboard',
+    current: edit ? 'dashboard:edit' : 'dashboard',
     breadcrumbs: [{ label: 'Dashboards' }, { label: 'Teams' }],
     body: `<h1 class="jf-title">Teams</h1><section class="jf-section" aria-labelledby="jf-gadget"><h2 class="jf-section-title" id="jf-gadget">Dual Track roll-up</h2><p class="jf-note">${other}</p>${frame(page, theme, 'page', edit ? 'Dual Track roll-up settings' : 'Dual Track roll-up gadget')}</section>`,
   };
@@ -102,7 +114,7 @@ function automationView(site: SurfaceSite, key: string, theme: Theme): SurfaceVi
     .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`)
     .join('');
   const answer = run
-    ? `<h2 class="jf-section-title">What the rule got back</h2><pre data-testid="automation-answer">${escapeHtml(JSON.stringify(run.answer, null, 2))}</pre>`
+    ? `<h2 class="jf-section-title">What the rule got back</h2><pre class="jf-answer" data-testid="automation-answer">${escapeHtml(JSON.stringify(run.answer, null, 2))}</pre>`
     : '<p class="jf-note">Not run yet.</p>';
   return {
     title: `Automation: ${action.name}`,

@@ -3,8 +3,11 @@
  * configuration, the board action, and the Automation runner page, each on the demo data with
  * real resolvers and handlers. Both themes are checked with axe.
  */
+import fs from 'fs';
+import path from 'path';
 import type { Page } from 'playwright-core';
 import {
+  SCREENSHOTS,
   colorModeOf,
   screenshot,
   seriousAxeViolations,
@@ -15,8 +18,13 @@ jest.setTimeout(180_000);
 
 const { server, browser, keyOf } = usePreviewInChromium();
 
-async function open(resource: string, theme: 'light' | 'dark', ready: string): Promise<Page> {
-  const page = await browser().newPage({ viewport: { width: 900, height: 700 } });
+async function open(
+  resource: string,
+  theme: 'light' | 'dark',
+  ready: string,
+  height = 700,
+): Promise<Page> {
+  const page = await browser().newPage({ viewport: { width: 900, height } });
   const url = new URL(`${resource}/`, server().url);
   if (theme === 'dark') url.searchParams.set('theme', 'dark');
   await page.goto(url.href);
@@ -28,7 +36,7 @@ describe('dashboard gadget', () => {
   it.each(['light', 'dark'] as const)(
     'rolls up the picked projects as the member may see them (%s theme), axe-clean',
     async (theme) => {
-      const page = await open('rollup-gadget', theme, 'rollup-DT');
+      const page = await open('rollup-gadget', theme, 'rollup-DT', 240);
       const dt = page.getByTestId('rollup-DT');
       await expect(dt.getByRole('link').textContent()).resolves.toBe('Dual Track Demo (DT)');
       await expect(dt.textContent()).resolves.toMatch(/Runway 1\.1 sprints.*Discovery 14%/);
@@ -72,7 +80,7 @@ describe('board action', () => {
   it.each(['light', 'dark'] as const)(
     'shows the active and next sprint by track with the items the guard would move (%s theme)',
     async (theme) => {
-      const page = await open('board-readiness', theme, 'sprint-active');
+      const page = await open('board-readiness', theme, 'sprint-active', 320);
       const active = page.getByTestId('sprint-active');
       await expect(active.getByRole('heading').textContent()).resolves.toBe(
         'Active sprint: DT Sprint 7',
@@ -101,7 +109,7 @@ describe('Automation actions in the preview', () => {
   it.each(['light', 'dark'] as const)(
     'the runner page runs check-sprint-readiness as a rule would (%s theme)',
     async (theme) => {
-      const page = await browser().newPage({ viewport: { width: 1100, height: 800 } });
+      const page = await browser().newPage({ viewport: { width: 1100, height: 480 } });
       const url = new URL('automation/check-sprint-readiness', server().url);
       if (theme === 'dark') url.searchParams.set('theme', 'dark');
       await page.goto(url.href);
@@ -113,7 +121,16 @@ describe('Automation actions in the preview', () => {
         notReadyKeys: keyOf('Enabler: split the session service'),
       });
       expect(await seriousAxeViolations(page)).toEqual([]);
-      if (theme === 'light') await screenshot(page, 'automation-action.png');
+      if (theme === 'light') {
+        fs.mkdirSync(SCREENSHOTS, { recursive: true });
+        // The main column only, down to the answer (the frame's sidebar is longer).
+        const box = await page.locator('#main').boundingBox();
+        if (!box) throw new Error('the frame has no main column');
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'automation-action.png'),
+          clip: { x: box.x, y: box.y, width: box.width, height: 420 },
+        });
+      }
       await page.close();
     },
   );

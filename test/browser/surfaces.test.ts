@@ -114,7 +114,8 @@ describe('Automation actions in the preview', () => {
       if (theme === 'dark') url.searchParams.set('theme', 'dark');
       await page.goto(url.href);
       await page.getByTestId('automation-run').click();
-      const answer = JSON.parse((await page.getByTestId('automation-answer').textContent()) ?? '');
+      const text = (await page.getByTestId('automation-answer').textContent()) ?? '';
+      const answer: unknown = JSON.parse(text);
       expect(answer).toMatchObject({
         sprintName: 'DT Sprint 7',
         ready: false,

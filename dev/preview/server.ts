@@ -306,11 +306,14 @@ function demoContexts(
     } else if (type === 'jira:adminPage') {
       extension = { type };
     } else if (type === 'jira:boardAction') {
-      // The board's id and type, as the board's more actions menu opens the action.
+      // The board's id and type, as the board's more actions menu opens the action (Jira
+      // Software names them board.id and board.type:
+      // https://developer.atlassian.com/cloud/jira/software/jira-software-context-parameters/).
       extension = { type, board: { id: demo.boardId, type: 'scrum' }, project: projectRef };
     } else if (type === 'jira:dashboardGadget') {
-      // The gadget's saved configuration: the demo project, a project not set up and one the
-      // member may not browse.
+      // The gadget's saved configuration, which its edit view saves with view.submit
+      // (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-dashboard-gadget):
+      // the demo project, a project not set up and one the member may not browse.
       extension = {
         type,
         ...(p.entryPoint ? { entryPoint: p.entryPoint } : {}),

@@ -53,7 +53,7 @@ export const RollupRowSchema = z.discriminatedUnion('state', [
     capacity: z.object({ level: LevelSchema, discoveryPercent: MaybeNumber, reason: z.string() }),
     buildTrap: z.object({ level: LevelSchema, reason: z.string() }),
     paralysis: z.object({ level: LevelSchema, reason: z.string() }),
-    /** Moves back, flags and refused transitions recorded for the active sprint. */
+    /** The guard's moves back and flags recorded for the active sprint. */
     interventions: z.object({ sprint: z.string().nullable(), count: z.number().int() }),
   }),
   /** The viewer may browse the project, but Dual Track was never set up there. */

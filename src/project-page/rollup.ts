@@ -17,7 +17,8 @@ import { sharedProjectOverview } from './shared-overview';
  * short-lived overview when one fits the viewer (src/project-page/shared-overview.ts).
  */
 
-const INTERVENTIONS = new Set(['moved-back', 'flagged', 'blocked']);
+/** What the guard did to the sprint's items (a validator's refusal is audited without a sprint). */
+const INTERVENTIONS = new Set(['moved-back', 'flagged']);
 
 /** Guard interventions recorded for the active sprint, among the newest 100 audit entries. */
 async function interventionsOf(overview: ProjectOverview): Promise<RollupRow & { state: 'ok' }> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SprintReadinessView } from '../contract/surfaces-view';
 import { boardReadiness, ruleName, type SprintReadiness } from '../enforcement/readiness-report';
+import { isJiraError } from '../jira/errors';
 import { projectRollup } from '../project-page/rollup';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, resolver, type Caller } from './resolver-kit';
@@ -37,7 +38,18 @@ function sprintView(report: SprintReadiness | null): SprintReadinessView | null 
 
 export const surfaceResolvers: ResolverGroup = {
   'board/readiness': resolver('board/readiness', [], async (caller) => {
-    const report = await boardReadiness(caller.jira, boardOf(caller), caller.now);
+    const report = await boardReadiness(caller.jira, boardOf(caller), caller.now).catch(
+      (error: unknown) => {
+        // Jira answers 400 for the sprints of a board without them (a Kanban board).
+        if (isJiraError(error) && error.kind === 'bad-request') {
+          return fail(
+            'invalid-input',
+            'This board has no sprints: sprint readiness needs a Scrum board.',
+          );
+        }
+        throw error;
+      },
+    );
     return {
       boardId: report.boardId,
       active: sprintView(report.active),

@@ -77,6 +77,15 @@ describe('board action: readiness of the active and next sprint', () => {
     expect(answer).not.toHaveProperty('data');
   });
 
+  it('a Kanban board: says plainly that sprint readiness needs a Scrum board', async () => {
+    const board = ctx.em.boards.get(w.boards.dt)!;
+    board.type = 'kanban';
+    expect(failed(await onBoard('user-viewer'))).toMatchObject({
+      code: 'invalid-input',
+      message: 'This board has no sprints: sprint readiness needs a Scrum board.',
+    });
+  });
+
   it('a context without a board is refused', async () => {
     const answer = await callResolver(
       ctx.em,
@@ -122,6 +131,19 @@ describe('dashboard gadget: roll-up of picked projects', () => {
       expect(['ok', 'warning', 'critical', 'unknown']).toContain(signal.level);
       expect(signal.reason.length).toBeGreaterThan(0);
     }
+  });
+
+  it('a second viewer who sees the same items gets the shared overview: no page load of their own', async () => {
+    ctx.em.resetCalls();
+    ok(await rollup('user-viewer', ['DT']));
+    const first = ctx.em.jiraCalls().length;
+    ctx.em.resetCalls();
+    const [row] = ok(await rollup('user-member', ['DT'])).projects;
+    expect(row).toMatchObject({ key: 'DT', state: 'ok' });
+    const second = ctx.em.jiraCalls().map((c) => c.operationId);
+    // The project and the audience counts only.
+    expect(second.length).toBeLessThan(first);
+    expect(second.length).toBeLessThanOrEqual(4);
   });
 
   it('says plainly when a project the viewer may browse is not set up', async () => {

@@ -11,6 +11,14 @@ export { enablerGate } from './validators/enabler-gate';
 export { discoveryGate } from './validators/discovery-gate';
 export { spikeCloseGate } from './validators/spike-close-gate';
 
+// Automation actions (manifest `action` modules of the `automation:actionProvider`)
+export {
+  autoItemReadiness,
+  autoIdeaValidated,
+  autoRecordEvidence,
+  autoSprintReadiness,
+} from './automation/automation-actions';
+
 // Triggers
 export { trackMarker } from './triggers/track-marker-trigger';
 export { sprintGuard } from './triggers/sprint-guard-trigger';

@@ -8,6 +8,9 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 /** The page title of each resource's index.html; the rest are "Dual Track". */
 const TITLES = {
   'admin-settings': 'Dual Track global settings',
+  'board-readiness': 'Dual Track sprint readiness',
+  'rollup-gadget': 'Dual Track roll-up',
+  'rollup-gadget-edit': 'Dual Track roll-up settings',
   'entry-triage-edit': 'Entry triage',
   'project-settings': 'Dual Track settings',
   'scoped-outcome-edit': 'Scoped outcome',

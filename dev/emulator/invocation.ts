@@ -9,13 +9,15 @@ import { REAL_WAITER, type Waiter } from '../../src/runtime/wait';
  * Payload limits and what is not modelled: docs/emulator-limits.md.
  */
 
-export type InvocationKind = 'resolver' | 'trigger' | 'validator' | 'consumer';
+export type InvocationKind = 'resolver' | 'trigger' | 'validator' | 'consumer' | 'automation';
 
 /** Runtime seconds by kind (limits-invocation: 25 s for user, UI and product-event invocations). */
 export const TIME_LIMIT_SECONDS: Readonly<Record<InvocationKind, number>> = {
   resolver: 25,
   trigger: 25,
   validator: 25,
+  // Automation actions are functions invoked by the platform: the same 25 s.
+  automation: 25,
   // Functions referenced only by a consumer or scheduled trigger: 55 s unless `timeoutSeconds`.
   consumer: 55,
 };
@@ -25,6 +27,7 @@ const KIND_NAMES: Readonly<Record<InvocationKind, string>> = {
   resolver: 'UI resolvers',
   trigger: 'product-event triggers',
   validator: 'workflow validators',
+  automation: 'Automation actions',
   consumer: 'queue consumers',
 };
 

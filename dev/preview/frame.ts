@@ -3,6 +3,7 @@ import path from 'node:path';
 import { STATUSES, type JiraEmulator } from '../emulator/jira-emulator';
 import { FORGE_FIELD_PREFIX, type EmIssue } from '../emulator/model';
 import type { PreviewManifest, PreviewPage } from './server';
+import { SURFACE_SEGMENTS, surfaceLinks, surfaceView, type SurfaceSite } from './surfaces';
 
 /**
  * The preview's Jira frame: a top bar, a project sidebar (the app's project page and its
@@ -16,7 +17,13 @@ const FRAME_DIR = path.join(__dirname, 'frame');
 const TOKENS = path.dirname(require.resolve('@atlaskit/tokens/package.json'));
 
 /** The frame's own paths: no resource may be named like their first segment. */
-export const FRAME_SEGMENTS: readonly string[] = ['project', 'admin', 'browse', '_frame'];
+export const FRAME_SEGMENTS: readonly string[] = [
+  'project',
+  'admin',
+  'browse',
+  '_frame',
+  ...SURFACE_SEGMENTS,
+];
 
 /** What the frame shows: the demo site and where the app's pages are. */
 export interface FrameSite {
@@ -29,6 +36,8 @@ export interface FrameSite {
   demoIssues: ReadonlyArray<{ key: string; label: string }>;
   /** The demo issue a custom field's editor opens on from the sidebar, by field module key. */
   editorIssue: (fieldModuleKey: string) => string;
+  /** The dashboard, the board and the Automation actions (dev/preview/surfaces.ts). */
+  surfaces: SurfaceSite;
 }
 
 export interface FrameResponse {
@@ -169,6 +178,7 @@ function sidebar(site: FrameSite): NavSection[] {
         })),
       ],
     },
+    { heading: 'Where people already look', links: surfaceLinks(site.surfaces) },
     {
       heading: 'Custom field editors',
       links: fieldEditors(site).map((p) => {
@@ -429,6 +439,7 @@ function viewOf(site: FrameSite, segments: readonly string[], theme: Theme): Fra
   if (first === 'browse' && second && third === 'field' && fourth) {
     return fieldEditorView(site, second, fourth, theme);
   }
+  if (first && SURFACE_SEGMENTS.includes(first)) return surfaceView(site.surfaces, segments, theme);
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
 import { CSP_REPORT_PATH, assertValidContentPermissions, forgeCsp } from './forge-csp';
 import { FRAME_SEGMENTS, frameResponse, type FrameSite } from './frame';
+import { runAutomationAction } from './surfaces';
 import type { Permissions } from '@forge/manifest';
 
 /**
@@ -54,6 +55,7 @@ type ManifestModule = Record<string, unknown> & {
 const ENTRY_POINTS: Readonly<Record<string, readonly string[]>> = {
   'jira:workflowValidator': ['create', 'edit', 'view'],
   'jira:customField': ['edit'],
+  'jira:dashboardGadget': ['edit'],
 };
 
 /**
@@ -83,11 +85,14 @@ const PAGE_TITLES: Readonly<Record<string, string>> = {
   'jira:issueContext': 'Issue context summary',
   'jira:adminPage': 'Admin settings',
   'jira:workflowValidator': 'Validator configuration',
+  'jira:boardAction': 'Board action: sprint readiness',
+  'jira:dashboardGadget': 'Dashboard gadget',
 };
 
 /** Resources that share a module type with another and need their own name. */
 const RESOURCE_TITLES: Readonly<Record<string, string>> = {
   'entry-triage-edit': 'Entry triage editor',
+  'rollup-gadget-edit': 'Dashboard gadget settings',
 };
 
 export function readManifest(): PreviewManifest {
@@ -300,6 +305,24 @@ function demoContexts(
       extension = { type, entryPoint: p.entryPoint, isNewEditor: true };
     } else if (type === 'jira:adminPage') {
       extension = { type };
+    } else if (type === 'jira:boardAction') {
+      // The board's id and type, as the board's more actions menu opens the action (Jira
+      // Software names them board.id and board.type:
+      // https://developer.atlassian.com/cloud/jira/software/jira-software-context-parameters/).
+      extension = { type, board: { id: demo.boardId, type: 'scrum' }, project: projectRef };
+    } else if (type === 'jira:dashboardGadget') {
+      // The gadget's saved configuration, which its edit view saves with view.submit
+      // (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-dashboard-gadget):
+      // the demo project, a project not set up and one the member may not browse.
+      extension = {
+        type,
+        ...(p.entryPoint ? { entryPoint: p.entryPoint } : {}),
+        gadget: { id: 'preview-gadget' },
+        dashboard: { id: 'preview-dashboard' },
+        gadgetConfiguration: {
+          projectKeys: [demo.projectKey, ...EXTRA_PROJECTS.map((x) => x.key)],
+        },
+      };
     } else {
       extension = { type, project: projectRef };
     }
@@ -357,6 +380,41 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
+/** Projects beside the demo one, for the gadget: one the member may browse, one they may not. */
+const EXTRA_PROJECTS = [
+  { key: 'OPS', name: 'Operations', memberBrowses: true },
+  { key: 'SEC', name: 'Security team', memberBrowses: false },
+] as const;
+
+/** The demo inputs of each Automation action (smart values as a rule renders them). */
+function automationInputs(demo: DemoProject): Record<string, Record<string, string>> {
+  return {
+    'check-item-readiness': { issueKey: demo.keys.unscopedEnablerInSprint },
+    'check-idea-validated': { issueKey: demo.keys.panel.validatingIdea },
+    'record-discovery-evidence': {
+      issueKey: demo.keys.panel.validatingIdea,
+      type: 'interview',
+      summary: 'Store manager: reordering takes ten minutes every Monday',
+      positive: 'true',
+    },
+    'check-sprint-readiness': { sprintId: String(demo.activeSprint.id) },
+  };
+}
+
+function automationActions(
+  manifest: PreviewManifest,
+): Record<string, { name: string; handlerName: string }> {
+  const functions = manifest.modules?.['function'] ?? [];
+  return Object.fromEntries(
+    (manifest.modules?.['action'] ?? []).flatMap((a) => {
+      const fn = functions.find((f) => f.key === a['function']);
+      const handlerName = String(fn?.handler ?? '').split('.')[1];
+      const name = typeof a.name === 'string' ? a.name : a.key;
+      return handlerName ? [[a.key, { name, handlerName }]] : [];
+    }),
+  );
+}
+
 /**
  * Issue-view modules: the preview opens them on a demo issue named by `?issue=` (the first demo
  * issue when none is named). Field editors take `?issue=` too; without it, their own demo issue.
@@ -384,13 +442,18 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   const manifest = options.manifest ?? readManifest();
   const em = new JiraEmulator().install();
   const demo = seedDemoProject(em, { now });
+  for (const extra of EXTRA_PROJECTS) {
+    em.addProject({ key: extra.key, name: extra.name });
+    if (extra.memberBrowses) em.grant(extra.key, demo.users.member, ['BROWSE_PROJECTS']);
+  }
   // Search lags writes as Jira's does (dev/emulator/search-lag.ts); each invoke starts caught up.
   em.searchLag = { searches: 3 };
   // The app reaches Jira and storage only inside an invoke, each one time-limited invocation.
   em.invocations.requireInvocation = true;
   // Queue consumers are exports of src/index.ts, as `handler: index.<name>` names them.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  em.queue.useEntryPoints(require(path.join(REPO_ROOT, 'src', 'index')) as Record<string, unknown>);
+  const entryPoints = require(path.join(REPO_ROOT, 'src', 'index')) as Record<string, unknown>;
+  em.queue.useEntryPoints(entryPoints);
   const queueMode = options.queue ?? 'deliver';
   const deliverInBackground = (): void => {
     if (queueMode === 'deliver') {
@@ -486,6 +549,15 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
       const editor = pages.find((p) => p.moduleKey === moduleKey);
       const issue = editor ? contexts[editor.id]?.extension['issue'] : undefined;
       return (issue as { key?: string } | undefined)?.key ?? demoIssues[0]?.key ?? '';
+    },
+    surfaces: {
+      pages,
+      em,
+      projectName: demo.projectName,
+      boardId: demo.boardId,
+      automationInputs: automationInputs(demo),
+      automationActions: automationActions(manifest),
+      automationRuns: new Map(),
     },
   };
   // Forge's CSP for Custom UI documents, widened only by manifest.yml (dev/preview/forge-csp.ts).
@@ -589,6 +661,12 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
         : sendJson(res, 200, found.context);
     }
     if (req.method !== 'GET') return send(res, 405, 'method not allowed', 'text/plain');
+    const automation = /^\/automation\/([a-z-]+)$/.exec(pathname);
+    if (automation?.[1] && url.searchParams.get('run') === '1') {
+      // Runs the action as a rule would, then shows its page with the answer.
+      await runAutomationAction(site.surfaces, automation[1], demo.users.member, entryPoints);
+      deliverInBackground();
+    }
     const framed = frameResponse(site, pathname, url.searchParams);
     if (framed) {
       // The frame is served under Forge's base policy, not widened by the manifest: no inline styles.

@@ -32,6 +32,7 @@ import {
   DATA_SECTIONS,
 } from './data-transfer-view';
 import { IssueReadinessSchema } from './issue-readiness';
+import { BoardReadinessSchema, ROLLUP_MAX_PROJECTS, RollupSchema } from './surfaces-view';
 import { ProjectOverviewSchema } from './project-overview';
 import { RetroAnswerSchema, RetroJobAnswerSchema } from './retro-report';
 import {
@@ -283,6 +284,16 @@ export const RESOLVER_PAYLOADS = {
       note: z.string().trim().max(2000),
     })
     .strict(),
+  /** The board action: the board comes from Forge's context, never the payload. */
+  'board/readiness': z.object({}).strict(),
+  /** The dashboard gadget: the projects its configuration picked (each checked as the viewer). */
+  'gadget/rollup': z
+    .object({
+      projectKeys: z
+        .array(ProjectKey)
+        .max(ROLLUP_MAX_PROJECTS, `at most ${ROLLUP_MAX_PROJECTS} projects`),
+    })
+    .strict(),
 } as const;
 
 export type ResolverKey = keyof typeof RESOLVER_PAYLOADS;
@@ -333,6 +344,8 @@ export const RESOLVER_RESULTS = {
   'retro/job/start': RetroJobAnswerSchema,
   'retro/job/status': RetroJobAnswerSchema,
   'retro/outcome/record': OutcomeRecordedSchema,
+  'board/readiness': BoardReadinessSchema,
+  'gadget/rollup': RollupSchema,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type ResultOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_RESULTS)[K]>;

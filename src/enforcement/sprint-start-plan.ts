@@ -91,7 +91,7 @@ export const log = (sprint: string, message: string): void =>
   logged.warn(`sprint ${sprint}: ${message}`);
 
 /** The field ids enforcement reads with, from storage (and Jira's field list once per site). */
-async function fieldIds(jira: Jira): Promise<EnforcementFieldIds> {
+export async function fieldIds(jira: Jira): Promise<EnforcementFieldIds> {
   const values = await readMany([KEYS.jiraFields, ENFORCEMENT_KEYS.fields]);
   return enforcementFieldIds(
     {
@@ -106,7 +106,7 @@ async function fieldIds(jira: Jira): Promise<EnforcementFieldIds> {
   );
 }
 
-async function contextsOf(items: readonly Item[]): Promise<Map<string, EnforcementContext>> {
+export async function contextsOf(items: readonly Item[]): Promise<Map<string, EnforcementContext>> {
   const contexts = new Map<string, EnforcementContext>();
   for (const item of items) {
     if (!contexts.has(item.projectKey)) {
@@ -116,13 +116,13 @@ async function contextsOf(items: readonly Item[]): Promise<Map<string, Enforceme
   return contexts;
 }
 
-type Verdict =
+export type Verdict =
   | { kind: 'ready' }
   | { kind: 'waived'; waived: WaivedItem }
   | { kind: 'act'; planned: PlannedItem };
 
 /** Is the item on the discovery track of a Dual Track project (its evidence then matters)? */
-function onDiscoveryTrack(
+export function onDiscoveryTrack(
   contexts: ReadonlyMap<string, EnforcementContext>,
 ): (item: Item) => boolean {
   return (item) => {
@@ -134,7 +134,7 @@ function onDiscoveryTrack(
 }
 
 /** What the policy says about one item, on its data as just read. */
-function verdictOf(
+export function verdictOf(
   item: Item,
   context: EnforcementContext | undefined,
   entry: Pick<EntryReading, 'verdict' | 'unrestricted'> | undefined,
@@ -331,7 +331,7 @@ export async function decideItems(
  * The entry verdicts of the sprint's items in Dual Track projects, by issue id: one
  * `entryVerdictsOf` per project (its linked ideas' evidence in shared bulkfetches).
  */
-async function entryVerdictsByItem(
+export async function entryVerdictsByItem(
   items: readonly Item[],
   contexts: ReadonlyMap<string, EnforcementContext>,
   ids: EnforcementFieldIds,

@@ -104,18 +104,25 @@ export const SPRINT_LIST_PAGE_LIMIT = 40;
  * last pages: a list that does not end within SPRINT_LIST_PAGE_LIMIT pages is an error, not a
  * silently shorter list.
  */
-export async function activeAndClosedSprints(
+export function activeAndClosedSprints(jira: JiraGateway, boardId: number): Promise<Sprint[]> {
+  return boardSprints(jira, boardId, ['active', 'closed']);
+}
+
+/** The board's sprints in the given states (GET /rest/agile/1.0/board/{id}/sprint?state=...). */
+export async function boardSprints(
   jira: JiraGateway,
   boardId: number,
+  states: ReadonlyArray<'active' | 'closed' | 'future'>,
 ): Promise<Sprint[]> {
   const sprints: Sprint[] = [];
+  const state = states.join(',');
   const read = await readOffsetPages({
     pageSize: AGILE_MAX_RESULTS,
     maxPages: SPRINT_LIST_PAGE_LIMIT,
     fetchPage: async (startAt, maxResults) => {
       const page = await jira.request(
         SprintPageSchema,
-        route`/rest/agile/1.0/board/${boardId}/sprint?state=active,closed&startAt=${startAt}&maxResults=${maxResults}`,
+        route`/rest/agile/1.0/board/${boardId}/sprint?state=${state}&startAt=${startAt}&maxResults=${maxResults}`,
         { method: 'GET' },
       );
       return { meta: page, values: page.values };

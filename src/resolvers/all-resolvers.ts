@@ -11,6 +11,7 @@ import { setupResolvers } from './setup-resolvers';
 import { settingsResolvers } from './settings-resolvers';
 import { templateResolvers } from './template-resolvers';
 import { dataResolvers } from './data-resolvers';
+import { surfaceResolvers } from './surface-resolvers';
 
 /**
  * Every resolver the Custom UI can invoke, by contract key. Each group lives beside its
@@ -31,6 +32,7 @@ export const RESOLVER_GROUPS: ResolverGroup[] = [
   dataResolvers,
   retroResolvers,
   templateResolvers,
+  surfaceResolvers,
 ];
 
 export function allResolvers(): ResolverGroup {

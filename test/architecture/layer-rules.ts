@@ -31,6 +31,7 @@ export const LAYER_OF: Readonly<Record<string, Layer>> = {
   resolvers: 'entry-points',
   validators: 'entry-points',
   triggers: 'entry-points',
+  automation: 'entry-points',
   'index.ts': 'root',
 };
 

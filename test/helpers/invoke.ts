@@ -162,3 +162,21 @@ export async function deliverQueue(
   await em.queue.useEntryPoints(entryPoints).drain(options);
   return em.queue.deliveries.slice(before);
 }
+
+/**
+ * Runs an Automation action as a rule does (docs/automation.md): the exported handler with the
+ * rule's rendered inputs and Forge's context naming the rule actor, whose Jira requests act as
+ * them; undefined: a context without a principal.
+ */
+export function runAutomation(
+  em: JiraEmulator,
+  handler: (payload: unknown, context?: unknown) => Promise<unknown>,
+  inputs: Record<string, unknown>,
+  actor: string | undefined,
+): Promise<unknown> {
+  const context = actor === undefined ? {} : { principal: { accountId: actor } };
+  const call = () => handler(inputs, context);
+  return em.invocations.run('automation', entryPointName(handler), () =>
+    actor === undefined ? call() : em.runAs(actor, call),
+  );
+}

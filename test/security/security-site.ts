@@ -25,6 +25,8 @@ export interface World {
   em: JiraEmulator;
   dt: { id: string; key: string };
   other: { id: string; key: string };
+  /** DT's Scrum board and a board of OTHER. */
+  boards: { dt: number; other: number };
   idea: EmIssue;
   spike: EmIssue;
   enabler: EmIssue;
@@ -34,7 +36,16 @@ export interface World {
   story: EmIssue;
 }
 
-export type Where = 'admin-page' | 'project' | 'idea' | 'spike' | 'delivery';
+export type Where =
+  | 'admin-page'
+  | 'project'
+  | 'idea'
+  | 'spike'
+  | 'delivery'
+  /** The board action on DT's board (forged: OTHER's board). */
+  | 'board'
+  /** A dashboard gadget: no project in Forge's context; the payload names the projects. */
+  | 'dashboard';
 
 export const CALLERS = [
   'site admin',
@@ -64,7 +75,14 @@ export type Need =
   /** Browse and Edit issues (or Create + Link issues) on the context issue. */
   | 'edit-issue'
   /** Browse projects and Create issues on the context project. */
-  | 'create-in-project';
+  | 'create-in-project'
+  /** Browse projects on the project of the context board (Jira answers 404 without it). */
+  | 'browse-board'
+  /**
+   * Any signed-in user: the answer holds, per project named, only what the caller may browse
+   * (a project they may not browse is a `no-access` row without its data).
+   */
+  | 'signed-in';
 
 /**
  * The documented outcome per need and caller. "forged payload" is a project admin adding a
@@ -73,6 +91,26 @@ export type Need =
  * "forged context" is a member whose context names a project (and issue) they cannot browse.
  */
 export const NEED_OUTCOMES: Record<Need, Record<CallerKind, Outcome>> = {
+  'browse-board': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'ok',
+    'user without Browse': 'not-found',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'invalid-input',
+    'forged context': 'not-found',
+  },
+  'signed-in': {
+    'site admin': 'ok',
+    'project admin': 'ok',
+    'user with Browse': 'ok',
+    'user without Browse': 'ok',
+    anonymous: 'unauthenticated',
+    'inactive user': 'unauthenticated',
+    'forged payload': 'ok',
+    'forged context': 'ok',
+  },
   'create-in-project': {
     'site admin': 'ok',
     'project admin': 'ok',
@@ -252,8 +290,12 @@ export function seedSecuritySite(em: JiraEmulator): World {
       },
     ],
   });
+  const dtBoard = [...em.boards.values()].find((b) => b.projectId === site.projectId);
+  if (!dtBoard) throw new Error('security site: DT has no board');
+  const otherBoard = em.addBoard({ projectKey: 'OTHER' });
   return {
     em,
+    boards: { dt: dtBoard.id, other: otherBoard.id },
     dt: { id: site.projectId, key: 'DT' },
     other: { id: other.id, key: 'OTHER' },
     idea,
@@ -269,6 +311,10 @@ export function extensionOf(w: World, where: Where, forged: boolean): Record<str
   const project = forged ? w.other : w.dt;
   if (where === 'admin-page') return { type: 'jira:adminPage' };
   if (where === 'project') return { type: 'jira:projectPage', project };
+  if (where === 'board') {
+    return { type: 'jira:boardAction', board: { id: forged ? w.boards.other : w.boards.dt } };
+  }
+  if (where === 'dashboard') return { type: 'jira:dashboardGadget', gadget: { id: 'g-1' } };
   const issue = forged
     ? w.otherIssue
     : where === 'idea'
@@ -430,6 +476,13 @@ export const ROWS: Record<string, Row> = {
   'retro/report': { need: 'browse-project', where: 'project', payload: empty },
   'retro/job/start': { need: 'browse-project', where: 'project', payload: empty },
   'retro/job/status': { need: 'browse-project', where: 'project', payload: empty },
+  'board/readiness': { need: 'browse-board', where: 'board', payload: empty },
+  'gadget/rollup': {
+    need: 'signed-in',
+    where: 'dashboard',
+    payload: (w) => ({ projectKeys: [w.dt.key] }),
+    forgedPayload: (w) => ({ projectKeys: [w.other.key] }),
+  },
   'retro/outcome/record': {
     need: 'edit-issue',
     where: 'project',

@@ -81,11 +81,14 @@ describe('Custom UI build', () => {
   it('manifest.yml declares the Custom UI resources', () => {
     expect(resources.map((r) => r.key).sort()).toEqual([
       'admin-settings',
+      'board-readiness',
       'entry-triage-edit',
       'issue-context',
       'issue-panel',
       'project-page',
       'project-settings',
+      'rollup-gadget',
+      'rollup-gadget-edit',
       'scoped-outcome-edit',
       'validator-config',
     ]);

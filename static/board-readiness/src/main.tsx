@@ -1,0 +1,10 @@
+import '@ui/zod-config';
+import { mount } from '@ui/mount';
+import { BoardReadiness } from './BoardReadiness';
+import '@ui/page.css';
+import './board.css';
+
+/** The board action (`jira:boardAction`): readiness of the board's active and next sprint. */
+mount(<BoardReadiness />).catch((error: unknown) =>
+  console.error('Dual Track: the board readiness view failed to start', error),
+);

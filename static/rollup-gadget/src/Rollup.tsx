@@ -7,6 +7,7 @@ import Spinner from '@atlaskit/spinner';
 import { router } from '@forge/bridge';
 import type { RollupRow } from '@contract/surfaces-view';
 import { callResolver } from '@ui/bridge-client';
+import { localizeDates } from '@ui/dates';
 import { useResolver } from '@ui/use-resolver';
 import type { GadgetConfig } from '@ui/gadget-config';
 
@@ -117,7 +118,7 @@ function ProjectLine({ row }: { row: RollupRow }) {
           {row.interventions.sprint ? ` in ${row.interventions.sprint}` : ''}
         </Lozenge>
       </Inline>
-      <Text size="small">{row.runway.reason}</Text>
+      <Text size="small">{localizeDates(row.runway.reason)}</Text>
     </Stack>
   );
 }

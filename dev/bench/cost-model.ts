@@ -1,28 +1,8 @@
 /**
  * The bench's arithmetic, kept pure so that jest can check it (test/bench/bench-smoke.test.ts):
- * rate-limit points of a run of Jira calls, the latency model, the independent lower bound of a
+ * the latency model, the independent lower bound of a
  * project page's calls given each endpoint's documented page, and budget lines.
  */
-
-/** What the points model needs of one recorded call (a subset of the emulator's CallRecord). */
-export interface CostedCall {
-  remote: 'jira' | 'kvs';
-  returnedIssues: number;
-}
-
-/**
- * Jira's points-based quota as the issue states it: 1 point per request plus 1 per returned
- * issue. Storage requests are not Jira requests and cost nothing here.
- */
-export function pointsOf(calls: readonly CostedCall[]): number {
-  let points = 0;
-  for (const call of calls) if (call.remote === 'jira') points += 1 + call.returnedIssues;
-  return points;
-}
-
-export function jiraCallCount(calls: readonly CostedCall[]): number {
-  return calls.filter((c) => c.remote === 'jira').length;
-}
 
 /**
  * The latency model (docs/costs.md, "Latency model"): a Jira call takes a fixed time plus a

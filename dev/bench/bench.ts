@@ -14,6 +14,7 @@ import { budget, formatBudget, formatTable, type BudgetLine } from './cost-model
 import { eventSample, replayFilter, type FilterReplay } from './event-sample';
 import { firstRenderLine, measureFirstRender } from './first-render';
 import { VARIANTS, variantsNamed, type DataVariant } from './page-variants';
+import { queueBench } from './queue-bench';
 import {
   kb,
   latenciesFor,
@@ -32,7 +33,8 @@ export { differencesFromBaseline } from './project-page-bench';
  * synthetic projects of several data shapes (dev/bench/page-variants.ts) and sizes, against the
  * budgets of docs/costs.md. Prints one table per variant and size and a PASS/FAIL line per
  * budget; exits non-zero on a FAIL. Options: --scenarios 500,2000,10000,50000 (sizes)
- * --variants demo,all-estimated,...  --latency 100  --per-object-ms 1  --smallest  --ci.
+ * --variants demo,all-estimated,...  --latency 100  --per-object-ms 1  --retro-items 50000
+ * --smallest  --ci (every variant at 2,000 items, the retro job at 10,000).
  */
 
 export interface BenchOptions {
@@ -40,6 +42,8 @@ export interface BenchOptions {
   variants: DataVariant[];
   latencyMs: number;
   perObjectMs: number;
+  /** Items of the retro job's project (the budget's 50,000; CI 10,000, --smallest 2,000). */
+  retroItems: number;
 }
 
 const ALL_SCENARIOS = [500, 2000, 10_000, 50_000];
@@ -54,13 +58,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let variants: DataVariant[] = [...VARIANTS];
   let latencyMs = 100;
   let perObjectMs = 1;
+  let retroItems = 50_000;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === '--smallest') {
       scenarios = [Math.min(...ALL_SCENARIOS)];
+      retroItems = 2000;
     } else if (arg === '--ci') {
       scenarios = CI_SCENARIOS;
+      retroItems = 10_000;
+    } else if (arg === '--retro-items' && value !== undefined) {
+      retroItems = numberOf(value);
+      i++;
     } else if (arg === '--scenarios' && value !== undefined) {
       scenarios = value.split(',').map(numberOf);
       i++;
@@ -86,7 +96,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (!Number.isFinite(perObjectMs) || perObjectMs < 0) {
     throw new Error('bench: --per-object-ms takes milliseconds >= 0');
   }
-  return { scenarios, variants, latencyMs, perObjectMs };
+  if (!Number.isInteger(retroItems) || retroItems < 16 * 41) {
+    throw new Error('bench: --retro-items takes a whole number of at least 656 (16 sprints of 41)');
+  }
+  return { scenarios, variants, latencyMs, perObjectMs, retroItems };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,6 +432,10 @@ export async function runBench(
   }
   print(variantSummary(results));
   print('');
+  const queued = await queueBench(options.retroItems);
+  print(queued.table);
+  print('');
+  budgets.push(...queued.budgets);
 
   const domain = domainTiming();
   print(

@@ -221,11 +221,12 @@ describe('bench options', () => {
       scenarios: [500, 2000, 10_000, 50_000],
       latencyMs: 100,
       perObjectMs: 1,
+      retroItems: 50_000,
     });
     expect(names(all)).toEqual(VARIANTS.map((v) => v.name));
-    expect(parseBenchArgs(['--smallest']).scenarios).toEqual([500]);
+    expect(parseBenchArgs(['--smallest'])).toMatchObject({ scenarios: [500], retroItems: 2000 });
     const ci = parseBenchArgs(['--ci']);
-    expect(ci.scenarios).toEqual([2000]);
+    expect(ci).toMatchObject({ scenarios: [2000], retroItems: 10_000 });
     expect(names(ci)).toEqual([
       'demo',
       'all-estimated',
@@ -247,6 +248,8 @@ describe('bench options', () => {
     expect(names(some)).toEqual(['demo', 'discovery-30']);
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown option');
     expect(() => parseBenchArgs(['--variants', 'huge'])).toThrow('no variant "huge"');
+    expect(parseBenchArgs(['--retro-items', '20_000']).retroItems).toBe(20_000);
+    expect(() => parseBenchArgs(['--retro-items', '100'])).toThrow('at least 656');
   });
 
   it("measures 50,000 items at the budgets' 300 and 500 ms a call, smaller sizes at --latency", () => {

@@ -59,13 +59,19 @@ export function neededItems(
   const { reads } = data;
   const velocity = averageVelocity(data.closedSprints);
   const ready = reads.ready.items;
-  let readyNeeded = ready.length;
+  let readyEnd = ready.length;
   for (let n = 1; n < ready.length; n++) {
     if (readyReadSuffices(ready.slice(0, n), data.unit, velocity, data.config)) {
-      readyNeeded = n;
+      readyEnd = n;
       break;
     }
   }
+  // Counted in points, an item without an estimate adds nothing to runway's ready work: past
+  // the list's first LIST_LIMIT, runway needs only the estimated items up to where it suffices.
+  const readyItems = ready
+    .slice(0, readyEnd)
+    .filter((item, i) => i < LIST_LIMIT || data.unit !== 'points' || item.estimate !== undefined);
+  const readyNeeded = readyItems.length;
   const inProgressNeeded = Math.min(LIST_LIMIT, reads.inProgress.count);
   const entry = reads.needsDiscovery;
   const entryPast = entry.kind === 'read' && entry.flagged.length > LIST_LIMIT;
@@ -74,7 +80,7 @@ export function neededItems(
   const add = (list: ReadonlyArray<{ key: string }>) => list.forEach((i) => keys.add(i.key));
   add(reads.discovery);
   add(reads.activeSprint);
-  add(ready.slice(0, readyNeeded));
+  add(readyItems);
   add(reads.inProgress.items.slice(0, inProgressNeeded));
   add(flagged);
   return {

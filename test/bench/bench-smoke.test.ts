@@ -298,6 +298,28 @@ describe('the bench’s check against the plain baseline', () => {
     );
   });
 
+  it('past a list of flagged entry items, accepts fewer left-out items than the baseline, never more', () => {
+    const base = overview([story('DT-1', 5), story('DT-2', 8)]);
+    const entry = { ...base.signals.needsDiscovery, atLeast: true };
+    const withOmitted = (page: typeof base, omitted: number, partial: boolean) => ({
+      ...page,
+      totals: { ...page.totals, omitted },
+      notes: [
+        `This project is large: each list shows its first 50 items; ${omitted} more are counted in the totals but not listed.`,
+      ],
+      signals: partial ? { ...page.signals, needsDiscovery: entry } : page.signals,
+    });
+    const baseline = withOmitted(base, 120, false);
+    expect(differencesFromBaseline(withOmitted(base, 100, true), baseline)).toEqual([]);
+    expect(differencesFromBaseline(withOmitted(base, 130, true), baseline)).toEqual([
+      'totals.omitted',
+    ]);
+    // Without a partial entry list the count must be the same.
+    expect(differencesFromBaseline(withOmitted(base, 100, false), baseline)).toEqual(
+      expect.arrayContaining(['totals', 'notes']),
+    );
+  });
+
   it('accepts a runway that is a lower bound with the same verdict, not a higher one', () => {
     const base = overview([story('DT-1', 5), story('DT-2', 8)]);
     const atLeast = (sprints: number) => ({

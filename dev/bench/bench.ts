@@ -4,66 +4,84 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { DEMO_USERS, seedSyntheticProject } from '../emulator/demo-project';
-import { JiraEmulator, type CallRecord } from '../emulator/jira-emulator';
+import { JiraEmulator } from '../emulator/jira-emulator';
 import type { EmIssue } from '../emulator/model';
-import { BULK_FETCH_MAX } from '../emulator/routes/issue-bulk';
-import { SEARCH_PAGE_WITH_FIELDS } from '../emulator/routes/search';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
-import { KEYS } from '../../src/storage/key-families';
-import { averageVelocity, computeSignals, type ProjectItem } from '../../src/domain/signals';
+import { computeSignals, type ProjectItem } from '../../src/domain/signals';
 import { discoveryGate, enablerGate, sprintGuard } from '../../src/index';
-import { jiraAsUser } from '../../src/jira/jira-gateway';
-import type { OverviewInput } from '../../src/project-page/build-overview';
-import { loadProjectData, loadProjectOverview } from '../../src/project-page/load-project';
-import { readIssuesInPages } from '../../src/jira/search';
-import { AGILE_MAX_RESULTS } from '../../src/jira/boards';
-import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
 import { allResolvers } from '../../src/resolvers/all-resolvers';
-import { projectOf, resolver, type Requirement } from '../../src/resolvers/resolver-kit';
-import type { Result } from '../../src/contract/bridge-contract';
-import type { ProjectOverview } from '../../src/contract/project-overview';
-import {
-  budget,
-  describeStrategy,
-  formatBudget,
-  formatTable,
-  jiraCallCount,
-  pointsOf,
-  projectPageLowerBound,
-  type BudgetLine,
-  type LowerBound,
-} from './cost-model';
+import { budget, formatBudget, formatTable, type BudgetLine } from './cost-model';
 import { eventSample, replayFilter, type FilterReplay } from './event-sample';
 import { firstRenderLine, measureFirstRender } from './first-render';
+import { VARIANTS, variantsNamed, type DataVariant } from './page-variants';
+import { queueBench } from './queue-bench';
+import {
+  kb,
+  latenciesFor,
+  ms,
+  projectPageScenario,
+  scenarioBudgets,
+  scenarioTable,
+  variantSummary,
+  type ScenarioResult,
+} from './project-page-bench';
+
+export { differencesFromBaseline } from './project-page-bench';
 
 /**
- * `npm run bench`: the app's cost in Jira calls, rate-limit points, time and bytes on synthetic
- * projects of 500, 2,000 and 10,000 open items, with a fixed latency per Jira call, against the
- * budgets of issue 9. Prints one table per scenario and a PASS/FAIL line per budget; exits
- * non-zero on a FAIL. Options: --scenarios 500,2000,10000  --latency 100  --smallest (CI).
+ * `npm run bench`: the app's cost in Jira calls, rate-limit points, modelled time and bytes on
+ * synthetic projects of several data shapes (dev/bench/page-variants.ts) and sizes, against the
+ * budgets of docs/costs.md. Prints one table per variant and size and a PASS/FAIL line per
+ * budget; exits non-zero on a FAIL. Options: --scenarios 500,2000,10000,50000 (sizes)
+ * --variants demo,all-estimated,...  --latency 100  --per-object-ms 1  --retro-items 50000
+ * --smallest  --ci (every variant at 2,000 items, the retro job at 10,000).
  */
 
 export interface BenchOptions {
   scenarios: number[];
+  variants: DataVariant[];
   latencyMs: number;
+  perObjectMs: number;
+  /** Items of the retro job's project (the budget's 50,000; CI 10,000, --smallest 2,000). */
+  retroItems: number;
 }
 
-const ALL_SCENARIOS = [500, 2000, 10_000];
+const ALL_SCENARIOS = [500, 2000, 10_000, 50_000];
+/** CI: every variant at 2,000 items (the smallest size that has budgets of its own). */
+const CI_SCENARIOS = [2000];
 const ROOT = join(__dirname, '..', '..');
+
+const numberOf = (text: string): number => Number(text.replace(/_/g, ''));
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let scenarios = ALL_SCENARIOS;
+  let variants: DataVariant[] = [...VARIANTS];
   let latencyMs = 100;
+  let perObjectMs = 1;
+  let retroItems = 50_000;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
     if (arg === '--smallest') {
       scenarios = [Math.min(...ALL_SCENARIOS)];
+      retroItems = 2000;
+    } else if (arg === '--ci') {
+      scenarios = CI_SCENARIOS;
+      retroItems = 10_000;
+    } else if (arg === '--retro-items' && value !== undefined) {
+      retroItems = numberOf(value);
+      i++;
     } else if (arg === '--scenarios' && value !== undefined) {
-      scenarios = value.split(',').map((v) => Number(v.replace(/_/g, '')));
+      scenarios = value.split(',').map(numberOf);
+      i++;
+    } else if (arg === '--variants' && value !== undefined) {
+      variants = variantsNamed(value.split(','));
       i++;
     } else if (arg === '--latency' && value !== undefined) {
-      latencyMs = Number(value);
+      latencyMs = numberOf(value);
+      i++;
+    } else if (arg === '--per-object-ms' && value !== undefined) {
+      perObjectMs = numberOf(value);
       i++;
     } else {
       throw new Error(`bench: unknown option ${String(arg)}`);
@@ -75,464 +93,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (!Number.isFinite(latencyMs) || latencyMs < 0) {
     throw new Error('bench: --latency takes milliseconds >= 0');
   }
-  return { scenarios, latencyMs };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measuring
-
-interface Measured<T> {
-  value: T;
-  wallMs: number;
-  peakHeapMb: number;
-}
-
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-
-/** Wall time and the peak heap growth over the call (sampled every 5 ms; emulator included). */
-async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  let peak = before;
-  const sample = () => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  };
-  const timer = setInterval(sample, 5);
-  const started = performance.now();
-  try {
-    const value = await fn();
-    const wallMs = performance.now() - started;
-    sample();
-    return { value, wallMs, peakHeapMb: (peak - before) / 1_048_576 };
-  } finally {
-    clearInterval(timer);
+  if (!Number.isFinite(perObjectMs) || perObjectMs < 0) {
+    throw new Error('bench: --per-object-ms takes milliseconds >= 0');
   }
-}
-
-const ms = (n: number): string => `${Math.round(n).toLocaleString('en-US')} ms`;
-const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
-const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : `${(a / b).toFixed(2)}×`);
-
-// ---------------------------------------------------------------------------------------------
-// Project page
-
-const CAN_BROWSE: Requirement = {
-  context: (caller) => ({ kind: 'project', projectKey: projectOf(caller).key }),
-  permissions: ['BROWSE_PROJECTS'],
-  because: 'Browse projects is needed.',
-};
-
-/**
- * The deliberately plain baseline: the same resolver and page, but it reads every open item
- * (and velocity), each search's pages one after another with all navigable fields
- * (`*navigable`; Jira grants 100 a page).
- */
-const baselineOverview = resolver('project/overview', [CAN_BROWSE], (caller) =>
-  loadProjectOverview({
-    jira: caller.jira,
-    project: projectOf(caller),
-    now: caller.now,
-    readEverything: (jira, jql, _fields, onPage) =>
-      readIssuesInPages(jira, jql, ['*navigable'], onPage),
-  }),
-);
-
-type Overview = (request: {
-  payload: unknown;
-  context: unknown;
-}) => Promise<Result<ProjectOverview>>;
-
-interface PageRun {
-  calls: number;
-  points: number;
-  wallMs: number;
-  peakHeapMb: number;
-  responseBytes: number;
-  openItems: number | undefined;
-  overview: ProjectOverview | undefined;
-}
-
-async function runPage(
-  em: JiraEmulator,
-  fn: Overview,
-  project: { id: string; key: string },
-  accountId: string = DEMO_USERS.member,
-): Promise<PageRun> {
-  em.resetCalls();
-  const run = await measure(() =>
-    em.runAs(accountId, () => fn({ payload: {}, context: { accountId, extension: { project } } })),
-  );
-  const calls: CallRecord[] = [...em.calls];
-  return {
-    calls: jiraCallCount(calls),
-    points: pointsOf(calls),
-    wallMs: run.wallMs,
-    peakHeapMb: run.peakHeapMb,
-    responseBytes: Buffer.byteLength(JSON.stringify(run.value)),
-    openItems: run.value.ok ? run.value.data.totals.openItems : undefined,
-    overview: run.value.ok ? run.value.data : undefined,
-  };
-}
-
-/**
- * The least the page must read, worked out from every open item (read the plain way): the whole
- * discovery track and active sprint, the ready items in rank order up to where the list and
- * runway have enough, the first LIST_LIMIT items in progress, and a count for each list not
- * read to its end.
- */
-function neededReads(data: OverviewInput): { reads: Record<string, number>; counts: number } {
-  const { reads } = data;
-  const velocity = averageVelocity(data.closedSprints);
-  const ready = reads.ready.items;
-  let readyNeeded = ready.length;
-  for (let n = 1; n < ready.length; n++) {
-    if (readyReadSuffices(ready.slice(0, n), data.unit, velocity, data.config)) {
-      readyNeeded = n;
-      break;
-    }
+  if (!Number.isInteger(retroItems) || retroItems < 16 * 41) {
+    throw new Error('bench: --retro-items takes a whole number of at least 656 (16 sprints of 41)');
   }
-  const inProgressNeeded = Math.min(LIST_LIMIT, reads.inProgress.count);
-  // Needs discovery first: every item meeting the criteria while the flagged ones fit the list;
-  // past that, at least the first LIST_LIMIT (all of them flagged) and a count.
-  const entry = reads.needsDiscovery;
-  const entryPast = entry.kind === 'read' && entry.flagged.length > LIST_LIMIT;
-  const entryNeeded =
-    entry.kind === 'read' ? (entryPast ? LIST_LIMIT : entry.meetingCriteria) : undefined;
-  return {
-    reads: {
-      discovery: reads.discovery.length,
-      ...(data.activeSprint ? { activeSprint: reads.activeSprint.length } : {}),
-      ready: readyNeeded,
-      inProgress: inProgressNeeded,
-      ...(entryNeeded === undefined ? {} : { needsDiscovery: entryNeeded }),
-    },
-    counts:
-      (readyNeeded < reads.ready.count ? 1 : 0) +
-      (inProgressNeeded < reads.inProgress.count ? 1 : 0) +
-      (entryPast ? 1 : 0),
-  };
-}
-
-/**
- * Where our page differs from the plain baseline's (which reads every open item): lists,
- * counts and every signal must be the same, except that runway may be a lower bound ("at
- * least") when its verdict is the same.
- */
-export function differencesFromBaseline(
-  ours: ProjectOverview,
-  baseline: ProjectOverview,
-): string[] {
-  // Past LIST_LIMIT flagged items, ours lists the first ones and says "at least".
-  const entryPartial = ours.signals.needsDiscovery.atLeast;
-  // Runway read as a lower bound ("at least") gives the failure modes that bound too: their
-  // verdicts and items must agree, their runway figure (and the reason quoting it) may differ.
-  const runwayPartial = ours.signals.runway.atLeast;
-  const withoutFigure = <T extends { runwaySprints?: number | undefined; reason: string }>(
-    signal: T,
-  ): Partial<T> => {
-    if (!runwayPartial) return signal;
-    const copy: Partial<T> = { ...signal };
-    delete copy.runwaySprints;
-    delete copy.reason;
-    return copy;
-  };
-  const comparable = (o: ProjectOverview) => {
-    const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
-    const runway = { level, verdict, velocity, velocitySprints, unit, target };
-    const { needsDiscovery, buildTrap, paralysis, ...rest } = o.signals;
-    const others = {
-      ...rest,
-      buildTrap: withoutFigure(buildTrap),
-      paralysis: withoutFigure(paralysis),
-    };
-    return {
-      totals: o.totals,
-      columnCounts: o.columnCounts,
-      discovery: o.discovery,
-      delivery: o.delivery,
-      signals: { ...others, runway, ...(entryPartial ? {} : { needsDiscovery }) },
-      notes: o.notes,
-    };
-  };
-  const a = comparable(ours);
-  const b = comparable(baseline);
-  const differences = (Object.keys(a) as Array<keyof typeof a>)
-    .filter((k) => k !== 'signals' && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => String(k));
-  // Signals by name, so that a difference says which one.
-  for (const name of Object.keys(a.signals) as Array<keyof typeof a.signals>) {
-    if (JSON.stringify(a.signals[name]) !== JSON.stringify(b.signals[name])) {
-      differences.push(`signals.${String(name)}`);
-    }
-  }
-  const r = ours.signals.runway;
-  const base = baseline.signals.runway;
-  const runwayAgrees = r.atLeast
-    ? r.sprints !== undefined && base.sprints !== undefined && r.sprints <= base.sprints
-    : r.sprints === base.sprints && r.readyWork === base.readyWork && r.reason === base.reason;
-  if (!runwayAgrees) differences.push('runway');
-  const entry = ours.signals.needsDiscovery;
-  const baseEntry = baseline.signals.needsDiscovery;
-  if (entryPartial && (entry.count > baseEntry.count || entry.level !== baseEntry.level)) {
-    differences.push('needsDiscovery');
-  }
-  return differences;
-}
-
-interface ScenarioResult {
-  size: number;
-  ours: PageRun;
-  baseline: PageRun;
-  /** Twenty viewers of the project in one minute, the page shared between them. */
-  viewers: ViewersRun;
-  lowerBound: LowerBound;
-  /** What differs from the baseline's page (empty: the same lists, counts and verdicts). */
-  differences: string[];
-}
-
-/** Seeds the global settings with `page.sharedSeconds`; `restore` puts back what was stored. */
-function setSharedSeconds(em: JiraEmulator, seconds: number): { restore: () => void } {
-  const before = em.kvs.peek(KEYS.globalConfig);
-  em.kvs.seed(KEYS.globalConfig, {
-    version: 1,
-    updatedAt: new Date().toISOString(),
-    updatedBy: DEMO_USERS.admin,
-    settings: { ...DEFAULT_CONFIG, page: { sharedSeconds: seconds } },
-  });
-  return {
-    restore: () =>
-      before === undefined
-        ? em.kvs.unseed(KEYS.globalConfig)
-        : em.kvs.seed(KEYS.globalConfig, before),
-  };
-}
-
-interface ViewersRun {
-  viewers: number;
-  /** Points of every viewer's load together. */
-  points: number;
-  /** Jira calls of the first load and of each later one (the most of them). */
-  firstCalls: number;
-  laterCalls: number;
-}
-
-/**
- * Twenty people open the project page within a minute (the default shared time), one after
- * another: the first loads it from Jira, the others are served that load.
- */
-async function twentyViewers(
-  em: JiraEmulator,
-  ours: Overview,
-  project: { id: string; key: string },
-): Promise<ViewersRun> {
-  const runs: PageRun[] = [];
-  for (let i = 1; i <= 20; i++) {
-    const accountId = `bench-viewer-${i}`;
-    if (!em.users.has(accountId)) em.addUser({ accountId, displayName: `Viewer ${i}` });
-    em.grant(project.key, accountId);
-    runs.push(await runPage(em, ours, project, accountId));
-  }
-  return {
-    viewers: runs.length,
-    points: runs.reduce((sum, r) => sum + r.points, 0),
-    firstCalls: runs[0]?.calls ?? 0,
-    laterCalls: Math.max(0, ...runs.slice(1).map((r) => r.calls)),
-  };
-}
-
-async function projectPageScenario(size: number, latencyMs: number): Promise<ScenarioResult> {
-  const em = new JiraEmulator().install();
-  try {
-    const now = new Date();
-    const seeded = seedSyntheticProject(em, {
-      openItems: size,
-      now,
-      closedSprintItems: 40,
-      evidenceEvery: 3,
-    });
-    const project = { id: seeded.projectId, key: seeded.projectKey };
-    const ours = allResolvers()['project/overview'] as Overview | undefined;
-    if (!ours) throw new Error('project/overview is not registered');
-    // Each load measured here is a whole one: the page is not shared between the runs
-    // (sharing is measured apart, by twentyViewers).
-    const sharing = setSharedSeconds(em, 0);
-    // A first load remembers the site's field ids (and warms the JIT); the runs measure the
-    // page as every later load sees it.
-    await runPage(em, ours, project);
-    em.latencyMs = latencyMs;
-    const oursRun = await runPage(em, ours, project);
-    const baselineRun = await runPage(em, baselineOverview, project);
-    if (em.violations.length > 0) {
-      throw new Error(`emulator contract violations:\n${em.violations.join('\n')}`);
-    }
-    const sprints = [...em.sprints.values()].filter(
-      (s) => s.boardId === seeded.boardId && (s.state === 'active' || s.state === 'closed'),
-    ).length;
-    em.latencyMs = 0;
-    sharing.restore();
-    const viewers = await twentyViewers(em, ours, project);
-    em.resetCalls();
-    const everything = await em.runAs(DEMO_USERS.member, () =>
-      loadProjectData({
-        jira: jiraAsUser(DEMO_USERS.member),
-        project,
-        now,
-        readEverything: readIssuesInPages,
-      }),
-    );
-    // Reading every item, the page fetches exactly the linked ideas' evidence it needs.
-    const evidenceFetches = em
-      .jiraCalls()
-      .filter((c) => c.operationId === 'bulkFetchIssues').length;
-    const { reads } = everything;
-    const bound = projectPageLowerBound(
-      {
-        ...neededReads(everything),
-        openItems:
-          reads.discovery.length +
-          reads.activeSprint.length +
-          reads.ready.count +
-          reads.inProgress.count,
-        evidenceFetches,
-        velocityItems: seeded.recentDoneItems,
-        sprints,
-        fieldLookup: false,
-        hasBoard: true,
-        // Remembered by the first load, as the field ids are (src/storage/page-cache-store.ts).
-        issueTypes: false,
-        boardConfiguration: false,
-      },
-      {
-        searchWithFields: SEARCH_PAGE_WITH_FIELDS,
-        bulkFetch: BULK_FETCH_MAX,
-        agile: AGILE_MAX_RESULTS,
-      },
-    );
-    return {
-      size,
-      ours: oursRun,
-      baseline: baselineRun,
-      viewers,
-      lowerBound: bound,
-      differences:
-        oursRun.overview && baselineRun.overview
-          ? differencesFromBaseline(oursRun.overview, baselineRun.overview)
-          : ['the load failed'],
-    };
-  } finally {
-    em.uninstall();
-  }
-}
-
-function scenarioTable(r: ScenarioResult, latencyMs: number): string {
-  const { ours, baseline } = r;
-  const bound = r.lowerBound;
-  return formatTable(
-    `Project page, ${r.size.toLocaleString('en-US')} open items, ${latencyMs} ms per Jira call`,
-    [
-      ['', 'ours · baseline (*navigable, sequential) · ours/baseline'],
-      ['open items counted', `${ours.openItems ?? 'error'} · ${baseline.openItems ?? 'error'}`],
-      ['Jira calls', `${ours.calls} · ${baseline.calls} · ${ratio(ours.calls, baseline.calls)}`],
-      [
-        'rate-limit points',
-        `${ours.points.toLocaleString('en-US')} · ${baseline.points.toLocaleString('en-US')} · ${ratio(ours.points, baseline.points)}`,
-      ],
-      [
-        'wall time',
-        `${ms(ours.wallMs)} · ${ms(baseline.wallMs)} · ${ratio(ours.wallMs, baseline.wallMs)}`,
-      ],
-      [
-        'peak heap growth',
-        `${ours.peakHeapMb.toFixed(1)} MB · ${baseline.peakHeapMb.toFixed(1)} MB (emulator included)`,
-      ],
-      [
-        'response to the browser',
-        `${kb(ours.responseBytes)} · ${kb(baseline.responseBytes)} · ${ratio(ours.responseBytes, baseline.responseBytes)}`,
-      ],
-      [
-        'same page as reading every item',
-        r.differences.length === 0
-          ? `yes: lists, counts and signals${ours.overview?.signals.runway.atLeast ? ` (runway: at least ${ours.overview.signals.runway.sprints} of ${baseline.overview?.signals.runway.sprints} sprints, same verdict)` : ''}`
-          : `NO: ${r.differences.join(', ')} differ`,
-      ],
-      [
-        'lower bound of calls',
-        `${bound.total}: the fewest of ${bound.strategies.length} strategies that give this page at ${SEARCH_PAGE_WITH_FIELDS} issues a request (${bound.strategy})`,
-      ],
-      ...bound.strategies.map((st): [string, string] => [`  ${st.name}`, describeStrategy(st)]),
-      [
-        'calls / lower bound',
-        `${ratio(ours.calls, bound.total)} · ${ratio(baseline.calls, bound.total)}`,
-      ],
-      [
-        `${r.viewers.viewers} viewers in a minute`,
-        `${r.viewers.points.toLocaleString('en-US')} points in all (${ratio(r.viewers.points, ours.points)} one load); calls: ${r.viewers.firstCalls} for the first, ${r.viewers.laterCalls} for each later one (the page shared)`,
-      ],
-    ],
-  );
-}
-
-function scenarioBudgets(r: ScenarioResult, latencyMs: number): BudgetLine[] {
-  const lines: BudgetLine[] = [];
-  const n = r.size.toLocaleString('en-US');
-  if (r.ours.openItems !== r.size) {
-    lines.push(budget(`project page ${n}: counts every open item`, 1, 0, '', 'the load failed'));
-  }
-  if (r.differences.length > 0) {
-    lines.push(
-      budget(
-        `project page ${n}: same page as reading every item`,
-        r.differences.length,
-        0,
-        '',
-        `differs in ${r.differences.join(', ')}`,
-      ),
-    );
-  }
-  lines.push(
-    budget(`project page ${n}: calls / lower bound`, r.ours.calls / r.lowerBound.total, 1.25, '×'),
-  );
-  lines.push(
-    budget(
-      `project page ${n}: ${r.viewers.viewers} viewers in one minute, points / one full load`,
-      r.viewers.points / r.ours.points,
-      2,
-      '×',
-    ),
-  );
-  // A lower bound above a load that gave the same page would be wrong, not a budget.
-  const fewestMeasured = Math.min(r.ours.calls, r.baseline.calls);
-  lines.push(
-    budget(
-      `project page ${n}: lower bound ≤ fewest calls measured (ours, baseline)`,
-      r.lowerBound.total,
-      fewestMeasured,
-      '',
-      r.lowerBound.total > fewestMeasured
-        ? 'A load that gave the same page made fewer calls: the lower bound is wrong.'
-        : undefined,
-    ),
-  );
-  if (latencyMs === 100 && r.size === 2000) {
-    lines.push(budget('project page 2,000 at 100 ms: wall time', r.ours.wallMs, 2500, 'ms'));
-    lines.push(
-      budget(
-        'project page 2,000: our points / baseline points',
-        r.ours.points / r.baseline.points,
-        1 / 3,
-        '×',
-      ),
-    );
-  }
-  if (latencyMs === 100 && r.size === 10_000) {
-    lines.push(budget('project page 10,000 at 100 ms: wall time', r.ours.wallMs, 8000, 'ms'));
-  }
-  if (r.size === 10_000) {
-    lines.push(
-      budget('project page 10,000: response to the browser', r.ours.responseBytes / 1e6, 1.5, 'MB'),
-    );
-  }
-  return lines;
+  return { scenarios, variants, latencyMs, perObjectMs, retroItems };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -844,17 +411,31 @@ export async function runBench(
   print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Promise<{ failed: boolean }> {
   const budgets: BudgetLine[] = [];
+  const sizes = options.scenarios.map((n) => n.toLocaleString('en-US')).join(', ');
   print(
-    `Dual Track bench: scenarios ${options.scenarios.map((n) => n.toLocaleString('en-US')).join(', ')}; ${options.latencyMs} ms per Jira call; node ${process.version}`,
+    `Dual Track bench: ${sizes} open items; variants ${options.variants.map((v) => v.name).join(', ')}; ${options.latencyMs} ms per Jira call (300 and 500 ms from 50,000 items) + ${options.perObjectMs} ms per returned issue; node ${process.version}`,
   );
-  print('Points: 1 per Jira request + 1 per returned issue (storage is not counted).');
+  print(
+    "Points: Atlassian's model (dev/emulator/rate-limits.ts): 1 per request, 1 per issue or project returned, 2 per user or permission; storage is not counted.",
+  );
   print('');
+  const results: ScenarioResult[] = [];
   for (const size of options.scenarios) {
-    const result = await projectPageScenario(size, options.latencyMs);
-    print(scenarioTable(result, options.latencyMs));
-    print('');
-    budgets.push(...scenarioBudgets(result, options.latencyMs));
+    for (const variant of options.variants) {
+      const latencies = latenciesFor(size, options.latencyMs, options.perObjectMs);
+      const result = await projectPageScenario(variant, size, latencies);
+      results.push(result);
+      print(scenarioTable(result));
+      print('');
+      budgets.push(...scenarioBudgets(result));
+    }
   }
+  print(variantSummary(results));
+  print('');
+  const queued = await queueBench(options.retroItems);
+  print(queued.table);
+  print('');
+  budgets.push(...queued.budgets);
 
   const domain = domainTiming();
   print(

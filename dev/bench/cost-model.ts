@@ -1,146 +1,122 @@
 /**
  * The bench's arithmetic, kept pure so that jest can check it (test/bench/bench-smoke.test.ts):
- * rate-limit points of a run of Jira calls, the least number of calls that can read a project
- * page's data given each endpoint's largest page, and budget lines.
+ * the latency model, the independent lower bound of a
+ * project page's calls given each endpoint's documented page, and budget lines.
  */
-
-/** What the points model needs of one recorded call (a subset of the emulator's CallRecord). */
-export interface CostedCall {
-  remote: 'jira' | 'kvs';
-  returnedIssues: number;
-}
 
 /**
- * Jira's points-based quota as the issue states it: 1 point per request plus 1 per returned
- * issue. Storage requests are not Jira requests and cost nothing here.
+ * The latency model (docs/costs.md, "Latency model"): a Jira call takes a fixed time plus a
+ * time per object its answer returns. Atlassian publishes no latency figures; the per-object
+ * term follows its rate-limiting page, which charges each call "based on the complexity and
+ * amount of data involved" (1 point, plus 1 per issue returned), and the search contract, which
+ * returns fewer items per page "where a large number of fields are requested".
  */
-export function pointsOf(calls: readonly CostedCall[]): number {
-  let points = 0;
-  for (const call of calls) if (call.remote === 'jira') points += 1 + call.returnedIssues;
-  return points;
+export interface CallLatency {
+  /** Fixed time of one call (the budgets' "100 ms per call"). */
+  perCallMs: number;
+  /** Time per issue the answer returns (assumed, see docs/costs.md). */
+  perObjectMs: number;
 }
 
-export function jiraCallCount(calls: readonly CostedCall[]): number {
-  return calls.filter((c) => c.remote === 'jira').length;
+export function callMs(latency: CallLatency, objects: number): number {
+  return latency.perCallMs + latency.perObjectMs * objects;
 }
 
-/** Largest pages the endpoints grant, as the emulator enforces the contract. */
+/** Documented page sizes and rates the lower bound may use (see docs/costs.md for sources). */
 export interface PageLimits {
-  /** POST /rest/api/3/search/jql when fields beyond id/key are requested. */
+  /** POST /rest/api/3/search/jql with fields beyond id/key: 100 issues a page. */
   searchWithFields: number;
-  /** POST /rest/api/3/issue/bulkfetch: issues per call. */
-  bulkFetch: number;
-  /** GET /rest/agile/1.0/board/{id}/sprint: sprints per page. */
+  /** GET /rest/agile/1.0/board/{id}/sprint: 50 sprints a page. */
   agile: number;
+  /** Steady POST requests per second to one endpoint (the per-second rate limit: 100). */
+  postPerSecond: number;
 }
 
-/**
- * The least data one project page load must read: the issues each targeted read has to return
- * (dev/bench/bench.ts works them out from every open item, see `neededReads`), the lists it
- * can only count, and the fixed reads.
- */
-export interface PageData {
-  /** Issues each targeted search must return, by read (a read that is not made is absent). */
-  reads: Record<string, number>;
-  /** Lists known only by their count (one approximate-count request each). */
+/** What the page needs, computed from the data (dev/bench/page-variants.ts, `neededItems`). */
+export interface PageNeeds {
+  /** Distinct issues the page shows or its signals need. */
+  items: number;
+  /** Lists shown only by their count beyond what is listed (one count request each). */
   counts: number;
-  /** Every open item of the project (what a strategy that reads everything must return). */
-  openItems: number;
-  /** Done issues of the last three closed sprints (velocity). */
-  velocityItems: number;
+  /** Every open item plus velocity's done items (what reading everything returns). */
+  everyItem: number;
   /** Active and closed sprints of the board. */
   sprints: number;
-  /** Whether the field ids are still unknown (one field list read). */
-  fieldLookup: boolean;
   hasBoard: boolean;
-  /** Whether the project's issue types are read (to tell the tracks apart in JQL). */
-  issueTypes: boolean;
-  /** Whether the board's configuration is read (false: remembered from an earlier load). */
-  boardConfiguration?: boolean;
-  /**
-   * Bulk fetches of linked ideas' evidence the entry verdicts need (ideas not among the issues
-   * read; each fetch takes up to the bulk fetch page): 0 when none.
-   */
-  evidenceFetches?: number;
 }
 
-/** One way of reading the page's data, and its requests by part. */
+/** One way of reading what the page needs, priced. */
 export interface Strategy {
   name: string;
   total: number;
   parts: Record<string, number>;
+  /** Issues it returns (points: 1 per request, 1 per issue, 2 for the permission read). */
+  issues: number;
 }
 
 export interface LowerBound {
   /** The fewest requests of any strategy below. */
   total: number;
-  /** The parts of the cheapest strategy. */
+  points: number;
+  /** The least time the latency model allows (see independentLowerBound). */
+  modelledMs: number;
   parts: Record<string, number>;
-  /** The name of the cheapest strategy. */
   strategy: string;
-  /** Every strategy considered, in the order above. */
   strategies: Strategy[];
 }
-
-/** The reads the app makes in one search (src/project-page/whole-sets-read.ts), with velocity. */
-const WHOLE_SETS = ['discovery', 'activeSprint'];
 
 const pages = (n: number, size: number): number => (n <= 0 ? 1 : Math.ceil(n / size));
 const sum = (parts: Record<string, number>): number =>
   Object.values(parts).reduce((a, b) => a + b, 0);
 
 /**
- * The fewest Jira requests that can return the page's data, given each endpoint's largest page:
- * the minimum over the strategies that produce the same page.
+ * An independent lower bound of the project page's Jira calls, from the data and the
+ * documented page sizes only, not from the app's own plan: the fewest requests that return the
+ * items the page shows and its signals need, as if one query could ask for exactly those.
  *
- * - `targeted reads`: the app's plan (the sets read whole, discovery, active sprint and velocity,
- *   in one query; one query per other read; a count for each list not read to its end) where
- *   every query returns max(search page with fields, bulk fetch) issues a request.
- * - `read everything`: the fixed reads, then every open item and the velocity sprints' done
- *   items in one search (a JQL `OR` of both), ceil((open + velocity items) / page) requests; no
- *   counts and no issue type read (each issue names its type), the same evidence fetches.
+ * - `exact items`: the permission check (every resolver checks its caller), the board lookup,
+ *   its sprints (one request per agile page), the needed items at the search's largest page
+ *   with fields, and one count request per list shown only by its count.
+ * - `every item`: the same fixed reads, then every open item and velocity's done items; no
+ *   counts (each list is read to its end).
  *
- * Fixed reads in both: the permission check, the board, its configuration and its sprints (one
- * request per agile page), the field list while ids are unknown, the project's name without a
- * board. A read with no results still costs its request.
+ * Points: 1 per request, 1 per issue returned, 2 for the one permission the check returns (an
+ * identity object). Time: three dependent rounds (the permission check and board lookup; the
+ * sprints, which the velocity read needs; every issue page and count at once, but no faster
+ * than the per-second rate allows), each a full page's latency.
  */
-export function projectPageLowerBound(data: PageData, limits: PageLimits): LowerBound {
-  const issuePage = Math.max(limits.searchWithFields, limits.bulkFetch);
-  const fixed = (issueTypes: boolean): Record<string, number> => ({
+export function independentLowerBound(
+  needs: PageNeeds,
+  limits: PageLimits,
+  latency: CallLatency,
+): LowerBound {
+  const fixed: Record<string, number> = {
     permissions: 1,
-    fieldList: data.fieldLookup ? 1 : 0,
     board: 1,
-    issueTypes: issueTypes ? 1 : 0,
-    boardConfiguration: data.hasBoard && data.boardConfiguration !== false ? 1 : 0,
-    sprints: data.hasBoard ? pages(data.sprints, limits.agile) : 0,
-  });
-  const velocityItems = data.hasBoard ? data.velocityItems : 0;
-
-  const targeted: Record<string, number> = fixed(data.issueTypes);
-  let whole = velocityItems;
-  for (const [name, issues] of Object.entries(data.reads)) {
-    if (WHOLE_SETS.includes(name)) whole += issues;
-    else targeted[name] = pages(issues, issuePage);
-  }
-  targeted['counts'] = data.counts;
-  targeted['entryEvidence'] = data.evidenceFetches ?? 0;
-  targeted['wholeSets'] = pages(whole, issuePage);
-  targeted['projectName'] = data.hasBoard ? 0 : 1;
-
-  const everything: Record<string, number> = {
-    ...fixed(false),
-    openAndVelocityItems: pages(data.openItems + velocityItems, issuePage),
-    entryEvidence: data.evidenceFetches ?? 0,
-    projectName: data.hasBoard ? 0 : 1,
+    sprints: needs.hasBoard ? pages(needs.sprints, limits.agile) : 0,
+    projectName: needs.hasBoard ? 0 : 1,
   };
-
+  const exact = {
+    ...fixed,
+    issuePages: pages(needs.items, limits.searchWithFields),
+    counts: needs.counts,
+  };
+  const every = { ...fixed, issuePages: pages(needs.everyItem, limits.searchWithFields) };
   const strategies: Strategy[] = [
-    { name: 'targeted reads', total: sum(targeted), parts: targeted },
-    { name: 'read everything', total: sum(everything), parts: everything },
+    { name: 'exact items', total: sum(exact), parts: exact, issues: needs.items },
+    { name: 'every item', total: sum(every), parts: every, issues: needs.everyItem },
   ];
   const cheapest = strategies.reduce((a, b) => (b.total < a.total ? b : a));
+  const requests = (cheapest.parts['issuePages'] ?? 0) + (cheapest.parts['counts'] ?? 0);
+  const lastRound = Math.max(
+    callMs(latency, Math.min(cheapest.issues, limits.searchWithFields)),
+    (1000 * requests) / limits.postPerSecond,
+  );
+  const rounds = callMs(latency, 0) * (needs.hasBoard ? 2 : 1) + lastRound;
   return {
     total: cheapest.total,
+    points: cheapest.total + cheapest.issues + 2,
+    modelledMs: rounds,
     parts: cheapest.parts,
     strategy: cheapest.name,
     strategies,

@@ -865,6 +865,18 @@ export interface SyntheticProject {
   recentDoneItems: number;
 }
 
+/** The shape of a synthetic project's open items (the bench's data variants). */
+export interface SeedShape {
+  /**
+   * Which open items carry an estimate: 'delivery' (default: every delivery item, no
+   * discovery item), 'all' (discovery items too), 'none' (no open item), or a number n (every
+   * n-th open delivery item).
+   */
+  estimated?: 'delivery' | 'all' | 'none' | number;
+  /** Discovery items per ten open items (default 1: one in ten; at most 3). */
+  discoveryPerTen?: number;
+}
+
 /**
  * A large project for scale tests, fast to build: `openItems` open items (one in ten
  * discovery), 20 of them in the active sprint, and ten (or `closedSprintItems`) done stories in
@@ -881,7 +893,7 @@ export function seedSyntheticProject(
     closedSprintItems?: number;
     /** Every n-th discovery item gets a Discovery evidence value (default: none). */
     evidenceEvery?: number;
-  },
+  } & SeedShape,
 ): SyntheticProject {
   const key = options.key ?? 'BIG';
   const { now } = options;
@@ -906,15 +918,26 @@ export function seedSyntheticProject(
   const ev = base.discoveryEvidence.id;
   const evidenceEvery = options.evidenceEvery ?? 0;
   const opened: EmIssue[] = [];
+  const perTen = options.discoveryPerTen ?? 1;
+  const estimated = options.estimated ?? 'delivery';
+  let deliverySeen = 0;
   for (let i = 0; i < options.openItems; i++) {
-    const discovery = i % 10 === 0;
-    const withEvidence = discovery && evidenceEvery > 0 && (i / 10) % evidenceEvery === 0;
-    const type = discovery ? (kinds[(i / 10) % 3] ?? 'Discovery') : i % 7 === 0 ? 'Bug' : 'Story';
+    // The discovery items are the first `perTen` of every ten: item 0 is one (the idea that
+    // seedEntryCandidates links to), so is every tenth, as with the default of one in ten.
+    const discovery = i % 10 < perTen;
+    const nth = Math.floor(i / 10) * perTen + (i % 10);
+    const withEvidence = discovery && evidenceEvery > 0 && nth % evidenceEvery === 0;
+    const type = discovery ? (kinds[nth % 3] ?? 'Discovery') : i % 7 === 0 ? 'Bug' : 'Story';
+    if (!discovery) deliverySeen++;
+    const hasEstimate =
+      estimated === 'all' ||
+      (estimated === 'delivery' && !discovery) ||
+      (typeof estimated === 'number' && !discovery && deliverySeen % estimated === 1 % estimated);
     const issue = add({
       type,
       summary: `${type} ${i + 1}: synthetic work item with a realistic length of summary text`,
       status: i % 5 === 0 ? 'In Progress' : 'To Do',
-      ...(discovery ? {} : { points: (i % 5) + 1 }),
+      ...(hasEstimate ? { points: (i % 5) + 1 } : {}),
       createdDaysAgo: 1 + (i % 60),
       updatedDaysAgo: i % 30,
       ...(i < 20 ? { sprints: [active] } : {}),

@@ -222,6 +222,11 @@ export class JiraEmulator {
    * not delayed. Real time outside an invocation; inside one, added to the virtual latency.
    */
   latencyMs = 0;
+  /**
+   * Real milliseconds the emulator spent answering (Jira and storage requests): the bench
+   * subtracts them from a run's time to get the app's own computing time.
+   */
+  handlingMs = 0;
   /** Forge invocations on a virtual clock, with their time limits (dev/emulator/invocation.ts). */
   readonly invocations = new InvocationClock((stop) => {
     // Recorded as well as thrown, so a test that swallows the error still fails, naming it.
@@ -639,7 +644,9 @@ export class JiraEmulator {
     if (meta.type === 'kvs' || meta.remote === 'kvs') {
       const bodyText = typeof init?.body === 'string' ? init.body : '';
       await this.kvs.inFlight(path, bodyText);
+      const started = performance.now();
       const result = this.kvs.handle(path, bodyText);
+      this.handlingMs += performance.now() - started;
       this.calls.push({
         remote: 'kvs',
         provider: 'app',
@@ -671,18 +678,27 @@ export class JiraEmulator {
       if (this.latencyMs > 0) {
         await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       }
-      return this.handleJira(meta, path, init);
+      return this.timedJira(meta, path, init);
     }
     // Answered at once, delivered when the virtual clock reaches the request's latency. Inside
     // an invocation latencyMs is virtual too: a real wait is invisible to the clock, which would
     // move on to the next virtual timer (a validator's deadline, say) while the request waits.
     const recorded = this.calls.length;
-    const response = this.handleJira(meta, path, init);
+    const response = this.timedJira(meta, path, init);
     invocation.jiraRequests += 1;
     await invocation.wait(
       this.invocations.jiraLatency(this.calls[recorded]?.returnedIssues ?? 0) + this.latencyMs,
     );
     return response;
+  }
+
+  private timedJira(meta: FetchMeta, path: string, init?: RequestInit): Response {
+    const started = performance.now();
+    try {
+      return this.handleJira(meta, path, init);
+    } finally {
+      this.handlingMs += performance.now() - started;
+    }
   }
 
   private handleJira(meta: FetchMeta, fullPath: string, init?: RequestInit): Response {

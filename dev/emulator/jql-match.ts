@@ -150,6 +150,24 @@ export function clauseTest(
       );
       return (i) => facts.components(i).some((c) => wanted.has(c.name.toLowerCase()));
     }
+    case 'custom': {
+      // Jira refuses a custom field id that does not exist ("Field 'cf[…]' does not exist").
+      const id = `customfield_${clause.customId}`;
+      if (!em.fields.has(id)) {
+        throw new JqlError(
+          `Field 'cf[${clause.customId}]' does not exist or you do not have permission to view it.`,
+        );
+      }
+      return (i) => {
+        const value = i.custom.get(id);
+        const empty =
+          value === undefined ||
+          value === null ||
+          value === '' ||
+          (Array.isArray(value) && value.length === 0);
+        return empty === clause.empty;
+      };
+    }
     case 'property': {
       const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias);
       const wanted = new Set(clause.values);

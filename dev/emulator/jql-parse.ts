@@ -12,7 +12,14 @@ export type Clause =
   | { field: 'key'; values: string[] }
   | { field: 'labels'; values: string[] }
   | { field: 'component'; values: string[] }
-  | { field: 'property'; fieldName: string; alias: string; negate: boolean; values: string[] };
+  | { field: 'property'; fieldName: string; alias: string; negate: boolean; values: string[] }
+  /**
+   * A custom field by its id (`cf[10016]`): only `IS [NOT] EMPTY` is emulated ("cf[id]" names a
+   * custom field in JQL; EMPTY: "no value";
+   * https://support.atlassian.com/jira-software-cloud/docs/jql-fields/#Custom-field,
+   * https://support.atlassian.com/jira-software-cloud/docs/jql-operators/#IS-NOT).
+   */
+  | { field: 'custom'; customId: string; empty: boolean };
 
 export type Node =
   | { kind: 'clause'; clause: Clause }
@@ -227,8 +234,21 @@ export function parseJql(jql: string): Query {
     return undefined;
   };
 
+  const customEmpty = (customId: string): Node => {
+    const not = isWord(peek(), 'is') && isWord(tokens[pos + 1], 'not');
+    const op = next();
+    if (not) pos++;
+    const what = next();
+    if (!isWord(op, 'is') || !(isWord(what, 'empty') || isWord(what, 'null'))) {
+      throw new JqlError(`Only IS [NOT] EMPTY is emulated for cf[${customId}].`, true);
+    }
+    return { kind: 'clause', clause: { field: 'custom', customId, empty: !not } };
+  };
+
   const clause = (): Node => {
     const fieldToken = next();
+    const customId = /^cf\[(\d+)\]$/i.exec(fieldToken.text)?.[1];
+    if (customId !== undefined) return customEmpty(customId);
     const prop = property(fieldToken);
     const field: Clause['field'] | undefined = prop
       ? 'property'
@@ -292,6 +312,8 @@ export function parseJql(jql: string): Query {
         return { kind: 'clause', clause: { field, values } };
       case 'level':
         throw new JqlError('Security level values are not emulated, only IS [NOT] EMPTY.', true);
+      case 'custom':
+        throw new JqlError('Custom field values are not emulated, only IS [NOT] EMPTY.', true);
     }
   };
   const atEnd = () => pos >= tokens.length || isWord(peek(), 'order');

@@ -112,8 +112,15 @@ export async function readTargeted(
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
   const [sets, ready, inProgress, needsDiscovery] = await Promise.all([
     setsRead,
-    readReady(reader, entry, queries.ready, known, runway.unit, evidenceText, async (items) =>
-      readyReadSuffices(items, runway.unit, await velocity, runway.config),
+    readReady(
+      reader,
+      entry,
+      queries.ready,
+      known,
+      runway.unit,
+      evidenceText,
+      async (items) => readyReadSuffices(items, runway.unit, await velocity, runway.config),
+      runway.unit === 'points' ? queries.readyEstimated : undefined,
     ),
     readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
     readNeedsDiscovery(reader, entry, known),

@@ -103,6 +103,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         activeSprintIds,
         undefined,
         recent.map((s) => s.id),
+        estimation?.fieldId,
       );
   const [{ reads, closedSprints }, name, waiverNames] = await Promise.all([
     queries

@@ -97,7 +97,7 @@ function workNotes({ key, reads, unit, estimation }: NoteFacts): string[] {
     !reads.ready.items.some((i) => i.estimate !== undefined)
   ) {
     return [
-      reads.ready.complete
+      reads.ready.complete || reads.ready.estimatesComplete === true
         ? `No ready delivery item has a ${estimation.displayName} value, so ready work counts as 0 ${unit}.`
         : `None of the first ${reads.ready.items.length} ready delivery items has a ${estimation.displayName} value: they count as 0 ${unit}.`,
     ];

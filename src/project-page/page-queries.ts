@@ -16,6 +16,8 @@ export interface PageQueries {
   sprintColumn: PageQuery | undefined;
   /** Delivery items not started, outside the active sprint. */
   ready: PageQuery;
+  /** The same with an estimate (ready-read.ts); undefined when the estimate is not a custom field. */
+  readyEstimated: PageQuery | undefined;
   /** Delivery items in progress, outside the active sprint. */
   inProgress: PageQuery;
   /** Open delivery items meeting the entry criteria; undefined without a criterion. */
@@ -40,6 +42,8 @@ export function pageQueries(
   entryCriteria?: string,
   /** The recent closed sprints velocity is measured on. */
   recentSprintIds: readonly number[] = [],
+  /** The board's estimation field id (e.g. customfield_10016), when it has one. */
+  estimateFieldId?: string,
 ): PageQueries {
   const query = (...clauses: Array<string | undefined>): PageQuery => {
     const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
@@ -50,6 +54,9 @@ export function pageQueries(
   const sprints = activeSprintIds.join(', ');
   const delivery = types ? `issuetype not in (${types})` : undefined;
   const outsideSprint = sprints ? `(sprint is EMPTY OR sprint not in (${sprints}))` : undefined;
+  // JQL names a custom field cf[id]; a system estimate (time tracking) gets no such read.
+  const customId = /^customfield_(\d+)$/.exec(estimateFieldId ?? '')?.[1];
+  const estimated = customId ? `cf[${customId}] is not EMPTY` : undefined;
   return {
     discovery: types
       ? query(project, 'statusCategory != Done', `issuetype in (${types})`)
@@ -65,6 +72,9 @@ export function pageQueries(
       : undefined,
     sprintColumn: sprints ? query(project, delivery, `sprint in (${sprints})`) : undefined,
     ready: query(project, 'statusCategory = "To Do"', delivery, outsideSprint),
+    readyEstimated: estimated
+      ? query(project, 'statusCategory = "To Do"', delivery, outsideSprint, estimated)
+      : undefined,
     inProgress: query(project, 'statusCategory = "In Progress"', delivery, outsideSprint),
     needsDiscovery: entryCriteria
       ? query(project, 'statusCategory != Done', delivery, entryCriteria)

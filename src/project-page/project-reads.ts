@@ -34,7 +34,13 @@ export interface ProjectReads {
    * (`complete`), or the first ones, at least LIST_LIMIT of them and, counted in points, enough
    * that their estimate passes `readyWorkSuffices`. `count` is how many there are.
    */
-  ready: { items: ProjectItem[]; complete: boolean; count: number };
+  ready: {
+    items: ProjectItem[];
+    complete: boolean;
+    count: number;
+    /** Every ready item with an estimate was read (ready-read.ts), though the list was not. */
+    estimatesComplete?: boolean;
+  };
   /** Delivery items in progress outside the active sprint: the first ones and how many. */
   inProgress: { items: ProjectItem[]; count: number };
   /** Evidence badge text by issue key (discovery items with evidence only). */

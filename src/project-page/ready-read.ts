@@ -8,6 +8,7 @@ import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../jira/search';
 import type { ItemReader } from './item-reader';
 import type { EntryRead } from './needs-discovery-read';
 import type { PageQuery } from './page-queries';
+import { LIST_LIMIT, type ProjectReads } from './project-reads';
 
 /**
  * The ready column's read: not-started delivery items outside the sprint in rank order, each
@@ -57,7 +58,10 @@ export async function judgeReady(
 
 /**
  * The first ready items in rank order, judged page by page, until `enough` (see
- * readyReadSuffices), and how many the list holds.
+ * readyReadSuffices), and how many the list holds. With `estimated` (the same items with an
+ * estimate), once the list has its first LIST_LIMIT and most items read so far have no estimate,
+ * it reads on through the estimated ones only: an item without an estimate adds nothing to the
+ * ready work runway sums, so runway reaches the same verdict from fewer items.
  */
 export async function readReady(
   reader: ItemReader,
@@ -67,35 +71,62 @@ export async function readReady(
   unit: EstimateUnit,
   evidenceText: Map<string, string>,
   enough: (items: readonly ProjectItem[]) => Promise<boolean>,
-): Promise<{ items: ProjectItem[]; complete: boolean; count: number }> {
+  estimated?: PageQuery,
+): Promise<ProjectReads['ready']> {
   const items: ProjectItem[] = [];
+  const seen = new Set<string>();
   let pending: Array<{ raw: RawIssue; item: ProjectItem }> = [];
   const judgePending = async () => {
     const batch = pending;
     pending = [];
     await judgeReady(reader, entry, batch, await known, unit);
   };
+  const take = (issues: readonly RawIssue[]) => {
+    for (const raw of issues) {
+      const { item, evidence } = toProjectItem(raw, reader.fieldIds, reader.tracks);
+      if (item.statusCategory === 'done' || seen.has(item.key)) continue;
+      seen.add(item.key);
+      items.push(item);
+      pending.push({ raw, item });
+      const text = describeEvidence(evidence);
+      if (text) evidenceText.set(item.key, text);
+    }
+  };
+  const fields = readyFields(reader, entry);
+  const mostlyUnestimated = () =>
+    items.length >= LIST_LIMIT &&
+    2 * items.filter((i) => i.estimate !== undefined).length < items.length;
+  let switched = false;
   const { complete } = await readUntil(
     reader.jira,
     query.ordered,
-    readyFields(reader, entry),
+    fields,
     LIST_PAGE_SIZE,
-    (issues) => {
-      for (const raw of issues) {
-        const { item, evidence } = toProjectItem(raw, reader.fieldIds, reader.tracks);
-        if (item.statusCategory === 'done') continue;
-        items.push(item);
-        pending.push({ raw, item });
-        const text = describeEvidence(evidence);
-        if (text) evidenceText.set(item.key, text);
-      }
-    },
+    take,
     async () => {
       await judgePending();
-      return enough(items);
+      if (await enough(items)) return true;
+      switched = estimated !== undefined && mostlyUnestimated();
+      return switched;
     },
   );
   await judgePending();
+  let estimatesComplete = false;
+  if (switched && estimated) {
+    const rest = await readUntil(
+      reader.jira,
+      estimated.ordered,
+      fields,
+      LIST_PAGE_SIZE,
+      take,
+      async () => {
+        await judgePending();
+        return enough(items);
+      },
+    );
+    estimatesComplete = rest.complete;
+    await judgePending();
+  }
   const count = complete ? items.length : await approximateCount(reader.jira, query.where);
-  return { items, complete, count };
+  return { items, complete, count, ...(estimatesComplete ? { estimatesComplete } : {}) };
 }

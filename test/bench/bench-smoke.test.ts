@@ -4,48 +4,41 @@ import { parse as parseYaml } from 'yaml';
 import { differencesFromBaseline, parseBenchArgs } from '../../dev/bench/bench';
 import {
   budget,
+  callMs,
   describeStrategy,
-  pointsOf,
-  projectPageLowerBound,
-  type PageData,
+  independentLowerBound,
+  type CallLatency,
+  type PageNeeds,
 } from '../../dev/bench/cost-model';
+import { VARIANTS } from '../../dev/bench/page-variants';
+import { latenciesFor } from '../../dev/bench/project-page-bench';
 import { EVENT_MIX, eventSample, replayFilter } from '../../dev/bench/event-sample';
 import { compileFilter, filterInvokes } from '../../dev/bench/filter-expression';
-import { returnedIssueCount } from '../../dev/emulator/jira-emulator';
+import { seedSyntheticProject, type SeedShape } from '../../dev/emulator/demo-project';
+import { JiraEmulator, returnedIssueCount, STATUSES } from '../../dev/emulator/jira-emulator';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import type { ProjectItem } from '../../src/domain/signals';
 import { buildOverview } from '../../src/project-page/build-overview';
 import { readsOfAllItems } from '../../src/project-page/project-reads';
 
 /**
- * The bench's pure pieces on small inputs (no timing): the points model, the lower bound of
- * calls, the manifest filter evaluator and the options. `npm run bench` itself runs in CI.
+ * The bench's pure pieces on small inputs (no timing): the latency model, the independent lower
+ * bound of calls, the manifest filter evaluator, the options and the data variants' seed.
+ * `npm run bench -- --ci` itself runs in CI.
  */
 
-const LIMITS = { searchWithFields: 100, bulkFetch: 100, agile: 50 };
-const page = (overrides: Partial<PageData> = {}): PageData => ({
-  reads: { discovery: 250, activeSprint: 20, ready: 92, inProgress: 50 },
+const LIMITS = { searchWithFields: 100, agile: 50, postPerSecond: 100 };
+const AT_100: CallLatency = { perCallMs: 100, perObjectMs: 1 };
+const needs = (overrides: Partial<PageNeeds> = {}): PageNeeds => ({
+  items: 486,
   counts: 2,
-  openItems: 2000,
-  velocityItems: 120,
+  everyItem: 2120,
   sprints: 7,
-  fieldLookup: false,
   hasBoard: true,
-  issueTypes: true,
   ...overrides,
 });
 
-describe('rate-limit points', () => {
-  it('1 per Jira request plus 1 per returned issue; storage costs nothing', () => {
-    expect(
-      pointsOf([
-        { remote: 'jira', returnedIssues: 100 },
-        { remote: 'jira', returnedIssues: 0 },
-        { remote: 'kvs', returnedIssues: 0 },
-      ]),
-    ).toBe(102);
-  });
-
+describe('returned issues', () => {
   it('counts returned issues from the answer body', () => {
     const search = { issues: [{ id: '1' }, { id: '2' }], isLast: true };
     expect(returnedIssueCount('searchAndReconsileIssuesUsingJqlPost', search)).toBe(2);
@@ -56,133 +49,75 @@ describe('rate-limit points', () => {
   });
 });
 
-describe('lower bound of calls for a project page', () => {
-  it('each read’s issues come 100 a request whichever endpoint reads them; a count is one request', () => {
-    const bound = projectPageLowerBound(page(), LIMITS);
-    // permissions 1 + board 1 + issue types 1 + configuration 1 + sprints 1 + the sets read
-    // whole 4 (250 discovery + 20 in the sprint + 120 velocity in one search) + ready 1 + in
-    // progress 1 + counts 2
-    expect(bound.total).toBe(13);
-    expect(bound.strategy).toBe('targeted reads');
-    expect(bound.parts).toMatchObject({
-      wholeSets: 4,
-      ready: 1,
-      inProgress: 1,
-      counts: 2,
-      sprints: 1,
-      fieldList: 0,
-    });
-    expect(bound.parts).not.toHaveProperty('discovery');
+describe('the latency model', () => {
+  it('a call takes its fixed time plus a time per returned issue', () => {
+    expect(callMs(AT_100, 0)).toBe(100);
+    expect(callMs(AT_100, 100)).toBe(200);
+    expect(callMs({ perCallMs: 500, perObjectMs: 2 }, 50)).toBe(600);
   });
+});
 
-  it('a larger page size lowers the bound; a field lookup and sprint pages add to it', () => {
-    const bigBulk = projectPageLowerBound(page(), { ...LIMITS, bulkFetch: 1000 });
-    expect(bigBulk.strategies[0]?.parts['wholeSets']).toBe(1);
-    expect(projectPageLowerBound(page({ fieldLookup: true, sprints: 51 }), LIMITS).total).toBe(15);
-  });
-
-  it('issue types and a board configuration remembered from an earlier load cost nothing', () => {
-    const bound = projectPageLowerBound(
-      page({ issueTypes: false, boardConfiguration: false }),
-      LIMITS,
-    );
-    expect(bound.total).toBe(11);
-    expect(bound.parts).toMatchObject({ issueTypes: 0, boardConfiguration: 0 });
-  });
-
-  it('an empty project still costs its requests; without a board, the name is read instead', () => {
-    const bound = projectPageLowerBound(
-      page({
-        reads: { discovery: 0, ready: 0, inProgress: 0 },
-        counts: 0,
-        openItems: 0,
-        velocityItems: 0,
-        hasBoard: false,
-      }),
-      LIMITS,
-    );
-    // Reading everything is then cheaper: one empty search instead of three.
-    expect(bound.strategy).toBe('read everything');
+describe('the independent lower bound of a project page', () => {
+  it('reads exactly the needed items at 100 a page, plus the fixed reads and one request per count', () => {
+    const bound = independentLowerBound(needs(), LIMITS, AT_100);
+    // permissions 1 + board 1 + sprints 1 + ceil(486 / 100) + 2 counts
+    expect(bound.total).toBe(10);
+    expect(bound.strategy).toBe('exact items');
     expect(bound.parts).toEqual({
       permissions: 1,
-      fieldList: 0,
       board: 1,
-      issueTypes: 0,
-      boardConfiguration: 0,
-      sprints: 0,
-      openAndVelocityItems: 1,
-      entryEvidence: 0,
-      projectName: 1,
+      sprints: 1,
+      projectName: 0,
+      issuePages: 5,
+      counts: 2,
     });
-    expect(bound.strategies[0]?.parts).toEqual({
-      permissions: 1,
-      fieldList: 0,
-      board: 1,
-      issueTypes: 1,
-      boardConfiguration: 0,
-      sprints: 0,
-      ready: 1,
-      inProgress: 1,
-      counts: 0,
-      entryEvidence: 0,
-      wholeSets: 1,
-      projectName: 1,
-    });
+    // 1 a request, 1 an issue, 2 for the permission the check returns
+    expect(bound.points).toBe(10 + 486 + 2);
   });
 
-  it('needs discovery first: its search and the bulk fetches of linked ideas add to the bound', () => {
-    const base = projectPageLowerBound(page(), LIMITS).total;
-    const bound = projectPageLowerBound(
-      page({
-        reads: { discovery: 250, activeSprint: 20, ready: 92, inProgress: 50, needsDiscovery: 8 },
-        evidenceFetches: 2,
-      }),
+  it('reading every item wins when the needed items leave little out: no counts then', () => {
+    const bound = independentLowerBound(
+      needs({ items: 480, everyItem: 500, counts: 2 }),
       LIMITS,
+      AT_100,
     );
-    expect(bound.parts).toMatchObject({ needsDiscovery: 1, entryEvidence: 2 });
-    expect(bound.total).toBe(base + 3);
+    expect(bound.strategy).toBe('every item');
+    expect(bound.total).toBe(3 + 5);
+    expect(describeStrategy(bound.strategies[0]!)).toBe(
+      '10 (permissions 1 + board 1 + sprints 1 + issuePages 5 + counts 2)',
+    );
   });
 
-  it('is the fewest of the strategies that give the same page: at 500 items reading everything is', () => {
-    // The bench's 500-item project: 500 open items, 120 done in the velocity sprints.
-    const bound = projectPageLowerBound(
-      page({
-        reads: { discovery: 50, activeSprint: 20, ready: 30, inProgress: 50, needsDiscovery: 2 },
-        counts: 1,
-        openItems: 500,
-        sprints: 7,
-      }),
+  it('sprints past one agile page cost more pages; without a board the name is read instead', () => {
+    expect(independentLowerBound(needs({ sprints: 51 }), LIMITS, AT_100).parts['sprints']).toBe(2);
+    const noBoard = independentLowerBound(needs({ hasBoard: false }), LIMITS, AT_100);
+    expect(noBoard.parts).toMatchObject({ sprints: 0, projectName: 1 });
+  });
+
+  it('an empty project still costs a search', () => {
+    const bound = independentLowerBound(
+      needs({ items: 0, counts: 0, everyItem: 0 }),
       LIMITS,
+      AT_100,
     );
-    const [targeted, everything] = bound.strategies;
-    // 5 fixed + the sets read whole 2 (50 + 20 + 120) + ready, in progress, needs discovery
-    // first and one count
-    expect(targeted?.total).toBe(11);
-    // permissions + board + configuration + sprints + ceil((500 + 120) / 100), no counts
-    expect(everything?.total).toBe(4 + 7);
-    expect(bound.total).toBe(11);
-    expect(describeStrategy(everything!)).toBe(
-      '11 (permissions 1 + board 1 + boardConfiguration 1 + sprints 1 + openAndVelocityItems 7)',
-    );
-    // Never above the plain baseline, which reads the same issues in separate searches:
-    // 4 fixed + ceil(500 / 100) + ceil(120 / 100).
-    expect(bound.total).toBeLessThanOrEqual(4 + 5 + 2);
+    expect(bound.parts['issuePages']).toBe(1);
   });
 
-  it('at 2,000 items the targeted reads are the bound, and a bigger page lowers both', () => {
-    const bound = projectPageLowerBound(page(), LIMITS);
-    expect(bound.strategies.map((st) => [st.name, st.total])).toEqual([
-      ['targeted reads', 13],
-      ['read everything', 4 + 22],
-    ]);
-    const big = projectPageLowerBound(page(), { ...LIMITS, searchWithFields: 5000 });
-    expect(big.strategies.map((st) => st.total)).toEqual([10, 5]);
-    expect(big.total).toBe(5);
+  it('time: three dependent rounds, the last a full page or the per-second rate, whichever is longer', () => {
+    // 100 + 100 + (100 + 100 issues × 1 ms)
+    expect(independentLowerBound(needs(), LIMITS, AT_100).modelledMs).toBe(400);
+    // 15,000 items: 150 pages and 1 count at 100 requests a second take 1.51 s
+    const big = independentLowerBound(
+      needs({ items: 15_000, counts: 1, everyItem: 50_120 }),
+      LIMITS,
+      AT_100,
+    );
+    expect(big.modelledMs).toBeCloseTo(200 + 1510);
   });
 
   it('budget lines pass at the limit and fail above it', () => {
-    expect(budget('calls', 1.25, 1.25, '×').pass).toBe(true);
-    expect(budget('calls', 1.26, 1.25, '×').pass).toBe(false);
+    expect(budget('calls', 1.1, 1.1, '×').pass).toBe(true);
+    expect(budget('calls', 1.11, 1.1, '×').pass).toBe(false);
   });
 });
 
@@ -279,14 +214,47 @@ describe('the mixed event sample through the manifest filter', () => {
 });
 
 describe('bench options', () => {
-  it('defaults to all scenarios at 100 ms; --smallest runs only the smallest', () => {
-    expect(parseBenchArgs([])).toEqual({ scenarios: [500, 2000, 10_000], latencyMs: 100 });
-    expect(parseBenchArgs(['--smallest'])).toEqual({ scenarios: [500], latencyMs: 100 });
-    expect(parseBenchArgs(['--scenarios', '2000,10_000', '--latency', '20'])).toEqual({
-      scenarios: [2000, 10_000],
-      latencyMs: 20,
+  const names = (o: ReturnType<typeof parseBenchArgs>) => o.variants.map((v) => v.name);
+  it('defaults to every size and variant at 100 ms + 1 ms an issue; --smallest, --ci narrow it', () => {
+    const all = parseBenchArgs([]);
+    expect(all).toMatchObject({
+      scenarios: [500, 2000, 10_000, 50_000],
+      latencyMs: 100,
+      perObjectMs: 1,
+      retroItems: 50_000,
     });
+    expect(names(all)).toEqual(VARIANTS.map((v) => v.name));
+    expect(parseBenchArgs(['--smallest'])).toMatchObject({ scenarios: [500], retroItems: 2000 });
+    const ci = parseBenchArgs(['--ci']);
+    expect(ci).toMatchObject({ scenarios: [2000], retroItems: 10_000 });
+    expect(names(ci)).toEqual([
+      'demo',
+      'all-estimated',
+      'none-estimated',
+      '1-in-20',
+      'discovery-30',
+    ]);
+    const some = parseBenchArgs([
+      '--scenarios',
+      '2000,10_000',
+      '--latency',
+      '20',
+      '--variants',
+      'demo,discovery-30',
+      '--per-object-ms',
+      '0',
+    ]);
+    expect(some).toMatchObject({ scenarios: [2000, 10_000], latencyMs: 20, perObjectMs: 0 });
+    expect(names(some)).toEqual(['demo', 'discovery-30']);
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown option');
+    expect(() => parseBenchArgs(['--variants', 'huge'])).toThrow('no variant "huge"');
+    expect(parseBenchArgs(['--retro-items', '20_000']).retroItems).toBe(20_000);
+    expect(() => parseBenchArgs(['--retro-items', '100'])).toThrow('at least 656');
+  });
+
+  it("measures 50,000 items at the budgets' 300 and 500 ms a call, smaller sizes at --latency", () => {
+    expect(latenciesFor(10_000, 100, 1)).toEqual([{ perCallMs: 100, perObjectMs: 1 }]);
+    expect(latenciesFor(50_000, 100, 1).map((l) => l.perCallMs)).toEqual([300, 500]);
   });
 });
 
@@ -330,6 +298,28 @@ describe('the bench’s check against the plain baseline', () => {
     );
   });
 
+  it('past a list of flagged entry items, accepts fewer left-out items than the baseline, never more', () => {
+    const base = overview([story('DT-1', 5), story('DT-2', 8)]);
+    const entry = { ...base.signals.needsDiscovery, atLeast: true };
+    const withOmitted = (page: typeof base, omitted: number, partial: boolean) => ({
+      ...page,
+      totals: { ...page.totals, omitted },
+      notes: [
+        `This project is large: each list shows its first 50 items; ${omitted} more are counted in the totals but not listed.`,
+      ],
+      signals: partial ? { ...page.signals, needsDiscovery: entry } : page.signals,
+    });
+    const baseline = withOmitted(base, 120, false);
+    expect(differencesFromBaseline(withOmitted(base, 100, true), baseline)).toEqual([]);
+    expect(differencesFromBaseline(withOmitted(base, 130, true), baseline)).toEqual([
+      'totals.omitted',
+    ]);
+    // Without a partial entry list the count must be the same.
+    expect(differencesFromBaseline(withOmitted(base, 100, false), baseline)).toEqual(
+      expect.arrayContaining(['totals', 'notes']),
+    );
+  });
+
   it('accepts a runway that is a lower bound with the same verdict, not a higher one', () => {
     const base = overview([story('DT-1', 5), story('DT-2', 8)]);
     const atLeast = (sprints: number) => ({
@@ -342,5 +332,53 @@ describe('the bench’s check against the plain baseline', () => {
     expect(base.signals.runway.sprints).toBe(6.5);
     expect(differencesFromBaseline(atLeast(4.5), base)).toEqual([]);
     expect(differencesFromBaseline(atLeast(7), base)).toEqual(['runway']);
+  });
+});
+
+describe('the data variants’ seed', () => {
+  const openOf = (shape: SeedShape) => {
+    const em = new JiraEmulator();
+    const seeded = seedSyntheticProject(em, { openItems: 200, now: new Date(), ...shape });
+    const points = [...em.fields.values()].find((f) => /story point/i.test(f.name))?.id ?? '';
+    const types = new Map([...em.issueTypes.values()].map((t) => [t.id, t.name]));
+    const open = [...em.issues.values()].filter(
+      (i) =>
+        i.projectId === seeded.projectId &&
+        STATUSES.find((st) => st.id === i.statusId)?.name !== 'Done',
+    );
+    const discovery = (i: (typeof open)[number]) =>
+      ['Discovery', 'Spike', 'Enabler'].includes(types.get(i.issueTypeId) ?? '');
+    const estimated = (i: (typeof open)[number]) => i.custom.get(points) !== undefined;
+    return {
+      open: open.length,
+      discovery: open.filter(discovery).length,
+      estimatedDelivery: open.filter((i) => !discovery(i) && estimated(i)).length,
+      estimatedDiscovery: open.filter((i) => discovery(i) && estimated(i)).length,
+    };
+  };
+
+  it('estimates delivery items by default, every item, none, or one in n', () => {
+    expect(openOf({})).toMatchObject({
+      open: 200,
+      discovery: 20,
+      estimatedDelivery: 180,
+      estimatedDiscovery: 0,
+    });
+    expect(openOf({ estimated: 'all' })).toMatchObject({
+      estimatedDelivery: 180,
+      estimatedDiscovery: 20,
+    });
+    expect(openOf({ estimated: 'none' })).toMatchObject({
+      estimatedDelivery: 0,
+      estimatedDiscovery: 0,
+    });
+    expect(openOf({ estimated: 20 })).toMatchObject({
+      estimatedDelivery: 9,
+      estimatedDiscovery: 0,
+    });
+  });
+
+  it('makes 30% of the open items discovery items with three in ten', () => {
+    expect(openOf({ discoveryPerTen: 3 })).toMatchObject({ open: 200, discovery: 60 });
   });
 });

@@ -115,6 +115,39 @@ describe('JQL refusals', () => {
       expect(await keys('sprint not in openSprints()')).toEqual([a.key]);
     }));
 
+  it('cf[id] IS [NOT] EMPTY: a custom field with or without a value; an unknown id is refused', () =>
+    probe(async () => {
+      const numeric = ctx.em.nextNumericId();
+      const id = `customfield_${numeric}`;
+      ctx.em.fields.set(id, {
+        id,
+        key: id,
+        name: 'Story Points',
+        custom: true,
+        schema: {
+          type: 'number',
+          custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float',
+          customId: numeric,
+        },
+      });
+      const estimated = ctx.em.addIssue({
+        projectKey: 'DT',
+        type: 'Story',
+        summary: 'e',
+        custom: { [id]: 3 },
+      });
+      const bare = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'b' });
+      const keys = async (jql: string) =>
+        keysOf(
+          (await search({ jql: `project = DT AND ${jql} ORDER BY key ASC`, fields: ['key'] })).body,
+        );
+      expect(await keys(`cf[${numeric}] is not EMPTY`)).toEqual([estimated.key]);
+      expect(await keys(`cf[${numeric}] IS EMPTY`)).toEqual([bare.key]);
+      const unknown = await search({ jql: 'project = DT AND cf[99999] is EMPTY' });
+      expect(unknown.status).toBe(400);
+      expect(messages(unknown.body)).toContain("Field 'cf[99999]' does not exist");
+    }));
+
   it('refuses an unknown JQL function with 400 naming it', () =>
     probe(async () => {
       const answer = await search({ jql: 'project = DT AND sprint in nextSprints()' });

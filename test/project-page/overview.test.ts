@@ -973,6 +973,36 @@ describe('scale: the page reads what each list and signal needs, not every open 
     expect(listCounts()).toHaveLength(0);
   }, 30_000);
 
+  it('a mostly unestimated backlog: past the list, runway reads only the estimated ready items, with the same verdict', async () => {
+    // One delivery item in 20 estimated: the first page of the ready list holds a few; the rest
+    // of runway's work comes from a search of the estimated ones, not from the whole backlog.
+    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, estimated: 20 });
+    const full = await reference(big.projectKey);
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    expect(comparable(page)).toEqual(comparable(full));
+    const estimatedReads = ctx.em
+      .jiraCalls()
+      .filter((c) => JSON.stringify(c.body ?? '').includes('is not EMPTY'));
+    expect(estimatedReads.length).toBeGreaterThan(0);
+    // Without it the ready read went through all 1,584 ready items, 100 a page.
+    expect(ctx.em.jiraCalls().length).toBeLessThan(20);
+    expect(page.delivery.ready).toHaveLength(LIST_LIMIT);
+    expect(page.signals.runway.verdict).toBe(full.signals.runway.verdict);
+  }, 30_000);
+
+  it('no ready item estimated: one empty search of the estimated ones says so exactly', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, estimated: 'none' });
+    const full = await reference(big.projectKey);
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    expect(comparable(page)).toEqual(comparable(full));
+    expect(page.notes).toContain(
+      'No ready delivery item has a Story Points value, so ready work counts as 0 points.',
+    );
+    expect(ctx.em.jiraCalls().length).toBeLessThan(20);
+  }, 30_000);
+
   it('counted in issues, runway counts the truly ready issues in rank order until its verdict is decided', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 600, now });
     const board = ctx.em.boards.get(big.boardId);

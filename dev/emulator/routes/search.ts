@@ -26,6 +26,8 @@ import { type IndexedFacts, matcher, comparator, liveFacts } from '../jql-match'
  *                 a property of one of the app's object fields, by the `searchAlias` the manifest
  *                 gives it (Forge: "you can search that field property using X.Y = value"); only
  *                 `string` properties (JQL type string, exact comparison) are emulated
+ *             cf[id] is EMPTY | is not EMPTY                  (a custom field by id: no value / a value;
+ *                                                             an unknown id → 400)
  *             AND, OR, NOT and parentheses; strings in "…" or '…' with backslash escapes
  *             ORDER BY Rank | created | key [ASC|DESC], ...
  * As in Jira, `!=` and `not in` never match an empty field (an issue in no sprint is not

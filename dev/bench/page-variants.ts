@@ -1,0 +1,103 @@
+import type { SeedShape } from '../emulator/demo-project';
+import type { OverviewInput } from '../../src/project-page/build-overview';
+import { averageVelocity } from '../../src/domain/signals';
+import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
+
+/**
+ * The data shapes the bench loads the project page on (docs/costs.md, "The bench on realistic
+ * data"), and what the page needs of each, worked out from every open item rather than from the
+ * app's own reads: the items it shows or its signals need, and the lists it can only count.
+ * The independent lower bound (cost-model.ts) is computed from this.
+ */
+
+export interface DataVariant {
+  name: string;
+  label: string;
+  seed: SeedShape;
+}
+
+export const VARIANTS: readonly DataVariant[] = [
+  { name: 'demo', label: 'delivery items estimated, 1 in 10 discovery', seed: {} },
+  { name: 'all-estimated', label: 'every item estimated', seed: { estimated: 'all' } },
+  { name: 'none-estimated', label: 'no open delivery item estimated', seed: { estimated: 'none' } },
+  { name: '1-in-20', label: '1 in 20 delivery items estimated', seed: { estimated: 20 } },
+  { name: 'discovery-30', label: '30% discovery items', seed: { discoveryPerTen: 3 } },
+];
+
+export function variantsNamed(names: readonly string[]): DataVariant[] {
+  return names.map((name) => {
+    const variant = VARIANTS.find((v) => v.name === name);
+    if (!variant) {
+      throw new Error(`bench: no variant "${name}" (${VARIANTS.map((v) => v.name).join(', ')})`);
+    }
+    return variant;
+  });
+}
+
+/** What the page needs, from a load that read every open item. */
+export interface NeededItems {
+  /** Distinct issues the page shows or its signals need (open items, velocity's done items, linked ideas). */
+  items: number;
+  /** By read, before the union (a key in two reads counts once in `items`). */
+  byRead: Record<string, number>;
+  /** Lists the page shows only a count of beyond what it lists (one count request each). */
+  counts: number;
+}
+
+/**
+ * The items the page must read: every open discovery item and the active sprint (their
+ * signals judge each one), the done items of the velocity sprints, the ready items in rank
+ * order up to where the list and runway have enough, the first LIST_LIMIT items in progress,
+ * the flagged items of the entry criteria (the covered ones are not known by key here, so they
+ * are left out: the bound only gets lower), and the linked ideas fetched for their evidence.
+ */
+export function neededItems(
+  data: OverviewInput,
+  velocityItems: number,
+  evidenceIssues: number,
+): NeededItems {
+  const { reads } = data;
+  const velocity = averageVelocity(data.closedSprints);
+  const ready = reads.ready.items;
+  let readyEnd = ready.length;
+  for (let n = 1; n < ready.length; n++) {
+    if (readyReadSuffices(ready.slice(0, n), data.unit, velocity, data.config)) {
+      readyEnd = n;
+      break;
+    }
+  }
+  // Counted in points, an item without an estimate adds nothing to runway's ready work: past
+  // the list's first LIST_LIMIT, runway needs only the estimated items up to where it suffices.
+  const readyItems = ready
+    .slice(0, readyEnd)
+    .filter((item, i) => i < LIST_LIMIT || data.unit !== 'points' || item.estimate !== undefined);
+  const readyNeeded = readyItems.length;
+  const inProgressNeeded = Math.min(LIST_LIMIT, reads.inProgress.count);
+  const entry = reads.needsDiscovery;
+  const entryPast = entry.kind === 'read' && entry.flagged.length > LIST_LIMIT;
+  const flagged = entry.kind === 'read' ? entry.flagged.slice(0, LIST_LIMIT) : [];
+  const keys = new Set<string>();
+  const add = (list: ReadonlyArray<{ key: string }>) => list.forEach((i) => keys.add(i.key));
+  add(reads.discovery);
+  add(reads.activeSprint);
+  add(readyItems);
+  add(reads.inProgress.items.slice(0, inProgressNeeded));
+  add(flagged);
+  return {
+    // Velocity's done items and the linked ideas are not among the open items read above.
+    items: keys.size + velocityItems + evidenceIssues,
+    byRead: {
+      discovery: reads.discovery.length,
+      activeSprint: reads.activeSprint.length,
+      velocity: velocityItems,
+      ready: readyNeeded,
+      inProgress: inProgressNeeded,
+      entryFlagged: flagged.length,
+      linkedIdeas: evidenceIssues,
+    },
+    counts:
+      (readyNeeded < reads.ready.count ? 1 : 0) +
+      (inProgressNeeded < reads.inProgress.count ? 1 : 0) +
+      (entryPast ? 1 : 0),
+  };
+}

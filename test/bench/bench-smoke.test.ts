@@ -4,6 +4,9 @@ import { parse as parseYaml } from 'yaml';
 import { differencesFromBaseline, parseBenchArgs } from '../../dev/bench/bench';
 import {
   budget,
+  formatBudget,
+  gatingFailures,
+  openBudget,
   callMs,
   describeStrategy,
   independentLowerBound,
@@ -118,6 +121,19 @@ describe('the independent lower bound of a project page', () => {
   it('budget lines pass at the limit and fail above it', () => {
     expect(budget('calls', 1.1, 1.1, '×').pass).toBe(true);
     expect(budget('calls', 1.11, 1.1, '×').pass).toBe(false);
+  });
+
+  it('an open target that fails is printed as FAIL with its reason but does not fail the bench', () => {
+    const gate = budget('calls, never above the baseline', 12, 25, '');
+    const open = openBudget(budget('calls / bound', 1.2, 1.1, '×'), 'not met yet');
+    const broken = budget('calls, never above the baseline', 30, 25, '');
+    expect(gatingFailures([gate, open])).toEqual([]);
+    expect(gatingFailures([gate, open, broken])).toEqual([broken]);
+    expect(formatBudget(open)).toMatch(
+      /^FAIL {2}calls \/ bound: 1\.20× .*open target, not gated: not met yet$/s,
+    );
+    // A passing open budget reads as any passing budget.
+    expect(formatBudget(openBudget(budget('x', 1, 2, ''), 'why'))).toBe('PASS  x: 1 (budget ≤ 2)');
   });
 });
 

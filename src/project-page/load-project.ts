@@ -5,12 +5,7 @@ import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
-import {
-  activeAndClosedSprints,
-  boardEstimation,
-  firstScrumBoard,
-  type Sprint,
-} from '../jira/boards';
+import { boardEstimation, type Sprint } from '../jira/boards';
 import { projectName } from '../jira/projects';
 import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
 import { getProjectIssueTypes } from '../jira/projects';
@@ -35,6 +30,8 @@ import { pageNotes } from './page-notes';
 import { pageQueries, type PageQueries } from './page-queries';
 import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
+import { readBoard } from './board-read';
+import { readThroughput } from './throughput-read';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
@@ -98,13 +95,14 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
   const queries = input.readEverything
     ? undefined
     : pageQueries(
-        key,
+        site.board.scope,
         site.discoveryTypeIds,
         activeSprintIds,
         undefined,
         recent.map((s) => s.id),
       );
-  const [{ reads, closedSprints }, name, waiverNames] = await Promise.all([
+  const kanbanWeeks = site.board.flow === 'kanban' ? decision.config.kanban.throughputWeeks : 0;
+  const [{ reads, closedSprints }, name, waiverNames, weeks] = await Promise.all([
     queries
       ? readTargetedSets(reader, queries, {
           key,
@@ -123,6 +121,15 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         ),
     found?.board.location?.projectName ?? projectName(jira, key),
     grantorNames(jira, decision.waivers, now),
+    kanbanWeeks > 0
+      ? readThroughput(input.readEverything ?? readIssuesInPages, jira, {
+          scope: site.board.scope,
+          weeks: kanbanWeeks,
+          now,
+          estimation,
+          tracks: site.tracks,
+        })
+      : undefined,
   ]);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
@@ -133,6 +140,8 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     now,
     unit,
     board: found ? { id: found.board.id, name: found.board.name } : null,
+    ...(weeks ? { kanban: { weeks, deliveryInProgress: reads.inProgress.count } } : {}),
+    ...(site.board.scope.length > 1 ? { boardProjects: site.board.scope } : {}),
     activeSprint: active
       ? { id: active.id, name: active.name, startDate: active.startDate, endDate: active.endDate }
       : null,
@@ -219,24 +228,22 @@ async function readSite(input: LoadInput, key: string) {
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const cachedTypes = rememberedTypes(remembered, input.project.id, now);
-  const [ids, found, types] = await Promise.all([
+  const [ids, board, types] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    firstScrumBoard(jira, key),
+    readBoard(jira, key, decision.config.board.boardId),
     input.readEverything
       ? []
       : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
+  const { found, sprints } = board;
   const cachedEstimation = found
     ? rememberedEstimation(remembered, found.board.id, now)
     : undefined;
-  const [estimation, sprints] = found
-    ? await Promise.all([
-        cachedEstimation === undefined
-          ? boardEstimation(jira, found.board.id)
-          : (cachedEstimation ?? undefined),
-        activeAndClosedSprints(jira, found.board.id),
-      ])
-    : [undefined, [] as Sprint[]];
+  const estimation = !found
+    ? undefined
+    : cachedEstimation === undefined
+      ? await boardEstimation(jira, found.board.id)
+      : (cachedEstimation ?? undefined);
   if (!input.readEverything && (!cachedTypes || (found && cachedEstimation === undefined))) {
     await savePageSite(key, {
       ...remembered,
@@ -253,7 +260,17 @@ async function readSite(input: LoadInput, key: string) {
     .filter((t) => tracks.trackOf(t.id, t.name) === 'discovery')
     .map((t) => t.id);
   const knownTypeIds = new Set(types.map((t) => t.id));
-  return { decision, tracks, ids, found, discoveryTypeIds, knownTypeIds, estimation, sprints };
+  return {
+    decision,
+    tracks,
+    ids,
+    found,
+    board,
+    discoveryTypeIds,
+    knownTypeIds,
+    estimation,
+    sprints,
+  };
 }
 
 const namesOf = (types: ReadonlyArray<{ id: string; name: string }>) =>
@@ -271,7 +288,15 @@ function notesOf(
     config: decision.config,
     tracksGuessed: site.tracks.guessed,
     fields: ids,
-    board: found ? { name: found.board.name, more: found.more } : undefined,
+    board: found
+      ? {
+          name: found.board.name,
+          more: found.more,
+          kanban: site.board.flow === 'kanban',
+          missing: site.board.missing,
+          hiddenProjects: site.board.hiddenProjects,
+        }
+      : undefined,
     estimation,
     ...read,
   });

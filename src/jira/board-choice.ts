@@ -88,7 +88,7 @@ export async function boardProjectKeys(jira: JiraGateway, boardId: number): Prom
 
 /**
  * The board the project's signals read: the chosen one while the caller can see it, else the
- * first Scrum board. `missing` says a chosen board could not be read (gone, or not visible to the
+ * first Scrum board, else (a project without one) the first board of any type. `missing` says a chosen board could not be read (gone, or not visible to the
  * caller), so the page can say why it fell back.
  */
 export async function chosenBoard(
@@ -101,7 +101,11 @@ export async function chosenBoard(
     if (board) return { found: { board, more: false, chosen: true }, missing: undefined };
   }
   const first = await firstScrumBoard(jira, projectKey);
-  return { found: first ? { ...first, chosen: false } : undefined, missing: boardId };
+  if (first) return { found: { ...first, chosen: false }, missing: boardId };
+  // No Scrum board: the project's first board of any type (a Kanban project's own board).
+  const { boards } = await projectBoards(jira, projectKey);
+  const [board] = boards;
+  return { found: board ? { board, more: false, chosen: false } : undefined, missing: boardId };
 }
 
 /** Kanban flow for a Kanban board; a team-managed (`simple`) board is decided by its sprints. */

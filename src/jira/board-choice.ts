@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isJiraError } from './errors';
 import type { JiraGateway } from './jira-gateway';
 import { OFFSET_PAGE_FIELDS } from './offset-paging';
-import { AGILE_MAX_RESULTS, firstScrumBoard, type Board } from './boards';
+import { AGILE_MAX_RESULTS, type Board } from './boards';
 
 /**
  * Which board a project's signals read: the board a project admin chose, else the project's first
@@ -100,12 +100,13 @@ export async function chosenBoard(
     const board = await boardById(jira, boardId);
     if (board) return { found: { board, more: false, chosen: true }, missing: undefined };
   }
-  const first = await firstScrumBoard(jira, projectKey);
-  if (first) return { found: { ...first, chosen: false }, missing: boardId };
-  // No Scrum board: the project's first board of any type (a Kanban project's own board).
-  const { boards } = await projectBoards(jira, projectKey);
-  const [board] = boards;
-  return { found: board ? { board, more: false, chosen: false } : undefined, missing: boardId };
+  // One list of the project's boards: the first Scrum one, else (a project without one, such as
+  // a Kanban project) the first board of any type.
+  const { boards, more } = await projectBoards(jira, projectKey);
+  const scrum = boards.filter((b) => b.type === 'scrum');
+  const board = scrum[0] ?? boards[0];
+  const moreScrum = scrum.length > 1 || (scrum.length === 1 && more);
+  return { found: board ? { board, more: moreScrum, chosen: false } : undefined, missing: boardId };
 }
 
 /** Kanban flow for a Kanban board; a team-managed (`simple`) board is decided by its sprints. */

@@ -33,13 +33,23 @@ export interface BoardRead {
   hiddenProjects: number;
 }
 
-export async function readBoard(
+/** The board the page reads (chosen, else the default), before its sprints and projects. */
+export async function pickBoard(
   jira: JiraGateway,
   projectKey: string,
   boardId: number,
+): Promise<Pick<BoardRead, 'found' | 'missing'>> {
+  return chosenBoard(jira, projectKey, boardId || undefined);
+}
+
+/** The picked board's flow, sprints and the projects its items come from. */
+export async function readBoardDetails(
+  jira: JiraGateway,
+  projectKey: string,
+  picked: Pick<BoardRead, 'found' | 'missing'>,
 ): Promise<BoardRead> {
-  const { found, missing } = await chosenBoard(jira, projectKey, boardId || undefined);
-  const base = { found, missing, scope: [projectKey], hiddenProjects: 0 };
+  const { found } = picked;
+  const base = { ...picked, scope: [projectKey], hiddenProjects: 0 };
   if (!found) return { ...base, flow: 'sprints', sprints: [] };
   const id = found.board.id;
   const [flowAndSprints, projects] = await Promise.all([

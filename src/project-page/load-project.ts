@@ -6,6 +6,7 @@ import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
 import { boardEstimation, type Sprint } from '../jira/boards';
+import type { ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
 import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
 import { getProjectIssueTypes } from '../jira/projects';
@@ -30,7 +31,7 @@ import { pageNotes } from './page-notes';
 import { pageQueries, type PageQueries } from './page-queries';
 import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
-import { readBoard } from './board-read';
+import { pickBoard, readBoardDetails } from './board-read';
 import { readThroughput } from './throughput-read';
 
 /**
@@ -77,20 +78,10 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     scopedOutcome: ids.scopedOutcome,
     discoveryEvidence: ids.discoveryEvidence,
   };
-  const reader: ItemReader = {
-    jira,
-    fields: searchFields(fieldIds),
-    fieldIds,
-    tracks: site.tracks,
-  };
+  const { tracks } = site;
+  const reader: ItemReader = { jira, fields: searchFields(fieldIds), fieldIds, tracks };
   const entry = entryReadOf(key, decision.config, ids, site.discoveryTypeIds);
-  const velocitySprints = {
-    key,
-    recent,
-    sprintFieldId: ids.sprint,
-    estimation,
-    tracks: site.tracks,
-  };
+  const velocitySprints = { key, recent, sprintFieldId: ids.sprint, estimation, tracks };
   const activeSprintIds = activeSprints.map((s) => s.id);
   const queries = input.readEverything
     ? undefined
@@ -101,7 +92,6 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         undefined,
         recent.map((s) => s.id),
       );
-  const kanbanWeeks = site.board.flow === 'kanban' ? decision.config.kanban.throughputWeeks : 0;
   const [{ reads, closedSprints }, name, waiverNames, weeks] = await Promise.all([
     queries
       ? readTargetedSets(reader, queries, {
@@ -119,17 +109,9 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
           unit,
           velocitySprints,
         ),
-    found?.board.location?.projectName ?? projectName(jira, key),
+    nameOf(jira, key, found),
     grantorNames(jira, decision.waivers, now),
-    kanbanWeeks > 0
-      ? readThroughput(input.readEverything ?? readIssuesInPages, jira, {
-          scope: site.board.scope,
-          weeks: kanbanWeeks,
-          now,
-          estimation,
-          tracks: site.tracks,
-        })
-      : undefined,
+    kanbanThroughput(input, site),
   ]);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
@@ -140,8 +122,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     now,
     unit,
     board: found ? { id: found.board.id, name: found.board.name } : null,
-    ...(weeks ? { kanban: { weeks, deliveryInProgress: reads.inProgress.count } } : {}),
-    ...(site.board.scope.length > 1 ? { boardProjects: site.board.scope } : {}),
+    ...boardFlowOf(site.board.scope, weeks, reads),
     activeSprint: active
       ? { id: active.id, name: active.name, startDate: active.startDate, endDate: active.endDate }
       : null,
@@ -181,6 +162,31 @@ async function readTargetedSets(
   );
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
   return read;
+}
+
+/** The project's name: from its own board's location, else asked of Jira. */
+const nameOf = (jira: JiraGateway, key: string, found: ChosenBoard | undefined) =>
+  (!found?.chosen ? found?.board.location?.projectName : undefined) ?? projectName(jira, key);
+
+/** What the page says of a Kanban board's flow and of a board that spans projects. */
+const boardFlowOf = (scope: string[], weeks: number[] | undefined, reads: ProjectReads) => ({
+  ...(weeks ? { kanban: { weeks, deliveryInProgress: reads.inProgress.count } } : {}),
+  ...(scope.length > 1 ? { boardProjects: scope } : {}),
+});
+
+/** A Kanban board's finished delivery work per week (undefined on a sprint board). */
+function kanbanThroughput(
+  input: LoadInput,
+  site: Awaited<ReturnType<typeof readSite>>,
+): Promise<number[]> | undefined {
+  if (site.board.flow !== 'kanban') return undefined;
+  return readThroughput(input.readEverything ?? readIssuesInPages, input.jira, {
+    scope: site.board.scope,
+    weeks: site.decision.config.kanban.throughputWeeks,
+    now: input.now,
+    estimation: site.estimation,
+    tracks: site.tracks,
+  });
 }
 
 /** The plain load: every open item, and velocity with its own search. */
@@ -228,22 +234,24 @@ async function readSite(input: LoadInput, key: string) {
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const cachedTypes = rememberedTypes(remembered, input.project.id, now);
-  const [ids, board, types] = await Promise.all([
+  const [ids, picked, types] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    readBoard(jira, key, decision.config.board.boardId),
+    pickBoard(jira, key, decision.config.board.boardId),
     input.readEverything
       ? []
       : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
-  const { found, sprints } = board;
+  const { found } = picked;
   const cachedEstimation = found
     ? rememberedEstimation(remembered, found.board.id, now)
     : undefined;
-  const estimation = !found
-    ? undefined
-    : cachedEstimation === undefined
-      ? await boardEstimation(jira, found.board.id)
-      : (cachedEstimation ?? undefined);
+  const [estimation, board] = await Promise.all([
+    !found || cachedEstimation !== undefined
+      ? (cachedEstimation ?? undefined)
+      : boardEstimation(jira, found.board.id),
+    readBoardDetails(jira, key, picked),
+  ]);
+  const { sprints } = board;
   if (!input.readEverything && (!cachedTypes || (found && cachedEstimation === undefined))) {
     await savePageSite(key, {
       ...remembered,

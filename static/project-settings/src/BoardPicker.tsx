@@ -58,7 +58,6 @@ export function BoardPicker({ api, onSaved }: { api: BoardPickerApi; onSaved?: (
   useEffect(() => {
     void load();
     // Loaded once when the page opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const save = async (): Promise<void> => {

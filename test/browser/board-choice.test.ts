@@ -43,6 +43,7 @@ async function open(
 describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
   it('the Kanban project page: runway in weeks, capacity of work in progress', async () => {
     const page = await open('project-page', 'signals', theme, 'KB');
+    await page.getByText(/Board: KB Kanban board \(Kanban: weeks of throughput/).waitFor();
     const runway = page.getByTestId('signal-runway');
     await expect(runway.getByText('2 weeks', { exact: true }).isVisible()).resolves.toBe(true);
     await expect(runway.getByText(/Target 2–4 weeks/).isVisible()).resolves.toBe(true);

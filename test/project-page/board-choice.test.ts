@@ -79,6 +79,18 @@ describe('a project on a Kanban board', () => {
     expect(page.signals.runway).toMatchObject({ velocity: 10, velocitySprints: 2, sprints: 2 });
   });
 
+  it('the retro says a Kanban board has no sprints, without asking Jira for them', async () => {
+    seedKanbanProject(ctx.em, { now });
+    ctx.em.resetCalls();
+    const retro = ok<{ notes: string[] }>(
+      await callResolver(ctx.em, 'retro/report', DEMO_USERS.member, {}, inProject('KB')),
+    );
+    expect(retro.notes).toContain(
+      '"KB Kanban board" is a Kanban board: it has no sprints to look back on, and a retro by period is not available yet.',
+    );
+    expect(operations()).not.toContain('getAllSprints');
+  });
+
   it("the emulator refuses a Kanban board's sprint list as Jira does (400)", async () => {
     const kb = seedKanbanProject(ctx.em, { now });
     const status = await inInvocation(ctx.em, 'resolver', 'test', async () => {

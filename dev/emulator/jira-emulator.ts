@@ -515,14 +515,25 @@ export class JiraEmulator {
     issue.securityLevelId = levelId;
   }
 
-  addBoard(b: { projectKey: string; name?: string; estimationFieldId?: string }): EmBoard {
+  addBoard(b: {
+    projectKey: string;
+    name?: string;
+    estimationFieldId?: string;
+    type?: EmBoard['type'];
+    /** Other projects the board's filter names (`project in (…)`). */
+    alsoProjectKeys?: readonly string[];
+    /** A team-managed (`simple`) board's Sprints feature. */
+    sprintsEnabled?: boolean;
+  }): EmBoard {
     const project = this.projectByKey(b.projectKey);
     const board: EmBoard = {
       id: this.boards.size + 1,
       name: b.name ?? `${project.key} board`,
       projectId: project.id,
-      type: 'scrum',
+      type: b.type ?? 'scrum',
       estimationFieldId: b.estimationFieldId,
+      otherProjectIds: (b.alsoProjectKeys ?? []).map((k) => this.projectByKey(k).id),
+      sprintsEnabled: b.sprintsEnabled ?? b.type !== 'kanban',
     };
     this.boards.set(board.id, board);
     return board;

@@ -109,6 +109,11 @@ export function clauseTest(
         return ids.some((id) => wanted.has(id)) !== clause.negate;
       };
     }
+    case 'statusCategoryChangedDate': {
+      // Dates are read in UTC here (Jira reads them in the user's time zone).
+      const since = Date.parse(`${clause.since}T00:00:00Z`);
+      return (i) => Date.parse(i.statusCategoryChanged ?? i.created) >= since;
+    }
     case 'level':
       // JQL's Security level field (`level`, with IS EMPTY / IS NOT EMPTY;
       // https://support.atlassian.com/jira-software-cloud/docs/jql-fields/): an issue at a level

@@ -10,6 +10,8 @@ export type Clause =
   /** The issue's security level: only `level IS [NOT] EMPTY` is emulated. */
   | { field: 'level'; empty: boolean }
   | { field: 'key'; values: string[] }
+  /** `statusCategoryChangedDate >= "yyyy-MM-dd"`: only that operator and date form are emulated. */
+  | { field: 'statusCategoryChangedDate'; since: string }
   | { field: 'labels'; values: string[] }
   | { field: 'component'; values: string[] }
   | { field: 'property'; fieldName: string; alias: string; negate: boolean; values: string[] }
@@ -73,6 +75,9 @@ export function tokenize(jql: string): Token[] {
     } else if (c === '=') {
       tokens.push({ kind: 'op', text: '=' });
       i++;
+    } else if (c === '>' && jql.charAt(i + 1) === '=') {
+      tokens.push({ kind: 'op', text: '>=' });
+      i += 2;
     } else if (/[~<>!]/.test(c)) {
       throw new JqlError(`The JQL operator "${c}" is not emulated.`, true);
     } else {
@@ -97,6 +102,7 @@ export const FIELD_NAMES: Record<string, Clause['field']> = {
   labels: 'labels',
   component: 'component',
   level: 'level',
+  statuscategorychangeddate: 'statusCategoryChangedDate',
 };
 
 /**
@@ -267,6 +273,7 @@ export function parseJql(jql: string): Query {
         emptyField === 'level' ? { field: 'level', empty: !not } : { field: 'sprint', empty: !not };
       return { kind: 'clause', clause };
     }
+    if (field === 'statusCategoryChangedDate') return dateClause(op, value());
     const notIn = isWord(op, 'not');
     if (notIn && !isWord(next(), 'in')) {
       throw new JqlError("Error in the JQL Query: expected 'in' after NOT.");
@@ -367,4 +374,28 @@ export function parseJql(jql: string): Query {
     throw new JqlError(`Error in the JQL Query: unexpected '${tokens[pos]?.text ?? ''}'.`);
   }
   return { where, order };
+}
+
+/**
+ * `statusCategoryChangedDate >= "yyyy-MM-dd"` (JQL's Status Category Changed field takes dates as
+ * "yyyy/MM/dd" or "yyyy-MM-dd"; https://support.atlassian.com/jira-software-cloud/docs/jql-fields/).
+ * Other operators and relative dates are valid JQL the emulator does not implement.
+ */
+function dateClause(op: Token, date: string): Node {
+  if (op.kind !== 'op' || op.text !== '>=') {
+    throw new JqlError(
+      `The JQL operator "${op.text}" is not emulated for statusCategoryChangedDate.`,
+      true,
+    );
+  }
+  if (!/^\d{4}[-/]\d{2}[-/]\d{2}$/.test(date)) {
+    throw new JqlError(
+      `Date value '${date}' for field 'statusCategoryChangedDate' is invalid.`,
+      true,
+    );
+  }
+  return {
+    kind: 'clause',
+    clause: { field: 'statusCategoryChangedDate', since: date.replace(/\//g, '-') },
+  };
 }

@@ -135,9 +135,14 @@ export interface EmBoard {
   id: number;
   name: string;
   projectId: string;
-  type: 'scrum' | 'kanban';
+  /** `simple`: the board of a team-managed project (Jira's type for those boards). */
+  type: 'scrum' | 'kanban' | 'simple';
   /** Field id of the board's estimation statistic (story points), if any. */
   estimationFieldId: string | undefined;
+  /** Projects the board's filter names besides its location project (a multi-project board). */
+  otherProjectIds: readonly string[];
+  /** Whether the board has sprints: a Scrum board, or a team-managed one with Sprints on. */
+  sprintsEnabled: boolean;
 }
 
 export interface EmSprint {

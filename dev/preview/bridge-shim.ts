@@ -90,7 +90,7 @@ function resource(): string {
 function pageRef(): Record<string, string> {
   const query = new URLSearchParams(win.location.search);
   const ref: Record<string, string> = { resource: resource() };
-  for (const name of ['module', 'entryPoint', 'issue']) {
+  for (const name of ['module', 'entryPoint', 'issue', 'project']) {
     const value = query.get(name);
     if (value !== null && value !== '') ref[name] = value;
   }

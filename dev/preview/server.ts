@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
+import { seedKanbanProject } from '../emulator/kanban-project';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
 import { CSP_REPORT_PATH, assertValidContentPermissions, forgeCsp } from './forge-csp';
@@ -446,6 +447,12 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     em.addProject({ key: extra.key, name: extra.name });
     if (extra.memberBrowses) em.grant(extra.key, demo.users.member, ['BROWSE_PROJECTS']);
   }
+  // A second project on a Kanban board: `?project=KB` opens the project pages on it.
+  const kanban = seedKanbanProject(em, { now });
+  const otherProject = (key: unknown) =>
+    key === kanban.projectKey
+      ? { id: kanban.projectId, key: kanban.projectKey, type: 'software' }
+      : undefined;
   // Search lags writes as Jira's does (dev/emulator/search-lag.ts); each invoke starts caught up.
   em.searchLag = { searches: 3 };
   // The app reaches Jira and storage only inside an invoke, each one time-limited invocation.
@@ -484,6 +491,8 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
     module?: unknown;
     entryPoint?: unknown;
     issue?: unknown;
+    /** A project page or project settings page opened on another seeded project (`?project=KB`). */
+    project?: unknown;
   }
 
   /**
@@ -508,6 +517,10 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
           ? { ...base.extension, validatorConfig: saved }
           : base.extension;
       return { page, context: { ...base, extension } };
+    }
+    const other = otherProject(ref.project);
+    if (other && 'project' in base.extension && !ISSUE_MODULES.has(page.moduleType)) {
+      return { page, context: { ...base, extension: { ...base.extension, project: other } } };
     }
     const named = typeof ref.issue === 'string' && ref.issue !== '' ? ref.issue : undefined;
     const editor = page.moduleType === 'jira:customField';
@@ -655,6 +668,7 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
         module: url.searchParams.get('module'),
         entryPoint: url.searchParams.get('entryPoint'),
         issue: url.searchParams.get('issue'),
+        project: url.searchParams.get('project'),
       });
       return 'error' in found
         ? sendJson(res, 404, { message: found.error })

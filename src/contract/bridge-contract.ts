@@ -45,6 +45,7 @@ import {
   GlobalSettingsViewSchema,
   ProjectSettingsViewSchema,
   OutcomeRulesSchema,
+  ProjectBoardsSchema,
   ValidatorDefaultsSchema,
 } from './settings-view';
 
@@ -103,6 +104,8 @@ export const RESOLVER_PAYLOADS = {
   /** The lead engineer pickers: users and groups whose names match, on each settings page. */
   'settings/global/people': PeopleQuerySchema,
   'settings/project/people': PeopleQuerySchema,
+  /** The boards that show the context project, for the board picker. */
+  'settings/project/boards': z.object({}).strict(),
   /** The project page: both tracks and the signals, for the context project. */
   'project/overview': z.object({}).strict(),
   'setup/status': z.object({}).strict(),
@@ -310,6 +313,7 @@ export const RESOLVER_RESULTS = {
   'settings/project/save': ProjectSettingsViewSchema,
   'settings/global/people': PeopleFoundSchema,
   'settings/project/people': PeopleFoundSchema,
+  'settings/project/boards': ProjectBoardsSchema,
   'project/overview': ProjectOverviewSchema,
   'setup/status': SetupStatusSchema,
   'setup/run': SetupRunSchema,

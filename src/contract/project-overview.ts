@@ -43,6 +43,8 @@ const WaivedRefSchema = ItemRefSchema.extend(WaiverFactsSchema.shape);
 export const SignalsSchema = z.object({
   runway: z.object({
     level: LevelSchema,
+    /** Weeks of throughput on a Kanban board; absent: sprints (then `sprints` counts sprints). */
+    per: z.literal('week').optional(),
     sprints: MaybeNumber,
     atLeast: z.boolean(),
     readyWork: z.number(),
@@ -88,6 +90,8 @@ export const SignalsSchema = z.object({
   }),
   capacity: z.object({
     level: LevelSchema,
+    /** Measured on work in progress (Kanban); absent: on the active sprint. */
+    of: z.literal('wip').optional(),
     discoveryPercent: MaybeNumber,
     discovery: z.number(),
     delivery: z.number(),
@@ -200,6 +204,10 @@ export const ProjectOverviewSchema = z.object({
   generatedAt: z.string(),
   unit: EstimateUnitSchema,
   board: BoardRefSchema.nullable(),
+  /** How the board runs: `kanban` (no sprints: throughput and work in progress). */
+  boardFlow: z.enum(['sprints', 'kanban']).optional(),
+  /** The projects whose items the page shows, when the board spans more than this one. */
+  boardProjects: z.array(z.string()).optional(),
   activeSprint: BoardRefSchema.nullable(),
   signals: SignalsSchema,
   /** Ideas by validation stage. */

@@ -43,6 +43,8 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   entry: 'Discovery entry criteria',
   feasibility: 'Engineers in early (feasibility)',
   page: 'Project page',
+  kanban: 'Kanban boards',
+  board: 'Board the signals read',
 };
 
 export const SETTING_SECTIONS: readonly SettingSection[] = CONFIG_SECTIONS;
@@ -297,6 +299,33 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     item: 'group',
     minItems: 0,
     picker: 'group',
+  },
+  {
+    path: 'kanban.throughputWeeks',
+    label: 'Weeks throughput is measured over',
+    help: 'On a Kanban board runway is ready delivery work divided by the delivery items (or points) finished per week, averaged over this many weeks.',
+    kind: 'integer',
+    min: 1,
+    max: 26,
+    unit: 'weeks',
+  },
+  {
+    path: 'kanban.retroPeriodDays',
+    label: 'Retro period on a Kanban board',
+    help: 'A Kanban board has no sprints: the retro looks back over periods of this many days instead.',
+    kind: 'integer',
+    min: 7,
+    max: 56,
+    unit: 'days',
+  },
+  {
+    path: 'board.boardId',
+    label: 'Board',
+    help: "The board runway, capacity and the retro read, by id: pick it from the project's boards above. 0: the project's first Scrum board. Chosen per project only.",
+    kind: 'integer',
+    min: 0,
+    max: 2147483647,
+    unit: 'board id',
   },
 ];
 

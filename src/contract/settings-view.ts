@@ -137,3 +137,26 @@ export const ValidatorDefaultsSchema = z.object({
   maxTimeboxDays: z.number(),
   validation: z.object({ minInterviews: z.number(), minUsabilityTests: z.number() }),
 });
+
+/** The boards that show a project (`settings/project/boards`), for the board picker. */
+export const ProjectBoardsSchema = z
+  .object({
+    boards: z.array(
+      z
+        .object({
+          id: z.number().int(),
+          name: z.string(),
+          /** `scrum`, `kanban` or `simple` (a team-managed project's board). */
+          type: z.string(),
+          /** How the signals read it: sprints, Kanban flow, or (team-managed) by its sprints. */
+          flow: z.enum(['sprints', 'kanban', 'ask']),
+          /** The project the board belongs to (its location), when Jira names it. */
+          projectKey: z.string().optional(),
+        })
+        .strict(),
+    ),
+    /** More boards show the project than are listed. */
+    more: z.boolean(),
+  })
+  .strict();
+export type ProjectBoards = z.infer<typeof ProjectBoardsSchema>;

@@ -26,10 +26,10 @@ function inRange(min: number, max: number, kind: 'integer' | 'number' = 'integer
 
 const count = (max: number) => inRange(0, max);
 
-/** A list of names (issue types, placeholders): each trimmed, none empty. */
 /** Lead engineer groups a project may name (each is read from Jira at sign-off). */
 export const LEAD_GROUPS_MAX = 5;
 
+/** A list of names (issue types, placeholders): each trimmed, none empty. */
 function names(what: string, maxLength: number, maxItems: number, minItems = 0) {
   const list = z
     .array(
@@ -145,6 +145,12 @@ const staleness = section(
   { discoveryIdleDays: 14 },
 );
 
+/** The board a project's signals read, by id (0: the project's first Scrum board). */
+const board = section({ boardId: inRange(0, 2 ** 31 - 1) }, { boardId: 0 });
+/** Kanban: weeks throughput is averaged over; days one retro period covers. */
+const kanbanFields = { throughputWeeks: inRange(1, 26), retroPeriodDays: inRange(7, 56) };
+const kanban = section(kanbanFields, { throughputWeeks: 6, retroPeriodDays: 14 });
+
 /** Seconds one load of the project page is shared with the project's other viewers (0: never). */
 const page = section({ sharedSeconds: inRange(0, 600) }, { sharedSeconds: 60 });
 
@@ -223,6 +229,8 @@ export const ConfigSchema = z.preprocess(
       entry: entry.full,
       feasibility: feasibility.full,
       page: page.full,
+      kanban: kanban.full,
+      board: board.full,
     })
     .strict()
     .superRefine((cfg, ctx) => {
@@ -267,6 +275,8 @@ export const ConfigOverrideSchema = z
     entry: entry.partial.optional(),
     feasibility: feasibility.partial.optional(),
     page: page.partial.optional(),
+    kanban: kanban.partial.optional(),
+    board: board.partial.optional(),
   })
   .strict();
 

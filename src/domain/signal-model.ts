@@ -4,6 +4,7 @@ import { type OutcomeProblem, type ValidationState } from './readiness';
 import type { ItemKind, ScopedOutcome, Track } from './track';
 import { noneExcluded, type ExcludedWork, type NotReady } from './ready-work';
 import type { Waiver } from './sprint-readiness';
+import type { KanbanFlow } from './signals-kanban';
 
 /** What the project page's signals are computed from and what they say (see signals.ts). */
 
@@ -85,6 +86,8 @@ export interface SignalInput {
    */
   touchpoints?: readonly Touchpoint[];
   hasBoard: boolean;
+  /** A Kanban board's throughput and work in progress (signals-kanban.ts); absent: sprints. */
+  kanban?: KanbanFlow;
   unit: EstimateUnit;
   config: Config;
   now: Date;
@@ -145,6 +148,8 @@ export type Level = 'ok' | 'warning' | 'critical' | 'unknown';
 
 export interface RunwaySignal {
   level: Level;
+  /** What runway is counted in: weeks of throughput on a Kanban board; absent: sprints. */
+  per?: 'week';
   /** Sprints of ready delivery work; undefined when it cannot be computed. */
   sprints: number | undefined;
   /**
@@ -170,6 +175,8 @@ export interface RunwaySignal {
 
 export interface CapacitySignal {
   level: Level;
+  /** Measured on work in progress (a Kanban board, by count); absent: the active sprint. */
+  of?: 'wip';
   /**
    * Engineering discovery's share of the active sprint's work (done or not), by estimate:
    * spikes and enablers with a complete scoped outcome, against delivery work.

@@ -55,7 +55,9 @@ export function buildTrapSignal(input: SignalInput, runway: RunwaySignal): Build
     waived,
   };
   const signs = [
-    belowFloor ? `runway is ${runway.sprints} sprints, below the ${floor}-sprint target` : '',
+    belowFloor
+      ? `runway is ${runway.sprints} ${runway.per ?? 'sprint'}s, below the ${floor}-${runway.per ?? 'sprint'} target`
+      : '',
     startedCount > 0
       ? `${plural(startedCount, 'delivery item')} started while meeting the discovery entry criteria without finished discovery`
       : '',
@@ -80,7 +82,7 @@ export function buildTrapSignal(input: SignalInput, runway: RunwaySignal): Build
     reason:
       runway.verdict === 'unknown'
         ? `No delivery work started ${without}; runway is not measured.${waivedText}`
-        : `Runway is ${runway.sprints} sprints (target from ${floor}) and no delivery work started ${without}.${waivedText}`,
+        : `Runway is ${runway.sprints} ${runway.per ?? 'sprint'}s (target from ${floor}) and no delivery work started ${without}.${waivedText}`,
   };
 }
 
@@ -128,7 +130,7 @@ export function paralysisSignal(input: SignalInput, runway: RunwaySignal): Paral
   );
   const signs = [
     atPause
-      ? `runway is ${runway.atLeast ? 'at least ' : ''}${runway.sprints} sprints, at or above the ${pauseAt}-sprint pause threshold`
+      ? `runway is ${runway.atLeast ? 'at least ' : ''}${runway.sprints} ${runway.per ?? 'sprint'}s, at or above the ${pauseAt}-${runway.per ?? 'sprint'} pause threshold`
       : '',
     unpromoted.length > 0
       ? `${plural(unpromoted.length, 'validated idea')} not promoted to delivery for more than ${promoteWithinDays} days`
@@ -151,6 +153,6 @@ export function paralysisSignal(input: SignalInput, runway: RunwaySignal): Paral
     reason:
       signs.length > 0
         ? `Analysis paralysis risk: ${signs.join('; ')}. Discovery is running ahead of what ships.`
-        : `Runway is below the ${pauseAt}-sprint pause threshold, validated ideas reach delivery within ${promoteWithinDays} days and evidence in validation is fresher than ${evidenceFreshDays} days.`,
+        : `Runway is below the ${pauseAt}-${runway.per ?? 'sprint'} pause threshold, validated ideas reach delivery within ${promoteWithinDays} days and evidence in validation is fresher than ${evidenceFreshDays} days.`,
   };
 }

@@ -2,6 +2,7 @@ import type { ProjectItem, SignalInput, Signals } from './signal-model';
 import { needsDiscoverySignal, openEndedSignal, unscopedEnablersSignal } from './signals-discovery';
 import { cadenceSignal, capacitySignal, runwaySignal } from './signals-flow';
 import { buildTrapSignal, paralysisSignal } from './signals-failure';
+import { kanbanCapacity, kanbanRunway } from './signals-kanban';
 
 /**
  * The project page's signals, computed from plain data: whether discovery and delivery are in
@@ -13,14 +14,16 @@ export * from './signal-model';
 export * from './signals-discovery';
 export * from './signals-flow';
 export * from './signals-failure';
+export * from './signals-kanban';
 
 export function computeSignals(input: SignalInput): Signals {
-  const runway = runwaySignal(input);
+  const { kanban } = input;
+  const runway = kanban ? kanbanRunway(input, kanban) : runwaySignal(input);
   return {
     runway,
     buildTrap: buildTrapSignal(input, runway),
     paralysis: paralysisSignal(input, runway),
-    capacity: capacitySignal(input),
+    capacity: kanban ? kanbanCapacity(input, kanban) : capacitySignal(input),
     openEnded: openEndedSignal(input),
     unscopedEnablers: unscopedEnablersSignal(input),
     needsDiscovery: needsDiscoverySignal(input),

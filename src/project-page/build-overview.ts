@@ -15,6 +15,7 @@ import {
   type DiscoveryStage,
   type EstimateUnit,
   type FlaggedItem,
+  type KanbanFlow,
   type ProjectItem,
   type Signals,
 } from '../domain/signals';
@@ -38,6 +39,10 @@ export interface OverviewInput {
   now: Date;
   unit: EstimateUnit;
   board: { id: number; name: string } | null;
+  /** A Kanban board's throughput and work in progress; absent: the board runs sprints. */
+  kanban?: KanbanFlow;
+  /** The projects the page's searches covered, when more than this one. */
+  boardProjects?: readonly string[];
   activeSprint: { id: number; name: string; startDate?: string; endDate?: string } | null;
   /** Product discovery activities dated within the active sprint (undefined: not read). */
   touchpoints?: readonly Touchpoint[];
@@ -71,6 +76,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     closedSprints: input.closedSprints,
     activeSprint: input.activeSprint ?? undefined,
     hasBoard: input.board !== null,
+    ...(input.kanban ? { kanban: input.kanban } : {}),
     unit: input.unit,
     config: input.config,
     now: input.now,
@@ -112,6 +118,8 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     generatedAt: input.now.toISOString(),
     unit: input.unit,
     board: input.board,
+    ...(input.kanban ? { boardFlow: 'kanban' as const } : {}),
+    ...(input.boardProjects ? { boardProjects: [...input.boardProjects] } : {}),
     activeSprint: input.activeSprint
       ? { id: input.activeSprint.id, name: input.activeSprint.name }
       : null,

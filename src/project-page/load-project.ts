@@ -5,12 +5,8 @@ import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
-import {
-  activeAndClosedSprints,
-  boardEstimation,
-  firstScrumBoard,
-  type Sprint,
-} from '../jira/boards';
+import { boardEstimation, type Sprint } from '../jira/boards';
+import type { ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
 import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
 import { getProjectIssueTypes } from '../jira/projects';
@@ -35,6 +31,8 @@ import { pageNotes } from './page-notes';
 import { pageQueries, type PageQueries } from './page-queries';
 import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
+import { pickBoard, readBoardDetails } from './board-read';
+import { readThroughput } from './throughput-read';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
@@ -80,32 +78,22 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     scopedOutcome: ids.scopedOutcome,
     discoveryEvidence: ids.discoveryEvidence,
   };
-  const reader: ItemReader = {
-    jira,
-    fields: searchFields(fieldIds),
-    fieldIds,
-    tracks: site.tracks,
-  };
+  const { tracks } = site;
+  const reader: ItemReader = { jira, fields: searchFields(fieldIds), fieldIds, tracks };
   const entry = entryReadOf(key, decision.config, ids, site.discoveryTypeIds);
-  const velocitySprints = {
-    key,
-    recent,
-    sprintFieldId: ids.sprint,
-    estimation,
-    tracks: site.tracks,
-  };
+  const velocitySprints = { key, recent, sprintFieldId: ids.sprint, estimation, tracks };
   const activeSprintIds = activeSprints.map((s) => s.id);
   const queries = input.readEverything
     ? undefined
     : pageQueries(
-        key,
+        site.board.scope,
         site.discoveryTypeIds,
         activeSprintIds,
         undefined,
         recent.map((s) => s.id),
         estimation?.fieldId,
       );
-  const [{ reads, closedSprints }, name, waiverNames] = await Promise.all([
+  const [{ reads, closedSprints }, name, waiverNames, weeks] = await Promise.all([
     queries
       ? readTargetedSets(reader, queries, {
           key,
@@ -122,8 +110,9 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
           unit,
           velocitySprints,
         ),
-    found?.board.location?.projectName ?? projectName(jira, key),
+    nameOf(jira, key, found),
     grantorNames(jira, decision.waivers, now),
+    kanbanThroughput(input, site),
   ]);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
@@ -134,6 +123,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     now,
     unit,
     board: found ? { id: found.board.id, name: found.board.name } : null,
+    ...boardFlowOf(site.board.scope, weeks, reads),
     activeSprint: active
       ? { id: active.id, name: active.name, startDate: active.startDate, endDate: active.endDate }
       : null,
@@ -173,6 +163,31 @@ async function readTargetedSets(
   );
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
   return read;
+}
+
+/** The project's name: from its own board's location, else asked of Jira. */
+const nameOf = (jira: JiraGateway, key: string, found: ChosenBoard | undefined) =>
+  (!found?.chosen ? found?.board.location?.projectName : undefined) ?? projectName(jira, key);
+
+/** What the page says of a Kanban board's flow and of a board that spans projects. */
+const boardFlowOf = (scope: string[], weeks: number[] | undefined, reads: ProjectReads) => ({
+  ...(weeks ? { kanban: { weeks, deliveryInProgress: reads.inProgress.count } } : {}),
+  ...(scope.length > 1 ? { boardProjects: scope } : {}),
+});
+
+/** A Kanban board's finished delivery work per week (undefined on a sprint board). */
+function kanbanThroughput(
+  input: LoadInput,
+  site: Awaited<ReturnType<typeof readSite>>,
+): Promise<number[]> | undefined {
+  if (site.board.flow !== 'kanban') return undefined;
+  return readThroughput(input.readEverything ?? readIssuesInPages, input.jira, {
+    scope: site.board.scope,
+    weeks: site.decision.config.kanban.throughputWeeks,
+    now: input.now,
+    estimation: site.estimation,
+    tracks: site.tracks,
+  });
 }
 
 /** The plain load: every open item, and velocity with its own search. */
@@ -220,24 +235,24 @@ async function readSite(input: LoadInput, key: string) {
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const cachedTypes = rememberedTypes(remembered, input.project.id, now);
-  const [ids, found, types] = await Promise.all([
+  const [ids, picked, types] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    firstScrumBoard(jira, key),
+    pickBoard(jira, key, decision.config.board.boardId),
     input.readEverything
       ? []
       : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
+  const { found } = picked;
   const cachedEstimation = found
     ? rememberedEstimation(remembered, found.board.id, now)
     : undefined;
-  const [estimation, sprints] = found
-    ? await Promise.all([
-        cachedEstimation === undefined
-          ? boardEstimation(jira, found.board.id)
-          : (cachedEstimation ?? undefined),
-        activeAndClosedSprints(jira, found.board.id),
-      ])
-    : [undefined, [] as Sprint[]];
+  const [estimation, board] = await Promise.all([
+    !found || cachedEstimation !== undefined
+      ? (cachedEstimation ?? undefined)
+      : boardEstimation(jira, found.board.id),
+    readBoardDetails(jira, key, picked),
+  ]);
+  const { sprints } = board;
   if (!input.readEverything && (!cachedTypes || (found && cachedEstimation === undefined))) {
     await savePageSite(key, {
       ...remembered,
@@ -254,7 +269,17 @@ async function readSite(input: LoadInput, key: string) {
     .filter((t) => tracks.trackOf(t.id, t.name) === 'discovery')
     .map((t) => t.id);
   const knownTypeIds = new Set(types.map((t) => t.id));
-  return { decision, tracks, ids, found, discoveryTypeIds, knownTypeIds, estimation, sprints };
+  return {
+    decision,
+    tracks,
+    ids,
+    found,
+    board,
+    discoveryTypeIds,
+    knownTypeIds,
+    estimation,
+    sprints,
+  };
 }
 
 const namesOf = (types: ReadonlyArray<{ id: string; name: string }>) =>
@@ -272,7 +297,15 @@ function notesOf(
     config: decision.config,
     tracksGuessed: site.tracks.guessed,
     fields: ids,
-    board: found ? { name: found.board.name, more: found.more } : undefined,
+    board: found
+      ? {
+          name: found.board.name,
+          more: found.more,
+          kanban: site.board.flow === 'kanban',
+          missing: site.board.missing,
+          hiddenProjects: site.board.hiddenProjects,
+        }
+      : undefined,
     estimation,
     ...read,
   });

@@ -9,7 +9,17 @@ export interface NoteFacts {
   config: Config;
   tracksGuessed: boolean;
   fields: { scopedOutcome?: string; discoveryEvidence?: string; entryTriage?: string };
-  board: { name: string; more: boolean } | undefined;
+  board:
+    | {
+        name: string;
+        more: boolean;
+        kanban?: boolean;
+        /** A chosen board id the viewer could not read; the first Scrum board is used instead. */
+        missing?: number | undefined;
+        /** The board's projects left out: the viewer may not browse them. */
+        hiddenProjects?: number;
+      }
+    | undefined;
   estimation: Estimation | undefined;
   closed: readonly Sprint[];
   active: Sprint | undefined;
@@ -60,9 +70,19 @@ function boardNotes({ key, board, estimation, closed, active }: NoteFacts): stri
     ];
   }
   const notes: string[] = [];
+  if (board.missing !== undefined) {
+    notes.push(
+      `The board chosen in this project's settings (id ${board.missing}) is gone or you may not see it; the signals use "${board.name}", the first Scrum board.`,
+    );
+  }
   if (board.more) {
     notes.push(
-      `More than one Scrum board shows ${key}; the signals use the first one, "${board.name}".`,
+      `More than one Scrum board shows ${key}; the signals use the first one, "${board.name}". A project admin can choose another in the project's settings.`,
+    );
+  }
+  if (board.hiddenProjects) {
+    notes.push(
+      `"${board.name}" also shows ${board.hiddenProjects === 1 ? 'a project' : `${board.hiddenProjects} projects`} you may not browse: their items are left out of this page.`,
     );
   }
   if (!estimation) {
@@ -70,6 +90,7 @@ function boardNotes({ key, board, estimation, closed, active }: NoteFacts): stri
       `The board "${board.name}" has no estimation field, so work is counted in issues, not points.`,
     );
   }
+  if (board.kanban) return notes;
   if (closed.length === 0) {
     notes.push(
       `The board "${board.name}" has no closed sprints yet, so there is no velocity: runway appears once a sprint is completed.`,

@@ -35,7 +35,8 @@ export interface PageQueries {
  * As in Jira, `sprint not in (…)` never matches an issue in no sprint, hence the EMPTY.
  */
 export function pageQueries(
-  projectKey: string,
+  /** The project, or the projects a board spans (the page's own first). */
+  scope: string | readonly string[],
   discoveryTypeIds: readonly string[],
   activeSprintIds: readonly number[],
   /** The entry criteria as one JQL condition (see entryCriteriaJql). */
@@ -49,7 +50,11 @@ export function pageQueries(
     const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
     return { where, ordered: `${where} ORDER BY Rank ASC` };
   };
-  const project = `project = "${projectKey}"`;
+  const keys = typeof scope === 'string' ? [scope] : scope;
+  const project =
+    keys.length === 1
+      ? `project = "${keys[0] ?? ''}"`
+      : `project in (${keys.map((k) => `"${k}"`).join(', ')})`;
   const types = discoveryTypeIds.join(', ');
   const sprints = activeSprintIds.join(', ');
   const delivery = types ? `issuetype not in (${types})` : undefined;

@@ -88,7 +88,9 @@ export async function sharedProjectOverview(
     ...pageContextKeys(key),
   ]);
   const seconds = context.config.page.sharedSeconds;
-  if (seconds === 0) {
+  // A chosen board may span projects whose items one viewer sees and another does not, which the
+  // audience (this project's items) cannot tell apart: such a page is loaded by each viewer.
+  if (seconds === 0 || context.config.board.boardId !== 0) {
     await checkBrowse();
     return loadProjectOverview({ ...input, context });
   }

@@ -26,6 +26,7 @@ import {
 import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 import { checkLeads, findPeople, peopleNamesOf, refuseInvalid } from './settings-people';
+import { boardsOfProject, checkGlobalBoard, checkProjectBoard } from './settings-board';
 
 /**
  * `settings/global/*` for the admin page (Jira admins only) and `settings/project/*` for the
@@ -162,6 +163,7 @@ export const settingsResolvers: ResolverGroup = {
     'settings/global/save',
     [JIRA_ADMIN],
     async (caller, payload) => {
+      checkGlobalBoard(payload.settings.board);
       await checkLeads(caller, 'settings', payload.settings.feasibility);
       const result = await saveGlobalConfig({
         settings: payload.settings,
@@ -187,12 +189,16 @@ export const settingsResolvers: ResolverGroup = {
     [PROJECT_ADMIN],
     (caller, payload) => findPeople(caller, payload.query),
   ),
+  'settings/project/boards': resolver('settings/project/boards', [PROJECT_ADMIN], (caller) =>
+    boardsOfProject(caller),
+  ),
   'settings/project/save': resolver(
     'settings/project/save',
     [PROJECT_ADMIN],
     async (caller, payload) => {
       const project = projectOf(caller);
       await checkLeads(caller, 'override', payload.override.feasibility ?? {});
+      await checkProjectBoard(caller, payload.override.board);
       const result = await saveProjectConfig({
         projectKey: project.key,
         projectId: project.id,

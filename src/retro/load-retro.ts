@@ -1,16 +1,12 @@
 import { computeRetro, type RetroSprint } from '../domain/retro';
 import type { Config } from '../domain/config';
 import type { EstimateUnit } from '../domain/signals';
+import { retroBoard } from './retro-board';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { RetroAnswer } from '../contract/retro-report';
 import { pageFieldIds } from '../items/site-fields';
 import { trackResolver } from '../items/project-items';
-import {
-  activeAndClosedSprints,
-  boardEstimation,
-  firstScrumBoard,
-  type Sprint,
-} from '../jira/boards';
+import { activeAndClosedSprints, boardEstimation, type Sprint } from '../jira/boards';
 import { projectName } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { readProjectContext } from '../storage/project-context';
@@ -52,17 +48,20 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const decision = await readProjectContext(key);
   const { mapping } = decision;
   const { config } = decision;
-  const [ids, found] = await Promise.all([
+  const [ids, picked] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    firstScrumBoard(jira, key),
+    retroBoard(jira, key, config),
   ]);
+  const found = 'found' in picked ? picked.found : undefined;
   const board = found ? { id: found.board.id, name: found.board.name } : null;
   const frame: RetroFrame = { input, key, count, config, board, notes: [] };
   if (!found) {
-    frame.notes.push(`No Scrum board shows ${key}, so there are no sprints to look back on.`);
+    frame.notes.push('done' in picked ? picked.done : '');
     return emptyRetro(frame, await projectName(jira, key), 'issues');
   }
-  const name = found.board.location?.projectName ?? (await projectName(jira, key));
+  const name =
+    (found.chosen ? undefined : found.board.location?.projectName) ??
+    (await projectName(jira, key));
   const [estimation, boardSprints] = await Promise.all([
     boardEstimation(jira, found.board.id),
     activeAndClosedSprints(jira, found.board.id),

@@ -3,7 +3,8 @@ import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { RetroAnswer, RetroJobAnswer } from '../contract/retro-report';
 import { assembleRetro } from '../domain/retro-assemble';
 import { pageFieldIds } from '../items/site-fields';
-import { activeAndClosedSprints, boardEstimation, firstScrumBoard } from '../jira/boards';
+import { activeAndClosedSprints, boardEstimation } from '../jira/boards';
+import { retroBoard } from './retro-board';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectName } from '../jira/projects';
 import { pushStep } from '../queue/job-queue';
@@ -183,12 +184,12 @@ export async function frameStep(
   figures: RetroFigures | undefined,
 ): Promise<ReadStep | { done: string }> {
   const decision = await readProjectContext(key);
-  const [ids, found] = await Promise.all([
+  const [ids, picked] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    firstScrumBoard(jira, key),
+    retroBoard(jira, key, decision.config),
   ]);
-  if (!found)
-    return { done: `No Scrum board shows ${key}, so there are no sprints to look back on.` };
+  if ('done' in picked) return picked;
+  const { found } = picked;
   const [estimation, sprints] = await Promise.all([
     boardEstimation(jira, found.board.id),
     activeAndClosedSprints(jira, found.board.id),

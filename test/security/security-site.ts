@@ -367,6 +367,7 @@ export const ROWS: Record<string, Row> = {
     where: 'project',
     payload: () => ({ query: 'Pat' }),
   },
+  'settings/project/boards': { need: 'project-admin', where: 'project', payload: empty },
   'project/overview': { need: 'browse-project', where: 'project', payload: empty },
   'setup/status': { need: 'project-admin', where: 'project', payload: empty },
   'setup/run': { need: 'project-admin', where: 'project', payload: empty },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { ResolverKey } from '../../src/contract/bridge-contract';
+import { seedKanbanProject } from '../../dev/emulator/kanban-project';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, deliverQueue } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
@@ -37,8 +38,8 @@ interface Cost {
   reads: number;
 }
 
-async function run(key: ResolverKey, issueKey?: string): Promise<Cost> {
-  const project = ctx.em.projectByKey(demo.projectKey);
+async function run(key: ResolverKey, issueKey?: string, projectKey?: string): Promise<Cost> {
+  const project = ctx.em.projectByKey(projectKey ?? demo.projectKey);
   const issue = issueKey === undefined ? undefined : ctx.em.findIssue(issueKey);
   ctx.em.resetCalls();
   const answer = await callResolver(
@@ -64,6 +65,15 @@ describe('docs/costs.md says what the app measures', () => {
     const later = await run('project/overview');
     expect(documentedCalls('project page, demo project')).toEqual([later.calls, first.calls]);
     expect(documentedReads('project page, demo project')).toEqual([later.reads]);
+  });
+
+  it('project page on a Kanban project: calls after the field ids are remembered, then on the first load', async () => {
+    const kb = seedKanbanProject(ctx.em, { now: new Date() });
+    const first = await run('project/overview', undefined, kb.projectKey);
+    sharedPagesExpire(ctx.em, kb.projectKey);
+    const later = await run('project/overview', undefined, kb.projectKey);
+    expect(documentedCalls('project page, Kanban project')).toEqual([later.calls, first.calls]);
+    expect(documentedReads('project page, Kanban project')).toEqual([later.reads]);
   });
 
   it('project page shared: a second viewer within the minute', async () => {

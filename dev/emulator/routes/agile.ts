@@ -68,26 +68,12 @@ function getAllBoards(em: JiraEmulator, req: EmRequest): EmResponse {
   }
   const boards = [...em.boards.values()]
     .filter((b) => em.can(req, b.projectId, 'BROWSE_PROJECTS'))
-    .filter((b) => projectId === undefined || b.projectId === projectId)
+    .filter((b) => projectId === undefined || boardProjectIds(b).includes(projectId))
     .filter((b) => types.length === 0 || types.includes(b.type))
     .sort((a, b) => a.id - b.id);
-  const values = boards.slice(page.startAt, page.startAt + page.maxResults).map((b) => {
-    const project = em.projects.get(b.projectId);
-    return {
-      id: b.id,
-      self: `${em.baseUrl}/rest/agile/1.0/board/${b.id}`,
-      name: b.name,
-      type: b.type,
-      location: {
-        projectId: Number(b.projectId),
-        displayName: project ? `${project.name} (${project.key})` : b.projectId,
-        projectName: project?.name ?? '',
-        projectKey: project?.key ?? '',
-        projectTypeKey: 'software',
-        name: project ? `${project.name} (${project.key})` : b.projectId,
-      },
-    };
-  });
+  const values = boards
+    .slice(page.startAt, page.startAt + page.maxResults)
+    .map((b) => boardBean(em, b));
   return {
     status: 200,
     body: {
@@ -95,6 +81,69 @@ function getAllBoards(em: JiraEmulator, req: EmRequest): EmResponse {
         em.agilePageStyle,
         { total: true, isLast: true },
         { ...page, returned: values.length, size: boards.length },
+      ),
+      values,
+    },
+  };
+}
+
+/** The board's location project, then the other projects its filter names. */
+const boardProjectIds = (b: EmBoard): string[] => [b.projectId, ...b.otherProjectIds];
+
+function boardBean(em: JiraEmulator, b: EmBoard): Record<string, unknown> {
+  const project = em.projects.get(b.projectId);
+  return {
+    id: b.id,
+    self: `${em.baseUrl}/rest/agile/1.0/board/${b.id}`,
+    name: b.name,
+    type: b.type,
+    location: {
+      projectId: Number(b.projectId),
+      displayName: project ? `${project.name} (${project.key})` : b.projectId,
+      projectName: project?.name ?? '',
+      projectKey: project?.key ?? '',
+      projectTypeKey: 'software',
+      name: project ? `${project.name} (${project.key})` : b.projectId,
+    },
+  };
+}
+
+/** getBoard: 404 for a board that does not exist or that the caller may not see. */
+function getBoard(em: JiraEmulator, req: EmRequest): EmResponse {
+  const board = visibleBoard(em, req);
+  if (isResponse(board)) return board;
+  return { status: 200, body: boardBean(em, board) };
+}
+
+/**
+ * getProjects: the projects associated with the board, ordered by name; 404 when the caller may
+ * not see the board. The documentation does not say that the list leaves out projects the caller
+ * cannot browse, so the emulator lists every one (the stricter reading: the app checks Browse).
+ */
+function getBoardProjects(em: JiraEmulator, req: EmRequest): EmResponse {
+  const board = visibleBoard(em, req);
+  if (isResponse(board)) return board;
+  const page = paging(em, req);
+  if (isResponse(page)) return page;
+  const projects = boardProjectIds(board)
+    .map((id) => em.projects.get(id))
+    .filter((p) => p !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const values = projects.slice(page.startAt, page.startAt + page.maxResults).map((p) => ({
+    self: `${em.baseUrl}/rest/api/3/project/${p.id}`,
+    id: p.id,
+    key: p.key,
+    name: p.name,
+    simplified: p.style === 'next-gen',
+    style: p.style,
+  }));
+  return {
+    status: 200,
+    body: {
+      ...offsetPageMeta(
+        em.agilePageStyle,
+        { total: true, isLast: true },
+        { ...page, returned: values.length, size: projects.length },
       ),
       values,
     },
@@ -162,7 +211,9 @@ function sprintBean(em: JiraEmulator, s: EmSprint): Record<string, unknown> {
 function getAllSprints(em: JiraEmulator, req: EmRequest): EmResponse {
   const board = visibleBoard(em, req);
   if (isResponse(board)) return board;
-  if (board.type !== 'scrum') return errors(400, 'The board does not support sprints');
+  // A board without sprints (Kanban, or team-managed with Sprints off): Jira answers 400, one of
+  // getAllSprints' documented answers; see docs/emulator.md "Boards without sprints".
+  if (!board.sprintsEnabled) return errors(400, 'The board does not support sprints');
   const page = paging(em, req);
   if (isResponse(page)) return page;
   const states = (req.query.get('state') ?? '')
@@ -195,6 +246,8 @@ function getAllSprints(em: JiraEmulator, req: EmRequest): EmResponse {
 
 export const agileRoutes: RouteGroup = (em) => ({
   getAllBoards: (req) => getAllBoards(em, req),
+  getBoard: (req) => getBoard(em, req),
+  getProjects: (req) => getBoardProjects(em, req),
   getConfiguration: (req) => getConfiguration(em, req),
   getAllSprints: (req) => getAllSprints(em, req),
 });

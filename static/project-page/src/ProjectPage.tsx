@@ -48,7 +48,10 @@ function Overview({
 }) {
   const omitted = omittedText(overview.totals.omitted);
   const context = [
-    overview.board ? `Board: ${overview.board.name}` : null,
+    overview.board
+      ? `Board: ${overview.board.name}${overview.boardFlow === 'kanban' ? ' (Kanban: weeks of throughput, work in progress)' : ''}`
+      : null,
+    overview.boardProjects ? `Projects: ${overview.boardProjects.join(', ')}` : null,
     overview.activeSprint ? `Active sprint: ${overview.activeSprint.name}` : null,
     `Estimates in ${overview.unit === 'points' ? 'story points' : 'issue counts'}`,
   ].filter((part): part is string => part !== null);

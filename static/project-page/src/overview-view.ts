@@ -110,9 +110,9 @@ export function signalCards(signals: Signals): SignalCardView[] {
       title: 'Runway',
       value:
         typeof runway.sprints === 'number'
-          ? `${runway.atLeast ? 'At least ' : ''}${plural(round1(runway.sprints), 'sprint')}`
+          ? `${runway.atLeast ? 'At least ' : ''}${plural(round1(runway.sprints), runway.per ?? 'sprint')}`
           : null,
-      threshold: `Target ${runway.target.min}–${runway.target.max} sprints; pause discovery at ${runway.target.pauseAt}`,
+      threshold: `Target ${runway.target.min}–${runway.target.max} ${runway.per ?? 'sprint'}s; pause discovery at ${runway.target.pauseAt}`,
       reason: runway.reason,
       lozenge: { text: runwayText[runway.verdict], appearance: LEVEL_APPEARANCE[runway.level] },
       // The ready-looking items left out of runway, each with why.
@@ -388,7 +388,7 @@ function capacityCard(capacity: Signals['capacity']): SignalCardView {
     title: 'Engineering discovery share',
     value:
       typeof capacity.discoveryPercent === 'number'
-        ? `${capacity.discoveryPercent}% of the sprint`
+        ? `${capacity.discoveryPercent}% of ${capacity.of === 'wip' ? 'work in progress' : 'the sprint'}`
         : null,
     threshold:
       capacity.warnBelowPercent > 0

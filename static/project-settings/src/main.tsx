@@ -1,15 +1,17 @@
 import '@ui/zod-config';
+import { useState } from 'react';
 import { Box, Stack } from '@atlaskit/primitives';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
 import '@ui/page.css';
+import { BoardPicker, type BoardPickerApi } from './BoardPicker';
 import { ProjectOverrides, type ProjectOverridesApi } from './ProjectOverrides';
 import { SetupPanel, type SetupApi } from './SetupPanel';
 import { WaiversAndAudit, type WaiversApi } from './WaiversAndAudit';
 
 /**
- * The project settings page (`jira:projectSettingsPage`): setting up Dual Track, then this
- * project's overrides of the global settings, then its waivers and audit log.
+ * The project settings page (`jira:projectSettingsPage`): setting up Dual Track, the board the
+ * signals read, this project's overrides of the global settings, then its waivers and audit log.
  */
 const setupApi: SetupApi = {
   status: () => callResolver('setup/status', {}),
@@ -22,6 +24,23 @@ const overridesApi: ProjectOverridesApi = {
   people: (query) => callResolver('settings/project/people', { query }),
 };
 
+const boardApi: BoardPickerApi = {
+  boards: () => callResolver('settings/project/boards', {}),
+  get: overridesApi.get,
+  save: overridesApi.save,
+};
+
+/** The board picker and the overrides, which load again after the board is saved. */
+function BoardAndOverrides() {
+  const [generation, setGeneration] = useState(0);
+  return (
+    <>
+      <BoardPicker api={boardApi} onSaved={() => setGeneration((g) => g + 1)} />
+      <ProjectOverrides key={generation} api={overridesApi} />
+    </>
+  );
+}
+
 const waiversApi: WaiversApi = {
   list: () => callResolver('waiver/list', {}),
   grant: (payload) => callResolver('waiver/grant', payload),
@@ -33,7 +52,7 @@ mount(
   <Box as="main" padding="space.300" backgroundColor="elevation.surface">
     <Stack space="space.500">
       <SetupPanel api={setupApi} />
-      <ProjectOverrides api={overridesApi} />
+      <BoardAndOverrides />
       <WaiversAndAudit api={waiversApi} />
     </Stack>
   </Box>,

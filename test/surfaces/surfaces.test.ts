@@ -80,6 +80,7 @@ describe('board action: readiness of the active and next sprint', () => {
   it('a Kanban board: says plainly that sprint readiness needs a Scrum board', async () => {
     const board = ctx.em.boards.get(w.boards.dt)!;
     board.type = 'kanban';
+    board.sprintsEnabled = false; // as the emulator makes a Kanban board (addBoard)
     expect(failed(await onBoard('user-viewer'))).toMatchObject({
       code: 'invalid-input',
       message: 'This board has no sprints: sprint readiness needs a Scrum board.',

@@ -2,7 +2,7 @@ import '@ui/zod-config';
 import { mount } from '@ui/mount';
 import { BoardReadiness } from './BoardReadiness';
 import '@ui/page.css';
-import './board.css';
+import '@ui/divided-list.css';
 
 /** The board action (`jira:boardAction`): readiness of the board's active and next sprint. */
 mount(<BoardReadiness />).catch((error: unknown) =>

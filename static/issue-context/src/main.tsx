@@ -2,7 +2,6 @@ import '@ui/zod-config';
 import { mount } from '@ui/mount';
 import { IssueSummary } from './IssueSummary';
 import '@ui/page.css';
-import './context.css';
 
 /** The compact readiness summary in the issue view's context area (`jira:issueContext`). */
 mount(<IssueSummary />).catch((error: unknown) =>

@@ -4,7 +4,6 @@ import { savedConfig } from '@ui/gadget-config';
 import { mount } from '@ui/mount';
 import { GadgetEdit } from './GadgetEdit';
 import '@ui/page.css';
-import './gadget.css';
 
 /** The gadget's edit view (`edit` of `jira:dashboardGadget`): which projects to roll up. */
 savedConfig(() => view.getContext())

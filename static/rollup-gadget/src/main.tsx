@@ -4,7 +4,7 @@ import { savedConfig } from '@ui/gadget-config';
 import { mount } from '@ui/mount';
 import { Rollup } from './Rollup';
 import '@ui/page.css';
-import './gadget.css';
+import '@ui/divided-list.css';
 
 /** The dashboard gadget (`jira:dashboardGadget`), with the projects its configuration picked. */
 savedConfig(() => view.getContext())

@@ -1,12 +1,11 @@
-import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
-import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import type { ReadinessRow, SprintReadinessView } from '@contract/surfaces-view';
 import { callResolver } from '@ui/bridge-client';
 import { IssueKeyLink } from '@ui/IssueKeyLink';
+import { LoadError } from '@ui/LoadError';
 import { useResolver } from '@ui/use-resolver';
 
 /**
@@ -19,16 +18,11 @@ export function BoardReadiness() {
   if (state.kind === 'loading') return <Spinner label="Loading sprint readiness" />;
   if (state.kind === 'error') {
     return (
-      <Box padding="space.200">
-        <SectionMessage appearance="error" title="Sprint readiness could not be loaded">
-          <Stack space="space.100">
-            <Text as="p">{state.error.message}</Text>
-            <Inline>
-              <Button onClick={() => void reload()}>Try again</Button>
-            </Inline>
-          </Stack>
-        </SectionMessage>
-      </Box>
+      <LoadError
+        title="Sprint readiness could not be loaded"
+        message={state.error.message}
+        onRetry={() => void reload()}
+      />
     );
   }
   const { active, next } = state.data;

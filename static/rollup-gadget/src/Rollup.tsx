@@ -1,4 +1,3 @@
-import Button from '@atlaskit/button/new';
 import Link from '@atlaskit/link';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Inline, Stack, Text } from '@atlaskit/primitives';
@@ -8,6 +7,7 @@ import { router } from '@forge/bridge';
 import type { RollupRow } from '@contract/surfaces-view';
 import { callResolver } from '@ui/bridge-client';
 import { localizeDates } from '@ui/dates';
+import { LoadError } from '@ui/LoadError';
 import { useResolver } from '@ui/use-resolver';
 import type { GadgetConfig } from '@ui/gadget-config';
 
@@ -33,16 +33,11 @@ export function Rollup(props: { config: GadgetConfig }) {
   if (state.kind === 'loading') return <Spinner label="Loading the roll-up" />;
   if (state.kind === 'error') {
     return (
-      <Box padding="space.200">
-        <SectionMessage appearance="error" title="The roll-up could not be loaded">
-          <Stack space="space.100">
-            <Text as="p">{state.error.message}</Text>
-            <Inline>
-              <Button onClick={() => void reload()}>Try again</Button>
-            </Inline>
-          </Stack>
-        </SectionMessage>
-      </Box>
+      <LoadError
+        title="The roll-up could not be loaded"
+        message={state.error.message}
+        onRetry={() => void reload()}
+      />
     );
   }
   return (

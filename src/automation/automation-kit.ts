@@ -56,6 +56,28 @@ export const SprintIdInput = z
   .refine((v) => /^[1-9][0-9]{0,17}$/.test(v), 'must be a sprint id such as {{sprint.id}}')
   .transform(Number);
 
+/**
+ * Rovo calls the same actions from its chat with the inputs the agent filled in and a `context`
+ * naming where the chat is open (`context.jira.issueKey` on a work item: docs/automation.md, "In
+ * Rovo"). A key the agent gave wins; without one, the chat's work item is the one asked about.
+ */
+const ChatContextSchema = z
+  .object({
+    context: z
+      .object({ jira: z.object({ issueKey: z.string().min(1) }).passthrough() })
+      .passthrough(),
+  })
+  .passthrough();
+
+function withChatItem(payload: unknown): unknown {
+  const body = payload ?? {};
+  const chat = ChatContextSchema.safeParse(body);
+  if (!chat.success) return body;
+  const given = (body as { issueKey?: unknown }).issueKey;
+  if (typeof given === 'string' && given.trim() !== '') return body;
+  return { ...(body), issueKey: chat.data.context.jira.issueKey };
+}
+
 function errorsOf(actionName: string, message: string): AutomationErrors {
   return { errors: [{ message: `Dual Track (${actionName}): ${message}` }] };
 }
@@ -78,7 +100,7 @@ export function automationAction<S extends z.ZodType, T>(
         'the rule has no actor Jira knows; set the rule actor to a user.',
       );
     }
-    const parsed = inputs.safeParse(payload ?? {});
+    const parsed = inputs.safeParse(withChatItem(payload));
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`);
       return errorsOf(actionName, `the action's inputs are not usable: ${issues.join('; ')}.`);

@@ -232,3 +232,31 @@ describe('check a sprint’s readiness', () => {
     );
   });
 });
+
+describe('in Rovo: the same actions, called from the chat', () => {
+  const chatOn = (issueKey: string) => ({ context: { jira: { issueKey, projectKey: 'DT' } } });
+
+  it('without a key, the work item the chat is open on is the one checked', async () => {
+    const answer = await run(handlers.autoIdeaValidated, chatOn(w.idea.key));
+    expect(answer).toMatchObject({ issueKey: w.idea.key, validated: true });
+  });
+
+  it('a key the agent gave wins over the chat’s work item', async () => {
+    const answer = await run(handlers.autoItemReadiness, {
+      issueKey: w.spike.key,
+      ...chatOn(w.idea.key),
+    });
+    expect(answer).toMatchObject({ issueKey: w.spike.key, ready: false });
+  });
+
+  it('the chat’s work item is read as the chatting user: one they may not browse is an error', async () => {
+    const answer = await run(handlers.autoItemReadiness, chatOn(w.spike.key), 'user-outsider');
+    expect(errorOf(answer)).toMatch(/does not exist or the rule actor may not browse it/);
+    expect(answer).not.toHaveProperty('ready');
+  });
+
+  it('no key and no work item in the chat: the missing input is named', async () => {
+    const answer = await run(handlers.autoIdeaValidated, { context: { jira: {} } });
+    expect(errorOf(answer)).toMatch(/issueKey is required/);
+  });
+});

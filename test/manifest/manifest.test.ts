@@ -204,3 +204,26 @@ describe('manifest.yml: functions', () => {
     expect(orphans).toEqual(['orphan-fn']);
   });
 });
+
+describe('manifest.yml: Automation and Rovo offer the same actions', () => {
+  const keysOf = (module: string, field: string): string[] =>
+    modulesOf(manifest, module).flatMap((m) => (m as Record<string, unknown>)[field] as string[]);
+  const actionKeys = modulesOf(manifest, 'action').map((a) => a.key);
+
+  it('the Automation provider and the Rovo agent list every action module, and only those', () => {
+    expect(actionKeys.length).toBeGreaterThan(0);
+    expect([...keysOf('automation:actionProvider', 'actions')].sort()).toEqual(
+      [...actionKeys].sort(),
+    );
+    expect([...keysOf('rovo:agent', 'actions')].sort()).toEqual([...actionKeys].sort());
+  });
+
+  it('the validator bites on the agent: a name over 30 characters is refused', async () => {
+    const { success, errors } = await validateVariant('rovo-name', (m) => {
+      const agent = (m.modules as Record<string, Array<{ name: string }>>)['rovo:agent']?.[0];
+      if (agent) agent.name = 'Dual Track discovery and delivery agent';
+    });
+    expect(success).toBe(false);
+    expect(formatValidationErrors(errors)).toMatch(/rovo:agent/);
+  });
+});

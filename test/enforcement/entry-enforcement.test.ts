@@ -232,6 +232,9 @@ describe('enabler gate: discovery entry criteria', () => {
       rule: 'entry-criteria',
       issueKey: issue.key,
       waiver: { grantedBy: 'user-padmin', reason: 'Provider contract already signed' },
+      // What was missing, as one sentence ending in one full stop.
+      detail:
+        'Transition allowed by a waiver although: Meets the discovery entry criteria (uncertainty high) but no validated discovery item or finished spike is linked: explore it first.',
     });
   });
 

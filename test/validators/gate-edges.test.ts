@@ -132,3 +132,65 @@ describe('discovery gate: unusual answers from Jira', () => {
     expect(answer.result).toBe(false);
   });
 });
+
+describe('enabler gate: the Scoped outcome field', () => {
+  const enabler = () => ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'E' });
+
+  it('left out of Jira’s answer (no field context there): refused, naming why; an edit on the screen is judged', async () => {
+    const item = enabler();
+    const withoutField = {
+      match: /GET \/rest\/api\/3\/issue\//,
+      status: 200,
+      body: {
+        id: item.id,
+        key: item.key,
+        fields: {
+          issuetype: { id: item.issueTypeId, name: 'Enabler' },
+          project: { id: site.projectId, key: 'DT' },
+        },
+      },
+    };
+    ctx.em.injectFault(withoutField);
+    const answer = await enablerGate(item.key);
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain(
+      'the Scoped outcome field is not available on Enabler issues in this project',
+    );
+    // The transition screen's edit carries the outcome: judged on it, and complete.
+    ctx.em.injectFault(withoutField);
+    await expect(
+      runValidator(ctx.em, handlers.enablerGate, {
+        issue: { key: item.key },
+        configuration: {},
+        modifiedFields: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+      }),
+    ).resolves.toEqual({ result: true });
+  });
+
+  it('with the entry check on: a complete outcome passes, a missing field on the site fails closed naming it', async () => {
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: 'user-admin',
+      projectId: site.projectId,
+      override: { entry: { refuseInValidators: true } },
+    });
+    ctx.em.addAppField('entry-triage', 'Entry triage');
+    ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+    const scoped = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Enabler',
+      summary: 'Scoped',
+      custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+    });
+    await expect(enablerGate(scoped.key)).resolves.toEqual({ result: true });
+    expect((await enablerGate(enabler().key)).result).toBe(false);
+
+    // The site lost the app's Scoped outcome field (and the app its remembered id).
+    ctx.em.fields.delete(site.scopedOutcome.id);
+    ctx.em.kvs.seed(KEYS.jiraFields, {});
+    const answer = await enablerGate(scoped.key);
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain('field is not on this Jira site');
+  });
+});

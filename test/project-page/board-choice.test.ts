@@ -79,15 +79,17 @@ describe('a project on a Kanban board', () => {
     expect(page.signals.runway).toMatchObject({ velocity: 10, velocitySprints: 2, sprints: 2 });
   });
 
-  it('the retro says a Kanban board has no sprints, without asking Jira for them', async () => {
+  it('the retro looks back over periods on a Kanban board, without asking Jira for sprints', async () => {
     seedKanbanProject(ctx.em, { now });
     ctx.em.resetCalls();
-    const retro = ok<{ notes: string[] }>(
+    const retro = ok<{ notes: string[]; sprints: Array<{ sprint: { period?: boolean } }> }>(
       await callResolver(ctx.em, 'retro/report', DEMO_USERS.member, {}, inProject('KB')),
     );
-    expect(retro.notes).toContain(
-      '"KB Kanban board" is a Kanban board: it has no sprints to look back on, and a retro by period is not available yet.',
+    expect(retro.notes[0]).toMatch(
+      /^"KB Kanban board" is a Kanban board, so the retro looks back over periods of 14 days/,
     );
+    expect(retro.sprints.length).toBeGreaterThan(0);
+    expect(retro.sprints.every((s) => s.sprint.period === true)).toBe(true);
     expect(operations()).not.toContain('getAllSprints');
   });
 

@@ -173,7 +173,9 @@ export function completedSprint(
   const t = time(done);
   const member = new Set(sprintsAt(issue, done));
   return sprints
-    .filter((s) => (s.period || member.has(s.id)) && t >= time(s.startDate) && t <= time(s.completeDate))
+    .filter(
+      (s) => (s.period || member.has(s.id)) && t >= time(s.startDate) && t <= time(s.completeDate),
+    )
     .sort((a, b) => time(b.completeDate) - time(a.completeDate))[0];
 }
 

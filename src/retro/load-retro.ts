@@ -2,7 +2,7 @@ import { computeRetro, type RetroSprint } from '../domain/retro';
 import type { Config } from '../domain/config';
 import type { EstimateUnit } from '../domain/signals';
 import { closedPeriods } from '../domain/retro-periods';
-import { periodNote, retroBoard } from './retro-board';
+import { otherProjectsNote, periodNote, retroBoard } from './retro-board';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { RetroAnswer } from '../contract/retro-report';
 import { pageFieldIds } from '../items/site-fields';
@@ -66,9 +66,10 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     (found.chosen ? undefined : found.board.location?.projectName) ??
     (await projectName(jira, key));
   const periodDays = 'found' in picked ? picked.periodDays : undefined;
-  const [estimation, boardSprints] = await Promise.all([
+  const [estimation, boardSprints, others] = await Promise.all([
     boardEstimation(jira, found.board.id),
     periodDays === undefined ? activeAndClosedSprints(jira, found.board.id) : [],
+    otherProjectsNote(jira, key, found),
   ]);
   const unit: EstimateUnit = estimation ? 'points' : 'issues';
   const closed =
@@ -76,6 +77,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
       ? closedSprintsOf(boardSprints)
       : closedPeriods(input.now ?? new Date(), periodDays, count + VELOCITY_SPRINTS);
   if (periodDays !== undefined) frame.notes.push(periodNote(found.board.name, periodDays));
+  if (others) frame.notes.push(others);
   const sprintField = ids.sprint;
   if (closed.length === 0 || !sprintField) {
     frame.notes.push(

@@ -1,5 +1,5 @@
 import type { Config } from '../domain/config';
-import { chosenBoard, flowOfType, type ChosenBoard } from '../jira/board-choice';
+import { boardProjectKeys, chosenBoard, flowOfType, type ChosenBoard } from '../jira/board-choice';
 import type { JiraGateway } from '../jira/jira-gateway';
 
 /**
@@ -19,6 +19,23 @@ export async function retroBoard(
     return { found, periodDays: config.kanban.retroPeriodDays };
   }
   return { found };
+}
+
+/**
+ * A chosen board whose filter spans other projects: the retro, shared by everyone who may browse
+ * the project, reads the project's own items only; the note says how many projects it leaves out
+ * (one `GET /rest/agile/1.0/board/{id}/project`). Undefined for a board of the project alone.
+ */
+export async function otherProjectsNote(
+  jira: JiraGateway,
+  key: string,
+  found: ChosenBoard,
+): Promise<string | undefined> {
+  if (!found.chosen) return undefined;
+  const others = (await boardProjectKeys(jira, found.board.id)).filter((k) => k !== key);
+  if (others.length === 0) return undefined;
+  const what = others.length === 1 ? 'another project' : `${others.length} other projects`;
+  return `"${found.board.name}" also shows ${what}: the retro, which everyone who may browse ${key} shares, reads ${key}'s items only, so their items are left out.`;
 }
 
 /** The note a period retro carries: what a period is and how its runway reads. */

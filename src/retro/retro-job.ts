@@ -5,7 +5,7 @@ import { assembleRetro } from '../domain/retro-assemble';
 import { pageFieldIds } from '../items/site-fields';
 import { activeAndClosedSprints, boardEstimation } from '../jira/boards';
 import { closedPeriods } from '../domain/retro-periods';
-import { periodNote, retroBoard } from './retro-board';
+import { otherProjectsNote, periodNote, retroBoard } from './retro-board';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectName } from '../jira/projects';
 import { pushStep } from '../queue/job-queue';
@@ -218,9 +218,10 @@ export async function frameStep(
   ]);
   if ('done' in picked) return picked;
   const { found, periodDays } = picked;
-  const [estimation, sprints] = await Promise.all([
+  const [estimation, sprints, others] = await Promise.all([
     boardEstimation(jira, found.board.id),
     periodDays === undefined ? activeAndClosedSprints(jira, found.board.id) : [],
+    otherProjectsNote(jira, key, found),
   ]);
   const closed =
     periodDays === undefined
@@ -241,6 +242,7 @@ export async function frameStep(
   const from = Math.max(0, (firstNeeded < 0 ? lastNeeded : firstNeeded) - VELOCITY_SPRINTS);
   const window = closed.slice(from, lastNeeded + 1);
   const notes = missingNotes(decision.mapping === undefined, ids);
+  if (others) notes.unshift(others);
   if (periodDays !== undefined) notes.unshift(periodNote(found.board.name, periodDays));
   return {
     phase: 'read',

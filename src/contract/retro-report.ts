@@ -33,6 +33,8 @@ export const SprintReportSchema = z.object({
     name: z.string(),
     startDate: z.string(),
     completeDate: z.string(),
+    /** A Kanban board's period of `kanban.retroPeriodDays` days, not a sprint. */
+    period: z.boolean().optional(),
   }),
   completed: z.object({
     discovery: z.number(),

@@ -161,6 +161,8 @@ export const RetroJobAnswerSchema = z.object({
   /** This viewer joined the job another started. */
   joined: z.boolean(),
   progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }),
+  /** What the job reads once it knows: a Scrum board's sprints or a Kanban board's periods. */
+  span: z.enum(['sprint', 'period']).optional(),
   failure: z.string().optional(),
   report: RetroAnswerSchema.optional(),
 });

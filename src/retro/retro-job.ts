@@ -105,8 +105,16 @@ const answerOf = (job: JobRecord, joined: boolean): RetroJobAnswer => ({
   state: job.state,
   joined,
   progress: job.progress,
+  ...spanOf(job),
   ...(job.failure ? { failure: job.failure } : {}),
 });
+
+/** Past its first step a job knows whether it reads sprints or a Kanban board's periods. */
+function spanOf(job: JobRecord): Pick<RetroJobAnswer, 'span'> {
+  const step = ReadStepSchema.safeParse(job.step);
+  if (!step.success) return {};
+  return { span: step.data.periodDays === undefined ? 'sprint' : 'period' };
+}
 
 /**
  * What a viewer gets on opening the retro: the report when the stored figures cover the sprints

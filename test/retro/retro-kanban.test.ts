@@ -74,6 +74,17 @@ describe('the retro of a project on a Kanban board', () => {
     expect(once.notes[0]).toBe(report.notes[0]);
   });
 
+  it('while it runs, the job says it reads periods (the page shows "N of M periods read")', async () => {
+    const kb = seedKanbanProject(ctx.em, { now });
+    const first = await start(kb);
+    expect(first.span).toBeUndefined();
+    await deliverQueue(ctx.em, { maxDeliveries: 1 });
+    const running = await status(kb);
+    expect(running).toMatchObject({ state: 'running', span: 'period' });
+    // The window: the 6 periods shown and the 3 before them (throughput for the first runway).
+    expect(running.progress).toEqual({ done: 0, total: 9 });
+  });
+
   it('a repeat load answers from the stored periods with no Jira read but the permission check', async () => {
     const kb = seedKanbanProject(ctx.em, { now });
     await start(kb);

@@ -90,3 +90,22 @@ export function seedJpdSpace(
     },
   };
 }
+
+/**
+ * Connects a seeded space to a project as a saved project override would (`jpd.spaceKeys`), for
+ * the preview: version 1, by the demo admin.
+ */
+export function connectJpdSpace(
+  em: JiraEmulator,
+  project: { key: string; id: string },
+  spaceKeys: readonly string[],
+  now: Date,
+): void {
+  em.kvs.seed(`config:project:${project.key}`, {
+    version: 1,
+    updatedAt: now.toISOString(),
+    updatedBy: DEMO_USERS.admin,
+    projectId: project.id,
+    override: { jpd: { spaceKeys: [...spaceKeys] } },
+  });
+}

@@ -39,7 +39,12 @@ export function addJpdLinkType(
 }
 
 /** Links a delivery item to an idea the way JPD does: "<delivery> implements <idea>". */
-export function linkDelivery(em: JiraEmulator, type: EmIssueLinkType, delivery: EmIssue, idea: EmIssue): void {
+export function linkDelivery(
+  em: JiraEmulator,
+  type: EmIssueLinkType,
+  delivery: EmIssue,
+  idea: EmIssue,
+): void {
   issueLinkSite(em).addLink(type.id, idea.id, delivery.id);
 }
 

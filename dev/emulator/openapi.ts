@@ -494,10 +494,11 @@ const PROJECT_TYPES = ['software', 'service_desk', 'business'];
 /** A project type enum with `product_discovery` (see the file comment); other enums as they are. */
 function withProductDiscovery(values: unknown): unknown {
   if (!Array.isArray(values)) return values;
-  const isProjectTypes = PROJECT_TYPES.every((t) => values.includes(t));
-  return isProjectTypes && !values.includes('product_discovery')
-    ? [...values, 'product_discovery']
-    : values;
+  const list: unknown[] = values;
+  const isProjectTypes = PROJECT_TYPES.every((t) => list.includes(t));
+  return isProjectTypes && !list.includes('product_discovery')
+    ? [...list, 'product_discovery']
+    : list;
 }
 
 function convertSchema(ctx: ConvertContext, schema: unknown): unknown {

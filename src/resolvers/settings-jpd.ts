@@ -33,7 +33,9 @@ export async function jpdSpacesOf(caller: Caller): Promise<JpdSpacesView> {
 }
 
 const keysOf = (part: unknown): unknown =>
-  typeof part === 'object' && part !== null ? (part as { spaceKeys?: unknown }).spaceKeys : undefined;
+  typeof part === 'object' && part !== null
+    ? (part as { spaceKeys?: unknown }).spaceKeys
+    : undefined;
 
 /** Refuses connected spaces in the global settings: a space is connected per project. */
 export function checkGlobalSpaces(part: unknown): void {

@@ -194,8 +194,10 @@ export const settingsResolvers: ResolverGroup = {
   'settings/project/boards': resolver('settings/project/boards', [PROJECT_ADMIN], (caller) =>
     boardsOfProject(caller),
   ),
-  'settings/project/jpd-spaces': resolver('settings/project/jpd-spaces', [PROJECT_ADMIN], (caller) =>
-    jpdSpacesOf(caller),
+  'settings/project/jpd-spaces': resolver(
+    'settings/project/jpd-spaces',
+    [PROJECT_ADMIN],
+    (caller) => jpdSpacesOf(caller),
   ),
   'settings/project/save': resolver(
     'settings/project/save',

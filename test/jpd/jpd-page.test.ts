@@ -46,9 +46,15 @@ function site(options: { connect?: boolean; validatedIdea?: boolean } = {}) {
 const overview = async (who: string = DEMO_USERS.member) => {
   const project = ctx.em.projectByKey('DT');
   return ok<ProjectOverview>(
-    await callResolver(ctx.em, 'project/overview', who, {}, {
-      extension: { project: { id: project.id, key: project.key } },
-    }),
+    await callResolver(
+      ctx.em,
+      'project/overview',
+      who,
+      {},
+      {
+        extension: { project: { id: project.id, key: project.key } },
+      },
+    ),
   );
 };
 const keysOf = (items: ReadonlyArray<{ key: string }>) => items.map((i) => i.key);
@@ -68,7 +74,9 @@ describe('ideas of a connected JPD space on the discovery track', () => {
       expect.arrayContaining([space.keys.discovery, space.keys.ready]),
     );
     expect(keysOf(page.discovery.validated)).toContain(space.keys.delivery);
-    const all = Object.values(page.discovery).flat().map((i) => i.key);
+    const all = Object.values(page.discovery)
+      .flat()
+      .map((i) => i.key);
     expect(all).not.toContain(space.keys.dropped);
     const searches = ideaSearches();
     expect(searches).toHaveLength(1);
@@ -81,7 +89,11 @@ describe('ideas of a connected JPD space on the discovery track', () => {
     site({ connect: false });
     ctx.em.resetCalls();
     const page = await overview();
-    expect(Object.values(page.discovery).flat().some((i) => i.key.startsWith('IDEA-'))).toBe(false);
+    expect(
+      Object.values(page.discovery)
+        .flat()
+        .some((i) => i.key.startsWith('IDEA-')),
+    ).toBe(false);
     expect(ideaSearches()).toHaveLength(0);
     expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'searchProjects')).toHaveLength(0);
   });
@@ -90,14 +102,20 @@ describe('ideas of a connected JPD space on the discovery track', () => {
     site();
     ctx.em.revoke('IDEA', DEMO_USERS.member);
     const page = await overview();
-    expect(Object.values(page.discovery).flat().some((i) => i.key.startsWith('IDEA-'))).toBe(false);
+    expect(
+      Object.values(page.discovery)
+        .flat()
+        .some((i) => i.key.startsWith('IDEA-')),
+    ).toBe(false);
   });
 });
 
 describe('delivery linked to an idea through JPD', () => {
   it('waits on the linked idea while it is not validated', async () => {
     const { story, space } = site();
-    const flagged = (await overview()).signals.needsDiscovery.items.find((i) => i.key === story.key);
+    const flagged = (await overview()).signals.needsDiscovery.items.find(
+      (i) => i.key === story.key,
+    );
     expect(flagged?.state).toBe('waiting');
     expect(flagged?.waitingOn).toContain(space.keys.delivery);
   });

@@ -64,7 +64,13 @@ describe('the JPD space picker', () => {
     seedDemoProject(ctx.em, { now });
     seedJpdSpace(ctx.em);
     const refused = failed(
-      await callResolver(ctx.em, 'settings/project/jpd-spaces', DEMO_USERS.member, {}, inProject('DT')),
+      await callResolver(
+        ctx.em,
+        'settings/project/jpd-spaces',
+        DEMO_USERS.member,
+        {},
+        inProject('DT'),
+      ),
     );
     expect(refused.code).toBe('forbidden');
   });

@@ -47,7 +47,11 @@ function searchProjects(em: JiraEmulator, req: EmRequest): EmResponse {
   const startAt = Number(req.query.get('startAt') ?? '0');
   const maxResults = Math.min(Number(req.query.get('maxResults') ?? '50'), 100);
   const matching = [...em.projects.values()]
-    .filter((p) => types.length === 0 || types.some((t) => TYPE_KEYS.has(t) && t === (p.typeKey ?? 'software')))
+    .filter(
+      (p) =>
+        types.length === 0 ||
+        types.some((t) => TYPE_KEYS.has(t) && t === (p.typeKey ?? 'software')),
+    )
     .filter((p) => keys.length === 0 || keys.includes(p.key))
     .filter((p) => mayView(em, req, p, action))
     .sort((a, b) => a.key.localeCompare(b.key));

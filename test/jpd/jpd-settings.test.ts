@@ -1,5 +1,5 @@
 import { DEMO_USERS, seedDemoProject } from '../../dev/emulator/demo-project';
-import { seedJpdSpace } from '../../dev/emulator/jpd-space';
+import { connectJpdSpace, seedJpdSpace } from '../../dev/emulator/jpd-space';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import type { JpdSpacesView } from '../../src/contract/settings-view';
 import { useEmulator } from '../helpers/emulator';
@@ -92,6 +92,17 @@ describe('saving connected spaces', () => {
       }),
     );
     expect(global.code).toBe('invalid-input');
+  });
+
+  it("the preview's seeded connection reads as a saved override", async () => {
+    const demo = seedDemoProject(ctx.em, { now });
+    seedJpdSpace(ctx.em);
+    connectJpdSpace(ctx.em, { key: 'DT', id: demo.projectId }, ['IDEA'], now);
+    const view = ok<{ version: number; override: { jpd?: { spaceKeys: string[] } } }>(
+      await callResolver(ctx.em, 'settings/project/get', DEMO_USERS.admin, {}, inProject('DT')),
+    );
+    expect(view.version).toBe(1);
+    expect(view.override.jpd?.spaceKeys).toEqual(['IDEA']);
   });
 
   it('refuses a key that is not a project key', async () => {

@@ -455,10 +455,13 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   }
   // A second project on a Kanban board: `?project=KB` opens the project pages on it.
   const kanban = seedKanbanProject(em, { now });
-  const stories = [...em.issues.values()].filter(
-    (i) => i.projectId === demo.projectId && em.issueTypes.get(i.issueTypeId)?.name === 'Story',
+  // Linked to work finished before the sprints, so that DT's lists and signals stay as seeded.
+  const delivered = ['Basket', 'Card payments'].map(
+    (summary) =>
+      [...em.issues.values()].find((i) => i.projectId === demo.projectId && i.summary === summary)
+        ?.key ?? '',
   );
-  seedJpdSpace(em, { deliveryKeys: stories.slice(-2).map((i) => i.key) });
+  seedJpdSpace(em, { deliveryKeys: delivered });
   if (options.connectJpd) {
     connectJpdSpace(em, { key: demo.projectKey, id: demo.projectId }, ['IDEA'], now);
   }

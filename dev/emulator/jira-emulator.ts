@@ -169,6 +169,22 @@ export const STATUSES: readonly EmStatus[] = [
   { id: '10002', name: 'Done', category: 'done' },
 ];
 
+/**
+ * The statuses of a Jira Product Discovery space's idea workflow as a new space starts with them
+ * (docs/jpd.md, "Statuses"); ideas use these, other projects the ones above.
+ */
+export const JPD_STATUSES: readonly EmStatus[] = [
+  { id: '10100', name: 'Parking lot', category: 'new' },
+  { id: '10101', name: 'Discovery', category: 'indeterminate' },
+  { id: '10102', name: 'Ready for delivery', category: 'indeterminate' },
+  { id: '10103', name: 'Delivery', category: 'indeterminate' },
+  { id: '10104', name: 'Impact', category: 'done' },
+  { id: '10105', name: "Won't do", category: 'done' },
+];
+
+/** Every status an issue of the site may have. */
+export const ALL_STATUSES: readonly EmStatus[] = [...STATUSES, ...JPD_STATUSES];
+
 export const STATUS_CATEGORY = {
   new: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
   indeterminate: { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
@@ -378,12 +394,14 @@ export class JiraEmulator {
     name?: string;
     style?: EmProject['style'];
     id?: string;
+    typeKey?: EmProject['typeKey'];
   }): EmProject {
     const project: EmProject = {
       id: p.id ?? String(this.nextId++),
       key: p.key,
       name: p.name ?? p.key,
       style: p.style ?? 'classic',
+      ...(p.typeKey ? { typeKey: p.typeKey } : {}),
       permissions: new Map(),
       appPermissions: new Set(ALL_PROJECT_PERMISSIONS),
       issueCounter: 0,
@@ -469,7 +487,7 @@ export class JiraEmulator {
     const type =
       [...this.issueTypes.values()].find((t) => t.name === i.type) ??
       this.addIssueType({ name: i.type });
-    const status = STATUSES.find((s) => s.name === (i.status ?? 'To Do'));
+    const status = ALL_STATUSES.find((s) => s.name === (i.status ?? 'To Do'));
     if (!status) throw new Error(`Emulator: unknown status "${i.status}"`);
     project.issueCounter += 1;
     const now = new Date('2026-11-01T09:00:00.000Z').toISOString();
@@ -597,7 +615,7 @@ export class JiraEmulator {
     if (!issue) throw new Error(`Emulator: no issue ${issueKey}`);
     const field = this.fields.get(fieldId);
     const display = (v: string | null) =>
-      v === null || fieldId !== 'status' ? v : (STATUSES.find((s) => s.id === v)?.name ?? v);
+      v === null || fieldId !== 'status' ? v : (ALL_STATUSES.find((s) => s.id === v)?.name ?? v);
     const change: EmChange = {
       id: String(this.nextId++),
       issueId: issue.id,
@@ -944,7 +962,7 @@ export class JiraEmulator {
     const wants = (id: string) => !excluded.has(id) && (all || requested.includes(id));
     const project = this.projects.get(issue.projectId);
     const type = this.issueTypes.get(issue.issueTypeId);
-    const status = STATUSES.find((s) => s.id === issue.statusId);
+    const status = ALL_STATUSES.find((s) => s.id === issue.statusId);
     const fields: Record<string, unknown> = {};
     if (wants('summary')) fields['summary'] = issue.summary;
     if (wants('issuetype') && type) {
@@ -963,7 +981,7 @@ export class JiraEmulator {
         id: project.id,
         key: project.key,
         name: project.name,
-        projectTypeKey: 'software',
+        projectTypeKey: project.typeKey ?? 'software',
         simplified: project.style === 'next-gen',
       };
     }

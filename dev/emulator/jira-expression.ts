@@ -8,7 +8,7 @@
  * (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-workflow-validator/).
  */
 
-import { STATUSES, type JiraEmulator } from './jira-emulator';
+import { ALL_STATUSES, type JiraEmulator } from './jira-emulator';
 
 export class JiraExpressionError extends Error {
   constructor(message: string) {
@@ -375,7 +375,7 @@ export function issueForExpression(em: JiraEmulator, key: string): Record<string
   const issue = em.findIssue(key);
   if (!issue) throw new JiraExpressionError(`no issue ${key} in the emulator`);
   const type = em.issueTypes.get(issue.issueTypeId);
-  const status = STATUSES.find((s) => s.id === issue.statusId);
+  const status = ALL_STATUSES.find((s) => s.id === issue.statusId);
   return {
     ...Object.fromEntries(issue.custom),
     id: Number(issue.id),

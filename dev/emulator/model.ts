@@ -59,6 +59,11 @@ export interface EmProject {
   key: string;
   name: string;
   style: 'classic' | 'next-gen';
+  /**
+   * Jira's project type key (`projectTypeKey`): `product_discovery` for a Jira Product Discovery
+   * space (the OpenAPI description's project type enum; docs/jpd.md). `software` when unset.
+   */
+  typeKey?: 'software' | 'product_discovery';
   /** accountId → permissions on this project. */
   permissions: Map<string, Set<ProjectPermission>>;
   /** The app user's permissions on this project (asApp calls). */

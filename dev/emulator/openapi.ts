@@ -13,7 +13,10 @@
  * - `additionalProperties: false` is kept as written, except next to `oneOf`/`anyOf`/`allOf`,
  *   where OpenAPI generators emit it without listing the branches' properties;
  * - siblings of `$ref` are ignored (OpenAPI 3.0), `example`, `xml` and `x-*` are dropped;
- * - formats known to ajv-formats are checked, other formats are ignored.
+ * - formats known to ajv-formats are checked, other formats are ignored;
+ * - a project type enum (`software`, `service_desk`, `business`) also allows `product_discovery`:
+ *   the same description lists it for project types elsewhere (getProjectTypeByKey's path, the
+ *   project create payload), and Jira Product Discovery spaces have it (docs/jpd.md).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -486,6 +489,18 @@ function convertDiscriminator(
   return rules;
 }
 
+const PROJECT_TYPES = ['software', 'service_desk', 'business'];
+
+/** A project type enum with `product_discovery` (see the file comment); other enums as they are. */
+function withProductDiscovery(values: unknown): unknown {
+  if (!Array.isArray(values)) return values;
+  const list: unknown[] = values;
+  const isProjectTypes = PROJECT_TYPES.every((t) => list.includes(t));
+  return isProjectTypes && !list.includes('product_discovery')
+    ? [...list, 'product_discovery']
+    : list;
+}
+
 function convertSchema(ctx: ConvertContext, schema: unknown): unknown {
   if (typeof schema === 'boolean') return schema;
   if (!isObject(schema)) return {};
@@ -520,6 +535,9 @@ function convertSchema(ctx: ConvertContext, schema: unknown): unknown {
       case 'anyOf':
       case 'oneOf':
         out[key] = Array.isArray(value) ? value.map((v) => convertSchema(ctx, v)) : value;
+        break;
+      case 'enum':
+        out[key] = withProductDiscovery(value);
         break;
       case 'format':
         if (typeof value === 'string') ctx.formats.add(value);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { STATUSES, type JiraEmulator } from '../emulator/jira-emulator';
+import { ALL_STATUSES, type JiraEmulator } from '../emulator/jira-emulator';
 import { FORGE_FIELD_PREFIX, type EmIssue } from '../emulator/model';
 import type { PreviewManifest, PreviewPage } from './server';
 import { SURFACE_SEGMENTS, surfaceLinks, surfaceView, type SurfaceSite } from './surfaces';
@@ -348,7 +348,7 @@ function fieldText(value: unknown): string {
 
 function issueFields(site: FrameSite, issue: EmIssue, theme: Theme): string {
   const type = site.em.issueTypes.get(issue.issueTypeId)?.name ?? '';
-  const status = STATUSES.find((s) => s.id === issue.statusId);
+  const status = ALL_STATUSES.find((s) => s.id === issue.statusId);
   const editors = new Set(fieldEditors(site).map((p) => p.moduleKey));
   const custom = (site.manifest.modules?.['jira:customField'] ?? []).map((m) => {
     const field = [...site.em.fields.values()].find(

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { seedDemoProject, type DemoProject } from '../emulator/demo-project';
 import { seedKanbanProject } from '../emulator/kanban-project';
+import { connectJpdSpace, seedJpdSpace } from '../emulator/jpd-space';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { runResolverInvocation } from '../emulator/invocation';
 import { CSP_REPORT_PATH, assertValidContentPermissions, forgeCsp } from './forge-csp';
@@ -436,6 +437,11 @@ export interface PreviewOptions {
    */
   queue?: 'deliver' | 'hold';
   queueStepMs?: number;
+  /**
+   * The Jira Product Discovery space IDEA (two ideas linked to DT's delivery items) is always on
+   * the site; `connectJpd` also connects it to DT in DT's settings (`npm start` does).
+   */
+  connectJpd?: boolean;
 }
 
 export async function startPreviewServer(options: PreviewOptions = {}): Promise<PreviewServer> {
@@ -449,6 +455,16 @@ export async function startPreviewServer(options: PreviewOptions = {}): Promise<
   }
   // A second project on a Kanban board: `?project=KB` opens the project pages on it.
   const kanban = seedKanbanProject(em, { now });
+  // Linked to work finished before the sprints, so that DT's lists and signals stay as seeded.
+  const delivered = ['Basket', 'Card payments'].map(
+    (summary) =>
+      [...em.issues.values()].find((i) => i.projectId === demo.projectId && i.summary === summary)
+        ?.key ?? '',
+  );
+  seedJpdSpace(em, { deliveryKeys: delivered });
+  if (options.connectJpd) {
+    connectJpdSpace(em, { key: demo.projectKey, id: demo.projectId }, ['IDEA'], now);
+  }
   const otherProject = (key: unknown) =>
     key === kanban.projectKey
       ? { id: kanban.projectId, key: kanban.projectKey, type: 'software' }

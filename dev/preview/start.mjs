@@ -16,7 +16,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const buildMs = await buildPreview();
-const server = await startPreviewServer({ port });
+const server = await startPreviewServer({ port, connectJpd: true });
 console.log(`Preview built in ${buildMs} ms.`);
 console.log(
   `Dual Track preview: open ${server.url} in a browser (a Jira-like frame around the app).`,

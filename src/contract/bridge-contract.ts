@@ -51,6 +51,7 @@ import {
   ProjectSettingsViewSchema,
   OutcomeRulesSchema,
   ProjectBoardsSchema,
+  JpdSpacesViewSchema,
   ValidatorDefaultsSchema,
 } from './settings-view';
 
@@ -111,6 +112,8 @@ export const RESOLVER_PAYLOADS = {
   'settings/project/people': PeopleQuerySchema,
   /** The boards that show the context project, for the board picker. */
   'settings/project/boards': z.object({}).strict(),
+  /** The JPD spaces the admin can browse, for connecting them. */
+  'settings/project/jpd-spaces': z.object({}).strict(),
   /** The project page: both tracks and the signals, for the context project. */
   'project/overview': z.object({}).strict(),
   'setup/status': z.object({}).strict(),
@@ -321,6 +324,7 @@ export const RESOLVER_RESULTS = {
   'settings/global/people': PeopleFoundSchema,
   'settings/project/people': PeopleFoundSchema,
   'settings/project/boards': ProjectBoardsSchema,
+  'settings/project/jpd-spaces': JpdSpacesViewSchema,
   'project/overview': ProjectOverviewSchema,
   'setup/status': SetupStatusSchema,
   'setup/run': SetupRunSchema,

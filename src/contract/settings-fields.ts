@@ -45,6 +45,7 @@ export const SECTION_TITLES: Readonly<Record<SettingSection, string>> = {
   page: 'Project page',
   kanban: 'Kanban boards',
   board: 'Board the signals read',
+  jpd: 'Jira Product Discovery spaces',
 };
 
 export const SETTING_SECTIONS: readonly SettingSection[] = CONFIG_SECTIONS;
@@ -326,6 +327,14 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     min: 0,
     max: 2147483647,
     unit: 'board id',
+  },
+  {
+    path: 'jpd.spaceKeys',
+    label: 'Connected discovery spaces',
+    help: "Jira Product Discovery spaces (project keys) whose ideas are on this project's discovery track: pick them from the spaces above. Chosen per project only.",
+    kind: 'list',
+    item: 'space key',
+    minItems: 0,
   },
 ];
 

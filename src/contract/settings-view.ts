@@ -160,3 +160,23 @@ export const ProjectBoardsSchema = z
   })
   .strict();
 export type ProjectBoards = z.infer<typeof ProjectBoardsSchema>;
+
+/** The JPD spaces the admin can browse (`settings/project/jpd-spaces`), and what was found. */
+export const JpdSpacesViewSchema = z
+  .object({
+    spaces: z.array(z.object({ key: z.string(), name: z.string() }).strict()),
+    /** More spaces than are listed. */
+    more: z.boolean(),
+    /** What the site has of JPD's shapes (docs/jpd.md); null: not found. */
+    found: z
+      .object({
+        linkType: z
+          .object({ name: z.string(), inward: z.string(), outward: z.string() })
+          .strict()
+          .nullable(),
+        insightsField: z.object({ id: z.string(), name: z.string() }).strict().nullable(),
+      })
+      .strict(),
+  })
+  .strict();
+export type JpdSpacesView = z.infer<typeof JpdSpacesViewSchema>;

@@ -13,6 +13,7 @@ import type { ItemKind, Track } from '../domain/track';
 import { BULK_FETCH_MAX, bulkFetchIssues, hasSecurityLevel } from '../jira/issues';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
 import { evidenceOf, kindOf, type TrackResolver } from './project-items';
+import { isJpdLink } from '../domain/jpd';
 
 /**
  * Reads what the discovery entry criteria need of one issue and decides its verdict:
@@ -57,6 +58,7 @@ const EntryFieldsSchema = z
       .array(
         z
           .object({
+            type: z.object({ name: z.string().optional() }).passthrough().optional(),
             inwardIssue: LinkedIssueSchema.optional(),
             outwardIssue: LinkedIssueSchema.optional(),
           })
@@ -112,11 +114,15 @@ function entryPartsOf(issue: RawIssue, ids: EntryFieldIds, tracks: TrackResolver
     const other = link.inwardIssue ?? link.outwardIssue;
     if (!other || seen.has(other.id)) continue;
     seen.add(other.id);
-    const otherTrack = tracks.trackOf(other.fields.issuetype.id, other.fields.issuetype.name);
+    // The other end of JPD's delivery link is an idea of a discovery space (docs/jpd.md).
+    const jpdIdea = isJpdLink(link.type);
+    const otherTrack = jpdIdea
+      ? 'discovery'
+      : tracks.trackOf(other.fields.issuetype.id, other.fields.issuetype.name);
     if (otherTrack !== 'discovery') continue;
     linked.push({
       key: other.key,
-      kind: kindOf(other.fields.issuetype.name, otherTrack),
+      kind: jpdIdea ? 'idea' : kindOf(other.fields.issuetype.name, otherTrack),
       track: otherTrack,
       statusCategory: category(other.fields.status.statusCategory.key),
       validation: undefined,

@@ -9,6 +9,7 @@ import { boardEstimation, type Sprint } from '../jira/boards';
 import type { ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
 import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
+import { readJpdIdeas, withJpdIdeas } from './jpd-read';
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { PAGE_CACHE_KEYS } from '../storage/key-families';
@@ -93,7 +94,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         recent.map((s) => s.id),
         estimation?.fieldId,
       );
-  const [{ reads, closedSprints }, name, waiverNames, weeks] = await Promise.all([
+  const [{ reads: own, closedSprints }, name, waiverNames, weeks, jpd] = await Promise.all([
     queries
       ? readTargetedSets(reader, queries, {
           key,
@@ -113,7 +114,9 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     nameOf(jira, key, found),
     grantorNames(jira, decision.waivers, now),
     kanbanThroughput(input, site),
+    readJpdIdeas(reader, decision.config.jpd.spaceKeys, input.readEverything),
   ]);
+  const reads = withJpdIdeas(own, jpd);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
     : undefined;

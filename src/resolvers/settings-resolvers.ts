@@ -27,6 +27,7 @@ import type { ResolverGroup } from './all-resolvers';
 import { fail, projectOf, resolver, type Caller, type Requirement } from './resolver-kit';
 import { checkLeads, findPeople, peopleNamesOf, refuseInvalid } from './settings-people';
 import { boardsOfProject, checkGlobalBoard, checkProjectBoard } from './settings-board';
+import { checkGlobalSpaces, checkProjectSpaces, jpdSpacesOf } from './settings-jpd';
 
 /**
  * `settings/global/*` for the admin page (Jira admins only) and `settings/project/*` for the
@@ -164,6 +165,7 @@ export const settingsResolvers: ResolverGroup = {
     [JIRA_ADMIN],
     async (caller, payload) => {
       checkGlobalBoard(payload.settings.board);
+      checkGlobalSpaces(payload.settings.jpd);
       await checkLeads(caller, 'settings', payload.settings.feasibility);
       const result = await saveGlobalConfig({
         settings: payload.settings,
@@ -192,6 +194,11 @@ export const settingsResolvers: ResolverGroup = {
   'settings/project/boards': resolver('settings/project/boards', [PROJECT_ADMIN], (caller) =>
     boardsOfProject(caller),
   ),
+  'settings/project/jpd-spaces': resolver(
+    'settings/project/jpd-spaces',
+    [PROJECT_ADMIN],
+    (caller) => jpdSpacesOf(caller),
+  ),
   'settings/project/save': resolver(
     'settings/project/save',
     [PROJECT_ADMIN],
@@ -199,6 +206,7 @@ export const settingsResolvers: ResolverGroup = {
       const project = projectOf(caller);
       await checkLeads(caller, 'override', payload.override.feasibility ?? {});
       await checkProjectBoard(caller, payload.override.board);
+      await checkProjectSpaces(caller, payload.override.jpd);
       const result = await saveProjectConfig({
         projectKey: project.key,
         projectId: project.id,

@@ -96,8 +96,8 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const fieldIds = { ...ids, sprint: sprintField };
   const { raw, issues, categories } = await readRetroItems(jira, key, fieldIds, estimation, tracks);
   await attachHistory(jira, issues, categories, span, fieldIds);
-  linkPromotions(raw, issues);
-  const { ideas, validationById, touchpoints } = await readIdeas(issues, config);
+  const jpdIdeas = linkPromotions(raw, issues);
+  const { ideas, validationById, touchpoints } = await readIdeas([...issues, ...jpdIdeas], config);
   if (ids.entryTriage) {
     markUncertainty(raw, issues, ids.entryTriage, categories, validationById);
   }

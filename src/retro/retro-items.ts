@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RetroIssue } from '../domain/retro';
 import type { StatusCategory } from '../domain/signals';
 import { chooseLinkType } from '../domain/link-type';
+import { isJpdLink } from '../domain/jpd';
 import { isoOf, kindOf, sprintsOf, type TrackResolver } from '../items/project-items';
 import { searchAll } from '../jira/search';
 import { type Estimation } from '../jira/boards';
@@ -175,24 +176,62 @@ export async function attachHistory(
   }
 }
 
-/** Promote's links: the delivery item implements (outward) the discovery item (inward). */
-export function linkPromotions(raw: readonly RetroRaw[], issues: readonly RetroIssue[]): void {
+/**
+ * Promote's links: the delivery item implements (outward) the discovery item (inward); and JPD's
+ * delivery links, whose other end is an idea of a connected discovery space (docs/jpd.md). The
+ * ideas of those spaces are not the project's issues: they are answered as stubs for readIdeas.
+ */
+export function linkPromotions(
+  raw: readonly RetroRaw[],
+  issues: readonly RetroIssue[],
+): RetroIssue[] {
   const byId = new Map(issues.map((i) => [i.id, i]));
   const linkType = chooseLinkType(
     raw.flatMap((r) => (r.fields.issuelinks ?? []).map((l) => l.type)),
   );
-  if (!linkType) return;
+  const jpdIdeas = new Map<string, RetroIssue>();
   for (const { issue, fields: f } of raw) {
     const item = byId.get(issue.id);
     if (!item || item.track !== 'delivery') continue;
-    const from = (f.issuelinks ?? [])
-      .filter((l) => l.type.id === linkType.id)
+    const links = f.issuelinks ?? [];
+    const own = (linkType ? links.filter((l) => l.type.id === linkType.id) : [])
       .map(
         (l) =>
           l.inwardIssue?.id ??
-          (linkType.name.toLowerCase() === 'relates' ? l.outwardIssue?.id : undefined),
+          (linkType?.name.toLowerCase() === 'relates' ? l.outwardIssue?.id : undefined),
       )
       .filter((id): id is string => id !== undefined && byId.get(id)?.track === 'discovery');
-    item.promotedFrom = [...new Set(from)];
+    const jpd = links
+      .filter((l) => isJpdLink(l.type))
+      .flatMap((l) => {
+        const other = l.inwardIssue ?? l.outwardIssue;
+        if (!other || byId.has(other.id)) return [];
+        if (!jpdIdeas.has(other.id)) jpdIdeas.set(other.id, jpdIdeaStub(other));
+        return [other.id];
+      });
+    item.promotedFrom = [...new Set([...own, ...jpd])];
   }
+  return [...jpdIdeas.values()];
+}
+
+/** An idea of a JPD space as a link names it: enough for its evidence log and the outcome check. */
+function jpdIdeaStub(other: { id: string } & Record<string, unknown>): RetroIssue {
+  const key = typeof other['key'] === 'string' ? other['key'] : other.id;
+  const fields = other['fields'] as { summary?: unknown } | undefined;
+  return {
+    id: other.id,
+    key,
+    summary: typeof fields?.summary === 'string' ? fields.summary : key,
+    kind: 'idea',
+    track: 'discovery',
+    created: '',
+    estimate: undefined,
+    statusId: '',
+    sprintIds: [],
+    scopedOutcome: undefined,
+    statusCategoryChanged: undefined,
+    changes: [],
+    activity: [],
+    promotedFrom: [],
+  };
 }

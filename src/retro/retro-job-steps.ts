@@ -227,8 +227,8 @@ async function computeStep(job: JobRecord, step: ReadStep): Promise<void> {
         fields: { issuelinks: s.links },
       }) as unknown as RetroRaw,
   );
-  linkPromotions(raw, issues);
-  const { ideas, validationById, touchpoints } = await readIdeas(issues, config);
+  const jpdIdeas = linkPromotions(raw, issues);
+  const { ideas, validationById, touchpoints } = await readIdeas([...issues, ...jpdIdeas], config);
   if (step.fields.entryTriage) {
     markUncertainty(raw, issues, step.fields.entryTriage, categories, validationById);
   }

@@ -368,6 +368,7 @@ export const ROWS: Record<string, Row> = {
     payload: () => ({ query: 'Pat' }),
   },
   'settings/project/boards': { need: 'project-admin', where: 'project', payload: empty },
+  'settings/project/jpd-spaces': { need: 'project-admin', where: 'project', payload: empty },
   'project/overview': { need: 'browse-project', where: 'project', payload: empty },
   'setup/status': { need: 'project-admin', where: 'project', payload: empty },
   'setup/run': { need: 'project-admin', where: 'project', payload: empty },

@@ -92,7 +92,7 @@ function getProject(em: JiraEmulator, req: EmRequest): EmResponse {
       id: project.id,
       key: project.key,
       name: project.name,
-      projectTypeKey: 'software',
+      projectTypeKey: project.typeKey ?? 'software',
       simplified: project.style === 'next-gen',
       style: project.style,
       isPrivate: false,

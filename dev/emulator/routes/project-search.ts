@@ -2,31 +2,49 @@ import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-em
 import type { EmProject } from '../model';
 
 /**
- * GET /rest/api/3/project/search (searchProjects), as the contract and Atlassian's page "Projects"
- * of the REST API v3 (developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/)
- * document it: "a paginated list of projects visible to the user", those where the caller has
- * Browse projects or Administer projects (`action=view`, the default), or only Browse (`browse`),
- * only Administer projects (`edit`) or Create issues (`create`); `query` keeps projects whose key
- * or name contains it, case-insensitive; `maxResults` above 100 becomes 100; ordered by key.
- * Anonymous callers see no project here (the emulator's projects are not public).
+ * GET /rest/api/3/project/search ("Get projects paginated"), as the contract and Atlassian's page
+ * "Projects" of the REST API v3 (developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/)
+ * document it: "a paginated list of projects visible to the user", ordered by key.
+ * - `action`: `view` (default: Browse projects or Administer projects), `browse` (Browse projects
+ *   only), `edit` (Administer projects), `create` (Create issues).
+ * - `query`: projects whose key or name contains it, case-insensitive.
+ * - `typeKey`: comma-separated project type keys. The parameter's text lists business,
+ *   service_desk and software; the same description's project type enum adds `product_discovery`,
+ *   which Jira Product Discovery spaces have (docs/jpd.md). Other values match no project.
+ * - `keys`: repeated, up to 50. `startAt`/`maxResults` page it (default 50; above 100 reads 100).
  */
+
+const TYPE_KEYS = new Set(['business', 'service_desk', 'software', 'product_discovery']);
+const ACTIONS = new Set(['view', 'browse', 'edit', 'create']);
 
 function errors(status: number, message: string): EmResponse {
   return { status, body: { errorMessages: [message], errors: {} } };
 }
 
-const ACTIONS = new Set(['view', 'browse', 'edit', 'create']);
-
-function visible(em: JiraEmulator, req: EmRequest, p: EmProject, action: string): boolean {
-  const browse = em.can(req, p.id, 'BROWSE_PROJECTS');
-  const admin = em.can(req, p.id, 'ADMINISTER_PROJECTS');
+function mayView(em: JiraEmulator, req: EmRequest, project: EmProject, action: string): boolean {
+  const browse = em.can(req, project.id, 'BROWSE_PROJECTS');
+  const admin = em.can(req, project.id, 'ADMINISTER_PROJECTS');
   if (action === 'browse') return browse;
   if (action === 'edit') return admin;
-  if (action === 'create') return em.can(req, p.id, 'CREATE_ISSUES');
+  if (action === 'create') return em.can(req, project.id, 'CREATE_ISSUES');
   return browse || admin;
 }
 
-function searchProjects(em: JiraEmulator, req: EmRequest): EmResponse {
+function bean(em: JiraEmulator, p: EmProject): Record<string, unknown> {
+  return {
+    self: `${em.baseUrl}/rest/api/3/project/${p.id}`,
+    id: p.id,
+    key: p.key,
+    name: p.name,
+    projectTypeKey: p.typeKey ?? 'software',
+    simplified: p.style === 'next-gen',
+    style: p.style,
+    isPrivate: false,
+  };
+}
+
+/** What the query asks for, or the 400 Jira answers. */
+function filtersOf(req: EmRequest) {
   const startAt = Number(req.query.get('startAt') ?? 0);
   const asked = Number(req.query.get('maxResults') ?? 50);
   if (!Number.isInteger(startAt) || startAt < 0 || !Number.isInteger(asked) || asked < 0) {
@@ -34,31 +52,39 @@ function searchProjects(em: JiraEmulator, req: EmRequest): EmResponse {
   }
   const action = req.query.get('action') ?? 'view';
   if (!ACTIONS.has(action)) return errors(400, `Invalid action: ${action}`);
-  const maxResults = Math.min(asked, 100);
+  const keys = req.query.getAll('keys');
+  if (keys.length > 50) return errors(400, 'Up to 50 project keys can be provided.');
+  const types = (req.query.get('typeKey') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   const query = (req.query.get('query') ?? '').toLowerCase();
-  const matches = [...em.projects.values()]
-    .filter((p) => visible(em, req, p, action))
-    .filter((p) => `${p.key}\n${p.name}`.toLowerCase().includes(query))
+  return { startAt, maxResults: Math.min(asked, 100), action, keys, types, query };
+}
+
+function searchProjects(em: JiraEmulator, req: EmRequest): EmResponse {
+  const f = filtersOf(req);
+  if ('status' in f) return f;
+  const matching = [...em.projects.values()]
+    .filter(
+      (p) =>
+        f.types.length === 0 ||
+        f.types.some((t) => TYPE_KEYS.has(t) && t === (p.typeKey ?? 'software')),
+    )
+    .filter((p) => f.keys.length === 0 || f.keys.includes(p.key))
+    .filter((p) => `${p.key}\n${p.name}`.toLowerCase().includes(f.query))
+    .filter((p) => mayView(em, req, p, f.action))
     .sort((a, b) => a.key.localeCompare(b.key));
-  const values = matches.slice(startAt, startAt + maxResults).map((p) => ({
-    self: `${em.baseUrl}/rest/api/3/project/${p.id}`,
-    id: p.id,
-    key: p.key,
-    name: p.name,
-    projectTypeKey: 'software',
-    simplified: p.style === 'next-gen',
-    style: p.style,
-    isPrivate: false,
-  }));
+  const page = matching.slice(f.startAt, f.startAt + f.maxResults);
   return {
     status: 200,
     body: {
-      self: `${em.baseUrl}/rest/api/3/project/search?startAt=${startAt}&maxResults=${maxResults}`,
-      maxResults,
-      startAt,
-      total: matches.length,
-      isLast: startAt + values.length >= matches.length,
-      values,
+      self: `${em.baseUrl}/rest/api/3/project/search?startAt=${f.startAt}&maxResults=${f.maxResults}`,
+      startAt: f.startAt,
+      maxResults: f.maxResults,
+      total: matching.length,
+      isLast: f.startAt + page.length >= matching.length,
+      values: page.map((p) => bean(em, p)),
     },
   };
 }

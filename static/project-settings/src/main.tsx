@@ -5,13 +5,15 @@ import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
 import '@ui/page.css';
 import { BoardPicker, type BoardPickerApi } from '@ui/BoardPicker';
+import { JpdSpaces, type JpdSpacesApi } from './JpdSpaces';
 import { ProjectOverrides, type ProjectOverridesApi } from './ProjectOverrides';
 import { SetupPanel, type SetupApi } from './SetupPanel';
 import { WaiversAndAudit, type WaiversApi } from './WaiversAndAudit';
 
 /**
  * The project settings page (`jira:projectSettingsPage`): setting up Dual Track, the board the
- * signals read, this project's overrides of the global settings, then its waivers and audit log.
+ * signals read, the connected Jira Product Discovery spaces, this project's overrides of the
+ * global settings, then its waivers and audit log.
  */
 const setupApi: SetupApi = {
   status: () => callResolver('setup/status', {}),
@@ -30,12 +32,19 @@ const boardApi: BoardPickerApi = {
   save: overridesApi.save,
 };
 
-/** The board picker and the overrides, which load again after the board is saved. */
+const jpdApi: JpdSpacesApi = {
+  spaces: () => callResolver('settings/project/jpd-spaces', {}),
+  get: overridesApi.get,
+  save: overridesApi.save,
+};
+
+/** The board picker, the JPD spaces and the overrides, which load again after either is saved. */
 function BoardAndOverrides() {
   const [generation, setGeneration] = useState(0);
   return (
     <>
       <BoardPicker api={boardApi} onSaved={() => setGeneration((g) => g + 1)} />
+      <JpdSpaces api={jpdApi} onSaved={() => setGeneration((g) => g + 1)} />
       <ProjectOverrides key={generation} api={overridesApi} />
     </>
   );

@@ -1,0 +1,128 @@
+import { DEMO_USERS, addDemoItem, seedDemoProject } from '../../dev/emulator/demo-project';
+import { connectJpdSpace, seedJpdSpace } from '../../dev/emulator/jpd-space';
+import { setLabels } from '../../dev/emulator/routes/enforcement';
+import type { ProjectOverview } from '../../src/contract/project-overview';
+import { useEmulator } from '../helpers/emulator';
+import { callResolver, ok } from '../helpers/invoke';
+
+/**
+ * A connected Jira Product Discovery space on the project page: its open ideas are discovery
+ * items of the page (by stage, from their status and the evidence rule), read in one search as
+ * the viewer; a delivery item linked to an idea through JPD's delivery link counts as from that
+ * idea for the entry criteria (covered when the idea is validated, waiting on it otherwise).
+ */
+const ctx = useEmulator();
+const now = new Date();
+
+const validated = {
+  interviews: 3,
+  usabilityTests: 1,
+  prototypeReviews: 0,
+  conciergeTests: 0,
+  experiments: 0,
+  latest: null,
+  state: 'validated',
+};
+
+function site(options: { connect?: boolean; validatedIdea?: boolean } = {}) {
+  const demo = seedDemoProject(ctx.em, { now });
+  const story = addDemoItem(ctx.em, 'DT', now, {
+    type: 'Story',
+    summary: 'Rewrite the checkout service',
+    status: 'To Do',
+    points: 5,
+  });
+  setLabels(ctx.em, story.key, ['architecture']);
+  const space = seedJpdSpace(ctx.em, { deliveryKeys: [story.key] });
+  if (options.validatedIdea) {
+    ctx.em.findIssue(space.keys.delivery)?.custom.set(demo.discoveryEvidence.id, validated);
+  }
+  if (options.connect ?? true) {
+    connectJpdSpace(ctx.em, { key: 'DT', id: demo.projectId }, [space.projectKey], now);
+  }
+  return { demo, story, space };
+}
+
+const overview = async (who: string = DEMO_USERS.member) => {
+  const project = ctx.em.projectByKey('DT');
+  return ok<ProjectOverview>(
+    await callResolver(
+      ctx.em,
+      'project/overview',
+      who,
+      {},
+      {
+        extension: { project: { id: project.id, key: project.key } },
+      },
+    ),
+  );
+};
+const keysOf = (items: ReadonlyArray<{ key: string }>) => items.map((i) => i.key);
+const ideaSearches = () =>
+  ctx.em
+    .jiraCalls()
+    .filter((c) => c.operationId === 'searchAndReconsileIssuesUsingJqlPost')
+    .filter((c) => JSON.stringify(c.body).includes('IDEA'));
+
+describe('ideas of a connected JPD space on the discovery track', () => {
+  it('shows the open ideas by stage, read in one search as the viewer', async () => {
+    const { space } = site({ validatedIdea: true });
+    ctx.em.resetCalls();
+    const page = await overview();
+    expect(keysOf(page.discovery.new)).toContain(space.keys.parked);
+    expect(keysOf(page.discovery.validating)).toEqual(
+      expect.arrayContaining([space.keys.discovery, space.keys.ready]),
+    );
+    expect(keysOf(page.discovery.validated)).toContain(space.keys.delivery);
+    const all = Object.values(page.discovery)
+      .flat()
+      .map((i) => i.key);
+    expect(all).not.toContain(space.keys.dropped);
+    const searches = ideaSearches();
+    expect(searches).toHaveLength(1);
+    expect(searches[0]?.provider).toBe('user');
+    // Which connected spaces the viewer can browse: one project search.
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'searchProjects')).toHaveLength(1);
+  });
+
+  it('reads no space when none is connected', async () => {
+    site({ connect: false });
+    ctx.em.resetCalls();
+    const page = await overview();
+    expect(
+      Object.values(page.discovery)
+        .flat()
+        .some((i) => i.key.startsWith('IDEA-')),
+    ).toBe(false);
+    expect(ideaSearches()).toHaveLength(0);
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'searchProjects')).toHaveLength(0);
+  });
+
+  it('a viewer who cannot browse the space sees none of its ideas', async () => {
+    site();
+    ctx.em.revoke('IDEA', DEMO_USERS.member);
+    const page = await overview();
+    expect(
+      Object.values(page.discovery)
+        .flat()
+        .some((i) => i.key.startsWith('IDEA-')),
+    ).toBe(false);
+  });
+});
+
+describe('delivery linked to an idea through JPD', () => {
+  it('waits on the linked idea while it is not validated', async () => {
+    const { story, space } = site();
+    const flagged = (await overview()).signals.needsDiscovery.items.find(
+      (i) => i.key === story.key,
+    );
+    expect(flagged?.state).toBe('waiting');
+    expect(flagged?.waitingOn).toContain(space.keys.delivery);
+  });
+
+  it('counts as from a validated idea once the idea is validated', async () => {
+    const { story } = site({ validatedIdea: true });
+    const page = await overview();
+    expect(keysOf(page.signals.needsDiscovery.items)).not.toContain(story.key);
+  });
+});

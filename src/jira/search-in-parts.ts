@@ -1,0 +1,173 @@
+import type { JiraGateway, RawIssue } from './jira-gateway';
+import { approximateCount, SEARCH_MAX_RESULTS, searchPage } from './search';
+
+/**
+ * A long JQL search in rank order, read in parallel parts when it is long: Jira pages a search
+ * one after another (`nextPageToken`), so a set of thousands of issues costs its pages' latency
+ * in a row. Past its first page, the rest is split into disjoint ranges of issue id (JQL's
+ * `id >= … AND id < …`), read at most PARALLEL_PARTS at a time, and put back in rank order by
+ * the board's Rank field value. docs/costs.md ("Whole sets in parts") gives the figures.
+ */
+
+/** Parts read at once (Forge documents no limit on an invocation's concurrent requests). */
+export const PARALLEL_PARTS = 12;
+/** Pages a part is sized to (a part ends on a partly filled page: fewer parts, fewer calls). */
+const PART_PAGES = 3;
+/** Issues with fields Jira returns a page (docs/costs.md, "Independent lower bound"). */
+const PAGE_WITH_FIELDS = 100;
+/** Past its first page, a search this long or shorter is read on in one sequence. */
+export const SEQUENTIAL_REST = 500;
+
+export interface PartsQuery {
+  /** The JQL condition (for the count and the parts). */
+  where: string;
+  /** The same in rank order (`… ORDER BY Rank ASC`). */
+  ordered: string;
+}
+
+/** Every page of `jql` from `nextPageToken` on (none: from the start), collected in order. */
+async function readOn(
+  jira: JiraGateway,
+  jql: string,
+  fields: readonly string[],
+  nextPageToken?: string,
+): Promise<RawIssue[]> {
+  const issues: RawIssue[] = [];
+  let token = nextPageToken;
+  do {
+    const page = await searchPage(jira, {
+      jql,
+      fields,
+      maxResults: SEARCH_MAX_RESULTS,
+      ...(token === undefined ? {} : { nextPageToken: token }),
+    });
+    const read = page.issues ?? [];
+    issues.push(...read);
+    token =
+      page.isLast === true || read.length === 0 ? undefined : (page.nextPageToken ?? undefined);
+  } while (token !== undefined);
+  return issues;
+}
+
+/**
+ * About the lowest and highest issue id the search matches: those of its first and last issue
+ * by key (a project numbers its issues as they are created, and Jira numbers ids the same way;
+ * an issue moved in from another project breaks the match, which only makes parts less even).
+ */
+async function idSpan(jira: JiraGateway, where: string): Promise<[number, number] | undefined> {
+  const end = async (direction: 'ASC' | 'DESC') => {
+    const page = await searchPage(jira, {
+      jql: `${where} ORDER BY key ${direction}`,
+      fields: ['key'],
+      maxResults: 1,
+    });
+    const id = Number(page.issues?.[0]?.id);
+    return Number.isInteger(id) ? id : undefined;
+  };
+  const [oldest, newest] = await Promise.all([end('ASC'), end('DESC')]);
+  return oldest === undefined || newest === undefined
+    ? undefined
+    : [Math.min(oldest, newest), Math.max(oldest, newest)];
+}
+
+/**
+ * The JQL of `parts` disjoint id ranges splitting [low, high] evenly, the first and last open
+ * ended (so that every issue is in exactly one, whatever ids it has), each without `skip`.
+ */
+export function partQueries(
+  where: string,
+  span: readonly [number, number],
+  parts: number,
+  skip: readonly number[],
+): string[] {
+  const [low, high] = span;
+  const width = (high - low + 1) / parts;
+  const bounds = Array.from({ length: parts - 1 }, (_, i) => Math.round(low + width * (i + 1)));
+  return Array.from({ length: parts }, (_, i) => {
+    const from = i === 0 ? undefined : bounds[i - 1];
+    const to = i === parts - 1 ? undefined : bounds[i];
+    const inRange = skip.filter(
+      (id) => (from === undefined || id >= from) && (to === undefined || id < to),
+    );
+    const clauses = [
+      `(${where})`,
+      from === undefined ? undefined : `id >= ${from}`,
+      to === undefined ? undefined : `id < ${to}`,
+      inRange.length > 0 ? `id not in (${inRange.join(', ')})` : undefined,
+    ].filter((c): c is string => c !== undefined);
+    return `${clauses.join(' AND ')} ORDER BY Rank ASC`;
+  });
+}
+
+/** Runs `tasks` at most `limit` at a time; the results in the tasks' order. */
+async function bounded<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      const task = tasks[index];
+      if (task) results[index] = await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** Issues in rank order by their Rank value (a string in board order); unranked ones last. */
+function inRankOrder(issues: readonly RawIssue[], rankFieldId: string): RawIssue[] {
+  const rankOf = (raw: RawIssue) => {
+    const value = raw.fields[rankFieldId];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return issues
+    .map((raw, index) => ({ raw, index, rank: rankOf(raw) }))
+    .sort((a, b) => {
+      if (a.rank === b.rank) return a.index - b.index;
+      if (a.rank === undefined) return 1;
+      if (b.rank === undefined) return -1;
+      return a.rank < b.rank ? -1 : 1;
+    })
+    .map((r) => r.raw);
+}
+
+/**
+ * Every issue `query` matches, in rank order. The first page is read as one search would; a
+ * search that goes on for more than SEQUENTIAL_REST issues (its approximate count) is read in
+ * parts when the board's Rank field is known (`rankFieldId`, which `fields` must include), else
+ * on in one sequence.
+ */
+export async function searchInRankOrder(
+  jira: JiraGateway,
+  query: PartsQuery,
+  fields: readonly string[],
+  rankFieldId: string | undefined,
+): Promise<RawIssue[]> {
+  const first = await searchPage(jira, {
+    jql: query.ordered,
+    fields,
+    maxResults: SEARCH_MAX_RESULTS,
+  });
+  const read = first.issues ?? [];
+  const token = first.nextPageToken ?? undefined;
+  if (first.isLast === true || token === undefined || read.length === 0) return read;
+  const rest =
+    rankFieldId === undefined ? 0 : (await approximateCount(jira, query.where)) - read.length;
+  const span = rest > SEQUENTIAL_REST ? await idSpan(jira, query.where) : undefined;
+  if (rankFieldId === undefined || span === undefined) {
+    return [...read, ...(await readOn(jira, query.ordered, fields, token))];
+  }
+  const parts = Math.min(PARALLEL_PARTS * 2, Math.ceil(rest / (PAGE_WITH_FIELDS * PART_PAGES)));
+  const skip = read.map((raw) => Number(raw.id));
+  const ids = skip.filter(Number.isInteger);
+  const low = Math.min(span[0], ...ids);
+  const high = Math.max(span[1], ...ids);
+  const queries = partQueries(query.where, [low, high], Math.max(2, parts), ids);
+  const partIssues = await bounded(
+    queries.map((jql) => () => readOn(jira, jql, fields)),
+    PARALLEL_PARTS,
+  );
+  const seen = new Set(read.map((raw) => raw.id));
+  const more = partIssues.flat().filter((raw) => !seen.has(raw.id) && seen.add(raw.id));
+  return inRankOrder([...read, ...more], rankFieldId);
+}

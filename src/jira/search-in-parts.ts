@@ -9,13 +9,18 @@ import { approximateCount, SEARCH_MAX_RESULTS, searchPage } from './search';
  * the board's Rank field value. docs/costs.md ("Whole sets in parts") gives the figures.
  */
 
-/** Parts read at once (Forge documents no limit on an invocation's concurrent requests). */
-export const PARALLEL_PARTS = 12;
+/**
+ * Parts read at once. Forge's invocation limits name no cap on concurrent requests
+ * (https://developer.atlassian.com/platform/forge/limits-invocation/); Jira's per-second limit
+ * allows 100 searches a second (docs/emulator-rate-limits.md), which 16 parts at 100 ms a call
+ * plus an answer's time stay under.
+ */
+export const PARALLEL_PARTS = 16;
 /** Pages a part is sized to (a part ends on a partly filled page: fewer parts, fewer calls). */
 const PART_PAGES = 3;
 /** Issues with fields Jira returns a page (docs/costs.md, "Independent lower bound"). */
 const PAGE_WITH_FIELDS = 100;
-/** Past its first page, a search this long or shorter is read on in one sequence. */
+/** Past its first two pages, a rest this long or shorter is read on in one sequence. */
 export const SEQUENTIAL_REST = 500;
 
 export interface PartsQuery {
@@ -25,15 +30,19 @@ export interface PartsQuery {
   ordered: string;
 }
 
-/** Every page of `jql` from `nextPageToken` on (none: from the start), collected in order. */
+/**
+ * The pages of `jql` from `nextPageToken` on (none: from the start), collected in order, up to
+ * `maxPages`; `token` continues the search when it did not end.
+ */
 async function readOn(
   jira: JiraGateway,
   jql: string,
   fields: readonly string[],
-  nextPageToken?: string,
-): Promise<RawIssue[]> {
+  from: { nextPageToken?: string | undefined; maxPages?: number } = {},
+): Promise<{ issues: RawIssue[]; token: string | undefined }> {
   const issues: RawIssue[] = [];
-  let token = nextPageToken;
+  let token = from.nextPageToken;
+  let pages = 0;
   do {
     const page = await searchPage(jira, {
       jql,
@@ -41,12 +50,13 @@ async function readOn(
       maxResults: SEARCH_MAX_RESULTS,
       ...(token === undefined ? {} : { nextPageToken: token }),
     });
+    pages += 1;
     const read = page.issues ?? [];
     issues.push(...read);
     token =
       page.isLast === true || read.length === 0 ? undefined : (page.nextPageToken ?? undefined);
-  } while (token !== undefined);
-  return issues;
+  } while (token !== undefined && pages < (from.maxPages ?? Infinity));
+  return { issues, token };
 }
 
 /**
@@ -132,10 +142,10 @@ function inRankOrder(issues: readonly RawIssue[], rankFieldId: string): RawIssue
 }
 
 /**
- * Every issue `query` matches, in rank order. The first page is read as one search would; a
- * search that goes on for more than SEQUENTIAL_REST issues (its approximate count) is read in
- * parts when the board's Rank field is known (`rankFieldId`, which `fields` must include), else
- * on in one sequence.
+ * Every issue `query` matches, in rank order. It is read as one search would, page after page,
+ * except when the board's Rank field is known (`rankFieldId`, which `fields` must include) and
+ * the search goes on past its first page: then its rest is counted while the second page is
+ * read, and a rest of more than SEQUENTIAL_REST issues is read in parts.
  */
 export async function searchInRankOrder(
   jira: JiraGateway,
@@ -143,28 +153,31 @@ export async function searchInRankOrder(
   fields: readonly string[],
   rankFieldId: string | undefined,
 ): Promise<RawIssue[]> {
-  const first = await searchPage(jira, {
-    jql: query.ordered,
-    fields,
-    maxResults: SEARCH_MAX_RESULTS,
-  });
-  const read = first.issues ?? [];
-  const token = first.nextPageToken ?? undefined;
-  if (first.isLast === true || token === undefined || read.length === 0) return read;
-  const rest =
-    rankFieldId === undefined ? 0 : (await approximateCount(jira, query.where)) - read.length;
-  const span = rest > SEQUENTIAL_REST ? await idSpan(jira, query.where) : undefined;
-  if (rankFieldId === undefined || span === undefined) {
-    return [...read, ...(await readOn(jira, query.ordered, fields, token))];
+  const first = await readOn(jira, query.ordered, fields, { maxPages: 1 });
+  if (first.token === undefined) return first.issues;
+  if (rankFieldId === undefined) {
+    const more = await readOn(jira, query.ordered, fields, { nextPageToken: first.token });
+    return [...first.issues, ...more.issues];
   }
-  const parts = Math.min(PARALLEL_PARTS * 2, Math.ceil(rest / (PAGE_WITH_FIELDS * PART_PAGES)));
-  const skip = read.map((raw) => Number(raw.id));
-  const ids = skip.filter(Number.isInteger);
+  const [second, count] = await Promise.all([
+    readOn(jira, query.ordered, fields, { nextPageToken: first.token, maxPages: 1 }),
+    approximateCount(jira, query.where),
+  ]);
+  const read = [...first.issues, ...second.issues];
+  if (second.token === undefined) return read;
+  const rest = count - read.length;
+  const span = rest > SEQUENTIAL_REST ? await idSpan(jira, query.where) : undefined;
+  if (span === undefined) {
+    const more = await readOn(jira, query.ordered, fields, { nextPageToken: second.token });
+    return [...read, ...more.issues];
+  }
+  const ids = read.map((raw) => Number(raw.id)).filter(Number.isInteger);
   const low = Math.min(span[0], ...ids);
   const high = Math.max(span[1], ...ids);
+  const parts = Math.min(PARALLEL_PARTS, Math.ceil(rest / (PAGE_WITH_FIELDS * PART_PAGES)));
   const queries = partQueries(query.where, [low, high], Math.max(2, parts), ids);
   const partIssues = await bounded(
-    queries.map((jql) => () => readOn(jira, jql, fields)),
+    queries.map((jql) => async () => (await readOn(jira, jql, fields)).issues),
     PARALLEL_PARTS,
   );
   const seen = new Set(read.map((raw) => raw.id));

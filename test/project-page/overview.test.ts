@@ -54,8 +54,10 @@ async function load(projectKey: string): Promise<ProjectOverview> {
 
 const operations = () => ctx.em.jiraCalls().map((c) => c.operationId);
 /** The JQL a count was asked for. */
-const countedJql = (c: { body?: unknown }): string =>
-  String((c.body as { jql?: unknown } | undefined)?.jql ?? '');
+const countedJql = (c: { body?: unknown }): string => {
+  const jql = (c.body as { jql?: unknown } | undefined)?.jql;
+  return typeof jql === 'string' ? jql : '';
+};
 /** The sets read whole are one search whose JQL holds every set, velocity's done items too. */
 const isWholeSets = (jql: string) =>
   /\(sprint in \([\d, ]+\) AND statusCategory = Done\)\)$/.test(jql);

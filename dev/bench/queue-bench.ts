@@ -4,13 +4,13 @@ import type { EmIssue } from '../emulator/model';
 import { seedRetroScaleProject } from '../emulator/retro-scale-seed';
 import { enablerGate, sprintStartCheck } from '../../src/index';
 import type { RetroJobAnswer } from '../../src/contract/retro-report';
-import { callResolver, deliverQueue, runTrigger, runValidator } from '../../test/helpers/invoke';
+import { callResolver, deliverQueue, runTrigger, runValidator } from '../emulator/app-invoke';
 import {
   rememberFieldIds,
   seedEnforcementSite,
   sprintStartedEvent,
   type EnforcementSite,
-} from '../../test/enforcement/enforcement-site';
+} from '../emulator/enforcement-seed';
 import { budget, formatTable, type BudgetLine } from './cost-model';
 
 /**

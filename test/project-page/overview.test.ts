@@ -904,12 +904,11 @@ describe('scale: the page reads what each list and signal needs, not every open 
     // what the viewer sees (2 counts), field list, board, issue types, configuration, sprints
     // (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint + 30 done
     // for velocity), ready 1, in progress 1, needs discovery first 1; the two long lists
-    // counted, and the whole sets' rest counted with their second page (too few to read in
-    // parts: read on).
-    expect(ctx.em.jiraCalls()).toHaveLength(16);
+    // counted. Three pages are read as one search reads them: no count of the whole sets.
+    expect(ctx.em.jiraCalls()).toHaveLength(15);
     expect(searches()).toHaveLength(6);
     expect(listCounts()).toHaveLength(2);
-    expect(wholeSetCounts()).toHaveLength(1);
+    expect(wholeSetCounts()).toHaveLength(0);
     expect(operations()).not.toContain('bulkFetchIssues');
     // 200 discovery + 18 delivery in the sprint + a page of 100 ready + 50 in progress + 30
     // done (velocity) + the 8 "architecture" items: a fifth of the items, where reading every
@@ -1046,14 +1045,12 @@ describe('scale: the page reads what each list and signal needs, not every open 
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
     // The fixed 7 of a first load (the 2 counts of what the viewer sees among them); the sets
-    // read whole (1,000 discovery, the sprint, velocity): 2 pages, the count of the rest, its
-    // first and last issue by key, then 4 parts by id range read at once (10 pages); ready 1,
-    // in progress 1, 2 counts, needs discovery first 1 (40 items meet the criteria).
-    expect(ctx.em.jiraCalls()).toHaveLength(27);
-    const parts = ctx.em
-      .jiraCalls()
-      .filter((c) => /AND id < \d+ AND id not in|AND id >= \d+/.test(JSON.stringify(c.body ?? '')));
-    expect(parts.length).toBeGreaterThanOrEqual(4);
+    // read whole (1,000 discovery, the sprint, 30 done for velocity): 5 pages, then a sixth
+    // with the count of the rest and its first and last issue by key; a rest of 450 is read on
+    // page after page (no parts: test/jira/search-in-parts.test.ts); ready 1, in progress 1,
+    // 2 counts, needs discovery first 1 (40 items meet the criteria).
+    expect(ctx.em.jiraCalls()).toHaveLength(26);
+    expect(wholeSetCounts()).toHaveLength(1);
     expect(returnedIssues()).toBeLessThan(1_300);
     expect(page.totals.openItems).toBe(10_000);
     const listed = allItems(page).length;

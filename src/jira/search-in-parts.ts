@@ -4,7 +4,7 @@ import { approximateCount, SEARCH_MAX_RESULTS, searchPage } from './search';
 /**
  * A long JQL search in rank order, read in parallel parts when it is long: Jira pages a search
  * one after another (`nextPageToken`), so a set of thousands of issues costs its pages' latency
- * in a row. Past its first page, the rest is split into disjoint ranges of issue id (JQL's
+ * in a row. Past its first pages, the rest is split into disjoint ranges of issue id (JQL's
  * `id >= … AND id < …`), read at most PARALLEL_PARTS at a time, and put back in rank order by
  * the board's Rank field value. docs/costs.md ("Whole sets in parts") gives the figures.
  */
@@ -17,7 +17,7 @@ import { approximateCount, SEARCH_MAX_RESULTS, searchPage } from './search';
  */
 export const PARALLEL_PARTS = 24;
 /** Pages a part is sized to (a part ends on a partly filled page: fewer parts, fewer calls). */
-const PART_PAGES = 3;
+const PART_PAGES = 2;
 /** Issues with fields Jira returns a page (docs/costs.md, "Independent lower bound"). */
 const PAGE_WITH_FIELDS = 100;
 /**

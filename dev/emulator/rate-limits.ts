@@ -62,6 +62,7 @@ const OBJECTS: Readonly<Record<string, ObjectCounter>> = {
   // Changelogs are returned per issue; each issue's changelog is counted as that issue.
   getBulkChangelogs: (b) => ({ core: lengthOf(b['issueChangeLogs']), identity: 0 }),
   getProject: (b) => ({ core: 'key' in b ? 1 : 0, identity: 0 }),
+  searchProjects: (b) => ({ core: lengthOf(b['values']), identity: 0 }),
   getMyPermissions: (b) => ({
     core: 0,
     identity: Object.keys((b['permissions'] as Record<string, unknown> | undefined) ?? {}).length,

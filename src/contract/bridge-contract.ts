@@ -32,7 +32,12 @@ import {
   DATA_SECTIONS,
 } from './data-transfer-view';
 import { IssueReadinessSchema } from './issue-readiness';
-import { BoardReadinessSchema, ROLLUP_MAX_PROJECTS, RollupSchema } from './surfaces-view';
+import {
+  BoardReadinessSchema,
+  ProjectChoicesSchema,
+  ROLLUP_MAX_PROJECTS,
+  RollupSchema,
+} from './surfaces-view';
 import { ProjectOverviewSchema } from './project-overview';
 import { RetroAnswerSchema, RetroJobAnswerSchema } from './retro-report';
 import {
@@ -297,6 +302,8 @@ export const RESOLVER_PAYLOADS = {
         .max(ROLLUP_MAX_PROJECTS, `at most ${ROLLUP_MAX_PROJECTS} projects`),
     })
     .strict(),
+  /** The gadget's configuration: projects the viewer may browse, by what they type. */
+  'gadget/projects': z.object({ query: z.string().trim().max(80) }).strict(),
 } as const;
 
 export type ResolverKey = keyof typeof RESOLVER_PAYLOADS;
@@ -350,6 +357,7 @@ export const RESOLVER_RESULTS = {
   'retro/outcome/record': OutcomeRecordedSchema,
   'board/readiness': BoardReadinessSchema,
   'gadget/rollup': RollupSchema,
+  'gadget/projects': ProjectChoicesSchema,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type ResultOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_RESULTS)[K]>;

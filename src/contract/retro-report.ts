@@ -33,6 +33,8 @@ export const SprintReportSchema = z.object({
     name: z.string(),
     startDate: z.string(),
     completeDate: z.string(),
+    /** A Kanban board's period of `kanban.retroPeriodDays` days, not a sprint. */
+    period: z.boolean().optional(),
   }),
   completed: z.object({
     discovery: z.number(),
@@ -159,6 +161,8 @@ export const RetroJobAnswerSchema = z.object({
   /** This viewer joined the job another started. */
   joined: z.boolean(),
   progress: z.object({ done: z.number().int().min(0), total: z.number().int().min(0) }),
+  /** What the job reads once it knows: a Scrum board's sprints or a Kanban board's periods. */
+  span: z.enum(['sprint', 'period']).optional(),
   failure: z.string().optional(),
   report: RetroAnswerSchema.optional(),
 });

@@ -68,3 +68,11 @@ export type RollupView = z.infer<typeof RollupSchema>;
 
 /** Projects one gadget rolls up at most: each costs a page load on a cold share. */
 export const ROLLUP_MAX_PROJECTS = 8;
+
+/** What the gadget's configuration offers: projects the viewer may browse matching their text. */
+export const ProjectChoicesSchema = z.object({
+  projects: z.array(z.object({ key: z.string(), name: z.string() })),
+  /** More projects match than were listed: typing more narrows them. */
+  more: z.boolean(),
+});
+export type ProjectChoicesView = z.infer<typeof ProjectChoicesSchema>;

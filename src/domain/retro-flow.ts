@@ -50,7 +50,7 @@ export function sprintFlow(
     .filter((d): d is number => d !== undefined)
     .sort((a, b) => a - b);
   const carryOver = delivery.filter((i) => carriedOver(i, sprint, categories)).map((i) => i.key);
-  const committedItems = delivery.filter((i) => sprintsAt(i, sprint.startDate).includes(sprint.id));
+  const committedItems = delivery.filter((i) => committedAtStart(i, sprint, categories));
   const committed = committedItems.reduce((s, i) => s + size(i, unit), 0);
   const completed = committedItems
     .filter((i) => completedSprint(i, all, categories)?.id === sprint.id)
@@ -78,11 +78,23 @@ export function carriedOver(
   categories: ReadonlyMap<string, StatusCategory>,
 ): boolean {
   const end = sprint.completeDate;
+  // A period carries over what is in progress when it ends.
+  if (sprint.period) return categoryAt(issue, end, categories) === 'indeterminate';
   if (!sprintsAt(issue, end).includes(sprint.id)) return false;
   const category = categoryAt(issue, end, categories);
   if (category === 'indeterminate') return true;
   const started = startedAt(issue, categories);
   return category === 'new' && started !== undefined && time(started) <= time(end);
+}
+
+/** Committed at the start: in the sprint; for a period, in progress when it began. */
+function committedAtStart(
+  issue: RetroIssue,
+  sprint: RetroSprint,
+  categories: ReadonlyMap<string, StatusCategory>,
+): boolean {
+  if (sprint.period) return categoryAt(issue, sprint.startDate, categories) === 'indeterminate';
+  return sprintsAt(issue, sprint.startDate).includes(sprint.id);
 }
 
 /** One era of settings: the configuration in force from `from` (ISO) on. */

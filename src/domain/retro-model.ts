@@ -67,6 +67,11 @@ export interface RetroSprint {
   name: string;
   startDate: string;
   completeDate: string;
+  /**
+   * A period of a Kanban board (retro-periods.ts), not a sprint: an item belongs to it by when it
+   * moved (started, finished), as a Kanban board has no sprint to be in.
+   */
+  period?: boolean | undefined;
 }
 
 export interface GuardMove {

@@ -81,7 +81,15 @@ export function outcomeAt(issue: RetroIssue, at: string): ScopedOutcome | undefi
  * Did the item enter the sprint: in it at the sprint's start, or added to it (a Sprint change
  * naming it) while it ran? An item created into a running sprint counts too.
  */
-export function enteredSprint(issue: RetroIssue, sprint: RetroSprint): boolean {
+export function enteredSprint(
+  issue: RetroIssue,
+  sprint: RetroSprint,
+  categories: ReadonlyMap<string, StatusCategory> = new Map(),
+): boolean {
+  // A period is entered by starting work in it (the pull into the first committed column).
+  if (sprint.period) {
+    return transitionsInto(issue, 'indeterminate', categories).some((at) => within(at, sprint));
+  }
   if (sprintsAt(issue, sprint.startDate).includes(sprint.id)) return true;
   const start = time(sprint.startDate);
   const end = time(sprint.completeDate);
@@ -102,6 +110,7 @@ export function enteredSprint(issue: RetroIssue, sprint: RetroSprint): boolean {
 export function uncertainWithoutDiscovery(
   issues: readonly RetroIssue[],
   sprint: RetroSprint,
+  categories?: ReadonlyMap<string, StatusCategory>,
 ): string[] {
   return issues
     .filter(
@@ -109,7 +118,7 @@ export function uncertainWithoutDiscovery(
         i.track === 'delivery' &&
         i.uncertainty === 'high' &&
         i.discoveryCovered !== true &&
-        enteredSprint(i, sprint),
+        enteredSprint(i, sprint, categories),
     )
     .map((i) => i.key);
 }
@@ -152,6 +161,7 @@ export function startedAt(
 /**
  * The sprint an item was completed in: it entered a done status between the sprint's start and
  * completion while it was in that sprint (an item carried over counts where it was finished).
+ * A period holds what was finished within it.
  */
 export function completedSprint(
   issue: RetroIssue,
@@ -163,7 +173,9 @@ export function completedSprint(
   const t = time(done);
   const member = new Set(sprintsAt(issue, done));
   return sprints
-    .filter((s) => member.has(s.id) && t >= time(s.startDate) && t <= time(s.completeDate))
+    .filter(
+      (s) => (s.period || member.has(s.id)) && t >= time(s.startDate) && t <= time(s.completeDate),
+    )
     .sort((a, b) => time(b.completeDate) - time(a.completeDate))[0];
 }
 
@@ -245,7 +257,7 @@ export function signalsAt(
   return { overrunSpikes, idleDiscovery, unscopedEnablers };
 }
 
-/** Ready delivery work when the sprint started: not started, not in that sprint. */
+/** Ready delivery work when the sprint started: not started, not in that sprint (a period has none in it). */
 export function readyWorkAt(
   issues: readonly RetroIssue[],
   sprint: RetroSprint,
@@ -256,7 +268,7 @@ export function readyWorkAt(
   for (const issue of issues) {
     if (issue.track !== 'delivery') continue;
     if (categoryAt(issue, sprint.startDate, categories) !== 'new') continue;
-    if (sprintsAt(issue, sprint.startDate).includes(sprint.id)) continue;
+    if (!sprint.period && sprintsAt(issue, sprint.startDate).includes(sprint.id)) continue;
     total += size(issue, unit);
   }
   return total;

@@ -36,6 +36,9 @@ export * from './retro-model';
 export * from './retro-replay';
 export { describeTrend, validatedOn } from './retro-trends';
 
+/** Two weeks: a sprint's worth of runway on a Kanban board (signals-kanban.ts). */
+const SPRINT_MS = 14 * 86_400_000;
+
 const byCompletion = (a: RetroSprint, b: RetroSprint) =>
   time(a.completeDate) - time(b.completeDate);
 
@@ -172,7 +175,7 @@ function sprintReport(
       withinTimebox: spikes.filter((i) => withinTimebox(i, cats, then.spike)).map((i) => i.key),
     },
     movedBack: movedBackIn(input, sprint, ctx.all),
-    uncertainWithoutDiscovery: uncertainWithoutDiscovery(input.issues, sprint),
+    uncertainWithoutDiscovery: uncertainWithoutDiscovery(input.issues, sprint, cats),
     runwayAtStart: runwayAtStart(input, sprint, ctx),
     flow: sprintFlow(input.issues, sprint, ctx.all, cats, unit),
     ...sprintThresholds(sprint, then, input.touchpoints),
@@ -187,7 +190,7 @@ function movedBackIn(input: RetroInput, sprint: RetroSprint, all: readonly Retro
     ...new Set(
       input.guardMoves
         .filter((m) =>
-          m.sprintId !== undefined && all.some((s) => s.id === m.sprintId)
+          m.sprintId !== undefined && all.some((s) => !s.period && s.id === m.sprintId)
             ? m.sprintId === sprint.id
             : within(m.at, sprint),
         )
@@ -208,8 +211,15 @@ function runwayAtStart(
   const velocity =
     before.length === 0 ? undefined : before.reduce((s, b) => s + work(b), 0) / before.length;
   const readyWork = readyWorkAt(input.issues, sprint, input.statusCategories, input.unit);
+  // A period's runway is said in sprints of two weeks, as a Kanban board reads the targets.
+  const perSprint = sprint.period
+    ? (time(sprint.completeDate) - time(sprint.startDate) + 1) / SPRINT_MS
+    : 1;
   return {
-    sprints: velocity === undefined || velocity === 0 ? undefined : round1(readyWork / velocity),
+    sprints:
+      velocity === undefined || velocity === 0
+        ? undefined
+        : round1((readyWork / velocity) * perSprint),
     readyWork,
     velocity: velocity === undefined ? undefined : round1(velocity),
     velocitySprints: before.length,

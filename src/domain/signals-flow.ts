@@ -33,7 +33,7 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
   const ready = input.ready ?? readyWorkOf(input.items, input.unit);
   const readyWork = ready.work;
   const recent = input.closedSprints.slice(0, VELOCITY_SPRINTS);
-  const { excluded, waived } = splitWaived(input, ready.excluded);
+  const { excluded, waived } = waivedOutOfExcluded(input, ready.excluded);
   const base = {
     readyWork,
     unit: input.unit,
@@ -74,7 +74,7 @@ export function runwaySignal(input: SignalInput): RunwaySignal {
  * The listed not-ready items an active waiver covers, taken out of the not-ready list and its
  * counts: they are waived, not failing, though still not ready work.
  */
-function splitWaived(
+export function waivedOutOfExcluded(
   input: SignalInput,
   all: ExcludedWork,
 ): { excluded: ExcludedWork; waived: RunwaySignal['waived'] } {

@@ -11,6 +11,8 @@ import {
 import { describeExcluded } from './ready-work';
 import { isEngineeringDiscovery } from './discovery-lanes';
 import { workOutcomeOf } from './readiness';
+import { waiverFactsOf } from './signals-discovery';
+import { waivedOutOfExcluded } from './signals-flow';
 
 /**
  * The flow signals of a project on a Kanban board, which has no sprints: runway in weeks of
@@ -36,6 +38,8 @@ export function kanbanRunway(input: SignalInput, flow: KanbanFlow): RunwaySignal
     pauseAt: runway.pauseAtSprints * WEEKS_PER_SPRINT,
   };
   const ready = input.ready ?? readyWorkOf(input.items, input.unit);
+  // An actively waived item is named apart, as on a Scrum board: let in, still not ready work.
+  const { excluded, waived } = waivedOutOfExcluded(input, ready.excluded);
   const unitWord = input.unit === 'points' ? 'points' : 'issues';
   const finished = flow.weeks.reduce((s, w) => s + w, 0);
   const throughput = flow.weeks.length === 0 ? undefined : finished / flow.weeks.length;
@@ -46,8 +50,8 @@ export function kanbanRunway(input: SignalInput, flow: KanbanFlow): RunwaySignal
     target,
     velocitySprints: flow.weeks.length,
     atLeast: !ready.complete,
-    excluded: ready.excluded,
-    waived: [],
+    excluded,
+    waived,
   };
   if (throughput === undefined || throughput === 0) {
     return {
@@ -60,8 +64,12 @@ export function kanbanRunway(input: SignalInput, flow: KanbanFlow): RunwaySignal
     };
   }
   const weeks = round1(ready.work / throughput);
-  const left = describeExcluded(ready.excluded);
-  const basis = `${base.atLeast ? 'At least ' : ''}${round1(ready.work)} ${unitWord} of ready delivery work ÷ ${round1(throughput)} ${unitWord} of delivery finished per week (average of the last ${plural(flow.weeks.length, 'week')})${left ? `; left out as not ready: ${left}` : ''}; targets in sprints count ${WEEKS_PER_SPRINT} weeks each on a Kanban board`;
+  const left = describeExcluded(excluded);
+  const waivedText =
+    waived.length > 0
+      ? `; waived, so let in but not counted until validated: ${waived.map((w) => w.key).join(', ')}`
+      : '';
+  const basis = `${base.atLeast ? 'At least ' : ''}${round1(ready.work)} ${unitWord} of ready delivery work ÷ ${round1(throughput)} ${unitWord} of delivery finished per week (average of the last ${plural(flow.weeks.length, 'week')})${left ? `; left out as not ready: ${left}` : ''}${waivedText}; targets in sprints count ${WEEKS_PER_SPRINT} weeks each on a Kanban board`;
   const verdict: Pick<RunwaySignal, 'level' | 'verdict' | 'reason'> =
     weeks < target.min
       ? {
@@ -86,12 +94,14 @@ export function kanbanRunway(input: SignalInput, flow: KanbanFlow): RunwaySignal
 /**
  * Engineering discovery's share of work in progress: spikes and scoped enablers in progress
  * against delivery items in progress, by count. Ideas and unscoped spikes or enablers in
- * progress are named apart, as the sprint split names them.
+ * progress are named apart, as the sprint split names them; an unscoped one with an active
+ * waiver is work the gate let in: counted, and named apart as waived.
  */
 export function kanbanCapacity(input: SignalInput, flow: KanbanFlow): CapacitySignal {
   const targetPercent = input.config.capacity.discoveryTargetPercent;
   const warnBelowPercent = Math.max(0, targetPercent - CAPACITY_TOLERANCE_POINTS);
   const leftOut: CapacitySignal['leftOut'] = [];
+  const waived: CapacitySignal['waived'] = [];
   let discovery = 0;
   for (const item of input.items) {
     if (item.track !== 'discovery' || item.statusCategory !== 'indeterminate') continue;
@@ -100,7 +110,9 @@ export function kanbanCapacity(input: SignalInput, flow: KanbanFlow): CapacitySi
       : workOutcomeOf(item, input.config).ready
         ? undefined
         : 'unscoped';
-    if (why) leftOut.push({ key: item.key, summary: item.summary, why });
+    const waiver = why === 'unscoped' ? waiverFactsOf(input, item) : undefined;
+    if (waiver) waived.push({ key: item.key, summary: item.summary, ...waiver });
+    if (why && !waiver) leftOut.push({ key: item.key, summary: item.summary, why });
     else discovery += 1;
   }
   const delivery = flow.deliveryInProgress;
@@ -110,7 +122,7 @@ export function kanbanCapacity(input: SignalInput, flow: KanbanFlow): CapacitySi
     return {
       ...base,
       leftOut,
-      waived: [],
+      waived,
       level: 'unknown',
       discoveryPercent: undefined,
       discovery,
@@ -120,11 +132,15 @@ export function kanbanCapacity(input: SignalInput, flow: KanbanFlow): CapacitySi
   }
   const discoveryPercent = Math.round((discovery / total) * 100);
   const level: Level = discoveryPercent < warnBelowPercent ? 'warning' : 'ok';
-  const detail = `${plural(discovery, 'spike or scoped enabler', 'spikes and scoped enablers')} and ${plural(delivery, 'delivery item')} in progress${leftOut.length > 0 ? `; not counted: ${plural(leftOut.length, 'idea or unscoped spike or enabler', 'ideas or unscoped spikes or enablers')} in progress` : ''}`;
+  const withWaived =
+    waived.length > 0
+      ? ` (with ${plural(waived.length, 'waived unscoped spike or enabler', 'waived unscoped spikes or enablers')})`
+      : '';
+  const detail = `${plural(discovery, 'spike or scoped enabler', 'spikes and scoped enablers')}${withWaived} and ${plural(delivery, 'delivery item')} in progress${leftOut.length > 0 ? `; not counted: ${plural(leftOut.length, 'idea or unscoped spike or enabler', 'ideas or unscoped spikes or enablers')} in progress` : ''}`;
   return {
     ...base,
     leftOut,
-    waived: [],
+    waived,
     level,
     discoveryPercent,
     discovery,

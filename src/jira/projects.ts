@@ -181,3 +181,36 @@ export async function projectStatuses(
 ): Promise<z.infer<typeof ProjectStatusesSchema>> {
   return jira.request(ProjectStatusesSchema, route`/rest/api/3/project/${projectKey}/statuses`);
 }
+
+const ProjectPageSchema = z
+  .object({
+    values: z.array(z.object({ key: z.string(), name: z.string().optional() }).passthrough()),
+    total: z.number().int().optional(),
+  })
+  .passthrough();
+
+/** A project a picker offers: Jira's key and name. */
+export interface ProjectChoice {
+  key: string;
+  name: string;
+}
+
+/**
+ * Projects whose key or name contains `query`, among those the gateway's caller may browse
+ * (`GET /rest/api/3/project/search`, `action=browse`: Jira leaves the others out), by key; one
+ * page of at most `max`.
+ */
+export async function searchProjects(
+  jira: JiraGateway,
+  query: string,
+  max: number,
+): Promise<{ projects: ProjectChoice[]; more: boolean }> {
+  const page = await jira.request(
+    ProjectPageSchema,
+    route`/rest/api/3/project/search?query=${query}&action=browse&orderBy=key&maxResults=${max}`,
+  );
+  return {
+    projects: page.values.map((p) => ({ key: p.key, name: p.name ?? p.key })),
+    more: (page.total ?? page.values.length) > page.values.length,
+  };
+}

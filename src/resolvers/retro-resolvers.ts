@@ -110,6 +110,7 @@ export const retroResolvers: ResolverGroup = {
       jira: caller.jira,
       project: projectOf(caller),
       sprints: payload.sprints ?? DEFAULT_SPRINTS,
+      now: caller.now,
     }),
   ),
   'retro/job/start': resolver('retro/job/start', [CAN_BROWSE], (caller, payload) =>

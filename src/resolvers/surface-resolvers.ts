@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SprintReadinessView } from '../contract/surfaces-view';
 import { boardReadiness, ruleName, type SprintReadiness } from '../enforcement/readiness-report';
 import { isJiraError } from '../jira/errors';
+import { searchProjects } from '../jira/projects';
 import { projectRollup } from '../project-page/rollup';
 import type { ResolverGroup } from './all-resolvers';
 import { fail, resolver, type Caller } from './resolver-kit';
@@ -13,6 +14,9 @@ import { fail, resolver, type Caller } from './resolver-kit';
  * board's sprint list answers 404 to someone who may not browse its project, and each picked
  * project answers 404 to someone who may not browse it (shown as "no access", never its data).
  */
+
+/** How many projects the gadget's picker lists for one text. */
+const PROJECT_CHOICES = 20;
 
 const BoardContextSchema = z
   .object({
@@ -58,5 +62,9 @@ export const surfaceResolvers: ResolverGroup = {
   }),
   'gadget/rollup': resolver('gadget/rollup', [], (caller, payload) =>
     projectRollup(caller.jira, payload.projectKeys, caller.now),
+  ),
+  // Jira lists only the projects the caller may browse: its answer is the permission check.
+  'gadget/projects': resolver('gadget/projects', [], (caller, payload) =>
+    searchProjects(caller.jira, payload.query, PROJECT_CHOICES),
   ),
 };

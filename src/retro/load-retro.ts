@@ -1,7 +1,8 @@
 import { computeRetro, type RetroSprint } from '../domain/retro';
 import type { Config } from '../domain/config';
 import type { EstimateUnit } from '../domain/signals';
-import { retroBoard } from './retro-board';
+import { closedPeriods } from '../domain/retro-periods';
+import { otherProjectsNote, periodNote, retroBoard } from './retro-board';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { RetroAnswer } from '../contract/retro-report';
 import { pageFieldIds } from '../items/site-fields';
@@ -30,6 +31,8 @@ export interface RetroLoadInput {
   jira: JiraGateway;
   project: { id: string; key: string };
   sprints: number;
+  /** Closes the periods of a Kanban board. */
+  now?: Date | undefined;
 }
 
 interface RetroFrame {
@@ -62,12 +65,19 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const name =
     (found.chosen ? undefined : found.board.location?.projectName) ??
     (await projectName(jira, key));
-  const [estimation, boardSprints] = await Promise.all([
+  const periodDays = 'found' in picked ? picked.periodDays : undefined;
+  const [estimation, boardSprints, others] = await Promise.all([
     boardEstimation(jira, found.board.id),
-    activeAndClosedSprints(jira, found.board.id),
+    periodDays === undefined ? activeAndClosedSprints(jira, found.board.id) : [],
+    otherProjectsNote(jira, key, found),
   ]);
   const unit: EstimateUnit = estimation ? 'points' : 'issues';
-  const closed = closedSprintsOf(boardSprints);
+  const closed =
+    periodDays === undefined
+      ? closedSprintsOf(boardSprints)
+      : closedPeriods(input.now ?? new Date(), periodDays, count + VELOCITY_SPRINTS);
+  if (periodDays !== undefined) frame.notes.push(periodNote(found.board.name, periodDays));
+  if (others) frame.notes.push(others);
   const sprintField = ids.sprint;
   if (closed.length === 0 || !sprintField) {
     frame.notes.push(
@@ -77,7 +87,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     );
     return emptyRetro(frame, name, unit);
   }
-  if (closed.length < count) {
+  if (closed.length < count && periodDays === undefined) {
     frame.notes.push(`The board has ${closed.length} closed sprints; all of them are shown.`);
   }
   const window = closed.slice(Math.max(0, closed.length - count - VELOCITY_SPRINTS));
@@ -111,7 +121,8 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
     triageRead: ids.entryTriage !== undefined,
   });
   frame.notes.push(...missingNotes(tracks.guessed, ids));
-  return { ...report, ...frameOf(frame, name), available: closed.length };
+  const available = periodDays === undefined ? closed.length : Math.min(count, closed.length);
+  return { ...report, ...frameOf(frame, name), available };
 }
 
 /** The board's closed sprints, oldest first. */

@@ -29,7 +29,14 @@ import {
   timeOf,
   type RetroRaw,
 } from './retro-items';
-import { frameStep, FrameStepSchema, ReadStepSchema, saveStep, type ReadStep } from './retro-job';
+import {
+  frameStep,
+  FrameStepSchema,
+  ReadStepSchema,
+  sameSource,
+  saveStep,
+  type ReadStep,
+} from './retro-job';
 import { settingsEras } from './retro-settings';
 
 /**
@@ -63,7 +70,8 @@ export async function runRetroStep(event: StepEvent): Promise<StepOutcome> {
   const frame = FrameStepSchema.safeParse(job.step);
   if (frame.success) {
     const figures = await readFigures(job.scope);
-    const step = await frameStep(jira, job.scope, frame.data.count, figures);
+    const asked = frame.data.now ? new Date(frame.data.now) : new Date();
+    const step = await frameStep(jira, job.scope, frame.data.count, figures, asked);
     if ('done' in step) return finish(job, { done: 0, total: 0 }, step.done);
     const saved = await saveStep(job, step, { done: 0, total: step.window.length });
     return queueNext(saved);
@@ -251,7 +259,8 @@ async function computeStep(job: JobRecord, step: ReadStep): Promise<void> {
       const idea = ideaById.get(id);
       return idea ? idea.evidence.map((e) => ({ ideaKey: idea.key, ...e })) : [];
     });
-  const previous = await readFigures(job.scope);
+  const kept = await readFigures(job.scope);
+  const previous = sameSource(kept, step.board.id, step.periodDays) ? kept : undefined;
   const figures: RetroFigures = {
     board: step.board,
     projectName: step.projectName,
@@ -260,6 +269,7 @@ async function computeStep(job: JobRecord, step: ReadStep): Promise<void> {
     triageRead: step.fields.entryTriage !== undefined,
     available: step.available,
     notes: step.notes,
+    ...(step.periodDays === undefined ? {} : { periodDays: step.periodDays }),
     sprints: { ...(previous?.sprints ?? {}) },
   };
   for (const s of report.sprints) {

@@ -4,7 +4,8 @@ import type { RetroAnswer, RetroJobAnswer } from '../contract/retro-report';
 import { assembleRetro } from '../domain/retro-assemble';
 import { pageFieldIds } from '../items/site-fields';
 import { activeAndClosedSprints, boardEstimation } from '../jira/boards';
-import { retroBoard } from './retro-board';
+import { closedPeriods } from '../domain/retro-periods';
+import { otherProjectsNote, periodNote, retroBoard } from './retro-board';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { projectName } from '../jira/projects';
 import { pushStep } from '../queue/job-queue';
@@ -35,8 +36,11 @@ export const ReadStepSchema = z
         name: z.string(),
         startDate: z.string(),
         completeDate: z.string(),
+        period: z.boolean().optional(),
       }),
     ),
+    /** A Kanban board: its periods' length in days (the window holds periods, not sprints). */
+    periodDays: z.number().int().min(1).optional(),
     /** Sprints of the window to compute (the rest only give the first ones their velocity). */
     compute: z.number().int().min(1),
     fields: z.object({
@@ -58,7 +62,10 @@ export const ReadStepSchema = z
   .strict();
 export type ReadStep = z.infer<typeof ReadStepSchema>;
 
-export const FrameStepSchema = z.object({ phase: z.literal('frame'), count: z.number() }).strict();
+/** The first step; `now`: when the viewer asked, which closes a Kanban board's periods. */
+export const FrameStepSchema = z
+  .object({ phase: z.literal('frame'), count: z.number(), now: z.string().datetime().optional() })
+  .strict();
 
 /** The report from stored figures: the last `count` closed sprints they hold. */
 export async function reportFromFigures(
@@ -98,8 +105,16 @@ const answerOf = (job: JobRecord, joined: boolean): RetroJobAnswer => ({
   state: job.state,
   joined,
   progress: job.progress,
+  ...spanOf(job),
   ...(job.failure ? { failure: job.failure } : {}),
 });
+
+/** Past its first step a job knows whether it reads sprints or a Kanban board's periods. */
+function spanOf(job: JobRecord): Pick<RetroJobAnswer, 'span'> {
+  const step = ReadStepSchema.safeParse(job.step);
+  if (!step.success) return {};
+  return { span: step.data.periodDays === undefined ? 'sprint' : 'period' };
+}
 
 /**
  * What a viewer gets on opening the retro: the report when the stored figures cover the sprints
@@ -117,7 +132,7 @@ export async function startRetro(args: {
   const running = await readJob('retro', key);
   if (running && isLive(running, args.now)) return answerOf(running, true);
   const figures = await readFigures(key);
-  if (figures && (await covered(args.jira, figures, count))) {
+  if (figures && (await covered(args.jira, key, figures, count, args.now))) {
     const report = await reportFromFigures(args.project, figures, count);
     const total = report.sprints.length;
     return { state: 'done', joined: false, progress: { done: total, total }, report };
@@ -127,7 +142,10 @@ export async function startRetro(args: {
     scope: key,
     accountId: args.accountId,
     now: args.now,
-    initial: { step: { phase: 'frame', count }, progress: { done: 0, total: 0 } },
+    initial: {
+      step: { phase: 'frame', count, now: args.now.toISOString() },
+      progress: { done: 0, total: 0 },
+    },
   });
   if (answer.started) {
     await pushStep({ kind: 'retro', scope: key, generation: answer.job.generation, step: 0 });
@@ -135,9 +153,26 @@ export async function startRetro(args: {
   return answerOf(answer.job, !answer.started);
 }
 
-/** Do the figures hold the last `count` closed sprints of the board (one Jira read)? */
-async function covered(jira: JiraGateway, figures: RetroFigures, count: number) {
-  const closed = closedSprintsOf(await activeAndClosedSprints(jira, figures.board.id));
+/**
+ * Do the figures hold the last `count` closed sprints of the board (one Jira read)? Periods: the
+ * last `count` closed before `now`, at the period length the settings give now (no Jira read).
+ */
+async function covered(
+  jira: JiraGateway,
+  key: string,
+  figures: RetroFigures,
+  count: number,
+  now: Date,
+) {
+  const days = figures.periodDays;
+  if (days !== undefined) {
+    const { config } = await readProjectContext(key);
+    if (config.kanban.retroPeriodDays !== days) return false;
+  }
+  const closed =
+    days === undefined
+      ? closedSprintsOf(await activeAndClosedSprints(jira, figures.board.id))
+      : closedPeriods(now, days, count);
   const shown = closed.slice(-count);
   return shown.length > 0 && shown.every((s) => figures.sprints[String(s.id)] !== undefined);
 }
@@ -181,7 +216,8 @@ export async function frameStep(
   jira: JiraGateway,
   key: string,
   count: number,
-  figures: RetroFigures | undefined,
+  stored: RetroFigures | undefined,
+  now: Date,
 ): Promise<ReadStep | { done: string }> {
   const decision = await readProjectContext(key);
   const [ids, picked] = await Promise.all([
@@ -189,12 +225,18 @@ export async function frameStep(
     retroBoard(jira, key, decision.config),
   ]);
   if ('done' in picked) return picked;
-  const { found } = picked;
-  const [estimation, sprints] = await Promise.all([
+  const { found, periodDays } = picked;
+  const [estimation, sprints, others] = await Promise.all([
     boardEstimation(jira, found.board.id),
-    activeAndClosedSprints(jira, found.board.id),
+    periodDays === undefined ? activeAndClosedSprints(jira, found.board.id) : [],
+    otherProjectsNote(jira, key, found),
   ]);
-  const closed = closedSprintsOf(sprints);
+  const closed =
+    periodDays === undefined
+      ? closedSprintsOf(sprints)
+      : closedPeriods(now, periodDays, count + VELOCITY_SPRINTS);
+  // Figures of another board or period length are not these; they are read again.
+  const figures = sameSource(stored, found.board.id, periodDays) ? stored : undefined;
   if (closed.length === 0 || !ids.sprint) {
     return {
       done: `The board "${found.board.name}" has no closed sprints whose history can be read.`,
@@ -208,9 +250,12 @@ export async function frameStep(
   const from = Math.max(0, (firstNeeded < 0 ? lastNeeded : firstNeeded) - VELOCITY_SPRINTS);
   const window = closed.slice(from, lastNeeded + 1);
   const notes = missingNotes(decision.mapping === undefined, ids);
+  if (others) notes.unshift(others);
+  if (periodDays !== undefined) notes.unshift(periodNote(found.board.name, periodDays));
   return {
     phase: 'read',
     window,
+    ...(periodDays === undefined ? {} : { periodDays }),
     compute: lastNeeded - (firstNeeded < 0 ? lastNeeded : firstNeeded) + 1,
     fields: {
       sprint: ids.sprint,
@@ -220,12 +265,21 @@ export async function frameStep(
     estimationFieldId: estimation?.fieldId ?? null,
     board: { id: found.board.id, name: found.board.name },
     projectName: found.board.location?.projectName ?? (await projectName(jira, key)),
-    available: closed.length,
+    available: periodDays === undefined ? closed.length : Math.min(count, closed.length),
     notes,
     parts: 0,
     itemsRead: 0,
     readUpTo: 0,
   };
+}
+
+/** Were the stored figures read from this board, at this period length (none: sprints)? */
+export function sameSource(
+  figures: RetroFigures | undefined,
+  boardId: number,
+  periodDays: number | undefined,
+): figures is RetroFigures {
+  return figures !== undefined && figures.board.id === boardId && figures.periodDays === periodDays;
 }
 
 export async function saveStep(job: JobRecord, step: unknown, progress: JobRecord['progress']) {

@@ -32,6 +32,8 @@ export const RetroFiguresSchema = z
     /** Closed sprints the board had when the figures were last computed. */
     available: z.number().int().min(0),
     notes: z.array(z.string()),
+    /** A Kanban board's figures: the length of its periods (figures of other lengths are dropped). */
+    periodDays: z.number().int().min(1).optional(),
     sprints: z.record(
       z.string(),
       z.object({ report: SprintReportSchema, candidates: z.array(StoredCandidateSchema) }),

@@ -28,8 +28,10 @@ import {
 } from './validator-kit';
 
 /**
- * The enabler gate: a workflow validator for transitions into sprint-ready statuses. Enablers
- * and spikes (configurable) pass only with a complete scoped outcome; other types pass untouched.
+ * The enabler gate: a workflow validator for transitions into sprint-ready statuses, or on a
+ * Kanban board into the first committed column. Enablers and spikes (configurable) pass only with
+ * a complete scoped outcome; other types pass untouched. Jira passes only the statuses' ids, so
+ * refusals name no column and read right on both ("cannot enter a sprint or start").
  * More: docs/internals.md#validators-enabler-gate-ts.
  */
 
@@ -115,13 +117,13 @@ async function decide(
   if (!(field.id in found.fields) && !(modifiedFields && field.id in modifiedFields)) {
     // Jira leaves out a field that has no context for this project and issue type.
     return refuse(
-      `${found.key} (${typeName}) must have a scoped outcome before it can enter a sprint, but the Scoped outcome field is not available on ${typeName} issues in this project (its field context or screens leave it out). A Jira admin should add the Scoped outcome field back to this project; until then the transition is refused.`,
+      `${found.key} (${typeName}) must have a scoped outcome before it can enter a sprint or start, but the Scoped outcome field is not available on ${typeName} issues in this project (its field context or screens leave it out). A Jira admin should add the Scoped outcome field back to this project; until then the transition is refused.`,
     );
   }
   const reading = readScopedOutcome(found.fields, field.id, modifiedFields);
   if (reading.kind === 'unreadable') {
     return refuse(
-      `${found.key} (${typeName}) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (${reading.detail}). Re-enter the scoped outcome and try again.`,
+      `${found.key} (${typeName}) needs a scoped outcome before it can enter a sprint or start, but its Scoped outcome field could not be read (${reading.detail}). Re-enter the scoped outcome and try again.`,
     );
   }
   const refused = await checkOutcome(
@@ -181,7 +183,7 @@ async function checkOutcome(
           : `${found.key} (${typeName}) has an incomplete scoped outcome`;
       return blockOrWaive(
         { ...block, rule: 'scoped-outcome', missing: fixes },
-        refuse(`${lead}, so it cannot enter a sprint. To fix: ${fixes.join('; ')}.`),
+        refuse(`${lead}, so it cannot enter a sprint or start. To fix: ${fixes.join('; ')}.`),
       );
     }
   }
@@ -195,7 +197,7 @@ async function checkOutcome(
       return blockOrWaive(
         { ...block, rule: verdict.rule, missing: verdict.missing },
         refuse(
-          `${found.key} (${typeName}) cannot enter a sprint without a bounded timebox. To fix: ${verdict.missing.join('; ')}.`,
+          `${found.key} (${typeName}) cannot enter a sprint or start without a bounded timebox. To fix: ${verdict.missing.join('; ')}.`,
         ),
       );
     }
@@ -223,7 +225,7 @@ async function checkEntry(
   return blockOrWaive(
     { ...block, rule: 'entry-criteria', missing: [why.replace(/\.$/, '')] },
     refuse(
-      `${found.key} (${typeName}) cannot enter a sprint yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
+      `${found.key} (${typeName}) cannot enter a sprint or start yet. ${why} Use "Explore first" in the Dual Track panel, or ask a project admin for a waiver.`,
     ),
   );
 }

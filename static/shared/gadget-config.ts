@@ -27,25 +27,6 @@ export function configOf(saved: unknown): GadgetConfig {
   return parsed.success ? parsed.data : { projectKeys: [] };
 }
 
-/** Project keys typed in the edit view ("DT, MOB web"): upper-cased, each once; or a problem. */
-export function parseKeys(text: string): { keys: string[] } | { problem: string } {
-  const keys = [
-    ...new Set(
-      text
-        .split(/[\s,;]+/)
-        .filter(Boolean)
-        .map((k) => k.toUpperCase()),
-    ),
-  ];
-  const bad = keys.filter((k) => !/^[A-Z][A-Z0-9_]{0,254}$/.test(k));
-  if (bad.length > 0) return { problem: `Not a project key: ${bad.join(', ')}` };
-  if (keys.length === 0) return { problem: 'Name at least one project key.' };
-  if (keys.length > ROLLUP_MAX_PROJECTS) {
-    return { problem: `At most ${ROLLUP_MAX_PROJECTS} projects per gadget.` };
-  }
-  return { keys };
-}
-
 /** The configuration Jira hands the gadget's view or edit view in its context. */
 export async function savedConfig(getContext: () => Promise<unknown>): Promise<GadgetConfig> {
   try {

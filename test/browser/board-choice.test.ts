@@ -1,9 +1,11 @@
 /**
- * The board picker on the project settings page and a project on a Kanban board on the project
- * page, as a person uses them in the preview (Chromium, real resolvers, the emulated site with
- * the demo project DT and the Kanban project KB), in the light and the dark theme, with axe.
+ * The board picker on the project settings page and on the project page (a project admin's
+ * only), a project on a Kanban board on the project page and its retro by period, as a person
+ * uses them in the preview (Chromium, real resolvers, the emulated site with the demo project DT
+ * and the Kanban project KB), in the light and the dark theme, with axe.
  */
 import type { Page } from 'playwright-core';
+import { DEMO_USERS } from '../../dev/emulator/demo-project';
 import {
   colorModeOf,
   seriousAxeViolations,
@@ -12,6 +14,9 @@ import {
 } from './preview-harness';
 
 jest.setTimeout(120_000);
+
+/** The user the preview's project page runs as (a member, not a project admin). */
+const DEMO_MEMBER = DEMO_USERS.member;
 
 let preview: Preview | undefined;
 
@@ -28,12 +33,14 @@ async function open(
   ready: string,
   theme: 'light' | 'dark',
   project?: string,
+  route?: string,
 ): Promise<Page> {
   if (!preview) throw new Error('the preview did not start');
   const page = await preview.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const url = new URL(`${resource}/`, preview.server.url);
   if (theme === 'dark') url.searchParams.set('theme', 'dark');
   if (project) url.searchParams.set('project', project);
+  if (route) url.searchParams.set('route', route);
   await page.goto(url.href);
   await page.getByTestId(ready).waitFor({ state: 'visible' });
   if (theme === 'dark') await expect(colorModeOf(page)).resolves.toBe('dark');
@@ -53,6 +60,43 @@ describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
     );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
+  });
+
+  it('the Kanban retro looks back over periods, without axe violations', async () => {
+    const page = await open('project-page', 'sprint-table', theme, 'KB', 'retro');
+    const table = page.getByTestId('sprint-table');
+    await expect(
+      table.getByRole('columnheader', { name: 'Period', exact: true }).isVisible(),
+    ).resolves.toBe(true);
+    // Each row is a closed period, named by its dates.
+    const rows = table.locator('tbody th[scope="row"]');
+    await expect(rows.count()).resolves.toBe(6);
+    await expect(rows.first().textContent()).resolves.toMatch(
+      /^\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/,
+    );
+    await page.getByText(/6 of 6 closed periods/).waitFor();
+    await page
+      .getByText(/is a Kanban board, so the retro looks back over periods of 14 days/)
+      .waitFor();
+    await expect(page.getByRole('heading', { name: 'Period by period' }).isVisible()).resolves.toBe(
+      true,
+    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a project admin changes the board from the project page; the picker has no axe violations', async () => {
+    if (!preview) throw new Error('the preview did not start');
+    preview.server.em.grant('KB', DEMO_MEMBER, ['ADMINISTER_PROJECTS']);
+    const page = await open('project-page', 'signals', theme, 'KB');
+    await page.getByTestId('board-choice-toggle').click();
+    await page.getByTestId('board-picker').waitFor();
+    await page.getByTestId('board-picker-select').click();
+    await page.getByText('KB Kanban board (Kanban: runway in weeks of throughput)').waitFor();
+    await page.keyboard.press('Escape');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+    preview.server.em.revoke('KB', DEMO_MEMBER, ['ADMINISTER_PROJECTS']);
   });
 
   it('the board picker lists the boards with how each is read, without axe violations', async () => {
@@ -89,4 +133,38 @@ it('choosing a Kanban board in settings switches the project page to weeks of th
     .first()
     .waitFor();
   await page.close();
+});
+
+it('a member who is not a project admin sees which board is read, and no way to change it', async () => {
+  const page = await open('project-page', 'signals', 'light', 'KB');
+  await page.getByText(/Board: KB Kanban board/).waitFor();
+  // The admin check has answered once the page settled: no toggle for a member.
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByTestId('board-choice-toggle').count()).resolves.toBe(0);
+  await page.close();
+});
+
+it('a project admin saves another board from the project page, and the page reads it', async () => {
+  if (!preview) throw new Error('the preview did not start');
+  const em = preview.server.em;
+  const flow = em.addBoard({ projectKey: 'KB', name: 'KB scrum', type: 'scrum' });
+  em.grant('KB', DEMO_MEMBER, ['ADMINISTER_PROJECTS']);
+  const page = await open('project-page', 'signals', 'light', 'KB');
+  await page.getByTestId('board-choice-toggle').click();
+  await page.getByTestId('board-picker-select').click();
+  await page.getByText('KB scrum (Scrum: runway in sprints of velocity)').click();
+  await page.getByTestId('board-picker-save').click();
+  await page
+    .getByTestId('board-picker-message')
+    .getByText(/Board saved/)
+    .waitFor();
+  expect(
+    (em.kvs.peek('config:project:KB') as { override?: unknown } | undefined)?.override,
+  ).toMatchObject({ board: { boardId: flow.id } });
+  await page
+    .getByTestId('page-context')
+    .getByText(/Board: KB scrum/)
+    .waitFor();
+  await page.close();
+  em.revoke('KB', DEMO_MEMBER, ['ADMINISTER_PROJECTS']);
 });

@@ -57,20 +57,35 @@ describe('dashboard gadget', () => {
   );
 
   it.each(['light', 'dark'] as const)(
-    'its configuration shows the saved projects, refuses a bad key and saves (%s theme)',
+    'its configuration picks from the projects the member may browse, and saves (%s theme)',
     async (theme) => {
       const page = await open('rollup-gadget-edit', theme, 'gadget-projects');
-      const field = page.getByLabel('Projects');
-      await expect(field.inputValue()).resolves.toBe('DT, OPS, SEC');
+      const chosen = page.getByTestId('gadget-projects');
+      // Saved projects the member may browse are named; SEC, which they may not, stays a key.
+      await chosen.getByText('Dual Track Demo (DT)').waitFor();
+      await chosen.getByText('Operations (OPS)').waitFor();
+      await expect(chosen.textContent()).resolves.toMatch(/SEC/);
       expect(await seriousAxeViolations(page)).toEqual([]);
-      await field.fill('DT, 9x');
+      const field = page.getByLabel('Projects');
+      await field.fill('secur');
+      await page.getByText('No project you may browse matches').waitFor();
+      await field.fill('');
+      // Emptied: nothing to roll up is refused.
+      for (let i = 0; i < 3; i += 1) await field.press('Backspace');
+      await field.press('Escape');
       await page.getByTestId('gadget-save').click();
       await expect(page.getByTestId('gadget-problem').textContent()).resolves.toBe(
-        'Not a project key: 9X',
+        'Pick at least one project.',
       );
-      await field.fill('dt ops');
+      await field.fill('operat');
+      await page.getByRole('option', { name: 'Operations (OPS)' }).click();
+      await field.fill('dt');
+      await page.getByRole('option', { name: 'Dual Track Demo (DT)' }).click();
+      await expect(colorModeOf(page)).resolves.toBe(theme);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await field.press('Escape');
       await page.getByTestId('gadget-save').click();
-      await page.getByText('Jira would save {"projectKeys":["DT","OPS"]}').waitFor();
+      await page.getByText('Jira would save {"projectKeys":["OPS","DT"]}').waitFor();
       await page.close();
     },
   );

@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import { computeSignals, type SignalInput } from '../../src/domain/signals';
+import type { Waiver } from '../../src/domain/sprint-readiness';
 import { makeProjectItem, makeSpike } from '../helpers/factories';
 
 /**
@@ -101,5 +102,71 @@ describe('capacity by work in progress', () => {
   it('nothing in progress: not measured', () => {
     const { capacity } = computeSignals(input({}));
     expect(capacity).toMatchObject({ level: 'unknown', discoveryPercent: undefined });
+  });
+});
+
+describe('waived items on a Kanban board, as on a Scrum board', () => {
+  const waiverOf = (item: { key: string; id?: string }, expiresOn: string): Waiver => ({
+    issueId: item.id ?? `id-${item.key}`,
+    issueKey: item.key,
+    reason: 'Agreed with the architect',
+    expiresOn,
+    grantedBy: 'user-admin',
+    grantedAt: '2026-12-01T09:00:00.000Z',
+  });
+  const FACTS = {
+    grantedBy: 'user-admin',
+    grantedByName: 'Ada Admin',
+    reason: 'Agreed with the architect',
+    expiresOn: '2026-12-20',
+  };
+  const names = new Map([['user-admin', 'Ada Admin']]);
+
+  it('counts a waived unscoped enabler in progress in the share, named apart, not left out', () => {
+    const unscoped = makeProjectItem({
+      kind: 'enabler',
+      track: 'discovery',
+      issueType: 'Enabler',
+      statusCategory: 'indeterminate',
+    });
+    const on = (expiresOn: string) =>
+      computeSignals(
+        input({
+          items: [unscoped],
+          waivers: [waiverOf(unscoped, expiresOn)],
+          names,
+          kanban: { weeks: [1], deliveryInProgress: 3 },
+        }),
+      ).capacity;
+    const waived = on('2026-12-20');
+    expect(waived).toMatchObject({ discovery: 1, delivery: 3, discoveryPercent: 25, leftOut: [] });
+    expect(waived.waived).toEqual([{ key: unscoped.key, summary: unscoped.summary, ...FACTS }]);
+    expect(waived.reason).toContain('(with 1 waived unscoped spike or enabler)');
+    // Expired (the day before now): left out as unscoped again.
+    const expired = on('2026-12-03');
+    expect(expired).toMatchObject({ discovery: 0, waived: [] });
+    expect(expired.leftOut).toEqual([
+      { key: unscoped.key, summary: unscoped.summary, why: 'unscoped' },
+    ]);
+  });
+
+  it('runway names a waived not-ready item apart, out of the not-ready list, still not ready work', () => {
+    const notReady = makeProjectItem({
+      key: 'KB-20',
+      summary: 'KB-20 summary',
+      notReady: { reason: 'idea-not-validated', keys: ['KB-90'] },
+    });
+    const { runway } = computeSignals(
+      input({
+        items: [ready(20), notReady],
+        waivers: [waiverOf(notReady, '2026-12-20')],
+        names,
+      }),
+    );
+    expect(runway).toMatchObject({ per: 'week', readyWork: 20, sprints: 2 });
+    expect(runway.excluded.items).toEqual([]);
+    expect(runway.excluded.counts['idea-not-validated']).toBe(0);
+    expect(runway.waived).toEqual([{ key: 'KB-20', summary: 'KB-20 summary', ...FACTS }]);
+    expect(runway.reason).toContain('not counted until validated: KB-20');
   });
 });

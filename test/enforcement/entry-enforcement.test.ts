@@ -142,7 +142,7 @@ describe('enabler gate: discovery entry criteria', () => {
     const answer = await transition(issue);
 
     expect(answer.result).toBe(false);
-    expect(answer.errorMessage).toContain(`${issue.key} (Story) cannot enter a sprint yet.`);
+    expect(answer.errorMessage).toContain(`${issue.key} (Story) cannot enter a sprint or start yet.`);
     expect(answer.errorMessage).toContain(
       'Meets the discovery entry criteria (uncertainty high) but no validated discovery item or finished spike is linked: explore it first.',
     );
@@ -232,6 +232,9 @@ describe('enabler gate: discovery entry criteria', () => {
       rule: 'entry-criteria',
       issueKey: issue.key,
       waiver: { grantedBy: 'user-padmin', reason: 'Provider contract already signed' },
+      // What was missing, as one sentence ending in one full stop.
+      detail:
+        'Transition allowed by a waiver although: Meets the discovery entry criteria (uncertainty high) but no validated discovery item or finished spike is linked: explore it first.',
     });
   });
 

@@ -165,7 +165,7 @@ describe('a 10-day spike and a date-only spike on every surface', () => {
     const seen = await surfaces(issue);
     expect(seen.allowed).toEqual(REFUSED);
     expect(seen.says.gate).toBe(
-      `${issue.key} (Spike) cannot enter a sprint without a bounded timebox. To fix: ${fix}.`,
+      `${issue.key} (Spike) cannot enter a sprint or start without a bounded timebox. To fix: ${fix}.`,
     );
     expect(seen.says.panel).toBe(fix.charAt(0).toUpperCase() + fix.slice(1));
     expect(seen.says.guard).toContain('Dual Track moved this item back to the backlog.');

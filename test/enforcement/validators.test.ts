@@ -220,7 +220,7 @@ describe('function validators honour waivers and record blocks', () => {
     const answer = await enablerGate({ issue: { key: spike.key }, configuration });
     expect(answer).toEqual({
       result: false,
-      errorMessage: `${spike.key} (Spike) cannot enter a sprint without a bounded timebox. To fix: shorten the spike's timebox to at most 3 days (it is 8).`,
+      errorMessage: `${spike.key} (Spike) cannot enter a sprint or start without a bounded timebox. To fix: shorten the spike's timebox to at most 3 days (it is 8).`,
     });
   });
 });

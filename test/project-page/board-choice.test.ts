@@ -3,9 +3,10 @@ import { seedKanbanProject } from '../../dev/emulator/kanban-project';
 import api, { route } from '@forge/api';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import type { ProjectOverview } from '../../src/contract/project-overview';
+import type { RetroAnswer, RetroJobAnswer } from '../../src/contract/retro-report';
 import type { ProjectBoards } from '../../src/contract/settings-view';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, failed, inInvocation, ok } from '../helpers/invoke';
+import { callResolver, deliverQueue, failed, inInvocation, ok } from '../helpers/invoke';
 
 /**
  * Which board the signals read, and the boards the emulator models: a Kanban board (no sprints:
@@ -79,15 +80,17 @@ describe('a project on a Kanban board', () => {
     expect(page.signals.runway).toMatchObject({ velocity: 10, velocitySprints: 2, sprints: 2 });
   });
 
-  it('the retro says a Kanban board has no sprints, without asking Jira for them', async () => {
+  it('the retro looks back over periods on a Kanban board, without asking Jira for sprints', async () => {
     seedKanbanProject(ctx.em, { now });
     ctx.em.resetCalls();
-    const retro = ok<{ notes: string[] }>(
+    const retro = ok<{ notes: string[]; sprints: Array<{ sprint: { period?: boolean } }> }>(
       await callResolver(ctx.em, 'retro/report', DEMO_USERS.member, {}, inProject('KB')),
     );
-    expect(retro.notes).toContain(
-      '"KB Kanban board" is a Kanban board: it has no sprints to look back on, and a retro by period is not available yet.',
+    expect(retro.notes[0]).toMatch(
+      /^"KB Kanban board" is a Kanban board, so the retro looks back over periods of 14 days/,
     );
+    expect(retro.sprints.length).toBeGreaterThan(0);
+    expect(retro.sprints.every((s) => s.sprint.period === true)).toBe(true);
     expect(operations()).not.toContain('getAllSprints');
   });
 
@@ -196,5 +199,34 @@ describe('a board whose filter spans two projects', () => {
     expect(page.notes.join(' ')).toContain('"DT and OPS" also shows a project you may not browse');
     // The admin, who may browse both, still sees both: a chosen board's page is never shared.
     expect(summaries(await overview('DT', DEMO_USERS.admin))).toContain('OPS ready story');
+  });
+
+  it("the shared retro reads the project's own items only, and says how many projects it leaves out", async () => {
+    const shared = seedTwoProjects();
+    const alone = ctx.em.addBoard({ projectKey: 'DT', name: 'DT flow', type: 'kanban' });
+    const finished = (r: RetroAnswer) => r.sprints.map((p) => p.completed.delivery);
+    ok(await chooseBoard('DT', shared.id));
+    const spanning = ok<RetroAnswer>(
+      await callResolver(ctx.em, 'retro/report', DEMO_USERS.member, {}, inProject('DT')),
+    );
+    expect(spanning.notes).toContain(
+      `"DT and OPS" also shows another project: the retro, which everyone who may browse DT shares, reads DT's items only, so their items are left out.`,
+    );
+    // OPS finished 60 points in these weeks; none of it is counted: the same as DT's own board.
+    ok(await chooseBoard('DT', alone.id, DEMO_USERS.admin, 1));
+    const own = ok<RetroAnswer>(
+      await callResolver(ctx.em, 'retro/report', DEMO_USERS.member, {}, inProject('DT')),
+    );
+    expect(own.notes.join(' ')).not.toContain('also shows');
+    expect(finished(spanning)).toEqual(finished(own));
+    // The queued job, shared by every viewer, says so too.
+    ok(await chooseBoard('DT', shared.id, DEMO_USERS.admin, 2));
+    await callResolver(ctx.em, 'retro/job/start', DEMO_USERS.member, {}, inProject('DT'));
+    await deliverQueue(ctx.em);
+    const job = ok<RetroJobAnswer>(
+      await callResolver(ctx.em, 'retro/job/status', DEMO_USERS.member, {}, inProject('DT')),
+    );
+    expect(job.report?.notes.join(' ')).toContain('"DT and OPS" also shows another project');
+    expect(finished(job.report as RetroAnswer)).toEqual(finished(own));
   });
 });

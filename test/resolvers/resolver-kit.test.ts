@@ -1,6 +1,7 @@
 import { seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
+import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 
 /**
  * The resolver kit's own refusals, through the real resolver the way Forge invokes it: who is
@@ -92,6 +93,14 @@ describe('the resolver kit', () => {
     });
   });
 
+  it('a project action called with no extension at all is refused the same way', async () => {
+    const answer = await callResolver(ctx.em, 'templates/list', demo.users.member, {}, {});
+    expect(answer).toStrictEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'This action needs a Jira project context.' },
+    });
+  });
+
   it('a missing permission is refused with the reason and the permissions missing', async () => {
     const answer = await callResolver(
       ctx.em,
@@ -128,5 +137,80 @@ describe('the resolver kit', () => {
       path: 'settings.runway.pauseAtSprints',
       message: expect.stringMatching(/number/) as unknown,
     });
+  });
+});
+
+describe('after a write, the next viewer loads the project page anew', () => {
+  const written = (key = 'DT') => ctx.em.kvs.peek(PAGE_CACHE_KEYS.written(key));
+  const idea = () => {
+    const issue = ctx.em.findIssue(demo.keys.panel.validatingIdea);
+    if (!issue) throw new Error('demo idea missing');
+    return { id: issue.id, key: issue.key };
+  };
+  const flag = (extension: Record<string, unknown>, payload: unknown = { novel: true }) =>
+    callResolver(ctx.em, 'issue/feasibility/flag', demo.users.admin, payload, { extension });
+
+  it('a write from a project page or panel marks its project written, at the call’s time', async () => {
+    expect(written()).toBeUndefined();
+    const before = Date.now();
+    await expect(flag({ project: project(), issue: idea() })).resolves.toMatchObject({ ok: true });
+    const mark = written() as { at: string; writeId: string };
+    expect(Date.parse(mark.at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(mark.writeId).toMatch(/^[a-f0-9]{12}$/);
+  });
+
+  it('a write from the project page (no issue in its context) marks the page’s project', async () => {
+    const answer = await callResolver(
+      ctx.em,
+      'waiver/grant',
+      demo.users.admin,
+      {
+        issueKey: demo.keys.unscopedEnablerInBacklog,
+        reason: 'Hotfix week',
+        expiresOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+      },
+      { extension: { project: project() } },
+    );
+    expect(answer).toMatchObject({ ok: true });
+    expect(written()).toBeDefined();
+  });
+
+  it('a write from a context with only the issue marks the project of its key', async () => {
+    await expect(flag({ issue: idea() })).resolves.toMatchObject({ ok: true });
+    expect(written()).toBeDefined();
+  });
+
+  it('a read and a refused write mark nothing', async () => {
+    await callResolver(
+      ctx.em,
+      'templates/list',
+      demo.users.member,
+      {},
+      {
+        extension: { project: project() },
+      },
+    );
+    await expect(
+      flag({ project: project(), issue: idea() }, { novel: 'yes' }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(written()).toBeUndefined();
+  });
+
+  it('when storage refuses the mark the write still succeeds, and the failure is logged', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      ctx.em.kvs.failWrites(500, 1, { ops: ['set'] });
+      await expect(flag({ project: project(), issue: idea() })).resolves.toMatchObject({
+        ok: true,
+      });
+      expect(written()).toBeUndefined();
+      const logged = warn.mock.calls.find(
+        ([line]) => line === 'resolver: could not mark the project changed for its page',
+      );
+      expect(logged?.[1]).toMatchObject({ project: 'DT' });
+      expect(String((logged?.[1] as { error?: unknown } | undefined)?.error)).toMatch(/\S/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -484,6 +484,13 @@ export const ROWS: Record<string, Row> = {
     payload: (w) => ({ projectKeys: [w.dt.key] }),
     forgedPayload: (w) => ({ projectKeys: [w.other.key] }),
   },
+  'gadget/projects': {
+    need: 'signed-in',
+    where: 'dashboard',
+    payload: () => ({ query: '' }),
+    // Asks for the project the caller may not browse: an answer without it (test/surfaces).
+    forgedPayload: (w) => ({ query: w.other.key }),
+  },
   'retro/outcome/record': {
     need: 'edit-issue',
     where: 'project',

@@ -1,4 +1,8 @@
-import type { BoardReadinessView, RollupView } from '../../src/contract/surfaces-view';
+import type {
+  BoardReadinessView,
+  ProjectChoicesView,
+  RollupView,
+} from '../../src/contract/surfaces-view';
 import { AUDIT_KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, failed, ok } from '../helpers/invoke';
@@ -170,5 +174,51 @@ describe('dashboard gadget: roll-up of picked projects', () => {
   it('more projects than a gadget rolls up: refused with the limit', async () => {
     const keys = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'];
     expect(failed(await rollup('user-viewer', keys))).toMatchObject({ code: 'invalid-input' });
+  });
+});
+
+describe('dashboard gadget configuration: picking projects', () => {
+  const choices = (accountId: string | undefined, query: string) =>
+    callResolver<ProjectChoicesView>(
+      ctx.em,
+      'gadget/projects',
+      accountId,
+      { query },
+      { extension: extensionOf(w, 'dashboard', false) },
+    );
+
+  it('lists the projects the viewer may browse whose key or name has the text, by key', async () => {
+    expect(ok(await choices('user-site-admin', '')).projects).toEqual([
+      { key: 'DT', name: ctx.em.projects.get(w.dt.id)?.name },
+      { key: 'OTHER', name: 'Other team' },
+    ]);
+    expect(ok(await choices('user-site-admin', 'other tea')).projects).toEqual([
+      { key: 'OTHER', name: 'Other team' },
+    ]);
+  });
+
+  it('never offers a project the viewer may not browse, however it is asked for', async () => {
+    const answer = ok(await choices('user-viewer', 'OTHER'));
+    expect(answer).toEqual({ projects: [], more: false });
+    expect(ok(await choices('user-viewer', '')).projects.map((p) => p.key)).toEqual(['DT']);
+    expect(ok(await choices('user-outsider', '')).projects).toEqual([]);
+  });
+
+  it('lists 20 at most and says when more match', async () => {
+    for (let i = 0; i < 25; i += 1) {
+      ctx.em.addProject({ key: `P${String(i).padStart(2, '0')}`, name: `Team ${i}` });
+      ctx.em.grant(`P${String(i).padStart(2, '0')}`, 'user-viewer', ['BROWSE_PROJECTS']);
+    }
+    const answer = ok(await choices('user-viewer', 'p'));
+    expect(answer.projects).toHaveLength(20);
+    expect(answer.projects[0]).toEqual({ key: 'P00', name: 'Team 0' });
+    expect(answer.more).toBe(true);
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'searchProjects')).toHaveLength(1);
+  });
+
+  it('a text over 80 characters or an unknown field is refused, naming it', async () => {
+    expect(failed(await choices('user-viewer', 'x'.repeat(81)))).toMatchObject({
+      code: 'invalid-input',
+    });
   });
 });

@@ -97,4 +97,13 @@ describe('docs/costs.md says what the app measures', () => {
     expect(documentedCalls('retro, repeat load')).toEqual([repeat.calls]);
     expect(documentedReads('retro, repeat load')).toEqual([repeat.reads]);
   });
+
+  it('retro, repeat load on a Kanban project: no period closed since, no Jira read but permissions', async () => {
+    seedKanbanProject(ctx.em, { now: new Date() });
+    await run('retro/job/start', undefined, 'KB');
+    await deliverQueue(ctx.em);
+    const repeat = await run('retro/job/start', undefined, 'KB');
+    expect(documentedCalls('retro, repeat load, Kanban')).toEqual([repeat.calls]);
+    expect(documentedReads('retro, repeat load, Kanban')).toEqual([repeat.reads]);
+  });
 });

@@ -43,7 +43,7 @@ describe('enabler gate validator', () => {
     const answer = await enablerGate(transitionArgs(issue.key));
     expect(answer.result).toBe(false);
     expect(answer.errorMessage).toBe(
-      `${issue.key} (Enabler) has no scoped outcome yet, so it cannot enter a sprint. To fix: ` +
+      `${issue.key} (Enabler) has no scoped outcome yet, so it cannot enter a sprint or start. To fix: ` +
         'add an outcome statement (what this work will produce); ' +
         'add a success measure (how we will know the outcome was reached); ' +
         'add a bound: a timebox in days or a target date.',
@@ -59,8 +59,25 @@ describe('enabler gate validator', () => {
     const answer = await enablerGate(transitionArgs(issue.key));
     expect(answer).toEqual({
       result: false,
-      errorMessage: `${issue.key} (Enabler) has an incomplete scoped outcome, so it cannot enter a sprint. To fix: replace the placeholder outcome "TBD" with the concrete result this work will produce.`,
+      errorMessage: `${issue.key} (Enabler) has an incomplete scoped outcome, so it cannot enter a sprint or start. To fix: replace the placeholder outcome "TBD" with the concrete result this work will produce.`,
     });
+  });
+
+  it('on a Kanban transition into a column its refusals read right without a sprint', async () => {
+    // Jira passes only the statuses' ids (To Do -> Selected for Development here): every refusal
+    // says the item cannot start, none that a sprint is the only way in.
+    const kanban = { transition: { from: { id: '10000' }, to: { id: '10002' } } };
+    const bare = addEnabler();
+    const spike = addEnabler({ ...COMPLETE_OUTCOME, timeboxDays: 9 }, 'Spike');
+    const texts = await Promise.all(
+      [bare, spike].map(
+        async (i) => (await enablerGate(transitionArgs(i.key, kanban))).errorMessage,
+      ),
+    );
+    for (const text of texts) {
+      expect(text).toMatch(/cannot enter a sprint or start[. ]/);
+      expect(text).not.toMatch(/cannot enter a sprint\./);
+    }
   });
 
   it('allows an enabler with a complete scoped outcome', async () => {
@@ -80,7 +97,7 @@ describe('enabler gate validator', () => {
     const answer = await enablerGate(transitionArgs(issue.key));
     expect(answer).toEqual({
       result: false,
-      errorMessage: `${issue.key} (Spike) cannot enter a sprint without a bounded timebox. To fix: shorten the spike's timebox to at most 3 days (it is 5).`,
+      errorMessage: `${issue.key} (Spike) cannot enter a sprint or start without a bounded timebox. To fix: shorten the spike's timebox to at most 3 days (it is 5).`,
     });
   });
 
@@ -105,7 +122,7 @@ describe('enabler gate validator', () => {
     );
     expect(answer).toEqual({
       result: false,
-      errorMessage: `${issue.key} (Enabler) needs a scoped outcome before it can be planned into a sprint, but its Scoped outcome field could not be read (the stored value is text, not a scoped outcome). Re-enter the scoped outcome and try again.`,
+      errorMessage: `${issue.key} (Enabler) needs a scoped outcome before it can enter a sprint or start, but its Scoped outcome field could not be read (the stored value is text, not a scoped outcome). Re-enter the scoped outcome and try again.`,
     });
   });
 

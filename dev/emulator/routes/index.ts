@@ -10,6 +10,7 @@ import { issueBulkRoutes } from './issue-bulk';
 import { userRoutes } from './users';
 import { groupRoutes } from './groups';
 import { projectStatusRoutes } from './project-statuses';
+import { projectSearchRoutes } from './project-search';
 
 /** Every emulated endpoint group; each maps contract operationIds to handlers. */
 export const ROUTE_GROUPS: RouteGroup[] = [
@@ -24,4 +25,5 @@ export const ROUTE_GROUPS: RouteGroup[] = [
   userRoutes,
   groupRoutes,
   projectStatusRoutes,
+  projectSearchRoutes,
 ];

@@ -4,8 +4,10 @@ import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
 import type { BridgeError, Result } from '@contract/bridge-contract';
 import type { ProjectOverview } from '@contract/project-overview';
+import type { BoardPickerApi } from '@ui/BoardPicker';
 import { useResolver } from '@ui/use-resolver';
 import { useEffect, useRef } from 'react';
+import { BoardChoice } from './BoardChoice';
 import { NewDiscoveryItem, type DiscoveryItemApi } from './NewDiscoveryItem';
 import { omittedText } from './overview-view';
 import { SignalCards } from './SignalCards';
@@ -20,6 +22,8 @@ export interface ProjectPageApi {
   search: (jql: string) => void;
   /** "New discovery item" from a template (`templates/list`, `templates/create`). */
   templates?: DiscoveryItemApi;
+  /** The board picker for a project admin (the settings page's resolvers and checks). */
+  board?: BoardPickerApi;
 }
 
 const pageStyles = xcss({ minHeight: '100vh' });
@@ -38,12 +42,14 @@ function Overview({
   onOpen,
   onSearch,
   templates,
+  board,
   onCreated,
 }: {
   overview: ProjectOverview;
   onOpen: (k: string) => void;
   onSearch: (jql: string) => void;
   templates?: DiscoveryItemApi | undefined;
+  board?: BoardPickerApi | undefined;
   onCreated: () => void;
 }) {
   const omitted = omittedText(overview.totals.omitted);
@@ -61,8 +67,11 @@ function Overview({
         <Heading size="large" as="h1">
           Dual Track: {overview.project.name}
         </Heading>
-        <Text color="color.text.subtle">{context.join(' · ')}</Text>
+        <Text color="color.text.subtle" testId="page-context">
+          {context.join(' · ')}
+        </Text>
       </Stack>
+      {board && <BoardChoice api={board} onSaved={onCreated} />}
       {templates && (
         <div>
           <NewDiscoveryItem api={templates} onCreated={onCreated} onOpen={onOpen} />
@@ -124,6 +133,7 @@ export function ProjectPage({ api }: { api: ProjectPageApi }) {
           onOpen={api.open}
           onSearch={api.search}
           templates={api.templates}
+          board={api.board}
           onCreated={() => void reload()}
         />
       )}

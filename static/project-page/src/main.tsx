@@ -28,6 +28,11 @@ const api: ProjectPageApi = {
     list: () => callResolver('templates/list', {}),
     create: (payload) => callResolver('templates/create', payload),
   },
+  board: {
+    boards: () => callResolver('settings/project/boards', {}),
+    get: () => callResolver('settings/project/get', {}),
+    save: (payload) => callResolver('settings/project/save', payload),
+  },
 };
 
 mount(<Routes overview={<ProjectPage api={api} />} />).catch((error: unknown) =>

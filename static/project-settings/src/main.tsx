@@ -4,7 +4,7 @@ import { Box, Stack } from '@atlaskit/primitives';
 import { callResolver } from '@ui/bridge-client';
 import { mount } from '@ui/mount';
 import '@ui/page.css';
-import { BoardPicker, type BoardPickerApi } from './BoardPicker';
+import { BoardPicker, type BoardPickerApi } from '@ui/BoardPicker';
 import { ProjectOverrides, type ProjectOverridesApi } from './ProjectOverrides';
 import { SetupPanel, type SetupApi } from './SetupPanel';
 import { WaiversAndAudit, type WaiversApi } from './WaiversAndAudit';

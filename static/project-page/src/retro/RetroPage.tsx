@@ -33,16 +33,27 @@ const SPRINT_COUNTS = ['3', '6', '9', '12'].map((n) => ({ value: n, label: n }))
 const pct = (n: number | undefined) => (n === undefined ? '–' : `${n}%`);
 const num = (n: number | undefined) => (n === undefined ? '–' : String(n));
 
+/** A Kanban board's retro looks back over periods, a Scrum board's over sprints. */
+const spanOf = (report: RetroAnswer) =>
+  report.sprints.some((s) => s.sprint.period === true) ? 'period' : 'sprint';
+
 function SprintTable({ report }: { report: RetroAnswer }) {
   const unit = report.unit === 'points' ? 'pts' : 'issues';
+  const span = spanOf(report);
+  const Span = span === 'period' ? 'Period' : 'Sprint';
   return (
     // Wider than the page: the region scrolls, and takes focus so a keyboard can scroll it.
-    <div className="retro-scroll" tabIndex={0} role="region" aria-label="Sprint by sprint table">
+    <div
+      className="retro-scroll"
+      tabIndex={0}
+      role="region"
+      aria-label={`${Span} by ${span} table`}
+    >
       <table className="retro-table" data-testid="sprint-table">
-        <caption className="retro-sr">Per closed sprint, oldest first</caption>
+        <caption className="retro-sr">Per closed {span}, oldest first</caption>
         <thead>
           <tr>
-            <th scope="col">Sprint</th>
+            <th scope="col">{Span}</th>
             <th scope="col">Spikes and enablers ({unit})</th>
             <th scope="col">Delivery ({unit})</th>
             <th scope="col">Engineering discovery share</th>
@@ -182,7 +193,11 @@ function Report({
     setCsvUrl(url);
     return () => URL.revokeObjectURL(url);
   }, [csv]);
-  const names = report.sprints.map((s) => s.sprint.name.replace(/^.*?(\d+)$/, 'S$1'));
+  const span = spanOf(report);
+  // A period is named on the charts by the day it began (MM-DD), a sprint by its number.
+  const names = report.sprints.map((s) =>
+    s.sprint.period ? s.sprint.startDate.slice(5, 10) : s.sprint.name.replace(/^.*?(\d+)$/, 'S$1'),
+  );
   return (
     <Stack space="space.300">
       <Stack space="space.050">
@@ -191,7 +206,7 @@ function Report({
         </Heading>
         <Inline space="space.200" alignBlock="center" shouldWrap>
           <span className="retro-controls">
-            <label htmlFor="sprint-count">Closed sprints shown</label>
+            <label htmlFor="sprint-count">Closed {span}s shown</label>
             <ChoiceSelect
               inputId="sprint-count"
               value={String(sprints)}
@@ -210,7 +225,7 @@ function Report({
           </a>
           <Text color="color.text.subtle">
             {report.board ? `Board: ${report.board.name} · ` : ''}
-            {report.sprints.length} of {report.available} closed sprints · estimates in{' '}
+            {report.sprints.length} of {report.available} closed {span}s · estimates in{' '}
             {report.unit === 'points' ? 'story points' : 'issue counts'}
           </Text>
         </Inline>
@@ -263,7 +278,7 @@ function Report({
       </Stack>
       <Stack space="space.100">
         <Heading size="medium" as="h2">
-          Sprint by sprint
+          {span === 'period' ? 'Period by period' : 'Sprint by sprint'}
         </Heading>
         <SprintTable report={report} />
         <Text as="p" color="color.text.subtle">

@@ -17,7 +17,9 @@ export function RetroProgress({ progress }: { progress: Progress | undefined }) 
     );
   }
   const { done, total } = progress.progress;
-  const label = total === 0 ? 'Finding the closed sprints…' : `${done} of ${total} sprints read`;
+  // A Kanban board's retro reads periods; until the job knows, it says sprints.
+  const span = progress.span ?? 'sprint';
+  const label = total === 0 ? `Finding the closed ${span}s…` : `${done} of ${total} ${span}s read`;
   return (
     <Stack space="space.100" testId="retro-progress">
       <Text weight="medium">Reading the sprint history in the background</Text>
@@ -31,7 +33,7 @@ export function RetroProgress({ progress }: { progress: Progress | undefined }) 
       <Text color="color.text.subtle">
         {progress.joined
           ? 'Someone else opened this retro first: you are following the same run.'
-          : 'Each closed sprint is stored once read, so the next visit opens at once.'}
+          : `Each closed ${span} is stored once read, so the next visit opens at once.`}
       </Text>
     </Stack>
   );

@@ -23,7 +23,7 @@ export const retroApi: RetroApi = {
   pollMs: 1500,
 };
 
-export type RetroProgress = Pick<RetroJobAnswer, 'progress' | 'joined'>;
+export type RetroProgress = Pick<RetroJobAnswer, 'progress' | 'joined' | 'span'>;
 
 /**
  * The report: from the stored figures at once, or after following the job, telling `onProgress`
@@ -49,7 +49,7 @@ export async function loadRetroReport(
       };
     }
     if (!isCurrent()) return { ok: false, error: { code: 'conflict', message: 'superseded' } };
-    onProgress({ progress: job.progress, joined });
+    onProgress({ progress: job.progress, joined, ...(job.span ? { span: job.span } : {}) });
     await new Promise((resolve) => setTimeout(resolve, api.pollMs));
     answer = await api.status(sprints);
   }

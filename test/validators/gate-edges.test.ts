@@ -1,0 +1,196 @@
+import * as handlers from '../../src/index';
+import { KEYS } from '../../src/storage/key-families';
+import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
+import { runValidator } from '../helpers/invoke';
+import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
+
+/**
+ * The gates' answers where Jira's own answer is unusual: the item's fields are missing, or the
+ * item now lives in another project (moved, or its project re-keyed, while the transition still
+ * names the old key), whose settings then decide.
+ */
+const ctx = useEmulator();
+let site: EnforcementSite;
+
+beforeEach(() => {
+  site = seedEnforcementSite(ctx.em);
+  ctx.em.kvs.seed(KEYS.jiraFields, { scopedOutcome: site.scopedOutcome.id });
+});
+
+const enablerGate = (key: string) =>
+  runValidator(ctx.em, handlers.enablerGate, { issue: { key }, configuration: {} });
+
+/** Project MOV's own settings: only Spikes are gated by a scoped outcome there. */
+function seedMovedProjectSettings(): void {
+  ctx.em.addProject({ key: 'MOV', name: 'Moved to' });
+  ctx.em.kvs.seed(KEYS.projectConfig('MOV'), {
+    version: 1,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: 'user-admin',
+    projectId: ctx.em.projectByKey('MOV').id,
+    override: { gate: { issueTypes: ['Spike'] } },
+  });
+}
+
+/** Jira answering the old key with the item as it is now: an Enabler of MOV, with no outcome. */
+function answerAsMoved(key: string, id: string): void {
+  ctx.em.injectFault({
+    match: /GET \/rest\/api\/3\/issue\//,
+    status: 200,
+    body: {
+      id,
+      key: 'MOV-1',
+      fields: {
+        issuetype: { id: '10003', name: 'Enabler' },
+        project: { id: ctx.em.projectByKey('MOV').id, key: 'MOV' },
+        [site.scopedOutcome.id]: null,
+      },
+    },
+  });
+}
+
+describe('enabler gate: unusual answers from Jira', () => {
+  it('an issue answered without its type and project: refused (fails closed), saying so', async () => {
+    const enabler = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Enabler',
+      summary: 'Scoped',
+      custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+    });
+    ctx.em.injectFault({
+      match: /GET \/rest\/api\/3\/issue\//,
+      status: 200,
+      body: { id: enabler.id, key: enabler.key, fields: {} },
+    });
+    const answer = await enablerGate(enabler.key);
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain(
+      'Jira did not return the issue type and project of the issue.',
+    );
+    expect(answer.errorMessage).toContain(enabler.key);
+  });
+
+  it('an item now in another project is judged by that project’s settings, not the old key’s', async () => {
+    seedMovedProjectSettings();
+    const enabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'No outcome' });
+    // In DT an Enabler without an outcome is refused.
+    expect((await enablerGate(enabler.key)).result).toBe(false);
+    // Jira now answers it as MOV-1, where Enablers are not gated: it may pass.
+    answerAsMoved(enabler.key, enabler.id);
+    await expect(enablerGate(enabler.key)).resolves.toEqual({ result: true });
+  });
+});
+
+describe('discovery gate: unusual answers from Jira', () => {
+  it('an item now in another project is judged by that project’s settings', async () => {
+    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+    const idea = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Discovery',
+      summary: 'Idea',
+      custom: { [evidence.id]: { interviews: 2, usabilityTests: 1, state: 'unvalidated' } },
+    });
+    const gate = () => runValidator(ctx.em, handlers.discoveryGate, { issue: { key: idea.key } });
+    expect((await gate()).result).toBe(false);
+    // MOV asks for two interviews only; Jira answers the old key with the idea as MOV-1.
+    ctx.em.addProject({ key: 'MOV', name: 'Moved to' });
+    ctx.em.kvs.seed(KEYS.projectConfig('MOV'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: 'user-admin',
+      projectId: ctx.em.projectByKey('MOV').id,
+      override: { validation: { minInterviews: 2 } },
+    });
+    ctx.em.injectFault({
+      match: /GET \/rest\/api\/3\/issue\//,
+      status: 200,
+      body: {
+        id: idea.id,
+        key: 'MOV-1',
+        fields: {
+          issuetype: { id: idea.issueTypeId, name: 'Discovery' },
+          project: { id: ctx.em.projectByKey('MOV').id, key: 'MOV' },
+          [evidence.id]: { interviews: 2, usabilityTests: 1, state: 'unvalidated' },
+        },
+      },
+    });
+    await expect(gate()).resolves.toEqual({ result: true });
+  });
+
+  it('a rule that lists its checks with this one in it judges the idea', async () => {
+    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+    const idea = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Discovery',
+      summary: 'Idea',
+      custom: { [evidence.id]: { interviews: 0, usabilityTests: 0, state: 'unvalidated' } },
+    });
+    const answer = await runValidator(ctx.em, handlers.discoveryGate, {
+      issue: { key: idea.key },
+      configuration: JSON.stringify({ checks: ['scoped-outcome', 'discovery-validated'] }),
+    });
+    expect(answer.result).toBe(false);
+  });
+});
+
+describe('enabler gate: the Scoped outcome field', () => {
+  const enabler = () => ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'E' });
+
+  it('left out of Jira’s answer (no field context there): refused, naming why; an edit on the screen is judged', async () => {
+    const item = enabler();
+    const withoutField = {
+      match: /GET \/rest\/api\/3\/issue\//,
+      status: 200,
+      body: {
+        id: item.id,
+        key: item.key,
+        fields: {
+          issuetype: { id: item.issueTypeId, name: 'Enabler' },
+          project: { id: site.projectId, key: 'DT' },
+        },
+      },
+    };
+    ctx.em.injectFault(withoutField);
+    const answer = await enablerGate(item.key);
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain(
+      'the Scoped outcome field is not available on Enabler issues in this project',
+    );
+    // The transition screen's edit carries the outcome: judged on it, and complete.
+    ctx.em.injectFault(withoutField);
+    await expect(
+      runValidator(ctx.em, handlers.enablerGate, {
+        issue: { key: item.key },
+        configuration: {},
+        modifiedFields: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+      }),
+    ).resolves.toEqual({ result: true });
+  });
+
+  it('with the entry check on: a complete outcome passes, a missing field on the site fails closed naming it', async () => {
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: 'user-admin',
+      projectId: site.projectId,
+      override: { entry: { refuseInValidators: true } },
+    });
+    ctx.em.addAppField('entry-triage', 'Entry triage');
+    ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+    const scoped = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Enabler',
+      summary: 'Scoped',
+      custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
+    });
+    await expect(enablerGate(scoped.key)).resolves.toEqual({ result: true });
+    expect((await enablerGate(enabler().key)).result).toBe(false);
+
+    // The site lost the app's Scoped outcome field (and the app its remembered id).
+    ctx.em.fields.delete(site.scopedOutcome.id);
+    ctx.em.kvs.seed(KEYS.jiraFields, {});
+    const answer = await enablerGate(scoped.key);
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain('field is not on this Jira site');
+  });
+});

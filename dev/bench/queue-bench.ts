@@ -4,13 +4,13 @@ import type { EmIssue } from '../emulator/model';
 import { seedRetroScaleProject } from '../emulator/retro-scale-seed';
 import { enablerGate, sprintStartCheck } from '../../src/index';
 import type { RetroJobAnswer } from '../../src/contract/retro-report';
-import { callResolver, deliverQueue, runTrigger, runValidator } from '../../test/helpers/invoke';
+import { callResolver, deliverQueue, runTrigger, runValidator } from '../emulator/app-invoke';
 import {
   rememberFieldIds,
   seedEnforcementSite,
   sprintStartedEvent,
   type EnforcementSite,
-} from '../../test/enforcement/enforcement-site';
+} from '../emulator/enforcement-seed';
 import { budget, formatTable, type BudgetLine } from './cost-model';
 
 /**
@@ -18,7 +18,7 @@ import { budget, formatTable, type BudgetLine } from './cost-model';
  * Jira request, 1 ms a returned issue, 10 ms a storage request): the retro job on a project of
  * 16 closed sprints, the sprint-start check of a 2,000-item sprint, and what the app answers
  * when Jira's hourly quota runs out mid-way (sites seeded as the handler tests seed them,
- * test/enforcement/enforcement-site.ts; calls through test/helpers/invoke.ts, as Forge does).
+ * dev/emulator/enforcement-seed.ts; calls through dev/emulator/app-invoke.ts, as Forge does).
  */
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -13,6 +13,8 @@ import {
   FORGE_FIELD_PREFIX,
   MEMBER_PERMISSIONS,
   SPRINT_FIELD_CUSTOM,
+  RANK_FIELD_ID,
+  lexoRankOf,
   type EmBoard,
   type EmField,
   type EmIssue,
@@ -1010,6 +1012,10 @@ export class JiraEmulator {
       if (!field.custom || !wants(field.id)) continue;
       if (field.projectIds && !field.projectIds.has(issue.projectId)) continue;
       fields[field.id] = issue.custom.get(field.id) ?? null;
+    }
+    // Asked for by id only (the emulator's field list has no Rank field; `*all` leaves it out).
+    if (requested.includes(RANK_FIELD_ID) && wants(RANK_FIELD_ID)) {
+      fields[RANK_FIELD_ID] = lexoRankOf(issue);
     }
     return {
       expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',

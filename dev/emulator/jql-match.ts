@@ -6,7 +6,14 @@ import { FORGE_FIELD_PREFIX, type EmField, type EmIssue } from './model';
 import { labelsOf } from './routes/enforcement';
 import { componentsIn, componentsOf, type EmComponent } from './routes/issue-components';
 
-import { type Clause, type Node, type OrderField, type Query, JqlError } from './jql-parse';
+import {
+  type Clause,
+  type IdComparison,
+  type Node,
+  type OrderField,
+  type Query,
+  JqlError,
+} from './jql-parse';
 
 /** The emulator's JQL: which issues a parsed query matches, and in which order. */
 
@@ -132,6 +139,14 @@ export function clauseTest(
         }),
       );
       return (i) => wanted.has(i.id);
+    }
+    case 'id': {
+      if ('values' in clause) {
+        const wanted = new Set(clause.values);
+        return (i) => wanted.has(Number(i.id)) !== clause.negate;
+      }
+      const { compare, value } = clause;
+      return (i) => compareIds(Number(i.id), compare, value);
     }
     case 'labels': {
       const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
@@ -261,6 +276,23 @@ export function appFieldProperty(
 }
 
 /** Whether every issue the node matches is restricted by a project or key clause. */
+function compareIds(id: number, compare: IdComparison, value: number): boolean {
+  switch (compare) {
+    case '=':
+      return id === value;
+    case '!=':
+      return id !== value;
+    case '<':
+      return id < value;
+    case '<=':
+      return id <= value;
+    case '>':
+      return id > value;
+    case '>=':
+      return id >= value;
+  }
+}
+
 export function bounded(node: Node): boolean {
   switch (node.kind) {
     case 'clause':

@@ -10,6 +10,13 @@ export type Clause =
   /** The issue's security level: only `level IS [NOT] EMPTY` is emulated. */
   | { field: 'level'; empty: boolean }
   | { field: 'key'; values: string[] }
+  /**
+   * The issue id (`id`, an alias of Issue key, which supports =, !=, >, >=, <, <=, IN, NOT IN;
+   * https://support.atlassian.com/jira-software-cloud/docs/jql-fields/#Issue-key), compared as
+   * the number it is: `compare` for one value, `in` (negated for NOT IN) for a list.
+   */
+  | { field: 'id'; compare: IdComparison; value: number }
+  | { field: 'id'; negate: boolean; values: number[] }
   /** `statusCategoryChangedDate >= "yyyy-MM-dd"`: only that operator and date form are emulated. */
   | { field: 'statusCategoryChangedDate'; since: string }
   | { field: 'labels'; values: string[] }
@@ -27,6 +34,8 @@ export type Node =
   | { kind: 'clause'; clause: Clause }
   | { kind: 'and' | 'or'; parts: Node[] }
   | { kind: 'not'; part: Node };
+
+export type IdComparison = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
 export type OrderField = 'rank' | 'created' | 'key';
 export interface Query {
@@ -75,10 +84,13 @@ export function tokenize(jql: string): Token[] {
     } else if (c === '=') {
       tokens.push({ kind: 'op', text: '=' });
       i++;
-    } else if (c === '>' && jql.charAt(i + 1) === '=') {
-      tokens.push({ kind: 'op', text: '>=' });
+    } else if ((c === '>' || c === '<') && jql.charAt(i + 1) === '=') {
+      tokens.push({ kind: 'op', text: `${c}=` });
       i += 2;
-    } else if (/[~<>!]/.test(c)) {
+    } else if (c === '>' || c === '<') {
+      tokens.push({ kind: 'op', text: c });
+      i++;
+    } else if (/[~!]/.test(c)) {
       throw new JqlError(`The JQL operator "${c}" is not emulated.`, true);
     } else {
       const m = /^[A-Za-z0-9_.\-[\]]+/.exec(jql.slice(i));
@@ -175,6 +187,10 @@ export function unknownFunction(name: string): JqlError {
 }
 
 /** Fields that take `!=` and `not in` here. */
+const ID_COMPARISONS = new Map<string, IdComparison>(
+  (['=', '!=', '<', '<=', '>', '>='] as const).map((op) => [op, op]),
+);
+
 export const NEGATABLE = new Set<Clause['field']>([
   'statusCategory',
   'issuetype',
@@ -251,10 +267,30 @@ export function parseJql(jql: string): Query {
     return { kind: 'clause', clause: { field: 'custom', customId, empty: !not } };
   };
 
+  const idNumber = (text: string): number => {
+    if (!/^\d+$/.test(text)) throw new JqlError(`The issue id '${text}' is not a number.`);
+    return Number(text);
+  };
+  const idClause = (): Node => {
+    const op = next();
+    const notIn = isWord(op, 'not');
+    if (notIn && !isWord(next(), 'in')) {
+      throw new JqlError("Error in the JQL Query: expected 'in' after NOT.");
+    }
+    if (notIn || isWord(op, 'in')) {
+      const values = list().map(idNumber);
+      return { kind: 'clause', clause: { field: 'id', negate: notIn, values } };
+    }
+    const compare = op.kind === 'op' ? (ID_COMPARISONS.get(op.text) ?? undefined) : undefined;
+    if (!compare) throw new JqlError(`The JQL operator "${op.text}" is not emulated for id.`, true);
+    return { kind: 'clause', clause: { field: 'id', compare, value: idNumber(value()) } };
+  };
+
   const clause = (): Node => {
     const fieldToken = next();
     const customId = /^cf\[(\d+)\]$/i.exec(fieldToken.text)?.[1];
     if (customId !== undefined) return customEmpty(customId);
+    if (fieldToken.kind === 'word' && fieldToken.text.toLowerCase() === 'id') return idClause();
     const prop = property(fieldToken);
     const field: Clause['field'] | undefined = prop
       ? 'property'
@@ -317,6 +353,8 @@ export function parseJql(jql: string): Query {
       case 'labels':
       case 'component':
         return { kind: 'clause', clause: { field, values } };
+      case 'id':
+        throw new JqlError('Error in the JQL Query: the issue id is parsed by idClause.');
       case 'level':
         throw new JqlError('Security level values are not emulated, only IS [NOT] EMPTY.', true);
       case 'custom':

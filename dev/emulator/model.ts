@@ -163,3 +163,18 @@ export interface EmSprint {
 
 /** `schema.custom` of Jira Software's Sprint field. */
 export const SPRINT_FIELD_CUSTOM = 'com.pyxis.greenhopper.jira:gh-sprint';
+
+/**
+ * Jira Software's Rank field: its id as board configuration names it (`ranking.rankCustomFieldId`,
+ * GET /rest/agile/1.0/board/{boardId}/configuration), and its value in an issue bean, a LexoRank
+ * string whose string order is the board order (`0|i0000f:`; Jira Software calls Rank an internal
+ * field and documents no format: the emulator's value only keeps the order `ORDER BY Rank` gives).
+ */
+export const RANK_CUSTOM_FIELD_ID = 10019;
+export const RANK_FIELD_ID = `customfield_${RANK_CUSTOM_FIELD_ID}`;
+
+/** The issue's Rank value: its rank (the id when unset) as a fixed-width string in rank order. */
+export function lexoRankOf(issue: Pick<EmIssue, 'rank' | 'id'>): string {
+  const rank = issue.rank ?? Number(issue.id);
+  return `0|${(rank + 1e12).toFixed(6).padStart(24, '0')}:`;
+}

@@ -15,6 +15,7 @@ import { markProjectsWritten } from '../storage/shared-overview-store';
 import {
   claimEvent,
   finishEvent,
+  recordPlan,
   readEnforcementContext,
   type EnforcementContext,
 } from '../storage/enforcement-store';
@@ -122,8 +123,8 @@ export async function handleSprintGuardEvent(
   const done = new Set<string>(claimed.resume?.done ?? []);
   const resumedPlan = GuardPlanSchema.safeParse(claimed.resume?.plan);
   const jira = jiraAsApp(options.retry);
-  let plan: GuardPlan | undefined =
-    done.size > 0 && resumedPlan.success ? resumedPlan.data : undefined;
+  // A plan recorded by an earlier attempt is finished, whatever it got done before it stopped.
+  let plan: GuardPlan | undefined = resumedPlan.success ? resumedPlan.data : undefined;
   const resumed = plan !== undefined;
 
   try {
@@ -140,6 +141,7 @@ export async function handleSprintGuardEvent(
       }
       plan = decided;
       done.clear();
+      await recordPlan(handle, now, plan);
     }
     await carryOut(plan, done, context, jira, now);
     await finishEvent(handle, now, [...done], plan.action);

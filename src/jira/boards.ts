@@ -53,6 +53,7 @@ const BoardConfigurationSchema = z
       })
       .passthrough()
       .optional(),
+    ranking: z.object({ rankCustomFieldId: z.number().int().optional() }).passthrough().optional(),
   })
   .passthrough();
 
@@ -61,19 +62,35 @@ export interface Estimation {
   displayName: string;
 }
 
-/** The board's estimation statistic field, or undefined when the board counts issues. */
-export async function boardEstimation(
+/**
+ * The board's estimation statistic field (undefined when the board counts issues) and its Rank
+ * field (`ranking.rankCustomFieldId`, e.g. customfield_10019; undefined when not named).
+ */
+export async function boardSettings(
   jira: JiraGateway,
   boardId: number,
-): Promise<Estimation | undefined> {
+): Promise<{ estimation: Estimation | undefined; rankFieldId: string | undefined }> {
   const config = await jira.request(
     BoardConfigurationSchema,
     route`/rest/agile/1.0/board/${boardId}/configuration`,
     { method: 'GET' },
   );
   const field = config.estimation?.field;
-  if (!field) return undefined;
-  return { fieldId: field.fieldId, displayName: field.displayName ?? field.fieldId };
+  const rankId = config.ranking?.rankCustomFieldId;
+  return {
+    estimation: field
+      ? { fieldId: field.fieldId, displayName: field.displayName ?? field.fieldId }
+      : undefined,
+    rankFieldId: rankId === undefined ? undefined : `customfield_${rankId}`,
+  };
+}
+
+/** The board's estimation statistic field, or undefined when the board counts issues. */
+export async function boardEstimation(
+  jira: JiraGateway,
+  boardId: number,
+): Promise<Estimation | undefined> {
+  return (await boardSettings(jira, boardId)).estimation;
 }
 
 const SprintSchema = z

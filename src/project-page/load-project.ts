@@ -5,7 +5,7 @@ import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
-import { boardEstimation, type Sprint } from '../jira/boards';
+import { boardSettings, type Sprint } from '../jira/boards';
 import type { ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
 import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
@@ -17,6 +17,7 @@ import {
   forgetPageSite,
   pageSiteOf,
   rememberedEstimation,
+  rememberedRankField,
   rememberedTypes,
   savePageSite,
 } from '../storage/page-cache-store';
@@ -160,7 +161,12 @@ async function readTargetedSets(
   const read = await readTargeted(
     reader,
     queries,
-    { ...load.plan, discoveryTypeIds: site.discoveryTypeIds, knownTypeIds: site.knownTypeIds },
+    {
+      ...load.plan,
+      discoveryTypeIds: site.discoveryTypeIds,
+      knownTypeIds: site.knownTypeIds,
+      rankFieldId: site.rankFieldId,
+    },
     { unit: load.unit, config: site.decision.config },
     load.entry,
   );
@@ -249,10 +255,13 @@ async function readSite(input: LoadInput, key: string) {
   const cachedEstimation = found
     ? rememberedEstimation(remembered, found.board.id, now)
     : undefined;
-  const [estimation, board] = await Promise.all([
+  const [{ estimation, rankFieldId }, board] = await Promise.all([
     !found || cachedEstimation !== undefined
-      ? (cachedEstimation ?? undefined)
-      : boardEstimation(jira, found.board.id),
+      ? {
+          estimation: cachedEstimation ?? undefined,
+          rankFieldId: found ? rememberedRankField(remembered, found.board.id, now) : undefined,
+        }
+      : boardSettings(jira, found.board.id),
     readBoardDetails(jira, key, picked),
   ]);
   const { sprints } = board;
@@ -263,7 +272,13 @@ async function readSite(input: LoadInput, key: string) {
       boards: {
         ...remembered.boards,
         ...(found
-          ? { [found.board.id]: { savedAt: now.toISOString(), estimation: estimation ?? null } }
+          ? {
+              [found.board.id]: {
+                savedAt: now.toISOString(),
+                estimation: estimation ?? null,
+                rankFieldId: rankFieldId ?? null,
+              },
+            }
           : {}),
       },
     });
@@ -281,6 +296,7 @@ async function readSite(input: LoadInput, key: string) {
     discoveryTypeIds,
     knownTypeIds,
     estimation,
+    rankFieldId,
     sprints,
   };
 }

@@ -1,7 +1,7 @@
 import type { ClosedSprintResult, ProjectItem } from '../domain/signals';
 import { sprintsOf } from '../items/project-items';
 import type { RawIssue } from '../jira/jira-gateway';
-import { searchAll } from '../jira/search';
+import { searchInRankOrder } from '../jira/search-in-parts';
 import { collect, inSprintRead, type ItemReader } from './item-reader';
 import type { PageQuery } from './page-queries';
 import { velocityTally, type VelocitySprints } from './velocity-read';
@@ -28,6 +28,8 @@ export interface WholeSetsPlan {
   knownTypeIds: ReadonlySet<string>;
   activeSprintIds: readonly number[];
   velocity: VelocitySprints;
+  /** The board's Rank field: a long search is then read in parallel parts (search-in-parts.ts). */
+  rankFieldId?: string | undefined;
 }
 
 const typeIdOf = (raw: RawIssue): string | undefined => {
@@ -40,7 +42,10 @@ const isDone = (raw: RawIssue): boolean => {
   return status?.statusCategory?.key === 'done';
 };
 
-/** Reads the whole sets in one search and sorts each issue into the sets it belongs to. */
+/**
+ * Reads the whole sets in one search (in parallel parts when long: search-in-parts.ts) and sorts
+ * each issue into the sets it belongs to, in rank order.
+ */
 export async function readWholeSets(
   reader: ItemReader,
   plan: WholeSetsPlan,
@@ -59,19 +64,18 @@ export async function readWholeSets(
   const sprintField = reader.fieldIds.sprint;
   const toDiscovery = collect(reader, sets.discovery, evidenceText);
   const toSprint = collect(reader, sets.activeSprint, evidenceText, inSprintRead);
-  const fields = [...new Set([...reader.fields, ...tally.fields])];
-  await searchAll(reader.jira, plan.query.ordered, fields, (issues) => {
-    for (const raw of issues) {
-      const typeId = typeIdOf(raw);
-      if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
-      const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
-      const inActive =
-        sprintField !== undefined &&
-        sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
-      if (discoveryType && !isDone(raw)) toDiscovery([raw]);
-      else if (inActive) toSprint([raw]);
-    }
-    tally.take(issues);
-  });
+  const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
+  const fields = [...new Set([...reader.fields, ...tally.fields, ...rank])];
+  const issues = await searchInRankOrder(reader.jira, plan.query, fields, plan.rankFieldId);
+  for (const raw of issues) {
+    const typeId = typeIdOf(raw);
+    if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
+    const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
+    const inActive =
+      sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
+    if (discoveryType && !isDone(raw)) toDiscovery([raw]);
+    else if (inActive) toSprint([raw]);
+  }
+  tally.take(issues);
   return { ...sets, closedSprints: tally.result() };
 }

@@ -264,6 +264,17 @@ export async function finishEvent(
 }
 
 /**
+ * Records what the attempt is about to do before its first write to Jira, so that an attempt
+ * stopped at its time limit (which runs no more code: nothing is suspended) is resumed by a
+ * later delivery that takes the stale claim over, and finishes the plan: the writes are
+ * repeatable (a move to the backlog, a flag), the comment and audit follow.
+ */
+export async function recordPlan(handle: ClaimHandle, now: Date, plan: unknown): Promise<void> {
+  const claim: EventClaim = { version: 1, state: 'claimed', at: now.toISOString(), done: [], plan };
+  await writeOne(handle.key, claim);
+}
+
+/**
  * The attempt stopped on a retryable failure. With nothing done yet the claim is released, so
  * the retry starts over on fresh data; with steps done the plan is kept for the retry to finish.
  */

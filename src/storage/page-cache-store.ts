@@ -22,10 +22,19 @@ export const PageSiteSchema = z
       .object({ projectId: z.string(), savedAt: z.string(), types: z.array(TypeSchema) })
       .strict()
       .optional(),
-    /** By board id; `estimation` null: the board counts issues. */
+    /**
+     * By board id; `estimation` null: the board counts issues. `rankFieldId`: the board's Rank
+     * field (null: not named; absent: saved before it was remembered).
+     */
     boards: z.record(
       z.string(),
-      z.object({ savedAt: z.string(), estimation: EstimationSchema.nullable() }).strict(),
+      z
+        .object({
+          savedAt: z.string(),
+          estimation: EstimationSchema.nullable(),
+          rankFieldId: z.string().nullable().optional(),
+        })
+        .strict(),
     ),
   })
   .strict();
@@ -66,6 +75,16 @@ export function rememberedEstimation(
 ): { fieldId: string; displayName: string } | null | undefined {
   const board = site.boards[String(boardId)];
   return board && fresh(board.savedAt, now) ? board.estimation : undefined;
+}
+
+/** The board's Rank field id when remembered recently enough (with its estimation). */
+export function rememberedRankField(
+  site: PageSite,
+  boardId: number,
+  now: Date,
+): string | undefined {
+  const board = site.boards[String(boardId)];
+  return board && fresh(board.savedAt, now) ? (board.rankFieldId ?? undefined) : undefined;
 }
 
 export async function savePageSite(projectKey: string, site: PageSite): Promise<void> {

@@ -1,5 +1,6 @@
 import api, { route } from '@forge/api';
 import { kvs } from '@forge/kvs';
+import { RANK_FIELD_ID } from '../../dev/emulator/model';
 import { seedSite, useEmulator } from '../helpers/emulator';
 
 /** The emulator is only worth its green tests if it refuses what Jira refuses. */
@@ -80,6 +81,57 @@ describe('Jira emulator strictness', () => {
         expect.objectContaining({ id: sprint.id, name: 'Sprint 7', state: 'active' }),
       ]);
     }));
+});
+
+describe('JQL by issue id and the Rank field', () => {
+  const search = (jql: string, fields: string[] = ['summary']) =>
+    probe(async () => {
+      const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql, fields, maxResults: 100 }),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          issues?: Array<{ id: string; key: string; fields: Record<string, unknown> }>;
+        },
+      };
+    });
+
+  it('compares issue ids as numbers with =, !=, <, <=, >, >=, IN and NOT IN', async () => {
+    const issues = [1, 2, 3, 4].map((n) =>
+      ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `s${n}` }),
+    );
+    const ids = issues.map((i) => Number(i.id));
+    const [a, b, c, d] = ids as [number, number, number, number];
+    const keysOf = async (where: string) =>
+      ((await search(`project = DT AND ${where} ORDER BY key ASC`)).body.issues ?? []).map((i) =>
+        Number(i.id),
+      );
+    expect(await keysOf(`id >= ${b} AND id < ${d}`)).toEqual([b, c]);
+    expect(await keysOf(`id > ${b}`)).toEqual([c, d]);
+    expect(await keysOf(`id <= ${b}`)).toEqual([a, b]);
+    expect(await keysOf(`id = ${c}`)).toEqual([c]);
+    expect(await keysOf(`id != ${c}`)).toEqual([a, b, d]);
+    expect(await keysOf(`id in (${a}, ${d})`)).toEqual([a, d]);
+    expect(await keysOf(`id not in (${a}, ${d})`)).toEqual([b, c]);
+    expect((await search(`project = DT AND id >= abc`)).status).toBe(400);
+  });
+
+  it('returns the Rank value asked for by id, in the order ORDER BY Rank gives', async () => {
+    const issues = [1, 2, 3].map((n) =>
+      ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `s${n}` }),
+    );
+    issues.forEach((issue, i) => (issue.rank = -i));
+    const ranked = (await search('project = DT ORDER BY Rank ASC', ['summary', RANK_FIELD_ID])).body
+      .issues;
+    const values = (ranked ?? []).map((i) => String(i.fields[RANK_FIELD_ID]));
+    expect(values).toEqual([...values].sort());
+    expect(ranked?.map((i) => i.key)).toEqual(issues.map((i) => i.key).reverse());
+    const plain = (await search('project = DT', ['*all'])).body.issues ?? [];
+    expect(plain.every((i) => !(RANK_FIELD_ID in i.fields))).toBe(true);
+  });
 });
 
 describe('storage emulation', () => {

@@ -1,6 +1,9 @@
 import { addFlaggedField, commentsOf, labelsOf } from '../../dev/emulator/routes/enforcement';
 import type { EmIssue } from '../../dev/emulator/model';
 import * as handlers from '../../src/index';
+import { InvocationLimitError } from '../../dev/emulator/invocation';
+import { handleSprintGuardEvent } from '../../src/enforcement/sprint-guard';
+import { CLAIM_STALE_MS } from '../../src/storage/enforcement-store';
 import { type AuditPage } from '../../src/storage/audit-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
@@ -224,6 +227,44 @@ describe('sprint guard: faults and odd events', () => {
     expect(ops()).toEqual(['addComment:201']);
     expect(commentsOf(ctx.em, issue.key)).toHaveLength(1);
     expect((await auditOf()).entries).toHaveLength(1);
+  });
+
+  it('an attempt stopped at its time limit during the move: a later delivery takes the stale claim over and finishes the plan, audited once', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    const started = new Date();
+    const guardAt = (now: Date) =>
+      ctx.em.invocations.run('trigger', 'sprintGuard', () =>
+        handleSprintGuardEvent(event, { now }),
+      );
+    // Jira moves the item, but its answer comes after the trigger's 25 s: the attempt is
+    // stopped there and runs no more code (no comment, no audit, nothing suspended).
+    const calls = ctx.em.calls;
+    const push = calls.push.bind(calls);
+    calls.push = (...records) => {
+      if (records.some((r) => r.operationId === 'moveIssuesToBacklog')) ctx.em.latencyMs = 30_000;
+      return push(...records);
+    };
+    try {
+      await expect(guardAt(started)).rejects.toBeInstanceOf(InvocationLimitError);
+    } finally {
+      calls.push = push;
+      ctx.em.latencyMs = 0;
+      ctx.em.violations.length = 0; // the stop at the limit, which this test makes happen
+    }
+    expect(inSprint(issue)).toBe(false);
+    expect(commentsOf(ctx.em, issue.key)).toEqual([]);
+    expect((await auditOf()).entries).toHaveLength(0);
+
+    ctx.em.resetCalls();
+    const later = new Date(started.getTime() + CLAIM_STALE_MS + 1000);
+    await expect(guardAt(later)).resolves.toMatchObject({ status: 'moved-back', resumed: true });
+    // The recorded plan is finished without deciding again (the item is no longer in a sprint).
+    expect(ops()).toEqual(['moveIssuesToBacklog:204', 'addComment:201']);
+    expect(commentsOf(ctx.em, issue.key)).toHaveLength(1);
+    const audit = await auditOf();
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({ action: 'moved-back', issueKey: issue.key });
   });
 
   it('the retry after a fault before any step decides again on fresh data', async () => {

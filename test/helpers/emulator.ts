@@ -1,5 +1,5 @@
 import { JiraEmulator } from '../../dev/emulator/jira-emulator';
-import type { EmField, EmIssue } from '../../dev/emulator/model';
+import type { EmIssue } from '../../dev/emulator/model';
 import { WAIVER_KEYS } from '../../src/storage/key-families';
 import type { SearchLag } from '../../dev/emulator/search-lag';
 
@@ -52,31 +52,7 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly em: JiraE
   };
 }
 
-export interface DemoSite {
-  scopedOutcome: EmField;
-  projectKey: string;
-  member: string;
-  outsider: string;
-  admin: string;
-}
-
-/** A small company-managed project with the track types and the app's field. */
-export function seedSite(em: JiraEmulator): DemoSite {
-  em.addUser({ accountId: 'user-member', displayName: 'Mia Member' });
-  em.addUser({ accountId: 'user-outsider', displayName: 'Oscar Outsider' });
-  em.addUser({ accountId: 'user-admin', displayName: 'Ada Admin', siteAdmin: true });
-  em.addProject({ key: 'DT', name: 'Dual Track Demo' });
-  em.grant('DT', 'user-member');
-  for (const name of ['Story', 'Bug', 'Enabler', 'Spike', 'Discovery']) em.addIssueType({ name });
-  const scopedOutcome = em.addAppField('scoped-outcome', 'Scoped outcome');
-  return {
-    scopedOutcome,
-    projectKey: 'DT',
-    member: 'user-member',
-    outsider: 'user-outsider',
-    admin: 'user-admin',
-  };
-}
+export { seedSite, type DemoSite } from '../../dev/emulator/site-seed';
 
 export const COMPLETE_OUTCOME = {
   outcome: 'Decide between Redis and Postgres for the session cache, with a benchmark report',

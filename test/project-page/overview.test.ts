@@ -53,14 +53,28 @@ async function load(projectKey: string): Promise<ProjectOverview> {
 }
 
 const operations = () => ctx.em.jiraCalls().map((c) => c.operationId);
+/** The JQL a count was asked for. */
+const countedJql = (c: { body?: unknown }): string => {
+  const jql = (c.body as { jql?: unknown } | undefined)?.jql;
+  return typeof jql === 'string' ? jql : '';
+};
+/** The sets read whole are one search whose JQL holds every set, velocity's done items too. */
+const isWholeSets = (jql: string) =>
+  /\(sprint in \([\d, ]+\) AND statusCategory = Done\)\)$/.test(jql);
 /**
  * Approximate counts of lists not read to their end. A load that is not served a shared page
- * first asks what the viewer sees (a search and a count; src/project-page/shared-overview.ts).
+ * first asks what the viewer sees (a search and a count; src/project-page/shared-overview.ts);
+ * a whole-sets search longer than two pages is counted to decide whether to read it in parts
+ * (src/jira/search-in-parts.ts).
  */
 const listCounts = () =>
-  operations()
+  ctx.em
+    .jiraCalls()
     .slice(2)
-    .filter((o) => o === 'countIssues');
+    .filter((c) => c.operationId === 'countIssues' && !isWholeSets(countedJql(c)));
+/** Counts of the whole-sets search (its rest, past two pages). */
+const wholeSetCounts = () =>
+  ctx.em.jiraCalls().filter((c) => c.operationId === 'countIssues' && isWholeSets(countedJql(c)));
 const allItems = (o: ProjectOverview): OverviewItem[] => [
   ...Object.values(o.discovery).flat(),
   ...Object.values(o.engineering).flat(),
@@ -890,10 +904,11 @@ describe('scale: the page reads what each list and signal needs, not every open 
     // what the viewer sees (2 counts), field list, board, issue types, configuration, sprints
     // (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint + 30 done
     // for velocity), ready 1, in progress 1, needs discovery first 1; the two long lists
-    // counted.
+    // counted. Three pages are read as one search reads them: no count of the whole sets.
     expect(ctx.em.jiraCalls()).toHaveLength(15);
     expect(searches()).toHaveLength(6);
     expect(listCounts()).toHaveLength(2);
+    expect(wholeSetCounts()).toHaveLength(0);
     expect(operations()).not.toContain('bulkFetchIssues');
     // 200 discovery + 18 delivery in the sprint + a page of 100 ready + 50 in progress + 30
     // done (velocity) + the 8 "architecture" items: a fifth of the items, where reading every
@@ -1029,10 +1044,13 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 10_000, now });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // The fixed 7 of a first load (the 2 counts of what the viewer sees among them), the sets read whole 11 pages (1,000 discovery, the sprint,
-    // velocity), ready 1, in progress 1, 2 counts, needs discovery first 1 (40 items meet the
-    // criteria).
-    expect(ctx.em.jiraCalls()).toHaveLength(23);
+    // The fixed 7 of a first load (the 2 counts of what the viewer sees among them); the sets
+    // read whole (1,000 discovery, the sprint, 30 done for velocity): 5 pages, then a sixth
+    // with the count of the rest and its first and last issue by key; a rest of 450 is read on
+    // page after page (no parts: test/jira/search-in-parts.test.ts); ready 1, in progress 1,
+    // 2 counts, needs discovery first 1 (40 items meet the criteria).
+    expect(ctx.em.jiraCalls()).toHaveLength(26);
+    expect(wholeSetCounts()).toHaveLength(1);
     expect(returnedIssues()).toBeLessThan(1_300);
     expect(page.totals.openItems).toBe(10_000);
     const listed = allItems(page).length;

@@ -1,6 +1,6 @@
 import { AGILE_PAGE_MAX, offsetPageMeta } from '../agile-paging';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
-import type { EmBoard, EmSprint } from '../model';
+import { RANK_CUSTOM_FIELD_ID, type EmBoard, type EmSprint } from '../model';
 
 /**
  * Jira Software boards and sprints: GET /rest/agile/1.0/board (getAllBoards),
@@ -187,7 +187,7 @@ function getConfiguration(em: JiraEmulator, req: EmRequest): EmResponse {
       estimation: field
         ? { type: 'field', field: { fieldId: field.id, displayName: field.name } }
         : { type: 'issueCount' },
-      ranking: { rankCustomFieldId: 10019 },
+      ranking: { rankCustomFieldId: RANK_CUSTOM_FIELD_ID },
     },
   };
 }

@@ -1,0 +1,105 @@
+import { DEMO_USERS, seedSyntheticProject } from '../../dev/emulator/demo-project';
+import { RANK_FIELD_ID } from '../../dev/emulator/model';
+import { jiraAsUser } from '../../src/jira/jira-gateway';
+import { readIssuesInPages } from '../../src/jira/search';
+import {
+  FIRST_PAGES,
+  partQueries,
+  PARALLEL_PARTS,
+  searchInRankOrder,
+  SEQUENTIAL_REST,
+} from '../../src/jira/search-in-parts';
+import type { RawIssue } from '../../src/jira/jira-gateway';
+import { useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
+
+/**
+ * A long search read in parallel parts by issue id range gives exactly the issues, in exactly
+ * the order, that reading it page after page gives; a short one is read as before.
+ */
+const ctx = useEmulator();
+const now = new Date();
+
+const asMember = <T>(fn: () => Promise<T>): Promise<T> =>
+  inInvocation(ctx.em, 'resolver', 'search-in-parts test', fn, { as: DEMO_USERS.member });
+
+async function inSequence(jql: string, fields: string[]): Promise<string[]> {
+  const keys: string[] = [];
+  await asMember(() =>
+    readIssuesInPages(jiraAsUser(DEMO_USERS.member), jql, fields, (issues) =>
+      keys.push(...issues.map((i) => i.key)),
+    ),
+  );
+  return keys;
+}
+
+const searches = () =>
+  ctx.em.jiraCalls().filter((c) => c.operationId === 'searchAndReconsileIssuesUsingJqlPost');
+
+describe('searchInRankOrder', () => {
+  it('reads a long search in parallel parts and returns it in rank order, each issue once', async () => {
+    const seeded = seedSyntheticProject(ctx.em, { openItems: 3000, now });
+    // Rank unrelated to creation: parts by id must be merged by the Rank value, not by id.
+    for (const issue of ctx.em.issues.values()) issue.rank = (Number(issue.id) * 7919) % 10007;
+    const where = `project = "${seeded.projectKey}" AND statusCategory != Done`;
+    const query = { where, ordered: `${where} ORDER BY Rank ASC` };
+    const fields = ['summary', RANK_FIELD_ID];
+    const expected = await inSequence(query.ordered, fields);
+    expect(expected.length).toBeGreaterThan((FIRST_PAGES + 1) * 100 + SEQUENTIAL_REST);
+    ctx.em.resetCalls();
+    const started = ctx.em.invocations.log.length;
+    const read: RawIssue[] = await asMember(() =>
+      searchInRankOrder(jiraAsUser(DEMO_USERS.member), query, fields, RANK_FIELD_ID),
+    );
+    expect(read.map((i) => i.key)).toEqual(expected);
+    const parts = searches().filter((c) => /\bid (>=|<) \d+/.test(JSON.stringify(c.body)));
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts.length).toBeLessThanOrEqual(PARALLEL_PARTS * 5);
+    // In parallel: far less virtual time than the 30 pages one after another.
+    const invocation = ctx.em.invocations.log[started];
+    const sequentialMs = Math.ceil(expected.length / 100) * ctx.em.invocations.jiraLatency(100);
+    expect(invocation?.virtualMs).toBeLessThan(sequentialMs / 2);
+  }, 60_000);
+
+  it('reads a search of up to FIRST_PAGES pages page after page, as before: no count, no parts', async () => {
+    const seeded = seedSyntheticProject(ctx.em, { openItems: 400, now });
+    const where = `project = "${seeded.projectKey}" AND statusCategory != Done`;
+    const query = { where, ordered: `${where} ORDER BY Rank ASC` };
+    const expected = await inSequence(query.ordered, ['summary']);
+    ctx.em.resetCalls();
+    const read = await asMember(() =>
+      searchInRankOrder(jiraAsUser(DEMO_USERS.member), query, ['summary'], RANK_FIELD_ID),
+    );
+    expect(read.map((i) => i.key)).toEqual(expected);
+    // Its pages only.
+    expect(expected.length).toBeLessThanOrEqual(FIRST_PAGES * 100);
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(
+      Array(Math.ceil(expected.length / 100)).fill('searchAndReconsileIssuesUsingJqlPost'),
+    );
+  }, 60_000);
+
+  it('without a Rank field, reads on in one sequence and counts nothing', async () => {
+    const seeded = seedSyntheticProject(ctx.em, { openItems: 1500, now });
+    const where = `project = "${seeded.projectKey}" AND statusCategory != Done`;
+    const query = { where, ordered: `${where} ORDER BY Rank ASC` };
+    const expected = await inSequence(query.ordered, ['summary']);
+    ctx.em.resetCalls();
+    const read = await asMember(() =>
+      searchInRankOrder(jiraAsUser(DEMO_USERS.member), query, ['summary'], undefined),
+    );
+    expect(read.map((i) => i.key)).toEqual(expected);
+    expect(ctx.em.jiraCalls().every((c) => c.operationId !== 'countIssues')).toBe(true);
+  }, 60_000);
+});
+
+describe('partQueries', () => {
+  it('splits an id span into disjoint ranges, open at both ends, leaving out the ids read', () => {
+    const queries = partQueries('project = "A"', [100, 199], 4, [100, 150, 151, 300]);
+    expect(queries).toEqual([
+      '(project = "A") AND id < 125 AND id not in (100) ORDER BY Rank ASC',
+      '(project = "A") AND id >= 125 AND id < 150 ORDER BY Rank ASC',
+      '(project = "A") AND id >= 150 AND id < 175 AND id not in (150, 151) ORDER BY Rank ASC',
+      '(project = "A") AND id >= 175 AND id not in (300) ORDER BY Rank ASC',
+    ]);
+  });
+});

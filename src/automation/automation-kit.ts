@@ -75,7 +75,7 @@ function withChatItem(payload: unknown): unknown {
   if (!chat.success) return body;
   const given = (body as { issueKey?: unknown }).issueKey;
   if (typeof given === 'string' && given.trim() !== '') return body;
-  return { ...(body), issueKey: chat.data.context.jira.issueKey };
+  return { ...body, issueKey: chat.data.context.jira.issueKey };
 }
 
 function errorsOf(actionName: string, message: string): AutomationErrors {

@@ -142,7 +142,9 @@ describe('enabler gate: discovery entry criteria', () => {
     const answer = await transition(issue);
 
     expect(answer.result).toBe(false);
-    expect(answer.errorMessage).toContain(`${issue.key} (Story) cannot enter a sprint or start yet.`);
+    expect(answer.errorMessage).toContain(
+      `${issue.key} (Story) cannot enter a sprint or start yet.`,
+    );
     expect(answer.errorMessage).toContain(
       'Meets the discovery entry criteria (uncertainty high) but no validated discovery item or finished spike is linked: explore it first.',
     );

@@ -9,7 +9,8 @@ import { JPD_PROJECT_TYPE } from '../domain/jpd';
  * filtered by `projectTypeKey` too, since the parameter's text lists only the other types.
  */
 
-const ProjectPageSchema = z
+/** A page of `GET /rest/api/3/project/search`, as every caller of it reads one. */
+export const ProjectPageSchema = z
   .object({
     values: z.array(
       z

@@ -1,6 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import type { JiraGateway } from './jira-gateway';
+import { ProjectPageSchema } from './discovery-spaces';
 import type { TypeInfo } from '../domain/setup-plan';
 
 /**
@@ -182,13 +183,6 @@ export async function projectStatuses(
   return jira.request(ProjectStatusesSchema, route`/rest/api/3/project/${projectKey}/statuses`);
 }
 
-const ProjectPageSchema = z
-  .object({
-    values: z.array(z.object({ key: z.string(), name: z.string().optional() }).passthrough()),
-    total: z.number().int().optional(),
-  })
-  .passthrough();
-
 /** A project a picker offers: Jira's key and name. */
 export interface ProjectChoice {
   key: string;
@@ -210,7 +204,7 @@ export async function searchProjects(
     route`/rest/api/3/project/search?query=${query}&action=browse&orderBy=key&maxResults=${max}`,
   );
   return {
-    projects: page.values.map((p) => ({ key: p.key, name: p.name ?? p.key })),
-    more: (page.total ?? page.values.length) > page.values.length,
+    projects: page.values.map((p) => ({ key: p.key, name: p.name })),
+    more: page.isLast === false,
   };
 }

@@ -20,33 +20,33 @@ beforeEach(() => {
 const enablerGate = (key: string) =>
   runValidator(ctx.em, handlers.enablerGate, { issue: { key }, configuration: {} });
 
-/** Project MOV's own settings: only Spikes are gated by a scoped outcome there. */
-function seedMovedProjectSettings(): void {
-  ctx.em.addProject({ key: 'MOV', name: 'Moved to' });
-  ctx.em.kvs.seed(KEYS.projectConfig('MOV'), {
+/** A project's own settings, as a project admin's save stores them. */
+function seedSettings(projectKey: string, override: Record<string, unknown>): void {
+  ctx.em.kvs.seed(KEYS.projectConfig(projectKey), {
     version: 1,
     updatedAt: '2026-11-01T00:00:00.000Z',
     updatedBy: 'user-admin',
-    projectId: ctx.em.projectByKey('MOV').id,
-    override: { gate: { issueTypes: ['Spike'] } },
+    projectId: ctx.em.projectByKey(projectKey).id,
+    override,
   });
 }
 
-/** Jira answering the old key with the item as it is now: an Enabler of MOV, with no outcome. */
-function answerAsMoved(key: string, id: string): void {
+/** Jira answering a GET of the item (by its old key too) with this id, key and fields. */
+function answerWith(id: string, key: string, fields: Record<string, unknown>): void {
   ctx.em.injectFault({
     match: /GET \/rest\/api\/3\/issue\//,
     status: 200,
-    body: {
-      id,
-      key: 'MOV-1',
-      fields: {
-        issuetype: { id: '10003', name: 'Enabler' },
-        project: { id: ctx.em.projectByKey('MOV').id, key: 'MOV' },
-        [site.scopedOutcome.id]: null,
-      },
-    },
+    body: { id, key, fields },
   });
+}
+
+/** The item as Jira answers it after a move to MOV: its type, and MOV as its project. */
+function movedTo(typeId: string, typeName: string, more: Record<string, unknown>) {
+  return {
+    issuetype: { id: typeId, name: typeName },
+    project: { id: ctx.em.projectByKey('MOV').id, key: 'MOV' },
+    ...more,
+  };
 }
 
 describe('enabler gate: unusual answers from Jira', () => {
@@ -57,11 +57,7 @@ describe('enabler gate: unusual answers from Jira', () => {
       summary: 'Scoped',
       custom: { [site.scopedOutcome.id]: COMPLETE_OUTCOME },
     });
-    ctx.em.injectFault({
-      match: /GET \/rest\/api\/3\/issue\//,
-      status: 200,
-      body: { id: enabler.id, key: enabler.key, fields: {} },
-    });
+    answerWith(enabler.id, enabler.key, {});
     const answer = await enablerGate(enabler.key);
     expect(answer.result).toBe(false);
     expect(answer.errorMessage).toContain(
@@ -71,12 +67,18 @@ describe('enabler gate: unusual answers from Jira', () => {
   });
 
   it('an item now in another project is judged by that project’s settings, not the old key’s', async () => {
-    seedMovedProjectSettings();
+    ctx.em.addProject({ key: 'MOV', name: 'Moved to' });
+    // Only Spikes are gated by a scoped outcome in MOV.
+    seedSettings('MOV', { gate: { issueTypes: ['Spike'] } });
     const enabler = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'No outcome' });
     // In DT an Enabler without an outcome is refused.
     expect((await enablerGate(enabler.key)).result).toBe(false);
     // Jira now answers it as MOV-1, where Enablers are not gated: it may pass.
-    answerAsMoved(enabler.key, enabler.id);
+    answerWith(
+      enabler.id,
+      'MOV-1',
+      movedTo(enabler.issueTypeId, 'Enabler', { [site.scopedOutcome.id]: null }),
+    );
     await expect(enablerGate(enabler.key)).resolves.toEqual({ result: true });
   });
 });
@@ -94,26 +96,14 @@ describe('discovery gate: unusual answers from Jira', () => {
     expect((await gate()).result).toBe(false);
     // MOV asks for two interviews only; Jira answers the old key with the idea as MOV-1.
     ctx.em.addProject({ key: 'MOV', name: 'Moved to' });
-    ctx.em.kvs.seed(KEYS.projectConfig('MOV'), {
-      version: 1,
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: 'user-admin',
-      projectId: ctx.em.projectByKey('MOV').id,
-      override: { validation: { minInterviews: 2 } },
-    });
-    ctx.em.injectFault({
-      match: /GET \/rest\/api\/3\/issue\//,
-      status: 200,
-      body: {
-        id: idea.id,
-        key: 'MOV-1',
-        fields: {
-          issuetype: { id: idea.issueTypeId, name: 'Discovery' },
-          project: { id: ctx.em.projectByKey('MOV').id, key: 'MOV' },
-          [evidence.id]: { interviews: 2, usabilityTests: 1, state: 'unvalidated' },
-        },
-      },
-    });
+    seedSettings('MOV', { validation: { minInterviews: 2 } });
+    answerWith(
+      idea.id,
+      'MOV-1',
+      movedTo(idea.issueTypeId, 'Discovery', {
+        [evidence.id]: { interviews: 2, usabilityTests: 1, state: 'unvalidated' },
+      }),
+    );
     await expect(gate()).resolves.toEqual({ result: true });
   });
 
@@ -138,26 +128,19 @@ describe('enabler gate: the Scoped outcome field', () => {
 
   it('left out of Jira’s answer (no field context there): refused, naming why; an edit on the screen is judged', async () => {
     const item = enabler();
-    const withoutField = {
-      match: /GET \/rest\/api\/3\/issue\//,
-      status: 200,
-      body: {
-        id: item.id,
-        key: item.key,
-        fields: {
-          issuetype: { id: item.issueTypeId, name: 'Enabler' },
-          project: { id: site.projectId, key: 'DT' },
-        },
-      },
-    };
-    ctx.em.injectFault(withoutField);
+    const withoutField = () =>
+      answerWith(item.id, item.key, {
+        issuetype: { id: item.issueTypeId, name: 'Enabler' },
+        project: { id: site.projectId, key: 'DT' },
+      });
+    withoutField();
     const answer = await enablerGate(item.key);
     expect(answer.result).toBe(false);
     expect(answer.errorMessage).toContain(
       'the Scoped outcome field is not available on Enabler issues in this project',
     );
     // The transition screen's edit carries the outcome: judged on it, and complete.
-    ctx.em.injectFault(withoutField);
+    withoutField();
     await expect(
       runValidator(ctx.em, handlers.enablerGate, {
         issue: { key: item.key },
@@ -168,13 +151,7 @@ describe('enabler gate: the Scoped outcome field', () => {
   });
 
   it('with the entry check on: a complete outcome passes, a missing field on the site fails closed naming it', async () => {
-    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-      version: 1,
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: 'user-admin',
-      projectId: site.projectId,
-      override: { entry: { refuseInValidators: true } },
-    });
+    seedSettings('DT', { entry: { refuseInValidators: true } });
     ctx.em.addAppField('entry-triage', 'Entry triage');
     ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
     const scoped = ctx.em.addIssue({

@@ -1,6 +1,7 @@
 import type { EmRequest, EmResponse, RouteGroup } from '../jira-emulator';
 import type { JiraEmulator } from '../jira-emulator';
 import type { ProjectPermission } from '../model';
+import { projectBean } from './project-search';
 import { userDetails } from './users';
 
 /** GET /rest/api/3/mypermissions, GET /rest/api/3/myself, GET /rest/api/3/project/{key}. */
@@ -85,19 +86,7 @@ function getProject(em: JiraEmulator, req: EmRequest): EmResponse {
   if (!project || !em.can(req, project.id, 'BROWSE_PROJECTS')) {
     return errors(404, `No project could be found with key '${idOrKey}'.`);
   }
-  return {
-    status: 200,
-    body: {
-      self: `${em.baseUrl}/rest/api/3/project/${project.id}`,
-      id: project.id,
-      key: project.key,
-      name: project.name,
-      projectTypeKey: project.typeKey ?? 'software',
-      simplified: project.style === 'next-gen',
-      style: project.style,
-      isPrivate: false,
-    },
-  };
+  return { status: 200, body: projectBean(em, project) };
 }
 
 export const permissionRoutes: RouteGroup = (em) => ({

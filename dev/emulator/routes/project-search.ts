@@ -30,7 +30,8 @@ function mayView(em: JiraEmulator, req: EmRequest, project: EmProject, action: s
   return browse || admin;
 }
 
-function bean(em: JiraEmulator, p: EmProject): Record<string, unknown> {
+/** A project as Jira answers it, in a search page and for GET /rest/api/3/project/{key}. */
+export function projectBean(em: JiraEmulator, p: EmProject): Record<string, unknown> {
   return {
     self: `${em.baseUrl}/rest/api/3/project/${p.id}`,
     id: p.id,
@@ -84,7 +85,7 @@ function searchProjects(em: JiraEmulator, req: EmRequest): EmResponse {
       maxResults: f.maxResults,
       total: matching.length,
       isLast: f.startAt + page.length >= matching.length,
-      values: page.map((p) => bean(em, p)),
+      values: page.map((p) => projectBean(em, p)),
     },
   };
 }

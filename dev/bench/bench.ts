@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { DEMO_USERS, seedSyntheticProject } from '../emulator/demo-project';
+import { sprintChangeEvent } from '../emulator/enforcement-seed';
 import { JiraEmulator } from '../emulator/jira-emulator';
 import type { EmIssue } from '../emulator/model';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
@@ -190,38 +191,6 @@ async function costOf(em: JiraEmulator, fn: () => Promise<unknown>): Promise<Dec
   };
 }
 
-function sprintEvent(em: JiraEmulator, issue: EmIssue, sprintId: number, changelogId: string) {
-  const project = em.projects.get(issue.projectId);
-  const type = em.issueTypes.get(issue.issueTypeId);
-  return {
-    eventType: 'avi:jira:updated:issue',
-    atlassianId: DEMO_USERS.member,
-    issue: {
-      id: issue.id,
-      key: issue.key,
-      fields: {
-        summary: issue.summary,
-        issuetype: { id: type?.id, name: type?.name },
-        project: { id: project?.id, key: project?.key, name: project?.name },
-      },
-    },
-    changelog: {
-      id: changelogId,
-      items: [
-        {
-          field: 'Sprint',
-          fieldtype: 'custom',
-          fieldId: em.sprintField.id,
-          from: '',
-          fromString: '',
-          to: String(sprintId),
-          toString: `Sprint ${sprintId}`,
-        },
-      ],
-    },
-  };
-}
-
 interface EnforcementResult {
   enabler: { first: DecisionCost; steady: DecisionCost };
   discovery: { first: DecisionCost; steady: DecisionCost };
@@ -275,7 +244,7 @@ async function guardOnSetUpProject(
     if (!a || !b) throw new Error('seed has too few enablers');
     const drag = (issue: EmIssue, changelogId: string) => {
       em.setSprint(issue.key, active.id);
-      return sprintEvent(em, issue, active.id, changelogId);
+      return sprintChangeEvent(em, issue, { to: active, changelogId, actor: DEMO_USERS.member });
     };
     const firstEvent = drag(a, '81001');
     const first = await costOf(em, () => sprintGuard(firstEvent));
@@ -317,7 +286,11 @@ async function enforcementScenario(latencyMs: number): Promise<EnforcementResult
     // remembered, so the guard's first event reads the field list.
     const active = activeSprintOf(em, seeded.boardId);
     em.setSprint(enabler2.key, active.id);
-    const event = sprintEvent(em, enabler2, active.id, '80001');
+    const event = sprintChangeEvent(em, enabler2, {
+      to: active,
+      changelogId: '80001',
+      actor: DEMO_USERS.member,
+    });
     const notRemembered = await costOf(em, () => sprintGuard(event));
     if (em.violations.length > 0) {
       throw new Error(`emulator contract violations:\n${em.violations.join('\n')}`);

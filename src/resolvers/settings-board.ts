@@ -1,7 +1,7 @@
 import type { ProjectBoards } from '../contract/settings-view';
 import { projectBoards, flowOfType } from '../jira/board-choice';
 import { projectOf, type Caller } from './resolver-kit';
-import { refuseInvalid } from './settings-people';
+import { refuseInvalid, refuseProjectOnly } from './settings-people';
 
 /**
  * The board a project's signals read (`board.boardId`): chosen per project, from the boards that
@@ -33,14 +33,11 @@ const boardIdOf = (part: unknown): unknown =>
 export function checkGlobalBoard(board: unknown): void {
   const boardId = boardIdOf(board);
   if (boardId === undefined || boardId === 0) return;
-  refuseInvalid('settings', [
-    {
-      code: 'custom',
-      path: ['board', 'boardId'],
-      message: "must be 0 here: a board is chosen in each project's settings",
-      input: boardId,
-    },
-  ]);
+  refuseProjectOnly(
+    ['board', 'boardId'],
+    "must be 0 here: a board is chosen in each project's settings",
+    boardId,
+  );
 }
 
 /** Refuses a board that does not show the project or that the admin cannot see. */

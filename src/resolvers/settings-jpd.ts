@@ -3,7 +3,7 @@ import { jpdInsightsField, jpdLinkType } from '../domain/jpd';
 import { discoverySpaces } from '../jira/discovery-spaces';
 import { issueLinkTypes } from '../jira/issues';
 import type { Caller } from './resolver-kit';
-import { refuseInvalid } from './settings-people';
+import { refuseInvalid, refuseProjectOnly } from './settings-people';
 
 /**
  * The Jira Product Discovery spaces a project connects (`jpd.spaceKeys`): picked per project from
@@ -41,14 +41,11 @@ const keysOf = (part: unknown): unknown =>
 export function checkGlobalSpaces(part: unknown): void {
   const keys = keysOf(part);
   if (!Array.isArray(keys) || keys.length === 0) return;
-  refuseInvalid('settings', [
-    {
-      code: 'custom',
-      path: ['jpd', 'spaceKeys'],
-      message: "must be empty here: discovery spaces are connected in each project's settings",
-      input: keys,
-    },
-  ]);
+  refuseProjectOnly(
+    ['jpd', 'spaceKeys'],
+    "must be empty here: discovery spaces are connected in each project's settings",
+    keys,
+  );
 }
 
 /** Refuses a key that is not a JPD space the admin can browse. */

@@ -29,6 +29,11 @@ export function refuseInvalid(
   );
 }
 
+/** Refuses, in the global settings, a value only a project's settings may hold. */
+export function refuseProjectOnly(path: [string, string], message: string, input: unknown): never {
+  return refuseInvalid('settings', [{ code: 'custom', path, message, input }]);
+}
+
 /**
  * Lead engineers must be users of this site and lead groups groups of it (one user lookup and one
  * group lookup as the caller); an unknown or deactivated account or an unknown group is refused

@@ -152,7 +152,7 @@ const LOG_SUMMARIES: Record<string, string> = {
  * The evidence log behind a seeded Discovery evidence value, in storage as the evidence
  * resolvers keep it (`evidence:<issueId>`), so the issue panel and the field tell the same story.
  */
-function seedEvidenceLog(
+export function seedEvidenceLog(
   em: JiraEmulator,
   issue: EmIssue,
   value: ReturnType<typeof evidence>,

@@ -9,13 +9,13 @@ import {
 } from '../domain/item-checklist';
 import type { StatusCategory } from '../domain/signals';
 import { readTriage } from '../domain/entry-criteria';
+import { JPD_PROJECT_TYPE } from '../domain/jpd';
 import { noveltyOf } from '../domain/feasibility';
 import type {
   EntryView,
   IssueEvidence,
   IssueReadiness,
   LinkedItem,
-  WaiverView,
 } from '../contract/issue-readiness';
 import { appFieldIds } from '../items/app-fields';
 import { repairSummaryField } from '../items/evidence-field';
@@ -25,6 +25,7 @@ import {
   IssueTypeRefSchema,
   isoOf,
   kindOf,
+  JPD_SPACE_TRACKS,
   trackResolver,
 } from '../items/project-items';
 import { readScopedOutcome } from '../items/scoped-outcome-field';
@@ -36,13 +37,14 @@ import { isJiraError } from '../jira/errors';
 import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
 import { readIssueNotesAndWaivers } from '../storage/issue-notes-store';
-import { activeWaiverFor } from '../domain/sprint-readiness';
 import { deliveryLinks, IssueLinkSchema, promotedToOf } from './panel-links';
 import {
   discoveryFirstCheck,
   evidenceView,
   headlineOf,
+  JPD_PROMOTE_ELSEWHERE,
   promotionView,
+  waiverView,
   triageView,
 } from './panel-views';
 import { spikeStartBeforeClose } from './spike-history';
@@ -79,6 +81,7 @@ const PanelFieldsSchema = z
     status: IssueStatusSchema,
     statuscategorychangedate: z.string().nullish(),
     issuelinks: z.array(IssueLinkSchema).nullish(),
+    project: z.object({ projectTypeKey: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 
@@ -107,7 +110,7 @@ export async function loadIssueReadiness(input: LoadReadinessInput): Promise<Iss
   const evidence = await evidenceOf(read, decision, input.now, notes);
   const [{ timebox, feasibility, signOff }, waiver] = await Promise.all([
     spikeAndFeasibility(read, input, config),
-    waiverOf(read, input),
+    waiverView(read.issueNotes.waivers, read.raw.id, input.jira, input.now),
   ]);
   if (feasibility && !held.has('EDIT_ISSUES')) feasibility.maySignOff = false;
   const links = core.issuelinks ?? [];
@@ -194,6 +197,7 @@ async function readPanelIssue(
       'status',
       'statuscategorychangedate',
       'issuelinks',
+      'project',
       ...entryIssueFields(entryIds),
       ...(outcomeFieldId ? [outcomeFieldId] : []),
     ]),
@@ -204,7 +208,12 @@ async function readPanelIssue(
     readIssueNotesAndWaivers(issue.id, input.projectKey),
   ]);
   const core = PanelFieldsSchema.parse(raw.fields);
-  const tracks = trackResolver(decision.mapping, decision.config.tracks.discoveryTypeNames);
+  // An item of a JPD space is an idea, whatever its type is called; promoted from a connected
+  // project's page, not here (docs/jpd.md).
+  const jpdIdea = core.project?.projectTypeKey === JPD_PROJECT_TYPE;
+  const tracks = jpdIdea
+    ? JPD_SPACE_TRACKS
+    : trackResolver(decision.mapping, decision.config.tracks.discoveryTypeNames);
   const track = tracks.trackOf(core.issuetype.id, core.issuetype.name);
   const category = core.status.statusCategory.key;
   const statusCategory: StatusCategory = category === 'undefined' ? 'new' : category;
@@ -225,20 +234,7 @@ async function readPanelIssue(
     entryIds,
     stored,
     issueNotes,
-  };
-}
-
-/** The item's active waiver (an expired one no longer counts), with its granter's name. */
-async function waiverOf(read: PanelRead, input: LoadReadinessInput): Promise<WaiverView | null> {
-  const waiver = activeWaiverFor(read.issueNotes.waivers, read.raw.id, input.now);
-  if (!waiver) return null;
-  const names = await displayNames(input.jira, [waiver.grantedBy]);
-  return {
-    grantedBy: waiver.grantedBy,
-    grantedByName: names.get(waiver.grantedBy) ?? null,
-    reason: waiver.reason,
-    expiresOn: waiver.expiresOn,
-    grantedAt: waiver.grantedAt,
+    jpdIdea,
   };
 }
 
@@ -308,7 +304,7 @@ function checksOf(
           promotionBlockers({ track: read.track, validation, feasibility: signedOff }).map(
             (b) => b.text,
           ),
-          found.canPromote,
+          read.jpdIdea ? JPD_PROMOTE_ELSEWHERE : found.canPromote,
         )
       : null;
   return { checks, promotion };

@@ -11,6 +11,7 @@ import type { EntryView, LinkedItem } from '../contract/issue-readiness';
 import { readEvidence } from '../storage/evidence-store';
 import { readSpikeNotes } from '../storage/issue-notes-store';
 import { entryView } from './panel-views';
+import { isJpdLink } from '../domain/jpd';
 
 /** An item's links as the panel reads them: where a delivery item comes from, what an idea became. */
 
@@ -64,6 +65,8 @@ const norm = (text: string | undefined) => text?.trim().toLowerCase() ?? '';
  * end of an implements-style link it is the outward issue of, or of any Relates link.
  */
 function originOf(link: IssueLink): LinkedIssue | undefined {
+  // JPD's delivery link: the other end is the idea, whichever way round (docs/jpd.md).
+  if (isJpdLink(link.type)) return link.inwardIssue ?? link.outwardIssue;
   const relates = norm(link.type?.name) === 'relates';
   if (link.inwardIssue) {
     const implementsType =
@@ -75,6 +78,7 @@ function originOf(link: IssueLink): LinkedIssue | undefined {
 
 /** The delivery items promoted from an idea: the mirror of originOf. */
 function promotedOf(link: IssueLink): LinkedIssue | undefined {
+  if (isJpdLink(link.type)) return link.outwardIssue ?? link.inwardIssue;
   const relates = norm(link.type?.name) === 'relates';
   if (link.outwardIssue) {
     const implementsType =
@@ -102,9 +106,14 @@ export async function deliveryLinks(args: {
   jira: JiraGateway;
 }): Promise<{ origin: LinkedItem[]; entry: EntryView | null }> {
   const { links, tracks, config } = args;
+  // The other end of JPD's delivery link is an idea of a connected space, whatever its type's
+  // track in this project (docs/jpd.md).
   const discovery = links
-    .map(originOf)
-    .filter((l): l is LinkedIssue => l !== undefined && trackOfLinked(l, tracks) === 'discovery')
+    .flatMap((link) => {
+      const other = originOf(link);
+      if (!other) return [];
+      return isJpdLink(link.type) || trackOfLinked(other, tracks) === 'discovery' ? [other] : [];
+    })
     .slice(0, MAX_LINKED);
   // Every linked idea, either direction and any link type: the entry verdict's evidence.
   const ideas = links
@@ -177,7 +186,10 @@ async function decisionsOf(verdict: EntryVerdict, links: readonly IssueLink[]) {
 /** The delivery items an idea was promoted to. */
 export function promotedToOf(links: readonly IssueLink[], tracks: TrackResolver): LinkedItem[] {
   return links
-    .map(promotedOf)
-    .filter((l): l is LinkedIssue => l !== undefined && trackOfLinked(l, tracks) === 'delivery')
+    .flatMap((link) => {
+      const other = promotedOf(link);
+      if (!other) return [];
+      return isJpdLink(link.type) || trackOfLinked(other, tracks) === 'delivery' ? [other] : [];
+    })
     .map((l) => ({ key: l.key, summary: l.fields?.summary ?? '', validated: false }));
 }

@@ -11,7 +11,9 @@ import { describeShortfall } from '../domain/readiness';
 import type { StatusCategory } from '../domain/signals';
 import type { SpikeOutcomeDraft } from '../domain/spike-draft';
 import type { ItemKind } from '../domain/track';
-import type { RawIssue } from '../jira/jira-gateway';
+import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { displayNames } from '../jira/user-names';
+import { activeWaiverFor, type Waiver } from '../domain/sprint-readiness';
 import type {
   DiscoveryRef,
   EntryView,
@@ -161,14 +163,22 @@ function plainHeadlineOf(
 const PROMOTE_PERMISSIONS =
   'Promoting needs the Create issues and Link issues permissions in this project.';
 
-/** Whether the panel offers Promote to delivery, and if not, why (the promote action's rules). */
-export function promotionView(blockers: string[], canPromote: boolean): PromotionView {
+/** An idea of a JPD space is promoted where its delivery items belong (docs/jpd.md). */
+export const JPD_PROMOTE_ELSEWHERE =
+  'This idea is in a Jira Product Discovery space: promote it from the Dual Track page of a software project it is connected to, which creates the delivery items there and links them the way Product Discovery does.';
+
+/**
+ * Whether the panel offers Promote to delivery, and if not, why (the promote action's rules):
+ * `canPromote` is false without the permissions, or the reason it is promoted elsewhere.
+ */
+export function promotionView(blockers: string[], canPromote: boolean | string): PromotionView {
   if (blockers.length > 0) {
     return {
       allowed: false,
       reasons: blockers.map((b) => `${b.charAt(0).toUpperCase()}${b.slice(1)}.`),
     };
   }
+  if (typeof canPromote === 'string') return { allowed: false, reasons: [canPromote] };
   return canPromote
     ? { allowed: true, reasons: [] }
     : { allowed: false, reasons: [PROMOTE_PERMISSIONS] };
@@ -220,5 +230,24 @@ export function entryView(
     waitingOn: verdict.state === 'waiting' ? verdict.waitingOn.map(ref) : [],
     coveredBy: verdict.state === 'covered' ? ref(verdict.coveredBy) : null,
     spikeDraft: verdict.state === 'needs-discovery' ? spikeDraft : null,
+  };
+}
+
+/** The item's active waiver (an expired one no longer counts), with its granter's name. */
+export async function waiverView(
+  waivers: readonly Waiver[],
+  issueId: string,
+  jira: JiraGateway,
+  now: Date,
+): Promise<WaiverView | null> {
+  const waiver = activeWaiverFor(waivers, issueId, now);
+  if (!waiver) return null;
+  const names = await displayNames(jira, [waiver.grantedBy]);
+  return {
+    grantedBy: waiver.grantedBy,
+    grantedByName: names.get(waiver.grantedBy) ?? null,
+    reason: waiver.reason,
+    expiresOn: waiver.expiresOn,
+    grantedAt: waiver.grantedAt,
   };
 }

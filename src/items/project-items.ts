@@ -45,6 +45,9 @@ export interface TrackResolver {
   guessed: boolean;
 }
 
+/** Every item of a Jira Product Discovery space is an idea on the discovery track (docs/jpd.md). */
+export const JPD_SPACE_TRACKS: TrackResolver = { guessed: false, trackOf: () => 'discovery' };
+
 export function trackResolver(
   mapping: TrackMapping | undefined,
   discoveryTypeNames: readonly string[],

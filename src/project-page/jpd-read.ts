@@ -2,7 +2,7 @@ import { ideasJql, ideaStage } from '../domain/jpd';
 import type { ProjectItem } from '../domain/signals';
 import { discoverySpaces } from '../jira/discovery-spaces';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
-import type { TrackResolver } from '../items/project-items';
+import { JPD_SPACE_TRACKS } from '../items/project-items';
 import { collect, type ItemReader } from './item-reader';
 import type { ProjectReads } from './project-reads';
 
@@ -13,9 +13,6 @@ import type { ProjectReads } from './project-reads';
  * (`project in (...)`). Ideas JPD has dropped or delivered (status category Done) are not asked
  * for. No call when no space is connected.
  */
-
-/** Every issue of the search is on the discovery track: the search asks for ideas only. */
-const ON_DISCOVERY: TrackResolver = { guessed: false, trackOf: () => 'discovery' };
 
 export async function readJpdIdeas(
   reader: ItemReader,
@@ -28,7 +25,7 @@ export async function readJpdIdeas(
   const { spaces } = await discoverySpaces(reader.jira, spaceKeys);
   const jql = ideasJql(spaces.map((s) => s.key));
   if (!jql) return { items, evidenceText };
-  const ideas = { ...reader, tracks: ON_DISCOVERY };
+  const ideas = { ...reader, tracks: JPD_SPACE_TRACKS };
   const keepOpen = (item: ProjectItem) =>
     item.statusCategory !== 'done' && ideaStage(item.status, item.statusCategory) !== 'dropped';
   await readIssues(reader.jira, jql, reader.fields, collect(ideas, items, evidenceText, keepOpen));

@@ -99,7 +99,7 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const jpdIdeas = linkPromotions(raw, issues);
   const { ideas, validationById, touchpoints } = await readIdeas([...issues, ...jpdIdeas], config);
   if (ids.entryTriage) {
-    markUncertainty(raw, issues, ids.entryTriage, categories, validationById);
+    markUncertainty(raw, [...issues, ...jpdIdeas], ids.entryTriage, categories, validationById);
   }
   const [guardMoves, outcomes, settings] = await Promise.all([
     guardMovesSince(key, span.start),

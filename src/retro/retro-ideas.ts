@@ -50,7 +50,8 @@ export async function readIdeas(issues: readonly RetroIssue[], config: Config) {
 
 /**
  * High-uncertainty delivery items and whether discovery covers them: the Entry triage value and
- * the links as they are now (their history is not read), linked items of this project.
+ * the links as they are now (their history is not read), to items of this project or ideas of
+ * connected JPD spaces (linkPromotions' stubs, validated by their evidence logs).
  */
 export function markUncertainty(
   raw: readonly RetroRaw[],

@@ -230,7 +230,13 @@ async function computeStep(job: JobRecord, step: ReadStep): Promise<void> {
   const jpdIdeas = linkPromotions(raw, issues);
   const { ideas, validationById, touchpoints } = await readIdeas([...issues, ...jpdIdeas], config);
   if (step.fields.entryTriage) {
-    markUncertainty(raw, issues, step.fields.entryTriage, categories, validationById);
+    markUncertainty(
+      raw,
+      [...issues, ...jpdIdeas],
+      step.fields.entryTriage,
+      categories,
+      validationById,
+    );
   }
   const start = timeOf(step.window[0]?.startDate);
   const [guardMoves, outcomes, settings] = await Promise.all([

@@ -1,5 +1,11 @@
-import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
-import { addJpdLinkType, seedJpdSpace } from '../../dev/emulator/jpd-space';
+import {
+  addDemoItem,
+  DEMO_USERS,
+  seedDemoProject,
+  seedEvidenceLog,
+  type DemoProject,
+} from '../../dev/emulator/demo-project';
+import { addJpdLinkType, linkDelivery, seedJpdSpace } from '../../dev/emulator/jpd-space';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { RetroAnswer } from '../../src/contract/retro-report';
 import { useEmulator } from '../helpers/emulator';
@@ -9,7 +15,8 @@ import { callResolver, ok } from '../helpers/invoke';
  * The retro's outcome check with ideas in a Jira Product Discovery space: a finished delivery
  * item linked to a validated idea through JPD's delivery link is a candidate, as one promoted
  * from an idea of the project is; the same idea linked with another type is not (the retro reads
- * the project's own links only for ideas of other projects).
+ * the project's own links only for ideas of other projects). A validated JPD idea also covers a
+ * high-uncertainty item that entered a sprint.
  */
 const ctx = useEmulator();
 const now = new Date();
@@ -68,5 +75,48 @@ describe('retro outcome check with JPD ideas', () => {
     moveIdeaToSpace(candidate.issueId, 'Relates');
     const after = await report();
     expect(after.candidates.map((c) => c.key)).not.toContain(candidate.key);
+  });
+});
+
+describe('retro uncertainty coverage with JPD ideas', () => {
+  const validated = {
+    interviews: 3,
+    usabilityTests: 1,
+    prototypeReviews: 0,
+    conciergeTests: 0,
+    experiments: 0,
+    latest: null,
+    state: 'validated' as const,
+  };
+
+  /** A high-uncertainty story that was in the last closed sprint, linked by JPD to an idea. */
+  function riskyStoryFromIdea(ideaValidated: boolean) {
+    const sprint = demo.closedSprints.at(-1);
+    if (!sprint) throw new Error('no closed sprint');
+    const story = addDemoItem(ctx.em, demo.projectKey, now, {
+      type: 'Story',
+      summary: 'Pay by bank transfer',
+      points: 2,
+      createdDaysAgo: 200,
+      sprints: [sprint],
+      custom: { [demo.entryTriage.id]: { uncertainty: 'high', risk: 'low', reason: 'New bank' } },
+    });
+    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
+    const idea = ctx.em.findIssue(space.keys.discovery);
+    if (!idea || !space.linkType) throw new Error('no idea');
+    if (ideaValidated) seedEvidenceLog(ctx.em, idea, validated, now);
+    linkDelivery(ctx.em, space.linkType, story, idea);
+    return story;
+  }
+  const lastSprint = (r: RetroAnswer) => r.sprints.at(-1)?.uncertainWithoutDiscovery ?? [];
+
+  it('a validated JPD idea covers a high-uncertainty item that entered a sprint', async () => {
+    const story = riskyStoryFromIdea(true);
+    expect(lastSprint(await report())).not.toContain(story.key);
+  });
+
+  it('an idea not yet validated does not', async () => {
+    const story = riskyStoryFromIdea(false);
+    expect(lastSprint(await report())).toContain(story.key);
   });
 });

@@ -14,6 +14,8 @@ export interface DataVariant {
   name: string;
   label: string;
   seed: SeedShape;
+  /** A Jira Product Discovery space connected to the project: one open idea per `itemsPerIdea`. */
+  jpd?: { itemsPerIdea: number; linkEvery: number };
 }
 
 export const VARIANTS: readonly DataVariant[] = [
@@ -22,6 +24,12 @@ export const VARIANTS: readonly DataVariant[] = [
   { name: 'none-estimated', label: 'no open delivery item estimated', seed: { estimated: 'none' } },
   { name: '1-in-20', label: '1 in 20 delivery items estimated', seed: { estimated: 20 } },
   { name: 'discovery-30', label: '30% discovery items', seed: { discoveryPerTen: 3 } },
+  {
+    name: 'jpd-space',
+    label: 'a connected JPD space, 1 idea per 20 items',
+    seed: {},
+    jpd: { itemsPerIdea: 20, linkEvery: 50 },
+  },
 ];
 
 export function variantsNamed(names: readonly string[]): DataVariant[] {

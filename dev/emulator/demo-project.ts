@@ -863,6 +863,10 @@ export interface SyntheticProject {
   openItems: number;
   /** Done issues in the last three closed sprints (the velocity search reads these). */
   recentDoneItems: number;
+  /** The app's Discovery evidence field. */
+  discoveryEvidenceId: string;
+  /** The open delivery items, in the order they were added. */
+  openDelivery: readonly EmIssue[];
 }
 
 /** The shape of a synthetic project's open items (the bench's data variants). */
@@ -954,6 +958,8 @@ export function seedSyntheticProject(
     boardId,
     openItems: options.openItems,
     recentDoneItems: 3 * perSprint,
+    discoveryEvidenceId: ev,
+    openDelivery: opened.filter((_, i) => i % 10 >= perTen),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { JiraEmulator } from './jira-emulator';
+import { ALL_STATUSES, type JiraEmulator } from './jira-emulator';
 import type { EmIssue, EmIssueType } from './model';
 import { ALL_PROJECT_PERMISSIONS, MEMBER_PERMISSIONS } from './model';
 import { DEMO_USERS } from './demo-project';
@@ -113,4 +113,66 @@ export function connectJpdSpace(
     projectId: project.id,
     override: { jpd: { spaceKeys: [...spaceKeys] } },
   });
+}
+
+/**
+ * A busier space for the bench: `ideas` more open ideas of `space` in JPD's open stages, every
+ * third with a Discovery evidence value (`evidenceFieldId`), and every `linkEvery`-th of
+ * `deliveries` linked to one of them by JPD's delivery link (the ideas' evidence then counts for
+ * the entry criteria as well as on the discovery track).
+ */
+export function seedJpdBacklog(
+  em: JiraEmulator,
+  space: JpdSpace,
+  options: {
+    ideas: number;
+    evidenceFieldId: string | undefined;
+    deliveries: readonly EmIssue[];
+    linkEvery: number;
+  },
+): EmIssue[] {
+  const stages = ['Parking lot', 'Discovery', 'Ready for delivery'] as const;
+  const added: EmIssue[] = [];
+  for (let i = 0; i < options.ideas; i++) {
+    const evidence =
+      options.evidenceFieldId && i % 3 === 0
+        ? {
+            [options.evidenceFieldId]: {
+              interviews: 1 + (i % 4),
+              usabilityTests: i % 2,
+              prototypeReviews: 0,
+              conciergeTests: 0,
+              experiments: 0,
+              latest: null,
+              state: 'unvalidated',
+            },
+          }
+        : {};
+    const idea = em.addIssue({
+      projectKey: space.projectKey,
+      type: space.ideaType.name,
+      summary: `Idea ${i + 1}: a customer problem worth a look, in a realistic length of text`,
+      status: stages[i % stages.length],
+      custom: evidence,
+    });
+    idea.issueTypeId = space.ideaType.id;
+    added.push(idea);
+  }
+  if (space.linkType) {
+    options.deliveries.forEach((delivery, i) => {
+      const idea = added[i % Math.max(1, added.length)];
+      if (i % options.linkEvery === 0 && idea && space.linkType) {
+        linkDelivery(em, space.linkType, delivery, idea);
+      }
+    });
+  }
+  return added;
+}
+
+/** The space's open ideas (status category not Done): those the project page lists. */
+export function openIdeasOf(em: JiraEmulator, space: JpdSpace): number {
+  const done = new Set(ALL_STATUSES.filter((s) => s.category === 'done').map((s) => s.id));
+  return [...em.issues.values()].filter(
+    (i) => i.projectId === space.projectId && !done.has(i.statusId),
+  ).length;
 }

@@ -77,9 +77,15 @@ export function jpdInsightsField<T extends SiteFieldInfo>(fields: readonly T[]):
   );
 }
 
-/** The JQL of the connected spaces' open ideas; keys are checked project keys (config-jpd.ts). */
-export function ideasJql(spaceKeys: readonly string[]): string | undefined {
+/**
+ * The JQL of the connected spaces' open ideas (`where`, and `ordered` by Rank); keys are checked
+ * project keys (config-jpd.ts).
+ */
+export function ideasJql(
+  spaceKeys: readonly string[],
+): { where: string; ordered: string } | undefined {
   const keys = spaceKeys.filter((k) => /^[A-Z][A-Z0-9_]*$/.test(k));
   if (keys.length === 0) return undefined;
-  return `project in (${keys.map((k) => `"${k}"`).join(', ')}) AND issuetype = "${JPD_IDEA_TYPE}" AND statusCategory != Done ORDER BY Rank ASC`;
+  const where = `project in (${keys.map((k) => `"${k}"`).join(', ')}) AND issuetype = "${JPD_IDEA_TYPE}" AND statusCategory != Done`;
+  return { where, ordered: `${where} ORDER BY Rank ASC` };
 }

@@ -1,7 +1,8 @@
 import { ideasJql, ideaStage } from '../domain/jpd';
 import type { ProjectItem } from '../domain/signals';
 import { discoverySpaces } from '../jira/discovery-spaces';
-import { readIssuesInPages, type IssueReader } from '../jira/search';
+import type { IssueReader } from '../jira/search';
+import { searchInRankOrder } from '../jira/search-in-parts';
 import { JPD_SPACE_TRACKS } from '../items/project-items';
 import { collect, type ItemReader } from './item-reader';
 import type { ProjectReads } from './project-reads';
@@ -17,7 +18,7 @@ import type { ProjectReads } from './project-reads';
 export async function readJpdIdeas(
   reader: ItemReader,
   spaceKeys: readonly string[],
-  readIssues: IssueReader = readIssuesInPages,
+  how: { readIssues?: IssueReader | undefined; rankFieldId?: string | undefined } = {},
 ): Promise<{ items: ProjectItem[]; evidenceText: Map<string, string> }> {
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
@@ -28,7 +29,16 @@ export async function readJpdIdeas(
   const ideas = { ...reader, tracks: JPD_SPACE_TRACKS };
   const keepOpen = (item: ProjectItem) =>
     item.statusCategory !== 'done' && ideaStage(item.status, item.statusCategory) !== 'dropped';
-  await readIssues(reader.jira, jql, reader.fields, collect(ideas, items, evidenceText, keepOpen));
+  const onPage = collect(ideas, items, evidenceText, keepOpen);
+  if (how.readIssues) {
+    await how.readIssues(reader.jira, jql.ordered, reader.fields, onPage);
+    return { items, evidenceText };
+  }
+  // A space of thousands of ideas is read as the project's own long sets are: in parallel parts
+  // put back in rank order (search-in-parts.ts); a short one costs its pages as before.
+  const rank = how.rankFieldId === undefined ? [] : [how.rankFieldId];
+  const fields = [...new Set([...reader.fields, ...rank])];
+  onPage(await searchInRankOrder(reader.jira, jql, fields, how.rankFieldId));
   return { items, evidenceText };
 }
 

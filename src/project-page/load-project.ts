@@ -115,7 +115,10 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     nameOf(jira, key, found),
     grantorNames(jira, decision.waivers, now),
     kanbanThroughput(input, site),
-    readJpdIdeas(reader, decision.config.jpd.spaceKeys, input.readEverything),
+    readJpdIdeas(reader, decision.config.jpd.spaceKeys, {
+      readIssues: input.readEverything,
+      rankFieldId: site.rankFieldId,
+    }),
   ]);
   const reads = withJpdIdeas(own, jpd);
   const touchpoints = active?.startDate

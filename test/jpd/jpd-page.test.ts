@@ -1,8 +1,9 @@
 import { DEMO_USERS, addDemoItem, seedDemoProject } from '../../dev/emulator/demo-project';
-import { connectJpdSpace, seedJpdSpace } from '../../dev/emulator/jpd-space';
+import { connectJpdSpace, seedJpdBacklog, seedJpdSpace } from '../../dev/emulator/jpd-space';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { useEmulator } from '../helpers/emulator';
+import { sharedPagesExpire } from '../helpers/shared-page';
 import { callResolver, ok } from '../helpers/invoke';
 
 /**
@@ -96,6 +97,34 @@ describe('ideas of a connected JPD space on the discovery track', () => {
     ).toBe(false);
     expect(ideaSearches()).toHaveLength(0);
     expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'searchProjects')).toHaveLength(0);
+  });
+
+  it('reads a space of two thousand ideas in parallel parts, every idea once', async () => {
+    const { space } = site();
+    const added = seedJpdBacklog(ctx.em, space, {
+      ideas: 2000,
+      evidenceFieldId: undefined,
+      deliveries: [],
+      linkEvery: 1,
+    });
+    const before = (await overview()).totals.openItems;
+    // The first load remembers the board's Rank field; later loads may read in parts.
+    sharedPagesExpire(ctx.em, 'DT');
+    ctx.em.resetCalls();
+    const page = await overview();
+    expect(page.totals.openItems).toBe(before);
+    const shown = Object.values(page.discovery)
+      .flat()
+      .filter((i) => i.key.startsWith('IDEA-'));
+    expect(shown.length).toBeGreaterThan(0);
+    const parts = ideaSearches().filter((c) => JSON.stringify(c.body).includes('id >='));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(ideaSearches().every((c) => c.provider === 'user')).toBe(true);
+    // Every idea counted once: the open items are the project's and the space's open ideas.
+    const withoutSpace = before - added.length;
+    ctx.em.revoke('IDEA', DEMO_USERS.member);
+    sharedPagesExpire(ctx.em, 'DT');
+    expect((await overview()).totals.openItems).toBe(withoutSpace - 4);
   });
 
   it('a viewer who cannot browse the space sees none of its ideas', async () => {

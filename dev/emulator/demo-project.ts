@@ -118,7 +118,7 @@ const COMPLETE_SPIKE_OUTCOME = (timeboxDays: number, outcome: string, measure: s
   timeboxDays,
 });
 
-function evidence(
+export function evidence(
   counts: Partial<{
     interviews: number;
     usabilityTests: number;

@@ -1,7 +1,7 @@
 import { ALL_STATUSES, type JiraEmulator } from './jira-emulator';
 import type { EmIssue, EmIssueType } from './model';
 import { ALL_PROJECT_PERMISSIONS, MEMBER_PERMISSIONS } from './model';
-import { DEMO_USERS } from './demo-project';
+import { DEMO_USERS, evidence } from './demo-project';
 import { issueTypeSite } from './routes/issue-types';
 import { issueLinkSite, type EmIssueLinkType } from './routes/issue-writes';
 
@@ -134,18 +134,14 @@ export function seedJpdBacklog(
   const stages = ['Parking lot', 'Discovery', 'Ready for delivery'] as const;
   const added: EmIssue[] = [];
   for (let i = 0; i < options.ideas; i++) {
-    const evidence =
+    const custom =
       options.evidenceFieldId && i % 3 === 0
         ? {
-            [options.evidenceFieldId]: {
-              interviews: 1 + (i % 4),
-              usabilityTests: i % 2,
-              prototypeReviews: 0,
-              conciergeTests: 0,
-              experiments: 0,
-              latest: null,
-              state: 'unvalidated',
-            },
+            [options.evidenceFieldId]: evidence(
+              { interviews: 1 + (i % 4), usabilityTests: i % 2 },
+              'unvalidated',
+              null,
+            ),
           }
         : {};
     const idea = em.addIssue({
@@ -153,7 +149,7 @@ export function seedJpdBacklog(
       type: space.ideaType.name,
       summary: `Idea ${i + 1}: a customer problem worth a look, in a realistic length of text`,
       status: stages[i % stages.length],
-      custom: evidence,
+      custom,
     });
     idea.issueTypeId = space.ideaType.id;
     added.push(idea);

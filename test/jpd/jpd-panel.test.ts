@@ -1,5 +1,6 @@
 import {
   DEMO_USERS,
+  evidence,
   addDemoItem,
   seedDemoProject,
   seedEvidenceLog,
@@ -18,15 +19,7 @@ import { callOnIssue, ok } from '../helpers/invoke';
 const ctx = useEmulator();
 const now = new Date();
 
-const validated = {
-  interviews: 3,
-  usabilityTests: 1,
-  prototypeReviews: 0,
-  conciergeTests: 0,
-  experiments: 0,
-  latest: null,
-  state: 'validated' as const,
-};
+const validated = evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null);
 
 function site(options: { validatedIdea: boolean; ideaTypeName?: string }) {
   const demo = seedDemoProject(ctx.em, { now });

@@ -1,6 +1,7 @@
 import {
   addDemoItem,
   DEMO_USERS,
+  evidence,
   seedDemoProject,
   seedEvidenceLog,
   type DemoProject,
@@ -79,15 +80,7 @@ describe('retro outcome check with JPD ideas', () => {
 });
 
 describe('retro uncertainty coverage with JPD ideas', () => {
-  const validated = {
-    interviews: 3,
-    usabilityTests: 1,
-    prototypeReviews: 0,
-    conciergeTests: 0,
-    experiments: 0,
-    latest: null,
-    state: 'validated' as const,
-  };
+  const validated = evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null);
 
   /** A high-uncertainty story that was in the last closed sprint, linked by JPD to an idea. */
   function riskyStoryFromIdea(ideaValidated: boolean) {

@@ -33,6 +33,15 @@ import {
 } from './data-transfer-view';
 import { IssueReadinessSchema } from './issue-readiness';
 import {
+  DECIDE_RULE,
+  DecideFields,
+  EntryIdSchema,
+  JPD_IDEA_PAYLOADS,
+  JPD_IDEA_RESULTS,
+  PromoteRunFields,
+  decideRule,
+} from './jpd-idea';
+import {
   BoardReadinessSchema,
   ProjectChoicesSchema,
   ROLLUP_MAX_PROJECTS,
@@ -132,23 +141,12 @@ export const RESOLVER_PAYLOADS = {
     .strict(),
   'evidence/list': z.object({}).strict(),
   'evidence/add': z.object({ entry: EvidenceInputSchema }).strict(),
-  'evidence/update': z
-    .object({ id: z.string().min(1).max(64), entry: EvidenceInputSchema })
-    .strict(),
-  'evidence/remove': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'evidence/update': z.object({ id: EntryIdSchema, entry: EvidenceInputSchema }).strict(),
+  'evidence/remove': z.object({ id: EntryIdSchema }).strict(),
   /** Undo a removal: the same entry comes back, within the restore window after its removal. */
-  'evidence/restore': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'evidence/restore': z.object({ id: EntryIdSchema }).strict(),
   /** Record the decision that an idea is invalidated (or take it back). */
-  'evidence/decide': z
-    .object({
-      invalidated: z.boolean(),
-      reason: z.string().trim().min(1).max(2000).optional(),
-    })
-    .strict()
-    .refine((d) => !d.invalidated || d.reason !== undefined, {
-      path: ['reason'],
-      message: 'is required when the idea is invalidated',
-    }),
+  'evidence/decide': z.object(DecideFields).strict().refine(decideRule, DECIDE_RULE),
   /** Enforcement (project admins): waivers for one item, and the audit log of the context project. */
   'waiver/grant': z
     .object({
@@ -204,49 +202,7 @@ export const RESOLVER_PAYLOADS = {
     .strict(),
   /** The promote form's starting point: delivery types, a drafted item, the evidence in brief. */
   'promote/draft': z.object({}).strict(),
-  'promote/run': z
-    .object({
-      items: z
-        .array(
-          z
-            .object({
-              summary: z
-                .string({ error: 'must be text' })
-                .trim()
-                .min(1, 'is required')
-                .max(255, 'must be at most 255 characters'),
-              issueTypeId: z
-                .string()
-                .regex(/^\d+$/, 'must be an issue type id like "10001"')
-                .optional(),
-              /** In the project's estimation unit (story points). */
-              estimate: z
-                .number({ error: 'must be a number' })
-                .min(0, 'must not be negative')
-                .max(1000, 'must be at most 1000')
-                .optional(),
-              acceptanceCriteria: z
-                .array(
-                  z
-                    .string({ error: 'must be text' })
-                    .trim()
-                    .min(1, 'must not be empty')
-                    .max(300, 'must be at most 300 characters'),
-                )
-                .max(8, 'must be at most 8 criteria')
-                .optional(),
-            })
-            .strict(),
-        )
-        .min(1, 'must hold at least one item')
-        .max(20, 'must hold at most 20 items'),
-      /** The panel's id for one click, so that a repeated request is answered, not redone. */
-      requestId: z
-        .string()
-        .regex(/^[A-Za-z0-9-]{8,64}$/)
-        .optional(),
-    })
-    .strict(),
+  'promote/run': z.object(PromoteRunFields).strict(),
   /** The issue panel: track, readiness checklist, evidence, timebox and feasibility of the issue. */
   'issue/readiness': z.object({}).strict(),
   /** Flag (or unflag) a discovery item as technically novel: it then needs engineering's sign-off. */
@@ -307,6 +263,8 @@ export const RESOLVER_PAYLOADS = {
     .strict(),
   /** The gadget's configuration: projects the viewer may browse, by what they type. */
   'gadget/projects': z.object({ query: z.string().trim().max(80) }).strict(),
+  /** An idea of a connected JPD space, from the project page (the payload names the idea). */
+  ...JPD_IDEA_PAYLOADS,
 } as const;
 
 export type ResolverKey = keyof typeof RESOLVER_PAYLOADS;
@@ -362,6 +320,7 @@ export const RESOLVER_RESULTS = {
   'board/readiness': BoardReadinessSchema,
   'gadget/rollup': RollupSchema,
   'gadget/projects': ProjectChoicesSchema,
+  ...JPD_IDEA_RESULTS,
 } as const satisfies Record<ResolverKey, z.ZodType>;
 
 export type ResultOf<K extends ResolverKey> = z.infer<(typeof RESOLVER_RESULTS)[K]>;

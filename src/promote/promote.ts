@@ -1,6 +1,7 @@
 import { noveltyOf } from '../domain/feasibility';
 import { promotionBlockers } from '../domain/item-checklist';
 import { validationOf } from '../domain/evidence-log';
+import { jpdLinkType } from '../domain/jpd';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
 import { trackResolver } from '../items/project-items';
 import { issueLinkTypes } from '../jira/issues';
@@ -50,6 +51,12 @@ export interface PromoteArgs {
   requestId?: string | undefined;
   accountId: string;
   now: Date;
+  /**
+   * `jpd-idea`: an idea of a JPD space connected to `project` (checked by the caller). It is on
+   * the discovery track by being an idea there, and its items are linked with the site's JPD
+   * delivery link type, which must exist (docs/jpd.md).
+   */
+  source?: 'project-item' | 'jpd-idea' | undefined;
 }
 
 type Refused = Extract<PromoteAnswer, { ok: false }>;
@@ -72,7 +79,7 @@ export async function promoteToDelivery(args: PromoteArgs): Promise<PromoteAnswe
   const resolving = await resolveTypes(jira, project, args.items, tracks);
   if ('ok' in resolving) return resolving;
   const resolved = resolving.resolved;
-  const links = await chooseLink(jira);
+  const links = await chooseLink(jira, args.source === 'jpd-idea');
   if ('ok' in links) return links;
   const entries = state.evidence.stored.content.entries;
   const evidence = evidenceLines(entries);
@@ -120,17 +127,18 @@ async function readStoredState(args: PromoteArgs) {
  * promotion blockers (validation, sign-off), the rules the issue panel shows.
  */
 function sourceRefusal(
-  { discovery, project }: PromoteArgs,
+  { discovery, project, source }: PromoteArgs,
   { context, evidence, mapping, review }: StoredState,
   { type, triage }: Awaited<ReturnType<typeof readDiscovery>>,
 ): Refused | undefined {
   const config: ProjectContext['config'] = context.config;
   const novelty = noveltyOf(review.record?.novel === true, triage, config.feasibility);
-  // The same track resolution as the panel and the project page.
-  const track = trackResolver(mapping, config.tracks.discoveryTypeNames).trackOf(
-    type.id,
-    type.name,
-  );
+  // The same track resolution as the panel and the project page; an idea of a connected JPD
+  // space is discovery by being one.
+  const track =
+    source === 'jpd-idea'
+      ? 'discovery'
+      : trackResolver(mapping, config.tracks.discoveryTypeNames).trackOf(type.id, type.name);
   if (track !== 'discovery') {
     return {
       ok: false,
@@ -209,13 +217,25 @@ async function resolveTypes(
   };
 }
 
-/** The link type to link back with (Implements, else Relates), and the site's link types. */
+/**
+ * The link type to link back with (Implements, else Relates; for a JPD idea JPD's delivery link
+ * type, or none), and the site's link types.
+ */
 async function chooseLink(
   jira: JiraGateway,
+  jpdIdea: boolean,
 ): Promise<{ linkType: LinkTypeInfo; all: LinkTypeInfo[] } | Refused> {
   const all = await issueLinkTypes(jira);
-  const linkType = chooseLinkType(all);
+  const linkType = jpdIdea ? jpdLinkType(all) : chooseLinkType(all);
   if (linkType) return { linkType, all };
+  if (jpdIdea) {
+    return {
+      ok: false,
+      code: 'conflict',
+      message:
+        'This Jira site has no Jira Product Discovery delivery link type ("Polaris work item link"), so JPD would not show the delivery items as the idea\'s delivery work. Nothing was created.',
+    };
+  }
   return {
     ok: false,
     code: 'conflict',

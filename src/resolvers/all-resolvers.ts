@@ -3,6 +3,7 @@ import type { ResolverKey, Result } from '../contract/bridge-contract';
 import { enforcementResolvers } from './enforcement-resolvers';
 import { evidenceResolvers } from './evidence-resolvers';
 import { issuePanelResolvers } from './issue-panel-resolvers';
+import { jpdIdeaResolvers } from './jpd-idea-resolvers';
 import { projectResolvers } from './project-resolvers';
 import { promoteResolvers } from './promote-resolvers';
 import type { ResolverRequest } from './resolver-kit';
@@ -26,6 +27,7 @@ export const RESOLVER_GROUPS: ResolverGroup[] = [
   evidenceResolvers,
   enforcementResolvers,
   promoteResolvers,
+  jpdIdeaResolvers,
   projectResolvers,
   issuePanelResolvers,
   settingsResolvers,

@@ -9,6 +9,7 @@ import {
 import { ALL_PROJECT_PERMISSIONS, type EmIssue } from '../../dev/emulator/model';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
+import { connectJpdSpace, seedJpdSpace } from '../../dev/emulator/jpd-space';
 import { COMPLETE_OUTCOME } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 import { seedEnforcementSite } from '../enforcement/enforcement-site';
@@ -34,6 +35,12 @@ export interface World {
   delivered: EmIssue;
   /** A story that belongs in discovery first (label "architecture", nothing linked). */
   story: EmIssue;
+  /**
+   * Ideas of JPD spaces: `idea` of IDEA, connected to DT, validated (the same evidence and
+   * sign-off as DT's idea); `secret` of SECRET, connected, that only the site admin may browse;
+   * `loose` of LOOSE, a space DT does not connect.
+   */
+  jpd: { idea: string; secret: string; loose: string };
 }
 
 export type Where =
@@ -290,6 +297,7 @@ export function seedSecuritySite(em: JiraEmulator): World {
       },
     ],
   });
+  const jpd = seedJpdIdeas(em, site.projectId, idea);
   const dtBoard = [...em.boards.values()].find((b) => b.projectId === site.projectId);
   if (!dtBoard) throw new Error('security site: DT has no board');
   const otherBoard = em.addBoard({ projectKey: 'OTHER' });
@@ -304,7 +312,34 @@ export function seedSecuritySite(em: JiraEmulator): World {
     otherIssue,
     delivered,
     story,
+    jpd,
   };
+}
+
+/** JPD spaces for the `jpd/idea/*` rows (World.jpd); the idea shares `validated`'s evidence. */
+function seedJpdIdeas(em: JiraEmulator, dtId: string, validated: EmIssue): World['jpd'] {
+  const spaces = ['IDEA', 'SECRET', 'LOOSE'].map((key) => seedJpdSpace(em, { key }));
+  const [open, secret, loose] = spaces.map((s) => s.keys.discovery) as [string, string, string];
+  em.grant('IDEA', 'user-site-admin', ALL_PROJECT_PERMISSIONS);
+  em.grant('IDEA', 'user-project-admin', ALL_PROJECT_PERMISSIONS);
+  em.grant('IDEA', 'user-viewer', ['BROWSE_PROJECTS']);
+  em.grant('IDEA', 'user-left', ALL_PROJECT_PERMISSIONS);
+  em.grant('SECRET', 'user-site-admin', ALL_PROJECT_PERMISSIONS);
+  em.grant('LOOSE', 'user-project-admin', ALL_PROJECT_PERMISSIONS);
+  for (const key of ['IDEA', 'SECRET', 'LOOSE']) {
+    em.revoke(key, 'user-member');
+    em.revoke(key, 'user-admin');
+  }
+  connectJpdSpace(em, { key: 'DT', id: dtId }, ['IDEA', 'SECRET'], new Date());
+  const ideaId = em.findIssue(open)?.id ?? '';
+  for (const [from, to] of [
+    [EVIDENCE_KEYS.log(validated.id), EVIDENCE_KEYS.log(ideaId)],
+    [ISSUE_NOTE_KEYS.feasibility(validated.id), ISSUE_NOTE_KEYS.feasibility(ideaId)],
+  ] as const) {
+    const value = structuredClone(em.kvs.peek(from)) as Record<string, unknown>;
+    em.kvs.seed(to, 'issueId' in value ? { ...value, issueId: ideaId } : value);
+  }
+  return { idea: open, secret, loose };
 }
 
 export function extensionOf(w: World, where: Where, forged: boolean): Record<string, unknown> {
@@ -492,6 +527,11 @@ export const ROWS: Record<string, Row> = {
     // Asks for the project the caller may not browse: an answer without it (test/surfaces).
     forgedPayload: (w) => ({ query: w.other.key }),
   },
+  // An idea of a connected JPD space, from the project page: the payload names the idea. The
+  // forged payloads name an idea of a space DT does not connect (refused before it is read) or
+  // one of a connected space the caller may not browse (Jira's 404). A member whose context is
+  // OTHER names an idea of a space OTHER does not connect.
+  ...jpdIdeaRows(),
   'retro/outcome/record': {
     need: 'edit-issue',
     where: 'project',
@@ -506,6 +546,70 @@ export const ROWS: Record<string, Row> = {
     },
   },
 };
+
+function jpdIdeaRows(): Record<string, Row> {
+  const onIdea = (extra: Record<string, unknown>) => ({
+    payload: (w: World) => ({ ideaKey: w.jpd.idea, ...extra }),
+    where: 'project' as const,
+    except: { 'forged context': 'invalid-input' as const },
+  });
+  const notConnected = (extra: Record<string, unknown>) => (w: World) => ({
+    ideaKey: w.jpd.loose,
+    ...extra,
+  });
+  const notBrowsable = (extra: Record<string, unknown>) => (w: World) => ({
+    ideaKey: w.jpd.secret,
+    ...extra,
+  });
+  const hidden = { 'forged context': 'invalid-input', 'forged payload': 'not-found' } as const;
+  const promote = { items: [{ summary: 'Build one-click reorder' }] };
+  return {
+    'jpd/idea/evidence/list': {
+      need: 'browse-issue',
+      ...onIdea({}),
+      forgedPayload: notConnected({}),
+    },
+    'jpd/idea/evidence/add': {
+      need: 'edit-issue',
+      ...onIdea({ entry: evidence }),
+      forgedPayload: notConnected({ entry: evidence }),
+    },
+    'jpd/idea/evidence/update': {
+      need: 'edit-issue',
+      ...onIdea({ id: 'e1', entry: { ...evidence, summary: 'Talked to Ana again' } }),
+      forgedPayload: notBrowsable({ id: 'e1', entry: evidence }),
+      except: hidden,
+    },
+    'jpd/idea/evidence/remove': {
+      need: 'edit-issue',
+      ...onIdea({ id: 'e4' }),
+      forgedPayload: notConnected({ id: 'e4' }),
+    },
+    'jpd/idea/evidence/restore': {
+      need: 'edit-issue',
+      ...onIdea({ id: 'e4' }),
+      forgedPayload: notBrowsable({ id: 'e4' }),
+      except: hidden,
+    },
+    'jpd/idea/evidence/decide': {
+      need: 'edit-issue',
+      ...onIdea({ invalidated: true, reason: 'Nobody needs it' }),
+      forgedPayload: notConnected({ invalidated: true, reason: 'Nobody needs it' }),
+    },
+    // Promote needs Browse, Create and Link issues in DT and Browse on the idea.
+    'jpd/idea/promote/draft': {
+      need: 'edit-issue',
+      ...onIdea({}),
+      forgedPayload: notBrowsable({}),
+      except: hidden,
+    },
+    'jpd/idea/promote/run': {
+      need: 'edit-issue',
+      ...onIdea(promote),
+      forgedPayload: notConnected(promote),
+    },
+  };
+}
 
 /**
  * Everything `data/export` gives, page by page, as the admin page collects it (a Jira admin on

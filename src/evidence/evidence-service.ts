@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../domain/config';
 import type { JiraGateway } from '../jira/jira-gateway';
-import { trackResolver, type TrackResolver } from '../items/project-items';
+import { trackResolver } from '../items/project-items';
 import { readProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
 import { changeEvidence } from '../storage/evidence-write';
@@ -106,19 +106,26 @@ export async function changeEvidenceLog(
   projectKey: string,
   change: EvidenceChange,
   jiraAsCaller: JiraGateway,
-  /** The tracks of the issue's types when not the project's (an idea of a connected JPD space). */
-  tracks?: TrackResolver,
+  /**
+   * `discovery`: the caller has checked the issue is a discovery item (an idea of a connected
+   * JPD space), so its type is not read again; otherwise the project's tracks decide.
+   */
+  known?: 'discovery',
 ): Promise<ChangeResult> {
   const [context, raw] = await Promise.all([
     readProjectContext(projectKey),
-    jiraAsCaller.getIssue(issue.key, ['issuetype']),
+    known === 'discovery' ? undefined : jiraAsCaller.getIssue(issue.key, ['issuetype']),
   ]);
-  const type = IssueTypeSchema.parse(raw).fields.issuetype;
-  const track = (
-    tracks ?? trackResolver(context.mapping, context.config.tracks.discoveryTypeNames)
-  ).trackOf(type.id, type.name);
+  const type = raw === undefined ? undefined : IssueTypeSchema.parse(raw).fields.issuetype;
+  const track =
+    type === undefined
+      ? 'discovery'
+      : trackResolver(context.mapping, context.config.tracks.discoveryTypeNames).trackOf(
+          type.id,
+          type.name,
+        );
   if (track !== 'discovery') {
-    const message = `${issue.key} is a ${type.name}, an item of the delivery track: evidence is recorded on discovery items only.`;
+    const message = `${issue.key} is a ${type?.name ?? 'item'}, an item of the delivery track: evidence is recorded on discovery items only.`;
     return {
       ok: false,
       code: 'invalid-input',

@@ -36,9 +36,7 @@ const IdeaSchema = z
       .object({
         summary: z.string().optional(),
         issuetype: z.object({ name: z.string() }).passthrough(),
-        project: z
-          .object({ key: z.string(), projectTypeKey: z.string().optional() })
-          .passthrough(),
+        project: z.object({ key: z.string(), projectTypeKey: z.string().optional() }).passthrough(),
       })
       .passthrough(),
   })
@@ -50,8 +48,9 @@ export async function connectedIdea(caller: Caller, ideaKey: string): Promise<Co
   const project = projectOf(caller);
   const spaceKey = ideaKey.slice(0, ideaKey.lastIndexOf('-'));
   const context = await readProjectContext(project.key);
-  const refuse = (message: string): never =>
-    fail('invalid-input', message, { fields: [{ path: 'ideaKey', message }] });
+  // Named as the payload's field, as every refusal of an invalid payload is.
+  const refuse = (why: string): never =>
+    fail('invalid-input', `ideaKey: ${why}`, { fields: [{ path: 'ideaKey', message: why }] });
   if (!context.config.jpd.spaceKeys.includes(spaceKey)) {
     refuse(
       `${ideaKey} is not an idea of a Jira Product Discovery space connected to ${project.key}: a project admin connects spaces in the project settings.`,
@@ -62,7 +61,9 @@ export async function connectedIdea(caller: Caller, ideaKey: string): Promise<Co
   const idea = IdeaSchema.parse(raw);
   const { issuetype, project: space } = idea.fields;
   if (!context.config.jpd.spaceKeys.includes(space.key)) {
-    refuse(`${ideaKey} is now ${idea.key}, in ${space.key}, a space ${project.key} does not connect.`);
+    refuse(
+      `${ideaKey} is now ${idea.key}, in ${space.key}, a space ${project.key} does not connect.`,
+    );
   }
   if (space.projectTypeKey !== undefined && space.projectTypeKey !== JPD_PROJECT_TYPE) {
     refuse(`${idea.key} is in ${space.key}, which is not a Jira Product Discovery space.`);

@@ -1,6 +1,5 @@
 import type { EvidenceChange } from '../domain/evidence-log';
 import { changeEvidenceLog } from '../evidence/evidence-service';
-import { JPD_SPACE_TRACKS } from '../items/project-items';
 import { promoteToDelivery } from '../promote/promote';
 import { promoteDraft } from '../promote/promote-draft';
 import type { ResolverGroup } from './all-resolvers';
@@ -36,8 +35,8 @@ async function change(caller: Caller, ideaKey: string, what: EvidenceChange) {
     idea.project.key,
     what,
     caller.jira,
-    // An idea of a connected space is on the discovery track by being one.
-    JPD_SPACE_TRACKS,
+    // Checked: an idea of a connected space is on the discovery track by being one.
+    'discovery',
   );
   if (!result.ok) return fail(result.code, result.message, result.details);
   return { entryId: result.entryId, evidence: result.evidence, summaryField: result.summaryField };

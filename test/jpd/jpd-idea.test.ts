@@ -7,6 +7,8 @@ import type { IdeaEvidenceView } from '../../src/contract/jpd-idea';
 import type { IssueReadiness } from '../../src/contract/issue-readiness';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import type { PromoteResult } from '../../src/promote/promote';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { useEmulator } from '../helpers/emulator';
 import { sharedPagesExpire } from '../helpers/shared-page';
 import { callOnIssue, callResolver, ok } from '../helpers/invoke';
@@ -65,6 +67,14 @@ const overview = async () => {
   return ok<ProjectOverview>(await onPage<ProjectOverview>('project/overview', {}));
 };
 
+/** The numbers of docs/costs.md's row `action`, column 2 (Jira calls) or 3 (storage). */
+function documented(action: string, column: 2 | 3): number[] {
+  const costs = readFileSync(join(__dirname, '..', '..', 'docs', 'costs.md'), 'utf8');
+  const row = costs.split('\n').find((line) => line.startsWith(`| ${action} `));
+  if (!row) throw new Error(`docs/costs.md has no row "${action}"`);
+  return [...(row.split('|')[column] ?? '').matchAll(/(\d+)/g)].map((m) => Number(m[1]));
+}
+
 const keysOf = (items: ReadonlyArray<{ key: string }>) => items.map((i) => i.key);
 const writes = () =>
   ctx.em
@@ -98,6 +108,24 @@ describe("a JPD idea's evidence log from the project page", () => {
     const page = await overview();
     expect(keysOf(page.discovery.validated)).toContain(idea);
     expect(keysOf(page.discovery.validating)).not.toContain(idea);
+  });
+
+  it('costs what docs/costs.md says', async () => {
+    const { idea } = site();
+    ctx.em.resetCalls();
+    ok(await onPage('jpd/idea/evidence/add', { ideaKey: idea, entry: interview(1) }));
+    expect(documented('JPD idea, evidence change', 2)).toEqual([ctx.em.jiraCalls().length]);
+    expect(documented('JPD idea, evidence change', 3).slice(0, 2)).toEqual([
+      ctx.em.kvs.reads(),
+      ctx.em.kvs.writes(),
+    ]);
+    await addEvidence(idea);
+    ctx.em.resetCalls();
+    const items = [{ summary: 'One' }, { summary: 'Two' }, { summary: 'Three' }];
+    ok(await onPage('jpd/idea/promote/run', { ideaKey: idea, items }));
+    const [fixed, perItem] = documented('JPD idea, promote n items', 2);
+    expect((fixed ?? 0) + (perItem ?? 0) * items.length).toBe(ctx.em.jiraCalls().length);
+    expect(documented('JPD idea, promote n items', 3)).toEqual([ctx.em.kvs.reads()]);
   });
 
   it('refuses an idea of a space the project does not connect, before reading it', async () => {

@@ -387,10 +387,11 @@ export const ROWS: Record<string, Row> = {
     payload: () => ({ settings: {}, expectedVersion: 0 }),
   },
   'settings/project/get': { need: 'project-admin', where: 'project', payload: empty },
+  // DT's settings are at version 1: they connect JPD spaces (seedJpdIdeas).
   'settings/project/save': {
     need: 'project-admin',
     where: 'project',
-    payload: () => ({ override: {}, expectedVersion: 0 }),
+    payload: () => ({ override: { jpd: { spaceKeys: ['IDEA'] } }, expectedVersion: 1 }),
   },
   'settings/global/people': {
     need: 'jira-admin',

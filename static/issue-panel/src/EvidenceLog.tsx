@@ -14,6 +14,7 @@ import { validationFlip } from '@domain/validation-flip';
 import type { EvidenceType } from '@domain/track';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { today, useAction } from './actions';
+import { evidenceCalls, type IdeaTarget } from './evidence-calls';
 import { ConfirmDialog } from './ConfirmDialog';
 import { NoteForm } from './NoteField';
 import { formatDate } from '@ui/dates';
@@ -268,9 +269,12 @@ export function EvidenceLog(props: {
   evidence: IssueEvidence;
   canEdit: boolean;
   reload: () => Promise<void>;
+  /** An idea of a connected JPD space, from the project page; else the panel's issue. */
+  idea?: IdeaTarget;
 }) {
   const { evidence, canEdit } = props;
   const action = useAction(props.reload);
+  const calls = evidenceCalls(action.run, props.idea);
   const [mode, setMode] = useState<
     { kind: 'list' } | { kind: 'add' } | { kind: 'edit'; id: string } | { kind: 'invalidate' }
   >({ kind: 'list' });
@@ -281,10 +285,7 @@ export function EvidenceLog(props: {
   const state = STATE_LOZENGE[evidence.state];
 
   const write = async (entry: Entry, id: string | undefined) => {
-    const result =
-      id === undefined
-        ? await action.run('evidence/add', { entry })
-        : await action.run('evidence/update', { id, entry });
+    const result = id === undefined ? await calls.add(entry) : await calls.update(id, entry);
     if (result.ok) setMode({ kind: 'list' });
     return result.ok;
   };
@@ -316,14 +317,14 @@ export function EvidenceLog(props: {
       if (await write(pending.entry, pending.id)) setPending(null);
       return;
     }
-    const result = await action.run('evidence/remove', { id: pending.entry.id });
+    const result = await calls.remove(pending.entry.id);
     setPending(null);
     if (result.ok) {
       setUndo({ id: pending.entry.id, text: `Removed ${describeEntry(pending.entry)}.` });
     }
   };
   const restore = async (id: string) => {
-    const result = await action.run('evidence/restore', { id });
+    const result = await calls.restore(id);
     if (result.ok) setUndo(null);
   };
 
@@ -350,7 +351,7 @@ export function EvidenceLog(props: {
               <Inline>
                 <Button
                   isDisabled={action.busy}
-                  onClick={() => void action.run('evidence/decide', { invalidated: false })}
+                  onClick={() => void calls.decide({ invalidated: false })}
                 >
                   Take the decision back
                 </Button>
@@ -421,7 +422,7 @@ export function EvidenceLog(props: {
           }}
           submit={{ label: 'Record as invalidated', appearance: 'warning' }}
           busy={action.busy}
-          save={() => action.run('evidence/decide', { invalidated: true, reason: reason.trim() })}
+          save={() => calls.decide({ invalidated: true, reason: reason.trim() })}
           onSaved={() => setMode({ kind: 'list' })}
           onCancel={() => setMode({ kind: 'list' })}
         />

@@ -132,10 +132,10 @@ describe("a JPD idea's evidence log from the project page", () => {
     const { idea } = site({ connect: false });
     ctx.em.resetCalls();
     const answer = await onPage('jpd/idea/evidence/add', { ideaKey: idea, entry: interview(1) });
-    expect(refusal(answer)).toMatchObject({
-      code: 'invalid-input',
-      message: expect.stringContaining('not an idea of a Jira Product Discovery space connected'),
-    });
+    expect(refusal(answer)?.code).toBe('invalid-input');
+    expect(refusal(answer)?.message).toContain(
+      'not an idea of a Jira Product Discovery space connected',
+    );
     expect(ctx.em.jiraCalls()).toEqual([]);
     expect(ctx.em.kvs.writes()).toBe(0);
   });
@@ -144,10 +144,8 @@ describe("a JPD idea's evidence log from the project page", () => {
     const { space } = site();
     const bug = ctx.em.addIssue({ projectKey: space.projectKey, type: 'Task', summary: 'A task' });
     const answer = await onPage('jpd/idea/evidence/list', { ideaKey: bug.key });
-    expect(refusal(answer)).toMatchObject({
-      code: 'invalid-input',
-      message: expect.stringContaining('not a Jira Product Discovery idea'),
-    });
+    expect(refusal(answer)?.code).toBe('invalid-input');
+    expect(refusal(answer)?.message).toContain('not a Jira Product Discovery idea');
   });
 
   it('a user who may not browse the idea gets not-found, no data, and nothing is written', async () => {
@@ -239,10 +237,8 @@ describe('promote from a JPD idea', () => {
     const { idea } = site();
     ctx.em.resetCalls();
     const answer = await onPage('jpd/idea/promote/run', { ideaKey: idea, items });
-    expect(refusal(answer)).toMatchObject({
-      code: 'conflict',
-      message: expect.stringContaining('not validated yet'),
-    });
+    expect(refusal(answer)?.code).toBe('conflict');
+    expect(refusal(answer)?.message).toContain('not validated yet');
     expect(writes()).toEqual([]);
     expect(deliveryLinksOf(idea)).toEqual([]);
   });
@@ -259,10 +255,8 @@ describe('promote from a JPD idea', () => {
     await addEvidence(idea);
     ctx.em.resetCalls();
     const answer = await onPage('jpd/idea/promote/run', { ideaKey: idea, items });
-    expect(refusal(answer)).toMatchObject({
-      code: 'conflict',
-      message: expect.stringContaining('no Jira Product Discovery delivery link type'),
-    });
+    expect(refusal(answer)?.code).toBe('conflict');
+    expect(refusal(answer)?.message).toContain('no Jira Product Discovery delivery link type');
     expect(writes()).toEqual([]);
   });
 });

@@ -89,7 +89,7 @@ function Overview({
         </SectionMessage>
       )}
       <SignalCards signals={overview.signals} onOpen={onOpen} />
-      <TrackBoard overview={overview} onOpen={onOpen} onSearch={onSearch} />
+      <TrackBoard overview={overview} onOpen={onOpen} onSearch={onSearch} onChanged={onCreated} />
       {omitted && (
         <Text as="p" color="color.text.subtle" testId="omitted">
           {omitted}

@@ -1,7 +1,11 @@
+import Button from '@atlaskit/button/new';
 import Heading from '@atlaskit/heading';
 import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primitives';
+import { ModalTransition } from '@atlaskit/modal-dialog';
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
+import { useState } from 'react';
+import { IdeaView, isSpaceIdea } from './IdeaView';
 import {
   DELIVERY_COLUMNS,
   LANES,
@@ -53,7 +57,16 @@ type Open = (key: string) => void;
 /** Opens Jira's issue search for a JQL query from the resolver's answer. */
 type Search = (jql: string) => void;
 
-function ItemCard({ item, onOpen }: { item: OverviewItem; onOpen: Open }) {
+function ItemCard({
+  item,
+  onOpen,
+  onIdea,
+}: {
+  item: OverviewItem;
+  onOpen: Open;
+  /** For an idea of a connected JPD space: opens its evidence log and promote. */
+  onIdea: ((key: string) => void) | undefined;
+}) {
   return (
     <Box as="li" padding="space.100" xcss={cardStyles} testId={`item-${item.key}`}>
       <Stack space="space.075">
@@ -75,6 +88,16 @@ function ItemCard({ item, onOpen }: { item: OverviewItem; onOpen: Open }) {
             </Lozenge>
           ))}
         </Inline>
+        {onIdea && (
+          <Button
+            spacing="compact"
+            onClick={() => onIdea(item.key)}
+            testId={`idea-open-${item.key}`}
+            aria-label={`Evidence and promote: ${item.key}`}
+          >
+            Evidence and promote
+          </Button>
+        )}
       </Stack>
     </Box>
   );
@@ -88,6 +111,8 @@ function Column(props: {
   count: number;
   empty: string;
   onOpen: Open;
+  /** Opens an idea of a connected JPD space in the page, when the item is one. */
+  ideaOf?: ((item: OverviewItem) => ((key: string) => void) | undefined) | undefined;
   /** The rest of the column in Jira, when it lists only its first items. */
   search: { jql: string; label: string } | null;
   onSearch: Search;
@@ -114,7 +139,12 @@ function Column(props: {
         ) : (
           <Stack as="ul" space="space.100" xcss={listStyles}>
             {props.items.map((item) => (
-              <ItemCard key={item.key} item={item} onOpen={props.onOpen} />
+              <ItemCard
+                key={item.key}
+                item={item}
+                onOpen={props.onOpen}
+                onIdea={props.ideaOf?.(item)}
+              />
             ))}
           </Stack>
         )}
@@ -193,75 +223,101 @@ export function TrackBoard({
   overview,
   onOpen,
   onSearch,
+  onChanged,
 }: {
   overview: ProjectOverview;
   onOpen: Open;
   onSearch: Search;
+  /** Something shown changed (an idea's evidence, a promotion): load the overview again. */
+  onChanged?: () => void;
 }) {
   const sprint = overview.activeSprint;
+  const [idea, setIdea] = useState<string | null>(null);
+  const ideaOf = (item: OverviewItem) => (isSpaceIdea(item, overview) ? setIdea : undefined);
   return (
-    <Grid templateColumns="repeat(auto-fit, minmax(24rem, 1fr))" gap="space.200" alignItems="start">
-      <Track
-        id="discovery"
-        title="Discovery track"
-        subtitle={`Should we build it? ${overview.totals.discovery.toLocaleString('en-US')} open items.`}
+    <>
+      <ModalTransition>
+        {idea && (
+          <IdeaView
+            ideaKey={idea}
+            onClose={() => setIdea(null)}
+            onChanged={() => onChanged?.()}
+            onOpen={onOpen}
+          />
+        )}
+      </ModalTransition>
+      <Grid
+        templateColumns="repeat(auto-fit, minmax(24rem, 1fr))"
+        gap="space.200"
+        alignItems="start"
       >
-        <Lane id="ideas" title="Ideas" note="By validation stage: evidence decides.">
-          {STAGES.map((s) => (
-            <Column
-              key={s.stage}
-              id={`discovery-${s.stage}`}
-              title={s.title}
-              items={overview.discovery[s.stage]}
-              count={overview.columnCounts.discovery[s.stage]}
-              empty={s.empty}
-              onOpen={onOpen}
-              search={columnSearch(overview, { track: 'discovery', stage: s.stage })}
-              onSearch={onSearch}
-            />
-          ))}
-        </Lane>
-        <Lane
-          id="engineering"
-          title="Engineering discovery"
-          note="Spikes and enablers by readiness: scoped outcome, timebox, done."
+        <Track
+          id="discovery"
+          title="Discovery track"
+          subtitle={`Should we build it? ${overview.totals.discovery.toLocaleString('en-US')} open items.`}
         >
-          {LANES.map((l) => (
-            <Column
-              key={l.lane}
-              id={`engineering-${l.lane}`}
-              title={l.title}
-              items={overview.engineering[l.lane]}
-              count={overview.columnCounts.engineering[l.lane]}
-              empty={l.empty}
-              onOpen={onOpen}
-              search={columnSearch(overview, { track: 'engineering', lane: l.lane })}
-              onSearch={onSearch}
-            />
-          ))}
-        </Lane>
-      </Track>
-      <Track
-        id="delivery"
-        title="Delivery track"
-        subtitle={`Build, test and ship. ${overview.totals.delivery.toLocaleString('en-US')} open items.`}
-      >
-        <Lane id="delivery" title="Delivery" note="Where the work stands in the sprint and after.">
-          {DELIVERY_COLUMNS.map((c) => (
-            <Column
-              key={c.list}
-              id={`delivery-${c.list}`}
-              title={c.list === 'activeSprint' && sprint ? sprint.name : c.title}
-              items={overview.delivery[c.list]}
-              count={overview.columnCounts.delivery[c.list]}
-              empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
-              onOpen={onOpen}
-              search={columnSearch(overview, { track: 'delivery', list: c.list })}
-              onSearch={onSearch}
-            />
-          ))}
-        </Lane>
-      </Track>
-    </Grid>
+          <Lane id="ideas" title="Ideas" note="By validation stage: evidence decides.">
+            {STAGES.map((s) => (
+              <Column
+                key={s.stage}
+                id={`discovery-${s.stage}`}
+                title={s.title}
+                items={overview.discovery[s.stage]}
+                count={overview.columnCounts.discovery[s.stage]}
+                empty={s.empty}
+                onOpen={onOpen}
+                ideaOf={ideaOf}
+                search={columnSearch(overview, { track: 'discovery', stage: s.stage })}
+                onSearch={onSearch}
+              />
+            ))}
+          </Lane>
+          <Lane
+            id="engineering"
+            title="Engineering discovery"
+            note="Spikes and enablers by readiness: scoped outcome, timebox, done."
+          >
+            {LANES.map((l) => (
+              <Column
+                key={l.lane}
+                id={`engineering-${l.lane}`}
+                title={l.title}
+                items={overview.engineering[l.lane]}
+                count={overview.columnCounts.engineering[l.lane]}
+                empty={l.empty}
+                onOpen={onOpen}
+                search={columnSearch(overview, { track: 'engineering', lane: l.lane })}
+                onSearch={onSearch}
+              />
+            ))}
+          </Lane>
+        </Track>
+        <Track
+          id="delivery"
+          title="Delivery track"
+          subtitle={`Build, test and ship. ${overview.totals.delivery.toLocaleString('en-US')} open items.`}
+        >
+          <Lane
+            id="delivery"
+            title="Delivery"
+            note="Where the work stands in the sprint and after."
+          >
+            {DELIVERY_COLUMNS.map((c) => (
+              <Column
+                key={c.list}
+                id={`delivery-${c.list}`}
+                title={c.list === 'activeSprint' && sprint ? sprint.name : c.title}
+                items={overview.delivery[c.list]}
+                count={overview.columnCounts.delivery[c.list]}
+                empty={c.list === 'activeSprint' && !sprint ? 'No active sprint.' : c.empty}
+                onOpen={onOpen}
+                search={columnSearch(overview, { track: 'delivery', list: c.list })}
+                onSearch={onSearch}
+              />
+            ))}
+          </Lane>
+        </Track>
+      </Grid>
+    </>
   );
 }

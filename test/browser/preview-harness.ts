@@ -71,7 +71,7 @@ export interface Preview {
 
 /** Builds the preview, starts it on a free port and launches Chromium (fails without it). */
 export async function startPreviewInChromium(
-  options: { queue?: 'deliver' | 'hold' } = {},
+  options: { queue?: 'deliver' | 'hold'; connectJpd?: boolean } = {},
 ): Promise<Preview> {
   const buildMs = await buildPreviewOnce();
   console.log(buildMs > 0 ? `preview build: ${buildMs} ms` : 'preview: built by another test file');

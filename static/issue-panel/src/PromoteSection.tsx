@@ -16,6 +16,11 @@ import {
   type PromoteDraft,
 } from './PromoteForm';
 
+/**
+ * Promote to delivery on the issue panel and, for an idea of a connected JPD space, on the
+ * project page: draft, form, review, create, then the created keys.
+ */
+
 type Stage = 'closed' | 'loading' | 'editing' | 'confirming';
 
 function payloadOf(item: ItemForm) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../domain/config';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { trackResolver } from '../items/project-items';
-import { readProjectContext } from '../storage/project-context';
+import { readProjectContext, type ProjectContext } from '../storage/project-context';
 import { readEvidence } from '../storage/evidence-store';
 import { changeEvidence } from '../storage/evidence-write';
 import { refreshSummaryField, type SummaryFieldWrite } from '../items/evidence-field';
@@ -100,6 +100,24 @@ const IssueTypeSchema = z
   })
   .passthrough();
 
+/** The refusal for an issue whose type is on the delivery track of the project, if it is. */
+function notDiscovery(
+  issue: IssueRef,
+  raw: unknown,
+  context: ProjectContext,
+): ChangeResult | undefined {
+  const type = IssueTypeSchema.parse(raw).fields.issuetype;
+  const tracks = trackResolver(context.mapping, context.config.tracks.discoveryTypeNames);
+  if (tracks.trackOf(type.id, type.name) === 'discovery') return undefined;
+  const message = `${issue.key} is a ${type.name}, an item of the delivery track: evidence is recorded on discovery items only.`;
+  return {
+    ok: false,
+    code: 'invalid-input',
+    message,
+    details: { fields: [{ path: 'issue', message }] },
+  };
+}
+
 export async function changeEvidenceLog(
   actor: Actor,
   issue: IssueRef,
@@ -116,23 +134,8 @@ export async function changeEvidenceLog(
     readProjectContext(projectKey),
     known === 'discovery' ? undefined : jiraAsCaller.getIssue(issue.key, ['issuetype']),
   ]);
-  const type = raw === undefined ? undefined : IssueTypeSchema.parse(raw).fields.issuetype;
-  const track =
-    type === undefined
-      ? 'discovery'
-      : trackResolver(context.mapping, context.config.tracks.discoveryTypeNames).trackOf(
-          type.id,
-          type.name,
-        );
-  if (track !== 'discovery') {
-    const message = `${issue.key} is a ${type?.name ?? 'item'}, an item of the delivery track: evidence is recorded on discovery items only.`;
-    return {
-      ok: false,
-      code: 'invalid-input',
-      message,
-      details: { fields: [{ path: 'issue', message }] },
-    };
-  }
+  const refusal = raw === undefined ? undefined : notDiscovery(issue, raw, context);
+  if (refusal) return refusal;
   const rules = context.config.validation;
   const saved = await changeEvidence<string | undefined, ChangeRefusal>({
     issueId: issue.id,

@@ -1,6 +1,9 @@
 import { DEMO_USERS, addDemoItem, seedDemoProject } from '../../dev/emulator/demo-project';
 import { connectJpdSpace, seedJpdSpace } from '../../dev/emulator/jpd-space';
+import { sprintChangeEvent } from '../../dev/emulator/enforcement-seed';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
+import * as handlers from '../../src/index';
+import { KEYS } from '../../src/storage/key-families';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
 import type { IdeaEvidenceView } from '../../src/contract/jpd-idea';
@@ -11,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useEmulator } from '../helpers/emulator';
 import { sharedPagesExpire } from '../helpers/shared-page';
-import { callOnIssue, callResolver, ok } from '../helpers/invoke';
+import { callOnIssue, callResolver, ok, runTrigger } from '../helpers/invoke';
 
 /**
  * An idea of a connected Jira Product Discovery space, from the project page: its evidence log
@@ -231,6 +234,46 @@ describe('promote from a JPD idea', () => {
     });
     setLabels(ctx.em, other.key, ['architecture']);
     expect(keysOf((await overview()).signals.needsDiscovery.items)).toContain(other.key);
+  });
+
+  it('the sprint guard lets the created item into the sprint as from a validated idea', async () => {
+    const { demo, idea } = site();
+    await addEvidence(idea);
+    const result = ok<PromoteResult>(
+      await onPage('jpd/idea/promote/run', { ideaKey: idea, items: [items[0]] }),
+    );
+    // The guard moves back an item that meets the entry criteria without validated discovery.
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 2,
+      updatedAt: now.toISOString(),
+      updatedBy: DEMO_USERS.admin,
+      projectId: demo.projectId,
+      override: { jpd: { spaceKeys: ['IDEA'] }, entry: { guardMovesBack: true } },
+    });
+    const unlinked = addDemoItem(ctx.em, 'DT', now, {
+      type: 'Story',
+      summary: 'Unlinked instalments rewrite',
+      status: 'To Do',
+      points: 3,
+    });
+    const inSprint = (key: string) => {
+      const issue = ctx.em.findIssue(key);
+      const sprints = issue?.custom.get(ctx.em.sprintField.id) as unknown[] | undefined;
+      return (sprints ?? []).length > 0;
+    };
+    for (const [key, changelogId] of [
+      [result.created[0]?.key ?? '', '70001'],
+      [unlinked.key, '70002'],
+    ] as const) {
+      setLabels(ctx.em, key, ['architecture']);
+      const issue = ctx.em.findIssue(key);
+      if (!issue) throw new Error(`no ${key}`);
+      ctx.em.setSprint(key, demo.activeSprint.id);
+      const event = sprintChangeEvent(ctx.em, issue, { to: demo.activeSprint, changelogId });
+      await runTrigger(ctx.em, handlers.sprintGuard, event);
+    }
+    expect(inSprint(result.created[0]?.key ?? '')).toBe(true);
+    expect(inSprint(unlinked.key)).toBe(false);
   });
 
   it('refuses an idea that is not validated and creates nothing', async () => {

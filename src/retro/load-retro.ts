@@ -96,10 +96,10 @@ export async function loadRetro(input: RetroLoadInput): Promise<RetroAnswer> {
   const fieldIds = { ...ids, sprint: sprintField };
   const { raw, issues, categories } = await readRetroItems(jira, key, fieldIds, estimation, tracks);
   await attachHistory(jira, issues, categories, span, fieldIds);
-  const jpdIdeas = linkPromotions(raw, issues);
-  const { ideas, validationById, touchpoints } = await readIdeas([...issues, ...jpdIdeas], config);
+  const known = [...issues, ...linkPromotions(raw, issues)];
+  const { ideas, validationById, touchpoints } = await readIdeas(known, config);
   if (ids.entryTriage) {
-    markUncertainty(raw, [...issues, ...jpdIdeas], ids.entryTriage, categories, validationById);
+    markUncertainty(raw, known, ids.entryTriage, categories, validationById);
   }
   const [guardMoves, outcomes, settings] = await Promise.all([
     guardMovesSince(key, span.start),

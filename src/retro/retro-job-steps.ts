@@ -227,17 +227,10 @@ async function computeStep(job: JobRecord, step: ReadStep): Promise<void> {
         fields: { issuelinks: s.links },
       }) as unknown as RetroRaw,
   );
-  const jpdIdeas = linkPromotions(raw, issues);
-  const { ideas, validationById, touchpoints } = await readIdeas([...issues, ...jpdIdeas], config);
-  if (step.fields.entryTriage) {
-    markUncertainty(
-      raw,
-      [...issues, ...jpdIdeas],
-      step.fields.entryTriage,
-      categories,
-      validationById,
-    );
-  }
+  const known = [...issues, ...linkPromotions(raw, issues)];
+  const { ideas, validationById, touchpoints } = await readIdeas(known, config);
+  const triageField = step.fields.entryTriage;
+  if (triageField) markUncertainty(raw, known, triageField, categories, validationById);
   const start = timeOf(step.window[0]?.startDate);
   const [guardMoves, outcomes, settings] = await Promise.all([
     guardMovesSince(job.scope, start),

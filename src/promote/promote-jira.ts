@@ -18,6 +18,7 @@ const DiscoveryFieldsSchema = z
   .object({
     summary: z.string().optional(),
     issuetype: z.object({ id: z.string(), name: z.string() }).passthrough(),
+    project: z.object({ projectTypeKey: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 
@@ -31,21 +32,25 @@ export async function readDiscovery(
   outcome: ScopedOutcome | undefined;
   /** Its Entry triage: high uncertainty makes it technically novel (domain/feasibility.ts). */
   triage: Triage | undefined;
+  /** Its project's type key (`product_discovery` for an idea of a JPD space). */
+  projectType: string | undefined;
 }> {
   // Without the app's fields there is no outcome to carry over and no triage; promotion proceeds.
   const { ids } = await appFieldIds(['scopedOutcome', 'entryTriage'], knownFields, jira);
   const extra = [ids.scopedOutcome, ids.entryTriage].filter((id): id is string => !!id);
-  const issue = await jira.getIssue(key, ['summary', 'issuetype', ...extra]);
-  const { summary, issuetype } = DiscoveryFieldsSchema.parse(issue.fields);
+  const issue = await jira.getIssue(key, ['summary', 'issuetype', 'project', ...extra]);
+  const { summary, issuetype, project } = DiscoveryFieldsSchema.parse(issue.fields);
   const type = { id: issuetype.id, name: issuetype.name };
   const triage = ids.entryTriage ? readTriage(issue.fields[ids.entryTriage]) : undefined;
-  if (!ids.scopedOutcome) return { summary, type, outcome: undefined, triage };
+  const projectType = project?.projectTypeKey;
+  if (!ids.scopedOutcome) return { summary, type, outcome: undefined, triage, projectType };
   const reading = readScopedOutcome(issue.fields, ids.scopedOutcome);
   return {
     summary,
     type,
     outcome: reading.kind === 'present' ? reading.value : undefined,
     triage,
+    projectType,
   };
 }
 

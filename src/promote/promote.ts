@@ -1,7 +1,7 @@
 import { noveltyOf } from '../domain/feasibility';
 import { promotionBlockers } from '../domain/item-checklist';
 import { validationOf } from '../domain/evidence-log';
-import { jpdLinkType } from '../domain/jpd';
+import { JPD_PROJECT_TYPE, jpdLinkType } from '../domain/jpd';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
 import { trackResolver } from '../items/project-items';
 import { issueLinkTypes } from '../jira/issues';
@@ -129,8 +129,16 @@ async function readStoredState(args: PromoteArgs) {
 function sourceRefusal(
   { discovery, project, source }: PromoteArgs,
   { context, evidence, mapping, review }: StoredState,
-  { type, triage }: Awaited<ReturnType<typeof readDiscovery>>,
+  { type, triage, projectType }: Awaited<ReturnType<typeof readDiscovery>>,
 ): Refused | undefined {
+  // From the issue panel, an idea of a JPD space would get its delivery items in the space.
+  if (source !== 'jpd-idea' && projectType === JPD_PROJECT_TYPE) {
+    return {
+      ok: false,
+      code: 'conflict',
+      message: `${discovery.key} is an idea of a Jira Product Discovery space: promote it from the Dual Track page of a software project the space is connected to, which creates its delivery items there. Nothing was created.`,
+    };
+  }
   const config: ProjectContext['config'] = context.config;
   const novelty = noveltyOf(review.record?.novel === true, triage, config.feasibility);
   // The same track resolution as the panel and the project page; an idea of a connected JPD

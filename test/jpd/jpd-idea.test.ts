@@ -302,4 +302,16 @@ describe('promote from a JPD idea', () => {
     expect(refusal(answer)?.message).toContain('no Jira Product Discovery delivery link type');
     expect(writes()).toEqual([]);
   });
+
+  it("refuses the issue panel's promote on an idea, even validated, and creates nothing", async () => {
+    const { idea } = site();
+    await addEvidence(idea);
+    ctx.em.resetCalls();
+    // The panel, were Jira to show it on the idea: Forge's context is the idea, in its space.
+    const answer = await callOnIssue(ctx.em, 'promote/run', DEMO_USERS.member, idea, { items });
+    expect(refusal(answer)?.code).toBe('conflict');
+    expect(refusal(answer)?.message).toContain('promote it from the Dual Track page');
+    expect(writes()).toEqual([]);
+    expect(deliveryLinksOf(idea)).toEqual([]);
+  });
 });

@@ -1,10 +1,5 @@
 import { DEMO_USERS, seedSyntheticProject } from '../emulator/demo-project';
-import {
-  connectJpdSpace,
-  openIdeasOf,
-  seedJpdBacklog,
-  seedJpdSpace,
-} from '../emulator/jpd-space';
+import { connectJpdSpace, openIdeasOf, seedJpdBacklog, seedJpdSpace } from '../emulator/jpd-space';
 
 import { JiraEmulator } from '../emulator/jira-emulator';
 import { SEARCH_PAGE_WITH_FIELDS } from '../emulator/routes/search';

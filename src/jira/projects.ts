@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { JiraGateway } from './jira-gateway';
 import { ProjectPageSchema } from './discovery-spaces';
 import type { TypeInfo } from '../domain/setup-plan';
+import { JPD_PROJECT_TYPE } from '../domain/jpd';
 
 /**
  * The Jira calls setup makes: project, issue types and issue type schemes. All go through the
@@ -192,19 +193,26 @@ export interface ProjectChoice {
 /**
  * Projects whose key or name contains `query`, among those the gateway's caller may browse
  * (`GET /rest/api/3/project/search`, `action=browse`: Jira leaves the others out), by key; one
- * page of at most `max`.
+ * page of at most `max`. Product Discovery spaces are not offered.
  */
+/** The project types `project/search` documents for `typeKey`: all but JPD spaces. */
+const WORK_PROJECT_TYPES = 'business,service_desk,software';
+
 export async function searchProjects(
   jira: JiraGateway,
   query: string,
   max: number,
 ): Promise<{ projects: ProjectChoice[]; more: boolean }> {
+  // Every documented type but a Product Discovery space's (docs/jpd.md): its ideas show on the
+  // page of the software project it is connected to, and a space has no board to roll up.
   const page = await jira.request(
     ProjectPageSchema,
-    route`/rest/api/3/project/search?query=${query}&action=browse&orderBy=key&maxResults=${max}`,
+    route`/rest/api/3/project/search?query=${query}&action=browse&typeKey=${WORK_PROJECT_TYPES}&orderBy=key&maxResults=${max}`,
   );
   return {
-    projects: page.values.map((p) => ({ key: p.key, name: p.name })),
+    projects: page.values
+      .filter((p) => p.projectTypeKey !== JPD_PROJECT_TYPE)
+      .map((p) => ({ key: p.key, name: p.name })),
     more: page.isLast === false,
   };
 }

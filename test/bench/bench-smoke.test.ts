@@ -249,6 +249,7 @@ describe('bench options', () => {
       'none-estimated',
       '1-in-20',
       'discovery-30',
+      'jpd-space',
     ]);
     const some = parseBenchArgs([
       '--scenarios',

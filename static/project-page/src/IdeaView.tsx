@@ -3,6 +3,7 @@ import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle } from '@atlaski
 import { Stack, Text } from '@atlaskit/primitives';
 import SectionMessage from '@atlaskit/section-message';
 import Spinner from '@atlaskit/spinner';
+import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
 import { callResolver } from '@ui/bridge-client';
 import { useResolver } from '@ui/use-resolver';
 import { EvidenceLog } from '../../issue-panel/src/EvidenceLog';
@@ -14,6 +15,18 @@ import { PromoteSection } from '../../issue-panel/src/PromoteSection';
  * panel's own components, sending the `jpd/idea/*` keys (the issue panel is not documented to
  * render on JPD's idea view: docs/jpd.md). Each change loads the page's overview again.
  */
+
+/**
+ * Whether a discovery item of the page is an idea of a connected JPD space: an idea of another
+ * project than the page's and its board's (the page lists no other discovery items). The server
+ * checks the space is connected before anything else.
+ */
+export function isSpaceIdea(item: OverviewItem, overview: ProjectOverview): boolean {
+  if (item.kind !== 'idea') return false;
+  const projectKey = item.key.slice(0, item.key.lastIndexOf('-'));
+  const own = [overview.project.key, ...(overview.boardProjects ?? [])];
+  return !own.includes(projectKey);
+}
 
 export function IdeaView(props: {
   ideaKey: string;

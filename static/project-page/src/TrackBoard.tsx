@@ -4,9 +4,8 @@ import Lozenge from '@atlaskit/lozenge';
 import { Box, Grid, Inline, Pressable, Stack, Text, xcss } from '@atlaskit/primitives';
 import { ModalTransition } from '@atlaskit/modal-dialog';
 import type { OverviewItem, ProjectOverview } from '@contract/project-overview';
-import Spinner from '@atlaskit/spinner';
-import { lazy, Suspense, useState } from 'react';
-import { isSpaceIdea } from './space-idea';
+import { useState } from 'react';
+import { IdeaView, isSpaceIdea } from './IdeaView';
 import {
   DELIVERY_COLUMNS,
   LANES,
@@ -15,9 +14,6 @@ import {
   columnSearch,
   itemBadges,
 } from './overview-view';
-
-/** The idea view's code (the panel's evidence log and promote) loads when an idea is opened. */
-const IdeaView = lazy(() => import('./IdeaView').then((m) => ({ default: m.IdeaView })));
 
 /**
  * The two tracks side by side, never mixed: discovery in two lanes (ideas by stage, spikes and
@@ -240,18 +236,16 @@ export function TrackBoard({
   const ideaOf = (item: OverviewItem) => (isSpaceIdea(item, overview) ? setIdea : undefined);
   return (
     <>
-      <Suspense fallback={idea ? <Spinner size="large" label="Loading the idea" /> : null}>
-        <ModalTransition>
-          {idea && (
-            <IdeaView
-              ideaKey={idea}
-              onClose={() => setIdea(null)}
-              onChanged={() => onChanged?.()}
-              onOpen={onOpen}
-            />
-          )}
-        </ModalTransition>
-      </Suspense>
+      <ModalTransition>
+        {idea && (
+          <IdeaView
+            ideaKey={idea}
+            onClose={() => setIdea(null)}
+            onChanged={() => onChanged?.()}
+            onOpen={onOpen}
+          />
+        )}
+      </ModalTransition>
       <Grid
         templateColumns="repeat(auto-fit, minmax(24rem, 1fr))"
         gap="space.200"

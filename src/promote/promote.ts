@@ -1,6 +1,4 @@
-import { noveltyOf } from '../domain/feasibility';
-import { promotionBlockers } from '../domain/item-checklist';
-import { validationOf } from '../domain/evidence-log';
+import { ideaPromotion } from '../domain/promotion-rule';
 import { JPD_PROJECT_TYPE, jpdLinkType } from '../domain/jpd';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
 import { trackResolver } from '../items/project-items';
@@ -140,7 +138,6 @@ function sourceRefusal(
     };
   }
   const config: ProjectContext['config'] = context.config;
-  const novelty = noveltyOf(review.record?.novel === true, triage, config.feasibility);
   // The same track resolution as the panel and the project page; an idea of a connected JPD
   // space is discovery by being one.
   const track =
@@ -155,19 +152,12 @@ function sourceRefusal(
       details: { track, issueType: type.name },
     };
   }
-  const validation = validationOf(evidence.stored.content, config.validation);
-  const blockers = promotionBlockers({
+  const { validation, blockers } = ideaPromotion({
     track,
-    validation: {
-      state: validation.state,
-      shortfalls: validation.shortfalls,
-      ...(validation.invalidated ? { reason: validation.invalidated.reason } : {}),
-    },
-    feasibility: {
-      novel: novelty.novel,
-      because: novelty.because ?? undefined,
-      signOff: novelty.novel ? review.record?.signOff : undefined,
-    },
+    log: evidence.stored.content,
+    review: review.record,
+    triage,
+    config,
   });
   if (blockers.length === 0) return undefined;
   return {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { noveltyOf } from '../domain/feasibility';
-import { promotionBlockers } from '../domain/item-checklist';
-import { validationOf } from '../domain/evidence-log';
+import { ideaPromotion } from '../domain/promotion-rule';
 import { JPD_IDEA_TYPE, JPD_PROJECT_TYPE } from '../domain/jpd';
 import type { IdeaEvidenceView } from '../contract/jpd-idea';
 import { evidenceView } from '../issue-panel/panel-views';
@@ -96,20 +94,12 @@ export async function ideaEvidenceView(
       missing: ['BROWSE_PROJECTS'],
     });
   }
-  const validation = validationOf(stored.content, config.validation);
-  const novelty = noveltyOf(review.record?.novel === true, source.triage, config.feasibility);
-  const blockers = promotionBlockers({
+  const { blockers } = ideaPromotion({
     track: 'discovery',
-    validation: {
-      state: validation.state,
-      shortfalls: validation.shortfalls,
-      ...(validation.invalidated ? { reason: validation.invalidated.reason } : {}),
-    },
-    feasibility: {
-      novel: novelty.novel,
-      because: novelty.because ?? undefined,
-      signOff: novelty.novel ? review.record?.signOff : undefined,
-    },
+    log: stored.content,
+    review: review.record,
+    triage: source.triage,
+    config,
   });
   return {
     idea: { id: idea.id, key: idea.key, summary: idea.summary },

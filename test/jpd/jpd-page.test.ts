@@ -1,4 +1,9 @@
-import { DEMO_USERS, addDemoItem, seedDemoProject } from '../../dev/emulator/demo-project';
+import {
+  DEMO_USERS,
+  addDemoItem,
+  evidence,
+  seedDemoProject,
+} from '../../dev/emulator/demo-project';
 import { connectJpdSpace, seedJpdBacklog, seedJpdSpace } from '../../dev/emulator/jpd-space';
 import { setLabels } from '../../dev/emulator/routes/enforcement';
 import type { ProjectOverview } from '../../src/contract/project-overview';
@@ -15,15 +20,7 @@ import { callResolver, ok } from '../helpers/invoke';
 const ctx = useEmulator();
 const now = new Date();
 
-const validated = {
-  interviews: 3,
-  usabilityTests: 1,
-  prototypeReviews: 0,
-  conciergeTests: 0,
-  experiments: 0,
-  latest: null,
-  state: 'validated',
-};
+const validated = evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null);
 
 function site(options: { connect?: boolean; validatedIdea?: boolean } = {}) {
   const demo = seedDemoProject(ctx.em, { now });

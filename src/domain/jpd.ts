@@ -10,6 +10,10 @@ import type { StatusCategory } from './signal-model';
 /** Jira's project type key of a JPD space (the platform OpenAPI's project type enum). */
 export const JPD_PROJECT_TYPE = 'product_discovery';
 
+/** An idea of a JPD space is promoted where its delivery items belong (docs/jpd.md). */
+export const JPD_PROMOTE_ELSEWHERE =
+  'This idea is in a Jira Product Discovery space: promote it from the Dual Track page of a software project it is connected to, which creates the delivery items there and links them the way Product Discovery does.';
+
 /** JPD's issue type for ideas. */
 export const JPD_IDEA_TYPE = 'Idea';
 

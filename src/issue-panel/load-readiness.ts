@@ -9,7 +9,7 @@ import {
 } from '../domain/item-checklist';
 import type { StatusCategory } from '../domain/signals';
 import { readTriage } from '../domain/entry-criteria';
-import { JPD_PROJECT_TYPE } from '../domain/jpd';
+import { JPD_PROJECT_TYPE, JPD_PROMOTE_ELSEWHERE } from '../domain/jpd';
 import { noveltyOf } from '../domain/feasibility';
 import type {
   EntryView,
@@ -42,7 +42,6 @@ import {
   discoveryFirstCheck,
   evidenceView,
   headlineOf,
-  JPD_PROMOTE_ELSEWHERE,
   promotionView,
   waiverView,
   triageView,

@@ -163,10 +163,6 @@ function plainHeadlineOf(
 const PROMOTE_PERMISSIONS =
   'Promoting needs the Create issues and Link issues permissions in this project.';
 
-/** An idea of a JPD space is promoted where its delivery items belong (docs/jpd.md). */
-export const JPD_PROMOTE_ELSEWHERE =
-  'This idea is in a Jira Product Discovery space: promote it from the Dual Track page of a software project it is connected to, which creates the delivery items there and links them the way Product Discovery does.';
-
 /**
  * Whether the panel offers Promote to delivery, and if not, why (the promote action's rules):
  * `canPromote` is false without the permissions, or the reason it is promoted elsewhere.

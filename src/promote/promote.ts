@@ -1,5 +1,5 @@
 import { ideaPromotion } from '../domain/promotion-rule';
-import { JPD_PROJECT_TYPE, jpdLinkType } from '../domain/jpd';
+import { JPD_PROJECT_TYPE, JPD_PROMOTE_ELSEWHERE, jpdLinkType } from '../domain/jpd';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
 import { trackResolver } from '../items/project-items';
 import { issueLinkTypes } from '../jira/issues';
@@ -134,7 +134,7 @@ function sourceRefusal(
     return {
       ok: false,
       code: 'conflict',
-      message: `${discovery.key} is an idea of a Jira Product Discovery space: promote it from the Dual Track page of a software project the space is connected to, which creates its delivery items there. Nothing was created.`,
+      message: `${discovery.key}: ${JPD_PROMOTE_ELSEWHERE} Nothing was created.`,
     };
   }
   const config: ProjectContext['config'] = context.config;

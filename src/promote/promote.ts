@@ -1,7 +1,7 @@
 import { ideaPromotion } from '../domain/promotion-rule';
 import { JPD_PROJECT_TYPE, JPD_PROMOTE_ELSEWHERE, jpdLinkType } from '../domain/jpd';
 import { chooseLinkType, type LinkTypeInfo } from '../domain/link-type';
-import { trackResolver } from '../items/project-items';
+import { JPD_SPACE_TRACKS, trackResolver } from '../items/project-items';
 import { issueLinkTypes } from '../jira/issues';
 import { createItem } from '../items/create-and-link';
 import type { JiraGateway } from '../jira/jira-gateway';
@@ -140,10 +140,11 @@ function sourceRefusal(
   const config: ProjectContext['config'] = context.config;
   // The same track resolution as the panel and the project page; an idea of a connected JPD
   // space is discovery by being one.
-  const track =
+  const tracks =
     source === 'jpd-idea'
-      ? 'discovery'
-      : trackResolver(mapping, config.tracks.discoveryTypeNames).trackOf(type.id, type.name);
+      ? JPD_SPACE_TRACKS
+      : trackResolver(mapping, config.tracks.discoveryTypeNames);
+  const track = tracks.trackOf(type.id, type.name);
   if (track !== 'discovery') {
     return {
       ok: false,

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Mutation testing of the modules that guard permissions and data (issue 19): the resolver kit,
-// the validators, the enforcement modules and the stores. Each file is one Stryker run (jest
-// runner, jest.mutation.config.js) over its group's suites; its results are kept in
+// the validators, the enforcement modules and the stores, in Stryker runs of up to 8 files each
+// (jest runner, jest.mutation.config.js, over the group's suites); each file's results are kept in
 // test/mutation/GROUP/FILE.json and reused while code and tests are unchanged. Then it prints each
-// module's score and the total against the budget, from every file's kept results.
-// `npm run mutation` runs all; `-- validators` a group; `-- validators/enabler-gate` one file;
-// `-- --report` only prints; `-- --retry-timeouts` tests again the mutants a run counted as timed
-// out (on a busy machine a slow run, not a mutant, can time out). Hours on 2 cores: not in CI.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+// module's score and the total against the budget. `npm run mutation` runs all; `-- validators` a
+// group; `-- validators/enabler-gate` a file; `--missing` only files without results; `--report`
+// only prints; `--retry-timeouts` tests again the mutants counted as timed out (on a busy machine
+// a slow run, not a mutant, can time out). About two hours on 2 cores: not in CI.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 
 const SECURITY = 'test/security/'; // the permission matrix, faults, backups, disclosure cases
@@ -71,8 +71,36 @@ function forgetTimeouts(group, file) {
   return dropped;
 }
 
-async function run(group, file) {
-  if (retryTimeouts && forgetTimeouts(group, file) === 0) return;
+/** The kept results of `files` as one report (Stryker's incremental file for a run of them). */
+function merge(group, files, path) {
+  const parts = files.filter((f) => existsSync(resultsOf(group, f)));
+  const data = parts.map((f) => JSON.parse(readFileSync(resultsOf(group, f), 'utf8')));
+  if (data.length === 0) return;
+  const merged = { ...data[0], files: {}, testFiles: {} };
+  for (const d of data) {
+    Object.assign(merged.files, d.files);
+    Object.assign(merged.testFiles, d.testFiles);
+  }
+  writeFileSync(path, JSON.stringify(merged));
+}
+
+/** Splits a run's report back into each file's kept results. */
+function split(group, files, path) {
+  if (!existsSync(path)) return;
+  const data = JSON.parse(readFileSync(path, 'utf8'));
+  for (const f of files) {
+    if (data.files[f] === undefined) continue;
+    writeFileSync(resultsOf(group, f), JSON.stringify({ ...data, files: { [f]: data.files[f] } }));
+  }
+}
+
+/** One Stryker run over `files` of a group: one initial run of its suites for them all. */
+async function run(group, files) {
+  if (retryTimeouts && files.reduce((n, f) => n + forgetTimeouts(group, f), 0) === 0) return;
+  const batch = `tmp/mutation/${group}/batch.json`;
+  mkdirSync(dirname(batch), { recursive: true });
+  rmSync(batch, { force: true });
+  merge(group, files, batch);
   // jest.mutation.config.js reads the suites to run from the environment (Stryker's jest
   // processes inherit it).
   process.env.MUTATION_SUITES = GROUPS[group].suites.join(',');
@@ -82,8 +110,10 @@ async function run(group, file) {
     // mutated file: its dependency search misses suites that reach it through entry points.
     jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
     coverageAnalysis: 'perTest',
-    mutate: [file],
+    mutate: files,
     concurrency: 2,
+    // Runs each mutant with only the test files of its covering tests (see that file).
+    testRunnerNodeArgs: ['--import', new URL('./mutation-test-files.mjs', import.meta.url).href],
     // A mutant whose run takes this much longer than the unmutated run counts as timed out.
     timeoutMS: Number(process.env.MUTATION_TIMEOUT_MS ?? 20_000),
     dryRunTimeoutMinutes: 40,
@@ -91,23 +121,34 @@ async function run(group, file) {
     // "Ignored"): the score counts the mutants inside functions.
     ignoreStatic: true,
     incremental: true,
-    incrementalFile: resultsOf(group, file),
+    incrementalFile: batch,
     reporters: ['progress', 'html'],
-    htmlReporter: { fileName: `tmp/mutation/${group}/${basename(file, '.ts')}.html` },
+    htmlReporter: { fileName: `tmp/mutation/${group}/report.html` },
     tempDirName: 'tmp/.stryker-tmp',
     cleanTempDir: 'always',
     ignorePatterns: ['static/*/dist', 'static/*/dist-preview', 'tmp', 'docs'],
     thresholds: { high: BUDGET, low: 80, break: null },
   });
   await stryker.runMutationTest();
+  split(group, files, batch);
 }
 
+// Files per Stryker run: one initial run serves them all; a run cut short loses only its chunk.
+const CHUNK = Number(process.env.MUTATION_CHUNK ?? 8);
+
 if (!reportOnly) {
+  // Each group's wanted files, run in chunks of CHUNK; `--missing` only those not yet run.
+  const byGroup = new Map();
   for (const w of wanted.length > 0 ? wanted : Object.keys(GROUPS)) {
     const [group, one] = w.split('/');
-    for (const file of filesOf(group)) {
-      if (one === undefined || basename(file, '.ts') === one) await run(group, file);
-    }
+    const files = filesOf(group).filter((f) => one === undefined || basename(f, '.ts') === one);
+    byGroup.set(group, [...(byGroup.get(group) ?? []), ...files]);
+  }
+  for (const [group, all] of byGroup) {
+    const files = all.filter(
+      (f) => !args.includes('--missing') || !existsSync(resultsOf(group, f)),
+    );
+    for (let i = 0; i < files.length; i += CHUNK) await run(group, files.slice(i, i + CHUNK));
   }
 }
 

@@ -118,6 +118,21 @@ describe('spike-closing validator', () => {
       expect(answer.errorMessage).toContain('Jira had an internal error (HTTP 500)');
     });
 
+    it('an answer from Jira without the issue type or project', async () => {
+      const spike = addSpike();
+      recordNote(spike.id);
+      ctx.em.injectFault({
+        match: /^GET \/rest\/api\/3\/issue\//,
+        status: 200,
+        body: { id: spike.id, key: spike.key, fields: {} },
+      });
+      const answer = await spikeCloseGate(closeArgs(spike.key));
+      expect(answer).toEqual({
+        result: false,
+        errorMessage: `${SPIKE_CLOSE_RULE_NAME}: the check for ${spike.key} could not be completed, so the transition is refused. Jira answered without the issue’s type or project.`,
+      });
+    });
+
     it('an unreadable stored note', async () => {
       const spike = addSpike();
       ctx.em.kvs.seed(ISSUE_NOTE_KEYS.spikeNote(spike.id), { note: '' });

@@ -3,7 +3,7 @@
 // (`--testNamePattern`) while jest still loads every suite of the group to find them; this
 // remembers, from the initial run, which test file holds each test, and runs a mutant with only
 // the files of its covering tests (the runner's own `testFiles` option, which the initial run
-// uses). The same tests run, so the same mutants are killed, in a fraction of the time.
+// uses), one file at a time until one kills it. The same tests decide, in a fraction of the time.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -38,19 +38,38 @@ proto.dryRun = async function (options) {
   return result;
 };
 
-proto.mutantRun = async function (options) {
-  const files = options.testFilter?.flatMap((id) => load()[id] ?? [null]);
-  // A test the map does not know (null) means the map is not this run's: run as Stryker would.
-  this.testFilesForMutant =
-    files && !files.includes(null) ? [...new Set(files)].map(escape) : undefined;
+/** Runs the mutant with only `files`, or as Stryker would when `files` is undefined. */
+async function runWith(runner, options, files) {
+  runner.testFilesForMutant = files?.map((f) => `^${escape(f)}$`);
   try {
-    return await mutantRun.call(this, options);
+    return await mutantRun.call(runner, options);
   } finally {
-    this.testFilesForMutant = undefined;
+    runner.testFilesForMutant = undefined;
   }
+}
+
+// One file after another, the file with the most covering tests first, stopping at the first
+// that kills the mutant (jest's own `bail` does not work when called as Stryker calls it). A
+// survivor has run every covering test, as before.
+proto.mutantRun = async function (options) {
+  const perFile = new Map();
+  for (const id of options.testFilter ?? []) {
+    for (const file of load()[id] ?? [null]) perFile.set(file, (perFile.get(file) ?? 0) + 1);
+  }
+  // A test the map does not know (null) means the map is not this run's: run as Stryker would.
+  if (options.testFilter === undefined || perFile.has(null))
+    return runWith(this, options, undefined);
+  const files = [...perFile.entries()].sort((a, b) => b[1] - a[1]).map(([file]) => file);
+  let nrOfTests = 0;
+  for (const file of files) {
+    const result = await runWith(this, options, [file]);
+    if (result.status !== 'survived') return result;
+    nrOfTests += result.nrOfTests;
+  }
+  return { status: 'survived', nrOfTests };
 };
 
 proto.run = function (settings) {
   const testFiles = this.testFilesForMutant;
-  return run.call(this, testFiles && testFiles.length > 0 ? { ...settings, testFiles } : settings);
+  return run.call(this, testFiles ? { ...settings, testFiles } : settings);
 };

@@ -33,7 +33,7 @@ const decide = (refusal: { result: false; errorMessage?: string }) =>
       actor: 'u-1',
       now,
       source: 'enabler-gate',
-      rule: 'enabler' as const,
+      rule: 'scoped-outcome' as const,
     };
     return blockOrWaive({ ...args, missing: ['no outcome', 'no bound'] }, refusal);
   });

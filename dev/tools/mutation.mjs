@@ -90,6 +90,7 @@ function split(group, files, path) {
   const data = JSON.parse(readFileSync(path, 'utf8'));
   for (const f of files) {
     if (data.files[f] === undefined) continue;
+    mkdirSync(dirname(resultsOf(group, f)), { recursive: true });
     writeFileSync(resultsOf(group, f), JSON.stringify({ ...data, files: { [f]: data.files[f] } }));
   }
 }

@@ -39,8 +39,14 @@ const env = {
 };
 const evaluate = (e: Expr) => evaluateExpression(e, env);
 const fails = (e: Expr, message: string) => {
-  expect(() => evaluate(e)).toThrow(ExpressionError);
-  expect(() => evaluate(e)).toThrow(expect.objectContaining({ name: 'ExpressionError', message }));
+  let thrown: unknown;
+  try {
+    evaluate(e);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ExpressionError);
+  expect(thrown).toMatchObject({ name: 'ExpressionError', message });
 };
 
 describe('members', () => {

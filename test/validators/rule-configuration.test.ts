@@ -5,6 +5,13 @@ import { parseRuleConfiguration } from '../../src/validators/validator-contract'
  * app settings; Jira's `{ value: "<json>" }` wrapper, a JSON string or an object all read the
  * same; anything else is refused, naming the first field that is wrong.
  */
+/** The refusal's message (and that it is a refusal). */
+function refusal(raw: unknown): string {
+  const parsed = parseRuleConfiguration(raw);
+  expect(parsed.ok).toBe(false);
+  return parsed.ok ? '' : parsed.message;
+}
+
 describe('a rule configuration', () => {
   it.each([undefined, null, ''])('saved as %p means the app settings', (raw) => {
     expect(parseRuleConfiguration(raw)).toEqual({ ok: true, value: {} });
@@ -33,20 +40,11 @@ describe('a rule configuration', () => {
   });
 
   it('names the first field that is wrong', () => {
-    expect(parseRuleConfiguration({ minOutcomeLength: 0 })).toEqual({
-      ok: false,
-      message: expect.stringMatching(/^configuration minOutcomeLength: .+/),
-    });
-    expect(parseRuleConfiguration({ fieldId: 'summary' })).toEqual({
-      ok: false,
-      message: expect.stringMatching(/^configuration fieldId: /),
-    });
+    expect(refusal({ minOutcomeLength: 0 })).toMatch(/^configuration minOutcomeLength: .+/);
+    expect(refusal({ fieldId: 'summary' })).toMatch(/^configuration fieldId: /);
   });
 
   it('refuses a configuration that is not an object', () => {
-    expect(parseRuleConfiguration(42)).toEqual({
-      ok: false,
-      message: expect.stringMatching(/^configuration \(root\): .+/),
-    });
+    expect(refusal(42)).toMatch(/^configuration \(root\): .+/);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   classifyFailure,
   dropOrRetry,
+  endAfterFailure,
   isLastAttempt,
   isRetryRequest,
   MAX_EVENT_RETRIES,
@@ -14,7 +15,10 @@ import { AppFieldMissingError } from '../../src/items/app-fields';
 import { ItemShapeError } from '../../src/items/item-facts';
 import { UnknownSprintFieldError } from '../../src/items/site-fields';
 import { JiraError, type JiraFailureKind } from '../../src/jira/errors';
+import { ENFORCEMENT_KEYS } from '../../src/storage/key-families';
 import { StoredValueError } from '../../src/storage/kvs-store';
+import { useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 
 /**
  * How a failed trigger step ends: Jira's throttling is retried after the wait Jira asked for
@@ -111,5 +115,88 @@ describe("Forge's retries", () => {
   it('words a thrown value for the log', () => {
     expect(messageOf(new Error('boom'))).toBe('boom');
     expect(messageOf('plain')).toBe('plain');
+  });
+});
+
+describe('ending an event whose work failed part-way', () => {
+  const ctx = useEmulator();
+  const now = new Date('2026-11-20T10:00:00.000Z');
+  const handle = { key: ENFORCEMENT_KEYS.event('2026-11-20', 'issue_updated:10001:1') };
+  const end = (error: unknown, retryCount: number, giveUp?: (reason: string) => Promise<void>) => {
+    const log = jest.fn<void, [string]>();
+    const ending = inInvocation(ctx.em, 'trigger', 'sprint-guard: endAfterFailure', () =>
+      endAfterFailure({
+        error,
+        handle,
+        now,
+        done: ['move:DT-1'],
+        plan: { items: ['DT-1'] },
+        retryCount,
+        log,
+        giveUp,
+      }),
+    );
+    return ending.then((answer) => ({ answer, log: log.mock.calls.map(([m]) => m) }));
+  };
+
+  it('keeps the steps done and the plan for the retry, and asks for it', async () => {
+    const { answer, log } = await end(jira('rate-limited', 20), 1);
+    expect(answer).toEqual({
+      kind: 'retry-later',
+      retryAfter: 20,
+      reason: 'upstream-rate-limited',
+    });
+    expect(log).toEqual(['rate-limited!; retry in 20 s']);
+    expect(ctx.em.kvs.peek(handle.key)).toMatchObject({
+      state: 'pending',
+      done: ['move:DT-1'],
+      plan: { items: ['DT-1'] },
+    });
+  });
+
+  it('asks for the retry even when its progress cannot be recorded, and says so', async () => {
+    ctx.em.kvs.failWrites(503, 5);
+    const { answer, log } = await end(jira('server-error'), 0);
+    expect(answer).toEqual({
+      kind: 'retry-later',
+      retryAfter: SERVER_ERROR_RETRY_AFTER,
+      reason: 'retry-request',
+    });
+    expect(log[0]).toMatch(/^could not record progress for the retry: .+/);
+    expect(log[1]).toBe('server-error!; retry in 60 s');
+  });
+
+  it('gives up on the last attempt Forge allows, recording the failed intervention', async () => {
+    const giveUp = jest.fn(() => Promise.resolve());
+    const { answer, log } = await end(jira('network'), MAX_EVENT_RETRIES, giveUp);
+    expect(answer).toEqual({ status: 'ignored', reason: 'retries-exhausted' });
+    expect(log).toEqual(['nothing more done (gave up after 4 retries: network): network!']);
+    expect(giveUp).toHaveBeenCalledWith('gave up after 4 retries: network');
+    expect(ctx.em.kvs.peek(handle.key)).toMatchObject({
+      state: 'done',
+      done: ['move:DT-1'],
+      outcome: 'dropped: gave up after 4 retries: network',
+    });
+  });
+
+  it('closes an event waiting cannot help without an audit entry, naming why', async () => {
+    const giveUp = jest.fn(() => Promise.resolve());
+    const { answer, log } = await end(jira('not-found'), 0, giveUp);
+    expect(answer).toEqual({ status: 'ignored', reason: 'not-found' });
+    expect(log).toEqual(['nothing more done (not-found): not-found!']);
+    expect(giveUp).not.toHaveBeenCalled();
+    expect(ctx.em.kvs.peek(handle.key)).toMatchObject({
+      state: 'done',
+      outcome: 'dropped: not-found',
+    });
+  });
+
+  it('still closes the event when the audit entry of the failure cannot be written', async () => {
+    const { answer, log } = await end(jira('server-error'), MAX_EVENT_RETRIES, () =>
+      Promise.reject(new Error('audit full')),
+    );
+    expect(answer).toEqual({ status: 'ignored', reason: 'retries-exhausted' });
+    expect(log[1]).toBe('could not record the failed intervention in the audit log: audit full');
+    expect(ctx.em.kvs.peek(handle.key)).toMatchObject({ state: 'done' });
   });
 });

@@ -22,7 +22,11 @@ const GROUPS = {
     dir: 'src/validators',
     suites: ['test/validators/', 'test/enforcement/', SECURITY],
   },
-  enforcement: { dir: 'src/enforcement', suites: ['test/enforcement/', SECURITY] },
+  // The board and issue surfaces and the Automation actions report readiness through these too.
+  enforcement: {
+    dir: 'src/enforcement',
+    suites: ['test/enforcement/', 'test/surfaces/', 'test/automation/', SECURITY],
+  },
   stores: {
     dir: 'src/storage',
     suites: ['test/storage/', 'test/evidence/', 'test/promote/', 'test/enforcement/', SECURITY],

@@ -1,6 +1,13 @@
 import type { AdfDoc } from '../../src/domain/adf';
 import { plainFlag, type FlagOutcome } from '../../src/domain/flag-fallback';
-import { auditActionOf, interventionDetail } from '../../src/enforcement/intervention-audit';
+import {
+  auditActionOf,
+  interventionDetail,
+  rememberFlagOutcomes,
+} from '../../src/enforcement/intervention-audit';
+import { ENFORCEMENT_KEYS } from '../../src/storage/key-families';
+import { useEmulator } from '../helpers/emulator';
+import { inInvocation } from '../helpers/invoke';
 import { guardComment, sprintStartSummary } from '../../src/enforcement/interventions';
 
 /**
@@ -189,5 +196,26 @@ describe('the audit entry of an intervention', () => {
     expect(interventionDetail({ ...base, flag: labelled })).toMatch(
       /^Moved back; missing: an outcome; a bound\. Jira's Flagged field is not on the edit screen of Enabler items in DT\. Jira does not let Dual Track override screens/,
     );
+  });
+});
+
+describe("the project's flag notes", () => {
+  const ctx = useEmulator();
+  const now = new Date('2026-11-20T10:00:00.000Z');
+  const remember = (current: Parameters<typeof rememberFlagOutcomes>[1], outcome: FlagOutcome) =>
+    inInvocation(ctx.em, 'trigger', 'sprint-guard: rememberFlagOutcomes', () =>
+      rememberFlagOutcomes('DT', current, [{ typeName: 'Enabler', outcome }], now),
+    );
+
+  it('are written when a flag teaches something new, and not again when it says the same', async () => {
+    await remember(undefined, labelled);
+    const notes = ctx.em.kvs.peek(ENFORCEMENT_KEYS.flagNotes('DT'));
+    expect(notes).toEqual({
+      version: 1,
+      types: { Enabler: { since: now.toISOString(), outcome: labelled } },
+    });
+    ctx.em.kvs.resetCounts();
+    await remember(notes as Parameters<typeof rememberFlagOutcomes>[1], labelled);
+    expect(ctx.em.kvs.writes()).toBe(0);
   });
 });

@@ -17,10 +17,11 @@ export type Expr =
   | { k: 'bin'; op: '&&' | '||' | '==' | '!=' | '>=' | '<='; l: Expr; r: Expr }
   | { k: 'not'; e: Expr };
 
-const v = (name: string): Expr => ({ k: 'var', name });
-const lit = (value: string | number | boolean | null): Expr => ({ k: 'lit', v: value });
-const get = (obj: Expr, prop: string): Expr => ({ k: 'get', obj, prop });
-const call = (
+// Builders of the subset (also what the evaluator's tests write expressions with).
+export const v = (name: string): Expr => ({ k: 'var', name });
+export const lit = (value: string | number | boolean | null): Expr => ({ k: 'lit', v: value });
+export const get = (obj: Expr, prop: string): Expr => ({ k: 'get', obj, prop });
+export const call = (
   obj: Expr,
   method: Extract<Expr, { k: 'call' }>['method'],
   ...args: Expr[]
@@ -30,7 +31,7 @@ const call = (
   method,
   args,
 });
-const bin = (op: Extract<Expr, { k: 'bin' }>['op'], l: Expr, r: Expr): Expr => ({
+export const bin = (op: Extract<Expr, { k: 'bin' }>['op'], l: Expr, r: Expr): Expr => ({
   k: 'bin',
   op,
   l,

@@ -1,7 +1,12 @@
 import {
+  bin,
+  call,
   evaluateExpression,
   ExpressionError,
+  get,
+  lit,
   renderExpression,
+  v,
   validatorPasses,
   type Expr,
 } from '../../src/validators/outcome-expression';
@@ -12,26 +17,6 @@ import {
  * condition, an ordering of non-numbers are errors, and an error refuses the transition), and
  * the printing that goes into the manifest.
  */
-const lit = (v: string | number | boolean | null): Expr => ({ k: 'lit', v });
-const v = (name: string): Expr => ({ k: 'var', name });
-const get = (obj: Expr, prop: string): Expr => ({ k: 'get', obj, prop });
-const call = (
-  obj: Expr,
-  method: 'trim' | 'toLowerCase' | 'includes' | 'map',
-  ...args: Expr[]
-): Expr => ({
-  k: 'call',
-  obj,
-  method,
-  args,
-});
-const bin = (op: '&&' | '||' | '==' | '!=' | '>=' | '<=', l: Expr, r: Expr): Expr => ({
-  k: 'bin',
-  op,
-  l,
-  r,
-});
-
 const env = {
   issue: { summary: '  Pick A Cache ', labels: ['a', 'b'], points: 3, nothing: null },
   types: ['Enabler', 'Spike'],

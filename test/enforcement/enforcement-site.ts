@@ -1,5 +1,50 @@
+import type { EmIssue, EmSprint } from '../../dev/emulator/model';
+import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import type { Waiver } from '../../src/domain/sprint-readiness';
+import { sprintChangeEvent, type EnforcementSite } from '../../dev/emulator/enforcement-seed';
+
 /**
- * The enforcement tests' site and event payloads: dev/emulator/enforcement-seed.ts (kept with the
- * emulator so that the bench, which is not test code, seeds the same site).
+ * The enforcement tests' site and event payloads, dev/emulator/enforcement-seed.ts (kept with the
+ * emulator so that the bench, which is not test code, seeds the same site), and what the sprint
+ * guard's tests do to it: add an enabler, drag it into a sprint, waive it.
  */
 export * from '../../dev/emulator/enforcement-seed';
+
+/** An enabler (or another gated type) in DT, with its Scoped outcome value when given. */
+export function addEnabler(
+  em: JiraEmulator,
+  site: EnforcementSite,
+  custom?: unknown,
+  type = 'Enabler',
+): EmIssue {
+  return em.addIssue({
+    projectKey: 'DT',
+    type,
+    summary: 'Pick a cache',
+    custom: custom === undefined ? {} : { [site.scopedOutcome.id]: custom },
+  });
+}
+
+/** The user drags the item into a sprint: Jira sets the field, then sends the event. */
+export function dragIntoSprint(
+  em: JiraEmulator,
+  issue: EmIssue,
+  sprint: EmSprint,
+  changelogId = '50001',
+) {
+  em.setSprint(issue.key, sprint.id);
+  return sprintChangeEvent(em, issue, { to: sprint, changelogId });
+}
+
+/** DT's waiver book holding one waiver for the item, granted by the project admin. */
+export function waiverBookFor(issue: EmIssue, expiresOn: string) {
+  const waiver: Waiver = {
+    issueId: issue.id,
+    issueKey: issue.key,
+    reason: 'Hotfix spike agreed with the PO',
+    expiresOn,
+    grantedBy: 'user-padmin',
+    grantedAt: '2026-11-01T00:00:00.000Z',
+  };
+  return { version: 1, waivers: [waiver] };
+}

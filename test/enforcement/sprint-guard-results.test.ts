@@ -7,9 +7,12 @@ import { ENFORCEMENT_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
+  addEnabler,
+  dragIntoSprint,
   rememberFieldIds,
   seedEnforcementSite,
   sprintChangeEvent,
+  waiverBookFor,
   type EnforcementSite,
 } from './enforcement-site';
 
@@ -28,17 +31,8 @@ beforeEach(() => {
   rememberFieldIds(ctx.em, site);
 });
 
-const enabler = (custom?: unknown): EmIssue =>
-  ctx.em.addIssue({
-    projectKey: 'DT',
-    type: 'Enabler',
-    summary: 'Pick a cache',
-    custom: custom === undefined ? {} : { [site.scopedOutcome.id]: custom },
-  });
-const dragInto = (issue: EmIssue, changelogId = '50001') => {
-  ctx.em.setSprint(issue.key, site.active.id);
-  return sprintChangeEvent(ctx.em, issue, { to: site.active, changelogId });
-};
+const enabler = (custom?: unknown) => addEnabler(ctx.em, site, custom);
+const dragInto = (issue: EmIssue) => dragIntoSprint(ctx.em, issue, site.active);
 const guard = (event: unknown) =>
   inInvocation(ctx.em, 'trigger', 'sprint-guard: handleSprintGuardEvent', () =>
     handleSprintGuardEvent(event, { now }),
@@ -119,19 +113,7 @@ describe('the sprint guard lets be', () => {
 
   it('a waived item, auditing which sprint it entered without what', async () => {
     const issue = enabler();
-    ctx.em.kvs.seed(WAIVER_KEYS.book('DT'), {
-      version: 1,
-      waivers: [
-        {
-          issueId: issue.id,
-          issueKey: issue.key,
-          reason: 'Hotfix',
-          expiresOn: '2099-01-01',
-          grantedBy: 'user-padmin',
-          grantedAt: '2026-11-01T00:00:00.000Z',
-        },
-      ],
-    });
+    ctx.em.kvs.seed(WAIVER_KEYS.book('DT'), waiverBookFor(issue, '2099-01-01'));
     await expect(guard(dragInto(issue))).resolves.toEqual({
       status: 'waived',
       issueKey: issue.key,

@@ -8,7 +8,10 @@ import { type AuditPage } from '../../src/storage/audit-store';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { callResolver, runTrigger } from '../helpers/invoke';
 import {
+  addEnabler,
   commentText,
+  dragIntoSprint,
+  waiverBookFor,
   createdEvent,
   seedEnforcementSite,
   sprintChangeEvent,
@@ -32,20 +35,9 @@ beforeEach(() => {
   rememberFieldIds(ctx.em, site);
 });
 
-function enabler(custom?: unknown, type = 'Enabler'): EmIssue {
-  return ctx.em.addIssue({
-    projectKey: 'DT',
-    type,
-    summary: 'Pick a cache',
-    custom: custom === undefined ? {} : { [site.scopedOutcome.id]: custom },
-  });
-}
-
-/** The user drags the item into a sprint: Jira sets the field, then sends the event. */
-function dragInto(issue: EmIssue, sprint = site.active, changelogId = '50001') {
-  ctx.em.setSprint(issue.key, sprint.id);
-  return sprintChangeEvent(ctx.em, issue, { to: sprint, changelogId });
-}
+const enabler = (custom?: unknown, type = 'Enabler') => addEnabler(ctx.em, site, custom, type);
+const dragInto = (issue: EmIssue, sprint = site.active, changelogId = '50001') =>
+  dragIntoSprint(ctx.em, issue, sprint, changelogId);
 
 const inSprint = (issue: EmIssue) =>
   ((ctx.em.issues.get(issue.id)?.custom.get(ctx.em.sprintField.id) as unknown[]) ?? []).length > 0;
@@ -158,19 +150,7 @@ describe('sprint guard: flag only', () => {
 });
 
 describe('sprint guard: waivers', () => {
-  const waiverBook = (expiresOn: string, issue: EmIssue) => ({
-    version: 1,
-    waivers: [
-      {
-        issueId: issue.id,
-        issueKey: issue.key,
-        reason: 'Hotfix spike agreed with the PO',
-        expiresOn,
-        grantedBy: 'user-padmin',
-        grantedAt: '2026-11-01T00:00:00.000Z',
-      },
-    ],
-  });
+  const waiverBook = (expiresOn: string, issue: EmIssue) => waiverBookFor(issue, expiresOn);
 
   it('an unexpired waiver lets the item stay and the audit shows who approved it and why', async () => {
     const issue = enabler();

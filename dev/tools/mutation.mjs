@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Mutation testing of the modules that guard permissions and data (issue 19): the resolver kit,
 // the validators, the enforcement modules and the stores, in Stryker runs of up to 8 files each
-// (jest runner, jest.mutation.config.js, over the group's suites); each file's results are kept in
+// (MUTATION_CHUNK; jest runner, jest.mutation.config.js, the group's suites); results are kept in
 // test/mutation/GROUP/FILE.json and reused while code and tests are unchanged. Then it prints each
 // module's score and the total against the budget. `npm run mutation` runs all; `-- validators` a
 // group; `-- validators/enabler-gate` a file; `--missing` only files without results; `--report`
@@ -49,6 +49,7 @@ const resultsOf = (group, file) => `test/mutation/${group}/${basename(file, '.ts
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report');
 const retryTimeouts = args.includes('--retry-timeouts');
+const missingOnly = args.includes('--missing');
 // A group name runs its files; `group/file` (e.g. validators/enabler-gate) runs one file.
 const wanted = args.filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => {
@@ -150,9 +151,7 @@ if (!reportOnly) {
     byGroup.set(group, [...(byGroup.get(group) ?? []), ...files]);
   }
   for (const [group, all] of byGroup) {
-    const files = all.filter(
-      (f) => !args.includes('--missing') || !existsSync(resultsOf(group, f)),
-    );
+    const files = all.filter((f) => !missingOnly || !existsSync(resultsOf(group, f)));
     for (let i = 0; i < files.length; i += CHUNK) await run(group, files.slice(i, i + CHUNK));
   }
 }

@@ -27,9 +27,25 @@ const GROUPS = {
     dir: 'src/enforcement',
     suites: ['test/enforcement/', 'test/surfaces/', 'test/automation/', SECURITY],
   },
+  // Stores are tested where they are used too: retro figures, the shared overview and page cache,
+  // templates, track mappings, settings and the issue panel's notes.
   stores: {
     dir: 'src/storage',
-    suites: ['test/storage/', 'test/evidence/', 'test/promote/', 'test/enforcement/', SECURITY],
+    suites: [
+      'test/storage/',
+      'test/evidence/',
+      'test/promote/',
+      'test/enforcement/',
+      'test/retro/',
+      'test/project-page/',
+      'test/templates/',
+      'test/setup/',
+      'test/settings/',
+      'test/issue-panel/',
+      'test/items/',
+      'test/jpd/',
+      SECURITY,
+    ],
   },
 };
 const BUDGET = 90;

@@ -87,4 +87,46 @@ describe('the promotion claim', () => {
       status: 'claimed',
     });
   });
+
+  describe('released by its holder between the refused create and the read of who holds it', () => {
+    const key = KEYS.promotionClaim('10042');
+    const keyOf = (body: unknown) => (body as { key?: unknown } | undefined)?.key;
+    const holdNext = (op: string) => ctx.em.kvs.hold((r) => r.op === op && keyOf(r.body) === key);
+    const held = { by: 'mia', at: at.toISOString() };
+
+    it('is claimed on the second try', async () => {
+      ctx.em.kvs.seed(key, held);
+      const read = holdNext('get');
+      const answer = claim('ada', new Date(at.getTime() + 1_000));
+      await read.arrived;
+      ctx.em.kvs.unseed(key);
+      read.release();
+      await expect(answer).resolves.toEqual({ status: 'claimed' });
+      expect(ctx.em.kvs.peek(key)).toMatchObject({ by: 'ada' });
+    });
+
+    it('twice over, claimed by another in between: busy after two tries, nothing written', async () => {
+      ctx.em.kvs.seed(key, held);
+      const firstRead = holdNext('get');
+      const later = new Date(at.getTime() + 1_000);
+      const answer = claim('ada', later);
+      await firstRead.arrived;
+      ctx.em.kvs.unseed(key);
+      const secondCreate = holdNext('set');
+      firstRead.release();
+      await secondCreate.arrived;
+      ctx.em.kvs.seed(key, held);
+      const secondRead = holdNext('get');
+      secondCreate.release();
+      await secondRead.arrived;
+      ctx.em.kvs.unseed(key);
+      secondRead.release();
+      // Two tries only: it answers busy rather than chase a claim that keeps changing hands.
+      await expect(answer).resolves.toEqual({
+        status: 'busy',
+        claim: { by: 'ada', at: later.toISOString() },
+      });
+      expect(ctx.em.kvs.peek(key)).toBeUndefined();
+    });
+  });
 });

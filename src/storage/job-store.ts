@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_KEYS } from './key-families';
-import { createOnce, parseStored, readOne, removeOne, writeOne } from './kvs-store';
+import { sleep } from '../runtime/wait';
+import { claimOutlived, createOnce, parseStored, readOne, removeOne, writeOne } from './kvs-store';
 
 /**
  * Long work run through the queue, one job per project and kind: its progress as each step
@@ -60,6 +61,46 @@ export function isLive(job: JobRecord | undefined, now: Date): boolean {
   );
 }
 
+const ClaimSchema = z.object({ at: z.string(), by: z.string() }).strict();
+type Claim = z.infer<typeof ClaimSchema>;
+
+/** Pauses between reads for the job of a generation another request has just claimed. */
+const JOIN_WAITS_MS = [100, 250, 500];
+
+/**
+ * Claims `generation` of the job: undefined when this request now holds it, else the job of the
+ * request that claimed it first (read again for a moment while that request records it). A claim
+ * whose holder stopped before recording its job (older than any invocation) is taken over, so a
+ * stopped request never holds the project's job for good.
+ */
+async function claimGeneration(
+  kind: JobKind,
+  scope: string,
+  generation: number,
+  claim: Claim,
+): Promise<JobRecord | undefined> {
+  const key = JOB_KEYS.claim(kind, scope, generation);
+  if (await createOnce(key, claim)) return undefined;
+  for (const wait of [...JOIN_WAITS_MS, undefined]) {
+    const other = await readJob(kind, scope);
+    if (other && other.generation >= generation) return other;
+    if (wait !== undefined) await sleep(wait);
+  }
+  const held = parseStored(key, ClaimSchema, await readOne(key));
+  if (held && !claimOutlived(held.at, new Date(claim.at))) {
+    throw new Error(
+      `job ${kind} ${scope}: generation ${generation} is being started by another request`,
+    );
+  }
+  await removeOne(key);
+  if (await createOnce(key, claim)) return undefined;
+  const other = await readJob(kind, scope);
+  if (other && other.generation >= generation) return other;
+  throw new Error(
+    `job ${kind} ${scope}: generation ${generation} is being started by another request`,
+  );
+}
+
 export type StartAnswer = { started: true; job: JobRecord } | { started: false; job: JobRecord };
 
 /**
@@ -77,15 +118,11 @@ export async function startOrJoin(args: {
   const current = await readJob(kind, scope);
   if (current && isLive(current, now)) return { started: false, job: current };
   const generation = (current?.generation ?? 0) + 1;
-  const claimed = await createOnce(JOB_KEYS.claim(kind, scope, generation), {
+  const joined = await claimGeneration(kind, scope, generation, {
     at: now.toISOString(),
     by: args.accountId,
   });
-  if (!claimed) {
-    const other = await readJob(kind, scope);
-    if (other && other.generation >= generation) return { started: false, job: other };
-    throw new Error(`job ${kind} ${scope}: generation ${generation} claimed but not recorded`);
-  }
+  if (joined) return { started: false, job: joined };
   if (generation > 1) await removeOne(JOB_KEYS.claim(kind, scope, generation - 1));
   const job: JobRecord = {
     kind,

@@ -51,6 +51,15 @@ describe('opening a validator call', () => {
     );
   });
 
+  it('names every problem of the argument, each apart', () => {
+    const opened = openValidatorCall('Enabler gate', {
+      issue: { key: 'not a key' },
+      transition: 7,
+    });
+    const message = opened.ok ? '' : opened.answer.errorMessage;
+    expect(message).toMatch(/\(issue\.key: [^;]+; transition: [^;]+\)/);
+  });
+
   it('refuses a rule whose configuration is not JSON', () => {
     const opened = openValidatorCall('Enabler gate', {
       issue: { key: 'DT-1' },
@@ -139,6 +148,15 @@ describe('why a validator could not decide', () => {
       .error as z.ZodError;
     expect(reasonFor('enabler-gate', error)).toMatch(
       /^Dual Track's settings are not valid \(minOutcomeLength: .+\)\. A Jira admin should correct them in the Dual Track settings\.$/,
+    );
+  });
+
+  it('names every invalid setting, each apart', () => {
+    const error = z
+      .object({ minOutcomeLength: z.number(), timeboxDays: z.number() })
+      .safeParse({ minOutcomeLength: 'x', timeboxDays: 'y' }).error as z.ZodError;
+    expect(reasonFor('enabler-gate', error)).toMatch(
+      /\(minOutcomeLength: [^;]+; timeboxDays: [^;]+\)/,
     );
   });
 

@@ -42,6 +42,7 @@ describe('a rule configuration', () => {
   it('names the first field that is wrong', () => {
     expect(refusal({ minOutcomeLength: 0 })).toMatch(/^configuration minOutcomeLength: .+/);
     expect(refusal({ fieldId: 'summary' })).toMatch(/^configuration fieldId: /);
+    expect(refusal({ issueTypes: ['Enabler', ''] })).toMatch(/^configuration issueTypes\.1: /);
   });
 
   it('refuses a configuration that is not an object', () => {

@@ -53,6 +53,14 @@ describe('one item’s readiness', () => {
     expect(fieldListReads()).toBe(0);
   });
 
+  it('with no field ids remembered at all: the field list is read', async () => {
+    ctx.em.kvs.unseed(KEYS.jiraFields);
+    ctx.em.resetCalls();
+    const row = await asAdmin((jira) => itemReadiness(jira, w.spike.key, now));
+    expect(row).toMatchObject({ track: 'discovery', rule: 'scoped-outcome' });
+    expect(fieldListReads()).toBe(1);
+  });
+
   it('with the Scoped outcome id not remembered: the field list is read and the rule still applies', async () => {
     const known = ctx.em.kvs.peek(KEYS.jiraFields) as Record<string, unknown>;
     ctx.em.kvs.seed(KEYS.jiraFields, { ...known, scopedOutcome: undefined });
@@ -65,7 +73,31 @@ describe('one item’s readiness', () => {
   });
 });
 
+describe('a project whose mapping is of another project of the same key (deleted and made again)', () => {
+  beforeEach(() => {
+    const mapping = ctx.em.kvs.peek(KEYS.trackMapping('DT')) as Record<string, unknown>;
+    ctx.em.kvs.seed(KEYS.trackMapping('DT'), { ...mapping, projectId: '99999' });
+  });
+
+  it('is not set up: its items get no verdict', async () => {
+    const row = await asAdmin((jira) => itemReadiness(jira, w.spike.key, now));
+    expect(row).toMatchObject({ verdict: 'not-set-up', track: null });
+  });
+
+  it('its ideas are refused as of a project not set up', async () => {
+    await expect(asAdmin((jira) => ideaValidation(jira, w.idea.key))).rejects.toMatchObject({
+      failure: { code: 'invalid-input', message: 'DT is not set up for Dual Track.' },
+    });
+  });
+});
+
 describe('is an idea validated', () => {
+  it('a delivery item: refused as invalid input', async () => {
+    await expect(asAdmin((jira) => ideaValidation(jira, w.story.key))).rejects.toMatchObject({
+      failure: { code: 'invalid-input' },
+    });
+  });
+
   it('of a project not set up: refused, naming the project', async () => {
     await expect(asAdmin((jira) => ideaValidation(jira, w.otherIssue.key))).rejects.toMatchObject({
       failure: { code: 'invalid-input', message: 'OTHER is not set up for Dual Track.' },
@@ -108,6 +140,22 @@ describe('a sprint’s readiness', () => {
         [w.delivered.key, 'ready'],
       ]),
     );
+    expect(wouldAct(report).map((r) => r.key)).toEqual([w.spike.key]);
+  });
+
+  it('under flag-only, a flagged item counts as not ready and is acted on', async () => {
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: 'user-site-admin',
+      projectId: w.dt.id,
+      override: { guard: { policy: 'flag-only' } },
+    });
+    const sprint = ctx.em.addSprint({ boardId: w.boards.dt, name: 'Flags', state: 'future' });
+    ctx.em.setSprint(w.spike.key, sprint.id);
+    const report = await asAdmin((jira) => sprintReadiness(jira, sprint, now));
+    expect(report.items).toEqual([expect.objectContaining({ key: w.spike.key, verdict: 'flag' })]);
+    expect(report.byTrack.discovery).toEqual({ ready: 0, notReady: 1 });
     expect(wouldAct(report).map((r) => r.key)).toEqual([w.spike.key]);
   });
 });

@@ -100,6 +100,63 @@ describe('the spike-decision trigger ignores', () => {
     expect(claimOf(event)).toMatchObject({ state: 'done', outcome: 'issue-gone' });
   });
 
+  it('a spike moved to another project since the event', async () => {
+    const { spike } = demo.keys.entry;
+    const event = statusEvent(spike);
+    const ops = ctx.em.addProject({ key: 'OPS', name: 'Ops' });
+    const moved = ctx.em.findIssue(spike);
+    if (moved) moved.projectId = ops.id;
+    await expect(handle(event)).resolves.toEqual({
+      status: 'ignored',
+      reason: 'moved-to-another-project',
+    });
+  });
+
+  it('a closed spike without a decision, or with an issue security level', async () => {
+    const { spike } = demo.keys.entry;
+    const closed = ctx.em.findIssue(spike);
+    if (closed) closed.statusId = '10002';
+    await expect(handle(statusEvent(spike))).resolves.toEqual({
+      status: 'ignored',
+      reason: 'no-decision',
+    });
+    const level = ctx.em.addSecurityLevel({
+      name: 'Infra',
+      members: [DEMO_USERS.admin],
+      app: true,
+    });
+    ctx.em.setSecurityLevel(spike, level.id);
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const again = {
+      ...statusEvent(spike),
+      changelog: { id: '70002', items: [{ field: 'status' }] },
+    };
+    await expect(handle(again)).resolves.toEqual({ status: 'ignored', reason: 'restricted-spike' });
+    expect(warned).toHaveBeenCalledWith(
+      `spike-decision: ${spike}: has an issue security level; its decision is not shared`,
+    );
+    warned.mockRestore();
+  });
+
+  it('an event without a changelog', async () => {
+    const bare: Record<string, unknown> = { ...statusEvent(demo.keys.entry.spike) };
+    delete bare.changelog;
+    await expect(handle(bare)).resolves.toEqual({
+      status: 'ignored',
+      reason: 'not-a-status-change',
+    });
+  });
+
+  it('a spike Jira could not read for a while: retried, not taken as gone', async () => {
+    const { spike } = demo.keys.entry;
+    const event = statusEvent(spike);
+    ctx.em.injectFault({ match: /^GET \/rest\/api\/3\/issue\//, status: 503, times: 20 });
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    await expect(handle(event)).resolves.toMatchObject({ kind: 'retry-later' });
+    warned.mockRestore();
+    expect(claimOf(event)).toBeUndefined();
+  });
+
   it('an item that is not a spike', async () => {
     await expect(handle(statusEvent(demo.keys.entry.waitingOnSpike))).resolves.toEqual({
       status: 'ignored',

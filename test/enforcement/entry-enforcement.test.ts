@@ -340,11 +340,18 @@ describe('sprint guard: discovery entry criteria', () => {
 
     expect(inSprint(issue)).toBe(true);
     expect(commentText(ctx.em, issue.key)).toEqual([]);
-    expect((await auditOf()).entries[0]).toMatchObject({
+    const [entry] = (await auditOf()).entries;
+    expect(entry).toMatchObject({
       action: 'waived',
       rule: 'entry-criteria',
       waiver: { grantedBy: 'user-padmin' },
     });
+    // The criteria's sentence, its first letter lowered and its full stop not doubled.
+    expect(entry?.detail).toMatch(
+      new RegExp(
+        `^Entered sprint "${site.active.name}" although it meets the discovery entry criteria \\(uncertainty high\\)[^.]*; allowed by a waiver\\.$`,
+      ),
+    );
   });
 });
 

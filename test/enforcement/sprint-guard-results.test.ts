@@ -3,7 +3,7 @@ import { handleSprintGuardEvent } from '../../src/enforcement/sprint-guard';
 import { dedupeKeyOf, IssueEventSchema } from '../../src/enforcement/sprint-guard-event';
 import { listAudit } from '../../src/storage/audit-store';
 import { dayBucket } from '../../src/storage/enforcement-store';
-import { ENFORCEMENT_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { ENFORCEMENT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
@@ -100,6 +100,45 @@ describe('the sprint guard does nothing, and says why, for', () => {
     );
     warned.mockRestore();
     expect(claimOf(event)).toMatchObject({ state: 'done', outcome: 'issue-gone' });
+  });
+});
+
+describe('the sprint guard also does nothing for', () => {
+  it('an item moved to another project since the event', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    issue.projectId = ctx.em.addProject({ key: 'OPS', name: 'Ops' }).id;
+    await expect(guard(event)).resolves.toEqual({
+      status: 'ignored',
+      reason: 'moved-to-another-project',
+    });
+    expect(claimOf(event)).toMatchObject({ state: 'done', outcome: 'moved-to-another-project' });
+  });
+
+  it('an item taken out of every open sprint since the event', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    ctx.em.setSprint(issue.key, undefined);
+    await expect(guard(event)).resolves.toEqual({
+      status: 'ignored',
+      reason: 'not-in-open-sprint',
+    });
+  });
+});
+
+describe('the sprint guard acts, and records how', () => {
+  it('under flag-only, an unready item is flagged and the claim says so', async () => {
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: site.admin,
+      projectId: site.projectId,
+      override: { guard: { policy: 'flag-only' } },
+    });
+    const issue = enabler();
+    const event = dragInto(issue);
+    await expect(guard(event)).resolves.toMatchObject({ status: 'flagged' });
+    expect(claimOf(event)).toMatchObject({ state: 'done', outcome: 'flag' });
   });
 });
 

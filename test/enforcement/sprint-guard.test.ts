@@ -420,4 +420,44 @@ describe('sprint guard: the last retry Forge allows (retryContext.retryCount)', 
     await expect(sprintGuard(retried(event, 4))).resolves.toBeUndefined();
     expect((await auditOf()).entries).toEqual([]);
   });
+
+  it('a last attempt that could not even read the item: audited as not checked, nothing changed', async () => {
+    const issue = enabler();
+    const event = dragInto(issue);
+    ctx.em.injectFault({ match: /^GET \/rest\/api\/3\/issue\//, status: 503, times: 20 });
+    await expect(sprintGuard(retried(event, 4))).resolves.toBeUndefined();
+    const [entry] = (await auditOf()).entries;
+    expect(entry).toMatchObject({
+      action: 'failed',
+      rule: 'sprint-guard',
+      issueId: issue.id,
+      issueKey: issue.key,
+    });
+    expect(entry?.detail).toMatch(
+      /^Could not check it after it entered a sprint \(.+\); nothing was changed\.$/,
+    );
+    expect(entry).not.toHaveProperty('sprintId');
+    expect(inSprint(issue)).toBe(true);
+  });
+
+  it('a flag that failed on the last attempt: audited as a flag not made, with what is missing', async () => {
+    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: site.admin,
+      projectId: site.projectId,
+      override: { guard: { policy: 'flag-only' } },
+    });
+    const issue = enabler();
+    const event = dragInto(issue);
+    ctx.em.injectFault({ match: /^PUT \/rest\/api\/3\/issue\//, status: 503, times: 20 });
+    await expect(sprintGuard(retried(event, 4))).resolves.toBeUndefined();
+    const [entry] = (await auditOf()).entries;
+    expect(entry).toMatchObject({ action: 'failed', rule: 'scoped-outcome', issueKey: issue.key });
+    expect(entry?.detail).toMatch(
+      new RegExp(
+        `^Could not flag it after it entered sprint "${site.active.name}" \\(.+\\); steps done: none\\. Missing: .+\\.$`,
+      ),
+    );
+  });
 });

@@ -142,6 +142,20 @@ describe('the summary of a sprint start', () => {
     ]);
   });
 
+  it('words a flag set with the label by overriding the edit screen as a label flag too', () => {
+    const overridden: FlagOutcome = { ...labelled, via: 'label-override', overrideRefused: false };
+    const [, line] = read(
+      sprintStartSummary({
+        sprintName: 'S 8',
+        items: [{ ...item, action: 'flag' as const, flag: overridden }],
+        actor: undefined,
+      }),
+    );
+    expect(line).toBe(
+      '- DT-4 (Enabler, flagged with the label dual-track-flagged, stays in the sprint) needs a complete scoped outcome: an outcome; a bound.',
+    );
+  });
+
   it('says how many items were not read, or only that there were more when Jira gave no count', () => {
     const one = [items[0]!];
     const counted = read(

@@ -3,6 +3,7 @@ import type { EmIssue } from '../../dev/emulator/model';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import { handleSpikeClosed } from '../../src/enforcement/spike-decision';
 import type { AuditPage } from '../../src/storage/audit-store';
+import { SPIKE_DECISION_KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { callOnIssue, callResolver, inInvocation, ok } from '../helpers/invoke';
 import { commentText } from './enforcement-site';
@@ -106,6 +107,40 @@ describe('a closed spike’s decision is told to', () => {
       told: [],
       skipped: [],
     });
+  });
+});
+
+describe('telling again', () => {
+  it('a later event of the same closed spike tells nobody twice: the item is skipped, the record done', async () => {
+    const { spike, waitingOnSpike } = demo.keys.entry;
+    await decide(spike, 'Use the CDN.');
+    await handle(closedSpikeEvent(spike));
+    const told = SPIKE_DECISION_KEYS.told(issue(spike).id, issue(waitingOnSpike).id);
+    expect(ctx.em.kvs.peek(told)).toMatchObject({ state: 'done' });
+    const again = {
+      ...closedSpikeEvent(spike),
+      changelog: { id: '70009', items: [{ field: 'status' }] },
+    };
+    await expect(handle(again)).resolves.toEqual({
+      status: 'shared',
+      spikeKey: spike,
+      told: [],
+      skipped: [waitingOnSpike],
+    });
+    expect(decisionComments(waitingOnSpike)).toHaveLength(1);
+  });
+
+  it('an item whose comment was posted but not audited gets only the audit entry', async () => {
+    const { spike, waitingOnSpike } = demo.keys.entry;
+    await decide(spike, 'Use the CDN.');
+    const told = SPIKE_DECISION_KEYS.told(issue(spike).id, issue(waitingOnSpike).id);
+    ctx.em.kvs.seed(told, { state: 'commented', at: now.toISOString() });
+    await expect(handle(closedSpikeEvent(spike))).resolves.toMatchObject({
+      told: [waitingOnSpike],
+    });
+    expect(decisionComments(waitingOnSpike)).toEqual([]);
+    expect(await auditDetails()).toHaveLength(1);
+    expect(ctx.em.kvs.peek(told)).toMatchObject({ state: 'done' });
   });
 });
 

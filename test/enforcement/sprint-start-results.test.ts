@@ -1,6 +1,7 @@
 import { takeOffEditScreen } from '../../dev/emulator/edit-screens';
 import { handleSprintStarted } from '../../src/enforcement/sprint-start';
 import { SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
+import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { dayBucket } from '../../src/storage/enforcement-store';
 import { ENFORCEMENT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
@@ -46,6 +47,43 @@ const policy = (value: 'move-back' | 'flag-only') =>
     projectId: site.projectId,
     override: { guard: { policy: value } },
   });
+
+/** Every audit entry of DT, oldest first. */
+async function auditEntries(): Promise<AuditEntry[]> {
+  const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
+    listAudit('DT', undefined, 100),
+  );
+  return page.entries.reverse();
+}
+
+describe('the sprint-start check audits', () => {
+  it('each waived item without what, then each item acted on with where its summary is', async () => {
+    const waived = add('Enabler');
+    ctx.em.kvs.seed(WAIVER_KEYS.book('DT'), waiverBookFor(waived, '2099-01-01'));
+    const [first, second] = [add('Enabler'), add('Discovery')];
+    await check(sprintStartedEvent(site.active));
+    const entries = await auditEntries();
+    expect(entries.map((e) => [e.action, e.issueKey])).toEqual([
+      ['waived', waived.key],
+      ['moved-back', first.key],
+      ['moved-back', second.key],
+    ]);
+    const sprint = `In sprint "${site.active.name}" at its start`;
+    expect(entries[0]?.detail).toMatch(
+      new RegExp(`^${sprint} without .+; allowed by a waiver\\.$`),
+    );
+    for (const e of entries.slice(1)) {
+      expect(e.detail).toMatch(
+        new RegExp(`^${sprint}; missing: .+\\. Summary comment on ${first.key}\\.$`),
+      );
+      expect(e).toMatchObject({
+        source: 'sprint-start',
+        actor: 'user-member',
+        sprintId: site.active.id,
+      });
+    }
+  });
+});
 
 describe('the sprint-start check answers', () => {
   it('the items it moved back, where the summary went, and records it on the claim', async () => {

@@ -1,12 +1,13 @@
 import type { EmIssue, EmSprint } from '../../dev/emulator/model';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { Waiver } from '../../src/domain/sprint-readiness';
+import { KEYS } from '../../src/storage/key-families';
 import { sprintChangeEvent, type EnforcementSite } from '../../dev/emulator/enforcement-seed';
 
 /**
  * The enforcement tests' site and event payloads, dev/emulator/enforcement-seed.ts (kept with the
  * emulator so that the bench, which is not test code, seeds the same site), and what the sprint
- * guard's tests do to it: add an enabler, drag it into a sprint, waive it.
+ * guard's tests do to it: add an enabler, drag it into a sprint, waive it, override DT's settings.
  */
 export * from '../../dev/emulator/enforcement-seed';
 
@@ -47,4 +48,27 @@ export function waiverBookFor(issue: EmIssue, expiresOn: string) {
     grantedAt: '2026-11-01T00:00:00.000Z',
   };
   return { version: 1, waivers: [waiver] };
+}
+
+/** An item of `type` in DT, already in `sprint` (as the sprint-start check finds it). */
+export function addInSprint(
+  em: JiraEmulator,
+  sprint: EmSprint,
+  type: string,
+  custom: Record<string, unknown> = {},
+): EmIssue {
+  const issue = em.addIssue({ projectKey: 'DT', type, summary: `${type} item`, custom });
+  em.setSprint(issue.key, sprint.id);
+  return issue;
+}
+
+/** DT's settings override, as the project admin saved it. */
+export function overrideProject(em: JiraEmulator, site: EnforcementSite, override: unknown): void {
+  em.kvs.seed(KEYS.projectConfig('DT'), {
+    version: 1,
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    updatedBy: site.admin,
+    projectId: site.projectId,
+    override,
+  });
 }

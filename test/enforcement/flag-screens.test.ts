@@ -13,8 +13,9 @@ import {
   sprintStartedEvent,
   type EnforcementSite,
   rememberFieldIds,
+  overrideProject,
 } from './enforcement-site';
-import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
+import { ENFORCEMENT_KEYS } from '../../src/storage/key-families';
 
 /**
  * Flagging when Jira's edit screen is in the way (issue 15, D): the Flagged field (or Labels) is
@@ -37,13 +38,7 @@ beforeEach(() => {
   site = seedEnforcementSite(ctx.em);
   flagged = addFlaggedField(ctx.em);
   rememberFieldIds(ctx.em, site, {}, flagged.id);
-  ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-    version: 1,
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    updatedBy: site.admin,
-    projectId: site.projectId,
-    override: { guard: { policy: 'flag-only' } },
-  });
+  overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
 });
 
 /** An enabler without a scoped outcome: not ready, so the flag-only project flags it. */

@@ -3,7 +3,7 @@ import { handleSprintGuardEvent } from '../../src/enforcement/sprint-guard';
 import { dedupeKeyOf, IssueEventSchema } from '../../src/enforcement/sprint-guard-event';
 import { listAudit } from '../../src/storage/audit-store';
 import { dayBucket } from '../../src/storage/enforcement-store';
-import { ENFORCEMENT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { ENFORCEMENT_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
@@ -14,6 +14,7 @@ import {
   sprintChangeEvent,
   waiverBookFor,
   type EnforcementSite,
+  overrideProject,
 } from './enforcement-site';
 
 /**
@@ -128,13 +129,7 @@ describe('the sprint guard also does nothing for', () => {
 
 describe('the sprint guard acts, and records how', () => {
   it('under flag-only, an unready item is flagged and the claim says so', async () => {
-    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-      version: 1,
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: site.admin,
-      projectId: site.projectId,
-      override: { guard: { policy: 'flag-only' } },
-    });
+    overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
     const issue = enabler();
     const event = dragInto(issue);
     await expect(guard(event)).resolves.toMatchObject({ status: 'flagged' });

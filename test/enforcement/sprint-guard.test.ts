@@ -17,6 +17,7 @@ import {
   sprintChangeEvent,
   type EnforcementSite,
   rememberFieldIds,
+  overrideProject,
 } from './enforcement-site';
 import { AUDIT_KEYS, ENFORCEMENT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
@@ -121,13 +122,7 @@ describe('sprint guard: move back (the default policy)', () => {
 
 describe('sprint guard: flag only', () => {
   beforeEach(() => {
-    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-      version: 1,
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: site.admin,
-      projectId: site.projectId,
-      override: { guard: { policy: 'flag-only' } },
-    });
+    overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
   });
 
   it("sets Jira's Flagged field to Impediment and comments; the item stays", async () => {
@@ -441,13 +436,7 @@ describe('sprint guard: the last retry Forge allows (retryContext.retryCount)', 
   });
 
   it('a flag that failed on the last attempt: audited as a flag not made, with what is missing', async () => {
-    ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-      version: 1,
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: site.admin,
-      projectId: site.projectId,
-      override: { guard: { policy: 'flag-only' } },
-    });
+    overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
     const issue = enabler();
     const event = dragInto(issue);
     ctx.em.injectFault({ match: /^PUT \/rest\/api\/3\/issue\//, status: 503, times: 20 });

@@ -3,7 +3,7 @@ import { handleSprintStarted } from '../../src/enforcement/sprint-start';
 import { SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
 import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { dayBucket } from '../../src/storage/enforcement-store';
-import { ENFORCEMENT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { ENFORCEMENT_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
@@ -12,6 +12,8 @@ import {
   sprintStartedEvent,
   waiverBookFor,
   type EnforcementSite,
+  addInSprint,
+  overrideProject,
 } from './enforcement-site';
 
 /**
@@ -28,11 +30,8 @@ beforeEach(() => {
   rememberFieldIds(ctx.em, site);
 });
 
-function add(type: string, custom: Record<string, unknown> = {}) {
-  const issue = ctx.em.addIssue({ projectKey: 'DT', type, summary: `${type} item`, custom });
-  ctx.em.setSprint(issue.key, site.active.id);
-  return issue;
-}
+const add = (type: string, custom?: Record<string, unknown>) =>
+  addInSprint(ctx.em, site.active, type, custom);
 const check = (event: unknown) =>
   inInvocation(ctx.em, 'trigger', 'sprint-start: handleSprintStarted', () =>
     handleSprintStarted(event, { now }),
@@ -40,13 +39,7 @@ const check = (event: unknown) =>
 const claimOf = (sprintId: number) =>
   ctx.em.kvs.peek(ENFORCEMENT_KEYS.event(dayBucket(now), `sprint-start:${sprintId}`));
 const policy = (value: 'move-back' | 'flag-only') =>
-  ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-    version: 1,
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    updatedBy: site.admin,
-    projectId: site.projectId,
-    override: { guard: { policy: value } },
-  });
+  overrideProject(ctx.em, site, { guard: { policy: value } });
 
 /** Every audit entry of DT, oldest first. */
 async function auditEntries(): Promise<AuditEntry[]> {

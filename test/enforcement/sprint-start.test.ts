@@ -10,8 +10,10 @@ import {
   sprintStartedEvent,
   type EnforcementSite,
   rememberFieldIds,
+  addInSprint,
+  overrideProject,
 } from './enforcement-site';
-import { AUDIT_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { AUDIT_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
  * The sprint-start check, driven through the exported trigger handler with the documented
@@ -28,11 +30,8 @@ beforeEach(() => {
   rememberFieldIds(ctx.em, site);
 });
 
-function add(type: string, custom: Record<string, unknown> = {}) {
-  const issue = ctx.em.addIssue({ projectKey: 'DT', type, summary: `${type} item`, custom });
-  ctx.em.setSprint(issue.key, site.active.id);
-  return issue;
-}
+const add = (type: string, custom?: Record<string, unknown>) =>
+  addInSprint(ctx.em, site.active, type, custom);
 
 const inSprint = (key: string) =>
   ((ctx.em.findIssue(key)?.custom.get(ctx.em.sprintField.id) as unknown[]) ?? []).length > 0;
@@ -130,14 +129,7 @@ const retried = (event: object, retryCount: number) => ({
   retryContext: { retryCount, retryReason: 'FUNCTION_UPSTREAM_RATE_LIMITED', retryData: null },
 });
 
-const projectOverride = (override: unknown) =>
-  ctx.em.kvs.seed(KEYS.projectConfig('DT'), {
-    version: 1,
-    updatedAt: '2026-11-01T00:00:00.000Z',
-    updatedBy: site.admin,
-    projectId: site.projectId,
-    override,
-  });
+const projectOverride = (override: unknown) => overrideProject(ctx.em, site, override);
 
 const waiverFor = (issue: { id: string; key: string }, expiresOn: string) => ({
   issueId: issue.id,

@@ -2,6 +2,7 @@ import { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmIssue } from '../../dev/emulator/model';
 import { WAIVER_KEYS } from '../../src/storage/key-families';
 import type { SearchLag } from '../../dev/emulator/search-lag';
+import type { KvsRequest } from '../../dev/emulator/kvs-emulator';
 
 /** How many searches miss a REST write by default in tests (dev/emulator/search-lag.ts). */
 export const DEFAULT_SEARCH_LAG: SearchLag = { searches: 20, settleOnInvocation: false };
@@ -76,3 +77,9 @@ export function seedWaiver(
     waivers: [...others, { issueId: issue.id, issueKey: issue.key, ...w }],
   });
 }
+
+/** Matches a storage request of `op` ('get', 'set', 'delete') on `key`, for `kvs.hold`. */
+export const kvsRequest =
+  (op: string, key: string) =>
+  (request: KvsRequest): boolean =>
+    request.op === op && (request.body as { key?: unknown } | undefined)?.key === key;

@@ -9,7 +9,7 @@ import {
   startOrJoin,
   type JobRecord,
 } from '../../src/storage/job-store';
-import { useEmulator } from '../helpers/emulator';
+import { kvsRequest, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
 /**
@@ -89,15 +89,12 @@ describe('starting a job', () => {
 
   it('a request that claimed the generation but has not recorded its job yet is waited for, then joined', async () => {
     const jobKey = JOB_KEYS.job('retro', 'DT');
-    const keyOf = (body: unknown) => (body as { key?: unknown } | undefined)?.key;
-    const save = ctx.em.kvs.hold((r) => r.op === 'set' && keyOf(r.body) === jobKey);
+    const save = ctx.em.kvs.hold(kvsRequest('set', jobKey));
     const first = start('mia', at);
     await save.arrived;
     // The second request's read after losing the claim (its first read is of the current job).
     let reads = 0;
-    const read = ctx.em.kvs.hold(
-      (r) => r.op === 'get' && keyOf(r.body) === jobKey && ++reads === 2,
-    );
+    const read = ctx.em.kvs.hold((r) => kvsRequest('get', jobKey)(r) && ++reads === 2);
     const second = start('ada', at);
     await read.arrived;
     read.release();

@@ -6,7 +6,7 @@ import {
   releasePromotion,
   type PromotionRecord,
 } from '../../src/storage/promotion-store';
-import { useEmulator } from '../helpers/emulator';
+import { kvsRequest, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
 /**
@@ -90,8 +90,7 @@ describe('the promotion claim', () => {
 
   describe('released by its holder between the refused create and the read of who holds it', () => {
     const key = KEYS.promotionClaim('10042');
-    const keyOf = (body: unknown) => (body as { key?: unknown } | undefined)?.key;
-    const holdNext = (op: string) => ctx.em.kvs.hold((r) => r.op === op && keyOf(r.body) === key);
+    const holdNext = (op: string) => ctx.em.kvs.hold(kvsRequest(op, key));
     const held = { by: 'mia', at: at.toISOString() };
 
     it('is claimed on the second try', async () => {

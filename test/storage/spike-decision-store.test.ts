@@ -5,7 +5,7 @@ import {
   releaseTelling,
   TELLING_STALE_MS,
 } from '../../src/storage/spike-decision-store';
-import { useEmulator } from '../helpers/emulator';
+import { kvsRequest, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
 /**
@@ -54,9 +54,7 @@ describe('claiming the telling of a decision', () => {
 
   it('a claim released between the refused create and the read is claimed afresh', async () => {
     ctx.em.kvs.seed(key, { state: 'claimed', at: at.toISOString() });
-    const read = ctx.em.kvs.hold(
-      (r) => r.op === 'get' && (r.body as { key?: unknown } | undefined)?.key === key,
-    );
+    const read = ctx.em.kvs.hold(kvsRequest('get', key));
     const answer = claim(later(1));
     await read.arrived;
     ctx.em.kvs.unseed(key);
@@ -67,15 +65,11 @@ describe('claiming the telling of a decision', () => {
 
   it('released and claimed again by another delivery meanwhile: this one does nothing', async () => {
     ctx.em.kvs.seed(key, { state: 'claimed', at: at.toISOString() });
-    const read = ctx.em.kvs.hold(
-      (r) => r.op === 'get' && (r.body as { key?: unknown } | undefined)?.key === key,
-    );
+    const read = ctx.em.kvs.hold(kvsRequest('get', key));
     const answer = claim(later(1));
     await read.arrived;
     ctx.em.kvs.unseed(key);
-    const create = ctx.em.kvs.hold(
-      (r) => r.op === 'set' && (r.body as { key?: unknown } | undefined)?.key === key,
-    );
+    const create = ctx.em.kvs.hold(kvsRequest('set', key));
     read.release();
     await create.arrived;
     ctx.em.kvs.seed(key, { state: 'claimed', at: later(2).toISOString() });

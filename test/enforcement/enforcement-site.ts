@@ -72,3 +72,30 @@ export function overrideProject(em: JiraEmulator, site: EnforcementSite, overrid
     override,
   });
 }
+
+/** The issue of `key`; a test that names one the site lacks fails here. */
+export function issueOf(em: JiraEmulator, key: string): EmIssue {
+  const found = em.findIssue(key);
+  if (!found) throw new Error(`no issue ${key}`);
+  return found;
+}
+
+/** The event Jira sends when an issue's status changes (Forge's issue events reference). */
+export function statusChangeEvent(
+  em: JiraEmulator,
+  key: string,
+  actor: string,
+  changelogId = '70001',
+) {
+  const issue = issueOf(em, key);
+  const project = em.projects.get(issue.projectId);
+  return {
+    eventType: 'avi:jira:updated:issue',
+    atlassianId: actor,
+    issue: { id: issue.id, key, fields: { project: { id: project?.id, key: project?.key } } },
+    changelog: {
+      id: changelogId,
+      items: [{ field: 'status', fieldId: 'status', from: '3', to: '10002' }],
+    },
+  };
+}

@@ -5,6 +5,7 @@ import { dayBucket } from '../../src/storage/enforcement-store';
 import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
+import { statusChangeEvent } from './enforcement-site';
 
 /**
  * When the spike-decision trigger does nothing, and says why: an event that is not an issue
@@ -20,20 +21,10 @@ beforeEach(() => {
   demo = seedDemoProject(ctx.em, { now: new Date() });
 });
 
-function statusEvent(key: string, more: Record<string, unknown> = {}) {
-  const issue = ctx.em.findIssue(key);
-  const project = ctx.em.projectByKey(demo.projectKey);
-  return {
-    eventType: 'avi:jira:updated:issue',
-    atlassianId: DEMO_USERS.member,
-    issue: { id: issue?.id, key, fields: { project: { id: project.id, key: project.key } } },
-    changelog: {
-      id: '70001',
-      items: [{ field: 'status', fieldId: 'status', from: '3', to: '10002' }],
-    },
-    ...more,
-  };
-}
+const statusEvent = (key: string, more: Record<string, unknown> = {}) => ({
+  ...statusChangeEvent(ctx.em, key, DEMO_USERS.member),
+  ...more,
+});
 const handle = (event: unknown) =>
   inInvocation(ctx.em, 'trigger', 'spike-decision: handleSpikeClosed', () =>
     handleSpikeClosed(event, { now }),

@@ -6,7 +6,7 @@ import type { AuditPage } from '../../src/storage/audit-store';
 import { SPIKE_DECISION_KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { callOnIssue, callResolver, inInvocation, ok } from '../helpers/invoke';
-import { commentText } from './enforcement-site';
+import { commentText, issueOf, statusChangeEvent } from './enforcement-site';
 
 /**
  * Which items a closed spike's decision is told to: each delivery item linked to it that meets
@@ -22,22 +22,12 @@ beforeEach(() => {
   demo = seedDemoProject(ctx.em, { now: new Date() });
 });
 
-function issue(key: string): EmIssue {
-  const found = ctx.em.findIssue(key);
-  if (!found) throw new Error(`no issue ${key}`);
-  return found;
-}
+const issue = (key: string) => issueOf(ctx.em, key);
 
+/** The spike is closed, and Jira sends the status change. */
 function closedSpikeEvent(key: string) {
-  const i = issue(key);
-  i.statusId = '10002';
-  const project = ctx.em.projectByKey(demo.projectKey);
-  return {
-    eventType: 'avi:jira:updated:issue',
-    atlassianId: DEMO_USERS.member,
-    issue: { id: i.id, key, fields: { project: { id: project.id, key: project.key } } },
-    changelog: { id: '70001', items: [{ field: 'status', from: '3', to: '10002' }] },
-  };
+  issue(key).statusId = '10002';
+  return statusChangeEvent(ctx.em, key, DEMO_USERS.member);
 }
 
 const handle = (event: unknown) =>

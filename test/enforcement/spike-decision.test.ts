@@ -1,11 +1,10 @@
 import * as handlers from '../../src/index';
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
-import type { EmIssue } from '../../dev/emulator/model';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { AuditPage } from '../../src/storage/audit-store';
 import { useEmulator } from '../helpers/emulator';
 import { callOnIssue, callResolver, ok, runTrigger } from '../helpers/invoke';
-import { commentText } from './enforcement-site';
+import { commentText, issueOf, statusChangeEvent } from './enforcement-site';
 
 /**
  * Decisions flow to waiting work: the `spike-decision` trigger, driven through the exported
@@ -21,30 +20,9 @@ beforeEach(() => {
   demo = seedDemoProject(ctx.em, { now: new Date() });
 });
 
-function issue(key: string): EmIssue {
-  const found = ctx.em.findIssue(key);
-  if (!found) throw new Error(`no issue ${key}`);
-  return found;
-}
-
-/** The event Jira sends when an issue's status changes (Forge's issue events reference). */
-function statusEvent(key: string, changelogId = '70001') {
-  const i = issue(key);
-  const project = ctx.em.projects.get(i.projectId);
-  return {
-    eventType: 'avi:jira:updated:issue',
-    atlassianId: DEMO_USERS.member,
-    issue: {
-      id: i.id,
-      key: i.key,
-      fields: { project: { id: project?.id, key: project?.key } },
-    },
-    changelog: {
-      id: changelogId,
-      items: [{ field: 'status', fieldId: 'status', from: '3', to: '10002' }],
-    },
-  };
-}
+const issue = (key: string) => issueOf(ctx.em, key);
+const statusEvent = (key: string, changelogId?: string) =>
+  statusChangeEvent(ctx.em, key, DEMO_USERS.member, changelogId);
 
 async function writeDecision(spikeKey: string, note = DECISION) {
   ok(await callOnIssue(ctx.em, 'issue/spike/learned', DEMO_USERS.member, spikeKey, { note }));

@@ -24,7 +24,7 @@ module.exports = {
     '<rootDir>/test/contracts/',
     '<rootDir>/test/emulator/',
     '<rootDir>/test/ui/',
-    // Reads the built Custom UI and the docs, which Stryker's sandbox leaves out.
+    // Reads the built Custom UI, which Stryker's sandbox leaves out.
     '<rootDir>/test/security/egress.test.ts',
     // Property tests over random layouts: each test is one long loop that would run whole for
     // every mutant it touches; the fixed cases beside them cover the same checks.

@@ -142,6 +142,34 @@ describe('the queued sprint-start check', () => {
     expect(puts()).toBe(flagged);
   });
 
+  it('the last step flags nothing a part flagged', async () => {
+    overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
+    const items = sprintOf(2);
+    await queue('user-member');
+    await step();
+    await step();
+    const puts = () => ctx.em.jiraCalls().filter((c) => c.method === 'PUT').length;
+    expect(puts()).toBe(items.length);
+    await deliverQueue(ctx.em);
+    expect(puts()).toBe(items.length);
+    expect((await audit()).map((e) => e.action)).toEqual(['flagged', 'flagged']);
+  });
+
+  it('a failing part keeps what it did before the failure', async () => {
+    overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
+    const [first] = sprintOf(2);
+    await queue('user-member');
+    await step();
+    ctx.em.injectFault({ match: /^PUT \/rest\/api\/3\/issue\//, status: 400, skip: 1 });
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    await step();
+    warned.mockRestore();
+    expect((await job())?.step).toMatchObject({
+      phase: 'part',
+      done: [`flag:${first?.key ?? ''}`],
+    });
+  });
+
   it('a failing last step keeps what it did, so its retry does not do it again', async () => {
     const [first] = sprintOf(1);
     await queue('user-member');
@@ -168,6 +196,17 @@ describe('a queued check stopped for good', () => {
     const entries = (await audit()).length;
     await stop('after the end');
     expect(await audit()).toHaveLength(entries);
+  });
+
+  it('of another generation than the job: audits nothing', async () => {
+    sprintOf(1);
+    await queue('user-member');
+    await step();
+    await step();
+    await inInvocation(ctx.em, 'consumer', 'long-work: auditStoppedSprintCheck', () =>
+      auditStoppedSprintCheck({ scope: scope(), generation: 7 }, 'an old job', now),
+    );
+    expect(await audit()).toEqual([]);
   });
 
   it('in a part not yet decided: audits nothing of it', async () => {

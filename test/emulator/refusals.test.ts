@@ -323,3 +323,55 @@ describe('IssueBean field shapes from Atlassian docs', () => {
       ctx.em.violations.length = 0;
     }));
 });
+
+describe('Atlassian Document Format', () => {
+  const post = (path: ReturnType<typeof route>, body: Json) =>
+    api.asApp().requestJira(path, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json' },
+    });
+  const paragraph = (...content: unknown[]) => ({
+    type: 'doc',
+    version: 1,
+    content: [{ type: 'paragraph', content }],
+  });
+
+  it('a comment: a document the ADF JSON schema accepts is added, others are refused with 400', () =>
+    probe(async () => {
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'x' });
+      const comment = (body: unknown) =>
+        post(route`/rest/api/3/issue/${issue.key}/comment`, { body });
+      const text = { type: 'text', text: 'Moved back', marks: [{ type: 'strong' }] };
+      const mention = { type: 'mention', attrs: { id: 'user-member' } };
+      expect((await comment(paragraph(text, mention))).status).toBe(201);
+      for (const bad of [
+        paragraph('Moved back'), // a bare string where a node belongs
+        paragraph({ type: 'text', text: '' }), // an empty text node
+        paragraph({ type: 'mention' }), // a mention without whom
+        { type: 'doc', version: 2, content: [] },
+        'Moved back',
+      ]) {
+        const res = await comment(bad);
+        expect(res.status).toBe(400);
+        expect(messages((await res.json()) as Json)).toMatch(/^INVALID_INPUT: the comment body /);
+      }
+      expect(ctx.em.violations).toEqual([]);
+    }));
+
+  it("an issue's description: refused with 400 naming the field", () =>
+    probe(async () => {
+      const story = [...ctx.em.issueTypes.values()].find((t) => t.name === 'Story');
+      const res = await post(route`/rest/api/3/issue`, {
+        fields: {
+          project: { key: 'DT' },
+          issuetype: { id: story?.id },
+          summary: 'A story',
+          description: paragraph({ type: 'text', text: '' }),
+        },
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: Record<string, string> };
+      expect(body.errors['description']).toMatch(/Atlassian Document Format/);
+    }));
+});

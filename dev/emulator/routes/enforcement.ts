@@ -1,3 +1,4 @@
+import { adfProblem } from '../adf';
 import { offsetPageMeta } from '../agile-paging';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { customFieldProblem, notOnScreen } from '../app-field-values';
@@ -15,7 +16,7 @@ import { searchIndex } from '../search-lag';
  *   `em.agilePageStyle` says): 404 for an unknown sprint or one on a board the caller cannot
  *   browse; only issues the caller can browse are listed.
  * - POST /rest/api/3/issue/{issueIdOrKey}/comment (addComment): Browse + Add comments; the body
- *   must be an ADF document. 201 with the comment.
+ *   must conform to Atlassian's ADF JSON schema (dev/emulator/adf.ts), else 400. 201 with it.
  * - PUT /rest/api/3/issue/{issueIdOrKey} (editIssue): Browse + Edit issues; `fields` sets custom
  *   field values (Flagged: a list of `{ value }` options; app fields as dev/emulator/
  *   app-field-values.ts checks them), `update.labels[].add` adds labels. Every field set must be
@@ -186,16 +187,6 @@ function getIssuesForSprint(em: JiraEmulator, req: EmRequest): EmResponse {
   };
 }
 
-function isAdfDoc(body: unknown): boolean {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    (body as { type?: unknown }).type === 'doc' &&
-    (body as { version?: unknown }).version === 1 &&
-    Array.isArray((body as { content?: unknown }).content)
-  );
-}
-
 function addComment(em: JiraEmulator, req: EmRequest): EmResponse {
   const issue = visibleIssue(em, req);
   if (!issue) return errors(404, 'Issue does not exist or you do not have permission to see it.');
@@ -203,8 +194,8 @@ function addComment(em: JiraEmulator, req: EmRequest): EmResponse {
     return errors(400, 'You do not have the permission to comment on this issue.');
   }
   const body = (req.body as { body?: unknown } | undefined)?.body;
-  if (!isAdfDoc(body))
-    return errors(400, 'Comment body must be an Atlassian Document Format document.');
+  const problem = adfProblem(body);
+  if (problem !== undefined) return errors(400, `INVALID_INPUT: the comment body ${problem}.`);
   const state = stateOf(em);
   const comment: EmComment = {
     id: String(state.nextId++),

@@ -1,3 +1,4 @@
+import { adfProblem } from '../adf';
 import type { EmRequest, EmResponse, JiraEmulator, RouteGroup } from '../jira-emulator';
 import { customFieldProblem, notOnScreen } from '../app-field-values';
 import { FORGE_FIELD_PREFIX, type EmIssue } from '../model';
@@ -205,13 +206,11 @@ function createIssue(em: JiraEmulator, req: EmRequest): EmResponse {
     fieldErrors['summary'] = 'Summary must be less than 255 characters.';
   }
   const description = fields['description'];
-  if (
-    description !== undefined &&
-    description !== null &&
-    !(isRecord(description) && description['type'] === 'doc' && description['version'] === 1)
-  ) {
+  const descriptionProblem =
+    description === undefined || description === null ? undefined : adfProblem(description);
+  if (descriptionProblem !== undefined) {
     fieldErrors['description'] =
-      'Operation value must be an Atlassian Document (see the Atlassian Document Format).';
+      `Operation value must be an Atlassian Document (see the Atlassian Document Format): ${descriptionProblem}.`;
   }
   const custom = new Map<string, unknown>();
   for (const [name, value] of Object.entries(fields)) {

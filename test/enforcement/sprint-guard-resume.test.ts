@@ -123,7 +123,11 @@ describe('the sprint guard resuming a stopped attempt', () => {
     expect(ops()).toEqual([]);
     expect(await audit()).toEqual([]);
     const claim = ctx.em.kvs.peek(ENFORCEMENT_KEYS.event(dayBucket(now), `${issue.id}:50001`));
-    expect(claim).toMatchObject({ state: 'done', outcome: 'move-back' });
+    expect(claim).toMatchObject({
+      state: 'done',
+      outcome: 'move-back',
+      done: ['move-back', 'comment', 'audit'],
+    });
   });
 
   it('a flag no screen allowed: answered as not flagged, worded so, and noted for the admin', async () => {
@@ -163,5 +167,17 @@ describe('the sprint guard resuming a stopped attempt', () => {
     await expect(guard()).resolves.toMatchObject({ status: 'moved-back', resumed: false });
     expect(ops()).toEqual(['getIssue', 'moveIssuesToBacklog', 'addComment']);
     expect(ctx.em.kvs.peek(PAGE_CACHE_KEYS.written('DT'))).toBeDefined();
+  });
+
+  it('an event naming no one: the item is moved back and audited without an actor', async () => {
+    const anonymous: Record<string, unknown> = { ...event };
+    delete anonymous['atlassianId'];
+    delete anonymous['user'];
+    await expect(
+      inInvocation(ctx.em, 'trigger', 'sprint-guard: handleSprintGuardEvent', () =>
+        handleSprintGuardEvent(anonymous, { now }),
+      ),
+    ).resolves.toMatchObject({ status: 'moved-back', resumed: false });
+    expect((await audit())[0]?.actor).toBeNull();
   });
 });

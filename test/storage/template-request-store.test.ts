@@ -82,10 +82,12 @@ describe('template requests', () => {
   it('a request given back may be claimed again; one that created an item is never given back', async () => {
     await claim('r1');
     await claim('r2');
+    await claim('r3');
     await run(() => recordTemplateRequest('mia', 'r2', created));
     await run(() => releaseTemplateRequest('mia', 'r1'));
     await run(() => releaseTemplateRequest('mia', 'r2'));
-    expect(stored().requests.map((r) => r.requestId)).toEqual(['r2']);
+    // r3 is still in flight: giving r1 back leaves it claimed.
+    expect(stored().requests.map((r) => r.requestId)).toEqual(['r2', 'r3']);
     await expect(claim('r1')).resolves.toEqual({ status: 'claimed' });
   });
 

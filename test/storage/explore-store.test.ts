@@ -72,6 +72,23 @@ describe('claiming the next creation', () => {
     expect(ctx.em.kvs.peek(KEYS.exploreFirstClaim('100', 6))).toBeUndefined();
   });
 
+  it('four stale claims in a row: the fifth generation is claimed', async () => {
+    for (let g = 1; g <= 4; g++) claimAt(g, now);
+    await expect(claim(0, later(CLAIM_STALE_MS + 1))).resolves.toEqual({
+      status: 'claimed',
+      generation: 5,
+    });
+  });
+
+  it('a stale claim after an older recorded generation is skipped for the next', async () => {
+    ctx.em.kvs.seed(KEYS.exploreFirst('100'), record(1));
+    claimAt(2, now);
+    await expect(claim(1, later(CLAIM_STALE_MS + 1))).resolves.toEqual({
+      status: 'claimed',
+      generation: 3,
+    });
+  });
+
   it('a claim given back may be claimed again', async () => {
     await claim(0);
     await run(() => releaseExplore('100', 1));

@@ -1,7 +1,10 @@
 import type { EmIssue, EmSprint } from '../../dev/emulator/model';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { Waiver } from '../../src/domain/sprint-readiness';
-import { KEYS } from '../../src/storage/key-families';
+import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
+import { dayBucket } from '../../src/storage/enforcement-store';
+import { ENFORCEMENT_KEYS, KEYS } from '../../src/storage/key-families';
+import { inInvocation } from '../helpers/invoke';
 import { sprintChangeEvent, type EnforcementSite } from '../../dev/emulator/enforcement-seed';
 
 /**
@@ -98,4 +101,37 @@ export function statusChangeEvent(
       items: [{ field: 'status', fieldId: 'status', from: '3', to: '10002' }],
     },
   };
+}
+
+/** Every audit entry of a project, oldest first, read as the audit/list resolver reads it. */
+export async function auditLog(em: JiraEmulator, projectKey = 'DT'): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await inInvocation(em, 'resolver', 'audit/list: listAudit', () =>
+      listAudit(projectKey, cursor, 100),
+    );
+    entries.push(...page.entries);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return entries.reverse();
+}
+
+/** Where a trigger's claim of the event `dedupeKey` lives on the day of `at`. */
+export const claimKeyOf = (dedupeKey: string, at: Date) =>
+  ENFORCEMENT_KEYS.event(dayBucket(at), dedupeKey);
+
+/** The claim an earlier attempt of the event left: pending, with its plan and the steps it did. */
+export function seedStoppedAttempt(
+  em: JiraEmulator,
+  dedupeKey: string,
+  at: Date,
+  attempt: { plan: unknown; done: string[] },
+): void {
+  em.kvs.seed(claimKeyOf(dedupeKey, at), {
+    version: 1,
+    state: 'pending',
+    at: at.toISOString(),
+    ...attempt,
+  });
 }

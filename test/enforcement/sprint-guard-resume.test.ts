@@ -2,12 +2,13 @@ import type { EmIssue } from '../../dev/emulator/model';
 import { labelsOf } from '../../dev/emulator/routes/enforcement';
 import type { FlagOutcome } from '../../src/domain/flag-fallback';
 import { handleSprintGuardEvent } from '../../src/enforcement/sprint-guard';
-import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
-import { dayBucket } from '../../src/storage/enforcement-store';
 import { ENFORCEMENT_KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
+  auditLog,
+  claimKeyOf,
+  seedStoppedAttempt,
   addEnabler,
   commentText,
   dragIntoSprint,
@@ -59,29 +60,15 @@ function plan(action: 'move-back' | 'flag', more: Record<string, unknown> = {}) 
   };
 }
 
-/** The claim an earlier attempt left: pending, with its plan and the steps it did. */
-function stoppedAttempt(recorded: unknown, done: string[]): void {
-  const key = ENFORCEMENT_KEYS.event(dayBucket(now), `${issue.id}:50001`);
-  ctx.em.kvs.seed(key, {
-    version: 1,
-    state: 'pending',
-    at: now.toISOString(),
-    done,
-    plan: recorded,
-  });
-}
+const stoppedAttempt = (plan: unknown, done: string[]) =>
+  seedStoppedAttempt(ctx.em, `${issue.id}:50001`, now, { plan, done });
 
 const guard = () =>
   inInvocation(ctx.em, 'trigger', 'sprint-guard: handleSprintGuardEvent', () =>
     handleSprintGuardEvent(event, { now }),
   );
 
-async function audit(): Promise<AuditEntry[]> {
-  const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
-    listAudit('DT', undefined, 100),
-  );
-  return page.entries;
-}
+const audit = () => auditLog(ctx.em);
 const ops = () => ctx.em.jiraCalls().map((c) => c.operationId);
 
 describe('the sprint guard resuming a stopped attempt', () => {
@@ -122,7 +109,7 @@ describe('the sprint guard resuming a stopped attempt', () => {
     await expect(guard()).resolves.toMatchObject({ status: 'moved-back', resumed: true });
     expect(ops()).toEqual([]);
     expect(await audit()).toEqual([]);
-    const claim = ctx.em.kvs.peek(ENFORCEMENT_KEYS.event(dayBucket(now), `${issue.id}:50001`));
+    const claim = ctx.em.kvs.peek(claimKeyOf(`${issue.id}:50001`, now));
     expect(claim).toMatchObject({
       state: 'done',
       outcome: 'move-back',

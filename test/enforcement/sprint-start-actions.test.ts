@@ -5,11 +5,10 @@ import type { FlagOutcome } from '../../src/domain/flag-fallback';
 import { auditGiveUp, carryOut, summaryGroups } from '../../src/enforcement/sprint-start-actions';
 import type { PlannedItem, StartPlan } from '../../src/enforcement/sprint-start-plan';
 import { jiraAsApp } from '../../src/jira/jira-gateway';
-import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { ENFORCEMENT_KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
-import { commentText, seedEnforcementSite } from './enforcement-site';
+import { auditLog, commentText, seedEnforcementSite } from './enforcement-site';
 
 /**
  * The sprint-start check's actions on a plan, as a retried event sees them: what each step does,
@@ -66,12 +65,7 @@ const giveUp = (plan: StartPlan, done: Set<string>, reason: string) =>
     auditGiveUp(plan, done, reason, now),
   );
 
-async function audit(projectKey: string): Promise<AuditEntry[]> {
-  const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
-    listAudit(projectKey, undefined, 100),
-  );
-  return page.entries.reverse();
-}
+const audit = (projectKey: string) => auditLog(ctx.em, projectKey);
 
 const moveRequests = () =>
   ctx.em.jiraCalls().filter((c) => c.path.startsWith('/rest/agile/1.0/backlog/issue'));

@@ -6,13 +6,13 @@ import {
   queueSprintCheck,
   runSprintStartStep,
 } from '../../src/enforcement/sprint-start-job';
-import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
 import { readJob } from '../../src/storage/job-store';
 import { SPRINT_JOB_KEYS } from '../../src/storage/key-families';
 import { deliverQueue, inInvocation } from '../helpers/invoke';
 import { useEmulator } from '../helpers/emulator';
 import {
   addInSprint,
+  auditLog,
   commentText,
   overrideProject,
   rememberFieldIds,
@@ -50,12 +50,7 @@ function sprintOf(unready: number, ready = 0): EmIssue[] {
   return out;
 }
 
-async function audit(): Promise<AuditEntry[]> {
-  const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
-    listAudit('DT', undefined, 100),
-  );
-  return page.entries.reverse();
-}
+const audit = () => auditLog(ctx.em);
 
 const stop = (reason: string) =>
   inInvocation(ctx.em, 'consumer', 'long-work: auditStoppedSprintCheck', async () => {

@@ -1,12 +1,12 @@
 import { takeOffEditScreen } from '../../dev/emulator/edit-screens';
 import { handleSprintStarted } from '../../src/enforcement/sprint-start';
 import { SPRINT_SCAN_LIMIT } from '../../src/items/item-facts';
-import { listAudit, type AuditEntry } from '../../src/storage/audit-store';
-import { dayBucket } from '../../src/storage/enforcement-store';
-import { ENFORCEMENT_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
+import { WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
+  auditLog,
+  claimKeyOf,
   rememberFieldIds,
   seedEnforcementSite,
   sprintStartedEvent,
@@ -36,18 +36,11 @@ const check = (event: unknown) =>
   inInvocation(ctx.em, 'trigger', 'sprint-start: handleSprintStarted', () =>
     handleSprintStarted(event, { now }),
   );
-const claimOf = (sprintId: number) =>
-  ctx.em.kvs.peek(ENFORCEMENT_KEYS.event(dayBucket(now), `sprint-start:${sprintId}`));
+const claimOf = (sprintId: number) => ctx.em.kvs.peek(claimKeyOf(`sprint-start:${sprintId}`, now));
 const policy = (value: 'move-back' | 'flag-only') =>
   overrideProject(ctx.em, site, { guard: { policy: value } });
 
-/** Every audit entry of DT, oldest first. */
-async function auditEntries(): Promise<AuditEntry[]> {
-  const page = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
-    listAudit('DT', undefined, 100),
-  );
-  return page.entries.reverse();
-}
+const auditEntries = () => auditLog(ctx.em);
 
 describe('the sprint-start check audits', () => {
   it('each waived item without what, then each item acted on with where its summary is', async () => {

@@ -1,12 +1,12 @@
 import type { EmIssue } from '../../dev/emulator/model';
 import { handleSprintStarted } from '../../src/enforcement/sprint-start';
 import { moveStep, type StartPlan } from '../../src/enforcement/sprint-start-plan';
-import { listAudit } from '../../src/storage/audit-store';
-import { dayBucket } from '../../src/storage/enforcement-store';
-import { ENFORCEMENT_KEYS } from '../../src/storage/key-families';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import {
+  auditLog,
+  claimKeyOf,
+  seedStoppedAttempt,
   addInSprint,
   commentText,
   rememberFieldIds,
@@ -29,7 +29,7 @@ beforeEach(() => {
   rememberFieldIds(ctx.em, site);
 });
 
-const claimKey = () => ENFORCEMENT_KEYS.event(dayBucket(now), `sprint-start:${site.active.id}`);
+const dedupeKey = () => `sprint-start:${site.active.id}`;
 const check = () =>
   inInvocation(ctx.em, 'trigger', 'sprint-start: handleSprintStarted', () =>
     handleSprintStarted(sprintStartedEvent(site.active), { now }),
@@ -60,15 +60,8 @@ const sprintsOf = (issue: EmIssue) =>
     (ctx.em.findIssue(issue.key)?.custom.get(ctx.em.sprintField.id) as Array<{ id: number }>) ?? []
   ).map((s) => s.id);
 
-function stoppedAttempt(plan: unknown, done: string[]): void {
-  ctx.em.kvs.seed(claimKey(), {
-    version: 1,
-    state: 'pending',
-    at: now.toISOString(),
-    done,
-    plan,
-  });
-}
+const stoppedAttempt = (plan: unknown, done: string[]) =>
+  seedStoppedAttempt(ctx.em, dedupeKey(), now, { plan, done });
 
 describe('the sprint-start check resuming a stopped attempt', () => {
   it('keeps what was done, decides the rest afresh, and finishes the claim with every step', async () => {
@@ -93,16 +86,18 @@ describe('the sprint-start check resuming a stopped attempt', () => {
     });
     expect(sprintsOf(left)).toEqual([site.future.id]);
     expect(commentText(ctx.em, moved.key).join('')).toContain(still.key);
-    const claim = ctx.em.kvs.peek(claimKey()) as { state: string; done: string[]; outcome: string };
+    const claim = ctx.em.kvs.peek(claimKeyOf(dedupeKey(), now)) as {
+      state: string;
+      done: string[];
+      outcome: string;
+    };
     expect(claim.state).toBe('done');
     expect(claim.outcome).toBe('2 item(s) acted on');
     expect([...claim.done].sort()).toEqual(
       [moveStep(moved.key), moveStep(still.key), 'comment:DT', 'audit:DT'].sort(),
     );
-    const audit = await inInvocation(ctx.em, 'resolver', 'audit/list: listAudit', () =>
-      listAudit('DT', undefined, 100),
-    );
-    expect(audit.entries.map((e) => e.issueKey).sort()).toEqual([moved.key, still.key].sort());
+    const audit = await auditLog(ctx.em);
+    expect(audit.map((e) => e.issueKey).sort()).toEqual([moved.key, still.key].sort());
   });
 
   it('a stopped attempt that did nothing yet: decided afresh, not resumed', async () => {

@@ -68,8 +68,10 @@ async function main() {
     const warnings = lint.problems.length - errors.length;
     return warnings > 0 ? `${warnings} warning(s)` : undefined;
   });
+  let bundleDir = '';
   await step('bundle the functions (@forge/bundler)', async () => {
     const report = await bundleFunctions(APP);
+    bundleDir = report.outputDir;
     const top = report.makeup
       .slice(0, 4)
       .map((m) => `${m.source} ${kb(m.bytes)}`)
@@ -78,7 +80,7 @@ async function main() {
   });
 
   if (offline) {
-    console.log('\nOffline checks passed (--offline: forge deploy not run).');
+    console.log(`\nOffline checks passed (--offline: forge deploy not run). Bundle: ${bundleDir}`);
     return;
   }
   const forge = spawnSync('forge', ['--version'], { encoding: 'utf8' });

@@ -12,7 +12,11 @@ const suites = (process.env.MUTATION_SUITES ?? '').split(',').filter(Boolean);
 module.exports = {
   ...base,
   ...(suites.length > 0
-    ? { testMatch: suites.map((s) => `<rootDir>/${s}${s.endsWith('/') ? '**/' : ''}*.test.ts`) }
+    ? {
+        testMatch: suites.map((s) =>
+          s.endsWith('.test.ts') ? `<rootDir>/${s}` : `<rootDir>/${s}**/*.test.ts`,
+        ),
+      }
     : {}),
   testPathIgnorePatterns: [
     '/node_modules/',

@@ -73,6 +73,10 @@ const GROUPS = {
     suites: [
       'test/storage/',
       'test/evidence/evidence.test.ts',
+      // The enforcement store's own readers: event claims, the guard's results, the audit.
+      'test/enforcement/event-claims.test.ts',
+      'test/enforcement/sprint-guard-results.test.ts',
+      'test/validators/validator-audit.test.ts',
       'test/project-page/shared-overview.test.ts',
       'test/project-page/page-site-cache.test.ts',
       'test/items/track-marker.test.ts',

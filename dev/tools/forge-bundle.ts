@@ -35,7 +35,7 @@ function origin(source: string): string {
   return scope.startsWith('@') ? `${scope}/${name}` : scope;
 }
 
-function makeupOf(mapFile: string): Array<{ source: string; bytes: number }> {
+export function makeupOf(mapFile: string): Array<{ source: string; bytes: number }> {
   const map = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMap;
   const bytes = new Map<string, number>();
   map.sources.forEach((source, i) => {

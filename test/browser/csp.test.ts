@@ -5,7 +5,7 @@
  * block in Jira: a page that breaks here loses its styles or scripts there.
  */
 import type { Page } from 'playwright-core';
-import { usePreviewInChromium } from './preview-harness';
+import { inParallel, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(600_000);
 
@@ -132,20 +132,15 @@ test('every page loads in light and dark without a CSP violation', async () => {
   const failures: string[] = [];
   const counts: string[] = [];
   const apps = new Set<string>();
-  // Four pages at a time: each mostly waits for its page to go quiet.
-  const queue = [...pages];
-  const worker = async (): Promise<void> => {
-    for (let url = queue.shift(); url; url = queue.shift()) {
-      const path = url.slice(preview.server().url.length - 1);
-      const { found, apps: shown } = await violationsOn(url);
-      for (const app of shown) apps.add(app.slice(preview.server().url.length - 1));
-      counts.push(`${path}: ${found.length}`);
-      if (found.length > 0) {
-        failures.push(`${path}: ${found.length} violation(s)\n    ${found.join('\n    ')}`);
-      }
+  await inParallel(pages, 4, async (url) => {
+    const path = url.slice(preview.server().url.length - 1);
+    const { found, apps: shown } = await violationsOn(url);
+    for (const app of shown) apps.add(app.slice(preview.server().url.length - 1));
+    counts.push(`${path}: ${found.length}`);
+    if (found.length > 0) {
+      failures.push(`${path}: ${found.length} violation(s)\n    ${found.join('\n    ')}`);
     }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  });
   console.log(`CSP violations per page (${pages.length} pages):\n${counts.sort().join('\n')}`);
   // Every resource was shown, the retro sub-page and issue views among them, in both themes.
   const resources = new Set([...apps].map((a) => a.split('/')[1]));

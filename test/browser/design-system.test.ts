@@ -7,7 +7,7 @@
  * or the browser's form-control font) and no date shown as ISO text; axe finds no serious violation.
  */
 import type { Page } from 'playwright-core';
-import { seriousAxeViolations, usePreviewInChromium } from './preview-harness';
+import { inParallel, seriousAxeViolations, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(600_000);
 
@@ -234,21 +234,11 @@ async function visit(screen: Screen, theme: 'light' | 'dark'): Promise<string[]>
   }
 }
 
-/** Visits the screens a few at a time (each mostly waits for the network to go quiet). */
-async function visitAll(list: Screen[], theme: 'light' | 'dark'): Promise<string[]> {
-  const found: string[][] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < list.length; i = next++) found[i] = await visit(list[i]!, theme);
-  };
-  await Promise.all([worker(), worker(), worker()]);
-  return found.flat();
-}
-
 describe.each(['light', 'dark'] as const)('every screen uses the design system (%s)', (theme) => {
   it('has no native select, date input or hand-made native control, unstyled button, foreign font or ISO date', async () => {
     const list = screens();
     expect(list.length).toBeGreaterThan(8);
-    expect(await visitAll(list, theme)).toEqual([]);
+    const problems = await inParallel(list, 3, (screen) => visit(screen, theme));
+    expect(problems.flat()).toEqual([]);
   });
 });

@@ -36,6 +36,10 @@ import type { JiraCall, LintProblem, LintRun } from './lint-harness';
 const manifest = readManifest();
 const sourceFiles = listSourceFiles();
 const jiraCalls = findJiraCalls(sourceFiles);
+/** Source files that call `requestJira` themselves (the gateway). */
+const callingFiles = sourceFiles.filter((f) =>
+  fs.readFileSync(path.join(REPO_ROOT, f), 'utf8').includes('requestJira'),
+);
 let probeFile = '';
 
 /**
@@ -96,11 +100,17 @@ const exceptionFor = (call: JiraCall) =>
 const failing = (problems: readonly LintProblem[]) =>
   problems.filter((p) => p.level === 'error' || p.level === 'approval');
 
-/** `forge lint` (client-side) over src/**\/*.ts plus the probe, with `m` as the manifest object. */
+/**
+ * `forge lint` (client-side) over src/**\/*.ts plus the probe, with `m` as the manifest object.
+ * With `onlyPermissions`, only the scope linter, over the files that call Jira themselves (the
+ * gateway) and the probe, which replays every route in src/: the other files hold no call the
+ * linter can see (\`can check the scope of every Jira call\` above proves the probe covers them).
+ */
 function lintApp(m: ManifestSchema, onlyPermissions = false): Promise<LintRun> {
+  const files = onlyPermissions ? [...callingFiles, probeFile] : [...sourceFiles, probeFile];
   return runForgeLint({
     appDir: REPO_ROOT,
-    files: [...sourceFiles, probeFile],
+    files,
     standaloneFiles: [probeFile],
     manifest: m,
     ...(onlyPermissions

@@ -75,15 +75,41 @@ describe('npm run deploy, offline part', () => {
   });
 
   it('the bundler refuses a tsconfig with noEmit, as it would in forge deploy', async () => {
-    const app = cleanCopy('noemit');
-    const tsconfig = path.join(app, 'tsconfig.json');
-    const config = JSON.parse(fs.readFileSync(tsconfig, 'utf8')) as {
+    // A one-function app with the project's tsconfig and noEmit set: the refusal is the
+    // bundler's, whatever the size of src/.
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'dual-track-noemit-'));
+    copies.push(app);
+    const config = JSON.parse(fs.readFileSync(path.join(REPO, 'tsconfig.json'), 'utf8')) as {
       compilerOptions: Record<string, unknown>;
     };
     config.compilerOptions['noEmit'] = true;
-    fs.writeFileSync(tsconfig, JSON.stringify(config));
+    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(config));
+    fs.copyFileSync(path.join(REPO, 'package.json'), path.join(app, 'package.json'));
+    fs.writeFileSync(
+      path.join(app, 'manifest.yml'),
+      [
+        'modules:',
+        '  function:',
+        '    - key: main',
+        '      handler: index.run',
+        'app:',
+        '  id: ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000',
+        '  runtime:',
+        '    name: nodejs22.x',
+        '',
+      ].join('\n'),
+    );
+    fs.mkdirSync(path.join(app, 'src'));
+    fs.writeFileSync(path.join(app, 'src', 'index.ts'), 'export const run = (): number => 1;\n');
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(app, 'node_modules'));
     await expect(bundleFunctions(app)).rejects.toThrow(
       /TypeScript emitted no output for .*src\/index\.ts/,
     );
+    // The same app with noEmit unset bundles: the refusal above was for noEmit, nothing else.
+    config.compilerOptions['noEmit'] = false;
+    fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(config));
+    const report = await bundleFunctions(app);
+    copies.push(report.outputDir);
+    expect(Object.keys(report.files)).toContain('index.cjs');
   });
 });

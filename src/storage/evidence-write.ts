@@ -111,11 +111,19 @@ async function transact(
   await tx.execute();
 }
 
-/** Parts no head can point at any more: older versions', and other writers' of this version. */
-async function deadParts(issueId: string, head: EvidenceHead, room: number): Promise<string[]> {
+/**
+ * Parts no head can point at any more (older versions', and other writers' of this version),
+ * up to `room` of them besides those already `removed`.
+ */
+async function deadParts(
+  issueId: string,
+  head: EvidenceHead,
+  room: number,
+  removed: readonly string[],
+): Promise<string[]> {
   if (room <= 0) return [];
   const prefix = EVIDENCE_KEYS.partPrefix(issueId);
-  const live = new Set(partKeysOf(head));
+  const skip = new Set([...partKeysOf(head), ...removed]);
   const dead: string[] = [];
   let cursor: string | undefined;
   do {
@@ -123,7 +131,7 @@ async function deadParts(issueId: string, head: EvidenceHead, room: number): Pro
     for (const { key } of page.entries) {
       const [version, writeId] = key.slice(prefix.length).split(':');
       const v = Number(version);
-      if (live.has(key) || !Number.isInteger(v)) continue;
+      if (skip.has(key) || !Number.isInteger(v)) continue;
       if (v < head.version || (v === head.version && writeId !== head.writeId)) dead.push(key);
       if (dead.length >= room) return dead;
     }
@@ -152,9 +160,7 @@ async function deletesFor(
   if (head.parts !== undefined || previous?.parts !== undefined) {
     // The head and its version entity take two of the transaction's operations.
     const room = TRANSACTION_OPS - 2 - deletes.length;
-    for (const key of await deadParts(head.issueId, head, room)) {
-      if (!deletes.includes(key)) deletes.push(key);
-    }
+    deletes.push(...(await deadParts(head.issueId, head, room, deletes)));
   }
   return deletes;
 }

@@ -71,7 +71,72 @@ describe('appending to the audit log', () => {
   });
 });
 
+describe('appending past taken numbers', () => {
+  /** Entries written by appenders whose head moves never landed: numbers 0 to n-1 are taken. */
+  const takeNumbers = (n: number) => {
+    for (let seq = 0; seq < n; seq++) {
+      ctx.em.kvs.seed(AUDIT_KEYS.entry('DT', seq), { version: 1, seq, ...entry(500 + seq) });
+    }
+  };
+
+  it('skips up to 51 taken numbers to the first free one', async () => {
+    takeNumbers(51);
+    await expect(append(1)).resolves.toMatchObject({ next: 52 });
+    expect(ctx.em.kvs.peek(AUDIT_KEYS.entry('DT', 51))).toMatchObject({ detail: 'entry 1' });
+  });
+
+  it('gives up naming the log when 52 numbers in a row are taken, and moves no head', async () => {
+    takeNumbers(52);
+    await expect(append(1)).rejects.toThrow('audit log of DT: no free sequence number');
+    expect(ctx.em.kvs.peek(AUDIT_KEYS.head('DT'))).toBeUndefined();
+  });
+
+  it('an append of nothing, or behind a head already past it, writes no head', async () => {
+    await append(0, 1);
+    const stale = await run(() => readAuditHead('DT'));
+    ctx.em.kvs.resetCounts();
+    await expect(run(() => appendAudit('DT', stale, []))).resolves.toMatchObject({
+      next: 2,
+      revision: 1,
+    });
+    expect(ctx.em.kvs.writes()).toBe(0);
+  });
+
+  it('counts every entry dropped over several appends', async () => {
+    await append(...Array.from({ length: AUDIT_MAX }, (_, i) => i));
+    await append(AUDIT_MAX, AUDIT_MAX + 1);
+    const head = await append(AUDIT_MAX + 2, AUDIT_MAX + 3, AUDIT_MAX + 4);
+    expect(head).toMatchObject({ next: AUDIT_MAX + 5, oldest: 5, dropped: 5 });
+  });
+});
+
 describe('reading the audit log', () => {
+  it('shows no entry below the oldest, nor a number whose entry is gone', async () => {
+    await append(...Array.from({ length: AUDIT_MAX + 2 }, (_, i) => i));
+    // A removal of a dropped entry that did not happen, and an entry lost from the middle.
+    ctx.em.kvs.seed(AUDIT_KEYS.entry('DT', 1), { version: 1, seq: 1, ...entry(1) });
+    ctx.em.kvs.unseed(AUDIT_KEYS.entry('DT', AUDIT_MAX));
+    const all: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = await page(cursor, 7);
+      for (const e of p.entries) expect(e).toMatchObject({ version: 1, action: 'moved-back' });
+      all.push(...details(p));
+      cursor = p.nextCursor;
+    } while (cursor !== undefined);
+    expect(all).toHaveLength(AUDIT_MAX - 1);
+    expect(all).not.toContain('entry 1');
+    expect(all).not.toContain(`entry ${AUDIT_MAX}`);
+    expect(all.at(-1)).toBe('entry 2');
+  });
+
+  it('a cursor past the newest reads as many entries as the page holds', async () => {
+    await append(0, 1, 2, 3);
+    const p = await page('99', 3);
+    expect(details(p)).toEqual(['entry 3', 'entry 2', 'entry 1']);
+    expect(p.nextCursor).toBe('0');
+  });
+
   it('newest first in pages, each naming where the next starts, none after the oldest', async () => {
     await append(0, 1, 2, 3, 4);
     const first = await page(undefined, 2);

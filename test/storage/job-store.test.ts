@@ -49,6 +49,8 @@ describe('starting a job', () => {
       steps: 0,
     };
     expect(answer).toEqual({ started: true, job });
+    // Read the job, create the claim, record the job: no waiting, nothing else.
+    expect(Object.fromEntries(ctx.em.kvs.counts)).toEqual({ get: 1, set: 2 });
     await expect(run(() => readJob('retro', 'DT'))).resolves.toEqual(job);
     expect(ctx.em.kvs.peek(JOB_KEYS.claim('retro', 'DT', 1))).toEqual({
       at: at.toISOString(),
@@ -68,6 +70,7 @@ describe('starting a job', () => {
     expect(answer).toMatchObject({ started: true, job: { generation: 2, startedBy: 'ada' } });
     // The older generation's claim is cleared; the new one is held.
     expect(ctx.em.kvs.peek(JOB_KEYS.claim('retro', 'DT', 1))).toBeUndefined();
+    expect(ctx.em.kvs.counts.get('delete')).toBe(1);
     expect(ctx.em.kvs.peek(JOB_KEYS.claim('retro', 'DT', 2))).toMatchObject({ by: 'ada' });
   });
 
@@ -85,6 +88,17 @@ describe('starting a job', () => {
     expect([a.started, b.started].sort()).toEqual([false, true]);
     expect(a.job.generation).toBe(1);
     expect(b.job.generation).toBe(1);
+  });
+
+  it('two requests at once taking over a stale job: one starts the next generation, the other joins it', async () => {
+    await start('mia', at);
+    const [a, b] = await Promise.all([
+      start('ada', later(JOB_STALE_MS)),
+      start('kai', later(JOB_STALE_MS)),
+    ]);
+    expect([a.started, b.started].sort()).toEqual([false, true]);
+    expect([a.job.generation, b.job.generation]).toEqual([2, 2]);
+    expect(a.job.startedBy).toBe(b.job.startedBy);
   });
 
   it('a request that claimed the generation but has not recorded its job yet is waited for, then joined', async () => {

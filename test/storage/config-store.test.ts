@@ -87,7 +87,9 @@ describe('configuration storage', () => {
     expect(second.status).toBe('conflict');
     if (second.status === 'conflict') {
       expect(second.current?.settings.validation.minInterviews).toBe(4);
-      expect(second.message).toContain('changed by someone else');
+      expect(second.message).toBe(
+        'The settings were changed by someone else (now version 1, your edit was based on version 0). Review the current values and save again.',
+      );
     }
     expect((await readGlobalConfig())?.settings.validation.minInterviews).toBe(4);
   });
@@ -173,6 +175,23 @@ describe('configuration storage', () => {
     const context = await readProjectContext('DT');
     expect(context.config.validation).toEqual({ minInterviews: 4, minUsabilityTests: 2 });
     expect((await readProjectContext('OTHER')).config.validation.minUsabilityTests).toBe(1);
+  });
+
+  it('refuses an override of the wrong shape, naming the field, without writing anything', async () => {
+    ctx.em.kvs.resetCounts();
+    const result = await saveProjectConfig({
+      projectKey: 'DT',
+      projectId: '10000',
+      override: { validation: { minInterviews: 'many' } },
+      expectedVersion: 0,
+      accountId: 'p',
+      now,
+    });
+    expect(result.status).toBe('invalid');
+    if (result.status === 'invalid') {
+      expect(result.issues.map((i) => i.path.join('.'))).toEqual(['validation.minInterviews']);
+    }
+    expect(ctx.em.kvs.total()).toBe(0);
   });
 
   it('refuses an override that breaks a cross-field rule against the global values', async () => {

@@ -1,3 +1,4 @@
+import { kvs } from '@forge/kvs';
 import { z } from 'zod';
 import {
   claimOutlived,
@@ -63,6 +64,61 @@ describe('reading several keys', () => {
     ctx.em.kvs.resetCounts();
     await expect(run(() => readMany([]))).resolves.toEqual(new Map());
     expect(ctx.em.kvs.total()).toBe(0);
+  });
+});
+
+describe('a read that storage partly fails', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('names every key it could not read and why, and answers nothing', async () => {
+    // Storage answers per key; anything but "not found" is a failure to read, not an absence.
+    jest.spyOn(kvs, 'batchGet').mockResolvedValue({
+      successfulKeys: [{ key: 'a', value: 1 }],
+      failedKeys: [
+        { key: 'b', error: { code: 'KEY_NOT_FOUND', message: 'Key b not found' } },
+        { key: 'c', error: { code: 'INTERNAL_SERVER_ERROR', message: 'try later' } },
+        { key: 'd', error: { code: 'RATE_LIMIT_EXCEEDED', message: 'slow down' } },
+      ],
+    });
+    await expect(run(() => readMany(['a', 'b', 'c', 'd']))).rejects.toThrow(
+      'Storage could not read 2 key(s): c: INTERNAL_SERVER_ERROR try later; d: RATE_LIMIT_EXCEEDED slow down',
+    );
+  });
+
+  it('an unreadable value is a StoredValueError by name', () => {
+    const error = (() => {
+      try {
+        parseStored('k', z.number(), 'x');
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(StoredValueError);
+    expect(error?.name).toBe('StoredValueError');
+  });
+});
+
+describe('what counts as losing a write-once race', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    ['a 409 answer', { responseDetails: { status: 409 } }],
+    ['KEY_CONFLICT', { code: 'KEY_CONFLICT' }],
+    ['KEY_ALREADY_EXISTS', { code: 'KEY_ALREADY_EXISTS' }],
+  ])('%s: lost', async (_label, failure) => {
+    jest.spyOn(kvs, 'set').mockRejectedValue(Object.assign(new Error('exists'), failure));
+    await expect(run(() => createOnce('claim', 1))).resolves.toBe(false);
+  });
+
+  it.each([
+    ['another code', Object.assign(new Error('no'), { code: 'INTERNAL_SERVER_ERROR' })],
+    ['another status', Object.assign(new Error('no'), { responseDetails: { status: 503 } })],
+    ['a string', 'broken'],
+    ['null', null],
+  ])('%s: an error, thrown as it came', async (_label, failure) => {
+    jest.spyOn(kvs, 'set').mockRejectedValue(failure);
+    await expect(run(() => createOnce('claim', 1))).rejects.toBe(failure);
   });
 });
 

@@ -30,6 +30,18 @@ export interface EmulatorOptions {
  * test it checks that the app made no request the real Jira would reject as unknown, none
  * outside an invocation, and that no invocation was stopped at its limit.
  */
+/**
+ * For tests of the storage layer itself: no Jira search, and no resolver, trigger or validator
+ * invoked around the store calls.
+ */
+export const STORAGE_ONLY: EmulatorOptions = {
+  searchLag: { off: true, reason: 'storage only, no Jira search' },
+  requireInvocation: {
+    off: true,
+    reason: 'tests of the storage layer itself: no resolver, trigger or validator is invoked',
+  },
+};
+
 export function useEmulator(options: EmulatorOptions = {}): { readonly em: JiraEmulator } {
   const holder: { em: JiraEmulator | undefined } = { em: undefined };
   const lag = options.searchLag ?? DEFAULT_SEARCH_LAG;

@@ -18,7 +18,7 @@ import { recordOutcome } from '../../src/storage/retro-outcome-store';
 import { readMany } from '../../src/storage/kvs-store';
 import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { changeWaivers, readWaivers } from '../../src/storage/waiver-store';
-import { useEmulator } from '../helpers/emulator';
+import { STORAGE_ONLY, useEmulator } from '../helpers/emulator';
 import { EVIDENCE_KEYS, RETRO_OUTCOME_KEYS } from '../../src/storage/key-families';
 
 /**
@@ -28,13 +28,7 @@ import { EVIDENCE_KEYS, RETRO_OUTCOME_KEYS } from '../../src/storage/key-familie
  * store: no acknowledged change is lost, and no reader is ever served a state older than one
  * already acknowledged when its read began.
  */
-const ctx = useEmulator({
-  searchLag: { off: true, reason: 'storage only, no Jira search' },
-  requireInvocation: {
-    off: true,
-    reason: 'tests of the storage layer itself: no resolver, trigger or validator is invoked',
-  },
-});
+const ctx = useEmulator(STORAGE_ONLY);
 const now = new Date('2026-11-20T10:00:00.000Z');
 
 /** mulberry32: a small seeded generator. */

@@ -10,20 +10,14 @@ import {
 } from '../../src/storage/evidence-store';
 import { StoredValueError, removeOne, writeOne } from '../../src/storage/kvs-store';
 import { EVIDENCE_KEYS } from '../../src/storage/key-families';
-import { useEmulator } from '../helpers/emulator';
+import { STORAGE_ONLY, useEmulator } from '../helpers/emulator';
 
 /**
  * The evidence store's reading side on its own: a log kept whole in its head, a log split into
  * parts, parts that do not belong to their head, parts replaced by a newer version while being
  * read, and many items' logs read in batches.
  */
-const ctx = useEmulator({
-  searchLag: { off: true, reason: 'storage only, no Jira search' },
-  requireInvocation: {
-    off: true,
-    reason: 'tests of the storage layer itself: no resolver, trigger or validator is invoked',
-  },
-});
+const ctx = useEmulator(STORAGE_ONLY);
 
 const WRITE_ID = 'abcdef012345';
 

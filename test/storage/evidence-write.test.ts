@@ -12,20 +12,14 @@ import {
 import { changeEvidence } from '../../src/storage/evidence-write';
 import { listByPrefix, readOne, removeOne, writeOne } from '../../src/storage/kvs-store';
 import { EVIDENCE_KEYS } from '../../src/storage/key-families';
-import { useEmulator } from '../helpers/emulator';
+import { STORAGE_ONLY, useEmulator } from '../helpers/emulator';
 
 /**
  * Saving an evidence log: whole in its head while it fits, else in parts under the storage value
  * limit; the parts of replaced versions and of writers that lost removed; a log over its limits
  * refused with nothing written; a writer that keeps losing told to try again, leaving nothing.
  */
-const ctx = useEmulator({
-  searchLag: { off: true, reason: 'storage only, no Jira search' },
-  requireInvocation: {
-    off: true,
-    reason: 'tests of the storage layer itself: no resolver, trigger or validator is invoked',
-  },
-});
+const ctx = useEmulator(STORAGE_ONLY);
 const now = new Date('2026-11-20T10:00:00.000Z');
 
 /** An entry of about `size` bytes of JSON. */

@@ -10,20 +10,14 @@ import {
   type Fill,
   type SharedHead,
 } from '../../src/storage/shared-overview-store';
-import { useEmulator } from '../helpers/emulator';
+import { STORAGE_ONLY, useEmulator } from '../helpers/emulator';
 
 /**
  * The shared overview's storage on its own: page text cut into parts that fit a stored value,
  * fills written with lifetimes that outlast their use a little, a head that keeps one fill per
  * audience, and a fill whose part is gone read as nothing.
  */
-const ctx = useEmulator({
-  searchLag: { off: true, reason: 'storage only, no Jira search' },
-  requireInvocation: {
-    off: true,
-    reason: 'tests of the storage layer itself: no resolver, trigger or validator is invoked',
-  },
-});
+const ctx = useEmulator(STORAGE_ONLY);
 
 const start = 1_800_000_000_000;
 let clock = start;

@@ -16,20 +16,14 @@ import {
   versionKey,
   type RecordVersion,
 } from '../../src/storage/versioned-record';
-import { useEmulator } from '../helpers/emulator';
+import { STORAGE_ONLY, useEmulator } from '../helpers/emulator';
 
 /**
  * Versioned records on their own: a record beside its version entity, read together; a write
  * that lands only on the version it read; decisions pinned to the versions they read; a writer
  * that keeps losing told so; imports that set or remove a record with its entity.
  */
-const ctx = useEmulator({
-  searchLag: { off: true, reason: 'storage only, no Jira search' },
-  requireInvocation: {
-    off: true,
-    reason: 'tests of the storage layer itself: no resolver, trigger or validator is invoked',
-  },
-});
+const ctx = useEmulator(STORAGE_ONLY);
 
 const versionOf = numericField('version');
 const entityOf = (key: string) =>

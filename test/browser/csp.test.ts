@@ -76,7 +76,7 @@ async function violationsOn(url: string): Promise<{ found: string[]; apps: strin
     await page.addInitScript(recordViolations);
     await page.goto(url, { waitUntil: 'networkidle' });
     for (const frame of page.frames()) {
-      await frame.waitForFunction(rendered, undefined, { timeout: 30_000 });
+      await frame.waitForFunction(rendered);
     }
     await page.waitForLoadState('networkidle');
     const events: Violation[] = [];

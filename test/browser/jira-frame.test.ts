@@ -50,8 +50,6 @@ async function appsRendered(page: Page): Promise<number> {
             globalThis as unknown as { document: { getElementById(id: string): unknown } }
           ).document.getElementById('root') as { childElementCount?: number } | null
         )?.childElementCount,
-      undefined,
-      { timeout: 30_000 },
     );
   }
   return handles.length;

@@ -81,6 +81,7 @@ export async function startPreviewInChromium(
     throw error;
   });
   console.log(`browser: ${source}`);
+  patientPages(browser);
   return {
     server,
     browser,
@@ -88,6 +89,23 @@ export async function startPreviewInChromium(
       await browser.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * How long a page action or navigation may wait. Playwright's default is 30 s; on the CI machine
+ * (2 cores shared by jest's workers and several Chromiums) an issue view that loads in 2 s alone
+ * once took longer than that to go quiet, so every page the tests open waits up to 90 s.
+ */
+export const PAGE_TIMEOUT_MS = 90_000;
+
+export function patientPages(browser: Browser): void {
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS);
+    return page;
   };
 }
 

@@ -11,7 +11,7 @@ import { addDemoItem } from '../../dev/emulator/demo-project';
 import { startPreviewServer, type PreviewServer } from '../../dev/preview/server';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { launchChromium } from '../../dev/tools/browser';
-import { buildPreviewOnce, SCREENSHOTS } from './preview-harness';
+import { buildPreviewOnce, patientPages, SCREENSHOTS } from './preview-harness';
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -39,6 +39,7 @@ beforeAll(async () => {
   console.log(`preview build: ${buildMs} ms`);
   server = await startPreviewServer({ port: 0 });
   browser = (await launchChromium()).browser;
+  patientPages(browser);
   overview = await fetchOverview();
 });
 

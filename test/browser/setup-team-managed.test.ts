@@ -36,9 +36,7 @@ it('maps a team-managed project’s own types to tracks, runs setup and lists it
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await form.getByRole('button', { name: 'Save the mapping and set up' }).click();
-    await page
-      .getByText('Dual Track is set up for this project')
-      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page.getByText('Dual Track is set up for this project').waitFor({ state: 'visible' });
     const steps = page.getByRole('table', { name: 'Setup steps' });
     await expect(steps.textContent()).resolves.toContain('Record the track of each type');
     const mapping = em.kvs.peek(KEYS.trackMapping('TMB')) as {

@@ -106,15 +106,16 @@ describe('starting a job', () => {
     const save = ctx.em.kvs.hold(kvsRequest('set', jobKey));
     const first = start('mia', at);
     await save.arrived;
-    // The second request's read after losing the claim (its first read is of the current job).
+    // The second request's read after its first wait (its first read is of the current job, its
+    // second the one right after losing the claim) is held until the first has recorded the job.
     let reads = 0;
-    const read = ctx.em.kvs.hold((r) => kvsRequest('get', jobKey)(r) && ++reads === 2);
+    const read = ctx.em.kvs.hold((r) => kvsRequest('get', jobKey)(r) && ++reads === 3);
     const second = start('ada', at);
     await read.arrived;
-    read.release();
-    await new Promise((resolve) => setTimeout(resolve, 0));
     save.release();
-    const [a, b] = await Promise.all([first, second]);
+    const a = await first;
+    read.release();
+    const b = await second;
     expect(a).toMatchObject({ started: true, job: { generation: 1, startedBy: 'mia' } });
     expect(b).toMatchObject({ started: false, job: { generation: 1, startedBy: 'mia' } });
   });
@@ -126,6 +127,71 @@ describe('starting a job', () => {
     );
     expect(ctx.em.kvs.peek(JOB_KEYS.job('retro', 'DT'))).toBeUndefined();
     expect(ctx.em.kvs.peek(JOB_KEYS.claim('retro', 'DT', 1))).toMatchObject({ by: 'gone' });
+    // It read the job four times with the three waits between (100, 250 and 500 ms) first.
+    expect(ctx.em.invocations.log.at(-1)?.virtualMs).toBeGreaterThanOrEqual(850);
+  });
+
+  describe('a stopped claim taken over while another request claims the generation again', () => {
+    const claimKey = JOB_KEYS.claim('retro', 'DT', 1);
+    /** Holds this request's second create of the claim (after it removed the stopped one). */
+    const holdRecreate = () => {
+      let sets = 0;
+      return ctx.em.kvs.hold((r) => kvsRequest('set', claimKey)(r) && ++sets === 2);
+    };
+    const now = later(STOPPED_CLAIM_MS + 1);
+    const bobs: JobRecord = {
+      kind: 'retro',
+      scope: 'DT',
+      generation: 1,
+      state: 'running',
+      startedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      startedBy: 'bob',
+      progress: { done: 0, total: 16 },
+      step: { sprint: 0 },
+      steps: 0,
+    };
+
+    it('joins the job the other request recorded', async () => {
+      ctx.em.kvs.seed(claimKey, { at: at.toISOString(), by: 'gone' });
+      const recreate = holdRecreate();
+      const answer = start('ada', now);
+      await recreate.arrived;
+      ctx.em.kvs.seed(claimKey, { at: now.toISOString(), by: 'bob' });
+      ctx.em.kvs.seed(JOB_KEYS.job('retro', 'DT'), bobs);
+      recreate.release();
+      await expect(answer).resolves.toEqual({ started: false, job: bobs });
+    });
+
+    it('with no job recorded yet: an error saying it is being started, the other claim kept', async () => {
+      ctx.em.kvs.seed(claimKey, { at: at.toISOString(), by: 'gone' });
+      const recreate = holdRecreate();
+      const answer = start('ada', now);
+      await recreate.arrived;
+      ctx.em.kvs.seed(claimKey, { at: now.toISOString(), by: 'bob' });
+      recreate.release();
+      await expect(answer).rejects.toThrow(
+        'job retro DT: generation 1 is being started by another request',
+      );
+      expect(ctx.em.kvs.peek(claimKey)).toEqual({ at: now.toISOString(), by: 'bob' });
+      expect(ctx.em.kvs.peek(JOB_KEYS.job('retro', 'DT'))).toBeUndefined();
+    });
+
+    it('the job of the generation before is not joined', async () => {
+      // Generation 1 stopped moving long ago; generation 2's claim holder stopped too.
+      const stale = { ...bobs, startedBy: 'gone', updatedAt: at.toISOString() };
+      ctx.em.kvs.seed(JOB_KEYS.job('retro', 'DT'), stale);
+      const claim2 = JOB_KEYS.claim('retro', 'DT', 2);
+      ctx.em.kvs.seed(claim2, { at: at.toISOString(), by: 'gone' });
+      let sets = 0;
+      const recreate = ctx.em.kvs.hold((r) => kvsRequest('set', claim2)(r) && ++sets === 2);
+      const then = later(JOB_STALE_MS + 1);
+      const answer = start('ada', then);
+      await recreate.arrived;
+      ctx.em.kvs.seed(claim2, { at: then.toISOString(), by: 'bob' });
+      recreate.release();
+      await expect(answer).rejects.toThrow('generation 2 is being started by another request');
+    });
   });
 
   it('a claim whose holder stopped before recording its job is taken over, not held for good', async () => {

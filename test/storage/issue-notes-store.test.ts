@@ -2,6 +2,7 @@ import { ISSUE_NOTE_KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import {
   changeFeasibility,
   readFeasibility,
+  readFeasibilityState,
   readIssueNotes,
   readIssueNotesAndWaivers,
   readSpikeNotes,
@@ -9,6 +10,7 @@ import {
   SPIKE_NOTES_MAX,
   type FeasibilityRecord,
 } from '../../src/storage/issue-notes-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
@@ -109,6 +111,33 @@ describe('the feasibility review', () => {
     ).resolves.toEqual({ ok: false, refusal: 'not novel' });
     expect(ctx.em.kvs.writes()).toBe(0);
     expect(ctx.em.kvs.peek(ISSUE_NOTE_KEYS.feasibility('100'))).toBeUndefined();
+  });
+
+  it('a review stored before versions had entities is read at the version it holds', async () => {
+    ctx.em.kvs.seed(ISSUE_NOTE_KEYS.feasibility('100'), { ...review(true), version: 3 });
+    const state = await run(() => readFeasibilityState('100'));
+    expect(state.record).toEqual({ ...review(true), version: 3 });
+    expect(state.read.version).toBe(3);
+  });
+
+  it('a change that loses every race: a conflict naming the feasibility review, nothing saved', async () => {
+    const key = ISSUE_NOTE_KEYS.feasibility('100');
+    let others = 0;
+    // Another writer's save lands just before each of this change's transactions.
+    ctx.em.kvs.delay = (request) => {
+      if (request.op === 'transaction') {
+        others += 1;
+        ctx.em.kvs.seedEntity(RECORD_VERSION_ENTITY, versionKey(key), {
+          version: others,
+          writeId: String(others).padStart(12, '0'),
+        });
+      }
+      return 0;
+    };
+    await expect(
+      run(() => changeFeasibility('100', () => ({ ok: true, record: review(true) }))),
+    ).rejects.toThrow(`The feasibility review (${key}) changed 6 times`);
+    expect(ctx.em.kvs.peek(key)).toBeUndefined();
   });
 
   it('two changes at once: both land, the second applied to the first’s result', async () => {

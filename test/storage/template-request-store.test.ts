@@ -6,6 +6,7 @@ import {
   releaseTemplateRequest,
   type CreatedRecord,
 } from '../../src/storage/template-request-store';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
@@ -99,6 +100,33 @@ describe('template requests', () => {
     expect(ids.at(-1)).toBe(`r${MAX_REQUESTS}`);
     // The oldest fell out, so it would be claimed afresh.
     await expect(claim('r0')).resolves.toEqual({ status: 'claimed' });
+  });
+
+  it('recording or giving back a request of a person with no requests stored writes an empty list', async () => {
+    await run(() => recordTemplateRequest('mia', 'r1', created));
+    expect(stored()).toEqual({ version: 1, requests: [] });
+    await run(() => releaseTemplateRequest('ada', 'r1'));
+    expect(stored('ada')).toEqual({ version: 1, requests: [] });
+  });
+
+  it('a claim that loses every race: a conflict naming the recent template requests, nothing saved', async () => {
+    const key = KEYS.templateRequests('mia');
+    let others = 0;
+    // Another writer's save lands just before each of this claim's transactions.
+    ctx.em.kvs.delay = (request) => {
+      if (request.op === 'transaction') {
+        others += 1;
+        ctx.em.kvs.seedEntity(RECORD_VERSION_ENTITY, versionKey(key), {
+          version: others,
+          writeId: String(others).padStart(12, '0'),
+        });
+      }
+      return 0;
+    };
+    await expect(claim('r1')).rejects.toThrow(
+      `The recent template requests (${key}) changed 6 times while this change was being saved; nothing of this change was saved. Try again.`,
+    );
+    expect(ctx.em.kvs.peek(key)).toBeUndefined();
   });
 
   it('two identical requests at once: exactly one claims it', async () => {

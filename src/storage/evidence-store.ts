@@ -46,7 +46,7 @@ export const EvidenceHeadSchema = z
     /** Entries removed a moment ago, kept for Undo (absent when none). */
     removed: z.array(RemovedEntrySchema).max(10).optional(),
     /** The whole log, when it fits in the head. */
-    entries: z.array(EvidenceEntrySchema).optional(),
+    entries: z.array(EvidenceEntrySchema).max(MAX_ENTRIES).optional(),
     /** Otherwise: how many parts hold the entries, and how many entries they hold together. */
     parts: z.number().int().min(1).max(MAX_PARTS).optional(),
     entryCount: z.number().int().min(0).max(MAX_ENTRIES).optional(),

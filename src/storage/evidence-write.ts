@@ -99,15 +99,19 @@ function layOut(
   return { head, parts };
 }
 
-/** Sets and deletes as one all-or-nothing storage request. */
-async function transact(
-  sets: ReadonlyArray<{ key: string; value: unknown }>,
-  deletes: readonly string[],
-): Promise<void> {
-  if (sets.length + deletes.length === 0) return;
+/** Writes the parts in one all-or-nothing storage request; none, no request. */
+async function setAll(parts: ReadonlyArray<{ key: string; value: unknown }>): Promise<void> {
+  if (parts.length === 0) return;
   const tx = kvs.transact();
-  for (const s of sets) tx.set(s.key, s.value);
-  for (const key of new Set(deletes)) tx.delete(key);
+  for (const p of parts) tx.set(p.key, p.value);
+  await tx.execute();
+}
+
+/** Deletes the keys in one all-or-nothing storage request; none, no request. */
+async function deleteAll(keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const tx = kvs.transact();
+  for (const key of new Set(keys)) tx.delete(key);
   await tx.execute();
 }
 
@@ -121,7 +125,6 @@ async function deadParts(
   room: number,
   removed: readonly string[],
 ): Promise<string[]> {
-  if (room <= 0) return [];
   const prefix = EVIDENCE_KEYS.partPrefix(issueId);
   const skip = new Set([...partKeysOf(head), ...removed]);
   const dead: string[] = [];
@@ -132,8 +135,9 @@ async function deadParts(
       const [version, writeId] = key.slice(prefix.length).split(':');
       const v = Number(version);
       if (skip.has(key) || !Number.isInteger(v)) continue;
-      if (v < head.version || (v === head.version && writeId !== head.writeId)) dead.push(key);
+      if (v > head.version || (v === head.version && writeId === head.writeId)) continue;
       if (dead.length >= room) return dead;
+      dead.push(key);
     }
     cursor = page.nextCursor;
   } while (cursor !== undefined);
@@ -201,8 +205,8 @@ export async function changeEvidence<D, F>(args: {
     const current = storedFrom(log);
     const outcome = args.change(current.content);
     if (!outcome.ok) return { status: 'refused', refusal: outcome.refusal };
-    const entries = outcome.content.entries.length;
-    if (entries > MAX_ENTRIES && entries > current.content.entries.length) {
+    // A stored log never holds more (its schema); a full one may still change and shrink.
+    if (outcome.content.entries.length > MAX_ENTRIES) {
       return {
         status: 'full',
         message: `The evidence log of this item is full: it holds ${current.content.entries.length} entries and one item may have at most ${MAX_ENTRIES}. Remove older entries and try again.`,
@@ -222,7 +226,7 @@ export async function changeEvidence<D, F>(args: {
     );
     if ('full' in layout) return { status: 'full', message: layout.full };
     const ownParts = layout.parts.map((p) => p.key);
-    await transact(layout.parts, []);
+    await setAll(layout.parts);
     const landed = await commitVersion({
       key: logKey,
       value: layout.head,
@@ -239,7 +243,7 @@ export async function changeEvidence<D, F>(args: {
         summaryStale,
       };
     }
-    await transact([], ownParts);
+    await deleteAll(ownParts);
     await backoff(attempt);
   }
   return {

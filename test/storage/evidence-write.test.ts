@@ -3,6 +3,7 @@ import {
   EvidenceHeadSchema,
   MAX_ATTEMPTS,
   MAX_ENTRIES,
+  MAX_PARTS,
   PART_BYTE_LIMIT,
   TRANSACTION_OPS,
   partKeysOf,
@@ -164,6 +165,84 @@ describe('how a log is laid out', () => {
     expect(parted).toMatchObject({ parts: 1, entryCount: content!.entries.length });
     expect(parted.entries).toBeUndefined();
   });
+
+  /**
+   * Entries whose first part's JSON is `partBytes` long, the last sized to land on it exactly,
+   * and a small entry after them.
+   */
+  function fillingFirstPart(issueId: string, partBytes: number): EvidenceEntry[] {
+    const overhead = bytesOf({
+      issueId,
+      version: 1,
+      writeId: 'abcdef012345',
+      index: 0,
+      entries: [],
+    });
+    const log: EvidenceEntry[] = [];
+    let used = overhead;
+    for (let n = 100; ; n++) {
+      const comma = log.length > 0 ? 1 : 0;
+      const bare = { ...entry(n), summary: 'a' };
+      const room = partBytes - used - comma - bytesOf(bare);
+      if (room < 2000) {
+        // The last: its summary (at most 2,000 characters) fills the part to the byte.
+        const last = { ...bare, summary: 'a'.repeat(1 + room) };
+        log.push(last);
+        expect(used + comma + bytesOf(last)).toBe(partBytes);
+        return [...log, entry(999, 300)];
+      }
+      // Entries of about 2,100 bytes, then of 1,000 until what is left fits one summary.
+      const next = entry(n, room > 4200 ? 2100 : 1000);
+      log.push(next);
+      used += comma + bytesOf(next);
+    }
+  }
+
+  it('fills a part up to one byte under the value limit', async () => {
+    const log = fillingFirstPart('4', PART_BYTE_LIMIT - 1);
+    expect((await save('4', { entries: log })).status).toBe('saved');
+    const [first, second] = partKeysOf(await headOf('4'));
+    const part = (await readOne(first!)) as { entries: EvidenceEntry[] };
+    expect(part.entries).toHaveLength(log.length - 1);
+    expect(bytesOf(part)).toBe(PART_BYTE_LIMIT - 1);
+    expect(((await readOne(second!)) as { entries: EvidenceEntry[] }).entries).toEqual([
+      log.at(-1),
+    ]);
+  });
+
+  it('starts a new part rather than fill one to the limit itself', async () => {
+    const log = fillingFirstPart('5', PART_BYTE_LIMIT);
+    expect((await save('5', { entries: log })).status).toBe('saved');
+    const [first, second] = partKeysOf(await headOf('5'));
+    const part = (await readOne(first!)) as { entries: EvidenceEntry[] };
+    expect(part.entries).toHaveLength(log.length - 2);
+    expect(((await readOne(second!)) as { entries: EvidenceEntry[] }).entries).toEqual(
+      log.slice(-2),
+    );
+  });
+
+  it('saves a log of exactly the most parts a log may have', async () => {
+    // The most entries of 4,100 bytes that fit the parts: found from the first part's room.
+    const one = entries(100, 1, 4100)[0]!;
+    const overhead = bytesOf({
+      issueId: '6',
+      version: 1,
+      writeId: 'abcdef012345',
+      index: 10,
+      entries: [],
+    });
+    const perPart = Math.floor((PART_BYTE_LIMIT - overhead) / (bytesOf(one) + 1));
+    let saved: Awaited<ReturnType<typeof save>> | undefined;
+    for (
+      let n = perPart * MAX_PARTS;
+      n > perPart * MAX_PARTS - 5 && saved?.status !== 'saved';
+      n--
+    ) {
+      saved = await save('6', { entries: entries(100, n, 4100) });
+    }
+    expect(saved?.status).toBe('saved');
+    expect((await headOf('6')).parts).toBe(MAX_PARTS);
+  });
 });
 
 describe('what a save removes', () => {
@@ -190,6 +269,15 @@ describe('what a save removes', () => {
     expect(keys).not.toContain(sameVersion);
     expect(keys).toContain(newer);
     expect(keys.filter((k) => k !== newer)).toEqual([...partKeysOf(await headOf('11'))].sort());
+  });
+
+  it('removes parts left by writers that lost when a whole log becomes parted', async () => {
+    await save('14', { entries: entries(1, 2, 300) }); // version 1, whole
+    const lost = await plantPart('14', 2, 'eeeeeeeeeeee', 0);
+    await save('14', { entries: entries(1, 250) }); // version 2, parted
+    const keys = await partKeys('14');
+    expect(keys).not.toContain(lost);
+    expect(keys).toEqual([...partKeysOf(await headOf('14'))].sort());
   });
 
   it('removes as many left-over parts as one transaction has room for, the rest on later saves', async () => {
@@ -240,8 +328,9 @@ describe('limits', () => {
     ctx.em.kvs.resetCounts();
     const result = await save('20', { entries: entries(1, 700, 4100) });
     expect(result.status).toBe('full');
-    expect(result.status === 'full' && result.message).toMatch(
-      /^The evidence log of this item is full: its 700 entries need \d+ KiB, and one item's log may hold about 2400 KiB\./,
+    const kib = Math.ceil(bytesOf(entries(1, 700, 4100)) / 1024);
+    expect(result.status === 'full' && result.message).toBe(
+      `The evidence log of this item is full: its 700 entries need ${kib} KiB, and one item's log may hold about 2400 KiB. Shorten or remove older entries and try again.`,
     );
     expect(ctx.em.kvs.writes()).toBe(0);
     expect((await headOf('20')).entries).toHaveLength(3);
@@ -295,6 +384,21 @@ describe('races', () => {
     expect(head).toMatchObject({ version: 1 + MAX_ATTEMPTS, updatedBy: 'user-2' });
     expect(head.entries).toHaveLength(2 + MAX_ATTEMPTS);
     expect(await partKeys('30')).toEqual([]);
+  });
+
+  it('a small log that loses a race saves on the next attempt, with no request for parts', async () => {
+    await save('33', { entries: entries(1, 1, 300) });
+    const commit = ctx.em.kvs.hold(
+      (r) => r.op === 'transaction' && JSON.stringify(r.body).includes('record-version'),
+    );
+    const mySave = save('33', { entries: entries(1, 2, 300) });
+    await commit.arrived;
+    expect((await save('33', { entries: entries(1, 3, 300) }, 'user-2')).status).toBe('saved');
+    ctx.em.kvs.resetCounts();
+    commit.release();
+    expect(await mySave).toMatchObject({ status: 'saved', log: { version: 3 } });
+    // The lost commit, then a read and a commit: no transaction of parts to write or remove.
+    expect(ctx.em.kvs.counts.get('transaction')).toBe(2);
   });
 
   it('reads again when the parts it read were replaced meanwhile, and saves on the newer version', async () => {

@@ -2,11 +2,20 @@ import type { EmField, EmIssue } from '../../dev/emulator/model';
 import {
   decide,
   decideItems,
+  entryVerdictsByItem,
+  fieldIds,
   flagStep,
   moveStep,
+  onDiscoveryTrack,
   redecideRemaining,
+  verdictOf,
   type StartPlan,
 } from '../../src/enforcement/sprint-start-plan';
+import { readItems, type Item } from '../../src/items/item-facts';
+import {
+  readEnforcementContext,
+  type EnforcementContext,
+} from '../../src/storage/enforcement-store';
 import { jiraAsApp } from '../../src/jira/jira-gateway';
 import { KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
@@ -69,6 +78,9 @@ describe('deciding a sprint as it starts', () => {
     if (sprint) sprint.state = 'closed';
     const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
     await expect(decideNow()).resolves.toEqual({ status: 'ignored', reason: 'sprint-not-active' });
+    expect(warned).toHaveBeenCalledWith(
+      `sprint-start: sprint ${site.active.id}: the sprint is closed now; nothing to check`,
+    );
     warned.mockRestore();
   });
 
@@ -97,6 +109,64 @@ describe('deciding a sprint as it starts', () => {
     expect(item?.missing).toEqual([
       'Meets the discovery entry criteria (uncertainty high) but no validated discovery item or finished spike is linked: explore it first',
     ]);
+  });
+});
+
+describe('which items the policy covers', () => {
+  /** The items as the check reads them, and DT's enforcement context. */
+  async function readBack(issues: EmIssue[]): Promise<{ items: Item[]; dt: EnforcementContext }> {
+    return inTrigger('read', async () => {
+      const jira = jiraAsApp();
+      const { items } = await readItems(
+        jira,
+        issues.map((i) => i.id),
+        await fieldIds(jira),
+      );
+      return { items, dt: await readEnforcementContext('DT') };
+    });
+  }
+
+  it('an item is on the discovery track only in a project set up with Dual Track, for that project', async () => {
+    const idea = add('Discovery');
+    const story = add('Story');
+    const { items, dt } = await readBack([idea, story]);
+    const [ideaItem, storyItem] = items;
+    const on = (contexts: Map<string, EnforcementContext>, item: Item | undefined) =>
+      onDiscoveryTrack(contexts)(item!);
+    expect(on(new Map([['DT', dt]]), ideaItem)).toBe(true);
+    expect(on(new Map([['DT', dt]]), storyItem)).toBe(false);
+    expect(on(new Map(), ideaItem)).toBe(false);
+    expect(on(new Map([['DT', { ...dt, mapping: undefined }]]), ideaItem)).toBe(false);
+    const elsewhere = { ...dt, mapping: { ...dt.mapping!, projectId: '99999' } };
+    expect(on(new Map([['DT', elsewhere]]), ideaItem)).toBe(false);
+  });
+
+  it('an unscoped enabler is acted on only under its own project’s mapping', async () => {
+    const enabler = add('Enabler');
+    const { items, dt } = await readBack([enabler]);
+    const item = items[0]!;
+    expect(verdictOf(item, dt, undefined, now)).toMatchObject({ kind: 'act' });
+    expect(verdictOf(item, undefined, undefined, now)).toEqual({ kind: 'ready' });
+    expect(verdictOf(item, { ...dt, mapping: undefined }, undefined, now)).toEqual({
+      kind: 'ready',
+    });
+    const elsewhere = { ...dt, mapping: { ...dt.mapping!, projectId: '99999' } };
+    expect(verdictOf(item, elsewhere, undefined, now)).toEqual({ kind: 'ready' });
+  });
+
+  it('entry verdicts are read for the items of each project under its own mapping only', async () => {
+    ctx.em.addProject({ key: 'OPS', name: 'Operations' });
+    const ops = ctx.em.addIssue({ projectKey: 'OPS', type: 'Story', summary: 'Not ours' });
+    const story = add('Story');
+    const { items, dt } = await readBack([story, ops]);
+    const verdicts = (contexts: Map<string, EnforcementContext>) =>
+      inTrigger('entry', async () => {
+        const jira = jiraAsApp();
+        return [...(await entryVerdictsByItem(items, contexts, await fieldIds(jira), jira)).keys()];
+      });
+    await expect(verdicts(new Map([['DT', dt]]))).resolves.toEqual([story.id]);
+    const elsewhere = { ...dt, mapping: { ...dt.mapping!, projectId: '99999' } };
+    await expect(verdicts(new Map([['DT', elsewhere]]))).resolves.toEqual([]);
   });
 });
 
@@ -152,8 +222,18 @@ describe('a resumed attempt', () => {
     overrideProject(ctx.em, site, { guard: { policy: 'flag-only' } });
     const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
     const again = await redecide(plan, new Set([moveStep(done.key)]));
+    const lines = warned.mock.calls.map((c) => String(c[0]));
     warned.mockRestore();
     expect(again.spared.sort()).toEqual([gone.key, away.key, waivedNow.key, readyNow.key].sort());
+    const sprint = `sprint-start: sprint ${site.active.id}:`;
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `${sprint} ${gone.key} is gone or no longer in the sprint; left alone`,
+        `${sprint} ${away.key} is gone or no longer in the sprint; left alone`,
+        `${sprint} ${waivedNow.key} is waived now; left alone`,
+        `${sprint} ${readyNow.key} is ready now; left alone`,
+      ]),
+    );
     expect(again.plan.items.map((i) => [i.key, i.action])).toEqual([
       [done.key, 'move-back'],
       [still.key, 'flag'],

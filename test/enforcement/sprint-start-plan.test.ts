@@ -95,6 +95,16 @@ describe('deciding a sprint as it starts', () => {
     expect((await planOf()).items).toEqual([]);
   });
 
+  it('a sprint read whole logs nothing', async () => {
+    add();
+    const warned = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => {});
+    expect((await planOf()).items).toHaveLength(1);
+    expect([...warned.mock.calls, ...errors.mock.calls]).toEqual([]);
+    warned.mockRestore();
+    errors.mockRestore();
+  });
+
   it('words an entry-criteria item by what it misses, without the sentence end', async () => {
     overrideProject(ctx.em, site, { entry: { guardMovesBack: true } });
     const risky = ctx.em.addIssue({

@@ -229,6 +229,13 @@ export class JiraEmulator {
    */
   appHoldsAdminister = false;
   /**
+   * What GET /mypermissions answers for an issue the caller may not see. Jira's reference does
+   * not say (docs/security.md, "Permission checks removed by hand"): 'not-found' answers 404, as
+   * GET /issue does (the default); 'answer' answers 200, BROWSE_PROJECTS not held and the other
+   * permissions as the project grants them. The app must refuse under both.
+   */
+  unseenIssuePermissions: 'not-found' | 'answer' = 'not-found';
+  /**
    * How Agile offset pages (sprint issues, board sprints, boards) carry `total` and `isLast`
    * (dev/emulator/agile-paging.ts, docs/emulator-paging.md); 'classic' is what they always did.
    */

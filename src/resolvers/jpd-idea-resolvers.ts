@@ -14,9 +14,11 @@ import { fail, requirePermissions, resolver, type Caller, type Requirement } fro
  * issues on the idea for its evidence; Browse, Create and Link issues in the project to promote.
  */
 
+// Browse on the idea is settled before: connectedIdea read it as the caller, and Jira answers 404
+// for an issue they may not browse (security levels included).
 const canEdit = (idea: ConnectedIdea): Requirement => ({
   context: () => ({ kind: 'issue', issueKey: idea.key }),
-  permissions: ['BROWSE_PROJECTS', 'EDIT_ISSUES'],
+  permissions: ['EDIT_ISSUES'],
   because: 'You need the Edit issues permission on this idea to change its evidence.',
 });
 

@@ -33,6 +33,8 @@ function myPermissions(em: JiraEmulator, req: EmRequest): EmResponse {
   if (unknown.length > 0) return errors(400, `Unrecognized permission keys: ${unknown.join(', ')}`);
 
   let projectId: string | undefined;
+  // Browse on an issue is seeing it (its security level included).
+  let seen = true;
   const projectKey = req.query.get('projectKey') ?? req.query.get('projectId');
   const issueKey = req.query.get('issueKey') ?? req.query.get('issueId');
   if (projectKey) {
@@ -43,10 +45,11 @@ function myPermissions(em: JiraEmulator, req: EmRequest): EmResponse {
     projectId = project.id;
   } else if (issueKey) {
     const issue = em.findIssue(issueKey);
-    if (!issue || !em.canSeeIssue(req, issue)) {
+    if (!issue || (!em.canSeeIssue(req, issue) && em.unseenIssuePermissions === 'not-found')) {
       return errors(404, 'Issue does not exist or you do not have permission to see it.');
     }
     projectId = issue.projectId;
+    seen = em.canSeeIssue(req, issue);
   }
   const user = req.accountId ? em.users.get(req.accountId) : undefined;
   const permissions: Record<string, unknown> = {};
@@ -54,8 +57,10 @@ function myPermissions(em: JiraEmulator, req: EmRequest): EmResponse {
     let have: boolean;
     if (key === 'ADMINISTER') {
       have = req.provider === 'app' ? em.appHoldsAdminister : (user?.siteAdmin ?? false);
-    } else if (projectId !== undefined) have = em.can(req, projectId, key as ProjectPermission);
-    else {
+    } else if (projectId !== undefined) {
+      have =
+        em.can(req, projectId, key as ProjectPermission) && (key !== 'BROWSE_PROJECTS' || seen);
+    } else {
       // Without a project or issue, Jira answers whether the permission is held in any project.
       have = [...em.projects.values()].some((p) => em.can(req, p.id, key as ProjectPermission));
     }

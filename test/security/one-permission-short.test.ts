@@ -1,0 +1,114 @@
+import type { ResolverKey, Result } from '../../src/contract/bridge-contract';
+import { ALL_PROJECT_PERMISSIONS, type ProjectPermission } from '../../dev/emulator/model';
+import { useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
+import { extensionOf, ROWS, seedSecuritySite } from './security-site';
+
+/**
+ * A caller who holds every project permission but one, for each resolver whose requirement lists
+ * more than one: refused for each permission it lists, changing nothing, and (where Jira lets the
+ * app ask) told which permission is missing. The permission matrix's callers lack all or none of
+ * them, so a permission dropped from such a list would pass it unnoticed; this suite is what
+ * `node dev/tools/permission-removal.mjs` sees fail when one is dropped.
+ *
+ * Jira's reference does not say what GET /mypermissions answers for an issue the caller may not
+ * see, so each case runs under both answers the emulator offers (`unseenIssuePermissions`).
+ */
+const ctx = useEmulator();
+
+const EDIT: ProjectPermission[] = ['BROWSE_PROJECTS', 'EDIT_ISSUES'];
+const CREATE_AND_LINK: ProjectPermission[] = ['BROWSE_PROJECTS', 'CREATE_ISSUES', 'LINK_ISSUES'];
+
+/** The permissions each key's requirement lists (src/resolvers). */
+const LISTED: Record<string, ProjectPermission[]> = {
+  'evidence/add': EDIT,
+  'evidence/update': EDIT,
+  'evidence/remove': EDIT,
+  'evidence/restore': EDIT,
+  'evidence/decide': EDIT,
+  'issue/feasibility/flag': EDIT,
+  'issue/feasibility/sign-off': EDIT,
+  'issue/spike/learned': EDIT,
+  'issue/triage/save': EDIT,
+  'retro/outcome/record': EDIT,
+  'jpd/idea/evidence/add': EDIT,
+  'jpd/idea/evidence/update': EDIT,
+  'jpd/idea/evidence/remove': EDIT,
+  'jpd/idea/evidence/restore': EDIT,
+  'jpd/idea/evidence/decide': EDIT,
+  'promote/draft': CREATE_AND_LINK,
+  'promote/run': CREATE_AND_LINK,
+  'issue/explore-first': CREATE_AND_LINK,
+  'jpd/idea/promote/draft': CREATE_AND_LINK,
+  'jpd/idea/promote/run': CREATE_AND_LINK,
+  'templates/create': ['BROWSE_PROJECTS', 'CREATE_ISSUES'],
+};
+
+/** Requests that read although they are POSTs. */
+const READ_POSTS =
+  /^\/rest\/api\/3\/(search\/jql|search\/approximate-count|issue\/bulkfetch|changelog\/bulkfetch|expression\/evaluate|user\/bulk|permissions\/check)/;
+
+/**
+ * Where the caller lacks it: in every project, or (promoting an idea of a connected space, which
+ * needs the permissions in the page's project) only in DT, holding everything on the idea.
+ */
+type Scope = 'every project' | 'DT only';
+const CASES = Object.entries(LISTED).flatMap(([key, listed]) =>
+  listed.flatMap((lacking) =>
+    (['not-found', 'answer'] as const).flatMap((unseen) =>
+      (key.startsWith('jpd/idea/promote/')
+        ? (['every project', 'DT only'] as Scope[])
+        : ['every project' as Scope]
+      ).map((scope) => [key, lacking, unseen, scope] as const),
+    ),
+  ),
+);
+
+it('lists every key whose requirement names more than one permission', () => {
+  const multi = Object.entries(ROWS)
+    .filter(([, row]) => row.need === 'edit-issue' || row.need === 'create-in-project')
+    .map(([key]) => key);
+  expect(Object.keys(LISTED).sort()).toEqual(multi.sort());
+});
+
+it.each(CASES)(
+  '%s as a caller without %s (an unseen issue’s permissions: %s; lacking it in %s)',
+  async (key, lacking, unseen, scope) => {
+    const w = seedSecuritySite(ctx.em);
+    const row = ROWS[key];
+    if (!row) throw new Error(`no row for ${key}`);
+    ctx.em.unseenIssuePermissions = unseen;
+    ctx.em.addUser({ accountId: 'user-short', displayName: 'Sid Short' });
+    for (const project of ctx.em.projects.values()) {
+      const short = scope === 'every project' || project.key === 'DT';
+      ctx.em.grant(
+        project.key,
+        'user-short',
+        ALL_PROJECT_PERMISSIONS.filter((p) => !short || p !== lacking),
+      );
+    }
+    ctx.em.resetCalls();
+    ctx.em.kvs.resetCounts();
+    const result: Result<unknown> = await callResolver(
+      ctx.em,
+      key as ResolverKey,
+      'user-short',
+      row.payload(w),
+      { extension: extensionOf(w, row.where, false) },
+    );
+    if (result.ok) throw new Error(`${key} answered ok to a caller without ${lacking}`);
+    const writes = ctx.em
+      .jiraCalls()
+      .filter((c) => c.method !== 'GET' && !(c.method === 'POST' && READ_POSTS.test(c.path)));
+    expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
+    expect(ctx.em.kvs.writes()).toBe(0);
+    // Jira hides an issue the caller may browse nowhere (404: not-found); every other refusal,
+    // Browse lacking only in the page's project included, is the app's own, naming what is
+    // missing.
+    if (lacking === 'BROWSE_PROJECTS' && scope === 'every project') {
+      if (result.error.code === 'not-found') return;
+    }
+    expect(result.error.code).toBe('forbidden');
+    expect((result.error.details as { missing?: unknown } | undefined)?.missing).toContain(lacking);
+  },
+);

@@ -102,13 +102,68 @@ it.each(CASES)(
       .filter((c) => c.method !== 'GET' && !(c.method === 'POST' && READ_POSTS.test(c.path)));
     expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
     expect(ctx.em.kvs.writes()).toBe(0);
-    // Jira hides an issue the caller may browse nowhere (404: not-found); every other refusal,
-    // Browse lacking only in the page's project included, is the app's own, naming what is
-    // missing.
-    if (lacking === 'BROWSE_PROJECTS' && scope === 'every project') {
+    // Jira hides an issue the caller may browse nowhere (404: not-found) when it answers so for
+    // its permissions, and always when the app reads it as the caller before asking (a JPD idea).
+    // Every other refusal is the app's own, naming what is missing.
+    const hidden = unseen === 'not-found' || key.startsWith('jpd/');
+    if (lacking === 'BROWSE_PROJECTS' && scope === 'every project' && hidden) {
       if (result.error.code === 'not-found') return;
     }
     expect(result.error.code).toBe('forbidden');
     expect((result.error.details as { missing?: unknown } | undefined)?.missing).toContain(lacking);
   },
 );
+
+/** Keys whose requirement is on one issue of the page's project, and where that issue is. */
+const ON_AN_ISSUE = Object.keys(LISTED).filter(
+  (key) => !key.startsWith('jpd/') && key !== 'templates/create',
+);
+
+describe('an item under an issue security level the caller is not in', () => {
+  const CASES_HIDDEN = ON_AN_ISSUE.flatMap((key) =>
+    (['not-found', 'answer'] as const).map((unseen) => [key, unseen] as const),
+  );
+
+  it.each(CASES_HIDDEN)(
+    '%s by a caller holding every permission (an unseen issue’s permissions: %s)',
+    async (key, unseen) => {
+      const w = seedSecuritySite(ctx.em);
+      const row = ROWS[key];
+      if (!row) throw new Error(`no row for ${key}`);
+      ctx.em.unseenIssuePermissions = unseen;
+      ctx.em.addUser({ accountId: 'user-short', displayName: 'Sid Short' });
+      for (const project of ctx.em.projects.values()) {
+        ctx.em.grant(project.key, 'user-short', ALL_PROJECT_PERMISSIONS);
+      }
+      const payload = row.payload(w);
+      const extension = extensionOf(w, row.where, false);
+      const named =
+        typeof payload['issueKey'] === 'string'
+          ? payload['issueKey']
+          : (extension['issue'] as { key: string }).key;
+      const level = ctx.em.addSecurityLevel({ name: 'Board only', members: [], app: true });
+      ctx.em.setSecurityLevel(named, level.id);
+      ctx.em.resetCalls();
+      ctx.em.kvs.resetCounts();
+      const result = await callResolver(ctx.em, key as ResolverKey, 'user-short', payload, {
+        extension,
+      });
+      if (result.ok)
+        throw new Error(`${key} answered ok about ${named}, which the caller cannot see`);
+      const writes = ctx.em
+        .jiraCalls()
+        .filter((c) => c.method !== 'GET' && !(c.method === 'POST' && READ_POSTS.test(c.path)));
+      expect(writes.map((c) => `${c.method} ${c.path}`)).toEqual([]);
+      expect(ctx.em.kvs.writes()).toBe(0);
+      if (unseen === 'not-found') {
+        expect(result.error.code).toBe('not-found');
+        return;
+      }
+      // Jira answers its permissions: the app's own check refuses, before anything is read.
+      expect(result.error.code).toBe('forbidden');
+      expect((result.error.details as { missing?: unknown } | undefined)?.missing).toEqual([
+        'BROWSE_PROJECTS',
+      ]);
+    },
+  );
+});

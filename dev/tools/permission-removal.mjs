@@ -36,12 +36,6 @@ const CHECKS = [
   ],
   [
     'src/resolvers/jpd-idea-check.ts',
-    'JPD idea: Browse projects on the idea',
-    /if \(!held\.has\('BROWSE_PROJECTS'\)\) \{/,
-    'if (false) {',
-  ],
-  [
-    'src/resolvers/jpd-idea-check.ts',
     'JPD idea: may edit only with Edit issues',
     /canEdit: held\.has\('EDIT_ISSUES'\)/,
     'canEdit: true',

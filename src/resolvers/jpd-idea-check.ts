@@ -81,19 +81,12 @@ export async function ideaEvidenceView(
 ): Promise<IdeaEvidenceView> {
   const { config, fields } = idea.context;
   const [held, stored, review, source] = await Promise.all([
-    myPermissions(caller.jira, { kind: 'issue', issueKey: idea.key }, [
-      'BROWSE_PROJECTS',
-      'EDIT_ISSUES',
-    ]),
+    // Browse is settled: connectedIdea read the idea as the caller.
+    myPermissions(caller.jira, { kind: 'issue', issueKey: idea.key }, ['EDIT_ISSUES']),
     readEvidence(idea.id),
     readFeasibilityState(idea.id),
     readDiscovery(caller.jira, idea.key, fields),
   ]);
-  if (!held.has('BROWSE_PROJECTS')) {
-    fail('forbidden', 'You need the Browse projects permission on this idea to see its evidence.', {
-      missing: ['BROWSE_PROJECTS'],
-    });
-  }
   const { blockers } = ideaPromotion({
     track: 'discovery',
     log: stored.content,

@@ -167,3 +167,69 @@ describe('an item under an issue security level the caller is not in', () => {
     },
   );
 });
+
+describe('what a reader is told they may do', () => {
+  /** `key` read as a caller holding every project permission but `lacking` (none: all). */
+  async function readAs(key: string, lacking?: ProjectPermission) {
+    const w = seedSecuritySite(ctx.em);
+    const row = ROWS[key];
+    if (!row) throw new Error(`no row for ${key}`);
+    ctx.em.addUser({ accountId: 'user-short', displayName: 'Sid Short' });
+    for (const project of ctx.em.projects.values()) {
+      const held = ALL_PROJECT_PERMISSIONS.filter((p) => p !== lacking);
+      ctx.em.grant(project.key, 'user-short', held);
+    }
+    const result = await callResolver(ctx.em, key as ResolverKey, 'user-short', row.payload(w), {
+      extension: extensionOf(w, row.where, false),
+    });
+    if (!result.ok) throw new Error(`${key}: ${result.error.code} ${result.error.message}`);
+    return result.data as {
+      canEdit: boolean;
+      canPromote?: boolean;
+      feasibility?: { maySignOff: boolean } | null;
+    };
+  }
+
+  type Told = { canEdit?: boolean; canPromote?: boolean; maySignOff?: boolean };
+  const TOLD: Array<[string, ProjectPermission | undefined, Told]> = [
+    ['issue/readiness', undefined, { canEdit: true, canPromote: true, maySignOff: true }],
+    ['issue/readiness', 'EDIT_ISSUES', { canEdit: false, maySignOff: false }],
+    ['issue/readiness', 'CREATE_ISSUES', { canEdit: true, canPromote: false }],
+    ['issue/readiness', 'LINK_ISSUES', { canEdit: true, canPromote: false }],
+    ['jpd/idea/evidence/list', undefined, { canEdit: true }],
+    ['jpd/idea/evidence/list', 'EDIT_ISSUES', { canEdit: false }],
+  ];
+
+  it.each(TOLD)('%s without %s', async (key, lacking, told) => {
+    const data = await readAs(key, lacking);
+    expect({
+      canEdit: data.canEdit,
+      canPromote: data.canPromote,
+      maySignOff: data.feasibility?.maySignOff,
+    }).toMatchObject(told);
+  });
+
+  it.each(['not-found', 'answer'] as const)(
+    'the issue panel of an item under a security level the reader is not in gives nothing (an unseen issue’s permissions: %s)',
+    async (unseen) => {
+      const w = seedSecuritySite(ctx.em);
+      ctx.em.unseenIssuePermissions = unseen;
+      const level = ctx.em.addSecurityLevel({ name: 'Board only', members: [], app: true });
+      ctx.em.setSecurityLevel(w.idea.key, level.id);
+      const result = await callResolver(
+        ctx.em,
+        'issue/readiness',
+        'user-project-admin',
+        {},
+        {
+          extension: extensionOf(w, 'idea', false),
+        },
+      );
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: unseen === 'answer' ? 'forbidden' : 'not-found' },
+      });
+      expect(Object.keys(result)).toEqual(['ok', 'error']);
+    },
+  );
+});

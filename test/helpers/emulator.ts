@@ -1,6 +1,7 @@
 import { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import type { EmIssue } from '../../dev/emulator/model';
 import { WAIVER_KEYS } from '../../src/storage/key-families';
+import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
 import type { SearchLag } from '../../dev/emulator/search-lag';
 import type { KvsRequest } from '../../dev/emulator/kvs-emulator';
 
@@ -95,3 +96,21 @@ export const kvsRequest =
   (op: string, key: string) =>
   (request: KvsRequest): boolean =>
     request.op === op && (request.body as { key?: unknown } | undefined)?.key === key;
+
+/**
+ * Makes every conditional save of the versioned record `key` lose its race: another writer's
+ * version lands just before each of its transactions.
+ */
+export function loseEveryRace(em: JiraEmulator, key: string): void {
+  let others = 0;
+  em.kvs.delay = (request) => {
+    if (request.op === 'transaction') {
+      others += 1;
+      em.kvs.seedEntity(RECORD_VERSION_ENTITY, versionKey(key), {
+        version: others,
+        writeId: String(others).padStart(12, '0'),
+      });
+    }
+    return 0;
+  };
+}

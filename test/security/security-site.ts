@@ -652,3 +652,15 @@ export async function exportAllData(w: World): Promise<{ document: DataDocument;
     pages,
   };
 }
+
+/** Requests that read although they are POSTs (searches, bulk fetches, expression evaluation). */
+const READ_POSTS =
+  /^\/rest\/api\/3\/(search\/jql|search\/approximate-count|issue\/bulkfetch|changelog\/bulkfetch|expression\/evaluate|user\/bulk|permissions\/check)/;
+
+/** The Jira requests since the last reset that change something, as "METHOD path". */
+export function jiraWrites(em: JiraEmulator): string[] {
+  return em
+    .jiraCalls()
+    .filter((c) => c.method !== 'GET' && !(c.method === 'POST' && READ_POSTS.test(c.path)))
+    .map((c) => `${c.method} ${c.path}`);
+}

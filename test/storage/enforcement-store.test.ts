@@ -181,19 +181,28 @@ describe('claiming an event', () => {
     await expect(claimEvent('10002:2', now)).resolves.toMatchObject({ status: 'duplicate' });
   });
 
-  it('a claim released between another delivery’s create and this one’s read is claimed again', async () => {
-    swept();
-    const key = todayKey('10001:1');
+  /**
+   * Starts a delivery whose create of the claim is held while another delivery claims it; lets
+   * the create fail, and holds the read that follows until the other has released its claim.
+   * Returns the first delivery's answer (pending) and its read, still held.
+   */
+  async function releasedMidRace(key: string) {
     const create = ctx.em.kvs.hold(kvsRequest('set', key));
     const first = claimEvent('10001:1', now);
     await create.arrived;
-    // Another delivery claims it, and this one's read waits until that one has released it.
     const other = await claimEvent('10001:1', now);
     if (other.status !== 'claimed') throw new Error('the other delivery did not claim');
     const read = ctx.em.kvs.hold(kvsRequest('get', key));
     create.release();
     await read.arrived;
     await suspendEvent(other.handle, now, [], undefined);
+    return { first, read };
+  }
+
+  it('a claim released between another delivery’s create and this one’s read is claimed again', async () => {
+    swept();
+    const key = todayKey('10001:1');
+    const { first, read } = await releasedMidRace(key);
     read.release();
     await expect(first).resolves.toEqual({
       status: 'claimed',
@@ -206,15 +215,7 @@ describe('claiming an event', () => {
   it('… and a duplicate when a third delivery claims it first again', async () => {
     swept();
     const key = todayKey('10001:1');
-    const create = ctx.em.kvs.hold(kvsRequest('set', key));
-    const first = claimEvent('10001:1', now);
-    await create.arrived;
-    const other = await claimEvent('10001:1', now);
-    if (other.status !== 'claimed') throw new Error('the other delivery did not claim');
-    const read = ctx.em.kvs.hold(kvsRequest('get', key));
-    create.release();
-    await read.arrived;
-    await suspendEvent(other.handle, now, [], undefined);
+    const { first, read } = await releasedMidRace(key);
     const again = ctx.em.kvs.hold(kvsRequest('set', key));
     read.release();
     await again.arrived;

@@ -10,8 +10,7 @@ import {
   SPIKE_NOTES_MAX,
   type FeasibilityRecord,
 } from '../../src/storage/issue-notes-store';
-import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
-import { useEmulator } from '../helpers/emulator';
+import { loseEveryRace, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
 /**
@@ -122,18 +121,7 @@ describe('the feasibility review', () => {
 
   it('a change that loses every race: a conflict naming the feasibility review, nothing saved', async () => {
     const key = ISSUE_NOTE_KEYS.feasibility('100');
-    let others = 0;
-    // Another writer's save lands just before each of this change's transactions.
-    ctx.em.kvs.delay = (request) => {
-      if (request.op === 'transaction') {
-        others += 1;
-        ctx.em.kvs.seedEntity(RECORD_VERSION_ENTITY, versionKey(key), {
-          version: others,
-          writeId: String(others).padStart(12, '0'),
-        });
-      }
-      return 0;
-    };
+    loseEveryRace(ctx.em, key);
     await expect(
       run(() => changeFeasibility('100', () => ({ ok: true, record: review(true) }))),
     ).rejects.toThrow(`The feasibility review (${key}) changed 6 times`);

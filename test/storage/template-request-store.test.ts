@@ -6,8 +6,7 @@ import {
   releaseTemplateRequest,
   type CreatedRecord,
 } from '../../src/storage/template-request-store';
-import { RECORD_VERSION_ENTITY, versionKey } from '../../src/storage/versioned-record';
-import { useEmulator } from '../helpers/emulator';
+import { loseEveryRace, useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 
 /**
@@ -111,18 +110,7 @@ describe('template requests', () => {
 
   it('a claim that loses every race: a conflict naming the recent template requests, nothing saved', async () => {
     const key = KEYS.templateRequests('mia');
-    let others = 0;
-    // Another writer's save lands just before each of this claim's transactions.
-    ctx.em.kvs.delay = (request) => {
-      if (request.op === 'transaction') {
-        others += 1;
-        ctx.em.kvs.seedEntity(RECORD_VERSION_ENTITY, versionKey(key), {
-          version: others,
-          writeId: String(others).padStart(12, '0'),
-        });
-      }
-      return 0;
-    };
+    loseEveryRace(ctx.em, key);
     await expect(claim('r1')).rejects.toThrow(
       `The recent template requests (${key}) changed 6 times while this change was being saved; nothing of this change was saved. Try again.`,
     );

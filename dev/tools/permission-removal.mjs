@@ -65,12 +65,6 @@ const CHECKS = [
     'canEdit: true,',
   ],
   [
-    'src/project-page/rollup.ts',
-    'roll-up: Browse projects on each project picked',
-    /if \(!held\.has\('BROWSE_PROJECTS'\)\) refuse\(/,
-    'if (false) refuse(',
-  ],
-  [
     'src/project-page/board-read.ts',
     'board choice: Browse projects on the board’s other projects',
     /return held\.has\('BROWSE_PROJECTS'\);/,

@@ -4,7 +4,7 @@
  * @forge/csp and widened only by manifest.yml). A violation is what a customer's browser would
  * block in Jira: a page that breaks here loses its styles or scripts there.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { inParallel, usePreviewInChromium } from './preview-harness';
 
 jest.setTimeout(600_000);
@@ -64,48 +64,72 @@ function rendered(): unknown {
 
 /**
  * Loads one frame page, waits until it and every app page in it have rendered and gone quiet,
- * and returns the violations of all of them, plus the app pages it showed.
+ * and returns the violations of all of them, plus the app pages it showed. A page that has not
+ * gone quiet within a minute is loaded once more in a fresh tab (twice on CI an issue view never
+ * did; the requests still open are printed, so that a real hang shows which call it was).
  */
 async function violationsOn(url: string): Promise<{ found: string[]; apps: string[] }> {
+  const first = await loadQuietly(url);
+  if ('found' in first) return first;
+  console.log(`${url} did not go quiet in 60 s; still open: ${first.open.join(' | ') || 'none'}`);
+  const second = await loadQuietly(url);
+  if ('found' in second) return second;
+  throw new Error(`${url} did not go quiet twice; still open: ${second.open.join(' | ')}`);
+}
+
+async function loadQuietly(
+  url: string,
+): Promise<{ found: string[]; apps: string[] } | { open: string[] }> {
   const page = await preview.browser().newPage({ viewport: { width: 1280, height: 900 } });
   const logged: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) logged.push(m.text());
   });
+  const open = new Map<Request, string>();
+  page.on('request', (r) => open.set(r, `${r.method()} ${r.url()} ${r.postData() ?? ''}`));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
   try {
     await page.addInitScript(recordViolations);
-    await page.goto(url, { waitUntil: 'networkidle' });
+    await page.goto(url, { waitUntil: 'load' });
     for (const frame of page.frames()) {
       await frame.waitForFunction(rendered);
     }
-    await page.waitForLoadState('networkidle');
-    const events: Violation[] = [];
-    for (const frame of page.frames()) {
-      events.push(
-        ...(await frame.evaluate(
-          () => (globalThis as unknown as { __cspViolations?: Violation[] }).__cspViolations ?? [],
-        )),
-      );
-    }
-    const found = events.map((v) => `${v.directive}: blocked ${v.blocked || 'inline'} ${v.sample}`);
-    // Chromium logs each violation too; a console line with no event behind it (an element not
-    // in the document when its style was set) still counts.
-    const fromConsole = logged.map((text) => {
-      const directive = /directive:? "?'?([a-z-]+)/.exec(text)?.[1] ?? 'unknown directive';
-      return `${directive} (console): ${text.slice(0, 60)}`;
-    });
-    const apps = page
-      .frames()
-      .filter((f) => f !== page.mainFrame())
-      .map((f) => f.url());
-    return {
-      found:
-        fromConsole.length > found.length ? [...found, ...fromConsole.slice(found.length)] : found,
-      apps,
-    };
+    const quiet = await page
+      .waitForLoadState('networkidle', { timeout: 60_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!quiet) return { open: [...open.values()] };
+    return { found: await violationsIn(page, logged), apps: appsIn(page) };
   } finally {
     await page.close();
   }
+}
+
+async function violationsIn(page: Page, logged: string[]): Promise<string[]> {
+  const events: Violation[] = [];
+  for (const frame of page.frames()) {
+    events.push(
+      ...(await frame.evaluate(
+        () => (globalThis as unknown as { __cspViolations?: Violation[] }).__cspViolations ?? [],
+      )),
+    );
+  }
+  const found = events.map((v) => `${v.directive}: blocked ${v.blocked || 'inline'} ${v.sample}`);
+  // Chromium logs each violation too; a console line with no event behind it (an element not
+  // in the document when its style was set) still counts.
+  const fromConsole = logged.map((text) => {
+    const directive = /directive:? "?'?([a-z-]+)/.exec(text)?.[1] ?? 'unknown directive';
+    return `${directive} (console): ${text.slice(0, 60)}`;
+  });
+  return fromConsole.length > found.length ? [...found, ...fromConsole.slice(found.length)] : found;
+}
+
+function appsIn(page: Page): string[] {
+  return page
+    .frames()
+    .filter((f) => f !== page.mainFrame())
+    .map((f) => f.url());
 }
 
 test('the preview serves its resources with a CSP header built from the manifest', async () => {

@@ -171,3 +171,51 @@ describe('enabler gate: the Scoped outcome field', () => {
     expect(answer.errorMessage).toContain('field is not on this Jira site');
   });
 });
+
+describe('discovery gate: its refusals', () => {
+  function unvalidatedIdea() {
+    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+    const idea = ctx.em.addIssue({
+      projectKey: 'DT',
+      type: 'Discovery',
+      summary: 'Idea',
+      custom: { [evidence.id]: { interviews: 1, usabilityTests: 0, state: 'unvalidated' } },
+    });
+    return { evidence, idea };
+  }
+
+  it('names the item, why it may not move and what would fix it; Jira is asked only for the fields it judges', async () => {
+    const { evidence, idea } = unvalidatedIdea();
+    ctx.em.resetCalls();
+    const answer = await runValidator(ctx.em, handlers.discoveryGate, { issue: { key: idea.key } });
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toMatch(
+      new RegExp(
+        `^${idea.key} \\(Discovery\\) is a discovery item that is not validated, so it cannot move to delivery\\. To fix: .*interview`,
+      ),
+    );
+    const reads = ctx.em.jiraCalls().filter((c) => c.operationId === 'getIssue');
+    expect(
+      reads.map((c) => new URL(c.path, 'https://jira.invalid').searchParams.get('fields')),
+    ).toEqual([`issuetype,project,${evidence.id}`]);
+  });
+
+  it('an answer it cannot read: refused (fails closed), the details logged under the discovery gate', async () => {
+    const { idea } = unvalidatedIdea();
+    answerWith(idea.id, idea.key, { issuetype: 42, project: 'DT' });
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
+    const answer = await runValidator(ctx.em, handlers.discoveryGate, { issue: { key: idea.key } });
+    const calls = [...logged.mock.calls];
+    logged.mockRestore();
+    expect(answer).toEqual({
+      result: false,
+      errorMessage: `Dual Track: discovery validated before delivery: the check for ${idea.key} could not be completed, so the transition is refused. An unexpected error occurred in Dual Track; the details are in the app logs.`,
+    });
+    expect(calls).toEqual([
+      [
+        'discovery-gate: unexpected failure',
+        { error: `Jira returned ${idea.key} without its issue type and project` },
+      ],
+    ]);
+  });
+});

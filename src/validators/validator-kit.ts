@@ -6,6 +6,7 @@ import { ISSUE_KEY, type InFlight, type RetryPolicy } from '../jira/jira-gateway
 import { DeadlineExceededError, sleep, withDeadline } from '../runtime/wait';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError } from '../items/app-fields';
+import { ItemShapeError } from '../items/item-facts';
 import {
   parseRuleConfiguration,
   ValidatorArgsSchema,
@@ -123,6 +124,7 @@ export function reasonFor(ruleKey: string, error: unknown): string {
     return `Dual Track's settings could not be read (${error.message}). A Jira admin should open the Dual Track settings and save them again.`;
   }
   if (error instanceof AppFieldMissingError) return error.message;
+  if (error instanceof ItemShapeError) return `${error.message}, which the check needs.`;
   if (error instanceof z.ZodError) {
     return `Dual Track's settings are not valid (${describeConfigIssues(error).join('; ')}). A Jira admin should correct them in the Dual Track settings.`;
   }

@@ -1,9 +1,15 @@
 import * as handlers from '../../src/index';
+import * as itemFacts from '../../src/items/item-facts';
 import { KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { runValidator } from '../helpers/invoke';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 
+// itemOf as written, which one test makes fail as nothing foreseen would.
+jest.mock('../../src/items/item-facts', () => {
+  const actual = jest.requireActual<typeof itemFacts>('../../src/items/item-facts');
+  return { ...actual, itemOf: jest.fn(actual.itemOf) };
+});
 /**
  * The gates' answers where Jira's own answer is unusual: the item's fields are missing, or the
  * item now lives in another project (moved, or its project re-keyed, while the transition still
@@ -200,9 +206,21 @@ describe('discovery gate: its refusals', () => {
     ).toEqual([`issuetype,project,${evidence.id}`]);
   });
 
-  it('an answer it cannot read: refused (fails closed), the details logged under the discovery gate', async () => {
+  it('an issue answered without its type and project: refused (fails closed), saying so', async () => {
     const { idea } = unvalidatedIdea();
     answerWith(idea.id, idea.key, { issuetype: 42, project: 'DT' });
+    const answer = await runValidator(ctx.em, handlers.discoveryGate, { issue: { key: idea.key } });
+    expect(answer).toEqual({
+      result: false,
+      errorMessage: `Dual Track: discovery validated before delivery: the check for ${idea.key} could not be completed, so the transition is refused. Jira returned ${idea.key} without its issue type and project, which the check needs.`,
+    });
+  });
+
+  it('an unforeseen failure: refused (fails closed), the details logged under the discovery gate only', async () => {
+    const { idea } = unvalidatedIdea();
+    jest.mocked(itemFacts.itemOf).mockImplementationOnce(() => {
+      throw new Error('secret internals');
+    });
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     const answer = await runValidator(ctx.em, handlers.discoveryGate, { issue: { key: idea.key } });
     const calls = [...logged.mock.calls];
@@ -211,11 +229,6 @@ describe('discovery gate: its refusals', () => {
       result: false,
       errorMessage: `Dual Track: discovery validated before delivery: the check for ${idea.key} could not be completed, so the transition is refused. An unexpected error occurred in Dual Track; the details are in the app logs.`,
     });
-    expect(calls).toEqual([
-      [
-        'discovery-gate: unexpected failure',
-        { error: `Jira returned ${idea.key} without its issue type and project` },
-      ],
-    ]);
+    expect(calls).toEqual([['discovery-gate: unexpected failure', { error: 'secret internals' }]]);
   });
 });

@@ -14,6 +14,7 @@ import {
   openValidatorCall,
   reasonFor,
   refuse,
+  toFix,
   VALIDATOR_RETRY,
 } from './validator-kit';
 
@@ -84,7 +85,7 @@ export async function checkDiscoveryGate(
           missing: verdict.missing,
         },
         refuse(
-          `${item.key} (${item.typeName}) is a discovery item that is not validated, so it cannot move to delivery. To fix: ${verdict.missing.join('; ')}.`,
+          `${item.key} (${item.typeName}) is a discovery item that is not validated, so it cannot move to delivery. ${toFix(verdict.missing)}`,
         ),
       );
     });

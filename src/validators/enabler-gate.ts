@@ -23,6 +23,7 @@ import {
   openValidatorCall,
   reasonFor,
   refuse,
+  toFix,
   VALIDATOR_RETRY,
   type ValidatorCall,
 } from './validator-kit';
@@ -183,7 +184,7 @@ async function checkOutcome(
           : `${found.key} (${typeName}) has an incomplete scoped outcome`;
       return blockOrWaive(
         { ...block, rule: 'scoped-outcome', missing: fixes },
-        refuse(`${lead}, so it cannot enter a sprint or start. To fix: ${fixes.join('; ')}.`),
+        refuse(`${lead}, so it cannot enter a sprint or start. ${toFix(fixes)}`),
       );
     }
   }
@@ -197,7 +198,7 @@ async function checkOutcome(
       return blockOrWaive(
         { ...block, rule: verdict.rule, missing: verdict.missing },
         refuse(
-          `${found.key} (${typeName}) cannot enter a sprint or start without a bounded timebox. To fix: ${verdict.missing.join('; ')}.`,
+          `${found.key} (${typeName}) cannot enter a sprint or start without a bounded timebox. ${toFix(verdict.missing)}`,
         ),
       );
     }

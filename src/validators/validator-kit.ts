@@ -56,6 +56,9 @@ export const refuse = (errorMessage: string): ValidatorResult => ({
   errorMessage,
 });
 
+/** What a refusal asks for, each thing apart: "To fix: a; b." */
+export const toFix = (missing: readonly string[]): string => `To fix: ${missing.join('; ')}.`;
+
 export function cannotCheck(ruleName: string, key: string, why: string): ValidatorResult {
   return refuse(
     `${ruleName}: the check for ${key} could not be completed, so the transition is refused. ${why}`,

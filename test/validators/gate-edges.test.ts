@@ -206,6 +206,27 @@ describe('discovery gate: its refusals', () => {
     ).toEqual([`issuetype,project,${evidence.id}`]);
   });
 
+  it('with no track mapping, an item the Track field puts in discovery is judged as discovery, whatever its type', async () => {
+    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+    const track = ctx.em.addAppField('track', 'Track', 'string');
+    ctx.em.kvs.seed(KEYS.jiraFields, { scopedOutcome: site.scopedOutcome.id, track: track.id });
+    ctx.em.kvs.unseed(KEYS.trackMapping('DT'));
+    const unvalidated = { interviews: 1, usabilityTests: 0, state: 'unvalidated' };
+    const story = (trackValue: string | null) =>
+      ctx.em.addIssue({
+        projectKey: 'DT',
+        type: 'Story',
+        summary: 'Story',
+        custom: { [evidence.id]: unvalidated, [track.id]: trackValue },
+      });
+    const gate = (key: string) => runValidator(ctx.em, handlers.discoveryGate, { issue: { key } });
+    const marked = story('discovery');
+    const answer = await gate(marked.key);
+    expect(answer.result).toBe(false);
+    expect(answer.errorMessage).toContain(`${marked.key} (Story) is a discovery item`);
+    await expect(gate(story(null).key)).resolves.toEqual({ result: true });
+  });
+
   it('an issue answered without its type and project: refused (fails closed), saying so', async () => {
     const { idea } = unvalidatedIdea();
     answerWith(idea.id, idea.key, { issuetype: 42, project: 'DT' });

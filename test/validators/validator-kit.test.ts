@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppFieldMissingError } from '../../src/items/app-fields';
+import { ItemShapeError } from '../../src/items/item-facts';
 import { JiraError } from '../../src/jira/errors';
 import { DeadlineExceededError, replaceWaiter } from '../../src/runtime/wait';
 import { StoredValueError } from '../../src/storage/kvs-store';
@@ -9,6 +10,7 @@ import {
   DECISION_DEADLINE_MS,
   openValidatorCall,
   reasonFor,
+  toFix,
 } from '../../src/validators/validator-kit';
 
 /**
@@ -160,6 +162,12 @@ describe('why a validator could not decide', () => {
     );
   });
 
+  it('says what Jira left out of the issue', () => {
+    expect(
+      reasonFor('discovery-gate', new ItemShapeError('DT-7', 'its issue type and project')),
+    ).toBe('Jira returned DT-7 without its issue type and project, which the check needs.');
+  });
+
   it('logs anything else and tells the person only where the details are', () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     expect(reasonFor('enabler-gate', new Error('secret internals'))).toBe(
@@ -169,5 +177,14 @@ describe('why a validator could not decide', () => {
       error: 'secret internals',
     });
     logged.mockRestore();
+  });
+});
+
+describe('what a refusal asks for', () => {
+  it('each thing apart, in order', () => {
+    expect(toFix(['add a scoped outcome', 'set a timebox of 1 to 3 days'])).toBe(
+      'To fix: add a scoped outcome; set a timebox of 1 to 3 days.',
+    );
+    expect(toFix(['gather more evidence'])).toBe('To fix: gather more evidence.');
   });
 });

@@ -65,13 +65,16 @@ function rendered(): unknown {
 /**
  * Loads one frame page, waits until it and every app page in it have rendered and gone quiet,
  * and returns the violations of all of them, plus the app pages it showed. A page that has not
- * gone quiet within a minute is loaded once more in a fresh tab (twice on CI an issue view never
- * did; the requests still open are printed, so that a real hang shows which call it was).
+ * loaded, rendered or gone quiet within a minute each is loaded once more in a fresh tab (twice
+ * on CI an issue view never went quiet; the requests still open are printed, so that a real hang
+ * shows which call it was).
  */
 async function violationsOn(url: string): Promise<{ found: string[]; apps: string[] }> {
   const first = await loadQuietly(url);
   if ('found' in first) return first;
-  console.log(`${url} did not go quiet in 60 s; still open: ${first.open.join(' | ') || 'none'}`);
+  console.log(
+    `${url} did not load and go quiet in time; still open: ${first.open.join(' | ') || 'none'}`,
+  );
   const second = await loadQuietly(url);
   if ('found' in second) return second;
   throw new Error(`${url} did not go quiet twice; still open: ${second.open.join(' | ')}`);
@@ -91,14 +94,19 @@ async function loadQuietly(
   page.on('requestfailed', (r) => open.delete(r));
   try {
     await page.addInitScript(recordViolations);
-    await page.goto(url, { waitUntil: 'load' });
-    for (const frame of page.frames()) {
-      await frame.waitForFunction(rendered);
-    }
-    const quiet = await page
-      .waitForLoadState('networkidle', { timeout: 60_000 })
-      .then(() => true)
-      .catch(() => false);
+    const quiet = await (async () => {
+      await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
+      for (const frame of page.frames()) {
+        await frame.waitForFunction(rendered, undefined, { timeout: 60_000 });
+      }
+      await page.waitForLoadState('networkidle', { timeout: 60_000 });
+    })().then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof Error && error.name === 'TimeoutError') return false;
+        throw error;
+      },
+    );
     if (!quiet) return { open: [...open.values()] };
     return { found: await violationsIn(page, logged), apps: appsIn(page) };
   } finally {

@@ -65,40 +65,44 @@ function rendered(): unknown {
 /**
  * Loads one frame page, waits until it and every app page in it have rendered and gone quiet,
  * and returns the violations of all of them, plus the app pages it showed. A page that has not
- * loaded, rendered or gone quiet within a minute each is loaded once more in a fresh tab (twice
- * on CI an issue view never went quiet; the requests still open are printed, so that a real hang
- * shows which call it was).
+ * loaded, rendered or gone quiet within a minute each is loaded once more in a fresh tab (on CI an
+ * issue view has not, with no request open); what it was waiting for, its frames, the requests
+ * still open and the errors it logged are printed, so that a real hang shows itself.
  */
 async function violationsOn(url: string): Promise<{ found: string[]; apps: string[] }> {
   const first = await loadQuietly(url);
   if ('found' in first) return first;
-  console.log(
-    `${url} did not load and go quiet in time; still open: ${first.open.join(' | ') || 'none'}`,
-  );
+  console.log(`${url} was loaded again: ${first.stuck}`);
   const second = await loadQuietly(url);
   if ('found' in second) return second;
-  throw new Error(`${url} did not go quiet twice; still open: ${second.open.join(' | ')}`);
+  throw new Error(`${url} twice: ${second.stuck}`);
 }
 
 async function loadQuietly(
   url: string,
-): Promise<{ found: string[]; apps: string[] } | { open: string[] }> {
+): Promise<{ found: string[]; apps: string[] } | { stuck: string }> {
   const page = await preview.browser().newPage({ viewport: { width: 1280, height: 900 } });
   const logged: string[] = [];
+  const errors: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) logged.push(m.text());
+    else if (m.type() === 'error') errors.push(m.text().slice(0, 200));
   });
+  page.on('pageerror', (e) => errors.push(`${e.name}: ${e.message.slice(0, 200)}`));
   const open = new Map<Request, string>();
   page.on('request', (r) => open.set(r, `${r.method()} ${r.url()} ${r.postData() ?? ''}`));
   page.on('requestfinished', (r) => open.delete(r));
   page.on('requestfailed', (r) => open.delete(r));
+  let step = 'load';
   try {
     await page.addInitScript(recordViolations);
     const quiet = await (async () => {
       await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
       for (const frame of page.frames()) {
+        step = `render of ${frame.url()}`;
         await frame.waitForFunction(rendered, undefined, { timeout: 60_000 });
       }
+      step = 'network quiet';
       await page.waitForLoadState('networkidle', { timeout: 60_000 });
     })().then(
       () => true,
@@ -107,7 +111,12 @@ async function loadQuietly(
         throw error;
       },
     );
-    if (!quiet) return { open: [...open.values()] };
+    if (!quiet) {
+      const frames = page.frames().map((f) => f.url() || '(no url)');
+      return {
+        stuck: `no ${step} within 60 s; frames: ${frames.join(', ')}; requests open: ${[...open.values()].join(' | ') || 'none'}; errors: ${errors.join(' | ') || 'none'}`,
+      };
+    }
     return { found: await violationsIn(page, logged), apps: appsIn(page) };
   } finally {
     await page.close();

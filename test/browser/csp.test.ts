@@ -89,6 +89,7 @@ async function loadQuietly(
     else if (m.type() === 'error') errors.push(m.text().slice(0, 200));
   });
   page.on('pageerror', (e) => errors.push(`${e.name}: ${e.message.slice(0, 200)}`));
+  page.on('crash', () => errors.push('the page crashed'));
   const open = new Map<Request, string>();
   page.on('request', (r) => open.set(r, `${r.method()} ${r.url()} ${r.postData() ?? ''}`));
   page.on('requestfinished', (r) => open.delete(r));

@@ -5,7 +5,7 @@ import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
 import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, ok, runAutomation } from '../helpers/invoke';
-import { jiraWrites, seedSecuritySite, type World } from './security-site';
+import { extensionOf, inDays, jiraWrites, seedSecuritySite, type World } from './security-site';
 import { EVIDENCE_KEYS, KEYS, WAIVER_KEYS } from '../../src/storage/key-families';
 
 /**
@@ -27,9 +27,6 @@ async function call(
 ): Promise<Result<unknown>> {
   return callResolver(ctx.em, key, accountId, payload, { extension });
 }
-
-const inDays = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe('app-side checks that Jira would not make for the app', () => {
   it("a waiver from one project's settings page cannot name an issue of another project, even for an admin of both", async () => {
@@ -60,7 +57,7 @@ describe('app-side checks where Jira would refuse later, or not at all', () => {
       type: 'kanban',
       alsoProjectKeys: ['OTHER'],
     });
-    const dtPage = { project: { id: w.dt.id, key: w.dt.key } };
+    const dtPage = extensionOf(w, 'project', false);
     ok(
       await call(
         'settings/project/save',

@@ -5,16 +5,18 @@ import { COMPLETE_OUTCOME, useEmulator } from '../helpers/emulator';
 import { runValidator } from '../helpers/invoke';
 import { seedEnforcementSite, type EnforcementSite } from '../enforcement/enforcement-site';
 
-// itemOf as written, which one test makes fail as nothing foreseen would.
-jest.mock('../../src/items/item-facts', () => {
-  const actual = jest.requireActual<typeof itemFacts>('../../src/items/item-facts');
-  return { ...actual, itemOf: jest.fn(actual.itemOf) };
-});
 /**
  * The gates' answers where Jira's own answer is unusual: the item's fields are missing, or the
  * item now lives in another project (moved, or its project re-keyed, while the transition still
  * names the old key), whose settings then decide.
  */
+
+// itemOf as written, which one test makes fail as nothing foreseen would.
+jest.mock('../../src/items/item-facts', () => {
+  const actual = jest.requireActual<typeof itemFacts>('../../src/items/item-facts');
+  return { ...actual, itemOf: jest.fn(actual.itemOf) };
+});
+
 const ctx = useEmulator();
 let site: EnforcementSite;
 
@@ -89,15 +91,21 @@ describe('enabler gate: unusual answers from Jira', () => {
   });
 });
 
+/** The app's evidence field, and an unvalidated idea of DT with these counts in it. */
+function ideaWithEvidence(counts: { interviews: number; usabilityTests: number }) {
+  const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
+  const idea = ctx.em.addIssue({
+    projectKey: 'DT',
+    type: 'Discovery',
+    summary: 'Idea',
+    custom: { [evidence.id]: { ...counts, state: 'unvalidated' } },
+  });
+  return { evidence, idea };
+}
+
 describe('discovery gate: unusual answers from Jira', () => {
   it('an item now in another project is judged by that project’s settings', async () => {
-    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-    const idea = ctx.em.addIssue({
-      projectKey: 'DT',
-      type: 'Discovery',
-      summary: 'Idea',
-      custom: { [evidence.id]: { interviews: 2, usabilityTests: 1, state: 'unvalidated' } },
-    });
+    const { evidence, idea } = ideaWithEvidence({ interviews: 2, usabilityTests: 1 });
     const gate = () => runValidator(ctx.em, handlers.discoveryGate, { issue: { key: idea.key } });
     expect((await gate()).result).toBe(false);
     // MOV asks for two interviews only; Jira answers the old key with the idea as MOV-1.
@@ -114,13 +122,7 @@ describe('discovery gate: unusual answers from Jira', () => {
   });
 
   it('a rule that lists its checks with this one in it judges the idea', async () => {
-    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-    const idea = ctx.em.addIssue({
-      projectKey: 'DT',
-      type: 'Discovery',
-      summary: 'Idea',
-      custom: { [evidence.id]: { interviews: 0, usabilityTests: 0, state: 'unvalidated' } },
-    });
+    const { idea } = ideaWithEvidence({ interviews: 0, usabilityTests: 0 });
     const answer = await runValidator(ctx.em, handlers.discoveryGate, {
       issue: { key: idea.key },
       configuration: JSON.stringify({ checks: ['scoped-outcome', 'discovery-validated'] }),
@@ -179,16 +181,7 @@ describe('enabler gate: the Scoped outcome field', () => {
 });
 
 describe('discovery gate: its refusals', () => {
-  function unvalidatedIdea() {
-    const evidence = ctx.em.addAppField('discovery-evidence', 'Discovery evidence');
-    const idea = ctx.em.addIssue({
-      projectKey: 'DT',
-      type: 'Discovery',
-      summary: 'Idea',
-      custom: { [evidence.id]: { interviews: 1, usabilityTests: 0, state: 'unvalidated' } },
-    });
-    return { evidence, idea };
-  }
+  const unvalidatedIdea = () => ideaWithEvidence({ interviews: 1, usabilityTests: 0 });
 
   it('names the item, why it may not move and what would fix it; Jira is asked only for the fields it judges', async () => {
     const { evidence, idea } = unvalidatedIdea();

@@ -258,6 +258,8 @@ export const RESOLVER_PAYLOADS = {
     .object({
       projectKeys: z
         .array(ProjectKey)
+        // No project, no Jira request: nothing would tell a signed-out or deactivated caller.
+        .min(1, 'pick at least one project')
         .max(ROLLUP_MAX_PROJECTS, `at most ${ROLLUP_MAX_PROJECTS} projects`),
     })
     .strict(),

@@ -12,10 +12,18 @@ import { approximateCount, readUntil, type IssueReader } from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
 import { collect, keptByPlainRead, type ItemReader } from './item-reader';
 import { judgeReady, readReady, readyFields } from './ready-read';
-import { judge, readNeedsDiscovery, validationsOf, type EntryRead } from './needs-discovery-read';
-import type { PageQueries, PageQuery } from './page-queries';
+import {
+  judge,
+  judgeWholeRead,
+  readNeedsDiscovery,
+  validationsOf,
+  type EntryRead,
+} from './needs-discovery-read';
+import { orQueries, type PageQueries, type PageQuery } from './page-queries';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
-import { readWholeSets, type WholeSetsPlan } from './whole-sets-read';
+import { readWholeSets, type WholeSets, type WholeSetsPlan } from './whole-sets-read';
+import { entryIssueFields } from '../items/entry-reader';
+import { isJiraError } from '../jira/errors';
 
 /**
  * The plain way: every open item and the active sprint's finished work, then sorted into the
@@ -73,7 +81,9 @@ export async function readEveryOpenItem(
  * The targeted reads, run in parallel: the sets read whole in one search (whole-sets-read.ts),
  * and the long lists read only as far as they must be (one more list or signal is one more
  * entry here). The ready read waits for velocity, which the whole-sets search brings, to know
- * when to stop.
+ * when to stop. With `entryWhole` (the last load found few items meeting the entry criteria),
+ * those items come with the whole sets instead of a search of their own; should Jira refuse
+ * that search, the sets and the entry read are read apart as without it.
  */
 export async function readTargeted(
   reader: ItemReader,
@@ -81,6 +91,7 @@ export async function readTargeted(
   plan: Omit<WholeSetsPlan, 'query'>,
   runway: { unit: EstimateUnit; config: Config },
   entry: EntryRead,
+  entryWhole?: { query: PageQuery; projectKey: string },
 ): Promise<{
   reads: ProjectReads;
   closedSprints: ClosedSprintResult[];
@@ -107,7 +118,10 @@ export async function readTargeted(
     return { items, complete, count };
   };
 
-  const setsRead = readWholeSets(reader, { ...plan, query: queries.wholeSets }, evidenceText);
+  const setsRead = readSetsWith(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
+    entry,
+    entryWhole,
+  });
   const known = setsRead.then((sets) => validationsOf(sets.discovery));
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
   const [sets, ready, inProgress, needsDiscovery] = await Promise.all([
@@ -123,7 +137,13 @@ export async function readTargeted(
       runway.unit === 'points' ? queries.readyEstimated : undefined,
     ),
     readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
-    readNeedsDiscovery(reader, entry, known),
+    entryWhole
+      ? setsRead.then(async (read) =>
+          read.entryIssues
+            ? judgeWholeRead(reader, entry, read.entryIssues, await known)
+            : readNeedsDiscovery(reader, entry, known),
+        )
+      : readNeedsDiscovery(reader, entry, known),
   ]);
   return {
     reads: {
@@ -137,4 +157,27 @@ export async function readTargeted(
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
   };
+}
+
+/**
+ * The whole sets, with the items meeting the entry criteria when `entryWhole` is given (one
+ * search for both: JQL's OR of the two); without them when Jira refuses that search (a component
+ * the criteria name was deleted, say), so that the entry read can say what it could not check.
+ */
+async function readSetsWith(
+  reader: ItemReader,
+  plan: WholeSetsPlan,
+  evidenceText: Map<string, string>,
+  fold: { entry: EntryRead; entryWhole: { query: PageQuery; projectKey: string } | undefined },
+): Promise<WholeSets> {
+  const { entry, entryWhole } = fold;
+  if (!entryWhole) return readWholeSets(reader, plan, evidenceText);
+  const query = orQueries(plan.query, entryWhole.query);
+  const also = { projectKey: entryWhole.projectKey, fields: entryIssueFields(entry.ids) };
+  try {
+    return await readWholeSets(reader, { ...plan, query, entry: also }, evidenceText);
+  } catch (error) {
+    if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
+    return readWholeSets(reader, plan, evidenceText);
+  }
 }

@@ -35,6 +35,7 @@ import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
 import { pickBoard, readBoardDetails } from './board-read';
 import { readThroughput } from './throughput-read';
+import { entryFold, rememberEntryRead } from './entry-plan';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
@@ -99,6 +100,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     queries
       ? readTargetedSets(reader, queries, {
           key,
+          now,
           site,
           entry,
           unit,
@@ -154,13 +156,14 @@ async function readTargetedSets(
   queries: PageQueries,
   load: {
     key: string;
+    now: Date;
     site: Awaited<ReturnType<typeof readSite>>;
     entry: EntryRead;
     unit: EstimateUnit;
     plan: { activeSprintIds: readonly number[]; velocity: VelocitySprints };
   },
 ): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
-  const { site } = load;
+  const { site, now } = load;
   const read = await readTargeted(
     reader,
     queries,
@@ -172,8 +175,12 @@ async function readTargetedSets(
     },
     { unit: load.unit, config: site.decision.config },
     load.entry,
+    entryFold(load.entry, site.remembered, load.key, now),
   );
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
+  else {
+    await rememberEntryRead(load.key, site.remembered, load.entry, read.reads.needsDiscovery, now);
+  }
   return read;
 }
 
@@ -268,8 +275,9 @@ async function readSite(input: LoadInput, key: string) {
     readBoardDetails(jira, key, picked),
   ]);
   const { sprints } = board;
+  let saved = remembered;
   if (!input.readEverything && (!cachedTypes || (found && cachedEstimation === undefined))) {
-    await savePageSite(key, {
+    saved = {
       ...remembered,
       issueTypes: { projectId: input.project.id, savedAt: now.toISOString(), types },
       boards: {
@@ -284,7 +292,8 @@ async function readSite(input: LoadInput, key: string) {
             }
           : {}),
       },
-    });
+    };
+    await savePageSite(key, saved);
   }
   const discoveryTypeIds = types
     .filter((t) => tracks.trackOf(t.id, t.name) === 'discovery')
@@ -301,6 +310,8 @@ async function readSite(input: LoadInput, key: string) {
     estimation,
     rankFieldId,
     sprints,
+    /** What the page remembers of the site, as stored after this read. */
+    remembered: saved,
   };
 }
 

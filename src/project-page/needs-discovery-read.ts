@@ -114,14 +114,7 @@ export async function readNeedsDiscovery(
     } catch (error) {
       const unknown = attempt === 0 ? unknownComponents(error).map((c) => c.toLowerCase()) : [];
       const dropped = components.filter((c) => unknown.includes(c.toLowerCase()));
-      if (dropped.length === 0) {
-        // One signal Jira cannot answer does not take the page down with it.
-        if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
-        return {
-          kind: 'failed',
-          reason: `The discovery entry criteria could not be checked: ${explainJiraFailure(error)}.`,
-        };
-      }
+      if (dropped.length === 0) return failedRead(error);
       components = components.filter((c) => !unknown.includes(c.toLowerCase()));
       const names = dropped.map((c) => `"${c}"`).join(', ');
       entry.notes.push(
@@ -131,6 +124,36 @@ export async function readNeedsDiscovery(
       );
     }
   }
+}
+
+/**
+ * The entry verdicts of open delivery issues the whole-sets search brought (it read the items
+ * meeting the criteria with its sets: item-reads.ts), as the read above would give them: every
+ * one is judged, in rank order. A linked idea Jira refuses to show fails the signal only.
+ */
+export async function judgeWholeRead(
+  reader: ItemReader,
+  entry: EntryRead,
+  issues: readonly RawIssue[],
+  known: ReadonlyMap<string, ValidationState | null>,
+): Promise<EntryFlagRead> {
+  const flagged: FlaggedItem[] = [];
+  try {
+    const meetingCriteria = await judge(reader, entry, issues, known, flagged);
+    const triage = entry.ids.entryTriage !== undefined;
+    return { kind: 'read', flagged, complete: true, meetingCriteria, triage };
+  } catch (error) {
+    return failedRead(error);
+  }
+}
+
+/** One signal Jira cannot answer does not take the page down with it: only a refusal is kept. */
+function failedRead(error: unknown): EntryFlagRead {
+  if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
+  return {
+    kind: 'failed',
+    reason: `The discovery entry criteria could not be checked: ${explainJiraFailure(error)}.`,
+  };
 }
 
 async function readFlagged(

@@ -109,3 +109,12 @@ function wholeSetsQuery(
   const where = `${project} AND (${sets.join(' OR ')})`;
   return { where, ordered: `${where} ORDER BY Rank ASC` };
 }
+
+/**
+ * One search for the items of both queries (JQL's OR), in rank order; `a` may be absent. The
+ * loader tells the sets apart by their fields, as it does the whole sets'.
+ */
+export function orQueries(a: PageQuery | undefined, b: PageQuery): PageQuery {
+  const where = a ? `(${a.where}) OR (${b.where})` : b.where;
+  return { where, ordered: `${where} ORDER BY Rank ASC` };
+}

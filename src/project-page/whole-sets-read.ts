@@ -1,4 +1,5 @@
 import type { ClosedSprintResult, ProjectItem } from '../domain/signals';
+import { projectOfKey } from '../domain/entry-criteria';
 import { sprintsOf } from '../items/project-items';
 import type { RawIssue } from '../jira/jira-gateway';
 import { searchInRankOrder } from '../jira/search-in-parts';
@@ -19,6 +20,11 @@ export interface WholeSets {
   closedSprints: ClosedSprintResult[];
   /** Issue type ids the read met that the project's remembered types do not name. */
   unknownTypes: Set<string>;
+  /**
+   * With `plan.entry`: every issue of that project the search brought, in rank order, for the
+   * entry criteria's verdicts (needs-discovery-read.ts judges only its open delivery items).
+   */
+  entryIssues?: RawIssue[];
 }
 
 export interface WholeSetsPlan {
@@ -30,6 +36,11 @@ export interface WholeSetsPlan {
   velocity: VelocitySprints;
   /** The board's Rank field: a long search is then read in parallel parts (search-in-parts.ts). */
   rankFieldId?: string | undefined;
+  /**
+   * The items meeting the entry criteria are read with the sets (`query` includes them): the
+   * project they are of, and the further fields their verdicts need.
+   */
+  entry?: { projectKey: string; fields: readonly string[] };
 }
 
 const typeIdOf = (raw: RawIssue): string | undefined => {
@@ -65,7 +76,8 @@ export async function readWholeSets(
   const toDiscovery = collect(reader, sets.discovery, evidenceText);
   const toSprint = collect(reader, sets.activeSprint, evidenceText, inSprintRead);
   const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
-  const fields = [...new Set([...reader.fields, ...tally.fields, ...rank])];
+  const extra = plan.entry?.fields ?? [];
+  const fields = [...new Set([...reader.fields, ...tally.fields, ...rank, ...extra])];
   const issues = await searchInRankOrder(reader.jira, plan.query, fields, plan.rankFieldId);
   for (const raw of issues) {
     const typeId = typeIdOf(raw);
@@ -77,5 +89,8 @@ export async function readWholeSets(
     else if (inActive) toSprint([raw]);
   }
   tally.take(issues);
-  return { ...sets, closedSprints: tally.result() };
+  const entry = plan.entry;
+  if (!entry) return { ...sets, closedSprints: tally.result() };
+  const entryIssues = issues.filter((raw) => projectOfKey(raw.key) === entry.projectKey);
+  return { ...sets, closedSprints: tally.result(), entryIssues };
 }

@@ -36,6 +36,15 @@ export const PageSiteSchema = z
         })
         .strict(),
     ),
+    /**
+     * What the last load found of the entry criteria's read (`query`, its JQL): whether it held
+     * at most ENTRY_WHOLE_MAX matching items, read to the end (`few`). Only the next load's plan
+     * depends on it (load-project.ts), never what the page shows.
+     */
+    entryRead: z
+      .object({ query: z.string(), few: z.boolean(), savedAt: z.string() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PageSite = z.infer<typeof PageSiteSchema>;
@@ -85,6 +94,32 @@ export function rememberedRankField(
 ): string | undefined {
   const board = site.boards[String(boardId)];
   return board && fresh(board.savedAt, now) ? (board.rankFieldId ?? undefined) : undefined;
+}
+
+/**
+ * Items meeting the entry criteria up to which the page reads them with the whole sets (one
+ * search fewer) when the last load found no more: a page's worth.
+ */
+export const ENTRY_WHOLE_MAX = 100;
+
+/** Whether the last load, recently enough, found few items meeting these criteria (`query`). */
+export function entryReadFew(site: PageSite, query: string, now: Date): boolean {
+  const hint = site.entryRead;
+  return hint !== undefined && hint.query === query && hint.few && fresh(hint.savedAt, now);
+}
+
+/** What to remember of this load's entry read, or undefined when the remembered one still holds. */
+export function entryHintToSave(
+  site: PageSite,
+  query: string,
+  few: boolean,
+  now: Date,
+): PageSite['entryRead'] {
+  const hint = site.entryRead;
+  if (hint && hint.query === query && hint.few === few && fresh(hint.savedAt, now)) {
+    return undefined;
+  }
+  return { query, few, savedAt: now.toISOString() };
 }
 
 export async function savePageSite(projectKey: string, site: PageSite): Promise<void> {

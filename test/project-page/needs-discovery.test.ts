@@ -15,7 +15,8 @@ import type { OverviewItem, ProjectOverview } from '../../src/contract/project-o
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
-import { KEYS } from '../../src/storage/key-families';
+import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
+import { ENTRY_WHOLE_MAX } from '../../src/storage/page-cache-store';
 
 /**
  * The project page's "Needs discovery first" signal, driven through `project/overview` against
@@ -68,6 +69,23 @@ const searchedJql = (): string[] =>
     .filter((c) => c.operationId === 'searchAndReconsileIssuesUsingJqlPost')
     .map((c) => c.path);
 
+/** The JQL of each search the load made, in order. */
+const searchJql = (): string[] =>
+  ctx.em
+    .jiraCalls()
+    .filter((c) => c.operationId === 'searchAndReconsileIssuesUsingJqlPost')
+    .map((c) => String((c.body as { jql?: unknown } | undefined)?.jql));
+
+/** A search of the items meeting the criteria alone (not folded into the whole sets'). */
+const ownEntrySearches = (): string[] =>
+  searchJql().filter((jql) => jql.includes('labels in') && !jql.includes(') OR (project'));
+
+/** What the page remembers of the entry read is forgotten: the next load reads it apart. */
+function forgetEntryPlan(): void {
+  const site = ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(KEY)) as Record<string, unknown> | undefined;
+  if (site) ctx.em.kvs.seed(PAGE_CACHE_KEYS.site(KEY), { ...site, entryRead: undefined });
+}
+
 function entryTriageField(): EmField {
   const existing = [...ctx.em.fields.values()].find((f) =>
     f.schema.custom?.endsWith('/static/entry-triage'),
@@ -75,13 +93,13 @@ function entryTriageField(): EmField {
   return existing ?? ctx.em.addAppField('entry-triage', 'Entry triage');
 }
 
-function override(entry: Record<string, unknown>): void {
+function override(entry: Record<string, unknown>, more: Record<string, unknown> = {}): void {
   ctx.em.kvs.seed(KEYS.projectConfig(KEY), {
     version: 1,
     updatedAt: '2026-11-01T00:00:00.000Z',
     updatedBy: DEMO_USERS.admin,
     projectId: ctx.em.projectByKey(KEY).id,
-    override: { entry },
+    override: { entry, ...more },
   });
 }
 
@@ -279,6 +297,7 @@ describe('needs discovery first', () => {
   it('costs one targeted search and one bulk fetch (the closed validated idea): the open idea comes from the discovery read', async () => {
     seed({ triageField: true });
     await load(); // remembers the field ids
+    forgetEntryPlan();
     sharedPagesExpire(ctx.em, KEY);
     ctx.em.resetCalls();
     await load();
@@ -402,6 +421,142 @@ describe('needs discovery first', () => {
       'Jira knows no component "Warp drive", named in the discovery entry criteria, so the page does not look for it.',
     );
     expect(page.signals.needsDiscovery.items.map((i) => i.key)).toContain(site.explore.key);
+  });
+});
+
+describe('needs discovery first, read with the whole sets when the last load found few', () => {
+  it('a later load finds them in the whole sets’ search: one search fewer, the same signal', async () => {
+    seed({ triageField: true });
+    const first = await load();
+    // The first load knows nothing of the criteria's matches: they get a search of their own.
+    expect(ownEntrySearches()).toHaveLength(1);
+    const firstSearches = searchJql().length;
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const later = await load();
+    expect(ownEntrySearches()).toEqual([]);
+    const joint = searchJql().filter((jql) => jql.includes('labels in'));
+    expect(joint).toHaveLength(1);
+    expect(joint[0]).toMatch(/^\(project = "ENT" AND \(\(statusCategory != Done AND issuetype in/);
+    expect(joint[0]).toContain(
+      ') OR (project = "ENT" AND statusCategory != Done AND issuetype not in (',
+    );
+    expect(searchJql()).toHaveLength(firstSearches - 1);
+    expect(later.signals.needsDiscovery).toEqual(first.signals.needsDiscovery);
+    // explore first, waiting, in the sprint (the seed's three flagged items)
+    expect(later.signals.needsDiscovery.count).toBe(3);
+    const full = await reference();
+    expect(later.signals.needsDiscovery).toEqual(full.signals.needsDiscovery);
+    expect(later.delivery).toEqual(full.delivery);
+    expect(later.discovery).toEqual(full.discovery);
+  });
+
+  it(`criteria that come to match more than ${ENTRY_WHOLE_MAX} items are still judged whole, then read apart again`, async () => {
+    seed({ triageField: true });
+    const first = await load();
+    for (let i = 0; i < ENTRY_WHOLE_MAX; i++) {
+      const story = addDemoItem(ctx.em, KEY, now, { type: 'Story', summary: `Rewrite ${i}` });
+      setLabels(ctx.em, story.key, ['architecture']);
+    }
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const folded = await load();
+    expect(ownEntrySearches()).toEqual([]);
+    const full = await reference();
+    expect(folded.signals.needsDiscovery).toEqual(full.signals.needsDiscovery);
+    expect(folded.signals.needsDiscovery.count).toBe(
+      first.signals.needsDiscovery.count + ENTRY_WHOLE_MAX,
+    );
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const apart = await load();
+    expect(ownEntrySearches()).toHaveLength(1);
+    // Read apart, the search stops once a list's worth are flagged: the count is a floor.
+    expect(apart.signals.needsDiscovery).toMatchObject({ atLeast: true, level: 'critical' });
+    expect(apart.signals.needsDiscovery.items).toEqual(full.signals.needsDiscovery.items);
+  });
+
+  it('criteria naming a component Jira does not know keep their own read: no joint search to refuse', async () => {
+    seed({ triageField: true });
+    override({ components: ['Payments', 'Warp drive'] });
+    await load();
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const page = await load();
+    expect(searchJql().filter((jql) => jql.includes(') OR (project'))).toEqual([]);
+    expect(page.notes).toContain(
+      'Jira knows no component "Warp drive", named in the discovery entry criteria, so the page does not look for it.',
+    );
+  });
+
+  it('on a board that also shows another project, that project’s items meeting the criteria are not this page’s', async () => {
+    seed({ triageField: true });
+    const own = ctx.em.projectByKey(KEY);
+    const board = [...ctx.em.boards.values()].find((b) => b.projectId === own.id);
+    const active = [...ctx.em.sprints.values()].find(
+      (sp) => sp.boardId === board?.id && sp.state === 'active',
+    );
+    if (!board || !active) throw new Error('no board with an active sprint');
+    const other = seedProjectShell(ctx.em, { key: 'OTH', name: 'Other team', now });
+    board.otherProjectIds = [other.projectId];
+    // The board is chosen in the project's settings: the page then reads the projects it shows.
+    override({ components: ['Payments'] }, { board: { boardId: board.id } });
+    const theirs = addDemoItem(ctx.em, 'OTH', now, {
+      type: 'Story',
+      summary: 'Their risky rewrite',
+      sprints: [active],
+    });
+    setLabels(ctx.em, theirs.key, ['architecture']);
+    const first = await load();
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const later = await load();
+    expect(ownEntrySearches()).toEqual([]);
+    expect(later.delivery.activeSprint.map((i) => i.key)).toContain(theirs.key);
+    expect(later.signals.needsDiscovery.items.map((i) => i.key)).not.toContain(theirs.key);
+    expect(later.signals.needsDiscovery).toEqual(first.signals.needsDiscovery);
+  });
+
+  it('changed criteria are read apart first, as nothing is known of their matches', async () => {
+    const site = seed({ triageField: true });
+    await load();
+    override({ components: [], labels: ['architecture'] });
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const page = await load();
+    expect(ownEntrySearches()).toHaveLength(1);
+    expect(ownEntrySearches()[0]).not.toContain('component in');
+    expect(page.signals.needsDiscovery.items.map((i) => i.key)).toContain(site.explore.key);
+  });
+
+  it('a joint search Jira refuses is read apart in the same load: the page loads, the signal says why', async () => {
+    seed({ triageField: true });
+    const first = await load();
+    // The field under another name: Jira answers 400 to "Entry triage".uncertainty.
+    entryTriageField().name = 'Triage (old)';
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    const page = await load();
+    const refused = ctx.em.jiraCalls().filter((c) => c.status === 400);
+    expect(refused.map((c) => String((c.body as { jql?: unknown }).jql))).toEqual([
+      expect.stringContaining(') OR (project = "ENT"'),
+      expect.not.stringContaining(') OR (project'),
+    ]);
+    expect(page.discovery).toEqual(first.discovery);
+    const keys = (o: ProjectOverview) =>
+      Object.values(o.delivery)
+        .flat()
+        .map((i) => i.key);
+    expect(keys(page)).toEqual(keys(first));
+    expect(page.signals.needsDiscovery).toMatchObject({ level: 'unknown', measured: false });
+    expect(page.signals.needsDiscovery.reason).toMatch(
+      /^The discovery entry criteria could not be checked: Jira rejected the request: .*Field 'Entry triage.uncertainty' does not exist/,
+    );
+    // Nothing is remembered as few: the next load does not try the joint search again.
+    sharedPagesExpire(ctx.em, KEY);
+    ctx.em.resetCalls();
+    await load();
+    expect(searchJql().filter((jql) => jql.includes(') OR (project'))).toEqual([]);
   });
 });
 

@@ -1,7 +1,12 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
-import { pageSiteOf, SITE_MAX_AGE_MS } from '../../src/storage/page-cache-store';
+import {
+  entryHintToSave,
+  entryReadFew,
+  pageSiteOf,
+  SITE_MAX_AGE_MS,
+} from '../../src/storage/page-cache-store';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, ok } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
@@ -98,5 +103,41 @@ describe('issue types and board configuration remembered for the project page', 
     expect(ok(run).report.steps.some((step) => step.status !== 'already-done')).toBe(true);
     expect(ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(demo.projectKey))).toBeUndefined();
     expect(asksForShape(await load())).toEqual(SHAPE);
+  });
+});
+
+describe('what the page remembers of the entry criteria’s matches', () => {
+  const at = new Date('2026-11-02T10:00:00.000Z');
+  const site = (few: boolean, savedAt: Date) =>
+    pageSiteOf('DT', {
+      version: 1,
+      boards: {},
+      entryRead: { query: 'labels in ("architecture")', few, savedAt: savedAt.toISOString() },
+    });
+  const later = (ms: number) => new Date(at.getTime() + ms);
+
+  it('folds the read into the whole sets only for the same criteria, found few, less than an hour ago', () => {
+    expect(entryReadFew(site(true, at), 'labels in ("architecture")', later(1000))).toBe(true);
+    expect(entryReadFew(site(true, at), 'labels in ("rewrite")', later(1000))).toBe(false);
+    expect(entryReadFew(site(false, at), 'labels in ("architecture")', later(1000))).toBe(false);
+    expect(entryReadFew(site(true, at), 'labels in ("architecture")', later(SITE_MAX_AGE_MS))).toBe(
+      false,
+    );
+    expect(entryReadFew(pageSiteOf('DT', undefined), 'labels in ("architecture")', at)).toBe(false);
+  });
+
+  it('is written again only when it changed or is an hour old', () => {
+    const q = 'labels in ("architecture")';
+    expect(entryHintToSave(site(true, at), q, true, later(1000))).toBeUndefined();
+    expect(entryHintToSave(site(true, at), q, false, later(1000))).toEqual({
+      query: q,
+      few: false,
+      savedAt: later(1000).toISOString(),
+    });
+    expect(entryHintToSave(site(true, at), 'x', true, later(1000))).toMatchObject({ query: 'x' });
+    expect(entryHintToSave(site(true, at), q, true, later(SITE_MAX_AGE_MS))).toMatchObject({
+      few: true,
+      savedAt: later(SITE_MAX_AGE_MS).toISOString(),
+    });
   });
 });

@@ -175,6 +175,14 @@ describe('dashboard gadget: roll-up of picked projects', () => {
     const keys = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'];
     expect(failed(await rollup('user-viewer', keys))).toMatchObject({ code: 'invalid-input' });
   });
+
+  it('no project: refused, naming what is missing, without a request that could tell who asks', async () => {
+    ctx.em.resetCalls();
+    const refusal = failed(await rollup('user-viewer', []));
+    expect(refusal.code).toBe('invalid-input');
+    expect(refusal.message).toContain('pick at least one project');
+    expect(ctx.em.jiraCalls()).toEqual([]);
+  });
 });
 
 describe('dashboard gadget configuration: picking projects', () => {

@@ -18,7 +18,11 @@ import type { GadgetConfig } from '@ui/gadget-config';
 export function Rollup(props: { config: GadgetConfig }) {
   const keys = props.config.projectKeys;
   const { state, reload } = useResolver(
-    () => callResolver('gadget/rollup', { projectKeys: keys }),
+    // Nothing picked: nothing to ask (the resolver wants at least one project).
+    () =>
+      keys.length === 0
+        ? Promise.resolve({ ok: true as const, data: { projects: [] } })
+        : callResolver('gadget/rollup', { projectKeys: keys }),
     [keys.join(',')],
   );
   if (keys.length === 0) {

@@ -190,3 +190,61 @@ export async function searchInRankOrder(
   const more = partIssues.flat().filter((raw) => !seen.has(raw.id) && seen.add(raw.id));
   return inRankOrder([...read, ...more], rankFieldId);
 }
+
+/** What a read of a search found, to plan its next read by: how many issues, their id span. */
+export interface SearchShape {
+  size: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Pages a planned part is sized to: ten pages in a row take 2 s at 100 ms a call and 100 issues
+ * a page (docs/costs.md, the latency model), within the page's 3 s at 10,000 items.
+ */
+export const PLANNED_PART_PAGES = 10;
+
+/** Parts a search of `size` issues is read in by its plan (1: one sequence). */
+export const plannedParts = (size: number): number =>
+  Math.max(1, Math.min(PARALLEL_PARTS, Math.ceil(size / (PAGE_WITH_FIELDS * PLANNED_PART_PAGES))));
+
+/**
+ * Every issue `query` matches, in rank order, read by a plan made from what the last read found
+ * (`last`): as one sequence when it fits PLANNED_PART_PAGES pages, else in that many equal id
+ * ranges of the last span, read at once (the first and last open ended: an issue created since,
+ * or moved, is still read once). No count and no ends are asked for, so no call is spent on
+ * planning. Without a shape or a Rank field it is read as searchInRankOrder reads.
+ */
+export async function searchByShape(
+  jira: JiraGateway,
+  query: PartsQuery,
+  fields: readonly string[],
+  rankFieldId: string | undefined,
+  last: SearchShape | undefined,
+): Promise<RawIssue[]> {
+  if (!last || rankFieldId === undefined) {
+    return searchInRankOrder(jira, query, fields, rankFieldId);
+  }
+  // One part is the whole search, page after page.
+  const queries = partQueries(query.where, [last.low, last.high], plannedParts(last.size), []);
+  const partIssues = await bounded(
+    queries.map((jql) => async () => (await readOn(jira, jql, fields)).issues),
+    PARALLEL_PARTS,
+  );
+  const seen = new Set<string>();
+  const issues = partIssues.flat().filter((raw) => !seen.has(raw.id) && seen.add(raw.id));
+  return inRankOrder(issues, rankFieldId);
+}
+
+/** The shape of what a search read (undefined when no issue has a numeric id). */
+export function shapeOf(issues: readonly RawIssue[]): SearchShape | undefined {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const raw of issues) {
+    const id = Number(raw.id);
+    if (!Number.isInteger(id)) continue;
+    low = Math.min(low, id);
+    high = Math.max(high, id);
+  }
+  return high < low ? undefined : { size: issues.length, low, high };
+}

@@ -22,6 +22,7 @@ import {
 import { orQueries, type PageQueries, type PageQuery } from './page-queries';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
 import { readWholeSets, type WholeSets, type WholeSetsPlan } from './whole-sets-read';
+import type { SearchShape } from '../jira/search-in-parts';
 import { entryIssueFields } from '../items/entry-reader';
 import { isJiraError } from '../jira/errors';
 
@@ -96,6 +97,7 @@ export async function readTargeted(
   reads: ProjectReads;
   closedSprints: ClosedSprintResult[];
   unknownTypes: Set<string>;
+  shape: SearchShape | undefined;
 }> {
   const { jira, fields } = reader;
   const evidenceText = new Map<string, string>();
@@ -156,6 +158,7 @@ export async function readTargeted(
     },
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
+    shape: sets.shape,
   };
 }
 

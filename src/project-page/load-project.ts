@@ -18,6 +18,7 @@ import {
   pageSiteOf,
   rememberedEstimation,
   rememberedRankField,
+  rememberedShape,
   rememberedTypes,
   savePageSite,
 } from '../storage/page-cache-store';
@@ -35,7 +36,7 @@ import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
 import { pickBoard, readBoardDetails } from './board-read';
 import { readThroughput } from './throughput-read';
-import { entryFold, rememberEntryRead } from './entry-plan';
+import { entryFold, rememberReadPlan } from './read-plan';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
@@ -172,6 +173,7 @@ async function readTargetedSets(
       discoveryTypeIds: site.discoveryTypeIds,
       knownTypeIds: site.knownTypeIds,
       rankFieldId: site.rankFieldId,
+      last: rememberedShape(site.remembered, now),
     },
     { unit: load.unit, config: site.decision.config },
     load.entry,
@@ -179,7 +181,8 @@ async function readTargetedSets(
   );
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
   else {
-    await rememberEntryRead(load.key, site.remembered, load.entry, read.reads.needsDiscovery, now);
+    const found = { entry: load.entry, entryRead: read.reads.needsDiscovery, shape: read.shape };
+    await rememberReadPlan(load.key, site.remembered, found, now);
   }
   return read;
 }

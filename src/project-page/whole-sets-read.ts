@@ -2,7 +2,7 @@ import type { ClosedSprintResult, ProjectItem } from '../domain/signals';
 import { projectOfKey } from '../domain/entry-criteria';
 import { sprintsOf } from '../items/project-items';
 import type { RawIssue } from '../jira/jira-gateway';
-import { searchInRankOrder } from '../jira/search-in-parts';
+import { searchByShape, shapeOf, type SearchShape } from '../jira/search-in-parts';
 import { collect, inSprintRead, type ItemReader } from './item-reader';
 import type { PageQuery } from './page-queries';
 import { velocityTally, type VelocitySprints } from './velocity-read';
@@ -25,6 +25,8 @@ export interface WholeSets {
    * entry criteria's verdicts (needs-discovery-read.ts judges only its open delivery items).
    */
   entryIssues?: RawIssue[];
+  /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
+  shape?: SearchShape | undefined;
 }
 
 export interface WholeSetsPlan {
@@ -41,6 +43,8 @@ export interface WholeSetsPlan {
    * project they are of, and the further fields their verdicts need.
    */
   entry?: { projectKey: string; fields: readonly string[] };
+  /** What the last load's search found: the search is planned from it. */
+  last?: SearchShape | undefined;
 }
 
 const typeIdOf = (raw: RawIssue): string | undefined => {
@@ -78,7 +82,8 @@ export async function readWholeSets(
   const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
   const extra = plan.entry?.fields ?? [];
   const fields = [...new Set([...reader.fields, ...tally.fields, ...rank, ...extra])];
-  const issues = await searchInRankOrder(reader.jira, plan.query, fields, plan.rankFieldId);
+  const issues = await searchByShape(reader.jira, plan.query, fields, plan.rankFieldId, plan.last);
+  const shape = shapeOf(issues);
   for (const raw of issues) {
     const typeId = typeIdOf(raw);
     if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
@@ -90,7 +95,7 @@ export async function readWholeSets(
   }
   tally.take(issues);
   const entry = plan.entry;
-  if (!entry) return { ...sets, closedSprints: tally.result() };
+  if (!entry) return { ...sets, closedSprints: tally.result(), shape };
   const entryIssues = issues.filter((raw) => projectOfKey(raw.key) === entry.projectKey);
-  return { ...sets, closedSprints: tally.result(), entryIssues };
+  return { ...sets, closedSprints: tally.result(), entryIssues, shape };
 }

@@ -45,6 +45,19 @@ export const PageSiteSchema = z
       .object({ query: z.string(), few: z.boolean(), savedAt: z.string() })
       .strict()
       .optional(),
+    /**
+     * What the last load's whole-sets search found (how many issues, their lowest and highest
+     * id): the next load plans its parts from it (search-in-parts.ts, `searchByShape`).
+     */
+    wholeSets: z
+      .object({
+        size: z.number().int().nonnegative(),
+        low: z.number().int(),
+        high: z.number().int(),
+        savedAt: z.string(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type PageSite = z.infer<typeof PageSiteSchema>;
@@ -120,6 +133,21 @@ export function entryHintToSave(
     return undefined;
   }
   return { query, few, savedAt: now.toISOString() };
+}
+
+/** How many issues a search read, and their lowest and highest id. */
+export interface RememberedShape {
+  size: number;
+  low: number;
+  high: number;
+}
+
+/** The whole-sets search's last shape, when remembered recently enough. */
+export function rememberedShape(site: PageSite, now: Date): RememberedShape | undefined {
+  const shape = site.wholeSets;
+  return shape && fresh(shape.savedAt, now)
+    ? { size: shape.size, low: shape.low, high: shape.high }
+    : undefined;
 }
 
 export async function savePageSite(projectKey: string, site: PageSite): Promise<void> {

@@ -6,9 +6,14 @@ import {
   FIRST_PAGES,
   partQueries,
   PARALLEL_PARTS,
+  plannedParts,
+  PLANNED_PART_PAGES,
+  searchByShape,
   searchInRankOrder,
   SEQUENTIAL_REST,
+  shapeOf,
 } from '../../src/jira/search-in-parts';
+import { addDemoItem } from '../../dev/emulator/demo-project';
 import type { RawIssue } from '../../src/jira/jira-gateway';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
@@ -90,6 +95,98 @@ describe('searchInRankOrder', () => {
     expect(read.map((i) => i.key)).toEqual(expected);
     expect(ctx.em.jiraCalls().every((c) => c.operationId !== 'countIssues')).toBe(true);
   }, 60_000);
+});
+
+describe('searchByShape: a read planned from what the last one found', () => {
+  const shuffledRank = () => {
+    for (const issue of ctx.em.issues.values()) issue.rank = (Number(issue.id) * 7919) % 10007;
+  };
+
+  it('reads the parts the last shape calls for at once, with no count and no ends, in rank order, each issue once', async () => {
+    const seeded = seedSyntheticProject(ctx.em, { openItems: 3000, now });
+    shuffledRank();
+    const where = `project = "${seeded.projectKey}" AND statusCategory != Done`;
+    const query = { where, ordered: `${where} ORDER BY Rank ASC` };
+    const fields = ['summary', RANK_FIELD_ID];
+    const first = await asMember(() =>
+      searchInRankOrder(jiraAsUser(DEMO_USERS.member), query, fields, RANK_FIELD_ID),
+    );
+    const last = shapeOf(first);
+    if (!last) throw new Error('no shape');
+    expect(last.size).toBe(first.length);
+    // Created since the last read: above its span, still read (the last part is open ended).
+    const created = addDemoItem(ctx.em, seeded.projectKey, now, { type: 'Story', summary: 'New' });
+    shuffledRank();
+    const expected = await inSequence(query.ordered, fields);
+    expect(expected).toContain(created.key);
+    ctx.em.resetCalls();
+    const started = ctx.em.invocations.log.length;
+    const read = await asMember(() =>
+      searchByShape(jiraAsUser(DEMO_USERS.member), query, fields, RANK_FIELD_ID, last),
+    );
+    expect(read.map((i) => i.key)).toEqual(expected);
+    const operations = ctx.em.jiraCalls().map((c) => c.operationId);
+    expect(operations.every((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toBe(true);
+    expect(searches().some((c) => JSON.stringify(c.body).includes('ORDER BY key'))).toBe(false);
+    const parts = plannedParts(last.size);
+    expect(parts).toBe(Math.ceil(last.size / (PLANNED_PART_PAGES * 100)));
+    // Each part ends on one partly filled page at most.
+    expect(operations.length).toBeLessThanOrEqual(Math.ceil(expected.length / 100) + parts);
+    // The parts run at once: about one part's pages of time, not every page in a row.
+    const invocation = ctx.em.invocations.log[started];
+    const onePart = (PLANNED_PART_PAGES + 2) * ctx.em.invocations.jiraLatency(100);
+    expect(invocation?.virtualMs).toBeLessThanOrEqual(onePart);
+  }, 60_000);
+
+  it('a search that fitted one part is read page after page; no shape, a first read as searchInRankOrder', async () => {
+    const seeded = seedSyntheticProject(ctx.em, { openItems: 900, now });
+    const where = `project = "${seeded.projectKey}" AND statusCategory != Done`;
+    const query = { where, ordered: `${where} ORDER BY Rank ASC` };
+    const expected = await inSequence(query.ordered, ['summary', RANK_FIELD_ID]);
+    expect(expected.length).toBeGreaterThan((FIRST_PAGES + 1) * 100);
+    const last = { size: expected.length, low: 1, high: 100_000 };
+    ctx.em.resetCalls();
+    const read = await asMember(() =>
+      searchByShape(
+        jiraAsUser(DEMO_USERS.member),
+        query,
+        ['summary', RANK_FIELD_ID],
+        RANK_FIELD_ID,
+        last,
+      ),
+    );
+    expect(read.map((i) => i.key)).toEqual(expected);
+    expect(ctx.em.jiraCalls().map((c) => c.operationId)).toEqual(
+      Array(Math.ceil(expected.length / 100)).fill('searchAndReconsileIssuesUsingJqlPost'),
+    );
+    ctx.em.resetCalls();
+    await asMember(() =>
+      searchByShape(
+        jiraAsUser(DEMO_USERS.member),
+        query,
+        ['summary', RANK_FIELD_ID],
+        RANK_FIELD_ID,
+        undefined,
+      ),
+    );
+    // Without a shape: past FIRST_PAGES, the count and the two ends are asked for.
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'countIssues')).toHaveLength(1);
+  }, 60_000);
+
+  it('shapeOf: size, lowest and highest id; nothing without a numeric id', () => {
+    const raw = (id: string) => ({ id, key: `K-${id}`, fields: {} });
+    expect(shapeOf([raw('40'), raw('7'), raw('x'), raw('12')])).toEqual({
+      size: 4,
+      low: 7,
+      high: 40,
+    });
+    expect(shapeOf([raw('x')])).toBeUndefined();
+    expect(shapeOf([])).toBeUndefined();
+    expect(plannedParts(0)).toBe(1);
+    expect(plannedParts(1000)).toBe(1);
+    expect(plannedParts(1001)).toBe(2);
+    expect(plannedParts(10_000_000)).toBe(PARALLEL_PARTS);
+  });
 });
 
 describe('partQueries', () => {

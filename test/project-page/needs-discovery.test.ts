@@ -437,7 +437,7 @@ describe('needs discovery first, read with the whole sets when the last load fou
     expect(ownEntrySearches()).toEqual([]);
     const joint = searchJql().filter((jql) => jql.includes('labels in'));
     expect(joint).toHaveLength(1);
-    expect(joint[0]).toMatch(/^\(project = "ENT" AND \(\(statusCategory != Done AND issuetype in/);
+    expect(joint[0]).toMatch(/^\(+project = "ENT" AND \(\(statusCategory != Done AND issuetype in/);
     expect(joint[0]).toContain(
       ') OR (project = "ENT" AND statusCategory != Done AND issuetype not in (',
     );

@@ -19,7 +19,7 @@ import type { OverviewItem, ProjectOverview } from '../../src/contract/project-o
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
-import { KEYS } from '../../src/storage/key-families';
+import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 
 /**
  * Drives `project/overview` the way Forge invokes it, against the emulated site: the demo
@@ -1065,6 +1065,26 @@ describe('scale: the page reads what each list and signal needs, not every open 
     expect(page.totals.omitted).toBeGreaterThan(0);
     const size = Buffer.byteLength(JSON.stringify(page));
     expect(size).toBeLessThan(1_000_000);
+  }, 60_000);
+
+  it('a later load plans the whole sets’ parts from what the last one found: no count, no ends, the same page', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 6000, now, discoveryPerTen: 3 });
+    const first = await load(big.projectKey);
+    expect(wholeSetCounts()).toHaveLength(1);
+    const remembered = ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(big.projectKey)) as {
+      wholeSets?: { size: number; low: number; high: number };
+    };
+    // 1,800 discovery items, the sprint and velocity's done items: two parts of 10 pages.
+    expect(remembered.wholeSets?.size).toBeGreaterThan(1_000);
+    sharedPagesExpire(ctx.em, big.projectKey);
+    ctx.em.resetCalls();
+    const later = await load(big.projectKey);
+    expect(wholeSetCounts()).toEqual([]);
+    const jql = ctx.em.jiraCalls().map((c) => countedJql(c));
+    expect(jql.some((q) => q.includes('ORDER BY key'))).toBe(false);
+    expect(jql.filter((q) => /\bid (>=|<) \d+/.test(q)).length).toBeGreaterThanOrEqual(2);
+    expect(comparable(later)).toEqual(comparable(first));
+    expect(comparable(later)).toEqual(comparable(await reference(big.projectKey)));
   }, 60_000);
 });
 

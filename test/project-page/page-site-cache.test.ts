@@ -7,6 +7,7 @@ import {
   pageSiteOf,
   SITE_MAX_AGE_MS,
 } from '../../src/storage/page-cache-store';
+import { shapeToSave } from '../../src/project-page/read-plan';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, ok } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
@@ -139,5 +140,35 @@ describe('what the page remembers of the entry criteria’s matches', () => {
       few: true,
       savedAt: later(SITE_MAX_AGE_MS).toISOString(),
     });
+  });
+});
+
+describe('what the page remembers of the whole sets’ search', () => {
+  const at = new Date('2026-11-02T10:00:00.000Z');
+  const site = (shape?: { size: number; low: number; high: number }, savedAt = at) =>
+    pageSiteOf('DT', {
+      version: 1,
+      boards: {},
+      ...(shape ? { wholeSets: { ...shape, savedAt: savedAt.toISOString() } } : {}),
+    });
+  const soon = new Date(at.getTime() + 1000);
+
+  it('is written when none is remembered, when the parts change, or when the span moves by over half a part', () => {
+    const shape = { size: 3000, low: 1000, high: 7000 };
+    expect(shapeToSave(site(), shape, soon)).toEqual({ ...shape, savedAt: soon.toISOString() });
+    // The same 3 parts, ends within half a part (1,000 ids) of the remembered ones: kept.
+    expect(shapeToSave(site(shape), { size: 2900, low: 1100, high: 7500 }, soon)).toBeUndefined();
+    expect(shapeToSave(site(shape), { size: 2900, low: 1000, high: 8400 }, soon)).toMatchObject({
+      high: 8400,
+    });
+    expect(shapeToSave(site(shape), { size: 3100, low: 1000, high: 7000 }, soon)).toMatchObject({
+      size: 3100,
+    });
+    // One sequence either way: the span does not matter.
+    const small = { size: 400, low: 1, high: 500 };
+    expect(shapeToSave(site(small), { size: 900, low: 50, high: 9000 }, soon)).toBeUndefined();
+    // An hour old: written again.
+    const late = new Date(at.getTime() + SITE_MAX_AGE_MS);
+    expect(shapeToSave(site(shape), shape, late)).toMatchObject({ savedAt: late.toISOString() });
   });
 });

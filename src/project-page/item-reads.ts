@@ -11,7 +11,7 @@ import {
 import { approximateCount, readUntil, type IssueReader } from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
 import { collect, keptByPlainRead, type ItemReader } from './item-reader';
-import { judgeReady, readReady, readyFields } from './ready-read';
+import { judgeReady, readReady, readyFields, type EstimatedRead } from './ready-read';
 import {
   judge,
   judgeWholeRead,
@@ -79,12 +79,21 @@ export async function readEveryOpenItem(
 }
 
 /**
+ * Reads folded into the whole sets' search (read-plan.ts): the items meeting the entry criteria
+ * (`entry`) and the ready items with an estimate (`estimated`), of project `projectKey`.
+ */
+export interface Folds {
+  projectKey: string;
+  entry?: PageQuery | undefined;
+  estimated?: PageQuery | undefined;
+}
+
+/**
  * The targeted reads, run in parallel: the sets read whole in one search (whole-sets-read.ts),
  * and the long lists read only as far as they must be (one more list or signal is one more
  * entry here). The ready read waits for velocity, which the whole-sets search brings, to know
- * when to stop. With `entryWhole` (the last load found few items meeting the entry criteria),
- * those items come with the whole sets instead of a search of their own; should Jira refuse
- * that search, the sets and the entry read are read apart as without it.
+ * when to stop. A read in `folds` comes with the whole sets instead of a search of its own;
+ * should Jira refuse that search, each is read apart as without the fold.
  */
 export async function readTargeted(
   reader: ItemReader,
@@ -92,12 +101,14 @@ export async function readTargeted(
   plan: Omit<WholeSetsPlan, 'query'>,
   runway: { unit: EstimateUnit; config: Config },
   entry: EntryRead,
-  entryWhole?: { query: PageQuery; projectKey: string },
+  folds?: Folds,
 ): Promise<{
   reads: ProjectReads;
   closedSprints: ClosedSprintResult[];
   unknownTypes: Set<string>;
   shape: SearchShape | undefined;
+  /** Ready items with an estimate the ready read took past its list (ready-read.ts). */
+  estimated: EstimatedRead | undefined;
 }> {
   const { jira, fields } = reader;
   const evidenceText = new Map<string, string>();
@@ -122,27 +133,26 @@ export async function readTargeted(
 
   const setsRead = readSetsWith(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
     entry,
-    entryWhole,
+    folds,
   });
   const known = setsRead.then((sets) => validationsOf(sets.discovery));
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
   const [sets, ready, inProgress, needsDiscovery] = await Promise.all([
     setsRead,
-    readReady(
-      reader,
-      entry,
-      queries.ready,
+    readReady(reader, entry, {
+      query: queries.ready,
       known,
-      runway.unit,
+      unit: runway.unit,
       evidenceText,
-      async (items) => readyReadSuffices(items, runway.unit, await velocity, runway.config),
-      runway.unit === 'points' ? queries.readyEstimated : undefined,
-    ),
+      enough: async (items) => readyReadSuffices(items, runway.unit, await velocity, runway.config),
+      estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
+      estimatedWhole: folds?.estimated ? setsRead.then((read) => read.ownIssues) : undefined,
+    }),
     readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
-    entryWhole
+    folds?.entry
       ? setsRead.then(async (read) =>
-          read.entryIssues
-            ? judgeWholeRead(reader, entry, read.entryIssues, await known)
+          read.ownIssues
+            ? judgeWholeRead(reader, entry, read.ownIssues, await known)
             : readNeedsDiscovery(reader, entry, known),
         )
       : readNeedsDiscovery(reader, entry, known),
@@ -151,7 +161,7 @@ export async function readTargeted(
     reads: {
       discovery: sets.discovery,
       activeSprint: sets.activeSprint,
-      ready,
+      ready: ready.ready,
       inProgress: { items: inProgress.items, count: inProgress.count },
       evidenceText,
       needsDiscovery,
@@ -159,26 +169,28 @@ export async function readTargeted(
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
     shape: sets.shape,
+    estimated: ready.estimated,
   };
 }
 
 /**
- * The whole sets, with the items meeting the entry criteria when `entryWhole` is given (one
- * search for both: JQL's OR of the two); without them when Jira refuses that search (a component
- * the criteria name was deleted, say), so that the entry read can say what it could not check.
+ * The whole sets, with the reads `folds` names (one search for all: JQL's OR); without them when
+ * Jira refuses that search (a component the entry criteria name was deleted, say), so that each
+ * read apart can say what it could not check.
  */
 async function readSetsWith(
   reader: ItemReader,
   plan: WholeSetsPlan,
   evidenceText: Map<string, string>,
-  fold: { entry: EntryRead; entryWhole: { query: PageQuery; projectKey: string } | undefined },
+  with_: { entry: EntryRead; folds: Folds | undefined },
 ): Promise<WholeSets> {
-  const { entry, entryWhole } = fold;
-  if (!entryWhole) return readWholeSets(reader, plan, evidenceText);
-  const query = orQueries(plan.query, entryWhole.query);
-  const also = { projectKey: entryWhole.projectKey, fields: entryIssueFields(entry.ids) };
+  const { entry, folds } = with_;
+  const folded = [folds?.entry, folds?.estimated].filter((q): q is PageQuery => q !== undefined);
+  if (!folds || folded.length === 0) return readWholeSets(reader, plan, evidenceText);
+  const query = folded.reduce<PageQuery | undefined>((all, q) => orQueries(all, q), plan.query);
+  const own = { projectKey: folds.projectKey, fields: entryIssueFields(entry.ids) };
   try {
-    return await readWholeSets(reader, { ...plan, query, entry: also }, evidenceText);
+    return await readWholeSets(reader, { ...plan, query, own }, evidenceText);
   } catch (error) {
     if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
     return readWholeSets(reader, plan, evidenceText);

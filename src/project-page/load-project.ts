@@ -36,7 +36,7 @@ import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
 import { pickBoard, readBoardDetails } from './board-read';
 import { readThroughput } from './throughput-read';
-import { entryFold, rememberReadPlan } from './read-plan';
+import { foldsOf, rememberReadPlan } from './read-plan';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
@@ -165,6 +165,7 @@ async function readTargetedSets(
   },
 ): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
   const { site, now } = load;
+  const estimated = load.unit === 'points' ? queries.readyEstimated : undefined;
   const read = await readTargeted(
     reader,
     queries,
@@ -177,13 +178,11 @@ async function readTargetedSets(
     },
     { unit: load.unit, config: site.decision.config },
     load.entry,
-    entryFold(load.entry, site.remembered, load.key, now),
+    foldsOf({ entry: load.entry, estimated }, site.remembered, load.key, now),
   );
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
-  else {
-    const found = { entry: load.entry, entryRead: read.reads.needsDiscovery, shape: read.shape };
-    await rememberReadPlan(load.key, site.remembered, found, now);
-  }
+  else
+    await rememberReadPlan(load.key, site.remembered, { entry: load.entry, estimated, read }, now);
   return read;
 }
 

@@ -56,41 +56,64 @@ export async function judgeReady(
   });
 }
 
+/** The ready items with an estimate read past the list: how many, and whether every one. */
+export interface EstimatedRead {
+  items: number;
+  complete: boolean;
+}
+
+/** What the ready read is asked to read, and how it knows it has enough. */
+export interface ReadyReadPlan {
+  query: PageQuery;
+  known: Promise<ReadonlyMap<string, ValidationState | null>>;
+  unit: EstimateUnit;
+  evidenceText: Map<string, string>;
+  enough: (items: readonly ProjectItem[]) => Promise<boolean>;
+  /** The same items with an estimate (page-queries.ts); undefined: none read past the list. */
+  estimated?: PageQuery | undefined;
+  /**
+   * The project's issues the whole sets' search brought with the estimated ones folded into it
+   * (item-reads.ts); undefined when that search was refused, and they are read apart.
+   */
+  estimatedWhole?: Promise<RawIssue[] | undefined> | undefined;
+}
+
 /**
  * The first ready items in rank order, judged page by page, until `enough` (see
  * readyReadSuffices), and how many the list holds. With `estimated` (the same items with an
  * estimate), once the list has its first LIST_LIMIT and most items read so far have no estimate,
  * it reads on through the estimated ones only: an item without an estimate adds nothing to the
- * ready work runway sums, so runway reaches the same verdict from fewer items.
+ * ready work runway sums, so runway reaches the same verdict from fewer items. Folded into the
+ * whole sets (`estimatedWhole`), every estimated one is taken from there.
  */
 export async function readReady(
   reader: ItemReader,
   entry: EntryRead,
-  query: PageQuery,
-  known: Promise<ReadonlyMap<string, ValidationState | null>>,
-  unit: EstimateUnit,
-  evidenceText: Map<string, string>,
-  enough: (items: readonly ProjectItem[]) => Promise<boolean>,
-  estimated?: PageQuery,
-): Promise<ProjectReads['ready']> {
+  plan: ReadyReadPlan,
+): Promise<{ ready: ProjectReads['ready']; estimated: EstimatedRead | undefined }> {
+  const { query, estimated, enough } = plan;
   const items: ProjectItem[] = [];
   const seen = new Set<string>();
   let pending: Array<{ raw: RawIssue; item: ProjectItem }> = [];
   const judgePending = async () => {
     const batch = pending;
     pending = [];
-    await judgeReady(reader, entry, batch, await known, unit);
+    await judgeReady(reader, entry, batch, await plan.known, plan.unit);
   };
-  const take = (issues: readonly RawIssue[]) => {
+  const take = (issues: readonly RawIssue[], keep = (_item: ProjectItem) => true) => {
+    let taken = 0;
     for (const raw of issues) {
       const { item, evidence } = toProjectItem(raw, reader.fieldIds, reader.tracks);
-      if (item.statusCategory === 'done' || seen.has(item.key)) continue;
+      if (item.statusCategory === 'done' || !keep(item)) continue;
+      taken += 1;
+      if (seen.has(item.key)) continue;
       seen.add(item.key);
       items.push(item);
       pending.push({ raw, item });
       const text = describeEvidence(evidence);
-      if (text) evidenceText.set(item.key, text);
+      if (text) plan.evidenceText.set(item.key, text);
     }
+    return taken;
   };
   const fields = readyFields(reader, entry);
   const mostlyUnestimated = () =>
@@ -102,7 +125,7 @@ export async function readReady(
     query.ordered,
     fields,
     LIST_PAGE_SIZE,
-    take,
+    (issues) => void take(issues),
     async () => {
       await judgePending();
       if (await enough(items)) return true;
@@ -111,22 +134,55 @@ export async function readReady(
     },
   );
   await judgePending();
-  let estimatesComplete = false;
-  if (switched && estimated) {
-    const rest = await readUntil(
-      reader.jira,
-      estimated.ordered,
-      fields,
-      LIST_PAGE_SIZE,
-      take,
-      async () => {
-        await judgePending();
-        return enough(items);
-      },
-    );
-    estimatesComplete = rest.complete;
-    await judgePending();
-  }
+  const rest =
+    switched && estimated
+      ? await readEstimated(reader, plan, { query: estimated, fields, items, take, judgePending })
+      : undefined;
+  await judgePending();
   const count = complete ? items.length : await approximateCount(reader.jira, query.where);
-  return { items, complete, count, ...(estimatesComplete ? { estimatesComplete } : {}) };
+  const estimatesComplete = rest?.complete === true;
+  return {
+    ready: { items, complete, count, ...(estimatesComplete ? { estimatesComplete } : {}) },
+    estimated: rest,
+  };
+}
+
+type Take = (issues: readonly RawIssue[], keep?: (item: ProjectItem) => boolean) => number;
+
+/**
+ * The estimated ready items past the list: every one from the whole sets when folded into them,
+ * else read in rank order until the list has enough.
+ */
+async function readEstimated(
+  reader: ItemReader,
+  plan: ReadyReadPlan,
+  read: {
+    query: PageQuery;
+    fields: readonly string[];
+    /** The ready items read so far, which `take` adds to. */
+    items: readonly ProjectItem[];
+    take: Take;
+    judgePending: () => Promise<void>;
+  },
+): Promise<EstimatedRead> {
+  const whole = await plan.estimatedWhole;
+  if (whole) {
+    const ready = (item: ProjectItem) => isReadyDelivery(item) && item.estimate !== undefined;
+    return { items: read.take(whole, ready), complete: true };
+  }
+  let taken = 0;
+  const { complete } = await readUntil(
+    reader.jira,
+    read.query.ordered,
+    read.fields,
+    LIST_PAGE_SIZE,
+    (issues) => {
+      taken += read.take(issues);
+    },
+    async () => {
+      await read.judgePending();
+      return plan.enough(read.items);
+    },
+  );
+  return { items: taken, complete };
 }

@@ -21,10 +21,10 @@ export interface WholeSets {
   /** Issue type ids the read met that the project's remembered types do not name. */
   unknownTypes: Set<string>;
   /**
-   * With `plan.entry`: every issue of that project the search brought, in rank order, for the
-   * entry criteria's verdicts (needs-discovery-read.ts judges only its open delivery items).
+   * With `plan.own`: every issue of that project the search brought, in rank order, for the
+   * reads folded into it (item-reads.ts): each picks its own items out.
    */
-  entryIssues?: RawIssue[];
+  ownIssues?: RawIssue[];
   /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
   shape?: SearchShape | undefined;
 }
@@ -39,10 +39,10 @@ export interface WholeSetsPlan {
   /** The board's Rank field: a long search is then read in parallel parts (search-in-parts.ts). */
   rankFieldId?: string | undefined;
   /**
-   * The items meeting the entry criteria are read with the sets (`query` includes them): the
-   * project they are of, and the further fields their verdicts need.
+   * Further reads come with the sets (`query` includes them: item-reads.ts): the project they
+   * are of, and the further fields they need.
    */
-  entry?: { projectKey: string; fields: readonly string[] };
+  own?: { projectKey: string; fields: readonly string[] };
   /** What the last load's search found: the search is planned from it. */
   last?: SearchShape | undefined;
 }
@@ -80,7 +80,7 @@ export async function readWholeSets(
   const toDiscovery = collect(reader, sets.discovery, evidenceText);
   const toSprint = collect(reader, sets.activeSprint, evidenceText, inSprintRead);
   const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
-  const extra = plan.entry?.fields ?? [];
+  const extra = plan.own?.fields ?? [];
   const fields = [...new Set([...reader.fields, ...tally.fields, ...rank, ...extra])];
   const issues = await searchByShape(reader.jira, plan.query, fields, plan.rankFieldId, plan.last);
   const shape = shapeOf(issues);
@@ -94,8 +94,8 @@ export async function readWholeSets(
     else if (inActive) toSprint([raw]);
   }
   tally.take(issues);
-  const entry = plan.entry;
-  if (!entry) return { ...sets, closedSprints: tally.result(), shape };
-  const entryIssues = issues.filter((raw) => projectOfKey(raw.key) === entry.projectKey);
-  return { ...sets, closedSprints: tally.result(), entryIssues, shape };
+  const own = plan.own;
+  if (!own) return { ...sets, closedSprints: tally.result(), shape };
+  const ownIssues = issues.filter((raw) => projectOfKey(raw.key) === own.projectKey);
+  return { ...sets, closedSprints: tally.result(), ownIssues, shape };
 }

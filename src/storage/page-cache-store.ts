@@ -15,6 +15,12 @@ export const SITE_MAX_AGE_MS = 60 * 60 * 1000;
 const TypeSchema = z.object({ id: z.string(), name: z.string() }).strict();
 const EstimationSchema = z.object({ fieldId: z.string(), displayName: z.string() }).strict();
 
+/** Whether a read (its JQL, `query`) found few items last time: then it is folded into another. */
+const FoldSchema = z.object({ query: z.string(), few: z.boolean(), savedAt: z.string() }).strict();
+
+/** The reads a load may fold into the whole sets' search when the last load found few items. */
+export type FoldedRead = 'entryRead' | 'estimatedRead';
+
 export const PageSiteSchema = z
   .object({
     version: z.literal(1),
@@ -38,13 +44,12 @@ export const PageSiteSchema = z
     ),
     /**
      * What the last load found of the entry criteria's read (`query`, its JQL): whether it held
-     * at most ENTRY_WHOLE_MAX matching items, read to the end (`few`). Only the next load's plan
+     * at most FOLD_MAX matching items, read to the end (`few`). Only the next load's plan
      * depends on it (load-project.ts), never what the page shows.
      */
-    entryRead: z
-      .object({ query: z.string(), few: z.boolean(), savedAt: z.string() })
-      .strict()
-      .optional(),
+    entryRead: FoldSchema.optional(),
+    /** The same of the ready items with an estimate, read past the ready list (ready-read.ts). */
+    estimatedRead: FoldSchema.optional(),
     /**
      * What the last load's whole-sets search found (how many issues, their lowest and highest
      * id): the next load plans its parts from it (search-in-parts.ts, `searchByShape`).
@@ -110,25 +115,26 @@ export function rememberedRankField(
 }
 
 /**
- * Items meeting the entry criteria up to which the page reads them with the whole sets (one
- * search fewer) when the last load found no more: a page's worth.
+ * Items up to which a read is folded into the whole sets' search (one search fewer) when the
+ * last load found no more: a page's worth.
  */
-export const ENTRY_WHOLE_MAX = 100;
+export const FOLD_MAX = 100;
 
-/** Whether the last load, recently enough, found few items meeting these criteria (`query`). */
-export function entryReadFew(site: PageSite, query: string, now: Date): boolean {
-  const hint = site.entryRead;
+/** Whether the last load, recently enough, found few items for this read (`query`, its JQL). */
+export function foldedFew(site: PageSite, read: FoldedRead, query: string, now: Date): boolean {
+  const hint = site[read];
   return hint !== undefined && hint.query === query && hint.few && fresh(hint.savedAt, now);
 }
 
-/** What to remember of this load's entry read, or undefined when the remembered one still holds. */
-export function entryHintToSave(
+/** What to remember of this load's read, or undefined when the remembered one still holds. */
+export function foldHintToSave(
   site: PageSite,
+  read: FoldedRead,
   query: string,
   few: boolean,
   now: Date,
-): PageSite['entryRead'] {
-  const hint = site.entryRead;
+): PageSite[FoldedRead] {
+  const hint = site[read];
   if (hint && hint.query === query && hint.few === few && fresh(hint.savedAt, now)) {
     return undefined;
   }

@@ -16,7 +16,7 @@ import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
 import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
-import { ENTRY_WHOLE_MAX } from '../../src/storage/page-cache-store';
+import { FOLD_MAX } from '../../src/storage/page-cache-store';
 
 /**
  * The project page's "Needs discovery first" signal, driven through `project/overview` against
@@ -451,10 +451,10 @@ describe('needs discovery first, read with the whole sets when the last load fou
     expect(later.discovery).toEqual(full.discovery);
   });
 
-  it(`criteria that come to match more than ${ENTRY_WHOLE_MAX} items are still judged whole, then read apart again`, async () => {
+  it(`criteria that come to match more than ${FOLD_MAX} items are still judged whole, then read apart again`, async () => {
     seed({ triageField: true });
     const first = await load();
-    for (let i = 0; i < ENTRY_WHOLE_MAX; i++) {
+    for (let i = 0; i < FOLD_MAX; i++) {
       const story = addDemoItem(ctx.em, KEY, now, { type: 'Story', summary: `Rewrite ${i}` });
       setLabels(ctx.em, story.key, ['architecture']);
     }
@@ -464,9 +464,7 @@ describe('needs discovery first, read with the whole sets when the last load fou
     expect(ownEntrySearches()).toEqual([]);
     const full = await reference();
     expect(folded.signals.needsDiscovery).toEqual(full.signals.needsDiscovery);
-    expect(folded.signals.needsDiscovery.count).toBe(
-      first.signals.needsDiscovery.count + ENTRY_WHOLE_MAX,
-    );
+    expect(folded.signals.needsDiscovery.count).toBe(first.signals.needsDiscovery.count + FOLD_MAX);
     sharedPagesExpire(ctx.em, KEY);
     ctx.em.resetCalls();
     const apart = await load();

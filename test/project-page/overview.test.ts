@@ -1019,6 +1019,62 @@ describe('scale: the page reads what each list and signal needs, not every open 
     expect(ctx.em.jiraCalls().length).toBeLessThan(20);
   }, 30_000);
 
+  it.each(['none', 20] as const)(
+    'estimated %s: a later load takes the estimated ready items from the whole sets’ search (the last one found few): the same page',
+    async (estimated) => {
+      const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, estimated });
+      const estimatedOnly = () =>
+        ctx.em
+          .jiraCalls()
+          .map((c) => countedJql(c))
+          .filter(
+            (q) => /cf\[\d+\] is not EMPTY ORDER BY Rank ASC/.test(q) && !q.includes(') OR ('),
+          );
+      ctx.em.resetCalls();
+      const first = await load(big.projectKey);
+      expect(estimatedOnly()).toHaveLength(1);
+      const firstCalls = ctx.em.jiraCalls().length;
+      sharedPagesExpire(ctx.em, big.projectKey);
+      ctx.em.resetCalls();
+      const later = await load(big.projectKey);
+      expect(estimatedOnly()).toEqual([]);
+      const joint = ctx.em
+        .jiraCalls()
+        .map((c) => countedJql(c))
+        .filter((q) => q.includes(') OR (') && /cf\[\d+\] is not EMPTY/.test(q));
+      expect(joint.length).toBeGreaterThan(0);
+      expect(ctx.em.jiraCalls().length).toBeLessThan(firstCalls);
+      expect(comparable(later)).toEqual(comparable(first));
+      expect(comparable(later)).toEqual(comparable(await reference(big.projectKey)));
+    },
+    60_000,
+  );
+
+  it('more estimated ready items than a page, or a read of them that stopped early: read apart again', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 8000, now, estimated: 20 });
+    const estimatedOnly = () =>
+      ctx.em
+        .jiraCalls()
+        .map((c) => countedJql(c))
+        .filter((q) => /cf\[\d+\] is not EMPTY ORDER BY Rank ASC/.test(q) && !q.includes(') OR ('));
+    await load(big.projectKey);
+    expect(estimatedOnly().length).toBeGreaterThan(0);
+    sharedPagesExpire(ctx.em, big.projectKey);
+    ctx.em.resetCalls();
+    await load(big.projectKey);
+    expect(estimatedOnly().length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('where the ready list suffices without them, the estimated items are never folded in', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now });
+    await load(big.projectKey);
+    sharedPagesExpire(ctx.em, big.projectKey);
+    ctx.em.resetCalls();
+    await load(big.projectKey);
+    const estimatedClause = /cf\[\d+\] is not EMPTY/;
+    expect(ctx.em.jiraCalls().some((c) => estimatedClause.test(countedJql(c)))).toBe(false);
+  }, 30_000);
+
   it('counted in issues, runway counts the truly ready issues in rank order until its verdict is decided', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 600, now });
     const board = ctx.em.boards.get(big.boardId);

@@ -2,12 +2,13 @@ import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulato
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import {
-  entryHintToSave,
-  entryReadFew,
+  FOLD_MAX,
+  foldedFew,
+  foldHintToSave,
   pageSiteOf,
   SITE_MAX_AGE_MS,
 } from '../../src/storage/page-cache-store';
-import { shapeToSave } from '../../src/project-page/read-plan';
+import { fewEstimated, shapeToSave } from '../../src/project-page/read-plan';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, ok } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
@@ -118,25 +119,37 @@ describe('what the page remembers of the entry criteria’s matches', () => {
   const later = (ms: number) => new Date(at.getTime() + ms);
 
   it('folds the read into the whole sets only for the same criteria, found few, less than an hour ago', () => {
-    expect(entryReadFew(site(true, at), 'labels in ("architecture")', later(1000))).toBe(true);
-    expect(entryReadFew(site(true, at), 'labels in ("rewrite")', later(1000))).toBe(false);
-    expect(entryReadFew(site(false, at), 'labels in ("architecture")', later(1000))).toBe(false);
-    expect(entryReadFew(site(true, at), 'labels in ("architecture")', later(SITE_MAX_AGE_MS))).toBe(
+    expect(foldedFew(site(true, at), 'entryRead', 'labels in ("architecture")', later(1000))).toBe(
+      true,
+    );
+    expect(foldedFew(site(true, at), 'entryRead', 'labels in ("rewrite")', later(1000))).toBe(
       false,
     );
-    expect(entryReadFew(pageSiteOf('DT', undefined), 'labels in ("architecture")', at)).toBe(false);
+    expect(foldedFew(site(false, at), 'entryRead', 'labels in ("architecture")', later(1000))).toBe(
+      false,
+    );
+    expect(
+      foldedFew(site(true, at), 'entryRead', 'labels in ("architecture")', later(SITE_MAX_AGE_MS)),
+    ).toBe(false);
+    expect(
+      foldedFew(pageSiteOf('DT', undefined), 'entryRead', 'labels in ("architecture")', at),
+    ).toBe(false);
   });
 
   it('is written again only when it changed or is an hour old', () => {
     const q = 'labels in ("architecture")';
-    expect(entryHintToSave(site(true, at), q, true, later(1000))).toBeUndefined();
-    expect(entryHintToSave(site(true, at), q, false, later(1000))).toEqual({
+    expect(foldHintToSave(site(true, at), 'entryRead', q, true, later(1000))).toBeUndefined();
+    expect(foldHintToSave(site(true, at), 'entryRead', q, false, later(1000))).toEqual({
       query: q,
       few: false,
       savedAt: later(1000).toISOString(),
     });
-    expect(entryHintToSave(site(true, at), 'x', true, later(1000))).toMatchObject({ query: 'x' });
-    expect(entryHintToSave(site(true, at), q, true, later(SITE_MAX_AGE_MS))).toMatchObject({
+    expect(foldHintToSave(site(true, at), 'entryRead', 'x', true, later(1000))).toMatchObject({
+      query: 'x',
+    });
+    expect(
+      foldHintToSave(site(true, at), 'entryRead', q, true, later(SITE_MAX_AGE_MS)),
+    ).toMatchObject({
       few: true,
       savedAt: later(SITE_MAX_AGE_MS).toISOString(),
     });
@@ -170,5 +183,15 @@ describe('what the page remembers of the whole sets’ search', () => {
     // An hour old: written again.
     const late = new Date(at.getTime() + SITE_MAX_AGE_MS);
     expect(shapeToSave(site(shape), shape, late)).toMatchObject({ savedAt: late.toISOString() });
+  });
+});
+
+describe('whether the estimated ready items are folded next time', () => {
+  it('only when last read to the end and at most a page of them', () => {
+    expect(fewEstimated({ items: 0, complete: true })).toBe(true);
+    expect(fewEstimated({ items: FOLD_MAX, complete: true })).toBe(true);
+    expect(fewEstimated({ items: FOLD_MAX + 1, complete: true })).toBe(false);
+    expect(fewEstimated({ items: 40, complete: false })).toBe(false);
+    expect(fewEstimated(undefined)).toBe(false);
   });
 });

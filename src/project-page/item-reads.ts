@@ -23,6 +23,7 @@ import { orQueries, type PageQueries, type PageQuery } from './page-queries';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
 import { readWholeSets, type WholeSets, type WholeSetsPlan } from './whole-sets-read';
 import type { SearchShape } from '../jira/search-in-parts';
+import { ideasFrom, readJpdIdeas, type JpdIdeas } from './jpd-read';
 import { entryIssueFields } from '../items/entry-reader';
 import { isJiraError } from '../jira/errors';
 
@@ -86,6 +87,8 @@ export interface Folds {
   projectKey: string;
   entry?: PageQuery | undefined;
   estimated?: PageQuery | undefined;
+  /** The connected JPD spaces' open ideas, of the spaces `spaceKeys` (jpd-read.ts). */
+  jpd?: { query: PageQuery; spaceKeys: readonly string[] } | undefined;
 }
 
 /**
@@ -102,42 +105,37 @@ export async function readTargeted(
   runway: { unit: EstimateUnit; config: Config },
   entry: EntryRead,
   folds?: Folds,
+  /** The JPD spaces the project connects (`jpd.spaceKeys`): their ideas are read too. */
+  spaceKeys: readonly string[] = [],
 ): Promise<{
   reads: ProjectReads;
+  /** The connected spaces' open ideas (not yet among `reads`: withJpdIdeas adds them). */
+  jpd: JpdIdeas;
   closedSprints: ClosedSprintResult[];
   unknownTypes: Set<string>;
-  shape: SearchShape | undefined;
+  shape: (SearchShape & { query: string }) | undefined;
   /** Ready items with an estimate the ready read took past its list (ready-read.ts). */
   estimated: EstimatedRead | undefined;
 }> {
-  const { jira, fields } = reader;
   const evidenceText = new Map<string, string>();
-  /** The first items of a list in rank order until `enough`, and how many the list holds. */
-  const readFirst = async (
-    query: PageQuery,
-    pageSize: number,
-    enough: (items: readonly ProjectItem[]) => boolean | Promise<boolean>,
-  ) => {
-    const items: ProjectItem[] = [];
-    const { complete } = await readUntil(
-      jira,
-      query.ordered,
-      fields,
-      pageSize,
-      collect(reader, items, evidenceText),
-      () => enough(items),
-    );
-    const count = complete ? items.length : await approximateCount(jira, query.where);
-    return { items, complete, count };
-  };
-
   const setsRead = readSetsWith(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
     entry,
     folds,
   });
-  const known = setsRead.then((sets) => validationsOf(sets.discovery));
+  // Ideas that came with the whole sets also give linked ideas' evidence (no fetch for them).
+  const foldedIdeas = setsRead.then((sets) =>
+    sets.spaceIssues && folds?.jpd
+      ? ideasFrom(reader, sets.spaceIssues, [...folds.jpd.spaceKeys])
+      : undefined,
+  );
+  const known = Promise.all([setsRead, foldedIdeas]).then(([sets, ideas]) =>
+    validationsOf([...sets.discovery, ...(ideas?.items ?? [])]),
+  );
+  const jpd = foldedIdeas.then(
+    (ideas) => ideas ?? readJpdIdeas(reader, spaceKeys, { rankFieldId: plan.rankFieldId }),
+  );
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
-  const [sets, ready, inProgress, needsDiscovery] = await Promise.all([
+  const [sets, ready, inProgress, needsDiscovery, ideas] = await Promise.all([
     setsRead,
     readReady(reader, entry, {
       query: queries.ready,
@@ -148,7 +146,7 @@ export async function readTargeted(
       estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
       estimatedWhole: folds?.estimated ? setsRead.then((read) => read.ownIssues) : undefined,
     }),
-    readFirst(queries.inProgress, LIST_LIMIT, (items) => items.length >= LIST_LIMIT),
+    readFirst(reader, evidenceText, queries.inProgress, LIST_LIMIT),
     folds?.entry
       ? setsRead.then(async (read) =>
           read.ownIssues
@@ -156,6 +154,7 @@ export async function readTargeted(
             : readNeedsDiscovery(reader, entry, known),
         )
       : readNeedsDiscovery(reader, entry, known),
+    jpd,
   ]);
   return {
     reads: {
@@ -170,7 +169,28 @@ export async function readTargeted(
     unknownTypes: sets.unknownTypes,
     shape: sets.shape,
     estimated: ready.estimated,
+    jpd: ideas,
   };
+}
+
+/** The first `limit` items of a list in rank order, and how many the list holds. */
+async function readFirst(
+  reader: ItemReader,
+  evidenceText: Map<string, string>,
+  query: PageQuery,
+  limit: number,
+): Promise<{ items: ProjectItem[]; complete: boolean; count: number }> {
+  const items: ProjectItem[] = [];
+  const { complete } = await readUntil(
+    reader.jira,
+    query.ordered,
+    reader.fields,
+    limit,
+    collect(reader, items, evidenceText),
+    () => items.length >= limit,
+  );
+  const count = complete ? items.length : await approximateCount(reader.jira, query.where);
+  return { items, complete, count };
 }
 
 /**
@@ -185,10 +205,16 @@ async function readSetsWith(
   with_: { entry: EntryRead; folds: Folds | undefined },
 ): Promise<WholeSets> {
   const { entry, folds } = with_;
-  const folded = [folds?.entry, folds?.estimated].filter((q): q is PageQuery => q !== undefined);
+  const folded = [folds?.entry, folds?.estimated, folds?.jpd?.query].filter(
+    (q): q is PageQuery => q !== undefined,
+  );
   if (!folds || folded.length === 0) return readWholeSets(reader, plan, evidenceText);
   const query = folded.reduce<PageQuery | undefined>((all, q) => orQueries(all, q), plan.query);
-  const own = { projectKey: folds.projectKey, fields: entryIssueFields(entry.ids) };
+  const own = {
+    projectKey: folds.projectKey,
+    fields: entryIssueFields(entry.ids),
+    ...(folds.jpd ? { spaceKeys: folds.jpd.spaceKeys } : {}),
+  };
   try {
     return await readWholeSets(reader, { ...plan, query, own }, evidenceText);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { ideasJql, ideaStage } from '../domain/jpd';
 import type { ProjectItem } from '../domain/signals';
 import { discoverySpaces } from '../jira/discovery-spaces';
+import type { RawIssue } from '../jira/jira-gateway';
 import type { IssueReader } from '../jira/search';
 import { searchInRankOrder } from '../jira/search-in-parts';
 import { JPD_SPACE_TRACKS } from '../items/project-items';
@@ -15,31 +16,49 @@ import type { ProjectReads } from './project-reads';
  * for. No call when no space is connected.
  */
 
+/** The connected spaces' open ideas the page shows, and which spaces the read found. */
+export interface JpdIdeas {
+  items: ProjectItem[];
+  evidenceText: Map<string, string>;
+  /** Keys of the connected spaces the viewer may browse (those the search covered). */
+  found: string[];
+}
+
+/** The open ideas among `issues` (JPD's ideas as the page's discovery items), in their order. */
+export function ideasFrom(
+  reader: ItemReader,
+  issues: readonly RawIssue[],
+  found: string[],
+): JpdIdeas {
+  const items: ProjectItem[] = [];
+  const evidenceText = new Map<string, string>();
+  const keepOpen = (item: ProjectItem) =>
+    item.statusCategory !== 'done' && ideaStage(item.status, item.statusCategory) !== 'dropped';
+  collect({ ...reader, tracks: JPD_SPACE_TRACKS }, items, evidenceText, keepOpen)(issues);
+  return { items, evidenceText, found };
+}
+
 export async function readJpdIdeas(
   reader: ItemReader,
   spaceKeys: readonly string[],
   how: { readIssues?: IssueReader | undefined; rankFieldId?: string | undefined } = {},
-): Promise<{ items: ProjectItem[]; evidenceText: Map<string, string> }> {
-  const items: ProjectItem[] = [];
-  const evidenceText = new Map<string, string>();
-  if (spaceKeys.length === 0) return { items, evidenceText };
+): Promise<JpdIdeas> {
+  if (spaceKeys.length === 0) return ideasFrom(reader, [], []);
   const { spaces } = await discoverySpaces(reader.jira, spaceKeys);
-  const jql = ideasJql(spaces.map((s) => s.key));
-  if (!jql) return { items, evidenceText };
-  const ideas = { ...reader, tracks: JPD_SPACE_TRACKS };
-  const keepOpen = (item: ProjectItem) =>
-    item.statusCategory !== 'done' && ideaStage(item.status, item.statusCategory) !== 'dropped';
-  const onPage = collect(ideas, items, evidenceText, keepOpen);
+  const found = spaces.map((s) => s.key);
+  const jql = ideasJql(found);
+  if (!jql) return ideasFrom(reader, [], found);
   if (how.readIssues) {
-    await how.readIssues(reader.jira, jql.ordered, reader.fields, onPage);
-    return { items, evidenceText };
+    const read: RawIssue[] = [];
+    await how.readIssues(reader.jira, jql.ordered, reader.fields, (issues) => read.push(...issues));
+    return ideasFrom(reader, read, found);
   }
   // A space of thousands of ideas is read as the project's own long sets are: in parallel parts
   // put back in rank order (search-in-parts.ts); a short one costs its pages as before.
   const rank = how.rankFieldId === undefined ? [] : [how.rankFieldId];
   const fields = [...new Set([...reader.fields, ...rank])];
-  onPage(await searchInRankOrder(reader.jira, jql, fields, how.rankFieldId));
-  return { items, evidenceText };
+  const issues = await searchInRankOrder(reader.jira, jql, fields, how.rankFieldId);
+  return ideasFrom(reader, issues, found);
 }
 
 /** The page's reads with the connected spaces' ideas after the project's own discovery items. */

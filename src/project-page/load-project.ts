@@ -14,11 +14,9 @@ import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
 import { PAGE_CACHE_KEYS } from '../storage/key-families';
 import {
-  forgetPageSite,
   pageSiteOf,
   rememberedEstimation,
   rememberedRankField,
-  rememberedShape,
   rememberedTypes,
   savePageSite,
 } from '../storage/page-cache-store';
@@ -28,7 +26,7 @@ import { displayNames } from '../jira/user-names';
 import { readSprintTouchpoints } from './touchpoints-read';
 import { buildOverview, type OverviewInput } from './build-overview';
 import type { ItemReader } from './item-reader';
-import { readEveryOpenItem, readTargeted } from './item-reads';
+import { readEveryOpenItem } from './item-reads';
 import type { EntryRead } from './needs-discovery-read';
 import { pageNotes } from './page-notes';
 import { pageQueries, type PageQueries } from './page-queries';
@@ -36,7 +34,7 @@ import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
 import { pickBoard, readBoardDetails } from './board-read';
 import { readThroughput } from './throughput-read';
-import { foldsOf, rememberReadPlan } from './read-plan';
+import { readPlanned } from './read-plan';
 
 /**
  * Loads what the project page shows for one project, as the calling user. It does not read every
@@ -97,33 +95,29 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         recent.map((s) => s.id),
         estimation?.fieldId,
       );
-  const [{ reads: own, closedSprints }, name, waiverNames, weeks, jpd] = await Promise.all([
+  const spaceKeys = decision.config.jpd.spaceKeys;
+  const [{ reads, closedSprints }, name, waiverNames, weeks] = await Promise.all([
     queries
-      ? readTargetedSets(reader, queries, {
+      ? readPlanned(reader, queries, {
           key,
           now,
           site,
           entry,
           unit,
+          spaceKeys,
           plan: { activeSprintIds, velocity: velocitySprints },
         })
-      : readPlain(
-          input.readEverything ?? readIssuesInPages,
-          reader,
+      : readPlain(input.readEverything ?? readIssuesInPages, reader, {
           entry,
           activeSprintIds,
           unit,
-          velocitySprints,
-        ),
+          sprints: velocitySprints,
+          spaceKeys,
+        }),
     nameOf(jira, key, found),
     grantorNames(jira, decision.waivers, now),
     kanbanThroughput(input, site),
-    readJpdIdeas(reader, decision.config.jpd.spaceKeys, {
-      readIssues: input.readEverything,
-      rankFieldId: site.rankFieldId,
-    }),
   ]);
-  const reads = withJpdIdeas(own, jpd);
   const touchpoints = active?.startDate
     ? await readSprintTouchpoints([...reads.discovery, ...reads.activeSprint], active.startDate)
     : undefined;
@@ -146,44 +140,6 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
     notes,
     columnJql: columnJqlOf(queries),
   };
-}
-
-/**
- * The targeted load; a read that met an issue type the remembered list lacks makes the next
- * load read the project's types again.
- */
-async function readTargetedSets(
-  reader: ItemReader,
-  queries: PageQueries,
-  load: {
-    key: string;
-    now: Date;
-    site: Awaited<ReturnType<typeof readSite>>;
-    entry: EntryRead;
-    unit: EstimateUnit;
-    plan: { activeSprintIds: readonly number[]; velocity: VelocitySprints };
-  },
-): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
-  const { site, now } = load;
-  const estimated = load.unit === 'points' ? queries.readyEstimated : undefined;
-  const read = await readTargeted(
-    reader,
-    queries,
-    {
-      ...load.plan,
-      discoveryTypeIds: site.discoveryTypeIds,
-      knownTypeIds: site.knownTypeIds,
-      rankFieldId: site.rankFieldId,
-      last: rememberedShape(site.remembered, now),
-    },
-    { unit: load.unit, config: site.decision.config },
-    load.entry,
-    foldsOf({ entry: load.entry, estimated }, site.remembered, load.key, now),
-  );
-  if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
-  else
-    await rememberReadPlan(load.key, site.remembered, { entry: load.entry, estimated, read }, now);
-  return read;
 }
 
 /** The project's name: from its own board's location, else asked of Jira. */
@@ -211,21 +167,25 @@ function kanbanThroughput(
   });
 }
 
-/** The plain load: every open item, and velocity with its own search. */
+/** The plain load: every open item, the JPD spaces' ideas, and velocity with its own search. */
 async function readPlain(
   readIssues: IssueReader,
   reader: ItemReader,
-  entry: EntryRead,
-  activeSprintIds: readonly number[],
-  unit: EstimateUnit,
-  sprints: VelocitySprints,
+  load: {
+    entry: EntryRead;
+    activeSprintIds: readonly number[];
+    unit: EstimateUnit;
+    sprints: VelocitySprints;
+    spaceKeys: readonly string[];
+  },
 ): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
-  const key = sprints.key;
-  const [reads, closedSprints] = await Promise.all([
-    readEveryOpenItem(reader, readIssues, key, activeSprintIds, entry, unit),
+  const { entry, unit, sprints } = load;
+  const [reads, closedSprints, jpd] = await Promise.all([
+    readEveryOpenItem(reader, readIssues, sprints.key, load.activeSprintIds, entry, unit),
     velocity(readIssues, reader.jira, sprints),
+    readJpdIdeas(reader, load.spaceKeys, { readIssues }),
   ]);
-  return { reads, closedSprints };
+  return { reads: withJpdIdeas(reads, jpd), closedSprints };
 }
 
 /**

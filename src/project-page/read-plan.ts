@@ -1,30 +1,36 @@
-import type { EntryFlagRead } from '../domain/signals';
+import { ideasJql } from '../domain/jpd';
 import { plannedParts, type SearchShape } from '../jira/search-in-parts';
 import {
   FOLD_MAX,
   foldedFew,
   foldHintToSave,
+  forgetPageSite,
   rememberedShape,
   savePageSite,
   type PageSite,
 } from '../storage/page-cache-store';
 import type { EntryRead } from './needs-discovery-read';
-import type { Folds } from './item-reads';
-import type { PageQuery } from './page-queries';
+import type { Config } from '../domain/config';
+import type { ClosedSprintResult, EntryFlagRead, EstimateUnit } from '../domain/signals';
+import { readTargeted, type Folds } from './item-reads';
+import type { ItemReader } from './item-reader';
+import { withJpdIdeas } from './jpd-read';
+import type { ProjectReads } from './project-reads';
+import type { VelocitySprints } from './velocity-read';
+import type { PageQueries, PageQuery } from './page-queries';
 import type { EstimatedRead } from './ready-read';
 
 /**
  * What a project page load plans from the last one (page-cache-store.ts): which reads come with
- * the whole sets' search instead of a search of their own (one fewer each: the items meeting the
- * entry criteria, and the ready items with an estimate read past the list, when the last load,
- * recently and with the same JQL, found at most FOLD_MAX of them), and the parts the whole sets
- * are read in (search-in-parts.ts, `searchByShape`). Each load remembers what it found, so the
- * next one plans from it. The plan changes what is asked, never the page.
+ * the whole sets' search instead of their own (when the last load, recently and with the same
+ * JQL, found at most FOLD_MAX items meeting the entry criteria or estimated ready items read past
+ * the list, or could browse every connected JPD space), and the parts that search is read in
+ * (`searchByShape`). Each load remembers what it found; the page itself never depends on it.
  */
 
 /** The reads to fold into the whole sets' search; undefined when none is. */
 export function foldsOf(
-  reads: { entry: EntryRead; estimated: PageQuery | undefined },
+  reads: { entry: EntryRead; estimated: PageQuery | undefined; spaceKeys: readonly string[] },
   site: PageSite,
   projectKey: string,
   now: Date,
@@ -33,11 +39,14 @@ export function foldsOf(
   const entry = entryQuery && foldedFew(site, 'entryRead', entryQuery.where, now);
   const { estimated } = reads;
   const estimatedFew = estimated && foldedFew(site, 'estimatedRead', estimated.where, now);
-  if (!entry && !estimatedFew) return undefined;
+  const ideas = ideasJql(reads.spaceKeys);
+  const jpd = ideas && foldedFew(site, 'jpdRead', ideas.where, now);
+  if (!entry && !estimatedFew && !jpd) return undefined;
   return {
     projectKey,
     ...(entry ? { entry: entryQuery } : {}),
     ...(estimatedFew ? { estimated } : {}),
+    ...(jpd ? { jpd: { query: ideas, spaceKeys: reads.spaceKeys } } : {}),
   };
 }
 
@@ -47,13 +56,16 @@ const entryQueryOf = (entry: EntryRead): PageQuery | undefined =>
 /** What this load found, for the next one's plan. */
 export interface LoadFound {
   entry: EntryRead;
+  /** The JPD spaces the project connects. */
+  spaceKeys: readonly string[];
   /** The estimated ready items' query (none: not asked for). */
   estimated: PageQuery | undefined;
   /** What the targeted reads found (item-reads.ts). */
   read: {
     reads: { needsDiscovery: EntryFlagRead };
     estimated: EstimatedRead | undefined;
-    shape: SearchShape | undefined;
+    shape: (SearchShape & { query: string }) | undefined;
+    jpd: { found: readonly string[] };
   };
 }
 
@@ -84,13 +96,18 @@ export async function rememberReadPlan(
   const estimatedRead = estimated
     ? foldHintToSave(site, 'estimatedRead', estimated.where, fewRead, now)
     : undefined;
+  // The ideas are folded next time when the viewer could browse every connected space.
+  const ideas = ideasJql(found.spaceKeys);
+  const everySpace = ideasJql(found.read.jpd.found)?.where === ideas?.where;
+  const jpdRead = ideas ? foldHintToSave(site, 'jpdRead', ideas.where, everySpace, now) : undefined;
   const { shape } = found.read;
   const wholeSets = shape ? shapeToSave(site, shape, now) : undefined;
-  if (!entryRead && !estimatedRead && !wholeSets) return;
+  if (!entryRead && !estimatedRead && !jpdRead && !wholeSets) return;
   await savePageSite(projectKey, {
     ...site,
     ...(entryRead ? { entryRead } : {}),
     ...(estimatedRead ? { estimatedRead } : {}),
+    ...(jpdRead ? { jpdRead } : {}),
     ...(wholeSets ? { wholeSets } : {}),
   });
 }
@@ -99,13 +116,68 @@ export async function rememberReadPlan(
  * The shape to remember of this load's search, or undefined when the remembered one plans the
  * same parts: as many, with ends within half a part of the new ones.
  */
-export function shapeToSave(site: PageSite, shape: SearchShape, now: Date): PageSite['wholeSets'] {
+export function shapeToSave(
+  site: PageSite,
+  shape: SearchShape & { query: string },
+  now: Date,
+): PageSite['wholeSets'] {
   const last = rememberedShape(site, now);
   const parts = plannedParts(shape.size);
-  if (last && plannedParts(last.size) === parts) {
+  if (last && last.query === shape.query && plannedParts(last.size) === parts) {
     const slack = (shape.high - shape.low) / parts / 2;
     const moved = Math.abs(last.low - shape.low) + Math.abs(last.high - shape.high);
     if (parts === 1 || moved <= slack) return undefined;
   }
   return { ...shape, savedAt: now.toISOString() };
+}
+
+/** What the planned load needs of the site read (load-project.ts, `readSite`). */
+export interface PlannedSite {
+  decision: { config: Config };
+  discoveryTypeIds: readonly string[];
+  knownTypeIds: ReadonlySet<string>;
+  rankFieldId: string | undefined;
+  /** What the page remembers of the site, as stored after the site read. */
+  remembered: PageSite;
+}
+
+/**
+ * The targeted load, planned from the last one, and what it found remembered for the next; a
+ * read that met an issue type the remembered list lacks makes the next load read the project's
+ * types again instead.
+ */
+export async function readPlanned(
+  reader: ItemReader,
+  queries: PageQueries,
+  load: {
+    key: string;
+    now: Date;
+    site: PlannedSite;
+    entry: EntryRead;
+    unit: EstimateUnit;
+    spaceKeys: readonly string[];
+    plan: { activeSprintIds: readonly number[]; velocity: VelocitySprints };
+  },
+): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
+  const { site, now, entry, spaceKeys } = load;
+  const estimated = load.unit === 'points' ? queries.readyEstimated : undefined;
+  const read = await readTargeted(
+    reader,
+    queries,
+    {
+      ...load.plan,
+      discoveryTypeIds: site.discoveryTypeIds,
+      knownTypeIds: site.knownTypeIds,
+      rankFieldId: site.rankFieldId,
+      last: rememberedShape(site.remembered, now),
+    },
+    { unit: load.unit, config: site.decision.config },
+    entry,
+    foldsOf({ entry, estimated, spaceKeys }, site.remembered, load.key, now),
+    spaceKeys,
+  );
+  if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
+  else
+    await rememberReadPlan(load.key, site.remembered, { entry, estimated, spaceKeys, read }, now);
+  return { reads: withJpdIdeas(read.reads, read.jpd), closedSprints: read.closedSprints };
 }

@@ -25,8 +25,10 @@ export interface WholeSets {
    * reads folded into it (item-reads.ts): each picks its own items out.
    */
   ownIssues?: RawIssue[];
+  /** With `plan.own.spaceKeys`: the issues of those connected JPD spaces, in rank order. */
+  spaceIssues?: RawIssue[];
   /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
-  shape?: SearchShape | undefined;
+  shape?: (SearchShape & { query: string }) | undefined;
 }
 
 export interface WholeSetsPlan {
@@ -42,9 +44,9 @@ export interface WholeSetsPlan {
    * Further reads come with the sets (`query` includes them: item-reads.ts): the project they
    * are of, and the further fields they need.
    */
-  own?: { projectKey: string; fields: readonly string[] };
-  /** What the last load's search found: the search is planned from it. */
-  last?: SearchShape | undefined;
+  own?: { projectKey: string; fields: readonly string[]; spaceKeys?: readonly string[] };
+  /** What the last load's search found: the same search (`query`) is planned from it. */
+  last?: (SearchShape & { query?: string | undefined }) | undefined;
 }
 
 const typeIdOf = (raw: RawIssue): string | undefined => {
@@ -82,9 +84,15 @@ export async function readWholeSets(
   const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
   const extra = plan.own?.fields ?? [];
   const fields = [...new Set([...reader.fields, ...tally.fields, ...rank, ...extra])];
-  const issues = await searchByShape(reader.jira, plan.query, fields, plan.rankFieldId, plan.last);
-  const shape = shapeOf(issues);
+  // Another search (a read folded in or out, another sprint) is read as a first one.
+  const last = plan.last?.query === plan.query.where ? plan.last : undefined;
+  const issues = await searchByShape(reader.jira, plan.query, fields, plan.rankFieldId, last);
+  const found = shapeOf(issues);
+  const shape = found ? { ...found, query: plan.query.where } : undefined;
+  // A connected JPD space's ideas (folded into the search) are neither set: item-reads.ts.
+  const spaces = new Set(plan.own?.spaceKeys ?? []);
   for (const raw of issues) {
+    if (spaces.has(projectOfKey(raw.key))) continue;
     const typeId = typeIdOf(raw);
     if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
     const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
@@ -97,5 +105,14 @@ export async function readWholeSets(
   const own = plan.own;
   if (!own) return { ...sets, closedSprints: tally.result(), shape };
   const ownIssues = issues.filter((raw) => projectOfKey(raw.key) === own.projectKey);
-  return { ...sets, closedSprints: tally.result(), ownIssues, shape };
+  const spaceIssues = own.spaceKeys
+    ? issues.filter((raw) => spaces.has(projectOfKey(raw.key)))
+    : undefined;
+  return {
+    ...sets,
+    closedSprints: tally.result(),
+    ownIssues,
+    shape,
+    ...(spaceIssues ? { spaceIssues } : {}),
+  };
 }

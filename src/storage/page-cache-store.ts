@@ -19,7 +19,7 @@ const EstimationSchema = z.object({ fieldId: z.string(), displayName: z.string()
 const FoldSchema = z.object({ query: z.string(), few: z.boolean(), savedAt: z.string() }).strict();
 
 /** The reads a load may fold into the whole sets' search when the last load found few items. */
-export type FoldedRead = 'entryRead' | 'estimatedRead';
+export type FoldedRead = 'entryRead' | 'estimatedRead' | 'jpdRead';
 
 export const PageSiteSchema = z
   .object({
@@ -50,6 +50,8 @@ export const PageSiteSchema = z
     entryRead: FoldSchema.optional(),
     /** The same of the ready items with an estimate, read past the ready list (ready-read.ts). */
     estimatedRead: FoldSchema.optional(),
+    /** The same of the connected JPD spaces' ideas: every space was found (jpd-read.ts). */
+    jpdRead: FoldSchema.optional(),
     /**
      * What the last load's whole-sets search found (how many issues, their lowest and highest
      * id): the next load plans its parts from it (search-in-parts.ts, `searchByShape`).
@@ -59,6 +61,8 @@ export const PageSiteSchema = z
         size: z.number().int().nonnegative(),
         low: z.number().int(),
         high: z.number().int(),
+        /** The search's JQL condition: the shape plans only that search. */
+        query: z.string().optional(),
         savedAt: z.string(),
       })
       .strict()
@@ -141,18 +145,19 @@ export function foldHintToSave(
   return { query, few, savedAt: now.toISOString() };
 }
 
-/** How many issues a search read, and their lowest and highest id. */
+/** How many issues a search read, their lowest and highest id, and its JQL condition. */
 export interface RememberedShape {
   size: number;
   low: number;
   high: number;
+  query?: string | undefined;
 }
 
 /** The whole-sets search's last shape, when remembered recently enough. */
 export function rememberedShape(site: PageSite, now: Date): RememberedShape | undefined {
   const shape = site.wholeSets;
   return shape && fresh(shape.savedAt, now)
-    ? { size: shape.size, low: shape.low, high: shape.high }
+    ? { size: shape.size, low: shape.low, high: shape.high, query: shape.query }
     : undefined;
 }
 

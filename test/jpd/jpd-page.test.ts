@@ -136,6 +136,62 @@ describe('ideas of a connected JPD space on the discovery track', () => {
   });
 });
 
+describe('a connected space’s ideas read with the whole sets once a load found every space', () => {
+  const ownIdeaSearches = () =>
+    ideaSearches().filter((c) => JSON.stringify(c.body).includes('"jql":"project in (\\"IDEA'));
+  const spaceLookups = () => ctx.em.jiraCalls().filter((c) => c.operationId === 'searchProjects');
+  const ideaKeys = (page: ProjectOverview) =>
+    Object.values(page.discovery)
+      .flat()
+      .map((i) => i.key)
+      .filter((k) => k.startsWith('IDEA-'));
+
+  it('a later load asks for no space and no search of its own: the same ideas, the same signals', async () => {
+    site();
+    const first = await overview();
+    expect(spaceLookups()).toHaveLength(1);
+    expect(ownIdeaSearches()).toHaveLength(1);
+    sharedPagesExpire(ctx.em, 'DT');
+    ctx.em.resetCalls();
+    const later = await overview();
+    expect(spaceLookups()).toEqual([]);
+    expect(ownIdeaSearches()).toEqual([]);
+    expect(ideaSearches().length).toBeGreaterThan(0);
+    expect(ideaKeys(later)).toEqual(ideaKeys(first));
+    expect(ideaKeys(later).length).toBeGreaterThan(0);
+    expect(later.discovery).toEqual(first.discovery);
+    expect(later.signals).toEqual(first.signals);
+    // The linked idea's evidence comes with it: no fetch of it.
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'bulkFetchIssues')).toEqual([]);
+    // The ideas' issue type is the space's, not one the project lacks: nothing is forgotten.
+    sharedPagesExpire(ctx.em, 'DT');
+    ctx.em.resetCalls();
+    await overview();
+    expect(spaceLookups()).toEqual([]);
+    expect(ctx.em.jiraCalls().filter((c) => c.operationId === 'getIssueTypesForProject')).toEqual(
+      [],
+    );
+  });
+
+  it('a viewer who may no longer browse the space: the joint search is refused, the page reads apart and shows none of its ideas', async () => {
+    site();
+    await overview();
+    ctx.em.revoke('IDEA', DEMO_USERS.member);
+    sharedPagesExpire(ctx.em, 'DT');
+    ctx.em.resetCalls();
+    const page = await overview();
+    expect(ctx.em.jiraCalls().filter((c) => c.status === 400)).toHaveLength(1);
+    expect(spaceLookups()).toHaveLength(1);
+    expect(ideaKeys(page)).toEqual([]);
+    expect(page.totals.openItems).toBeGreaterThan(0);
+    // Not every space was found: the next load reads apart from the start, nothing refused.
+    sharedPagesExpire(ctx.em, 'DT');
+    ctx.em.resetCalls();
+    await overview();
+    expect(ctx.em.jiraCalls().filter((c) => c.status === 400)).toEqual([]);
+  });
+});
+
 describe('delivery linked to an idea through JPD', () => {
   it('waits on the linked idea while it is not validated', async () => {
     const { story, space } = site();

@@ -158,28 +158,28 @@ describe('what the page remembers of the entry criteria’s matches', () => {
 
 describe('what the page remembers of the whole sets’ search', () => {
   const at = new Date('2026-11-02T10:00:00.000Z');
-  const site = (shape?: { size: number; low: number; high: number }, savedAt = at) =>
+  const q = 'project = "DT" AND statusCategory != Done';
+  const site = (shape?: { size: number; low: number; high: number; query: string }, savedAt = at) =>
     pageSiteOf('DT', {
       version: 1,
       boards: {},
       ...(shape ? { wholeSets: { ...shape, savedAt: savedAt.toISOString() } } : {}),
     });
   const soon = new Date(at.getTime() + 1000);
+  const of = (size: number, low: number, high: number, query = q) => ({ size, low, high, query });
 
-  it('is written when none is remembered, when the parts change, or when the span moves by over half a part', () => {
-    const shape = { size: 3000, low: 1000, high: 7000 };
+  it('is written when none is remembered, when the parts or the search change, or when the span moves by over half a part', () => {
+    const shape = of(3000, 1000, 7000);
     expect(shapeToSave(site(), shape, soon)).toEqual({ ...shape, savedAt: soon.toISOString() });
     // The same 3 parts, ends within half a part (1,000 ids) of the remembered ones: kept.
-    expect(shapeToSave(site(shape), { size: 2900, low: 1100, high: 7500 }, soon)).toBeUndefined();
-    expect(shapeToSave(site(shape), { size: 2900, low: 1000, high: 8400 }, soon)).toMatchObject({
-      high: 8400,
-    });
-    expect(shapeToSave(site(shape), { size: 3100, low: 1000, high: 7000 }, soon)).toMatchObject({
-      size: 3100,
-    });
+    expect(shapeToSave(site(shape), of(2900, 1100, 7500), soon)).toBeUndefined();
+    expect(shapeToSave(site(shape), of(2900, 1000, 8400), soon)).toMatchObject({ high: 8400 });
+    expect(shapeToSave(site(shape), of(3100, 1000, 7000), soon)).toMatchObject({ size: 3100 });
+    // Another search (a read folded in): its own shape.
+    const other = of(3000, 1000, 7000, `${q} OR labels = x`);
+    expect(shapeToSave(site(shape), other, soon)).toMatchObject({ query: other.query });
     // One sequence either way: the span does not matter.
-    const small = { size: 400, low: 1, high: 500 };
-    expect(shapeToSave(site(small), { size: 900, low: 50, high: 9000 }, soon)).toBeUndefined();
+    expect(shapeToSave(site(of(400, 1, 500)), of(900, 50, 9000), soon)).toBeUndefined();
     // An hour old: written again.
     const late = new Date(at.getTime() + SITE_MAX_AGE_MS);
     expect(shapeToSave(site(shape), shape, late)).toMatchObject({ savedAt: late.toISOString() });

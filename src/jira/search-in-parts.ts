@@ -98,9 +98,18 @@ export function partQueries(
   const [low, high] = span;
   const width = (high - low + 1) / parts;
   const bounds = Array.from({ length: parts - 1 }, (_, i) => Math.round(low + width * (i + 1)));
-  return Array.from({ length: parts }, (_, i) => {
+  return queriesBetween(where, bounds, skip);
+}
+
+/** The JQL of the id ranges between `bounds` (ascending), the first and last open ended. */
+function queriesBetween(
+  where: string,
+  bounds: readonly number[],
+  skip: readonly number[],
+): string[] {
+  return Array.from({ length: bounds.length + 1 }, (_, i) => {
     const from = i === 0 ? undefined : bounds[i - 1];
-    const to = i === parts - 1 ? undefined : bounds[i];
+    const to = i === bounds.length ? undefined : bounds[i];
     const inRange = skip.filter(
       (id) => (from === undefined || id >= from) && (to === undefined || id < to),
     );
@@ -191,11 +200,16 @@ export async function searchInRankOrder(
   return inRankOrder([...read, ...more], rankFieldId);
 }
 
-/** What a read of a search found, to plan its next read by: how many issues, their id span. */
+/**
+ * What a read of a search found, to plan its next read by: how many issues, their id span, and
+ * the ids that cut them into its planned parts of equal size (`cuts`, ascending: ids are not
+ * spread evenly, e.g. a JPD space's ideas created after the project's items).
+ */
 export interface SearchShape {
   size: number;
   low: number;
   high: number;
+  cuts?: number[] | undefined;
 }
 
 /**
@@ -226,7 +240,11 @@ export async function searchByShape(
     return searchInRankOrder(jira, query, fields, rankFieldId);
   }
   // One part is the whole search, page after page.
-  const queries = partQueries(query.where, [last.low, last.high], plannedParts(last.size), []);
+  const parts = plannedParts(last.size);
+  const queries =
+    last.cuts?.length === parts - 1
+      ? queriesBetween(query.where, last.cuts, [])
+      : partQueries(query.where, [last.low, last.high], parts, []);
   const partIssues = await bounded(
     queries.map((jql) => async () => (await readOn(jira, jql, fields)).issues),
     PARALLEL_PARTS,
@@ -238,13 +256,17 @@ export async function searchByShape(
 
 /** The shape of what a search read (undefined when no issue has a numeric id). */
 export function shapeOf(issues: readonly RawIssue[]): SearchShape | undefined {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const raw of issues) {
-    const id = Number(raw.id);
-    if (!Number.isInteger(id)) continue;
-    low = Math.min(low, id);
-    high = Math.max(high, id);
-  }
-  return high < low ? undefined : { size: issues.length, low, high };
+  const ids = issues
+    .map((raw) => Number(raw.id))
+    .filter(Number.isInteger)
+    .sort((a, b) => a - b);
+  const low = ids[0];
+  const high = ids[ids.length - 1];
+  if (low === undefined || high === undefined) return undefined;
+  const parts = plannedParts(issues.length);
+  const cuts = Array.from(
+    { length: parts - 1 },
+    (_, i) => ids[Math.floor(((i + 1) * ids.length) / parts)] ?? high,
+  );
+  return { size: issues.length, low, high, ...(cuts.length > 0 ? { cuts } : {}) };
 }

@@ -61,6 +61,8 @@ export const PageSiteSchema = z
         size: z.number().int().nonnegative(),
         low: z.number().int(),
         high: z.number().int(),
+        /** The ids cutting them into the planned parts of equal size (search-in-parts.ts). */
+        cuts: z.array(z.number().int()).max(23).optional(),
         /** The search's JQL condition: the shape plans only that search. */
         query: z.string().optional(),
         savedAt: z.string(),
@@ -150,6 +152,7 @@ export interface RememberedShape {
   size: number;
   low: number;
   high: number;
+  cuts?: number[] | undefined;
   query?: string | undefined;
 }
 
@@ -157,7 +160,7 @@ export interface RememberedShape {
 export function rememberedShape(site: PageSite, now: Date): RememberedShape | undefined {
   const shape = site.wholeSets;
   return shape && fresh(shape.savedAt, now)
-    ? { size: shape.size, low: shape.low, high: shape.high, query: shape.query }
+    ? { size: shape.size, low: shape.low, high: shape.high, cuts: shape.cuts, query: shape.query }
     : undefined;
 }
 

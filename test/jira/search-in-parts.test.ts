@@ -125,6 +125,22 @@ describe('searchByShape: a read planned from what the last one found', () => {
       searchByShape(jiraAsUser(DEMO_USERS.member), query, fields, RANK_FIELD_ID, last),
     );
     expect(read.map((i) => i.key)).toEqual(expected);
+    // The parts are cut where the last read's ids cut it in equal shares.
+    expect(last.cuts).toHaveLength(plannedParts(last.size) - 1);
+    for (const cut of last.cuts ?? []) {
+      expect(searches().some((c) => JSON.stringify(c.body).includes(`id >= ${cut}`))).toBe(true);
+    }
+    // Cuts of an uneven spread (here: most ids low) are used as they are, every issue once.
+    const ids = first.map((i) => Number(i.id)).sort((a, b) => a - b);
+    const uneven = { ...last, cuts: [ids[100] ?? 0, ids[200] ?? 0] };
+    ctx.em.resetCalls();
+    const again = await asMember(() =>
+      searchByShape(jiraAsUser(DEMO_USERS.member), query, fields, RANK_FIELD_ID, uneven),
+    );
+    expect(again.map((i) => i.key)).toEqual(expected);
+    for (const cut of uneven.cuts) {
+      expect(searches().some((c) => JSON.stringify(c.body).includes(`id >= ${cut}`))).toBe(true);
+    }
     const operations = ctx.em.jiraCalls().map((c) => c.operationId);
     expect(operations.every((o) => o === 'searchAndReconsileIssuesUsingJqlPost')).toBe(true);
     expect(searches().some((c) => JSON.stringify(c.body).includes('ORDER BY key'))).toBe(false);
@@ -182,6 +198,15 @@ describe('searchByShape: a read planned from what the last one found', () => {
     });
     expect(shapeOf([raw('x')])).toBeUndefined();
     expect(shapeOf([])).toBeUndefined();
+    // Ids crowded at one end (a JPD space's ideas created after the project's items): the cuts
+    // give parts of equal size, not equal id ranges.
+    const skewed = [
+      ...Array.from({ length: 1000 }, (_, i) => raw(String(1 + i * 50))),
+      ...Array.from({ length: 2000 }, (_, i) => raw(String(60_000 + i))),
+    ];
+    const shape = shapeOf(skewed);
+    expect(shape).toMatchObject({ size: 3000, low: 1, high: 61_999 });
+    expect(shape?.cuts).toEqual([60_000, 61_000]);
     expect(plannedParts(0)).toBe(1);
     expect(plannedParts(1000)).toBe(1);
     expect(plannedParts(1001)).toBe(2);

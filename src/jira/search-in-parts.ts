@@ -191,13 +191,7 @@ export async function searchInRankOrder(
   const high = Math.max(span[1], ...ids);
   const parts = Math.min(PARALLEL_PARTS, Math.ceil(rest / (PAGE_WITH_FIELDS * PART_PAGES)));
   const queries = partQueries(query.where, [low, high], Math.max(2, parts), ids);
-  const partIssues = await bounded(
-    queries.map((jql) => async () => (await readOn(jira, jql, fields)).issues),
-    PARALLEL_PARTS,
-  );
-  const seen = new Set(read.map((raw) => raw.id));
-  const more = partIssues.flat().filter((raw) => !seen.has(raw.id) && seen.add(raw.id));
-  return inRankOrder([...read, ...more], rankFieldId);
+  return readParts(jira, queries, fields, { rankFieldId, read });
 }
 
 /**
@@ -224,10 +218,10 @@ export const plannedParts = (size: number): number =>
 
 /**
  * Every issue `query` matches, in rank order, read by a plan made from what the last read found
- * (`last`): as one sequence when it fits PLANNED_PART_PAGES pages, else in that many equal id
- * ranges of the last span, read at once (the first and last open ended: an issue created since,
- * or moved, is still read once). No count and no ends are asked for, so no call is spent on
- * planning. Without a shape or a Rank field it is read as searchInRankOrder reads.
+ * (`last`): as one sequence when it fits PLANNED_PART_PAGES pages, else in id ranges cut where
+ * the last read's ids cut it into equal shares (its span evenly when no cuts are known), read at
+ * once; the first and last open ended, so an issue created since, or moved, is still read once.
+ * No count and no ends are asked for. Without a shape or a Rank field, as searchInRankOrder.
  */
 export async function searchByShape(
   jira: JiraGateway,
@@ -245,13 +239,26 @@ export async function searchByShape(
     last.cuts?.length === parts - 1
       ? queriesBetween(query.where, last.cuts, [])
       : partQueries(query.where, [last.low, last.high], parts, []);
+  return readParts(jira, queries, fields, { rankFieldId, read: [] });
+}
+
+/**
+ * The parts' JQL read at once (at most PARALLEL_PARTS at a time), added to the issues already
+ * `read`, each issue once, in rank order.
+ */
+async function readParts(
+  jira: JiraGateway,
+  queries: readonly string[],
+  fields: readonly string[],
+  how: { rankFieldId: string; read: readonly RawIssue[] },
+): Promise<RawIssue[]> {
   const partIssues = await bounded(
     queries.map((jql) => async () => (await readOn(jira, jql, fields)).issues),
     PARALLEL_PARTS,
   );
-  const seen = new Set<string>();
-  const issues = partIssues.flat().filter((raw) => !seen.has(raw.id) && seen.add(raw.id));
-  return inRankOrder(issues, rankFieldId);
+  const seen = new Set(how.read.map((raw) => raw.id));
+  const more = partIssues.flat().filter((raw) => !seen.has(raw.id) && seen.add(raw.id));
+  return inRankOrder([...how.read, ...more], how.rankFieldId);
 }
 
 /** The shape of what a search read (undefined when no issue has a numeric id). */

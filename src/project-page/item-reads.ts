@@ -81,7 +81,8 @@ export async function readEveryOpenItem(
 
 /**
  * Reads folded into the whole sets' search (read-plan.ts): the items meeting the entry criteria
- * (`entry`) and the ready items with an estimate (`estimated`), of project `projectKey`.
+ * (`entry`) and the ready items with an estimate (`estimated`), of project `projectKey`, and the
+ * connected JPD spaces' ideas (`jpd`).
  */
 export interface Folds {
   projectKey: string;
@@ -202,9 +203,9 @@ async function readSetsWith(
   reader: ItemReader,
   plan: WholeSetsPlan,
   evidenceText: Map<string, string>,
-  with_: { entry: EntryRead; folds: Folds | undefined },
+  fold: { entry: EntryRead; folds: Folds | undefined },
 ): Promise<WholeSets> {
-  const { entry, folds } = with_;
+  const { entry, folds } = fold;
   const folded = [folds?.entry, folds?.estimated, folds?.jpd?.query].filter(
     (q): q is PageQuery => q !== undefined,
   );

@@ -44,8 +44,8 @@ export const PageSiteSchema = z
     ),
     /**
      * What the last load found of the entry criteria's read (`query`, its JQL): whether it held
-     * at most FOLD_MAX matching items, read to the end (`few`). Only the next load's plan
-     * depends on it (load-project.ts), never what the page shows.
+     * at most FOLD_MAX matching items (`few`). Only the next load's plan depends on it
+     * (src/project-page/read-plan.ts), never what the page shows.
      */
     entryRead: FoldSchema.optional(),
     /** The same of the ready items with an estimate, read past the ready list (ready-read.ts). */
@@ -128,8 +128,14 @@ export const FOLD_MAX = 100;
 
 /** Whether the last load, recently enough, found few items for this read (`query`, its JQL). */
 export function foldedFew(site: PageSite, read: FoldedRead, query: string, now: Date): boolean {
+  const hint = heldHint(site, read, query, now);
+  return hint?.few === true;
+}
+
+/** The remembered hint of this read for this JQL, when recent enough. */
+function heldHint(site: PageSite, read: FoldedRead, query: string, now: Date) {
   const hint = site[read];
-  return hint !== undefined && hint.query === query && hint.few && fresh(hint.savedAt, now);
+  return hint && hint.query === query && fresh(hint.savedAt, now) ? hint : undefined;
 }
 
 /** What to remember of this load's read, or undefined when the remembered one still holds. */
@@ -140,10 +146,7 @@ export function foldHintToSave(
   few: boolean,
   now: Date,
 ): PageSite[FoldedRead] {
-  const hint = site[read];
-  if (hint && hint.query === query && hint.few === few && fresh(hint.savedAt, now)) {
-    return undefined;
-  }
+  if (heldHint(site, read, query, now)?.few === few) return undefined;
   return { query, few, savedAt: now.toISOString() };
 }
 

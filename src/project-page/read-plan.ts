@@ -166,6 +166,7 @@ export async function readPlanned(
     queries,
     {
       ...load.plan,
+      projectKey: load.key,
       discoveryTypeIds: site.discoveryTypeIds,
       knownTypeIds: site.knownTypeIds,
       rankFieldId: site.rankFieldId,

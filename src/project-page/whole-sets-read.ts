@@ -18,7 +18,10 @@ export interface WholeSets {
   discovery: ProjectItem[];
   activeSprint: ProjectItem[];
   closedSprints: ClosedSprintResult[];
-  /** Issue type ids the read met that the project's remembered types do not name. */
+  /**
+   * Issue type ids the read met on the project's own issues that its remembered types do not
+   * name (another project on the board has types of its own, which the project's never name).
+   */
   unknownTypes: Set<string>;
   /**
    * With `plan.own`: every issue of that project the search brought, in rank order, for the
@@ -33,6 +36,8 @@ export interface WholeSets {
 
 export interface WholeSetsPlan {
   query: PageQuery | undefined;
+  /** The page's project: only its issues' types are checked against `knownTypeIds`. */
+  projectKey: string;
   discoveryTypeIds: readonly string[];
   /** Every issue type id of the project the page knows of (to notice a stale list). */
   knownTypeIds: ReadonlySet<string>;
@@ -92,9 +97,12 @@ export async function readWholeSets(
   // A connected JPD space's ideas (folded into the search) are neither set: item-reads.ts.
   const spaces = new Set(plan.own?.spaceKeys ?? []);
   for (const raw of issues) {
-    if (spaces.has(projectOfKey(raw.key))) continue;
+    const ofProject = projectOfKey(raw.key);
+    if (spaces.has(ofProject)) continue;
     const typeId = typeIdOf(raw);
-    if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
+    if (typeId !== undefined && ofProject === plan.projectKey && !plan.knownTypeIds.has(typeId)) {
+      sets.unknownTypes.add(typeId);
+    }
     const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
     const inActive =
       sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));

@@ -5,7 +5,10 @@ import { DEFAULT_CONFIG } from '../../src/domain/config';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import type { RetroAnswer, RetroJobAnswer } from '../../src/contract/retro-report';
 import type { ProjectBoards } from '../../src/contract/settings-view';
+import { issueTypeSite } from '../../dev/emulator/routes/issue-types';
+import { MEMBER_PERMISSIONS } from '../../dev/emulator/model';
 import { useEmulator } from '../helpers/emulator';
+import { sharedPagesExpire } from '../helpers/shared-page';
 import { callResolver, deliverQueue, failed, inInvocation, ok } from '../helpers/invoke';
 
 /**
@@ -199,6 +202,36 @@ describe('a board whose filter spans two projects', () => {
     expect(page.notes.join(' ')).toContain('"DT and OPS" also shows a project you may not browse');
     // The admin, who may browse both, still sees both: a chosen board's page is never shared.
     expect(summaries(await overview('DT', DEMO_USERS.admin))).toContain('OPS ready story');
+  });
+
+  it('with a team-managed project of its own issue types: its items show, and the page still remembers the site', async () => {
+    const demo = seedDemoProject(ctx.em, { now });
+    const team = ctx.em.addProject({ key: 'TM', name: 'Team Mobile', style: 'next-gen' });
+    const task = issueTypeSite(ctx.em).addProjectType('TM', { name: 'Task' });
+    ctx.em.grant('TM', DEMO_USERS.member, MEMBER_PERMISSIONS);
+    const board = ctx.em.boards.get(demo.boardId);
+    if (board) ctx.em.boards.set(board.id, { ...board, otherProjectIds: [team.id] });
+    const sprint = [...ctx.em.sprints.values()].find(
+      (s) => s.boardId === demo.boardId && s.state === 'active',
+    );
+    const item = addDemoItem(ctx.em, 'TM', now, { type: 'Story', summary: 'TM sprint task' });
+    item.issueTypeId = task.id;
+    ctx.em.setSprint(item.key, sprint?.id);
+    ok(await chooseBoard('DT', demo.boardId));
+    const load = async () => {
+      sharedPagesExpire(ctx.em, 'DT');
+      ctx.em.resetCalls();
+      return overview('DT');
+    };
+    await load();
+    await load();
+    const page = await load();
+    expect(page.boardProjects).toEqual(['DT', 'TM']);
+    expect(page.delivery.activeSprint.map((i) => i.summary)).toContain('TM sprint task');
+    // TM's own types are never among DT's: meeting one is no reason to read DT's types again.
+    expect(operations()).not.toContain('getIssueTypesForProject');
+    expect(operations()).not.toContain('getFields');
+    expect(operations()).not.toContain('getConfiguration');
   });
 
   it("the shared retro reads the project's own items only, and says how many projects it leaves out", async () => {

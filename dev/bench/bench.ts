@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
@@ -518,6 +519,16 @@ export async function runBench(
   print(formatTable('Time to first render', [firstRenderLine(await measureFirstRender())]));
   print('');
 
+  // The whole run from the process's start (its TypeScript compiled on the fly included).
+  budgets.push(
+    budget(
+      'the bench run, wall time',
+      process.uptime() / 60,
+      5,
+      'min',
+      `on ${availableParallelism()} CPU core(s); the budget is for 2`,
+    ),
+  );
   print('Budgets');
   for (const line of budgets) print(`  ${formatBudget(line)}`);
   const failed = budgets.filter((b) => !b.pass);

@@ -75,6 +75,14 @@ export interface Fault {
   skip?: number;
 }
 
+/** Jira operations sent as POST that change nothing (a paged search's memo survives them). */
+const READ_OPERATIONS: ReadonlySet<string> = new Set([
+  'searchAndReconsileIssuesUsingJqlPost',
+  'countIssues',
+  'bulkFetchIssues',
+  'getBulkChangelogs',
+]);
+
 export interface EmRequest {
   provider: 'user' | 'app' | 'none';
   accountId: string | undefined;
@@ -221,6 +229,14 @@ export class JiraEmulator {
    * index also catches up at the start of each invocation (runAs) and on settleSearch().
    */
   searchLag: SearchLag | undefined = undefined;
+  /**
+   * Off unless the bench turns it on: a paged search keeps its first page's matches for the
+   * pages after it (routes/search.ts, `pagedMatches`). With it off, every page is evaluated
+   * afresh, as tests need (they change issues directly between pages).
+   */
+  pagedSearchMemo = false;
+  /** Jira requests so far that may change what a search finds (every one but GET and reads). */
+  jiraWrites = 0;
   /**
    * Whether the app user holds the Administer Jira global permission: Jira's docs leave open
    * whether a Forge app acting as itself does (docs/emulator-edit-screens.md), so tests choose.
@@ -836,6 +852,7 @@ export class JiraEmulator {
       return json(429, { errorMessages: ['Rate limit exceeded.'] }, admission.headers);
     }
 
+    if (method !== 'GET' && !READ_OPERATIONS.has(op.operationId)) this.jiraWrites += 1;
     const handler = this.routes[op.operationId];
     if (!handler) {
       record(501, op.operationId);

@@ -1,6 +1,8 @@
 import api, { route } from '@forge/api';
 import { kvs } from '@forge/kvs';
 import { RANK_FIELD_ID } from '../../dev/emulator/model';
+import { setLabels } from '../../dev/emulator/routes/enforcement';
+import { searchIndex } from '../../dev/emulator/search-lag';
 import { seedSite, useEmulator } from '../helpers/emulator';
 
 /** The emulator is only worth its green tests if it refuses what Jira refuses. */
@@ -131,6 +133,87 @@ describe('JQL by issue id and the Rank field', () => {
     expect(ranked?.map((i) => i.key)).toEqual(issues.map((i) => i.key).reverse());
     const plain = (await search('project = DT', ['*all'])).body.issues ?? [];
     expect(plain.every((i) => !(RANK_FIELD_ID in i.fields))).toBe(true);
+  });
+});
+
+describe("the bench's paged-search memo (em.pagedSearchMemo)", () => {
+  type Page = { issues: Array<{ key: string }>; nextPageToken?: string };
+  const page = (jql: string, nextPageToken?: string) =>
+    probe(async () => {
+      const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql, fields: ['summary'], maxResults: 2, nextPageToken }),
+      });
+      return (await res.json()) as Page;
+    });
+  /** A write request that changes nothing the search looks at. */
+  const labelOther = (key: string) =>
+    probe(async () => {
+      const res = await api.asApp().requestJira(route`/rest/api/3/issue/${key}`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ update: { labels: [{ add: 'other' }] } }),
+      });
+      expect(res.status).toBe(204);
+    });
+  const JQL = 'project = DT AND labels = kept ORDER BY key ASC';
+  /** The second page of JQL after the first was read and `between` ran. */
+  async function secondPage(memo: boolean, between: () => unknown): Promise<string[]> {
+    ctx.em.pagedSearchMemo = memo;
+    const first = await page(JQL);
+    await between();
+    return (await page(JQL, first.nextPageToken)).issues.map((i) => i.key);
+  }
+  const seedFour = () =>
+    [1, 2, 3, 4].map((n) => {
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `s${n}` });
+      setLabels(ctx.em, issue.key, ['kept']);
+      return issue.key;
+    });
+
+  it('gives a later page what evaluating it afresh gives while nothing changed', async () => {
+    const keys = seedFour();
+    expect(await secondPage(true, () => {})).toEqual(keys.slice(2, 4));
+    expect(await secondPage(false, () => {})).toEqual(keys.slice(2, 4));
+  });
+
+  it('keeps the first page’s matches only until a write request, a new issue or when off', async () => {
+    ctx.em.searchLag = undefined;
+    const keys = seedFour();
+    // A change made behind Jira's back (as only a test does) is not seen while the memo holds...
+    const unlabelFirst = () => setLabels(ctx.em, keys[0] ?? '', []);
+    const relabel = () => setLabels(ctx.em, keys[0] ?? '', ['kept']);
+    expect(await secondPage(true, unlabelFirst)).toEqual(keys.slice(2, 4));
+    // ...though a search started again (its first page) is evaluated afresh...
+    expect((await page(JQL)).issues.map((i) => i.key)).toEqual(keys.slice(1, 3));
+    relabel();
+    // ...a write request drops it: the first issue is out, the rest move up one place...
+    const withWrite = await secondPage(true, async () => {
+      unlabelFirst();
+      await labelOther(keys[1] ?? '');
+    });
+    expect(withWrite).toEqual(keys.slice(3, 4));
+    relabel();
+    // ...as does a new issue, and with the memo off every page is evaluated afresh.
+    const withNew = await secondPage(true, () => {
+      unlabelFirst();
+      ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 'new' });
+    });
+    expect(withNew).toEqual(keys.slice(3, 4));
+    relabel();
+    expect(await secondPage(false, unlabelFirst)).toEqual(keys.slice(3, 4));
+  });
+
+  it('is not used while the search index lags a write', async () => {
+    ctx.em.searchLag = { searches: 5 };
+    const keys = seedFour();
+    const lagging = () => {
+      const last = ctx.em.findIssue(keys[3] ?? '');
+      if (last) searchIndex(ctx.em).beforeWrite(last);
+      setLabels(ctx.em, keys[0] ?? '', []);
+    };
+    expect(await secondPage(true, lagging)).toEqual(keys.slice(3, 4));
   });
 });
 

@@ -3,7 +3,7 @@ import { type EmIssue } from '../model';
 import { searchIndex, type IndexedView } from '../search-lag';
 import { linkVisible } from './issue-writes';
 
-import { type Query, JqlError, parseJql } from '../jql-parse';
+import { JqlError, parseJql } from '../jql-parse';
 import { type IndexedFacts, matcher, comparator, liveFacts } from '../jql-match';
 
 /**
@@ -155,16 +155,9 @@ function searchPage(em: JiraEmulator, req: EmRequest): EmResponse {
     return refused(`reconcileIssues accepts at most ${RECONCILE_MAX} issue ids.`);
   }
   const reconcile = new Set(reconcileIds.map(String));
-  const { issues: population, views, facts } = searchedIssues(em, reconcile);
-  let query: Query;
-  let matches: (issue: EmIssue) => boolean;
-  try {
-    query = parseJql(jql);
-    matches = matcher(em, req, query, facts);
-  } catch (error) {
-    if (error instanceof JqlError) return badJql(em, error, jql);
-    throw error;
-  }
+  const matched = pagedMatches(em, req, jql, reconcile, body.nextPageToken !== undefined);
+  if (!matched.ok) return matched.refusal;
+  const { found, views } = matched;
   let offset = 0;
   if (body.nextPageToken !== undefined) {
     const token = decodeToken(body.nextPageToken);
@@ -178,7 +171,6 @@ function searchPage(em: JiraEmulator, req: EmRequest): EmResponse {
   const cap = idsOnly ? SEARCH_PAGE_MAX : SEARCH_PAGE_WITH_FIELDS;
   const pageSize = Math.min(maxResults, cap);
 
-  const found = population.filter(matches).sort(comparator(query.order));
   const page = found.slice(offset, offset + pageSize);
   const isLast = offset + page.length >= found.length;
   const wantsCategoryDate = fields.includes('statuscategorychangedate') || fields.includes('*all');
@@ -217,6 +209,59 @@ function searchPage(em: JiraEmulator, req: EmRequest): EmResponse {
       ...(isLast ? {} : { nextPageToken: encodeToken({ jql, offset: offset + page.length }) }),
     },
   };
+}
+
+interface Matched {
+  found: EmIssue[];
+  views: Map<string, IndexedView>;
+}
+
+/** The bench's paged searches' matches (`em.pagedSearchMemo`), by caller, reconciled ids and JQL. */
+type Memo = Map<string, Matched & { writes: number; issues: number }>;
+const memos = new WeakMap<JiraEmulator, Memo>();
+const MEMO_SEARCHES = 64;
+
+/**
+ * The issues the JQL finds for the caller, in its order. A later page of a search the bench
+ * pages (`em.pagedSearchMemo`) reuses its first page's matches while nothing could have changed
+ * them: no write request since, no new or deleted issue, the index caught up. Otherwise (and
+ * always in tests) each page is evaluated afresh.
+ */
+function pagedMatches(
+  em: JiraEmulator,
+  req: EmRequest,
+  jql: string,
+  reconcile: ReadonlySet<string>,
+  laterPage: boolean,
+): ({ ok: true } & Matched) | { ok: false; refusal: EmResponse } {
+  const memo: Memo | undefined = em.pagedSearchMemo ? (memos.get(em) ?? new Map()) : undefined;
+  const key = `${req.provider}|${req.accountId ?? ''}|${[...reconcile].sort().join(',')}|${jql}`;
+  const kept = memo?.get(key);
+  const settled = searchIndex(em).lagging().length === 0;
+  if (
+    laterPage &&
+    kept &&
+    settled &&
+    kept.writes === em.jiraWrites &&
+    kept.issues === em.issues.size
+  ) {
+    return { ok: true, found: kept.found, views: kept.views };
+  }
+  const { issues: population, views, facts } = searchedIssues(em, reconcile);
+  let found: EmIssue[];
+  try {
+    const query = parseJql(jql);
+    found = population.filter(matcher(em, req, query, facts)).sort(comparator(query.order));
+  } catch (error) {
+    if (error instanceof JqlError) return { ok: false, refusal: badJql(em, error, jql) };
+    throw error;
+  }
+  if (memo && settled) {
+    if (memo.size >= MEMO_SEARCHES) memo.delete(memo.keys().next().value ?? '');
+    memo.set(key, { found, views, writes: em.jiraWrites, issues: em.issues.size });
+    memos.set(em, memo);
+  }
+  return { ok: true, found, views };
 }
 
 /**

@@ -17,16 +17,8 @@ import { eventSample, replayFilter, type FilterReplay } from './event-sample';
 import { firstRenderLine, measureFirstRender } from './first-render';
 import { VARIANTS, variantsNamed, type DataVariant } from './page-variants';
 import { queueBench } from './queue-bench';
-import {
-  kb,
-  latenciesFor,
-  ms,
-  projectPageScenario,
-  scenarioBudgets,
-  scenarioTable,
-  variantSummary,
-  type ScenarioResult,
-} from './project-page-bench';
+import { runScenarios } from './parallel-scenarios';
+import { kb, ms, scenarioBudgets, scenarioTable, variantSummary } from './project-page-bench';
 
 export { differencesFromBaseline } from './project-page-bench';
 
@@ -393,17 +385,19 @@ export async function runBench(
     "Points: Atlassian's model (dev/emulator/rate-limits.ts): 1 per request, 1 per issue or project returned, 2 per user or permission; storage is not counted.",
   );
   print('');
-  const results: ScenarioResult[] = [];
-  for (const size of options.scenarios) {
-    for (const variant of options.variants) {
-      const latencies = latenciesFor(size, options.latencyMs, options.perObjectMs);
-      const result = await projectPageScenario(variant, size, latencies);
-      results.push(result);
-      print(scenarioTable(result));
-      print('');
-      budgets.push(...scenarioBudgets(result));
-    }
-  }
+  const jobs = options.scenarios.flatMap((size) =>
+    options.variants.map((variant) => ({
+      size,
+      variant,
+      latencyMs: options.latencyMs,
+      perObjectMs: options.perObjectMs,
+    })),
+  );
+  const results = await runScenarios(jobs, (result) => {
+    print(scenarioTable(result));
+    print('');
+    budgets.push(...scenarioBudgets(result));
+  });
   print(variantSummary(results));
   print('');
   const queued = await queueBench(options.retroItems);

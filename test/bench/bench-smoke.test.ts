@@ -14,6 +14,7 @@ import {
   type PageNeeds,
 } from '../../dev/bench/cost-model';
 import { VARIANTS } from '../../dev/bench/page-variants';
+import { shareOut } from '../../dev/bench/parallel-scenarios';
 import { latenciesFor } from '../../dev/bench/project-page-bench';
 import { EVENT_MIX, eventSample, replayFilter } from '../../dev/bench/event-sample';
 import { compileFilter, filterInvokes } from '../../dev/bench/filter-expression';
@@ -397,5 +398,23 @@ describe('the data variants’ seed', () => {
 
   it('makes 30% of the open items discovery items with three in ten', () => {
     expect(openOf({ discoveryPerTen: 3 })).toMatchObject({ open: 200, discovery: 60 });
+  });
+});
+
+describe('the bench’s scenarios shared between processes', () => {
+  it('largest first, each to the process with the least work so far; every job once', () => {
+    // Sizes as the full bench runs them: 2 variants at 500, 2,000 and 50,000 items.
+    const work = [500, 500, 2000, 2000, 50_000, 50_000];
+    const shares = shareOut(work, 2);
+    expect(shares).toEqual([
+      [4, 2, 0],
+      [5, 3, 1],
+    ]);
+    expect(shares.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    // One process runs them all, largest first; more processes than jobs leave some idle.
+    expect(shareOut(work, 1)).toEqual([[4, 5, 2, 3, 0, 1]]);
+    expect(shareOut([10, 30], 3)).toEqual([[1], [0], []]);
+    // Uneven work: the small jobs go where the large one is not.
+    expect(shareOut([100, 10, 10, 10], 2)).toEqual([[0], [1, 2, 3]]);
   });
 });

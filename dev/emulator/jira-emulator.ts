@@ -35,7 +35,7 @@ import type { EmChange } from './routes/changelog';
 import { checkRequest, checkResponse, hasScope, type OperationMatch } from './openapi';
 import { searchIndex, type SearchLag } from './search-lag';
 import { responseShapeProblems } from './field-shapes';
-import { RateLimitLedger, pointsOf, type RateLimitConfig } from './rate-limits';
+import { RateLimitLedger, isRead, pointsOf, type RateLimitConfig } from './rate-limits';
 
 /**
  * An in-memory Jira Cloud site behind the `global.__forge_fetch__` seam, so that the real
@@ -74,14 +74,6 @@ export interface Fault {
   /** How many matching requests are answered normally before the fault starts; default 0. */
   skip?: number;
 }
-
-/** Jira operations sent as POST that change nothing (a paged search's memo survives them). */
-const READ_OPERATIONS: ReadonlySet<string> = new Set([
-  'searchAndReconsileIssuesUsingJqlPost',
-  'countIssues',
-  'bulkFetchIssues',
-  'getBulkChangelogs',
-]);
 
 export interface EmRequest {
   provider: 'user' | 'app' | 'none';
@@ -235,7 +227,7 @@ export class JiraEmulator {
    * afresh, as tests need (they change issues directly between pages).
    */
   pagedSearchMemo = false;
-  /** Jira requests so far that may change what a search finds (every one but GET and reads). */
+  /** Jira requests so far that may change what a search finds (all but reads: `isRead`). */
   jiraWrites = 0;
   /**
    * Whether the app user holds the Administer Jira global permission: Jira's docs leave open
@@ -852,7 +844,7 @@ export class JiraEmulator {
       return json(429, { errorMessages: ['Rate limit exceeded.'] }, admission.headers);
     }
 
-    if (method !== 'GET' && !READ_OPERATIONS.has(op.operationId)) this.jiraWrites += 1;
+    if (!isRead(method, op.operationId)) this.jiraWrites += 1;
     const handler = this.routes[op.operationId];
     if (!handler) {
       record(501, op.operationId);

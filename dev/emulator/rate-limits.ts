@@ -78,6 +78,10 @@ const POST_READS = new Set([
   'countIssues',
 ]);
 
+/** Whether a request only reads: every GET, and the POSTs that search, fetch or count. */
+export const isRead = (method: string, operationId: string | undefined): boolean =>
+  method === 'GET' || (operationId !== undefined && POST_READS.has(operationId));
+
 /** Writes to one issue named in the path, for the per-issue write limit. */
 const ISSUE_WRITES = new Set(['editIssue', 'addComment']);
 
@@ -91,8 +95,14 @@ export function pointsOf(
   status: number,
   body: unknown,
 ): number {
-  const read = method === 'GET' || (operationId !== undefined && POST_READS.has(operationId));
-  if (!read || status >= 300 || typeof body !== 'object' || body === null || !operationId) return 1;
+  if (
+    !isRead(method, operationId) ||
+    status >= 300 ||
+    typeof body !== 'object' ||
+    body === null ||
+    !operationId
+  )
+    return 1;
   const count = OBJECTS[operationId];
   if (!count) return 1;
   const objects = count(body as Record<string, unknown>);

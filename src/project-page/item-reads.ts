@@ -21,8 +21,12 @@ import {
 } from './needs-discovery-read';
 import { orQueries, type PageQueries, type PageQuery } from './page-queries';
 import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
-import { readWholeSets, type WholeSets, type WholeSetsPlan } from './whole-sets-read';
-import type { SearchShape } from '../jira/search-in-parts';
+import {
+  readWholeSets,
+  type SearchedShape,
+  type WholeSets,
+  type WholeSetsPlan,
+} from './whole-sets-read';
 import { ideasFrom, readJpdIdeas, type JpdIdeas } from './jpd-read';
 import { entryIssueFields } from '../items/entry-reader';
 import { isJiraError } from '../jira/errors';
@@ -81,11 +85,10 @@ export async function readEveryOpenItem(
 
 /**
  * Reads folded into the whole sets' search (read-plan.ts): the items meeting the entry criteria
- * (`entry`) and the ready items with an estimate (`estimated`), of project `projectKey`, and the
+ * (`entry`) and the ready items with an estimate (`estimated`), of the page's project, and the
  * connected JPD spaces' ideas (`jpd`).
  */
 export interface Folds {
-  projectKey: string;
   entry?: PageQuery | undefined;
   estimated?: PageQuery | undefined;
   /** The connected JPD spaces' open ideas, of the spaces `spaceKeys` (jpd-read.ts). */
@@ -114,7 +117,7 @@ export async function readTargeted(
   jpd: JpdIdeas;
   closedSprints: ClosedSprintResult[];
   unknownTypes: Set<string>;
-  shape: (SearchShape & { query: string }) | undefined;
+  shape: SearchedShape | undefined;
   /** Ready items with an estimate the ready read took past its list (ready-read.ts). */
   estimated: EstimatedRead | undefined;
 }> {
@@ -212,7 +215,6 @@ async function readSetsWith(
   if (!folds || folded.length === 0) return readWholeSets(reader, plan, evidenceText);
   const query = folded.reduce<PageQuery | undefined>((all, q) => orQueries(all, q), plan.query);
   const own = {
-    projectKey: folds.projectKey,
     fields: entryIssueFields(entry.ids),
     ...(folds.jpd ? { spaceKeys: folds.jpd.spaceKeys } : {}),
   };

@@ -1,5 +1,5 @@
 import { ideasJql } from '../domain/jpd';
-import { plannedParts, type SearchShape } from '../jira/search-in-parts';
+import { plannedParts } from '../jira/search-in-parts';
 import {
   FOLD_MAX,
   foldedFew,
@@ -17,6 +17,7 @@ import type { ItemReader } from './item-reader';
 import { withJpdIdeas } from './jpd-read';
 import type { ProjectReads } from './project-reads';
 import type { VelocitySprints } from './velocity-read';
+import type { SearchedShape } from './whole-sets-read';
 import type { PageQueries, PageQuery } from './page-queries';
 import type { EstimatedRead } from './ready-read';
 
@@ -32,7 +33,6 @@ import type { EstimatedRead } from './ready-read';
 export function foldsOf(
   reads: { entry: EntryRead; estimated: PageQuery | undefined; spaceKeys: readonly string[] },
   site: PageSite,
-  projectKey: string,
   now: Date,
 ): Folds | undefined {
   const entryQuery = entryQueryOf(reads.entry);
@@ -43,7 +43,6 @@ export function foldsOf(
   const jpd = ideas && foldedFew(site, 'jpdRead', ideas.where, now);
   if (!entry && !estimatedFew && !jpd) return undefined;
   return {
-    projectKey,
     ...(entry ? { entry: entryQuery } : {}),
     ...(estimatedFew ? { estimated } : {}),
     ...(jpd ? { jpd: { query: ideas, spaceKeys: reads.spaceKeys } } : {}),
@@ -64,7 +63,7 @@ export interface LoadFound {
   read: {
     reads: { needsDiscovery: EntryFlagRead };
     estimated: EstimatedRead | undefined;
-    shape: (SearchShape & { query: string }) | undefined;
+    shape: SearchedShape | undefined;
     jpd: { found: readonly string[] };
   };
 }
@@ -118,7 +117,7 @@ export async function rememberReadPlan(
  */
 export function shapeToSave(
   site: PageSite,
-  shape: SearchShape & { query: string },
+  shape: SearchedShape,
   now: Date,
 ): PageSite['wholeSets'] {
   const last = rememberedShape(site, now);
@@ -174,7 +173,7 @@ export async function readPlanned(
     },
     { unit: load.unit, config: site.decision.config },
     entry,
-    foldsOf({ entry, estimated, spaceKeys }, site.remembered, load.key, now),
+    foldsOf({ entry, estimated, spaceKeys }, site.remembered, now),
     spaceKeys,
   );
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);

@@ -31,8 +31,11 @@ export interface WholeSets {
   /** With `plan.own.spaceKeys`: the issues of those connected JPD spaces, in rank order. */
   spaceIssues?: RawIssue[];
   /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
-  shape?: (SearchShape & { query: string }) | undefined;
+  shape?: SearchedShape | undefined;
 }
+
+/** What a whole-sets search found (search-in-parts.ts), and its JQL condition (`query`). */
+export type SearchedShape = SearchShape & { query: string };
 
 export interface WholeSetsPlan {
   query: PageQuery | undefined;
@@ -46,10 +49,10 @@ export interface WholeSetsPlan {
   /** The board's Rank field: a long search is then read in parallel parts (search-in-parts.ts). */
   rankFieldId?: string | undefined;
   /**
-   * Further reads come with the sets (`query` includes them: item-reads.ts): the project they
-   * are of, and the further fields they need.
+   * Further reads come with the sets (`query` includes them: item-reads.ts), of `projectKey`
+   * and of the JPD spaces `spaceKeys`: the further fields they need.
    */
-  own?: { projectKey: string; fields: readonly string[]; spaceKeys?: readonly string[] };
+  own?: { fields: readonly string[]; spaceKeys?: readonly string[] };
   /** What the last load's search found: the same search (`query`) is planned from it. */
   last?: (SearchShape & { query?: string | undefined }) | undefined;
 }
@@ -96,12 +99,18 @@ export async function readWholeSets(
   const shape = found ? { ...found, query: plan.query.where } : undefined;
   // A connected JPD space's ideas (folded into the search) are neither set: item-reads.ts.
   const spaces = new Set(plan.own?.spaceKeys ?? []);
+  const ownIssues: RawIssue[] = [];
+  const spaceIssues: RawIssue[] = [];
   for (const raw of issues) {
     const ofProject = projectOfKey(raw.key);
-    if (spaces.has(ofProject)) continue;
+    if (spaces.has(ofProject)) {
+      spaceIssues.push(raw);
+      continue;
+    }
     const typeId = typeIdOf(raw);
-    if (typeId !== undefined && ofProject === plan.projectKey && !plan.knownTypeIds.has(typeId)) {
-      sets.unknownTypes.add(typeId);
+    if (ofProject === plan.projectKey) {
+      ownIssues.push(raw);
+      if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
     }
     const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
     const inActive =
@@ -112,15 +121,11 @@ export async function readWholeSets(
   tally.take(issues);
   const own = plan.own;
   if (!own) return { ...sets, closedSprints: tally.result(), shape };
-  const ownIssues = issues.filter((raw) => projectOfKey(raw.key) === own.projectKey);
-  const spaceIssues = own.spaceKeys
-    ? issues.filter((raw) => spaces.has(projectOfKey(raw.key)))
-    : undefined;
   return {
     ...sets,
     closedSprints: tally.result(),
     ownIssues,
     shape,
-    ...(spaceIssues ? { spaceIssues } : {}),
+    ...(own.spaceKeys ? { spaceIssues } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { FORGE_FIELD_PREFIX, type EmField, type EmIssue } from './model';
 import { labelsOf } from './routes/enforcement';
 import { componentsIn, componentsOf, type EmComponent } from './routes/issue-components';
 
+import { dateTest } from './jql-dates';
 import {
   type Clause,
   type IdComparison,
@@ -116,11 +117,8 @@ export function clauseTest(
         return ids.some((id) => wanted.has(id)) !== clause.negate;
       };
     }
-    case 'statusCategoryChangedDate': {
-      // Dates are read in UTC here (Jira reads them in the user's time zone).
-      const since = Date.parse(`${clause.since}T00:00:00Z`);
-      return (i) => Date.parse(i.statusCategoryChanged ?? i.created) >= since;
-    }
+    case 'date':
+      return dateTest(clause, () => Date.now());
     case 'level':
       // JQL's Security level field (`level`, with IS EMPTY / IS NOT EMPTY;
       // https://support.atlassian.com/jira-software-cloud/docs/jql-fields/): an issue at a level
@@ -192,17 +190,76 @@ export function clauseTest(
       const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias);
       const wanted = new Set(clause.values);
       return (i) => {
-        const value = i.custom.get(field.id);
-        const part =
-          typeof value === 'object' && value !== null
-            ? (value as Record<string, unknown>)[property]
-            : undefined;
+        const part = propertyOf(i, field, property);
         // As in Jira, a negated clause never matches an empty value.
         if (typeof part !== 'string' || part === '') return false;
         return wanted.has(part) !== clause.negate;
       };
     }
+    case 'propertyEmpty': {
+      const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias, 'empty');
+      return (i) => {
+        const part = propertyOf(i, field, property);
+        return (part === undefined || part === null || part === '') === clause.empty;
+      };
+    }
+    case 'propertyCompare':
+      return propertyCompareTest(em, clause);
   }
+}
+
+const propertyOf = (issue: EmIssue, field: EmField, property: string): unknown => {
+  const value = issue.custom.get(field.id);
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>)[property]
+    : undefined;
+};
+
+/**
+ * An integer, number or date property compared with <, <=, > or >= (the operators of Jira's
+ * number and date fields); an empty value never matches. A date is written "yyyy-MM-dd" or
+ * "yyyy/MM/dd"; relative dates on a property are valid JQL the emulator does not implement.
+ */
+function propertyCompareTest(
+  em: JiraEmulator,
+  clause: Extract<Clause, { field: 'propertyCompare' }>,
+): Test {
+  const { field, property, type } = appFieldProperty(em, clause.fieldName, clause.alias, 'compare');
+  const invalid = () =>
+    new JqlError(
+      `The value '${clause.value}' is invalid for the field '${clause.fieldName}.${clause.alias}'.`,
+    );
+  let wanted: number | string;
+  if (type === 'date') {
+    if (/^[-+]?\d+[wdhm]?$/.test(clause.value)) {
+      throw new JqlError('Relative dates on a field property are not emulated.', true);
+    }
+    if (!/^\d{4}[-/]\d{2}[-/]\d{2}$/.test(clause.value)) throw invalid();
+    wanted = clause.value.replace(/\//g, '-');
+  } else {
+    wanted = Number(clause.value);
+    if (clause.value.trim() === '' || Number.isNaN(wanted)) throw invalid();
+  }
+  return (i) => {
+    const part = propertyOf(i, field, property);
+    if (part === undefined || part === null || part === '') return false;
+    const have =
+      type === 'date' ? (typeof part === 'string' ? part.slice(0, 10) : '') : Number(part);
+    switch (clause.compare) {
+      case '=':
+        return have === wanted;
+      case '!=':
+        return have !== wanted;
+      case '<':
+        return have < wanted;
+      case '<=':
+        return have <= wanted;
+      case '>':
+        return have > wanted;
+      case '>=':
+        return have >= wanted;
+    }
+  };
 }
 
 export interface ManifestField {
@@ -234,7 +291,8 @@ export function appFieldProperty(
   em: JiraEmulator,
   fieldName: string,
   alias: string,
-): { field: EmField; property: string } {
+  use: 'equal' | 'empty' | 'compare' = 'equal',
+): { field: EmField; property: string; type: string } {
   const missing = () =>
     new JqlError(
       `Field '${fieldName}.${alias}' does not exist or you do not have permission to view it.`,
@@ -259,20 +317,34 @@ export function appFieldProperty(
   );
   if (!entry) throw missing();
   const [property, declared] = entry;
-  if (declared.searchType === 'text') {
+  if (declared.searchType === 'text' && use !== 'empty') {
     // A `text` property is searched with `~` only (as Jira's text fields are); the emulated
-    // operators (=, !=, in, not in) are refused as Jira refuses them.
+    // operators (=, !=, in, not in, comparisons) are refused as Jira refuses them.
     throw new JqlError(
-      `The operator '=' is not supported by the '${fieldName}.${alias}' field: it is searched with '~'.`,
+      `The operator '${use === 'equal' ? '=' : '<'}' is not supported by the '${fieldName}.${alias}' field: it is searched with '~'.`,
     );
   }
-  if (declared.type !== 'string' || declared.searchType !== undefined) {
+  const type = String(declared.type);
+  const comparable = type === 'integer' || type === 'number' || type === 'date';
+  if (use === 'compare' && type === 'string') {
     throw new JqlError(
-      `Searching the ${String(declared.searchType ?? declared.type)} property ${fieldName}.${alias} is not emulated.`,
+      `The operator is not supported by the '${fieldName}.${alias}' field: a string is matched exactly.`,
+    );
+  }
+  const emulated =
+    declared.searchType === undefined &&
+    (use === 'equal'
+      ? type === 'string'
+      : use === 'compare'
+        ? comparable
+        : comparable || type === 'string');
+  if (!emulated) {
+    throw new JqlError(
+      `Searching the ${String(declared.searchType ?? declared.type)} property ${fieldName}.${alias} that way is not emulated.`,
       true,
     );
   }
-  return { field, property };
+  return { field, property, type };
 }
 
 /** Whether every issue the node matches is restricted by a project or key clause. */
@@ -345,6 +417,7 @@ export function comparator(order: Query['order']): (a: EmIssue, b: EmIssue) => n
   const by = (field: OrderField, i: EmIssue): number | string => {
     if (field === 'rank') return i.rank ?? Number(i.id);
     if (field === 'created') return i.created;
+    if (field === 'updated') return Date.parse(i.updated);
     return keyNumber(i);
   };
   const steps = order.length > 0 ? order : [{ field: 'key' as const, desc: true }];

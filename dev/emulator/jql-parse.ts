@@ -1,3 +1,5 @@
+import { DATE_FIELDS, dateValue, type DateClause } from './jql-dates';
+
 /** The emulator's JQL: the subset of Jira's query language the app sends, parsed to a tree. */
 
 export type Clause =
@@ -17,11 +19,20 @@ export type Clause =
    */
   | { field: 'id'; compare: IdComparison; value: number }
   | { field: 'id'; negate: boolean; values: number[] }
-  /** `statusCategoryChangedDate >= "yyyy-MM-dd"`: only that operator and date form are emulated. */
-  | { field: 'statusCategoryChangedDate'; since: string }
+  /** Created, Updated or Status Category Changed against a date (jql-dates.ts). */
+  | DateClause
   | { field: 'labels'; values: string[] }
   | { field: 'component'; values: string[] }
   | { field: 'property'; fieldName: string; alias: string; negate: boolean; values: string[] }
+  /** An app field's property with IS [NOT] EMPTY, or compared with <, <=, > or >= (jql-match.ts). */
+  | { field: 'propertyEmpty'; fieldName: string; alias: string; empty: boolean }
+  | {
+      field: 'propertyCompare';
+      fieldName: string;
+      alias: string;
+      compare: IdComparison;
+      value: string;
+    }
   /**
    * A custom field by its id (`cf[10016]`): only `IS [NOT] EMPTY` is emulated ("cf[id]" names a
    * custom field in JQL; EMPTY: "no value";
@@ -37,7 +48,7 @@ export type Node =
 
 export type IdComparison = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
-export type OrderField = 'rank' | 'created' | 'key';
+export type OrderField = 'rank' | 'created' | 'updated' | 'key';
 export interface Query {
   where: Node | undefined;
   order: Array<{ field: OrderField; desc: boolean }>;
@@ -114,7 +125,6 @@ export const FIELD_NAMES: Record<string, Clause['field']> = {
   labels: 'labels',
   component: 'component',
   level: 'level',
-  statuscategorychangeddate: 'statusCategoryChangedDate',
 };
 
 /**
@@ -286,17 +296,55 @@ export function parseJql(jql: string): Query {
     return { kind: 'clause', clause: { field: 'id', compare, value: idNumber(value()) } };
   };
 
+  const dateClause = (date: DateClause['date']): Node => {
+    const op = next();
+    const compare = op.kind === 'op' ? ID_COMPARISONS.get(op.text) : undefined;
+    if (!compare)
+      throw new JqlError(`The JQL operator "${op.text}" is not emulated for ${date}.`, true);
+    const t = next();
+    if (t.kind !== 'word' && t.kind !== 'string') {
+      throw new JqlError(`Error in the JQL Query: expected a value but got '${t.text}'.`);
+    }
+    const value = dateValue(date, t.text, t.kind === 'string');
+    return { kind: 'clause', clause: { field: 'date', date, compare, value } };
+  };
+
+  /** `Field.Alias IS [NOT] EMPTY` or `Field.Alias < value` (and <=, >, >=). */
+  const propertyClause = (prop: { fieldName: string; alias: string }, op: Token): Node => {
+    if (op.kind === 'op') {
+      const compare = ID_COMPARISONS.get(op.text);
+      if (!compare) throw new JqlError(`Error in the JQL Query: unexpected '${op.text}'.`);
+      return {
+        kind: 'clause',
+        clause: { field: 'propertyCompare', ...prop, compare, value: value() },
+      };
+    }
+    const not = isWord(peek(), 'not');
+    if (not) pos++;
+    const what = next();
+    if (!(isWord(what, 'empty') || isWord(what, 'null'))) {
+      throw new JqlError(`Error in the JQL Query: expected EMPTY after IS, got '${what.text}'.`);
+    }
+    return { kind: 'clause', clause: { field: 'propertyEmpty', ...prop, empty: !not } };
+  };
+
   const clause = (): Node => {
     const fieldToken = next();
     const customId = /^cf\[(\d+)\]$/i.exec(fieldToken.text)?.[1];
     if (customId !== undefined) return customEmpty(customId);
     if (fieldToken.kind === 'word' && fieldToken.text.toLowerCase() === 'id') return idClause();
+    const date =
+      fieldToken.kind === 'word' ? DATE_FIELDS[fieldToken.text.toLowerCase()] : undefined;
+    if (date) return dateClause(date);
     const prop = property(fieldToken);
     const field: Clause['field'] | undefined = prop
       ? 'property'
       : FIELD_NAMES[fieldToken.text.toLowerCase()];
     if (!field) throw new JqlError(`The JQL field "${fieldToken.text}" is not emulated.`, true);
     const op = next();
+    if (prop && (isWord(op, 'is') || (op.kind === 'op' && /^[<>]/.test(op.text)))) {
+      return propertyClause(prop, op);
+    }
     if (isWord(op, 'is')) {
       const not = isWord(peek(), 'not');
       if (not) pos++;
@@ -309,7 +357,6 @@ export function parseJql(jql: string): Query {
         emptyField === 'level' ? { field: 'level', empty: !not } : { field: 'sprint', empty: !not };
       return { kind: 'clause', clause };
     }
-    if (field === 'statusCategoryChangedDate') return dateClause(op, value());
     const notIn = isWord(op, 'not');
     if (notIn && !isWord(next(), 'in')) {
       throw new JqlError("Error in the JQL Query: expected 'in' after NOT.");
@@ -355,6 +402,10 @@ export function parseJql(jql: string): Query {
         return { kind: 'clause', clause: { field, values } };
       case 'id':
         throw new JqlError('Error in the JQL Query: the issue id is parsed by idClause.');
+      case 'date':
+      case 'propertyEmpty':
+      case 'propertyCompare':
+        throw new JqlError(`Error in the JQL Query: ${field} is parsed apart.`);
       case 'level':
         throw new JqlError('Security level values are not emulated, only IS [NOT] EMPTY.', true);
       case 'custom':
@@ -393,7 +444,7 @@ export function parseJql(jql: string): Query {
     if (!isWord(next(), 'by')) throw new JqlError("Error in the JQL Query: expected 'by'.");
     for (;;) {
       const f = next().text.toLowerCase();
-      if (f !== 'rank' && f !== 'created' && f !== 'key') {
+      if (f !== 'rank' && f !== 'created' && f !== 'updated' && f !== 'key') {
         throw new JqlError(`ORDER BY ${f} is not emulated.`, true);
       }
       let desc = false;
@@ -412,28 +463,4 @@ export function parseJql(jql: string): Query {
     throw new JqlError(`Error in the JQL Query: unexpected '${tokens[pos]?.text ?? ''}'.`);
   }
   return { where, order };
-}
-
-/**
- * `statusCategoryChangedDate >= "yyyy-MM-dd"` (JQL's Status Category Changed field takes dates as
- * "yyyy/MM/dd" or "yyyy-MM-dd"; https://support.atlassian.com/jira-software-cloud/docs/jql-fields/).
- * Other operators and relative dates are valid JQL the emulator does not implement.
- */
-function dateClause(op: Token, date: string): Node {
-  if (op.kind !== 'op' || op.text !== '>=') {
-    throw new JqlError(
-      `The JQL operator "${op.text}" is not emulated for statusCategoryChangedDate.`,
-      true,
-    );
-  }
-  if (!/^\d{4}[-/]\d{2}[-/]\d{2}$/.test(date)) {
-    throw new JqlError(
-      `Date value '${date}' for field 'statusCategoryChangedDate' is invalid.`,
-      true,
-    );
-  }
-  return {
-    kind: 'clause',
-    clause: { field: 'statusCategoryChangedDate', since: date.replace(/\//g, '-') },
-  };
 }

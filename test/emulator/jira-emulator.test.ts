@@ -136,6 +136,125 @@ describe('JQL by issue id and the Rank field', () => {
   });
 });
 
+describe('JQL on Created, Updated and Status Category Changed', () => {
+  const keys = (jql: string) =>
+    probe(async () => {
+      const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql, fields: ['summary'], maxResults: 100 }),
+      });
+      const body = (await res.json()) as { issues?: Array<{ key: string }> };
+      return { status: res.status, keys: (body.issues ?? []).map((i) => i.key) };
+    });
+  const day = 86_400_000;
+
+  it('compares with every operator, to written dates, relative times and epoch milliseconds', async () => {
+    const now = Date.now();
+    const [old, mid, fresh] = [20, 10, 0].map((daysAgo) => {
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `${daysAgo}` });
+      issue.updated = new Date(now - daysAgo * day - 60_000).toISOString();
+      return issue.key;
+    });
+    const where = async (clause: string) =>
+      (await keys(`project = DT AND ${clause} ORDER BY key ASC`)).keys;
+    expect(await where('updated < "-14d"')).toEqual([old]);
+    expect(await where('updated <= "-2w"')).toEqual([old]);
+    expect(await where('updated >= "-5d"')).toEqual([fresh]);
+    expect(await where('updated > "-1440"')).toEqual([fresh]);
+    expect(await where('updated < "-3h"')).toEqual([old, mid]);
+    expect(await where(`updated < ${now - 15 * day}`)).toEqual([old]);
+    expect(await where(`updated >= ${now - 15 * day}`)).toEqual([mid, fresh]);
+    const written = new Date(now - 12 * day).toISOString().slice(0, 10);
+    expect(await where(`updated < "${written}"`)).toEqual([old]);
+    expect(await where(`updated >= "${written.replace(/-/g, '/')} 00:00"`)).toEqual([mid, fresh]);
+    const exact = Date.parse([...ctx.em.issues.values()].find((i) => i.key === mid)?.updated ?? '');
+    expect(await where(`updated = ${exact}`)).toEqual([mid]);
+    expect(await where(`updated != ${exact}`)).toEqual([old, fresh]);
+  });
+
+  it('orders by Updated, oldest first or last', async () => {
+    const now = Date.now();
+    const made = [3, 9, 1].map((daysAgo) => {
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: `${daysAgo}` });
+      issue.updated = new Date(now - daysAgo * day).toISOString();
+      return issue.key;
+    });
+    const [three, nine, one] = made;
+    expect((await keys('project = DT ORDER BY updated ASC')).keys).toEqual([nine, three, one]);
+    expect((await keys('project = DT ORDER BY updated DESC')).keys).toEqual([one, three, nine]);
+  });
+
+  it('refuses a date Jira would not read', async () => {
+    ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: 's' });
+    expect((await keys('project = DT AND updated < "yesterday"')).status).toBe(400);
+    expect((await keys('project = DT AND updated < "2026-13-45"')).status).toBe(400);
+    expect((await keys('project = DT AND created > 12abc')).status).toBe(400);
+  });
+});
+
+describe("JQL on an app field's searchable properties", () => {
+  const search = (jql: string) =>
+    probe(async () => {
+      const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jql, fields: ['summary'], maxResults: 100 }),
+      });
+      const body = (await res.json()) as { issues?: Array<{ key: string }> };
+      return { status: res.status, keys: (body.issues ?? []).map((i) => i.key) };
+    });
+
+  /** Three items: a full outcome, one with an empty measure and no target date, none at all. */
+  const seed = () => {
+    const field = [...ctx.em.fields.values()].find((f) => f.name === 'Scoped outcome');
+    if (!field) throw new Error('no Scoped outcome field');
+    const add = (value: Record<string, unknown> | undefined) => {
+      const issue = ctx.em.addIssue({ projectKey: 'DT', type: 'Enabler', summary: 'e' });
+      if (value) issue.custom.set(field.id, value);
+      return issue.key;
+    };
+    return [
+      add({
+        outcome: 'Cache layer',
+        successMeasure: 'p95 < 200 ms',
+        timeboxDays: 3,
+        targetDate: '2026-12-20',
+      }),
+      add({ outcome: 'Queue', successMeasure: '', timeboxDays: 8 }),
+      add(undefined),
+    ] as const;
+  };
+  const where = async (clause: string) =>
+    (await search(`project = DT AND ${clause} ORDER BY key ASC`)).keys;
+
+  it('IS EMPTY and IS NOT EMPTY on a property, an absent or empty value counting as empty', async () => {
+    const [full, partial, none] = seed();
+    expect(await where('"Scoped outcome".SuccessMeasure IS EMPTY')).toEqual([partial, none]);
+    expect(await where('"Scoped outcome".SuccessMeasure IS NOT EMPTY')).toEqual([full]);
+    expect(await where('"Scoped outcome".TargetDate is empty')).toEqual([partial, none]);
+  });
+
+  it('compares integer and date properties; an empty value never matches', async () => {
+    const [full, partial] = seed();
+    expect(await where('"Scoped outcome".TimeboxDays > 5')).toEqual([partial]);
+    expect(await where('"Scoped outcome".TimeboxDays <= 3')).toEqual([full]);
+    expect(await where('"Scoped outcome".TimeboxDays >= 3')).toEqual([full, partial]);
+    expect(await where('"Scoped outcome".TargetDate < "2026/12/21"')).toEqual([full]);
+    expect(await where('"Scoped outcome".TargetDate > "2026-12-20"')).toEqual([]);
+  });
+
+  it('refuses a comparison on a string property and a value of the wrong type', async () => {
+    seed();
+    expect((await search('project = DT AND "Scoped outcome".Outcome > "a"')).status).toBe(400);
+    expect((await search('project = DT AND "Scoped outcome".TimeboxDays > many')).status).toBe(400);
+    expect((await search('project = DT AND "Scoped outcome".TargetDate < "soon"')).status).toBe(
+      400,
+    );
+    expect((await search('project = DT AND "Scoped outcome".Nothing IS EMPTY')).status).toBe(400);
+  });
+});
+
 describe("the bench's paged-search memo (em.pagedSearchMemo)", () => {
   type Page = { issues: Array<{ key: string }>; nextPageToken?: string };
   const page = (jql: string, nextPageToken?: string) =>

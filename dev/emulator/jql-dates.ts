@@ -70,20 +70,24 @@ export function dateTest(clause: DateClause, now: () => number): (issue: EmIssue
   const { value } = clause;
   return (issue) => {
     const at = 'at' in value ? value.at : now() + value.fromNow;
-    const t = Date.parse(of(issue));
-    switch (clause.compare) {
-      case '=':
-        return t === at;
-      case '!=':
-        return t !== at;
-      case '<':
-        return t < at;
-      case '<=':
-        return t <= at;
-      case '>':
-        return t > at;
-      case '>=':
-        return t >= at;
-    }
+    return compares(Date.parse(of(issue)), clause.compare, at);
   };
+}
+
+/** `a <op> b` for one of JQL's comparison operators. */
+export function compares<T extends number | string>(a: T, op: IdComparison, b: T): boolean {
+  switch (op) {
+    case '=':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+  }
 }

@@ -6,10 +6,9 @@ import { FORGE_FIELD_PREFIX, type EmField, type EmIssue } from './model';
 import { labelsOf } from './routes/enforcement';
 import { componentsIn, componentsOf, type EmComponent } from './routes/issue-components';
 
-import { dateTest } from './jql-dates';
+import { compares, dateTest } from './jql-dates';
 import {
   type Clause,
-  type IdComparison,
   type Node,
   type OrderField,
   type Query,
@@ -144,7 +143,7 @@ export function clauseTest(
         return (i) => wanted.has(Number(i.id)) !== clause.negate;
       }
       const { compare, value } = clause;
-      return (i) => compareIds(Number(i.id), compare, value);
+      return (i) => compares(Number(i.id), compare, value);
     }
     case 'labels': {
       const wanted = new Set(clause.values.map((v) => v.toLowerCase()));
@@ -245,20 +244,7 @@ function propertyCompareTest(
     if (part === undefined || part === null || part === '') return false;
     const have =
       type === 'date' ? (typeof part === 'string' ? part.slice(0, 10) : '') : Number(part);
-    switch (clause.compare) {
-      case '=':
-        return have === wanted;
-      case '!=':
-        return have !== wanted;
-      case '<':
-        return have < wanted;
-      case '<=':
-        return have <= wanted;
-      case '>':
-        return have > wanted;
-      case '>=':
-        return have >= wanted;
-    }
+    return compares(have, clause.compare, wanted);
   };
 }
 
@@ -348,23 +334,6 @@ export function appFieldProperty(
 }
 
 /** Whether every issue the node matches is restricted by a project or key clause. */
-function compareIds(id: number, compare: IdComparison, value: number): boolean {
-  switch (compare) {
-    case '=':
-      return id === value;
-    case '!=':
-      return id !== value;
-    case '<':
-      return id < value;
-    case '<=':
-      return id <= value;
-    case '>':
-      return id > value;
-    case '>=':
-      return id >= value;
-  }
-}
-
 export function bounded(node: Node): boolean {
   switch (node.kind) {
     case 'clause':

@@ -136,17 +136,20 @@ describe('JQL by issue id and the Rank field', () => {
   });
 });
 
-describe('JQL on Created, Updated and Status Category Changed', () => {
-  const keys = (jql: string) =>
-    probe(async () => {
-      const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ jql, fields: ['summary'], maxResults: 100 }),
-      });
-      const body = (await res.json()) as { issues?: Array<{ key: string }> };
-      return { status: res.status, keys: (body.issues ?? []).map((i) => i.key) };
+/** The keys a search finds (its first 100), and the answer's status. */
+const searchKeys = (jql: string) =>
+  probe(async () => {
+    const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jql, fields: ['summary'], maxResults: 100 }),
     });
+    const body = (await res.json()) as { issues?: Array<{ key: string }> };
+    return { status: res.status, keys: (body.issues ?? []).map((i) => i.key) };
+  });
+
+describe('JQL on Created, Updated and Status Category Changed', () => {
+  const keys = searchKeys;
   const day = 86_400_000;
 
   it('compares with every operator, to written dates, relative times and epoch milliseconds', async () => {
@@ -194,16 +197,7 @@ describe('JQL on Created, Updated and Status Category Changed', () => {
 });
 
 describe("JQL on an app field's searchable properties", () => {
-  const search = (jql: string) =>
-    probe(async () => {
-      const res = await api.asApp().requestJira(route`/rest/api/3/search/jql`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ jql, fields: ['summary'], maxResults: 100 }),
-      });
-      const body = (await res.json()) as { issues?: Array<{ key: string }> };
-      return { status: res.status, keys: (body.issues ?? []).map((i) => i.key) };
-    });
+  const search = searchKeys;
 
   /** Three items: a full outcome, one with an empty measure and no target date, none at all. */
   const seed = () => {

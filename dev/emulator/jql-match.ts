@@ -7,13 +7,7 @@ import { labelsOf } from './routes/enforcement';
 import { componentsIn, componentsOf, type EmComponent } from './routes/issue-components';
 
 import { compares, dateTest } from './jql-dates';
-import {
-  type Clause,
-  type Node,
-  type OrderField,
-  type Query,
-  JqlError,
-} from './jql-parse';
+import { type Clause, type Node, type OrderField, type Query, JqlError } from './jql-parse';
 
 /** The emulator's JQL: which issues a parsed query matches, and in which order. */
 

@@ -97,6 +97,19 @@ export interface SignalInput {
   waivers?: readonly Waiver[];
   /** Display names by account id (who granted the waivers), where Jira gave them. */
   names?: ReadonlyMap<string, string>;
+  /** Unscoped spikes and enablers counted instead of read (not in `items`): UnreadBacklog. */
+  unread?: UnreadBacklog;
+}
+
+/**
+ * Spikes and enablers a load counted instead of reading (src/project-page/backlog-read.ts): not
+ * started, in no open sprint, no waiver, and a part of their scoped outcome empty, so each is
+ * unscoped whatever else it holds. By kind, and how many of them are idle.
+ */
+export interface UnreadBacklog {
+  enabler: number;
+  spike: number;
+  idle: number;
 }
 
 /**

@@ -40,29 +40,30 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
       });
     }
   }
-  const idleItems: OpenEndedSignal['idleItems'] = [];
-  for (const item of discovery) {
-    const idleDays = differenceInCalendarDays(now, parseISO(item.updated));
-    if (idleDays >= idleDaysThreshold) {
-      idleItems.push({ key: item.key, summary: item.summary, idleDays });
-    }
-  }
+  // Least recently touched first (then in rank order): one query's order (backlog-read.ts).
+  const idle = discovery
+    .map((item) => ({ item, at: parseISO(item.updated) }))
+    .filter(({ at }) => differenceInCalendarDays(now, at) >= idleDaysThreshold)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const idleItems: OpenEndedSignal['idleItems'] = idle.map(({ item, at }) => ({
+    key: item.key,
+    summary: item.summary,
+    idleDays: differenceInCalendarDays(now, at),
+  }));
   overrunSpikes.sort((a, b) => b.daysUsed - a.daysUsed);
-  idleItems.sort((a, b) => b.idleDays - a.idleDays);
-  const count = overrunSpikes.length + idleItems.length;
+  const idleCount = idleItems.length + (input.unread?.idle ?? 0);
+  const count = overrunSpikes.length + idleCount;
   const parts: string[] = [];
   if (overrunSpikes.length > 0)
     parts.push(`${plural(overrunSpikes.length, 'spike')} past the timebox`);
-  if (idleItems.length > 0)
-    parts.push(
-      `${plural(idleItems.length, 'discovery item')} untouched for ${idleDaysThreshold}+ days`,
-    );
+  if (idleCount > 0)
+    parts.push(`${plural(idleCount, 'discovery item')} untouched for ${idleDaysThreshold}+ days`);
   return {
     level: count === 0 ? 'ok' : 'warning',
     overrunSpikes,
     idleItems,
     overrunCount: overrunSpikes.length,
-    idleCount: idleItems.length,
+    idleCount,
     idleDaysThreshold,
     reason:
       count === 0
@@ -71,10 +72,13 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
   };
 }
 
-/** "2 enablers and 1 spike", "1 spike". */
-function kinds(items: ReadonlyArray<{ kind: 'enabler' | 'spike' }>): string {
-  const enablers = items.filter((i) => i.kind === 'enabler').length;
-  const spikes = items.length - enablers;
+/** "2 enablers and 1 spike", "1 spike": of the items, plus `more` of each kind not listed. */
+function kinds(
+  items: ReadonlyArray<{ kind: 'enabler' | 'spike' }>,
+  more: { enabler: number; spike: number } = { enabler: 0, spike: 0 },
+): string {
+  const enablers = items.filter((i) => i.kind === 'enabler').length + more.enabler;
+  const spikes = items.length - (enablers - more.enabler) + more.spike;
   return [
     enablers > 0 ? plural(enablers, 'enabler') : '',
     spikes > 0 ? plural(spikes, 'spike') : '',
@@ -106,24 +110,27 @@ export function unscopedEnablersSignal(input: SignalInput): UnscopedEnablersSign
   }
   items.sort((a, b) => Number(b.inSprint) - Number(a.inSprint));
   const inSprintCount = items.filter((i) => i.inSprint).length;
+  // Counted, not read: each is unscoped, in the backlog, without a waiver (backlog-read.ts).
+  const unread = { enabler: input.unread?.enabler ?? 0, spike: input.unread?.spike ?? 0 };
+  const count = items.length + unread.enabler + unread.spike;
   const waivedText =
     waived.length > 0
       ? ` ${kinds(waived)} without one ${waived.length === 1 ? 'is' : 'are'} waived.`
       : '';
   return {
-    level: inSprintCount > 0 ? 'critical' : items.length > 0 ? 'warning' : 'ok',
+    level: inSprintCount > 0 ? 'critical' : count > 0 ? 'warning' : 'ok',
     items,
-    count: items.length,
+    count,
     inSprintCount,
     waived,
     reason:
-      (items.length === 0
+      (count === 0
         ? waived.length === 0
           ? 'Every open enabler and spike has a scoped outcome.'
           : 'Every open enabler and spike has a scoped outcome or a waiver.'
         : inSprintCount > 0
-          ? `${kinds(items.filter((i) => i.inSprint))} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${items.length - inSprintCount} more in the backlog.`
-          : `${kinds(items)} in the backlog ${items.length === 1 ? 'has' : 'have'} no complete scoped outcome.`) +
+          ? `${kinds(items.filter((i) => i.inSprint))} without a scoped outcome ${inSprintCount === 1 ? 'is' : 'are'} in a sprint; ${count - inSprintCount} more in the backlog.`
+          : `${kinds(items, unread)} in the backlog ${count === 1 ? 'has' : 'have'} no complete scoped outcome.`) +
       waivedText,
   };
 }

@@ -23,7 +23,7 @@ import type { OverviewItem, ProjectOverview } from '../contract/project-overview
 import type { Touchpoint } from '../domain/discovery-cadence';
 import { waiverOfItem } from '../domain/signals-discovery';
 import type { Waiver } from '../domain/sprint-readiness';
-import { LIST_LIMIT, readyWorkOfReads, type ProjectReads } from './project-reads';
+import { LIST_LIMIT, readyWorkOfReads, unreadCount, type ProjectReads } from './project-reads';
 
 /**
  * Builds the page's answer from what was read. Pure: the signals come from the domain, this
@@ -84,6 +84,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     waivers: input.waivers ?? [],
     ...(input.waiverNames ? { names: input.waiverNames } : {}),
     ...(input.touchpoints ? { touchpoints: input.touchpoints } : {}),
+    ...(reads.unreadBacklog ? { unread: reads.unreadBacklog } : {}),
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
   // A waived item keeps its entry badge beside its "Waived until" one.
@@ -104,7 +105,9 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
   );
   let omitted = omittedFromColumns({ discovery, engineering, delivery }, columnCounts);
   const trimmed = trimSignals(signals);
-  omitted += trimmed.omitted;
+  // Counted, not read: in the signals' counts, in no list.
+  const unread = reads.unreadBacklog;
+  omitted += trimmed.omitted + (unread ? unread.idle + unreadCount(reads) : 0);
   const notes = [...input.notes];
   if (omitted > 0) {
     notes.push(
@@ -131,8 +134,8 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     columnJql: input.columnJql ?? NO_COLUMN_JQL,
     listLimit: LIST_LIMIT,
     totals: {
-      openItems: reads.discovery.length + deliveryTotal,
-      discovery: reads.discovery.length,
+      openItems: reads.discovery.length + unreadCount(reads) + deliveryTotal,
+      discovery: reads.discovery.length + unreadCount(reads),
       delivery: deliveryTotal,
       omitted,
     },
@@ -206,7 +209,11 @@ function columnsOf(
   };
   const columnCounts = {
     discovery: mapValues(byStage, (items) => items.length),
-    engineering: mapValues(byLane, (items) => items.length),
+    // The backlog's spikes and enablers counted, not read, are all unscoped (backlog-read.ts).
+    engineering: mapValues(
+      byLane,
+      (items, lane) => items.length + (lane === 'unscoped' ? unreadCount(reads) : 0),
+    ),
     delivery: {
       activeSprint: sprintDelivery.length,
       // A count may lag the lists it is taken with: never below what is listed.

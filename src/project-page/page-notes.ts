@@ -1,7 +1,7 @@
 import type { Config } from '../domain/config';
 import type { EstimateUnit } from '../domain/signals';
 import type { Estimation, Sprint } from '../jira/boards';
-import type { ProjectReads } from './project-reads';
+import { unreadCount, type ProjectReads } from './project-reads';
 
 /** What the page's notes are drawn from: what the load found missing or unusual. */
 export interface NoteFacts {
@@ -107,6 +107,7 @@ function boardNotes({ key, board, estimation, closed, active }: NoteFacts): stri
 function workNotes({ key, reads, unit, estimation }: NoteFacts): string[] {
   const open =
     reads.discovery.length +
+    unreadCount(reads) +
     reads.activeSprint.filter((i) => i.track === 'delivery' && i.statusCategory !== 'done').length +
     reads.ready.count +
     reads.inProgress.count;

@@ -7,6 +7,7 @@ import {
   type EstimateUnit,
   type ProjectItem,
   type ReadyWork,
+  type UnreadBacklog,
 } from '../domain/signals';
 
 /**
@@ -50,7 +51,16 @@ export interface ProjectReads {
    * whole track and sprint included), in rank order: every one, or the first LIST_LIMIT.
    */
   needsDiscovery: EntryFlagRead;
+  /**
+   * Unscoped spikes and enablers of the backlog counted instead of read (backlog-read.ts): not
+   * in `discovery`, which holds their first LIST_LIMIT in rank order and most idle ones.
+   */
+  unreadBacklog?: UnreadBacklog;
 }
+
+/** How many open discovery items a load counted but did not read. */
+export const unreadCount = (reads: Pick<ProjectReads, 'unreadBacklog'>): number =>
+  (reads.unreadBacklog?.enabler ?? 0) + (reads.unreadBacklog?.spike ?? 0);
 
 /**
  * Whether a reader going through the ready backlog in rank order (each item judged, see

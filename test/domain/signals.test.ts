@@ -231,6 +231,34 @@ describe('open-ended discovery', () => {
     expect(signal.idleItems[0]?.idleDays).toBe(21);
   });
 
+  it('lists the least recently touched first, then in rank order', () => {
+    const at = (updated: string) => makeItem({ kind: 'idea', track: 'discovery', updated });
+    // The same calendar day (23 days idle), touched at different hours: the earlier first.
+    const lateSameDay = at('2026-10-28T18:00:00.000Z');
+    const older = at('2026-10-20T09:00:00.000Z');
+    const earlySameDay = at('2026-10-28T07:00:00.000Z');
+    const tieA = at('2026-10-25T10:00:00.000Z');
+    const tieB = at('2026-10-25T10:00:00.000Z');
+    const signal = openEndedSignal(
+      makeInput({ items: [lateSameDay, tieB, older, earlySameDay, tieA] }),
+    );
+    expect(signal.idleItems.map((i) => i.key)).toEqual(
+      [older, tieB, tieA, earlySameDay, lateSameDay].map((i) => i.key),
+    );
+    expect(signal.idleItems.map((i) => i.idleDays)).toEqual([31, 26, 26, 23, 23]);
+  });
+
+  it('adds the idle items a load counted instead of reading to the count and the reason', () => {
+    const idle = makeItem({ kind: 'idea', track: 'discovery', updated: '2026-10-30T09:00:00Z' });
+    const signal = openEndedSignal(
+      makeInput({ items: [idle], unread: { enabler: 700, spike: 300, idle: 120 } }),
+    );
+    expect(signal.idleItems.map((i) => i.key)).toEqual([idle.key]);
+    expect(signal.idleCount).toBe(121);
+    expect(signal.level).toBe('warning');
+    expect(signal.reason).toContain('121 discovery items untouched for 14+ days');
+  });
+
   it('is quiet when all discovery moves', () => {
     expect(openEndedSignal(makeInput()).level).toBe('ok');
   });
@@ -266,6 +294,31 @@ describe('enablers without a scoped outcome', () => {
     expect(signal.reason).toBe(
       '1 enabler without a scoped outcome is in a sprint; 1 more in the backlog.',
     );
+    const counted = unscopedEnablersSignal(
+      makeInput({ items: [backlog, inSprint, scoped], unread: { enabler: 40, spike: 9, idle: 3 } }),
+    );
+    expect(counted.count).toBe(51);
+    expect(counted.items.map((i) => i.key)).toEqual([inSprint.key, backlog.key]);
+    expect(counted.reason).toBe(
+      '1 enabler without a scoped outcome is in a sprint; 50 more in the backlog.',
+    );
+  });
+
+  it('counts the backlog items a load counted instead of reading, by kind', () => {
+    const backlog = makeItem({ kind: 'spike', track: 'discovery', issueType: 'Spike' });
+    const signal = unscopedEnablersSignal(
+      makeInput({ items: [backlog], unread: { enabler: 12, spike: 2, idle: 0 } }),
+    );
+    expect(signal.level).toBe('warning');
+    expect(signal.count).toBe(15);
+    expect(signal.reason).toBe(
+      '12 enablers and 3 spikes in the backlog have no complete scoped outcome.',
+    );
+    const onlyCounted = unscopedEnablersSignal(
+      makeInput({ items: [], unread: { enabler: 1, spike: 0, idle: 0 } }),
+    );
+    expect(onlyCounted.level).toBe('warning');
+    expect(onlyCounted.reason).toBe('1 enabler in the backlog has no complete scoped outcome.');
   });
 });
 

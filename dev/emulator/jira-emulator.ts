@@ -227,6 +227,11 @@ export class JiraEmulator {
    * afresh, as tests need (they change issues directly between pages).
    */
   pagedSearchMemo = false;
+  /**
+   * A site that does not take some valid JQL (the operators an app field's property takes are
+   * not documented: docs/emulator.md): a search or count whose JQL matches answers 400.
+   */
+  refusedJql: RegExp | undefined = undefined;
   /** Jira requests so far that may change what a search finds (all but reads: `isRead`). */
   jiraWrites = 0;
   /**

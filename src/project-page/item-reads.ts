@@ -29,6 +29,7 @@ import {
 } from './whole-sets-read';
 import { ideasFrom, readJpdIdeas, type JpdIdeas } from './jpd-read';
 import { entryIssueFields } from '../items/entry-reader';
+import { mergeByRank, readCountedBacklog, type CountedBacklog } from './backlog-read';
 import { isJiraError } from '../jira/errors';
 
 /**
@@ -83,6 +84,14 @@ export async function readEveryOpenItem(
   return readsOfAllItems(items, evidenceText, needsDiscovery);
 }
 
+/** The unscoped backlog counted instead of read (backlog-read.ts): its queries, and its idle list's. */
+export interface CountedPlan {
+  queries: NonNullable<PageQueries['backlog']>;
+  rankFieldId: string;
+  now: Date;
+  idleDays: number;
+}
+
 /**
  * Reads folded into the whole sets' search (read-plan.ts): the items meeting the entry criteria
  * (`entry`) and the ready items with an estimate (`estimated`), of the page's project, and the
@@ -111,6 +120,8 @@ export async function readTargeted(
   folds?: Folds,
   /** The JPD spaces the project connects (`jpd.spaceKeys`): their ideas are read too. */
   spaceKeys: readonly string[] = [],
+  /** The unscoped backlog to count instead of reading it with the track (backlog-read.ts). */
+  counted?: CountedPlan,
 ): Promise<{
   reads: ProjectReads;
   /** The connected spaces' open ideas (not yet among `reads`: withJpdIdeas adds them). */
@@ -120,12 +131,18 @@ export async function readTargeted(
   shape: SearchedShape | undefined;
   /** Ready items with an estimate the ready read took past its list (ready-read.ts). */
   estimated: EstimatedRead | undefined;
+  /** How many items the unscoped backlog holds, when counted (the next load's plan). */
+  backlogSize: number | undefined;
+  /** Jira refused the backlog's count: the track was read whole. */
+  backlogRefused: boolean;
 }> {
   const evidenceText = new Map<string, string>();
-  const setsRead = readSetsWith(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
+  const track = readTrack(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
     entry,
     folds,
+    counted,
   });
+  const setsRead = track.then((read) => read.sets);
   // Ideas that came with the whole sets also give linked ideas' evidence (no fetch for them).
   const foldedIdeas = setsRead.then((sets) =>
     sets.spaceIssues && folds?.jpd
@@ -139,8 +156,8 @@ export async function readTargeted(
     (ideas) => ideas ?? readJpdIdeas(reader, spaceKeys, { rankFieldId: plan.rankFieldId }),
   );
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
-  const [sets, ready, inProgress, needsDiscovery, ideas] = await Promise.all([
-    setsRead,
+  const [{ sets, backlog, refused }, ready, inProgress, needsDiscovery, ideas] = await Promise.all([
+    track,
     readReady(reader, entry, {
       query: queries.ready,
       known,
@@ -160,15 +177,25 @@ export async function readTargeted(
       : readNeedsDiscovery(reader, entry, known),
     jpd,
   ]);
+  const discovery = backlog
+    ? mergeByRank(
+        sets.discovery,
+        backlog.items,
+        new Map([...(sets.rankOf ?? []), ...backlog.rankOf]),
+      )
+    : sets.discovery;
   return {
     reads: {
-      discovery: sets.discovery,
+      discovery,
       activeSprint: sets.activeSprint,
       ready: ready.ready,
       inProgress: { items: inProgress.items, count: inProgress.count },
       evidenceText,
       needsDiscovery,
+      ...(backlog ? { unreadBacklog: backlog.unread } : {}),
     },
+    backlogSize: backlog?.size,
+    backlogRefused: refused,
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
     shape: sets.shape,
@@ -195,6 +222,33 @@ async function readFirst(
   );
   const count = complete ? items.length : await approximateCount(reader.jira, query.where);
   return { items, complete, count };
+}
+
+/**
+ * The whole sets and, when `counted`, the unscoped backlog apart (backlog-read.ts); should Jira
+ * refuse either's JQL (docs/emulator.md: the operators a property takes are not documented), the
+ * whole sets with the track whole, as without it.
+ */
+async function readTrack(
+  reader: ItemReader,
+  plan: WholeSetsPlan,
+  evidenceText: Map<string, string>,
+  how: { entry: EntryRead; folds: Folds | undefined; counted: CountedPlan | undefined },
+): Promise<{ sets: WholeSets; backlog?: CountedBacklog | undefined; refused: boolean }> {
+  const { counted } = how;
+  const whole = (query: PageQuery | undefined) =>
+    readSetsWith(reader, { ...plan, query }, evidenceText, how);
+  if (!counted) return { sets: await whole(plan.query), refused: false };
+  try {
+    const [sets, backlog] = await Promise.all([
+      whole(counted.queries.wholeSets),
+      readCountedBacklog(reader, counted.queries.query, { ...counted, evidenceText }),
+    ]);
+    return { sets, backlog, refused: false };
+  } catch (error) {
+    if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
+    return { sets: await whole(plan.query), refused: true };
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { readIssuesInPages, type IssueReader } from '../jira/search';
 import { boardSettings, type Sprint } from '../jira/boards';
 import type { ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
-import { searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
+import { kindOf, searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
 import { readJpdIdeas, withJpdIdeas } from './jpd-read';
 import { getProjectIssueTypes } from '../jira/projects';
 import type { JiraGateway } from '../jira/jira-gateway';
@@ -29,7 +29,7 @@ import type { ItemReader } from './item-reader';
 import { readEveryOpenItem } from './item-reads';
 import type { EntryRead } from './needs-discovery-read';
 import { pageNotes } from './page-notes';
-import { pageQueries, type PageQueries } from './page-queries';
+import { pageQueries, type BacklogTerms, type PageQueries } from './page-queries';
 import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
 import { pickBoard, readBoardDetails } from './board-read';
@@ -94,6 +94,7 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
         undefined,
         recent.map((s) => s.id),
         estimation?.fieldId,
+        backlogTermsOf(site, now),
       );
   const spaceKeys = decision.config.jpd.spaceKeys;
   const [{ reads, closedSprints }, name, waiverNames, weeks] = await Promise.all([
@@ -257,9 +258,10 @@ async function readSite(input: LoadInput, key: string) {
     };
     await savePageSite(key, saved);
   }
-  const discoveryTypeIds = types
-    .filter((t) => tracks.trackOf(t.id, t.name) === 'discovery')
-    .map((t) => t.id);
+  const discoveryTypes = types.filter((t) => tracks.trackOf(t.id, t.name) === 'discovery');
+  const discoveryTypeIds = discoveryTypes.map((t) => t.id);
+  const ofKind = (kind: 'enabler' | 'spike') =>
+    discoveryTypes.filter((t) => kindOf(t.name, 'discovery') === kind).map((t) => t.id);
   const knownTypeIds = new Set(types.map((t) => t.id));
   return {
     decision,
@@ -268,12 +270,34 @@ async function readSite(input: LoadInput, key: string) {
     found,
     board,
     discoveryTypeIds,
+    engineeringTypeIds: { enabler: ofKind('enabler'), spike: ofKind('spike') },
     knownTypeIds,
     estimation,
     rankFieldId,
     sprints,
     /** What the page remembers of the site, as stored after this read. */
     remembered: saved,
+  };
+}
+
+/** Waived items past this many: the backlog is read whole (its JQL would name each one). */
+const BACKLOG_WAIVERS_MAX = 100;
+
+/**
+ * What the unscoped backlog's query is built from (backlog-read.ts); none without the Scoped
+ * outcome field, or with more active waivers than its JQL should name.
+ */
+function backlogTermsOf(
+  site: Awaited<ReturnType<typeof readSite>>,
+  now: Date,
+): BacklogTerms | undefined {
+  const waived = site.decision.waivers.filter((w) => isWaiverActive(w, now));
+  if (site.ids.scopedOutcome === undefined || waived.length > BACKLOG_WAIVERS_MAX) return undefined;
+  return {
+    enablerTypeIds: site.engineeringTypeIds.enabler,
+    spikeTypeIds: site.engineeringTypeIds.spike,
+    rules: site.decision.config.scopedOutcome,
+    waivedIds: [...new Set(waived.map((w) => w.issueId))],
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Config } from '../domain/config';
+
 /** The JQL of each targeted read: `where` for a count, `ordered` (by rank) for a search. */
 export interface PageQuery {
   where: string;
@@ -27,6 +29,28 @@ export interface PageQueries {
    * done items of the recent closed sprints (velocity); undefined when there is none of them.
    */
   wholeSets: PageQuery | undefined;
+  /**
+   * The unscoped backlog (backlog-read.ts) and the whole sets without it; undefined when the
+   * load cannot count it (no spike or enabler type, or no Scoped outcome field).
+   */
+  backlog?:
+    { query: UnscopedBacklog; wholeSets: PageQuery; waivedIds: readonly string[] } | undefined;
+}
+
+/** The unscoped backlog's JQL: the whole condition in rank order, and each kind's own. */
+export interface UnscopedBacklog extends PageQuery {
+  /** The condition alone, without the project clause (the whole sets leave it out). */
+  condition: string;
+  byKind: { enabler: string | undefined; spike: string | undefined };
+}
+
+/** What the unscoped backlog's JQL is built from (backlog-read.ts). */
+export interface BacklogTerms {
+  enablerTypeIds: readonly string[];
+  spikeTypeIds: readonly string[];
+  rules: Pick<Config['scopedOutcome'], 'requireSuccessMeasure' | 'requireBound'>;
+  /** Issue ids of the active waivers: a waived item is never counted. */
+  waivedIds: readonly string[];
 }
 
 /**
@@ -45,6 +69,8 @@ export function pageQueries(
   recentSprintIds: readonly number[] = [],
   /** The board's estimation field id (e.g. customfield_10016), when it has one. */
   estimateFieldId?: string,
+  /** What the unscoped backlog's JQL is built from, when the load may count it. */
+  backlogTerms?: BacklogTerms,
 ): PageQueries {
   const query = (...clauses: Array<string | undefined>): PageQuery => {
     const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
@@ -85,6 +111,82 @@ export function pageQueries(
       ? query(project, 'statusCategory != Done', delivery, entryCriteria)
       : undefined,
     wholeSets: wholeSetsQuery(project, types, sprints, recentSprintIds.join(', ')),
+    backlog:
+      backlogTerms && types
+        ? backlogQueries(project, types, sprints, recentSprintIds, backlogTerms)
+        : undefined,
+  };
+}
+
+/** The unscoped backlog, and the whole sets without it (their discovery clause leaves it out). */
+function backlogQueries(
+  project: string,
+  types: string,
+  sprints: string,
+  recentSprintIds: readonly number[],
+  terms: BacklogTerms,
+): PageQueries['backlog'] {
+  const query = unscopedBacklogQuery(project, terms);
+  if (!query) return undefined;
+  const wholeSets = wholeSetsQuery(
+    project,
+    types,
+    sprints,
+    recentSprintIds.join(', '),
+    query.condition,
+  );
+  return wholeSets ? { query, wholeSets, waivedIds: terms.waivedIds } : undefined;
+}
+
+/** The Scoped outcome field's name and its properties' search aliases, as in manifest.yml. */
+const OUTCOME = {
+  outcome: '"Scoped outcome".Outcome',
+  measure: '"Scoped outcome".SuccessMeasure',
+  days: '"Scoped outcome".TimeboxDays',
+  date: '"Scoped outcome".TargetDate',
+};
+
+/**
+ * Spikes and enablers not started, in no open sprint and without a waiver, with a part of their
+ * scoped outcome empty: unscoped whatever else they hold (readiness.ts: an absent outcome; an
+ * absent measure or bound where the rules require one; a spike always needs its timebox days).
+ * A negated sprint clause never matches an issue in no sprint, hence the EMPTY.
+ */
+export function unscopedBacklogQuery(
+  project: string,
+  terms: BacklogTerms,
+): UnscopedBacklog | undefined {
+  const empty = (part: string) => `${part} IS EMPTY`;
+  const missing = (bound: string | undefined) =>
+    [
+      empty(OUTCOME.outcome),
+      terms.rules.requireSuccessMeasure ? empty(OUTCOME.measure) : undefined,
+      bound,
+    ].filter((c): c is string => c !== undefined);
+  const kind = (ids: readonly string[], bound: string | undefined) =>
+    ids.length === 0
+      ? undefined
+      : `issuetype in (${ids.join(', ')}) AND (${missing(bound).join(' OR ')})`;
+  const enabler = kind(
+    terms.enablerTypeIds,
+    terms.rules.requireBound ? `(${empty(OUTCOME.days)} AND ${empty(OUTCOME.date)})` : undefined,
+  );
+  const spike = kind(terms.spikeTypeIds, empty(OUTCOME.days));
+  const kinds = [enabler, spike].filter((c): c is string => c !== undefined);
+  if (kinds.length === 0) return undefined;
+  const common = [
+    'statusCategory = "To Do"',
+    '(sprint is EMPTY OR sprint not in openSprints())',
+    ...(terms.waivedIds.length > 0 ? [`id not in (${terms.waivedIds.join(', ')})`] : []),
+  ].join(' AND ');
+  const condition = `${common} AND (${kinds.map((k) => `(${k})`).join(' OR ')})`;
+  const where = `${project} AND ${condition}`;
+  const of = (k: string | undefined) => (k ? `${project} AND ${common} AND (${k})` : undefined);
+  return {
+    where,
+    ordered: `${where} ORDER BY Rank ASC`,
+    condition,
+    byKind: { enabler: of(enabler), spike: of(spike) },
   };
 }
 
@@ -99,9 +201,12 @@ function wholeSetsQuery(
   types: string,
   activeSprints: string,
   recentSprints: string,
+  /** A part of the discovery track counted instead of read (the unscoped backlog). */
+  counted?: string,
 ): PageQuery | undefined {
+  const leftOut = counted ? ` AND NOT (${counted})` : '';
   const sets = [
-    types ? `(statusCategory != Done AND issuetype in (${types}))` : undefined,
+    types ? `(statusCategory != Done AND issuetype in (${types})${leftOut})` : undefined,
     activeSprints ? `sprint in (${activeSprints})` : undefined,
     recentSprints ? `(sprint in (${recentSprints}) AND statusCategory = Done)` : undefined,
   ].filter((c): c is string => c !== undefined);

@@ -3,6 +3,7 @@ import { plannedParts } from '../jira/search-in-parts';
 import {
   FOLD_MAX,
   foldedFew,
+  foldHintHeld,
   foldHintToSave,
   forgetPageSite,
   rememberedShape,
@@ -11,8 +12,14 @@ import {
 } from '../storage/page-cache-store';
 import type { EntryRead } from './needs-discovery-read';
 import type { Config } from '../domain/config';
-import type { ClosedSprintResult, EntryFlagRead, EstimateUnit } from '../domain/signals';
-import { readTargeted, type Folds } from './item-reads';
+import type {
+  ClosedSprintResult,
+  EntryFlagRead,
+  EstimateUnit,
+  ProjectItem,
+} from '../domain/signals';
+import { readTargeted, type CountedPlan, type Folds } from './item-reads';
+import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from './backlog-read';
 import type { ItemReader } from './item-reader';
 import { withJpdIdeas } from './jpd-read';
 import type { ProjectReads } from './project-reads';
@@ -59,6 +66,8 @@ export interface LoadFound {
   spaceKeys: readonly string[];
   /** The estimated ready items' query (none: not asked for). */
   estimated: PageQuery | undefined;
+  /** The unscoped backlog's query and whether it was short (backlog-read.ts); none: no such query. */
+  backlog?: { query: string; few: boolean } | undefined;
   /** What the targeted reads found (item-reads.ts). */
   read: {
     reads: { needsDiscovery: EntryFlagRead };
@@ -101,13 +110,18 @@ export async function rememberReadPlan(
   const jpdRead = ideas ? foldHintToSave(site, 'jpdRead', ideas.where, everySpace, now) : undefined;
   const { shape } = found.read;
   const wholeSets = shape ? shapeToSave(site, shape, now) : undefined;
-  if (!entryRead && !estimatedRead && !jpdRead && !wholeSets) return;
+  const { backlog } = found;
+  const backlogRead = backlog
+    ? foldHintToSave(site, 'backlogRead', backlog.query, backlog.few, now)
+    : undefined;
+  if (!entryRead && !estimatedRead && !jpdRead && !wholeSets && !backlogRead) return;
   await savePageSite(projectKey, {
     ...site,
     ...(entryRead ? { entryRead } : {}),
     ...(estimatedRead ? { estimatedRead } : {}),
     ...(jpdRead ? { jpdRead } : {}),
     ...(wholeSets ? { wholeSets } : {}),
+    ...(backlogRead ? { backlogRead } : {}),
   });
 }
 
@@ -160,6 +174,7 @@ export async function readPlanned(
 ): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
   const { site, now, entry, spaceKeys } = load;
   const estimated = load.unit === 'points' ? queries.readyEstimated : undefined;
+  const { config } = site.decision;
   const read = await readTargeted(
     reader,
     queries,
@@ -171,13 +186,55 @@ export async function readPlanned(
       rankFieldId: site.rankFieldId,
       last: rememberedShape(site.remembered, now),
     },
-    { unit: load.unit, config: site.decision.config },
+    { unit: load.unit, config },
     entry,
     foldsOf({ entry, estimated, spaceKeys }, site.remembered, now),
     spaceKeys,
+    countedPlan(queries, site, now),
   );
+  // A backlog Jira would not count is read whole next time too.
+  const size = read.backlogSize ?? backlogSizeOf(read.reads.discovery, config, queries);
+  const backlog = queries.backlog && {
+    query: queries.backlog.query.where,
+    few: read.backlogRefused || size < COUNTED_BACKLOG_MIN,
+  };
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
   else
-    await rememberReadPlan(load.key, site.remembered, { entry, estimated, spaceKeys, read }, now);
+    await rememberReadPlan(
+      load.key,
+      site.remembered,
+      { entry, estimated, spaceKeys, read, backlog },
+      now,
+    );
   return { reads: withJpdIdeas(read.reads, read.jpd), closedSprints: read.closedSprints };
+}
+
+/** The unscoped backlog counted this load: the last one found it long (and Jira took its count). */
+function countedPlan(queries: PageQueries, site: PlannedSite, now: Date): CountedPlan | undefined {
+  const { backlog } = queries;
+  if (!backlog || site.rankFieldId === undefined) return undefined;
+  const hint = site.remembered.backlogRead;
+  if (
+    !hint ||
+    hint.few ||
+    !foldHintHeld(site.remembered, 'backlogRead', backlog.query.where, now)
+  ) {
+    return undefined;
+  }
+  return {
+    queries: backlog,
+    rankFieldId: site.rankFieldId,
+    now,
+    idleDays: site.decision.config.staleness.discoveryIdleDays,
+  };
+}
+
+/** How many items of a track read whole are in the unscoped backlog (its query, item by item). */
+function backlogSizeOf(
+  discovery: readonly ProjectItem[],
+  config: Config,
+  queries: PageQueries,
+): number {
+  const waived = new Set(queries.backlog?.waivedIds ?? []);
+  return discovery.filter((i) => inUnscopedBacklog(i, config.scopedOutcome, waived)).length;
 }

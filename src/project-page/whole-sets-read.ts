@@ -32,6 +32,8 @@ export interface WholeSets {
   spaceIssues?: RawIssue[];
   /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
   shape?: SearchedShape | undefined;
+  /** The Rank value of each discovery item, with `plan.rankFieldId` (backlog-read.ts merges by it). */
+  rankOf?: Map<string, string>;
 }
 
 /** What a whole-sets search found (search-in-parts.ts), and its JQL condition (`query`). */
@@ -101,6 +103,7 @@ export async function readWholeSets(
   const spaces = new Set(plan.own?.spaceKeys ?? []);
   const ownIssues: RawIssue[] = [];
   const spaceIssues: RawIssue[] = [];
+  const rankOf = new Map<string, string>();
   for (const raw of issues) {
     const ofProject = projectOfKey(raw.key);
     if (spaces.has(ofProject)) {
@@ -115,15 +118,19 @@ export async function readWholeSets(
     const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
     const inActive =
       sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
-    if (discoveryType && !isDone(raw)) toDiscovery([raw]);
-    else if (inActive) toSprint([raw]);
+    if (discoveryType && !isDone(raw)) {
+      toDiscovery([raw]);
+      const rank = plan.rankFieldId === undefined ? undefined : raw.fields[plan.rankFieldId];
+      if (typeof rank === 'string') rankOf.set(raw.key, rank);
+    } else if (inActive) toSprint([raw]);
   }
   tally.take(issues);
   const own = plan.own;
-  if (!own) return { ...sets, closedSprints: tally.result(), shape };
+  if (!own) return { ...sets, closedSprints: tally.result(), shape, rankOf };
   return {
     ...sets,
     closedSprints: tally.result(),
+    rankOf,
     ownIssues,
     shape,
     ...(own.spaceKeys ? { spaceIssues } : {}),

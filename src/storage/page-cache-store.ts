@@ -19,7 +19,7 @@ const EstimationSchema = z.object({ fieldId: z.string(), displayName: z.string()
 const FoldSchema = z.object({ query: z.string(), few: z.boolean(), savedAt: z.string() }).strict();
 
 /** The reads a load may fold into the whole sets' search when the last load found few items. */
-export type FoldedRead = 'entryRead' | 'estimatedRead' | 'jpdRead';
+export type FoldedRead = 'entryRead' | 'estimatedRead' | 'jpdRead' | 'backlogRead';
 
 export const PageSiteSchema = z
   .object({
@@ -52,6 +52,11 @@ export const PageSiteSchema = z
     estimatedRead: FoldSchema.optional(),
     /** The same of the connected JPD spaces' ideas: every space was found (jpd-read.ts). */
     jpdRead: FoldSchema.optional(),
+    /**
+     * The same of the unscoped backlog (src/project-page/backlog-read.ts): `few` when it held
+     * fewer than COUNTED_BACKLOG_MIN items (or Jira refused its count), so it is read whole.
+     */
+    backlogRead: FoldSchema.optional(),
     /**
      * What the last load's whole-sets search found (how many issues, their lowest and highest
      * id): the next load plans its parts from it (search-in-parts.ts, `searchByShape`).
@@ -131,6 +136,10 @@ export function foldedFew(site: PageSite, read: FoldedRead, query: string, now: 
   const hint = heldHint(site, read, query, now);
   return hint?.few === true;
 }
+
+/** Whether a hint of this read for this JQL is remembered, recently enough. */
+export const foldHintHeld = (site: PageSite, read: FoldedRead, query: string, now: Date): boolean =>
+  heldHint(site, read, query, now) !== undefined;
 
 /** The remembered hint of this read for this JQL, when recent enough. */
 function heldHint(site: PageSite, read: FoldedRead, query: string, now: Date) {

@@ -10,15 +10,13 @@ import {
 import { SEARCH_PAGE_WITH_FIELDS } from '../../dev/emulator/routes/search';
 import api, { route } from '@forge/api';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
-import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { loadProjectOverview } from '../../src/project-page/load-project';
-import { readIssuesInPages } from '../../src/jira/search';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
 import type { Result } from '../../src/contract/bridge-contract';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, inInvocation } from '../helpers/invoke';
+import { callResolver } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
+import { comparablePage, referencePage } from '../helpers/page-reference';
 import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 
 /**
@@ -859,44 +857,8 @@ describe('scale: the page reads what each list and signal needs, not every open 
   const searches = () => operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
   const returnedIssues = () => ctx.em.jiraCalls().reduce((n, c) => n + c.returnedIssues, 0);
 
-  /**
-   * The same page from every open item, read the plain way (the reference), as one invocation of
-   * the resolver that would run it.
-   */
-  const reference = (projectKey: string): Promise<ProjectOverview> => {
-    const project = ctx.em.projectByKey(projectKey);
-    return inInvocation(
-      ctx.em,
-      'resolver',
-      'project/overview: loadProjectOverview reading every item',
-      () =>
-        loadProjectOverview({
-          jira: jiraAsUser(DEMO_USERS.member),
-          project: { id: project.id, key: project.key },
-          now: new Date(),
-          readEverything: readIssuesInPages,
-        }),
-      { as: DEMO_USERS.member },
-    );
-  };
-  /**
-   * Everything but runway's number, which may be a lower bound (and the failure modes quoting
-   * it), and the columns' JQL (the
-   * reference reads every item instead of running the column queries).
-   */
-  const comparable = (o: ProjectOverview) => {
-    const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
-    const runway = { level, verdict, velocity, velocitySprints, unit, target };
-    // The failure modes quote runway's number too.
-    const paralysis = { ...o.signals.paralysis, runwaySprints: null, reason: '' };
-    const buildTrap = { ...o.signals.buildTrap, runwaySprints: null, reason: '' };
-    return {
-      ...o,
-      columnJql: null,
-      generatedAt: '',
-      signals: { ...o.signals, runway, paralysis, buildTrap },
-    };
-  };
+  const reference = (projectKey: string) => referencePage(ctx.em, projectKey);
+  const comparable = comparablePage;
 
   it('2,000 open items: whole discovery track and sprint, the first items of each delivery list, two counts', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, evidenceEvery: 3 });
@@ -1124,7 +1086,8 @@ describe('scale: the page reads what each list and signal needs, not every open 
   }, 60_000);
 
   it('a later load plans the whole sets’ parts from what the last one found: no count, no ends, the same page', async () => {
-    const big = seedSyntheticProject(ctx.em, { openItems: 6000, now, discoveryPerTen: 3 });
+    // One in ten discovery items, every one started: the whole track is read with the sets.
+    const big = seedSyntheticProject(ctx.em, { openItems: 11_000, now });
     const first = await load(big.projectKey);
     expect(wholeSetCounts()).toHaveLength(1);
     // The second load folds the entry criteria's few items into the search: another search,
@@ -1136,7 +1099,7 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const remembered = ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(big.projectKey)) as {
       wholeSets?: { size: number; low: number; high: number };
     };
-    // 1,800 discovery items, the sprint and velocity's done items: two parts of 10 pages.
+    // 1,100 discovery items, the sprint and velocity's done items: two parts of 6 pages.
     expect(remembered.wholeSets?.size).toBeGreaterThan(1_000);
     sharedPagesExpire(ctx.em, big.projectKey);
     ctx.em.resetCalls();

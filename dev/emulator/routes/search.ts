@@ -49,6 +49,14 @@ export const SEARCH_PAGE_MAX = 5000;
 export const SEARCH_PAGE_WITH_FIELDS = 100;
 const DEFAULT_MAX_RESULTS = 50;
 
+/** The query, parsed; a site that takes no such JQL (`em.refusedJql`) refuses it as Jira would. */
+function parseOn(em: JiraEmulator, jql: string) {
+  if (em.refusedJql?.test(jql)) {
+    throw new JqlError(`Error in the JQL Query: this site does not take '${jql}'.`);
+  }
+  return parseJql(jql);
+}
+
 function badJql(em: JiraEmulator, error: JqlError, jql: string): EmResponse {
   if (error.unsupported) em.violations.push(`search/jql: ${error.message} (JQL: ${jql})`);
   return { status: 400, body: { errorMessages: [error.message], errors: {} } };
@@ -250,7 +258,7 @@ function pagedMatches(
   const { issues: population, views, facts } = searchedIssues(em, reconcile);
   let found: EmIssue[];
   try {
-    const query = parseJql(jql);
+    const query = parseOn(em, jql);
     found = population.filter(matcher(em, req, query, facts)).sort(comparator(query.order));
   } catch (error) {
     if (error instanceof JqlError) return { ok: false, refusal: badJql(em, error, jql) };
@@ -273,7 +281,7 @@ export function countJql(em: JiraEmulator, req: EmRequest): EmResponse {
   const jql = ((req.body ?? {}) as { jql?: string }).jql ?? '';
   try {
     const { issues, facts } = searchedIssues(em, new Set());
-    const matches = matcher(em, req, parseJql(jql), facts);
+    const matches = matcher(em, req, parseOn(em, jql), facts);
     return { status: 200, body: { count: issues.filter(matches).length } };
   } catch (error) {
     if (error instanceof JqlError) return badJql(em, error, jql);

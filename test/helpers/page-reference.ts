@@ -1,0 +1,46 @@
+import { DEMO_USERS } from '../../dev/emulator/demo-project';
+import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
+import { jiraAsUser } from '../../src/jira/jira-gateway';
+import { loadProjectOverview } from '../../src/project-page/load-project';
+import { readIssuesInPages } from '../../src/jira/search';
+import type { ProjectOverview } from '../../src/contract/project-overview';
+import { inInvocation } from './invoke';
+
+/**
+ * The project page from every open item, read the plain way (the reference the targeted reads
+ * are checked against), as one invocation of the resolver that would run it.
+ */
+export function referencePage(em: JiraEmulator, projectKey: string): Promise<ProjectOverview> {
+  const project = em.projectByKey(projectKey);
+  return inInvocation(
+    em,
+    'resolver',
+    'project/overview: loadProjectOverview reading every item',
+    () =>
+      loadProjectOverview({
+        jira: jiraAsUser(DEMO_USERS.member),
+        project: { id: project.id, key: project.key },
+        now: new Date(),
+        readEverything: readIssuesInPages,
+      }),
+    { as: DEMO_USERS.member },
+  );
+}
+
+/**
+ * A page as the reference must match it: everything but runway's number, which may be a lower
+ * bound (and the failure modes quoting it), the columns' JQL (the reference reads every item
+ * instead of running the column queries) and when it was made.
+ */
+export function comparablePage(o: ProjectOverview) {
+  const { level, verdict, velocity, velocitySprints, unit, target } = o.signals.runway;
+  const runway = { level, verdict, velocity, velocitySprints, unit, target };
+  const paralysis = { ...o.signals.paralysis, runwaySprints: null, reason: '' };
+  const buildTrap = { ...o.signals.buildTrap, runwaySprints: null, reason: '' };
+  return {
+    ...o,
+    columnJql: null,
+    generatedAt: '',
+    signals: { ...o.signals, runway, paralysis, buildTrap },
+  };
+}

@@ -1,0 +1,208 @@
+import { addDemoItem, DEMO_USERS, seedSyntheticProject } from '../../dev/emulator/demo-project';
+import type { EmIssue } from '../../dev/emulator/model';
+import type { Result } from '../../src/contract/bridge-contract';
+import type { ProjectOverview } from '../../src/contract/project-overview';
+import { COUNTED_BACKLOG_MIN, idleBefore } from '../../src/project-page/backlog-read';
+import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
+import { COMPLETE_OUTCOME, seedWaiver, useEmulator } from '../helpers/emulator';
+import { callResolver } from '../helpers/invoke';
+import { comparablePage, referencePage } from '../helpers/page-reference';
+import { sharedPagesExpire } from '../helpers/shared-page';
+
+/**
+ * A long unscoped backlog of spikes and enablers is counted, not read (src/project-page/
+ * backlog-read.ts, decision 13): the page must stay the one a load reading every item builds,
+ * whatever the backlog holds around the query's edges.
+ */
+const ctx = useEmulator();
+const now = new Date();
+const DAY = 86_400_000;
+
+async function load(projectKey: string): Promise<ProjectOverview> {
+  const project = ctx.em.projectByKey(projectKey);
+  const result: Result<ProjectOverview> = await callResolver<ProjectOverview>(
+    ctx.em,
+    'project/overview',
+    DEMO_USERS.member,
+    {},
+    { extension: { project: { id: project.id, key: project.key } } },
+  );
+  if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+const jqlOf = (c: { body?: unknown }): string => {
+  const jql = (c.body as { jql?: unknown } | undefined)?.jql;
+  return typeof jql === 'string' ? jql : '';
+};
+const returnedIssues = () => ctx.em.jiraCalls().reduce((n, c) => n + c.returnedIssues, 0);
+const remembered = (key: string) =>
+  (ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(key)) as { backlogRead?: { few: boolean } } | undefined)
+    ?.backlogRead;
+
+/**
+ * A synthetic project whose 600 spikes and enablers wait without a scoped outcome, and items
+ * around each edge of the backlog's query: parts empty or not, placeholders, a spike's too long
+ * timebox, a future sprint, a waiver, work started, equal last-change times, the idle boundary;
+ * ranked ahead of every seeded item, or after all of them.
+ */
+function seedVaried() {
+  const big = seedSyntheticProject(ctx.em, { openItems: 3000, now, discoveryPerTen: 3 });
+  const key = big.projectKey;
+  let top = -1;
+  let bottom = 1_000_000;
+  const add = (
+    type: 'Enabler' | 'Spike',
+    summary: string,
+    more: {
+      outcome?: Record<string, unknown>;
+      status?: 'In Progress';
+      updated?: number;
+      /** Ranked after every other item: never among the backlog's first items read. */
+      last?: boolean;
+    } = {},
+  ): EmIssue => {
+    const issue = addDemoItem(ctx.em, key, now, {
+      type,
+      summary,
+      ...(more.status ? { status: more.status } : {}),
+      ...(more.outcome ? { custom: { [scopedOutcomeId()]: more.outcome } } : {}),
+    });
+    issue.rank = more.last ? bottom++ : top--;
+    if (more.updated !== undefined) issue.updated = new Date(more.updated).toISOString();
+    return issue;
+  };
+  const old = now.getTime() - 45 * DAY;
+  const boundary = idleBefore(now, 14);
+  const future = ctx.em.addSprint({ boardId: big.boardId, name: 'Next', state: 'future' });
+  const edges = {
+    // Equal last changes, older than any other: the idle list's first three, in rank order.
+    tiedA: add('Enabler', 'tied A', { updated: old }),
+    tiedB: add('Spike', 'tied B', { updated: old }),
+    tiedC: add('Enabler', 'tied C', { updated: old }),
+    justIdle: add('Enabler', 'just idle', { updated: boundary - 1 }),
+    notYetIdle: add('Enabler', 'not yet idle', { updated: boundary }),
+    noMeasure: add('Enabler', 'no measure', { outcome: { outcome: COMPLETE_OUTCOME.outcome } }),
+    spikeNoDays: add('Spike', 'spike without days', {
+      outcome: { outcome: COMPLETE_OUTCOME.outcome, successMeasure: 'p95 under 20 ms' },
+    }),
+    emptyMeasure: add('Enabler', 'empty measure', {
+      outcome: { ...COMPLETE_OUTCOME, successMeasure: '' },
+    }),
+    placeholder: add('Enabler', 'placeholder', {
+      outcome: { ...COMPLETE_OUTCOME, outcome: 'TBD' },
+    }),
+    tooLong: add('Spike', 'ten-day spike', { outcome: { ...COMPLETE_OUTCOME, timeboxDays: 10 } }),
+    // Outside the backlog by one condition each, and ranked last: counted by mistake, they
+    // would not be read, and the counts would differ from the reference's.
+    scoped: add('Enabler', 'scoped', { outcome: COMPLETE_OUTCOME, last: true }),
+    dateBound: add('Enabler', 'bound by a date', {
+      outcome: { ...COMPLETE_OUTCOME, timeboxDays: undefined, targetDate: '2027-01-15' },
+      last: true,
+    }),
+    started: add('Spike', 'started', { status: 'In Progress', last: true }),
+    nextSprint: add('Enabler', 'next sprint', { last: true }),
+    waived: add('Enabler', 'waived', { last: true }),
+  };
+  ctx.em.setSprint(edges.nextSprint.key, future.id);
+  seedWaiver(ctx.em, edges.waived, {
+    reason: 'Agreed with the architects',
+    expiresOn: new Date(now.getTime() + 10 * DAY).toISOString().slice(0, 10),
+    grantedBy: DEMO_USERS.member,
+    grantedAt: now.toISOString(),
+  });
+  return { key, edges };
+}
+
+const scopedOutcomeId = (): string => {
+  const field = [...ctx.em.fields.values()].find((f) => f.name === 'Scoped outcome');
+  if (!field) throw new Error('no Scoped outcome field');
+  return field.id;
+};
+
+describe('a long unscoped backlog, counted instead of read', () => {
+  it('gives the page a load reading every item gives, for far fewer issues', async () => {
+    const { key, edges } = seedVaried();
+    ctx.em.resetCalls();
+    const first = await load(key);
+    const firstIssues = returnedIssues();
+    // The first load reads the track whole and finds the backlog long.
+    expect(first.columnCounts.engineering.unscoped).toBeGreaterThanOrEqual(COUNTED_BACKLOG_MIN);
+    expect(remembered(key)).toMatchObject({ few: false });
+    sharedPagesExpire(ctx.em, key);
+    ctx.em.resetCalls();
+    const counted = await load(key);
+    const jql = ctx.em.jiraCalls().map(jqlOf);
+    expect(jql.some((q) => q.includes('AND NOT (statusCategory = "To Do"'))).toBe(true);
+    // The backlog's first items in rank order and its most idle ones, each kind counted and
+    // its idle ones: two lists and three counts.
+    const backlog = jql.filter((q) =>
+      q.startsWith(
+        'project = "BIG" AND statusCategory = "To Do" AND (sprint is EMPTY OR sprint not in openSprints())',
+      ),
+    );
+    expect(backlog.filter((q) => q.endsWith('ORDER BY Rank ASC'))).toHaveLength(1);
+    expect(backlog.filter((q) => q.endsWith('ORDER BY updated ASC, Rank ASC'))).toHaveLength(1);
+    expect(backlog.filter((q) => !q.includes('ORDER BY'))).toHaveLength(3);
+    expect(returnedIssues()).toBeLessThan(firstIssues - 400);
+    const reference = await referencePage(ctx.em, key);
+    expect(comparablePage(counted)).toEqual(comparablePage(reference));
+    // The edges landed where the reference puts them.
+    const idle = counted.signals.openEnded.idleItems.map((i) => i.key);
+    expect(idle.slice(0, 3)).toEqual([edges.tiedC.key, edges.tiedB.key, edges.tiedA.key]);
+    // One millisecond either side of the idle boundary is told apart (the counts match).
+    expect(counted.signals.openEnded.idleCount).toBe(reference.signals.openEnded.idleCount);
+    const unscoped = counted.engineering.unscoped.map((i) => i.key);
+    for (const edge of [
+      'noMeasure',
+      'spikeNoDays',
+      'emptyMeasure',
+      'placeholder',
+      'tooLong',
+    ] as const) {
+      expect(unscoped).toContain(edges[edge].key);
+    }
+    expect(counted.engineering.scoped.map((i) => i.key)).toEqual(
+      expect.arrayContaining([edges.scoped.key, edges.dateBound.key]),
+    );
+    const signal = counted.signals.unscopedEnablers;
+    // In a sprint (a future one), so listed among the first, though ranked last.
+    expect(signal.items.find((i) => i.key === edges.nextSprint.key)?.inSprint).toBe(true);
+    expect(signal.waived.map((w) => w.key)).toEqual([edges.waived.key]);
+    expect(signal.count).toBe(reference.signals.unscopedEnablers.count);
+    expect(counted.totals.discovery).toBe(reference.totals.discovery);
+  }, 60_000);
+
+  it('reads the track whole, now and next time, on a site that does not take the count', async () => {
+    const { key } = seedVaried();
+    await load(key);
+    ctx.em.refusedJql = /"Scoped outcome"\.\w+ IS EMPTY/;
+    sharedPagesExpire(ctx.em, key);
+    const page = await load(key);
+    expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+    expect(remembered(key)).toMatchObject({ few: true });
+    sharedPagesExpire(ctx.em, key);
+    ctx.em.resetCalls();
+    await load(key);
+    const jql = ctx.em.jiraCalls().map(jqlOf);
+    expect(jql.some((q) => q.includes('IS EMPTY'))).toBe(false);
+  }, 60_000);
+
+  it('reads a short backlog with the track', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 1500, now, discoveryPerTen: 3 });
+    await load(big.projectKey);
+    expect(remembered(big.projectKey)).toMatchObject({ few: true });
+    sharedPagesExpire(ctx.em, big.projectKey);
+    ctx.em.resetCalls();
+    const page = await load(big.projectKey);
+    expect(
+      ctx.em
+        .jiraCalls()
+        .map(jqlOf)
+        .some((q) => q.includes('IS EMPTY')),
+    ).toBe(false);
+    expect(comparablePage(page)).toEqual(
+      comparablePage(await referencePage(ctx.em, big.projectKey)),
+    );
+  }, 60_000);
+});

@@ -38,6 +38,11 @@ export interface PageNeeds {
   items: number;
   /** Lists shown only by their count beyond what is listed (one count request each). */
   counts: number;
+  /**
+   * The same with the unscoped backlog counted (src/project-page/backlog-read.ts): only its
+   * first items and most idle ones, and its counts. Absent: no such backlog past a list.
+   */
+  counted?: { items: number; counts: number } | undefined;
   /** Every open item plus velocity's done items (what reading everything returns). */
   everyItem: number;
   /** Active and closed sprints of the board. */
@@ -77,6 +82,8 @@ const sum = (parts: Record<string, number>): number =>
  * - `exact items`: the permission check (every resolver checks its caller), the board lookup,
  *   its sprints (one request per agile page), the needed items at the search's largest page
  *   with fields, and one count request per list shown only by its count.
+ * - `exact items, backlog counted`: the same, with the unscoped backlog's first items and most
+ *   idle ones instead of all of it, and its counts (what the page needs of it at the least).
  * - `every item`: the same fixed reads, then every open item and velocity's done items; no
  *   counts (each list is read to its end).
  *
@@ -96,14 +103,27 @@ export function independentLowerBound(
     sprints: needs.hasBoard ? pages(needs.sprints, limits.agile) : 0,
     projectName: needs.hasBoard ? 0 : 1,
   };
-  const exact = {
+  const exactOf = (items: number, counts: number) => ({
     ...fixed,
-    issuePages: pages(needs.items, limits.searchWithFields),
-    counts: needs.counts,
-  };
+    issuePages: pages(items, limits.searchWithFields),
+    counts,
+  });
+  const exact = exactOf(needs.items, needs.counts);
   const every = { ...fixed, issuePages: pages(needs.everyItem, limits.searchWithFields) };
+  const { counted } = needs;
+  const lean = counted ? exactOf(counted.items, counted.counts) : undefined;
   const strategies: Strategy[] = [
     { name: 'exact items', total: sum(exact), parts: exact, issues: needs.items },
+    ...(lean && counted
+      ? [
+          {
+            name: 'exact items, backlog counted',
+            total: sum(lean),
+            parts: lean,
+            issues: counted.items,
+          },
+        ]
+      : []),
     { name: 'every item', total: sum(every), parts: every, issues: needs.everyItem },
   ];
   const cheapest = strategies.reduce((a, b) => (b.total < a.total ? b : a));

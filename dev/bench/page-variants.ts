@@ -2,6 +2,8 @@ import type { SeedShape } from '../emulator/demo-project';
 import type { OverviewInput } from '../../src/project-page/build-overview';
 import { averageVelocity } from '../../src/domain/signals';
 import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
+import { idleBefore, inUnscopedBacklog } from '../../src/project-page/backlog-read';
+import { isWaiverActive } from '../../src/domain/sprint-readiness';
 
 /**
  * The data shapes the bench loads the project page on (docs/costs.md, "The bench on realistic
@@ -50,6 +52,8 @@ export interface NeededItems {
   byRead: Record<string, number>;
   /** Lists the page shows only a count of beyond what it lists (one count request each). */
   counts: number;
+  /** The same with the unscoped backlog counted (its first and most idle items, its counts). */
+  counted?: { items: number; counts: number } | undefined;
 }
 
 /**
@@ -91,7 +95,20 @@ export function neededItems(
   add(readyItems);
   add(reads.inProgress.items.slice(0, inProgressNeeded));
   add(flagged);
+  const counts =
+    (readyNeeded < reads.ready.count ? 1 : 0) +
+    (inProgressNeeded < reads.inProgress.count ? 1 : 0) +
+    (entryPast ? 1 : 0);
+  const backlog = countedBacklogNeeds(data, keys);
   return {
+    ...(backlog
+      ? {
+          counted: {
+            items: backlog.items + velocityItems + evidenceIssues,
+            counts: counts + backlog.counts,
+          },
+        }
+      : {}),
     // Velocity's done items and the linked ideas are not among the open items read above.
     items: keys.size + velocityItems + evidenceIssues,
     byRead: {
@@ -103,9 +120,36 @@ export function neededItems(
       entryFlagged: flagged.length,
       linkedIdeas: evidenceIssues,
     },
-    counts:
-      (readyNeeded < reads.ready.count ? 1 : 0) +
-      (inProgressNeeded < reads.inProgress.count ? 1 : 0) +
-      (entryPast ? 1 : 0),
+    counts,
   };
+}
+
+/**
+ * What the page needs with the unscoped backlog counted (src/project-page/backlog-read.ts): of
+ * it, only its first LIST_LIMIT in rank order and its LIST_LIMIT least recently touched idle
+ * ones, and a count of each kind it holds and of its idle ones where those lists stop short.
+ * Undefined when the backlog fits one list (reading it costs no more than counting it).
+ */
+function countedBacklogNeeds(
+  data: OverviewInput,
+  keys: ReadonlySet<string>,
+): { items: number; counts: number } | undefined {
+  const waived = new Set(
+    (data.waivers ?? []).filter((w) => isWaiverActive(w, data.now)).map((w) => w.issueId),
+  );
+  const backlog = data.reads.discovery.filter((i) =>
+    inUnscopedBacklog(i, data.config.scopedOutcome, waived),
+  );
+  if (backlog.length <= LIST_LIMIT) return undefined;
+  const threshold = idleBefore(data.now, data.config.staleness.discoveryIdleDays);
+  const idle = backlog
+    .filter((i) => Date.parse(i.updated) < threshold)
+    .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated));
+  const needed = new Set(
+    [...backlog.slice(0, LIST_LIMIT), ...idle.slice(0, LIST_LIMIT)].map((i) => i.key),
+  );
+  const inBacklog = new Set(backlog.map((i) => i.key));
+  const rest = [...keys].filter((k) => !inBacklog.has(k) || needed.has(k)).length;
+  const kinds = new Set(backlog.map((i) => i.kind)).size;
+  return { items: rest, counts: kinds + (idle.length > LIST_LIMIT ? 1 : 0) };
 }

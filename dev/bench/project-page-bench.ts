@@ -398,7 +398,14 @@ export async function projectPageScenario(
       const oursRun = await runPage(em, ours, project, latency);
       const baselineRun = await runPage(em, baselineOverview, project, latency);
       const bound = independentLowerBound(
-        { items: needs.items, counts: needs.counts, everyItem, sprints, hasBoard: true },
+        {
+          items: needs.items,
+          counts: needs.counts,
+          counted: needs.counted,
+          everyItem,
+          sprints,
+          hasBoard: true,
+        },
         { searchWithFields: SEARCH_PAGE_WITH_FIELDS, agile: AGILE_MAX_RESULTS, postPerSecond: 100 },
         latency,
       );
@@ -465,7 +472,9 @@ export function scenarioTable(r: ScenarioResult): string {
       'items the page needs',
       `${n(r.needs.items)} (${Object.entries(r.needs.byRead)
         .map(([k, v]) => `${k} ${n(v)}`)
-        .join(', ')}; before the union), ${r.needs.counts} count(s)`,
+        .join(
+          ', ',
+        )}; before the union), ${r.needs.counts} count(s)${r.needs.counted ? `; with the unscoped backlog counted ${n(r.needs.counted.items)}, ${r.needs.counted.counts} count(s)` : ''}`,
     ],
     ...bound.strategies.map((st): [string, string] => [
       `  bound: ${st.name}`,

@@ -92,6 +92,27 @@ describe('the independent lower bound of a project page', () => {
     );
   });
 
+  it('with the unscoped backlog counted, its items leave the pages and its counts join them', () => {
+    // 3,306 items whole; 1,401 with the backlog's first and most idle items and 3 more counts.
+    const counted = { items: 1_401, counts: 5 };
+    const bound = independentLowerBound(
+      needs({ items: 3_306, counts: 2, everyItem: 10_120, counted }),
+      LIMITS,
+      AT_100,
+    );
+    expect(bound.strategy).toBe('exact items, backlog counted');
+    expect(bound.total).toBe(3 + 15 + 5);
+    expect(bound.points).toBe(23 + 1_401 + 2);
+    // A backlog that saves fewer pages than its counts cost: read whole.
+    const small = independentLowerBound(
+      needs({ items: 520, counts: 2, everyItem: 2_120, counted: { items: 470, counts: 5 } }),
+      LIMITS,
+      AT_100,
+    );
+    expect(small.strategy).toBe('exact items');
+    expect(small.total).toBe(3 + 6 + 2);
+  });
+
   it('sprints past one agile page cost more pages; without a board the name is read instead', () => {
     expect(independentLowerBound(needs({ sprints: 51 }), LIMITS, AT_100).parts['sprints']).toBe(2);
     const noBoard = independentLowerBound(needs({ hasBoard: false }), LIMITS, AT_100);

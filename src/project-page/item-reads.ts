@@ -104,6 +104,22 @@ export interface Folds {
   jpd?: { query: PageQuery; spaceKeys: readonly string[] } | undefined;
 }
 
+/** What the targeted reads found. */
+export interface TargetedRead {
+  reads: ProjectReads;
+  /** The connected spaces' open ideas (not yet among `reads`: withJpdIdeas adds them). */
+  jpd: JpdIdeas;
+  closedSprints: ClosedSprintResult[];
+  unknownTypes: Set<string>;
+  shape: SearchedShape | undefined;
+  /** Ready items with an estimate the ready read took past its list (ready-read.ts). */
+  estimated: EstimatedRead | undefined;
+  /** How many items the unscoped backlog holds, when counted (the next load's plan). */
+  backlogSize: number | undefined;
+  /** Jira refused the backlog's count: the track was read whole. */
+  backlogRefused: boolean;
+}
+
 /**
  * The targeted reads, run in parallel: the sets read whole in one search (whole-sets-read.ts),
  * and the long lists read only as far as they must be (one more list or signal is one more
@@ -122,20 +138,7 @@ export async function readTargeted(
   spaceKeys: readonly string[] = [],
   /** The unscoped backlog to count instead of reading it with the track (backlog-read.ts). */
   counted?: CountedPlan,
-): Promise<{
-  reads: ProjectReads;
-  /** The connected spaces' open ideas (not yet among `reads`: withJpdIdeas adds them). */
-  jpd: JpdIdeas;
-  closedSprints: ClosedSprintResult[];
-  unknownTypes: Set<string>;
-  shape: SearchedShape | undefined;
-  /** Ready items with an estimate the ready read took past its list (ready-read.ts). */
-  estimated: EstimatedRead | undefined;
-  /** How many items the unscoped backlog holds, when counted (the next load's plan). */
-  backlogSize: number | undefined;
-  /** Jira refused the backlog's count: the track was read whole. */
-  backlogRefused: boolean;
-}> {
+): Promise<TargetedRead> {
   const evidenceText = new Map<string, string>();
   const track = readTrack(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
     entry,

@@ -4,13 +4,31 @@ import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { loadProjectOverview } from '../../src/project-page/load-project';
 import { readIssuesInPages } from '../../src/jira/search';
 import type { ProjectOverview } from '../../src/contract/project-overview';
-import { inInvocation } from './invoke';
+import { callResolver, inInvocation } from './invoke';
+
+/** The project page as a member opens it (`project/overview`, as Forge invokes it). */
+export async function loadPage(em: JiraEmulator, projectKey: string): Promise<ProjectOverview> {
+  const project = em.projectByKey(projectKey);
+  const result = await callResolver<ProjectOverview>(
+    em,
+    'project/overview',
+    DEMO_USERS.member,
+    {},
+    { extension: { project: { id: project.id, key: project.key } } },
+  );
+  if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
 
 /**
  * The project page from every open item, read the plain way (the reference the targeted reads
  * are checked against), as one invocation of the resolver that would run it.
  */
-export function referencePage(em: JiraEmulator, projectKey: string): Promise<ProjectOverview> {
+export function referencePage(
+  em: JiraEmulator,
+  projectKey: string,
+  now: Date = new Date(),
+): Promise<ProjectOverview> {
   const project = em.projectByKey(projectKey);
   return inInvocation(
     em,
@@ -20,7 +38,7 @@ export function referencePage(em: JiraEmulator, projectKey: string): Promise<Pro
       loadProjectOverview({
         jira: jiraAsUser(DEMO_USERS.member),
         project: { id: project.id, key: project.key },
-        now: new Date(),
+        now,
         readEverything: readIssuesInPages,
       }),
     { as: DEMO_USERS.member },

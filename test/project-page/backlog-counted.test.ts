@@ -1,12 +1,10 @@
 import { addDemoItem, DEMO_USERS, seedSyntheticProject } from '../../dev/emulator/demo-project';
 import type { EmIssue } from '../../dev/emulator/model';
-import type { Result } from '../../src/contract/bridge-contract';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { COUNTED_BACKLOG_MIN, idleBefore } from '../../src/project-page/backlog-read';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, seedWaiver, useEmulator } from '../helpers/emulator';
-import { callResolver } from '../helpers/invoke';
-import { comparablePage, referencePage } from '../helpers/page-reference';
+import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
 import { sharedPagesExpire } from '../helpers/shared-page';
 
 /**
@@ -18,18 +16,7 @@ const ctx = useEmulator();
 const now = new Date();
 const DAY = 86_400_000;
 
-async function load(projectKey: string): Promise<ProjectOverview> {
-  const project = ctx.em.projectByKey(projectKey);
-  const result: Result<ProjectOverview> = await callResolver<ProjectOverview>(
-    ctx.em,
-    'project/overview',
-    DEMO_USERS.member,
-    {},
-    { extension: { project: { id: project.id, key: project.key } } },
-  );
-  if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result.error)}`);
-  return result.data;
-}
+const load = (projectKey: string): Promise<ProjectOverview> => loadPage(ctx.em, projectKey);
 
 const jqlOf = (c: { body?: unknown }): string => {
   const jql = (c.body as { jql?: unknown } | undefined)?.jql;

@@ -8,12 +8,12 @@ import { setLabels } from '../../dev/emulator/routes/enforcement';
 import { addComponent, setComponents } from '../../dev/emulator/routes/issue-components';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { EmField, EmIssue } from '../../dev/emulator/model';
-import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { loadProjectOverview } from '../../src/project-page/load-project';
-import { readIssuesInPages } from '../../src/jira/search';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, inInvocation } from '../helpers/invoke';
+import { loadPage, referencePage } from '../helpers/page-reference';
+import { inInvocation } from '../helpers/invoke';
+import { jiraAsUser } from '../../src/jira/jira-gateway';
+import { readIssuesInPages } from '../../src/jira/search';
 import { sharedPagesExpire } from '../helpers/shared-page';
 import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { FOLD_MAX } from '../../src/storage/page-cache-store';
@@ -28,39 +28,10 @@ const ctx = useEmulator();
 const now = new Date();
 const KEY = 'ENT';
 
-async function load(): Promise<ProjectOverview> {
-  const project = ctx.em.projectByKey(KEY);
-  const result = await callResolver<ProjectOverview>(
-    ctx.em,
-    'project/overview',
-    DEMO_USERS.member,
-    {},
-    { extension: { project: { id: project.id, key: project.key } } },
-  );
-  if (!result.ok) throw new Error(`project/overview failed: ${JSON.stringify(result.error)}`);
-  return result.data;
-}
+const load = (): Promise<ProjectOverview> => loadPage(ctx.em, KEY);
 
-/**
- * The same page from every open item (the reference the targeted read must agree with), as one
- * invocation of the resolver that would run it.
- */
-function reference(): Promise<ProjectOverview> {
-  const project = ctx.em.projectByKey(KEY);
-  return inInvocation(
-    ctx.em,
-    'resolver',
-    'project/overview: loadProjectOverview reading every item',
-    () =>
-      loadProjectOverview({
-        jira: jiraAsUser(DEMO_USERS.member),
-        project: { id: project.id, key: project.key },
-        now,
-        readEverything: readIssuesInPages,
-      }),
-    { as: DEMO_USERS.member },
-  );
-}
+/** The same page from every open item (the reference the targeted read must agree with). */
+const reference = (): Promise<ProjectOverview> => referencePage(ctx.em, KEY, now);
 
 const operations = () => ctx.em.jiraCalls().map((c) => c.operationId);
 const searchedJql = (): string[] =>

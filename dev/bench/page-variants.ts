@@ -1,8 +1,8 @@
 import type { SeedShape } from '../emulator/demo-project';
 import type { OverviewInput } from '../../src/project-page/build-overview';
-import { averageVelocity } from '../../src/domain/signals';
+import { averageVelocity, idleBefore } from '../../src/domain/signals';
 import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
-import { idleBefore, inUnscopedBacklog } from '../../src/project-page/backlog-read';
+import { inUnscopedBacklog } from '../../src/project-page/backlog-read';
 import { isWaiverActive } from '../../src/domain/sprint-readiness';
 
 /**

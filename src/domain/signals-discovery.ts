@@ -1,4 +1,4 @@
-import { differenceInCalendarDays, parseISO } from 'date-fns';
+import { differenceInCalendarDays, parseISO, startOfDay, subDays } from 'date-fns';
 import type { Config } from './config';
 import type { LevelThreshold } from './entry-criteria';
 import { spikeTimebox } from './item-checklist';
@@ -16,6 +16,14 @@ import {
 } from './signal-model';
 
 /** Discovery signals: open-ended discovery, unscoped enablers, delivery that needs discovery first. */
+
+/**
+ * The first moment not idle: an item last changed before it has gone `idleDays` calendar days
+ * (in the runtime's time zone) without a change. A search asks for the idle ones with it too.
+ */
+export function idleBefore(now: Date, idleDays: number): number {
+  return startOfDay(subDays(now, idleDays - 1)).getTime();
+}
 
 export function openEndedSignal(input: SignalInput): OpenEndedSignal {
   const { now, config } = input;
@@ -41,9 +49,10 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
     }
   }
   // Least recently touched first (then in rank order): one query's order (backlog-read.ts).
+  const idleFrom = idleBefore(now, idleDaysThreshold);
   const idle = discovery
     .map((item) => ({ item, at: parseISO(item.updated) }))
-    .filter(({ at }) => differenceInCalendarDays(now, at) >= idleDaysThreshold)
+    .filter(({ at }) => at.getTime() < idleFrom)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   const idleItems: OpenEndedSignal['idleItems'] = idle.map(({ item, at }) => ({
     key: item.key,

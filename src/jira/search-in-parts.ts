@@ -140,19 +140,26 @@ async function bounded<T>(tasks: ReadonlyArray<() => Promise<T>>, limit: number)
 
 /** Issues in rank order by their Rank value (a string in board order); unranked ones last. */
 function inRankOrder(issues: readonly RawIssue[], rankFieldId: string): RawIssue[] {
-  const rankOf = (raw: RawIssue) => {
+  return inRankOrderBy(issues, (raw) => {
     const value = raw.fields[rankFieldId];
     return typeof value === 'string' ? value : undefined;
-  };
-  return issues
-    .map((raw, index) => ({ raw, index, rank: rankOf(raw) }))
+  });
+}
+
+/** Anything in rank order by its Rank value, unranked ones last, ties as they came. */
+export function inRankOrderBy<T>(
+  items: readonly T[],
+  rankOf: (item: T) => string | undefined,
+): T[] {
+  return items
+    .map((item, index) => ({ item, index, rank: rankOf(item) }))
     .sort((a, b) => {
       if (a.rank === b.rank) return a.index - b.index;
       if (a.rank === undefined) return 1;
       if (b.rank === undefined) return -1;
       return a.rank < b.rank ? -1 : 1;
     })
-    .map((r) => r.raw);
+    .map((r) => r.item);
 }
 
 /**

@@ -1,8 +1,7 @@
-import { parseISO, startOfDay, subDays } from 'date-fns';
+import { parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
-import type { ProjectItem, UnreadBacklog } from '../domain/signals';
+import { idleBefore, type ProjectItem, type UnreadBacklog } from '../domain/signals';
 import { approximateCount, readUntil } from '../jira/search';
-import type { RawIssue } from '../jira/jira-gateway';
 import { collect, type ItemReader } from './item-reader';
 import type { UnscopedBacklog } from './page-queries';
 import { LIST_LIMIT } from './project-reads';
@@ -18,14 +17,6 @@ import { LIST_LIMIT } from './project-reads';
 
 /** From this many (found by the last load), the backlog is counted, not read with the track. */
 export const COUNTED_BACKLOG_MIN = 500;
-
-/**
- * The first moment not idle: an item last touched before it has gone `idleDays` calendar days
- * (in the runtime's time zone, as openEndedSignal counts them) without a change.
- */
-export function idleBefore(now: Date, idleDays: number): number {
-  return startOfDay(subDays(now, idleDays - 1)).getTime();
-}
 
 /** Whether an item is in the unscoped backlog: the query's condition, item by item. */
 export function inUnscopedBacklog(
@@ -60,7 +51,8 @@ export async function readCountedBacklog(
   query: UnscopedBacklog,
   how: { rankFieldId: string; now: Date; idleDays: number; evidenceText: Map<string, string> },
 ): Promise<CountedBacklog> {
-  const idle = `${query.where} AND updated < ${idleBefore(how.now, how.idleDays)}`;
+  const threshold = idleBefore(how.now, how.idleDays);
+  const idle = `${query.where} AND updated < ${threshold}`;
   const fields = [...new Set([...reader.fields, how.rankFieldId])];
   const rankOf = new Map<string, string>();
   const list = async (jql: string) => {
@@ -72,7 +64,10 @@ export async function readCountedBacklog(
       fields,
       LIST_LIMIT,
       (issues) => {
-        issues.forEach((raw) => rankOf.set(raw.key, rankValue(raw, how.rankFieldId)));
+        for (const raw of issues) {
+          const rank = raw.fields[how.rankFieldId];
+          if (typeof rank === 'string') rankOf.set(raw.key, rank);
+        }
         take(issues);
       },
       () => items.length >= LIST_LIMIT,
@@ -90,7 +85,6 @@ export async function readCountedBacklog(
   ]);
   const items = [...new Map([...first, ...oldest].map((i) => [i.key, i])).values()];
   const read = (kind: ProjectItem['kind']) => items.filter((i) => i.kind === kind).length;
-  const threshold = idleBefore(how.now, how.idleDays);
   const idleRead = items.filter((i) => parseISO(i.updated).getTime() < threshold).length;
   // A count may lag the lists it is taken with: never below what was read.
   const unread = {
@@ -99,33 +93,4 @@ export async function readCountedBacklog(
     idle: Math.max(0, idleCount - idleRead),
   };
   return { items, rankOf, unread, size: items.length + unread.enabler + unread.spike };
-}
-
-const rankValue = (raw: RawIssue, rankFieldId: string): string => {
-  const value = raw.fields[rankFieldId];
-  return typeof value === 'string' ? value : '';
-};
-
-/** Items of two lists in rank order merged into one in rank order (`rankOf` has every key). */
-export function mergeByRank(
-  a: readonly ProjectItem[],
-  b: readonly ProjectItem[],
-  rankOf: ReadonlyMap<string, string>,
-): ProjectItem[] {
-  const rank = (item: ProjectItem) => rankOf.get(item.key) ?? '';
-  const merged: ProjectItem[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (y === undefined || (x !== undefined && rank(x) <= rank(y))) {
-      if (x) merged.push(x);
-      i++;
-    } else {
-      merged.push(y);
-      j++;
-    }
-  }
-  return merged;
 }

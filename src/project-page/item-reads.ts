@@ -29,7 +29,8 @@ import {
 } from './whole-sets-read';
 import { ideasFrom, readJpdIdeas, type JpdIdeas } from './jpd-read';
 import { entryIssueFields } from '../items/entry-reader';
-import { mergeByRank, readCountedBacklog, type CountedBacklog } from './backlog-read';
+import { readCountedBacklog, type CountedBacklog } from './backlog-read';
+import { inRankOrderBy } from '../jira/search-in-parts';
 import { isJiraError } from '../jira/errors';
 
 /**
@@ -180,12 +181,10 @@ export async function readTargeted(
       : readNeedsDiscovery(reader, entry, known),
     jpd,
   ]);
+  // The backlog's items read go among the track's by the board's Rank.
+  const rankOf = (item: ProjectItem) => sets.rankOf?.get(item.key) ?? backlog?.rankOf.get(item.key);
   const discovery = backlog
-    ? mergeByRank(
-        sets.discovery,
-        backlog.items,
-        new Map([...(sets.rankOf ?? []), ...backlog.rankOf]),
-      )
+    ? inRankOrderBy([...sets.discovery, ...backlog.items], rankOf)
     : sets.discovery;
   return {
     reads: {

@@ -3,9 +3,9 @@ import { plannedParts } from '../jira/search-in-parts';
 import {
   FOLD_MAX,
   foldedFew,
-  foldHintHeld,
   foldHintToSave,
   forgetPageSite,
+  heldHint,
   rememberedShape,
   savePageSite,
   type PageSite,
@@ -213,14 +213,9 @@ export async function readPlanned(
 function countedPlan(queries: PageQueries, site: PlannedSite, now: Date): CountedPlan | undefined {
   const { backlog } = queries;
   if (!backlog || site.rankFieldId === undefined) return undefined;
-  const hint = site.remembered.backlogRead;
-  if (
-    !hint ||
-    hint.few ||
-    !foldHintHeld(site.remembered, 'backlogRead', backlog.query.where, now)
-  ) {
-    return undefined;
-  }
+  // Counted only when the last load, recently and with the same JQL, found it long.
+  const hint = heldHint(site.remembered, 'backlogRead', backlog.query.where, now);
+  if (hint?.few !== false) return undefined;
   return {
     queries: backlog,
     rankFieldId: site.rankFieldId,

@@ -137,12 +137,8 @@ export function foldedFew(site: PageSite, read: FoldedRead, query: string, now: 
   return hint?.few === true;
 }
 
-/** Whether a hint of this read for this JQL is remembered, recently enough. */
-export const foldHintHeld = (site: PageSite, read: FoldedRead, query: string, now: Date): boolean =>
-  heldHint(site, read, query, now) !== undefined;
-
 /** The remembered hint of this read for this JQL, when recent enough. */
-function heldHint(site: PageSite, read: FoldedRead, query: string, now: Date) {
+export function heldHint(site: PageSite, read: FoldedRead, query: string, now: Date) {
   const hint = site[read];
   return hint && hint.query === query && fresh(hint.savedAt, now) ? hint : undefined;
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { startOfDay, subDays } from 'date-fns';
 import { DEFAULT_CONFIG } from '../../src/domain/config';
 import {
   averageVelocity,
@@ -229,6 +230,16 @@ describe('open-ended discovery', () => {
     );
     expect(signal.idleItems.map((i) => i.key)).toEqual([idle.key]);
     expect(signal.idleItems[0]?.idleDays).toBe(21);
+  });
+
+  it('counts calendar days: the last moment of the 14th day back is idle, the next is not', () => {
+    const dayStart = startOfDay(subDays(now, 13)).getTime();
+    const at = (ms: number) =>
+      makeItem({ kind: 'idea', track: 'discovery', updated: new Date(ms).toISOString() });
+    const idle = at(dayStart - 1);
+    const fresh = at(dayStart);
+    const signal = openEndedSignal(makeInput({ items: [fresh, idle] }));
+    expect(signal.idleItems).toEqual([{ key: idle.key, summary: 'An item', idleDays: 14 }]);
   });
 
   it('lists the least recently touched first, then in rank order', () => {

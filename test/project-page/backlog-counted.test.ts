@@ -1,7 +1,13 @@
 import { addDemoItem, DEMO_USERS, seedSyntheticProject } from '../../dev/emulator/demo-project';
 import type { EmIssue } from '../../dev/emulator/model';
 import type { ProjectOverview } from '../../src/contract/project-overview';
-import { COUNTED_BACKLOG_MIN, idleBefore } from '../../src/project-page/backlog-read';
+import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from '../../src/project-page/backlog-read';
+import { unscopedBacklogQuery } from '../../src/project-page/page-queries';
+import { loadProjectData } from '../../src/project-page/load-project';
+import { jiraAsUser } from '../../src/jira/jira-gateway';
+import { readIssuesInPages } from '../../src/jira/search';
+import { inInvocation } from '../helpers/invoke';
+import { idleBefore } from '../../src/domain/signals';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, seedWaiver, useEmulator } from '../helpers/emulator';
 import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
@@ -173,6 +179,56 @@ describe('a long unscoped backlog, counted instead of read', () => {
     await load(key);
     const jql = ctx.em.jiraCalls().map(jqlOf);
     expect(jql.some((q) => q.includes('IS EMPTY'))).toBe(false);
+  }, 60_000);
+
+  it('the backlog query and its item-by-item condition pick the same items', async () => {
+    const { key } = seedVaried();
+    const project = ctx.em.projectByKey(key);
+    const data = await inInvocation(
+      ctx.em,
+      'resolver',
+      'every item',
+      () =>
+        loadProjectData({
+          jira: jiraAsUser(DEMO_USERS.member),
+          project: { id: project.id, key },
+          now,
+          readEverything: readIssuesInPages,
+        }),
+      { as: DEMO_USERS.member },
+    );
+    const typeIds = (name: string) =>
+      [...ctx.em.issueTypes.values()].filter((t) => t.name === name).map((t) => t.id);
+    const waivedIds = (data.waivers ?? []).map((w) => w.issueId);
+    const rules = data.config.scopedOutcome;
+    const query = unscopedBacklogQuery(`project = "${key}"`, {
+      enablerTypeIds: typeIds('Enabler'),
+      spikeTypeIds: typeIds('Spike'),
+      rules,
+      waivedIds,
+    });
+    const byQuery = await inInvocation(
+      ctx.em,
+      'resolver',
+      'the backlog query',
+      async () => {
+        const keys: string[] = [];
+        await readIssuesInPages(
+          jiraAsUser(DEMO_USERS.member),
+          query?.ordered ?? '',
+          ['key'],
+          (issues) => keys.push(...issues.map((i) => i.key)),
+        );
+        return keys;
+      },
+      { as: DEMO_USERS.member },
+    );
+    const waived = new Set(waivedIds);
+    const byCondition = data.reads.discovery
+      .filter((i) => inUnscopedBacklog(i, rules, waived))
+      .map((i) => i.key);
+    expect(byQuery.length).toBeGreaterThan(COUNTED_BACKLOG_MIN);
+    expect([...byQuery].sort()).toEqual([...byCondition].sort());
   }, 60_000);
 
   it('reads a short backlog with the track', async () => {

@@ -39,8 +39,10 @@ export interface PageNeeds {
   /** Lists shown only by their count beyond what is listed (one count request each). */
   counts: number;
   /**
-   * The same with the unscoped backlog counted (src/project-page/backlog-read.ts): only its
-   * first items and most idle ones, and its counts. Absent: no such backlog past a list.
+   * The same with the unscoped backlog (src/project-page/backlog-read.ts) and the connected
+   * spaces' quiet ideas (src/project-page/ideas-count.ts) counted: only what the page lists of
+   * them (of the backlog, its first and most idle items), and their counts. Absent: nothing
+   * the page counts instead of reading.
    */
   counted?: { items: number; counts: number } | undefined;
   /** Every open item plus velocity's done items (what reading everything returns). */
@@ -82,8 +84,9 @@ const sum = (parts: Record<string, number>): number =>
  * - `exact items`: the permission check (every resolver checks its caller), the board lookup,
  *   its sprints (one request per agile page), the needed items at the search's largest page
  *   with fields, and one count request per list shown only by its count.
- * - `exact items, backlog counted`: the same, with the unscoped backlog's first items and most
- *   idle ones instead of all of it, and its counts (what the page needs of it at the least).
+ * - `exact items, counted`: the same, with only what the page lists of the unscoped backlog
+ *   (its first items and most idle ones) and of the spaces' quiet ideas, and their counts
+ *   (what the page needs of them at the least).
  * - `every item`: the same fixed reads, then every open item and velocity's done items; no
  *   counts (each list is read to its end).
  *
@@ -117,7 +120,7 @@ export function independentLowerBound(
     ...(lean && counted
       ? [
           {
-            name: 'exact items, backlog counted',
+            name: 'exact items, counted',
             total: sum(lean),
             parts: lean,
             issues: counted.items,

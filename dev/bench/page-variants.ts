@@ -1,6 +1,13 @@
 import type { SeedShape } from '../emulator/demo-project';
 import type { OverviewInput } from '../../src/project-page/build-overview';
-import { averageVelocity, idleBefore } from '../../src/domain/signals';
+import {
+  averageVelocity,
+  discoveryStage,
+  idleBefore,
+  type ProjectItem,
+} from '../../src/domain/signals';
+import { isEngineeringDiscovery } from '../../src/domain/discovery-lanes';
+import { isQuietIdea } from '../../src/project-page/ideas-count';
 import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
 import { inUnscopedBacklog } from '../../src/project-page/backlog-read';
 import { isWaiverActive } from '../../src/domain/sprint-readiness';
@@ -52,7 +59,7 @@ export interface NeededItems {
   byRead: Record<string, number>;
   /** Lists the page shows only a count of beyond what it lists (one count request each). */
   counts: number;
-  /** The same with the unscoped backlog counted (its first and most idle items, its counts). */
+  /** The same with the unscoped backlog and the spaces' quiet ideas counted (countedNeeds). */
   counted?: { items: number; counts: number } | undefined;
 }
 
@@ -99,13 +106,13 @@ export function neededItems(
     (readyNeeded < reads.ready.count ? 1 : 0) +
     (inProgressNeeded < reads.inProgress.count ? 1 : 0) +
     (entryPast ? 1 : 0);
-  const backlog = countedBacklogNeeds(data, keys);
+  const counted = countedNeeds(data, keys);
   return {
-    ...(backlog
+    ...(counted
       ? {
           counted: {
-            items: backlog.items + velocityItems + evidenceIssues,
-            counts: counts + backlog.counts,
+            items: counted.items + velocityItems + evidenceIssues,
+            counts: counts + counted.counts,
           },
         }
       : {}),
@@ -124,16 +131,36 @@ export function neededItems(
   };
 }
 
+/** Items the page needs only a count of, and how many count requests that takes. */
+interface Countable {
+  dropped: ReadonlySet<string>;
+  counts: number;
+}
+
 /**
- * What the page needs with the unscoped backlog counted (src/project-page/backlog-read.ts): of
- * it, only its first LIST_LIMIT in rank order and its LIST_LIMIT least recently touched idle
- * ones, and a count of each kind it holds and of its idle ones where those lists stop short.
- * Undefined when the backlog fits one list (reading it costs no more than counting it).
+ * What the page needs with the parts of the discovery track it can count counted: the unscoped
+ * backlog (src/project-page/backlog-read.ts) and the connected spaces' quiet ideas
+ * (src/project-page/ideas-count.ts). Undefined when neither leaves an item unread.
  */
-function countedBacklogNeeds(
+function countedNeeds(
   data: OverviewInput,
   keys: ReadonlySet<string>,
 ): { items: number; counts: number } | undefined {
+  const parts = [countedBacklogNeeds(data), countedIdeasNeeds(data)].filter(
+    (p): p is Countable => p !== undefined && p.dropped.size > 0,
+  );
+  if (parts.length === 0) return undefined;
+  const items = [...keys].filter((k) => parts.every((p) => !p.dropped.has(k))).length;
+  return { items, counts: parts.reduce((n, p) => n + p.counts, 0) };
+}
+
+/**
+ * The unscoped backlog counted: of it, only its first LIST_LIMIT in rank order and its
+ * LIST_LIMIT least recently touched idle ones, and a count of each kind it holds and of its idle
+ * ones where those lists stop short. Undefined when the backlog fits one list (reading it costs
+ * no more than counting it).
+ */
+function countedBacklogNeeds(data: OverviewInput): Countable | undefined {
   const waived = new Set(
     (data.waivers ?? []).filter((w) => isWaiverActive(w, data.now)).map((w) => w.issueId),
   );
@@ -148,8 +175,35 @@ function countedBacklogNeeds(
   const needed = new Set(
     [...backlog.slice(0, LIST_LIMIT), ...idle.slice(0, LIST_LIMIT)].map((i) => i.key),
   );
-  const inBacklog = new Set(backlog.map((i) => i.key));
-  const rest = [...keys].filter((k) => !inBacklog.has(k) || needed.has(k)).length;
   const kinds = new Set(backlog.map((i) => i.kind)).size;
-  return { items: rest, counts: kinds + (idle.length > LIST_LIMIT ? 1 : 0) };
+  return {
+    dropped: new Set(backlog.filter((i) => !needed.has(i.key)).map((i) => i.key)),
+    counts: kinds + (idle.length > LIST_LIMIT ? 1 : 0),
+  };
+}
+
+/**
+ * The spaces' quiet ideas counted: of them, only those the validating column and the idle
+ * signal list, and a count of them and of their idle ones where those lists leave some out.
+ */
+function countedIdeasNeeds(data: OverviewInput): Countable | undefined {
+  const own = data.project.key;
+  const discovery = data.reads.discovery.filter((i) => i.statusCategory !== 'done');
+  const quiet = discovery.filter((i) => !i.key.startsWith(`${own}-`) && isQuietIdea(i));
+  if (quiet.length === 0) return undefined;
+  const threshold = idleBefore(data.now, data.config.staleness.discoveryIdleDays);
+  const isIdle = (i: ProjectItem) => Date.parse(i.updated) < threshold;
+  const validating = discovery
+    .filter((i) => !isEngineeringDiscovery(i) && discoveryStage(i) === 'validating')
+    .slice(0, LIST_LIMIT);
+  const idle = discovery
+    .filter(isIdle)
+    .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated))
+    .slice(0, LIST_LIMIT);
+  const listed = new Set([...validating, ...idle].map((i) => i.key));
+  const unread = quiet.filter((i) => !listed.has(i.key));
+  return {
+    dropped: new Set(unread.map((i) => i.key)),
+    counts: (unread.length > 0 ? 1 : 0) + (unread.some(isIdle) ? 1 : 0),
+  };
 }

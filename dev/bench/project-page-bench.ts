@@ -474,7 +474,7 @@ export function scenarioTable(r: ScenarioResult): string {
         .map(([k, v]) => `${k} ${n(v)}`)
         .join(
           ', ',
-        )}; before the union), ${r.needs.counts} count(s)${r.needs.counted ? `; with the unscoped backlog counted ${n(r.needs.counted.items)}, ${r.needs.counted.counts} count(s)` : ''}`,
+        )}; before the union), ${r.needs.counts} count(s)${r.needs.counted ? `; with the backlog and quiet ideas counted ${n(r.needs.counted.items)}, ${r.needs.counted.counts} count(s)` : ''}`,
     ],
     ...bound.strategies.map((st): [string, string] => [
       `  bound: ${st.name}`,

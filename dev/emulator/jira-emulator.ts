@@ -895,6 +895,12 @@ export class JiraEmulator {
    * May the caller see this issue: Browse projects on its project and, when it has a security
    * level, a grant of that level (app calls: the level's `app` switch).
    */
+  /** A status of the site by id or by name in any case, as JQL names one. */
+  statusNamed(idOrName: string): EmStatus | undefined {
+    const name = idOrName.toLowerCase();
+    return ALL_STATUSES.find((s) => s.id === idOrName || s.name.toLowerCase() === name);
+  }
+
   canSeeIssue(req: EmRequest, issue: EmIssue): boolean {
     if (!this.can(req, issue.projectId, 'BROWSE_PROJECTS')) return false;
     if (issue.securityLevelId === undefined) return true;

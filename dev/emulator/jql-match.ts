@@ -77,6 +77,18 @@ export function clauseTest(
       );
       return (i) => categories.has(categoryOf(i) as 'new') !== clause.negate;
     }
+    case 'status': {
+      // A status Jira does not have is refused by name or id, as Jira does.
+      const ids = new Set(
+        clause.values.map((v) => {
+          const status = em.statusNamed(v);
+          if (!status)
+            throw new JqlError(`The value '${v}' does not exist for the field 'status'.`);
+          return status.id;
+        }),
+      );
+      return (i) => ids.has(i.statusId) !== clause.negate;
+    }
     case 'issuetype': {
       const typeIds = new Set(
         clause.values.map((v) => {

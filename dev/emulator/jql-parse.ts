@@ -5,6 +5,8 @@ import { DATE_FIELDS, dateValue, type DateClause } from './jql-dates';
 export type Clause =
   | { field: 'project'; values: string[] }
   | { field: 'statusCategory'; negate: boolean; values: string[] }
+  /** The status, by name (any case) or id. */
+  | { field: 'status'; negate: boolean; values: string[] }
   | { field: 'issuetype'; negate: boolean; values: string[] }
   | { field: 'sprint'; negate: boolean; values: number[] }
   | { field: 'sprint'; negate: boolean; states: Array<'active' | 'future' | 'closed'> }
@@ -117,6 +119,7 @@ export function tokenize(jql: string): Token[] {
 export const FIELD_NAMES: Record<string, Clause['field']> = {
   project: 'project',
   statuscategory: 'statusCategory',
+  status: 'status',
   issuetype: 'issuetype',
   type: 'issuetype',
   sprint: 'sprint',
@@ -203,6 +206,7 @@ const ID_COMPARISONS = new Map<string, IdComparison>(
 
 export const NEGATABLE = new Set<Clause['field']>([
   'statusCategory',
+  'status',
   'issuetype',
   'sprint',
   'property',
@@ -383,6 +387,7 @@ export function parseJql(jql: string): Query {
     const values = isIn ? list() : [value()];
     switch (field) {
       case 'statusCategory':
+      case 'status':
       case 'issuetype':
         return { kind: 'clause', clause: { field, negate, values } };
       case 'sprint': {

@@ -87,9 +87,12 @@ export function jpdInsightsField<T extends SiteFieldInfo>(fields: readonly T[]):
  */
 export function ideasJql(
   spaceKeys: readonly string[],
+  /** A JQL condition whose ideas are left out (counted instead of read). */
+  leaveOut?: string,
 ): { where: string; ordered: string } | undefined {
   const keys = spaceKeys.filter((k) => /^[A-Z][A-Z0-9_]*$/.test(k));
   if (keys.length === 0) return undefined;
-  const where = `project in (${keys.map((k) => `"${k}"`).join(', ')}) AND issuetype = "${JPD_IDEA_TYPE}" AND statusCategory != Done`;
+  const without = leaveOut ? ` AND NOT (${leaveOut})` : '';
+  const where = `project in (${keys.map((k) => `"${k}"`).join(', ')}) AND issuetype = "${JPD_IDEA_TYPE}" AND statusCategory != Done${without}`;
   return { where, ordered: `${where} ORDER BY Rank ASC` };
 }

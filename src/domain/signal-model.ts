@@ -113,6 +113,16 @@ export interface UnreadBacklog {
 }
 
 /**
+ * Ideas of the connected JPD spaces a load counted instead of reading
+ * (src/project-page/ideas-count.ts): all in the validating column; how many, and how many of
+ * them are idle.
+ */
+export interface UnreadIdeas {
+  validating: number;
+  idle: number;
+}
+
+/**
  * An item a signal would count as failing but an active waiver lets through: who granted it
  * (their name where Jira gave it), why, and its last day. An expired waiver is not one.
  */

@@ -18,12 +18,19 @@ import {
   type KanbanFlow,
   type ProjectItem,
   type Signals,
+  type UnreadBacklog,
 } from '../domain/signals';
 import type { OverviewItem, ProjectOverview } from '../contract/project-overview';
 import type { Touchpoint } from '../domain/discovery-cadence';
 import { waiverOfItem } from '../domain/signals-discovery';
 import type { Waiver } from '../domain/sprint-readiness';
-import { LIST_LIMIT, readyWorkOfReads, unreadCount, type ProjectReads } from './project-reads';
+import {
+  LIST_LIMIT,
+  readyWorkOfReads,
+  unreadBacklogCount,
+  unreadCount,
+  type ProjectReads,
+} from './project-reads';
 
 /**
  * Builds the page's answer from what was read. Pure: the signals come from the domain, this
@@ -84,7 +91,7 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
     waivers: input.waivers ?? [],
     ...(input.waiverNames ? { names: input.waiverNames } : {}),
     ...(input.touchpoints ? { touchpoints: input.touchpoints } : {}),
-    ...(reads.unreadBacklog ? { unread: reads.unreadBacklog } : {}),
+    ...(reads.unreadBacklog || reads.unreadIdeas ? { unread: unreadOf(reads) } : {}),
   });
   const overrun = new Map(signals.openEnded.overrunSpikes.map((s) => [s.key, s]));
   // A waived item keeps its entry badge beside its "Waived until" one.
@@ -105,9 +112,9 @@ export function buildOverview(input: OverviewInput): ProjectOverview {
   );
   let omitted = omittedFromColumns({ discovery, engineering, delivery }, columnCounts);
   const trimmed = trimSignals(signals);
-  // Counted, not read: in the signals' counts, in no list.
-  const unread = reads.unreadBacklog;
-  omitted += trimmed.omitted + (unread ? unread.idle + unreadCount(reads) : 0);
+  // The backlog counted, not read: in the signals' counts, in none of their lists (the spaces'
+  // quiet ideas counted are in no signal: the validating column's count has them).
+  omitted += trimmed.omitted + unreadOf(reads).idle + unreadBacklogCount(reads);
   const notes = [...input.notes];
   if (omitted > 0) {
     notes.push(
@@ -208,11 +215,16 @@ function columnsOf(
     inProgress: list(reads.inProgress.items, () => DELIVERY),
   };
   const columnCounts = {
-    discovery: mapValues(byStage, (items) => items.length),
+    // The spaces' quiet ideas counted, not read, are all validating (ideas-count.ts).
+    discovery: mapValues(
+      byStage,
+      (items, stage) =>
+        items.length + (stage === 'validating' ? (reads.unreadIdeas?.validating ?? 0) : 0),
+    ),
     // The backlog's spikes and enablers counted, not read, are all unscoped (backlog-read.ts).
     engineering: mapValues(
       byLane,
-      (items, lane) => items.length + (lane === 'unscoped' ? unreadCount(reads) : 0),
+      (items, lane) => items.length + (lane === 'unscoped' ? unreadBacklogCount(reads) : 0),
     ),
     delivery: {
       activeSprint: sprintDelivery.length,
@@ -222,6 +234,12 @@ function columnsOf(
     },
   };
   return { discovery, engineering, delivery, columnCounts, openInSprint };
+}
+
+/** What the signals count but the load did not read: the backlog's, and the spaces' ideas idle. */
+function unreadOf(reads: ProjectReads): UnreadBacklog {
+  const backlog = reads.unreadBacklog ?? { enabler: 0, spike: 0, idle: 0 };
+  return { ...backlog, idle: backlog.idle + (reads.unreadIdeas?.idle ?? 0) };
 }
 
 /** How many items the columns count but do not list. */

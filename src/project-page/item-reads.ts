@@ -7,6 +7,7 @@ import {
   type EstimateUnit,
   type FlaggedItem,
   type ProjectItem,
+  type UnreadIdeas,
 } from '../domain/signals';
 import { approximateCount, readUntil, type IssueReader } from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
@@ -28,6 +29,14 @@ import {
   type WholeSetsPlan,
 } from './whole-sets-read';
 import { ideasFrom, readJpdIdeas, type JpdIdeas } from './jpd-read';
+import { ideasJql } from '../domain/jpd';
+import {
+  readQuietIdeas,
+  roomForIdeas,
+  unreadIdeas,
+  withFirstIdeas,
+  type QuietIdeas,
+} from './ideas-count';
 import { entryIssueFields } from '../items/entry-reader';
 import { readCountedBacklog, type CountedBacklog } from './backlog-read';
 import { inRankOrderBy } from '../jira/search-in-parts';
@@ -119,6 +128,27 @@ export interface TargetedRead {
   backlogSize: number | undefined;
   /** Jira refused the backlog's count: the track was read whole. */
   backlogRefused: boolean;
+  /** How many quiet ideas were counted (ideas-count.ts); undefined: none was. */
+  quietIdeas: number | undefined;
+  /** Jira refused the quiet ideas' JQL: every idea was read. */
+  ideasRefused: boolean;
+}
+
+/** The connected spaces' quiet ideas counted instead of read (ideas-count.ts). */
+export interface QuietPlan {
+  /** Their JQL condition, with the spaces' own. */
+  condition: string;
+  /** Their first items are read too: the project's own ideas left room last time. */
+  list: boolean;
+  rankFieldId: string;
+  now: Date;
+  idleDays: number;
+}
+
+/** What the load counts instead of reading: the unscoped backlog, the spaces' quiet ideas. */
+export interface Counting {
+  backlog?: CountedPlan | undefined;
+  ideas?: QuietPlan | undefined;
 }
 
 /**
@@ -137,20 +167,22 @@ export async function readTargeted(
   folds?: Folds,
   /** The JPD spaces the project connects (`jpd.spaceKeys`): their ideas are read too. */
   spaceKeys: readonly string[] = [],
-  /** The unscoped backlog to count instead of reading it with the track (backlog-read.ts). */
-  counted?: CountedPlan,
+  /** What to count instead of reading (backlog-read.ts, ideas-count.ts). */
+  counting: Counting = {},
 ): Promise<TargetedRead> {
+  const counted = counting.backlog;
   const evidenceText = new Map<string, string>();
+  const quiet = quietReadOf(reader, folds, counting.ideas, evidenceText);
   const track = readTrack(reader, { ...plan, query: queries.wholeSets }, evidenceText, {
     entry,
-    folds,
+    folds: quiet ? quiet.folds : folds,
     counted,
   });
   const setsRead = track.then((read) => read.sets);
   // Ideas that came with the whole sets also give linked ideas' evidence (no fetch for them).
   const foldedIdeas = setsRead.then((sets) =>
     sets.spaceIssues && folds?.jpd
-      ? ideasFrom(reader, sets.spaceIssues, [...folds.jpd.spaceKeys])
+      ? ideasFrom(reader, sets.spaceIssues, [...folds.jpd.spaceKeys], plan.rankFieldId)
       : undefined,
   );
   const known = Promise.all([setsRead, foldedIdeas]).then(([sets, ideas]) =>
@@ -160,27 +192,32 @@ export async function readTargeted(
     (ideas) => ideas ?? readJpdIdeas(reader, spaceKeys, { rankFieldId: plan.rankFieldId }),
   );
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
-  const [{ sets, backlog, refused }, ready, inProgress, needsDiscovery, ideas] = await Promise.all([
-    track,
-    readReady(reader, entry, {
-      query: queries.ready,
-      known,
-      unit: runway.unit,
-      evidenceText,
-      enough: async (items) => readyReadSuffices(items, runway.unit, await velocity, runway.config),
-      estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
-      estimatedWhole: folds?.estimated ? setsRead.then((read) => read.ownIssues) : undefined,
-    }),
-    readFirst(reader, evidenceText, queries.inProgress, LIST_LIMIT),
-    folds?.entry
-      ? setsRead.then(async (read) =>
-          read.ownIssues
-            ? judgeWholeRead(reader, entry, read.ownIssues, await known)
-            : readNeedsDiscovery(reader, entry, known),
-        )
-      : readNeedsDiscovery(reader, entry, known),
-    jpd,
-  ]);
+  const [{ sets, backlog, refused }, ready, inProgress, needsDiscovery, ideasRead, quietRead] =
+    await Promise.all([
+      track,
+      readReady(reader, entry, {
+        query: queries.ready,
+        known,
+        unit: runway.unit,
+        evidenceText,
+        enough: async (items) =>
+          readyReadSuffices(items, runway.unit, await velocity, runway.config),
+        estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
+        estimatedWhole: folds?.estimated ? setsRead.then((read) => read.ownIssues) : undefined,
+      }),
+      readFirst(reader, evidenceText, queries.inProgress, LIST_LIMIT),
+      folds?.entry
+        ? setsRead.then(async (read) =>
+            read.ownIssues
+              ? judgeWholeRead(reader, entry, read.ownIssues, await known)
+              : readNeedsDiscovery(reader, entry, known),
+          )
+        : readNeedsDiscovery(reader, entry, known),
+      jpd,
+      quiet?.read,
+    ]);
+  const quietIdeas = await withQuietIdeas(reader, ideasRead, sets, quiet, quietRead, spaceKeys);
+  const { ideas } = quietIdeas;
   // The backlog's items read go among the track's by the board's Rank.
   const rankOf = (item: ProjectItem) => sets.rankOf?.get(item.key) ?? backlog?.rankOf.get(item.key);
   const discovery = backlog
@@ -195,8 +232,11 @@ export async function readTargeted(
       evidenceText,
       needsDiscovery,
       ...(backlog ? { unreadBacklog: backlog.unread } : {}),
+      ...(quietIdeas.unread ? { unreadIdeas: quietIdeas.unread } : {}),
     },
     backlogSize: backlog?.size,
+    quietIdeas: quietIdeas.size,
+    ideasRefused: quietRead === 'refused',
     backlogRefused: refused,
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
@@ -204,6 +244,65 @@ export async function readTargeted(
     estimated: ready.estimated,
     jpd: ideas,
   };
+}
+
+/** The quiet ideas' read: the folds leaving them out, and their counts and lists. */
+function quietReadOf(
+  reader: ItemReader,
+  folds: Folds | undefined,
+  plan: QuietPlan | undefined,
+  evidenceText: Map<string, string>,
+) {
+  const jpd = folds?.jpd;
+  const all = jpd && ideasJql(jpd.spaceKeys);
+  const without = jpd && plan && ideasJql(jpd.spaceKeys, plan.condition);
+  if (!plan || !jpd || !all || !without) return undefined;
+  const where = `${all.where} AND ${plan.condition}`;
+  const how = { rankFieldId: plan.rankFieldId, evidenceText };
+  return {
+    folds: { ...folds, jpd: { ...jpd, query: without } },
+    where,
+    how,
+    list: plan.list,
+    // Refused (docs/emulator.md: the operators a property takes are not documented), the
+    // quiet ideas are read with the others; the whole sets' read is not held up by it.
+    read: readQuietIdeas(reader, where, { ...how, ...plan }).catch((error: unknown) => {
+      if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
+      return 'refused' as const;
+    }),
+  };
+}
+
+/**
+ * The spaces' ideas with the quiet ones counted: those read go among the others by the board's
+ * Rank; their first ones are read now where the project's own ideas leave room in the validating
+ * column and the plan did not expect it. Unless the whole sets brought the other ideas, the
+ * count is not used (they were read apart, every one); refused, every idea is read now.
+ */
+async function withQuietIdeas(
+  reader: ItemReader,
+  ideas: JpdIdeas,
+  sets: WholeSets,
+  quiet: ReturnType<typeof quietReadOf>,
+  found: QuietIdeas | 'refused' | undefined,
+  spaceKeys: readonly string[],
+): Promise<{ ideas: JpdIdeas; unread?: UnreadIdeas; size?: number }> {
+  if (!quiet || !found || !sets.spaceIssues) return { ideas };
+  if (found === 'refused') {
+    return { ideas: await readJpdIdeas(reader, spaceKeys, { rankFieldId: quiet.how.rankFieldId }) };
+  }
+  const read =
+    quiet.list || found.counts.all === 0 || !roomForIdeas(sets.discovery)
+      ? found
+      : await withFirstIdeas(reader, quiet.where, quiet.how, found);
+  const rank = (item: ProjectItem) => ideas.rankOf?.get(item.key) ?? read.rankOf.get(item.key);
+  const known = new Set(ideas.items.map((i) => i.key));
+  const items = inRankOrderBy(
+    [...ideas.items, ...read.items.filter((i) => !known.has(i.key))],
+    rank,
+  );
+  const unread = unreadIdeas(read);
+  return { ideas: { ...ideas, items }, unread, size: read.items.length + unread.validating };
 }
 
 /** The first `limit` items of a list in rank order, and how many the list holds. */

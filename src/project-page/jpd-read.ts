@@ -22,6 +22,8 @@ export interface JpdIdeas {
   evidenceText: Map<string, string>;
   /** Keys of the connected spaces the viewer may browse (those the search covered). */
   found: string[];
+  /** The board's Rank value of each idea read, when the read asked for it. */
+  rankOf?: Map<string, string>;
 }
 
 /** The open ideas among `issues` (JPD's ideas as the page's discovery items), in their order. */
@@ -29,13 +31,21 @@ export function ideasFrom(
   reader: ItemReader,
   issues: readonly RawIssue[],
   found: string[],
+  rankFieldId?: string,
 ): JpdIdeas {
+  const rankOf = new Map<string, string>();
+  if (rankFieldId !== undefined) {
+    for (const raw of issues) {
+      const rank = raw.fields[rankFieldId];
+      if (typeof rank === 'string') rankOf.set(raw.key, rank);
+    }
+  }
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
   const keepOpen = (item: ProjectItem) =>
     item.statusCategory !== 'done' && ideaStage(item.status, item.statusCategory) !== 'dropped';
   collect({ ...reader, tracks: JPD_SPACE_TRACKS }, items, evidenceText, keepOpen)(issues);
-  return { items, evidenceText, found };
+  return { items, evidenceText, found, ...(rankFieldId === undefined ? {} : { rankOf }) };
 }
 
 export async function readJpdIdeas(

@@ -8,6 +8,7 @@ import {
   type ProjectItem,
   type ReadyWork,
   type UnreadBacklog,
+  type UnreadIdeas,
 } from '../domain/signals';
 
 /**
@@ -56,11 +57,20 @@ export interface ProjectReads {
    * in `discovery`, which holds their first LIST_LIMIT in rank order and most idle ones.
    */
   unreadBacklog?: UnreadBacklog;
+  /**
+   * Quiet ideas of the connected JPD spaces counted instead of read (ideas-count.ts), all in
+   * the validating column: not in `discovery`, which holds those the column lists.
+   */
+  unreadIdeas?: UnreadIdeas;
 }
 
-/** How many open discovery items a load counted but did not read. */
-export const unreadCount = (reads: Pick<ProjectReads, 'unreadBacklog'>): number =>
+/** How many spikes and enablers of the unscoped backlog a load counted but did not read. */
+export const unreadBacklogCount = (reads: Pick<ProjectReads, 'unreadBacklog'>): number =>
   (reads.unreadBacklog?.enabler ?? 0) + (reads.unreadBacklog?.spike ?? 0);
+
+/** How many open discovery items a load counted but did not read. */
+export const unreadCount = (reads: Pick<ProjectReads, 'unreadBacklog' | 'unreadIdeas'>): number =>
+  unreadBacklogCount(reads) + (reads.unreadIdeas?.validating ?? 0);
 
 /**
  * Whether a reader going through the ready backlog in rank order (each item judged, see

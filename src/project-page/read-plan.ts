@@ -6,6 +6,8 @@ import {
   foldHintToSave,
   forgetPageSite,
   heldHint,
+  heldQuietIdeas,
+  quietIdeasToSave,
   rememberedShape,
   savePageSite,
   type PageSite,
@@ -18,7 +20,8 @@ import type {
   EstimateUnit,
   ProjectItem,
 } from '../domain/signals';
-import { readTargeted, type CountedPlan, type Folds } from './item-reads';
+import { readTargeted, type CountedPlan, type Folds, type QuietPlan } from './item-reads';
+import { COUNTED_IDEAS_MIN, isQuietIdea, quietIdeasCondition, roomForIdeas } from './ideas-count';
 import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from './backlog-read';
 import type { ItemReader } from './item-reader';
 import { withJpdIdeas } from './jpd-read';
@@ -68,6 +71,8 @@ export interface LoadFound {
   estimated: PageQuery | undefined;
   /** The unscoped backlog's query and whether it was short (backlog-read.ts); none: no such query. */
   backlog?: { query: string; few: boolean } | undefined;
+  /** What the load found of the spaces' quiet ideas (ideas-count.ts); none: no space. */
+  quietIdeas?: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'> | undefined;
   /** What the targeted reads found (item-reads.ts). */
   read: {
     reads: { needsDiscovery: EntryFlagRead };
@@ -114,7 +119,8 @@ export async function rememberReadPlan(
   const backlogRead = backlog
     ? foldHintToSave(site, 'backlogRead', backlog.query, backlog.few, now)
     : undefined;
-  if (!entryRead && !estimatedRead && !jpdRead && !wholeSets && !backlogRead) return;
+  const quietIdeas = found.quietIdeas ? quietIdeasToSave(site, found.quietIdeas, now) : undefined;
+  if (!entryRead && !estimatedRead && !jpdRead && !wholeSets && !backlogRead && !quietIdeas) return;
   await savePageSite(projectKey, {
     ...site,
     ...(entryRead ? { entryRead } : {}),
@@ -122,6 +128,7 @@ export async function rememberReadPlan(
     ...(jpdRead ? { jpdRead } : {}),
     ...(wholeSets ? { wholeSets } : {}),
     ...(backlogRead ? { backlogRead } : {}),
+    ...(quietIdeas ? { quietIdeas } : {}),
   });
 }
 
@@ -152,6 +159,9 @@ export interface PlannedSite {
   rankFieldId: string | undefined;
   /** What the page remembers of the site, as stored after the site read. */
   remembered: PageSite;
+  /** A Kanban board counts ideas in progress against its limits: they are read there. */
+  board: { flow: string };
+  ids: { discoveryEvidence?: string | undefined };
 }
 
 /**
@@ -190,7 +200,7 @@ export async function readPlanned(
     entry,
     foldsOf({ entry, estimated, spaceKeys }, site.remembered, now),
     spaceKeys,
-    countedPlan(queries, site, now),
+    { backlog: countedPlan(queries, site, now), ideas: quietPlan(site, spaceKeys, now) },
   );
   // A backlog Jira would not count is read whole next time too.
   const size = read.backlogSize ?? backlogSizeOf(read.reads.discovery, config, queries);
@@ -203,7 +213,14 @@ export async function readPlanned(
     await rememberReadPlan(
       load.key,
       site.remembered,
-      { entry, estimated, spaceKeys, read, backlog },
+      {
+        entry,
+        estimated,
+        spaceKeys,
+        read,
+        backlog,
+        quietIdeas: quietFound(site, spaceKeys, read, now),
+      },
       now,
     );
   return { reads: withJpdIdeas(read.reads, read.jpd), closedSprints: read.closedSprints };
@@ -221,6 +238,54 @@ function countedPlan(queries: PageQueries, site: PlannedSite, now: Date): Counte
     rankFieldId: site.rankFieldId,
     now,
     idleDays: site.decision.config.staleness.discoveryIdleDays,
+  };
+}
+
+/**
+ * The spaces' quiet ideas counted this load (ideas-count.ts): the last one, recently and for the
+ * same spaces, found many, the board is not Kanban, and the Discovery evidence field is there.
+ */
+function quietPlan(
+  site: PlannedSite,
+  spaceKeys: readonly string[],
+  now: Date,
+): QuietPlan | undefined {
+  const ideas = ideasJql(spaceKeys);
+  const rankFieldId = site.rankFieldId;
+  if (!ideas || rankFieldId === undefined || site.board.flow === 'kanban') return undefined;
+  if (site.ids.discoveryEvidence === undefined) return undefined;
+  const hint = heldQuietIdeas(site.remembered, ideas.where, now);
+  if (!hint || hint.few) return undefined;
+  const condition = quietIdeasCondition(hint.statuses);
+  const idleDays = site.decision.config.staleness.discoveryIdleDays;
+  return condition ? { condition, list: hint.room, rankFieldId, now, idleDays } : undefined;
+}
+
+/**
+ * What this load found of the quiet ideas, for the next one: how many (counted, and read in a
+ * status the count did not name), in which statuses, and whether the own ideas left room.
+ */
+function quietFound(
+  site: PlannedSite,
+  spaceKeys: readonly string[],
+  read: Awaited<ReturnType<typeof readTargeted>>,
+  now: Date,
+): NonNullable<LoadFound['quietIdeas']> | undefined {
+  const ideas = ideasJql(spaceKeys);
+  // A viewer who may not browse every space says nothing of the ideas they did not see.
+  if (!ideas || ideasJql(read.jpd.found)?.where !== ideas.where) return undefined;
+  const counted = read.quietIdeas !== undefined;
+  const named = new Set(
+    counted ? (heldQuietIdeas(site.remembered, ideas.where, now)?.statuses ?? []) : [],
+  );
+  const quiet = read.jpd.items.filter((i) => isQuietIdea(i) && !(counted && named.has(i.status)));
+  const statuses = [...new Set([...named, ...quiet.map((i) => i.status)])].sort().slice(0, 50);
+  const size = (read.quietIdeas ?? 0) + quiet.length;
+  return {
+    query: ideas.where,
+    few: read.ideasRefused || size < COUNTED_IDEAS_MIN,
+    statuses,
+    room: roomForIdeas(read.reads.discovery),
   };
 }
 

@@ -58,6 +58,22 @@ export const PageSiteSchema = z
      */
     backlogRead: FoldSchema.optional(),
     /**
+     * The connected JPD spaces' quiet ideas (src/project-page/ideas-count.ts), by the spaces'
+     * JQL: `few` when fewer than COUNTED_IDEAS_MIN (or Jira refused their count), so they are
+     * read; the statuses they were seen in; `room` when the project's own ideas left room for
+     * them in the validating column.
+     */
+    quietIdeas: z
+      .object({
+        query: z.string(),
+        few: z.boolean(),
+        statuses: z.array(z.string()).max(50),
+        room: z.boolean(),
+        savedAt: z.string(),
+      })
+      .strict()
+      .optional(),
+    /**
      * What the last load's whole-sets search found (how many issues, their lowest and highest
      * id): the next load plans its parts from it (search-in-parts.ts, `searchByShape`).
      */
@@ -141,6 +157,27 @@ export function foldedFew(site: PageSite, read: FoldedRead, query: string, now: 
 export function heldHint(site: PageSite, read: FoldedRead, query: string, now: Date) {
   const hint = site[read];
   return hint && hint.query === query && fresh(hint.savedAt, now) ? hint : undefined;
+}
+
+/** The quiet ideas' hint for the spaces' JQL (`query`), when recent enough. */
+export function heldQuietIdeas(site: PageSite, query: string, now: Date) {
+  const hint = site.quietIdeas;
+  return hint && hint.query === query && fresh(hint.savedAt, now) ? hint : undefined;
+}
+
+/** The quiet ideas' hint to remember, or undefined when the remembered one says the same. */
+export function quietIdeasToSave(
+  site: PageSite,
+  found: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'>,
+  now: Date,
+): PageSite['quietIdeas'] {
+  const held = heldQuietIdeas(site, found.query, now);
+  const same =
+    held &&
+    held.few === found.few &&
+    held.room === found.room &&
+    held.statuses.join('\n') === found.statuses.join('\n');
+  return same ? undefined : { ...found, savedAt: now.toISOString() };
 }
 
 /** What to remember of this load's read, or undefined when the remembered one still holds. */

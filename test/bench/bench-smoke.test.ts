@@ -100,7 +100,7 @@ describe('the independent lower bound of a project page', () => {
       LIMITS,
       AT_100,
     );
-    expect(bound.strategy).toBe('exact items, backlog counted');
+    expect(bound.strategy).toBe('exact items, counted');
     expect(bound.total).toBe(3 + 15 + 5);
     expect(bound.points).toBe(23 + 1_401 + 2);
     // A backlog that saves fewer pages than its counts cost: read whole.

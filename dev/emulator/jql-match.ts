@@ -353,6 +353,52 @@ export function bounded(node: Node): boolean {
   }
 }
 
+/**
+ * Whether a clause's field holds no value for an issue, where the clause does not ask for
+ * emptiness: then the clause is neither true nor false (see `matcher`). Undefined for a clause on
+ * a field that always holds a value, or one that asks IS [NOT] EMPTY.
+ */
+function emptyFieldOf(
+  em: JiraEmulator,
+  clause: Clause,
+  facts: IndexedFacts,
+): ((issue: EmIssue) => boolean) | undefined {
+  const none = (v: unknown) => v === undefined || v === null || v === '';
+  switch (clause.field) {
+    case 'sprint': {
+      if ('empty' in clause) return undefined;
+      const id = em.sprintField.id;
+      return (i) => {
+        const value = i.custom.get(id);
+        return !Array.isArray(value) || value.length === 0;
+      };
+    }
+    case 'labels':
+      return (i) => facts.labels(i).length === 0;
+    case 'component':
+      return (i) => facts.components(i).length === 0;
+    case 'property':
+    case 'propertyCompare': {
+      // Only to find the property: the clause's own test checks the operator.
+      const { field, property } = appFieldProperty(em, clause.fieldName, clause.alias, 'empty');
+      return (i) => none(propertyOf(i, field, property));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A test that may also answer "unknown" (undefined): a clause on a field with no value. */
+type Tri = (issue: EmIssue) => boolean | undefined;
+
+/**
+ * The search's test of one issue. As Jira documents, `field != value` is `NOT field = value` and
+ * never matches a field with no value; so a clause on a field with no value (a sprint, labels,
+ * components, an app field's property; IS [NOT] EMPTY aside) is neither true nor false, AND and
+ * OR combine it as unknown, NOT keeps it unknown, and only a true answer matches. How NOT treats
+ * a compound clause over empty fields is not documented: this is the stricter reading, under
+ * which a negated condition must name its empty values (docs/emulator.md).
+ */
 export function matcher(
   em: JiraEmulator,
   req: EmRequest,
@@ -360,21 +406,43 @@ export function matcher(
   facts: IndexedFacts = liveFacts(em),
 ): Test {
   const categoryOf = categoryReader(em);
-  const compile = (node: Node): Test => {
+  const compile = (node: Node): Tri => {
     switch (node.kind) {
-      case 'clause':
-        return clauseTest(em, req, node.clause, categoryOf, facts);
+      case 'clause': {
+        const test = clauseTest(em, req, node.clause, categoryOf, facts);
+        const empty = emptyFieldOf(em, node.clause, facts);
+        return empty ? (i) => (empty(i) ? undefined : test(i)) : test;
+      }
       case 'and': {
         const parts = node.parts.map(compile);
-        return (i) => parts.every((t) => t(i));
+        return (i) => {
+          let unknown = false;
+          for (const part of parts) {
+            const r = part(i);
+            if (r === false) return false;
+            if (r === undefined) unknown = true;
+          }
+          return unknown ? undefined : true;
+        };
       }
       case 'or': {
         const parts = node.parts.map(compile);
-        return (i) => parts.some((t) => t(i));
+        return (i) => {
+          let unknown = false;
+          for (const part of parts) {
+            const r = part(i);
+            if (r === true) return true;
+            if (r === undefined) unknown = true;
+          }
+          return unknown ? undefined : false;
+        };
       }
       case 'not': {
         const part = compile(node.part);
-        return (i) => !part(i);
+        return (i) => {
+          const r = part(i);
+          return r === undefined ? undefined : !r;
+        };
       }
     }
   };
@@ -384,7 +452,7 @@ export function matcher(
     );
   }
   const test = compile(query.where);
-  return (issue) => em.canSeeIssue(req, issue) && test(issue);
+  return (issue) => em.canSeeIssue(req, issue) && test(issue) === true;
 }
 
 export function comparator(order: Query['order']): (a: EmIssue, b: EmIssue) => number {

@@ -179,18 +179,7 @@ export async function readTargeted(
     counted,
   });
   const setsRead = track.then((read) => read.sets);
-  // Ideas that came with the whole sets also give linked ideas' evidence (no fetch for them).
-  const foldedIdeas = setsRead.then((sets) =>
-    sets.spaceIssues && folds?.jpd
-      ? ideasFrom(reader, sets.spaceIssues, [...folds.jpd.spaceKeys], plan.rankFieldId)
-      : undefined,
-  );
-  const known = Promise.all([setsRead, foldedIdeas]).then(([sets, ideas]) =>
-    validationsOf([...sets.discovery, ...(ideas?.items ?? [])]),
-  );
-  const jpd = foldedIdeas.then(
-    (ideas) => ideas ?? readJpdIdeas(reader, spaceKeys, { rankFieldId: plan.rankFieldId }),
-  );
+  const { known, jpd } = spaceIdeas(reader, setsRead, folds, spaceKeys, plan.rankFieldId);
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
   const [{ sets, backlog, refused }, ready, inProgress, needsDiscovery, ideasRead, quietRead] =
     await Promise.all([
@@ -244,6 +233,30 @@ export async function readTargeted(
     estimated: ready.estimated,
     jpd: ideas,
   };
+}
+
+/**
+ * The connected spaces' ideas: those that came with the whole sets, else read apart; and the
+ * validation of every idea read (the project's and the spaces'), which linked items are judged
+ * by without a fetch.
+ */
+function spaceIdeas(
+  reader: ItemReader,
+  setsRead: Promise<WholeSets>,
+  folds: Folds | undefined,
+  spaceKeys: readonly string[],
+  rankFieldId: string | undefined,
+) {
+  const folded = setsRead.then((sets) =>
+    sets.spaceIssues && folds?.jpd
+      ? ideasFrom(reader, sets.spaceIssues, [...folds.jpd.spaceKeys], rankFieldId)
+      : undefined,
+  );
+  const known = Promise.all([setsRead, folded]).then(([sets, ideas]) =>
+    validationsOf([...sets.discovery, ...(ideas?.items ?? [])]),
+  );
+  const jpd = folded.then((ideas) => ideas ?? readJpdIdeas(reader, spaceKeys, { rankFieldId }));
+  return { known, jpd };
 }
 
 /** The quiet ideas' read: the folds leaving them out, and their counts and lists. */

@@ -238,6 +238,27 @@ describe("JQL on an app field's searchable properties", () => {
     expect(await where('"Scoped outcome".TargetDate > "2026-12-20"')).toEqual([]);
   });
 
+  it('NOT keeps a clause on an empty value unmatched, as != does; naming EMPTY matches it', async () => {
+    const [full, partial, none] = seed();
+    // "field != value is the same as NOT field = value", and != never matches an empty field
+    // (https://support.atlassian.com/jira-software-cloud/docs/jql-operators/).
+    expect(await where('NOT ("Scoped outcome".TimeboxDays > 5)')).toEqual([full]);
+    expect(await where('NOT ("Scoped outcome".TimeboxDays > 5 OR issuetype = Story)')).toEqual([
+      full,
+    ]);
+    expect(
+      await where(
+        'NOT ("Scoped outcome".TimeboxDays IS NOT EMPTY AND "Scoped outcome".TimeboxDays > 5)',
+      ),
+    ).toEqual([full, none]);
+    // A clause that is true whatever the empty one says still matches.
+    expect(await where('NOT ("Scoped outcome".TimeboxDays > 5 AND issuetype = Story)')).toEqual([
+      full,
+      partial,
+      none,
+    ]);
+  });
+
   it('refuses a comparison on a string property and a value of the wrong type', async () => {
     seed();
     expect((await search('project = DT AND "Scoped outcome".Outcome > "a"')).status).toBe(400);
@@ -246,6 +267,28 @@ describe("JQL on an app field's searchable properties", () => {
       400,
     );
     expect((await search('project = DT AND "Scoped outcome".Nothing IS EMPTY')).status).toBe(400);
+  });
+});
+
+describe('JQL on status', () => {
+  it('matches a status by name in any case or by id, and refuses one the site does not have', async () => {
+    for (const status of ['In Progress', 'To Do', 'In Progress', 'Done']) {
+      ctx.em.addIssue({ projectKey: 'DT', type: 'Story', summary: status, status });
+    }
+    const all = (await searchKeys('project = DT ORDER BY key ASC')).keys;
+    const inProgress = (
+      await searchKeys('project = DT AND status = "in progress" ORDER BY key ASC')
+    ).keys;
+    const id = ctx.em.statusNamed('In Progress')?.id ?? '';
+    expect(inProgress.length).toBeGreaterThan(0);
+    expect((await searchKeys(`project = DT AND status in (${id}) ORDER BY key ASC`)).keys).toEqual(
+      inProgress,
+    );
+    const others = (
+      await searchKeys('project = DT AND status not in ("In Progress") ORDER BY key ASC')
+    ).keys;
+    expect([...inProgress, ...others].sort()).toEqual([...all].sort());
+    expect((await searchKeys('project = DT AND status = "Nowhere"')).status).toBe(400);
   });
 });
 

@@ -1156,7 +1156,7 @@ describe('the emulated search holds the app to Jira’s rules', () => {
     });
   });
 
-  it('OR, NOT and parentheses; sprint not in never matches an item in no sprint', async () => {
+  it('OR, NOT and parentheses; sprint not in, or NOT sprint =, never matches an item in no sprint', async () => {
     const keys = async (jql: string): Promise<string[]> => {
       const answer = await search({ jql, fields: ['key'], maxResults: 5000 });
       expect(answer.status).toBe(200);
@@ -1176,8 +1176,16 @@ describe('the emulated search holds the app to Jira’s rules', () => {
     );
     const inActive = await keys(`project = DT AND statusCategory != Done AND sprint = ${sprintId}`);
     expect([...outside, ...inActive].sort()).toEqual(open);
+    // "field != value is the same as NOT field = value", and != never matches an empty field
+    // (https://support.atlassian.com/jira-software-cloud/docs/jql-operators/): NOT (sprint = …)
+    // leaves out the items in no sprint, as sprint not in (…) does; naming EMPTY brings them.
     expect(
       await keys(`project = DT AND NOT (sprint = ${sprintId}) AND statusCategory != Done`),
+    ).toEqual(notActive);
+    expect(
+      await keys(
+        `project = DT AND NOT (sprint is not EMPTY AND sprint = ${sprintId}) AND statusCategory != Done`,
+      ),
     ).toEqual(outside);
     const stories = await keys('project = DT AND statusCategory != Done AND issuetype = Story');
     const others = await keys(

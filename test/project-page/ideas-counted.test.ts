@@ -24,6 +24,7 @@ import { loadProjectData } from '../../src/project-page/load-project';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { readIssuesInPages } from '../../src/jira/search';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
+import { neededItems } from '../../dev/bench/page-variants';
 import { useEmulator } from '../helpers/emulator';
 import { inInvocation } from '../helpers/invoke';
 import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
@@ -296,5 +297,39 @@ describe("a connected space's quiet ideas, counted instead of read", () => {
           i.statusId !== ctx.em.statusNamed("Won't do")?.id,
       ).length,
     );
+  }, 60_000);
+
+  it("the bench's bound counts the quiet ideas the page does not list, and keeps those it does", async () => {
+    const demo = seedDemoProject(ctx.em, { now });
+    const project = { key: 'DT', id: demo.projectId };
+    seedSpace(project, demo.discoveryEvidence.id);
+    const data = await inInvocation(
+      ctx.em,
+      'resolver',
+      'every item',
+      () =>
+        loadProjectData({
+          jira: jiraAsUser(DEMO_USERS.member),
+          project,
+          now,
+          readEverything: readIssuesInPages,
+        }),
+      { as: DEMO_USERS.member },
+    );
+    const page = await referencePage(ctx.em, 'DT', now);
+    const listed = new Set([
+      ...page.discovery.validating.map((i) => i.key),
+      ...page.signals.openEnded.idleItems.map((i) => i.key),
+    ]);
+    const quiet = data.reads.discovery.filter((i) => i.key.startsWith('IDEA-') && isQuietIdea(i));
+    const unlisted = quiet.filter((i) => !listed.has(i.key));
+    expect(unlisted.length).toBeGreaterThan(COUNTED_IDEAS_MIN);
+    expect(unlisted.length).toBeLessThan(quiet.length);
+    const needs = neededItems(data, 0, 0);
+    expect(needs.counted).toEqual({
+      items: needs.items - unlisted.length,
+      // One count for the column, one for the idle ones the idle list leaves out.
+      counts: needs.counts + 2,
+    });
   }, 60_000);
 });

@@ -1,8 +1,8 @@
 import { parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
 import { idleBefore, type ProjectItem, type UnreadBacklog } from '../domain/signals';
-import { approximateCount, readUntil } from '../jira/search';
-import { collect, type ItemReader } from './item-reader';
+import { approximateCount } from '../jira/search';
+import { firstRanked, type ItemReader } from './item-reader';
 import type { UnscopedBacklog } from './page-queries';
 import { LIST_LIMIT } from './project-reads';
 
@@ -53,27 +53,8 @@ export async function readCountedBacklog(
 ): Promise<CountedBacklog> {
   const threshold = idleBefore(how.now, how.idleDays);
   const idle = `${query.where} AND updated < ${threshold}`;
-  const fields = [...new Set([...reader.fields, how.rankFieldId])];
   const rankOf = new Map<string, string>();
-  const list = async (jql: string) => {
-    const items: ProjectItem[] = [];
-    const take = collect(reader, items, how.evidenceText);
-    await readUntil(
-      reader.jira,
-      jql,
-      fields,
-      LIST_LIMIT,
-      (issues) => {
-        for (const raw of issues) {
-          const rank = raw.fields[how.rankFieldId];
-          if (typeof rank === 'string') rankOf.set(raw.key, rank);
-        }
-        take(issues);
-      },
-      () => items.length >= LIST_LIMIT,
-    );
-    return items.slice(0, LIST_LIMIT);
-  };
+  const list = (jql: string) => firstRanked(reader, jql, { ...how, limit: LIST_LIMIT }, rankOf);
   const count = (jql: string | undefined) =>
     jql === undefined ? Promise.resolve(0) : approximateCount(reader.jira, jql);
   const [first, oldest, enablers, spikes, idleCount] = await Promise.all([

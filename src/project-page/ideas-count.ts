@@ -1,8 +1,8 @@
 import { discoveryStage, idleBefore, type ProjectItem } from '../domain/signals';
 import { isEngineeringDiscovery } from '../domain/discovery-lanes';
 import { ideaStage } from '../domain/jpd';
-import { approximateCount, readUntil } from '../jira/search';
-import { collect, type ItemReader } from './item-reader';
+import { approximateCount } from '../jira/search';
+import { firstRanked, type ItemReader } from './item-reader';
 import { JPD_SPACE_TRACKS } from '../items/project-items';
 import { LIST_LIMIT } from './project-reads';
 
@@ -83,30 +83,13 @@ interface ListHow {
 }
 
 /** The first LIST_LIMIT ideas of a search, with each one's Rank value in `rankOf`. */
-async function firstIdeas(
+const firstIdeas = (
   reader: ItemReader,
   jql: string,
   how: ListHow,
   rankOf: Map<string, string>,
-): Promise<ProjectItem[]> {
-  const items: ProjectItem[] = [];
-  const take = collect({ ...reader, tracks: JPD_SPACE_TRACKS }, items, how.evidenceText);
-  await readUntil(
-    reader.jira,
-    jql,
-    [...new Set([...reader.fields, how.rankFieldId])],
-    LIST_LIMIT,
-    (issues) => {
-      for (const raw of issues) {
-        const rank = raw.fields[how.rankFieldId];
-        if (typeof rank === 'string') rankOf.set(raw.key, rank);
-      }
-      take(issues);
-    },
-    () => items.length >= LIST_LIMIT,
-  );
-  return items.slice(0, LIST_LIMIT);
-}
+): Promise<ProjectItem[]> =>
+  firstRanked({ ...reader, tracks: JPD_SPACE_TRACKS }, jql, { ...how, limit: LIST_LIMIT }, rankOf);
 
 const byKey = (items: readonly ProjectItem[]): ProjectItem[] => [
   ...new Map(items.map((i) => [i.key, i])).values(),

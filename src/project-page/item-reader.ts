@@ -1,5 +1,6 @@
 import type { ProjectItem } from '../domain/signals';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { readUntil } from '../jira/search';
 import {
   describeEvidence,
   toProjectItem,
@@ -46,3 +47,32 @@ export const inSprintRead = (item: ProjectItem): boolean =>
 
 /** The plain read keeps what its JQL found: open items and the active sprint's done work. */
 export const keptByPlainRead = (): boolean => true;
+
+/**
+ * The first `limit` items a search (`jql`, with its order) finds, each one's board Rank value
+ * kept in `rankOf` so that they can go among items read elsewhere.
+ */
+export async function firstRanked(
+  reader: ItemReader,
+  jql: string,
+  how: { rankFieldId: string; evidenceText: Map<string, string>; limit: number },
+  rankOf: Map<string, string>,
+): Promise<ProjectItem[]> {
+  const items: ProjectItem[] = [];
+  const take = collect(reader, items, how.evidenceText);
+  await readUntil(
+    reader.jira,
+    jql,
+    [...new Set([...reader.fields, how.rankFieldId])],
+    how.limit,
+    (issues) => {
+      for (const raw of issues) {
+        const rank = raw.fields[how.rankFieldId];
+        if (typeof rank === 'string') rankOf.set(raw.key, rank);
+      }
+      take(issues);
+    },
+    () => items.length >= how.limit,
+  );
+  return items.slice(0, how.limit);
+}

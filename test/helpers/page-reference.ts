@@ -1,9 +1,10 @@
 import { DEMO_USERS } from '../../dev/emulator/demo-project';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { loadProjectOverview } from '../../src/project-page/load-project';
+import { loadProjectData, loadProjectOverview } from '../../src/project-page/load-project';
 import { readIssuesInPages } from '../../src/jira/search';
 import type { ProjectOverview } from '../../src/contract/project-overview';
+import type { OverviewInput } from '../../src/project-page/build-overview';
 import { callResolver, inInvocation } from './invoke';
 
 /** The project page as a member opens it (`project/overview`, as Forge invokes it). */
@@ -62,3 +63,52 @@ export function comparablePage(o: ProjectOverview) {
     signals: { ...o.signals, runway, paralysis, buildTrap },
   };
 }
+
+/** What the page is built from, read the plain way (every open item), as one invocation. */
+export function everyItemData(
+  em: JiraEmulator,
+  projectKey: string,
+  now: Date = new Date(),
+): Promise<OverviewInput> {
+  const project = em.projectByKey(projectKey);
+  return inInvocation(
+    em,
+    'resolver',
+    'every item',
+    () =>
+      loadProjectData({
+        jira: jiraAsUser(DEMO_USERS.member),
+        project: { id: project.id, key: project.key },
+        now,
+        readEverything: readIssuesInPages,
+      }),
+    { as: DEMO_USERS.member },
+  );
+}
+
+/** The keys a JQL search finds for the demo member, every page read, as one invocation. */
+export function keysFound(em: JiraEmulator, jql: string): Promise<string[]> {
+  return inInvocation(
+    em,
+    'resolver',
+    `search: ${jql}`,
+    async () => {
+      const keys: string[] = [];
+      await readIssuesInPages(jiraAsUser(DEMO_USERS.member), jql, ['key'], (issues) =>
+        keys.push(...issues.map((i) => i.key)),
+      );
+      return keys;
+    },
+    { as: DEMO_USERS.member },
+  );
+}
+
+/** The JQL a recorded Jira request sent ('' for one without). */
+export const jqlOf = (c: { body?: unknown }): string => {
+  const jql = (c.body as { jql?: unknown } | undefined)?.jql;
+  return typeof jql === 'string' ? jql : '';
+};
+
+/** How many issues Jira returned over the recorded requests. */
+export const returnedIssuesOf = (em: JiraEmulator): number =>
+  em.jiraCalls().reduce((n, c) => n + c.returnedIssues, 0);

@@ -3,14 +3,18 @@ import type { EmIssue } from '../../dev/emulator/model';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from '../../src/project-page/backlog-read';
 import { unscopedBacklogQuery } from '../../src/project-page/page-queries';
-import { loadProjectData } from '../../src/project-page/load-project';
-import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { readIssuesInPages } from '../../src/jira/search';
-import { inInvocation } from '../helpers/invoke';
 import { idleBefore } from '../../src/domain/signals';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { COMPLETE_OUTCOME, seedWaiver, useEmulator } from '../helpers/emulator';
-import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
+import {
+  comparablePage,
+  everyItemData,
+  jqlOf,
+  keysFound,
+  loadPage,
+  referencePage,
+  returnedIssuesOf,
+} from '../helpers/page-reference';
 import { sharedPagesExpire } from '../helpers/shared-page';
 
 /**
@@ -24,11 +28,7 @@ const DAY = 86_400_000;
 
 const load = (projectKey: string): Promise<ProjectOverview> => loadPage(ctx.em, projectKey);
 
-const jqlOf = (c: { body?: unknown }): string => {
-  const jql = (c.body as { jql?: unknown } | undefined)?.jql;
-  return typeof jql === 'string' ? jql : '';
-};
-const returnedIssues = () => ctx.em.jiraCalls().reduce((n, c) => n + c.returnedIssues, 0);
+const returnedIssues = () => returnedIssuesOf(ctx.em);
 const remembered = (key: string) =>
   (ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(key)) as { backlogRead?: { few: boolean } } | undefined)
     ?.backlogRead;
@@ -183,20 +183,7 @@ describe('a long unscoped backlog, counted instead of read', () => {
 
   it('the backlog query and its item-by-item condition pick the same items', async () => {
     const { key } = seedVaried();
-    const project = ctx.em.projectByKey(key);
-    const data = await inInvocation(
-      ctx.em,
-      'resolver',
-      'every item',
-      () =>
-        loadProjectData({
-          jira: jiraAsUser(DEMO_USERS.member),
-          project: { id: project.id, key },
-          now,
-          readEverything: readIssuesInPages,
-        }),
-      { as: DEMO_USERS.member },
-    );
+    const data = await everyItemData(ctx.em, key, now);
     const typeIds = (name: string) =>
       [...ctx.em.issueTypes.values()].filter((t) => t.name === name).map((t) => t.id);
     const waivedIds = (data.waivers ?? []).map((w) => w.issueId);
@@ -207,22 +194,7 @@ describe('a long unscoped backlog, counted instead of read', () => {
       rules,
       waivedIds,
     });
-    const byQuery = await inInvocation(
-      ctx.em,
-      'resolver',
-      'the backlog query',
-      async () => {
-        const keys: string[] = [];
-        await readIssuesInPages(
-          jiraAsUser(DEMO_USERS.member),
-          query?.ordered ?? '',
-          ['key'],
-          (issues) => keys.push(...issues.map((i) => i.key)),
-        );
-        return keys;
-      },
-      { as: DEMO_USERS.member },
-    );
+    const byQuery = await keysFound(ctx.em, query?.ordered ?? '');
     const waived = new Set(waivedIds);
     const byCondition = data.reads.discovery
       .filter((i) => inUnscopedBacklog(i, rules, waived))

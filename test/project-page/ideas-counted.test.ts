@@ -20,14 +20,18 @@ import {
   isQuietIdea,
   quietIdeasCondition,
 } from '../../src/project-page/ideas-count';
-import { loadProjectData } from '../../src/project-page/load-project';
-import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { readIssuesInPages } from '../../src/jira/search';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { neededItems } from '../../dev/bench/page-variants';
 import { useEmulator } from '../helpers/emulator';
-import { inInvocation } from '../helpers/invoke';
-import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
+import {
+  comparablePage,
+  everyItemData,
+  jqlOf,
+  keysFound,
+  loadPage,
+  referencePage,
+  returnedIssuesOf,
+} from '../helpers/page-reference';
 import { sharedPagesExpire } from '../helpers/shared-page';
 
 /**
@@ -40,12 +44,8 @@ const now = new Date();
 const DAY = 86_400_000;
 
 const load = (key: string): Promise<ProjectOverview> => loadPage(ctx.em, key);
-const jqlOf = (c: { body?: unknown }): string => {
-  const jql = (c.body as { jql?: unknown } | undefined)?.jql;
-  return typeof jql === 'string' ? jql : '';
-};
 const calls = () => ctx.em.jiraCalls();
-const returnedIssues = () => calls().reduce((n, c) => n + c.returnedIssues, 0);
+const returnedIssues = () => returnedIssuesOf(ctx.em);
 const quietJql = () =>
   calls()
     .map(jqlOf)
@@ -242,53 +242,17 @@ describe("a connected space's quiet ideas, counted instead of read", () => {
     const demo = seedDemoProject(ctx.em, { now });
     const project = { key: 'DT', id: demo.projectId };
     seedSpace(project, demo.discoveryEvidence.id);
-    const data = await inInvocation(
-      ctx.em,
-      'resolver',
-      'every item',
-      () =>
-        loadProjectData({
-          jira: jiraAsUser(DEMO_USERS.member),
-          project,
-          now,
-          readEverything: readIssuesInPages,
-        }),
-      { as: DEMO_USERS.member },
-    );
+    const data = await everyItemData(ctx.em, project.key, now);
     const ideas = data.reads.discovery.filter((i) => i.key.startsWith('IDEA-'));
     const byCondition = ideas.filter(isQuietIdea);
     const statuses = [...new Set(byCondition.map((i) => i.status))];
     const where = `${ideasJql(['IDEA'])?.where ?? ''} AND ${quietIdeasCondition(statuses) ?? ''}`;
-    const byQuery = await inInvocation(
-      ctx.em,
-      'resolver',
-      'the quiet ideas query',
-      async () => {
-        const keys: string[] = [];
-        await readIssuesInPages(jiraAsUser(DEMO_USERS.member), where, ['key'], (issues) =>
-          keys.push(...issues.map((i) => i.key)),
-        );
-        return keys;
-      },
-      { as: DEMO_USERS.member },
-    );
+    const byQuery = await keysFound(ctx.em, where);
     expect(byQuery.length).toBeGreaterThan(COUNTED_IDEAS_MIN);
     expect([...byQuery].sort()).toEqual(byCondition.map((i) => i.key).sort());
     // What the condition leaves out, the read of the other ideas picks up: each idea once.
     const others = ideasJql(['IDEA'], quietIdeasCondition(statuses))?.where ?? '';
-    const rest = await inInvocation(
-      ctx.em,
-      'resolver',
-      'the other ideas',
-      async () => {
-        const keys: string[] = [];
-        await readIssuesInPages(jiraAsUser(DEMO_USERS.member), others, ['key'], (issues) =>
-          keys.push(...issues.map((i) => i.key)),
-        );
-        return keys;
-      },
-      { as: DEMO_USERS.member },
-    );
+    const rest = await keysFound(ctx.em, others);
     expect(rest.filter((k) => byQuery.includes(k))).toEqual([]);
     expect(rest.length + byQuery.length).toBe(
       [...ctx.em.issues.values()].filter(
@@ -303,19 +267,7 @@ describe("a connected space's quiet ideas, counted instead of read", () => {
     const demo = seedDemoProject(ctx.em, { now });
     const project = { key: 'DT', id: demo.projectId };
     seedSpace(project, demo.discoveryEvidence.id);
-    const data = await inInvocation(
-      ctx.em,
-      'resolver',
-      'every item',
-      () =>
-        loadProjectData({
-          jira: jiraAsUser(DEMO_USERS.member),
-          project,
-          now,
-          readEverything: readIssuesInPages,
-        }),
-      { as: DEMO_USERS.member },
-    );
+    const data = await everyItemData(ctx.em, project.key, now);
     const page = await referencePage(ctx.em, 'DT', now);
     const listed = new Set([
       ...page.discovery.validating.map((i) => i.key),

@@ -1,12 +1,6 @@
 import type { SeedShape } from '../emulator/demo-project';
-import type { OverviewInput } from '../../src/project-page/build-overview';
-import {
-  averageVelocity,
-  discoveryStage,
-  idleBefore,
-  type ProjectItem,
-} from '../../src/domain/signals';
-import { isEngineeringDiscovery } from '../../src/domain/discovery-lanes';
+import { buildOverview, type OverviewInput } from '../../src/project-page/build-overview';
+import { averageVelocity, idleBefore } from '../../src/domain/signals';
 import { isQuietIdea } from '../../src/project-page/ideas-count';
 import { LIST_LIMIT, readyReadSuffices } from '../../src/project-page/project-reads';
 import { inUnscopedBacklog } from '../../src/project-page/backlog-read';
@@ -183,27 +177,25 @@ function countedBacklogNeeds(data: OverviewInput): Countable | undefined {
 }
 
 /**
- * The spaces' quiet ideas counted: of them, only those the validating column and the idle
- * signal list, and a count of them and of their idle ones where those lists leave some out.
+ * The spaces' quiet ideas counted: of them, only those the page lists (the validating column and
+ * the idle signal, as built from every item), and a count of them and of their idle ones where
+ * those lists leave some out.
  */
 function countedIdeasNeeds(data: OverviewInput): Countable | undefined {
   const own = data.project.key;
-  const discovery = data.reads.discovery.filter((i) => i.statusCategory !== 'done');
-  const quiet = discovery.filter((i) => !i.key.startsWith(`${own}-`) && isQuietIdea(i));
+  const quiet = data.reads.discovery.filter(
+    (i) => i.statusCategory !== 'done' && !i.key.startsWith(`${own}-`) && isQuietIdea(i),
+  );
   if (quiet.length === 0) return undefined;
+  const page = buildOverview(data);
+  const listed = new Set(
+    [...page.discovery.validating, ...page.signals.openEnded.idleItems].map((i) => i.key),
+  );
   const threshold = idleBefore(data.now, data.config.staleness.discoveryIdleDays);
-  const isIdle = (i: ProjectItem) => Date.parse(i.updated) < threshold;
-  const validating = discovery
-    .filter((i) => !isEngineeringDiscovery(i) && discoveryStage(i) === 'validating')
-    .slice(0, LIST_LIMIT);
-  const idle = discovery
-    .filter(isIdle)
-    .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated))
-    .slice(0, LIST_LIMIT);
-  const listed = new Set([...validating, ...idle].map((i) => i.key));
   const unread = quiet.filter((i) => !listed.has(i.key));
   return {
     dropped: new Set(unread.map((i) => i.key)),
-    counts: (unread.length > 0 ? 1 : 0) + (unread.some(isIdle) ? 1 : 0),
+    counts:
+      (unread.length > 0 ? 1 : 0) + (unread.some((i) => Date.parse(i.updated) < threshold) ? 1 : 0),
   };
 }

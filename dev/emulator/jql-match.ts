@@ -391,6 +391,19 @@ function emptyFieldOf(
 /** A test that may also answer "unknown" (undefined): a clause on a field with no value. */
 type Tri = (issue: EmIssue) => boolean | undefined;
 
+/** AND (`decisive` false) or OR (true) in three-valued logic: the decisive answer wins. */
+const decidedBy =
+  (decisive: boolean, parts: readonly Tri[]): Tri =>
+  (issue) => {
+    let unknown = false;
+    for (const part of parts) {
+      const r = part(issue);
+      if (r === decisive) return decisive;
+      if (r === undefined) unknown = true;
+    }
+    return unknown ? undefined : !decisive;
+  };
+
 /**
  * The search's test of one issue. As Jira documents, `field != value` is `NOT field = value` and
  * never matches a field with no value; so a clause on a field with no value (a sprint, labels,
@@ -413,30 +426,11 @@ export function matcher(
         const empty = emptyFieldOf(em, node.clause, facts);
         return empty ? (i) => (empty(i) ? undefined : test(i)) : test;
       }
-      case 'and': {
-        const parts = node.parts.map(compile);
-        return (i) => {
-          let unknown = false;
-          for (const part of parts) {
-            const r = part(i);
-            if (r === false) return false;
-            if (r === undefined) unknown = true;
-          }
-          return unknown ? undefined : true;
-        };
-      }
-      case 'or': {
-        const parts = node.parts.map(compile);
-        return (i) => {
-          let unknown = false;
-          for (const part of parts) {
-            const r = part(i);
-            if (r === true) return true;
-            if (r === undefined) unknown = true;
-          }
-          return unknown ? undefined : false;
-        };
-      }
+      case 'and':
+        // False decides an AND, true an OR; an unknown part leaves the rest unknown.
+        return decidedBy(false, node.parts.map(compile));
+      case 'or':
+        return decidedBy(true, node.parts.map(compile));
       case 'not': {
         const part = compile(node.part);
         return (i) => {

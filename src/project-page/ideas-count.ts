@@ -1,6 +1,5 @@
 import { discoveryStage, idleBefore, type ProjectItem } from '../domain/signals';
 import { isEngineeringDiscovery } from '../domain/discovery-lanes';
-import { ideaStage } from '../domain/jpd';
 import { approximateCount } from '../jira/search';
 import { firstRanked, type ItemReader } from './item-reader';
 import { JPD_SPACE_TRACKS } from '../items/project-items';
@@ -45,12 +44,13 @@ export function quietIdeasCondition(statuses: readonly string[]): string | undef
   ].join(' AND ');
 }
 
-/** Whether an open idea of a connected space is quiet, but for its status: the condition, item by item. */
+/**
+ * Whether an idea of a connected space, as the page reads them (open, not dropped: jpd-read.ts),
+ * is quiet, but for its status: the condition, item by item.
+ */
 export function isQuietIdea(item: ProjectItem): boolean {
   return (
     item.kind === 'idea' &&
-    item.statusCategory !== 'done' &&
-    ideaStage(item.status, item.statusCategory) !== 'dropped' &&
     item.sprint === undefined &&
     item.latestEvidence === undefined &&
     item.validation !== 'validated' &&
@@ -59,13 +59,13 @@ export function isQuietIdea(item: ProjectItem): boolean {
   );
 }
 
-/** How many of the project's own ideas the validating column lists ahead of the spaces' ideas. */
-export const ownValidating = (discovery: readonly ProjectItem[]): number =>
-  discovery.filter((i) => !isEngineeringDiscovery(i) && discoveryStage(i) === 'validating').length;
-
-/** Whether the project's own ideas leave room for the spaces' in the validating column. */
+/**
+ * Whether the project's own ideas, which the validating column lists ahead of the spaces', leave
+ * room for the spaces' ideas in it.
+ */
 export const roomForIdeas = (discovery: readonly ProjectItem[]): boolean =>
-  ownValidating(discovery) < LIST_LIMIT;
+  discovery.filter((i) => !isEngineeringDiscovery(i) && discoveryStage(i) === 'validating').length <
+  LIST_LIMIT;
 
 export interface QuietIdeas {
   /** Their first LIST_LIMIT in rank order (when asked for) and their most idle ones, each once. */

@@ -48,6 +48,18 @@ export const inSprintRead = (item: ProjectItem): boolean =>
 /** The plain read keeps what its JQL found: open items and the active sprint's done work. */
 export const keptByPlainRead = (): boolean => true;
 
+/** Keeps each issue's board Rank value (the `rankFieldId` field) in `rankOf`, by key. */
+export function keepRanks(
+  issues: readonly RawIssue[],
+  rankFieldId: string,
+  rankOf: Map<string, string>,
+): void {
+  for (const raw of issues) {
+    const rank = raw.fields[rankFieldId];
+    if (typeof rank === 'string') rankOf.set(raw.key, rank);
+  }
+}
+
 /**
  * The first `limit` items a search (`jql`, with its order) finds, each one's board Rank value
  * kept in `rankOf` so that they can go among items read elsewhere.
@@ -66,10 +78,7 @@ export async function firstRanked(
     [...new Set([...reader.fields, how.rankFieldId])],
     how.limit,
     (issues) => {
-      for (const raw of issues) {
-        const rank = raw.fields[how.rankFieldId];
-        if (typeof rank === 'string') rankOf.set(raw.key, rank);
-      }
+      keepRanks(issues, how.rankFieldId, rankOf);
       take(issues);
     },
     () => items.length >= how.limit,

@@ -5,7 +5,7 @@ import type { RawIssue } from '../jira/jira-gateway';
 import type { IssueReader } from '../jira/search';
 import { searchInRankOrder } from '../jira/search-in-parts';
 import { JPD_SPACE_TRACKS } from '../items/project-items';
-import { collect, type ItemReader } from './item-reader';
+import { collect, keepRanks, type ItemReader } from './item-reader';
 import type { ProjectReads } from './project-reads';
 
 /**
@@ -34,12 +34,7 @@ export function ideasFrom(
   rankFieldId?: string,
 ): JpdIdeas {
   const rankOf = new Map<string, string>();
-  if (rankFieldId !== undefined) {
-    for (const raw of issues) {
-      const rank = raw.fields[rankFieldId];
-      if (typeof rank === 'string') rankOf.set(raw.key, rank);
-    }
-  }
+  if (rankFieldId !== undefined) keepRanks(issues, rankFieldId, rankOf);
   const items: ProjectItem[] = [];
   const evidenceText = new Map<string, string>();
   const keepOpen = (item: ProjectItem) =>

@@ -6,7 +6,6 @@ import {
   foldHintToSave,
   forgetPageSite,
   heldHint,
-  heldQuietIdeas,
   quietIdeasToSave,
   rememberedShape,
   savePageSite,
@@ -20,7 +19,13 @@ import type {
   EstimateUnit,
   ProjectItem,
 } from '../domain/signals';
-import { readTargeted, type CountedPlan, type Folds, type QuietPlan } from './item-reads';
+import {
+  readTargeted,
+  type CountedPlan,
+  type Folds,
+  type QuietPlan,
+  type TargetedRead,
+} from './item-reads';
 import { COUNTED_IDEAS_MIN, isQuietIdea, quietIdeasCondition, roomForIdeas } from './ideas-count';
 import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from './backlog-read';
 import type { ItemReader } from './item-reader';
@@ -254,7 +259,7 @@ function quietPlan(
   const rankFieldId = site.rankFieldId;
   if (!ideas || rankFieldId === undefined || site.board.flow === 'kanban') return undefined;
   if (site.ids.discoveryEvidence === undefined) return undefined;
-  const hint = heldQuietIdeas(site.remembered, ideas.where, now);
+  const hint = heldHint(site.remembered, 'quietIdeas', ideas.where, now);
   if (!hint || hint.few) return undefined;
   const condition = quietIdeasCondition(hint.statuses);
   const idleDays = site.decision.config.staleness.discoveryIdleDays;
@@ -268,7 +273,7 @@ function quietPlan(
 function quietFound(
   site: PlannedSite,
   spaceKeys: readonly string[],
-  read: Awaited<ReturnType<typeof readTargeted>>,
+  read: TargetedRead,
   now: Date,
 ): NonNullable<LoadFound['quietIdeas']> | undefined {
   const ideas = ideasJql(spaceKeys);
@@ -276,7 +281,7 @@ function quietFound(
   if (!ideas || ideasJql(read.jpd.found)?.where !== ideas.where) return undefined;
   const counted = read.quietIdeas !== undefined;
   const named = new Set(
-    counted ? (heldQuietIdeas(site.remembered, ideas.where, now)?.statuses ?? []) : [],
+    counted ? (heldHint(site.remembered, 'quietIdeas', ideas.where, now)?.statuses ?? []) : [],
   );
   const quiet = read.jpd.items.filter((i) => isQuietIdea(i) && !(counted && named.has(i.status)));
   const statuses = [...new Set([...named, ...quiet.map((i) => i.status)])].sort().slice(0, 50);

@@ -3,7 +3,7 @@ import { projectOfKey } from '../domain/entry-criteria';
 import { sprintsOf } from '../items/project-items';
 import type { RawIssue } from '../jira/jira-gateway';
 import { searchByShape, shapeOf, type SearchShape } from '../jira/search-in-parts';
-import { collect, inSprintRead, type ItemReader } from './item-reader';
+import { collect, inSprintRead, keepRanks, type ItemReader } from './item-reader';
 import type { PageQuery } from './page-queries';
 import { velocityTally, type VelocitySprints } from './velocity-read';
 
@@ -120,8 +120,7 @@ export async function readWholeSets(
       sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
     if (discoveryType && !isDone(raw)) {
       toDiscovery([raw]);
-      const rank = plan.rankFieldId === undefined ? undefined : raw.fields[plan.rankFieldId];
-      if (typeof rank === 'string') rankOf.set(raw.key, rank);
+      if (plan.rankFieldId !== undefined) keepRanks([raw], plan.rankFieldId, rankOf);
     } else if (inActive) toSprint([raw]);
   }
   tally.take(issues);

@@ -153,15 +153,14 @@ export function foldedFew(site: PageSite, read: FoldedRead, query: string, now: 
   return hint?.few === true;
 }
 
-/** The remembered hint of this read for this JQL, when recent enough. */
-export function heldHint(site: PageSite, read: FoldedRead, query: string, now: Date) {
+/** The remembered hint of this read (a fold's, or the quiet ideas') for this JQL, when recent enough. */
+export function heldHint<K extends FoldedRead | 'quietIdeas'>(
+  site: PageSite,
+  read: K,
+  query: string,
+  now: Date,
+): PageSite[K] | undefined {
   const hint = site[read];
-  return hint && hint.query === query && fresh(hint.savedAt, now) ? hint : undefined;
-}
-
-/** The quiet ideas' hint for the spaces' JQL (`query`), when recent enough. */
-export function heldQuietIdeas(site: PageSite, query: string, now: Date) {
-  const hint = site.quietIdeas;
   return hint && hint.query === query && fresh(hint.savedAt, now) ? hint : undefined;
 }
 
@@ -171,7 +170,7 @@ export function quietIdeasToSave(
   found: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'>,
   now: Date,
 ): PageSite['quietIdeas'] {
-  const held = heldQuietIdeas(site, found.query, now);
+  const held = heldHint(site, 'quietIdeas', found.query, now);
   const same =
     held &&
     held.few === found.few &&

@@ -12,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { parse } from 'yaml';
 
+// Always React's and Atlaskit's production build, the preview too: a NODE_ENV left in the shell
+// (jest sets `test`) would otherwise make Vite bundle their development builds.
+process.env.NODE_ENV = 'production';
+
 const staticDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.dirname(staticDir);
 const configFile = path.join(staticDir, 'vite.config.mjs');

@@ -81,9 +81,11 @@ const sum = (parts: Record<string, number>): number =>
  * documented page sizes only, not from the app's own plan: the fewest requests that return the
  * items the page shows and its signals need, as if one query could ask for exactly those.
  *
- * - `exact items`: the permission check (every resolver checks its caller), the board lookup,
- *   its sprints (one request per agile page), the needed items at the search's largest page
- *   with fields, and one count request per list shown only by its count.
+ * - `exact items`: the permission check (every resolver checks its caller), the board's sprints
+ *   (one request per agile page; no board lookup: a Scrum board known from an earlier load is
+ *   read straight away, its sprint read checking the viewer may see it, src/project-page/
+ *   board-pick.ts), the needed items at the search's largest page with fields, and one count
+ *   request per list shown only by its count.
  * - `exact items, counted`: the same, with only what the page lists of the unscoped backlog
  *   (its first items and most idle ones) and of the spaces' quiet ideas, and their counts
  *   (what the page needs of them at the least).
@@ -91,9 +93,9 @@ const sum = (parts: Record<string, number>): number =>
  *   counts (each list is read to its end).
  *
  * Points: 1 per request, 1 per issue returned, 2 for the one permission the check returns (an
- * identity object). Time: three dependent rounds (the permission check and board lookup; the
- * sprints, which the velocity read needs; every issue page and count at once, but no faster
- * than the per-second rate allows), each a full page's latency.
+ * identity object). Time: two dependent rounds (the permission check and the sprints, which
+ * the velocity read needs; every issue page and count at once, but no faster than the
+ * per-second rate allows), each a full page's latency.
  */
 export function independentLowerBound(
   needs: PageNeeds,
@@ -102,7 +104,6 @@ export function independentLowerBound(
 ): LowerBound {
   const fixed: Record<string, number> = {
     permissions: 1,
-    board: 1,
     sprints: needs.hasBoard ? pages(needs.sprints, limits.agile) : 0,
     projectName: needs.hasBoard ? 0 : 1,
   };
@@ -135,7 +136,7 @@ export function independentLowerBound(
     callMs(latency, Math.min(cheapest.issues, limits.searchWithFields)),
     (1000 * requests) / limits.postPerSecond,
   );
-  const rounds = callMs(latency, 0) * (needs.hasBoard ? 2 : 1) + lastRound;
+  const rounds = callMs(latency, 0) + lastRound;
   return {
     total: cheapest.total,
     points: cheapest.total + cheapest.issues + 2,
@@ -146,7 +147,7 @@ export function independentLowerBound(
   };
 }
 
-/** "4 (permissions 1 + board 1 + …)": a strategy's total and its non-zero parts. */
+/** "4 (permissions 1 + sprints 1 + …)": a strategy's total and its non-zero parts. */
 export function describeStrategy(strategy: Strategy): string {
   const parts = Object.entries(strategy.parts)
     .filter(([, n]) => n > 0)

@@ -5,7 +5,7 @@ import { ProjectKeySchema } from '../contract/bridge-contract';
 import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
-import { boardSettings, type Sprint } from '../jira/boards';
+import type { Sprint } from '../jira/boards';
 import type { ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
 import { kindOf, searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
@@ -15,10 +15,10 @@ import type { JiraGateway } from '../jira/jira-gateway';
 import { PAGE_CACHE_KEYS } from '../storage/key-families';
 import {
   pageSiteOf,
-  rememberedEstimation,
-  rememberedRankField,
+  pickToSave,
   rememberedTypes,
   savePageSite,
+  type PageSite,
 } from '../storage/page-cache-store';
 import { readProjectContextWithWaivers } from '../storage/project-context';
 import { isWaiverActive, type Waiver } from '../domain/sprint-readiness';
@@ -32,7 +32,7 @@ import { pageNotes } from './page-notes';
 import { pageQueries, type BacklogTerms, type PageQueries } from './page-queries';
 import type { ProjectReads } from './project-reads';
 import { timeOf, velocity, type VelocitySprints } from './velocity-read';
-import { pickBoard, readBoardDetails } from './board-read';
+import { readSiteBoard, type SiteBoard } from './board-pick';
 import { readThroughput } from './throughput-read';
 import { readPlanned } from './read-plan';
 
@@ -217,47 +217,19 @@ async function readSite(input: LoadInput, key: string) {
   const { mapping } = decision;
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const cachedTypes = rememberedTypes(remembered, input.project.id, now);
-  const [ids, picked, types] = await Promise.all([
+  const plain = input.readEverything !== undefined;
+  const [ids, read, types] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    pickBoard(jira, key, decision.config.board.boardId),
-    input.readEverything
-      ? []
-      : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
+    readSiteBoard(jira, key, { choice: decision.config.board.boardId, remembered, now, plain }),
+    plain ? [] : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
-  const { found } = picked;
-  const cachedEstimation = found
-    ? rememberedEstimation(remembered, found.board.id, now)
-    : undefined;
-  const [{ estimation, rankFieldId }, board] = await Promise.all([
-    !found || cachedEstimation !== undefined
-      ? {
-          estimation: cachedEstimation ?? undefined,
-          rankFieldId: found ? rememberedRankField(remembered, found.board.id, now) : undefined,
-        }
-      : boardSettings(jira, found.board.id),
-    readBoardDetails(jira, key, picked),
-  ]);
+  const { found, estimation, rankFieldId, board } = read;
   const { sprints } = board;
-  let saved = remembered;
-  if (!input.readEverything && (!cachedTypes || (found && cachedEstimation === undefined))) {
-    saved = {
-      ...remembered,
-      issueTypes: { projectId: input.project.id, savedAt: now.toISOString(), types },
-      boards: {
-        ...remembered.boards,
-        ...(found
-          ? {
-              [found.board.id]: {
-                savedAt: now.toISOString(),
-                estimation: estimation ?? null,
-                rankFieldId: rankFieldId ?? null,
-              },
-            }
-          : {}),
-      },
-    };
-    await savePageSite(key, saved);
-  }
+  const toSave = plain
+    ? undefined
+    : siteToSave(remembered, { read, projectId: input.project.id, types, cachedTypes, now });
+  if (toSave) await savePageSite(key, toSave);
+  const saved = toSave ?? remembered;
   const discoveryTypes = types.filter((t) => tracks.trackOf(t.id, t.name) === 'discovery');
   const discoveryTypeIds = discoveryTypes.map((t) => t.id);
   const ofKind = (kind: 'enabler' | 'spike') =>
@@ -277,6 +249,40 @@ async function readSite(input: LoadInput, key: string) {
     sprints,
     /** What the page remembers of the site, as stored after this read. */
     remembered: saved,
+  };
+}
+
+/**
+ * The site shape to remember after a load that read the issue types, a board's settings or a
+ * different board pick from Jira; undefined when nothing new was read.
+ */
+function siteToSave(
+  remembered: PageSite,
+  load: { read: SiteBoard; projectId: string; types: TypeName[]; cachedTypes: unknown; now: Date },
+): PageSite | undefined {
+  const { read, now } = load;
+  const pick = pickToSave(remembered, read.pick, now);
+  if (load.cachedTypes && !read.settingsRead && pick === 'unchanged') return undefined;
+  const savedAt = now.toISOString();
+  const { found } = read;
+  return {
+    ...remembered,
+    ...(pick === 'unchanged' ? {} : pick),
+    ...(load.cachedTypes
+      ? {}
+      : { issueTypes: { projectId: load.projectId, savedAt, types: load.types } }),
+    boards: {
+      ...remembered.boards,
+      ...(found && read.settingsRead
+        ? {
+            [found.board.id]: {
+              savedAt,
+              estimation: read.estimation ?? null,
+              rankFieldId: read.rankFieldId ?? null,
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -300,6 +306,8 @@ function backlogTermsOf(
     waivedIds: [...new Set(waived.map((w) => w.issueId))],
   };
 }
+
+type TypeName = { id: string; name: string };
 
 const namesOf = (types: ReadonlyArray<{ id: string; name: string }>) =>
   types.map((t) => ({ id: t.id, name: t.name }));

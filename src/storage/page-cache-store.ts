@@ -4,9 +4,10 @@ import { parseStored, removeOne, StoredValueError, writeOne } from './kvs-store'
 
 /**
  * What the project page remembers of Jira's configuration, as the field ids are remembered: the
- * project's issue types and each board's estimation field. They change only when an admin edits
- * the issue type scheme or the board, which Jira sends no event for, so they are read again
- * after SITE_MAX_AGE_MS, after setup runs, and when a load meets an issue type the list lacks.
+ * project's issue types, the board it reads and each board's estimation field. They change only
+ * when an admin edits the issue type scheme or the board, which Jira sends no event for, so they
+ * are read again after SITE_MAX_AGE_MS, after setup runs, and when a load meets an issue type the
+ * list lacks (the board: when Jira no longer answers for it).
  */
 
 /** How long remembered issue types and board configurations are used before Jira is asked. */
@@ -14,6 +15,22 @@ export const SITE_MAX_AGE_MS = 60 * 60 * 1000;
 
 const TypeSchema = z.object({ id: z.string(), name: z.string() }).strict();
 const EstimationSchema = z.object({ fieldId: z.string(), displayName: z.string() }).strict();
+
+/**
+ * The board a load picked for the project's board setting (`choice`, 0: the default): a Scrum
+ * board, chosen or the project's only one (src/project-page/board-pick.ts).
+ */
+const PickSchema = z
+  .object({
+    choice: z.number().int().nonnegative(),
+    id: z.number().int(),
+    name: z.string(),
+    projectName: z.string().optional(),
+    chosen: z.boolean(),
+    savedAt: z.string(),
+  })
+  .strict();
+export type RememberedPick = Omit<z.infer<typeof PickSchema>, 'savedAt'>;
 
 /** Whether a read (its JQL, `query`) found few items last time: then it is folded into another. */
 const FoldSchema = z.object({ query: z.string(), few: z.boolean(), savedAt: z.string() }).strict();
@@ -42,6 +59,8 @@ export const PageSiteSchema = z
         })
         .strict(),
     ),
+    /** The board the last load read, so that the next one reads its sprints without a lookup. */
+    pick: PickSchema.optional(),
     /**
      * What the last load found of the entry criteria's read (`query`, its JQL): whether it held
      * at most FOLD_MAX matching items (`few`). Only the next load's plan depends on it
@@ -139,6 +158,44 @@ export function rememberedRankField(
 ): string | undefined {
   const board = site.boards[String(boardId)];
   return board && fresh(board.savedAt, now) ? (board.rankFieldId ?? undefined) : undefined;
+}
+
+/** The board picked for this board setting (0: the default) when remembered recently enough. */
+export function rememberedPick(
+  site: PageSite,
+  choice: number,
+  now: Date,
+): RememberedPick | undefined {
+  const pick = site.pick;
+  if (!pick || pick.choice !== choice || !fresh(pick.savedAt, now)) return undefined;
+  return {
+    choice: pick.choice,
+    id: pick.id,
+    name: pick.name,
+    ...(pick.projectName === undefined ? {} : { projectName: pick.projectName }),
+    chosen: pick.chosen,
+  };
+}
+
+const samePick = (a: RememberedPick, b: RememberedPick): boolean =>
+  a.choice === b.choice &&
+  a.id === b.id &&
+  a.name === b.name &&
+  a.projectName === b.projectName &&
+  a.chosen === b.chosen;
+
+/**
+ * The board pick to remember (undefined: forget it), or `unchanged` when the remembered one is
+ * recent and says the same.
+ */
+export function pickToSave(
+  site: PageSite,
+  next: RememberedPick | undefined,
+  now: Date,
+): { pick: PageSite['pick'] } | 'unchanged' {
+  const held = site.pick && fresh(site.pick.savedAt, now) ? site.pick : undefined;
+  const same = next ? held !== undefined && samePick(held, next) : site.pick === undefined;
+  return same ? 'unchanged' : { pick: next && { ...next, savedAt: now.toISOString() } };
 }
 
 /**

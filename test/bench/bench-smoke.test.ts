@@ -64,19 +64,18 @@ describe('the latency model', () => {
 describe('the independent lower bound of a project page', () => {
   it('reads exactly the needed items at 100 a page, plus the fixed reads and one request per count', () => {
     const bound = independentLowerBound(needs(), LIMITS, AT_100);
-    // permissions 1 + board 1 + sprints 1 + ceil(486 / 100) + 2 counts
-    expect(bound.total).toBe(10);
+    // permissions 1 + sprints 1 + ceil(486 / 100) + 2 counts (a Scrum board needs no lookup)
+    expect(bound.total).toBe(9);
     expect(bound.strategy).toBe('exact items');
     expect(bound.parts).toEqual({
       permissions: 1,
-      board: 1,
       sprints: 1,
       projectName: 0,
       issuePages: 5,
       counts: 2,
     });
     // 1 a request, 1 an issue, 2 for the permission the check returns
-    expect(bound.points).toBe(10 + 486 + 2);
+    expect(bound.points).toBe(9 + 486 + 2);
   });
 
   it('reading every item wins when the needed items leave little out: no counts then', () => {
@@ -86,9 +85,9 @@ describe('the independent lower bound of a project page', () => {
       AT_100,
     );
     expect(bound.strategy).toBe('every item');
-    expect(bound.total).toBe(3 + 5);
+    expect(bound.total).toBe(2 + 5);
     expect(describeStrategy(bound.strategies[0]!)).toBe(
-      '10 (permissions 1 + board 1 + sprints 1 + issuePages 5 + counts 2)',
+      '9 (permissions 1 + sprints 1 + issuePages 5 + counts 2)',
     );
   });
 
@@ -101,8 +100,8 @@ describe('the independent lower bound of a project page', () => {
       AT_100,
     );
     expect(bound.strategy).toBe('exact items, counted');
-    expect(bound.total).toBe(3 + 15 + 5);
-    expect(bound.points).toBe(23 + 1_401 + 2);
+    expect(bound.total).toBe(2 + 15 + 5);
+    expect(bound.points).toBe(22 + 1_401 + 2);
     // A backlog that saves fewer pages than its counts cost: read whole.
     const small = independentLowerBound(
       needs({ items: 520, counts: 2, everyItem: 2_120, counted: { items: 470, counts: 5 } }),
@@ -110,7 +109,7 @@ describe('the independent lower bound of a project page', () => {
       AT_100,
     );
     expect(small.strategy).toBe('exact items');
-    expect(small.total).toBe(3 + 6 + 2);
+    expect(small.total).toBe(2 + 6 + 2);
   });
 
   it('sprints past one agile page cost more pages; without a board the name is read instead', () => {
@@ -128,16 +127,16 @@ describe('the independent lower bound of a project page', () => {
     expect(bound.parts['issuePages']).toBe(1);
   });
 
-  it('time: three dependent rounds, the last a full page or the per-second rate, whichever is longer', () => {
-    // 100 + 100 + (100 + 100 issues × 1 ms)
-    expect(independentLowerBound(needs(), LIMITS, AT_100).modelledMs).toBe(400);
+  it('time: two dependent rounds, the last a full page or the per-second rate, whichever is longer', () => {
+    // 100 (the permission check and the sprints) + (100 + 100 issues × 1 ms)
+    expect(independentLowerBound(needs(), LIMITS, AT_100).modelledMs).toBe(300);
     // 15,000 items: 150 pages and 1 count at 100 requests a second take 1.51 s
     const big = independentLowerBound(
       needs({ items: 15_000, counts: 1, everyItem: 50_120 }),
       LIMITS,
       AT_100,
     );
-    expect(big.modelledMs).toBeCloseTo(200 + 1510);
+    expect(big.modelledMs).toBeCloseTo(100 + 1510);
   });
 
   it('budget lines pass at the limit and fail above it', () => {

@@ -277,10 +277,10 @@ describe('needs discovery first', () => {
     expect(operations().filter((o) => o === 'countIssues')).toHaveLength(2);
     const searches = operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
     // the sets read whole (discovery, active sprint, velocity), ready, in progress, needs
-    // discovery first; the issue types and the board's configuration are remembered; what the
-    // viewer sees is 2 counts
+    // discovery first; the board, the issue types and the board's configuration are remembered
+    // (its sprints are read); what the viewer sees is 2 counts
     expect(searches).toHaveLength(4);
-    expect(ctx.em.jiraCalls()).toHaveLength(9);
+    expect(ctx.em.jiraCalls()).toHaveLength(8);
     expect(searchedJql()).toHaveLength(4);
   });
 

@@ -53,6 +53,14 @@ describe('npm run deploy, offline part', () => {
     expect(fs.existsSync(path.join(app, 'static', 'project-page', 'dist', 'index.html'))).toBe(
       true,
     );
+    // React's production build, though jest runs this with NODE_ENV=test: no development-only
+    // warning text in what would be uploaded.
+    const assets = path.join(app, 'static', 'project-page', 'dist', 'assets');
+    const scripts = fs.readdirSync(assets).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) {
+      expect(fs.readFileSync(path.join(assets, file), 'utf8')).not.toContain('unique "key" prop');
+    }
     // The bundle the run made: src and zod among its sources, every function handler in it.
     const bundleDir = /Offline checks passed .*Bundle: (\S+)/.exec(output)?.[1] ?? '';
     expect(bundleDir).not.toBe('');

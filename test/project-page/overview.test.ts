@@ -418,7 +418,7 @@ describe('the demo project', () => {
     expect(find(page, 'Guest checkout').badges.entry).toBeNull();
   });
 
-  it('costs 11 Jira requests on the first load and 7 once field ids, issue types, the board configuration and the entry criteria’s few matches are remembered, no count; 2 while the page is shared', async () => {
+  it('costs 11 Jira requests on the first load and 6 once field ids, issue types, the board, its configuration and the entry criteria’s few matches are remembered, no count; 2 while the page is shared', async () => {
     expect(operations()).toEqual([
       // what the viewer sees (the audience a shared page is kept for; Jira answers only those
       // who may browse the project): how many items, and how many of them have a security level
@@ -443,8 +443,9 @@ describe('the demo project', () => {
     ctx.em.resetCalls();
     await load(demo.projectKey);
     // The first load found few items meeting the entry criteria: they come with the whole sets.
-    expect(ctx.em.jiraCalls()).toHaveLength(7);
+    expect(ctx.em.jiraCalls()).toHaveLength(6);
     expect(operations()).not.toContain('getFields');
+    expect(operations()).not.toContain('getAllBoards');
     expect(operations()).not.toContain('getIssueTypesForProject');
     expect(operations()).not.toContain('getConfiguration');
     expect(listCounts()).toEqual([]);
@@ -506,7 +507,7 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     demo = seedDemoProject(ctx.em, { now });
   });
 
-  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 7 calls', async () => {
+  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 6 calls', async () => {
     await load(demo.projectKey); // remembers the field ids
     finish('Save card for later'); // 5 points of delivery
     finish('Spike: Postgres logical replication for reporting'); // 3 points of discovery
@@ -536,7 +537,7 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     expect(page.signals.openEnded.overrunCount).toBe(0);
     // Open items: the story is no longer one of them.
     expect(page.totals).toMatchObject({ openItems: 33, discovery: 20, delivery: 13 });
-    expect(ctx.em.jiraCalls()).toHaveLength(7);
+    expect(ctx.em.jiraCalls()).toHaveLength(6);
     expect(listCounts()).toEqual([]);
   });
 

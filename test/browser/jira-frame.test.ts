@@ -186,7 +186,8 @@ describe('the Jira frame of the local preview (Chromium)', () => {
         await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(
           /^Dual Track: /,
         );
-        expect(await axeAll(page)).toEqual([]);
+        // axe: each of these screens in both themes in design-system.test.ts, the frame around
+        // them in the first test here.
         await page.close();
       }
     }

@@ -17,4 +17,8 @@ module.exports = {
   // CI has 2 cores; jest's default (cores - 1) would run one file at a time while most files
   // wait on Chromium, a child process or the virtual clock.
   maxWorkers: 2,
+  // A worker that has run a few files holds on to their modules, and its garbage collection grows
+  // with them: recycling a worker past 256 MB made a third of the suites (project-page, security,
+  // storage, retro, enforcement) run in 140 s instead of 224 s on 2 cores.
+  workerIdleMemoryLimit: '256MB',
 };

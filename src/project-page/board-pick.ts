@@ -1,5 +1,4 @@
 import { boardSettings, type Estimation } from '../jira/boards';
-import type { ChosenBoard } from '../jira/board-choice';
 import { isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import {
@@ -20,7 +19,7 @@ import { pickBoard, readBoardDetails, type BoardRead } from './board-read';
  */
 
 export interface SiteBoard {
-  found: ChosenBoard | undefined;
+  /** The board read (`found`: the pick), its sprints and projects. */
   board: BoardRead;
   estimation: Estimation | undefined;
   rankFieldId: string | undefined;
@@ -71,7 +70,7 @@ async function withSettings(
         },
     readBoardDetails(jira, key, picked),
   ]);
-  return { found, board, estimation, rankFieldId, settingsRead, pick: pickOf(picked, at.choice) };
+  return { board, estimation, rankFieldId, settingsRead, pick: pickOf(picked, at.choice) };
 }
 
 /** A remembered pick as the lookup would have answered it. */

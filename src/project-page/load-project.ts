@@ -223,11 +223,17 @@ async function readSite(input: LoadInput, key: string) {
     readSiteBoard(jira, key, { choice: decision.config.board.boardId, remembered, now, plain }),
     plain ? [] : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
-  const { found, estimation, rankFieldId, board } = read;
-  const { sprints } = board;
+  const { estimation, rankFieldId, board } = read;
+  const { found, sprints } = board;
   const toSave = plain
     ? undefined
-    : siteToSave(remembered, { read, projectId: input.project.id, types, cachedTypes, now });
+    : siteToSave(remembered, {
+        read,
+        projectId: input.project.id,
+        types,
+        typesRead: !cachedTypes,
+        now,
+      });
   if (toSave) await savePageSite(key, toSave);
   const saved = toSave ?? remembered;
   const discoveryTypes = types.filter((t) => tracks.trackOf(t.id, t.name) === 'discovery');
@@ -258,19 +264,19 @@ async function readSite(input: LoadInput, key: string) {
  */
 function siteToSave(
   remembered: PageSite,
-  load: { read: SiteBoard; projectId: string; types: TypeName[]; cachedTypes: unknown; now: Date },
+  load: { read: SiteBoard; projectId: string; types: TypeName[]; typesRead: boolean; now: Date },
 ): PageSite | undefined {
   const { read, now } = load;
   const pick = pickToSave(remembered, read.pick, now);
-  if (load.cachedTypes && !read.settingsRead && pick === 'unchanged') return undefined;
+  if (!load.typesRead && !read.settingsRead && pick === 'unchanged') return undefined;
   const savedAt = now.toISOString();
-  const { found } = read;
+  const { found } = read.board;
   return {
     ...remembered,
     ...(pick === 'unchanged' ? {} : pick),
-    ...(load.cachedTypes
-      ? {}
-      : { issueTypes: { projectId: load.projectId, savedAt, types: load.types } }),
+    ...(load.typesRead
+      ? { issueTypes: { projectId: load.projectId, savedAt, types: load.types } }
+      : {}),
     boards: {
       ...remembered.boards,
       ...(found && read.settingsRead
@@ -307,7 +313,7 @@ function backlogTermsOf(
   };
 }
 
-type TypeName = { id: string; name: string };
+type TypeName = NonNullable<PageSite['issueTypes']>['types'][number];
 
 const namesOf = (types: ReadonlyArray<{ id: string; name: string }>) =>
   types.map((t) => ({ id: t.id, name: t.name }));

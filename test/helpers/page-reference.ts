@@ -1,10 +1,10 @@
 import { DEMO_USERS } from '../../dev/emulator/demo-project';
 import type { JiraEmulator } from '../../dev/emulator/jira-emulator';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
-import { loadProjectData, loadProjectOverview } from '../../src/project-page/load-project';
+import { loadProjectData } from '../../src/project-page/load-project';
 import { readIssuesInPages } from '../../src/jira/search';
 import type { ProjectOverview } from '../../src/contract/project-overview';
-import type { OverviewInput } from '../../src/project-page/build-overview';
+import { buildOverview, type OverviewInput } from '../../src/project-page/build-overview';
 import { callResolver, inInvocation } from './invoke';
 
 /** The project page as a member opens it (`project/overview`, as Forge invokes it). */
@@ -30,20 +30,7 @@ export function referencePage(
   projectKey: string,
   now: Date = new Date(),
 ): Promise<ProjectOverview> {
-  const project = em.projectByKey(projectKey);
-  return inInvocation(
-    em,
-    'resolver',
-    'project/overview: loadProjectOverview reading every item',
-    () =>
-      loadProjectOverview({
-        jira: jiraAsUser(DEMO_USERS.member),
-        project: { id: project.id, key: project.key },
-        now,
-        readEverything: readIssuesInPages,
-      }),
-    { as: DEMO_USERS.member },
-  );
+  return everyItemData(em, projectKey, now).then(buildOverview);
 }
 
 /**

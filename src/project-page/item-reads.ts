@@ -9,7 +9,7 @@ import {
   type ProjectItem,
   type UnreadIdeas,
 } from '../domain/signals';
-import { approximateCount, readUntil, type IssueReader } from '../jira/search';
+import type { IssueReader } from '../jira/search';
 import type { RawIssue } from '../jira/jira-gateway';
 import { collect, keptByPlainRead, type ItemReader } from './item-reader';
 import { judgeReady, readReady, readyFields, type EstimatedRead } from './ready-read';
@@ -21,7 +21,7 @@ import {
   type EntryRead,
 } from './needs-discovery-read';
 import { orQueries, type PageQueries, type PageQuery } from './page-queries';
-import { LIST_LIMIT, readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
+import { readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
 import {
   readWholeSets,
   type SearchedShape,
@@ -41,6 +41,7 @@ import { entryIssueFields } from '../items/entry-reader';
 import { readCountedBacklog, type CountedBacklog } from './backlog-read';
 import { inRankOrderBy } from '../jira/search-in-parts';
 import { isJiraError } from '../jira/errors';
+import { readInProgress } from './in-progress-read';
 
 /**
  * The plain way: every open item and the active sprint's finished work, then sorted into the
@@ -104,14 +105,16 @@ export interface CountedPlan {
 
 /**
  * Reads folded into the whole sets' search (read-plan.ts): the items meeting the entry criteria
- * (`entry`) and the ready items with an estimate (`estimated`), of the page's project, and the
- * connected JPD spaces' ideas (`jpd`).
+ * (`entry`), the ready items with an estimate (`estimated`) and the items in progress outside
+ * the sprint (`inProgress`), of the page's project, and the connected JPD spaces' ideas (`jpd`).
  */
 export interface Folds {
   entry?: PageQuery | undefined;
   estimated?: PageQuery | undefined;
   /** The connected JPD spaces' open ideas, of the spaces `spaceKeys` (jpd-read.ts). */
   jpd?: { query: PageQuery; spaceKeys: readonly string[] } | undefined;
+  /** The delivery items in progress outside the active sprint (in-progress-read.ts). */
+  inProgress?: PageQuery | undefined;
 }
 
 /** What the targeted reads found. */
@@ -194,7 +197,10 @@ export async function readTargeted(
         estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
         estimatedWhole: folds?.estimated ? setsRead.then((read) => read.ownIssues) : undefined,
       }),
-      readFirst(reader, evidenceText, queries.inProgress, LIST_LIMIT),
+      readInProgress(reader, evidenceText, queries.inProgress, {
+        ownIssues: folds?.inProgress ? setsRead.then((read) => read.ownIssues) : undefined,
+        activeSprintIds: plan.activeSprintIds,
+      }),
       folds?.entry
         ? setsRead.then(async (read) =>
             read.ownIssues
@@ -318,26 +324,6 @@ async function withQuietIdeas(
   return { ideas: { ...ideas, items }, unread, size: read.items.length + unread.validating };
 }
 
-/** The first `limit` items of a list in rank order, and how many the list holds. */
-async function readFirst(
-  reader: ItemReader,
-  evidenceText: Map<string, string>,
-  query: PageQuery,
-  limit: number,
-): Promise<{ items: ProjectItem[]; complete: boolean; count: number }> {
-  const items: ProjectItem[] = [];
-  const { complete } = await readUntil(
-    reader.jira,
-    query.ordered,
-    reader.fields,
-    limit,
-    collect(reader, items, evidenceText),
-    () => items.length >= limit,
-  );
-  const count = complete ? items.length : await approximateCount(reader.jira, query.where);
-  return { items, complete, count };
-}
-
 /**
  * The whole sets and, when `counted`, the unscoped backlog apart (backlog-read.ts); should Jira
  * refuse either's JQL (docs/emulator.md: the operators a property takes are not documented), the
@@ -377,7 +363,7 @@ async function readSetsWith(
   fold: { entry: EntryRead; folds: Folds | undefined },
 ): Promise<WholeSets> {
   const { entry, folds } = fold;
-  const folded = [folds?.entry, folds?.estimated, folds?.jpd?.query].filter(
+  const folded = [folds?.entry, folds?.estimated, folds?.jpd?.query, folds?.inProgress].filter(
     (q): q is PageQuery => q !== undefined,
   );
   if (!folds || folded.length === 0) return readWholeSets(reader, plan, evidenceText);

@@ -39,14 +39,20 @@ import type { EstimatedRead } from './ready-read';
 /**
  * What a project page load plans from the last one (page-cache-store.ts): which reads come with
  * the whole sets' search instead of their own (when the last load, recently and with the same
- * JQL, found at most FOLD_MAX items meeting the entry criteria or estimated ready items read past
- * the list, or could browse every connected JPD space), and the parts that search is read in
+ * JQL, found at most FOLD_MAX items meeting the entry criteria, estimated ready items read past
+ * the list or items in progress outside the sprint, or could browse every connected JPD space),
+ * and the parts that search is read in
  * (`searchByShape`). Each load remembers what it found; the page itself never depends on it.
  */
 
 /** The reads to fold into the whole sets' search; undefined when none is. */
 export function foldsOf(
-  reads: { entry: EntryRead; estimated: PageQuery | undefined; spaceKeys: readonly string[] },
+  reads: {
+    entry: EntryRead;
+    estimated: PageQuery | undefined;
+    spaceKeys: readonly string[];
+    inProgress: PageQuery;
+  },
   site: PageSite,
   now: Date,
 ): Folds | undefined {
@@ -56,11 +62,14 @@ export function foldsOf(
   const estimatedFew = estimated && foldedFew(site, 'estimatedRead', estimated.where, now);
   const ideas = ideasJql(reads.spaceKeys);
   const jpd = ideas && foldedFew(site, 'jpdRead', ideas.where, now);
-  if (!entry && !estimatedFew && !jpd) return undefined;
+  const { inProgress } = reads;
+  const inProgressFew = foldedFew(site, 'inProgressRead', inProgress.where, now);
+  if (!entry && !estimatedFew && !jpd && !inProgressFew) return undefined;
   return {
     ...(entry ? { entry: entryQuery } : {}),
     ...(estimatedFew ? { estimated } : {}),
     ...(jpd ? { jpd: { query: ideas, spaceKeys: reads.spaceKeys } } : {}),
+    ...(inProgressFew ? { inProgress } : {}),
   };
 }
 
@@ -74,13 +83,15 @@ export interface LoadFound {
   spaceKeys: readonly string[];
   /** The estimated ready items' query (none: not asked for). */
   estimated: PageQuery | undefined;
+  /** The query of the items in progress outside the sprint. */
+  inProgress: PageQuery;
   /** The unscoped backlog's query and whether it was short (backlog-read.ts); none: no such query. */
   backlog?: { query: string; few: boolean } | undefined;
   /** What the load found of the spaces' quiet ideas (ideas-count.ts); none: no space. */
   quietIdeas?: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'> | undefined;
   /** What the targeted reads found (item-reads.ts). */
   read: {
-    reads: { needsDiscovery: EntryFlagRead };
+    reads: { needsDiscovery: EntryFlagRead; inProgress: { count: number } };
     estimated: EstimatedRead | undefined;
     shape: SearchedShape | undefined;
     jpd: { found: readonly string[] };
@@ -118,6 +129,10 @@ export async function rememberReadPlan(
   const ideas = ideasJql(found.spaceKeys);
   const everySpace = ideasJql(found.read.jpd.found)?.where === ideas?.where;
   const jpdRead = ideas ? foldHintToSave(site, 'jpdRead', ideas.where, everySpace, now) : undefined;
+  // Folding the items in progress costs no call more than reading them apart while they are few.
+  const fewInProgress = found.read.reads.inProgress.count <= FOLD_MAX;
+  const inProgress = found.inProgress.where;
+  const inProgressRead = foldHintToSave(site, 'inProgressRead', inProgress, fewInProgress, now);
   const { shape } = found.read;
   const wholeSets = shape ? shapeToSave(site, shape, now) : undefined;
   const { backlog } = found;
@@ -125,9 +140,11 @@ export async function rememberReadPlan(
     ? foldHintToSave(site, 'backlogRead', backlog.query, backlog.few, now)
     : undefined;
   const quietIdeas = found.quietIdeas ? quietIdeasToSave(site, found.quietIdeas, now) : undefined;
-  if (!entryRead && !estimatedRead && !jpdRead && !wholeSets && !backlogRead && !quietIdeas) return;
+  const hints = [entryRead, estimatedRead, jpdRead, inProgressRead, backlogRead, quietIdeas];
+  if (!wholeSets && hints.every((hint) => hint === undefined)) return;
   await savePageSite(projectKey, {
     ...site,
+    ...(inProgressRead ? { inProgressRead } : {}),
     ...(entryRead ? { entryRead } : {}),
     ...(estimatedRead ? { estimatedRead } : {}),
     ...(jpdRead ? { jpdRead } : {}),
@@ -203,7 +220,7 @@ export async function readPlanned(
     },
     { unit: load.unit, config },
     entry,
-    foldsOf({ entry, estimated, spaceKeys }, site.remembered, now),
+    foldsOf({ entry, estimated, spaceKeys, inProgress: queries.inProgress }, site.remembered, now),
     spaceKeys,
     { backlog: countedPlan(queries, site, now), ideas: quietPlan(site, spaceKeys, now) },
   );
@@ -222,6 +239,7 @@ export async function readPlanned(
         entry,
         estimated,
         spaceKeys,
+        inProgress: queries.inProgress,
         read,
         backlog,
         quietIdeas: quietFound(site, spaceKeys, read, now),

@@ -36,7 +36,8 @@ export type RememberedPick = Omit<z.infer<typeof PickSchema>, 'savedAt'>;
 const FoldSchema = z.object({ query: z.string(), few: z.boolean(), savedAt: z.string() }).strict();
 
 /** The reads a load may fold into the whole sets' search when the last load found few items. */
-export type FoldedRead = 'entryRead' | 'estimatedRead' | 'jpdRead' | 'backlogRead';
+export type FoldedRead =
+  'entryRead' | 'estimatedRead' | 'jpdRead' | 'backlogRead' | 'inProgressRead';
 
 export const PageSiteSchema = z
   .object({
@@ -71,6 +72,8 @@ export const PageSiteSchema = z
     estimatedRead: FoldSchema.optional(),
     /** The same of the connected JPD spaces' ideas: every space was found (jpd-read.ts). */
     jpdRead: FoldSchema.optional(),
+    /** The same of the delivery items in progress outside the sprint (in-progress-read.ts). */
+    inProgressRead: FoldSchema.optional(),
     /**
      * The same of the unscoped backlog (src/project-page/backlog-read.ts): `few` when it held
      * fewer than COUNTED_BACKLOG_MIN items (or Jira refused its count), so it is read whole.

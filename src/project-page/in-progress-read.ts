@@ -1,0 +1,87 @@
+import type { ProjectItem } from '../domain/signals';
+import { sprintsOf } from '../items/project-items';
+import type { RawIssue } from '../jira/jira-gateway';
+import { approximateCount, readUntil } from '../jira/search';
+import { collect, type ItemReader } from './item-reader';
+import type { PageQuery } from './page-queries';
+import { LIST_LIMIT } from './project-reads';
+
+/**
+ * The in-progress column's read: delivery items in progress outside the active sprint, in rank
+ * order, the first LIST_LIMIT of them and how many there are. Folded into the whole sets'
+ * search (read-plan.ts), they are picked out of it instead of searched for apart.
+ */
+
+export interface InProgressRead {
+  items: ProjectItem[];
+  /** Every one was read. */
+  complete: boolean;
+  count: number;
+}
+
+/**
+ * The column: picked out of the whole sets' search when it was folded into it and Jira took it
+ * (`ownIssues`), else its first LIST_LIMIT read apart (project-reads.ts) and how many there are.
+ */
+export function readInProgress(
+  reader: ItemReader,
+  evidenceText: Map<string, string>,
+  query: PageQuery,
+  folded: {
+    ownIssues: Promise<readonly RawIssue[] | undefined> | undefined;
+    activeSprintIds: readonly number[];
+  },
+): Promise<InProgressRead> {
+  const apart = () => readFirst(reader, evidenceText, query, LIST_LIMIT);
+  // Not folded, it is asked for at once, with the other reads.
+  if (!folded.ownIssues) return apart();
+  return folded.ownIssues.then((own) =>
+    own ? inProgressAmong(reader, own, folded.activeSprintIds, evidenceText) : apart(),
+  );
+}
+
+/** The first `limit` items of a list in rank order, and how many the list holds. */
+export async function readFirst(
+  reader: ItemReader,
+  evidenceText: Map<string, string>,
+  query: PageQuery,
+  limit: number,
+): Promise<InProgressRead> {
+  const items: ProjectItem[] = [];
+  const { complete } = await readUntil(
+    reader.jira,
+    query.ordered,
+    reader.fields,
+    limit,
+    collect(reader, items, evidenceText),
+    () => items.length >= limit,
+  );
+  const count = complete ? items.length : await approximateCount(reader.jira, query.where);
+  return { items, complete, count };
+}
+
+/**
+ * The items the in-progress query (page-queries.ts) chooses among the issues of the page's
+ * project that the whole sets' search brought, in its rank order: delivery items in progress,
+ * in none of the active sprints (JQL's `sprint not in (…)` with `sprint is EMPTY`).
+ */
+export function inProgressAmong(
+  reader: ItemReader,
+  ownIssues: readonly RawIssue[],
+  activeSprintIds: readonly number[],
+  evidenceText: Map<string, string>,
+): InProgressRead {
+  const active = new Set(activeSprintIds);
+  const sprintField = reader.fieldIds.sprint;
+  const inActive = (raw: RawIssue) =>
+    sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
+  const all: ProjectItem[] = [];
+  collect(
+    reader,
+    all,
+    evidenceText,
+    (item) => item.track === 'delivery' && item.statusCategory === 'indeterminate',
+  )(ownIssues.filter((raw) => !inActive(raw)));
+  // Every one of them is kept: the page lists the first LIST_LIMIT (build-overview.ts).
+  return { items: all, complete: true, count: all.length };
+}

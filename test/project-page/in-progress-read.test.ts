@@ -1,0 +1,111 @@
+import { addDemoItem, seedSyntheticProject } from '../../dev/emulator/demo-project';
+import type { ProjectOverview } from '../../src/contract/project-overview';
+import { LIST_LIMIT } from '../../src/project-page/project-reads';
+import { FOLD_MAX } from '../../src/storage/page-cache-store';
+import { useEmulator } from '../helpers/emulator';
+import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
+import { sharedPagesExpire } from '../helpers/shared-page';
+
+/**
+ * The delivery items in progress outside the active sprint, read with the whole sets' search
+ * when the last load found few of them (src/project-page/in-progress-read.ts, read-plan.ts):
+ * one search fewer, and the same column, count and signals as reading every open item.
+ */
+const ctx = useEmulator();
+const now = new Date();
+const KEY = 'BIG';
+
+const load = (): Promise<ProjectOverview> => loadPage(ctx.em, KEY);
+const reference = (): Promise<ProjectOverview> => referencePage(ctx.em, KEY, now);
+
+const searchJql = (): string[] =>
+  ctx.em
+    .jiraCalls()
+    .filter((c) => c.operationId === 'searchAndReconsileIssuesUsingJqlPost')
+    .map((c) => String((c.body as { jql?: unknown } | undefined)?.jql));
+const inProgressClause = 'statusCategory = "In Progress"';
+/** The column's own search, not folded into the whole sets'. */
+const ownSearches = () =>
+  searchJql().filter((jql) => jql.startsWith(`project = "${KEY}" AND ${inProgressClause}`));
+/** The whole sets' search with the column folded into it. */
+const foldedSearches = () =>
+  searchJql().filter((jql) => jql.includes(') OR (project') && jql.includes(inProgressClause));
+const countedInProgress = () =>
+  ctx.em
+    .jiraCalls()
+    .filter((c) => c.operationId === 'countIssues')
+    .filter((c) =>
+      String((c.body as { jql?: unknown } | undefined)?.jql).includes(inProgressClause),
+    );
+
+async function laterLoad(): Promise<ProjectOverview> {
+  sharedPagesExpire(ctx.em, KEY);
+  ctx.em.resetCalls();
+  return load();
+}
+
+/** Adds `n` stories in progress, outside any sprint, at the end of the rank. */
+function startStories(n: number): void {
+  for (let i = 0; i < n; i++) {
+    addDemoItem(ctx.em, KEY, now, {
+      type: 'Story',
+      summary: `Started ${i}`,
+      status: 'In Progress',
+    });
+  }
+}
+
+describe('the items in progress outside the sprint, read with the whole sets when few', () => {
+  it('a later load picks them out of the whole sets’ search: no search of their own, the page as from every item', async () => {
+    // Every tenth item from the 6th is a delivery item in progress: 30, two of them in the
+    // sprint; every tenth from the 1st is a discovery item in progress (not in the column).
+    seedSyntheticProject(ctx.em, { openItems: 300, now });
+    ctx.em.resetCalls();
+    const first = await load();
+    expect(ownSearches()).toHaveLength(1);
+    expect(foldedSearches()).toEqual([]);
+    expect(first.columnCounts.delivery.inProgress).toBe(28);
+    const firstSearches = new Set(searchJql()).size;
+    const later = await laterLoad();
+    expect(ownSearches()).toEqual([]);
+    // one search (in pages) fewer, and one more for the entry criteria's few matches, folded
+    // too (needs-discovery.test.ts)
+    expect(new Set(foldedSearches()).size).toBe(1);
+    expect(new Set(searchJql()).size).toBe(firstSearches - 2);
+    expect(countedInProgress()).toEqual([]);
+    expect(later.delivery.inProgress).toEqual(first.delivery.inProgress);
+    expect(later.columnCounts).toEqual(first.columnCounts);
+    expect(comparablePage(later)).toEqual(comparablePage(await reference()));
+  }, 30_000);
+
+  it(`grown past the list while folded: its first ${LIST_LIMIT} in rank order and the exact count; past ${FOLD_MAX}, read apart again`, async () => {
+    seedSyntheticProject(ctx.em, { openItems: 300, now });
+    await load();
+    startStories(FOLD_MAX - 28 + 1);
+    const folded = await laterLoad();
+    expect(ownSearches()).toEqual([]);
+    expect(countedInProgress()).toEqual([]);
+    expect(folded.columnCounts.delivery.inProgress).toBe(FOLD_MAX + 1);
+    expect(folded.delivery.inProgress).toHaveLength(LIST_LIMIT);
+    const full = await reference();
+    expect(folded.delivery.inProgress).toEqual(full.delivery.inProgress);
+    expect(comparablePage(folded)).toEqual(comparablePage(full));
+    const apart = await laterLoad();
+    expect(ownSearches()).toHaveLength(1);
+    expect(foldedSearches()).toEqual([]);
+    expect(countedInProgress()).toHaveLength(1);
+    expect(apart.delivery.inProgress).toEqual(full.delivery.inProgress);
+    expect(apart.columnCounts.delivery.inProgress).toBe(FOLD_MAX + 1);
+  }, 30_000);
+
+  it('many in progress at the first load: read apart, the first ones and a count, never folded', async () => {
+    seedSyntheticProject(ctx.em, { openItems: 300, now });
+    startStories(FOLD_MAX);
+    await load();
+    const later = await laterLoad();
+    expect(foldedSearches()).toEqual([]);
+    expect(ownSearches()).toHaveLength(1);
+    expect(countedInProgress()).toHaveLength(1);
+    expect(later.columnCounts.delivery.inProgress).toBe(FOLD_MAX + 28);
+  }, 30_000);
+});

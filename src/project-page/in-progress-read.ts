@@ -1,7 +1,8 @@
 import type { ProjectItem } from '../domain/signals';
 import { sprintsOf } from '../items/project-items';
 import type { RawIssue } from '../jira/jira-gateway';
-import { approximateCount, readUntil } from '../jira/search';
+import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../jira/search';
+import { FOLD_MAX } from '../storage/page-cache-store';
 import { collect, type ItemReader } from './item-reader';
 import type { PageQuery } from './page-queries';
 import { LIST_LIMIT } from './project-reads';
@@ -17,6 +18,21 @@ export interface InProgressRead {
   /** Every one was read. */
   complete: boolean;
   count: number;
+  /** Picked out of the whole sets' search. */
+  folded: boolean;
+}
+
+/**
+ * Whether the next load reads the items in progress with the whole sets: at most FOLD_MAX of
+ * them, and fewer calls so. Apart they cost a search, and a count past the list; together, the
+ * pages they add to the whole sets' search, of `wholeSets` issues without them (undefined: no
+ * such search). Adding no page, they add no round trip either.
+ */
+export function foldInProgressNext(wholeSets: number | undefined, inProgress: number): boolean {
+  if (wholeSets === undefined || inProgress > FOLD_MAX) return false;
+  const pages = (n: number) => Math.ceil(n / LIST_PAGE_SIZE);
+  const apart = inProgress > LIST_LIMIT ? 2 : 1;
+  return pages(wholeSets + inProgress) - pages(wholeSets) < apart;
 }
 
 /**
@@ -57,7 +73,7 @@ export async function readFirst(
     () => items.length >= limit,
   );
   const count = complete ? items.length : await approximateCount(reader.jira, query.where);
-  return { items, complete, count };
+  return { items, complete, count, folded: false };
 }
 
 /**
@@ -83,5 +99,5 @@ export function inProgressAmong(
     (item) => item.track === 'delivery' && item.statusCategory === 'indeterminate',
   )(ownIssues.filter((raw) => !inActive(raw)));
   // Every one of them is kept: the page lists the first LIST_LIMIT (build-overview.ts).
-  return { items: all, complete: true, count: all.length };
+  return { items: all, complete: true, count: all.length, folded: true };
 }

@@ -131,6 +131,8 @@ export interface TargetedRead {
   backlogSize: number | undefined;
   /** Jira refused the backlog's count: the track was read whole. */
   backlogRefused: boolean;
+  /** The items in progress were picked out of the whole sets' search (in-progress-read.ts). */
+  inProgressFolded: boolean;
   /** How many quiet ideas were counted (ideas-count.ts); undefined: none was. */
   quietIdeas: number | undefined;
   /** Jira refused the quiet ideas' JQL: every idea was read. */
@@ -233,6 +235,7 @@ export async function readTargeted(
     quietIdeas: quietIdeas.size,
     ideasRefused: quietRead === 'refused',
     backlogRefused: refused,
+    inProgressFolded: inProgress.folded,
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
     shape: sets.shape,

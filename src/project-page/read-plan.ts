@@ -35,6 +35,7 @@ import type { VelocitySprints } from './velocity-read';
 import type { SearchedShape } from './whole-sets-read';
 import type { PageQueries, PageQuery } from './page-queries';
 import type { EstimatedRead } from './ready-read';
+import { foldInProgressNext } from './in-progress-read';
 
 /**
  * What a project page load plans from the last one (page-cache-store.ts): which reads come with
@@ -92,6 +93,7 @@ export interface LoadFound {
   /** What the targeted reads found (item-reads.ts). */
   read: {
     reads: { needsDiscovery: EntryFlagRead; inProgress: { count: number } };
+    inProgressFolded: boolean;
     estimated: EstimatedRead | undefined;
     shape: SearchedShape | undefined;
     jpd: { found: readonly string[] };
@@ -129,11 +131,13 @@ export async function rememberReadPlan(
   const ideas = ideasJql(found.spaceKeys);
   const everySpace = ideasJql(found.read.jpd.found)?.where === ideas?.where;
   const jpdRead = ideas ? foldHintToSave(site, 'jpdRead', ideas.where, everySpace, now) : undefined;
-  // Folding the items in progress costs no call more than reading them apart while they are few.
-  const fewInProgress = found.read.reads.inProgress.count <= FOLD_MAX;
-  const inProgress = found.inProgress.where;
-  const inProgressRead = foldHintToSave(site, 'inProgressRead', inProgress, fewInProgress, now);
   const { shape } = found.read;
+  // The items in progress are folded next time where that saves calls (in-progress-read.ts).
+  const { count } = found.read.reads.inProgress;
+  const without = shape && (found.read.inProgressFolded ? shape.size - count : shape.size);
+  const foldNext = foldInProgressNext(without, count);
+  const inProgress = found.inProgress.where;
+  const inProgressRead = foldHintToSave(site, 'inProgressRead', inProgress, foldNext, now);
   const wholeSets = shape ? shapeToSave(site, shape, now) : undefined;
   const { backlog } = found;
   const backlogRead = backlog

@@ -72,7 +72,10 @@ export const PageSiteSchema = z
     estimatedRead: FoldSchema.optional(),
     /** The same of the connected JPD spaces' ideas: every space was found (jpd-read.ts). */
     jpdRead: FoldSchema.optional(),
-    /** The same of the delivery items in progress outside the sprint (in-progress-read.ts). */
+    /**
+     * The same of the delivery items in progress outside the sprint: `few` when reading them with
+     * the whole sets saves calls (src/project-page/in-progress-read.ts, `foldInProgressNext`).
+     */
     inProgressRead: FoldSchema.optional(),
     /**
      * The same of the unscoped backlog (src/project-page/backlog-read.ts): `few` when it held

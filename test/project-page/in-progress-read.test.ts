@@ -1,6 +1,7 @@
 import { addDemoItem, seedSyntheticProject } from '../../dev/emulator/demo-project';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
+import { foldInProgressNext } from '../../src/project-page/in-progress-read';
 import { FOLD_MAX } from '../../src/storage/page-cache-store';
 import { useEmulator } from '../helpers/emulator';
 import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
@@ -44,6 +45,16 @@ async function laterLoad(): Promise<ProjectOverview> {
   return load();
 }
 
+/**
+ * 300 open items; every tenth from the 6th is a delivery item in progress: 28 outside the sprint
+ * (two are in it), and every tenth from the 1st a discovery item in progress (not in the
+ * column). With 5 done stories a closed sprint, the whole sets' search holds fewer than 72
+ * issues: the 28 fit in its one page.
+ */
+function seed(closedSprintItems = 5): void {
+  seedSyntheticProject(ctx.em, { openItems: 300, now, closedSprintItems });
+}
+
 /** Adds `n` stories in progress, outside any sprint, at the end of the rank. */
 function startStories(n: number): void {
   for (let i = 0; i < n; i++) {
@@ -57,9 +68,7 @@ function startStories(n: number): void {
 
 describe('the items in progress outside the sprint, read with the whole sets when few', () => {
   it('a later load picks them out of the whole sets’ search: no search of their own, the page as from every item', async () => {
-    // Every tenth item from the 6th is a delivery item in progress: 30, two of them in the
-    // sprint; every tenth from the 1st is a discovery item in progress (not in the column).
-    seedSyntheticProject(ctx.em, { openItems: 300, now });
+    seed();
     ctx.em.resetCalls();
     const first = await load();
     expect(ownSearches()).toHaveLength(1);
@@ -76,10 +85,14 @@ describe('the items in progress outside the sprint, read with the whole sets whe
     expect(later.delivery.inProgress).toEqual(first.delivery.inProgress);
     expect(later.columnCounts).toEqual(first.columnCounts);
     expect(comparablePage(later)).toEqual(comparablePage(await reference()));
+    // Folded, the search's size holds them: they stay folded while that still saves a call.
+    await laterLoad();
+    expect(ownSearches()).toEqual([]);
+    expect(new Set(foldedSearches()).size).toBe(1);
   }, 30_000);
 
   it(`grown past the list while folded: its first ${LIST_LIMIT} in rank order and the exact count; past ${FOLD_MAX}, read apart again`, async () => {
-    seedSyntheticProject(ctx.em, { openItems: 300, now });
+    seed();
     await load();
     startStories(FOLD_MAX - 28 + 1);
     const folded = await laterLoad();
@@ -99,7 +112,7 @@ describe('the items in progress outside the sprint, read with the whole sets whe
   }, 30_000);
 
   it('many in progress at the first load: read apart, the first ones and a count, never folded', async () => {
-    seedSyntheticProject(ctx.em, { openItems: 300, now });
+    seed();
     startStories(FOLD_MAX);
     await load();
     const later = await laterLoad();
@@ -108,4 +121,31 @@ describe('the items in progress outside the sprint, read with the whole sets whe
     expect(countedInProgress()).toHaveLength(1);
     expect(later.columnCounts.delivery.inProgress).toBe(FOLD_MAX + 28);
   }, 30_000);
+
+  it('not where they would add a page to the whole sets’ search: no call saved, a round trip more', async () => {
+    // 10 done stories a closed sprint: the whole sets' search holds more than 72 issues.
+    seed(10);
+    await load();
+    const later = await laterLoad();
+    expect(foldedSearches()).toEqual([]);
+    expect(ownSearches()).toHaveLength(1);
+    expect(later.columnCounts.delivery.inProgress).toBe(28);
+  }, 30_000);
+});
+
+describe('foldInProgressNext: folded where it saves calls', () => {
+  it.each([
+    // whole sets, in progress, folded: apart 1 search (and a count past 50), together the pages added
+    [208, 48, true],
+    [189, 48, false],
+    [345, 60, true],
+    [301, 51, true],
+    [300, 50, false],
+    [0, 0, true],
+    [0, FOLD_MAX, true],
+    [0, FOLD_MAX + 1, false],
+    [undefined, 5, false],
+  ])('%p issues in the whole sets, %p in progress: %p', (whole, inProgress, folded) => {
+    expect(foldInProgressNext(whole, inProgress)).toBe(folded);
+  });
 });

@@ -4,6 +4,7 @@ import type { RawIssue } from '../jira/jira-gateway';
 import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../jira/search';
 import { FOLD_MAX } from '../storage/page-cache-store';
 import { collect, type ItemReader } from './item-reader';
+import { categoryOf, typeIdOf } from './whole-sets-read';
 import type { PageQuery } from './page-queries';
 import { LIST_LIMIT } from './project-reads';
 
@@ -35,24 +36,29 @@ export function foldInProgressNext(wholeSets: number | undefined, inProgress: nu
   return pages(wholeSets + inProgress) - pages(wholeSets) < apart;
 }
 
+/** What the column is picked out of when it comes with the whole sets' search. */
+export interface FoldedInProgress {
+  /** The issues of the board's projects that search brought; none: it was not folded in. */
+  issues: Promise<readonly RawIssue[] | undefined> | undefined;
+  activeSprintIds: readonly number[];
+  discoveryTypeIds: readonly string[];
+}
+
 /**
- * The column: picked out of the whole sets' search when it was folded into it and Jira took it
- * (`ownIssues`), else its first LIST_LIMIT read apart (project-reads.ts) and how many there are.
+ * The column: picked out of the whole sets' search when it was folded into it and Jira took it,
+ * else its first LIST_LIMIT read apart (project-reads.ts) and how many there are.
  */
 export function readInProgress(
   reader: ItemReader,
   evidenceText: Map<string, string>,
   query: PageQuery,
-  folded: {
-    ownIssues: Promise<readonly RawIssue[] | undefined> | undefined;
-    activeSprintIds: readonly number[];
-  },
+  folded: FoldedInProgress,
 ): Promise<InProgressRead> {
   const apart = () => readFirst(reader, evidenceText, query, LIST_LIMIT);
   // Not folded, it is asked for at once, with the other reads.
-  if (!folded.ownIssues) return apart();
-  return folded.ownIssues.then((own) =>
-    own ? inProgressAmong(reader, own, folded.activeSprintIds, evidenceText) : apart(),
+  if (!folded.issues) return apart();
+  return folded.issues.then((issues) =>
+    issues ? inProgressAmong(reader, issues, folded, evidenceText) : apart(),
   );
 }
 
@@ -77,27 +83,29 @@ export async function readFirst(
 }
 
 /**
- * The items the in-progress query (page-queries.ts) chooses among the issues of the page's
- * project that the whole sets' search brought, in its rank order: delivery items in progress,
- * in none of the active sprints (JQL's `sprint not in (…)` with `sprint is EMPTY`).
+ * The items the in-progress query (page-queries.ts) chooses among the issues of the board's
+ * projects that the whole sets' search brought, in its rank order, by its own terms: in the In
+ * Progress category, of a type other than the discovery types, in none of the active sprints
+ * (JQL's `sprint not in (…)` with `sprint is EMPTY`).
  */
 export function inProgressAmong(
   reader: ItemReader,
-  ownIssues: readonly RawIssue[],
-  activeSprintIds: readonly number[],
+  issues: readonly RawIssue[],
+  terms: Pick<FoldedInProgress, 'activeSprintIds' | 'discoveryTypeIds'>,
   evidenceText: Map<string, string>,
 ): InProgressRead {
-  const active = new Set(activeSprintIds);
+  const active = new Set(terms.activeSprintIds);
+  const discovery = new Set(terms.discoveryTypeIds);
   const sprintField = reader.fieldIds.sprint;
   const inActive = (raw: RawIssue) =>
     sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
+  const chosen = issues.filter((raw) => {
+    const type = typeIdOf(raw);
+    const delivery = type === undefined || !discovery.has(type);
+    return categoryOf(raw) === 'indeterminate' && delivery && !inActive(raw);
+  });
   const all: ProjectItem[] = [];
-  collect(
-    reader,
-    all,
-    evidenceText,
-    (item) => item.track === 'delivery' && item.statusCategory === 'indeterminate',
-  )(ownIssues.filter((raw) => !inActive(raw)));
+  collect(reader, all, evidenceText)(chosen);
   // Every one of them is kept: the page lists the first LIST_LIMIT (build-overview.ts).
   return { items: all, complete: true, count: all.length, folded: true };
 }

@@ -197,11 +197,11 @@ export async function readTargeted(
         enough: async (items) =>
           readyReadSuffices(items, runway.unit, await velocity, runway.config),
         estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
-        estimatedWhole: folds?.estimated ? setsRead.then((read) => read.ownIssues) : undefined,
+        estimatedWhole: folds?.estimated ? setsRead.then((read) => read.boardIssues) : undefined,
       }),
       readInProgress(reader, evidenceText, queries.inProgress, {
-        ownIssues: folds?.inProgress ? setsRead.then((read) => read.ownIssues) : undefined,
-        activeSprintIds: plan.activeSprintIds,
+        ...plan, // its active sprints and discovery types
+        issues: folds?.inProgress ? setsRead.then((read) => read.boardIssues) : undefined,
       }),
       folds?.entry
         ? setsRead.then(async (read) =>

@@ -28,6 +28,11 @@ export interface WholeSets {
    * reads folded into it (item-reads.ts): each picks its own items out.
    */
   ownIssues?: RawIssue[];
+  /**
+   * The same of every project the board shows (`ownIssues` and those of the others), for the
+   * folded reads whose JQL names them all (page-queries.ts: ready, in progress).
+   */
+  boardIssues?: RawIssue[];
   /** With `plan.own.spaceKeys`: the issues of those connected JPD spaces, in rank order. */
   spaceIssues?: RawIssue[];
   /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
@@ -59,15 +64,19 @@ export interface WholeSetsPlan {
   last?: (SearchShape & { query?: string | undefined }) | undefined;
 }
 
-const typeIdOf = (raw: RawIssue): string | undefined => {
+/** An issue's type id, as JQL's `issuetype` compares it. */
+export const typeIdOf = (raw: RawIssue): string | undefined => {
   const type = raw.fields['issuetype'];
   return typeof type === 'object' && type !== null && 'id' in type ? String(type.id) : undefined;
 };
 
-const isDone = (raw: RawIssue): boolean => {
+/** An issue's status category key (`new`, `indeterminate`, `done`), as JQL's `statusCategory`. */
+export const categoryOf = (raw: RawIssue): unknown => {
   const status = raw.fields['status'] as { statusCategory?: { key?: unknown } } | undefined;
-  return status?.statusCategory?.key === 'done';
+  return status?.statusCategory?.key;
 };
+
+const isDone = (raw: RawIssue): boolean => categoryOf(raw) === 'done';
 
 /**
  * Reads the whole sets in one search (in parallel parts when long: search-in-parts.ts) and sorts
@@ -102,6 +111,7 @@ export async function readWholeSets(
   // A connected JPD space's ideas (folded into the search) are neither set: item-reads.ts.
   const spaces = new Set(plan.own?.spaceKeys ?? []);
   const ownIssues: RawIssue[] = [];
+  const boardIssues: RawIssue[] = [];
   const spaceIssues: RawIssue[] = [];
   const rankOf = new Map<string, string>();
   for (const raw of issues) {
@@ -111,6 +121,7 @@ export async function readWholeSets(
       continue;
     }
     const typeId = typeIdOf(raw);
+    boardIssues.push(raw);
     if (ofProject === plan.projectKey) {
       ownIssues.push(raw);
       if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
@@ -131,6 +142,7 @@ export async function readWholeSets(
     closedSprints: tally.result(),
     rankOf,
     ownIssues,
+    boardIssues,
     shape,
     ...(own.spaceKeys ? { spaceIssues } : {}),
   };

@@ -1,4 +1,10 @@
-import { addDemoItem, seedSyntheticProject } from '../../dev/emulator/demo-project';
+import {
+  addDemoItem,
+  DEMO_USERS,
+  seedProjectShell,
+  seedSyntheticProject,
+} from '../../dev/emulator/demo-project';
+import { KEYS } from '../../src/storage/key-families';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
 import { foldInProgressNext } from '../../src/project-page/in-progress-read';
@@ -27,7 +33,7 @@ const searchJql = (): string[] =>
 const inProgressClause = 'statusCategory = "In Progress"';
 /** The column's own search, not folded into the whole sets'. */
 const ownSearches = () =>
-  searchJql().filter((jql) => jql.startsWith(`project = "${KEY}" AND ${inProgressClause}`));
+  searchJql().filter((jql) => jql.includes(inProgressClause) && !jql.includes(') OR (project'));
 /** The whole sets' search with the column folded into it. */
 const foldedSearches = () =>
   searchJql().filter((jql) => jql.includes(') OR (project') && jql.includes(inProgressClause));
@@ -120,6 +126,35 @@ describe('the items in progress outside the sprint, read with the whole sets whe
     expect(ownSearches()).toHaveLength(1);
     expect(countedInProgress()).toHaveLength(1);
     expect(later.columnCounts.delivery.inProgress).toBe(FOLD_MAX + 28);
+  }, 30_000);
+
+  it('on a board that also shows another project, that project’s items in progress are in the column, folded or not', async () => {
+    seed();
+    const own = ctx.em.projectByKey(KEY);
+    const board = [...ctx.em.boards.values()].find((b) => b.projectId === own.id);
+    if (!board) throw new Error('no board');
+    const other = seedProjectShell(ctx.em, { key: 'OTH', name: 'Other team', now });
+    board.otherProjectIds = [other.projectId];
+    // The board is chosen in the project's settings: the page then reads the projects it shows.
+    ctx.em.kvs.seed(KEYS.projectConfig(KEY), {
+      version: 1,
+      updatedAt: '2026-11-01T00:00:00.000Z',
+      updatedBy: DEMO_USERS.admin,
+      projectId: own.id,
+      override: { board: { boardId: board.id } },
+    });
+    const theirs = addDemoItem(ctx.em, 'OTH', now, {
+      type: 'Story',
+      summary: 'Their work in progress',
+      status: 'In Progress',
+    });
+    const first = await load();
+    expect(first.delivery.inProgress.map((i) => i.key)).toContain(theirs.key);
+    const later = await laterLoad();
+    expect(ownSearches()).toEqual([]);
+    expect(new Set(foldedSearches()).size).toBe(1);
+    expect(later.delivery.inProgress).toEqual(first.delivery.inProgress);
+    expect(later.columnCounts.delivery.inProgress).toBe(first.columnCounts.delivery.inProgress);
   }, 30_000);
 
   it('not where they would add a page to the whole sets’ search: no call saved, a round trip more', async () => {

@@ -1021,6 +1021,27 @@ describe('scale: the page reads what each list and signal needs, not every open 
     60_000,
   );
 
+  it('on a board that also shows another project, its estimated ready items count for runway, folded or not', async () => {
+    const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, estimated: 20 });
+    const board = [...ctx.em.boards.values()].find((b) => b.projectId === big.projectId);
+    if (!board) throw new Error('no board');
+    const other = seedProjectShell(ctx.em, { key: 'OTH', name: 'Other team', now });
+    board.otherProjectIds = [other.projectId];
+    overrideConfig(big.projectKey, { board: { boardId: board.id } });
+    // Past the list (last in rank), estimated: only the read of the estimated items finds it.
+    addDemoItem(ctx.em, 'OTH', now, { type: 'Story', summary: 'Their ready story', points: 40 });
+    const first = await load(big.projectKey);
+    sharedPagesExpire(ctx.em, big.projectKey);
+    ctx.em.resetCalls();
+    const later = await load(big.projectKey);
+    const joint = ctx.em
+      .jiraCalls()
+      .map((c) => countedJql(c))
+      .filter((q) => q.includes(') OR (') && /cf\[\d+\] is not EMPTY/.test(q));
+    expect(joint.length).toBeGreaterThan(0);
+    expect(later.signals.runway).toEqual(first.signals.runway);
+  }, 60_000);
+
   it('more estimated ready items than a page, or a read of them that stopped early: read apart again', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 8000, now, estimated: 20 });
     const estimatedOnly = () =>

@@ -1,10 +1,9 @@
 import type { ProjectItem } from '../domain/signals';
-import { sprintsOf } from '../items/project-items';
 import type { RawIssue } from '../jira/jira-gateway';
 import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../jira/search';
 import { FOLD_MAX } from '../storage/page-cache-store';
 import { collect, type ItemReader } from './item-reader';
-import { categoryOf, typeIdOf } from './whole-sets-read';
+import { categoryOf, queryTerms } from './whole-sets-read';
 import type { PageQuery } from './page-queries';
 import { LIST_LIMIT } from './project-reads';
 
@@ -16,8 +15,6 @@ import { LIST_LIMIT } from './project-reads';
 
 export interface InProgressRead {
   items: ProjectItem[];
-  /** Every one was read. */
-  complete: boolean;
   count: number;
   /** Picked out of the whole sets' search. */
   folded: boolean;
@@ -63,7 +60,7 @@ export function readInProgress(
 }
 
 /** The first `limit` items of a list in rank order, and how many the list holds. */
-export async function readFirst(
+async function readFirst(
   reader: ItemReader,
   evidenceText: Map<string, string>,
   query: PageQuery,
@@ -79,7 +76,7 @@ export async function readFirst(
     () => items.length >= limit,
   );
   const count = complete ? items.length : await approximateCount(reader.jira, query.where);
-  return { items, complete, count, folded: false };
+  return { items, count, folded: false };
 }
 
 /**
@@ -91,21 +88,18 @@ export async function readFirst(
 export function inProgressAmong(
   reader: ItemReader,
   issues: readonly RawIssue[],
-  terms: Pick<FoldedInProgress, 'activeSprintIds' | 'discoveryTypeIds'>,
+  plan: Pick<FoldedInProgress, 'activeSprintIds' | 'discoveryTypeIds'>,
   evidenceText: Map<string, string>,
 ): InProgressRead {
-  const active = new Set(terms.activeSprintIds);
-  const discovery = new Set(terms.discoveryTypeIds);
-  const sprintField = reader.fieldIds.sprint;
-  const inActive = (raw: RawIssue) =>
-    sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
-  const chosen = issues.filter((raw) => {
-    const type = typeIdOf(raw);
-    const delivery = type === undefined || !discovery.has(type);
-    return categoryOf(raw) === 'indeterminate' && delivery && !inActive(raw);
-  });
-  const all: ProjectItem[] = [];
-  collect(reader, all, evidenceText)(chosen);
+  const terms = queryTerms(reader, plan);
+  const chosen = issues.filter(
+    (raw) =>
+      categoryOf(raw) === 'indeterminate' &&
+      !terms.discoveryType(raw) &&
+      !terms.inActiveSprint(raw),
+  );
+  const items: ProjectItem[] = [];
+  collect(reader, items, evidenceText)(chosen);
   // Every one of them is kept: the page lists the first LIST_LIMIT (build-overview.ts).
-  return { items: all, complete: true, count: all.length, folded: true };
+  return { items, count: items.length, folded: true };
 }

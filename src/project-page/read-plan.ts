@@ -42,8 +42,8 @@ import { foldInProgressNext } from './in-progress-read';
  * the whole sets' search instead of their own (when the last load, recently and with the same
  * JQL, found at most FOLD_MAX items meeting the entry criteria, estimated ready items read past
  * the list or items in progress outside the sprint, or could browse every connected JPD space),
- * and the parts that search is read in
- * (`searchByShape`). Each load remembers what it found; the page itself never depends on it.
+ * and the parts that search is read in (`searchByShape`). Each load remembers what it found; the
+ * page itself never depends on it.
  */
 
 /** The reads to fold into the whole sets' search; undefined when none is. */
@@ -148,10 +148,10 @@ export async function rememberReadPlan(
   if (!wholeSets && hints.every((hint) => hint === undefined)) return;
   await savePageSite(projectKey, {
     ...site,
-    ...(inProgressRead ? { inProgressRead } : {}),
     ...(entryRead ? { entryRead } : {}),
     ...(estimatedRead ? { estimatedRead } : {}),
     ...(jpdRead ? { jpdRead } : {}),
+    ...(inProgressRead ? { inProgressRead } : {}),
     ...(wholeSets ? { wholeSets } : {}),
     ...(backlogRead ? { backlogRead } : {}),
     ...(quietIdeas ? { quietIdeas } : {}),

@@ -64,8 +64,7 @@ export interface WholeSetsPlan {
   last?: (SearchShape & { query?: string | undefined }) | undefined;
 }
 
-/** An issue's type id, as JQL's `issuetype` compares it. */
-export const typeIdOf = (raw: RawIssue): string | undefined => {
+const typeIdOf = (raw: RawIssue): string | undefined => {
   const type = raw.fields['issuetype'];
   return typeof type === 'object' && type !== null && 'id' in type ? String(type.id) : undefined;
 };
@@ -77,6 +76,27 @@ export const categoryOf = (raw: RawIssue): unknown => {
 };
 
 const isDone = (raw: RawIssue): boolean => categoryOf(raw) === 'done';
+
+/**
+ * The page queries' terms (page-queries.ts), told from an issue as Jira's search tells them: of
+ * a discovery type (`issuetype in (…)`, by id), in one of the active sprints (`sprint in (…)`).
+ */
+export function queryTerms(
+  reader: ItemReader,
+  plan: { discoveryTypeIds: readonly string[]; activeSprintIds: readonly number[] },
+) {
+  const discoveryTypes = new Set(plan.discoveryTypeIds);
+  const active = new Set(plan.activeSprintIds);
+  const sprintField = reader.fieldIds.sprint;
+  return {
+    discoveryType: (raw: RawIssue): boolean => {
+      const typeId = typeIdOf(raw);
+      return typeId !== undefined && discoveryTypes.has(typeId);
+    },
+    inActiveSprint: (raw: RawIssue): boolean =>
+      sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id)),
+  };
+}
 
 /**
  * Reads the whole sets in one search (in parallel parts when long: search-in-parts.ts) and sorts
@@ -95,9 +115,7 @@ export async function readWholeSets(
   };
   const tally = velocityTally(plan.velocity);
   if (!plan.query) return { ...sets, closedSprints: tally.result() };
-  const discoveryTypes = new Set(plan.discoveryTypeIds);
-  const active = new Set(plan.activeSprintIds);
-  const sprintField = reader.fieldIds.sprint;
+  const terms = queryTerms(reader, plan);
   const toDiscovery = collect(reader, sets.discovery, evidenceText);
   const toSprint = collect(reader, sets.activeSprint, evidenceText, inSprintRead);
   const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
@@ -126,13 +144,10 @@ export async function readWholeSets(
       ownIssues.push(raw);
       if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
     }
-    const discoveryType = typeId !== undefined && discoveryTypes.has(typeId);
-    const inActive =
-      sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id));
-    if (discoveryType && !isDone(raw)) {
+    if (terms.discoveryType(raw) && !isDone(raw)) {
       toDiscovery([raw]);
       if (plan.rankFieldId !== undefined) keepRanks([raw], plan.rankFieldId, rankOf);
-    } else if (inActive) toSprint([raw]);
+    } else if (terms.inActiveSprint(raw)) toSprint([raw]);
   }
   tally.take(issues);
   const own = plan.own;

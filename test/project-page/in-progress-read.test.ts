@@ -1,10 +1,4 @@
-import {
-  addDemoItem,
-  DEMO_USERS,
-  seedProjectShell,
-  seedSyntheticProject,
-} from '../../dev/emulator/demo-project';
-import { KEYS } from '../../src/storage/key-families';
+import { addDemoItem, seedSyntheticProject } from '../../dev/emulator/demo-project';
 import type { ProjectOverview } from '../../src/contract/project-overview';
 import { LIST_LIMIT } from '../../src/project-page/project-reads';
 import { foldInProgressNext } from '../../src/project-page/in-progress-read';
@@ -12,6 +6,7 @@ import { FOLD_MAX } from '../../src/storage/page-cache-store';
 import { useEmulator } from '../helpers/emulator';
 import { comparablePage, loadPage, referencePage } from '../helpers/page-reference';
 import { sharedPagesExpire } from '../helpers/shared-page';
+import { boardShowsAnotherProject } from '../helpers/board-projects';
 
 /**
  * The delivery items in progress outside the active sprint, read with the whole sets' search
@@ -130,19 +125,7 @@ describe('the items in progress outside the sprint, read with the whole sets whe
 
   it('on a board that also shows another project, that project’s items in progress are in the column, folded or not', async () => {
     seed();
-    const own = ctx.em.projectByKey(KEY);
-    const board = [...ctx.em.boards.values()].find((b) => b.projectId === own.id);
-    if (!board) throw new Error('no board');
-    const other = seedProjectShell(ctx.em, { key: 'OTH', name: 'Other team', now });
-    board.otherProjectIds = [other.projectId];
-    // The board is chosen in the project's settings: the page then reads the projects it shows.
-    ctx.em.kvs.seed(KEYS.projectConfig(KEY), {
-      version: 1,
-      updatedAt: '2026-11-01T00:00:00.000Z',
-      updatedBy: DEMO_USERS.admin,
-      projectId: own.id,
-      override: { board: { boardId: board.id } },
-    });
+    boardShowsAnotherProject(ctx.em, KEY, now);
     const theirs = addDemoItem(ctx.em, 'OTH', now, {
       type: 'Story',
       summary: 'Their work in progress',

@@ -15,6 +15,7 @@ import { inInvocation } from '../helpers/invoke';
 import { jiraAsUser } from '../../src/jira/jira-gateway';
 import { readIssuesInPages } from '../../src/jira/search';
 import { sharedPagesExpire } from '../helpers/shared-page';
+import { boardShowsAnotherProject } from '../helpers/board-projects';
 import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 import { FOLD_MAX } from '../../src/storage/page-cache-store';
 
@@ -465,16 +466,13 @@ describe('needs discovery first, read with the whole sets when the last load fou
 
   it('on a board that also shows another project, that project’s items meeting the criteria are not this page’s', async () => {
     seed({ triageField: true });
-    const own = ctx.em.projectByKey(KEY);
-    const board = [...ctx.em.boards.values()].find((b) => b.projectId === own.id);
+    const boardId = boardShowsAnotherProject(ctx.em, KEY, now, {
+      entry: { components: ['Payments'] },
+    });
     const active = [...ctx.em.sprints.values()].find(
-      (sp) => sp.boardId === board?.id && sp.state === 'active',
+      (sp) => sp.boardId === boardId && sp.state === 'active',
     );
-    if (!board || !active) throw new Error('no board with an active sprint');
-    const other = seedProjectShell(ctx.em, { key: 'OTH', name: 'Other team', now });
-    board.otherProjectIds = [other.projectId];
-    // The board is chosen in the project's settings: the page then reads the projects it shows.
-    override({ components: ['Payments'] }, { board: { boardId: board.id } });
+    if (!active) throw new Error('no active sprint on the board');
     const theirs = addDemoItem(ctx.em, 'OTH', now, {
       type: 'Story',
       summary: 'Their risky rewrite',

@@ -16,6 +16,7 @@ import type { OverviewItem, ProjectOverview } from '../../src/contract/project-o
 import { useEmulator } from '../helpers/emulator';
 import { callResolver } from '../helpers/invoke';
 import { sharedPagesExpire } from '../helpers/shared-page';
+import { boardShowsAnotherProject } from '../helpers/board-projects';
 import { comparablePage, referencePage } from '../helpers/page-reference';
 import { KEYS, PAGE_CACHE_KEYS } from '../../src/storage/key-families';
 
@@ -1023,11 +1024,7 @@ describe('scale: the page reads what each list and signal needs, not every open 
 
   it('on a board that also shows another project, its estimated ready items count for runway, folded or not', async () => {
     const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, estimated: 20 });
-    const board = [...ctx.em.boards.values()].find((b) => b.projectId === big.projectId);
-    if (!board) throw new Error('no board');
-    const other = seedProjectShell(ctx.em, { key: 'OTH', name: 'Other team', now });
-    board.otherProjectIds = [other.projectId];
-    overrideConfig(big.projectKey, { board: { boardId: board.id } });
+    boardShowsAnotherProject(ctx.em, big.projectKey, now);
     // Past the list (last in rank), estimated: only the read of the estimated items finds it.
     addDemoItem(ctx.em, 'OTH', now, { type: 'Story', summary: 'Their ready story', points: 40 });
     const first = await load(big.projectKey);

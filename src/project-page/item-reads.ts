@@ -20,7 +20,7 @@ import {
   validationsOf,
   type EntryRead,
 } from './needs-discovery-read';
-import { orQueries, type PageQueries, type PageQuery } from './page-queries';
+import { orQueries, projectClause, type PageQueries, type PageQuery } from './page-queries';
 import { readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
 import {
   readWholeSets,
@@ -41,6 +41,7 @@ import { entryIssueFields } from '../items/entry-reader';
 import { readCountedBacklog, type CountedBacklog } from './backlog-read';
 import { inRankOrderBy } from '../jira/search-in-parts';
 import { isJiraError } from '../jira/errors';
+import { projectOfKey } from '../domain/entry-criteria';
 import { readInProgress } from './in-progress-read';
 
 /**
@@ -50,7 +51,7 @@ import { readInProgress } from './in-progress-read';
 export async function readEveryOpenItem(
   reader: ItemReader,
   readIssues: IssueReader,
-  key: string,
+  scope: readonly string[],
   activeSprintIds: readonly number[],
   entry: EntryRead,
   unit: EstimateUnit,
@@ -64,7 +65,7 @@ export async function readEveryOpenItem(
     activeSprintIds.length > 0 ? ` OR sprint in (${activeSprintIds.join(', ')})` : '';
   await readIssues(
     reader.jira,
-    `project = "${key}" AND (statusCategory != Done${sprintWork}) ORDER BY Rank ASC`,
+    `${projectClause(scope)} AND (statusCategory != Done${sprintWork}) ORDER BY Rank ASC`,
     readyFields(reader, entry),
     (issues) => {
       const from = items.length;
@@ -73,7 +74,8 @@ export async function readEveryOpenItem(
         const item = items[from + i];
         if (item && isReadyDelivery(item)) readyRead.push({ raw, item });
       });
-      if (entry.on) delivery.push(...issues);
+      // The entry criteria judge the page's own project, as their query does.
+      if (entry.on) delivery.push(...issues.filter((raw) => projectOfKey(raw.key) === scope[0]));
     },
   );
   const openIdeas = validationsOf(

@@ -83,7 +83,8 @@ export async function loadProjectData(input: LoadInput): Promise<OverviewInput> 
   const { tracks } = site;
   const reader: ItemReader = { jira, fields: searchFields(fieldIds), fieldIds, tracks };
   const entry = entryReadOf(key, decision.config, ids, site.discoveryTypeIds);
-  const velocitySprints = { key, recent, sprintFieldId: ids.sprint, estimation, tracks };
+  const { scope } = site.board;
+  const velocitySprints = { scope, recent, sprintFieldId: ids.sprint, estimation, tracks };
   const activeSprintIds = activeSprints.map((s) => s.id);
   const queries = input.readEverything
     ? undefined
@@ -182,7 +183,7 @@ async function readPlain(
 ): Promise<{ reads: ProjectReads; closedSprints: ClosedSprintResult[] }> {
   const { entry, unit, sprints } = load;
   const [reads, closedSprints, jpd] = await Promise.all([
-    readEveryOpenItem(reader, readIssues, sprints.key, load.activeSprintIds, entry, unit),
+    readEveryOpenItem(reader, readIssues, sprints.scope, load.activeSprintIds, entry, unit),
     velocity(readIssues, reader.jira, sprints),
     readJpdIdeas(reader, load.spaceKeys, { readIssues }),
   ]);

@@ -58,6 +58,13 @@ export interface BacklogTerms {
  * are the project's types the track model puts on discovery; every other type is delivery.
  * As in Jira, `sprint not in (…)` never matches an issue in no sprint, hence the EMPTY.
  */
+/** The JQL clause naming the page's project, or every project its board shows. */
+export function projectClause(keys: readonly string[]): string {
+  return keys.length === 1
+    ? `project = "${keys[0] ?? ''}"`
+    : `project in (${keys.map((k) => `"${k}"`).join(', ')})`;
+}
+
 export function pageQueries(
   /** The project, or the projects a board spans (the page's own first). */
   scope: string | readonly string[],
@@ -76,11 +83,7 @@ export function pageQueries(
     const where = clauses.filter((c): c is string => c !== undefined).join(' AND ');
     return { where, ordered: `${where} ORDER BY Rank ASC` };
   };
-  const keys = typeof scope === 'string' ? [scope] : scope;
-  const project =
-    keys.length === 1
-      ? `project = "${keys[0] ?? ''}"`
-      : `project in (${keys.map((k) => `"${k}"`).join(', ')})`;
+  const project = projectClause(typeof scope === 'string' ? [scope] : scope);
   const types = discoveryTypeIds.join(', ');
   const sprints = activeSprintIds.join(', ');
   const delivery = types ? `issuetype not in (${types})` : undefined;

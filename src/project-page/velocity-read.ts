@@ -4,6 +4,7 @@ import { sprintsOf, type TrackResolver } from '../items/project-items';
 import type { Estimation, Sprint } from '../jira/boards';
 import type { IssueReader } from '../jira/search';
 import type { JiraGateway, RawIssue } from '../jira/jira-gateway';
+import { projectClause } from './page-queries';
 
 const TypeSchema = z.object({ id: z.string(), name: z.string() }).passthrough();
 const StatusSchema = z
@@ -17,7 +18,8 @@ export const timeOf = (iso: string | undefined): number => {
 };
 
 export interface VelocitySprints {
-  key: string;
+  /** The projects the board shows, the page's own first: their done issues count. */
+  scope: readonly string[];
   recent: readonly Sprint[];
   sprintFieldId: string | undefined;
   estimation: Estimation | undefined;
@@ -69,12 +71,12 @@ export async function velocity(
   jira: JiraGateway,
   sprints: VelocitySprints,
 ): Promise<ClosedSprintResult[]> {
-  const { key, recent, sprintFieldId } = sprints;
+  const { scope, recent, sprintFieldId } = sprints;
   if (recent.length === 0 || !sprintFieldId) return [];
   const tally = velocityTally(sprints);
   await readIssues(
     jira,
-    `project = "${key}" AND sprint in (${recent.map((s) => s.id).join(', ')}) AND statusCategory = Done`,
+    `${projectClause(scope)} AND sprint in (${recent.map((s) => s.id).join(', ')}) AND statusCategory = Done`,
     tally.fields,
     tally.take,
   );

@@ -16,7 +16,8 @@ import { boardShowsAnotherProject } from '../helpers/board-projects';
  * stay right when its premise no longer holds. Here Jira changes at random between loads (a
  * fixed seed per case, named in a failure): statuses, estimates, sprints, ranks (with or without
  * a new last-change time, as Jira does not say which), labels, evidence, scoped outcomes, items
- * added and deleted; after each round the page must be the one reading every item builds.
+ * added and deleted, sometimes many at once, and now and then the sprint completed and the next
+ * one started; after each round the page must be the one reading every item builds.
  */
 const ctx = useEmulator();
 const KEY = 'BIG';
@@ -190,6 +191,40 @@ function changeOne(w: World, kind: Kind, issue: EmIssue, status?: string): void 
   }
 }
 
+/**
+ * The team completes the active sprint and starts the next one, as Jira's "Complete sprint"
+ * does: the sprint closes (its issues' Sprint values say so), its open issues move to the new
+ * one. The whole sets' and the other queries name other sprints: a plan made for the old ones
+ * must not be used for the new.
+ */
+function completeSprint(w: World): void {
+  const { em } = w;
+  const active = [...em.sprints.values()].find((s) => s.state === 'active');
+  if (!active) return;
+  const at = new Date().toISOString();
+  active.state = 'closed';
+  active.completeDate = at;
+  const next = em.addSprint({
+    boardId: active.boardId,
+    name: `After ${active.name}`,
+    state: 'active',
+    startDate: at,
+    endDate: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+  });
+  const field = em.sprintField.id;
+  for (const issue of em.issues.values()) {
+    const value = issue.custom.get(field) as Array<{ id: number }> | undefined;
+    if (!value?.some((s) => s.id === active.id)) continue;
+    const closed = { state: 'closed', completeDate: at };
+    issue.custom.set(
+      field,
+      value.map((s) => (s.id === active.id ? { ...s, ...closed } : s)),
+    );
+    if (em.statusNamed(issue.statusId)?.category !== 'done') em.setSprint(issue.key, next.id);
+  }
+  w.log.push(`sprint ${active.id} completed, ${next.id} started`);
+}
+
 /** The page's folded reads and counted parts the last load planned for the next one. */
 function plannedFolds(em: JiraEmulator): string[] {
   const site = em.kvs.peek(PAGE_CACHE_KEYS.site(KEY)) as Record<string, unknown> | undefined;
@@ -216,6 +251,7 @@ async function churn(w: World, expected: readonly string[]): Promise<void> {
   for (let round = 1; round <= ROUNDS; round++) {
     w.log.push(`round ${round}:`);
     for (let i = 0; i < CHANGES_PER_ROUND; i++) change(w);
+    if (w.random() < 0.25) completeSprint(w);
     sharedPagesExpire(w.em, KEY);
     const ours = comparablePage(await loadPage(w.em, KEY));
     const every = comparablePage(await referencePage(w.em, KEY));

@@ -943,7 +943,8 @@ export function seedSyntheticProject(
       status: i % 5 === 0 ? 'In Progress' : 'To Do',
       ...(hasEstimate ? { points: (i % 5) + 1 } : {}),
       createdDaysAgo: 1 + (i % 60),
-      updatedDaysAgo: i % 30,
+      // Apart by a few milliseconds each, as real last changes are, not tied by the thousand.
+      updatedDaysAgo: (i % 30) + i / 1e8,
       ...(i < 20 ? { sprints: [active] } : {}),
       ...(withEvidence
         ? { custom: { [ev]: evidence({ interviews: 1 + (i % 3) }, 'unvalidated', null) } }

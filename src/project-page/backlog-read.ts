@@ -1,9 +1,10 @@
 import { parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
 import { idleBefore, type ProjectItem, type UnreadBacklog } from '../domain/signals';
-import { approximateCount } from '../jira/search';
+import { approximateCount, LIST_PAGE_SIZE } from '../jira/search';
 import { firstRanked, type ItemReader } from './item-reader';
-import type { UnscopedBacklog } from './page-queries';
+import type { PageQuery, UnscopedBacklog } from './page-queries';
+import type { WholeSets } from './whole-sets-read';
 import { LIST_LIMIT } from './project-reads';
 
 /**
@@ -15,13 +16,110 @@ import { LIST_LIMIT } from './project-reads';
  * in one round. Decision 13 (docs/decisions) says why and what it costs.
  */
 
-/** From this many (found by the last load), the backlog is counted, not read with the track. */
+/**
+ * From this many (found by the last load), the backlog is counted, not read with the track, when
+ * the load cannot tell the calls apart (no whole sets' search to add its pages to).
+ */
 export const COUNTED_BACKLOG_MIN = 500;
 
+const timeOf = (item: ProjectItem): number => parseISO(item.updated).getTime();
+
+/**
+ * The idle list's first LIST_LIMIT, folded into the whole sets' search: the backlog's items last
+ * changed at `upTo` or before. The list runs least recently touched first, so whatever changed
+ * since, they are its first items whenever at least LIST_LIMIT of them are left (a later change
+ * takes an item out, never puts one in before them); with fewer, the list is read apart.
+ */
+export function idleFoldQuery(query: UnscopedBacklog, upTo: number): PageQuery {
+  const where = `${query.where} AND updated <= ${upTo}`;
+  return { where, ordered: `${where} ORDER BY Rank ASC` };
+}
+
+/**
+ * The idle list's first items among `items` (the backlog's, in rank order): least recently
+ * touched first, then by rank, as its query orders them; every one given when at least
+ * LIST_LIMIT are idle, else undefined.
+ */
+function idleFirst(items: readonly ProjectItem[], threshold: number): ProjectItem[] | undefined {
+  const idle = items.filter((i) => timeOf(i) < threshold).sort((a, b) => timeOf(a) - timeOf(b));
+  return idle.length >= LIST_LIMIT ? idle : undefined;
+}
+
+/**
+ * Where the next load's idle fold ends: the LIST_LIMIT-th idle item's last change among the
+ * backlog's items read (in rank order; they hold the idle list's first ones), and how many were
+ * last changed no later. None with fewer idle items.
+ */
+export function idleFoldEnd(
+  items: readonly ProjectItem[],
+  threshold: number,
+): { upTo: number; items: number } | undefined {
+  const idle = idleFirst(items, threshold);
+  const last = idle?.[LIST_LIMIT - 1];
+  if (!idle || !last) return undefined;
+  const upTo = timeOf(last);
+  return { upTo, items: idle.filter((i) => timeOf(i) <= upTo).length };
+}
+
+/**
+ * The whole sets without the backlog's items the idle fold brought (the open discovery items
+ * its query's condition chooses, item by item), and those items, in rank order.
+ */
+export function withoutFolded(
+  sets: WholeSets,
+  counted: { rules: BacklogRules; queries: { waivedIds: readonly string[] } },
+): { sets: WholeSets; folded: ProjectItem[] } {
+  const waived = new Set(counted.queries.waivedIds);
+  const folded = sets.discovery.filter((i) => inUnscopedBacklog(i, counted.rules, waived));
+  const keys = new Set(folded.map((i) => i.key));
+  return { sets: { ...sets, discovery: sets.discovery.filter((i) => !keys.has(i.key)) }, folded };
+}
+
+/** What the next load does with the unscoped backlog. */
+export interface BacklogNext {
+  /** Read with the track (not counted). */
+  few: boolean;
+  /** Counted with the idle list folded into the whole sets' search up to this last change. */
+  idleUpTo?: number;
+  /** The backlog's items that search will then bring. */
+  inWholeSets: number;
+}
+
+/**
+ * Counted when that asks Jira no more than reading it with the track: its first list, a count
+ * a kind and one of the idle ones, and the idle list unless it fits in the whole sets' last page
+ * (`wholeSets`: that search's issues without the backlog); read, the pages its items add there.
+ * Counting costs far fewer points, so a tie counts. Refused last time, it is read.
+ */
+export function backlogNext(found: {
+  size: number;
+  refused: boolean;
+  wholeSets: number | undefined;
+  idle: { upTo: number; items: number } | undefined;
+  kinds: number;
+}): BacklogNext {
+  const read = { few: true, inWholeSets: found.size };
+  const { wholeSets, idle } = found;
+  if (found.refused) return read;
+  if (wholeSets === undefined) {
+    return found.size < COUNTED_BACKLOG_MIN ? read : { few: false, inWholeSets: 0 };
+  }
+  const pages = (n: number) => Math.ceil(n / LIST_PAGE_SIZE);
+  const fits = idle !== undefined && pages(wholeSets + idle.items) === pages(wholeSets);
+  const counting = 1 + found.kinds + 1 + (fits ? 0 : 1);
+  if (counting > pages(wholeSets + found.size) - pages(wholeSets)) return read;
+  return fits && idle
+    ? { few: false, idleUpTo: idle.upTo, inWholeSets: idle.items }
+    : { few: false, inWholeSets: 0 };
+}
+
 /** Whether an item is in the unscoped backlog: the query's condition, item by item. */
+/** The readiness rules the backlog's query is built from. */
+export type BacklogRules = Pick<Config['scopedOutcome'], 'requireSuccessMeasure' | 'requireBound'>;
+
 export function inUnscopedBacklog(
   item: ProjectItem,
-  rules: Pick<Config['scopedOutcome'], 'requireSuccessMeasure' | 'requireBound'>,
+  rules: BacklogRules,
   waivedIds: ReadonlySet<string>,
 ): boolean {
   if (item.kind !== 'enabler' && item.kind !== 'spike') return false;
@@ -49,7 +147,14 @@ export interface CountedBacklog {
 export async function readCountedBacklog(
   reader: ItemReader,
   query: UnscopedBacklog,
-  how: { rankFieldId: string; now: Date; idleDays: number; evidenceText: Map<string, string> },
+  how: {
+    rankFieldId: string;
+    now: Date;
+    idleDays: number;
+    evidenceText: Map<string, string>;
+    /** The backlog's items the whole sets' search brought (the idle fold), in rank order. */
+    folded?: Promise<readonly ProjectItem[]> | undefined;
+  },
 ): Promise<CountedBacklog> {
   const threshold = idleBefore(how.now, how.idleDays);
   const idle = `${query.where} AND updated < ${threshold}`;
@@ -57,9 +162,10 @@ export async function readCountedBacklog(
   const list = (jql: string) => firstRanked(reader, jql, { ...how, limit: LIST_LIMIT }, rankOf);
   const count = (jql: string | undefined) =>
     jql === undefined ? Promise.resolve(0) : approximateCount(reader.jira, jql);
+  const idleList = () => list(`${idle} ORDER BY updated ASC, Rank ASC`);
   const [first, oldest, enablers, spikes, idleCount] = await Promise.all([
     list(query.ordered),
-    list(`${idle} ORDER BY updated ASC, Rank ASC`),
+    how.folded ? how.folded.then((items) => idleFirst(items, threshold) ?? idleList()) : idleList(),
     count(query.byKind.enabler),
     count(query.byKind.spike),
     count(idle),

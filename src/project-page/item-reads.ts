@@ -20,14 +20,9 @@ import {
   validationsOf,
   type EntryRead,
 } from './needs-discovery-read';
-import { orQueries, projectClause, type PageQueries, type PageQuery } from './page-queries';
+import { projectClause, type PageQueries } from './page-queries';
 import { readsOfAllItems, readyReadSuffices, type ProjectReads } from './project-reads';
-import {
-  readWholeSets,
-  type SearchedShape,
-  type WholeSets,
-  type WholeSetsPlan,
-} from './whole-sets-read';
+import type { SearchedShape, WholeSets, WholeSetsPlan } from './whole-sets-read';
 import { ideasFrom, readJpdIdeas, type JpdIdeas } from './jpd-read';
 import { ideasJql } from '../domain/jpd';
 import {
@@ -37,8 +32,7 @@ import {
   withFirstIdeas,
   type QuietIdeas,
 } from './ideas-count';
-import { entryIssueFields } from '../items/entry-reader';
-import { readCountedBacklog, type CountedBacklog } from './backlog-read';
+import { readTrack, type CountedPlan, type Folds } from './track-read';
 import { inRankOrderBy } from '../jira/search-in-parts';
 import { isJiraError } from '../jira/errors';
 import { projectOfKey } from '../domain/entry-criteria';
@@ -97,28 +91,6 @@ export async function readEveryOpenItem(
   return readsOfAllItems(items, evidenceText, needsDiscovery);
 }
 
-/** The unscoped backlog counted instead of read (backlog-read.ts): its queries, and its idle list's. */
-export interface CountedPlan {
-  queries: NonNullable<PageQueries['backlog']>;
-  rankFieldId: string;
-  now: Date;
-  idleDays: number;
-}
-
-/**
- * Reads folded into the whole sets' search (read-plan.ts): the items meeting the entry criteria
- * (`entry`), the ready items with an estimate (`estimated`) and the items in progress outside
- * the sprint (`inProgress`), of the page's project, and the connected JPD spaces' ideas (`jpd`).
- */
-export interface Folds {
-  entry?: PageQuery | undefined;
-  estimated?: PageQuery | undefined;
-  /** The connected JPD spaces' open ideas, of the spaces `spaceKeys` (jpd-read.ts). */
-  jpd?: { query: PageQuery; spaceKeys: readonly string[] } | undefined;
-  /** The delivery items in progress outside the active sprint (in-progress-read.ts). */
-  inProgress?: PageQuery | undefined;
-}
-
 /** What the targeted reads found. */
 export interface TargetedRead {
   reads: ProjectReads;
@@ -131,6 +103,10 @@ export interface TargetedRead {
   estimated: EstimatedRead | undefined;
   /** How many items the unscoped backlog holds, when counted (the next load's plan). */
   backlogSize: number | undefined;
+  /** How many of them the whole sets' search brought (the idle fold). */
+  backlogFolded: number;
+  /** Jira refused the whole sets' search with the reads folded into it. */
+  foldsRefused: boolean;
   /** Jira refused the backlog's count: the track was read whole. */
   backlogRefused: boolean;
   /** The items in progress were picked out of the whole sets' search (in-progress-read.ts). */
@@ -188,43 +164,37 @@ export async function readTargeted(
   const setsRead = track.then((read) => read.sets);
   const { known, jpd } = spaceIdeas(reader, setsRead, folds, spaceKeys, plan.rankFieldId);
   const velocity = setsRead.then((sets) => averageVelocity(sets.closedSprints));
-  const [{ sets, backlog, refused }, ready, inProgress, needsDiscovery, ideasRead, quietRead] =
-    await Promise.all([
-      track,
-      readReady(reader, entry, {
-        query: queries.ready,
-        known,
-        unit: runway.unit,
-        evidenceText,
-        enough: async (items) =>
-          readyReadSuffices(items, runway.unit, await velocity, runway.config),
-        estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
-        estimatedWhole: folds?.estimated ? setsRead.then((read) => read.boardIssues) : undefined,
-      }),
-      readInProgress(reader, evidenceText, queries.inProgress, {
-        ...plan, // its active sprints and discovery types
-        issues: folds?.inProgress ? setsRead.then((read) => read.boardIssues) : undefined,
-      }),
-      folds?.entry
-        ? setsRead.then(async (read) =>
-            read.ownIssues
-              ? judgeWholeRead(reader, entry, read.ownIssues, await known)
-              : readNeedsDiscovery(reader, entry, known),
-          )
-        : readNeedsDiscovery(reader, entry, known),
-      jpd,
-      quiet?.read,
-    ]);
+  const [read, ready, inProgress, needsDiscovery, ideasRead, quietRead] = await Promise.all([
+    track,
+    readReady(reader, entry, {
+      query: queries.ready,
+      known,
+      unit: runway.unit,
+      evidenceText,
+      enough: async (items) => readyReadSuffices(items, runway.unit, await velocity, runway.config),
+      estimated: runway.unit === 'points' ? queries.readyEstimated : undefined,
+      estimatedWhole: folds?.estimated ? setsRead.then((read) => read.boardIssues) : undefined,
+    }),
+    readInProgress(reader, evidenceText, queries.inProgress, {
+      ...plan, // its active sprints and discovery types
+      issues: folds?.inProgress ? setsRead.then((read) => read.boardIssues) : undefined,
+    }),
+    folds?.entry
+      ? setsRead.then(async (read) =>
+          read.ownIssues
+            ? judgeWholeRead(reader, entry, read.ownIssues, await known)
+            : readNeedsDiscovery(reader, entry, known),
+        )
+      : readNeedsDiscovery(reader, entry, known),
+    jpd,
+    quiet?.read,
+  ]);
+  const { sets, backlog } = read;
   const quietIdeas = await withQuietIdeas(reader, ideasRead, sets, quiet, quietRead, spaceKeys);
   const { ideas } = quietIdeas;
-  // The backlog's items read go among the track's by the board's Rank.
-  const rankOf = (item: ProjectItem) => sets.rankOf?.get(item.key) ?? backlog?.rankOf.get(item.key);
-  const discovery = backlog
-    ? inRankOrderBy([...sets.discovery, ...backlog.items], rankOf)
-    : sets.discovery;
   return {
     reads: {
-      discovery,
+      discovery: read.discovery,
       activeSprint: sets.activeSprint,
       ready: ready.ready,
       inProgress: { items: inProgress.items, count: inProgress.count },
@@ -234,9 +204,11 @@ export async function readTargeted(
       ...(quietIdeas.unread ? { unreadIdeas: quietIdeas.unread } : {}),
     },
     backlogSize: backlog?.size,
+    backlogFolded: read.folded,
+    foldsRefused: sets.foldsRefused === true,
     quietIdeas: quietIdeas.size,
     ideasRefused: quietRead === 'refused',
-    backlogRefused: refused,
+    backlogRefused: read.refused,
     inProgressFolded: inProgress.folded,
     closedSprints: sets.closedSprints,
     unknownTypes: sets.unknownTypes,
@@ -327,60 +299,4 @@ async function withQuietIdeas(
   );
   const unread = unreadIdeas(read);
   return { ideas: { ...ideas, items }, unread, size: read.items.length + unread.validating };
-}
-
-/**
- * The whole sets and, when `counted`, the unscoped backlog apart (backlog-read.ts); should Jira
- * refuse either's JQL (docs/emulator.md: the operators a property takes are not documented), the
- * whole sets with the track whole, as without it.
- */
-async function readTrack(
-  reader: ItemReader,
-  plan: WholeSetsPlan,
-  evidenceText: Map<string, string>,
-  how: { entry: EntryRead; folds: Folds | undefined; counted: CountedPlan | undefined },
-): Promise<{ sets: WholeSets; backlog?: CountedBacklog | undefined; refused: boolean }> {
-  const { counted } = how;
-  const whole = (query: PageQuery | undefined) =>
-    readSetsWith(reader, { ...plan, query }, evidenceText, how);
-  if (!counted) return { sets: await whole(plan.query), refused: false };
-  try {
-    const [sets, backlog] = await Promise.all([
-      whole(counted.queries.wholeSets),
-      readCountedBacklog(reader, counted.queries.query, { ...counted, evidenceText }),
-    ]);
-    return { sets, backlog, refused: false };
-  } catch (error) {
-    if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
-    return { sets: await whole(plan.query), refused: true };
-  }
-}
-
-/**
- * The whole sets, with the reads `folds` names (one search for all: JQL's OR); without them when
- * Jira refuses that search (a component the entry criteria name was deleted, say), so that each
- * read apart can say what it could not check.
- */
-async function readSetsWith(
-  reader: ItemReader,
-  plan: WholeSetsPlan,
-  evidenceText: Map<string, string>,
-  fold: { entry: EntryRead; folds: Folds | undefined },
-): Promise<WholeSets> {
-  const { entry, folds } = fold;
-  const folded = [folds?.entry, folds?.estimated, folds?.jpd?.query, folds?.inProgress].filter(
-    (q): q is PageQuery => q !== undefined,
-  );
-  if (!folds || folded.length === 0) return readWholeSets(reader, plan, evidenceText);
-  const query = folded.reduce<PageQuery | undefined>((all, q) => orQueries(all, q), plan.query);
-  const own = {
-    fields: entryIssueFields(entry.ids),
-    ...(folds.jpd ? { spaceKeys: folds.jpd.spaceKeys } : {}),
-  };
-  try {
-    return await readWholeSets(reader, { ...plan, query, own }, evidenceText);
-  } catch (error) {
-    if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
-    return readWholeSets(reader, plan, evidenceText);
-  }
 }

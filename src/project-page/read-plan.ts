@@ -3,6 +3,7 @@ import { plannedParts } from '../jira/search-in-parts';
 import {
   FOLD_MAX,
   foldedFew,
+  backlogHintToSave,
   foldHintToSave,
   forgetPageSite,
   heldHint,
@@ -13,21 +14,12 @@ import {
 } from '../storage/page-cache-store';
 import type { EntryRead } from './needs-discovery-read';
 import type { Config } from '../domain/config';
-import type {
-  ClosedSprintResult,
-  EntryFlagRead,
-  EstimateUnit,
-  ProjectItem,
-} from '../domain/signals';
-import {
-  readTargeted,
-  type CountedPlan,
-  type Folds,
-  type QuietPlan,
-  type TargetedRead,
-} from './item-reads';
+import type { ClosedSprintResult, EntryFlagRead, EstimateUnit } from '../domain/signals';
+import { idleBefore } from '../domain/signals';
+import { readTargeted, type QuietPlan, type TargetedRead } from './item-reads';
 import { COUNTED_IDEAS_MIN, isQuietIdea, quietIdeasCondition, roomForIdeas } from './ideas-count';
-import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from './backlog-read';
+import { backlogNext, idleFoldEnd, inUnscopedBacklog, type BacklogNext } from './backlog-read';
+import type { CountedPlan, Folds } from './track-read';
 import type { ItemReader } from './item-reader';
 import { withJpdIdeas } from './jpd-read';
 import type { ProjectReads } from './project-reads';
@@ -86,8 +78,11 @@ export interface LoadFound {
   estimated: PageQuery | undefined;
   /** The query of the items in progress outside the sprint. */
   inProgress: PageQuery;
-  /** The unscoped backlog's query and whether it was short (backlog-read.ts); none: no such query. */
-  backlog?: { query: string; few: boolean } | undefined;
+  /**
+   * The unscoped backlog's query, what the next load does with it and how many of its items this
+   * load's whole-sets search brought (backlog-read.ts); none: no such query.
+   */
+  backlog?: { query: string; next: BacklogNext; inWholeSets: number } | undefined;
   /** What the load found of the spaces' quiet ideas (ideas-count.ts); none: no space. */
   quietIdeas?: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'> | undefined;
   /** What the targeted reads found (item-reads.ts). */
@@ -134,14 +129,16 @@ export async function rememberReadPlan(
   const { shape } = found.read;
   // The items in progress are folded next time where that saves calls (in-progress-read.ts).
   const { count } = found.read.reads.inProgress;
-  const without = shape && (found.read.inProgressFolded ? shape.size - count : shape.size);
+  // The search's size next time without them: less the backlog's items it brings no more.
+  const { backlog } = found;
+  const backlogMoved = backlog ? backlog.next.inWholeSets - backlog.inWholeSets : 0;
+  const without = shape && shape.size - (found.read.inProgressFolded ? count : 0) + backlogMoved;
   const foldNext = foldInProgressNext(without, count);
   const inProgress = found.inProgress.where;
   const inProgressRead = foldHintToSave(site, 'inProgressRead', inProgress, foldNext, now);
   const wholeSets = shape ? shapeToSave(site, shape, now) : undefined;
-  const { backlog } = found;
   const backlogRead = backlog
-    ? foldHintToSave(site, 'backlogRead', backlog.query, backlog.few, now)
+    ? backlogHintToSave(site, backlog.query, backlog.next, now)
     : undefined;
   const quietIdeas = found.quietIdeas ? quietIdeasToSave(site, found.quietIdeas, now) : undefined;
   const hints = [entryRead, estimatedRead, jpdRead, inProgressRead, backlogRead, quietIdeas];
@@ -228,12 +225,7 @@ export async function readPlanned(
     spaceKeys,
     { backlog: countedPlan(queries, site, now), ideas: quietPlan(site, spaceKeys, now) },
   );
-  // A backlog Jira would not count is read whole next time too.
-  const size = read.backlogSize ?? backlogSizeOf(read.reads.discovery, config, queries);
-  const backlog = queries.backlog && {
-    query: queries.backlog.query.where,
-    few: read.backlogRefused || size < COUNTED_BACKLOG_MIN,
-  };
+  const backlog = queries.backlog && backlogFound(queries.backlog, read, config, now);
   if (read.unknownTypes.size > 0) await forgetPageSite(load.key);
   else
     await rememberReadPlan(
@@ -260,12 +252,45 @@ function countedPlan(queries: PageQueries, site: PlannedSite, now: Date): Counte
   // Counted only when the last load, recently and with the same JQL, found it long.
   const hint = heldHint(site.remembered, 'backlogRead', backlog.query.where, now);
   if (hint?.few !== false) return undefined;
+  const { config } = site.decision;
   return {
     queries: backlog,
     rankFieldId: site.rankFieldId,
     now,
-    idleDays: site.decision.config.staleness.discoveryIdleDays,
+    idleDays: config.staleness.discoveryIdleDays,
+    rules: config.scopedOutcome,
+    idleUpTo: hint.idleUpTo,
   };
+}
+
+/**
+ * What this load found of the unscoped backlog, for the next one: how many items it holds (read
+ * with the track, every one; counted, the counts), how many the whole sets' search brought, and
+ * from its idle items read where the next load's idle fold may end.
+ */
+function backlogFound(
+  queries: NonNullable<PageQueries['backlog']>,
+  read: TargetedRead,
+  config: Config,
+  now: Date,
+): NonNullable<LoadFound['backlog']> {
+  const waived = new Set(queries.waivedIds);
+  const items = read.reads.discovery.filter((i) =>
+    inUnscopedBacklog(i, config.scopedOutcome, waived),
+  );
+  const size = read.backlogSize ?? items.length;
+  const inWholeSets = read.backlogSize === undefined ? size : read.backlogFolded;
+  const threshold = idleBefore(now, config.staleness.discoveryIdleDays);
+  const next = backlogNext({
+    size,
+    // A backlog Jira would not count is read whole next time too.
+    refused: read.backlogRefused,
+    wholeSets: read.shape && read.shape.size - inWholeSets,
+    // Refused with the reads folded in, the sets are read without the idle list next time.
+    idle: read.foldsRefused ? undefined : idleFoldEnd(items, threshold),
+    kinds: Object.values(queries.query.byKind).filter((q) => q !== undefined).length,
+  });
+  return { query: queries.query.where, next, inWholeSets };
 }
 
 /**
@@ -314,14 +339,4 @@ function quietFound(
     statuses,
     room: roomForIdeas(read.reads.discovery),
   };
-}
-
-/** How many items of a track read whole are in the unscoped backlog (its query, item by item). */
-function backlogSizeOf(
-  discovery: readonly ProjectItem[],
-  config: Config,
-  queries: PageQueries,
-): number {
-  const waived = new Set(queries.backlog?.waivedIds ?? []);
-  return discovery.filter((i) => inUnscopedBacklog(i, config.scopedOutcome, waived)).length;
 }

@@ -37,6 +37,8 @@ export interface WholeSets {
   spaceIssues?: RawIssue[];
   /** What the search found, for the next load's plan (search-in-parts.ts, `searchByShape`). */
   shape?: SearchedShape | undefined;
+  /** Jira refused the search with the folded reads: it was read without them. */
+  foldsRefused?: boolean;
   /** The Rank value of each discovery item, with `plan.rankFieldId` (backlog-read.ts merges by it). */
   rankOf?: Map<string, string>;
 }

@@ -78,10 +78,12 @@ export const PageSiteSchema = z
      */
     inProgressRead: FoldSchema.optional(),
     /**
-     * The same of the unscoped backlog (src/project-page/backlog-read.ts): `few` when it held
-     * fewer than COUNTED_BACKLOG_MIN items (or Jira refused its count), so it is read whole.
+     * The same of the unscoped backlog (src/project-page/backlog-read.ts, `backlogNext`): `few`
+     * when reading it with the track asks Jira no more than counting it (or Jira refused its
+     * count), so it is read whole; `idleUpTo` (ms after the epoch): counted, its idle list comes
+     * with the whole sets' search up to that last change.
      */
-    backlogRead: FoldSchema.optional(),
+    backlogRead: FoldSchema.extend({ idleUpTo: z.number().int().optional() }).strict().optional(),
     /**
      * The connected JPD spaces' quiet ideas (src/project-page/ideas-count.ts), by the spaces'
      * JQL: `few` when fewer than COUNTED_IDEAS_MIN (or Jira refused their count), so they are
@@ -252,6 +254,19 @@ export function foldHintToSave(
 ): PageSite[FoldedRead] {
   if (heldHint(site, read, query, now)?.few === few) return undefined;
   return { query, few, savedAt: now.toISOString() };
+}
+
+/** The unscoped backlog's hint to remember, or undefined when the remembered one says the same. */
+export function backlogHintToSave(
+  site: PageSite,
+  query: string,
+  next: { few: boolean; idleUpTo?: number | undefined },
+  now: Date,
+): PageSite['backlogRead'] {
+  const held = heldHint(site, 'backlogRead', query, now);
+  if (held && held.few === next.few && held.idleUpTo === next.idleUpTo) return undefined;
+  const idleUpTo = next.idleUpTo === undefined ? {} : { idleUpTo: next.idleUpTo };
+  return { query, few: next.few, ...idleUpTo, savedAt: now.toISOString() };
 }
 
 /** How many issues a search read, their lowest and highest id, and its JQL condition. */

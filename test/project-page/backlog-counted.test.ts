@@ -1,7 +1,12 @@
 import { addDemoItem, DEMO_USERS, seedSyntheticProject } from '../../dev/emulator/demo-project';
 import type { EmIssue } from '../../dev/emulator/model';
 import type { ProjectOverview } from '../../src/contract/project-overview';
-import { COUNTED_BACKLOG_MIN, inUnscopedBacklog } from '../../src/project-page/backlog-read';
+import {
+  backlogNext,
+  COUNTED_BACKLOG_MIN,
+  idleFoldEnd,
+  inUnscopedBacklog,
+} from '../../src/project-page/backlog-read';
 import { unscopedBacklogQuery } from '../../src/project-page/page-queries';
 import { idleBefore } from '../../src/domain/signals';
 import { PAGE_CACHE_KEYS } from '../../src/storage/key-families';
@@ -30,8 +35,10 @@ const load = (projectKey: string): Promise<ProjectOverview> => loadPage(ctx.em, 
 
 const returnedIssues = () => returnedIssuesOf(ctx.em);
 const remembered = (key: string) =>
-  (ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(key)) as { backlogRead?: { few: boolean } } | undefined)
-    ?.backlogRead;
+  (
+    ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(key)) as
+      { backlogRead?: { few: boolean; idleUpTo?: number } } | undefined
+  )?.backlogRead;
 
 /**
  * A synthetic project whose 600 spikes and enablers wait without a scoped outcome, and items
@@ -220,4 +227,164 @@ describe('a long unscoped backlog, counted instead of read', () => {
       comparablePage(await referencePage(ctx.em, big.projectKey)),
     );
   }, 60_000);
+});
+
+describe('the counted backlog’s idle list, with the whole sets’ search where it fits', () => {
+  /** 2,000 items, 30% discovery: 396 unscoped spikes and enablers, 345 issues in the sets. */
+  function seedFitting() {
+    return seedSyntheticProject(ctx.em, {
+      openItems: 2000,
+      now,
+      discoveryPerTen: 3,
+      closedSprintItems: 40,
+    });
+  }
+  const jqlNow = () => ctx.em.jiraCalls().map(jqlOf);
+  const idleLists = () => jqlNow().filter((q) => q.endsWith('ORDER BY updated ASC, Rank ASC'));
+  const foldedIdle = () => jqlNow().filter((q) => q.includes(' AND updated <= '));
+  /** The seeded spikes and enablers not started, in no sprint: the unscoped backlog. */
+  const backlogIssues = (key: string) => {
+    const project = ctx.em.projectByKey(key);
+    const types = new Set(
+      [...ctx.em.issueTypes.values()]
+        .filter((t) => t.name === 'Spike' || t.name === 'Enabler')
+        .map((t) => t.id),
+    );
+    const toDo = ctx.em.statusNamed('To Do')?.id;
+    return [...ctx.em.issues.values()]
+      .filter((i) => i.projectId === project.id && types.has(i.issueTypeId))
+      .filter((i) => i.statusId === toDo && !i.custom.has(ctx.em.sprintField.id))
+      .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated));
+  };
+
+  async function laterLoad(key: string) {
+    sharedPagesExpire(ctx.em, key);
+    ctx.em.resetCalls();
+    return load(key);
+  }
+
+  it('a load that read the track whole plans the count, and the idle list folded: no search of its own, the page as from every item', async () => {
+    const { projectKey: key } = seedFitting();
+    await load(key);
+    // Counting asks no more than the 4 pages the backlog adds to the sets: counted next time.
+    expect(remembered(key)).toMatchObject({ few: false, idleUpTo: expect.any(Number) });
+    const page = await laterLoad(key);
+    expect(idleLists()).toEqual([]);
+    expect(new Set(foldedIdle()).size).toBe(1);
+    // Of the backlog, the first list and the counts: no search of its own for the idle list.
+    const ownSearches = jqlNow().filter((q) =>
+      q.startsWith(
+        'project = "BIG" AND statusCategory = "To Do" AND (sprint is EMPTY OR sprint not in openSprints())',
+      ),
+    );
+    expect(ownSearches.filter((q) => q.includes('ORDER BY'))).toHaveLength(1);
+    expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+  }, 60_000);
+
+  it('with fewer than 50 left of the folded idle items (some touched since), the same load reads the idle list', async () => {
+    const { projectKey: key } = seedFitting();
+    await load(key);
+    const upTo = remembered(key)?.idleUpTo ?? 0;
+    const oldest = backlogIssues(key).filter((i) => Date.parse(i.updated) <= upTo);
+    expect(oldest).toHaveLength(50);
+    for (const issue of oldest.slice(0, 5)) issue.updated = new Date().toISOString();
+    const page = await laterLoad(key);
+    expect(new Set(foldedIdle()).size).toBe(1);
+    expect(idleLists()).toHaveLength(1);
+    expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+    // The next load folds up to the new 50th.
+    expect(remembered(key)?.idleUpTo).toBeGreaterThan(upTo);
+    await laterLoad(key);
+    expect(idleLists()).toEqual([]);
+  }, 60_000);
+
+  it('an item that joins the backlog without a new last change, older than all, is among the folded ones', async () => {
+    const { projectKey: key } = seedFitting();
+    await load(key);
+    // A scoped enabler, idle for long, its outcome cleared behind Jira's back (no new last change).
+    const scoped = addDemoItem(ctx.em, key, now, {
+      type: 'Enabler',
+      summary: 'scoped long ago',
+      custom: { [scopedOutcomeId()]: COMPLETE_OUTCOME },
+    });
+    scoped.updated = new Date(now.getTime() - 300 * DAY).toISOString();
+    await laterLoad(key);
+    ctx.em.setCustom(scoped.key, scopedOutcomeId(), { outcome: COMPLETE_OUTCOME.outcome });
+    const page = await laterLoad(key);
+    expect(idleLists()).toEqual([]);
+    expect(page.signals.openEnded.idleItems[0]?.key).toBe(scoped.key);
+    expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+  }, 60_000);
+
+  it('Jira refusing the joint search: the sets and the idle list read apart in the same load, not folded next time', async () => {
+    const { projectKey: key } = seedFitting();
+    await load(key);
+    ctx.em.refusedJql = / AND updated <= \d+\)/;
+    const page = await laterLoad(key);
+    expect(idleLists()).toHaveLength(1);
+    expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+    // Not folded next time: no refused search again. Without the fold, counting would ask more
+    // than the pages the backlog adds to the sets: it is read with them.
+    expect(remembered(key)).toMatchObject({ few: true });
+    expect(remembered(key)?.idleUpTo).toBeUndefined();
+    const next = await laterLoad(key);
+    expect(foldedIdle()).toEqual([]);
+    expect(ctx.em.jiraCalls().filter((c) => c.status === 400)).toEqual([]);
+    expect(comparablePage(next)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+  }, 60_000);
+});
+
+describe('backlogNext: counted where it asks Jira no more', () => {
+  const idle = { upTo: 1, items: 50 };
+  it.each([
+    // size, whole sets without it, idle fold end, kinds: counted, folded
+    [396, 345, idle, 2, false, true], // 4 calls counting (first list, 3 counts), 4 pages read
+    [396, 345, { upTo: 1, items: 66 }, 2, true, false], // the fold adds a page: 5 calls
+    [396, 300, idle, 2, true, false], // read: 4 pages; counted: 5 calls (the fold adds a page)
+    [300, 345, idle, 2, true, false], // read: 3 pages
+    [300, 345, idle, 1, false, true], // one kind: 3 calls counting
+    [2000, 345, undefined, 2, false, false], // no fold end: the idle list read apart
+    [40, 0, idle, 2, true, false],
+  ])(
+    '%p items, %p in the sets, fold %j, %p kinds: read %p, folded %p',
+    (size, wholeSets, end, kinds, few, folded) => {
+      const next = backlogNext({ size, refused: false, wholeSets, idle: end, kinds });
+      expect(next.few).toBe(few);
+      expect(next.idleUpTo !== undefined).toBe(folded);
+      expect(next.inWholeSets).toBe(few ? size : folded ? (end?.items ?? 0) : 0);
+    },
+  );
+
+  it('reads a backlog Jira refused to count, and without a whole sets’ search counts from COUNTED_BACKLOG_MIN', () => {
+    expect(backlogNext({ size: 5000, refused: true, wholeSets: 345, idle, kinds: 2 }).few).toBe(
+      true,
+    );
+    const noSearch = (size: number) =>
+      backlogNext({ size, refused: false, wholeSets: undefined, idle, kinds: 2 }).few;
+    expect(noSearch(COUNTED_BACKLOG_MIN - 1)).toBe(true);
+    expect(noSearch(COUNTED_BACKLOG_MIN)).toBe(false);
+  });
+});
+
+describe('idleFoldEnd: the 50th idle item’s last change', () => {
+  const item = (key: string, daysAgo: number) =>
+    ({ key, updated: new Date(now.getTime() - daysAgo * DAY).toISOString() }) as never;
+  it('least recently touched first; items changed at the same moment as the 50th are counted too; none under 50 idle', () => {
+    const threshold = now.getTime() - 14 * DAY;
+    const items = [
+      ...Array.from({ length: 49 }, (_, i) => item(`A-${i}`, 100 + i)),
+      item('B-1', 20),
+      item('B-2', 20),
+      item('C-1', 3), // not idle
+    ];
+    expect(idleFoldEnd(items, threshold)).toEqual({
+      upTo: now.getTime() - 20 * DAY,
+      items: 51,
+    });
+    expect(idleFoldEnd(items.slice(1), threshold)).toEqual({
+      upTo: now.getTime() - 20 * DAY,
+      items: 50,
+    });
+    expect(idleFoldEnd(items.slice(2), threshold)).toBeUndefined();
+  });
 });

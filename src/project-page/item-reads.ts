@@ -107,6 +107,8 @@ export interface TargetedRead {
   backlogFolded: number;
   /** Jira refused the whole sets' search with the reads folded into it. */
   foldsRefused: boolean;
+  /** How many of that search's issues are in the sets themselves (whole-sets-read.ts). */
+  wholeSetsBase: number | undefined;
   /** Jira refused the backlog's count: the track was read whole. */
   backlogRefused: boolean;
   /** The items in progress were picked out of the whole sets' search (in-progress-read.ts). */
@@ -206,6 +208,7 @@ export async function readTargeted(
     backlogSize: backlog?.size,
     backlogFolded: read.folded,
     foldsRefused: sets.foldsRefused === true,
+    wholeSetsBase: sets.base,
     quietIdeas: quietIdeas.size,
     ideasRefused: quietRead === 'refused',
     backlogRefused: read.refused,

@@ -18,7 +18,7 @@ import type { ClosedSprintResult, EntryFlagRead, EstimateUnit } from '../domain/
 import { idleBefore } from '../domain/signals';
 import { readTargeted, type QuietPlan, type TargetedRead } from './item-reads';
 import { COUNTED_IDEAS_MIN, isQuietIdea, quietIdeasCondition, roomForIdeas } from './ideas-count';
-import { backlogNext, idleFoldEnd, inUnscopedBacklog, type BacklogNext } from './backlog-read';
+import { backlogNext, idleFoldEnd, inUnscopedBacklog } from './backlog-read';
 import type { CountedPlan, Folds } from './track-read';
 import type { ItemReader } from './item-reader';
 import { withJpdIdeas } from './jpd-read';
@@ -79,10 +79,11 @@ export interface LoadFound {
   /** The query of the items in progress outside the sprint. */
   inProgress: PageQuery;
   /**
-   * The unscoped backlog's query, what the next load does with it and how many of its items this
-   * load's whole-sets search brought (backlog-read.ts); none: no such query.
+   * What this load found of the unscoped backlog, for `backlogNext` (backlog-read.ts): its
+   * query, size, how many of its items the whole sets' search brought, where an idle fold
+   * would end; none: no such query.
    */
-  backlog?: { query: string; next: BacklogNext; inWholeSets: number } | undefined;
+  backlog?: (Omit<Parameters<typeof backlogNext>[0], 'wholeSets'> & BacklogFound) | undefined;
   /** What the load found of the spaces' quiet ideas (ideas-count.ts); none: no space. */
   quietIdeas?: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'> | undefined;
   /** What the targeted reads found (item-reads.ts). */
@@ -91,8 +92,16 @@ export interface LoadFound {
     inProgressFolded: boolean;
     estimated: EstimatedRead | undefined;
     shape: SearchedShape | undefined;
-    jpd: { found: readonly string[] };
+    /** How many of the whole sets' issues are in the sets themselves (not a folded read's). */
+    wholeSetsBase: number | undefined;
+    jpd: { found: readonly string[]; items: readonly unknown[] };
   };
+}
+
+interface BacklogFound {
+  query: string;
+  /** How many of its items this load's whole-sets search brought. */
+  inWholeSets: number;
 }
 
 /**
@@ -126,20 +135,28 @@ export async function rememberReadPlan(
   const ideas = ideasJql(found.spaceKeys);
   const everySpace = ideasJql(found.read.jpd.found)?.where === ideas?.where;
   const jpdRead = ideas ? foldHintToSave(site, 'jpdRead', ideas.where, everySpace, now) : undefined;
-  const { shape } = found.read;
-  // The items in progress are folded next time where that saves calls (in-progress-read.ts).
+  const { shape, wholeSetsBase } = found.read;
   const { count } = found.read.reads.inProgress;
-  // The search's size next time without them: less the backlog's items it brings no more.
+  // The whole sets' search next time, of the sets without the backlog and the reads folded then.
   const { backlog } = found;
-  const backlogMoved = backlog ? backlog.next.inWholeSets - backlog.inWholeSets : 0;
-  const without = shape && shape.size - (found.read.inProgressFolded ? count : 0) + backlogMoved;
+  const folded =
+    (few && read.kind === 'read' ? read.meetingCriteria : 0) +
+    (fewRead ? (found.read.estimated?.items ?? 0) : 0) +
+    (everySpace ? found.read.jpd.items.length : 0);
+  const sets =
+    shape && wholeSetsBase !== undefined
+      ? wholeSetsBase - (backlog?.inWholeSets ?? 0) + folded
+      : undefined;
+  const inProgressNow = found.read.inProgressFolded ? count : 0;
+  const next = backlog && backlogNext({ ...backlog, wholeSets: sets && sets + inProgressNow });
+  // The items in progress are folded next time where that saves calls (in-progress-read.ts).
+  const without = sets === undefined ? undefined : sets + (next?.inWholeSets ?? 0);
   const foldNext = foldInProgressNext(without, count);
   const inProgress = found.inProgress.where;
   const inProgressRead = foldHintToSave(site, 'inProgressRead', inProgress, foldNext, now);
   const wholeSets = shape ? shapeToSave(site, shape, now) : undefined;
-  const backlogRead = backlog
-    ? backlogHintToSave(site, backlog.query, backlog.next, now)
-    : undefined;
+  const backlogRead =
+    backlog && next ? backlogHintToSave(site, backlog.query, next, now) : undefined;
   const quietIdeas = found.quietIdeas ? quietIdeasToSave(site, found.quietIdeas, now) : undefined;
   const hints = [entryRead, estimatedRead, jpdRead, inProgressRead, backlogRead, quietIdeas];
   if (!wholeSets && hints.every((hint) => hint === undefined)) return;
@@ -279,18 +296,17 @@ function backlogFound(
     inUnscopedBacklog(i, config.scopedOutcome, waived),
   );
   const size = read.backlogSize ?? items.length;
-  const inWholeSets = read.backlogSize === undefined ? size : read.backlogFolded;
   const threshold = idleBefore(now, config.staleness.discoveryIdleDays);
-  const next = backlogNext({
+  return {
+    query: queries.query.where,
     size,
+    inWholeSets: read.backlogSize === undefined ? size : read.backlogFolded,
     // A backlog Jira would not count is read whole next time too.
     refused: read.backlogRefused,
-    wholeSets: read.shape && read.shape.size - inWholeSets,
     // Refused with the reads folded in, the sets are read without the idle list next time.
     idle: read.foldsRefused ? undefined : idleFoldEnd(items, threshold),
     kinds: Object.values(queries.query.byKind).filter((q) => q !== undefined).length,
-  });
-  return { query: queries.query.where, next, inWholeSets };
+  };
 }
 
 /**

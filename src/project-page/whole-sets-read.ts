@@ -39,6 +39,8 @@ export interface WholeSets {
   shape?: SearchedShape | undefined;
   /** Jira refused the search with the folded reads: it was read without them. */
   foldsRefused?: boolean;
+  /** How many of the search's issues are in the sets themselves (not only a folded read's). */
+  base?: number;
   /** The Rank value of each discovery item, with `plan.rankFieldId` (backlog-read.ts merges by it). */
   rankOf?: Map<string, string>;
 }
@@ -134,6 +136,11 @@ export async function readWholeSets(
   const boardIssues: RawIssue[] = [];
   const spaceIssues: RawIssue[] = [];
   const rankOf = new Map<string, string>();
+  const recent = new Set(plan.velocity.recent.map((s) => s.id));
+  const sprintField = reader.fieldIds.sprint;
+  const inRecent = (raw: RawIssue) =>
+    sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => recent.has(s.id));
+  let base = 0;
   for (const raw of issues) {
     const ofProject = projectOfKey(raw.key);
     if (spaces.has(ofProject)) {
@@ -146,16 +153,19 @@ export async function readWholeSets(
       ownIssues.push(raw);
       if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
     }
-    if (terms.discoveryType(raw) && !isDone(raw)) {
+    const inTrack = terms.discoveryType(raw) && !isDone(raw);
+    if (inTrack || terms.inActiveSprint(raw) || (isDone(raw) && inRecent(raw))) base += 1;
+    if (inTrack) {
       toDiscovery([raw]);
       if (plan.rankFieldId !== undefined) keepRanks([raw], plan.rankFieldId, rankOf);
     } else if (terms.inActiveSprint(raw)) toSprint([raw]);
   }
   tally.take(issues);
   const own = plan.own;
-  if (!own) return { ...sets, closedSprints: tally.result(), shape, rankOf };
+  if (!own) return { ...sets, closedSprints: tally.result(), shape, rankOf, base };
   return {
     ...sets,
+    base,
     closedSprints: tally.result(),
     rankOf,
     ownIssues,

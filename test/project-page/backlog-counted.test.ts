@@ -21,6 +21,7 @@ import {
   returnedIssuesOf,
 } from '../helpers/page-reference';
 import { sharedPagesExpire } from '../helpers/shared-page';
+import { setLabels } from '../../dev/emulator/routes/enforcement';
 
 /**
  * A long unscoped backlog of spikes and enablers is counted, not read (src/project-page/
@@ -313,6 +314,30 @@ describe('the counted backlog’s idle list, with the whole sets’ search where
     const page = await laterLoad(key);
     expect(idleLists()).toEqual([]);
     expect(page.signals.openEnded.idleItems[0]?.key).toBe(scoped.key);
+    expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
+  }, 60_000);
+
+  it('the plan counts the reads folded in next time: from the second load on, the same whole sets’ search and plan', async () => {
+    const s = seedFitting();
+    const key = s.projectKey;
+    // 6 more items meeting the entry criteria, folded in from the second load: with them and 50
+    // idle items the whole sets' search would start a page more, so the backlog is read whole.
+    for (const issue of s.openDelivery.slice(600, 606))
+      setLabels(ctx.em, issue.key, ['architecture']);
+    const plan = () => {
+      const site = ctx.em.kvs.peek(PAGE_CACHE_KEYS.site(key)) as
+        | { wholeSets?: { query?: string }; backlogRead?: { few: boolean; idleUpTo?: number } }
+        | undefined;
+      return { search: site?.wholeSets?.query, backlog: site?.backlogRead };
+    };
+    await load(key);
+    const first = plan();
+    await laterLoad(key);
+    const second = plan();
+    const page = await laterLoad(key);
+    expect(plan()).toEqual(second);
+    expect(second.backlog).toEqual(first.backlog);
+    expect(second.backlog).toMatchObject({ few: true });
     expect(comparablePage(page)).toEqual(comparablePage(await referencePage(ctx.em, key)));
   }, 60_000);
 

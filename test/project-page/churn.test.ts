@@ -49,6 +49,23 @@ interface World {
   log: string[];
 }
 
+/** The world of one case: the seeded project's, changed by `seed`'s generator. */
+function worldOf(
+  seed: number,
+  project: { projectId: string; discoveryEvidenceId: string },
+  more: Partial<World> = {},
+): World {
+  return {
+    em: ctx.em,
+    random: generator(seed),
+    evidenceFieldId: project.discoveryEvidenceId,
+    projectIds: [project.projectId],
+    addTo: [KEY],
+    log: [],
+    ...more,
+  };
+}
+
 const fieldNamed = (em: JiraEmulator, name: string): string => {
   const field = [...em.fields.values()].find((f) => f.name === name);
   if (!field) throw new Error(`no field ${name}`);
@@ -280,14 +297,7 @@ describe('the project page while Jira changes between loads', () => {
         estimated,
         evidenceEvery: 3,
       });
-      const w: World = {
-        em: ctx.em,
-        random: generator(seed),
-        evidenceFieldId: s.discoveryEvidenceId,
-        projectIds: [s.projectId],
-        addTo: [KEY],
-        log: [],
-      };
+      const w = worldOf(seed, s);
       await churn(w, expected);
     },
     60_000,
@@ -311,15 +321,10 @@ describe('the project page while Jira changes between loads', () => {
         linkEvery: 7,
       });
       connectJpdSpace(ctx.em, { id: s.projectId, key: s.projectKey }, [space.projectKey], now);
-      const w: World = {
-        em: ctx.em,
-        random: generator(seed),
-        evidenceFieldId: s.discoveryEvidenceId,
+      const w = worldOf(seed, s, {
         projectIds: [s.projectId, space.projectId],
-        addTo: [KEY],
         spaceId: space.projectId,
-        log: [],
-      };
+      });
       await churn(w, ['jpdRead', 'quiet ideas counted']);
     },
     120_000,
@@ -333,14 +338,7 @@ describe('the project page while Jira changes between loads', () => {
       discoveryPerTen: 3,
       evidenceEvery: 3,
     });
-    const w: World = {
-      em: ctx.em,
-      random: generator(6),
-      evidenceFieldId: s.discoveryEvidenceId,
-      projectIds: [s.projectId],
-      addTo: [KEY],
-      log: [],
-    };
+    const w = worldOf(6, s);
     await churn(w, ['backlog counted']);
   }, 300_000);
 
@@ -361,14 +359,7 @@ describe('the project page while Jira changes between loads', () => {
           points: 2,
         });
       }
-      const w: World = {
-        em: ctx.em,
-        random: generator(seed),
-        evidenceFieldId: s.discoveryEvidenceId,
-        projectIds: [s.projectId, other.id],
-        addTo: [KEY, 'OTH'],
-        log: [],
-      };
+      const w = worldOf(seed, s, { projectIds: [s.projectId, other.id], addTo: [KEY, 'OTH'] });
       await churn(w, ['entryRead', 'inProgressRead']);
     },
     60_000,
@@ -392,14 +383,10 @@ describe('the project page while Jira changes between loads', () => {
           categoryChangedDaysAgo: i % 20,
         });
       }
-      const w: World = {
-        em: ctx.em,
-        random: generator(seed),
-        evidenceFieldId: fieldNamed(ctx.em, 'Discovery evidence'),
-        projectIds: [kanban.projectId],
-        addTo: [KEY],
-        log: [],
-      };
+      const w = worldOf(seed, {
+        projectId: kanban.projectId,
+        discoveryEvidenceId: fieldNamed(ctx.em, 'Discovery evidence'),
+      });
       await churn(w, []);
     },
     60_000,

@@ -46,6 +46,8 @@ interface World {
   addTo: string[];
   /** The connected JPD space's project id, when there is one. */
   spaceId?: string;
+  /** How many items were given a new rank (to keep each rank unique). */
+  ranked: number;
   log: string[];
 }
 
@@ -62,6 +64,7 @@ function worldOf(
     projectIds: [project.projectId],
     addTo: [KEY],
     log: [],
+    ranked: 0,
     ...more,
   };
 }
@@ -76,6 +79,15 @@ function pick<T>(w: World, items: readonly T[]): T {
   if (items.length === 0) throw new Error('nothing to pick from');
   return items[Math.floor(w.random() * items.length)] as T;
 }
+
+/**
+ * A new place on the board, ahead of the seeded items (ranked by id) or among the moved ones;
+ * never one another item holds, as Jira's Rank values are unique.
+ */
+const newRank = (w: World): number => {
+  w.ranked += 1;
+  return Math.floor(w.random() * 4000) - 500 + w.ranked / 1000;
+};
 
 const touched = (issue: EmIssue): void => {
   issue.updated = new Date().toISOString();
@@ -157,7 +169,7 @@ function changeOne(w: World, kind: Kind, issue: EmIssue, status?: string): void 
         createdDaysAgo: Math.floor(w.random() * 60),
         updatedDaysAgo: Math.floor(w.random() * 40),
       });
-      added.rank = Math.floor(w.random() * 4000) - 500;
+      added.rank = newRank(w);
       w.log.push(`added ${added.key} (${type}, rank ${added.rank})`);
       return;
     }
@@ -166,7 +178,7 @@ function changeOne(w: World, kind: Kind, issue: EmIssue, status?: string): void 
       w.log.push(`deleted ${issue.key}`);
       return;
     case 'rank': {
-      issue.rank = Math.floor(w.random() * 4000) - 500;
+      issue.rank = newRank(w);
       const bumps = w.random() < 0.5;
       if (bumps) touched(issue);
       w.log.push(`${issue.key} ranked ${issue.rank}${bumps ? ', updated' : ''}`);
@@ -247,11 +259,12 @@ function plannedFolds(em: JiraEmulator): string[] {
   const site = em.kvs.peek(PAGE_CACHE_KEYS.site(KEY)) as Record<string, unknown> | undefined;
   const reads = ['entryRead', 'estimatedRead', 'jpdRead', 'inProgressRead'] as const;
   const folded = reads.filter((r) => (site?.[r] as { few?: boolean } | undefined)?.few === true);
-  const backlog = site?.backlogRead as { few?: boolean } | undefined;
+  const backlog = site?.backlogRead as { few?: boolean; idleUpTo?: number } | undefined;
   const ideas = site?.quietIdeas as { few?: boolean } | undefined;
   return [
     ...folded,
     ...(backlog && !backlog.few ? ['backlog counted'] : []),
+    ...(backlog?.idleUpTo !== undefined ? ['idle list folded'] : []),
     ...(ideas && !ideas.few ? ['quiet ideas counted'] : []),
   ];
 }
@@ -341,6 +354,22 @@ describe('the project page while Jira changes between loads', () => {
     const w = worldOf(6, s);
     await churn(w, ['backlog counted']);
   }, 300_000);
+
+  it.each([15, 16])(
+    'a counted backlog whose idle list comes with the whole sets: seed %i',
+    async (seed) => {
+      const now = new Date();
+      const s = seedSyntheticProject(ctx.em, {
+        openItems: 2000,
+        now,
+        discoveryPerTen: 3,
+        closedSprintItems: 40,
+        evidenceEvery: 3,
+      });
+      await churn(worldOf(seed, s), ['backlog counted', 'idle list folded']);
+    },
+    120_000,
+  );
 
   it.each([11, 12])(
     'a board that also shows another project, whose items join the lists: seed %i',

@@ -51,6 +51,12 @@ interface World {
   log: string[];
 }
 
+/** A synthetic project (demo-project.ts) of `openItems` open items, evidence on every third idea. */
+const seedProject = (
+  openItems: number,
+  more: Partial<Parameters<typeof seedSyntheticProject>[1]> = {},
+) => seedSyntheticProject(ctx.em, { openItems, now: new Date(), evidenceEvery: 3, ...more });
+
 /** The world of one case: the seeded project's, changed by `seed`'s generator. */
 function worldOf(
   seed: number,
@@ -302,14 +308,7 @@ describe('the project page while Jira changes between loads', () => {
   ] as const)(
     'folded reads: seed %i, estimated %s, planned %j',
     async (seed, estimated, expected) => {
-      const now = new Date();
-      const s = seedSyntheticProject(ctx.em, {
-        openItems: 300,
-        now,
-        closedSprintItems: 5,
-        estimated,
-        evidenceEvery: 3,
-      });
+      const s = seedProject(300, { closedSprintItems: 5, estimated });
       const w = worldOf(seed, s);
       await churn(w, expected);
     },
@@ -320,12 +319,7 @@ describe('the project page while Jira changes between loads', () => {
     'a connected JPD space whose quiet ideas are counted: seed %i',
     async (seed) => {
       const now = new Date();
-      const s = seedSyntheticProject(ctx.em, {
-        openItems: 300,
-        now,
-        closedSprintItems: 5,
-        evidenceEvery: 3,
-      });
+      const s = seedProject(300, { closedSprintItems: 5 });
       const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
       seedJpdBacklog(ctx.em, space, {
         ideas: 420,
@@ -344,13 +338,7 @@ describe('the project page while Jira changes between loads', () => {
   );
 
   it('a long unscoped backlog counted: seed 6', async () => {
-    const now = new Date();
-    const s = seedSyntheticProject(ctx.em, {
-      openItems: 3000,
-      now,
-      discoveryPerTen: 3,
-      evidenceEvery: 3,
-    });
+    const s = seedProject(3000, { discoveryPerTen: 3 });
     const w = worldOf(6, s);
     await churn(w, ['backlog counted']);
   }, 300_000);
@@ -358,14 +346,7 @@ describe('the project page while Jira changes between loads', () => {
   it.each([15, 16])(
     'a counted backlog whose idle list comes with the whole sets: seed %i',
     async (seed) => {
-      const now = new Date();
-      const s = seedSyntheticProject(ctx.em, {
-        openItems: 2000,
-        now,
-        discoveryPerTen: 3,
-        closedSprintItems: 40,
-        evidenceEvery: 3,
-      });
+      const s = seedProject(2000, { discoveryPerTen: 3, closedSprintItems: 40 });
       await churn(worldOf(seed, s), ['backlog counted', 'idle list folded']);
     },
     120_000,

@@ -25,6 +25,22 @@ export function idleBefore(now: Date, idleDays: number): number {
   return startOfDay(subDays(now, idleDays - 1)).getTime();
 }
 
+/**
+ * The idle items (last changed before `idleFrom`, see idleBefore), least recently touched first,
+ * items changed at the same moment in the order given (rank order where they come in it): the
+ * idle signal's order, and one query's (`ORDER BY updated ASC, Rank ASC`, backlog-read.ts).
+ */
+export function idleFirst<T extends { updated: string }>(
+  items: readonly T[],
+  idleFrom: number,
+): T[] {
+  return items
+    .map((item) => ({ item, at: parseISO(item.updated).getTime() }))
+    .filter(({ at }) => at < idleFrom)
+    .sort((a, b) => a.at - b.at)
+    .map(({ item }) => item);
+}
+
 export function openEndedSignal(input: SignalInput): OpenEndedSignal {
   const { now, config } = input;
   const idleDaysThreshold = config.staleness.discoveryIdleDays;
@@ -48,16 +64,11 @@ export function openEndedSignal(input: SignalInput): OpenEndedSignal {
       });
     }
   }
-  // Least recently touched first (then in rank order): one query's order (backlog-read.ts).
-  const idleFrom = idleBefore(now, idleDaysThreshold);
-  const idle = discovery
-    .map((item) => ({ item, at: parseISO(item.updated) }))
-    .filter(({ at }) => at.getTime() < idleFrom)
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
-  const idleItems: OpenEndedSignal['idleItems'] = idle.map(({ item, at }) => ({
+  const idle = idleFirst(discovery, idleBefore(now, idleDaysThreshold));
+  const idleItems: OpenEndedSignal['idleItems'] = idle.map((item) => ({
     key: item.key,
     summary: item.summary,
-    idleDays: differenceInCalendarDays(now, at),
+    idleDays: differenceInCalendarDays(now, parseISO(item.updated)),
   }));
   overrunSpikes.sort((a, b) => b.daysUsed - a.daysUsed);
   const idleCount = idleItems.length + (input.unread?.idle ?? 0);

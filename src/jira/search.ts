@@ -91,6 +91,10 @@ export const readIssuesInPages: IssueReader = (jira, jql, fields, onPage) =>
  */
 export const LIST_PAGE_SIZE = 100;
 
+/** How many pages of LIST_PAGE_SIZE `more` issues add to a search of `size` issues. */
+export const pagesAdded = (size: number, more: number): number =>
+  Math.ceil((size + more) / LIST_PAGE_SIZE) - Math.ceil(size / LIST_PAGE_SIZE);
+
 /**
  * Reads a JQL search in its order, page by page (of at most `pageSize`), handing each page to
  * `onPage`, until `enough()` says so after a page or the search ends. `complete` tells whether

@@ -1,7 +1,7 @@
 import { parseISO } from 'date-fns';
 import type { Config } from '../domain/config';
-import { idleBefore, type ProjectItem, type UnreadBacklog } from '../domain/signals';
-import { approximateCount, LIST_PAGE_SIZE } from '../jira/search';
+import { idleBefore, idleFirst, type ProjectItem, type UnreadBacklog } from '../domain/signals';
+import { approximateCount, pagesAdded } from '../jira/search';
 import { firstRanked, type ItemReader } from './item-reader';
 import type { PageQuery, UnscopedBacklog } from './page-queries';
 import type { WholeSets } from './whole-sets-read';
@@ -36,12 +36,11 @@ export function idleFoldQuery(query: UnscopedBacklog, upTo: number): PageQuery {
 }
 
 /**
- * The idle list's first items among `items` (the backlog's, in rank order): least recently
- * touched first, then by rank, as its query orders them; every one given when at least
- * LIST_LIMIT are idle, else undefined.
+ * The idle list's first items among `items` (the backlog's, in rank order), in its order; every
+ * idle one given when at least LIST_LIMIT are, else undefined.
  */
-function idleFirst(items: readonly ProjectItem[], threshold: number): ProjectItem[] | undefined {
-  const idle = items.filter((i) => timeOf(i) < threshold).sort((a, b) => timeOf(a) - timeOf(b));
+function idleList(items: readonly ProjectItem[], threshold: number): ProjectItem[] | undefined {
+  const idle = idleFirst(items, threshold);
   return idle.length >= LIST_LIMIT ? idle : undefined;
 }
 
@@ -54,7 +53,7 @@ export function idleFoldEnd(
   items: readonly ProjectItem[],
   threshold: number,
 ): { upTo: number; items: number } | undefined {
-  const idle = idleFirst(items, threshold);
+  const idle = idleList(items, threshold);
   const last = idle?.[LIST_LIMIT - 1];
   if (!idle || !last) return undefined;
   const upTo = timeOf(last);
@@ -85,38 +84,43 @@ export interface BacklogNext {
   inWholeSets: number;
 }
 
+/** What a load found of the unscoped backlog, for the next load's plan (`backlogNext`). */
+export interface BacklogFound {
+  /** How many items it holds. */
+  size: number;
+  /** Jira refused its count. */
+  refused: boolean;
+  /** Where an idle fold would end (`idleFoldEnd`); none: not to be folded. */
+  idle: { upTo: number; items: number } | undefined;
+  /** Its kinds counted apart (enablers, spikes). */
+  kinds: number;
+}
+
 /**
  * Counted when that asks Jira no more than reading it with the track: its first list, a count
  * a kind and one of the idle ones, and the idle list unless it fits in the whole sets' last page
  * (`wholeSets`: that search's issues without the backlog); read, the pages its items add there.
  * Counting costs far fewer points, so a tie counts. Refused last time, it is read.
  */
-export function backlogNext(found: {
-  size: number;
-  refused: boolean;
-  wholeSets: number | undefined;
-  idle: { upTo: number; items: number } | undefined;
-  kinds: number;
-}): BacklogNext {
+export function backlogNext(found: BacklogFound & { wholeSets: number | undefined }): BacklogNext {
   const read = { few: true, inWholeSets: found.size };
   const { wholeSets, idle } = found;
   if (found.refused) return read;
   if (wholeSets === undefined) {
     return found.size < COUNTED_BACKLOG_MIN ? read : { few: false, inWholeSets: 0 };
   }
-  const pages = (n: number) => Math.ceil(n / LIST_PAGE_SIZE);
-  const fits = idle !== undefined && pages(wholeSets + idle.items) === pages(wholeSets);
+  const fits = idle !== undefined && pagesAdded(wholeSets, idle.items) === 0;
   const counting = 1 + found.kinds + 1 + (fits ? 0 : 1);
-  if (counting > pages(wholeSets + found.size) - pages(wholeSets)) return read;
+  if (counting > pagesAdded(wholeSets, found.size)) return read;
   return fits && idle
     ? { few: false, idleUpTo: idle.upTo, inWholeSets: idle.items }
     : { few: false, inWholeSets: 0 };
 }
 
-/** Whether an item is in the unscoped backlog: the query's condition, item by item. */
 /** The readiness rules the backlog's query is built from. */
 export type BacklogRules = Pick<Config['scopedOutcome'], 'requireSuccessMeasure' | 'requireBound'>;
 
+/** Whether an item is in the unscoped backlog: the query's condition, item by item. */
 export function inUnscopedBacklog(
   item: ProjectItem,
   rules: BacklogRules,
@@ -162,17 +166,17 @@ export async function readCountedBacklog(
   const list = (jql: string) => firstRanked(reader, jql, { ...how, limit: LIST_LIMIT }, rankOf);
   const count = (jql: string | undefined) =>
     jql === undefined ? Promise.resolve(0) : approximateCount(reader.jira, jql);
-  const idleList = () => list(`${idle} ORDER BY updated ASC, Rank ASC`);
+  const readIdle = () => list(`${idle} ORDER BY updated ASC, Rank ASC`);
   const [first, oldest, enablers, spikes, idleCount] = await Promise.all([
     list(query.ordered),
-    how.folded ? how.folded.then((items) => idleFirst(items, threshold) ?? idleList()) : idleList(),
+    how.folded ? how.folded.then((items) => idleList(items, threshold) ?? readIdle()) : readIdle(),
     count(query.byKind.enabler),
     count(query.byKind.spike),
     count(idle),
   ]);
   const items = [...new Map([...first, ...oldest].map((i) => [i.key, i])).values()];
   const read = (kind: ProjectItem['kind']) => items.filter((i) => i.kind === kind).length;
-  const idleRead = items.filter((i) => parseISO(i.updated).getTime() < threshold).length;
+  const idleRead = idleFirst(items, threshold).length;
   // A count may lag the lists it is taken with: never below what was read.
   const unread = {
     enabler: Math.max(0, enablers - read('enabler')),

@@ -1,4 +1,4 @@
-import { discoveryStage, idleBefore, type ProjectItem } from '../domain/signals';
+import { discoveryStage, idleBefore, idleFirst, type ProjectItem } from '../domain/signals';
 import { isEngineeringDiscovery } from '../domain/discovery-lanes';
 import { approximateCount } from '../jira/search';
 import { firstRanked, type ItemReader } from './item-reader';
@@ -135,7 +135,7 @@ export async function withFirstIdeas(
 
 /** What the page counts of the quiet ideas but did not read (a count may lag the lists). */
 export function unreadIdeas(read: QuietIdeas): { validating: number; idle: number } {
-  const idleRead = read.items.filter((i) => Date.parse(i.updated) < read.idleFrom).length;
+  const idleRead = idleFirst(read.items, read.idleFrom).length;
   return {
     validating: Math.max(0, read.counts.all - read.items.length),
     idle: Math.max(0, read.counts.idle - idleRead),

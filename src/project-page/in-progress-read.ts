@@ -1,6 +1,6 @@
 import type { ProjectItem } from '../domain/signals';
 import type { RawIssue } from '../jira/jira-gateway';
-import { approximateCount, LIST_PAGE_SIZE, readUntil } from '../jira/search';
+import { approximateCount, pagesAdded, readUntil } from '../jira/search';
 import { FOLD_MAX } from '../storage/page-cache-store';
 import { collect, type ItemReader } from './item-reader';
 import { categoryOf, queryTerms } from './whole-sets-read';
@@ -28,9 +28,8 @@ export interface InProgressRead {
  */
 export function foldInProgressNext(wholeSets: number | undefined, inProgress: number): boolean {
   if (wholeSets === undefined || inProgress > FOLD_MAX) return false;
-  const pages = (n: number) => Math.ceil(n / LIST_PAGE_SIZE);
   const apart = inProgress > LIST_LIMIT ? 2 : 1;
-  return pages(wholeSets + inProgress) - pages(wholeSets) < apart;
+  return pagesAdded(wholeSets, inProgress) < apart;
 }
 
 /** What the column is picked out of when it comes with the whole sets' search. */

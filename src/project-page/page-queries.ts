@@ -53,11 +53,6 @@ export interface BacklogTerms {
   waivedIds: readonly string[];
 }
 
-/**
- * The targeted queries of one load. Tracks are told apart by issue type id: `discoveryTypeIds`
- * are the project's types the track model puts on discovery; every other type is delivery.
- * As in Jira, `sprint not in (…)` never matches an issue in no sprint, hence the EMPTY.
- */
 /** The JQL clause naming the page's project, or every project its board shows. */
 export function projectClause(keys: readonly string[]): string {
   return keys.length === 1
@@ -65,6 +60,11 @@ export function projectClause(keys: readonly string[]): string {
     : `project in (${keys.map((k) => `"${k}"`).join(', ')})`;
 }
 
+/**
+ * The targeted queries of one load. Tracks are told apart by issue type id: `discoveryTypeIds`
+ * are the project's types the track model puts on discovery; every other type is delivery.
+ * As in Jira, `sprint not in (…)` never matches an issue in no sprint, hence the EMPTY.
+ */
 export function pageQueries(
   /** The project, or the projects a board spans (the page's own first). */
   scope: string | readonly string[],

@@ -18,7 +18,7 @@ import type { ClosedSprintResult, EntryFlagRead, EstimateUnit } from '../domain/
 import { idleBefore } from '../domain/signals';
 import { readTargeted, type QuietPlan, type TargetedRead } from './item-reads';
 import { COUNTED_IDEAS_MIN, isQuietIdea, quietIdeasCondition, roomForIdeas } from './ideas-count';
-import { backlogNext, idleFoldEnd, inUnscopedBacklog } from './backlog-read';
+import { backlogNext, idleFoldEnd, inUnscopedBacklog, type BacklogFound } from './backlog-read';
 import type { CountedPlan, Folds } from './track-read';
 import type { ItemReader } from './item-reader';
 import { withJpdIdeas } from './jpd-read';
@@ -83,7 +83,7 @@ export interface LoadFound {
    * query, size, how many of its items the whole sets' search brought, where an idle fold
    * would end; none: no such query.
    */
-  backlog?: (Omit<Parameters<typeof backlogNext>[0], 'wholeSets'> & BacklogFound) | undefined;
+  backlog?: (BacklogFound & { query: string; inWholeSets: number }) | undefined;
   /** What the load found of the spaces' quiet ideas (ideas-count.ts); none: no space. */
   quietIdeas?: Omit<NonNullable<PageSite['quietIdeas']>, 'savedAt'> | undefined;
   /** What the targeted reads found (item-reads.ts). */
@@ -96,12 +96,6 @@ export interface LoadFound {
     wholeSetsBase: number | undefined;
     jpd: { found: readonly string[]; items: readonly unknown[] };
   };
-}
-
-interface BacklogFound {
-  query: string;
-  /** How many of its items this load's whole-sets search brought. */
-  inWholeSets: number;
 }
 
 /**

@@ -18,6 +18,7 @@ import { readWholeSets, type WholeSets, type WholeSetsPlan } from './whole-sets-
  * The discovery track's read with the sets the page reads whole (whole-sets-read.ts): the reads
  * folded into that one search, and the unscoped backlog counted beside it (backlog-read.ts).
  */
+
 /** The unscoped backlog counted instead of read (backlog-read.ts): its queries, and its idle list's. */
 export interface CountedPlan {
   queries: NonNullable<PageQueries['backlog']>;
@@ -70,10 +71,10 @@ export async function readTrack(
 ): Promise<TrackRead> {
   const read = await readSetsAndBacklog(reader, plan, evidenceText, how);
   const { sets, backlog } = read;
-  if (!backlog) return { ...read, folded: read.folded ?? 0, discovery: sets.discovery };
+  if (!backlog) return { ...read, discovery: sets.discovery };
   const rankOf = (item: ProjectItem) => sets.rankOf?.get(item.key) ?? backlog.rankOf.get(item.key);
   const discovery = inRankOrderBy([...sets.discovery, ...backlog.items], rankOf);
-  return { ...read, folded: read.folded ?? 0, discovery };
+  return { ...read, discovery };
 }
 
 /** The sets and the counted backlog, as read (readTrack merges the track). */
@@ -82,14 +83,14 @@ async function readSetsAndBacklog(
   plan: WholeSetsPlan,
   evidenceText: Map<string, string>,
   how: { entry: EntryRead; folds: Folds | undefined; counted: CountedPlan | undefined },
-): Promise<{ sets: WholeSets; backlog?: CountedBacklog; refused: boolean; folded?: number }> {
+): Promise<Omit<TrackRead, 'discovery'>> {
   const { counted } = how;
   const whole = (query: PageQuery | undefined, backlogIdle?: PageQuery) =>
     readSetsWith(reader, { ...plan, query }, evidenceText, {
       ...how,
       folds: backlogIdle ? { ...how.folds, backlogIdle } : how.folds,
     });
-  if (!counted) return { sets: await whole(plan.query), refused: false };
+  if (!counted) return { sets: await whole(plan.query), refused: false, folded: 0 };
   const { query } = counted.queries;
   const fold = counted.idleUpTo === undefined ? undefined : idleFoldQuery(query, counted.idleUpTo);
   try {
@@ -105,7 +106,7 @@ async function readSetsAndBacklog(
     return { sets, backlog, refused: false, folded: folded.length };
   } catch (error) {
     if (!isJiraError(error) || error.kind !== 'bad-request') throw error;
-    return { sets: await whole(plan.query), refused: true };
+    return { sets: await whole(plan.query), refused: true, folded: 0 };
   }
 }
 

@@ -83,22 +83,31 @@ const isDone = (raw: RawIssue): boolean => categoryOf(raw) === 'done';
 
 /**
  * The page queries' terms (page-queries.ts), told from an issue as Jira's search tells them: of
- * a discovery type (`issuetype in (…)`, by id), in one of the active sprints (`sprint in (…)`).
+ * a discovery type (`issuetype in (…)`, by id), in one of the active sprints or of the recent
+ * closed ones (`sprint in (…)`).
  */
 export function queryTerms(
   reader: ItemReader,
-  plan: { discoveryTypeIds: readonly string[]; activeSprintIds: readonly number[] },
+  plan: {
+    discoveryTypeIds: readonly string[];
+    activeSprintIds: readonly number[];
+    recentSprintIds?: readonly number[];
+  },
 ) {
   const discoveryTypes = new Set(plan.discoveryTypeIds);
-  const active = new Set(plan.activeSprintIds);
   const sprintField = reader.fieldIds.sprint;
+  const inSprints = (ids: readonly number[] = []) => {
+    const among = new Set(ids);
+    return (raw: RawIssue): boolean =>
+      sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => among.has(s.id));
+  };
   return {
     discoveryType: (raw: RawIssue): boolean => {
       const typeId = typeIdOf(raw);
       return typeId !== undefined && discoveryTypes.has(typeId);
     },
-    inActiveSprint: (raw: RawIssue): boolean =>
-      sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => active.has(s.id)),
+    inActiveSprint: inSprints(plan.activeSprintIds),
+    inRecentSprint: inSprints(plan.recentSprintIds),
   };
 }
 
@@ -119,7 +128,8 @@ export async function readWholeSets(
   };
   const tally = velocityTally(plan.velocity);
   if (!plan.query) return { ...sets, closedSprints: tally.result() };
-  const terms = queryTerms(reader, plan);
+  const recentSprintIds = plan.velocity.recent.map((s) => s.id);
+  const terms = queryTerms(reader, { ...plan, recentSprintIds });
   const toDiscovery = collect(reader, sets.discovery, evidenceText);
   const toSprint = collect(reader, sets.activeSprint, evidenceText, inSprintRead);
   const rank = plan.rankFieldId === undefined ? [] : [plan.rankFieldId];
@@ -136,10 +146,6 @@ export async function readWholeSets(
   const boardIssues: RawIssue[] = [];
   const spaceIssues: RawIssue[] = [];
   const rankOf = new Map<string, string>();
-  const recent = new Set(plan.velocity.recent.map((s) => s.id));
-  const sprintField = reader.fieldIds.sprint;
-  const inRecent = (raw: RawIssue) =>
-    sprintField !== undefined && sprintsOf(raw.fields[sprintField]).some((s) => recent.has(s.id));
   let base = 0;
   for (const raw of issues) {
     const ofProject = projectOfKey(raw.key);
@@ -154,7 +160,9 @@ export async function readWholeSets(
       if (typeId !== undefined && !plan.knownTypeIds.has(typeId)) sets.unknownTypes.add(typeId);
     }
     const inTrack = terms.discoveryType(raw) && !isDone(raw);
-    if (inTrack || terms.inActiveSprint(raw) || (isDone(raw) && inRecent(raw))) base += 1;
+    if (inTrack || terms.inActiveSprint(raw) || (isDone(raw) && terms.inRecentSprint(raw))) {
+      base += 1;
+    }
     if (inTrack) {
       toDiscovery([raw]);
       if (plan.rankFieldId !== undefined) keepRanks([raw], plan.rankFieldId, rankOf);

@@ -291,11 +291,13 @@ async function churn(w: World, expected: readonly string[]): Promise<void> {
     sharedPagesExpire(w.em, KEY);
     const ours = comparablePage(await loadPage(w.em, KEY));
     const every = comparablePage(await referencePage(w.em, KEY));
-    if (JSON.stringify(ours) !== JSON.stringify(every)) {
+    try {
+      expect(ours).toEqual(every);
+    } catch (difference) {
       // The changes that led here, then the difference.
       process.stderr.write(`${w.log.join('\n')}\n`);
+      throw difference;
     }
-    expect(ours).toEqual(every);
   }
 }
 

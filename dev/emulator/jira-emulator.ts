@@ -564,6 +564,8 @@ export class JiraEmulator {
     alsoProjectKeys?: readonly string[];
     /** A team-managed (`simple`) board's Sprints feature. */
     sprintsEnabled?: boolean;
+    /** A board whose filter is shared with these accounts only (see EmBoard.sharedWith). */
+    sharedWith?: readonly string[];
   }): EmBoard {
     const project = this.projectByKey(b.projectKey);
     const board: EmBoard = {
@@ -574,6 +576,7 @@ export class JiraEmulator {
       estimationFieldId: b.estimationFieldId,
       otherProjectIds: (b.alsoProjectKeys ?? []).map((k) => this.projectByKey(k).id),
       sprintsEnabled: b.sprintsEnabled ?? b.type !== 'kanban',
+      sharedWith: b.sharedWith,
     };
     this.boards.set(board.id, board);
     return board;
@@ -917,6 +920,18 @@ export class JiraEmulator {
     if (req.provider === 'app') return project.appPermissions.has(permission);
     if (!req.accountId) return false;
     return project.permissions.get(req.accountId)?.has(permission) ?? false;
+  }
+
+  /**
+   * Whether the caller sees a board: Jira shows a board to those its filter is shared with
+   * (https://community.atlassian.com/forums/Jira-questions/Make-an-existing-Board-or-Project-Private-so-only-to-people-you/qaq-p/3048323:
+   * the filter's view permission "will be applied on the Board"); a board's own filter is shared
+   * with its project. The app itself is no account a filter is shared with.
+   */
+  canSeeBoard(req: EmRequest, board: EmBoard): boolean {
+    if (!this.can(req, board.projectId, 'BROWSE_PROJECTS')) return false;
+    if (board.sharedWith === undefined) return true;
+    return req.provider !== 'app' && !!req.accountId && board.sharedWith.includes(req.accountId);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -148,6 +148,11 @@ export interface EmBoard {
   otherProjectIds: readonly string[];
   /** Whether the board has sprints: a Scrum board, or a team-managed one with Sprints on. */
   sprintsEnabled: boolean;
+  /**
+   * The accounts the board's filter is shared with; undefined: shared with the project (whoever
+   * may browse its location project sees the board).
+   */
+  sharedWith?: readonly string[] | undefined;
 }
 
 export interface EmSprint {

@@ -47,11 +47,14 @@ export interface ChosenBoard {
   chosen: boolean;
 }
 
+/** The boards that show a project, as one caller sees them (`more`: past the first page). */
+export interface BoardList {
+  boards: Board[];
+  more: boolean;
+}
+
 /** The boards that show the project, as the caller sees them: the first AGILE_MAX_RESULTS. */
-export async function projectBoards(
-  jira: JiraGateway,
-  projectKey: string,
-): Promise<{ boards: Board[]; more: boolean }> {
+export async function projectBoards(jira: JiraGateway, projectKey: string): Promise<BoardList> {
   const page = await jira.request(
     BoardPageSchema,
     route`/rest/agile/1.0/board?projectKeyOrId=${projectKey}&maxResults=${AGILE_MAX_RESULTS}`,
@@ -100,13 +103,18 @@ export async function chosenBoard(
     const board = await boardById(jira, boardId);
     if (board) return { found: { board, more: false, chosen: true }, missing: undefined };
   }
-  // One list of the project's boards: the first Scrum one, else (a project without one, such as
-  // a Kanban project) the first board of any type.
-  const { boards, more } = await projectBoards(jira, projectKey);
-  const scrum = boards.filter((b) => b.type === 'scrum');
-  const board = scrum[0] ?? boards[0];
-  const moreScrum = scrum.length > 1 || (scrum.length === 1 && more);
-  return { found: board ? { board, more: moreScrum, chosen: false } : undefined, missing: boardId };
+  return { found: defaultBoard(await projectBoards(jira, projectKey)), missing: boardId };
+}
+
+/**
+ * The default pick from one list of the project's boards (as the caller sees them): the first
+ * Scrum one, else (a project without one, such as a Kanban project) the first board of any type.
+ */
+export function defaultBoard(list: BoardList): ChosenBoard | undefined {
+  const scrum = list.boards.filter((b) => b.type === 'scrum');
+  const board = scrum[0] ?? list.boards[0];
+  const more = scrum.length > 1 || (scrum.length === 1 && list.more);
+  return board ? { board, more, chosen: false } : undefined;
 }
 
 /** Kanban flow for a Kanban board; a team-managed (`simple`) board is decided by its sprints. */

@@ -1,4 +1,5 @@
 import { boardSettings, type Estimation } from '../jira/boards';
+import { defaultBoard, type BoardList } from '../jira/board-choice';
 import { isJiraError } from '../jira/errors';
 import type { JiraGateway } from '../jira/jira-gateway';
 import {
@@ -15,7 +16,8 @@ import { pickBoard, readBoardDetails, type BoardRead } from './board-read';
  * setting chose, or the project's only one, is remembered with the site shape for an hour, so
  * the next load reads its sprints straight away, without the board lookup. That read is the
  * viewer's, as the lookup was: a viewer who may not see the board, or a board since deleted,
- * gets Jira's 404, and the load then looks the board up as before.
+ * gets Jira's 404, and the load then looks the board up as before. A load for the shared page
+ * picks from the boards its audience read as the viewer (shared-overview.ts) instead.
  */
 
 export interface SiteBoard {
@@ -36,9 +38,14 @@ interface At {
   now: Date;
   /** The plain load (the bench's baseline): nothing remembered is used. */
   plain: boolean;
+  /** The project's boards as the viewer sees them, read already: no lookup, no memory. */
+  boards?: BoardList | undefined;
 }
 
 export async function readSiteBoard(jira: JiraGateway, key: string, at: At): Promise<SiteBoard> {
+  if (at.boards && at.choice === 0) {
+    return withSettings(jira, key, { found: defaultBoard(at.boards), missing: undefined }, at);
+  }
   const held = at.plain ? undefined : rememberedPick(at.remembered, at.choice, at.now);
   if (held) {
     try {

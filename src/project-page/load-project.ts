@@ -6,7 +6,7 @@ import type { ProjectOverview } from '../contract/project-overview';
 import { pageFieldIds } from '../items/site-fields';
 import { readIssuesInPages, type IssueReader } from '../jira/search';
 import type { Sprint } from '../jira/boards';
-import type { ChosenBoard } from '../jira/board-choice';
+import type { BoardList, ChosenBoard } from '../jira/board-choice';
 import { projectName } from '../jira/projects';
 import { kindOf, searchFields, trackResolver, type ItemFieldIds } from '../items/project-items';
 import { readJpdIdeas, withJpdIdeas } from './jpd-read';
@@ -54,6 +54,8 @@ export interface LoadInput {
   readEverything?: IssueReader;
   /** The project context as the caller read it already, with the remembered site shape. */
   context?: PageContext;
+  /** The project's boards as the viewer sees them, read already: the default pick's list. */
+  projectBoards?: BoardList;
 }
 
 /** What a load reads from storage first: settings, waivers, and what the page remembers. */
@@ -219,9 +221,10 @@ async function readSite(input: LoadInput, key: string) {
   const tracks = trackResolver(mapping, decision.config.tracks.discoveryTypeNames);
   const cachedTypes = rememberedTypes(remembered, input.project.id, now);
   const plain = input.readEverything !== undefined;
+  const choice = decision.config.board.boardId;
   const [ids, read, types] = await Promise.all([
     pageFieldIds(decision.fields, jira),
-    readSiteBoard(jira, key, { choice: decision.config.board.boardId, remembered, now, plain }),
+    readSiteBoard(jira, key, { choice, remembered, now, plain, boards: input.projectBoards }),
     plain ? [] : (cachedTypes ?? getProjectIssueTypes(jira, input.project.id).then(namesOf)),
   ]);
   const { estimation, rankFieldId, board } = read;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import { ProjectOverviewSchema, type ProjectOverview } from '../contract/project-overview';
 import type { JiraGateway } from '../jira/jira-gateway';
+import { defaultBoard, projectBoards, type BoardList } from '../jira/board-choice';
 import { isJiraError } from '../jira/errors';
 import { approximateCount, searchIssueIds } from '../jira/search';
 import { PAGE_CACHE_KEYS } from '../storage/key-families';
@@ -40,24 +41,47 @@ export const SHARED_SECURED_LIMIT = 100;
  * those who may browse the project, and Browse shows every issue without a security level;
  * beyond that a viewer sees the issues at the levels they are a member of. As the viewer, in
  * parallel: how many issues of the project they see and how many of them have a level (1 point
- * each); then, only when some do, the ids of those (1 point plus 1 per issue). The first count
- * changes when an issue the page was loaded with is put at a level this viewer lacks (it leaves
- * their count, not their secured list), and when issues are created or deleted.
+ * each), and the project's boards they see, from which their page picks its board (a board's
+ * filter may be shared with some of them only); then, only when some issues have a level, the
+ * ids of those (1 point plus 1 per issue). The first count changes when an issue the page was
+ * loaded with is put at a level this viewer lacks (it leaves their count, not their secured
+ * list), and when issues are created or deleted.
  */
 export async function audienceOf(
   jira: JiraGateway,
   projectKey: string,
-): Promise<string | undefined> {
+): Promise<{ fingerprint: string | undefined; boards: BoardList }> {
   const project = `project = "${projectKey}"`;
   const securedJql = `${project} AND level is not EMPTY`;
-  const [visible, secured] = await Promise.all([
+  const [visible, secured, boards] = await settledInOrder([
     approximateCount(jira, project),
     approximateCount(jira, securedJql),
-  ]);
-  if (secured > SHARED_SECURED_LIMIT) return undefined;
+    projectBoards(jira, projectKey),
+  ] as const);
+  if (secured > SHARED_SECURED_LIMIT) return { fingerprint: undefined, boards };
   const ids = secured === 0 ? [] : await searchIssueIds(jira, securedJql);
-  if (ids.length > SHARED_SECURED_LIMIT) return undefined;
-  return hash(`visible:${visible};secured:${[...new Set(ids)].sort().join(',')}`);
+  if (ids.length > SHARED_SECURED_LIMIT) return { fingerprint: undefined, boards };
+  const seen = `visible:${visible};secured:${[...new Set(ids)].sort().join(',')}`;
+  return { fingerprint: hash(`${seen};board:${boardPickText(boards)}`), boards };
+}
+
+/** The board a load by this viewer picks, and whether they see more (the page says so). */
+function boardPickText(list: BoardList): string {
+  const pick = defaultBoard(list);
+  return pick ? `${pick.board.id}${pick.more ? '+' : ''}` : 'none';
+}
+
+/**
+ * All of the requests' answers; when some fail, the first failure in the given order (the
+ * counts' refusal of a viewer without Browse is the one the caller tells apart).
+ */
+async function settledInOrder<T extends readonly unknown[]>(requests: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const settled = await Promise.allSettled(requests);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**
@@ -104,16 +128,19 @@ export async function sharedProjectOverview(
       context.extra.get(writtenKey) ?? null,
     ]),
   );
-  const audience = await audienceOf(input.jira, key).catch(async (error: unknown) => {
+  const seen = await audienceOf(input.jira, key).catch(async (error: unknown) => {
     if (projectRefused(error)) await checkBrowse();
     throw error;
   });
+  // The load picks its board from the boards the audience read: the page is the one it names.
+  const load = { ...input, context, projectBoards: seen.boards };
+  const audience = seen.fingerprint;
   // Browse is established by Jira's answers above; this viewer's page is simply not shared.
-  if (audience === undefined) return loadProjectOverview({ ...input, context });
+  if (audience === undefined) return loadProjectOverview(load);
   const head = sharedHeadOf(key, context.extra.get(headKey));
   const stored = await storedPage(key, head, { audience, stamp }, input.now);
   if (stored) return stored;
-  const overview = await loadProjectOverview({ ...input, context });
+  const overview = await loadProjectOverview(load);
   const now = input.now;
   try {
     await storeFill(

@@ -12,13 +12,15 @@ import {
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, ok } from '../helpers/invoke';
 import { loadPage } from '../helpers/page-reference';
-import { sharedPagesExpire } from '../helpers/shared-page';
+import { sharedPagesExpire, sharingOff } from '../helpers/shared-page';
 
 /**
  * The board the project page reads, remembered between loads (src/project-page/board-pick.ts):
  * a later load reads the board's sprints without looking the board up, and shows the same page.
  * A board gone since, or one the viewer may not see, is looked up again; a project with several
- * Scrum boards and no choice, or a Kanban board, is looked up every time.
+ * Scrum boards and no choice, or a Kanban board, is looked up every time. The loads here are the
+ * viewer's own (sharing off): a shared page's load picks from the boards its audience read
+ * (test/project-page/shared-overview.test.ts).
  */
 
 const ctx = useEmulator();
@@ -26,6 +28,7 @@ let demo: DemoProject;
 
 beforeEach(() => {
   demo = seedDemoProject(ctx.em, { now: new Date() });
+  sharingOff(ctx.em);
 });
 
 const LOOKUPS = ['getAllBoards', 'getBoard'];

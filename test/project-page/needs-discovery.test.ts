@@ -282,10 +282,11 @@ describe('needs discovery first', () => {
     expect(operations().filter((o) => o === 'countIssues')).toHaveLength(2);
     const searches = operations().filter((o) => o === 'searchAndReconsileIssuesUsingJqlPost');
     // the sets read whole (discovery, active sprint, velocity, and the few items in progress
-    // the first load found), ready, needs discovery first; the board, the issue types and the
-    // board's configuration are remembered (its sprints are read); what the viewer sees is 2 counts
+    // the first load found), ready, needs discovery first; the issue types and the board's
+    // configuration are remembered (its sprints are read); what the viewer sees is 2 counts and
+    // the project's boards (the load picks from them)
     expect(searches).toHaveLength(3);
-    expect(ctx.em.jiraCalls()).toHaveLength(7);
+    expect(ctx.em.jiraCalls()).toHaveLength(8);
     expect(searchedJql()).toHaveLength(3);
   });
 

@@ -419,17 +419,18 @@ describe('the demo project', () => {
     expect(find(page, 'Guest checkout').badges.entry).toBeNull();
   });
 
-  it('costs 11 Jira requests on the first load and 5 once field ids, issue types, the board, its configuration, the entry criteria’s few matches and the few items in progress are remembered, no count; 2 while the page is shared', async () => {
+  it('costs 11 Jira requests on the first load and 6 once field ids, issue types, the board’s configuration, the entry criteria’s few matches and the few items in progress are remembered, no count; 3 while the page is shared', async () => {
     expect(operations()).toEqual([
       // what the viewer sees (the audience a shared page is kept for; Jira answers only those
-      // who may browse the project): how many items, and how many of them have a security level
+      // who may browse the project): how many items, how many of them have a security level, and
+      // the project's boards (the load picks its board from them)
       'countIssues',
       'countIssues',
-      'getFields',
       'getAllBoards',
-      'getIssueTypesForProject',
+      'getFields',
       'getConfiguration',
       'getAllSprints',
+      'getIssueTypesForProject',
       // the sets read whole (discovery, active sprint, velocity), ready, in progress, needs
       // discovery first: every list fits in its page, and the ideas linked to flagged items are
       // open (read already)
@@ -439,13 +440,13 @@ describe('the demo project', () => {
     expect(ctx.em.kvs.peek(KEYS.jiraFields)).toMatchObject({ sprint: ctx.em.sprintField.id });
     ctx.em.resetCalls();
     await load(demo.projectKey);
-    expect(operations()).toEqual(['countIssues', 'countIssues']);
+    expect(operations()).toEqual(['countIssues', 'countIssues', 'getAllBoards']);
     sharedPagesExpire(ctx.em, demo.projectKey);
     ctx.em.resetCalls();
     await load(demo.projectKey);
     // The first load found few items meeting the entry criteria and few in progress outside the
     // sprint: they come with the whole sets.
-    expect(ctx.em.jiraCalls()).toHaveLength(5);
+    expect(ctx.em.jiraCalls()).toHaveLength(6);
     const searches = ctx.em
       .jiraCalls()
       .filter((c) => c.operationId === 'searchAndReconsileIssuesUsingJqlPost')
@@ -454,7 +455,8 @@ describe('the demo project', () => {
     expect(searches[0]).toContain('statusCategory = "In Progress"');
     expect(searches[1]).toMatch(/^project = "DT" AND statusCategory = "To Do"/);
     expect(operations()).not.toContain('getFields');
-    expect(operations()).not.toContain('getAllBoards');
+    // the audience's board list only: the load picks from it
+    expect(operations().filter((op) => op === 'getAllBoards')).toHaveLength(1);
     expect(operations()).not.toContain('getIssueTypesForProject');
     expect(operations()).not.toContain('getConfiguration');
     expect(listCounts()).toEqual([]);
@@ -516,7 +518,7 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     demo = seedDemoProject(ctx.em, { now });
   });
 
-  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 5 calls', async () => {
+  it('capacity counts the sprint’s finished work: a done story and a done spike leave the split at 14%, in the same 6 calls', async () => {
     await load(demo.projectKey); // remembers the field ids
     finish('Save card for later'); // 5 points of delivery
     finish('Spike: Postgres logical replication for reporting'); // 3 points of discovery
@@ -546,7 +548,7 @@ describe('signals through the resolver as the sprint and the backlog change', ()
     expect(page.signals.openEnded.overrunCount).toBe(0);
     // Open items: the story is no longer one of them.
     expect(page.totals).toMatchObject({ openItems: 33, discovery: 20, delivery: 13 });
-    expect(ctx.em.jiraCalls()).toHaveLength(5);
+    expect(ctx.em.jiraCalls()).toHaveLength(6);
     expect(listCounts()).toEqual([]);
   });
 
@@ -766,8 +768,8 @@ describe('missing data explains itself', () => {
     expect(operations()).toEqual([
       'countIssues', // how many items the viewer sees
       'countIssues', // how many of them have a security level
+      'getAllBoards', // the boards they see (none)
       'getFields',
-      'getAllBoards',
       'getIssueTypesForProject',
       // discovery, ready, in progress, needs discovery first (no sprint to read, no velocity)
       ...Array<string>(4).fill('searchAndReconsileIssuesUsingJqlPost'),
@@ -846,8 +848,13 @@ describe('permissions', () => {
     });
     // Jira refuses the viewer's first requests about the project (it names the project as
     // unknown), then the permission check says why; nothing of the project is read.
-    expect(operations()).toEqual(['countIssues', 'countIssues', 'getMyPermissions']);
-    expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([400, 400, 200]);
+    expect(operations()).toEqual([
+      'countIssues',
+      'countIssues',
+      'getAllBoards',
+      'getMyPermissions',
+    ]);
+    expect(ctx.em.jiraCalls().map((c) => c.status)).toEqual([400, 400, 400, 200]);
   });
 
   it('takes the project from Forge’s context only: a payload naming a project is refused', async () => {
@@ -874,8 +881,8 @@ describe('scale: the page reads what each list and signal needs, not every open 
     const big = seedSyntheticProject(ctx.em, { openItems: 2000, now, evidenceEvery: 3 });
     ctx.em.resetCalls();
     const page = await load(big.projectKey);
-    // what the viewer sees (2 counts), field list, board, issue types, configuration, sprints
-    // (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint + 30 done
+    // what the viewer sees (2 counts and the boards, from which the load picks), field list,
+    // issue types, configuration, sprints (a first load); the sets read whole in 3 pages (200 discovery + 18 in the sprint + 30 done
     // for velocity), ready 1, in progress 1, needs discovery first 1; the two long lists
     // counted. Three pages are read as one search reads them: no count of the whole sets.
     expect(ctx.em.jiraCalls()).toHaveLength(15);

@@ -78,10 +78,10 @@ describe('the project page shared between viewers', () => {
     for (const accountId of viewers) loads.push(await view(accountId));
     const [first, ...rest] = loads;
     if (!first) throw new Error('no load');
-    // The first viewer loads from Jira; every later one gets that page for two requests: how
-    // many items they see and how many of them have a security level (none here), which Jira
-    // answers only to those who may browse the project.
-    expect(rest.map((l) => l.calls)).toEqual(Array<number>(19).fill(2));
+    // The first viewer loads from Jira; every later one gets that page for three requests, which
+    // Jira answers only to those who may browse the project: how many items they see, how many
+    // of them have a security level (none here), and the project's boards they see.
+    expect(rest.map((l) => l.calls)).toEqual(Array<number>(19).fill(3));
     for (const l of rest) expect(l.page).toEqual(first.page);
     const total = loads.reduce((sum, l) => sum + l.points, 0);
     expect(total).toBeLessThanOrEqual(2 * first.points);
@@ -97,15 +97,58 @@ describe('the project page shared between viewers', () => {
     const outsider = await view(DEMO_USERS.member);
     expect(keysOf(outsider.page)).not.toContain(secret);
     // Loaded from Jira as the member, not served the admin's page.
-    expect(outsider.calls).toBeGreaterThan(2);
+    expect(outsider.calls).toBeGreaterThan(3);
     expect(outsider.page.totals.openItems).toBe(insider.page.totals.openItems - 1);
 
     // Each audience then has its own shared page.
     expect(keysOf((await view(DEMO_USERS.member)).page)).not.toContain(secret);
     const again = await view(DEMO_USERS.admin);
-    // the two counts, and the ids of the one secured item the admin sees
-    expect(again.calls).toBe(3);
+    // the two counts, the boards, and the ids of the one secured item the admin sees
+    expect(again.calls).toBe(4);
     expect(keysOf(again.page)).toContain(secret);
+  });
+
+  it('a viewer who may not see the board never gets the page of one who may, either way round', async () => {
+    // The board's filter shared with the admin only: the member's page has no board.
+    const board = ctx.em.boards.get(demo.boardId);
+    if (!board) throw new Error('no board');
+    board.sharedWith = [DEMO_USERS.admin];
+    const name = board.name;
+
+    const insider = await view(DEMO_USERS.admin);
+    expect(insider.page.board?.name).toBe(name);
+    const outsider = await view(DEMO_USERS.member);
+    // Loaded from Jira as the member, not served the admin's page; the load picks its board from
+    // the boards the audience read (none here), without a lookup of its own.
+    expect(outsider.calls).toBeGreaterThan(3);
+    const ops = ctx.em.jiraCalls().map((c) => c.operationId);
+    expect(ops.filter((op) => op === 'getAllBoards')).toHaveLength(1);
+    expect(ops).not.toContain('getAllSprints');
+    expect(outsider.page.board).toBeNull();
+    expect(JSON.stringify(outsider.page)).not.toContain(name);
+
+    // Each has their own shared page, and the admin's is never the member's.
+    expect((await view(DEMO_USERS.member)).page.board).toBeNull();
+    const again = await view(DEMO_USERS.admin);
+    expect(again.calls).toBe(3);
+    expect(again.page.board?.name).toBe(name);
+  });
+
+  it('a board only some viewers see changes what the page says, so it is not shared across them', async () => {
+    // A second Scrum board, shared with the admin only: the admin's page says there is more
+    // than one; the member's must not (it would tell them of a board they may not see).
+    ctx.em.addBoard({
+      projectKey: demo.projectKey,
+      name: 'Leadership planning',
+      sharedWith: [DEMO_USERS.admin],
+    });
+    const more = /More than one Scrum board/;
+    const insider = await view(DEMO_USERS.admin);
+    expect(insider.page.notes.join('\n')).toMatch(more);
+    const outsider = await view(DEMO_USERS.member);
+    expect(outsider.calls).toBeGreaterThan(3);
+    expect(outsider.page.notes.join('\n')).not.toMatch(more);
+    expect(outsider.page.board).toEqual(insider.page.board);
   });
 
   it('an item put at a level after the page was shared is not served to those who lost it', async () => {
@@ -116,11 +159,11 @@ describe('the project page shared between viewers', () => {
     ctx.em.setSecurityLevel(secret, level.id);
     // The member's secured items are still none, but they see one item fewer: their own load.
     const after = await view(DEMO_USERS.member);
-    expect(after.calls).toBeGreaterThan(2);
+    expect(after.calls).toBeGreaterThan(3);
     expect(keysOf(after.page)).not.toContain(secret);
     // The admin sees it among their secured items: their own load too, with it.
     const admin = await view(DEMO_USERS.admin);
-    expect(admin.calls).toBeGreaterThan(2);
+    expect(admin.calls).toBeGreaterThan(3);
     expect(keysOf(admin.page)).toContain(secret);
   });
 
@@ -166,7 +209,7 @@ describe('the project page shared between viewers', () => {
     );
     ctx.em.settleSearch(); // Jira's search shows the field write (it lags a moment)
     const after = await view(DEMO_USERS.admin);
-    expect(after.calls).toBeGreaterThan(2);
+    expect(after.calls).toBeGreaterThan(3);
     const evidenceAfter = allItems(after.page).find((i) => i.key === idea)?.badges.evidence;
     expect(evidenceAfter).toBe('3 interviews · 1 usability test');
   });
@@ -190,7 +233,7 @@ describe('the project page shared between viewers', () => {
     expect(ctx.em.findIssue(key)?.custom.get(ctx.em.sprintField.id) ?? []).toEqual([]);
     ctx.em.settleSearch();
     const after = await view(DEMO_USERS.admin);
-    expect(after.calls).toBeGreaterThan(2);
+    expect(after.calls).toBeGreaterThan(3);
     expect(inSprint(after.page)).toBe(false);
   });
 
@@ -202,24 +245,24 @@ describe('the project page shared between viewers', () => {
     await runTrigger(ctx.em, sprintStartCheck, sprintStartedEvent(demo.activeSprint));
     ctx.em.settleSearch();
     const after = await view(DEMO_USERS.admin);
-    expect(after.calls).toBeGreaterThan(2);
+    expect(after.calls).toBeGreaterThan(3);
     expect(inSprint(after.page)).toBe(false);
   });
 
   it('ends after the shared time, and 0 turns sharing off', async () => {
     setSharedSeconds(1);
     await view(DEMO_USERS.member);
-    expect((await view(DEMO_USERS.admin)).calls).toBe(2);
+    expect((await view(DEMO_USERS.admin)).calls).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const expired = await view(DEMO_USERS.admin);
-    expect(expired.calls).toBeGreaterThan(2);
+    expect(expired.calls).toBeGreaterThan(3);
 
     setSharedSeconds(0);
     const a = await view(DEMO_USERS.member);
     const b = await view(DEMO_USERS.member);
-    // Each a full load: the permission check instead of the secured items' search and the count.
+    // Each a full load: the permission check instead of the two counts and the boards.
     expect(b.calls).toBe(a.calls);
-    expect(b.calls).toBe(expired.calls - 1);
+    expect(b.calls).toBe(expired.calls - 2);
     expect(ctx.em.kvs.peek(PAGE_CACHE_KEYS.head(demo.projectKey))).toBeDefined(); // from before
   });
 

@@ -5,9 +5,8 @@ import { RANK_CUSTOM_FIELD_ID, type EmBoard, type EmSprint } from '../model';
 /**
  * Jira Software boards and sprints: GET /rest/agile/1.0/board (getAllBoards),
  * GET /rest/agile/1.0/board/{boardId}/configuration (getConfiguration) and
- * GET /rest/agile/1.0/board/{boardId}/sprint (getAllSprints). A board is visible to a caller who
- * can browse its project (Jira checks the board filter's share permissions; for a project's board
- * that comes to the same). Offset paging as the Agile API documents: startAt, maxResults, and
+ * GET /rest/agile/1.0/board/{boardId}/sprint (getAllSprints). A board is visible to a caller its
+ * filter is shared with and who can browse its project (`em.canSeeBoard`). Offset paging as the Agile API documents: startAt, maxResults, and
  * `total` / `isLast` as the emulator's page style says (dev/emulator/agile-paging.ts); the
  * largest page is `em.agilePageMax` (50 unless a test lowers it).
  */
@@ -42,7 +41,7 @@ const isResponse = (v: object): v is EmResponse => 'status' in v;
 function visibleBoard(em: JiraEmulator, req: EmRequest): EmBoard | EmResponse {
   const id = Number(req.op.pathParams['boardId']);
   const board = em.boards.get(id);
-  if (!board || !em.can(req, board.projectId, 'BROWSE_PROJECTS')) {
+  if (!board || !em.canSeeBoard(req, board)) {
     return errors(404, `Board does not exist or you do not have permission to see it.`);
   }
   return board;
@@ -67,7 +66,7 @@ function getAllBoards(em: JiraEmulator, req: EmRequest): EmResponse {
     projectId = project.id;
   }
   const boards = [...em.boards.values()]
-    .filter((b) => em.can(req, b.projectId, 'BROWSE_PROJECTS'))
+    .filter((b) => em.canSeeBoard(req, b))
     .filter((b) => projectId === undefined || boardProjectIds(b).includes(projectId))
     .filter((b) => types.length === 0 || types.includes(b.type))
     .sort((a, b) => a.id - b.id);

@@ -50,19 +50,59 @@ export const SHARED_SECURED_LIMIT = 100;
 export async function audienceOf(
   jira: JiraGateway,
   projectKey: string,
+  spaceKeys: readonly string[] = [],
 ): Promise<{ fingerprint: string | undefined; boards: BoardList }> {
   const project = `project = "${projectKey}"`;
   const securedJql = `${project} AND level is not EMPTY`;
-  const [visible, secured, boards] = await settledInOrder([
+  const [visible, secured, boards, spaces] = await settledInOrder([
     approximateCount(jira, project),
     approximateCount(jira, securedJql),
     projectBoards(jira, projectKey),
+    Promise.all([...spaceKeys].sort().map((k) => spaceSeen(jira, k))),
   ] as const);
-  if (secured > SHARED_SECURED_LIMIT) return { fingerprint: undefined, boards };
+  const unshared = { fingerprint: undefined, boards };
+  if (secured > SHARED_SECURED_LIMIT || spaces.includes(undefined)) return unshared;
   const ids = secured === 0 ? [] : await searchIssueIds(jira, securedJql);
-  if (ids.length > SHARED_SECURED_LIMIT) return { fingerprint: undefined, boards };
+  if (ids.length > SHARED_SECURED_LIMIT) return unshared;
   const seen = `visible:${visible};secured:${[...new Set(ids)].sort().join(',')}`;
-  return { fingerprint: hash(`${seen};board:${boardPickText(boards)}`), boards };
+  const more = `board:${boardPickText(boards)};spaces:${spaces.join(',')}`;
+  return { fingerprint: hash(`${seen};${more}`), boards };
+}
+
+/**
+ * What the viewer sees of a connected JPD space, whose ideas the page lists: how many of its
+ * issues (its key and "none" when Jira refuses a viewer who may not browse it); undefined, not
+ * worth sharing, when some have a security level (the space's ideas would need telling apart as
+ * the project's are). Two counts as the viewer, 1 point each.
+ */
+async function spaceSeen(jira: JiraGateway, spaceKey: string): Promise<string | undefined> {
+  const space = `project = "${spaceKey}"`;
+  try {
+    const [visible, secured] = await Promise.all([
+      approximateCount(jira, space),
+      approximateCount(jira, `${space} AND level is not EMPTY`),
+    ]);
+    return secured === 0 ? `${spaceKey}:${visible}` : undefined;
+  } catch (error) {
+    if (projectRefused(error)) return `${spaceKey}:none`;
+    throw error;
+  }
+}
+
+/**
+ * The projects whose issue keys the page names: its items, the items they wait on, and the keys
+ * in texts built from them. Summaries are left out (an item's own text, of an item whose key the
+ * page names already); a summary-like token elsewhere only makes the page look wider than it is.
+ */
+export function projectsNamed(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(/\b([A-Z][A-Z0-9_]*)-[1-9][0-9]*\b/g)) into.add(m[1] ?? '');
+  } else if (Array.isArray(value)) {
+    for (const v of value) projectsNamed(v, into);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (k !== 'summary') projectsNamed(v, into);
+  }
+  return into;
 }
 
 /** The board a load by this viewer picks, and whether they see more (the page says so). */
@@ -128,7 +168,8 @@ export async function sharedProjectOverview(
       context.extra.get(writtenKey) ?? null,
     ]),
   );
-  const seen = await audienceOf(input.jira, key).catch(async (error: unknown) => {
+  const spaceKeys = context.config.jpd.spaceKeys;
+  const seen = await audienceOf(input.jira, key, spaceKeys).catch(async (error: unknown) => {
     if (projectRefused(error)) await checkBrowse();
     throw error;
   });
@@ -141,6 +182,10 @@ export async function sharedProjectOverview(
   const stored = await storedPage(key, head, { audience, stamp }, input.now);
   if (stored) return stored;
   const overview = await loadProjectOverview(load);
+  // A page naming another project's items (linked from this one's) is not shared: the audience
+  // tells apart what viewers see of this project and its connected spaces only.
+  const covered = new Set([key, ...spaceKeys]);
+  if ([...projectsNamed(overview)].some((p) => !covered.has(p))) return overview;
   const now = input.now;
   try {
     await storeFill(

@@ -1,4 +1,6 @@
 import { DEMO_USERS, seedDemoProject, type DemoProject } from '../../dev/emulator/demo-project';
+import { connectJpdSpace, seedJpdSpace } from '../../dev/emulator/jpd-space';
+import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
 import type { CallRecord } from '../../dev/emulator/jira-emulator';
 import type { OverviewItem, ProjectOverview } from '../../src/contract/project-overview';
 import type { ResolverKey } from '../../src/contract/bridge-contract';
@@ -10,7 +12,7 @@ import {
   sharedHeadOf,
   storeFill,
 } from '../../src/storage/shared-overview-store';
-import { SHARED_SECURED_LIMIT } from '../../src/project-page/shared-overview';
+import { projectsNamed, SHARED_SECURED_LIMIT } from '../../src/project-page/shared-overview';
 import { useEmulator } from '../helpers/emulator';
 import { callResolver, inInvocation, ok, runTrigger } from '../helpers/invoke';
 import { sprintChangeEvent, sprintStartedEvent } from '../enforcement/enforcement-site';
@@ -149,6 +151,77 @@ describe('the project page shared between viewers', () => {
     expect(outsider.calls).toBeGreaterThan(3);
     expect(outsider.page.notes.join('\n')).not.toMatch(more);
     expect(outsider.page.board).toEqual(insider.page.board);
+  });
+
+  it('a connected JPD space some viewers may not browse: its ideas never reach them', async () => {
+    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
+    const project = ctx.em.projectByKey(demo.projectKey);
+    connectJpdSpace(ctx.em, { id: project.id, key: project.key }, [space.projectKey], new Date());
+    const idea = 'Pay in three instalments';
+    // While both may browse the space, they share the page: the space costs two counts more.
+    const first = await view(DEMO_USERS.admin);
+    expect(JSON.stringify(first.page)).toContain(idea);
+    const shared = await view(DEMO_USERS.member);
+    expect(shared.calls).toBe(5);
+    expect(shared.page).toEqual(first.page);
+
+    ctx.em.revoke(space.projectKey, DEMO_USERS.member);
+    const outsider = await view(DEMO_USERS.member);
+    expect(outsider.calls).toBeGreaterThan(5);
+    expect(JSON.stringify(outsider.page)).not.toContain(idea);
+    expect(JSON.stringify(outsider.page)).not.toContain(`${space.projectKey}-`);
+    // And the member's page is not served to the admin either.
+    expect(JSON.stringify((await view(DEMO_USERS.admin)).page)).toContain(idea);
+  });
+
+  it('a connected space with ideas at a security level is not shared, even between equals', async () => {
+    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
+    const project = ctx.em.projectByKey(demo.projectKey);
+    connectJpdSpace(ctx.em, { id: project.id, key: project.key }, [space.projectKey], new Date());
+    const level = ctx.em.addSecurityLevel({
+      name: 'Product leads',
+      members: [DEMO_USERS.admin, DEMO_USERS.member],
+    });
+    ctx.em.setSecurityLevel(space.keys.discovery, level.id);
+    await view(DEMO_USERS.admin);
+    // Both see the same, but the space's secured ideas are not told apart: each loads their own.
+    expect((await view(DEMO_USERS.member)).calls).toBeGreaterThan(5);
+  });
+
+  it('names the projects of the keys a page holds, not of tokens in summaries', () => {
+    const page = {
+      key: 'DT-5',
+      summary: 'Move the API to HTTP-2 (see RFC-7540)',
+      waitingOn: ['SEC-12'],
+      reason: 'Waiting on IDEA-3',
+    };
+    expect([...projectsNamed(page)].sort()).toEqual(['DT', 'IDEA', 'SEC']);
+  });
+
+  it('a page naming an item of a project some viewers may not browse is not shared', async () => {
+    ctx.em.addProject({ key: 'SEC', name: 'Security research' });
+    ctx.em.grant('SEC', DEMO_USERS.admin);
+    const secret = ctx.em.addIssue({
+      projectKey: 'SEC',
+      type: 'Discovery',
+      summary: 'Threat model for payments',
+      status: 'In Progress',
+    });
+    const links = issueLinkSite(ctx.em);
+    const implementsType = [...links.types.values()].find((t) => t.name === 'Implements');
+    const flagged = ctx.em.findIssue(demo.keys.entry.exploreFirst);
+    if (!implementsType || !flagged) throw new Error('demo seed changed');
+    links.addLink(implementsType.id, secret.id, flagged.id);
+    ctx.em.settleSearch();
+
+    const fills = () =>
+      sharedHeadOf(demo.projectKey, ctx.em.kvs.peek(PAGE_CACHE_KEYS.head(demo.projectKey))).fills;
+    const insider = await view(DEMO_USERS.admin);
+    expect(JSON.stringify(insider.page)).toContain(secret.key);
+    expect(fills()).toHaveLength(0); // not kept for anyone
+    const outsider = await view(DEMO_USERS.member);
+    expect(outsider.calls).toBeGreaterThan(3);
+    expect(JSON.stringify(outsider.page)).not.toContain(secret.key);
   });
 
   it('an item put at a level after the page was shared is not served to those who lost it', async () => {

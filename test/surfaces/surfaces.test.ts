@@ -142,13 +142,27 @@ describe('dashboard gadget: roll-up of picked projects', () => {
     ctx.em.resetCalls();
     ok(await rollup('user-viewer', ['DT']));
     const first = ctx.em.jiraCalls().length;
+    // The project admin sees what the viewer sees: DT and its connected space IDEA, not SECRET.
     ctx.em.resetCalls();
-    const [row] = ok(await rollup('user-member', ['DT'])).projects;
+    const [row] = ok(await rollup('user-project-admin', ['DT'])).projects;
     expect(row).toMatchObject({ key: 'DT', state: 'ok' });
     const second = ctx.em.jiraCalls().map((c) => c.operationId);
-    // The project and the audience counts only.
+    // The project, then the audience only: two counts, the boards, two counts per space.
+    expect([...second].sort()).toEqual([
+      'countIssues',
+      'countIssues',
+      'countIssues',
+      'countIssues',
+      'countIssues',
+      'countIssues',
+      'getAllBoards',
+      'getProject',
+    ]);
     expect(second.length).toBeLessThan(first);
-    expect(second.length).toBeLessThanOrEqual(4);
+    // The member may not browse IDEA: their own load, not the viewer's page with its ideas.
+    ctx.em.resetCalls();
+    ok(await rollup('user-member', ['DT']));
+    expect(ctx.em.jiraCalls().length).toBeGreaterThan(second.length);
   });
 
   it('says plainly when a project the viewer may browse is not set up', async () => {

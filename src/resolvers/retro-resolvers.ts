@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { OUTCOME_RESULTS } from '../domain/retro';
 import { DEFAULT_SPRINTS, loadRetro } from '../retro/load-retro';
 import { retroStatus, startRetro } from '../retro/retro-job';
+import { reportForViewer } from '../retro/retro-for-viewer';
+import type { RetroJobAnswer } from '../contract/retro-report';
 import { recordOutcome } from '../storage/retro-outcome-store';
 import { readEvidence } from '../storage/evidence-store';
 import { readProjectContext } from '../storage/project-context';
@@ -104,6 +106,10 @@ async function record(
   });
 }
 
+/** The shared report without the other projects' issues this viewer may not see. */
+const forViewer = (caller: Caller, answer: RetroJobAnswer) =>
+  reportForViewer(caller.jira, projectOf(caller).key, answer);
+
 export const retroResolvers: ResolverGroup = {
   'retro/report': resolver('retro/report', [CAN_BROWSE], (caller, payload) =>
     loadRetro({
@@ -113,21 +119,27 @@ export const retroResolvers: ResolverGroup = {
       now: caller.now,
     }),
   ),
-  'retro/job/start': resolver('retro/job/start', [CAN_BROWSE], (caller, payload) =>
-    startRetro({
-      jira: caller.jira,
-      project: projectOf(caller),
-      sprints: payload.sprints ?? DEFAULT_SPRINTS,
-      accountId: caller.accountId,
-      now: caller.now,
-    }),
+  'retro/job/start': resolver('retro/job/start', [CAN_BROWSE], async (caller, payload) =>
+    forViewer(
+      caller,
+      await startRetro({
+        jira: caller.jira,
+        project: projectOf(caller),
+        sprints: payload.sprints ?? DEFAULT_SPRINTS,
+        accountId: caller.accountId,
+        now: caller.now,
+      }),
+    ),
   ),
-  'retro/job/status': resolver('retro/job/status', [CAN_BROWSE], (caller, payload) =>
-    retroStatus({
-      project: projectOf(caller),
-      sprints: payload.sprints ?? DEFAULT_SPRINTS,
-      now: caller.now,
-    }),
+  'retro/job/status': resolver('retro/job/status', [CAN_BROWSE], async (caller, payload) =>
+    forViewer(
+      caller,
+      await retroStatus({
+        project: projectOf(caller),
+        sprints: payload.sprints ?? DEFAULT_SPRINTS,
+        now: caller.now,
+      }),
+    ),
   ),
   'retro/outcome/record': resolver('retro/outcome/record', [CAN_BROWSE], record),
 };

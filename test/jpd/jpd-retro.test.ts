@@ -8,9 +8,11 @@ import {
 } from '../../dev/emulator/demo-project';
 import { addJpdLinkType, linkDelivery, seedJpdSpace } from '../../dev/emulator/jpd-space';
 import { issueLinkSite } from '../../dev/emulator/routes/issue-writes';
-import type { RetroAnswer } from '../../src/contract/retro-report';
+import type { RetroAnswer, RetroJobAnswer } from '../../src/contract/retro-report';
 import { useEmulator } from '../helpers/emulator';
-import { callResolver, ok } from '../helpers/invoke';
+import { callResolver, deliverQueue, inInvocation, ok } from '../helpers/invoke';
+import { jiraAsUser } from '../../src/jira/jira-gateway';
+import { reportForViewer } from '../../src/retro/retro-for-viewer';
 
 /**
  * The retro's outcome check with ideas in a Jira Product Discovery space: a finished delivery
@@ -76,6 +78,97 @@ describe('retro outcome check with JPD ideas', () => {
     moveIdeaToSpace(candidate.issueId, 'Relates');
     const after = await report();
     expect(after.candidates.map((c) => c.key)).not.toContain(candidate.key);
+  });
+});
+
+describe('the shared retro report and a JPD space a viewer may not browse', () => {
+  const job = async (key: 'retro/job/start' | 'retro/job/status', who: string) =>
+    ok<RetroJobAnswer>(
+      await callResolver(
+        ctx.em,
+        key,
+        who,
+        {},
+        {
+          extension: { project: { id: demo.projectId, key: demo.projectKey } },
+        },
+      ),
+    );
+
+  it('names the space’s idea to those who may browse it, and to no one else', async () => {
+    const sprint = demo.closedSprints.at(-1);
+    if (!sprint) throw new Error('no closed sprint');
+    const story = addDemoItem(ctx.em, demo.projectKey, now, {
+      type: 'Story',
+      summary: 'Pay by bank transfer',
+      status: 'Done',
+      points: 2,
+      createdDaysAgo: 20,
+      sprints: [sprint],
+    });
+    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
+    const idea = ctx.em.findIssue(space.keys.discovery);
+    if (!idea || !space.linkType) throw new Error('no idea');
+    seedEvidenceLog(
+      ctx.em,
+      idea,
+      evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null),
+      now,
+    );
+    linkDelivery(ctx.em, space.linkType, story, idea);
+    const ideaKey = idea.key;
+    ctx.em.revoke('IDEA', DEMO_USERS.member);
+
+    // The job reads as the app, which names the idea; the admin may browse the space.
+    await job('retro/job/start', DEMO_USERS.admin);
+    await deliverQueue(ctx.em);
+    const seenByAdmin = await job('retro/job/status', DEMO_USERS.admin);
+    expect(seenByAdmin.state).toBe('done');
+    expect(JSON.stringify(seenByAdmin.report)).toContain(ideaKey);
+
+    const seenByMember = await job('retro/job/status', DEMO_USERS.member);
+    const text = JSON.stringify(seenByMember.report);
+    expect(text).not.toContain(ideaKey);
+    // Only the naming goes: the figures stay.
+    expect(seenByMember.report?.trends).toEqual(seenByAdmin.report?.trends);
+    expect(seenByMember.report?.hitRate).toEqual(seenByAdmin.report?.hitRate);
+    // As the one-invocation report, read as the member, does not show it either.
+    expect(JSON.stringify(await report())).not.toContain(ideaKey);
+  });
+});
+
+describe('reportForViewer', () => {
+  it('leaves a hidden idea out of key lists and of the entries that name it, nothing else', async () => {
+    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
+    ctx.em.revoke('IDEA', DEMO_USERS.member);
+    const hidden = space.keys.discovery;
+    const seen = demo.keys.panel.validatingIdea;
+    const report = {
+      sprints: [{ ideas: { validated: [hidden, seen], promoted: [hidden] } }],
+      candidates: [{ key: 'DT-1', ideas: [{ key: hidden, summary: 'Secret' }, { key: seen }] }],
+      misses: [{ key: 'DT-2', evidence: [{ ideaKey: hidden, summary: 'Interview: secret' }] }],
+      summary: ['Runway steady at 1.2 sprints.'],
+    } as unknown as RetroAnswer;
+    const answer: RetroJobAnswer = {
+      state: 'done',
+      joined: false,
+      progress: { done: 1, total: 1 },
+      report,
+    };
+    const shown = await inInvocation(ctx.em, 'resolver', 'retro status', () =>
+      reportForViewer(jiraAsUser(DEMO_USERS.member), demo.projectKey, answer),
+    );
+    expect(shown.report).toEqual({
+      sprints: [{ ideas: { validated: [seen], promoted: [] } }],
+      candidates: [{ key: 'DT-1', ideas: [{ key: seen }] }],
+      misses: [{ key: 'DT-2', evidence: [] }],
+      summary: ['Runway steady at 1.2 sprints.'],
+    });
+    // The admin may browse the space: the same report, whole.
+    const whole = await inInvocation(ctx.em, 'resolver', 'retro status', () =>
+      reportForViewer(jiraAsUser(DEMO_USERS.admin), demo.projectKey, answer),
+    );
+    expect(whole.report).toEqual(report);
   });
 });
 

@@ -48,13 +48,27 @@ export async function visibleIssueIds(
   jira: JiraGateway,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  const unique = [...new Set(ids)];
-  const seen = new Set<string>();
+  return new Set((await visibleIssues(jira, ids)).map((issue) => issue.id));
+}
+
+/** The same by key: which of these issue keys the caller may see. */
+export async function visibleIssueKeys(
+  jira: JiraGateway,
+  keys: readonly string[],
+): Promise<Set<string>> {
+  return new Set((await visibleIssues(jira, keys)).map((issue) => issue.key));
+}
+
+async function visibleIssues(
+  jira: JiraGateway,
+  idsOrKeys: readonly string[],
+): Promise<IssueWithFields[]> {
+  const unique = [...new Set(idsOrKeys)];
+  const found: IssueWithFields[] = [];
   for (let i = 0; i < unique.length; i += BULK_FETCH_MAX) {
-    const found = await bulkFetchIssues(jira, unique.slice(i, i + BULK_FETCH_MAX), ['summary']);
-    for (const issue of found) seen.add(issue.id);
+    found.push(...(await bulkFetchIssues(jira, unique.slice(i, i + BULK_FETCH_MAX), ['summary'])));
   }
-  return seen;
+  return found;
 }
 
 /**

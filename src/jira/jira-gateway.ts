@@ -36,6 +36,10 @@ interface RequestInit {
 }
 
 export const ISSUE_KEY = /^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]{0,17}$/;
+
+/** The project part of an issue key ("DT" of "DT-12"); undefined for what is not a key. */
+export const projectOfIssueKey = (key: string): string | undefined =>
+  ISSUE_KEY.test(key) ? key.slice(0, key.lastIndexOf('-')) : undefined;
 export const ISSUE_ID = /^[1-9][0-9]{0,17}$/;
 
 /** Accepts what Jira accepts as an issue id or key; anything else is refused before any call. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ProjectKeySchema } from '../contract/bridge-contract';
 import { ProjectOverviewSchema, type ProjectOverview } from '../contract/project-overview';
-import type { JiraGateway } from '../jira/jira-gateway';
+import { projectOfIssueKey, type JiraGateway } from '../jira/jira-gateway';
+import { issueKeysInText, stringsIn } from '../jira/issue-keys';
 import { defaultBoard, projectBoards, type BoardList } from '../jira/board-choice';
 import { isJiraError } from '../jira/errors';
 import { approximateCount, searchIssueIds } from '../jira/search';
@@ -52,22 +53,26 @@ export async function audienceOf(
   projectKey: string,
   spaceKeys: readonly string[] = [],
 ): Promise<{ fingerprint: string | undefined; boards: BoardList }> {
-  const project = `project = "${projectKey}"`;
-  const securedJql = `${project} AND level is not EMPTY`;
-  const [visible, secured, boards, spaces] = await settledInOrder([
-    approximateCount(jira, project),
-    approximateCount(jira, securedJql),
+  const [[visible, secured], boards, spaces] = await settledInOrder([
+    countsSeen(jira, projectKey),
     projectBoards(jira, projectKey),
     Promise.all([...spaceKeys].sort().map((k) => spaceSeen(jira, k))),
   ] as const);
   const unshared = { fingerprint: undefined, boards };
   if (secured > SHARED_SECURED_LIMIT || spaces.includes(undefined)) return unshared;
-  const ids = secured === 0 ? [] : await searchIssueIds(jira, securedJql);
+  const ids = secured === 0 ? [] : await searchIssueIds(jira, securedJql(projectKey));
   if (ids.length > SHARED_SECURED_LIMIT) return unshared;
   const seen = `visible:${visible};secured:${[...new Set(ids)].sort().join(',')}`;
   const more = `board:${boardPickText(boards)};spaces:${spaces.join(',')}`;
   return { fingerprint: hash(`${seen};${more}`), boards };
 }
+
+const projectJql = (key: string): string => `project = "${key}"`;
+const securedJql = (key: string): string => `${projectJql(key)} AND level is not EMPTY`;
+
+/** How many of a project's issues the viewer sees, and how many of those have a level. */
+const countsSeen = (jira: JiraGateway, key: string): Promise<[number, number]> =>
+  Promise.all([approximateCount(jira, projectJql(key)), approximateCount(jira, securedJql(key))]);
 
 /**
  * What the viewer sees of a connected JPD space, whose ideas the page lists: how many of its
@@ -76,12 +81,8 @@ export async function audienceOf(
  * the project's are). Two counts as the viewer, 1 point each.
  */
 async function spaceSeen(jira: JiraGateway, spaceKey: string): Promise<string | undefined> {
-  const space = `project = "${spaceKey}"`;
   try {
-    const [visible, secured] = await Promise.all([
-      approximateCount(jira, space),
-      approximateCount(jira, `${space} AND level is not EMPTY`),
-    ]);
+    const [visible, secured] = await countsSeen(jira, spaceKey);
     return secured === 0 ? `${spaceKey}:${visible}` : undefined;
   } catch (error) {
     if (projectRefused(error)) return `${spaceKey}:none`;
@@ -94,15 +95,9 @@ async function spaceSeen(jira: JiraGateway, spaceKey: string): Promise<string | 
  * in texts built from them. Summaries are left out (an item's own text, of an item whose key the
  * page names already); a summary-like token elsewhere only makes the page look wider than it is.
  */
-export function projectsNamed(value: unknown, into: Set<string> = new Set()): Set<string> {
-  if (typeof value === 'string') {
-    for (const m of value.matchAll(/\b([A-Z][A-Z0-9_]*)-[1-9][0-9]*\b/g)) into.add(m[1] ?? '');
-  } else if (Array.isArray(value)) {
-    for (const v of value) projectsNamed(v, into);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k !== 'summary') projectsNamed(v, into);
-  }
-  return into;
+export function projectsNamed(page: unknown): Set<string> {
+  const keys = stringsIn(page, new Set(['summary'])).flatMap(issueKeysInText);
+  return new Set(keys.map(projectOfIssueKey).filter((p): p is string => p !== undefined));
 }
 
 /** The board a load by this viewer picks, and whether they see more (the page says so). */

@@ -1,4 +1,4 @@
-import { ISSUE_KEY } from '../jira/jira-gateway';
+import { projectOfIssueKey } from '../jira/jira-gateway';
 import {
   changeEvidenceLog,
   listEvidence,
@@ -32,8 +32,10 @@ const canEdit: Requirement = {
 export function projectKeyOf(caller: Caller, issue: IssueRef): string {
   const fromContext = caller.context.extension?.project?.key;
   if (fromContext) return fromContext;
-  if (ISSUE_KEY.test(issue.key)) return issue.key.slice(0, issue.key.lastIndexOf('-'));
-  return fail('invalid-input', 'This action needs a Jira project context.');
+  return (
+    projectOfIssueKey(issue.key) ??
+    fail('invalid-input', 'This action needs a Jira project context.')
+  );
 }
 
 async function change(caller: Caller, what: EvidenceChange) {

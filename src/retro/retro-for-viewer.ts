@@ -1,6 +1,7 @@
 import type { RetroJobAnswer } from '../contract/retro-report';
-import { bulkFetchIssues, BULK_FETCH_MAX } from '../jira/issues';
-import type { JiraGateway } from '../jira/jira-gateway';
+import { stringsIn } from '../jira/issue-keys';
+import { visibleIssueKeys } from '../jira/issues';
+import { ISSUE_KEY, projectOfIssueKey, type JiraGateway } from '../jira/jira-gateway';
 
 /**
  * The shared retro report as one viewer may see it. The job reads as the app and leaves out the
@@ -10,43 +11,22 @@ import type { JiraGateway } from '../jira/jira-gateway';
  * none when the report names no other project's issue.
  */
 
-const ISSUE_KEY = /^([A-Z][A-Z0-9_]*)-[1-9][0-9]*$/;
-
 export async function reportForViewer(
   jira: JiraGateway,
   projectKey: string,
   answer: RetroJobAnswer,
 ): Promise<RetroJobAnswer> {
   if (!answer.report) return answer;
-  const others = [...keysIn(answer.report)].filter((k) => ISSUE_KEY.exec(k)?.[1] !== projectKey);
+  const keys = new Set(stringsIn(answer.report).filter((s) => ISSUE_KEY.test(s)));
+  const others = [...keys].filter((k) => projectOfIssueKey(k) !== projectKey);
   if (others.length === 0) return answer;
-  const seen = new Set<string>();
-  for (let i = 0; i < others.length; i += BULK_FETCH_MAX) {
-    const found = await bulkFetchIssues(jira, others.slice(i, i + BULK_FETCH_MAX), ['summary']);
-    for (const issue of found) if (issue.key) seen.add(issue.key);
-  }
+  const seen = await visibleIssueKeys(jira, others);
   const hidden = new Set(others.filter((k) => !seen.has(k)));
   if (hidden.size === 0) return answer;
-  return { ...answer, report: without(answer.report, hidden) };
+  return { ...answer, report: strip(answer.report, hidden) as typeof answer.report };
 }
 
-/** Every string in the report that is an issue key. */
-function keysIn(value: unknown, into: Set<string> = new Set()): Set<string> {
-  if (typeof value === 'string') {
-    if (ISSUE_KEY.test(value)) into.add(value);
-  } else if (Array.isArray(value)) {
-    for (const v of value) keysIn(v, into);
-  } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) keysIn(v, into);
-  }
-  return into;
-}
-
-/** The report without the hidden keys: left out of key lists, and the entries naming them. */
-function without<T>(value: T, hidden: ReadonlySet<string>): T {
-  return strip(value, hidden) as T;
-}
-
+/** The value without the hidden keys: left out of key lists, and the entries naming them. */
 function strip(value: unknown, hidden: ReadonlySet<string>): unknown {
   if (Array.isArray(value)) {
     const list: unknown[] = value;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorText, logger } from '../runtime/log';
 import { describeConfigIssues } from '../domain/config';
 import { explainJiraFailure, isJiraError } from '../jira/errors';
-import { ISSUE_KEY, type InFlight, type RetryPolicy } from '../jira/jira-gateway';
+import { projectOfIssueKey, type InFlight, type RetryPolicy } from '../jira/jira-gateway';
 import { DeadlineExceededError, sleep, withDeadline } from '../runtime/wait';
 import { StoredValueError } from '../storage/kvs-store';
 import { AppFieldMissingError } from '../items/app-fields';
@@ -96,7 +96,7 @@ export function openValidatorCall(
       ),
     };
   }
-  const projectKey = ISSUE_KEY.test(key) ? key.slice(0, key.lastIndexOf('-')) : undefined;
+  const projectKey = projectOfIssueKey(key);
   if (!projectKey) {
     return { ok: false, answer: cannotCheck(ruleName, key, 'The issue key has no project part.') };
   }

@@ -81,6 +81,32 @@ describe('retro outcome check with JPD ideas', () => {
   });
 });
 
+/**
+ * A story that was in the last closed sprint (`more` adds to it), linked by JPD's delivery link
+ * to an idea of a new space IDEA, validated or not.
+ */
+function storyFromSpaceIdea(
+  ideaValidated: boolean,
+  more: Partial<Parameters<typeof addDemoItem>[3]>,
+) {
+  const sprint = demo.closedSprints.at(-1);
+  if (!sprint) throw new Error('no closed sprint');
+  const story = addDemoItem(ctx.em, demo.projectKey, now, {
+    type: 'Story',
+    summary: 'Pay by bank transfer',
+    points: 2,
+    sprints: [sprint],
+    ...more,
+  });
+  const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
+  const idea = ctx.em.findIssue(space.keys.discovery);
+  if (!idea || !space.linkType) throw new Error('no idea');
+  const validated = evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null);
+  if (ideaValidated) seedEvidenceLog(ctx.em, idea, validated, now);
+  linkDelivery(ctx.em, space.linkType, story, idea);
+  return { story, idea };
+}
+
 describe('the shared retro report and a JPD space a viewer may not browse', () => {
   const job = async (key: 'retro/job/start' | 'retro/job/status', who: string) =>
     ok<RetroJobAnswer>(
@@ -96,26 +122,7 @@ describe('the shared retro report and a JPD space a viewer may not browse', () =
     );
 
   it('names the space’s idea to those who may browse it, and to no one else', async () => {
-    const sprint = demo.closedSprints.at(-1);
-    if (!sprint) throw new Error('no closed sprint');
-    const story = addDemoItem(ctx.em, demo.projectKey, now, {
-      type: 'Story',
-      summary: 'Pay by bank transfer',
-      status: 'Done',
-      points: 2,
-      createdDaysAgo: 20,
-      sprints: [sprint],
-    });
-    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
-    const idea = ctx.em.findIssue(space.keys.discovery);
-    if (!idea || !space.linkType) throw new Error('no idea');
-    seedEvidenceLog(
-      ctx.em,
-      idea,
-      evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null),
-      now,
-    );
-    linkDelivery(ctx.em, space.linkType, story, idea);
+    const { idea } = storyFromSpaceIdea(true, { status: 'Done', createdDaysAgo: 20 });
     const ideaKey = idea.key;
     ctx.em.revoke('IDEA', DEMO_USERS.member);
 
@@ -173,27 +180,12 @@ describe('reportForViewer', () => {
 });
 
 describe('retro uncertainty coverage with JPD ideas', () => {
-  const validated = evidence({ interviews: 3, usabilityTests: 1 }, 'validated', null);
-
   /** A high-uncertainty story that was in the last closed sprint, linked by JPD to an idea. */
-  function riskyStoryFromIdea(ideaValidated: boolean) {
-    const sprint = demo.closedSprints.at(-1);
-    if (!sprint) throw new Error('no closed sprint');
-    const story = addDemoItem(ctx.em, demo.projectKey, now, {
-      type: 'Story',
-      summary: 'Pay by bank transfer',
-      points: 2,
+  const riskyStoryFromIdea = (ideaValidated: boolean) =>
+    storyFromSpaceIdea(ideaValidated, {
       createdDaysAgo: 200,
-      sprints: [sprint],
       custom: { [demo.entryTriage.id]: { uncertainty: 'high', risk: 'low', reason: 'New bank' } },
-    });
-    const space = seedJpdSpace(ctx.em, { key: 'IDEA' });
-    const idea = ctx.em.findIssue(space.keys.discovery);
-    if (!idea || !space.linkType) throw new Error('no idea');
-    if (ideaValidated) seedEvidenceLog(ctx.em, idea, validated, now);
-    linkDelivery(ctx.em, space.linkType, story, idea);
-    return story;
-  }
+    }).story;
   const lastSprint = (r: RetroAnswer) => r.sprints.at(-1)?.uncertainWithoutDiscovery ?? [];
 
   it('a validated JPD idea covers a high-uncertainty item that entered a sprint', async () => {
